@@ -1,0 +1,1 @@
+Console.WriteLine("Personalize console sample: not built yet.");

@@ -1,0 +1,5 @@
+namespace Personalize.Templates;
+
+internal static class AssemblyMarker
+{
+}

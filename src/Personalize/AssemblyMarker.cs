@@ -1,0 +1,5 @@
+namespace Personalize;
+
+internal static class AssemblyMarker
+{
+}

@@ -1,5 +1,0 @@
-namespace Personalize;
-
-internal static class AssemblyMarker
-{
-}

@@ -1,0 +1,90 @@
+namespace Personalize.Consent;
+
+/// <summary>
+/// One grant or withdrawal, as evidence: what, granted or withdrawn, when (UTC), where from, the wording
+/// shown (or its version), and for grants single or double opt-in and when it was confirmed.
+/// Records are never changed; a new record is appended to the <see cref="ConsentLedger"/>.
+/// </summary>
+public sealed record ConsentRecord
+{
+    private readonly DateTimeOffset _recordedAt;
+    private readonly DateTimeOffset? _confirmedAt;
+
+    /// <summary>What the record is about.</summary>
+    public required ConsentScope Scope { get; init; }
+
+    /// <summary>Grant or withdrawal.</summary>
+    public required ConsentAction Action { get; init; }
+
+    /// <summary>When the customer acted, stored in UTC.</summary>
+    public required DateTimeOffset RecordedAt
+    {
+        get => _recordedAt;
+        init => _recordedAt = value.ToUniversalTime();
+    }
+
+    /// <summary>Where the record came from.</summary>
+    public required ConsentSource Source { get; init; }
+
+    /// <summary>The wording shown to the customer, if stored verbatim.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Wording { get; init; }
+
+    /// <summary>The version of the wording shown, for example <c>pc-2026-01</c>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? WordingVersion { get; init; }
+
+    /// <summary>Single or double opt-in (grants only).</summary>
+    /// <value>The default value is <see cref="OptInMethod.Single"/>.</value>
+    public OptInMethod OptIn { get; init; }
+
+    /// <summary>When a double opt-in was confirmed, in UTC; <see langword="null"/> while pending.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public DateTimeOffset? ConfirmedAt
+    {
+        get => _confirmedAt;
+        init => _confirmedAt = value?.ToUniversalTime();
+    }
+
+    /// <summary>Whether this is a double opt-in grant that has not been confirmed. A pending grant is not consent.</summary>
+    public bool IsPending => Action == ConsentAction.Grant && OptIn == OptInMethod.Double && ConfirmedAt is null;
+
+    /// <summary>When the record takes effect: the confirmation time for a confirmed double opt-in, else <see cref="RecordedAt"/>.</summary>
+    public DateTimeOffset EffectiveAt => Action == ConsentAction.Grant && OptIn == OptInMethod.Double && ConfirmedAt is { } confirmed
+        ? confirmed
+        : RecordedAt;
+
+    /// <summary>Creates a grant.</summary>
+    /// <param name="scope">What is granted.</param>
+    /// <param name="recordedAt">When.</param>
+    /// <param name="source">Where from.</param>
+    /// <param name="wordingVersion">The version of the wording shown.</param>
+    /// <param name="optIn">Single or double opt-in.</param>
+    /// <param name="confirmedAt">When a double opt-in was confirmed.</param>
+    /// <returns>The record.</returns>
+    public static ConsentRecord Grant(ConsentScope scope, DateTimeOffset recordedAt, ConsentSource source, string? wordingVersion = null, OptInMethod optIn = OptInMethod.Single, DateTimeOffset? confirmedAt = null)
+        => new()
+        {
+            Scope = scope,
+            Action = ConsentAction.Grant,
+            RecordedAt = recordedAt,
+            Source = source,
+            WordingVersion = wordingVersion,
+            OptIn = optIn,
+            ConfirmedAt = confirmedAt,
+        };
+
+    /// <summary>Creates a withdrawal.</summary>
+    /// <param name="scope">What is withdrawn.</param>
+    /// <param name="recordedAt">When.</param>
+    /// <param name="source">Where from.</param>
+    /// <returns>The record.</returns>
+    public static ConsentRecord Withdraw(ConsentScope scope, DateTimeOffset recordedAt, ConsentSource source)
+        => new()
+        {
+            Scope = scope,
+            Action = ConsentAction.Withdraw,
+            RecordedAt = recordedAt,
+            Source = source,
+        };
+}

@@ -1,0 +1,138 @@
+namespace Personalize.Customers;
+
+/// <summary>
+/// What was sent to a customer, ordered by time. Counting over a window is a binary search plus a scan of the
+/// window only, so frequency caps stay cheap. Immutable: <see cref="Append"/> returns a new history.
+/// </summary>
+public sealed class ContactHistory
+{
+    private readonly ContactRecord[] _records;
+
+    /// <summary>Builds a history; records are ordered by <see cref="ContactRecord.SentAt"/> (stable for equal times).</summary>
+    /// <param name="records">The records, in any order.</param>
+    public ContactHistory(IEnumerable<ContactRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var array = records.ToArray();
+        foreach (var record in array)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+        }
+
+        _records = array.OrderBy(static r => r.SentAt).ToArray();
+    }
+
+    private ContactHistory(ContactRecord[] sorted, bool trusted)
+    {
+        _ = trusted;
+        _records = sorted;
+    }
+
+    /// <summary>An empty history.</summary>
+    public static ContactHistory Empty { get; } = new([], trusted: true);
+
+    /// <summary>The records, oldest first.</summary>
+    public IReadOnlyList<ContactRecord> Records => _records;
+
+    /// <summary>The number of records.</summary>
+    public int Count => _records.Length;
+
+    /// <summary>Counts messages sent in <c>[from, to)</c>, optionally only on one channel, for one purpose or of one kind.</summary>
+    /// <param name="from">The start of the window (inclusive).</param>
+    /// <param name="to">The end of the window (exclusive).</param>
+    /// <param name="channel">Only this channel, or <see langword="null"/> for all.</param>
+    /// <param name="purpose">Only this purpose, or <see langword="null"/> for all.</param>
+    /// <param name="kind">Only this kind, or <see langword="null"/> for both.</param>
+    /// <returns>The count.</returns>
+    public int CountBetween(DateTimeOffset from, DateTimeOffset to, Channel? channel = null, ContactPurpose? purpose = null, MessageKind? kind = null)
+    {
+        var count = 0;
+        for (var i = FirstAtOrAfter(from); i < _records.Length; i++)
+        {
+            var record = _records[i];
+            if (record.SentAt >= to)
+            {
+                break;
+            }
+
+            if ((channel is null || record.Channel == channel.Value)
+                && (purpose is null || record.Purpose == purpose.Value)
+                && (kind is null || record.Kind == kind.Value))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The latest message matching the filters, or <see langword="null"/>.</summary>
+    /// <param name="channel">Only this channel, or <see langword="null"/> for all.</param>
+    /// <param name="purpose">Only this purpose, or <see langword="null"/> for all.</param>
+    /// <returns>The record.</returns>
+    public ContactRecord? Last(Channel? channel = null, ContactPurpose? purpose = null)
+    {
+        for (var i = _records.Length - 1; i >= 0; i--)
+        {
+            var record = _records[i];
+            if ((channel is null || record.Channel == channel.Value) && (purpose is null || record.Purpose == purpose.Value))
+            {
+                return record;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns a new history with one more record; this history is unchanged.</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The new history.</returns>
+    public ContactHistory Append(ContactRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var records = new ContactRecord[_records.Length + 1];
+        var index = FirstAfter(record.SentAt);
+        Array.Copy(_records, 0, records, 0, index);
+        records[index] = record;
+        Array.Copy(_records, index, records, index + 1, _records.Length - index);
+        return new ContactHistory(records, trusted: true);
+    }
+
+    private int FirstAtOrAfter(DateTimeOffset instant)
+    {
+        int low = 0, high = _records.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (_records[mid].SentAt < instant)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+
+    private int FirstAfter(DateTimeOffset instant)
+    {
+        int low = 0, high = _records.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (_records[mid].SentAt <= instant)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+}

@@ -1,0 +1,210 @@
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Timing;
+
+namespace Personalize.Eligibility;
+
+/// <summary>
+/// Answers "may we contact this customer on channel C for purpose P (and topic T) at instant I?", with a reason.
+/// Checks, in order: the channel is registered; the contact point is on file; consent (purpose withdrawn,
+/// channel withdrawn, pending double opt-in, missing opt-in); the topic; quiet hours and preferred times in the
+/// customer's zone. Thread-safe; one instance serves all customers. Allocates nothing per check.
+/// </summary>
+public sealed class ContactEligibility
+{
+    private readonly ConsentRequirement[] _requirements;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="options">The options; they are read once, here.</param>
+    /// <param name="timeProvider">The clock, used by the overloads without an instant.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public ContactEligibility(PersonalizeOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Channels = options.CreateChannelRegistry();
+        _timeProvider = timeProvider;
+        DefaultQuietHours = options.DefaultQuietHours;
+        PreferredTimesApplyToService = options.PreferredTimesApplyToService;
+        var purposes = Enum.GetValues<ContactPurpose>();
+        _requirements = new ConsentRequirement[purposes.Length];
+        foreach (var purpose in purposes)
+        {
+            _requirements[(int)purpose] = options.RequirementFor(purpose);
+        }
+    }
+
+    /// <summary>The registered channels.</summary>
+    public ChannelRegistry Channels { get; }
+
+    /// <summary>The quiet hours for customers who set none.</summary>
+    public TimeWindow? DefaultQuietHours { get; }
+
+    /// <summary>Whether preferred times restrict service messages too.</summary>
+    public bool PreferredTimesApplyToService { get; }
+
+    /// <summary>The consent a purpose needs.</summary>
+    /// <param name="purpose">The purpose.</param>
+    /// <returns>The requirement.</returns>
+    public ConsentRequirement RequirementFor(ContactPurpose purpose) => _requirements[(int)purpose];
+
+    /// <summary>The customer's contact window: their quiet hours (or the default) and preferred times in their zone.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <returns>The window; use <see cref="ContactWindow.NextAllowed"/> to defer.</returns>
+    public ContactWindow GetContactWindow(CustomerProfile customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var preferences = customer.Preferences;
+        return new ContactWindow(customer.TimeZone, preferences.QuietHours ?? DefaultQuietHours, preferences.PreferredDays, preferences.PreferredHours);
+    }
+
+    /// <summary>Whether preferred days and hours apply to a purpose (quiet hours always apply).</summary>
+    /// <param name="purpose">The purpose.</param>
+    /// <returns><see langword="true"/> when they apply.</returns>
+    public bool PreferredTimesApplyTo(ContactPurpose purpose) => purpose != ContactPurpose.Service || PreferredTimesApplyToService;
+
+    /// <summary>Checks contact now, by the injected <see cref="TimeProvider"/>.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <param name="topic">The message's topic, if any.</param>
+    /// <returns>The answer with its reason.</returns>
+    public EligibilityResult Check(CustomerProfile customer, Channel channel, ContactPurpose purpose, string? topic = null)
+        => Check(customer, channel, purpose, _timeProvider.GetUtcNow(), topic);
+
+    /// <summary>Checks contact at an instant.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <param name="at">The instant.</param>
+    /// <param name="topic">The message's topic, if any (normalized like <see cref="ConsentScope.ForTopic"/>).</param>
+    /// <returns>The answer with its reason.</returns>
+    public EligibilityResult Check(CustomerProfile customer, Channel channel, ContactPurpose purpose, DateTimeOffset at, string? topic = null)
+    {
+        var consent = CheckConsent(customer, channel, purpose, at, topic);
+        if (!consent.Allowed)
+        {
+            return consent;
+        }
+
+        if (!Channels.TryGet(channel, out var definition) || !definition.RespectsTiming)
+        {
+            return consent;
+        }
+
+        var window = GetContactWindow(customer);
+        var includePreferred = PreferredTimesApplyTo(purpose);
+        if (window.IsQuiet(at))
+        {
+            return new EligibilityResult(EligibilityCodes.QuietHours, channel, purpose, at, definition, window, consent.Evidence, consent.Topic, window.NextAllowed(at, includePreferred));
+        }
+
+        if (includePreferred && !window.IsPreferred(at))
+        {
+            return new EligibilityResult(EligibilityCodes.OutsidePreferredTime, channel, purpose, at, definition, window, consent.Evidence, consent.Topic, window.NextAllowed(at, includePreferred));
+        }
+
+        return consent;
+    }
+
+    /// <summary>
+    /// Checks everything but timing: channel, contact point, consent and topic. Use it to decide eligibility first
+    /// and defer to <see cref="ContactWindow.NextAllowed"/> afterwards.
+    /// </summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <param name="at">The instant the answer is for (used in the result and its reason).</param>
+    /// <param name="topic">The message's topic, if any.</param>
+    /// <returns>The answer with its reason.</returns>
+    public EligibilityResult CheckConsent(CustomerProfile customer, Channel channel, ContactPurpose purpose, DateTimeOffset at, string? topic = null)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var window = new ContactWindow(customer.TimeZone, null, null, null);
+        if (!Channels.TryGet(channel, out var definition))
+        {
+            return new EligibilityResult(EligibilityCodes.UnknownChannel, channel, purpose, at, null, window, topic: topic);
+        }
+
+        if (!customer.ContactPoints.Has(definition.ContactPoint))
+        {
+            return new EligibilityResult(EligibilityCodes.ContactPointMissing, channel, purpose, at, definition, window, topic: topic);
+        }
+
+        var ledger = customer.Consents;
+        var requirement = _requirements[(int)purpose];
+
+        // Channel dimension: the later decisive record of "channel for this purpose" and "channel"; a tie goes to the withdrawal.
+        var specific = ledger.GetState(ConsentScope.ForChannel(channel, purpose));
+        var wide = ledger.GetState(ConsentScope.ForChannel(channel));
+        var chosen = Combine(specific, wide);
+
+        // Purpose dimension: "all marketing withdrawn" blocks every channel unless a later opt-in names this channel and purpose.
+        var purposeState = ledger.GetState(ConsentScope.ForPurpose(purpose));
+        if (purposeState.Status == ConsentStatus.Withdrawn
+            && !(chosen.IsGranted && chosen.Record!.Scope.Purpose is not null && chosen.EffectiveAt > purposeState.EffectiveAt))
+        {
+            return new EligibilityResult(EligibilityCodes.PurposeWithdrawn, channel, purpose, at, definition, window, purposeState.Record, topic);
+        }
+
+        switch (chosen.Status)
+        {
+            case ConsentStatus.Withdrawn:
+                return new EligibilityResult(EligibilityCodes.ConsentWithdrawn, channel, purpose, at, definition, window, chosen.Record, topic);
+            case ConsentStatus.Pending when requirement == ConsentRequirement.OptIn:
+                return new EligibilityResult(EligibilityCodes.ConsentPendingDoubleOptIn, channel, purpose, at, definition, window, chosen.Record, topic);
+            case ConsentStatus.None when requirement == ConsentRequirement.OptIn:
+                return new EligibilityResult(EligibilityCodes.ConsentMissing, channel, purpose, at, definition, window, null, topic);
+        }
+
+        if (topic is not null)
+        {
+            var valid = ConsentScope.TryNormalizeTopic(topic, out var normalized);
+            var topicState = valid ? ledger.GetState(ConsentScope.ForTopic(normalized)) : default;
+            normalized = valid ? normalized : topic;
+            switch (topicState.Status)
+            {
+                case ConsentStatus.Withdrawn:
+                    return new EligibilityResult(EligibilityCodes.TopicWithdrawn, channel, purpose, at, definition, window, topicState.Record, normalized);
+                case ConsentStatus.Pending when requirement == ConsentRequirement.OptIn:
+                    return new EligibilityResult(EligibilityCodes.ConsentPendingDoubleOptIn, channel, purpose, at, definition, window, topicState.Record, normalized);
+                case ConsentStatus.None when requirement == ConsentRequirement.OptIn:
+                    return new EligibilityResult(EligibilityCodes.TopicNotSubscribed, channel, purpose, at, definition, window, null, normalized);
+            }
+
+            topic = normalized;
+        }
+
+        return new EligibilityResult(EligibilityCodes.Allowed, channel, purpose, at, definition, window, chosen.IsGranted ? chosen.Record : null, topic);
+    }
+
+    /// <summary>A grant stands against a pending opt-in; a withdrawal gives way to a later pending opt-in (still not consent).</summary>
+    private static ConsentState DecisiveOrLaterPending(ConsentState decisive, ConsentState other)
+        => decisive.Status == ConsentStatus.Withdrawn && other.Status == ConsentStatus.Pending && other.EffectiveAt > decisive.EffectiveAt
+            ? other
+            : decisive;
+
+    /// <summary>The later decisive state of two scopes (a tie goes to the withdrawal); pending only when neither is decisive.</summary>
+    private static ConsentState Combine(ConsentState specific, ConsentState wide)
+    {
+        var specificDecisive = specific.Status is ConsentStatus.Granted or ConsentStatus.Withdrawn;
+        var wideDecisive = wide.Status is ConsentStatus.Granted or ConsentStatus.Withdrawn;
+        if (specificDecisive && wideDecisive)
+        {
+            return ConsentLedger.Wins(specific.Record!, wide.Record!) ? specific : wide;
+        }
+
+        if (specificDecisive)
+        {
+            return DecisiveOrLaterPending(specific, wide);
+        }
+
+        if (wideDecisive)
+        {
+            return DecisiveOrLaterPending(wide, specific);
+        }
+
+        return specific.Status != ConsentStatus.None ? specific : wide;
+    }
+}

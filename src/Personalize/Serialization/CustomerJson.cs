@@ -1,0 +1,118 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Personalize.Customers;
+
+namespace Personalize.Serialization;
+
+/// <summary>
+/// Loads and saves customer profiles (with preferences, consent ledger, history, flags and attributes) as JSON,
+/// using System.Text.Json source generation. Reading validates everything and collects every error with its
+/// JSON path; a file with any error yields no profiles, never a half-loaded one. Thread-safe.
+/// </summary>
+/// <remarks>
+/// A file is <c>{ "customers": [ … ] }</c>; a single profile is the bare object. See the README for the format.
+/// </remarks>
+public sealed class CustomerJson
+{
+    /// <summary>Creates a reader/writer that knows only the built-in channels.</summary>
+    public CustomerJson()
+        : this(ChannelRegistry.Default)
+    {
+    }
+
+    /// <summary>Creates a reader/writer that knows the given channels (built-in plus the host's).</summary>
+    /// <param name="channels">The registered channels; other channel names are errors.</param>
+    public CustomerJson(ChannelRegistry channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        Channels = channels;
+    }
+
+    /// <summary>The channels this instance accepts.</summary>
+    public ChannelRegistry Channels { get; }
+
+    /// <summary>Reads a customers file (<c>{ "customers": [ … ] }</c>) without throwing on bad input.</summary>
+    /// <param name="utf8Json">The file's UTF-8 bytes.</param>
+    /// <param name="customers">The profiles when there are no errors; empty otherwise.</param>
+    /// <param name="errors">Every error found; empty on success.</param>
+    /// <returns><see langword="true"/> when the file has no errors.</returns>
+    public bool TryReadCustomers(ReadOnlySpan<byte> utf8Json, out IReadOnlyList<CustomerProfile> customers, out IReadOnlyList<CustomerJsonError> errors)
+    {
+        var reader = new CustomerJsonReader(Channels);
+        customers = reader.ReadFile(utf8Json);
+        errors = reader.Errors;
+        if (errors.Count > 0)
+        {
+            customers = [];
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads a customers file.</summary>
+    /// <param name="utf8Json">The file's UTF-8 bytes.</param>
+    /// <returns>The profiles.</returns>
+    /// <exception cref="CustomerJsonException">The file has errors; all are listed.</exception>
+    public IReadOnlyList<CustomerProfile> ReadCustomers(ReadOnlySpan<byte> utf8Json)
+        => TryReadCustomers(utf8Json, out var customers, out var errors) ? customers : throw new CustomerJsonException(errors);
+
+    /// <summary>Reads one profile (a bare JSON object) without throwing on bad input.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes.</param>
+    /// <param name="customer">The profile when there are no errors.</param>
+    /// <param name="errors">Every error found; empty on success.</param>
+    /// <returns><see langword="true"/> when there are no errors.</returns>
+    public bool TryReadCustomer(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? customer, out IReadOnlyList<CustomerJsonError> errors)
+    {
+        var reader = new CustomerJsonReader(Channels);
+        customer = reader.ReadSingle(utf8Json);
+        errors = reader.Errors;
+        if (errors.Count > 0)
+        {
+            customer = null;
+            return false;
+        }
+
+        return customer is not null;
+    }
+
+    /// <summary>Reads one profile.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes.</param>
+    /// <returns>The profile.</returns>
+    /// <exception cref="CustomerJsonException">The JSON has errors; all are listed.</exception>
+    public CustomerProfile ReadCustomer(ReadOnlySpan<byte> utf8Json)
+        => TryReadCustomer(utf8Json, out var customer, out var errors) ? customer : throw new CustomerJsonException(errors);
+
+    /// <summary>Writes a customers file.</summary>
+    /// <param name="customers">The profiles.</param>
+    /// <returns>The UTF-8 JSON.</returns>
+    public byte[] WriteCustomers(IEnumerable<CustomerProfile> customers)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        var file = new CustomerFileDto { Customers = [] };
+        foreach (var customer in customers)
+        {
+            file.Customers.Add(CustomerJsonWriter.ToDto(customer));
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(file, PersonalizeJsonContext.Default.CustomerFileDto);
+    }
+
+    /// <summary>Writes a customers file to a stream.</summary>
+    /// <param name="stream">The destination.</param>
+    /// <param name="customers">The profiles.</param>
+    public void WriteCustomers(Stream stream, IEnumerable<CustomerProfile> customers)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(WriteCustomers(customers));
+    }
+
+    /// <summary>Writes one profile as a bare JSON object.</summary>
+    /// <param name="customer">The profile.</param>
+    /// <returns>The UTF-8 JSON.</returns>
+    public byte[] WriteCustomer(CustomerProfile customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return JsonSerializer.SerializeToUtf8Bytes(CustomerJsonWriter.ToDto(customer), PersonalizeJsonContext.Default.CustomerDto);
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+
+namespace Personalize.Timing;
+
+/// <summary>
+/// When a customer may be contacted, in their own time zone: quiet hours (never), preferred days and
+/// preferred hours (only then). Answers "is this instant allowed?" and "what is the next allowed instant?",
+/// both correct across daylight-saving changes and windows that cross midnight. Cheap to create; holds no clock.
+/// </summary>
+public readonly struct ContactWindow
+{
+    private const int SearchDays = 9;
+    private readonly TimeWindow? _quietHours;
+    private readonly IReadOnlyList<TimeWindow>? _preferredHours;
+    private readonly int _preferredDaysMask;
+    private readonly TimeZoneInfo? _zone;
+
+    /// <summary>Creates a window.</summary>
+    /// <param name="zone">The customer's time zone.</param>
+    /// <param name="quietHours">Quiet hours, or <see langword="null"/> for none.</param>
+    /// <param name="preferredDays">Preferred days of the week; empty means every day.</param>
+    /// <param name="preferredHours">Preferred hours; empty means any hour. Windows must not cross midnight.</param>
+    public ContactWindow(TimeZoneInfo zone, TimeWindow? quietHours, IReadOnlyList<DayOfWeek>? preferredDays, IReadOnlyList<TimeWindow>? preferredHours)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        _zone = zone;
+        _quietHours = quietHours;
+        var mask = 0;
+        if (preferredDays is not null)
+        {
+            for (var i = 0; i < preferredDays.Count; i++)
+            {
+                mask |= 1 << (int)preferredDays[i];
+            }
+        }
+
+        _preferredDaysMask = mask;
+        if (preferredHours is not null)
+        {
+            for (var i = 0; i < preferredHours.Count; i++)
+            {
+                if (preferredHours[i].CrossesMidnight)
+                {
+                    throw new ArgumentException($"The preferred window {preferredHours[i]} crosses midnight; split it into two windows.", nameof(preferredHours));
+                }
+            }
+        }
+
+        _preferredHours = preferredHours is { Count: > 0 } ? preferredHours : null;
+    }
+
+    /// <summary>The customer's time zone.</summary>
+    public TimeZoneInfo Zone => _zone ?? TimeZoneInfo.Utc;
+
+    /// <summary>The quiet hours, if any.</summary>
+    public TimeWindow? QuietHours => _quietHours;
+
+    /// <summary>Whether preferred days or hours restrict contact.</summary>
+    public bool HasPreferredTimes => _preferredDaysMask != 0 || _preferredHours is not null;
+
+    /// <summary>The instant as local time in the customer's zone.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns>The local date and time with the zone's offset at that instant.</returns>
+    public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
+    /// <summary>Whether an instant falls in the customer's quiet hours.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns><see langword="true"/> when quiet.</returns>
+    public bool IsQuiet(DateTimeOffset instant)
+        => _quietHours is { } quiet && quiet.Contains(TimeOnly.FromDateTime(ToLocal(instant).DateTime));
+
+    /// <summary>Whether an instant is on a preferred day and in a preferred hour (true when there are no preferences).</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns><see langword="true"/> when preferred.</returns>
+    public bool IsPreferred(DateTimeOffset instant) => IsPreferredLocal(ToLocal(instant).DateTime);
+
+    /// <summary>Whether contact is allowed at an instant.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <param name="includePreferredTimes">Whether preferred days and hours must be met too (quiet hours always apply).</param>
+    /// <returns><see langword="true"/> when allowed.</returns>
+    public bool IsAllowed(DateTimeOffset instant, bool includePreferredTimes = true)
+    {
+        var local = ToLocal(instant).DateTime;
+        if (_quietHours is { } quiet && quiet.Contains(TimeOnly.FromDateTime(local)))
+        {
+            return false;
+        }
+
+        return !includePreferredTimes || IsPreferredLocal(local);
+    }
+
+    /// <summary>
+    /// The first instant at or after <paramref name="instant"/> when contact is allowed: outside quiet hours
+    /// and, when <paramref name="includePreferredTimes"/> is set, on a preferred day in a preferred hour.
+    /// A boundary that falls in a daylight-saving gap moves to the end of the gap; in an overlap the
+    /// earlier of the two instants is used.
+    /// </summary>
+    /// <param name="instant">The earliest acceptable instant.</param>
+    /// <param name="includePreferredTimes">Whether preferred days and hours must be met too.</param>
+    /// <returns>The instant, or <see langword="null"/> when no instant in the next week is allowed (for example preferred hours that lie inside quiet hours).</returns>
+    public DateTimeOffset? NextAllowed(DateTimeOffset instant, bool includePreferredTimes = true)
+    {
+        if (IsAllowed(instant, includePreferredTimes))
+        {
+            return instant;
+        }
+
+        var zone = Zone;
+        var startDate = ToLocal(instant).DateTime.Date;
+        DateTimeOffset? best = null;
+        Span<DateTimeOffset> candidates = stackalloc DateTimeOffset[2];
+        for (var day = -1; day <= SearchDays; day++)
+        {
+            var date = startDate.AddDays(day);
+            if (_quietHours is { } quiet)
+            {
+                Consider(ref best, zone, date.Add(quiet.End.ToTimeSpan()), instant, includePreferredTimes, candidates);
+            }
+
+            if (includePreferredTimes)
+            {
+                Consider(ref best, zone, date, instant, includePreferredTimes, candidates);
+                if (_preferredHours is { } hours)
+                {
+                    for (var i = 0; i < hours.Count; i++)
+                    {
+                        Consider(ref best, zone, date.Add(hours[i].Start.ToTimeSpan()), instant, includePreferredTimes, candidates);
+                    }
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private void Consider(ref DateTimeOffset? best, TimeZoneInfo zone, DateTime local, DateTimeOffset after, bool includePreferredTimes, Span<DateTimeOffset> buffer)
+    {
+        var count = ToInstants(zone, local, buffer);
+        for (var i = 0; i < count; i++)
+        {
+            var candidate = buffer[i];
+            if (candidate > after && (best is null || candidate < best.Value) && IsAllowed(candidate, includePreferredTimes))
+            {
+                best = candidate;
+            }
+        }
+    }
+
+    private bool IsPreferredLocal(DateTime local)
+    {
+        if (_preferredDaysMask != 0 && (_preferredDaysMask & (1 << (int)local.DayOfWeek)) == 0)
+        {
+            return false;
+        }
+
+        if (_preferredHours is { } hours)
+        {
+            var time = TimeOnly.FromDateTime(local);
+            for (var i = 0; i < hours.Count; i++)
+            {
+                if (hours[i].Contains(time))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Maps a local wall-clock time to the instants that show it: one normally, two in an overlap, the gap's end in a gap.</summary>
+    internal static int ToInstants(TimeZoneInfo zone, DateTime local, Span<DateTimeOffset> destination)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsAmbiguousTime(local))
+        {
+            var offsets = zone.GetAmbiguousTimeOffsets(local);
+            var a = new DateTimeOffset(local, offsets[0]);
+            var b = new DateTimeOffset(local, offsets[^1]);
+            destination[0] = a < b ? a : b;
+            destination[1] = a < b ? b : a;
+            return 2;
+        }
+
+        if (zone.IsInvalidTime(local))
+        {
+            destination[0] = GapEnd(zone, local);
+            return 1;
+        }
+
+        destination[0] = new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return 1;
+    }
+
+    /// <summary>The first instant after a daylight-saving gap that contains <paramref name="local"/>.</summary>
+    private static DateTimeOffset GapEnd(TimeZoneInfo zone, DateTime local)
+    {
+        var before = zone.GetUtcOffset(local.AddHours(-6));
+        var after = zone.GetUtcOffset(local.AddHours(6));
+        long low = (local - after).Ticks;
+        long high = (local - before).Ticks;
+        if (low >= high)
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(local - before, DateTimeKind.Utc));
+        }
+
+        // Find the first UTC tick whose offset is the post-gap offset.
+        while (low < high)
+        {
+            var mid = low + ((high - low) / 2);
+            var offset = zone.GetUtcOffset(new DateTime(mid, DateTimeKind.Utc));
+            if (offset == after)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid + 1;
+            }
+        }
+
+        return new DateTimeOffset(new DateTime(low, DateTimeKind.Utc));
+    }
+
+    /// <summary>Formats the preferred days and hours for people, for example <c>Mon, Tue 09:00–12:00</c>.</summary>
+    /// <returns>The description, or <c>any time</c>.</returns>
+    public string DescribePreferredTimes()
+    {
+        if (!HasPreferredTimes)
+        {
+            return "any time";
+        }
+
+        var parts = new List<string>();
+        if (_preferredDaysMask != 0)
+        {
+            var days = new List<string>();
+            for (var d = 0; d < 7; d++)
+            {
+                var day = (DayOfWeek)((d + 1) % 7);
+                if ((_preferredDaysMask & (1 << (int)day)) != 0)
+                {
+                    days.Add(CultureInfo.InvariantCulture.DateTimeFormat.GetAbbreviatedDayName(day));
+                }
+            }
+
+            parts.Add(string.Join(", ", days));
+        }
+
+        if (_preferredHours is { } hours)
+        {
+            var windows = new string[hours.Count];
+            for (var i = 0; i < windows.Length; i++)
+            {
+                windows[i] = hours[i].ToString();
+            }
+
+            parts.Add(string.Join(", ", windows));
+        }
+
+        return string.Join(" ", parts);
+    }
+}

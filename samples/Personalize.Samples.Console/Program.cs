@@ -1,1 +1,3 @@
-Console.WriteLine("Personalize console sample: not built yet.");
+using Personalize.Samples.ConsoleHost;
+
+return ConsoleApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,88 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Personalize.Samples.ConsoleHost;
+
+/// <summary>The parsed command line: <c>[command] [--data FILE] [--now INSTANT] [--help]</c>. Hand-parsed on purpose (no extra package).</summary>
+public sealed class CommandLine
+{
+    public string? Command { get; private init; }
+
+    public string? DataFile { get; private init; }
+
+    public DateTimeOffset? Now { get; private init; }
+
+    public bool Help { get; private init; }
+
+    public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
+    {
+        string? command = null, data = null;
+        DateTimeOffset? now = null;
+        var help = false;
+        commandLine = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "-h" or "--help" or "-?":
+                    help = true;
+                    break;
+                case "--data" or "--now":
+                    if (i + 1 >= args.Count)
+                    {
+                        error = $"{arg} needs a value.";
+                        return false;
+                    }
+
+                    var value = args[++i];
+                    if (arg == "--data")
+                    {
+                        data = value;
+                    }
+                    else if (!TryParseInstant(value, out var instant))
+                    {
+                        error = $"--now '{value}' is not an ISO 8601 instant with offset (for example 2026-03-15T09:00:00Z).";
+                        return false;
+                    }
+                    else
+                    {
+                        now = instant;
+                    }
+
+                    break;
+                default:
+                    if (arg.StartsWith('-'))
+                    {
+                        error = $"unknown option '{arg}'.";
+                        return false;
+                    }
+
+                    if (command is not null)
+                    {
+                        error = $"unexpected argument '{arg}'.";
+                        return false;
+                    }
+
+                    command = arg;
+                    break;
+            }
+        }
+
+        commandLine = new CommandLine { Command = command, DataFile = data, Now = now, Help = help };
+        error = null;
+        return true;
+    }
+
+    private static bool TryParseInstant(string text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) || parsed.Kind == DateTimeKind.Unspecified)
+        {
+            return false;
+        }
+
+        instant = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Personalize.Eligibility;
 
 namespace Personalize.Tests.Docs;
@@ -16,12 +17,22 @@ public sealed class ReadmeTests
     }
 
     [Fact]
-    public void Readme_shows_the_quick_start_exactly_as_compiled()
+    public void Di_snippet_registers_the_host_channel()
     {
-        var source = File.ReadAllLines(Asset(Path.Combine("Docs", "QuickStart.cs")));
-        var start = Array.FindIndex(source, l => l.Contains("begin-snippet: quick-start", StringComparison.Ordinal));
+        using var provider = DependencyInjectionSnippet.Run(new ServiceCollection()).BuildServiceProvider();
+
+        Assert.True(provider.GetRequiredService<ContactEligibility>().Channels.Contains(new Channel("whatsapp")));
+    }
+
+    [Theory]
+    [InlineData("QuickStart.cs", "quick-start")]
+    [InlineData("DependencyInjectionSnippet.cs", "dependency-injection")]
+    public void Readme_shows_the_snippets_exactly_as_compiled(string file, string name)
+    {
+        var source = File.ReadAllLines(Asset(Path.Combine("Docs", file)));
+        var start = Array.FindIndex(source, l => l.Contains("begin-snippet: " + name, StringComparison.Ordinal));
         var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
-        Assert.True(start >= 0 && end > start, "QuickStart.cs lost its snippet markers.");
+        Assert.True(start >= 0 && end > start, file + " lost its snippet markers.");
 
         var lines = source[(start + 1)..end];
         var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);

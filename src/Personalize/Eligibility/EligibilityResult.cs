@@ -37,7 +37,7 @@ public readonly struct EligibilityResult
     }
 
     /// <summary>Whether contact is allowed.</summary>
-    public bool Allowed => ReferenceEquals(Code, EligibilityCodes.Allowed);
+    public bool Allowed => string.Equals(Code, EligibilityCodes.Allowed, StringComparison.Ordinal);
 
     /// <summary>The stable machine code, one of <see cref="EligibilityCodes"/>.</summary>
     public string Code { get; }

@@ -53,7 +53,7 @@ public sealed class ConsoleSampleTests
     public void Bad_data_file_names_file_path_and_reason_without_a_stack_trace()
     {
         var file = Path.Combine(Path.GetTempPath(), $"personalize-bad-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, """{ "customers": [ { "id": "c-1", "stage": "adoption", "timeZone": "Mars/Base" }, { "id": "c-2", "stage": "exposure", "timeZone": "UTC", "contactPoints": { "phone": "12345" } } ] }""");
+        File.WriteAllText(file, """{ "customers": [ { "id": "c-1", "stage": "adoption", "timeZone": "Mars/Base" }, { "id": "c-2", "stage": "exposure", "timeZone": "Etc/UTC", "contactPoints": { "phone": "12345" } } ] }""");
         try
         {
             var (exit, output, error) = Run("--data", file);

@@ -235,7 +235,7 @@ public sealed class CustomerJsonTests
     [Fact]
     public void Unknown_stage_and_duplicate_id_are_errors()
     {
-        var errors = Errors(File(Minimal(), "{ \"id\": \"c-1\", \"stage\": \"prospect\", \"timeZone\": \"UTC\" }", Minimal()));
+        var errors = Errors(File(Minimal(), "{ \"id\": \"c-1\", \"stage\": \"prospect\", \"timeZone\": \"Etc/UTC\" }", Minimal()));
 
         Assert.Equal(
             [

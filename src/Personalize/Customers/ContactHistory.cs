@@ -66,6 +66,22 @@ public sealed class ContactHistory
         return count;
     }
 
+    /// <summary>When the <paramref name="n"/>-th (0-based, oldest first) matching message in <c>[from, to)</c> was sent.</summary>
+    internal DateTimeOffset NthSentAt(DateTimeOffset from, DateTimeOffset to, int n, Channel? channel, ContactPurpose? purpose)
+    {
+        var seen = 0;
+        for (var i = FirstAtOrAfter(from); i < _records.Length && _records[i].SentAt < to; i++)
+        {
+            var record = _records[i];
+            if ((channel is null || record.Channel == channel.Value) && (purpose is null || record.Purpose == purpose.Value) && seen++ == n)
+            {
+                return record.SentAt;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(n));
+    }
+
     /// <summary>The latest message matching the filters, or <see langword="null"/>.</summary>
     /// <param name="channel">Only this channel, or <see langword="null"/> for all.</param>
     /// <param name="purpose">Only this purpose, or <see langword="null"/> for all.</param>

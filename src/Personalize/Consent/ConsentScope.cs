@@ -91,15 +91,19 @@ public readonly record struct ConsentScope
             return false;
         }
 
+        var lower = true;
         foreach (var c in span)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
             {
                 return false;
             }
+
+            lower &= !char.IsAsciiLetterUpper(c);
         }
 
-        normalized = span.ToString().ToLowerInvariant();
+        // Already normalized (the common case on the per-check path): no allocation.
+        normalized = lower && span.Length == topic.Length ? topic : span.ToString().ToLowerInvariant();
         return true;
     }
 

@@ -236,6 +236,7 @@ public sealed partial class TemplateContext
         Culture = render.Culture;
         TimeProvider = render.TimeProvider;
         CancellationToken = render.CancellationToken;
+        ConfigureBuiltins(render);
         Output = output;
         _loopIterations = 0;
         _outputLength = 0;

@@ -137,7 +137,7 @@ internal static class Strftime
                 case 't': text = "\t"; numeric = false; break;
                 case '%': text = "%"; numeric = false; break;
                 case 'c' or 'D' or 'F' or 'r' or 'R' or 'T' or 'v':
-                    if (nesting > 0)
+                    if (nesting > 1)
                     {
                         break;
                     }
@@ -197,7 +197,8 @@ internal static class Strftime
             var c = pattern[i];
             if (c != '%' || i + 1 >= pattern.Length)
             {
-                builder.Append('\\').Append(c);
+                // Literal: escaped, except white space (which AllowWhiteSpaces matches loosely).
+                (char.IsWhiteSpace(c) ? builder : builder.Append('\\')).Append(c);
                 continue;
             }
 

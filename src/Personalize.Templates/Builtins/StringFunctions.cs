@@ -214,7 +214,7 @@ internal static class StringFunctions
     /// <c>string.slice</c>: the substring from <paramref name="start"/> (negative counts from the end) of
     /// <paramref name="length"/> characters (0 or less: the rest of the text).
     /// </summary>
-    public static string Slice(string? text, int start, int length = 0) => SliceCore(text, start, length <= 0 ? int.MaxValue : length);
+    public static string Slice(string? text, int start, int length = 0) => SliceCore(text, start, length <= 0 ? text?.Length ?? 0 : length);
 
     /// <summary><c>string.slice1</c>: like <c>string.slice</c> but <paramref name="length"/> defaults to 1 character.</summary>
     public static string Slice1(string? text, int start, int length = 1) => length <= 0 ? string.Empty : SliceCore(text, start, length);

@@ -18,9 +18,15 @@ internal sealed class PipeExpression : ScriptExpression
     public override object? Evaluate(TemplateContext context)
     {
         var value = Left.Evaluate(context);
+        var expand = Left is UnaryExpression { Operator: UnaryOperator.Expand };
+        if (expand && ScriptValue.AsEnumerable(value) is null)
+        {
+            throw context.Error(Left.Span, $"The `^` operator expands an array into arguments, but `{Left.Describe()}` is a {ScriptValue.TypeName(value)}.");
+        }
+
         if (Right is CallExpression call)
         {
-            return call.Invoke(context, hasPiped: true, piped: value);
+            return call.Invoke(context, hasPiped: true, piped: value, expandPiped: expand);
         }
 
         var target = Right.EvaluateRaw(context);
@@ -32,7 +38,18 @@ internal sealed class PipeExpression : ScriptExpression
         var args = context.RentArguments();
         try
         {
-            args.Add(value);
+            if (expand)
+            {
+                foreach (var item in ScriptValue.AsEnumerable(value)!)
+                {
+                    args.Add(item);
+                }
+            }
+            else
+            {
+                args.Add(value);
+            }
+
             args.Span = Right.Span;
             context.CurrentSpan = Right.Span;
             context.PendingWrapBody = null;

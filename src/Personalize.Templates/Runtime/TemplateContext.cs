@@ -138,6 +138,7 @@ public sealed partial class TemplateContext
             }
 
             args.Span = CurrentSpan;
+            PendingWrapBody = null;
             return Invoke(function, args);
         }
         finally

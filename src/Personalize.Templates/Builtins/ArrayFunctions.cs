@@ -365,7 +365,8 @@ internal static class ArrayFunctions
 
     /// <summary>
     /// <c>array.sort</c>: a sorted copy, by the items themselves or by <paramref name="member"/> of each item (a single
-    /// value becomes a one-item list). The sort is stable.
+    /// value becomes a one-item list). The sort is stable; texts are compared with the render culture's rules
+    /// (<c>"fruit"</c> before <c>"Orange"</c>, like Scriban), other values like the comparison operators.
     /// </summary>
     public static ScriptArray Sort(TemplateContext context, object? list, string? member = null)
     {
@@ -407,7 +408,9 @@ internal static class ArrayFunctions
 
         Array.Sort(order, (a, b) =>
         {
-            var c = ScriptOperators.Compare(context, keys[a], keys[b]);
+            var c = keys[a] is string left && keys[b] is string right
+                ? context.Culture.CompareInfo.Compare(left, right, System.Globalization.CompareOptions.None)
+                : ScriptOperators.Compare(context, keys[a], keys[b]);
             return c != 0 ? c : a.CompareTo(b);
         });
 

@@ -13,8 +13,8 @@ internal static class MathFunctions
     public static object? Abs(TemplateContext context, object? value) => value switch
     {
         null => null,
-        int i => i == int.MinValue ? -(long)i : Math.Abs(i),
-        long l => l == long.MinValue ? BigInteger.Abs(l) : Math.Abs(l),
+        int i => i == int.MinValue ? -(long)i : (object)Math.Abs(i),
+        long l => l == long.MinValue ? BigInteger.Abs(l) : (object)Math.Abs(l),
         double d => Math.Abs(d),
         float f => Math.Abs(f),
         decimal m => Math.Abs(m),

@@ -16,6 +16,43 @@ internal static class ObjectFunctions
     /// <summary><c>object.default</c>: <paramref name="default"/> when <paramref name="value"/> is null or <c>""</c>, else <paramref name="value"/>.</summary>
     public static object? Default(object? value, object? @default) => value is null || value is string { Length: 0 } ? @default : value;
 
+    /// <summary>
+    /// <c>object.eval</c>: evaluates a string as an expression in the current render (its variables are visible) and
+    /// returns the value; a function is called; any other value is returned as is.
+    /// </summary>
+    public static object? Eval(TemplateContext context, object? value)
+    {
+        switch (value)
+        {
+            case IScriptFunction function:
+                return context.Call(function);
+            case not string:
+                return value;
+        }
+
+        var source = (string)value;
+        var expression = EvalCache.GetExpression(context, source);
+        return expression.Evaluate(context);
+    }
+
+    /// <summary>
+    /// <c>object.eval_template</c>: renders a string as a template in the current render (its variables are visible) and
+    /// returns the output; a function is called; any other value is returned as is.
+    /// </summary>
+    public static object? EvalTemplate(TemplateContext context, object? value)
+    {
+        switch (value)
+        {
+            case IScriptFunction function:
+                return context.Call(function);
+            case not string:
+                return value;
+        }
+
+        var body = EvalCache.GetTemplate(context, (string)value);
+        return context.Capture(body);
+    }
+
     /// <summary><c>object.format</c>: formats a value with a .NET format string in <paramref name="culture"/> (the render's culture by default).</summary>
     public static string Format(TemplateContext context, object? value, string? format, string? culture = null)
     {
@@ -123,6 +160,7 @@ internal static class ObjectFunctions
         string => "string",
         bool => "boolean",
         _ when ScriptValue.IsNumber(value) => "number",
+        ScriptArray { IsRange: true } => "iterator",
         ScriptArray or IList or JsonElement { ValueKind: JsonValueKind.Array } => "array",
         IScriptFunction => "function",
         ScriptObject or IDictionary or IDictionary<string, object?> or IReadOnlyDictionary<string, object?> or JsonElement => "object",
@@ -152,6 +190,7 @@ internal static class ObjectFunctions
         decimal => "decimal",
         BigInteger => "bigint",
         Enum => "enum",
+        ScriptArray { IsRange: true } => "range",
         ScriptArray or IList or JsonElement { ValueKind: JsonValueKind.Array } => "array",
         IScriptFunction => "function",
         ScriptObject or IDictionary or IDictionary<string, object?> or IReadOnlyDictionary<string, object?> or JsonElement => "object",

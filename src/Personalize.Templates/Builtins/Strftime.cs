@@ -122,10 +122,10 @@ internal static class Strftime
                 case 's': text = ToUnixSeconds(context, date).ToString(CultureInfo.InvariantCulture); break;
                 case 'S': text = Number(date.Second); defaultWidth = 2; break;
                 case 'u': text = Number(date.DayOfWeek == DayOfWeek.Sunday ? 7 : (int)date.DayOfWeek); break;
-                case 'U': text = Number((date.DayOfYear - 1 + 7 - (int)date.DayOfWeek) / 7); defaultWidth = 2; break;
+                case 'U': text = Number(CultureInfo.InvariantCulture.Calendar.GetWeekOfYear(date, CalendarWeekRule.FirstDay, DayOfWeek.Sunday)); defaultWidth = 2; break;
                 case 'V': text = Number(ISOWeek.GetWeekOfYear(date)); defaultWidth = 2; break;
                 case 'G': text = Number(ISOWeek.GetYear(date)); defaultWidth = 4; break;
-                case 'W': text = Number((date.DayOfYear - 1 + 7 - (((int)date.DayOfWeek + 6) % 7)) / 7); defaultWidth = 2; break;
+                case 'W': text = Number(CultureInfo.InvariantCulture.Calendar.GetWeekOfYear(date, CalendarWeekRule.FirstDay, DayOfWeek.Monday)); defaultWidth = 2; break;
                 case 'w': text = Number((int)date.DayOfWeek); break;
                 case 'y': text = Number(date.Year % 100); defaultWidth = 2; break;
                 case 'Y': text = Number(date.Year); defaultWidth = 4; break;

@@ -171,7 +171,7 @@ internal sealed class BinaryExpression : ScriptExpression
                 context.SourceName);
         }
 
-        var result = new ScriptArray((int)count);
+        var result = new ScriptArray((int)count) { IsRange = true };
         var value = from;
         for (var i = 0; i < count; i++, value += step)
         {

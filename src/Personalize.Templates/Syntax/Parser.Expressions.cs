@@ -282,7 +282,7 @@ internal sealed partial class Parser
                 {
                     object negated = literal.Value switch
                     {
-                        int i => i == int.MinValue ? -(long)i : -i,
+                        int i => i == int.MinValue ? -(long)i : (object)(-i),
                         long l => -l,
                         double d => -d,
                         float f => -f,

@@ -157,6 +157,11 @@ internal static class ScriptOperators
                 return ArrayDivide(la, AsLong(right), op);
             }
 
+            if (Builtins.DateArithmetic.TryApply(context, op, left, right, out var dateResult))
+            {
+                return dateResult;
+            }
+
             throw context.Error($"Operator `{OperatorText(op)}` is not supported between `{ScriptValue.TypeName(left)}` and `{ScriptValue.TypeName(right)}`.");
         }
 

@@ -114,11 +114,11 @@ public sealed class Template
         return builder.ToString();
     }
 
-    /// <summary>Renders the template into a <see cref="TextWriter"/>.</summary>
+    /// <summary>Renders the template into a <see cref="TextWriter"/> (named <c>RenderTo</c> so that <c>Render(null)</c> stays the string overload).</summary>
     /// <param name="writer">Where the output goes.</param>
     /// <param name="model">The data.</param>
     /// <param name="options">Culture, clock, cancellation, extra globals.</param>
-    public void Render(TextWriter writer, object? model = null, RenderOptions? options = null)
+    public void RenderTo(TextWriter writer, object? model = null, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         Run(model, options, new TextWriterOutput(writer));

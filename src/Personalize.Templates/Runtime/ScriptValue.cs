@@ -52,7 +52,7 @@ public static class ScriptValue
 
     /// <summary>
     /// Converts a host value to the language's view of it: JSON primitives become .NET primitives
-    /// (numbers as <see cref="int"/> when they fit, else <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/>);
+    /// (numbers as <see cref="int"/> when they fit, else <see cref="long"/> or <see cref="double"/>);
     /// JSON objects and arrays are kept and read through the member accessors.
     /// </summary>
     /// <param name="value">The value.</param>
@@ -88,7 +88,7 @@ public static class ScriptValue
     private static object? FromJson(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt32(out var i) ? i : e.TryGetInt64(out var l) ? l : e.TryGetDecimal(out var m) && !e.GetRawText().Contains('e', StringComparison.OrdinalIgnoreCase) ? m : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt32(out var i) ? i : e.TryGetInt64(out var l) ? l : e.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null or JsonValueKind.Undefined => null,

@@ -36,7 +36,7 @@ internal sealed class BinaryExpression : ScriptExpression
 
         var left = CallIfFunction(context, Left.Evaluate(context));
         var right = CallIfFunction(context, Right.Evaluate(context));
-        context.CurrentSpan = OperatorSpan;
+        context.CurrentSpan = Operator == BinaryOperator.Multiply ? Span : OperatorSpan;
         return Apply(context, left, right);
     }
 

@@ -64,6 +64,13 @@ public sealed class BuiltinTemplateTests
     }
 
     [Fact]
+    public void Json_numbers_keep_their_integer_kind()
+    {
+        using var model = System.Text.Json.JsonDocument.Parse("""{"n": 5, "big": 5000000000, "f": 1.5}""");
+        Assert.Equal("int long double | int", Render("""{{ n | object.kind }} {{ big | object.kind }} {{ f | object.kind }} | {{ (`{"a": 7}` | object.from_json).a | object.kind }}""", model: model.RootElement));
+    }
+
+    [Fact]
     public void Date_format_is_read_only()
     {
         Assert.ThrowsAny<TemplateRuntimeException>(() => Render("""{{ date.format = "%Y" }}"""));

@@ -406,13 +406,7 @@ internal static class ArrayFunctions
             }
         }
 
-        Array.Sort(order, (a, b) =>
-        {
-            var c = keys[a] is string left && keys[b] is string right
-                ? context.Culture.CompareInfo.Compare(left, right, System.Globalization.CompareOptions.None)
-                : ScriptOperators.Compare(context, keys[a], keys[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+        Array.Sort(order, new KeyComparer(context, keys));
 
         var sorted = new ScriptArray(result.Count);
         foreach (var i in order)
@@ -465,5 +459,17 @@ internal static class ArrayFunctions
         }
 
         return false;
+    }
+
+    /// <summary>Orders item indexes by their sort keys, then by position (a stable sort).</summary>
+    private sealed class KeyComparer(TemplateContext context, object?[] keys) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            var c = keys[a] is string left && keys[b] is string right
+                ? context.Culture.CompareInfo.Compare(left, right, System.Globalization.CompareOptions.None)
+                : ScriptOperators.Compare(context, keys[a], keys[b]);
+            return c != 0 ? c : a.CompareTo(b);
+        }
     }
 }

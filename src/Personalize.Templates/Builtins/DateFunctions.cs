@@ -22,25 +22,25 @@ internal static class DateFunctions
     public static DateTime UtcNow(TemplateContext context) => context.TimeProvider.GetUtcNow().UtcDateTime;
 
     /// <summary><c>date.add_days</c>: the date plus <paramref name="days"/> (may be fractional or negative).</summary>
-    public static DateTime? AddDays(TemplateContext context, DateTime? date, double days) => Shift(context, date, d => d.AddDays(days));
+    public static DateTime? AddDays(TemplateContext context, object? date, double days) => Shift(context, date, Unit.Days, days);
 
     /// <summary><c>date.add_months</c>: the date plus <paramref name="months"/>.</summary>
-    public static DateTime? AddMonths(TemplateContext context, DateTime? date, int months) => Shift(context, date, d => d.AddMonths(months));
+    public static DateTime? AddMonths(TemplateContext context, object? date, int months) => Shift(context, date, Unit.Months, months);
 
     /// <summary><c>date.add_years</c>: the date plus <paramref name="years"/>.</summary>
-    public static DateTime? AddYears(TemplateContext context, DateTime? date, int years) => Shift(context, date, d => d.AddYears(years));
+    public static DateTime? AddYears(TemplateContext context, object? date, int years) => Shift(context, date, Unit.Years, years);
 
     /// <summary><c>date.add_hours</c>: the date plus <paramref name="hours"/>.</summary>
-    public static DateTime? AddHours(TemplateContext context, DateTime? date, double hours) => Shift(context, date, d => d.AddHours(hours));
+    public static DateTime? AddHours(TemplateContext context, object? date, double hours) => Shift(context, date, Unit.Hours, hours);
 
     /// <summary><c>date.add_minutes</c>: the date plus <paramref name="minutes"/>.</summary>
-    public static DateTime? AddMinutes(TemplateContext context, DateTime? date, double minutes) => Shift(context, date, d => d.AddMinutes(minutes));
+    public static DateTime? AddMinutes(TemplateContext context, object? date, double minutes) => Shift(context, date, Unit.Minutes, minutes);
 
     /// <summary><c>date.add_seconds</c>: the date plus <paramref name="seconds"/>.</summary>
-    public static DateTime? AddSeconds(TemplateContext context, DateTime? date, double seconds) => Shift(context, date, d => d.AddSeconds(seconds));
+    public static DateTime? AddSeconds(TemplateContext context, object? date, double seconds) => Shift(context, date, Unit.Seconds, seconds);
 
     /// <summary><c>date.add_milliseconds</c>: the date plus <paramref name="millis"/>.</summary>
-    public static DateTime? AddMilliseconds(TemplateContext context, DateTime? date, double millis) => Shift(context, date, d => d.AddMilliseconds(millis));
+    public static DateTime? AddMilliseconds(TemplateContext context, object? date, double millis) => Shift(context, date, Unit.Milliseconds, millis);
 
     /// <summary>
     /// <c>date.parse</c>: reads a date from <paramref name="text"/>, with a strftime <paramref name="pattern"/> (<c>%Y-%m-%d</c>)
@@ -89,15 +89,29 @@ internal static class DateFunctions
     /// <c>date.to_string</c>: formats the date with a strftime <paramref name="pattern"/> (<c>%d %b %Y</c> by default) in
     /// <paramref name="culture"/> (the render's culture by default; <c>%g</c> in the pattern switches to the invariant culture).
     /// </summary>
-    public static string? ToString(TemplateContext context, DateTime? datetime, string? pattern = null, string? culture = null)
+    public static string? ToString(TemplateContext context, object? datetime, string? pattern = null, string? culture = null)
     {
-        if (datetime is null)
+        var date = ToDate(context, datetime, "datetime");
+        if (date is null)
         {
             return null;
         }
 
-        return Strftime.Format(context, datetime.Value, string.IsNullOrEmpty(pattern) ? Strftime.DefaultFormat : pattern, BuiltinHelpers.Culture(context, culture));
+        return Strftime.Format(context, date.Value, string.IsNullOrEmpty(pattern) ? Strftime.DefaultFormat : pattern, BuiltinHelpers.Culture(context, culture));
     }
+
+    /// <summary>
+    /// Sees a value as a date: a <see cref="DateTime"/> as is, a <see cref="DateTimeOffset"/> in the render's time zone,
+    /// a text read like <c>date.parse</c> (ISO 8601 from JSON models included); null (or unreadable text) gives null.
+    /// </summary>
+    internal static DateTime? ToDate(TemplateContext context, object? value, string parameter) => value switch
+    {
+        null => null,
+        DateTime date => date,
+        DateTimeOffset offset => context.TimeZone == TimeZoneInfo.Utc ? offset.UtcDateTime : TimeZoneInfo.ConvertTime(offset, context.TimeZone).DateTime,
+        string text => Parse(context, text),
+        _ => throw context.Error($"Expected a date for `{parameter}`, not `{context.ToText(value)}` ({ScriptValue.TypeName(value)}). Use `date.parse` to read a date from text."),
+    };
 
     private static DateTime? ToRenderZone(TemplateContext context, DateTime parsed, string text, string? exactFormat, CultureInfo culture)
     {
@@ -119,8 +133,9 @@ internal static class DateFunctions
         return context.TimeZone == TimeZoneInfo.Utc ? instant.UtcDateTime : TimeZoneInfo.ConvertTime(instant, context.TimeZone).DateTime;
     }
 
-    private static DateTime? Shift(TemplateContext context, DateTime? date, Func<DateTime, DateTime> shift)
+    private static DateTime? Shift(TemplateContext context, object? value, Unit unit, double amount)
     {
+        var date = ToDate(context, value, "date");
         if (date is null)
         {
             return null;
@@ -128,11 +143,32 @@ internal static class DateFunctions
 
         try
         {
-            return shift(date.Value);
+            var d = date.Value;
+            return unit switch
+            {
+                Unit.Days => d.AddDays(amount),
+                Unit.Months => d.AddMonths((int)amount),
+                Unit.Years => d.AddYears((int)amount),
+                Unit.Hours => d.AddHours(amount),
+                Unit.Minutes => d.AddMinutes(amount),
+                Unit.Seconds => d.AddSeconds(amount),
+                _ => d.AddMilliseconds(amount),
+            };
         }
-        catch (ArgumentOutOfRangeException)
+        catch (ArgumentException)
         {
             throw context.Error($"The date `{date.Value.ToString("O", CultureInfo.InvariantCulture)}` moved out of the supported range (years 1 to 9999).");
         }
+    }
+
+    private enum Unit
+    {
+        Days,
+        Months,
+        Years,
+        Hours,
+        Minutes,
+        Seconds,
+        Milliseconds,
     }
 }

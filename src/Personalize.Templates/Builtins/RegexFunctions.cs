@@ -16,17 +16,21 @@ internal static class RegexFunctions
     /// <summary><c>regex.match</c>: the first match as an array (whole match, then groups); empty when nothing matches.</summary>
     public static ScriptArray Match(TemplateContext context, string? text, string pattern, string? options = null)
     {
-        return Run(context, pattern, () =>
+        try
         {
             var match = Regex.Match(text ?? string.Empty, pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
             return match.Success ? Groups(context, match) : new ScriptArray();
-        });
+        }
+        catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
+        {
+            throw Failure(context, pattern, ex);
+        }
     }
 
     /// <summary><c>regex.matches</c>: every match, each as an array (whole match, then groups).</summary>
     public static ScriptArray Matches(TemplateContext context, string? text, string pattern, string? options = null)
     {
-        return Run(context, pattern, () =>
+        try
         {
             var result = new ScriptArray();
             var match = Regex.Match(text ?? string.Empty, pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
@@ -38,24 +42,32 @@ internal static class RegexFunctions
             }
 
             return result;
-        });
+        }
+        catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
+        {
+            throw Failure(context, pattern, ex);
+        }
     }
 
     /// <summary><c>regex.replace</c>: replaces every match of <paramref name="pattern"/> in <paramref name="text"/> (<c>$1</c> refers to groups).</summary>
     public static string Replace(TemplateContext context, string? text, string pattern, string? replace, string? options = null)
     {
-        return Run(context, pattern, () =>
+        try
         {
             var result = Regex.Replace(text ?? string.Empty, pattern, replace ?? string.Empty, ParseOptions(context, options), context.Limits.RegexTimeout);
             context.CheckStringLength(result.Length);
             return result;
-        });
+        }
+        catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
+        {
+            throw Failure(context, pattern, ex);
+        }
     }
 
     /// <summary><c>regex.split</c>: the parts of <paramref name="text"/> between matches of <paramref name="pattern"/>.</summary>
     public static ScriptArray Split(TemplateContext context, string? text, string pattern, string? options = null)
     {
-        return Run(context, pattern, () =>
+        try
         {
             var parts = Regex.Split(text ?? string.Empty, pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
             context.ChargeLoopIterations(parts.Length);
@@ -66,7 +78,11 @@ internal static class RegexFunctions
             }
 
             return result;
-        });
+        }
+        catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
+        {
+            throw Failure(context, pattern, ex);
+        }
     }
 
     /// <summary><c>regex.unescape</c>: turns escaped characters (<c>\(</c>, <c>\n</c>…) back into the characters.</summary>
@@ -110,25 +126,19 @@ internal static class RegexFunctions
         return result;
     }
 
-    private static T Run<T>(TemplateContext context, string pattern, Func<T> action)
+    private static TemplateRuntimeException Failure(TemplateContext context, string pattern, Exception ex)
     {
-        try
+        if (ex is RegexMatchTimeoutException)
         {
-            return action();
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            throw new TemplateLimitExceededException(
+            return new TemplateLimitExceededException(
                 nameof(TemplateLimits.RegexTimeout),
                 (long)context.Limits.RegexTimeout.TotalMilliseconds,
                 $"The regular expression `{pattern}` ran longer than {context.Limits.RegexTimeout.TotalMilliseconds} ms (TemplateLimits.RegexTimeout). Simplify the pattern (avoid nested quantifiers such as `(a+)+`) or raise the limit.",
                 context.CurrentSpan,
                 context.SourceName);
         }
-        catch (ArgumentException ex)
-        {
-            throw context.Error($"Invalid regular expression `{pattern}`: {ex.Message}");
-        }
+
+        return context.Error($"Invalid regular expression `{pattern}`: {ex.Message}");
     }
 
     private static ScriptArray Groups(TemplateContext context, Match match)

@@ -113,6 +113,18 @@ public sealed class DateFunctionsTests
     }
 
     [Fact]
+    public void Offsets_and_iso_text_from_models_are_dates_in_the_render_time_zone()
+    {
+        var berlin = Context(RenderOptions.Default.WithTimeZone("Europe/Berlin"));
+        var instant = new DateTimeOffset(2026, 3, 15, 23, 30, 0, TimeSpan.Zero);
+        Assert.Equal("2026-03-16 00:30", Text(berlin, "date.to_string", instant, "%F %R"));
+        Assert.Equal("2026-03-16 00:30", Text(berlin, "date.to_string", "2026-03-15T23:30:00Z", "%F %R"));
+        Assert.Equal("2026-03-17 00:30", Text(berlin, "date.to_string", Call(berlin, "date.add_days", instant, 1), "%F %R"));
+        var error = Assert.ThrowsAny<TemplateRuntimeException>(() => Call(berlin, "date.to_string", 42, "%F"));
+        Assert.Contains("Expected a date", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Timespan_functions()
     {
         Assert.Equal(TimeSpan.FromDays(5), Call(Context(), "timespan.from_days", 5));

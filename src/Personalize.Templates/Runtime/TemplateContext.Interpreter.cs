@@ -63,14 +63,32 @@ public sealed partial class TemplateContext
 
     internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
     {
-        object? result = null;
-        var statement = new EvaluateStatement(expression, value => result = value);
-        Run(new ScriptBlock(new ScriptStatement[] { statement }), model, render, options, NullOutput.Instance);
-        return result;
+        Begin(model, render, options, NullOutput.Instance);
+        try
+        {
+            return expression.Evaluate(this);
+        }
+        catch (Exception ex) when (TryTranslate(ex) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     /// <summary>Runs a compiled template body with the standard scope stack: builtins, host globals, render globals, model, template variables.</summary>
     internal void Run(ScriptBlock body, object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
+    {
+        Begin(model, render, options, output);
+        try
+        {
+            body.Execute(this);
+        }
+        catch (Exception ex) when (TryTranslate(ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private void Begin(object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
     {
         Configure(options, render, output);
         PushScope(BuiltinObjects.Root);
@@ -91,27 +109,17 @@ public sealed partial class TemplateContext
 
         PushScope(new ScriptObject());
         PushFrame(null);
-        try
-        {
-            body.Execute(this);
-        }
-        catch (TemplateRuntimeException)
-        {
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw new TemplateLimitExceededException(nameof(TemplateLimits.MaxRecursionDepth), Limits.MaxRecursionDepth, "The template nests calls too deeply for the stack (TemplateLimits.MaxRecursionDepth).", CurrentSpan, SourceName);
-        }
-        catch (Exception ex) when (ex is InvalidCastException or ArgumentException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or OverflowException or FormatException or KeyNotFoundException or NullReferenceException)
-        {
-            throw new TemplateRuntimeException(ex.Message, CurrentSpan, SourceName, ex);
-        }
     }
+
+    /// <summary>Turns unexpected .NET exceptions from evaluation into positioned render errors; template errors and cancellation pass through.</summary>
+    private Exception? TryTranslate(Exception ex) => ex switch
+    {
+        TemplateRuntimeException or OperationCanceledException => null,
+        InsufficientExecutionStackException => new TemplateLimitExceededException(nameof(TemplateLimits.MaxRecursionDepth), Limits.MaxRecursionDepth, "The template nests calls too deeply for the stack (TemplateLimits.MaxRecursionDepth).", CurrentSpan, SourceName),
+        InvalidCastException or ArgumentException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or OverflowException or FormatException or KeyNotFoundException or NullReferenceException or DivideByZeroException
+            => new TemplateRuntimeException(ex.Message, CurrentSpan, SourceName, ex),
+        _ => null,
+    };
 
     internal void PushScope(object scope)
     {

@@ -1,0 +1,238 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Personalize.Templates.Runtime;
+
+/// <summary>
+/// Reads members of any value the way templates see them. Accessors for .NET types are resolved once per
+/// (type, renamer) and cached for the life of the process; rendering never reflects over a type twice.
+/// </summary>
+internal static class MemberAccessor
+{
+    private static readonly ConcurrentDictionary<(Type Type, Func<string, string> Renamer), TypeAccessor> Cache = new();
+
+    public static bool TryGet(object target, string name, Func<string, string> renamer, out object? value)
+    {
+        switch (target)
+        {
+            case ScriptObject o:
+                if (o.TryGetValue(name, out value))
+                {
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case ScriptArray a:
+                if (a.TryGetProperty(name, out value))
+                {
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case IDictionary<string, object?> d:
+                if (d.TryGetValue(name, out value))
+                {
+                    value = ScriptValue.Normalize(value);
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case IReadOnlyDictionary<string, object?> rd:
+                if (rd.TryGetValue(name, out value))
+                {
+                    value = ScriptValue.Normalize(value);
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case JsonElement { ValueKind: JsonValueKind.Object } e:
+                if (e.TryGetProperty(name, out var property))
+                {
+                    value = ScriptValue.Normalize(property);
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case JsonObject jo:
+                if (jo.TryGetPropertyValue(name, out var node))
+                {
+                    value = ScriptValue.Normalize(node);
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case IDictionary nd:
+                if (nd.Contains(name))
+                {
+                    value = ScriptValue.Normalize(nd[name]);
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+            case string or JsonElement or JsonArray or IEnumerable:
+                return TrySpecial(target, name, out value);
+            default:
+                var accessor = GetAccessor(target.GetType(), renamer);
+                if (accessor.TryGet(target, name, out value))
+                {
+                    return true;
+                }
+
+                return TrySpecial(target, name, out value);
+        }
+    }
+
+    private static bool TrySpecial(object target, string name, out object? value)
+    {
+        switch (name)
+        {
+            case "size":
+                switch (target)
+                {
+                    case string s:
+                        value = s.Length;
+                        return true;
+                    case ICollection c:
+                        value = c.Count;
+                        return true;
+                    case JsonElement { ValueKind: JsonValueKind.Array } ja:
+                        value = ja.GetArrayLength();
+                        return true;
+                    case IEnumerable e when target is not IDictionary:
+                        var count = 0;
+                        foreach (var unused in e)
+                        {
+                            count++;
+                        }
+
+                        value = count;
+                        return true;
+                }
+
+                break;
+            case "empty?":
+                value = ScriptValue.IsEmpty(target);
+                return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    public static TypeAccessor GetAccessor(Type type, Func<string, string> renamer) =>
+        Cache.GetOrAdd((type, renamer), static key => new TypeAccessor(key.Type, key.Renamer));
+
+    internal sealed class TypeAccessor
+    {
+        private readonly Dictionary<string, Func<object, object?>> _getters = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Action<object, object?>> _setters = new(StringComparer.Ordinal);
+
+        [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Model types are the host's own types, kept by the host's use of them; members a trimmer removed are simply not visible to templates.")]
+        public TypeAccessor(Type type, Func<string, string> renamer)
+        {
+            IsPlainObject = !(typeof(IEnumerable).IsAssignableFrom(type) || type == typeof(JsonElement) || typeof(JsonNode).IsAssignableFrom(type)
+                || typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type));
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                if (property.GetIndexParameters().Length != 0 || property.GetMethod is not { IsPublic: true })
+                {
+                    continue;
+                }
+
+                var name = string.Intern(renamer(property.Name));
+                if (_getters.ContainsKey(name))
+                {
+                    continue;
+                }
+
+                _getters[name] = CreateGetter(type, property);
+                KeyMask |= ScriptObject.MaskOf(name);
+                if (property.SetMethod is { IsPublic: true })
+                {
+                    _setters[name] = (target, value) => property.SetValue(target, value);
+                }
+            }
+
+            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var name = string.Intern(renamer(field.Name));
+                if (_getters.ContainsKey(name))
+                {
+                    continue;
+                }
+
+                var f = field;
+                _getters[name] = target => ScriptValue.Normalize(f.GetValue(target));
+                KeyMask |= ScriptObject.MaskOf(name);
+            }
+        }
+
+        /// <summary>Gets the Bloom filter of member names (see <see cref="ScriptObject.KeyMask"/>).</summary>
+        public ulong KeyMask { get; }
+
+        /// <summary>Gets whether values of the type are read only through this accessor (not a dictionary, sequence or JSON value).</summary>
+        public bool IsPlainObject { get; }
+
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Expression compilation runs only when dynamic code is supported; otherwise the reflection getter is used.")]
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The property comes from the type being accessed.")]
+        private static Func<object, object?> CreateGetter(Type type, PropertyInfo property)
+        {
+            if (RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled && !type.IsByRefLike && !property.PropertyType.IsByRefLike)
+            {
+                try
+                {
+                    var parameter = Expression.Parameter(typeof(object), "target");
+                    var body = Expression.Convert(Expression.Property(Expression.Convert(parameter, type), property), typeof(object));
+                    var getter = Expression.Lambda<Func<object, object?>>(body, parameter).Compile();
+                    if (NeedsNormalize(property.PropertyType))
+                    {
+                        return target => ScriptValue.Normalize(getter(target));
+                    }
+
+                    return getter;
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+                {
+                    // Fall back to reflection below.
+                }
+            }
+
+            return target => ScriptValue.Normalize(property.GetValue(target));
+        }
+
+        private static bool NeedsNormalize(Type type) =>
+            type == typeof(object) || type == typeof(short) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(char)
+            || type == typeof(JsonElement) || typeof(JsonNode).IsAssignableFrom(type) || Nullable.GetUnderlyingType(type) is not null || type.IsInterface;
+
+        public bool TryGet(object target, string name, out object? value)
+        {
+            if (_getters.TryGetValue(name, out var getter))
+            {
+                value = getter(target);
+                return true;
+            }
+
+            value = null;
+            return false;
+        }
+
+        public bool TryGetGetter(string name, [NotNullWhen(true)] out Func<object, object?>? getter) => _getters.TryGetValue(name, out getter);
+
+        public bool TrySet(object target, string name, object? value)
+        {
+            if (_setters.TryGetValue(name, out var setter))
+            {
+                setter(target, value);
+                return true;
+            }
+
+            return false;
+        }
+    }
+}

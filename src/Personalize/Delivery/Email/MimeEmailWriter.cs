@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Personalize.Delivery.Email;
+
+/// <summary>
+/// Writes an email <see cref="OutgoingMessage"/> as an RFC 5322 / MIME message in UTF-8: From, Reply-To, To, Subject,
+/// Date (the send instant), Message-ID (the idempotency key at the sender's domain), MIME-Version, the message's extra
+/// headers (for example <c>List-Unsubscribe</c>), then <c>multipart/alternative</c> with a text and an HTML part (or a
+/// single text part). Non-ASCII header text becomes RFC 2047 encoded-words; header lines are folded to 78 characters;
+/// bodies are quoted-printable (or base64 when mostly non-ASCII) with lines of at most 76 characters; line breaks
+/// are CRLF. Line breaks in header values are rejected (<see cref="MessageContentCodes.HeaderInjection"/>).
+/// </summary>
+public static class MimeEmailWriter
+{
+    /// <summary>Writes the message.</summary>
+    /// <param name="message">An email message (its <see cref="OutgoingMessage.Content"/> is <see cref="EmailContent"/>).</param>
+    /// <param name="output">Where the UTF-8 bytes go.</param>
+    /// <exception cref="MessageContentException">A header is malformed (line breaks, reserved names) or an address is not ASCII.</exception>
+    /// <exception cref="ArgumentException">The message is not an email.</exception>
+    public static void Write(OutgoingMessage message, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(output);
+        if (message.Content is not EmailContent email)
+        {
+            throw new ArgumentException($"Message {message.IdempotencyKey} is not an email (its content is {message.Content.GetType().Name}).", nameof(message));
+        }
+
+        if (email.From is null)
+        {
+            throw new MessageContentException(MessageContentCodes.Invalid, $"Email {message.IdempotencyKey} has no From address; compose it with MessageComposer.Email or set EmailContent.From.");
+        }
+
+        Validate(message, email);
+        var headers = new HeaderBuilder();
+        headers.Mailbox("From", email.From);
+        if (email.ReplyTo is not null)
+        {
+            headers.Mailbox("Reply-To", email.ReplyTo);
+        }
+
+        headers.Mailbox("To", new EmailAddress(message.Recipient));
+        headers.Unstructured("Subject", email.Subject);
+        headers.Raw("Date", FormatDate(message.SendAt));
+        var at = email.From.Address.LastIndexOf('@');
+        headers.Raw("Message-ID", "<" + message.IdempotencyKey + "@" + email.From.Address[(at + 1)..] + ">");
+        headers.Raw("MIME-Version", "1.0");
+        foreach (var header in message.Headers)
+        {
+            headers.Unstructured(header.Key, header.Value);
+        }
+
+        var text = BodyEncoder.ToCrlfUtf8(email.TextBody);
+        if (email.HtmlBody is null)
+        {
+            WritePartHeaders(headers, "text/plain", text);
+            BodyEncoder.Write(output, Encoding.ASCII.GetBytes(headers.ToString()));
+            BodyEncoder.Write(output, "\r\n"u8);
+            WriteBody(text, output);
+            return;
+        }
+
+        var boundary = "=_pz_" + message.IdempotencyKey;
+        headers.Raw("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
+        BodyEncoder.Write(output, Encoding.ASCII.GetBytes(headers.ToString()));
+        BodyEncoder.Write(output, "\r\nThis is a multipart message in MIME format.\r\n"u8);
+        var delimiter = Encoding.ASCII.GetBytes("\r\n--" + boundary + "\r\n");
+
+        BodyEncoder.Write(output, delimiter);
+        WritePart("text/plain", text, output);
+
+        BodyEncoder.Write(output, delimiter);
+        WritePart("text/html", BodyEncoder.ToCrlfUtf8(WithPreheader(email.HtmlBody, email.Preheader)), output);
+
+        BodyEncoder.Write(output, Encoding.ASCII.GetBytes("\r\n--" + boundary + "--\r\n"));
+    }
+
+    /// <summary>Writes the message to a byte array.</summary>
+    /// <param name="message">An email message.</param>
+    /// <returns>The message bytes (UTF-8 / ASCII with CRLF line breaks).</returns>
+    public static byte[] ToBytes(OutgoingMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        Write(message, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Checks the message's headers without writing it.</summary>
+    /// <param name="message">An email message.</param>
+    /// <param name="email">Its content.</param>
+    /// <exception cref="MessageContentException">A header is malformed.</exception>
+    internal static void Validate(OutgoingMessage message, EmailContent email)
+    {
+        if (email.From is not null)
+        {
+            HeaderGuard.CheckAddress("From", email.From);
+        }
+
+        if (email.ReplyTo is not null)
+        {
+            HeaderGuard.CheckAddress("Reply-To", email.ReplyTo);
+        }
+
+        HeaderGuard.CheckAddress("To", new EmailAddress(message.Recipient));
+        HeaderGuard.CheckValue("Subject", email.Subject);
+        foreach (var header in message.Headers)
+        {
+            HeaderGuard.CheckExtra(header.Key, header.Value);
+        }
+    }
+
+    private static void WritePart(string mediaType, byte[] body, IBufferWriter<byte> output)
+    {
+        var headers = new StringBuilder(128);
+        var base64 = BodyEncoder.PreferBase64(body);
+        headers.Append("Content-Type: ").Append(mediaType).Append("; charset=utf-8\r\n");
+        headers.Append("Content-Transfer-Encoding: ").Append(base64 ? "base64" : "quoted-printable").Append("\r\n\r\n");
+        BodyEncoder.Write(output, Encoding.ASCII.GetBytes(headers.ToString()));
+        WriteBody(body, output);
+    }
+
+    private static void WritePartHeaders(HeaderBuilder headers, string mediaType, byte[] body)
+    {
+        headers.Raw("Content-Type", mediaType + "; charset=utf-8");
+        headers.Raw("Content-Transfer-Encoding", BodyEncoder.PreferBase64(body) ? "base64" : "quoted-printable");
+    }
+
+    private static void WriteBody(byte[] body, IBufferWriter<byte> output)
+    {
+        if (BodyEncoder.PreferBase64(body))
+        {
+            BodyEncoder.WriteBase64(body, output);
+        }
+        else
+        {
+            BodyEncoder.WriteQuotedPrintable(body, output);
+        }
+    }
+
+    private static string WithPreheader(string html, string? preheader)
+    {
+        if (string.IsNullOrEmpty(preheader))
+        {
+            return html;
+        }
+
+        var block = "<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">" + WebUtility.HtmlEncode(preheader) + "</div>";
+        var body = html.IndexOf("<body", StringComparison.OrdinalIgnoreCase);
+        var close = body < 0 ? -1 : html.IndexOf('>', body);
+        return close < 0 ? block + html : html.Insert(close + 1, block);
+    }
+
+    internal static string FormatDate(DateTimeOffset instant)
+    {
+        var offset = instant.Offset;
+        var sign = offset < TimeSpan.Zero ? '-' : '+';
+        var abs = offset.Duration();
+        return instant.ToString("ddd, dd MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture)
+            + sign + abs.Hours.ToString("00", CultureInfo.InvariantCulture) + abs.Minutes.ToString("00", CultureInfo.InvariantCulture);
+    }
+}

@@ -21,7 +21,7 @@ internal sealed class HeaderBuilder
     public void Raw(string name, string asciiValue)
     {
         Start(name);
-        Token(asciiValue);
+        Words(asciiValue);
         End();
     }
 

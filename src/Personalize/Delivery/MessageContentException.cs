@@ -8,14 +8,14 @@ public sealed class MessageContentException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public MessageContentException()
-        : this("content.invalid", "The message content is invalid.")
+        : this(MessageContentCodes.Invalid, "The message content is invalid.")
     {
     }
 
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong and how to fix it.</param>
     public MessageContentException(string message)
-        : this("content.invalid", message)
+        : this(MessageContentCodes.Invalid, message)
     {
     }
 
@@ -25,7 +25,7 @@ public sealed class MessageContentException : Exception
     public MessageContentException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "content.invalid";
+        Code = MessageContentCodes.Invalid;
     }
 
     /// <summary>Creates the exception with a code.</summary>

@@ -13,7 +13,7 @@ public static class PersonalizeDeliveryServiceCollectionExtensions
     /// <summary>
     /// Registers Personalize (<see cref="PersonalizeServiceCollectionExtensions.AddPersonalize(IServiceCollection)"/>)
     /// plus <see cref="DeliveryOptions"/> (validated at start with one combined message), <see cref="SignedTokenService"/>,
-    /// <see cref="DeliveryLinks"/>, <see cref="MessageComposer"/>, <see cref="ConsentReasons"/> and
+    /// <see cref="DeliveryLinks"/>, <see cref="MessageComposer"/>, <see cref="ConsentReasons"/>, <see cref="MessageFooterBuilder"/> and
     /// <see cref="SinkWriter"/> as singletons. The <see cref="SinkWriter"/> writes to the <see cref="IMessageSink"/>
     /// the host registers (for example <c>services.AddSingleton&lt;IMessageSink&gt;(new FileOutboxSink("outbox"))</c>).
     /// Uses <c>TryAdd</c>, so the host's own registrations win, and calling it twice is harmless.
@@ -33,6 +33,7 @@ public static class PersonalizeDeliveryServiceCollectionExtensions
         services.TryAddSingleton(static sp => new DeliveryLinks(Options(sp), sp.GetRequiredService<SignedTokenService>()));
         services.TryAddSingleton(static sp => new MessageComposer(Options(sp), sp.GetRequiredService<DeliveryLinks>()));
         services.TryAddSingleton(static sp => new ConsentReasons(Options(sp), sp.GetRequiredService<ChannelRegistry>()));
+        services.TryAddSingleton(static sp => new MessageFooterBuilder(sp.GetRequiredService<DeliveryLinks>(), sp.GetRequiredService<ConsentReasons>()));
         services.TryAddSingleton(static sp => new SinkWriter(
             sp.GetRequiredService<IMessageSink>(),
             SinkRetryPolicy.FromOptions(Options(sp)),

@@ -1,5 +1,6 @@
 using Personalize.Consent;
 using Personalize.Delivery;
+using Personalize.Delivery.Security;
 
 namespace Personalize.Tests.Delivery;
 
@@ -75,5 +76,23 @@ public sealed class ConsentReasonsTests
         };
 
         Assert.Equal("You get this because you are a customer of ours.", Reasons().Explain(customer, Channel.Email, ContactPurpose.Marketing));
+    }
+
+    [Fact]
+    public void Footer_has_signed_links_and_the_sentence_and_no_unsubscribe_for_service()
+    {
+        var options = DeliveryFixture.Options(o => o.TopicDescriptions["gardening"] = "weekly gardening tips");
+        var tokens = new SignedTokenService(options, new ManualTimeProvider(DeliveryFixture.SendAt));
+        var builder = new MessageFooterBuilder(new DeliveryLinks(options, tokens), new ConsentReasons(options));
+
+        var marketing = builder.Build(DeliveryFixture.Request(), Channel.Email, "gardening");
+        var service = builder.Build(DeliveryFixture.Request(ContactPurpose.Service), Channel.Email);
+
+        Assert.Equal("You get this because you chose weekly gardening tips on 3 March 2026 via our website.", marketing.WhyYouGetThis);
+        var unsubscribe = marketing.UnsubscribeUrl!;
+        Assert.True(tokens.Verify(unsubscribe[(unsubscribe.IndexOf('=', StringComparison.Ordinal) + 1)..], "unsubscribe:email:marketing").IsValid);
+        Assert.True(tokens.Verify(marketing.PreferenceCenterUrl[(marketing.PreferenceCenterUrl.IndexOf('=', StringComparison.Ordinal) + 1)..], TokenScopes.Preferences).IsValid);
+        Assert.Null(service.UnsubscribeUrl);
+        Assert.StartsWith("https://example.com/preferences?token=", service.PreferenceCenterUrl, StringComparison.Ordinal);
     }
 }

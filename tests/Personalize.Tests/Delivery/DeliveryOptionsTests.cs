@@ -78,6 +78,7 @@ public sealed class DeliveryOptionsTests
 
         Assert.NotNull(provider.GetRequiredService<MessageComposer>());
         Assert.NotNull(provider.GetRequiredService<ConsentReasons>());
+        Assert.NotNull(provider.GetRequiredService<MessageFooterBuilder>());
         Assert.NotNull(provider.GetRequiredService<DeliveryLinks>());
         Assert.IsType<InMemorySink>(provider.GetRequiredService<SinkWriter>().Sink);
         Assert.Same(provider.GetRequiredService<SignedTokenService>(), provider.GetRequiredService<DeliveryLinks>().Tokens);

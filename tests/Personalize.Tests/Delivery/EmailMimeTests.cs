@@ -235,4 +235,22 @@ public sealed class EmailMimeTests
         Assert.StartsWith("From: =?utf-8?B?", text, StringComparison.Ordinal);
         Assert.EndsWith("--\r\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Ascii_text_that_looks_like_an_encoded_word_is_encoded_so_it_reads_back_literally()
+    {
+        var (_, mime) = Write(ContactPurpose.Service, Content("Literal =?utf-8?B?SGk=?= text"));
+
+        Assert.Equal("Literal =?utf-8?B?SGk=?= text", mime.Decoded("Subject"));
+    }
+
+    [Fact]
+    public void A_colon_inside_an_ascii_subject_does_not_stop_folding()
+    {
+        var subject = "Note: " + string.Join(' ', Enumerable.Repeat("garden", 30));
+        var (_, mime) = Write(ContactPurpose.Service, Content(subject));
+
+        Assert.Equal(subject, mime.Decoded("Subject"));
+        Assert.All(mime.RawHeaderLines.Where(l => !l.Contains("token=", StringComparison.Ordinal)), line => Assert.True(line.Length <= 78, line));
+    }
 }

@@ -9,11 +9,13 @@ internal sealed class HeaderBuilder
     private const int HardLimit = 998;
     private readonly StringBuilder _text = new(1024);
     private int _line;
+    private bool _fieldStart;
 
     public void Start(string name)
     {
         _text.Append(name).Append(':');
         _line = name.Length + 1;
+        _fieldStart = true;
     }
 
     public void End() => _text.Append("\r\n");
@@ -29,7 +31,7 @@ internal sealed class HeaderBuilder
     public void Unstructured(string name, string value)
     {
         Start(name);
-        if (IsPrintableAscii(value))
+        if (IsPrintableAscii(value) && !value.Contains("=?", StringComparison.Ordinal))
         {
             Words(value);
         }
@@ -47,7 +49,7 @@ internal sealed class HeaderBuilder
         Start(name);
         if (!string.IsNullOrEmpty(address.DisplayName))
         {
-            if (!IsPrintableAscii(address.DisplayName))
+            if (!IsPrintableAscii(address.DisplayName) || address.DisplayName.Contains("=?", StringComparison.Ordinal))
             {
                 EncodedWords(address.DisplayName);
             }
@@ -75,7 +77,7 @@ internal sealed class HeaderBuilder
             throw new MessageContentException(MessageContentCodes.Invalid, $"A header has a word of {token.Length} characters; RFC 5322 allows at most 998 per line.");
         }
 
-        if (_line + 1 + token.Length > SoftLimit && _line > 0 && !AtLineStartOfField())
+        if (_line + 1 + token.Length > SoftLimit && _line > 0 && !_fieldStart)
         {
             _text.Append("\r\n");
             _line = 0;
@@ -83,9 +85,8 @@ internal sealed class HeaderBuilder
 
         _text.Append(' ').Append(token);
         _line += 1 + token.Length;
+        _fieldStart = false;
     }
-
-    private bool AtLineStartOfField() => _text.Length > 0 && _text[^1] == ':';
 
     private void Words(string value)
     {
@@ -148,6 +149,7 @@ internal sealed class HeaderBuilder
             var word = "=?utf-8?B?" + Convert.ToBase64String(bytes, 0, count) + "?=";
             _text.Append(' ').Append(word);
             _line += 1 + word.Length;
+            _fieldStart = false;
             position = end;
         }
     }

@@ -15,6 +15,9 @@ namespace Personalize.Delivery.Security;
 /// </summary>
 public sealed class SignedTokenService
 {
+    /// <summary>The longest customer id a token carries, in UTF-8 bytes.</summary>
+    public const int MaxCustomerIdBytes = 1024;
+
     private const byte Version = 1;
     private readonly byte[] _key;
     private readonly TimeProvider _timeProvider;
@@ -72,6 +75,11 @@ public sealed class SignedTokenService
         if (scope.Length > 255)
         {
             throw new ArgumentException("The scope has at most 255 characters.", nameof(scope));
+        }
+
+        if (idBytes.Length > MaxCustomerIdBytes)
+        {
+            throw new ArgumentException($"The customer id has {idBytes.Length} UTF-8 bytes; tokens carry at most {MaxCustomerIdBytes}.", nameof(customerId));
         }
 
         var payload = new byte[1 + 8 + 1 + scope.Length + idBytes.Length];

@@ -27,6 +27,9 @@ public static class SmsAnalyzer
 
     private const string Extension = "\f^{}\\[~]|€";
 
+    // Septets per character for U+0000..U+03FF (Latin and Greek); '€' (U+20AC) is the only GSM character above.
+    private static readonly byte[] Widths = BuildWidths();
+
     /// <summary>Analyzes a body.</summary>
     /// <param name="body">The SMS body.</param>
     /// <returns>The encoding, length and segments.</returns>
@@ -70,19 +73,25 @@ public static class SmsAnalyzer
     public static bool IsGsm7(char c) => GsmWidth(c) != 0;
 
     /// <summary>Septets a character takes in GSM-7: 1 (basic), 2 (extension) or 0 (not in GSM-7).</summary>
-    internal static int GsmWidth(char c)
+    internal static int GsmWidth(char c) => c < (char)Widths.Length ? Widths[c] : c == '€' ? 2 : 0;
+
+    private static byte[] BuildWidths()
     {
-        if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or ' ' or '.' or ',')
+        var widths = new byte[0x400];
+        foreach (var c in Basic)
         {
-            return 1;
+            widths[c] = 1;
         }
 
-        if (Basic.Contains(c, StringComparison.Ordinal))
+        foreach (var c in Extension)
         {
-            return 1;
+            if (c < (char)widths.Length)
+            {
+                widths[c] = 2;
+            }
         }
 
-        return Extension.Contains(c, StringComparison.Ordinal) ? 2 : 0;
+        return widths;
     }
 
     /// <summary>Counts segments of a concatenated message, never splitting an escape pair or a surrogate pair.</summary>

@@ -253,4 +253,15 @@ public sealed class EmailMimeTests
         Assert.Equal(subject, mime.Decoded("Subject"));
         Assert.All(mime.RawHeaderLines.Where(l => !l.Contains("token=", StringComparison.Ordinal)), line => Assert.True(line.Length <= 78, line));
     }
+
+    [Fact]
+    public async Task Writing_to_a_stream_gives_the_same_bytes()
+    {
+        var message = DeliveryFixture.Composer().Email(DeliveryFixture.Request(), Content());
+        using var stream = new MemoryStream();
+
+        await MimeEmailWriter.WriteAsync(message, stream);
+
+        Assert.Equal(MimeEmailWriter.ToBytes(message), stream.ToArray());
+    }
 }

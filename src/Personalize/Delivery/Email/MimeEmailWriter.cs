@@ -88,6 +88,19 @@ public static class MimeEmailWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Writes the message to a stream.</summary>
+    /// <param name="message">An email message.</param>
+    /// <param name="stream">Where the bytes go; it is not closed.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the bytes are written.</returns>
+    public static async Task WriteAsync(OutgoingMessage message, Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        Write(message, buffer);
+        await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Checks the message's headers without writing it.</summary>
     /// <param name="message">An email message.</param>
     /// <param name="email">Its content.</param>

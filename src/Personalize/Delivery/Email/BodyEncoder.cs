@@ -24,82 +24,118 @@ internal static class BodyEncoder
         return high * 3 > utf8.Length;
     }
 
-    /// <summary>The text as UTF-8 with every line break (CR, LF or CRLF) made CRLF.</summary>
-    public static byte[] ToCrlfUtf8(string text)
+    /// <summary>
+    /// The text as UTF-8 with every line break (CR, LF or CRLF) made CRLF, in a buffer rented from
+    /// <see cref="ArrayPool{T}.Shared"/>; return it with <see cref="ArrayPool{T}.Return"/>.
+    /// </summary>
+    public static byte[] RentCrlfUtf8(string text, out int length)
     {
-        var builder = new StringBuilder(text.Length + 16);
-        for (var i = 0; i < text.Length; i++)
+        var raw = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
         {
-            var c = text[i];
-            if (c == '\r')
+            var count = Encoding.UTF8.GetBytes(text, raw);
+            var result = ArrayPool<byte>.Shared.Rent((count * 2) + 1);
+            var j = 0;
+            for (var i = 0; i < count; i++)
             {
-                builder.Append("\r\n");
-                if (i + 1 < text.Length && text[i + 1] == '\n')
+                var b = raw[i];
+                if (b == '\r')
                 {
-                    i++;
+                    result[j++] = (byte)'\r';
+                    result[j++] = (byte)'\n';
+                    if (i + 1 < count && raw[i + 1] == '\n')
+                    {
+                        i++;
+                    }
+                }
+                else if (b == '\n')
+                {
+                    result[j++] = (byte)'\r';
+                    result[j++] = (byte)'\n';
+                }
+                else
+                {
+                    result[j++] = b;
                 }
             }
-            else if (c == '\n')
-            {
-                builder.Append("\r\n");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
 
-        return Encoding.UTF8.GetBytes(builder.ToString());
+            length = j;
+            return result;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
     }
 
     public static void WriteQuotedPrintable(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
-        Span<byte> encoded = stackalloc byte[3];
+        // Worst case: every byte as =XX plus a soft break (3 bytes) per 25 encoded bytes.
+        var span = output.GetSpan((utf8.Length * 3) + ((utf8.Length / 25) + 1) * 3);
+        var written = 0;
         var line = 0;
         for (var i = 0; i < utf8.Length; i++)
         {
             var b = utf8[i];
             if (b == '\r' && i + 1 < utf8.Length && utf8[i + 1] == '\n')
             {
-                Write(output, "\r\n"u8);
+                span[written++] = (byte)'\r';
+                span[written++] = (byte)'\n';
                 line = 0;
                 i++;
                 continue;
             }
 
             var atLineEnd = i + 1 == utf8.Length || (utf8[i + 1] == '\r' && i + 2 < utf8.Length && utf8[i + 2] == '\n');
-            int length;
-            if ((b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !atLineEnd))
-            {
-                encoded[0] = b;
-                length = 1;
-            }
-            else
-            {
-                encoded[0] = (byte)'=';
-                encoded[1] = Hex[b >> 4];
-                encoded[2] = Hex[b & 15];
-                length = 3;
-            }
+            var literal = (b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !atLineEnd);
+            var length = literal ? 1 : 3;
 
             // Leave room for the soft line break '=' so no line exceeds 76 characters.
             var limit = atLineEnd ? MaxLine : MaxLine - 1;
             if (line + length > limit)
             {
-                Write(output, "=\r\n"u8);
+                span[written++] = (byte)'=';
+                span[written++] = (byte)'\r';
+                span[written++] = (byte)'\n';
                 line = 0;
             }
 
-            Write(output, encoded[..length]);
+            if (literal)
+            {
+                span[written++] = b;
+            }
+            else
+            {
+                span[written++] = (byte)'=';
+                span[written++] = Hex[b >> 4];
+                span[written++] = Hex[b & 15];
+            }
+
             line += length;
         }
+
+        output.Advance(written);
     }
 
     public static void WriteBase64(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
-        var text = Convert.ToBase64String(utf8, Base64FormattingOptions.InsertLineBreaks);
-        var span = output.GetSpan(text.Length);
-        var written = Encoding.ASCII.GetBytes(text, span);
+        // 57 bytes make one 76-character line.
+        var lines = (utf8.Length + 56) / 57;
+        var span = output.GetSpan((lines * 78) + 4);
+        var written = 0;
+        for (var offset = 0; offset < utf8.Length; offset += 57)
+        {
+            if (offset > 0)
+            {
+                span[written++] = (byte)'\r';
+                span[written++] = (byte)'\n';
+            }
+
+            var chunk = utf8.Slice(offset, Math.Min(57, utf8.Length - offset));
+            System.Buffers.Text.Base64.EncodeToUtf8(chunk, span[written..], out _, out var count);
+            written += count;
+        }
+
         output.Advance(written);
     }
 

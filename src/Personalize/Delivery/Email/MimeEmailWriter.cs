@@ -53,29 +53,44 @@ public static class MimeEmailWriter
             headers.Unstructured(header.Key, header.Value);
         }
 
-        var text = BodyEncoder.ToCrlfUtf8(email.TextBody);
-        if (email.HtmlBody is null)
+        var text = BodyEncoder.RentCrlfUtf8(email.TextBody, out var textLength);
+        try
         {
-            WritePartHeaders(headers, "text/plain", text);
-            BodyEncoder.Write(output, Encoding.ASCII.GetBytes(headers.ToString()));
-            BodyEncoder.Write(output, "\r\n"u8);
-            WriteBody(text, output);
-            return;
+            var textBytes = text.AsSpan(0, textLength);
+            if (email.HtmlBody is null)
+            {
+                WritePartHeaders(headers, "text/plain", textBytes);
+                WriteAscii(output, headers.ToString());
+                BodyEncoder.Write(output, "\r\n"u8);
+                WriteBody(textBytes, output);
+                return;
+            }
+
+            var boundary = "=_pz_" + message.IdempotencyKey;
+            headers.Raw("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
+            WriteAscii(output, headers.ToString());
+            BodyEncoder.Write(output, "\r\nThis is a multipart message in MIME format.\r\n"u8);
+
+            WriteDelimiter(output, boundary, last: false);
+            WritePart("text/plain", textBytes, output);
+
+            WriteDelimiter(output, boundary, last: false);
+            var html = BodyEncoder.RentCrlfUtf8(WithPreheader(email.HtmlBody, email.Preheader), out var htmlLength);
+            try
+            {
+                WritePart("text/html", html.AsSpan(0, htmlLength), output);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(html);
+            }
+
+            WriteDelimiter(output, boundary, last: true);
         }
-
-        var boundary = "=_pz_" + message.IdempotencyKey;
-        headers.Raw("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
-        BodyEncoder.Write(output, Encoding.ASCII.GetBytes(headers.ToString()));
-        BodyEncoder.Write(output, "\r\nThis is a multipart message in MIME format.\r\n"u8);
-        var delimiter = Encoding.ASCII.GetBytes("\r\n--" + boundary + "\r\n");
-
-        BodyEncoder.Write(output, delimiter);
-        WritePart("text/plain", text, output);
-
-        BodyEncoder.Write(output, delimiter);
-        WritePart("text/html", BodyEncoder.ToCrlfUtf8(WithPreheader(email.HtmlBody, email.Preheader)), output);
-
-        BodyEncoder.Write(output, Encoding.ASCII.GetBytes("\r\n--" + boundary + "--\r\n"));
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(text);
+        }
     }
 
     /// <summary>Writes the message to a byte array.</summary>
@@ -125,25 +140,27 @@ public static class MimeEmailWriter
         }
     }
 
-    private static void WritePart(string mediaType, byte[] body, IBufferWriter<byte> output)
+    private static void WritePart(string mediaType, ReadOnlySpan<byte> body, IBufferWriter<byte> output)
     {
-        var headers = new StringBuilder(128);
         var base64 = BodyEncoder.PreferBase64(body);
-        headers.Append("Content-Type: ").Append(mediaType).Append("; charset=utf-8\r\n");
-        headers.Append("Content-Transfer-Encoding: ").Append(base64 ? "base64" : "quoted-printable").Append("\r\n\r\n");
-        BodyEncoder.Write(output, Encoding.ASCII.GetBytes(headers.ToString()));
-        WriteBody(body, output);
+        BodyEncoder.Write(output, "Content-Type: "u8);
+        WriteAscii(output, mediaType);
+        BodyEncoder.Write(output, "; charset=utf-8\r\nContent-Transfer-Encoding: "u8);
+        BodyEncoder.Write(output, base64 ? "base64\r\n\r\n"u8 : "quoted-printable\r\n\r\n"u8);
+        WriteBody(body, base64, output);
     }
 
-    private static void WritePartHeaders(HeaderBuilder headers, string mediaType, byte[] body)
+    private static void WritePartHeaders(HeaderBuilder headers, string mediaType, ReadOnlySpan<byte> body)
     {
         headers.Raw("Content-Type", mediaType + "; charset=utf-8");
         headers.Raw("Content-Transfer-Encoding", BodyEncoder.PreferBase64(body) ? "base64" : "quoted-printable");
     }
 
-    private static void WriteBody(byte[] body, IBufferWriter<byte> output)
+    private static void WriteBody(ReadOnlySpan<byte> body, IBufferWriter<byte> output) => WriteBody(body, BodyEncoder.PreferBase64(body), output);
+
+    private static void WriteBody(ReadOnlySpan<byte> body, bool base64, IBufferWriter<byte> output)
     {
-        if (BodyEncoder.PreferBase64(body))
+        if (base64)
         {
             BodyEncoder.WriteBase64(body, output);
         }
@@ -151,6 +168,20 @@ public static class MimeEmailWriter
         {
             BodyEncoder.WriteQuotedPrintable(body, output);
         }
+    }
+
+    private static void WriteDelimiter(IBufferWriter<byte> output, string boundary, bool last)
+    {
+        BodyEncoder.Write(output, "\r\n--"u8);
+        WriteAscii(output, boundary);
+        BodyEncoder.Write(output, last ? "--\r\n"u8 : "\r\n"u8);
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, string ascii)
+    {
+        var span = output.GetSpan(ascii.Length);
+        var written = Encoding.ASCII.GetBytes(ascii, span);
+        output.Advance(written);
     }
 
     private static string WithPreheader(string html, string? preheader)

@@ -153,4 +153,11 @@ public sealed class SignedTokenTests
         Assert.Contains("TokenSigningKey must have at least 32 characters", error.Message, StringComparison.Ordinal);
         Assert.Contains("it was 5 characters", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_default_verification_result_is_not_valid()
+    {
+        Assert.False(default(TokenVerification).IsValid);
+        Assert.Equal(TokenStatus.Malformed, default(TokenVerification).Status);
+    }
 }

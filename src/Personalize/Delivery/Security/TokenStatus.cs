@@ -1,13 +1,13 @@
 namespace Personalize.Delivery.Security;
 
-/// <summary>The outcome of verifying a signed token.</summary>
+/// <summary>The outcome of verifying a signed token. The zero value is <see cref="Malformed"/>, so a default result never reads as valid.</summary>
 public enum TokenStatus
 {
-    /// <summary>The token is genuine, unexpired and for the expected scope.</summary>
-    Valid = 0,
-
     /// <summary>The token is not in the token format (empty, cut short, bad base64, unknown version).</summary>
-    Malformed = 1,
+    Malformed = 0,
+
+    /// <summary>The token is genuine, unexpired and for the expected scope.</summary>
+    Valid = 1,
 
     /// <summary>The signature does not match: a forgery, a changed payload or another key.</summary>
     InvalidSignature = 2,

@@ -12,7 +12,7 @@ public readonly record struct TokenVerification
     }
 
     /// <summary>Whether the token is valid.</summary>
-    public bool IsValid => Status == TokenStatus.Valid;
+    public bool IsValid => Status == TokenStatus.Valid && CustomerId is not null;
 
     /// <summary>The status.</summary>
     public TokenStatus Status { get; }

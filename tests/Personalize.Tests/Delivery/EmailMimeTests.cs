@@ -264,4 +264,18 @@ public sealed class EmailMimeTests
 
         Assert.Equal(MimeEmailWriter.ToBytes(message), stream.ToArray());
     }
+
+    [Fact]
+    public void A_body_that_contains_the_boundary_text_cannot_break_the_multipart()
+    {
+        var message = DeliveryFixture.Composer().Email(DeliveryFixture.Request(ContactPurpose.Service), Content());
+        var text = "before\n--=_pz_" + message.IdempotencyKey + "\nafter\n--=_pz_" + message.IdempotencyKey + "--";
+        message = message with { Content = Content() with { From = new EmailAddress("news@example.com"), TextBody = text } };
+
+        var mime = MimeParser.Parse(MimeEmailWriter.ToBytes(message));
+
+        Assert.Equal(2, mime.Parts.Count);
+        Assert.Equal(text, mime.Parts[0].DecodedText());
+        Assert.Equal(Html, mime.Parts[1].DecodedText().Replace("<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">Nur bis Sonntag &amp; solange der Vorrat reicht</div>", string.Empty, StringComparison.Ordinal));
+    }
 }

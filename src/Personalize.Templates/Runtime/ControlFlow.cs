@@ -1,0 +1,9 @@
+namespace Personalize.Templates.Runtime;
+
+internal enum ControlFlow
+{
+    None,
+    Break,
+    Continue,
+    Return,
+}

@@ -1,0 +1,8 @@
+namespace Personalize.Templates.Runtime;
+
+internal enum LoopKind
+{
+    For,
+    While,
+    TableRow,
+}

@@ -1,0 +1,259 @@
+using System.Collections;
+using System.Reflection;
+
+namespace Personalize.Templates.Runtime;
+
+/// <summary>
+/// The object value of the template language: what <c>{ name: "x" }</c> produces, the scope that holds
+/// template variables, and the container hosts use to expose globals and functions.
+/// Keys are case-sensitive and keep their insertion order; members can be made read-only.
+/// </summary>
+/// <remarks>Not thread-safe for writes. Share one only when nothing writes to it any more (e.g. globals built once at start-up).</remarks>
+public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictionary<string, object?>
+{
+    private readonly Dictionary<string, int> _index;
+    private readonly List<KeyValuePair<string, object?>> _entries;
+    private HashSet<string>? _readOnly;
+
+    /// <summary>Creates an empty object.</summary>
+    public ScriptObject()
+    {
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        _entries = new List<KeyValuePair<string, object?>>();
+    }
+
+    /// <summary>Creates an empty object with room for <paramref name="capacity"/> members.</summary>
+    /// <param name="capacity">The initial capacity.</param>
+    public ScriptObject(int capacity)
+    {
+        _index = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
+        _entries = new List<KeyValuePair<string, object?>>(capacity);
+    }
+
+    /// <summary>Gets the number of members.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Gets or sets a member; reading a missing member gives <see langword="null"/>. Setting ignores read-only flags (host access).</summary>
+    /// <param name="key">The member name.</param>
+    public object? this[string key]
+    {
+        get => TryGetValue(key, out var value) ? value : null;
+        set => SetValue(key, value);
+    }
+
+    /// <summary>Gets the member names in insertion order.</summary>
+    public ICollection<string> Keys
+    {
+        get
+        {
+            var keys = new List<string>(_entries.Count);
+            foreach (var entry in _entries)
+            {
+                keys.Add(entry.Key);
+            }
+
+            return keys;
+        }
+    }
+
+    /// <summary>Gets the member values in insertion order.</summary>
+    public ICollection<object?> Values
+    {
+        get
+        {
+            var values = new List<object?>(_entries.Count);
+            foreach (var entry in _entries)
+            {
+                values.Add(entry.Value);
+            }
+
+            return values;
+        }
+    }
+
+    IEnumerable<string> IReadOnlyDictionary<string, object?>.Keys => Keys;
+
+    IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => Values;
+
+    /// <inheritdoc />
+    public bool IsReadOnly => false;
+
+    /// <summary>Sets a member, adding it at the end when new.</summary>
+    /// <param name="name">The member name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="readOnly">When <see langword="true"/>, scripts can no longer assign the member.</param>
+    public void SetValue(string name, object? value, bool readOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_index.TryGetValue(name, out var i))
+        {
+            _entries[i] = new KeyValuePair<string, object?>(name, value);
+        }
+        else
+        {
+            _index.Add(name, _entries.Count);
+            _entries.Add(new KeyValuePair<string, object?>(name, value));
+        }
+
+        if (readOnly)
+        {
+            SetReadOnly(name, true);
+        }
+    }
+
+    /// <summary>Marks a member read-only (scripts cannot assign it) or writable again.</summary>
+    /// <param name="name">The member name.</param>
+    /// <param name="readOnly">The flag.</param>
+    public void SetReadOnly(string name, bool readOnly)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (readOnly)
+        {
+            (_readOnly ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+        }
+        else
+        {
+            _readOnly?.Remove(name);
+        }
+    }
+
+    /// <summary>Gets whether scripts may not assign the member.</summary>
+    /// <param name="name">The member name.</param>
+    /// <returns><see langword="true"/> when read-only.</returns>
+    public bool IsReadOnlyMember(string name) => _readOnly is not null && _readOnly.Contains(name);
+
+    /// <inheritdoc />
+    public bool TryGetValue(string key, out object? value)
+    {
+        if (_index.TryGetValue(key, out var i))
+        {
+            value = _entries[i].Value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public bool ContainsKey(string key) => _index.ContainsKey(key);
+
+    /// <inheritdoc />
+    public void Add(string key, object? value)
+    {
+        if (_index.ContainsKey(key))
+        {
+            throw new ArgumentException($"The member `{key}` already exists.", nameof(key));
+        }
+
+        SetValue(key, value);
+    }
+
+    /// <inheritdoc />
+    public bool Remove(string key)
+    {
+        if (!_index.Remove(key, out var i))
+        {
+            return false;
+        }
+
+        _entries.RemoveAt(i);
+        for (var j = i; j < _entries.Count; j++)
+        {
+            _index[_entries[j].Key] = j;
+        }
+
+        _readOnly?.Remove(key);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Clear()
+    {
+        _index.Clear();
+        _entries.Clear();
+        _readOnly = null;
+    }
+
+    /// <summary>Copies every member of <paramref name="other"/> into this object (read-only members of this object are kept).</summary>
+    /// <param name="other">The source object.</param>
+    public void Import(ScriptObject other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var entry in other._entries)
+        {
+            if (!IsReadOnlyMember(entry.Key))
+            {
+                SetValue(entry.Key, entry.Value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Exposes a .NET delegate as a script function named <paramref name="name"/>.
+    /// Arguments are converted to the delegate's parameter types; see <see cref="ScriptFunction"/>.
+    /// </summary>
+    /// <param name="name">The name scripts call it by.</param>
+    /// <param name="function">The delegate.</param>
+    public void Import(string name, Delegate function)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(function);
+        SetValue(name, ScriptFunction.FromDelegate(function, name));
+    }
+
+    /// <summary>
+    /// Exposes every public static method of <paramref name="type"/> as a script function, named by
+    /// <paramref name="renamer"/> (snake_case by default: <c>TruncateWords</c> becomes <c>truncate_words</c>).
+    /// Overloads are not supported: the first method with a given name wins.
+    /// </summary>
+    /// <param name="type">The type whose public static methods are imported.</param>
+    /// <param name="renamer">Maps a .NET name to a script name; <see langword="null"/> uses <see cref="MemberRenamers.SnakeCase"/>.</param>
+    public void Import(
+        [System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods)] Type type,
+        Func<string, string>? renamer = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ImportMethods(type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly), renamer);
+    }
+
+    internal void ImportMethods(MethodInfo[] methods, Func<string, string>? renamer)
+    {
+        renamer ??= MemberRenamers.SnakeCase;
+        foreach (var method in methods)
+        {
+            if (method.IsSpecialName || method.IsGenericMethodDefinition)
+            {
+                continue;
+            }
+
+            var name = renamer(method.Name);
+            if (!ContainsKey(name))
+            {
+                SetValue(name, ScriptFunction.FromMethod(method, name));
+            }
+        }
+    }
+
+    /// <summary>Returns an enumerator over the members in insertion order.</summary>
+    /// <returns>The enumerator.</returns>
+    public List<KeyValuePair<string, object?>>.Enumerator GetEnumerator() => _entries.GetEnumerator();
+
+    IEnumerator<KeyValuePair<string, object?>> IEnumerable<KeyValuePair<string, object?>>.GetEnumerator() => _entries.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => _entries.GetEnumerator();
+
+    void ICollection<KeyValuePair<string, object?>>.Add(KeyValuePair<string, object?> item) => Add(item.Key, item.Value);
+
+    bool ICollection<KeyValuePair<string, object?>>.Contains(KeyValuePair<string, object?> item) =>
+        TryGetValue(item.Key, out var value) && Equals(value, item.Value);
+
+    void ICollection<KeyValuePair<string, object?>>.CopyTo(KeyValuePair<string, object?>[] array, int arrayIndex) => _entries.CopyTo(array, arrayIndex);
+
+    bool ICollection<KeyValuePair<string, object?>>.Remove(KeyValuePair<string, object?> item) =>
+        ((ICollection<KeyValuePair<string, object?>>)this).Contains(item) && Remove(item.Key);
+
+    /// <summary>Formats the object the way a template prints it, e.g. <c>{name: "x", n: 1}</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => ScriptValue.ToText(this, null);
+}

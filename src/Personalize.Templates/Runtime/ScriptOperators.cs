@@ -1,0 +1,482 @@
+using System.Numerics;
+
+namespace Personalize.Templates.Runtime;
+
+/// <summary>The language's operators on runtime values: number promotion, string concatenation and repetition, comparisons.</summary>
+internal static class ScriptOperators
+{
+    private enum NumberKind
+    {
+        None,
+        Int,
+        Long,
+        Big,
+        Decimal,
+        Double,
+    }
+
+    private static NumberKind KindOf(object? value) => value switch
+    {
+        int => NumberKind.Int,
+        long or uint => NumberKind.Long,
+        ulong u => u <= long.MaxValue ? NumberKind.Long : NumberKind.Big,
+        BigInteger => NumberKind.Big,
+        decimal => NumberKind.Decimal,
+        double or float => NumberKind.Double,
+        short or byte or sbyte or ushort => NumberKind.Int,
+        _ => NumberKind.None,
+    };
+
+    private static long AsLong(object value) => value switch
+    {
+        int i => i,
+        long l => l,
+        uint u => u,
+        ulong ul => (long)ul,
+        short s => s,
+        byte b => b,
+        sbyte sb => sb,
+        ushort us => us,
+        _ => 0,
+    };
+
+    private static BigInteger AsBig(object value) => value switch
+    {
+        BigInteger b => b,
+        ulong ul => ul,
+        _ => AsLong(value),
+    };
+
+    private static decimal AsDecimal(object value) => value switch
+    {
+        decimal m => m,
+        BigInteger b => (decimal)b,
+        double d => (decimal)d,
+        float f => (decimal)f,
+        _ => AsLong(value),
+    };
+
+    private static double AsDouble(object value) => value switch
+    {
+        double d => d,
+        float f => f,
+        decimal m => (double)m,
+        BigInteger b => (double)b,
+        _ => AsLong(value),
+    };
+
+    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? (int)value : value;
+
+    internal static object Narrow(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? Narrow((long)value) : value;
+
+    public static object? Add(TemplateContext context, object? left, object? right)
+    {
+        if (left is string || right is string)
+        {
+            var l = context.ToText(left);
+            var r = context.ToText(right);
+            context.CheckStringLength((long)l.Length + r.Length);
+            return string.Concat(l, r);
+        }
+
+        if (left is ScriptArray la && right is ScriptArray ra)
+        {
+            var result = new ScriptArray(la.Count + ra.Count);
+            result.AddRange(la);
+            result.AddRange(ra);
+            return result;
+        }
+
+        return Arithmetic(context, '+', left, right);
+    }
+
+    public static object? Subtract(TemplateContext context, object? left, object? right) => Arithmetic(context, '-', left, right);
+
+    public static object? Multiply(TemplateContext context, object? left, object? right)
+    {
+        if (left is string || right is string)
+        {
+            var text = left as string ?? right as string;
+            var other = left is string ? right : left;
+            if (other is string || KindOf(other) is NumberKind.None or NumberKind.Double or NumberKind.Decimal || !ScriptValue.TryToInt64(other, out var count))
+            {
+                throw context.Error("Expecting an integer. The operator `*` is not supported for the expression. Only working on string x int or int x string");
+            }
+
+            if (count <= 0 || text!.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            context.CheckStringLength(count * text.Length);
+            return new System.Text.StringBuilder(text.Length * (int)count).Insert(0, text, (int)count).ToString();
+        }
+
+        if (left is ScriptArray array && KindOf(right) is NumberKind.Int or NumberKind.Long)
+        {
+            var times = AsLong(right!);
+            context.ChargeLoopIterations(Math.Max(0, times * array.Count));
+            var result = new ScriptArray();
+            for (var i = 0; i < times; i++)
+            {
+                result.AddRange(array);
+            }
+
+            return result;
+        }
+
+        return Arithmetic(context, '*', left, right);
+    }
+
+    public static object? Binary(TemplateContext context, char op, object? left, object? right) => op switch
+    {
+        '+' => Add(context, left, right),
+        '*' => Multiply(context, left, right),
+        _ => Arithmetic(context, op, left, right),
+    };
+
+    /// <summary>Arithmetic on numbers. <paramref name="op"/> is one of <c>+ - * / % f</c> (<c>f</c> = <c>//</c>) and <c>^</c> (power).</summary>
+    public static object? Arithmetic(TemplateContext context, char op, object? left, object? right)
+    {
+        if (left is string || right is string)
+        {
+            throw context.Error($"Operator `{OperatorText(op)}` is not supported on string objects");
+        }
+
+        if (left is null || right is null)
+        {
+            return null;
+        }
+
+        var lk = KindOf(left);
+        var rk = KindOf(right);
+        if (lk == NumberKind.None || rk == NumberKind.None)
+        {
+            if (left is ScriptArray la && rk is NumberKind.Int or NumberKind.Long && op is '/' or '%')
+            {
+                return ArrayDivide(la, AsLong(right), op);
+            }
+
+            throw context.Error($"Operator `{OperatorText(op)}` is not supported between `{ScriptValue.TypeName(left)}` and `{ScriptValue.TypeName(right)}`.");
+        }
+
+        var kind = (NumberKind)Math.Max((int)lk, (int)rk);
+        if (kind == NumberKind.Decimal && (lk == NumberKind.Double || rk == NumberKind.Double))
+        {
+            kind = NumberKind.Double;
+        }
+
+        switch (kind)
+        {
+            case NumberKind.Int:
+            case NumberKind.Long:
+            {
+                var a = AsLong(left);
+                var b = AsLong(right);
+                switch (op)
+                {
+                    case '+':
+                        return long.MaxValue - Math.Max(b, 0) >= a && long.MinValue - Math.Min(b, 0) <= a ? Narrow(a + b) : Narrow((BigInteger)a + b);
+                    case '-':
+                        return Narrow((BigInteger)a - b);
+                    case '*':
+                        return Narrow((BigInteger)a * b);
+                    case '/':
+                        if (b == 0)
+                        {
+                            throw context.Error("Division by zero.");
+                        }
+
+                        return a % b == 0 ? Narrow(a / b) : (double)a / b;
+                    case 'f':
+                        if (b == 0)
+                        {
+                            throw context.Error("Division by zero.");
+                        }
+
+                        return Narrow((long)Math.Floor((double)a / b));
+                    case '%':
+                        if (b == 0)
+                        {
+                            throw context.Error("Division by zero.");
+                        }
+
+                        return Narrow(a % b);
+                    case '^':
+                        return Math.Pow(a, b) is var p && p == Math.Floor(p) && Math.Abs(p) < 9e15 ? Narrow((long)p) : p;
+                }
+
+                break;
+            }
+
+            case NumberKind.Big:
+            {
+                var a = AsBig(left);
+                var b = AsBig(right);
+                switch (op)
+                {
+                    case '+': return Narrow(a + b);
+                    case '-': return Narrow(a - b);
+                    case '*': return Narrow(a * b);
+                    case '/' or 'f' or '%' when b.IsZero: throw context.Error("Division by zero.");
+                    case '/': return BigInteger.Remainder(a, b).IsZero ? Narrow(a / b) : (double)a / (double)b;
+                    case 'f': return Narrow(BigInteger.Divide(a, b));
+                    case '%': return Narrow(BigInteger.Remainder(a, b));
+                    case '^': return Math.Pow((double)a, (double)b);
+                }
+
+                break;
+            }
+
+            case NumberKind.Decimal:
+            {
+                var a = AsDecimal(left);
+                var b = AsDecimal(right);
+                try
+                {
+                    switch (op)
+                    {
+                        case '+': return a + b;
+                        case '-': return a - b;
+                        case '*': return a * b;
+                        case '/' or 'f' or '%' when b == 0: throw context.Error("Division by zero.");
+                        case '/': return a / b;
+                        case 'f': return Narrow((long)Math.Floor(a / b));
+                        case '%': return a % b;
+                        case '^': return Math.Pow((double)a, (double)b);
+                    }
+                }
+                catch (OverflowException)
+                {
+                    return Arithmetic(context, op, (double)a, (double)b);
+                }
+
+                break;
+            }
+
+            case NumberKind.Double:
+            {
+                var a = AsDouble(left);
+                var b = AsDouble(right);
+                switch (op)
+                {
+                    case '+': return a + b;
+                    case '-': return a - b;
+                    case '*': return a * b;
+                    case '/': return a / b;
+                    case 'f': return Math.Floor(a / b) is var q && Math.Abs(q) < 9e18 ? Narrow((long)q) : q;
+                    case '%': return a % b;
+                    case '^': return Math.Pow(a, b);
+                }
+
+                break;
+            }
+        }
+
+        throw context.Error($"Operator `{OperatorText(op)}` is not supported.");
+    }
+
+    private static ScriptArray ArrayDivide(ScriptArray array, long n, char op)
+    {
+        var result = new ScriptArray();
+        if (n <= 0)
+        {
+            return result;
+        }
+
+        if (op == '/')
+        {
+            var take = array.Count / n;
+            for (var i = 0; i < take; i++)
+            {
+                result.Add(array[i]);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < array.Count; i += (int)n)
+            {
+                result.Add(array[i]);
+            }
+        }
+
+        return result;
+    }
+
+    private static string OperatorText(char op) => op switch
+    {
+        'f' => "//",
+        '.' => "..",
+        _ => op.ToString(),
+    };
+
+    public static object? Negate(TemplateContext context, object? value) => value switch
+    {
+        null => null,
+        int i => i == int.MinValue ? -(long)i : -i,
+        long l => Narrow(-(BigInteger)l),
+        double d => -d,
+        float f => -f,
+        decimal m => -m,
+        BigInteger b => Narrow(-b),
+        _ => throw context.Error($"Unary `-` is not supported on `{ScriptValue.TypeName(value)}`."),
+    };
+
+    public static new bool Equals(object? left, object? right)
+    {
+        left = ScriptValue.Normalize(left);
+        right = ScriptValue.Normalize(right);
+        if (left is null || right is null)
+        {
+            return left is null && right is null;
+        }
+
+        if (ReferenceEquals(left, right))
+        {
+            return true;
+        }
+
+        var lk = KindOf(left);
+        var rk = KindOf(right);
+        if (lk != NumberKind.None && rk != NumberKind.None)
+        {
+            return CompareNumbers(left, lk, right, rk) == 0;
+        }
+
+        if (left is string ls && right is string rs)
+        {
+            return string.Equals(ls, rs, StringComparison.Ordinal);
+        }
+
+        if (left is bool lb && right is bool rb)
+        {
+            return lb == rb;
+        }
+
+        if (left is ScriptArray la && right is ScriptArray ra)
+        {
+            if (la.Count != ra.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < la.Count; i++)
+            {
+                if (!Equals(la[i], ra[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return left.Equals(right);
+    }
+
+    private static int CompareNumbers(object left, NumberKind lk, object right, NumberKind rk)
+    {
+        var kind = (NumberKind)Math.Max((int)lk, (int)rk);
+        return kind switch
+        {
+            NumberKind.Int or NumberKind.Long => AsLong(left).CompareTo(AsLong(right)),
+            NumberKind.Big => AsBig(left).CompareTo(AsBig(right)),
+            NumberKind.Decimal when lk != NumberKind.Double && rk != NumberKind.Double => AsDecimal(left).CompareTo(AsDecimal(right)),
+            _ => AsDouble(left).CompareTo(AsDouble(right)),
+        };
+    }
+
+    /// <summary>Orders two values (numbers, strings, dates, booleans); null sorts first. Used by sorting builtins.</summary>
+    public static int Compare(TemplateContext context, object? left, object? right)
+    {
+        left = ScriptValue.Normalize(left);
+        right = ScriptValue.Normalize(right);
+        if (left is null || right is null)
+        {
+            return left is null ? (right is null ? 0 : -1) : 1;
+        }
+
+        var lk = KindOf(left);
+        var rk = KindOf(right);
+        if (lk != NumberKind.None && rk != NumberKind.None)
+        {
+            return CompareNumbers(left, lk, right, rk);
+        }
+
+        if (left is string ls && right is string rs)
+        {
+            return string.CompareOrdinal(ls, rs);
+        }
+
+        if (left is bool lb && right is bool rb)
+        {
+            return lb.CompareTo(rb);
+        }
+
+        if (left is IComparable comparable && left.GetType() == right.GetType())
+        {
+            return comparable.CompareTo(right);
+        }
+
+        return string.CompareOrdinal(context.ToText(left), context.ToText(right));
+    }
+
+    /// <summary>Evaluates <c>&lt; &lt;= &gt; &gt;=</c>; <paramref name="op"/> is one of <c>&lt; l &gt; g</c> (l = &lt;=, g = &gt;=).</summary>
+    public static bool Relational(TemplateContext context, char op, object? left, object? right)
+    {
+        left = ScriptValue.Normalize(left);
+        right = ScriptValue.Normalize(right);
+        if (left is null || right is null)
+        {
+            return false;
+        }
+
+        if (left is ScriptArray la && right is ScriptArray ra)
+        {
+            if (la.Count != ra.Count || la.Count == 0)
+            {
+                return Test(op, la.Count.CompareTo(ra.Count));
+            }
+
+            for (var i = 0; i < la.Count; i++)
+            {
+                if (!Relational(context, op, la[i], ra[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        var lk = KindOf(left);
+        var rk = KindOf(right);
+        int c;
+        if (lk != NumberKind.None && rk != NumberKind.None)
+        {
+            c = CompareNumbers(left, lk, right, rk);
+        }
+        else if (left is string ls && right is string rs)
+        {
+            c = string.CompareOrdinal(ls, rs);
+        }
+        else if (left is IComparable comparable && left.GetType() == right.GetType())
+        {
+            c = comparable.CompareTo(right);
+        }
+        else
+        {
+            throw context.Error($"Cannot compare `{ScriptValue.TypeName(left)}` with `{ScriptValue.TypeName(right)}`.");
+        }
+
+        return Test(op, c);
+    }
+
+    private static bool Test(char op, int c) => op switch
+    {
+        '<' => c < 0,
+        'l' => c <= 0,
+        '>' => c > 0,
+        _ => c >= 0,
+    };
+}

@@ -1,0 +1,235 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Personalize.Templates.Builtins;
+using Personalize.Templates.Rendering;
+using Personalize.Templates.Syntax;
+
+namespace Personalize.Templates.Runtime;
+
+public sealed partial class TemplateContext
+{
+    [ThreadStatic]
+    private static TemplateContext? t_cached;
+
+    private object[] _scopes = new object[8];
+    private int _scopeCount;
+    private readonly List<LocalFrame> _frames = new();
+    private int _frameCount;
+    private readonly List<LoopState> _loops = new();
+    private int _loopCount;
+
+    internal ControlFlow Flow { get; set; }
+
+    internal object? ReturnValue { get; set; }
+
+    internal ScriptBlock? PendingWrapBody { get; set; }
+
+    internal static TemplateContext Rent()
+    {
+        var context = t_cached;
+        if (context is not null)
+        {
+            t_cached = null;
+            return context;
+        }
+
+        return new TemplateContext();
+    }
+
+    internal static void Return(TemplateContext context)
+    {
+        context.Reset();
+        t_cached = context;
+    }
+
+    private void Reset()
+    {
+        Array.Clear(_scopes, 0, _scopeCount);
+        _scopeCount = 0;
+        for (var i = 0; i < _frameCount; i++)
+        {
+            _frames[i].Clear();
+        }
+
+        _frameCount = 0;
+        _loopCount = 0;
+        Flow = ControlFlow.None;
+        ReturnValue = null;
+        PendingWrapBody = null;
+        Output = NullOutput.Instance;
+    }
+
+    internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
+    {
+        object? result = null;
+        var statement = new EvaluateStatement(expression, value => result = value);
+        Run(new ScriptBlock(new ScriptStatement[] { statement }), model, render, options, NullOutput.Instance);
+        return result;
+    }
+
+    /// <summary>Runs a compiled template body with the standard scope stack: builtins, host globals, render globals, model, template variables.</summary>
+    internal void Run(ScriptBlock body, object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
+    {
+        Configure(options, render, output);
+        PushScope(BuiltinObjects.Root);
+        if (options.Globals is not null)
+        {
+            PushScope(options.Globals);
+        }
+
+        if (render.Globals is not null)
+        {
+            PushScope(render.Globals);
+        }
+
+        if (model is not null)
+        {
+            PushScope(ScriptValue.Normalize(model)!);
+        }
+
+        PushScope(new ScriptObject());
+        PushFrame(null);
+        try
+        {
+            body.Execute(this);
+        }
+        catch (TemplateRuntimeException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw new TemplateLimitExceededException(nameof(TemplateLimits.MaxRecursionDepth), Limits.MaxRecursionDepth, "The template nests calls too deeply for the stack (TemplateLimits.MaxRecursionDepth).", CurrentSpan, SourceName);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or ArgumentException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or OverflowException or FormatException or KeyNotFoundException or NullReferenceException)
+        {
+            throw new TemplateRuntimeException(ex.Message, CurrentSpan, SourceName, ex);
+        }
+    }
+
+    internal void PushScope(object scope)
+    {
+        if (_scopeCount == _scopes.Length)
+        {
+            Array.Resize(ref _scopes, _scopes.Length * 2);
+        }
+
+        _scopes[_scopeCount++] = scope;
+    }
+
+    internal void PopScope() => _scopes[--_scopeCount] = null!;
+
+    /// <summary>The innermost scope, where plain assignments go (always a <see cref="ScriptObject"/>).</summary>
+    internal ScriptObject CurrentScope => (ScriptObject)_scopes[_scopeCount - 1];
+
+    internal bool TryGetGlobal(string name, out object? value)
+    {
+        for (var i = _scopeCount - 1; i >= 0; i--)
+        {
+            var scope = _scopes[i];
+            if (scope is ScriptObject o)
+            {
+                if (o.TryGetValue(name, out value))
+                {
+                    return true;
+                }
+            }
+            else if (MemberAccessor.TryGet(scope, name, Renamer, out value))
+            {
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    internal object? GetGlobal(string name, SourceSpan span)
+    {
+        if (TryGetGlobal(name, out var value))
+        {
+            return value;
+        }
+
+        if (Options.StrictVariables)
+        {
+            throw Error(span, $"The variable `{name}` was not found. Define it in the model or assign it before use (strict variables mode).");
+        }
+
+        return null;
+    }
+
+    internal void SetGlobal(string name, object? value, SourceSpan span)
+    {
+        var scope = CurrentScope;
+        if (scope.IsReadOnlyMember(name))
+        {
+            throw Error(span, $"Cannot set the readonly variable `{name}`");
+        }
+
+        scope.SetValue(name, value);
+    }
+
+    internal LocalFrame CurrentFrame => _frames[_frameCount - 1];
+
+    internal LocalFrame PushFrame(ScriptArray? arguments)
+    {
+        if (_frameCount == _frames.Count)
+        {
+            _frames.Add(new LocalFrame());
+        }
+
+        var frame = _frames[_frameCount++];
+        frame.Arguments = arguments;
+        frame.WrapBody = PendingWrapBody;
+        PendingWrapBody = null;
+        return frame;
+    }
+
+    internal void PopFrame() => _frames[--_frameCount].Clear();
+
+    internal LoopState PushLoop(LoopKind kind)
+    {
+        if (_loopCount == _loops.Count)
+        {
+            _loops.Add(new LoopState());
+        }
+
+        var loop = _loops[_loopCount++];
+        loop.Reset(kind);
+        return loop;
+    }
+
+    internal void PopLoop() => _loopCount--;
+
+    internal LoopState? CurrentLoop => _loopCount > 0 ? _loops[_loopCount - 1] : null;
+
+    internal void CheckStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new TemplateLimitExceededException(nameof(TemplateLimits.MaxRecursionDepth), Limits.MaxRecursionDepth, "The template nests calls too deeply for the stack (TemplateLimits.MaxRecursionDepth).", CurrentSpan, SourceName);
+        }
+    }
+
+    internal string Capture(ScriptBlock body)
+    {
+        var previous = Output;
+        var builder = new StringBuilder();
+        Output = new StringBuilderOutput(builder);
+        try
+        {
+            body.Execute(this);
+        }
+        finally
+        {
+            Output = previous;
+        }
+
+        return builder.ToString();
+    }
+}

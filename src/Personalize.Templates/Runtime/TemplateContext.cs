@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text;
+using Personalize.Templates.Rendering;
+
+namespace Personalize.Templates.Runtime;
+
+/// <summary>
+/// The state of one render: output, variables, limits and the host's culture, clock and cancellation.
+/// Builtins and host functions receive it as an optional first parameter. A context serves one render on one
+/// thread at a time; it is pooled and reused, so never keep a reference after the call returns.
+/// </summary>
+public sealed partial class TemplateContext
+{
+    private long _loopIterations;
+    private long _outputLength;
+    private int _callDepth;
+
+    internal TemplateContext()
+    {
+        Culture = CultureInfo.InvariantCulture;
+        TimeProvider = TimeProvider.System;
+        Limits = TemplateLimits.Default;
+        Options = TemplateOptions.Default;
+        Renamer = MemberRenamers.SnakeCase;
+        SourceName = "template";
+        Output = NullOutput.Instance;
+    }
+
+    /// <summary>Gets the culture for formatting numbers and dates.</summary>
+    public CultureInfo Culture { get; private set; }
+
+    /// <summary>Gets the clock to read (library code never reads the machine clock directly).</summary>
+    public TimeProvider TimeProvider { get; private set; }
+
+    /// <summary>Gets the sandbox limits of this render.</summary>
+    public TemplateLimits Limits { get; private set; }
+
+    /// <summary>Gets the token that cancels this render.</summary>
+    public CancellationToken CancellationToken { get; private set; }
+
+    /// <summary>Gets the source position being evaluated (the current call, for builtins).</summary>
+    public SourceSpan CurrentSpan { get; internal set; }
+
+    /// <summary>Gets the name of the template being rendered.</summary>
+    public string SourceName { get; internal set; }
+
+    internal TemplateOptions Options { get; private set; }
+
+    internal Func<string, string> Renamer { get; private set; }
+
+    internal TemplateOutput Output { get; set; }
+
+    /// <summary>Creates a render error at <see cref="CurrentSpan"/>; builtins <c>throw context.Error("…")</c>.</summary>
+    /// <param name="message">What went wrong and how to fix it.</param>
+    /// <param name="innerException">The underlying exception, if any.</param>
+    /// <returns>The exception to throw.</returns>
+    public TemplateRuntimeException Error(string message, Exception? innerException = null) => new(message, CurrentSpan, SourceName, innerException);
+
+    /// <summary>Creates a render error at <paramref name="span"/>.</summary>
+    /// <param name="span">Where in the template.</param>
+    /// <param name="message">What went wrong and how to fix it.</param>
+    /// <returns>The exception to throw.</returns>
+    public TemplateRuntimeException Error(SourceSpan span, string message) => new(message, span, SourceName);
+
+    /// <summary>
+    /// Charges <paramref name="count"/> steps of work against <see cref="TemplateLimits.MaxLoopIterations"/> and checks
+    /// cancellation. Builtins that loop over input (sort, map, join of large arrays…) call this with the item count.
+    /// </summary>
+    /// <param name="count">Number of iterations performed.</param>
+    /// <exception cref="TemplateLimitExceededException">The render used more iterations than allowed.</exception>
+    public void ChargeLoopIterations(long count = 1)
+    {
+        _loopIterations += count;
+        if (_loopIterations > Limits.MaxLoopIterations)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxLoopIterations),
+                Limits.MaxLoopIterations,
+                $"The template exceeded {Limits.MaxLoopIterations} loop iterations (TemplateLimits.MaxLoopIterations). Check for a loop that never ends, or raise the limit.",
+                CurrentSpan,
+                SourceName);
+        }
+
+        CancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Checks that a string a builtin is about to build stays within <see cref="TemplateLimits.MaxStringLength"/>.</summary>
+    /// <param name="length">The length of the string to build.</param>
+    /// <exception cref="TemplateLimitExceededException">The string would be too long.</exception>
+    public void CheckStringLength(long length)
+    {
+        if (length > Limits.MaxStringLength)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxStringLength),
+                Limits.MaxStringLength,
+                $"The template tried to build a string of {length} characters; the limit is {Limits.MaxStringLength} (TemplateLimits.MaxStringLength).",
+                CurrentSpan,
+                SourceName);
+        }
+    }
+
+    /// <summary>Formats a value the way templates print it, in <see cref="Culture"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The text (<c>""</c> for null).</returns>
+    public string ToText(object? value) => value is string s ? s : ScriptValue.ToText(value, Culture);
+
+    /// <summary>Reads a member of any value (script object, dictionary, JSON, .NET object) with the template's naming rules.</summary>
+    /// <param name="target">The value to read from.</param>
+    /// <param name="name">The member name as templates spell it.</param>
+    /// <param name="value">The member value.</param>
+    /// <returns><see langword="true"/> when the member exists.</returns>
+    public bool TryGetMember(object? target, string name, out object? value)
+    {
+        if (target is null)
+        {
+            value = null;
+            return false;
+        }
+
+        return MemberAccessor.TryGet(target, name, Renamer, out value);
+    }
+
+    /// <summary>Calls a function value (e.g. one passed to <c>array.map</c>) with positional arguments.</summary>
+    /// <param name="function">The function.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>The result.</returns>
+    public object? Call(IScriptFunction function, params object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var args = RentArguments();
+        try
+        {
+            foreach (var argument in arguments)
+            {
+                args.Add(argument);
+            }
+
+            args.Span = CurrentSpan;
+            PendingWrapBody = null;
+            return Invoke(function, args);
+        }
+        finally
+        {
+            ReturnArguments(args);
+        }
+    }
+
+    internal object? Invoke(IScriptFunction function, ScriptArguments arguments)
+    {
+        EnterCall();
+        try
+        {
+            return function.Invoke(this, arguments);
+        }
+        finally
+        {
+            _callDepth--;
+        }
+    }
+
+    internal void EnterCall()
+    {
+        if (++_callDepth > Limits.MaxRecursionDepth)
+        {
+            _callDepth--;
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxRecursionDepth),
+                Limits.MaxRecursionDepth,
+                $"Exceeding number of recursive depth limit `{Limits.MaxRecursionDepth}` (TemplateLimits.MaxRecursionDepth). Check for a function or include that calls itself without end.",
+                CurrentSpan,
+                SourceName);
+        }
+
+        CancellationToken.ThrowIfCancellationRequested();
+    }
+
+    internal void ExitCall() => _callDepth--;
+
+    internal void Write(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        ChargeOutput(text.Length);
+        Output.Write(text);
+    }
+
+    internal void WriteLiteral(TextLiteral literal)
+    {
+        ChargeOutput(literal.Text.Length);
+        Output.WriteLiteral(literal);
+    }
+
+    internal void WriteValue(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return;
+            case string s:
+                Write(s);
+                return;
+            case int i:
+                ChargeOutput(11);
+                Output.WriteInt32(i);
+                return;
+            default:
+                Write(ToText(value));
+                return;
+        }
+    }
+
+    private void ChargeOutput(int length)
+    {
+        _outputLength += length;
+        if (_outputLength > Limits.MaxOutputLength)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxOutputLength),
+                Limits.MaxOutputLength,
+                $"The template output exceeded {Limits.MaxOutputLength} characters (TemplateLimits.MaxOutputLength).",
+                CurrentSpan,
+                SourceName);
+        }
+    }
+
+    internal void Configure(TemplateOptions options, RenderOptions render, TemplateOutput output)
+    {
+        Options = options;
+        Limits = options.Limits;
+        Renamer = options.MemberRenamer;
+        SourceName = options.SourceName;
+        Culture = render.Culture;
+        TimeProvider = render.TimeProvider;
+        CancellationToken = render.CancellationToken;
+        Output = output;
+        _loopIterations = 0;
+        _outputLength = 0;
+        _callDepth = 0;
+        CurrentSpan = default;
+    }
+
+    private readonly List<ScriptArguments> _argumentPool = new();
+
+    internal ScriptArguments RentArguments()
+    {
+        if (_argumentPool.Count > 0)
+        {
+            var last = _argumentPool[^1];
+            _argumentPool.RemoveAt(_argumentPool.Count - 1);
+            return last;
+        }
+
+        return new ScriptArguments();
+    }
+
+    internal void ReturnArguments(ScriptArguments arguments)
+    {
+        arguments.Reset();
+        if (_argumentPool.Count < 32)
+        {
+            _argumentPool.Add(arguments);
+        }
+    }
+
+    internal StringBuilder RentBuilder() => new();
+
+    private sealed class NullOutput : TemplateOutput
+    {
+        public static readonly NullOutput Instance = new();
+
+        public override void Write(string text)
+        {
+        }
+
+        public override void Write(ReadOnlySpan<char> text)
+        {
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using Personalize.Templates.Runtime;
+
+namespace Personalize.Templates.Syntax;
+
+internal sealed class BinaryExpression : ScriptExpression
+{
+    public BinaryExpression(BinaryOperator op, ScriptExpression left, ScriptExpression right, SourceSpan operatorSpan)
+    {
+        Operator = op;
+        Left = left;
+        Right = right;
+        OperatorSpan = operatorSpan;
+    }
+
+    public BinaryOperator Operator { get; }
+
+    public ScriptExpression Left { get; }
+
+    public ScriptExpression Right { get; }
+
+    public SourceSpan OperatorSpan { get; }
+
+    public override object? Evaluate(TemplateContext context)
+    {
+        switch (Operator)
+        {
+            case BinaryOperator.And:
+                return ScriptValue.IsTruthy(Left.Evaluate(context)) && ScriptValue.IsTruthy(Right.Evaluate(context));
+            case BinaryOperator.Or:
+                return ScriptValue.IsTruthy(Left.Evaluate(context)) || ScriptValue.IsTruthy(Right.Evaluate(context));
+            case BinaryOperator.Coalesce:
+                return Left.Evaluate(context) ?? Right.Evaluate(context);
+            case BinaryOperator.NotCoalesce:
+                return Left.Evaluate(context) is null ? null : Right.Evaluate(context);
+        }
+
+        var left = Left.Evaluate(context);
+        var right = Right.Evaluate(context);
+        context.CurrentSpan = OperatorSpan;
+        try
+        {
+            return Apply(context, left, right);
+        }
+        catch (TemplateRuntimeException ex) when (ex.Span == OperatorSpan && Operator == BinaryOperator.Multiply)
+        {
+            throw context.Error(Span, ex.Detail);
+        }
+    }
+
+    private object? Apply(TemplateContext context, object? left, object? right)
+    {
+        switch (Operator)
+        {
+            case BinaryOperator.Add:
+                return ScriptOperators.Add(context, left, right);
+            case BinaryOperator.Subtract:
+                return ScriptOperators.Arithmetic(context, '-', left, right);
+            case BinaryOperator.Multiply:
+                return ScriptOperators.Multiply(context, left, right);
+            case BinaryOperator.Divide:
+                return ScriptOperators.Arithmetic(context, '/', left, right);
+            case BinaryOperator.DivideRound:
+                return ScriptOperators.Arithmetic(context, 'f', left, right);
+            case BinaryOperator.Modulus:
+                return ScriptOperators.Arithmetic(context, '%', left, right);
+            case BinaryOperator.Power:
+                return ScriptOperators.Arithmetic(context, '^', left, right);
+            case BinaryOperator.Equal:
+                return AreEqual(left, right);
+            case BinaryOperator.NotEqual:
+                return !AreEqual(left, right);
+            case BinaryOperator.Less:
+                return ScriptOperators.Relational(context, '<', left, right);
+            case BinaryOperator.LessEqual:
+                return ScriptOperators.Relational(context, 'l', left, right);
+            case BinaryOperator.Greater:
+                return ScriptOperators.Relational(context, '>', left, right);
+            case BinaryOperator.GreaterEqual:
+                return ScriptOperators.Relational(context, 'g', left, right);
+            case BinaryOperator.RangeInclusive:
+            case BinaryOperator.RangeExclusive:
+                return Range(context, left, right);
+            case BinaryOperator.ShiftLeft:
+                if (left is ScriptArray target)
+                {
+                    target.Add(right);
+                    return target;
+                }
+
+                return ScriptValue.TryToInt64(left, out var l) && ScriptValue.TryToInt64(right, out var r) && left is not null ? ScriptOperators.Narrow(l << (int)r) : throw context.Error(OperatorSpan, "Operator `<<` needs an array on the left (to append) or two integers.");
+            case BinaryOperator.ShiftRight:
+                if (right is ScriptArray destination)
+                {
+                    destination.Insert(0, left);
+                    return destination;
+                }
+
+                return ScriptValue.TryToInt64(left, out var l2) && ScriptValue.TryToInt64(right, out var r2) && left is not null ? ScriptOperators.Narrow(l2 >> (int)r2) : throw context.Error(OperatorSpan, "Operator `>>` needs an array on the right (to prepend) or two integers.");
+            case BinaryOperator.BinaryOr:
+            case BinaryOperator.BinaryAnd:
+                return SetOperation(context, left, right);
+        }
+
+        throw context.Error(OperatorSpan, $"Operator {Operator} is not supported.");
+    }
+
+    private static bool AreEqual(object? left, object? right)
+    {
+        if (left is EmptyValue)
+        {
+            return ScriptValue.IsEmpty(right) || right is EmptyValue;
+        }
+
+        if (right is EmptyValue)
+        {
+            return ScriptValue.IsEmpty(left);
+        }
+
+        return ScriptOperators.Equals(left, right);
+    }
+
+    private object? Range(TemplateContext context, object? left, object? right)
+    {
+        if (left is string || right is string)
+        {
+            throw context.Error(OperatorSpan, "Operator `..` is not supported on string objects");
+        }
+
+        if (!ScriptValue.TryToInt64(left, out var from) || !ScriptValue.TryToInt64(right, out var to) || left is null || right is null)
+        {
+            throw context.Error(OperatorSpan, $"A range needs two integers, not `{ScriptValue.TypeName(left)}` and `{ScriptValue.TypeName(right)}`.");
+        }
+
+        var exclusive = Operator == BinaryOperator.RangeExclusive;
+        var step = to >= from ? 1 : -1;
+        var count = Math.Abs(to - from) + (exclusive ? 0 : 1);
+        if (count > context.Limits.MaxRangeLength)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxRangeLength),
+                context.Limits.MaxRangeLength,
+                $"Range expression exceeds the limit of {context.Limits.MaxRangeLength} items (TemplateLimits.MaxRangeLength): {from}..{to} has {count}.",
+                OperatorSpan,
+                context.SourceName);
+        }
+
+        var result = new ScriptArray((int)count);
+        var value = from;
+        for (var i = 0; i < count; i++, value += step)
+        {
+            result.Add(ScriptOperators.Narrow(value));
+        }
+
+        return result;
+    }
+
+    private object? SetOperation(TemplateContext context, object? left, object? right)
+    {
+        if (left is not ScriptArray la || right is not ScriptArray ra)
+        {
+            if (ScriptValue.TryToInt64(left, out var l) && ScriptValue.TryToInt64(right, out var r) && left is not null && right is not null)
+            {
+                return ScriptOperators.Narrow(Operator == BinaryOperator.BinaryOr ? l | r : l & r);
+            }
+
+            throw context.Error(OperatorSpan, "Operators `|` and `&` need two arrays or two integers.");
+        }
+
+        var result = new ScriptArray();
+        if (Operator == BinaryOperator.BinaryOr)
+        {
+            foreach (var item in la)
+            {
+                AddUnique(result, item);
+            }
+
+            foreach (var item in ra)
+            {
+                AddUnique(result, item);
+            }
+        }
+        else
+        {
+            foreach (var item in la)
+            {
+                if (ContainsValue(ra, item))
+                {
+                    AddUnique(result, item);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static void AddUnique(ScriptArray array, object? item)
+    {
+        if (!ContainsValue(array, item))
+        {
+            array.Add(item);
+        }
+    }
+
+    private static bool ContainsValue(ScriptArray array, object? item)
+    {
+        foreach (var existing in array)
+        {
+            if (ScriptOperators.Equals(existing, item))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,32 @@
+using Personalize.Templates.Runtime;
+
+namespace Personalize.Templates.Syntax;
+
+internal sealed class IfStatement : ScriptStatement
+{
+    public IfStatement(ScriptExpression condition, ScriptBlock then, ScriptStatement? otherwise)
+    {
+        Condition = condition;
+        Then = then;
+        Else = otherwise;
+    }
+
+    public ScriptExpression Condition { get; }
+
+    public ScriptBlock Then { get; }
+
+    /// <summary>Gets the <c>else</c> block or the next <c>else if</c> statement.</summary>
+    public ScriptStatement? Else { get; }
+
+    public override void Execute(TemplateContext context)
+    {
+        if (ScriptValue.IsTruthy(Condition.Evaluate(context)))
+        {
+            Then.Execute(context);
+        }
+        else
+        {
+            Else?.Execute(context);
+        }
+    }
+}

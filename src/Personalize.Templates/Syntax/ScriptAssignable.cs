@@ -1,0 +1,30 @@
+using Personalize.Templates.Runtime;
+
+namespace Personalize.Templates.Syntax;
+
+/// <summary>An expression that can be assigned: a variable, member or indexer.</summary>
+internal abstract class ScriptAssignable : ScriptExpression
+{
+    public abstract void Assign(TemplateContext context, object? value);
+
+    protected static object? CallIfFunction(TemplateContext context, object? value, SourceSpan span)
+    {
+        if (value is IScriptFunction function)
+        {
+            var args = context.RentArguments();
+            try
+            {
+                args.Span = span;
+                context.CurrentSpan = span;
+                context.PendingWrapBody = null;
+                return context.Invoke(function, args);
+            }
+            finally
+            {
+                context.ReturnArguments(args);
+            }
+        }
+
+        return value;
+    }
+}

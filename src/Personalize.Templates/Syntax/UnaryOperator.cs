@@ -1,0 +1,10 @@
+namespace Personalize.Templates.Syntax;
+
+internal enum UnaryOperator
+{
+    Not,
+    Negate,
+    Plus,
+    Alias,
+    Expand,
+}

@@ -1,0 +1,3 @@
+namespace Personalize.Templates.Syntax;
+
+internal sealed record WhenClause(ScriptExpression[] Values, ScriptBlock Body);

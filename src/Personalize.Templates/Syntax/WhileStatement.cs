@@ -1,0 +1,52 @@
+using Personalize.Templates.Runtime;
+
+namespace Personalize.Templates.Syntax;
+
+internal sealed class WhileStatement : ScriptStatement
+{
+    public WhileStatement(ScriptExpression condition, ScriptBlock body)
+    {
+        Condition = condition;
+        Body = body;
+    }
+
+    public ScriptExpression Condition { get; }
+
+    public ScriptBlock Body { get; }
+
+    public override void Execute(TemplateContext context)
+    {
+        var loop = context.PushLoop(LoopKind.While);
+        try
+        {
+            var index = 0;
+            while (ScriptValue.IsTruthy(Condition.Evaluate(context)))
+            {
+                context.CurrentSpan = Span;
+                context.ChargeLoopIterations();
+                loop.Index = index++;
+                Body.Execute(context);
+                if (context.Flow == ControlFlow.Break)
+                {
+                    context.Flow = ControlFlow.None;
+                    break;
+                }
+
+                if (context.Flow == ControlFlow.Continue)
+                {
+                    context.Flow = ControlFlow.None;
+                    continue;
+                }
+
+                if (context.Flow == ControlFlow.Return)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            context.PopLoop();
+        }
+    }
+}

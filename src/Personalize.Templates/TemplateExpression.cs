@@ -1,0 +1,101 @@
+using Personalize.Templates.Rendering;
+using Personalize.Templates.Runtime;
+using Personalize.Templates.Syntax;
+
+namespace Personalize.Templates;
+
+/// <summary>
+/// A single compiled expression, e.g. a rule condition <c>customer.stage == "retention" &amp;&amp; customer.days_since_purchase &gt; 60</c>.
+/// Parse once (diagnostics, never throws), evaluate per customer cheaply and thread-safely, under the same limits as templates.
+/// </summary>
+public sealed class TemplateExpression
+{
+    private readonly ScriptExpression? _expression;
+    private readonly SourceText _source;
+
+    private TemplateExpression(SourceText source, ScriptExpression? expression, IReadOnlyList<TemplateDiagnostic> diagnostics, TemplateOptions options)
+    {
+        _source = source;
+        _expression = expression;
+        Diagnostics = diagnostics;
+        Options = options;
+        HasErrors = expression is null || diagnostics.Any(d => d.Severity == TemplateDiagnosticSeverity.Error);
+    }
+
+    /// <summary>Gets the problems found while parsing (line and column inside the expression).</summary>
+    public IReadOnlyList<TemplateDiagnostic> Diagnostics { get; }
+
+    /// <summary>Gets whether the expression has errors and cannot be evaluated.</summary>
+    public bool HasErrors { get; }
+
+    /// <summary>Gets the options the expression was parsed with.</summary>
+    public TemplateOptions Options { get; }
+
+    /// <summary>Gets the expression source.</summary>
+    public string Source => _source.Text;
+
+    /// <summary>Parses an expression (Scriban syntax, without <c>{{ }}</c>). Never throws on bad syntax.</summary>
+    /// <param name="source">The expression text.</param>
+    /// <param name="options">Limits, naming and globals.</param>
+    /// <returns>The parsed expression.</returns>
+    public static TemplateExpression Parse(string source, TemplateOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= TemplateOptions.Default;
+        var text = new SourceText(source, options.SourceName);
+        var diagnostics = new DiagnosticBag(text);
+        var expression = source.Length > options.Limits.MaxSourceLength ? null : Parser.ParseStandaloneExpression(text, diagnostics, options);
+        if (source.Length > options.Limits.MaxSourceLength)
+        {
+            diagnostics.Error(0, 0, $"The expression has {source.Length} characters; the limit is {options.Limits.MaxSourceLength} (TemplateLimits.MaxSourceLength).");
+        }
+
+        return new TemplateExpression(text, expression, diagnostics.Items, options);
+    }
+
+    /// <summary>Parses an expression and throws when it has errors (the message shows the offending position).</summary>
+    /// <param name="source">The expression text.</param>
+    /// <param name="options">Limits, naming and globals.</param>
+    /// <returns>The parsed expression.</returns>
+    /// <exception cref="TemplateParseException">The expression has syntax errors.</exception>
+    public static TemplateExpression ParseOrThrow(string source, TemplateOptions? options = null)
+    {
+        var expression = Parse(source, options);
+        if (expression.HasErrors)
+        {
+            throw new TemplateParseException(expression.Diagnostics, expression._source.LineText);
+        }
+
+        return expression;
+    }
+
+    /// <summary>Evaluates the expression against a model.</summary>
+    /// <param name="model">The data whose members are the expression's variables.</param>
+    /// <param name="options">Culture, clock, cancellation, extra globals.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="TemplateParseException">The expression has syntax errors.</exception>
+    /// <exception cref="TemplateRuntimeException">Evaluation failed.</exception>
+    public object? Evaluate(object? model = null, RenderOptions? options = null)
+    {
+        if (HasErrors)
+        {
+            throw new TemplateParseException(Diagnostics, _source.LineText);
+        }
+
+        var context = TemplateContext.Rent();
+        try
+        {
+            return context.EvaluateExpression(_expression!, model, options ?? RenderOptions.Default, Options);
+        }
+        finally
+        {
+            TemplateContext.Return(context);
+        }
+    }
+
+    /// <summary>Evaluates the expression as a condition with Scriban truthiness (only <see langword="null"/> and <see langword="false"/> are false).</summary>
+    /// <param name="model">The data.</param>
+    /// <param name="options">Culture, clock, cancellation, extra globals.</param>
+    /// <returns>The truth value.</returns>
+    public bool EvaluateCondition(object? model = null, RenderOptions? options = null) => ScriptValue.IsTruthy(Evaluate(model, options));
+}

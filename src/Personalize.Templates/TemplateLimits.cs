@@ -1,0 +1,43 @@
+namespace Personalize.Templates;
+
+/// <summary>
+/// Sandbox limits for untrusted templates. Every limit is on by default; exceeding one stops the render with a
+/// <see cref="TemplateLimitExceededException"/> naming it (parse-time limits give a diagnostic instead).
+/// </summary>
+public sealed record TemplateLimits
+{
+    /// <summary>Gets the defaults (the values documented on each property).</summary>
+    public static TemplateLimits Default { get; } = new();
+
+    /// <summary>Gets the maximum total number of loop iterations (<c>for</c>, <c>while</c>, <c>tablerow</c>, and array builtins that charge it) in one render.</summary>
+    /// <value>The default value is 100,000.</value>
+    public long MaxLoopIterations { get; init; } = 100_000;
+
+    /// <summary>Gets the maximum depth of nested function calls and includes (recursion).</summary>
+    /// <value>The default value is 100 (Scriban's default).</value>
+    public int MaxRecursionDepth { get; init; } = 100;
+
+    /// <summary>Gets the maximum number of characters one render may write (captures included).</summary>
+    /// <value>The default value is 4,000,000.</value>
+    public long MaxOutputLength { get; init; } = 4_000_000;
+
+    /// <summary>Gets the maximum nesting of parentheses, brackets, braces, unary operators and blocks while parsing; deeper input gets a diagnostic.</summary>
+    /// <value>The default value is 200.</value>
+    public int MaxParseDepth { get; init; } = 200;
+
+    /// <summary>Gets the maximum number of items a range (<c>1..n</c>) may produce.</summary>
+    /// <value>The default value is 100,000.</value>
+    public int MaxRangeLength { get; init; } = 100_000;
+
+    /// <summary>Gets the maximum length of a string built by an operator or builtin (e.g. <c>"a" * n</c>, <c>string.pad_left</c>).</summary>
+    /// <value>The default value is 1,000,000.</value>
+    public int MaxStringLength { get; init; } = 1_000_000;
+
+    /// <summary>Gets the match timeout of each regular expression evaluation.</summary>
+    /// <value>The default value is 100 milliseconds.</value>
+    public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets the maximum number of characters of one template source (parse and include).</summary>
+    /// <value>The default value is 1,000,000.</value>
+    public int MaxSourceLength { get; init; } = 1_000_000;
+}

@@ -81,7 +81,7 @@ public readonly struct CandidateOutcome
 
     /// <summary>The channels tried, in the order tried (the customer's ranking first), each with its outcome.</summary>
     public IReadOnlyList<ChannelOutcome> Channels
-        => _channelCount == 0 ? [] : new ArraySegment<ChannelOutcome>(_decision!.ChannelOutcomes, _channelStart, _channelCount);
+        => _channelCount == 0 ? Array.Empty<ChannelOutcome>() : new ArraySegment<ChannelOutcome>(_decision!.ChannelOutcomes, _channelStart, _channelCount);
 
     /// <summary>The rule result that stopped it, for suppressed candidates.</summary>
     internal RuleResult Result { get; }

@@ -28,7 +28,7 @@ internal static class Explanations
                     var channel = decision.ChannelOutcomes[outcome.ChosenIndex];
                     var name = Display(decision, channel.Channel);
                     return channel.IsDeferred
-                        ? $"Selected on {name}, deferred to {Local(decision, channel.SendAt!.Value)}: {Lower(ChannelReason(decision, message, channel))}"
+                        ? $"Selected on {name}, {Lower(ChannelReason(decision, message, channel))}"
                         : $"Selected on {name}, sent now (score {Score(outcome.Score)}).";
                 }
 
@@ -182,7 +182,7 @@ internal static class Explanations
         text.Append(C, $"Candidates ({decision.Candidates.Count.ToString(C)}):").Append('\n');
         foreach (var candidate in decision.Candidates)
         {
-            text.Append(C, $"  {candidate.MessageId,-22} {candidate.Code,-32} score {Score(candidate.Score)} = priority {Number(candidate.Priority)} × relevance {Number(candidate.Relevance)} × value {Number(candidate.Value)}").Append('\n');
+            text.Append(C, $"  {candidate.MessageId,-24} {candidate.Code,-28} score {Score(candidate.Score)} = priority {Number(candidate.Priority)} × relevance {Number(candidate.Relevance)} × value {Number(candidate.Value)}").Append('\n');
             text.Append("      ").Append(candidate.Reason).Append('\n');
             foreach (var channel in candidate.Channels)
             {

@@ -25,7 +25,7 @@ namespace Personalize.Catalog;
 /// </remarks>
 public sealed class ConditionContext
 {
-    private Dictionary<string, object?>? _model;
+    private IReadOnlyDictionary<string, object?>? _model;
 
     /// <summary>Creates the context.</summary>
     /// <param name="customer">The customer.</param>
@@ -48,10 +48,23 @@ public sealed class ConditionContext
     /// <summary>The decision instant.</summary>
     public DateTimeOffset At { get; }
 
-    /// <summary>The model expression conditions are evaluated against (see the remarks for its variables). Built on first use, then cached.</summary>
-    public IReadOnlyDictionary<string, object?> Model => _model ??= BuildModel();
+    /// <summary>
+    /// The model expression conditions are evaluated against (see the remarks for its variables). Values are looked up
+    /// only when a condition reads them, so a decision pays only for what its conditions use.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Model => _model ??= new Dictionary<string, object?>(3, StringComparer.Ordinal)
+    {
+        ["customer"] = new CustomerModel(this),
+        ["trigger"] = new Dictionary<string, object?>(2, StringComparer.Ordinal)
+        {
+            ["kind"] = TriggerKindName(Trigger.Kind),
+            ["name"] = Trigger.Name,
+        },
+        ["now"] = At,
+    };
 
-    private Dictionary<string, object?> BuildModel()
+    /// <summary>Every variable of the model, computed eagerly (for enumeration).</summary>
+    internal Dictionary<string, object?> BuildModel()
     {
         var customer = Customer;
         var flags = customer.ServiceFlags;
@@ -95,17 +108,19 @@ public sealed class ConditionContext
             ["customer"] = values,
             ["trigger"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
-                ["kind"] = Trigger.Kind switch
-                {
-                    TriggerKind.Event => "event",
-                    TriggerKind.Campaign => "campaign",
-                    _ => "schedule",
-                },
+                ["kind"] = TriggerKindName(Trigger.Kind),
                 ["name"] = Trigger.Name,
             },
             ["now"] = At,
         };
     }
+
+    private static string TriggerKindName(TriggerKind kind) => kind switch
+    {
+        TriggerKind.Event => "event",
+        TriggerKind.Campaign => "campaign",
+        _ => "schedule",
+    };
 
     internal static string StageName(LifecycleStage stage) => stage switch
     {
@@ -118,7 +133,7 @@ public sealed class ConditionContext
     internal static int DaysBetween(DateTimeOffset from, DateTimeOffset to)
         => (int)Math.Floor((to - from).TotalDays);
 
-    private static string? DateStem(string snake)
+    internal static string? DateStem(string snake)
     {
         string? stem = null;
         foreach (var suffix in DateSuffixes)
@@ -140,7 +155,7 @@ public sealed class ConditionContext
 
     private static readonly string[] DateSuffixes = ["_at", "_date", "_on"];
 
-    private static bool TryParseDate(string? text, out DateTimeOffset date)
+    internal static bool TryParseDate(string? text, out DateTimeOffset date)
     {
         date = default;
         if (string.IsNullOrEmpty(text))

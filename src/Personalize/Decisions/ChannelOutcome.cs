@@ -7,6 +7,7 @@ public readonly struct ChannelOutcome
 {
     private readonly Decision? _decision;
     private readonly CompiledMessage? _message;
+    private readonly long _sendAtTicks;
 
     internal ChannelOutcome(Decision decision, CompiledMessage message, Channel channel, ChannelStatus status, string code, RuleResult result, DateTimeOffset? sendAt, bool dropped)
     {
@@ -16,7 +17,7 @@ public readonly struct ChannelOutcome
         Status = status;
         Code = code;
         Result = result;
-        SendAt = sendAt;
+        _sendAtTicks = sendAt is { } instant ? instant.UtcTicks : -1;
         Dropped = dropped;
     }
 
@@ -33,7 +34,7 @@ public readonly struct ChannelOutcome
     public string Code { get; }
 
     /// <summary>For <see cref="ChannelStatus.Allowed"/> and <see cref="ChannelStatus.Deferred"/>, when it would go; for <c>timing.past_expiry</c>, the next allowed instant that is too late.</summary>
-    public DateTimeOffset? SendAt { get; }
+    public DateTimeOffset? SendAt => _sendAtTicks < 0 ? null : new DateTimeOffset(_sendAtTicks, TimeSpan.Zero);
 
     /// <summary>Whether the channel was blocked only for now but the message drops rather than defers.</summary>
     public bool Dropped { get; }

@@ -11,9 +11,15 @@ namespace Personalize.Decisions;
 /// </summary>
 public sealed class DecisionContext
 {
+    private const int CacheSize = 32;
     private ConditionContext? _conditions;
     private byte _allowedNowStrict;
     private byte _allowedNowLoose;
+    private DateTimeOffset? _nextStrict;
+    private DateTimeOffset? _nextLoose;
+    private byte _nextKnown;
+    private CacheEntry[]? _cache;
+    private int _cacheCount;
 
     internal DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
     {
@@ -58,4 +64,89 @@ public sealed class DecisionContext
 
         return cached == 1;
     }
+
+    /// <summary>The next instant allowed by timing from the decision instant (cached), or from another instant.</summary>
+    internal DateTimeOffset? NextAllowedByTiming(DateTimeOffset instant, bool includePreferred)
+    {
+        if (instant != At)
+        {
+            return NextAllowed(Window, instant, includePreferred);
+        }
+
+        var bit = includePreferred ? 1 : 2;
+        if ((_nextKnown & bit) == 0)
+        {
+            var next = NextAllowed(Window, instant, includePreferred);
+            if (includePreferred)
+            {
+                _nextStrict = next;
+            }
+            else
+            {
+                _nextLoose = next;
+            }
+
+            _nextKnown |= (byte)bit;
+        }
+
+        return includePreferred ? _nextStrict : _nextLoose;
+    }
+
+    /// <summary>
+    /// The next allowed instant. Fast path for the common case — only quiet hours matter — the end of the quiet period
+    /// (DST-correct through <see cref="ContactWindow.ToInstants"/>); otherwise the full search of <see cref="ContactWindow.NextAllowed"/>.
+    /// </summary>
+    internal static DateTimeOffset? NextAllowed(ContactWindow window, DateTimeOffset instant, bool includePreferred)
+    {
+        if ((!includePreferred || !window.HasPreferredTimes) && window.QuietHours is { } quiet)
+        {
+            var local = window.ToLocal(instant).DateTime;
+            var end = local.Date + quiet.End.ToTimeSpan();
+            if (end <= local)
+            {
+                end = end.AddDays(1);
+            }
+
+            Span<DateTimeOffset> instants = stackalloc DateTimeOffset[2];
+            var count = ContactWindow.ToInstants(window.Zone, end, instants);
+            for (var i = 0; i < count; i++)
+            {
+                if (instants[i] > instant && window.IsAllowed(instants[i], includePreferred))
+                {
+                    return instants[i];
+                }
+            }
+        }
+
+        return window.NextAllowed(instant, includePreferred);
+    }
+
+    /// <summary>A built-in channel rule's result cached for this decision (kind: which rule; key: purpose or purpose group).</summary>
+    internal bool TryGetCached(int kind, ChannelDefinition channel, int key, out RuleResult result)
+    {
+        var cache = _cache;
+        for (var i = 0; i < _cacheCount; i++)
+        {
+            ref var entry = ref cache![i];
+            if (entry.Kind == kind && entry.Key == key && ReferenceEquals(entry.Channel, channel))
+            {
+                result = entry.Result;
+                return true;
+            }
+        }
+
+        result = default;
+        return false;
+    }
+
+    internal void Cache(int kind, ChannelDefinition channel, int key, RuleResult result)
+    {
+        _cache ??= new CacheEntry[CacheSize];
+        if (_cacheCount < _cache.Length)
+        {
+            _cache[_cacheCount++] = new CacheEntry(kind, channel, key, result);
+        }
+    }
+
+    private readonly record struct CacheEntry(int Kind, ChannelDefinition Channel, int Key, RuleResult Result);
 }

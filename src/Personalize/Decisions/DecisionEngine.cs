@@ -28,6 +28,9 @@ public sealed class DecisionEngine
     internal static readonly string[] BuiltInRuleNames = ["eligibility", "service_first", "topics", "give_before_ask", "message_caps", "consent", "frequency", "timing"];
 
     private const int MaxDeferralSteps = 16;
+
+    [ThreadStatic]
+    private static ChannelOutcome[]? t_scratch;
     private readonly IMessageRule[] _messageRules;
     private readonly ICompiledMessageRule?[] _compiledMessageRules;
     private readonly IChannelRule[] _channelRules;
@@ -123,67 +126,35 @@ public sealed class DecisionEngine
 
         var context = new DecisionContext(customer, trigger, at, Eligibility);
         var outcomes = new CandidateOutcome[considered.Length];
-        var channelOutcomes = new ChannelOutcome[considered.Length * catalog.MaxChannelsPerMessage];
-        decision.ChannelOutcomes = channelOutcomes;
-        var channelCount = 0;
-        var survivorCount = 0;
-        Span<int> survivors = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
+        var ordered = 0;
+        Span<int> order = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
 
+        // Scores do not depend on the rules: compute them first, then evaluate candidates best first.
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
             var relevance = Relevance(customer, message);
             var score = Score(message.Definition.Priority, relevance, message.Definition.Value);
-            if (detail == DecisionDetail.All)
+            if (detail == DecisionDetail.All && !message.Answers(trigger))
             {
-                if (!message.Answers(trigger))
-                {
-                    outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
-                    continue;
-                }
-
-                if (!message.Targets(customer.Stage))
-                {
-                    outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
-                    continue;
-                }
-            }
-
-            var stopped = false;
-            for (var r = 0; r < _messageRules.Length; r++)
-            {
-                var result = _compiledMessageRules[r] is { } compiled
-                    ? compiled.Evaluate(context, message)
-                    : _messageRules[r].Evaluate(context, message.Definition);
-                if (!result.Passed)
-                {
-                    outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, relevance, score, 0, 0, -1);
-                    stopped = true;
-                    break;
-                }
-            }
-
-            if (stopped)
-            {
+                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
                 continue;
             }
 
-            var start = channelCount;
-            var chosen = SelectChannel(decision, context, message, channelOutcomes, ref channelCount);
-            if (chosen < 0)
+            if (detail == DecisionDetail.All && !message.Targets(customer.Stage))
             {
-                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", default, relevance, score, start, channelCount - start, -1);
+                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
                 continue;
             }
 
-            outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, start, channelCount - start, chosen);
-            survivors[survivorCount++] = i;
+            outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
+            order[ordered++] = i;
         }
 
         decision.Candidates = outcomes;
-        if (survivorCount > 0)
+        if (ordered > 0)
         {
-            decision.Winners = Arbitrate(decision, outcomes, survivors[..survivorCount]);
+            Evaluate(decision, context, outcomes, order[..ordered], detail);
         }
 
         return decision;
@@ -405,50 +376,118 @@ public sealed class DecisionEngine
         return -1;
     }
 
-    private DecisionWinner[] Arbitrate(Decision decision, CandidateOutcome[] outcomes, Span<int> survivors)
+    /// <summary>
+    /// Evaluates candidates best score first (ties: higher priority, then catalog order): message rules, then the ask
+    /// limit, then channel selection; the first K that find a channel win. With <see cref="DecisionDetail.Candidates"/>
+    /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
+    /// with <see cref="DecisionDetail.All"/> every candidate is evaluated fully.
+    /// </summary>
+    private void Evaluate(Decision decision, DecisionContext context, CandidateOutcome[] outcomes, Span<int> order, DecisionDetail detail)
     {
-        // Insertion sort (few survivors): score desc, priority desc, catalog order asc. Deterministic.
-        for (var i = 1; i < survivors.Length; i++)
+        // Insertion sort (tens of candidates): score desc, priority desc, catalog order asc. Deterministic.
+        for (var i = 1; i < order.Length; i++)
         {
-            var current = survivors[i];
+            var current = order[i];
             var j = i - 1;
-            while (j >= 0 && Before(outcomes[current], outcomes[survivors[j]]))
+            while (j >= 0 && Before(outcomes[current], outcomes[order[j]]))
             {
-                survivors[j + 1] = survivors[j];
+                order[j + 1] = order[j];
                 j--;
             }
 
-            survivors[j + 1] = current;
+            order[j + 1] = current;
         }
 
-        var winners = new DecisionWinner[Math.Min(_maxWinners, survivors.Length)];
+        var exhaustive = detail == DecisionDetail.All;
+        var scratch = t_scratch ?? new ChannelOutcome[64];
+        t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffer
+        var count = 0;
+        var winners = new DecisionWinner[Math.Min(_maxWinners, order.Length)];
         var won = 0;
         var asks = 0;
-        foreach (var index in survivors)
+        try
         {
-            var outcome = outcomes[index];
-            var message = outcome.Compiled!;
-            var isAsk = message.Kind == MessageKind.Ask;
-            if (won < winners.Length && (!isAsk || asks < _maxAsks))
+            foreach (var index in order)
             {
-                var channelOutcome = decision.ChannelOutcomes[outcome.ChosenIndex];
-                winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, outcome.Score);
-                outcomes[index] = With(outcome, decision, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration");
-                asks += isAsk ? 1 : 0;
+                if (won == winners.Length && !exhaustive)
+                {
+                    break;
+                }
+
+                var outcome = outcomes[index];
+                var message = outcome.Compiled!;
+                var blocked = false;
+                for (var r = 0; r < _messageRules.Length; r++)
+                {
+                    var result = _compiledMessageRules[r] is { } compiled
+                        ? compiled.Evaluate(context, message)
+                        : _messageRules[r].Evaluate(context, message.Definition);
+                    if (!result.Passed)
+                    {
+                        outcomes[index] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, outcome.Relevance, outcome.Score, 0, 0, -1);
+                        blocked = true;
+                        break;
+                    }
+                }
+
+                if (blocked)
+                {
+                    continue;
+                }
+
+                var isAsk = message.Kind == MessageKind.Ask;
+                var askLimited = isAsk && asks >= _maxAsks;
+                var canWin = won < winners.Length && !askLimited;
+                if (!canWin && !exhaustive)
+                {
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1);
+                    continue;
+                }
+
+                EnsureRoom(ref scratch, count + message.Contents.Length);
+                var start = count;
+                var chosen = SelectChannel(decision, context, message, scratch, ref count);
+                if (chosen < 0)
+                {
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1);
+                }
+                else if (canWin)
+                {
+                    var channelOutcome = scratch[chosen];
+                    winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, outcome.Score);
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen);
+                    asks += isAsk ? 1 : 0;
+                }
+                else
+                {
+                    var limited = askLimited && won < winners.Length;
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen);
+                }
             }
-            else if (isAsk && asks >= _maxAsks && won < winners.Length)
-            {
-                outcomes[index] = With(outcome, decision, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask");
-            }
+
+            decision.ChannelOutcomes = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+            decision.Winners = won == winners.Length ? winners : winners[..won];
         }
-
-        return won == winners.Length ? winners : winners[..won];
+        finally
+        {
+            scratch.AsSpan(0, count).Clear();
+            t_scratch = scratch;
+        }
     }
 
-    private static CandidateOutcome With(CandidateOutcome outcome, Decision decision, CandidateStatus status, string code, string rule)
+    private static void EnsureRoom(ref ChannelOutcome[] scratch, int needed)
     {
-        return new CandidateOutcome(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, outcome.ChannelStart, outcome.ChannelCount, outcome.ChosenIndex);
+        if (needed > scratch.Length)
+        {
+            var bigger = new ChannelOutcome[Math.Max(needed, scratch.Length * 2)];
+            scratch.AsSpan().CopyTo(bigger);
+            scratch.AsSpan().Clear();
+            scratch = bigger;
+        }
     }
+
+    private static CandidateOutcome With(CandidateOutcome outcome, Decision decision, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
+        => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
 
     private static bool Before(in CandidateOutcome a, in CandidateOutcome b)
     {

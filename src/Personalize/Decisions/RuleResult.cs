@@ -8,15 +8,17 @@ namespace Personalize.Decisions;
 public readonly struct RuleResult
 {
     private readonly string? _reason;
+    private readonly long _retryTicks;
+    private readonly long _instantTicks;
 
-    internal RuleResult(string code, string? reason, DateTimeOffset? retryAt, object? subject = null, long number = 0, DateTimeOffset instant = default)
+    internal RuleResult(string code, string? reason, DateTimeOffset? retryAt, object? subject = null, int number = 0, DateTimeOffset instant = default)
     {
         Code = code;
         _reason = reason;
-        RetryAt = retryAt;
+        _retryTicks = retryAt is { } retry ? retry.UtcTicks : 0;
         Subject = subject;
         Number = number;
-        Instant = instant;
+        _instantTicks = instant.UtcTicks;
     }
 
     /// <summary>The rule passes.</summary>
@@ -29,7 +31,7 @@ public readonly struct RuleResult
     public string? Code { get; }
 
     /// <summary>When blocked now, the first instant the rule would pass (the engine defers to it); <see langword="null"/> when it never will.</summary>
-    public DateTimeOffset? RetryAt { get; }
+    public DateTimeOffset? RetryAt => _retryTicks == 0 ? null : new DateTimeOffset(_retryTicks, TimeSpan.Zero);
 
     /// <summary>The host's reason sentence, or <see langword="null"/> for built-in rules (worded by the decision).</summary>
     public string? Reason => _reason;
@@ -38,10 +40,10 @@ public readonly struct RuleResult
     internal object? Subject { get; }
 
     /// <summary>A count behind a built-in result.</summary>
-    internal long Number { get; }
+    internal int Number { get; }
 
-    /// <summary>An instant behind a built-in result.</summary>
-    internal DateTimeOffset Instant { get; }
+    /// <summary>An instant behind a built-in result (UTC).</summary>
+    internal DateTimeOffset Instant => new(_instantTicks, TimeSpan.Zero);
 
     /// <summary>Blocks the candidate.</summary>
     /// <param name="code">A stable code, for example <c>host.credit_hold</c>.</param>

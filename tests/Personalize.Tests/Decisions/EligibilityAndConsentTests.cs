@@ -159,7 +159,7 @@ public sealed class EligibilityAndConsentTests
             .Add("service", m => m.Service().OnSchedule().Topics("golf").Channel(Channel.Email, "t")));
         var customer = Customer(consents: [Grant(Channel.Email), GrantTopic("travel")]);
 
-        var decision = engine.Decide(catalog, customer, Trigger.Tick, Now);
+        var decision = engine.Decide(catalog, customer, Trigger.Tick, Now, DecisionDetail.All);
 
         Assert.Equal(0.5, Outcome(decision, "half").Relevance);
         Assert.Equal(0.5, Outcome(decision, "neutral").Relevance);

@@ -8,7 +8,7 @@ namespace Personalize.Tests.Decisions;
 
 public sealed class ExplanationTests
 {
-    private static Decision Sample()
+    private static Decision Sample(DecisionDetail detail = DecisionDetail.All)
     {
         var engine = Engine();
         var catalog = Compile(engine, b => b
@@ -16,7 +16,7 @@ public sealed class ExplanationTests
             .Add("promo", m => m.OnEvent("order_shipped").Priority(2).Channel(Channel.Email, "promo/email"))
             .Add("survey", m => m.Relationship().Ask().OnEvent("order_shipped").Channel(Channel.Email, "survey/email")));
         var customer = Customer(preferences: new ContactPreferences { ChannelRanking = [Channel.Sms, Channel.Email], QuietHours = Window(22, 0, 7, 0) });
-        return engine.Decide(catalog, customer, Trigger.Event("order_shipped"), new DateTimeOffset(2026, 3, 11, 22, 0, 0, TimeSpan.Zero));
+        return engine.Decide(catalog, customer, Trigger.Event("order_shipped"), new DateTimeOffset(2026, 3, 11, 22, 0, 0, TimeSpan.Zero), detail);
     }
 
     [Fact]
@@ -62,6 +62,20 @@ public sealed class ExplanationTests
         Assert.Equal("give_before_ask", survey.GetProperty("rule").GetString());
         Assert.Equal(0.5, survey.GetProperty("score").GetDouble());
         Assert.Equal("timing.deferred", root.GetProperty("candidates")[0].GetProperty("channels")[1].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void By_default_candidates_ranked_below_the_winner_are_not_evaluated_and_lose_arbitration()
+    {
+        var decision = Sample(DecisionDetail.Candidates);
+
+        Assert.Equal("shipped", decision.Winners[0].MessageId);
+        var promo = Outcome(decision, "promo");
+        var survey = Outcome(decision, "survey");
+        Assert.Equal(DecisionCodes.LostArbitration, promo.Code);
+        Assert.Empty(promo.Channels);
+        Assert.Equal(DecisionCodes.LostArbitration, survey.Code); // give before ask was not even needed
+        Assert.Equal("Lost arbitration to shipped: its score 0.5 is below 5; one message per decision.", survey.Reason);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class FrequencyTests
             Sent("s2", Now - TimeSpan.FromHours(1), ContactPurpose.Service),
         ]);
 
-        var decision = engine.Decide(catalog, twoServiceToday, Trigger.Event("x"), Now);
+        var decision = engine.Decide(catalog, twoServiceToday, Trigger.Event("x"), Now, DecisionDetail.All);
 
         Assert.Equal(ChannelStatus.Allowed, Outcome(decision, "promo").Channels[0].Status);
         var update = Outcome(decision, "update").Channels[0];

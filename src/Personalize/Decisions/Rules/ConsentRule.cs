@@ -11,6 +11,8 @@ namespace Personalize.Decisions.Rules;
 /// </summary>
 public sealed class ConsentRule : IChannelRule
 {
+    private const int CacheKind = 1;
+
     internal ConsentRule()
     {
     }
@@ -27,7 +29,15 @@ public sealed class ConsentRule : IChannelRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
+        // Consent is the ledger's current state, the same for every send instant: evaluate once per channel and purpose per decision.
+        if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, out var cached))
+        {
+            return cached;
+        }
+
         var result = context.Eligibility.CheckConsent(context.Customer, channel.Channel, message.Purpose, sendAt);
-        return result.Allowed ? RuleResult.Pass : new RuleResult(result.Code, null, null, result.Evidence, instant: sendAt);
+        var outcome = result.Allowed ? RuleResult.Pass : new RuleResult(result.Code, null, null, result.Evidence, instant: sendAt);
+        context.Cache(CacheKind, channel, (int)message.Purpose, outcome);
+        return outcome;
     }
 }

@@ -15,6 +15,7 @@ public sealed class FrequencyRule : IChannelRule
     private readonly FrequencyCap[] _promotional;
     private readonly FrequencyCap[] _service;
     private readonly bool _customerCaps;
+    private const int CacheKind = 2;
 
     internal FrequencyRule(DecisionOptions options)
     {
@@ -42,6 +43,25 @@ public sealed class FrequencyRule : IChannelRule
             return RuleResult.Pass;
         }
 
+        // At the decision instant the answer depends only on the channel and the purpose group: evaluate once per decision.
+        var atDecision = sendAt == context.At;
+        var key = service ? 1 : 0;
+        if (atDecision && context.TryGetCached(CacheKind, channel, key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = Evaluate(context, channel, sendAt, service, history);
+        if (atDecision)
+        {
+            context.Cache(CacheKind, channel, key, result);
+        }
+
+        return result;
+    }
+
+    private RuleResult Evaluate(DecisionContext context, ChannelDefinition channel, DateTimeOffset sendAt, bool service, ContactHistory history)
+    {
         var result = Check(service ? _service : _promotional, history, channel.Channel, sendAt, service);
         if (!result.Passed || service || !_customerCaps)
         {

@@ -40,7 +40,7 @@ public sealed class TimingRule : IChannelRule
 
         var window = context.Window;
         var code = window.IsQuiet(sendAt) ? DecisionCodes.QuietHours : DecisionCodes.OutsidePreferredTime;
-        var next = window.NextAllowed(sendAt, includePreferred);
+        var next = context.NextAllowedByTiming(sendAt, includePreferred);
         return next is null
             ? new RuleResult(DecisionCodes.NoAllowedTime, null, null, instant: sendAt)
             : new RuleResult(code, null, next, instant: sendAt);

@@ -192,6 +192,29 @@ public sealed class DecisionEngine
         return results;
     }
 
+    /// <summary>
+    /// Decides for a stream of customers (read once, lazily) in parallel, yielding decisions in input order as they
+    /// complete; for sends that read customers from a store page by page.
+    /// </summary>
+    /// <param name="catalog">The compiled catalog.</param>
+    /// <param name="customers">The customers.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <param name="at">The decision instant.</param>
+    /// <param name="maxDegreeOfParallelism">The most threads, or <see langword="null"/> for the default.</param>
+    /// <returns>The decisions, in input order.</returns>
+    public IEnumerable<Decision> DecideStream(CompiledCatalog catalog, IEnumerable<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(customers);
+        var query = customers.AsParallel().AsOrdered();
+        if (maxDegreeOfParallelism is { } degree)
+        {
+            query = query.WithDegreeOfParallelism(degree);
+        }
+
+        return query.Select(customer => Decide(catalog, customer, trigger, at));
+    }
+
     /// <summary>Relevance: share of the message's topics the customer subscribed to; neutral without topics (or for unmatched service).</summary>
     internal double Relevance(CustomerProfile customer, CompiledMessage message)
     {

@@ -41,7 +41,9 @@ public sealed class ConcurrencyTests
         .Add("survey", m => m.Relationship().Ask().Stages(LifecycleStage.Retention).OnSchedule().Channel(Channel.Email, "t")));
 
     private static string Summary(Decision d)
-        => d.CustomerId + ":" + string.Join(",", d.Winners.Select(w => $"{w.MessageId}@{w.Channel}@{w.SendAt:O}")) + "|" + string.Join(",", d.Candidates.Select(c => c.Code));
+        => d.CustomerId + ":" + string.Join(",", d.Winners.Select(w => $"{w.MessageId}@{w.Channel}@{w.SendAt:O}"))
+           + "|" + string.Join(",", d.Candidates.Select(c => c.Code + "/" + c.Reason))
+           + "|" + string.Join(",", d.Candidates.SelectMany(c => c.Channels).Select(c => c.Code + "/" + c.Reason));
 
     [Fact]
     public void A_shared_compiled_catalog_gives_the_same_decisions_in_parallel_as_in_sequence()
@@ -51,14 +53,21 @@ public sealed class ConcurrencyTests
         var customers = Customers(3000);
 
         var sequential = customers.Select(c => Summary(engine.Decide(catalog, c, Trigger.Tick, Now))).ToArray();
+        var all = customers.Select(c => engine.Decide(catalog, c, Trigger.Tick, Now, DecisionDetail.All)).ToArray();
         var parallel = new string[customers.Count];
         Parallel.For(0, customers.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = Summary(engine.Decide(catalog, customers[i], Trigger.Tick, Now)));
         var batch = engine.DecideMany(catalog, customers, Trigger.Tick, Now).Select(Summary).ToArray();
+        var stream = engine.DecideStream(catalog, customers.Select(c => c), Trigger.Tick, Now, maxDegreeOfParallelism: 4).Select(Summary).ToArray();
 
         Assert.Equal(sequential, parallel);
         Assert.Equal(sequential, batch);
+        Assert.Equal(sequential, stream);
         Assert.Contains(sequential, s => s.Contains("gold@", StringComparison.Ordinal));
         Assert.Contains(sequential, s => s.Contains("service@", StringComparison.Ordinal));
         Assert.Contains(sequential, s => s.Contains("travel@", StringComparison.Ordinal));
+
+        // The fast default and the full evaluation always agree on the winners.
+        static string Winners(Decision d) => string.Join(",", d.Winners.Select(w => w.ToString()));
+        Assert.Equal(all.Select(Winners), customers.Select(c => Winners(engine.Decide(catalog, c, Trigger.Tick, Now))));
     }
 }

@@ -34,6 +34,9 @@ public class DecisionBenchmarks
     [Benchmark(Description = "one customer, event:order_shipped")]
     public Decision DecideOneEvent() => _engine.Decide(_catalog, _one, Trigger.Event("order_shipped"), DecisionScenario.Now);
 
+    [Benchmark(Description = "one customer, schedule tick, DecisionDetail.All")]
+    public Decision DecideOneExplainAll() => _engine.Decide(_catalog, _one, Trigger.Tick, DecisionScenario.Now, DecisionDetail.All);
+
     [Benchmark(Description = "10k customers, one core (per decision)", OperationsPerInvoke = BatchSize)]
     public int DecideBatchSequential()
     {

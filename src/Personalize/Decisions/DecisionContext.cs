@@ -11,7 +11,7 @@ namespace Personalize.Decisions;
 /// </summary>
 public sealed class DecisionContext
 {
-    private const int CacheSize = 32;
+    private const int MaxCacheSize = 64;
     private ConditionContext? _conditions;
     private byte _allowedNowStrict;
     private byte _allowedNowLoose;
@@ -141,7 +141,12 @@ public sealed class DecisionContext
 
     internal void Cache(int kind, ChannelDefinition channel, int key, RuleResult result)
     {
-        _cache ??= new CacheEntry[CacheSize];
+        _cache ??= new CacheEntry[4];
+        if (_cacheCount == _cache.Length && _cache.Length < MaxCacheSize)
+        {
+            Array.Resize(ref _cache, _cache.Length * 2);
+        }
+
         if (_cacheCount < _cache.Length)
         {
             _cache[_cacheCount++] = new CacheEntry(kind, channel, key, result);

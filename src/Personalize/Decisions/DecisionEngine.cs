@@ -128,6 +128,7 @@ public sealed class DecisionEngine
         var outcomes = new CandidateOutcome[considered.Length];
         var ordered = 0;
         Span<int> order = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
+        Span<double> scores = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
 
         // Scores do not depend on the rules: compute them first, then evaluate candidates best first.
         for (var i = 0; i < considered.Length; i++)
@@ -135,6 +136,7 @@ public sealed class DecisionEngine
             var message = considered[i];
             var relevance = Relevance(customer, message);
             var score = Score(message.Definition.Priority, relevance, message.Definition.Value);
+            scores[i] = score;
             if (detail == DecisionDetail.All && !message.Answers(trigger))
             {
                 outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
@@ -154,6 +156,7 @@ public sealed class DecisionEngine
         decision.Candidates = outcomes;
         if (ordered > 0)
         {
+            Sort(order[..ordered], scores, considered);
             Evaluate(decision, context, outcomes, order[..ordered], detail);
         }
 
@@ -407,20 +410,6 @@ public sealed class DecisionEngine
     /// </summary>
     private void Evaluate(Decision decision, DecisionContext context, CandidateOutcome[] outcomes, Span<int> order, DecisionDetail detail)
     {
-        // Insertion sort (tens of candidates): score desc, priority desc, catalog order asc. Deterministic.
-        for (var i = 1; i < order.Length; i++)
-        {
-            var current = order[i];
-            var j = i - 1;
-            while (j >= 0 && Before(outcomes[current], outcomes[order[j]]))
-            {
-                order[j + 1] = order[j];
-                j--;
-            }
-
-            order[j + 1] = current;
-        }
-
         var exhaustive = detail == DecisionDetail.All;
         var scratch = t_scratch ?? new ChannelOutcome[64];
         t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffer
@@ -512,19 +501,34 @@ public sealed class DecisionEngine
     private static CandidateOutcome With(CandidateOutcome outcome, Decision decision, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
         => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
 
-    private static bool Before(in CandidateOutcome a, in CandidateOutcome b)
+    /// <summary>Insertion sort (tens of candidates): score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic.</summary>
+    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, CompiledMessage[] considered)
     {
-        if (a.Score != b.Score)
+        for (var i = 1; i < order.Length; i++)
         {
-            return a.Score > b.Score;
+            var current = order[i];
+            var score = scores[current];
+            var j = i - 1;
+            while (j >= 0 && Before(current, score, order[j], scores[order[j]], considered))
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+
+            order[j + 1] = current;
+        }
+    }
+
+    private static bool Before(int a, double scoreA, int b, double scoreB, CompiledMessage[] considered)
+    {
+        if (scoreA != scoreB)
+        {
+            return scoreA > scoreB;
         }
 
-        if (a.Priority != b.Priority)
-        {
-            return a.Priority > b.Priority;
-        }
-
-        return a.Compiled!.Index < b.Compiled!.Index;
+        var priorityA = considered[a].Definition.Priority;
+        var priorityB = considered[b].Definition.Priority;
+        return priorityA != priorityB ? priorityA > priorityB : a < b;
     }
 
     private static int IndexOf(ChannelContent[] contents, Channel channel)

@@ -14,11 +14,24 @@ public sealed class CommandLine
 
     public bool Help { get; private init; }
 
+    /// <summary>For <c>explain</c>: the customer id.</summary>
+    public string? CustomerId { get; private init; }
+
+    /// <summary>For <c>explain</c>: the trigger, for example <c>event:order_shipped</c>.</summary>
+    public string? Trigger { get; private init; }
+
+    /// <summary>For <c>explain</c>: the catalog file.</summary>
+    public string? CatalogFile { get; private init; }
+
+    /// <summary>For <c>explain</c>: print JSON instead of text.</summary>
+    public bool Json { get; private init; }
+
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
-        string? command = null, data = null;
+        string? command = null, data = null, customer = null, trigger = null, catalog = null;
         DateTimeOffset? now = null;
         var help = false;
+        var json = false;
         commandLine = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -27,6 +40,31 @@ public sealed class CommandLine
             {
                 case "-h" or "--help" or "-?":
                     help = true;
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "--customer" or "--trigger" or "--catalog":
+                    if (i + 1 >= args.Count)
+                    {
+                        error = $"{arg} needs a value.";
+                        return false;
+                    }
+
+                    var text = args[++i];
+                    if (arg == "--customer")
+                    {
+                        customer = text;
+                    }
+                    else if (arg == "--trigger")
+                    {
+                        trigger = text;
+                    }
+                    else
+                    {
+                        catalog = text;
+                    }
+
                     break;
                 case "--data" or "--now":
                     if (i + 1 >= args.Count)
@@ -69,7 +107,7 @@ public sealed class CommandLine
             }
         }
 
-        commandLine = new CommandLine { Command = command, DataFile = data, Now = now, Help = help };
+        commandLine = new CommandLine { Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json };
         error = null;
         return true;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Personalize;
+using Personalize.Decisions;
 using Personalize.Eligibility;
 using Personalize.Serialization;
 
@@ -17,7 +18,8 @@ public static class PersonalizeServiceCollectionExtensions
 
     /// <summary>
     /// Registers Personalize: <see cref="PersonalizeOptions"/> (validated at start with one combined message),
-    /// <see cref="ChannelRegistry"/>, <see cref="ContactEligibility"/> and <see cref="CustomerJson"/> as singletons,
+    /// <see cref="ChannelRegistry"/>, <see cref="ContactEligibility"/>, <see cref="CustomerJson"/> and <see cref="DecisionEngine"/>
+    /// (with <see cref="DecisionOptions"/>, configured by <c>services.Configure&lt;DecisionOptions&gt;(…)</c> and validated at start) as singletons,
     /// and <see cref="TimeProvider.System"/> unless the host registered a <see cref="TimeProvider"/>.
     /// Uses <c>TryAdd</c>, so the host's own registrations win, and calling it twice is harmless.
     /// </summary>
@@ -37,6 +39,14 @@ public static class PersonalizeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PersonalizeOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new CustomerJson(sp.GetRequiredService<ChannelRegistry>()));
+
+        // The decision engine; configure it with services.Configure<DecisionOptions>(o => …).
+        services.AddOptions<DecisionOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DecisionOptions>, DecisionOptionsValidator>());
+        services.TryAddSingleton(static sp => new DecisionEngine(
+            sp.GetRequiredService<IOptions<DecisionOptions>>().Value,
+            sp.GetRequiredService<ContactEligibility>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions;
+
+namespace Personalize.Benchmarks.Decisions;
+
+/// <summary>
+/// Decisions per second: one customer against a 50-message, 5-channel catalog (schedule tick and an event), and a
+/// batch of 10,000 customers sequentially (one core) and in parallel (<see cref="DecisionEngine.DecideMany"/>).
+/// Per-operation figures for the batches are per decision (<c>OperationsPerInvoke</c>).
+/// </summary>
+[MemoryDiagnoser]
+public class DecisionBenchmarks
+{
+    private const int BatchSize = 10_000;
+    private DecisionEngine _engine = null!;
+    private CompiledCatalog _catalog = null!;
+    private CustomerProfile[] _customers = null!;
+    private CustomerProfile _one = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _engine = DecisionScenario.Engine();
+        _catalog = DecisionScenario.Catalog(_engine);
+        _customers = DecisionScenario.Customers(BatchSize);
+        _one = _customers[3];
+    }
+
+    [Benchmark(Description = "one customer, schedule tick")]
+    public Decision DecideOneTick() => _engine.Decide(_catalog, _one, Trigger.Tick, DecisionScenario.Now);
+
+    [Benchmark(Description = "one customer, event:order_shipped")]
+    public Decision DecideOneEvent() => _engine.Decide(_catalog, _one, Trigger.Event("order_shipped"), DecisionScenario.Now);
+
+    [Benchmark(Description = "one customer, schedule tick, DecisionDetail.All")]
+    public Decision DecideOneExplainAll() => _engine.Decide(_catalog, _one, Trigger.Tick, DecisionScenario.Now, DecisionDetail.All);
+
+    [Benchmark(Description = "10k customers, one core (per decision)", OperationsPerInvoke = BatchSize)]
+    public int DecideBatchSequential()
+    {
+        var winners = 0;
+        foreach (var customer in _customers)
+        {
+            winners += _engine.Decide(_catalog, customer, Trigger.Tick, DecisionScenario.Now).Winners.Count;
+        }
+
+        return winners;
+    }
+
+    [Benchmark(Description = "10k customers, DecideMany parallel (per decision)", OperationsPerInvoke = BatchSize)]
+    public int DecideBatchParallel() => _engine.DecideMany(_catalog, _customers, Trigger.Tick, DecisionScenario.Now).Length;
+}

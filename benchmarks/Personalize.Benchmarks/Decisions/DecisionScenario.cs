@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Personalize.Catalog;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Eligibility;
+using Personalize.Timing;
+
+namespace Personalize.Benchmarks.Decisions;
+
+/// <summary>
+/// A realistic decision workload: a 50-message catalog over 5 channels (email, SMS, push, in-app, direct mail) with
+/// topics, stages, caps and conditions (a third are expressions, some typed predicates), and customers with consent
+/// ledgers, 0–40 contacts of history over 90 days, preferences, quiet hours and zones. Deterministic (fixed seed).
+/// </summary>
+internal static class DecisionScenario
+{
+    public static readonly DateTimeOffset Now = new(2026, 3, 11, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly Channel[] Channels = [Channel.Email, Channel.Sms, Channel.Push, Channel.InApp, Channel.DirectMail];
+    private static readonly string[] Topics = ["gardening", "travel", "recipes", "fitness", "books", "music"];
+    private static readonly string[] Zones = ["Europe/Berlin", "Pacific/Auckland", "America/New_York", "Asia/Tokyo", "Etc/UTC"];
+    private static readonly ConsentSource Source = ConsentSource.Form("preference center");
+
+    public static DecisionEngine Engine()
+    {
+        var eligibility = new ContactEligibility(new PersonalizeOptions(), TimeProvider.System);
+        return new DecisionEngine(new DecisionOptions(), eligibility, TimeProvider.System);
+    }
+
+    public static CompiledCatalog Catalog(DecisionEngine engine)
+    {
+        var random = new Random(42);
+        var builder = MessageCatalog.CreateBuilder();
+        for (var i = 0; i < 50; i++)
+        {
+            var index = i;
+            builder.Add($"m-{i:00}", m =>
+            {
+                var purpose = (index % 5) switch
+                {
+                    0 => ContactPurpose.Service,
+                    1 or 2 => ContactPurpose.Relationship,
+                    _ => ContactPurpose.Marketing,
+                };
+                m.Purpose(purpose);
+                if (index % 7 == 3)
+                {
+                    m.Ask();
+                }
+
+                if (purpose == ContactPurpose.Marketing && index % 2 == 0)
+                {
+                    m.Topics(Topics[index % Topics.Length]);
+                }
+
+                if (index % 3 == 1)
+                {
+                    m.Stages((LifecycleStage)(index % 3), (LifecycleStage)((index + 1) % 3));
+                }
+
+                // 30 messages answer the schedule tick, the others events and a campaign.
+                if (index < 30)
+                {
+                    m.OnSchedule();
+                }
+                else
+                {
+                    m.OnEvent(index % 2 == 0 ? "order_shipped" : "payment_failed").OnCampaign("spring_sale");
+                }
+
+                switch (index % 6)
+                {
+                    case 1:
+                        m.When("customer.loyalty_points > 100 && customer.tier != \"bronze\"");
+                        break;
+                    case 4:
+                        m.When(static c => c.Customer.Preferences.ChannelRanking.Count > 1, "has a channel ranking");
+                        break;
+                }
+
+                m.Priority(1 + random.Next(10)).Value(1 + random.Next(5));
+                if (index % 4 == 0)
+                {
+                    m.OncePer(TimeSpan.FromDays(30));
+                }
+
+                var first = index % Channels.Length;
+                for (var c = 0; c < 3; c++)
+                {
+                    var channel = Channels[(first + c) % Channels.Length];
+                    m.Channel(channel, $"m-{index:00}/{channel}");
+                }
+
+                if (index % 9 == 0)
+                {
+                    m.DropWhenBlocked();
+                }
+            });
+        }
+
+        return builder.Build().Compile(new CatalogValidationOptions { Channels = engine.Eligibility.Channels });
+    }
+
+    public static CustomerProfile[] Customers(int count)
+    {
+        var random = new Random(7);
+        var customers = new CustomerProfile[count];
+        var zones = Zones.Select(TimeZoneInfo.FindSystemTimeZoneById).ToArray();
+        for (var i = 0; i < count; i++)
+        {
+            var consents = new List<ConsentRecord>();
+            foreach (var channel in Channels)
+            {
+                if (random.NextDouble() < 0.7)
+                {
+                    consents.Add(ConsentRecord.Grant(ConsentScope.ForChannel(channel), Now.AddDays(-400 + random.Next(300)), Source, "v1"));
+                }
+            }
+
+            if (random.NextDouble() < 0.1)
+            {
+                consents.Add(ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Sms), Now.AddDays(-random.Next(60)), Source));
+            }
+
+            foreach (var topic in Topics)
+            {
+                if (random.NextDouble() < 0.35)
+                {
+                    consents.Add(ConsentRecord.Grant(ConsentScope.ForTopic(topic), Now.AddDays(-300), Source, "v1"));
+                }
+            }
+
+            var history = new ContactRecord[random.Next(41)];
+            for (var h = 0; h < history.Length; h++)
+            {
+                var message = random.Next(50);
+                history[h] = new ContactRecord
+                {
+                    MessageId = $"m-{message:00}",
+                    Channel = Channels[random.Next(Channels.Length)],
+                    Purpose = (ContactPurpose)(message % 3),
+                    Kind = message % 7 == 3 ? MessageKind.Ask : MessageKind.Give,
+                    SentAt = Now.AddMinutes(-random.Next(90 * 24 * 60)),
+                };
+            }
+
+            var ranking = Channels.OrderBy(_ => random.Next()).Take(1 + random.Next(4)).ToArray();
+            var attributes = new Dictionary<string, JsonElement>
+            {
+                ["loyaltyPoints"] = JsonSerializer.SerializeToElement(random.Next(500)),
+                ["tier"] = JsonSerializer.SerializeToElement(random.Next(3) switch { 0 => "bronze", 1 => "silver", _ => "gold" }),
+            };
+            customers[i] = new CustomerProfile
+            {
+                Id = "c-" + i,
+                Stage = (LifecycleStage)random.Next(3),
+                TimeZone = zones[random.Next(zones.Length)],
+                ContactPoints = new ContactPoints
+                {
+                    Email = "c" + i + "@example.com",
+                    Phone = random.NextDouble() < 0.8 ? "+4915112345678" : null,
+                    DeviceTokens = random.NextDouble() < 0.6 ? ["tok"] : [],
+                    PostalAddress = random.NextDouble() < 0.3 ? new PostalAddress { Lines = ["1 Main St"], City = "Berlin", Country = "DE" } : null,
+                },
+                Consents = new ConsentLedger(consents),
+                History = new ContactHistory(history),
+                Preferences = new ContactPreferences
+                {
+                    ChannelRanking = ranking,
+                    QuietHours = random.NextDouble() < 0.6 ? new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0)) : null,
+                    FrequencyCaps = random.NextDouble() < 0.3 ? [new FrequencyCap { Max = 2, Period = CapPeriod.Week }] : [],
+                },
+                ServiceFlags = random.NextDouble() < 0.05 ? new ServiceFlags { OpenComplaint = true } : ServiceFlags.None,
+                Attributes = attributes,
+            };
+        }
+
+        return customers;
+    }
+}

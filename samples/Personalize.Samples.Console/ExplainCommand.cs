@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Personalize.Catalog;
+using Personalize.Decisions;
+using Personalize.Serialization;
+
+namespace Personalize.Samples.ConsoleHost;
+
+/// <summary>
+/// <c>explain --customer ID [--trigger T]</c>: decides which catalog message goes to one customer, on which channel
+/// and when, and explains every message of the catalog (the rule that stopped it, the scores, the channels tried).
+/// </summary>
+internal sealed class ExplainCommand : ICommand
+{
+    public int Run(CommandLine commandLine, TextWriter output, TextWriter error)
+    {
+        if (string.IsNullOrWhiteSpace(commandLine.CustomerId))
+        {
+            error.WriteLine("error: explain needs --customer ID (for example --customer c-001).");
+            return ConsoleApp.UsageError;
+        }
+
+        var trigger = Trigger.Tick;
+        if (commandLine.Trigger is { } triggerText && !Trigger.TryParse(triggerText, out trigger))
+        {
+            error.WriteLine($"error: --trigger '{triggerText}' is not a trigger; write event:NAME, campaign:NAME or schedule.");
+            return ConsoleApp.UsageError;
+        }
+
+        using var services = SampleHost.BuildServices(commandLine);
+        var engine = services.GetRequiredService<DecisionEngine>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), SampleHost.ResolveDataFile(commandLine));
+        var catalog = LoadCatalog(commandLine.CatalogFile ?? Path.Combine(AppContext.BaseDirectory, "data", "catalog.json"), engine.Eligibility.Channels);
+        var customer = customers.FirstOrDefault(c => string.Equals(c.Id, commandLine.CustomerId, StringComparison.Ordinal));
+        if (customer is null)
+        {
+            throw new SampleException($"no customer '{commandLine.CustomerId}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}).");
+        }
+
+        var decision = engine.Decide(catalog, customer, trigger, clock.GetUtcNow(), DecisionDetail.All);
+        output.Write(commandLine.Json ? decision.ToJson() + Environment.NewLine : decision.Explain());
+        return ConsoleApp.Ok;
+    }
+
+    private static CompiledCatalog LoadCatalog(string file, ChannelRegistry channels)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleException($"{file}: cannot read the catalog file ({ex.Message})");
+        }
+
+        var options = new CatalogValidationOptions { Channels = channels };
+        if (!CatalogJson.TryRead(bytes, options, out var catalog, out var errors))
+        {
+            var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the catalog" };
+            lines.AddRange(errors.Select(e => $"  {file}: {e}"));
+            throw new SampleException(string.Join(Environment.NewLine, lines));
+        }
+
+        return catalog.Compile(options);
+    }
+}

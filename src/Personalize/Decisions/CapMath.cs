@@ -1,0 +1,67 @@
+using Personalize.Customers;
+
+namespace Personalize.Decisions;
+
+/// <summary>Counts frequency-cap windows over a purpose group (service or promotional) without allocating.</summary>
+internal static class CapMath
+{
+    public static ReadOnlySpan<ContactRecord> Records(ContactHistory history)
+        => history.Records is ContactRecord[] array ? array : history.Records.ToArray();
+
+    /// <summary>Counts the messages a cap counts in <c>(at - window, at]</c> within a purpose group; when reached, the instant one more fits.</summary>
+    public static int Count(ContactHistory history, FrequencyCap cap, DateTimeOffset at, bool service, out DateTimeOffset? nextAllowed)
+    {
+        var records = Records(history);
+        var window = cap.Window;
+        var start = FirstAfter(records, at - window);
+        var count = 0;
+        for (var i = start; i < records.Length && records[i].SentAt <= at; i++)
+        {
+            if (Matches(records[i], cap, service))
+            {
+                count++;
+            }
+        }
+
+        nextAllowed = null;
+        if (count >= cap.Max && cap.Max > 0)
+        {
+            // When the (count - Max)-th counted message (0-based, oldest first) leaves the window, Max - 1 remain.
+            var target = count - cap.Max;
+            var seen = 0;
+            for (var i = start; i < records.Length; i++)
+            {
+                if (Matches(records[i], cap, service) && seen++ == target)
+                {
+                    nextAllowed = records[i].SentAt + window;
+                    break;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The index of the first record sent strictly after <paramref name="instant"/>.</summary>
+    public static int FirstAfter(ReadOnlySpan<ContactRecord> records, DateTimeOffset instant)
+    {
+        int low = 0, high = records.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (records[mid].SentAt <= instant)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+
+    private static bool Matches(ContactRecord record, FrequencyCap cap, bool service)
+        => (record.Purpose == ContactPurpose.Service) == service && (cap.Channel is not { } channel || record.Channel == channel);
+}

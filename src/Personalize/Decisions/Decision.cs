@@ -1,0 +1,64 @@
+using Personalize.Catalog;
+using Personalize.Customers;
+
+namespace Personalize.Decisions;
+
+/// <summary>
+/// The answer for one customer and trigger at one instant: the winner(s) with channel and send instant (now or
+/// deferred), and for every candidate considered the rule that stopped it (a stable code and a sentence a marketer
+/// understands) and the scores. <see cref="Explain"/> prints it as text, <see cref="ToJson"/> as JSON.
+/// </summary>
+public sealed class Decision
+{
+    internal Decision(DecisionEngine engine, CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail)
+    {
+        Engine = engine;
+        Catalog = catalog;
+        Customer = customer;
+        Trigger = trigger;
+        At = at;
+        Detail = detail;
+    }
+
+    /// <summary>The customer's id.</summary>
+    public string CustomerId => Customer.Id;
+
+    /// <summary>The customer the decision is for.</summary>
+    public CustomerProfile Customer { get; }
+
+    /// <summary>The trigger.</summary>
+    public Trigger Trigger { get; }
+
+    /// <summary>The decision instant.</summary>
+    public DateTimeOffset At { get; }
+
+    /// <summary>Which messages the decision reports on.</summary>
+    public DecisionDetail Detail { get; }
+
+    /// <summary>The messages that go out, best first (at most <see cref="DecisionOptions.MaxWinners"/>); empty when none.</summary>
+    public IReadOnlyList<DecisionWinner> Winners { get; internal set; } = [];
+
+    /// <summary>Every candidate considered, in catalog order, with its outcome.</summary>
+    public IReadOnlyList<CandidateOutcome> Candidates { get; internal set; } = [];
+
+    /// <summary>Whether any message goes out.</summary>
+    public bool HasWinner => Winners.Count > 0;
+
+    internal DecisionEngine Engine { get; }
+
+    internal CompiledCatalog Catalog { get; }
+
+    internal ChannelOutcome[] ChannelOutcomes { get; set; } = [];
+
+    /// <summary>The decision as readable text: the winner(s), then every candidate with its code, reason, scores and channels.</summary>
+    /// <returns>The text.</returns>
+    public string Explain() => Explanations.Describe(this);
+
+    /// <summary>The decision as JSON (camelCase, indented), with every candidate's code, reason, scores and channels.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => DecisionJson.Serialize(this);
+
+    /// <summary>Same as <see cref="Explain"/>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => Explain();
+}

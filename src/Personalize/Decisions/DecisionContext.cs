@@ -1,0 +1,157 @@
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Eligibility;
+using Personalize.Timing;
+
+namespace Personalize.Decisions;
+
+/// <summary>
+/// One decision in progress: the customer, trigger and instant, with what every rule shares (the customer's
+/// contact window, the condition model) built once for all candidates. Rules read it; they must not keep it.
+/// </summary>
+public sealed class DecisionContext
+{
+    private const int MaxCacheSize = 64;
+    private ConditionContext? _conditions;
+    private byte _allowedNowStrict;
+    private byte _allowedNowLoose;
+    private DateTimeOffset? _nextStrict;
+    private DateTimeOffset? _nextLoose;
+    private byte _nextKnown;
+    private CacheEntry[]? _cache;
+    private int _cacheCount;
+
+    internal DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
+    {
+        Customer = customer;
+        Trigger = trigger;
+        At = at;
+        Eligibility = eligibility;
+        Window = eligibility.GetContactWindow(customer);
+    }
+
+    /// <summary>The customer.</summary>
+    public CustomerProfile Customer { get; }
+
+    /// <summary>The trigger.</summary>
+    public Trigger Trigger { get; }
+
+    /// <summary>The decision instant.</summary>
+    public DateTimeOffset At { get; }
+
+    /// <summary>The eligibility service (consent, channels, timing settings).</summary>
+    public ContactEligibility Eligibility { get; }
+
+    /// <summary>The customer's contact window (quiet hours and preferred times in their zone).</summary>
+    public ContactWindow Window { get; }
+
+    /// <summary>What conditions see; built on first use.</summary>
+    public ConditionContext Conditions => _conditions ??= new ConditionContext(Customer, Trigger, At);
+
+    /// <summary>Whether contact is allowed by timing at an instant; cached for the decision instant (0 unknown, 1 yes, 2 no).</summary>
+    internal bool IsAllowedByTiming(DateTimeOffset instant, bool includePreferred)
+    {
+        if (instant != At)
+        {
+            return Window.IsAllowed(instant, includePreferred);
+        }
+
+        ref var cached = ref includePreferred ? ref _allowedNowStrict : ref _allowedNowLoose;
+        if (cached == 0)
+        {
+            cached = Window.IsAllowed(instant, includePreferred) ? (byte)1 : (byte)2;
+        }
+
+        return cached == 1;
+    }
+
+    /// <summary>The next instant allowed by timing from the decision instant (cached), or from another instant.</summary>
+    internal DateTimeOffset? NextAllowedByTiming(DateTimeOffset instant, bool includePreferred)
+    {
+        if (instant != At)
+        {
+            return NextAllowed(Window, instant, includePreferred);
+        }
+
+        var bit = includePreferred ? 1 : 2;
+        if ((_nextKnown & bit) == 0)
+        {
+            var next = NextAllowed(Window, instant, includePreferred);
+            if (includePreferred)
+            {
+                _nextStrict = next;
+            }
+            else
+            {
+                _nextLoose = next;
+            }
+
+            _nextKnown |= (byte)bit;
+        }
+
+        return includePreferred ? _nextStrict : _nextLoose;
+    }
+
+    /// <summary>
+    /// The next allowed instant. Fast path for the common case — only quiet hours matter — the end of the quiet period
+    /// (DST-correct through <see cref="ContactWindow.ToInstants"/>); otherwise the full search of <see cref="ContactWindow.NextAllowed"/>.
+    /// </summary>
+    internal static DateTimeOffset? NextAllowed(ContactWindow window, DateTimeOffset instant, bool includePreferred)
+    {
+        if ((!includePreferred || !window.HasPreferredTimes) && window.QuietHours is { } quiet)
+        {
+            var local = window.ToLocal(instant).DateTime;
+            var end = local.Date + quiet.End.ToTimeSpan();
+            if (end <= local)
+            {
+                end = end.AddDays(1);
+            }
+
+            Span<DateTimeOffset> instants = stackalloc DateTimeOffset[2];
+            var count = ContactWindow.ToInstants(window.Zone, end, instants);
+            for (var i = 0; i < count; i++)
+            {
+                if (instants[i] > instant && window.IsAllowed(instants[i], includePreferred))
+                {
+                    return instants[i];
+                }
+            }
+        }
+
+        return window.NextAllowed(instant, includePreferred);
+    }
+
+    /// <summary>A built-in channel rule's result cached for this decision (kind: which rule; key: purpose or purpose group).</summary>
+    internal bool TryGetCached(int kind, ChannelDefinition channel, int key, out RuleResult result)
+    {
+        var cache = _cache;
+        for (var i = 0; i < _cacheCount; i++)
+        {
+            ref var entry = ref cache![i];
+            if (entry.Kind == kind && entry.Key == key && ReferenceEquals(entry.Channel, channel))
+            {
+                result = entry.Result;
+                return true;
+            }
+        }
+
+        result = default;
+        return false;
+    }
+
+    internal void Cache(int kind, ChannelDefinition channel, int key, RuleResult result)
+    {
+        _cache ??= new CacheEntry[4];
+        if (_cacheCount == _cache.Length && _cache.Length < MaxCacheSize)
+        {
+            Array.Resize(ref _cache, _cache.Length * 2);
+        }
+
+        if (_cacheCount < _cache.Length)
+        {
+            _cache[_cacheCount++] = new CacheEntry(kind, channel, key, result);
+        }
+    }
+
+    private readonly record struct CacheEntry(int Kind, ChannelDefinition Channel, int Key, RuleResult Result);
+}

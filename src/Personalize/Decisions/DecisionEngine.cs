@@ -1,0 +1,572 @@
+using System.Collections.Concurrent;
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions.Rules;
+using Personalize.Eligibility;
+
+namespace Personalize.Decisions;
+
+/// <summary>
+/// Decides, per customer and trigger, which message(s) of a compiled catalog go out, on which channel and when — or
+/// none — and why. Order: the compiled index (trigger, stage); the message rules (eligibility, service first, topics,
+/// give before ask, message caps, then the host's); channel selection (per channel in the customer's ranking:
+/// consent, frequency, timing, then the host's channel rules; deferral to the next allowed instant, never past
+/// expiry); arbitration. Thread-safe: one engine and one compiled catalog serve all customers in parallel.
+/// </summary>
+/// <remarks>
+/// <para><b>Relevance</b> is the share of the message's topics the customer subscribed to (topic consent). A message
+/// without topics, and a service message none of whose topics match, gets <see cref="DecisionOptions.NeutralRelevance"/>.</para>
+/// <para><b>Score</b> = <c>priority^PriorityWeight × relevance^RelevanceWeight × value^ValueWeight</c> (weights are
+/// exponents, 1 by default; 0 ignores a factor). Ties go to the higher priority, then to the earlier message in the catalog.</para>
+/// <para><b>Channel selection</b>: the customer's ranked channels first (in their order), then the message's other
+/// channels in catalog order. The first channel allowed now wins; when none is, the earliest deferred one (ties by
+/// that order); when none can go, the candidate is suppressed with <c>channel.none_allowed</c> and a reason per channel.</para>
+/// </remarks>
+public sealed class DecisionEngine
+{
+    /// <summary>The names of the built-in rules, in evaluation order.</summary>
+    internal static readonly string[] BuiltInRuleNames = ["eligibility", "service_first", "topics", "give_before_ask", "message_caps", "consent", "frequency", "timing"];
+
+    private const int MaxDeferralSteps = 16;
+
+    [ThreadStatic]
+    private static ChannelOutcome[]? t_scratch;
+    private readonly IMessageRule[] _messageRules;
+    private readonly ICompiledMessageRule?[] _compiledMessageRules;
+    private readonly IChannelRule[] _channelRules;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _maxWinners;
+    private readonly int _maxAsks;
+    private readonly double _neutralRelevance;
+    private readonly double _priorityWeight;
+    private readonly double _relevanceWeight;
+    private readonly double _valueWeight;
+
+    /// <summary>Creates the engine.</summary>
+    /// <param name="options">The options; read once, here.</param>
+    /// <param name="eligibility">Consent, channels and timing settings.</param>
+    /// <param name="timeProvider">The clock for the overload without an instant.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public DecisionEngine(DecisionOptions options, ContactEligibility eligibility, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(eligibility);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.ThrowIfInvalid();
+        Eligibility = eligibility;
+        _timeProvider = timeProvider;
+        _maxWinners = options.MaxWinners;
+        _maxAsks = options.MaxAsksPerDecision;
+        MinGivesBeforeAsk = options.MinGivesBeforeAsk;
+        _neutralRelevance = options.NeutralRelevance;
+        _priorityWeight = options.PriorityWeight;
+        _relevanceWeight = options.RelevanceWeight;
+        _valueWeight = options.ValueWeight;
+
+        var disabled = options.DisabledRules;
+        var messageRules = new List<IMessageRule>();
+        AddIf(messageRules, new EligibilityRule(), disabled);
+        AddIf(messageRules, new ServiceFirstRule(options), disabled);
+        AddIf(messageRules, new TopicRule(options), disabled);
+        AddIf(messageRules, new GiveBeforeAskRule(options), disabled);
+        AddIf(messageRules, new MessageCapRule(), disabled);
+        messageRules.AddRange(options.MessageRules);
+        _messageRules = messageRules.ToArray();
+        _compiledMessageRules = Array.ConvertAll(_messageRules, static r => r as ICompiledMessageRule);
+
+        var channelRules = new List<IChannelRule>();
+        AddIf(channelRules, new ConsentRule(), disabled);
+        AddIf(channelRules, new FrequencyRule(options), disabled);
+        AddIf(channelRules, new TimingRule(), disabled);
+        channelRules.AddRange(options.ChannelRules);
+        _channelRules = channelRules.ToArray();
+    }
+
+    /// <summary>Consent, channels and timing settings.</summary>
+    public ContactEligibility Eligibility { get; }
+
+    /// <summary>The message rules, in evaluation order (built-in ones not disabled, then the host's).</summary>
+    public IReadOnlyList<IMessageRule> MessageRules => _messageRules;
+
+    /// <summary>The channel rules, in evaluation order (built-in ones not disabled, then the host's).</summary>
+    public IReadOnlyList<IChannelRule> ChannelRules => _channelRules;
+
+    internal int MinGivesBeforeAsk { get; }
+
+    /// <summary>Decides now, by the injected <see cref="TimeProvider"/>.</summary>
+    /// <param name="catalog">The compiled catalog.</param>
+    /// <param name="customer">The customer.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <returns>The decision.</returns>
+    public Decision Decide(CompiledCatalog catalog, CustomerProfile customer, Trigger trigger)
+        => Decide(catalog, customer, trigger, _timeProvider.GetUtcNow());
+
+    /// <summary>Decides at an instant.</summary>
+    /// <param name="catalog">The compiled catalog.</param>
+    /// <param name="customer">The customer.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <param name="at">The decision instant.</param>
+    /// <param name="detail">Which messages to report on.</param>
+    /// <returns>The decision.</returns>
+    public Decision Decide(CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail = DecisionDetail.Candidates)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(customer);
+        if (!ReferenceEquals(catalog.Channels, Eligibility.Channels) && !SameChannels(catalog.Channels, Eligibility.Channels))
+        {
+            throw new ArgumentException("The catalog was compiled against other channels than the engine's; compile it with the same ChannelRegistry.", nameof(catalog));
+        }
+
+        var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);
+        var decision = new Decision(this, catalog, customer, trigger, at, detail);
+        if (considered.Length == 0)
+        {
+            return decision;
+        }
+
+        var context = new DecisionContext(customer, trigger, at, Eligibility);
+        var outcomes = new CandidateOutcome[considered.Length];
+        var ordered = 0;
+        Span<int> order = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
+        Span<double> scores = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
+
+        // Scores do not depend on the rules: compute them first, then evaluate candidates best first.
+        for (var i = 0; i < considered.Length; i++)
+        {
+            var message = considered[i];
+            var relevance = Relevance(customer, message);
+            var score = Score(message.Definition.Priority, relevance, message.Definition.Value);
+            scores[i] = score;
+            if (detail == DecisionDetail.All && !message.Answers(trigger))
+            {
+                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
+                continue;
+            }
+
+            if (detail == DecisionDetail.All && !message.Targets(customer.Stage))
+            {
+                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
+                continue;
+            }
+
+            outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
+            order[ordered++] = i;
+        }
+
+        decision.Candidates = outcomes;
+        if (ordered > 0)
+        {
+            Sort(order[..ordered], scores, considered);
+            Evaluate(decision, context, outcomes, order[..ordered], detail);
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Decides for many customers in parallel (one trigger, one instant), in input order. Uses all cores unless
+    /// <paramref name="maxDegreeOfParallelism"/> says otherwise.
+    /// </summary>
+    /// <param name="catalog">The compiled catalog.</param>
+    /// <param name="customers">The customers.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <param name="at">The decision instant.</param>
+    /// <param name="maxDegreeOfParallelism">The most threads, or <see langword="null"/> for the default.</param>
+    /// <returns>One decision per customer, in input order.</returns>
+    public Decision[] DecideMany(CompiledCatalog catalog, IReadOnlyList<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(customers);
+        var results = new Decision[customers.Count];
+        if (results.Length == 0)
+        {
+            return results;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
+        var chunk = Math.Max(64, results.Length / (Environment.ProcessorCount * 8));
+        Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                results[i] = Decide(catalog, customers[i], trigger, at);
+            }
+        });
+        return results;
+    }
+
+    /// <summary>
+    /// Decides for a stream of customers (read once, lazily) in parallel, yielding decisions in input order as they
+    /// complete; for sends that read customers from a store page by page.
+    /// </summary>
+    /// <param name="catalog">The compiled catalog.</param>
+    /// <param name="customers">The customers.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <param name="at">The decision instant.</param>
+    /// <param name="maxDegreeOfParallelism">The most threads, or <see langword="null"/> for the default.</param>
+    /// <returns>The decisions, in input order.</returns>
+    public IEnumerable<Decision> DecideStream(CompiledCatalog catalog, IEnumerable<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(customers);
+        var query = customers.AsParallel().AsOrdered();
+        if (maxDegreeOfParallelism is { } degree)
+        {
+            query = query.WithDegreeOfParallelism(degree);
+        }
+
+        return query.Select(customer => Decide(catalog, customer, trigger, at));
+    }
+
+    /// <summary>Relevance: share of the message's topics the customer subscribed to; neutral without topics (or for unmatched service).</summary>
+    internal double Relevance(CustomerProfile customer, CompiledMessage message)
+    {
+        var scopes = message.TopicScopes;
+        if (scopes.Length == 0)
+        {
+            return _neutralRelevance;
+        }
+
+        var ledger = customer.Consents;
+        var matched = 0;
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            if (ledger.GetState(scopes[i]).IsGranted)
+            {
+                matched++;
+            }
+        }
+
+        if (matched == 0)
+        {
+            return message.Purpose == ContactPurpose.Service ? _neutralRelevance : 0;
+        }
+
+        return (double)matched / scopes.Length;
+    }
+
+    internal double Score(double priority, double relevance, double value)
+        => Factor(priority, _priorityWeight) * Factor(relevance, _relevanceWeight) * Factor(value, _valueWeight);
+
+    private static double Factor(double x, double weight) => weight switch
+    {
+        1 => x,
+        0 => 1,
+        _ => Math.Pow(x, weight),
+    };
+
+    private static bool SameChannels(ChannelRegistry a, ChannelRegistry b)
+    {
+        if (a.All.Count != b.All.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.All.Count; i++)
+        {
+            if (a.All[i] != b.All[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void AddIf<T>(List<T> rules, T rule, ISet<string> disabled)
+        where T : class
+    {
+        var name = rule switch
+        {
+            IMessageRule m => m.Name,
+            IChannelRule c => c.Name,
+            _ => string.Empty,
+        };
+        if (!disabled.Contains(name))
+        {
+            rules.Add(rule);
+        }
+    }
+
+    /// <summary>Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1.</summary>
+    private int SelectChannel(Decision decision, DecisionContext context, CompiledMessage message, ChannelOutcome[] outcomes, ref int count)
+    {
+        var ranking = context.Customer.Preferences.ChannelRanking;
+        var contents = message.Contents;
+        var bestDeferred = -1;
+
+        // Ranked channels first, in the customer's order.
+        for (var r = 0; r < ranking.Count; r++)
+        {
+            var index = IndexOf(contents, ranking[r]);
+            if (index < 0 || IsDuplicateRank(ranking, r))
+            {
+                continue;
+            }
+
+            var outcome = TryChannel(decision, context, message, index, ref count, outcomes);
+            if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
+            {
+                return outcome;
+            }
+
+            if (outcome >= 0 && (bestDeferred < 0 || outcomes[outcome].SendAt < outcomes[bestDeferred].SendAt))
+            {
+                bestDeferred = outcome;
+            }
+        }
+
+        // Then the message's channels the customer did not rank, in catalog order.
+        for (var c = 0; c < contents.Length; c++)
+        {
+            if (Contains(ranking, contents[c].Channel))
+            {
+                continue;
+            }
+
+            var outcome = TryChannel(decision, context, message, c, ref count, outcomes);
+            if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
+            {
+                return outcome;
+            }
+
+            if (outcome >= 0 && (bestDeferred < 0 || outcomes[outcome].SendAt < outcomes[bestDeferred].SendAt))
+            {
+                bestDeferred = outcome;
+            }
+        }
+
+        return bestDeferred;
+    }
+
+    /// <summary>Runs the channel rules, deferring while allowed; records the outcome and returns its index when the channel can be used, else -1.</summary>
+    private int TryChannel(Decision decision, DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelOutcome[] outcomes)
+    {
+        var definition = message.ChannelDefinitions[contentIndex];
+        var channel = definition.Channel;
+        var at = context.At;
+        var sendAt = at;
+        var expiry = message.ExpiryFor(at);
+        var defer = message.Definition.WhenBlocked == BlockedSendPolicy.Defer;
+        RuleResult firstDeferral = default;
+        var index = count++;
+        for (var step = 0; step < MaxDeferralSteps; step++)
+        {
+            var restarted = false;
+            for (var r = 0; r < _channelRules.Length; r++)
+            {
+                var result = _channelRules[r].Evaluate(context, message.Definition, definition, sendAt);
+                if (result.Passed)
+                {
+                    continue;
+                }
+
+                if (result.RetryAt is not { } retry || retry <= sendAt)
+                {
+                    outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, result.Code!, result, null, dropped: false);
+                    return -1;
+                }
+
+                if (!defer)
+                {
+                    outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, result.Code!, result, retry, dropped: true);
+                    return -1;
+                }
+
+                if (retry > expiry)
+                {
+                    outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, DecisionCodes.PastExpiry, result, retry, dropped: false);
+                    return -1;
+                }
+
+                if (firstDeferral.Passed)
+                {
+                    firstDeferral = result;
+                }
+
+                sendAt = retry;
+                restarted = true;
+                break;
+            }
+
+            if (!restarted)
+            {
+                outcomes[index] = sendAt == at
+                    ? new ChannelOutcome(decision, message, channel, ChannelStatus.Allowed, DecisionCodes.Allowed, default, sendAt, dropped: false)
+                    : new ChannelOutcome(decision, message, channel, ChannelStatus.Deferred, DecisionCodes.Deferred, firstDeferral, sendAt, dropped: false);
+                return index;
+            }
+        }
+
+        outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, DecisionCodes.NoAllowedTime, firstDeferral, sendAt, dropped: false);
+        return -1;
+    }
+
+    /// <summary>
+    /// Evaluates candidates best score first (ties: higher priority, then catalog order): message rules, then the ask
+    /// limit, then channel selection; the first K that find a channel win. With <see cref="DecisionDetail.Candidates"/>
+    /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
+    /// with <see cref="DecisionDetail.All"/> every candidate is evaluated fully.
+    /// </summary>
+    private void Evaluate(Decision decision, DecisionContext context, CandidateOutcome[] outcomes, Span<int> order, DecisionDetail detail)
+    {
+        var exhaustive = detail == DecisionDetail.All;
+        var scratch = t_scratch ?? new ChannelOutcome[64];
+        t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffer
+        var count = 0;
+        var winners = new DecisionWinner[Math.Min(_maxWinners, order.Length)];
+        var won = 0;
+        var asks = 0;
+        try
+        {
+            foreach (var index in order)
+            {
+                if (won == winners.Length && !exhaustive)
+                {
+                    break;
+                }
+
+                var outcome = outcomes[index];
+                var message = outcome.Compiled!;
+                var blocked = false;
+                for (var r = 0; r < _messageRules.Length; r++)
+                {
+                    var result = _compiledMessageRules[r] is { } compiled
+                        ? compiled.Evaluate(context, message)
+                        : _messageRules[r].Evaluate(context, message.Definition);
+                    if (!result.Passed)
+                    {
+                        outcomes[index] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, outcome.Relevance, outcome.Score, 0, 0, -1);
+                        blocked = true;
+                        break;
+                    }
+                }
+
+                if (blocked)
+                {
+                    continue;
+                }
+
+                var isAsk = message.Kind == MessageKind.Ask;
+                var askLimited = isAsk && asks >= _maxAsks;
+                var canWin = won < winners.Length && !askLimited;
+                if (!canWin && !exhaustive)
+                {
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1);
+                    continue;
+                }
+
+                EnsureRoom(ref scratch, count + message.Contents.Length);
+                var start = count;
+                var chosen = SelectChannel(decision, context, message, scratch, ref count);
+                if (chosen < 0)
+                {
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1);
+                }
+                else if (canWin)
+                {
+                    var channelOutcome = scratch[chosen];
+                    winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, outcome.Score);
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen);
+                    asks += isAsk ? 1 : 0;
+                }
+                else
+                {
+                    var limited = askLimited && won < winners.Length;
+                    outcomes[index] = With(outcome, decision, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen);
+                }
+            }
+
+            decision.ChannelOutcomes = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+            decision.Winners = won == winners.Length ? winners : winners[..won];
+        }
+        finally
+        {
+            scratch.AsSpan(0, count).Clear();
+            t_scratch = scratch;
+        }
+    }
+
+    private static void EnsureRoom(ref ChannelOutcome[] scratch, int needed)
+    {
+        if (needed > scratch.Length)
+        {
+            var bigger = new ChannelOutcome[Math.Max(needed, scratch.Length * 2)];
+            scratch.AsSpan().CopyTo(bigger);
+            scratch.AsSpan().Clear();
+            scratch = bigger;
+        }
+    }
+
+    private static CandidateOutcome With(CandidateOutcome outcome, Decision decision, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
+        => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
+
+    /// <summary>Insertion sort (tens of candidates): score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic.</summary>
+    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, CompiledMessage[] considered)
+    {
+        for (var i = 1; i < order.Length; i++)
+        {
+            var current = order[i];
+            var score = scores[current];
+            var j = i - 1;
+            while (j >= 0 && Before(current, score, order[j], scores[order[j]], considered))
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+
+            order[j + 1] = current;
+        }
+    }
+
+    private static bool Before(int a, double scoreA, int b, double scoreB, CompiledMessage[] considered)
+    {
+        if (scoreA != scoreB)
+        {
+            return scoreA > scoreB;
+        }
+
+        var priorityA = considered[a].Definition.Priority;
+        var priorityB = considered[b].Definition.Priority;
+        return priorityA != priorityB ? priorityA > priorityB : a < b;
+    }
+
+    private static int IndexOf(ChannelContent[] contents, Channel channel)
+    {
+        for (var i = 0; i < contents.Length; i++)
+        {
+            if (contents[i].Channel == channel)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool Contains(IReadOnlyList<Channel> ranking, Channel channel)
+    {
+        for (var i = 0; i < ranking.Count; i++)
+        {
+            if (ranking[i] == channel)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDuplicateRank(IReadOnlyList<Channel> ranking, int r)
+    {
+        for (var i = 0; i < r; i++)
+        {
+            if (ranking[i] == ranking[r])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

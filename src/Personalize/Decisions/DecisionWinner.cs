@@ -1,0 +1,44 @@
+using Personalize.Catalog;
+
+namespace Personalize.Decisions;
+
+/// <summary>A message that goes out: which, on which channel with which template, when, and its score.</summary>
+public readonly struct DecisionWinner
+{
+    internal DecisionWinner(MessageDefinition message, ChannelContent content, DateTimeOffset sendAt, bool isDeferred, double score)
+    {
+        Message = message;
+        Content = content;
+        SendAt = sendAt;
+        IsDeferred = isDeferred;
+        Score = score;
+    }
+
+    /// <summary>The message id.</summary>
+    public string MessageId => Message.Id;
+
+    /// <summary>The message.</summary>
+    public MessageDefinition Message { get; }
+
+    /// <summary>The channel and its template.</summary>
+    public ChannelContent Content { get; }
+
+    /// <summary>The channel.</summary>
+    public Channel Channel => Content.Channel;
+
+    /// <summary>The template that renders it on the channel.</summary>
+    public string Template => Content.Template;
+
+    /// <summary>When it goes: the decision instant, or a later one when deferred.</summary>
+    public DateTimeOffset SendAt { get; }
+
+    /// <summary>Whether it is deferred to <see cref="SendAt"/>.</summary>
+    public bool IsDeferred { get; }
+
+    /// <summary>The arbitration score.</summary>
+    public double Score { get; }
+
+    /// <summary>For example <c>order-shipped on sms at 2026-03-15T09:00:00Z</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"{MessageId} on {Channel} at {SendAt:O}{(IsDeferred ? " (deferred)" : string.Empty)}";
+}

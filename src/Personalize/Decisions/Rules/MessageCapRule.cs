@@ -1,0 +1,66 @@
+using Personalize.Catalog;
+
+namespace Personalize.Decisions.Rules;
+
+/// <summary>
+/// Rule 4, per-message caps (<c>message_caps</c>): the message's own caps (once per 30 days, once ever) counted from
+/// the contact history by message id on every channel, window <c>(t - per, t]</c> — <c>frequency.message_cap</c>.
+/// A message cap drops the message (it is not deferred).
+/// </summary>
+public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
+{
+    internal MessageCapRule()
+    {
+    }
+
+    /// <inheritdoc />
+    public string Name => "message_caps";
+
+    /// <inheritdoc />
+    public string Description => "The message's own caps, such as once per 30 days or once ever.";
+
+    /// <inheritdoc />
+    public RuleResult Evaluate(DecisionContext context, MessageDefinition message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(message);
+        return Evaluate(context, message.Id, message.Caps);
+    }
+
+    RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message)
+        => message.Caps.Length == 0 ? RuleResult.Pass : Evaluate(context, message.Id, message.Caps);
+
+    private static RuleResult Evaluate(DecisionContext context, string id, IReadOnlyList<MessageCap> caps)
+    {
+        if (caps.Count == 0)
+        {
+            return RuleResult.Pass;
+        }
+
+        var records = CapMath.Records(context.Customer.History);
+        var at = context.At;
+        var end = CapMath.FirstAfter(records, at);
+        for (var c = 0; c < caps.Count; c++)
+        {
+            var cap = caps[c];
+            var start = cap.Per is { } per ? CapMath.FirstAfter(records, at - per) : 0;
+            var count = 0;
+            DateTimeOffset last = default;
+            for (var i = start; i < end; i++)
+            {
+                if (string.Equals(records[i].MessageId, id, StringComparison.Ordinal))
+                {
+                    count++;
+                    last = records[i].SentAt;
+                }
+            }
+
+            if (count >= cap.Max)
+            {
+                return new RuleResult(DecisionCodes.MessageCap, null, null, cap, count, last);
+            }
+        }
+
+        return RuleResult.Pass;
+    }
+}

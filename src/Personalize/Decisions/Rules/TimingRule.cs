@@ -1,0 +1,48 @@
+using Personalize.Catalog;
+
+namespace Personalize.Decisions.Rules;
+
+/// <summary>
+/// Rule 5, timing (<c>timing</c>): on channels where timing matters, the send instant is outside the customer's quiet
+/// hours (<c>timing.quiet_hours</c>, every purpose) and, for marketing and relationship, inside their preferred days
+/// and hours (<c>timing.outside_preferred_time</c>), in their own time zone, DST-correct. A blocked send carries the
+/// next allowed instant so the engine can defer it (never past the message's expiry); when no instant in the next
+/// week is allowed: <c>timing.no_allowed_time</c>.
+/// </summary>
+public sealed class TimingRule : IChannelRule
+{
+    internal TimingRule()
+    {
+    }
+
+    /// <inheritdoc />
+    public string Name => "timing";
+
+    /// <inheritdoc />
+    public string Description => "Quiet hours and preferred times in the customer's zone; a blocked send is deferred to the next allowed instant.";
+
+    /// <inheritdoc />
+    public RuleResult Evaluate(DecisionContext context, MessageDefinition message, ChannelDefinition channel, DateTimeOffset sendAt)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (!channel.RespectsTiming)
+        {
+            return RuleResult.Pass;
+        }
+
+        var includePreferred = context.Eligibility.PreferredTimesApplyTo(message.Purpose);
+        if (context.IsAllowedByTiming(sendAt, includePreferred))
+        {
+            return RuleResult.Pass;
+        }
+
+        var window = context.Window;
+        var code = window.IsQuiet(sendAt) ? DecisionCodes.QuietHours : DecisionCodes.OutsidePreferredTime;
+        var next = context.NextAllowedByTiming(sendAt, includePreferred);
+        return next is null
+            ? new RuleResult(DecisionCodes.NoAllowedTime, null, null, instant: sendAt)
+            : new RuleResult(code, null, next, instant: sendAt);
+    }
+}

@@ -1,0 +1,73 @@
+using Personalize.Catalog;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Decisions;
+using static Personalize.Tests.Decisions.DecisionKit;
+
+namespace Personalize.Tests.Decisions;
+
+public sealed class ConcurrencyTests
+{
+    private static List<CustomerProfile> Customers(int count)
+    {
+        var topics = new[] { "gardening", "travel", "recipes" };
+        var customers = new List<CustomerProfile>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var consents = new List<ConsentRecord> { Grant(Channel.Email), GrantTopic(topics[i % 3]) };
+            if (i % 2 == 0)
+            {
+                consents.Add(Grant(Channel.Sms));
+            }
+
+            var history = Enumerable.Range(0, i % 7).Select(d => Sent("m" + d, Now - TimeSpan.FromDays(d + 0.5), d % 3 == 0 ? ContactPurpose.Service : ContactPurpose.Marketing)).ToArray();
+            customers.Add(Customer(
+                id: "c-" + i,
+                stage: (LifecycleStage)(i % 3),
+                consents: consents,
+                history: history,
+                flags: i % 11 == 0 ? new ServiceFlags { OpenComplaint = true } : null,
+                attributes: Attributes($$"""{ "tier": "{{(i % 4 == 0 ? "gold" : "silver")}}", "loyaltyPoints": {{i % 500}} }""")));
+        }
+
+        return customers;
+    }
+
+    private static CompiledCatalog Catalog(DecisionEngine engine) => Compile(engine, b => b
+        .Add("gold", m => m.OnSchedule().When("customer.tier == \"gold\" && customer.loyalty_points > 100").Priority(3).Channel(Channel.Email, "t").Channel(Channel.Sms, "t"))
+        .Add("garden", m => m.OnSchedule().Topics("gardening").Priority(2).Channel(Channel.Email, "t"))
+        .Add("travel", m => m.OnSchedule().Topics("travel").Priority(2).Value(2).Channel(Channel.Sms, "t").Channel(Channel.Email, "t"))
+        .Add("service", m => m.Service().OnSchedule().When(c => c.Customer.ServiceFlags.OpenComplaint, "open complaint").Channel(Channel.Email, "t"))
+        .Add("survey", m => m.Relationship().Ask().Stages(LifecycleStage.Retention).OnSchedule().Channel(Channel.Email, "t")));
+
+    private static string Summary(Decision d)
+        => d.CustomerId + ":" + string.Join(",", d.Winners.Select(w => $"{w.MessageId}@{w.Channel}@{w.SendAt:O}"))
+           + "|" + string.Join(",", d.Candidates.Select(c => c.Code + "/" + c.Reason))
+           + "|" + string.Join(",", d.Candidates.SelectMany(c => c.Channels).Select(c => c.Code + "/" + c.Reason));
+
+    [Fact]
+    public void A_shared_compiled_catalog_gives_the_same_decisions_in_parallel_as_in_sequence()
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+        var customers = Customers(3000);
+
+        var sequential = customers.Select(c => Summary(engine.Decide(catalog, c, Trigger.Tick, Now))).ToArray();
+        var all = customers.Select(c => engine.Decide(catalog, c, Trigger.Tick, Now, DecisionDetail.All)).ToArray();
+        var parallel = new string[customers.Count];
+        Parallel.For(0, customers.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = Summary(engine.Decide(catalog, customers[i], Trigger.Tick, Now)));
+        var batch = engine.DecideMany(catalog, customers, Trigger.Tick, Now).Select(Summary).ToArray();
+        var stream = engine.DecideStream(catalog, customers.Select(c => c), Trigger.Tick, Now, maxDegreeOfParallelism: 4).Select(Summary).ToArray();
+
+        Assert.Equal(sequential, parallel);
+        Assert.Equal(sequential, batch);
+        Assert.Equal(sequential, stream);
+        Assert.Contains(sequential, s => s.Contains("gold@", StringComparison.Ordinal));
+        Assert.Contains(sequential, s => s.Contains("service@", StringComparison.Ordinal));
+        Assert.Contains(sequential, s => s.Contains("travel@", StringComparison.Ordinal));
+
+        // The fast default and the full evaluation always agree on the winners.
+        static string Winners(Decision d) => string.Join(",", d.Winners.Select(w => w.ToString()));
+        Assert.Equal(all.Select(Winners), customers.Select(c => Winners(engine.Decide(catalog, c, Trigger.Tick, Now))));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using Personalize.Customers;
+using Personalize.Samples.ConsoleHost;
+using static Personalize.Tests.Decisions.DecisionKit;
+
+namespace Personalize.Tests.Decisions;
+
+/// <summary>The README's decision snippet and the console sample's <c>explain</c> command, as a user runs them.</summary>
+public sealed class DecisionReadmeTests
+{
+    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json");
+    private static readonly string CatalogFile = Path.Combine(AppContext.BaseDirectory, "TestAssets", "catalog.json");
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = ConsoleApp.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Readme_snippet_decides_and_explains()
+    {
+        var customer = Customer(preferences: new ContactPreferences { ChannelRanking = [Channel.Sms, Channel.Email] });
+
+        var (decision, text) = DecisionSnippet.Run(customer, Now);
+
+        Assert.Equal("order-shipped", decision.Winners[0].MessageId);
+        Assert.Equal(Channel.Sms, decision.Winners[0].Channel);
+        Assert.StartsWith("Decision for c-1 on event:order_shipped at 2026-03-11 10:00 UTC", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Readme_shows_the_decision_snippet_exactly_as_compiled()
+    {
+        var source = File.ReadAllLines(Path.Combine(SourceDirectory(), "DecisionSnippet.cs"));
+        var start = Array.FindIndex(source, l => l.Contains("begin-snippet: decide", StringComparison.Ordinal));
+        var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
+        var lines = source[(start + 1)..end];
+        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        var snippet = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.Trim()));
+
+        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestAssets", "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.Contains("```csharp\n" + snippet + "\n```", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_puts_service_recovery_first_for_a_customer_with_an_open_complaint()
+    {
+        var (exit, output, error) = Run("explain", "--customer", "c-005", "--now", "2026-03-15T21:00:00Z", "--data", Data, "--catalog", CatalogFile);
+
+        Assert.Equal(0, exit);
+        Assert.Empty(error);
+        Assert.StartsWith("Decision for c-005 on schedule:tick at 2026-03-15 21:00 UTC (Sun 15 March 2026 22:00 Europe/Berlin)", output, StringComparison.Ordinal);
+        Assert.Contains("Winner: complaint-follow-up on Phone (template complaint/call-script), deferred to Mon 16 March 2026 08:00 Europe/Berlin", output, StringComparison.Ordinal);
+        Assert.Contains("service.open_complaint", output, StringComparison.Ordinal);
+        Assert.Contains("Candidates (15):", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_takes_a_trigger_and_prints_json()
+    {
+        var (exit, output, _) = Run("explain", "--customer", "c-001", "--trigger", "event:order_shipped", "--now", "2026-03-15T21:00:00Z", "--data", Data, "--catalog", CatalogFile, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"trigger\": \"event:order_shipped\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"messageId\": \"order-shipped\"", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "explain" }, "explain needs --customer ID")]
+    [InlineData(new[] { "explain", "--customer", "c-001", "--trigger", "order_shipped" }, "--trigger 'order_shipped' is not a trigger")]
+    public void Explain_usage_errors_say_how_to_fix_them(string[] args, string message)
+    {
+        var (exit, _, error) = Run([.. args, "--data", Data, "--catalog", CatalogFile]);
+
+        Assert.Equal(ConsoleApp.UsageError, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_reports_an_unknown_customer_and_a_bad_catalog_as_data_errors()
+    {
+        var (exit, _, error) = Run("explain", "--customer", "nobody", "--data", Data, "--catalog", CatalogFile);
+        Assert.Equal(ConsoleApp.DataError, exit);
+        Assert.Contains("no customer 'nobody'", error, StringComparison.Ordinal);
+
+        var bad = Path.Combine(Path.GetTempPath(), $"personalize-catalog-{Guid.NewGuid():N}.json");
+        File.WriteAllText(bad, """{ "messages": [ { "id": "x", "purpose": "marketing", "triggers": ["schedule"], "condition": "customer.tier ==", "channels": { "fax": { "template": "t" } } } ] }""");
+        try
+        {
+            var (badExit, _, badError) = Run("explain", "--customer", "c-001", "--data", Data, "--catalog", bad);
+            Assert.Equal(ConsoleApp.DataError, badExit);
+            Assert.Contains("2 errors in the catalog", badError, StringComparison.Ordinal);
+            Assert.Contains("$.messages[0].condition (1,", badError, StringComparison.Ordinal);
+            Assert.Contains("$.messages[0].channels.fax: Unknown channel 'fax'", badError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+}

@@ -1,0 +1,128 @@
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions;
+using static Personalize.Tests.Decisions.DecisionKit;
+
+namespace Personalize.Tests.Decisions;
+
+public sealed class FrequencyTests
+{
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    private static CompiledCatalog Promo(DecisionEngine engine, Action<MessageBuilder>? configure = null)
+        => Compile(engine, b => b.Add("promo", m =>
+        {
+            m.OnSchedule().Channel(Channel.Email, "t");
+            configure?.Invoke(m);
+        }));
+
+    [Fact]
+    public void A_message_sent_exactly_one_window_ago_no_longer_counts_toward_the_cap()
+    {
+        var engine = Engine();
+        var catalog = Promo(engine);
+        var atBoundary = Customer(history: [Sent("old", Now - Day)]);
+        var justInside = Customer(history: [Sent("old", Now - Day + TimeSpan.FromTicks(1))]);
+
+        var allowed = engine.Decide(catalog, atBoundary, Trigger.Tick, Now);
+        var deferred = engine.Decide(catalog, justInside, Trigger.Tick, Now);
+
+        Assert.Equal(Now, allowed.Winners[0].SendAt);
+        Assert.False(allowed.Winners[0].IsDeferred);
+        var winner = deferred.Winners[0];
+        Assert.True(winner.IsDeferred);
+        Assert.Equal(Now + TimeSpan.FromTicks(1), winner.SendAt);
+        var channel = deferred.Candidates[0].Channels[0];
+        Assert.Equal(DecisionCodes.Deferred, channel.Code);
+        Assert.StartsWith("Deferred to Wed 11 March 2026 11:00 Europe/Berlin: 1 promotional message across all channels in the last 24 hours; the cap is 1", channel.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dropping_instead_of_deferring_reports_the_cap()
+    {
+        var engine = Engine();
+        var catalog = Promo(engine, m => m.DropWhenBlocked());
+        var customer = Customer(history: [Sent("old", Now - TimeSpan.FromHours(2))]);
+
+        var outcome = engine.Decide(catalog, customer, Trigger.Tick, Now).Candidates[0];
+
+        Assert.Equal(DecisionCodes.NoChannelAllowed, outcome.Code);
+        var email = outcome.Channels[0];
+        Assert.Equal(DecisionCodes.OverallCap, email.Code);
+        Assert.True(email.Dropped);
+        Assert.EndsWith("The message is dropped rather than deferred.", email.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_customers_stricter_cap_wins_over_the_defaults()
+    {
+        var engine = Engine();
+        var catalog = Promo(engine);
+        var history = new[] { Sent("a", Now - TimeSpan.FromDays(3)) };
+        var strict = Customer(history: history, preferences: new ContactPreferences
+        {
+            ChannelRanking = [Channel.Email],
+            FrequencyCaps = [new FrequencyCap { Channel = Channel.Email, Max = 1, Period = CapPeriod.Week }],
+        });
+
+        var relaxed = engine.Decide(catalog, Customer(history: history), Trigger.Tick, Now);
+        var decision = engine.Decide(catalog, strict, Trigger.Tick, Now);
+
+        Assert.False(relaxed.Winners[0].IsDeferred);
+        Assert.True(decision.Winners[0].IsDeferred);
+        Assert.Equal(Now - TimeSpan.FromDays(3) + TimeSpan.FromDays(7), decision.Winners[0].SendAt);
+        Assert.Equal(DecisionCodes.ChannelCap, decision.Candidates[0].Channels[0].Result.Code);
+    }
+
+    [Fact]
+    public void Service_messages_do_not_consume_promotional_caps_and_have_their_own()
+    {
+        var engine = Engine(o =>
+        {
+            o.ServiceCaps.Clear();
+            o.ServiceCaps.Add(new FrequencyCap { Max = 2, Period = CapPeriod.Day });
+        });
+        var catalog = Compile(engine, b => b
+            .Add("promo", m => m.OnEvent("x").Channel(Channel.Email, "t"))
+            .Add("update", m => m.Service().OnEvent("x").Channel(Channel.Email, "t")));
+        var twoServiceToday = Customer(history:
+        [
+            Sent("s1", Now - TimeSpan.FromHours(3), ContactPurpose.Service),
+            Sent("s2", Now - TimeSpan.FromHours(1), ContactPurpose.Service),
+        ]);
+
+        var decision = engine.Decide(catalog, twoServiceToday, Trigger.Event("x"), Now, DecisionDetail.All);
+
+        Assert.Equal(ChannelStatus.Allowed, Outcome(decision, "promo").Channels[0].Status);
+        var update = Outcome(decision, "update").Channels[0];
+        Assert.Equal(ChannelStatus.Deferred, update.Status);
+        Assert.Equal(Now - TimeSpan.FromHours(3) + Day, update.SendAt);
+        Assert.Contains("2 service messages across all channels in the last 24 hours; the cap is 2", update.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Per_message_cap_once_per_30_days_counts_by_message_id_at_its_boundary()
+    {
+        var engine = Engine();
+        var catalog = Promo(engine, m => m.OncePer(TimeSpan.FromDays(30)));
+
+        var exactlyThirty = engine.Decide(catalog, Customer(history: [Sent("promo", Now - TimeSpan.FromDays(30))]), Trigger.Tick, Now);
+        var withinThirty = engine.Decide(catalog, Customer(history: [Sent("promo", Now - TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1))]), Trigger.Tick, Now);
+
+        Assert.True(exactlyThirty.HasWinner);
+        Assert.Equal(DecisionCodes.MessageCap, withinThirty.Candidates[0].Code);
+        Assert.Equal("Already sent once (last on 9 February 2026); this message goes once per 30 days.", withinThirty.Candidates[0].Reason);
+    }
+
+    [Fact]
+    public void Once_ever_blocks_after_the_first_send_on_any_channel()
+    {
+        var engine = Engine();
+        var catalog = Promo(engine, m => m.OnceEver());
+
+        var decision = engine.Decide(catalog, Customer(history: [Sent("promo", LongAgo, channel: Channel.Sms)]), Trigger.Tick, Now);
+
+        Assert.Equal(DecisionCodes.MessageCap, decision.Candidates[0].Code);
+        Assert.EndsWith("this message goes once ever.", decision.Candidates[0].Reason, StringComparison.Ordinal);
+    }
+}

@@ -83,7 +83,7 @@ public sealed class Template
     }
 
     /// <summary>The Liquid front end plugs in here (it builds the same node tree).</summary>
-    internal static Func<SourceText, DiagnosticBag, TemplateOptions, ScriptBlock>? LiquidParserHook { get; set; }
+    internal static Func<SourceText, DiagnosticBag, TemplateOptions, ScriptBlock>? LiquidParserHook { get; set; } = Liquid.LiquidParser.ParseTemplate;
 
     /// <summary>Parses a template and throws when it has errors; the exception shows each offending source line with a caret.</summary>
     /// <param name="source">The template text.</param>

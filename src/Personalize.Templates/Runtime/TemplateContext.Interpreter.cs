@@ -87,6 +87,7 @@ public sealed partial class TemplateContext
             PushScope(ScriptValue.Normalize(model)!);
         }
 
+        _rootScopeCount = _scopeCount;
         PushScope(new ScriptObject());
         PushFrame(null);
         try

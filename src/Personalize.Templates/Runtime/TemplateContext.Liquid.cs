@@ -1,0 +1,95 @@
+using Personalize.Templates.Syntax;
+
+namespace Personalize.Templates.Runtime;
+
+/// <summary>Per-render state and helpers of the Liquid front end (counters, partials).</summary>
+public sealed partial class TemplateContext
+{
+    private Dictionary<string, int>? _liquidCounters;
+    private int _rootScopeCount;
+
+    /// <summary>Steps the Liquid counter <paramref name="name"/>: <c>increment</c> returns then adds one; <c>decrement</c> subtracts one then returns.</summary>
+    internal int StepLiquidCounter(string name, bool increment)
+    {
+        _liquidCounters ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        _liquidCounters.TryGetValue(name, out var value);
+        if (increment)
+        {
+            _liquidCounters[name] = value + 1;
+            return value;
+        }
+
+        _liquidCounters[name] = value - 1;
+        return value - 1;
+    }
+
+    /// <summary>Loads a template through <see cref="TemplateOptions.Loader"/> (parsed once per loader and name, then cached).</summary>
+    internal Template LoadIncludedTemplate(string name)
+    {
+        var loader = Options.Loader ?? throw Error($"Cannot include `{name}`: no template loader. Set TemplateOptions.Loader (e.g. new FolderTemplateLoader(\"templates\")).");
+        var cache = IncludeCache.GetOrCreateValue(loader);
+        if (!cache.TryGetValue(name, out var template))
+        {
+            if (!loader.TryLoad(name, out var source))
+            {
+                throw Error($"The included template `{name}` was not found (or its name is not allowed) by the template loader.");
+            }
+
+            template = Template.Parse(source, Options with { SourceName = name });
+            cache.TryAdd(name, template);
+        }
+
+        if (template.HasErrors)
+        {
+            var first = template.Diagnostics.First(d => d.Severity == TemplateDiagnosticSeverity.Error);
+            throw Error($"The included template `{name}` has errors: {first}");
+        }
+
+        return template;
+    }
+
+    /// <summary>
+    /// Renders a partial into the current output with <paramref name="locals"/> on top of the scopes. When <paramref name="isolated"/>,
+    /// the caller's template variables are hidden (Liquid <c>render</c>): only host globals, the model and the locals are visible.
+    /// </summary>
+    internal void RenderLiquidPartial(Template template, string name, ScriptObject locals, bool isolated)
+    {
+        var previousName = SourceName;
+        var previousSpan = CurrentSpan;
+        var savedScopes = _scopes;
+        var savedCount = _scopeCount;
+        EnterCall();
+        try
+        {
+            if (isolated)
+            {
+                var scopes = new object[Math.Max(8, _rootScopeCount + 4)];
+                Array.Copy(_scopes, scopes, _rootScopeCount);
+                _scopes = scopes;
+                _scopeCount = _rootScopeCount;
+            }
+
+            PushScope(locals);
+            SourceName = name;
+            template.Body.Execute(this);
+            Flow = ControlFlow.None;
+        }
+        finally
+        {
+            _callDepth--;
+            _scopes = savedScopes;
+            _scopeCount = savedCount;
+            if (savedCount < _scopes.Length)
+            {
+                _scopes[savedCount] = null!;
+            }
+            SourceName = previousName;
+            CurrentSpan = previousSpan;
+        }
+    }
+
+    private void ConfigureLiquid()
+    {
+        _liquidCounters?.Clear();
+    }
+}

@@ -52,7 +52,7 @@ internal static class LiquidFilters
         Add("strip", 0, 0, "strip", static (c, a) => StringFunctions.Strip(Text(c, a, 0)));
         Add("strip_html", 0, 0, "strip_html", static (c, a) => HtmlFunctions.Strip(Text(c, a, 0)));
         Add("strip_newlines", 0, 0, "strip_newlines", static (c, a) => StringFunctions.StripNewlines(Text(c, a, 0)));
-        Add("newline_to_br", 0, 0, "newline_to_br", static (c, a) => HtmlFunctions.NewlineToBr(c, Text(c, a, 0)));
+        Add("newline_to_br", 0, 0, "newline_to_br", static (c, a) => NewlineToBr(c, Text(c, a, 0)));
         Add("remove", 1, 1, "remove: \"text\"", static (c, a) => StringFunctions.Remove(Text(c, a, 0), Text(c, a, 1)));
         Add("remove_first", 1, 1, "remove_first: \"text\"", static (c, a) => StringFunctions.RemoveFirst(c, Text(c, a, 0), Text(c, a, 1)));
         Add("replace", 1, 2, "replace: \"old\", \"new\"", static (c, a) => StringFunctions.Replace(c, Text(c, a, 0), Text(c, a, 1), Text(c, a, 2)));
@@ -423,8 +423,51 @@ internal static class LiquidFilters
             null => 0,
             string s => s.Length,
             _ when LiquidValue.IsList(input) => LiquidValue.ToList(c, input).Count,
+            ScriptObject o => o.Count,
+            System.Collections.IDictionary d => d.Count,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json => CountMembers(json),
             _ => c.TryGetMember(input, "size", out var size) && size is not null ? size : 0,
         };
+    }
+
+    private static int CountMembers(System.Text.Json.JsonElement json)
+    {
+        var count = 0;
+        foreach (var unused in json.EnumerateObject())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string NewlineToBr(TemplateContext c, string text)
+    {
+        if (text.IndexOf('\n', StringComparison.Ordinal) < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var ch in text)
+        {
+            if (ch == '\n')
+            {
+                if (builder.Length > 0 && builder[^1] == '\r')
+                {
+                    builder.Length--;
+                }
+
+                builder.Append("<br />\n");
+            }
+            else
+            {
+                builder.Append(ch);
+            }
+        }
+
+        c.CheckStringLength(builder.Length);
+        return builder.ToString();
     }
 
     private static object? Slice(TemplateContext c, ScriptArguments a)

@@ -244,6 +244,10 @@ internal sealed partial class LiquidParser
             case LiquidTokenKind.LBracket:
                 // ["name"] at the start reads a variable by a computed name.
                 return ParsePath(tokens, new ThisScopeExpression() { Span = Span(token.Start, token.Start) });
+            case LiquidTokenKind.Invalid:
+                // The tokenizer already reported this token.
+                tokens.Fail();
+                return null;
             case LiquidTokenKind.Eof:
                 Error(token.Start, token.End, "Expected a value (a variable, \"text\", a number, true/false/nil or a range (1..5)) but the tag ends here.");
                 tokens.Fail();

@@ -426,9 +426,9 @@ internal sealed partial class LiquidParser
         ScriptExpression? iterable = null, limit = null, offset = null, cols = null;
         var reversed = false;
         var headerOk = false;
-        if (tokens.Current.Kind != LiquidTokenKind.Identifier)
+        if (tokens.Current.Kind != LiquidTokenKind.Identifier || (tokens.IsWord("in") && tokens.Peek(1).Kind != LiquidTokenKind.Identifier) || (tokens.IsWord("in") && tokens.Peek(2).Kind != LiquidTokenKind.Identifier))
         {
-            ErrorAt(tag, $"`{tag.Name}` needs a loop variable: write {syntax}.");
+            ErrorAt(tag, $"`{tag.Name}` needs a loop variable before `in`: write {syntax}.");
         }
         else
         {
@@ -520,7 +520,7 @@ internal sealed partial class LiquidParser
         {
             Span = span,
             Variable = new GlobalVariable(variable) { Span = span },
-            Iterable = iterable,
+            Iterable = new LiquidIterableExpression(iterable) { Span = iterable.Span },
             Limit = limit,
             Offset = offset,
             Columns = tableRow ? cols ?? new LiteralExpression(int.MaxValue) : null,

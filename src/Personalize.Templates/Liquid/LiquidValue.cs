@@ -81,7 +81,7 @@ internal static class LiquidValue
                     return l is >= int.MinValue and <= int.MaxValue ? (int)l : l;
                 }
 
-                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0;
+                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : (object)0;
             default:
                 return ScriptValue.IsNumber(value) && ScriptValue.TryToInt64(value, out var n) ? (n is >= int.MinValue and <= int.MaxValue ? (int)n : n) : 0;
         }

@@ -9,10 +9,11 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidLoopVariable : ScriptExpression
 {
-    public LiquidLoopVariable(string keyword, string member)
+    public LiquidLoopVariable(string keyword, string member, int parents = 0)
     {
         Keyword = keyword;
         Member = member;
+        Parents = parents;
         StateMember = member switch
         {
             "index" => "index1",
@@ -27,12 +28,15 @@ internal sealed class LiquidLoopVariable : ScriptExpression
 
     public string Member { get; }
 
+    /// <summary>Gets how many <c>parentloop</c> steps lead to the loop read (0 = the innermost).</summary>
+    public int Parents { get; }
+
     /// <summary>Gets the <see cref="LoopState"/> member name, or null when Liquid has no such member.</summary>
     public string? StateMember { get; }
 
     public override object? Evaluate(TemplateContext context)
     {
-        var loop = context.CurrentLoop;
+        var loop = context.LoopAt(Parents);
         if (loop is null || StateMember is null)
         {
             return null;
@@ -41,5 +45,5 @@ internal sealed class LiquidLoopVariable : ScriptExpression
         return loop.Get(StateMember);
     }
 
-    public override string Describe() => Keyword + "." + Member;
+    public override string Describe() => Keyword + "." + string.Concat(Enumerable.Repeat("parentloop.", Parents)) + Member;
 }

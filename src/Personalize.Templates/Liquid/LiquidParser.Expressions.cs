@@ -233,7 +233,15 @@ internal sealed partial class LiquidParser
                 {
                     tokens.Next();
                     var member = tokens.Next();
-                    result = new LiquidLoopVariable(token.Text, member.Text) { Span = Span(token.Start, member.End) };
+                    var parents = 0;
+                    while (member.Text == "parentloop" && tokens.Current.Kind == LiquidTokenKind.Dot && tokens.Peek(1).Kind == LiquidTokenKind.Identifier)
+                    {
+                        parents++;
+                        tokens.Next();
+                        member = tokens.Next();
+                    }
+
+                    result = new LiquidLoopVariable(token.Text, member.Text, parents) { Span = Span(token.Start, member.End) };
                 }
                 else
                 {

@@ -516,6 +516,20 @@ internal sealed partial class LiquidParser
         }
 
         var span = NameSpan(tag);
+        if (tableRow)
+        {
+            return new LiquidTableRowStatement
+            {
+                Span = span,
+                Variable = variable,
+                Iterable = new LiquidIterableExpression(iterable) { Span = iterable.Span },
+                Columns = cols,
+                Limit = limit,
+                Offset = offset,
+                Body = body,
+            };
+        }
+
         return new ForStatement
         {
             Span = span,
@@ -523,9 +537,7 @@ internal sealed partial class LiquidParser
             Iterable = new LiquidIterableExpression(iterable) { Span = iterable.Span },
             Limit = limit,
             Offset = offset,
-            Columns = tableRow ? cols ?? new LiteralExpression(int.MaxValue) : null,
             Reversed = reversed,
-            IsTableRow = tableRow,
             Body = body,
             Else = otherwise,
         };

@@ -19,6 +19,24 @@ internal static class LiquidTokenizer
             }
 
             var tokenStart = i;
+            if (c == '$' && i + 1 < end && source[i + 1] == '{')
+            {
+                // Braze attribute syntax: ${first_name} is the variable first_name.
+                var closeBrace = source.IndexOf('}', i + 2, end - i - 2);
+                var name = closeBrace < 0 ? string.Empty : source[(i + 2)..closeBrace].Trim();
+                if (name.Length == 0)
+                {
+                    diagnostics.Error(i, Math.Min(end, i + 2), "`${` starts an attribute name that is not closed: write ${first_name}.");
+                    tokens.Add(new LiquidToken(LiquidTokenKind.Invalid, "${", i, i + 2));
+                    i = closeBrace < 0 ? end : closeBrace + 1;
+                    continue;
+                }
+
+                tokens.Add(new LiquidToken(LiquidTokenKind.Identifier, name, i, closeBrace + 1));
+                i = closeBrace + 1;
+                continue;
+            }
+
             if (char.IsAsciiLetter(c) || c == '_')
             {
                 i++;

@@ -75,8 +75,21 @@ public sealed partial class TemplateContext
 
             PushScope(locals);
             SourceName = name;
+            var arguments = isolated || locals.Count == 0 ? null : new HashSet<string>(locals.Keys, StringComparer.Ordinal);
             template.Body.Execute(this);
             Flow = ControlFlow.None;
+            if (!isolated)
+            {
+                // Liquid `include` shares the caller's variables: what the partial assigns stays visible after it.
+                var caller = (ScriptObject)savedScopes[savedCount - 1];
+                foreach (var pair in locals)
+                {
+                    if (arguments is null || !arguments.Contains(pair.Key))
+                    {
+                        caller.SetValue(pair.Key, pair.Value);
+                    }
+                }
+            }
         }
         finally
         {
@@ -91,6 +104,9 @@ public sealed partial class TemplateContext
             CurrentSpan = previousSpan;
         }
     }
+
+    /// <summary>Gets the loop <paramref name="parents"/> levels out from the innermost one (Liquid <c>forloop.parentloop</c>), or null.</summary>
+    internal LoopState? LoopAt(int parents) => parents < _loopCount ? _loops[_loopCount - 1 - parents] : null;
 
     private void ConfigureLiquid()
     {

@@ -245,7 +245,7 @@ internal sealed partial class LiquidParser
                 }
                 else
                 {
-                    result = new GlobalVariable(token.Text) { Span = span };
+                    result = new LiquidVariableExpression(token.Text) { Span = span };
                 }
 
                 return ParsePath(tokens, result);

@@ -108,6 +108,38 @@ public sealed partial class TemplateContext
     /// <summary>Gets the loop <paramref name="parents"/> levels out from the innermost one (Liquid <c>forloop.parentloop</c>), or null.</summary>
     internal LoopState? LoopAt(int parents) => parents < _loopCount ? _loops[_loopCount - 1 - parents] : null;
 
+    /// <summary>
+    /// Finds a variable for a Liquid template: like <see cref="TryGetGlobal"/> but without Scriban's builtin objects
+    /// (<c>date</c>, <c>string</c>, <c>include</c>, … are ordinary, undefined names in Liquid).
+    /// </summary>
+    internal bool TryGetLiquidVariable(string name, out object? value)
+    {
+        var builtins = Builtins.BuiltinObjects.Root;
+        for (var i = _scopeCount - 1; i >= 0; i--)
+        {
+            var scope = _scopes[i];
+            if (ReferenceEquals(scope, builtins))
+            {
+                continue;
+            }
+
+            if (scope is ScriptObject o)
+            {
+                if (o.TryGetValue(name, out value))
+                {
+                    return true;
+                }
+            }
+            else if (MemberAccessor.TryGet(scope, name, Renamer, out value))
+            {
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
     private void ConfigureLiquid()
     {
         _liquidCounters?.Clear();

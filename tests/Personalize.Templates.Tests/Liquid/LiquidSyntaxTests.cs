@@ -57,6 +57,17 @@ public sealed class LiquidSyntaxTests
     public void Only_false_and_nil_are_falsy(string source, string expected) => Assert.Equal(expected, Render(source));
 
     [Fact]
+    public void Scriban_builtin_objects_are_not_Liquid_variables_but_the_model_and_host_globals_are()
+    {
+        var globals = new ScriptObject();
+        globals.SetValue("shop", "ACME");
+        var template = Template.ParseOrThrow("[{{ date }}][{{ string }}][{{ include }}]{% if array %}never{% endif %}{{ shop }} {{ date.year }}", Liquid with { Globals = globals });
+
+        Assert.Equal("[][][]ACME ", template.Render());
+        Assert.Equal("[2026][][]ACME ", Template.ParseOrThrow("[{{ date }}][{{ string }}][{{ include }}]{{ shop }} ", Liquid with { Globals = globals }).Render(new { Date = 2026 }));
+    }
+
+    [Fact]
     public void Whitespace_control_trims_both_sides_of_a_tag()
     {
         Assert.Equal("a|b|", Render("{%- for x in list -%}\n   {{- x -}}  \n |\n{%- endfor -%}\n", new { List = new[] { "a", "b" } }));

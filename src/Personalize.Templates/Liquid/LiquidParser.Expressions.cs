@@ -9,10 +9,16 @@ internal sealed partial class LiquidParser
     /// <summary><c>value | filter: a, b | filter</c>.</summary>
     private ScriptExpression? ParseFiltered(LiquidTokenStream tokens)
     {
+        var saved = tokens.Depth;
         var expression = ParseValue(tokens);
         while (expression is not null && tokens.Current.Kind == LiquidTokenKind.Pipe)
         {
             var pipe = tokens.Next();
+            if (!Deeper(tokens, pipe))
+            {
+                return null;
+            }
+
             if (tokens.Current.Kind != LiquidTokenKind.Identifier)
             {
                 Error(pipe.Start, Math.Max(tokens.Current.End, pipe.End), $"Expected a filter name after `|`, found {Describe(tokens.Current)}: write e.g. `| upcase` or `| default: \"friend\"`.");
@@ -96,7 +102,25 @@ internal sealed partial class LiquidParser
             expression = new PipeExpression(expression, call) { Span = Span(expression.Span.Start, filterSpan.Start + filterSpan.Length) };
         }
 
+        tokens.Depth = saved;
         return expression;
+    }
+
+    /// <summary>Counts one more level of nesting; past <see cref="TemplateLimits.MaxParseDepth"/> reports it and stops the tag.</summary>
+    private bool Deeper(LiquidTokenStream tokens, LiquidToken at)
+    {
+        if (++tokens.Depth <= _options.Limits.MaxParseDepth)
+        {
+            return true;
+        }
+
+        if (!tokens.Failed)
+        {
+            Error(at.Start, at.End, $"This expression nests deeper than {_options.Limits.MaxParseDepth} levels (TemplateLimits.MaxParseDepth). Split it into several `assign` tags.");
+        }
+
+        tokens.Fail();
+        return false;
     }
 
     private static int PreviousEnd(LiquidTokenStream tokens, LiquidToken fallback)
@@ -120,6 +144,11 @@ internal sealed partial class LiquidParser
         if (tokens.IsWord("and") || tokens.IsWord("or"))
         {
             var op = tokens.Next();
+            if (!Deeper(tokens, op))
+            {
+                return null;
+            }
+
             if (tokens.Current.Kind == LiquidTokenKind.Eof)
             {
                 Error(op.Start, op.End, $"`{op.Text}` needs a condition after it, e.g. `{op.Text} customer.active`.");
@@ -200,6 +229,19 @@ internal sealed partial class LiquidParser
     /// <summary>A literal, a range <c>(1..n)</c>, or a variable path <c>a.b[0]["c"]</c>.</summary>
     private ScriptExpression? ParseValue(LiquidTokenStream tokens)
     {
+        var saved = tokens.Depth;
+        if (!Deeper(tokens, tokens.Current))
+        {
+            return null;
+        }
+
+        var value = ParseValueCore(tokens);
+        tokens.Depth = saved;
+        return value;
+    }
+
+    private ScriptExpression? ParseValueCore(LiquidTokenStream tokens)
+    {
         var token = tokens.Current;
         switch (token.Kind)
         {
@@ -271,6 +313,11 @@ internal sealed partial class LiquidParser
     {
         while (true)
         {
+            if (tokens.Current.Kind is LiquidTokenKind.Dot or LiquidTokenKind.LBracket && !Deeper(tokens, tokens.Current))
+            {
+                return null;
+            }
+
             if (tokens.Current.Kind == LiquidTokenKind.Dot)
             {
                 var dot = tokens.Next();

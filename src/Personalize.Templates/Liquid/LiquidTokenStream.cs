@@ -12,6 +12,9 @@ internal sealed class LiquidTokenStream
 
     public bool Failed { get; set; }
 
+    /// <summary>Gets or sets how deep the expression being parsed nests (chains of filters, members and and/or count one level per link).</summary>
+    public int Depth { get; set; }
+
     public LiquidToken Peek(int offset) => _tokens[Math.Min(_index + offset, _tokens.Count - 1)];
 
     public LiquidToken Next()

@@ -9,8 +9,12 @@ namespace Personalize.Templates.Liquid;
 /// <summary>Liquid's view of values: how they print, convert to numbers and lists, and what <c>empty</c>/<c>blank</c> mean.</summary>
 internal static class LiquidValue
 {
+    private const int MaxPrintDepth = 64;
+
     /// <summary>Formats a value as Liquid prints it: nil is empty, arrays concatenate their items, integral floats keep <c>.0</c>.</summary>
-    public static string ToText(TemplateContext context, object? value)
+    public static string ToText(TemplateContext context, object? value) => ToText(context, value, 0);
+
+    private static string ToText(TemplateContext context, object? value, int depth)
     {
         switch (value)
         {
@@ -33,11 +37,16 @@ internal static class LiquidValue
                     return context.ToText(value);
                 }
 
+                if (depth >= MaxPrintDepth)
+                {
+                    throw context.Error($"Cannot print an array nested more than {MaxPrintDepth} levels deep (or one that contains itself).");
+                }
+
                 var builder = new StringBuilder();
                 foreach (var item in items)
                 {
                     context.ChargeLoopIterations();
-                    builder.Append(ToText(context, ScriptValue.Normalize(item)));
+                    builder.Append(ToText(context, ScriptValue.Normalize(item), depth + 1));
                     context.CheckStringLength(builder.Length);
                 }
 

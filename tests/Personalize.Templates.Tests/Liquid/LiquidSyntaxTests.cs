@@ -192,6 +192,39 @@ public sealed class LiquidSyntaxTests
         Assert.Contains(template.Diagnostics, d => d.Message.Contains("MaxParseDepth", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("{{ x", " | upcase", " }}")]
+    [InlineData("{{ x", ".a", " }}")]
+    [InlineData("{{ x", "[0]", " }}")]
+    [InlineData("{% if x", " and x", " %}{% endif %}")]
+    [InlineData("{{ ", "(", "1..2) }}")]
+    public void Long_expression_chains_are_a_diagnostic_not_a_stack_overflow(string head, string link, string tail)
+    {
+        var source = head + string.Concat(Enumerable.Repeat(link, 100_000)) + tail;
+
+        var template = Template.Parse(source, Liquid);
+
+        Assert.Contains(template.Diagnostics, d => d.Message.Contains("MaxParseDepth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Chains_within_MaxParseDepth_parse_and_render()
+    {
+        var filters = "{{ x" + string.Concat(Enumerable.Repeat(" | append: 'b'", 150)) + " }}";
+
+        Assert.Equal("a" + new string('b', 150), Render(filters, new { X = "a" }));
+    }
+
+    [Fact]
+    public void An_array_that_contains_itself_prints_as_a_render_error()
+    {
+        var list = new List<object?> { 1 };
+        list.Add(list);
+
+        var ex = Assert.Throws<TemplateRuntimeException>(() => Render("{{ list }}", new { List = list }));
+        Assert.Contains("nested more than", ex.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Sandbox_limits_apply_to_Liquid_loops_ranges_output_and_partials()
     {

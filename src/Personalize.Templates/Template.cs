@@ -58,6 +58,7 @@ public sealed class Template
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= TemplateOptions.Default;
+        options.Globals?.Freeze();
         var text = new SourceText(source, options.SourceName);
         var diagnostics = new DiagnosticBag(text);
         if (source.Length > options.Limits.MaxSourceLength)

@@ -99,6 +99,7 @@ public sealed partial class TemplateContext
 
         if (render.Globals is not null)
         {
+            render.Globals.Freeze();
             PushScope(render.Globals);
         }
 

@@ -12,6 +12,8 @@ internal sealed class Lexer
 {
     private readonly string _text;
     private readonly DiagnosticBag _diagnostics;
+    private const int MaxInterpolationNesting = 64;
+
     private readonly List<Token> _tokens = new();
     private readonly bool _scientific;
     private int _pos;
@@ -761,8 +763,13 @@ internal sealed class Lexer
     }
 
     /// <summary>Finds the <c>}</c> closing an interpolation expression starting at <paramref name="from"/>, skipping nested strings and braces; -1 when the line ends first.</summary>
-    private int FindInterpolationEnd(int from)
+    private int FindInterpolationEnd(int from, int nesting = 0)
     {
+        if (nesting > MaxInterpolationNesting)
+        {
+            return -1;
+        }
+
         var depth = 0;
         var i = from;
         while (i < _end)
@@ -792,7 +799,7 @@ internal sealed class Lexer
 
                     continue;
                 case '$' when i + 1 < _end && _text[i + 1] is '"' or '\'':
-                    i = SkipInterpolatedLiteral(i + 1);
+                    i = SkipInterpolatedLiteral(i + 1, nesting + 1);
                     if (i < 0)
                     {
                         return -1;
@@ -830,7 +837,7 @@ internal sealed class Lexer
         return -1;
     }
 
-    private int SkipInterpolatedLiteral(int i)
+    private int SkipInterpolatedLiteral(int i, int nesting)
     {
         var quote = _text[i++];
         while (i < _end)
@@ -849,7 +856,7 @@ internal sealed class Lexer
 
             if (c == '{')
             {
-                var end = FindInterpolationEnd(i + 1);
+                var end = FindInterpolationEnd(i + 1, nesting);
                 if (end < 0)
                 {
                     return -1;

@@ -132,7 +132,8 @@ internal sealed class Lexer
             }
 
             TrimPrevious(trim);
-            Add(TokenKind.CodeEnter, enterStart, _pos, "{{", trim: trim);
+            var token = new Token { Kind = TokenKind.CodeEnter, Start = enterStart, End = _pos, Text = "{{", Trim = trim, Indent = trim == '\0' ? IndentBefore(enterStart) : null };
+            _tokens.Add(token);
             LexCodeCore(insideTemplate: true);
         }
 
@@ -172,6 +173,32 @@ internal sealed class Lexer
         }
 
         return raw[i..];
+    }
+
+    /// <summary>
+    /// Scriban's auto-indentation: the white space between the start of the line and a code enter, when nothing else
+    /// precedes it on that line. Multi-line values printed by that code block are indented by it.
+    /// </summary>
+    private string? IndentBefore(int enter)
+    {
+        if (_tokens.Count == 0 || _tokens[^1] is not { Kind: TokenKind.Raw, Verbatim: false } previous || previous.Text.Length == 0)
+        {
+            return null;
+        }
+
+        var lineStart = enter;
+        while (lineStart > 0 && _text[lineStart - 1] is ' ' or '\t')
+        {
+            lineStart--;
+        }
+
+        if (lineStart == enter || (lineStart > 0 && _text[lineStart - 1] != '\n') || previous.End != enter)
+        {
+            return null;
+        }
+
+        var indent = _text[lineStart..enter];
+        return previous.Text.EndsWith(indent, StringComparison.Ordinal) ? indent : null;
     }
 
     private void TrimPrevious(char trim)

@@ -19,6 +19,11 @@ namespace Personalize.Templates;
 /// </example>
 public sealed class Template
 {
+    private const int MaxCachedBuilderCapacity = 256 * 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     private readonly ScriptBlock _body;
     private readonly SourceText _source;
 
@@ -53,6 +58,7 @@ public sealed class Template
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= TemplateOptions.Default;
+        options.Globals?.Freeze();
         var text = new SourceText(source, options.SourceName);
         var diagnostics = new DiagnosticBag(text);
         if (source.Length > options.Limits.MaxSourceLength)
@@ -109,9 +115,21 @@ public sealed class Template
     /// <exception cref="TemplateRuntimeException">Rendering failed (bad data for an operation, a limit, …).</exception>
     public string Render(object? model = null, RenderOptions? options = null)
     {
-        var builder = new StringBuilder(Math.Max(256, _source.Text.Length));
-        Run(model, options, new StringBuilderOutput(builder));
-        return builder.ToString();
+        var builder = t_builder ?? new StringBuilder(1024);
+        t_builder = null;
+        try
+        {
+            Run(model, options, new StringBuilderOutput(builder));
+            return builder.ToString();
+        }
+        finally
+        {
+            if (builder.Capacity <= MaxCachedBuilderCapacity)
+            {
+                builder.Clear();
+                t_builder = builder;
+            }
+        }
     }
 
     /// <summary>Renders the template into a <see cref="TextWriter"/> (named <c>RenderTo</c> so that <c>Render(null)</c> stays the string overload).</summary>

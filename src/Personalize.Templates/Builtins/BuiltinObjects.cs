@@ -34,6 +34,9 @@ internal static class BuiltinObjects
 
         // Top-level functions.
         root.SetValue("include", IncludeFunction.Instance, readOnly: true);
+
+        // Shared by every render on every thread: templates must not be able to change it.
+        root.Freeze();
         return root;
     }
 

@@ -14,6 +14,8 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     private readonly Dictionary<string, int> _index;
     private readonly List<KeyValuePair<string, object?>> _entries;
     private HashSet<string>? _readOnly;
+    private ulong _keyMask;
+    private bool _frozen;
 
     /// <summary>Creates an empty object.</summary>
     public ScriptObject()
@@ -76,7 +78,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => Values;
 
     /// <inheritdoc />
-    public bool IsReadOnly => false;
+    public bool IsReadOnly => _frozen;
 
     /// <summary>Sets a member, adding it at the end when new.</summary>
     /// <param name="name">The member name.</param>
@@ -85,6 +87,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     public void SetValue(string name, object? value, bool readOnly = false)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ThrowIfFrozen();
         if (_index.TryGetValue(name, out var i))
         {
             _entries[i] = new KeyValuePair<string, object?>(name, value);
@@ -93,6 +96,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
         {
             _index.Add(name, _entries.Count);
             _entries.Add(new KeyValuePair<string, object?>(name, value));
+            _keyMask |= MaskOf(name);
         }
 
         if (readOnly)
@@ -107,6 +111,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     public void SetReadOnly(string name, bool readOnly)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ThrowIfFrozen();
         if (readOnly)
         {
             (_readOnly ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
@@ -114,6 +119,54 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
         else
         {
             _readOnly?.Remove(name);
+        }
+    }
+
+    /// <summary>
+    /// A one-word Bloom filter of the member names: when <c>(KeyMask &amp; MaskOf(name)) == 0</c> the member is certainly absent,
+    /// which lets variable lookups skip scopes without hashing the name. Never cleared by removals (stays conservative).
+    /// </summary>
+    internal ulong KeyMask => _keyMask;
+
+    internal static ulong MaskOf(string name) => name.Length == 0 ? 1UL : 1UL << (int)(((uint)name.Length * 31u + name[0] * 7u + name[^1] * 13u + (name.Length > 2 ? name[1] : 0u)) & 63u);
+
+    /// <summary>
+    /// Gets whether the object is frozen: shared, immutable data (the builtins, <see cref="TemplateOptions.Globals"/>,
+    /// <see cref="RenderOptions.Globals"/>). Templates cannot change it and host writes throw.
+    /// </summary>
+    public bool IsFrozen => _frozen;
+
+    /// <summary>
+    /// Freezes the object and every script object and array it contains, so that it can be shared by concurrent renders.
+    /// Templates that try to change it get a render error. Idempotent.
+    /// </summary>
+    public void Freeze()
+    {
+        if (_frozen)
+        {
+            return;
+        }
+
+        _frozen = true;
+        foreach (var entry in _entries)
+        {
+            switch (entry.Value)
+            {
+                case ScriptObject o:
+                    o.Freeze();
+                    break;
+                case ScriptArray a:
+                    a.Freeze();
+                    break;
+            }
+        }
+    }
+
+    private void ThrowIfFrozen()
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException("This ScriptObject is frozen (shared by concurrent renders) and cannot be changed.");
         }
     }
 
@@ -152,6 +205,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     /// <inheritdoc />
     public bool Remove(string key)
     {
+        ThrowIfFrozen();
         if (!_index.Remove(key, out var i))
         {
             return false;
@@ -170,9 +224,11 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     /// <inheritdoc />
     public void Clear()
     {
+        ThrowIfFrozen();
         _index.Clear();
         _entries.Clear();
         _readOnly = null;
+        _keyMask = 0;
     }
 
     /// <summary>Copies every member of <paramref name="other"/> into this object (read-only members of this object are kept).</summary>
@@ -227,7 +283,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
                 continue;
             }
 
-            var name = renamer(method.Name);
+            var name = string.Intern(renamer(method.Name));
             if (!ContainsKey(name))
             {
                 SetValue(name, ScriptFunction.FromMethod(method, name));

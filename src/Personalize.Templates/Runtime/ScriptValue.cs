@@ -28,6 +28,20 @@ public static class ScriptValue
         _ => true,
     };
 
+    /// <summary>
+    /// Returns the value as a function, or <see langword="null"/>. Cheaper than an interface type test on hot paths:
+    /// strings, boxed values and script containers are rejected by class checks first (so a struct cannot be a function).
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The function or <see langword="null"/>.</returns>
+    public static IScriptFunction? AsFunction(object? value) => value switch
+    {
+        null or string or ValueType or ScriptObject or ScriptArray => null,
+        ScriptFunction f => f,
+        Syntax.ScriptFunctionDefinition d => d,
+        _ => value as IScriptFunction,
+    };
+
     /// <summary>Gets whether the value is a number (any .NET numeric type the language uses).</summary>
     /// <param name="value">The value.</param>
     /// <returns><see langword="true"/> for numbers.</returns>
@@ -59,6 +73,11 @@ public static class ScriptValue
     /// <returns>The normalized value.</returns>
     public static object? Normalize(object? value)
     {
+        if (value is null or string or int or bool or ScriptObject or ScriptArray or double or decimal or long)
+        {
+            return value;
+        }
+
         switch (value)
         {
             case JsonElement e:

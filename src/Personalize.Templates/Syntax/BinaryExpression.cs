@@ -113,7 +113,7 @@ internal sealed class BinaryExpression : ScriptExpression
 
     private static object? CallIfFunction(TemplateContext context, object? value)
     {
-        if (value is not IScriptFunction function)
+        if (ScriptValue.AsFunction(value) is not { } function)
         {
             return value;
         }

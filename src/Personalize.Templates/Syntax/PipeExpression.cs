@@ -9,7 +9,10 @@ internal sealed class PipeExpression : ScriptExpression
     {
         Left = left;
         Right = right;
+        _expandLeft = left is UnaryExpression { Operator: UnaryOperator.Expand };
     }
+
+    private readonly bool _expandLeft;
 
     public ScriptExpression Left { get; }
 
@@ -18,7 +21,7 @@ internal sealed class PipeExpression : ScriptExpression
     public override object? Evaluate(TemplateContext context)
     {
         var value = Left.Evaluate(context);
-        var expand = Left is UnaryExpression { Operator: UnaryOperator.Expand };
+        var expand = _expandLeft;
         if (expand && ScriptValue.AsEnumerable(value) is null)
         {
             throw context.Error(Left.Span, $"The `^` operator expands an array into arguments, but `{Left.Describe()}` is a {ScriptValue.TypeName(value)}.");

@@ -44,10 +44,8 @@ internal static class BuiltinObjects
     {
         var obj = new ScriptObject();
         obj.Import(type);
-        foreach (var pair in obj)
-        {
-            obj.SetReadOnly(pair.Key, true);
-        }
+
+        // No per-member read-only flags: root.Freeze() freezes this object too (a template assignment fails with "frozen").
 
         root.SetValue(name, obj, readOnly: true);
         return obj;

@@ -13,7 +13,7 @@ internal sealed class DynamicVariableExpression : ScriptExpression
     public override object? Evaluate(TemplateContext context)
     {
         var name = LiquidValue.ToText(context, Name.Evaluate(context));
-        return context.TryGetLiquidVariable(name, out var value) ? ScriptValue.Normalize(value) : null;
+        return context.TryGetLiquidVariable(name, ScriptObject.MaskOf(name), out var value) ? ScriptValue.Normalize(value) : null;
     }
 
     public override string Describe() => "[" + Name.Describe() + "]";

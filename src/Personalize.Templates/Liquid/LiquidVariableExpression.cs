@@ -9,13 +9,19 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidVariableExpression : ScriptExpression
 {
-    public LiquidVariableExpression(string name) => Name = name;
+    private readonly ulong _mask;
+
+    public LiquidVariableExpression(string name)
+    {
+        Name = name;
+        _mask = ScriptObject.MaskOf(name);
+    }
 
     public string Name { get; }
 
     public override object? Evaluate(TemplateContext context)
     {
-        if (!context.TryGetLiquidVariable(Name, out var value))
+        if (!context.TryGetLiquidVariable(Name, _mask, out var value))
         {
             if (context.Options.StrictVariables)
             {

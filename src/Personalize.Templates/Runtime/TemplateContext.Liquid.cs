@@ -61,6 +61,7 @@ public sealed partial class TemplateContext
         var previousName = SourceName;
         var previousSpan = CurrentSpan;
         var savedScopes = _scopes;
+        var savedAccessors = _scopeAccessors;
         var savedCount = _scopeCount;
         EnterCall();
         try
@@ -68,8 +69,11 @@ public sealed partial class TemplateContext
             if (isolated)
             {
                 var scopes = new object[Math.Max(8, _rootScopeCount + 4)];
+                var accessors = new MemberAccessor.TypeAccessor?[scopes.Length];
                 Array.Copy(_scopes, scopes, _rootScopeCount);
+                Array.Copy(_scopeAccessors, accessors, _rootScopeCount);
                 _scopes = scopes;
+                _scopeAccessors = accessors;
                 _scopeCount = _rootScopeCount;
             }
 
@@ -95,10 +99,12 @@ public sealed partial class TemplateContext
         {
             _callDepth--;
             _scopes = savedScopes;
+            _scopeAccessors = savedAccessors;
             _scopeCount = savedCount;
             if (savedCount < _scopes.Length)
             {
                 _scopes[savedCount] = null!;
+                _scopeAccessors[savedCount] = null;
             }
             SourceName = previousName;
             CurrentSpan = previousSpan;
@@ -109,10 +115,10 @@ public sealed partial class TemplateContext
     internal LoopState? LoopAt(int parents) => parents < _loopCount ? _loops[_loopCount - 1 - parents] : null;
 
     /// <summary>
-    /// Finds a variable for a Liquid template: like <see cref="TryGetGlobal"/> but without Scriban's builtin objects
+    /// Finds a variable for a Liquid template: like the Scriban global lookup but without Scriban's builtin objects
     /// (<c>date</c>, <c>string</c>, <c>include</c>, … are ordinary, undefined names in Liquid).
     /// </summary>
-    internal bool TryGetLiquidVariable(string name, out object? value)
+    internal bool TryGetLiquidVariable(string name, ulong mask, out object? value)
     {
         var builtins = Builtins.BuiltinObjects.Root;
         for (var i = _scopeCount - 1; i >= 0; i--)
@@ -125,7 +131,14 @@ public sealed partial class TemplateContext
 
             if (scope is ScriptObject o)
             {
-                if (o.TryGetValue(name, out value))
+                if ((o.KeyMask & mask) != 0 && o.TryGetValue(name, out value))
+                {
+                    return true;
+                }
+            }
+            else if (_scopeAccessors[i] is { } accessor)
+            {
+                if ((accessor.KeyMask & mask) != 0 && accessor.TryGet(scope, name, out value))
                 {
                     return true;
                 }

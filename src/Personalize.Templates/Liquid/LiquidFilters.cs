@@ -527,19 +527,36 @@ internal static class LiquidFilters
     private static string Join(TemplateContext c, object? input, string separator)
     {
         var builder = new StringBuilder();
-        var list = LiquidValue.ToList(c, input);
-        for (var i = 0; i < list.Count; i++)
+        var first = true;
+        AppendJoined(c, builder, LiquidValue.ToList(c, input), separator, ref first, 0);
+        return builder.ToString();
+    }
+
+    /// <summary>Joins like Ruby's <c>Array#join</c>: nested arrays are flattened into the same list.</summary>
+    private static void AppendJoined(TemplateContext c, StringBuilder builder, List<object?> items, string separator, ref bool first, int depth)
+    {
+        if (depth > 64)
         {
-            if (i > 0)
+            throw c.Error("Cannot join an array nested more than 64 levels deep (or one that contains itself).");
+        }
+
+        foreach (var item in items)
+        {
+            if (LiquidValue.IsList(item))
+            {
+                AppendJoined(c, builder, LiquidValue.ToList(c, item), separator, ref first, depth + 1);
+                continue;
+            }
+
+            if (!first)
             {
                 builder.Append(separator);
             }
 
-            builder.Append(LiquidValue.ToText(c, list[i]));
+            first = false;
+            builder.Append(LiquidValue.ToText(c, item));
             c.CheckStringLength(builder.Length);
         }
-
-        return builder.ToString();
     }
 
     private static ScriptArray Reverse(TemplateContext c, object? input)

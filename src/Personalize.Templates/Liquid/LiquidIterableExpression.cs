@@ -39,6 +39,10 @@ internal sealed class LiquidIterableExpression : ScriptExpression
                 }
 
                 return pairs;
+            case bool:
+            case not null when ScriptValue.IsNumber(value):
+                // A number or boolean is not a collection: the loop runs its `else` branch.
+                return null;
             default:
                 return value;
         }

@@ -59,7 +59,7 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
         return ScriptOperators.Relational(context, op, left, right);
     }
 
-    private static bool AreEqual(object? left, object? right)
+    internal static bool AreEqual(object? left, object? right)
     {
         if (right is LiquidKeyword keyword)
         {

@@ -414,7 +414,7 @@ internal sealed partial class LiquidParser
         }
 
         ExpectEnd(tag, terminator, "endcase");
-        return value is null ? null : new CaseStatement(value, whens.ToArray(), otherwise) { Span = NameSpan(tag) };
+        return value is null ? null : new LiquidCaseStatement(value, whens.ToArray(), otherwise) { Span = NameSpan(tag) };
     }
 
     private ScriptStatement? ParseFor(LiquidSegment tag, bool tableRow)

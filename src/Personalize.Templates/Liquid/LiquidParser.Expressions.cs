@@ -19,6 +19,13 @@ internal sealed partial class LiquidParser
                 return null;
             }
 
+            if (tokens.Current.Kind == LiquidTokenKind.Pipe && tokens.Current.Start == pipe.End)
+            {
+                Error(pipe.Start, tokens.Current.End, "Liquid writes `or`, not `||`: e.g. {% if a or b %}.");
+                tokens.Fail();
+                return null;
+            }
+
             if (tokens.Current.Kind != LiquidTokenKind.Identifier)
             {
                 Error(pipe.Start, Math.Max(tokens.Current.End, pipe.End), $"Expected a filter name after `|`, found {Describe(tokens.Current)}: write e.g. `| upcase` or `| default: \"friend\"`.");
@@ -27,6 +34,13 @@ internal sealed partial class LiquidParser
             }
 
             var nameToken = tokens.Next();
+            if (tokens.Current.Kind is LiquidTokenKind.String or LiquidTokenKind.Number or LiquidTokenKind.Identifier)
+            {
+                Error(tokens.Current.Start, tokens.Current.End, $"The arguments of the filter `{nameToken.Text}` go after a colon: write `{nameToken.Text}: {_source.Text[tokens.Current.Start..tokens.Current.End]}`{(LiquidFilters.TryGet(nameToken.Text, out var known) ? $" (e.g. `{known.Usage}`)" : string.Empty)}.");
+                tokens.Fail();
+                return null;
+            }
+
             var arguments = new List<CallArgument>();
             var positional = 0;
             if (tokens.Current.Kind == LiquidTokenKind.Colon)

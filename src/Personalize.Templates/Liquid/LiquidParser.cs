@@ -743,7 +743,16 @@ internal sealed partial class LiquidParser
 
     private void ExpectEndOfMarkup(LiquidTokenStream tokens, LiquidSegment segment)
     {
-        if (tokens.Current.Kind != LiquidTokenKind.Eof && !tokens.Failed)
+        if (tokens.Current.Kind == LiquidTokenKind.Pipe && segment.Kind == LiquidSegmentKind.Tag && !tokens.Failed)
+        {
+            var pipe = tokens.Current;
+            Error(pipe.Start, pipe.End, tokens.Peek(1) is { Kind: LiquidTokenKind.Pipe } next && next.Start == pipe.End
+                ? "Liquid writes `or`, not `||`: e.g. {% if a or b %}."
+                : $"Filters cannot be used in a `{segment.Name}` tag here: assign the filtered value first, e.g. {{% assign x = value | filter %}}.");
+            return;
+        }
+
+        if (tokens.Current.Kind is not (LiquidTokenKind.Eof or LiquidTokenKind.Invalid) && !tokens.Failed)
         {
             var what = segment.Kind == LiquidSegmentKind.Output ? "output" : $"`{segment.Name}` tag";
             var hint = tokens.Current.Kind == LiquidTokenKind.Identifier || tokens.Current.Kind == LiquidTokenKind.String

@@ -155,8 +155,16 @@ internal static class LiquidTokenizer
 
     private static void Invalid(string source, List<LiquidToken> tokens, DiagnosticBag diagnostics, ref int i)
     {
-        diagnostics.Error(i, i + 1, $"Unexpected character `{source[i]}` in Liquid markup. Remove it, or quote it if it is meant as text (e.g. \"{source[i]}\").");
-        tokens.Add(new LiquidToken(LiquidTokenKind.Invalid, source[i].ToString(), i, i + 1));
-        i++;
+        var message = source[i] switch
+        {
+            '&' => "Liquid writes `and`, not `&&`: e.g. {% if a and b %}.",
+            '!' => "Liquid has no `!` operator: write {% unless x %} or `x == false`, and `!=` for not equal.",
+            '+' or '*' or '/' or '%' => $"Liquid has no `{source[i]}` operator: use the filters plus, times, divided_by or modulo (e.g. {{{{ x | plus: 1 }}}}).",
+            _ => $"Unexpected character `{source[i]}` in Liquid markup. Remove it, or quote it if it is meant as text (e.g. \"{source[i]}\").",
+        };
+        var length = source[i] == '&' && i + 1 < source.Length && source[i + 1] == '&' ? 2 : 1;
+        diagnostics.Error(i, i + length, message);
+        tokens.Add(new LiquidToken(LiquidTokenKind.Invalid, source.Substring(i, length), i, i + length));
+        i += length;
     }
 }

@@ -41,16 +41,8 @@ internal sealed partial class LiquidParser
         var parser = new LiquidParser(segments, source, diagnostics, options);
         try
         {
-            var block = parser.ParseBlock(Array.Empty<string>(), out _);
-            while (parser._index < segments.Count)
-            {
-                // A stray closing tag stopped the top level: report it and go on after it.
-                var stray = segments[parser._index++];
-                parser.ReportStray(stray);
-                block = new ScriptBlock(block.Statements.Concat(parser.ParseBlock(Array.Empty<string>(), out _).Statements).ToArray());
-            }
-
-            return block;
+            // At the top level nothing is open, so stray closing tags are reported and skipped: this reads to the end.
+            return parser.ParseBlock(Array.Empty<string>(), out _);
         }
         catch (ParseAbortException)
         {

@@ -19,10 +19,17 @@ internal sealed class MemberExpression : ScriptAssignable
 
     public bool NullConditional { get; }
 
-    public override object? Evaluate(TemplateContext context) => CallIfFunction(context, EvaluateRaw(context), Span);
-
-    public override object? EvaluateRaw(TemplateContext context)
+    public override object? Evaluate(TemplateContext context)
     {
+        var value = EvaluateRaw(context, out var mayBeFunction);
+        return mayBeFunction ? CallIfFunction(context, value, Span) : value;
+    }
+
+    public override object? EvaluateRaw(TemplateContext context) => EvaluateRaw(context, out _);
+
+    private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
+    {
+        mayBeFunction = true;
         var target = Target.Evaluate(context);
         if (target is null)
         {
@@ -44,6 +51,7 @@ internal sealed class MemberExpression : ScriptAssignable
         var cache = _cache;
         if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
         {
+            mayBeFunction = cache.MayBeFunction;
             return cache.Getter(target);
         }
 
@@ -52,7 +60,9 @@ internal sealed class MemberExpression : ScriptAssignable
             var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
             {
-                _cache = new MemberCache(type, context.Renamer, getter);
+                var memberType = accessor.MemberType(Name);
+                mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
+                _cache = new MemberCache(type, context.Renamer, getter, mayBeFunction);
                 return getter(target);
             }
         }
@@ -62,7 +72,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
     private MemberCache? _cache;
 
-    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter);
+    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {

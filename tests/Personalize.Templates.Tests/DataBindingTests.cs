@@ -79,4 +79,14 @@ public sealed class DataBindingTests
         Assert.Equal("2", Template.Parse("{{ count = count + 1; count }}").Render(model));
         Assert.Equal(1, model["count"]);
     }
+
+    [Fact]
+    public void Variables_and_model_members_named_like_builtins_shadow_them()
+    {
+        var template = Template.Parse("{{ string.upcase 'a' }}|{{ string = { upcase: 'shadowed' }; string.upcase }}");
+
+        Assert.Equal("A|shadowed", template.Render());
+        Assert.Equal("model", Template.Parse("{{ string.upcase }}").Render(new { String = new Dictionary<string, object?> { ["upcase"] = "model" } }));
+        Assert.Equal("dict", Template.Parse("{{ string.upcase }}").Render(new Dictionary<string, object?> { ["string"] = new Dictionary<string, object?> { ["upcase"] = "dict" } }));
+    }
 }

@@ -15,6 +15,9 @@ internal sealed class GlobalVariable : ScriptAssignable
 
     public string Name { get; }
 
+    /// <summary>Gets the Bloom mask of the name (see <see cref="ScriptObject.KeyMask"/>).</summary>
+    public ulong Mask => _mask;
+
     public override object? Evaluate(TemplateContext context) => CallIfFunction(context, context.GetGlobal(Name, _mask, Span), Span);
 
     public override object? EvaluateRaw(TemplateContext context) => context.GetGlobal(Name, _mask, Span);

@@ -11,7 +11,17 @@ internal sealed class MemberExpression : ScriptAssignable
         Target = target;
         Name = name;
         NullConditional = nullConditional;
+        if (target is GlobalVariable global && Builtins.BuiltinObjects.Root.TryGetValue(global.Name, out var builtin) && builtin is ScriptObject builtinObject)
+        {
+            // `string.truncate`, `array.sort`…: the builtins are frozen, so the member can be looked up once, and used
+            // whenever no scope shadows the builtin object's name.
+            _builtinTarget = global;
+            _builtinMember = builtinObject.TryGetValue(name, out var member) ? member : null;
+        }
     }
+
+    private readonly GlobalVariable? _builtinTarget;
+    private readonly object? _builtinMember;
 
     public ScriptExpression Target { get; }
 
@@ -30,6 +40,11 @@ internal sealed class MemberExpression : ScriptAssignable
     private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
     {
         mayBeFunction = true;
+        if (_builtinTarget is not null && context.IsBuiltinVisible(_builtinTarget.Mask))
+        {
+            return _builtinMember;
+        }
+
         var target = Target.Evaluate(context);
         if (target is null)
         {

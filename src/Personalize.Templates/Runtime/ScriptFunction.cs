@@ -33,6 +33,11 @@ public sealed class ScriptFunction : IScriptFunction
         var parameters = method.GetParameters();
         _takesContext = parameters.Length > 0 && parameters[0].ParameterType == typeof(TemplateContext);
         var offset = _takesContext ? 1 : 0;
+        if (parameters.Length - offset > 64)
+        {
+            throw new NotSupportedException($"The method `{method.Name}` has more than 64 parameters; script functions support at most 64.");
+        }
+
         _parameters = new ParameterBinding[parameters.Length - offset];
         _paramsIndex = -1;
         for (var i = offset; i < parameters.Length; i++)
@@ -93,7 +98,7 @@ public sealed class ScriptFunction : IScriptFunction
         var buffer = default(ArgumentBuffer);
         Span<object?> values = total <= ArgumentBuffer.Length ? buffer : new object?[total];
         values = values[..total];
-        var given = _parameters.Length <= 64 ? 0UL : ulong.MaxValue;
+        var given = 0UL;
         if (_takesContext)
         {
             values[0] = context;

@@ -222,11 +222,25 @@ public sealed partial class TemplateContext
                 WriteFormatted(l);
                 return;
             case decimal m:
-                WriteFormatted(m);
+                WriteDecimal(m);
                 return;
             default:
                 Write(ToText(value));
                 return;
+        }
+    }
+
+    private void WriteDecimal(decimal value)
+    {
+        Span<char> buffer = stackalloc char[64];
+        if (DecimalFormatter.TryFormat(value, buffer, Culture, out var written))
+        {
+            ChargeOutput(written);
+            Output.Write(buffer[..written]);
+        }
+        else
+        {
+            WriteFormatted(value);
         }
     }
 

@@ -171,7 +171,11 @@ public sealed class ScriptFunction : IScriptFunction
                 throw context.Error($"Missing argument `{p.ScriptName}` for the function `{Name}` (expects at least {RequiredCount} argument{(RequiredCount == 1 ? string.Empty : "s")}).");
             }
 
-            values[i + offset] = Convert(context, values[i + offset], p.Type, p.Name);
+            var value = values[i + offset];
+            if (value is null || !Type.GetTypeHandle(value).Equals(p.Handle))
+            {
+                values[i + offset] = Convert(context, value, p.Type, p.Name);
+            }
         }
 
         try
@@ -363,5 +367,8 @@ public sealed class ScriptFunction : IScriptFunction
         private object? _element;
     }
 
-    private sealed record ParameterBinding(string Name, string ScriptName, Type Type, bool HasDefault, object? DefaultValue);
+    private sealed record ParameterBinding(string Name, string ScriptName, Type Type, bool HasDefault, object? DefaultValue)
+    {
+        public RuntimeTypeHandle Handle { get; } = Type.TypeHandle;
+    }
 }

@@ -8,7 +8,10 @@ namespace Personalize.Templates.Runtime;
 /// </summary>
 internal static class DecimalFormatter
 {
-    public static bool TryFormat(decimal value, Span<char> destination, CultureInfo culture, out int written)
+    public static bool TryFormat(decimal value, Span<char> destination, CultureInfo culture, out int written) =>
+        TryFormat(value, destination, NumberFormatInfo.GetInstance(culture), out written);
+
+    public static bool TryFormat(decimal value, Span<char> destination, NumberFormatInfo format, out int written)
     {
         written = 0;
         Span<int> bits = stackalloc int[4];
@@ -27,7 +30,6 @@ internal static class DecimalFormatter
             return false;
         }
 
-        var format = NumberFormatInfo.GetInstance(culture);
         var sign = negative ? format.NegativeSign : string.Empty;
         var separator = format.NumberDecimalSeparator;
         var integerDigits = Math.Max(1, count - scale);

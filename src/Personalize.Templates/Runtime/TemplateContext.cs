@@ -14,6 +14,7 @@ public sealed partial class TemplateContext
     private long _loopIterations;
     private long _outputLength;
     private int _callDepth;
+    private NumberFormatInfo _numberFormat = NumberFormatInfo.InvariantInfo;
     private int _maxRecursionDepth = TemplateLimits.Default.MaxRecursionDepth;
     private long _maxLoopIterations = TemplateLimits.Default.MaxLoopIterations;
     private long _maxOutputLength = TemplateLimits.Default.MaxOutputLength;
@@ -232,8 +233,8 @@ public sealed partial class TemplateContext
 
     private void WriteDecimal(decimal value)
     {
-        Span<char> buffer = stackalloc char[64];
-        if (DecimalFormatter.TryFormat(value, buffer, Culture, out var written))
+        Span<char> buffer = stackalloc char[40];
+        if (DecimalFormatter.TryFormat(value, buffer, _numberFormat, out var written))
         {
             ChargeOutput(written);
             Output.Write(buffer[..written]);
@@ -287,6 +288,7 @@ public sealed partial class TemplateContext
         Renamer = options.MemberRenamer;
         SourceName = options.SourceName;
         Culture = render.Culture;
+        _numberFormat = NumberFormatInfo.GetInstance(Culture);
         TimeProvider = render.TimeProvider;
         CancellationToken = render.CancellationToken;
         ConfigureBuiltins(render);

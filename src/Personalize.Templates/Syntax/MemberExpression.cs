@@ -62,9 +62,9 @@ internal sealed class MemberExpression : ScriptAssignable
         }
 
         // Inline cache: the last plain .NET type seen here and its compiled getter (benign race: the cache is immutable).
-        var type = target.GetType();
+        var handle = Type.GetTypeHandle(target);
         var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (cache is not null && cache.Handle.Equals(handle) && ReferenceEquals(cache.Renamer, context.Renamer))
         {
             mayBeFunction = cache.MayBeFunction;
             return cache.Getter(target);
@@ -72,12 +72,13 @@ internal sealed class MemberExpression : ScriptAssignable
 
         if (target is not ScriptObject)
         {
+            var type = target.GetType();
             var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
             {
                 var memberType = accessor.MemberType(Name);
                 mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                _cache = new MemberCache(type, context.Renamer, getter, mayBeFunction);
+                _cache = new MemberCache(handle, context.Renamer, getter, mayBeFunction);
                 return getter(target);
             }
         }
@@ -87,7 +88,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
     private MemberCache? _cache;
 
-    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter, bool MayBeFunction);
+    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {

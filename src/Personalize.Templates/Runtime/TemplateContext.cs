@@ -179,8 +179,6 @@ public sealed partial class TemplateContext
         CancellationToken.ThrowIfCancellationRequested();
     }
 
-    internal void ExitCall() => _callDepth--;
-
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ThrowRecursionLimit() => throw new TemplateLimitExceededException(
@@ -322,7 +320,6 @@ public sealed partial class TemplateContext
         }
     }
 
-    internal StringBuilder RentBuilder() => new();
 
     private sealed class NullOutput : TemplateOutput
     {

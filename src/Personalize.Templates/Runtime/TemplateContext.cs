@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Personalize.Templates.Rendering;
 
 namespace Personalize.Templates.Runtime;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Personalize.Templates.Rendering;
 
 namespace Personalize.Templates.Runtime;
@@ -179,8 +178,6 @@ public sealed partial class TemplateContext
         CancellationToken.ThrowIfCancellationRequested();
     }
 
-    internal void ExitCall() => _callDepth--;
-
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ThrowRecursionLimit() => throw new TemplateLimitExceededException(
@@ -324,7 +321,6 @@ public sealed partial class TemplateContext
         }
     }
 
-    internal StringBuilder RentBuilder() => new();
 
     private sealed class NullOutput : TemplateOutput
     {

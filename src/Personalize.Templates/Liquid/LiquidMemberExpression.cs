@@ -1,0 +1,81 @@
+using Personalize.Templates.Runtime;
+using Personalize.Templates.Syntax;
+
+namespace Personalize.Templates.Liquid;
+
+/// <summary>
+/// Liquid <c>target.name</c>: a member of nil is nil (never an error), and lists answer <c>size</c>, <c>first</c> and <c>last</c>.
+/// </summary>
+internal sealed class LiquidMemberExpression : ScriptExpression
+{
+    public LiquidMemberExpression(ScriptExpression target, string name)
+    {
+        Target = target;
+        Name = name;
+    }
+
+    public ScriptExpression Target { get; }
+
+    public string Name { get; }
+
+    public override object? Evaluate(TemplateContext context)
+    {
+        var target = Target.Evaluate(context);
+        if (target is null)
+        {
+            return null;
+        }
+
+        if (target is ScriptObject obj && obj.TryGetValue(Name, out var member))
+        {
+            return ScriptValue.Normalize(member);
+        }
+
+        // Inline cache: the last plain .NET type seen here and its compiled getter (immutable record, safe across threads).
+        var type = target.GetType();
+        var cache = _cache;
+        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
+        {
+            return ScriptValue.Normalize(cache.Getter(target));
+        }
+
+        if (target is not ScriptObject)
+        {
+            var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+            if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+            {
+                _cache = new MemberCache(type, context.Renamer, getter);
+                return ScriptValue.Normalize(getter(target));
+            }
+        }
+
+        return Get(context, target, Name);
+    }
+
+    private MemberCache? _cache;
+
+    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter);
+
+    internal static object? Get(TemplateContext context, object? target, string name)
+    {
+        if (target is null)
+        {
+            return null;
+        }
+
+        if (context.TryGetMember(target, name, out var value))
+        {
+            return ScriptValue.Normalize(value);
+        }
+
+        if (name is "first" or "last" && LiquidValue.IsList(target))
+        {
+            var list = LiquidValue.ToList(context, target);
+            return list.Count == 0 ? null : list[name == "first" ? 0 : list.Count - 1];
+        }
+
+        return null;
+    }
+
+    public override string Describe() => Target.Describe() + "." + Name;
+}

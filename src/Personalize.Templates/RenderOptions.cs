@@ -13,6 +13,13 @@ public sealed record RenderOptions
     /// <value>The default value is <see cref="CultureInfo.InvariantCulture"/>, like Scriban.</value>
     public CultureInfo Culture { get; init; } = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// Gets the time zone of the render: <c>date.now</c> gives the local time there and dates parsed with an explicit
+    /// offset are converted to it.
+    /// </summary>
+    /// <value>The default value is <see cref="TimeZoneInfo.Utc"/> (deterministic whatever the server's zone).</value>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
     /// <summary>Gets the clock builtins such as <c>date.now</c> read.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -24,4 +31,39 @@ public sealed record RenderOptions
     /// <summary>Gets extra globals for this render only (above the template's globals, below the model).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ScriptObject? Globals { get; init; }
+
+    /// <summary>Returns a copy that formats with the predefined culture <paramref name="cultureName"/> (e.g. <c>"de-DE"</c>).</summary>
+    /// <param name="cultureName">A predefined culture name such as <c>"en-US"</c> or <c>"de-DE"</c>; <c>"invariant"</c> or <c>""</c> for the invariant culture.</param>
+    /// <returns>The new options.</returns>
+    /// <exception cref="CultureNotFoundException">The name is not a culture known to this machine's globalization data.</exception>
+    public RenderOptions WithCulture(string cultureName)
+    {
+        ArgumentNullException.ThrowIfNull(cultureName);
+        if (!Builtins.BuiltinHelpers.TryGetCulture(cultureName, out var culture))
+        {
+            throw new CultureNotFoundException(
+                nameof(cultureName),
+                cultureName,
+                $"Unknown culture `{cultureName}` passed to RenderOptions.WithCulture. Use a predefined culture name such as \"en-US\", \"de-DE\" or \"fr-FR\" (or \"invariant\"). If every name fails, the process may run with InvariantGlobalization=true or without ICU.");
+        }
+
+        return this with { Culture = culture };
+    }
+
+    /// <summary>Returns a copy whose dates are in the time zone <paramref name="timeZoneId"/> (IANA such as <c>"Europe/Berlin"</c>, or Windows ids).</summary>
+    /// <param name="timeZoneId">The time zone id.</param>
+    /// <returns>The new options.</returns>
+    /// <exception cref="TimeZoneNotFoundException">The id is not a time zone known to this machine.</exception>
+    public RenderOptions WithTimeZone(string timeZoneId)
+    {
+        ArgumentNullException.ThrowIfNull(timeZoneId);
+        try
+        {
+            return this with { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(timeZoneId) };
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new TimeZoneNotFoundException($"Unknown time zone `{timeZoneId}` passed to RenderOptions.WithTimeZone. Use an IANA id such as \"Europe/Berlin\" or \"America/New_York\" (or \"UTC\").", ex);
+        }
+    }
 }

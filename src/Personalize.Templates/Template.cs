@@ -19,6 +19,11 @@ namespace Personalize.Templates;
 /// </example>
 public sealed class Template
 {
+    private const int MaxCachedBuilderCapacity = 256 * 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     private readonly ScriptBlock _body;
     private readonly SourceText _source;
 
@@ -109,16 +114,28 @@ public sealed class Template
     /// <exception cref="TemplateRuntimeException">Rendering failed (bad data for an operation, a limit, …).</exception>
     public string Render(object? model = null, RenderOptions? options = null)
     {
-        var builder = new StringBuilder(Math.Max(256, _source.Text.Length));
-        Run(model, options, new StringBuilderOutput(builder));
-        return builder.ToString();
+        var builder = t_builder ?? new StringBuilder(1024);
+        t_builder = null;
+        try
+        {
+            Run(model, options, new StringBuilderOutput(builder));
+            return builder.ToString();
+        }
+        finally
+        {
+            if (builder.Capacity <= MaxCachedBuilderCapacity)
+            {
+                builder.Clear();
+                t_builder = builder;
+            }
+        }
     }
 
-    /// <summary>Renders the template into a <see cref="TextWriter"/>.</summary>
+    /// <summary>Renders the template into a <see cref="TextWriter"/> (named <c>RenderTo</c> so that <c>Render(null)</c> stays the string overload).</summary>
     /// <param name="writer">Where the output goes.</param>
     /// <param name="model">The data.</param>
     /// <param name="options">Culture, clock, cancellation, extra globals.</param>
-    public void Render(TextWriter writer, object? model = null, RenderOptions? options = null)
+    public void RenderTo(TextWriter writer, object? model = null, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         Run(model, options, new TextWriterOutput(writer));

@@ -1,49 +1,149 @@
+using System.Numerics;
 using Personalize.Templates.Runtime;
 
 namespace Personalize.Templates.Builtins;
 
-/// <summary>The <c>math</c> builtin object (the subset the core language tests need; the rest comes with the builtin library).</summary>
+/// <summary>
+/// The <c>math</c> builtin object. Arithmetic follows the language's operators (integer results stay integers); a null
+/// operand gives null, a non-number gives a render error.
+/// </summary>
 internal static class MathFunctions
 {
     /// <summary><c>math.abs</c>: the absolute value, keeping the number type.</summary>
     public static object? Abs(TemplateContext context, object? value) => value switch
     {
         null => null,
-        int i => i == int.MinValue ? -(long)i : Math.Abs(i),
-        long l => Math.Abs(l),
+        int i => i == int.MinValue ? -(long)i : (object)Math.Abs(i),
+        long l => l == long.MinValue ? BigInteger.Abs(l) : (object)Math.Abs(l),
         double d => Math.Abs(d),
         float f => Math.Abs(f),
         decimal m => Math.Abs(m),
-        _ => ScriptValue.TryToDouble(value, out var d) ? Math.Abs(d) : throw context.Error($"math.abs expects a number, not `{context.ToText(value)}`."),
+        BigInteger b => BigInteger.Abs(b),
+        _ => ScriptValue.IsNumber(value) && ScriptValue.TryToDouble(value, out var d) ? Math.Abs(d) : throw NotANumber(context, "math.abs", value),
     };
 
-    /// <summary><c>math.round</c>: rounds to <paramref name="precision"/> decimals (away from zero at .5, like Scriban).</summary>
+    /// <summary><c>math.ceil</c>: the smallest integer greater than or equal to the value.</summary>
+    public static object? Ceil(TemplateContext context, object? value) => value switch
+    {
+        null => null,
+        decimal m => Math.Ceiling(m),
+        _ when BuiltinHelpers.IsInteger(value) => value,
+        _ => Math.Ceiling(ToDouble(context, "math.ceil", value)),
+    };
+
+    /// <summary>
+    /// <c>math.divided_by</c>: <paramref name="value"/> divided by <paramref name="divisor"/>. With an integer divisor the
+    /// result is floored to an integer (<c>8.4 | math.divided_by 2</c> is 4); otherwise it is the exact quotient.
+    /// </summary>
+    public static object? DividedBy(TemplateContext context, object? value, object? divisor)
+    {
+        if (value is null || divisor is null)
+        {
+            return null;
+        }
+
+        if (BuiltinHelpers.IsInteger(divisor))
+        {
+            return ScriptOperators.Arithmetic(context, 'f', value, divisor);
+        }
+
+        return ScriptOperators.Arithmetic(context, '/', value, divisor);
+    }
+
+    /// <summary><c>math.floor</c>: the largest integer less than or equal to the value.</summary>
+    public static object? Floor(TemplateContext context, object? value) => value switch
+    {
+        null => null,
+        decimal m => Math.Floor(m),
+        _ when BuiltinHelpers.IsInteger(value) => value,
+        _ => Math.Floor(ToDouble(context, "math.floor", value)),
+    };
+
+    /// <summary>
+    /// <c>math.format</c>: formats a number with a .NET numeric format string (<c>"N2"</c>, <c>"X4"</c>, <c>"0.##"</c>) in
+    /// <paramref name="culture"/> (a culture name; the render's culture by default).
+    /// </summary>
+    public static string Format(TemplateContext context, object? value, string? format, string? culture = null)
+    {
+        if (value is null)
+        {
+            return string.Empty;
+        }
+
+        var formatCulture = BuiltinHelpers.Culture(context, culture);
+        if (value is not IFormattable formattable || !ScriptValue.IsNumber(value))
+        {
+            throw NotANumber(context, "math.format", value);
+        }
+
+        return FormatValue(context, formattable, format, formatCulture);
+    }
+
+    /// <summary><c>math.is_number</c>: whether the value is a number.</summary>
+    public static bool IsNumber(object? value) => ScriptValue.IsNumber(value);
+
+    /// <summary><c>math.minus</c>: <paramref name="value"/> minus <paramref name="with"/>.</summary>
+    public static object? Minus(TemplateContext context, object? value, object? with) => ScriptOperators.Subtract(context, value, with);
+
+    /// <summary><c>math.modulo</c>: the remainder of <paramref name="value"/> divided by <paramref name="with"/>.</summary>
+    public static object? Modulo(TemplateContext context, object? value, object? with) => ScriptOperators.Arithmetic(context, '%', value, with);
+
+    /// <summary><c>math.plus</c>: <paramref name="value"/> plus <paramref name="with"/>.</summary>
+    public static object? Plus(TemplateContext context, object? value, object? with) => ScriptOperators.Add(context, value, with);
+
+    /// <summary><c>math.round</c>: rounds to <paramref name="precision"/> decimals (0 to 15; half away from zero).</summary>
     public static object? Round(TemplateContext context, object? value, int precision = 0)
     {
         switch (value)
         {
             case null:
                 return null;
-            case int or long:
-                return value;
             case decimal m:
-                return Math.Round(m, precision, MidpointRounding.AwayFromZero);
+                return Math.Round(m, Math.Clamp(precision, 0, 28), MidpointRounding.AwayFromZero);
         }
 
-        if (!ScriptValue.TryToDouble(value, out var d))
+        if (BuiltinHelpers.IsInteger(value))
         {
-            throw context.Error($"math.round expects a number, not `{context.ToText(value)}`.");
+            return value;
         }
 
-        return Math.Round(d, Math.Clamp(precision, 0, 15), MidpointRounding.AwayFromZero);
+        return Math.Round(ToDouble(context, "math.round", value), Math.Clamp(precision, 0, 15), MidpointRounding.AwayFromZero);
     }
 
-    /// <summary><c>math.times</c>: <paramref name="value"/> multiplied by <paramref name="by"/>.</summary>
-    public static object? Times(TemplateContext context, object? value, object? by) => ScriptOperators.Multiply(context, value, by);
+    /// <summary><c>math.times</c>: <paramref name="value"/> multiplied by <paramref name="with"/>.</summary>
+    public static object? Times(TemplateContext context, object? value, object? with) => ScriptOperators.Multiply(context, value, with);
 
-    /// <summary><c>math.plus</c>: <paramref name="value"/> plus <paramref name="with"/>.</summary>
-    public static object? Plus(TemplateContext context, object? value, object? with) => ScriptOperators.Add(context, value, with);
+    /// <summary><c>math.uuid</c>: a new random UUID (<c>2dc55d50-3f6c-446a-87d0-a5a4eed23269</c>).</summary>
+    public static string Uuid() => Guid.NewGuid().ToString();
 
-    /// <summary><c>math.minus</c>: <paramref name="value"/> minus <paramref name="with"/>.</summary>
-    public static object? Minus(TemplateContext context, object? value, object? with) => ScriptOperators.Subtract(context, value, with);
+    /// <summary><c>math.random</c>: a random integer at least <paramref name="minValue"/> and less than <paramref name="maxValue"/>.</summary>
+    public static int Random(TemplateContext context, int minValue, int maxValue)
+    {
+        if (maxValue < minValue)
+        {
+            throw context.Error($"`math.random` needs max_value ({maxValue}) to be greater than or equal to min_value ({minValue}).");
+        }
+
+        return System.Random.Shared.Next(minValue, maxValue);
+    }
+
+    internal static string FormatValue(TemplateContext context, IFormattable value, string? format, IFormatProvider culture)
+    {
+        try
+        {
+            var text = value.ToString(format, culture);
+            context.CheckStringLength(text.Length);
+            return text;
+        }
+        catch (FormatException)
+        {
+            throw context.Error($"Invalid format `{format}` for the value `{context.ToText(value)}` ({ScriptValue.TypeName(value)}). Use a .NET format string such as `N2`, `0.##` or `X4` (X only for integers).");
+        }
+    }
+
+    private static double ToDouble(TemplateContext context, string function, object? value) =>
+        ScriptValue.IsNumber(value) && ScriptValue.TryToDouble(value, out var d) ? d : throw NotANumber(context, function, value);
+
+    private static TemplateRuntimeException NotANumber(TemplateContext context, string function, object? value) =>
+        context.Error($"`{function}` expects a number, not `{context.ToText(value)}` ({ScriptValue.TypeName(value)}).");
 }

@@ -9,7 +9,12 @@ internal sealed class LoopState
 
     public int Length { get; set; }
 
-    public bool Changed { get; set; }
+    /// <summary>Gets or sets the previous item (for <c>for.changed</c>, computed only when read).</summary>
+    public object? Previous { get; set; }
+
+    public object? Current { get; set; }
+
+    public bool Changed => Index == 0 || !ScriptOperators.Equals(Previous, Current);
 
     public int Column { get; set; }
 
@@ -22,7 +27,8 @@ internal sealed class LoopState
         Kind = kind;
         Index = 0;
         Length = -1;
-        Changed = true;
+        Previous = null;
+        Current = null;
         Column = 0;
         Columns = 0;
         Row = 0;

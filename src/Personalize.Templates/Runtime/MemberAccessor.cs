@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -134,6 +136,8 @@ internal static class MemberAccessor
         [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Model types are the host's own types, kept by the host's use of them; members a trimmer removed are simply not visible to templates.")]
         public TypeAccessor(Type type, Func<string, string> renamer)
         {
+            IsPlainObject = !(typeof(IEnumerable).IsAssignableFrom(type) || type == typeof(JsonElement) || typeof(JsonNode).IsAssignableFrom(type)
+                || typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type));
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 if (property.GetIndexParameters().Length != 0 || property.GetMethod is not { IsPublic: true })
@@ -141,23 +145,23 @@ internal static class MemberAccessor
                     continue;
                 }
 
-                var name = renamer(property.Name);
+                var name = string.Intern(renamer(property.Name));
                 if (_getters.ContainsKey(name))
                 {
                     continue;
                 }
 
-                var p = property;
-                _getters[name] = target => ScriptValue.Normalize(p.GetValue(target));
-                if (p.SetMethod is { IsPublic: true })
+                _getters[name] = CreateGetter(type, property);
+                KeyMask |= ScriptObject.MaskOf(name);
+                if (property.SetMethod is { IsPublic: true })
                 {
-                    _setters[name] = (target, value) => p.SetValue(target, value);
+                    _setters[name] = (target, value) => property.SetValue(target, value);
                 }
             }
 
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
             {
-                var name = renamer(field.Name);
+                var name = string.Intern(renamer(field.Name));
                 if (_getters.ContainsKey(name))
                 {
                     continue;
@@ -165,8 +169,46 @@ internal static class MemberAccessor
 
                 var f = field;
                 _getters[name] = target => ScriptValue.Normalize(f.GetValue(target));
+                KeyMask |= ScriptObject.MaskOf(name);
             }
         }
+
+        /// <summary>Gets the Bloom filter of member names (see <see cref="ScriptObject.KeyMask"/>).</summary>
+        public ulong KeyMask { get; }
+
+        /// <summary>Gets whether values of the type are read only through this accessor (not a dictionary, sequence or JSON value).</summary>
+        public bool IsPlainObject { get; }
+
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Expression compilation runs only when dynamic code is supported; otherwise the reflection getter is used.")]
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The property comes from the type being accessed.")]
+        private static Func<object, object?> CreateGetter(Type type, PropertyInfo property)
+        {
+            if (RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled && !type.IsByRefLike && !property.PropertyType.IsByRefLike)
+            {
+                try
+                {
+                    var parameter = Expression.Parameter(typeof(object), "target");
+                    var body = Expression.Convert(Expression.Property(Expression.Convert(parameter, type), property), typeof(object));
+                    var getter = Expression.Lambda<Func<object, object?>>(body, parameter).Compile();
+                    if (NeedsNormalize(property.PropertyType))
+                    {
+                        return target => ScriptValue.Normalize(getter(target));
+                    }
+
+                    return getter;
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+                {
+                    // Fall back to reflection below.
+                }
+            }
+
+            return target => ScriptValue.Normalize(property.GetValue(target));
+        }
+
+        private static bool NeedsNormalize(Type type) =>
+            type == typeof(object) || type == typeof(short) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(char)
+            || type == typeof(JsonElement) || typeof(JsonNode).IsAssignableFrom(type) || Nullable.GetUnderlyingType(type) is not null || type.IsInterface;
 
         public bool TryGet(object target, string name, out object? value)
         {

@@ -45,6 +45,9 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
     /// <summary>Gets the number of items.</summary>
     public int Count => _items.Count;
 
+    /// <summary>Gets whether the array was produced by a range expression (<c>1..5</c>); <c>object.kind</c> reports it as <c>range</c>.</summary>
+    internal bool IsRange { get; init; }
+
     /// <summary>
     /// Gets the named properties attached to this array (created on first use), e.g. the named
     /// arguments of a function call, which scripts read as <c>$.name</c>.

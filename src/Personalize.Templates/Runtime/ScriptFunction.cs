@@ -89,7 +89,10 @@ public sealed class ScriptFunction : IScriptFunction
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(arguments);
         var offset = _takesContext ? 1 : 0;
-        var values = new object?[_parameters.Length + offset];
+        var total = _parameters.Length + offset;
+        var buffer = default(ArgumentBuffer);
+        Span<object?> values = total <= ArgumentBuffer.Length ? buffer : new object?[total];
+        values = values[..total];
         var given = _parameters.Length <= 64 ? 0UL : ulong.MaxValue;
         if (_takesContext)
         {
@@ -115,8 +118,10 @@ public sealed class ScriptFunction : IScriptFunction
             }
         }
 
-        foreach (var named in arguments.Named)
+        var namedArguments = arguments.HasNamed ? arguments.Named : Array.Empty<KeyValuePair<string, object?>>();
+        for (var n = 0; n < namedArguments.Count; n++)
         {
+            var named = namedArguments[n];
             var index = FindParameter(named.Key);
             if (index < 0)
             {
@@ -166,7 +171,7 @@ public sealed class ScriptFunction : IScriptFunction
 
         try
         {
-            return ScriptValue.Normalize(_invoker.Invoke(_target, values.AsSpan()));
+            return ScriptValue.Normalize(_invoker.Invoke(_target, values));
         }
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
@@ -208,6 +213,11 @@ public sealed class ScriptFunction : IScriptFunction
 
     internal static object? Convert(TemplateContext context, object? value, Type type, string parameterName)
     {
+        if (value is not null && value.GetType() == type)
+        {
+            return value;
+        }
+
         value = ScriptValue.Normalize(value);
         if (type == typeof(object))
         {
@@ -339,6 +349,14 @@ public sealed class ScriptFunction : IScriptFunction
 
     private static TemplateRuntimeException ConversionError(TemplateContext context, object? value, string expected, string parameterName) =>
         context.Error($"Cannot convert `{context.ToText(value)}` ({ScriptValue.TypeName(value)}) to {expected} for the parameter `{MemberRenamers.SnakeCase(parameterName)}`.");
+
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct ArgumentBuffer
+    {
+        public const int Length = 6;
+
+        private object? _element;
+    }
 
     private sealed record ParameterBinding(string Name, string ScriptName, Type Type, bool HasDefault, object? DefaultValue);
 }

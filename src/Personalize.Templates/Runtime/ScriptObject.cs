@@ -14,6 +14,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     private readonly Dictionary<string, int> _index;
     private readonly List<KeyValuePair<string, object?>> _entries;
     private HashSet<string>? _readOnly;
+    private ulong _keyMask;
 
     /// <summary>Creates an empty object.</summary>
     public ScriptObject()
@@ -93,6 +94,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
         {
             _index.Add(name, _entries.Count);
             _entries.Add(new KeyValuePair<string, object?>(name, value));
+            _keyMask |= MaskOf(name);
         }
 
         if (readOnly)
@@ -116,6 +118,14 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
             _readOnly?.Remove(name);
         }
     }
+
+    /// <summary>
+    /// A one-word Bloom filter of the member names: when <c>(KeyMask &amp; MaskOf(name)) == 0</c> the member is certainly absent,
+    /// which lets variable lookups skip scopes without hashing the name. Never cleared by removals (stays conservative).
+    /// </summary>
+    internal ulong KeyMask => _keyMask;
+
+    internal static ulong MaskOf(string name) => name.Length == 0 ? 1UL : 1UL << (int)(((uint)name.Length * 31u + name[0] * 7u + name[^1] * 13u + (name.Length > 2 ? name[1] : 0u)) & 63u);
 
     /// <summary>Gets whether scripts may not assign the member.</summary>
     /// <param name="name">The member name.</param>
@@ -173,6 +183,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
         _index.Clear();
         _entries.Clear();
         _readOnly = null;
+        _keyMask = 0;
     }
 
     /// <summary>Copies every member of <paramref name="other"/> into this object (read-only members of this object are kept).</summary>
@@ -227,7 +238,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
                 continue;
             }
 
-            var name = renamer(method.Name);
+            var name = string.Intern(renamer(method.Name));
             if (!ContainsKey(name))
             {
                 SetValue(name, ScriptFunction.FromMethod(method, name));

@@ -65,7 +65,7 @@ internal static class ScriptOperators
         _ => AsLong(value),
     };
 
-    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? (int)value : value;
+    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? (object)(int)value : value;
 
     internal static object Narrow(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? Narrow((long)value) : value;
 
@@ -155,6 +155,11 @@ internal static class ScriptOperators
             if (left is ScriptArray la && rk is NumberKind.Int or NumberKind.Long && op is '/' or '%')
             {
                 return ArrayDivide(la, AsLong(right), op);
+            }
+
+            if (Builtins.DateArithmetic.TryApply(context, op, left, right, out var dateResult))
+            {
+                return dateResult;
             }
 
             throw context.Error($"Operator `{OperatorText(op)}` is not supported between `{ScriptValue.TypeName(left)}` and `{ScriptValue.TypeName(right)}`.");
@@ -313,7 +318,7 @@ internal static class ScriptOperators
     public static object? Negate(TemplateContext context, object? value) => value switch
     {
         null => null,
-        int i => i == int.MinValue ? -(long)i : -i,
+        int i => i == int.MinValue ? -(long)i : (object)(-i),
         long l => Narrow(-(BigInteger)l),
         double d => -d,
         float f => -f,

@@ -28,6 +28,20 @@ public static class ScriptValue
         _ => true,
     };
 
+    /// <summary>
+    /// Returns the value as a function, or <see langword="null"/>. Cheaper than an interface type test on hot paths:
+    /// strings, boxed values and script containers are rejected by class checks first (so a struct cannot be a function).
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The function or <see langword="null"/>.</returns>
+    public static IScriptFunction? AsFunction(object? value) => value switch
+    {
+        null or string or ValueType or ScriptObject or ScriptArray => null,
+        ScriptFunction f => f,
+        Syntax.ScriptFunctionDefinition d => d,
+        _ => value as IScriptFunction,
+    };
+
     /// <summary>Gets whether the value is a number (any .NET numeric type the language uses).</summary>
     /// <param name="value">The value.</param>
     /// <returns><see langword="true"/> for numbers.</returns>
@@ -52,13 +66,18 @@ public static class ScriptValue
 
     /// <summary>
     /// Converts a host value to the language's view of it: JSON primitives become .NET primitives
-    /// (numbers as <see cref="int"/> when they fit, else <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/>);
+    /// (numbers as <see cref="int"/> when they fit, else <see cref="long"/> or <see cref="double"/>);
     /// JSON objects and arrays are kept and read through the member accessors.
     /// </summary>
     /// <param name="value">The value.</param>
     /// <returns>The normalized value.</returns>
     public static object? Normalize(object? value)
     {
+        if (value is null or string or int or bool or ScriptObject or ScriptArray or double or decimal or long)
+        {
+            return value;
+        }
+
         switch (value)
         {
             case JsonElement e:
@@ -88,7 +107,7 @@ public static class ScriptValue
     private static object? FromJson(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt32(out var i) ? i : e.TryGetInt64(out var l) ? l : e.TryGetDecimal(out var m) && !e.GetRawText().Contains('e', StringComparison.OrdinalIgnoreCase) ? m : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt32(out var i) ? (object)i : e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null or JsonValueKind.Undefined => null,

@@ -1,14 +1,69 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Personalize.Templates.Syntax;
+
 namespace Personalize.Templates.Runtime;
 
 public sealed partial class TemplateContext
 {
+    private static readonly ConditionalWeakTable<ITemplateLoader, ConcurrentDictionary<string, Template>> IncludeCache = new();
+
+    /// <summary>
+    /// <c>include "name" args…</c>: loads the template through <see cref="TemplateOptions.Loader"/> (parsed once per loader and
+    /// name, then cached), renders it with the current variables and <c>$</c> = the extra arguments, and returns its output.
+    /// </summary>
     internal object? Include(ScriptArguments arguments)
     {
-        if (Options.Loader is null)
+        var loader = Options.Loader ?? throw Error("`include` needs a template loader: set TemplateOptions.Loader (e.g. new FolderTemplateLoader(\"templates\")).");
+        if (arguments.Count == 0 || arguments[0] is not { } nameValue || ToText(nameValue) is not { Length: > 0 } name)
         {
-            throw Error("`include` needs a template loader: set TemplateOptions.Loader.");
+            throw Error("`include` expects the name of a template, e.g. include \"footer.html\".");
         }
 
-        throw Error("`include` is not available yet.");
+        var cache = IncludeCache.GetOrCreateValue(loader);
+        if (!cache.TryGetValue(name, out var template))
+        {
+            if (!loader.TryLoad(name, out var source))
+            {
+                throw Error($"The included template `{name}` was not found (or its name is not allowed) by the template loader.");
+            }
+
+            template = Template.Parse(source, Options with { SourceName = name });
+            cache.TryAdd(name, template);
+        }
+
+        if (template.HasErrors)
+        {
+            var first = template.Diagnostics.First(d => d.Severity == TemplateDiagnosticSeverity.Error);
+            throw Error($"The included template `{name}` has errors: {first}");
+        }
+
+        var includeArguments = new ScriptArray(Math.Max(0, arguments.Count - 1));
+        for (var i = 1; i < arguments.Count; i++)
+        {
+            includeArguments.Add(arguments[i]);
+        }
+
+        var previousName = SourceName;
+        var previousSpan = CurrentSpan;
+        PushFrame(includeArguments);
+        try
+        {
+            SourceName = name;
+            var output = Capture(template.Body);
+            if (Flow == ControlFlow.Return)
+            {
+                Flow = ControlFlow.None;
+                ReturnValue = null;
+            }
+
+            return output;
+        }
+        finally
+        {
+            PopFrame();
+            SourceName = previousName;
+            CurrentSpan = previousSpan;
+        }
     }
 }

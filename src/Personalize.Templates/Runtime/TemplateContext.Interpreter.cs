@@ -12,6 +12,7 @@ public sealed partial class TemplateContext
     private static TemplateContext? t_cached;
 
     private object[] _scopes = new object[8];
+    private MemberAccessor.TypeAccessor?[] _scopeAccessors = new MemberAccessor.TypeAccessor?[8];
     private int _scopeCount;
     private readonly List<LocalFrame> _frames = new();
     private int _frameCount;
@@ -45,6 +46,7 @@ public sealed partial class TemplateContext
     private void Reset()
     {
         Array.Clear(_scopes, 0, _scopeCount);
+        Array.Clear(_scopeAccessors, 0, _scopeCount);
         _scopeCount = 0;
         for (var i = 0; i < _frameCount; i++)
         {
@@ -61,14 +63,32 @@ public sealed partial class TemplateContext
 
     internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
     {
-        object? result = null;
-        var statement = new EvaluateStatement(expression, value => result = value);
-        Run(new ScriptBlock(new ScriptStatement[] { statement }), model, render, options, NullOutput.Instance);
-        return result;
+        Begin(model, render, options, NullOutput.Instance);
+        try
+        {
+            return expression.Evaluate(this);
+        }
+        catch (Exception ex) when (TryTranslate(ex) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     /// <summary>Runs a compiled template body with the standard scope stack: builtins, host globals, render globals, model, template variables.</summary>
     internal void Run(ScriptBlock body, object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
+    {
+        Begin(model, render, options, output);
+        try
+        {
+            body.Execute(this);
+        }
+        catch (Exception ex) when (TryTranslate(ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private void Begin(object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
     {
         Configure(options, render, output);
         PushScope(BuiltinObjects.Root);
@@ -89,51 +109,66 @@ public sealed partial class TemplateContext
 
         PushScope(new ScriptObject());
         PushFrame(null);
-        try
-        {
-            body.Execute(this);
-        }
-        catch (TemplateRuntimeException)
-        {
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw new TemplateLimitExceededException(nameof(TemplateLimits.MaxRecursionDepth), Limits.MaxRecursionDepth, "The template nests calls too deeply for the stack (TemplateLimits.MaxRecursionDepth).", CurrentSpan, SourceName);
-        }
-        catch (Exception ex) when (ex is InvalidCastException or ArgumentException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or OverflowException or FormatException or KeyNotFoundException or NullReferenceException)
-        {
-            throw new TemplateRuntimeException(ex.Message, CurrentSpan, SourceName, ex);
-        }
     }
+
+    /// <summary>Turns unexpected .NET exceptions from evaluation into positioned render errors; template errors and cancellation pass through.</summary>
+    private Exception? TryTranslate(Exception ex) => ex switch
+    {
+        TemplateRuntimeException or OperationCanceledException => null,
+        InsufficientExecutionStackException => new TemplateLimitExceededException(nameof(TemplateLimits.MaxRecursionDepth), Limits.MaxRecursionDepth, "The template nests calls too deeply for the stack (TemplateLimits.MaxRecursionDepth).", CurrentSpan, SourceName),
+        InvalidCastException or ArgumentException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or OverflowException or FormatException or KeyNotFoundException or NullReferenceException or DivideByZeroException
+            => new TemplateRuntimeException(ex.Message, CurrentSpan, SourceName, ex),
+        _ => null,
+    };
 
     internal void PushScope(object scope)
     {
         if (_scopeCount == _scopes.Length)
         {
             Array.Resize(ref _scopes, _scopes.Length * 2);
+            Array.Resize(ref _scopeAccessors, _scopes.Length);
         }
 
+        MemberAccessor.TypeAccessor? accessor = null;
+        if (scope is not ScriptObject)
+        {
+            accessor = MemberAccessor.GetAccessor(scope.GetType(), Renamer);
+            if (!accessor.IsPlainObject)
+            {
+                accessor = null;
+            }
+        }
+
+        _scopeAccessors[_scopeCount] = accessor;
         _scopes[_scopeCount++] = scope;
     }
 
-    internal void PopScope() => _scopes[--_scopeCount] = null!;
+    internal void PopScope()
+    {
+        _scopes[--_scopeCount] = null!;
+        _scopeAccessors[_scopeCount] = null;
+    }
 
     /// <summary>The innermost scope, where plain assignments go (always a <see cref="ScriptObject"/>).</summary>
     internal ScriptObject CurrentScope => (ScriptObject)_scopes[_scopeCount - 1];
 
-    internal bool TryGetGlobal(string name, out object? value)
+    internal bool TryGetGlobal(string name, out object? value) => TryGetGlobal(name, ScriptObject.MaskOf(name), out value);
+
+    internal bool TryGetGlobal(string name, ulong mask, out object? value)
     {
         for (var i = _scopeCount - 1; i >= 0; i--)
         {
             var scope = _scopes[i];
             if (scope is ScriptObject o)
             {
-                if (o.TryGetValue(name, out value))
+                if ((o.KeyMask & mask) != 0 && o.TryGetValue(name, out value))
+                {
+                    return true;
+                }
+            }
+            else if (_scopeAccessors[i] is { } accessor)
+            {
+                if ((accessor.KeyMask & mask) != 0 && accessor.TryGet(scope, name, out value))
                 {
                     return true;
                 }
@@ -148,9 +183,11 @@ public sealed partial class TemplateContext
         return false;
     }
 
-    internal object? GetGlobal(string name, SourceSpan span)
+    internal object? GetGlobal(string name, SourceSpan span) => GetGlobal(name, ScriptObject.MaskOf(name), span);
+
+    internal object? GetGlobal(string name, ulong mask, SourceSpan span)
     {
-        if (TryGetGlobal(name, out var value))
+        if (TryGetGlobal(name, mask, out var value))
         {
             return value;
         }

@@ -14,6 +14,9 @@ public sealed partial class TemplateContext
     private long _loopIterations;
     private long _outputLength;
     private int _callDepth;
+    private int _maxRecursionDepth = TemplateLimits.Default.MaxRecursionDepth;
+    private long _maxLoopIterations = TemplateLimits.Default.MaxLoopIterations;
+    private long _maxOutputLength = TemplateLimits.Default.MaxOutputLength;
 
     internal TemplateContext()
     {
@@ -71,18 +74,22 @@ public sealed partial class TemplateContext
     public void ChargeLoopIterations(long count = 1)
     {
         _loopIterations += count;
-        if (_loopIterations > Limits.MaxLoopIterations)
+        if (_loopIterations > _maxLoopIterations)
         {
-            throw new TemplateLimitExceededException(
-                nameof(TemplateLimits.MaxLoopIterations),
-                Limits.MaxLoopIterations,
-                $"The template exceeded {Limits.MaxLoopIterations} loop iterations (TemplateLimits.MaxLoopIterations). Check for a loop that never ends, or raise the limit.",
-                CurrentSpan,
-                SourceName);
+            ThrowLoopLimit();
         }
 
         CancellationToken.ThrowIfCancellationRequested();
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowLoopLimit() => throw new TemplateLimitExceededException(
+        nameof(TemplateLimits.MaxLoopIterations),
+        Limits.MaxLoopIterations,
+        $"The template exceeded {Limits.MaxLoopIterations} loop iterations (TemplateLimits.MaxLoopIterations). Check for a loop that never ends, or raise the limit.",
+        CurrentSpan,
+        SourceName);
 
     /// <summary>Checks that a string a builtin is about to build stays within <see cref="TemplateLimits.MaxStringLength"/>.</summary>
     /// <param name="length">The length of the string to build.</param>
@@ -162,21 +169,25 @@ public sealed partial class TemplateContext
 
     internal void EnterCall()
     {
-        if (++_callDepth > Limits.MaxRecursionDepth)
+        if (++_callDepth > _maxRecursionDepth)
         {
             _callDepth--;
-            throw new TemplateLimitExceededException(
-                nameof(TemplateLimits.MaxRecursionDepth),
-                Limits.MaxRecursionDepth,
-                $"Exceeding number of recursive depth limit `{Limits.MaxRecursionDepth}` (TemplateLimits.MaxRecursionDepth). Check for a function or include that calls itself without end.",
-                CurrentSpan,
-                SourceName);
+            ThrowRecursionLimit();
         }
 
         CancellationToken.ThrowIfCancellationRequested();
     }
 
     internal void ExitCall() => _callDepth--;
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowRecursionLimit() => throw new TemplateLimitExceededException(
+        nameof(TemplateLimits.MaxRecursionDepth),
+        Limits.MaxRecursionDepth,
+        $"Exceeding number of recursive depth limit `{Limits.MaxRecursionDepth}` (TemplateLimits.MaxRecursionDepth). Check for a function or include that calls itself without end.",
+        CurrentSpan,
+        SourceName);
 
     internal void Write(string? text)
     {
@@ -205,8 +216,13 @@ public sealed partial class TemplateContext
                 Write(s);
                 return;
             case int i:
-                ChargeOutput(11);
-                Output.WriteInt32(i);
+                WriteFormatted(i);
+                return;
+            case long l:
+                WriteFormatted(l);
+                return;
+            case decimal m:
+                WriteFormatted(m);
                 return;
             default:
                 Write(ToText(value));
@@ -214,29 +230,52 @@ public sealed partial class TemplateContext
         }
     }
 
+    private void WriteFormatted<T>(T value)
+        where T : ISpanFormattable
+    {
+        Span<char> buffer = stackalloc char[64];
+        if (value.TryFormat(buffer, out var written, default, Culture))
+        {
+            ChargeOutput(written);
+            Output.Write(buffer[..written]);
+        }
+        else
+        {
+            Write(value.ToString(null, Culture));
+        }
+    }
+
     private void ChargeOutput(int length)
     {
         _outputLength += length;
-        if (_outputLength > Limits.MaxOutputLength)
+        if (_outputLength > _maxOutputLength)
         {
-            throw new TemplateLimitExceededException(
-                nameof(TemplateLimits.MaxOutputLength),
-                Limits.MaxOutputLength,
-                $"The template output exceeded {Limits.MaxOutputLength} characters (TemplateLimits.MaxOutputLength).",
-                CurrentSpan,
-                SourceName);
+            ThrowOutputLimit();
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowOutputLimit() => throw new TemplateLimitExceededException(
+        nameof(TemplateLimits.MaxOutputLength),
+        Limits.MaxOutputLength,
+        $"The template output exceeded {Limits.MaxOutputLength} characters (TemplateLimits.MaxOutputLength).",
+        CurrentSpan,
+        SourceName);
 
     internal void Configure(TemplateOptions options, RenderOptions render, TemplateOutput output)
     {
         Options = options;
         Limits = options.Limits;
+        _maxRecursionDepth = Limits.MaxRecursionDepth;
+        _maxLoopIterations = Limits.MaxLoopIterations;
+        _maxOutputLength = Limits.MaxOutputLength;
         Renamer = options.MemberRenamer;
         SourceName = options.SourceName;
         Culture = render.Culture;
         TimeProvider = render.TimeProvider;
         CancellationToken = render.CancellationToken;
+        ConfigureBuiltins(render);
         Output = output;
         _loopIterations = 0;
         _outputLength = 0;
@@ -244,14 +283,15 @@ public sealed partial class TemplateContext
         CurrentSpan = default;
     }
 
-    private readonly List<ScriptArguments> _argumentPool = new();
+    private readonly ScriptArguments?[] _argumentPool = new ScriptArguments?[32];
+    private int _argumentPoolCount;
 
     internal ScriptArguments RentArguments()
     {
-        if (_argumentPool.Count > 0)
+        if (_argumentPoolCount > 0)
         {
-            var last = _argumentPool[^1];
-            _argumentPool.RemoveAt(_argumentPool.Count - 1);
+            var last = _argumentPool[--_argumentPoolCount]!;
+            _argumentPool[_argumentPoolCount] = null;
             return last;
         }
 
@@ -261,9 +301,9 @@ public sealed partial class TemplateContext
     internal void ReturnArguments(ScriptArguments arguments)
     {
         arguments.Reset();
-        if (_argumentPool.Count < 32)
+        if (_argumentPoolCount < _argumentPool.Length)
         {
-            _argumentPool.Add(arguments);
+            _argumentPool[_argumentPoolCount++] = arguments;
         }
     }
 

@@ -34,17 +34,10 @@ internal sealed class BinaryExpression : ScriptExpression
                 return Left.Evaluate(context) is null ? null : Right.Evaluate(context);
         }
 
-        var left = Left.Evaluate(context);
-        var right = Right.Evaluate(context);
-        context.CurrentSpan = OperatorSpan;
-        try
-        {
-            return Apply(context, left, right);
-        }
-        catch (TemplateRuntimeException ex) when (ex.Span == OperatorSpan && Operator == BinaryOperator.Multiply)
-        {
-            throw context.Error(Span, ex.Detail);
-        }
+        var left = CallIfFunction(context, Left.Evaluate(context));
+        var right = CallIfFunction(context, Right.Evaluate(context));
+        context.CurrentSpan = Operator == BinaryOperator.Multiply ? Span : OperatorSpan;
+        return Apply(context, left, right);
     }
 
     private object? Apply(TemplateContext context, object? left, object? right)
@@ -68,6 +61,20 @@ internal sealed class BinaryExpression : ScriptExpression
             case BinaryOperator.Equal:
                 return AreEqual(left, right);
             case BinaryOperator.NotEqual:
+                if (left is ScriptArray la && right is ScriptArray ra && la.Count == ra.Count && la.Count > 0)
+                {
+                    // Scriban compares same-sized arrays item by item for every operator: `!=` holds when all items differ.
+                    for (var i = 0; i < la.Count; i++)
+                    {
+                        if (ScriptOperators.Equals(la[i], ra[i]))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+
                 return !AreEqual(left, right);
             case BinaryOperator.Less:
                 return ScriptOperators.Relational(context, '<', left, right);
@@ -102,6 +109,26 @@ internal sealed class BinaryExpression : ScriptExpression
         }
 
         throw context.Error(OperatorSpan, $"Operator {Operator} is not supported.");
+    }
+
+    private static object? CallIfFunction(TemplateContext context, object? value)
+    {
+        if (ScriptValue.AsFunction(value) is not { } function)
+        {
+            return value;
+        }
+
+        var args = context.RentArguments();
+        try
+        {
+            args.Span = context.CurrentSpan;
+            context.PendingWrapBody = null;
+            return context.Invoke(function, args);
+        }
+        finally
+        {
+            context.ReturnArguments(args);
+        }
     }
 
     private static bool AreEqual(object? left, object? right)
@@ -144,7 +171,7 @@ internal sealed class BinaryExpression : ScriptExpression
                 context.SourceName);
         }
 
-        var result = new ScriptArray((int)count);
+        var result = new ScriptArray((int)count) { IsRange = true };
         var value = from;
         for (var i = 0; i < count; i++, value += step)
         {

@@ -22,7 +22,7 @@ internal sealed class CallExpression : ScriptExpression
 
     public object? InvokeWrapped(TemplateContext context, ScriptBlock body) => Invoke(context, hasPiped: false, piped: null, body);
 
-    public object? Invoke(TemplateContext context, bool hasPiped, object? piped, ScriptBlock? wrapBody = null)
+    public object? Invoke(TemplateContext context, bool hasPiped, object? piped, ScriptBlock? wrapBody = null, bool expandPiped = false)
     {
         var target = Target.EvaluateRaw(context);
         var function = ResolveFunction(context, target, Target, Span);
@@ -31,7 +31,17 @@ internal sealed class CallExpression : ScriptExpression
         {
             if (hasPiped)
             {
-                args.Add(piped);
+                if (expandPiped)
+                {
+                    foreach (var item in ScriptValue.AsEnumerable(piped)!)
+                    {
+                        args.Add(item);
+                    }
+                }
+                else
+                {
+                    args.Add(piped);
+                }
             }
 
             foreach (var argument in Arguments)

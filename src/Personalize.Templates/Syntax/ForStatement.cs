@@ -33,6 +33,13 @@ internal sealed class ForStatement : ScriptStatement
             case null:
                 items = Array.Empty<object?>();
                 break;
+            case object?[] array when array.GetType() == typeof(object[]):
+                items = array;
+                break;
+            case object?[] covariant:
+                // A T[] of a reference type: copy once so that reads are plain array reads, not covariant interface calls.
+                items = (object?[])covariant.Clone();
+                break;
             case ScriptArray a:
                 items = a;
                 break;
@@ -92,15 +99,17 @@ internal sealed class ForStatement : ScriptStatement
         loop.Length = count;
         loop.Columns = columns;
         object? previous = null;
+
         try
         {
             for (var i = 0; i < count; i++)
             {
                 context.CurrentSpan = Span;
                 context.ChargeLoopIterations();
-                var item = items[Reversed ? start + count - 1 - i : start + i];
+                var item = items is object?[] direct ? direct[Reversed ? start + count - 1 - i : start + i] : items[Reversed ? start + count - 1 - i : start + i];
                 loop.Index = i;
-                loop.Changed = i == 0 || !ScriptOperators.Equals(previous, item);
+                loop.Previous = previous;
+                loop.Current = item;
                 previous = item;
                 Variable.Assign(context, item);
                 if (IsTableRow)

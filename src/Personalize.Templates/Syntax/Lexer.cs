@@ -29,6 +29,8 @@ internal sealed class Lexer
 
     public static List<Token> LexTemplate(string text, DiagnosticBag diagnostics, bool scientific)
     {
+        // Builtin names are interned when the builtins are built; build them first so identifiers share those instances.
+        _ = Builtins.BuiltinObjects.Root;
         var lexer = new Lexer(text, diagnostics, scientific, 0, text.Length);
         lexer.LexTemplateCore();
         return lexer._tokens;
@@ -42,6 +44,29 @@ internal sealed class Lexer
         lexer.Add(TokenKind.Eof, lexer._end, lexer._end, string.Empty);
         return lexer._tokens;
     }
+
+    /// <summary>
+    /// Shares one string instance per identifier (and reuses already-interned instances such as builtin and model member
+    /// names) so that scope lookups hit the reference-equality fast path. Never adds untrusted names to the intern pool.
+    /// </summary>
+    private string Name(string name)
+    {
+        if (string.IsInterned(name) is { } interned)
+        {
+            return interned;
+        }
+
+        _names ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (_names.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+
+        _names[name] = name;
+        return name;
+    }
+
+    private Dictionary<string, string>? _names;
 
     private char Peek(int offset = 0) => _pos + offset < _end ? _text[_pos + offset] : '\0';
 
@@ -255,7 +280,7 @@ internal sealed class Lexer
                     _pos++;
                 }
 
-                Add(TokenKind.Identifier, start, _pos, _text[start.._pos], space: space);
+                Add(TokenKind.Identifier, start, _pos, Name(_text[start.._pos]), space: space);
             }
             else if (char.IsDigit(c))
             {

@@ -34,8 +34,35 @@ internal sealed class MemberExpression : ScriptAssignable
             throw context.Error(Span, $"Cannot get the member {Describe()} for a null object.");
         }
 
+        if (target is ScriptObject obj && obj.TryGetValue(Name, out var member))
+        {
+            return member;
+        }
+
+        // Inline cache: the last plain .NET type seen here and its compiled getter (benign race: the cache is immutable).
+        var type = target.GetType();
+        var cache = _cache;
+        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
+        {
+            return cache.Getter(target);
+        }
+
+        if (target is not ScriptObject)
+        {
+            var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+            if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+            {
+                _cache = new MemberCache(type, context.Renamer, getter);
+                return getter(target);
+            }
+        }
+
         return context.TryGetMember(target, Name, out var value) ? value : null;
     }
+
+    private MemberCache? _cache;
+
+    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter);
 
     public override void Assign(TemplateContext context, object? value)
     {

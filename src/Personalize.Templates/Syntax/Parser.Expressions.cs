@@ -16,7 +16,7 @@ internal sealed partial class Parser
             var expression = ParseConditional();
             if (!allowAssign && IsAssignment(Current.Kind))
             {
-                Error(Current, "Error while parsing assign expression: Expression is only allowed for a top level assignment in: <target_expression> = <value_expression>");
+                _diagnostics.Error(expression.Span.Start, Current.End, "Error while parsing assign expression: Expression is only allowed for a top level assignment in: <target_expression> = <value_expression>");
                 Next();
                 if (!AtEndOfStatement)
                 {
@@ -282,7 +282,7 @@ internal sealed partial class Parser
                 {
                     object negated = literal.Value switch
                     {
-                        int i => i == int.MinValue ? -(long)i : -i,
+                        int i => i == int.MinValue ? -(long)i : (object)(-i),
                         long l => -l,
                         double d => -d,
                         float f => -f,
@@ -556,7 +556,7 @@ internal sealed partial class Parser
                     Error(token, $"The loop variable <{token.Text}.{member.Text}> is {known}");
                 }
 
-                return new LoopVariableExpression(token.Text, member.Text) { Span = _source.Span(token.Start, member.End) };
+                return new LoopVariableExpression(token.Text, member.Text) { Span = SpanOf(member) };
             }
 
             default:

@@ -291,7 +291,7 @@ internal sealed partial class Parser
             var target = Unwrap(expression);
             if (target is not ScriptAssignable assignable || target is ArgumentsVariable { Index: < 0 })
             {
-                _diagnostics.Error(start.Start, opToken.Start, "Unsupported target expression for assignment.");
+                _diagnostics.Error(target.Span.Start, opToken.Start, "Unsupported target expression for assignment.");
                 if (!AtEndOfStatement)
                 {
                     ParseExpression(false);
@@ -379,7 +379,7 @@ internal sealed partial class Parser
             return true;
         }
 
-        Error(Current.Kind == TokenKind.Eof ? Current : start, $"Error while parsing {statement} statement: The <end> statement was not found in: {syntax}");
+        Error(start, $"Error while parsing {statement} statement: The <end> statement was not found in: {syntax}");
         return false;
     }
 
@@ -524,7 +524,7 @@ internal sealed partial class Parser
         }
         else
         {
-            Error(variableToken, $"Error while parsing {keyword} statement: Expecting a variable instead of `{Describe(variableToken)}` in: {syntax}");
+            Error(start, $"Error while parsing {keyword} statement: Expecting a variable instead of `{Describe(variableToken)}` in: {syntax}");
         }
 
         ScriptExpression? iterable = null;
@@ -534,7 +534,7 @@ internal sealed partial class Parser
         {
             if (!IsKeyword(Current, "in"))
             {
-                Error(Current, $"Error while parsing {keyword} statement: Expecting 'in' word instead of `{Describe(Current)}` in: {syntax}");
+                Error(start, $"Error while parsing {keyword} statement: Expecting 'in' word instead of `{Describe(Current)}` in: {syntax}");
             }
             else
             {
@@ -684,19 +684,22 @@ internal sealed partial class Parser
         const string Syntax = "with <variable> ... end";
         Next();
         ScriptExpression? target = null;
+        var targetSpan = SpanOf(start);
         if (AtEndOfStatement)
         {
             Error(Current, $"Error while parsing with statement: Expecting <expression> instead of `{Describe(Current)}` in: {Syntax}");
         }
         else
         {
+            var targetStart = Current;
             target = ParseExpression(false);
+            targetSpan = SpanFrom(targetStart);
         }
 
         ExpectEndOfStatement();
         var body = ParseBlock(new[] { "end" }, out _);
         ExpectEnd(start, "with", Syntax);
-        return target is null ? null : new WithStatement(target, body) { Span = SpanOf(start) };
+        return target is null ? null : new WithStatement(target, body) { Span = targetSpan };
     }
 
     private ScriptStatement? ParseReadOnly(Token start)

@@ -9,7 +9,10 @@ internal sealed class PipeExpression : ScriptExpression
     {
         Left = left;
         Right = right;
+        _expandLeft = left is UnaryExpression { Operator: UnaryOperator.Expand };
     }
+
+    private readonly bool _expandLeft;
 
     public ScriptExpression Left { get; }
 
@@ -18,9 +21,15 @@ internal sealed class PipeExpression : ScriptExpression
     public override object? Evaluate(TemplateContext context)
     {
         var value = Left.Evaluate(context);
+        var expand = _expandLeft;
+        if (expand && ScriptValue.AsEnumerable(value) is null)
+        {
+            throw context.Error(Left.Span, $"The `^` operator expands an array into arguments, but `{Left.Describe()}` is a {ScriptValue.TypeName(value)}.");
+        }
+
         if (Right is CallExpression call)
         {
-            return call.Invoke(context, hasPiped: true, piped: value);
+            return call.Invoke(context, hasPiped: true, piped: value, expandPiped: expand);
         }
 
         var target = Right.EvaluateRaw(context);
@@ -32,7 +41,18 @@ internal sealed class PipeExpression : ScriptExpression
         var args = context.RentArguments();
         try
         {
-            args.Add(value);
+            if (expand)
+            {
+                foreach (var item in ScriptValue.AsEnumerable(value)!)
+                {
+                    args.Add(item);
+                }
+            }
+            else
+            {
+                args.Add(value);
+            }
+
             args.Span = Right.Span;
             context.CurrentSpan = Right.Span;
             context.PendingWrapBody = null;

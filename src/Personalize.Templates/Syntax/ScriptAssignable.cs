@@ -9,7 +9,7 @@ internal abstract class ScriptAssignable : ScriptExpression
 
     protected static object? CallIfFunction(TemplateContext context, object? value, SourceSpan span)
     {
-        if (value is IScriptFunction function)
+        if (ScriptValue.AsFunction(value) is { } function)
         {
             var args = context.RentArguments();
             try

@@ -20,7 +20,7 @@ internal sealed class WithStatement : ScriptStatement
         var value = Target.Evaluate(context);
         if (value is not ScriptObject scope)
         {
-            throw context.Error(Target.Span, $"Invalid target property `{Target.Describe()}` used for [with] statement. Must be a ScriptObject instead of `{(value is null ? "null" : ScriptValue.TypeName(value))}`");
+            throw context.Error(Span, $"Invalid target property `{Target.Describe()}` used for [with] statement. Must be a ScriptObject instead of `{(value is null ? "null" : ScriptValue.TypeName(value))}`");
         }
 
         context.PushScope(scope);

@@ -1,0 +1,11 @@
+using Personalize.Customers;
+
+namespace Personalize.Delivery;
+
+/// <summary>Who a message goes to, which message, why and when: the input of every <see cref="MessageComposer"/> method.</summary>
+/// <param name="Customer">The customer.</param>
+/// <param name="MessageId">The catalog message's id.</param>
+/// <param name="Trigger">What caused the send: an event id, a campaign run or a journey step.</param>
+/// <param name="Purpose">The purpose; marketing and relationship messages carry unsubscribe headers and opt-out text.</param>
+/// <param name="SendAt">The planned send instant; it goes into the idempotency key and the email Date header.</param>
+public sealed record DeliveryRequest(CustomerProfile Customer, string MessageId, string Trigger, ContactPurpose Purpose, DateTimeOffset SendAt);

@@ -1,0 +1,285 @@
+using System.Diagnostics.CodeAnalysis;
+using Personalize.Customers;
+using Personalize.Delivery.Email;
+using Personalize.Delivery.Security;
+using Personalize.Delivery.Sms;
+
+namespace Personalize.Delivery;
+
+/// <summary>
+/// Turns rendered content into <see cref="OutgoingMessage"/>s: fills the recipient from the customer's contact
+/// points, computes the idempotency key, adds the unsubscribe headers of marketing and relationship email
+/// (<c>List-Unsubscribe</c> with https and mailto, <c>List-Unsubscribe-Post</c>, <c>List-Id</c>), appends the opt-out
+/// instruction to marketing and relationship SMS and enforces the SMS segment limit. Content errors throw
+/// <see cref="MessageContentException"/> with a stable code (or use <see cref="TrySms"/>). Thread-safe.
+/// </summary>
+public sealed class MessageComposer
+{
+    private readonly EmailAddress _from;
+    private readonly EmailAddress? _replyTo;
+    private readonly string _listId;
+    private readonly string _optOut;
+    private readonly int _maxSegments;
+
+    /// <summary>Creates the composer.</summary>
+    /// <param name="options">The options; read once, here.</param>
+    /// <param name="links">Builds the signed unsubscribe links.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public MessageComposer(DeliveryOptions options, DeliveryLinks links)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(links);
+        options.ThrowIfInvalid();
+        Links = links;
+        _from = new EmailAddress(options.FromAddress!, options.FromName);
+        _replyTo = options.ReplyTo is null ? null : new EmailAddress(options.ReplyTo);
+        _listId = options.ListName is null ? "<" + options.ListId + ">" : options.ListName + " <" + options.ListId + ">";
+        _optOut = options.SmsOptOutText.Trim();
+        _maxSegments = options.SmsMaxSegments;
+    }
+
+    /// <summary>The link builder (preference center, unsubscribe).</summary>
+    public DeliveryLinks Links { get; }
+
+    /// <summary>The most segments an SMS may take.</summary>
+    public int SmsMaxSegments => _maxSegments;
+
+    /// <summary>Whether messages of a purpose carry unsubscribe headers and opt-out text: all but service messages.</summary>
+    /// <param name="purpose">The purpose.</param>
+    /// <returns><see langword="true"/> for marketing and relationship.</returns>
+    public static bool NeedsOptOut(ContactPurpose purpose) => purpose != ContactPurpose.Service;
+
+    /// <summary>Composes an email to the customer's address.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="content">The rendered email; a null sender or reply-to is filled from the options.</param>
+    /// <param name="headers">Extra headers (for example <c>X-Campaign</c>); the writer's own headers are refused.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="MessageContentException">No email address, a line break in a header, or a non-ASCII address.</exception>
+    public OutgoingMessage Email(DeliveryRequest request, EmailContent content, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        var address = Require(request, Channel.Email, request.Customer.ContactPoints.Email, "email address");
+        content = content with { From = content.From ?? _from, ReplyTo = content.ReplyTo ?? _replyTo };
+        var all = new List<KeyValuePair<string, string>>(4 + (headers?.Count ?? 0));
+        if (NeedsOptOut(request.Purpose))
+        {
+            var id = request.Customer.Id;
+            var https = Links.Unsubscribe(id, Channel.Email, request.Purpose, request.SendAt);
+            var mailto = Links.UnsubscribeMailto(id, Channel.Email, request.Purpose, request.SendAt);
+            all.Add(new("List-Unsubscribe", "<" + https + ">, <" + mailto + ">"));
+            all.Add(new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+            all.Add(new("List-Id", _listId));
+        }
+
+        if (headers is not null)
+        {
+            all.AddRange(headers);
+        }
+
+        var message = Create(request, Channel.Email, address, content, all);
+        MimeEmailWriter.Validate(message, content);
+        return message;
+    }
+
+    /// <summary>Composes an SMS to the customer's phone; marketing and relationship SMS end with the opt-out instruction.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="body">The rendered body.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="MessageContentException">No phone number, an empty body, or more segments than allowed (never truncated).</exception>
+    public OutgoingMessage Sms(DeliveryRequest request, string body)
+    {
+        if (!TryComposeSms(request, body, out var message, out var code, out var error))
+        {
+            throw new MessageContentException(code, error);
+        }
+
+        return message;
+    }
+
+    /// <summary>Composes an SMS without throwing on content errors.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="body">The rendered body.</param>
+    /// <param name="message">The message when valid.</param>
+    /// <param name="error">What is wrong and how to fix it, when invalid.</param>
+    /// <returns><see langword="true"/> when the SMS is valid.</returns>
+    public bool TrySms(DeliveryRequest request, string body, [NotNullWhen(true)] out OutgoingMessage? message, [NotNullWhen(false)] out string? error)
+        => TryComposeSms(request, body, out message, out _, out error);
+
+    /// <summary>The final SMS body for a purpose: the body, plus a line with the opt-out instruction for marketing and relationship unless the body already ends with it.</summary>
+    /// <param name="body">The rendered body.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <returns>The body as it will be sent.</returns>
+    public string FinalSmsBody(string body, ContactPurpose purpose)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (!NeedsOptOut(purpose))
+        {
+            return body;
+        }
+
+        var trimmed = body.TrimEnd();
+        return trimmed.EndsWith(_optOut, StringComparison.OrdinalIgnoreCase) ? trimmed : trimmed + "\n" + _optOut;
+    }
+
+    /// <summary>Composes a push notification to the customer's device tokens.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="content">The rendered push; its device tokens are replaced by the customer's.</param>
+    /// <returns>The message; its recipient is the customer id.</returns>
+    /// <exception cref="MessageContentException">The customer has no device token.</exception>
+    public OutgoingMessage Push(DeliveryRequest request, PushContent content)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        var tokens = request.Customer.ContactPoints.DeviceTokens;
+        if (tokens.Count == 0)
+        {
+            throw Missing(request, Channel.Push, "push device token");
+        }
+
+        return Create(request, Channel.Push, request.Customer.Id, content with { DeviceTokens = tokens }, []);
+    }
+
+    /// <summary>Composes an in-app message for the customer.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="content">The rendered message.</param>
+    /// <returns>The message; its recipient is the customer id.</returns>
+    public OutgoingMessage InApp(DeliveryRequest request, InAppContent content)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        return Create(request, Channel.InApp, request.Customer.Id, content, []);
+    }
+
+    /// <summary>Composes a letter to the customer's postal address.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="body">The rendered body.</param>
+    /// <param name="recipientName">The name on the first line of the recipient block, if known.</param>
+    /// <returns>The message; its recipient is the recipient block joined with line feeds.</returns>
+    /// <exception cref="MessageContentException">The customer has no postal address.</exception>
+    public OutgoingMessage Letter(DeliveryRequest request, string body, string? recipientName = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        var address = request.Customer.ContactPoints.PostalAddress ?? throw Missing(request, Channel.DirectMail, "postal address");
+        var block = RecipientBlock(address, recipientName);
+        return Create(request, Channel.DirectMail, string.Join('\n', block), new LetterContent { RecipientBlock = block, Body = body }, []);
+    }
+
+    /// <summary>Composes a call script for an agent calling the customer's phone.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="content">The rendered script.</param>
+    /// <returns>The message; its recipient is the phone number.</returns>
+    /// <exception cref="MessageContentException">The customer has no phone number.</exception>
+    public OutgoingMessage Call(DeliveryRequest request, CallScriptContent content)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        var phone = Require(request, Channel.Phone, request.Customer.ContactPoints.Phone, "phone number");
+        return Create(request, Channel.Phone, phone, content, []);
+    }
+
+    /// <summary>The recipient block of a letter: the name (when given), the street lines, "City Region PostalCode" and the country code.</summary>
+    /// <param name="address">The postal address.</param>
+    /// <param name="recipientName">The name, if known.</param>
+    /// <returns>The lines.</returns>
+    public static IReadOnlyList<string> RecipientBlock(PostalAddress address, string? recipientName = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var lines = new List<string>(address.Lines.Count + 3);
+        if (!string.IsNullOrWhiteSpace(recipientName))
+        {
+            lines.Add(recipientName.Trim());
+        }
+
+        foreach (var line in address.Lines)
+        {
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                lines.Add(line.Trim());
+            }
+        }
+
+        var locality = address.City.Trim();
+        if (!string.IsNullOrWhiteSpace(address.Region))
+        {
+            locality += " " + address.Region.Trim();
+        }
+
+        if (!string.IsNullOrWhiteSpace(address.PostalCode))
+        {
+            locality += " " + address.PostalCode.Trim();
+        }
+
+        lines.Add(locality);
+        lines.Add(address.Country.Trim().ToUpperInvariant());
+        return lines;
+    }
+
+    private bool TryComposeSms(DeliveryRequest request, string body, [NotNullWhen(true)] out OutgoingMessage? message, out string code, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        message = null;
+        var phone = request.Customer.ContactPoints.Phone;
+        if (string.IsNullOrEmpty(phone))
+        {
+            code = MessageContentCodes.ContactPointMissing;
+            error = MissingText(request, Channel.Sms, "phone number");
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            code = MessageContentCodes.Invalid;
+            error = $"SMS '{request.MessageId}' for customer '{request.Customer.Id}' rendered an empty body; an SMS needs text.";
+            return false;
+        }
+
+        var final = FinalSmsBody(body, request.Purpose);
+        var analysis = SmsAnalyzer.Analyze(final);
+        if (analysis.Segments > _maxSegments)
+        {
+            code = MessageContentCodes.SmsTooLong;
+            var why = analysis.Encoding == SmsEncoding.Ucs2
+                ? $" It is UCS-2 because of '{CharacterAt(final, analysis.FirstNonGsmIndex)}' at position {analysis.FirstNonGsmIndex} (UCS-2 segments hold 67 units, GSM-7 153)."
+                : string.Empty;
+            error = $"SMS '{request.MessageId}' for customer '{request.Customer.Id}' needs {analysis.Segments} segments ({analysis.Units} {(analysis.Encoding == SmsEncoding.Gsm7 ? "GSM-7 septets" : "UCS-2 units")}{(NeedsOptOut(request.Purpose) ? ", opt-out text included" : string.Empty)}); at most {_maxSegments} are allowed.{why} Shorten the text or raise DeliveryOptions.SmsMaxSegments; it is never truncated.";
+            return false;
+        }
+
+        code = string.Empty;
+        error = null;
+        message = Create(request, Channel.Sms, phone, new SmsContent { Body = final, Analysis = analysis }, []);
+        return true;
+    }
+
+    private static string CharacterAt(string text, int index)
+        => char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1])
+            ? text.Substring(index, 2)
+            : text.Substring(index, 1);
+
+    private static OutgoingMessage Create(DeliveryRequest request, Channel channel, string recipient, MessageContent content, IReadOnlyList<KeyValuePair<string, string>> headers)
+        => new()
+        {
+            Channel = channel,
+            Recipient = recipient,
+            Purpose = request.Purpose,
+            MessageId = request.MessageId,
+            CustomerId = request.Customer.Id,
+            Trigger = request.Trigger,
+            SendAt = request.SendAt,
+            IdempotencyKey = IdempotencyKey.Create(request.Trigger, request.Customer.Id, request.MessageId, request.SendAt),
+            Content = content,
+            Headers = headers,
+        };
+
+    private static string Require(DeliveryRequest request, Channel channel, string? value, string what)
+        => string.IsNullOrEmpty(value) ? throw Missing(request, channel, what) : value;
+
+    private static MessageContentException Missing(DeliveryRequest request, Channel channel, string what)
+        => new(MessageContentCodes.ContactPointMissing, MissingText(request, channel, what));
+
+    private static string MissingText(DeliveryRequest request, Channel channel, string what)
+        => $"Customer '{request.Customer.Id}' has no {what}, so message '{request.MessageId}' cannot go out on {channel}; check eligibility before composing.";
+}

@@ -1,0 +1,13 @@
+namespace Personalize.Delivery;
+
+/// <summary>
+/// The rendered parts of a message, one sealed record per kind of content: <see cref="Email.EmailContent"/>,
+/// <see cref="Sms.SmsContent"/>, <see cref="PushContent"/>, <see cref="InAppContent"/>, <see cref="LetterContent"/>
+/// and <see cref="CallScriptContent"/>. Switch on the type to read the parts.
+/// </summary>
+public abstract record MessageContent
+{
+    private protected MessageContent()
+    {
+    }
+}

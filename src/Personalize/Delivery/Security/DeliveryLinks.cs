@@ -1,0 +1,61 @@
+namespace Personalize.Delivery.Security;
+
+/// <summary>
+/// Builds the links a message carries: the preference center and one-click unsubscribe (https, with a signed
+/// <c>token</c> query parameter) and the mailto unsubscribe address. Thread-safe.
+/// </summary>
+public sealed class DeliveryLinks
+{
+    private readonly string _preferenceCenter;
+    private readonly string _unsubscribe;
+    private readonly string _mailbox;
+
+    /// <summary>Creates the builder.</summary>
+    /// <param name="options">The options; the addresses are read once, here.</param>
+    /// <param name="tokens">The token service.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public DeliveryLinks(DeliveryOptions options, SignedTokenService tokens)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tokens);
+        options.ThrowIfInvalid();
+        Tokens = tokens;
+        _preferenceCenter = WithQuery(options.PreferenceCenterUrl!);
+        _unsubscribe = WithQuery(options.UnsubscribeUrl!);
+        _mailbox = options.UnsubscribeMailbox!;
+    }
+
+    /// <summary>The token service that signs the links.</summary>
+    public SignedTokenService Tokens { get; }
+
+    /// <summary>The preference-center link, valid for the token lifetime from <paramref name="issuedAt"/>.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="issuedAt">The instant the token lifetime counts from (usually the send instant).</param>
+    /// <returns>For example <c>https://example.com/preferences?token=…</c>.</returns>
+    public string PreferenceCenter(string customerId, DateTimeOffset issuedAt)
+        => _preferenceCenter + Tokens.Create(customerId, TokenScopes.Preferences, issuedAt);
+
+    /// <summary>The one-click unsubscribe link for a purpose on a channel (RFC 8058).</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <param name="issuedAt">The instant the token lifetime counts from.</param>
+    /// <returns>For example <c>https://example.com/unsubscribe?token=…</c>.</returns>
+    public string Unsubscribe(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt)
+        => _unsubscribe + Tokens.Create(customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt);
+
+    /// <summary>The mailto unsubscribe address with the signed token in the subject.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <param name="issuedAt">The instant the token lifetime counts from.</param>
+    /// <returns>For example <c>mailto:unsubscribe@example.com?subject=unsubscribe%20…</c>.</returns>
+    public string UnsubscribeMailto(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt)
+        => "mailto:" + _mailbox + "?subject=unsubscribe%20" + Tokens.Create(customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt);
+
+    private static string WithQuery(Uri uri)
+    {
+        var text = uri.AbsoluteUri;
+        return text + (uri.Query.Length > 1 ? "&token=" : text.EndsWith('?') ? "token=" : "?token=");
+    }
+}

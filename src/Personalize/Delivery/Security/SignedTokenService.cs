@@ -1,0 +1,204 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Personalize.Delivery.Security;
+
+/// <summary>
+/// Issues and verifies signed tokens for preference-center and unsubscribe links. A token carries a customer id, a
+/// scope (see <see cref="TokenScopes"/>) and an expiry, and is signed with HMAC-SHA256 under
+/// <see cref="DeliveryOptions.TokenSigningKey"/>. Tokens are URL-safe (base64url, one dot) and are not encrypted:
+/// they reveal the customer id to whoever holds them. Verification compares signatures in fixed time and rejects
+/// forgeries, changed payloads, expired tokens and tokens for another scope. Thread-safe.
+/// </summary>
+public sealed class SignedTokenService
+{
+    /// <summary>The longest customer id a token carries, in UTF-8 bytes.</summary>
+    public const int MaxCustomerIdBytes = 1024;
+
+    private const byte Version = 1;
+    private readonly byte[] _key;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="options">The options; the key and lifetime are read once, here.</param>
+    /// <param name="timeProvider">The clock for expiry.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public SignedTokenService(DeliveryOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.ThrowIfInvalid();
+        _key = Encoding.UTF8.GetBytes(options.TokenSigningKey!);
+        _timeProvider = timeProvider;
+        Lifetime = options.TokenLifetime;
+    }
+
+    /// <summary>How long tokens issued without an explicit expiry stay valid.</summary>
+    public TimeSpan Lifetime { get; }
+
+    /// <summary>Issues a token that expires <see cref="Lifetime"/> after <paramref name="issuedAt"/>.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="scope">The scope, for example <see cref="TokenScopes.Preferences"/>.</param>
+    /// <param name="issuedAt">The instant the lifetime counts from, usually the message's send instant.</param>
+    /// <returns>The token.</returns>
+    public string Create(string customerId, string scope, DateTimeOffset issuedAt) => CreateUntil(customerId, scope, issuedAt + Lifetime);
+
+    /// <summary>Issues a token that expires <see cref="Lifetime"/> from now.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="scope">The scope.</param>
+    /// <returns>The token.</returns>
+    public string Create(string customerId, string scope) => Create(customerId, scope, _timeProvider.GetUtcNow());
+
+    /// <summary>Issues a token with an explicit expiry (whole seconds; fractions are dropped).</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="scope">The scope: printable ASCII without spaces.</param>
+    /// <param name="expiresAt">The expiry.</param>
+    /// <returns>The token.</returns>
+    /// <exception cref="ArgumentException">The customer id is empty or the scope is malformed.</exception>
+    public string CreateUntil(string customerId, string scope, DateTimeOffset expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentException.ThrowIfNullOrEmpty(scope);
+        foreach (var c in scope)
+        {
+            if (c is <= ' ' or > '~')
+            {
+                throw new ArgumentException($"The scope '{scope}' must be printable ASCII without spaces.", nameof(scope));
+            }
+        }
+
+        // Payload: version byte, 8-byte big-endian expiry (Unix seconds), scope length byte, scope, customer id (UTF-8).
+        var idBytes = Encoding.UTF8.GetBytes(customerId);
+        if (scope.Length > 255)
+        {
+            throw new ArgumentException("The scope has at most 255 characters.", nameof(scope));
+        }
+
+        if (idBytes.Length > MaxCustomerIdBytes)
+        {
+            throw new ArgumentException($"The customer id has {idBytes.Length} UTF-8 bytes; tokens carry at most {MaxCustomerIdBytes}.", nameof(customerId));
+        }
+
+        var payload = new byte[1 + 8 + 1 + scope.Length + idBytes.Length];
+        payload[0] = Version;
+        var seconds = expiresAt.ToUnixTimeSeconds();
+        for (var i = 0; i < 8; i++)
+        {
+            payload[1 + i] = (byte)(seconds >> (56 - (8 * i)));
+        }
+
+        payload[9] = (byte)scope.Length;
+        Encoding.ASCII.GetBytes(scope, payload.AsSpan(10));
+        idBytes.CopyTo(payload, 10 + scope.Length);
+
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(_key, payload, mac);
+        return ToBase64Url(payload) + "." + ToBase64Url(mac);
+    }
+
+    /// <summary>Verifies a token for a scope at the current instant.</summary>
+    /// <param name="token">The token from the link.</param>
+    /// <param name="expectedScope">The scope the endpoint serves.</param>
+    /// <returns>The status and, for genuine tokens, the customer id, scope and expiry.</returns>
+    public TokenVerification Verify(string? token, string expectedScope)
+    {
+        ArgumentNullException.ThrowIfNull(expectedScope);
+        if (string.IsNullOrEmpty(token) || token.Length > 2048)
+        {
+            return new TokenVerification(TokenStatus.Malformed);
+        }
+
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot != token.LastIndexOf('.') || dot == token.Length - 1)
+        {
+            return new TokenVerification(TokenStatus.Malformed);
+        }
+
+        var payload = FromBase64Url(token.AsSpan(0, dot));
+        var mac = FromBase64Url(token.AsSpan(dot + 1));
+        if (payload is null || mac is null || payload.Length < 11 || payload[0] != Version || mac.Length != 32)
+        {
+            return new TokenVerification(TokenStatus.Malformed);
+        }
+
+        Span<byte> expected = stackalloc byte[32];
+        HMACSHA256.HashData(_key, payload, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, mac))
+        {
+            return new TokenVerification(TokenStatus.InvalidSignature);
+        }
+
+        var scopeLength = payload[9];
+        if (payload.Length <= 10 + scopeLength)
+        {
+            return new TokenVerification(TokenStatus.Malformed);
+        }
+
+        long seconds = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            seconds = (seconds << 8) | payload[1 + i];
+        }
+
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, -62135596800L, 253402300799L));
+        var scope = Encoding.ASCII.GetString(payload, 10, scopeLength);
+        var customerId = Encoding.UTF8.GetString(payload, 10 + scopeLength, payload.Length - 10 - scopeLength);
+        if (_timeProvider.GetUtcNow() >= expiresAt)
+        {
+            return new TokenVerification(TokenStatus.Expired, customerId, scope, expiresAt);
+        }
+
+        return !string.Equals(scope, expectedScope, StringComparison.Ordinal)
+            ? new TokenVerification(TokenStatus.WrongScope, customerId, scope, expiresAt)
+            : new TokenVerification(TokenStatus.Valid, customerId, scope, expiresAt);
+    }
+
+    /// <summary>Verifies a token for a scope at the current instant.</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="expectedScope">The scope the endpoint serves.</param>
+    /// <param name="customerId">The customer id when valid.</param>
+    /// <returns><see langword="true"/> only for a genuine, unexpired token of the expected scope.</returns>
+    public bool TryVerify(string? token, string expectedScope, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? customerId)
+    {
+        var result = Verify(token, expectedScope);
+        customerId = result.IsValid ? result.CustomerId : null;
+        return result.IsValid;
+    }
+
+    private static string ToBase64Url(ReadOnlySpan<byte> bytes)
+    {
+        var base64 = Convert.ToBase64String(bytes);
+        return base64.TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static byte[]? FromBase64Url(ReadOnlySpan<char> text)
+    {
+        if (text.Length % 4 == 1)
+        {
+            return null;
+        }
+
+        var padded = new char[text.Length + ((4 - (text.Length % 4)) % 4)];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return null;
+            }
+
+            padded[i] = c switch { '-' => '+', '_' => '/', _ => c };
+        }
+
+        for (var i = text.Length; i < padded.Length; i++)
+        {
+            padded[i] = '=';
+        }
+
+        var bytes = new byte[padded.Length / 4 * 3];
+        return Convert.TryFromBase64Chars(padded, bytes, out var written) ? bytes[..written] : null;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Personalize.Delivery.Security;
+
+/// <summary>The scopes signed tokens are issued for.</summary>
+public static class TokenScopes
+{
+    /// <summary>Opens the customer's preference center.</summary>
+    public const string Preferences = "preferences";
+
+    /// <summary>Unsubscribes from a purpose on a channel, for example <c>unsubscribe:email:marketing</c>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <returns>The scope.</returns>
+    public static string Unsubscribe(Channel channel, ContactPurpose purpose)
+    {
+        if (channel.IsDefault)
+        {
+            throw new ArgumentException("The channel must be named.", nameof(channel));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"unsubscribe:{channel.Name}:{PurposeName(purpose)}");
+    }
+
+    /// <summary>Reads an unsubscribe scope back.</summary>
+    /// <param name="scope">A scope such as <c>unsubscribe:email:marketing</c>.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <returns><see langword="true"/> when the scope is an unsubscribe scope.</returns>
+    public static bool TryParseUnsubscribe(string? scope, out Channel channel, out ContactPurpose purpose)
+    {
+        channel = default;
+        purpose = default;
+        var parts = scope?.Split(':');
+        if (parts is not { Length: 3 } || parts[0] != "unsubscribe" || !Channel.TryParse(parts[1], out channel))
+        {
+            return false;
+        }
+
+        switch (parts[2])
+        {
+            case "marketing":
+                purpose = ContactPurpose.Marketing;
+                return true;
+            case "service":
+                purpose = ContactPurpose.Service;
+                return true;
+            case "relationship":
+                purpose = ContactPurpose.Relationship;
+                return true;
+            default:
+                channel = default;
+                return false;
+        }
+    }
+
+    private static string PurposeName(ContactPurpose purpose) => purpose switch
+    {
+        ContactPurpose.Marketing => "marketing",
+        ContactPurpose.Service => "service",
+        ContactPurpose.Relationship => "relationship",
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Not a ContactPurpose."),
+    };
+}

@@ -1,0 +1,22 @@
+namespace Personalize.Delivery.Sinks;
+
+/// <summary>A sink that discards every message (for benchmarks and dry runs); it holds nothing.</summary>
+public sealed class NullSink : IMessageSink
+{
+    private NullSink()
+    {
+    }
+
+    /// <summary>The instance.</summary>
+    public static NullSink Instance { get; } = new();
+
+    /// <inheritdoc />
+    public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => new(false);
+}

@@ -1,0 +1,85 @@
+namespace Personalize.Delivery.Sinks;
+
+/// <summary>
+/// Writes batches of messages to a sink: skips keys the sink already holds, retries a failed write by the
+/// <see cref="SinkRetryPolicy"/> (delays through the injected <see cref="TimeProvider"/>), records a message that
+/// fails every attempt in <see cref="SinkReport.Failures"/> and goes on with the rest — one failure never loses or
+/// duplicates other messages. Cancellation stops the batch; what was written stays written and a resumed run skips it.
+/// </summary>
+public sealed class SinkWriter
+{
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the writer.</summary>
+    /// <param name="sink">The sink.</param>
+    /// <param name="policy">The retry policy.</param>
+    /// <param name="timeProvider">The clock for retry delays.</param>
+    public SinkWriter(IMessageSink sink, SinkRetryPolicy policy, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Sink = sink;
+        Policy = policy;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>The sink.</summary>
+    public IMessageSink Sink { get; }
+
+    /// <summary>The retry policy.</summary>
+    public SinkRetryPolicy Policy { get; }
+
+    /// <summary>Writes a batch.</summary>
+    /// <param name="messages">The messages, in order.</param>
+    /// <param name="cancellationToken">Stops the batch between messages or during a retry delay.</param>
+    /// <returns>Counts and the failures.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled; messages before it are written.</exception>
+    public async Task<SinkReport> WriteAsync(IEnumerable<OutgoingMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var written = 0;
+        var skipped = 0;
+        var retries = 0;
+        List<SinkFailure>? failures = null;
+        foreach (var message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (await Sink.ContainsAsync(message.IdempotencyKey, cancellationToken).ConfigureAwait(false))
+                    {
+                        skipped++;
+                    }
+                    else
+                    {
+                        await Sink.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                        written++;
+                    }
+
+                    break;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    if (attempt >= Policy.MaxAttempts)
+                    {
+                        (failures ??= []).Add(new SinkFailure(message, attempt, exception));
+                        break;
+                    }
+
+                    retries++;
+                    var delay = Policy.GetDelay(attempt);
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        return new SinkReport { Written = written, Skipped = skipped, Retries = retries, Failures = failures ?? [] };
+    }
+}

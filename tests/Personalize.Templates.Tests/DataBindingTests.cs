@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Personalize.Templates.Runtime;
+
+namespace Personalize.Templates.Tests;
+
+public sealed class DataBindingTests
+{
+    private sealed class Customer
+    {
+        public string FirstName { get; init; } = "Ada";
+
+        public int LoyaltyPoints { get; init; } = 120;
+
+        public Address HomeAddress { get; init; } = new();
+
+        public List<string> Tags { get; init; } = new() { "vip", "beta" };
+
+        public string? MiddleName { get; init; }
+    }
+
+    private sealed class Address
+    {
+        public string City { get; init; } = "Lyon";
+    }
+
+    [Fact]
+    public void Poco_members_are_snake_case_by_default()
+    {
+        var output = Template.Parse("{{ customer.first_name }} {{ customer.loyalty_points + 1 }} {{ customer.home_address.city }} {{ customer.tags | array.join \",\" }} [{{ customer.middle_name }}]")
+            .Render(new { Customer = new Customer() });
+
+        Assert.Equal("Ada 121 Lyon vip,beta []", output);
+    }
+
+    [Fact]
+    public void Member_renamer_is_configurable()
+    {
+        var options = new TemplateOptions { MemberRenamer = MemberRenamers.Identity };
+
+        Assert.Equal("Ada", Template.Parse("{{ Customer.FirstName }}", options).Render(new { Customer = new Customer() }));
+        Assert.Equal("[]", Template.Parse("[{{ Customer.first_name }}]", options).Render(new { Customer = new Customer() }));
+    }
+
+    [Fact]
+    public void Dictionaries_and_read_only_dictionaries_bind_by_key()
+    {
+        IReadOnlyDictionary<string, object?> plan = new Dictionary<string, object?> { ["name"] = "Gold", ["price"] = 9.5 };
+        var model = new Dictionary<string, object?> { ["plan"] = plan, ["items"] = new[] { 1, 2, 3 } };
+
+        Assert.Equal("Gold 9.5 6", Template.Parse("{{ plan.name }} {{ plan.price }} {{ items[0] + items[1] + items[-1] }}").Render(model));
+    }
+
+    [Fact]
+    public void Json_element_and_json_node_models_bind_with_their_types()
+    {
+        const string Json = """{"name":"Bo","age":41,"score":2.5,"vip":false,"tags":["a","b"],"address":{"city":"Oslo"},"none":null}""";
+        const string Source = "{{ name }} {{ age + 1 }} {{ score * 2 }} {{ vip ? 'y' : 'n' }} {{ tags.size }} {{ tags[1] }} {{ address.city }} [{{ none }}] {{ for t in tags }}{{ t }}{{ end }}";
+        var template = Template.Parse(Source);
+
+        using var document = JsonDocument.Parse(Json);
+        Assert.Equal("Bo 42 5 n 2 b Oslo [] ab", template.Render(document.RootElement));
+        Assert.Equal("Bo 42 5 n 2 b Oslo [] ab", template.Render(JsonNode.Parse(Json)));
+    }
+
+    [Fact]
+    public void Any_enumerable_is_an_array()
+    {
+        var model = new { Numbers = Enumerable.Range(1, 4).Select(i => i * 10) };
+
+        Assert.Equal("10,20,30,40 | 4 | [10, 20, 30, 40]", Template.Parse("{{ for n in numbers }}{{ n }}{{ if !for.last }},{{ end }}{{ end }} | {{ numbers.size }} | {{ numbers }}").Render(model));
+    }
+
+    [Fact]
+    public void Script_objects_are_globals_and_templates_cannot_change_the_model()
+    {
+        var model = new ScriptObject { ["count"] = 1 };
+
+        Assert.Equal("2", Template.Parse("{{ count = count + 1; count }}").Render(model));
+        Assert.Equal(1, model["count"]);
+    }
+}

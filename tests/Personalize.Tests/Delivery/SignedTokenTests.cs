@@ -1,0 +1,163 @@
+using Personalize.Delivery.Security;
+
+namespace Personalize.Tests.Delivery;
+
+public sealed class SignedTokenTests
+{
+    private static readonly DateTimeOffset Now = DeliveryFixture.SendAt;
+
+    private static (SignedTokenService Service, ManualTimeProvider Clock) Create(string? key = null)
+    {
+        var clock = new ManualTimeProvider(Now);
+        var options = DeliveryFixture.Options(o =>
+        {
+            o.TokenSigningKey = key ?? DeliveryFixture.Key;
+            o.TokenLifetime = TimeSpan.FromDays(30);
+        });
+        return (new SignedTokenService(options, clock), clock);
+    }
+
+    [Fact]
+    public void A_token_verifies_and_carries_customer_scope_and_expiry()
+    {
+        var (service, _) = Create();
+        var token = service.Create("c-42", TokenScopes.Preferences);
+
+        var result = service.Verify(token, TokenScopes.Preferences);
+
+        Assert.Equal(TokenStatus.Valid, result.Status);
+        Assert.True(result.IsValid);
+        Assert.Equal("c-42", result.CustomerId);
+        Assert.Equal("preferences", result.Scope);
+        Assert.Equal(Now.AddDays(30), result.ExpiresAt);
+        Assert.Matches("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$", token);
+    }
+
+    [Fact]
+    public void Non_ascii_customer_ids_round_trip()
+    {
+        var (service, _) = Create();
+
+        Assert.True(service.TryVerify(service.Create("kunde-müller-😀", "preferences"), "preferences", out var id));
+        Assert.Equal("kunde-müller-😀", id);
+    }
+
+    [Fact]
+    public void Tokens_expire_by_the_injected_clock()
+    {
+        var (service, clock) = Create();
+        var token = service.Create("c-42", "preferences");
+
+        clock.Now = Now.AddDays(30).AddSeconds(-1);
+        Assert.True(service.Verify(token, "preferences").IsValid);
+
+        clock.Now = Now.AddDays(30);
+        var expired = service.Verify(token, "preferences");
+        Assert.Equal(TokenStatus.Expired, expired.Status);
+        Assert.Equal("c-42", expired.CustomerId);
+        Assert.False(service.TryVerify(token, "preferences", out _));
+    }
+
+    [Fact]
+    public void A_token_for_another_scope_is_rejected()
+    {
+        var (service, _) = Create();
+        var token = service.Create("c-42", TokenScopes.Preferences);
+
+        Assert.Equal(TokenStatus.WrongScope, service.Verify(token, TokenScopes.Unsubscribe(Channel.Email, ContactPurpose.Marketing)).Status);
+        Assert.False(service.TryVerify(token, "unsubscribe:email:marketing", out var id));
+        Assert.Null(id);
+    }
+
+    [Fact]
+    public void A_token_signed_with_another_key_is_a_forgery()
+    {
+        var (service, _) = Create();
+        var (other, _) = Create("another-key-that-is-long-enough-0123456789");
+
+        Assert.Equal(TokenStatus.InvalidSignature, service.Verify(other.Create("c-42", "preferences"), "preferences").Status);
+    }
+
+    [Fact]
+    public void A_changed_payload_is_rejected()
+    {
+        var (service, _) = Create();
+        var token = service.Create("c-42", "preferences");
+        var victim = service.Create("c-43", "preferences");
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+
+        // Someone else's payload with this signature, and every single-character change of the payload.
+        Assert.Equal(TokenStatus.InvalidSignature, service.Verify(victim[..victim.IndexOf('.', StringComparison.Ordinal)] + token[dot..], "preferences").Status);
+        for (var i = 0; i < dot; i++)
+        {
+            var changed = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
+            Assert.False(service.Verify(changed, "preferences").IsValid, "Changed at " + i);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("no-dot")]
+    [InlineData(".abc")]
+    [InlineData("abc.")]
+    [InlineData("a.b.c")]
+    [InlineData("!!!.???")]
+    [InlineData("AQAAAA.AAAA")]
+    public void Garbage_is_malformed(string? token)
+    {
+        var (service, _) = Create();
+
+        Assert.Equal(TokenStatus.Malformed, service.Verify(token, "preferences").Status);
+    }
+
+    [Fact]
+    public void Scopes_name_channel_and_purpose_and_parse_back()
+    {
+        var scope = TokenScopes.Unsubscribe(Channel.Sms, ContactPurpose.Relationship);
+
+        Assert.Equal("unsubscribe:sms:relationship", scope);
+        Assert.True(TokenScopes.TryParseUnsubscribe(scope, out var channel, out var purpose));
+        Assert.Equal(Channel.Sms, channel);
+        Assert.Equal(ContactPurpose.Relationship, purpose);
+        Assert.False(TokenScopes.TryParseUnsubscribe("preferences", out _, out _));
+    }
+
+    [Fact]
+    public void Links_carry_verifiable_tokens()
+    {
+        var options = DeliveryFixture.Options(o => o.UnsubscribeUrl = new Uri("https://example.com/u?list=news"));
+        var clock = new ManualTimeProvider(Now);
+        var links = new DeliveryLinks(options, new SignedTokenService(options, clock));
+
+        var preferences = links.PreferenceCenter("c-42", Now);
+        var unsubscribe = links.Unsubscribe("c-42", Channel.Email, ContactPurpose.Marketing, Now);
+        var mailto = links.UnsubscribeMailto("c-42", Channel.Email, ContactPurpose.Marketing, Now);
+
+        Assert.StartsWith("https://example.com/preferences?token=", preferences, StringComparison.Ordinal);
+        Assert.StartsWith("https://example.com/u?list=news&token=", unsubscribe, StringComparison.Ordinal);
+        Assert.StartsWith("mailto:unsubscribe@example.com?subject=unsubscribe%20", mailto, StringComparison.Ordinal);
+        Assert.True(links.Tokens.TryVerify(preferences[(preferences.IndexOf("token=", StringComparison.Ordinal) + 6)..], TokenScopes.Preferences, out var id));
+        Assert.Equal("c-42", id);
+        Assert.True(links.Tokens.Verify(unsubscribe[(unsubscribe.IndexOf("token=", StringComparison.Ordinal) + 6)..], "unsubscribe:email:marketing").IsValid);
+        Assert.True(links.Tokens.Verify(mailto[(mailto.IndexOf("%20", StringComparison.Ordinal) + 3)..], "unsubscribe:email:marketing").IsValid);
+    }
+
+    [Fact]
+    public void A_short_key_is_refused()
+    {
+        var options = DeliveryFixture.Options(o => o.TokenSigningKey = "short");
+
+        var error = Assert.Throws<ArgumentException>(() => new SignedTokenService(options, TimeProvider.System));
+
+        Assert.Contains("TokenSigningKey must have at least 32 characters", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it was 5 characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_default_verification_result_is_not_valid()
+    {
+        Assert.False(default(TokenVerification).IsValid);
+        Assert.Equal(TokenStatus.Malformed, default(TokenVerification).Status);
+    }
+}

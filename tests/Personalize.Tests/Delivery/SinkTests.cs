@@ -1,0 +1,287 @@
+using System.Text;
+using System.Text.Json;
+using Personalize.Delivery;
+using Personalize.Delivery.Email;
+using Personalize.Delivery.Sinks;
+
+namespace Personalize.Tests.Delivery;
+
+public sealed class SinkTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "pz-outbox-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static List<OutgoingMessage> Batch()
+    {
+        var composer = DeliveryFixture.Composer();
+        return
+        [
+            composer.Email(DeliveryFixture.Request(messageId: "m-email"), new EmailContent { Subject = "Rosen 🌹", TextBody = "Grüße", HtmlBody = "<p>Grüße</p>" }),
+            composer.Sms(DeliveryFixture.Request(messageId: "m-sms"), "Roses 20% off"),
+            composer.Sms(DeliveryFixture.Request(customer: DeliveryFixture.Customer("c-43"), messageId: "m-sms"), "Rosen: 20 % – 😀"),
+            composer.Push(DeliveryFixture.Request(messageId: "m-push"), new PushContent { Title = "Roses", Body = "20% off" }),
+            composer.InApp(DeliveryFixture.Request(messageId: "m-in-app"), new InAppContent { Title = "Roses", Body = "20% off" }),
+            composer.Letter(DeliveryFixture.Request(messageId: "m-letter"), "Dear Ada,\nthank you.", "Ada Lovelace"),
+            composer.Call(DeliveryFixture.Request(messageId: "m-call"), new CallScriptContent { Greeting = "Hello", TalkingPoints = ["a", "b"] }),
+        ];
+    }
+
+    private static SinkWriter Writer(IMessageSink sink, int attempts = 3) => new(sink, new SinkRetryPolicy(attempts, TimeSpan.Zero), TimeProvider.System);
+
+    private static string[] Lines(string path) => File.ReadAllLines(path, Encoding.UTF8).Where(l => l.Length > 0).ToArray();
+
+    [Fact]
+    public async Task File_outbox_writes_one_eml_per_email_and_json_lines_per_other_channel()
+    {
+        using var sink = new FileOutboxSink(_directory);
+        var batch = Batch();
+
+        var report = await Writer(sink).WriteAsync(batch);
+
+        Assert.Equal(7, report.Written);
+        Assert.True(report.Succeeded);
+        var eml = sink.EmailPath(batch[0].IdempotencyKey);
+        Assert.True(File.Exists(eml));
+        Assert.Equal("Rosen 🌹", MimeParser.Parse(File.ReadAllBytes(eml)).Decoded("Subject"));
+        Assert.Empty(Directory.GetFiles(sink.EmailDirectory, "*.tmp"));
+
+        var sms = Lines(sink.JsonLinesPath(Channel.Sms));
+        Assert.Equal(2, sms.Length);
+        using (var second = JsonDocument.Parse(sms[1]))
+        {
+            var root = second.RootElement;
+            Assert.Equal(batch[2].IdempotencyKey, root.GetProperty("idempotencyKey").GetString());
+            Assert.Equal("sms", root.GetProperty("channel").GetString());
+            Assert.Equal("marketing", root.GetProperty("purpose").GetString());
+            Assert.Equal("c-43", root.GetProperty("customerId").GetString());
+            Assert.Equal("Rosen: 20 % – 😀\nReply STOP to opt out", root.GetProperty("content").GetProperty("body").GetString());
+            Assert.Equal("ucs2", root.GetProperty("content").GetProperty("encoding").GetString());
+        }
+
+        foreach (var channel in new[] { Channel.Push, Channel.InApp, Channel.DirectMail, Channel.Phone })
+        {
+            Assert.Single(Lines(sink.JsonLinesPath(channel)));
+        }
+
+        using var letter = JsonDocument.Parse(Lines(sink.JsonLinesPath(Channel.DirectMail))[0]);
+        Assert.Equal("Dear Ada,\nthank you.", letter.RootElement.GetProperty("content").GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task A_resumed_run_skips_what_the_outbox_already_holds()
+    {
+        var batch = Batch();
+        using (var first = new FileOutboxSink(_directory))
+        {
+            await Writer(first).WriteAsync(batch.Take(4));
+        }
+
+        using var resumed = new FileOutboxSink(_directory);
+        Assert.True(await resumed.ContainsAsync(batch[0].IdempotencyKey));
+        Assert.True(await resumed.ContainsAsync(batch[2].IdempotencyKey));
+        Assert.False(await resumed.ContainsAsync(batch[4].IdempotencyKey));
+
+        var report = await Writer(resumed).WriteAsync(batch);
+
+        Assert.Equal(4, report.Skipped);
+        Assert.Equal(3, report.Written);
+        Assert.Equal(2, Lines(resumed.JsonLinesPath(Channel.Sms)).Length);
+        Assert.Single(Directory.GetFiles(resumed.EmailDirectory));
+    }
+
+    [Fact]
+    public async Task Writing_a_held_key_again_does_not_duplicate()
+    {
+        using var sink = new FileOutboxSink(_directory);
+        var sms = Batch()[1];
+
+        await sink.WriteAsync(sms);
+        await sink.WriteAsync(sms);
+        var report = await Writer(sink).WriteAsync([sms, sms]);
+
+        Assert.Single(Lines(sink.JsonLinesPath(Channel.Sms)));
+        Assert.Equal(2, report.Skipped);
+    }
+
+    [Fact]
+    public async Task A_torn_last_line_from_a_crash_is_ignored_and_the_next_line_stays_whole()
+    {
+        var batch = Batch();
+        using (var first = new FileOutboxSink(_directory))
+        {
+            await first.WriteAsync(batch[1]);
+        }
+
+        var path = Path.Combine(_directory, "sms.jsonl");
+        File.AppendAllText(path, "{\"idempotencyKey\":\"" + batch[2].IdempotencyKey + "\",\"chan");
+        Directory.CreateDirectory(Path.Combine(_directory, "email"));
+        File.WriteAllText(Path.Combine(_directory, "email", batch[0].IdempotencyKey + ".eml.tmp"), "half an email");
+
+        using var resumed = new FileOutboxSink(_directory);
+        Assert.False(await resumed.ContainsAsync(batch[2].IdempotencyKey));
+        Assert.False(await resumed.ContainsAsync(batch[0].IdempotencyKey));
+
+        var report = await Writer(resumed).WriteAsync([batch[0], batch[2]]);
+
+        Assert.Equal(2, report.Written);
+        var lines = Lines(path);
+        Assert.Equal(3, lines.Length);
+        using var last = JsonDocument.Parse(lines[2]);
+        Assert.Equal(batch[2].IdempotencyKey, last.RootElement.GetProperty("idempotencyKey").GetString());
+        Assert.Equal([resumed.EmailPath(batch[0].IdempotencyKey)], Directory.GetFiles(resumed.EmailDirectory));
+    }
+
+    [Fact]
+    public async Task One_send_of_a_message_goes_out_once_even_if_composed_for_two_channels()
+    {
+        // The key names the send (trigger, customer, message, instant), not the channel: a message decided once is sent once.
+        using var sink = new FileOutboxSink(_directory);
+        var composer = DeliveryFixture.Composer();
+        var email = composer.Email(DeliveryFixture.Request(), new EmailContent { Subject = "s", TextBody = "t" });
+        var sms = composer.Sms(DeliveryFixture.Request(), "t");
+
+        var report = await Writer(sink).WriteAsync([email, sms]);
+
+        Assert.Equal(email.IdempotencyKey, sms.IdempotencyKey);
+        Assert.Equal(1, report.Written);
+        Assert.Equal(1, report.Skipped);
+        Assert.False(File.Exists(sink.JsonLinesPath(Channel.Sms)));
+    }
+
+    [Fact]
+    public async Task In_memory_sink_keeps_order_and_deduplicates()
+    {
+        var sink = new InMemorySink();
+        var batch = Batch();
+
+        var report = await Writer(sink).WriteAsync([.. batch, batch[0]]);
+
+        Assert.Equal(batch.Select(m => m.IdempotencyKey), sink.Messages.Select(m => m.IdempotencyKey));
+        Assert.Equal(1, report.Skipped);
+        sink.Clear();
+        Assert.Equal(0, sink.Count);
+    }
+
+    [Fact]
+    public async Task Null_sink_takes_everything_and_holds_nothing()
+    {
+        var report = await Writer(NullSink.Instance).WriteAsync(Batch());
+
+        Assert.Equal(7, report.Written);
+        Assert.False(await NullSink.Instance.ContainsAsync(Batch()[0].IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_is_retried_and_nothing_is_lost_or_duplicated()
+    {
+        var inner = new InMemorySink();
+        var batch = Batch();
+        var flaky = new FlakySink(inner, batch[2].IdempotencyKey, failures: 2);
+
+        var report = await Writer(flaky).WriteAsync(batch);
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(2, report.Retries);
+        Assert.Equal(7, report.Written);
+        Assert.Equal(batch.Select(m => m.IdempotencyKey), inner.Messages.Select(m => m.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_persistent_failure_is_recorded_and_the_rest_of_the_batch_goes_on()
+    {
+        var inner = new InMemorySink();
+        var batch = Batch();
+        var broken = new FlakySink(inner, batch[2].IdempotencyKey, failures: int.MaxValue);
+
+        var report = await Writer(broken, attempts: 3).WriteAsync(batch);
+
+        var failure = Assert.Single(report.Failures);
+        Assert.Same(batch[2], failure.Message);
+        Assert.Equal(3, failure.Attempts);
+        Assert.IsType<IOException>(failure.Error);
+        Assert.Equal(6, report.Written);
+        Assert.Equal(6, inner.Count);
+        Assert.DoesNotContain(inner.Messages, m => m.IdempotencyKey == batch[2].IdempotencyKey);
+
+        // Retrying later writes only the failed message.
+        var retry = await Writer(inner).WriteAsync(batch);
+        Assert.Equal(1, retry.Written);
+        Assert.Equal(6, retry.Skipped);
+        Assert.Equal(7, inner.Count);
+    }
+
+    [Fact]
+    public void Backoff_doubles_from_the_first_delay_up_to_30_seconds()
+    {
+        var policy = new SinkRetryPolicy(5, TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(200), policy.GetDelay(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), policy.GetDelay(2));
+        Assert.Equal(TimeSpan.FromMilliseconds(800), policy.GetDelay(3));
+        Assert.Equal(SinkRetryPolicy.MaxDelay, policy.GetDelay(12));
+        Assert.Equal(policy, SinkRetryPolicy.FromOptions(DeliveryFixture.Options(o => o.SinkMaxAttempts = 5)));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_batch_and_keeps_what_was_written()
+    {
+        var inner = new InMemorySink();
+        using var cancel = new CancellationTokenSource();
+        var batch = Batch();
+        var sink = new CancellingSink(inner, batch[3].IdempotencyKey, cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Writer(sink).WriteAsync(batch, cancel.Token));
+
+        Assert.Equal(3, inner.Count);
+    }
+
+    [Fact]
+    public async Task Outbox_refuses_keys_that_are_not_idempotency_keys()
+    {
+        using var sink = new FileOutboxSink(_directory);
+        var bad = Batch()[1] with { IdempotencyKey = "../../escape" };
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await sink.WriteAsync(bad));
+    }
+
+    private sealed class FlakySink(IMessageSink inner, string failingKey, int failures) : IMessageSink
+    {
+        private int _failures = failures;
+
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.ContainsAsync(idempotencyKey, cancellationToken);
+
+        public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+        {
+            if (message.IdempotencyKey == failingKey && _failures > 0)
+            {
+                _failures--;
+                throw new IOException("disk full");
+            }
+
+            return inner.WriteAsync(message, cancellationToken);
+        }
+    }
+
+    private sealed class CancellingSink(IMessageSink inner, string cancelAtKey, CancellationTokenSource cancel) : IMessageSink
+    {
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.ContainsAsync(idempotencyKey, cancellationToken);
+
+        public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+        {
+            if (message.IdempotencyKey == cancelAtKey)
+            {
+                cancel.Cancel();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return inner.WriteAsync(message, cancellationToken);
+        }
+    }
+}

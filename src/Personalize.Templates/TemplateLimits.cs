@@ -17,7 +17,7 @@ public sealed record TemplateLimits
     /// <value>The default value is 100 (Scriban's default).</value>
     public int MaxRecursionDepth { get; init; } = 100;
 
-    /// <summary>Gets the maximum number of characters one render may write (captures included).</summary>
+    /// <summary>Gets the maximum number of characters (UTF-16 code units, also for UTF-8 output) one render may write, captures included.</summary>
     /// <value>The default value is 4,000,000.</value>
     public long MaxOutputLength { get; init; } = 4_000_000;
 

@@ -33,6 +33,13 @@ public sealed record TemplateLimits
     /// <value>The default value is 1,000,000.</value>
     public int MaxStringLength { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// Gets the maximum total number of characters of strings built by operators and builtins in one render
+    /// (so that a loop cannot keep concatenating large strings for minutes).
+    /// </summary>
+    /// <value>The default value is 100,000,000.</value>
+    public long MaxTotalStringLength { get; init; } = 100_000_000;
+
     /// <summary>Gets the match timeout of each regular expression evaluation.</summary>
     /// <value>The default value is 100 milliseconds.</value>
     public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -96,9 +96,10 @@ internal static class ArrayFunctions
 
             first = false;
             builder.Append(context.ToText(item));
-            context.CheckStringLength(builder.Length);
+            context.EnsureStringLength(builder.Length);
         }
 
+        context.CheckStringLength(builder.Length);
         return builder.ToString();
     }
 }

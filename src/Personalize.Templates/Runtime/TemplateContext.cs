@@ -12,6 +12,7 @@ public sealed partial class TemplateContext
 {
     private long _loopIterations;
     private long _outputLength;
+    private long _stringWork;
     private int _callDepth;
     private NumberFormatInfo _numberFormat = NumberFormatInfo.InvariantInfo;
     private int _maxRecursionDepth = TemplateLimits.Default.MaxRecursionDepth;
@@ -91,10 +92,29 @@ public sealed partial class TemplateContext
         CurrentSpan,
         SourceName);
 
-    /// <summary>Checks that a string a builtin is about to build stays within <see cref="TemplateLimits.MaxStringLength"/>.</summary>
+    /// <summary>
+    /// Checks that a string a builtin is about to build stays within <see cref="TemplateLimits.MaxStringLength"/>, and charges
+    /// its length to <see cref="TemplateLimits.MaxTotalStringLength"/> (the render's budget for building strings).
+    /// </summary>
     /// <param name="length">The length of the string to build.</param>
-    /// <exception cref="TemplateLimitExceededException">The string would be too long.</exception>
+    /// <exception cref="TemplateLimitExceededException">The string would be too long, or the render has built too much text.</exception>
     public void CheckStringLength(long length)
+    {
+        EnsureStringLength(length);
+        _stringWork += Math.Max(0, length);
+        if (_stringWork > Limits.MaxTotalStringLength)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxTotalStringLength),
+                Limits.MaxTotalStringLength,
+                $"The template built more than {Limits.MaxTotalStringLength} characters of strings (TemplateLimits.MaxTotalStringLength). Check for a loop that keeps growing a string.",
+                CurrentSpan,
+                SourceName);
+        }
+    }
+
+    /// <summary>Checks a length against <see cref="TemplateLimits.MaxStringLength"/> without charging it (for strings built step by step; charge the result once).</summary>
+    internal void EnsureStringLength(long length)
     {
         if (length > Limits.MaxStringLength)
         {
@@ -177,6 +197,8 @@ public sealed partial class TemplateContext
 
         CancellationToken.ThrowIfCancellationRequested();
     }
+
+    internal void ExitCall() => _callDepth--;
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -291,6 +313,7 @@ public sealed partial class TemplateContext
         Output = output;
         _loopIterations = 0;
         _outputLength = 0;
+        _stringWork = 0;
         _callDepth = 0;
         CurrentSpan = default;
     }

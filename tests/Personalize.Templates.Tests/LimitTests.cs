@@ -49,6 +49,18 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void Arrays_that_contain_each_other_compare_without_a_stack_overflow()
+    {
+        Assert.Equal("false", Template.Parse("{{ a = []; b = []; c = a << b; c = b << a; a == b }}").Render());
+    }
+
+    [Fact]
+    public void Growing_arrays_by_index_is_charged_to_MaxLoopIterations()
+    {
+        Assert.Equal(nameof(TemplateLimits.MaxLoopIterations), RenderFails("{{ for i in 1..1000; b = []; b[99999] = 1; end }}").LimitName);
+    }
+
+    [Fact]
     public void Ten_thousand_nested_parentheses_or_brackets_give_a_diagnostic_not_a_stack_overflow()
     {
         foreach (var (open, close) in new[] { ("(", ")"), ("[", "]"), ("-", string.Empty), ("{a:", "}") })

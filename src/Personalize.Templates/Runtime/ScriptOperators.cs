@@ -322,7 +322,11 @@ internal static class ScriptOperators
         _ => throw context.Error($"Unary `-` is not supported on `{ScriptValue.TypeName(value)}`."),
     };
 
-    public static new bool Equals(object? left, object? right)
+    public static new bool Equals(object? left, object? right) => Equals(left, right, 0);
+
+    private const int MaxCompareDepth = 64;
+
+    private static bool Equals(object? left, object? right, int depth)
     {
         left = ScriptValue.Normalize(left);
         right = ScriptValue.Normalize(right);
@@ -360,9 +364,15 @@ internal static class ScriptOperators
                 return false;
             }
 
+            if (depth >= MaxCompareDepth)
+            {
+                // Arrays nested this deep (or containing each other) are not compared further.
+                return false;
+            }
+
             for (var i = 0; i < la.Count; i++)
             {
-                if (!Equals(la[i], ra[i]))
+                if (!Equals(la[i], ra[i], depth + 1))
                 {
                     return false;
                 }
@@ -422,7 +432,9 @@ internal static class ScriptOperators
     }
 
     /// <summary>Evaluates <c>&lt; &lt;= &gt; &gt;=</c>; <paramref name="op"/> is one of <c>&lt; l &gt; g</c> (l = &lt;=, g = &gt;=).</summary>
-    public static bool Relational(TemplateContext context, char op, object? left, object? right)
+    public static bool Relational(TemplateContext context, char op, object? left, object? right) => Relational(context, op, left, right, 0);
+
+    private static bool Relational(TemplateContext context, char op, object? left, object? right, int depth)
     {
         left = ScriptValue.Normalize(left);
         right = ScriptValue.Normalize(right);
@@ -438,9 +450,14 @@ internal static class ScriptOperators
                 return Test(op, la.Count.CompareTo(ra.Count));
             }
 
+            if (depth >= MaxCompareDepth)
+            {
+                throw context.Error($"Cannot compare arrays nested more than {MaxCompareDepth} levels deep.");
+            }
+
             for (var i = 0; i < la.Count; i++)
             {
-                if (!Relational(context, op, la[i], ra[i]))
+                if (!Relational(context, op, la[i], ra[i], depth + 1))
                 {
                     return false;
                 }

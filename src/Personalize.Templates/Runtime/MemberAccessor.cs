@@ -194,7 +194,11 @@ internal static class MemberAccessor
                 try
                 {
                     var parameter = Expression.Parameter(typeof(object), "target");
-                    var body = Expression.Convert(Expression.Property(Expression.Convert(parameter, type), property), typeof(object));
+                    Expression read = Expression.Property(Expression.Convert(parameter, type), property);
+                    var box = property.PropertyType == typeof(int) || property.PropertyType == typeof(bool) || property.PropertyType == typeof(int?) || property.PropertyType == typeof(bool?)
+                        ? typeof(Boxes).GetMethod(property.PropertyType == typeof(int) || property.PropertyType == typeof(int?) ? nameof(Boxes.Int32) : nameof(Boxes.Bool), new[] { property.PropertyType })
+                        : null;
+                    var body = box is not null ? (Expression)Expression.Call(box, read) : Expression.Convert(read, typeof(object));
                     var getter = Expression.Lambda<Func<object, object?>>(body, parameter).Compile();
                     if (NeedsNormalize(property.PropertyType))
                     {

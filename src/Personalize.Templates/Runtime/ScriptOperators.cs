@@ -65,7 +65,7 @@ internal static class ScriptOperators
         _ => AsLong(value),
     };
 
-    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? (object)(int)value : value;
+    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? Boxes.Int32((int)value) : value;
 
     internal static object Narrow(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? Narrow((long)value) : value;
 

@@ -11,6 +11,10 @@ public sealed partial class TemplateContext
     [ThreadStatic]
     private static TemplateContext? t_cached;
 
+    private Type? _lastScopeType;
+    private Func<string, string>? _lastScopeRenamer;
+    private MemberAccessor.TypeAccessor? _lastScopeAccessor;
+    private ScriptObject? _expressionScope;
     private object[] _scopes = new object[8];
     private MemberAccessor.TypeAccessor?[] _scopeAccessors = new MemberAccessor.TypeAccessor?[8];
     private int _scopeCount;
@@ -58,15 +62,26 @@ public sealed partial class TemplateContext
         Flow = ControlFlow.None;
         ReturnValue = null;
         PendingWrapBody = null;
+        _expressionScope?.Clear();
         Output = NullOutput.Instance;
     }
 
     internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
     {
-        Begin(model, render, options, NullOutput.Instance);
+        // Expressions are evaluated per customer: reuse one top scope per context instead of allocating one each time.
+        var scope = _expressionScope ??= new ScriptObject();
+        scope.Clear();
+        Begin(model, render, options, NullOutput.Instance, scope);
         try
         {
-            return expression.Evaluate(this);
+            var result = expression.Evaluate(this);
+            if (ReferenceEquals(result, scope))
+            {
+                // `this` escapes to the caller: stop reusing that object.
+                _expressionScope = null;
+            }
+
+            return result;
         }
         catch (Exception ex) when (TryTranslate(ex) is { } translated)
         {
@@ -88,7 +103,7 @@ public sealed partial class TemplateContext
         }
     }
 
-    private void Begin(object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
+    private void Begin(object? model, RenderOptions render, TemplateOptions options, TemplateOutput output, ScriptObject? top = null)
     {
         Configure(options, render, output);
         PushScope(BuiltinObjects.Root);
@@ -108,7 +123,7 @@ public sealed partial class TemplateContext
             PushScope(ScriptValue.Normalize(model)!);
         }
 
-        PushScope(new ScriptObject());
+        PushScope(top ?? new ScriptObject());
         PushFrame(null);
     }
 
@@ -133,8 +148,20 @@ public sealed partial class TemplateContext
         MemberAccessor.TypeAccessor? accessor = null;
         if (scope is not ScriptObject)
         {
-            accessor = MemberAccessor.GetAccessor(scope.GetType(), Renamer);
-            if (!accessor.IsPlainObject)
+            var type = scope.GetType();
+            if (ReferenceEquals(type, _lastScopeType) && ReferenceEquals(Renamer, _lastScopeRenamer))
+            {
+                accessor = _lastScopeAccessor;
+            }
+            else
+            {
+                accessor = MemberAccessor.GetAccessor(type, Renamer);
+                _lastScopeType = type;
+                _lastScopeRenamer = Renamer;
+                _lastScopeAccessor = accessor;
+            }
+
+            if (!accessor!.IsPlainObject)
             {
                 accessor = null;
             }

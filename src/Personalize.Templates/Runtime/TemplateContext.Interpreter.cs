@@ -58,6 +58,11 @@ public sealed partial class TemplateContext
         }
 
         _frameCount = 0;
+        for (var i = 0; i < _loopCount; i++)
+        {
+            _loops[i].Reset(LoopKind.For);
+        }
+
         _loopCount = 0;
         Flow = ControlFlow.None;
         ReturnValue = null;
@@ -300,7 +305,7 @@ public sealed partial class TemplateContext
         return loop;
     }
 
-    internal void PopLoop() => _loopCount--;
+    internal void PopLoop() => _loops[--_loopCount].Reset(LoopKind.For);
 
     internal LoopState? CurrentLoop => _loopCount > 0 ? _loops[_loopCount - 1] : null;
 

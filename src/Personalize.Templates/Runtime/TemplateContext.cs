@@ -244,9 +244,33 @@ public sealed partial class TemplateContext
             case decimal m:
                 WriteDecimal(m);
                 return;
+            case double d:
+                WriteDouble(d);
+                return;
             default:
                 Write(ToText(value));
                 return;
+        }
+    }
+
+    private void WriteDouble(double value)
+    {
+        // Same text as ScriptValue.FormatDouble: whole numbers without exponent, otherwise the shortest round-trip form.
+        if (double.IsFinite(value) && Math.Abs(value) < 1e16 && value == Math.Floor(value))
+        {
+            WriteDecimal((decimal)value);
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[40];
+        if (value.TryFormat(buffer, out var written, "R", Culture))
+        {
+            ChargeOutput(written);
+            Output.Write(buffer[..written]);
+        }
+        else
+        {
+            Write(ScriptValue.FormatDouble(value, Culture));
         }
     }
 

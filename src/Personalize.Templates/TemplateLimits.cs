@@ -17,7 +17,7 @@ public sealed record TemplateLimits
     /// <value>The default value is 100 (Scriban's default).</value>
     public int MaxRecursionDepth { get; init; } = 100;
 
-    /// <summary>Gets the maximum number of characters one render may write (captures included).</summary>
+    /// <summary>Gets the maximum number of characters (UTF-16 code units, also for UTF-8 output) one render may write, captures included.</summary>
     /// <value>The default value is 4,000,000.</value>
     public long MaxOutputLength { get; init; } = 4_000_000;
 
@@ -32,6 +32,13 @@ public sealed record TemplateLimits
     /// <summary>Gets the maximum length of a string built by an operator or builtin (e.g. <c>"a" * n</c>, <c>string.pad_left</c>).</summary>
     /// <value>The default value is 1,000,000.</value>
     public int MaxStringLength { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Gets the maximum total number of characters of strings built by operators and builtins in one render
+    /// (so that a loop cannot keep concatenating large strings for minutes).
+    /// </summary>
+    /// <value>The default value is 100,000,000.</value>
+    public long MaxTotalStringLength { get; init; } = 100_000_000;
 
     /// <summary>Gets the match timeout of each regular expression evaluation.</summary>
     /// <value>The default value is 100 milliseconds.</value>

@@ -102,4 +102,30 @@ public sealed class DataBindingTests
         Assert.Equal(expected, template.Render());
         Assert.Equal(expected, template.Render());
     }
+
+    private class Animal
+    {
+        public string Name { get; init; } = string.Empty;
+
+        public virtual string Sound => "...";
+    }
+
+    private sealed class Dog : Animal
+    {
+        public override string Sound => "woof";
+
+        public int Legs => 4;
+    }
+
+    private sealed record Robot(string Name, int Legs);
+
+    [Fact]
+    public void One_member_access_reads_objects_of_different_types()
+    {
+        var items = new object[] { new Animal { Name = "a" }, new Dog { Name = "d" }, new Robot("r", 6), new Dictionary<string, object?> { ["name"] = "x" }, new Animal { Name = "b" } };
+
+        var output = Template.Parse("{{ for i in items }}{{ i.name }}:{{ i.sound }}:{{ i.legs }};{{ end }}").Render(new { Items = items });
+
+        Assert.Equal("a:...:;d:woof:4;r::6;x::;b:...:;", output);
+    }
 }

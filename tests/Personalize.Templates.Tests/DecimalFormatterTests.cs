@@ -25,4 +25,22 @@ public sealed class DecimalFormatterTests
             Assert.Equal(expected, Template.Parse("{{ v }}").Render(new { V = value }, new RenderOptions { Culture = culture }));
         }
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(60.0)]
+    [InlineData(-2.5)]
+    [InlineData(2.123456789123)]
+    [InlineData(1e15)]
+    [InlineData(1e20)]
+    [InlineData(0.1 + 0.2)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Doubles_print_the_same_directly_and_inside_text(double value)
+    {
+        var expected = ScriptValue.ToText(value, CultureInfo.InvariantCulture);
+
+        Assert.Equal(expected, Template.Parse("{{ v }}").Render(new { V = value }));
+        Assert.Equal("[" + expected + "]", Template.Parse("{{ '[' + v + ']' }}").Render(new { V = value }));
+    }
 }

@@ -43,7 +43,7 @@ public sealed class DiagnosticTests
     [InlineData("{{ x y z ) }}", "Invalid token found `)`. Expecting <EOL>/end of line.", 1, 10)]
     [InlineData("{{ 'abc }}", "string not terminated", 1, 4)]
     [InlineData("{{ \"\\u12\" }}", "Invalid unicode escape", 1, 5)]
-    [InlineData("{{ $\"a {1 + \n2}\" }}", "Opened interpolated expression not closed on the same line.", 1, 8)]
+    [InlineData("{{ $\"a {1 + \n2}\" }}", "Opened interpolated expression not closed on the same line.", 1, 13)]
     [InlineData("{{ $\"a {}\" }}", "An interpolation `{}` is empty", 1, 8)]
     [InlineData("{%{ never closed", "The escape block `{%{` is not closed", 1, 1)]
     [InlineData("{{ x ~ y }}", "Unexpected character `~` in code.", 1, 6)]

@@ -39,6 +39,27 @@ public sealed class LimitTests
         Assert.Equal(100, ex.Limit);
     }
 
+    [Theory]
+    [InlineData("{{ func f; $$; end; wrap f; $$; end }}")]
+    [InlineData("{{ f = do; f; end; f }}")]
+    [InlineData("{{ func g(n); ret g(n + 1); end; g 0 }}")]
+    public void Other_endless_recursions_stop_at_MaxRecursionDepth(string source)
+    {
+        Assert.Equal(nameof(TemplateLimits.MaxRecursionDepth), RenderFails(source).LimitName);
+    }
+
+    [Fact]
+    public void Arrays_that_contain_each_other_compare_without_a_stack_overflow()
+    {
+        Assert.Equal("false", Template.Parse("{{ a = []; b = []; c = a << b; c = b << a; a == b }}").Render());
+    }
+
+    [Fact]
+    public void Growing_arrays_by_index_is_charged_to_MaxLoopIterations()
+    {
+        Assert.Equal(nameof(TemplateLimits.MaxLoopIterations), RenderFails("{{ for i in 1..1000; b = []; b[99999] = 1; end }}").LimitName);
+    }
+
     [Fact]
     public void Ten_thousand_nested_parentheses_or_brackets_give_a_diagnostic_not_a_stack_overflow()
     {
@@ -96,6 +117,14 @@ public sealed class LimitTests
         var ex = RenderFails("{{ 'ab' * 1000000000 }}");
 
         Assert.Equal(nameof(TemplateLimits.MaxStringLength), ex.LimitName);
+    }
+
+    [Fact]
+    public void Growing_a_string_in_a_loop_stops_at_MaxTotalStringLength()
+    {
+        var ex = RenderFails("{{ for i in 1..100000; s = 'x' * 500000; s = s + s; end }}");
+
+        Assert.Equal(nameof(TemplateLimits.MaxTotalStringLength), ex.LimitName);
     }
 
     [Fact]
@@ -158,6 +187,7 @@ public sealed class LimitTests
         Assert.Equal(200, limits.MaxParseDepth);
         Assert.Equal(100_000, limits.MaxRangeLength);
         Assert.Equal(1_000_000, limits.MaxStringLength);
+        Assert.Equal(100_000_000, limits.MaxTotalStringLength);
         Assert.Equal(TimeSpan.FromMilliseconds(100), limits.RegexTimeout);
         Assert.Equal(1_000_000, limits.MaxSourceLength);
     }

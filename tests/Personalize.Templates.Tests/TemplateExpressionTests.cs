@@ -53,4 +53,15 @@ public sealed class TemplateExpressionTests
 
         Assert.Equal(nameof(TemplateLimits.MaxStringLength), ex.LimitName);
     }
+
+    [Fact]
+    public void A_returned_scope_object_is_not_reused_by_later_evaluations()
+    {
+        var first = Assert.IsType<Runtime.ScriptObject>(TemplateExpression.ParseOrThrow("this").Evaluate());
+        Assert.Equal(0, TemplateExpression.ParseOrThrow("x++ ?? 0").Evaluate());
+        var second = TemplateExpression.ParseOrThrow("this").Evaluate();
+
+        Assert.NotSame(first, second);
+        Assert.Empty(first);
+    }
 }

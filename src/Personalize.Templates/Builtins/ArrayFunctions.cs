@@ -225,9 +225,10 @@ internal static class ArrayFunctions
             first = false;
             var text = context.ToText(item);
             builder.Append(function is null ? text : context.ToText(context.Call(function, text)));
-            context.CheckStringLength(builder.Length);
+            context.EnsureStringLength(builder.Length);
         }
 
+        context.CheckStringLength(builder.Length);
         return builder.ToString();
     }
 

@@ -26,6 +26,7 @@ internal static class Strftime
         var builder = new StringBuilder(pattern.Length * 2);
         var genitive = HasDayOfMonth(pattern);
         Append(context, builder, date, pattern, culture, genitive, 0);
+        context.CheckStringLength(builder.Length);
         return builder.ToString();
     }
 
@@ -180,7 +181,7 @@ internal static class Strftime
                 builder.Append(text);
             }
 
-            context.CheckStringLength(builder.Length);
+            context.EnsureStringLength(builder.Length);
         }
     }
 

@@ -529,6 +529,7 @@ internal static class LiquidFilters
         var builder = new StringBuilder();
         var first = true;
         AppendJoined(c, builder, LiquidValue.ToList(c, input), separator, ref first, 0);
+        c.CheckStringLength(builder.Length);
         return builder.ToString();
     }
 
@@ -555,7 +556,7 @@ internal static class LiquidFilters
 
             first = false;
             builder.Append(LiquidValue.ToText(c, item));
-            c.CheckStringLength(builder.Length);
+            c.EnsureStringLength(builder.Length);
         }
     }
 

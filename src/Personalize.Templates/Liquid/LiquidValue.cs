@@ -47,9 +47,10 @@ internal static class LiquidValue
                 {
                     context.ChargeLoopIterations();
                     builder.Append(ToText(context, ScriptValue.Normalize(item), depth + 1));
-                    context.CheckStringLength(builder.Length);
+                    context.EnsureStringLength(builder.Length);
                 }
 
+                context.CheckStringLength(builder.Length);
                 return builder.ToString();
             default:
                 return context.ToText(ScriptValue.Normalize(value));

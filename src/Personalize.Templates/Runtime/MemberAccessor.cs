@@ -17,6 +17,9 @@ internal static class MemberAccessor
 {
     private static readonly ConcurrentDictionary<(Type Type, Func<string, string> Renamer), TypeAccessor> Cache = new();
 
+    /// <summary>Returned by guarded getters when the target has another type.</summary>
+    public static readonly object Miss = new();
+
     public static bool TryGet(object target, string name, Func<string, string> renamer, out object? value)
     {
         switch (target)
@@ -133,6 +136,10 @@ internal static class MemberAccessor
         private readonly Dictionary<string, Func<object, object?>> _getters = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Action<object, object?>> _setters = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Type> _types = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Func<object, object?>> _guardedGetters = new(StringComparer.Ordinal);
+
+        /// <summary>Gets a getter that returns <see cref="Miss"/> when the target is not exactly this type (null when not available).</summary>
+        public Func<object, object?>? GuardedGetter(string name) => _guardedGetters.TryGetValue(name, out var getter) ? getter : null;
 
         /// <summary>Gets the declared type of a member, or null when unknown.</summary>
         public Type? MemberType(string name) => _types.TryGetValue(name, out var type) ? type : null;
@@ -155,7 +162,12 @@ internal static class MemberAccessor
                     continue;
                 }
 
-                _getters[name] = CreateGetter(type, property);
+                (_getters[name], var guarded) = CreateGetter(type, property);
+                if (guarded is not null)
+                {
+                    _guardedGetters[name] = guarded;
+                }
+
                 _types[name] = property.PropertyType;
                 KeyMask |= ScriptObject.MaskOf(name);
                 if (property.SetMethod is { IsPublic: true })
@@ -185,23 +197,33 @@ internal static class MemberAccessor
         /// <summary>Gets whether values of the type are read only through this accessor (not a dictionary, sequence or JSON value).</summary>
         public bool IsPlainObject { get; }
 
+        /// <summary>
+        /// Builds the getter, and when dynamic code is available also a guarded getter that checks the exact type itself
+        /// and returns <see cref="Miss"/> for any other type (cheaper than a separate type test at the call site).
+        /// </summary>
         [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Expression compilation runs only when dynamic code is supported; otherwise the reflection getter is used.")]
         [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The property comes from the type being accessed.")]
-        private static Func<object, object?> CreateGetter(Type type, PropertyInfo property)
+        private static (Func<object, object?> Getter, Func<object, object?>? Guarded) CreateGetter(Type type, PropertyInfo property)
         {
             if (RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled && !type.IsByRefLike && !property.PropertyType.IsByRefLike)
             {
                 try
                 {
                     var parameter = Expression.Parameter(typeof(object), "target");
-                    var body = Expression.Convert(Expression.Property(Expression.Convert(parameter, type), property), typeof(object));
+                    Expression read = Expression.Property(Expression.Convert(parameter, type), property);
+                    var box = property.PropertyType == typeof(int) || property.PropertyType == typeof(bool) || property.PropertyType == typeof(int?) || property.PropertyType == typeof(bool?)
+                        ? typeof(Boxes).GetMethod(property.PropertyType == typeof(int) || property.PropertyType == typeof(int?) ? nameof(Boxes.Int32) : nameof(Boxes.Bool), new[] { property.PropertyType })
+                        : null;
+                    var body = box is not null ? (Expression)Expression.Call(box, read) : Expression.Convert(read, typeof(object));
                     var getter = Expression.Lambda<Func<object, object?>>(body, parameter).Compile();
+                    var guardedBody = Expression.Condition(Expression.TypeEqual(parameter, type), body, Expression.Constant(Miss, typeof(object)));
+                    var guarded = Expression.Lambda<Func<object, object?>>(guardedBody, parameter).Compile();
                     if (NeedsNormalize(property.PropertyType))
                     {
-                        return target => ScriptValue.Normalize(getter(target));
+                        return (target => ScriptValue.Normalize(getter(target)), target => guarded(target) is var value && ReferenceEquals(value, Miss) ? value : ScriptValue.Normalize(value));
                     }
 
-                    return getter;
+                    return (getter, guarded);
                 }
                 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
                 {
@@ -209,7 +231,7 @@ internal static class MemberAccessor
                 }
             }
 
-            return target => ScriptValue.Normalize(property.GetValue(target));
+            return (target => ScriptValue.Normalize(property.GetValue(target)), null);
         }
 
         private static bool NeedsNormalize(Type type) =>

@@ -113,8 +113,7 @@ public sealed class ScriptFunction : IScriptFunction
                 var p = _parameters[i];
                 if (i < positional.Length)
                 {
-                    var value = positional[i];
-                    values[i + offset] = value is not null && Type.GetTypeHandle(value).Equals(p.Handle) ? value : Convert(context, value, p.Type, p.Name);
+                    values[i + offset] = p.Bind(context, positional[i]);
                 }
                 else if (p.HasDefault)
                 {
@@ -399,5 +398,17 @@ public sealed class ScriptFunction : IScriptFunction
     private sealed record ParameterBinding(string Name, string ScriptName, Type Type, bool HasDefault, object? DefaultValue)
     {
         public RuntimeTypeHandle Handle { get; } = Type.TypeHandle;
+
+        private readonly int _kind = Type == typeof(string) ? 1 : Type == typeof(int) ? 2 : Type == typeof(object) ? 3 : 0;
+
+        /// <summary>Converts an argument for this parameter; the common types are matched with exact type tests.</summary>
+        public object? Bind(TemplateContext context, object? value) => _kind switch
+        {
+            1 when value is string => value,
+            2 when value is int => value,
+            3 => ScriptValue.Normalize(value),
+            0 when value is not null && Type.GetTypeHandle(value).Equals(Handle) => value,
+            _ => Convert(context, value, Type, Name),
+        };
     }
 }

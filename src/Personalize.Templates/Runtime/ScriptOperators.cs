@@ -65,7 +65,7 @@ internal static class ScriptOperators
         _ => AsLong(value),
     };
 
-    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? (object)(int)value : value;
+    internal static object Narrow(long value) => value is >= int.MinValue and <= int.MaxValue ? Boxes.Int32((int)value) : value;
 
     internal static object Narrow(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? Narrow((long)value) : value;
 
@@ -327,7 +327,11 @@ internal static class ScriptOperators
         _ => throw context.Error($"Unary `-` is not supported on `{ScriptValue.TypeName(value)}`."),
     };
 
-    public static new bool Equals(object? left, object? right)
+    public static new bool Equals(object? left, object? right) => Equals(left, right, 0);
+
+    private const int MaxCompareDepth = 64;
+
+    private static bool Equals(object? left, object? right, int depth)
     {
         left = ScriptValue.Normalize(left);
         right = ScriptValue.Normalize(right);
@@ -365,9 +369,15 @@ internal static class ScriptOperators
                 return false;
             }
 
+            if (depth >= MaxCompareDepth)
+            {
+                // Arrays nested this deep (or containing each other) are not compared further.
+                return false;
+            }
+
             for (var i = 0; i < la.Count; i++)
             {
-                if (!Equals(la[i], ra[i]))
+                if (!Equals(la[i], ra[i], depth + 1))
                 {
                     return false;
                 }
@@ -427,7 +437,9 @@ internal static class ScriptOperators
     }
 
     /// <summary>Evaluates <c>&lt; &lt;= &gt; &gt;=</c>; <paramref name="op"/> is one of <c>&lt; l &gt; g</c> (l = &lt;=, g = &gt;=).</summary>
-    public static bool Relational(TemplateContext context, char op, object? left, object? right)
+    public static bool Relational(TemplateContext context, char op, object? left, object? right) => Relational(context, op, left, right, 0);
+
+    private static bool Relational(TemplateContext context, char op, object? left, object? right, int depth)
     {
         left = ScriptValue.Normalize(left);
         right = ScriptValue.Normalize(right);
@@ -443,9 +455,14 @@ internal static class ScriptOperators
                 return Test(op, la.Count.CompareTo(ra.Count));
             }
 
+            if (depth >= MaxCompareDepth)
+            {
+                throw context.Error($"Cannot compare arrays nested more than {MaxCompareDepth} levels deep.");
+            }
+
             for (var i = 0; i < la.Count; i++)
             {
-                if (!Relational(context, op, la[i], ra[i]))
+                if (!Relational(context, op, la[i], ra[i], depth + 1))
                 {
                     return false;
                 }

@@ -11,6 +11,10 @@ public sealed partial class TemplateContext
     [ThreadStatic]
     private static TemplateContext? t_cached;
 
+    private Type? _lastScopeType;
+    private Func<string, string>? _lastScopeRenamer;
+    private MemberAccessor.TypeAccessor? _lastScopeAccessor;
+    private ScriptObject? _expressionScope;
     private object[] _scopes = new object[8];
     private MemberAccessor.TypeAccessor?[] _scopeAccessors = new MemberAccessor.TypeAccessor?[8];
     private int _scopeCount;
@@ -54,19 +58,35 @@ public sealed partial class TemplateContext
         }
 
         _frameCount = 0;
+        for (var i = 0; i < _loopCount; i++)
+        {
+            _loops[i].Reset(LoopKind.For);
+        }
+
         _loopCount = 0;
         Flow = ControlFlow.None;
         ReturnValue = null;
         PendingWrapBody = null;
+        _expressionScope?.Clear();
         Output = NullOutput.Instance;
     }
 
     internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
     {
-        Begin(model, render, options, NullOutput.Instance);
+        // Expressions are evaluated per customer: reuse one top scope per context instead of allocating one each time.
+        var scope = _expressionScope ??= new ScriptObject();
+        scope.Clear();
+        Begin(model, render, options, NullOutput.Instance, scope);
         try
         {
-            return expression.Evaluate(this);
+            var result = expression.Evaluate(this);
+            if (ReferenceEquals(result, scope))
+            {
+                // `this` escapes to the caller: stop reusing that object.
+                _expressionScope = null;
+            }
+
+            return result;
         }
         catch (Exception ex) when (TryTranslate(ex) is { } translated)
         {
@@ -88,7 +108,7 @@ public sealed partial class TemplateContext
         }
     }
 
-    private void Begin(object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
+    private void Begin(object? model, RenderOptions render, TemplateOptions options, TemplateOutput output, ScriptObject? top = null)
     {
         Configure(options, render, output);
         PushScope(BuiltinObjects.Root);
@@ -109,7 +129,7 @@ public sealed partial class TemplateContext
         }
 
         _rootScopeCount = _scopeCount;
-        PushScope(new ScriptObject());
+        PushScope(top ?? new ScriptObject());
         PushFrame(null);
     }
 
@@ -134,8 +154,20 @@ public sealed partial class TemplateContext
         MemberAccessor.TypeAccessor? accessor = null;
         if (scope is not ScriptObject)
         {
-            accessor = MemberAccessor.GetAccessor(scope.GetType(), Renamer);
-            if (!accessor.IsPlainObject)
+            var type = scope.GetType();
+            if (ReferenceEquals(type, _lastScopeType) && ReferenceEquals(Renamer, _lastScopeRenamer))
+            {
+                accessor = _lastScopeAccessor;
+            }
+            else
+            {
+                accessor = MemberAccessor.GetAccessor(type, Renamer);
+                _lastScopeType = type;
+                _lastScopeRenamer = Renamer;
+                _lastScopeAccessor = accessor;
+            }
+
+            if (!accessor!.IsPlainObject)
             {
                 accessor = null;
             }
@@ -274,7 +306,7 @@ public sealed partial class TemplateContext
         return loop;
     }
 
-    internal void PopLoop() => _loopCount--;
+    internal void PopLoop() => _loops[--_loopCount].Reset(LoopKind.For);
 
     internal LoopState? CurrentLoop => _loopCount > 0 ? _loops[_loopCount - 1] : null;
 

@@ -12,6 +12,7 @@ public sealed partial class TemplateContext
 {
     private long _loopIterations;
     private long _outputLength;
+    private long _stringWork;
     private int _callDepth;
     private NumberFormatInfo _numberFormat = NumberFormatInfo.InvariantInfo;
     private int _maxRecursionDepth = TemplateLimits.Default.MaxRecursionDepth;
@@ -91,10 +92,29 @@ public sealed partial class TemplateContext
         CurrentSpan,
         SourceName);
 
-    /// <summary>Checks that a string a builtin is about to build stays within <see cref="TemplateLimits.MaxStringLength"/>.</summary>
+    /// <summary>
+    /// Checks that a string a builtin is about to build stays within <see cref="TemplateLimits.MaxStringLength"/>, and charges
+    /// its length to <see cref="TemplateLimits.MaxTotalStringLength"/> (the render's budget for building strings).
+    /// </summary>
     /// <param name="length">The length of the string to build.</param>
-    /// <exception cref="TemplateLimitExceededException">The string would be too long.</exception>
+    /// <exception cref="TemplateLimitExceededException">The string would be too long, or the render has built too much text.</exception>
     public void CheckStringLength(long length)
+    {
+        EnsureStringLength(length);
+        _stringWork += Math.Max(0, length);
+        if (_stringWork > Limits.MaxTotalStringLength)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxTotalStringLength),
+                Limits.MaxTotalStringLength,
+                $"The template built more than {Limits.MaxTotalStringLength} characters of strings (TemplateLimits.MaxTotalStringLength). Check for a loop that keeps growing a string.",
+                CurrentSpan,
+                SourceName);
+        }
+    }
+
+    /// <summary>Checks a length against <see cref="TemplateLimits.MaxStringLength"/> without charging it (for strings built step by step; charge the result once).</summary>
+    internal void EnsureStringLength(long length)
     {
         if (length > Limits.MaxStringLength)
         {
@@ -178,6 +198,8 @@ public sealed partial class TemplateContext
         CancellationToken.ThrowIfCancellationRequested();
     }
 
+    internal void ExitCall() => _callDepth--;
+
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ThrowRecursionLimit() => throw new TemplateLimitExceededException(
@@ -222,9 +244,33 @@ public sealed partial class TemplateContext
             case decimal m:
                 WriteDecimal(m);
                 return;
+            case double d:
+                WriteDouble(d);
+                return;
             default:
                 Write(ToText(value));
                 return;
+        }
+    }
+
+    private void WriteDouble(double value)
+    {
+        // Same text as ScriptValue.FormatDouble: whole numbers without exponent, otherwise the shortest round-trip form.
+        if (double.IsFinite(value) && Math.Abs(value) < 1e16 && value == Math.Floor(value))
+        {
+            WriteDecimal((decimal)value);
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[40];
+        if (value.TryFormat(buffer, out var written, "R", Culture))
+        {
+            ChargeOutput(written);
+            Output.Write(buffer[..written]);
+        }
+        else
+        {
+            Write(ScriptValue.FormatDouble(value, Culture));
         }
     }
 
@@ -293,6 +339,7 @@ public sealed partial class TemplateContext
         Output = output;
         _loopIterations = 0;
         _outputLength = 0;
+        _stringWork = 0;
         _callDepth = 0;
         CurrentSpan = default;
     }

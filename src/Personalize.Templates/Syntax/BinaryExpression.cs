@@ -25,9 +25,9 @@ internal sealed class BinaryExpression : ScriptExpression
         switch (Operator)
         {
             case BinaryOperator.And:
-                return ScriptValue.IsTruthy(Left.Evaluate(context)) && ScriptValue.IsTruthy(Right.Evaluate(context));
+                return Boxes.Bool(ScriptValue.IsTruthy(Left.Evaluate(context)) && ScriptValue.IsTruthy(Right.Evaluate(context)));
             case BinaryOperator.Or:
-                return ScriptValue.IsTruthy(Left.Evaluate(context)) || ScriptValue.IsTruthy(Right.Evaluate(context));
+                return Boxes.Bool(ScriptValue.IsTruthy(Left.Evaluate(context)) || ScriptValue.IsTruthy(Right.Evaluate(context)));
             case BinaryOperator.Coalesce:
                 return Left.Evaluate(context) ?? Right.Evaluate(context);
             case BinaryOperator.NotCoalesce:
@@ -59,7 +59,7 @@ internal sealed class BinaryExpression : ScriptExpression
             case BinaryOperator.Power:
                 return ScriptOperators.Arithmetic(context, '^', left, right);
             case BinaryOperator.Equal:
-                return AreEqual(left, right);
+                return Boxes.Bool(AreEqual(left, right));
             case BinaryOperator.NotEqual:
                 if (left is ScriptArray la && right is ScriptArray ra && la.Count == ra.Count && la.Count > 0)
                 {
@@ -68,22 +68,22 @@ internal sealed class BinaryExpression : ScriptExpression
                     {
                         if (ScriptOperators.Equals(la[i], ra[i]))
                         {
-                            return false;
+                            return Boxes.False;
                         }
                     }
 
-                    return true;
+                    return Boxes.True;
                 }
 
-                return !AreEqual(left, right);
+                return Boxes.Bool(!AreEqual(left, right));
             case BinaryOperator.Less:
-                return ScriptOperators.Relational(context, '<', left, right);
+                return Boxes.Bool(ScriptOperators.Relational(context, '<', left, right));
             case BinaryOperator.LessEqual:
-                return ScriptOperators.Relational(context, 'l', left, right);
+                return Boxes.Bool(ScriptOperators.Relational(context, 'l', left, right));
             case BinaryOperator.Greater:
-                return ScriptOperators.Relational(context, '>', left, right);
+                return Boxes.Bool(ScriptOperators.Relational(context, '>', left, right));
             case BinaryOperator.GreaterEqual:
-                return ScriptOperators.Relational(context, 'g', left, right);
+                return Boxes.Bool(ScriptOperators.Relational(context, 'g', left, right));
             case BinaryOperator.RangeInclusive:
             case BinaryOperator.RangeExclusive:
                 return Range(context, left, right);

@@ -33,12 +33,9 @@ internal sealed class ForStatement : ScriptStatement
             case null:
                 items = Array.Empty<object?>();
                 break;
-            case object?[] array when array.GetType() == typeof(object[]):
+            case object?[] array:
+                // Any array of a reference type (covariance): indexed directly below, no copy.
                 items = array;
-                break;
-            case object?[] covariant:
-                // A T[] of a reference type: copy once so that reads are plain array reads, not covariant interface calls.
-                items = (object?[])covariant.Clone();
                 break;
             case ScriptArray a:
                 items = a;

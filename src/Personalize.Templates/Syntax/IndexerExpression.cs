@@ -126,6 +126,12 @@ internal sealed class IndexerExpression : ScriptAssignable
                     throw new TemplateLimitExceededException(nameof(TemplateLimits.MaxRangeLength), context.Limits.MaxRangeLength, $"Assigning index {i} would grow the array past {context.Limits.MaxRangeLength} items (TemplateLimits.MaxRangeLength).", Index.Span, context.SourceName);
                 }
 
+                if (i >= a.Count)
+                {
+                    // Growing the array is work too: charge the new slots against the loop budget.
+                    context.ChargeLoopIterations(i - a.Count + 1);
+                }
+
                 a[i] = value;
                 return;
             case IList list when !list.IsReadOnly && !list.IsFixedSize:

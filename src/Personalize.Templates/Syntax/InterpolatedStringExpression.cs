@@ -25,9 +25,10 @@ internal sealed class InterpolatedStringExpression : ScriptExpression
                 builder.Append(context.ToText(((ScriptExpression)part).Evaluate(context)));
             }
 
-            context.CheckStringLength(builder.Length);
+            context.EnsureStringLength(builder.Length);
         }
 
+        context.CheckStringLength(builder.Length);
         return builder.ToString();
     }
 }

@@ -14,6 +14,9 @@ internal sealed class Lexer
     private readonly DiagnosticBag _diagnostics;
     private const int MaxInterpolationNesting = 64;
 
+    private int _unclosedInterpolationAt = -1;
+
+
     private readonly List<Token> _tokens = new();
     private readonly bool _scientific;
     private int _pos;
@@ -767,7 +770,8 @@ internal sealed class Lexer
                 var exprEnd = FindInterpolationEnd(exprStart);
                 if (exprEnd < 0)
                 {
-                    _diagnostics.Error(_pos, _pos + 1, "Opened interpolated expression not closed on the same line.");
+                    var at = _unclosedInterpolationAt >= 0 ? _unclosedInterpolationAt : _pos;
+                    _diagnostics.Error(at, at + 1, "Opened interpolated expression not closed on the same line. Close it with `}` before the end of the line, or write `\\{` for a literal brace.");
                     _pos = _end;
                     break;
                 }
@@ -805,6 +809,7 @@ internal sealed class Lexer
             switch (c)
             {
                 case '\n':
+                    _unclosedInterpolationAt = i;
                     return -1;
                 case '{':
                     depth++;

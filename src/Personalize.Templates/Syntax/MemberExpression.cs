@@ -62,12 +62,23 @@ internal sealed class MemberExpression : ScriptAssignable
         }
 
         // Inline cache: the last plain .NET type seen here and its compiled getter (benign race: the cache is immutable).
-        var handle = Type.GetTypeHandle(target);
         var cache = _cache;
-        if (cache is not null && cache.Handle.Equals(handle) && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (cache is not null && ReferenceEquals(cache.Renamer, context.Renamer))
         {
-            mayBeFunction = cache.MayBeFunction;
-            return cache.Getter(target);
+            if (cache.Guarded is { } guarded)
+            {
+                var cached = guarded(target);
+                if (!ReferenceEquals(cached, MemberAccessor.Miss))
+                {
+                    mayBeFunction = cache.MayBeFunction;
+                    return cached;
+                }
+            }
+            else if (cache.Handle.Equals(Type.GetTypeHandle(target)))
+            {
+                mayBeFunction = cache.MayBeFunction;
+                return cache.Getter(target);
+            }
         }
 
         if (target is not ScriptObject)
@@ -78,7 +89,7 @@ internal sealed class MemberExpression : ScriptAssignable
             {
                 var memberType = accessor.MemberType(Name);
                 mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                _cache = new MemberCache(handle, context.Renamer, getter, mayBeFunction);
+                _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), mayBeFunction);
                 return getter(target);
             }
         }
@@ -88,7 +99,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
     private MemberCache? _cache;
 
-    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, bool MayBeFunction);
+    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, object?>? Guarded, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {

@@ -19,7 +19,7 @@ internal sealed class UnaryExpression : ScriptExpression
         switch (Operator)
         {
             case UnaryOperator.Not:
-                return !ScriptValue.IsTruthy(Operand.Evaluate(context));
+                return Boxes.Bool(!ScriptValue.IsTruthy(Operand.Evaluate(context)));
             case UnaryOperator.Negate:
                 context.CurrentSpan = Span;
                 return ScriptOperators.Negate(context, Operand.Evaluate(context));

@@ -93,7 +93,7 @@ public sealed class DateFunctionsTests
     [Fact]
     public void Now_reads_the_injected_clock_in_the_render_time_zone()
     {
-        var clock = new TestTimeProvider(new DateTimeOffset(2026, 3, 15, 23, 30, 0, TimeSpan.Zero));
+        var clock = new FixedTimeProvider(new DateTimeOffset(2026, 3, 15, 23, 30, 0, TimeSpan.Zero));
         var utc = Context(new RenderOptions { TimeProvider = clock });
         Assert.Equal("2026-03-15 23:30 +00:00", Text(utc, "date.to_string", Call(utc, "date.now"), "%F %R %Z"));
         Assert.Equal("2026-03-15 23:30", Text(utc, "date.to_string", Call(utc, "date.utc_now"), "%F %R"));

@@ -28,7 +28,7 @@ public sealed record RenderOptions
     /// <value>The default value is <see cref="CancellationToken.None"/>.</value>
     public CancellationToken CancellationToken { get; init; }
 
-    /// <summary>Gets extra globals for this render only (above the template's globals, below the model).</summary>
+    /// <summary>Gets extra globals for this render (above the template's globals, below the model). Rendering freezes the object (<see cref="ScriptObject.Freeze"/>) so that it can be shared.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ScriptObject? Globals { get; init; }
 

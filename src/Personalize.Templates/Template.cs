@@ -58,6 +58,7 @@ public sealed class Template
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= TemplateOptions.Default;
+        options.Globals?.Freeze();
         var text = new SourceText(source, options.SourceName);
         var diagnostics = new DiagnosticBag(text);
         if (source.Length > options.Limits.MaxSourceLength)
@@ -88,7 +89,7 @@ public sealed class Template
     }
 
     /// <summary>The Liquid front end plugs in here (it builds the same node tree).</summary>
-    internal static Func<SourceText, DiagnosticBag, TemplateOptions, ScriptBlock>? LiquidParserHook { get; set; }
+    internal static Func<SourceText, DiagnosticBag, TemplateOptions, ScriptBlock>? LiquidParserHook { get; set; } = Liquid.LiquidParser.ParseTemplate;
 
     /// <summary>Parses a template and throws when it has errors; the exception shows each offending source line with a caret.</summary>
     /// <param name="source">The template text.</param>

@@ -42,6 +42,7 @@ public sealed class TemplateExpression
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= TemplateOptions.Default;
+        options.Globals?.Freeze();
         var text = new SourceText(source, options.SourceName);
         var diagnostics = new DiagnosticBag(text);
         var expression = source.Length > options.Limits.MaxSourceLength ? null : Parser.ParseStandaloneExpression(text, diagnostics, options);

@@ -38,7 +38,8 @@ public sealed record TemplateOptions
 
     /// <summary>
     /// Gets host globals and functions visible to every render (below the model, above the builtins).
-    /// Build it once at start-up and do not change it afterwards: renders share it.
+    /// Build it once at start-up: parsing a template with these options freezes it (<see cref="ScriptObject.Freeze"/>),
+    /// because concurrent renders share it.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ScriptObject? Globals { get; init; }

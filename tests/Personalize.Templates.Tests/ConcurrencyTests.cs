@@ -40,4 +40,25 @@ public sealed class ConcurrencyTests
 
         Assert.Equal(0, failures);
     }
+
+    [Theory]
+    [InlineData("{{ string.truncate = 1 }}")]
+    [InlineData("{{ string['x'] = 1 }}")]
+    [InlineData("{{ with string; y = 1; end }}")]
+    [InlineData("{{ shared.list << 1 }}")]
+    [InlineData("{{ shared.list[0] = 2 }}")]
+    [InlineData("{{ shared.name = 'x' }}")]
+    public void Shared_builtins_and_globals_cannot_be_changed_by_a_template(string source)
+    {
+        var shared = new Runtime.ScriptObject { ["list"] = new Runtime.ScriptArray { 1 }, ["name"] = "n" };
+        var globals = new Runtime.ScriptObject { ["shared"] = shared };
+        var template = Template.Parse(source, new TemplateOptions { Globals = globals });
+
+        var ex = Assert.Throws<TemplateRuntimeException>(() => template.Render());
+
+        Assert.Contains("frozen", ex.Message, StringComparison.Ordinal);
+        Assert.True(globals.IsFrozen);
+        Assert.Equal("n", shared["name"]);
+        Assert.Single((Runtime.ScriptArray)shared["list"]!);
+    }
 }

@@ -53,6 +53,33 @@ public sealed class LimitTests
         }
     }
 
+    [Theory]
+    [InlineData("1", " + 1")]
+    [InlineData("x", ".a")]
+    [InlineData("x", "[0]")]
+    [InlineData("x", " | string.upcase")]
+    [InlineData("x", " ?? 1")]
+    public void Fifty_thousand_long_chains_give_a_diagnostic_not_a_stack_overflow(string head, string link)
+    {
+        var template = Template.Parse("{{ " + head + string.Concat(Enumerable.Repeat(link, 50_000)) + " }}");
+
+        Assert.Contains(template.Diagnostics, d => d.Message.Contains("TemplateLimits.MaxParseDepth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Chains_within_the_depth_limit_render()
+    {
+        Assert.Equal("150", Template.Parse("{{ 0" + string.Concat(Enumerable.Repeat(" + 1", 150)) + " }}").Render());
+    }
+
+    [Fact]
+    public void Deeply_nested_interpolated_strings_give_a_diagnostic()
+    {
+        var source = "{{ " + string.Concat(Enumerable.Repeat("$\"{", 5_000)) + "1" + string.Concat(Enumerable.Repeat("}\"", 5_000)) + " }}";
+
+        Assert.True(Template.Parse(source).HasErrors);
+    }
+
     [Fact]
     public void Ten_thousand_nested_blocks_give_a_diagnostic()
     {

@@ -34,6 +34,9 @@ internal static class BuiltinObjects
 
         // Top-level functions.
         root.SetValue("include", IncludeFunction.Instance, readOnly: true);
+
+        // Shared by every render on every thread: templates must not be able to change it.
+        root.Freeze();
         return root;
     }
 
@@ -41,10 +44,8 @@ internal static class BuiltinObjects
     {
         var obj = new ScriptObject();
         obj.Import(type);
-        foreach (var pair in obj)
-        {
-            obj.SetReadOnly(pair.Key, true);
-        }
+
+        // No per-member read-only flags: root.Freeze() freezes this object too (a template assignment fails with "frozen").
 
         root.SetValue(name, obj, readOnly: true);
         return obj;

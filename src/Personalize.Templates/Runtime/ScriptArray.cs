@@ -15,6 +15,7 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
 {
     private readonly List<object?> _items;
     private ScriptObject? _properties;
+    private bool _frozen;
 
     /// <summary>Creates an empty array.</summary>
     public ScriptArray() => _items = new List<object?>();
@@ -42,6 +43,41 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
         return array;
     }
 
+    /// <summary>Gets whether the array is frozen (shared, immutable data; see <see cref="ScriptObject.Freeze"/>).</summary>
+    public bool IsFrozen => _frozen;
+
+    /// <summary>Freezes the array, its properties and every script object and array it contains. Idempotent.</summary>
+    public void Freeze()
+    {
+        if (_frozen)
+        {
+            return;
+        }
+
+        _frozen = true;
+        _properties?.Freeze();
+        foreach (var item in _items)
+        {
+            switch (item)
+            {
+                case ScriptObject o:
+                    o.Freeze();
+                    break;
+                case ScriptArray a:
+                    a.Freeze();
+                    break;
+            }
+        }
+    }
+
+    private void ThrowIfFrozen()
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException("This ScriptArray is frozen (shared by concurrent renders) and cannot be changed.");
+        }
+    }
+
     /// <summary>Gets the number of items.</summary>
     public int Count => _items.Count;
 
@@ -52,7 +88,18 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
     /// Gets the named properties attached to this array (created on first use), e.g. the named
     /// arguments of a function call, which scripts read as <c>$.name</c>.
     /// </summary>
-    public ScriptObject Properties => _properties ??= new ScriptObject();
+    public ScriptObject Properties => _properties ??= CreateProperties();
+
+    private ScriptObject CreateProperties()
+    {
+        var properties = new ScriptObject();
+        if (_frozen)
+        {
+            properties.Freeze();
+        }
+
+        return properties;
+    }
 
     /// <summary>Gets whether any named property is attached.</summary>
     public bool HasProperties => _properties is { Count: > 0 };
@@ -67,6 +114,7 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
         get => (uint)index < (uint)_items.Count ? _items[index] : null;
         set
         {
+            ThrowIfFrozen();
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             while (_items.Count <= index)
             {
@@ -78,7 +126,7 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
     }
 
     /// <inheritdoc />
-    public bool IsReadOnly => false;
+    public bool IsReadOnly => _frozen;
 
     bool IList.IsFixedSize => false;
 
@@ -87,14 +135,26 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
     object ICollection.SyncRoot => _items;
 
     /// <inheritdoc />
-    public void Add(object? item) => _items.Add(item);
+    public void Add(object? item)
+    {
+        ThrowIfFrozen();
+        _items.Add(item);
+    }
 
     /// <summary>Appends all items of a sequence.</summary>
     /// <param name="items">The items to append.</param>
-    public void AddRange(IEnumerable<object?> items) => _items.AddRange(items);
+    public void AddRange(IEnumerable<object?> items)
+    {
+        ThrowIfFrozen();
+        _items.AddRange(items);
+    }
 
     /// <inheritdoc />
-    public void Clear() => _items.Clear();
+    public void Clear()
+    {
+        ThrowIfFrozen();
+        _items.Clear();
+    }
 
     /// <inheritdoc />
     public bool Contains(object? item) => _items.Contains(item);
@@ -114,20 +174,40 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
     public int IndexOf(object? item) => _items.IndexOf(item);
 
     /// <inheritdoc />
-    public void Insert(int index, object? item) => _items.Insert(index, item);
+    public void Insert(int index, object? item)
+    {
+        ThrowIfFrozen();
+        _items.Insert(index, item);
+    }
 
     /// <inheritdoc />
-    public bool Remove(object? item) => _items.Remove(item);
+    public bool Remove(object? item)
+    {
+        ThrowIfFrozen();
+        return _items.Remove(item);
+    }
 
     /// <inheritdoc />
-    public void RemoveAt(int index) => _items.RemoveAt(index);
+    public void RemoveAt(int index)
+    {
+        ThrowIfFrozen();
+        _items.RemoveAt(index);
+    }
 
     /// <summary>Reverses the items in place.</summary>
-    public void Reverse() => _items.Reverse();
+    public void Reverse()
+    {
+        ThrowIfFrozen();
+        _items.Reverse();
+    }
 
     /// <summary>Sorts the items in place.</summary>
     /// <param name="comparison">The comparison to use.</param>
-    public void Sort(Comparison<object?> comparison) => _items.Sort(comparison);
+    public void Sort(Comparison<object?> comparison)
+    {
+        ThrowIfFrozen();
+        _items.Sort(comparison);
+    }
 
     /// <summary>Tries to read a named property attached to the array.</summary>
     /// <param name="name">The property name.</param>
@@ -146,6 +226,7 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
 
     int IList.Add(object? value)
     {
+        ThrowIfFrozen();
         _items.Add(value);
         return _items.Count - 1;
     }
@@ -154,9 +235,9 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
 
     int IList.IndexOf(object? value) => _items.IndexOf(value);
 
-    void IList.Insert(int index, object? value) => _items.Insert(index, value);
+    void IList.Insert(int index, object? value) => Insert(index, value);
 
-    void IList.Remove(object? value) => _items.Remove(value);
+    void IList.Remove(object? value) => Remove(value);
 
     void ICollection.CopyTo(Array array, int index) => ((ICollection)_items).CopyTo(array, index);
 

@@ -15,6 +15,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     private readonly List<KeyValuePair<string, object?>> _entries;
     private HashSet<string>? _readOnly;
     private ulong _keyMask;
+    private bool _frozen;
 
     /// <summary>Creates an empty object.</summary>
     public ScriptObject()
@@ -77,7 +78,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => Values;
 
     /// <inheritdoc />
-    public bool IsReadOnly => false;
+    public bool IsReadOnly => _frozen;
 
     /// <summary>Sets a member, adding it at the end when new.</summary>
     /// <param name="name">The member name.</param>
@@ -86,6 +87,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     public void SetValue(string name, object? value, bool readOnly = false)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ThrowIfFrozen();
         if (_index.TryGetValue(name, out var i))
         {
             _entries[i] = new KeyValuePair<string, object?>(name, value);
@@ -109,6 +111,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     public void SetReadOnly(string name, bool readOnly)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ThrowIfFrozen();
         if (readOnly)
         {
             (_readOnly ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
@@ -126,6 +129,46 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     internal ulong KeyMask => _keyMask;
 
     internal static ulong MaskOf(string name) => name.Length == 0 ? 1UL : 1UL << (int)(((uint)name.Length * 31u + name[0] * 7u + name[^1] * 13u + (name.Length > 2 ? name[1] : 0u)) & 63u);
+
+    /// <summary>
+    /// Gets whether the object is frozen: shared, immutable data (the builtins, <see cref="TemplateOptions.Globals"/>,
+    /// <see cref="RenderOptions.Globals"/>). Templates cannot change it and host writes throw.
+    /// </summary>
+    public bool IsFrozen => _frozen;
+
+    /// <summary>
+    /// Freezes the object and every script object and array it contains, so that it can be shared by concurrent renders.
+    /// Templates that try to change it get a render error. Idempotent.
+    /// </summary>
+    public void Freeze()
+    {
+        if (_frozen)
+        {
+            return;
+        }
+
+        _frozen = true;
+        foreach (var entry in _entries)
+        {
+            switch (entry.Value)
+            {
+                case ScriptObject o:
+                    o.Freeze();
+                    break;
+                case ScriptArray a:
+                    a.Freeze();
+                    break;
+            }
+        }
+    }
+
+    private void ThrowIfFrozen()
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException("This ScriptObject is frozen (shared by concurrent renders) and cannot be changed.");
+        }
+    }
 
     /// <summary>Gets whether scripts may not assign the member.</summary>
     /// <param name="name">The member name.</param>
@@ -162,6 +205,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     /// <inheritdoc />
     public bool Remove(string key)
     {
+        ThrowIfFrozen();
         if (!_index.Remove(key, out var i))
         {
             return false;
@@ -180,6 +224,7 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     /// <inheritdoc />
     public void Clear()
     {
+        ThrowIfFrozen();
         _index.Clear();
         _entries.Clear();
         _readOnly = null;

@@ -99,6 +99,7 @@ public sealed partial class TemplateContext
 
         if (render.Globals is not null)
         {
+            render.Globals.Freeze();
             PushScope(render.Globals);
         }
 
@@ -107,6 +108,7 @@ public sealed partial class TemplateContext
             PushScope(ScriptValue.Normalize(model)!);
         }
 
+        _rootScopeCount = _scopeCount;
         PushScope(new ScriptObject());
         PushFrame(null);
     }

@@ -276,6 +276,7 @@ public sealed partial class TemplateContext
         TimeProvider = render.TimeProvider;
         CancellationToken = render.CancellationToken;
         ConfigureBuiltins(render);
+        ConfigureLiquid();
         Output = output;
         _loopIterations = 0;
         _outputLength = 0;

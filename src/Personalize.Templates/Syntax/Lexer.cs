@@ -12,6 +12,8 @@ internal sealed class Lexer
 {
     private readonly string _text;
     private readonly DiagnosticBag _diagnostics;
+    private const int MaxInterpolationNesting = 64;
+
     private readonly List<Token> _tokens = new();
     private readonly bool _scientific;
     private int _pos;
@@ -130,7 +132,8 @@ internal sealed class Lexer
             }
 
             TrimPrevious(trim);
-            Add(TokenKind.CodeEnter, enterStart, _pos, "{{", trim: trim);
+            var token = new Token { Kind = TokenKind.CodeEnter, Start = enterStart, End = _pos, Text = "{{", Trim = trim, Indent = trim == '\0' ? IndentBefore(enterStart) : null };
+            _tokens.Add(token);
             LexCodeCore(insideTemplate: true);
         }
 
@@ -170,6 +173,32 @@ internal sealed class Lexer
         }
 
         return raw[i..];
+    }
+
+    /// <summary>
+    /// Scriban's auto-indentation: the white space between the start of the line and a code enter, when nothing else
+    /// precedes it on that line. Multi-line values printed by that code block are indented by it.
+    /// </summary>
+    private string? IndentBefore(int enter)
+    {
+        if (_tokens.Count == 0 || _tokens[^1] is not { Kind: TokenKind.Raw, Verbatim: false } previous || previous.Text.Length == 0)
+        {
+            return null;
+        }
+
+        var lineStart = enter;
+        while (lineStart > 0 && _text[lineStart - 1] is ' ' or '\t')
+        {
+            lineStart--;
+        }
+
+        if (lineStart == enter || (lineStart > 0 && _text[lineStart - 1] != '\n') || previous.End != enter)
+        {
+            return null;
+        }
+
+        var indent = _text[lineStart..enter];
+        return previous.Text.EndsWith(indent, StringComparison.Ordinal) ? indent : null;
     }
 
     private void TrimPrevious(char trim)
@@ -761,8 +790,13 @@ internal sealed class Lexer
     }
 
     /// <summary>Finds the <c>}</c> closing an interpolation expression starting at <paramref name="from"/>, skipping nested strings and braces; -1 when the line ends first.</summary>
-    private int FindInterpolationEnd(int from)
+    private int FindInterpolationEnd(int from, int nesting = 0)
     {
+        if (nesting > MaxInterpolationNesting)
+        {
+            return -1;
+        }
+
         var depth = 0;
         var i = from;
         while (i < _end)
@@ -792,7 +826,7 @@ internal sealed class Lexer
 
                     continue;
                 case '$' when i + 1 < _end && _text[i + 1] is '"' or '\'':
-                    i = SkipInterpolatedLiteral(i + 1);
+                    i = SkipInterpolatedLiteral(i + 1, nesting + 1);
                     if (i < 0)
                     {
                         return -1;
@@ -830,7 +864,7 @@ internal sealed class Lexer
         return -1;
     }
 
-    private int SkipInterpolatedLiteral(int i)
+    private int SkipInterpolatedLiteral(int i, int nesting)
     {
         var quote = _text[i++];
         while (i < _end)
@@ -849,7 +883,7 @@ internal sealed class Lexer
 
             if (c == '{')
             {
-                var end = FindInterpolationEnd(i + 1);
+                var end = FindInterpolationEnd(i + 1, nesting);
                 if (end < 0)
                 {
                     return -1;

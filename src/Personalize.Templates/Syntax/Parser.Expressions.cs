@@ -72,8 +72,23 @@ internal sealed partial class Parser
     {
         var start = Current;
         var left = ParseBinary(0);
+        var chain = 0;
+        try
+        {
+            return ParsePipeChain(start, left, ref chain);
+        }
+        finally
+        {
+            _depth -= chain;
+        }
+    }
+
+    private ScriptExpression ParsePipeChain(Token start, ScriptExpression left, ref int chain)
+    {
         while (IsPipe(Current.Kind))
         {
+            Enter();
+            chain++;
             Next();
             SkipNewLines();
             if (AtEndOfStatement || !CanStartExpression(Current))
@@ -134,6 +149,20 @@ internal sealed partial class Parser
 
     private ScriptExpression ParseBinaryRest(ScriptExpression left, int minPrecedence, Token start)
     {
+        var chain = 0;
+        try
+        {
+            return ParseBinaryChain(left, minPrecedence, start, ref chain);
+        }
+        finally
+        {
+            _depth -= chain;
+        }
+    }
+
+    /// <summary>Each operator applied nests the tree one level deeper (evaluation recurses on it), so it counts toward <see cref="TemplateLimits.MaxParseDepth"/>.</summary>
+    private ScriptExpression ParseBinaryChain(ScriptExpression left, int minPrecedence, Token start, ref int chain)
+    {
         while (true)
         {
             var precedence = BinaryPrecedence(Current.Kind, out var op);
@@ -141,6 +170,9 @@ internal sealed partial class Parser
             {
                 return left;
             }
+
+            Enter();
+            chain++;
 
             var opToken = Next();
             SkipNewLines();
@@ -319,9 +351,28 @@ internal sealed partial class Parser
     {
         var start = Current;
         var expression = ParsePrimary();
+        var chain = 0;
+        try
+        {
+            return ParsePostfixChain(start, expression, ref chain);
+        }
+        finally
+        {
+            _depth -= chain;
+        }
+    }
+
+    private ScriptExpression ParsePostfixChain(Token start, ScriptExpression expression, ref int chain)
+    {
         while (true)
         {
             var token = Current;
+            if (token.Kind is TokenKind.Dot or TokenKind.QuestionDot or TokenKind.LBracket or TokenKind.LParen or TokenKind.PlusPlus or TokenKind.MinusMinus && !token.SpaceBefore)
+            {
+                Enter();
+                chain++;
+            }
+
             if (token.Kind is TokenKind.Dot or TokenKind.QuestionDot && !token.SpaceBefore)
             {
                 Next();

@@ -19,6 +19,7 @@ internal sealed partial class Parser
     private int _loopDepth;
     private int _noCalls;
     private bool _forHeader;
+    private string? _indent;
 
     private Parser(List<Token> tokens, SourceText source, DiagnosticBag diagnostics, TemplateOptions options)
     {
@@ -175,7 +176,15 @@ internal sealed partial class Parser
                     }
 
                     continue;
-                case TokenKind.CodeEnter or TokenKind.CodeExit or TokenKind.NewLine or TokenKind.SemiColon:
+                case TokenKind.CodeEnter:
+                    _indent = token.Indent;
+                    Next();
+                    continue;
+                case TokenKind.CodeExit:
+                    _indent = null;
+                    Next();
+                    continue;
+                case TokenKind.NewLine or TokenKind.SemiColon:
                     Next();
                     continue;
                 case TokenKind.Identifier when terminators is not null && Array.IndexOf(terminators, token.Text) >= 0 && !IsLoopVariableAccess():
@@ -314,7 +323,7 @@ internal sealed partial class Parser
         }
 
         ExpectEndOfStatement();
-        return new ExpressionStatement(expression) { Span = expression.Span };
+        return new ExpressionStatement(expression) { Span = expression.Span, Indent = _indent };
     }
 
     private static ScriptExpression Unwrap(ScriptExpression expression)

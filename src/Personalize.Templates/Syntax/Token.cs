@@ -19,6 +19,9 @@ internal sealed class Token
     /// <summary>For code enter/exit: the trim marker (<c>'-'</c>, <c>'~'</c> or <c>'\0'</c>).</summary>
     public char Trim { get; init; }
 
+    /// <summary>For a code enter without trim preceded on its line only by white space: that white space (auto-indentation).</summary>
+    public string? Indent { get; init; }
+
     /// <summary>For raw text: it comes from an escape block and is never trimmed.</summary>
     public bool Verbatim { get; init; }
 

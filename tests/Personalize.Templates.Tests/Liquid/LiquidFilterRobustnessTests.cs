@@ -1,0 +1,80 @@
+namespace Personalize.Templates.Tests.Liquid;
+
+/// <summary>Every standard Liquid filter the issue lists exists and survives nil, empty and wrong-typed input.</summary>
+public sealed class LiquidFilterRobustnessTests
+{
+    public static TheoryData<string> Filters() => new()
+    {
+        "abs", "append: 'x'", "at_least: 1", "at_most: 1", "capitalize", "ceil", "compact", "concat: list", "date: '%Y'",
+        "default: 'd'", "divided_by: 2", "downcase", "escape", "escape_once", "first", "floor", "join: ','", "last", "lstrip",
+        "map: 'a'", "minus: 1", "modulo: 2", "newline_to_br", "plus: 1", "prepend: 'x'", "remove: 'a'", "remove_first: 'a'",
+        "replace: 'a', 'b'", "replace_first: 'a', 'b'", "reverse", "round: 1", "rstrip", "size", "slice: 1, 2", "sort",
+        "sort_natural", "split: ','", "strip", "strip_html", "strip_newlines", "times: 2", "truncate: 3", "truncatewords: 1",
+        "uniq", "upcase", "url_decode", "url_encode", "where: 'a', 1",
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public void Filter_accepts_nil_empty_and_wrong_typed_input(string filter)
+    {
+        var inputs = new[] { "nil", "missing", "''", "empty_list", "obj", "42", "-3.5", "'abc'", "true", "list", "mixed" };
+        var model = new
+        {
+            EmptyList = Array.Empty<object>(),
+            Obj = new Dictionary<string, object?> { ["a"] = 1 },
+            List = new object?[] { 3, 1, 2 },
+            Mixed = new object?[] { "b", 1, null, true, new Dictionary<string, object?> { ["a"] = 1 } },
+        };
+
+        foreach (var input in inputs)
+        {
+            var template = Template.Parse($"{{{{ {input} | {filter} }}}}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+            Assert.False(template.HasErrors, $"{input} | {filter}: {string.Join("; ", template.Diagnostics)}");
+            try
+            {
+                template.Render(model);
+            }
+            catch (TemplateRuntimeException ex)
+            {
+                // A clear render error is acceptable for input a filter cannot use (never a crash).
+                Assert.False(string.IsNullOrWhiteSpace(ex.Detail));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("{{ nil | default: 'x' }}", "x")]
+    [InlineData("{{ false | default: 'x' }}", "x")]
+    [InlineData("{{ false | default: 'x', allow_false: true }}", "false")]
+    [InlineData("{{ '' | default: 'x' }}", "x")]
+    [InlineData("{{ ' ' | default: 'x' }}", " ")]
+    [InlineData("{{ 0 | default: 'x' }}", "0")]
+    [InlineData("{{ empty_list | default: 'x' }}", "x")]
+    [InlineData("{{ 7 | divided_by: 2 }}", "3")]
+    [InlineData("{{ 7 | divided_by: 2.0 }}", "3.5")]
+    [InlineData("{{ -7 | divided_by: 2 }}", "-4")]
+    [InlineData("{{ 2.5 | round }}", "3")]
+    [InlineData("{{ 3.14159 | round: 2 }}", "3.14")]
+    [InlineData("{{ 1.0 | plus: 1 }}", "2.0")]
+    [InlineData("{{ 'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz' | truncate }}", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu...")]
+    [InlineData("{{ 'a b c d e f g h i j k l m n o p q' | truncatewords }}", "a b c d e f g h i j k l m n o...")]
+    [InlineData("{{ list | join }}", "3 1 2")]
+    [InlineData("{{ list }}", "312")]
+    [InlineData("{{ list | sort | first }}", "1")]
+    public void Filter_follows_Shopify_semantics(string source, string expected)
+    {
+        var template = Template.ParseOrThrow(source, new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+
+        Assert.Equal(expected, template.Render(new { EmptyList = Array.Empty<int>(), List = new[] { 3, 1, 2 } }));
+    }
+
+    [Fact]
+    public void Division_by_zero_is_a_render_error_at_the_filter()
+    {
+        var template = Template.ParseOrThrow("a\n{{ 5 | divided_by: 0 }}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+
+        var ex = Assert.Throws<TemplateRuntimeException>(() => template.Render());
+        Assert.Equal(2, ex.Line);
+        Assert.Contains("divided by 0", ex.Detail, StringComparison.Ordinal);
+    }
+}

@@ -61,6 +61,8 @@ public sealed class MessageRenderer
 
     internal DeliveryLinks Links => _composer.Links;
 
+    internal BrandInfo Brand => _brand;
+
     /// <summary>Renders a decision's winner.</summary>
     /// <param name="content">The compiled content of the catalog.</param>
     /// <param name="decision">The decision.</param>

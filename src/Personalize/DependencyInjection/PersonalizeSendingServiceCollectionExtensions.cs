@@ -29,7 +29,8 @@ public static class PersonalizeSendingServiceCollectionExtensions
             builder.Configure(configure);
         }
 
-        builder.Validate(static o => o.Validate().Count == 0, "Invalid SendingOptions (see SendingOptions.Validate).").ValidateOnStart();
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendingOptions>, SendingOptionsValidator>());
         services.TryAddSingleton(static sp => new MessageRenderer(
             sp.GetRequiredService<MessageComposer>(),
             sp.GetRequiredService<ConsentReasons>(),

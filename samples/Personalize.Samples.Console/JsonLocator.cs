@@ -89,7 +89,8 @@ internal static class JsonLocator
 
     public static string Describe(string file, byte[] json, string path, string message)
     {
-        var line = LineOf(json, path);
+        // A syntax error already names its own line; the path only says where the reader was.
+        var line = message.Contains("(line ", StringComparison.Ordinal) ? null : LineOf(json, path);
         var builder = new StringBuilder(file);
         if (line is { } l)
         {

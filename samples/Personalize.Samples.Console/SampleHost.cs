@@ -110,7 +110,7 @@ internal static class SampleHost
             var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the catalog" };
             foreach (var e in errors)
             {
-                var line = JsonLocator.LineOf(bytes, e.Path);
+                var line = e.Message.Contains("(line ", StringComparison.Ordinal) ? null : JsonLocator.LineOf(bytes, e.Path);
                 lines.Add(line is { } l ? $"  {file} line {l}: {e}" : $"  {file}: {e}");
             }
 

@@ -224,6 +224,27 @@ public sealed class SendRunner
     private async ValueTask WriteAsync(List<OutgoingMessage> messages, RunState state, List<OutgoingMessage> fresh, CancellationToken token)
     {
         // Resume: what the sink already holds (by idempotency key) was written by an earlier run and is skipped.
+        // The writer asks the sink first; with one message its report says which case it was.
+        if (messages.Count == 1)
+        {
+            var single = await _writer.WriteAsync(messages, token).ConfigureAwait(false);
+            if (single.Failures.Count > 0)
+            {
+                var failure = single.Failures[0];
+                state.Error(new SendError(failure.Message.CustomerId, failure.Message.MessageId, failure.Message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
+            }
+            else if (single.Skipped > 0)
+            {
+                state.AlreadyWritten();
+            }
+            else
+            {
+                state.Count(messages[0]);
+            }
+
+            return;
+        }
+
         fresh.Clear();
         foreach (var message in messages)
         {

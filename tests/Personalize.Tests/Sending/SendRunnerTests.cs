@@ -142,6 +142,22 @@ public sealed class SendRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sink_that_fails_for_one_customer_is_an_error_for_that_customer_only()
+    {
+        var inner = new InMemorySink();
+        var sink = new FailingForSink(inner, "c-0003");
+
+        var summary = await SendingKit.Runner(sink, DecisionKit.Engine()).RunAsync(Run(), SendingKit.Customers(8));
+
+        var error = Assert.Single(summary.Errors);
+        Assert.Equal("c-0003", error.CustomerId);
+        Assert.Equal(SendErrorCodes.SinkFailed, error.Code);
+        Assert.Contains("disk full", error.Message, StringComparison.Ordinal);
+        Assert.Equal(7, inner.Count);
+        Assert.Equal(7, summary.Messages);
+    }
+
+    [Fact]
     public async Task Dry_run_decides_and_renders_but_writes_nothing()
     {
         using var outbox = new FileOutboxSink(_directory);
@@ -260,6 +276,14 @@ public sealed class SendRunnerTests : IDisposable
 
             return inner.WriteAsync(message, cancellationToken);
         }
+    }
+
+    private sealed class FailingForSink(IMessageSink inner, string customerId) : IMessageSink
+    {
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.ContainsAsync(idempotencyKey, cancellationToken);
+
+        public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+            => message.CustomerId == customerId ? throw new IOException("disk full") : inner.WriteAsync(message, cancellationToken);
     }
 
     private sealed class BlockingSink : IMessageSink

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
@@ -97,6 +98,19 @@ public sealed class SendRunner
         catch when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException("The send run was cancelled.", cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // One task failed and cancelled the others: surface the failure, not a cancellation it caused.
+            foreach (var task in tasks)
+            {
+                if (task.Exception?.InnerException is { } cause and not OperationCanceledException)
+                {
+                    ExceptionDispatchInfo.Throw(cause);
+                }
+            }
+
+            throw;
         }
 
         var totals = state.Snapshot();

@@ -158,6 +158,25 @@ public sealed class SendRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_customer_stream_fails_the_run_with_its_own_error()
+    {
+        static async IAsyncEnumerable<Personalize.Customers.CustomerProfile> Broken()
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                yield return SendingKit.Customer(i);
+            }
+
+            await Task.Yield();
+            throw new InvalidDataException("customer file truncated");
+        }
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => SendingKit.Runner(new InMemorySink(), DecisionKit.Engine()).RunAsync(Run(), Broken()));
+
+        Assert.Equal("customer file truncated", ex.Message);
+    }
+
+    [Fact]
     public async Task Dry_run_decides_and_renders_but_writes_nothing()
     {
         using var outbox = new FileOutboxSink(_directory);

@@ -12,7 +12,10 @@ public sealed record TemplateOptions
     /// <value>The default value is <see cref="TemplateSyntax.Scriban"/>.</value>
     public TemplateSyntax Syntax { get; init; } = TemplateSyntax.Scriban;
 
-    /// <summary>Gets whether Scriban's scientific mode is on (implicit multiplication <c>2x</c>, <c>^</c> as power, <c>|&gt;</c> as pipe).</summary>
+    /// <summary>
+    /// Gets whether Scriban's scientific mode is on: <c>^</c> is power, <c>|</c> and <c>&amp;</c> are binary operators (union and
+    /// intersection on arrays) and <c>|&gt;</c> is the pipe. Implicit multiplication (<c>2x</c>) is not supported.
+    /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool Scientific { get; init; }
 

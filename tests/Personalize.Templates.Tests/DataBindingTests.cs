@@ -79,4 +79,27 @@ public sealed class DataBindingTests
         Assert.Equal("2", Template.Parse("{{ count = count + 1; count }}").Render(model));
         Assert.Equal(1, model["count"]);
     }
+
+    [Fact]
+    public void Variables_and_model_members_named_like_builtins_shadow_them()
+    {
+        var template = Template.Parse("{{ string.upcase 'a' }}|{{ string = { upcase: 'shadowed' }; string.upcase }}");
+
+        Assert.Equal("A|shadowed", template.Render());
+        Assert.Equal("model", Template.Parse("{{ string.upcase }}").Render(new { String = new Dictionary<string, object?> { ["upcase"] = "model" } }));
+        Assert.Equal("dict", Template.Parse("{{ string.upcase }}").Render(new Dictionary<string, object?> { ["string"] = new Dictionary<string, object?> { ["upcase"] = "dict" } }));
+    }
+
+    [Theory]
+    [InlineData("{{ for x in [1,2] }}{{ x }}{{ end }}{{ y = 3 }}{{ for x in [4] }}{{ x }}{{ y }}{{ end }}[{{ x }}]", "1243[]")]
+    [InlineData("{{ this['v'] = 1; v; v = v + 1; v; this.v }}", "122")]
+    [InlineData("{{ o = {}; v = 1; with o; v = 2; v; end; v; o.v }}", "212")]
+    [InlineData("{{ func f; v = v + 1; end; v = 1; f; f; v }}", "3")]
+    public void Variable_lookups_stay_correct_as_scopes_change(string source, string expected)
+    {
+        var template = Template.Parse(source);
+
+        Assert.Equal(expected, template.Render());
+        Assert.Equal(expected, template.Render());
+    }
 }

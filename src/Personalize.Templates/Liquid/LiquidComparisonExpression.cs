@@ -11,6 +11,10 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidComparisonExpression : ScriptExpression
 {
+    // Boxed once: conditions run per recipient and should not allocate.
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     public LiquidComparisonExpression(LiquidComparison op, ScriptExpression left, ScriptExpression right)
     {
         Operator = op;
@@ -24,7 +28,9 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
 
     public ScriptExpression Right { get; }
 
-    public override object? Evaluate(TemplateContext context)
+    public override object? Evaluate(TemplateContext context) => Test(context) ? True : False;
+
+    private bool Test(TemplateContext context)
     {
         var left = ScriptValue.Normalize(Left.Evaluate(context));
         var right = ScriptValue.Normalize(Right.Evaluate(context));
@@ -58,6 +64,7 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
         };
         return ScriptOperators.Relational(context, op, left, right);
     }
+
 
     internal static bool AreEqual(object? left, object? right)
     {

@@ -6,9 +6,12 @@ namespace Personalize.Templates.Liquid;
 /// <summary><c>{% cycle 'a', 'b' %}</c> / <c>{% cycle 'group': 'a', 'b' %}</c>: writes the next value of the group, per render.</summary>
 internal sealed class LiquidCycleStatement : ScriptStatement
 {
+    private readonly string _counterKey;
+
     public LiquidCycleStatement(string key, ScriptExpression? group, ScriptExpression[] values)
     {
         Key = key;
+        _counterKey = "liquid-cycle:" + key;
         Group = group;
         Values = values;
     }
@@ -22,8 +25,8 @@ internal sealed class LiquidCycleStatement : ScriptStatement
 
     public override void Execute(TemplateContext context)
     {
-        var key = Group is null ? Key : "group:" + LiquidValue.ToText(context, Group.Evaluate(context));
-        var position = context.NextCycle("liquid-cycle:" + key) % Values.Length;
+        var key = Group is null ? _counterKey : "liquid-cycle:group:" + LiquidValue.ToText(context, Group.Evaluate(context));
+        var position = context.NextCycle(key) % Values.Length;
         context.CurrentSpan = Span;
         context.WriteValue(LiquidValue.ToText(context, Values[position].Evaluate(context)));
     }

@@ -18,7 +18,43 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
     public string Name { get; }
 
-    public override object? Evaluate(TemplateContext context) => Get(context, Target.Evaluate(context), Name);
+    public override object? Evaluate(TemplateContext context)
+    {
+        var target = Target.Evaluate(context);
+        if (target is null)
+        {
+            return null;
+        }
+
+        if (target is ScriptObject obj && obj.TryGetValue(Name, out var member))
+        {
+            return ScriptValue.Normalize(member);
+        }
+
+        // Inline cache: the last plain .NET type seen here and its compiled getter (immutable record, safe across threads).
+        var type = target.GetType();
+        var cache = _cache;
+        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
+        {
+            return ScriptValue.Normalize(cache.Getter(target));
+        }
+
+        if (target is not ScriptObject)
+        {
+            var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+            if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+            {
+                _cache = new MemberCache(type, context.Renamer, getter);
+                return ScriptValue.Normalize(getter(target));
+            }
+        }
+
+        return Get(context, target, Name);
+    }
+
+    private MemberCache? _cache;
+
+    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter);
 
     internal static object? Get(TemplateContext context, object? target, string name)
     {

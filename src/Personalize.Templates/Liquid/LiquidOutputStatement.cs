@@ -16,9 +16,10 @@ internal sealed class LiquidOutputStatement : ScriptStatement
         context.CurrentSpan = Span;
         switch (value)
         {
-            case null:
+            case null or LiquidKeyword:
                 return;
-            case string or int:
+            case string or int or long or decimal:
+                // Written without an intermediate string.
                 context.WriteValue(value);
                 return;
             default:

@@ -301,7 +301,7 @@ internal sealed partial class LiquidParser
                 }
                 else
                 {
-                    result = new LiquidVariableExpression(token.Text) { Span = span };
+                    result = new LiquidVariableExpression(Name(token.Text)) { Span = span };
                 }
 
                 return ParsePath(tokens, result);

@@ -22,6 +22,7 @@ internal sealed partial class LiquidParser
     private readonly DiagnosticBag _diagnostics;
     private readonly TemplateOptions _options;
     private readonly List<(LiquidSegment Opener, string[] Stops)> _open = new();
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private int _index;
     private int _depth;
     private int _loopDepth;
@@ -48,6 +49,18 @@ internal sealed partial class LiquidParser
         {
             return new ScriptBlock(Array.Empty<ScriptStatement>());
         }
+    }
+
+    /// <summary>One string instance per variable name in a template, so variable nodes hit the scope's inline cache.</summary>
+    private string Name(string name)
+    {
+        if (_names.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+
+        _names.Add(name, name);
+        return name;
     }
 
     private LiquidSegment? Current => _index < _segments.Count ? _segments[_index] : null;
@@ -425,7 +438,7 @@ internal sealed partial class LiquidParser
         else
         {
             var variableToken = tokens.Next();
-            variable = variableToken.Text;
+            variable = Name(variableToken.Text);
             if (!tokens.IsWord("in"))
             {
                 Error(tokens.Current.Start, Math.Max(tokens.Current.End, tokens.Current.Start + 1), $"Expected `in` after the loop variable `{variable}`, found {Describe(tokens.Current)}: write {syntax}.");
@@ -566,7 +579,7 @@ internal sealed partial class LiquidParser
         }
 
         var span = Span(tag.Start, tag.End);
-        return new AssignStatement(new GlobalVariable(name.Text) { Span = Span(name.Start, name.End) }, null, value) { Span = span };
+        return new AssignStatement(new GlobalVariable(Name(name.Text)) { Span = Span(name.Start, name.End) }, null, value) { Span = span };
     }
 
     private ScriptStatement? ParseCapture(LiquidSegment tag)
@@ -575,7 +588,7 @@ internal sealed partial class LiquidParser
         string? name = null;
         if (tokens.Current.Kind is LiquidTokenKind.Identifier or LiquidTokenKind.String)
         {
-            name = tokens.Next().Text;
+            name = Name(tokens.Next().Text);
             ExpectEndOfMarkup(tokens, tag);
         }
         else

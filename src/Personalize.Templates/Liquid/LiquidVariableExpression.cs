@@ -21,6 +21,25 @@ internal sealed class LiquidVariableExpression : ScriptExpression
 
     public override object? Evaluate(TemplateContext context)
     {
+        // Inline cache for the template's own variables (loop variables, assigns): the scope and entry index where the
+        // name was last found, read without hashing. Immutable records, so sharing the node across threads is safe.
+        var top = context.CurrentScope;
+        var cache = _cache;
+        if (cache is not null && ReferenceEquals(cache.Scope, top) && top.TryGetAt(cache.Index, Name, out var cached))
+        {
+            return Finish(context, cached);
+        }
+
+        if ((top.KeyMask & _mask) != 0)
+        {
+            var index = top.IndexOf(Name);
+            if (index >= 0 && top.TryGetAt(index, Name, out var local))
+            {
+                _cache = new ScopeCache(top, index);
+                return Finish(context, local);
+            }
+        }
+
         if (!context.TryGetLiquidVariable(Name, _mask, out var value))
         {
             if (context.Options.StrictVariables)
@@ -31,6 +50,11 @@ internal sealed class LiquidVariableExpression : ScriptExpression
             return null;
         }
 
+        return Finish(context, value);
+    }
+
+    private object? Finish(TemplateContext context, object? value)
+    {
         if (value is IScriptFunction function)
         {
             context.CurrentSpan = Span;
@@ -39,6 +63,10 @@ internal sealed class LiquidVariableExpression : ScriptExpression
 
         return ScriptValue.Normalize(value);
     }
+
+    private ScopeCache? _cache;
+
+    private sealed record ScopeCache(ScriptObject Scope, int Index);
 
     public override string Describe() => Name;
 }

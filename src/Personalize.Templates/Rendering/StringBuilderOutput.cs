@@ -12,5 +12,5 @@ internal sealed class StringBuilderOutput : TemplateOutput
 
     public override void Write(ReadOnlySpan<char> text) => Builder.Append(text);
 
-    public override void WriteInt32(int value) => Builder.Append(value);
+    public override void WriteLiteral(TextLiteral literal) => Builder.Append(literal.Text);
 }

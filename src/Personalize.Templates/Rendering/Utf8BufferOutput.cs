@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 
 namespace Personalize.Templates.Rendering;
@@ -37,12 +36,5 @@ internal sealed class Utf8BufferOutput : TemplateOutput
         var span = _writer.GetSpan(bytes.Length);
         bytes.CopyTo(span);
         _writer.Advance(bytes.Length);
-    }
-
-    public override void WriteInt32(int value)
-    {
-        var span = _writer.GetSpan(11);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        _writer.Advance(written);
     }
 }

@@ -132,6 +132,10 @@ internal static class MemberAccessor
     {
         private readonly Dictionary<string, Func<object, object?>> _getters = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Action<object, object?>> _setters = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Type> _types = new(StringComparer.Ordinal);
+
+        /// <summary>Gets the declared type of a member, or null when unknown.</summary>
+        public Type? MemberType(string name) => _types.TryGetValue(name, out var type) ? type : null;
 
         [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Model types are the host's own types, kept by the host's use of them; members a trimmer removed are simply not visible to templates.")]
         public TypeAccessor(Type type, Func<string, string> renamer)
@@ -152,6 +156,7 @@ internal static class MemberAccessor
                 }
 
                 _getters[name] = CreateGetter(type, property);
+                _types[name] = property.PropertyType;
                 KeyMask |= ScriptObject.MaskOf(name);
                 if (property.SetMethod is { IsPublic: true })
                 {
@@ -169,6 +174,7 @@ internal static class MemberAccessor
 
                 var f = field;
                 _getters[name] = target => ScriptValue.Normalize(f.GetValue(target));
+                _types[name] = f.FieldType;
                 KeyMask |= ScriptObject.MaskOf(name);
             }
         }

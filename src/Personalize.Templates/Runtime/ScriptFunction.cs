@@ -33,6 +33,11 @@ public sealed class ScriptFunction : IScriptFunction
         var parameters = method.GetParameters();
         _takesContext = parameters.Length > 0 && parameters[0].ParameterType == typeof(TemplateContext);
         var offset = _takesContext ? 1 : 0;
+        if (parameters.Length - offset > 64)
+        {
+            throw new NotSupportedException($"The method `{method.Name}` has more than 64 parameters; script functions support at most 64.");
+        }
+
         _parameters = new ParameterBinding[parameters.Length - offset];
         _paramsIndex = -1;
         for (var i = offset; i < parameters.Length; i++)
@@ -93,14 +98,38 @@ public sealed class ScriptFunction : IScriptFunction
         var buffer = default(ArgumentBuffer);
         Span<object?> values = total <= ArgumentBuffer.Length ? buffer : new object?[total];
         values = values[..total];
-        var given = _parameters.Length <= 64 ? 0UL : ulong.MaxValue;
+        var given = 0UL;
         if (_takesContext)
         {
             values[0] = context;
         }
 
-        List<object?>? extra = null;
         var positional = arguments.Positional;
+        if (_paramsIndex < 0 && !arguments.HasNamed && positional.Length <= _parameters.Length)
+        {
+            // Common case: positional arguments only, no params array.
+            for (var i = 0; i < _parameters.Length; i++)
+            {
+                var p = _parameters[i];
+                if (i < positional.Length)
+                {
+                    var value = positional[i];
+                    values[i + offset] = value is not null && Type.GetTypeHandle(value).Equals(p.Handle) ? value : Convert(context, value, p.Type, p.Name);
+                }
+                else if (p.HasDefault)
+                {
+                    values[i + offset] = p.DefaultValue;
+                }
+                else
+                {
+                    throw context.Error($"Missing argument `{p.ScriptName}` for the function `{Name}` (expects at least {RequiredCount} argument{(RequiredCount == 1 ? string.Empty : "s")}).");
+                }
+            }
+
+            return InvokeMethod(context, values);
+        }
+
+        List<object?>? extra = null;
         for (var i = 0; i < positional.Length; i++)
         {
             if (i < _parameters.Length && i != _paramsIndex)
@@ -166,9 +195,18 @@ public sealed class ScriptFunction : IScriptFunction
                 throw context.Error($"Missing argument `{p.ScriptName}` for the function `{Name}` (expects at least {RequiredCount} argument{(RequiredCount == 1 ? string.Empty : "s")}).");
             }
 
-            values[i + offset] = Convert(context, values[i + offset], p.Type, p.Name);
+            var value = values[i + offset];
+            if (value is null || !Type.GetTypeHandle(value).Equals(p.Handle))
+            {
+                values[i + offset] = Convert(context, value, p.Type, p.Name);
+            }
         }
 
+        return InvokeMethod(context, values);
+    }
+
+    private object? InvokeMethod(TemplateContext context, Span<object?> values)
+    {
         try
         {
             return ScriptValue.Normalize(_invoker.Invoke(_target, values));
@@ -358,5 +396,8 @@ public sealed class ScriptFunction : IScriptFunction
         private object? _element;
     }
 
-    private sealed record ParameterBinding(string Name, string ScriptName, Type Type, bool HasDefault, object? DefaultValue);
+    private sealed record ParameterBinding(string Name, string ScriptName, Type Type, bool HasDefault, object? DefaultValue)
+    {
+        public RuntimeTypeHandle Handle { get; } = Type.TypeHandle;
+    }
 }

@@ -175,6 +175,39 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
     /// <returns><see langword="true"/> when read-only.</returns>
     public bool IsReadOnlyMember(string name) => _readOnly is not null && _readOnly.Contains(name);
 
+    internal int IndexOf(string key) => _index.TryGetValue(key, out var i) ? i : -1;
+
+    /// <summary>Reads the entry at <paramref name="index"/> when its key is exactly <paramref name="key"/> (same instance): a lookup without hashing.</summary>
+    internal bool TryGetAt(int index, string key, out object? value)
+    {
+        var entries = _entries;
+        if ((uint)index < (uint)entries.Count)
+        {
+            var entry = entries[index];
+            if (ReferenceEquals(entry.Key, key))
+            {
+                value = entry.Value;
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>Sets the entry at <paramref name="index"/> when its key is exactly <paramref name="key"/> and it is writable.</summary>
+    internal bool TrySetAt(int index, string key, object? value)
+    {
+        var entries = _entries;
+        if (!_frozen && (uint)index < (uint)entries.Count && ReferenceEquals(entries[index].Key, key) && (_readOnly is null || !_readOnly.Contains(key)))
+        {
+            entries[index] = new KeyValuePair<string, object?>(key, value);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <inheritdoc />
     public bool TryGetValue(string key, out object? value)
     {

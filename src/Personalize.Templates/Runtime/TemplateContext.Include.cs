@@ -44,12 +44,28 @@ public sealed partial class TemplateContext
             includeArguments.Add(arguments[i]);
         }
 
+        return RenderNested(template, includeArguments);
+    }
+
+    /// <summary>
+    /// Renders another parsed template inside this render (same variables and limits, its own <c>$</c> arguments and
+    /// local variables) and returns its output. Used by <c>include</c>; builtins such as <c>object.eval_template</c> can use it too.
+    /// The caller is responsible for the recursion depth (calls through <see cref="Invoke"/> already count).
+    /// </summary>
+    internal string RenderNested(Template template, ScriptArray? arguments)
+    {
+        if (template.HasErrors)
+        {
+            var first = template.Diagnostics.First(d => d.Severity == TemplateDiagnosticSeverity.Error);
+            throw Error($"The template `{template.Options.SourceName}` has errors: {first}");
+        }
+
         var previousName = SourceName;
         var previousSpan = CurrentSpan;
-        PushFrame(includeArguments);
+        PushFrame(arguments ?? new ScriptArray());
         try
         {
-            SourceName = name;
+            SourceName = template.Options.SourceName;
             var output = Capture(template.Body);
             if (Flow == ControlFlow.Return)
             {

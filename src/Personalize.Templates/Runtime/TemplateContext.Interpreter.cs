@@ -185,6 +185,37 @@ public sealed partial class TemplateContext
         return false;
     }
 
+    /// <summary>
+    /// Gets whether a global named with <paramref name="mask"/> certainly resolves to the builtins (no scope above them can
+    /// hold it, by their Bloom masks). Lets call sites cache <c>string.truncate</c> instead of looking it up every time.
+    /// </summary>
+    internal bool IsBuiltinVisible(ulong mask)
+    {
+        for (var i = _scopeCount - 1; i >= 1; i--)
+        {
+            if (_scopes[i] is ScriptObject o)
+            {
+                if ((o.KeyMask & mask) != 0)
+                {
+                    return false;
+                }
+            }
+            else if (_scopeAccessors[i] is { } accessor)
+            {
+                if ((accessor.KeyMask & mask) != 0)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return _scopeCount > 0 && ReferenceEquals(_scopes[0], BuiltinObjects.Root);
+    }
+
     internal object? GetGlobal(string name, SourceSpan span) => GetGlobal(name, ScriptObject.MaskOf(name), span);
 
     internal object? GetGlobal(string name, ulong mask, SourceSpan span)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Personalize.Templates.Rendering;
 
 namespace Personalize.Templates.Runtime;
@@ -14,6 +13,7 @@ public sealed partial class TemplateContext
     private long _loopIterations;
     private long _outputLength;
     private int _callDepth;
+    private NumberFormatInfo _numberFormat = NumberFormatInfo.InvariantInfo;
     private int _maxRecursionDepth = TemplateLimits.Default.MaxRecursionDepth;
     private long _maxLoopIterations = TemplateLimits.Default.MaxLoopIterations;
     private long _maxOutputLength = TemplateLimits.Default.MaxOutputLength;
@@ -178,8 +178,6 @@ public sealed partial class TemplateContext
         CancellationToken.ThrowIfCancellationRequested();
     }
 
-    internal void ExitCall() => _callDepth--;
-
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ThrowRecursionLimit() => throw new TemplateLimitExceededException(
@@ -222,11 +220,25 @@ public sealed partial class TemplateContext
                 WriteFormatted(l);
                 return;
             case decimal m:
-                WriteFormatted(m);
+                WriteDecimal(m);
                 return;
             default:
                 Write(ToText(value));
                 return;
+        }
+    }
+
+    private void WriteDecimal(decimal value)
+    {
+        Span<char> buffer = stackalloc char[40];
+        if (DecimalFormatter.TryFormat(value, buffer, _numberFormat, out var written))
+        {
+            ChargeOutput(written);
+            Output.Write(buffer[..written]);
+        }
+        else
+        {
+            WriteFormatted(value);
         }
     }
 
@@ -273,6 +285,7 @@ public sealed partial class TemplateContext
         Renamer = options.MemberRenamer;
         SourceName = options.SourceName;
         Culture = render.Culture;
+        _numberFormat = NumberFormatInfo.GetInstance(Culture);
         TimeProvider = render.TimeProvider;
         CancellationToken = render.CancellationToken;
         ConfigureBuiltins(render);
@@ -308,7 +321,6 @@ public sealed partial class TemplateContext
         }
     }
 
-    internal StringBuilder RentBuilder() => new();
 
     private sealed class NullOutput : TemplateOutput
     {

@@ -11,7 +11,17 @@ internal sealed class MemberExpression : ScriptAssignable
         Target = target;
         Name = name;
         NullConditional = nullConditional;
+        if (target is GlobalVariable global && Builtins.BuiltinObjects.Root.TryGetValue(global.Name, out var builtin) && builtin is ScriptObject builtinObject)
+        {
+            // `string.truncate`, `array.sort`…: the builtins are frozen, so the member can be looked up once, and used
+            // whenever no scope shadows the builtin object's name.
+            _builtinTarget = global;
+            _builtinMember = builtinObject.TryGetValue(name, out var member) ? member : null;
+        }
     }
+
+    private readonly GlobalVariable? _builtinTarget;
+    private readonly object? _builtinMember;
 
     public ScriptExpression Target { get; }
 
@@ -19,10 +29,22 @@ internal sealed class MemberExpression : ScriptAssignable
 
     public bool NullConditional { get; }
 
-    public override object? Evaluate(TemplateContext context) => CallIfFunction(context, EvaluateRaw(context), Span);
-
-    public override object? EvaluateRaw(TemplateContext context)
+    public override object? Evaluate(TemplateContext context)
     {
+        var value = EvaluateRaw(context, out var mayBeFunction);
+        return mayBeFunction ? CallIfFunction(context, value, Span) : value;
+    }
+
+    public override object? EvaluateRaw(TemplateContext context) => EvaluateRaw(context, out _);
+
+    private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
+    {
+        mayBeFunction = true;
+        if (_builtinTarget is not null && context.IsBuiltinVisible(_builtinTarget.Mask))
+        {
+            return _builtinMember;
+        }
+
         var target = Target.Evaluate(context);
         if (target is null)
         {
@@ -40,19 +62,23 @@ internal sealed class MemberExpression : ScriptAssignable
         }
 
         // Inline cache: the last plain .NET type seen here and its compiled getter (benign race: the cache is immutable).
-        var type = target.GetType();
+        var handle = Type.GetTypeHandle(target);
         var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (cache is not null && cache.Handle.Equals(handle) && ReferenceEquals(cache.Renamer, context.Renamer))
         {
+            mayBeFunction = cache.MayBeFunction;
             return cache.Getter(target);
         }
 
         if (target is not ScriptObject)
         {
+            var type = target.GetType();
             var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
             {
-                _cache = new MemberCache(type, context.Renamer, getter);
+                var memberType = accessor.MemberType(Name);
+                mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
+                _cache = new MemberCache(handle, context.Renamer, getter, mayBeFunction);
                 return getter(target);
             }
         }
@@ -62,7 +88,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
     private MemberCache? _cache;
 
-    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter);
+    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {

@@ -12,6 +12,8 @@ namespace Personalize.Decisions;
 public sealed class DecisionContext
 {
     private const int MaxCacheSize = 64;
+    private const int TimingKind = 3;
+    private static readonly RuleResult Blocked = new(DecisionCodes.QuietHours, null, null);
     private ConditionContext? _conditions;
     private byte _allowedNowStrict;
     private byte _allowedNowLoose;
@@ -53,7 +55,16 @@ public sealed class DecisionContext
     {
         if (instant != At)
         {
-            return Window.IsAllowed(instant, includePreferred);
+            // Deferred instants repeat across channels (an overall cap defers them all to the same instant): memoize.
+            var key = includePreferred ? 1 : 0;
+            if (TryGetCached(TimingKind, null, key, instant.UtcTicks, out var memo))
+            {
+                return memo.Passed;
+            }
+
+            var allowed = Window.IsAllowed(instant, includePreferred);
+            Cache(TimingKind, null, key, instant.UtcTicks, allowed ? RuleResult.Pass : Blocked);
+            return allowed;
         }
 
         ref var cached = ref includePreferred ? ref _allowedNowStrict : ref _allowedNowLoose;
@@ -122,13 +133,13 @@ public sealed class DecisionContext
     }
 
     /// <summary>A built-in channel rule's result cached for this decision (kind: which rule; key: purpose or purpose group).</summary>
-    internal bool TryGetCached(int kind, ChannelDefinition channel, int key, out RuleResult result)
+    internal bool TryGetCached(int kind, ChannelDefinition? channel, int key, long ticks, out RuleResult result)
     {
         var cache = _cache;
         for (var i = 0; i < _cacheCount; i++)
         {
             ref var entry = ref cache![i];
-            if (entry.Kind == kind && entry.Key == key && ReferenceEquals(entry.Channel, channel))
+            if (entry.Kind == kind && entry.Key == key && entry.Ticks == ticks && ReferenceEquals(entry.Channel, channel))
             {
                 result = entry.Result;
                 return true;
@@ -139,7 +150,7 @@ public sealed class DecisionContext
         return false;
     }
 
-    internal void Cache(int kind, ChannelDefinition channel, int key, RuleResult result)
+    internal void Cache(int kind, ChannelDefinition? channel, int key, long ticks, RuleResult result)
     {
         _cache ??= new CacheEntry[4];
         if (_cacheCount == _cache.Length && _cache.Length < MaxCacheSize)
@@ -149,9 +160,9 @@ public sealed class DecisionContext
 
         if (_cacheCount < _cache.Length)
         {
-            _cache[_cacheCount++] = new CacheEntry(kind, channel, key, result);
+            _cache[_cacheCount++] = new CacheEntry(kind, channel, key, ticks, result);
         }
     }
 
-    private readonly record struct CacheEntry(int Kind, ChannelDefinition Channel, int Key, RuleResult Result);
+    private readonly record struct CacheEntry(int Kind, ChannelDefinition? Channel, int Key, long Ticks, RuleResult Result);
 }

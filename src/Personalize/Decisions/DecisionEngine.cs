@@ -35,6 +35,7 @@ public sealed class DecisionEngine
     private readonly ICompiledMessageRule?[] _compiledMessageRules;
     private readonly IChannelRule[] _channelRules;
     private readonly TimeProvider _timeProvider;
+    private ChannelRegistry? _verifiedChannels;
     private readonly int _maxWinners;
     private readonly int _maxAsks;
     private readonly double _neutralRelevance;
@@ -112,9 +113,15 @@ public sealed class DecisionEngine
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(customer);
-        if (!ReferenceEquals(catalog.Channels, Eligibility.Channels) && !SameChannels(catalog.Channels, Eligibility.Channels))
+        var channels = catalog.Channels;
+        if (!ReferenceEquals(channels, Eligibility.Channels) && !ReferenceEquals(channels, _verifiedChannels))
         {
-            throw new ArgumentException("The catalog was compiled against other channels than the engine's; compile it with the same ChannelRegistry.", nameof(catalog));
+            if (!SameChannels(channels, Eligibility.Channels))
+            {
+                throw new ArgumentException("The catalog was compiled against other channels than the engine's; compile it with the same ChannelRegistry.", nameof(catalog));
+            }
+
+            _verifiedChannels = channels; // an equal registry (for example the DI singleton): compare once, not per decision
         }
 
         var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);

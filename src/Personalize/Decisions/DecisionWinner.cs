@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Customers;
 
 namespace Personalize.Decisions;
 
@@ -37,6 +38,20 @@ public readonly struct DecisionWinner
 
     /// <summary>The arbitration score.</summary>
     public double Score { get; }
+
+    /// <summary>
+    /// The contact-history record to append once the message was sent (at <see cref="SendAt"/>), so later decisions
+    /// count it toward caps and give-before-ask.
+    /// </summary>
+    /// <returns>The record.</returns>
+    public ContactRecord ToContactRecord() => new()
+    {
+        MessageId = Message.Id,
+        Channel = Channel,
+        Purpose = Message.Purpose,
+        Kind = Message.Kind,
+        SentAt = SendAt,
+    };
 
     /// <summary>For example <c>order-shipped on sms at 2026-03-15T09:00:00Z</c>.</summary>
     /// <returns>The text.</returns>

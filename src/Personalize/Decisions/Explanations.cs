@@ -165,7 +165,6 @@ internal static class Explanations
     public static string Describe(Decision decision)
     {
         var text = new StringBuilder();
-        var zone = decision.Customer.TimeZone;
         text.Append(C, $"Decision for {decision.CustomerId} on {decision.Trigger} at {decision.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", C)} UTC ({Local(decision, decision.At)})").Append('\n');
         if (decision.Winners.Count == 0)
         {
@@ -190,7 +189,6 @@ internal static class Explanations
             }
         }
 
-        _ = zone;
         return text.ToString();
     }
 

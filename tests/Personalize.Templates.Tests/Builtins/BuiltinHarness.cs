@@ -13,6 +13,11 @@ internal static class BuiltinHarness
         var context = new TemplateContext();
         var options = TemplateOptions.Default with { Limits = limits ?? TemplateLimits.Default };
         context.Configure(options, render ?? RenderOptions.Default, new StringBuilderOutput(new StringBuilder()));
+
+        // The scopes of a render (builtins, then the template's variables), so `object.eval` sees what a template sees.
+        context.PushScope(BuiltinObjects.Root);
+        context.PushScope(new ScriptObject());
+        context.PushFrame(null);
         return context;
     }
 

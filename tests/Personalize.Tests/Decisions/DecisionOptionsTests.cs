@@ -59,4 +59,21 @@ public sealed class DecisionOptionsTests
         var ex = Assert.Throws<OptionsValidationException>(() => badProvider.GetRequiredService<IStartupValidator>().Validate());
         Assert.Contains("MaxWinners is 0", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_catalog_must_be_compiled_against_the_engines_channels()
+    {
+        var options = new PersonalizeOptions();
+        options.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp");
+        var engine = new DecisionEngine(new DecisionOptions(), new ContactEligibility(options, TimeProvider.System), TimeProvider.System);
+        var builder = Personalize.Catalog.MessageCatalog.CreateBuilder().Add("m", m => m.OnSchedule().Channel(Channel.Email, "t")).Build();
+        var customer = DecisionKit.Customer();
+
+        var equal = builder.Compile(new Personalize.Catalog.CatalogValidationOptions { Channels = options.CreateChannelRegistry() });
+        var other = builder.Compile();
+
+        Assert.True(engine.Decide(equal, customer, Personalize.Catalog.Trigger.Tick, DecisionKit.Now).HasWinner);
+        var ex = Assert.Throws<ArgumentException>(() => engine.Decide(other, customer, Personalize.Catalog.Trigger.Tick, DecisionKit.Now));
+        Assert.StartsWith("The catalog was compiled against other channels than the engine's", ex.Message, StringComparison.Ordinal);
+    }
 }

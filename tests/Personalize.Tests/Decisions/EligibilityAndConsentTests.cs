@@ -95,6 +95,23 @@ public sealed class EligibilityAndConsentTests
     }
 
     [Fact]
+    public void Consent_withdrawn_one_second_before_a_deferred_send_blocks_it()
+    {
+        var engine = Engine();
+        var catalog = Compile(engine, b => b.Add("news", m => m.OnSchedule().Channel(Channel.Email, "t")));
+        var quiet = new ContactPreferences { ChannelRanking = [Channel.Email], QuietHours = Window(22, 0, 7, 0) };
+        var evening = new DateTimeOffset(2026, 3, 11, 22, 0, 0, TimeSpan.Zero); // 23:00 local: deferred to 07:00 local (06:00 UTC)
+        var sendAt = new DateTimeOffset(2026, 3, 12, 6, 0, 0, TimeSpan.Zero);
+        var customer = Customer(preferences: quiet, consents: [Grant(Channel.Email), ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Email), sendAt.AddSeconds(-1), PreferenceCenter)]);
+
+        Assert.Equal(sendAt, engine.Decide(catalog, Customer(preferences: quiet), Trigger.Tick, evening).Winners[0].SendAt);
+        var decision = engine.Decide(catalog, customer, Trigger.Tick, evening);
+
+        Assert.False(decision.HasWinner);
+        Assert.Equal(EligibilityCodes.ConsentWithdrawn, decision.Candidates[0].Channels[0].Code);
+    }
+
+    [Fact]
     public void Marketing_needs_an_opt_in_while_service_needs_only_no_withdrawal()
     {
         var engine = Engine();

@@ -125,4 +125,19 @@ public sealed class FrequencyTests
         Assert.Equal(DecisionCodes.MessageCap, decision.Candidates[0].Code);
         Assert.EndsWith("this message goes once ever.", decision.Candidates[0].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Recording_the_winner_in_the_history_makes_the_next_decision_respect_the_caps()
+    {
+        var engine = Engine();
+        var catalog = Promo(engine, m => m.OnceEver());
+        var customer = Customer();
+
+        var first = engine.Decide(catalog, customer, Trigger.Tick, Now);
+        var record = first.Winners[0].ToContactRecord();
+        var second = engine.Decide(catalog, customer with { History = customer.History.Append(record) }, Trigger.Tick, Now.AddDays(2));
+
+        Assert.Equal(("promo", Channel.Email, ContactPurpose.Marketing, MessageKind.Give, Now), (record.MessageId, record.Channel, record.Purpose, record.Kind, record.SentAt));
+        Assert.Equal(DecisionCodes.MessageCap, second.Candidates[0].Code);
+    }
 }

@@ -30,14 +30,14 @@ public sealed class ConsentRule : IChannelRule
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
         // Consent is the ledger's current state, the same for every send instant: evaluate once per channel and purpose per decision.
-        if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, out var cached))
+        if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, 0, out var cached))
         {
             return cached;
         }
 
         var result = context.Eligibility.CheckConsent(context.Customer, channel.Channel, message.Purpose, sendAt);
         var outcome = result.Allowed ? RuleResult.Pass : new RuleResult(result.Code, null, null, result.Evidence, instant: sendAt);
-        context.Cache(CacheKind, channel, (int)message.Purpose, outcome);
+        context.Cache(CacheKind, channel, (int)message.Purpose, 0, outcome);
         return outcome;
     }
 }

@@ -43,20 +43,15 @@ public sealed class FrequencyRule : IChannelRule
             return RuleResult.Pass;
         }
 
-        // At the decision instant the answer depends only on the channel and the purpose group: evaluate once per decision.
-        var atDecision = sendAt == context.At;
+        // The answer depends only on the channel, the purpose group and the instant: evaluate once per decision.
         var key = service ? 1 : 0;
-        if (atDecision && context.TryGetCached(CacheKind, channel, key, out var cached))
+        if (context.TryGetCached(CacheKind, channel, key, sendAt.UtcTicks, out var cached))
         {
             return cached;
         }
 
         var result = Evaluate(context, channel, sendAt, service, history);
-        if (atDecision)
-        {
-            context.Cache(CacheKind, channel, key, result);
-        }
-
+        context.Cache(CacheKind, channel, key, sendAt.UtcTicks, result);
         return result;
     }
 

@@ -13,7 +13,7 @@ namespace Personalize.Sending;
 /// (the button label); direct_mail <c>body</c>*; phone <c>greeting</c>*, <c>points</c>* (one talking point per line),
 /// <c>question</c>; host channels <c>body</c>*.
 /// </summary>
-public static class ContentTemplates
+public static partial class ContentTemplates
 {
     /// <summary>The file extension of templates in Scriban syntax.</summary>
     public const string ScribanExtension = ".sbn";
@@ -37,6 +37,7 @@ public static class ContentTemplates
         var templates = new Dictionary<string, ChannelTemplate>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var diagnostics = new List<ContentDiagnostic>();
+        var checkedIncludes = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var message in catalog.Source.Messages)
         {
             foreach (var content in message.Channels)
@@ -100,6 +101,14 @@ public static class ContentTemplates
                         continue;
                     }
 
+                    var before = diagnostics.Count;
+                    CheckIncludes(reference, part.Name, file, hasScriban ? scriban : liquid, options, loader, diagnostics, checkedIncludes);
+                    if (diagnostics.Count > before)
+                    {
+                        ok = false;
+                        continue;
+                    }
+
                     parts[i] = template;
                 }
 
@@ -112,6 +121,78 @@ public static class ContentTemplates
 
         return new CompiledContent(templates, diagnostics);
     }
+
+    /// <summary>
+    /// Checks the templates a part includes by a literal name (<c>include "partials/footer.sbn"</c>,
+    /// <c>{% include 'footer' %}</c>): each must exist and parse, so a missing partial is a compile-time error rather
+    /// than a render error for every recipient. Names computed at render time are not checked.
+    /// </summary>
+    private static void CheckIncludes(string reference, string part, string file, string source, TemplateOptions options, ITemplateLoader loader, List<ContentDiagnostic> diagnostics, Dictionary<string, bool> checkedIncludes)
+    {
+        foreach (System.Text.RegularExpressions.Match match in IncludePattern().Matches(source))
+        {
+            var name = match.Groups["name"].Value;
+            if (checkedIncludes.TryGetValue(name, out var fine))
+            {
+                if (!fine)
+                {
+                    Report(match, $"The included template '{name}' is missing or has errors (see its own diagnostic).");
+                }
+
+                continue;
+            }
+
+            checkedIncludes[name] = true;
+            if (!loader.TryLoad(name, out var included))
+            {
+                checkedIncludes[name] = false;
+                Report(match, $"The included template '{name}' does not exist; create it next to the other templates or fix the name.");
+                continue;
+            }
+
+            var parsed = Template.Parse(included, options with { SourceName = name });
+            if (parsed.HasErrors)
+            {
+                checkedIncludes[name] = false;
+                foreach (var d in parsed.Diagnostics)
+                {
+                    if (d.Severity == TemplateDiagnosticSeverity.Error)
+                    {
+                        diagnostics.Add(new ContentDiagnostic(reference, part, name, d.Line, d.Column, d.Message));
+                    }
+                }
+
+                continue;
+            }
+
+            var before = diagnostics.Count;
+            CheckIncludes(reference, part, name, included, options with { SourceName = name }, loader, diagnostics, checkedIncludes);
+            checkedIncludes[name] = diagnostics.Count == before;
+        }
+
+        void Report(System.Text.RegularExpressions.Match match, string message)
+        {
+            var line = 1;
+            var column = 1;
+            for (var i = 0; i < match.Index; i++)
+            {
+                if (source[i] == '\n')
+                {
+                    line++;
+                    column = 1;
+                }
+                else
+                {
+                    column++;
+                }
+            }
+
+            diagnostics.Add(new ContentDiagnostic(reference, part, file, line, column, message));
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""(?:\{\{[~-]?|\{%-?)\s*include\s+(?<q>["'])(?<name>[^"'\r\n]+)\k<q>""", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial System.Text.RegularExpressions.Regex IncludePattern();
 
     /// <summary>Compiles like <see cref="Compile"/> and throws when any template is missing or does not parse.</summary>
     /// <param name="catalog">The catalog.</param>

@@ -58,4 +58,25 @@ public sealed class ContentTemplatesTests
         var diagnostic = Assert.Single(content.Diagnostics);
         Assert.Contains("keep one", diagnostic.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Included_partials_are_checked_when_compiling()
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/email.text.sbn"] = "Hi\n{{ include \"partials/missing.sbn\" }}\nwe include 'this' in plain text";
+        templates["tips/email.html.sbn"] = "<p>{{ include \"partials/footer.sbn\" }}</p>";
+        templates["partials/footer.sbn"] = "{{ include \"partials/broken.sbn\" }}";
+        templates["partials/broken.sbn"] = "{{ if }}";
+        templates["notice/email.text.sbn"] = "{{ include \"partials/ok.sbn\" }}";
+        templates["partials/ok.sbn"] = "{{ why }}";
+
+        var content = ContentTemplates.Compile(SendingKit.Catalog(DecisionKit.Engine()), new SendingKit.MemoryLoader(templates));
+
+        var missing = Assert.Single(content.Diagnostics, d => d.File == "tips/email.text.sbn");
+        Assert.Equal(2, missing.Line);
+        Assert.Contains("'partials/missing.sbn' does not exist", missing.Message, StringComparison.Ordinal);
+        Assert.Contains(content.Diagnostics, d => d.File == "partials/broken.sbn" && d.Line == 1);
+        Assert.False(content.TryGet("tips/email", out _));
+        Assert.True(content.TryGet("notice/email", out _));
+    }
 }

@@ -26,9 +26,29 @@ public sealed class CommandLine
     /// <summary>For <c>explain</c>: print JSON instead of text.</summary>
     public bool Json { get; private init; }
 
+    /// <summary>For <c>run</c>: generate this many synthetic customers instead of reading the data file.</summary>
+    public int? SyntheticCustomers { get; private init; }
+
+    /// <summary>For <c>run</c>: decide and render, write nothing.</summary>
+    public bool DryRun { get; private init; }
+
+    /// <summary>For <c>run</c>: the outbox folder.</summary>
+    public string? OutDirectory { get; private init; }
+
+    /// <summary>For <c>run</c> and <c>preview</c>: the templates folder.</summary>
+    public string? TemplatesDirectory { get; private init; }
+
+    /// <summary>For <c>preview</c>: the catalog message id.</summary>
+    public string? MessageId { get; private init; }
+
+    /// <summary>For <c>preview</c>: the channel name.</summary>
+    public string? ChannelName { get; private init; }
+
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
-        string? command = null, data = null, customer = null, trigger = null, catalog = null;
+        string? command = null, data = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null;
+        int? synthetic = null;
+        var dryRun = false;
         DateTimeOffset? now = null;
         var help = false;
         var json = false;
@@ -44,6 +64,46 @@ public sealed class CommandLine
                 case "--json":
                     json = true;
                     break;
+                case "--dry-run":
+                    dryRun = true;
+                    break;
+                case "--out" or "--templates" or "--message" or "--channel" or "--customers":
+                    {
+                        if (i + 1 >= args.Count)
+                        {
+                            error = $"{arg} needs a value.";
+                            return false;
+                        }
+
+                        var v = args[++i];
+                        switch (arg)
+                        {
+                            case "--out":
+                                outDir = v;
+                                break;
+                            case "--templates":
+                                templates = v;
+                                break;
+                            case "--message":
+                                message = v;
+                                break;
+                            case "--channel":
+                                channel = v;
+                                break;
+                            default:
+                                if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+                                {
+                                    error = $"--customers '{v}' is not a positive whole number (for example --customers 100000).";
+                                    return false;
+                                }
+
+                                synthetic = n;
+                                break;
+                        }
+
+                        break;
+                    }
+
                 case "--customer" or "--trigger" or "--catalog":
                     if (i + 1 >= args.Count)
                     {
@@ -107,7 +167,11 @@ public sealed class CommandLine
             }
         }
 
-        commandLine = new CommandLine { Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json };
+        commandLine = new CommandLine
+        {
+            Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json,
+            SyntheticCustomers = synthetic, DryRun = dryRun, OutDirectory = outDir, TemplatesDirectory = templates, MessageId = message, ChannelName = channel,
+        };
         error = null;
         return true;
     }

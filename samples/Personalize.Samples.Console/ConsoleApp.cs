@@ -7,14 +7,16 @@ public static class ConsoleApp
     public const int DataError = 1;
     public const int UsageError = 2;
 
-    /// <summary>The commands, by name. Later versions add <c>run</c>, <c>preview</c> and <c>explain</c>.</summary>
+    /// <summary>The commands, by name.</summary>
     private static readonly IReadOnlyDictionary<string, ICommand> Commands = new Dictionary<string, ICommand>(StringComparer.Ordinal)
     {
+        ["run"] = new RunCommand(),
+        ["preview"] = new PreviewCommand(),
         ["channels"] = new ChannelsCommand(),
         ["explain"] = new ExplainCommand(),
     };
 
-    public const string DefaultCommand = "channels";
+    public const string DefaultCommand = "run";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -54,22 +56,32 @@ public static class ConsoleApp
     {
         output.WriteLine("Personalize console sample");
         output.WriteLine();
-        output.WriteLine("usage: personalize-console [command] [--data FILE] [--now INSTANT]");
-        output.WriteLine("       personalize-console explain --customer ID [--trigger TRIGGER] [--catalog FILE] [--json] [--data FILE] [--now INSTANT]");
+        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--trigger T] [--now INSTANT]");
+        output.WriteLine("       personalize-console preview --customer ID --message ID --channel CHANNEL [--now INSTANT]");
+        output.WriteLine("       personalize-console explain --customer ID [--trigger TRIGGER] [--json] [--now INSTANT]");
+        output.WriteLine("       personalize-console channels [--now INSTANT]");
         output.WriteLine();
         output.WriteLine("commands:");
-        output.WriteLine("  channels   per customer, the channels they may be contacted on now for marketing and for service, and why not (default)");
+        output.WriteLine("  run        decide, render and write a campaign into the outbox, then print a summary (default)");
+        output.WriteLine("  preview    render one catalog message for one customer on one channel, without deciding or writing");
         output.WriteLine("  explain    decide which catalog message goes to one customer, on which channel and when, and explain every candidate");
+        output.WriteLine("  channels   per customer, the channels they may be contacted on now for marketing and for service, and why not");
         output.WriteLine();
         output.WriteLine("options:");
+        output.WriteLine("  --customers N   run: generate N synthetic customers (deterministic, Bogus) instead of reading the data file");
+        output.WriteLine("  --dry-run       run: decide and render, write nothing");
+        output.WriteLine("  --out DIR       run: the outbox folder (default: ./outbox); a run that did not finish resumes there");
+        output.WriteLine("  --templates DIR run, preview: the templates folder (default: data/templates next to the program)");
         output.WriteLine("  --data FILE     customers file (default: data/customers.json next to the program)");
+        output.WriteLine("  --catalog FILE  message catalog (default: data/catalog.json next to the program)");
         output.WriteLine("  --now INSTANT   evaluate at this instant, ISO 8601 with offset, e.g. 2026-03-15T09:00:00Z (default: the clock)");
-        output.WriteLine("  --customer ID   explain: the customer to decide for");
-        output.WriteLine("  --trigger T     explain: event:NAME, campaign:NAME or schedule (default: schedule)");
-        output.WriteLine("  --catalog FILE  explain: message catalog (default: data/catalog.json next to the program)");
+        output.WriteLine("  --trigger T     run, explain: event:NAME, campaign:NAME or schedule (default: schedule)");
+        output.WriteLine("  --customer ID   preview, explain: the customer");
+        output.WriteLine("  --message ID    preview: the catalog message");
+        output.WriteLine("  --channel C     preview: the channel (email, sms, push, in_app, direct_mail, phone, whatsapp)");
         output.WriteLine("  --json          explain: print the decision as JSON");
         output.WriteLine("  --help          show this help");
         output.WriteLine();
-        output.WriteLine("exit codes: 0 ok, 1 bad data or options, 2 bad command line");
+        output.WriteLine("exit codes: 0 ok, 1 bad data or options, 2 bad command line, 130 cancelled");
     }
 }

@@ -30,7 +30,7 @@ internal sealed class ExplainCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var clock = services.GetRequiredService<TimeProvider>();
         var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), SampleHost.ResolveDataFile(commandLine));
-        var catalog = LoadCatalog(commandLine.CatalogFile ?? Path.Combine(AppContext.BaseDirectory, "data", "catalog.json"), engine.Eligibility.Channels);
+        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var customer = customers.FirstOrDefault(c => string.Equals(c.Id, commandLine.CustomerId, StringComparison.Ordinal));
         if (customer is null)
         {
@@ -40,28 +40,5 @@ internal sealed class ExplainCommand : ICommand
         var decision = engine.Decide(catalog, customer, trigger, clock.GetUtcNow(), DecisionDetail.All);
         output.Write(commandLine.Json ? decision.ToJson() + Environment.NewLine : decision.Explain());
         return ConsoleApp.Ok;
-    }
-
-    private static CompiledCatalog LoadCatalog(string file, ChannelRegistry channels)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleException($"{file}: cannot read the catalog file ({ex.Message})");
-        }
-
-        var options = new CatalogValidationOptions { Channels = channels };
-        if (!CatalogJson.TryRead(bytes, options, out var catalog, out var errors))
-        {
-            var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the catalog" };
-            lines.AddRange(errors.Select(e => $"  {file}: {e}"));
-            throw new SampleException(string.Join(Environment.NewLine, lines));
-        }
-
-        return catalog.Compile(options);
     }
 }

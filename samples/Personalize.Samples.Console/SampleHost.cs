@@ -1,15 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Personalize.Catalog;
 using Personalize.Customers;
+using Personalize.Delivery.Sinks;
+using Personalize.Sending;
 using Personalize.Serialization;
+using Personalize.Templates;
 using Personalize.Timing;
 
 namespace Personalize.Samples.ConsoleHost;
 
-/// <summary>Builds the service provider the way a host would and loads the customers file.</summary>
+/// <summary>Builds the service provider the way a host would and loads the data files.</summary>
 internal static class SampleHost
 {
-    public static ServiceProvider BuildServices(CommandLine commandLine)
+    /// <summary>The sample's signing key. A real host reads its key from a secret store, never from source.</summary>
+    private const string SampleSigningKey = "personalize-sample-signing-key-not-a-secret";
+
+    public static ServiceProvider BuildServices(CommandLine commandLine, IMessageSink? sink = null, Action<SendingOptions>? sending = null)
     {
         var services = new ServiceCollection();
         if (commandLine.Now is { } now)
@@ -25,6 +32,34 @@ internal static class SampleHost
             // The host's quiet hours for customers who set none, in each customer's own zone.
             options.DefaultQuietHours = new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0));
         });
+        services.AddPersonalizeDelivery(options =>
+        {
+            options.FromAddress = "hello@greenthumb.example";
+            options.FromName = "Green Thumb Garden Co.";
+            options.ReplyTo = "care@greenthumb.example";
+            options.ListId = "news.greenthumb.example";
+            options.ListName = "Green Thumb News";
+            options.UnsubscribeUrl = new Uri("https://greenthumb.example/unsubscribe");
+            options.UnsubscribeMailbox = "unsubscribe@greenthumb.example";
+            options.PreferenceCenterUrl = new Uri("https://greenthumb.example/preferences");
+            options.TokenSigningKey = SampleSigningKey;
+            options.TopicDescriptions["gardening"] = "gardening tips";
+            options.TopicDescriptions["recipes"] = "recipes from the garden";
+            options.TopicDescriptions["travel"] = "garden travel deals";
+        });
+        services.AddPersonalizeSending(options =>
+        {
+            options.Brand = new BrandInfo
+            {
+                Name = "Green Thumb Garden Co.",
+                Url = "https://greenthumb.example",
+                SupportEmail = "care@greenthumb.example",
+                SupportPhone = "+64 9 555 0100",
+                PostalAddress = "12 Rose Lane, Ponsonby, Auckland 1011, New Zealand",
+            };
+            sending?.Invoke(options);
+        });
+        services.AddSingleton(sink ?? NullSink.Instance);
 
         var provider = services.BuildServiceProvider();
         try
@@ -43,29 +78,80 @@ internal static class SampleHost
     public static string ResolveDataFile(CommandLine commandLine)
         => commandLine.DataFile ?? Path.Combine(AppContext.BaseDirectory, "data", "customers.json");
 
+    public static string ResolveCatalogFile(CommandLine commandLine)
+        => commandLine.CatalogFile ?? Path.Combine(AppContext.BaseDirectory, "data", "catalog.json");
+
+    public static string ResolveTemplatesDirectory(CommandLine commandLine)
+        => commandLine.TemplatesDirectory ?? Path.Combine(AppContext.BaseDirectory, "data", "templates");
+
     public static IReadOnlyList<CustomerProfile> LoadCustomers(CustomerJson json, string file)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleException($"{file}: cannot read the customers file ({ex.Message})");
-        }
-
+        var bytes = Read(file, "customers");
         if (!json.TryReadCustomers(bytes, out var customers, out var errors))
         {
             var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}, no customers loaded" };
             foreach (var e in errors)
             {
-                lines.Add($"  {file}: {e}");
+                lines.Add("  " + JsonLocator.Describe(file, bytes, e.Path, e.Message));
             }
 
             throw new SampleException(string.Join(Environment.NewLine, lines));
         }
 
         return customers;
+    }
+
+    public static CompiledCatalog LoadCatalog(string file, ChannelRegistry channels)
+    {
+        var bytes = Read(file, "catalog");
+        var options = new CatalogValidationOptions { Channels = channels };
+        if (!CatalogJson.TryRead(bytes, options, out var catalog, out var errors))
+        {
+            var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the catalog" };
+            foreach (var e in errors)
+            {
+                var line = e.Message.Contains("(line ", StringComparison.Ordinal) ? null : JsonLocator.LineOf(bytes, e.Path);
+                lines.Add(line is { } l ? $"  {file} line {l}: {e}" : $"  {file}: {e}");
+            }
+
+            throw new SampleException(string.Join(Environment.NewLine, lines));
+        }
+
+        return catalog.Compile(options);
+    }
+
+    public static CompiledContent LoadContent(CompiledCatalog catalog, string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new SampleException($"{directory}: the templates folder does not exist (pass --templates DIR).");
+        }
+
+        var content = ContentTemplates.Compile(catalog, new FolderTemplateLoader(directory));
+        if (content.HasErrors)
+        {
+            var lines = new List<string> { $"{directory}: {content.Diagnostics.Count} template error{(content.Diagnostics.Count == 1 ? string.Empty : "s")}" };
+            foreach (var d in content.Diagnostics)
+            {
+                var file = Path.Combine(directory, d.File);
+                lines.Add(d.Line > 0 ? $"  {file} line {d.Line}, column {d.Column}: {d.Message}" : $"  {file}: {d.Message}");
+            }
+
+            throw new SampleException(string.Join(Environment.NewLine, lines));
+        }
+
+        return content;
+    }
+
+    private static byte[] Read(string file, string what)
+    {
+        try
+        {
+            return File.ReadAllBytes(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleException($"{file}: cannot read the {what} file ({ex.Message})");
+        }
     }
 }

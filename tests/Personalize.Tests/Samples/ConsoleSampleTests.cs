@@ -18,7 +18,7 @@ public sealed class ConsoleSampleTests
     [Fact]
     public void Prints_per_customer_channels_and_reasons_at_a_fixed_instant()
     {
-        var (exit, output, error) = Run("--data", Data, "--now", "2026-03-15T09:00:00Z");
+        var (exit, output, error) = Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z");
 
         Assert.Equal(0, exit);
         Assert.Empty(error);
@@ -33,15 +33,15 @@ public sealed class ConsoleSampleTests
     [Fact]
     public void Same_instant_gives_the_same_output()
     {
-        Assert.Equal(Run("--data", Data, "--now", "2026-03-15T09:00:00Z").Output, Run("--data", Data, "--now", "2026-03-15T22:00:00+13:00").Output);
+        Assert.Equal(Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z").Output, Run("channels", "--data", Data, "--now", "2026-03-15T22:00:00+13:00").Output);
     }
 
     [Fact]
     public void Daytime_in_the_customers_zone_opens_channels_that_quiet_hours_closed()
     {
         // 09:00 UTC is 22:00 in Auckland (quiet); 21:00 UTC is 10:00 there.
-        var night = Run("--data", Data, "--now", "2026-03-15T09:00:00Z").Output;
-        var morning = Run("--data", Data, "--now", "2026-03-15T21:00:00Z").Output;
+        var night = Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z").Output;
+        var morning = Run("channels", "--data", Data, "--now", "2026-03-15T21:00:00Z").Output;
 
         static string Block(string output, string id) => output[output.IndexOf(id + "  ", StringComparison.Ordinal)..].Split(Environment.NewLine + Environment.NewLine)[0];
 
@@ -56,13 +56,13 @@ public sealed class ConsoleSampleTests
         File.WriteAllText(file, """{ "customers": [ { "id": "c-1", "stage": "adoption", "timeZone": "Mars/Base" }, { "id": "c-2", "stage": "exposure", "timeZone": "Etc/UTC", "contactPoints": { "phone": "12345" } } ] }""");
         try
         {
-            var (exit, output, error) = Run("--data", file);
+            var (exit, output, error) = Run("channels", "--data", file);
 
             Assert.Equal(ConsoleApp.DataError, exit);
             Assert.Empty(output);
             Assert.Contains($"{file}: 2 errors, no customers loaded", error, StringComparison.Ordinal);
-            Assert.Contains($"{file}: $.customers[0].timeZone: \"Mars/Base\" is not an IANA time zone", error, StringComparison.Ordinal);
-            Assert.Contains($"{file}: $.customers[1].contactPoints.phone: \"12345\" is not an E.164 phone number", error, StringComparison.Ordinal);
+            Assert.Contains($"{file} line 1: $.customers[0].timeZone: \"Mars/Base\" is not an IANA time zone", error, StringComparison.Ordinal);
+            Assert.Contains($"{file} line 1: $.customers[1].contactPoints.phone: \"12345\" is not an E.164 phone number", error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         }
         finally
@@ -74,7 +74,7 @@ public sealed class ConsoleSampleTests
     [Fact]
     public void Missing_data_file_is_a_data_error()
     {
-        var (exit, _, error) = Run("--data", "/nonexistent/customers.json");
+        var (exit, _, error) = Run("channels", "--data", "/nonexistent/customers.json");
 
         Assert.Equal(ConsoleApp.DataError, exit);
         Assert.StartsWith("error: /nonexistent/customers.json: cannot read the customers file", error, StringComparison.Ordinal);
@@ -102,6 +102,9 @@ public sealed class ConsoleSampleTests
 
         Assert.Equal(0, exit);
         Assert.Contains("channels", output, StringComparison.Ordinal);
+        Assert.Contains("run        decide, render and write", output, StringComparison.Ordinal);
+        Assert.Contains("preview --customer ID --message ID --channel CHANNEL", output, StringComparison.Ordinal);
+        Assert.Contains("--customers N", output, StringComparison.Ordinal);
         Assert.Contains("--now INSTANT", output, StringComparison.Ordinal);
     }
 }

@@ -114,6 +114,9 @@ internal static class OutboxJson
                 json.WriteString("textBody", email.TextBody);
                 WriteOptional(json, "htmlBody", email.HtmlBody);
                 break;
+            case TextContent text:
+                json.WriteString("body", text.Body);
+                break;
             default:
                 json.WriteString("type", content.GetType().Name);
                 break;

@@ -1,0 +1,305 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Delivery;
+using Personalize.Delivery.Email;
+using Personalize.Delivery.Security;
+using Personalize.Sending.Model;
+using Personalize.Templates;
+
+namespace Personalize.Sending;
+
+/// <summary>
+/// Renders a decided message into a ready-to-send <see cref="OutgoingMessage"/>: builds the template model once
+/// (customer, message, brand, links with signed tokens, the why-you-get-this sentence), renders each compiled part
+/// as UTF-8 into a pooled per-thread buffer in the customer's culture and time zone, and composes the result with
+/// <see cref="MessageComposer"/>. Never parses a template. Thread-safe.
+/// </summary>
+public sealed class MessageRenderer
+{
+    private const int MaxPooledBuffer = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.OrdinalIgnoreCase);
+    private readonly MessageComposer _composer;
+    private readonly ChannelRegistry _channels;
+    private readonly string _fromAddress;
+    private readonly BrandInfo _brand;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the renderer.</summary>
+    /// <param name="composer">Composes the rendered parts into messages (and supplies the signed links).</param>
+    /// <param name="reasons">Writes the why-you-get-this sentence.</param>
+    /// <param name="channels">The channel registry (host channels reach the contact point their definition names).</param>
+    /// <param name="delivery">The delivery options (the sender address).</param>
+    /// <param name="options">The sending options (the brand).</param>
+    /// <param name="timeProvider">The clock templates read through <c>date.now</c>.</param>
+    public MessageRenderer(MessageComposer composer, ConsentReasons reasons, ChannelRegistry channels, DeliveryOptions delivery, SendingOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(composer);
+        ArgumentNullException.ThrowIfNull(reasons);
+        ArgumentNullException.ThrowIfNull(channels);
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _composer = composer;
+        Reasons = reasons;
+        _channels = channels;
+        _fromAddress = delivery.FromAddress ?? throw new ArgumentException("DeliveryOptions.FromAddress is required.", nameof(delivery));
+        _brand = options.Brand ?? new BrandInfo();
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Gets the writer of why-you-get-this sentences.</summary>
+    public ConsentReasons Reasons { get; }
+
+    internal DeliveryLinks Links => _composer.Links;
+
+    internal BrandInfo Brand => _brand;
+
+    /// <summary>Renders a decision's winner.</summary>
+    /// <param name="content">The compiled content of the catalog.</param>
+    /// <param name="decision">The decision.</param>
+    /// <param name="winner">One of its winners.</param>
+    /// <param name="cancellationToken">Stops a long render.</param>
+    /// <returns>The message, ready for a sink.</returns>
+    /// <exception cref="ContentTemplateException">The winner's template reference was not compiled.</exception>
+    /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
+    /// <exception cref="MessageContentException">The rendered content cannot go out (too long an SMS, no contact point, …).</exception>
+    public OutgoingMessage Render(CompiledContent content, Decision decision, DecisionWinner winner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Render(content, decision.Customer, winner.Message, winner.Channel, winner.Template, decision.Trigger.ToString(), winner.SendAt, cancellationToken);
+    }
+
+    /// <summary>Renders one message for one customer on one channel.</summary>
+    /// <param name="content">The compiled content of the catalog.</param>
+    /// <param name="customer">The recipient.</param>
+    /// <param name="message">The catalog message.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="templateReference">The template reference (for example <c>welcome/email</c>).</param>
+    /// <param name="trigger">The trigger, as text (part of the idempotency key).</param>
+    /// <param name="sendAt">The send instant (part of the idempotency key).</param>
+    /// <param name="cancellationToken">Stops a long render.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="ContentTemplateException">The reference was not compiled.</exception>
+    /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
+    /// <exception cref="MessageContentException">The rendered content cannot go out.</exception>
+    public OutgoingMessage Render(CompiledContent content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(templateReference);
+        if (!content.TryGet(templateReference, out var template))
+        {
+            throw new ContentTemplateException($"No compiled content '{templateReference}' for message '{message.Id}' on {channel}; compile the catalog's content with ContentTemplates.Compile and fix its diagnostics.");
+        }
+
+        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt);
+        var model = new TemplateModel(this, request, message, channel, _brand);
+        var render = new RenderOptions
+        {
+            Culture = CultureOf(customer.Language),
+            TimeZone = customer.TimeZone,
+            TimeProvider = _timeProvider,
+            CancellationToken = cancellationToken,
+        };
+        var parts = template.Parts;
+        switch (template.Shape)
+        {
+            case ContentShape.Email:
+                {
+                    var fromName = Optional(parts[ContentParts.From], model, render);
+                    var replyTo = Optional(parts[ContentParts.ReplyTo], model, render);
+                    var email = new EmailContent
+                    {
+                        From = fromName is null ? null : new EmailAddress(_fromAddress, fromName),
+                        ReplyTo = replyTo is null ? null : new EmailAddress(replyTo),
+                        Subject = Required(parts[ContentParts.Subject]!, model, render),
+                        Preheader = Optional(parts[ContentParts.Preheader], model, render),
+                        HtmlBody = parts[ContentParts.Html] is { } html ? RenderPart(html, model, render) : null,
+                        TextBody = Required(parts[ContentParts.TextBody]!, model, render),
+                    };
+                    var headers = parts[ContentParts.Headers] is { } h ? Pairs(RenderPart(h, model, render)) : null;
+                    return _composer.Email(request, email, headers);
+                }
+
+            case ContentShape.Sms:
+                return _composer.Sms(request, Required(parts[ContentParts.Body]!, model, render));
+            case ContentShape.Push:
+                {
+                    var data = parts[ContentParts.Data] is { } d ? Pairs(RenderPart(d, model, render)) : null;
+                    var push = new PushContent
+                    {
+                        Title = Required(parts[ContentParts.Title]!, model, render),
+                        Body = Required(parts[ContentParts.PushBody]!, model, render),
+                        DeepLink = Optional(parts[ContentParts.Link], model, render),
+                    };
+                    if (data is { Count: > 0 })
+                    {
+                        var map = new Dictionary<string, string>(data.Count, StringComparer.Ordinal);
+                        foreach (var pair in data)
+                        {
+                            map[pair.Key] = pair.Value;
+                        }
+
+                        push = push with { Data = map };
+                    }
+
+                    return _composer.Push(request, push);
+                }
+
+            case ContentShape.InApp:
+                return _composer.InApp(request, new InAppContent
+                {
+                    Title = Required(parts[ContentParts.Title]!, model, render),
+                    Body = Required(parts[ContentParts.PushBody]!, model, render),
+                    ActionUrl = Optional(parts[ContentParts.Link], model, render),
+                    ActionLabel = Optional(parts[ContentParts.Action], model, render),
+                });
+            case ContentShape.Letter:
+                return _composer.Letter(request, Required(parts[ContentParts.Body]!, model, render), model.Customer.FullName());
+            case ContentShape.Call:
+                return _composer.Call(request, new CallScriptContent
+                {
+                    Greeting = Required(parts[ContentParts.Greeting]!, model, render),
+                    TalkingPoints = Lines(RenderPart(parts[ContentParts.Points]!, model, render)),
+                    Question = Optional(parts[ContentParts.Question], model, render),
+                });
+            default:
+                return HostMessage(request, channel, Required(parts[ContentParts.Body]!, model, render));
+        }
+    }
+
+    private OutgoingMessage HostMessage(DeliveryRequest request, Channel channel, string body)
+    {
+        var points = request.Customer.ContactPoints;
+        var kind = _channels.TryGet(channel, out var definition) ? definition.ContactPoint : ContactPointKind.None;
+        var recipient = kind switch
+        {
+            ContactPointKind.Phone => points.Phone,
+            ContactPointKind.Email => points.Email,
+            ContactPointKind.PostalAddress => points.PostalAddress is { } address ? string.Join('\n', MessageComposer.RecipientBlock(address)) : null,
+            ContactPointKind.DeviceToken => points.DeviceTokens.Count > 0 ? request.Customer.Id : null,
+            _ => request.Customer.Id,
+        };
+        if (string.IsNullOrEmpty(recipient))
+        {
+            throw new MessageContentException(MessageContentCodes.ContactPointMissing, $"Customer '{request.Customer.Id}' has no contact point for {channel}, so message '{request.MessageId}' cannot go out on it; check eligibility before composing.");
+        }
+
+        return new OutgoingMessage
+        {
+            Channel = channel,
+            Recipient = recipient,
+            Purpose = request.Purpose,
+            MessageId = request.MessageId,
+            CustomerId = request.Customer.Id,
+            Trigger = request.Trigger,
+            SendAt = request.SendAt,
+            IdempotencyKey = IdempotencyKey.Create(request.Trigger, request.Customer.Id, request.MessageId, request.SendAt),
+            Content = new TextContent { Body = body },
+        };
+    }
+
+    private static string Required(Template template, TemplateModel model, RenderOptions options) => RenderPart(template, model, options).Trim();
+
+    private static string? Optional(Template? template, TemplateModel model, RenderOptions options)
+    {
+        if (template is null)
+        {
+            return null;
+        }
+
+        var text = RenderPart(template, model, options).Trim();
+        return text.Length == 0 ? null : text;
+    }
+
+    private static string RenderPart(Template template, TemplateModel model, RenderOptions options)
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        t_buffer = null;
+        try
+        {
+            template.RenderUtf8(buffer, model, options);
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxPooledBuffer)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
+    }
+
+    private static List<KeyValuePair<string, string>> Pairs(string text)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var value = line[(colon + 1)..].Trim();
+            if (value.Length > 0)
+            {
+                pairs.Add(new(line[..colon].Trim(), value));
+            }
+        }
+
+        return pairs;
+    }
+
+    private static List<string> Lines(string text)
+    {
+        var lines = new List<string>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("- ", StringComparison.Ordinal) || line.StartsWith("* ", StringComparison.Ordinal))
+            {
+                line = line[2..].Trim();
+            }
+
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    private static CultureInfo CultureOf(string? language)
+    {
+        if (string.IsNullOrEmpty(language))
+        {
+            return CultureInfo.InvariantCulture;
+        }
+
+        return Cultures.GetOrAdd(language, static name =>
+        {
+            try
+            {
+                return CultureInfo.GetCultureInfo(name, predefinedOnly: true);
+            }
+            catch (CultureNotFoundException)
+            {
+                return CultureInfo.InvariantCulture;
+            }
+        });
+    }
+}

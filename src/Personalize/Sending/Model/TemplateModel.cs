@@ -1,0 +1,42 @@
+namespace Personalize.Sending.Model;
+
+/// <summary>
+/// The root a content template sees: <c>customer</c>, <c>message</c>, <c>brand</c>, <c>links</c>, <c>why</c>,
+/// <c>channel</c>, <c>send_at</c>. Built once per rendered message; links and the why-sentence are computed only
+/// when a template reads them.
+/// </summary>
+internal sealed class TemplateModel
+{
+    private readonly MessageRenderer _renderer;
+    private readonly Delivery.DeliveryRequest _request;
+    private string? _why;
+
+    public TemplateModel(MessageRenderer renderer, Delivery.DeliveryRequest request, Catalog.MessageDefinition message, Channel channel, BrandInfo brand)
+    {
+        _renderer = renderer;
+        _request = request;
+        Customer = new CustomerView(request.Customer);
+        Message = new MessageView(message, channel, request.Trigger, request.SendAt);
+        Brand = brand;
+        Links = new LinksView(renderer, request, channel);
+        Channel = channel.Name ?? string.Empty;
+        TopicName = message.Topics.Count > 0 ? message.Topics[0] : null;
+    }
+
+    public CustomerView Customer { get; }
+
+    public MessageView Message { get; }
+
+    public BrandInfo Brand { get; }
+
+    public LinksView Links { get; }
+
+    public string Channel { get; }
+
+    public DateTimeOffset SendAt => _request.SendAt;
+
+    /// <summary>The "why you get this" sentence from the customer's own consent record.</summary>
+    public string Why => _why ??= _renderer.Reasons.Explain(_request.Customer, Message.ChannelValue, _request.Purpose, TopicName);
+
+    private string? TopicName { get; }
+}

@@ -1,0 +1,20 @@
+namespace Personalize.Sending;
+
+/// <summary>Stable codes of <see cref="SendError"/> (content problems use <c>MessageContentCodes</c>).</summary>
+public static class SendErrorCodes
+{
+    /// <summary>A template failed while rendering (bad data for an operation, a sandbox limit, …).</summary>
+    public const string TemplateError = "template.error";
+
+    /// <summary>The winner's template reference has no compiled content.</summary>
+    public const string TemplateMissing = "template.missing";
+
+    /// <summary>The sink failed every attempt to write the message.</summary>
+    public const string SinkFailed = "sink.failed";
+
+    /// <summary>Deciding for the customer failed unexpectedly.</summary>
+    public const string DecisionFailed = "decision.failed";
+
+    /// <summary>An unexpected failure while rendering or composing.</summary>
+    public const string Unexpected = "unexpected";
+}

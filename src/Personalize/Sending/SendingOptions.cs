@@ -1,0 +1,60 @@
+namespace Personalize.Sending;
+
+/// <summary>Options of rendering and send runs (<c>services.AddPersonalizeSending(o =&gt; …)</c>).</summary>
+public sealed class SendingOptions
+{
+    /// <summary>Gets or sets the brand templates see as <c>brand</c>.</summary>
+    /// <value>The default value is a brand named "Our team".</value>
+    public BrandInfo Brand { get; set; } = new();
+
+    /// <summary>Gets or sets how many customers are decided and rendered at once; null means <see cref="Environment.ProcessorCount"/>.</summary>
+    /// <value>The default value is <see langword="null"/> (the core count).</value>
+    public int? MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>Gets or sets how many customers may wait between the reader of the customer stream and the workers (backpressure: the stream is not read further while the queue is full).</summary>
+    /// <value>The default value is 256.</value>
+    public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>Gets or sets how many per-customer errors a run keeps in its summary (all are counted).</summary>
+    /// <value>The default value is 1000.</value>
+    public int MaxRecordedErrors { get; set; } = 1000;
+
+    /// <summary>Gets or sets after how many processed customers a progress snapshot is reported.</summary>
+    /// <value>The default value is 1000.</value>
+    public int ProgressEvery { get; set; } = 1000;
+
+    /// <summary>Checks the options.</summary>
+    /// <returns>Every problem, empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Brand is null)
+        {
+            problems.Add("Brand is required.");
+        }
+
+        if (MaxDegreeOfParallelism is < 1)
+        {
+            problems.Add($"MaxDegreeOfParallelism is {MaxDegreeOfParallelism}; use 1 or more, or null for the core count.");
+        }
+
+        if (QueueCapacity < 1)
+        {
+            problems.Add($"QueueCapacity is {QueueCapacity}; use 1 or more.");
+        }
+
+        if (MaxRecordedErrors < 0)
+        {
+            problems.Add($"MaxRecordedErrors is {MaxRecordedErrors}; use 0 or more.");
+        }
+
+        if (ProgressEvery < 1)
+        {
+            problems.Add($"ProgressEvery is {ProgressEvery}; use 1 or more.");
+        }
+
+        return problems;
+    }
+
+    internal int Parallelism => MaxDegreeOfParallelism ?? Environment.ProcessorCount;
+}

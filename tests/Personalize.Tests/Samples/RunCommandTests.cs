@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Personalize.Samples.ConsoleHost;
+
+namespace Personalize.Tests.Samples;
+
+/// <summary>The console host's <c>run</c> and <c>preview</c> commands, as a user runs them.</summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private const string Now = "2026-03-15T22:00:00Z";
+    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json");
+    private readonly string _outbox = Path.Combine(Path.GetTempPath(), "pz-console-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_outbox))
+        {
+            Directory.Delete(_outbox, recursive: true);
+        }
+    }
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = ConsoleApp.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static long Row(string output, string label)
+    {
+        var line = output.Split('\n').Single(l => l.StartsWith(label + "  ", StringComparison.Ordinal) || l.StartsWith(label + " ", StringComparison.Ordinal) && char.IsDigit(l.TrimEnd()[^1]));
+        return long.Parse(line[label.Length..].Trim().Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private int OutboxCount()
+    {
+        var emails = Directory.Exists(Path.Combine(_outbox, "email")) ? Directory.GetFiles(Path.Combine(_outbox, "email"), "*.eml").Length : 0;
+        var lines = Directory.GetFiles(_outbox, "*.jsonl").Sum(f => File.ReadAllLines(f).Count(l => l.Length > 0));
+        return emails + lines;
+    }
+
+    [Fact]
+    public void Run_is_the_default_command_and_writes_the_bundled_campaign_into_the_outbox()
+    {
+        var (exit, output, error) = Run("--now", Now, "--out", _outbox);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        Assert.StartsWith("Run: schedule:tick at 2026-03-15 22:00:00 UTC, 50 customers from customers.json, 15 messages", output, StringComparison.Ordinal);
+        Assert.Equal(50, Row(output, "customers processed"));
+        Assert.Equal(0, Row(output, "errors"));
+        var written = Row(output, "sent · total") + Row(output, "deferred (written with a later send time)");
+        Assert.True(written > 10, output);
+        Assert.Equal(written, OutboxCount());
+        Assert.True(Row(output, "sent · email") > 0);
+        var eml = Directory.GetFiles(Path.Combine(_outbox, "email"), "*.eml");
+        Assert.All(eml, f => Assert.Contains("List-Unsubscribe", File.ReadAllText(f), StringComparison.Ordinal));
+        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(_outbox, "run-state.json")));
+        Assert.True(state.RootElement.GetProperty("completed").GetBoolean());
+    }
+
+    [Fact]
+    public void Running_again_writes_nothing_twice()
+    {
+        var first = Run("run", "--now", Now, "--out", _outbox);
+        var count = OutboxCount();
+
+        var (exit, output, _) = Run("run", "--now", Now, "--out", _outbox);
+
+        Assert.Equal(0, first.Exit);
+        Assert.Equal(0, exit);
+        Assert.Equal(count, OutboxCount());
+        Assert.Equal(count, Row(output, "already in the outbox (skipped)"));
+        Assert.Equal(0, Row(output, "sent · total"));
+    }
+
+    [Fact]
+    public void An_unfinished_run_resumes_at_its_own_instant()
+    {
+        Directory.CreateDirectory(_outbox);
+        File.WriteAllText(Path.Combine(_outbox, "run-state.json"), """{ "at": "2026-03-15T22:00:00+00:00", "trigger": "schedule:tick", "completed": false }""");
+
+        var (exit, output, _) = Run("run", "--out", _outbox);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("Resuming the unfinished run of 2026-03-15 22:00:00 UTC", output, StringComparison.Ordinal);
+        var again = Run("run", "--now", Now, "--out", _outbox).Output;
+        Assert.Equal(0, Row(again, "sent · total"));
+    }
+
+    [Fact]
+    public void Dry_run_writes_nothing()
+    {
+        var (exit, output, _) = Run("run", "--dry-run", "--now", Now, "--out", _outbox);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Nothing is written (dry run).", output, StringComparison.Ordinal);
+        Assert.True(Row(output, "would send · total") > 0);
+        Assert.False(Directory.Exists(_outbox));
+    }
+
+    [Fact]
+    public void Synthetic_customers_are_deterministic()
+    {
+        static string Counts(string output) => string.Join("\n", output.Split('\n').Where(l => !l.StartsWith("elapsed", StringComparison.Ordinal) && !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("messages per second", StringComparison.Ordinal)));
+
+        var first = Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
+        var second = Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
+
+        Assert.Equal(0, first.Exit);
+        Assert.Contains("3,000 synthetic customers (Bogus, seed", first.Output, StringComparison.Ordinal);
+        Assert.Equal(3000, Row(first.Output, "customers processed"));
+        Assert.Equal(0, Row(first.Output, "errors"));
+        Assert.True(Row(first.Output, "would send · email") > 100);
+        Assert.Equal(Counts(first.Output), Counts(second.Output));
+    }
+
+    [Fact]
+    public void Preview_renders_personal_wording_with_consent_and_neutral_wording_without()
+    {
+        var personal = Run("preview", "--customer", "c-001", "--message", "spring-sale", "--channel", "email", "--now", Now);
+        var neutral = Run("preview", "--customer", "c-002", "--message", "spring-sale", "--channel", "email", "--now", Now);
+
+        Assert.Equal(0, personal.Exit);
+        Assert.Contains("Subject:   Aroha, the spring sale is here: up to 30% off", personal.Output, StringComparison.Ordinal);
+        Assert.Contains("Rain barrel 200 L: 79.00 (was 99.00)", personal.Output, StringComparison.Ordinal);
+        Assert.Equal(0, neutral.Exit);
+        Assert.Contains("no consent to personalization", neutral.Output, StringComparison.Ordinal);
+        Assert.Contains("Subject:   Gardener, the spring sale is here", neutral.Output, StringComparison.Ordinal);
+        Assert.Contains("Hi there,", neutral.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mele", neutral.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("c-001")]
+    [InlineData("c-002")]
+    [InlineData("c-006")]
+    public void Every_bundled_template_renders(string customer)
+    {
+        using var catalog = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestAssets", "catalog.json")));
+        var rendered = 0;
+        foreach (var message in catalog.RootElement.GetProperty("messages").EnumerateArray())
+        {
+            foreach (var channel in message.GetProperty("channels").EnumerateObject())
+            {
+                var (exit, output, error) = Run("preview", "--customer", customer, "--message", message.GetProperty("id").GetString()!, "--channel", channel.Name, "--now", Now);
+                if (exit != 0)
+                {
+                    // Only a missing contact point may stop a preview (the customer has no phone, device or address).
+                    Assert.Contains("content.contact_point_missing", error, StringComparison.Ordinal);
+                    continue;
+                }
+
+                Assert.DoesNotContain("{{", output, StringComparison.Ordinal);
+                Assert.DoesNotContain("{%", output, StringComparison.Ordinal);
+                rendered++;
+            }
+        }
+
+        Assert.True(rendered >= 20, $"{rendered} rendered");
+    }
+
+    [Fact]
+    public void Preview_needs_customer_message_and_channel()
+    {
+        var (exit, _, error) = Run("preview", "--customer", "c-001");
+
+        Assert.Equal(ConsoleApp.UsageError, exit);
+        Assert.Contains("preview needs --customer ID --message ID --channel CHANNEL", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_template_is_reported_with_file_line_and_column_and_nothing_runs()
+    {
+        var templates = Path.Combine(_outbox, "templates");
+        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "data", "templates"), templates);
+        File.WriteAllText(Path.Combine(templates, "welcome", "push.body.sbn"), "Welcome!\n{{ for x in 1..3 }}{{ x }}");
+        File.Delete(Path.Combine(templates, "order-shipped", "sms.body.liquid"));
+
+        var (exit, output, error) = Run("run", "--now", Now, "--out", Path.Combine(_outbox, "out"), "--templates", templates);
+
+        Assert.Equal(ConsoleApp.DataError, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"{Path.Combine(templates, "welcome/push.body.sbn")} line 2, column", error, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine(templates, "order-shipped/sms.body.sbn")}: Missing template", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_outbox, "out")));
+    }
+
+    [Fact]
+    public void A_bad_catalog_is_reported_with_file_and_line()
+    {
+        Directory.CreateDirectory(_outbox);
+        var file = Path.Combine(_outbox, "catalog.json");
+        File.WriteAllText(file, "{\n  \"messages\": [\n    { \"id\": \"x\", \"purpose\": \"marketing\", \"triggers\": [\"schedule\"],\n      \"channels\": { \"fax\": { \"template\": \"x/fax\" } } }\n  ]\n}\n");
+
+        var (exit, _, error) = Run("run", "--now", Now, "--out", _outbox, "--catalog", file);
+
+        Assert.Equal(ConsoleApp.DataError, exit);
+        Assert.Contains($"{file} line 4: $.messages[0].channels.fax", error, StringComparison.Ordinal);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}

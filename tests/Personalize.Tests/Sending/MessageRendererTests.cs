@@ -1,0 +1,116 @@
+using Personalize.Catalog;
+using Personalize.Delivery;
+using Personalize.Delivery.Email;
+using Personalize.Delivery.Security;
+using Personalize.Delivery.Sms;
+using Personalize.Sending;
+using Personalize.Templates;
+using Personalize.Tests.Decisions;
+using Personalize.Tests.Delivery;
+
+namespace Personalize.Tests.Sending;
+
+public sealed class MessageRendererTests
+{
+    private static (CompiledCatalog Catalog, CompiledContent Content) Setup(Dictionary<string, string>? templates = null)
+    {
+        var catalog = SendingKit.Catalog(DecisionKit.Engine());
+        return (catalog, SendingKit.Content(catalog, templates));
+    }
+
+    private static OutgoingMessage Render(CompiledCatalog catalog, CompiledContent content, bool personalization, Channel channel, string messageId = "tips")
+    {
+        var message = catalog.Find(messageId)!;
+        var reference = message.ContentFor(channel)!.Template;
+        return SendingKit.Renderer().Render(content, SendingKit.Customer(7, personalization), message, channel, reference, "schedule", SendingKit.Now);
+    }
+
+    [Fact]
+    public void Email_parts_render_with_the_customer_brand_links_and_why_sentence()
+    {
+        var (catalog, content) = Setup();
+
+        var message = Render(catalog, content, personalization: true, Channel.Email);
+
+        var email = Assert.IsType<EmailContent>(message.Content);
+        Assert.Equal("Ada7, this week in the garden", email.Subject);
+        Assert.Equal("Three things to plant now", email.Preheader);
+        Assert.Contains("<li>roses</li><li>tulips</li>", email.HtmlBody, StringComparison.Ordinal);
+        Assert.StartsWith("Hi Ada7,", email.TextBody, StringComparison.Ordinal);
+        Assert.EndsWith("Green Thumb", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("You get this because", email.TextBody, StringComparison.Ordinal);
+        Assert.Equal("a@example.com", message.Recipient);
+        Assert.Equal(IdempotencyKey.Create("schedule", "c-0007", "tips", SendingKit.Now), message.IdempotencyKey);
+        Assert.NotNull(message.GetHeader("List-Unsubscribe"));
+    }
+
+    [Fact]
+    public void Unsubscribe_link_carries_a_token_that_verifies_for_this_customer_and_channel()
+    {
+        var (catalog, content) = Setup();
+        var email = (EmailContent)Render(catalog, content, personalization: true, Channel.Email).Content;
+
+        var line = email.TextBody.Split('\n').Single(l => l.StartsWith("Unsubscribe: ", StringComparison.Ordinal));
+        var url = new Uri(line["Unsubscribe: ".Length..]);
+        var token = System.Web.HttpUtility.ParseQueryString(url.Query)["token"];
+        var options = DeliveryFixture.Options();
+        var tokens = new SignedTokenService(options, new ManualTimeProvider(SendingKit.Now));
+
+        Assert.True(tokens.TryVerify(token, TokenScopes.Unsubscribe(Channel.Email, ContactPurpose.Marketing), out var customerId));
+        Assert.Equal("c-0007", customerId);
+        Assert.Contains("Preferences: https://example.com/preferences", email.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_personalization_consent_personal_fields_are_absent_and_templates_fall_back_to_neutral_wording()
+    {
+        var (catalog, content) = Setup();
+
+        var email = (EmailContent)Render(catalog, content, personalization: false, Channel.Email).Content;
+        var sms = (SmsContent)Render(catalog, content, personalization: false, Channel.Sms).Content;
+
+        Assert.Equal("Hello, this week in the garden", email.Subject);
+        Assert.StartsWith("Hi there,", email.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ada", email.TextBody + email.HtmlBody, StringComparison.Ordinal);
+        Assert.StartsWith("Hi there! Roses 20% off at Green Thumb.", sms.Body, StringComparison.Ordinal);
+        Assert.EndsWith("Reply STOP to opt out", sms.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Attributes_are_hidden_without_consent_and_visible_with_it()
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/sms.body.liquid"] = "{{ customer.tier | default: \"none\" }}/{{ customer.name | default: \"anon\" }}/{{ customer.stage }}/{{ customer.personalized }}";
+        var (catalog, content) = Setup(templates);
+
+        var with = (SmsContent)Render(catalog, content, personalization: true, Channel.Sms).Content;
+        var without = (SmsContent)Render(catalog, content, personalization: false, Channel.Sms).Content;
+
+        Assert.StartsWith("gold/Ada7 Lovelace/retention/true", with.Body, StringComparison.Ordinal);
+        Assert.StartsWith("none/anon/retention/false", without.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_messages_have_no_unsubscribe_link()
+    {
+        var (catalog, content) = Setup();
+
+        var email = (EmailContent)Render(catalog, content, personalization: true, Channel.Email, "notice").Content;
+
+        Assert.DoesNotContain("UNSUB", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("You get this because", email.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_render_error_carries_the_template_file_line_and_column()
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/email.text.sbn"] = "Hi\n  {{ \"x\" | string.pad_left 2000000 }}";
+        var (catalog, content) = Setup(templates);
+
+        var ex = Assert.ThrowsAny<TemplateRuntimeException>(() => Render(catalog, content, personalization: true, Channel.Email));
+
+        Assert.Equal("tips/email.text.sbn", ex.SourceName);
+        Assert.Equal(2, ex.Line);
+    }
+}

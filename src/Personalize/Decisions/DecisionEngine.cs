@@ -198,8 +198,26 @@ public sealed class DecisionEngine
             return results;
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
-        var chunk = Math.Max(64, results.Length / (Environment.ProcessorCount * 8));
+        // Contiguous ranges (a few per core, so a slow range does not idle the others), one delegate call per range,
+        // never a task per customer; on one core, or for a batch smaller than two ranges, no parallel machinery at all.
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use a positive number of threads, -1 or null for the default.");
+        }
+
+        var degree = maxDegreeOfParallelism is { } max and > 0 ? max : Environment.ProcessorCount;
+        var chunk = Math.Max(64, results.Length / (degree * 8));
+        if (degree <= 1 || results.Length < 2 * chunk)
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = Decide(catalog, customers[i], trigger, at);
+            }
+
+            return results;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
         Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range =>
         {
             for (var i = range.Item1; i < range.Item2; i++)

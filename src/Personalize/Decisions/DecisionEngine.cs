@@ -188,6 +188,7 @@ public sealed class DecisionEngine
     /// <param name="at">The decision instant.</param>
     /// <param name="maxDegreeOfParallelism">The most threads, or <see langword="null"/> for the default.</param>
     /// <returns>One decision per customer, in input order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
     public Decision[] DecideMany(CompiledCatalog catalog, IReadOnlyList<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);

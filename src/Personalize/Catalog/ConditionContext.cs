@@ -52,16 +52,7 @@ public sealed class ConditionContext
     /// The model expression conditions are evaluated against (see the remarks for its variables). Values are looked up
     /// only when a condition reads them, so a decision pays only for what its conditions use.
     /// </summary>
-    public IReadOnlyDictionary<string, object?> Model => _model ??= new Dictionary<string, object?>(3, StringComparer.Ordinal)
-    {
-        ["customer"] = new CustomerModel(this),
-        ["trigger"] = new Dictionary<string, object?>(2, StringComparer.Ordinal)
-        {
-            ["kind"] = TriggerKindName(Trigger.Kind),
-            ["name"] = Trigger.Name,
-        },
-        ["now"] = At,
-    };
+    public IReadOnlyDictionary<string, object?> Model => _model ??= new ConditionModel(this);
 
     /// <summary>Every variable of the model, computed eagerly (for enumeration).</summary>
     internal Dictionary<string, object?> BuildModel()
@@ -115,7 +106,7 @@ public sealed class ConditionContext
         };
     }
 
-    private static string TriggerKindName(TriggerKind kind) => kind switch
+    internal static string TriggerKindName(TriggerKind kind) => kind switch
     {
         TriggerKind.Event => "event",
         TriggerKind.Campaign => "campaign",

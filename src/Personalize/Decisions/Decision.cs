@@ -10,6 +10,8 @@ namespace Personalize.Decisions;
 /// </summary>
 public sealed class Decision
 {
+    private IReadOnlyList<CandidateOutcome>? _candidates;
+
     internal Decision(DecisionEngine engine, CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail)
     {
         Engine = engine;
@@ -39,7 +41,7 @@ public sealed class Decision
     public IReadOnlyList<DecisionWinner> Winners { get; internal set; } = [];
 
     /// <summary>Every candidate considered, in catalog order, with its outcome.</summary>
-    public IReadOnlyList<CandidateOutcome> Candidates { get; internal set; } = [];
+    public IReadOnlyList<CandidateOutcome> Candidates => _candidates ??= CandidateCount == 0 ? [] : new CandidateList(this);
 
     /// <summary>Whether any message goes out.</summary>
     public bool HasWinner => Winners.Count > 0;
@@ -49,6 +51,52 @@ public sealed class Decision
     internal CompiledCatalog Catalog { get; }
 
     internal ChannelOutcome[] ChannelOutcomes { get; set; } = [];
+
+    /// <summary>The messages considered, in catalog order (the compiled catalog's shared array).</summary>
+    internal CompiledMessage[] Considered { get; set; } = [];
+
+    /// <summary>Each considered message's relevance (same order).</summary>
+    internal double[] Relevances { get; set; } = [];
+
+    /// <summary>With <see cref="DecisionDetail.All"/>: every candidate's outcome; otherwise <see langword="null"/>.</summary>
+    internal CandidateOutcome[]? AllOutcomes { get; set; }
+
+    /// <summary>The outcomes of the candidates evaluated (best first); the others lost arbitration unevaluated.</summary>
+    internal CandidateOutcome[] Evaluated { get; set; } = [];
+
+    /// <summary>The candidate index of each <see cref="Evaluated"/> outcome.</summary>
+    internal int[] EvaluatedIndices { get; set; } = [];
+
+    internal int CandidateCount => AllOutcomes?.Length ?? Considered.Length;
+
+    /// <summary>The outcome of the candidate at an index (catalog order).</summary>
+    internal CandidateOutcome CandidateAt(int index)
+    {
+        if (AllOutcomes is { } all)
+        {
+            return all[index];
+        }
+
+        var indices = EvaluatedIndices;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (indices[i] == index)
+            {
+                return Evaluated[i];
+            }
+        }
+
+        return Unevaluated(index);
+    }
+
+    /// <summary>A candidate ranked below the last winner: it lost arbitration (the score is recomputed, deterministically, from the relevance).</summary>
+    internal CandidateOutcome Unevaluated(int index)
+    {
+        var message = Considered[index];
+        var relevance = Relevances[index];
+        var score = Engine.Score(message.Definition.Priority, relevance, message.Definition.Value);
+        return new CandidateOutcome(this, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
+    }
 
     /// <summary>The decision as readable text: the winner(s), then every candidate with its code, reason, scores and channels.</summary>
     /// <returns>The text.</returns>

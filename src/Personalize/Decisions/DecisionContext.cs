@@ -105,7 +105,7 @@ public sealed class DecisionContext
 
     /// <summary>
     /// The next allowed instant. Fast path for the common case — only quiet hours matter — the end of the quiet period
-    /// (DST-correct through <see cref="ContactWindow.ToInstants"/>); otherwise the full search of <see cref="ContactWindow.NextAllowed"/>.
+    /// (DST-correct through the zone's offset table); otherwise the full search of <see cref="ContactWindow.NextAllowed"/>.
     /// </summary>
     internal static DateTimeOffset? NextAllowed(ContactWindow window, DateTimeOffset instant, bool includePreferred)
     {
@@ -119,7 +119,7 @@ public sealed class DecisionContext
             }
 
             Span<DateTimeOffset> instants = stackalloc DateTimeOffset[2];
-            var count = ContactWindow.ToInstants(window.Zone, end, instants);
+            var count = window.ToInstants(end, instants);
             for (var i = 0; i < count; i++)
             {
                 if (instants[i] > instant && window.IsAllowed(instants[i], includePreferred))

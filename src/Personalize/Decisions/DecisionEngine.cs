@@ -132,7 +132,11 @@ public sealed class DecisionEngine
         }
 
         var context = new DecisionContext(customer, trigger, at, Eligibility);
-        var outcomes = new CandidateOutcome[considered.Length];
+        var all = detail == DecisionDetail.All ? new CandidateOutcome[considered.Length] : null;
+        var relevances = new double[considered.Length];
+        decision.Considered = considered;
+        decision.Relevances = relevances;
+        decision.AllOutcomes = all;
         var ordered = 0;
         Span<int> order = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
         Span<double> scores = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
@@ -143,28 +147,32 @@ public sealed class DecisionEngine
             var message = considered[i];
             var relevance = Relevance(customer, message);
             var score = Score(message.Definition.Priority, relevance, message.Definition.Value);
+            relevances[i] = relevance;
             scores[i] = score;
-            if (detail == DecisionDetail.All && !message.Answers(trigger))
+            if (all is not null)
             {
-                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
-                continue;
+                if (!message.Answers(trigger))
+                {
+                    all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
+                    continue;
+                }
+
+                if (!message.Targets(customer.Stage))
+                {
+                    all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
+                    continue;
+                }
+
+                all[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
             }
 
-            if (detail == DecisionDetail.All && !message.Targets(customer.Stage))
-            {
-                outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
-                continue;
-            }
-
-            outcomes[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
             order[ordered++] = i;
         }
 
-        decision.Candidates = outcomes;
         if (ordered > 0)
         {
             Sort(order[..ordered], scores, considered);
-            Evaluate(decision, context, outcomes, order[..ordered], detail);
+            Evaluate(decision, context, scores, order[..ordered], detail);
         }
 
         return decision;
@@ -180,6 +188,7 @@ public sealed class DecisionEngine
     /// <param name="at">The decision instant.</param>
     /// <param name="maxDegreeOfParallelism">The most threads, or <see langword="null"/> for the default.</param>
     /// <returns>One decision per customer, in input order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
     public Decision[] DecideMany(CompiledCatalog catalog, IReadOnlyList<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -190,8 +199,26 @@ public sealed class DecisionEngine
             return results;
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
-        var chunk = Math.Max(64, results.Length / (Environment.ProcessorCount * 8));
+        // Contiguous ranges (a few per core, so a slow range does not idle the others), one delegate call per range,
+        // never a task per customer; on one core, or for a batch smaller than two ranges, no parallel machinery at all.
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use a positive number of threads, -1 or null for the default.");
+        }
+
+        var degree = maxDegreeOfParallelism is { } max and > 0 ? max : Environment.ProcessorCount;
+        var chunk = Math.Max(64, results.Length / (degree * 8));
+        if (degree <= 1 || results.Length < 2 * chunk)
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = Decide(catalog, customers[i], trigger, at);
+            }
+
+            return results;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
         Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range =>
         {
             for (var i = range.Item1; i < range.Item2; i++)
@@ -415,11 +442,14 @@ public sealed class DecisionEngine
     /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
     /// with <see cref="DecisionDetail.All"/> every candidate is evaluated fully.
     /// </summary>
-    private void Evaluate(Decision decision, DecisionContext context, CandidateOutcome[] outcomes, Span<int> order, DecisionDetail detail)
+    private void Evaluate(Decision decision, DecisionContext context, ReadOnlySpan<double> scores, Span<int> order, DecisionDetail detail)
     {
         var exhaustive = detail == DecisionDetail.All;
+        var considered = decision.Considered;
+        var relevances = decision.Relevances;
         var scratch = t_scratch ?? new ChannelOutcome[64];
-        t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffer
+        t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffers
+        var evaluated = new Evaluated(decision.AllOutcomes, order.Length);
         var count = 0;
         var winners = new DecisionWinner[Math.Min(_maxWinners, order.Length)];
         var won = 0;
@@ -433,8 +463,8 @@ public sealed class DecisionEngine
                     break;
                 }
 
-                var outcome = outcomes[index];
-                var message = outcome.Compiled!;
+                var message = considered[index];
+                var outcome = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevances[index], scores[index], 0, 0, -1);
                 var blocked = false;
                 for (var r = 0; r < _messageRules.Length; r++)
                 {
@@ -443,7 +473,7 @@ public sealed class DecisionEngine
                         : _messageRules[r].Evaluate(context, message.Definition);
                     if (!result.Passed)
                     {
-                        outcomes[index] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, outcome.Relevance, outcome.Score, 0, 0, -1);
+                        evaluated.Add(index, new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, outcome.Relevance, outcome.Score, 0, 0, -1));
                         blocked = true;
                         break;
                     }
@@ -459,7 +489,7 @@ public sealed class DecisionEngine
                 var canWin = won < winners.Length && !askLimited;
                 if (!canWin && !exhaustive)
                 {
-                    outcomes[index] = With(outcome, decision, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1);
+                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1));
                     continue;
                 }
 
@@ -468,29 +498,94 @@ public sealed class DecisionEngine
                 var chosen = SelectChannel(decision, context, message, scratch, ref count);
                 if (chosen < 0)
                 {
-                    outcomes[index] = With(outcome, decision, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1);
+                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1));
                 }
                 else if (canWin)
                 {
                     var channelOutcome = scratch[chosen];
                     winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, outcome.Score);
-                    outcomes[index] = With(outcome, decision, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen);
+                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen));
                     asks += isAsk ? 1 : 0;
                 }
                 else
                 {
                     var limited = askLimited && won < winners.Length;
-                    outcomes[index] = With(outcome, decision, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen);
+                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen));
                 }
             }
 
             decision.ChannelOutcomes = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
             decision.Winners = won == winners.Length ? winners : winners[..won];
+            evaluated.CopyTo(decision);
         }
         finally
         {
             scratch.AsSpan(0, count).Clear();
             t_scratch = scratch;
+            evaluated.Return();
+        }
+    }
+
+    /// <summary>The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>, else into a per-thread buffer copied once at the end.</summary>
+    private struct Evaluated
+    {
+        [ThreadStatic]
+        private static CandidateOutcome[]? t_outcomes;
+        [ThreadStatic]
+        private static int[]? t_indices;
+        private readonly CandidateOutcome[]? _all;
+        private readonly CandidateOutcome[] _outcomes;
+        private readonly int[] _indices;
+        private int _count;
+
+        public Evaluated(CandidateOutcome[]? all, int capacity)
+        {
+            _all = all;
+            if (all is null)
+            {
+                _outcomes = t_outcomes is { } outcomes && outcomes.Length >= capacity ? outcomes : new CandidateOutcome[Math.Max(capacity, 64)];
+                _indices = t_indices is { } indices && indices.Length >= capacity ? indices : new int[Math.Max(capacity, 64)];
+                t_outcomes = null; // a nested decision on this thread gets its own
+                t_indices = null;
+            }
+            else
+            {
+                _outcomes = [];
+                _indices = [];
+            }
+
+            _count = 0;
+        }
+
+        public void Add(int index, CandidateOutcome outcome)
+        {
+            if (_all is not null)
+            {
+                _all[index] = outcome;
+                return;
+            }
+
+            _outcomes[_count] = outcome;
+            _indices[_count++] = index;
+        }
+
+        public readonly void CopyTo(Decision decision)
+        {
+            if (_all is null && _count > 0)
+            {
+                decision.Evaluated = _outcomes.AsSpan(0, _count).ToArray();
+                decision.EvaluatedIndices = _indices.AsSpan(0, _count).ToArray();
+            }
+        }
+
+        public readonly void Return()
+        {
+            if (_all is null)
+            {
+                _outcomes.AsSpan(0, _count).Clear();
+                t_outcomes = _outcomes;
+                t_indices = _indices;
+            }
         }
     }
 

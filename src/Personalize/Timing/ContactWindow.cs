@@ -14,6 +14,7 @@ public readonly struct ContactWindow
     private readonly IReadOnlyList<TimeWindow>? _preferredHours;
     private readonly int _preferredDaysMask;
     private readonly TimeZoneInfo? _zone;
+    private readonly ZoneOffsets? _offsets;
 
     /// <summary>Creates a window.</summary>
     /// <param name="zone">The customer's time zone.</param>
@@ -24,6 +25,7 @@ public readonly struct ContactWindow
     {
         ArgumentNullException.ThrowIfNull(zone);
         _zone = zone;
+        _offsets = ZoneOffsets.For(zone);
         _quietHours = quietHours;
         var mask = 0;
         if (preferredDays is not null)
@@ -61,7 +63,7 @@ public readonly struct ContactWindow
     /// <summary>The instant as local time in the customer's zone.</summary>
     /// <param name="instant">The instant.</param>
     /// <returns>The local date and time with the zone's offset at that instant.</returns>
-    public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+    public DateTimeOffset ToLocal(DateTimeOffset instant) => Offsets.ToLocal(instant);
 
     /// <summary>Whether an instant falls in the customer's quiet hours.</summary>
     /// <param name="instant">The instant.</param>
@@ -98,6 +100,10 @@ public readonly struct ContactWindow
     /// <param name="instant">The earliest acceptable instant.</param>
     /// <param name="includePreferredTimes">Whether preferred days and hours must be met too.</param>
     /// <returns>The instant, or <see langword="null"/> when no instant in the next week is allowed (for example preferred hours that lie inside quiet hours).</returns>
+    /// <remarks>
+    /// Walks the boundaries where the answer can change (the end of quiet hours, midnight, the start of each preferred
+    /// window), day by day from the instant's local date, and stops one day after the first allowed one; allocates nothing.
+    /// </remarks>
     public DateTimeOffset? NextAllowed(DateTimeOffset instant, bool includePreferredTimes = true)
     {
         if (IsAllowed(instant, includePreferredTimes))
@@ -105,26 +111,53 @@ public readonly struct ContactWindow
             return instant;
         }
 
-        var zone = Zone;
-        var startDate = ToLocal(instant).DateTime.Date;
+        var offsets = Offsets;
+        var startDate = offsets.ToLocal(instant).DateTime.Date;
+
+        // The local times of day where "allowed" can start, sorted and without repeats.
+        var hourCount = includePreferredTimes && _preferredHours is { } preferred ? preferred.Count : 0;
+        var capacity = hourCount + 2;
+        Span<long> times = capacity <= 32 ? stackalloc long[capacity] : new long[capacity];
+        var timeCount = 0;
+        if (_quietHours is { } quiet)
+        {
+            times[timeCount++] = quiet.End.Ticks;
+        }
+
+        if (includePreferredTimes)
+        {
+            times[timeCount++] = 0;
+            for (var i = 0; i < hourCount; i++)
+            {
+                times[timeCount++] = _preferredHours![i].Start.Ticks;
+            }
+        }
+
+        timeCount = SortDistinct(times[..timeCount]);
+        var skipDays = includePreferredTimes ? _preferredDaysMask : 0;
         DateTimeOffset? best = null;
+        var bestDay = int.MaxValue;
         Span<DateTimeOffset> candidates = stackalloc DateTimeOffset[2];
-        for (var day = -1; day <= SearchDays; day++)
+        for (var day = -1; day <= SearchDays && day <= bestDay; day++)
         {
             var date = startDate.AddDays(day);
-            if (_quietHours is { } quiet)
+
+            // On a day that is not preferred no boundary is allowed (a gap never moves one past the next midnight, which is itself a boundary).
+            if (skipDays != 0 && (skipDays & (1 << (int)date.DayOfWeek)) == 0)
             {
-                Consider(ref best, zone, date.Add(quiet.End.ToTimeSpan()), instant, includePreferredTimes, candidates);
+                continue;
             }
 
-            if (includePreferredTimes)
+            for (var t = 0; t < timeCount; t++)
             {
-                Consider(ref best, zone, date, instant, includePreferredTimes, candidates);
-                if (_preferredHours is { } hours)
+                var count = offsets.ToInstants(date.AddTicks(times[t]), candidates);
+                for (var i = 0; i < count; i++)
                 {
-                    for (var i = 0; i < hours.Count; i++)
+                    var candidate = candidates[i];
+                    if (candidate > instant && (best is null || candidate < best.Value) && IsAllowed(candidate, includePreferredTimes))
                     {
-                        Consider(ref best, zone, date.Add(hours[i].Start.ToTimeSpan()), instant, includePreferredTimes, candidates);
+                        best = candidate;
+                        bestDay = Math.Min(bestDay, day + 1);
                     }
                 }
             }
@@ -133,17 +166,21 @@ public readonly struct ContactWindow
         return best;
     }
 
-    private void Consider(ref DateTimeOffset? best, TimeZoneInfo zone, DateTime local, DateTimeOffset after, bool includePreferredTimes, Span<DateTimeOffset> buffer)
+    private ZoneOffsets Offsets => _offsets ?? ZoneOffsets.For(TimeZoneInfo.Utc);
+
+    private static int SortDistinct(Span<long> values)
     {
-        var count = ToInstants(zone, local, buffer);
-        for (var i = 0; i < count; i++)
+        values.Sort();
+        var count = 0;
+        for (var i = 0; i < values.Length; i++)
         {
-            var candidate = buffer[i];
-            if (candidate > after && (best is null || candidate < best.Value) && IsAllowed(candidate, includePreferredTimes))
+            if (count == 0 || values[i] != values[count - 1])
             {
-                best = candidate;
+                values[count++] = values[i];
             }
         }
+
+        return count;
     }
 
     private bool IsPreferredLocal(DateTime local)
@@ -170,8 +207,15 @@ public readonly struct ContactWindow
         return true;
     }
 
+    /// <summary>Maps a local wall-clock time in this window's zone to the instants that show it: one normally, two in an overlap, the gap's end in a gap.</summary>
+    internal int ToInstants(DateTime local, Span<DateTimeOffset> destination) => Offsets.ToInstants(local, destination);
+
     /// <summary>Maps a local wall-clock time to the instants that show it: one normally, two in an overlap, the gap's end in a gap.</summary>
     internal static int ToInstants(TimeZoneInfo zone, DateTime local, Span<DateTimeOffset> destination)
+        => ZoneOffsets.For(zone).ToInstants(local, destination);
+
+    /// <summary>The same as <see cref="ToInstants(TimeZoneInfo, DateTime, Span{DateTimeOffset})"/> through <see cref="TimeZoneInfo"/>'s own rules (years the offset table does not cover).</summary>
+    internal static int ToInstantsSlow(TimeZoneInfo zone, DateTime local, Span<DateTimeOffset> destination)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (zone.IsAmbiguousTime(local))

@@ -70,4 +70,60 @@ public sealed class ConcurrencyTests
         static string Winners(Decision d) => string.Join(",", d.Winners.Select(w => w.ToString()));
         Assert.Equal(all.Select(Winners), customers.Select(c => Winners(engine.Decide(catalog, c, Trigger.Tick, Now))));
     }
+
+    [Theory]
+    [InlineData(1, 3000)]
+    [InlineData(2, 3000)]
+    [InlineData(null, 5)]
+    public void DecideMany_in_one_thread_or_a_small_batch_gives_the_same_decisions_in_order(int? degree, int count)
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+        var customers = Customers(count);
+
+        var batch = engine.DecideMany(catalog, customers, Trigger.Tick, Now, degree).Select(Summary).ToArray();
+
+        Assert.Equal(customers.Select(c => Summary(engine.Decide(catalog, c, Trigger.Tick, Now))), batch);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    public void DecideMany_rejects_a_degree_of_parallelism_that_is_not_positive_or_minus_one(int degree)
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.DecideMany(catalog, Customers(3), Trigger.Tick, Now, degree));
+    }
+
+    [Fact]
+    public void Candidates_that_lost_without_evaluation_carry_the_same_scores_as_in_a_full_evaluation()
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+        var unevaluated = 0;
+        foreach (var customer in Customers(200))
+        {
+            var fast = engine.Decide(catalog, customer, Trigger.Tick, Now);
+            var full = engine.Decide(catalog, customer, Trigger.Tick, Now, DecisionDetail.All);
+            foreach (var candidate in fast.Candidates)
+            {
+                var same = full.Candidates.Single(c => c.MessageId == candidate.MessageId);
+                Assert.Equal(same.Score, candidate.Score);
+                Assert.Equal(same.Relevance, candidate.Relevance);
+                if (candidate.Code == DecisionCodes.LostArbitration && candidate.Channels.Count == 0)
+                {
+                    unevaluated++;
+                    Assert.Equal(CandidateStatus.Lost, candidate.Status);
+                    Assert.Equal("arbitration", candidate.Rule);
+                    Assert.Null(candidate.Channel);
+                }
+            }
+
+            Assert.Equal(fast.Candidates.Select(c => c.MessageId), fast.Candidates.ToArray().Select(c => c.MessageId));
+        }
+
+        Assert.True(unevaluated > 0);
+    }
 }

@@ -103,4 +103,54 @@ public sealed class OutputFastPathTests
 
         Assert.Throws<TemplateLimitExceededException>(() => template.Render(new { X = "abcdefghij" }));
     }
+
+    [Fact]
+    public void Utf8_output_into_a_writer_with_small_chunks_matches_the_string_output()
+    {
+        var template = Template.ParseOrThrow("<p>{{ for i in 1..40 }}ünï {{ i }} {{ x }} {{ x | string.truncate 9 }}|{{ end }}</p>");
+        var model = new { X = "héllo wörld — 😀 smile" };
+        var writer = new StingyWriter(chunk: 5);
+
+        template.RenderUtf8(writer, model);
+
+        Assert.Equal(template.Render(model), Encoding.UTF8.GetString(writer.Written.ToArray()));
+    }
+
+    [Fact]
+    public void Utf8_output_written_before_an_error_reaches_the_writer()
+    {
+        var template = Template.ParseOrThrow("before {{ 1 / x }} after");
+        var buffer = new ArrayBufferWriter<byte>();
+
+        Assert.ThrowsAny<TemplateRuntimeException>(() => template.RenderUtf8(buffer, new { X = "text" }));
+        Assert.Equal("before ", Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Hands out at most <c>chunk</c> bytes more than asked for, at an offset inside a larger array.</summary>
+    private sealed class StingyWriter : IBufferWriter<byte>
+    {
+        private readonly int _chunk;
+        private byte[] _array = new byte[16];
+        private int _count;
+
+        public StingyWriter(int chunk) => _chunk = chunk;
+
+        public List<byte> Written { get; } = new();
+
+        public void Advance(int count)
+        {
+            Written.AddRange(new ArraySegment<byte>(_array, 3, count));
+            _count = 0;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Assert.Equal(0, _count);
+            var size = Math.Max(sizeHint, 1) + _chunk;
+            _array = new byte[size + 6];
+            return new Memory<byte>(_array, 3, size);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
 }

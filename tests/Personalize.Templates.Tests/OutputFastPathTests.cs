@@ -126,6 +126,30 @@ public sealed class OutputFastPathTests
         Assert.Equal("before ", Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
+    [Theory]
+    [InlineData("Lorem ipsum dolor sit amet", "{{ x | truncate: 15 }}", "Lorem ipsum ...")]
+    [InlineData("short", "{{ x | truncate: 15 }}", "short")]
+    [InlineData("abcdef", "{{ x | truncate: 2 }}", "...")]
+    [InlineData("abcdef", "{{ x | truncate: 4 | upcase }}", "A...")]
+    public void Liquid_truncate_as_last_filter_prints_like_the_filter(string input, string source, string expected)
+    {
+        var options = new TemplateOptions { Syntax = TemplateSyntax.Liquid };
+
+        Assert.Equal(expected, RenderBoth(Template.ParseOrThrow(source, options), new { X = input }));
+        Assert.Equal(expected, RenderBoth(Template.ParseOrThrow(source, options), new Dictionary<string, object?> { ["x"] = input }));
+    }
+
+    [Fact]
+    public void Liquid_decimal_members_and_truncate_of_numbers_print_like_the_general_path()
+    {
+        var options = new TemplateOptions { Syntax = TemplateSyntax.Liquid };
+        var template = Template.ParseOrThrow("{% for p in items %}[{{ p.price }}|{{ p.price | truncate: 3 }}]{% endfor %}", options);
+        var items = new object?[] { new Priced(1.50m), new OtherPriced(3.25m), new TextPriced(), new Priced(1234567.891m), null };
+
+        Assert.Equal("[1.50|...][3.25|...][on request|...][1234567.891|...][|]", RenderBoth(template, new { Items = items }));
+        Assert.Equal("[1.50|...][3.25|...][on request|...][1234567.891|...][|]", RenderBoth(template, new { Items = items }));
+    }
+
     /// <summary>Hands out at most <c>chunk</c> bytes more than asked for, at an offset inside a larger array.</summary>
     private sealed class StingyWriter : IBufferWriter<byte>
     {

@@ -60,7 +60,15 @@ internal sealed class Utf8BufferOutput : TemplateOutput
 
         if (_array is not null)
         {
-            _position += Encoding.UTF8.GetBytes(text, _array.AsSpan(_position, _end - _position));
+            // Most values are ASCII: the vectorised ASCII narrowing is cheaper than the general encoder for short text.
+            var destination = _array.AsSpan(_position, _end - _position);
+            if (Ascii.FromUtf16(text, destination, out var ascii) == OperationStatus.Done)
+            {
+                _position += ascii;
+                return;
+            }
+
+            _position += ascii + Encoding.UTF8.GetBytes(text[ascii..], destination[ascii..]);
             return;
         }
 

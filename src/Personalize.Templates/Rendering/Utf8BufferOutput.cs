@@ -91,7 +91,7 @@ internal sealed class Utf8BufferOutput : TemplateOutput
 
         if (_array is not null)
         {
-            Buffer.BlockCopy(bytes, 0, _array, _position, bytes.Length);
+            bytes.AsSpan().CopyTo(_array.AsSpan(_position));
             _position += bytes.Length;
             return;
         }

@@ -149,7 +149,15 @@ public sealed class Template
     public void RenderUtf8(IBufferWriter<byte> writer, object? model = null, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        Run(model, options, new Utf8BufferOutput(writer));
+        var output = Utf8BufferOutput.Rent(writer);
+        try
+        {
+            Run(model, options, output);
+        }
+        finally
+        {
+            Utf8BufferOutput.Return(output);
+        }
     }
 
     private void Run(object? model, RenderOptions? options, TemplateOutput output)

@@ -330,18 +330,33 @@ internal static class StringFunctions
             return null;
         }
 
-        if (text.Length <= length)
+        var keep = TruncateKeep(text, length, ellipsis);
+        if (keep < 0)
         {
             return text;
         }
 
-        var keep = length - ellipsis.Length;
-        if (keep <= 0)
+        if (keep == 0)
         {
             return ellipsis;
         }
 
         return string.Concat(text.AsSpan(0, keep), ellipsis);
+    }
+
+    /// <summary>
+    /// How many characters of <paramref name="text"/> <see cref="Truncate"/> keeps before <paramref name="ellipsis"/>
+    /// (possibly 0), or -1 when the text fits and is kept whole without ellipsis. Shared with the render path
+    /// that writes a truncated value straight to the output.
+    /// </summary>
+    internal static int TruncateKeep(string text, int length, string ellipsis)
+    {
+        if (text.Length <= length)
+        {
+            return -1;
+        }
+
+        return Math.Max(0, length - ellipsis.Length);
     }
 
     /// <summary><c>string.truncatewords</c>: keeps the first <paramref name="count"/> words, then appends <paramref name="ellipsis"/> (<c>"..."</c>).</summary>

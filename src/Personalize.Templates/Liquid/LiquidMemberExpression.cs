@@ -18,9 +18,31 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
     public string Name { get; }
 
-    public override object? Evaluate(TemplateContext context)
+    public override object? Evaluate(TemplateContext context) => FromTarget(context, Target.Evaluate(context));
+
+    /// <summary>
+    /// Evaluates for output: a <see cref="decimal"/> member of a plain .NET object seen here before is read without boxing
+    /// (returns <see langword="true"/> with <paramref name="number"/>); otherwise <paramref name="value"/> is what
+    /// <see cref="Evaluate(TemplateContext)"/> returns. The target is evaluated exactly once either way.
+    /// </summary>
+    internal bool TryEvaluateDecimal(TemplateContext context, out decimal number, out object? value)
     {
         var target = Target.Evaluate(context);
+        var cache = _cache;
+        if (target is not null && cache?.Decimal is { } getter && ReferenceEquals(cache.Type, target.GetType()) && ReferenceEquals(cache.Renamer, context.Renamer))
+        {
+            number = getter(target);
+            value = null;
+            return true;
+        }
+
+        number = default;
+        value = FromTarget(context, target);
+        return false;
+    }
+
+    private object? FromTarget(TemplateContext context, object? target)
+    {
         if (target is null)
         {
             return null;
@@ -44,7 +66,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
             {
-                _cache = new MemberCache(type, context.Renamer, getter);
+                _cache = new MemberCache(type, context.Renamer, getter, accessor.DecimalGetter(Name));
                 return ScriptValue.Normalize(getter(target));
             }
         }
@@ -54,7 +76,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
     private MemberCache? _cache;
 
-    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter);
+    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, decimal>? Decimal);
 
     internal static object? Get(TemplateContext context, object? target, string name)
     {

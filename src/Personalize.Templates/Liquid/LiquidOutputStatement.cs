@@ -1,3 +1,4 @@
+using Personalize.Templates.Builtins;
 using Personalize.Templates.Runtime;
 using Personalize.Templates.Syntax;
 
@@ -6,13 +7,67 @@ namespace Personalize.Templates.Liquid;
 /// <summary><c>{{ value | filters }}</c> (and <c>echo</c>): writes the value the way Liquid prints it.</summary>
 internal sealed class LiquidOutputStatement : ScriptStatement
 {
-    public LiquidOutputStatement(ScriptExpression expression) => Expression = expression;
+    private readonly LiquidMemberExpression? _member;
+    private readonly PipeExpression? _truncatePipe;
+    private readonly int _truncateLength;
+
+    public LiquidOutputStatement(ScriptExpression expression)
+    {
+        Expression = expression;
+        _member = expression as LiquidMemberExpression;
+        if (expression is PipeExpression
+            {
+                ExpandsLeft: false,
+                Right: CallExpression { Target: LiteralExpression { Value: LiquidFilter { Name: "truncate" } }, Arguments: [{ Name: null, Expand: false, Value: LiteralExpression { Value: int length } }] },
+            } pipe)
+        {
+            // `{{ x | truncate: 15 }}`: when x is a string, write its head and the ellipsis straight to the output instead
+            // of building the truncated string (same text, same limits).
+            _truncatePipe = pipe;
+            _truncateLength = length;
+        }
+    }
 
     public ScriptExpression Expression { get; }
 
     public override void Execute(TemplateContext context)
     {
-        var value = Expression.Evaluate(context);
+        object? value;
+        if (_member is not null)
+        {
+            if (_member.TryEvaluateDecimal(context, out var number, out value))
+            {
+                context.CurrentSpan = Span;
+                context.WriteDecimal(number);
+                return;
+            }
+        }
+        else if (_truncatePipe is not null)
+        {
+            var left = _truncatePipe.Left.Evaluate(context);
+            if (left is string text)
+            {
+                context.CurrentSpan = Span;
+                const string Ellipsis = "...";
+                var keep = StringFunctions.TruncateKeep(text, _truncateLength, Ellipsis);
+                if (keep < 0)
+                {
+                    context.Write(text);
+                    return;
+                }
+
+                context.Write(text.AsSpan(0, keep));
+                context.Write(Ellipsis);
+                return;
+            }
+
+            value = ((CallExpression)_truncatePipe.Right).Invoke(context, hasPiped: true, piped: left);
+        }
+        else
+        {
+            value = Expression.Evaluate(context);
+        }
+
         context.CurrentSpan = Span;
         switch (value)
         {

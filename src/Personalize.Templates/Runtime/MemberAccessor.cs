@@ -137,6 +137,10 @@ internal static class MemberAccessor
         private readonly Dictionary<string, Action<object, object?>> _setters = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Type> _types = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Func<object, object?>> _guardedGetters = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Func<object, decimal>> _decimalGetters = new(StringComparer.Ordinal);
+
+        /// <summary>Gets an unboxed getter for a <see cref="decimal"/> property (the caller checks the exact type), or null.</summary>
+        public Func<object, decimal>? DecimalGetter(string name) => _decimalGetters.TryGetValue(name, out var getter) ? getter : null;
 
         /// <summary>Gets a getter that returns <see cref="Miss"/> when the target is not exactly this type (null when not available).</summary>
         public Func<object, object?>? GuardedGetter(string name) => _guardedGetters.TryGetValue(name, out var getter) ? getter : null;
@@ -166,6 +170,10 @@ internal static class MemberAccessor
                 if (guarded is not null)
                 {
                     _guardedGetters[name] = guarded;
+                    if (property.PropertyType == typeof(decimal) && CreateDecimalGetter(type, property) is { } decimalGetter)
+                    {
+                        _decimalGetters[name] = decimalGetter;
+                    }
                 }
 
                 _types[name] = property.PropertyType;
@@ -232,6 +240,23 @@ internal static class MemberAccessor
             }
 
             return (target => ScriptValue.Normalize(property.GetValue(target)), null);
+        }
+
+        /// <summary>Builds a getter that returns a decimal property without boxing it (written straight to the output).</summary>
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Called only after the boxed getter was compiled, so dynamic code is supported.")]
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The property comes from the type being accessed.")]
+        private static Func<object, decimal>? CreateDecimalGetter(Type type, PropertyInfo property)
+        {
+            try
+            {
+                var parameter = Expression.Parameter(typeof(object), "target");
+                var read = Expression.Property(Expression.Convert(parameter, type), property);
+                return Expression.Lambda<Func<object, decimal>>(read, parameter).Compile();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+            {
+                return null;
+            }
         }
 
         private static bool NeedsNormalize(Type type) =>

@@ -220,6 +220,17 @@ public sealed partial class TemplateContext
         Output.Write(text);
     }
 
+    internal void Write(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        ChargeOutput(text.Length);
+        Output.Write(text);
+    }
+
     internal void WriteLiteral(TextLiteral literal)
     {
         ChargeOutput(literal.Text.Length);
@@ -274,7 +285,7 @@ public sealed partial class TemplateContext
         }
     }
 
-    private void WriteDecimal(decimal value)
+    internal void WriteDecimal(decimal value)
     {
         Span<char> buffer = stackalloc char[40];
         if (DecimalFormatter.TryFormat(value, buffer, _numberFormat, out var written))

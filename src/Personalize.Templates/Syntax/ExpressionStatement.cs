@@ -1,3 +1,4 @@
+using Personalize.Templates.Builtins;
 using Personalize.Templates.Runtime;
 
 namespace Personalize.Templates.Syntax;
@@ -5,7 +6,32 @@ namespace Personalize.Templates.Syntax;
 /// <summary>An expression whose value is written to the output (nothing for null).</summary>
 internal sealed class ExpressionStatement : ScriptStatement
 {
-    public ExpressionStatement(ScriptExpression expression) => Expression = expression;
+    /// <summary>The builtin <c>string.truncate</c> function, recognised as the last pipe stage.</summary>
+    private static readonly object? TruncateFunction =
+        BuiltinObjects.Root.TryGetValue("string", out var strings) && strings is ScriptObject o && o.TryGetValue("truncate", out var f) ? f : null;
+
+    private readonly MemberExpression? _member;
+    private readonly PipeExpression? _truncatePipe;
+    private readonly CallExpression? _truncateCall;
+    private readonly MemberExpression? _truncateTarget;
+    private readonly int _truncateLength;
+
+    public ExpressionStatement(ScriptExpression expression)
+    {
+        Expression = expression;
+        _member = expression as MemberExpression;
+        if (TruncateFunction is not null
+            && expression is PipeExpression { ExpandsLeft: false, Right: CallExpression { Target: MemberExpression target, Arguments: [{ Name: null, Expand: false, Value: LiteralExpression { Value: int length } }] } call } pipe
+            && target.ResolvesToBuiltinAtParse(TruncateFunction))
+        {
+            // `{{ x | string.truncate 15 }}`: when x is a string, write its head and the ellipsis straight to the output
+            // instead of building the truncated string (same text, same limits).
+            _truncatePipe = pipe;
+            _truncateCall = call;
+            _truncateTarget = target;
+            _truncateLength = length;
+        }
+    }
 
     public ScriptExpression Expression { get; }
 
@@ -14,7 +40,42 @@ internal sealed class ExpressionStatement : ScriptStatement
 
     public override void Execute(TemplateContext context)
     {
-        var value = Expression.Evaluate(context);
+        object? value;
+        if (_member is not null)
+        {
+            if (_member.TryEvaluateDecimal(context, out var number, out value))
+            {
+                context.CurrentSpan = Span;
+                context.WriteDecimal(number);
+                return;
+            }
+        }
+        else if (_truncatePipe is not null && Indent is null && _truncateTarget!.ResolvesToBuiltin(context, TruncateFunction!))
+        {
+            var left = _truncatePipe.Left.Evaluate(context);
+            if (left is string text)
+            {
+                context.CurrentSpan = Span;
+                const string Ellipsis = "...";
+                var keep = StringFunctions.TruncateKeep(text, _truncateLength, Ellipsis);
+                if (keep < 0)
+                {
+                    context.Write(text);
+                    return;
+                }
+
+                context.Write(text.AsSpan(0, keep));
+                context.Write(Ellipsis);
+                return;
+            }
+
+            value = _truncateCall!.Invoke(context, hasPiped: true, piped: left);
+        }
+        else
+        {
+            value = Expression.Evaluate(context);
+        }
+
         if (value is not null)
         {
             context.CurrentSpan = Span;

@@ -37,15 +37,59 @@ internal sealed class MemberExpression : ScriptAssignable
 
     public override object? EvaluateRaw(TemplateContext context) => EvaluateRaw(context, out _);
 
-    private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
+    /// <summary>Gets whether this expression currently reads the builtin member <paramref name="builtin"/> (e.g. <c>string.truncate</c> not shadowed by any scope).</summary>
+    internal bool ResolvesToBuiltin(TemplateContext context, object builtin) =>
+        _builtinTarget is not null && ReferenceEquals(_builtinMember, builtin) && context.IsBuiltinVisible(_builtinTarget.Mask);
+
+    /// <summary>Gets whether this expression names the builtin member <paramref name="builtin"/> when no scope shadows it.</summary>
+    internal bool ResolvesToBuiltinAtParse(object builtin) => _builtinTarget is not null && ReferenceEquals(_builtinMember, builtin);
+
+    /// <summary>
+    /// Evaluates for output: a <see cref="decimal"/> member of a plain .NET object seen here before is read without boxing
+    /// (returns <see langword="true"/> with <paramref name="number"/>); otherwise <paramref name="value"/> is what
+    /// <see cref="Evaluate(TemplateContext)"/> returns. The target is evaluated exactly once either way.
+    /// </summary>
+    internal bool TryEvaluateDecimal(TemplateContext context, out decimal number, out object? value)
     {
-        mayBeFunction = true;
-        if (_builtinTarget is not null && context.IsBuiltinVisible(_builtinTarget.Mask))
+        number = default;
+        if (_builtinTarget is not null)
         {
-            return _builtinMember;
+            value = Evaluate(context);
+            return false;
         }
 
         var target = Target.Evaluate(context);
+        var cache = _cache;
+        if (target is not null && cache?.Decimal is { } getter && cache.Handle.Equals(Type.GetTypeHandle(target)) && ReferenceEquals(cache.Renamer, context.Renamer))
+        {
+            number = getter(target);
+            value = null;
+            return true;
+        }
+
+        value = FromTarget(context, target, out var mayBeFunction);
+        if (mayBeFunction)
+        {
+            value = CallIfFunction(context, value, Span);
+        }
+
+        return false;
+    }
+
+    private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
+    {
+        if (_builtinTarget is not null && context.IsBuiltinVisible(_builtinTarget.Mask))
+        {
+            mayBeFunction = true;
+            return _builtinMember;
+        }
+
+        return FromTarget(context, Target.Evaluate(context), out mayBeFunction);
+    }
+
+    private object? FromTarget(TemplateContext context, object? target, out bool mayBeFunction)
+    {
+        mayBeFunction = true;
         if (target is null)
         {
             if (NullConditional || Target is MemberExpression { NullConditional: true })
@@ -89,7 +133,7 @@ internal sealed class MemberExpression : ScriptAssignable
             {
                 var memberType = accessor.MemberType(Name);
                 mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), mayBeFunction);
+                _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
                 return getter(target);
             }
         }
@@ -99,7 +143,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
     private MemberCache? _cache;
 
-    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, object?>? Guarded, bool MayBeFunction);
+    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, object?>? Guarded, Func<object, decimal>? Decimal, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {

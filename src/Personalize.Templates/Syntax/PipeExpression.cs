@@ -16,6 +16,9 @@ internal sealed class PipeExpression : ScriptExpression
 
     public ScriptExpression Left { get; }
 
+    /// <summary>Gets whether the left value is expanded into arguments (<c>^list | f</c>).</summary>
+    public bool ExpandsLeft => _expandLeft;
+
     public ScriptExpression Right { get; }
 
     public override object? Evaluate(TemplateContext context)

@@ -146,6 +146,12 @@ public sealed class Template
     /// <param name="writer">Where the UTF-8 bytes go.</param>
     /// <param name="model">The data.</param>
     /// <param name="options">Culture, clock, cancellation, extra globals.</param>
+    /// <remarks>
+    /// The render writes into the span the writer hands out and advances the writer in chunks, so the writer's
+    /// contents are complete only when this method returns (also when it throws). Do not write to the same
+    /// <paramref name="writer"/> from a host function while this render is running; render nested output into a
+    /// writer of its own (or use <c>include</c> / <c>capture</c>).
+    /// </remarks>
     public void RenderUtf8(IBufferWriter<byte> writer, object? model = null, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);

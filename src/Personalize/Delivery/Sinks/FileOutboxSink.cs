@@ -16,7 +16,8 @@ namespace Personalize.Delivery.Sinks;
 /// before <see cref="WriteAsync"/> returns (so a crash of the process loses nothing reported written), and the file
 /// is flushed to disk every <see cref="SyncEvery"/> lines and on <see cref="Dispose"/>. A power or OS failure can
 /// lose at most the lines since the last flush to disk; their keys are then missing from the outbox, so a resumed run
-/// writes them again — nothing is lost or duplicated. Emails are flushed to disk one by one before their rename, so a
+/// writes them again — nothing is lost or duplicated. (If another process consumes the lines as they appear, use
+/// <c>syncEvery: 1</c>: a line it read before a power failure could otherwise be written and read again.) Emails are flushed to disk one by one before their rename, so a
 /// renamed <c>.eml</c> is always complete.
 /// </remarks>
 public sealed class FileOutboxSink : IMessageSink, IDisposable
@@ -25,9 +26,10 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
     public const int DefaultSyncEvery = 64;
 
     private const string TempSuffix = ".tmp";
+    private const int MaxPooledBuffer = 256 * 1024;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, JsonLinesFile> _files = new(StringComparer.Ordinal);
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private ArrayBufferWriter<byte> _buffer = new(4096);
     private HashSet<string>? _keys;
     private bool _disposed;
 
@@ -89,7 +91,7 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
             }
 
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var buffer = _buffer;
+            var buffer = _buffer.Capacity <= MaxPooledBuffer ? _buffer : _buffer = new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             if (message.Channel == Channel.Email)
             {

@@ -65,9 +65,7 @@ public sealed class MessageComposer
         if (NeedsOptOut(request.Purpose))
         {
             var id = request.Customer.Id;
-            var https = Links.Unsubscribe(id, Channel.Email, request.Purpose, request.SendAt);
-            var mailto = Links.UnsubscribeMailto(id, Channel.Email, request.Purpose, request.SendAt);
-            all.Add(new("List-Unsubscribe", "<" + https + ">, <" + mailto + ">"));
+            all.Add(new("List-Unsubscribe", Links.ListUnsubscribeHeader(id, Channel.Email, request.Purpose, request.SendAt)));
             all.Add(new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
             all.Add(new("List-Id", _listId));
         }

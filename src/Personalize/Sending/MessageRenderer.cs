@@ -124,7 +124,7 @@ public sealed class MessageRenderer
                         ReplyTo = replyTo is null ? null : new EmailAddress(replyTo),
                         Subject = Required(parts[ContentParts.Subject]!, model, render),
                         Preheader = Optional(parts[ContentParts.Preheader], model, render),
-                        HtmlBody = parts[ContentParts.Html] is { } html ? RenderPart(html, model, render) : null,
+                        HtmlBodyUtf8 = parts[ContentParts.Html] is { } html ? RenderUtf8(html, model, render) : null,
                         TextBody = Required(parts[ContentParts.TextBody]!, model, render),
                     };
                     var headers = parts[ContentParts.Headers] is { } h ? Pairs(RenderPart(h, model, render)) : null;
@@ -230,6 +230,25 @@ public sealed class MessageRenderer
         {
             template.RenderUtf8(buffer, model, options);
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxPooledBuffer)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
+    }
+
+    private static byte[] RenderUtf8(Template template, TemplateModel model, RenderOptions options)
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        t_buffer = null;
+        try
+        {
+            template.RenderUtf8(buffer, model, options);
+            return buffer.WrittenSpan.ToArray();
         }
         finally
         {

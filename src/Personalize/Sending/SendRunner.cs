@@ -241,13 +241,12 @@ public sealed class SendRunner
         // The writer asks the sink first; with one message its report says which case it was.
         if (messages.Count == 1)
         {
-            var single = await _writer.WriteAsync(messages, token).ConfigureAwait(false);
-            if (single.Failures.Count > 0)
+            var single = await _writer.WriteOneAsync(messages[0], token).ConfigureAwait(false);
+            if (single.Failure is { } failure)
             {
-                var failure = single.Failures[0];
                 state.Error(new SendError(failure.Message.CustomerId, failure.Message.MessageId, failure.Message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
             }
-            else if (single.Skipped > 0)
+            else if (single.Skipped)
             {
                 state.AlreadyWritten();
             }

@@ -47,6 +47,28 @@ public sealed class EmailMimeTests
         Assert.StartsWith("<html><body><div style=\"display:none", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("<html><BODY class=\"x\">\n<p>Grüße 🌹</p>\r\n</BODY></html>", "Nur bis Sonntag & solange")]
+    [InlineData("<p>no body tag</p>\r<p>line</p>", "Vorschau")]
+    [InlineData("<html><body><p>no preheader</p></body></html>", null)]
+    [InlineData("<html><body", "Tag never closed")]
+    public void Html_held_as_rendered_utf8_reads_back_as_text_and_writes_the_same_mime_as_html_held_as_text(string html, string? preheader)
+    {
+        var asText = new EmailContent { Subject = "Hi", Preheader = preheader, TextBody = "Hi", HtmlBody = html };
+        var asUtf8 = new EmailContent { Subject = "Hi", Preheader = preheader, TextBody = "Hi", HtmlBodyUtf8 = Encoding.UTF8.GetBytes(html) };
+        var composer = DeliveryFixture.Composer();
+        var request = DeliveryFixture.Request(ContactPurpose.Marketing);
+
+        var fromText = MimeEmailWriter.ToBytes(composer.Email(request, asText));
+        var fromUtf8 = MimeEmailWriter.ToBytes(composer.Email(request, asUtf8));
+
+        Assert.Equal(Encoding.UTF8.GetString(fromText), Encoding.UTF8.GetString(fromUtf8));
+        Assert.Equal(html, asUtf8.HtmlBody);
+        Assert.Equal(asText, asUtf8);
+        Assert.Equal(asText.GetHashCode(), asUtf8.GetHashCode());
+        Assert.NotEqual(asText, asUtf8 with { HtmlBody = html + " " });
+    }
+
     [Fact]
     public void Marketing_email_carries_one_click_unsubscribe_and_list_id_with_verifiable_tokens()
     {
@@ -62,6 +84,7 @@ public sealed class EmailMimeTests
         var verified = tokens.Verify(token, TokenScopes.Unsubscribe(Channel.Email, ContactPurpose.Marketing));
         Assert.Equal(TokenStatus.Valid, verified.Status);
         Assert.Equal("c-42", verified.CustomerId);
+        Assert.EndsWith("subject=unsubscribe%20" + token + ">", unsubscribe, StringComparison.Ordinal);
     }
 
     [Fact]

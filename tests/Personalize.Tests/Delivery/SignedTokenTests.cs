@@ -34,6 +34,37 @@ public sealed class SignedTokenTests
     }
 
     [Fact]
+    public void Repeated_requests_for_one_payload_give_one_token_but_another_key_or_payload_signs_anew()
+    {
+        var (service, _) = Create();
+        var (other, _) = Create("another-signing-key-0123456789abcdef");
+
+        var first = service.Create("c-42", TokenScopes.Preferences);
+        var again = service.Create("c-42", TokenScopes.Preferences);
+        var otherKey = other.Create("c-42", TokenScopes.Preferences);
+        var otherCustomer = service.Create("c-43", TokenScopes.Preferences);
+        var later = service.Create("c-42", TokenScopes.Preferences, Now.AddSeconds(1));
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, otherKey);
+        Assert.Equal(TokenStatus.Valid, other.Verify(otherKey, TokenScopes.Preferences).Status);
+        Assert.Equal(TokenStatus.InvalidSignature, service.Verify(otherKey, TokenScopes.Preferences).Status);
+        Assert.Equal("c-43", service.Verify(otherCustomer, TokenScopes.Preferences).CustomerId);
+        Assert.Equal(Now.AddSeconds(1).AddDays(30), service.Verify(later, TokenScopes.Preferences).ExpiresAt);
+    }
+
+    [Fact]
+    public void Long_customer_ids_up_to_the_limit_round_trip_and_longer_ones_are_refused()
+    {
+        var (service, _) = Create();
+        var longest = new string('x', SignedTokenService.MaxCustomerIdBytes);
+
+        Assert.True(service.TryVerify(service.Create(longest, TokenScopes.Preferences), TokenScopes.Preferences, out var id));
+        Assert.Equal(longest, id);
+        Assert.Throws<ArgumentException>(() => service.Create(longest + "x", TokenScopes.Preferences));
+    }
+
+    [Fact]
     public void Non_ascii_customer_ids_round_trip()
     {
         var (service, _) = Create();

@@ -96,6 +96,43 @@ public sealed class SinkTests : IDisposable
         Assert.Single(Directory.GetFiles(resumed.EmailDirectory));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(FileOutboxSink.DefaultSyncEvery)]
+    public async Task Every_line_is_in_the_file_as_soon_as_it_is_written_whatever_the_disk_flush_interval(int syncEvery)
+    {
+        var sms = Enumerable.Range(0, 5)
+            .Select(i => DeliveryFixture.Composer().Sms(DeliveryFixture.Request(customer: DeliveryFixture.Customer("c-" + i), messageId: "m-sms"), "Roses " + i))
+            .ToList();
+        using (var sink = new FileOutboxSink(_directory, syncEvery))
+        {
+            Assert.Equal(syncEvery, sink.SyncEvery);
+            for (var i = 0; i < sms.Count; i++)
+            {
+                await sink.WriteAsync(sms[i]);
+
+                // Read by another reader while the sink still holds the file open.
+                Assert.Equal(i + 1, Lines(sink.JsonLinesPath(Channel.Sms)).Length);
+            }
+        }
+
+        using var resumed = new FileOutboxSink(_directory);
+        var report = await Writer(resumed).WriteAsync(sms);
+        Assert.Equal(5, report.Skipped);
+        Assert.Equal(5, Lines(resumed.JsonLinesPath(Channel.Sms)).Length);
+    }
+
+    [Fact]
+    public async Task A_disposed_outbox_refuses_writes_and_a_sync_interval_below_one_is_refused()
+    {
+        var sink = new FileOutboxSink(_directory);
+        sink.Dispose();
+        sink.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await sink.WriteAsync(Batch()[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FileOutboxSink(_directory, 0));
+    }
+
     [Fact]
     public async Task Writing_a_held_key_again_does_not_duplicate()
     {

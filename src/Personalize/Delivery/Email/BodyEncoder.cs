@@ -34,38 +34,54 @@ internal static class BodyEncoder
         try
         {
             var count = Encoding.UTF8.GetBytes(text, raw);
-            var result = ArrayPool<byte>.Shared.Rent((count * 2) + 1);
-            var j = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var b = raw[i];
-                if (b == '\r')
-                {
-                    result[j++] = (byte)'\r';
-                    result[j++] = (byte)'\n';
-                    if (i + 1 < count && raw[i + 1] == '\n')
-                    {
-                        i++;
-                    }
-                }
-                else if (b == '\n')
-                {
-                    result[j++] = (byte)'\r';
-                    result[j++] = (byte)'\n';
-                }
-                else
-                {
-                    result[j++] = b;
-                }
-            }
-
-            length = j;
-            return result;
+            return RentCrlf(raw.AsSpan(0, count), ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, out length);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(raw);
         }
+    }
+
+    /// <summary>
+    /// The concatenation of <paramref name="first"/>, <paramref name="second"/> and <paramref name="third"/> (UTF-8)
+    /// with every line break made CRLF, in a rented buffer; return it with <see cref="ArrayPool{T}.Return"/>.
+    /// </summary>
+    public static byte[] RentCrlf(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, out int length)
+    {
+        var result = ArrayPool<byte>.Shared.Rent(((first.Length + second.Length + third.Length) * 2) + 1);
+        var j = Crlf(first, result, 0);
+        j = Crlf(second, result, j);
+        length = Crlf(third, result, j);
+        return result;
+    }
+
+    private static int Crlf(ReadOnlySpan<byte> raw, byte[] result, int j)
+    {
+        // Each piece is converted on its own: callers split only after a '>' (never between a CR and its LF).
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var b = raw[i];
+            if (b == '\r')
+            {
+                result[j++] = (byte)'\r';
+                result[j++] = (byte)'\n';
+                if (i + 1 < raw.Length && raw[i + 1] == '\n')
+                {
+                    i++;
+                }
+            }
+            else if (b == '\n')
+            {
+                result[j++] = (byte)'\r';
+                result[j++] = (byte)'\n';
+            }
+            else
+            {
+                result[j++] = b;
+            }
+        }
+
+        return j;
     }
 
     public static void WriteQuotedPrintable(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)

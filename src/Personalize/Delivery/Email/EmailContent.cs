@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Personalize.Delivery.Email;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Personalize.Delivery.Email;
 /// </summary>
 public sealed record EmailContent : MessageContent
 {
+    private string? _html;
+    private byte[]? _htmlUtf8;
+
     /// <summary>The sender; <see cref="MessageComposer.Email"/> fills it from <see cref="DeliveryOptions.FromAddress"/> when null.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public EmailAddress? From { get; init; }
@@ -26,5 +31,54 @@ public sealed record EmailContent : MessageContent
 
     /// <summary>The HTML body; when null the email is a single <c>text/plain</c> part.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public string? HtmlBody { get; init; }
+    /// <remarks>
+    /// Rendered emails carry the HTML as the UTF-8 bytes the template wrote (half the memory of a string, and no
+    /// conversion when nobody reads it, as in a run into a null or byte-oriented sink); the string is decoded on first
+    /// read and kept.
+    /// </remarks>
+    public string? HtmlBody
+    {
+        get
+        {
+            if (_html is null && _htmlUtf8 is not null)
+            {
+                _html = Encoding.UTF8.GetString(_htmlUtf8);
+            }
+
+            return _html;
+        }
+
+        init
+        {
+            _html = value;
+            _htmlUtf8 = null;
+        }
+    }
+
+    /// <summary>The HTML body as UTF-8, set by the renderer instead of <see cref="HtmlBody"/> (the array is owned by this content and never changed).</summary>
+    internal byte[]? HtmlBodyUtf8
+    {
+        get => _htmlUtf8;
+        init
+        {
+            _htmlUtf8 = value;
+            _html = null;
+        }
+    }
+
+    /// <summary>Whether two emails have the same parts (the HTML body compared as text, however it is held).</summary>
+    /// <param name="other">The other email.</param>
+    /// <returns><see langword="true"/> when every part is equal.</returns>
+    public bool Equals(EmailContent? other)
+        => ReferenceEquals(this, other)
+            || (other is not null && base.Equals(other)
+                && Equals(From, other.From) && Equals(ReplyTo, other.ReplyTo)
+                && string.Equals(Subject, other.Subject, StringComparison.Ordinal)
+                && string.Equals(Preheader, other.Preheader, StringComparison.Ordinal)
+                && string.Equals(TextBody, other.TextBody, StringComparison.Ordinal)
+                && string.Equals(HtmlBody, other.HtmlBody, StringComparison.Ordinal));
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+        => HashCode.Combine(base.GetHashCode(), From, ReplyTo, Subject, Preheader, TextBody, HtmlBody);
 }

@@ -75,7 +75,9 @@ public static class MimeEmailWriter
             WritePart("text/plain", textBytes, output);
 
             WriteDelimiter(output, boundary, last: false);
-            var html = BodyEncoder.RentCrlfUtf8(WithPreheader(email.HtmlBody, email.Preheader), out var htmlLength);
+            var html = email.HtmlBodyUtf8 is { } utf8
+                ? RentHtml(utf8, email.Preheader, out var htmlLength)
+                : BodyEncoder.RentCrlfUtf8(WithPreheader(email.HtmlBody, email.Preheader), out htmlLength);
             try
             {
                 WritePart("text/html", html.AsSpan(0, htmlLength), output);
@@ -184,6 +186,48 @@ public static class MimeEmailWriter
         output.Advance(written);
     }
 
+    /// <summary>The rendered UTF-8 HTML with the preheader block after <c>&lt;body…&gt;</c>, CRLF line breaks, without a string in between.</summary>
+    private static byte[] RentHtml(byte[] html, string? preheader, out int length)
+    {
+        if (string.IsNullOrEmpty(preheader))
+        {
+            return BodyEncoder.RentCrlf(html, ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, out length);
+        }
+
+        var block = Encoding.UTF8.GetBytes(PreheaderBlock(preheader));
+        var split = 0;
+        var body = IndexOfBodyTag(html);
+        if (body >= 0)
+        {
+            var close = html.AsSpan(body).IndexOf((byte)'>');
+            split = close < 0 ? 0 : body + close + 1;
+        }
+
+        return split == 0
+            ? BodyEncoder.RentCrlf(block, html, ReadOnlySpan<byte>.Empty, out length)
+            : BodyEncoder.RentCrlf(html.AsSpan(0, split), block, html.AsSpan(split), out length);
+    }
+
+    private static int IndexOfBodyTag(ReadOnlySpan<byte> html)
+    {
+        // Case-insensitive "<body" in ASCII, as string.IndexOf(..., OrdinalIgnoreCase) finds it in the string form.
+        for (var i = html.IndexOf((byte)'<'); i >= 0 && i + 5 <= html.Length; )
+        {
+            if (Ascii.EqualsIgnoreCase(html.Slice(i + 1, 4), "body"u8))
+            {
+                return i;
+            }
+
+            var next = html[(i + 1)..].IndexOf((byte)'<');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return -1;
+    }
+
+    private static string PreheaderBlock(string preheader)
+        => "<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">" + WebUtility.HtmlEncode(preheader) + "</div>";
+
     private static string WithPreheader(string html, string? preheader)
     {
         if (string.IsNullOrEmpty(preheader))
@@ -191,7 +235,7 @@ public static class MimeEmailWriter
             return html;
         }
 
-        var block = "<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">" + WebUtility.HtmlEncode(preheader) + "</div>";
+        var block = PreheaderBlock(preheader);
         var body = html.IndexOf("<body", StringComparison.OrdinalIgnoreCase);
         var close = body < 0 ? -1 : html.IndexOf('>', body);
         return close < 0 ? block + html : html.Insert(close + 1, block);

@@ -53,6 +53,16 @@ public sealed class DeliveryLinks
     public string UnsubscribeMailto(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt)
         => "mailto:" + _mailbox + "?subject=unsubscribe%20" + Tokens.Create(customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt);
 
+    /// <summary>
+    /// The value of the <c>List-Unsubscribe</c> header, <c>&lt;https…&gt;, &lt;mailto…&gt;</c>, built with one signature
+    /// (both addresses carry the same token) and one string.
+    /// </summary>
+    internal string ListUnsubscribeHeader(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt)
+    {
+        var token = Tokens.Create(customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt);
+        return string.Concat(["<", _unsubscribe, token, ">, <mailto:", _mailbox, "?subject=unsubscribe%20", token, ">"]);
+    }
+
     private static string WithQuery(Uri uri)
     {
         var text = uri.AbsoluteUri;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -70,33 +71,43 @@ public sealed class SignedTokenService
             }
         }
 
-        // Payload: version byte, 8-byte big-endian expiry (Unix seconds), scope length byte, scope, customer id (UTF-8).
-        var idBytes = Encoding.UTF8.GetBytes(customerId);
         if (scope.Length > 255)
         {
             throw new ArgumentException("The scope has at most 255 characters.", nameof(scope));
         }
 
-        if (idBytes.Length > MaxCustomerIdBytes)
-        {
-            throw new ArgumentException($"The customer id has {idBytes.Length} UTF-8 bytes; tokens carry at most {MaxCustomerIdBytes}.", nameof(customerId));
-        }
-
-        var payload = new byte[1 + 8 + 1 + scope.Length + idBytes.Length];
-        payload[0] = Version;
         var seconds = expiresAt.ToUnixTimeSeconds();
-        for (var i = 0; i < 8; i++)
+        if (TokenCache.TryGet(this, customerId, scope, seconds, out var cached))
         {
-            payload[1 + i] = (byte)(seconds >> (56 - (8 * i)));
+            return cached;
         }
 
+        // Payload: version byte, 8-byte big-endian expiry (Unix seconds), scope length byte, scope, customer id (UTF-8).
+        var idLength = Encoding.UTF8.GetByteCount(customerId);
+        if (idLength > MaxCustomerIdBytes)
+        {
+            throw new ArgumentException($"The customer id has {idLength} UTF-8 bytes; tokens carry at most {MaxCustomerIdBytes}.", nameof(customerId));
+        }
+
+        // At most 10 + 255 + 1024 bytes: small enough for the stack, so signing allocates only the token string.
+        var payloadLength = 10 + scope.Length + idLength;
+        Span<byte> payload = stackalloc byte[payloadLength];
+        payload[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(payload[1..], seconds);
         payload[9] = (byte)scope.Length;
-        Encoding.ASCII.GetBytes(scope, payload.AsSpan(10));
-        idBytes.CopyTo(payload, 10 + scope.Length);
+        Encoding.ASCII.GetBytes(scope, payload[10..]);
+        Encoding.UTF8.GetBytes(customerId, payload[(10 + scope.Length)..]);
 
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_key, payload, mac);
-        return ToBase64Url(payload) + "." + ToBase64Url(mac);
+
+        Span<char> chars = stackalloc char[Base64UrlLength(payloadLength) + 1 + Base64UrlLength(32) + 4];
+        var position = WriteBase64Url(payload, chars);
+        chars[position++] = '.';
+        position += WriteBase64Url(mac, chars[position..]);
+        var token = new string(chars[..position]);
+        TokenCache.Add(this, customerId, scope, seconds, token);
+        return token;
     }
 
     /// <summary>Verifies a token for a scope at the current instant.</summary>
@@ -168,10 +179,23 @@ public sealed class SignedTokenService
         return result.IsValid;
     }
 
-    private static string ToBase64Url(ReadOnlySpan<byte> bytes)
+    private static int Base64UrlLength(int bytes) => ((bytes * 4) + 2) / 3;
+
+    /// <summary>Writes base64url without padding; <paramref name="destination"/> has room for the padded form.</summary>
+    private static int WriteBase64Url(ReadOnlySpan<byte> bytes, Span<char> destination)
     {
-        var base64 = Convert.ToBase64String(bytes);
-        return base64.TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Convert.TryToBase64Chars(bytes, destination, out var written);
+        while (written > 0 && destination[written - 1] == '=')
+        {
+            written--;
+        }
+
+        for (var i = 0; i < written; i++)
+        {
+            destination[i] = destination[i] switch { '+' => '-', '/' => '_', var c => c };
+        }
+
+        return written;
     }
 
     private static byte[]? FromBase64Url(ReadOnlySpan<char> text)

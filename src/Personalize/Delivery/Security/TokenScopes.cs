@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Personalize.Delivery.Security;
@@ -5,6 +6,9 @@ namespace Personalize.Delivery.Security;
 /// <summary>The scopes signed tokens are issued for.</summary>
 public static class TokenScopes
 {
+    private const int MaxCachedScopes = 1024;
+    private static readonly ConcurrentDictionary<(Channel, ContactPurpose), string> Cache = new();
+
     /// <summary>Opens the customer's preference center.</summary>
     public const string Preferences = "preferences";
 
@@ -19,7 +23,21 @@ public static class TokenScopes
             throw new ArgumentException("The channel must be named.", nameof(channel));
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"unsubscribe:{channel.Name}:{PurposeName(purpose)}");
+        // Scopes repeat for every message on a channel: build each (channel, purpose) scope once. Channels are
+        // registered names, so the table stays small; past MaxCachedScopes it stops growing and builds on demand.
+        var key = (channel, purpose);
+        if (Cache.TryGetValue(key, out var scope))
+        {
+            return scope;
+        }
+
+        scope = string.Create(CultureInfo.InvariantCulture, $"unsubscribe:{channel.Name}:{PurposeName(purpose)}");
+        if (Cache.Count < MaxCachedScopes)
+        {
+            Cache.TryAdd(key, scope);
+        }
+
+        return scope;
     }
 
     /// <summary>Reads an unsubscribe scope back.</summary>

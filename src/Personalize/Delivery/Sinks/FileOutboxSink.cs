@@ -5,25 +5,56 @@ namespace Personalize.Delivery.Sinks;
 
 /// <summary>
 /// A file outbox: one <c>.eml</c> file per email in <c>email/</c>, named by idempotency key and written atomically
-/// (a temporary file, then a rename), and one JSON Lines file per other channel (<c>sms.jsonl</c>, <c>push.jsonl</c>,
-/// <c>in_app.jsonl</c>, <c>direct_mail.jsonl</c>, <c>phone.jsonl</c>, host channels by name), appended one whole
-/// line per message and flushed to disk. On first use it reads the keys already in the outbox, so a resumed run skips
+/// (a temporary file flushed to disk, then a rename), and one JSON Lines file per other channel (<c>sms.jsonl</c>,
+/// <c>push.jsonl</c>, <c>in_app.jsonl</c>, <c>direct_mail.jsonl</c>, <c>phone.jsonl</c>, host channels by name),
+/// appended one whole line per message. On first use it reads the keys already in the outbox, so a resumed run skips
 /// them; a torn last line (a crash mid-write) is ignored and the next line starts on a fresh line.
-/// One sink instance per directory; thread-safe.
+/// One sink instance per directory; thread-safe. Dispose it to flush and close the JSON Lines files.
 /// </summary>
+/// <remarks>
+/// Durability: each JSON Lines file stays open for the life of the sink. Every line is handed to the operating system
+/// before <see cref="WriteAsync"/> returns (so a crash of the process loses nothing reported written), and the file
+/// is flushed to disk every <see cref="SyncEvery"/> lines and on <see cref="Dispose"/>. A power or OS failure can
+/// lose at most the lines since the last flush to disk; their keys are then missing from the outbox, so a resumed run
+/// writes them again — nothing is lost or duplicated. (If another process consumes the lines as they appear, use
+/// <c>syncEvery: 1</c>: a line it read before a power failure could otherwise be written and read again.) Emails are flushed to disk one by one before their rename, so a
+/// renamed <c>.eml</c> is always complete.
+/// </remarks>
 public sealed class FileOutboxSink : IMessageSink, IDisposable
 {
+    /// <summary>The default of <see cref="SyncEvery"/>.</summary>
+    public const int DefaultSyncEvery = 64;
+
     private const string TempSuffix = ".tmp";
+    private const int MaxPooledBuffer = 256 * 1024;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, JsonLinesFile> _files = new(StringComparer.Ordinal);
+    private ArrayBufferWriter<byte> _buffer = new(4096);
     private HashSet<string>? _keys;
+    private bool _disposed;
 
     /// <summary>Creates the sink; the directory is created on first write.</summary>
     /// <param name="directory">The outbox directory.</param>
     public FileOutboxSink(string directory)
+        : this(directory, DefaultSyncEvery)
+    {
+    }
+
+    /// <summary>Creates the sink; the directory is created on first write.</summary>
+    /// <param name="directory">The outbox directory.</param>
+    /// <param name="syncEvery">How many lines a JSON Lines file takes between flushes to disk; 1 flushes every line (the slowest, the most durable).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="syncEvery"/> is less than 1.</exception>
+    public FileOutboxSink(string directory, int syncEvery)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(syncEvery, 1);
         Directory = Path.GetFullPath(directory);
+        SyncEvery = syncEvery;
     }
+
+    /// <summary>How many lines a JSON Lines file takes between flushes to disk (every line reaches the operating system at once).</summary>
+    /// <value>The default value is <see cref="DefaultSyncEvery"/> (64).</value>
+    public int SyncEvery { get; }
 
     /// <summary>The outbox directory (full path).</summary>
     public string Directory { get; }
@@ -59,16 +90,18 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
                 return;
             }
 
-            var buffer = new ArrayBufferWriter<byte>(2048);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var buffer = _buffer.Capacity <= MaxPooledBuffer ? _buffer : _buffer = new ArrayBufferWriter<byte>(4096);
+            buffer.ResetWrittenCount();
             if (message.Channel == Channel.Email)
             {
                 MimeEmailWriter.Write(message, buffer);
-                await WriteEmlAsync(message.IdempotencyKey, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                WriteEml(message.IdempotencyKey, buffer.WrittenSpan);
             }
             else
             {
                 OutboxJson.WriteLine(message, buffer);
-                await AppendLineAsync(JsonLinesPath(message.Channel), buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await Append(message.Channel, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
 
             keys.Add(message.IdempotencyKey);
@@ -93,17 +126,42 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Flushes the JSON Lines files to disk and closes them.</summary>
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
 
-    private async Task WriteEmlAsync(string key, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+            _disposed = true;
+            foreach (var file in _files.Values)
+            {
+                file.Stream.Flush(flushToDisk: true);
+                file.Stream.Dispose();
+            }
+
+            _files.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void WriteEml(string key, ReadOnlySpan<byte> bytes)
     {
         System.IO.Directory.CreateDirectory(EmailDirectory);
         var final = EmailPath(key);
         var temp = final + TempSuffix;
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+
+        // One synchronous write of the whole message (no buffer, no async hop), flushed to disk before the rename.
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None))
         {
-            await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
 
@@ -118,25 +176,64 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         }
     }
 
-    private static async Task AppendLineAsync(string path, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    private async ValueTask Append(Channel channel, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.Asynchronous);
-        if (stream.Length > 0)
+        var name = channel.Name!;
+        if (!_files.TryGetValue(name, out var file))
         {
-            // A crash mid-line leaves a torn last line: start on a fresh line so this one stays whole.
-            stream.Seek(-1, SeekOrigin.End);
-            var last = new byte[1];
-            var read = await stream.ReadAsync(last, cancellationToken).ConfigureAwait(false);
-            stream.Seek(0, SeekOrigin.End);
-            if (read == 1 && last[0] != (byte)'\n')
-            {
-                await stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            }
+            file = new JsonLinesFile(await OpenAsync(JsonLinesPath(channel), cancellationToken).ConfigureAwait(false));
+            _files.Add(name, file);
         }
 
-        await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-        stream.Flush(flushToDisk: true);
+        // The whole line reaches the operating system before the write counts (bufferSize 0: no managed buffer).
+        try
+        {
+            file.Stream.Write(line.Span);
+            if (++file.Unsynced >= SyncEvery)
+            {
+                file.Stream.Flush(flushToDisk: true);
+                file.Unsynced = 0;
+            }
+        }
+        catch
+        {
+            // A failed write may leave part of a line: close the file, so the retry reopens it and starts on a fresh line.
+            _files.Remove(name);
+            await file.Stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<FileStream> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.None);
+        try
+        {
+            if (stream.Length > 0)
+            {
+                // A crash mid-line leaves a torn last line: start on a fresh line so the next one stays whole.
+                stream.Seek(-1, SeekOrigin.End);
+                var last = new byte[1];
+                var read = await stream.ReadAsync(last, cancellationToken).ConfigureAwait(false);
+                stream.Seek(0, SeekOrigin.End);
+                if (read == 1 && last[0] != (byte)'\n')
+                {
+                    stream.Write("\n"u8);
+                }
+            }
+            else
+            {
+                stream.Seek(0, SeekOrigin.End);
+            }
+
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private HashSet<string> LoadKeys()

@@ -45,41 +45,57 @@ public sealed class SinkWriter
         foreach (var message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var attempt = 1; ; attempt++)
+            var outcome = await WriteOneAsync(message, cancellationToken).ConfigureAwait(false);
+            retries += outcome.Retries;
+            if (outcome.Failure is not null)
             {
-                try
-                {
-                    if (await Sink.ContainsAsync(message.IdempotencyKey, cancellationToken).ConfigureAwait(false))
-                    {
-                        skipped++;
-                    }
-                    else
-                    {
-                        await Sink.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-                        written++;
-                    }
-
-                    break;
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    if (attempt >= Policy.MaxAttempts)
-                    {
-                        (failures ??= []).Add(new SinkFailure(message, attempt, exception));
-                        break;
-                    }
-
-                    retries++;
-                    var delay = Policy.GetDelay(attempt);
-                    if (delay > TimeSpan.Zero)
-                    {
-                        await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                (failures ??= []).Add(outcome.Failure);
+            }
+            else if (outcome.Skipped)
+            {
+                skipped++;
+            }
+            else
+            {
+                written++;
             }
         }
 
         return new SinkReport { Written = written, Skipped = skipped, Retries = retries, Failures = failures ?? [] };
+    }
+
+    /// <summary>
+    /// Writes one message with retries: what <see cref="WriteAsync"/> does per message, without the report (no
+    /// allocation when the sink completes synchronously, as the send runner's one-message batches mostly do).
+    /// </summary>
+    internal async ValueTask<SinkOutcome> WriteOneAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (await Sink.ContainsAsync(message.IdempotencyKey, cancellationToken).ConfigureAwait(false))
+                {
+                    return new SinkOutcome(true, attempt - 1, null);
+                }
+
+                await Sink.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                return new SinkOutcome(false, attempt - 1, null);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= Policy.MaxAttempts)
+                {
+                    return new SinkOutcome(false, attempt - 1, new SinkFailure(message, attempt, exception));
+                }
+
+                var delay = Policy.GetDelay(attempt);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
     }
 }

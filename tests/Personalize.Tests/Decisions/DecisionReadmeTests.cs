@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Personalize.Customers;
 using Personalize.Samples.ConsoleHost;
 using static Personalize.Tests.Decisions.DecisionKit;
@@ -34,7 +33,7 @@ public sealed class DecisionReadmeTests
     [Fact]
     public void Readme_shows_the_decision_snippet_exactly_as_compiled()
     {
-        var source = File.ReadAllLines(Path.Combine(SourceDirectory(), "DecisionSnippet.cs"));
+        var source = File.ReadAllLines(RepoPaths.Combine("tests", "Personalize.Tests", "Decisions", "DecisionSnippet.cs"));
         var start = Array.FindIndex(source, l => l.Contains("begin-snippet: decide", StringComparison.Ordinal));
         var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
         var lines = source[(start + 1)..end];
@@ -101,6 +100,4 @@ public sealed class DecisionReadmeTests
             File.Delete(bad);
         }
     }
-
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

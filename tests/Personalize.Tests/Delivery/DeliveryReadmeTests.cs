@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Personalize.Tests.Delivery;
 
 public sealed class DeliveryReadmeTests : IDisposable
@@ -30,7 +28,7 @@ public sealed class DeliveryReadmeTests : IDisposable
     [Fact]
     public void Readme_shows_the_delivery_snippet_exactly_as_compiled()
     {
-        var source = File.ReadAllLines(Path.Combine(Here(), "DeliverySnippet.cs"));
+        var source = File.ReadAllLines(RepoPaths.Combine("tests", "Personalize.Tests", "Delivery", "DeliverySnippet.cs"));
         var start = Array.FindIndex(source, l => l.Contains("begin-snippet: delivery", StringComparison.Ordinal));
         var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
         Assert.True(start >= 0 && end > start, "DeliverySnippet.cs lost its snippet markers.");
@@ -42,6 +40,4 @@ public sealed class DeliveryReadmeTests : IDisposable
 
         Assert.Contains("```csharp\n" + snippet + "\n```", readme, StringComparison.Ordinal);
     }
-
-    private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

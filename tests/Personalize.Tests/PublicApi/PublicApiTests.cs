@@ -13,7 +13,7 @@ public sealed class PublicApiTests
     public void Public_api_matches_the_approved_snapshot()
     {
         var actual = Describe(typeof(ChannelRegistry).Assembly);
-        var directory = Path.Combine(SourceDirectory(), "PublicApi");
+        var directory = RepoPaths.Combine("tests", "Personalize.Tests", "PublicApi");
         var approvedPath = Path.Combine(directory, "Personalize.approved.txt");
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).Replace("\r\n", "\n", StringComparison.Ordinal) : string.Empty;
         if (approved != actual)
@@ -34,9 +34,6 @@ public sealed class PublicApiTests
 
         Assert.Empty(open);
     }
-
-    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "")
-        => Path.GetDirectoryName(Path.GetDirectoryName(path))!;
 
     private static string Describe(Assembly assembly)
     {

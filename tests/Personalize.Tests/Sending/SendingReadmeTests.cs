@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Personalize.Serialization;
 
 namespace Personalize.Tests.Sending;
@@ -36,7 +35,7 @@ public sealed class SendingReadmeTests : IDisposable
     [Fact]
     public void Readme_shows_the_sending_snippet_exactly_as_compiled()
     {
-        var source = File.ReadAllLines(Path.Combine(Here(), "SendingSnippet.cs"));
+        var source = File.ReadAllLines(RepoPaths.Combine("tests", "Personalize.Tests", "Sending", "SendingSnippet.cs"));
         var start = Array.FindIndex(source, l => l.Contains("begin-snippet: sending", StringComparison.Ordinal));
         var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
         Assert.True(start >= 0 && end > start, "SendingSnippet.cs lost its snippet markers.");
@@ -50,6 +49,4 @@ public sealed class SendingReadmeTests : IDisposable
     }
 
     private static ChannelRegistry ChannelRegistryWithWhatsApp() => ChannelRegistry.Create([new ChannelDefinition(new Channel("whatsapp"), "WhatsApp", ContactPointKind.Phone, respectsTiming: true)]);
-
-    private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

@@ -1,5 +1,9 @@
-namespace Personalize.Templates.Tests;
+namespace Personalize.Testing;
 
+/// <summary>
+/// Finds files of the repository from a test. Walks up from the test assembly to <c>Personalize.sln</c>;
+/// <c>[CallerFilePath]</c> is no use here because CI builds map source paths to <c>/_/</c>.
+/// </summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
@@ -19,4 +23,7 @@ internal static class RepoPaths
 
         throw new InvalidOperationException("Personalize.sln not found above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>A path below the repository root, from its parts.</summary>
+    public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 }

@@ -177,6 +177,29 @@ public sealed class MessageComposer
         return Create(request, Channel.Phone, phone, content, []);
     }
 
+    /// <summary>Composes a plain-text message for a host channel (for example WhatsApp) addressed by its contact point.</summary>
+    /// <param name="request">Who, which message, why and when.</param>
+    /// <param name="channel">The host channel.</param>
+    /// <param name="contactPoint">What the channel addresses (from its <see cref="ChannelDefinition"/>).</param>
+    /// <param name="body">The rendered body.</param>
+    /// <returns>The message with <see cref="TextContent"/>; its recipient is the contact point (the customer id for device tokens and in-product channels).</returns>
+    /// <exception cref="MessageContentException">The customer has no such contact point.</exception>
+    public OutgoingMessage Text(DeliveryRequest request, Channel channel, ContactPointKind contactPoint, string body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        var points = request.Customer.ContactPoints;
+        var recipient = contactPoint switch
+        {
+            ContactPointKind.Phone => Require(request, channel, points.Phone, "phone number"),
+            ContactPointKind.Email => Require(request, channel, points.Email, "email address"),
+            ContactPointKind.PostalAddress => string.Join('\n', RecipientBlock(points.PostalAddress ?? throw Missing(request, channel, "postal address"))),
+            ContactPointKind.DeviceToken => points.DeviceTokens.Count > 0 ? request.Customer.Id : throw Missing(request, channel, "device token"),
+            _ => request.Customer.Id,
+        };
+        return Create(request, channel, recipient, new TextContent { Body = body }, []);
+    }
+
     /// <summary>The recipient block of a letter: the name (when given), the street lines, "City Region PostalCode" and the country code.</summary>
     /// <param name="address">The postal address.</param>
     /// <param name="recipientName">The name, if known.</param>

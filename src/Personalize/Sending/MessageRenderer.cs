@@ -174,39 +174,8 @@ public sealed class MessageRenderer
                     Question = Optional(parts[ContentParts.Question], model, render),
                 });
             default:
-                return HostMessage(request, channel, Required(parts[ContentParts.Body]!, model, render));
+                return _composer.Text(request, channel, _channels.TryGet(channel, out var definition) ? definition.ContactPoint : ContactPointKind.None, Required(parts[ContentParts.Body]!, model, render));
         }
-    }
-
-    private OutgoingMessage HostMessage(DeliveryRequest request, Channel channel, string body)
-    {
-        var points = request.Customer.ContactPoints;
-        var kind = _channels.TryGet(channel, out var definition) ? definition.ContactPoint : ContactPointKind.None;
-        var recipient = kind switch
-        {
-            ContactPointKind.Phone => points.Phone,
-            ContactPointKind.Email => points.Email,
-            ContactPointKind.PostalAddress => points.PostalAddress is { } address ? string.Join('\n', MessageComposer.RecipientBlock(address)) : null,
-            ContactPointKind.DeviceToken => points.DeviceTokens.Count > 0 ? request.Customer.Id : null,
-            _ => request.Customer.Id,
-        };
-        if (string.IsNullOrEmpty(recipient))
-        {
-            throw new MessageContentException(MessageContentCodes.ContactPointMissing, $"Customer '{request.Customer.Id}' has no contact point for {channel}, so message '{request.MessageId}' cannot go out on it; check eligibility before composing.");
-        }
-
-        return new OutgoingMessage
-        {
-            Channel = channel,
-            Recipient = recipient,
-            Purpose = request.Purpose,
-            MessageId = request.MessageId,
-            CustomerId = request.Customer.Id,
-            Trigger = request.Trigger,
-            SendAt = request.SendAt,
-            IdempotencyKey = IdempotencyKey.Create(request.Trigger, request.Customer.Id, request.MessageId, request.SendAt),
-            Content = new TextContent { Body = body },
-        };
     }
 
     private static string Required(Template template, TemplateModel model, RenderOptions options) => RenderPart(template, model, options).Trim();

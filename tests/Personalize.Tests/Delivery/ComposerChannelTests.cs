@@ -55,6 +55,23 @@ public sealed class ComposerChannelTests
     }
 
     [Fact]
+    public void Host_channel_text_goes_to_its_contact_point_and_is_refused_without_one()
+    {
+        var whatsapp = new Channel("whatsapp");
+        var composer = DeliveryFixture.Composer();
+
+        var message = composer.Text(DeliveryFixture.Request(ContactPurpose.Service), whatsapp, ContactPointKind.Phone, "Your order is on its way.");
+        var noPhone = DeliveryFixture.Customer() with { ContactPoints = new Personalize.Customers.ContactPoints { Email = "a@example.com" } };
+        var error = Assert.Throws<MessageContentException>(() => composer.Text(DeliveryFixture.Request(customer: noPhone), whatsapp, ContactPointKind.Phone, "Hi"));
+
+        Assert.Equal("+64211234567", message.Recipient);
+        Assert.Equal(whatsapp, message.Channel);
+        Assert.Equal("Your order is on its way.", Assert.IsType<TextContent>(message.Content).Body);
+        Assert.Equal(MessageContentCodes.ContactPointMissing, error.Code);
+        Assert.Contains("cannot go out on", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Messages_carry_their_send_identity()
     {
         var message = DeliveryFixture.Composer().InApp(DeliveryFixture.Request(ContactPurpose.Service, messageId: "order-shipped"), new InAppContent { Title = "t", Body = "b" });

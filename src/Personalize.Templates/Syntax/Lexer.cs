@@ -387,12 +387,7 @@ internal sealed class Lexer
                     return;
                 }
 
-                if (canExit && Peek() == '}' && Peek(1) == '}')
-                {
-                    return;
-                }
-
-                if (canExit && Peek() is '-' or '~' && Peek(1) == '}' && Peek(2) == '}')
+                if (canExit && AtCodeClose())
                 {
                     return;
                 }
@@ -405,12 +400,7 @@ internal sealed class Lexer
 
         while (_pos < _end && Peek() != '\n')
         {
-            if (canExit && Peek() == '}' && Peek(1) == '}')
-            {
-                return;
-            }
-
-            if (canExit && Peek() is '-' or '~' && Peek(1) == '}' && Peek(2) == '}')
+            if (canExit && AtCodeClose())
             {
                 return;
             }
@@ -418,6 +408,9 @@ internal sealed class Lexer
             _pos++;
         }
     }
+
+    /// <summary>Whether a code block closes here: <c>}}</c>, or <c>-}}</c> / <c>~}}</c> with whitespace trimming.</summary>
+    private bool AtCodeClose() => (Peek() == '}' && Peek(1) == '}') || (Peek() is '-' or '~' && Peek(1) == '}' && Peek(2) == '}');
 
     private TokenKind LexOperator(char c)
     {

@@ -359,6 +359,24 @@ internal static class StringFunctions
         return Math.Max(0, length - ellipsis.Length);
     }
 
+    /// <summary>
+    /// Writes what <see cref="Truncate"/> (default <c>"..."</c> ellipsis) would return for <paramref name="text"/> straight to
+    /// the output, without building the truncated string. Used by the Scriban and Liquid output statements.
+    /// </summary>
+    internal static void WriteTruncated(TemplateContext context, string text, int length)
+    {
+        const string Ellipsis = "...";
+        var keep = TruncateKeep(text, length, Ellipsis);
+        if (keep < 0)
+        {
+            context.Write(text);
+            return;
+        }
+
+        context.Write(text.AsSpan(0, keep));
+        context.Write(Ellipsis);
+    }
+
     /// <summary><c>string.truncatewords</c>: keeps the first <paramref name="count"/> words, then appends <paramref name="ellipsis"/> (<c>"..."</c>).</summary>
     public static string Truncatewords(string? text, int count, string? ellipsis = null)
     {

@@ -48,16 +48,7 @@ internal sealed class LiquidOutputStatement : ScriptStatement
             if (left is string text)
             {
                 context.CurrentSpan = Span;
-                const string Ellipsis = "...";
-                var keep = StringFunctions.TruncateKeep(text, _truncateLength, Ellipsis);
-                if (keep < 0)
-                {
-                    context.Write(text);
-                    return;
-                }
-
-                context.Write(text.AsSpan(0, keep));
-                context.Write(Ellipsis);
+                StringFunctions.WriteTruncated(context, text, _truncateLength);
                 return;
             }
 

@@ -58,15 +58,7 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
         _properties?.Freeze();
         foreach (var item in _items)
         {
-            switch (item)
-            {
-                case ScriptObject o:
-                    o.Freeze();
-                    break;
-                case ScriptArray a:
-                    a.Freeze();
-                    break;
-            }
+            ScriptObject.FreezeValue(item);
         }
     }
 

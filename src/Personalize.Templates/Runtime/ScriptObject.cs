@@ -150,15 +150,21 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
         _frozen = true;
         foreach (var entry in _entries)
         {
-            switch (entry.Value)
-            {
-                case ScriptObject o:
-                    o.Freeze();
-                    break;
-                case ScriptArray a:
-                    a.Freeze();
-                    break;
-            }
+            FreezeValue(entry.Value);
+        }
+    }
+
+    /// <summary>Freezes <paramref name="value"/> when it is a script object or array (other values are left alone).</summary>
+    internal static void FreezeValue(object? value)
+    {
+        switch (value)
+        {
+            case ScriptObject o:
+                o.Freeze();
+                break;
+            case ScriptArray a:
+                a.Freeze();
+                break;
         }
     }
 

@@ -193,24 +193,41 @@ public sealed partial class TemplateContext
         for (var i = _scopeCount - 1; i >= 0; i--)
         {
             var scope = _scopes[i];
-            if (scope is ScriptObject o)
-            {
-                if ((o.KeyMask & mask) != 0 && o.TryGetValue(name, out value))
-                {
-                    return true;
-                }
-            }
-            else if (_scopeAccessors[i] is { } accessor)
-            {
-                if ((accessor.KeyMask & mask) != 0 && accessor.TryGet(scope, name, out value))
-                {
-                    return true;
-                }
-            }
-            else if (MemberAccessor.TryGet(scope, name, Renamer, out value))
+            if (TryGetInScope(scope, i, name, mask, out value))
             {
                 return true;
             }
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Looks <paramref name="name"/> up in one scope (<paramref name="scope"/> = <c>_scopes[index]</c>): a script object or a
+    /// typed accessor when its Bloom mask may hold the name, else <see cref="MemberAccessor"/> for any other host object. Shared by the
+    /// Scriban global lookup and the Liquid variable lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetInScope(object scope, int index, string name, ulong mask, out object? value)
+    {
+        if (scope is ScriptObject o)
+        {
+            if ((o.KeyMask & mask) != 0)
+            {
+                return o.TryGetValue(name, out value);
+            }
+        }
+        else if (_scopeAccessors[index] is { } accessor)
+        {
+            if ((accessor.KeyMask & mask) != 0)
+            {
+                return accessor.TryGet(scope, name, out value);
+            }
+        }
+        else
+        {
+            return MemberAccessor.TryGet(scope, name, Renamer, out value);
         }
 
         value = null;

@@ -129,21 +129,7 @@ public sealed partial class TemplateContext
                 continue;
             }
 
-            if (scope is ScriptObject o)
-            {
-                if ((o.KeyMask & mask) != 0 && o.TryGetValue(name, out value))
-                {
-                    return true;
-                }
-            }
-            else if (_scopeAccessors[i] is { } accessor)
-            {
-                if ((accessor.KeyMask & mask) != 0 && accessor.TryGet(scope, name, out value))
-                {
-                    return true;
-                }
-            }
-            else if (MemberAccessor.TryGet(scope, name, Renamer, out value))
+            if (TryGetInScope(scope, i, name, mask, out value))
             {
                 return true;
             }

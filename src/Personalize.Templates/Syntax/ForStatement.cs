@@ -131,19 +131,7 @@ internal sealed class ForStatement : ScriptStatement
                     }
                 }
 
-                if (context.Flow == ControlFlow.Break)
-                {
-                    context.Flow = ControlFlow.None;
-                    break;
-                }
-
-                if (context.Flow == ControlFlow.Continue)
-                {
-                    context.Flow = ControlFlow.None;
-                    continue;
-                }
-
-                if (context.Flow == ControlFlow.Return)
+                if (EndIteration(context))
                 {
                     break;
                 }

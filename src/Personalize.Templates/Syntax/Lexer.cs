@@ -387,12 +387,7 @@ internal sealed class Lexer
                     return;
                 }
 
-                if (canExit && Peek() == '}' && Peek(1) == '}')
-                {
-                    return;
-                }
-
-                if (canExit && Peek() is '-' or '~' && Peek(1) == '}' && Peek(2) == '}')
+                if (canExit && AtCodeClose())
                 {
                     return;
                 }
@@ -405,12 +400,7 @@ internal sealed class Lexer
 
         while (_pos < _end && Peek() != '\n')
         {
-            if (canExit && Peek() == '}' && Peek(1) == '}')
-            {
-                return;
-            }
-
-            if (canExit && Peek() is '-' or '~' && Peek(1) == '}' && Peek(2) == '}')
+            if (canExit && AtCodeClose())
             {
                 return;
             }
@@ -418,6 +408,9 @@ internal sealed class Lexer
             _pos++;
         }
     }
+
+    /// <summary>Whether a code block closes here: <c>}}</c>, or <c>-}}</c> / <c>~}}</c> with whitespace trimming.</summary>
+    private bool AtCodeClose() => (Peek() == '}' && Peek(1) == '}') || (Peek() is '-' or '~' && Peek(1) == '}' && Peek(2) == '}');
 
     private TokenKind LexOperator(char c)
     {
@@ -618,19 +611,12 @@ internal sealed class Lexer
         var sb = new StringBuilder();
         while (true)
         {
-            if (_pos >= _end)
+            if (AtStringEnd(start, quote))
             {
-                _diagnostics.Error(start, _pos, $"Unexpected end of file while parsing a string not terminated by a {quote}");
                 break;
             }
 
             var c = Peek();
-            if (c == quote)
-            {
-                _pos++;
-                break;
-            }
-
             if (c == '\\')
             {
                 ReadEscape(sb, start);
@@ -642,6 +628,27 @@ internal sealed class Lexer
         }
 
         Add(TokenKind.String, start, _pos, _text[start.._pos], sb.ToString(), space);
+    }
+
+    /// <summary>
+    /// Whether a quoted string (Scriban <c>"…"</c>/<c>'…'</c>, plain or interpolated) that opened at <paramref name="start"/>
+    /// ends here: at its closing <paramref name="quote"/> (consumed) or at the end of the input (reported as an error).
+    /// </summary>
+    private bool AtStringEnd(int start, char quote)
+    {
+        if (_pos >= _end)
+        {
+            _diagnostics.Error(start, _pos, $"Unexpected end of file while parsing a string not terminated by a {quote}");
+            return true;
+        }
+
+        if (Peek() == quote)
+        {
+            _pos++;
+            return true;
+        }
+
+        return false;
     }
 
     private void ReadEscape(StringBuilder sb, int stringStart)
@@ -658,28 +665,10 @@ internal sealed class Lexer
             case 'f': sb.Append('\f'); break;
             case '0': sb.Append('\0'); break;
             case 'u':
-                if (_pos + 4 <= _end && int.TryParse(_text.AsSpan(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-                {
-                    sb.Append((char)code);
-                    _pos += 4;
-                }
-                else
-                {
-                    _diagnostics.Error(_pos - 2, _pos, "Invalid unicode escape: write \\u followed by 4 hexadecimal digits, e.g. \\u00B1.");
-                }
-
+                ReadHexEscape(sb, 4, "Invalid unicode escape: write \\u followed by 4 hexadecimal digits, e.g. \\u00B1.");
                 break;
             case 'x':
-                if (_pos + 2 <= _end && int.TryParse(_text.AsSpan(_pos, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex))
-                {
-                    sb.Append((char)hex);
-                    _pos += 2;
-                }
-                else
-                {
-                    _diagnostics.Error(_pos - 2, _pos, "Invalid hexadecimal escape: write \\x followed by 2 hexadecimal digits, e.g. \\x41.");
-                }
-
+                ReadHexEscape(sb, 2, "Invalid hexadecimal escape: write \\x followed by 2 hexadecimal digits, e.g. \\x41.");
                 break;
             case '\0' when _pos > _end:
                 _diagnostics.Error(stringStart, _end, "Unexpected end of file in a string escape.");
@@ -688,6 +677,20 @@ internal sealed class Lexer
             default:
                 sb.Append(e);
                 break;
+        }
+    }
+
+    /// <summary>Reads the <paramref name="digits"/> hexadecimal digits of a <c>\u</c> or <c>\x</c> escape as one character; reports <paramref name="error"/> when they are missing or invalid.</summary>
+    private void ReadHexEscape(StringBuilder sb, int digits, string error)
+    {
+        if (_pos + digits <= _end && int.TryParse(_text.AsSpan(_pos, digits), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+        {
+            sb.Append((char)code);
+            _pos += digits;
+        }
+        else
+        {
+            _diagnostics.Error(_pos - 2, _pos, error);
         }
     }
 
@@ -732,19 +735,12 @@ internal sealed class Lexer
         var sb = new StringBuilder();
         while (true)
         {
-            if (_pos >= _end)
+            if (AtStringEnd(start, quote))
             {
-                _diagnostics.Error(start, _pos, $"Unexpected end of file while parsing a string not terminated by a {quote}");
                 break;
             }
 
             var c = Peek();
-            if (c == quote)
-            {
-                _pos++;
-                break;
-            }
-
             if (c == '\\')
             {
                 if (Peek(1) is '{' or '}')

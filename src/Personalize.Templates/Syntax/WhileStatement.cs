@@ -26,19 +26,7 @@ internal sealed class WhileStatement : ScriptStatement
                 context.ChargeLoopIterations();
                 loop.Index = index++;
                 Body.Execute(context);
-                if (context.Flow == ControlFlow.Break)
-                {
-                    context.Flow = ControlFlow.None;
-                    break;
-                }
-
-                if (context.Flow == ControlFlow.Continue)
-                {
-                    context.Flow = ControlFlow.None;
-                    continue;
-                }
-
-                if (context.Flow == ControlFlow.Return)
+                if (EndIteration(context))
                 {
                     break;
                 }

@@ -7,6 +7,9 @@ public static class ConsoleApp
     public const int DataError = 1;
     public const int UsageError = 2;
 
+    /// <summary>The run finished, but some customers failed (their errors are listed on stderr).</summary>
+    public const int PartialFailure = 3;
+
     /// <summary>The commands, by name.</summary>
     private static readonly IReadOnlyDictionary<string, ICommand> Commands = new Dictionary<string, ICommand>(StringComparer.Ordinal)
     {

@@ -125,7 +125,7 @@ internal sealed class RunCommand : ICommand
             error.WriteLine($"… and {summary.Totals.Errors - 10} more errors.");
         }
 
-        return ConsoleApp.Ok;
+        return summary.Totals.Errors > 0 ? ConsoleApp.PartialFailure : ConsoleApp.Ok;
     }
 
     private static SendRunSummary RunWithProgressBar(SendRunner runner, SendRun run, IAsyncEnumerable<CustomerProfile> customers, int total, CancellationToken token)

@@ -188,6 +188,28 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Customers_whose_messages_fail_to_render_are_listed_and_the_run_exits_with_3()
+    {
+        var templates = Path.Combine(_outbox, "templates");
+        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "data", "templates"), templates);
+        foreach (var file in Directory.GetFiles(templates, "*.*", SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+            var name = Path.GetFileName(file);
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(file)!, name[..name.LastIndexOf('.')] + ".sbn"), "{{ customer.id | string.pad_left 2000000000 }}");
+        }
+
+        var (exit, output, error) = Run("run", "--now", Now, "--out", Path.Combine(_outbox, "out"), "--templates", templates);
+
+        Assert.Equal(ConsoleApp.PartialFailure, exit);
+        Assert.Equal(50, Row(output, "customers processed"));
+        Assert.True(Row(output, "errors") > 0, output);
+        Assert.Contains("error: ", error, StringComparison.Ordinal);
+        Assert.Contains("MaxStringLength", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_catalog_is_reported_with_file_and_line()
     {
         Directory.CreateDirectory(_outbox);

@@ -85,11 +85,12 @@ public sealed class SendRunner
             FullMode = BoundedChannelFullMode.Wait,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var refill = new Refill(_options.QueueCapacity / 2);
         var tasks = new Task[_options.Parallelism + 1];
-        tasks[0] = ProduceAsync(customers, queue.Writer, stop);
+        tasks[0] = ProduceAsync(customers, queue.Writer, refill, stop);
         for (var i = 1; i < tasks.Length; i++)
         {
-            tasks[i] = Task.Run(() => WorkAsync(queue.Reader, state, stop), CancellationToken.None);
+            tasks[i] = Task.Run(() => WorkAsync(queue.Reader, state, refill, stop), CancellationToken.None);
         }
 
         try
@@ -119,14 +120,26 @@ public sealed class SendRunner
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = state.At, DryRun = run.DryRun };
     }
 
-    private static async Task ProduceAsync(IAsyncEnumerable<CustomerProfile> customers, ChannelWriter<CustomerProfile> writer, CancellationTokenSource stop)
+    private static async Task ProduceAsync(IAsyncEnumerable<CustomerProfile> customers, ChannelWriter<CustomerProfile> writer, Refill refill, CancellationTokenSource stop)
     {
         Exception? failure = null;
         try
         {
             await foreach (var customer in customers.WithCancellation(stop.Token).ConfigureAwait(false))
             {
-                await writer.WriteAsync(customer, stop.Token).ConfigureAwait(false);
+                // A full queue parks the reader of the stream until the workers have taken half of it: one wake-up per
+                // half queue instead of one per customer (a bounded channel's WriteAsync resumes at every free slot).
+                while (!writer.TryWrite(customer))
+                {
+                    refill.Park();
+                    if (writer.TryWrite(customer))
+                    {
+                        await refill.UnparkAsync(stop.Token).ConfigureAwait(false);
+                        break;
+                    }
+
+                    await refill.WaitAsync(stop.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -140,7 +153,7 @@ public sealed class SendRunner
         }
     }
 
-    private async Task WorkAsync(ChannelReader<CustomerProfile> reader, RunState state, CancellationTokenSource stop)
+    private async Task WorkAsync(ChannelReader<CustomerProfile> reader, RunState state, Refill refill, CancellationTokenSource stop)
     {
         var token = stop.Token;
         var tally = new WorkerTally(state.At);
@@ -153,6 +166,7 @@ public sealed class SendRunner
             {
                 while (reader.TryRead(out var customer))
                 {
+                    refill.Taken(reader);
                     token.ThrowIfCancellationRequested();
                     ProcessCustomer(customer, state, tally, messages, token);
                     if (messages.Count > 0)
@@ -455,6 +469,36 @@ public sealed class SendRunner
 
             return copy;
         }
+    }
+
+    /// <summary>
+    /// The hand-off between the reader of the customer stream and the workers: the reader parks when the queue is
+    /// full and the worker that takes the queue down to the low mark wakes it, once.
+    /// </summary>
+    private sealed class Refill(int lowMark) : IDisposable
+    {
+        private readonly SemaphoreSlim _wake = new(0, 1);
+        private int _parked;
+
+        /// <summary>Marks the reader parked; the caller then tries the write once more before it waits.</summary>
+        public void Park() => Volatile.Write(ref _parked, 1);
+
+        /// <summary>The retry after parking succeeded: unpark, or take the wake-up a worker already gave.</summary>
+        public ValueTask UnparkAsync(CancellationToken token)
+            => Interlocked.CompareExchange(ref _parked, 0, 1) == 1 ? ValueTask.CompletedTask : new ValueTask(_wake.WaitAsync(token));
+
+        public Task WaitAsync(CancellationToken token) => _wake.WaitAsync(token);
+
+        /// <summary>Called by a worker after each take: wakes the parked reader once the queue is down to the low mark.</summary>
+        public void Taken(ChannelReader<CustomerProfile> reader)
+        {
+            if (Volatile.Read(ref _parked) == 1 && reader.Count <= lowMark && Interlocked.CompareExchange(ref _parked, 0, 1) == 1)
+            {
+                _wake.Release();
+            }
+        }
+
+        public void Dispose() => _wake.Dispose();
     }
 
     /// <summary>One worker's counters since its last merge (touched by that worker only).</summary>

@@ -26,6 +26,10 @@ public class SendingBenchmarks
     private SendRun _run = null!;
     private object _model = null!;
 
+    /// <summary>Gets or sets the run's workers (MaxDegreeOfParallelism); 0 means the default (the core count).</summary>
+    [Params(0, 1)]
+    public int Workers { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,7 +38,7 @@ public class SendingBenchmarks
         email!.TryGetPart("html", out var html);
         _html = html!;
         _message = _scenario.Catalog.Find("spring-sale")!;
-        _runner = _scenario.Runner(NullSink.Instance);
+        _runner = _scenario.Runner(NullSink.Instance, Workers == 0 ? null : Workers);
         _run = new SendRun(_scenario.Catalog, _scenario.Content, _scenario.Trigger) { At = _scenario.At };
         _model = Personalize.Sending.Model.ModelFactory.Create(_scenario.Renderer, _scenario.Pool[0], _message, Channel.Email, _run.Trigger.ToString(), _scenario.At);
 

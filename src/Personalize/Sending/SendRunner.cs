@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
@@ -84,11 +85,12 @@ public sealed class SendRunner
             FullMode = BoundedChannelFullMode.Wait,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var refill = new Refill(_options.QueueCapacity / 2);
         var tasks = new Task[_options.Parallelism + 1];
-        tasks[0] = ProduceAsync(customers, queue.Writer, stop);
+        tasks[0] = ProduceAsync(customers, queue.Writer, refill, stop);
         for (var i = 1; i < tasks.Length; i++)
         {
-            tasks[i] = Task.Run(() => WorkAsync(queue.Reader, state, stop), CancellationToken.None);
+            tasks[i] = Task.Run(() => WorkAsync(queue.Reader, state, refill, stop), CancellationToken.None);
         }
 
         try
@@ -118,14 +120,26 @@ public sealed class SendRunner
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = state.At, DryRun = run.DryRun };
     }
 
-    private static async Task ProduceAsync(IAsyncEnumerable<CustomerProfile> customers, ChannelWriter<CustomerProfile> writer, CancellationTokenSource stop)
+    private static async Task ProduceAsync(IAsyncEnumerable<CustomerProfile> customers, ChannelWriter<CustomerProfile> writer, Refill refill, CancellationTokenSource stop)
     {
         Exception? failure = null;
         try
         {
             await foreach (var customer in customers.WithCancellation(stop.Token).ConfigureAwait(false))
             {
-                await writer.WriteAsync(customer, stop.Token).ConfigureAwait(false);
+                // A full queue parks the reader of the stream until the workers have taken half of it: one wake-up per
+                // half queue instead of one per customer (a bounded channel's WriteAsync resumes at every free slot).
+                while (!writer.TryWrite(customer))
+                {
+                    refill.Park();
+                    if (writer.TryWrite(customer))
+                    {
+                        await refill.UnparkAsync(stop.Token).ConfigureAwait(false);
+                        break;
+                    }
+
+                    await refill.WaitAsync(stop.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -139,48 +153,58 @@ public sealed class SendRunner
         }
     }
 
-    private async Task WorkAsync(ChannelReader<CustomerProfile> reader, RunState state, CancellationTokenSource stop)
+    private async Task WorkAsync(ChannelReader<CustomerProfile> reader, RunState state, Refill refill, CancellationTokenSource stop)
     {
         var token = stop.Token;
+        var tally = new WorkerTally(state.At);
         try
         {
             var messages = new List<OutgoingMessage>(2);
             var fresh = new List<OutgoingMessage>(2);
+            var flushEvery = state.FlushEvery;
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var customer))
                 {
+                    refill.Taken(reader);
                     token.ThrowIfCancellationRequested();
-                    ProcessCustomer(customer, state, messages, token);
+                    ProcessCustomer(customer, state, tally, messages, token);
                     if (messages.Count > 0)
                     {
                         if (!state.Run.DryRun)
                         {
-                            await WriteAsync(messages, state, fresh, token).ConfigureAwait(false);
+                            await WriteAsync(messages, state, tally, fresh, token).ConfigureAwait(false);
                         }
                         else
                         {
                             foreach (var message in messages)
                             {
-                                state.Count(message);
+                                tally.Count(message);
                             }
                         }
 
                         messages.Clear();
                     }
 
-                    state.Processed();
+                    if (++tally.Processed >= flushEvery)
+                    {
+                        state.Merge(tally);
+                    }
                 }
+
+                // The queue is empty for now: hand in what this worker counted before it waits.
+                state.Merge(tally);
             }
         }
         catch
         {
+            state.Merge(tally);
             await stop.CancelAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    private void ProcessCustomer(CustomerProfile customer, RunState state, List<OutgoingMessage> messages, CancellationToken token)
+    private void ProcessCustomer(CustomerProfile customer, RunState state, WorkerTally tally, List<OutgoingMessage> messages, CancellationToken token)
     {
         Decision decision;
         try
@@ -196,7 +220,7 @@ public sealed class SendRunner
         var winners = decision.Winners;
         if (winners.Count == 0)
         {
-            state.Suppress(SuppressionCode(decision));
+            tally.Suppress(SuppressionCode(decision));
             return;
         }
 
@@ -235,7 +259,7 @@ public sealed class SendRunner
         }
     }
 
-    private async ValueTask WriteAsync(List<OutgoingMessage> messages, RunState state, List<OutgoingMessage> fresh, CancellationToken token)
+    private async ValueTask WriteAsync(List<OutgoingMessage> messages, RunState state, WorkerTally tally, List<OutgoingMessage> fresh, CancellationToken token)
     {
         // Resume: what the sink already holds (by idempotency key) was written by an earlier run and is skipped.
         // The writer asks the sink first; with one message its report says which case it was.
@@ -248,11 +272,11 @@ public sealed class SendRunner
             }
             else if (single.Skipped)
             {
-                state.AlreadyWritten();
+                tally.AlreadyWritten++;
             }
             else
             {
-                state.Count(messages[0]);
+                tally.Count(messages[0]);
             }
 
             return;
@@ -263,7 +287,7 @@ public sealed class SendRunner
         {
             if (await _writer.Sink.ContainsAsync(message.IdempotencyKey, token).ConfigureAwait(false))
             {
-                state.AlreadyWritten();
+                tally.AlreadyWritten++;
             }
             else
             {
@@ -291,7 +315,7 @@ public sealed class SendRunner
 
             if (failure is null)
             {
-                state.Count(message);
+                tally.Count(message);
             }
             else
             {
@@ -327,8 +351,9 @@ public sealed class SendRunner
 
     private sealed class RunState
     {
-        private readonly ConcurrentDictionary<string, StrongBox<long>> _sent = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, StrongBox<long>> _suppressed = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _sent = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _suppressed = new(StringComparer.Ordinal);
+        private readonly object _gate = new();
         private readonly TimeProvider _time;
         private readonly long _started;
         private readonly IProgress<SendProgress>? _progress;
@@ -349,6 +374,11 @@ public sealed class SendRunner
             _progress = progress;
             _every = every;
             _maxErrors = maxErrors;
+
+            // Workers count into their own tally and merge it here every FlushEvery customers: no shared counter is
+            // touched per customer, and progress still comes at every ProgressEvery boundary (a little late, at most
+            // one flush interval per worker).
+            FlushEvery = Math.Min(every, 32);
         }
 
         public SendRun Run { get; }
@@ -357,31 +387,9 @@ public sealed class SendRunner
 
         public string TriggerText { get; }
 
+        public int FlushEvery { get; }
+
         public ConcurrentQueue<SendError> Errors { get; } = new();
-
-        public void Processed()
-        {
-            var n = Interlocked.Increment(ref _processed);
-            if (_progress is not null && n % _every == 0)
-            {
-                _progress.Report(Snapshot());
-            }
-        }
-
-        public void Count(OutgoingMessage message)
-        {
-            if (message.SendAt > At)
-            {
-                Interlocked.Increment(ref _deferred);
-                return;
-            }
-
-            Increment(_sent, message.Channel.Name ?? string.Empty);
-        }
-
-        public void AlreadyWritten() => Interlocked.Increment(ref _alreadyWritten);
-
-        public void Suppress(string code) => Increment(_suppressed, code);
 
         public void Error(SendError error)
         {
@@ -391,36 +399,150 @@ public sealed class SendRunner
             }
         }
 
-        public SendProgress Snapshot() => new()
+        /// <summary>Adds a worker's tally to the totals, empties it and reports progress when a boundary was crossed.</summary>
+        public void Merge(WorkerTally tally)
         {
-            Processed = Interlocked.Read(ref _processed),
+            if (tally.IsEmpty)
+            {
+                return;
+            }
+
+            SendProgress? snapshot = null;
+            lock (_gate)
+            {
+                var before = _processed;
+                _processed += tally.Processed;
+                _deferred += tally.Deferred;
+                _alreadyWritten += tally.AlreadyWritten;
+                Add(_sent, tally.Sent);
+                Add(_suppressed, tally.Suppressed);
+                if (_progress is not null && _processed / _every > before / _every)
+                {
+                    snapshot = SnapshotLocked();
+                }
+            }
+
+            tally.Reset();
+            if (snapshot is not null)
+            {
+                _progress!.Report(snapshot);
+            }
+        }
+
+        public SendProgress Snapshot()
+        {
+            lock (_gate)
+            {
+                return SnapshotLocked();
+            }
+        }
+
+        private SendProgress SnapshotLocked() => new()
+        {
+            Processed = _processed,
             Sent = Copy(_sent),
-            Deferred = Interlocked.Read(ref _deferred),
-            AlreadyWritten = Interlocked.Read(ref _alreadyWritten),
+            Deferred = _deferred,
+            AlreadyWritten = _alreadyWritten,
             Suppressed = Copy(_suppressed),
             Errors = Interlocked.Read(ref _errors),
             Elapsed = _time.GetElapsedTime(_started),
         };
 
-        private static void Increment(ConcurrentDictionary<string, StrongBox<long>> counters, string key)
+        private static void Add(Dictionary<string, long> into, Dictionary<string, long> from)
         {
-            if (!counters.TryGetValue(key, out var box))
+            foreach (var (key, count) in from)
             {
-                box = counters.GetOrAdd(key, static _ => new StrongBox<long>());
+                if (count != 0)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(into, key, out _) += count;
+                }
             }
-
-            Interlocked.Increment(ref box.Value);
         }
 
-        private static SortedDictionary<string, long> Copy(ConcurrentDictionary<string, StrongBox<long>> counters)
+        private static SortedDictionary<string, long> Copy(Dictionary<string, long> counters)
         {
             var copy = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            foreach (var (key, box) in counters)
+            foreach (var (key, count) in counters)
             {
-                copy[key] = Interlocked.Read(ref box.Value);
+                copy[key] = count;
             }
 
             return copy;
+        }
+    }
+
+    /// <summary>
+    /// The hand-off between the reader of the customer stream and the workers: the reader parks when the queue is
+    /// full and the worker that takes the queue down to the low mark wakes it, once.
+    /// </summary>
+    private sealed class Refill(int lowMark) : IDisposable
+    {
+        private readonly SemaphoreSlim _wake = new(0, 1);
+        private int _parked;
+
+        /// <summary>Marks the reader parked; the caller then tries the write once more before it waits.</summary>
+        public void Park() => Volatile.Write(ref _parked, 1);
+
+        /// <summary>The retry after parking succeeded: unpark, or take the wake-up a worker already gave.</summary>
+        public ValueTask UnparkAsync(CancellationToken token)
+            => Interlocked.CompareExchange(ref _parked, 0, 1) == 1 ? ValueTask.CompletedTask : new ValueTask(_wake.WaitAsync(token));
+
+        public Task WaitAsync(CancellationToken token) => _wake.WaitAsync(token);
+
+        /// <summary>Called by a worker after each take: wakes the parked reader once the queue is down to the low mark.</summary>
+        public void Taken(ChannelReader<CustomerProfile> reader)
+        {
+            if (Volatile.Read(ref _parked) == 1 && reader.Count <= lowMark && Interlocked.CompareExchange(ref _parked, 0, 1) == 1)
+            {
+                _wake.Release();
+            }
+        }
+
+        public void Dispose() => _wake.Dispose();
+    }
+
+    /// <summary>One worker's counters since its last merge (touched by that worker only).</summary>
+    private sealed class WorkerTally(DateTimeOffset at)
+    {
+        public long Processed;
+        public long Deferred;
+        public long AlreadyWritten;
+
+        public Dictionary<string, long> Sent { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> Suppressed { get; } = new(StringComparer.Ordinal);
+
+        public bool IsEmpty => Processed == 0 && Deferred == 0 && AlreadyWritten == 0;
+
+        public void Count(OutgoingMessage message)
+        {
+            if (message.SendAt > at)
+            {
+                Deferred++;
+                return;
+            }
+
+            CollectionsMarshal.GetValueRefOrAddDefault(Sent, message.Channel.Name ?? string.Empty, out _)++;
+        }
+
+        public void Suppress(string code) => CollectionsMarshal.GetValueRefOrAddDefault(Suppressed, code, out _)++;
+
+        public void Reset()
+        {
+            Processed = 0;
+            Deferred = 0;
+            AlreadyWritten = 0;
+
+            // Zero the counts but keep the keys: the next interval counts the same channels and reasons without allocating.
+            foreach (var key in Sent.Keys)
+            {
+                CollectionsMarshal.GetValueRefOrNullRef(Sent, key) = 0;
+            }
+
+            foreach (var key in Suppressed.Keys)
+            {
+                CollectionsMarshal.GetValueRefOrNullRef(Suppressed, key) = 0;
+            }
         }
     }
 }

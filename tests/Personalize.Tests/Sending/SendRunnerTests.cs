@@ -46,6 +46,30 @@ public sealed class SendRunnerTests : IDisposable
         Assert.Equal(40, snapshots[^1].Processed);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 3)]
+    [InlineData(5, 2)]
+    public async Task Every_customer_is_sent_once_whatever_the_queue_size_and_worker_count(int queueCapacity, int workers)
+    {
+        var sink = new InMemorySink();
+        var snapshots = new List<SendProgress>();
+
+        var summary = await SendingKit.Runner(sink, DecisionKit.Engine(), o =>
+        {
+            o.QueueCapacity = queueCapacity;
+            o.MaxDegreeOfParallelism = workers;
+            o.ProgressEvery = 7;
+        }).RunAsync(Run(), SendingKit.Customers(300), new SyncProgress(snapshots)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(300, summary.Totals.Processed);
+        Assert.Equal(300, summary.Totals.TotalSent);
+        Assert.Equal(300, sink.Messages.Select(m => m.IdempotencyKey).Distinct().Count());
+        Assert.True(snapshots.Count >= 300 / 7, $"{snapshots.Count} progress reports for 300 customers every 7");
+        Assert.Equal(300, snapshots[^1].Processed);
+    }
+
     [Fact]
     public async Task Customers_without_a_message_are_counted_per_reason()
     {

@@ -22,6 +22,7 @@ public sealed class DecisionContext
     private byte _nextKnown;
     private CacheEntry[]? _cache;
     private int _cacheCount;
+    private int _historyEnd = -1;
 
     internal DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
     {
@@ -130,6 +131,20 @@ public sealed class DecisionContext
         }
 
         return window.NextAllowed(instant, includePreferred);
+    }
+
+    /// <summary>The index of the first contact record sent after the decision instant (computed once per decision).</summary>
+    internal int HistoryEnd
+    {
+        get
+        {
+            if (_historyEnd < 0)
+            {
+                _historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
+            }
+
+            return _historyEnd;
+        }
     }
 
     /// <summary>A built-in channel rule's result cached for this decision (kind: which rule; key: purpose or purpose group).</summary>

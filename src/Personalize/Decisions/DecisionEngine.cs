@@ -142,10 +142,11 @@ public sealed class DecisionEngine
         Span<double> scores = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
 
         // Scores do not depend on the rules: compute them first, then evaluate candidates best first.
+        var grants = default(TopicGrants);
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
-            var relevance = Relevance(customer, message);
+            var relevance = Relevance(customer, message, ref grants);
             var score = Score(message.Definition.Priority, relevance, message.Definition.Value);
             relevances[i] = relevance;
             scores[i] = score;
@@ -253,7 +254,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Relevance: share of the message's topics the customer subscribed to; neutral without topics (or for unmatched service).</summary>
-    internal double Relevance(CustomerProfile customer, CompiledMessage message)
+    internal double Relevance(CustomerProfile customer, CompiledMessage message, ref TopicGrants grants)
     {
         var scopes = message.TopicScopes;
         if (scopes.Length == 0)
@@ -265,7 +266,7 @@ public sealed class DecisionEngine
         var matched = 0;
         for (var i = 0; i < scopes.Length; i++)
         {
-            if (ledger.GetState(scopes[i]).IsGranted)
+            if (grants.IsGranted(ledger, scopes[i]))
             {
                 matched++;
             }

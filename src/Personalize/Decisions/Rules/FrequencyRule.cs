@@ -109,7 +109,7 @@ public sealed class FrequencyRule : IChannelRule
         }
 
         var records = CapMath.Records(history);
-        for (var r = CapMath.FirstAfter(records, sendAt) - 1; r >= 0; r--)
+        for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : CapMath.FirstAfter(records, sendAt)) - 1; r >= 0; r--)
         {
             var record = records[r];
             var sent = record.SentAt.UtcTicks;

@@ -22,7 +22,10 @@ public sealed class DecisionContext
     private byte _nextKnown;
     private CacheEntry[]? _cache;
     private int _cacheCount;
-    private int _historyEnd = -1;
+    [ThreadStatic]
+    private static DecisionContext? t_historyEndOwner;
+    [ThreadStatic]
+    private static int t_historyEnd;
 
     internal DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
     {
@@ -133,17 +136,21 @@ public sealed class DecisionContext
         return window.NextAllowed(instant, includePreferred);
     }
 
-    /// <summary>The index of the first contact record sent after the decision instant (computed once per decision).</summary>
+    /// <summary>
+    /// The index of the first contact record sent after the decision instant, found once per decision (kept per thread
+    /// for the thread's current decision, so the context stays as small as it was).
+    /// </summary>
     internal int HistoryEnd
     {
         get
         {
-            if (_historyEnd < 0)
+            if (!ReferenceEquals(t_historyEndOwner, this))
             {
-                _historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
+                t_historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
+                t_historyEndOwner = this;
             }
 
-            return _historyEnd;
+            return t_historyEnd;
         }
     }
 

@@ -22,6 +22,10 @@ public sealed class DecisionContext
     private byte _nextKnown;
     private CacheEntry[]? _cache;
     private int _cacheCount;
+    [ThreadStatic]
+    private static DecisionContext? t_historyEndOwner;
+    [ThreadStatic]
+    private static int t_historyEnd;
 
     internal DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
     {
@@ -130,6 +134,24 @@ public sealed class DecisionContext
         }
 
         return window.NextAllowed(instant, includePreferred);
+    }
+
+    /// <summary>
+    /// The index of the first contact record sent after the decision instant, found once per decision (kept per thread
+    /// for the thread's current decision, so the context stays as small as it was).
+    /// </summary>
+    internal int HistoryEnd
+    {
+        get
+        {
+            if (!ReferenceEquals(t_historyEndOwner, this))
+            {
+                t_historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
+                t_historyEndOwner = this;
+            }
+
+            return t_historyEnd;
+        }
     }
 
     /// <summary>A built-in channel rule's result cached for this decision (kind: which rule; key: purpose or purpose group).</summary>

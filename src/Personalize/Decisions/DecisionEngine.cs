@@ -140,15 +140,19 @@ public sealed class DecisionEngine
         var ordered = 0;
         Span<int> order = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
         Span<double> scores = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
+        Span<double> priorities = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
 
         // Scores do not depend on the rules: compute them first, then evaluate candidates best first.
+        var grants = default(TopicGrants);
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
-            var relevance = Relevance(customer, message);
-            var score = Score(message.Definition.Priority, relevance, message.Definition.Value);
+            var relevance = Relevance(customer, message, ref grants);
+            var priority = message.Definition.Priority;
+            var score = Score(priority, relevance, message.Definition.Value);
             relevances[i] = relevance;
             scores[i] = score;
+            priorities[i] = priority;
             if (all is not null)
             {
                 if (!message.Answers(trigger))
@@ -171,7 +175,7 @@ public sealed class DecisionEngine
 
         if (ordered > 0)
         {
-            Sort(order[..ordered], scores, considered);
+            Sort(order[..ordered], scores, priorities);
             Evaluate(decision, context, scores, order[..ordered], detail);
         }
 
@@ -253,7 +257,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Relevance: share of the message's topics the customer subscribed to; neutral without topics (or for unmatched service).</summary>
-    internal double Relevance(CustomerProfile customer, CompiledMessage message)
+    internal double Relevance(CustomerProfile customer, CompiledMessage message, ref TopicGrants grants)
     {
         var scopes = message.TopicScopes;
         if (scopes.Length == 0)
@@ -265,7 +269,7 @@ public sealed class DecisionEngine
         var matched = 0;
         for (var i = 0; i < scopes.Length; i++)
         {
-            if (ledger.GetState(scopes[i]).IsGranted)
+            if (grants.IsGranted(ledger, scopes[i]))
             {
                 matched++;
             }
@@ -604,14 +608,15 @@ public sealed class DecisionEngine
         => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
 
     /// <summary>Insertion sort (tens of candidates): score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic.</summary>
-    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, CompiledMessage[] considered)
+    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, ReadOnlySpan<double> priorities)
     {
         for (var i = 1; i < order.Length; i++)
         {
             var current = order[i];
             var score = scores[current];
+            var priority = priorities[current];
             var j = i - 1;
-            while (j >= 0 && Before(current, score, order[j], scores[order[j]], considered))
+            while (j >= 0 && Before(current, score, priority, order[j], scores[order[j]], priorities[order[j]]))
             {
                 order[j + 1] = order[j];
                 j--;
@@ -621,15 +626,13 @@ public sealed class DecisionEngine
         }
     }
 
-    private static bool Before(int a, double scoreA, int b, double scoreB, CompiledMessage[] considered)
+    private static bool Before(int a, double scoreA, double priorityA, int b, double scoreB, double priorityB)
     {
         if (scoreA != scoreB)
         {
             return scoreA > scoreB;
         }
 
-        var priorityA = considered[a].Definition.Priority;
-        var priorityB = considered[b].Definition.Priority;
         return priorityA != priorityB ? priorityA > priorityB : a < b;
     }
 

@@ -75,6 +75,81 @@ public sealed class FrequencyTests
     }
 
     [Fact]
+    public void A_reached_channel_cap_moves_the_message_to_the_next_channel_and_later_sends_do_not_count()
+    {
+        var engine = Engine(o =>
+        {
+            o.PromotionalCaps.Clear();
+            o.PromotionalCaps.Add(new FrequencyCap { Channel = Channel.Email, Max = 2, Period = CapPeriod.Week });
+            o.PromotionalCaps.Add(new FrequencyCap { Max = 4, Period = CapPeriod.Week });
+        });
+        var catalog = Compile(engine, b => b.Add("promo", m => m.OnSchedule().Channel(Channel.Email, "e").Channel(Channel.Sms, "s")));
+        var ranking = new ContactPreferences { ChannelRanking = [Channel.Email, Channel.Sms] };
+        var twoEmails = Customer(preferences: ranking, history:
+        [
+            Sent("a", Now - TimeSpan.FromDays(6)),
+            Sent("b", Now - TimeSpan.FromDays(1)),
+            Sent("c", Now - TimeSpan.FromDays(2), channel: Channel.Sms),
+            Sent("later", Now + TimeSpan.FromHours(1)),
+        ]);
+        var oneEmail = Customer(preferences: ranking, history:
+        [
+            Sent("a", Now - TimeSpan.FromDays(7)),
+            Sent("b", Now - TimeSpan.FromDays(1)),
+            Sent("c", Now - TimeSpan.FromDays(2), channel: Channel.Sms),
+            Sent("later", Now + TimeSpan.FromHours(1)),
+        ]);
+        var fourOverall = Customer(preferences: ranking, history:
+        [
+            Sent("a", Now - TimeSpan.FromDays(6)),
+            Sent("b", Now - TimeSpan.FromDays(1)),
+            Sent("c", Now - TimeSpan.FromDays(2), channel: Channel.Sms),
+            Sent("d", Now - TimeSpan.FromDays(3), channel: Channel.Sms),
+        ]);
+
+        var capped = engine.Decide(catalog, twoEmails, Trigger.Tick, Now);
+        var free = engine.Decide(catalog, oneEmail, Trigger.Tick, Now);
+        var overall = engine.Decide(catalog, fourOverall, Trigger.Tick, Now);
+
+        Assert.Equal(Channel.Sms, capped.Winners[0].Channel);
+        Assert.False(capped.Winners[0].IsDeferred);
+        var email = capped.Candidates[0].Channels[0];
+        Assert.Equal(DecisionCodes.ChannelCap, email.Result.Code);
+        Assert.Equal(Now - TimeSpan.FromDays(6) + TimeSpan.FromDays(7), email.Result.RetryAt);
+        Assert.Equal(Channel.Email, free.Winners[0].Channel);
+        Assert.False(free.Winners[0].IsDeferred);
+        Assert.True(overall.Winners[0].IsDeferred);
+        Assert.Equal(Now - TimeSpan.FromDays(6) + TimeSpan.FromDays(7), overall.Winners[0].SendAt);
+        Assert.All(overall.Candidates[0].Channels, c => Assert.Equal(DecisionCodes.Deferred, c.Code));
+    }
+
+    [Fact]
+    public void Many_caps_are_checked_in_order_and_the_first_reached_one_is_reported()
+    {
+        var history = new[] { Sent("a", Now - TimeSpan.FromHours(30)), Sent("b", Now - TimeSpan.FromHours(2)) };
+        foreach (var extra in new[] { 0, 9 })
+        {
+            var engine = Engine(o =>
+            {
+                o.PromotionalCaps.Clear();
+                for (var i = 0; i < extra; i++)
+                {
+                    o.PromotionalCaps.Add(new FrequencyCap { Max = 50 + i, Period = CapPeriod.Month });
+                }
+
+                o.PromotionalCaps.Add(new FrequencyCap { Max = 2, Period = CapPeriod.Week });
+                o.PromotionalCaps.Add(new FrequencyCap { Max = 1, Period = CapPeriod.Day });
+            });
+            var outcome = engine.Decide(Promo(engine, m => m.DropWhenBlocked()), Customer(history: history), Trigger.Tick, Now).Candidates[0];
+
+            var email = outcome.Channels[0];
+            Assert.Equal(DecisionCodes.OverallCap, email.Code);
+            Assert.Equal(CapPeriod.Week, Assert.IsType<FrequencyCap>(email.Result.Subject).Period);
+            Assert.Equal(2, email.Result.Number);
+        }
+    }
+
+    [Fact]
     public void Service_messages_do_not_consume_promotional_caps_and_have_their_own()
     {
         var engine = Engine(o =>

@@ -17,6 +17,12 @@ public sealed class FrequencyRule : IChannelRule
     private readonly bool _customerCaps;
     private const int CacheKind = 2;
 
+    [ThreadStatic]
+    private static CapCounts? t_promotional;
+
+    [ThreadStatic]
+    private static CapCounts? t_service;
+
     internal FrequencyRule(DecisionOptions options)
     {
         _promotional = options.PromotionalCaps.ToArray();
@@ -57,30 +63,98 @@ public sealed class FrequencyRule : IChannelRule
 
     private RuleResult Evaluate(DecisionContext context, ChannelDefinition channel, DateTimeOffset sendAt, bool service, ContactHistory history)
     {
-        var result = Check(service ? _service : _promotional, history, channel.Channel, sendAt, service);
-        if (!result.Passed || service || !_customerCaps)
+        var caps = service ? _service : _promotional;
+        var own = service || !_customerCaps ? [] : context.Customer.Preferences.FrequencyCaps;
+        if (caps.Length + own.Count > CapCounts.Capacity)
         {
-            return result;
+            return EvaluateEach(caps, own, channel.Channel, sendAt, service, history);
         }
 
-        var own = context.Customer.Preferences.FrequencyCaps;
-        for (var i = 0; i < own.Count; i++)
+        // Count every cap once per decision, instant and purpose group (one backwards pass over the window), then
+        // check them in order for this channel; only a reached cap counts again, for the instant one more fits.
+        var counts = CountAll(context, caps, own, sendAt, service, history);
+        for (var i = 0; i < caps.Length + own.Count; i++)
         {
-            result = Check(own[i], history, channel.Channel, sendAt, service: false);
-            if (!result.Passed)
+            var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
+            if (counts[i] >= cap.Max && (cap.Channel is not { } capChannel || capChannel == channel.Channel))
             {
-                return result;
+                return Check(cap, history, channel.Channel, sendAt, service);
             }
         }
 
         return RuleResult.Pass;
     }
 
-    private static RuleResult Check(FrequencyCap[] caps, ContactHistory history, Channel channel, DateTimeOffset sendAt, bool service)
+    /// <summary>The counts of <paramref name="caps"/> then <paramref name="own"/> at <paramref name="sendAt"/>, memoized per thread for the decision.</summary>
+    private static int[] CountAll(DecisionContext context, FrequencyCap[] caps, IReadOnlyList<FrequencyCap> own, DateTimeOffset sendAt, bool service, ContactHistory history)
+    {
+        ref var slot = ref service ? ref t_service : ref t_promotional;
+        var memo = slot ??= new CapCounts();
+        var at = sendAt.UtcTicks;
+        var counts = memo.Counts;
+        if (ReferenceEquals(memo.Owner, context) && memo.Ticks == at)
+        {
+            return counts;
+        }
+
+        var total = caps.Length + own.Count;
+        Span<long> starts = stackalloc long[CapCounts.Capacity];
+        var earliest = long.MaxValue;
+        for (var i = 0; i < total; i++)
+        {
+            var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
+            starts[i] = at - cap.Window.Ticks; // the window is (at - window, at]
+            earliest = Math.Min(earliest, starts[i]);
+            counts[i] = 0;
+        }
+
+        var records = CapMath.Records(history);
+        for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : CapMath.FirstAfter(records, sendAt)) - 1; r >= 0; r--)
+        {
+            var record = records[r];
+            var sent = record.SentAt.UtcTicks;
+            if (sent <= earliest)
+            {
+                break;
+            }
+
+            if ((record.Purpose == ContactPurpose.Service) != service)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < total; i++)
+            {
+                if (sent > starts[i])
+                {
+                    var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
+                    if (cap.Channel is not { } channel || record.Channel == channel)
+                    {
+                        counts[i]++;
+                    }
+                }
+            }
+        }
+
+        memo.Owner = context;
+        memo.Ticks = at;
+        return counts;
+    }
+
+    private static RuleResult EvaluateEach(FrequencyCap[] caps, IReadOnlyList<FrequencyCap> own, Channel channel, DateTimeOffset sendAt, bool service, ContactHistory history)
     {
         for (var i = 0; i < caps.Length; i++)
         {
             var result = Check(caps[i], history, channel, sendAt, service);
+            if (!result.Passed)
+            {
+                return result;
+            }
+        }
+
+        for (var i = 0; i < own.Count; i++)
+        {
+            var result = Check(own[i], history, channel, sendAt, service);
             if (!result.Passed)
             {
                 return result;

@@ -39,7 +39,7 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
 
         var records = CapMath.Records(context.Customer.History);
         var at = context.At;
-        var end = CapMath.FirstAfter(records, at);
+        var end = context.HistoryEnd;
         for (var c = 0; c < caps.Count; c++)
         {
             var cap = caps[c];

@@ -1,5 +1,6 @@
 using Personalize.Customers;
 using Personalize.Samples.ConsoleHost;
+using Personalize.Tests.Samples;
 using static Personalize.Tests.Decisions.DecisionKit;
 
 namespace Personalize.Tests.Decisions;
@@ -7,16 +8,8 @@ namespace Personalize.Tests.Decisions;
 /// <summary>The README's decision snippet and the console sample's <c>explain</c> command, as a user runs them.</summary>
 public sealed class DecisionReadmeTests
 {
-    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json");
-    private static readonly string CatalogFile = Path.Combine(AppContext.BaseDirectory, "TestAssets", "catalog.json");
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = ConsoleApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static readonly string Data = SampleConsole.Customers;
+    private static readonly string CatalogFile = SampleConsole.Catalog;
 
     [Fact]
     public void Readme_snippet_decides_and_explains()
@@ -47,7 +40,7 @@ public sealed class DecisionReadmeTests
     [Fact]
     public void Explain_puts_service_recovery_first_for_a_customer_with_an_open_complaint()
     {
-        var (exit, output, error) = Run("explain", "--customer", "c-005", "--now", "2026-03-15T21:00:00Z", "--data", Data, "--catalog", CatalogFile);
+        var (exit, output, error) = SampleConsole.Run("explain", "--customer", "c-005", "--now", "2026-03-15T21:00:00Z", "--data", Data, "--catalog", CatalogFile);
 
         Assert.Equal(0, exit);
         Assert.Empty(error);
@@ -60,7 +53,7 @@ public sealed class DecisionReadmeTests
     [Fact]
     public void Explain_takes_a_trigger_and_prints_json()
     {
-        var (exit, output, _) = Run("explain", "--customer", "c-001", "--trigger", "event:order_shipped", "--now", "2026-03-15T21:00:00Z", "--data", Data, "--catalog", CatalogFile, "--json");
+        var (exit, output, _) = SampleConsole.Run("explain", "--customer", "c-001", "--trigger", "event:order_shipped", "--now", "2026-03-15T21:00:00Z", "--data", Data, "--catalog", CatalogFile, "--json");
 
         Assert.Equal(0, exit);
         Assert.Contains("\"trigger\": \"event:order_shipped\"", output, StringComparison.Ordinal);
@@ -72,7 +65,7 @@ public sealed class DecisionReadmeTests
     [InlineData(new[] { "explain", "--customer", "c-001", "--trigger", "order_shipped" }, "--trigger 'order_shipped' is not a trigger")]
     public void Explain_usage_errors_say_how_to_fix_them(string[] args, string message)
     {
-        var (exit, _, error) = Run([.. args, "--data", Data, "--catalog", CatalogFile]);
+        var (exit, _, error) = SampleConsole.Run([.. args, "--data", Data, "--catalog", CatalogFile]);
 
         Assert.Equal(ConsoleApp.UsageError, exit);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -81,7 +74,7 @@ public sealed class DecisionReadmeTests
     [Fact]
     public void Explain_reports_an_unknown_customer_and_a_bad_catalog_as_data_errors()
     {
-        var (exit, _, error) = Run("explain", "--customer", "nobody", "--data", Data, "--catalog", CatalogFile);
+        var (exit, _, error) = SampleConsole.Run("explain", "--customer", "nobody", "--data", Data, "--catalog", CatalogFile);
         Assert.Equal(ConsoleApp.DataError, exit);
         Assert.Contains("no customer 'nobody'", error, StringComparison.Ordinal);
 
@@ -89,7 +82,7 @@ public sealed class DecisionReadmeTests
         File.WriteAllText(bad, """{ "messages": [ { "id": "x", "purpose": "marketing", "triggers": ["schedule"], "condition": "customer.tier ==", "channels": { "fax": { "template": "t" } } } ] }""");
         try
         {
-            var (badExit, _, badError) = Run("explain", "--customer", "c-001", "--data", Data, "--catalog", bad);
+            var (badExit, _, badError) = SampleConsole.Run("explain", "--customer", "c-001", "--data", Data, "--catalog", bad);
             Assert.Equal(ConsoleApp.DataError, badExit);
             Assert.Contains("2 errors in the catalog", badError, StringComparison.Ordinal);
             Assert.Contains("$.messages[0].condition (1,", badError, StringComparison.Ordinal);

@@ -5,20 +5,12 @@ namespace Personalize.Tests.Samples;
 /// <summary>The console sample as a user runs it: arguments in, text and exit code out.</summary>
 public sealed class ConsoleSampleTests
 {
-    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json");
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = ConsoleApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static readonly string Data = SampleConsole.Customers;
 
     [Fact]
     public void Prints_per_customer_channels_and_reasons_at_a_fixed_instant()
     {
-        var (exit, output, error) = Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z");
+        var (exit, output, error) = SampleConsole.Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z");
 
         Assert.Equal(0, exit);
         Assert.Empty(error);
@@ -33,15 +25,15 @@ public sealed class ConsoleSampleTests
     [Fact]
     public void Same_instant_gives_the_same_output()
     {
-        Assert.Equal(Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z").Output, Run("channels", "--data", Data, "--now", "2026-03-15T22:00:00+13:00").Output);
+        Assert.Equal(SampleConsole.Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z").Output, SampleConsole.Run("channels", "--data", Data, "--now", "2026-03-15T22:00:00+13:00").Output);
     }
 
     [Fact]
     public void Daytime_in_the_customers_zone_opens_channels_that_quiet_hours_closed()
     {
         // 09:00 UTC is 22:00 in Auckland (quiet); 21:00 UTC is 10:00 there.
-        var night = Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z").Output;
-        var morning = Run("channels", "--data", Data, "--now", "2026-03-15T21:00:00Z").Output;
+        var night = SampleConsole.Run("channels", "--data", Data, "--now", "2026-03-15T09:00:00Z").Output;
+        var morning = SampleConsole.Run("channels", "--data", Data, "--now", "2026-03-15T21:00:00Z").Output;
 
         static string Block(string output, string id) => output[output.IndexOf(id + "  ", StringComparison.Ordinal)..].Split(Environment.NewLine + Environment.NewLine)[0];
 
@@ -56,7 +48,7 @@ public sealed class ConsoleSampleTests
         File.WriteAllText(file, """{ "customers": [ { "id": "c-1", "stage": "adoption", "timeZone": "Mars/Base" }, { "id": "c-2", "stage": "exposure", "timeZone": "Etc/UTC", "contactPoints": { "phone": "12345" } } ] }""");
         try
         {
-            var (exit, output, error) = Run("channels", "--data", file);
+            var (exit, output, error) = SampleConsole.Run("channels", "--data", file);
 
             Assert.Equal(ConsoleApp.DataError, exit);
             Assert.Empty(output);
@@ -74,7 +66,7 @@ public sealed class ConsoleSampleTests
     [Fact]
     public void Missing_data_file_is_a_data_error()
     {
-        var (exit, _, error) = Run("channels", "--data", "/nonexistent/customers.json");
+        var (exit, _, error) = SampleConsole.Run("channels", "--data", "/nonexistent/customers.json");
 
         Assert.Equal(ConsoleApp.DataError, exit);
         Assert.StartsWith("error: /nonexistent/customers.json: cannot read the customers file", error, StringComparison.Ordinal);
@@ -88,7 +80,7 @@ public sealed class ConsoleSampleTests
     [InlineData("explode")]
     public void Bad_command_line_is_a_usage_error(params string[] args)
     {
-        var (exit, output, error) = Run(args);
+        var (exit, output, error) = SampleConsole.Run(args);
 
         Assert.Equal(ConsoleApp.UsageError, exit);
         Assert.Empty(output);
@@ -98,7 +90,7 @@ public sealed class ConsoleSampleTests
     [Fact]
     public void Help_lists_the_command_and_options()
     {
-        var (exit, output, _) = Run("--help");
+        var (exit, output, _) = SampleConsole.Run("--help");
 
         Assert.Equal(0, exit);
         Assert.Contains("channels", output, StringComparison.Ordinal);

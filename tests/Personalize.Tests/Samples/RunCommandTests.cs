@@ -7,7 +7,7 @@ namespace Personalize.Tests.Samples;
 public sealed class RunCommandTests : IDisposable
 {
     private const string Now = "2026-03-15T22:00:00Z";
-    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json");
+    private static readonly string Data = SampleConsole.Customers;
     private readonly string _outbox = Path.Combine(Path.GetTempPath(), "pz-console-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -16,14 +16,6 @@ public sealed class RunCommandTests : IDisposable
         {
             Directory.Delete(_outbox, recursive: true);
         }
-    }
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = ConsoleApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 
     private static long Row(string output, string label)
@@ -42,7 +34,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void Run_is_the_default_command_and_writes_the_bundled_campaign_into_the_outbox()
     {
-        var (exit, output, error) = Run("--now", Now, "--out", _outbox);
+        var (exit, output, error) = SampleConsole.Run("--now", Now, "--out", _outbox);
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, error);
@@ -62,10 +54,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void Running_again_writes_nothing_twice()
     {
-        var first = Run("run", "--now", Now, "--out", _outbox);
+        var first = SampleConsole.Run("run", "--now", Now, "--out", _outbox);
         var count = OutboxCount();
 
-        var (exit, output, _) = Run("run", "--now", Now, "--out", _outbox);
+        var (exit, output, _) = SampleConsole.Run("run", "--now", Now, "--out", _outbox);
 
         Assert.Equal(0, first.Exit);
         Assert.Equal(0, exit);
@@ -80,18 +72,18 @@ public sealed class RunCommandTests : IDisposable
         Directory.CreateDirectory(_outbox);
         File.WriteAllText(Path.Combine(_outbox, "run-state.json"), """{ "at": "2026-03-15T22:00:00+00:00", "trigger": "schedule:tick", "completed": false }""");
 
-        var (exit, output, _) = Run("run", "--out", _outbox);
+        var (exit, output, _) = SampleConsole.Run("run", "--out", _outbox);
 
         Assert.Equal(0, exit);
         Assert.StartsWith("Resuming the unfinished run of 2026-03-15 22:00:00 UTC", output, StringComparison.Ordinal);
-        var again = Run("run", "--now", Now, "--out", _outbox).Output;
+        var again = SampleConsole.Run("run", "--now", Now, "--out", _outbox).Output;
         Assert.Equal(0, Row(again, "sent · total"));
     }
 
     [Fact]
     public void Dry_run_writes_nothing()
     {
-        var (exit, output, _) = Run("run", "--dry-run", "--now", Now, "--out", _outbox);
+        var (exit, output, _) = SampleConsole.Run("run", "--dry-run", "--now", Now, "--out", _outbox);
 
         Assert.Equal(0, exit);
         Assert.Contains("Nothing is written (dry run).", output, StringComparison.Ordinal);
@@ -104,8 +96,8 @@ public sealed class RunCommandTests : IDisposable
     {
         static string Counts(string output) => string.Join("\n", output.Split('\n').Where(l => !l.StartsWith("elapsed", StringComparison.Ordinal) && !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("messages per second", StringComparison.Ordinal)));
 
-        var first = Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
-        var second = Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
+        var first = SampleConsole.Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
+        var second = SampleConsole.Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
 
         Assert.Equal(0, first.Exit);
         Assert.Contains("3,000 synthetic customers (Bogus, seed", first.Output, StringComparison.Ordinal);
@@ -118,8 +110,8 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void Preview_renders_personal_wording_with_consent_and_neutral_wording_without()
     {
-        var personal = Run("preview", "--customer", "c-001", "--message", "spring-sale", "--channel", "email", "--now", Now);
-        var neutral = Run("preview", "--customer", "c-002", "--message", "spring-sale", "--channel", "email", "--now", Now);
+        var personal = SampleConsole.Run("preview", "--customer", "c-001", "--message", "spring-sale", "--channel", "email", "--now", Now);
+        var neutral = SampleConsole.Run("preview", "--customer", "c-002", "--message", "spring-sale", "--channel", "email", "--now", Now);
 
         Assert.Equal(0, personal.Exit);
         Assert.Contains("Subject:   Aroha, the spring sale is here: up to 30% off", personal.Output, StringComparison.Ordinal);
@@ -137,13 +129,13 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("c-006")]
     public void Every_bundled_template_renders(string customer)
     {
-        using var catalog = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestAssets", "catalog.json")));
+        using var catalog = JsonDocument.Parse(File.ReadAllText(SampleConsole.Catalog));
         var rendered = 0;
         foreach (var message in catalog.RootElement.GetProperty("messages").EnumerateArray())
         {
             foreach (var channel in message.GetProperty("channels").EnumerateObject())
             {
-                var (exit, output, error) = Run("preview", "--customer", customer, "--message", message.GetProperty("id").GetString()!, "--channel", channel.Name, "--now", Now);
+                var (exit, output, error) = SampleConsole.Run("preview", "--customer", customer, "--message", message.GetProperty("id").GetString()!, "--channel", channel.Name, "--now", Now);
                 if (exit != 0)
                 {
                     // Only a missing contact point may stop a preview (the customer has no phone, device or address).
@@ -163,7 +155,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void Preview_needs_customer_message_and_channel()
     {
-        var (exit, _, error) = Run("preview", "--customer", "c-001");
+        var (exit, _, error) = SampleConsole.Run("preview", "--customer", "c-001");
 
         Assert.Equal(ConsoleApp.UsageError, exit);
         Assert.Contains("preview needs --customer ID --message ID --channel CHANNEL", error, StringComparison.Ordinal);
@@ -177,7 +169,7 @@ public sealed class RunCommandTests : IDisposable
         File.WriteAllText(Path.Combine(templates, "welcome", "push.body.sbn"), "Welcome!\n{{ for x in 1..3 }}{{ x }}");
         File.Delete(Path.Combine(templates, "order-shipped", "sms.body.liquid"));
 
-        var (exit, output, error) = Run("run", "--now", Now, "--out", Path.Combine(_outbox, "out"), "--templates", templates);
+        var (exit, output, error) = SampleConsole.Run("run", "--now", Now, "--out", Path.Combine(_outbox, "out"), "--templates", templates);
 
         Assert.Equal(ConsoleApp.DataError, exit);
         Assert.Equal(string.Empty, output);
@@ -199,7 +191,7 @@ public sealed class RunCommandTests : IDisposable
             File.WriteAllText(Path.Combine(Path.GetDirectoryName(file)!, name[..name.LastIndexOf('.')] + ".sbn"), "{{ customer.id | string.pad_left 2000000000 }}");
         }
 
-        var (exit, output, error) = Run("run", "--now", Now, "--out", Path.Combine(_outbox, "out"), "--templates", templates);
+        var (exit, output, error) = SampleConsole.Run("run", "--now", Now, "--out", Path.Combine(_outbox, "out"), "--templates", templates);
 
         Assert.Equal(ConsoleApp.PartialFailure, exit);
         Assert.Equal(50, Row(output, "customers processed"));
@@ -216,7 +208,7 @@ public sealed class RunCommandTests : IDisposable
         var file = Path.Combine(_outbox, "catalog.json");
         File.WriteAllText(file, "{\n  \"messages\": [\n    { \"id\": \"x\", \"purpose\": \"marketing\", \"triggers\": [\"schedule\"],\n      \"channels\": { \"fax\": { \"template\": \"x/fax\" } } }\n  ]\n}\n");
 
-        var (exit, _, error) = Run("run", "--now", Now, "--out", _outbox, "--catalog", file);
+        var (exit, _, error) = SampleConsole.Run("run", "--now", Now, "--out", _outbox, "--catalog", file);
 
         Assert.Equal(ConsoleApp.DataError, exit);
         Assert.Contains($"{file} line 4: $.messages[0].channels.fax", error, StringComparison.Ordinal);

@@ -14,9 +14,11 @@ public sealed class CompiledCatalog
         Source = source;
         Channels = channels;
         var messages = new CompiledMessage[source.Messages.Count];
+        var topics = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < messages.Length; i++)
         {
             messages[i] = new CompiledMessage(source.Messages[i], i, channels);
+            messages[i].NumberTopics(topics);
         }
 
         All = messages;

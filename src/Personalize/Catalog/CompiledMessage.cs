@@ -42,6 +42,15 @@ internal sealed class CompiledMessage
         }
 
         Triggers = definition.Triggers.Distinct().ToArray();
+        ConsentScopes = new ChannelScopes[Contents.Length];
+        for (var i = 0; i < Contents.Length; i++)
+        {
+            ConsentScopes[i] = new ChannelScopes(ConsentScope.ForChannel(Contents[i].Channel, Purpose), ConsentScope.ForChannel(Contents[i].Channel));
+        }
+
+        TopicIds = [];
+        Priority = definition.Priority;
+        Value = definition.Value;
     }
 
     public const int AllStages = 0b111;
@@ -60,6 +69,21 @@ internal sealed class CompiledMessage
 
     public ConsentScope[] TopicScopes { get; }
 
+    /// <summary>The catalog's number (0–63) for each of <see cref="TopicScopes"/>; empty when <see cref="TopicMask"/> is 0.</summary>
+    public int[] TopicIds { get; private set; }
+
+    /// <summary>
+    /// The message's topics as bits of the catalog's topic numbering; 0 when it has no topics, lists a topic twice, or
+    /// a topic is numbered 64 or more (then topics are looked up one by one).
+    /// </summary>
+    public ulong TopicMask { get; private set; }
+
+    /// <summary>The priority (copied from the definition, read for every candidate).</summary>
+    public double Priority { get; }
+
+    /// <summary>The value (copied from the definition, read for every candidate).</summary>
+    public double Value { get; }
+
     public int StageMask { get; }
 
     public ICondition? Condition { get; }
@@ -70,7 +94,37 @@ internal sealed class CompiledMessage
 
     public ChannelDefinition[] ChannelDefinitions { get; }
 
+    /// <summary>Per channel (same order as <see cref="Contents"/>), the consent scopes the consent rule looks up.</summary>
+    public ChannelScopes[] ConsentScopes { get; }
+
     public Trigger[] Triggers { get; }
+
+    /// <summary>Numbers the message's topics in the catalog's topic table (see <see cref="TopicMask"/>).</summary>
+    public void NumberTopics(Dictionary<string, int> table)
+    {
+        var ids = new int[Topics.Length];
+        ulong mask = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (!table.TryGetValue(Topics[i], out var id))
+            {
+                id = table.Count;
+                table.Add(Topics[i], id);
+            }
+
+            ids[i] = id;
+            var bit = id < 64 ? 1UL << id : 0;
+            if (bit == 0 || (mask & bit) != 0)
+            {
+                return; // no mask: looked up one by one
+            }
+
+            mask |= bit;
+        }
+
+        TopicIds = ids;
+        TopicMask = mask;
+    }
 
     public bool Targets(LifecycleStage stage) => (StageMask & (1 << (int)stage)) != 0;
 
@@ -91,4 +145,7 @@ internal sealed class CompiledMessage
 
         return expiry;
     }
+
+    /// <summary>The consent scopes of one channel: for the message's purpose, and for every purpose.</summary>
+    public readonly record struct ChannelScopes(ConsentScope ChannelForPurpose, ConsentScope Channel);
 }

@@ -9,12 +9,17 @@ public readonly record struct ConsentScope
     /// <summary>The longest topic name accepted.</summary>
     public const int MaxTopicLength = 64;
 
+    // The hash is computed once, here: scopes are dictionary keys of every consent ledger and are looked up for
+    // every candidate and channel of a decision.
+    private readonly int _hash;
+
     private ConsentScope(ConsentScopeKind kind, Channel channel, ContactPurpose? purpose, string? topic)
     {
         Kind = kind;
         Channel = channel;
         Purpose = purpose;
         Topic = topic;
+        _hash = HashCode.Combine(kind, channel, purpose, topic);
     }
 
     /// <summary>What the scope is about.</summary>
@@ -70,6 +75,20 @@ public readonly record struct ConsentScope
 
         return new(ConsentScopeKind.Topic, default, null, normalized);
     }
+
+    /// <summary>Whether two scopes are about the same thing (kind, channel, purpose and topic).</summary>
+    /// <param name="other">The other scope.</param>
+    /// <returns><see langword="true"/> when equal.</returns>
+    public bool Equals(ConsentScope other)
+        => _hash == other._hash
+           && Kind == other.Kind
+           && Purpose == other.Purpose
+           && Channel == other.Channel
+           && string.Equals(Topic, other.Topic, StringComparison.Ordinal);
+
+    /// <summary>The hash code (computed once, when the scope is made).</summary>
+    /// <returns>The hash code.</returns>
+    public override int GetHashCode() => _hash;
 
     /// <summary>Describes the scope in words, for example <c>email for marketing</c> or <c>topic gardening</c>.</summary>
     /// <returns>The description.</returns>

@@ -55,9 +55,6 @@ public sealed class Decision
     /// <summary>The messages considered, in catalog order (the compiled catalog's shared array).</summary>
     internal CompiledMessage[] Considered { get; set; } = [];
 
-    /// <summary>Each considered message's relevance (same order).</summary>
-    internal double[] Relevances { get; set; } = [];
-
     /// <summary>With <see cref="DecisionDetail.All"/>: every candidate's outcome; otherwise <see langword="null"/>.</summary>
     internal CandidateOutcome[]? AllOutcomes { get; set; }
 
@@ -89,12 +86,16 @@ public sealed class Decision
         return Unevaluated(index);
     }
 
-    /// <summary>A candidate ranked below the last winner: it lost arbitration (the score is recomputed, deterministically, from the relevance).</summary>
+    /// <summary>
+    /// A candidate ranked below the last winner: it lost arbitration. Its relevance and score are recomputed by the same
+    /// functions from the same immutable inputs (the customer's consent ledger and the message), so deciding need not keep them.
+    /// </summary>
     internal CandidateOutcome Unevaluated(int index)
     {
         var message = Considered[index];
-        var relevance = Relevances[index];
-        var score = Engine.Score(message.Definition.Priority, relevance, message.Definition.Value);
+        var grants = default(TopicGrants);
+        var relevance = Engine.Relevance(Customer, message, ref grants);
+        var score = Engine.Score(message.Priority, relevance, message.Value);
         return new CandidateOutcome(this, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
     }
 

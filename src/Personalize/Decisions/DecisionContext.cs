@@ -7,7 +7,8 @@ namespace Personalize.Decisions;
 
 /// <summary>
 /// One decision in progress: the customer, trigger and instant, with what every rule shares (the customer's
-/// contact window, the condition model) built once for all candidates. Rules read it; they must not keep it.
+/// contact window, the condition model) built once for all candidates. Rules read it; they must not keep it (the
+/// engine reuses it for the thread's next decision).
 /// </summary>
 public sealed class DecisionContext
 {
@@ -22,34 +23,89 @@ public sealed class DecisionContext
     private byte _nextKnown;
     private CacheEntry[]? _cache;
     private int _cacheCount;
+    private int _historyEnd;
     [ThreadStatic]
-    private static DecisionContext? t_historyEndOwner;
-    [ThreadStatic]
-    private static int t_historyEnd;
+    private static DecisionContext? t_free;
 
-    internal DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
+    private DecisionContext(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
     {
         Customer = customer;
         Trigger = trigger;
         At = at;
         Eligibility = eligibility;
         Window = eligibility.GetContactWindow(customer);
+        _historyEnd = -1;
     }
 
     /// <summary>The customer.</summary>
-    public CustomerProfile Customer { get; }
+    public CustomerProfile Customer { get; private set; }
 
     /// <summary>The trigger.</summary>
-    public Trigger Trigger { get; }
+    public Trigger Trigger { get; private set; }
 
     /// <summary>The decision instant.</summary>
-    public DateTimeOffset At { get; }
+    public DateTimeOffset At { get; private set; }
 
     /// <summary>The eligibility service (consent, channels, timing settings).</summary>
-    public ContactEligibility Eligibility { get; }
+    public ContactEligibility Eligibility { get; private set; }
 
     /// <summary>The customer's contact window (quiet hours and preferred times in their zone).</summary>
-    public ContactWindow Window { get; }
+    public ContactWindow Window { get; private set; }
+
+    /// <summary>The customer's topic subscriptions, looked up once per decision and topic (relevance and the topic rule share it).</summary>
+    internal TopicGrants Topics;
+
+    /// <summary>The frequency caps counted for promotional messages at one instant of this decision.</summary>
+    internal CapCounts PromotionalCounts { get; } = new();
+
+    /// <summary>The frequency caps counted for service messages at one instant of this decision.</summary>
+    internal CapCounts ServiceCounts { get; } = new();
+
+    /// <summary>
+    /// A context for one decision: this thread's spare one, reset (so a decision allocates none), or a new one when it
+    /// is in use (a nested decision from a host rule). Give it back with <see cref="Return"/>.
+    /// </summary>
+    internal static DecisionContext Rent(CustomerProfile customer, Trigger trigger, DateTimeOffset at, ContactEligibility eligibility)
+    {
+        var context = t_free;
+        if (context is null)
+        {
+            return new DecisionContext(customer, trigger, at, eligibility);
+        }
+
+        t_free = null;
+        context.Customer = customer;
+        context.Trigger = trigger;
+        context.At = at;
+        context.Eligibility = eligibility;
+        context.Window = eligibility.GetContactWindow(customer);
+        return context;
+    }
+
+    /// <summary>Forgets the decision (nothing of the customer stays reachable) and keeps the context for this thread's next decision.</summary>
+    internal void Return()
+    {
+        Customer = null!;
+        Eligibility = null!;
+        Window = default;
+        _conditions = null;
+        _allowedNowStrict = 0;
+        _allowedNowLoose = 0;
+        _nextStrict = null;
+        _nextLoose = null;
+        _nextKnown = 0;
+        _historyEnd = -1;
+        Topics = default;
+        PromotionalCounts.Valid = false;
+        ServiceCounts.Valid = false;
+        if (_cache is { } cache)
+        {
+            cache.AsSpan(0, _cacheCount).Clear();
+        }
+
+        _cacheCount = 0;
+        t_free = this;
+    }
 
     /// <summary>What conditions see; built on first use.</summary>
     public ConditionContext Conditions => _conditions ??= new ConditionContext(Customer, Trigger, At);
@@ -136,21 +192,17 @@ public sealed class DecisionContext
         return window.NextAllowed(instant, includePreferred);
     }
 
-    /// <summary>
-    /// The index of the first contact record sent after the decision instant, found once per decision (kept per thread
-    /// for the thread's current decision, so the context stays as small as it was).
-    /// </summary>
+    /// <summary>The index of the first contact record sent after the decision instant, found once per decision.</summary>
     internal int HistoryEnd
     {
         get
         {
-            if (!ReferenceEquals(t_historyEndOwner, this))
+            if (_historyEnd < 0)
             {
-                t_historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
-                t_historyEndOwner = this;
+                _historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
             }
 
-            return t_historyEnd;
+            return _historyEnd;
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class DecisionEngine
     private readonly IMessageRule[] _messageRules;
     private readonly ICompiledMessageRule?[] _compiledMessageRules;
     private readonly IChannelRule[] _channelRules;
+    private readonly ICompiledChannelRule?[] _compiledChannelRules;
     private readonly TimeProvider _timeProvider;
     private ChannelRegistry? _verifiedChannels;
     private readonly int _maxWinners;
@@ -42,6 +43,7 @@ public sealed class DecisionEngine
     private readonly double _priorityWeight;
     private readonly double _relevanceWeight;
     private readonly double _valueWeight;
+    private readonly bool _unitWeights;
 
     /// <summary>Creates the engine.</summary>
     /// <param name="options">The options; read once, here.</param>
@@ -63,6 +65,7 @@ public sealed class DecisionEngine
         _priorityWeight = options.PriorityWeight;
         _relevanceWeight = options.RelevanceWeight;
         _valueWeight = options.ValueWeight;
+        _unitWeights = _priorityWeight == 1 && _relevanceWeight == 1 && _valueWeight == 1;
 
         var disabled = options.DisabledRules;
         var messageRules = new List<IMessageRule>();
@@ -81,6 +84,7 @@ public sealed class DecisionEngine
         AddIf(channelRules, new TimingRule(), disabled);
         channelRules.AddRange(options.ChannelRules);
         _channelRules = channelRules.ToArray();
+        _compiledChannelRules = Array.ConvertAll(_channelRules, static r => r as ICompiledChannelRule);
     }
 
     /// <summary>Consent, channels and timing settings.</summary>
@@ -131,28 +135,39 @@ public sealed class DecisionEngine
             return decision;
         }
 
-        var context = new DecisionContext(customer, trigger, at, Eligibility);
+        var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
+        try
+        {
+            Rank(decision, context, considered, detail);
+        }
+        finally
+        {
+            context.Return();
+        }
+
+        return decision;
+    }
+
+    /// <summary>Scores every candidate (scores do not depend on the rules), then evaluates them best first.</summary>
+    private void Rank(Decision decision, DecisionContext context, CompiledMessage[] considered, DecisionDetail detail)
+    {
+        var customer = context.Customer;
+        var trigger = context.Trigger;
         var all = detail == DecisionDetail.All ? new CandidateOutcome[considered.Length] : null;
-        var relevances = new double[considered.Length];
         decision.Considered = considered;
-        decision.Relevances = relevances;
         decision.AllOutcomes = all;
         var ordered = 0;
-        Span<int> order = considered.Length <= 256 ? stackalloc int[considered.Length] : new int[considered.Length];
-        Span<double> scores = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
-        Span<double> priorities = considered.Length <= 256 ? stackalloc double[considered.Length] : new double[considered.Length];
-
-        // Scores do not depend on the rules: compute them first, then evaluate candidates best first.
-        var grants = default(TopicGrants);
+        var small = considered.Length <= 256;
+        Span<int> order = small ? stackalloc int[considered.Length] : new int[considered.Length];
+        Span<double> scores = small ? stackalloc double[considered.Length] : new double[considered.Length];
+        Span<double> relevances = small ? stackalloc double[considered.Length] : new double[considered.Length];
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
-            var relevance = Relevance(customer, message, ref grants);
-            var priority = message.Definition.Priority;
-            var score = Score(priority, relevance, message.Definition.Value);
+            var relevance = Relevance(customer, message, ref context.Topics);
+            var score = Score(message.Priority, relevance, message.Value);
             relevances[i] = relevance;
             scores[i] = score;
-            priorities[i] = priority;
             if (all is not null)
             {
                 if (!message.Answers(trigger))
@@ -175,11 +190,8 @@ public sealed class DecisionEngine
 
         if (ordered > 0)
         {
-            Sort(order[..ordered], scores, priorities);
-            Evaluate(decision, context, scores, order[..ordered], detail);
+            Evaluate(decision, context, scores, relevances, order[..ordered], detail);
         }
-
-        return decision;
     }
 
     /// <summary>
@@ -265,16 +277,7 @@ public sealed class DecisionEngine
             return _neutralRelevance;
         }
 
-        var ledger = customer.Consents;
-        var matched = 0;
-        for (var i = 0; i < scopes.Length; i++)
-        {
-            if (grants.IsGranted(ledger, scopes[i]))
-            {
-                matched++;
-            }
-        }
-
+        var matched = grants.Matched(customer.Consents, message);
         if (matched == 0)
         {
             return message.Purpose == ContactPurpose.Service ? _neutralRelevance : 0;
@@ -284,7 +287,9 @@ public sealed class DecisionEngine
     }
 
     internal double Score(double priority, double relevance, double value)
-        => Factor(priority, _priorityWeight) * Factor(relevance, _relevanceWeight) * Factor(value, _valueWeight);
+        => _unitWeights
+            ? priority * relevance * value
+            : Factor(priority, _priorityWeight) * Factor(relevance, _relevanceWeight) * Factor(value, _valueWeight);
 
     private static double Factor(double x, double weight) => weight switch
     {
@@ -393,7 +398,9 @@ public sealed class DecisionEngine
             var restarted = false;
             for (var r = 0; r < _channelRules.Length; r++)
             {
-                var result = _channelRules[r].Evaluate(context, message.Definition, definition, sendAt);
+                var result = _compiledChannelRules[r] is { } compiled
+                    ? compiled.Evaluate(context, message, contentIndex, sendAt)
+                    : _channelRules[r].Evaluate(context, message.Definition, definition, sendAt);
                 if (result.Passed)
                 {
                     continue;
@@ -446,11 +453,10 @@ public sealed class DecisionEngine
     /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
     /// with <see cref="DecisionDetail.All"/> every candidate is evaluated fully.
     /// </summary>
-    private void Evaluate(Decision decision, DecisionContext context, ReadOnlySpan<double> scores, Span<int> order, DecisionDetail detail)
+    private void Evaluate(Decision decision, DecisionContext context, ReadOnlySpan<double> scores, ReadOnlySpan<double> relevances, Span<int> order, DecisionDetail detail)
     {
         var exhaustive = detail == DecisionDetail.All;
         var considered = decision.Considered;
-        var relevances = decision.Relevances;
         var scratch = t_scratch ?? new ChannelOutcome[64];
         t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffers
         var evaluated = new Evaluated(decision.AllOutcomes, order.Length);
@@ -460,13 +466,14 @@ public sealed class DecisionEngine
         var asks = 0;
         try
         {
-            foreach (var index in order)
+            for (var position = 0; position < order.Length; position++)
             {
                 if (won == winners.Length && !exhaustive)
                 {
                     break;
                 }
 
+                var index = NextBest(order, position, scores, considered);
                 var message = considered[index];
                 var outcome = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevances[index], scores[index], 0, 0, -1);
                 var blocked = false;
@@ -607,16 +614,48 @@ public sealed class DecisionEngine
     private static CandidateOutcome With(CandidateOutcome outcome, Decision decision, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
         => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
 
-    /// <summary>Insertion sort (tens of candidates): score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic.</summary>
-    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, ReadOnlySpan<double> priorities)
+    /// <summary>
+    /// Brings the best of the candidates from <paramref name="position"/> on to <paramref name="position"/> and returns it:
+    /// score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic. A decision usually
+    /// evaluates one or two candidates, so picking the best on demand beats sorting them all; after
+    /// <see cref="SelectionLimit"/> picks (an exhaustive decision) the rest is sorted once.
+    /// </summary>
+    private static int NextBest(Span<int> order, int position, ReadOnlySpan<double> scores, CompiledMessage[] considered)
+    {
+        if (position > SelectionLimit)
+        {
+            return order[position]; // sorted at the limit
+        }
+
+        if (position == SelectionLimit)
+        {
+            Sort(order[position..], scores, considered);
+            return order[position];
+        }
+
+        var best = position;
+        for (var i = position + 1; i < order.Length; i++)
+        {
+            if (Before(order[i], order[best], scores, considered))
+            {
+                best = i;
+            }
+        }
+
+        (order[position], order[best]) = (order[best], order[position]);
+        return order[position];
+    }
+
+    private const int SelectionLimit = 8;
+
+    /// <summary>Insertion sort, in the order of <see cref="NextBest"/>.</summary>
+    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, CompiledMessage[] considered)
     {
         for (var i = 1; i < order.Length; i++)
         {
             var current = order[i];
-            var score = scores[current];
-            var priority = priorities[current];
             var j = i - 1;
-            while (j >= 0 && Before(current, score, priority, order[j], scores[order[j]], priorities[order[j]]))
+            while (j >= 0 && Before(current, order[j], scores, considered))
             {
                 order[j + 1] = order[j];
                 j--;
@@ -626,13 +665,17 @@ public sealed class DecisionEngine
         }
     }
 
-    private static bool Before(int a, double scoreA, double priorityA, int b, double scoreB, double priorityB)
+    private static bool Before(int a, int b, ReadOnlySpan<double> scores, CompiledMessage[] considered)
     {
+        var scoreA = scores[a];
+        var scoreB = scores[b];
         if (scoreA != scoreB)
         {
             return scoreA > scoreB;
         }
 
+        var priorityA = considered[a].Priority;
+        var priorityB = considered[b].Priority;
         return priorityA != priorityB ? priorityA > priorityB : a < b;
     }
 

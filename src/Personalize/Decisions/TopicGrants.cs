@@ -1,49 +1,82 @@
-using System.Runtime.CompilerServices;
+using System.Numerics;
+using Personalize.Catalog;
 using Personalize.Consent;
 
 namespace Personalize.Decisions;
 
 /// <summary>
-/// Whether the customer subscribed to each topic, looked up in the consent ledger once per decision and topic (a
-/// catalog repeats a handful of topics across its messages). Lives on the stack for one decision; topics beyond
-/// <see cref="Capacity"/> are looked up every time.
+/// The customer's state on each catalog topic (subscribed, unsubscribed), looked up in the consent ledger once per
+/// decision and topic: a catalog repeats a handful of topics across its messages, and every candidate's relevance and
+/// the topic rule need them. Topics are bits of the catalog's topic numbering (<see cref="CompiledMessage.TopicMask"/>);
+/// a message without a mask (more than 64 catalog topics) is looked up every time.
 /// </summary>
 internal struct TopicGrants
 {
-    /// <summary>The most topics remembered.</summary>
-    public const int Capacity = 16;
+    private ulong _known;
+    private ulong _granted;
+    private ulong _withdrawn;
 
-    private Topics _topics;
-    private int _granted;
-    private int _count;
-
-    /// <summary>Whether the topic scope is granted in <paramref name="ledger"/>.</summary>
-    public bool IsGranted(ConsentLedger ledger, ConsentScope scope)
+    /// <summary>How many of the message's topics the customer subscribed to.</summary>
+    public int Matched(ConsentLedger ledger, CompiledMessage message)
     {
-        var topic = scope.Topic;
-        for (var i = 0; i < _count; i++)
+        var mask = message.TopicMask;
+        if (mask == 0)
         {
-            if (string.Equals(_topics[i], topic, StringComparison.Ordinal))
+            var matched = 0;
+            foreach (var scope in message.TopicScopes)
             {
-                return (_granted & (1 << i)) != 0;
+                matched += ledger.GetState(scope).IsGranted ? 1 : 0;
             }
+
+            return matched;
         }
 
-        var granted = ledger.GetState(scope).IsGranted;
-        if (_count < Capacity && topic is not null && scope.Kind == ConsentScopeKind.Topic)
-        {
-            _topics[_count] = topic;
-            _granted |= granted ? 1 << _count : 0;
-            _count++;
-        }
-
-        return granted;
+        Resolve(ledger, message, mask);
+        return BitOperations.PopCount(_granted & mask);
     }
 
-    /// <summary>Inline storage for the topics.</summary>
-    [InlineArray(Capacity)]
-    private struct Topics
+    /// <summary>Whether the customer unsubscribed from one of the message's topics.</summary>
+    public bool AnyWithdrawn(ConsentLedger ledger, CompiledMessage message)
     {
-        private string? _element;
+        var mask = message.TopicMask;
+        if (mask == 0)
+        {
+            foreach (var scope in message.TopicScopes)
+            {
+                if (ledger.GetState(scope).Status == ConsentStatus.Withdrawn)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        Resolve(ledger, message, mask);
+        return (_withdrawn & mask) != 0;
+    }
+
+    private void Resolve(ConsentLedger ledger, CompiledMessage message, ulong mask)
+    {
+        if ((mask & ~_known) == 0)
+        {
+            return;
+        }
+
+        var scopes = message.TopicScopes;
+        var ids = message.TopicIds;
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            var bit = 1UL << ids[i];
+            if ((_known & bit) != 0)
+            {
+                continue;
+            }
+
+            var status = ledger.GetState(scopes[i]).Status;
+            _known |= bit;
+            _granted |= status == ConsentStatus.Granted ? bit : 0;
+            _withdrawn |= status == ConsentStatus.Withdrawn ? bit : 0;
+        }
     }
 }

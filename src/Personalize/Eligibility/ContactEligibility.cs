@@ -12,6 +12,7 @@ namespace Personalize.Eligibility;
 /// </summary>
 public sealed class ContactEligibility
 {
+    private static readonly ConsentScope[] PurposeScopes = Array.ConvertAll(Enum.GetValues<ContactPurpose>(), ConsentScope.ForPurpose);
     private readonly ConsentRequirement[] _requirements;
     private readonly TimeProvider _timeProvider;
 
@@ -127,37 +128,14 @@ public sealed class ContactEligibility
             return new EligibilityResult(EligibilityCodes.UnknownChannel, channel, purpose, at, null, window, topic: topic);
         }
 
-        if (!customer.ContactPoints.Has(definition.ContactPoint))
+        var code = ConsentCode(customer, definition, purpose, ConsentScope.ForChannel(channel, purpose), ConsentScope.ForChannel(channel), out var evidence);
+        if (code != EligibilityCodes.Allowed)
         {
-            return new EligibilityResult(EligibilityCodes.ContactPointMissing, channel, purpose, at, definition, window, topic: topic);
+            return new EligibilityResult(code, channel, purpose, at, definition, window, evidence, topic);
         }
 
         var ledger = customer.Consents;
         var requirement = _requirements[(int)purpose];
-
-        // Channel dimension: the later decisive record of "channel for this purpose" and "channel"; a tie goes to the withdrawal.
-        var specific = ledger.GetState(ConsentScope.ForChannel(channel, purpose));
-        var wide = ledger.GetState(ConsentScope.ForChannel(channel));
-        var chosen = Combine(specific, wide);
-
-        // Purpose dimension: "all marketing withdrawn" blocks every channel unless a later opt-in names this channel and purpose.
-        var purposeState = ledger.GetState(ConsentScope.ForPurpose(purpose));
-        if (purposeState.Status == ConsentStatus.Withdrawn
-            && !(chosen.IsGranted && chosen.Record!.Scope.Purpose is not null && chosen.EffectiveAt > purposeState.EffectiveAt))
-        {
-            return new EligibilityResult(EligibilityCodes.PurposeWithdrawn, channel, purpose, at, definition, window, purposeState.Record, topic);
-        }
-
-        switch (chosen.Status)
-        {
-            case ConsentStatus.Withdrawn:
-                return new EligibilityResult(EligibilityCodes.ConsentWithdrawn, channel, purpose, at, definition, window, chosen.Record, topic);
-            case ConsentStatus.Pending when requirement == ConsentRequirement.OptIn:
-                return new EligibilityResult(EligibilityCodes.ConsentPendingDoubleOptIn, channel, purpose, at, definition, window, chosen.Record, topic);
-            case ConsentStatus.None when requirement == ConsentRequirement.OptIn:
-                return new EligibilityResult(EligibilityCodes.ConsentMissing, channel, purpose, at, definition, window, null, topic);
-        }
-
         if (topic is not null)
         {
             var valid = ConsentScope.TryNormalizeTopic(topic, out var normalized);
@@ -176,7 +154,51 @@ public sealed class ContactEligibility
             topic = normalized;
         }
 
-        return new EligibilityResult(EligibilityCodes.Allowed, channel, purpose, at, definition, window, chosen.IsGranted ? chosen.Record : null, topic);
+        return new EligibilityResult(EligibilityCodes.Allowed, channel, purpose, at, definition, window, evidence, topic);
+    }
+
+    /// <summary>
+    /// The channel part of <see cref="CheckConsent"/> (contact point, purpose and channel consent; no topic) for a
+    /// registered channel, with its scopes made by the caller (the decision engine makes them once per catalog).
+    /// </summary>
+    /// <returns><see cref="EligibilityCodes.Allowed"/> or the blocking code.</returns>
+    internal string ConsentCode(CustomerProfile customer, ChannelDefinition definition, ContactPurpose purpose, ConsentScope channelForPurpose, ConsentScope channelScope, out ConsentRecord? evidence)
+    {
+        evidence = null;
+        if (!customer.ContactPoints.Has(definition.ContactPoint))
+        {
+            return EligibilityCodes.ContactPointMissing;
+        }
+
+        var ledger = customer.Consents;
+        var requirement = _requirements[(int)purpose];
+
+        // Channel dimension: the later decisive record of "channel for this purpose" and "channel"; a tie goes to the withdrawal.
+        var chosen = Combine(ledger.GetState(channelForPurpose), ledger.GetState(channelScope));
+
+        // Purpose dimension: "all marketing withdrawn" blocks every channel unless a later opt-in names this channel and purpose.
+        var purposeState = ledger.GetState(PurposeScopes[(int)purpose]);
+        if (purposeState.Status == ConsentStatus.Withdrawn
+            && !(chosen.IsGranted && chosen.Record!.Scope.Purpose is not null && chosen.EffectiveAt > purposeState.EffectiveAt))
+        {
+            evidence = purposeState.Record;
+            return EligibilityCodes.PurposeWithdrawn;
+        }
+
+        evidence = chosen.Record;
+        switch (chosen.Status)
+        {
+            case ConsentStatus.Withdrawn:
+                return EligibilityCodes.ConsentWithdrawn;
+            case ConsentStatus.Pending when requirement == ConsentRequirement.OptIn:
+                return EligibilityCodes.ConsentPendingDoubleOptIn;
+            case ConsentStatus.None when requirement == ConsentRequirement.OptIn:
+                evidence = null;
+                return EligibilityCodes.ConsentMissing;
+        }
+
+        evidence = chosen.IsGranted ? chosen.Record : null;
+        return EligibilityCodes.Allowed;
     }
 
     /// <summary>A grant stands against a pending opt-in; a withdrawal gives way to a later pending opt-in (still not consent).</summary>

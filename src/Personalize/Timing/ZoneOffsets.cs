@@ -34,7 +34,34 @@ internal sealed class ZoneOffsets
 
     /// <summary>The table for a zone (one per <see cref="TimeZoneInfo"/> instance).</summary>
     public static ZoneOffsets For(TimeZoneInfo zone)
-        => Cache.TryGetValue(zone, out var offsets) ? offsets : Cache.GetValue(zone, static z => new ZoneOffsets(z));
+    {
+        // Most bases use a handful of zones: a scan of the first few seen (by reference, no hashing) before the table.
+        var recent = Volatile.Read(ref s_recent);
+        foreach (var entry in recent)
+        {
+            if (ReferenceEquals(entry.Zone, zone))
+            {
+                return entry.Offsets;
+            }
+        }
+
+        var offsets = Cache.TryGetValue(zone, out var found) ? found : Cache.GetValue(zone, static z => new ZoneOffsets(z));
+        if (recent.Length < RecentCapacity)
+        {
+            var bigger = new RecentZone[recent.Length + 1];
+            recent.CopyTo(bigger, 0);
+            bigger[^1] = new RecentZone(zone, offsets);
+            Interlocked.CompareExchange(ref s_recent, bigger, recent); // losing a race only means a later call adds it
+        }
+
+        return offsets;
+    }
+
+    private const int RecentCapacity = 16;
+
+    private static RecentZone[] s_recent = [];
+
+    private readonly record struct RecentZone(TimeZoneInfo Zone, ZoneOffsets Offsets);
 
     /// <summary>The UTC offset (ticks) in effect at a UTC instant (ticks).</summary>
     public long OffsetAt(long utcTicks)

@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Eligibility;
 
 namespace Personalize.Decisions.Rules;
 
@@ -9,7 +10,7 @@ namespace Personalize.Decisions.Rules;
 /// pending double opt-in is not consent. Codes are those of <see cref="Eligibility.EligibilityCodes"/>.
 /// Topics are the <see cref="TopicRule"/>'s business.
 /// </summary>
-public sealed class ConsentRule : IChannelRule
+public sealed class ConsentRule : IChannelRule, ICompiledChannelRule
 {
     private const int CacheKind = 1;
 
@@ -37,6 +38,21 @@ public sealed class ConsentRule : IChannelRule
 
         var result = context.Eligibility.CheckConsent(context.Customer, channel.Channel, message.Purpose, sendAt);
         var outcome = result.Allowed ? RuleResult.Pass : new RuleResult(result.Code, null, null, result.Evidence, instant: sendAt);
+        context.Cache(CacheKind, channel, (int)message.Purpose, 0, outcome);
+        return outcome;
+    }
+
+    RuleResult ICompiledChannelRule.Evaluate(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+    {
+        var channel = message.ChannelDefinitions[contentIndex];
+        if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, 0, out var cached))
+        {
+            return cached;
+        }
+
+        var scopes = message.ConsentScopes[contentIndex];
+        var code = context.Eligibility.ConsentCode(context.Customer, channel, message.Purpose, scopes.ChannelForPurpose, scopes.Channel, out var evidence);
+        var outcome = code == EligibilityCodes.Allowed ? RuleResult.Pass : new RuleResult(code, null, null, evidence, instant: sendAt);
         context.Cache(CacheKind, channel, (int)message.Purpose, 0, outcome);
         return outcome;
     }

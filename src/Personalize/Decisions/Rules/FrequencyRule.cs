@@ -17,12 +17,6 @@ public sealed class FrequencyRule : IChannelRule
     private readonly bool _customerCaps;
     private const int CacheKind = 2;
 
-    [ThreadStatic]
-    private static CapCounts? t_promotional;
-
-    [ThreadStatic]
-    private static CapCounts? t_service;
-
     internal FrequencyRule(DecisionOptions options)
     {
         _promotional = options.PromotionalCaps.ToArray();
@@ -88,11 +82,10 @@ public sealed class FrequencyRule : IChannelRule
     /// <summary>The counts of <paramref name="caps"/> then <paramref name="own"/> at <paramref name="sendAt"/>, memoized per thread for the decision.</summary>
     private static int[] CountAll(DecisionContext context, FrequencyCap[] caps, IReadOnlyList<FrequencyCap> own, DateTimeOffset sendAt, bool service, ContactHistory history)
     {
-        ref var slot = ref service ? ref t_service : ref t_promotional;
-        var memo = slot ??= new CapCounts();
+        var memo = service ? context.ServiceCounts : context.PromotionalCounts;
         var at = sendAt.UtcTicks;
         var counts = memo.Counts;
-        if (ReferenceEquals(memo.Owner, context) && memo.Ticks == at)
+        if (memo.Valid && memo.Ticks == at)
         {
             return counts;
         }
@@ -136,7 +129,7 @@ public sealed class FrequencyRule : IChannelRule
             }
         }
 
-        memo.Owner = context;
+        memo.Valid = true;
         memo.Ticks = at;
         return counts;
     }

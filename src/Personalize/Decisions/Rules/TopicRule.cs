@@ -40,21 +40,19 @@ public sealed class TopicRule : IMessageRule, ICompiledMessageRule
         }
 
         var ledger = context.Customer.Consents;
-        var matched = 0;
-        foreach (var scope in message.TopicScopes)
+        if (context.Topics.AnyWithdrawn(ledger, message))
         {
-            var state = ledger.GetState(scope);
-            if (state.Status == ConsentStatus.Withdrawn)
+            foreach (var scope in message.TopicScopes)
             {
-                return new RuleResult(DecisionCodes.TopicUnsubscribed, null, null, state.Record);
-            }
-
-            if (state.IsGranted)
-            {
-                matched++;
+                var state = ledger.GetState(scope);
+                if (state.Status == ConsentStatus.Withdrawn)
+                {
+                    return new RuleResult(DecisionCodes.TopicUnsubscribed, null, null, state.Record);
+                }
             }
         }
 
+        var matched = _requireMatch ? context.Topics.Matched(ledger, message) : 1;
         return _requireMatch && matched == 0
             ? new RuleResult(DecisionCodes.NotRelevant, null, null)
             : RuleResult.Pass;

@@ -148,7 +148,11 @@ public sealed class DecisionEngine
         return decision;
     }
 
-    /// <summary>Scores every candidate (scores do not depend on the rules), then evaluates them best first.</summary>
+    /// <summary>
+    /// Ranks the candidates (scores do not depend on the rules) and evaluates them best first. With
+    /// <see cref="DecisionDetail.All"/> every candidate is scored; otherwise a candidate is scored only when its upper
+    /// bound (its score at relevance 1) could still put it first (see <see cref="NextBest"/>).
+    /// </summary>
     private void Rank(Decision decision, DecisionContext context, CompiledMessage[] considered, DecisionDetail detail)
     {
         var customer = context.Customer;
@@ -159,40 +163,50 @@ public sealed class DecisionEngine
         var ordered = 0;
         var small = considered.Length <= 256;
         Span<int> order = small ? stackalloc int[considered.Length] : new int[considered.Length];
-        Span<double> scores = small ? stackalloc double[considered.Length] : new double[considered.Length];
+        Span<double> keys = small ? stackalloc double[considered.Length] : new double[considered.Length];
         Span<double> relevances = small ? stackalloc double[considered.Length] : new double[considered.Length];
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
+            if (all is null)
+            {
+                // Without topics the relevance is the neutral one: score now. With topics it needs the customer's
+                // topic states: rank by the upper bound (relevance 1) and score only if it can come first.
+                var withTopics = message.TopicScopes.Length > 0;
+                relevances[i] = withTopics ? Unscored : _neutralRelevance;
+                keys[i] = Score(message.Priority, withTopics ? 1 : _neutralRelevance, message.Value);
+                order[ordered++] = i;
+                continue;
+            }
+
             var relevance = Relevance(customer, message, ref context.Topics);
             var score = Score(message.Priority, relevance, message.Value);
             relevances[i] = relevance;
-            scores[i] = score;
-            if (all is not null)
+            keys[i] = score;
+            if (!message.Answers(trigger))
             {
-                if (!message.Answers(trigger))
-                {
-                    all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
-                    continue;
-                }
-
-                if (!message.Targets(customer.Stage))
-                {
-                    all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
-                    continue;
-                }
-
-                all[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
+                all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
+                continue;
             }
 
+            if (!message.Targets(customer.Stage))
+            {
+                all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
+                continue;
+            }
+
+            all[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
             order[ordered++] = i;
         }
 
         if (ordered > 0)
         {
-            Evaluate(decision, context, scores, relevances, order[..ordered], detail);
+            Evaluate(decision, context, new Ranking(order[..ordered], keys, relevances, considered), detail);
         }
     }
+
+    /// <summary>The relevance of a candidate not scored yet (relevances are 0 to 1).</summary>
+    private const double Unscored = double.NaN;
 
     /// <summary>
     /// Decides for many customers in parallel (one trigger, one instant), in input order. Uses all cores unless
@@ -453,10 +467,13 @@ public sealed class DecisionEngine
     /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
     /// with <see cref="DecisionDetail.All"/> every candidate is evaluated fully.
     /// </summary>
-    private void Evaluate(Decision decision, DecisionContext context, ReadOnlySpan<double> scores, ReadOnlySpan<double> relevances, Span<int> order, DecisionDetail detail)
+    private void Evaluate(Decision decision, DecisionContext context, Ranking ranking, DecisionDetail detail)
     {
         var exhaustive = detail == DecisionDetail.All;
         var considered = decision.Considered;
+        var order = ranking.Order;
+        var scores = ranking.Keys;
+        var relevances = ranking.Relevances;
         var scratch = t_scratch ?? new ChannelOutcome[64];
         t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffers
         var evaluated = new Evaluated(decision.AllOutcomes, order.Length);
@@ -473,7 +490,7 @@ public sealed class DecisionEngine
                     break;
                 }
 
-                var index = NextBest(order, position, scores, considered);
+                var index = NextBest(ranking, position, context);
                 var message = considered[index];
                 var outcome = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevances[index], scores[index], 0, 0, -1);
                 var blocked = false;
@@ -615,13 +632,16 @@ public sealed class DecisionEngine
         => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
 
     /// <summary>
-    /// Brings the best of the candidates from <paramref name="position"/> on to <paramref name="position"/> and returns it:
-    /// score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic. A decision usually
-    /// evaluates one or two candidates, so picking the best on demand beats sorting them all; after
-    /// <see cref="SelectionLimit"/> picks (an exhaustive decision) the rest is sorted once.
+    /// Brings the best of the candidates from <paramref name="position"/> on to <paramref name="position"/> and returns
+    /// it: score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic. A candidate
+    /// not scored yet competes with its upper bound, and wins ties against scored ones: when it comes out on top it is
+    /// scored and the pick starts over; when a scored candidate comes out on top, no unscored one can beat or tie it.
+    /// A decision usually evaluates one or two candidates, so most are never scored. After
+    /// <see cref="SelectionLimit"/> picks (an exhaustive decision) the rest is scored and sorted once.
     /// </summary>
-    private static int NextBest(Span<int> order, int position, ReadOnlySpan<double> scores, CompiledMessage[] considered)
+    private int NextBest(Ranking ranking, int position, DecisionContext context)
     {
+        var order = ranking.Order;
         if (position > SelectionLimit)
         {
             return order[position]; // sorted at the limit
@@ -629,26 +649,52 @@ public sealed class DecisionEngine
 
         if (position == SelectionLimit)
         {
-            Sort(order[position..], scores, considered);
+            for (var i = position; i < order.Length; i++)
+            {
+                ScoreCandidate(ranking, order[i], context);
+            }
+
+            Sort(order[position..], ranking.Keys, ranking.Considered);
             return order[position];
         }
 
-        var best = position;
-        for (var i = position + 1; i < order.Length; i++)
+        while (true)
         {
-            if (Before(order[i], order[best], scores, considered))
+            var best = position;
+            for (var i = position + 1; i < order.Length; i++)
             {
-                best = i;
+                if (Before(order[i], order[best], ranking))
+                {
+                    best = i;
+                }
             }
-        }
 
-        (order[position], order[best]) = (order[best], order[position]);
-        return order[position];
+            var index = order[best];
+            if (double.IsNaN(ranking.Relevances[index]))
+            {
+                ScoreCandidate(ranking, index, context);
+                continue;
+            }
+
+            (order[position], order[best]) = (order[best], order[position]);
+            return index;
+        }
+    }
+
+    private void ScoreCandidate(Ranking ranking, int index, DecisionContext context)
+    {
+        if (double.IsNaN(ranking.Relevances[index]))
+        {
+            var message = ranking.Considered[index];
+            var relevance = Relevance(context.Customer, message, ref context.Topics);
+            ranking.Relevances[index] = relevance;
+            ranking.Keys[index] = Score(message.Priority, relevance, message.Value);
+        }
     }
 
     private const int SelectionLimit = 8;
 
-    /// <summary>Insertion sort, in the order of <see cref="NextBest"/>.</summary>
+    /// <summary>Insertion sort of scored candidates, in the order of <see cref="NextBest"/>.</summary>
     private static void Sort(Span<int> order, ReadOnlySpan<double> scores, CompiledMessage[] considered)
     {
         for (var i = 1; i < order.Length; i++)
@@ -665,6 +711,26 @@ public sealed class DecisionEngine
         }
     }
 
+    /// <summary>Whether <paramref name="a"/> ranks before <paramref name="b"/>; at equal keys an unscored candidate first.</summary>
+    private static bool Before(int a, int b, Ranking ranking)
+    {
+        var keyA = ranking.Keys[a];
+        var keyB = ranking.Keys[b];
+        if (keyA != keyB)
+        {
+            return keyA > keyB;
+        }
+
+        var unscoredA = double.IsNaN(ranking.Relevances[a]);
+        var unscoredB = double.IsNaN(ranking.Relevances[b]);
+        if (unscoredA != unscoredB)
+        {
+            return unscoredA;
+        }
+
+        return Before(a, b, ranking.Keys, ranking.Considered);
+    }
+
     private static bool Before(int a, int b, ReadOnlySpan<double> scores, CompiledMessage[] considered)
     {
         var scoreA = scores[a];
@@ -677,6 +743,21 @@ public sealed class DecisionEngine
         var priorityA = considered[a].Priority;
         var priorityB = considered[b].Priority;
         return priorityA != priorityB ? priorityA > priorityB : a < b;
+    }
+
+    /// <summary>
+    /// The candidates of one decision being ranked: their indices (reordered as they are picked), and per candidate
+    /// its score (or, unscored, its upper bound) and relevance (<see cref="Unscored"/> until scored).
+    /// </summary>
+    private readonly ref struct Ranking(Span<int> order, Span<double> keys, Span<double> relevances, CompiledMessage[] considered)
+    {
+        public Span<int> Order { get; } = order;
+
+        public Span<double> Keys { get; } = keys;
+
+        public Span<double> Relevances { get; } = relevances;
+
+        public CompiledMessage[] Considered { get; } = considered;
     }
 
     private static int IndexOf(ChannelContent[] contents, Channel channel)

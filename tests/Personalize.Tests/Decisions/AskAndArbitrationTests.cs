@@ -82,6 +82,32 @@ public sealed class AskAndArbitrationTests
         Assert.Equal(["a-high-priority", "b-first-in-catalog", "c-last-in-catalog"], decision.Winners.Select(w => w.MessageId));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Ties_between_messages_with_and_without_topics_follow_the_same_order(int winners)
+    {
+        // "topical" scores 1 × 1 (subscribed) × 1 = 1 and "plain" 1 × 0.5 (neutral) × 2 = 1: a tie on score and priority,
+        // so catalog order decides; "bold" scores 2 × 0.5 × 0.5 = 0.5; "cold" has a topic the customer did not choose
+        // and scores 0 (its upper bound, 3, is the highest).
+        var engine = Engine(o => { o.MaxWinners = winners; o.RequireTopicMatch = false; });
+        var catalog = Compile(engine, b => b
+            .Add("cold", m => m.OnSchedule().Priority(3).Topics("travel").Channel(Channel.Email, "t"))
+            .Add("topical", m => m.OnSchedule().Priority(1).Topics("gardening").Channel(Channel.Email, "t"))
+            .Add("plain", m => m.OnSchedule().Priority(1).Value(2).Channel(Channel.Email, "t"))
+            .Add("bold", m => m.OnSchedule().Priority(2).Value(0.5).Channel(Channel.Email, "t")));
+        var customer = Customer(consents: [Grant(Channel.Email), GrantTopic("gardening")]);
+
+        var decision = engine.Decide(catalog, customer, Trigger.Tick, Now);
+        var everything = engine.Decide(catalog, customer, Trigger.Tick, Now, DecisionDetail.All);
+
+        string[] expected = ["topical", "plain", "bold"];
+        Assert.Equal(expected.Take(winners), decision.Winners.Select(w => w.MessageId));
+        Assert.Equal(expected.Take(winners), everything.Winners.Select(w => w.MessageId));
+        Assert.Equal(everything.Candidates.Select(c => (c.MessageId, c.Score, c.Relevance)), decision.Candidates.Select(c => (c.MessageId, c.Score, c.Relevance)));
+        Assert.Equal(0, Outcome(decision, "cold").Score);
+    }
+
     [Fact]
     public void Weights_are_exponents_and_zero_ignores_a_factor()
     {

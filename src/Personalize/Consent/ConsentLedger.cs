@@ -11,6 +11,10 @@ public sealed class ConsentLedger
     private readonly ConsentRecord[] _records;
     private readonly Dictionary<ConsentScope, ConsentState> _states;
 
+    // Which kinds of scope have records (bits of KindBit): most ledgers have no purpose or channel-for-purpose
+    // records, and a lookup for a kind that is not there needs no hashing.
+    private readonly int _kinds;
+
     /// <summary>Builds a ledger from records in the order they were recorded.</summary>
     /// <param name="records">The records.</param>
     /// <exception cref="ArgumentException">A record is null, has a default channel, or a confirmation before it was recorded.</exception>
@@ -19,12 +23,14 @@ public sealed class ConsentLedger
         ArgumentNullException.ThrowIfNull(records);
         _records = records.ToArray();
         _states = Compute(_records);
+        _kinds = KindsOf(_states);
     }
 
     private ConsentLedger(ConsentRecord[] records)
     {
         _records = records;
         _states = Compute(records);
+        _kinds = KindsOf(_states);
     }
 
     /// <summary>A ledger with no records.</summary>
@@ -39,7 +45,8 @@ public sealed class ConsentLedger
     /// <summary>The current state of a scope.</summary>
     /// <param name="scope">The scope.</param>
     /// <returns>The state; <see cref="ConsentStatus.None"/> when there is no record.</returns>
-    public ConsentState GetState(ConsentScope scope) => _states.TryGetValue(scope, out var state) ? state : default;
+    public ConsentState GetState(ConsentScope scope)
+        => (_kinds & KindBit(scope)) != 0 && _states.TryGetValue(scope, out var state) ? state : default;
 
     /// <summary>Whether a topic is currently subscribed (granted and confirmed).</summary>
     /// <param name="topic">The topic.</param>
@@ -74,6 +81,20 @@ public sealed class ConsentLedger
         _records.CopyTo(records, 0);
         records[^1] = record;
         return new ConsentLedger(records);
+    }
+
+    private static int KindBit(ConsentScope scope)
+        => 1 << ((int)scope.Kind * 2 + (scope.Purpose is null ? 0 : 1));
+
+    private static int KindsOf(Dictionary<ConsentScope, ConsentState> states)
+    {
+        var kinds = 0;
+        foreach (var scope in states.Keys)
+        {
+            kinds |= KindBit(scope);
+        }
+
+        return kinds;
     }
 
     private static Dictionary<ConsentScope, ConsentState> Compute(ConsentRecord[] records)

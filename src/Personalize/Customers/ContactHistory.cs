@@ -8,6 +8,10 @@ public sealed class ContactHistory
 {
     private readonly ContactRecord[] _records;
 
+    // The send instants (UTC ticks), in record order: searches and window scans read this compact array instead of
+    // visiting every record object.
+    private readonly long[] _ticks;
+
     /// <summary>Builds a history; records are ordered by <see cref="ContactRecord.SentAt"/> (stable for equal times).</summary>
     /// <param name="records">The records, in any order.</param>
     public ContactHistory(IEnumerable<ContactRecord> records)
@@ -20,12 +24,14 @@ public sealed class ContactHistory
         }
 
         _records = array.OrderBy(static r => r.SentAt).ToArray();
+        _ticks = TicksOf(_records);
     }
 
     private ContactHistory(ContactRecord[] sorted, bool trusted)
     {
         _ = trusted;
         _records = sorted;
+        _ticks = TicksOf(sorted);
     }
 
     /// <summary>An empty history.</summary>
@@ -33,6 +39,12 @@ public sealed class ContactHistory
 
     /// <summary>The records, oldest first.</summary>
     public IReadOnlyList<ContactRecord> Records => _records;
+
+    /// <summary>The records, oldest first.</summary>
+    internal ReadOnlySpan<ContactRecord> Span => _records;
+
+    /// <summary>Each record's send instant in UTC ticks, oldest first.</summary>
+    internal ReadOnlySpan<long> SentTicks => _ticks;
 
     /// <summary>The number of records.</summary>
     public int Count => _records.Length;
@@ -114,13 +126,14 @@ public sealed class ContactHistory
         return new ContactHistory(records, trusted: true);
     }
 
-    private int FirstAtOrAfter(DateTimeOffset instant)
+    /// <summary>The index of the first record sent after <paramref name="utcTicks"/> (binary search).</summary>
+    internal static int FirstAfter(ReadOnlySpan<long> ticks, long utcTicks)
     {
-        int low = 0, high = _records.Length;
+        int low = 0, high = ticks.Length;
         while (low < high)
         {
             var mid = (low + high) >>> 1;
-            if (_records[mid].SentAt < instant)
+            if (ticks[mid] <= utcTicks)
             {
                 low = mid + 1;
             }
@@ -133,22 +146,18 @@ public sealed class ContactHistory
         return low;
     }
 
-    private int FirstAfter(DateTimeOffset instant)
+    private static long[] TicksOf(ContactRecord[] records)
     {
-        int low = 0, high = _records.Length;
-        while (low < high)
+        var ticks = new long[records.Length];
+        for (var i = 0; i < ticks.Length; i++)
         {
-            var mid = (low + high) >>> 1;
-            if (_records[mid].SentAt <= instant)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
+            ticks[i] = records[i].SentAt.UtcTicks;
         }
 
-        return low;
+        return ticks;
     }
+
+    private int FirstAtOrAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks - 1);
+
+    private int FirstAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks);
 }

@@ -5,15 +5,12 @@ namespace Personalize.Decisions;
 /// <summary>Counts frequency-cap windows over a purpose group (service or promotional) without allocating.</summary>
 internal static class CapMath
 {
-    public static ReadOnlySpan<ContactRecord> Records(ContactHistory history)
-        => history.Records is ContactRecord[] array ? array : history.Records.ToArray();
-
     /// <summary>Counts the messages a cap counts in <c>(at - window, at]</c> within a purpose group; when reached, the instant one more fits.</summary>
     public static int Count(ContactHistory history, FrequencyCap cap, DateTimeOffset at, bool service, out DateTimeOffset? nextAllowed)
     {
-        var records = Records(history);
+        var records = history.Span;
         var window = cap.Window;
-        var start = FirstAfter(records, at - window);
+        var start = FirstAfter(history, at - window);
         var count = 0;
         for (var i = start; i < records.Length && records[i].SentAt <= at; i++)
         {
@@ -43,24 +40,7 @@ internal static class CapMath
     }
 
     /// <summary>The index of the first record sent strictly after <paramref name="instant"/>.</summary>
-    public static int FirstAfter(ReadOnlySpan<ContactRecord> records, DateTimeOffset instant)
-    {
-        int low = 0, high = records.Length;
-        while (low < high)
-        {
-            var mid = (low + high) >>> 1;
-            if (records[mid].SentAt <= instant)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-
-        return low;
-    }
+    public static int FirstAfter(ContactHistory history, DateTimeOffset instant) => ContactHistory.FirstAfter(history.SentTicks, instant.UtcTicks);
 
     private static bool Matches(ContactRecord record, FrequencyCap cap, bool service)
         => (record.Purpose == ContactPurpose.Service) == service && (cap.Channel is not { } channel || record.Channel == channel);

@@ -61,9 +61,6 @@ public sealed class Decision
     /// <summary>The outcomes of the candidates evaluated (best first); the others lost arbitration unevaluated.</summary>
     internal CandidateOutcome[] Evaluated { get; set; } = [];
 
-    /// <summary>The candidate index of each <see cref="Evaluated"/> outcome.</summary>
-    internal int[] EvaluatedIndices { get; set; } = [];
-
     internal int CandidateCount => AllOutcomes?.Length ?? Considered.Length;
 
     /// <summary>The outcome of the candidate at an index (catalog order).</summary>
@@ -74,12 +71,12 @@ public sealed class Decision
             return all[index];
         }
 
-        var indices = EvaluatedIndices;
-        for (var i = 0; i < indices.Length; i++)
+        var message = Considered[index]; // a message is considered once per decision
+        foreach (var outcome in Evaluated)
         {
-            if (indices[i] == index)
+            if (ReferenceEquals(outcome.Compiled, message))
             {
-                return Evaluated[i];
+                return outcome;
             }
         }
 

@@ -55,6 +55,12 @@ public sealed class DecisionContext
     /// <summary>The customer's topic subscriptions, looked up once per decision and topic (relevance and the topic rule share it).</summary>
     internal TopicGrants Topics;
 
+    /// <summary>The channel outcomes of the decision in progress (copied into the decision at its end).</summary>
+    internal ChannelOutcome[] ChannelScratch { get; set; } = new ChannelOutcome[64];
+
+    /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
+    internal CandidateOutcome[] OutcomeScratch { get; set; } = new CandidateOutcome[64];
+
     /// <summary>The frequency caps counted for promotional messages at one instant of this decision.</summary>
     internal CapCounts PromotionalCounts { get; } = new();
 
@@ -199,7 +205,7 @@ public sealed class DecisionContext
         {
             if (_historyEnd < 0)
             {
-                _historyEnd = CapMath.FirstAfter(CapMath.Records(Customer.History), At);
+                _historyEnd = CapMath.FirstAfter(Customer.History, At);
             }
 
             return _historyEnd;

@@ -29,8 +29,6 @@ public sealed class DecisionEngine
 
     private const int MaxDeferralSteps = 16;
 
-    [ThreadStatic]
-    private static ChannelOutcome[]? t_scratch;
     private readonly IMessageRule[] _messageRules;
     private readonly ICompiledMessageRule?[] _compiledMessageRules;
     private readonly IChannelRule[] _channelRules;
@@ -474,9 +472,8 @@ public sealed class DecisionEngine
         var order = ranking.Order;
         var scores = ranking.Keys;
         var relevances = ranking.Relevances;
-        var scratch = t_scratch ?? new ChannelOutcome[64];
-        t_scratch = null; // a nested decision on this thread (from a host rule) gets its own buffers
-        var evaluated = new Evaluated(decision.AllOutcomes, order.Length);
+        var scratch = context.ChannelScratch;
+        var evaluated = new Evaluated(decision.AllOutcomes, order.Length, context);
         var count = 0;
         var winners = new DecisionWinner[Math.Min(_maxWinners, order.Length)];
         var won = 0;
@@ -549,37 +546,29 @@ public sealed class DecisionEngine
         finally
         {
             scratch.AsSpan(0, count).Clear();
-            t_scratch = scratch;
-            evaluated.Return();
+            context.ChannelScratch = scratch;
+            evaluated.Return(context);
         }
     }
 
-    /// <summary>The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>, else into a per-thread buffer copied once at the end.</summary>
+    /// <summary>The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>, else into the context's buffer, copied once at the end.</summary>
     private struct Evaluated
     {
-        [ThreadStatic]
-        private static CandidateOutcome[]? t_outcomes;
-        [ThreadStatic]
-        private static int[]? t_indices;
         private readonly CandidateOutcome[]? _all;
         private readonly CandidateOutcome[] _outcomes;
-        private readonly int[] _indices;
         private int _count;
 
-        public Evaluated(CandidateOutcome[]? all, int capacity)
+        public Evaluated(CandidateOutcome[]? all, int capacity, DecisionContext context)
         {
             _all = all;
             if (all is null)
             {
-                _outcomes = t_outcomes is { } outcomes && outcomes.Length >= capacity ? outcomes : new CandidateOutcome[Math.Max(capacity, 64)];
-                _indices = t_indices is { } indices && indices.Length >= capacity ? indices : new int[Math.Max(capacity, 64)];
-                t_outcomes = null; // a nested decision on this thread gets its own
-                t_indices = null;
+                var buffer = context.OutcomeScratch;
+                _outcomes = buffer.Length >= capacity ? buffer : new CandidateOutcome[capacity];
             }
             else
             {
                 _outcomes = [];
-                _indices = [];
             }
 
             _count = 0;
@@ -593,8 +582,7 @@ public sealed class DecisionEngine
                 return;
             }
 
-            _outcomes[_count] = outcome;
-            _indices[_count++] = index;
+            _outcomes[_count++] = outcome;
         }
 
         public readonly void CopyTo(Decision decision)
@@ -602,17 +590,15 @@ public sealed class DecisionEngine
             if (_all is null && _count > 0)
             {
                 decision.Evaluated = _outcomes.AsSpan(0, _count).ToArray();
-                decision.EvaluatedIndices = _indices.AsSpan(0, _count).ToArray();
             }
         }
 
-        public readonly void Return()
+        public readonly void Return(DecisionContext context)
         {
             if (_all is null)
             {
                 _outcomes.AsSpan(0, _count).Clear();
-                t_outcomes = _outcomes;
-                t_indices = _indices;
+                context.OutcomeScratch = _outcomes;
             }
         }
     }

@@ -101,16 +101,17 @@ public sealed class FrequencyRule : IChannelRule
             counts[i] = 0;
         }
 
-        var records = CapMath.Records(history);
-        for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : CapMath.FirstAfter(records, sendAt)) - 1; r >= 0; r--)
+        var records = history.Span;
+        var ticks = history.SentTicks;
+        for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : CapMath.FirstAfter(history, sendAt)) - 1; r >= 0; r--)
         {
-            var record = records[r];
-            var sent = record.SentAt.UtcTicks;
+            var sent = ticks[r];
             if (sent <= earliest)
             {
                 break;
             }
 
+            var record = records[r];
             if ((record.Purpose == ContactPurpose.Service) != service)
             {
                 continue;

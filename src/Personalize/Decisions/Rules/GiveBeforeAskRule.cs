@@ -35,8 +35,8 @@ public sealed class GiveBeforeAskRule : IMessageRule, ICompiledMessageRule
     /// <summary>Counts gives sent at or before <paramref name="at"/> since the last ask.</summary>
     internal static int GivesSinceLastAsk(ContactHistory history, DateTimeOffset at, out DateTimeOffset? lastAsk)
     {
-        var records = CapMath.Records(history);
-        var end = CapMath.FirstAfter(records, at);
+        var records = history.Span;
+        var end = CapMath.FirstAfter(history, at);
         var gives = 0;
         lastAsk = null;
         for (var i = end - 1; i >= 0; i--)

@@ -37,13 +37,14 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
             return RuleResult.Pass;
         }
 
-        var records = CapMath.Records(context.Customer.History);
+        var history = context.Customer.History;
+        var records = history.Span;
         var at = context.At;
         var end = context.HistoryEnd;
         for (var c = 0; c < caps.Count; c++)
         {
             var cap = caps[c];
-            var start = cap.Per is { } per ? CapMath.FirstAfter(records, at - per) : 0;
+            var start = cap.Per is { } per ? CapMath.FirstAfter(history, at - per) : 0;
             var count = 0;
             DateTimeOffset last = default;
             for (var i = start; i < end; i++)

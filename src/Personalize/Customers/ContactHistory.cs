@@ -8,9 +8,11 @@ public sealed class ContactHistory
 {
     private readonly ContactRecord[] _records;
 
-    // The send instants (UTC ticks), in record order: searches and window scans read this compact array instead of
-    // visiting every record object.
+    // Each record's send instant (UTC ticks), channel and purpose, in record order: searches and frequency windows
+    // read these compact arrays instead of visiting every record object.
     private readonly long[] _ticks;
+    private readonly Channel[] _channels;
+    private readonly ContactPurpose[] _purposes;
 
     /// <summary>Builds a history; records are ordered by <see cref="ContactRecord.SentAt"/> (stable for equal times).</summary>
     /// <param name="records">The records, in any order.</param>
@@ -24,14 +26,14 @@ public sealed class ContactHistory
         }
 
         _records = array.OrderBy(static r => r.SentAt).ToArray();
-        _ticks = TicksOf(_records);
+        (_ticks, _channels, _purposes) = Index(_records);
     }
 
     private ContactHistory(ContactRecord[] sorted, bool trusted)
     {
         _ = trusted;
         _records = sorted;
-        _ticks = TicksOf(sorted);
+        (_ticks, _channels, _purposes) = Index(sorted);
     }
 
     /// <summary>An empty history.</summary>
@@ -45,6 +47,12 @@ public sealed class ContactHistory
 
     /// <summary>Each record's send instant in UTC ticks, oldest first.</summary>
     internal ReadOnlySpan<long> SentTicks => _ticks;
+
+    /// <summary>Each record's channel, oldest first.</summary>
+    internal ReadOnlySpan<Channel> Channels => _channels;
+
+    /// <summary>Each record's purpose, oldest first.</summary>
+    internal ReadOnlySpan<ContactPurpose> Purposes => _purposes;
 
     /// <summary>The number of records.</summary>
     public int Count => _records.Length;
@@ -146,15 +154,19 @@ public sealed class ContactHistory
         return low;
     }
 
-    private static long[] TicksOf(ContactRecord[] records)
+    private static (long[] Ticks, Channel[] Channels, ContactPurpose[] Purposes) Index(ContactRecord[] records)
     {
         var ticks = new long[records.Length];
+        var channels = new Channel[records.Length];
+        var purposes = new ContactPurpose[records.Length];
         for (var i = 0; i < ticks.Length; i++)
         {
             ticks[i] = records[i].SentAt.UtcTicks;
+            channels[i] = records[i].Channel;
+            purposes[i] = records[i].Purpose;
         }
 
-        return ticks;
+        return (ticks, channels, purposes);
     }
 
     private int FirstAtOrAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks - 1);

@@ -8,13 +8,14 @@ internal static class CapMath
     /// <summary>Counts the messages a cap counts in <c>(at - window, at]</c> within a purpose group; when reached, the instant one more fits.</summary>
     public static int Count(ContactHistory history, FrequencyCap cap, DateTimeOffset at, bool service, out DateTimeOffset? nextAllowed)
     {
-        var records = history.Span;
+        var ticks = history.SentTicks;
         var window = cap.Window;
         var start = FirstAfter(history, at - window);
+        var until = at.UtcTicks;
         var count = 0;
-        for (var i = start; i < records.Length && records[i].SentAt <= at; i++)
+        for (var i = start; i < ticks.Length && ticks[i] <= until; i++)
         {
-            if (Matches(records[i], cap, service))
+            if (Matches(history, i, cap, service))
             {
                 count++;
             }
@@ -26,11 +27,11 @@ internal static class CapMath
             // When the (count - Max)-th counted message (0-based, oldest first) leaves the window, Max - 1 remain.
             var target = count - cap.Max;
             var seen = 0;
-            for (var i = start; i < records.Length; i++)
+            for (var i = start; i < ticks.Length; i++)
             {
-                if (Matches(records[i], cap, service) && seen++ == target)
+                if (Matches(history, i, cap, service) && seen++ == target)
                 {
-                    nextAllowed = records[i].SentAt + window;
+                    nextAllowed = history.Span[i].SentAt + window;
                     break;
                 }
             }
@@ -42,6 +43,6 @@ internal static class CapMath
     /// <summary>The index of the first record sent strictly after <paramref name="instant"/>.</summary>
     public static int FirstAfter(ContactHistory history, DateTimeOffset instant) => ContactHistory.FirstAfter(history.SentTicks, instant.UtcTicks);
 
-    private static bool Matches(ContactRecord record, FrequencyCap cap, bool service)
-        => (record.Purpose == ContactPurpose.Service) == service && (cap.Channel is not { } channel || record.Channel == channel);
+    private static bool Matches(ContactHistory history, int i, FrequencyCap cap, bool service)
+        => (history.Purposes[i] == ContactPurpose.Service) == service && (cap.Channel is not { } channel || history.Channels[i] == channel);
 }

@@ -346,12 +346,12 @@ public sealed class DecisionEngine
     /// <summary>Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1.</summary>
     private int SelectChannel(Decision decision, DecisionContext context, CompiledMessage message, ChannelOutcome[] outcomes, ref int count)
     {
-        var ranking = context.Customer.Preferences.ChannelRanking;
+        var ranking = AsSpan(context.Customer.Preferences.ChannelRanking);
         var contents = message.Contents;
         var bestDeferred = -1;
 
         // Ranked channels first, in the customer's order.
-        for (var r = 0; r < ranking.Count; r++)
+        for (var r = 0; r < ranking.Length; r++)
         {
             var index = IndexOf(contents, ranking[r]);
             if (index < 0 || IsDuplicateRank(ranking, r))
@@ -759,9 +759,16 @@ public sealed class DecisionEngine
         return -1;
     }
 
-    private static bool Contains(IReadOnlyList<Channel> ranking, Channel channel)
+    private static ReadOnlySpan<Channel> AsSpan(IReadOnlyList<Channel> ranking) => ranking switch
     {
-        for (var i = 0; i < ranking.Count; i++)
+        Channel[] array => array,
+        List<Channel> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+        _ => ranking.ToArray(),
+    };
+
+    private static bool Contains(ReadOnlySpan<Channel> ranking, Channel channel)
+    {
+        for (var i = 0; i < ranking.Length; i++)
         {
             if (ranking[i] == channel)
             {
@@ -772,7 +779,7 @@ public sealed class DecisionEngine
         return false;
     }
 
-    private static bool IsDuplicateRank(IReadOnlyList<Channel> ranking, int r)
+    private static bool IsDuplicateRank(ReadOnlySpan<Channel> ranking, int r)
     {
         for (var i = 0; i < r; i++)
         {

@@ -101,8 +101,9 @@ public sealed class FrequencyRule : IChannelRule
             counts[i] = 0;
         }
 
-        var records = history.Span;
         var ticks = history.SentTicks;
+        var purposes = history.Purposes;
+        var channels = history.Channels;
         for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : CapMath.FirstAfter(history, sendAt)) - 1; r >= 0; r--)
         {
             var sent = ticks[r];
@@ -111,8 +112,7 @@ public sealed class FrequencyRule : IChannelRule
                 break;
             }
 
-            var record = records[r];
-            if ((record.Purpose == ContactPurpose.Service) != service)
+            if ((purposes[r] == ContactPurpose.Service) != service)
             {
                 continue;
             }
@@ -122,7 +122,7 @@ public sealed class FrequencyRule : IChannelRule
                 if (sent > starts[i])
                 {
                     var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
-                    if (cap.Channel is not { } channel || record.Channel == channel)
+                    if (cap.Channel is not { } channel || channels[r] == channel)
                     {
                         counts[i]++;
                     }

@@ -620,9 +620,9 @@ public sealed class DecisionEngine
     /// <summary>
     /// Brings the best of the candidates from <paramref name="position"/> on to <paramref name="position"/> and returns
     /// it: score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic. A candidate
-    /// not scored yet competes with its upper bound, and wins ties against scored ones: when it comes out on top it is
-    /// scored and the pick starts over; when a scored candidate comes out on top, no unscored one can beat or tie it.
-    /// A decision usually evaluates one or two candidates, so most are never scored. After
+    /// not scored yet has an upper bound: it is scored only when the bound reaches the best score among the others,
+    /// so the candidate picked is always scored and no unscored one can beat or tie it. A decision usually evaluates
+    /// one or two candidates, so most candidates with topics are never scored. After
     /// <see cref="SelectionLimit"/> picks (an exhaustive decision) the rest is scored and sorted once.
     /// </summary>
     private int NextBest(Ranking ranking, int position, DecisionContext context)
@@ -644,19 +644,23 @@ public sealed class DecisionEngine
             return order[position];
         }
 
+        var keys = ranking.Keys;
+        var relevances = ranking.Relevances;
+        var considered = ranking.Considered;
+
         while (true)
         {
             var best = position;
             for (var i = position + 1; i < order.Length; i++)
             {
-                if (Before(order[i], order[best], ranking))
+                if (Before(order[i], order[best], keys, relevances, considered))
                 {
                     best = i;
                 }
             }
 
             var index = order[best];
-            if (double.IsNaN(ranking.Relevances[index]))
+            if (double.IsNaN(relevances[index]))
             {
                 ScoreCandidate(ranking, index, context);
                 continue;
@@ -698,23 +702,23 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Whether <paramref name="a"/> ranks before <paramref name="b"/>; at equal keys an unscored candidate first.</summary>
-    private static bool Before(int a, int b, Ranking ranking)
+    private static bool Before(int a, int b, ReadOnlySpan<double> keys, ReadOnlySpan<double> relevances, CompiledMessage[] considered)
     {
-        var keyA = ranking.Keys[a];
-        var keyB = ranking.Keys[b];
+        var keyA = keys[a];
+        var keyB = keys[b];
         if (keyA != keyB)
         {
             return keyA > keyB;
         }
 
-        var unscoredA = double.IsNaN(ranking.Relevances[a]);
-        var unscoredB = double.IsNaN(ranking.Relevances[b]);
+        var unscoredA = double.IsNaN(relevances[a]);
+        var unscoredB = double.IsNaN(relevances[b]);
         if (unscoredA != unscoredB)
         {
             return unscoredA;
         }
 
-        return Before(a, b, ranking.Keys, ranking.Considered);
+        return Before(a, b, keys, considered);
     }
 
     private static bool Before(int a, int b, ReadOnlySpan<double> scores, CompiledMessage[] considered)

@@ -24,6 +24,8 @@ public sealed class DecisionContext
     private CacheEntry[]? _cache;
     private int _cacheCount;
     private int _historyEnd;
+    private ContactWindow _window;
+    private bool _hasWindow;
     [ThreadStatic]
     private static DecisionContext? t_free;
 
@@ -33,7 +35,6 @@ public sealed class DecisionContext
         Trigger = trigger;
         At = at;
         Eligibility = eligibility;
-        Window = eligibility.GetContactWindow(customer);
         _historyEnd = -1;
     }
 
@@ -50,7 +51,19 @@ public sealed class DecisionContext
     public ContactEligibility Eligibility { get; private set; }
 
     /// <summary>The customer's contact window (quiet hours and preferred times in their zone).</summary>
-    public ContactWindow Window { get; private set; }
+    public ContactWindow Window
+    {
+        get
+        {
+            if (!_hasWindow)
+            {
+                _window = Eligibility.GetContactWindow(Customer); // built on first use: many decisions never reach timing
+                _hasWindow = true;
+            }
+
+            return _window;
+        }
+    }
 
     /// <summary>The customer's topic subscriptions, looked up once per decision and topic (relevance and the topic rule share it).</summary>
     internal TopicGrants Topics;
@@ -84,7 +97,6 @@ public sealed class DecisionContext
         context.Trigger = trigger;
         context.At = at;
         context.Eligibility = eligibility;
-        context.Window = eligibility.GetContactWindow(customer);
         return context;
     }
 
@@ -93,7 +105,8 @@ public sealed class DecisionContext
     {
         Customer = null!;
         Eligibility = null!;
-        Window = default;
+        _window = default;
+        _hasWindow = false;
         _conditions = null;
         _allowedNowStrict = 0;
         _allowedNowLoose = 0;

@@ -90,8 +90,12 @@ public sealed class FrequencyRule : IChannelRule
             return counts;
         }
 
+        // Each cap's window start and channel (a cap without a channel counts every channel), read once here
+        // rather than through the cap objects for every record.
         var total = caps.Length + own.Count;
         Span<long> starts = stackalloc long[CapCounts.Capacity];
+        var capChannels = default(CapChannels);
+        var channelCaps = 0;
         var earliest = long.MaxValue;
         for (var i = 0; i < total; i++)
         {
@@ -99,6 +103,11 @@ public sealed class FrequencyRule : IChannelRule
             starts[i] = at - cap.Window.Ticks; // the window is (at - window, at]
             earliest = Math.Min(earliest, starts[i]);
             counts[i] = 0;
+            if (cap.Channel is { } capChannel)
+            {
+                capChannels[i] = capChannel;
+                channelCaps |= 1 << i;
+            }
         }
 
         var ticks = history.SentTicks;
@@ -119,13 +128,9 @@ public sealed class FrequencyRule : IChannelRule
 
             for (var i = 0; i < total; i++)
             {
-                if (sent > starts[i])
+                if (sent > starts[i] && ((channelCaps & (1 << i)) == 0 || channels[r] == capChannels[i]))
                 {
-                    var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
-                    if (cap.Channel is not { } channel || channels[r] == channel)
-                    {
-                        counts[i]++;
-                    }
+                    counts[i]++;
                 }
             }
         }
@@ -172,5 +177,12 @@ public sealed class FrequencyRule : IChannelRule
         }
 
         return new RuleResult(cap.Channel is null ? DecisionCodes.OverallCap : DecisionCodes.ChannelCap, null, next, cap, count, sendAt);
+    }
+
+    /// <summary>The channel of each of up to <see cref="CapCounts.Capacity"/> caps, on the stack.</summary>
+    [System.Runtime.CompilerServices.InlineArray(CapCounts.Capacity)]
+    private struct CapChannels
+    {
+        private Channel _element;
     }
 }

@@ -62,11 +62,18 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
         }
     }
 
-    public object? this[string key] => TryGetValue(key, out var value) ? value : null;
+    public object? this[string key] => TryGetRaw(key, out var value, normalize: false) ? value : null;
 
-    public bool ContainsKey(string key) => TryGetValue(key, out _);
+    public bool ContainsKey(string key) => TryGetRaw(key, out _, normalize: false);
 
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
+    /// <summary>
+    /// Reads a member for a template. Templates normalize what a dictionary returns (a JSON string becomes a string, …),
+    /// so attributes are returned normalized already: the JSON element is not boxed only to be unboxed again. The
+    /// indexer and the enumerators keep returning the elements themselves.
+    /// </summary>
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value) => TryGetRaw(key, out value, normalize: true);
+
+    private bool TryGetRaw(string key, out object? value, bool normalize)
     {
         switch (key)
         {
@@ -95,7 +102,7 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
 
         if (TryGetAttribute(key, out var found))
         {
-            value = found;
+            value = normalize ? ScriptValue.Normalize(found) : found;
             return true;
         }
 

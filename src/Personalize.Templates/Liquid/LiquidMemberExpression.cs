@@ -61,7 +61,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return ScriptValue.Normalize(cache.Getter(target));
         }
 
-        if (target is not ScriptObject)
+        if (target is not ScriptObject && !ReferenceEquals(_notPlain, type))
         {
             var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
@@ -69,12 +69,21 @@ internal sealed class LiquidMemberExpression : ScriptExpression
                 _cache = new MemberCache(type, context.Renamer, getter, accessor.DecimalGetter(Name));
                 return ScriptValue.Normalize(getter(target));
             }
+
+            if (!accessor.IsPlainObject)
+            {
+                // A dictionary, JSON value or sequence: read by MemberAccessor; skip the accessor lookup next time.
+                _notPlain = type;
+            }
         }
 
         return Get(context, target, Name);
     }
 
     private MemberCache? _cache;
+
+    /// <summary>The last type seen here that is not a plain .NET object (that depends on the type only, not the renamer).</summary>
+    private Type? _notPlain;
 
     private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, decimal>? Decimal);
 

@@ -166,14 +166,24 @@ internal sealed class MemberExpression : ScriptAssignable
 
         if (target is not ScriptObject)
         {
+            // Dictionaries, JSON values and sequences are read by MemberAccessor; remembering the last such type seen here
+            // skips the accessor lookup (a hash of the type and the renamer) on every read of, say, a dictionary's member.
             var type = target.GetType();
-            var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
-            if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+            if (!ReferenceEquals(_notPlain, type))
             {
-                var memberType = accessor.MemberType(Name);
-                mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
-                return getter(target);
+                var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+                if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+                {
+                    var memberType = accessor.MemberType(Name);
+                    mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
+                    _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
+                    return getter(target);
+                }
+
+                if (!accessor.IsPlainObject)
+                {
+                    _notPlain = type;
+                }
             }
         }
 
@@ -181,6 +191,9 @@ internal sealed class MemberExpression : ScriptAssignable
     }
 
     private MemberCache? _cache;
+
+    /// <summary>The last type seen here that is not a plain .NET object (whatever the renamer: that depends on the type only).</summary>
+    private Type? _notPlain;
 
     private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, object?>? Guarded, Func<object, decimal>? Decimal, bool MayBeFunction);
 

@@ -148,6 +148,35 @@ public sealed class RenderReuseTests
         Assert.Equal(0, failures);
     }
 
+    public sealed class Named
+    {
+        public string Name { get; init; } = "poco";
+    }
+
+    [Fact]
+    public void Members_read_right_when_one_expression_sees_dictionaries_json_and_plain_objects_in_turn()
+    {
+        var items = new object?[]
+        {
+            new Dictionary<string, object?> { ["name"] = "dict" },
+            new Named(),
+            Json("""{ "name": "json" }"""),
+            new Dictionary<string, object?> { ["other"] = 1 },
+            new Named { Name = "poco2" },
+            new Dictionary<string, object?> { ["name"] = "dict2" },
+        };
+        var model = new Dictionary<string, object?> { ["items"] = items };
+        var scriban = Template.ParseOrThrow("{{ for p in items }}[{{ p.name }}]{{ end }}");
+        var liquid = Template.ParseOrThrow("{% for p in items %}[{{ p.name }}]{% endfor %}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+
+        // Twice: the second render runs with the member caches already filled.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("[dict][poco][json][][poco2][dict2]", RenderBoth(scriban, model));
+            Assert.Equal("[dict][poco][json][][poco2][dict2]", RenderBoth(liquid, model));
+        }
+    }
+
     [Fact]
     public void Normalizing_a_json_element_unboxed_gives_what_the_boxed_form_gives()
     {

@@ -43,6 +43,17 @@ public sealed class RenderReuseTests
     }
 
     [Fact]
+    public void Json_string_members_print_the_same_in_liquid_string_and_utf8_renders()
+    {
+        var template = Template.ParseOrThrow("{% for p in items %}[{{ p.name }}|{{ p.note }}|{{ p.n }}|{{ p.missing }}|{{ p.list }}|{{ p.name | upcase }}]{% endfor %}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+        var model = new Dictionary<string, object?> { ["items"] = Json(Items) };
+
+        var text = RenderBoth(template, model);
+
+        Assert.Equal("[plain|ascii only|1|||PLAIN][café \"quoted\"\n|Crème brûlée 🌱|2.5|||CAFÉ \"QUOTED\"\n][||true|||][tab\there||||12|TAB\tHERE]", text);
+    }
+
+    [Fact]
     public void Json_string_members_in_an_indented_block_are_reindented_like_any_text()
     {
         var template = Template.ParseOrThrow("<ul>\n    {{ item.text }}\n</ul>");

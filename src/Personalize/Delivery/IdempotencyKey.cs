@@ -24,6 +24,9 @@ public static class IdempotencyKey
     public const int Length = 36;
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
     private static readonly byte[] Domain = "personalize.idempotency.v1"u8.ToArray();
 
     /// <summary>Creates the key of a send.</summary>
@@ -55,8 +58,12 @@ public static class IdempotencyKey
             instant[..written].CopyTo(buffer[position..]);
             position += written;
 
+            // One SHA-256 hash object per thread, reset after each key: the one-shot SHA256.HashData sets a new one up
+            // every call, which costs more than hashing the hundred-odd bytes.
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(buffer[..position], hash);
+            var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(buffer[..position]);
+            sha.GetHashAndReset(hash);
             Span<char> key = stackalloc char[Length];
             Prefix.AsSpan().CopyTo(key);
             Base32(hash[..20], key[Prefix.Length..]);

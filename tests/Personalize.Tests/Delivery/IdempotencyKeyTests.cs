@@ -82,6 +82,19 @@ public sealed class IdempotencyKeyTests
     }
 
     [Fact]
+    public void Keys_created_on_many_threads_at_once_equal_the_ones_created_on_one()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(i => "c-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var sequential = ids.Select(id => IdempotencyKey.Create("campaign:spring", id, "spring-sale", At)).ToArray();
+        var parallel = new string[ids.Length];
+
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = IdempotencyKey.Create("campaign:spring", ids[i], "spring-sale", At));
+
+        Assert.Equal(sequential, parallel);
+        Assert.Equal(ids.Length, sequential.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public void The_key_is_pinned_across_versions()
     {
         // Changing the encoding would make resumed runs resend everything: bump the prefix instead.

@@ -12,6 +12,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     {
         Target = target;
         Name = name;
+        _utf8Name = System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
     }
 
     public ScriptExpression Target { get; }
@@ -26,20 +27,43 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     /// <see cref="Evaluate(TemplateContext)"/> returns. The target is evaluated exactly once either way.
     /// </summary>
     internal bool TryEvaluateDecimal(TemplateContext context, out decimal number, out object? value)
+        => EvaluateForOutput(context, out number, out _, out value) == MemberExpression.OutputKind.Decimal;
+
+    /// <summary>
+    /// Evaluates for output, evaluating the target exactly once: an unboxed decimal (see <see cref="TryEvaluateDecimal"/>),
+    /// a JSON string member of a JSON object as the element itself (its UTF-8 is copied to the output instead of building
+    /// a string), or the value <see cref="Evaluate(TemplateContext)"/> returns.
+    /// </summary>
+    internal MemberExpression.OutputKind EvaluateForOutput(TemplateContext context, out decimal number, out System.Text.Json.JsonElement json, out object? value)
     {
         var target = Target.Evaluate(context);
         var cache = _cache;
+        json = default;
         if (target is not null && cache?.Decimal is { } getter && ReferenceEquals(cache.Type, target.GetType()) && ReferenceEquals(cache.Renamer, context.Renamer))
         {
             number = getter(target);
             value = null;
-            return true;
+            return MemberExpression.OutputKind.Decimal;
         }
 
         number = default;
+
+        // A JSON object is read through MemberAccessor: the same property lookup, stopping before the string is built.
+        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element
+            && (_utf8Name is not null ? element.TryGetProperty(_utf8Name, out var property) : element.TryGetProperty(Name, out property))
+            && property.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            json = property;
+            value = null;
+            return MemberExpression.OutputKind.JsonText;
+        }
+
         value = FromTarget(context, target);
-        return false;
+        return MemberExpression.OutputKind.Value;
     }
+
+    /// <summary>The member name in UTF-8 when it is ASCII (JSON lookups without transcoding the name), else null.</summary>
+    private readonly byte[]? _utf8Name;
 
     private object? FromTarget(TemplateContext context, object? target)
     {
@@ -61,7 +85,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return ScriptValue.Normalize(cache.Getter(target));
         }
 
-        if (target is not ScriptObject)
+        if (target is not ScriptObject && !ReferenceEquals(_notPlain, type))
         {
             var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
@@ -69,12 +93,21 @@ internal sealed class LiquidMemberExpression : ScriptExpression
                 _cache = new MemberCache(type, context.Renamer, getter, accessor.DecimalGetter(Name));
                 return ScriptValue.Normalize(getter(target));
             }
+
+            if (!accessor.IsPlainObject)
+            {
+                // A dictionary, JSON value or sequence: read by MemberAccessor; skip the accessor lookup next time.
+                _notPlain = type;
+            }
         }
 
         return Get(context, target, Name);
     }
 
     private MemberCache? _cache;
+
+    /// <summary>The last type seen here that is not a plain .NET object (that depends on the type only, not the renamer).</summary>
+    private Type? _notPlain;
 
     private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, decimal>? Decimal);
 

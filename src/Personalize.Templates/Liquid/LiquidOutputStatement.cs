@@ -35,11 +35,16 @@ internal sealed class LiquidOutputStatement : ScriptStatement
         object? value;
         if (_member is not null)
         {
-            if (_member.TryEvaluateDecimal(context, out var number, out value))
+            switch (_member.EvaluateForOutput(context, out var number, out var json, out value))
             {
-                context.CurrentSpan = Span;
-                context.WriteDecimal(number);
-                return;
+                case MemberExpression.OutputKind.Decimal:
+                    context.CurrentSpan = Span;
+                    context.WriteDecimal(number);
+                    return;
+                case MemberExpression.OutputKind.JsonText:
+                    context.CurrentSpan = Span;
+                    context.WriteJsonText(json);
+                    return;
             }
         }
         else if (_truncatePipe is not null)

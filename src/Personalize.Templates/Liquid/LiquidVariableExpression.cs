@@ -21,11 +21,12 @@ internal sealed class LiquidVariableExpression : ScriptExpression
 
     public override object? Evaluate(TemplateContext context)
     {
-        // Inline cache for the template's own variables (loop variables, assigns): the scope and entry index where the
-        // name was last found, read without hashing. Immutable records, so sharing the node across threads is safe.
+        // Inline cache for the template's own variables (loop variables, assigns): the entry index where the name was
+        // last found, read without hashing. The entry's key is checked by identity, so the index serves any scope and is
+        // written only when it changes (concurrent renders neither allocate nor write shared memory here).
         var top = context.CurrentScope;
-        var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Scope, top) && top.TryGetAt(cache.Index, Name, out var cached))
+        var cachedIndex = _index;
+        if (cachedIndex >= 0 && top.TryGetAt(cachedIndex, Name, out var cached))
         {
             return Finish(context, cached);
         }
@@ -35,7 +36,7 @@ internal sealed class LiquidVariableExpression : ScriptExpression
             var index = top.IndexOf(Name);
             if (index >= 0 && top.TryGetAt(index, Name, out var local))
             {
-                _cache = new ScopeCache(top, index);
+                _index = index;
                 return Finish(context, local);
             }
         }
@@ -64,9 +65,7 @@ internal sealed class LiquidVariableExpression : ScriptExpression
         return ScriptValue.Normalize(value);
     }
 
-    private ScopeCache? _cache;
-
-    private sealed record ScopeCache(ScriptObject Scope, int Index);
+    private int _index = -1;
 
     public override string Describe() => Name;
 }

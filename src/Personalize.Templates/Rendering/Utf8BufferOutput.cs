@@ -101,6 +101,31 @@ internal sealed class Utf8BufferOutput : TemplateOutput
         _writer.Advance(bytes.Length);
     }
 
+    /// <summary>Copies text that is UTF-8 already (for example a JSON string value without escapes).</summary>
+    public void WriteUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        if (_end - _position < bytes.Length)
+        {
+            Acquire(bytes.Length);
+        }
+
+        if (_array is not null)
+        {
+            bytes.CopyTo(_array.AsSpan(_position));
+            _position += bytes.Length;
+            return;
+        }
+
+        var span = _writer.GetSpan(bytes.Length);
+        bytes.CopyTo(span);
+        _writer.Advance(bytes.Length);
+    }
+
     public override void Flush()
     {
         if (_array is not null && _position > _start)

@@ -104,6 +104,14 @@ public static class ScriptValue
         }
     }
 
+    /// <summary>
+    /// Converts a JSON value to the language's view of it, like <see cref="Normalize(object?)"/> does for a boxed
+    /// <see cref="JsonElement"/>, without boxing the element first (members and items of JSON data are read this way).
+    /// </summary>
+    /// <param name="value">The JSON value.</param>
+    /// <returns>The normalized value: a string, number, bool, null, or the element itself for objects and arrays.</returns>
+    public static object? Normalize(JsonElement value) => FromJson(value);
+
     private static object? FromJson(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString(),

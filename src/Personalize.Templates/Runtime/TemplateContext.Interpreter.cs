@@ -15,6 +15,7 @@ public sealed partial class TemplateContext
     private Func<string, string>? _lastScopeRenamer;
     private MemberAccessor.TypeAccessor? _lastScopeAccessor;
     private ScriptObject? _expressionScope;
+    private ScriptObject? _templateScope;
     private object[] _scopes = new object[8];
     private MemberAccessor.TypeAccessor?[] _scopeAccessors = new MemberAccessor.TypeAccessor?[8];
     private int _scopeCount;
@@ -68,8 +69,26 @@ public sealed partial class TemplateContext
         ReturnValue = null;
         PendingWrapBody = null;
         _expressionScope?.Clear();
+        if (_templateScope is { } scope)
+        {
+            // The template's own variables go with the render; the emptied object serves the next render on this thread
+            // unless `this` handed it out (a host function may keep it) or something froze it.
+            if (TemplateScopeEscaped || scope.IsFrozen)
+            {
+                _templateScope = null;
+            }
+            else
+            {
+                scope.Clear();
+            }
+        }
+
+        TemplateScopeEscaped = false;
         Output = NullOutput.Instance;
     }
+
+    /// <summary>Gets or sets whether the scope object of this render was handed out (by <c>this</c>), so it is not reused.</summary>
+    internal bool TemplateScopeEscaped { get; set; }
 
     internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
     {
@@ -97,7 +116,8 @@ public sealed partial class TemplateContext
     /// <summary>Runs a compiled template body with the standard scope stack: builtins, host globals, render globals, model, template variables.</summary>
     internal void Run(ScriptBlock body, object? model, RenderOptions render, TemplateOptions options, TemplateOutput output)
     {
-        Begin(model, render, options, output);
+        // Templates are rendered per recipient: one top scope per context, emptied after each render, instead of a new one.
+        Begin(model, render, options, output, _templateScope ??= new ScriptObject());
         try
         {
             body.Execute(this);

@@ -264,6 +264,55 @@ public sealed partial class TemplateContext
         }
     }
 
+    /// <summary>
+    /// Writes a JSON string element as <see cref="WriteValue"/> writes the string it holds. Into a UTF-8 output, a value
+    /// without escapes is copied as the UTF-8 it already is (no string is built and encoded again); anything else (escapes,
+    /// invalid UTF-8, other outputs) goes through <see cref="System.Text.Json.JsonElement.GetString"/>.
+    /// </summary>
+    internal void WriteJsonText(System.Text.Json.JsonElement element)
+    {
+#if NET9_0_OR_GREATER
+        if (Output is Utf8BufferOutput utf8)
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+            if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"')
+            {
+                var content = raw[1..^1];
+                if (content.IndexOf((byte)'\\') < 0)
+                {
+                    int length;
+                    if (System.Text.Ascii.IsValid(content))
+                    {
+                        length = content.Length;
+                    }
+                    else if (System.Text.Unicode.Utf8.IsValid(content))
+                    {
+                        length = System.Text.Encoding.UTF8.GetCharCount(content);
+                    }
+                    else
+                    {
+                        length = -1;
+                    }
+
+                    if (length == 0)
+                    {
+                        return;
+                    }
+
+                    if (length > 0)
+                    {
+                        // Charged in UTF-16 units, like every other write.
+                        ChargeOutput(length);
+                        utf8.WriteUtf8(content);
+                        return;
+                    }
+                }
+            }
+        }
+#endif
+        Write(element.GetString());
+    }
+
     private void WriteDouble(double value)
     {
         // Same text as ScriptValue.FormatDouble: whole numbers without exponent, otherwise the shortest round-trip form.

@@ -43,11 +43,17 @@ internal sealed class ExpressionStatement : ScriptStatement
         object? value;
         if (_member is not null)
         {
-            if (_member.TryEvaluateDecimal(context, out var number, out value))
+            // JSON strings are copied as UTF-8 only where nothing re-indents the text.
+            switch (_member.EvaluateForOutput(context, jsonText: Indent is null, out var number, out var json, out value))
             {
-                context.CurrentSpan = Span;
-                context.WriteDecimal(number);
-                return;
+                case MemberExpression.OutputKind.Decimal:
+                    context.CurrentSpan = Span;
+                    context.WriteDecimal(number);
+                    return;
+                case MemberExpression.OutputKind.JsonText:
+                    context.CurrentSpan = Span;
+                    context.WriteJsonText(json);
+                    return;
             }
         }
         else if (_truncatePipe is not null && Indent is null && _truncateTarget!.ResolvesToBuiltin(context, TruncateFunction!))

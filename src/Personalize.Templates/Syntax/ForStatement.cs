@@ -43,6 +43,19 @@ internal sealed class ForStatement : ScriptStatement
             case IList<object?> list:
                 items = list;
                 break;
+            case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json:
+                // A JSON array (customer data): its items, normalized, into an array of the exact length (no list that
+                // grows, no enumerator object); one loop iteration charged per item, as for any other sequence.
+                var jsonItems = json.GetArrayLength() == 0 ? Array.Empty<object?>() : new object?[json.GetArrayLength()];
+                var at = 0;
+                foreach (var item in json.EnumerateArray())
+                {
+                    context.ChargeLoopIterations();
+                    jsonItems[at++] = ScriptValue.Normalize(item);
+                }
+
+                items = jsonItems;
+                break;
             default:
                 var enumerable = ScriptValue.AsEnumerable(source);
                 if (enumerable is null)

@@ -22,13 +22,15 @@ internal sealed class GlobalVariable : ScriptAssignable
 
     public override object? EvaluateRaw(TemplateContext context)
     {
-        // Inline cache for variables of the innermost scope (loop variables, template variables): the scope object and
-        // the entry index where the name was last found. Immutable, so sharing the node across threads is safe.
+        // Inline cache for variables of the innermost scope (loop variables, template variables): the entry index where
+        // the name was last found. The entry's key is checked by identity, so the index serves any scope (every render has
+        // its own) and the field is written only when the index changes: concurrent renders of one template on several
+        // threads read it without writing to shared memory or allocating.
         var top = context.CurrentScope;
-        var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Scope, top) && top.TryGetAt(cache.Index, Name, out var cached))
+        var cached = _index;
+        if (cached >= 0 && top.TryGetAt(cached, Name, out var hit))
         {
-            return cached;
+            return hit;
         }
 
         if ((top.KeyMask & _mask) != 0)
@@ -38,7 +40,7 @@ internal sealed class GlobalVariable : ScriptAssignable
             {
                 if (top.TryGetAt(index, Name, out var value))
                 {
-                    _cache = new ScopeCache(top, index);
+                    _index = index;
                     return value;
                 }
 
@@ -50,15 +52,13 @@ internal sealed class GlobalVariable : ScriptAssignable
         return context.GetGlobal(Name, _mask, Span);
     }
 
-    private ScopeCache? _cache;
-
-    private sealed record ScopeCache(ScriptObject Scope, int Index);
+    private int _index = -1;
 
     public override void Assign(TemplateContext context, object? value)
     {
         var top = context.CurrentScope;
-        var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Scope, top) && top.TrySetAt(cache.Index, Name, value))
+        var cached = _index;
+        if (cached >= 0 && top.TrySetAt(cached, Name, value))
         {
             return;
         }

@@ -11,6 +11,7 @@ internal sealed class MemberExpression : ScriptAssignable
         Target = target;
         Name = name;
         NullConditional = nullConditional;
+        _utf8Name = System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
         if (target is GlobalVariable global && Builtins.BuiltinObjects.Root.TryGetValue(global.Name, out var builtin) && builtin is ScriptObject builtinObject)
         {
             // `string.truncate`, `array.sort`…: the builtins are frozen, so the member can be looked up once, and used
@@ -50,12 +51,23 @@ internal sealed class MemberExpression : ScriptAssignable
     /// <see cref="Evaluate(TemplateContext)"/> returns. The target is evaluated exactly once either way.
     /// </summary>
     internal bool TryEvaluateDecimal(TemplateContext context, out decimal number, out object? value)
+        => EvaluateForOutput(context, jsonText: false, out number, out _, out value) == OutputKind.Decimal;
+
+    /// <summary>
+    /// Evaluates for output, evaluating the target exactly once: a <see cref="decimal"/> member of a plain .NET object seen
+    /// here before is read without boxing (<see cref="OutputKind.Decimal"/>, in <paramref name="number"/>); when
+    /// <paramref name="jsonText"/> is set, a JSON string member of a JSON object is returned as the element itself
+    /// (<see cref="OutputKind.JsonText"/>, in <paramref name="json"/>), so its UTF-8 can be copied to the output instead of
+    /// building a string; otherwise <paramref name="value"/> is what <see cref="Evaluate(TemplateContext)"/> returns.
+    /// </summary>
+    internal OutputKind EvaluateForOutput(TemplateContext context, bool jsonText, out decimal number, out System.Text.Json.JsonElement json, out object? value)
     {
         number = default;
+        json = default;
         if (_builtinTarget is not null)
         {
             value = Evaluate(context);
-            return false;
+            return OutputKind.Value;
         }
 
         var target = Target.Evaluate(context);
@@ -64,7 +76,18 @@ internal sealed class MemberExpression : ScriptAssignable
         {
             number = getter(target);
             value = null;
-            return true;
+            return OutputKind.Decimal;
+        }
+
+        // A JSON object is read through MemberAccessor (never through the inline cache, which holds plain .NET types only):
+        // the same property lookup, stopping before the string is built.
+        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element
+            && (_utf8Name is not null ? element.TryGetProperty(_utf8Name, out var property) : element.TryGetProperty(Name, out property))
+            && property.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            json = property;
+            value = null;
+            return OutputKind.JsonText;
         }
 
         value = FromTarget(context, target, out var mayBeFunction);
@@ -73,8 +96,24 @@ internal sealed class MemberExpression : ScriptAssignable
             value = CallIfFunction(context, value, Span);
         }
 
-        return false;
+        return OutputKind.Value;
     }
+
+    /// <summary>What <see cref="EvaluateForOutput"/> produced.</summary>
+    internal enum OutputKind
+    {
+        /// <summary>A value (any value, null included).</summary>
+        Value,
+
+        /// <summary>An unboxed decimal.</summary>
+        Decimal,
+
+        /// <summary>A JSON string element.</summary>
+        JsonText,
+    }
+
+    /// <summary>The member name in UTF-8 when it is ASCII (JSON lookups without transcoding the name), else null.</summary>
+    private readonly byte[]? _utf8Name;
 
     private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
     {
@@ -127,14 +166,24 @@ internal sealed class MemberExpression : ScriptAssignable
 
         if (target is not ScriptObject)
         {
+            // Dictionaries, JSON values and sequences are read by MemberAccessor; remembering the last such type seen here
+            // skips the accessor lookup (a hash of the type and the renamer) on every read of, say, a dictionary's member.
             var type = target.GetType();
-            var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
-            if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+            if (!ReferenceEquals(_notPlain, type))
             {
-                var memberType = accessor.MemberType(Name);
-                mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
-                return getter(target);
+                var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+                if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
+                {
+                    var memberType = accessor.MemberType(Name);
+                    mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
+                    _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
+                    return getter(target);
+                }
+
+                if (!accessor.IsPlainObject)
+                {
+                    _notPlain = type;
+                }
             }
         }
 
@@ -142,6 +191,9 @@ internal sealed class MemberExpression : ScriptAssignable
     }
 
     private MemberCache? _cache;
+
+    /// <summary>The last type seen here that is not a plain .NET object (whatever the renamer: that depends on the type only).</summary>
+    private Type? _notPlain;
 
     private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, object?>? Guarded, Func<object, decimal>? Decimal, bool MayBeFunction);
 

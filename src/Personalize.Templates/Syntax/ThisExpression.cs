@@ -5,7 +5,12 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>this</c>: the current scope object.</summary>
 internal sealed class ThisExpression : ScriptExpression
 {
-    public override object? Evaluate(TemplateContext context) => context.CurrentScope;
+    public override object? Evaluate(TemplateContext context)
+    {
+        // The scope object leaves the interpreter's hands: the context must not empty and reuse it after this render.
+        context.TemplateScopeEscaped = true;
+        return context.CurrentScope;
+    }
 
     public override string Describe() => "this";
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -25,6 +24,9 @@ public static class IdempotencyKey
     public const int Length = 36;
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
     private static readonly byte[] Domain = "personalize.idempotency.v1"u8.ToArray();
 
     /// <summary>Creates the key of a send.</summary>
@@ -40,8 +42,8 @@ public static class IdempotencyKey
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
 
-        Span<char> instant = stackalloc char[28];
-        sendAt.UtcDateTime.TryFormat(instant, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        Span<byte> instant = stackalloc byte[InstantLength];
+        var written = FormatInstant(sendAt.UtcDateTime, instant);
         var length = Domain.Length + 12 + Encoding.UTF8.GetByteCount(trigger) + Encoding.UTF8.GetByteCount(customerId)
             + Encoding.UTF8.GetByteCount(messageId) + written;
         var rented = ArrayPool<byte>.Shared.Rent(length);
@@ -53,15 +55,19 @@ public static class IdempotencyKey
             position += Field(trigger, buffer[position..]);
             position += Field(customerId, buffer[position..]);
             position += Field(messageId, buffer[position..]);
-            position += Encoding.UTF8.GetBytes(instant[..written], buffer[position..]);
+            instant[..written].CopyTo(buffer[position..]);
+            position += written;
 
+            // One SHA-256 hash object per thread, reset after each key: the one-shot SHA256.HashData sets a new one up
+            // every call, which costs more than hashing the hundred-odd bytes.
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(buffer[..position], hash);
-            return string.Create(Length, hash[..20].ToArray(), static (chars, bytes) =>
-            {
-                Prefix.AsSpan().CopyTo(chars);
-                Base32(bytes, chars[Prefix.Length..]);
-            });
+            var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(buffer[..position]);
+            sha.GetHashAndReset(hash);
+            Span<char> key = stackalloc char[Length];
+            Prefix.AsSpan().CopyTo(key);
+            Base32(hash[..20], key[Prefix.Length..]);
+            return new string(key);
         }
         finally
         {
@@ -88,6 +94,41 @@ public static class IdempotencyKey
         }
 
         return true;
+    }
+
+    /// <summary>The longest instant text: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
+    private const int InstantLength = 28;
+
+    /// <summary>
+    /// Writes the UTC instant as ASCII <c>yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'</c> (the text the invariant culture formats:
+    /// four-digit year, two-digit fields, seven fraction digits) without a format string to parse per key.
+    /// </summary>
+    private static int FormatInstant(DateTime utc, Span<byte> destination)
+    {
+        Digits(utc.Year, 4, destination);
+        destination[4] = (byte)'-';
+        Digits(utc.Month, 2, destination[5..]);
+        destination[7] = (byte)'-';
+        Digits(utc.Day, 2, destination[8..]);
+        destination[10] = (byte)'T';
+        Digits(utc.Hour, 2, destination[11..]);
+        destination[13] = (byte)':';
+        Digits(utc.Minute, 2, destination[14..]);
+        destination[16] = (byte)':';
+        Digits(utc.Second, 2, destination[17..]);
+        destination[19] = (byte)'.';
+        Digits((int)(utc.Ticks % TimeSpan.TicksPerSecond), 7, destination[20..]);
+        destination[27] = (byte)'Z';
+        return InstantLength;
+    }
+
+    private static void Digits(int value, int count, Span<byte> destination)
+    {
+        for (var i = count - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     private static int Field(string value, Span<byte> destination)

@@ -118,14 +118,20 @@ public sealed class MessageRenderer
                 {
                     var fromName = Optional(parts[ContentParts.From], model, render);
                     var replyTo = Optional(parts[ContentParts.ReplyTo], model, render);
+                    var subject = Required(parts[ContentParts.Subject]!, model, render);
+                    var preheader = Optional(parts[ContentParts.Preheader], model, render);
+                    var htmlBody = parts[ContentParts.Html] is { } html ? RenderUtf8(html, model, render) : null;
+
+                    // The text part stays UTF-8 like the HTML part (half the memory of a string, no decode unless read).
                     var email = new EmailContent
                     {
                         From = fromName is null ? null : new EmailAddress(_fromAddress, fromName),
                         ReplyTo = replyTo is null ? null : new EmailAddress(replyTo),
-                        Subject = Required(parts[ContentParts.Subject]!, model, render),
-                        Preheader = Optional(parts[ContentParts.Preheader], model, render),
-                        HtmlBodyUtf8 = parts[ContentParts.Html] is { } html ? RenderUtf8(html, model, render) : null,
-                        TextBody = Required(parts[ContentParts.TextBody]!, model, render),
+                        Subject = subject,
+                        Preheader = preheader,
+                        HtmlBodyUtf8 = htmlBody,
+                        TextBody = string.Empty,
+                        TextBodyUtf8 = RequiredUtf8(parts[ContentParts.TextBody]!, model, render),
                     };
                     var headers = parts[ContentParts.Headers] is { } h ? Pairs(RenderPart(h, model, render)) : null;
                     return _composer.Email(request, email, headers);
@@ -189,6 +195,52 @@ public sealed class MessageRenderer
 
         var text = RenderPart(template, model, options).Trim();
         return text.Length == 0 ? null : text;
+    }
+
+    /// <summary>
+    /// Renders a required part as UTF-8, trimmed exactly as <see cref="string.Trim()"/> trims its text (Unicode white space at
+    /// both ends), so the bytes are the UTF-8 of what <see cref="Required"/> returns.
+    /// </summary>
+    private static byte[] RequiredUtf8(Template template, TemplateModel model, RenderOptions options)
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        t_buffer = null;
+        try
+        {
+            template.RenderUtf8(buffer, model, options);
+            var written = buffer.WrittenSpan;
+            if (!System.Text.Unicode.Utf8.IsValid(written))
+            {
+                // Never expected (the engine writes valid UTF-8); the string path replaces invalid bytes as before.
+                return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(written).Trim());
+            }
+
+            return TrimWhiteSpace(written).ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxPooledBuffer)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
+    }
+
+    /// <summary>Valid UTF-8 without the white space <see cref="string.Trim()"/> removes (every such character is in the BMP).</summary>
+    internal static ReadOnlySpan<byte> TrimWhiteSpace(ReadOnlySpan<byte> utf8)
+    {
+        while (!utf8.IsEmpty && Rune.DecodeFromUtf8(utf8, out var rune, out var length) == OperationStatus.Done && Rune.IsWhiteSpace(rune))
+        {
+            utf8 = utf8[length..];
+        }
+
+        while (!utf8.IsEmpty && Rune.DecodeLastFromUtf8(utf8, out var rune, out var length) == OperationStatus.Done && Rune.IsWhiteSpace(rune))
+        {
+            utf8 = utf8[..^length];
+        }
+
+        return utf8;
     }
 
     private static string RenderPart(Template template, TemplateModel model, RenderOptions options)

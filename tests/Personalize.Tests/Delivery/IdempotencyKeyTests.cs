@@ -57,6 +57,43 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(expected, IdempotencyKey.Create("campaign:spring", "kunde-ü", "spring-sale", At));
     }
 
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+00:00")]
+    [InlineData("9999-12-31T23:59:59.9999999+00:00")]
+    [InlineData("2026-03-15T09:30:00.1234567+00:00")]
+    [InlineData("2026-03-15T23:05:09.0000001+13:45")]
+    [InlineData("0987-07-04T01:02:03.0450000-08:00")]
+    public void The_instant_is_encoded_as_the_invariant_utc_round_trip_text_at_every_range_edge(string instant)
+    {
+        var at = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture);
+        var text = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes("personalize.idempotency.v1"));
+        foreach (var field in new[] { "t", "c", "m" })
+        {
+            bytes.AddRange([0, 0, 0, 1, (byte)field[0]]);
+        }
+
+        bytes.AddRange(Encoding.UTF8.GetBytes(text));
+        var hash = SHA256.HashData([.. bytes]);
+        var bits = string.Concat(hash.Take(20).Select(b => Convert.ToString(b, 2).PadLeft(8, '0')));
+        var expected = "pz1_" + string.Concat(Enumerable.Range(0, 32).Select(i => "abcdefghijklmnopqrstuvwxyz234567"[Convert.ToInt32(bits.Substring(i * 5, 5), 2)]));
+
+        Assert.Equal(expected, IdempotencyKey.Create("t", "c", "m", at));
+    }
+
+    [Fact]
+    public void Keys_created_on_many_threads_at_once_equal_the_ones_created_on_one()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(i => "c-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var sequential = ids.Select(id => IdempotencyKey.Create("campaign:spring", id, "spring-sale", At)).ToArray();
+        var parallel = new string[ids.Length];
+
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = IdempotencyKey.Create("campaign:spring", ids[i], "spring-sale", At));
+
+        Assert.Equal(sequential, parallel);
+        Assert.Equal(ids.Length, sequential.Distinct(StringComparer.Ordinal).Count());
+    }
+
     [Fact]
     public void The_key_is_pinned_across_versions()
     {

@@ -186,6 +186,58 @@ public sealed class SignedTokenTests
     }
 
     [Fact]
+    public void Services_with_different_keys_signing_in_turn_on_one_thread_each_sign_with_their_own_key()
+    {
+        // Each thread keeps a keyed hash for the last key it signed with; alternating services must never mix keys.
+        var (service, _) = Create();
+        var (other, _) = Create("another-signing-key-0123456789abcdef");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var id = "c-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var mine = service.Create(id, TokenScopes.Preferences);
+            var theirs = other.Create(id, TokenScopes.Preferences);
+
+            Assert.Equal(Expected(DeliveryFixture.Key, mine), Signature(mine));
+            Assert.Equal(Expected("another-signing-key-0123456789abcdef", theirs), Signature(theirs));
+            Assert.Equal(TokenStatus.Valid, service.Verify(mine, TokenScopes.Preferences).Status);
+            Assert.Equal(TokenStatus.InvalidSignature, service.Verify(theirs, TokenScopes.Preferences).Status);
+        }
+    }
+
+    [Fact]
+    public void Tokens_signed_on_many_threads_at_once_equal_the_ones_signed_on_one()
+    {
+        var (service, _) = Create();
+        var ids = Enumerable.Range(0, 400).Select(i => "p-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var parallel = new string[ids.Length];
+
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = service.Create(ids[i], TokenScopes.Preferences));
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Assert.Equal(Expected(DeliveryFixture.Key, parallel[i]), Signature(parallel[i]));
+            Assert.Equal(ids[i], service.Verify(parallel[i], TokenScopes.Preferences).CustomerId);
+        }
+    }
+
+    /// <summary>The HMAC-SHA256 of a token's payload under a key, computed independently of the service (base64url).</summary>
+    private static string Expected(string key, string token)
+    {
+        var payload = FromBase64Url(token[..token.IndexOf('.', StringComparison.Ordinal)]);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key), payload);
+        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static string Signature(string token) => token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..];
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded + new string('=', (4 - (padded.Length % 4)) % 4));
+    }
+
+    [Fact]
     public void A_default_verification_result_is_not_valid()
     {
         Assert.False(default(TokenVerification).IsValid);

@@ -113,4 +113,40 @@ public sealed class MessageRendererTests
         Assert.Equal("tips/email.text.sbn", ex.SourceName);
         Assert.Equal(2, ex.Line);
     }
+
+    [Fact]
+    public void The_text_part_is_trimmed_of_unicode_white_space_and_writes_the_same_mime_as_a_text_string()
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/email.text.sbn"] = "\u00A0\t\n  Hi {{ customer.first_name }} 🌱,\r\nroses now.\u2003\n ";
+        var (catalog, content) = Setup(templates);
+
+        var message = Render(catalog, content, personalization: true, Channel.Email);
+        var email = (EmailContent)message.Content;
+        var asString = message with { Content = email with { TextBody = email.TextBody } };
+
+        Assert.Equal("Hi Ada7 🌱,\r\nroses now.", email.TextBody);
+        Assert.Equal(email, asString.Content);
+        Assert.Equal(email.GetHashCode(), asString.Content.GetHashCode());
+        Assert.Equal(MimeEmailWriter.ToBytes(asString), MimeEmailWriter.ToBytes(message));
+    }
+
+    [Fact]
+    public void Utf8_trimming_removes_exactly_what_string_trim_removes_for_every_character()
+    {
+        for (var c = 0; c <= 0xFFFF; c++)
+        {
+            if (char.IsSurrogate((char)c))
+            {
+                continue;
+            }
+
+            var text = new string((char)c, 2) + "x" + new string((char)c, 2);
+            var trimmed = MessageRenderer.TrimWhiteSpace(System.Text.Encoding.UTF8.GetBytes(text));
+
+            Assert.Equal(text.Trim(), System.Text.Encoding.UTF8.GetString(trimmed));
+        }
+
+        Assert.Equal("🌱", System.Text.Encoding.UTF8.GetString(MessageRenderer.TrimWhiteSpace(" 🌱\u3000"u8)));
+    }
 }

@@ -10,6 +10,8 @@ public sealed record EmailContent : MessageContent
 {
     private string? _html;
     private byte[]? _htmlUtf8;
+    private string? _text;
+    private byte[]? _textUtf8;
 
     /// <summary>The sender; <see cref="MessageComposer.Email"/> fills it from <see cref="DeliveryOptions.FromAddress"/> when null.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -27,7 +29,39 @@ public sealed record EmailContent : MessageContent
     public string? Preheader { get; init; }
 
     /// <summary>The plain-text body.</summary>
-    public required string TextBody { get; init; }
+    /// <remarks>Rendered emails carry the text as UTF-8 bytes, like <see cref="HtmlBody"/>; the string is decoded on first read and kept.</remarks>
+    public required string TextBody
+    {
+        get
+        {
+            if (_text is null && _textUtf8 is not null)
+            {
+                _text = Encoding.UTF8.GetString(_textUtf8);
+            }
+
+            return _text!;
+        }
+
+        init
+        {
+            _text = value;
+            _textUtf8 = null;
+        }
+    }
+
+    /// <summary>
+    /// The text body as UTF-8, set by the renderer after <see cref="TextBody"/> (which <c>required</c> asks for) in the same
+    /// initializer; the array is owned by this content and never changed.
+    /// </summary>
+    internal byte[]? TextBodyUtf8
+    {
+        get => _textUtf8;
+        init
+        {
+            _textUtf8 = value;
+            _text = null;
+        }
+    }
 
     /// <summary>The HTML body; when null the email is a single <c>text/plain</c> part.</summary>
     /// <value>The default value is <see langword="null"/>.</value>

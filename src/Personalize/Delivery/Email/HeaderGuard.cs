@@ -16,16 +16,14 @@ internal static class HeaderGuard
             return;
         }
 
-        for (var i = 0; i < value.Length; i++)
+        // One vectorised search for the first CR, LF or NUL (headers such as List-Unsubscribe run to hundreds of characters).
+        var i = value.AsSpan().IndexOfAny('\r', '\n', '\0');
+        if (i >= 0)
         {
-            var c = value[i];
-            if (c is '\r' or '\n' or '\0')
-            {
-                var what = c switch { '\r' => "a carriage return (CR)", '\n' => "a line feed (LF)", _ => "a NUL character" };
-                throw new MessageContentException(
-                    MessageContentCodes.HeaderInjection,
-                    $"The {header} header has {what} at position {i}; header values must be one line. Remove line breaks from the value (header injection is rejected).");
-            }
+            var what = value[i] switch { '\r' => "a carriage return (CR)", '\n' => "a line feed (LF)", _ => "a NUL character" };
+            throw new MessageContentException(
+                MessageContentCodes.HeaderInjection,
+                $"The {header} header has {what} at position {i}; header values must be one line. Remove line breaks from the value (header injection is rejected).");
         }
     }
 

@@ -53,7 +53,9 @@ public static class MimeEmailWriter
             headers.Unstructured(header.Key, header.Value);
         }
 
-        var text = BodyEncoder.RentCrlfUtf8(email.TextBody, out var textLength);
+        var text = email.TextBodyUtf8 is { } textUtf8
+            ? BodyEncoder.RentCrlf(textUtf8, ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, out var textLength)
+            : BodyEncoder.RentCrlfUtf8(email.TextBody, out textLength);
         try
         {
             var textBytes = text.AsSpan(0, textLength);

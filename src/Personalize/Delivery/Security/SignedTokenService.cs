@@ -99,7 +99,7 @@ public sealed class SignedTokenService
         Encoding.UTF8.GetBytes(customerId, payload[(10 + scope.Length)..]);
 
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, payload, mac);
+        TokenSigner.Sign(_key, payload, mac);
 
         Span<char> chars = stackalloc char[Base64UrlLength(payloadLength) + 1 + Base64UrlLength(32) + 4];
         var position = WriteBase64Url(payload, chars);

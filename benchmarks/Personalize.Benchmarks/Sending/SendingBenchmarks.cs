@@ -44,9 +44,10 @@ public class SendingBenchmarks
 
         // The run benchmark's figure is per message only if every customer gets exactly one message.
         var check = _runner.RunAsync(_run, _scenario.Stream(2000)).GetAwaiter().GetResult();
-        if (check.Messages != 2000 || check.Totals.Errors != 0)
+        if (check.Messages != 2000 || check.Totals.Errors != 0
+            || check.Totals.Sent.GetValueOrDefault("email") != 1000 || check.Totals.Sent.GetValueOrDefault("sms") != 1000)
         {
-            throw new InvalidOperationException($"Scenario check failed: {check.Messages} messages, {check.Totals.Errors} errors for 2000 customers.");
+            throw new InvalidOperationException($"Scenario check failed: {check.Messages} messages ({string.Join(", ", check.Totals.Sent)}), {check.Totals.Errors} errors for 2000 customers; expected 1000 emails and 1000 SMS.");
         }
 
         _html.RenderUtf8(_buffer, _model);

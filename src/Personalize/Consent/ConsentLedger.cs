@@ -9,7 +9,13 @@ namespace Personalize.Consent;
 public sealed class ConsentLedger
 {
     private readonly ConsentRecord[] _records;
-    private readonly Dictionary<ConsentScope, ConsentState> _states;
+    private const int FlatLimit = 16;
+
+    // Small ledgers (the usual case) keep their states in one flat array, scanned by the scope's precomputed hash:
+    // a lookup reads the ledger and one short array instead of a dictionary object, its buckets and its entries.
+    // Larger ledgers keep the dictionary. States builds the other form on first read.
+    private readonly KeyValuePair<ConsentScope, ConsentState>[]? _flat;
+    private Dictionary<ConsentScope, ConsentState>? _states;
 
     // Which kinds of scope have records (bits of KindBit): most ledgers have no purpose or channel-for-purpose
     // records, and a lookup for a kind that is not there needs no hashing.
@@ -22,15 +28,13 @@ public sealed class ConsentLedger
     {
         ArgumentNullException.ThrowIfNull(records);
         _records = records.ToArray();
-        _states = Compute(_records);
-        _kinds = KindsOf(_states);
+        (_flat, _states, _kinds) = Index(Compute(_records));
     }
 
     private ConsentLedger(ConsentRecord[] records)
     {
         _records = records;
-        _states = Compute(records);
-        _kinds = KindsOf(_states);
+        (_flat, _states, _kinds) = Index(Compute(records));
     }
 
     /// <summary>A ledger with no records.</summary>
@@ -40,13 +44,34 @@ public sealed class ConsentLedger
     public IReadOnlyList<ConsentRecord> Records => _records;
 
     /// <summary>The current state of every scope that has records.</summary>
-    public IReadOnlyDictionary<ConsentScope, ConsentState> States => _states;
+    public IReadOnlyDictionary<ConsentScope, ConsentState> States
+        => _states ?? Interlocked.CompareExchange(ref _states, new Dictionary<ConsentScope, ConsentState>(_flat!), null) ?? _states;
 
     /// <summary>The current state of a scope.</summary>
     /// <param name="scope">The scope.</param>
     /// <returns>The state; <see cref="ConsentStatus.None"/> when there is no record.</returns>
     public ConsentState GetState(ConsentScope scope)
-        => (_kinds & KindBit(scope)) != 0 && _states.TryGetValue(scope, out var state) ? state : default;
+    {
+        if ((_kinds & KindBit(scope)) == 0)
+        {
+            return default;
+        }
+
+        if (_flat is { } flat)
+        {
+            foreach (var entry in flat)
+            {
+                if (entry.Key.Equals(scope))
+                {
+                    return entry.Value;
+                }
+            }
+
+            return default;
+        }
+
+        return _states!.TryGetValue(scope, out var state) ? state : default;
+    }
 
     /// <summary>Whether a topic is currently subscribed (granted and confirmed).</summary>
     /// <param name="topic">The topic.</param>
@@ -86,7 +111,7 @@ public sealed class ConsentLedger
     private static int KindBit(ConsentScope scope)
         => 1 << ((int)scope.Kind * 2 + (scope.Purpose is null ? 0 : 1));
 
-    private static int KindsOf(Dictionary<ConsentScope, ConsentState> states)
+    private static (KeyValuePair<ConsentScope, ConsentState>[]? Flat, Dictionary<ConsentScope, ConsentState>? States, int Kinds) Index(Dictionary<ConsentScope, ConsentState> states)
     {
         var kinds = 0;
         foreach (var scope in states.Keys)
@@ -94,7 +119,7 @@ public sealed class ConsentLedger
             kinds |= KindBit(scope);
         }
 
-        return kinds;
+        return states.Count <= FlatLimit ? ([.. states], null, kinds) : (null, states, kinds);
     }
 
     private static Dictionary<ConsentScope, ConsentState> Compute(ConsentRecord[] records)

@@ -106,6 +106,44 @@ public sealed class ConsentLedgerTests
         Assert.Equal(ConsentStatus.Withdrawn, appended.GetState(Email).Status);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(16)]
+    [InlineData(40)]
+    public void Every_scope_is_found_and_states_list_each_once_whatever_the_ledger_size(int topics)
+    {
+        var records = new List<ConsentRecord>
+        {
+            ConsentRecord.Grant(Email, Day(1, 1), Form, "v1"),
+            ConsentRecord.Withdraw(ConsentScope.ForPurpose(ContactPurpose.Marketing), Day(1, 2), Form),
+        };
+        for (var i = 0; i < topics; i++)
+        {
+            var topic = ConsentScope.ForTopic("topic-" + i);
+            records.Add(ConsentRecord.Grant(topic, Day(1, 1), Form, "v1"));
+            if (i % 3 == 0)
+            {
+                records.Add(ConsentRecord.Withdraw(topic, Day(2, 1), Form));
+            }
+        }
+
+        var ledger = new ConsentLedger(records);
+
+        Assert.Equal(topics + 2, ledger.States.Count);
+        Assert.True(ledger.GetState(Email).IsGranted);
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(ConsentScope.ForPurpose(ContactPurpose.Marketing)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.ForChannel(Channel.Sms)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.ForChannel(Channel.Email, ContactPurpose.Marketing)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.ForTopic("topic-" + topics)).Status);
+        for (var i = 0; i < topics; i++)
+        {
+            var scope = ConsentScope.ForTopic("Topic-" + i); // normalized to the same scope
+            var expected = i % 3 == 0 ? ConsentStatus.Withdrawn : ConsentStatus.Granted;
+            Assert.Equal(expected, ledger.GetState(scope).Status);
+            Assert.Equal(expected, ledger.States[scope].Status);
+        }
+    }
+
     [Fact]
     public void Scopes_are_independent()
     {

@@ -40,6 +40,9 @@ public sealed class ConsentLedger
     /// <summary>A ledger with no records.</summary>
     public static ConsentLedger Empty { get; } = new(Array.Empty<ConsentRecord>());
 
+    /// <summary>What <see cref="GetState"/> reads: the flat state array or the dictionary (for cache prefetching).</summary>
+    internal object? LookupStorage => (object?)_flat ?? _states;
+
     /// <summary>All records, in the order they were appended.</summary>
     public IReadOnlyList<ConsentRecord> Records => _records;
 

@@ -48,6 +48,9 @@ public sealed class ContactHistory
     /// <summary>Each record's send instant in UTC ticks, oldest first.</summary>
     internal ReadOnlySpan<long> SentTicks => _ticks;
 
+    /// <summary>The arrays searches and frequency windows read (for cache prefetching).</summary>
+    internal (object Ticks, object Channels, object Purposes) IndexStorage => (_ticks, _channels, _purposes);
+
     /// <summary>Each record's channel, oldest first.</summary>
     internal ReadOnlySpan<Channel> Channels => _channels;
 

@@ -217,6 +217,7 @@ public sealed class DecisionEngine
     /// <param name="maxDegreeOfParallelism">The most threads, or <see langword="null"/> for the default.</param>
     /// <returns>One decision per customer, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="ArgumentException">A customer is <see langword="null"/> (the message names its index); checked before deciding any.</exception>
     public Decision[] DecideMany(CompiledCatalog catalog, IReadOnlyList<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -234,27 +235,35 @@ public sealed class DecisionEngine
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use a positive number of threads, -1 or null for the default.");
         }
 
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (customers[i] is null)
+            {
+                throw new ArgumentException($"customers[{i}] is null; pass only customers to decide for.", nameof(customers));
+            }
+        }
+
         var degree = maxDegreeOfParallelism is { } max and > 0 ? max : Environment.ProcessorCount;
         var chunk = Math.Max(64, results.Length / (degree * 8));
         if (degree <= 1 || results.Length < 2 * chunk)
         {
-            for (var i = 0; i < results.Length; i++)
-            {
-                results[i] = Decide(catalog, customers[i], trigger, at);
-            }
-
+            DecideRange(catalog, customers, trigger, at, results, 0, results.Length);
             return results;
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
-        Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range =>
-        {
-            for (var i = range.Item1; i < range.Item2; i++)
-            {
-                results[i] = Decide(catalog, customers[i], trigger, at);
-            }
-        });
+        Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range => DecideRange(catalog, customers, trigger, at, results, range.Item1, range.Item2));
         return results;
+    }
+
+    /// <summary>Decides a range of a batch in order, prefetching the next customers' profiles (see <see cref="ProfilePrefetch"/>).</summary>
+    private void DecideRange(CompiledCatalog catalog, IReadOnlyList<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, Decision[] results, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            ProfilePrefetch.Ahead(customers, i, to);
+            results[i] = Decide(catalog, customers[i], trigger, at);
+        }
     }
 
     /// <summary>

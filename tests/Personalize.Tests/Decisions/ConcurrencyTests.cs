@@ -87,6 +87,22 @@ public sealed class ConcurrencyTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void DecideMany_names_a_missing_customer_before_deciding_any(int degree)
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+        var customers = Customers(3000).ToList();
+        customers[1500] = null!;
+
+        var error = Assert.Throws<ArgumentException>(() => engine.DecideMany(catalog, customers, Trigger.Tick, Now, degree));
+
+        Assert.Equal("customers", error.ParamName);
+        Assert.Contains("customers[1500] is null", error.Message);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-2)]
     public void DecideMany_rejects_a_degree_of_parallelism_that_is_not_positive_or_minus_one(int degree)

@@ -35,16 +35,10 @@ internal sealed class LiquidOutputStatement : ScriptStatement
         object? value;
         if (_member is not null)
         {
-            switch (_member.EvaluateForOutput(context, out var number, out var json, out value))
+            var kind = _member.EvaluateForOutput(context, out var number, out var json, out value);
+            if (MemberExpression.TryWriteOutput(context, kind, Span, number, json))
             {
-                case MemberExpression.OutputKind.Decimal:
-                    context.CurrentSpan = Span;
-                    context.WriteDecimal(number);
-                    return;
-                case MemberExpression.OutputKind.JsonText:
-                    context.CurrentSpan = Span;
-                    context.WriteJsonText(json);
-                    return;
+                return;
             }
         }
         else if (_truncatePipe is not null)

@@ -44,16 +44,10 @@ internal sealed class ExpressionStatement : ScriptStatement
         if (_member is not null)
         {
             // JSON strings are copied as UTF-8 only where nothing re-indents the text.
-            switch (_member.EvaluateForOutput(context, jsonText: Indent is null, out var number, out var json, out value))
+            var kind = _member.EvaluateForOutput(context, jsonText: Indent is null, out var number, out var json, out value);
+            if (MemberExpression.TryWriteOutput(context, kind, Span, number, json))
             {
-                case MemberExpression.OutputKind.Decimal:
-                    context.CurrentSpan = Span;
-                    context.WriteDecimal(number);
-                    return;
-                case MemberExpression.OutputKind.JsonText:
-                    context.CurrentSpan = Span;
-                    context.WriteJsonText(json);
-                    return;
+                return;
             }
         }
         else if (_truncatePipe is not null && Indent is null && _truncateTarget!.ResolvesToBuiltin(context, TruncateFunction!))

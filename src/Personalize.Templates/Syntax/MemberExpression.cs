@@ -99,6 +99,28 @@ internal sealed class MemberExpression : ScriptAssignable
         return OutputKind.Value;
     }
 
+    /// <summary>
+    /// Writes what <see cref="EvaluateForOutput"/> produced when it is not a plain value (a decimal, or JSON text copied
+    /// as UTF-8), with <paramref name="span"/> as the current position for errors; <see langword="false"/> for a value,
+    /// which the output statement writes itself.
+    /// </summary>
+    internal static bool TryWriteOutput(TemplateContext context, OutputKind kind, SourceSpan span, decimal number, System.Text.Json.JsonElement json)
+    {
+        switch (kind)
+        {
+            case OutputKind.Decimal:
+                context.CurrentSpan = span;
+                context.WriteDecimal(number);
+                return true;
+            case OutputKind.JsonText:
+                context.CurrentSpan = span;
+                context.WriteJsonText(json);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>What <see cref="EvaluateForOutput"/> produced.</summary>
     internal enum OutputKind
     {

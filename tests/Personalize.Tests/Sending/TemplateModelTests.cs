@@ -28,9 +28,9 @@ public sealed class TemplateModelTests
     {
         var snake = MemberRenamers.SnakeCase(name);
 
-        Assert.True(CustomerView.SnakeEquals(name, snake));
-        Assert.False(CustomerView.SnakeEquals(name, snake + "x"));
-        Assert.False(CustomerView.SnakeEquals(name, name.Length == 0 ? "x" : snake[..^1]));
+        Assert.True(MemberRenamers.SnakeCaseEquals(name, snake));
+        Assert.False(MemberRenamers.SnakeCaseEquals(name, snake + "x"));
+        Assert.False(MemberRenamers.SnakeCaseEquals(name, name.Length == 0 ? "x" : snake[..^1]));
     }
 
     [Fact]

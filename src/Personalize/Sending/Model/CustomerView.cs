@@ -149,7 +149,7 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
             // The struct enumerator: no boxed enumerator per read.
             foreach (var (attribute, element) in attributes)
             {
-                if (element.ValueKind == JsonValueKind.String && SnakeEquals(attribute, snake))
+                if (element.ValueKind == JsonValueKind.String && MemberRenamers.SnakeCaseEquals(attribute, snake))
                 {
                     var text = element.GetString();
                     return string.IsNullOrWhiteSpace(text) ? null : text;
@@ -161,7 +161,7 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
 
         foreach (var (attribute, element) in _customer.Attributes)
         {
-            if (element.ValueKind == JsonValueKind.String && SnakeEquals(attribute, snake))
+            if (element.ValueKind == JsonValueKind.String && MemberRenamers.SnakeCaseEquals(attribute, snake))
             {
                 var text = element.GetString();
                 return string.IsNullOrWhiteSpace(text) ? null : text;
@@ -179,7 +179,7 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
             // The struct enumerator: no boxed enumerator per read.
             foreach (var (attribute, element) in attributes)
             {
-                if (SnakeEquals(attribute, key))
+                if (MemberRenamers.SnakeCaseEquals(attribute, key))
                 {
                     value = element;
                     return true;
@@ -192,7 +192,7 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
 
         foreach (var (attribute, element) in _customer.Attributes)
         {
-            if (SnakeEquals(attribute, key))
+            if (MemberRenamers.SnakeCaseEquals(attribute, key))
             {
                 value = element;
                 return true;
@@ -201,46 +201,6 @@ internal sealed class CustomerView : IReadOnlyDictionary<string, object?>
 
         value = default;
         return false;
-    }
-
-    /// <summary>
-    /// Whether <see cref="MemberRenamers.SnakeCase"/> of <paramref name="name"/> equals <paramref name="snake"/>, compared
-    /// as the snake_case name is produced: no string and no cache lookup per attribute, and most names differ at the first
-    /// character. Mirrors the renamer rule by rule (the model tests pin the equivalence).
-    /// </summary>
-    internal static bool SnakeEquals(string name, string snake)
-    {
-        var k = 0;
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                var previousIsLowerOrDigit = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                var nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
-                var previousIsUpper = i > 0 && char.IsUpper(name[i - 1]);
-                if (i > 0 && name[i - 1] != '_' && (previousIsLowerOrDigit || (previousIsUpper && nextIsLower)))
-                {
-                    if (k >= snake.Length || snake[k] != '_')
-                    {
-                        return false;
-                    }
-
-                    k++;
-                }
-
-                c = char.ToLowerInvariant(c);
-            }
-
-            if (k >= snake.Length || snake[k] != c)
-            {
-                return false;
-            }
-
-            k++;
-        }
-
-        return k == snake.Length;
     }
 
     private static string Snake(string name)

@@ -31,11 +31,7 @@ internal sealed class ExplainCommand : ICommand
         var clock = services.GetRequiredService<TimeProvider>();
         var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), SampleHost.ResolveDataFile(commandLine));
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
-        var customer = customers.FirstOrDefault(c => string.Equals(c.Id, commandLine.CustomerId, StringComparison.Ordinal));
-        if (customer is null)
-        {
-            throw new SampleException($"no customer '{commandLine.CustomerId}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}).");
-        }
+        var customer = SampleHost.FindCustomer(customers, commandLine.CustomerId);
 
         var decision = engine.Decide(catalog, customer, trigger, clock.GetUtcNow(), DecisionDetail.All);
         output.Write(commandLine.Json ? decision.ToJson() + Environment.NewLine : decision.Explain());

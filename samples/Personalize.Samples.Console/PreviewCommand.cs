@@ -31,8 +31,7 @@ internal sealed class PreviewCommand : ICommand
         var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), SampleHost.ResolveDataFile(commandLine));
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
-        var customer = customers.FirstOrDefault(c => string.Equals(c.Id, commandLine.CustomerId, StringComparison.Ordinal))
-            ?? throw new SampleException($"no customer '{commandLine.CustomerId}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}).");
+        var customer = SampleHost.FindCustomer(customers, commandLine.CustomerId);
         var message = catalog.Find(commandLine.MessageId!)
             ?? throw new SampleException($"no message '{commandLine.MessageId}' in the catalog; messages: {string.Join(", ", catalog.Source.Messages.Select(static m => m.Id))}.");
         if (!engine.Eligibility.Channels.TryResolve(commandLine.ChannelName, out var channel))

@@ -84,6 +84,11 @@ internal static class SampleHost
     public static string ResolveTemplatesDirectory(CommandLine commandLine)
         => commandLine.TemplatesDirectory ?? Path.Combine(AppContext.BaseDirectory, "data", "templates");
 
+    /// <summary>The customer with an id, or a <see cref="SampleException"/> that names a few ids of the file.</summary>
+    public static CustomerProfile FindCustomer(IReadOnlyList<CustomerProfile> customers, string? id)
+        => customers.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.Ordinal))
+           ?? throw new SampleException($"no customer '{id}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}).");
+
     public static IReadOnlyList<CustomerProfile> LoadCustomers(CustomerJson json, string file)
     {
         var bytes = Read(file, "customers");

@@ -21,17 +21,7 @@ internal sealed class IndexerExpression : ScriptAssignable
 
     public override object? EvaluateRaw(TemplateContext context)
     {
-        var target = Target.Evaluate(context);
-        if (target is null)
-        {
-            throw context.Error(Target.Span, $"Object `{Target.Describe()}` is null. Cannot access indexer: {Describe()}");
-        }
-
-        var index = Index.Evaluate(context);
-        if (index is null)
-        {
-            throw context.Error(Index.Span, $"Cannot access target `{Target.Describe()}` with a null indexer: {Describe()}");
-        }
+        var (target, index) = EvaluateTargetAndIndex(context);
 
         if (index is string name && target is not string)
         {
@@ -72,17 +62,7 @@ internal sealed class IndexerExpression : ScriptAssignable
 
     public override void Assign(TemplateContext context, object? value)
     {
-        var target = Target.Evaluate(context);
-        if (target is null)
-        {
-            throw context.Error(Target.Span, $"Object `{Target.Describe()}` is null. Cannot access indexer: {Describe()}");
-        }
-
-        var index = Index.Evaluate(context);
-        if (index is null)
-        {
-            throw context.Error(Index.Span, $"Cannot access target `{Target.Describe()}` with a null indexer: {Describe()}");
-        }
+        var (target, index) = EvaluateTargetAndIndex(context);
 
         if (index is string name)
         {
@@ -149,4 +129,14 @@ internal sealed class IndexerExpression : ScriptAssignable
     }
 
     public override string Describe() => $"{Target.Describe()}[{Index.Describe()}]";
+
+    /// <summary>The target and the index, both evaluated once; a null one is a render error at its position.</summary>
+    private (object Target, object Index) EvaluateTargetAndIndex(TemplateContext context)
+    {
+        var target = Target.Evaluate(context)
+            ?? throw context.Error(Target.Span, $"Object `{Target.Describe()}` is null. Cannot access indexer: {Describe()}");
+        var index = Index.Evaluate(context)
+            ?? throw context.Error(Index.Span, $"Cannot access target `{Target.Describe()}` with a null indexer: {Describe()}");
+        return (target, index);
+    }
 }

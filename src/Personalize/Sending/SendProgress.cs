@@ -25,32 +25,19 @@ public sealed record SendProgress
     public required TimeSpan Elapsed { get; init; }
 
     /// <summary>Gets the messages sent now over all channels.</summary>
-    public long TotalSent
-    {
-        get
-        {
-            long total = 0;
-            foreach (var count in Sent.Values)
-            {
-                total += count;
-            }
-
-            return total;
-        }
-    }
+    public long TotalSent => Sum(Sent);
 
     /// <summary>Gets the customers without a message over all reasons.</summary>
-    public long TotalSuppressed
-    {
-        get
-        {
-            long total = 0;
-            foreach (var count in Suppressed.Values)
-            {
-                total += count;
-            }
+    public long TotalSuppressed => Sum(Suppressed);
 
-            return total;
+    private static long Sum(IReadOnlyDictionary<string, long> counts)
+    {
+        long total = 0;
+        foreach (var count in counts.Values)
+        {
+            total += count;
         }
+
+        return total;
     }
 }

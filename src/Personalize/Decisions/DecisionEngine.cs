@@ -772,6 +772,10 @@ public sealed class DecisionEngine
         return -1;
     }
 
+    /// <summary>
+    /// The ranking as a span: arrays (collection expressions) and lists (the JSON reader) as they are; any other list
+    /// is copied, once per candidate evaluated (a host that builds rankings some other way pays that small copy).
+    /// </summary>
     private static ReadOnlySpan<Channel> AsSpan(IReadOnlyList<Channel> ranking) => ranking switch
     {
         Channel[] array => array,

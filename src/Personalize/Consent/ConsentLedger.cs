@@ -37,6 +37,9 @@ public sealed class ConsentLedger
         (_flat, _states, _kinds) = Index(Compute(records));
     }
 
+    /// <summary>The size in bytes of one entry of the flat state array (for cache prefetching).</summary>
+    internal static int FlatEntrySize => System.Runtime.CompilerServices.Unsafe.SizeOf<KeyValuePair<ConsentScope, ConsentState>>();
+
     /// <summary>A ledger with no records.</summary>
     public static ConsentLedger Empty { get; } = new(Array.Empty<ConsentRecord>());
 

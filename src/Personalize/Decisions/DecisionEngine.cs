@@ -222,11 +222,6 @@ public sealed class DecisionEngine
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(customers);
-        var results = new Decision[customers.Count];
-        if (results.Length == 0)
-        {
-            return results;
-        }
 
         // Contiguous ranges (a few per core, so a slow range does not idle the others), one delegate call per range,
         // never a task per customer; on one core, or for a batch smaller than two ranges, no parallel machinery at all.
@@ -235,9 +230,18 @@ public sealed class DecisionEngine
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use a positive number of threads, -1 or null for the default.");
         }
 
-        for (var i = 0; i < results.Length; i++)
+        // The batch loop reads the customers as an array (see ProfilePrefetch); other lists are copied once, which also
+        // keeps a list the caller changes meanwhile from changing the batch.
+        var batch = customers as CustomerProfile[] ?? [.. customers];
+        var results = new Decision[batch.Length];
+        if (results.Length == 0)
         {
-            if (customers[i] is null)
+            return results;
+        }
+
+        for (var i = 0; i < batch.Length; i++)
+        {
+            if (batch[i] is null)
             {
                 throw new ArgumentException($"customers[{i}] is null; pass only customers to decide for.", nameof(customers));
             }
@@ -247,17 +251,17 @@ public sealed class DecisionEngine
         var chunk = Math.Max(64, results.Length / (degree * 8));
         if (degree <= 1 || results.Length < 2 * chunk)
         {
-            DecideRange(catalog, customers, trigger, at, results, 0, results.Length);
+            DecideRange(catalog, batch, trigger, at, results, 0, results.Length);
             return results;
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
-        Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range => DecideRange(catalog, customers, trigger, at, results, range.Item1, range.Item2));
+        Parallel.ForEach(Partitioner.Create(0, results.Length, chunk), parallel, range => DecideRange(catalog, batch, trigger, at, results, range.Item1, range.Item2));
         return results;
     }
 
     /// <summary>Decides a range of a batch in order, prefetching the next customers' profiles (see <see cref="ProfilePrefetch"/>).</summary>
-    private void DecideRange(CompiledCatalog catalog, IReadOnlyList<CustomerProfile> customers, Trigger trigger, DateTimeOffset at, Decision[] results, int from, int to)
+    private void DecideRange(CompiledCatalog catalog, CustomerProfile[] customers, Trigger trigger, DateTimeOffset at, Decision[] results, int from, int to)
     {
         for (var i = from; i < to; i++)
         {

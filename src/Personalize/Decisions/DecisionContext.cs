@@ -74,6 +74,32 @@ public sealed class DecisionContext
     /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
     internal CandidateOutcome[] OutcomeScratch { get; set; } = new CandidateOutcome[64];
 
+    /// <summary>
+    /// The bucket rankings this thread used last (engine, bucket, ranking), so most decisions find theirs without the
+    /// engine's shared table: a batch alternates between a few buckets (one per lifecycle stage).
+    /// </summary>
+    private readonly (DecisionEngine? Engine, CompiledMessage[]? Bucket, DecisionEngine.BucketRanking? Ranking)[] _rankings = new (DecisionEngine?, CompiledMessage[]?, DecisionEngine.BucketRanking?)[4];
+    private int _nextRanking;
+
+    /// <summary>The ranking of a bucket for an engine, through this thread's small memo.</summary>
+    internal DecisionEngine.BucketRanking RankingFor(DecisionEngine engine, CompiledMessage[] bucket)
+    {
+        var rankings = _rankings;
+        for (var i = 0; i < rankings.Length; i++)
+        {
+            ref var entry = ref rankings[i];
+            if (ReferenceEquals(entry.Bucket, bucket) && ReferenceEquals(entry.Engine, engine))
+            {
+                return entry.Ranking!;
+            }
+        }
+
+        var ranking = engine.RankingOf(bucket);
+        rankings[_nextRanking] = (engine, bucket, ranking);
+        _nextRanking = (_nextRanking + 1) % rankings.Length;
+        return ranking;
+    }
+
     /// <summary>The frequency caps counted for promotional messages at one instant of this decision.</summary>
     internal CapCounts PromotionalCounts { get; } = new();
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Personalize.Catalog;
 using Personalize.Customers;
 using Personalize.Decisions.Rules;
@@ -148,35 +149,35 @@ public sealed class DecisionEngine
 
     /// <summary>
     /// Ranks the candidates (scores do not depend on the rules) and evaluates them best first. With
-    /// <see cref="DecisionDetail.All"/> every candidate is scored; otherwise a candidate is scored only when its upper
-    /// bound (its score at relevance 1) could still put it first (see <see cref="NextBest"/>).
+    /// <see cref="DecisionDetail.All"/> every candidate is scored and sorted; otherwise the candidates start in the
+    /// bucket's precomputed order (see <see cref="BucketRanking"/>) and a candidate with topics is scored only when it
+    /// comes first by its upper bound (see <see cref="NextBest"/>).
     /// </summary>
     private void Rank(Decision decision, DecisionContext context, CompiledMessage[] considered, DecisionDetail detail)
     {
-        var customer = context.Customer;
-        var trigger = context.Trigger;
-        var all = detail == DecisionDetail.All ? new CandidateOutcome[considered.Length] : null;
         decision.Considered = considered;
-        decision.AllOutcomes = all;
-        var ordered = 0;
         var small = considered.Length <= 256;
         Span<int> order = small ? stackalloc int[considered.Length] : new int[considered.Length];
         Span<double> keys = small ? stackalloc double[considered.Length] : new double[considered.Length];
         Span<double> relevances = small ? stackalloc double[considered.Length] : new double[considered.Length];
+        if (detail != DecisionDetail.All)
+        {
+            var bucket = context.RankingFor(this, considered);
+            bucket.Order.CopyTo(order);
+            bucket.Keys.CopyTo(keys);
+            bucket.Relevances.CopyTo(relevances);
+            Evaluate(decision, context, new Ranking(order, keys, relevances, considered), detail);
+            return;
+        }
+
+        var customer = context.Customer;
+        var trigger = context.Trigger;
+        var all = new CandidateOutcome[considered.Length];
+        decision.AllOutcomes = all;
+        var ordered = 0;
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
-            if (all is null)
-            {
-                // Without topics the relevance is the neutral one: score now. With topics it needs the customer's
-                // topic states: rank by the upper bound (relevance 1) and score only if it can come first.
-                var withTopics = message.TopicScopes.Length > 0;
-                relevances[i] = withTopics ? Unscored : _neutralRelevance;
-                keys[i] = Score(message.Priority, withTopics ? 1 : _neutralRelevance, message.Value);
-                order[ordered++] = i;
-                continue;
-            }
-
             var relevance = Relevance(customer, message, ref context.Topics);
             var score = Score(message.Priority, relevance, message.Value);
             relevances[i] = relevance;
@@ -199,9 +200,52 @@ public sealed class DecisionEngine
 
         if (ordered > 0)
         {
+            Sort(order[..ordered], keys, relevances, considered);
             Evaluate(decision, context, new Ranking(order[..ordered], keys, relevances, considered), detail);
         }
     }
+
+    /// <summary>
+    /// A bucket of the catalog (the candidates of one trigger and stage) ranked before any customer is seen: each
+    /// candidate's key is its score when it has no topics (its relevance is the neutral one) or its upper bound (its
+    /// score at relevance 1) when it has; the order sorts them by <see cref="Before(int, int, ReadOnlySpan{double}, ReadOnlySpan{double}, CompiledMessage[])"/>.
+    /// Built once per engine and bucket; a decision copies it.
+    /// </summary>
+    internal sealed class BucketRanking
+    {
+        public BucketRanking(DecisionEngine engine, CompiledMessage[] considered)
+        {
+            Keys = new double[considered.Length];
+            Relevances = new double[considered.Length];
+            for (var i = 0; i < considered.Length; i++)
+            {
+                var message = considered[i];
+                var withTopics = message.TopicScopes.Length > 0;
+                Relevances[i] = withTopics ? Unscored : engine._neutralRelevance;
+                Keys[i] = engine.Score(message.Priority, withTopics ? 1 : engine._neutralRelevance, message.Value);
+            }
+
+            Order = new int[considered.Length];
+            for (var i = 0; i < Order.Length; i++)
+            {
+                Order[i] = i;
+            }
+
+            Sort(Order, Keys, Relevances, considered);
+        }
+
+        public int[] Order { get; }
+
+        public double[] Keys { get; }
+
+        public double[] Relevances { get; }
+    }
+
+    private readonly ConditionalWeakTable<CompiledMessage[], BucketRanking> _buckets = new();
+
+    /// <summary>The ranking of a bucket for this engine (built on first use, shared by all threads).</summary>
+    internal BucketRanking RankingOf(CompiledMessage[] considered)
+        => _buckets.TryGetValue(considered, out var ranking) ? ranking : _buckets.GetValue(considered, c => new BucketRanking(this, c));
 
     /// <summary>The relevance of a candidate not scored yet (relevances are 0 to 1).</summary>
     private const double Unscored = double.NaN;
@@ -631,80 +675,51 @@ public sealed class DecisionEngine
         => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
 
     /// <summary>
-    /// Brings the best of the candidates from <paramref name="position"/> on to <paramref name="position"/> and returns
-    /// it: score desc, priority desc, catalog order asc (candidates are in catalog order). Deterministic. A candidate
-    /// not scored yet has an upper bound: it is scored only when the bound reaches the best score among the others,
-    /// so the candidate picked is always scored and no unscored one can beat or tie it. A decision usually evaluates
-    /// one or two candidates, so most candidates with topics are never scored. After
-    /// <see cref="SelectionLimit"/> picks (an exhaustive decision) the rest is scored and sorted once.
+    /// The best candidate from <paramref name="position"/> on: score desc, priority desc, catalog order asc. Deterministic.
+    /// <c>order[position..]</c> is kept sorted; a candidate not scored yet sorts by its upper bound (and before a scored
+    /// one with an equal key), so when one comes first it is scored and moved down to its place, until the first is
+    /// scored: no unscored candidate can then beat or tie it. A decision usually evaluates one or two candidates, so
+    /// most candidates with topics are never scored.
     /// </summary>
     private int NextBest(Ranking ranking, int position, DecisionContext context)
     {
         var order = ranking.Order;
-        if (position > SelectionLimit)
-        {
-            return order[position]; // sorted at the limit
-        }
-
-        if (position == SelectionLimit)
-        {
-            for (var i = position; i < order.Length; i++)
-            {
-                ScoreCandidate(ranking, order[i], context);
-            }
-
-            Sort(order[position..], ranking.Keys, ranking.Considered);
-            return order[position];
-        }
-
         var keys = ranking.Keys;
         var relevances = ranking.Relevances;
         var considered = ranking.Considered;
-
         while (true)
         {
-            var best = position;
-            for (var i = position + 1; i < order.Length; i++)
+            var index = order[position];
+            if (!double.IsNaN(relevances[index]))
             {
-                if (Before(order[i], order[best], keys, relevances, considered))
-                {
-                    best = i;
-                }
+                return index;
             }
 
-            var index = order[best];
-            if (double.IsNaN(relevances[index]))
-            {
-                ScoreCandidate(ranking, index, context);
-                continue;
-            }
-
-            (order[position], order[best]) = (order[best], order[position]);
-            return index;
-        }
-    }
-
-    private void ScoreCandidate(Ranking ranking, int index, DecisionContext context)
-    {
-        if (double.IsNaN(ranking.Relevances[index]))
-        {
-            var message = ranking.Considered[index];
+            var message = considered[index];
             var relevance = Relevance(context.Customer, message, ref context.Topics);
-            ranking.Relevances[index] = relevance;
-            ranking.Keys[index] = Score(message.Priority, relevance, message.Value);
+            relevances[index] = relevance;
+            keys[index] = Score(message.Priority, relevance, message.Value);
+
+            // A score is at most its bound: the candidate can only move down.
+            var j = position;
+            while (j + 1 < order.Length && Before(order[j + 1], index, keys, relevances, considered))
+            {
+                order[j] = order[j + 1];
+                j++;
+            }
+
+            order[j] = index;
         }
     }
 
-    private const int SelectionLimit = 8;
-
-    /// <summary>Insertion sort of scored candidates, in the order of <see cref="NextBest"/>.</summary>
-    private static void Sort(Span<int> order, ReadOnlySpan<double> scores, CompiledMessage[] considered)
+    /// <summary>Insertion sort in the order of <see cref="NextBest"/>.</summary>
+    private static void Sort(Span<int> order, ReadOnlySpan<double> keys, ReadOnlySpan<double> relevances, CompiledMessage[] considered)
     {
         for (var i = 1; i < order.Length; i++)
         {
             var current = order[i];
             var j = i - 1;
-            while (j >= 0 && Before(current, order[j], scores, considered))
+            while (j >= 0 && Before(current, order[j], keys, relevances, considered))
             {
                 order[j + 1] = order[j];
                 j--;
@@ -729,18 +744,6 @@ public sealed class DecisionEngine
         if (unscoredA != unscoredB)
         {
             return unscoredA;
-        }
-
-        return Before(a, b, keys, considered);
-    }
-
-    private static bool Before(int a, int b, ReadOnlySpan<double> scores, CompiledMessage[] considered)
-    {
-        var scoreA = scores[a];
-        var scoreB = scores[b];
-        if (scoreA != scoreB)
-        {
-            return scoreA > scoreB;
         }
 
         var priorityA = considered[a].Priority;

@@ -124,6 +124,22 @@ public sealed class AskAndArbitrationTests
     }
 
     [Fact]
+    public void Engines_with_other_weights_rank_one_shared_catalog_each_by_their_own_weights()
+    {
+        var valueless = Engine(o => o.ValueWeight = 0);
+        var squaredValue = Engine(o => o.ValueWeight = 2);
+        var catalog = Compile(valueless, b => b
+            .Add("priority", m => m.OnSchedule().Priority(3).Value(1).Channel(Channel.Email, "t"))
+            .Add("value", m => m.OnSchedule().Priority(1).Value(2).Channel(Channel.Email, "t")));
+
+        // Alternating on one thread: each engine keeps its own ranking of the catalog's candidates.
+        var winners = Enumerable.Range(0, 4)
+            .Select(i => (i % 2 == 0 ? valueless : squaredValue).Decide(catalog, Customer(), Trigger.Tick, Now).Winners[0].MessageId);
+
+        Assert.Equal(["priority", "value", "priority", "value"], winners);
+    }
+
+    [Fact]
     public void The_customers_ranking_picks_the_channel_and_falls_back_down_it()
     {
         var engine = Engine();

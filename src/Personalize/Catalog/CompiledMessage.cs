@@ -1,4 +1,5 @@
 using Personalize.Consent;
+using Personalize.Customers;
 
 namespace Personalize.Catalog;
 
@@ -10,6 +11,7 @@ internal sealed class CompiledMessage
         Definition = definition;
         Index = index;
         Id = definition.Id;
+        IdHash = ContactHistory.MessageHash(Id);
         Purpose = definition.Purpose;
         Kind = definition.Kind;
         Topics = new string[definition.Topics.Count];
@@ -60,6 +62,9 @@ internal sealed class CompiledMessage
     public int Index { get; }
 
     public string Id { get; }
+
+    /// <summary>The id's hash as <see cref="ContactHistory.MessageHashes"/> holds it.</summary>
+    public int IdHash { get; }
 
     public ContactPurpose Purpose { get; }
 

@@ -8,11 +8,14 @@ public sealed class ContactHistory
 {
     private readonly ContactRecord[] _records;
 
-    // Each record's send instant (UTC ticks), channel and purpose, in record order: searches and frequency windows
-    // read these compact arrays instead of visiting every record object.
+    // Each record's send instant (UTC ticks), channel, purpose, message id hash and whether it was an ask, in record
+    // order: searches, frequency windows, message caps and give-before-ask read these compact arrays instead of
+    // visiting every record object (and its message id string).
     private readonly long[] _ticks;
     private readonly Channel[] _channels;
     private readonly ContactPurpose[] _purposes;
+    private readonly int[] _messageHashes;
+    private readonly bool[] _asks;
 
     /// <summary>Builds a history; records are ordered by <see cref="ContactRecord.SentAt"/> (stable for equal times).</summary>
     /// <param name="records">The records, in any order.</param>
@@ -26,14 +29,14 @@ public sealed class ContactHistory
         }
 
         _records = array.OrderBy(static r => r.SentAt).ToArray();
-        (_ticks, _channels, _purposes) = Index(_records);
+        (_ticks, _channels, _purposes, _messageHashes, _asks) = Index(_records);
     }
 
     private ContactHistory(ContactRecord[] sorted, bool trusted)
     {
         _ = trusted;
         _records = sorted;
-        (_ticks, _channels, _purposes) = Index(sorted);
+        (_ticks, _channels, _purposes, _messageHashes, _asks) = Index(sorted);
     }
 
     /// <summary>An empty history.</summary>
@@ -49,7 +52,18 @@ public sealed class ContactHistory
     internal ReadOnlySpan<long> SentTicks => _ticks;
 
     /// <summary>The arrays searches and frequency windows read (for cache prefetching).</summary>
-    internal (object Ticks, object Channels, object Purposes) IndexStorage => (_ticks, _channels, _purposes);
+    internal (object Ticks, object Channels, object Purposes, object MessageHashes) IndexStorage => (_ticks, _channels, _purposes, _messageHashes);
+
+    /// <summary>Each record's <see cref="MessageHash"/>, oldest first: compare these before the message ids.</summary>
+    internal ReadOnlySpan<int> MessageHashes => _messageHashes;
+
+    /// <summary>Whether each record was an ask, oldest first.</summary>
+    internal ReadOnlySpan<bool> Asks => _asks;
+
+    /// <summary>The hash <see cref="MessageHashes"/> holds for a message id (this process only; never stored).</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <returns>The hash.</returns>
+    internal static int MessageHash(string messageId) => messageId.GetHashCode(StringComparison.Ordinal);
 
     /// <summary>Each record's channel, oldest first.</summary>
     internal ReadOnlySpan<Channel> Channels => _channels;
@@ -157,19 +171,24 @@ public sealed class ContactHistory
         return low;
     }
 
-    private static (long[] Ticks, Channel[] Channels, ContactPurpose[] Purposes) Index(ContactRecord[] records)
+    private static (long[] Ticks, Channel[] Channels, ContactPurpose[] Purposes, int[] MessageHashes, bool[] Asks) Index(ContactRecord[] records)
     {
         var ticks = new long[records.Length];
         var channels = new Channel[records.Length];
         var purposes = new ContactPurpose[records.Length];
+        var hashes = new int[records.Length];
+        var asks = new bool[records.Length];
         for (var i = 0; i < ticks.Length; i++)
         {
-            ticks[i] = records[i].SentAt.UtcTicks;
-            channels[i] = records[i].Channel;
-            purposes[i] = records[i].Purpose;
+            var record = records[i];
+            ticks[i] = record.SentAt.UtcTicks;
+            channels[i] = record.Channel;
+            purposes[i] = record.Purpose;
+            hashes[i] = MessageHash(record.MessageId);
+            asks[i] = record.Kind == MessageKind.Ask;
         }
 
-        return (ticks, channels, purposes);
+        return (ticks, channels, purposes, hashes, asks);
     }
 
     private int FirstAtOrAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks - 1);

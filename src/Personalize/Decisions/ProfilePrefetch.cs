@@ -62,10 +62,11 @@ internal static unsafe class ProfilePrefetch
             Lines(second.Consents?.LookupStorage, 2);
             if (second.History is { } history)
             {
-                var (ticks, channels, purposes) = history.IndexStorage;
+                var (ticks, channels, purposes, hashes) = history.IndexStorage;
                 Lines(ticks, 2);
                 Lines(channels, 2);
                 Lines(purposes, 1);
+                Lines(hashes, 1);
             }
         }
 
@@ -74,7 +75,7 @@ internal static unsafe class ProfilePrefetch
             Rest(first.Consents?.LookupStorage as Array, ConsentLedger.FlatEntrySize, 2);
             if (first.History is { } history)
             {
-                var (ticks, channels, _) = history.IndexStorage;
+                var (ticks, channels, _, _) = history.IndexStorage;
                 Rest((Array)ticks, sizeof(long), 2);
                 Rest((Array)channels, Unsafe.SizeOf<Channel>(), 2);
             }

@@ -35,15 +35,15 @@ public sealed class GiveBeforeAskRule : IMessageRule, ICompiledMessageRule
     /// <summary>Counts gives sent at or before <paramref name="at"/> since the last ask.</summary>
     internal static int GivesSinceLastAsk(ContactHistory history, DateTimeOffset at, out DateTimeOffset? lastAsk)
     {
-        var records = history.Span;
+        var asks = history.Asks;
         var end = CapMath.FirstAfter(history, at);
         var gives = 0;
         lastAsk = null;
         for (var i = end - 1; i >= 0; i--)
         {
-            if (records[i].Kind == MessageKind.Ask)
+            if (asks[i])
             {
-                lastAsk = records[i].SentAt;
+                lastAsk = new DateTimeOffset(history.SentTicks[i], TimeSpan.Zero);
                 break;
             }
 

@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Customers;
 
 namespace Personalize.Decisions.Rules;
 
@@ -24,13 +25,13 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(message);
-        return Evaluate(context, message.Id, message.Caps);
+        return Evaluate(context, message.Id, ContactHistory.MessageHash(message.Id), message.Caps);
     }
 
     RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message)
-        => message.Caps.Length == 0 ? RuleResult.Pass : Evaluate(context, message.Id, message.Caps);
+        => message.Caps.Length == 0 ? RuleResult.Pass : Evaluate(context, message.Id, message.IdHash, message.Caps);
 
-    private static RuleResult Evaluate(DecisionContext context, string id, IReadOnlyList<MessageCap> caps)
+    private static RuleResult Evaluate(DecisionContext context, string id, int idHash, IReadOnlyList<MessageCap> caps)
     {
         if (caps.Count == 0)
         {
@@ -39,6 +40,8 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
 
         var history = context.Customer.History;
         var records = history.Span;
+        var hashes = history.MessageHashes;
+        var ticks = history.SentTicks;
         var at = context.At;
         var end = context.HistoryEnd;
         for (var c = 0; c < caps.Count; c++)
@@ -49,10 +52,11 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
             DateTimeOffset last = default;
             for (var i = start; i < end; i++)
             {
-                if (string.Equals(records[i].MessageId, id, StringComparison.Ordinal))
+                // The hash first: only a record with this message's hash is read for its id.
+                if (hashes[i] == idHash && string.Equals(records[i].MessageId, id, StringComparison.Ordinal))
                 {
                     count++;
-                    last = records[i].SentAt;
+                    last = new DateTimeOffset(ticks[i], TimeSpan.Zero);
                 }
             }
 

@@ -33,13 +33,10 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
         var customer = _context.Customer;
 
         // Attributes first (they win over built-in names), then built-in names, then derived day counts.
-        foreach (var (attribute, element) in customer.Attributes)
+        if (TryGetAttribute(customer.Attributes, key, out var found))
         {
-            if (string.Equals(NamesOf(attribute).Snake, key, StringComparison.Ordinal))
-            {
-                value = element;
-                return true;
-            }
+            value = found;
+            return true;
         }
 
         var flags = customer.ServiceFlags;
@@ -108,6 +105,33 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
 
     private static readonly object True = true;
     private static readonly object False = false;
+
+    /// <summary>The first attribute (in the dictionary's order) whose snake_case name is <paramref name="key"/>; a
+    /// <see cref="Dictionary{TKey, TValue}"/> (what the JSON reader and most hosts build) is walked without boxing its enumerator.</summary>
+    private static bool TryGetAttribute(IReadOnlyDictionary<string, JsonElement> attributes, string key, out JsonElement element)
+        => attributes is Dictionary<string, JsonElement> dictionary
+            ? TryFind(dictionary.GetEnumerator(), key, out element)
+            : TryFind(attributes.GetEnumerator(), key, out element);
+
+    private static bool TryFind<TEnumerator>(TEnumerator attributes, string key, out JsonElement element)
+        where TEnumerator : IEnumerator<KeyValuePair<string, JsonElement>>
+    {
+        using (attributes)
+        {
+            while (attributes.MoveNext())
+            {
+                var (attribute, value) = attributes.Current;
+                if (string.Equals(NamesOf(attribute).Snake, key, StringComparison.Ordinal))
+                {
+                    element = value;
+                    return true;
+                }
+            }
+        }
+
+        element = default;
+        return false;
+    }
 
     private static (string Snake, string? Stem) NamesOf(string attribute)
     {

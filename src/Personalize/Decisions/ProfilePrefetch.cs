@@ -52,12 +52,7 @@ internal static unsafe class ProfilePrefetch
                 Lines(preferences.FrequencyCaps, 1);
             }
 
-            if (second.ContactPoints is { } points)
-            {
-                Lines(points.Email, 1);
-                Lines(points.Phone, 1);
-                Lines(points.DeviceTokens, 1);
-            }
+            Lines(second.ContactPoints?.DeviceTokens, 1);
 
             Lines(second.Consents?.LookupStorage, 2);
             if (second.History is { } history)

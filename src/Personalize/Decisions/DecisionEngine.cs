@@ -546,7 +546,8 @@ public sealed class DecisionEngine
 
                 var index = NextBest(ranking, position, context);
                 var message = considered[index];
-                var outcome = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevances[index], scores[index], 0, 0, -1);
+                var relevance = relevances[index];
+                var score = scores[index];
                 var blocked = false;
                 for (var r = 0; r < _messageRules.Length; r++)
                 {
@@ -555,7 +556,7 @@ public sealed class DecisionEngine
                         : _messageRules[r].Evaluate(context, message.Definition);
                     if (!result.Passed)
                     {
-                        evaluated.Add(index, new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, outcome.Relevance, outcome.Score, 0, 0, -1));
+                        evaluated.Add(index, new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, relevance, score, 0, 0, -1));
                         blocked = true;
                         break;
                     }
@@ -571,7 +572,7 @@ public sealed class DecisionEngine
                 var canWin = won < winners.Length && !askLimited;
                 if (!canWin && !exhaustive)
                 {
-                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1));
+                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1));
                     continue;
                 }
 
@@ -580,19 +581,19 @@ public sealed class DecisionEngine
                 var chosen = SelectChannel(decision, context, message, scratch, ref count);
                 if (chosen < 0)
                 {
-                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1));
+                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1));
                 }
                 else if (canWin)
                 {
                     var channelOutcome = scratch[chosen];
-                    winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, outcome.Score);
-                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen));
+                    winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, score);
+                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen));
                     asks += isAsk ? 1 : 0;
                 }
                 else
                 {
                     var limited = askLimited && won < winners.Length;
-                    evaluated.Add(index, With(outcome, decision, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen));
+                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen));
                 }
             }
 
@@ -671,8 +672,8 @@ public sealed class DecisionEngine
         }
     }
 
-    private static CandidateOutcome With(CandidateOutcome outcome, Decision decision, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
-        => new(decision, outcome.Compiled!, status, code, rule, default, outcome.Relevance, outcome.Score, channelStart, channelCount, chosen);
+    private static CandidateOutcome Outcome(Decision decision, CompiledMessage message, double relevance, double score, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
+        => new(decision, message, status, code, rule, default, relevance, score, channelStart, channelCount, chosen);
 
     /// <summary>
     /// The best candidate from <paramref name="position"/> on: score desc, priority desc, catalog order asc. Deterministic.

@@ -10,7 +10,7 @@ namespace Personalize.Decisions.Rules;
 /// and the customer's own caps (so the stricter wins); service messages count only service history against
 /// <see cref="DecisionOptions.ServiceCaps"/>. A reached cap gives the instant one more fits, so the message can be deferred.
 /// </summary>
-public sealed class FrequencyRule : IChannelRule
+public sealed class FrequencyRule : IChannelRule, ICompiledChannelRule
 {
     private readonly FrequencyCap[] _promotional;
     private readonly FrequencyCap[] _service;
@@ -36,7 +36,14 @@ public sealed class FrequencyRule : IChannelRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
-        var service = message.Purpose == ContactPurpose.Service;
+        return Evaluate(context, message.Purpose == ContactPurpose.Service, channel, sendAt);
+    }
+
+    RuleResult ICompiledChannelRule.Evaluate(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+        => Evaluate(context, message.Purpose == ContactPurpose.Service, message.ChannelDefinitions[contentIndex], sendAt);
+
+    private RuleResult Evaluate(DecisionContext context, bool service, ChannelDefinition channel, DateTimeOffset sendAt)
+    {
         var history = context.Customer.History;
         if (history.Count == 0)
         {

@@ -9,7 +9,7 @@ namespace Personalize.Decisions.Rules;
 /// next allowed instant so the engine can defer it (never past the message's expiry); when no instant in the next
 /// week is allowed: <c>timing.no_allowed_time</c>.
 /// </summary>
-public sealed class TimingRule : IChannelRule
+public sealed class TimingRule : IChannelRule, ICompiledChannelRule
 {
     internal TimingRule()
     {
@@ -27,12 +27,20 @@ public sealed class TimingRule : IChannelRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
+        return Evaluate(context, message.Purpose, channel, sendAt);
+    }
+
+    RuleResult ICompiledChannelRule.Evaluate(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+        => Evaluate(context, message.Purpose, message.ChannelDefinitions[contentIndex], sendAt);
+
+    private static RuleResult Evaluate(DecisionContext context, ContactPurpose purpose, ChannelDefinition channel, DateTimeOffset sendAt)
+    {
         if (!channel.RespectsTiming)
         {
             return RuleResult.Pass;
         }
 
-        var includePreferred = context.Eligibility.PreferredTimesApplyTo(message.Purpose);
+        var includePreferred = context.Eligibility.PreferredTimesApplyTo(purpose);
         if (context.IsAllowedByTiming(sendAt, includePreferred))
         {
             return RuleResult.Pass;

@@ -89,6 +89,25 @@ public sealed class ConcurrencyTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    public void DecideMany_takes_any_read_only_list_of_customers(int degree)
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+        var customers = Customers(3000);
+
+        var fromArray = engine.DecideMany(catalog, customers.ToArray(), Trigger.Tick, Now, degree).Select(Summary);
+        var fromList = engine.DecideMany(catalog, customers.ToList(), Trigger.Tick, Now, degree).Select(Summary);
+        var fromWrapper = engine.DecideMany(catalog, customers.ToList().AsReadOnly(), Trigger.Tick, Now, degree).Select(Summary);
+
+        var expected = customers.Select(c => Summary(engine.Decide(catalog, c, Trigger.Tick, Now))).ToArray();
+        Assert.Equal(expected, fromArray);
+        Assert.Equal(expected, fromList);
+        Assert.Equal(expected, fromWrapper);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
     public void DecideMany_names_a_missing_customer_before_deciding_any(int degree)
     {
         var engine = Engine();

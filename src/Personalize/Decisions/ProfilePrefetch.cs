@@ -42,6 +42,7 @@ internal static unsafe class ProfilePrefetch
             Lines(third.Consents, 2);
             Lines(third.History, 2);
             Lines(third.ServiceFlags, 1);
+            Lines(third.Attributes, 1);
         }
 
         if (index + 2 < end && customers[index + 2] is { } second)
@@ -67,6 +68,11 @@ internal static unsafe class ProfilePrefetch
 
         if (index + 1 < end && customers[index + 1] is { } first)
         {
+            if (first.Preferences?.FrequencyCaps is FrequencyCap[] { Length: > 0 } caps)
+            {
+                Lines(caps[0], 1);
+            }
+
             Rest(first.Consents?.LookupStorage as Array, ConsentLedger.FlatEntrySize, 2);
             if (first.History is { } history)
             {

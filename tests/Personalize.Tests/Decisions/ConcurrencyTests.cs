@@ -130,6 +130,7 @@ public sealed class ConcurrencyTests
         var catalog = Catalog(engine);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.DecideMany(catalog, Customers(3), Trigger.Tick, Now, degree));
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.DecideMany(catalog, Customers(0), Trigger.Tick, Now, degree));
     }
 
     [Fact]

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
 using Personalize.Decisions;
-using Personalize.Serialization;
 
 namespace Personalize.Samples.ConsoleHost;
 
@@ -27,13 +25,9 @@ internal sealed class ExplainCommand : ICommand
         }
 
         using var services = SampleHost.BuildServices(commandLine);
-        var engine = services.GetRequiredService<DecisionEngine>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), SampleHost.ResolveDataFile(commandLine));
-        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
-        var customer = SampleHost.FindCustomer(customers, commandLine.CustomerId);
+        var (engine, catalog, customer, now) = SampleHost.LoadForOneCustomer(services, commandLine);
 
-        var decision = engine.Decide(catalog, customer, trigger, clock.GetUtcNow(), DecisionDetail.All);
+        var decision = engine.Decide(catalog, customer, trigger, now, DecisionDetail.All);
         output.Write(commandLine.Json ? decision.ToJson() + Environment.NewLine : decision.Explain());
         return ConsoleApp.Ok;
     }

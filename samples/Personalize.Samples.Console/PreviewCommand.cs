@@ -6,7 +6,6 @@ using Personalize.Delivery;
 using Personalize.Delivery.Email;
 using Personalize.Delivery.Sms;
 using Personalize.Sending;
-using Personalize.Serialization;
 using Personalize.Templates;
 
 namespace Personalize.Samples.ConsoleHost;
@@ -26,12 +25,8 @@ internal sealed class PreviewCommand : ICommand
         }
 
         using var services = SampleHost.BuildServices(commandLine);
-        var engine = services.GetRequiredService<DecisionEngine>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), SampleHost.ResolveDataFile(commandLine));
-        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
+        var (engine, catalog, customer, at) = SampleHost.LoadForOneCustomer(services, commandLine);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
-        var customer = SampleHost.FindCustomer(customers, commandLine.CustomerId);
         var message = catalog.Find(commandLine.MessageId!)
             ?? throw new SampleException($"no message '{commandLine.MessageId}' in the catalog; messages: {string.Join(", ", catalog.Source.Messages.Select(static m => m.Id))}.");
         if (!engine.Eligibility.Channels.TryResolve(commandLine.ChannelName, out var channel))
@@ -41,7 +36,6 @@ internal sealed class PreviewCommand : ICommand
 
         var channelContent = message.ContentFor(channel.Channel)
             ?? throw new SampleException($"message '{message.Id}' has no {channel.Channel} content; it has {string.Join(", ", message.Channels.Select(static c => c.Channel.ToString()))}.");
-        var at = clock.GetUtcNow();
         OutgoingMessage rendered;
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Personalize.Catalog;
+using Personalize.Decisions;
 using Personalize.Customers;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
@@ -88,6 +89,15 @@ internal static class SampleHost
     public static CustomerProfile FindCustomer(IReadOnlyList<CustomerProfile> customers, string? id)
         => customers.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.Ordinal))
            ?? throw new SampleException($"no customer '{id}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}).");
+
+    /// <summary>What explain and preview start from: the engine, the catalog, the customer named by --customer and the clock's now.</summary>
+    public static (DecisionEngine Engine, CompiledCatalog Catalog, CustomerProfile Customer, DateTimeOffset Now) LoadForOneCustomer(ServiceProvider services, CommandLine commandLine)
+    {
+        var engine = services.GetRequiredService<DecisionEngine>();
+        var customers = LoadCustomers(services.GetRequiredService<CustomerJson>(), ResolveDataFile(commandLine));
+        var catalog = LoadCatalog(ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
+        return (engine, catalog, FindCustomer(customers, commandLine.CustomerId), services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
 
     public static IReadOnlyList<CustomerProfile> LoadCustomers(CustomerJson json, string file)
     {

@@ -54,6 +54,9 @@ public sealed class ContactHistory
     /// <summary>The arrays searches and frequency windows read (for cache prefetching).</summary>
     internal (object Ticks, object Channels, object Purposes, object MessageHashes) IndexStorage => (_ticks, _channels, _purposes, _messageHashes);
 
+    /// <summary>When the record at <paramref name="index"/> was sent (read from the tick array; records store UTC).</summary>
+    internal DateTimeOffset SentAtOf(int index) => new(_ticks[index], TimeSpan.Zero);
+
     /// <summary>Each record's <see cref="MessageHash"/>, oldest first: compare these before the message ids.</summary>
     internal ReadOnlySpan<int> MessageHashes => _messageHashes;
 

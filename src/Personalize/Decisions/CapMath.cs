@@ -31,7 +31,7 @@ internal static class CapMath
             {
                 if (Matches(history, i, cap, service) && seen++ == target)
                 {
-                    nextAllowed = new DateTimeOffset(ticks[i], TimeSpan.Zero) + window; // send instants are stored in UTC
+                    nextAllowed = history.SentAtOf(i) + window;
                     break;
                 }
             }

@@ -43,7 +43,7 @@ public sealed class GiveBeforeAskRule : IMessageRule, ICompiledMessageRule
         {
             if (asks[i])
             {
-                lastAsk = new DateTimeOffset(history.SentTicks[i], TimeSpan.Zero);
+                lastAsk = history.SentAtOf(i);
                 break;
             }
 

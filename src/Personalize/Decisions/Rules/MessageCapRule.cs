@@ -41,7 +41,6 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
         var history = context.Customer.History;
         var records = history.Span;
         var hashes = history.MessageHashes;
-        var ticks = history.SentTicks;
         var at = context.At;
         var end = context.HistoryEnd;
         for (var c = 0; c < caps.Count; c++)
@@ -56,7 +55,7 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
                 if (hashes[i] == idHash && string.Equals(records[i].MessageId, id, StringComparison.Ordinal))
                 {
                     count++;
-                    last = new DateTimeOffset(ticks[i], TimeSpan.Zero);
+                    last = history.SentAtOf(i);
                 }
             }
 

@@ -76,7 +76,9 @@ public sealed class DecisionContext
 
     /// <summary>
     /// The bucket rankings this thread used last (engine, bucket, ranking), so most decisions find theirs without the
-    /// engine's shared table: a batch alternates between a few buckets (one per lifecycle stage).
+    /// engine's shared table: a batch alternates between a few buckets (one per lifecycle stage). Unlike the customer,
+    /// these stay referenced after the decision, so a replaced catalog can outlive its use by up to four buckets per
+    /// thread until newer ones push it out.
     /// </summary>
     private readonly (DecisionEngine? Engine, CompiledMessage[]? Bucket, DecisionEngine.BucketRanking? Ranking)[] _rankings = new (DecisionEngine?, CompiledMessage[]?, DecisionEngine.BucketRanking?)[4];
     private int _nextRanking;

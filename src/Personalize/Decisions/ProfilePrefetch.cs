@@ -10,8 +10,8 @@ namespace Personalize.Decisions;
 /// its customer (profile, preferences, contact points, consent ledger, history arrays); when the profiles do not fit in
 /// the CPU caches each read waits for main memory, mostly one after the other because each object is found through the
 /// one before. While deciding customer <c>i</c>, the batch loop asks the CPU to start loading, one level of that chain
-/// per step: the profile of <c>i + 4</c>, the objects it points to for <c>i + 3</c>, their arrays and strings for
-/// <c>i + 2</c>, and the rest of those arrays for <c>i + 1</c>. Each step only reads what an earlier step loaded, so the
+/// per step: the profile of <c>i + 4</c>, the objects it points to for <c>i + 3</c>, their arrays for <c>i + 2</c>,
+/// and the rest of those arrays (and the first own frequency cap) for <c>i + 1</c>. Each step only reads what an earlier step loaded, so the
 /// hints themselves do not wait. Objects often straddle two cache lines (a profile is about 100 bytes), so objects get
 /// two lines and arrays as many as they span (up to <see cref="MaxArrayLines"/>).
 /// Hints only: a prefetch never faults and never changes a result; on CPUs without the instruction it does nothing.

@@ -23,12 +23,15 @@ public sealed class ChannelRegistry
     /// <summary>The built-in channels only: email, SMS, push, direct mail, phone, in-app.</summary>
     public static ChannelRegistry Default { get; } = Create([]);
 
+    /// <summary>The most channels a registry holds, built-in ones included.</summary>
+    public const int MaxChannels = 1024;
+
     /// <summary>The built-in channels in their fixed order, then the host's channels in the order added.</summary>
     public IReadOnlyList<ChannelDefinition> All { get; }
 
     /// <summary>Creates a registry with the built-in channels plus <paramref name="hostChannels"/>.</summary>
     /// <param name="hostChannels">The host's own channels.</param>
-    /// <exception cref="ArgumentException">A host channel repeats a built-in or another host channel.</exception>
+    /// <exception cref="ArgumentException">A host channel repeats a built-in or another host channel, or there are more than <see cref="MaxChannels"/> in all.</exception>
     public static ChannelRegistry Create(IEnumerable<ChannelDefinition> hostChannels)
     {
         ArgumentNullException.ThrowIfNull(hostChannels);
@@ -53,6 +56,10 @@ public sealed class ChannelRegistry
             }
 
             all.Add(definition);
+            if (all.Count > MaxChannels)
+            {
+                throw new ArgumentException($"A registry holds at most {MaxChannels} channels, built-in ones included; register fewer host channels.", nameof(hostChannels));
+            }
         }
 
         return new ChannelRegistry(all);

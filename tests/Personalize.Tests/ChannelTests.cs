@@ -45,4 +45,16 @@ public sealed class ChannelTests
         Assert.False(registry.TryResolve("fax", out _));
         Assert.False(ChannelRegistry.Default.Contains(new Channel("whatsapp")));
     }
+
+    [Fact]
+    public void Registry_takes_up_to_its_maximum_of_channels_and_says_so_beyond()
+    {
+        static ChannelDefinition[] HostChannels(int count)
+            => Enumerable.Range(0, count).Select(i => new ChannelDefinition(new Channel($"host_{i}"), $"Host {i}", ContactPointKind.None, respectsTiming: false)).ToArray();
+        var builtIn = ChannelRegistry.Default.All.Count;
+
+        Assert.Equal(ChannelRegistry.MaxChannels, ChannelRegistry.Create(HostChannels(ChannelRegistry.MaxChannels - builtIn)).All.Count);
+        var error = Assert.Throws<ArgumentException>(() => ChannelRegistry.Create(HostChannels(ChannelRegistry.MaxChannels - builtIn + 1)));
+        Assert.Contains("at most 1024 channels", error.Message, StringComparison.Ordinal);
+    }
 }

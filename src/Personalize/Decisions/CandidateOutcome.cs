@@ -9,92 +9,159 @@ namespace Personalize.Decisions;
 public readonly struct CandidateOutcome
 {
     private readonly Decision? _decision;
-    private readonly CompiledMessage? _message;
-    private readonly int _channelStart;
-    private readonly int _channelCount;
-    private readonly int _chosen;
+    private readonly CandidateEntry _entry;
 
-    internal CandidateOutcome(
-        Decision decision,
-        CompiledMessage message,
-        CandidateStatus status,
-        string code,
-        string rule,
-        RuleResult result,
-        double relevance,
-        double score,
-        int channelStart,
-        int channelCount,
-        int chosen)
+    internal CandidateOutcome(Decision decision, in CandidateEntry entry)
     {
         _decision = decision;
-        _message = message;
-        Status = status;
-        Code = code;
-        Rule = rule;
-        Result = result;
-        Relevance = relevance;
-        Score = score;
-        _channelStart = channelStart;
-        _channelCount = channelCount;
-        _chosen = chosen;
+        _entry = entry;
     }
 
     /// <summary>The message id.</summary>
-    public string MessageId => _message?.Id ?? string.Empty;
+    public string MessageId => _entry.Message?.Id ?? string.Empty;
 
     /// <summary>The message.</summary>
-    public MessageDefinition Message => _message!.Definition;
+    public MessageDefinition Message => _entry.Message!.Definition;
 
     /// <summary>Selected, lost or suppressed.</summary>
-    public CandidateStatus Status { get; }
+    public CandidateStatus Status => _entry.Status;
 
     /// <summary>The stable code: <c>selected</c>, <c>arbitration.lost</c>, <c>ask.one_per_contact</c>, <c>channel.none_allowed</c> or the code of the rule that stopped it.</summary>
-    public string Code { get; }
+    public string Code => _entry.Code ?? string.Empty;
 
     /// <summary>The name of the rule that decided (<c>eligibility</c>, <c>consent</c>, … <c>channel_selection</c>, <c>arbitration</c>).</summary>
-    public string Rule { get; }
+    public string Rule => _entry.Rule ?? string.Empty;
 
     /// <summary>A sentence a marketer understands; worded on demand.</summary>
-    public string Reason => _decision is null ? string.Empty : Explanations.CandidateReason(_decision, _message!, this);
+    public string Reason => _decision is null ? string.Empty : Explanations.CandidateReason(_decision, _entry.Message!, this);
 
     /// <summary>The message's priority.</summary>
-    public double Priority => _message?.Definition.Priority ?? 0;
+    public double Priority => _entry.Message?.Definition.Priority ?? 0;
 
     /// <summary>The message's value.</summary>
-    public double Value => _message?.Definition.Value ?? 0;
+    public double Value => _entry.Message?.Definition.Value ?? 0;
 
     /// <summary>The relevance, 0 to 1: the share of the message's topics the customer subscribed to (neutral without topics).</summary>
-    public double Relevance { get; }
+    public double Relevance => _entry.Relevance;
 
     /// <summary>The arbitration score, <c>priority^a × relevance^b × value^c</c>.</summary>
-    public double Score { get; }
+    public double Score => _decision is null ? 0 : _decision.Engine.Score(_entry.Message!.Priority, _entry.Relevance, _entry.Message.Value);
 
     /// <summary>The channel it goes (or would have gone) on, when channel selection found one.</summary>
-    public Channel? Channel => _chosen >= 0 ? _decision!.ChannelOutcomes[_chosen].Channel : null;
+    public Channel? Channel => _entry.Chosen >= 0 ? _entry.Message!.Contents[_decision!.ChannelEntries[_entry.Chosen].ContentIndex].Channel : null;
 
     /// <summary>When it goes (or would have gone), when channel selection found a channel.</summary>
-    public DateTimeOffset? SendAt => _chosen >= 0 ? _decision!.ChannelOutcomes[_chosen].SendAt : null;
+    public DateTimeOffset? SendAt => _entry.Chosen >= 0 ? _decision!.ChannelEntries[_entry.Chosen].SendAt : null;
 
     /// <summary>Whether the send is (or would have been) deferred.</summary>
-    public bool IsDeferred => _chosen >= 0 && _decision!.ChannelOutcomes[_chosen].IsDeferred;
+    public bool IsDeferred => _entry.Chosen >= 0 && _decision!.ChannelEntries[_entry.Chosen].Status == ChannelStatus.Deferred;
 
     /// <summary>The channels tried, in the order tried (the customer's ranking first), each with its outcome.</summary>
     public IReadOnlyList<ChannelOutcome> Channels
-        => _channelCount == 0 ? Array.Empty<ChannelOutcome>() : new ArraySegment<ChannelOutcome>(_decision!.ChannelOutcomes, _channelStart, _channelCount);
+    {
+        get
+        {
+            var count = _entry.ChannelCount;
+            if (count == 0)
+            {
+                return Array.Empty<ChannelOutcome>();
+            }
+
+            var channels = new ChannelOutcome[count];
+            var entries = _decision!.ChannelEntries;
+            for (var i = 0; i < channels.Length; i++)
+            {
+                channels[i] = new ChannelOutcome(_decision, _entry.Message!, entries[_entry.ChannelStart + i]);
+            }
+
+            return channels;
+        }
+    }
 
     /// <summary>The rule result that stopped it, for suppressed candidates.</summary>
-    internal RuleResult Result { get; }
+    internal RuleResult Result => _entry.Result;
 
-    internal CompiledMessage? Compiled => _message;
+    internal CompiledMessage? Compiled => _entry.Message;
 
-    internal int ChosenIndex => _chosen;
-
-    internal int ChannelStart => _channelStart;
-
-    internal int ChannelCount => _channelCount;
+    /// <summary>The index of the chosen channel in the decision's <see cref="Decision.ChannelEntries"/>, or -1.</summary>
+    internal int ChosenIndex => _entry.Chosen;
 
     /// <summary>The id, code and reason.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => $"{MessageId}: {Code} — {Reason}";
+}
+
+/// <summary>
+/// What a decision keeps of one candidate it evaluated (56 bytes). The score is not kept: it is a function of the
+/// message and the relevance (<see cref="DecisionEngine.Score"/>). A candidate a message rule stopped keeps that
+/// rule's result and has no channels; any other keeps the channels it tried, so one field holds either the result's
+/// instant or the range of its channel entries.
+/// </summary>
+internal readonly struct CandidateEntry
+{
+    private readonly CompiledMessage _message;
+    private readonly string _code;
+    private readonly string _rule;
+    private readonly object? _detail;
+    private readonly double _relevance;
+    private readonly long _instantOrChannels;
+    private readonly int _number;
+    private readonly byte _status;
+    private readonly bool _hostReason;
+    private readonly bool _stoppedByRule;
+
+    /// <summary>A candidate a rule stopped (the trigger or stage included), without channels; its code is the rule's.</summary>
+    public CandidateEntry(CompiledMessage message, string rule, RuleResult result, double relevance)
+    {
+        _message = message;
+        _status = (byte)CandidateStatus.Suppressed;
+        _code = result.Code!;
+        _rule = rule;
+        _detail = result.Detail;
+        _hostReason = result.IsHostReason;
+        _number = result.Number;
+        _instantOrChannels = result.InstantTicks;
+        _relevance = relevance;
+        _stoppedByRule = true;
+    }
+
+    /// <summary>A candidate that reached channel selection (or the ask limit): the channel entries it tried, and the chosen one.</summary>
+    public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, string rule, double relevance, int channelStart, int channelCount, int chosen)
+    {
+        _message = message;
+        _status = (byte)status;
+        _code = code;
+        _rule = rule;
+        _relevance = relevance;
+
+        // start (32 bits) | count (16 bits, at most ChannelRegistry.MaxChannels) | chosen - start + 1 (16 bits, 0 for none)
+        _instantOrChannels = (long)(uint)channelStart << 32 | (long)(ushort)channelCount << 16 | (ushort)(chosen < 0 ? 0 : chosen - channelStart + 1);
+    }
+
+    public CompiledMessage? Message => _message;
+
+    public CandidateStatus Status => (CandidateStatus)_status;
+
+    public string? Code => _code;
+
+    public string? Rule => _rule;
+
+    public double Relevance => _relevance;
+
+    public int ChannelStart => _stoppedByRule ? 0 : (int)(_instantOrChannels >>> 32);
+
+    public int ChannelCount => _stoppedByRule ? 0 : (int)((_instantOrChannels >> 16) & 0xFFFF);
+
+    /// <summary>The chosen channel entry's index in the decision, or -1.</summary>
+    public int Chosen
+    {
+        get
+        {
+            var offset = _stoppedByRule ? 0 : (int)(_instantOrChannels & 0xFFFF);
+            return offset == 0 ? -1 : ChannelStart + offset - 1;
+        }
+    }
+
+    /// <summary>The result of the rule that stopped it (its code is the candidate's; a retry instant is not kept, as a stopped candidate is not deferred).</summary>
+    public RuleResult Result => _stoppedByRule ? new(_code, _detail, _hostReason, 0, _number, _instantOrChannels) : default;
 }

@@ -12,10 +12,9 @@ public sealed class Decision
 {
     private IReadOnlyList<CandidateOutcome>? _candidates;
 
-    internal Decision(DecisionEngine engine, CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail)
+    internal Decision(DecisionEngine engine, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail)
     {
         Engine = engine;
-        Catalog = catalog;
         Customer = customer;
         Trigger = trigger;
         At = at;
@@ -48,35 +47,34 @@ public sealed class Decision
 
     internal DecisionEngine Engine { get; }
 
-    internal CompiledCatalog Catalog { get; }
-
-    internal ChannelOutcome[] ChannelOutcomes { get; set; } = [];
+    /// <summary>The channels tried, per candidate a contiguous range (see <see cref="CandidateEntry"/>).</summary>
+    internal ChannelEntry[] ChannelEntries { get; set; } = [];
 
     /// <summary>The messages considered, in catalog order (the compiled catalog's shared array).</summary>
     internal CompiledMessage[] Considered { get; set; } = [];
 
-    /// <summary>With <see cref="DecisionDetail.All"/>: every candidate's outcome; otherwise <see langword="null"/>.</summary>
-    internal CandidateOutcome[]? AllOutcomes { get; set; }
+    /// <summary>
+    /// With <see cref="DecisionDetail.All"/>: every candidate's outcome, in catalog order. Otherwise the outcomes of the
+    /// candidates evaluated (best first); the others lost arbitration unevaluated.
+    /// </summary>
+    internal CandidateEntry[] Outcomes { get; set; } = [];
 
-    /// <summary>The outcomes of the candidates evaluated (best first); the others lost arbitration unevaluated.</summary>
-    internal CandidateOutcome[] Evaluated { get; set; } = [];
-
-    internal int CandidateCount => AllOutcomes?.Length ?? Considered.Length;
+    internal int CandidateCount => Considered.Length;
 
     /// <summary>The outcome of the candidate at an index (catalog order).</summary>
     internal CandidateOutcome CandidateAt(int index)
     {
-        if (AllOutcomes is { } all)
+        if (Detail == DecisionDetail.All)
         {
-            return all[index];
+            return new CandidateOutcome(this, Outcomes[index]);
         }
 
         var message = Considered[index]; // a message is considered once per decision
-        foreach (var outcome in Evaluated)
+        foreach (ref readonly var outcome in Outcomes.AsSpan())
         {
-            if (ReferenceEquals(outcome.Compiled, message))
+            if (ReferenceEquals(outcome.Message, message))
             {
-                return outcome;
+                return new CandidateOutcome(this, outcome);
             }
         }
 
@@ -84,16 +82,15 @@ public sealed class Decision
     }
 
     /// <summary>
-    /// A candidate ranked below the last winner: it lost arbitration. Its relevance and score are recomputed by the same
-    /// functions from the same immutable inputs (the customer's consent ledger and the message), so deciding need not keep them.
+    /// A candidate ranked below the last winner: it lost arbitration. Its relevance is recomputed by the same function
+    /// from the same immutable inputs (the customer's consent ledger and the message), so deciding need not keep it.
     /// </summary>
     internal CandidateOutcome Unevaluated(int index)
     {
         var message = Considered[index];
         var grants = default(TopicGrants);
         var relevance = Engine.Relevance(Customer, message, ref grants);
-        var score = Engine.Score(message.Priority, relevance, message.Value);
-        return new CandidateOutcome(this, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
+        return new CandidateOutcome(this, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", relevance, 0, 0, -1));
     }
 
     /// <summary>The decision as readable text: the winner(s), then every candidate with its code, reason, scores and channels.</summary>

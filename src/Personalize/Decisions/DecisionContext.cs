@@ -69,10 +69,10 @@ public sealed class DecisionContext
     internal TopicGrants Topics;
 
     /// <summary>The channel outcomes of the decision in progress (copied into the decision at its end).</summary>
-    internal ChannelOutcome[] ChannelScratch { get; set; } = new ChannelOutcome[64];
+    internal ChannelEntry[] ChannelScratch { get; set; } = new ChannelEntry[64];
 
     /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
-    internal CandidateOutcome[] OutcomeScratch { get; set; } = new CandidateOutcome[64];
+    internal CandidateEntry[] OutcomeScratch { get; set; } = new CandidateEntry[64];
 
     /// <summary>
     /// The bucket rankings this thread used last (engine, bucket, ranking), so most decisions find theirs without the

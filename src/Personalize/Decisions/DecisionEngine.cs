@@ -128,7 +128,7 @@ public sealed class DecisionEngine
         }
 
         var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);
-        var decision = new Decision(this, catalog, customer, trigger, at, detail);
+        var decision = new Decision(this, customer, trigger, at, detail);
         if (considered.Length == 0)
         {
             return decision;
@@ -172,8 +172,8 @@ public sealed class DecisionEngine
 
         var customer = context.Customer;
         var trigger = context.Trigger;
-        var all = new CandidateOutcome[considered.Length];
-        decision.AllOutcomes = all;
+        var all = new CandidateEntry[considered.Length];
+        decision.Outcomes = all;
         var ordered = 0;
         for (var i = 0; i < considered.Length; i++)
         {
@@ -184,17 +184,17 @@ public sealed class DecisionEngine
             keys[i] = score;
             if (!message.Answers(trigger))
             {
-                all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Trigger, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance, score, 0, 0, -1);
+                all[i] = new CandidateEntry(message, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance);
                 continue;
             }
 
             if (!message.Targets(customer.Stage))
             {
-                all[i] = new CandidateOutcome(decision, message, CandidateStatus.Suppressed, DecisionCodes.Stage, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance, score, 0, 0, -1);
+                all[i] = new CandidateEntry(message, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance);
                 continue;
             }
 
-            all[i] = new CandidateOutcome(decision, message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", default, relevance, score, 0, 0, -1);
+            all[i] = new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", relevance, 0, 0, -1);
             order[ordered++] = i;
         }
 
@@ -401,7 +401,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1.</summary>
-    private int SelectChannel(Decision decision, DecisionContext context, CompiledMessage message, ChannelOutcome[] outcomes, ref int count)
+    private int SelectChannel(DecisionContext context, CompiledMessage message, ChannelEntry[] outcomes, ref int count)
     {
         var ranking = AsSpan(context.Customer.Preferences.ChannelRanking);
         var contents = message.Contents;
@@ -416,7 +416,7 @@ public sealed class DecisionEngine
                 continue;
             }
 
-            var outcome = TryChannel(decision, context, message, index, ref count, outcomes);
+            var outcome = TryChannel(context, message, index, ref count, outcomes);
             if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
             {
                 return outcome;
@@ -436,7 +436,7 @@ public sealed class DecisionEngine
                 continue;
             }
 
-            var outcome = TryChannel(decision, context, message, c, ref count, outcomes);
+            var outcome = TryChannel(context, message, c, ref count, outcomes);
             if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
             {
                 return outcome;
@@ -452,10 +452,9 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Runs the channel rules, deferring while allowed; records the outcome and returns its index when the channel can be used, else -1.</summary>
-    private int TryChannel(Decision decision, DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelOutcome[] outcomes)
+    private int TryChannel(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelEntry[] outcomes)
     {
         var definition = message.ChannelDefinitions[contentIndex];
-        var channel = definition.Channel;
         var at = context.At;
         var sendAt = at;
         var expiry = message.ExpiryFor(at);
@@ -477,19 +476,19 @@ public sealed class DecisionEngine
 
                 if (result.RetryAt is not { } retry || retry <= sendAt)
                 {
-                    outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, result.Code!, result, null, dropped: false);
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, result, null);
                     return -1;
                 }
 
                 if (!defer)
                 {
-                    outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, result.Code!, result, retry, dropped: true);
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Dropped, result, retry);
                     return -1;
                 }
 
                 if (retry > expiry)
                 {
-                    outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, DecisionCodes.PastExpiry, result, retry, dropped: false);
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry);
                     return -1;
                 }
 
@@ -506,13 +505,13 @@ public sealed class DecisionEngine
             if (!restarted)
             {
                 outcomes[index] = sendAt == at
-                    ? new ChannelOutcome(decision, message, channel, ChannelStatus.Allowed, DecisionCodes.Allowed, default, sendAt, dropped: false)
-                    : new ChannelOutcome(decision, message, channel, ChannelStatus.Deferred, DecisionCodes.Deferred, firstDeferral, sendAt, dropped: false);
+                    ? new ChannelEntry(contentIndex, ChannelEntry.Outcome.Allowed, default, sendAt)
+                    : new ChannelEntry(contentIndex, ChannelEntry.Outcome.Deferred, firstDeferral, sendAt);
                 return index;
             }
         }
 
-        outcomes[index] = new ChannelOutcome(decision, message, channel, ChannelStatus.Blocked, DecisionCodes.NoAllowedTime, firstDeferral, sendAt, dropped: false);
+        outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.NoAllowedTime, firstDeferral, sendAt);
         return -1;
     }
 
@@ -530,7 +529,7 @@ public sealed class DecisionEngine
         var scores = ranking.Keys;
         var relevances = ranking.Relevances;
         var scratch = context.ChannelScratch;
-        var evaluated = new Evaluated(decision.AllOutcomes, order.Length, context);
+        var evaluated = new Evaluated(exhaustive ? decision.Outcomes : null, order.Length, context);
         var count = 0;
         var winners = new DecisionWinner[Math.Min(_maxWinners, order.Length)];
         var won = 0;
@@ -556,7 +555,7 @@ public sealed class DecisionEngine
                         : _messageRules[r].Evaluate(context, message.Definition);
                     if (!result.Passed)
                     {
-                        evaluated.Add(index, new CandidateOutcome(decision, message, CandidateStatus.Suppressed, result.Code!, _messageRules[r].Name, result, relevance, score, 0, 0, -1));
+                        evaluated.Add(index, new CandidateEntry(message, _messageRules[r].Name, result, relevance));
                         blocked = true;
                         break;
                     }
@@ -572,32 +571,32 @@ public sealed class DecisionEngine
                 var canWin = won < winners.Length && !askLimited;
                 if (!canWin && !exhaustive)
                 {
-                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", 0, 0, -1));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", relevance, 0, 0, -1));
                     continue;
                 }
 
                 EnsureRoom(ref scratch, count + message.Contents.Length);
                 var start = count;
-                var chosen = SelectChannel(decision, context, message, scratch, ref count);
+                var chosen = SelectChannel(context, message, scratch, ref count);
                 if (chosen < 0)
                 {
-                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", start, count - start, -1));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", relevance, start, count - start, -1));
                 }
                 else if (canWin)
                 {
-                    var channelOutcome = scratch[chosen];
-                    winners[won++] = new DecisionWinner(message.Definition, message.Definition.ContentFor(channelOutcome.Channel)!, channelOutcome.SendAt!.Value, channelOutcome.IsDeferred, score);
-                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", start, count - start, chosen));
+                    ref readonly var channelOutcome = ref scratch[chosen];
+                    winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", relevance, start, count - start, chosen));
                     asks += isAsk ? 1 : 0;
                 }
                 else
                 {
                     var limited = askLimited && won < winners.Length;
-                    evaluated.Add(index, Outcome(decision, message, relevance, score, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", start, count - start, chosen));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", relevance, start, count - start, chosen));
                 }
             }
 
-            decision.ChannelOutcomes = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+            decision.ChannelEntries = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
             decision.Winners = won == winners.Length ? winners : winners[..won];
             evaluated.CopyTo(decision);
         }
@@ -612,17 +611,17 @@ public sealed class DecisionEngine
     /// <summary>The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>, else into the context's buffer, copied once at the end.</summary>
     private struct Evaluated
     {
-        private readonly CandidateOutcome[]? _all;
-        private readonly CandidateOutcome[] _outcomes;
+        private readonly CandidateEntry[]? _all;
+        private readonly CandidateEntry[] _outcomes;
         private int _count;
 
-        public Evaluated(CandidateOutcome[]? all, int capacity, DecisionContext context)
+        public Evaluated(CandidateEntry[]? all, int capacity, DecisionContext context)
         {
             _all = all;
             if (all is null)
             {
                 var buffer = context.OutcomeScratch;
-                _outcomes = buffer.Length >= capacity ? buffer : new CandidateOutcome[capacity];
+                _outcomes = buffer.Length >= capacity ? buffer : new CandidateEntry[capacity];
             }
             else
             {
@@ -632,7 +631,7 @@ public sealed class DecisionEngine
             _count = 0;
         }
 
-        public void Add(int index, CandidateOutcome outcome)
+        public void Add(int index, in CandidateEntry outcome)
         {
             if (_all is not null)
             {
@@ -647,7 +646,7 @@ public sealed class DecisionEngine
         {
             if (_all is null && _count > 0)
             {
-                decision.Evaluated = _outcomes.AsSpan(0, _count).ToArray();
+                decision.Outcomes = _outcomes.AsSpan(0, _count).ToArray();
             }
         }
 
@@ -661,19 +660,16 @@ public sealed class DecisionEngine
         }
     }
 
-    private static void EnsureRoom(ref ChannelOutcome[] scratch, int needed)
+    private static void EnsureRoom(ref ChannelEntry[] scratch, int needed)
     {
         if (needed > scratch.Length)
         {
-            var bigger = new ChannelOutcome[Math.Max(needed, scratch.Length * 2)];
+            var bigger = new ChannelEntry[Math.Max(needed, scratch.Length * 2)];
             scratch.AsSpan().CopyTo(bigger);
             scratch.AsSpan().Clear();
             scratch = bigger;
         }
     }
-
-    private static CandidateOutcome Outcome(Decision decision, CompiledMessage message, double relevance, double score, CandidateStatus status, string code, string rule, int channelStart, int channelCount, int chosen)
-        => new(decision, message, status, code, rule, default, relevance, score, channelStart, channelCount, chosen);
 
     /// <summary>
     /// The best candidate from <paramref name="position"/> on: score desc, priority desc, catalog order asc. Deterministic.

@@ -6,11 +6,13 @@ namespace Personalize.Decisions;
 /// <summary>A message that goes out: which, on which channel with which template, when, and its score.</summary>
 public readonly struct DecisionWinner
 {
-    internal DecisionWinner(MessageDefinition message, ChannelContent content, DateTimeOffset sendAt, bool isDeferred, double score)
+    private readonly long _sendAtTicks;
+
+    internal DecisionWinner(MessageDefinition message, ChannelContent content, long sendAtTicks, bool isDeferred, double score)
     {
         Message = message;
         Content = content;
-        SendAt = sendAt;
+        _sendAtTicks = sendAtTicks;
         IsDeferred = isDeferred;
         Score = score;
     }
@@ -31,7 +33,7 @@ public readonly struct DecisionWinner
     public string Template => Content.Template;
 
     /// <summary>When it goes: the decision instant, or a later one when deferred.</summary>
-    public DateTimeOffset SendAt { get; }
+    public DateTimeOffset SendAt => new(_sendAtTicks, TimeSpan.Zero);
 
     /// <summary>Whether it is deferred to <see cref="SendAt"/>.</summary>
     public bool IsDeferred { get; }

@@ -25,7 +25,7 @@ internal static class Explanations
         {
             case DecisionCodes.Selected:
                 {
-                    var channel = decision.ChannelOutcomes[outcome.ChosenIndex];
+                    var channel = new ChannelOutcome(decision, message, decision.ChannelEntries[outcome.ChosenIndex]);
                     var name = Display(decision, channel.Channel);
                     return channel.IsDeferred
                         ? $"Selected on {name}, {Lower(ChannelReason(decision, message, channel))}"

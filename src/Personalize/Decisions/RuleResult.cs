@@ -7,18 +7,26 @@ namespace Personalize.Decisions;
 /// </summary>
 public readonly struct RuleResult
 {
-    private readonly string? _reason;
+    // 40 bytes: decisions keep one per outcome, so the host's sentence and a built-in rule's fact share a field.
+    private readonly object? _detail;
     private readonly long _retryTicks;
     private readonly long _instantTicks;
+    private readonly bool _hostReason;
 
     internal RuleResult(string code, string? reason, DateTimeOffset? retryAt, object? subject = null, int number = 0, DateTimeOffset instant = default)
+        : this(code, reason ?? subject, reason is not null, retryAt is { } retry ? retry.UtcTicks : 0, number, instant.UtcTicks)
+    {
+    }
+
+    /// <summary>Rebuilds a result from the fields a decision keeps (see <see cref="ChannelEntry"/>, <see cref="CandidateEntry"/>).</summary>
+    internal RuleResult(string? code, object? detail, bool hostReason, long retryTicks, int number, long instantTicks)
     {
         Code = code;
-        _reason = reason;
-        _retryTicks = retryAt is { } retry ? retry.UtcTicks : 0;
-        Subject = subject;
+        _detail = detail;
+        _hostReason = hostReason;
+        _retryTicks = retryTicks;
         Number = number;
-        _instantTicks = instant.UtcTicks;
+        _instantTicks = instantTicks;
     }
 
     /// <summary>The rule passes.</summary>
@@ -34,10 +42,22 @@ public readonly struct RuleResult
     public DateTimeOffset? RetryAt => _retryTicks == 0 ? null : new DateTimeOffset(_retryTicks, TimeSpan.Zero);
 
     /// <summary>The host's reason sentence, or <see langword="null"/> for built-in rules (worded by the decision).</summary>
-    public string? Reason => _reason;
+    public string? Reason => _hostReason ? (string?)_detail : null;
 
     /// <summary>The fact behind a built-in result (a cap, a consent record, a condition, a topic).</summary>
-    internal object? Subject { get; }
+    internal object? Subject => _hostReason ? null : _detail;
+
+    /// <summary>The host's sentence or the built-in fact, as kept (<see cref="IsHostReason"/> says which).</summary>
+    internal object? Detail => _detail;
+
+    /// <summary>Whether <see cref="Detail"/> is the host's sentence.</summary>
+    internal bool IsHostReason => _hostReason;
+
+    /// <summary>The retry instant's UTC ticks, 0 for none.</summary>
+    internal long RetryTicks => _retryTicks;
+
+    /// <summary>The instant's UTC ticks.</summary>
+    internal long InstantTicks => _instantTicks;
 
     /// <summary>A count behind a built-in result.</summary>
     internal int Number { get; }

@@ -36,6 +36,10 @@ public sealed class HostRuleTests
         Assert.Equal(DecisionCodes.NoChannelAllowed, outcome.Code);
         Assert.Equal("host.sms_maintenance", outcome.Channels[0].Code);
         Assert.True(outcome.Channels[0].Dropped);
+        Assert.Equal(MaintenanceEnds, outcome.Channels[0].SendAt);
+        Assert.Equal(ChannelStatus.Blocked, outcome.Channels[0].Status);
+        Assert.Equal("The SMS gateway is in maintenance.", outcome.Channels[0].Reason);
+        Assert.Null(outcome.Channel);
     }
 
     [Fact]

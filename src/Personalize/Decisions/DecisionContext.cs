@@ -71,6 +71,9 @@ public sealed class DecisionContext
     /// <summary>The channel outcomes of the decision in progress (copied into the decision at its end).</summary>
     internal ChannelEntry[] ChannelScratch { get; set; } = new ChannelEntry[64];
 
+    /// <summary>The winners so far (copied into the decision at its end, so a decision without a winner allocates none).</summary>
+    internal DecisionWinner[] WinnerScratch { get; set; } = new DecisionWinner[1];
+
     /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
     internal CandidateEntry[] OutcomeScratch { get; set; } = new CandidateEntry[64];
 

@@ -531,14 +531,15 @@ public sealed class DecisionEngine
         var scratch = context.ChannelScratch;
         var evaluated = new Evaluated(exhaustive ? decision.Outcomes : null, order.Length, context);
         var count = 0;
-        var winners = new DecisionWinner[Math.Min(_maxWinners, order.Length)];
+        var most = Math.Min(_maxWinners, order.Length);
+        var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
         var won = 0;
         var asks = 0;
         try
         {
             for (var position = 0; position < order.Length; position++)
             {
-                if (won == winners.Length && !exhaustive)
+                if (won == most && !exhaustive)
                 {
                     break;
                 }
@@ -568,7 +569,7 @@ public sealed class DecisionEngine
 
                 var isAsk = message.Kind == MessageKind.Ask;
                 var askLimited = isAsk && asks >= _maxAsks;
-                var canWin = won < winners.Length && !askLimited;
+                var canWin = won < most && !askLimited;
                 if (!canWin && !exhaustive)
                 {
                     evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", relevance, 0, 0, -1));
@@ -591,18 +592,19 @@ public sealed class DecisionEngine
                 }
                 else
                 {
-                    var limited = askLimited && won < winners.Length;
+                    var limited = askLimited && won < most;
                     evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", relevance, start, count - start, chosen));
                 }
             }
 
             decision.ChannelEntries = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
-            decision.Winners = won == winners.Length ? winners : winners[..won];
+            decision.Winners = won == 0 ? [] : winners.AsSpan(0, won).ToArray();
             evaluated.CopyTo(decision);
         }
         finally
         {
             scratch.AsSpan(0, count).Clear();
+            winners.AsSpan(0, won).Clear();
             context.ChannelScratch = scratch;
             evaluated.Return(context);
         }

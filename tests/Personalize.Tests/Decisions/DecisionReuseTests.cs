@@ -29,6 +29,7 @@ public sealed class DecisionReuseTests
         var first = engine.Decide(catalog, subscribed, Trigger.Tick, Now, DecisionDetail.All);
         var second = engine.Decide(catalog, smsOnly, Trigger.Tick, Now, DecisionDetail.All);
         var third = engine.Decide(catalog, unsubscribed, Trigger.Tick, Now, DecisionDetail.All);
+        var none = engine.Decide(catalog, Customer("no-consent", consents: []), Trigger.Tick, Now);
         var again = engine.Decide(catalog, subscribed, Trigger.Tick, Now, DecisionDetail.All);
 
         Assert.Equal(("garden", Channel.Email), (first.Winners[0].MessageId, first.Winners[0].Channel));
@@ -46,6 +47,9 @@ public sealed class DecisionReuseTests
         Assert.Equal(("promo", Channel.Email), (third.Winners[0].MessageId, third.Winners[0].Channel));
         Assert.Equal("arbitration.lost", Outcome(third, "weekly").Code);
 
+        Assert.False(none.HasWinner);
+        Assert.Empty(none.Winners);
+        Assert.Equal(("promo", Channel.Email), (third.Winners[0].MessageId, third.Winners[0].Channel));
         Assert.Equal(first.ToJson(), again.ToJson());
     }
 

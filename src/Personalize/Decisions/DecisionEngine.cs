@@ -31,9 +31,7 @@ public sealed class DecisionEngine
     private const int MaxDeferralSteps = 16;
 
     private readonly IMessageRule[] _messageRules;
-    private readonly ICompiledMessageRule?[] _compiledMessageRules;
     private readonly IChannelRule[] _channelRules;
-    private readonly ICompiledChannelRule?[] _compiledChannelRules;
     private readonly TimeProvider _timeProvider;
     private ChannelRegistry? _verifiedChannels;
     private readonly int _maxWinners;
@@ -75,7 +73,6 @@ public sealed class DecisionEngine
         AddIf(messageRules, new MessageCapRule(), disabled);
         messageRules.AddRange(options.MessageRules);
         _messageRules = messageRules.ToArray();
-        _compiledMessageRules = Array.ConvertAll(_messageRules, static r => r as ICompiledMessageRule);
 
         var channelRules = new List<IChannelRule>();
         AddIf(channelRules, new ConsentRule(), disabled);
@@ -83,7 +80,6 @@ public sealed class DecisionEngine
         AddIf(channelRules, new TimingRule(), disabled);
         channelRules.AddRange(options.ChannelRules);
         _channelRules = channelRules.ToArray();
-        _compiledChannelRules = Array.ConvertAll(_channelRules, static r => r as ICompiledChannelRule);
     }
 
     /// <summary>Consent, channels and timing settings.</summary>
@@ -466,9 +462,7 @@ public sealed class DecisionEngine
             var restarted = false;
             for (var r = 0; r < _channelRules.Length; r++)
             {
-                var result = _compiledChannelRules[r] is { } compiled
-                    ? compiled.Evaluate(context, message, contentIndex, sendAt)
-                    : _channelRules[r].Evaluate(context, message.Definition, definition, sendAt);
+                var result = EvaluateChannelRule(_channelRules[r], context, message, contentIndex, definition, sendAt);
                 if (result.Passed)
                 {
                     continue;
@@ -516,6 +510,31 @@ public sealed class DecisionEngine
     }
 
     /// <summary>
+    /// A channel rule: the built-in ones by their fast path, called directly (the rule at a position is always the same
+    /// type, so the type tests predict well and no interface dispatch is needed); a host rule through its interface.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RuleResult EvaluateChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt) => rule switch
+    {
+        ConsentRule consent => consent.EvaluateCompiled(context, message, contentIndex, sendAt),
+        FrequencyRule frequency => frequency.EvaluateCompiled(context, message, contentIndex, sendAt),
+        TimingRule timing => timing.EvaluateCompiled(context, message, contentIndex, sendAt),
+        _ => rule.Evaluate(context, message.Definition, definition, sendAt),
+    };
+
+    /// <summary>A message rule: the built-in ones by their fast path, called directly; a host rule through its interface.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message) => rule switch
+    {
+        EligibilityRule eligibility => eligibility.EvaluateCompiled(context, message),
+        ServiceFirstRule serviceFirst => serviceFirst.EvaluateCompiled(context, message),
+        TopicRule topic => topic.EvaluateCompiled(context, message),
+        GiveBeforeAskRule giveBeforeAsk => giveBeforeAsk.EvaluateCompiled(context, message),
+        MessageCapRule messageCap => messageCap.EvaluateCompiled(context, message),
+        _ => rule.Evaluate(context, message.Definition),
+    };
+
+    /// <summary>
     /// Evaluates candidates best score first (ties: higher priority, then catalog order): message rules, then the ask
     /// limit, then channel selection; the first K that find a channel win. With <see cref="DecisionDetail.Candidates"/>
     /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
@@ -551,9 +570,7 @@ public sealed class DecisionEngine
                 var blocked = false;
                 for (var r = 0; r < _messageRules.Length; r++)
                 {
-                    var result = _compiledMessageRules[r] is { } compiled
-                        ? compiled.Evaluate(context, message)
-                        : _messageRules[r].Evaluate(context, message.Definition);
+                    var result = EvaluateMessageRule(_messageRules[r], context, message);
                     if (!result.Passed)
                     {
                         evaluated.Add(index, new CandidateEntry(message, _messageRules[r].Name, result, relevance));

@@ -10,7 +10,7 @@ namespace Personalize.Decisions.Rules;
 /// pending double opt-in is not consent. Codes are those of <see cref="Eligibility.EligibilityCodes"/>.
 /// Topics are the <see cref="TopicRule"/>'s business.
 /// </summary>
-public sealed class ConsentRule : IChannelRule, ICompiledChannelRule
+public sealed class ConsentRule : IChannelRule
 {
     private const int CacheKind = 1;
 
@@ -42,7 +42,8 @@ public sealed class ConsentRule : IChannelRule, ICompiledChannelRule
         return outcome;
     }
 
-    RuleResult ICompiledChannelRule.Evaluate(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+    /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
     {
         var channel = message.ChannelDefinitions[contentIndex];
         if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, 0, out var cached))

@@ -8,7 +8,7 @@ namespace Personalize.Decisions.Rules;
 /// (<c>eligibility.expired</c>) and its condition holds (<c>eligibility.condition</c>; a condition that fails to
 /// evaluate is <c>eligibility.condition_error</c>).
 /// </summary>
-public sealed class EligibilityRule : IMessageRule, ICompiledMessageRule
+public sealed class EligibilityRule : IMessageRule
 {
     internal EligibilityRule()
     {
@@ -38,7 +38,8 @@ public sealed class EligibilityRule : IMessageRule, ICompiledMessageRule
         return Evaluate(context, new CompiledMessage(message, -1, context.Eligibility.Channels));
     }
 
-    RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message) => Evaluate(context, message);
+    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message);
 
     internal static RuleResult Evaluate(DecisionContext context, CompiledMessage message)
     {

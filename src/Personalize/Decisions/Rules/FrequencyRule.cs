@@ -10,7 +10,7 @@ namespace Personalize.Decisions.Rules;
 /// and the customer's own caps (so the stricter wins); service messages count only service history against
 /// <see cref="DecisionOptions.ServiceCaps"/>. A reached cap gives the instant one more fits, so the message can be deferred.
 /// </summary>
-public sealed class FrequencyRule : IChannelRule, ICompiledChannelRule
+public sealed class FrequencyRule : IChannelRule
 {
     private readonly FrequencyCap[] _promotional;
     private readonly FrequencyCap[] _service;
@@ -39,7 +39,8 @@ public sealed class FrequencyRule : IChannelRule, ICompiledChannelRule
         return Evaluate(context, message.Purpose == ContactPurpose.Service, channel, sendAt);
     }
 
-    RuleResult ICompiledChannelRule.Evaluate(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+    /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
         => Evaluate(context, message.Purpose == ContactPurpose.Service, message.ChannelDefinitions[contentIndex], sendAt);
 
     private RuleResult Evaluate(DecisionContext context, bool service, ChannelDefinition channel, DateTimeOffset sendAt)

@@ -9,7 +9,7 @@ namespace Personalize.Decisions.Rules;
 /// beginning) — <c>ask.not_enough_gives</c>. At most <see cref="DecisionOptions.MaxAsksPerDecision"/> asks win one
 /// decision (<c>ask.one_per_contact</c>, applied in arbitration).
 /// </summary>
-public sealed class GiveBeforeAskRule : IMessageRule, ICompiledMessageRule
+public sealed class GiveBeforeAskRule : IMessageRule
 {
     internal GiveBeforeAskRule(DecisionOptions options) => MinGives = options.MinGivesBeforeAsk;
 
@@ -30,7 +30,8 @@ public sealed class GiveBeforeAskRule : IMessageRule, ICompiledMessageRule
         return Evaluate(context, message.Kind);
     }
 
-    RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Kind);
+    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Kind);
 
     /// <summary>Counts gives sent at or before <paramref name="at"/> since the last ask.</summary>
     internal static int GivesSinceLastAsk(ContactHistory history, DateTimeOffset at, out DateTimeOffset? lastAsk)

@@ -8,7 +8,7 @@ namespace Personalize.Decisions.Rules;
 /// the contact history by message id on every channel, window <c>(t - per, t]</c> — <c>frequency.message_cap</c>.
 /// A message cap drops the message (it is not deferred).
 /// </summary>
-public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
+public sealed class MessageCapRule : IMessageRule
 {
     internal MessageCapRule()
     {
@@ -28,7 +28,8 @@ public sealed class MessageCapRule : IMessageRule, ICompiledMessageRule
         return Evaluate(context, message.Id, ContactHistory.MessageHash(message.Id), message.Caps);
     }
 
-    RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message)
+    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message)
         => message.Caps.Length == 0 ? RuleResult.Pass : Evaluate(context, message.Id, message.IdHash, message.Caps);
 
     private static RuleResult Evaluate(DecisionContext context, string id, int idHash, IReadOnlyList<MessageCap> caps)

@@ -8,7 +8,7 @@ namespace Personalize.Decisions.Rules;
 /// (<c>service.detractor</c>), messages of the purposes in <see cref="DecisionOptions.SuppressedWhenServiceFirst"/>
 /// (marketing and relationship by default) are suppressed; service messages go.
 /// </summary>
-public sealed class ServiceFirstRule : IMessageRule, ICompiledMessageRule
+public sealed class ServiceFirstRule : IMessageRule
 {
     private readonly bool[] _suppressed = new bool[3];
 
@@ -37,7 +37,8 @@ public sealed class ServiceFirstRule : IMessageRule, ICompiledMessageRule
         return Evaluate(context, message.Purpose);
     }
 
-    RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Purpose);
+    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Purpose);
 
     private RuleResult Evaluate(DecisionContext context, ContactPurpose purpose)
     {

@@ -9,7 +9,7 @@ namespace Personalize.Decisions.Rules;
 /// next allowed instant so the engine can defer it (never past the message's expiry); when no instant in the next
 /// week is allowed: <c>timing.no_allowed_time</c>.
 /// </summary>
-public sealed class TimingRule : IChannelRule, ICompiledChannelRule
+public sealed class TimingRule : IChannelRule
 {
     internal TimingRule()
     {
@@ -30,7 +30,8 @@ public sealed class TimingRule : IChannelRule, ICompiledChannelRule
         return Evaluate(context, message.Purpose, channel, sendAt);
     }
 
-    RuleResult ICompiledChannelRule.Evaluate(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+    /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
         => Evaluate(context, message.Purpose, message.ChannelDefinitions[contentIndex], sendAt);
 
     private static RuleResult Evaluate(DecisionContext context, ContactPurpose purpose, ChannelDefinition channel, DateTimeOffset sendAt)

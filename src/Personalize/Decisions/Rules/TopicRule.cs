@@ -10,7 +10,7 @@ namespace Personalize.Decisions.Rules;
 /// Service messages are not limited by topics. Relevance for arbitration is the share of the message's topics the
 /// customer subscribed to (see <see cref="DecisionEngine"/>).
 /// </summary>
-public sealed class TopicRule : IMessageRule, ICompiledMessageRule
+public sealed class TopicRule : IMessageRule
 {
     private readonly bool _requireMatch;
 
@@ -30,7 +30,8 @@ public sealed class TopicRule : IMessageRule, ICompiledMessageRule
         return Evaluate(context, new CompiledMessage(message, -1, context.Eligibility.Channels));
     }
 
-    RuleResult ICompiledMessageRule.Evaluate(DecisionContext context, CompiledMessage message) => Evaluate(context, message);
+    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
+    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message);
 
     private RuleResult Evaluate(DecisionContext context, CompiledMessage message)
     {

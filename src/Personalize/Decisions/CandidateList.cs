@@ -4,8 +4,8 @@ namespace Personalize.Decisions;
 
 /// <summary>
 /// A decision's candidates, in catalog order, built on read from what the decision keeps: the outcomes of the
-/// candidates it evaluated, and for the rest (ranked below the last winner, never evaluated) only the relevance —
-/// so deciding stores 8 bytes, not a whole outcome, per candidate it did not need to look at.
+/// candidates it evaluated; the rest (ranked below the last winner, never evaluated) lost arbitration, and their
+/// relevance is recomputed when read (<see cref="Decision.Unevaluated"/>), so deciding stores nothing for them.
 /// </summary>
 internal sealed class CandidateList(Decision decision) : IReadOnlyList<CandidateOutcome>
 {

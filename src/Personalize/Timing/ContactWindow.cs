@@ -13,7 +13,6 @@ public readonly struct ContactWindow
     private readonly TimeWindow? _quietHours;
     private readonly IReadOnlyList<TimeWindow>? _preferredHours;
     private readonly int _preferredDaysMask;
-    private readonly TimeZoneInfo? _zone;
     private readonly ZoneOffsets? _offsets;
 
     /// <summary>Creates a window.</summary>
@@ -24,7 +23,6 @@ public readonly struct ContactWindow
     public ContactWindow(TimeZoneInfo zone, TimeWindow? quietHours, IReadOnlyList<DayOfWeek>? preferredDays, IReadOnlyList<TimeWindow>? preferredHours)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        _zone = zone;
         _offsets = ZoneOffsets.For(zone);
         _quietHours = quietHours;
         var mask = 0;
@@ -52,7 +50,7 @@ public readonly struct ContactWindow
     }
 
     /// <summary>The customer's time zone.</summary>
-    public TimeZoneInfo Zone => _zone ?? TimeZoneInfo.Utc;
+    public TimeZoneInfo Zone => _offsets?.Zone ?? TimeZoneInfo.Utc;
 
     /// <summary>The quiet hours, if any.</summary>
     public TimeWindow? QuietHours => _quietHours;
@@ -102,7 +100,7 @@ public readonly struct ContactWindow
     /// <returns>The instant, or <see langword="null"/> when no instant in the next week is allowed (for example preferred hours that lie inside quiet hours).</returns>
     /// <remarks>
     /// Walks the boundaries where the answer can change (the end of quiet hours, midnight, the start of each preferred
-    /// window), day by day from the instant's local date, and stops one day after the first allowed one; allocates nothing.
+    /// window), day by day from the instant's local date, and stops one day after the first allowed one; allocates nothing for up to 30 preferred windows.
     /// </remarks>
     public DateTimeOffset? NextAllowed(DateTimeOffset instant, bool includePreferredTimes = true)
     {
@@ -209,64 +207,6 @@ public readonly struct ContactWindow
 
     /// <summary>Maps a local wall-clock time in this window's zone to the instants that show it: one normally, two in an overlap, the gap's end in a gap.</summary>
     internal int ToInstants(DateTime local, Span<DateTimeOffset> destination) => Offsets.ToInstants(local, destination);
-
-    /// <summary>Maps a local wall-clock time to the instants that show it: one normally, two in an overlap, the gap's end in a gap.</summary>
-    internal static int ToInstants(TimeZoneInfo zone, DateTime local, Span<DateTimeOffset> destination)
-        => ZoneOffsets.For(zone).ToInstants(local, destination);
-
-    /// <summary>The same as <see cref="ToInstants(TimeZoneInfo, DateTime, Span{DateTimeOffset})"/> through <see cref="TimeZoneInfo"/>'s own rules (years the offset table does not cover).</summary>
-    internal static int ToInstantsSlow(TimeZoneInfo zone, DateTime local, Span<DateTimeOffset> destination)
-    {
-        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        if (zone.IsAmbiguousTime(local))
-        {
-            var offsets = zone.GetAmbiguousTimeOffsets(local);
-            var a = new DateTimeOffset(local, offsets[0]);
-            var b = new DateTimeOffset(local, offsets[^1]);
-            destination[0] = a < b ? a : b;
-            destination[1] = a < b ? b : a;
-            return 2;
-        }
-
-        if (zone.IsInvalidTime(local))
-        {
-            destination[0] = GapEnd(zone, local);
-            return 1;
-        }
-
-        destination[0] = new DateTimeOffset(local, zone.GetUtcOffset(local));
-        return 1;
-    }
-
-    /// <summary>The first instant after a daylight-saving gap that contains <paramref name="local"/>.</summary>
-    private static DateTimeOffset GapEnd(TimeZoneInfo zone, DateTime local)
-    {
-        var before = zone.GetUtcOffset(local.AddHours(-6));
-        var after = zone.GetUtcOffset(local.AddHours(6));
-        long low = (local - after).Ticks;
-        long high = (local - before).Ticks;
-        if (low >= high)
-        {
-            return new DateTimeOffset(DateTime.SpecifyKind(local - before, DateTimeKind.Utc));
-        }
-
-        // Find the first UTC tick whose offset is the post-gap offset.
-        while (low < high)
-        {
-            var mid = low + ((high - low) / 2);
-            var offset = zone.GetUtcOffset(new DateTime(mid, DateTimeKind.Utc));
-            if (offset == after)
-            {
-                high = mid;
-            }
-            else
-            {
-                low = mid + 1;
-            }
-        }
-
-        return new DateTimeOffset(new DateTime(low, DateTimeKind.Utc));
-    }
 
     /// <summary>Formats the preferred days and hours for people, for example <c>Mon, Tue 09:00–12:00</c>.</summary>
     /// <returns>The description, or <c>any time</c>.</returns>

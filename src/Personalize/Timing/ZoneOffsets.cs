@@ -36,6 +36,7 @@ internal sealed class ZoneOffsets
     public static ZoneOffsets For(TimeZoneInfo zone)
     {
         // Most bases use a handful of zones: a scan of the first few seen (by reference, no hashing) before the table.
+        // Those first few stay referenced for the process's life (the system's zones do anyway).
         var recent = Volatile.Read(ref s_recent);
         foreach (var entry in recent)
         {
@@ -45,7 +46,7 @@ internal sealed class ZoneOffsets
             }
         }
 
-        var offsets = Cache.TryGetValue(zone, out var found) ? found : Cache.GetValue(zone, static z => new ZoneOffsets(z));
+        var offsets = Cache.GetValue(zone, static z => new ZoneOffsets(z));
         if (recent.Length < RecentCapacity)
         {
             var bigger = new RecentZone[recent.Length + 1];
@@ -252,7 +253,59 @@ internal sealed class ZoneOffsets
 
     private long Offset(long utcTicks) => _zone.GetUtcOffset(new DateTime(utcTicks, DateTimeKind.Utc)).Ticks;
 
-    private int ToInstantsSlow(DateTime local, Span<DateTimeOffset> destination) => ContactWindow.ToInstantsSlow(_zone, local, destination);
+    /// <summary>The same as <see cref="ToInstants"/> through <see cref="TimeZoneInfo"/>'s own rules (years the table does not cover).</summary>
+    private int ToInstantsSlow(DateTime local, Span<DateTimeOffset> destination)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (_zone.IsAmbiguousTime(local))
+        {
+            var offsets = _zone.GetAmbiguousTimeOffsets(local);
+            var a = new DateTimeOffset(local, offsets[0]);
+            var b = new DateTimeOffset(local, offsets[^1]);
+            destination[0] = a < b ? a : b;
+            destination[1] = a < b ? b : a;
+            return 2;
+        }
+
+        if (_zone.IsInvalidTime(local))
+        {
+            destination[0] = GapEnd(local);
+            return 1;
+        }
+
+        destination[0] = new DateTimeOffset(local, _zone.GetUtcOffset(local));
+        return 1;
+    }
+
+    /// <summary>The first instant after a daylight-saving gap that contains <paramref name="local"/>.</summary>
+    private DateTimeOffset GapEnd(DateTime local)
+    {
+        var before = _zone.GetUtcOffset(local.AddHours(-6));
+        var after = _zone.GetUtcOffset(local.AddHours(6));
+        long low = (local - after).Ticks;
+        long high = (local - before).Ticks;
+        if (low >= high)
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(local - before, DateTimeKind.Utc));
+        }
+
+        // Find the first UTC tick whose offset is the post-gap offset.
+        while (low < high)
+        {
+            var mid = low + ((high - low) / 2);
+            var offset = _zone.GetUtcOffset(new DateTime(mid, DateTimeKind.Utc));
+            if (offset == after)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid + 1;
+            }
+        }
+
+        return new DateTimeOffset(new DateTime(low, DateTimeKind.Utc));
+    }
 
     private sealed class Year(long[] transitions, long[] offsets, long endTicks)
     {

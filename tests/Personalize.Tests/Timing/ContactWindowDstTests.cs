@@ -34,7 +34,10 @@ public sealed class ContactWindowDstTests
         var window = new ContactWindow(zone, null, null, null);
         for (var instant = new DateTimeOffset(2011, 1, 1, 0, 0, 0, TimeSpan.Zero); instant.Year < 2012; instant = instant.AddMinutes(30))
         {
-            Assert.Equal(TimeZoneInfo.ConvertTime(instant, zone), window.ToLocal(instant));
+            var expected = TimeZoneInfo.ConvertTime(instant, zone);
+            var actual = window.ToLocal(instant);
+            Assert.Equal(expected, actual);
+            Assert.Equal(expected.Offset, actual.Offset); // DateTimeOffset equality compares instants only
         }
 
         for (var instant = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero); instant.Year < 2027; instant = instant.AddMinutes(30))
@@ -43,6 +46,40 @@ public sealed class ContactWindowDstTests
             var actual = window.ToLocal(instant);
             Assert.Equal(expected, actual);
             Assert.Equal(expected.Offset, actual.Offset);
+        }
+    }
+
+    [Theory]
+    [InlineData("Europe/Berlin", 2025)]
+    [InlineData("Pacific/Auckland", 2025)]
+    [InlineData("Europe/Berlin", 2250)] // after the offset table's last year: TimeZoneInfo's own rules
+    [InlineData("America/New_York", 2250)]
+    [InlineData("Pacific/Auckland", 2250)]
+    public void Every_local_time_maps_to_the_instants_that_show_it(string zoneId, int year)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var window = new ContactWindow(zone, null, null, null);
+        Span<DateTimeOffset> instants = stackalloc DateTimeOffset[2];
+        for (var local = new DateTime(year, 1, 1); local.Year == year; local = local.AddMinutes(15))
+        {
+            var count = window.ToInstants(local, instants);
+            if (zone.IsInvalidTime(local))
+            {
+                // In a gap: the first instant after it.
+                Assert.Equal(1, count);
+                Assert.True(window.ToLocal(instants[0]).DateTime > local, $"{local:O}");
+                Assert.True(window.ToLocal(instants[0].AddTicks(-1)).DateTime < local, $"{local:O}");
+            }
+            else
+            {
+                Assert.Equal(zone.IsAmbiguousTime(local) ? 2 : 1, count);
+                for (var i = 0; i < count; i++)
+                {
+                    Assert.Equal(local, window.ToLocal(instants[i]).DateTime);
+                }
+
+                Assert.True(count == 1 || instants[0] < instants[1]);
+            }
         }
     }
 

@@ -108,6 +108,8 @@ public sealed class ConsentLedgerTests
 
     [Theory]
     [InlineData(3)]
+    [InlineData(14)] // 16 states: the largest flat ledger
+    [InlineData(15)] // 17 states: the smallest indexed one
     [InlineData(16)]
     [InlineData(40)]
     public void Every_scope_is_found_and_states_list_each_once_whatever_the_ledger_size(int topics)

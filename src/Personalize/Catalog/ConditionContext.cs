@@ -54,8 +54,8 @@ public sealed class ConditionContext
     /// </summary>
     public IReadOnlyDictionary<string, object?> Model => _model ??= new ConditionModel(this);
 
-    /// <summary>Every variable of the model, computed eagerly (for enumeration).</summary>
-    internal Dictionary<string, object?> BuildModel()
+    /// <summary>Every <c>customer.*</c> variable of the model, computed eagerly (for enumerating the customer).</summary>
+    internal Dictionary<string, object?> BuildCustomerModel()
     {
         var customer = Customer;
         var flags = customer.ServiceFlags;
@@ -94,16 +94,7 @@ public sealed class ConditionContext
             values.TryAdd(name, value);
         }
 
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["customer"] = values,
-            ["trigger"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["kind"] = TriggerKindName(Trigger.Kind),
-                ["name"] = Trigger.Name,
-            },
-            ["now"] = At,
-        };
+        return values;
     }
 
     internal static string TriggerKindName(TriggerKind kind) => kind switch

@@ -22,7 +22,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
 
     public IEnumerable<object?> Values => All.Values;
 
-    private Dictionary<string, object?> All => _all ??= (Dictionary<string, object?>)_context.BuildModel()["customer"]!;
+    private Dictionary<string, object?> All => _all ??= _context.BuildCustomerModel();
 
     public object? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 

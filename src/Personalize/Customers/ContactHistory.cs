@@ -196,5 +196,6 @@ public sealed class ContactHistory
 
     private int FirstAtOrAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks - 1);
 
-    private int FirstAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks);
+    /// <summary>The index of the first record sent strictly after <paramref name="instant"/>.</summary>
+    internal int FirstAfter(DateTimeOffset instant) => FirstAfter(_ticks, instant.UtcTicks);
 }

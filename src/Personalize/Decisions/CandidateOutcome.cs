@@ -36,10 +36,10 @@ public readonly struct CandidateOutcome
     public string Reason => _decision is null ? string.Empty : Explanations.CandidateReason(_decision, _entry.Message!, this);
 
     /// <summary>The message's priority.</summary>
-    public double Priority => _entry.Message?.Definition.Priority ?? 0;
+    public double Priority => _entry.Message?.Priority ?? 0;
 
     /// <summary>The message's value.</summary>
-    public double Value => _entry.Message?.Definition.Value ?? 0;
+    public double Value => _entry.Message?.Value ?? 0;
 
     /// <summary>The relevance, 0 to 1: the share of the message's topics the customer subscribed to (neutral without topics).</summary>
     public double Relevance => _entry.Relevance;

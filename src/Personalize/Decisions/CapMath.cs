@@ -10,7 +10,7 @@ internal static class CapMath
     {
         var ticks = history.SentTicks;
         var window = cap.Window;
-        var start = FirstAfter(history, at - window);
+        var start = history.FirstAfter(at - window);
         var until = at.UtcTicks;
         var count = 0;
         for (var i = start; i < ticks.Length && ticks[i] <= until; i++)
@@ -39,9 +39,6 @@ internal static class CapMath
 
         return count;
     }
-
-    /// <summary>The index of the first record sent strictly after <paramref name="instant"/>.</summary>
-    public static int FirstAfter(ContactHistory history, DateTimeOffset instant) => ContactHistory.FirstAfter(history.SentTicks, instant.UtcTicks);
 
     private static bool Matches(ContactHistory history, int i, FrequencyCap cap, bool service)
         => (history.Purposes[i] == ContactPurpose.Service) == service && (cap.Channel is not { } channel || history.Channels[i] == channel);

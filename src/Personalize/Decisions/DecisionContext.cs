@@ -249,7 +249,7 @@ public sealed class DecisionContext
         {
             if (_historyEnd < 0)
             {
-                _historyEnd = CapMath.FirstAfter(Customer.History, At);
+                _historyEnd = Customer.History.FirstAfter(At);
             }
 
             return _historyEnd;

@@ -121,7 +121,7 @@ public sealed class FrequencyRule : IChannelRule
         var ticks = history.SentTicks;
         var purposes = history.Purposes;
         var channels = history.Channels;
-        for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : CapMath.FirstAfter(history, sendAt)) - 1; r >= 0; r--)
+        for (var r = (at == context.At.UtcTicks ? context.HistoryEnd : history.FirstAfter(sendAt)) - 1; r >= 0; r--)
         {
             var sent = ticks[r];
             if (sent <= earliest)

@@ -37,7 +37,7 @@ public sealed class GiveBeforeAskRule : IMessageRule
     internal static int GivesSinceLastAsk(ContactHistory history, DateTimeOffset at, out DateTimeOffset? lastAsk)
     {
         var asks = history.Asks;
-        var end = CapMath.FirstAfter(history, at);
+        var end = history.FirstAfter(at);
         var gives = 0;
         lastAsk = null;
         for (var i = end - 1; i >= 0; i--)

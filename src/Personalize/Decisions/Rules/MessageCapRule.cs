@@ -47,7 +47,7 @@ public sealed class MessageCapRule : IMessageRule
         for (var c = 0; c < caps.Count; c++)
         {
             var cap = caps[c];
-            var start = cap.Per is { } per ? CapMath.FirstAfter(history, at - per) : 0;
+            var start = cap.Per is { } per ? history.FirstAfter(at - per) : 0;
             var count = 0;
             DateTimeOffset last = default;
             for (var i = start; i < end; i++)

@@ -1,6 +1,6 @@
 namespace Personalize.Samples.ConsoleHost;
 
-/// <summary>The console host: parses the command line and runs one command. Exit codes: 0 ok, 1 bad data or options, 2 bad usage.</summary>
+/// <summary>The console host: parses the command line and runs one command. Exit codes: 0 ok, 1 bad data or options, 2 bad usage, 3 some customers failed, 130 cancelled.</summary>
 public static class ConsoleApp
 {
     public const int Ok = 0;
@@ -85,6 +85,6 @@ public static class ConsoleApp
         output.WriteLine("  --json          explain: print the decision as JSON");
         output.WriteLine("  --help          show this help");
         output.WriteLine();
-        output.WriteLine("exit codes: 0 ok, 1 bad data or options, 2 bad command line, 130 cancelled");
+        output.WriteLine("exit codes: 0 ok, 1 bad data or options, 2 bad command line, 3 some customers failed, 130 cancelled");
     }
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -42,10 +44,8 @@ public static class IdempotencyKey
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
 
-        Span<byte> instant = stackalloc byte[InstantLength];
-        var written = FormatInstant(sendAt.UtcDateTime, instant);
         var length = Domain.Length + 12 + Encoding.UTF8.GetByteCount(trigger) + Encoding.UTF8.GetByteCount(customerId)
-            + Encoding.UTF8.GetByteCount(messageId) + written;
+            + Encoding.UTF8.GetByteCount(messageId) + InstantLength;
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -55,7 +55,9 @@ public static class IdempotencyKey
             position += Field(trigger, buffer[position..]);
             position += Field(customerId, buffer[position..]);
             position += Field(messageId, buffer[position..]);
-            instant[..written].CopyTo(buffer[position..]);
+            // A UTC DateTime in "O" is always InstantLength bytes (four-digit year, seven fraction digits, 'Z').
+            var formatted = sendAt.UtcDateTime.TryFormat(buffer[position..], out var written, "O", CultureInfo.InvariantCulture);
+            Debug.Assert(formatted && written == InstantLength, "The round-trip UTC text has a fixed length.");
             position += written;
 
             // One SHA-256 hash object per thread, reset after each key: the one-shot SHA256.HashData sets a new one up
@@ -96,40 +98,8 @@ public static class IdempotencyKey
         return true;
     }
 
-    /// <summary>The longest instant text: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
+    /// <summary>The length of a UTC instant in the round-trip ("O") format: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
     private const int InstantLength = 28;
-
-    /// <summary>
-    /// Writes the UTC instant as ASCII <c>yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'</c> (the text the invariant culture formats:
-    /// four-digit year, two-digit fields, seven fraction digits) without a format string to parse per key.
-    /// </summary>
-    private static int FormatInstant(DateTime utc, Span<byte> destination)
-    {
-        Digits(utc.Year, 4, destination);
-        destination[4] = (byte)'-';
-        Digits(utc.Month, 2, destination[5..]);
-        destination[7] = (byte)'-';
-        Digits(utc.Day, 2, destination[8..]);
-        destination[10] = (byte)'T';
-        Digits(utc.Hour, 2, destination[11..]);
-        destination[13] = (byte)':';
-        Digits(utc.Minute, 2, destination[14..]);
-        destination[16] = (byte)':';
-        Digits(utc.Second, 2, destination[17..]);
-        destination[19] = (byte)'.';
-        Digits((int)(utc.Ticks % TimeSpan.TicksPerSecond), 7, destination[20..]);
-        destination[27] = (byte)'Z';
-        return InstantLength;
-    }
-
-    private static void Digits(int value, int count, Span<byte> destination)
-    {
-        for (var i = count - 1; i >= 0; i--)
-        {
-            destination[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
-    }
 
     private static int Field(string value, Span<byte> destination)
     {

@@ -26,6 +26,9 @@ public sealed class MessageRenderer
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    private static readonly FromUtf8<string> ToText = static utf8 => Encoding.UTF8.GetString(utf8);
+    private static readonly FromUtf8<byte[]> ToBytes = static utf8 => utf8.ToArray();
+
     private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.OrdinalIgnoreCase);
     private readonly MessageComposer _composer;
     private readonly ChannelRegistry _channels;
@@ -120,7 +123,7 @@ public sealed class MessageRenderer
                     var replyTo = Optional(parts[ContentParts.ReplyTo], model, render);
                     var subject = Required(parts[ContentParts.Subject]!, model, render);
                     var preheader = Optional(parts[ContentParts.Preheader], model, render);
-                    var htmlBody = parts[ContentParts.Html] is { } html ? RenderUtf8(html, model, render) : null;
+                    var htmlBody = parts[ContentParts.Html] is { } html ? Render(html, model, render, trim: false, ToBytes) : null;
 
                     // The text part stays UTF-8 like the HTML part (half the memory of a string, no decode unless read).
                     var email = new EmailContent
@@ -131,9 +134,9 @@ public sealed class MessageRenderer
                         Preheader = preheader,
                         HtmlBodyUtf8 = htmlBody,
                         TextBody = string.Empty,
-                        TextBodyUtf8 = RequiredUtf8(parts[ContentParts.TextBody]!, model, render),
+                        TextBodyUtf8 = Render(parts[ContentParts.TextBody]!, model, render, trim: true, ToBytes),
                     };
-                    var headers = parts[ContentParts.Headers] is { } h ? Pairs(RenderPart(h, model, render)) : null;
+                    var headers = parts[ContentParts.Headers] is { } h ? Pairs(Render(h, model, render, trim: false, ToText)) : null;
                     return _composer.Email(request, email, headers);
                 }
 
@@ -141,7 +144,7 @@ public sealed class MessageRenderer
                 return _composer.Sms(request, Required(parts[ContentParts.Body]!, model, render));
             case ContentShape.Push:
                 {
-                    var data = parts[ContentParts.Data] is { } d ? Pairs(RenderPart(d, model, render)) : null;
+                    var data = parts[ContentParts.Data] is { } d ? Pairs(Render(d, model, render, trim: false, ToText)) : null;
                     var push = new PushContent
                     {
                         Title = Required(parts[ContentParts.Title]!, model, render),
@@ -176,7 +179,7 @@ public sealed class MessageRenderer
                 return _composer.Call(request, new CallScriptContent
                 {
                     Greeting = Required(parts[ContentParts.Greeting]!, model, render),
-                    TalkingPoints = Lines(RenderPart(parts[ContentParts.Points]!, model, render)),
+                    TalkingPoints = Lines(Render(parts[ContentParts.Points]!, model, render, trim: false, ToText)),
                     Question = Optional(parts[ContentParts.Question], model, render),
                 });
             default:
@@ -184,7 +187,7 @@ public sealed class MessageRenderer
         }
     }
 
-    private static string Required(Template template, TemplateModel model, RenderOptions options) => RenderPart(template, model, options).Trim();
+    private static string Required(Template template, TemplateModel model, RenderOptions options) => Render(template, model, options, trim: true, ToText);
 
     private static string? Optional(Template? template, TemplateModel model, RenderOptions options)
     {
@@ -193,38 +196,8 @@ public sealed class MessageRenderer
             return null;
         }
 
-        var text = RenderPart(template, model, options).Trim();
+        var text = Render(template, model, options, trim: true, ToText);
         return text.Length == 0 ? null : text;
-    }
-
-    /// <summary>
-    /// Renders a required part as UTF-8, trimmed exactly as <see cref="string.Trim()"/> trims its text (Unicode white space at
-    /// both ends), so the bytes are the UTF-8 of what <see cref="Required"/> returns.
-    /// </summary>
-    private static byte[] RequiredUtf8(Template template, TemplateModel model, RenderOptions options)
-    {
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
-        t_buffer = null;
-        try
-        {
-            template.RenderUtf8(buffer, model, options);
-            var written = buffer.WrittenSpan;
-            if (!System.Text.Unicode.Utf8.IsValid(written))
-            {
-                // Never expected (the engine writes valid UTF-8); the string path replaces invalid bytes as before.
-                return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(written).Trim());
-            }
-
-            return TrimWhiteSpace(written).ToArray();
-        }
-        finally
-        {
-            if (buffer.Capacity <= MaxPooledBuffer)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
-        }
     }
 
     /// <summary>Valid UTF-8 without the white space <see cref="string.Trim()"/> removes (every such character is in the BMP).</summary>
@@ -243,33 +216,20 @@ public sealed class MessageRenderer
         return utf8;
     }
 
-    private static string RenderPart(Template template, TemplateModel model, RenderOptions options)
+    /// <summary>
+    /// Renders a part as UTF-8 into this thread's pooled buffer and converts the bytes, trimmed first when asked exactly as
+    /// <see cref="string.Trim()"/> trims text (the engine writes valid UTF-8: text through <see cref="Encoding.UTF8"/>,
+    /// which replaces lone surrogates, and JSON strings only after checking them).
+    /// </summary>
+    private static T Render<T>(Template template, TemplateModel model, RenderOptions options, bool trim, FromUtf8<T> convert)
     {
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
         t_buffer = null;
         try
         {
             template.RenderUtf8(buffer, model, options);
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-        finally
-        {
-            if (buffer.Capacity <= MaxPooledBuffer)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
-        }
-    }
-
-    private static byte[] RenderUtf8(Template template, TemplateModel model, RenderOptions options)
-    {
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
-        t_buffer = null;
-        try
-        {
-            template.RenderUtf8(buffer, model, options);
-            return buffer.WrittenSpan.ToArray();
+            var written = buffer.WrittenSpan;
+            return convert(trim ? TrimWhiteSpace(written) : written);
         }
         finally
         {
@@ -342,4 +302,7 @@ public sealed class MessageRenderer
             }
         });
     }
+
+    /// <summary>Turns rendered UTF-8 (valid for the call only) into a part's value.</summary>
+    private delegate T FromUtf8<T>(ReadOnlySpan<byte> utf8);
 }

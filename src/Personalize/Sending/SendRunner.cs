@@ -160,7 +160,6 @@ public sealed class SendRunner
         try
         {
             var messages = new List<OutgoingMessage>(2);
-            var fresh = new List<OutgoingMessage>(2);
             var flushEvery = state.FlushEvery;
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
@@ -173,7 +172,7 @@ public sealed class SendRunner
                     {
                         if (!state.Run.DryRun)
                         {
-                            await WriteAsync(messages, state, tally, fresh, token).ConfigureAwait(false);
+                            await WriteAsync(messages, state, tally, token).ConfigureAwait(false);
                         }
                         else
                         {
@@ -259,67 +258,24 @@ public sealed class SendRunner
         }
     }
 
-    private async ValueTask WriteAsync(List<OutgoingMessage> messages, RunState state, WorkerTally tally, List<OutgoingMessage> fresh, CancellationToken token)
+    private async ValueTask WriteAsync(List<OutgoingMessage> messages, RunState state, WorkerTally tally, CancellationToken token)
     {
         // Resume: what the sink already holds (by idempotency key) was written by an earlier run and is skipped.
-        // The writer asks the sink first; with one message its report says which case it was.
-        if (messages.Count == 1)
-        {
-            var single = await _writer.WriteOneAsync(messages[0], token).ConfigureAwait(false);
-            if (single.Failure is { } failure)
-            {
-                state.Error(new SendError(failure.Message.CustomerId, failure.Message.MessageId, failure.Message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
-            }
-            else if (single.Skipped)
-            {
-                tally.AlreadyWritten++;
-            }
-            else
-            {
-                tally.Count(messages[0]);
-            }
-
-            return;
-        }
-
-        fresh.Clear();
+        // The writer asks the sink once per message, in order, and says which case it was.
         foreach (var message in messages)
         {
-            if (await _writer.Sink.ContainsAsync(message.IdempotencyKey, token).ConfigureAwait(false))
+            var outcome = await _writer.WriteOneAsync(message, token).ConfigureAwait(false);
+            if (outcome.Failure is { } failure)
+            {
+                state.Error(new SendError(message.CustomerId, message.MessageId, message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
+            }
+            else if (outcome.Skipped)
             {
                 tally.AlreadyWritten++;
             }
             else
             {
-                fresh.Add(message);
-            }
-        }
-
-        if (fresh.Count == 0)
-        {
-            return;
-        }
-
-        var report = await _writer.WriteAsync(fresh, token).ConfigureAwait(false);
-        foreach (var message in fresh)
-        {
-            SinkFailure? failure = null;
-            foreach (var f in report.Failures)
-            {
-                if (ReferenceEquals(f.Message, message))
-                {
-                    failure = f;
-                    break;
-                }
-            }
-
-            if (failure is null)
-            {
                 tally.Count(message);
-            }
-            else
-            {
-                state.Error(new SendError(message.CustomerId, message.MessageId, message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
             }
         }
     }

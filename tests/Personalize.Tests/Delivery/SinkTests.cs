@@ -35,7 +35,22 @@ public sealed class SinkTests : IDisposable
 
     private static SinkWriter Writer(IMessageSink sink, int attempts = 3) => new(sink, new SinkRetryPolicy(attempts, TimeSpan.Zero), TimeProvider.System);
 
-    private static string[] Lines(string path) => File.ReadAllLines(path, Encoding.UTF8).Where(l => l.Length > 0).ToArray();
+    /// <summary>The non-empty lines of a JSON Lines file, read as the sink's remarks say while it may still be open.</summary>
+    private static string[] Lines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines.ToArray();
+    }
 
     [Fact]
     public async Task File_outbox_writes_one_eml_per_email_and_json_lines_per_other_channel()

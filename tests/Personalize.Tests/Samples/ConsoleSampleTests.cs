@@ -98,5 +98,6 @@ public sealed class ConsoleSampleTests
         Assert.Contains("preview --customer ID --message ID --channel CHANNEL", output, StringComparison.Ordinal);
         Assert.Contains("--customers N", output, StringComparison.Ordinal);
         Assert.Contains("--now INSTANT", output, StringComparison.Ordinal);
+        Assert.Contains("3 some customers failed", output, StringComparison.Ordinal);
     }
 }

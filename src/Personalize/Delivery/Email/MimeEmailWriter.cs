@@ -59,7 +59,10 @@ public static class MimeEmailWriter
         try
         {
             var textBytes = text.AsSpan(0, textLength);
-            if (email.HtmlBody is null)
+            // The UTF-8 body first: reading HtmlBody of a rendered email would decode (and keep) a string copy of it.
+            var htmlUtf8 = email.HtmlBodyUtf8;
+            var htmlText = htmlUtf8 is null ? email.HtmlBody : null;
+            if (htmlUtf8 is null && htmlText is null)
             {
                 WritePartHeaders(headers, "text/plain", textBytes);
                 WriteAscii(output, headers.ToString());
@@ -77,9 +80,9 @@ public static class MimeEmailWriter
             WritePart("text/plain", textBytes, output);
 
             WriteDelimiter(output, boundary, last: false);
-            var html = email.HtmlBodyUtf8 is { } utf8
-                ? RentHtml(utf8, email.Preheader, out var htmlLength)
-                : BodyEncoder.RentCrlfUtf8(WithPreheader(email.HtmlBody, email.Preheader), out htmlLength);
+            var html = htmlUtf8 is not null
+                ? RentHtml(htmlUtf8, email.Preheader, out var htmlLength)
+                : BodyEncoder.RentCrlfUtf8(WithPreheader(htmlText!, email.Preheader), out htmlLength);
             try
             {
                 WritePart("text/html", html.AsSpan(0, htmlLength), output);

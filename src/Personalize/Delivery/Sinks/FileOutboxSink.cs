@@ -18,7 +18,9 @@ namespace Personalize.Delivery.Sinks;
 /// lose at most the lines since the last flush to disk; their keys are then missing from the outbox, so a resumed run
 /// writes them again — nothing is lost or duplicated. (If another process consumes the lines as they appear, use
 /// <c>syncEvery: 1</c>: a line it read before a power failure could otherwise be written and read again.) Emails are flushed to disk one by one before their rename, so a
-/// renamed <c>.eml</c> is always complete.
+/// renamed <c>.eml</c> is always complete. While the sink is open it holds each JSON Lines file for writing and shares
+/// it for reading only, so a reader must open the file with <see cref="FileShare.ReadWrite"/> (on Windows
+/// <see cref="File.ReadAllLines(string)"/> and other <see cref="FileShare.Read"/> opens fail until the sink is disposed).
 /// </remarks>
 public sealed class FileOutboxSink : IMessageSink, IDisposable
 {
@@ -221,10 +223,6 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
                 {
                     stream.Write("\n"u8);
                 }
-            }
-            else
-            {
-                stream.Seek(0, SeekOrigin.End);
             }
 
             return stream;

@@ -66,7 +66,7 @@ public sealed class SinkWriter
 
     /// <summary>
     /// Writes one message with retries: what <see cref="WriteAsync"/> does per message, without the report (no
-    /// allocation when the sink completes synchronously, as the send runner's one-message batches mostly do).
+    /// allocation when the sink completes synchronously). The send runner calls it once per message.
     /// </summary>
     internal async ValueTask<SinkOutcome> WriteOneAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     {
         Target = target;
         Name = name;
-        _utf8Name = System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
+        _utf8Name = MemberAccessor.Utf8Name(name);
     }
 
     public ScriptExpression Target { get; }
@@ -48,14 +48,27 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
         number = default;
 
-        // A JSON object is read through MemberAccessor: the same property lookup, stopping before the string is built.
-        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element
-            && (_utf8Name is not null ? element.TryGetProperty(_utf8Name, out var property) : element.TryGetProperty(Name, out property))
-            && property.ValueKind == System.Text.Json.JsonValueKind.String)
+        // A member of a JSON object is read here with one property lookup, giving what FromTarget (through
+        // MemberAccessor.TryGet) would give without looking the property up again: a string is returned as the element,
+        // so its UTF-8 is copied to the output instead of building a string; any other value is normalized; a missing
+        // member gets TryGet's answer (`empty?`, else nil; `first`/`last` apply to lists only).
+        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
         {
-            json = property;
-            value = null;
-            return MemberExpression.OutputKind.JsonText;
+            if (!MemberAccessor.TryGetJsonProperty(element, Name, _utf8Name, out var property))
+            {
+                value = MemberAccessor.TrySpecial(target, Name, out var special) ? special : null;
+                return MemberExpression.OutputKind.Value;
+            }
+
+            if (property.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                json = property;
+                value = null;
+                return MemberExpression.OutputKind.JsonText;
+            }
+
+            value = ScriptValue.Normalize(property);
+            return MemberExpression.OutputKind.Value;
         }
 
         value = FromTarget(context, target);

@@ -11,7 +11,7 @@ internal sealed class MemberExpression : ScriptAssignable
         Target = target;
         Name = name;
         NullConditional = nullConditional;
-        _utf8Name = System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
+        _utf8Name = MemberAccessor.Utf8Name(name);
         if (target is GlobalVariable global && Builtins.BuiltinObjects.Root.TryGetValue(global.Name, out var builtin) && builtin is ScriptObject builtinObject)
         {
             // `string.truncate`, `array.sort`…: the builtins are frozen, so the member can be looked up once, and used
@@ -79,15 +79,27 @@ internal sealed class MemberExpression : ScriptAssignable
             return OutputKind.Decimal;
         }
 
-        // A JSON object is read through MemberAccessor (never through the inline cache, which holds plain .NET types only):
-        // the same property lookup, stopping before the string is built.
-        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element
-            && (_utf8Name is not null ? element.TryGetProperty(_utf8Name, out var property) : element.TryGetProperty(Name, out property))
-            && property.ValueKind == System.Text.Json.JsonValueKind.String)
+        // A member of a JSON object is read here with one property lookup, giving what FromTarget (through
+        // MemberAccessor.TryGet) would give without looking the property up again: a string is returned as the element,
+        // so its UTF-8 is copied to the output instead of building a string; any other value is normalized; a missing
+        // member gets TryGet's answer (`empty?`, else null). JSON values are never functions, so none is called.
+        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
         {
-            json = property;
-            value = null;
-            return OutputKind.JsonText;
+            if (!MemberAccessor.TryGetJsonProperty(element, Name, _utf8Name, out var property))
+            {
+                value = MemberAccessor.TrySpecial(target, Name, out var special) ? special : null;
+                return OutputKind.Value;
+            }
+
+            if (property.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                json = property;
+                value = null;
+                return OutputKind.JsonText;
+            }
+
+            value = ScriptValue.Normalize(property);
+            return OutputKind.Value;
         }
 
         value = FromTarget(context, target, out var mayBeFunction);

@@ -185,12 +185,18 @@ public sealed class OutputFastPathTests
         Assert.Equal("[1.50|...][3.25|...][on request|...][1234567.891|...][|]", RenderBoth(template, new { Items = items }));
     }
 
-    /// <summary>Hands out at most <c>chunk</c> bytes more than asked for, at an offset inside a larger array.</summary>
+    /// <summary>
+    /// Hands out at most <c>chunk</c> bytes more than asked for, at an offset inside a larger array, and holds the output
+    /// to the <see cref="IBufferWriter{T}"/> contract: each <see cref="Advance"/> follows a <see cref="GetMemory"/> and
+    /// covers no more than that memory (a new array each time, so bytes written to an old one would be lost).
+    /// </summary>
     private sealed class StingyWriter : IBufferWriter<byte>
     {
         private readonly int _chunk;
         private byte[] _array = new byte[16];
-        private int _count;
+
+        /// <summary>The length of the memory handed out and not yet advanced past, or -1 when none is.</summary>
+        private int _outstanding = -1;
 
         public StingyWriter(int chunk) => _chunk = chunk;
 
@@ -198,15 +204,16 @@ public sealed class OutputFastPathTests
 
         public void Advance(int count)
         {
+            Assert.InRange(count, 0, _outstanding);
             Written.AddRange(new ArraySegment<byte>(_array, 3, count));
-            _count = 0;
+            _outstanding = -1;
         }
 
         public Memory<byte> GetMemory(int sizeHint = 0)
         {
-            Assert.Equal(0, _count);
             var size = Math.Max(sizeHint, 1) + _chunk;
             _array = new byte[size + 6];
+            _outstanding = size;
             return new Memory<byte>(_array, 3, size);
         }
 

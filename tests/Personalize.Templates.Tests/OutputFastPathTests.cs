@@ -49,6 +49,41 @@ public sealed class OutputFastPathTests
         Assert.Equal("[1.50][-2][3.25][on request][4.5][1234567.891]", RenderBoth(template, new { Items = items }));
     }
 
+    [Theory]
+    [InlineData("s")]
+    [InlineData("e")]
+    [InlineData("i")]
+    [InlineData("l")]
+    [InlineData("d")]
+    [InlineData("t")]
+    [InlineData("f")]
+    [InlineData("n")]
+    [InlineData("o")]
+    [InlineData("a")]
+    [InlineData("missing")]
+    [InlineData("size")]
+    public void Json_members_print_what_the_general_path_prints(string key)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse("""
+            { "s": "plain", "e": "q\"é\u00fc\n<b>", "i": 42, "l": 5000000000, "d": 1.25, "t": true, "f": false, "n": null,
+              "o": { "k": 1 }, "a": [1, "two", null] }
+            """);
+        var model = new { C = document.RootElement };
+        var scriban = Template.ParseOrThrow($"[{{{{ c.{key} }}}}]{{{{ v = c.{key} }}}}[{{{{ v }}}}]");
+        var liquid = Template.ParseOrThrow($"[{{{{ c.{key} }}}}]{{% assign v = c.{key} %}}[{{{{ v }}}}]", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+
+        // Twice each: the output path reads a JSON member with one property lookup; the assignment goes the general way.
+        for (var i = 0; i < 2; i++)
+        {
+            foreach (var template in new[] { scriban, liquid })
+            {
+                var text = RenderBoth(template, model);
+                var halves = text.Split("][", 2);
+                Assert.Equal(halves[0] + "]", "[" + halves[1]);
+            }
+        }
+    }
+
     [Fact]
     public void Decimal_members_follow_the_render_culture()
     {
@@ -150,12 +185,18 @@ public sealed class OutputFastPathTests
         Assert.Equal("[1.50|...][3.25|...][on request|...][1234567.891|...][|]", RenderBoth(template, new { Items = items }));
     }
 
-    /// <summary>Hands out at most <c>chunk</c> bytes more than asked for, at an offset inside a larger array.</summary>
+    /// <summary>
+    /// Hands out at most <c>chunk</c> bytes more than asked for, at an offset inside a larger array, and holds the output
+    /// to the <see cref="IBufferWriter{T}"/> contract: each <see cref="Advance"/> follows a <see cref="GetMemory"/> and
+    /// covers no more than that memory (a new array each time, so bytes written to an old one would be lost).
+    /// </summary>
     private sealed class StingyWriter : IBufferWriter<byte>
     {
         private readonly int _chunk;
         private byte[] _array = new byte[16];
-        private int _count;
+
+        /// <summary>The length of the memory handed out and not yet advanced past, or -1 when none is.</summary>
+        private int _outstanding = -1;
 
         public StingyWriter(int chunk) => _chunk = chunk;
 
@@ -163,15 +204,16 @@ public sealed class OutputFastPathTests
 
         public void Advance(int count)
         {
+            Assert.InRange(count, 0, _outstanding);
             Written.AddRange(new ArraySegment<byte>(_array, 3, count));
-            _count = 0;
+            _outstanding = -1;
         }
 
         public Memory<byte> GetMemory(int sizeHint = 0)
         {
-            Assert.Equal(0, _count);
             var size = Math.Max(sizeHint, 1) + _chunk;
             _array = new byte[size + 6];
+            _outstanding = size;
             return new Memory<byte>(_array, 3, size);
         }
 

@@ -64,4 +64,27 @@ public sealed class TemplateExpressionTests
         Assert.NotSame(first, second);
         Assert.Empty(first);
     }
+
+    [Fact]
+    public void A_scope_a_host_function_keeps_through_this_is_intact_after_later_evaluations()
+    {
+        var kept = new List<object?>();
+        var globals = new Runtime.ScriptObject();
+        globals.Import("keep", new Func<object?, int>(value =>
+        {
+            kept.Add(value);
+            return kept.Count;
+        }));
+        var options = new TemplateOptions { Globals = globals };
+
+        // The expression returns a number, not the scope: only `this` passed to the host function lets the scope out.
+        // `x++` reads the model's x and writes 42 to the expression's own scope.
+        Assert.Equal(42, TemplateExpression.ParseOrThrow("x++ + keep(this)", options).Evaluate(new { X = 41 }));
+        Assert.Equal(0, TemplateExpression.ParseOrThrow("x++ ?? 0").Evaluate());
+        Assert.Equal(0, TemplateExpression.ParseOrThrow("x++ ?? 0").Evaluate());
+
+        var scope = Assert.IsType<Runtime.ScriptObject>(Assert.Single(kept));
+        Assert.Equal(42, scope["x"]);
+        Assert.Single(scope);
+    }
 }

@@ -272,13 +272,10 @@ internal static class LiquidFilters
         var text = Text(c, a, 0);
         var length = a.Count > 1 && ScriptValue.TryToInt32(Num(a, 1), out var n) ? n : 50;
         var ellipsis = a.Count > 2 ? Text(c, a, 2) : "...";
-        if (text.Length <= length)
-        {
-            return text;
-        }
 
-        var keep = Math.Max(0, length - ellipsis.Length);
-        return string.Concat(text.AsSpan(0, Math.Min(keep, text.Length)), ellipsis);
+        // The rule shared with string.truncate and the output fast path that writes a truncated value straight out.
+        var keep = StringFunctions.TruncateKeep(text, length, ellipsis);
+        return keep < 0 ? text : string.Concat(text.AsSpan(0, keep), ellipsis);
     }
 
     private static string TruncateWords(TemplateContext c, ScriptArguments a)

@@ -12,7 +12,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     {
         Target = target;
         Name = name;
-        _utf8Name = System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
+        _utf8Name = MemberAccessor.Utf8Name(name);
     }
 
     public ScriptExpression Target { get; }
@@ -22,44 +22,51 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     public override object? Evaluate(TemplateContext context) => FromTarget(context, Target.Evaluate(context));
 
     /// <summary>
-    /// Evaluates for output: a <see cref="decimal"/> member of a plain .NET object seen here before is read without boxing
-    /// (returns <see langword="true"/> with <paramref name="number"/>); otherwise <paramref name="value"/> is what
-    /// <see cref="Evaluate(TemplateContext)"/> returns. The target is evaluated exactly once either way.
+    /// Evaluates for an output statement, evaluating the target exactly once, and writes the value itself when it can
+    /// without building it: a <see cref="decimal"/> member of a plain .NET object seen here before is formatted unboxed,
+    /// and a JSON string member of a JSON object is copied as UTF-8 (with <paramref name="span"/> as the current position
+    /// for errors); then it returns <see langword="true"/>. Otherwise it returns <see langword="false"/> with
+    /// <paramref name="value"/> set to what <see cref="Evaluate(TemplateContext)"/> returns, for the statement to write.
     /// </summary>
-    internal bool TryEvaluateDecimal(TemplateContext context, out decimal number, out object? value)
-        => EvaluateForOutput(context, out number, out _, out value) == MemberExpression.OutputKind.Decimal;
-
-    /// <summary>
-    /// Evaluates for output, evaluating the target exactly once: an unboxed decimal (see <see cref="TryEvaluateDecimal"/>),
-    /// a JSON string member of a JSON object as the element itself (its UTF-8 is copied to the output instead of building
-    /// a string), or the value <see cref="Evaluate(TemplateContext)"/> returns.
-    /// </summary>
-    internal MemberExpression.OutputKind EvaluateForOutput(TemplateContext context, out decimal number, out System.Text.Json.JsonElement json, out object? value)
+    internal bool TryWriteOutput(TemplateContext context, SourceSpan span, out object? value)
     {
         var target = Target.Evaluate(context);
         var cache = _cache;
-        json = default;
         if (target is not null && cache?.Decimal is { } getter && ReferenceEquals(cache.Type, target.GetType()) && ReferenceEquals(cache.Renamer, context.Renamer))
         {
-            number = getter(target);
+            var number = getter(target);
+            context.CurrentSpan = span;
+            context.WriteDecimal(number);
             value = null;
-            return MemberExpression.OutputKind.Decimal;
+            return true;
         }
 
-        number = default;
-
-        // A JSON object is read through MemberAccessor: the same property lookup, stopping before the string is built.
-        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element
-            && (_utf8Name is not null ? element.TryGetProperty(_utf8Name, out var property) : element.TryGetProperty(Name, out property))
-            && property.ValueKind == System.Text.Json.JsonValueKind.String)
+        // A member of a JSON object is read here with one property lookup, giving what FromTarget (through
+        // MemberAccessor.TryGet) would give without looking the property up again: a string is copied to the output as
+        // UTF-8 instead of building a string; any other value is normalized; a missing member gets TryGet's answer
+        // (`empty?`, else nil; `first`/`last` apply to lists only).
+        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
         {
-            json = property;
-            value = null;
-            return MemberExpression.OutputKind.JsonText;
+            if (!MemberAccessor.TryGetJsonProperty(element, Name, _utf8Name, out var property))
+            {
+                value = MemberAccessor.TrySpecial(target, Name, out var special) ? special : null;
+                return false;
+            }
+
+            if (property.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                context.CurrentSpan = span;
+                context.WriteJsonText(property);
+                value = null;
+                return true;
+            }
+
+            value = ScriptValue.Normalize(property);
+            return false;
         }
 
         value = FromTarget(context, target);
-        return MemberExpression.OutputKind.Value;
+        return false;
     }
 
     /// <summary>The member name in UTF-8 when it is ASCII (JSON lookups without transcoding the name), else null.</summary>

@@ -35,8 +35,7 @@ internal sealed class LiquidOutputStatement : ScriptStatement
         object? value;
         if (_member is not null)
         {
-            var kind = _member.EvaluateForOutput(context, out var number, out var json, out value);
-            if (MemberExpression.TryWriteOutput(context, kind, Span, number, json))
+            if (_member.TryWriteOutput(context, Span, out value))
             {
                 return;
             }

@@ -9,9 +9,4 @@ internal abstract class TemplateOutput
 
     /// <summary>Writes literal template text; UTF-8 outputs copy the pre-encoded bytes.</summary>
     public virtual void WriteLiteral(TextLiteral literal) => Write(literal.Text);
-
-    /// <summary>Hands buffered output to the underlying writer (called once when a render ends).</summary>
-    public virtual void Flush()
-    {
-    }
 }

@@ -76,30 +76,7 @@ internal sealed class Utf8BufferOutput : TemplateOutput
         _writer.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
-    public override void WriteLiteral(TextLiteral literal)
-    {
-        var bytes = literal.Utf8;
-        if (bytes.Length == 0)
-        {
-            return;
-        }
-
-        if (_end - _position < bytes.Length)
-        {
-            Acquire(bytes.Length);
-        }
-
-        if (_array is not null)
-        {
-            bytes.AsSpan().CopyTo(_array.AsSpan(_position));
-            _position += bytes.Length;
-            return;
-        }
-
-        var span = _writer.GetSpan(bytes.Length);
-        bytes.CopyTo(span);
-        _writer.Advance(bytes.Length);
-    }
+    public override void WriteLiteral(TextLiteral literal) => WriteUtf8(literal.Utf8);
 
     /// <summary>Copies text that is UTF-8 already (for example a JSON string value without escapes).</summary>
     public void WriteUtf8(ReadOnlySpan<byte> bytes)
@@ -126,7 +103,11 @@ internal sealed class Utf8BufferOutput : TemplateOutput
         _writer.Advance(bytes.Length);
     }
 
-    public override void Flush()
+    /// <summary>
+    /// Advances the writer past what was written into the current chunk and lets the chunk go; the next write asks the
+    /// writer for memory again. Called when a chunk is full and when the render ends (<see cref="Return"/>).
+    /// </summary>
+    public void Flush()
     {
         if (_array is not null && _position > _start)
         {

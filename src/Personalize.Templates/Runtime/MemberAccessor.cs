@@ -55,7 +55,7 @@ internal static class MemberAccessor
 
                 return TrySpecial(target, name, out value);
             case JsonElement { ValueKind: JsonValueKind.Object } e:
-                if (e.TryGetProperty(name, out var property))
+                if (TryGetJsonProperty(e, name, utf8Name: null, out var property))
                 {
                     value = ScriptValue.Normalize(property);
                     return true;
@@ -91,7 +91,24 @@ internal static class MemberAccessor
         }
     }
 
-    private static bool TrySpecial(object target, string name, out object? value)
+    /// <summary>
+    /// Gets the UTF-8 bytes of a member name when it is ASCII, so <see cref="TryGetJsonProperty"/> can look it up without
+    /// transcoding the name on every read; null otherwise. Member expressions compute this once when parsed.
+    /// </summary>
+    public static byte[]? Utf8Name(string name) => System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
+
+    /// <summary>
+    /// Looks up the property <paramref name="name"/> of a JSON object, by <paramref name="utf8Name"/> when given (see
+    /// <see cref="Utf8Name"/>). The one lookup used by <see cref="TryGet"/> and by the member expressions' output path.
+    /// </summary>
+    public static bool TryGetJsonProperty(JsonElement element, string name, byte[]? utf8Name, out JsonElement property) =>
+        utf8Name is not null ? element.TryGetProperty(utf8Name, out property) : element.TryGetProperty(name, out property);
+
+    /// <summary>
+    /// What <see cref="TryGet"/> answers for a member the target does not have: <c>size</c> of strings and sequences,
+    /// <c>empty?</c> of anything; <see langword="false"/> otherwise.
+    /// </summary>
+    public static bool TrySpecial(object target, string name, out object? value)
     {
         switch (name)
         {

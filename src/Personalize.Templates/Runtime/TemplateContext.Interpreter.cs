@@ -68,27 +68,30 @@ public sealed partial class TemplateContext
         Flow = ControlFlow.None;
         ReturnValue = null;
         PendingWrapBody = null;
-        _expressionScope?.Clear();
-        if (_templateScope is { } scope)
+        if (ScopeEscaped)
         {
-            // The template's own variables go with the render; the emptied object serves the next render on this thread
-            // unless `this` handed it out (a host function may keep it) or something froze it.
-            if (TemplateScopeEscaped || scope.IsFrozen)
-            {
-                _templateScope = null;
-            }
-            else
-            {
-                scope.Clear();
-            }
+            // `this` handed a scope object out (a host function may keep it, whatever the render or expression returned):
+            // never empty or reuse it. Only one of the two was in use since the context was rented; dropping both keeps
+            // this simple and costs one new object, only after `this` was used.
+            _templateScope = null;
+            _expressionScope = null;
+            ScopeEscaped = false;
+        }
+        else
+        {
+            // The variables of the render or expression go with it; the emptied object serves the next one on this thread.
+            _templateScope?.Clear();
+            _expressionScope?.Clear();
         }
 
-        TemplateScopeEscaped = false;
         Output = NullOutput.Instance;
     }
 
-    /// <summary>Gets or sets whether the scope object of this render was handed out (by <c>this</c>), so it is not reused.</summary>
-    internal bool TemplateScopeEscaped { get; set; }
+    /// <summary>
+    /// Gets or sets whether <c>this</c> handed the current scope object out during this render or expression evaluation,
+    /// so the context neither empties nor reuses it (set by <see cref="ThisExpression"/>).
+    /// </summary>
+    internal bool ScopeEscaped { get; set; }
 
     internal object? EvaluateExpression(ScriptExpression expression, object? model, RenderOptions render, TemplateOptions options)
     {
@@ -98,14 +101,8 @@ public sealed partial class TemplateContext
         Begin(model, render, options, NullOutput.Instance, scope);
         try
         {
-            var result = expression.Evaluate(this);
-            if (ReferenceEquals(result, scope))
-            {
-                // `this` escapes to the caller: stop reusing that object.
-                _expressionScope = null;
-            }
-
-            return result;
+            // When `this` hands the scope out (returned, or passed to a host function), Reset stops reusing it.
+            return expression.Evaluate(this);
         }
         catch (Exception ex) when (TryTranslate(ex) is { } translated)
         {

@@ -44,8 +44,7 @@ internal sealed class ExpressionStatement : ScriptStatement
         if (_member is not null)
         {
             // JSON strings are copied as UTF-8 only where nothing re-indents the text.
-            var kind = _member.EvaluateForOutput(context, jsonText: Indent is null, out var number, out var json, out value);
-            if (MemberExpression.TryWriteOutput(context, kind, Span, number, json))
+            if (_member.TryWriteOutput(context, Span, jsonText: Indent is null, out value))
             {
                 return;
             }

@@ -46,7 +46,8 @@ internal sealed class ForStatement : ScriptStatement
             case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json:
                 // A JSON array (customer data): its items, normalized, into an array of the exact length (no list that
                 // grows, no enumerator object); one loop iteration charged per item, as for any other sequence.
-                var jsonItems = json.GetArrayLength() == 0 ? Array.Empty<object?>() : new object?[json.GetArrayLength()];
+                var length = json.GetArrayLength();
+                var jsonItems = length == 0 ? Array.Empty<object?>() : new object?[length];
                 var at = 0;
                 foreach (var item in json.EnumerateArray())
                 {

@@ -11,7 +11,7 @@ internal sealed class MemberExpression : ScriptAssignable
         Target = target;
         Name = name;
         NullConditional = nullConditional;
-        _utf8Name = System.Text.Ascii.IsValid(name) ? System.Text.Encoding.ASCII.GetBytes(name) : null;
+        _utf8Name = MemberAccessor.Utf8Name(name);
         if (target is GlobalVariable global && Builtins.BuiltinObjects.Root.TryGetValue(global.Name, out var builtin) && builtin is ScriptObject builtinObject)
         {
             // `string.truncate`, `array.sort`…: the builtins are frozen, so the member can be looked up once, and used
@@ -46,48 +46,54 @@ internal sealed class MemberExpression : ScriptAssignable
     internal bool ResolvesToBuiltinAtParse(object builtin) => _builtinTarget is not null && ReferenceEquals(_builtinMember, builtin);
 
     /// <summary>
-    /// Evaluates for output: a <see cref="decimal"/> member of a plain .NET object seen here before is read without boxing
-    /// (returns <see langword="true"/> with <paramref name="number"/>); otherwise <paramref name="value"/> is what
-    /// <see cref="Evaluate(TemplateContext)"/> returns. The target is evaluated exactly once either way.
+    /// Evaluates for an output statement, evaluating the target exactly once, and writes the value itself when it can
+    /// without building it: a <see cref="decimal"/> member of a plain .NET object seen here before is formatted unboxed,
+    /// and when <paramref name="jsonText"/> is set a JSON string member of a JSON object is copied as UTF-8 (with
+    /// <paramref name="span"/> as the current position for errors); then it returns <see langword="true"/>. Otherwise it
+    /// returns <see langword="false"/> with <paramref name="value"/> set to what <see cref="Evaluate(TemplateContext)"/>
+    /// returns, for the statement to write.
     /// </summary>
-    internal bool TryEvaluateDecimal(TemplateContext context, out decimal number, out object? value)
-        => EvaluateForOutput(context, jsonText: false, out number, out _, out value) == OutputKind.Decimal;
-
-    /// <summary>
-    /// Evaluates for output, evaluating the target exactly once: a <see cref="decimal"/> member of a plain .NET object seen
-    /// here before is read without boxing (<see cref="OutputKind.Decimal"/>, in <paramref name="number"/>); when
-    /// <paramref name="jsonText"/> is set, a JSON string member of a JSON object is returned as the element itself
-    /// (<see cref="OutputKind.JsonText"/>, in <paramref name="json"/>), so its UTF-8 can be copied to the output instead of
-    /// building a string; otherwise <paramref name="value"/> is what <see cref="Evaluate(TemplateContext)"/> returns.
-    /// </summary>
-    internal OutputKind EvaluateForOutput(TemplateContext context, bool jsonText, out decimal number, out System.Text.Json.JsonElement json, out object? value)
+    internal bool TryWriteOutput(TemplateContext context, SourceSpan span, bool jsonText, out object? value)
     {
-        number = default;
-        json = default;
         if (_builtinTarget is not null)
         {
             value = Evaluate(context);
-            return OutputKind.Value;
+            return false;
         }
 
         var target = Target.Evaluate(context);
         var cache = _cache;
         if (target is not null && cache?.Decimal is { } getter && cache.Handle.Equals(Type.GetTypeHandle(target)) && ReferenceEquals(cache.Renamer, context.Renamer))
         {
-            number = getter(target);
+            var number = getter(target);
+            context.CurrentSpan = span;
+            context.WriteDecimal(number);
             value = null;
-            return OutputKind.Decimal;
+            return true;
         }
 
-        // A JSON object is read through MemberAccessor (never through the inline cache, which holds plain .NET types only):
-        // the same property lookup, stopping before the string is built.
-        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element
-            && (_utf8Name is not null ? element.TryGetProperty(_utf8Name, out var property) : element.TryGetProperty(Name, out property))
-            && property.ValueKind == System.Text.Json.JsonValueKind.String)
+        // A member of a JSON object is read here with one property lookup, giving what FromTarget (through
+        // MemberAccessor.TryGet) would give without looking the property up again: a string is copied to the output as
+        // UTF-8 instead of building a string; any other value is normalized; a missing member gets TryGet's answer
+        // (`empty?`, else null). JSON values are never functions, so none is called.
+        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
         {
-            json = property;
-            value = null;
-            return OutputKind.JsonText;
+            if (!MemberAccessor.TryGetJsonProperty(element, Name, _utf8Name, out var property))
+            {
+                value = MemberAccessor.TrySpecial(target, Name, out var special) ? special : null;
+                return false;
+            }
+
+            if (property.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                context.CurrentSpan = span;
+                context.WriteJsonText(property);
+                value = null;
+                return true;
+            }
+
+            value = ScriptValue.Normalize(property);
+            return false;
         }
 
         value = FromTarget(context, target, out var mayBeFunction);
@@ -96,42 +102,7 @@ internal sealed class MemberExpression : ScriptAssignable
             value = CallIfFunction(context, value, Span);
         }
 
-        return OutputKind.Value;
-    }
-
-    /// <summary>
-    /// Writes what <see cref="EvaluateForOutput"/> produced when it is not a plain value (a decimal, or JSON text copied
-    /// as UTF-8), with <paramref name="span"/> as the current position for errors; <see langword="false"/> for a value,
-    /// which the output statement writes itself.
-    /// </summary>
-    internal static bool TryWriteOutput(TemplateContext context, OutputKind kind, SourceSpan span, decimal number, System.Text.Json.JsonElement json)
-    {
-        switch (kind)
-        {
-            case OutputKind.Decimal:
-                context.CurrentSpan = span;
-                context.WriteDecimal(number);
-                return true;
-            case OutputKind.JsonText:
-                context.CurrentSpan = span;
-                context.WriteJsonText(json);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>What <see cref="EvaluateForOutput"/> produced.</summary>
-    internal enum OutputKind
-    {
-        /// <summary>A value (any value, null included).</summary>
-        Value,
-
-        /// <summary>An unboxed decimal.</summary>
-        Decimal,
-
-        /// <summary>A JSON string element.</summary>
-        JsonText,
+        return false;
     }
 
     /// <summary>The member name in UTF-8 when it is ASCII (JSON lookups without transcoding the name), else null.</summary>

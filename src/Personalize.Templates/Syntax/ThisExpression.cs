@@ -7,8 +7,8 @@ internal sealed class ThisExpression : ScriptExpression
 {
     public override object? Evaluate(TemplateContext context)
     {
-        // The scope object leaves the interpreter's hands: the context must not empty and reuse it after this render.
-        context.TemplateScopeEscaped = true;
+        // The scope object leaves the interpreter's hands: the context must not empty and reuse it after this render or evaluation.
+        context.ScopeEscaped = true;
         return context.CurrentScope;
     }
 

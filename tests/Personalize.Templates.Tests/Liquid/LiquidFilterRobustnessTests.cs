@@ -68,6 +68,24 @@ public sealed class LiquidFilterRobustnessTests
         Assert.Equal(expected, template.Render(new { EmptyList = Array.Empty<int>(), List = new[] { 3, 1, 2 } }));
     }
 
+    [Theory]
+    [InlineData("Lorem ipsum dolor", 8, "...")]
+    [InlineData("Lorem ipsum dolor", 8, "…")]
+    [InlineData("Lorem ipsum dolor", 2, "...")]
+    [InlineData("Lorem ipsum dolor", 0, "")]
+    [InlineData("Lorem ipsum dolor", -4, "--")]
+    [InlineData("Lorem ipsum dolor", 17, "...")]
+    [InlineData("Lorem ipsum dolor", 16, " (more)")]
+    [InlineData("", 0, "...")]
+    public void Truncate_filter_cuts_like_string_truncate(string text, int length, string ellipsis)
+    {
+        var liquid = Template.ParseOrThrow("{{ x | truncate: n, e }}|{{ x | truncate: n }}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+        var scriban = Template.ParseOrThrow("{{ x | string.truncate n e }}|{{ x | string.truncate n }}");
+        var model = new { X = text, N = length, E = ellipsis };
+
+        Assert.Equal(scriban.Render(model), liquid.Render(model));
+    }
+
     [Fact]
     public void Division_by_zero_is_a_render_error_at_the_filter()
     {

@@ -6,6 +6,44 @@ namespace Personalize.Templates.Tests;
 
 public sealed class DataBindingTests
 {
+    /// <summary>A model object that is only an <see cref="IReadOnlyDictionary{TKey, TValue}"/> (like the library's customer views).</summary>
+    private sealed class ReadOnlyMembers(Dictionary<string, object?> members) : IReadOnlyDictionary<string, object?>
+    {
+        public object? this[string key] => members[key];
+
+        public IEnumerable<string> Keys => members.Keys;
+
+        public IEnumerable<object?> Values => members.Values;
+
+        public int Count => members.Count;
+
+        public bool ContainsKey(string key) => members.ContainsKey(key);
+
+        public bool TryGetValue(string key, out object? value) => members.TryGetValue(key, out value);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => members.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Theory]
+    [InlineData("{{ plan }}", false)]
+    [InlineData("{{ plan | array.map 'key' | array.join ',' }}", false)]
+    [InlineData("{{ plan }}", true)]
+    [InlineData("{% for p in plan %}{{ p[0] }}={{ p[1] }};{% endfor %}", true)]
+    [InlineData("{% if plan contains 'name' %}has name{% endif %}", true)]
+    public void A_read_only_dictionary_prints_iterates_and_contains_like_a_dictionary(string source, bool liquid)
+    {
+        var members = new Dictionary<string, object?> { ["name"] = "Gold", ["price"] = 9.5 };
+        var template = Template.ParseOrThrow(source, new TemplateOptions { Syntax = liquid ? TemplateSyntax.Liquid : TemplateSyntax.Scriban });
+
+        var expected = template.Render(new Dictionary<string, object?> { ["plan"] = members });
+        var actual = template.Render(new Dictionary<string, object?> { ["plan"] = new ReadOnlyMembers(members) });
+
+        Assert.NotEqual(string.Empty, expected);
+        Assert.Equal(expected, actual);
+    }
+
     private sealed class Customer
     {
         public string FirstName { get; init; } = "Ada";

@@ -24,6 +24,8 @@ internal static class BuiltinHelpers
                 return EnumerateMembers(obj);
             case IDictionary<string, object?> dictionary:
                 return EnumerateMembers(dictionary);
+            case IReadOnlyDictionary<string, object?> readOnly:
+                return EnumerateMembers(readOnly);
             case JsonElement { ValueKind: JsonValueKind.Object } json:
                 return EnumerateJsonMembers(json);
         }

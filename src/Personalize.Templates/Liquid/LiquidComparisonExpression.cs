@@ -103,6 +103,8 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
                 return right is string key && obj.ContainsKey(key);
             case IDictionary<string, object?> dictionary:
                 return right is string k && dictionary.ContainsKey(k);
+            case IReadOnlyDictionary<string, object?> readOnly:
+                return right is string member && readOnly.ContainsKey(member);
             case IDictionary map:
                 return right is not null && map.Contains(right);
             case JsonElement { ValueKind: JsonValueKind.Object } json:

@@ -21,6 +21,8 @@ internal sealed class LiquidIterableExpression : ScriptExpression
                 return Pairs(context, obj);
             case IDictionary<string, object?> dictionary:
                 return Pairs(context, dictionary);
+            case IReadOnlyDictionary<string, object?> readOnly:
+                return Pairs(context, readOnly);
             case JsonElement { ValueKind: JsonValueKind.Object } json:
                 var result = new ScriptArray();
                 foreach (var property in json.EnumerateObject())

@@ -200,6 +200,9 @@ public static class ScriptValue
             case IDictionary<string, object?> d:
                 AppendObject(sb, d, culture, depth);
                 return;
+            case IReadOnlyDictionary<string, object?> rd:
+                AppendObject(sb, rd, culture, depth);
+                return;
             case JsonElement { ValueKind: JsonValueKind.Object } je:
                 sb.Append('{');
                 var firstMember = true;

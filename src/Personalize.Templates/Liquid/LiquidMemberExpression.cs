@@ -41,28 +41,10 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return true;
         }
 
-        // A member of a JSON object is read here with one property lookup, giving what FromTarget (through
-        // MemberAccessor.TryGet) would give without looking the property up again: a string is copied to the output as
-        // UTF-8 instead of building a string; any other value is normalized; a missing member gets TryGet's answer
-        // (`empty?`, else nil; `first`/`last` apply to lists only).
+        // A member of a JSON object: one property lookup, a string copied to the output as UTF-8 (see TryWriteJsonMember).
         if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
         {
-            if (!MemberAccessor.TryGetJsonProperty(element, Name, _utf8Name, out var property))
-            {
-                value = MemberAccessor.TrySpecial(target, Name, out var special) ? special : null;
-                return false;
-            }
-
-            if (property.ValueKind == System.Text.Json.JsonValueKind.String)
-            {
-                context.CurrentSpan = span;
-                context.WriteJsonText(property);
-                value = null;
-                return true;
-            }
-
-            value = ScriptValue.Normalize(property);
-            return false;
+            return context.TryWriteJsonMember(element, Name, _utf8Name, span, out value);
         }
 
         value = FromTarget(context, target);

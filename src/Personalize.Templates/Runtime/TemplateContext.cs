@@ -265,6 +265,31 @@ public sealed partial class TemplateContext
     }
 
     /// <summary>
+    /// The output of <c>{{ target.name }}</c> when the target is a JSON object, with one property lookup: a string is
+    /// written as UTF-8 (returns <see langword="true"/>); any other value is normalized into <paramref name="value"/>
+    /// for the caller to print, and a missing member gets <see cref="MemberAccessor.TryGet"/>'s answer (<c>empty?</c>, else null).
+    /// </summary>
+    internal bool TryWriteJsonMember(System.Text.Json.JsonElement target, string name, byte[]? utf8Name, SourceSpan span, out object? value)
+    {
+        if (!MemberAccessor.TryGetJsonProperty(target, name, utf8Name, out var property))
+        {
+            value = MemberAccessor.TrySpecial(target, name, out var special) ? special : null;
+            return false;
+        }
+
+        if (property.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            CurrentSpan = span;
+            WriteJsonText(property);
+            value = null;
+            return true;
+        }
+
+        value = ScriptValue.Normalize(property);
+        return false;
+    }
+
+    /// <summary>
     /// Writes a JSON string element as <see cref="WriteValue"/> writes the string it holds. Into a UTF-8 output, a value
     /// without escapes is copied as the UTF-8 it already is (no string is built and encoded again); anything else (escapes,
     /// invalid UTF-8, other outputs) goes through <see cref="System.Text.Json.JsonElement.GetString"/>.

@@ -54,15 +54,28 @@ public sealed class EmailMimeTests
     [InlineData("<html><body", "Tag never closed")]
     public void Html_held_as_rendered_utf8_reads_back_as_text_and_writes_the_same_mime_as_html_held_as_text(string html, string? preheader)
     {
-        var asText = new EmailContent { Subject = "Hi", Preheader = preheader, TextBody = "Hi", HtmlBody = html };
-        var asUtf8 = new EmailContent { Subject = "Hi", Preheader = preheader, TextBody = "Hi", HtmlBodyUtf8 = Encoding.UTF8.GetBytes(html) };
+        const string text = "Hi \"Ada\" – Grüße 🌹\n";
+        var asText = new EmailContent { Subject = "Hi", Preheader = preheader, TextBody = text, HtmlBody = html };
+        var asUtf8 = new EmailContent { Subject = "Hi", Preheader = preheader, TextBody = string.Empty, TextBodyUtf8 = Encoding.UTF8.GetBytes(text), HtmlBodyUtf8 = Encoding.UTF8.GetBytes(html) };
         var composer = DeliveryFixture.Composer();
         var request = DeliveryFixture.Request(ContactPurpose.Marketing);
 
         var fromText = MimeEmailWriter.ToBytes(composer.Email(request, asText));
         var fromUtf8 = MimeEmailWriter.ToBytes(composer.Email(request, asUtf8));
+        var outboxText = new System.Buffers.ArrayBufferWriter<byte>();
+        var outboxUtf8 = new System.Buffers.ArrayBufferWriter<byte>();
+        Personalize.Delivery.Sinks.OutboxJson.WriteLine(composer.Email(request, asText), outboxText);
+        Personalize.Delivery.Sinks.OutboxJson.WriteLine(composer.Email(request, asUtf8), outboxUtf8);
 
         Assert.Equal(Encoding.UTF8.GetString(fromText), Encoding.UTF8.GetString(fromUtf8));
+        Assert.Equal(Encoding.UTF8.GetString(outboxText.WrittenSpan), Encoding.UTF8.GetString(outboxUtf8.WrittenSpan));
+        using (var line = System.Text.Json.JsonDocument.Parse(outboxUtf8.WrittenMemory))
+        {
+            var content = line.RootElement.GetProperty("content");
+            Assert.Equal(html, content.GetProperty("htmlBody").GetString());
+            Assert.Equal(text, content.GetProperty("textBody").GetString());
+        }
+
         Assert.Equal(html, asUtf8.HtmlBody);
         Assert.Equal(asText, asUtf8);
         Assert.Equal(asText.GetHashCode(), asUtf8.GetHashCode());

@@ -111,8 +111,24 @@ internal static class OutboxJson
             case EmailContent email:
                 json.WriteString("subject", email.Subject);
                 WriteOptional(json, "preheader", email.Preheader);
-                json.WriteString("textBody", email.TextBody);
-                WriteOptional(json, "htmlBody", email.HtmlBody);
+                // Rendered bodies are UTF-8 already: written as they are (same JSON), not decoded into strings first.
+                if (email.TextBodyUtf8 is { } textUtf8)
+                {
+                    json.WriteString("textBody", textUtf8);
+                }
+                else
+                {
+                    json.WriteString("textBody", email.TextBody);
+                }
+
+                if (email.HtmlBodyUtf8 is { } htmlUtf8)
+                {
+                    json.WriteString("htmlBody", htmlUtf8);
+                }
+                else
+                {
+                    WriteOptional(json, "htmlBody", email.HtmlBody);
+                }
                 break;
             case TextContent text:
                 json.WriteString("body", text.Body);

@@ -791,7 +791,7 @@ internal sealed partial class LiquidParser
 
         return best is not null && bestDistance <= Math.Max(1, name.Length / 3)
             ? $"Did you mean `{best}`?"
-            : $"Check the spelling; see the README for the supported Liquid {kind}s.";
+            : $"Check the spelling; docs/liquid.md lists the supported Liquid {kind}s.";
     }
 
     private static int Distance(string a, string b)

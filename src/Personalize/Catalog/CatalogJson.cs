@@ -358,7 +358,7 @@ public static class CatalogJson
 
         foreach (var name in extra.Keys)
         {
-            errors.Add(new CatalogError($"{path}.{name}", "is not a known property (check the spelling; see the README's catalog format)"));
+            errors.Add(new CatalogError($"{path}.{name}", "is not a known property (check the spelling; the catalog format is in docs/decision-engine.md)"));
         }
     }
 

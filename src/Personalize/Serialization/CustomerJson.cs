@@ -10,7 +10,7 @@ namespace Personalize.Serialization;
 /// JSON path; a file with any error yields no profiles, never a half-loaded one. Thread-safe.
 /// </summary>
 /// <remarks>
-/// A file is <c>{ "customers": [ … ] }</c>; a single profile is the bare object. See the README for the format.
+/// A file is <c>{ "customers": [ … ] }</c>; a single profile is the bare object. The format is in docs/customers.md.
 /// </remarks>
 public sealed class CustomerJson
 {

@@ -5,7 +5,7 @@ using static Personalize.Tests.Decisions.DecisionKit;
 
 namespace Personalize.Tests.Decisions;
 
-/// <summary>The README's decision snippet and the console sample's <c>explain</c> command, as a user runs them.</summary>
+/// <summary>The decision snippet of the docs and the console sample's <c>explain</c> command, as a user runs them.</summary>
 public sealed class DecisionReadmeTests
 {
     private static readonly string Data = SampleConsole.Customers;
@@ -24,18 +24,8 @@ public sealed class DecisionReadmeTests
     }
 
     [Fact]
-    public void Readme_shows_the_decision_snippet_exactly_as_compiled()
-    {
-        var source = File.ReadAllLines(RepoPaths.Combine("tests", "Personalize.Tests", "Decisions", "DecisionSnippet.cs"));
-        var start = Array.FindIndex(source, l => l.Contains("begin-snippet: decide", StringComparison.Ordinal));
-        var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
-        var lines = source[(start + 1)..end];
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        var snippet = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.Trim()));
-
-        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestAssets", "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.Contains("```csharp\n" + snippet + "\n```", readme, StringComparison.Ordinal);
-    }
+    public void Docs_show_the_decision_snippet_exactly_as_compiled() =>
+        DocSnippets.AssertShown("tests/Personalize.Tests/Decisions/DecisionSnippet.cs", "decide", "docs/decision-engine.md");
 
     [Fact]
     public void Explain_puts_service_recovery_first_for_a_customer_with_an_open_complaint()

@@ -5,7 +5,7 @@ using Personalize.Eligibility;
 
 namespace Personalize.Tests.Decisions;
 
-/// <summary>The README's decision snippet, compiled and run by <see cref="DecisionReadmeTests"/>.</summary>
+/// <summary>The decision snippet of the docs, compiled and run by <see cref="DecisionReadmeTests"/>.</summary>
 internal static class DecisionSnippet
 {
     public static (Decision Decision, string Text) Run(CustomerProfile customer, DateTimeOffset now)

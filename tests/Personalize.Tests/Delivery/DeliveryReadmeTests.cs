@@ -26,18 +26,6 @@ public sealed class DeliveryReadmeTests : IDisposable
     }
 
     [Fact]
-    public void Readme_shows_the_delivery_snippet_exactly_as_compiled()
-    {
-        var source = File.ReadAllLines(RepoPaths.Combine("tests", "Personalize.Tests", "Delivery", "DeliverySnippet.cs"));
-        var start = Array.FindIndex(source, l => l.Contains("begin-snippet: delivery", StringComparison.Ordinal));
-        var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
-        Assert.True(start >= 0 && end > start, "DeliverySnippet.cs lost its snippet markers.");
-
-        var lines = source[(start + 1)..end];
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        var snippet = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.Trim()));
-        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestAssets", "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-
-        Assert.Contains("```csharp\n" + snippet + "\n```", readme, StringComparison.Ordinal);
-    }
+    public void Docs_show_the_delivery_snippet_exactly_as_compiled() =>
+        DocSnippets.AssertShown("tests/Personalize.Tests/Delivery/DeliverySnippet.cs", "delivery", "docs/delivery.md");
 }

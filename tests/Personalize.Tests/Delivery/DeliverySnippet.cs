@@ -6,7 +6,7 @@ using Personalize.Delivery.Sinks;
 
 namespace Personalize.Tests.Delivery;
 
-/// <summary>The README's delivery snippet, compiled and run by <see cref="DeliveryReadmeTests"/>.</summary>
+/// <summary>The delivery snippet of the docs, compiled and run by <see cref="DeliveryReadmeTests"/>.</summary>
 internal static class DeliverySnippet
 {
     public static async Task<SinkReport> Run(CustomerProfile customer, string outbox, DateTimeOffset sendAt)

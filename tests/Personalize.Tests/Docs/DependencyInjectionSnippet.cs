@@ -3,7 +3,7 @@ using Personalize.Timing;
 
 namespace Personalize.Tests.Docs;
 
-/// <summary>The README's DI snippet, compiled and run by <see cref="ReadmeTests"/>.</summary>
+/// <summary>The DI snippet of the docs, compiled and run by <see cref="ReadmeTests"/>.</summary>
 internal static class DependencyInjectionSnippet
 {
     public static IServiceCollection Run(IServiceCollection services)

@@ -4,7 +4,7 @@ using Personalize.Eligibility;
 
 namespace Personalize.Tests.Docs;
 
-/// <summary>The README's quick start, compiled and run by <see cref="ReadmeTests"/>.</summary>
+/// <summary>The quick start of the docs, compiled and run by <see cref="ReadmeTests"/>.</summary>
 internal static class QuickStart
 {
     public static EligibilityResult Run()

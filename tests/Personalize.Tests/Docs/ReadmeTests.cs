@@ -5,8 +5,6 @@ namespace Personalize.Tests.Docs;
 
 public sealed class ReadmeTests
 {
-    private static string Asset(string name) => Path.Combine(AppContext.BaseDirectory, name);
-
     [Fact]
     public void Quick_start_runs_and_allows_marketing_email()
     {
@@ -25,28 +23,52 @@ public sealed class ReadmeTests
     }
 
     [Theory]
-    [InlineData("QuickStart.cs", "quick-start")]
-    [InlineData("DependencyInjectionSnippet.cs", "dependency-injection")]
-    public void Readme_shows_the_snippets_exactly_as_compiled(string file, string name)
-    {
-        var source = File.ReadAllLines(Asset(Path.Combine("Docs", file)));
-        var start = Array.FindIndex(source, l => l.Contains("begin-snippet: " + name, StringComparison.Ordinal));
-        var end = Array.FindIndex(source, l => l.Contains("end-snippet", StringComparison.Ordinal));
-        Assert.True(start >= 0 && end > start, file + " lost its snippet markers.");
-
-        var lines = source[(start + 1)..end];
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        var snippet = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.Trim()));
-
-        var readme = File.ReadAllText(Asset(Path.Combine("TestAssets", "README.md"))).Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.Contains("```csharp\n" + snippet + "\n```", readme, StringComparison.Ordinal);
-    }
+    [InlineData("QuickStart.cs", "quick-start", "README.md")]
+    [InlineData("DependencyInjectionSnippet.cs", "dependency-injection", "docs/customers.md")]
+    public void Docs_show_the_snippets_exactly_as_compiled(string file, string name, string document) =>
+        DocSnippets.AssertShown("tests/Personalize.Tests/Docs/" + file, name, document);
 
     [Fact]
     public void Readme_keeps_exactly_two_commands()
     {
-        var readme = File.ReadAllText(Asset(Path.Combine("TestAssets", "README.md")));
-        Assert.Contains("dotnet run --project samples/Personalize.Samples.Console", readme, StringComparison.Ordinal);
-        Assert.Contains("dotnet test Personalize.sln -c Release", readme, StringComparison.Ordinal);
+        var readme = DocSnippets.Read("README.md");
+        var commands = readme.Split("```bash\n").Skip(1).Select(block => block[..block.IndexOf("\n```", StringComparison.Ordinal)]).ToArray();
+
+        Assert.Equal(["dotnet run --project samples/Personalize.Samples.Console", "dotnet test Personalize.sln -c Release"], commands);
+    }
+
+    [Fact]
+    public void Every_relative_link_in_the_docs_points_at_a_file()
+    {
+        var documents = Directory.GetFiles(RepoPaths.Combine("docs"), "*.md", SearchOption.AllDirectories).Append(RepoPaths.Combine("README.md"));
+        var broken = new List<string>();
+        foreach (var document in documents)
+        {
+            foreach (System.Text.RegularExpressions.Match link in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(document), @"\]\(([^)#:]+)(#[^)]*)?\)"))
+            {
+                var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(document)!, link.Groups[1].Value));
+                if (!File.Exists(target) && !Directory.Exists(target))
+                {
+                    broken.Add(Path.GetRelativePath(RepoPaths.Root, document) + ": " + link.Value);
+                }
+            }
+        }
+
+        Assert.Empty(broken);
+    }
+
+    [Fact]
+    public void Every_csharp_block_in_the_docs_is_a_compiled_snippet()
+    {
+        var snippets = DocSnippets.All().Select(s => DocSnippets.Extract(s.Source, s.Name)).ToHashSet(StringComparer.Ordinal);
+        var documents = Directory.GetFiles(RepoPaths.Combine("docs"), "*.md", SearchOption.AllDirectories)
+            .Select(d => Path.GetRelativePath(RepoPaths.Root, d).Replace('\\', '/'))
+            .Append("README.md");
+
+        var uncompiled = documents
+            .SelectMany(d => DocSnippets.CSharpBlocks(d).Where(b => !snippets.Contains(b)).Select(b => d + ": " + b.Split('\n')[0]))
+            .ToList();
+
+        Assert.True(uncompiled.Count == 0, "C# blocks no test compiles (see docs/contributing.md, Snippets in the docs):\n" + string.Join("\n", uncompiled));
     }
 }

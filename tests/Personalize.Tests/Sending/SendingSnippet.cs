@@ -8,7 +8,7 @@ using Personalize.Templates;
 
 namespace Personalize.Tests.Sending;
 
-/// <summary>The README's sending snippet, compiled and run by <see cref="SendingReadmeTests"/>.</summary>
+/// <summary>The sending snippet of the docs, compiled and run by <see cref="SendingReadmeTests"/>.</summary>
 internal static class SendingSnippet
 {
     public static async Task<SendRunSummary> Run(IEnumerable<CustomerProfile> customers, string catalogFile, string templatesFolder, string outbox, DateTimeOffset runInstant)

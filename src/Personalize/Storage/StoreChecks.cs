@@ -1,0 +1,136 @@
+using System.Globalization;
+using Personalize.Consent;
+using Personalize.Customers;
+
+namespace Personalize.Storage;
+
+/// <summary>Argument checks and helpers every store shares (the SQLite and PostgreSQL packages see them too).</summary>
+internal static class StoreChecks
+{
+    /// <summary>The contact points the suppression list covers, with the field path an import error names.</summary>
+    public static IEnumerable<(string Field, ContactPointKind Kind, string Value)> SuppressibleContactPoints(ContactPoints points)
+    {
+        if (!string.IsNullOrWhiteSpace(points.Email))
+        {
+            yield return ("contactPoints.email", ContactPointKind.Email, points.Email);
+        }
+
+        if (!string.IsNullOrWhiteSpace(points.Phone))
+        {
+            yield return ("contactPoints.phone", ContactPointKind.Phone, points.Phone);
+        }
+
+        for (var i = 0; i < points.DeviceTokens.Count; i++)
+        {
+            var token = points.DeviceTokens[i];
+            if (!string.IsNullOrWhiteSpace(token))
+            {
+                yield return ($"contactPoints.deviceTokens[{i}]", ContactPointKind.DeviceToken, token);
+            }
+        }
+    }
+
+    public static string SuppressedMessage(ContactPointKind kind, SuppressionEntry entry)
+    {
+        var what = kind switch
+        {
+            ContactPointKind.Email => "email address",
+            ContactPointKind.Phone => "phone number",
+            _ => "device token",
+        };
+        var why = entry.Reason switch
+        {
+            SuppressionReasons.Erased => "its customer was erased",
+            SuppressionReasons.HardBounce => "it bounced for good",
+            SuppressionReasons.Complaint => "its owner complained",
+            SuppressionReasons.Manual => "an operator blocked it",
+            _ => "reason " + entry.Reason,
+        };
+        return $"this {what} is on the suppression list ({why} on {entry.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}) and is not imported again.";
+    }
+
+    /// <summary>The profile without its consent ledger and history (those live in their own tables).</summary>
+    public static CustomerProfile FactsOf(CustomerProfile profile)
+        => profile.Consents.Records.Count == 0 && profile.History.Count == 0
+            ? profile
+            : profile with { Consents = ConsentLedger.Empty, History = ContactHistory.Empty };
+
+    public static void ThrowIfInvalid(IReadOnlyList<ConsentRecord> records)
+    {
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i] is null)
+            {
+                throw new ArgumentException($"Consent record {i} is null.", nameof(records));
+            }
+        }
+    }
+
+    public static void ThrowIfInvalid(IReadOnlyList<SuppressionRequest> requests)
+    {
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i] ?? throw new ArgumentException($"Suppression request {i} is null.", nameof(requests));
+            if (!ContactPointHash.IsSupported(request.Kind))
+            {
+                throw new ArgumentException($"Suppression request {i}: {request.Kind} contact points cannot be suppressed; use Email, Phone or DeviceToken.", nameof(requests));
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Value) || string.IsNullOrWhiteSpace(request.Reason))
+            {
+                throw new ArgumentException($"Suppression request {i} has no value or no reason.", nameof(requests));
+            }
+        }
+    }
+
+    public static void ThrowIfInvalid(SendBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch.Customers, nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch.Delivered, nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch.Failed, nameof(batch));
+        foreach (var sends in batch.Customers)
+        {
+            if (sends is null || string.IsNullOrEmpty(sends.CustomerId))
+            {
+                throw new ArgumentException("A CustomerSends entry is null or has no customer id.", nameof(batch));
+            }
+
+            foreach (var delivery in sends.Deliveries)
+            {
+                if (delivery is null || string.IsNullOrEmpty(delivery.IdempotencyKey) || delivery.CustomerId != sends.CustomerId)
+                {
+                    throw new ArgumentException($"A delivery of customer {sends.CustomerId} is null, has no key or names another customer.", nameof(batch));
+                }
+            }
+
+            foreach (var scheduled in sends.Scheduled)
+            {
+                if (scheduled is null || string.IsNullOrEmpty(scheduled.IdempotencyKey) || scheduled.CustomerId != sends.CustomerId)
+                {
+                    throw new ArgumentException($"A scheduled send of customer {sends.CustomerId} is null, has no key or names another customer.", nameof(batch));
+                }
+            }
+
+            foreach (var completion in sends.Completions)
+            {
+                if (completion is null || string.IsNullOrEmpty(completion.IdempotencyKey))
+                {
+                    throw new ArgumentException($"A completion of customer {sends.CustomerId} is null or has no key.", nameof(batch));
+                }
+
+                if (completion.State == ScheduledSendState.Scheduled && completion.DueAt is null)
+                {
+                    throw new ArgumentException($"Completion of '{completion.IdempotencyKey}' defers again but has no DueAt.", nameof(batch));
+                }
+            }
+        }
+
+        foreach (var failure in batch.Failed)
+        {
+            if (failure is null || string.IsNullOrEmpty(failure.IdempotencyKey))
+            {
+                throw new ArgumentException("A delivery failure is null or has no key.", nameof(batch));
+            }
+        }
+    }
+}

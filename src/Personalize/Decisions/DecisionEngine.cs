@@ -514,7 +514,7 @@ public sealed class DecisionEngine
     /// type, so the type tests predict well and no interface dispatch is needed); a host rule through its interface.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static RuleResult EvaluateChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt) => rule switch
+    internal static RuleResult EvaluateChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt) => rule switch
     {
         ConsentRule consent => consent.EvaluateCompiled(context, message, contentIndex, sendAt),
         FrequencyRule frequency => frequency.EvaluateCompiled(context, message, contentIndex, sendAt),
@@ -524,7 +524,7 @@ public sealed class DecisionEngine
 
     /// <summary>A message rule: the built-in ones by their fast path, called directly; a host rule through its interface.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message) => rule switch
+    internal static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message) => rule switch
     {
         EligibilityRule eligibility => eligibility.EvaluateCompiled(context, message),
         ServiceFirstRule serviceFirst => serviceFirst.EvaluateCompiled(context, message),

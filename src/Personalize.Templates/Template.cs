@@ -58,7 +58,13 @@ public sealed class Template
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= TemplateOptions.Default;
-        options.Globals?.Freeze();
+        if (options.Globals is { IsFrozen: false } globals)
+        {
+            // Concurrent renders share the globals: the template keeps a frozen copy, so the host's object stays writable
+            // (later changes to it are not seen by this template; parse again to pick them up).
+            options = options with { Globals = globals.ToFrozen() };
+        }
+
         var text = new SourceText(source, options.SourceName);
         var diagnostics = new DiagnosticBag(text);
         if (source.Length > options.Limits.MaxSourceLength)

@@ -31,6 +31,28 @@ public sealed record TemplateOptions
     /// <value>The default value is <see cref="TemplateLimits.Default"/>.</value>
     public TemplateLimits Limits { get; init; } = TemplateLimits.Default;
 
+    /// <summary>
+    /// Gets a filter that narrows which public properties and fields of host (.NET) objects templates can read: a member
+    /// is visible when it passes the built-in deny-list (unless <see cref="UnsafeHostAccess.ReadDeniedMembers"/>) and this
+    /// filter returns <see langword="true"/> for it. Called once per type and member (results are cached), never per render.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (only the deny-list applies).</value>
+    /// <remarks>
+    /// The deny-list hides members of, and members whose type is: <c>System.Type</c> and everything in
+    /// <c>System.Reflection</c>, delegates, exceptions, <c>System.IO</c> (streams, files, folders), <c>System.Diagnostics</c>,
+    /// <c>System.Threading</c> (tasks, threads), <c>System.Net</c>, <c>System.Security</c>, <c>System.Runtime.*</c> interop and
+    /// loading, <c>AppDomain</c>, <c>IServiceProvider</c>, <c>MarshalByRefObject</c>, pointers and handles, and the engine's own
+    /// objects (functions, loaders, options). A value of such a type prints as empty text. See docs/templates/security.md.
+    /// </remarks>
+    public Func<System.Reflection.MemberInfo, bool>? MemberFilter { get; init; }
+
+    /// <summary>
+    /// Gets what templates may do with host objects beyond reading the members the deny-list and <see cref="MemberFilter"/>
+    /// let through. Every flag is an explicit opt-in that widens what an untrusted template can reach.
+    /// </summary>
+    /// <value>The default value is <see cref="UnsafeHostAccess.None"/>: host objects are read-only and the deny-list applies.</value>
+    public UnsafeHostAccess UnsafeHostAccess { get; init; }
+
     /// <summary>Gets whether reading an undefined variable is a render error instead of <see langword="null"/>.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool StrictVariables { get; init; }
@@ -41,8 +63,9 @@ public sealed record TemplateOptions
 
     /// <summary>
     /// Gets host globals and functions visible to every render (below the model, above the builtins).
-    /// Build it once at start-up: parsing a template with these options freezes it (<see cref="ScriptObject.Freeze"/>),
-    /// because concurrent renders share it.
+    /// Concurrent renders share them, so <see cref="Template.Parse"/> keeps a frozen copy (<see cref="ScriptObject.Freeze"/>) in
+    /// <see cref="Template.Options"/>: the host's own object stays writable, and changes made to it after parsing are not seen by
+    /// that template (parse again). An object that is already frozen is used as it is, without a copy.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ScriptObject? Globals { get; init; }

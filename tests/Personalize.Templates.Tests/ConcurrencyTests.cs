@@ -57,7 +57,8 @@ public sealed class ConcurrencyTests
         var ex = Assert.Throws<TemplateRuntimeException>(() => template.Render());
 
         Assert.Contains("frozen", ex.Message, StringComparison.Ordinal);
-        Assert.True(globals.IsFrozen);
+        Assert.False(globals.IsFrozen); // the template froze its own copy (issue 19): the host's object stays writable
+        Assert.True(template.Options.Globals!.IsFrozen);
         Assert.Equal("n", shared["name"]);
         Assert.Single((Runtime.ScriptArray)shared["list"]!);
     }

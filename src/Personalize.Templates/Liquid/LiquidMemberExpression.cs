@@ -32,7 +32,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     {
         var target = Target.Evaluate(context);
         var cache = _cache;
-        if (target is not null && cache?.Decimal is { } getter && ReferenceEquals(cache.Type, target.GetType()) && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (target is not null && cache?.Decimal is { } getter && ReferenceEquals(cache.Type, target.GetType()) && ReferenceEquals(cache.Policy, context.Members))
         {
             var number = getter(target);
             context.CurrentSpan = span;
@@ -69,17 +69,17 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         // Inline cache: the last plain .NET type seen here and its compiled getter (immutable record, safe across threads).
         var type = target.GetType();
         var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Policy, context.Members))
         {
             return ScriptValue.Normalize(cache.Getter(target));
         }
 
         if (target is not ScriptObject && !ReferenceEquals(_notPlain, type))
         {
-            var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+            var accessor = MemberAccessor.GetAccessor(type, context.Members);
             if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
             {
-                _cache = new MemberCache(type, context.Renamer, getter, accessor.DecimalGetter(Name));
+                _cache = new MemberCache(type, context.Members, getter, accessor.DecimalGetter(Name));
                 return ScriptValue.Normalize(getter(target));
             }
 
@@ -98,7 +98,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     /// <summary>The last type seen here that is not a plain .NET object (that depends on the type only, not the renamer).</summary>
     private Type? _notPlain;
 
-    private sealed record MemberCache(Type Type, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, decimal>? Decimal);
+    private sealed record MemberCache(Type Type, MemberPolicy Policy, Func<object, object?> Getter, Func<object, decimal>? Decimal);
 
     internal static object? Get(TemplateContext context, object? target, string name)
     {

@@ -11,16 +11,17 @@ namespace Personalize.Templates.Runtime;
 
 /// <summary>
 /// Reads members of any value the way templates see them. Accessors for .NET types are resolved once per
-/// (type, renamer) and cached for the life of the process; rendering never reflects over a type twice.
+/// (type, <see cref="MemberPolicy"/>) and cached for the life of the process; rendering never reflects over a type twice.
+/// Only the public instance properties and fields the policy lets through are visible (see <see cref="DeniedMembers"/>).
 /// </summary>
 internal static class MemberAccessor
 {
-    private static readonly ConcurrentDictionary<(Type Type, Func<string, string> Renamer), TypeAccessor> Cache = new();
+    private static readonly ConcurrentDictionary<(Type Type, MemberPolicy Policy), TypeAccessor> Cache = new();
 
     /// <summary>Returned by guarded getters when the target has another type.</summary>
     public static readonly object Miss = new();
 
-    public static bool TryGet(object target, string name, Func<string, string> renamer, out object? value)
+    public static bool TryGet(object target, string name, MemberPolicy policy, out object? value)
     {
         switch (target)
         {
@@ -81,7 +82,7 @@ internal static class MemberAccessor
             case string or JsonElement or JsonArray or IEnumerable:
                 return TrySpecial(target, name, out value);
             default:
-                var accessor = GetAccessor(target.GetType(), renamer);
+                var accessor = GetAccessor(target.GetType(), policy);
                 if (accessor.TryGet(target, name, out value))
                 {
                     return true;
@@ -145,8 +146,8 @@ internal static class MemberAccessor
         return false;
     }
 
-    public static TypeAccessor GetAccessor(Type type, Func<string, string> renamer) =>
-        Cache.GetOrAdd((type, renamer), static key => new TypeAccessor(key.Type, key.Renamer));
+    public static TypeAccessor GetAccessor(Type type, MemberPolicy policy) =>
+        Cache.GetOrAdd((type, policy), static key => new TypeAccessor(key.Type, key.Policy));
 
     internal sealed class TypeAccessor
     {
@@ -166,13 +167,22 @@ internal static class MemberAccessor
         public Type? MemberType(string name) => _types.TryGetValue(name, out var type) ? type : null;
 
         [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Model types are the host's own types, kept by the host's use of them; members a trimmer removed are simply not visible to templates.")]
-        public TypeAccessor(Type type, Func<string, string> renamer)
+        public TypeAccessor(Type type, MemberPolicy policy)
         {
+            var renamer = policy.Renamer;
+            if (policy.ApplyDenyList && DeniedMembers.IsDeniedType(type))
+            {
+                // A denied type (reflection, delegates, exceptions, streams, files…): no member is readable, and it is not
+                // read as a sequence or dictionary either.
+                IsPlainObject = true;
+                return;
+            }
+
             IsPlainObject = !(typeof(IEnumerable).IsAssignableFrom(type) || type == typeof(JsonElement) || typeof(JsonNode).IsAssignableFrom(type)
                 || typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type));
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
-                if (property.GetIndexParameters().Length != 0 || property.GetMethod is not { IsPublic: true })
+                if (property.GetIndexParameters().Length != 0 || property.GetMethod is not { IsPublic: true } || !policy.IsVisible(property, property.PropertyType))
                 {
                     continue;
                 }
@@ -195,7 +205,7 @@ internal static class MemberAccessor
 
                 _types[name] = property.PropertyType;
                 KeyMask |= ScriptObject.MaskOf(name);
-                if (property.SetMethod is { IsPublic: true })
+                if (policy.AllowWrites && property.SetMethod is { IsPublic: true })
                 {
                     _setters[name] = (target, value) => property.SetValue(target, value);
                 }
@@ -203,6 +213,11 @@ internal static class MemberAccessor
 
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
             {
+                if (!policy.IsVisible(field, field.FieldType))
+                {
+                    continue;
+                }
+
                 var name = string.Intern(renamer(field.Name));
                 if (_getters.ContainsKey(name))
                 {

@@ -62,6 +62,30 @@ public sealed class ScriptArray : IList<object?>, IList, IReadOnlyList<object?>
         }
     }
 
+    /// <summary>A frozen copy of this array for <see cref="ScriptObject.ToFrozen"/> (items and properties copied the same way).</summary>
+    internal ScriptArray FrozenCopy(Dictionary<object, object> copies)
+    {
+        if (copies.TryGetValue(this, out var done))
+        {
+            return (ScriptArray)done;
+        }
+
+        var copy = new ScriptArray(_items.Count) { IsRange = IsRange };
+        copies.Add(this, copy);
+        foreach (var item in _items)
+        {
+            copy._items.Add(ScriptObject.FrozenCopyOf(item, copies));
+        }
+
+        if (_properties is not null)
+        {
+            copy._properties = (ScriptObject)ScriptObject.FrozenCopyOf(_properties, copies)!;
+        }
+
+        copy._frozen = true;
+        return copy;
+    }
+
     private void ThrowIfFrozen()
     {
         if (_frozen)

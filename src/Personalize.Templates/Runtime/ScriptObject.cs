@@ -154,6 +154,43 @@ public sealed class ScriptObject : IDictionary<string, object?>, IReadOnlyDictio
         }
     }
 
+    /// <summary>
+    /// Returns a frozen copy of this object: itself when already frozen, else a new object with the same members and
+    /// read-only flags, whose script objects and arrays are copied the same way (the original stays writable).
+    /// </summary>
+    /// <returns>The frozen copy.</returns>
+    internal ScriptObject ToFrozen() => _frozen ? this : (ScriptObject)FrozenCopyOf(this, new Dictionary<object, object>(ReferenceEqualityComparer.Instance))!;
+
+    /// <summary>Copies a value for <see cref="ToFrozen"/>: script objects and arrays are copied once each (shared and self-referencing ones stay so).</summary>
+    internal static object? FrozenCopyOf(object? value, Dictionary<object, object> copies)
+    {
+        switch (value)
+        {
+            case ScriptObject { _frozen: true } or ScriptArray { IsFrozen: true }:
+                return value;
+            case ScriptObject o:
+                if (copies.TryGetValue(o, out var done))
+                {
+                    return done;
+                }
+
+                var copy = new ScriptObject(o._entries.Count);
+                copies.Add(o, copy);
+                foreach (var entry in o._entries)
+                {
+                    copy.SetValue(entry.Key, FrozenCopyOf(entry.Value, copies));
+                }
+
+                copy._readOnly = o._readOnly is null ? null : new HashSet<string>(o._readOnly, StringComparer.Ordinal);
+                copy._frozen = true;
+                return copy;
+            case ScriptArray a:
+                return a.FrozenCopy(copies);
+            default:
+                return value;
+        }
+    }
+
     /// <summary>Freezes <paramref name="value"/> when it is a script object or array (other values are left alone).</summary>
     internal static void FreezeValue(object? value)
     {

@@ -170,7 +170,9 @@ public static class ScriptValue
                 AppendCollection(sb, value, culture, 0);
                 return sb.ToString();
             default:
-                return value.ToString() ?? string.Empty;
+                // A denied host object (an exception, a file, a type…) prints as nothing: its ToString can reveal stack
+                // traces, paths or code (see DeniedMembers).
+                return DeniedMembers.IsDeniedType(value.GetType()) ? string.Empty : value.ToString() ?? string.Empty;
         }
     }
 

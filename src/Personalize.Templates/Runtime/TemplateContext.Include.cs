@@ -1,16 +1,12 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Personalize.Templates.Syntax;
 
 namespace Personalize.Templates.Runtime;
 
 public sealed partial class TemplateContext
 {
-    private static readonly ConditionalWeakTable<ITemplateLoader, ConcurrentDictionary<string, Template>> IncludeCache = new();
-
     /// <summary>
-    /// <c>include "name" args…</c>: loads the template through <see cref="TemplateOptions.Loader"/> (parsed once per loader and
-    /// name, then cached), renders it with the current variables and <c>$</c> = the extra arguments, and returns its output.
+    /// <c>include "name" args…</c>: loads the template through <see cref="TemplateOptions.Loader"/> (parsed once per loader, name
+    /// and content version, see <see cref="TemplateIncludeCache"/>), renders it with the current variables and <c>$</c> = the extra arguments, and returns its output.
     /// </summary>
     internal object? Include(ScriptArguments arguments)
     {
@@ -20,17 +16,8 @@ public sealed partial class TemplateContext
             throw Error("`include` expects the name of a template, e.g. include \"footer.html\".");
         }
 
-        var cache = IncludeCache.GetOrCreateValue(loader);
-        if (!cache.TryGetValue(name, out var template))
-        {
-            if (!loader.TryLoad(name, out var source))
-            {
-                throw Error($"The included template `{name}` was not found (or its name is not allowed) by the template loader.");
-            }
-
-            template = Template.Parse(source, Options with { SourceName = name });
-            cache.TryAdd(name, template);
-        }
+        var template = TemplateIncludeCache.GetOrLoad(loader, name, Options, liquidFallback: false)
+            ?? throw Error($"The included template `{name}` was not found (or its name is not allowed) by the template loader.");
 
         if (template.HasErrors)
         {

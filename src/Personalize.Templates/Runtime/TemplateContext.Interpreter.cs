@@ -12,7 +12,7 @@ public sealed partial class TemplateContext
     private static TemplateContext? t_cached;
 
     private Type? _lastScopeType;
-    private Func<string, string>? _lastScopeRenamer;
+    private MemberPolicy? _lastScopePolicy;
     private MemberAccessor.TypeAccessor? _lastScopeAccessor;
     private ScriptObject? _expressionScope;
     private ScriptObject? _templateScope;
@@ -172,15 +172,15 @@ public sealed partial class TemplateContext
         if (scope is not ScriptObject)
         {
             var type = scope.GetType();
-            if (ReferenceEquals(type, _lastScopeType) && ReferenceEquals(Renamer, _lastScopeRenamer))
+            if (ReferenceEquals(type, _lastScopeType) && ReferenceEquals(Members, _lastScopePolicy))
             {
                 accessor = _lastScopeAccessor;
             }
             else
             {
-                accessor = MemberAccessor.GetAccessor(type, Renamer);
+                accessor = MemberAccessor.GetAccessor(type, Members);
                 _lastScopeType = type;
-                _lastScopeRenamer = Renamer;
+                _lastScopePolicy = Members;
                 _lastScopeAccessor = accessor;
             }
 
@@ -244,7 +244,7 @@ public sealed partial class TemplateContext
         }
         else
         {
-            return MemberAccessor.TryGet(scope, name, Renamer, out value);
+            return MemberAccessor.TryGet(scope, name, Members, out value);
         }
 
         value = null;

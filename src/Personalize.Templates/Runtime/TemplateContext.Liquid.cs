@@ -24,24 +24,14 @@ public sealed partial class TemplateContext
     }
 
     /// <summary>
-    /// Loads a Liquid partial through <see cref="TemplateOptions.Loader"/> (parsed once per loader and name, then cached). A name without
+    /// Loads a Liquid partial through <see cref="TemplateOptions.Loader"/> (parsed once per loader, name and content version, see <see cref="TemplateIncludeCache"/>). A name without
     /// an extension that the loader does not know is tried again with <c>.liquid</c> appended, like Shopify's snippets.
     /// </summary>
     internal Template LoadIncludedTemplate(string name)
     {
         var loader = Options.Loader ?? throw Error($"Cannot include `{name}`: no template loader. Set TemplateOptions.Loader (e.g. new FolderTemplateLoader(\"templates\")).");
-        var cache = IncludeCache.GetOrCreateValue(loader);
-        var key = "\0liquid:" + name; // Liquid partials are cached apart from Scriban includes of the same name.
-        if (!cache.TryGetValue(key, out var template))
-        {
-            if (!loader.TryLoad(name, out var source) && (Path.HasExtension(name) || !loader.TryLoad(name + ".liquid", out source)))
-            {
-                throw Error($"The included template `{name}` was not found (or its name is not allowed) by the template loader{(Path.HasExtension(name) ? string.Empty : $" (also tried `{name}.liquid`)")}.");
-            }
-
-            template = Template.Parse(source, Options with { SourceName = name });
-            cache.TryAdd(key, template);
-        }
+        var template = TemplateIncludeCache.GetOrLoad(loader, name, Options, liquidFallback: true)
+            ?? throw Error($"The included template `{name}` was not found (or its name is not allowed) by the template loader{(Path.HasExtension(name) ? string.Empty : $" (also tried `{name}.liquid`)")}.");
 
         if (template.HasErrors)
         {

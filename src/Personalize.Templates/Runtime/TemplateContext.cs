@@ -18,6 +18,7 @@ public sealed partial class TemplateContext
     private int _maxRecursionDepth = TemplateLimits.Default.MaxRecursionDepth;
     private long _maxLoopIterations = TemplateLimits.Default.MaxLoopIterations;
     private long _maxOutputLength = TemplateLimits.Default.MaxOutputLength;
+    private TemplateOptions? _policyOptions;
 
     internal TemplateContext()
     {
@@ -25,7 +26,7 @@ public sealed partial class TemplateContext
         TimeProvider = TimeProvider.System;
         Limits = TemplateLimits.Default;
         Options = TemplateOptions.Default;
-        Renamer = MemberRenamers.SnakeCase;
+        Members = MemberPolicy.Default;
         SourceName = "template";
         Output = NullOutput.Instance;
     }
@@ -50,7 +51,8 @@ public sealed partial class TemplateContext
 
     internal TemplateOptions Options { get; private set; }
 
-    internal Func<string, string> Renamer { get; private set; }
+    /// <summary>Gets how members of host objects are named and filtered in this render.</summary>
+    internal MemberPolicy Members { get; private set; }
 
     internal TemplateOutput Output { get; set; }
 
@@ -145,7 +147,7 @@ public sealed partial class TemplateContext
             return false;
         }
 
-        return MemberAccessor.TryGet(target, name, Renamer, out value);
+        return MemberAccessor.TryGet(target, name, Members, out value);
     }
 
     /// <summary>Calls a function value (e.g. one passed to <c>array.map</c>) with positional arguments.</summary>
@@ -413,7 +415,12 @@ public sealed partial class TemplateContext
         _maxRecursionDepth = Limits.MaxRecursionDepth;
         _maxLoopIterations = Limits.MaxLoopIterations;
         _maxOutputLength = Limits.MaxOutputLength;
-        Renamer = options.MemberRenamer;
+        if (!ReferenceEquals(options, _policyOptions))
+        {
+            Members = MemberPolicy.For(options);
+            _policyOptions = options;
+        }
+
         SourceName = options.SourceName;
         Culture = render.Culture;
         _numberFormat = NumberFormatInfo.GetInstance(Culture);

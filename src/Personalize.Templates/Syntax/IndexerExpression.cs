@@ -79,6 +79,8 @@ internal sealed class IndexerExpression : ScriptAssignable
                 case ScriptArray sa:
                     sa.Properties.SetValue(name, value);
                     return;
+                case IDictionary<string, object?> when !context.Members.AllowWrites:
+                    throw context.Error(Span, MemberExpression.HostObjectIsReadOnly(Describe()));
                 case IDictionary<string, object?> d:
                     d[name] = value;
                     return;
@@ -114,6 +116,8 @@ internal sealed class IndexerExpression : ScriptAssignable
 
                 a[i] = value;
                 return;
+            case IList when !context.Members.AllowWrites:
+                throw context.Error(Span, MemberExpression.HostObjectIsReadOnly(Describe()));
             case IList list when !list.IsReadOnly && !list.IsFixedSize:
                 i = i < 0 ? i + list.Count : i;
                 if ((uint)i >= (uint)list.Count)

@@ -63,7 +63,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
         var target = Target.Evaluate(context);
         var cache = _cache;
-        if (target is not null && cache?.Decimal is { } getter && cache.Handle.Equals(Type.GetTypeHandle(target)) && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (target is not null && cache?.Decimal is { } getter && cache.Handle.Equals(Type.GetTypeHandle(target)) && ReferenceEquals(cache.Policy, context.Members))
         {
             var number = getter(target);
             context.CurrentSpan = span;
@@ -121,7 +121,7 @@ internal sealed class MemberExpression : ScriptAssignable
 
         // Inline cache: the last plain .NET type seen here and its compiled getter (benign race: the cache is immutable).
         var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Renamer, context.Renamer))
+        if (cache is not null && ReferenceEquals(cache.Policy, context.Members))
         {
             if (cache.Guarded is { } guarded)
             {
@@ -146,12 +146,12 @@ internal sealed class MemberExpression : ScriptAssignable
             var type = target.GetType();
             if (!ReferenceEquals(_notPlain, type))
             {
-                var accessor = MemberAccessor.GetAccessor(type, context.Renamer);
+                var accessor = MemberAccessor.GetAccessor(type, context.Members);
                 if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
                 {
                     var memberType = accessor.MemberType(Name);
                     mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                    _cache = new MemberCache(type.TypeHandle, context.Renamer, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
+                    _cache = new MemberCache(type.TypeHandle, context.Members, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
                     return getter(target);
                 }
 
@@ -170,7 +170,7 @@ internal sealed class MemberExpression : ScriptAssignable
     /// <summary>The last type seen here that is not a plain .NET object (whatever the renamer: that depends on the type only).</summary>
     private Type? _notPlain;
 
-    private sealed record MemberCache(RuntimeTypeHandle Handle, Func<string, string> Renamer, Func<object, object?> Getter, Func<object, object?>? Guarded, Func<object, decimal>? Decimal, bool MayBeFunction);
+    private sealed record MemberCache(RuntimeTypeHandle Handle, MemberPolicy Policy, Func<object, object?> Getter, Func<object, object?>? Guarded, Func<object, decimal>? Decimal, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {
@@ -190,6 +190,15 @@ internal sealed class MemberExpression : ScriptAssignable
             case ScriptArray a:
                 a.Properties.SetValue(Name, value);
                 return;
+        }
+
+        if (!context.Members.AllowWrites)
+        {
+            throw context.Error(Span, HostObjectIsReadOnly(Describe()));
+        }
+
+        switch (target)
+        {
             case IDictionary<string, object?> d:
                 d[Name] = value;
                 return;
@@ -197,7 +206,7 @@ internal sealed class MemberExpression : ScriptAssignable
                 nd[Name] = value;
                 return;
             default:
-                if (MemberAccessor.GetAccessor(target.GetType(), context.Renamer).TrySet(target, Name, value))
+                if (MemberAccessor.GetAccessor(target.GetType(), context.Members).TrySet(target, Name, value))
                 {
                     return;
                 }
@@ -205,6 +214,10 @@ internal sealed class MemberExpression : ScriptAssignable
                 throw context.Error(Span, $"Cannot set the member {Describe()}: the object does not have a writable member `{Name}`.");
         }
     }
+
+    /// <summary>The error for an assignment to a member or item of a host object while <see cref="UnsafeHostAccess.WriteHostObjects"/> is off.</summary>
+    internal static string HostObjectIsReadOnly(string target) =>
+        $"Cannot set {target}: the model and other host objects are read-only to templates. Assign a template variable instead (e.g. `email = ...`), or let the host opt in with TemplateOptions.UnsafeHostAccess = WriteHostObjects.";
 
     public override string Describe() => Target.Describe() + (NullConditional ? "?." : ".") + Name;
 }

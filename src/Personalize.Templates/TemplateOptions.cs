@@ -42,7 +42,7 @@ public sealed record TemplateOptions
     /// <c>System.Reflection</c>, delegates, exceptions, <c>System.IO</c> (streams, files, folders), <c>System.Diagnostics</c>,
     /// <c>System.Threading</c> (tasks, threads), <c>System.Net</c>, <c>System.Security</c>, <c>System.Runtime.*</c> interop and
     /// loading, <c>AppDomain</c>, <c>IServiceProvider</c>, <c>MarshalByRefObject</c>, pointers and handles, and the engine's own
-    /// objects (functions, loaders, options). A value of such a type prints as empty text. See docs/templates/security.md.
+    /// objects (functions, loaders, options). A value of such a type prints as empty text. See docs/security.md.
     /// </remarks>
     public Func<System.Reflection.MemberInfo, bool>? MemberFilter { get; init; }
 

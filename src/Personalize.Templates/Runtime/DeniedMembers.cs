@@ -5,7 +5,7 @@ namespace Personalize.Templates.Runtime;
 
 /// <summary>
 /// The deny-list: .NET types whose members templates never read, and whose values are never reached through a member,
-/// unless the host opts out with <see cref="UnsafeHostAccess.ReadDeniedMembers"/>. Listed in docs/templates/security.md.
+/// unless the host opts out with <see cref="UnsafeHostAccess.ReadDeniedMembers"/>. Listed in docs/security.md.
 /// </summary>
 internal static class DeniedMembers
 {

@@ -1,0 +1,454 @@
+using Microsoft.Data.Sqlite;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Storage;
+
+namespace Personalize.Sqlite;
+
+public sealed partial class SqlitePersonalizeStore
+{
+    /// <inheritdoc />
+    public ValueTask<StoredCustomer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenReader();
+        return new(ReadByIds(reader, [customerId]).FirstOrDefault());
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredCustomer>> GetCustomersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var ids = customerIds.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+        var found = new Dictionary<string, StoredCustomer>(StringComparer.Ordinal);
+        using (var reader = OpenReader())
+        {
+            foreach (var chunk in ids.Chunk(500))
+            {
+                foreach (var customer in ReadByIds(reader, chunk))
+                {
+                    found[customer.Id] = customer;
+                }
+            }
+        }
+
+        var ordered = new List<StoredCustomer>(found.Count);
+        foreach (var id in customerIds)
+        {
+            if (id is not null && found.Remove(id, out var customer))
+            {
+                ordered.Add(customer);
+            }
+        }
+
+        return new(ordered);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StorePage<StoredCustomer>> ReadCustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenReader();
+        var rows = new List<(string Id, long Version, byte[] Facts)>(Math.Min(query.Limit, 4096) + 1);
+        using (var command = reader.Command(query.ContinueAfter is null
+            ? "SELECT id, version, facts FROM customers ORDER BY id LIMIT $limit"
+            : "SELECT id, version, facts FROM customers WHERE id > $after ORDER BY id LIMIT $limit"))
+        {
+            command.Parameters.AddWithValue("$limit", query.Limit + 1);
+            if (query.ContinueAfter is { } after)
+            {
+                command.Parameters.AddWithValue("$after", after);
+            }
+
+            using var data = command.ExecuteReader();
+            while (data.Read())
+            {
+                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2)));
+            }
+        }
+
+        var more = rows.Count > query.Limit;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        if (rows.Count == 0)
+        {
+            return new(new StorePage<StoredCustomer>([], null));
+        }
+
+        // The page's customers are exactly the ids between its first and last (the page is a contiguous id range), so
+        // one range query per table reads all their evidence and history.
+        var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
+        var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
+        ReadRange(reader, rows[0].Id, rows[^1].Id, consents, history);
+        var items = new StoredCustomer[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            items[i] = Assemble(rows[i].Id, rows[i].Version, rows[i].Facts, consents, history);
+        }
+
+        return new(new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountCustomersAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenReader();
+        using var command = reader.Command("SELECT COUNT(*) FROM customers");
+        return new((long)command.ExecuteScalar()!);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ImportResult> ImportCustomersAsync(IReadOnlyList<CustomerProfile> customers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Serialise the facts before taking the write lock: the transaction only writes.
+        var facts = new byte[customers.Count][];
+        for (var i = 0; i < customers.Count; i++)
+        {
+            if (customers[i] is { Id.Length: > 0 } customer)
+            {
+                facts[i] = _json.WriteCustomer(StoreChecks.FactsOf(customer));
+            }
+        }
+
+        return WriteAsync(transaction => Import(transaction, customers, facts, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WriteResult> SaveProfileAsync(CustomerProfile profile, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentException.ThrowIfNullOrEmpty(profile.Id, nameof(profile));
+        cancellationToken.ThrowIfCancellationRequested();
+        var facts = _json.WriteCustomer(StoreChecks.FactsOf(profile));
+        return WriteAsync(transaction =>
+        {
+            var current = VersionOf(transaction, profile.Id);
+            if (expectedVersion is { } expected && expected != (current ?? 0))
+            {
+                return new WriteResult(WriteStatus.Conflict, current ?? 0);
+            }
+
+            foreach (var (field, kind, value) in StoreChecks.SuppressibleContactPoints(profile.ContactPoints))
+            {
+                if (FindSuppression(transaction, kind, value) is { } suppressed)
+                {
+                    return new WriteResult(WriteStatus.Refused, current ?? 0, field + ": " + StoreChecks.SuppressedMessage(kind, suppressed));
+                }
+            }
+
+            return new WriteResult(WriteStatus.Written, UpsertFacts(transaction, profile.Id, facts, current));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WriteResult> AppendConsentAsync(string customerId, IReadOnlyList<ConsentRecord> records, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        ArgumentNullException.ThrowIfNull(records);
+        StoreChecks.ThrowIfInvalid(records);
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteAsync(transaction =>
+        {
+            if (VersionOf(transaction, customerId) is not { } current)
+            {
+                return new WriteResult(WriteStatus.NotFound, 0);
+            }
+
+            if (expectedVersion is { } expected && expected != current)
+            {
+                return new WriteResult(WriteStatus.Conflict, current);
+            }
+
+            if (records.Count == 0)
+            {
+                return new WriteResult(WriteStatus.Written, current);
+            }
+
+            AppendConsents(transaction, customerId, NextConsentSeq(transaction, customerId), records);
+            return new WriteResult(WriteStatus.Written, BumpVersion(transaction, customerId));
+        }, cancellationToken);
+    }
+
+    private ImportResult Import(SqliteTransaction transaction, IReadOnlyList<CustomerProfile> customers, byte[][] facts, CancellationToken cancellationToken)
+    {
+        var errors = new List<ImportError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var checkSuppression = HasSuppressions(transaction);
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var customer = customers[i];
+            if (customer is null || string.IsNullOrEmpty(customer.Id))
+            {
+                errors.Add(new ImportError(i, customer?.Id ?? string.Empty, "id", StoreCodes.InvalidId, "The customer has no id."));
+                continue;
+            }
+
+            if (!seen.Add(customer.Id))
+            {
+                errors.Add(new ImportError(i, customer.Id, "id", StoreCodes.DuplicateId, $"Customer id '{customer.Id}' appears more than once in the import."));
+            }
+
+            if (checkSuppression)
+            {
+                foreach (var (field, kind, value) in StoreChecks.SuppressibleContactPoints(customer.ContactPoints))
+                {
+                    if (FindSuppression(transaction, kind, value) is { } entry)
+                    {
+                        errors.Add(new ImportError(i, customer.Id, field, StoreCodes.Suppressed(entry.Reason), StoreChecks.SuppressedMessage(kind, entry)));
+                    }
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new ImportResult { Errors = errors };
+        }
+
+        int created = 0, updated = 0, consentsAdded = 0, historyAdded = 0;
+        for (var i = 0; i < customers.Count; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var customer = customers[i];
+            var current = VersionOf(transaction, customer.Id);
+            UpsertFacts(transaction, customer.Id, facts[i], current);
+            var records = customer.Consents.Records;
+            var contacts = customer.History.Records;
+            if (current is null)
+            {
+                created++;
+                AppendConsents(transaction, customer.Id, 1, records);
+                consentsAdded += records.Count;
+                foreach (var record in contacts)
+                {
+                    InsertHistory(transaction, customer.Id, record, null);
+                }
+
+                historyAdded += contacts.Count;
+                continue;
+            }
+
+            updated++;
+            var (existingConsents, existingHistory) = ReadEvidence(transaction, customer.Id);
+            var newConsents = records.Where(r => !existingConsents.Contains(r)).ToList();
+            AppendConsents(transaction, customer.Id, NextConsentSeq(transaction, customer.Id), newConsents);
+            consentsAdded += newConsents.Count;
+            foreach (var record in contacts)
+            {
+                if (!existingHistory.Contains(record))
+                {
+                    InsertHistory(transaction, customer.Id, record, null);
+                    historyAdded++;
+                }
+            }
+        }
+
+        return new ImportResult { Created = created, Updated = updated, ConsentRecordsAdded = consentsAdded, HistoryRecordsAdded = historyAdded };
+    }
+
+    private long? VersionOf(SqliteTransaction transaction, string customerId)
+    {
+        var command = Writer("SELECT version FROM customers WHERE id = $id", transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        return command.ExecuteScalar() is long version ? version : null;
+    }
+
+    private long UpsertFacts(SqliteTransaction transaction, string customerId, byte[] facts, long? current)
+    {
+        var command = Writer(current is null
+            ? "INSERT INTO customers (id, version, facts) VALUES ($id, 1, $facts)"
+            : "UPDATE customers SET facts = $facts, version = version + 1 WHERE id = $id", transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        command.Parameters.AddWithValue("$facts", facts);
+        command.ExecuteNonQuery();
+        return (current ?? 0) + 1;
+    }
+
+    private long BumpVersion(SqliteTransaction transaction, string customerId)
+    {
+        var command = Writer("UPDATE customers SET version = version + 1 WHERE id = $id RETURNING version", transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private long NextConsentSeq(SqliteTransaction transaction, string customerId)
+    {
+        var command = Writer("SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_records WHERE customer_id = $id", transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void AppendConsents(SqliteTransaction transaction, string customerId, long firstSeq, IReadOnlyList<ConsentRecord> records)
+    {
+        for (var i = 0; i < records.Count; i++)
+        {
+            var command = Writer(SqliteRows.InsertConsent, transaction);
+            SqliteRows.AddConsentParameters(command, customerId, firstSeq + i, records[i]);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private void InsertHistory(SqliteTransaction transaction, string customerId, ContactRecord record, string? key)
+    {
+        var command = Writer(SqliteRows.InsertHistory, transaction);
+        SqliteRows.AddHistoryParameters(command, customerId, record, key);
+        command.ExecuteNonQuery();
+    }
+
+    private (List<ConsentRecord> Consents, HashSet<ContactRecord> History) ReadEvidence(SqliteTransaction transaction, string customerId)
+    {
+        var consents = new List<ConsentRecord>();
+        var command = Writer("SELECT " + SqliteRows.ConsentColumns + " FROM consent_records WHERE customer_id = $id ORDER BY seq", transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        using (var data = command.ExecuteReader())
+        {
+            while (data.Read())
+            {
+                consents.Add(SqliteRows.ReadConsent(data));
+            }
+        }
+
+        var history = new HashSet<ContactRecord>();
+        command = Writer("SELECT " + SqliteRows.HistoryColumns + " FROM contact_history WHERE customer_id = $id", transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        using (var data = command.ExecuteReader())
+        {
+            while (data.Read())
+            {
+                history.Add(SqliteRows.ReadHistory(data));
+            }
+        }
+
+        return (consents, history);
+    }
+
+    private List<StoredCustomer> ReadByIds(Reader reader, IReadOnlyList<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var names = string.Join(", ", ids.Select((_, i) => "$p" + i));
+        var rows = new List<(string Id, long Version, byte[] Facts)>(ids.Count);
+        using (var command = reader.Command($"SELECT id, version, facts FROM customers WHERE id IN ({names})"))
+        {
+            AddIds(command, ids);
+            using var data = command.ExecuteReader();
+            while (data.Read())
+            {
+                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2)));
+            }
+        }
+
+        var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
+        var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
+        using (var command = reader.Command($"SELECT {SqliteRows.ConsentColumns} FROM consent_records WHERE customer_id IN ({names}) ORDER BY customer_id, seq"))
+        {
+            AddIds(command, ids);
+            ReadConsents(command, consents);
+        }
+
+        using (var command = reader.Command($"SELECT {SqliteRows.HistoryColumns} FROM contact_history WHERE customer_id IN ({names}) ORDER BY customer_id, sent_at"))
+        {
+            AddIds(command, ids);
+            ReadHistory(command, history);
+        }
+
+        return rows.Select(r => Assemble(r.Id, r.Version, r.Facts, consents, history)).ToList();
+    }
+
+    private static void AddIds(SqliteCommand command, IReadOnlyList<string> ids)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            command.Parameters.AddWithValue("$p" + i, ids[i]);
+        }
+    }
+
+    private static void ReadRange(Reader reader, string first, string last, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+    {
+        using (var command = reader.Command($"SELECT {SqliteRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
+        {
+            command.Parameters.AddWithValue("$first", first);
+            command.Parameters.AddWithValue("$last", last);
+            ReadConsents(command, consents);
+        }
+
+        using (var command = reader.Command($"SELECT {SqliteRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, sent_at"))
+        {
+            command.Parameters.AddWithValue("$first", first);
+            command.Parameters.AddWithValue("$last", last);
+            ReadHistory(command, history);
+        }
+    }
+
+    private static void ReadConsents(SqliteCommand command, Dictionary<string, List<ConsentRecord>> into)
+    {
+        using var data = command.ExecuteReader();
+        List<ConsentRecord>? current = null;
+        string? currentId = null;
+        while (data.Read())
+        {
+            var id = data.GetString(0);
+            if (!string.Equals(id, currentId, StringComparison.Ordinal))
+            {
+                currentId = id;
+                current = [];
+                into[id] = current;
+            }
+
+            current!.Add(SqliteRows.ReadConsent(data));
+        }
+    }
+
+    private static void ReadHistory(SqliteCommand command, Dictionary<string, List<ContactRecord>> into)
+    {
+        using var data = command.ExecuteReader();
+        List<ContactRecord>? current = null;
+        string? currentId = null;
+        while (data.Read())
+        {
+            var id = data.GetString(0);
+            if (!string.Equals(id, currentId, StringComparison.Ordinal))
+            {
+                currentId = id;
+                current = [];
+                into[id] = current;
+            }
+
+            current!.Add(SqliteRows.ReadHistory(data));
+        }
+    }
+
+    private StoredCustomer Assemble(string id, long version, byte[] facts, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+    {
+        if (!_json.TryReadCustomer(facts, out var profile, out var errors))
+        {
+            throw new SqliteStoreException($"{Path}: customer '{id}' cannot be read: {string.Join("; ", errors)}. Open the store with the channels it was written with (SqliteStoreOptions.Channels).");
+        }
+
+        return new StoredCustomer(
+            profile with
+            {
+                Consents = consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
+                History = history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
+            },
+            version);
+    }
+}

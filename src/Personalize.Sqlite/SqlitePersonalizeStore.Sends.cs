@@ -1,0 +1,454 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Personalize.Storage;
+
+namespace Personalize.Sqlite;
+
+public sealed partial class SqlitePersonalizeStore
+{
+    /// <inheritdoc />
+    public ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        StoreChecks.ThrowIfInvalid(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteAsync(transaction =>
+        {
+            var results = new CustomerSendsResult[batch.Customers.Count];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = Record(transaction, batch.Customers[i]);
+            }
+
+            foreach (var key in batch.Delivered)
+            {
+                var command = Writer("UPDATE delivery_log SET state = 1 WHERE idempotency_key = $key AND state = 0", transaction);
+                command.Parameters.AddWithValue("$key", key);
+                command.ExecuteNonQuery();
+            }
+
+            foreach (var failure in batch.Failed)
+            {
+                Fail(transaction, failure);
+            }
+
+            return new SendBatchResult(results);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<DeliveryRecord?> FindDeliveryAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenReader();
+        using var command = reader.Command($"SELECT {SqliteRows.DeliveryColumns} FROM delivery_log WHERE idempotency_key = $key");
+        command.Parameters.AddWithValue("$key", idempotencyKey);
+        using var data = command.ExecuteReader();
+        return new(data.Read() ? SqliteRows.ReadDelivery(data) : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StorePage<DeliveryRecord>> ReadDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = StoreCursor.Parse(query.ContinueAfter);
+        var sql = new StringBuilder($"SELECT {SqliteRows.DeliveryColumns} FROM delivery_log WHERE 1 = 1");
+        if (query.CustomerId is not null)
+        {
+            sql.Append(" AND customer_id = $customer");
+        }
+
+        if (query.State is { } state)
+        {
+            // The pending index covers (sent_at, idempotency_key) WHERE state = 0: say it literally so it is used.
+            sql.Append(state == DeliveryState.Pending ? " AND state = 0" : " AND state = 1");
+        }
+
+        if (query.RunId is not null)
+        {
+            sql.Append(" AND run_id = $run");
+        }
+
+        if (after is not null)
+        {
+            sql.Append(" AND (sent_at > $afterTicks OR (sent_at = $afterTicks AND idempotency_key > $afterKey))");
+        }
+
+        sql.Append(" ORDER BY sent_at, idempotency_key LIMIT $limit");
+        using var reader = OpenReader();
+        using var command = reader.Command(sql.ToString());
+        AddFilters(command, query.CustomerId, query.RunId, after, query.Limit);
+        var rows = new List<DeliveryRecord>();
+        using (var data = command.ExecuteReader())
+        {
+            while (data.Read())
+            {
+                rows.Add(SqliteRows.ReadDelivery(data));
+            }
+        }
+
+        return new(StoreCursor.Page(rows, query.Limit, static d => StoreCursor.Format(d.SentAt, d.IdempotencyKey)));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StorePage<ScheduledSend>> ReadScheduledSendsAsync(ScheduledSendQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = StoreCursor.Parse(query.ContinueAfter);
+        var sql = new StringBuilder($"SELECT {SqliteRows.ScheduledColumns} FROM scheduled_sends WHERE 1 = 1");
+        if (query.State is { } state)
+        {
+            sql.Append(" AND state = ").Append((int)state);
+        }
+
+        if (query.CustomerId is not null)
+        {
+            sql.Append(" AND customer_id = $customer");
+        }
+
+        if (query.DueBy is not null)
+        {
+            sql.Append(" AND due_at <= $dueBy");
+        }
+
+        if (after is not null)
+        {
+            sql.Append(" AND (due_at > $afterTicks OR (due_at = $afterTicks AND idempotency_key > $afterKey))");
+        }
+
+        sql.Append(" ORDER BY due_at, idempotency_key LIMIT $limit");
+        using var reader = OpenReader();
+        using var command = reader.Command(sql.ToString());
+        AddFilters(command, query.CustomerId, null, after, query.Limit);
+        if (query.DueBy is { } dueBy)
+        {
+            command.Parameters.AddWithValue("$dueBy", dueBy.UtcTicks);
+        }
+
+        var rows = new List<ScheduledSend>();
+        using (var data = command.ExecuteReader())
+        {
+            while (data.Read())
+            {
+                rows.Add(SqliteRows.ReadScheduled(data));
+            }
+        }
+
+        return new(StoreCursor.Page(rows, query.Limit, static s => StoreCursor.Format(s.DueAt, s.IdempotencyKey)));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrEmpty(run.Id, nameof(run));
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(WriteAsync(transaction =>
+        {
+            var command = Writer($"INSERT OR REPLACE INTO runs ({SqliteRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors)", transaction);
+            command.Parameters.AddWithValue("$id", run.Id);
+            command.Parameters.AddWithValue("$trigger", run.Trigger);
+            command.Parameters.AddWithValue("$at", run.At.UtcTicks);
+            command.Parameters.AddWithValue("$status", (int)run.Status);
+            command.Parameters.AddWithValue("$started", run.StartedAt.UtcTicks);
+            command.Parameters.AddWithValue("$updated", run.UpdatedAt.UtcTicks);
+            command.Parameters.AddWithValue("$processed", run.Processed);
+            command.Parameters.AddWithValue("$sent", run.Sent);
+            command.Parameters.AddWithValue("$scheduled", run.Scheduled);
+            command.Parameters.AddWithValue("$already", run.AlreadySent);
+            command.Parameters.AddWithValue("$errors", run.Errors);
+            command.ExecuteNonQuery();
+            return true;
+        }, cancellationToken).AsTask());
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenReader();
+        using var command = reader.Command($"SELECT {SqliteRows.RunColumns} FROM runs WHERE id = $id");
+        command.Parameters.AddWithValue("$id", runId);
+        using var data = command.ExecuteReader();
+        return new(data.Read() ? SqliteRows.ReadRun(data) : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RunRecord>> ReadRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        cancellationToken.ThrowIfCancellationRequested();
+        var sql = new StringBuilder($"SELECT {SqliteRows.RunColumns} FROM runs WHERE 1 = 1");
+        if (query.Trigger is not null)
+        {
+            sql.Append(" AND trigger = $trigger");
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = ").Append((int)status);
+        }
+
+        sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit");
+        using var reader = OpenReader();
+        using var command = reader.Command(sql.ToString());
+        if (query.Trigger is not null)
+        {
+            command.Parameters.AddWithValue("$trigger", query.Trigger);
+        }
+
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        var runs = new List<RunRecord>();
+        using var data = command.ExecuteReader();
+        while (data.Read())
+        {
+            runs.Add(SqliteRows.ReadRun(data));
+        }
+
+        return new(runs);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ErasureResult> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteAsync(transaction =>
+        {
+            var command = Writer("SELECT facts FROM customers WHERE id = $id", transaction);
+            command.Parameters.AddWithValue("$id", customerId);
+            if (command.ExecuteScalar() is not byte[] facts)
+            {
+                return new ErasureResult { Found = false };
+            }
+
+            var points = _json.TryReadCustomer(facts, out var profile, out _) ? profile.ContactPoints : Customers.ContactPoints.None;
+            var consents = Count(transaction, "SELECT COUNT(*) FROM consent_records WHERE customer_id = $id", customerId);
+            var history = Count(transaction, "SELECT COUNT(*) FROM contact_history WHERE customer_id = $id", customerId);
+            var scheduled = Count(transaction, "SELECT COUNT(*) FROM scheduled_sends WHERE customer_id = $id", customerId);
+            command = Writer("UPDATE delivery_log SET customer_id = NULL WHERE customer_id = $id", transaction);
+            command.Parameters.AddWithValue("$id", customerId);
+            var anonymized = command.ExecuteNonQuery();
+
+            // Consent records, history and scheduled sends go with the customer (ON DELETE CASCADE).
+            command = Writer("DELETE FROM customers WHERE id = $id", transaction);
+            command.Parameters.AddWithValue("$id", customerId);
+            command.ExecuteNonQuery();
+            var suppressed = 0;
+            foreach (var (_, kind, value) in StoreChecks.SuppressibleContactPoints(points))
+            {
+                suppressed += AddSuppression(transaction, kind, value, SuppressionReasons.Erased, at);
+            }
+
+            return new ErasureResult
+            {
+                Found = true,
+                ConsentRecords = consents,
+                HistoryRecords = history,
+                ScheduledSends = scheduled,
+                DeliveriesAnonymized = anonymized,
+                ContactPointsSuppressed = suppressed,
+            };
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> SuppressAsync(IReadOnlyList<SuppressionRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        StoreChecks.ThrowIfInvalid(requests);
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteAsync(transaction => requests.Sum(r => AddSuppression(transaction, r.Kind, r.Value, r.Reason, r.At)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SuppressionEntry?> FindSuppressionAsync(ContactPointKind kind, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!ContactPointHash.IsSupported(kind) || string.IsNullOrWhiteSpace(value))
+        {
+            return new((SuppressionEntry?)null);
+        }
+
+        using var reader = OpenReader();
+        using var command = reader.Command("SELECT hash, kind, reason, at FROM suppression WHERE hash = $hash");
+        command.Parameters.AddWithValue("$hash", ContactPointHash.Compute(_salt, kind, value));
+        using var data = command.ExecuteReader();
+        return new(data.Read() ? ReadSuppression(data) : null);
+    }
+
+    private static SuppressionEntry ReadSuppression(SqliteDataReader data)
+        => new((ContactPointKind)data.GetInt32(1), data.GetString(0), data.GetString(2), SqliteRows.Instant(data.GetInt64(3)));
+
+    private static void AddFilters(SqliteCommand command, string? customerId, string? runId, (long Ticks, string Key)? after, int limit)
+    {
+        if (customerId is not null)
+        {
+            command.Parameters.AddWithValue("$customer", customerId);
+        }
+
+        if (runId is not null)
+        {
+            command.Parameters.AddWithValue("$run", runId);
+        }
+
+        if (after is { } cursor)
+        {
+            command.Parameters.AddWithValue("$afterTicks", cursor.Ticks);
+            command.Parameters.AddWithValue("$afterKey", cursor.Key);
+        }
+
+        command.Parameters.AddWithValue("$limit", limit + 1);
+    }
+
+    private CustomerSendsResult Record(SqliteTransaction transaction, CustomerSends sends)
+    {
+        if (VersionOf(transaction, sends.CustomerId) is not { } version)
+        {
+            return new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);
+        }
+
+        if (sends.ExpectedVersion is { } expected && expected != version)
+        {
+            return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, version, []);
+        }
+
+        List<string>? already = null;
+        var historyAdded = false;
+        foreach (var delivery in sends.Deliveries)
+        {
+            var command = Writer(SqliteRows.InsertDelivery, transaction);
+            SqliteRows.AddDeliveryParameters(command, delivery);
+            if (command.ExecuteNonQuery() == 0)
+            {
+                (already ??= []).Add(delivery.IdempotencyKey);
+                continue;
+            }
+
+            InsertHistory(transaction, sends.CustomerId, delivery.ToContactRecord(), delivery.IdempotencyKey);
+            historyAdded = true;
+        }
+
+        foreach (var scheduled in sends.Scheduled)
+        {
+            var exists = Writer("SELECT 1 FROM delivery_log WHERE idempotency_key = $key", transaction);
+            exists.Parameters.AddWithValue("$key", scheduled.IdempotencyKey);
+            var command = Writer(SqliteRows.InsertScheduled, transaction);
+            SqliteRows.AddScheduledParameters(command, scheduled);
+            if (exists.ExecuteScalar() is not null || command.ExecuteNonQuery() == 0)
+            {
+                (already ??= []).Add(scheduled.IdempotencyKey);
+            }
+        }
+
+        foreach (var completion in sends.Completions)
+        {
+            var command = completion.State == ScheduledSendState.Scheduled
+                ? Writer("UPDATE scheduled_sends SET due_at = $due WHERE idempotency_key = $key AND customer_id = $customer AND state = 0", transaction)
+                : Writer("UPDATE scheduled_sends SET state = $state, reason = $reason, completed_at = $at WHERE idempotency_key = $key AND customer_id = $customer AND state = 0", transaction);
+            command.Parameters.AddWithValue("$key", completion.IdempotencyKey);
+            command.Parameters.AddWithValue("$customer", sends.CustomerId);
+            if (completion.State == ScheduledSendState.Scheduled)
+            {
+                command.Parameters.AddWithValue("$due", completion.DueAt!.Value.UtcTicks);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("$state", (int)completion.State);
+                command.Parameters.AddWithValue("$reason", SqliteRows.Db(completion.Reason));
+                command.Parameters.AddWithValue("$at", completion.At.UtcTicks);
+            }
+
+            if (command.ExecuteNonQuery() > 0)
+            {
+                continue;
+            }
+
+            var owner = Writer("SELECT customer_id FROM scheduled_sends WHERE idempotency_key = $key", transaction);
+            owner.Parameters.AddWithValue("$key", completion.IdempotencyKey);
+            if (owner.ExecuteScalar() as string != sends.CustomerId)
+            {
+                // Thrown inside the transaction: nothing of the batch is committed.
+                throw new ArgumentException($"Completion of '{completion.IdempotencyKey}': customer {sends.CustomerId} has no scheduled send with this key.", "batch");
+            }
+
+            (already ??= []).Add(completion.IdempotencyKey);
+        }
+
+        if (historyAdded)
+        {
+            version = BumpVersion(transaction, sends.CustomerId);
+        }
+
+        return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, version, already ?? (IReadOnlyList<string>)[]);
+    }
+
+    private void Fail(SqliteTransaction transaction, DeliveryFailure failure)
+    {
+        var command = Writer("DELETE FROM delivery_log WHERE idempotency_key = $key RETURNING customer_id", transaction);
+        command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
+        var found = false;
+        string? customerId = null;
+        using (var data = command.ExecuteReader())
+        {
+            if (data.Read())
+            {
+                found = true;
+                customerId = SqliteRows.NullableString(data, 0);
+            }
+        }
+
+        if (!found)
+        {
+            return;
+        }
+
+        command = Writer("DELETE FROM contact_history WHERE idempotency_key = $key", transaction);
+        command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
+        if (command.ExecuteNonQuery() > 0 && customerId is not null)
+        {
+            BumpVersion(transaction, customerId);
+        }
+
+        command = Writer("UPDATE scheduled_sends SET state = 2, reason = $reason WHERE idempotency_key = $key", transaction);
+        command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
+        command.Parameters.AddWithValue("$reason", failure.Reason);
+        command.ExecuteNonQuery();
+    }
+
+    private int Count(SqliteTransaction transaction, string sql, string customerId)
+    {
+        var command = Writer(sql, transaction);
+        command.Parameters.AddWithValue("$id", customerId);
+        return (int)(long)command.ExecuteScalar()!;
+    }
+
+    private bool HasSuppressions(SqliteTransaction transaction)
+        => Writer("SELECT EXISTS (SELECT 1 FROM suppression)", transaction).ExecuteScalar() is long and not 0;
+
+    private SuppressionEntry? FindSuppression(SqliteTransaction transaction, ContactPointKind kind, string value)
+    {
+        var command = Writer("SELECT hash, kind, reason, at FROM suppression WHERE hash = $hash", transaction);
+        command.Parameters.AddWithValue("$hash", ContactPointHash.Compute(_salt, kind, value));
+        using var data = command.ExecuteReader();
+        return data.Read() ? ReadSuppression(data) : null;
+    }
+
+    private int AddSuppression(SqliteTransaction transaction, ContactPointKind kind, string value, string reason, DateTimeOffset at)
+    {
+        var command = Writer("INSERT OR IGNORE INTO suppression (hash, kind, reason, at) VALUES ($hash, $kind, $reason, $at)", transaction);
+        command.Parameters.AddWithValue("$hash", ContactPointHash.Compute(_salt, kind, value));
+        command.Parameters.AddWithValue("$kind", (int)kind);
+        command.Parameters.AddWithValue("$reason", reason);
+        command.Parameters.AddWithValue("$at", at.UtcTicks);
+        return command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,156 @@
+using Microsoft.Data.Sqlite;
+
+namespace Personalize.Sqlite;
+
+/// <summary>
+/// The numbered migrations. <c>PRAGMA user_version</c> holds the number of the last one applied; opening a database
+/// applies the missing ones in order, each in its own transaction (a crash mid-migration leaves the previous version).
+/// A database whose number is higher than <see cref="Version"/> was written by a newer release and is refused
+/// without being changed. Never edit a shipped migration: add a new one.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>The migrations, in order; migration <c>n</c> is <c>Migrations[n - 1]</c>.</summary>
+    public static readonly string[] Migrations =
+    [
+        // 1: customers, their consent evidence and contact history.
+        """
+        CREATE TABLE store_meta (
+            key TEXT NOT NULL PRIMARY KEY,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE customers (
+            id TEXT NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL,
+            facts BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE consent_records (
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            scope_kind INTEGER NOT NULL,
+            channel TEXT NULL,
+            purpose INTEGER NULL,
+            topic TEXT NULL,
+            action INTEGER NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            source_kind INTEGER NOT NULL,
+            source_detail TEXT NULL,
+            wording TEXT NULL,
+            wording_version TEXT NULL,
+            opt_in INTEGER NOT NULL,
+            confirmed_at INTEGER NULL,
+            PRIMARY KEY (customer_id, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE contact_history (
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            sent_at INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            purpose INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            idempotency_key TEXT NULL
+        );
+
+        CREATE INDEX contact_history_by_customer ON contact_history (customer_id, sent_at);
+        CREATE UNIQUE INDEX contact_history_by_key ON contact_history (idempotency_key) WHERE idempotency_key IS NOT NULL;
+        """,
+
+        // 2: the send loop: delivery log, scheduled sends, runs and the suppression list.
+        """
+        CREATE TABLE delivery_log (
+            idempotency_key TEXT NOT NULL PRIMARY KEY,
+            customer_id TEXT NULL REFERENCES customers (id) ON DELETE SET NULL,
+            message_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            purpose INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            sent_at INTEGER NOT NULL,
+            trigger TEXT NOT NULL,
+            template TEXT NULL,
+            run_id TEXT NULL,
+            state INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX delivery_log_by_customer ON delivery_log (customer_id) WHERE customer_id IS NOT NULL;
+        CREATE INDEX delivery_log_pending ON delivery_log (sent_at, idempotency_key) WHERE state = 0;
+
+        CREATE TABLE scheduled_sends (
+            idempotency_key TEXT NOT NULL PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            message_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            template TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            purpose INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            decided_at INTEGER NOT NULL,
+            run_id TEXT NULL,
+            state INTEGER NOT NULL,
+            reason TEXT NULL,
+            completed_at INTEGER NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX scheduled_sends_due ON scheduled_sends (state, due_at, idempotency_key);
+        CREATE INDEX scheduled_sends_by_customer ON scheduled_sends (customer_id);
+
+        CREATE TABLE runs (
+            id TEXT NOT NULL PRIMARY KEY,
+            trigger TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            processed INTEGER NOT NULL,
+            sent INTEGER NOT NULL,
+            scheduled INTEGER NOT NULL,
+            already_sent INTEGER NOT NULL,
+            errors INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX runs_by_start ON runs (started_at);
+
+        CREATE TABLE suppression (
+            hash TEXT NOT NULL PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>The schema version this release writes: the number of migrations.</summary>
+    public static int Version => Migrations.Length;
+
+    /// <summary>Reads the database's schema version.</summary>
+    public static long ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Applies the migrations after <paramref name="from"/> up to <paramref name="to"/>, each in its own transaction.</summary>
+    public static void Migrate(SqliteConnection connection, long from, int to)
+    {
+        for (var number = (int)from + 1; number <= to; number++)
+        {
+            // BEGIN IMMEDIATE takes the write lock: another process opening the same new database at the same moment
+            // waits here, then finds the migration applied and skips it.
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "PRAGMA user_version";
+            if ((long)command.ExecuteScalar()! < number)
+            {
+                command.CommandText = Migrations[number - 1] + $"\nPRAGMA user_version = {number};";
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Personalize.Sqlite;
+
+/// <summary>How to open a <see cref="SqlitePersonalizeStore"/>.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>Gets or sets the database file; it is created (with its folder) when missing.</summary>
+    /// <value>The default value is <c>personalize.db</c> in the working directory.</value>
+    public string Path { get; set; } = "personalize.db";
+
+    /// <summary>Gets or sets the channels profiles may name (built-in and the host's); a stored profile naming another channel cannot be read.</summary>
+    /// <value>The default value is <see cref="ChannelRegistry.Default"/> (the built-in channels).</value>
+    public ChannelRegistry Channels { get; set; } = ChannelRegistry.Default;
+
+    /// <summary>Gets or sets how long a write waits while another process writes to the same file before it fails.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

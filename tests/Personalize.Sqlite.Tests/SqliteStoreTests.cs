@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Personalize.Consent;
+using Personalize.Storage;
+using Personalize.Storage.Contract;
+using static Personalize.Storage.Contract.StoreKit;
+
+namespace Personalize.Sqlite.Tests;
+
+/// <summary>What only the SQLite store promises: durability across reopening, its pragmas, migrations, refusals.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task Everything_written_is_there_after_the_file_is_closed_and_opened_again()
+    {
+        var delivery = Send("c-1", "m", Now);
+        var scheduled = Scheduled("c-1", "tips", Now.AddHours(2));
+        var run = new RunRecord { Id = RunRecord.CreateId("schedule", Now), Trigger = "schedule", At = Now, StartedAt = Now, UpdatedAt = Now, Sent = 1 };
+        using (var store = SqlitePersonalizeStore.Open(_db.File, Channels))
+        {
+            await store.ImportCustomersAsync([Customer("c-1"), Customer("c-2")]);
+            await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [delivery], Scheduled = [scheduled] }] });
+            await store.SaveRunAsync(run);
+            await store.EraseCustomerAsync("c-2", Now);
+        }
+
+        using var reopened = SqlitePersonalizeStore.Open(_db.File, Channels);
+        var customer = (await reopened.GetCustomerAsync("c-1"))!;
+        Assert.Equal(FactsJson(Customer("c-1")), FactsJson(customer.Profile));
+        Assert.Equal(5, customer.Profile.Consents.Records.Count);
+        Assert.Equal(3, customer.Profile.History.Count);
+        Assert.NotNull(await reopened.FindDeliveryAsync(delivery.IdempotencyKey));
+        Assert.Single((await reopened.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items);
+        Assert.Equal(run, await reopened.GetRunAsync(run.Id));
+
+        // The suppression salt is kept in the file: the erased address still matches after reopening.
+        Assert.NotNull(await reopened.FindSuppressionAsync(ContactPointKind.Email, "c-2@example.com"));
+    }
+
+    [Fact]
+    public void A_new_database_has_the_current_schema_wal_and_foreign_keys_and_writes_with_synchronous_full()
+    {
+        using var store = SqlitePersonalizeStore.Open(_db.File, Channels);
+
+        Assert.Equal("wal", store.WriterPragma("journal_mode"));
+        Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
+        Assert.Equal("1", store.WriterPragma("foreign_keys"));
+        Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
+        Assert.Equal(2, SqlitePersonalizeStore.SchemaVersion);
+    }
+
+    [Fact]
+    public async Task A_database_of_the_previous_version_is_migrated_on_open_and_keeps_its_customers()
+    {
+        // Version 1 (customers, consent, history), written as the previous release would have.
+        using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, 0, 1);
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO customers (id, version, facts) VALUES ('c-1', 3, $facts); INSERT INTO store_meta (key, value) VALUES ('suppression_salt', $salt);";
+            command.Parameters.AddWithValue("$facts", new Serialization.CustomerJson(Channels).WriteCustomer(Bare("c-1")));
+            command.Parameters.AddWithValue("$salt", new byte[32]);
+            command.ExecuteNonQuery();
+        }
+
+        using var store = SqlitePersonalizeStore.Open(_db.File, Channels);
+
+        Assert.Equal("2", store.WriterPragma("user_version"));
+        var customer = (await store.GetCustomerAsync("c-1"))!;
+        Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
+        var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)] }] });
+        Assert.Equal(WriteStatus.Written, recorded.Customers[0].Status);
+    }
+
+    [Fact]
+    public void A_database_from_a_newer_release_is_refused_with_a_clear_error_and_left_unchanged()
+    {
+        using (var store = SqlitePersonalizeStore.Open(_db.File, Channels))
+        {
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 7; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+
+        var before = SHA256.HashData(File.ReadAllBytes(_db.File));
+        var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, Channels));
+
+        Assert.Contains(_db.File, error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer release", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not changed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(_db.File)));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_is_refused_with_a_clear_error()
+    {
+        File.WriteAllText(_db.File, "{ \"customers\": [] } — this is JSON, not SQLite, and it is long enough to have a header");
+
+        var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, Channels));
+
+        Assert.Contains("not a SQLite database", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_db.File, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_stores_on_one_file_serialise_their_writes_to_one_customer()
+    {
+        using var first = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var second = SqlitePersonalizeStore.Open(_db.File, Channels);
+        await first.ImportCustomersAsync([Bare("c-1")]);
+        var version = (await second.GetCustomerAsync("c-1"))!.Version;
+
+        var attempts = Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? first : second;
+            var batch = new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = version, Deliveries = [Send("c-1", "m", Now, trigger: "event:e" + i)] }] };
+            return (await store.RecordAsync(batch)).Customers[0].Status;
+        })).ToArray();
+        var statuses = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, statuses.Count(s => s == WriteStatus.Written));
+        Assert.Single((await first.GetCustomerAsync("c-1"))!.Profile.History.Records);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_written_by_one_store_is_read_by_the_other_at_once()
+    {
+        using var writer = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var reader = SqlitePersonalizeStore.Open(_db.File, Channels);
+        await writer.ImportCustomersAsync([Customer("c-1")]);
+
+        await writer.AppendConsentAsync("c-1", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Email), Now, Form)]);
+
+        var customer = (await reader.GetCustomerAsync("c-1"))!;
+        Assert.Equal(ConsentStatus.Withdrawn, customer.Profile.Consents.GetState(ConsentScope.ForChannel(Channel.Email)).Status);
+    }
+}

@@ -74,21 +74,30 @@ public sealed class Template
         }
 
         ScriptBlock body;
-        if (options.Syntax == TemplateSyntax.Liquid)
+        try
         {
-            if (LiquidParserHook is null)
+            if (options.Syntax == TemplateSyntax.Liquid)
             {
-                diagnostics.Error(0, 0, "Liquid syntax is not available in this build: parse with TemplateSyntax.Scriban.");
-                body = new ScriptBlock(Array.Empty<ScriptStatement>());
+                if (LiquidParserHook is null)
+                {
+                    diagnostics.Error(0, 0, "Liquid syntax is not available in this build: parse with TemplateSyntax.Scriban.");
+                    body = new ScriptBlock(Array.Empty<ScriptStatement>());
+                }
+                else
+                {
+                    body = LiquidParserHook(text, diagnostics, options);
+                }
             }
             else
             {
-                body = LiquidParserHook(text, diagnostics, options);
+                body = Parser.ParseTemplate(text, diagnostics, options);
             }
         }
-        else
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            body = Parser.ParseTemplate(text, diagnostics, options);
+            // Parsing never throws: a bug in the parser becomes an error diagnostic (and a fuzz-test failure).
+            diagnostics.Internal(ex);
+            body = new ScriptBlock(Array.Empty<ScriptStatement>());
         }
 
         return new Template(text, body, diagnostics.Items, options);

@@ -42,10 +42,25 @@ public sealed class TemplateExpression
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= TemplateOptions.Default;
-        options.Globals?.Freeze();
+        if (options.Globals is { IsFrozen: false } globals)
+        {
+            // As Template.Parse: evaluations share a frozen copy; the host's object stays writable.
+            options = options with { Globals = globals.ToFrozen() };
+        }
+
         var text = new SourceText(source, options.SourceName);
         var diagnostics = new DiagnosticBag(text);
-        var expression = source.Length > options.Limits.MaxSourceLength ? null : Parser.ParseStandaloneExpression(text, diagnostics, options);
+        ScriptExpression? expression;
+        try
+        {
+            expression = source.Length > options.Limits.MaxSourceLength ? null : Parser.ParseStandaloneExpression(text, diagnostics, options);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            diagnostics.Internal(ex);
+            expression = null;
+        }
+
         if (source.Length > options.Limits.MaxSourceLength)
         {
             diagnostics.Error(0, 0, $"The expression has {source.Length} characters; the limit is {options.Limits.MaxSourceLength} (TemplateLimits.MaxSourceLength).");

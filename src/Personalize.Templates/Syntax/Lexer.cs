@@ -314,7 +314,7 @@ internal sealed class Lexer
 
                 Add(TokenKind.Identifier, start, _pos, Name(_text[start.._pos]), space: space);
             }
-            else if (char.IsDigit(c))
+            else if (char.IsAsciiDigit(c))
             {
                 LexNumber(space);
             }
@@ -471,6 +471,9 @@ internal sealed class Lexer
         return result.Kind;
     }
 
+    /// <summary>The most digits a number literal may have (a longer one is a diagnostic: its value would be slow to compute and print).</summary>
+    internal const int MaxNumberLiteralDigits = 1000;
+
     private void LexNumber(bool space)
     {
         var start = _pos;
@@ -479,15 +482,19 @@ internal sealed class Lexer
         {
             var hex = Peek(1) is 'x' or 'X';
             _pos += 2;
-            var digits = new StringBuilder();
-            while (Uri.IsHexDigit(Peek()) || Peek() == '_')
+            var big = BigInteger.Zero;
+            var count = 0;
+            while (char.IsAsciiHexDigit(Peek()) || Peek() == '_')
             {
-                if (Peek() != '_')
+                var d = Peek();
+                _pos++;
+                if (d == '_' || ++count > MaxNumberLiteralDigits)
                 {
-                    digits.Append(Peek());
+                    continue;
                 }
 
-                _pos++;
+                var digit = d <= '9' ? d - '0' : (d | 0x20) - 'a' + 10;
+                big = big * (hex ? 16 : 2) + digit;
             }
 
             var unsigned = false;
@@ -497,10 +504,10 @@ internal sealed class Lexer
                 _pos++;
             }
 
-            var big = BigInteger.Zero;
-            foreach (var d in digits.ToString())
+            if (count > MaxNumberLiteralDigits)
             {
-                big = big * (hex ? 16 : 2) + Convert.ToInt32(d.ToString(), 16);
+                TooManyDigits(start, count);
+                big = BigInteger.Zero;
             }
 
             value = unsigned && big <= uint.MaxValue ? (uint)big : Runtime.ScriptOperators.Narrow(big);
@@ -511,7 +518,7 @@ internal sealed class Lexer
         var sb = new StringBuilder();
         ReadDigits(sb);
         var isFloat = false;
-        if (Peek() == '.' && char.IsDigit(Peek(1)))
+        if (Peek() == '.' && char.IsAsciiDigit(Peek(1)))
         {
             isFloat = true;
             sb.Append('.');
@@ -520,7 +527,7 @@ internal sealed class Lexer
         }
 
         var hasExponent = false;
-        if (Peek() is 'e' or 'E' && (char.IsDigit(Peek(1)) || (Peek(1) is '+' or '-' && char.IsDigit(Peek(2)))))
+        if (Peek() is 'e' or 'E' && (char.IsAsciiDigit(Peek(1)) || (Peek(1) is '+' or '-' && char.IsAsciiDigit(Peek(2)))))
         {
             hasExponent = true;
             sb.Append('e');
@@ -554,6 +561,13 @@ internal sealed class Lexer
 
         var s = sb.ToString();
         var inv = CultureInfo.InvariantCulture;
+        if (s.Length > MaxNumberLiteralDigits)
+        {
+            TooManyDigits(start, s.Length);
+            Add(TokenKind.Number, start, _pos, _text[start.._pos], Runtime.Boxes.Int32(0), space);
+            return;
+        }
+
         switch (suffix)
         {
             case 'f':
@@ -563,7 +577,12 @@ internal sealed class Lexer
                 value = double.Parse(s, NumberStyles.Float, inv);
                 break;
             case 'm':
-                value = decimal.Parse(s, NumberStyles.Float, inv);
+                if (!decimal.TryParse(s, NumberStyles.Float, inv, out var m))
+                {
+                    _diagnostics.Error(start, _pos, $"The number `{_text[start.._pos]}` is outside the range of a decimal (about ±7.9e28). Drop the `m` suffix for a double.");
+                }
+
+                value = m;
                 break;
             default:
                 if (!isFloat && !hasExponent)
@@ -571,16 +590,14 @@ internal sealed class Lexer
                     var big = BigInteger.Parse(s, inv);
                     value = suffix == 'u' && big <= uint.MaxValue ? (uint)big : suffix == 'l' && big <= long.MaxValue ? (long)big : Runtime.ScriptOperators.Narrow(big);
                 }
-                else if (!isFloat && hasExponent && !s.Contains("e-", StringComparison.Ordinal))
+                else if (!isFloat && hasExponent && !s.Contains("e-", StringComparison.Ordinal)
+                    && int.TryParse(s.AsSpan(s.IndexOf('e') + 1), NumberStyles.AllowLeadingSign, inv, out var exponent) && exponent <= 400)
                 {
-                    var parts = s.Split('e');
-                    var exponent = int.Parse(parts[1].TrimStart('+'), inv);
-                    value = exponent <= 400
-                        ? Runtime.ScriptOperators.Narrow(BigInteger.Parse(parts[0], inv) * BigInteger.Pow(10, exponent))
-                        : double.Parse(s, NumberStyles.Float, inv);
+                    value = Runtime.ScriptOperators.Narrow(BigInteger.Parse(s.AsSpan(0, s.IndexOf('e')), NumberStyles.Integer, inv) * BigInteger.Pow(10, exponent));
                 }
                 else
                 {
+                    // Out-of-range exponents give infinity or zero, never an exception.
                     value = double.Parse(s, NumberStyles.Float, inv);
                 }
 
@@ -590,9 +607,12 @@ internal sealed class Lexer
         Add(TokenKind.Number, start, _pos, _text[start.._pos], value, space);
     }
 
+    private void TooManyDigits(int start, int digits) =>
+        _diagnostics.Error(start, _pos, $"The number literal has {digits} digits; at most {MaxNumberLiteralDigits} are allowed. Shorten it, or pass large numbers in the model.");
+
     private void ReadDigits(StringBuilder sb)
     {
-        while (char.IsDigit(Peek()) || (Peek() == '_' && char.IsDigit(Peek(1))))
+        while (char.IsAsciiDigit(Peek()) || (Peek() == '_' && char.IsAsciiDigit(Peek(1))))
         {
             if (Peek() != '_')
             {

@@ -24,6 +24,14 @@ public sealed class PersonalizeOptions
     /// <value>The default value is <see langword="null"/> (no quiet hours unless the customer set some).</value>
     public TimeWindow? DefaultQuietHours { get; set; }
 
+    /// <summary>
+    /// How long a double opt-in request waits for its confirmation. Until then it is pending (not consent); after it,
+    /// the request lapses and a confirmation that arrives later does not count (send a new request).
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: requests never lapse.
+    /// </summary>
+    /// <value>The default value is 7 days (<see cref="Consent.ConsentLedger.DefaultPendingOptInExpiry"/>).</value>
+    public TimeSpan PendingOptInExpiry { get; set; } = Consent.ConsentLedger.DefaultPendingOptInExpiry;
+
     /// <summary>Whether preferred days and hours also restrict service messages (quiet hours always do).</summary>
     /// <value>The default value is <see langword="false"/>: an order update goes out when it happens, outside quiet hours.</value>
     public bool PreferredTimesApplyToService { get; set; }
@@ -109,6 +117,11 @@ public sealed class PersonalizeOptions
             {
                 errors.Add($"ConsentRequirements[{purpose}] is {(int)requirement}, which is not a ConsentRequirement.");
             }
+        }
+
+        if (PendingOptInExpiry <= TimeSpan.Zero && PendingOptInExpiry != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"PendingOptInExpiry is {PendingOptInExpiry}; set a positive duration (for example 7 days) or Timeout.InfiniteTimeSpan.");
         }
 
         if (DefaultQuietHours is { } quiet && quiet.Start == quiet.End)

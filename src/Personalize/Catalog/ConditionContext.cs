@@ -71,7 +71,7 @@ public sealed class ConditionContext
             ["is_detractor"] = flags.IsDetractor,
             ["needs_service_first"] = flags.NeedsServiceFirst,
             ["allows_personalization"] = customer.AllowsPersonalization,
-            ["topics"] = customer.Consents.GetSubscribedTopics(),
+            ["topics"] = customer.Consents.GetSubscribedTopics(At),
             ["contacts_last_30_days"] = customer.History.CountBetween(At - TimeSpan.FromDays(30) + TimeSpan.FromTicks(1), At + TimeSpan.FromTicks(1)),
             ["days_since_contact"] = customer.History.Last() is { } last ? (object)DaysBetween(last.SentAt, At) : null,
         };

@@ -1,20 +1,39 @@
+using System.Collections.ObjectModel;
+
 namespace Personalize.Consent;
 
 /// <summary>
-/// The append-only list of a customer's consent records, with the current state per scope computed once
-/// when the ledger is built: the latest decisive record wins by effective time, a tie goes to the withdrawal,
-/// and a pending double opt-in is not consent (it does not replace an earlier grant either).
-/// Immutable: <see cref="Append"/> returns a new ledger.
+/// The append-only list of a customer's consent records, and the state of each scope at any instant.
 /// </summary>
+/// <remarks>
+/// <para>Consent is judged <b>at the instant asked</b> (<see cref="GetState(ConsentScope, DateTimeOffset, TimeSpan)"/>):
+/// a record dated after that instant does not count. Among the records in effect the one the customer gave last wins
+/// (by <see cref="ConsentRecord.RecordedAt"/>); a tie goes to the withdrawal.</para>
+/// <para>A double opt-in is in effect only from its confirmation, and only when it was confirmed within the pending
+/// expiry (<see cref="DefaultPendingOptInExpiry"/>, 7 days, or the host's
+/// <see cref="PersonalizeOptions.PendingOptInExpiry"/>). It competes with withdrawals by the time it was
+/// <i>requested</i>: a withdrawal given after the request wins over it even when the confirmation link is clicked
+/// later, so a confirmation never re-subscribes a customer who withdrew meanwhile. Until it is confirmed (and at most
+/// until it expires) the request is <see cref="ConsentStatus.Pending"/>, which is not consent and never undoes a grant
+/// or a withdrawal: a scope is reported pending only when no grant or withdrawal is in effect.</para>
+/// <para>Immutable: <see cref="Append"/> returns a new ledger, and <see cref="Records"/> is a read-only view.</para>
+/// </remarks>
 public sealed class ConsentLedger
 {
-    private readonly ConsentRecord[] _records;
-    private const int FlatLimit = 16;
+    /// <summary>How long a double opt-in request waits for its confirmation unless the host says otherwise: 7 days.</summary>
+    public static readonly TimeSpan DefaultPendingOptInExpiry = TimeSpan.FromDays(7);
 
-    // Small ledgers (the usual case) keep their states in one flat array, scanned by the scope's precomputed hash:
-    // a lookup reads the ledger and one short array instead of a dictionary object, its buckets and its entries.
-    // Larger ledgers keep the dictionary. States builds the other form on first read.
-    private readonly KeyValuePair<ConsentScope, ConsentState>[]? _flat;
+    private const int FlatLimit = 16;
+    private readonly ConsentRecord[] _records;
+    private ReadOnlyCollection<ConsentRecord>? _view;
+
+    // The records again, grouped by scope (in recorded order within a scope); each entry names its range.
+    private readonly ConsentRecord[] _byScope;
+
+    // One entry per scope. Small ledgers (the usual case) are scanned by the scope's precomputed hash: a lookup reads the
+    // ledger and one short array instead of a dictionary object, its buckets and its entries. Larger ledgers add an index.
+    private readonly Entry[] _entries;
+    private readonly Dictionary<ConsentScope, int>? _index;
     private Dictionary<ConsentScope, ConsentState>? _states;
 
     // Which kinds of scope have records (bits of KindBit): most ledgers have no purpose or channel-for-purpose
@@ -25,75 +44,144 @@ public sealed class ConsentLedger
     /// <param name="records">The records.</param>
     /// <exception cref="ArgumentException">A record is null, has a default channel, or a confirmation before it was recorded.</exception>
     public ConsentLedger(IEnumerable<ConsentRecord> records)
+        : this(ToArray(records))
     {
-        ArgumentNullException.ThrowIfNull(records);
-        _records = records.ToArray();
-        (_flat, _states, _kinds) = Index(Compute(_records));
     }
 
     private ConsentLedger(ConsentRecord[] records)
     {
         _records = records;
-        (_flat, _states, _kinds) = Index(Compute(records));
+        (_entries, _byScope, _kinds, SettledAt) = Build(records);
+        _index = _entries.Length <= FlatLimit ? null : IndexOf(_entries);
     }
-
-    /// <summary>The size in bytes of one entry of the flat state array (for cache prefetching).</summary>
-    internal static int FlatEntrySize => System.Runtime.CompilerServices.Unsafe.SizeOf<KeyValuePair<ConsentScope, ConsentState>>();
 
     /// <summary>A ledger with no records.</summary>
     public static ConsentLedger Empty { get; } = new(Array.Empty<ConsentRecord>());
 
-    /// <summary>What <see cref="GetState"/> reads: the flat state array or the dictionary (for cache prefetching).</summary>
-    internal object? LookupStorage => (object?)_flat ?? _states;
+    /// <summary>All records, in the order they were appended. A read-only view: the evidence cannot be changed through it.</summary>
+    public IReadOnlyList<ConsentRecord> Records => _view ??= new ReadOnlyCollection<ConsentRecord>(_records);
 
-    /// <summary>All records, in the order they were appended.</summary>
-    public IReadOnlyList<ConsentRecord> Records => _records;
-
-    /// <summary>The current state of every scope that has records.</summary>
+    /// <summary>
+    /// The state of every scope that has records once every record is in effect and no double opt-in request has
+    /// expired — the evidence as it stands, whatever the clock says. Decisions judge consent at an instant: use
+    /// <see cref="GetState(ConsentScope, DateTimeOffset, TimeSpan)"/>.
+    /// </summary>
     public IReadOnlyDictionary<ConsentScope, ConsentState> States
-        => _states ?? Interlocked.CompareExchange(ref _states, new Dictionary<ConsentScope, ConsentState>(_flat!), null) ?? _states;
+    {
+        get
+        {
+            if (_states is { } states)
+            {
+                return states;
+            }
 
-    /// <summary>The current state of a scope.</summary>
+            var built = new Dictionary<ConsentScope, ConsentState>(_entries.Length);
+            foreach (var entry in _entries)
+            {
+                built[entry.Scope] = entry.Latest;
+            }
+
+            return Interlocked.CompareExchange(ref _states, built, null) ?? built;
+        }
+    }
+
+    /// <summary>The size in bytes of one scope entry (for cache prefetching).</summary>
+    internal static int FlatEntrySize => System.Runtime.CompilerServices.Unsafe.SizeOf<Entry>();
+
+    /// <summary>What a lookup reads first: the entry array (for cache prefetching).</summary>
+    internal object LookupStorage => _entries;
+
+    /// <summary>
+    /// The latest instant any record of this ledger is dated (recorded or confirmed), in UTC ticks: from then on every
+    /// record is in effect and only pending requests can still lapse (which never turns a refusal into consent).
+    /// <see cref="long.MinValue"/> for an empty ledger.
+    /// </summary>
+    internal long SettledAt { get; }
+
+    /// <summary>
+    /// The state of a scope once every record is in effect, no double opt-in request expired (see <see cref="States"/>).
+    /// Decisions judge consent at an instant: use <see cref="GetState(ConsentScope, DateTimeOffset, TimeSpan)"/>.
+    /// </summary>
     /// <param name="scope">The scope.</param>
     /// <returns>The state; <see cref="ConsentStatus.None"/> when there is no record.</returns>
     public ConsentState GetState(ConsentScope scope)
     {
-        if ((_kinds & KindBit(scope)) == 0)
-        {
-            return default;
-        }
-
-        if (_flat is { } flat)
-        {
-            foreach (var entry in flat)
-            {
-                if (entry.Key.Equals(scope))
-                {
-                    return entry.Value;
-                }
-            }
-
-            return default;
-        }
-
-        return _states!.TryGetValue(scope, out var state) ? state : default;
+        var i = Find(scope);
+        return i < 0 ? default : _entries[i].Latest;
     }
 
-    /// <summary>Whether a topic is currently subscribed (granted and confirmed).</summary>
+    /// <summary>The state of a scope at an instant, with double opt-in requests expiring after <see cref="DefaultPendingOptInExpiry"/>.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="at">The instant asked about; records dated after it do not count.</param>
+    /// <returns>The state; <see cref="ConsentStatus.None"/> when no record counts.</returns>
+    public ConsentState GetState(ConsentScope scope, DateTimeOffset at) => GetState(scope, at, DefaultPendingOptInExpiry);
+
+    /// <summary>The state of a scope at an instant.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="at">The instant asked about; records dated after it do not count.</param>
+    /// <param name="pendingOptInExpiry">How long a double opt-in request waits for its confirmation; a request not
+    /// confirmed within it is no longer pending, and a later confirmation does not count. <see cref="Timeout.InfiniteTimeSpan"/>: never expires.</param>
+    /// <returns>The state; <see cref="ConsentStatus.None"/> when no record counts.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pendingOptInExpiry"/> is not positive (nor infinite).</exception>
+    public ConsentState GetState(ConsentScope scope, DateTimeOffset at, TimeSpan pendingOptInExpiry)
+    {
+        if (pendingOptInExpiry <= TimeSpan.Zero && pendingOptInExpiry != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pendingOptInExpiry), pendingOptInExpiry, "The pending opt-in expiry must be positive, or Timeout.InfiniteTimeSpan.");
+        }
+
+        return StateAt(scope, at.UtcTicks, ExpiryTicks(pendingOptInExpiry));
+    }
+
+    /// <summary>The engine's lookup: the instant in UTC ticks and the expiry as from <see cref="ExpiryTicks"/>.</summary>
+    internal ConsentState StateAt(ConsentScope scope, long atTicks, long expiryTicks)
+    {
+        var i = Find(scope);
+        if (i < 0)
+        {
+            return default;
+        }
+
+        ref readonly var entry = ref _entries[i];
+        return atTicks >= entry.SettledTicks
+            ? entry.Latest
+            : Evaluate(_byScope.AsSpan(entry.Start, entry.Count), atTicks, expiryTicks);
+    }
+
+    /// <summary>An expiry as ticks; <see cref="long.MaxValue"/> for never.</summary>
+    internal static long ExpiryTicks(TimeSpan expiry) => expiry == Timeout.InfiniteTimeSpan ? long.MaxValue : expiry.Ticks;
+
+    /// <summary>Whether a topic is subscribed (granted and confirmed) once every record is in effect (see <see cref="States"/>).</summary>
     /// <param name="topic">The topic.</param>
     /// <returns><see langword="true"/> when subscribed.</returns>
     public bool IsSubscribed(string topic)
         => ConsentScope.TryNormalizeTopic(topic, out var normalized)
            && GetState(ConsentScope.ForTopic(normalized)).IsGranted;
 
-    /// <summary>The topics currently subscribed.</summary>
+    /// <summary>Whether a topic is subscribed at an instant (see <see cref="GetState(ConsentScope, DateTimeOffset)"/>).</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="at">The instant asked about.</param>
+    /// <returns><see langword="true"/> when subscribed.</returns>
+    public bool IsSubscribed(string topic, DateTimeOffset at)
+        => ConsentScope.TryNormalizeTopic(topic, out var normalized)
+           && GetState(ConsentScope.ForTopic(normalized), at).IsGranted;
+
+    /// <summary>The topics subscribed once every record is in effect (see <see cref="States"/>).</summary>
     /// <returns>The normalized topic names, in order of first appearance.</returns>
-    public IReadOnlyList<string> GetSubscribedTopics()
+    public IReadOnlyList<string> GetSubscribedTopics() => SubscribedTopics(long.MaxValue, long.MaxValue);
+
+    /// <summary>The topics subscribed at an instant (see <see cref="GetState(ConsentScope, DateTimeOffset)"/>).</summary>
+    /// <param name="at">The instant asked about.</param>
+    /// <returns>The normalized topic names, in order of first appearance.</returns>
+    public IReadOnlyList<string> GetSubscribedTopics(DateTimeOffset at) => SubscribedTopics(at.UtcTicks, DefaultPendingOptInExpiry.Ticks);
+
+    internal IReadOnlyList<string> SubscribedTopics(long atTicks, long expiryTicks)
     {
         var topics = new List<string>();
         foreach (var record in _records)
         {
-            if (record.Scope.Kind == ConsentScopeKind.Topic && !topics.Contains(record.Scope.Topic!) && GetState(record.Scope).IsGranted)
+            if (record.Scope.Kind == ConsentScopeKind.Topic && !topics.Contains(record.Scope.Topic!)
+                && (atTicks == long.MaxValue ? GetState(record.Scope) : StateAt(record.Scope, atTicks, expiryTicks)).IsGranted)
             {
                 topics.Add(record.Scope.Topic!);
             }
@@ -114,84 +202,191 @@ public sealed class ConsentLedger
         return new ConsentLedger(records);
     }
 
-    private static int KindBit(ConsentScope scope)
-        => 1 << ((int)scope.Kind * 2 + (scope.Purpose is null ? 0 : 1));
-
-    private static (KeyValuePair<ConsentScope, ConsentState>[]? Flat, Dictionary<ConsentScope, ConsentState>? States, int Kinds) Index(Dictionary<ConsentScope, ConsentState> states)
-    {
-        var kinds = 0;
-        foreach (var scope in states.Keys)
-        {
-            kinds |= KindBit(scope);
-        }
-
-        return states.Count <= FlatLimit ? ([.. states], null, kinds) : (null, states, kinds);
-    }
-
-    private static Dictionary<ConsentScope, ConsentState> Compute(ConsentRecord[] records)
-    {
-        var decisive = new Dictionary<ConsentScope, ConsentRecord>();
-        var pending = new Dictionary<ConsentScope, ConsentRecord>();
-        foreach (var record in records)
-        {
-            if (record is null)
-            {
-                throw new ArgumentException("A consent record is null.", nameof(records));
-            }
-
-            if (record.Scope.Kind == ConsentScopeKind.Channel && record.Scope.Channel.IsDefault)
-            {
-                throw new ArgumentException("A channel consent record names no channel.", nameof(records));
-            }
-
-            if (record.ConfirmedAt is { } confirmed && confirmed < record.RecordedAt)
-            {
-                throw new ArgumentException($"A consent record for {record.Scope} was confirmed ({confirmed:O}) before it was recorded ({record.RecordedAt:O}).", nameof(records));
-            }
-
-            if (record.IsPending)
-            {
-                if (!pending.TryGetValue(record.Scope, out var p) || record.RecordedAt >= p.RecordedAt)
-                {
-                    pending[record.Scope] = record;
-                }
-
-                continue;
-            }
-
-            if (!decisive.TryGetValue(record.Scope, out var current) || Wins(record, current))
-            {
-                decisive[record.Scope] = record;
-            }
-        }
-
-        var states = new Dictionary<ConsentScope, ConsentState>(decisive.Count + pending.Count);
-        foreach (var (scope, record) in decisive)
-        {
-            states[scope] = new ConsentState(record.Action == ConsentAction.Grant ? ConsentStatus.Granted : ConsentStatus.Withdrawn, record);
-        }
-
-        foreach (var (scope, record) in pending)
-        {
-            if (!states.TryGetValue(scope, out var state)
-                || (state.Status == ConsentStatus.Withdrawn && record.RecordedAt > state.EffectiveAt))
-            {
-                states[scope] = new ConsentState(ConsentStatus.Pending, record);
-            }
-        }
-
-        return states;
-    }
-
-    /// <summary>Whether <paramref name="candidate"/> replaces <paramref name="current"/>: later wins; on a tie a withdrawal wins.</summary>
+    /// <summary>
+    /// Whether <paramref name="candidate"/> wins over <paramref name="current"/> when both are in effect: the one the
+    /// customer gave later (by <see cref="ConsentRecord.RecordedAt"/>, the request for a double opt-in) wins; on a tie a
+    /// withdrawal wins.
+    /// </summary>
     internal static bool Wins(ConsentRecord candidate, ConsentRecord current)
     {
-        var c = candidate.EffectiveAt.CompareTo(current.EffectiveAt);
+        var c = candidate.RecordedAt.CompareTo(current.RecordedAt);
         if (c != 0)
         {
             return c > 0;
         }
 
         return candidate.Action == ConsentAction.Withdraw || current.Action != ConsentAction.Withdraw;
+    }
+
+    /// <summary>The state of one scope's records at an instant (UTC ticks; <see cref="long.MaxValue"/>: every record in effect).</summary>
+    private static ConsentState Evaluate(ReadOnlySpan<ConsentRecord> records, long at, long expiry)
+    {
+        ConsentRecord? decisive = null;
+        ConsentRecord? pending = null;
+        foreach (var record in records)
+        {
+            var recorded = record.RecordedAt.UtcTicks;
+            if (recorded > at)
+            {
+                continue; // not given yet at the instant asked
+            }
+
+            if (record.Action == ConsentAction.Grant && record.OptIn == OptInMethod.Double)
+            {
+                var lapse = expiry == long.MaxValue || recorded > long.MaxValue - expiry ? long.MaxValue : recorded + expiry;
+                var confirmed = record.ConfirmedAt?.UtcTicks;
+                if (!(confirmed <= at && confirmed <= lapse))
+                {
+                    // Not (validly) confirmed by the instant: pending until it expires.
+                    if ((expiry == long.MaxValue || at < lapse) && (pending is null || recorded >= pending.RecordedAt.UtcTicks))
+                    {
+                        pending = record;
+                    }
+
+                    continue;
+                }
+            }
+
+            if (decisive is null || Wins(record, decisive))
+            {
+                decisive = record;
+            }
+        }
+
+        if (decisive is not null)
+        {
+            return new ConsentState(decisive.Action == ConsentAction.Grant ? ConsentStatus.Granted : ConsentStatus.Withdrawn, decisive);
+        }
+
+        return pending is null ? default : new ConsentState(ConsentStatus.Pending, pending);
+    }
+
+    private int Find(ConsentScope scope)
+    {
+        if ((_kinds & KindBit(scope)) == 0)
+        {
+            return -1;
+        }
+
+        if (_index is { } index)
+        {
+            return index.TryGetValue(scope, out var i) ? i : -1;
+        }
+
+        var entries = _entries;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Scope.Equals(scope))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int KindBit(ConsentScope scope)
+        => 1 << ((int)scope.Kind * 2 + (scope.Purpose is null ? 0 : 1));
+
+    private static ConsentRecord[] ToArray(IEnumerable<ConsentRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return records.ToArray();
+    }
+
+    private static Dictionary<ConsentScope, int> IndexOf(Entry[] entries)
+    {
+        var index = new Dictionary<ConsentScope, int>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            index[entries[i].Scope] = i;
+        }
+
+        return index;
+    }
+
+    private static (Entry[] Entries, ConsentRecord[] ByScope, int Kinds, long SettledAt) Build(ConsentRecord[] records)
+    {
+        if (records.Length == 0)
+        {
+            return ([], [], 0, long.MinValue);
+        }
+
+        // Group by scope, in order of first appearance, keeping the recorded order within a scope.
+        var groups = new Dictionary<ConsentScope, List<ConsentRecord>>();
+        var order = new List<ConsentScope>();
+        var settled = long.MinValue;
+        foreach (var record in records)
+        {
+            Validate(record, nameof(records));
+            if (!groups.TryGetValue(record.Scope, out var group))
+            {
+                groups[record.Scope] = group = [];
+                order.Add(record.Scope);
+            }
+
+            group.Add(record);
+            settled = Math.Max(settled, Math.Max(record.RecordedAt.UtcTicks, record.ConfirmedAt?.UtcTicks ?? long.MinValue));
+        }
+
+        var entries = new Entry[order.Count];
+        var byScope = new ConsentRecord[records.Length];
+        var kinds = 0;
+        var next = 0;
+        for (var i = 0; i < order.Count; i++)
+        {
+            var scope = order[i];
+            var group = groups[scope];
+            group.CopyTo(byScope, next);
+            var span = byScope.AsSpan(next, group.Count);
+
+            // From the scope's last date on, a scope without double opt-ins keeps its latest state; one with double
+            // opt-ins depends on the instant (their expiry) and is always evaluated.
+            var scopeSettled = long.MinValue;
+            foreach (var record in span)
+            {
+                scopeSettled = record.Action == ConsentAction.Grant && record.OptIn == OptInMethod.Double
+                    ? long.MaxValue
+                    : Math.Max(scopeSettled, record.RecordedAt.UtcTicks);
+                if (scopeSettled == long.MaxValue)
+                {
+                    break;
+                }
+            }
+
+            entries[i] = new Entry(scope, Evaluate(span, long.MaxValue, long.MaxValue), scopeSettled, next, group.Count);
+            kinds |= KindBit(scope);
+            next += group.Count;
+        }
+
+        return (entries, byScope, kinds, settled);
+    }
+
+    private static void Validate(ConsentRecord? record, string parameter)
+    {
+        if (record is null)
+        {
+            throw new ArgumentException("A consent record is null.", parameter);
+        }
+
+        if (record.Scope.Kind == ConsentScopeKind.Channel && record.Scope.Channel.IsDefault)
+        {
+            throw new ArgumentException("A channel consent record names no channel.", parameter);
+        }
+
+        if (record.ConfirmedAt is { } confirmed && confirmed < record.RecordedAt)
+        {
+            throw new ArgumentException($"A consent record for {record.Scope} was confirmed ({confirmed:O}) before it was recorded ({record.RecordedAt:O}).", parameter);
+        }
+    }
+
+    /// <summary>One scope: its state with every record in effect, the instant from which that holds, and its records' range.</summary>
+    private readonly struct Entry(ConsentScope scope, ConsentState latest, long settledTicks, int start, int count)
+    {
+        public readonly ConsentScope Scope = scope;
+        public readonly ConsentState Latest = latest;
+        public readonly long SettledTicks = settledTicks;
+        public readonly int Start = start;
+        public readonly int Count = count;
     }
 }

@@ -74,6 +74,9 @@ public sealed class DecisionContext
     /// <summary>The winners so far (copied into the decision at its end, so a decision without a winner allocates none).</summary>
     internal DecisionWinner[] WinnerScratch { get; set; } = new DecisionWinner[1];
 
+    /// <summary>How many of <see cref="WinnerScratch"/> are this decision's winners so far (frequency caps count them).</summary>
+    internal int WinnerCount { get; set; }
+
     /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
     internal CandidateEntry[] OutcomeScratch { get; set; } = new CandidateEntry[64];
 
@@ -145,6 +148,7 @@ public sealed class DecisionContext
         _nextLoose = null;
         _nextKnown = 0;
         _historyEnd = -1;
+        WinnerCount = 0;
         Topics = default;
         PromotionalCounts.Valid = false;
         ServiceCounts.Valid = false;
@@ -214,8 +218,9 @@ public sealed class DecisionContext
     }
 
     /// <summary>
-    /// The next allowed instant. Fast path for the common case — only quiet hours matter — the end of the quiet period
-    /// (DST-correct through the zone's offset table); otherwise the full search of <see cref="ContactWindow.NextAllowed"/>.
+    /// The next allowed instant. Fast path for the common case — only quiet hours matter and the zone's offset does not
+    /// change before they end — the end of the quiet period (DST-correct through the zone's offset table); otherwise
+    /// the full search of <see cref="ContactWindow.NextAllowed"/>.
     /// </summary>
     internal static DateTimeOffset? NextAllowed(ContactWindow window, DateTimeOffset instant, bool includePreferred)
     {
@@ -234,7 +239,8 @@ public sealed class DecisionContext
             {
                 if (instants[i] > instant && window.IsAllowed(instants[i], includePreferred))
                 {
-                    return instants[i];
+                    // When clocks go back meanwhile, the repeated hour may be allowed earlier: the full search knows.
+                    return window.HasTransitionBetween(instant, instants[i]) ? window.NextAllowed(instant, includePreferred) : instants[i];
                 }
             }
         }

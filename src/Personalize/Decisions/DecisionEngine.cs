@@ -174,7 +174,7 @@ public sealed class DecisionEngine
         for (var i = 0; i < considered.Length; i++)
         {
             var message = considered[i];
-            var relevance = Relevance(customer, message, ref context.Topics);
+            var relevance = Relevance(context, message);
             var score = Score(message.Priority, relevance, message.Value);
             relevances[i] = relevance;
             keys[i] = score;
@@ -334,7 +334,11 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Relevance: share of the message's topics the customer subscribed to; neutral without topics (or for unmatched service).</summary>
-    internal double Relevance(CustomerProfile customer, CompiledMessage message, ref TopicGrants grants)
+    internal double Relevance(DecisionContext context, CompiledMessage message)
+        => Relevance(context.Customer, message, ref context.Topics, context.At);
+
+    /// <summary>Relevance with the topic states judged at <paramref name="at"/> (the decision instant).</summary>
+    internal double Relevance(CustomerProfile customer, CompiledMessage message, ref TopicGrants grants, DateTimeOffset at)
     {
         var scopes = message.TopicScopes;
         if (scopes.Length == 0)
@@ -342,7 +346,7 @@ public sealed class DecisionEngine
             return _neutralRelevance;
         }
 
-        var matched = grants.Matched(customer.Consents, message);
+        var matched = grants.Matched(customer.Consents, message, at.UtcTicks, Eligibility.PendingExpiryTicks);
         if (matched == 0)
         {
             return message.Purpose == ContactPurpose.Service ? _neutralRelevance : 0;
@@ -595,6 +599,10 @@ public sealed class DecisionEngine
 
                 EnsureRoom(ref scratch, count + message.Contents.Length);
                 var start = count;
+
+                // Caps count the winners so far for a candidate that can still win; one that cannot (evaluated for
+                // explaining) is judged on its own merits.
+                context.WinnerCount = canWin ? won : 0;
                 var chosen = SelectChannel(context, message, scratch, ref count);
                 if (chosen < 0)
                 {
@@ -712,7 +720,7 @@ public sealed class DecisionEngine
             }
 
             var message = considered[index];
-            var relevance = Relevance(context.Customer, message, ref context.Topics);
+            var relevance = Relevance(context, message);
             relevances[index] = relevance;
             keys[index] = Score(message.Priority, relevance, message.Value);
 

@@ -69,7 +69,7 @@ internal static class Explanations
                 return $"The customer unsubscribed from '{record.Scope.Topic}' on {Date(decision, record.RecordedAt)} via {record.Source}.";
             case DecisionCodes.NotRelevant:
                 {
-                    var interests = customer.Consents.GetSubscribedTopics();
+                    var interests = customer.Consents.SubscribedTopics(decision.At.UtcTicks, decision.Engine.Eligibility.PendingExpiryTicks);
                     return $"None of its topics ({string.Join(", ", message.Topics)}) is among the customer's interests ({(interests.Count == 0 ? "none declared" : string.Join(", ", interests))}).";
                 }
 
@@ -145,6 +145,12 @@ internal static class Explanations
                         CapPeriod.Week => "7 days",
                         _ => "30 days",
                     };
+                    if (result.RetryAt is { } later && later == result.Instant)
+                    {
+                        // A window ending at a later send (another winner of this decision, or a later history record) is full.
+                        return $"{result.Number.ToString(C)} {group} message{(result.Number == 1 ? string.Empty : "s")} {where} in the {period} up to {Local(decision, later)}, when one is already due; the cap is {cap.Max.ToString(C)}, so it waits until then.";
+                    }
+
                     var next = result.RetryAt is { } retry ? $"; one more fits at {Local(decision, retry)}" : string.Empty;
                     return $"{result.Number.ToString(C)} {group} message{(result.Number == 1 ? string.Empty : "s")} {where} in the last {period}; the cap is {cap.Max.ToString(C)}{next}.";
                 }

@@ -7,7 +7,7 @@ namespace Personalize.Decisions;
 /// <summary>
 /// The customer's state on each catalog topic (subscribed, unsubscribed), looked up in the consent ledger once per
 /// decision and topic: a catalog repeats a handful of topics across its messages, and every candidate's relevance and
-/// the topic rule need them. Topics are bits of the catalog's topic numbering (<see cref="CompiledMessage.TopicMask"/>);
+/// the topic rule need them. States are judged at the decision instant (<see cref="DecisionContext.At"/>). Topics are bits of the catalog's topic numbering (<see cref="CompiledMessage.TopicMask"/>);
 /// a message without a mask (more than 64 catalog topics) is looked up every time.
 /// </summary>
 internal struct TopicGrants
@@ -17,7 +17,7 @@ internal struct TopicGrants
     private ulong _withdrawn;
 
     /// <summary>How many of the message's topics the customer subscribed to.</summary>
-    public int Matched(ConsentLedger ledger, CompiledMessage message)
+    public int Matched(ConsentLedger ledger, CompiledMessage message, long atTicks, long expiryTicks)
     {
         var mask = message.TopicMask;
         if (mask == 0)
@@ -25,25 +25,25 @@ internal struct TopicGrants
             var matched = 0;
             foreach (var scope in message.TopicScopes)
             {
-                matched += ledger.GetState(scope).IsGranted ? 1 : 0;
+                matched += ledger.StateAt(scope, atTicks, expiryTicks).IsGranted ? 1 : 0;
             }
 
             return matched;
         }
 
-        Resolve(ledger, message, mask);
+        Resolve(ledger, message, mask, atTicks, expiryTicks);
         return BitOperations.PopCount(_granted & mask);
     }
 
     /// <summary>Whether the customer unsubscribed from one of the message's topics.</summary>
-    public bool AnyWithdrawn(ConsentLedger ledger, CompiledMessage message)
+    public bool AnyWithdrawn(ConsentLedger ledger, CompiledMessage message, long atTicks, long expiryTicks)
     {
         var mask = message.TopicMask;
         if (mask == 0)
         {
             foreach (var scope in message.TopicScopes)
             {
-                if (ledger.GetState(scope).Status == ConsentStatus.Withdrawn)
+                if (ledger.StateAt(scope, atTicks, expiryTicks).Status == ConsentStatus.Withdrawn)
                 {
                     return true;
                 }
@@ -52,11 +52,11 @@ internal struct TopicGrants
             return false;
         }
 
-        Resolve(ledger, message, mask);
+        Resolve(ledger, message, mask, atTicks, expiryTicks);
         return (_withdrawn & mask) != 0;
     }
 
-    private void Resolve(ConsentLedger ledger, CompiledMessage message, ulong mask)
+    private void Resolve(ConsentLedger ledger, CompiledMessage message, ulong mask, long atTicks, long expiryTicks)
     {
         if ((mask & ~_known) == 0)
         {
@@ -73,7 +73,7 @@ internal struct TopicGrants
                 continue;
             }
 
-            var status = ledger.GetState(scopes[i]).Status;
+            var status = ledger.StateAt(scopes[i], atTicks, expiryTicks).Status;
             _known |= bit;
             _granted |= status == ConsentStatus.Granted ? bit : 0;
             _withdrawn |= status == ConsentStatus.Withdrawn ? bit : 0;

@@ -10,11 +10,20 @@ namespace Personalize.Eligibility;
 /// channel withdrawn, pending double opt-in, missing opt-in); the topic; quiet hours and preferred times in the
 /// customer's zone. Thread-safe; one instance serves all customers. Allocates nothing per check.
 /// </summary>
+/// <remarks>
+/// Consent is judged at the instant asked, with the evidence in effect then (see <see cref="ConsentLedger"/>). For a
+/// channel and purpose: the later of "this channel for this purpose" and "this channel" decides; a withdrawal of the
+/// purpose on every channel blocks unless a later grant names this channel and purpose; a grant of the purpose on
+/// every channel is consent on each channel with no grant or withdrawal of its own (it never undoes a channel
+/// withdrawal, whichever is later). A withdrawn topic blocks every purpose; marketing and relationship also need the
+/// topic subscribed.
+/// </remarks>
 public sealed class ContactEligibility
 {
     private static readonly ConsentScope[] PurposeScopes = Array.ConvertAll(Enum.GetValues<ContactPurpose>(), ConsentScope.ForPurpose);
     private readonly ConsentRequirement[] _requirements;
     private readonly TimeProvider _timeProvider;
+    private readonly long _expiryTicks;
 
     /// <summary>Creates the service.</summary>
     /// <param name="options">The options; they are read once, here.</param>
@@ -28,6 +37,8 @@ public sealed class ContactEligibility
         _timeProvider = timeProvider;
         DefaultQuietHours = options.DefaultQuietHours;
         PreferredTimesApplyToService = options.PreferredTimesApplyToService;
+        PendingOptInExpiry = options.PendingOptInExpiry;
+        _expiryTicks = ConsentLedger.ExpiryTicks(PendingOptInExpiry);
         var purposes = Enum.GetValues<ContactPurpose>();
         _requirements = new ConsentRequirement[purposes.Length];
         foreach (var purpose in purposes)
@@ -44,6 +55,12 @@ public sealed class ContactEligibility
 
     /// <summary>Whether preferred times restrict service messages too.</summary>
     public bool PreferredTimesApplyToService { get; }
+
+    /// <summary>How long a double opt-in request waits for its confirmation (<see cref="PersonalizeOptions.PendingOptInExpiry"/>).</summary>
+    public TimeSpan PendingOptInExpiry { get; }
+
+    /// <summary><see cref="PendingOptInExpiry"/> as ticks for <see cref="ConsentLedger.StateAt"/>.</summary>
+    internal long PendingExpiryTicks => _expiryTicks;
 
     /// <summary>The consent a purpose needs.</summary>
     /// <param name="purpose">The purpose.</param>
@@ -128,7 +145,7 @@ public sealed class ContactEligibility
             return new EligibilityResult(EligibilityCodes.UnknownChannel, channel, purpose, at, null, window, topic: topic);
         }
 
-        var code = ConsentCode(customer, definition, purpose, ConsentScope.ForChannel(channel, purpose), ConsentScope.ForChannel(channel), out var evidence);
+        var code = ConsentCode(customer, definition, purpose, ConsentScope.ForChannel(channel, purpose), ConsentScope.ForChannel(channel), at.UtcTicks, out var evidence);
         if (code != EligibilityCodes.Allowed)
         {
             return new EligibilityResult(code, channel, purpose, at, definition, window, evidence, topic);
@@ -139,7 +156,7 @@ public sealed class ContactEligibility
         if (topic is not null)
         {
             var valid = ConsentScope.TryNormalizeTopic(topic, out var normalized);
-            var topicState = valid ? ledger.GetState(ConsentScope.ForTopic(normalized)) : default;
+            var topicState = valid ? ledger.StateAt(ConsentScope.ForTopic(normalized), at.UtcTicks, _expiryTicks) : default;
             normalized = valid ? normalized : topic;
             switch (topicState.Status)
             {
@@ -159,10 +176,11 @@ public sealed class ContactEligibility
 
     /// <summary>
     /// The channel part of <see cref="CheckConsent"/> (contact point, purpose and channel consent; no topic) for a
-    /// registered channel, with its scopes made by the caller (the decision engine makes them once per catalog).
+    /// registered channel, with its scopes made by the caller (the decision engine makes them once per catalog), at an
+    /// instant in UTC ticks.
     /// </summary>
     /// <returns><see cref="EligibilityCodes.Allowed"/> or the blocking code.</returns>
-    internal string ConsentCode(CustomerProfile customer, ChannelDefinition definition, ContactPurpose purpose, ConsentScope channelForPurpose, ConsentScope channelScope, out ConsentRecord? evidence)
+    internal string ConsentCode(CustomerProfile customer, ChannelDefinition definition, ContactPurpose purpose, ConsentScope channelForPurpose, ConsentScope channelScope, long atTicks, out ConsentRecord? evidence)
     {
         evidence = null;
         if (!customer.ContactPoints.Has(definition.ContactPoint))
@@ -174,38 +192,47 @@ public sealed class ContactEligibility
         var requirement = _requirements[(int)purpose];
 
         // Channel dimension: the later decisive record of "channel for this purpose" and "channel"; a tie goes to the withdrawal.
-        var chosen = Combine(ledger.GetState(channelForPurpose), ledger.GetState(channelScope));
+        var chosen = Combine(ledger.StateAt(channelForPurpose, atTicks, _expiryTicks), ledger.StateAt(channelScope, atTicks, _expiryTicks));
 
         // Purpose dimension: "all marketing withdrawn" blocks every channel unless a later opt-in names this channel and purpose.
-        var purposeState = ledger.GetState(PurposeScopes[(int)purpose]);
+        var purposeState = ledger.StateAt(PurposeScopes[(int)purpose], atTicks, _expiryTicks);
         if (purposeState.Status == ConsentStatus.Withdrawn
-            && !(chosen.IsGranted && chosen.Record!.Scope.Purpose is not null && chosen.EffectiveAt > purposeState.EffectiveAt))
+            && !(chosen.IsGranted && chosen.Record!.Scope.Purpose is not null && ConsentLedger.Wins(chosen.Record, purposeState.Record!)))
         {
             evidence = purposeState.Record;
             return EligibilityCodes.PurposeWithdrawn;
         }
 
-        evidence = chosen.Record;
         switch (chosen.Status)
         {
             case ConsentStatus.Withdrawn:
+                evidence = chosen.Record;
                 return EligibilityCodes.ConsentWithdrawn;
-            case ConsentStatus.Pending when requirement == ConsentRequirement.OptIn:
-                return EligibilityCodes.ConsentPendingDoubleOptIn;
-            case ConsentStatus.None when requirement == ConsentRequirement.OptIn:
-                evidence = null;
-                return EligibilityCodes.ConsentMissing;
+            case ConsentStatus.Granted:
+                evidence = chosen.Record;
+                return EligibilityCodes.Allowed;
         }
 
-        evidence = chosen.IsGranted ? chosen.Record : null;
-        return EligibilityCodes.Allowed;
-    }
+        // No grant or withdrawal of the channel: "this purpose on every channel" granted is consent here.
+        if (purposeState.IsGranted)
+        {
+            evidence = purposeState.Record;
+            return EligibilityCodes.Allowed;
+        }
 
-    /// <summary>A grant stands against a pending opt-in; a withdrawal gives way to a later pending opt-in (still not consent).</summary>
-    private static ConsentState DecisiveOrLaterPending(ConsentState decisive, ConsentState other)
-        => decisive.Status == ConsentStatus.Withdrawn && other.Status == ConsentStatus.Pending && other.EffectiveAt > decisive.EffectiveAt
-            ? other
-            : decisive;
+        if (requirement != ConsentRequirement.OptIn)
+        {
+            return EligibilityCodes.Allowed;
+        }
+
+        if (chosen.Status == ConsentStatus.Pending || purposeState.Status == ConsentStatus.Pending)
+        {
+            evidence = chosen.Status == ConsentStatus.Pending ? chosen.Record : purposeState.Record;
+            return EligibilityCodes.ConsentPendingDoubleOptIn;
+        }
+
+        return EligibilityCodes.ConsentMissing;
+    }
 
     /// <summary>The later decisive state of two scopes (a tie goes to the withdrawal); pending only when neither is decisive.</summary>
     private static ConsentState Combine(ConsentState specific, ConsentState wide)
@@ -217,14 +244,9 @@ public sealed class ContactEligibility
             return ConsentLedger.Wins(specific.Record!, wide.Record!) ? specific : wide;
         }
 
-        if (specificDecisive)
+        if (specificDecisive || wideDecisive)
         {
-            return DecisiveOrLaterPending(specific, wide);
-        }
-
-        if (wideDecisive)
-        {
-            return DecisiveOrLaterPending(wide, specific);
+            return specificDecisive ? specific : wide; // a pending request never undoes a grant or a withdrawal
         }
 
         return specific.Status != ConsentStatus.None ? specific : wide;

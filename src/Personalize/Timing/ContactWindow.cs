@@ -100,7 +100,10 @@ public readonly struct ContactWindow
     /// <returns>The instant, or <see langword="null"/> when no instant in the next week is allowed (for example preferred hours that lie inside quiet hours).</returns>
     /// <remarks>
     /// Walks the boundaries where the answer can change (the end of quiet hours, midnight, the start of each preferred
-    /// window), day by day from the instant's local date, and stops one day after the first allowed one; allocates nothing for up to 30 preferred windows.
+    /// window), day by day from the instant's local date, and stops one day after the first allowed one; then the
+    /// zone's offset changes before that one, since local time jumps there (when clocks go back, the repeated hour may
+    /// be allowed: New York with quiet hours 01:30–09:00 at 01:45 EDT is allowed again at 01:00 EST, a quarter of an
+    /// hour later). Allocates nothing for up to 30 preferred windows.
     /// </remarks>
     public DateTimeOffset? NextAllowed(DateTimeOffset instant, bool includePreferredTimes = true)
     {
@@ -161,8 +164,23 @@ public readonly struct ContactWindow
             }
         }
 
+        // Local time jumps where the offset changes: such an instant can be the first allowed one.
+        var limit = best?.UtcTicks ?? instant.UtcTicks + (TimeSpan.TicksPerDay * (SearchDays + 1));
+        for (var t = offsets.TransitionAfter(instant.UtcTicks, limit); t >= 0 && t < limit; t = offsets.TransitionAfter(t, limit))
+        {
+            var transition = new DateTimeOffset(t, TimeSpan.Zero);
+            if (IsAllowed(transition, includePreferredTimes))
+            {
+                return transition;
+            }
+        }
+
         return best;
     }
+
+    /// <summary>Whether the zone's offset changes in (<paramref name="after"/>, <paramref name="before"/>).</summary>
+    internal bool HasTransitionBetween(DateTimeOffset after, DateTimeOffset before)
+        => Offsets.TransitionAfter(after.UtcTicks, before.UtcTicks - 1) >= 0;
 
     private ZoneOffsets Offsets => _offsets ?? ZoneOffsets.For(TimeZoneInfo.Utc);
 

@@ -165,6 +165,12 @@ internal sealed class ZoneOffsets
         return count;
     }
 
+    /// <summary>
+    /// The first instant in (<paramref name="after"/>, <paramref name="before"/>] (UTC ticks) where the zone's offset
+    /// changes, or -1 when there is none (or the years are outside the table, where transitions are not listed).
+    /// </summary>
+    public long TransitionAfter(long after, long before) => _isFixed ? -1 : NextTransition(after, before);
+
     /// <summary>The first transition in (<paramref name="after"/>, <paramref name="before"/>], or -1.</summary>
     private long NextTransition(long after, long before)
     {

@@ -60,13 +60,91 @@ public sealed class ConsentLedgerTests
     [Fact]
     public void Confirmed_double_opt_in_takes_effect_at_confirmation()
     {
+        var ledger = new ConsentLedger([ConsentRecord.Grant(Email, Day(3, 1), Form, "v1", OptInMethod.Double, confirmedAt: Day(3, 5))]);
+
+        Assert.Equal(ConsentStatus.Pending, ledger.GetState(Email, Day(3, 3)).Status);
+        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email, Day(3, 5)).Status);
+        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email).Status);
+        Assert.Equal(Day(3, 5), ledger.GetState(Email).EffectiveAt);
+    }
+
+    [Fact]
+    public void A_confirmation_clicked_after_a_later_withdrawal_does_not_resubscribe()
+    {
+        // Issue 13: requested 1 March, withdrawn 3 March, the old confirmation link clicked 5 March.
         var grant = ConsentRecord.Grant(Email, Day(3, 1), Form, "v1", OptInMethod.Double, confirmedAt: Day(3, 5));
         var withdrawBetween = ConsentRecord.Withdraw(Email, Day(3, 3), Form);
 
         var ledger = new ConsentLedger([grant, withdrawBetween]);
 
-        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email).Status);
-        Assert.Equal(Day(3, 5), ledger.GetState(Email).EffectiveAt);
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(Email).Status);
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(Email, Day(3, 6)).Status);
+        Assert.Same(withdrawBetween, ledger.GetState(Email, Day(3, 6)).Record);
+    }
+
+    [Fact]
+    public void A_double_opt_in_requested_after_a_withdrawal_counts_once_confirmed()
+    {
+        var ledger = new ConsentLedger(
+        [
+            ConsentRecord.Withdraw(Email, Day(2, 1), Form),
+            ConsentRecord.Grant(Email, Day(3, 1), Form, "v2", OptInMethod.Double, confirmedAt: Day(3, 2)),
+        ]);
+
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(Email, Day(3, 1)).Status); // requested, not confirmed: the withdrawal stands
+        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email, Day(3, 2)).Status);
+    }
+
+    [Fact]
+    public void A_pending_opt_in_expires_after_seven_days_and_a_later_confirmation_does_not_count()
+    {
+        var requested = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var pending = new ConsentLedger([ConsentRecord.Grant(Email, requested, Form, "v1", OptInMethod.Double)]);
+        var lateConfirmation = new ConsentLedger([ConsentRecord.Grant(Email, requested, Form, "v1", OptInMethod.Double, confirmedAt: requested.AddDays(9))]);
+
+        Assert.Equal(ConsentStatus.Pending, pending.GetState(Email, requested.AddDays(7).AddTicks(-1)).Status);
+        Assert.Equal(ConsentStatus.None, pending.GetState(Email, requested.AddDays(7)).Status);
+        Assert.Equal(ConsentStatus.Pending, pending.GetState(Email, requested.AddDays(10), TimeSpan.FromDays(14)).Status);
+        Assert.Equal(ConsentStatus.Pending, pending.GetState(Email).Status); // the evidence as it stands: nothing expires without an instant
+        Assert.Equal(ConsentStatus.None, lateConfirmation.GetState(Email, requested.AddDays(10)).Status);
+        Assert.Equal(ConsentStatus.Granted, lateConfirmation.GetState(Email, requested.AddDays(10), TimeSpan.FromDays(14)).Status);
+        Assert.Equal(ConsentStatus.Granted, lateConfirmation.GetState(Email, requested.AddDays(10), Timeout.InfiniteTimeSpan).Status);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pending.GetState(Email, requested, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void A_record_dated_after_the_instant_asked_does_not_count()
+    {
+        // Issue 13: a grant dated 2027-01-01 overrode a withdrawal of 2026-03-01 when checking at 2026-03-15.
+        var ledger = new ConsentLedger(
+        [
+            ConsentRecord.Grant(Email, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), Form, "v1"),
+            ConsentRecord.Withdraw(Email, new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), Form),
+            ConsentRecord.Grant(Email, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), Form, "v2"),
+        ]);
+
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(Email, new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero)).Status);
+        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email, new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(Email, new DateTimeOffset(2025, 12, 31, 0, 0, 0, TimeSpan.Zero)).Status);
+        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)).Status);
+        Assert.False(ledger.IsSubscribed("x", new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void The_evidence_cannot_be_changed_through_the_api()
+    {
+        var grant = ConsentRecord.Grant(Email, Day(1, 1), Form, "v1");
+        var source = new[] { grant };
+        var ledger = new ConsentLedger(source);
+
+        Assert.IsNotType<ConsentRecord[]>(ledger.Records);
+        Assert.False(ledger.Records is ConsentRecord[]);
+        var list = Assert.IsAssignableFrom<IList<ConsentRecord>>(ledger.Records);
+        Assert.True(list.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => list[0] = ConsentRecord.Withdraw(Email, Day(1, 1), Form));
+        source[0] = ConsentRecord.Withdraw(Email, Day(1, 1), Form); // the caller's array is copied
+        Assert.Same(grant, ledger.Records[0]);
+        Assert.Equal(ConsentStatus.Granted, ledger.GetState(Email, Day(2, 1)).Status);
     }
 
     [Fact]
@@ -82,7 +160,7 @@ public sealed class ConsentLedgerTests
     }
 
     [Fact]
-    public void Pending_after_withdrawal_reports_pending_and_still_no_consent()
+    public void A_pending_request_never_undoes_a_withdrawal()
     {
         var ledger = new ConsentLedger(
         [
@@ -90,7 +168,8 @@ public sealed class ConsentLedgerTests
             ConsentRecord.Grant(Email, Day(3, 1), Form, "v2", OptInMethod.Double),
         ]);
 
-        Assert.Equal(ConsentStatus.Pending, ledger.GetState(Email).Status);
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(Email).Status);
+        Assert.Equal(ConsentStatus.Withdrawn, ledger.GetState(Email, Day(3, 2)).Status);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class EligibilityAndConsentTests
     {
         var engine = Engine();
         var catalog = Compile(engine, b => b.Add("promo", m => m.OnSchedule().Channel(Channel.Email, "t").Channel(Channel.DirectMail, "t2")));
-        var pending = ConsentRecord.Grant(ConsentScope.ForChannel(Channel.Email), LongAgo, PreferenceCenter, "v1", OptInMethod.Double);
+        var pending = ConsentRecord.Grant(ConsentScope.ForChannel(Channel.Email), Now.AddDays(-2), PreferenceCenter, "v1", OptInMethod.Double);
         var customer = Customer(consents: [pending, Grant(Channel.DirectMail)], preferences: new ContactPreferences());
 
         var outcome = engine.Decide(catalog, customer, Trigger.Tick, Now).Candidates[0];

@@ -96,6 +96,8 @@ public sealed class ContactWindowDstTests
             new ContactWindow(zone, new TimeWindow(new TimeOnly(0, 0), new TimeOnly(3, 0)), null, null),
             new ContactWindow(zone, Quiet, days, hours),
             new ContactWindow(zone, null, days, null),
+            new ContactWindow(zone, new TimeWindow(new TimeOnly(1, 30), new TimeOnly(9, 0)), null, null), // issue 20: the repeated hour when clocks go back
+            new ContactWindow(zone, new TimeWindow(new TimeOnly(3, 30), new TimeOnly(3, 0)), null, null),
         };
 
         foreach (var transition in Transitions(zone, 2011, 2012, 2025, 2026))

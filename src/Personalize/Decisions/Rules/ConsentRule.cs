@@ -1,14 +1,18 @@
 using Personalize.Catalog;
+using Personalize.Consent;
 using Personalize.Eligibility;
 
 namespace Personalize.Decisions.Rules;
 
 /// <summary>
-/// Rule 2, consent (<c>consent</c>): at the send instant the channel is registered, the customer has the contact
-/// point it needs, and consent holds as <see cref="Eligibility.ContactEligibility.CheckConsent"/> decides —
-/// marketing and relationship need an opt-in, service only that the channel (or purpose) was not withdrawn, a
-/// pending double opt-in is not consent. Codes are those of <see cref="Eligibility.EligibilityCodes"/>.
-/// Topics are the <see cref="TopicRule"/>'s business.
+/// Rule 2, consent (<c>consent</c>): the channel is registered, the customer has the contact point it needs, and
+/// consent holds as <see cref="Eligibility.ContactEligibility.CheckConsent"/> decides — marketing and relationship
+/// need an opt-in, service only that the channel (or purpose) was not withdrawn, a pending double opt-in is not
+/// consent — both at the decision instant and at the send instant, each judged with the evidence dated by then (a
+/// grant dated after the decision does not count; a withdrawal dated between the decision and a deferred send instant
+/// stops the send). Codes are those of <see cref="Eligibility.EligibilityCodes"/>. Topics are the
+/// <see cref="TopicRule"/>'s business at the decision instant; a topic withdrawn by a deferred send instant blocks here
+/// (<c>consent.topic_withdrawn</c>).
 /// </summary>
 public sealed class ConsentRule : IChannelRule
 {
@@ -30,31 +34,79 @@ public sealed class ConsentRule : IChannelRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
-        // Consent is the ledger's current state, the same for every send instant: evaluate once per channel and purpose per decision.
-        if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, 0, out var cached))
+        var scopes = new CompiledMessage.ChannelScopes(ConsentScope.ForChannel(channel.Channel, message.Purpose), ConsentScope.ForChannel(channel.Channel));
+        var outcome = Channel(context, channel, message.Purpose, scopes, context.At);
+        if (!outcome.Passed || !LaterRecords(context, sendAt))
         {
-            return cached;
+            return outcome;
         }
 
-        var result = context.Eligibility.CheckConsent(context.Customer, channel.Channel, message.Purpose, sendAt);
-        var outcome = result.Allowed ? RuleResult.Pass : new RuleResult(result.Code, null, null, result.Evidence, instant: sendAt);
-        context.Cache(CacheKind, channel, (int)message.Purpose, 0, outcome);
-        return outcome;
+        outcome = Channel(context, channel, message.Purpose, scopes, sendAt);
+        if (!outcome.Passed)
+        {
+            return outcome;
+        }
+
+        var topics = new List<ConsentScope>(message.Topics.Count);
+        foreach (var topic in message.Topics)
+        {
+            if (ConsentScope.TryNormalizeTopic(topic, out var normalized))
+            {
+                topics.Add(ConsentScope.ForTopic(normalized));
+            }
+        }
+
+        return TopicsAt(context, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(topics), sendAt);
     }
 
     /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
     internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
     {
         var channel = message.ChannelDefinitions[contentIndex];
-        if (context.TryGetCached(CacheKind, channel, (int)message.Purpose, 0, out var cached))
+        var scopes = message.ConsentScopes[contentIndex];
+        var outcome = Channel(context, channel, message.Purpose, scopes, context.At);
+        if (!outcome.Passed || !LaterRecords(context, sendAt))
+        {
+            return outcome;
+        }
+
+        outcome = Channel(context, channel, message.Purpose, scopes, sendAt);
+        return outcome.Passed ? TopicsAt(context, message.TopicScopes, sendAt) : outcome;
+    }
+
+    /// <summary>Whether <paramref name="sendAt"/> is later than the decision instant and the ledger has records dated after the decision.</summary>
+    private static bool LaterRecords(DecisionContext context, DateTimeOffset sendAt)
+        => sendAt > context.At && context.Customer.Consents.SettledAt > context.At.UtcTicks;
+
+    /// <summary>The channel's consent at an instant, cached per channel, purpose and instant for the decision.</summary>
+    private static RuleResult Channel(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, DateTimeOffset at)
+    {
+        var key = at == context.At ? 0 : at.UtcTicks;
+        if (context.TryGetCached(CacheKind, channel, (int)purpose, key, out var cached))
         {
             return cached;
         }
 
-        var scopes = message.ConsentScopes[contentIndex];
-        var code = context.Eligibility.ConsentCode(context.Customer, channel, message.Purpose, scopes.ChannelForPurpose, scopes.Channel, out var evidence);
-        var outcome = code == EligibilityCodes.Allowed ? RuleResult.Pass : new RuleResult(code, null, null, evidence, instant: sendAt);
-        context.Cache(CacheKind, channel, (int)message.Purpose, 0, outcome);
+        var code = context.Eligibility.ConsentCode(context.Customer, channel, purpose, scopes.ChannelForPurpose, scopes.Channel, at.UtcTicks, out var evidence);
+        var outcome = code == EligibilityCodes.Allowed ? RuleResult.Pass : new RuleResult(code, null, null, evidence, instant: at);
+        context.Cache(CacheKind, channel, (int)purpose, key, outcome);
         return outcome;
+    }
+
+    /// <summary>At a deferred send instant, with records dated after the decision instant: a topic withdrawn by then blocks.</summary>
+    private static RuleResult TopicsAt(DecisionContext context, ReadOnlySpan<ConsentScope> scopes, DateTimeOffset sendAt)
+    {
+        var ledger = context.Customer.Consents;
+        var expiry = context.Eligibility.PendingExpiryTicks;
+        foreach (var scope in scopes)
+        {
+            var state = ledger.StateAt(scope, sendAt.UtcTicks, expiry);
+            if (state.Status == ConsentStatus.Withdrawn)
+            {
+                return new RuleResult(EligibilityCodes.TopicWithdrawn, null, null, state.Record, instant: sendAt);
+            }
+        }
+
+        return RuleResult.Pass;
     }
 }

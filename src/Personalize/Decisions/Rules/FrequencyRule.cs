@@ -5,16 +5,22 @@ namespace Personalize.Decisions.Rules;
 
 /// <summary>
 /// Rule 4, frequency (<c>frequency</c>): caps per channel (<c>frequency.channel_cap</c>) and over all channels
-/// (<c>frequency.overall_cap</c>) over rolling windows <c>(t - window, t]</c> of the contact history. Promotional
+/// (<c>frequency.overall_cap</c>) over rolling windows <c>(t - window, t]</c> of the contact history sent at or before
+/// the send instant (a record dated later does not count). Promotional
 /// messages (marketing and relationship) count only promotional history against <see cref="DecisionOptions.PromotionalCaps"/>
 /// and the customer's own caps (so the stricter wins); service messages count only service history against
-/// <see cref="DecisionOptions.ServiceCaps"/>. A reached cap gives the instant one more fits, so the message can be deferred.
+/// <see cref="DecisionOptions.ServiceCaps"/>. A decision's earlier winners count like history at their send instants,
+/// so several winners of one decision (<see cref="DecisionOptions.MaxWinners"/>) never break a cap together; every
+/// window that would hold the send counts, including windows ending at a later winner or a later history record. A cap
+/// of 0 allows nothing, history or not. A reached cap gives the instant one more fits, so the message can be deferred.
 /// </summary>
 public sealed class FrequencyRule : IChannelRule
 {
     private readonly FrequencyCap[] _promotional;
     private readonly FrequencyCap[] _service;
     private readonly bool _customerCaps;
+    private readonly bool _zeroPromotional;
+    private readonly bool _zeroService;
     private const int CacheKind = 2;
 
     internal FrequencyRule(DecisionOptions options)
@@ -22,6 +28,8 @@ public sealed class FrequencyRule : IChannelRule
         _promotional = options.PromotionalCaps.ToArray();
         _service = options.ServiceCaps.ToArray();
         _customerCaps = options.ApplyCustomerCaps;
+        _zeroPromotional = Array.Exists(_promotional, c => c.Max <= 0);
+        _zeroService = Array.Exists(_service, c => c.Max <= 0);
     }
 
     /// <inheritdoc />
@@ -46,21 +54,126 @@ public sealed class FrequencyRule : IChannelRule
     private RuleResult Evaluate(DecisionContext context, bool service, ChannelDefinition channel, DateTimeOffset sendAt)
     {
         var history = context.Customer.History;
-        if (history.Count == 0)
+        var placed = context.WinnerCount;
+        if (history.Count == 0 && placed == 0 && !(service ? _zeroService : _zeroPromotional) && !AnyZero(service, context))
         {
-            return RuleResult.Pass;
+            return RuleResult.Pass; // nothing counted yet and every cap allows one
         }
 
-        // The answer depends only on the channel, the purpose group and the instant: evaluate once per decision.
-        var key = service ? 1 : 0;
+        // The answer depends only on the channel, the purpose group, the instant and the winners so far: evaluate once per decision and winner count.
+        var key = (service ? 1 : 0) | (placed << 1);
         if (context.TryGetCached(CacheKind, channel, key, sendAt.UtcTicks, out var cached))
         {
             return cached;
         }
 
-        var result = Evaluate(context, channel, sendAt, service, history);
+        var result = placed == 0
+            ? Evaluate(context, channel, sendAt, service, history)
+            : EvaluateWithWinners(context, channel.Channel, sendAt, service, history);
         context.Cache(CacheKind, channel, key, sendAt.UtcTicks, result);
         return result;
+    }
+
+    private bool AnyZero(bool service, DecisionContext context)
+    {
+        if (service || !_customerCaps)
+        {
+            return false;
+        }
+
+        var own = context.Customer.Preferences.FrequencyCaps;
+        for (var i = 0; i < own.Count; i++)
+        {
+            if (own[i].Max <= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The path when this decision already has winners: per cap, the counted events (history up to the send instant
+    /// and winners) near the send instant, sorted; the send must fit in its own window and in the window ending at each
+    /// later winner it would fall into.
+    /// </summary>
+    private RuleResult EvaluateWithWinners(DecisionContext context, Channel channel, DateTimeOffset sendAt, bool service, ContactHistory history)
+    {
+        var caps = service ? _service : _promotional;
+        var own = service || !_customerCaps ? [] : context.Customer.Preferences.FrequencyCaps;
+        var winners = context.WinnerScratch.AsSpan(0, context.WinnerCount);
+        var s = sendAt.UtcTicks;
+        for (var i = 0; i < caps.Length + own.Count; i++)
+        {
+            var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
+            if (cap.Channel is { } capChannel && capChannel != channel)
+            {
+                continue;
+            }
+
+            var w = cap.Window.Ticks;
+            var events = new List<long>();
+            var ticks = history.SentTicks;
+            for (var r = history.FirstAfter(new DateTimeOffset(s - w, TimeSpan.Zero)); r < ticks.Length && ticks[r] <= s; r++)
+            {
+                if ((history.Purposes[r] == ContactPurpose.Service) == service && (cap.Channel is null || history.Channels[r] == channel))
+                {
+                    events.Add(ticks[r]);
+                }
+            }
+
+            foreach (ref readonly var winner in winners)
+            {
+                var t = winner.SendAt.UtcTicks;
+                if (t > s - w && t < s + w && (winner.Message.Purpose == ContactPurpose.Service) == service && (cap.Channel is null || winner.Channel == channel))
+                {
+                    events.Add(t);
+                }
+            }
+
+            events.Sort();
+            var code = cap.Channel is null ? DecisionCodes.OverallCap : DecisionCodes.ChannelCap;
+
+            // The send's own window (s - w, s].
+            var upTo = 0;
+            while (upTo < events.Count && events[upTo] <= s)
+            {
+                upTo++;
+            }
+
+            if (upTo >= cap.Max)
+            {
+                // When the (count - Max)-th counted event (oldest first) leaves the window, Max - 1 remain; a cap of 0 never frees.
+                DateTimeOffset? next = cap.Max <= 0 ? null : new DateTimeOffset(events[upTo - cap.Max] + w, TimeSpan.Zero);
+                return new RuleResult(code, null, next, cap, upTo, sendAt);
+            }
+
+            // Each later winner's window (e - w, e] holds the send too: it must still fit there; if not, nothing before e can go.
+            var from = 0;
+            for (var e = upTo; e < events.Count; e++)
+            {
+                while (events[from] <= events[e] - w)
+                {
+                    from++;
+                }
+
+                var last = e;
+                while (last + 1 < events.Count && events[last + 1] == events[e])
+                {
+                    last++;
+                }
+
+                var inWindow = last - from + 1;
+                if (inWindow + 1 > cap.Max)
+                {
+                    var due = new DateTimeOffset(events[e], TimeSpan.Zero);
+                    return new RuleResult(code, null, due, cap, inWindow, due);
+                }
+            }
+        }
+
+        return RuleResult.Pass;
     }
 
     private RuleResult Evaluate(DecisionContext context, ChannelDefinition channel, DateTimeOffset sendAt, bool service, ContactHistory history)

@@ -4,11 +4,13 @@ using Personalize.Consent;
 namespace Personalize.Decisions.Rules;
 
 /// <summary>
-/// Rule 3, topics and relevance (<c>topics</c>): a promotional (marketing or relationship) message on a topic the
-/// customer unsubscribed from never goes (<c>topic.unsubscribed</c>); with <see cref="DecisionOptions.RequireTopicMatch"/>,
-/// a promotional message with topics needs at least one the customer subscribed to (<c>topic.not_relevant</c>).
-/// Service messages are not limited by topics. Relevance for arbitration is the share of the message's topics the
-/// customer subscribed to (see <see cref="DecisionEngine"/>).
+/// Rule 3, topics and relevance (<c>topics</c>): a message on a topic the customer unsubscribed from never goes
+/// (<c>topic.unsubscribed</c>), whatever its purpose — a service message too (see
+/// <c>docs/decisions/0001-topic-unsubscribe-and-service-messages.md</c>; leave topics off a notice that must always
+/// reach the customer); with <see cref="DecisionOptions.RequireTopicMatch"/>, a promotional (marketing or relationship)
+/// message with topics needs at least one the customer subscribed to (<c>topic.not_relevant</c>). Topic consent is
+/// judged at the decision instant. Relevance for arbitration is the share of the message's topics the customer
+/// subscribed to (see <see cref="DecisionEngine"/>).
 /// </summary>
 public sealed class TopicRule : IMessageRule
 {
@@ -20,7 +22,7 @@ public sealed class TopicRule : IMessageRule
     public string Name => "topics";
 
     /// <inheritdoc />
-    public string Description => "A promotional message never goes on a topic the customer unsubscribed from, and needs a topic they subscribed to.";
+    public string Description => "No message goes on a topic the customer unsubscribed from; a promotional message needs a topic they subscribed to.";
 
     /// <inheritdoc />
     public RuleResult Evaluate(DecisionContext context, MessageDefinition message)
@@ -35,17 +37,19 @@ public sealed class TopicRule : IMessageRule
 
     private RuleResult Evaluate(DecisionContext context, CompiledMessage message)
     {
-        if (message.Purpose == ContactPurpose.Service || message.TopicScopes.Length == 0)
+        if (message.TopicScopes.Length == 0)
         {
             return RuleResult.Pass;
         }
 
         var ledger = context.Customer.Consents;
-        if (context.Topics.AnyWithdrawn(ledger, message))
+        var at = context.At.UtcTicks;
+        var expiry = context.Eligibility.PendingExpiryTicks;
+        if (context.Topics.AnyWithdrawn(ledger, message, at, expiry))
         {
             foreach (var scope in message.TopicScopes)
             {
-                var state = ledger.GetState(scope);
+                var state = ledger.StateAt(scope, at, expiry);
                 if (state.Status == ConsentStatus.Withdrawn)
                 {
                     return new RuleResult(DecisionCodes.TopicUnsubscribed, null, null, state.Record);
@@ -53,7 +57,12 @@ public sealed class TopicRule : IMessageRule
             }
         }
 
-        var matched = _requireMatch ? context.Topics.Matched(ledger, message) : 1;
+        if (message.Purpose == ContactPurpose.Service)
+        {
+            return RuleResult.Pass; // a service message needs no subscribed topic
+        }
+
+        var matched = _requireMatch ? context.Topics.Matched(ledger, message, at, expiry) : 1;
         return _requireMatch && matched == 0
             ? new RuleResult(DecisionCodes.NotRelevant, null, null)
             : RuleResult.Pass;

@@ -217,7 +217,7 @@ public sealed class PromiseRegressionTests
         Assert.Contains("when one is already due", reason);
     }
 
-    // Open question 1 (docs/decisions/0001): a topic unsubscribe stops service messages that carry the topic.
+    // Open question 1 (docs/decisions/0021): a topic unsubscribe stops service messages that carry the topic.
     [Fact]
     public void A_topic_unsubscribe_stops_a_service_message_on_that_topic_but_service_needs_no_subscription()
     {
@@ -234,7 +234,7 @@ public sealed class PromiseRegressionTests
         Assert.Equal(EligibilityCodes.TopicWithdrawn, engine.Eligibility.CheckConsent(customer, Channel.Email, ContactPurpose.Service, Now, "billing").Code);
     }
 
-    // Open question 2 (docs/decisions/0002): a purpose grant is consent on every channel without a grant or withdrawal of its own.
+    // Open question 2 (docs/decisions/0020): a purpose grant is consent on every channel without a grant or withdrawal of its own.
     [Fact]
     public void A_purpose_grant_is_consent_on_every_channel_that_has_no_record_of_its_own()
     {

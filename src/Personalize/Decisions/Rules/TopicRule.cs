@@ -6,7 +6,7 @@ namespace Personalize.Decisions.Rules;
 /// <summary>
 /// Rule 3, topics and relevance (<c>topics</c>): a message on a topic the customer unsubscribed from never goes
 /// (<c>topic.unsubscribed</c>), whatever its purpose — a service message too (see
-/// <c>docs/decisions/0001-topic-unsubscribe-and-service-messages.md</c>; leave topics off a notice that must always
+/// <c>docs/decisions/0021-topic-unsubscribe-stops-service-messages.md</c>; leave topics off a notice that must always
 /// reach the customer); with <see cref="DecisionOptions.RequireTopicMatch"/>, a promotional (marketing or relationship)
 /// message with topics needs at least one the customer subscribed to (<c>topic.not_relevant</c>). Topic consent is
 /// judged at the decision instant. Relevance for arbitration is the share of the message's topics the customer

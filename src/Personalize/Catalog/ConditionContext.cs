@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using Personalize.Customers;
-using Personalize.Templates.Runtime;
 
 namespace Personalize.Catalog;
 
@@ -10,18 +7,11 @@ namespace Personalize.Catalog;
 /// decision and shared by every candidate message; the expression <see cref="Model"/> is built on first use only.
 /// </summary>
 /// <remarks>
-/// Variables of an expression condition:
-/// <list type="bullet">
-/// <item><c>customer.id</c>, <c>customer.stage</c> (<c>"exposure"</c>, <c>"adoption"</c>, <c>"retention"</c>), <c>customer.language</c>, <c>customer.time_zone</c>.</item>
-/// <item>Every attribute under its snake_case name (<c>firstName</c> → <c>customer.first_name</c>, <c>tier</c> → <c>customer.tier</c>); nested objects and arrays keep their shape.</item>
-/// <item>For every attribute whose name ends in <c>At</c>, <c>Date</c> or <c>On</c> (or <c>_at</c>, <c>_date</c>, <c>_on</c>) and whose value is an ISO date or instant:
-/// <c>customer.days_since_STEM</c> and <c>customer.days_until_STEM</c> in whole days (floor), where STEM is the snake_case name without the suffix and
-/// without a leading <c>last_</c>: <c>lastPurchaseAt</c> gives <c>days_since_purchase</c>, <c>renewalDueOn</c> gives <c>days_until_renewal_due</c>.
-/// An attribute of the same name wins.</item>
-/// <item><c>customer.open_complaint</c>, <c>customer.failed_payment</c>, <c>customer.nps_score</c>, <c>customer.is_detractor</c>, <c>customer.needs_service_first</c>.</item>
-/// <item><c>customer.topics</c> (subscribed topics), <c>customer.allows_personalization</c>, <c>customer.contacts_last_30_days</c>, <c>customer.days_since_contact</c> (null when never contacted).</item>
-/// <item><c>trigger.kind</c> (<c>"event"</c>, <c>"campaign"</c>, <c>"schedule"</c>), <c>trigger.name</c>; <c>now</c> (the decision instant).</item>
-/// </list>
+/// Variables of an expression condition: <c>customer.*</c> — the same model content templates see (id, stage, language,
+/// time zone, service flags, subscribed topics, contact counts, preferences, and every attribute under its snake_case name
+/// with <c>days_since_X</c>/<c>days_until_X</c> for date attributes; see <c>docs/decision-engine.md</c>), with the personal
+/// fields always visible, since a condition decides and never prints; <c>trigger.kind</c> (<c>"event"</c>,
+/// <c>"campaign"</c>, <c>"schedule"</c>), <c>trigger.name</c>; <c>now</c> (the decision instant).
 /// </remarks>
 public sealed class ConditionContext
 {
@@ -54,103 +44,10 @@ public sealed class ConditionContext
     /// </summary>
     public IReadOnlyDictionary<string, object?> Model => _model ??= new ConditionModel(this);
 
-    /// <summary>Every <c>customer.*</c> variable of the model, computed eagerly (for enumerating the customer).</summary>
-    internal Dictionary<string, object?> BuildCustomerModel()
-    {
-        var customer = Customer;
-        var flags = customer.ServiceFlags;
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["id"] = customer.Id,
-            ["stage"] = StageName(customer.Stage),
-            ["language"] = customer.Language,
-            ["time_zone"] = customer.TimeZone.Id,
-            ["open_complaint"] = flags.OpenComplaint,
-            ["failed_payment"] = flags.FailedPayment,
-            ["nps_score"] = flags.NpsScore,
-            ["is_detractor"] = flags.IsDetractor,
-            ["needs_service_first"] = flags.NeedsServiceFirst,
-            ["allows_personalization"] = customer.AllowsPersonalization,
-            ["topics"] = customer.Consents.GetSubscribedTopics(At),
-            ["contacts_last_30_days"] = customer.History.CountBetween(At - TimeSpan.FromDays(30) + TimeSpan.FromTicks(1), At + TimeSpan.FromTicks(1)),
-            ["days_since_contact"] = customer.History.Last() is { } last ? (object)DaysBetween(last.SentAt, At) : null,
-        };
-
-        var derived = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value) in customer.Attributes)
-        {
-            var name = MemberRenamers.SnakeCase(key);
-            values[name] = value;
-            if (value.ValueKind == JsonValueKind.String && DateStem(name) is { } stem && TryParseDate(value.GetString(), out var date))
-            {
-                var days = DaysBetween(date, At);
-                derived["days_since_" + stem] = days;
-                derived["days_until_" + stem] = -days;
-            }
-        }
-
-        foreach (var (name, value) in derived)
-        {
-            values.TryAdd(name, value);
-        }
-
-        return values;
-    }
-
     internal static string TriggerKindName(TriggerKind kind) => kind switch
     {
         TriggerKind.Event => "event",
         TriggerKind.Campaign => "campaign",
         _ => "schedule",
     };
-
-    internal static string StageName(LifecycleStage stage) => stage switch
-    {
-        LifecycleStage.Exposure => "exposure",
-        LifecycleStage.Adoption => "adoption",
-        _ => "retention",
-    };
-
-    /// <summary>Whole days from <paramref name="from"/> to <paramref name="to"/>, rounded down (negative when <paramref name="from"/> is later).</summary>
-    internal static int DaysBetween(DateTimeOffset from, DateTimeOffset to)
-        => (int)Math.Floor((to - from).TotalDays);
-
-    internal static string? DateStem(string snake)
-    {
-        string? stem = null;
-        foreach (var suffix in DateSuffixes)
-        {
-            if (snake.Length > suffix.Length && snake.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                stem = snake[..^suffix.Length];
-                break;
-            }
-        }
-
-        if (stem is null)
-        {
-            return null;
-        }
-
-        return stem.StartsWith("last_", StringComparison.Ordinal) && stem.Length > 5 ? stem[5..] : stem;
-    }
-
-    private static readonly string[] DateSuffixes = ["_at", "_date", "_on"];
-
-    internal static bool TryParseDate(string? text, out DateTimeOffset date)
-    {
-        date = default;
-        if (string.IsNullOrEmpty(text))
-        {
-            return false;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            date = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return true;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date) && text.Contains('T', StringComparison.Ordinal);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using Personalize.Customers;
 
 namespace Personalize.Catalog;
 
@@ -41,7 +42,7 @@ internal sealed class ConditionModel : IReadOnlyDictionary<string, object?>
         switch (key)
         {
             case "customer":
-                value = _customer ??= new CustomerModel(_context);
+                value = _customer ??= new CustomerModel(_context.Customer, _context.At, personalFieldsVisible: true);
                 return true;
             case "trigger":
                 value = _trigger ??= new TriggerModel(ConditionContext.TriggerKindName(_context.Trigger.Kind), _context.Trigger.Name);

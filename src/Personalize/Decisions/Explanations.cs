@@ -52,7 +52,7 @@ internal static class Explanations
             case DecisionCodes.Trigger:
                 return $"It does not answer {decision.Trigger} (it answers {string.Join(", ", message.Triggers.Select(static t => t.ToString()))}).";
             case DecisionCodes.Stage:
-                return $"It targets {string.Join(", ", message.Definition.Stages.Select(ConditionContext.StageName))}; the customer is in {ConditionContext.StageName(customer.Stage)}.";
+                return $"It targets {string.Join(", ", message.Definition.Stages.Select(CustomerModel.StageName))}; the customer is in {CustomerModel.StageName(customer.Stage)}.";
             case DecisionCodes.Expired:
                 return $"It expired on {Local(decision, result.Instant)}.";
             case DecisionCodes.Condition:

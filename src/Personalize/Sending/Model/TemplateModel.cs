@@ -1,3 +1,5 @@
+using Personalize.Customers;
+
 namespace Personalize.Sending.Model;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal sealed class TemplateModel
     {
         _renderer = renderer;
         _request = request;
-        Customer = new CustomerView(request.Customer);
+        Customer = new CustomerModel(request.Customer, request.SendAt, personalFieldsVisible: request.Customer.AllowsPersonalization);
         Message = new MessageView(message, channel, request.Trigger, request.SendAt);
         Brand = brand;
         Links = new LinksView(renderer, request, channel);
@@ -23,7 +25,7 @@ internal sealed class TemplateModel
         TopicName = message.Topics.Count > 0 ? message.Topics[0] : null;
     }
 
-    public CustomerView Customer { get; }
+    public CustomerModel Customer { get; }
 
     public MessageView Message { get; }
 

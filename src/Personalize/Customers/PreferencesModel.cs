@@ -1,13 +1,11 @@
-using Personalize.Customers;
-
-namespace Personalize.Sending.Model;
+namespace Personalize.Customers;
 
 /// <summary><c>customer.preferences.*</c>: <c>channels</c> (the customer's ranking, by name).</summary>
-internal sealed class PreferencesView
+internal sealed class PreferencesModel
 {
     private readonly ContactPreferences _preferences;
 
-    public PreferencesView(ContactPreferences preferences) => _preferences = preferences;
+    public PreferencesModel(ContactPreferences preferences) => _preferences = preferences;
 
     public IReadOnlyList<string> Channels
     {

@@ -86,7 +86,7 @@ public sealed partial class SqlitePersonalizeStore
         // one range query per table reads all their evidence and history.
         var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
         var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
-        ReadRange(reader, rows[0].Id, rows[^1].Id, consents, history);
+        ReadRange(reader, rows[0].Id, rows[^1].Id, query.ExcludeHistoryOfRun, consents, history);
         var items = new StoredCustomer[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -381,7 +381,7 @@ public sealed partial class SqlitePersonalizeStore
         }
     }
 
-    private static void ReadRange(Reader reader, string first, string last, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+    private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
     {
         using (var command = reader.Command($"SELECT {SqliteRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
         {
@@ -390,10 +390,18 @@ public sealed partial class SqlitePersonalizeStore
             ReadConsents(command, consents);
         }
 
-        using (var command = reader.Command($"SELECT {SqliteRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, sent_at"))
+        var leaveOut = excludeRun is null
+            ? string.Empty
+            : " AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))";
+        using (var command = reader.Command($"SELECT {SqliteRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last{leaveOut} ORDER BY customer_id, sent_at"))
         {
             command.Parameters.AddWithValue("$first", first);
             command.Parameters.AddWithValue("$last", last);
+            if (excludeRun is not null)
+            {
+                command.Parameters.AddWithValue("$run", excludeRun);
+            }
+
             ReadHistory(command, history);
         }
     }

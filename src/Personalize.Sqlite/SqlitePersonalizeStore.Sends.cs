@@ -32,6 +32,11 @@ public sealed partial class SqlitePersonalizeStore
                 Fail(transaction, failure);
             }
 
+            if (batch.Run is { } run)
+            {
+                SaveRun(transaction, run);
+            }
+
             return new SendBatchResult(results);
         }, cancellationToken);
     }
@@ -150,21 +155,26 @@ public sealed partial class SqlitePersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         return new(WriteAsync(transaction =>
         {
-            var command = Writer($"INSERT OR REPLACE INTO runs ({SqliteRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors)", transaction);
-            command.Parameters.AddWithValue("$id", run.Id);
-            command.Parameters.AddWithValue("$trigger", run.Trigger);
-            command.Parameters.AddWithValue("$at", run.At.UtcTicks);
-            command.Parameters.AddWithValue("$status", (int)run.Status);
-            command.Parameters.AddWithValue("$started", run.StartedAt.UtcTicks);
-            command.Parameters.AddWithValue("$updated", run.UpdatedAt.UtcTicks);
-            command.Parameters.AddWithValue("$processed", run.Processed);
-            command.Parameters.AddWithValue("$sent", run.Sent);
-            command.Parameters.AddWithValue("$scheduled", run.Scheduled);
-            command.Parameters.AddWithValue("$already", run.AlreadySent);
-            command.Parameters.AddWithValue("$errors", run.Errors);
-            command.ExecuteNonQuery();
+            SaveRun(transaction, run);
             return true;
         }, cancellationToken).AsTask());
+    }
+
+    private void SaveRun(SqliteTransaction transaction, RunRecord run)
+    {
+        var command = Writer($"INSERT OR REPLACE INTO runs ({SqliteRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors)", transaction);
+        command.Parameters.AddWithValue("$id", run.Id);
+        command.Parameters.AddWithValue("$trigger", run.Trigger);
+        command.Parameters.AddWithValue("$at", run.At.UtcTicks);
+        command.Parameters.AddWithValue("$status", (int)run.Status);
+        command.Parameters.AddWithValue("$started", run.StartedAt.UtcTicks);
+        command.Parameters.AddWithValue("$updated", run.UpdatedAt.UtcTicks);
+        command.Parameters.AddWithValue("$processed", run.Processed);
+        command.Parameters.AddWithValue("$sent", run.Sent);
+        command.Parameters.AddWithValue("$scheduled", run.Scheduled);
+        command.Parameters.AddWithValue("$already", run.AlreadySent);
+        command.Parameters.AddWithValue("$errors", run.Errors);
+        command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />

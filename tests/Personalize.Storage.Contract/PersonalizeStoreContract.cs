@@ -368,6 +368,36 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(at.UtcTicks, (await scope.Store.GetCustomerAsync("c-1"))!.Profile.History.Records[0].SentAt.UtcTicks);
     }
 
+    [Fact]
+    public async Task A_page_read_for_a_run_leaves_that_runs_own_sends_out_of_the_history()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Customer("c-1")]);
+        await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [Send("c-1", "mine", Now, runId: "run-a"), Send("c-1", "theirs", Now.AddSeconds(1), runId: "run-b"), Send("c-1", "nobodys", Now.AddSeconds(2))] }],
+        });
+
+        var page = await scope.Store.ReadCustomersAsync(new CustomerQuery { ExcludeHistoryOfRun = "run-a" });
+        var whole = await scope.Store.ReadCustomersAsync(new CustomerQuery());
+
+        Assert.Equal(["welcome", "nps", "theirs", "nobodys"], Assert.Single(page.Items).Profile.History.Records.Select(r => r.MessageId));
+        Assert.Equal(5, Assert.Single(whole.Items).Profile.History.Count);
+        Assert.Equal(page.Items[0].Version, whole.Items[0].Version);
+    }
+
+    [Fact]
+    public async Task A_run_record_given_with_a_batch_is_saved_in_the_same_transaction()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1")]);
+        var run = new RunRecord { Id = "r", Trigger = "schedule", At = Now, StartedAt = Now, UpdatedAt = Now, Processed = 1, Sent = 1 };
+
+        await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [Send("c-1", "m", Now, runId: "r")] }], Run = run });
+
+        Assert.Equal(run, await scope.Store.GetRunAsync("r"));
+    }
+
     // ---------------------------------------------------------------- scheduled sends
 
     [Fact]

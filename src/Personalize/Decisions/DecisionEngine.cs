@@ -23,7 +23,7 @@ namespace Personalize.Decisions;
 /// channels in catalog order. The first channel allowed now wins; when none is, the earliest deferred one (ties by
 /// that order); when none can go, the candidate is suppressed with <c>channel.none_allowed</c> and a reason per channel.</para>
 /// </remarks>
-public sealed class DecisionEngine
+public sealed partial class DecisionEngine
 {
     /// <summary>The names of the built-in rules, in evaluation order.</summary>
     internal static readonly string[] BuiltInRuleNames = ["eligibility", "service_first", "topics", "give_before_ask", "message_caps", "consent", "frequency", "timing"];

@@ -15,6 +15,9 @@ public static class SendErrorCodes
     /// <summary>Deciding for the customer failed unexpectedly.</summary>
     public const string DecisionFailed = "decision.failed";
 
+    /// <summary>The store kept refusing the customer's sends because other writes to the customer came in between (a run with a store reads and decides again each time); run again to retry.</summary>
+    public const string StoreConflict = "store.conflict";
+
     /// <summary>An unexpected failure while rendering or composing.</summary>
     public const string Unexpected = "unexpected";
 }

@@ -18,6 +18,10 @@ public sealed record SendProgress
     /// <summary>Gets the customers who got no message, per reason code (for example <c>consent.not_granted</c>, <c>frequency.channel_cap</c>, <c>no_candidate</c>).</summary>
     public required IReadOnlyDictionary<string, long> Suppressed { get; init; }
 
+    /// <summary>Gets the messages an interrupted run had recorded but maybe not handed to the sink, handed over again (sinks skip keys they hold).</summary>
+    /// <value>The default value is 0.</value>
+    public long Recovered { get; init; }
+
     /// <summary>Gets the number of errors (a customer or message that failed).</summary>
     public required long Errors { get; init; }
 

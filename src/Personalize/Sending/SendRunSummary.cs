@@ -15,6 +15,14 @@ public sealed record SendRunSummary
     /// <summary>Gets whether the run wrote nothing.</summary>
     public required bool DryRun { get; init; }
 
+    /// <summary>Gets the id of the run in the store (see <see cref="Storage.RunRecord.CreateId"/>), or <see langword="null"/> for a run without a store.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? RunId { get; init; }
+
+    /// <summary>Gets whether the store already held this run as completed, so nothing was decided or sent again.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AlreadyCompleted { get; init; }
+
     /// <summary>Gets the messages written (sent now plus deferred); in a dry run, the messages that would have been.</summary>
     public long Messages => Totals.TotalSent + Totals.Deferred;
 }

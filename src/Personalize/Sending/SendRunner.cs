@@ -19,7 +19,7 @@ namespace Personalize.Sending;
 /// error, content that cannot go out, a sink that keeps failing) is recorded and the run goes on. A resumed run
 /// skips every message the sink already holds (by idempotency key) — pass the same <see cref="SendRun.At"/>.
 /// </summary>
-public sealed class SendRunner
+public sealed partial class SendRunner
 {
     private readonly DecisionEngine _engine;
     private readonly MessageRenderer _renderer;
@@ -226,36 +226,52 @@ public sealed class SendRunner
         for (var i = 0; i < winners.Count; i++)
         {
             var winner = winners[i];
-            try
+            if (TryRender(state.Run.Content, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
             {
-                messages.Add(_renderer.Render(state.Run.Content, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, token));
+                messages.Add(message);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            else
             {
-                throw;
-            }
-            catch (TemplateRuntimeException ex)
-            {
-                state.Error(new SendError(customer.Id, winner.MessageId, winner.Channel.Name, SendErrorCodes.TemplateError, ex.Detail)
-                {
-                    Template = ex.SourceName,
-                    Line = ex.Line,
-                    Column = ex.Column,
-                });
-            }
-            catch (MessageContentException ex)
-            {
-                state.Error(new SendError(customer.Id, winner.MessageId, winner.Channel.Name, ex.Code, ex.Message));
-            }
-            catch (ContentTemplateException ex)
-            {
-                state.Error(new SendError(customer.Id, winner.MessageId, winner.Channel.Name, SendErrorCodes.TemplateMissing, ex.Message) { Template = winner.Template });
-            }
-            catch (Exception ex)
-            {
-                state.Error(new SendError(customer.Id, winner.MessageId, winner.Channel.Name, SendErrorCodes.Unexpected, ex.GetType().Name + ": " + ex.Message) { Template = winner.Template });
+                state.Error(error!);
             }
         }
+    }
+
+    /// <summary>Renders one message; a template, content or missing-template failure becomes a <see cref="SendError"/> instead of an exception.</summary>
+    private OutgoingMessage? TryRender(CompiledContent content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token)
+    {
+        error = null;
+        try
+        {
+            return _renderer.Render(content, customer, message, channel, template, trigger, sendAt, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (TemplateRuntimeException ex)
+        {
+            error = new SendError(customer.Id, message.Id, channel.Name, SendErrorCodes.TemplateError, ex.Detail)
+            {
+                Template = ex.SourceName,
+                Line = ex.Line,
+                Column = ex.Column,
+            };
+        }
+        catch (MessageContentException ex)
+        {
+            error = new SendError(customer.Id, message.Id, channel.Name, ex.Code, ex.Message);
+        }
+        catch (ContentTemplateException ex)
+        {
+            error = new SendError(customer.Id, message.Id, channel.Name, SendErrorCodes.TemplateMissing, ex.Message) { Template = template };
+        }
+        catch (Exception ex)
+        {
+            error = new SendError(customer.Id, message.Id, channel.Name, SendErrorCodes.Unexpected, ex.GetType().Name + ": " + ex.Message) { Template = template };
+        }
+
+        return null;
     }
 
     private async ValueTask WriteAsync(List<OutgoingMessage> messages, RunState state, WorkerTally tally, CancellationToken token)
@@ -319,6 +335,7 @@ public sealed class SendRunner
         private long _deferred;
         private long _alreadyWritten;
         private long _errors;
+        private long _recovered;
 
         public RunState(SendRun run, DateTimeOffset at, TimeProvider time, IProgress<SendProgress>? progress, int every, int maxErrors)
         {
@@ -346,6 +363,8 @@ public sealed class SendRunner
         public int FlushEvery { get; }
 
         public ConcurrentQueue<SendError> Errors { get; } = new();
+
+        public void AddRecovered(long count) => Interlocked.Add(ref _recovered, count);
 
         public void Error(SendError error)
         {
@@ -401,6 +420,7 @@ public sealed class SendRunner
             AlreadyWritten = _alreadyWritten,
             Suppressed = Copy(_suppressed),
             Errors = Interlocked.Read(ref _errors),
+            Recovered = Interlocked.Read(ref _recovered),
             Elapsed = _time.GetElapsedTime(_started),
         };
 

@@ -23,6 +23,10 @@ public sealed class SendingOptions
     /// <value>The default value is 1000.</value>
     public int ProgressEvery { get; set; } = 1000;
 
+    /// <summary>Gets or sets how many customers (or scheduled sends) a run with a store reads, decides and records at once: one read and one write transaction per page.</summary>
+    /// <value>The default value is 500.</value>
+    public int PageSize { get; set; } = 500;
+
     /// <summary>Checks the options.</summary>
     /// <returns>Every problem, empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -46,6 +50,11 @@ public sealed class SendingOptions
         if (MaxRecordedErrors < 0)
         {
             problems.Add($"MaxRecordedErrors is {MaxRecordedErrors}; use 0 or more.");
+        }
+
+        if (PageSize < 1)
+        {
+            problems.Add($"PageSize is {PageSize}; use 1 or more.");
         }
 
         if (ProgressEvery < 1)

@@ -13,4 +13,13 @@ public sealed record CustomerQuery
     /// <summary>Gets the token of the previous page (<see cref="StorePage{T}.ContinueAfter"/>), or <see langword="null"/> for the first page.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ContinueAfter { get; init; }
+
+    /// <summary>
+    /// Gets the id of a run whose own sends are left out of each customer's contact history (the history records of
+    /// delivery log entries with this <see cref="DeliveryRecord.RunId"/>), or <see langword="null"/> for the whole
+    /// history. A resumed run reads with its own id, so it decides as its first attempt did (the same messages, the
+    /// same keys, found already recorded) instead of counting its own sends toward the caps.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ExcludeHistoryOfRun { get; init; }
 }

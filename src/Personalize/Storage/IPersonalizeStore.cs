@@ -90,7 +90,7 @@ public interface IPersonalizeStore
     /// Records a batch of sends in one transaction: per customer, new delivery log entries (state
     /// <see cref="DeliveryState.Pending"/>) each with its contact history record, new scheduled sends and completions
     /// of scheduled sends; then marks <see cref="SendBatch.Delivered"/> keys delivered and removes the
-    /// <see cref="SendBatch.Failed"/> ones. A key the store already holds is not written again and is reported in
+    /// <see cref="SendBatch.Failed"/> ones, and saves <see cref="SendBatch.Run"/> when given. A key the store already holds is not written again and is reported in
     /// <see cref="CustomerSendsResult.AlreadyRecorded"/>.
     /// </summary>
     /// <param name="batch">The batch.</param>

@@ -88,7 +88,7 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
             var items = new StoredCustomer[end - start];
             for (var i = start; i < end; i++)
             {
-                items[i - start] = _customers[ids[i]].ToStored();
+                items[i - start] = _customers[ids[i]].ToStored(query.ExcludeHistoryOfRun is { } run ? key => _deliveries.TryGetValue(key, out var d) && d.RunId == run : null);
             }
 
             return new(new StorePage<StoredCustomer>(items, end < ids.Length && items.Length > 0 ? ids[end - 1] : null));
@@ -308,6 +308,11 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
                 {
                     _scheduled[failure.IdempotencyKey] = scheduled with { State = ScheduledSendState.Dropped, Reason = failure.Reason };
                 }
+            }
+
+            if (batch.Run is { } run)
+            {
+                _runs[run.Id] = run;
             }
 
             return new(new SendBatchResult(results));
@@ -578,11 +583,11 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
 
         public List<HistoryRow> History { get; } = [];
 
-        public StoredCustomer ToStored() => new(
+        public StoredCustomer ToStored(Func<string, bool>? leaveOut = null) => new(
             Facts with
             {
                 Consents = Consents.Count == 0 ? ConsentLedger.Empty : new ConsentLedger(Consents),
-                History = History.Count == 0 ? ContactHistory.Empty : new ContactHistory(History.Select(h => h.Record)),
+                History = History.Count == 0 ? ContactHistory.Empty : new ContactHistory(History.Where(h => leaveOut is null || h.Key is null || !leaveOut(h.Key)).Select(h => h.Record)),
             },
             Version);
     }

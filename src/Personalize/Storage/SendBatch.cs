@@ -14,4 +14,8 @@ public sealed record SendBatch
     /// <summary>Gets pending deliveries the sink refused for good, to remove with their history.</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyList<DeliveryFailure> Failed { get; init; } = [];
+
+    /// <summary>Gets a run record to save in the same transaction (a run's progress, page by page), or <see langword="null"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public RunRecord? Run { get; init; }
 }

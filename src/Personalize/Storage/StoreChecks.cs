@@ -132,5 +132,10 @@ internal static class StoreChecks
                 throw new ArgumentException("A delivery failure is null or has no key.", nameof(batch));
             }
         }
+
+        if (batch.Run is { Id.Length: 0 })
+        {
+            throw new ArgumentException("The run record has no id.", nameof(batch));
+        }
     }
 }

@@ -1,0 +1,689 @@
+using System.Threading.Channels;
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Delivery;
+using Personalize.Storage;
+
+namespace Personalize.Sending;
+
+public sealed partial class SendRunner
+{
+    /// <summary>How often a page's writes for one customer are tried again after a conflict (another write to the customer came in between).</summary>
+    private const int MaxConflictAttempts = 8;
+
+    /// <summary>
+    /// Runs a send over the store's customers with the store as memory (the closed loop): customers are read a page at
+    /// a time with their consent ledger and contact history, decided (caps, give-before-ask and message caps see every
+    /// earlier send), rendered, and recorded — each message's delivery log entry and contact history record in one
+    /// transaction per page, before the message goes to the sink; deferred messages become scheduled sends (not
+    /// rendered). Then the messages go to the sink and are marked delivered. A customer written to by someone else
+    /// meanwhile (a conflict) is read again and decided again.
+    /// </summary>
+    /// <remarks>
+    /// The run is recorded in the store under <see cref="RunRecord.CreateId"/> of its trigger and instant. Running it
+    /// again with the same instant after a crash resumes it: messages recorded but maybe not handed over are handed
+    /// over first (<see cref="SendProgress.Recovered"/>; the sink skips keys it holds), and keys already recorded are not
+    /// sent again (<see cref="SendProgress.AlreadyWritten"/>). A run the store holds as completed is not run again
+    /// (<see cref="SendRunSummary.AlreadyCompleted"/>). A dry run reads the store and writes nothing.
+    /// </remarks>
+    /// <param name="run">The catalog, content, trigger, instant and dry-run flag.</param>
+    /// <param name="store">The store: customers, history, delivery log, scheduled sends, run state.</param>
+    /// <param name="progress">Receives snapshots every <see cref="SendingOptions.ProgressEvery"/> customers and at the end.</param>
+    /// <param name="cancellationToken">Stops the run after the page in hand (what was recorded stays; run again to resume).</param>
+    /// <returns>The summary.</returns>
+    public async Task<SendRunSummary> RunAsync(SendRun run, IPersonalizeStore store, IProgress<SendProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(store);
+        var at = run.At ?? _timeProvider.GetUtcNow();
+        var state = new RunState(run, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        var runId = RunRecord.CreateId(state.TriggerText, at);
+        var existing = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (existing is { Status: RunStatus.Completed })
+        {
+            return new SendRunSummary { Totals = state.Snapshot(), Errors = [], At = at, DryRun = run.DryRun, RunId = runId, AlreadyCompleted = true };
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now };
+        var loop = new Loop(this, store, state, runId, record);
+        if (!run.DryRun)
+        {
+            await store.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
+            await RecoverAsync(store, run.Catalog, run.Content, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pages = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<StoredCustomer>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var tasks = new[]
+        {
+            Task.Run(() => ReadPagesAsync(store, runId, pages.Writer, stop), CancellationToken.None),
+            Task.Run(() => DecidePagesAsync(pages.Reader, decided.Writer, state, runId, stop), CancellationToken.None),
+            Task.Run(() => loop.RecordPagesAsync(decided.Reader, stop), CancellationToken.None),
+        };
+        await WhenAllOrFirstFailure(tasks, cancellationToken).ConfigureAwait(false);
+
+        var totals = state.Snapshot();
+        if (!run.DryRun)
+        {
+            // A run with errors stays open: running it again retries what failed (what was recorded is not sent twice).
+            await loop.FinishAsync(record with { Status = totals.Errors == 0 ? RunStatus.Completed : RunStatus.Running }, cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report(totals);
+        return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = run.DryRun, RunId = runId };
+    }
+
+    /// <summary>
+    /// Sends what is due: reads the scheduled sends due at or before the instant, a page at a time, re-checks each at
+    /// that instant (<see cref="DecisionEngine.Recheck"/>: consent, contact point, caps, timing, condition, expiry),
+    /// renders and records the ones that may go (delivery log, contact history and the scheduled send marked sent, in
+    /// one transaction), hands them to the sink, and records why the others were dropped (for example
+    /// <c>consent.withdrawn_since_decision</c>) or until when they are deferred again. Messages an interrupted run or
+    /// pass recorded but maybe did not hand over are handed over first.
+    /// </summary>
+    /// <param name="run">The catalog, its content and the instant.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="progress">Receives snapshots (<see cref="SendProgress.Processed"/> counts scheduled sends) every <see cref="SendingOptions.ProgressEvery"/> and at the end.</param>
+    /// <param name="cancellationToken">Stops the pass after the page in hand.</param>
+    /// <returns>The summary: sent per channel, deferred again, dropped per reason (in <see cref="SendProgress.Suppressed"/>), already sent.</returns>
+    public async Task<SendRunSummary> SendDueAsync(DueRun run, IPersonalizeStore store, IProgress<SendProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(store);
+        var at = run.At ?? _timeProvider.GetUtcNow();
+        var state = new RunState(new SendRun(run.Catalog, run.Content, Trigger.Tick) { At = at }, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        await RecoverAsync(store, run.Catalog, run.Content, state, cancellationToken).ConfigureAwait(false);
+        var loop = new Loop(this, store, state, null, null);
+        string? token = null;
+        do
+        {
+            var page = await store.ReadScheduledSendsAsync(new ScheduledSendQuery { DueBy = at, Limit = _options.PageSize, ContinueAfter = token }, cancellationToken).ConfigureAwait(false);
+            if (page.Items.Count == 0)
+            {
+                break;
+            }
+
+            await loop.SendDueAsync(page.Items, run, 1, cancellationToken).ConfigureAwait(false);
+            token = page.ContinueAfter;
+        }
+        while (token is not null);
+
+        await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
+        var totals = state.Snapshot();
+        progress?.Report(totals);
+        return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = false };
+    }
+
+    private static async Task WhenAllOrFirstFailure(Task[] tasks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The send run was cancelled.", cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var task in tasks)
+            {
+                if (task.Exception?.InnerException is { } cause and not OperationCanceledException)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private async Task ReadPagesAsync(IPersonalizeStore store, string runId, ChannelWriter<IReadOnlyList<StoredCustomer>> writer, CancellationTokenSource stop)
+    {
+        Exception? failure = null;
+        try
+        {
+            string? token = null;
+            do
+            {
+                // Without this run's own sends in the history, a resumed run decides as its first attempt did.
+                var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token, ExcludeHistoryOfRun = runId }, stop.Token).ConfigureAwait(false);
+                if (page.Items.Count > 0)
+                {
+                    await writer.WriteAsync(page.Items, stop.Token).ConfigureAwait(false);
+                }
+
+                token = page.ContinueAfter;
+            }
+            while (token is not null);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    private async Task DecidePagesAsync(ChannelReader<IReadOnlyList<StoredCustomer>> reader, ChannelWriter<CustomerOutcome[]> writer, RunState state, string runId, CancellationTokenSource stop)
+    {
+        Exception? failure = null;
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop.Token };
+            await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                var outcomes = new CustomerOutcome[page.Count];
+                Parallel.For(0, page.Count, parallel, i => outcomes[i] = Decide(page[i], state, runId, stop.Token));
+                await writer.WriteAsync(outcomes, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    /// <summary>Decides for one stored customer and renders the messages that go now; deferred ones become scheduled sends.</summary>
+    private CustomerOutcome Decide(StoredCustomer stored, RunState state, string runId, CancellationToken token)
+    {
+        var outcome = new CustomerOutcome(stored);
+        var customer = stored.Profile;
+        Decision decision;
+        try
+        {
+            decision = _engine.Decide(state.Run.Catalog, customer, state.Run.Trigger, state.At);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            outcome.Errors.Add(new SendError(customer.Id, null, null, SendErrorCodes.DecisionFailed, ex.Message));
+            return outcome;
+        }
+
+        var winners = decision.Winners;
+        if (winners.Count == 0)
+        {
+            outcome.Suppressed = SuppressionCode(decision);
+            return outcome;
+        }
+
+        for (var i = 0; i < winners.Count; i++)
+        {
+            var winner = winners[i];
+            if (winner.IsDeferred)
+            {
+                outcome.Deferred.Add(new ScheduledSend
+                {
+                    IdempotencyKey = IdempotencyKey.Create(state.TriggerText, customer.Id, winner.MessageId, winner.SendAt),
+                    CustomerId = customer.Id,
+                    MessageId = winner.MessageId,
+                    Channel = winner.Channel,
+                    Template = winner.Template,
+                    Trigger = state.TriggerText,
+                    Purpose = winner.Message.Purpose,
+                    Kind = winner.Message.Kind,
+                    DueAt = winner.SendAt,
+                    DecidedAt = state.At,
+                    RunId = runId,
+                });
+                continue;
+            }
+
+            if (TryRender(state.Run.Content, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
+            {
+                outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId)));
+            }
+            else
+            {
+                outcome.Errors.Add(error!);
+            }
+        }
+
+        return outcome;
+    }
+
+    private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId) => new()
+    {
+        IdempotencyKey = message.IdempotencyKey,
+        CustomerId = message.CustomerId,
+        MessageId = message.MessageId,
+        Channel = message.Channel,
+        Purpose = message.Purpose,
+        Kind = kind,
+        SentAt = message.SendAt,
+        Trigger = message.Trigger,
+        Template = template,
+        RunId = runId,
+    };
+
+    /// <summary>
+    /// Hands over again the messages recorded as pending (recorded, maybe not handed to the sink before a crash):
+    /// renders each from the stored message, channel and template for the customer as stored now, with its recorded
+    /// key, and marks it delivered; one that cannot be rendered any more is removed with its reason.
+    /// </summary>
+    private async Task RecoverAsync(IPersonalizeStore store, CompiledCatalog catalog, CompiledContent content, RunState state, CancellationToken cancellationToken)
+    {
+        string? token = null;
+        do
+        {
+            var page = await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending, Limit = _options.PageSize, ContinueAfter = token }, cancellationToken).ConfigureAwait(false);
+            if (page.Items.Count == 0)
+            {
+                return;
+            }
+
+            var ids = page.Items.Where(static d => d.CustomerId is not null).Select(static d => d.CustomerId!).Distinct(StringComparer.Ordinal).ToList();
+            var customers = (await store.GetCustomersAsync(ids, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.Id, StringComparer.Ordinal);
+            var delivered = new List<string>();
+            var failed = new List<DeliveryFailure>();
+            foreach (var entry in page.Items)
+            {
+                if (entry.CustomerId is null || !customers.TryGetValue(entry.CustomerId, out var customer))
+                {
+                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, "customer.not_found"));
+                    continue;
+                }
+
+                if (catalog.Find(entry.MessageId) is not { } definition)
+                {
+                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, RecheckCodes.MessageRemoved));
+                    continue;
+                }
+
+                var template = entry.Template ?? definition.Channels.FirstOrDefault(c => c.Channel == entry.Channel)?.Template;
+                if (template is null)
+                {
+                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, RecheckCodes.ChannelRemoved));
+                    continue;
+                }
+
+                if (TryRender(content, customer.Profile, definition, entry.Channel, template, entry.Trigger, entry.SentAt, out var error, cancellationToken) is not { } message)
+                {
+                    state.Error(error!);
+                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, error!.Code + ": " + error.Message));
+                    continue;
+                }
+
+                var outcome = await _writer.WriteOneAsync(message with { IdempotencyKey = entry.IdempotencyKey }, cancellationToken).ConfigureAwait(false);
+                if (outcome.Failure is { } sinkFailure)
+                {
+                    state.Error(new SendError(entry.CustomerId, entry.MessageId, entry.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {sinkFailure.Attempts} time(s): {sinkFailure.Error.Message}"));
+                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, SendErrorCodes.SinkFailed + ": " + sinkFailure.Error.Message));
+                    continue;
+                }
+
+                delivered.Add(entry.IdempotencyKey);
+            }
+
+            await store.RecordAsync(new SendBatch { Delivered = delivered, Failed = failed }, cancellationToken).ConfigureAwait(false);
+            state.AddRecovered(delivered.Count);
+            token = page.ContinueAfter;
+        }
+        while (token is not null);
+    }
+
+    /// <summary>A rendered message and its delivery log entry.</summary>
+    private sealed record PendingSend(OutgoingMessage Message, DeliveryRecord Delivery);
+
+    /// <summary>What deciding one customer produced, before it is recorded.</summary>
+    private sealed class CustomerOutcome(StoredCustomer customer)
+    {
+        public StoredCustomer Customer { get; } = customer;
+
+        public List<PendingSend> Sends { get; } = [];
+
+        public List<ScheduledSend> Deferred { get; } = [];
+
+        public List<SendError> Errors { get; } = [];
+
+        public string? Suppressed { get; set; }
+
+        public bool HasWrites => Sends.Count > 0 || Deferred.Count > 0;
+    }
+
+    /// <summary>
+    /// The recording side of a run or due pass (one task): writes a page in one transaction, hands the new messages to
+    /// the sink, remembers which keys the sink took (marked delivered with the next page) and redoes conflicts.
+    /// </summary>
+    private sealed class Loop(SendRunner runner, IPersonalizeStore store, RunState state, string? runId, RunRecord? record)
+    {
+        private readonly WorkerTally _tally = new(state.At);
+        private List<string> _delivered = [];
+        private List<DeliveryFailure> _failed = [];
+
+        public async Task RecordPagesAsync(ChannelReader<CustomerOutcome[]> reader, CancellationTokenSource stop)
+        {
+            try
+            {
+                await foreach (var outcomes in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    await RecordAsync(outcomes, 1, stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                state.Merge(_tally);
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Writes what is left (delivered marks, failures) with the final run record.</summary>
+        public async Task FinishAsync(RunRecord? final, CancellationToken cancellationToken)
+        {
+            state.Merge(_tally);
+            if (final is null && _delivered.Count == 0 && _failed.Count == 0)
+            {
+                return;
+            }
+
+            await store.RecordAsync(new SendBatch { Delivered = _delivered, Failed = _failed, Run = final is null ? null : Snapshot(final) }, cancellationToken).ConfigureAwait(false);
+            _delivered = [];
+            _failed = [];
+        }
+
+        private RunRecord? Snapshot(RunRecord? current)
+        {
+            if (current is null)
+            {
+                return null;
+            }
+
+            var totals = state.Snapshot();
+            return current with
+            {
+                UpdatedAt = runner._timeProvider.GetUtcNow(),
+                Processed = totals.Processed,
+                Sent = totals.TotalSent,
+                Scheduled = totals.Deferred,
+                AlreadySent = totals.AlreadyWritten,
+                Errors = totals.Errors,
+            };
+        }
+
+        private async Task RecordAsync(IReadOnlyList<CustomerOutcome> outcomes, int attempt, CancellationToken token)
+        {
+            var writes = new List<CustomerSends>();
+            var owners = new List<CustomerOutcome>();
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.HasWrites)
+                {
+                    writes.Add(new CustomerSends
+                    {
+                        CustomerId = outcome.Customer.Id,
+                        ExpectedVersion = outcome.Customer.Version,
+                        Deliveries = outcome.Sends.Select(static s => s.Delivery).ToArray(),
+                        Scheduled = outcome.Deferred,
+                    });
+                    owners.Add(outcome);
+                }
+                else
+                {
+                    Finish(outcome);
+                }
+            }
+
+            if (state.Run.DryRun)
+            {
+                foreach (var outcome in owners)
+                {
+                    foreach (var send in outcome.Sends)
+                    {
+                        _tally.Count(send.Message);
+                    }
+
+                    _tally.Deferred += outcome.Deferred.Count;
+                    Finish(outcome);
+                }
+
+                state.Merge(_tally);
+                return;
+            }
+
+            var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed, Run = Snapshot(record) }, token).ConfigureAwait(false);
+            _delivered = [];
+            _failed = [];
+            List<string>? conflicts = null;
+            for (var i = 0; i < owners.Count; i++)
+            {
+                var outcome = owners[i];
+                var written = result.Customers[i];
+                switch (written.Status)
+                {
+                    case WriteStatus.Written:
+                        foreach (var send in outcome.Sends)
+                        {
+                            if (written.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
+                            {
+                                _tally.AlreadyWritten++;
+                            }
+                            else
+                            {
+                                await HandOverAsync(send, token).ConfigureAwait(false);
+                            }
+                        }
+
+                        foreach (var deferred in outcome.Deferred)
+                        {
+                            if (written.WasAlreadyRecorded(deferred.IdempotencyKey))
+                            {
+                                _tally.AlreadyWritten++;
+                            }
+                            else
+                            {
+                                _tally.Deferred++;
+                            }
+                        }
+
+                        Finish(outcome);
+                        break;
+                    case WriteStatus.Conflict when attempt < MaxConflictAttempts:
+                        (conflicts ??= []).Add(outcome.Customer.Id);
+                        break;
+                    case WriteStatus.Conflict:
+                        outcome.Errors.Add(new SendError(outcome.Customer.Id, null, null, SendErrorCodes.StoreConflict, $"The customer was written to by someone else {attempt} times while being decided; run again to retry."));
+                        outcome.Sends.Clear();
+                        outcome.Deferred.Clear();
+                        Finish(outcome);
+                        break;
+                    default:
+                        outcome.Sends.Clear();
+                        outcome.Deferred.Clear();
+                        outcome.Suppressed = "customer.not_found";
+                        Finish(outcome);
+                        break;
+                }
+            }
+
+            state.Merge(_tally);
+            if (conflicts is not null)
+            {
+                // Read the customers again (with the write that came in between) and decide again.
+                var fresh = await store.GetCustomersAsync(conflicts, token).ConfigureAwait(false);
+                var redo = fresh.Select(c => runner.Decide(c, state, runId!, token)).ToList();
+                if (fresh.Count < conflicts.Count)
+                {
+                    foreach (var id in conflicts.Except(fresh.Select(static c => c.Id), StringComparer.Ordinal))
+                    {
+                        redo.Add(new CustomerOutcome(new StoredCustomer(new CustomerProfile { Id = id }, 0)) { Suppressed = "customer.not_found" });
+                    }
+                }
+
+                await RecordAsync(redo, attempt + 1, token).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>One page of due sends: re-check per customer in order, record, hand over, redo conflicts.</summary>
+        public async Task SendDueAsync(IReadOnlyList<ScheduledSend> sends, DueRun run, int attempt, CancellationToken token)
+        {
+            var byCustomer = sends.GroupBy(static s => s.CustomerId, StringComparer.Ordinal).ToList();
+            var customers = (await store.GetCustomersAsync(byCustomer.Select(static g => g.Key).ToList(), token).ConfigureAwait(false))
+                .ToDictionary(static c => c.Id, StringComparer.Ordinal);
+            var writes = new List<CustomerSends>();
+            var groups = new List<(StoredCustomer Customer, List<ScheduledSend> Sends, List<PendingSend> Messages, List<ScheduledSendCompletion> Completions, List<SendError> Errors)>();
+            foreach (var group in byCustomer)
+            {
+                if (!customers.TryGetValue(group.Key, out var customer))
+                {
+                    foreach (var _ in group)
+                    {
+                        _tally.Processed++;
+                        _tally.Suppress("customer.not_found");
+                    }
+
+                    continue;
+                }
+
+                var profile = customer.Profile;
+                var messages = new List<PendingSend>();
+                var completions = new List<ScheduledSendCompletion>();
+                var errors = new List<SendError>();
+                foreach (var send in group)
+                {
+                    var trigger = Trigger.TryParse(send.Trigger, out var parsed) ? parsed : Trigger.Tick;
+                    var check = runner._engine.Recheck(run.Catalog, profile, send.MessageId, send.Channel, trigger, send.DecidedAt, state.At);
+                    if (check.Status == RecheckStatus.Deferred)
+                    {
+                        completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Scheduled, DueAt = check.SendAt, At = state.At });
+                        continue;
+                    }
+
+                    var code = check.Code;
+                    if (check.IsAllowed)
+                    {
+                        if (runner.TryRender(run.Content, profile, check.Message!, send.Channel, check.Template!, send.Trigger, state.At, out var error, token) is { } rendered)
+                        {
+                            var message = rendered with { IdempotencyKey = send.IdempotencyKey };
+                            messages.Add(new PendingSend(message, ToDelivery(message, send.Kind, check.Template!, send.RunId)));
+                            completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Sent, At = state.At });
+
+                            // The next due send of this customer counts this one toward its caps.
+                            profile = profile with { History = profile.History.Append(messages[^1].Delivery.ToContactRecord()) };
+                            continue;
+                        }
+
+                        errors.Add(error!);
+                        code = error!.Code;
+                    }
+
+                    completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Dropped, Reason = code, At = state.At });
+                }
+
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = messages.Select(static m => m.Delivery).ToArray(), Completions = completions });
+                groups.Add((customer, group.ToList(), messages, completions, errors));
+            }
+
+            var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed }, token).ConfigureAwait(false);
+            _delivered = [];
+            _failed = [];
+            List<ScheduledSend>? redo = null;
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var (customer, groupSends, messages, completions, errors) = groups[i];
+                var written = result.Customers[i];
+                if (written.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
+                {
+                    (redo ??= []).AddRange(groupSends);
+                    continue;
+                }
+
+                if (written.Status != WriteStatus.Written)
+                {
+                    var code = written.Status == WriteStatus.Conflict ? SendErrorCodes.StoreConflict : "customer.not_found";
+                    _tally.Processed += groupSends.Count;
+                    for (var n = 0; n < groupSends.Count; n++)
+                    {
+                        _tally.Suppress(code);
+                    }
+
+                    continue;
+                }
+
+                foreach (var error in errors)
+                {
+                    state.Error(error);
+                }
+
+                foreach (var send in messages)
+                {
+                    if (written.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
+                    {
+                        _tally.AlreadyWritten++;
+                    }
+                    else
+                    {
+                        await HandOverAsync(send, token).ConfigureAwait(false);
+                    }
+                }
+
+                foreach (var completion in completions)
+                {
+                    _tally.Processed++;
+                    if (completion.State == ScheduledSendState.Scheduled)
+                    {
+                        _tally.Deferred++;
+                    }
+                    else if (completion.State == ScheduledSendState.Dropped && !written.WasAlreadyRecorded(completion.IdempotencyKey))
+                    {
+                        _tally.Suppress(completion.Reason!);
+                    }
+                }
+            }
+
+            state.Merge(_tally);
+            if (redo is not null)
+            {
+                await SendDueAsync(redo, run, attempt + 1, token).ConfigureAwait(false);
+            }
+        }
+
+        private async Task HandOverAsync(PendingSend send, CancellationToken token)
+        {
+            var outcome = await runner._writer.WriteOneAsync(send.Message, token).ConfigureAwait(false);
+            if (outcome.Failure is { } failure)
+            {
+                state.Error(new SendError(send.Message.CustomerId, send.Message.MessageId, send.Message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
+                _failed.Add(new DeliveryFailure(send.Delivery.IdempotencyKey, SendErrorCodes.SinkFailed + ": " + failure.Error.Message));
+                return;
+            }
+
+            _delivered.Add(send.Delivery.IdempotencyKey);
+            if (outcome.Skipped)
+            {
+                _tally.AlreadyWritten++;
+            }
+            else
+            {
+                _tally.Count(send.Message);
+            }
+        }
+
+        private void Finish(CustomerOutcome outcome)
+        {
+            _tally.Processed++;
+            foreach (var error in outcome.Errors)
+            {
+                state.Error(error);
+            }
+
+            if (outcome.Suppressed is { } code)
+            {
+                _tally.Suppress(code);
+            }
+        }
+    }
+}

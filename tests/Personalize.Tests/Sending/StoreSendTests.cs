@@ -1,0 +1,285 @@
+using Personalize.Catalog;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Delivery;
+using Personalize.Delivery.Sinks;
+using Personalize.Sending;
+using Personalize.Storage;
+using Personalize.Tests.Decisions;
+
+namespace Personalize.Tests.Sending;
+
+/// <summary>The closed loop: a send run and the due-sends pass with a store as memory.</summary>
+public sealed class StoreSendTests
+{
+    private static readonly DateTimeOffset Now = SendingKit.Now; // Wednesday 11 March 2026, 11:00 in Berlin
+
+    [Fact]
+    public async Task Every_message_sent_is_in_the_delivery_log_as_delivered_and_in_the_customers_history()
+    {
+        var (store, sink, runner, run) = await SetUpAsync(10);
+
+        var summary = await runner.RunAsync(run, store);
+
+        Assert.Equal(10, summary.Totals.Processed);
+        Assert.Equal(10, summary.Totals.TotalSent);
+        Assert.Equal(10, sink.Count);
+        var log = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+        Assert.Equal(sink.Messages.Select(m => m.IdempotencyKey).Order(), log.Select(d => d.IdempotencyKey).Order());
+        Assert.All(log, d => Assert.Equal(DeliveryState.Delivered, d.State));
+        Assert.All(log, d => Assert.Equal(summary.RunId, d.RunId));
+        var customer = (await store.GetCustomerAsync("c-0003"))!;
+        Assert.Equal("tips", Assert.Single(customer.Profile.History.Records).MessageId);
+        var record = (await store.GetRunAsync(summary.RunId!))!;
+        Assert.Equal((RunStatus.Completed, 10L, 10L), (record.Status, record.Processed, record.Sent));
+    }
+
+    [Fact]
+    public async Task Running_again_at_the_same_instant_sends_nothing_and_says_the_run_already_completed()
+    {
+        var (store, sink, runner, run) = await SetUpAsync(6);
+        await runner.RunAsync(run, store);
+
+        var again = await runner.RunAsync(run, store);
+
+        Assert.True(again.AlreadyCompleted);
+        Assert.Equal(0, again.Totals.Processed);
+        Assert.Equal(6, sink.Count);
+    }
+
+    [Fact]
+    public async Task A_second_run_later_the_same_day_respects_the_caps_of_the_first()
+    {
+        var (store, sink, runner, run) = await SetUpAsync(4, configure: b => b.Add("tips", m => m.Marketing().Topics("gardening").OnSchedule().OncePer(TimeSpan.FromDays(7)).Channel(Channel.Email, "tips/email").Channel(Channel.Sms, "tips/sms")));
+        await runner.RunAsync(run, store);
+
+        var later = await runner.RunAsync(run with { At = Now.AddHours(2) }, store);
+
+        Assert.False(later.AlreadyCompleted);
+        Assert.Equal(0, later.Totals.TotalSent);
+        Assert.Equal(4, later.Totals.Suppressed[DecisionCodes.MessageCap]);
+        Assert.Equal(4, sink.Count);
+    }
+
+    [Fact]
+    public async Task A_message_deferred_by_quiet_hours_is_held_unrendered_and_sent_by_the_due_pass()
+    {
+        // 22:00 in Berlin, quiet until 08:00.
+        var evening = new DateTimeOffset(2026, 3, 11, 21, 0, 0, TimeSpan.Zero);
+        var (store, sink, runner, run) = await SetUpAsync(3, quiet: true);
+
+        var summary = await runner.RunAsync(run with { At = evening }, store);
+
+        Assert.Equal((0L, 3L), (summary.Totals.TotalSent, summary.Totals.Deferred));
+        Assert.Equal(0, sink.Count);
+        var scheduled = (await store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items;
+        Assert.Equal(3, scheduled.Count);
+        var morning = new DateTimeOffset(2026, 3, 12, 7, 0, 0, TimeSpan.Zero); // 08:00 in Berlin
+        Assert.All(scheduled, s => Assert.Equal(morning, s.DueAt));
+
+        var early = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = morning.AddMinutes(-1) }, store);
+        Assert.Equal(0, early.Totals.Processed);
+
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = morning }, store);
+
+        Assert.Equal((3L, 3L), (due.Totals.Processed, due.Totals.TotalSent));
+        Assert.Equal(3, sink.Count);
+        Assert.Equal(scheduled.Select(s => s.IdempotencyKey).Order(), sink.Messages.Select(m => m.IdempotencyKey).Order());
+        Assert.All(sink.Messages, m => Assert.Equal(morning, m.SendAt));
+        Assert.Empty((await store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items);
+        Assert.Equal(3, (await store.ReadScheduledSendsAsync(new ScheduledSendQuery { State = ScheduledSendState.Sent })).Items.Count);
+        Assert.Single((await store.GetCustomerAsync("c-0000"))!.Profile.History.Records);
+
+        var again = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = morning.AddHours(1) }, store);
+        Assert.Equal(0, again.Totals.Processed);
+        Assert.Equal(3, sink.Count);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_recorded_tonight_stops_tomorrow_mornings_deferred_send()
+    {
+        var evening = new DateTimeOffset(2026, 3, 11, 21, 0, 0, TimeSpan.Zero);
+        var (store, sink, runner, run) = await SetUpAsync(2, quiet: true);
+        await runner.RunAsync(run with { At = evening }, store);
+        await store.AppendConsentAsync("c-0000", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Email), evening.AddHours(1), ConsentSource.FromChannel("unsubscribe link"))]);
+        await store.AppendConsentAsync("c-0000", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Sms), evening.AddHours(1), ConsentSource.FromChannel("STOP"))]);
+
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = new DateTimeOffset(2026, 3, 12, 7, 0, 0, TimeSpan.Zero) }, store);
+
+        Assert.Equal(1, due.Totals.TotalSent);
+        Assert.Equal(1, due.Totals.Suppressed[RecheckCodes.WithdrawnSinceDecision]);
+        Assert.Equal("c-0001", Assert.Single(sink.Messages).CustomerId);
+        var dropped = Assert.Single((await store.ReadScheduledSendsAsync(new ScheduledSendQuery { State = ScheduledSendState.Dropped })).Items);
+        Assert.Equal(("c-0000", RecheckCodes.WithdrawnSinceDecision), (dropped.CustomerId, dropped.Reason));
+        Assert.Empty((await store.GetCustomerAsync("c-0000"))!.Profile.History.Records);
+    }
+
+    [Fact]
+    public async Task A_due_send_still_in_quiet_hours_is_deferred_again_not_sent()
+    {
+        var evening = new DateTimeOffset(2026, 3, 11, 21, 0, 0, TimeSpan.Zero);
+        var (store, sink, runner, run) = await SetUpAsync(1, quiet: true);
+        await runner.RunAsync(run with { At = evening }, store);
+        var late = new DateTimeOffset(2026, 3, 12, 21, 30, 0, TimeSpan.Zero); // the pass runs late: 22:30 in Berlin
+
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = late }, store);
+
+        Assert.Equal((0L, 1L), (due.Totals.TotalSent, due.Totals.Deferred));
+        Assert.Equal(0, sink.Count);
+        Assert.Equal(new DateTimeOffset(2026, 3, 13, 7, 0, 0, TimeSpan.Zero), Assert.Single((await store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items).DueAt);
+    }
+
+    [Fact]
+    public async Task Messages_recorded_before_a_crash_but_not_handed_over_are_handed_over_by_the_next_run()
+    {
+        var (store, sink, runner, run) = await SetUpAsync(3);
+
+        // What a run that died between recording and the sink leaves behind: a pending entry with its history.
+        var key = IdempotencyKey.Create(run.Trigger.ToString(), "c-0001", "tips", Now);
+        await store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends
+                {
+                    CustomerId = "c-0001",
+                    Deliveries = [new DeliveryRecord { IdempotencyKey = key, CustomerId = "c-0001", MessageId = "tips", Channel = Channel.Sms, Purpose = ContactPurpose.Marketing, Kind = MessageKind.Give, SentAt = Now, Trigger = run.Trigger.ToString(), Template = "tips/sms", RunId = RunRecord.CreateId(run.Trigger.ToString(), Now) }],
+                },
+            ],
+        });
+
+        var summary = await runner.RunAsync(run, store);
+
+        Assert.Equal(1, summary.Totals.Recovered);
+        Assert.Equal(1, summary.Totals.AlreadyWritten);
+        Assert.Equal(3, sink.Count);
+        Assert.Single(sink.Messages, m => m.IdempotencyKey == key);
+        Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(key))!.State);
+    }
+
+    [Fact]
+    public async Task A_customer_written_to_while_being_decided_is_decided_again_with_the_new_consent()
+    {
+        var (inner, sink, runner, run) = await SetUpAsync(3);
+        var store = new InterferingStore(inner, async s => await s.AppendConsentAsync("c-0002", [ConsentRecord.Withdraw(ConsentScope.ForPurpose(ContactPurpose.Marketing), Now.AddSeconds(-1), ConsentSource.FromChannel("unsubscribe"))]));
+
+        var summary = await runner.RunAsync(run, store);
+
+        Assert.Equal(2, summary.Totals.TotalSent);
+        Assert.DoesNotContain(sink.Messages, m => m.CustomerId == "c-0002");
+        Assert.Equal(3, summary.Totals.Processed);
+        Assert.Single(summary.Totals.Suppressed);
+        Assert.Empty((await inner.GetCustomerAsync("c-0002"))!.Profile.History.Records);
+    }
+
+    [Fact]
+    public async Task A_message_the_sink_refuses_leaves_no_trace_in_the_store_and_a_second_attempt_sends_it()
+    {
+        var (store, _, _, run) = await SetUpAsync(3);
+        var failing = new FailingSink("c-0001");
+        var runner = SendingKit.Runner(failing, DecisionKit.Engine());
+
+        var first = await runner.RunAsync(run, store);
+
+        Assert.Equal(2, first.Totals.TotalSent);
+        Assert.Equal(SendErrorCodes.SinkFailed, Assert.Single(first.Errors).Code);
+        Assert.Empty((await store.GetCustomerAsync("c-0001"))!.Profile.History.Records);
+        Assert.Equal(2, (await store.ReadDeliveriesAsync(new DeliveryQuery())).Items.Count);
+        Assert.Equal(RunStatus.Running, (await store.GetRunAsync(first.RunId!))!.Status);
+
+        failing.Failing = null;
+        var second = await runner.RunAsync(run, store);
+
+        Assert.Equal((1L, 2L), (second.Totals.TotalSent, second.Totals.AlreadyWritten));
+        Assert.Equal(3, failing.Inner.Count);
+        Assert.Equal(RunStatus.Completed, (await store.GetRunAsync(first.RunId!))!.Status);
+    }
+
+    [Fact]
+    public async Task A_dry_run_with_a_store_writes_nothing()
+    {
+        var (store, sink, runner, run) = await SetUpAsync(3);
+
+        var summary = await runner.RunAsync(run with { DryRun = true }, store);
+
+        Assert.Equal(3, summary.Totals.TotalSent);
+        Assert.Equal(0, sink.Count);
+        Assert.Empty((await store.ReadDeliveriesAsync(new DeliveryQuery())).Items);
+        Assert.Null(await store.GetRunAsync(summary.RunId!));
+    }
+
+    private static async Task<(InMemoryPersonalizeStore Store, InMemorySink Sink, SendRunner Runner, SendRun Run)> SetUpAsync(int customers, Action<CatalogBuilder>? configure = null, bool quiet = false)
+    {
+        var engine = DecisionKit.Engine();
+        var catalog = configure is null ? SendingKit.Catalog(engine) : DecisionKit.Compile(engine, configure);
+        var content = SendingKit.Content(catalog);
+        var store = new InMemoryPersonalizeStore();
+        var profiles = SendingKit.Customers(customers).Select(c => quiet ? c with { Preferences = c.Preferences with { QuietHours = DecisionKit.Window(21, 0, 8, 0) } } : c).ToList();
+        Assert.True((await store.ImportCustomersAsync(profiles)).Succeeded);
+        var sink = new InMemorySink();
+        var runner = SendingKit.Runner(sink, engine, o => o.PageSize = 2);
+        return (store, sink, runner, new SendRun(catalog, content, Trigger.Tick) { At = Now });
+    }
+
+    /// <summary>A sink that refuses one customer's messages.</summary>
+    private sealed class FailingSink(string? failing) : IMessageSink
+    {
+        public string? Failing { get; set; } = failing;
+
+        public InMemorySink Inner { get; } = new();
+
+        public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+            => message.CustomerId == Failing ? throw new IOException("mailbox unavailable") : Inner.WriteAsync(message, cancellationToken);
+
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => Inner.ContainsAsync(idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>A store where another writer acts just before the first batch is recorded.</summary>
+    private sealed class InterferingStore(IPersonalizeStore inner, Func<IPersonalizeStore, Task> interfere) : IPersonalizeStore
+    {
+        private int _done;
+
+        public async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        {
+            if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                await interfere(inner);
+            }
+
+            return await inner.RecordAsync(batch, cancellationToken);
+        }
+
+        public ValueTask<StoredCustomer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default) => inner.GetCustomerAsync(customerId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<StoredCustomer>> GetCustomersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default) => inner.GetCustomersAsync(customerIds, cancellationToken);
+
+        public ValueTask<StorePage<StoredCustomer>> ReadCustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default) => inner.ReadCustomersAsync(query with { Limit = 10 }, cancellationToken);
+
+        public ValueTask<long> CountCustomersAsync(CancellationToken cancellationToken = default) => inner.CountCustomersAsync(cancellationToken);
+
+        public ValueTask<ImportResult> ImportCustomersAsync(IReadOnlyList<CustomerProfile> customers, CancellationToken cancellationToken = default) => inner.ImportCustomersAsync(customers, cancellationToken);
+
+        public ValueTask<WriteResult> SaveProfileAsync(CustomerProfile profile, long? expectedVersion = null, CancellationToken cancellationToken = default) => inner.SaveProfileAsync(profile, expectedVersion, cancellationToken);
+
+        public ValueTask<WriteResult> AppendConsentAsync(string customerId, IReadOnlyList<ConsentRecord> records, long? expectedVersion = null, CancellationToken cancellationToken = default) => inner.AppendConsentAsync(customerId, records, expectedVersion, cancellationToken);
+
+        public ValueTask<DeliveryRecord?> FindDeliveryAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindDeliveryAsync(idempotencyKey, cancellationToken);
+
+        public ValueTask<StorePage<DeliveryRecord>> ReadDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken = default) => inner.ReadDeliveriesAsync(query, cancellationToken);
+
+        public ValueTask<StorePage<ScheduledSend>> ReadScheduledSendsAsync(ScheduledSendQuery query, CancellationToken cancellationToken = default) => inner.ReadScheduledSendsAsync(query, cancellationToken);
+
+        public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default) => inner.SaveRunAsync(run, cancellationToken);
+
+        public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RunRecord>> ReadRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => inner.ReadRunsAsync(query, cancellationToken);
+
+        public ValueTask<ErasureResult> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.EraseCustomerAsync(customerId, at, cancellationToken);
+
+        public ValueTask<int> SuppressAsync(IReadOnlyList<SuppressionRequest> requests, CancellationToken cancellationToken = default) => inner.SuppressAsync(requests, cancellationToken);
+
+        public ValueTask<SuppressionEntry?> FindSuppressionAsync(ContactPointKind kind, string value, CancellationToken cancellationToken = default) => inner.FindSuppressionAsync(kind, value, cancellationToken);
+    }
+}

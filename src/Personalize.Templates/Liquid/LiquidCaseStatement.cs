@@ -4,49 +4,19 @@ using Personalize.Templates.Syntax;
 namespace Personalize.Templates.Liquid;
 
 /// <summary>
-/// <c>{% case x %}{% when a, b %}…{% else %}…{% endcase %}</c> with Shopify's rules: every <c>when</c> that matches renders (in
-/// order), <c>else</c> renders when none did, and values compare like <c>==</c> (so <c>when empty</c> works).
+/// Liquid's <c>case</c>: the shared <see cref="CaseStatement"/> with Liquid's differences — every matching <c>when</c> runs
+/// (once per matching value), <c>else</c> may stand between <c>when</c>s (it runs when nothing before it matched), and values
+/// compare with Liquid's <c>==</c> (<c>empty</c>, <c>blank</c>, arrays and hashes item by item).
 /// </summary>
-internal sealed class LiquidCaseStatement : ScriptStatement
+internal sealed class LiquidCaseStatement : CaseStatement
 {
-    public LiquidCaseStatement(ScriptExpression value, WhenClause[] whens, ScriptBlock? otherwise)
+    public LiquidCaseStatement(ScriptExpression value, WhenClause[] clauses)
+        : base(value, clauses, null)
     {
-        Value = value;
-        Whens = whens;
-        Else = otherwise;
     }
 
-    public ScriptExpression Value { get; }
+    protected override bool RunsEveryMatch => true;
 
-    public WhenClause[] Whens { get; }
-
-    public ScriptBlock? Else { get; }
-
-    public override void Execute(TemplateContext context)
-    {
-        var value = ScriptValue.Normalize(Value.Evaluate(context));
-        var matched = false;
-        foreach (var when in Whens)
-        {
-            foreach (var candidate in when.Values)
-            {
-                if (LiquidComparisonExpression.AreEqual(value, ScriptValue.Normalize(candidate.Evaluate(context))))
-                {
-                    matched = true;
-                    when.Body.Execute(context);
-                    break;
-                }
-            }
-
-            if (context.Flow != ControlFlow.None)
-            {
-                return;
-            }
-        }
-
-        if (!matched)
-        {
-            Else?.Execute(context);
-        }
-    }
+    protected override bool Matches(object? value, object? candidate) =>
+        LiquidComparisonExpression.AreEqual(ScriptValue.Normalize(value), ScriptValue.Normalize(candidate));
 }

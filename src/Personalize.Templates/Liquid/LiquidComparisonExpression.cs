@@ -52,6 +52,12 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
         context.CurrentSpan = Span;
         if (!(ScriptValue.IsNumber(left) && ScriptValue.IsNumber(right)) && !(left is string && right is string))
         {
+            if (!(left is string && ScriptValue.IsNumber(right)) && !(right is string && ScriptValue.IsNumber(left)))
+            {
+                // Liquid orders only numbers and text: true/false, arrays and hashes are never less or greater.
+                return false;
+            }
+
             throw context.Error(Span, $"Cannot compare {ScriptValue.TypeName(left)} `{LiquidValue.ToText(context, left)}` with {ScriptValue.TypeName(right)} `{LiquidValue.ToText(context, right)}` using `{Symbol}`. Compare numbers with numbers and text with text (convert text with `| plus: 0`).");
         }
 
@@ -78,7 +84,7 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
             return Matches(leftKeyword, right);
         }
 
-        return ScriptOperators.Equals(left, right);
+        return LiquidValue.Equal(left, right);
     }
 
     private static bool Matches(LiquidKeyword keyword, object? value)
@@ -93,6 +99,12 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
 
     private static bool Contains(TemplateContext context, object? left, object? right)
     {
+        if (right is null or false)
+        {
+            // Liquid's `contains` needs something to look for: nil and false are never contained.
+            return false;
+        }
+
         switch (left)
         {
             case null:
@@ -120,7 +132,7 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
         foreach (var item in items)
         {
             context.ChargeLoopIterations();
-            if (ScriptOperators.Equals(item, right))
+            if (LiquidValue.Equal(item, right))
             {
                 return true;
             }

@@ -26,7 +26,15 @@ internal sealed class LiquidCycleStatement : ScriptStatement
     public override void Execute(TemplateContext context)
     {
         var key = Group is null ? _counterKey : "liquid-cycle:group:" + LiquidValue.ToText(context, Group.Evaluate(context));
-        var position = context.NextCycle(key) % Values.Length;
+        // Shopify's rule: a group's position moves on by one and wraps at this tag's value count; a shorter tag of the
+        // same group whose position is past its values prints nothing.
+        var position = context.NextCycle(key);
+        context.SetCycle(key, position + 1 >= Values.Length ? 0 : position + 1);
+        if (position >= Values.Length)
+        {
+            return;
+        }
+
         context.CurrentSpan = Span;
         context.WriteValue(LiquidValue.ToText(context, Values[position].Evaluate(context)));
     }

@@ -11,7 +11,7 @@ namespace Personalize.Templates.Liquid;
 /// text filters print the value, number filters read text as a number (0 when it is not one), list filters see one value as a
 /// one-item list. Shared by every template and render (stateless).
 /// </summary>
-internal static class LiquidFilters
+internal static partial class LiquidFilters
 {
     private static readonly Dictionary<string, LiquidFilter> Table = Create();
 
@@ -33,9 +33,9 @@ internal static class LiquidFilters
         Add("ceil", 0, 0, "ceil", static (c, a) => RoundTo(Num(a, 0), Math.Ceiling));
         Add("floor", 0, 0, "floor", static (c, a) => RoundTo(Num(a, 0), Math.Floor));
         Add("round", 0, 1, "round: 2", static (c, a) => Round(Num(a, 0), a.Count > 1 ? Num(a, 1) : 0));
-        Add("plus", 1, 1, "plus: 1", static (c, a) => ScriptOperators.Add(c, Num(a, 0), Num(a, 1)));
-        Add("minus", 1, 1, "minus: 1", static (c, a) => ScriptOperators.Subtract(c, Num(a, 0), Num(a, 1)));
-        Add("times", 1, 1, "times: 2", static (c, a) => ScriptOperators.Multiply(c, Num(a, 0), Num(a, 1)));
+        Add("plus", 1, 1, "plus: 1", static (c, a) => Arithmetic(c, '+', Num(a, 0), Num(a, 1)));
+        Add("minus", 1, 1, "minus: 1", static (c, a) => Arithmetic(c, '-', Num(a, 0), Num(a, 1)));
+        Add("times", 1, 1, "times: 2", static (c, a) => Arithmetic(c, '*', Num(a, 0), Num(a, 1)));
         Add("divided_by", 1, 1, "divided_by: 2", static (c, a) => Divide(c, Num(a, 0), Num(a, 1)));
         Add("modulo", 1, 1, "modulo: 2", static (c, a) => Modulo(c, Num(a, 0), Num(a, 1)));
 
@@ -53,10 +53,7 @@ internal static class LiquidFilters
         Add("strip_html", 0, 0, "strip_html", static (c, a) => HtmlFunctions.Strip(Text(c, a, 0)));
         Add("strip_newlines", 0, 0, "strip_newlines", static (c, a) => StringFunctions.StripNewlines(Text(c, a, 0)));
         Add("newline_to_br", 0, 0, "newline_to_br", static (c, a) => NewlineToBr(c, Text(c, a, 0)));
-        Add("remove", 1, 1, "remove: \"text\"", static (c, a) => StringFunctions.Remove(Text(c, a, 0), Text(c, a, 1)));
-        Add("remove_first", 1, 1, "remove_first: \"text\"", static (c, a) => StringFunctions.RemoveFirst(c, Text(c, a, 0), Text(c, a, 1)));
-        Add("replace", 1, 2, "replace: \"old\", \"new\"", static (c, a) => StringFunctions.Replace(c, Text(c, a, 0), Text(c, a, 1), Text(c, a, 2)));
-        Add("replace_first", 1, 2, "replace_first: \"old\", \"new\"", static (c, a) => StringFunctions.ReplaceFirst(c, Text(c, a, 0), Text(c, a, 1), Text(c, a, 2)));
+        AddTextFilters(Add);
         Add("truncate", 0, 2, "truncate: 20, \"...\"", static (c, a) => Truncate(c, a));
         Add("truncatewords", 0, 2, "truncatewords: 15, \"...\"", static (c, a) => TruncateWords(c, a));
         Add("split", 1, 1, "split: \",\"", static (c, a) => Split(c, Text(c, a, 0), Text(c, a, 1)));
@@ -71,19 +68,15 @@ internal static class LiquidFilters
         Add("last", 0, 0, "last", static (c, a) => FirstOrLast(c, a[0], first: false));
         Add("join", 0, 1, "join: \", \"", static (c, a) => Join(c, a[0], a.Count > 1 ? Text(c, a, 1) : " "));
         Add("reverse", 0, 0, "reverse", static (c, a) => Reverse(c, a[0]));
-        Add("compact", 0, 1, "compact: \"property\"", static (c, a) => Compact(c, a[0], a.Count > 1 ? Text(c, a, 1) : null));
         Add("concat", 1, 1, "concat: other_array", static (c, a) => ConcatLists(c, a[0], a[1]));
-        Add("map", 1, 1, "map: \"property\"", static (c, a) => Map(c, a[0], Text(c, a, 1)));
-        Add("sort", 0, 1, "sort: \"property\"", static (c, a) => Sort(c, a[0], a.Count > 1 ? Text(c, a, 1) : null, natural: false));
-        Add("sort_natural", 0, 1, "sort_natural: \"property\"", static (c, a) => Sort(c, a[0], a.Count > 1 ? Text(c, a, 1) : null, natural: true));
-        Add("uniq", 0, 1, "uniq: \"property\"", static (c, a) => Uniq(c, a[0], a.Count > 1 ? Text(c, a, 1) : null));
-        Add("where", 1, 2, "where: \"property\", \"value\"", static (c, a) => Where(c, a));
-        Add("sum", 0, 1, "sum: \"property\"", static (c, a) => Sum(c, a[0], a.Count > 1 ? Text(c, a, 1) : null));
+        AddListFilters(Add);
 
         // Fallbacks.
-        Add("default", 1, 1, "default: \"fallback\"", static (c, a) => Default(a));
+        Add("default", 0, 1, "default: \"fallback\"", static (c, a) => Default(a));
         return table;
     }
+
+    private static int ToInteger(TemplateContext c, object? value, string filter) => LiquidValue.ToInteger(c, value, $"`{filter}`");
 
     private static object Num(ScriptArguments a, int index) => LiquidValue.ToNumber(index < a.Count ? a[index] : null);
 
@@ -112,14 +105,22 @@ internal static class LiquidFilters
             return n;
         }
 
-        var d = n is decimal m ? (double)m : (double)n;
+        var d = n is decimal m ? (double)m : Convert.ToDouble(n, CultureInfo.InvariantCulture);
         var r = round(d);
         return double.IsFinite(r) && Math.Abs(r) < 9e18 ? ScriptOperators.Narrow((long)r) : r;
     }
 
     private static object Round(object n, object digits)
     {
-        var places = ScriptValue.TryToInt32(digits, out var p) ? Math.Clamp(p, 0, 15) : 0;
+        var places = ScriptValue.TryToInt32(digits, out var p) ? Math.Clamp(p, -18, 15) : 0;
+        if (places < 0)
+        {
+            // Negative digits round to tens, hundreds, …: always a whole number.
+            var scale = Math.Pow(10, -places);
+            ScriptValue.TryToDouble(n, out var whole);
+            return RoundTo(Math.Round(whole / scale, MidpointRounding.AwayFromZero) * scale, static x => x);
+        }
+
         if (LiquidValue.IsInteger(n))
         {
             return n;
@@ -129,6 +130,11 @@ internal static class LiquidFilters
         if (places == 0)
         {
             return RoundTo(d, static x => Math.Round(x, MidpointRounding.AwayFromZero));
+        }
+
+        if (TryDecimal(d, out var exact))
+        {
+            return (double)Math.Round(exact, places, MidpointRounding.AwayFromZero);
         }
 
         return Math.Round(d, places, MidpointRounding.AwayFromZero);
@@ -157,6 +163,18 @@ internal static class LiquidFilters
                 }
 
                 return ScriptOperators.Narrow(quotient);
+            }
+        }
+
+        if (TryDecimal(left, out var dl) && TryDecimal(right, out var dr) && dr != 0)
+        {
+            try
+            {
+                return (double)(dl / dr);
+            }
+            catch (OverflowException)
+            {
+                // Beyond decimal's range: floating point below.
             }
         }
 
@@ -193,15 +211,12 @@ internal static class LiquidFilters
             return ScriptOperators.Narrow(r);
         }
 
-        ScriptValue.TryToDouble(left, out var x);
-        ScriptValue.TryToDouble(right, out var y);
-        var m = x % y;
-        if (m != 0 && ((m < 0) ^ (y < 0)))
+        if (TryDecimal(right, out var divisor) && divisor == 0)
         {
-            m += y;
+            throw c.Error("divided by 0: `modulo` needs a divisor that is not zero.");
         }
 
-        return m;
+        return Arithmetic(c, '%', left is double ? left : (object)(ScriptValue.TryToDouble(left, out var x) ? x : 0d), right);
     }
 
     private static string Capitalize(TemplateContext c, string text)
@@ -270,7 +285,7 @@ internal static class LiquidFilters
     private static string Truncate(TemplateContext c, ScriptArguments a)
     {
         var text = Text(c, a, 0);
-        var length = a.Count > 1 && ScriptValue.TryToInt32(Num(a, 1), out var n) ? n : 50;
+        var length = a.Count > 1 ? ToInteger(c, a[1], "truncate") : 50;
         var ellipsis = a.Count > 2 ? Text(c, a, 2) : "...";
 
         // The rule shared with string.truncate and the output fast path that writes a truncated value straight out.
@@ -281,7 +296,7 @@ internal static class LiquidFilters
     private static string TruncateWords(TemplateContext c, ScriptArguments a)
     {
         var text = Text(c, a, 0);
-        var count = a.Count > 1 && ScriptValue.TryToInt32(Num(a, 1), out var n) ? Math.Max(1, n) : 15;
+        var count = a.Count > 1 ? Math.Max(1, ToInteger(c, a[1], "truncatewords")) : 15;
         var ellipsis = a.Count > 2 ? Text(c, a, 2) : "...";
         var words = text.Split((char[]?)null, count + 1, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length <= count)
@@ -389,7 +404,8 @@ internal static class LiquidFilters
             DateTimeOffset o => DateFunctions.ToDate(c, o, "date"),
             "now" or "today" => DateFunctions.Now(c),
             int or long => FromUnix(c, ScriptValue.TryToInt64(input, out var seconds) ? seconds : 0),
-            string s when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var unix) => FromUnix(c, unix),
+            string s when s.Length > 0 && s.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var unix) => FromUnix(c, unix),
+            string s when s.StartsWith('-') && s.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0 => null,
             string s => DateFunctions.Parse(c, s),
             _ => null,
         };
@@ -470,8 +486,8 @@ internal static class LiquidFilters
     private static object? Slice(TemplateContext c, ScriptArguments a)
     {
         var input = ScriptValue.Normalize(a[0]);
-        var offset = ScriptValue.TryToInt32(Num(a, 1), out var o) ? o : 0;
-        var length = a.Count > 2 ? (ScriptValue.TryToInt32(Num(a, 2), out var l) ? l : 0) : 1;
+        var offset = ToInteger(c, a[1], "slice");
+        var length = a.Count > 2 && a[2] is not null ? ToInteger(c, a[2], "slice") : 1;
         if (LiquidValue.IsList(input))
         {
             var list = LiquidValue.ToList(c, input);
@@ -507,11 +523,18 @@ internal static class LiquidFilters
             return (0, 0);
         }
 
-        return (offset, Math.Min(length, total - offset));
+        return (offset, (int)Math.Min(length, (long)total - offset));
     }
 
     private static object? FirstOrLast(TemplateContext c, object? input, bool first)
     {
+        input = ScriptValue.Normalize(input);
+        if (first && LiquidValue.IsHash(input))
+        {
+            var pairs = LiquidValue.Pairs(c, input!);
+            return pairs.Count == 0 ? null : pairs[0];
+        }
+
         if (!LiquidValue.IsList(input))
         {
             return null;
@@ -559,141 +582,32 @@ internal static class LiquidFilters
 
     private static ScriptArray Reverse(TemplateContext c, object? input)
     {
-        var list = LiquidValue.ToList(c, input);
+        var list = LiquidValue.Flatten(c, input);
         list.Reverse();
         return new ScriptArray(list);
     }
 
-    private static object? Property(TemplateContext c, object? item, string? property) =>
-        property is null ? item : LiquidMemberExpression.Get(c, ScriptValue.Normalize(item), property);
-
-    private static ScriptArray Compact(TemplateContext c, object? input, string? property)
-    {
-        var result = new ScriptArray();
-        foreach (var item in LiquidValue.ToList(c, input))
-        {
-            if (Property(c, item, property) is not null)
-            {
-                result.Add(item);
-            }
-        }
-
-        return result;
-    }
-
     private static ScriptArray ConcatLists(TemplateContext c, object? input, object? other)
     {
-        if (other is not null && !LiquidValue.IsList(other))
+        if (!LiquidValue.IsList(other))
         {
             throw c.Error($"`concat` expects an array argument, not {ScriptValue.TypeName(ScriptValue.Normalize(other))} `{LiquidValue.ToText(c, other)}`. Build one with `| split: \",\"`.");
         }
 
-        var result = new ScriptArray(LiquidValue.ToList(c, input));
+        var result = new ScriptArray(LiquidValue.Flatten(c, input));
         result.AddRange(LiquidValue.ToList(c, other));
         return result;
-    }
-
-    private static ScriptArray Map(TemplateContext c, object? input, string property)
-    {
-        var result = new ScriptArray();
-        foreach (var item in LiquidValue.ToList(c, input))
-        {
-            result.Add(Property(c, item, property));
-        }
-
-        return result;
-    }
-
-    private static ScriptArray Sort(TemplateContext c, object? input, string? property, bool natural)
-    {
-        var list = LiquidValue.ToList(c, input);
-        var keys = new object?[list.Count];
-        for (var i = 0; i < list.Count; i++)
-        {
-            var key = Property(c, list[i], property);
-            keys[i] = natural && key is string s ? s.ToLowerInvariant() : key;
-        }
-
-        var order = new int[list.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        c.ChargeLoopIterations(list.Count);
-        var comparer = new KeyComparer(c, keys);
-        Array.Sort(order, comparer);
-        var result = new ScriptArray(list.Count);
-        foreach (var index in order)
-        {
-            result.Add(list[index]);
-        }
-
-        return result;
-    }
-
-    private static ScriptArray Uniq(TemplateContext c, object? input, string? property)
-    {
-        var result = new ScriptArray();
-        var seen = new List<object?>();
-        foreach (var item in LiquidValue.ToList(c, input))
-        {
-            var key = Property(c, item, property);
-            var duplicate = false;
-            foreach (var existing in seen)
-            {
-                c.ChargeLoopIterations();
-                if (ScriptOperators.Equals(existing, key))
-                {
-                    duplicate = true;
-                    break;
-                }
-            }
-
-            if (!duplicate)
-            {
-                seen.Add(key);
-                result.Add(item);
-            }
-        }
-
-        return result;
-    }
-
-    private static ScriptArray Where(TemplateContext c, ScriptArguments a)
-    {
-        var property = Text(c, a, 1);
-        var hasValue = a.Count > 2;
-        var value = hasValue ? ScriptValue.Normalize(a[2]) : null;
-        var result = new ScriptArray();
-        foreach (var item in LiquidValue.ToList(c, a[0]))
-        {
-            var actual = Property(c, item, property);
-            var keep = hasValue ? ScriptOperators.Equals(actual, value) : ScriptValue.IsTruthy(actual);
-            if (keep)
-            {
-                result.Add(item);
-            }
-        }
-
-        return result;
-    }
-
-    private static object? Sum(TemplateContext c, object? input, string? property)
-    {
-        object total = 0;
-        foreach (var item in LiquidValue.ToList(c, input))
-        {
-            total = ScriptOperators.Add(c, total, LiquidValue.ToNumber(Property(c, item, property)))!;
-        }
-
-        return total;
     }
 
     private static object? Default(ScriptArguments a)
     {
         var input = ScriptValue.Normalize(a[0]);
         var allowFalse = a.TryGetNamed("allow_false", out var flag) && ScriptValue.IsTruthy(flag);
+        if (a.Count < 2)
+        {
+            return input is null or false || (input is not bool && !ScriptValue.IsNumber(input) && ScriptValue.IsEmpty(input)) ? string.Empty : input;
+        }
+
         var useFallback = input switch
         {
             null => true,
@@ -701,32 +615,5 @@ internal static class LiquidFilters
             _ => !ScriptValue.IsNumber(input) && ScriptValue.IsEmpty(input),
         };
         return useFallback ? a[1] : input;
-    }
-
-    private sealed class KeyComparer : IComparer<int>
-    {
-        private readonly TemplateContext _context;
-        private readonly object?[] _keys;
-
-        public KeyComparer(TemplateContext context, object?[] keys)
-        {
-            _context = context;
-            _keys = keys;
-        }
-
-        public int Compare(int x, int y)
-        {
-            var left = _keys[x];
-            var right = _keys[y];
-
-            // nil sorts last, like Shopify's sort with a property; ties keep input order.
-            if (left is null || right is null)
-            {
-                return left is null ? (right is null ? x.CompareTo(y) : 1) : -1;
-            }
-
-            var result = ScriptOperators.Compare(_context, left, right);
-            return result != 0 ? result : x.CompareTo(y);
-        }
     }
 }

@@ -41,16 +41,31 @@ internal sealed class LiquidIncludeStatement : ScriptStatement
         if (For is not null)
         {
             var items = LiquidValue.ToList(context, For.Evaluate(context));
-            foreach (var item in items)
+
+            // `render … for items` gives the partial a `forloop` of its own (and no parent loop); `include … for` does not.
+            var loop = Isolated ? new LoopState() : null;
+            loop?.Reset(LoopKind.For);
+            for (var i = 0; i < items.Count; i++)
             {
+                context.ChargeLoopIterations();
                 var scope = new ScriptObject();
                 foreach (var pair in locals)
                 {
                     scope.SetValue(pair.Key, pair.Value);
                 }
 
-                scope.SetValue(variable, item);
-                context.RenderLiquidPartial(template, name, scope, Isolated);
+                scope.SetValue(variable, items[i]);
+                if (loop is not null)
+                {
+                    loop.Index = i;
+                    loop.Length = items.Count;
+                }
+
+                context.RenderLiquidPartial(template, name, scope, Isolated, loop);
+                if (context.Flow != ControlFlow.None)
+                {
+                    return;
+                }
             }
 
             return;

@@ -18,7 +18,7 @@ internal sealed class LiquidLoopVariable : ScriptExpression
         {
             "index" => "index1",
             "rindex" => "rindex1",
-            "index0" or "rindex0" or "first" or "last" or "length" => member,
+            "index0" or "rindex0" or "first" or "last" or "length" or "name" => member,
             "col" or "col0" or "col_first" or "col_last" or "row" when keyword == "tablerowloop" => member,
             _ => null,
         };

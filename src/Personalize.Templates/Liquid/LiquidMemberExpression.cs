@@ -112,6 +112,13 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return ScriptValue.Normalize(value);
         }
 
+        if (name == "first" && LiquidValue.IsHash(target))
+        {
+            // A hash's first member, as a [key, value] pair.
+            var pairs = LiquidValue.Pairs(context, target);
+            return pairs.Count == 0 ? null : pairs[0];
+        }
+
         if (name is "first" or "last" && LiquidValue.IsList(target))
         {
             var list = LiquidValue.ToList(context, target);

@@ -14,7 +14,7 @@ internal sealed partial class LiquidParser
     {
         "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase", "for", "endfor", "break", "continue",
         "assign", "capture", "endcapture", "increment", "decrement", "cycle", "tablerow", "endtablerow", "raw", "endraw",
-        "comment", "endcomment", "include", "render", "echo", "liquid",
+        "comment", "endcomment", "include", "render", "echo", "liquid", "ifchanged", "endifchanged", "doc", "enddoc",
     };
 
     private readonly List<LiquidSegment> _segments;
@@ -23,9 +23,12 @@ internal sealed partial class LiquidParser
     private readonly TemplateOptions _options;
     private readonly List<(LiquidSegment Opener, string[] Stops)> _open = new();
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    // Statements that render nothing but whitespace (whitespace text, assign, capture, blocks of only those): a block whose
+    // body holds only these drops its whitespace, as Shopify's Liquid does ("blank" blocks).
+    private readonly HashSet<ScriptStatement> _blank = new(ReferenceEqualityComparer.Instance);
     private int _index;
     private int _depth;
-    private int _loopDepth;
 
     private LiquidParser(List<LiquidSegment> segments, SourceText source, DiagnosticBag diagnostics, TemplateOptions options)
     {
@@ -101,7 +104,13 @@ internal sealed partial class LiquidParser
             {
                 case LiquidSegmentKind.Text:
                     _index++;
-                    statements.Add(new TextStatement(segment.Text) { Span = Span(segment.Start, segment.End) });
+                    var text = new TextStatement(segment.Text) { Span = Span(segment.Start, segment.End) };
+                    if (!segment.Raw && string.IsNullOrWhiteSpace(segment.Text))
+                    {
+                        _blank.Add(text);
+                    }
+
+                    statements.Add(text);
                     continue;
                 case LiquidSegmentKind.Output:
                     _index++;
@@ -195,6 +204,15 @@ internal sealed partial class LiquidParser
     /// <summary>Consumes the closing tag <paramref name="end"/> when it is current; otherwise reports the unclosed block.</summary>
     private void ExpectEnd(LiquidSegment opener, LiquidSegment? terminator, string end)
     {
+        if (terminator is not null && terminator.Name == end && terminator.Group != opener.Group)
+        {
+            _index++;
+            ErrorAt(terminator, terminator.Group != 0
+                ? $"`{end}` inside a `liquid` tag cannot close the `{opener.Name}` opened outside it: close it after the `liquid` tag with {{% {end} %}}."
+                : $"`{{% {end} %}}` cannot close the `{opener.Name}` opened inside a `liquid` tag: close it inside that tag.");
+            return;
+        }
+
         if (terminator is not null && terminator.Name == end)
         {
             _index++;
@@ -231,13 +249,9 @@ internal sealed partial class LiquidParser
             case "tablerow":
                 return ParseFor(tag, tableRow: true);
             case "break" or "continue":
+                // As in Shopify's Liquid, also outside a loop (or in a partial that a loop includes): it stops the rendering
+                // of the enclosing blocks up to the nearest loop, or of the rest of the template.
                 ExpectNoMarkup(tag);
-                if (_loopDepth == 0)
-                {
-                    ErrorAt(tag, $"`{{% {tag.Name} %}}` can only be used inside a `for` or `tablerow` loop. Remove it or move it into the loop.");
-                    return null;
-                }
-
                 return new FlowStatement(tag.Name == "break" ? ControlFlow.Break : ControlFlow.Continue, null) { Span = NameSpan(tag) };
             case "assign":
                 return ParseAssign(tag);
@@ -251,6 +265,8 @@ internal sealed partial class LiquidParser
                 return ParseInclude(tag);
             case "echo":
                 return ParseOutput(tag);
+            case "ifchanged":
+                return ParseIfChanged(tag);
             case "":
                 Error(tag.Start, tag.End, "This tag has no name: write a tag such as {% if … %}, {% for … %} or {% assign … %}, or use {{ … }} to output a value.");
                 return null;
@@ -297,13 +313,15 @@ internal sealed partial class LiquidParser
             _index++;
             if (branch.Name == "elsif")
             {
-                if (otherwise is not null)
-                {
-                    ErrorAt(branch, $"`{{% elsif %}}` cannot follow `{{% else %}}` in the same `{tag.Name}`: move it before the `else`.");
-                }
-
                 var elsif = ParseConditionOf(branch);
                 var elsifBody = ParseBody(tag, stops, out terminator);
+                if (otherwise is not null)
+                {
+                    // Shopify's Liquid never reaches an `elsif` after the `else`: ignored, with a warning.
+                    _diagnostics.Warning(branch.NameStart, branch.NameStart + branch.Name.Length, $"`{{% elsif %}}` after `{{% else %}}` never renders in this `{tag.Name}`: move it before the `else`.");
+                    continue;
+                }
+
                 if (elsif is not null)
                 {
                     branches.Add((elsif, elsifBody));
@@ -314,14 +332,20 @@ internal sealed partial class LiquidParser
 
             if (!_source.Text.AsSpan(branch.MarkupStart, branch.MarkupEnd - branch.MarkupStart).IsWhiteSpace())
             {
-                ErrorAt(branch, "`{% else %}` takes no condition: for another condition write `{% elsif condition %}`.");
-            }
-            else if (otherwise is not null)
-            {
-                ErrorAt(branch, $"This `{tag.Name}` already has an `{{% else %}}`: remove one of them.");
+                var markup = _source.Text.AsSpan(branch.MarkupStart, branch.MarkupEnd - branch.MarkupStart);
+                var markupStart = branch.MarkupStart + (markup.Length - markup.TrimStart().Length);
+                _diagnostics.Warning(markupStart, branch.MarkupEnd, "`{% else %}` takes no condition, so this text is ignored (as Shopify's Liquid does): for another condition write `{% elsif condition %}`.");
             }
 
-            otherwise = ParseBody(tag, new[] { end, "elsif", "else" }, out terminator);
+            var elseBody = ParseBody(tag, new[] { end, "elsif", "else" }, out terminator);
+            if (otherwise is not null)
+            {
+                // Shopify's Liquid never renders a second `else`: ignored, with a warning.
+                _diagnostics.Warning(branch.NameStart, branch.NameStart + branch.Name.Length, $"This `{tag.Name}` already has an `{{% else %}}`, so this one never renders: remove one of them.");
+                continue;
+            }
+
+            otherwise = elseBody;
         }
 
         ExpectEnd(tag, terminator, end);
@@ -330,13 +354,20 @@ internal sealed partial class LiquidParser
             return null;
         }
 
+        var blank = (otherwise is null || IsBlank(otherwise)) && branches.TrueForAll(b => IsBlank(b.Body));
+        if (blank)
+        {
+            branches = branches.ConvertAll(b => (b.Condition, WithoutText(b.Body)));
+            otherwise = otherwise is null ? null : WithoutText(otherwise);
+        }
+
         ScriptStatement? tail = otherwise;
         for (var i = branches.Count - 1; i >= 0; i--)
         {
             tail = new IfStatement(branches[i].Condition, branches[i].Body, tail) { Span = NameSpan(tag) };
         }
 
-        return tail;
+        return blank ? Blank(tail!) : tail;
     }
 
     private ScriptExpression? ParseConditionOf(LiquidSegment tag)
@@ -368,16 +399,18 @@ internal sealed partial class LiquidParser
         }
 
         var stops = new[] { "when", "else", "endcase" };
+        // Whatever stands before the first `when` is never rendered (as in Shopify's Liquid).
         ParseBody(tag, stops, out var terminator);
-        var whens = new List<WhenClause>();
-        ScriptBlock? otherwise = null;
+
+        // Liquid allows `else` anywhere among the `when`s (and more than one): each runs when no clause before it matched.
+        var clauses = new List<WhenClause>();
         while (terminator is not null && terminator.Name is "when" or "else")
         {
             var branch = terminator;
             _index++;
+            var candidates = new List<ScriptExpression>();
             if (branch.Name == "when")
             {
-                var candidates = new List<ScriptExpression>();
                 var whenTokens = Tokens(branch);
                 if (whenTokens.Current.Kind == LiquidTokenKind.Eof)
                 {
@@ -402,24 +435,35 @@ internal sealed partial class LiquidParser
                         break;
                     }
 
-                    ExpectEndOfMarkup(whenTokens, branch);
+                    if (whenTokens.Current.Kind is not (LiquidTokenKind.Eof or LiquidTokenKind.Invalid) && !whenTokens.Failed)
+                    {
+                        // Shopify's lax parser ignores the rest; its strict parser (and this one) reports it.
+                        Error(whenTokens.Current.Start, Math.Max(whenTokens.Current.End, whenTokens.Current.Start + 1), $"Unexpected {Describe(whenTokens.Current)} in this `when`: separate its values with `,` or `or`, e.g. {{% when 'gold', 'platinum' %}}.");
+                    }
                 }
-
-                var body = ParseBody(tag, stops, out terminator);
-                whens.Add(new WhenClause(candidates.ToArray(), body));
-                continue;
             }
 
-            ExpectNoMarkup(branch);
-            otherwise = ParseBody(tag, new[] { "endcase", "when", "else" }, out terminator);
-            if (terminator is not null && terminator.Name != "endcase")
+            var body = ParseBody(tag, stops, out terminator);
+            if (branch.Name == "else" || candidates.Count > 0)
             {
-                ErrorAt(terminator, $"`{{% {terminator.Name} %}}` cannot follow `{{% else %}}` in a `case`: move it before the `else`.");
+                clauses.Add(new WhenClause(candidates.ToArray(), body));
             }
         }
 
         ExpectEnd(tag, terminator, "endcase");
-        return value is null ? null : new LiquidCaseStatement(value, whens.ToArray(), otherwise) { Span = NameSpan(tag) };
+        if (value is null)
+        {
+            return null;
+        }
+
+        var blank = clauses.TrueForAll(c => IsBlank(c.Body));
+        if (blank)
+        {
+            clauses = clauses.ConvertAll(c => c with { Body = WithoutText(c.Body) });
+        }
+
+        var statement = new LiquidCaseStatement(value, clauses.ToArray()) { Span = NameSpan(tag) };
+        return blank ? Blank(statement) : statement;
     }
 
     private ScriptStatement? ParseFor(LiquidSegment tag, bool tableRow)
@@ -430,6 +474,7 @@ internal sealed partial class LiquidParser
         string? variable = null;
         ScriptExpression? iterable = null, limit = null, offset = null, cols = null;
         var reversed = false;
+        var offsetContinue = false;
         var headerOk = false;
         if (tokens.Current.Kind != LiquidTokenKind.Identifier || (tokens.IsWord("in") && tokens.Peek(1).Kind != LiquidTokenKind.Identifier) || (tokens.IsWord("in") && tokens.Peek(2).Kind != LiquidTokenKind.Identifier))
         {
@@ -475,6 +520,13 @@ internal sealed partial class LiquidParser
                         }
 
                         tokens.Next();
+                        if (attribute.Text == "offset" && tokens.IsWord("continue"))
+                        {
+                            tokens.Next();
+                            offsetContinue = true;
+                            continue;
+                        }
+
                         var argument = ParseValue(tokens);
                         switch (attribute.Text)
                         {
@@ -494,17 +546,7 @@ internal sealed partial class LiquidParser
             }
         }
 
-        _loopDepth++;
-        ScriptBlock body;
-        LiquidSegment? terminator;
-        try
-        {
-            body = ParseBody(tag, tableRow ? new[] { end } : new[] { "else", end }, out terminator);
-        }
-        finally
-        {
-            _loopDepth--;
-        }
+        var body = ParseBody(tag, tableRow ? new[] { end } : new[] { "else", end }, out var terminator);
 
         ScriptBlock? otherwise = null;
         if (terminator is not null && terminator.Name == "else")
@@ -520,40 +562,44 @@ internal sealed partial class LiquidParser
             return null;
         }
 
-        var span = NameSpan(tag);
-        if (tableRow)
+        var blank = IsBlank(body) && (otherwise is null || IsBlank(otherwise));
+        if (blank)
         {
-            return new LiquidTableRowStatement
-            {
-                Span = span,
-                Variable = variable,
-                Iterable = new LiquidIterableExpression(iterable) { Span = iterable.Span },
-                Columns = cols,
-                Limit = limit,
-                Offset = offset,
-                Body = body,
-            };
+            body = WithoutText(body);
+            otherwise = otherwise is null ? null : WithoutText(otherwise);
         }
 
-        return new ForStatement
+        var span = NameSpan(tag);
+        var statement = new LiquidForStatement
         {
             Span = span,
             Variable = new GlobalVariable(variable) { Span = span },
             Iterable = new LiquidIterableExpression(iterable) { Span = iterable.Span },
+            Name = variable + "-" + _source.Text.Substring(iterable.Span.Start, iterable.Span.Length),
             Limit = limit,
-            Offset = offset,
+            Offset = offsetContinue ? null : offset,
+            OffsetContinue = offsetContinue,
+            Columns = cols,
+            IsTableRow = tableRow,
             Reversed = reversed,
             Body = body,
             Else = otherwise,
         };
+        return blank ? Blank(statement) : statement;
     }
 
     private ScriptStatement? ParseAssign(LiquidSegment tag)
     {
         var tokens = Tokens(tag);
-        if (tokens.Current.Kind != LiquidTokenKind.Identifier)
+        if (tokens.Current.Kind is not (LiquidTokenKind.Identifier or LiquidTokenKind.Number))
         {
             ErrorAt(tag, $"`assign` needs a variable name, found {Describe(tokens.Current)}: write {{% assign name = value %}}.");
+            return null;
+        }
+
+        if (tokens.Current.Text.EndsWith('?'))
+        {
+            Error(tokens.Current.Start, tokens.Current.End, $"A variable set by `assign` cannot end with `?`: write {{% assign {tokens.Current.Text.TrimEnd('?')} = value %}}.");
             return null;
         }
 
@@ -579,14 +625,14 @@ internal sealed partial class LiquidParser
         }
 
         var span = Span(tag.Start, tag.End);
-        return new AssignStatement(new GlobalVariable(Name(name.Text)) { Span = Span(name.Start, name.End) }, null, value) { Span = span };
+        return Blank(new AssignStatement(new LiquidAssignTarget(Name(name.Text)) { Span = Span(name.Start, name.End) }, null, value) { Span = span });
     }
 
     private ScriptStatement? ParseCapture(LiquidSegment tag)
     {
         var tokens = Tokens(tag);
         string? name = null;
-        if (tokens.Current.Kind is LiquidTokenKind.Identifier or LiquidTokenKind.String)
+        if (tokens.Current.Kind is LiquidTokenKind.Identifier or LiquidTokenKind.String or LiquidTokenKind.Number)
         {
             name = Name(tokens.Next().Text);
             ExpectEndOfMarkup(tokens, tag);
@@ -598,8 +644,41 @@ internal sealed partial class LiquidParser
 
         var body = ParseBody(tag, new[] { "endcapture" }, out var terminator);
         ExpectEnd(tag, terminator, "endcapture");
-        return name is null ? null : new CaptureStatement(new GlobalVariable(name) { Span = NameSpan(tag) }, body) { Span = NameSpan(tag) };
+        return name is null ? null : Blank(new CaptureStatement(new LiquidAssignTarget(name) { Span = NameSpan(tag) }, body) { Span = NameSpan(tag) });
     }
+
+    private ScriptStatement ParseIfChanged(LiquidSegment tag)
+    {
+        ExpectNoMarkup(tag);
+        var body = ParseBody(tag, new[] { "endifchanged" }, out var terminator);
+        ExpectEnd(tag, terminator, "endifchanged");
+        var blank = IsBlank(body);
+        var statement = new LiquidIfChangedStatement(blank ? WithoutText(body) : body) { Span = NameSpan(tag) };
+        return blank ? Blank(statement) : statement;
+    }
+
+    private T Blank<T>(T statement)
+        where T : ScriptStatement
+    {
+        _blank.Add(statement);
+        return statement;
+    }
+
+    private bool IsBlank(ScriptBlock block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            if (!_blank.Contains(statement))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ScriptBlock WithoutText(ScriptBlock block) =>
+        new(Array.FindAll(block.Statements, static s => s is not TextStatement)) { Span = block.Span };
 
     private ScriptStatement? ParseCounter(LiquidSegment tag)
     {

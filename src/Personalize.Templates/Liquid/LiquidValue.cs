@@ -7,7 +7,7 @@ using Personalize.Templates.Runtime;
 namespace Personalize.Templates.Liquid;
 
 /// <summary>Liquid's view of values: how they print, convert to numbers and lists, and what <c>empty</c>/<c>blank</c> mean.</summary>
-internal static class LiquidValue
+internal static partial class LiquidValue
 {
     private const int MaxPrintDepth = 64;
 

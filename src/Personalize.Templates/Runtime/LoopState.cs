@@ -22,6 +22,9 @@ internal sealed class LoopState
 
     public int Row { get; set; }
 
+    /// <summary>Gets or sets Liquid's <c>forloop.name</c>: the loop variable and the collection as written (<c>item-products</c>).</summary>
+    public string? Name { get; set; }
+
     public void Reset(LoopKind kind)
     {
         Kind = kind;
@@ -32,6 +35,7 @@ internal sealed class LoopState
         Column = 0;
         Columns = 0;
         Row = 0;
+        Name = null;
     }
 
     public object? Get(string member) => member switch
@@ -54,6 +58,7 @@ internal sealed class LoopState
         "col_first" => Column == 0,
         "col_last" => Column == Columns - 1,
         "row" => Row + 1,
+        "name" => Name,
         _ => null,
     };
 }

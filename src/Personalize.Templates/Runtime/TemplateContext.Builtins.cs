@@ -18,6 +18,8 @@ public sealed partial class TemplateContext
         return position;
     }
 
+    internal void SetCycle(string key, int position) => _cycles![key] = position;
+
     private void ConfigureBuiltins(RenderOptions render)
     {
         TimeZone = render.TimeZone ?? TimeZoneInfo.Utc;

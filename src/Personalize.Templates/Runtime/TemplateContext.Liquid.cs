@@ -6,6 +6,11 @@ namespace Personalize.Templates.Runtime;
 public sealed partial class TemplateContext
 {
     private Dictionary<string, int>? _liquidCounters;
+    private string _lastIfChanged = string.Empty;
+    private Dictionary<string, int>? _liquidLoopOffsets;
+    private ScriptObject? _liquidAssignScope;
+    private int _loopBase;
+    private LoopState? _renderLoop;
     private int _rootScopeCount;
 
     /// <summary>Steps the Liquid counter <paramref name="name"/>: <c>increment</c> returns then adds one; <c>decrement</c> subtracts one then returns.</summary>
@@ -46,13 +51,23 @@ public sealed partial class TemplateContext
     /// Renders a partial into the current output with <paramref name="locals"/> on top of the scopes. When <paramref name="isolated"/>,
     /// the caller's template variables are hidden (Liquid <c>render</c>): only host globals, the model and the locals are visible.
     /// </summary>
-    internal void RenderLiquidPartial(Template template, string name, ScriptObject locals, bool isolated)
+    /// <summary>
+    /// Renders a Liquid partial. <c>include</c> (<paramref name="isolated"/> false) sees the caller's variables, its
+    /// <c>assign</c>s land in the caller's template scope (the arguments in <paramref name="locals"/> still shadow them inside
+    /// the partial), and a <c>break</c>/<c>continue</c> in it reaches the caller's loop. <c>render</c> sees only the globals,
+    /// its locals and <paramref name="renderLoop"/> as <c>forloop</c> (never the caller's loops), and has its own counters.
+    /// </summary>
+    internal void RenderLiquidPartial(Template template, string name, ScriptObject locals, bool isolated, LoopState? renderLoop = null)
     {
         var previousName = SourceName;
         var previousSpan = CurrentSpan;
         var savedScopes = _scopes;
         var savedAccessors = _scopeAccessors;
         var savedCount = _scopeCount;
+        var savedAssignScope = _liquidAssignScope;
+        var savedLoopBase = _loopBase;
+        var savedRenderLoop = _renderLoop;
+        var savedCounters = _liquidCounters;
         EnterCall();
         try
         {
@@ -65,24 +80,22 @@ public sealed partial class TemplateContext
                 _scopes = scopes;
                 _scopeAccessors = accessors;
                 _scopeCount = _rootScopeCount;
+                _liquidAssignScope = locals;
+                _loopBase = _loopCount;
+                _renderLoop = renderLoop;
+                _liquidCounters = null;
+            }
+            else
+            {
+                _liquidAssignScope ??= CurrentScope;
             }
 
             PushScope(locals);
             SourceName = name;
-            var arguments = isolated || locals.Count == 0 ? null : new HashSet<string>(locals.Keys, StringComparer.Ordinal);
             template.Body.Execute(this);
-            Flow = ControlFlow.None;
-            if (!isolated)
+            if (isolated)
             {
-                // Liquid `include` shares the caller's variables: what the partial assigns stays visible after it.
-                var caller = (ScriptObject)savedScopes[savedCount - 1];
-                foreach (var pair in locals)
-                {
-                    if (arguments is null || !arguments.Contains(pair.Key))
-                    {
-                        caller.SetValue(pair.Key, pair.Value);
-                    }
-                }
+                Flow = ControlFlow.None;
             }
         }
         finally
@@ -96,13 +109,30 @@ public sealed partial class TemplateContext
                 _scopes[savedCount] = null!;
                 _scopeAccessors[savedCount] = null;
             }
+
+            _liquidAssignScope = savedAssignScope;
+            _loopBase = savedLoopBase;
+            _renderLoop = savedRenderLoop;
+            _liquidCounters = savedCounters;
             SourceName = previousName;
             CurrentSpan = previousSpan;
         }
     }
 
-    /// <summary>Gets the loop <paramref name="parents"/> levels out from the innermost one (Liquid <c>forloop.parentloop</c>), or null.</summary>
-    internal LoopState? LoopAt(int parents) => parents < _loopCount ? _loops[_loopCount - 1 - parents] : null;
+    /// <summary>The scope a Liquid <c>assign</c> or <c>capture</c> writes to: the template's own, also from inside an <c>include</c>.</summary>
+    internal ScriptObject LiquidAssignScope => _liquidAssignScope ?? CurrentScope;
+
+    /// <summary>The loop <paramref name="parents"/> levels out (<c>forloop.parentloop…</c>), never one outside a <c>render</c>.</summary>
+    internal LoopState? LoopAt(int parents)
+    {
+        var index = _loopCount - 1 - parents;
+        if (index >= _loopBase)
+        {
+            return _loops[index];
+        }
+
+        return index == _loopBase - 1 && parents == 0 ? _renderLoop : null;
+    }
 
     /// <summary>
     /// Finds a variable for a Liquid template: like the Scriban global lookup but without Scriban's builtin objects
@@ -113,6 +143,13 @@ public sealed partial class TemplateContext
         var builtins = Builtins.BuiltinObjects.Root;
         for (var i = _scopeCount - 1; i >= 0; i--)
         {
+            if (i == _rootScopeCount - 1 && _liquidCounters is { Count: > 0 } counters && counters.TryGetValue(name, out var counter))
+            {
+                // `increment`/`decrement` counters read as variables after the template's own variables, before the model.
+                value = counter;
+                return true;
+            }
+
             var scope = _scopes[i];
             if (ReferenceEquals(scope, builtins))
             {
@@ -129,8 +166,30 @@ public sealed partial class TemplateContext
         return false;
     }
 
+    /// <summary>Records the text of an <c>ifchanged</c> block; true when it differs from the last one (so it is written).</summary>
+    internal bool ExchangeIfChanged(string text)
+    {
+        if (string.Equals(text, _lastIfChanged, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        _lastIfChanged = text;
+        return true;
+    }
+
+    /// <summary>Where <c>offset: continue</c> starts for the loop <paramref name="name"/> (0 when no loop of that name ran).</summary>
+    internal int LiquidLoopOffset(string name) => _liquidLoopOffsets is not null && _liquidLoopOffsets.TryGetValue(name, out var offset) ? offset : 0;
+
+    internal void SetLiquidLoopOffset(string name, int offset) => (_liquidLoopOffsets ??= new Dictionary<string, int>(StringComparer.Ordinal))[name] = offset;
+
     private void ConfigureLiquid()
     {
+        _liquidAssignScope = null;
+        _loopBase = 0;
+        _renderLoop = null;
+        _liquidLoopOffsets?.Clear();
         _liquidCounters?.Clear();
+        _lastIfChanged = string.Empty;
     }
 }

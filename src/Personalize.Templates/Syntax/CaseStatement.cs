@@ -2,8 +2,12 @@ using Personalize.Templates.Runtime;
 
 namespace Personalize.Templates.Syntax;
 
-/// <summary><c>case value; when a, b; …; else; …; end</c>.</summary>
-internal sealed class CaseStatement : ScriptStatement
+/// <summary>
+/// <c>case value; when a, b; …; else; …; end</c>, the branch logic shared by both syntaxes: clauses are tried in order and an
+/// <c>else</c> runs when nothing matched before it. Scriban runs the first matching clause only; Liquid's subclass
+/// (<c>Liquid/LiquidCaseStatement</c>) runs every match and compares with Liquid's equality.
+/// </summary>
+internal class CaseStatement : ScriptStatement
 {
     public CaseStatement(ScriptExpression value, WhenClause[] whens, ScriptBlock? otherwise)
     {
@@ -18,21 +22,52 @@ internal sealed class CaseStatement : ScriptStatement
 
     public ScriptBlock? Else { get; }
 
+    /// <summary>Gets a value indicating whether every matching clause runs (once per matching value), not just the first.</summary>
+    protected virtual bool RunsEveryMatch => false;
+
+    /// <summary>Whether <paramref name="value"/> matches a clause's <paramref name="candidate"/>.</summary>
+    protected virtual bool Matches(object? value, object? candidate) => ScriptOperators.Equals(value, candidate);
+
     public override void Execute(TemplateContext context)
     {
         var value = Value.Evaluate(context);
+        var matched = false;
         foreach (var when in Whens)
         {
-            foreach (var candidate in when.Values)
+            if (when.IsElse)
             {
-                if (ScriptOperators.Equals(value, candidate.Evaluate(context)))
+                if (!matched)
                 {
                     when.Body.Execute(context);
-                    return;
                 }
+            }
+            else
+            {
+                foreach (var candidate in when.Values)
+                {
+                    if (!Matches(value, candidate.Evaluate(context)))
+                    {
+                        continue;
+                    }
+
+                    matched = true;
+                    when.Body.Execute(context);
+                    if (!RunsEveryMatch || context.Flow != ControlFlow.None)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            if (context.Flow != ControlFlow.None)
+            {
+                return;
             }
         }
 
-        Else?.Execute(context);
+        if (!matched)
+        {
+            Else?.Execute(context);
+        }
     }
 }

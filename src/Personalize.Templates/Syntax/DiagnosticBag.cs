@@ -25,4 +25,8 @@ internal sealed class DiagnosticBag
         HasErrors = true;
         Items.Add(new TemplateDiagnostic(TemplateDiagnosticSeverity.Error, message, _source.Span(start, end), _source.Name));
     }
+
+    /// <summary>Reports something the template may not mean but that still renders (as the reference Liquid renders it).</summary>
+    public void Warning(int start, int end, string message) =>
+        Items.Add(new TemplateDiagnostic(TemplateDiagnosticSeverity.Warning, message, _source.Span(start, end), _source.Name));
 }

@@ -3,8 +3,13 @@ using Personalize.Templates.Runtime;
 
 namespace Personalize.Templates.Syntax;
 
-/// <summary><c>for x in items offset: n limit: n reversed … else … end</c> and <c>tablerow … cols: n … end</c>.</summary>
-internal sealed class ForStatement : ScriptStatement
+/// <summary>
+/// <c>for x in items offset: n limit: n reversed … else … end</c> and <c>tablerow … cols: n … end</c>: the one loop core of both
+/// syntaxes (window clamping, the loop stack behind <c>for</c>/<c>forloop</c>, break/continue, the loop variable's scope,
+/// table rows). Liquid's differences — what a collection iterates as, <c>offset: continue</c>, whole-number checks, its table
+/// markup — are the overrides in <c>Liquid/LiquidForStatement</c>.
+/// </summary>
+internal class ForStatement : ScriptStatement
 {
     public ScriptAssignable Variable { get; init; } = null!;
 
@@ -26,7 +31,81 @@ internal sealed class ForStatement : ScriptStatement
 
     public override void Execute(TemplateContext context)
     {
-        var source = Iterable.Evaluate(context);
+        var items = Items(context);
+        var (start, count) = Window(context, items.Count);
+        if (count == 0)
+        {
+            if (IsTableRow)
+            {
+                WriteTableStart(context);
+                WriteTableEnd(context);
+            }
+
+            Else?.Execute(context);
+            return;
+        }
+
+        var saved = SaveVariable(context, out var hadValue);
+        var loop = context.PushLoop(IsTableRow ? LoopKind.TableRow : LoopKind.For);
+        loop.Length = count;
+        loop.Columns = IsTableRow ? ColumnCount(context, count) : 1;
+        Started(loop);
+        object? previous = null;
+
+        try
+        {
+            if (IsTableRow)
+            {
+                WriteTableStart(context);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                context.CurrentSpan = Span;
+                context.ChargeLoopIterations();
+                var item = items is object?[] direct ? direct[Reversed ? start + count - 1 - i : start + i] : items[Reversed ? start + count - 1 - i : start + i];
+                loop.Index = i;
+                loop.Previous = previous;
+                loop.Current = item;
+                previous = item;
+                Variable.Assign(context, item);
+                if (IsTableRow)
+                {
+                    loop.Column = i % loop.Columns;
+                    loop.Row = i / loop.Columns;
+                    WriteCellStart(context, loop);
+                }
+
+                Body.Execute(context);
+                if (IsTableRow)
+                {
+                    WriteCellEnd(context, loop);
+                }
+
+                if (EndIteration(context))
+                {
+                    break;
+                }
+            }
+
+            if (IsTableRow)
+            {
+                WriteTableEnd(context);
+            }
+        }
+        finally
+        {
+            context.PopLoop();
+            RestoreVariable(context, saved, hadValue);
+        }
+    }
+
+    /// <summary>The items the loop walks (Scriban: a sequence as it is; nil none; an object is an error).</summary>
+    protected virtual IList<object?> Items(TemplateContext context) => Items(context, Iterable.Evaluate(context));
+
+    /// <summary>The items of an evaluated collection: arrays as they are, JSON arrays normalized, other sequences copied.</summary>
+    protected IList<object?> Items(TemplateContext context, object? source)
+    {
         IList<object?> items;
         switch (source)
         {
@@ -81,80 +160,64 @@ internal sealed class ForStatement : ScriptStatement
                 break;
         }
 
+        return items;
+    }
+
+    /// <summary>The part of the items the loop walks: <c>offset:</c> and <c>limit:</c> clamped to the items.</summary>
+    protected virtual (int Start, int Count) Window(TemplateContext context, int total)
+    {
         var start = 0;
         if (Offset is not null && ScriptValue.TryToInt32(Offset.Evaluate(context), out var offset))
         {
-            start = Math.Clamp(offset, 0, items.Count);
+            start = Math.Clamp(offset, 0, total);
         }
 
-        var count = items.Count - start;
+        var count = total - start;
         if (Limit is not null && ScriptValue.TryToInt32(Limit.Evaluate(context), out var limit))
         {
             count = Math.Clamp(limit, 0, count);
         }
 
-        var columns = 1;
-        if (Columns is not null && ScriptValue.TryToInt32(Columns.Evaluate(context), out var cols) && cols > 0)
+        return (start, count);
+    }
+
+    /// <summary>The cells per table row (Scriban: <c>cols:</c>, else one).</summary>
+    protected virtual int ColumnCount(TemplateContext context, int count) =>
+        Columns is not null && ScriptValue.TryToInt32(Columns.Evaluate(context), out var cols) && cols > 0 ? cols : 1;
+
+    /// <summary>Called once the loop state is on the stack, before the first item.</summary>
+    protected virtual void Started(LoopState loop)
+    {
+    }
+
+    /// <summary>Writes what opens a table (Scriban: nothing; rows open with their first cell).</summary>
+    protected virtual void WriteTableStart(TemplateContext context)
+    {
+    }
+
+    /// <summary>Writes what closes a table (Scriban: nothing; rows close with their last cell).</summary>
+    protected virtual void WriteTableEnd(TemplateContext context)
+    {
+    }
+
+    /// <summary>Writes what comes before an item's body in a table row.</summary>
+    protected virtual void WriteCellStart(TemplateContext context, LoopState loop)
+    {
+        if (loop.Column == 0)
         {
-            columns = cols;
+            context.Write($"<tr class=\"row{loop.Row + 1}\">");
         }
 
-        if (count == 0)
+        context.Write($"<td class=\"col{loop.Column + 1}\">");
+    }
+
+    /// <summary>Writes what comes after an item's body in a table row.</summary>
+    protected virtual void WriteCellEnd(TemplateContext context, LoopState loop)
+    {
+        context.Write("</td>");
+        if (loop.Column == loop.Columns - 1 || loop.Index == loop.Length - 1)
         {
-            Else?.Execute(context);
-            return;
-        }
-
-        var saved = SaveVariable(context, out var hadValue);
-        var loop = context.PushLoop(IsTableRow ? LoopKind.TableRow : LoopKind.For);
-        loop.Length = count;
-        loop.Columns = columns;
-        object? previous = null;
-
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                context.CurrentSpan = Span;
-                context.ChargeLoopIterations();
-                var item = items is object?[] direct ? direct[Reversed ? start + count - 1 - i : start + i] : items[Reversed ? start + count - 1 - i : start + i];
-                loop.Index = i;
-                loop.Previous = previous;
-                loop.Current = item;
-                previous = item;
-                Variable.Assign(context, item);
-                if (IsTableRow)
-                {
-                    loop.Column = i % columns;
-                    loop.Row = i / columns;
-                    if (loop.Column == 0)
-                    {
-                        context.Write($"<tr class=\"row{loop.Row + 1}\">");
-                    }
-
-                    context.Write($"<td class=\"col{loop.Column + 1}\">");
-                }
-
-                Body.Execute(context);
-                if (IsTableRow)
-                {
-                    context.Write("</td>");
-                    if (loop.Column == columns - 1 || i == count - 1)
-                    {
-                        context.Write("</tr>\n");
-                    }
-                }
-
-                if (EndIteration(context))
-                {
-                    break;
-                }
-            }
-        }
-        finally
-        {
-            context.PopLoop();
-            RestoreVariable(context, saved, hadValue);
+            context.Write("</tr>\n");
         }
     }
 

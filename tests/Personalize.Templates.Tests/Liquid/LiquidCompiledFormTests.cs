@@ -1,3 +1,4 @@
+using Personalize.Templates.Liquid;
 using Personalize.Templates.Syntax;
 
 namespace Personalize.Templates.Tests.Liquid;
@@ -14,8 +15,10 @@ public sealed class LiquidCompiledFormTests
         var liquidKinds = liquid.Body.Statements.Select(s => s.GetType()).ToArray();
         var scribanKinds = scriban.Body.Statements.Select(s => s.GetType()).ToArray();
 
-        Assert.Equal(new[] { typeof(AssignStatement), typeof(IfStatement), typeof(ForStatement), typeof(CaptureStatement) }, liquidKinds);
-        Assert.Equal(scribanKinds, liquidKinds);
+        // The same nodes; Liquid's loop is the shared loop core with only Liquid's differences overridden.
+        Assert.Equal(new[] { typeof(AssignStatement), typeof(IfStatement), typeof(ForStatement), typeof(CaptureStatement) }, scribanKinds);
+        Assert.Equal(new[] { typeof(AssignStatement), typeof(IfStatement), typeof(LiquidForStatement), typeof(CaptureStatement) }, liquidKinds);
+        Assert.True(liquidKinds[2].IsSubclassOf(typeof(ForStatement)));
         var loop = (ForStatement)liquid.Body.Statements[2];
         var output = Assert.Single(loop.Body.Statements);
         Assert.IsType<PipeExpression>(((Personalize.Templates.Liquid.LiquidOutputStatement)output).Expression);

@@ -171,7 +171,7 @@ public sealed class LiquidSyntaxTests
     [InlineData("{% assign x == 1 %}", 1, 13, "Expected `=`")]
     [InlineData("{% if x = 1 %}{% endif %}", 1, 9, "write `==`")]
     [InlineData("{% for x in y limit 2 %}{% endfor %}", 1, 15, "Expected `:` after `limit`")]
-    [InlineData("{% if a %}\n{% else if b %}\n{% endif %}", 2, 4, "write `{% elsif condition %}`")]
+    [InlineData("{% if a %}\n{% else if b %}\n{% endif %}", 2, 9, "write `{% elsif condition %}`")]
     [InlineData("text {% raw %} never closed", 1, 6, "add `{% endraw %}`")]
     public void Diagnostics_name_the_position_and_the_fix(string source, int line, int column, string fix)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Eligibility;
 using Personalize.Serialization;

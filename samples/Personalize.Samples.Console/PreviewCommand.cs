@@ -1,10 +1,15 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Channels.DirectMail;
+using Personalize.Channels.Email;
+using Personalize.Channels.InApp;
+using Personalize.Channels.Phone;
+using Personalize.Channels.Push;
+using Personalize.Channels.Sms;
 using Personalize.Decisions;
 using Personalize.Delivery;
-using Personalize.Delivery.Email;
-using Personalize.Delivery.Sms;
 using Personalize.Sending;
 using Personalize.Templates;
 
@@ -34,7 +39,7 @@ internal sealed class PreviewCommand : ICommand
             throw new SampleException($"unknown channel '{commandLine.ChannelName}'; channels: {engine.Eligibility.Channels.DescribeNames()}.");
         }
 
-        var channelContent = message.ContentFor(channel.Channel)
+        var channelContent = message.ChannelFor(channel.Channel)
             ?? throw new SampleException($"message '{message.Id}' has no {channel.Channel} content; it has {string.Join(", ", message.Channels.Select(static c => c.Channel.ToString()))}.");
         OutgoingMessage rendered;
         try

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Personalize.Catalog;
-using Personalize.Decisions;
+using Personalize.Channels;
 using Personalize.Customers;
+using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Serialization;
@@ -135,14 +136,14 @@ internal static class SampleHost
         return catalog.Compile(options);
     }
 
-    public static CompiledContent LoadContent(CompiledCatalog catalog, string directory)
+    public static CompiledTemplates LoadContent(CompiledCatalog catalog, string directory)
     {
         if (!Directory.Exists(directory))
         {
             throw new SampleException($"{directory}: the templates folder does not exist (pass --templates DIR).");
         }
 
-        var content = ContentTemplates.Compile(catalog, new FolderTemplateLoader(directory));
+        var content = MessageTemplates.Compile(catalog, new FolderTemplateLoader(directory));
         if (content.HasErrors)
         {
             var lines = new List<string> { $"{directory}: {content.Diagnostics.Count} template error{(content.Diagnostics.Count == 1 ? string.Empty : "s")}" };

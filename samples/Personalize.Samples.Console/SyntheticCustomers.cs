@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bogus;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Personalize;
+using Personalize.Channels;
 using Personalize.Sqlite;
 using Personalize.Storage;
 

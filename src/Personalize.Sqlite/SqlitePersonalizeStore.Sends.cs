@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Personalize.Channels;
 using Personalize.Storage;
 
 namespace Personalize.Sqlite;

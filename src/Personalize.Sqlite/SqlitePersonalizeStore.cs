@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Personalize.Channels;
 using Personalize.Serialization;
 using Personalize.Storage;
 

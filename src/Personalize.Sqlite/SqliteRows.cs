@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Storage;

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Sqlite;
 
 /// <summary>How to open a <see cref="SqlitePersonalizeStore"/>.</summary>

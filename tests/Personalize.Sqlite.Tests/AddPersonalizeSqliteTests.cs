@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Personalize.Channels;
 using Personalize.Storage;
 using static Personalize.Storage.Contract.StoreKit;
 
@@ -23,7 +24,7 @@ public sealed class AddPersonalizeSqliteTests : IDisposable
             await store.ImportCustomersAsync([Customer("c-1")]); // ranks WhatsApp, a host channel
         }
 
-        using var reopened = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var reopened = SqlitePersonalizeStore.Open(_db.File, Personalize.Storage.Contract.StoreKit.Channels);
         Assert.Contains(WhatsApp, (await reopened.GetCustomerAsync("c-1"))!.Profile.Preferences.ChannelRanking);
     }
 }

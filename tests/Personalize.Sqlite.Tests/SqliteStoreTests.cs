@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Storage;
 using Personalize.Storage.Contract;
@@ -20,7 +21,7 @@ public sealed class SqliteStoreTests : IDisposable
         var delivery = Send("c-1", "m", Now);
         var scheduled = Scheduled("c-1", "tips", Now.AddHours(2));
         var run = new RunRecord { Id = RunRecord.CreateId("schedule", Now), Trigger = "schedule", At = Now, StartedAt = Now, UpdatedAt = Now, Sent = 1 };
-        using (var store = SqlitePersonalizeStore.Open(_db.File, Channels))
+        using (var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels))
         {
             await store.ImportCustomersAsync([Customer("c-1"), Customer("c-2")]);
             await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [delivery], Scheduled = [scheduled] }] });
@@ -28,7 +29,7 @@ public sealed class SqliteStoreTests : IDisposable
             await store.EraseCustomerAsync("c-2", Now);
         }
 
-        using var reopened = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var reopened = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
         var customer = (await reopened.GetCustomerAsync("c-1"))!;
         Assert.Equal(FactsJson(Customer("c-1")), FactsJson(customer.Profile));
         Assert.Equal(5, customer.Profile.Consents.Records.Count);
@@ -44,7 +45,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void A_new_database_has_the_current_schema_wal_and_foreign_keys_and_writes_with_synchronous_full()
     {
-        using var store = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
         Assert.Equal("wal", store.WriterPragma("journal_mode"));
         Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
@@ -63,12 +64,12 @@ public sealed class SqliteStoreTests : IDisposable
             SqliteSchema.Migrate(connection, 0, 1);
             using var command = connection.CreateCommand();
             command.CommandText = "INSERT INTO customers (id, version, facts) VALUES ('c-1', 3, $facts); INSERT INTO store_meta (key, value) VALUES ('suppression_salt', $salt);";
-            command.Parameters.AddWithValue("$facts", new Serialization.CustomerJson(Channels).WriteCustomer(Bare("c-1")));
+            command.Parameters.AddWithValue("$facts", new Serialization.CustomerJson(StoreKit.Channels).WriteCustomer(Bare("c-1")));
             command.Parameters.AddWithValue("$salt", new byte[32]);
             command.ExecuteNonQuery();
         }
 
-        using var store = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
         Assert.Equal("2", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
@@ -80,7 +81,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void A_database_from_a_newer_release_is_refused_with_a_clear_error_and_left_unchanged()
     {
-        using (var store = SqlitePersonalizeStore.Open(_db.File, Channels))
+        using (var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels))
         {
         }
 
@@ -93,7 +94,7 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         var before = SHA256.HashData(File.ReadAllBytes(_db.File));
-        var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, Channels));
+        var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels));
 
         Assert.Contains(_db.File, error.Message, StringComparison.Ordinal);
         Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
@@ -107,7 +108,7 @@ public sealed class SqliteStoreTests : IDisposable
     {
         File.WriteAllText(_db.File, "{ \"customers\": [] } — this is JSON, not SQLite, and it is long enough to have a header");
 
-        var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, Channels));
+        var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels));
 
         Assert.Contains("not a SQLite database", error.Message, StringComparison.Ordinal);
         Assert.Contains(_db.File, error.Message, StringComparison.Ordinal);
@@ -116,8 +117,8 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Two_stores_on_one_file_serialise_their_writes_to_one_customer()
     {
-        using var first = SqlitePersonalizeStore.Open(_db.File, Channels);
-        using var second = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var first = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        using var second = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
         await first.ImportCustomersAsync([Bare("c-1")]);
         var version = (await second.GetCustomerAsync("c-1"))!.Version;
 
@@ -136,8 +137,8 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task A_withdrawal_written_by_one_store_is_read_by_the_other_at_once()
     {
-        using var writer = SqlitePersonalizeStore.Open(_db.File, Channels);
-        using var reader = SqlitePersonalizeStore.Open(_db.File, Channels);
+        using var writer = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        using var reader = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
         await writer.ImportCustomersAsync([Customer("c-1")]);
 
         await writer.AppendConsentAsync("c-1", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Email), Now, Form)]);

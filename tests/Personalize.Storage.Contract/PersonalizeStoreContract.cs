@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Xunit;
@@ -684,7 +685,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(0, await scope.Store.CountCustomersAsync());
     }
 
-    private async Task<StoreScope> OpenAsync() => new(await CreateStoreAsync(Channels));
+    private async Task<StoreScope> OpenAsync() => new(await CreateStoreAsync(StoreKit.Channels));
 
     /// <summary>A store for one test, disposed at its end.</summary>
     protected sealed class StoreScope(IPersonalizeStore store) : IAsyncDisposable

@@ -1,11 +1,11 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using Personalize.Channels.Email;
+using Personalize.Channels.Sms;
 using Personalize.Customers;
 using Personalize.Delivery;
-using Personalize.Delivery.Email;
 using Personalize.Delivery.Security;
 using Personalize.Delivery.Sinks;
-using Personalize.Delivery.Sms;
 
 namespace Personalize.Benchmarks.Delivery;
 

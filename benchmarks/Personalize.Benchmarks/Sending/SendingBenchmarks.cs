@@ -1,6 +1,7 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Templates;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;
@@ -88,7 +89,7 @@ internal sealed class SendingScenario
             ["spring-sale/email.text.sbn"] = "Hi {{ customer.first_name ?? \"there\" }},\nthe spring sale is on until Sunday.\n{{ for p in customer.recommendations }}- {{ p.name }}: {{ p.price }}\n{{ end }}\n{{ why }}\nUnsubscribe: {{ links.unsubscribe }}",
             ["spring-sale/sms.body.liquid"] = "Hi {{ customer.first_name | default: \"there\" }}! Green Thumb spring sale: up to 30% off until Sunday. greenthumb.example/sale",
         };
-        Content = ContentTemplates.CompileOrThrow(Catalog, new MemoryLoader(templates));
+        Content = MessageTemplates.CompileOrThrow(Catalog, new MemoryLoader(templates));
         Trigger = Trigger.Campaign("spring_sale");
         At = Now;
 
@@ -135,7 +136,7 @@ internal sealed class SendingScenario
 
     public CompiledCatalog Catalog { get; }
 
-    public CompiledContent Content { get; }
+    public CompiledTemplates Content { get; }
 
     public Trigger Trigger { get; }
 

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Catalog;
 
 /// <summary>Builds a <see cref="MessageCatalog"/> fluently in C#.</summary>

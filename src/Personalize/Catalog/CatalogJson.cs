@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
+using Personalize.Channels;
 
 namespace Personalize.Catalog;
 
@@ -235,7 +236,7 @@ public static class CatalogJson
         }
         else
         {
-            var list = new List<ChannelContent>(dto.Channels.Count);
+            var list = new List<MessageChannel>(dto.Channels.Count);
             foreach (var (name, channelDto) in dto.Channels)
             {
                 var channelPath = $"{path}.channels.{name}";
@@ -258,14 +259,14 @@ public static class CatalogJson
                     continue;
                 }
 
-                list.Add(new ChannelContent(channel, channelDto.Template));
+                list.Add(new MessageChannel(channel, channelDto.Template));
             }
 
             message = message with { Channels = list };
             if (dto.Channels.Count > 0 && list.Count == 0)
             {
                 // Every channel was reported; avoid a second "no channel" error.
-                message = message with { Channels = [new ChannelContent(Channel.InApp, "-")] };
+                message = message with { Channels = [new MessageChannel(Channel.InApp, "-")] };
             }
         }
 

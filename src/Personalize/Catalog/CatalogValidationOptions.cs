@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Catalog;
 
 /// <summary>What a catalog is validated against: the registered channels, and optionally the known topics and template names.</summary>

@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 
@@ -95,7 +96,7 @@ internal sealed class CompiledMessage
 
     public MessageCap[] Caps { get; }
 
-    public ChannelContent[] Contents { get; }
+    public MessageChannel[] Contents { get; }
 
     public ChannelDefinition[] ChannelDefinitions { get; }
 

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Catalog;
 
 /// <summary>Configures one message of a <see cref="CatalogBuilder"/>.</summary>
@@ -7,7 +9,7 @@ public sealed class MessageBuilder
     private readonly List<LifecycleStage> _stages = [];
     private readonly List<Trigger> _triggers = [];
     private readonly List<MessageCap> _caps = [];
-    private readonly List<ChannelContent> _channels = [];
+    private readonly List<MessageChannel> _channels = [];
     private MessageDefinition _message;
 
     internal MessageBuilder(string id) => _message = new MessageDefinition { Id = id };
@@ -152,7 +154,7 @@ public sealed class MessageBuilder
     /// <returns>This builder.</returns>
     public MessageBuilder Channel(Channel channel, string template)
     {
-        _channels.Add(new ChannelContent(channel, template));
+        _channels.Add(new MessageChannel(channel, template));
         return this;
     }
 

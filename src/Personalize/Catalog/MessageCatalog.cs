@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Personalize.Channels;
 using Personalize.Consent;
 
 namespace Personalize.Catalog;

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Catalog;
 
 /// <summary>
@@ -49,7 +51,7 @@ public sealed record MessageDefinition
 
     /// <summary>The channels the message may go on, each with its content; at least one.</summary>
     /// <value>The default value is empty (validation reports it).</value>
-    public IReadOnlyList<ChannelContent> Channels { get; init; } = [];
+    public IReadOnlyList<MessageChannel> Channels { get; init; } = [];
 
     /// <summary>Whether a send blocked by timing or a frequency cap is deferred or dropped.</summary>
     /// <value>The default value is <see cref="BlockedSendPolicy.Defer"/>.</value>
@@ -70,7 +72,7 @@ public sealed record MessageDefinition
     /// <summary>The content for a channel, or <see langword="null"/> when the message has none for it.</summary>
     /// <param name="channel">The channel.</param>
     /// <returns>The content.</returns>
-    public ChannelContent? ContentFor(Channel channel)
+    public MessageChannel? ChannelFor(Channel channel)
     {
         for (var i = 0; i < Channels.Count; i++)
         {

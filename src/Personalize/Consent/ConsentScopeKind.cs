@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Consent;
 
 /// <summary>What a consent record is about.</summary>

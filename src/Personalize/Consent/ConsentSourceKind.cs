@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Consent;
 
 /// <summary>Where a consent record came from.</summary>

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Customers;
 
 /// <summary>How a customer can be reached: email address, phone (E.164), postal address, push device tokens.</summary>

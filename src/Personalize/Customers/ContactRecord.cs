@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Customers;
 
 /// <summary>One message sent to a customer: which, on which channel, for what purpose, give or ask, and when.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Personalize.Channels;
 using Personalize.Consent;
 
 namespace Personalize.Customers;

@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 
 namespace Personalize.Decisions;
 

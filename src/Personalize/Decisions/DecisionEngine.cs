@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions.Rules;
 using Personalize.Eligibility;
@@ -790,7 +791,7 @@ public sealed partial class DecisionEngine
         public CompiledMessage[] Considered { get; } = considered;
     }
 
-    private static int IndexOf(ChannelContent[] contents, Channel channel)
+    private static int IndexOf(MessageChannel[] contents, Channel channel)
     {
         for (var i = 0; i < contents.Length; i++)
         {

@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 
 namespace Personalize.Decisions;
@@ -8,7 +9,7 @@ public readonly struct DecisionWinner
 {
     private readonly long _sendAtTicks;
 
-    internal DecisionWinner(MessageDefinition message, ChannelContent content, long sendAtTicks, bool isDeferred, double score)
+    internal DecisionWinner(MessageDefinition message, MessageChannel content, long sendAtTicks, bool isDeferred, double score)
     {
         Message = message;
         Content = content;
@@ -24,7 +25,7 @@ public readonly struct DecisionWinner
     public MessageDefinition Message { get; }
 
     /// <summary>The channel and its template.</summary>
-    public ChannelContent Content { get; }
+    public MessageChannel Content { get; }
 
     /// <summary>The channel.</summary>
     public Channel Channel => Content.Channel;

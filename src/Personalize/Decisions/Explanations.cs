@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Eligibility;

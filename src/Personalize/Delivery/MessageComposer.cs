@@ -1,8 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
+using Personalize.Channels;
+using Personalize.Channels.DirectMail;
+using Personalize.Channels.Email;
+using Personalize.Channels.InApp;
+using Personalize.Channels.Phone;
+using Personalize.Channels.Push;
+using Personalize.Channels.Sms;
 using Personalize.Customers;
-using Personalize.Delivery.Email;
 using Personalize.Delivery.Security;
-using Personalize.Delivery.Sms;
 
 namespace Personalize.Delivery;
 

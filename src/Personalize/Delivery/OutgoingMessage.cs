@@ -1,3 +1,6 @@
+using Personalize.Channels;
+using Personalize.Channels.Push;
+
 namespace Personalize.Delivery;
 
 /// <summary>

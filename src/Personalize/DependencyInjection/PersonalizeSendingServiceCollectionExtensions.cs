@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Personalize;
+using Personalize.Channels;
 using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;

@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Timing;

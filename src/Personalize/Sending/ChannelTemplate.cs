@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Personalize.Channels;
 using Personalize.Templates;
 
 namespace Personalize.Sending;
@@ -6,7 +7,7 @@ namespace Personalize.Sending;
 /// <summary>The compiled parts of one channel content reference (for example <c>welcome/email</c>: subject, preheader, HTML, text).</summary>
 public sealed class ChannelTemplate
 {
-    private readonly ContentParts.Part[] _names;
+    private readonly TemplatePart[] _names;
 
     internal ChannelTemplate(string reference, Channel channel, ContentShape shape, Template?[] parts)
     {
@@ -14,7 +15,7 @@ public sealed class ChannelTemplate
         Channel = channel;
         Shape = shape;
         Parts = parts;
-        _names = ContentParts.Of(shape);
+        _names = ContentShapes.PartsOf(shape);
     }
 
     /// <summary>Gets the reference the catalog uses.</summary>

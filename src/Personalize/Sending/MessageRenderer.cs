@@ -3,10 +3,16 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Channels.DirectMail;
+using Personalize.Channels.Email;
+using Personalize.Channels.InApp;
+using Personalize.Channels.Phone;
+using Personalize.Channels.Push;
+using Personalize.Channels.Sms;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
-using Personalize.Delivery.Email;
 using Personalize.Delivery.Security;
 using Personalize.Sending.Model;
 using Personalize.Templates;
@@ -72,10 +78,10 @@ public sealed class MessageRenderer
     /// <param name="winner">One of its winners.</param>
     /// <param name="cancellationToken">Stops a long render.</param>
     /// <returns>The message, ready for a sink.</returns>
-    /// <exception cref="ContentTemplateException">The winner's template reference was not compiled.</exception>
+    /// <exception cref="MessageTemplateException">The winner's template reference was not compiled.</exception>
     /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
     /// <exception cref="MessageContentException">The rendered content cannot go out (too long an SMS, no contact point, …).</exception>
-    public OutgoingMessage Render(CompiledContent content, Decision decision, DecisionWinner winner, CancellationToken cancellationToken = default)
+    public OutgoingMessage Render(CompiledTemplates content, Decision decision, DecisionWinner winner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
         return Render(content, decision.Customer, winner.Message, winner.Channel, winner.Template, decision.Trigger.ToString(), winner.SendAt, cancellationToken);
@@ -91,10 +97,10 @@ public sealed class MessageRenderer
     /// <param name="sendAt">The send instant (part of the idempotency key).</param>
     /// <param name="cancellationToken">Stops a long render.</param>
     /// <returns>The message.</returns>
-    /// <exception cref="ContentTemplateException">The reference was not compiled.</exception>
+    /// <exception cref="MessageTemplateException">The reference was not compiled.</exception>
     /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
     /// <exception cref="MessageContentException">The rendered content cannot go out.</exception>
-    public OutgoingMessage Render(CompiledContent content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, CancellationToken cancellationToken = default)
+    public OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(customer);
@@ -102,7 +108,7 @@ public sealed class MessageRenderer
         ArgumentNullException.ThrowIfNull(templateReference);
         if (!content.TryGet(templateReference, out var template))
         {
-            throw new ContentTemplateException($"No compiled content '{templateReference}' for message '{message.Id}' on {channel}; compile the catalog's content with ContentTemplates.Compile and fix its diagnostics.");
+            throw new MessageTemplateException($"No compiled content '{templateReference}' for message '{message.Id}' on {channel}; compile the catalog's content with MessageTemplates.Compile and fix its diagnostics.");
         }
 
         var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt);
@@ -119,11 +125,11 @@ public sealed class MessageRenderer
         {
             case ContentShape.Email:
                 {
-                    var fromName = Optional(parts[ContentParts.From], model, render);
-                    var replyTo = Optional(parts[ContentParts.ReplyTo], model, render);
-                    var subject = Required(parts[ContentParts.Subject]!, model, render);
-                    var preheader = Optional(parts[ContentParts.Preheader], model, render);
-                    var htmlBody = parts[ContentParts.Html] is { } html ? Render(html, model, render, trim: false, ToBytes) : null;
+                    var fromName = Optional(parts[EmailParts.From], model, render);
+                    var replyTo = Optional(parts[EmailParts.ReplyTo], model, render);
+                    var subject = Required(parts[EmailParts.Subject]!, model, render);
+                    var preheader = Optional(parts[EmailParts.Preheader], model, render);
+                    var htmlBody = parts[EmailParts.Html] is { } html ? Render(html, model, render, trim: false, ToBytes) : null;
 
                     // The text part stays UTF-8 like the HTML part (half the memory of a string, no decode unless read).
                     var email = new EmailContent
@@ -134,22 +140,22 @@ public sealed class MessageRenderer
                         Preheader = preheader,
                         HtmlBodyUtf8 = htmlBody,
                         TextBody = string.Empty,
-                        TextBodyUtf8 = Render(parts[ContentParts.TextBody]!, model, render, trim: true, ToBytes),
+                        TextBodyUtf8 = Render(parts[EmailParts.Text]!, model, render, trim: true, ToBytes),
                     };
-                    var headers = parts[ContentParts.Headers] is { } h ? Pairs(Render(h, model, render, trim: false, ToText)) : null;
+                    var headers = parts[EmailParts.Headers] is { } h ? Pairs(Render(h, model, render, trim: false, ToText)) : null;
                     return _composer.Email(request, email, headers);
                 }
 
             case ContentShape.Sms:
-                return _composer.Sms(request, Required(parts[ContentParts.Body]!, model, render));
+                return _composer.Sms(request, Required(parts[SmsParts.Body]!, model, render));
             case ContentShape.Push:
                 {
-                    var data = parts[ContentParts.Data] is { } d ? Pairs(Render(d, model, render, trim: false, ToText)) : null;
+                    var data = parts[PushParts.Data] is { } d ? Pairs(Render(d, model, render, trim: false, ToText)) : null;
                     var push = new PushContent
                     {
-                        Title = Required(parts[ContentParts.Title]!, model, render),
-                        Body = Required(parts[ContentParts.PushBody]!, model, render),
-                        DeepLink = Optional(parts[ContentParts.Link], model, render),
+                        Title = Required(parts[PushParts.Title]!, model, render),
+                        Body = Required(parts[PushParts.Body]!, model, render),
+                        DeepLink = Optional(parts[PushParts.Link], model, render),
                     };
                     if (data is { Count: > 0 })
                     {
@@ -168,22 +174,22 @@ public sealed class MessageRenderer
             case ContentShape.InApp:
                 return _composer.InApp(request, new InAppContent
                 {
-                    Title = Required(parts[ContentParts.Title]!, model, render),
-                    Body = Required(parts[ContentParts.PushBody]!, model, render),
-                    ActionUrl = Optional(parts[ContentParts.Link], model, render),
-                    ActionLabel = Optional(parts[ContentParts.Action], model, render),
+                    Title = Required(parts[InAppParts.Title]!, model, render),
+                    Body = Required(parts[InAppParts.Body]!, model, render),
+                    ActionUrl = Optional(parts[InAppParts.Link], model, render),
+                    ActionLabel = Optional(parts[InAppParts.Action], model, render),
                 });
             case ContentShape.Letter:
-                return _composer.Letter(request, Required(parts[ContentParts.Body]!, model, render), model.Customer.FullName());
+                return _composer.Letter(request, Required(parts[LetterParts.Body]!, model, render), model.Customer.FullName());
             case ContentShape.Call:
                 return _composer.Call(request, new CallScriptContent
                 {
-                    Greeting = Required(parts[ContentParts.Greeting]!, model, render),
-                    TalkingPoints = Lines(Render(parts[ContentParts.Points]!, model, render, trim: false, ToText)),
-                    Question = Optional(parts[ContentParts.Question], model, render),
+                    Greeting = Required(parts[CallScriptParts.Greeting]!, model, render),
+                    TalkingPoints = Lines(Render(parts[CallScriptParts.Points]!, model, render, trim: false, ToText)),
+                    Question = Optional(parts[CallScriptParts.Question], model, render),
                 });
             default:
-                return _composer.Text(request, channel, _channels.TryGet(channel, out var definition) ? definition.ContactPoint : ContactPointKind.None, Required(parts[ContentParts.Body]!, model, render));
+                return _composer.Text(request, channel, _channels.TryGet(channel, out var definition) ? definition.ContactPoint : ContactPointKind.None, Required(parts[TextParts.Body]!, model, render));
         }
     }
 

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Sending;
 
 /// <summary>One customer's failure in a send run; the run goes on with the others.</summary>

@@ -2,11 +2,11 @@ using Personalize.Catalog;
 
 namespace Personalize.Sending;
 
-/// <summary>What a send run decides and renders: the catalog, its compiled content, the trigger and the instant.</summary>
+/// <summary>What a send run decides and renders: the catalog, its compiled templates, the trigger and the instant.</summary>
 /// <param name="Catalog">The compiled catalog.</param>
-/// <param name="Content">The catalog's compiled content templates.</param>
+/// <param name="Templates">The catalog's compiled message templates.</param>
 /// <param name="Trigger">The trigger every customer is decided for.</param>
-public sealed record SendRun(CompiledCatalog Catalog, CompiledContent Content, Trigger Trigger)
+public sealed record SendRun(CompiledCatalog Catalog, CompiledTemplates Templates, Trigger Trigger)
 {
     /// <summary>Gets the instant the run decides at. Pass the same instant to resume a crashed run: the idempotency keys contain the send instant.</summary>
     /// <value>The default value is <see langword="null"/>: the clock, read once when the run starts.</value>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
@@ -51,7 +52,7 @@ public sealed partial class SendRunner
         if (!run.DryRun)
         {
             await store.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
-            await RecoverAsync(store, run.Catalog, run.Content, state, cancellationToken).ConfigureAwait(false);
+            await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -94,8 +95,8 @@ public sealed partial class SendRunner
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(store);
         var at = run.At ?? _timeProvider.GetUtcNow();
-        var state = new RunState(new SendRun(run.Catalog, run.Content, Trigger.Tick) { At = at }, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
-        await RecoverAsync(store, run.Catalog, run.Content, state, cancellationToken).ConfigureAwait(false);
+        var state = new RunState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
         string? token = null;
         do
@@ -242,7 +243,7 @@ public sealed partial class SendRunner
                 continue;
             }
 
-            if (TryRender(state.Run.Content, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
             {
                 outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId)));
             }
@@ -274,7 +275,7 @@ public sealed partial class SendRunner
     /// renders each from the stored message, channel and template for the customer as stored now, with its recorded
     /// key, and marks it delivered; one that cannot be rendered any more is removed with its reason.
     /// </summary>
-    private async Task RecoverAsync(IPersonalizeStore store, CompiledCatalog catalog, CompiledContent content, RunState state, CancellationToken cancellationToken)
+    private async Task RecoverAsync(IPersonalizeStore store, CompiledCatalog catalog, CompiledTemplates content, RunState state, CancellationToken cancellationToken)
     {
         string? token = null;
         do
@@ -565,7 +566,7 @@ public sealed partial class SendRunner
                     var code = check.Code;
                     if (check.IsAllowed)
                     {
-                        if (runner.TryRender(run.Content, profile, check.Message!, send.Channel, check.Template!, send.Trigger, state.At, out var error, token) is { } rendered)
+                        if (runner.TryRender(run.Templates, profile, check.Message!, send.Channel, check.Template!, send.Trigger, state.At, out var error, token) is { } rendered)
                         {
                             var message = rendered with { IdempotencyKey = send.IdempotencyKey };
                             messages.Add(new PendingSend(message, ToDelivery(message, send.Kind, check.Template!, send.RunId)));

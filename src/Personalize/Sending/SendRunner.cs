@@ -3,11 +3,13 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Templates;
+using Channel = Personalize.Channels.Channel;
 
 namespace Personalize.Sending;
 
@@ -226,7 +228,7 @@ public sealed partial class SendRunner
         for (var i = 0; i < winners.Count; i++)
         {
             var winner = winners[i];
-            if (TryRender(state.Run.Content, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
             {
                 messages.Add(message);
             }
@@ -238,7 +240,7 @@ public sealed partial class SendRunner
     }
 
     /// <summary>Renders one message; a template, content or missing-template failure becomes a <see cref="SendError"/> instead of an exception.</summary>
-    private OutgoingMessage? TryRender(CompiledContent content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token)
+    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token)
     {
         error = null;
         try
@@ -262,7 +264,7 @@ public sealed partial class SendRunner
         {
             error = new SendError(customer.Id, message.Id, channel.Name, ex.Code, ex.Message);
         }
-        catch (ContentTemplateException ex)
+        catch (MessageTemplateException ex)
         {
             error = new SendError(customer.Id, message.Id, channel.Name, SendErrorCodes.TemplateMissing, ex.Message) { Template = template };
         }

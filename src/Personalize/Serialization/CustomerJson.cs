@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Personalize.Channels;
 using Personalize.Customers;
 
 namespace Personalize.Serialization;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Timing;

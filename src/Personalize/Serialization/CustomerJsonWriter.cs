@@ -1,4 +1,5 @@
 using System.Globalization;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Timing;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Personalize.Channels;
 
 // JSON shapes: plain property bags read by the source-generated context, then validated and mapped with
 // JSON paths by CustomerJsonReader. Strings stand for enums, times and channels so a bad value becomes a

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Personalize.Channels;
 
 namespace Personalize.Storage;
 

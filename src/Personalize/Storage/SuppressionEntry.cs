@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Storage;
 
 /// <summary>An entry of the suppression list: the kind of contact point, its salted hash (never the address), why and when.</summary>

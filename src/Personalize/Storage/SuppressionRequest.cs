@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Storage;
 
 /// <summary>A contact point to put on the suppression list.</summary>

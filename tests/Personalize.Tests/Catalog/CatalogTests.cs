@@ -1,5 +1,6 @@
 using System.Text;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Templates;
 
 namespace Personalize.Tests.Catalog;

@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Consent;
 
 namespace Personalize.Tests.Consent;

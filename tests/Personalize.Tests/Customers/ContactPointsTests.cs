@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Customers;
 
 namespace Personalize.Tests.Customers;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;

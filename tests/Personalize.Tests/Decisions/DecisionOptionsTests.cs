@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Eligibility;

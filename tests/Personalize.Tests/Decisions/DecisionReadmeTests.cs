@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Samples.ConsoleHost;
 using Personalize.Tests.Samples;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using static Personalize.Tests.Decisions.DecisionKit;

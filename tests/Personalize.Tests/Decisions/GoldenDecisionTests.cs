@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Eligibility;

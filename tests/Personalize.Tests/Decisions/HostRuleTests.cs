@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Decisions;
 using static Personalize.Tests.Decisions.DecisionKit;
 

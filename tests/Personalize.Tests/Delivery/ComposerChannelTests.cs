@@ -1,3 +1,8 @@
+using Personalize.Channels;
+using Personalize.Channels.DirectMail;
+using Personalize.Channels.InApp;
+using Personalize.Channels.Phone;
+using Personalize.Channels.Push;
 using Personalize.Delivery;
 
 namespace Personalize.Tests.Delivery;

@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Delivery;
 using Personalize.Delivery.Security;

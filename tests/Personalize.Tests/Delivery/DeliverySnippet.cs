@@ -1,6 +1,7 @@
+using Personalize.Channels;
+using Personalize.Channels.Email;
 using Personalize.Customers;
 using Personalize.Delivery;
-using Personalize.Delivery.Email;
 using Personalize.Delivery.Security;
 using Personalize.Delivery.Sinks;
 

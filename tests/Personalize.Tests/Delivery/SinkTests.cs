@@ -1,8 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Personalize.Channels;
+using Personalize.Channels.Email;
+using Personalize.Channels.InApp;
+using Personalize.Channels.Phone;
+using Personalize.Channels.Push;
 using Personalize.Delivery;
-using Personalize.Delivery.Email;
 using Personalize.Delivery.Sinks;
+using Personalize.Tests.Channels.Email;
 
 namespace Personalize.Tests.Delivery;
 

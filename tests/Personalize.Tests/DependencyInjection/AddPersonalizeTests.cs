@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Personalize.Channels;
 using Personalize.Eligibility;
 using Personalize.Serialization;
 using Personalize.Timing;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Personalize.Channels;
 using Personalize.Eligibility;
 
 namespace Personalize.Tests.Docs;

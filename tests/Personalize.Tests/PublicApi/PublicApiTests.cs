@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Personalize.Channels;
 
 namespace Personalize.Tests.PublicApi;
 

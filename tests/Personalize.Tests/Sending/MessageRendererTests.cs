@@ -1,8 +1,9 @@
 using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Channels.Email;
+using Personalize.Channels.Sms;
 using Personalize.Delivery;
-using Personalize.Delivery.Email;
 using Personalize.Delivery.Security;
-using Personalize.Delivery.Sms;
 using Personalize.Sending;
 using Personalize.Templates;
 using Personalize.Tests.Decisions;
@@ -12,16 +13,16 @@ namespace Personalize.Tests.Sending;
 
 public sealed class MessageRendererTests
 {
-    private static (CompiledCatalog Catalog, CompiledContent Content) Setup(Dictionary<string, string>? templates = null)
+    private static (CompiledCatalog Catalog, CompiledTemplates Content) Setup(Dictionary<string, string>? templates = null)
     {
         var catalog = SendingKit.Catalog(DecisionKit.Engine());
         return (catalog, SendingKit.Content(catalog, templates));
     }
 
-    private static OutgoingMessage Render(CompiledCatalog catalog, CompiledContent content, bool personalization, Channel channel, string messageId = "tips")
+    private static OutgoingMessage Render(CompiledCatalog catalog, CompiledTemplates content, bool personalization, Channel channel, string messageId = "tips")
     {
         var message = catalog.Find(messageId)!;
-        var reference = message.ContentFor(channel)!.Template;
+        var reference = message.ChannelFor(channel)!.Template;
         return SendingKit.Renderer().Render(content, SendingKit.Customer(7, personalization), message, channel, reference, "schedule", SendingKit.Now);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;
@@ -32,8 +33,8 @@ internal static class SendingKit
         .Add("tips", m => m.Marketing().Topics("gardening").OnSchedule().Channel(Channel.Email, "tips/email").Channel(Channel.Sms, "tips/sms"))
         .Add("notice", m => m.Service().OnEvent("account_changed").Channel(Channel.Email, "notice/email")));
 
-    public static CompiledContent Content(CompiledCatalog catalog, Dictionary<string, string>? templates = null)
-        => ContentTemplates.CompileOrThrow(catalog, new MemoryLoader(templates ?? Templates()));
+    public static CompiledTemplates Content(CompiledCatalog catalog, Dictionary<string, string>? templates = null)
+        => MessageTemplates.CompileOrThrow(catalog, new MemoryLoader(templates ?? Templates()));
 
     public static CustomerProfile Customer(int i, bool personalization = true, Channel? first = null)
     {

@@ -74,7 +74,7 @@ public sealed class SendingOptionsTests
         var engine = DecisionKit.Engine();
         var catalog = SendingKit.Catalog(engine);
         var loader = new SendingKit.MemoryLoader(SendingKit.Templates());
-        var content = ContentTemplates.CompileOrThrow(catalog, loader);
+        var content = MessageTemplates.CompileOrThrow(catalog, loader);
         var loads = loader.Loads;
 
         var summary = await SendingKit.Runner(new InMemorySink(), engine).RunAsync(new SendRun(catalog, content, Personalize.Catalog.Trigger.Tick) { At = SendingKit.Now }, SendingKit.Customers(50));

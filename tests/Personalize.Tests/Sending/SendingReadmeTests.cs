@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Serialization;
 
 namespace Personalize.Tests.Sending;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
@@ -31,9 +32,9 @@ internal static class SendingSnippet
 
         var channels = services.GetRequiredService<DecisionEngine>().Eligibility.Channels;
         CompiledCatalog catalog = CatalogJson.Compile(File.ReadAllBytes(catalogFile), new CatalogValidationOptions { Channels = channels });
-        CompiledContent content = ContentTemplates.CompileOrThrow(catalog, new FolderTemplateLoader(templatesFolder)); // every template parsed once
+        CompiledTemplates templates = MessageTemplates.CompileOrThrow(catalog, new FolderTemplateLoader(templatesFolder)); // every template parsed once
 
-        var run = new SendRun(catalog, content, Trigger.Tick) { At = runInstant }; // the same instant resumes a crashed run
+        var run = new SendRun(catalog, templates, Trigger.Tick) { At = runInstant }; // the same instant resumes a crashed run
         SendRunSummary summary = await services.GetRequiredService<SendRunner>()
             .RunAsync(run, customers, new Progress<SendProgress>(p => Console.WriteLine($"{p.Processed} processed, {p.TotalSent} sent")));
 

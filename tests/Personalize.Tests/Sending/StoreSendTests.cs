@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;
@@ -78,10 +79,10 @@ public sealed class StoreSendTests
         var morning = new DateTimeOffset(2026, 3, 12, 7, 0, 0, TimeSpan.Zero); // 08:00 in Berlin
         Assert.All(scheduled, s => Assert.Equal(morning, s.DueAt));
 
-        var early = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = morning.AddMinutes(-1) }, store);
+        var early = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = morning.AddMinutes(-1) }, store);
         Assert.Equal(0, early.Totals.Processed);
 
-        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = morning }, store);
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = morning }, store);
 
         Assert.Equal((3L, 3L), (due.Totals.Processed, due.Totals.TotalSent));
         Assert.Equal(3, sink.Count);
@@ -91,7 +92,7 @@ public sealed class StoreSendTests
         Assert.Equal(3, (await store.ReadScheduledSendsAsync(new ScheduledSendQuery { State = ScheduledSendState.Sent })).Items.Count);
         Assert.Single((await store.GetCustomerAsync("c-0000"))!.Profile.History.Records);
 
-        var again = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = morning.AddHours(1) }, store);
+        var again = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = morning.AddHours(1) }, store);
         Assert.Equal(0, again.Totals.Processed);
         Assert.Equal(3, sink.Count);
     }
@@ -105,7 +106,7 @@ public sealed class StoreSendTests
         await store.AppendConsentAsync("c-0000", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Email), evening.AddHours(1), ConsentSource.FromChannel("unsubscribe link"))]);
         await store.AppendConsentAsync("c-0000", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Sms), evening.AddHours(1), ConsentSource.FromChannel("STOP"))]);
 
-        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = new DateTimeOffset(2026, 3, 12, 7, 0, 0, TimeSpan.Zero) }, store);
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = new DateTimeOffset(2026, 3, 12, 7, 0, 0, TimeSpan.Zero) }, store);
 
         Assert.Equal(1, due.Totals.TotalSent);
         Assert.Equal(1, due.Totals.Suppressed[RecheckCodes.WithdrawnSinceDecision]);
@@ -123,7 +124,7 @@ public sealed class StoreSendTests
         await runner.RunAsync(run with { At = evening }, store);
         var late = new DateTimeOffset(2026, 3, 12, 21, 30, 0, TimeSpan.Zero); // the pass runs late: 22:30 in Berlin
 
-        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Content) { At = late }, store);
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = late }, store);
 
         Assert.Equal((0L, 1L), (due.Totals.TotalSent, due.Totals.Deferred));
         Assert.Equal(0, sink.Count);

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
-using Personalize.Delivery.Sms;
+using Personalize.Channels;
+using Personalize.Channels.Sms;
 using Personalize.Sending.Model;
 using Personalize.Templates.Runtime;
 using Personalize.Tests.Decisions;
@@ -51,11 +52,11 @@ public sealed class TemplateModelTests
         Assert.Equal(fromDictionary, fromReadOnly);
     }
 
-    private static string Render(Personalize.Catalog.CompiledCatalog catalog, Personalize.Sending.CompiledContent content, IReadOnlyDictionary<string, JsonElement> attributes)
+    private static string Render(Personalize.Catalog.CompiledCatalog catalog, Personalize.Sending.CompiledTemplates content, IReadOnlyDictionary<string, JsonElement> attributes)
     {
         var message = catalog.Find("tips")!;
         var customer = SendingKit.Customer(7) with { Attributes = attributes };
-        var sms = SendingKit.Renderer().Render(content, customer, message, Channel.Sms, message.ContentFor(Channel.Sms)!.Template, "schedule", SendingKit.Now);
+        var sms = SendingKit.Renderer().Render(content, customer, message, Channel.Sms, message.ChannelFor(Channel.Sms)!.Template, "schedule", SendingKit.Now);
         return ((SmsContent)sms.Content).Body;
     }
 }

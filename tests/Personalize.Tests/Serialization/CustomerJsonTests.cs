@@ -1,4 +1,5 @@
 using System.Text;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Serialization;

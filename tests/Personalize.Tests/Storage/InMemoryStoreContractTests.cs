@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Storage;
 using Personalize.Storage.Contract;
 

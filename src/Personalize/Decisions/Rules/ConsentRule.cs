@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Eligibility;
 
@@ -14,7 +15,7 @@ namespace Personalize.Decisions.Rules;
 /// <see cref="TopicRule"/>'s business at the decision instant; a topic withdrawn by a deferred send instant blocks here
 /// (<c>consent.topic_withdrawn</c>).
 /// </summary>
-public sealed class ConsentRule : IChannelRule
+internal sealed class ConsentRule : IChannelRule
 {
     private const int CacheKind = 1;
 

@@ -8,7 +8,7 @@ namespace Personalize.Decisions.Rules;
 /// (<c>eligibility.expired</c>) and its condition holds (<c>eligibility.condition</c>; a condition that fails to
 /// evaluate is <c>eligibility.condition_error</c>).
 /// </summary>
-public sealed class EligibilityRule : IMessageRule
+internal sealed class EligibilityRule : IMessageRule
 {
     internal EligibilityRule()
     {

@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Customers;
 
 namespace Personalize.Decisions.Rules;
@@ -14,7 +15,7 @@ namespace Personalize.Decisions.Rules;
 /// window that would hold the send counts, including windows ending at a later winner or a later history record. A cap
 /// of 0 allows nothing, history or not. A reached cap gives the instant one more fits, so the message can be deferred.
 /// </summary>
-public sealed class FrequencyRule : IChannelRule
+internal sealed class FrequencyRule : IChannelRule
 {
     private readonly FrequencyCap[] _promotional;
     private readonly FrequencyCap[] _service;

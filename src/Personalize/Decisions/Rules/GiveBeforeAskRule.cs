@@ -9,7 +9,7 @@ namespace Personalize.Decisions.Rules;
 /// beginning) — <c>ask.not_enough_gives</c>. At most <see cref="DecisionOptions.MaxAsksPerDecision"/> asks win one
 /// decision (<c>ask.one_per_contact</c>, applied in arbitration).
 /// </summary>
-public sealed class GiveBeforeAskRule : IMessageRule
+internal sealed class GiveBeforeAskRule : IMessageRule
 {
     internal GiveBeforeAskRule(DecisionOptions options) => MinGives = options.MinGivesBeforeAsk;
 

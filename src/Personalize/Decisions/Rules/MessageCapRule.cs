@@ -8,7 +8,7 @@ namespace Personalize.Decisions.Rules;
 /// the contact history by message id on every channel, window <c>(t - per, t]</c> — <c>frequency.message_cap</c>.
 /// A message cap drops the message (it is not deferred).
 /// </summary>
-public sealed class MessageCapRule : IMessageRule
+internal sealed class MessageCapRule : IMessageRule
 {
     internal MessageCapRule()
     {

@@ -8,7 +8,7 @@ namespace Personalize.Decisions.Rules;
 /// (<c>service.detractor</c>), messages of the purposes in <see cref="DecisionOptions.SuppressedWhenServiceFirst"/>
 /// (marketing and relationship by default) are suppressed; service messages go.
 /// </summary>
-public sealed class ServiceFirstRule : IMessageRule
+internal sealed class ServiceFirstRule : IMessageRule
 {
     private readonly bool[] _suppressed = new bool[3];
 

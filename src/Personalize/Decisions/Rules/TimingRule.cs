@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 
 namespace Personalize.Decisions.Rules;
 
@@ -9,7 +10,7 @@ namespace Personalize.Decisions.Rules;
 /// next allowed instant so the engine can defer it (never past the message's expiry); when no instant in the next
 /// week is allowed: <c>timing.no_allowed_time</c>.
 /// </summary>
-public sealed class TimingRule : IChannelRule
+internal sealed class TimingRule : IChannelRule
 {
     internal TimingRule()
     {

@@ -12,7 +12,7 @@ namespace Personalize.Decisions.Rules;
 /// judged at the decision instant. Relevance for arbitration is the share of the message's topics the customer
 /// subscribed to (see <see cref="DecisionEngine"/>).
 /// </summary>
-public sealed class TopicRule : IMessageRule
+internal sealed class TopicRule : IMessageRule
 {
     private readonly bool _requireMatch;
 

@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Delivery.Security;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Personalize.Channels;
 
 namespace Personalize.Delivery.Security;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
-using Personalize.Delivery.Email;
+using Personalize.Channels;
+using Personalize.Channels.Email;
 
 namespace Personalize.Delivery.Sinks;
 

@@ -2,8 +2,13 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Personalize.Delivery.Email;
-using Personalize.Delivery.Sms;
+using Personalize.Channels;
+using Personalize.Channels.DirectMail;
+using Personalize.Channels.Email;
+using Personalize.Channels.InApp;
+using Personalize.Channels.Phone;
+using Personalize.Channels.Push;
+using Personalize.Channels.Sms;
 
 namespace Personalize.Delivery.Sinks;
 

@@ -1,3 +1,4 @@
+using Personalize.Channels;
 using Personalize.Delivery;
 
 namespace Personalize.Sending.Model;

@@ -1,0 +1,20 @@
+namespace Personalize.Channels;
+
+/// <summary>The kind of contact point a channel needs to reach a customer.</summary>
+public enum ContactPointKind
+{
+    /// <summary>No contact point needed (for example in-app messages, shown to the signed-in customer).</summary>
+    None = 0,
+
+    /// <summary>An email address.</summary>
+    Email = 1,
+
+    /// <summary>A phone number in E.164 form.</summary>
+    Phone = 2,
+
+    /// <summary>A postal address.</summary>
+    PostalAddress = 3,
+
+    /// <summary>At least one push device token.</summary>
+    DeviceToken = 4,
+}

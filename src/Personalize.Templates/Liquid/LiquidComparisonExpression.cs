@@ -89,9 +89,10 @@ internal sealed class LiquidComparisonExpression : ScriptExpression
 
     private static bool Matches(LiquidKeyword keyword, object? value)
     {
-        if (value is LiquidKeyword other)
+        if (value is LiquidKeyword)
         {
-            return ReferenceEquals(keyword, other);
+            // As in Shopify's Liquid, `blank == blank` and `empty == empty` are false: the keywords test a value, not each other.
+            return false;
         }
 
         return ReferenceEquals(keyword, LiquidKeyword.Blank) ? LiquidValue.IsBlank(value) : LiquidValue.IsEmpty(value);

@@ -143,6 +143,12 @@ internal static partial class LiquidFilters
     {
         property = ScriptValue.Normalize(property);
         var list = LiquidValue.Flatten(c, input);
+        if (list.Count <= 1)
+        {
+            // Nothing to compare (Ruby's sort never reads a single item's property).
+            return new ScriptArray(list);
+        }
+
         var keys = new object?[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
@@ -173,7 +179,15 @@ internal static partial class LiquidFilters
         property = ScriptValue.Normalize(property);
         var result = new ScriptArray();
         var seen = new List<object?>();
-        foreach (var item in LiquidValue.Flatten(c, input))
+        var items = LiquidValue.Flatten(c, input);
+        if (items.Count <= 1)
+        {
+            // Nothing to compare (Ruby's uniq never reads a single item's property).
+            result.AddRange(items);
+            return result;
+        }
+
+        foreach (var item in items)
         {
             var key = ItemKey(c, "uniq", item, property);
             var duplicate = false;

@@ -434,13 +434,25 @@ internal static partial class LiquidFilters
         return input switch
         {
             null => 0,
-            string s => s.Length,
+            string s => CountRunes(s),
+            int or long => 8, // Ruby's Integer#size: the bytes of a machine word, as Shopify prints it.
             _ when LiquidValue.IsList(input) => LiquidValue.ToList(c, input).Count,
             ScriptObject o => o.Count,
             System.Collections.IDictionary d => d.Count,
             System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json => CountMembers(json),
             _ => c.TryGetMember(input, "size", out var size) && size is not null ? size : 0,
         };
+    }
+
+    private static int CountRunes(string text)
+    {
+        var count = 0;
+        foreach (var unused in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static int CountMembers(System.Text.Json.JsonElement json)
@@ -486,6 +498,12 @@ internal static partial class LiquidFilters
     private static object? Slice(TemplateContext c, ScriptArguments a)
     {
         var input = ScriptValue.Normalize(a[0]);
+        if (input is ScriptArray { IsRange: true })
+        {
+            // Shopify slices arrays only; a range is sliced as its text (`1..4`).
+            input = LiquidValue.ToText(c, input);
+        }
+
         var offset = ToInteger(c, a[1], "slice");
         var length = a.Count > 2 && a[2] is not null ? ToInteger(c, a[2], "slice") : 1;
         if (LiquidValue.IsList(input))
@@ -506,9 +524,17 @@ internal static partial class LiquidFilters
             return null;
         }
 
+        // Text is sliced by characters (code points), as Ruby does: an emoji is one character, not two UTF-16 units.
         var text = LiquidValue.ToText(c, input);
-        var (from, take) = SliceBounds(text.Length, offset, length);
-        return text.Substring(from, take);
+        var runes = text.EnumerateRunes().ToArray();
+        var (from, take) = SliceBounds(runes.Length, offset, length);
+        var slice = new System.Text.StringBuilder(take * 2);
+        for (var i = from; i < from + take; i++)
+        {
+            slice.Append(runes[i].ToString());
+        }
+
+        return slice.ToString();
     }
 
     private static (int Start, int Count) SliceBounds(int total, int offset, int length)
@@ -533,6 +559,12 @@ internal static partial class LiquidFilters
         {
             var pairs = LiquidValue.Pairs(c, input!);
             return pairs.Count == 0 ? null : pairs[0];
+        }
+
+        if (input is string text)
+        {
+            // Golden Liquid accepts "" or the character; Shopify's platform (Ruby with ActiveSupport) gives the character.
+            return LiquidValue.FirstOrLastCharacter(text, first);
         }
 
         if (!LiquidValue.IsList(input))

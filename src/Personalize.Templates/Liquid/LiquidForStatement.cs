@@ -18,6 +18,17 @@ internal sealed class LiquidForStatement : ForStatement
     /// <summary>Gets a value indicating whether the loop has <c>offset: continue</c>.</summary>
     public bool OffsetContinue { get; init; }
 
+    public override void Execute(TemplateContext context)
+    {
+        // A table over nothing at all (nil, a missing variable) writes no markup; an empty list writes an empty row.
+        if (IsTableRow && Iterable.Evaluate(context) is null)
+        {
+            return;
+        }
+
+        base.Execute(context);
+    }
+
     protected override IList<object?> Items(TemplateContext context)
     {
         var value = Iterable.Evaluate(context);

@@ -43,8 +43,8 @@ internal sealed class LiquidIterableExpression : ScriptExpression
                 return pairs;
             case bool:
             case not null when ScriptValue.IsNumber(value):
-                // A number or boolean is not a collection: the loop runs its `else` branch.
-                return null;
+                // A number or boolean is not a collection: no items (the loop runs its `else` branch, a table one empty row).
+                return Array.Empty<object?>();
             default:
                 return value;
         }

@@ -119,6 +119,11 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return pairs.Count == 0 ? null : pairs[0];
         }
 
+        if (name is "first" or "last" && target is string text)
+        {
+            return LiquidValue.FirstOrLastCharacter(text, name == "first");
+        }
+
         if (name is "first" or "last" && LiquidValue.IsList(target))
         {
             var list = LiquidValue.ToList(context, target);

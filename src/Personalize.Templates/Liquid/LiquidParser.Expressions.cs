@@ -10,7 +10,7 @@ internal sealed partial class LiquidParser
     private ScriptExpression? ParseFiltered(LiquidTokenStream tokens)
     {
         var saved = tokens.Depth;
-        var expression = ParseValue(tokens);
+        var expression = Plain(ParseValue(tokens));
         while (expression is not null && tokens.Current.Kind == LiquidTokenKind.Pipe)
         {
             var pipe = tokens.Next();
@@ -59,7 +59,7 @@ internal sealed partial class LiquidParser
                     {
                         var argumentName = tokens.Next().Text;
                         tokens.Next();
-                        var namedValue = ParseValue(tokens);
+                        var namedValue = Plain(ParseValue(tokens));
                         if (namedValue is null)
                         {
                             return null;
@@ -69,7 +69,7 @@ internal sealed partial class LiquidParser
                     }
                     else
                     {
-                        var value = ParseValue(tokens);
+                        var value = Plain(ParseValue(tokens));
                         if (value is null)
                         {
                             return null;
@@ -119,6 +119,13 @@ internal sealed partial class LiquidParser
         tokens.Depth = saved;
         return expression;
     }
+
+    /// <summary>
+    /// <c>empty</c> and <c>blank</c> are special only as operands of a condition (<c>==</c>, <c>when</c>); as a value to output,
+    /// filter, assign or switch on they are the empty text, as in Shopify's Liquid.
+    /// </summary>
+    private static ScriptExpression? Plain(ScriptExpression? expression) =>
+        expression is LiteralExpression { Value: LiquidKeyword } keyword ? new LiteralExpression(string.Empty) { Span = keyword.Span } : expression;
 
     /// <summary>Counts one more level of nesting; past <see cref="TemplateLimits.MaxParseDepth"/> reports it and stops the tag.</summary>
     private bool Deeper(LiquidTokenStream tokens, LiquidToken at)

@@ -394,7 +394,7 @@ internal sealed partial class LiquidParser
         }
         else
         {
-            value = ParseValue(tokens);
+            value = Plain(ParseValue(tokens));
             ExpectEndOfMarkup(tokens, tag);
         }
 
@@ -505,6 +505,14 @@ internal sealed partial class LiquidParser
                     if (attribute.Kind == LiquidTokenKind.Identifier && attribute.Text == "reversed" && !tableRow)
                     {
                         tokens.Next();
+                        if (limit is not null || offset is not null || offsetContinue)
+                        {
+                            // Shopify reads `reversed` only right after the collection (its lax parser ignores it later on).
+                            Error(attribute.Start, attribute.End, $"`reversed` must come right after the collection: write {{% for {variable} in … reversed limit: 3 %}}.");
+                            headerOk = false;
+                            break;
+                        }
+
                         reversed = true;
                         continue;
                     }

@@ -46,6 +46,22 @@ internal static partial class LiquidValue
         throw c.Error($"invalid integer: {what} needs a whole number, not {(value is null ? "nil" : $"{ScriptValue.TypeName(value)} `{ToText(c, value)}`")}. Pass a number such as 3, or convert the value with `| round`.");
     }
 
+    /// <summary>The first or last character (code point) of text; nil for empty text.</summary>
+    public static string? FirstOrLastCharacter(string text, bool first)
+    {
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (first)
+        {
+            return char.IsHighSurrogate(text[0]) && text.Length > 1 ? text[..2] : text[..1];
+        }
+
+        return char.IsLowSurrogate(text[^1]) && text.Length > 1 ? text[^2..] : text[^1..];
+    }
+
     /// <summary>A hash: a script object, a dictionary or a JSON object.</summary>
     public static bool IsHash(object? value) =>
         value is ScriptObject or IDictionary or IReadOnlyDictionary<string, object?> or IDictionary<string, object?> or JsonElement { ValueKind: JsonValueKind.Object };

@@ -28,6 +28,15 @@ public sealed record RenderOptions
     /// <value>The default value is <see cref="CancellationToken.None"/>.</value>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>
+    /// Gets whether this render is strict even when the template was parsed without <see cref="TemplateOptions.StrictVariables"/>:
+    /// a missing variable or member (<c>customer.first_name</c> when the customer has none) stops the render with a
+    /// <see cref="TemplateRuntimeException"/> naming it, instead of printing blank. The left side of <c>??</c>/<c>?!</c>,
+    /// <c>?.</c> and <c>if</c> conditions stay lenient, so templates can still test and fall back.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/> (the template's setting applies).</value>
+    public bool StrictVariables { get; init; }
+
     /// <summary>Gets extra globals for this render (above the template's globals, below the model). Rendering freezes the object (<see cref="ScriptObject.Freeze"/>) so that it can be shared.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ScriptObject? Globals { get; init; }

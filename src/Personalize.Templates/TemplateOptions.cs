@@ -53,7 +53,11 @@ public sealed record TemplateOptions
     /// <value>The default value is <see cref="UnsafeHostAccess.None"/>: host objects are read-only and the deny-list applies.</value>
     public UnsafeHostAccess UnsafeHostAccess { get; init; }
 
-    /// <summary>Gets whether reading an undefined variable is a render error instead of <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets whether reading an undefined variable or a missing member (<c>customer.first_name</c> when the customer has none)
+    /// is a render error instead of <see langword="null"/>. The left side of <c>??</c>/<c>?!</c>, <c>?.</c> and <c>if</c>
+    /// conditions stay lenient. A render can also switch it on with <see cref="RenderOptions.StrictVariables"/>.
+    /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool StrictVariables { get; init; }
 

@@ -190,5 +190,6 @@ public sealed class LimitTests
         Assert.Equal(100_000_000, limits.MaxTotalStringLength);
         Assert.Equal(TimeSpan.FromMilliseconds(100), limits.RegexTimeout);
         Assert.Equal(1_000_000, limits.MaxSourceLength);
+        Assert.Equal(5_000_000, limits.MaxWork);
     }
 }

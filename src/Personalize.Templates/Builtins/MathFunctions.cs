@@ -129,6 +129,12 @@ internal static class MathFunctions
 
     internal static string FormatValue(TemplateContext context, IFormattable value, string? format, IFormatProvider culture)
     {
+        // A standard format's precision (`F999999999`) sizes the text: checked before formatting, not after.
+        if (format is { Length: > 1 } && char.IsAsciiLetter(format[0]) && long.TryParse(format.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var precision))
+        {
+            context.CheckStringLength(precision);
+        }
+
         try
         {
             var text = value.ToString(format, culture);

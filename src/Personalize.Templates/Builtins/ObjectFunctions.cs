@@ -32,6 +32,7 @@ internal static class ObjectFunctions
 
         var source = (string)value;
         var expression = EvalCache.GetExpression(context, source);
+        context.ChargeCharacters(source.Length * 4L);
         return expression.Evaluate(context);
     }
 
@@ -50,6 +51,7 @@ internal static class ObjectFunctions
         }
 
         var body = EvalCache.GetTemplate(context, (string)value);
+        context.ChargeWork(TemplateContext.IncludeCost + body.Weight);
         return context.Capture(body);
     }
 

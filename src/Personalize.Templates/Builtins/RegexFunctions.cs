@@ -18,7 +18,10 @@ internal static class RegexFunctions
     {
         try
         {
-            var match = Regex.Match(text ?? string.Empty, pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
+            var regex = Get(context, pattern, options);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var match = regex.Match(text ?? string.Empty);
+            Charge(context, text, started);
             return match.Success ? Groups(context, match) : new ScriptArray();
         }
         catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
@@ -33,7 +36,9 @@ internal static class RegexFunctions
         try
         {
             var result = new ScriptArray();
-            var match = Regex.Match(text ?? string.Empty, pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
+            var regex = Get(context, pattern, options);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var match = regex.Match(text ?? string.Empty);
             while (match.Success)
             {
                 context.ChargeLoopIterations();
@@ -41,6 +46,7 @@ internal static class RegexFunctions
                 match = match.NextMatch();
             }
 
+            Charge(context, text, started);
             return result;
         }
         catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
@@ -54,7 +60,21 @@ internal static class RegexFunctions
     {
         try
         {
-            var result = Regex.Replace(text ?? string.Empty, pattern, replace ?? string.Empty, ParseOptions(context, options), context.Limits.RegexTimeout);
+            // The output is measured while it is built (each replacement checked), never after: a short replacement of
+            // every character of a long text cannot allocate gigabytes first.
+            var input = text ?? string.Empty;
+            var regex = Get(context, pattern, options);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            long grown = input.Length;
+            var replacement = replace ?? string.Empty;
+            var result = regex.Replace(input, match =>
+            {
+                var part = match.Result(replacement);
+                grown += part.Length - match.Length;
+                context.EnsureStringLength(grown);
+                return part;
+            });
+            Charge(context, text, started);
             context.CheckStringLength(result.Length);
             return result;
         }
@@ -69,7 +89,10 @@ internal static class RegexFunctions
     {
         try
         {
-            var parts = Regex.Split(text ?? string.Empty, pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
+            var regex = Get(context, pattern, options);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var parts = regex.Split(text ?? string.Empty);
+            Charge(context, text, started);
             context.ChargeLoopIterations(parts.Length);
             var result = new ScriptArray(parts.Length);
             foreach (var part in parts)
@@ -101,6 +124,40 @@ internal static class RegexFunctions
         {
             throw context.Error($"`regex.unescape` got an invalid escape sequence: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Charges a regular expression's work (<see cref="TemplateLimits.MaxWork"/>): one unit per character of the text, or one
+    /// per 200 ns the match ran when that is more, so that many evaluations each just under <see cref="TemplateLimits.RegexTimeout"/>
+    /// still add up to a limit within about a second. Building the regex is not timed (it is cached).
+    /// </summary>
+    private static void Charge(TemplateContext context, string? text, long started)
+    {
+        var ran = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks / 2;
+        context.ChargeWork(Math.Max(text?.Length ?? 0, ran));
+    }
+
+    private const int MaxCachedRegexes = 512;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pattern, RegexOptions Options, TimeSpan Timeout), Regex> Cache = new();
+
+    /// <summary>The regex for a pattern, options and the render's timeout, built once (bounded cache).</summary>
+    private static Regex Get(TemplateContext context, string pattern, string? options)
+    {
+        var key = (pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
+        if (Cache.TryGetValue(key, out var regex))
+        {
+            return regex;
+        }
+
+        regex = new Regex(key.pattern, key.Item2, key.RegexTimeout);
+        if (Cache.Count >= MaxCachedRegexes)
+        {
+            Cache.Clear();
+        }
+
+        Cache.TryAdd(key, regex);
+        return regex;
     }
 
     internal static RegexOptions ParseOptions(TemplateContext context, string? options)

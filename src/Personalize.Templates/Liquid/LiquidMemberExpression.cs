@@ -42,7 +42,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         }
 
         // A member of a JSON object: one property lookup, a string copied to the output as UTF-8 (see TryWriteJsonMember).
-        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
+        if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element && !context.IsStrict)
         {
             return context.TryWriteJsonMember(element, Name, _utf8Name, span, out value);
         }
@@ -90,7 +90,17 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             }
         }
 
-        return Get(context, target, Name);
+        if (TryGet(context, target, Name, out var found))
+        {
+            return found;
+        }
+
+        if (target is not null && context.IsStrict)
+        {
+            throw context.MissingMember(Span, Target.Describe(), Name);
+        }
+
+        return null;
     }
 
     private MemberCache? _cache;
@@ -100,16 +110,21 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
     private sealed record MemberCache(Type Type, MemberPolicy Policy, Func<object, object?> Getter, Func<object, decimal>? Decimal);
 
-    internal static object? Get(TemplateContext context, object? target, string name)
+    internal static object? Get(TemplateContext context, object? target, string name) => TryGet(context, target, name, out var value) ? value : null;
+
+    /// <summary>Reads a member as Liquid does (<c>first</c>/<c>last</c> of lists too); false when the target does not have it.</summary>
+    internal static bool TryGet(TemplateContext context, object? target, string name, out object? value)
     {
         if (target is null)
         {
-            return null;
+            value = null;
+            return false;
         }
 
-        if (context.TryGetMember(target, name, out var value))
+        if (context.TryGetMember(target, name, out value))
         {
-            return ScriptValue.Normalize(value);
+            value = ScriptValue.Normalize(value);
+            return true;
         }
 
         if (name == "first" && LiquidValue.IsHash(target))
@@ -127,10 +142,12 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         if (name is "first" or "last" && LiquidValue.IsList(target))
         {
             var list = LiquidValue.ToList(context, target);
-            return list.Count == 0 ? null : list[name == "first" ? 0 : list.Count - 1];
+            value = list.Count == 0 ? null : list[name == "first" ? 0 : list.Count - 1];
+            return true;
         }
 
-        return null;
+        value = null;
+        return false;
     }
 
     public override string Describe() => Target.Describe() + "." + Name;

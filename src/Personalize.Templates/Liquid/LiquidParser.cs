@@ -96,6 +96,7 @@ internal sealed partial class LiquidParser
     /// <summary>Parses until a tag named in <paramref name="stops"/> (not consumed), a closing tag of an outer block, or the end.</summary>
     private ScriptBlock ParseBlock(string[] stops, out LiquidSegment? terminator)
     {
+        var first = _index;
         var statements = new List<ScriptStatement>();
         terminator = null;
         while (Current is { } segment)
@@ -126,7 +127,7 @@ internal sealed partial class LiquidParser
             if (Array.IndexOf(stops, segment.Name) >= 0)
             {
                 terminator = segment;
-                return new ScriptBlock(statements.ToArray());
+                return new ScriptBlock(statements.ToArray()) { Weight = _index - first };
             }
 
             if (IsClosingTag(segment.Name))
@@ -135,7 +136,7 @@ internal sealed partial class LiquidParser
                 {
                     // Let the outer block take it; the block being parsed reports that it is not closed.
                     terminator = segment;
-                    return new ScriptBlock(statements.ToArray());
+                    return new ScriptBlock(statements.ToArray()) { Weight = _index - first };
                 }
 
                 _index++;
@@ -151,7 +152,7 @@ internal sealed partial class LiquidParser
             }
         }
 
-        return new ScriptBlock(statements.ToArray());
+        return new ScriptBlock(statements.ToArray()) { Weight = _index - first };
     }
 
     private static bool IsClosingTag(string name) => name.StartsWith("end", StringComparison.Ordinal) || name is "else" or "elsif" or "when";

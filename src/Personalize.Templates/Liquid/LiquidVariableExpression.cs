@@ -43,7 +43,7 @@ internal sealed class LiquidVariableExpression : ScriptExpression
 
         if (!context.TryGetLiquidVariable(Name, _mask, out var value))
         {
-            if (context.Options.StrictVariables)
+            if (context.IsStrict)
             {
                 throw context.Error(Span, $"The variable `{Name}` was not found. Define it in the model or assign it before use (strict variables mode).");
             }

@@ -81,6 +81,8 @@ internal static class ScriptOperators
 
         if (left is ScriptArray la && right is ScriptArray ra)
         {
+            CheckArraySize(context, (long)la.Count + ra.Count);
+            context.ChargeWork((long)la.Count + ra.Count);
             var result = new ScriptArray(la.Count + ra.Count);
             result.AddRange(la);
             result.AddRange(ra);
@@ -88,6 +90,23 @@ internal static class ScriptOperators
         }
 
         return Arithmetic(context, '+', left, right);
+    }
+
+    /// <summary>
+    /// Refuses an array operation whose result would hold more than <see cref="TemplateLimits.MaxRangeLength"/> items — the
+    /// same bound as a range — before it allocates (<c>[1,2] * 4611686018427387904</c>, <c>a = a + a</c> thirty times).
+    /// </summary>
+    internal static void CheckArraySize(TemplateContext context, long size)
+    {
+        if (size > context.Limits.MaxRangeLength)
+        {
+            throw new TemplateLimitExceededException(
+                nameof(TemplateLimits.MaxRangeLength),
+                context.Limits.MaxRangeLength,
+                $"The array operation would build {(size == long.MaxValue ? "too many" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))} items; an array built by an operator is limited to {context.Limits.MaxRangeLength} items (TemplateLimits.MaxRangeLength).",
+                context.CurrentSpan,
+                context.SourceName);
+        }
     }
 
     public static object? Subtract(TemplateContext context, object? left, object? right) => Arithmetic(context, '-', left, right);
@@ -108,15 +127,24 @@ internal static class ScriptOperators
                 return string.Empty;
             }
 
-            context.CheckStringLength(count * text.Length);
+            // Overflow-safe: the size is checked before anything is allocated (`'AB' * 4611686018527387904` must not wrap).
+            context.CheckStringLength(count > context.Limits.MaxStringLength / text.Length ? long.MaxValue : count * text.Length);
             return new System.Text.StringBuilder(text.Length * (int)count).Insert(0, text, (int)count).ToString();
         }
 
         if (left is ScriptArray array && KindOf(right) is NumberKind.Int or NumberKind.Long)
         {
             var times = AsLong(right!);
-            context.ChargeLoopIterations(Math.Max(0, times * array.Count));
-            var result = new ScriptArray();
+            if (times <= 0 || array.Count == 0)
+            {
+                return new ScriptArray();
+            }
+
+            // Overflow-safe size, charged (and checked against MaxRangeLength) before anything is allocated.
+            var size = times > int.MaxValue / array.Count ? long.MaxValue : times * array.Count;
+            CheckArraySize(context, size);
+            context.ChargeLoopIterations(size);
+            var result = new ScriptArray((int)size);
             for (var i = 0; i < times; i++)
             {
                 result.AddRange(array);
@@ -218,6 +246,7 @@ internal static class ScriptOperators
             {
                 var a = AsBig(left);
                 var b = AsBig(right);
+                CheckBigResult(context, op, a, b);
                 switch (op)
                 {
                     case '+': return Narrow(a + b);
@@ -281,6 +310,29 @@ internal static class ScriptOperators
         throw context.Error($"Operator `{OperatorText(op)}` is not supported.");
     }
 
+    /// <summary>The most bits an integer may have: 1,000 decimal digits, as for number literals (<see cref="Syntax.Lexer.MaxNumberLiteralDigits"/>).</summary>
+    private const long MaxIntegerBits = 3322;
+
+    /// <summary>
+    /// Refuses, before computing it, an integer result of more than 1,000 digits: repeated squaring would otherwise grow
+    /// numbers that take seconds to multiply and print.
+    /// </summary>
+    private static void CheckBigResult(TemplateContext context, char op, BigInteger a, BigInteger b)
+    {
+        var bits = op switch
+        {
+            '*' => a.GetBitLength() + b.GetBitLength(),
+            '+' or '-' => Math.Max(a.GetBitLength(), b.GetBitLength()) + 1,
+            _ => 0,
+        };
+        if (bits > MaxIntegerBits)
+        {
+            throw context.Error($"The result of `{OperatorText(op)}` would be an integer of more than {Syntax.Lexer.MaxNumberLiteralDigits} digits; integers are limited to {Syntax.Lexer.MaxNumberLiteralDigits} digits. Use a double (e.g. `1.0 * x`) for very large magnitudes.");
+        }
+
+        context.ChargeWork(1 + (bits >> 6));
+    }
+
     private static ScriptArray ArrayDivide(ScriptArray array, long n, char op)
     {
         var result = new ScriptArray();
@@ -327,11 +379,28 @@ internal static class ScriptOperators
         _ => throw context.Error($"Unary `-` is not supported on `{ScriptValue.TypeName(value)}`."),
     };
 
-    public static new bool Equals(object? left, object? right) => Equals(left, right, 0);
+    public static new bool Equals(object? left, object? right)
+    {
+        var visited = 0L;
+        return Equals(left, right, 0, null, ref visited);
+    }
+
+    /// <summary>
+    /// Equality as the template's <c>==</c> sees it, charging the render's work budget for long strings and for the items
+    /// of arrays compared item by item (arrays that contain each other cannot make it run for long).
+    /// </summary>
+    public static bool Equals(TemplateContext context, object? left, object? right)
+    {
+        var visited = 0L;
+        return Equals(left, right, 0, context, ref visited);
+    }
+
+    /// <summary>Without a render to charge, a comparison gives up (not equal) after this many array items.</summary>
+    private const long MaxVisitedWithoutContext = 1_000_000;
 
     private const int MaxCompareDepth = 64;
 
-    private static bool Equals(object? left, object? right, int depth)
+    private static bool Equals(object? left, object? right, int depth, TemplateContext? context, ref long visited)
     {
         left = ScriptValue.Normalize(left);
         right = ScriptValue.Normalize(right);
@@ -354,6 +423,11 @@ internal static class ScriptOperators
 
         if (left is string ls && right is string rs)
         {
+            if (context is not null && ls.Length > 64 && ls.Length == rs.Length)
+            {
+                context.ChargeCharacters(ls.Length);
+            }
+
             return string.Equals(ls, rs, StringComparison.Ordinal);
         }
 
@@ -375,9 +449,19 @@ internal static class ScriptOperators
                 return false;
             }
 
+            visited += la.Count;
+            if (context is not null)
+            {
+                context.ChargeWork(la.Count);
+            }
+            else if (visited > MaxVisitedWithoutContext)
+            {
+                return false;
+            }
+
             for (var i = 0; i < la.Count; i++)
             {
-                if (!Equals(la[i], ra[i], depth + 1))
+                if (!Equals(la[i], ra[i], depth + 1, context, ref visited))
                 {
                     return false;
                 }

@@ -126,7 +126,15 @@ public static class ScriptValue
     /// <param name="value">The value.</param>
     /// <param name="culture">The culture for numbers and dates.</param>
     /// <returns>The text; <see langword="null"/> prints as <c>""</c>.</returns>
-    public static string ToText(object? value, CultureInfo? culture)
+    public static string ToText(object? value, CultureInfo? culture) => ToText(value, culture, null);
+
+    /// <summary>
+    /// <see cref="ToText(object?, CultureInfo?)"/> for a render: printing an array or object charges one unit of work per item
+    /// and stops with <see cref="TemplateLimits.MaxStringLength"/> as soon as the text grows past it, so a value that holds
+    /// itself, or a huge string many times over, cannot take minutes or gigabytes to print. Without a render the text of a
+    /// collection is cut with <c>...</c> past <see cref="TemplateLimits.MaxStringLength"/>'s default.
+    /// </summary>
+    internal static string ToText(object? value, CultureInfo? culture, TemplateContext? context)
     {
         culture ??= CultureInfo.InvariantCulture;
         switch (value)
@@ -158,16 +166,16 @@ public static class ScriptValue
                 if (normalized is JsonElement je)
                 {
                     var sb0 = new StringBuilder();
-                    AppendCollection(sb0, je, culture, 0);
+                    AppendCollection(sb0, je, culture, 0, context);
                     return sb0.ToString();
                 }
 
-                return ToText(normalized, culture);
+                return ToText(normalized, culture, context);
             case IScriptFunction:
                 return string.Empty;
             case IEnumerable:
                 var sb = new StringBuilder();
-                AppendCollection(sb, value, culture, 0);
+                AppendCollection(sb, value, culture, 0, context);
                 return sb.ToString();
             default:
                 // A denied host object (an exception, a file, a type…) prints as nothing: its ToString can reveal stack
@@ -186,7 +194,29 @@ public static class ScriptValue
         return d.ToString("R", culture);
     }
 
-    private static void AppendCollection(StringBuilder sb, object value, CultureInfo culture, int depth)
+    /// <summary>Without a render to charge, the text of a collection stops growing here (then <c>...</c>).</summary>
+    private const int MaxTextWithoutContext = 1_000_000;
+
+    /// <summary>Charges one printed item and checks the text so far; false when printing must stop (no render: cut off).</summary>
+    private static bool Continue(StringBuilder sb, TemplateContext? context)
+    {
+        if (context is not null)
+        {
+            context.ChargeWork(1);
+            context.EnsureStringLength(sb.Length);
+            return true;
+        }
+
+        if (sb.Length > MaxTextWithoutContext)
+        {
+            sb.Append("...");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void AppendCollection(StringBuilder sb, object value, CultureInfo culture, int depth, TemplateContext? context)
     {
         if (depth > 16)
         {
@@ -197,19 +227,24 @@ public static class ScriptValue
         switch (value)
         {
             case ScriptObject o:
-                AppendObject(sb, o, culture, depth);
+                AppendObject(sb, o, culture, depth, context);
                 return;
             case IDictionary<string, object?> d:
-                AppendObject(sb, d, culture, depth);
+                AppendObject(sb, d, culture, depth, context);
                 return;
             case IReadOnlyDictionary<string, object?> rd:
-                AppendObject(sb, rd, culture, depth);
+                AppendObject(sb, rd, culture, depth, context);
                 return;
             case JsonElement { ValueKind: JsonValueKind.Object } je:
                 sb.Append('{');
                 var firstMember = true;
                 foreach (var p in je.EnumerateObject())
                 {
+                    if (!Continue(sb, context))
+                    {
+                        return;
+                    }
+
                     if (!firstMember)
                     {
                         sb.Append(", ");
@@ -217,7 +252,7 @@ public static class ScriptValue
 
                     firstMember = false;
                     sb.Append(p.Name).Append(": ");
-                    AppendItem(sb, Normalize(p.Value), culture, depth);
+                    AppendItem(sb, Normalize(p.Value), culture, depth, context);
                 }
 
                 sb.Append('}');
@@ -227,13 +262,18 @@ public static class ScriptValue
                 var firstItem = true;
                 foreach (var item in ja.EnumerateArray())
                 {
+                    if (!Continue(sb, context))
+                    {
+                        return;
+                    }
+
                     if (!firstItem)
                     {
                         sb.Append(", ");
                     }
 
                     firstItem = false;
-                    AppendItem(sb, Normalize(item), culture, depth);
+                    AppendItem(sb, Normalize(item), culture, depth, context);
                 }
 
                 sb.Append(']');
@@ -243,13 +283,18 @@ public static class ScriptValue
                 var first = true;
                 foreach (var item in e)
                 {
+                    if (!Continue(sb, context))
+                    {
+                        return;
+                    }
+
                     if (!first)
                     {
                         sb.Append(", ");
                     }
 
                     first = false;
-                    AppendItem(sb, Normalize(item), culture, depth);
+                    AppendItem(sb, Normalize(item), culture, depth, context);
                 }
 
                 sb.Append(']');
@@ -257,12 +302,17 @@ public static class ScriptValue
         }
     }
 
-    private static void AppendObject(StringBuilder sb, IEnumerable<KeyValuePair<string, object?>> members, CultureInfo culture, int depth)
+    private static void AppendObject(StringBuilder sb, IEnumerable<KeyValuePair<string, object?>> members, CultureInfo culture, int depth, TemplateContext? context)
     {
         sb.Append('{');
         var first = true;
         foreach (var pair in members)
         {
+            if (!Continue(sb, context))
+            {
+                return;
+            }
+
             if (!first)
             {
                 sb.Append(", ");
@@ -270,13 +320,13 @@ public static class ScriptValue
 
             first = false;
             sb.Append(pair.Key).Append(": ");
-            AppendItem(sb, Normalize(pair.Value), culture, depth);
+            AppendItem(sb, Normalize(pair.Value), culture, depth, context);
         }
 
         sb.Append('}');
     }
 
-    private static void AppendItem(StringBuilder sb, object? item, CultureInfo culture, int depth)
+    private static void AppendItem(StringBuilder sb, object? item, CultureInfo culture, int depth, TemplateContext? context)
     {
         switch (item)
         {
@@ -287,10 +337,10 @@ public static class ScriptValue
                 AppendQuoted(sb, s);
                 break;
             case JsonElement or IEnumerable:
-                AppendCollection(sb, item, culture, depth + 1);
+                AppendCollection(sb, item, culture, depth + 1, context);
                 break;
             default:
-                sb.Append(ToText(item, culture));
+                sb.Append(ToText(item, culture, context));
                 break;
         }
     }

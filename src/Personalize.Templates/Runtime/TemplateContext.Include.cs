@@ -5,6 +5,12 @@ namespace Personalize.Templates.Runtime;
 public sealed partial class TemplateContext
 {
     /// <summary>
+    /// The fixed work units of rendering an included template (<c>include</c>, Liquid <c>include</c>/<c>render</c>,
+    /// <c>object.eval_template</c>) on top of its body's size: a nested render sets up scopes and a capture.
+    /// </summary>
+    internal const int IncludeCost = 32;
+
+    /// <summary>
     /// <c>include "name" args…</c>: loads the template through <see cref="TemplateOptions.Loader"/> (parsed once per loader, name
     /// and content version, see <see cref="TemplateIncludeCache"/>), renders it with the current variables and <c>$</c> = the extra arguments, and returns its output.
     /// </summary>
@@ -53,6 +59,7 @@ public sealed partial class TemplateContext
         try
         {
             SourceName = template.Options.SourceName;
+            ChargeWork(IncludeCost + template.Body.Weight);
             var output = Capture(template.Body);
             if (Flow == ControlFlow.Return)
             {

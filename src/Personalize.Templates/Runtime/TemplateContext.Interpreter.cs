@@ -291,7 +291,7 @@ public sealed partial class TemplateContext
             return value;
         }
 
-        if (Options.StrictVariables)
+        if (IsStrict)
         {
             throw Error(span, $"The variable `{name}` was not found. Define it in the model or assign it before use (strict variables mode).");
         }

@@ -92,6 +92,7 @@ public sealed partial class TemplateContext
 
             PushScope(locals);
             SourceName = name;
+            ChargeWork(IncludeCost + template.Body.Weight);
             template.Body.Execute(this);
             if (isolated)
             {

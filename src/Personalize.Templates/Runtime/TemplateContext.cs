@@ -11,6 +11,8 @@ namespace Personalize.Templates.Runtime;
 public sealed partial class TemplateContext
 {
     private long _loopIterations;
+    private long _work;
+    private long _maxWork = TemplateLimits.Default.MaxWork;
     private long _outputLength;
     private long _stringWork;
     private int _callDepth;
@@ -19,6 +21,7 @@ public sealed partial class TemplateContext
     private long _maxLoopIterations = TemplateLimits.Default.MaxLoopIterations;
     private long _maxOutputLength = TemplateLimits.Default.MaxOutputLength;
     private TemplateOptions? _policyOptions;
+    private bool _strict;
 
     internal TemplateContext()
     {
@@ -56,6 +59,20 @@ public sealed partial class TemplateContext
 
     internal TemplateOutput Output { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many strict-mode guards are being evaluated (the left side of <c>??</c>/<c>?!</c>, an <c>if</c>
+    /// condition): inside one, a missing variable or member is null even in strict mode.
+    /// </summary>
+    internal int StrictGuard { get; set; }
+
+    /// <summary>Gets whether a missing variable or member is a render error here (strict mode, outside a guard).</summary>
+    internal bool IsStrict => _strict && StrictGuard == 0;
+
+    /// <summary>The strict-mode error for a member <paramref name="name"/> that <paramref name="target"/> does not have.</summary>
+    internal TemplateRuntimeException MissingMember(SourceSpan span, string target, string name) => Error(
+        span,
+        $"`{target}` has no member `{name}` (strict mode: a missing value stops the render instead of printing blank). Give it a fallback (`{target}.{name} ?? \"…\"`) or test it in an `if` first.");
+
     /// <summary>Creates a render error at <see cref="CurrentSpan"/>; builtins <c>throw context.Error("…")</c>.</summary>
     /// <param name="message">What went wrong and how to fix it.</param>
     /// <param name="innerException">The underlying exception, if any.</param>
@@ -76,14 +93,58 @@ public sealed partial class TemplateContext
     /// <exception cref="TemplateLimitExceededException">The render used more iterations than allowed.</exception>
     public void ChargeLoopIterations(long count = 1)
     {
+        count = Math.Max(0, count);
         _loopIterations += count;
         if (_loopIterations > _maxLoopIterations)
         {
             ThrowLoopLimit();
         }
 
+        ChargeWork(count);
+    }
+
+    /// <summary>Charges one loop iteration of a body of <paramref name="weight"/> units (see <see cref="TemplateLimits.MaxWork"/>).</summary>
+    internal void ChargeIteration(int weight)
+    {
+        if (++_loopIterations > _maxLoopIterations)
+        {
+            ThrowLoopLimit();
+        }
+
+        ChargeWork(1 + weight);
+    }
+
+    /// <summary>
+    /// Charges <paramref name="units"/> of work against <see cref="TemplateLimits.MaxWork"/> and checks cancellation. Builtins and
+    /// host functions that do work in proportion to their input charge it up front, in bulk (one call per operation).
+    /// </summary>
+    /// <param name="units">The units of work (see <see cref="TemplateLimits.MaxWork"/> for what a unit is).</param>
+    /// <exception cref="TemplateLimitExceededException">The render used up its work budget.</exception>
+    /// <exception cref="OperationCanceledException">The render was cancelled.</exception>
+    public void ChargeWork(long units)
+    {
+        // Saturating: a huge charge (an overflowed size) must not wrap around to a small one.
+        _work = units > _maxWork - _work ? long.MaxValue : _work + Math.Max(0, units);
+        if (_work > _maxWork)
+        {
+            ThrowWorkLimit();
+        }
+
         CancellationToken.ThrowIfCancellationRequested();
     }
+
+    /// <summary>Charges scanning or comparing <paramref name="characters"/> characters: one unit per 16 (see <see cref="TemplateLimits.MaxWork"/>).</summary>
+    /// <param name="characters">The number of characters.</param>
+    public void ChargeCharacters(long characters) => ChargeWork(1 + (Math.Max(0, characters) >> 4));
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowWorkLimit() => throw new TemplateLimitExceededException(
+        nameof(TemplateLimits.MaxWork),
+        Limits.MaxWork,
+        $"The template did more than {Limits.MaxWork} units of work (TemplateLimits.MaxWork): loops, calls, includes and builtins on large data add up. Check for runaway recursion or loops over large data, or raise the limit.",
+        CurrentSpan,
+        SourceName);
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -132,7 +193,7 @@ public sealed partial class TemplateContext
     /// <summary>Formats a value the way templates print it, in <see cref="Culture"/>.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The text (<c>""</c> for null).</returns>
-    public string ToText(object? value) => value is string s ? s : ScriptValue.ToText(value, Culture);
+    public string ToText(object? value) => value is string s ? s : ScriptValue.ToText(value, Culture, this);
 
     /// <summary>Reads a member of any value (script object, dictionary, JSON, .NET object) with the template's naming rules.</summary>
     /// <param name="target">The value to read from.</param>
@@ -179,6 +240,11 @@ public sealed partial class TemplateContext
     internal object? Invoke(IScriptFunction function, ScriptArguments arguments)
     {
         EnterCall();
+        if (function is not Syntax.ScriptFunctionDefinition)
+        {
+            ChargeStringArguments(arguments);
+        }
+
         try
         {
             return function.Invoke(this, arguments);
@@ -186,6 +252,27 @@ public sealed partial class TemplateContext
         finally
         {
             _callDepth--;
+        }
+    }
+
+    /// <summary>
+    /// Charges, in bulk, the characters of the long string arguments a builtin, filter or host function is given: what string,
+    /// hash and regex functions scan (see <see cref="TemplateLimits.MaxWork"/>). Short strings cost nothing extra.
+    /// </summary>
+    private void ChargeStringArguments(ScriptArguments arguments)
+    {
+        long characters = 0;
+        foreach (var argument in arguments.Positional)
+        {
+            if (argument is string { Length: > 256 } text)
+            {
+                characters += text.Length;
+            }
+        }
+
+        if (characters > 0)
+        {
+            ChargeCharacters(characters);
         }
     }
 
@@ -197,7 +284,7 @@ public sealed partial class TemplateContext
             ThrowRecursionLimit();
         }
 
-        CancellationToken.ThrowIfCancellationRequested();
+        ChargeWork(1);
     }
 
     internal void ExitCall() => _callDepth--;
@@ -415,6 +502,7 @@ public sealed partial class TemplateContext
         _maxRecursionDepth = Limits.MaxRecursionDepth;
         _maxLoopIterations = Limits.MaxLoopIterations;
         _maxOutputLength = Limits.MaxOutputLength;
+        _maxWork = Limits.MaxWork;
         if (!ReferenceEquals(options, _policyOptions))
         {
             Members = MemberPolicy.For(options);
@@ -426,10 +514,13 @@ public sealed partial class TemplateContext
         _numberFormat = NumberFormatInfo.GetInstance(Culture);
         TimeProvider = render.TimeProvider;
         CancellationToken = render.CancellationToken;
+        _strict = options.StrictVariables || render.StrictVariables;
+        StrictGuard = 0;
         ConfigureBuiltins(render);
         ConfigureLiquid();
         Output = output;
         _loopIterations = 0;
+        _work = 0;
         _outputLength = 0;
         _stringWork = 0;
         _callDepth = 0;

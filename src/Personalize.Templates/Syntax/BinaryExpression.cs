@@ -29,15 +29,29 @@ internal sealed class BinaryExpression : ScriptExpression
             case BinaryOperator.Or:
                 return Boxes.Bool(ScriptValue.IsTruthy(Left.Evaluate(context)) || ScriptValue.IsTruthy(Right.Evaluate(context)));
             case BinaryOperator.Coalesce:
-                return Left.Evaluate(context) ?? Right.Evaluate(context);
+                return Guarded(context, Left) ?? Right.Evaluate(context);
             case BinaryOperator.NotCoalesce:
-                return Left.Evaluate(context) is null ? null : Right.Evaluate(context);
+                return Guarded(context, Left) is null ? null : Right.Evaluate(context);
         }
 
         var left = CallIfFunction(context, Left.Evaluate(context));
         var right = CallIfFunction(context, Right.Evaluate(context));
         context.CurrentSpan = Operator == BinaryOperator.Multiply ? Span : OperatorSpan;
         return Apply(context, left, right);
+    }
+
+    /// <summary>Evaluates the left side of <c>??</c>/<c>?!</c>: in strict mode a missing value there is the point of the operator, not an error.</summary>
+    internal static object? Guarded(TemplateContext context, ScriptExpression expression)
+    {
+        context.StrictGuard++;
+        try
+        {
+            return expression.Evaluate(context);
+        }
+        finally
+        {
+            context.StrictGuard--;
+        }
     }
 
     private object? Apply(TemplateContext context, object? left, object? right)
@@ -59,14 +73,14 @@ internal sealed class BinaryExpression : ScriptExpression
             case BinaryOperator.Power:
                 return ScriptOperators.Arithmetic(context, '^', left, right);
             case BinaryOperator.Equal:
-                return Boxes.Bool(AreEqual(left, right));
+                return Boxes.Bool(AreEqual(context, left, right));
             case BinaryOperator.NotEqual:
                 if (left is ScriptArray la && right is ScriptArray ra && la.Count == ra.Count && la.Count > 0)
                 {
                     // Scriban compares same-sized arrays item by item for every operator: `!=` holds when all items differ.
                     for (var i = 0; i < la.Count; i++)
                     {
-                        if (ScriptOperators.Equals(la[i], ra[i]))
+                        if (ScriptOperators.Equals(context, la[i], ra[i]))
                         {
                             return Boxes.False;
                         }
@@ -75,7 +89,7 @@ internal sealed class BinaryExpression : ScriptExpression
                     return Boxes.True;
                 }
 
-                return Boxes.Bool(!AreEqual(left, right));
+                return Boxes.Bool(!AreEqual(context, left, right));
             case BinaryOperator.Less:
                 return Boxes.Bool(ScriptOperators.Relational(context, '<', left, right));
             case BinaryOperator.LessEqual:
@@ -131,7 +145,7 @@ internal sealed class BinaryExpression : ScriptExpression
         }
     }
 
-    private static bool AreEqual(object? left, object? right)
+    private static bool AreEqual(TemplateContext context, object? left, object? right)
     {
         if (left is EmptyValue)
         {
@@ -143,7 +157,7 @@ internal sealed class BinaryExpression : ScriptExpression
             return ScriptValue.IsEmpty(left);
         }
 
-        return ScriptOperators.Equals(left, right);
+        return ScriptOperators.Equals(context, left, right);
     }
 
     private object? Range(TemplateContext context, object? left, object? right)
@@ -171,6 +185,8 @@ internal sealed class BinaryExpression : ScriptExpression
                 context.SourceName);
         }
 
+        // Four units per item: each is a boxed number in a new array (a large range lands on the large object heap).
+        context.ChargeWork(count * 4);
         var result = new ScriptArray((int)count) { IsRange = true };
         var value = from;
         for (var i = 0; i < count; i++, value += step)

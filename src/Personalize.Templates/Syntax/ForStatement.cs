@@ -62,7 +62,7 @@ internal class ForStatement : ScriptStatement
             for (var i = 0; i < count; i++)
             {
                 context.CurrentSpan = Span;
-                context.ChargeLoopIterations();
+                context.ChargeIteration(Body.Weight);
                 var item = items is object?[] direct ? direct[Reversed ? start + count - 1 - i : start + i] : items[Reversed ? start + count - 1 - i : start + i];
                 loop.Index = i;
                 loop.Previous = previous;

@@ -20,7 +20,7 @@ internal sealed class IfStatement : ScriptStatement
 
     public override void Execute(TemplateContext context)
     {
-        if (ScriptValue.IsTruthy(Condition.Evaluate(context)))
+        if (ScriptValue.IsTruthy(BinaryExpression.Guarded(context, Condition)))
         {
             Then.Execute(context);
         }

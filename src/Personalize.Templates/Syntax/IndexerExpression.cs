@@ -25,7 +25,12 @@ internal sealed class IndexerExpression : ScriptAssignable
 
         if (index is string name && target is not string)
         {
-            return context.TryGetMember(target, name, out var member) ? member : null;
+            if (context.TryGetMember(target, name, out var member))
+            {
+                return member;
+            }
+
+            return context.IsStrict ? throw context.MissingMember(Span, Target.Describe(), name) : null;
         }
 
         if (!ScriptValue.IsNumber(index) || !ScriptValue.TryToInt32(index, out var i))

@@ -19,7 +19,7 @@ internal sealed class LocalVariable : ScriptAssignable
             return value;
         }
 
-        if (context.Options.StrictVariables)
+        if (context.IsStrict)
         {
             throw context.Error(Span, $"The local variable `${Name}` was not found. Assign it before use (strict variables mode).");
         }

@@ -73,7 +73,7 @@ internal sealed class MemberExpression : ScriptAssignable
         }
 
         // A member of a JSON object: one property lookup, a string copied to the output as UTF-8 (see TryWriteJsonMember).
-        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element)
+        if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element && !context.IsStrict)
         {
             return context.TryWriteJsonMember(element, Name, _utf8Name, span, out value);
         }
@@ -162,7 +162,17 @@ internal sealed class MemberExpression : ScriptAssignable
             }
         }
 
-        return context.TryGetMember(target, Name, out var value) ? value : null;
+        if (context.TryGetMember(target, Name, out var value))
+        {
+            return value;
+        }
+
+        if (!NullConditional && context.IsStrict)
+        {
+            throw context.MissingMember(Span, Target.Describe(), Name);
+        }
+
+        return null;
     }
 
     private MemberCache? _cache;

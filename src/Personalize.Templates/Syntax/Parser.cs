@@ -157,6 +157,7 @@ internal sealed partial class Parser
     /// <summary>Parses statements until one of <paramref name="terminators"/> starts a statement (not consumed) or the end.</summary>
     private ScriptBlock ParseBlock(string[]? terminators, out Token? terminator)
     {
+        var first = _index;
         Enter();
         var statements = new List<ScriptStatement>();
         terminator = null;
@@ -167,7 +168,7 @@ internal sealed partial class Parser
             {
                 case TokenKind.Eof:
                     Leave();
-                    return new ScriptBlock(statements.ToArray());
+                    return new ScriptBlock(statements.ToArray()) { Weight = _index - first };
                 case TokenKind.Raw:
                     Next();
                     if (token.Text.Length > 0)
@@ -190,7 +191,7 @@ internal sealed partial class Parser
                 case TokenKind.Identifier when terminators is not null && Array.IndexOf(terminators, token.Text) >= 0 && !IsLoopVariableAccess():
                     terminator = token;
                     Leave();
-                    return new ScriptBlock(statements.ToArray());
+                    return new ScriptBlock(statements.ToArray()) { Weight = _index - first };
             }
 
             var before = _index;
@@ -371,10 +372,12 @@ internal sealed partial class Parser
             return null;
         }
 
+        var bodyStart = _index;
         var body = ParseExpression(false);
+        var weight = _index - bodyStart;
         ExpectEndOfStatement();
         var span = SpanFrom(start);
-        var block = new ScriptBlock(new ScriptStatement[] { new FlowStatement(ControlFlow.Return, body) { Span = body.Span } });
+        var block = new ScriptBlock(new ScriptStatement[] { new FlowStatement(ControlFlow.Return, body) { Span = body.Span } }) { Weight = weight };
         var target = (ScriptAssignable)signature.Target;
         return new FunctionStatement(target, new ScriptFunctionDefinition(target.Describe(), parameters.ToArray(), block, span)) { Span = span };
     }

@@ -28,6 +28,7 @@ internal sealed class ScriptFunctionDefinition : IScriptFunction
     public object? Invoke(TemplateContext context, ScriptArguments arguments)
     {
         context.CheckStack();
+        context.ChargeWork(Body.Weight);
         var callSpan = arguments.Span;
         var all = arguments.ToScriptArray();
         context.PushFrame(all);

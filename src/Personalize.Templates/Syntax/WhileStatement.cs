@@ -23,7 +23,7 @@ internal sealed class WhileStatement : ScriptStatement
             while (ScriptValue.IsTruthy(Condition.Evaluate(context)))
             {
                 context.CurrentSpan = Span;
-                context.ChargeLoopIterations();
+                context.ChargeIteration(Body.Weight);
                 loop.Index = index++;
                 Body.Execute(context);
                 if (EndIteration(context))

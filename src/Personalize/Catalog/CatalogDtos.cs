@@ -47,6 +47,8 @@ internal sealed class MessageDto
 
     public string? MaxDelay { get; set; }
 
+    public bool? StrictTemplates { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -270,6 +270,11 @@ public static class CatalogJson
             }
         }
 
+        if (dto.StrictTemplates is { } strict)
+        {
+            message = message with { StrictTemplates = strict };
+        }
+
         if (dto.WhenBlocked is { } whenBlocked)
         {
             if (TryEnum<BlockedSendPolicy>(whenBlocked, out var policy))

@@ -158,6 +158,14 @@ public sealed class MessageBuilder
         return this;
     }
 
+    /// <summary>Renders the message's templates in strict mode (<see cref="MessageDefinition.StrictTemplates"/>): a missing merge field stops the message.</summary>
+    /// <returns>This builder.</returns>
+    public MessageBuilder StrictTemplates()
+    {
+        _message = _message with { StrictTemplates = true };
+        return this;
+    }
+
     /// <summary>Drops the message when timing or a cap blocks it now.</summary>
     /// <returns>This builder.</returns>
     public MessageBuilder DropWhenBlocked()

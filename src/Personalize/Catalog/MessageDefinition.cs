@@ -65,6 +65,15 @@ public sealed record MessageDefinition
     /// <value>The default value is <see langword="null"/> (no limit).</value>
     public TimeSpan? MaxDelay { get; init; }
 
+    /// <summary>
+    /// Gets whether the message's templates render in strict mode (<see cref="Templates.RenderOptions.StrictVariables"/>): a merge
+    /// field the customer has no value for (<c>customer.first_name</c> without consent to personalization, a missing
+    /// attribute) stops this message for that customer with a <c>template.error</c> naming the field and the template
+    /// position, instead of sending it with a blank. Fallbacks written in the template (<c>?? "there"</c>, <c>if</c>) still work.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/> (a missing field prints as blank).</value>
+    public bool StrictTemplates { get; init; }
+
     /// <summary>A short description for people.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Description { get; init; }

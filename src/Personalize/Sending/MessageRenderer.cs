@@ -119,6 +119,7 @@ public sealed class MessageRenderer
             TimeZone = customer.TimeZone,
             TimeProvider = _timeProvider,
             CancellationToken = cancellationToken,
+            StrictVariables = message.StrictTemplates,
         };
         var parts = template.Parts;
         switch (template.Shape)

@@ -131,7 +131,8 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         {
             // A hash's first member, as a [key, value] pair.
             var pairs = LiquidValue.Pairs(context, target);
-            return pairs.Count == 0 ? null : pairs[0];
+            value = pairs.Count == 0 ? null : pairs[0];
+            return true;
         }
 
         if (name is "first" or "last" && target is string text)

@@ -1,4 +1,5 @@
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Tests.Decisions;
@@ -25,7 +26,7 @@ public sealed class StrictTemplateTests
                     m.StrictTemplates();
                 }
             }));
-        return new SendRun(catalog, ContentTemplates.CompileOrThrow(catalog, new SendingKit.MemoryLoader(Templates())), Trigger.Tick) { At = SendingKit.Now };
+        return new SendRun(catalog, MessageTemplates.CompileOrThrow(catalog, new SendingKit.MemoryLoader(Templates())), Trigger.Tick) { At = SendingKit.Now };
     }
 
     private static IEnumerable<Personalize.Customers.CustomerProfile> Customers() =>

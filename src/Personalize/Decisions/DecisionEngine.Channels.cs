@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Customers;
+using Personalize.Decisions.Rules;
+using Personalize.Eligibility;
+
+namespace Personalize.Decisions;
+
+// Channel selection: the channels in the customer's order, each through the channel rules, with deferral to the next allowed instant.
+public sealed partial class DecisionEngine
+{
+    private const int MaxDeferralSteps = 16;
+
+    /// <summary>Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1.</summary>
+    private int SelectChannel(DecisionContext context, CompiledMessage message, ChannelEntry[] outcomes, ref int count)
+    {
+        var ranking = AsSpan(context.Customer.Preferences.ChannelRanking);
+        var contents = message.Contents;
+        var bestDeferred = -1;
+
+        // Ranked channels first, in the customer's order.
+        for (var r = 0; r < ranking.Length; r++)
+        {
+            var index = IndexOf(contents, ranking[r]);
+            if (index < 0 || IsDuplicateRank(ranking, r))
+            {
+                continue;
+            }
+
+            var outcome = TryChannel(context, message, index, ref count, outcomes);
+            if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
+            {
+                return outcome;
+            }
+
+            if (outcome >= 0 && (bestDeferred < 0 || outcomes[outcome].SendAt < outcomes[bestDeferred].SendAt))
+            {
+                bestDeferred = outcome;
+            }
+        }
+
+        // Then the message's channels the customer did not rank, in catalog order.
+        for (var c = 0; c < contents.Length; c++)
+        {
+            if (Contains(ranking, contents[c].Channel))
+            {
+                continue;
+            }
+
+            var outcome = TryChannel(context, message, c, ref count, outcomes);
+            if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
+            {
+                return outcome;
+            }
+
+            if (outcome >= 0 && (bestDeferred < 0 || outcomes[outcome].SendAt < outcomes[bestDeferred].SendAt))
+            {
+                bestDeferred = outcome;
+            }
+        }
+
+        return bestDeferred;
+    }
+
+    /// <summary>Runs the channel rules, deferring while allowed; records the outcome and returns its index when the channel can be used, else -1.</summary>
+    private int TryChannel(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelEntry[] outcomes)
+    {
+        var definition = message.ChannelDefinitions[contentIndex];
+        var at = context.At;
+        var sendAt = at;
+        var expiry = message.ExpiryFor(at);
+        var defer = message.Definition.WhenBlocked == BlockedSendPolicy.Defer;
+        RuleResult firstDeferral = default;
+        var index = count++;
+        for (var step = 0; step < MaxDeferralSteps; step++)
+        {
+            var restarted = false;
+            for (var r = 0; r < _channelRules.Length; r++)
+            {
+                var result = EvaluateChannelRule(_channelRules[r], context, message, contentIndex, definition, sendAt);
+                if (result.Passed)
+                {
+                    continue;
+                }
+
+                if (result.RetryAt is not { } retry || retry <= sendAt)
+                {
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, result, null);
+                    return -1;
+                }
+
+                if (!defer)
+                {
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Dropped, result, retry);
+                    return -1;
+                }
+
+                if (retry > expiry)
+                {
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry);
+                    return -1;
+                }
+
+                if (firstDeferral.Passed)
+                {
+                    firstDeferral = result;
+                }
+
+                sendAt = retry;
+                restarted = true;
+                break;
+            }
+
+            if (!restarted)
+            {
+                outcomes[index] = sendAt == at
+                    ? new ChannelEntry(contentIndex, ChannelEntry.Outcome.Allowed, default, sendAt)
+                    : new ChannelEntry(contentIndex, ChannelEntry.Outcome.Deferred, firstDeferral, sendAt);
+                return index;
+            }
+        }
+
+        outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.NoAllowedTime, firstDeferral, sendAt);
+        return -1;
+    }
+
+    private static int IndexOf(MessageChannel[] contents, Channel channel)
+    {
+        for (var i = 0; i < contents.Length; i++)
+        {
+            if (contents[i].Channel == channel)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The ranking as a span: arrays (collection expressions) and lists (the JSON reader) as they are; any other list
+    /// is copied, once per candidate evaluated (a host that builds rankings some other way pays that small copy).
+    /// </summary>
+    private static ReadOnlySpan<Channel> AsSpan(IReadOnlyList<Channel> ranking) => ranking switch
+    {
+        Channel[] array => array,
+        List<Channel> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+        _ => ranking.ToArray(),
+    };
+
+    private static bool Contains(ReadOnlySpan<Channel> ranking, Channel channel)
+    {
+        for (var i = 0; i < ranking.Length; i++)
+        {
+            if (ranking[i] == channel)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDuplicateRank(ReadOnlySpan<Channel> ranking, int r)
+    {
+        for (var i = 0; i < r; i++)
+        {
+            if (ranking[i] == ranking[r])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

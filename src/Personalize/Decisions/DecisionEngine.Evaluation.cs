@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Customers;
+using Personalize.Decisions.Rules;
+using Personalize.Eligibility;
+
+namespace Personalize.Decisions;
+
+// Evaluation: the candidates best first through the message rules, the ask limit and channel selection, until the winners are found.
+public sealed partial class DecisionEngine
+{
+    /// <summary>
+    /// A channel rule: the built-in ones by their fast path, called directly (the rule at a position is always the same
+    /// type, so the type tests predict well and no interface dispatch is needed); a host rule through its interface.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static RuleResult EvaluateChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt) => rule switch
+    {
+        ConsentRule consent => consent.EvaluateCompiled(context, message, contentIndex, sendAt),
+        FrequencyRule frequency => frequency.EvaluateCompiled(context, message, contentIndex, sendAt),
+        TimingRule timing => timing.EvaluateCompiled(context, message, contentIndex, sendAt),
+        _ => rule.Evaluate(context, message.Definition, definition, sendAt),
+    };
+
+    /// <summary>A message rule: the built-in ones by their fast path, called directly; a host rule through its interface.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message) => rule switch
+    {
+        EligibilityRule eligibility => eligibility.EvaluateCompiled(context, message),
+        ServiceFirstRule serviceFirst => serviceFirst.EvaluateCompiled(context, message),
+        TopicRule topic => topic.EvaluateCompiled(context, message),
+        GiveBeforeAskRule giveBeforeAsk => giveBeforeAsk.EvaluateCompiled(context, message),
+        MessageCapRule messageCap => messageCap.EvaluateCompiled(context, message),
+        _ => rule.Evaluate(context, message.Definition),
+    };
+
+    /// <summary>
+    /// Evaluates candidates best score first (ties: higher priority, then catalog order): message rules, then the ask
+    /// limit, then channel selection; the first K that find a channel win. With <see cref="DecisionDetail.Candidates"/>
+    /// the candidates ranked below the last winner are not evaluated (they lost arbitration whatever the rules say);
+    /// with <see cref="DecisionDetail.All"/> every candidate is evaluated fully.
+    /// </summary>
+    private void Evaluate(Decision decision, DecisionContext context, Ranking ranking, DecisionDetail detail)
+    {
+        var exhaustive = detail == DecisionDetail.All;
+        var considered = decision.Considered;
+        var order = ranking.Order;
+        var scores = ranking.Keys;
+        var relevances = ranking.Relevances;
+        var scratch = context.ChannelScratch;
+        var evaluated = new Evaluated(exhaustive ? decision.Outcomes : null, order.Length, context);
+        var count = 0;
+        var most = Math.Min(_maxWinners, order.Length);
+        var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
+        var won = 0;
+        var asks = 0;
+        try
+        {
+            for (var position = 0; position < order.Length; position++)
+            {
+                if (won == most && !exhaustive)
+                {
+                    break;
+                }
+
+                var index = NextBest(ranking, position, context);
+                var message = considered[index];
+                var relevance = relevances[index];
+                var score = scores[index];
+                var blocked = false;
+                for (var r = 0; r < _messageRules.Length; r++)
+                {
+                    var result = EvaluateMessageRule(_messageRules[r], context, message);
+                    if (!result.Passed)
+                    {
+                        evaluated.Add(index, new CandidateEntry(message, _messageRules[r].Name, result, relevance));
+                        blocked = true;
+                        break;
+                    }
+                }
+
+                if (blocked)
+                {
+                    continue;
+                }
+
+                var isAsk = message.Kind == MessageKind.Ask;
+                var askLimited = isAsk && asks >= _maxAsks;
+                var canWin = won < most && !askLimited;
+                if (!canWin && !exhaustive)
+                {
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", relevance, 0, 0, -1));
+                    continue;
+                }
+
+                EnsureRoom(ref scratch, count + message.Contents.Length);
+                var start = count;
+
+                // Caps count the winners so far for a candidate that can still win; one that cannot (evaluated for
+                // explaining) is judged on its own merits.
+                context.WinnerCount = canWin ? won : 0;
+                var chosen = SelectChannel(context, message, scratch, ref count);
+                if (chosen < 0)
+                {
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", relevance, start, count - start, -1));
+                }
+                else if (canWin)
+                {
+                    ref readonly var channelOutcome = ref scratch[chosen];
+                    winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", relevance, start, count - start, chosen));
+                    asks += isAsk ? 1 : 0;
+                }
+                else
+                {
+                    var limited = askLimited && won < most;
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", relevance, start, count - start, chosen));
+                }
+            }
+
+            decision.ChannelEntries = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+            decision.Winners = won == 0 ? [] : winners.AsSpan(0, won).ToArray();
+            evaluated.CopyTo(decision);
+        }
+        finally
+        {
+            scratch.AsSpan(0, count).Clear();
+            winners.AsSpan(0, won).Clear();
+            context.ChannelScratch = scratch;
+            evaluated.Return(context);
+        }
+    }
+
+    /// <summary>The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>, else into the context's buffer, copied once at the end.</summary>
+    private struct Evaluated
+    {
+        private readonly CandidateEntry[]? _all;
+        private readonly CandidateEntry[] _outcomes;
+        private int _count;
+
+        public Evaluated(CandidateEntry[]? all, int capacity, DecisionContext context)
+        {
+            _all = all;
+            if (all is null)
+            {
+                var buffer = context.OutcomeScratch;
+                _outcomes = buffer.Length >= capacity ? buffer : new CandidateEntry[capacity];
+            }
+            else
+            {
+                _outcomes = [];
+            }
+
+            _count = 0;
+        }
+
+        public void Add(int index, in CandidateEntry outcome)
+        {
+            if (_all is not null)
+            {
+                _all[index] = outcome;
+                return;
+            }
+
+            _outcomes[_count++] = outcome;
+        }
+
+        public readonly void CopyTo(Decision decision)
+        {
+            if (_all is null && _count > 0)
+            {
+                decision.Outcomes = _outcomes.AsSpan(0, _count).ToArray();
+            }
+        }
+
+        public readonly void Return(DecisionContext context)
+        {
+            if (_all is null)
+            {
+                _outcomes.AsSpan(0, _count).Clear();
+                context.OutcomeScratch = _outcomes;
+            }
+        }
+    }
+
+    private static void EnsureRoom(ref ChannelEntry[] scratch, int needed)
+    {
+        if (needed > scratch.Length)
+        {
+            var bigger = new ChannelEntry[Math.Max(needed, scratch.Length * 2)];
+            scratch.AsSpan().CopyTo(bigger);
+            scratch.AsSpan().Clear();
+            scratch = bigger;
+        }
+    }
+}

@@ -137,7 +137,8 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
         if (name is "first" or "last" && target is string text)
         {
-            return LiquidValue.FirstOrLastCharacter(text, name == "first");
+            value = LiquidValue.FirstOrLastCharacter(text, name == "first");
+            return true;
         }
 
         if (name is "first" or "last" && LiquidValue.IsList(target))

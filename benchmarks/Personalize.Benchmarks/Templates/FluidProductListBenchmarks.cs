@@ -1,0 +1,51 @@
+using BenchmarkDotNet.Attributes;
+using Fluid;
+
+namespace Personalize.Benchmarks.Templates;
+
+/// <summary>
+/// Fluid 3.0.0, the .NET Liquid peer, on the same Liquid product list as <see cref="LiquidProductListBenchmarks"/> (same
+/// template text, same 100 products, parsed once, rendered to a string).
+/// </summary>
+public class FluidProductListBenchmarks : ProductListBenchmarkBase
+{
+    private static readonly FluidParser Parser = new();
+    private static readonly TemplateOptions Options = CreateOptions();
+
+    private readonly IFluidTemplate _template;
+
+    public FluidProductListBenchmarks()
+    {
+        _template = Parser.Parse(LiquidProductListBenchmarks.Source);
+
+        // A peer is only a peer if it writes the same text: checked once, before any measurement.
+        var ours = new LiquidProductListBenchmarks().Render();
+        var theirs = Render();
+        if (!string.Equals(theirs, ours, StringComparison.Ordinal))
+        {
+            var at = ours.AsSpan().CommonPrefixLength(theirs);
+            throw new InvalidOperationException($"Fluid and Personalize render the product list differently from character {at} (Personalize `{ours.Substring(at, Math.Min(40, ours.Length - at))}`, Fluid `{theirs.Substring(at, Math.Min(40, theirs.Length - at))}`); the comparison would not be fair.");
+        }
+    }
+
+    [Benchmark]
+    public override object Parse() => Parser.Parse(LiquidProductListBenchmarks.Source);
+
+    [Benchmark]
+    public override string Render()
+    {
+        var context = new TemplateContext(Options);
+        context.SetValue("products", Products);
+        return _template.Render(context);
+    }
+
+    // The template reads snake_case members (p.name, p.price, p.description), as Personalize's renamer does.
+    private static TemplateOptions CreateOptions() => new TemplateOptionsBuilder()
+        .ConfigureMemberAccess(strategy =>
+        {
+            strategy.Register<Product, string>("name", p => p.Name);
+            strategy.Register<Product, decimal>("price", p => p.Price);
+            strategy.Register<Product, string>("description", p => p.Description);
+        })
+        .Build();
+}

@@ -98,6 +98,27 @@ public sealed class ConsentLedger
     /// </summary>
     internal long SettledAt { get; }
 
+    /// <summary>The first instant after <paramref name="afterTicks"/> (UTC ticks) at which a record is dated (recorded or confirmed); <see cref="long.MaxValue"/> when none.</summary>
+    internal long NextRecordInstant(long afterTicks)
+    {
+        var next = long.MaxValue;
+        foreach (var record in _records)
+        {
+            var recorded = record.RecordedAt.UtcTicks;
+            if (recorded > afterTicks && recorded < next)
+            {
+                next = recorded;
+            }
+
+            if (record.ConfirmedAt is { } confirmed && confirmed.UtcTicks > afterTicks && confirmed.UtcTicks < next)
+            {
+                next = confirmed.UtcTicks;
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>
     /// The state of a scope once every record is in effect, no double opt-in request expired (see <see cref="States"/>).
     /// Decisions judge consent at an instant: use <see cref="GetState(ConsentScope, DateTimeOffset, TimeSpan)"/>.

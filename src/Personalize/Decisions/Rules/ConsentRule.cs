@@ -9,10 +9,10 @@ namespace Personalize.Decisions.Rules;
 /// Rule 2, consent (<c>consent</c>): the channel is registered, the customer has the contact point it needs, and
 /// consent holds as <see cref="Eligibility.ContactEligibility.CheckConsent"/> decides — marketing and relationship
 /// need an opt-in, service only that the channel (or purpose) was not withdrawn, a pending double opt-in is not
-/// consent — both at the decision instant and at the send instant, each judged with the evidence dated by then (a
-/// grant dated after the decision does not count; a withdrawal dated between the decision and a deferred send instant
-/// stops the send). Codes are those of <see cref="Eligibility.EligibilityCodes"/>. Topics are the
-/// <see cref="TopicRule"/>'s business at the decision instant; a topic withdrawn by a deferred send instant blocks here
+/// consent — at the decision instant and at every instant up to the send instant, each judged with the evidence dated
+/// by then (a grant dated after the decision does not count; a withdrawal dated between the decision and a deferred
+/// send instant stops the send, even if consent is given again before it). Codes are those of <see cref="Eligibility.EligibilityCodes"/>. Topics are the
+/// <see cref="TopicRule"/>'s business at the decision instant; a topic withdrawn before a deferred send instant blocks here
 /// (<c>consent.topic_withdrawn</c>).
 /// </summary>
 internal sealed class ConsentRule : IChannelRule
@@ -27,7 +27,7 @@ internal sealed class ConsentRule : IChannelRule
     public string Name => "consent";
 
     /// <inheritdoc />
-    public string Description => "The channel's opt-in is valid at the send instant and a contact point exists; service needs only that the channel was not withdrawn.";
+    public string Description => "The channel's opt-in holds from the decision to the send instant and a contact point exists; service needs only that the channel was not withdrawn.";
 
     /// <inheritdoc />
     public RuleResult Evaluate(DecisionContext context, MessageDefinition message, ChannelDefinition channel, DateTimeOffset sendAt)
@@ -42,12 +42,6 @@ internal sealed class ConsentRule : IChannelRule
             return outcome;
         }
 
-        outcome = Channel(context, channel, message.Purpose, scopes, sendAt);
-        if (!outcome.Passed)
-        {
-            return outcome;
-        }
-
         var topics = new List<ConsentScope>(message.Topics.Count);
         foreach (var topic in message.Topics)
         {
@@ -57,7 +51,7 @@ internal sealed class ConsentRule : IChannelRule
             }
         }
 
-        return TopicsAt(context, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(topics), sendAt);
+        return Throughout(context, channel, message.Purpose, scopes, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(topics), sendAt);
     }
 
     /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
@@ -66,18 +60,38 @@ internal sealed class ConsentRule : IChannelRule
         var channel = message.ChannelDefinitions[contentIndex];
         var scopes = message.ConsentScopes[contentIndex];
         var outcome = Channel(context, channel, message.Purpose, scopes, context.At);
-        if (!outcome.Passed || !LaterRecords(context, sendAt))
-        {
-            return outcome;
-        }
-
-        outcome = Channel(context, channel, message.Purpose, scopes, sendAt);
-        return outcome.Passed ? TopicsAt(context, message.TopicScopes, sendAt) : outcome;
+        return !outcome.Passed || !LaterRecords(context, sendAt)
+            ? outcome
+            : Throughout(context, channel, message.Purpose, scopes, message.TopicScopes, sendAt);
     }
 
     /// <summary>Whether <paramref name="sendAt"/> is later than the decision instant and the ledger has records dated after the decision.</summary>
     private static bool LaterRecords(DecisionContext context, DateTimeOffset sendAt)
         => sendAt > context.At && context.Customer.Consents.SettledAt > context.At.UtcTicks;
+
+    /// <summary>
+    /// Consent holds at every instant from the decision to the send: checked at each instant a record takes effect in
+    /// between and at the send instant (a withdrawal in between stops the send even if consent is given again before it).
+    /// </summary>
+    private static RuleResult Throughout(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, ReadOnlySpan<ConsentScope> topics, DateTimeOffset sendAt)
+    {
+        var ledger = context.Customer.Consents;
+        var until = sendAt.UtcTicks;
+        for (var t = ledger.NextRecordInstant(context.At.UtcTicks); ; t = ledger.NextRecordInstant(t))
+        {
+            var instant = new DateTimeOffset(Math.Min(t, until), TimeSpan.Zero);
+            var outcome = Channel(context, channel, purpose, scopes, instant);
+            if (outcome.Passed)
+            {
+                outcome = TopicsAt(context, topics, instant);
+            }
+
+            if (!outcome.Passed || t >= until)
+            {
+                return outcome;
+            }
+        }
+    }
 
     /// <summary>The channel's consent at an instant, cached per channel, purpose and instant for the decision.</summary>
     private static RuleResult Channel(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, DateTimeOffset at)
@@ -94,7 +108,7 @@ internal sealed class ConsentRule : IChannelRule
         return outcome;
     }
 
-    /// <summary>At a deferred send instant, with records dated after the decision instant: a topic withdrawn by then blocks.</summary>
+    /// <summary>After the decision instant, with records dated after it: a topic withdrawn by then blocks.</summary>
     private static RuleResult TopicsAt(DecisionContext context, ReadOnlySpan<ConsentScope> scopes, DateTimeOffset sendAt)
     {
         var ledger = context.Customer.Consents;

@@ -218,6 +218,27 @@ public sealed class PromiseRegressionTests
         Assert.Contains("when one is already due", reason);
     }
 
+    [Fact]
+    public void A_withdrawal_between_the_decision_and_a_deferred_send_stops_it_even_if_consent_is_given_again_before_the_send()
+    {
+        var engine = Engine();
+        var catalog = Compile(engine, b => b.Add("news", m => m.OnSchedule().Channel(Channel.Email, "t")));
+        var quiet = new ContactPreferences { ChannelRanking = [Channel.Email], QuietHours = Window(22, 0, 7, 0) };
+        var evening = new DateTimeOffset(2026, 3, 11, 22, 0, 0, TimeSpan.Zero); // 23:00 Berlin: deferred to 07:00 (06:00 UTC)
+        var email = ConsentScope.ForChannel(Channel.Email);
+        var customer = Customer(preferences: quiet, consents:
+        [
+            Grant(Channel.Email),
+            ConsentRecord.Withdraw(email, evening.AddHours(1), PreferenceCenter),
+            ConsentRecord.Grant(email, evening.AddHours(2), PreferenceCenter, "v2"),
+        ]);
+
+        var decision = engine.Decide(catalog, customer, Trigger.Tick, evening);
+
+        Assert.False(decision.HasWinner);
+        Assert.Equal(EligibilityCodes.ConsentWithdrawn, decision.Candidates[0].Channels[0].Code);
+    }
+
     // Open question 1 (docs/decisions/0021): a topic unsubscribe stops service messages that carry the topic.
     [Fact]
     public void A_topic_unsubscribe_stops_a_service_message_on_that_topic_but_service_needs_no_subscription()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsCheck;
+using Personalize.Channels;
 using Xunit.Abstractions;
 using Personalize.Timing;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Personalize.Catalog;
+using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;

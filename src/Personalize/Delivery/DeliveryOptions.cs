@@ -82,11 +82,11 @@ public sealed class DeliveryOptions
     /// <value>The default value is <c>You get this because it is about your account or an order with us.</c></value>
     public string ServiceReason { get; set; } = "You get this because it is about your account or an order with us.";
 
-    /// <summary>How often a sink write is tried before the message is recorded as failed (1 to 10).</summary>
+    /// <summary>How often a sink write that fails with a transient failure is tried before the message is recorded as failed (1 to 10); a permanent failure is never retried.</summary>
     /// <value>The default value is 3.</value>
     public int SinkMaxAttempts { get; set; } = 3;
 
-    /// <summary>The delay before the first retry of a failed sink write; it doubles per retry, up to 30 seconds.</summary>
+    /// <summary>The delay before the first retry of a failed sink write; it doubles per retry, is spread by a random factor from 0.5 to 1.5, and stays at most 30 seconds.</summary>
     /// <value>The default value is 200 milliseconds.</value>
     public TimeSpan SinkRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -9,8 +9,11 @@ public static class SendErrorCodes
     /// <summary>The winner's template reference has no compiled content.</summary>
     public const string TemplateMissing = "template.missing";
 
-    /// <summary>The sink failed every attempt to write the message.</summary>
+    /// <summary>The sink failed every attempt to write the message with transient failures (a dropped connection, an SMTP 4xx, an HTTP 503); a later run may succeed.</summary>
     public const string SinkFailed = "sink.failed";
+
+    /// <summary>The sink refused the message for good (a permanent failure: an SMTP 5xx, an HTTP 400); it was not retried.</summary>
+    public const string SinkRejected = "sink.rejected";
 
     /// <summary>Deciding for the customer failed unexpectedly.</summary>
     public const string DecisionFailed = "decision.failed";

@@ -321,8 +321,8 @@ public sealed partial class SendRunner
                 var outcome = await _writer.WriteOneAsync(message with { IdempotencyKey = entry.IdempotencyKey }, cancellationToken).ConfigureAwait(false);
                 if (outcome.Failure is { } sinkFailure)
                 {
-                    state.Error(new SendError(entry.CustomerId, entry.MessageId, entry.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {sinkFailure.Attempts} time(s): {sinkFailure.Error.Message}"));
-                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, SendErrorCodes.SinkFailed + ": " + sinkFailure.Error.Message));
+                    state.Error(new SendError(entry.CustomerId, entry.MessageId, entry.Channel.Name, sinkFailure.SendErrorCode, sinkFailure.Describe()));
+                    failed.Add(new DeliveryFailure(entry.IdempotencyKey, sinkFailure.SendErrorCode + ": " + sinkFailure.Error.Message));
                     continue;
                 }
 
@@ -657,8 +657,8 @@ public sealed partial class SendRunner
             var outcome = await runner._writer.WriteOneAsync(send.Message, token).ConfigureAwait(false);
             if (outcome.Failure is { } failure)
             {
-                state.Error(new SendError(send.Message.CustomerId, send.Message.MessageId, send.Message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
-                _failed.Add(new DeliveryFailure(send.Delivery.IdempotencyKey, SendErrorCodes.SinkFailed + ": " + failure.Error.Message));
+                state.Error(new SendError(send.Message.CustomerId, send.Message.MessageId, send.Message.Channel.Name, failure.SendErrorCode, failure.Describe()));
+                _failed.Add(new DeliveryFailure(send.Delivery.IdempotencyKey, failure.SendErrorCode + ": " + failure.Error.Message));
                 return;
             }
 

@@ -285,7 +285,7 @@ public sealed partial class SendRunner
             var outcome = await _writer.WriteOneAsync(message, token).ConfigureAwait(false);
             if (outcome.Failure is { } failure)
             {
-                state.Error(new SendError(message.CustomerId, message.MessageId, message.Channel.Name, SendErrorCodes.SinkFailed, $"The sink failed {failure.Attempts} time(s): {failure.Error.Message}"));
+                state.Error(new SendError(message.CustomerId, message.MessageId, message.Channel.Name, failure.SendErrorCode, failure.Describe()));
             }
             else if (outcome.Skipped)
             {

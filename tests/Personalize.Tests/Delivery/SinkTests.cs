@@ -275,15 +275,110 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
-    public void Backoff_doubles_from_the_first_delay_up_to_30_seconds()
+    public void Backoff_doubles_from_the_first_delay_up_to_30_seconds_spread_by_jitter()
     {
         var policy = new SinkRetryPolicy(5, TimeSpan.FromMilliseconds(200));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), policy.GetDelay(1));
-        Assert.Equal(TimeSpan.FromMilliseconds(400), policy.GetDelay(2));
-        Assert.Equal(TimeSpan.FromMilliseconds(800), policy.GetDelay(3));
-        Assert.Equal(SinkRetryPolicy.MaxDelay, policy.GetDelay(12));
+        // The jitter factor runs from 0.5 (sample 0) to 1.5 (sample 1) around the doubling delay.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), policy.GetDelay(1, 0.0));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), policy.GetDelay(1, 0.5));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), policy.GetDelay(2, 0.5));
+        Assert.Equal(TimeSpan.FromMilliseconds(1200), policy.GetDelay(3, 1.0));
+        Assert.Equal(SinkRetryPolicy.MaxDelay, policy.GetDelay(12, 0.0));
         Assert.Equal(policy, SinkRetryPolicy.FromOptions(DeliveryFixture.Options(o => o.SinkMaxAttempts = 5)));
+
+        var delays = Enumerable.Range(0, 200).Select(_ => policy.GetDelay(2)).ToList();
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(600)));
+        Assert.True(delays.Distinct().Count() > 100, "jittered delays should differ from one retry to the next");
+
+        var steady = policy with { UseJitter = false };
+        Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800)], [steady.GetDelay(1), steady.GetDelay(2), steady.GetDelay(3)]);
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_is_recorded_after_one_attempt_and_never_retried()
+    {
+        var inner = new InMemorySink();
+        var batch = Batch();
+        var refusing = new ThrowingSink(inner, batch[0].IdempotencyKey, () => new SinkException(SinkFailureKind.Permanent, "smtp.550", "The server refused the recipient.", "550 5.1.1 <ada@example.com>: mailbox unknown"));
+
+        var report = await Writer(refusing, attempts: 5).WriteAsync(batch);
+
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal((SinkFailureKind.Permanent, 1, 1), (failure.Kind, failure.Attempts, refusing.Calls));
+        Assert.Equal("smtp.550", failure.Code);
+        Assert.Equal("550 5.1.1 <ada@example.com>: mailbox unknown", failure.ProviderResponse);
+        Assert.Equal(0, report.Retries);
+        Assert.Equal(6, report.Written);
+    }
+
+    [Fact]
+    public async Task A_transient_sink_exception_is_retried_until_the_last_attempt_and_recorded_as_transient()
+    {
+        var batch = Batch();
+        var deferring = new ThrowingSink(new InMemorySink(), batch[0].IdempotencyKey, () => new SinkException(SinkFailureKind.Transient, "smtp.451", "The server deferred the message.", "451 4.3.0 try again later"));
+
+        var report = await Writer(deferring, attempts: 4).WriteAsync(batch);
+
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal((SinkFailureKind.Transient, 4, 4), (failure.Kind, failure.Attempts, deferring.Calls));
+        Assert.Equal(3, report.Retries);
+    }
+
+    [Theory]
+    [InlineData(typeof(IOException), SinkFailureKind.Transient)]
+    [InlineData(typeof(TimeoutException), SinkFailureKind.Transient)]
+    [InlineData(typeof(System.Net.Sockets.SocketException), SinkFailureKind.Transient)]
+    [InlineData(typeof(HttpRequestException), SinkFailureKind.Transient)]
+    [InlineData(typeof(InvalidOperationException), SinkFailureKind.Transient)]
+    [InlineData(typeof(ArgumentException), SinkFailureKind.Permanent)]
+    [InlineData(typeof(FormatException), SinkFailureKind.Permanent)]
+    [InlineData(typeof(NotSupportedException), SinkFailureKind.Permanent)]
+    [InlineData(typeof(UnauthorizedAccessException), SinkFailureKind.Permanent)]
+    [InlineData(typeof(MessageContentException), SinkFailureKind.Permanent)]
+    public void Default_classification_retries_io_and_unknown_failures_and_refuses_input_errors(Type type, SinkFailureKind expected)
+    {
+        var exception = (Exception)Activator.CreateInstance(type)!;
+
+        Assert.Equal(expected, SinkFailureClassifier.Classify(exception));
+        Assert.Equal(expected, new SinkRetryPolicy(3, TimeSpan.Zero).Classify(exception));
+        Assert.Equal(expected, SinkFailureClassifier.Classify(new SinkException(expected, "test.code", "classified by the sink")));
+        Assert.Equal(SinkFailureKind.Permanent, SinkFailureClassifier.Classify(new ObjectDisposedException("sink")));
+    }
+
+    [Fact]
+    public async Task A_host_classifier_decides_what_is_retried()
+    {
+        var batch = Batch();
+        var sink = new ThrowingSink(new InMemorySink(), batch[1].IdempotencyKey, () => new IOException("quota exceeded for the day"));
+        var policy = new SinkRetryPolicy(5, TimeSpan.Zero) { Classifier = e => e.Message.Contains("quota", StringComparison.Ordinal) ? SinkFailureKind.Permanent : SinkFailureKind.Transient };
+
+        var report = await new SinkWriter(sink, policy, TimeProvider.System).WriteAsync(batch);
+
+        Assert.Equal((SinkFailureKind.Permanent, 1), (Assert.Single(report.Failures).Kind, sink.Calls));
+    }
+
+    [Fact]
+    public async Task Retries_wait_the_jittered_backoff_or_the_providers_retry_after_whichever_is_longer_at_most_30_seconds()
+    {
+        var batch = Batch();
+        var answers = new Queue<Exception>(
+        [
+            new IOException("reset"),
+            new SinkException(SinkFailureKind.Transient, "http.429", "Too many requests.", "429 Too Many Requests") { RetryAfter = TimeSpan.FromSeconds(7) },
+            new SinkException(SinkFailureKind.Transient, "http.429", "Too many requests.", "429 Too Many Requests") { RetryAfter = TimeSpan.FromMinutes(5) },
+        ]);
+        var sink = new ThrowingSink(new InMemorySink(), batch[0].IdempotencyKey, () => answers.Dequeue(), failures: 3);
+        var clock = new RecordingTimeProvider();
+
+        var report = await new SinkWriter(sink, new SinkRetryPolicy(4, TimeSpan.FromMilliseconds(100)), clock).WriteAsync(batch);
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(3, report.Retries);
+        Assert.Equal(3, clock.Delays.Count);
+        Assert.InRange(clock.Delays[0], TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150));
+        Assert.Equal(TimeSpan.FromSeconds(7), clock.Delays[1]);
+        Assert.Equal(SinkRetryPolicy.MaxDelay, clock.Delays[2]);
     }
 
     [Fact]
@@ -339,6 +434,48 @@ public sealed class SinkTests : IDisposable
             }
 
             return inner.WriteAsync(message, cancellationToken);
+        }
+    }
+
+    private sealed class ThrowingSink(IMessageSink inner, string failingKey, Func<Exception> error, int failures = int.MaxValue) : IMessageSink
+    {
+        private int _failures = failures;
+
+        public int Calls { get; private set; }
+
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.ContainsAsync(idempotencyKey, cancellationToken);
+
+        public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+        {
+            if (message.IdempotencyKey != failingKey)
+            {
+                return inner.WriteAsync(message, cancellationToken);
+            }
+
+            Calls++;
+            if (_failures > 0)
+            {
+                _failures--;
+                throw error();
+            }
+
+            return inner.WriteAsync(message, cancellationToken);
+        }
+    }
+
+    /// <summary>A clock whose timers fire at once and remember how long they were asked to wait.</summary>
+    private sealed class RecordingTimeProvider : TimeProvider
+    {
+        public List<TimeSpan> Delays { get; } = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (Delays)
+            {
+                Delays.Add(dueTime);
+            }
+
+            return TimeProvider.System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
     }
 }

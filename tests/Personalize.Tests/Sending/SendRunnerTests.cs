@@ -182,6 +182,21 @@ public sealed class SendRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_the_provider_refuses_for_good_is_a_rejected_error_with_the_providers_answer()
+    {
+        var inner = new InMemorySink();
+        var sink = new FailingForSink(inner, "c-0002", () => new SinkException(SinkFailureKind.Permanent, "smtp.550", "The server refused the recipient.", "550 5.1.1 mailbox unknown"));
+
+        var summary = await SendingKit.Runner(sink, DecisionKit.Engine()).RunAsync(Run(), SendingKit.Customers(4));
+
+        var error = Assert.Single(summary.Errors);
+        Assert.Equal(("c-0002", SendErrorCodes.SinkRejected), (error.CustomerId, error.Code));
+        Assert.Contains("permanent, not retried", error.Message, StringComparison.Ordinal);
+        Assert.Contains("smtp.550", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, inner.Count);
+    }
+
+    [Fact]
     public async Task A_failing_customer_stream_fails_the_run_with_its_own_error()
     {
         static async IAsyncEnumerable<Personalize.Customers.CustomerProfile> Broken()
@@ -321,12 +336,12 @@ public sealed class SendRunnerTests : IDisposable
         }
     }
 
-    private sealed class FailingForSink(IMessageSink inner, string customerId) : IMessageSink
+    private sealed class FailingForSink(IMessageSink inner, string customerId, Func<Exception>? error = null) : IMessageSink
     {
         public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.ContainsAsync(idempotencyKey, cancellationToken);
 
         public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
-            => message.CustomerId == customerId ? throw new IOException("disk full") : inner.WriteAsync(message, cancellationToken);
+            => message.CustomerId == customerId ? throw (error?.Invoke() ?? new IOException("disk full")) : inner.WriteAsync(message, cancellationToken);
     }
 
     private sealed class BlockingSink : IMessageSink

@@ -1,10 +1,11 @@
 namespace Personalize.Delivery.Sinks;
 
 /// <summary>
-/// Writes batches of messages to a sink: skips keys the sink already holds, retries a failed write by the
-/// <see cref="SinkRetryPolicy"/> (delays through the injected <see cref="TimeProvider"/>), records a message that
-/// fails every attempt in <see cref="SinkReport.Failures"/> and goes on with the rest — one failure never loses or
-/// duplicates other messages. Cancellation stops the batch; what was written stays written and a resumed run skips it.
+/// Writes batches of messages to a sink: skips keys the sink already holds, retries a transient failure by the
+/// <see cref="SinkRetryPolicy"/> (jittered exponential delays through the injected <see cref="TimeProvider"/>, at least
+/// a provider's <see cref="SinkException.RetryAfter"/>, at most <see cref="SinkRetryPolicy.MaxDelay"/>), records a
+/// permanent failure at once and a transient one after the last attempt in <see cref="SinkReport.Failures"/>, and goes
+/// on with the rest — one failure never loses or duplicates other messages. Cancellation stops the batch; what was written stays written and a resumed run skips it.
 /// </summary>
 public sealed class SinkWriter
 {
@@ -85,12 +86,18 @@ public sealed class SinkWriter
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= Policy.MaxAttempts)
+                var kind = Policy.Classify(exception);
+                if (kind == SinkFailureKind.Permanent || attempt >= Policy.MaxAttempts)
                 {
-                    return new SinkOutcome(false, attempt - 1, new SinkFailure(message, attempt, exception));
+                    return new SinkOutcome(false, attempt - 1, new SinkFailure(message, attempt, exception) { Kind = kind });
                 }
 
                 var delay = Policy.GetDelay(attempt);
+                if (exception is SinkException { RetryAfter: { } retryAfter } && retryAfter > delay)
+                {
+                    delay = retryAfter < SinkRetryPolicy.MaxDelay ? retryAfter : SinkRetryPolicy.MaxDelay;
+                }
+
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);

@@ -239,7 +239,13 @@ public sealed partial class TemplateContext
 
     internal object? Invoke(IScriptFunction function, ScriptArguments arguments)
     {
-        EnterCall();
+        if (++_callDepth > _maxRecursionDepth)
+        {
+            _callDepth--;
+            ThrowRecursionLimit(function is Syntax.ScriptFunctionDefinition definition ? definition.Name : (function as ScriptFunction)?.Name);
+        }
+
+        ChargeWork(1);
         if (function is not Syntax.ScriptFunctionDefinition)
         {
             ChargeStringArguments(arguments);
@@ -281,7 +287,7 @@ public sealed partial class TemplateContext
         if (++_callDepth > _maxRecursionDepth)
         {
             _callDepth--;
-            ThrowRecursionLimit();
+            ThrowRecursionLimit(null);
         }
 
         ChargeWork(1);
@@ -291,10 +297,10 @@ public sealed partial class TemplateContext
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowRecursionLimit() => throw new TemplateLimitExceededException(
+    private void ThrowRecursionLimit(string? node) => throw new TemplateLimitExceededException(
         nameof(TemplateLimits.MaxRecursionDepth),
         Limits.MaxRecursionDepth,
-        $"Exceeding number of recursive depth limit `{Limits.MaxRecursionDepth}` (TemplateLimits.MaxRecursionDepth). Check for a function or include that calls itself without end.",
+        $"Exceeding number of recursive depth limit `{Limits.MaxRecursionDepth}`{(node is null ? string.Empty : $" for node: `{node}`")} (TemplateLimits.MaxRecursionDepth). Check for a function or include that calls itself without end.",
         CurrentSpan,
         SourceName);
 

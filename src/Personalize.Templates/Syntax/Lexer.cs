@@ -753,9 +753,12 @@ internal sealed class Lexer
         _pos++;
         var parts = new List<InterpolationPart>();
         var sb = new StringBuilder();
+
+        // An unterminated string is reported where its last text fragment starts (after the last `{…}`), as Scriban does.
+        var fragment = start;
         while (true)
         {
-            if (AtStringEnd(start, quote))
+            if (AtStringEnd(fragment, quote))
             {
                 break;
             }
@@ -794,6 +797,7 @@ internal sealed class Lexer
 
                 parts.Add(new InterpolationPart(null, exprStart, exprEnd));
                 _pos = exprEnd + 1;
+                fragment = _pos;
                 continue;
             }
 

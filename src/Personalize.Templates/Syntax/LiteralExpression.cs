@@ -8,12 +8,15 @@ internal sealed class LiteralExpression : ScriptExpression
 
     public object? Value { get; }
 
+    /// <summary>Gets the quote character a string literal was written with (messages show it as written).</summary>
+    public char Quote { get; init; } = '"';
+
     public override object? Evaluate(TemplateContext context) => Value;
 
     public override string Describe() => Value switch
     {
         null => "null",
-        string s => "\"" + s + "\"",
+        string s => Quote + s + Quote,
         bool b => b ? "true" : "false",
         _ => ScriptValue.ToText(Value, null),
     };

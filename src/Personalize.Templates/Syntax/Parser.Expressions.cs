@@ -491,9 +491,11 @@ internal sealed partial class Parser
         switch (token.Kind)
         {
             case TokenKind.Number:
-            case TokenKind.String:
                 Next();
                 return new LiteralExpression(token.Value) { Span = SpanOf(token) };
+            case TokenKind.String:
+                Next();
+                return new LiteralExpression(token.Value) { Span = SpanOf(token), Quote = token.Text.Length > 0 && token.Text[0] is '\'' or '`' ? token.Text[0] : '"' };
             case TokenKind.InterpolatedString:
                 Next();
                 return ParseInterpolated(token);
@@ -632,7 +634,7 @@ internal sealed partial class Parser
             var body = ParseFunctionBody(out var found);
             if (!found)
             {
-                Error(start, "Error while parsing anonymous function: The <end> statement was not found in: do ... end");
+                Error(EndNotFoundAt, "Error while parsing anonymous function: The <end> statement was not found in: do ... end");
             }
 
             var function = new ScriptFunctionDefinition("do", null, body, SpanOf(start));

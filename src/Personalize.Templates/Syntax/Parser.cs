@@ -391,9 +391,12 @@ internal sealed partial class Parser
             return true;
         }
 
-        Error(start, $"Error while parsing {statement} statement: The <end> statement was not found in: {syntax}");
+        Error(EndNotFoundAt, $"Error while parsing {statement} statement: The <end> statement was not found in: {syntax}");
         return false;
     }
+
+    /// <summary>Where a missing <c>end</c> is reported: as Scriban does, at the last token of the template when the block ran to its end.</summary>
+    private Token EndNotFoundAt => Current.Kind == TokenKind.Eof && _tokens.Count > 1 ? _tokens[^2] : Current;
 
     private ScriptStatement? ParseIf(Token start)
     {
@@ -457,7 +460,7 @@ internal sealed partial class Parser
 
             if (token.Kind == TokenKind.Eof)
             {
-                Error(token, "Error while parsing case statement: The <end> statement was not found in: case <expression> when <expression> ... end");
+                Error(EndNotFoundAt, "Error while parsing case statement: The <end> statement was not found in: case <expression> when <expression> ... end");
                 break;
             }
 
@@ -761,7 +764,7 @@ internal sealed partial class Parser
         var body = ParseFunctionBody(out var found);
         if (!found)
         {
-            Error(nameToken, $"Error while parsing function statement: The <end> statement was not found in: {Syntax}");
+            Error(EndNotFoundAt, $"Error while parsing function statement: The <end> statement was not found in: {Syntax}");
         }
         else
         {

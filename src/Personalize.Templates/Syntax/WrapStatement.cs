@@ -49,5 +49,5 @@ internal sealed class WrapStatement : ScriptStatement
     }
 
     private static IScriptFunction EnsureFunction(TemplateContext context, object? target, ScriptExpression expression) =>
-        target as IScriptFunction ?? throw context.Error(expression.Span, $"Expecting a direct function instead of the expression `{expression.Describe()}`");
+        target as IScriptFunction ?? throw context.Error(expression.Span, $"Expecting a direct function instead of the expression `{expression.Describe()}/{(expression is GlobalVariable or LocalVariable ? "variable" : expression.GetType().Name)}`");
 }

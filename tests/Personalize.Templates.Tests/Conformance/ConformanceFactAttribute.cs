@@ -11,3 +11,15 @@ public sealed class ConformanceFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory over the corpus' cases that is skipped (not passed) when the corpus folder does not exist.</summary>
+public sealed class ConformanceTheoryAttribute : TheoryAttribute
+{
+    public ConformanceTheoryAttribute()
+    {
+        if (!System.IO.Directory.Exists(ConformanceCorpus.Directory))
+        {
+            Skip = $"The conformance corpus was not found at {ConformanceCorpus.Directory}; set PERSONALIZE_CONFORMANCE_DIR or put ../shared/conformance/scriban beside the repo.";
+        }
+    }
+}

@@ -7,9 +7,45 @@ namespace Personalize.Templates.Tests.Conformance;
 /// <summary>Runs corpus cases by the rules of <c>shared/conformance/README.md</c>.</summary>
 internal static class ConformanceRunner
 {
-    public sealed record CaseResult(string Group, string Name, bool Passed, bool IsErrorCase, bool PositionMatched, string Expected, string Actual);
+    public sealed record CaseResult(string Group, string Name, bool Passed, bool IsErrorCase, bool PositionMatched, string Expected, string Actual)
+    {
+        /// <summary>Gets whether the first error message is Scriban's (the corpus' expected one), possibly followed by a hint of ours.</summary>
+        public bool MessageMatched => IsErrorCase && Message(Actual) is { Length: > 0 } actual && Message(Expected) is { Length: > 0 } expected && actual.StartsWith(expected, StringComparison.Ordinal);
 
-    public static IEnumerable<CaseResult> RunAll(string root)
+        /// <summary>The text after <c>: error :</c> of the first line.</summary>
+        public static string Message(string report)
+        {
+            var line = report.Split('\n')[0];
+            var at = line.IndexOf(" : error : ", StringComparison.Ordinal);
+            return at < 0 ? string.Empty : line[(at + 11)..];
+        }
+    }
+
+    /// <summary>Lists the corpus' cases by name (<c>group/NAME</c>, the template path without <c>.txt</c>).</summary>
+    public static IEnumerable<string> CaseNames(string root) => CasePaths(root).Select(p => p.Name);
+
+    /// <summary>Runs one case by name.</summary>
+    public static CaseResult Run(string root, string name)
+    {
+        var template = Path.Combine(root, name + ".txt");
+        return Run(name.Split('/')[0], name, template, template[..^4] + ".out.txt");
+    }
+
+    /// <summary>Reads one case: its template, expected output, model (JSON, or null for the standard model) and options.</summary>
+    public static (string Source, string Expected, string? ModelJson, bool Liquid, bool Scientific) Read(string root, string name)
+    {
+        var template = Path.Combine(root, name + ".txt");
+        var modelPath = template[..^4] + ".model.json";
+        var fileName = Path.GetFileName(template);
+        return (
+            Normalize(File.ReadAllText(template)),
+            Normalize(File.ReadAllText(template[..^4] + ".out.txt")),
+            File.Exists(modelPath) ? File.ReadAllText(modelPath) : null,
+            fileName.Contains("liquid", StringComparison.OrdinalIgnoreCase),
+            fileName.Contains("scientific", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static IEnumerable<(string Group, string Name, string Template, string Expected)> CasePaths(string root)
     {
         foreach (var groupDir in System.IO.Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
         {
@@ -22,16 +58,15 @@ internal static class ConformanceRunner
                 }
 
                 var expectedPath = file[..^4] + ".out.txt";
-                if (!File.Exists(expectedPath))
+                if (File.Exists(expectedPath))
                 {
-                    continue;
+                    yield return (group, Path.GetRelativePath(root, file[..^4]).Replace('\\', '/'), file, expectedPath);
                 }
-
-                var name = Path.GetRelativePath(root, file[..^4]).Replace('\\', '/');
-                yield return Run(group, name, file, expectedPath);
             }
         }
     }
+
+    public static IEnumerable<CaseResult> RunAll(string root) => CasePaths(root).Select(c => Run(c.Group, c.Name, c.Template, c.Expected));
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 

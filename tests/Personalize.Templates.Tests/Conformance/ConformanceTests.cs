@@ -1,13 +1,17 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Personalize.Templates.Tests.Differential;
 using Xunit.Abstractions;
 
 namespace Personalize.Templates.Tests.Conformance;
 
 /// <summary>
-/// Runs every case of the conformance corpus (see <c>shared/conformance/README.md</c>), prints one line per group and
-/// <c>conformance: N passed, M failed</c>, writes <c>artifacts/conformance/summary.txt</c> (and a JSON report when
+/// The conformance corpus (see <c>shared/conformance/README.md</c>), case by case: each case renders as its expected file says
+/// (<see cref="Case"/>), Scriban 7.6.1 itself renders it the same way as this engine (<see cref="Scriban_renders_it_the_same"/>),
+/// and an error case reports its first error where Scriban does, with Scriban's message (<see cref="Error_is_reported_like_Scriban"/>).
+/// Deliberate differences are named, with their reason, in <see cref="ConformanceExclusions"/>. The summary prints one line per
+/// group and <c>conformance: N passed, M failed</c>, writes <c>artifacts/conformance/summary.txt</c> (and a JSON report when
 /// <c>PERSONALIZE_CONFORMANCE_REPORT</c> is set), and fails when the default corpus passes fewer cases than recorded.
 /// </summary>
 public sealed class ConformanceTests
@@ -15,6 +19,64 @@ public sealed class ConformanceTests
     private readonly ITestOutputHelper _output;
 
     public ConformanceTests(ITestOutputHelper output) => _output = output;
+
+    public static TheoryData<string> Cases() => Names(_ => true);
+
+    public static TheoryData<string> ErrorCases() => Names(name => ConformanceRunner.Read(ConformanceCorpus.Directory, name).Expected.Contains(" : error : ", StringComparison.Ordinal));
+
+    [ConformanceTheory]
+    [MemberData(nameof(Cases))]
+    public void Case(string name)
+    {
+        var result = ConformanceRunner.Run(ConformanceCorpus.Directory, name);
+        Assert.True(result.Passed, $"Corpus case {name}\n--- expected\n{result.Expected}\n--- actual\n{result.Actual}");
+    }
+
+    [ConformanceTheory]
+    [MemberData(nameof(Cases))]
+    public void Scriban_renders_it_the_same(string name)
+    {
+        var (source, _, modelJson, liquid, scientific) = ConformanceRunner.Read(ConformanceCorpus.Directory, name);
+        var result = ConformanceRunner.Run(ConformanceCorpus.Directory, name);
+        var ours = result.IsErrorCase || result.Actual.Contains(" : error : ", StringComparison.Ordinal) ? RenderOutcome.Failed(result.Actual) : RenderOutcome.Ok(result.Actual);
+        var scriban = ScribanOracle.Render(source, JsonNode.Parse(modelJson ?? StandardModel.Json), scientific, liquid);
+        var agrees = ours.Succeeded == scriban.Succeeded && (!ours.Succeeded || ours.Text.TrimEnd() == scriban.Text.TrimEnd());
+        if (ConformanceExclusions.ScribanOutputs.TryGetValue(name, out var reason))
+        {
+            Assert.False(agrees, $"{name} renders like Scriban now: remove it from ConformanceExclusions.ScribanOutputs and docs/templates.md ({reason}).");
+            return;
+        }
+
+        Assert.True(agrees, $"Corpus case {name}: this engine and Scriban 7.6.1 differ\n--- ours\n{ours}\n--- scriban\n{scriban}");
+    }
+
+    [ConformanceTheory]
+    [MemberData(nameof(ErrorCases))]
+    public void Error_is_reported_like_Scriban(string name)
+    {
+        var result = ConformanceRunner.Run(ConformanceCorpus.Directory, name);
+        var matches = result.PositionMatched && result.MessageMatched;
+        if (ConformanceExclusions.ErrorReports.TryGetValue(name, out var reason))
+        {
+            Assert.False(matches, $"{name} reports its error like Scriban now: remove it from ConformanceExclusions.ErrorReports and docs/templates.md ({reason}).");
+            return;
+        }
+
+        Assert.True(result.PositionMatched, $"Corpus case {name}: the first error is not where Scriban reports it\n--- Scriban\n{result.Expected}\n--- ours\n{result.Actual}");
+        Assert.True(result.MessageMatched, $"Corpus case {name}: the first error message is not Scriban's (ours may add a hint after it)\n--- Scriban\n{result.Expected}\n--- ours\n{result.Actual}");
+    }
+
+    [ConformanceFact]
+    public void Every_exclusion_is_a_corpus_case_and_documented()
+    {
+        var names = ConformanceRunner.CaseNames(ConformanceCorpus.Directory).ToHashSet(StringComparer.Ordinal);
+        var guide = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "templates.md"));
+        foreach (var name in ConformanceExclusions.ErrorReports.Keys.Concat(ConformanceExclusions.ScribanOutputs.Keys))
+        {
+            Assert.Contains(name, names);
+            Assert.Contains(name, guide, StringComparison.Ordinal);
+        }
+    }
 
     [ConformanceFact]
     public void Corpus_passes_at_least_the_recorded_number_of_cases()
@@ -25,10 +87,11 @@ public sealed class ConformanceTests
         {
             var errorCases = group.Where(r => r.IsErrorCase).ToList();
             var positions = errorCases.Count(r => r.PositionMatched);
+            var messages = errorCases.Count(r => r.MessageMatched);
             summary.Append(System.Globalization.CultureInfo.InvariantCulture, $"conformance {group.Key}: {group.Count(r => r.Passed)} passed, {group.Count(r => !r.Passed)} failed");
             if (errorCases.Count > 0)
             {
-                summary.Append(System.Globalization.CultureInfo.InvariantCulture, $" (error positions matched: {positions}/{errorCases.Count})");
+                summary.Append(System.Globalization.CultureInfo.InvariantCulture, $" (errors where Scriban reports them: {positions}/{errorCases.Count}, with Scriban's message: {messages}/{errorCases.Count})");
             }
 
             summary.AppendLine();
@@ -61,6 +124,22 @@ public sealed class ConformanceTests
 
         var record = JsonNode.Parse(File.ReadAllText(ConformanceCorpus.RecordPath))!["passed"]!.GetValue<int>();
         Assert.True(passed >= record, $"Conformance dropped: {passed} cases pass, the record is {record}.\n{text}");
+    }
+
+    private static TheoryData<string> Names(Func<string, bool> filter)
+    {
+        var data = new TheoryData<string>();
+        if (!System.IO.Directory.Exists(ConformanceCorpus.Directory))
+        {
+            return data;
+        }
+
+        foreach (var name in ConformanceRunner.CaseNames(ConformanceCorpus.Directory).Where(filter))
+        {
+            data.Add(name);
+        }
+
+        return data;
     }
 
     private static void WriteReport(string path, List<ConformanceRunner.CaseResult> results, int passed, int failed)

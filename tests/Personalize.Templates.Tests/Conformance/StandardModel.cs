@@ -26,32 +26,21 @@ internal static class StandardModel
 
     private static string Values(object?[] args) => string.Join(", ", args.Select((v, i) => $"v{i}: {v}"));
 
-    public static ScriptObject Create()
-    {
-        var model = new ScriptObject();
-        model.SetValue("page", Obj(("title", "This is a title")));
-        model.SetValue("user", Obj(("name", "John")));
-        model.SetValue("product", Obj(("title", "Orange"), ("type", "fruit")));
-        var products = new ScriptArray();
-        foreach (var (title, type) in new[] { ("Orange", "fruit"), ("Banana", "fruit"), ("Apple", "fruit"), ("Computer", "electronics"), ("Mobile Phone", "electronics"), ("Table", "furniture"), ("Sofa", "furniture") })
+    /// <summary>The corpus' standard model (see <c>shared/conformance/README.md</c>) as JSON, for both engines.</summary>
+    public const string Json = """
         {
-            products.Add(Obj(("title", title), ("type", type)));
+          "page": { "title": "This is a title" },
+          "user": { "name": "John" },
+          "product": { "title": "Orange", "type": "fruit" },
+          "products": [
+            { "title": "Orange", "type": "fruit" }, { "title": "Banana", "type": "fruit" }, { "title": "Apple", "type": "fruit" },
+            { "title": "Computer", "type": "electronics" }, { "title": "Mobile Phone", "type": "electronics" },
+            { "title": "Table", "type": "furniture" }, { "title": "Sofa", "type": "furniture" }
+          ]
         }
+        """;
 
-        model.SetValue("products", products);
-        return model;
-    }
-
-    private static ScriptObject Obj(params (string Key, object? Value)[] members)
-    {
-        var obj = new ScriptObject();
-        foreach (var (key, value) in members)
-        {
-            obj.SetValue(key, value);
-        }
-
-        return obj;
-    }
+    public static ScriptObject Create() => FromJson(Json);
 
     public static ScriptObject FromJson(string json) => (ScriptObject)Convert(JsonNode.Parse(json))!;
 

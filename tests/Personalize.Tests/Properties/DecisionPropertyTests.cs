@@ -22,6 +22,12 @@ public sealed class DecisionPropertyTests(ITestOutputHelper output)
     /// <summary>Set to a seed printed by a failure to replay it first.</summary>
     public const string SeedVariable = "PERSONALIZE_PROPERTY_SEED";
 
+    /// <summary>The samples a property runs: <paramref name="ci"/>, or as the environment says (see the constants above).</summary>
+    public static int SamplesFromEnvironment(int ci) => (int)Math.Min(int.MaxValue, Samples(ci));
+
+    /// <summary>The seed to replay first, if the environment names one.</summary>
+    public static string? SeedFromEnvironment => Seed;
+
     private static long Samples(long ci)
     {
         if (long.TryParse(Environment.GetEnvironmentVariable(SamplesVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var samples) && samples > 0)

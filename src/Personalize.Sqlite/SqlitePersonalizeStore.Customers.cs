@@ -54,14 +54,23 @@ public sealed partial class SqlitePersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         using var reader = OpenReader();
         var rows = new List<(string Id, long Version, byte[] Facts)>(Math.Min(query.Limit, 4096) + 1);
-        using (var command = reader.Command(query.ContinueAfter is null
-            ? "SELECT id, version, facts FROM customers ORDER BY id LIMIT $limit"
-            : "SELECT id, version, facts FROM customers WHERE id > $after ORDER BY id LIMIT $limit"))
+        using (var command = reader.Command((query.ContinueAfter, query.UpTo) switch
+        {
+            (null, null) => "SELECT id, version, facts FROM customers ORDER BY id LIMIT $limit",
+            (_, null) => "SELECT id, version, facts FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
+            (null, _) => "SELECT id, version, facts FROM customers WHERE id <= $upTo ORDER BY id LIMIT $limit",
+            _ => "SELECT id, version, facts FROM customers WHERE id > $after AND id <= $upTo ORDER BY id LIMIT $limit",
+        }))
         {
             command.Parameters.AddWithValue("$limit", query.Limit + 1);
             if (query.ContinueAfter is { } after)
             {
                 command.Parameters.AddWithValue("$after", after);
+            }
+
+            if (query.UpTo is { } upTo)
+            {
+                command.Parameters.AddWithValue("$upTo", upTo);
             }
 
             using var data = command.ExecuteReader();
@@ -178,6 +187,32 @@ public sealed partial class SqlitePersonalizeStore
             AppendConsents(transaction, customerId, NextConsentSeq(transaction, customerId), records);
             return new WriteResult(WriteStatus.Written, BumpVersion(transaction, customerId));
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One share per run covering every customer, claimed within this store object (<see cref="WorkRequest.ShareSize"/>
+    /// is ignored). Two processes on one file each run the whole run; the unique keys and customer versions keep every
+    /// message to one. Several machines: use the PostgreSQL store.
+    /// </remarks>
+    public ValueTask<WorkClaimResult> ClaimWorkAsync(WorkRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(_work.Claim(request));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(_work.Report(claim, report));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(_work.Read(runId));
     }
 
     private ImportResult Import(SqliteTransaction transaction, IReadOnlyList<CustomerProfile> customers, byte[][] facts, CancellationToken cancellationToken)

@@ -27,10 +27,12 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
     private readonly CustomerJson _json;
     private readonly byte[] _salt;
     private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
+    private readonly InProcessWork _work;
     private bool _disposed;
 
-    private SqlitePersonalizeStore(string path, string connectionString, SqliteConnection writer, ChannelRegistry channels, byte[] salt)
+    private SqlitePersonalizeStore(string path, string connectionString, SqliteConnection writer, ChannelRegistry channels, byte[] salt, TimeProvider timeProvider)
     {
+        _work = new InProcessWork(timeProvider);
         Path = path;
         _connectionString = connectionString;
         _writer = writer;
@@ -61,6 +63,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
         ArgumentNullException.ThrowIfNull(options.Channels, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero, nameof(options));
         var path = System.IO.Path.GetFullPath(options.Path);
         if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
@@ -96,7 +99,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
             Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
             SqliteSchema.Migrate(writer, version, SqliteSchema.Version);
             var salt = LoadOrCreateSalt(writer);
-            return new SqlitePersonalizeStore(path, connectionString, writer, options.Channels, salt);
+            return new SqlitePersonalizeStore(path, connectionString, writer, options.Channels, salt, options.TimeProvider);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
         {

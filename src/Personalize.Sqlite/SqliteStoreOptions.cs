@@ -16,4 +16,8 @@ public sealed class SqliteStoreOptions
     /// <summary>Gets or sets how long a write waits while another process writes to the same file before it fails.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the clock that measures work claim leases (<see cref="Storage.IPersonalizeStore.ClaimWorkAsync"/>).</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -685,6 +685,164 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(0, await scope.Store.CountCustomersAsync());
     }
 
+    // ---------------------------------------------------------------- several workers: shares of a run
+
+    [Fact]
+    public async Task A_page_of_customers_stops_at_the_last_id_asked_for()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync(Enumerable.Range(0, 10).Select(i => Bare($"c-{i:D3}")).ToList());
+
+        var first = await scope.Store.ReadCustomersAsync(new CustomerQuery { Limit = 2, ContinueAfter = "c-002", UpTo = "c-006" });
+        var second = await scope.Store.ReadCustomersAsync(new CustomerQuery { Limit = 2, ContinueAfter = first.ContinueAfter, UpTo = "c-006" });
+        var whole = await scope.Store.ReadCustomersAsync(new CustomerQuery { Limit = 10, UpTo = "c-0045" });
+
+        Assert.Equal(["c-003", "c-004"], first.Items.Select(c => c.Id));
+        Assert.Equal(["c-005", "c-006"], second.Items.Select(c => c.Id));
+        Assert.Null(second.ContinueAfter);
+        Assert.Equal(["c-000", "c-001", "c-002", "c-003", "c-004"], whole.Items.Select(c => c.Id));
+        Assert.Null(whole.ContinueAfter);
+    }
+
+    [Fact]
+    public async Task The_shares_of_a_run_hold_every_customer_exactly_once_and_the_run_is_finished_when_all_are_completed()
+    {
+        await using var scope = await OpenAsync();
+        var ids = Enumerable.Range(0, 23).Select(i => $"c-{i:D3}").ToArray();
+        await scope.Store.ImportCustomersAsync(ids.Select(Bare).ToList());
+
+        var seen = new List<string>();
+        var shares = new HashSet<int>();
+        for (var attempt = 0; ; attempt++)
+        {
+            Assert.True(attempt < 50, "the run never finished");
+            var result = await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "worker-" + (attempt % 3), ShareSize = 5 });
+            if (result.Claim is not { } claim)
+            {
+                Assert.True(result.IsFinished);
+                Assert.Null(result.RetryAfter);
+                break;
+            }
+
+            Assert.True(shares.Add(claim.Share), $"share {claim.Share} was handed out twice");
+            Assert.Equal((1L, false, "worker-" + (attempt % 3)), (claim.Generation, claim.IsTakeover, claim.Worker));
+            var after = claim.ContinueAfter ?? claim.After;
+            do
+            {
+                var page = await scope.Store.ReadCustomersAsync(new CustomerQuery { Limit = 2, ContinueAfter = after, UpTo = claim.UpTo });
+                Assert.All(page.Items, c => Assert.True(claim.Contains(c.Id)));
+                seen.AddRange(page.Items.Select(c => c.Id));
+                if (page.Items.Count > 0)
+                {
+                    claim = await scope.Store.ReportWorkAsync(claim, new WorkReport { ContinueAfter = page.Items[^1].Id, Processed = page.Items.Count, Sent = 2 * page.Items.Count });
+                    Assert.NotNull(claim);
+                }
+
+                after = page.ContinueAfter;
+            }
+            while (after is not null);
+
+            Assert.NotNull(await scope.Store.ReportWorkAsync(claim, new WorkReport { Completed = true, Errors = 1 }));
+        }
+
+        Assert.Equal(ids, seen);
+        var progress = await scope.Store.ReadWorkAsync("run-1");
+        Assert.True(progress.IsFinished);
+        Assert.Equal((shares.Count, shares.Count, 0L), (progress.Shares, progress.Completed, progress.Takeovers));
+        Assert.Equal((23L, 46L, (long)shares.Count), (progress.Processed, progress.Sent, progress.Errors));
+        Assert.Equal(0, (await scope.Store.ReadWorkAsync("run-2")).Shares);
+        Assert.NotNull((await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-2", Worker = "worker-0" })).Claim);
+    }
+
+    [Fact]
+    public async Task A_share_under_a_live_lease_is_nobody_elses_until_its_holder_completes_it()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3")]);
+        var lease = TimeSpan.FromMinutes(5);
+        var first = (await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "a", Lease = lease, ShareSize = 1_000 })).Claim!;
+
+        var second = await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "b", Lease = lease, ShareSize = 1_000 });
+
+        Assert.Null(second.Claim);
+        Assert.False(second.IsFinished);
+        Assert.Equal(1, second.Remaining);
+        Assert.InRange(second.RetryAfter!.Value, TimeSpan.Zero, lease);
+        var renewed = await scope.Store.ReportWorkAsync(first, new WorkReport { ContinueAfter = "c-1", Processed = 1 });
+        Assert.NotNull(renewed);
+        Assert.Equal(("c-1", first.Generation), (renewed.ContinueAfter, renewed.Generation));
+        Assert.True(renewed.LeaseUntil >= first.LeaseUntil);
+        Assert.NotNull(await scope.Store.ReportWorkAsync(renewed, new WorkReport { ContinueAfter = "c-3", Completed = true, Processed = 2 }));
+
+        var afterwards = await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "b", Lease = lease, ShareSize = 1_000 });
+        Assert.True(afterwards.IsFinished);
+        Assert.Null(await scope.Store.ReportWorkAsync(renewed, new WorkReport { Processed = 5 }));
+        Assert.Equal(3, (await scope.Store.ReadWorkAsync("run-1")).Processed);
+    }
+
+    [Fact]
+    public async Task A_share_whose_lease_ran_out_is_taken_over_from_the_last_reported_customer_and_the_late_holder_is_refused()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3"), Bare("c-4")]);
+        var request = new WorkRequest { RunId = "run-1", Worker = "a", Lease = TimeSpan.FromMilliseconds(300), ShareSize = 1_000 };
+        var first = (await scope.Store.ClaimWorkAsync(request)).Claim!;
+        first = (await scope.Store.ReportWorkAsync(first, new WorkReport { ContinueAfter = "c-2", Processed = 2 }))!;
+
+        WorkClaim? taken = null;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (taken is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the expired share was never handed to another worker");
+            var result = await scope.Store.ClaimWorkAsync(request with { Worker = "b", Lease = TimeSpan.FromMinutes(5) });
+            taken = result.Claim;
+            if (taken is null)
+            {
+                Assert.Equal(1, result.Remaining);
+                await Task.Delay(result.RetryAfter!.Value + TimeSpan.FromMilliseconds(20));
+            }
+        }
+
+        Assert.Equal(("b", 2L, true, "c-2"), (taken.Worker, taken.Generation, taken.IsTakeover, taken.ContinueAfter));
+        Assert.Null(await scope.Store.ReportWorkAsync(first, new WorkReport { ContinueAfter = "c-4", Completed = true, Processed = 2 }));
+        var progress = await scope.Store.ReadWorkAsync("run-1");
+        Assert.Equal((0, 1L, 2L), (progress.Completed, progress.Takeovers, progress.Processed));
+        Assert.NotNull(await scope.Store.ReportWorkAsync(taken, new WorkReport { ContinueAfter = "c-4", Completed = true, Processed = 2 }));
+        Assert.True((await scope.Store.ReadWorkAsync("run-1")).IsFinished);
+    }
+
+    [Fact]
+    public async Task Workers_claiming_at_once_never_get_the_same_share()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync(Enumerable.Range(0, 23).Select(i => Bare($"c-{i:D3}")).ToList());
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            (await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "w" + i, ShareSize = 5, Lease = TimeSpan.FromMinutes(5) })).Claim)));
+
+        var held = claims.Where(c => c is not null).Select(c => c!.Share).ToList();
+        Assert.NotEmpty(held);
+        Assert.Equal(held.Count, held.Distinct().Count());
+        Assert.InRange(held.Count, 1, (await scope.Store.ReadWorkAsync("run-1")).Shares);
+    }
+
+    [Fact]
+    public async Task Bad_work_requests_and_reports_are_refused_with_an_argument_error()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1")]);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "" }));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "a", Lease = TimeSpan.Zero }));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "a", ShareSize = 0 }));
+        var claim = (await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "a" })).Claim!;
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await scope.Store.ReportWorkAsync(claim, new WorkReport { Processed = -1 }));
+        if (claim.UpTo is { } upTo)
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(async () => await scope.Store.ReportWorkAsync(claim, new WorkReport { ContinueAfter = upTo + "z" }));
+        }
+    }
+
     private async Task<StoreScope> OpenAsync() => new(await CreateStoreAsync(StoreKit.Channels));
 
     /// <summary>A store for one test, disposed at its end.</summary>

@@ -10,7 +10,11 @@ public sealed record CustomerQuery
     /// <value>The default value is <see cref="DefaultLimit"/> (500).</value>
     public int Limit { get; init; } = DefaultLimit;
 
-    /// <summary>Gets the token of the previous page (<see cref="StorePage{T}.ContinueAfter"/>), or <see langword="null"/> for the first page.</summary>
+    /// <summary>
+    /// Gets the id the page starts after: the <see cref="StorePage{T}.ContinueAfter"/> of the previous page (the last id
+    /// it held), a share's <see cref="WorkClaim.After"/> or <see cref="WorkClaim.ContinueAfter"/>, or
+    /// <see langword="null"/> for the first page.
+    /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ContinueAfter { get; init; }
 
@@ -22,4 +26,8 @@ public sealed record CustomerQuery
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ExcludeHistoryOfRun { get; init; }
+
+    /// <summary>Gets the last id the pages may hold (inclusive, ordinal order), for example a share's <see cref="WorkClaim.UpTo"/>; <see langword="null"/> reads to the last customer.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? UpTo { get; init; }
 }

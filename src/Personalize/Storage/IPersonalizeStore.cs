@@ -30,6 +30,12 @@ namespace Personalize.Storage;
 /// consent records, contact history and scheduled sends, keeps delivery log keys without the customer (so nothing is
 /// sent twice) and puts a salted hash of each contact point on the suppression list, so a later import of the same
 /// address or number is refused.</para>
+/// <para><b>Several workers.</b> Workers running the same send run split its customers through the store
+/// (<see cref="ClaimWorkAsync"/>): each claims a share (an id range) under a lease, reports progress after each page
+/// (<see cref="ReportWorkAsync"/>, which renews the lease), and claims the next share when done. A worker that stops
+/// reporting loses its share when the lease runs out, and another worker takes it over from the last reported
+/// customer. The PostgreSQL store splits a run into many shares shared by every process on every machine; the
+/// in-memory and SQLite stores keep one share per run, claimed within the process.</para>
 /// <para>Implementations are thread-safe. Times are stored in UTC with at least microsecond precision.</para>
 /// </remarks>
 public interface IPersonalizeStore
@@ -158,4 +164,33 @@ public interface IPersonalizeStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entry, or <see langword="null"/> when the contact point is not suppressed.</returns>
     ValueTask<SuppressionEntry?> FindSuppressionAsync(ContactPointKind kind, string value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims a share of a send run's customers for a worker: a share nobody holds, or one whose holder's lease ran out
+    /// (a takeover: <see cref="WorkClaim.Generation"/> grows, and the claim continues after the last customer the
+    /// earlier holder reported). The first claim of a run splits its customers into shares of about
+    /// <see cref="WorkRequest.ShareSize"/> (stores that do not split make one share). Claims of one share by several
+    /// workers at once give it to one of them.
+    /// </summary>
+    /// <param name="request">The run, the worker, the lease and the share size.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claim, or none with how many shares remain and when a held one may be free.</returns>
+    ValueTask<WorkClaimResult> ClaimWorkAsync(WorkRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reports a worker's progress in its share: saves where it got to, adds its counts to the run's totals, marks the
+    /// share completed when it is, and renews the lease (by the claim's lease duration). Refused when the share was
+    /// taken over (the store's generation is not the claim's): nothing is saved, and the worker stops working on it.
+    /// </summary>
+    /// <param name="claim">The claim (as claimed or as last returned by this method).</param>
+    /// <param name="report">Where the worker got to, whether the share is completed, and its counts since the last report.</param>
+    /// <param name="cancellationToken">Cancels the report (nothing is saved).</param>
+    /// <returns>The claim with its renewed lease, or <see langword="null"/> when the share is no longer the worker's.</returns>
+    ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads where a run split into shares is: how many shares, how many completed, and the totals its workers reported.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The progress (<see cref="WorkProgress.Shares"/> is 0 when no worker claimed any share of the run).</returns>
+    ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default);
 }

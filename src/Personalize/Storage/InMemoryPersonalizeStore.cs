@@ -17,6 +17,7 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
     private readonly Dictionary<string, RunRecord> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SuppressionEntry> _suppressed = new(StringComparer.Ordinal);
     private readonly byte[] _salt;
+    private readonly InProcessWork _work;
     private string[]? _sortedIds;
 
     /// <summary>Creates an empty store with a new random salt for the suppression list.</summary>
@@ -28,8 +29,18 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
     /// <summary>Creates an empty store with the given suppression salt.</summary>
     /// <param name="salt">The salt (at least 16 bytes).</param>
     public InMemoryPersonalizeStore(byte[] salt)
+        : this(salt, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates an empty store with the given suppression salt and clock (work leases are measured by it).</summary>
+    /// <param name="salt">The salt (at least 16 bytes).</param>
+    /// <param name="timeProvider">The clock of work claim leases.</param>
+    public InMemoryPersonalizeStore(byte[] salt, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(salt);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _work = new InProcessWork(timeProvider);
         if (salt.Length < 16)
         {
             throw new ArgumentException("The salt must be at least 16 bytes.", nameof(salt));
@@ -85,14 +96,21 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
                 start = start >= 0 ? start + 1 : ~start;
             }
 
-            var end = Math.Min(ids.Length, start + query.Limit);
+            var last = ids.Length;
+            if (query.UpTo is { } upTo)
+            {
+                last = Array.BinarySearch(ids, upTo, StringComparer.Ordinal);
+                last = last >= 0 ? last + 1 : ~last;
+            }
+
+            var end = Math.Max(start, Math.Min(last, start + query.Limit));
             var items = new StoredCustomer[end - start];
             for (var i = start; i < end; i++)
             {
                 items[i - start] = _customers[ids[i]].ToStored(query.ExcludeHistoryOfRun is { } run ? key => _deliveries.TryGetValue(key, out var d) && d.RunId == run : null);
             }
 
-            return new(new StorePage<StoredCustomer>(items, end < ids.Length && items.Length > 0 ? ids[end - 1] : null));
+            return new(new StorePage<StoredCustomer>(items, end < last && items.Length > 0 ? ids[end - 1] : null));
         }
     }
 
@@ -501,6 +519,28 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
         {
             return new(_suppressed.TryGetValue(ContactPointHash.Compute(_salt, kind, value), out var entry) ? entry : null);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One share per run covering every customer, claimed within this store (<see cref="WorkRequest.ShareSize"/> is ignored).</remarks>
+    public ValueTask<WorkClaimResult> ClaimWorkAsync(WorkRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(_work.Claim(request));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(_work.Report(claim, report));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(_work.Read(runId));
     }
 
     private bool TryAddSuppression(ContactPointKind kind, string value, string reason, DateTimeOffset at)

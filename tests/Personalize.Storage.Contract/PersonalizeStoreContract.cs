@@ -20,7 +20,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- profiles and import
 
-    [Fact]
+    [StoreFact]
     public async Task An_imported_customer_reads_back_with_every_fact_consent_record_and_history_record()
     {
         await using var scope = await OpenAsync();
@@ -41,7 +41,7 @@ public abstract class PersonalizeStoreContract
         Assert.True(stored.Profile.AllowsPersonalization);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task An_unknown_customer_reads_as_null()
     {
         await using var scope = await OpenAsync();
@@ -49,7 +49,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(0, await scope.Store.CountCustomersAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Importing_the_same_customers_again_adds_no_consent_or_history_record_twice()
     {
         await using var scope = await OpenAsync();
@@ -62,7 +62,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(2, stored.Profile.History.Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_later_import_replaces_the_facts_and_appends_only_new_evidence()
     {
         await using var scope = await OpenAsync();
@@ -82,7 +82,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(ConsentStatus.Withdrawn, stored.Consents.GetState(ConsentScope.ForChannel(Channel.Email)).Status);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task An_import_with_a_duplicate_id_writes_nothing_and_names_the_duplicate()
     {
         await using var scope = await OpenAsync();
@@ -95,7 +95,7 @@ public abstract class PersonalizeStoreContract
         Assert.Null(await scope.Store.GetCustomerAsync("c-2"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Paging_reads_every_customer_exactly_once_one_page_at_a_time()
     {
         await using var scope = await OpenAsync();
@@ -120,7 +120,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(23, await scope.Store.CountCustomersAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Paging_an_empty_store_gives_one_empty_last_page()
     {
         await using var scope = await OpenAsync();
@@ -129,7 +129,7 @@ public abstract class PersonalizeStoreContract
         Assert.Null(page.ContinueAfter);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Several_customers_read_in_one_call_come_in_the_order_asked_without_the_unknown_ones()
     {
         await using var scope = await OpenAsync();
@@ -140,7 +140,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(["c", "a"], found.Select(c => c.Id));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Saving_a_profile_replaces_its_facts_and_keeps_its_consent_and_history()
     {
         await using var scope = await OpenAsync();
@@ -159,7 +159,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(2, after.Profile.History.Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Saving_a_profile_from_a_stale_version_is_a_conflict_and_changes_nothing()
     {
         await using var scope = await OpenAsync();
@@ -178,7 +178,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- consent ledger
 
-    [Fact]
+    [StoreFact]
     public async Task Consent_evidence_is_appended_in_order_and_raises_the_version()
     {
         await using var scope = await OpenAsync();
@@ -196,7 +196,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal([.. before.Profile.Consents.Records, withdraw, regrant], after.Profile.Consents.Records);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Consent_for_an_unknown_customer_is_not_found_and_a_stale_version_is_a_conflict()
     {
         await using var scope = await OpenAsync();
@@ -210,7 +210,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- the closed loop: deliveries and history
 
-    [Fact]
+    [StoreFact]
     public async Task Recording_a_send_writes_the_delivery_log_and_the_contact_history_together()
     {
         await using var scope = await OpenAsync();
@@ -231,7 +231,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(delivery with { State = DeliveryState.Pending }, logged);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Recording_a_key_again_writes_nothing_and_says_it_was_already_recorded()
     {
         await using var scope = await OpenAsync();
@@ -252,7 +252,7 @@ public abstract class PersonalizeStoreContract
         Assert.Null((await scope.Store.FindDeliveryAsync(delivery.IdempotencyKey))!.RunId);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_send_decided_on_a_stale_version_is_a_conflict_and_writes_nothing_of_that_customer()
     {
         await using var scope = await OpenAsync();
@@ -280,7 +280,7 @@ public abstract class PersonalizeStoreContract
         Assert.NotNull(await scope.Store.FindDeliveryAsync(fine.IdempotencyKey));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Sends_for_an_unknown_customer_are_not_found()
     {
         await using var scope = await OpenAsync();
@@ -290,7 +290,7 @@ public abstract class PersonalizeStoreContract
         Assert.Null(await scope.Store.FindDeliveryAsync(Send("nobody", "m", Now).IdempotencyKey));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_delivery_naming_another_customer_is_rejected_before_anything_is_written()
     {
         await using var scope = await OpenAsync();
@@ -301,7 +301,7 @@ public abstract class PersonalizeStoreContract
         Assert.Empty((await scope.Store.ReadDeliveriesAsync(new DeliveryQuery())).Items);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Delivered_keys_leave_the_pending_list_and_failed_ones_leave_the_log_and_the_history()
     {
         await using var scope = await OpenAsync();
@@ -327,7 +327,7 @@ public abstract class PersonalizeStoreContract
         Assert.Empty(Assert.Single(retry.Customers).AlreadyRecorded);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task The_delivery_log_pages_in_send_order_and_filters_by_customer_state_and_run()
     {
         await using var scope = await OpenAsync();
@@ -354,7 +354,7 @@ public abstract class PersonalizeStoreContract
         Assert.Empty((await scope.Store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Delivered })).Items);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Times_keep_their_instant_to_the_microsecond_in_utc()
     {
         await using var scope = await OpenAsync();
@@ -401,7 +401,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- scheduled sends
 
-    [Fact]
+    [StoreFact]
     public async Task Scheduled_sends_are_read_by_due_instant_in_due_order_page_by_page()
     {
         await using var scope = await OpenAsync();
@@ -428,7 +428,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(5, (await scope.Store.ReadScheduledSendsAsync(new ScheduledSendQuery { CustomerId = "c-1" })).Items.Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Recording_the_same_scheduled_send_twice_keeps_one()
     {
         await using var scope = await OpenAsync();
@@ -442,7 +442,7 @@ public abstract class PersonalizeStoreContract
         Assert.Single((await scope.Store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_due_send_completes_as_sent_with_its_delivery_or_as_dropped_with_its_reason()
     {
         await using var scope = await OpenAsync();
@@ -489,7 +489,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(ScheduledSendState.Sent, (await scope.Store.ReadScheduledSendsAsync(new ScheduledSendQuery { State = ScheduledSendState.Sent })).Items.Single().State);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_completion_of_an_unknown_scheduled_send_is_rejected_before_anything_is_written()
     {
         await using var scope = await OpenAsync();
@@ -511,7 +511,7 @@ public abstract class PersonalizeStoreContract
         Assert.Empty((await scope.Store.ReadDeliveriesAsync(new DeliveryQuery())).Items);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_failed_delivery_of_a_due_send_drops_the_send_with_the_reason()
     {
         await using var scope = await OpenAsync();
@@ -533,7 +533,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- one customer at a time
 
-    [Fact]
+    [StoreFact]
     public async Task Of_many_writes_decided_on_the_same_version_exactly_one_is_written()
     {
         await using var scope = await OpenAsync();
@@ -552,7 +552,7 @@ public abstract class PersonalizeStoreContract
         Assert.Single((await scope.Store.GetCustomerAsync("c-1"))!.Profile.History.Records);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Of_many_writes_of_the_same_key_at_once_exactly_one_records_it()
     {
         await using var scope = await OpenAsync();
@@ -569,7 +569,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- run state
 
-    [Fact]
+    [StoreFact]
     public async Task Run_records_are_saved_replaced_and_read_newest_first()
     {
         await using var scope = await OpenAsync();
@@ -591,7 +591,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- erasure and suppression
 
-    [Fact]
+    [StoreFact]
     public async Task Erasure_deletes_the_customer_and_keeps_only_delivery_keys_and_suppression_hashes()
     {
         await using var scope = await OpenAsync();
@@ -623,7 +623,7 @@ public abstract class PersonalizeStoreContract
         Assert.Null(await scope.Store.FindSuppressionAsync(ContactPointKind.Email, "c-2@example.com"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task An_erased_address_or_number_is_refused_at_import_with_the_reason_and_the_field()
     {
         await using var scope = await OpenAsync();
@@ -648,14 +648,14 @@ public abstract class PersonalizeStoreContract
         Assert.Null(await scope.Store.GetCustomerAsync("c-10"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Erasing_an_unknown_customer_finds_nothing()
     {
         await using var scope = await OpenAsync();
         Assert.Equal(new ErasureResult { Found = false }, await scope.Store.EraseCustomerAsync("nobody", Now));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Hard_bounces_and_complaints_go_on_the_suppression_list_once_and_block_imports()
     {
         await using var scope = await OpenAsync();
@@ -674,7 +674,7 @@ public abstract class PersonalizeStoreContract
         await Assert.ThrowsAsync<ArgumentException>(async () => await scope.Store.SuppressAsync([new SuppressionRequest(ContactPointKind.PostalAddress, "x", "manual", Now)]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_cancelled_call_throws_and_writes_nothing()
     {
         await using var scope = await OpenAsync();
@@ -687,7 +687,7 @@ public abstract class PersonalizeStoreContract
 
     // ---------------------------------------------------------------- several workers: shares of a run
 
-    [Fact]
+    [StoreFact]
     public async Task A_page_of_customers_stops_at_the_last_id_asked_for()
     {
         await using var scope = await OpenAsync();
@@ -704,7 +704,7 @@ public abstract class PersonalizeStoreContract
         Assert.Null(whole.ContinueAfter);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task The_shares_of_a_run_hold_every_customer_exactly_once_and_the_run_is_finished_when_all_are_completed()
     {
         await using var scope = await OpenAsync();
@@ -754,7 +754,7 @@ public abstract class PersonalizeStoreContract
         Assert.NotNull((await scope.Store.ClaimWorkAsync(new WorkRequest { RunId = "run-2", Worker = "worker-0" })).Claim);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_share_under_a_live_lease_is_nobody_elses_until_its_holder_completes_it()
     {
         await using var scope = await OpenAsync();
@@ -780,7 +780,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(3, (await scope.Store.ReadWorkAsync("run-1")).Processed);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_share_whose_lease_ran_out_is_taken_over_from_the_last_reported_customer_and_the_late_holder_is_refused()
     {
         await using var scope = await OpenAsync();
@@ -811,7 +811,7 @@ public abstract class PersonalizeStoreContract
         Assert.True((await scope.Store.ReadWorkAsync("run-1")).IsFinished);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Workers_claiming_at_once_never_get_the_same_share()
     {
         await using var scope = await OpenAsync();
@@ -826,7 +826,7 @@ public abstract class PersonalizeStoreContract
         Assert.InRange(held.Count, 1, (await scope.Store.ReadWorkAsync("run-1")).Shares);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Bad_work_requests_and_reports_are_refused_with_an_argument_error()
     {
         await using var scope = await OpenAsync();

@@ -35,7 +35,7 @@ public sealed class ReadmeTests
         var readme = DocSnippets.Read("README.md");
         var commands = readme.Split("```bash\n").Skip(1).Select(block => block[..block.IndexOf("\n```", StringComparison.Ordinal)]).ToArray();
 
-        Assert.Equal(["dotnet run --project samples/Personalize.Samples.Console", "dotnet test Personalize.sln -c Release"], commands);
+        Assert.Equal(["dotnet run --project samples/Personalize.Samples.Console", "bash .ci/run"], commands);
     }
 
     [Fact]

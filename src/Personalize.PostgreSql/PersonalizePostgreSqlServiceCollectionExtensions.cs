@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Personalize;
+using Personalize.PostgreSql;
+using Personalize.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL store.</summary>
+public static class PersonalizePostgreSqlServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="PostgreSqlPersonalizeStore"/> as the <see cref="IPersonalizeStore"/> singleton, opened
+    /// (schema created and migrated) on first use with the <see cref="ChannelRegistry"/> of <c>AddPersonalize</c> (or the
+    /// built-in channels) and disposed with the service provider. A store registered before wins.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="connectionString">The Npgsql connection string.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    public static IServiceCollection AddPersonalizePostgreSql(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return services.AddPersonalizePostgreSql(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>Registers <see cref="PostgreSqlPersonalizeStore"/> as the <see cref="IPersonalizeStore"/> singleton (see the overload with a connection string).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the connection string and schema; <see cref="PostgreSqlStoreOptions.Channels"/> defaults to the registered <see cref="ChannelRegistry"/>.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    public static IServiceCollection AddPersonalizePostgreSql(this IServiceCollection services, Action<PostgreSqlStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.TryAddSingleton(sp =>
+        {
+            var options = new PostgreSqlStoreOptions { Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default };
+            configure(options);
+            return PostgreSqlPersonalizeStore.Open(options);
+        });
+        services.TryAddSingleton<IPersonalizeStore>(static sp => sp.GetRequiredService<PostgreSqlPersonalizeStore>());
+        return services;
+    }
+}

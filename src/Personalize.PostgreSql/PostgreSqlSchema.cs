@@ -1,0 +1,210 @@
+using Npgsql;
+
+namespace Personalize.PostgreSql;
+
+/// <summary>
+/// The numbered migrations of a Personalize schema in PostgreSQL. The table <c>schema_migrations</c> holds one row per
+/// migration applied; opening a store applies the missing ones in order, each in its own transaction under an advisory
+/// lock (several workers opening a new database at once apply each migration once; a crash mid-migration leaves the
+/// previous version, since PostgreSQL's DDL is transactional). A schema whose highest migration is above
+/// <see cref="Version"/> was written by a newer release and is refused before anything is changed. Never edit a
+/// shipped migration: add a new one. <c>{schema}</c> stands for the quoted schema name.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    /// <summary>The migrations, in order; migration <c>n</c> is <c>Migrations[n - 1]</c>.</summary>
+    public static readonly string[] Migrations =
+    [
+        // 1: customers, their consent evidence and contact history. Ids use the "C" collation, so the store's id
+        // order is the byte order of UTF-8, as in SQLite. Instants are UTC ticks (bigint), exact to the 100 ns the
+        // .NET types carry.
+        """
+        CREATE TABLE {schema}.store_meta (
+            key text NOT NULL PRIMARY KEY,
+            value bytea NOT NULL
+        );
+
+        CREATE TABLE {schema}.customers (
+            id text COLLATE "C" NOT NULL PRIMARY KEY,
+            version bigint NOT NULL,
+            facts bytea NOT NULL
+        );
+
+        CREATE TABLE {schema}.consent_records (
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            seq integer NOT NULL,
+            scope_kind smallint NOT NULL,
+            channel text NULL,
+            purpose smallint NULL,
+            topic text NULL,
+            action smallint NOT NULL,
+            recorded_at bigint NOT NULL,
+            source_kind smallint NOT NULL,
+            source_detail text NULL,
+            wording text NULL,
+            wording_version text NULL,
+            opt_in smallint NOT NULL,
+            confirmed_at bigint NULL,
+            PRIMARY KEY (customer_id, seq)
+        );
+
+        CREATE TABLE {schema}.contact_history (
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            sent_at bigint NOT NULL,
+            message_id text NOT NULL,
+            channel text NOT NULL,
+            purpose smallint NOT NULL,
+            kind smallint NOT NULL,
+            idempotency_key text NULL
+        );
+
+        CREATE INDEX contact_history_by_customer ON {schema}.contact_history (customer_id, sent_at);
+        CREATE UNIQUE INDEX contact_history_by_key ON {schema}.contact_history (idempotency_key) WHERE idempotency_key IS NOT NULL;
+        """,
+
+        // 2: the send loop: delivery log, scheduled sends, runs, the suppression list and the work shares of runs
+        // split between workers (lease instants are the server's timestamptz: leases are measured by its clock).
+        """
+        CREATE TABLE {schema}.delivery_log (
+            idempotency_key text NOT NULL PRIMARY KEY,
+            customer_id text COLLATE "C" NULL REFERENCES {schema}.customers (id) ON DELETE SET NULL,
+            message_id text NOT NULL,
+            channel text NOT NULL,
+            purpose smallint NOT NULL,
+            kind smallint NOT NULL,
+            sent_at bigint NOT NULL,
+            trigger text NOT NULL,
+            template text NULL,
+            run_id text NULL,
+            state smallint NOT NULL
+        );
+
+        CREATE INDEX delivery_log_by_customer ON {schema}.delivery_log (customer_id) WHERE customer_id IS NOT NULL;
+        CREATE INDEX delivery_log_pending ON {schema}.delivery_log (sent_at, idempotency_key) WHERE state = 0;
+        CREATE INDEX delivery_log_by_run ON {schema}.delivery_log (run_id, sent_at, idempotency_key) WHERE run_id IS NOT NULL;
+
+        CREATE TABLE {schema}.scheduled_sends (
+            idempotency_key text NOT NULL PRIMARY KEY,
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            message_id text NOT NULL,
+            channel text NOT NULL,
+            template text NOT NULL,
+            trigger text NOT NULL,
+            purpose smallint NOT NULL,
+            kind smallint NOT NULL,
+            due_at bigint NOT NULL,
+            decided_at bigint NOT NULL,
+            run_id text NULL,
+            state smallint NOT NULL,
+            reason text NULL,
+            completed_at bigint NULL
+        );
+
+        CREATE INDEX scheduled_sends_due ON {schema}.scheduled_sends (state, due_at, idempotency_key);
+        CREATE INDEX scheduled_sends_by_customer ON {schema}.scheduled_sends (customer_id);
+
+        CREATE TABLE {schema}.runs (
+            id text NOT NULL PRIMARY KEY,
+            trigger text NOT NULL,
+            at bigint NOT NULL,
+            status smallint NOT NULL,
+            started_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            processed bigint NOT NULL,
+            sent bigint NOT NULL,
+            scheduled bigint NOT NULL,
+            already_sent bigint NOT NULL,
+            errors bigint NOT NULL
+        );
+
+        CREATE INDEX runs_by_start ON {schema}.runs (started_at);
+
+        CREATE TABLE {schema}.suppression (
+            hash text NOT NULL PRIMARY KEY,
+            kind smallint NOT NULL,
+            reason text NOT NULL,
+            at bigint NOT NULL
+        );
+
+        CREATE TABLE {schema}.work_shares (
+            run_id text NOT NULL,
+            share integer NOT NULL,
+            after_id text COLLATE "C" NULL,
+            up_to text COLLATE "C" NULL,
+            generation bigint NOT NULL DEFAULT 0,
+            worker text NULL,
+            lease interval NULL,
+            lease_until timestamptz NULL,
+            continue_after text COLLATE "C" NULL,
+            completed boolean NOT NULL DEFAULT false,
+            processed bigint NOT NULL DEFAULT 0,
+            sent bigint NOT NULL DEFAULT 0,
+            scheduled bigint NOT NULL DEFAULT 0,
+            already_sent bigint NOT NULL DEFAULT 0,
+            errors bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, share)
+        );
+        """,
+    ];
+
+    /// <summary>The schema version this release writes: the number of migrations.</summary>
+    public static int Version => Migrations.Length;
+
+    /// <summary>Reads the schema's version: 0 when the schema or its migrations table does not exist. Changes nothing.</summary>
+    public static async Task<int> ReadVersionAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT to_regclass(@table) IS NOT NULL";
+        command.Parameters.AddWithValue("table", Quote(schema) + ".schema_migrations");
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+        {
+            return 0;
+        }
+
+        command.Parameters.Clear();
+        command.CommandText = $"SELECT COALESCE(MAX(version), 0) FROM {Quote(schema)}.schema_migrations";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Applies the migrations after the schema's version up to <paramref name="to"/>, each in its own transaction under the schema's advisory lock.</summary>
+    public static async Task MigrateAsync(NpgsqlConnection connection, string schema, int to, CancellationToken cancellationToken)
+    {
+        var quoted = Quote(schema);
+        for (var number = 1; number <= to; number++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+
+            // Everyone migrating this schema waits here; the second finds the work done.
+            command.CommandText = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
+            command.Parameters.AddWithValue("key", "personalize.migrate." + schema);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.Parameters.Clear();
+            command.CommandText = $"""
+                CREATE SCHEMA IF NOT EXISTS {quoted};
+                CREATE TABLE IF NOT EXISTS {quoted}.schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                SELECT COALESCE(MAX(version), 0) FROM {quoted}.schema_migrations;
+                """;
+            var current = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            if (current > Version)
+            {
+                // A newer release migrated it while we waited: leave it alone (the caller reports it).
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (current < number)
+            {
+                command.CommandText = Migrations[number - 1].Replace("{schema}", quoted, StringComparison.Ordinal)
+                    + $"\nINSERT INTO {quoted}.schema_migrations (version) VALUES ({number});";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The schema name as a quoted SQL identifier (names are checked by <see cref="PostgreSqlStoreOptions"/>: lower-case letters, digits, underscores).</summary>
+    public static string Quote(string schema) => "\"" + schema + "\"";
+}

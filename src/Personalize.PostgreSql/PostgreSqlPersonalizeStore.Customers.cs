@@ -69,7 +69,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
-        var variant = (query.ContinueAfter is null ? 0 : 1) + (query.UpTo is null ? 0 : 2);
+        var variant = (query.ContinueAfter is null ? 0 : 1) + (query.UpTo is null ? 0 : 2) + (query.ExcludeHistoryOfRun is null ? 0 : 4);
         return ReadAsync(async (connection, transaction, token) =>
         {
             await using var batch = new NpgsqlBatch(connection, transaction);
@@ -85,6 +85,11 @@ public sealed partial class PostgreSqlPersonalizeStore
                 if (query.UpTo is { } upTo)
                 {
                     Param(command.Parameters, "up_to", upTo);
+                }
+
+                if (query.ExcludeHistoryOfRun is { } run && command.CommandText.Contains("@exclude_run", StringComparison.Ordinal))
+                {
+                    Param(command.Parameters, "exclude_run", run);
                 }
 
                 batch.BatchCommands.Add(command);

@@ -85,6 +85,13 @@ public sealed partial class PostgreSqlPersonalizeStore
                 Param(failed.Parameters, "reason", final.Failed.Select(static f => f.Reason).ToArray());
                 command.BatchCommands.Add(failed);
             }
+
+            if (final.Run is { } run)
+            {
+                var save = new NpgsqlBatchCommand(_sql.SaveRun);
+                AddRunParameters(save.Parameters, run);
+                command.BatchCommands.Add(save);
+            }
         }
 
         var insertedDeliveries = new HashSet<string>(StringComparer.Ordinal);

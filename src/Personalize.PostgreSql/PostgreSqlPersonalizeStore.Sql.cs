@@ -11,15 +11,20 @@ public sealed partial class PostgreSqlPersonalizeStore
         {
             S = s;
             string[] filters = ["", "WHERE id > @after", "WHERE id <= @up_to", "WHERE id > @after AND id <= @up_to"];
-            CustomerPage = new string[4][];
-            for (var i = 0; i < 4; i++)
+            // Index: bit 0 after, bit 1 up to, bit 2 leave out the history of one run (a resumed run's own sends).
+            CustomerPage = new string[8][];
+            for (var i = 0; i < 8; i++)
             {
-                var page = $"SELECT id FROM {s}.customers {filters[i]} ORDER BY id LIMIT @limit";
+                var filter = filters[i & 3];
+                var page = $"SELECT id FROM {s}.customers {filter} ORDER BY id LIMIT @limit";
+                var leaveOut = (i & 4) == 0
+                    ? string.Empty
+                    : $" AND (h.idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM {s}.delivery_log d WHERE d.idempotency_key = h.idempotency_key AND d.run_id = @exclude_run))";
                 CustomerPage[i] =
                 [
-                    $"SELECT id, version, facts FROM {s}.customers {filters[i]} ORDER BY id LIMIT @limit",
+                    $"SELECT id, version, facts FROM {s}.customers {filter} ORDER BY id LIMIT @limit",
                     $"SELECT {ConsentColumns} FROM {s}.consent_records WHERE customer_id IN ({page}) ORDER BY customer_id, seq",
-                    $"SELECT {HistoryColumns} FROM {s}.contact_history WHERE customer_id IN ({page}) ORDER BY customer_id, sent_at",
+                    $"SELECT {HistoryColumns.Replace("customer_id", "h.customer_id", StringComparison.Ordinal)} FROM {s}.contact_history h WHERE h.customer_id IN ({page}){leaveOut} ORDER BY h.customer_id, h.sent_at",
                 ];
             }
 

@@ -369,7 +369,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(at.UtcTicks, (await scope.Store.GetCustomerAsync("c-1"))!.Profile.History.Records[0].SentAt.UtcTicks);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_page_read_for_a_run_leaves_that_runs_own_sends_out_of_the_history()
     {
         await using var scope = await OpenAsync();
@@ -387,7 +387,7 @@ public abstract class PersonalizeStoreContract
         Assert.Equal(page.Items[0].Version, whole.Items[0].Version);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_run_record_given_with_a_batch_is_saved_in_the_same_transaction()
     {
         await using var scope = await OpenAsync();

@@ -282,5 +282,11 @@ public sealed class StoreSendTests
         public ValueTask<int> SuppressAsync(IReadOnlyList<SuppressionRequest> requests, CancellationToken cancellationToken = default) => inner.SuppressAsync(requests, cancellationToken);
 
         public ValueTask<SuppressionEntry?> FindSuppressionAsync(ContactPointKind kind, string value, CancellationToken cancellationToken = default) => inner.FindSuppressionAsync(kind, value, cancellationToken);
+
+        public ValueTask<WorkClaimResult> ClaimWorkAsync(WorkRequest request, CancellationToken cancellationToken = default) => inner.ClaimWorkAsync(request, cancellationToken);
+
+        public ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default) => inner.ReportWorkAsync(claim, report, cancellationToken);
+
+        public ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadWorkAsync(runId, cancellationToken);
     }
 }

@@ -44,10 +44,17 @@ public sealed class CommandLine
     /// <summary>For <c>preview</c>: the channel name.</summary>
     public string? ChannelName { get; private init; }
 
+    /// <summary>Gets the PostgreSQL connection string (<c>--postgres</c>): workers, worker.</summary>
+    public string? Postgres { get; private init; }
+
+    /// <summary>Gets how many worker processes to start (<c>--count</c>): workers.</summary>
+    public int? Count { get; private init; }
+
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
         string? command = null, data = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null;
-        int? synthetic = null;
+        int? synthetic = null, count = null;
+        string? postgres = null;
         var dryRun = false;
         DateTimeOffset? now = null;
         var help = false;
@@ -126,6 +133,28 @@ public sealed class CommandLine
                     }
 
                     break;
+                case "--postgres" or "--count":
+                    if (i + 1 >= args.Count)
+                    {
+                        error = $"{arg} needs a value.";
+                        return false;
+                    }
+
+                    if (arg == "--postgres")
+                    {
+                        postgres = args[++i];
+                    }
+                    else if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 64)
+                    {
+                        error = $"--count '{args[i]}' is not a number of workers from 1 to 64 (for example --count 3).";
+                        return false;
+                    }
+                    else
+                    {
+                        count = n;
+                    }
+
+                    break;
                 case "--data" or "--now":
                     if (i + 1 >= args.Count)
                     {
@@ -171,6 +200,7 @@ public sealed class CommandLine
         {
             Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json,
             SyntheticCustomers = synthetic, DryRun = dryRun, OutDirectory = outDir, TemplatesDirectory = templates, MessageId = message, ChannelName = channel,
+            Postgres = postgres, Count = count,
         };
         error = null;
         return true;

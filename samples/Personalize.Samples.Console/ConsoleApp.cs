@@ -17,6 +17,8 @@ public static class ConsoleApp
         ["preview"] = new PreviewCommand(),
         ["channels"] = new ChannelsCommand(),
         ["explain"] = new ExplainCommand(),
+        ["workers"] = new WorkersCommand(),
+        ["worker"] = new WorkerCommand(),
     };
 
     public const string DefaultCommand = "run";
@@ -63,12 +65,16 @@ public static class ConsoleApp
         output.WriteLine("       personalize-console preview --customer ID --message ID --channel CHANNEL [--now INSTANT]");
         output.WriteLine("       personalize-console explain --customer ID [--trigger TRIGGER] [--json] [--now INSTANT]");
         output.WriteLine("       personalize-console channels [--now INSTANT]");
+        output.WriteLine("       personalize-console workers --postgres \"CONNECTION STRING\" [--count N] [--now INSTANT] [--trigger T] [--out DIR]");
+        output.WriteLine("       personalize-console worker --postgres \"CONNECTION STRING\" --now INSTANT [--trigger T] [--out DIR]");
         output.WriteLine();
         output.WriteLine("commands:");
         output.WriteLine("  run        decide, render and write a campaign into the outbox, then print a summary (default)");
         output.WriteLine("  preview    render one catalog message for one customer on one channel, without deciding or writing");
         output.WriteLine("  explain    decide which catalog message goes to one customer, on which channel and when, and explain every candidate");
         output.WriteLine("  channels   per customer, the channels they may be contacted on now for marketing and for service, and why not");
+        output.WriteLine("  workers    run the campaign with N worker processes sharing one PostgreSQL store (imports the customers first when it is empty)");
+        output.WriteLine("  worker     run as one worker of a shared run (start it on any machine with the same --postgres and --now)");
         output.WriteLine();
         output.WriteLine("options:");
         output.WriteLine("  --customers N   run: generate N synthetic customers (deterministic, Bogus) instead of reading the data file");
@@ -83,6 +89,8 @@ public static class ConsoleApp
         output.WriteLine("  --message ID    preview: the catalog message");
         output.WriteLine("  --channel C     preview: the channel (email, sms, push, in_app, direct_mail, phone, whatsapp)");
         output.WriteLine("  --json          explain: print the decision as JSON");
+        output.WriteLine("  --postgres CS   workers, worker: the PostgreSQL store (an Npgsql connection string)");
+        output.WriteLine("  --count N       workers: how many worker processes to start (default 3)");
         output.WriteLine("  --help          show this help");
         output.WriteLine();
         output.WriteLine("exit codes: 0 ok, 1 bad data or options, 2 bad command line, 3 some customers failed, 130 cancelled");

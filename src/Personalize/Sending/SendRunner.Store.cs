@@ -142,16 +142,16 @@ public sealed partial class SendRunner
         }
     }
 
-    private async Task ReadPagesAsync(IPersonalizeStore store, string runId, ChannelWriter<IReadOnlyList<StoredCustomer>> writer, CancellationTokenSource stop)
+    private async Task ReadPagesAsync(IPersonalizeStore store, string runId, ChannelWriter<IReadOnlyList<StoredCustomer>> writer, CancellationTokenSource stop, string? after = null, string? upTo = null)
     {
         Exception? failure = null;
         try
         {
-            string? token = null;
+            var token = after;
             do
             {
                 // Without this run's own sends in the history, a resumed run decides as its first attempt did.
-                var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token, ExcludeHistoryOfRun = runId }, stop.Token).ConfigureAwait(false);
+                var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token, UpTo = upTo, ExcludeHistoryOfRun = runId }, stop.Token).ConfigureAwait(false);
                 if (page.Items.Count > 0)
                 {
                     await writer.WriteAsync(page.Items, stop.Token).ConfigureAwait(false);
@@ -275,15 +275,22 @@ public sealed partial class SendRunner
     /// renders each from the stored message, channel and template for the customer as stored now, with its recorded
     /// key, and marks it delivered; one that cannot be rendered any more is removed with its reason.
     /// </summary>
-    private async Task RecoverAsync(IPersonalizeStore store, CompiledCatalog catalog, CompiledTemplates content, RunState state, CancellationToken cancellationToken)
+    private async Task RecoverAsync(IPersonalizeStore store, CompiledCatalog catalog, CompiledTemplates content, RunState state, CancellationToken cancellationToken, WorkClaim? share = null)
     {
         string? token = null;
         do
         {
-            var page = await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending, Limit = _options.PageSize, ContinueAfter = token }, cancellationToken).ConfigureAwait(false);
+            var page = await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending, RunId = share?.RunId, Limit = _options.PageSize, ContinueAfter = token }, cancellationToken).ConfigureAwait(false);
             if (page.Items.Count == 0)
             {
                 return;
+            }
+
+            if (share is not null)
+            {
+                // A worker hands over only what an earlier holder of its share left: other shares' pending messages
+                // belong to workers that may be handing them over right now.
+                page = page with { Items = page.Items.Where(d => d.CustomerId is not null && share.Contains(d.CustomerId)).ToList() };
             }
 
             var ids = page.Items.Where(static d => d.CustomerId is not null).Select(static d => d.CustomerId!).Distinct(StringComparer.Ordinal).ToList();
@@ -363,6 +370,9 @@ public sealed partial class SendRunner
     {
         private readonly WorkerTally _tally = new(state.At);
         private List<string> _delivered = [];
+
+        /// <summary>Gets or sets what runs after each page is recorded, with the page's last customer id (a worker reports its progress there).</summary>
+        public Func<string, CancellationToken, Task>? AfterPage { get; set; }
         private List<DeliveryFailure> _failed = [];
 
         public async Task RecordPagesAsync(ChannelReader<CustomerOutcome[]> reader, CancellationTokenSource stop)
@@ -372,6 +382,10 @@ public sealed partial class SendRunner
                 await foreach (var outcomes in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
                     await RecordAsync(outcomes, 1, stop.Token).ConfigureAwait(false);
+                    if (AfterPage is not null && outcomes.Length > 0)
+                    {
+                        await AfterPage(outcomes[^1].Customer.Id, stop.Token).ConfigureAwait(false);
+                    }
                 }
             }
             catch

@@ -5,6 +5,7 @@ using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
 using Personalize.PostgreSql;
 using Personalize.Sending;
+using Personalize.Channels;
 
 namespace Personalize.Samples.ConsoleHost;
 

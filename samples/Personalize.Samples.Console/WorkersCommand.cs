@@ -6,6 +6,7 @@ using Personalize.Decisions;
 using Personalize.PostgreSql;
 using Personalize.Serialization;
 using Personalize.Storage;
+using Personalize.Channels;
 
 namespace Personalize.Samples.ConsoleHost;
 

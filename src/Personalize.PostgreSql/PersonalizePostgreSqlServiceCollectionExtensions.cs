@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Personalize;
 using Personalize.PostgreSql;
 using Personalize.Storage;
+using Personalize.Channels;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Storage;
 using static Personalize.PostgreSql.PostgreSqlRows;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
 

@@ -1,4 +1,5 @@
 using static Personalize.PostgreSql.PostgreSqlRows;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
 

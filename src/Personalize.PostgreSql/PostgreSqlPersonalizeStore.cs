@@ -2,6 +2,7 @@ using System.Data;
 using Npgsql;
 using Personalize.Serialization;
 using Personalize.Storage;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
 

@@ -3,6 +3,7 @@ using NpgsqlTypes;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Storage;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
 

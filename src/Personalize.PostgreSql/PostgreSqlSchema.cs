@@ -1,4 +1,5 @@
 using Npgsql;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
 

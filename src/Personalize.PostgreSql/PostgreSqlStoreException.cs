@@ -1,3 +1,4 @@
+using Personalize.Channels;
 namespace Personalize.PostgreSql;
 
 /// <summary>

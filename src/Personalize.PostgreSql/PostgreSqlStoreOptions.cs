@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
 

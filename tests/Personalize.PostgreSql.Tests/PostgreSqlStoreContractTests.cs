@@ -1,5 +1,6 @@
 using Personalize.Storage;
 using Personalize.Storage.Contract;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql.Tests;
 

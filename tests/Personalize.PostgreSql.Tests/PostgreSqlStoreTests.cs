@@ -1,7 +1,9 @@
 using Npgsql;
 using Personalize.Consent;
 using Personalize.Storage;
+using Personalize.Storage.Contract;
 using static Personalize.Storage.Contract.StoreKit;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql.Tests;
 
@@ -63,7 +65,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await connection.OpenAsync();
             await PostgreSqlSchema.MigrateAsync(connection, _schema, 1, default);
             await using var command = new NpgsqlCommand($"INSERT INTO \"{_schema}\".customers (id, version, facts) VALUES ('c-1', 3, @facts); INSERT INTO \"{_schema}\".store_meta (key, value) VALUES ('suppression_salt', @salt);", connection);
-            command.Parameters.AddWithValue("facts", new Serialization.CustomerJson(Channels).WriteCustomer(Bare("c-1")));
+            command.Parameters.AddWithValue("facts", new Serialization.CustomerJson(StoreKit.Channels).WriteCustomer(Bare("c-1")));
             command.Parameters.AddWithValue("salt", new byte[32]);
             await command.ExecuteNonQueryAsync();
         }

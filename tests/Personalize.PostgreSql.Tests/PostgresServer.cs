@@ -1,5 +1,6 @@
 using Npgsql;
 using Personalize.Storage.Contract;
+using Personalize.Channels;
 
 namespace Personalize.PostgreSql.Tests;
 

@@ -8,6 +8,7 @@ using Personalize.Delivery.Sinks;
 using Personalize.PostgreSql;
 using Personalize.Sending;
 using Personalize.Templates;
+using Personalize.Channels;
 
 // A worker of a shared send run, for the PostgreSQL worker tests:
 //   worker --connection CS --schema S --sink DIR --name NAME --now INSTANT [--lease-ms N] [--share-size N] [--page-size N] [--write-delay-ms N]
@@ -48,7 +49,7 @@ var catalog = MessageCatalog.CreateBuilder()
     .Add("tips", m => m.Marketing().Topics("gardening").OnSchedule().Channel(Channel.Email, "tips/email"))
     .Build()
     .Compile(new CatalogValidationOptions { Channels = ChannelRegistry.Default });
-var content = ContentTemplates.CompileOrThrow(catalog, new Templates());
+var content = MessageTemplates.CompileOrThrow(catalog, new Templates());
 
 await using var store = await PostgreSqlPersonalizeStore.OpenAsync(new PostgreSqlStoreOptions { ConnectionString = options["connection"], Schema = options["schema"] });
 var runner = provider.GetRequiredService<SendRunner>();

@@ -181,7 +181,7 @@ public sealed partial class SendRunner
         try
         {
             // What an earlier holder of this share recorded but may not have handed over goes first.
-            await RecoverAsync(store, run.Catalog, run.Content, state, stop.Token, claim).ConfigureAwait(false);
+            await RecoverAsync(store, run.Catalog, run.Templates, state, stop.Token, claim).ConfigureAwait(false);
             var pages = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<StoredCustomer>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var tasks = new[]

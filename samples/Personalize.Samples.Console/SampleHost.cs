@@ -28,8 +28,8 @@ internal static class SampleHost
 
         services.AddPersonalize(options =>
         {
-            // A host channel: WhatsApp reaches the customer's phone number.
-            options.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp");
+            // A host channel: WhatsApp reaches the customer's mobile phone number.
+            options.AddChannel("whatsapp", ContactPointKind.MobilePhone, "WhatsApp");
 
             // The host's quiet hours for customers who set none, in each customer's own zone.
             options.DefaultQuietHours = new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0));

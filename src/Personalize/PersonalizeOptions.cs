@@ -53,7 +53,7 @@ public sealed class PersonalizeOptions
     }
 
     /// <summary>
-    /// Adds a host channel, for example <c>AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp")</c>.
+    /// Adds a host channel, for example <c>AddChannel("whatsapp", ContactPointKind.MobilePhone, "WhatsApp")</c>.
     /// Adding the same name again replaces the earlier entry, so configuring twice is harmless.
     /// A malformed name is reported when the options are validated.
     /// </summary>

@@ -41,8 +41,8 @@ public sealed record ChannelDefinition
     /// <summary>Email: needs an email address; timing applies.</summary>
     public static ChannelDefinition Email { get; } = new(Channel.Email, "Email", ContactPointKind.Email, respectsTiming: true);
 
-    /// <summary>SMS: needs an E.164 phone number; timing applies.</summary>
-    public static ChannelDefinition Sms { get; } = new(Channel.Sms, "SMS", ContactPointKind.Phone, respectsTiming: true);
+    /// <summary>SMS: needs a phone number that can receive text messages (<see cref="ContactPointKind.MobilePhone"/>); timing applies.</summary>
+    public static ChannelDefinition Sms { get; } = new(Channel.Sms, "SMS", ContactPointKind.MobilePhone, respectsTiming: true);
 
     /// <summary>Push: needs a device token; timing applies.</summary>
     public static ChannelDefinition Push { get; } = new(Channel.Push, "Push", ContactPointKind.DeviceToken, respectsTiming: true);

@@ -9,7 +9,7 @@ public enum ContactPointKind
     /// <summary>An email address.</summary>
     Email = 1,
 
-    /// <summary>A phone number in E.164 form.</summary>
+    /// <summary>A phone number in E.164 form (any line: calls).</summary>
     Phone = 2,
 
     /// <summary>A postal address.</summary>
@@ -17,4 +17,10 @@ public enum ContactPointKind
 
     /// <summary>At least one push device token.</summary>
     DeviceToken = 4,
+
+    /// <summary>
+    /// A phone number that can receive text messages: a valid E.164 mobile number, or one its numbering plan cannot tell
+    /// from a fixed line (North America). SMS needs it; a fixed line is enough for <see cref="Phone"/>.
+    /// </summary>
+    MobilePhone = 5,
 }

@@ -17,6 +17,11 @@ public sealed record ContactPoints
     // not the strings, which matters when a batch decides for thousands of profiles that are not in the CPU cache.
     private readonly byte _present;
 
+    // Whether the phone can receive text messages: 0 not known yet, 1 yes, 2 no. Worked out on first use (parsing a
+    // number against the numbering plan costs microseconds, too much to pay for every profile loaded); a race only
+    // works it out twice. Derived from the phone, so equality ignores it.
+    private byte _text;
+
     /// <summary>The email address.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Email
@@ -29,7 +34,7 @@ public sealed record ContactPoints
         }
     }
 
-    /// <summary>The phone number in E.164 form (<c>+</c> and 8 to 15 digits), used for SMS and calls.</summary>
+    /// <summary>The phone number in E.164 form (for example <c>+64211234567</c>), used for calls, and for SMS when it is a mobile number.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Phone
     {
@@ -38,6 +43,7 @@ public sealed record ContactPoints
         {
             _phone = value;
             _present = Note(_present, PhoneBit, value);
+            _text = 0;
         }
     }
 
@@ -57,17 +63,47 @@ public sealed record ContactPoints
         ContactPointKind.None => true,
         ContactPointKind.Email => (_present & EmailBit) != 0,
         ContactPointKind.Phone => (_present & PhoneBit) != 0,
+        ContactPointKind.MobilePhone => (_present & PhoneBit) != 0 && CanReceiveText(),
         ContactPointKind.PostalAddress => PostalAddress is not null,
         ContactPointKind.DeviceToken => DeviceTokens.Count > 0,
         _ => false,
     };
 
+    /// <summary>Whether the phone number can receive text messages (see <see cref="ContactPointValidation.CanReceiveText"/>).</summary>
+    /// <value><see langword="true"/> for a valid mobile number (or one its numbering plan cannot tell from a fixed line).</value>
+    public bool PhoneCanReceiveText => (_present & PhoneBit) != 0 && CanReceiveText();
+
+    /// <inheritdoc/>
+    public bool Equals(ContactPoints? other)
+        => ReferenceEquals(this, other)
+           || (other is not null
+               && string.Equals(_email, other._email, StringComparison.Ordinal)
+               && string.Equals(_phone, other._phone, StringComparison.Ordinal)
+               && Equals(PostalAddress, other.PostalAddress)
+               && Equals(DeviceTokens, other.DeviceTokens));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(_email, _phone, PostalAddress, DeviceTokens);
+
+    private bool CanReceiveText()
+    {
+        var known = _text;
+        if (known == 0)
+        {
+            known = ContactPointValidation.CanReceiveText(_phone) ? (byte)1 : (byte)2;
+            _text = known;
+        }
+
+        return known == 1;
+    }
+
     private static byte Note(byte present, byte bit, string? text)
         => string.IsNullOrEmpty(text) ? (byte)(present & ~bit) : (byte)(present | bit);
 
-    /// <summary>Whether a text is an E.164 phone number: <c>+</c>, then 8 to 15 digits, the first not 0.</summary>
+    /// <summary>Whether a text has the shape of an E.164 phone number: <c>+</c>, then 8 to 15 digits, the first not 0.</summary>
     /// <param name="phone">The text.</param>
-    /// <returns><see langword="true"/> when valid.</returns>
+    /// <returns><see langword="true"/> when it has the shape.</returns>
+    [Obsolete("A shape check only: most texts it accepts are not phone numbers. Use ContactPointValidation.IsValidPhone (the numbering plan) or CanReceiveText (SMS).")]
     public static bool IsE164(string? phone)
     {
         if (phone is null || phone.Length is < 9 or > 16 || phone[0] != '+' || phone[1] == '0')
@@ -89,6 +125,7 @@ public sealed record ContactPoints
     /// <summary>A light check that a text looks like an email address: one <c>@</c>, text on both sides, a dot in the domain, no spaces.</summary>
     /// <param name="email">The text.</param>
     /// <returns><see langword="true"/> when it looks like an address.</returns>
+    [Obsolete("Too lax for sending (it accepts a..b@example.com). Use ContactPointValidation.IsValidEmail.")]
     public static bool LooksLikeEmail(string? email)
     {
         if (string.IsNullOrEmpty(email) || email.Length > 254)

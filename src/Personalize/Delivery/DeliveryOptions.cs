@@ -199,7 +199,7 @@ public sealed class DeliveryOptions
     }
 
     internal static bool IsAsciiEmail(string? address)
-        => ContactPoints.LooksLikeEmail(address) && IsPrintableAscii(address!) && address!.IndexOfAny(['<', '>', '"', ',', '(', ')']) < 0;
+        => ContactPointValidation.IsValidEmail(address);
 
     private static bool HasLineBreak(string? value) => value is not null && value.AsSpan().IndexOfAny('\r', '\n') >= 0;
 

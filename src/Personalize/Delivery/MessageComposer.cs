@@ -197,6 +197,7 @@ public sealed class MessageComposer
         var recipient = contactPoint switch
         {
             ContactPointKind.Phone => Require(request, channel, points.Phone, "phone number"),
+            ContactPointKind.MobilePhone => Require(request, channel, points.PhoneCanReceiveText ? points.Phone : null, "mobile phone number"),
             ContactPointKind.Email => Require(request, channel, points.Email, "email address"),
             ContactPointKind.PostalAddress => string.Join('\n', RecipientBlock(points.PostalAddress ?? throw Missing(request, channel, "postal address"))),
             ContactPointKind.DeviceToken => points.DeviceTokens.Count > 0 ? request.Customer.Id : throw Missing(request, channel, "device token"),

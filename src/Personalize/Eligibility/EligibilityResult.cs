@@ -130,6 +130,7 @@ public readonly struct EligibilityResult
     {
         ContactPointKind.Email => "email address",
         ContactPointKind.Phone => "phone number",
+        ContactPointKind.MobilePhone => "mobile phone number",
         ContactPointKind.PostalAddress => "postal address",
         ContactPointKind.DeviceToken => "push device token",
         _ => "contact point",

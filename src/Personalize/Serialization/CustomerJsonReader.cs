@@ -191,14 +191,14 @@ internal sealed class CustomerJsonReader
     private ContactPoints ReadContactPoints(string path, ContactPointsDto dto)
     {
         Unknown(path, dto.Extra);
-        if (dto.Email is not null && !ContactPoints.LooksLikeEmail(dto.Email))
+        if (dto.Email is not null && !ContactPointValidation.TryValidateEmail(dto.Email, out var emailProblem))
         {
-            Add(path + ".email", $"\"{dto.Email}\" is not an email address");
+            Add(path + ".email", $"\"{dto.Email}\" is not an email address a message can be sent to: it {emailProblem}");
         }
 
-        if (dto.Phone is not null && !ContactPoints.IsE164(dto.Phone))
+        if (dto.Phone is not null && !ContactPointValidation.TryValidatePhone(dto.Phone, dto.PostalAddress?.Country, out var phoneProblem))
         {
-            Add(path + ".phone", $"\"{dto.Phone}\" is not an E.164 phone number (expected + and 8 to 15 digits, for example +64211234567)");
+            Add(path + ".phone", $"\"{dto.Phone}\" {phoneProblem}");
         }
 
         PostalAddress? address = null;

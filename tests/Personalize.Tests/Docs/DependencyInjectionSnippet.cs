@@ -12,7 +12,7 @@ internal static class DependencyInjectionSnippet
         // begin-snippet: dependency-injection
         services.AddPersonalize(options =>
         {
-            options.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp");
+            options.AddChannel("whatsapp", ContactPointKind.MobilePhone, "WhatsApp");
             options.DefaultQuietHours = new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0));
         });
         // end-snippet

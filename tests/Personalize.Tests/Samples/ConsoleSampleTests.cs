@@ -54,7 +54,7 @@ public sealed class ConsoleSampleTests
             Assert.Empty(output);
             Assert.Contains($"{file}: 2 errors, no customers loaded", error, StringComparison.Ordinal);
             Assert.Contains($"{file} line 1: $.customers[0].timeZone: \"Mars/Base\" is not an IANA time zone", error, StringComparison.Ordinal);
-            Assert.Contains($"{file} line 1: $.customers[1].contactPoints.phone: \"12345\" is not an E.164 phone number", error, StringComparison.Ordinal);
+            Assert.Contains($"{file} line 1: $.customers[1].contactPoints.phone: \"12345\" is not in E.164 form", error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         }
         finally

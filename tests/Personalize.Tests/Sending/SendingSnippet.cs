@@ -16,7 +16,7 @@ internal static class SendingSnippet
     {
         // begin-snippet: sending
         using var services = new ServiceCollection()
-            .AddPersonalize(o => o.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp"))
+            .AddPersonalize(o => o.AddChannel("whatsapp", ContactPointKind.MobilePhone, "WhatsApp"))
             .AddPersonalizeDelivery(o =>
             {
                 o.FromAddress = "news@example.com";

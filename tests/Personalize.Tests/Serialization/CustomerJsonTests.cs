@@ -170,17 +170,34 @@ public sealed class CustomerJsonTests
     }
 
     [Theory]
-    [InlineData("0211234567")]
-    [InlineData("+64 21 123 4567")]
-    [InlineData("+0211234567")]
-    [InlineData("+1234567")]
-    [InlineData("+1234567890123456")]
-    public void Malformed_phone_names_the_path_and_the_expected_form(string phone)
+    [InlineData("0211234567", "is not in E.164 form (+, the country calling code and the number, digits only, for example +64211234567)")]
+    [InlineData("+64 21 123 4567", "is not in E.164 form (+, the country calling code and the number, digits only, for example +64211234567)")]
+    [InlineData("+0211234567", "does not start with a country calling code")]
+    [InlineData("+1234567", "is not a valid number in the numbering plan of US (+1): check its length and its first digits")]
+    [InlineData("+1234567890123456", "is not in E.164 form (an E.164 number has 7 to 15 digits after the +)")]
+    [InlineData("+6867301007919", "is not a valid number in the numbering plan of KI (+686): check its length and its first digits")]
+    public void Invalid_phone_names_the_path_and_what_is_wrong(string phone, string problem)
     {
         var error = SingleError(File(Minimal($", \"contactPoints\": {{ \"phone\": \"{phone}\" }}")));
 
         Assert.Equal("$.customers[0].contactPoints.phone", error.Path);
-        Assert.Equal($"\"{phone}\" is not an E.164 phone number (expected + and 8 to 15 digits, for example +64211234567)", error.Message);
+        Assert.Equal($"\"{phone}\" {problem}", error.Message);
+    }
+
+    [Fact]
+    public void A_national_phone_number_is_shown_in_e164_using_the_postal_country()
+    {
+        var error = SingleError(File(Minimal(", \"contactPoints\": { \"phone\": \"021 123 4567\", \"postalAddress\": { \"lines\": [\"1 Queen Street\"], \"city\": \"Auckland\", \"country\": \"NZ\" } }")));
+
+        Assert.Equal("$.customers[0].contactPoints.phone: \"021 123 4567\" is not in E.164 form (+, the country calling code and the number, digits only, for example +64211234567); in E.164 it is +64211234567", error.ToString());
+    }
+
+    [Fact]
+    public void An_email_address_mail_cannot_be_sent_to_names_the_path_and_why()
+    {
+        var error = SingleError(File(Minimal(", \"contactPoints\": { \"email\": \"a..b@example.com\" }")));
+
+        Assert.Equal("$.customers[0].contactPoints.email: \"a..b@example.com\" is not an email address a message can be sent to: it has two dots in a row in its local part (before the @)", error.ToString());
     }
 
     [Fact]

@@ -9,13 +9,27 @@ public sealed class SampleDataTests
 {
     private static readonly byte[] Data = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json"));
 
-    private static CustomerJson Json => new(new PersonalizeOptions().AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp").CreateChannelRegistry());
+    private static CustomerJson Json => new(new PersonalizeOptions().AddChannel("whatsapp", ContactPointKind.MobilePhone, "WhatsApp").CreateChannelRegistry());
 
     [Fact]
     public void Bundled_data_loads_without_errors()
     {
         Assert.True(Json.TryReadCustomers(Data, out var customers, out var errors), string.Join(Environment.NewLine, errors));
         Assert.InRange(customers.Count, 40, 60);
+    }
+
+    [Fact]
+    public void Every_bundled_phone_number_is_a_mobile_number_of_its_customers_region()
+    {
+        var customers = Json.ReadCustomers(Data);
+        var phones = customers.Where(c => c.ContactPoints.Phone is not null).ToList();
+
+        Assert.NotEmpty(phones);
+        Assert.All(phones, c =>
+        {
+            Assert.True(Personalize.Customers.ContactPointValidation.CanReceiveText(c.ContactPoints.Phone), $"{c.Id}: {c.ContactPoints.Phone}");
+            Assert.Equal(c.ContactPoints.PostalAddress?.Country ?? Personalize.Customers.ContactPointValidation.RegionOf(c.ContactPoints.Phone), Personalize.Customers.ContactPointValidation.RegionOf(c.ContactPoints.Phone));
+        });
     }
 
     [Fact]

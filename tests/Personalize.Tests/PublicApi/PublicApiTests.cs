@@ -27,7 +27,11 @@ public sealed class PublicApiTests
         foreach (var file in new[] { "PublicAPI.Shipped.txt", "PublicAPI.Unshipped.txt" })
         {
             var path = RepoPaths.Combine("src", package, file);
-            Assert.True(File.Exists(path), $"src/{package}/{file} is missing: without it the analyzer does not lock the package's API.");
+            Assert.True(
+                File.Exists(path),
+                $"src/{package}/{file} is missing, so the build does not lock {package}'s public API. Create both files with the " +
+                $"single line '#nullable enable', then list the API with 'dotnet format analyzers src/{package}/{package}.csproj " +
+                "--diagnostics RS0016 --severity warn' (docs/contributing.md, \"The public API\").");
             Assert.True(
                 File.ReadLines(path).FirstOrDefault() == "#nullable enable",
                 $"src/{package}/{file} must start with '#nullable enable', so that the lock covers nullability.");

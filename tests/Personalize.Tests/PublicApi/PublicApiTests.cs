@@ -29,9 +29,8 @@ public sealed class PublicApiTests
             var path = RepoPaths.Combine("src", package, file);
             Assert.True(
                 File.Exists(path),
-                $"src/{package}/{file} is missing, so the build does not lock {package}'s public API. Create both files with the " +
-                $"single line '#nullable enable', then list the API with 'dotnet format analyzers src/{package}/{package}.csproj " +
-                "--diagnostics RS0016 --severity warn' (docs/contributing.md, \"The public API\").");
+                $"src/{package}/{file} is missing, so the build does not lock {package}'s public API. Run 'bash eng/update-public-api.sh " +
+                $"src/{package}/{package}.csproj' to create both files and list the API (docs/contributing.md, \"The public API\").");
             Assert.True(
                 File.ReadLines(path).FirstOrDefault() == "#nullable enable",
                 $"src/{package}/{file} must start with '#nullable enable', so that the lock covers nullability.");

@@ -9,6 +9,8 @@ namespace Personalize.Customers;
 /// </summary>
 public sealed record ContactPreferences
 {
+    private readonly DateTimeOffset? _pausedUntil;
+
     /// <summary>No preferences: any channel order, no caps, any time.</summary>
     public static ContactPreferences Default { get; } = new();
 
@@ -31,6 +33,23 @@ public sealed record ContactPreferences
     /// <summary>Hours the customer must not be disturbed, in their time zone; may cross midnight.</summary>
     /// <value>The default value is <see langword="null"/> (the host's <see cref="PersonalizeOptions.DefaultQuietHours"/> apply).</value>
     public TimeWindow? QuietHours { get; init; }
+
+    /// <summary>
+    /// Until when the customer paused all marketing (do-not-disturb, for example "pause for two weeks" in the preference
+    /// center); stored in UTC. While paused, marketing messages are suppressed (<c>preferences.paused</c>); service and
+    /// relationship messages still go. A pause is not a withdrawal: it ends by itself.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (not paused).</value>
+    public DateTimeOffset? PausedUntil
+    {
+        get => _pausedUntil;
+        init => _pausedUntil = value?.ToUniversalTime();
+    }
+
+    /// <summary>Whether marketing is paused at an instant (<see cref="PausedUntil"/> is after it).</summary>
+    /// <param name="at">The instant.</param>
+    /// <returns><see langword="true"/> while paused.</returns>
+    public bool IsPausedAt(DateTimeOffset at) => _pausedUntil is { } until && at < until;
 
     /// <summary>The rank of a channel in <see cref="ChannelRanking"/> (0 is best), or <see langword="null"/> when not ranked.</summary>
     /// <param name="channel">The channel.</param>

@@ -26,6 +26,9 @@ public static class DecisionCodes
     /// <summary>The message expired before the decision instant.</summary>
     public const string Expired = "eligibility.expired";
 
+    /// <summary>The customer paused marketing (<see cref="Customers.ContactPreferences.PausedUntil"/>), for example for two weeks from the preference center.</summary>
+    public const string Paused = "preferences.paused";
+
     /// <summary>An open complaint suppresses promotion (service before promotion).</summary>
     public const string OpenComplaint = "service.open_complaint";
 

@@ -29,6 +29,7 @@ public sealed partial class DecisionEngine
     internal static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message) => rule switch
     {
         EligibilityRule eligibility => eligibility.EvaluateCompiled(context, message),
+        PauseRule pause => pause.EvaluateCompiled(context, message),
         ServiceFirstRule serviceFirst => serviceFirst.EvaluateCompiled(context, message),
         TopicRule topic => topic.EvaluateCompiled(context, message),
         GiveBeforeAskRule giveBeforeAsk => giveBeforeAsk.EvaluateCompiled(context, message),

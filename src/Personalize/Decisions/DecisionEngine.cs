@@ -27,7 +27,7 @@ namespace Personalize.Decisions;
 public sealed partial class DecisionEngine
 {
     /// <summary>The names of the built-in rules, in evaluation order.</summary>
-    internal static readonly string[] BuiltInRuleNames = ["eligibility", "service_first", "topics", "give_before_ask", "message_caps", "consent", "frequency", "timing"];
+    internal static readonly string[] BuiltInRuleNames = ["eligibility", "pause", "service_first", "topics", "give_before_ask", "message_caps", "consent", "frequency", "timing"];
 
 
     private readonly IMessageRule[] _messageRules;
@@ -67,6 +67,7 @@ public sealed partial class DecisionEngine
         var disabled = options.DisabledRules;
         var messageRules = new List<IMessageRule>();
         AddIf(messageRules, new EligibilityRule(), disabled);
+        AddIf(messageRules, new PauseRule(), disabled);
         AddIf(messageRules, new ServiceFirstRule(options), disabled);
         AddIf(messageRules, new TopicRule(options), disabled);
         AddIf(messageRules, new GiveBeforeAskRule(options), disabled);

@@ -60,6 +60,8 @@ internal static class Explanations
                 return $"Its condition does not hold for this customer: {(result.Subject as ICondition)?.Description ?? message.Condition?.Description}.";
             case DecisionCodes.ConditionError:
                 return $"Its condition could not be evaluated, so it is treated as not met: {result.Subject}";
+            case DecisionCodes.Paused:
+                return $"The customer paused marketing until {Date(decision, result.Instant)}.";
             case DecisionCodes.OpenComplaint:
                 return "The customer has an open complaint: service recovery comes before promotion.";
             case DecisionCodes.FailedPayment:

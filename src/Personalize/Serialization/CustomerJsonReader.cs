@@ -366,7 +366,7 @@ internal sealed class CustomerJsonReader
         }
 
         var quiet = dto.QuietHours is null ? (TimeWindow?)null : Window(path + ".quietHours", dto.QuietHours, mayCrossMidnight: true);
-        return new ContactPreferences { ChannelRanking = ranking, FrequencyCaps = caps, PreferredDays = days, PreferredHours = hours, QuietHours = quiet };
+        return new ContactPreferences { ChannelRanking = ranking, FrequencyCaps = caps, PreferredDays = days, PreferredHours = hours, QuietHours = quiet, PausedUntil = Instant(path + ".pausedUntil", dto.PausedUntil, required: false) };
     }
 
     private TimeWindow? Window(string path, WindowDto? dto, bool mayCrossMidnight)

@@ -35,7 +35,7 @@ internal static class CustomerJsonWriter
         }
 
         var p = customer.Preferences;
-        if (p.ChannelRanking.Count > 0 || p.FrequencyCaps.Count > 0 || p.PreferredDays.Count > 0 || p.PreferredHours.Count > 0 || p.QuietHours is not null)
+        if (p.ChannelRanking.Count > 0 || p.FrequencyCaps.Count > 0 || p.PreferredDays.Count > 0 || p.PreferredHours.Count > 0 || p.QuietHours is not null || p.PausedUntil is not null)
         {
             var preferences = new PreferencesDto();
             if (p.ChannelRanking.Count > 0)
@@ -75,6 +75,7 @@ internal static class CustomerJsonWriter
             }
 
             preferences.QuietHours = p.QuietHours is { } quiet ? Window(quiet) : null;
+            preferences.PausedUntil = p.PausedUntil is { } paused ? Instant(paused) : null;
             dto.Preferences = preferences;
         }
 

@@ -84,6 +84,8 @@ internal sealed class PreferencesDto
 
     public WindowDto? QuietHours { get; set; }
 
+    public string? PausedUntil { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
 }

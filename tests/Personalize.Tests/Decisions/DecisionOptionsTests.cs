@@ -38,7 +38,7 @@ public sealed class DecisionOptionsTests
         Assert.Equal(5, errors.Count);
         var ex = Assert.Throws<ArgumentException>(() => new DecisionEngine(options, new ContactEligibility(new PersonalizeOptions(), TimeProvider.System), TimeProvider.System));
         Assert.Contains("MaxWinners is 0; it must be 1 or more.", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("DisabledRules names 'no_such_rule', which is not a built-in rule (eligibility, service_first, topics, give_before_ask, message_caps, consent, frequency, timing).", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("DisabledRules names 'no_such_rule', which is not a built-in rule (eligibility, pause, service_first, topics, give_before_ask, message_caps, consent, frequency, timing).", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class DecisionOptionsTests
 
         var engine = provider.GetRequiredService<DecisionEngine>();
         Assert.Same(provider.GetRequiredService<ContactEligibility>(), engine.Eligibility);
-        Assert.Equal(8, engine.MessageRules.Count + engine.ChannelRules.Count);
+        Assert.Equal(9, engine.MessageRules.Count + engine.ChannelRules.Count);
 
         var bad = new ServiceCollection();
         bad.AddPersonalize();

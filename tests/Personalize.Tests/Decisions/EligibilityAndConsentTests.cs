@@ -208,6 +208,28 @@ public sealed class EligibilityAndConsentTests
     }
 
     [Fact]
+    public void A_pause_suppresses_marketing_until_it_ends_and_lets_service_and_relationship_go()
+    {
+        var engine = Engine();
+        var catalog = Compile(engine, b => b
+            .Add("promo", m => m.OnSchedule().Priority(50).Channel(Channel.Email, "t"))
+            .Add("thanks", m => m.Relationship().OnSchedule().Priority(40).Channel(Channel.Email, "t"))
+            .Add("recovery", m => m.Service().OnSchedule().Channel(Channel.Email, "t")));
+        var paused = Customer(preferences: new ContactPreferences { PausedUntil = Now.AddDays(14) });
+
+        var during = engine.Decide(catalog, paused, Trigger.Tick, Now, DecisionDetail.All);
+        var after = engine.Decide(catalog, paused, Trigger.Tick, Now.AddDays(14), DecisionDetail.All);
+
+        Assert.Equal(DecisionCodes.Paused, Outcome(during, "promo").Code);
+        Assert.Equal("pause", Outcome(during, "promo").Rule);
+        Assert.Equal("The customer paused marketing until 25 March 2026.", Outcome(during, "promo").Reason);
+        Assert.NotEqual(DecisionCodes.Paused, Outcome(during, "thanks").Code);
+        Assert.NotEqual(DecisionCodes.Paused, Outcome(during, "recovery").Code);
+        Assert.DoesNotContain(during.Winners, w => w.MessageId == "promo");
+        Assert.Equal("promo", after.Winners[0].MessageId);
+    }
+
+    [Fact]
     public void A_promoter_score_does_not_suppress_promotion()
     {
         var engine = Engine();

@@ -17,6 +17,7 @@ public static class PropertyAssert
     public static readonly IReadOnlyDictionary<string, string[]> CandidateCodes = new Dictionary<string, string[]>
     {
         ["eligibility"] = [DecisionCodes.Trigger, DecisionCodes.Stage, DecisionCodes.Expired, DecisionCodes.Condition, DecisionCodes.ConditionError],
+        ["pause"] = [DecisionCodes.Paused],
         ["service_first"] = [DecisionCodes.OpenComplaint, DecisionCodes.FailedPayment, DecisionCodes.Detractor],
         ["topics"] = [DecisionCodes.TopicUnsubscribed, DecisionCodes.NotRelevant],
         ["give_before_ask"] = [DecisionCodes.NotEnoughGives, DecisionCodes.OneAskPerContact],

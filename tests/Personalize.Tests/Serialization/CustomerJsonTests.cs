@@ -126,6 +126,19 @@ public sealed class CustomerJsonTests
     }
 
     [Fact]
+    public void A_pause_round_trips_in_utc_and_a_bad_instant_names_its_path()
+    {
+        var customer = new CustomerProfile { Id = "x", Preferences = new ContactPreferences { PausedUntil = new DateTimeOffset(2026, 3, 25, 10, 0, 0, TimeSpan.FromHours(1)) } };
+
+        var reread = Json.ReadCustomer(Json.WriteCustomer(customer));
+        var error = SingleError(File(Minimal(", \"preferences\": { \"pausedUntil\": \"next week\" }")));
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 25, 9, 0, 0, TimeSpan.Zero), reread.Preferences.PausedUntil);
+        Assert.Equal(TimeSpan.Zero, reread.Preferences.PausedUntil!.Value.Offset);
+        Assert.Equal("$.customers[0].preferences.pausedUntil", error.Path);
+    }
+
+    [Fact]
     public void Unknown_channel_names_the_path_and_the_known_channels()
     {
         var error = SingleError(File(Minimal(", \"preferences\": { \"channelRanking\": [\"email\", \"fax\"] }")));

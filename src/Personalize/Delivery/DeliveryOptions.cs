@@ -55,6 +55,14 @@ public sealed class DeliveryOptions
     /// <value>The default value is <see langword="null"/> (must be set).</value>
     public string? TokenSigningKey { get; set; }
 
+    /// <summary>
+    /// Earlier signing keys that still verify tokens, for key rotation: put a new key in <see cref="TokenSigningKey"/> (it
+    /// signs from then on) and keep the old one here until the tokens it signed have expired (<see cref="TokenLifetime"/>).
+    /// Tokens carry the id of the key that signed them, so verification needs one signature check whatever the number of keys.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IList<string> PreviousTokenSigningKeys { get; } = new List<string>();
+
     /// <summary>How long a signed token stays valid after the message's send instant.</summary>
     /// <value>The default value is 60 days (unsubscribe links must keep working well after the send).</value>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(60);
@@ -130,6 +138,19 @@ public sealed class DeliveryOptions
         if (TokenSigningKey is null || TokenSigningKey.Length < MinTokenKeyLength)
         {
             errors.Add($"TokenSigningKey must have at least {MinTokenKeyLength} characters (for example 32 random bytes as base64); it was {(TokenSigningKey is null ? "not set" : TokenSigningKey.Length + " characters")}.");
+        }
+
+        for (var i = 0; i < PreviousTokenSigningKeys.Count; i++)
+        {
+            var previous = PreviousTokenSigningKeys[i];
+            if (previous is null || previous.Length < MinTokenKeyLength)
+            {
+                errors.Add($"PreviousTokenSigningKeys[{i}] must have at least {MinTokenKeyLength} characters.");
+            }
+            else if (previous == TokenSigningKey)
+            {
+                errors.Add($"PreviousTokenSigningKeys[{i}] is the current TokenSigningKey; list only the keys it replaced.");
+            }
         }
 
         if (TokenLifetime <= TimeSpan.Zero)

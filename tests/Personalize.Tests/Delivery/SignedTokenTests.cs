@@ -55,6 +55,59 @@ public sealed class SignedTokenTests
     }
 
     [Fact]
+    public void Rotating_the_key_keeps_old_tokens_valid_until_the_old_key_is_dropped()
+    {
+        const string OldKey = "the-old-signing-key-0123456789abcdef";
+        const string NewKey = "the-new-signing-key-0123456789abcdef";
+        var clock = new ManualTimeProvider(Now);
+        SignedTokenService Service(string key, params string[] previous)
+        {
+            var options = DeliveryFixture.Options(o => o.TokenSigningKey = key);
+            foreach (var p in previous)
+            {
+                options.PreviousTokenSigningKeys.Add(p);
+            }
+
+            return new SignedTokenService(options, clock);
+        }
+
+        var oldToken = Service(OldKey).Create("c-42", TokenScopes.Preferences);
+        var rotated = Service(NewKey, OldKey);
+        var newToken = rotated.Create("c-42", TokenScopes.Preferences);
+        var dropped = Service(NewKey);
+
+        Assert.Equal(TokenStatus.Valid, rotated.Verify(oldToken, TokenScopes.Preferences).Status);
+        Assert.Equal(TokenStatus.Valid, rotated.Verify(newToken, TokenScopes.Preferences).Status);
+        Assert.Equal(TokenStatus.InvalidSignature, Service(OldKey).Verify(newToken, TokenScopes.Preferences).Status); // the newest key signs
+        Assert.Equal(TokenStatus.InvalidSignature, dropped.Verify(oldToken, TokenScopes.Preferences).Status);
+        Assert.Equal(TokenStatus.Valid, dropped.Verify(newToken, TokenScopes.Preferences).Status);
+    }
+
+    [Fact]
+    public void A_token_from_before_key_ids_still_verifies_under_any_accepted_key()
+    {
+        // Version 1: version byte, 8-byte big-endian expiry, scope length, scope, customer id; no key id.
+        var payload = new List<byte> { 1 };
+        var expiry = BitConverter.GetBytes(Now.AddDays(1).ToUnixTimeSeconds());
+        Array.Reverse(expiry);
+        payload.AddRange(expiry);
+        payload.Add((byte)"preferences".Length);
+        payload.AddRange(System.Text.Encoding.ASCII.GetBytes("preferences"));
+        payload.AddRange(System.Text.Encoding.UTF8.GetBytes("c-7"));
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DeliveryFixture.Key), payload.ToArray());
+        static string Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var legacy = Url(payload.ToArray()) + "." + Url(mac);
+        var options = DeliveryFixture.Options(o => o.TokenSigningKey = "a-newer-signing-key-0123456789abcdef");
+        options.PreviousTokenSigningKeys.Add(DeliveryFixture.Key);
+
+        var result = new SignedTokenService(options, new ManualTimeProvider(Now)).Verify(legacy, TokenScopes.Preferences);
+
+        Assert.Equal(TokenStatus.Valid, result.Status);
+        Assert.Equal("c-7", result.CustomerId);
+        Assert.Equal(TokenStatus.InvalidSignature, Create("yet-another-signing-key-0123456789ab").Service.Verify(legacy, TokenScopes.Preferences).Status);
+    }
+
+    [Fact]
     public void Long_customer_ids_up_to_the_limit_round_trip_and_longer_ones_are_refused()
     {
         var (service, _) = Create();

@@ -9,8 +9,9 @@ namespace Personalize.Delivery.Security;
 
 /// <summary>
 /// Issues and verifies signed tokens for preference-center and unsubscribe links. A token carries a customer id, a
-/// scope (see <see cref="TokenScopes"/>) and an expiry, and is signed with HMAC-SHA256 under
-/// <see cref="DeliveryOptions.TokenSigningKey"/>. Tokens are URL-safe (base64url, one dot) and are not encrypted:
+/// scope (see <see cref="TokenScopes"/>), an expiry and the id of the key that signed it, and is signed with
+/// HMAC-SHA256 under <see cref="DeliveryOptions.TokenSigningKey"/>; tokens of <see cref="DeliveryOptions.PreviousTokenSigningKeys"/>
+/// still verify (key rotation). Tokens are URL-safe (base64url, one dot) and are not encrypted:
 /// they reveal the customer id to whoever holds them. Verification compares signatures in fixed time and rejects
 /// forgeries, changed payloads, expired tokens and tokens for another scope. Thread-safe.
 /// </summary>
@@ -19,8 +20,14 @@ public sealed class SignedTokenService
     /// <summary>The longest customer id a token carries, in UTF-8 bytes.</summary>
     public const int MaxCustomerIdBytes = 1024;
 
-    private const byte Version = 1;
+    // Version 2 carries the id of the signing key (key rotation); version 1 tokens (no key id) still verify.
+    private const byte Version = 2;
+    private const byte LegacyVersion = 1;
+    private const int Header = 14;       // version, 4-byte key id, 8-byte expiry, scope length
+    private const int LegacyHeader = 10; // version, 8-byte expiry, scope length
     private readonly byte[] _key;
+    private readonly byte[] _keyId;
+    private readonly (byte[] Id, byte[] Key)[] _verifyKeys;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the service.</summary>
@@ -33,6 +40,21 @@ public sealed class SignedTokenService
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.ThrowIfInvalid();
         _key = Encoding.UTF8.GetBytes(options.TokenSigningKey!);
+        _keyId = KeyId(_key);
+        var keys = new List<(byte[] Id, byte[] Key)> { (_keyId, _key) };
+        foreach (var previous in options.PreviousTokenSigningKeys)
+        {
+            var bytes = Encoding.UTF8.GetBytes(previous);
+            var id = KeyId(bytes);
+            if (keys.Exists(k => k.Id.AsSpan().SequenceEqual(id)))
+            {
+                throw new ArgumentException("Two token signing keys have the same key id; use another new key.", nameof(options));
+            }
+
+            keys.Add((id, bytes));
+        }
+
+        _verifyKeys = [.. keys];
         _timeProvider = timeProvider;
         Lifetime = options.TokenLifetime;
     }
@@ -82,21 +104,23 @@ public sealed class SignedTokenService
             return cached;
         }
 
-        // Payload: version byte, 8-byte big-endian expiry (Unix seconds), scope length byte, scope, customer id (UTF-8).
+        // Payload: version byte, 4-byte key id, 8-byte big-endian expiry (Unix seconds), scope length byte, scope,
+        // customer id (UTF-8).
         var idLength = Encoding.UTF8.GetByteCount(customerId);
         if (idLength > MaxCustomerIdBytes)
         {
             throw new ArgumentException($"The customer id has {idLength} UTF-8 bytes; tokens carry at most {MaxCustomerIdBytes}.", nameof(customerId));
         }
 
-        // At most 10 + 255 + 1024 bytes: small enough for the stack, so signing allocates only the token string.
-        var payloadLength = 10 + scope.Length + idLength;
+        // At most 14 + 255 + 1024 bytes: small enough for the stack, so signing allocates only the token string.
+        var payloadLength = Header + scope.Length + idLength;
         Span<byte> payload = stackalloc byte[payloadLength];
         payload[0] = Version;
-        BinaryPrimitives.WriteInt64BigEndian(payload[1..], seconds);
-        payload[9] = (byte)scope.Length;
-        Encoding.ASCII.GetBytes(scope, payload[10..]);
-        Encoding.UTF8.GetBytes(customerId, payload[(10 + scope.Length)..]);
+        _keyId.CopyTo(payload[1..]);
+        BinaryPrimitives.WriteInt64BigEndian(payload[5..], seconds);
+        payload[13] = (byte)scope.Length;
+        Encoding.ASCII.GetBytes(scope, payload[Header..]);
+        Encoding.UTF8.GetBytes(customerId, payload[(Header + scope.Length)..]);
 
         Span<byte> mac = stackalloc byte[32];
         TokenSigner.Sign(_key, payload, mac);
@@ -130,20 +154,42 @@ public sealed class SignedTokenService
 
         var payload = FromBase64Url(token.AsSpan(0, dot));
         var mac = FromBase64Url(token.AsSpan(dot + 1));
-        if (payload is null || mac is null || payload.Length < 11 || payload[0] != Version || mac.Length != 32)
+        if (payload is null || mac is null || mac.Length != 32)
         {
             return new TokenVerification(TokenStatus.Malformed);
         }
 
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(_key, payload, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, mac))
+        int header;
+        if (payload[0] == Version && payload.Length > Header)
         {
-            return new TokenVerification(TokenStatus.InvalidSignature);
+            header = Header;
+            if (!Matches(KeyFor(payload.AsSpan(1, 4)), payload, mac))
+            {
+                return new TokenVerification(TokenStatus.InvalidSignature);
+            }
+        }
+        else if (payload[0] == LegacyVersion && payload.Length > LegacyHeader)
+        {
+            // A token from before key ids: any accepted key may have signed it.
+            header = LegacyHeader;
+            var any = false;
+            foreach (var (_, key) in _verifyKeys)
+            {
+                any |= Matches(key, payload, mac);
+            }
+
+            if (!any)
+            {
+                return new TokenVerification(TokenStatus.InvalidSignature);
+            }
+        }
+        else
+        {
+            return new TokenVerification(TokenStatus.Malformed);
         }
 
-        var scopeLength = payload[9];
-        if (payload.Length <= 10 + scopeLength)
+        var scopeLength = payload[header - 1];
+        if (payload.Length <= header + scopeLength)
         {
             return new TokenVerification(TokenStatus.Malformed);
         }
@@ -151,12 +197,12 @@ public sealed class SignedTokenService
         long seconds = 0;
         for (var i = 0; i < 8; i++)
         {
-            seconds = (seconds << 8) | payload[1 + i];
+            seconds = (seconds << 8) | payload[header - 9 + i];
         }
 
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, -62135596800L, 253402300799L));
-        var scope = Encoding.ASCII.GetString(payload, 10, scopeLength);
-        var customerId = Encoding.UTF8.GetString(payload, 10 + scopeLength, payload.Length - 10 - scopeLength);
+        var scope = Encoding.ASCII.GetString(payload, header, scopeLength);
+        var customerId = Encoding.UTF8.GetString(payload, header + scopeLength, payload.Length - header - scopeLength);
         if (_timeProvider.GetUtcNow() >= expiresAt)
         {
             return new TokenVerification(TokenStatus.Expired, customerId, scope, expiresAt);
@@ -177,6 +223,34 @@ public sealed class SignedTokenService
         var result = Verify(token, expectedScope);
         customerId = result.IsValid ? result.CustomerId : null;
         return result.IsValid;
+    }
+
+    /// <summary>The first 4 bytes of the key's SHA-256: names the key in a token without revealing it.</summary>
+    private static byte[] KeyId(byte[] key) => SHA256.HashData(key)[..4];
+
+    private byte[]? KeyFor(ReadOnlySpan<byte> id)
+    {
+        foreach (var (keyId, key) in _verifyKeys)
+        {
+            if (id.SequenceEqual(keyId))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Matches(byte[]? key, byte[] payload, byte[] mac)
+    {
+        if (key is null)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[32];
+        HMACSHA256.HashData(key, payload, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, mac);
     }
 
     private static int Base64UrlLength(int bytes) => ((bytes * 4) + 2) / 3;

@@ -1,0 +1,85 @@
+using Personalize.AspNetCore;
+using Personalize.Channels;
+using Personalize.Delivery.Security;
+using Personalize.Serialization;
+using Personalize.Storage;
+using Personalize.Timing;
+
+namespace Personalize.Samples.Web;
+
+/// <summary>Builds the sample web host: Personalize as the console sample configures it, the SQLite store and the preference center.</summary>
+public static class SampleWeb
+{
+    /// <summary>The console sample's signing key (samples/Personalize.Samples.Console/SampleHost.cs): links in its emails open here. A real host reads its key from a secret store.</summary>
+    public const string SampleSigningKey = "personalize-sample-signing-key-not-a-secret";
+
+    /// <summary>Builds the app.</summary>
+    /// <param name="args">The command line: <c>--db FILE</c> (default <c>personalize.db</c> in the working directory, where the console sample keeps it), and ASP.NET Core's own (<c>--urls</c>).</param>
+    /// <param name="configure">Changes to the services after the sample's own (tests swap the store and the clock).</param>
+    /// <returns>The app, endpoints mapped.</returns>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var database = Path.GetFullPath(builder.Configuration["db"] ?? "personalize.db");
+        builder.Services.AddPersonalize(options =>
+        {
+            options.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp");
+            options.DefaultQuietHours = new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0));
+        });
+        builder.Services.AddPersonalizeDelivery(options =>
+        {
+            options.FromAddress = "hello@greenthumb.example";
+            options.ListId = "news.greenthumb.example";
+            options.UnsubscribeUrl = new Uri("https://greenthumb.example/unsubscribe");
+            options.UnsubscribeMailbox = "unsubscribe@greenthumb.example";
+            options.PreferenceCenterUrl = new Uri("https://greenthumb.example/preferences");
+            options.TokenSigningKey = SampleSigningKey;
+        });
+        builder.Services.AddPersonalizeSqlite(database);
+        builder.Services.AddPersonalizePreferenceCenter(options =>
+        {
+            options.BrandName = "Green Thumb Garden Co.";
+            options.WordingVersion = "pc-2026-03";
+            options.Channels.Add(new Channel("whatsapp"));
+            options.Topics.Add(Topic("gardening", "Weekly gardening tips", "Wöchentliche Gartentipps"));
+            options.Topics.Add(Topic("recipes", "Recipes from the garden", "Rezepte aus dem Garten"));
+            options.Topics.Add(Topic("travel", "Garden travel deals", "Gartenreisen-Angebote"));
+        });
+
+        configure?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapPersonalize();
+        app.MapGet("/", () => Results.Text("Personalize sample: open a preference link from the console's preview output with this host in place of https://greenthumb.example.", "text/plain"));
+        return app;
+    }
+
+    /// <summary>Seeds an empty database with the console sample's customers and prints a preference link for the first one.</summary>
+    /// <param name="app">The app.</param>
+    /// <returns>A task.</returns>
+    public static async Task SeedAndIntroduceAsync(WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<IPersonalizeStore>();
+        if (await store.CountCustomersAsync() == 0)
+        {
+            var file = Path.Combine(AppContext.BaseDirectory, "data", "customers.json");
+            var customers = app.Services.GetRequiredService<CustomerJson>().ReadCustomers(await File.ReadAllBytesAsync(file));
+            var imported = await store.ImportCustomersAsync(customers);
+            app.Logger.LogInformation("Seeded the empty database with {Count} customers from {File}.", imported.Created, file);
+        }
+
+        var first = await store.ReadCustomersAsync(new CustomerQuery { Limit = 1 });
+        if (first.Items.Count > 0)
+        {
+            var tokens = app.Services.GetRequiredService<SignedTokenService>();
+            var token = tokens.Create(first.Items[0].Id, TokenScopes.Preferences);
+            app.Logger.LogInformation("Preference center of {Customer}: {Url}", first.Items[0].Id, "/preferences?token=" + token);
+        }
+    }
+
+    private static PreferenceTopic Topic(string name, string english, string german)
+    {
+        var topic = new PreferenceTopic(name, english);
+        topic.Labels["de"] = german;
+        return topic;
+    }
+}

@@ -1,0 +1,468 @@
+using Microsoft.Extensions.Options;
+using Personalize.Channels;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Delivery;
+using Personalize.Delivery.Security;
+using Personalize.Eligibility;
+using Personalize.Storage;
+
+namespace Personalize.AspNetCore;
+
+/// <summary>
+/// The preference center's operations over the store, shared by the pages and the JSON API, and the links they answer:
+/// double opt-in requests with their confirmation link, topic unsubscribe links. Every consent change is appended to
+/// the customer's ledger as evidence (what, granted or withdrawn, when, source, the wording and its version).
+/// Thread-safe; registered by <c>AddPersonalizePreferenceCenter</c>.
+/// </summary>
+public sealed class PreferenceCenter
+{
+    private readonly IPersonalizeStore _store;
+    private readonly ContactEligibility _eligibility;
+    private readonly TimeProvider _time;
+    private readonly string _confirmBase;
+    private readonly string _unsubscribeBase;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="options">The preference-center options.</param>
+    /// <param name="delivery">The delivery options (link addresses).</param>
+    /// <param name="tokens">The token service that signs the links.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="eligibility">Consent rules (the same as the decision engine's).</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public PreferenceCenter(PreferenceCenterOptions options, DeliveryOptions delivery, SignedTokenService tokens, IPersonalizeStore store, ContactEligibility eligibility, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(eligibility);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Personalize preference-center options are invalid: " + string.Join(" ", errors), nameof(options));
+        }
+
+        if (delivery.PreferenceCenterUrl is null || delivery.UnsubscribeUrl is null)
+        {
+            throw new ArgumentException("DeliveryOptions.PreferenceCenterUrl and UnsubscribeUrl must be set (AddPersonalizeDelivery).", nameof(delivery));
+        }
+
+        Options = options;
+        Tokens = tokens;
+        _store = store;
+        _eligibility = eligibility;
+        _time = timeProvider;
+        _confirmBase = WithoutQuery(delivery.PreferenceCenterUrl).TrimEnd('/') + "/confirm?token=";
+        _unsubscribeBase = WithoutQuery(delivery.UnsubscribeUrl) + "?token=";
+    }
+
+    /// <summary>The options.</summary>
+    public PreferenceCenterOptions Options { get; }
+
+    /// <summary>The token service.</summary>
+    public SignedTokenService Tokens { get; }
+
+    internal IPersonalizeStore Store => _store;
+
+    internal ContactEligibility Eligibility => _eligibility;
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>
+    /// Records a double opt-in request (a pending grant, which is not consent) and returns the confirmation link to send
+    /// to the customer, for example in a service message. The link works once and only until the pending expiry
+    /// (<see cref="PersonalizeOptions.PendingOptInExpiry"/>); a withdrawal after the request wins over a later click.
+    /// </summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="scope">What the customer asked for, for example <c>ConsentScope.ForTopic("gardening")</c>.</param>
+    /// <param name="wording">The exact wording the customer agreed to.</param>
+    /// <param name="source">Where the request came from; by default the preference center.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The confirmation link and when it expires; <see langword="null"/> when the store has no such customer.</returns>
+    public async ValueTask<DoubleOptInRequest?> RequestDoubleOptInAsync(string customerId, ConsentScope scope, string wording, ConsentSource? source = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(wording);
+        var now = TruncateToSeconds(Now);
+        var record = new ConsentRecord
+        {
+            Scope = scope,
+            Action = ConsentAction.Grant,
+            RecordedAt = now,
+            Source = source ?? ConsentSource.Form(Options.SourceDetail),
+            Wording = wording,
+            WordingVersion = Options.WordingVersion,
+            OptIn = OptInMethod.Double,
+        };
+        var written = await _store.AppendConsentAsync(customerId, [record], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (written.Status == WriteStatus.NotFound)
+        {
+            return null;
+        }
+
+        var expiresAt = ConfirmationExpiry(now);
+        return new DoubleOptInRequest(ConfirmationLink(customerId, scope, now), now, expiresAt);
+    }
+
+    /// <summary>The confirmation link of a double opt-in requested at an instant.</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="scope">The scope requested.</param>
+    /// <param name="requestedAt">When it was requested (the pending record's <see cref="ConsentRecord.RecordedAt"/>).</param>
+    /// <returns>For example <c>https://example.com/preferences/confirm?token=…</c>.</returns>
+    public string ConfirmationLink(string customerId, ConsentScope scope, DateTimeOffset requestedAt)
+        => _confirmBase + Tokens.CreateUntil(customerId, TokenScopeNames.Confirm(scope, requestedAt), ConfirmationExpiry(requestedAt));
+
+    /// <summary>A link that unsubscribes from one topic (one-click, RFC 8058, like the channel unsubscribe link).</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="topic">The topic, for example <c>gardening</c>.</param>
+    /// <param name="issuedAt">The instant the token lifetime counts from (usually the send instant).</param>
+    /// <returns>For example <c>https://example.com/unsubscribe?token=…</c>.</returns>
+    public string TopicUnsubscribeLink(string customerId, string topic, DateTimeOffset issuedAt)
+    {
+        var scope = ConsentScope.ForTopic(topic);
+        return _unsubscribeBase + Tokens.Create(customerId, TokenScopeNames.TopicUnsubscribe(scope.Topic!), issuedAt);
+    }
+
+    internal DateTimeOffset ConfirmationExpiry(DateTimeOffset requestedAt)
+        => _eligibility.PendingOptInExpiry == Timeout.InfiniteTimeSpan ? requestedAt.AddYears(100) : requestedAt + _eligibility.PendingOptInExpiry;
+
+    /// <summary>Whether the customer is opted in to marketing on a channel now, and whether the channel can be offered (a contact point exists).</summary>
+    internal (bool OptedIn, bool Reachable, bool Pending) ChannelState(CustomerProfile customer, Channel channel, DateTimeOffset now)
+    {
+        var result = _eligibility.CheckConsent(customer, channel, ContactPurpose.Marketing, now);
+        return result.Code switch
+        {
+            EligibilityCodes.Allowed => (true, true, false),
+            EligibilityCodes.ContactPointMissing or EligibilityCodes.UnknownChannel => (false, false, false),
+            EligibilityCodes.ConsentPendingDoubleOptIn => (false, true, true),
+            _ => (false, true, false),
+        };
+    }
+
+    internal ConsentState StateOf(CustomerProfile customer, ConsentScope scope, DateTimeOffset now)
+        => customer.Consents.GetState(scope, now, _eligibility.PendingOptInExpiry);
+
+    /// <summary>
+    /// Applies choices as consent records and preferences, retrying on version conflicts (the choices are a desired
+    /// state, so they are compared with the customer as stored each time). Consent first, then the preferences.
+    /// </summary>
+    internal async ValueTask<ApplyResult> ApplyAsync(string customerId, PreferenceChoices choices, PreferenceCenterText text, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Options.MaxSaveAttempts; attempt++)
+        {
+            var stored = await _store.GetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return new ApplyResult(ApplyStatus.NotFound, 0);
+            }
+
+            var now = Now;
+            var records = ConsentChanges(stored.Profile, choices, text, now);
+            var version = stored.Version;
+            if (records.Count > 0)
+            {
+                var appended = await _store.AppendConsentAsync(customerId, records, version, cancellationToken).ConfigureAwait(false);
+                if (appended.Status == WriteStatus.Conflict)
+                {
+                    continue;
+                }
+
+                if (appended.Status == WriteStatus.NotFound)
+                {
+                    return new ApplyResult(ApplyStatus.NotFound, 0);
+                }
+
+                version = appended.Version;
+            }
+
+            var preferences = Merge(stored.Profile.Preferences, choices, now);
+            if (!SamePreferences(preferences, stored.Profile.Preferences))
+            {
+                var saved = await _store.SaveProfileAsync(stored.Profile with { Preferences = preferences }, version, cancellationToken).ConfigureAwait(false);
+                if (saved.Status == WriteStatus.Conflict)
+                {
+                    continue;
+                }
+
+                if (!saved.Succeeded)
+                {
+                    return new ApplyResult(saved.Status == WriteStatus.NotFound ? ApplyStatus.NotFound : ApplyStatus.Conflict, records.Count);
+                }
+            }
+
+            return new ApplyResult(ApplyStatus.Saved, records.Count);
+        }
+
+        return new ApplyResult(ApplyStatus.Conflict, 0);
+    }
+
+    /// <summary>One-click unsubscribe: withdraws the scope unless it is already withdrawn (a repeated POST writes nothing).</summary>
+    internal async ValueTask<ApplyStatus> WithdrawAsync(string customerId, ConsentScope scope, string wording, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Options.MaxSaveAttempts; attempt++)
+        {
+            var stored = await _store.GetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return ApplyStatus.NotFound;
+            }
+
+            var now = Now;
+            if (StateOf(stored.Profile, scope, now).Status == ConsentStatus.Withdrawn)
+            {
+                return ApplyStatus.Saved;
+            }
+
+            var record = new ConsentRecord
+            {
+                Scope = scope,
+                Action = ConsentAction.Withdraw,
+                RecordedAt = now,
+                Source = ConsentSource.FromChannel(Options.UnsubscribeSourceDetail),
+                Wording = wording,
+                WordingVersion = Options.WordingVersion,
+            };
+            var written = await _store.AppendConsentAsync(customerId, [record], stored.Version, cancellationToken).ConfigureAwait(false);
+            switch (written.Status)
+            {
+                case WriteStatus.Written:
+                    return ApplyStatus.Saved;
+                case WriteStatus.NotFound:
+                    return ApplyStatus.NotFound;
+            }
+        }
+
+        return ApplyStatus.Conflict;
+    }
+
+    /// <summary>Confirms a double opt-in: the pending request must exist, be within its expiry and not withdrawn since; used once.</summary>
+    internal async ValueTask<ConfirmStatus> ConfirmAsync(string customerId, ConsentScope scope, long requestedAtSeconds, bool write, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Options.MaxSaveAttempts; attempt++)
+        {
+            var stored = await _store.GetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return ConfirmStatus.Unknown;
+            }
+
+            ConsentRecord? request = null;
+            var confirmed = false;
+            var withdrawnSince = false;
+            foreach (var record in stored.Profile.Consents.Records)
+            {
+                if (!record.Scope.Equals(scope))
+                {
+                    continue;
+                }
+
+                var seconds = record.RecordedAt.ToUnixTimeSeconds();
+                if (record.Action == ConsentAction.Grant && record.OptIn == OptInMethod.Double && seconds == requestedAtSeconds)
+                {
+                    request ??= record;
+                    confirmed |= record.ConfirmedAt is not null;
+                }
+                else if (record.Action == ConsentAction.Withdraw && seconds >= requestedAtSeconds)
+                {
+                    withdrawnSince = true;
+                }
+            }
+
+            var now = Now;
+            if (request is null)
+            {
+                return ConfirmStatus.Unknown;
+            }
+
+            if (confirmed)
+            {
+                return ConfirmStatus.AlreadyConfirmed;
+            }
+
+            if (withdrawnSince)
+            {
+                return ConfirmStatus.WithdrawnSince;
+            }
+
+            if (now >= ConfirmationExpiry(request.RecordedAt))
+            {
+                return ConfirmStatus.Expired;
+            }
+
+            if (!write)
+            {
+                return ConfirmStatus.Confirmable;
+            }
+
+            var confirmation = request with { ConfirmedAt = now };
+            var written = await _store.AppendConsentAsync(customerId, [confirmation], stored.Version, cancellationToken).ConfigureAwait(false);
+            switch (written.Status)
+            {
+                case WriteStatus.Written:
+                    return ConfirmStatus.Confirmed;
+                case WriteStatus.NotFound:
+                    return ConfirmStatus.Unknown;
+            }
+        }
+
+        return ConfirmStatus.Conflict;
+    }
+
+    /// <summary>The consent records that turn the customer's current consent into the chosen one (nothing for what is unchanged).</summary>
+    internal List<ConsentRecord> ConsentChanges(CustomerProfile customer, PreferenceChoices choices, PreferenceCenterText text, DateTimeOffset now)
+    {
+        var records = new List<ConsentRecord>();
+        var source = ConsentSource.Form(Options.SourceDetail);
+        if (choices.Channels is { } channels)
+        {
+            foreach (var channel in Options.Channels)
+            {
+                if (!channels.TryGetValue(channel, out var wanted))
+                {
+                    continue;
+                }
+
+                var state = ChannelState(customer, channel, now);
+                if (!state.Reachable || wanted == state.OptedIn)
+                {
+                    continue;
+                }
+
+                records.Add(Record(ConsentScope.ForChannel(channel, ContactPurpose.Marketing), wanted, now, source, text.Format(text.ChannelOptIn, ChannelName(channel))));
+            }
+        }
+
+        if (choices.Topics is { } topics)
+        {
+            foreach (var topic in Options.Topics)
+            {
+                if (topics.TryGetValue(topic.Name, out var wanted))
+                {
+                    var scope = ConsentScope.ForTopic(topic.Name);
+                    if (wanted != StateOf(customer, scope, now).IsGranted)
+                    {
+                        records.Add(Record(scope, wanted, now, source, topic.LabelFor(Options.LanguageOf(text))));
+                    }
+                }
+            }
+        }
+
+        if (choices.Personalization is { } personalization && personalization != StateOf(customer, ConsentScope.Personalization, now).IsGranted)
+        {
+            records.Add(Record(ConsentScope.Personalization, personalization, now, source, text.PersonalizationOptIn));
+        }
+
+        return records;
+    }
+
+    internal string ChannelName(Channel channel)
+        => _eligibility.Channels.TryGet(channel, out var definition) ? definition.DisplayName : channel.ToString();
+
+    private ConsentRecord Record(ConsentScope scope, bool grant, DateTimeOffset now, ConsentSource source, string wording) => new()
+    {
+        Scope = scope,
+        Action = grant ? ConsentAction.Grant : ConsentAction.Withdraw,
+        RecordedAt = now,
+        Source = source,
+        Wording = wording,
+        WordingVersion = Options.WordingVersion,
+    };
+
+    internal ContactPreferences Merge(ContactPreferences current, PreferenceChoices choices, DateTimeOffset now)
+    {
+        var result = current;
+        if (choices.Frequency is { } frequency)
+        {
+            var caps = new List<FrequencyCap>();
+            foreach (var cap in current.FrequencyCaps)
+            {
+                if (cap.Channel is not { } channel || !frequency.ContainsKey(channel))
+                {
+                    caps.Add(cap);
+                }
+            }
+
+            foreach (var channel in Options.Channels)
+            {
+                if (frequency.TryGetValue(channel, out var chosen) && chosen is { } c)
+                {
+                    caps.Add(new FrequencyCap { Channel = channel, Max = c.Max, Period = c.Period });
+                }
+            }
+
+            result = result with { FrequencyCaps = caps };
+        }
+
+        if (choices.QuietHoursChosen)
+        {
+            result = result with { QuietHours = choices.QuietHours };
+        }
+
+        if (choices.PreferredDays is { } days)
+        {
+            result = result with { PreferredDays = days.Distinct().OrderBy(d => ((int)d + 6) % 7).ToList() };
+        }
+
+        if (choices.ChannelOrder is { } order)
+        {
+            var ranking = new List<Channel>(order.Distinct());
+            foreach (var channel in current.ChannelRanking)
+            {
+                if (!ranking.Contains(channel))
+                {
+                    ranking.Add(channel);
+                }
+            }
+
+            result = result with { ChannelRanking = ranking };
+        }
+
+        if (choices.PauseWeeks is { } weeks)
+        {
+            result = result with { PausedUntil = weeks == 0 ? null : now.AddDays(7 * weeks) };
+        }
+
+        return result;
+    }
+
+    private static bool SamePreferences(ContactPreferences a, ContactPreferences b)
+        => a.ChannelRanking.SequenceEqual(b.ChannelRanking)
+           && a.FrequencyCaps.SequenceEqual(b.FrequencyCaps)
+           && a.PreferredDays.SequenceEqual(b.PreferredDays)
+           && a.PreferredHours.SequenceEqual(b.PreferredHours)
+           && a.QuietHours == b.QuietHours
+           && a.PausedUntil == b.PausedUntil;
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
+
+    private static string WithoutQuery(Uri uri) => uri.GetLeftPart(UriPartial.Path);
+}
+
+/// <summary>A recorded double opt-in request.</summary>
+/// <param name="ConfirmationUrl">The link to send the customer; it confirms once.</param>
+/// <param name="RequestedAt">When the request was recorded (whole seconds, UTC).</param>
+/// <param name="ExpiresAt">When the link stops working and the request lapses.</param>
+public sealed record DoubleOptInRequest(string ConfirmationUrl, DateTimeOffset RequestedAt, DateTimeOffset ExpiresAt);
+
+internal enum ApplyStatus
+{
+    Saved,
+    NotFound,
+    Conflict,
+}
+
+internal readonly record struct ApplyResult(ApplyStatus Status, int RecordsWritten);
+
+internal enum ConfirmStatus
+{
+    Confirmable,
+    Confirmed,
+    AlreadyConfirmed,
+    Expired,
+    WithdrawnSince,
+    Unknown,
+    Conflict,
+}

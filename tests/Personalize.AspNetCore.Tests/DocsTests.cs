@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Personalize.Customers;
+using Personalize.Delivery.Security;
+using Personalize.Storage;
+using Personalize.Testing;
+
+namespace Personalize.AspNetCore.Tests;
+
+public sealed class DocsTests
+{
+    [Fact]
+    public async Task The_setup_in_the_guide_serves_the_preference_page()
+    {
+        var database = Path.Combine(Path.GetTempPath(), "personalize-docs-" + Guid.NewGuid().ToString("N") + ".db");
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        try
+        {
+            // begin-snippet: preference-center-setup
+            builder.Services.AddPersonalize();
+            builder.Services.AddPersonalizeDelivery(options =>
+            {
+                options.FromAddress = "news@example.com";
+                options.ListId = "news.example.com";
+                options.UnsubscribeUrl = new Uri("https://example.com/unsubscribe");
+                options.UnsubscribeMailbox = "unsubscribe@example.com";
+                options.PreferenceCenterUrl = new Uri("https://example.com/preferences");
+                options.TokenSigningKey = builder.Configuration["Personalize:TokenSigningKey"] ?? "a key of at least 32 characters, from a secret store";
+            });
+            builder.Services.AddPersonalizeSqlite(database);
+            builder.Services.AddPersonalizePreferenceCenter(options =>
+            {
+                options.BrandName = "Example Garden Co.";
+                options.WordingVersion = "pc-2026-03";
+                options.Topics.Add(new PreferenceTopic("gardening", "Weekly gardening tips") { Labels = { ["de"] = "Wöchentliche Gartentipps" } });
+            });
+
+            var app = builder.Build();
+            app.MapPersonalize(); // /preferences, /unsubscribe, /preferences/confirm, /preferences/api
+            // end-snippet
+            await app.StartAsync();
+            await app.Services.GetRequiredService<IPersonalizeStore>().ImportCustomersAsync([new CustomerProfile { Id = "c-1" }]);
+            var token = app.Services.GetRequiredService<SignedTokenService>().Create("c-1", TokenScopes.Preferences);
+
+            using var response = await app.GetTestClient().GetAsync("/preferences?token=" + token);
+            var html = await response.Content.ReadAsStringAsync();
+            await app.StopAsync();
+            await app.DisposeAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("Weekly gardening tips", html, StringComparison.Ordinal);
+            Assert.Contains("Example Garden Co.", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_guide_shows_the_setup_as_compiled()
+        => DocSnippets.AssertShown("tests/Personalize.AspNetCore.Tests/DocsTests.cs", "preference-center-setup", "docs/preference-center.md");
+}

@@ -28,7 +28,8 @@ start() {
     fi
     echo "== installing PostgreSQL from the distribution's packages" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update >&2
+    # .ci/run may have updated the package lists already (for chromium): once per run is enough.
+    [ "${PERSONALIZE_APT_UPDATED:-0}" = 1 ] || apt-get update >&2
     apt-get install -y --no-install-recommends postgresql >&2
     bin=$(find_bin)
     if [ -z "$bin" ]; then

@@ -1,0 +1,221 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Delivery;
+using Personalize.Delivery.Sinks;
+using Personalize.Sending;
+using Personalize.Storage;
+using Personalize.Templates;
+
+namespace Personalize.PostgreSql.Tests;
+
+/// <summary>
+/// Decisions for one customer are serialised across processes: an event-triggered send and a campaign send for the
+/// same customer, through two store objects on one schema (as two processes would be), never both pass the same cap.
+/// </summary>
+public sealed class OneCustomerAtATimeTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 11, 10, 0, 0, TimeSpan.Zero);
+    private readonly string _schema = PostgresServer.NewSchema();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => PostgresServer.DropAsync([_schema]);
+
+    [PostgresFact]
+    public async Task A_campaign_send_decided_before_an_event_send_was_recorded_is_decided_again_and_capped()
+    {
+        const int count = 12;
+        await using var eventProcess = await PostgreSqlPersonalizeStore.OpenAsync(PostgresServer.Options(_schema));
+        await using var campaignProcess = await PostgreSqlPersonalizeStore.OpenAsync(PostgresServer.Options(_schema));
+        Assert.True((await eventProcess.ImportCustomersAsync(Enumerable.Range(0, count).Select(Customer).ToList())).Succeeded);
+        var (eventRunner, eventSink) = Runner(pageSize: 5);
+        var (campaignRunner, sink) = Runner(pageSize: 5);
+        SendRunSummary? eventSummary = null;
+
+        // The campaign run reads and decides its first page; just before it records it, the event run (the other
+        // process) sends to every customer. The campaign's first page was decided on versions that are now stale.
+        var campaignStore = new BeforeFirstRecord(campaignProcess, async () => eventSummary = await eventRunner.RunAsync(Run(Trigger.Event("back_in_stock")), eventProcess));
+        var campaign = await campaignRunner.RunAsync(Run(Trigger.Campaign("spring_sale")), campaignStore);
+
+        Assert.Equal(count, eventSummary!.Totals.TotalSent);
+        Assert.Equal(0, campaign.Totals.TotalSent);
+        Assert.Equal(count, campaign.Totals.Suppressed[DecisionCodes.NoChannelAllowed]); // e-mail, the one channel, is capped
+        Assert.Equal(0, campaign.Totals.Errors);
+        Assert.Equal(0, sink.Count);
+        Assert.Equal(count, eventSink.Count);
+        await AssertOneSendPerCustomerAsync(eventProcess, count);
+
+        // It was the cap: a day later the window has passed and the campaign reaches everyone.
+        var dayLater = await campaignRunner.RunAsync(Run(Trigger.Campaign("spring_sale")) with { At = Now.AddDays(1) }, campaignProcess);
+        Assert.Equal(count, dayLater.Totals.TotalSent);
+    }
+
+    [PostgresFact]
+    public async Task An_event_run_and_a_campaign_run_at_once_in_two_store_objects_send_each_customer_exactly_one_message()
+    {
+        const int count = 600;
+        await using var eventProcess = await PostgreSqlPersonalizeStore.OpenAsync(PostgresServer.Options(_schema));
+        await using var campaignProcess = await PostgreSqlPersonalizeStore.OpenAsync(PostgresServer.Options(_schema));
+        Assert.True((await eventProcess.ImportCustomersAsync(Enumerable.Range(0, count).Select(Customer).ToList())).Succeeded);
+        var (eventRunner, eventSink) = Runner(pageSize: 7);
+        var (campaignRunner, campaignSink) = Runner(pageSize: 11);
+
+        // Both runs go over the same customers at the same time, in pages of different sizes, so their pages overlap.
+        var runs = await Task.WhenAll(
+            Task.Run(() => eventRunner.RunAsync(Run(Trigger.Event("back_in_stock")), eventProcess)),
+            Task.Run(() => campaignRunner.RunAsync(Run(Trigger.Campaign("spring_sale")), campaignProcess)));
+
+        Assert.All(runs, r => Assert.Equal(0, r.Totals.Errors));
+        Assert.Equal(count, runs.Sum(r => r.Totals.TotalSent));
+        Assert.Equal(count, runs.Sum(r => r.Totals.Suppressed.GetValueOrDefault(DecisionCodes.NoChannelAllowed)));
+        Assert.Equal(count, eventSink.Count + campaignSink.Count);
+        Assert.Equal(count, eventSink.Messages.Concat(campaignSink.Messages).Select(m => m.CustomerId).Distinct().Count());
+        await AssertOneSendPerCustomerAsync(campaignProcess, count);
+    }
+
+    /// <summary>Every customer has exactly one message in the delivery log and one in the contact history.</summary>
+    private static async Task AssertOneSendPerCustomerAsync(IPersonalizeStore store, int count)
+    {
+        var log = new List<DeliveryRecord>();
+        string? token = null;
+        do
+        {
+            var page = await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 1_000, ContinueAfter = token });
+            log.AddRange(page.Items);
+            token = page.ContinueAfter;
+        }
+        while (token is not null);
+
+        Assert.Equal(count, log.Count);
+        Assert.Equal(count, log.Select(d => d.CustomerId).Distinct().Count());
+        var customers = await store.GetCustomersAsync(Enumerable.Range(0, count).Select(Id).ToList());
+        Assert.Equal(count, customers.Count);
+        Assert.All(customers, c => Assert.Single(c.Profile.History.Records));
+    }
+
+    private static SendRun Run(Trigger trigger) => new(Catalog, Content, trigger) { At = Now };
+
+    /// <summary>A marketing message for the event and one for the campaign; each customer allows one message a day.</summary>
+    private static readonly CompiledCatalog Catalog = MessageCatalog.CreateBuilder()
+        .Add("back_in_stock", m => m.Marketing().OnEvent("back_in_stock").DropWhenBlocked().Channel(Channel.Email, "stock/email"))
+        .Add("spring_sale", m => m.Marketing().OnCampaign("spring_sale").DropWhenBlocked().Channel(Channel.Email, "sale/email"))
+        .Build()
+        .Compile(new CatalogValidationOptions { Channels = ChannelRegistry.Default });
+
+    private static readonly CompiledTemplates Content = MessageTemplates.CompileOrThrow(Catalog, new TemplateSource());
+
+    private static string Id(int i) => "c-" + i.ToString("D4", CultureInfo.InvariantCulture);
+
+    private static CustomerProfile Customer(int i) => new()
+    {
+        Id = Id(i),
+        ContactPoints = new ContactPoints { Email = $"c{i}@example.com" },
+        Preferences = new ContactPreferences { FrequencyCaps = [new FrequencyCap { Max = 1, Period = CapPeriod.Day }] },
+        Consents = new ConsentLedger([ConsentRecord.Grant(ConsentScope.ForChannel(Channel.Email), Now.AddDays(-30), ConsentSource.Form("preference center"), "v1")]),
+    };
+
+    private static (SendRunner Runner, InMemorySink Sink) Runner(int pageSize)
+    {
+        var sink = new InMemorySink();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new StoppedClock(Now));
+        services.AddPersonalize();
+        services.AddPersonalizeDelivery(o =>
+        {
+            o.FromAddress = "hello@greenthumb.example";
+            o.FromName = "Green Thumb";
+            o.ListId = "news.greenthumb.example";
+            o.UnsubscribeMailbox = "unsubscribe@greenthumb.example";
+            o.UnsubscribeUrl = new Uri("https://greenthumb.example/unsubscribe");
+            o.PreferenceCenterUrl = new Uri("https://greenthumb.example/preferences");
+            o.TokenSigningKey = "serialisation-test-signing-key-not-a-secret";
+        });
+        services.AddPersonalizeSending(o =>
+        {
+            o.Brand = new BrandInfo { Name = "Green Thumb", PostalAddress = "12 Rose Lane, Auckland" };
+            o.PageSize = pageSize;
+        });
+        services.AddSingleton<IMessageSink>(sink);
+        return (services.BuildServiceProvider().GetRequiredService<SendRunner>(), sink);
+    }
+
+    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed class TemplateSource : ITemplateLoader
+    {
+        public bool TryLoad(string name, out string source)
+        {
+            source = name switch
+            {
+                "stock/email.subject.sbn" => "Roses are back, {{ customer.id }}",
+                "stock/email.text.sbn" => "The roses you asked about are back.\nUnsubscribe: {{ links.unsubscribe }}",
+                "sale/email.subject.sbn" => "Spring sale",
+                "sale/email.text.sbn" => "20% off seeds this week.\nUnsubscribe: {{ links.unsubscribe }}",
+                _ => null!,
+            };
+            return source is not null;
+        }
+    }
+
+    /// <summary>A store object that lets another process act once, just before its first page of sends is recorded.</summary>
+    private sealed class BeforeFirstRecord(IPersonalizeStore inner, Func<Task> interfere) : IPersonalizeStore
+    {
+        private int _done;
+
+        public async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        {
+            if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                await interfere();
+            }
+
+            return await inner.RecordAsync(batch, cancellationToken);
+        }
+
+        public ValueTask<StoredCustomer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default) => inner.GetCustomerAsync(customerId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<StoredCustomer>> GetCustomersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default) => inner.GetCustomersAsync(customerIds, cancellationToken);
+
+        public ValueTask<StorePage<StoredCustomer>> ReadCustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default) => inner.ReadCustomersAsync(query, cancellationToken);
+
+        public ValueTask<long> CountCustomersAsync(CancellationToken cancellationToken = default) => inner.CountCustomersAsync(cancellationToken);
+
+        public ValueTask<ImportResult> ImportCustomersAsync(IReadOnlyList<CustomerProfile> customers, CancellationToken cancellationToken = default) => inner.ImportCustomersAsync(customers, cancellationToken);
+
+        public ValueTask<WriteResult> SaveProfileAsync(CustomerProfile profile, long? expectedVersion = null, CancellationToken cancellationToken = default) => inner.SaveProfileAsync(profile, expectedVersion, cancellationToken);
+
+        public ValueTask<WriteResult> AppendConsentAsync(string customerId, IReadOnlyList<ConsentRecord> records, long? expectedVersion = null, CancellationToken cancellationToken = default) => inner.AppendConsentAsync(customerId, records, expectedVersion, cancellationToken);
+
+        public ValueTask<DeliveryRecord?> FindDeliveryAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindDeliveryAsync(idempotencyKey, cancellationToken);
+
+        public ValueTask<StorePage<DeliveryRecord>> ReadDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken = default) => inner.ReadDeliveriesAsync(query, cancellationToken);
+
+        public ValueTask<StorePage<ScheduledSend>> ReadScheduledSendsAsync(ScheduledSendQuery query, CancellationToken cancellationToken = default) => inner.ReadScheduledSendsAsync(query, cancellationToken);
+
+        public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default) => inner.SaveRunAsync(run, cancellationToken);
+
+        public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RunRecord>> ReadRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => inner.ReadRunsAsync(query, cancellationToken);
+
+        public ValueTask<ErasureResult> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.EraseCustomerAsync(customerId, at, cancellationToken);
+
+        public ValueTask<int> SuppressAsync(IReadOnlyList<SuppressionRequest> requests, CancellationToken cancellationToken = default) => inner.SuppressAsync(requests, cancellationToken);
+
+        public ValueTask<SuppressionEntry?> FindSuppressionAsync(ContactPointKind kind, string value, CancellationToken cancellationToken = default) => inner.FindSuppressionAsync(kind, value, cancellationToken);
+
+        public ValueTask<WorkClaimResult> ClaimWorkAsync(WorkRequest request, CancellationToken cancellationToken = default) => inner.ClaimWorkAsync(request, cancellationToken);
+
+        public ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default) => inner.ReportWorkAsync(claim, report, cancellationToken);
+
+        public ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadWorkAsync(runId, cancellationToken);
+    }
+}

@@ -4,10 +4,12 @@
 #   eval "$(bash .ci/postgres.sh start)"   installs PostgreSQL when missing (apt-get, as root), starts a cluster on a
 #                                           free loopback port as a non-root user, and prints the exports:
 #                                           PERSONALIZE_TEST_POSTGRES (the connection string) and PERSONALIZE_PG_DIR
+#   bash .ci/postgres.sh start --durable   the same with fsync, full page writes and synchronous commit on (the
+#                                           server's defaults), for benchmarks that must measure what production pays
 #   bash .ci/postgres.sh stop DIR          stops that cluster and removes its folder
 #
-# The cluster trusts local connections (it listens on 127.0.0.1 only) and runs with fsync off: it is for tests and is
-# deleted at the end. Everything but the exports goes to stderr.
+# The cluster trusts local connections (it listens on 127.0.0.1 only) and, unless --durable, runs with fsync off: it is
+# for tests and is deleted at the end. Everything but the exports goes to stderr.
 set -euo pipefail
 
 find_bin() {
@@ -19,6 +21,8 @@ find_bin() {
 }
 
 start() {
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${1:-}" = "--durable" ]; then durability=""; fi
   local bin
   bin=$(find_bin)
   if [ -z "$bin" ]; then
@@ -62,7 +66,7 @@ start() {
     port=$((20000 + RANDOM % 40000))
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi   # taken
     if "${run[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=300" \
          start >&2; then
       "${run[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U "$user" -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE personalize" >&2
       echo "== PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (cluster $dir)" >&2
@@ -91,7 +95,7 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: bash .ci/postgres.sh start | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: bash .ci/postgres.sh start [--durable] | stop DIR" >&2; exit 2 ;;
 esac

@@ -37,8 +37,12 @@ public class PostgreSqlSendBenchmarks
     private PostgreSqlPersonalizeStore? _store;
 
     /// <summary>Gets or sets how many customers the store holds.</summary>
-    [Params(100_000, 1_000_000)]
+    [ParamsSource(nameof(CustomerCounts))]
     public int Customers { get; set; }
+
+    /// <summary>Gets the store sizes: 100,000 and 1,000,000, or the comma-separated list in <c>PERSONALIZE_BENCH_CUSTOMERS</c>.</summary>
+    public static IEnumerable<int> CustomerCounts
+        => (Environment.GetEnvironmentVariable("PERSONALIZE_BENCH_CUSTOMERS") ?? "100000,1000000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture));
 
     [GlobalSetup]
     public void Setup()

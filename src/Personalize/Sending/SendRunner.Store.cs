@@ -4,6 +4,7 @@ using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
+using Personalize.Delivery.Sinks;
 using Personalize.Storage;
 
 namespace Personalize.Sending;
@@ -256,6 +257,10 @@ public sealed partial class SendRunner
         return outcome;
     }
 
+    /// <summary>Makes what the sink took durable before the store records it as delivered (a sink that buffers, such as the file outbox, flushes).</summary>
+    private ValueTask FlushSinkAsync(int delivered, CancellationToken cancellationToken)
+        => delivered > 0 && _writer.Sink is IFlushableMessageSink flushable ? flushable.FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
     private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId) => new()
     {
         IdempotencyKey = message.IdempotencyKey,
@@ -336,6 +341,7 @@ public sealed partial class SendRunner
                 delivered.Add(entry.IdempotencyKey);
             }
 
+            await FlushSinkAsync(delivered.Count, cancellationToken).ConfigureAwait(false);
             await store.RecordAsync(new SendBatch { Delivered = delivered, Failed = failed }, cancellationToken).ConfigureAwait(false);
             state.AddRecovered(delivered.Count);
             token = page.ContinueAfter;
@@ -405,6 +411,7 @@ public sealed partial class SendRunner
                 return;
             }
 
+            await runner.FlushSinkAsync(_delivered.Count, cancellationToken).ConfigureAwait(false);
             await store.RecordAsync(new SendBatch { Delivered = _delivered, Failed = _failed, Run = final is null ? null : Snapshot(final) }, cancellationToken).ConfigureAwait(false);
             _delivered = [];
             _failed = [];
@@ -469,6 +476,7 @@ public sealed partial class SendRunner
                 return;
             }
 
+            await runner.FlushSinkAsync(_delivered.Count, token).ConfigureAwait(false);
             var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed, Run = Snapshot(record) }, token).ConfigureAwait(false);
             _delivered = [];
             _failed = [];
@@ -602,6 +610,7 @@ public sealed partial class SendRunner
                 groups.Add((customer, group.ToList(), messages, completions, errors));
             }
 
+            await runner.FlushSinkAsync(_delivered.Count, token).ConfigureAwait(false);
             var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed }, token).ConfigureAwait(false);
             _delivered = [];
             _failed = [];

@@ -8,32 +8,47 @@ namespace Personalize.Delivery.Sinks;
 /// A file outbox: one <c>.eml</c> file per email in <c>email/</c>, named by idempotency key and written atomically
 /// (a temporary file flushed to disk, then a rename), and one JSON Lines file per other channel (<c>sms.jsonl</c>,
 /// <c>push.jsonl</c>, <c>in_app.jsonl</c>, <c>direct_mail.jsonl</c>, <c>phone.jsonl</c>, host channels by name),
-/// appended one whole line per message. On first use it reads the keys already in the outbox, so a resumed run skips
-/// them; a torn last line (a crash mid-write) is ignored and the next line starts on a fresh line.
-/// One sink instance per directory; thread-safe. Dispose it to flush and close the JSON Lines files.
+/// appended one whole line per message. A key the outbox holds is never written again, whichever process or sink
+/// instance wrote it. Thread-safe. Dispose it to flush and close the JSON Lines files.
 /// </summary>
 /// <remarks>
-/// Durability: each JSON Lines file stays open for the life of the sink. Every line is handed to the operating system
-/// before <see cref="WriteAsync"/> returns (so a crash of the process loses nothing reported written), and the file
-/// is flushed to disk every <see cref="SyncEvery"/> lines and on <see cref="Dispose"/>. A power or OS failure can
-/// lose at most the lines since the last flush to disk; their keys are then missing from the outbox, so a resumed run
-/// writes them again — nothing is lost or duplicated. (If another process consumes the lines as they appear, use
-/// <c>syncEvery: 1</c>: a line it read before a power failure could otherwise be written and read again.) Emails are flushed to disk one by one before their rename, so a
-/// renamed <c>.eml</c> is always complete. While the sink is open it holds each JSON Lines file for writing and shares
-/// it for reading only, so a reader must open the file with <see cref="FileShare.ReadWrite"/> (on Windows
-/// <see cref="File.ReadAllLines(string)"/> and other <see cref="FileShare.Read"/> opens fail until the sink is disposed).
+/// <para><b>Several writers.</b> Every write takes an exclusive lock on <c>.outbox.lock</c> in the directory, reads
+/// the lines other processes (or other sink instances) appended since its last look, and only then writes at the end of
+/// the file: two runs writing into one outbox at the same time never duplicate a key or interleave two lines.</para>
+/// <para><b>Crashes.</b> A crash mid-line leaves a torn last line: the next writer cuts it off (the message was never
+/// written; its key is not in the outbox, so it is written again whole). A crash mid-email leaves a <c>.tmp</c> file,
+/// which is deleted.</para>
+/// <para><b>Durability.</b> Every line is handed to the operating system before <see cref="WriteAsync"/> returns (a
+/// crash of the process loses nothing reported written). <see cref="FlushAsync"/> flushes the files to disk and the
+/// directories whose entries changed (a new file, an email's rename), so they survive a power failure; a send run with
+/// a store calls it before it records messages as delivered. Without it, files are flushed every <see cref="SyncEvery"/>
+/// lines or emails and on <see cref="Dispose"/>. A reader must open a JSON Lines file with
+/// <see cref="FileShare.ReadWrite"/> while the sink may write to it.</para>
 /// </remarks>
-public sealed class FileOutboxSink : IMessageSink, IDisposable
+public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
 {
     /// <summary>The default of <see cref="SyncEvery"/>.</summary>
     public const int DefaultSyncEvery = 64;
 
+    /// <summary>The name of the lock file every writer holds while it writes.</summary>
+    public const string LockFileName = ".outbox.lock";
+
     private const string TempSuffix = ".tmp";
     private const int MaxPooledBuffer = 256 * 1024;
+
+    // How long a write waits for another process's write to the same outbox: 30 s in 1 ms steps.
+    private const int LockAttempts = 30_000;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, JsonLinesFile> _files = new(StringComparer.Ordinal);
+
+    // How many bytes of each JSON Lines file (by path) the keys were read from.
+    private readonly Dictionary<string, long> _scanned = new(StringComparer.Ordinal);
     private ArrayBufferWriter<byte> _buffer = new(4096);
     private HashSet<string>? _keys;
+    private DateTime _directoryStamp;
+    private bool _emailDirectoryDirty;
+    private bool _directoryDirty;
+    private int _emailsUnsynced;
     private bool _disposed;
 
     /// <summary>Creates the sink; the directory is created on first write.</summary>
@@ -45,7 +60,7 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
 
     /// <summary>Creates the sink; the directory is created on first write.</summary>
     /// <param name="directory">The outbox directory.</param>
-    /// <param name="syncEvery">How many lines a JSON Lines file takes between flushes to disk; 1 flushes every line (the slowest, the most durable).</param>
+    /// <param name="syncEvery">How many lines (or emails) go between flushes to disk when nobody calls <see cref="FlushAsync"/>; 1 flushes every one (the slowest, the most durable).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="syncEvery"/> is less than 1.</exception>
     public FileOutboxSink(string directory, int syncEvery)
     {
@@ -55,7 +70,7 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         SyncEvery = syncEvery;
     }
 
-    /// <summary>How many lines a JSON Lines file takes between flushes to disk (every line reaches the operating system at once).</summary>
+    /// <summary>How many lines (or emails) go between flushes to disk when nobody calls <see cref="FlushAsync"/> (every line reaches the operating system at once).</summary>
     /// <value>The default value is <see cref="DefaultSyncEvery"/> (64).</value>
     public int SyncEvery { get; }
 
@@ -75,6 +90,8 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
     /// <returns>For example <c>…/email/pz1_….eml</c>.</returns>
     public string EmailPath(string idempotencyKey) => Path.Combine(EmailDirectory, idempotencyKey + ".eml");
 
+    private string LockPath => Path.Combine(Directory, LockFileName);
+
     /// <inheritdoc />
     public async ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
@@ -87,24 +104,28 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var keys = LoadKeys();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var directoryLock = await LockAsync(cancellationToken).ConfigureAwait(false);
+            var keys = CatchUp();
             if (keys.Contains(message.IdempotencyKey))
             {
                 return;
             }
 
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var buffer = _buffer.Capacity <= MaxPooledBuffer ? _buffer : _buffer = new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             if (message.Channel == Channel.Email)
             {
-                MimeEmailWriter.Write(message, buffer);
-                WriteEml(message.IdempotencyKey, buffer.WrittenSpan);
+                if (!File.Exists(EmailPath(message.IdempotencyKey)))
+                {
+                    MimeEmailWriter.Write(message, buffer);
+                    WriteEml(message.IdempotencyKey, buffer.WrittenSpan);
+                }
             }
             else
             {
                 OutboxJson.WriteLine(message, buffer);
-                await Append(message.Channel, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                Append(message.Channel, buffer.WrittenSpan);
             }
 
             keys.Add(message.IdempotencyKey);
@@ -121,7 +142,15 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return LoadKeys().Contains(idempotencyKey);
+            if (_keys is { } keys)
+            {
+                // Keys other writers added since the last write are found by the write itself, which checks again under the lock.
+                return keys.Contains(idempotencyKey);
+            }
+
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var directoryLock = await LockAsync(cancellationToken).ConfigureAwait(false);
+            return CatchUp().Contains(idempotencyKey);
         }
         finally
         {
@@ -129,7 +158,22 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         }
     }
 
-    /// <summary>Flushes the JSON Lines files to disk and closes them.</summary>
+    /// <inheritdoc />
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            FlushToDisk();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Flushes the JSON Lines files and the directories to disk and closes the files.</summary>
     public void Dispose()
     {
         _gate.Wait();
@@ -141,13 +185,19 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
             }
 
             _disposed = true;
-            foreach (var file in _files.Values)
+            try
             {
-                file.Stream.Flush(flushToDisk: true);
-                file.Stream.Dispose();
+                FlushToDisk();
             }
+            finally
+            {
+                foreach (var file in _files.Values)
+                {
+                    file.Stream.Dispose();
+                }
 
-            _files.Clear();
+                _files.Clear();
+            }
         }
         finally
         {
@@ -155,9 +205,70 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
         }
     }
 
+    private void FlushToDisk()
+    {
+        foreach (var file in _files.Values)
+        {
+            if (file.Unsynced > 0)
+            {
+                file.Stream.Flush(flushToDisk: true);
+                file.Unsynced = 0;
+            }
+        }
+
+        FlushDirectories();
+    }
+
+    private void FlushDirectories()
+    {
+        if (_emailDirectoryDirty)
+        {
+            DirectorySync.Flush(EmailDirectory);
+            _emailDirectoryDirty = false;
+            _emailsUnsynced = 0;
+        }
+
+        if (_directoryDirty)
+        {
+            DirectorySync.Flush(Directory);
+            _directoryDirty = false;
+        }
+    }
+
+    /// <summary>Takes the outbox's write lock (an exclusive lock on the lock file), waiting while another writer holds it.</summary>
+    private async ValueTask<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.None);
+            }
+            catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                if (attempt >= LockAttempts)
+                {
+                    throw new IOException($"The outbox {Directory} stayed locked by another writer ({LockFileName}) for 30 seconds.", ex);
+                }
+
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private void WriteEml(string key, ReadOnlySpan<byte> bytes)
     {
-        System.IO.Directory.CreateDirectory(EmailDirectory);
+        if (!System.IO.Directory.Exists(EmailDirectory))
+        {
+            System.IO.Directory.CreateDirectory(EmailDirectory);
+            _directoryDirty = true;
+        }
+
         var final = EmailPath(key);
         var temp = final + TempSuffix;
 
@@ -168,111 +279,177 @@ public sealed class FileOutboxSink : IMessageSink, IDisposable
             stream.Flush(flushToDisk: true);
         }
 
-        try
+        File.Move(temp, final, overwrite: false);
+        _emailDirectoryDirty = true;
+        if (++_emailsUnsynced >= SyncEvery)
         {
-            File.Move(temp, final, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(final))
-        {
-            // Another run already delivered this key: keep its file, never duplicate.
-            File.Delete(temp);
+            FlushDirectories();
         }
     }
 
-    private async ValueTask Append(Channel channel, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    private void Append(Channel channel, ReadOnlySpan<byte> line)
     {
-        var name = channel.Name!;
-        if (!_files.TryGetValue(name, out var file))
+        var path = JsonLinesPath(channel);
+        if (!_files.TryGetValue(path, out var file))
         {
-            file = new JsonLinesFile(await OpenAsync(JsonLinesPath(channel), cancellationToken).ConfigureAwait(false));
-            _files.Add(name, file);
+            var existed = File.Exists(path);
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.None);
+            file = new JsonLinesFile(stream, _scanned.GetValueOrDefault(path));
+            _files.Add(path, file);
+            _scanned[path] = file.Scanned;
+            _directoryDirty |= !existed;
         }
 
-        // The whole line reaches the operating system before the write counts (bufferSize 0: no managed buffer).
+        // After the catch-up under the lock, what was scanned is the whole file: write at its end.
+        var start = _scanned[path];
         try
         {
-            file.Stream.Write(line.Span);
-            if (++file.Unsynced >= SyncEvery)
-            {
-                file.Stream.Flush(flushToDisk: true);
-                file.Unsynced = 0;
-            }
+            file.Stream.Position = start;
+            file.Stream.Write(line);
         }
         catch
         {
-            // A failed write may leave part of a line: close the file, so the retry reopens it and starts on a fresh line.
-            _files.Remove(name);
-            await file.Stream.DisposeAsync().ConfigureAwait(false);
+            // A failed write may leave part of a line: cut it off now, so the file ends with a whole line.
+            try
+            {
+                file.Stream.SetLength(start);
+            }
+            catch (IOException)
+            {
+                // The next writer finds the torn line and cuts it off.
+            }
+
             throw;
+        }
+
+        _scanned[path] = start + line.Length;
+        if (++file.Unsynced >= SyncEvery)
+        {
+            file.Stream.Flush(flushToDisk: true);
+            file.Unsynced = 0;
+            FlushDirectories();
         }
     }
 
-    private static async Task<FileStream> OpenAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the keys up to date under the lock: on first use every file of the outbox (deleting unfinished emails),
+    /// later the lines appended to the JSON Lines files since the last look, and any new JSON Lines file. A torn last
+    /// line (a writer died mid-line; nobody is writing now, the lock is held) is cut off.
+    /// </summary>
+    private HashSet<string> CatchUp()
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.None);
-        try
+        var keys = _keys;
+        if (keys is null)
         {
-            if (stream.Length > 0)
+            keys = new HashSet<string>(StringComparer.Ordinal);
+            if (System.IO.Directory.Exists(EmailDirectory))
             {
-                // A crash mid-line leaves a torn last line: start on a fresh line so the next one stays whole.
-                stream.Seek(-1, SeekOrigin.End);
-                var last = new byte[1];
-                var read = await stream.ReadAsync(last, cancellationToken).ConfigureAwait(false);
-                stream.Seek(0, SeekOrigin.End);
-                if (read == 1 && last[0] != (byte)'\n')
+                foreach (var file in System.IO.Directory.EnumerateFiles(EmailDirectory))
                 {
-                    stream.Write("\n"u8);
-                }
-            }
-
-            return stream;
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private HashSet<string> LoadKeys()
-    {
-        if (_keys is not null)
-        {
-            return _keys;
-        }
-
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        if (System.IO.Directory.Exists(EmailDirectory))
-        {
-            foreach (var file in System.IO.Directory.EnumerateFiles(EmailDirectory))
-            {
-                if (file.EndsWith(TempSuffix, StringComparison.Ordinal))
-                {
-                    File.Delete(file); // a write that never completed its rename
-                }
-                else if (file.EndsWith(".eml", StringComparison.Ordinal))
-                {
-                    keys.Add(Path.GetFileNameWithoutExtension(file));
-                }
-            }
-        }
-
-        if (System.IO.Directory.Exists(Directory))
-        {
-            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.jsonl"))
-            {
-                foreach (var line in File.ReadLines(file))
-                {
-                    if (line.Length > 0 && OutboxJson.ReadKey(System.Text.Encoding.UTF8.GetBytes(line)) is { } key)
+                    if (file.EndsWith(TempSuffix, StringComparison.Ordinal))
                     {
-                        keys.Add(key);
+                        File.Delete(file); // a write that never completed its rename
+                    }
+                    else if (file.EndsWith(".eml", StringComparison.Ordinal))
+                    {
+                        keys.Add(Path.GetFileNameWithoutExtension(file));
                     }
                 }
             }
+
+            _keys = keys;
         }
 
-        _keys = keys;
+        var stamp = System.IO.Directory.GetLastWriteTimeUtc(Directory);
+        if (stamp != _directoryStamp)
+        {
+            _directoryStamp = stamp;
+            foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.jsonl"))
+            {
+                _scanned.TryAdd(path, 0);
+            }
+        }
+
+        foreach (var path in _scanned.Keys.ToArray())
+        {
+            ReadNewLines(path, keys);
+        }
+
         return keys;
+    }
+
+    private void ReadNewLines(string path, HashSet<string> keys)
+    {
+        var scanned = _scanned[path];
+        var length = File.Exists(path) ? new FileInfo(path).Length : 0;
+        if (length == scanned)
+        {
+            return;
+        }
+
+        if (length < scanned)
+        {
+            scanned = 0; // cut shorter by someone: read it again
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.None);
+        var total = stream.Length;
+        stream.Position = scanned;
+
+        // Read in blocks; a line that runs past a block is carried to the next.
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            var held = 0;
+            var position = scanned;
+            while (position < total)
+            {
+                if (held == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, held).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = stream.Read(buffer, held, (int)Math.Min(buffer.Length - held, total - position));
+                if (read == 0)
+                {
+                    break;
+                }
+
+                position += read;
+                var span = buffer.AsSpan(0, held + read);
+                var complete = span.LastIndexOf((byte)'\n') + 1;
+                var rest = span[..complete];
+                while (rest.Length > 0)
+                {
+                    var end = rest.IndexOf((byte)'\n');
+                    if (end > 0 && OutboxJson.ReadKey(rest[..end]) is { } key)
+                    {
+                        keys.Add(key);
+                    }
+
+                    rest = rest[(end + 1)..];
+                }
+
+                scanned += complete;
+                held = span.Length - complete;
+                span[complete..].CopyTo(buffer);
+            }
+
+            if (held > 0)
+            {
+                // A torn last line: the writer died mid-line (nobody is writing, the lock is held). Cut it off.
+                stream.SetLength(scanned);
+                stream.Flush(flushToDisk: true);
+            }
+
+            _scanned[path] = scanned;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -50,9 +50,12 @@ public sealed class CommandLine
     /// <summary>Gets how many worker processes to start (<c>--count</c>): workers.</summary>
     public int? Count { get; private init; }
 
+    /// <summary>The SQLite database (the customers' memory); default <c>personalize.db</c> beside the outbox.</summary>
+    public string? Database { get; private init; }
+
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
-        string? command = null, data = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null;
+        string? command = null, data = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null, database = null;
         int? synthetic = null, count = null;
         string? postgres = null;
         var dryRun = false;
@@ -74,7 +77,7 @@ public sealed class CommandLine
                 case "--dry-run":
                     dryRun = true;
                     break;
-                case "--out" or "--templates" or "--message" or "--channel" or "--customers":
+                case "--out" or "--templates" or "--message" or "--channel" or "--customers" or "--db":
                     {
                         if (i + 1 >= args.Count)
                         {
@@ -96,6 +99,9 @@ public sealed class CommandLine
                                 break;
                             case "--channel":
                                 channel = v;
+                                break;
+                            case "--db":
+                                database = v;
                                 break;
                             default:
                                 if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
@@ -200,7 +206,7 @@ public sealed class CommandLine
         {
             Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json,
             SyntheticCustomers = synthetic, DryRun = dryRun, OutDirectory = outDir, TemplatesDirectory = templates, MessageId = message, ChannelName = channel,
-            Postgres = postgres, Count = count,
+            Postgres = postgres, Count = count, Database = database,
         };
         error = null;
         return true;

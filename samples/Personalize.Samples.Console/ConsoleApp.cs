@@ -19,6 +19,10 @@ public static class ConsoleApp
         ["explain"] = new ExplainCommand(),
         ["workers"] = new WorkersCommand(),
         ["worker"] = new WorkerCommand(),
+        ["import"] = new ImportCommand(),
+        ["due"] = new DueCommand(),
+        ["history"] = new HistoryCommand(),
+        ["erase"] = new EraseCommand(),
     };
 
     public const string DefaultCommand = "run";
@@ -61,7 +65,11 @@ public static class ConsoleApp
     {
         output.WriteLine("Personalize console sample");
         output.WriteLine();
-        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--trigger T] [--now INSTANT]");
+        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--db FILE] [--trigger T] [--now INSTANT]");
+        output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--db FILE]");
+        output.WriteLine("       personalize-console import --data FILE [--db FILE]");
+        output.WriteLine("       personalize-console history --customer ID [--db FILE]");
+        output.WriteLine("       personalize-console erase --customer ID [--db FILE]");
         output.WriteLine("       personalize-console preview --customer ID --message ID --channel CHANNEL [--now INSTANT]");
         output.WriteLine("       personalize-console explain --customer ID [--trigger TRIGGER] [--json] [--now INSTANT]");
         output.WriteLine("       personalize-console channels [--now INSTANT]");
@@ -69,7 +77,12 @@ public static class ConsoleApp
         output.WriteLine("       personalize-console worker --postgres \"CONNECTION STRING\" --now INSTANT [--trigger T] [--out DIR]");
         output.WriteLine();
         output.WriteLine("commands:");
-        output.WriteLine("  run        decide, render and write a campaign into the outbox, then print a summary (default)");
+        output.WriteLine("  run        send what became due, then decide, render and record a campaign over the store's customers into the");
+        output.WriteLine("             outbox and print a summary (default); the same --now again sends nothing, a later one what became due");
+        output.WriteLine("  due        send the deferred messages that are due (each checked again: consent, contact point, caps, timing)");
+        output.WriteLine("  import     import a customers file into the store (every error with its JSON path; nothing half-imported)");
+        output.WriteLine("  history    one customer's consent evidence, sends and deferred sends in time order");
+        output.WriteLine("  erase      forget a customer (their contact points stay on the suppression list as salted hashes)");
         output.WriteLine("  preview    render one catalog message for one customer on one channel, without deciding or writing");
         output.WriteLine("  explain    decide which catalog message goes to one customer, on which channel and when, and explain every candidate");
         output.WriteLine("  channels   per customer, the channels they may be contacted on now for marketing and for service, and why not");
@@ -77,15 +90,18 @@ public static class ConsoleApp
         output.WriteLine("  worker     run as one worker of a shared run (start it on any machine with the same --postgres and --now)");
         output.WriteLine();
         output.WriteLine("options:");
-        output.WriteLine("  --customers N   run: generate N synthetic customers (deterministic, Bogus) instead of reading the data file");
-        output.WriteLine("  --dry-run       run: decide and render, write nothing");
-        output.WriteLine("  --out DIR       run: the outbox folder (default: ./outbox); a run that did not finish resumes there");
-        output.WriteLine("  --templates DIR run, preview: the templates folder (default: data/templates next to the program)");
-        output.WriteLine("  --data FILE     customers file (default: data/customers.json next to the program)");
+        output.WriteLine("  --db FILE       the SQLite database, the customers' memory (default: personalize.db beside the outbox);");
+        output.WriteLine("                  created and seeded from the customers file on first use");
+        output.WriteLine("  --customers N   run: import N synthetic customers (deterministic, Bogus) into the store and run over them");
+        output.WriteLine("  --dry-run       run: decide and render, write no message");
+        output.WriteLine("  --out DIR       run, due: the outbox folder (default: ./outbox)");
+        output.WriteLine("  --templates DIR run, due, preview: the templates folder (default: data/templates next to the program)");
+        output.WriteLine("  --data FILE     customers file: import's input, and the seed of a new database (default: data/customers.json)");
         output.WriteLine("  --catalog FILE  message catalog (default: data/catalog.json next to the program)");
-        output.WriteLine("  --now INSTANT   evaluate at this instant, ISO 8601 with offset, e.g. 2026-03-15T09:00:00Z (default: the clock)");
+        output.WriteLine("  --now INSTANT   evaluate at this instant, ISO 8601 with offset, e.g. 2026-03-15T09:00:00Z (default: the clock;");
+        output.WriteLine("                  run without it resumes an unfinished run at that run's instant)");
         output.WriteLine("  --trigger T     run, explain: event:NAME, campaign:NAME or schedule (default: schedule)");
-        output.WriteLine("  --customer ID   preview, explain: the customer");
+        output.WriteLine("  --customer ID   history, erase, preview, explain: the customer");
         output.WriteLine("  --message ID    preview: the catalog message");
         output.WriteLine("  --channel C     preview: the channel (email, sms, push, in_app, direct_mail, phone, whatsapp)");
         output.WriteLine("  --json          explain: print the decision as JSON");

@@ -1,25 +1,24 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
-using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
-using Personalize.Serialization;
+using Personalize.Storage;
 using Spectre.Console;
 
 namespace Personalize.Samples.ConsoleHost;
 
 /// <summary>
-/// <c>run [--customers N] [--dry-run] [--out DIR] [--trigger T] [--now INSTANT]</c>: decides, renders and writes a
-/// campaign over the bundled customers (or N synthetic ones) into the outbox, then prints a summary table. A run
-/// that did not finish (crash, Ctrl+C) is resumed by running again: it reuses the unfinished run's instant, so the
-/// idempotency keys match and nothing already in the outbox is written twice.
+/// <c>run [--customers N] [--dry-run] [--out DIR] [--db FILE] [--trigger T] [--now INSTANT]</c>: with the SQLite store
+/// as memory (seeded from the bundled customers on first use), sends the scheduled sends that became due, then decides,
+/// renders and records a campaign over the store's customers into the outbox, and prints a summary. Every message is
+/// recorded with the customer's history before it goes to the outbox, so a second run respects every cap of the first;
+/// a run at an instant that already completed sends nothing and says so; a run that did not finish (crash, Ctrl+C) is
+/// resumed by running the same command again (without <c>--now</c>, the unfinished run's instant is taken from the store).
 /// </summary>
 internal sealed class RunCommand : ICommand
 {
-    public const string StateFileName = "run-state.json";
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public int Run(CommandLine commandLine, TextWriter output, TextWriter error)
@@ -31,51 +30,38 @@ internal sealed class RunCommand : ICommand
             return ConsoleApp.UsageError;
         }
 
-        var outDir = Path.GetFullPath(commandLine.OutDirectory ?? "outbox");
+        var outDir = StoreHost.ResolveOutbox(commandLine);
         using var outbox = new FileOutboxSink(outDir);
         IMessageSink sink = commandLine.DryRun ? NullSink.Instance : outbox;
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var total = commandLine.SyntheticCustomers;
-        using var services = SampleHost.BuildServices(commandLine, sink, o => o.ProgressEvery = Math.Max(100, (total ?? 0) / (interactive ? 200 : 10)));
+        var synthetic = commandLine.SyntheticCustomers;
+        using var services = SampleHost.BuildServices(commandLine, sink, o => o.ProgressEvery = Math.Max(100, (synthetic ?? 0) / (interactive ? 200 : 10)));
         var engine = services.GetRequiredService<DecisionEngine>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var catalogFile = SampleHost.ResolveCatalogFile(commandLine);
-        var catalog = SampleHost.LoadCatalog(catalogFile, engine.Eligibility.Channels);
+        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var templates = SampleHost.ResolveTemplatesDirectory(commandLine);
         var content = SampleHost.LoadContent(catalog, templates);
 
-        IAsyncEnumerable<CustomerProfile> customers;
-        string source;
-        if (total is { } n)
+        using var store = StoreHost.Open(commandLine, services, output);
+        if (synthetic is { } n)
         {
-            customers = SyntheticCustomers.GenerateAsync(n);
-            source = $"{n.ToString("N0", C)} synthetic customers (Bogus, seed {SyntheticCustomers.Seed})";
-        }
-        else
-        {
-            var file = SampleHost.ResolveDataFile(commandLine);
-            var list = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), file);
-            total = list.Count;
-            customers = ToAsync(list);
-            source = $"{list.Count} customers from {Path.GetFileName(file)}";
+            StoreHost.SeedSynthetic(store, n, output);
         }
 
+        var total = StoreHost.Wait(store.CountCustomersAsync());
         var at = commandLine.Now ?? clock.GetUtcNow();
-        var statePath = Path.Combine(outDir, StateFileName);
-        if (!commandLine.DryRun && commandLine.Now is null && RunState.TryRead(statePath) is { Completed: false } unfinished && unfinished.Trigger == trigger.ToString())
+        if (!commandLine.DryRun && commandLine.Now is null
+            && StoreHost.Wait(store.ReadRunsAsync(new RunQuery { Trigger = trigger.ToString(), Status = RunStatus.Running, Limit = 1 })) is [var unfinished])
         {
             at = unfinished.At;
-            output.WriteLine($"Resuming the unfinished run of {at.ToString("yyyy-MM-dd HH:mm:ss", C)} UTC: messages already in the outbox are skipped.");
+            output.WriteLine($"Resuming the unfinished run of {Time(at)} UTC: messages already recorded are not sent again.");
         }
 
-        output.WriteLine($"{(commandLine.DryRun ? "Dry run" : "Run")}: {trigger} at {at.ToString("yyyy-MM-dd HH:mm:ss", C)} UTC, {source}, {catalog.Count} messages, {content.Count} templates from {templates}");
+        var source = synthetic is { } s ? $"{s.ToString("N0", C)} synthetic customers (Bogus, seed {SyntheticCustomers.Seed})" : $"{total.ToString("N0", C)} customers";
+        output.WriteLine($"{(commandLine.DryRun ? "Dry run" : "Run")}: {trigger} at {Time(at)} UTC, {source} in {Path.GetFileName(store.Path)}, {catalog.Count} messages, {content.Count} templates from {templates}");
         output.WriteLine(commandLine.DryRun ? "Nothing is written (dry run)." : $"Outbox: {outDir}");
-        if (!commandLine.DryRun)
-        {
-            RunState.Write(statePath, new RunState(at, trigger.ToString(), Completed: false));
-        }
+        output.WriteLine($"Store: {store.Path}");
 
-        var run = new SendRun(catalog, content, trigger) { At = at, DryRun = commandLine.DryRun };
         var runner = services.GetRequiredService<SendRunner>();
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -84,16 +70,23 @@ internal sealed class RunCommand : ICommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        SendRunSummary? due = null;
         SendRunSummary summary;
         try
         {
+            if (!commandLine.DryRun)
+            {
+                due = runner.SendDueAsync(new DueRun(catalog, content) { At = at }, store, null, cancel.Token).GetAwaiter().GetResult();
+            }
+
+            var run = new SendRun(catalog, content, trigger) { At = at, DryRun = commandLine.DryRun };
             summary = interactive
-                ? RunWithProgressBar(runner, run, customers, total.Value, cancel.Token)
-                : runner.RunAsync(run, customers, new PlainProgress(output, total.Value), cancel.Token).GetAwaiter().GetResult();
+                ? RunWithProgressBar(runner, run, store, total, cancel.Token)
+                : runner.RunAsync(run, store, new PlainProgress(output, total), cancel.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("cancelled: run the same command again to resume (nothing is written twice).");
+            error.WriteLine("cancelled: run the same command again to resume (nothing is sent twice).");
             return 130;
         }
         finally
@@ -101,104 +94,51 @@ internal sealed class RunCommand : ICommand
             Console.CancelKeyPress -= onCancel;
         }
 
-        if (!commandLine.DryRun)
+        if (summary.AlreadyCompleted)
         {
-            RunState.Write(statePath, new RunState(at, trigger.ToString(), Completed: true));
+            var previous = StoreHost.Wait(store.GetRunAsync(summary.RunId!))!;
+            output.WriteLine($"Nothing to send: the {trigger} run at {Time(at)} UTC already completed ({previous.Sent.ToString("N0", C)} sent, {previous.Scheduled.ToString("N0", C)} deferred). Run with a later --now to send what became due.");
         }
 
+        var rows = SummaryRows.Of(summary, due);
         if (interactive)
         {
-            WriteTable(summary);
+            SummaryRows.WriteTable(rows);
         }
         else
         {
-            WritePlain(output, summary);
+            SummaryRows.WritePlain(output, rows);
         }
 
-        foreach (var e in summary.Errors.Take(10))
+        var errors = summary.Errors.Concat(due?.Errors ?? []).ToList();
+        foreach (var e in errors.Take(10))
         {
             error.WriteLine("error: " + e);
         }
 
-        if (summary.Totals.Errors > 10)
+        var errorCount = summary.Totals.Errors + (due?.Totals.Errors ?? 0);
+        if (errorCount > 10)
         {
-            error.WriteLine($"… and {summary.Totals.Errors - 10} more errors.");
+            error.WriteLine($"… and {errorCount - 10} more errors.");
         }
 
-        return summary.Totals.Errors > 0 ? ConsoleApp.PartialFailure : ConsoleApp.Ok;
+        return errorCount > 0 ? ConsoleApp.PartialFailure : ConsoleApp.Ok;
     }
 
-    private static SendRunSummary RunWithProgressBar(SendRunner runner, SendRun run, IAsyncEnumerable<CustomerProfile> customers, int total, CancellationToken token)
+    internal static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", C);
+
+    private static SendRunSummary RunWithProgressBar(SendRunner runner, SendRun run, IPersonalizeStore store, long total, CancellationToken token)
         => AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("Sending", maxValue: total);
-                var progress = new BarProgress(task);
-                var summary = await runner.RunAsync(run, customers, progress, token).ConfigureAwait(false);
-                task.Value = total;
+                var task = context.AddTask("Sending", maxValue: Math.Max(1, total));
+                var summary = await runner.RunAsync(run, store, new BarProgress(task), token).ConfigureAwait(false);
+                task.Value = task.MaxValue;
                 return summary;
             })
             .GetAwaiter().GetResult();
-
-    private static void WriteTable(SendRunSummary summary)
-    {
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn(new TableColumn("count").RightAligned());
-        foreach (var (label, value) in Rows(summary))
-        {
-            table.AddRow(Markup.Escape(label), Markup.Escape(value));
-        }
-
-        AnsiConsole.Write(table);
-    }
-
-    private static void WritePlain(TextWriter output, SendRunSummary summary)
-    {
-        var rows = Rows(summary);
-        var width = rows.Max(static r => r.Label.Length);
-        output.WriteLine();
-        foreach (var (label, value) in rows)
-        {
-            output.WriteLine($"{label.PadRight(width)}  {value,12}");
-        }
-    }
-
-    private static List<(string Label, string Value)> Rows(SendRunSummary summary)
-    {
-        var t = summary.Totals;
-        var rows = new List<(string, string)> { ("customers processed", N(t.Processed)) };
-        foreach (var (channel, count) in t.Sent)
-        {
-            rows.Add(($"{(summary.DryRun ? "would send" : "sent")} · {channel}", N(count)));
-        }
-
-        rows.Add(($"{(summary.DryRun ? "would send" : "sent")} · total", N(t.TotalSent)));
-        rows.Add(("deferred (written with a later send time)", N(t.Deferred)));
-        rows.Add(("already in the outbox (skipped)", N(t.AlreadyWritten)));
-        foreach (var (reason, count) in t.Suppressed)
-        {
-            rows.Add(($"no message · {reason}", N(count)));
-        }
-
-        rows.Add(("errors", N(t.Errors)));
-        var seconds = t.Elapsed.TotalSeconds;
-        rows.Add(("elapsed", seconds.ToString("0.00", C) + " s"));
-        rows.Add(("messages per second", seconds > 0 ? N((long)(summary.Messages / seconds)) : "—"));
-        return rows;
-    }
-
-    private static string N(long value) => value.ToString("N0", C);
-
-    private static async IAsyncEnumerable<CustomerProfile> ToAsync(IReadOnlyList<CustomerProfile> customers)
-    {
-        foreach (var customer in customers)
-        {
-            yield return customer;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
 
     private sealed class BarProgress(ProgressTask task) : IProgress<SendProgress>
     {
@@ -209,7 +149,7 @@ internal sealed class RunCommand : ICommand
         }
     }
 
-    private sealed class PlainProgress(TextWriter output, int total) : IProgress<SendProgress>
+    private sealed class PlainProgress(TextWriter output, long total) : IProgress<SendProgress>
     {
         private readonly Lock _gate = new();
 
@@ -222,48 +162,8 @@ internal sealed class RunCommand : ICommand
 
             lock (_gate)
             {
-                output.WriteLine($"processed {N(value.Processed)}/{N(total)} · sent {N(value.TotalSent)} · deferred {N(value.Deferred)} · no message {N(value.TotalSuppressed)} · errors {N(value.Errors)}");
+                output.WriteLine($"processed {SummaryRows.N(value.Processed)}/{SummaryRows.N(total)} · sent {SummaryRows.N(value.TotalSent)} · deferred {SummaryRows.N(value.Deferred)} · no message {SummaryRows.N(value.TotalSuppressed)} · errors {SummaryRows.N(value.Errors)}");
             }
-        }
-    }
-
-    /// <summary>The outbox's record of the last run: its instant, trigger and whether it finished.</summary>
-    internal sealed record RunState(DateTimeOffset At, string Trigger, bool Completed)
-    {
-        public static RunState? TryRead(string path)
-        {
-            try
-            {
-                if (!File.Exists(path))
-                {
-                    return null;
-                }
-
-                using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-                var root = document.RootElement;
-                return new RunState(root.GetProperty("at").GetDateTimeOffset(), root.GetProperty("trigger").GetString() ?? string.Empty, root.GetProperty("completed").GetBoolean());
-            }
-            catch (Exception ex) when (ex is JsonException or IOException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                return null;
-            }
-        }
-
-        public static void Write(string path, RunState state)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + ".tmp";
-            using (var stream = File.Create(temp))
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                json.WriteStartObject();
-                json.WriteString("at", state.At);
-                json.WriteString("trigger", state.Trigger);
-                json.WriteBoolean("completed", state.Completed);
-                json.WriteEndObject();
-            }
-
-            File.Move(temp, path, overwrite: true);
         }
     }
 }

@@ -101,8 +101,10 @@ internal static class SampleHost
     }
 
     public static IReadOnlyList<CustomerProfile> LoadCustomers(CustomerJson json, string file)
+        => LoadCustomers(json, file, Read(file, "customers"));
+
+    public static IReadOnlyList<CustomerProfile> LoadCustomers(CustomerJson json, string file, byte[] bytes)
     {
-        var bytes = Read(file, "customers");
         if (!json.TryReadCustomers(bytes, out var customers, out var errors))
         {
             var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}, no customers loaded" };
@@ -158,6 +160,8 @@ internal static class SampleHost
 
         return content;
     }
+
+    public static byte[] ReadFile(string file, string what) => Read(file, what);
 
     private static byte[] Read(string file, string what)
     {

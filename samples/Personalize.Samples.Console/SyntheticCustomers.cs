@@ -23,6 +23,9 @@ internal static class SyntheticCustomers
     private static readonly DateTimeOffset OptedIn = new(2025, 9, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly ConsentSource Form = ConsentSource.Form("preference center");
 
+    /// <summary>The id of the synthetic customer at a position.</summary>
+    public static string Id(int index) => "s-" + index.ToString("D7", CultureInfo.InvariantCulture);
+
     public static async IAsyncEnumerable<CustomerProfile> GenerateAsync(int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var faker = new Faker("en") { Random = new Randomizer(Seed) };
@@ -51,7 +54,7 @@ internal static class SyntheticCustomers
             var zone = r.Int(0, zones.Length - 1);
             var first = faker.Name.FirstName();
             var last = faker.Name.LastName();
-            var id = "s-" + i.ToString("D7", CultureInfo.InvariantCulture);
+            var id = Id(i);
             var consents = new List<ConsentRecord>(6)
             {
                 ConsentRecord.Grant(ConsentScope.ForChannel(Channel.Email), OptedIn, Form, "pc-2025-09"),

@@ -94,7 +94,12 @@ public sealed class ConsoleSampleTests
 
         Assert.Equal(0, exit);
         Assert.Contains("channels", output, StringComparison.Ordinal);
-        Assert.Contains("run        decide, render and write", output, StringComparison.Ordinal);
+        Assert.Contains("run        send what became due, then decide, render and record", output, StringComparison.Ordinal);
+        foreach (var command in new[] { "due [--now INSTANT]", "import --data FILE", "history --customer ID", "erase --customer ID", "--db FILE" })
+        {
+            Assert.Contains(command, output, StringComparison.Ordinal);
+        }
+
         Assert.Contains("preview --customer ID --message ID --channel CHANNEL", output, StringComparison.Ordinal);
         Assert.Contains("--customers N", output, StringComparison.Ordinal);
         Assert.Contains("--now INSTANT", output, StringComparison.Ordinal);

@@ -8,13 +8,23 @@ public sealed class RunCommandTests : IDisposable
 {
     private const string Now = "2026-03-15T22:00:00Z";
     private static readonly string Data = SampleConsole.Customers;
-    private readonly string _outbox = Path.Combine(Path.GetTempPath(), "pz-console-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root;
+    private readonly string _outbox;
+
+    public RunCommandTests()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "pz-console-" + Guid.NewGuid().ToString("N"));
+        _outbox = Path.Combine(_root, "outbox");
+    }
+
+    /// <summary>The database beside the outbox, where the console puts it by default.</summary>
+    private string Database => Path.Combine(_root, "personalize.db");
 
     public void Dispose()
     {
-        if (Directory.Exists(_outbox))
+        if (Directory.Exists(_root))
         {
-            Directory.Delete(_outbox, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
     }
 
@@ -32,27 +42,29 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_is_the_default_command_and_writes_the_bundled_campaign_into_the_outbox()
+    public void Run_is_the_default_command_and_sends_the_bundled_campaign_into_the_outbox_with_sqlite_as_memory()
     {
         var (exit, output, error) = SampleConsole.Run("--now", Now, "--out", _outbox);
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, error);
-        Assert.StartsWith("Run: schedule:tick at 2026-03-15 22:00:00 UTC, 50 customers from customers.json, 15 messages", output, StringComparison.Ordinal);
+        Assert.StartsWith($"Seeded {Database} with 50 customers from customers.json (first use).", output, StringComparison.Ordinal);
+        Assert.Contains("Run: schedule:tick at 2026-03-15 22:00:00 UTC, 50 customers in personalize.db, 15 messages", output, StringComparison.Ordinal);
+        Assert.Contains($"Store: {Database}", output, StringComparison.Ordinal);
         Assert.Equal(50, Row(output, "customers processed"));
         Assert.Equal(0, Row(output, "errors"));
-        var written = Row(output, "sent · total") + Row(output, "deferred (written with a later send time)");
-        Assert.True(written > 10, output);
-        Assert.Equal(written, OutboxCount());
+        var sent = Row(output, "sent · total");
+        Assert.True(sent > 10, output);
+        Assert.True(Row(output, "deferred (scheduled for later)") > 0, output);
+        Assert.Equal(sent, OutboxCount()); // deferred messages are held in the store, not written
         Assert.True(Row(output, "sent · email") > 0);
         var eml = Directory.GetFiles(Path.Combine(_outbox, "email"), "*.eml");
         Assert.All(eml, f => Assert.Contains("List-Unsubscribe", File.ReadAllText(f), StringComparison.Ordinal));
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(_outbox, "run-state.json")));
-        Assert.True(state.RootElement.GetProperty("completed").GetBoolean());
+        Assert.False(File.Exists(Path.Combine(_outbox, "run-state.json")));
     }
 
     [Fact]
-    public void Running_again_writes_nothing_twice()
+    public void Running_again_at_the_same_instant_sends_nothing_and_says_so()
     {
         var first = SampleConsole.Run("run", "--now", Now, "--out", _outbox);
         var count = OutboxCount();
@@ -61,23 +73,60 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(0, first.Exit);
         Assert.Equal(0, exit);
+        Assert.DoesNotContain("Seeded", output, StringComparison.Ordinal);
+        Assert.Contains($"Nothing to send: the schedule:tick run at 2026-03-15 22:00:00 UTC already completed ({Row(first.Output, "sent · total")} sent, {Row(first.Output, "deferred (scheduled for later)")} deferred).", output, StringComparison.Ordinal);
         Assert.Equal(count, OutboxCount());
-        Assert.Equal(count, Row(output, "already in the outbox (skipped)"));
-        Assert.Equal(0, Row(output, "sent · total"));
+        Assert.Equal(0, Row(output, "customers processed"));
     }
 
     [Fact]
-    public void An_unfinished_run_resumes_at_its_own_instant()
+    public void A_second_run_ten_seconds_later_respects_every_cap_of_the_first()
     {
-        Directory.CreateDirectory(_outbox);
-        File.WriteAllText(Path.Combine(_outbox, "run-state.json"), """{ "at": "2026-03-15T22:00:00+00:00", "trigger": "schedule:tick", "completed": false }""");
+        var first = SampleConsole.Run("run", "--now", Now, "--out", _outbox);
+        var smsBefore = File.ReadAllLines(Path.Combine(_outbox, "sms.jsonl"));
+
+        var (exit, output, _) = SampleConsole.Run("run", "--now", "2026-03-15T22:00:10Z", "--out", _outbox);
+
+        Assert.Equal(0, first.Exit);
+        Assert.Equal(0, exit);
+        Assert.Equal(0, Row(output, "sent · total"));
+
+        // c-010's payment-failed SMS (once per 3 days) went out once, not twice.
+        var sms = File.ReadAllLines(Path.Combine(_outbox, "sms.jsonl"));
+        Assert.Equal(smsBefore, sms);
+        Assert.Single(sms, l => l.Contains("\"customerId\":\"c-010\"", StringComparison.Ordinal) && l.Contains("payment-failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_later_now_sends_the_deferred_messages_that_became_due()
+    {
+        var evening = SampleConsole.Run("run", "--now", Now, "--out", _outbox);
+        var deferred = Row(evening.Output, "deferred (scheduled for later)");
+        var before = OutboxCount();
+
+        var (exit, output, _) = SampleConsole.Run("run", "--now", "2026-03-16T21:00:00Z", "--out", _outbox);
+
+        Assert.Equal(0, exit);
+        var due = Row(output, "due sends sent");
+        Assert.True(due > 0 && due <= deferred, output);
+        Assert.Equal(before + due + Row(output, "sent · total"), OutboxCount());
+    }
+
+    [Fact]
+    public async Task An_unfinished_run_resumes_at_its_own_instant()
+    {
+        using (var store = Personalize.Sqlite.SqlitePersonalizeStore.Open(Database))
+        {
+            var at = DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture);
+            await store.SaveRunAsync(new Personalize.Storage.RunRecord { Id = Personalize.Storage.RunRecord.CreateId("schedule:tick", at), Trigger = "schedule:tick", At = at, StartedAt = at, UpdatedAt = at });
+        }
 
         var (exit, output, _) = SampleConsole.Run("run", "--out", _outbox);
 
         Assert.Equal(0, exit);
-        Assert.StartsWith("Resuming the unfinished run of 2026-03-15 22:00:00 UTC", output, StringComparison.Ordinal);
+        Assert.Contains("Resuming the unfinished run of 2026-03-15 22:00:00 UTC", output, StringComparison.Ordinal);
         var again = SampleConsole.Run("run", "--now", Now, "--out", _outbox).Output;
-        Assert.Equal(0, Row(again, "sent · total"));
+        Assert.Contains("Nothing to send", again, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,13 +143,15 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void Synthetic_customers_are_deterministic()
     {
-        static string Counts(string output) => string.Join("\n", output.Split('\n').Where(l => !l.StartsWith("elapsed", StringComparison.Ordinal) && !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("messages per second", StringComparison.Ordinal)));
+        static string Counts(string output) => string.Join("\n", output.Split('\n').Where(l => !l.StartsWith("elapsed", StringComparison.Ordinal) && !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("messages per second", StringComparison.Ordinal) && !l.StartsWith("Imported", StringComparison.Ordinal)));
 
         var first = SampleConsole.Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
         var second = SampleConsole.Run("run", "--customers", "3000", "--dry-run", "--now", Now, "--out", _outbox);
 
         Assert.Equal(0, first.Exit);
-        Assert.Contains("3,000 synthetic customers (Bogus, seed", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Imported 3,000 synthetic customers (Bogus, seed", first.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Imported", second.Output, StringComparison.Ordinal);
+        Assert.Contains("3,000 synthetic customers (Bogus, seed", second.Output, StringComparison.Ordinal);
         Assert.Equal(3000, Row(first.Output, "customers processed"));
         Assert.Equal(0, Row(first.Output, "errors"));
         Assert.True(Row(first.Output, "would send · email") > 100);

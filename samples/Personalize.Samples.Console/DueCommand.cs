@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Personalize.Decisions;
+using Personalize.Delivery.Sinks;
+using Personalize.Sending;
+
+namespace Personalize.Samples.ConsoleHost;
+
+/// <summary>
+/// <c>due [--now INSTANT] [--out DIR] [--db FILE]</c>: sends the scheduled (deferred) sends that are due: each is
+/// checked again at that instant (consent, contact point, caps, timing), then rendered into the outbox, deferred again,
+/// or dropped with its reason (for example <c>consent.withdrawn_since_decision</c>).
+/// </summary>
+internal sealed class DueCommand : ICommand
+{
+    public int Run(CommandLine commandLine, TextWriter output, TextWriter error)
+    {
+        var outDir = StoreHost.ResolveOutbox(commandLine);
+        using var outbox = new FileOutboxSink(outDir);
+        using var services = SampleHost.BuildServices(commandLine, outbox);
+        var engine = services.GetRequiredService<DecisionEngine>();
+        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
+        var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
+        using var store = StoreHost.Open(commandLine, services, output);
+        var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
+        output.WriteLine($"Due sends at {RunCommand.Time(at)} UTC from {store.Path} into {outDir}");
+        var due = services.GetRequiredService<SendRunner>().SendDueAsync(new DueRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
+        var t = due.Totals;
+        if (t.Processed == 0 && t.Recovered == 0)
+        {
+            output.WriteLine("Nothing is due.");
+        }
+
+        var rows = new List<(string Label, string Value)>
+        {
+            ("scheduled sends due", SummaryRows.N(t.Processed)),
+        };
+        foreach (var (channel, count) in t.Sent)
+        {
+            rows.Add(($"sent · {channel}", SummaryRows.N(count)));
+        }
+
+        rows.Add(("sent · total", SummaryRows.N(t.TotalSent)));
+        rows.Add(("deferred again", SummaryRows.N(t.Deferred)));
+        foreach (var (reason, count) in t.Suppressed)
+        {
+            rows.Add(($"dropped · {reason}", SummaryRows.N(count)));
+        }
+
+        rows.Add(("already recorded (not sent again)", SummaryRows.N(t.AlreadyWritten)));
+        rows.Add(("handed over again after an interruption", SummaryRows.N(t.Recovered)));
+        rows.Add(("errors", SummaryRows.N(t.Errors)));
+        SummaryRows.WritePlain(output, rows);
+        foreach (var e in due.Errors.Take(10))
+        {
+            error.WriteLine("error: " + e);
+        }
+
+        return t.Errors > 0 ? ConsoleApp.PartialFailure : ConsoleApp.Ok;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Personalize.Customers;
+using Personalize.Serialization;
+using Personalize.Sqlite;
+using Personalize.Storage;
+
+namespace Personalize.Samples.ConsoleHost;
+
+/// <summary>The sample's store: the SQLite file beside the outbox (or <c>--db FILE</c>), seeded from the bundled customers on first use.</summary>
+internal static class StoreHost
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static string ResolveOutbox(CommandLine commandLine) => Path.GetFullPath(commandLine.OutDirectory ?? "outbox");
+
+    public static string ResolveDatabase(CommandLine commandLine)
+        => Path.GetFullPath(commandLine.Database ?? Path.Combine(Path.GetDirectoryName(ResolveOutbox(commandLine))!, "personalize.db"));
+
+    /// <summary>Opens the database (creating and migrating it); an empty one is seeded from the customers file unless <paramref name="seed"/> is false.</summary>
+    public static SqlitePersonalizeStore Open(CommandLine commandLine, IServiceProvider services, TextWriter output, bool seed = true)
+    {
+        var path = ResolveDatabase(commandLine);
+        SqlitePersonalizeStore store;
+        try
+        {
+            store = SqlitePersonalizeStore.Open(path, services.GetRequiredService<ChannelRegistry>());
+        }
+        catch (SqliteStoreException ex)
+        {
+            throw new SampleException(ex.Message);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new SampleException($"{path}: cannot open the database ({ex.Message}).");
+        }
+
+        try
+        {
+            if (seed && commandLine.SyntheticCustomers is null && Wait(store.CountCustomersAsync()) == 0)
+            {
+                var file = SampleHost.ResolveDataFile(commandLine);
+                var imported = Import(store, services.GetRequiredService<CustomerJson>(), file);
+                output.WriteLine($"Seeded {path} with {imported.Created} customers from {Path.GetFileName(file)} (first use).");
+            }
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        return store;
+    }
+
+    /// <summary>Reads a customers file and imports it in one transaction; any error (with its JSON path and line) means nothing is imported.</summary>
+    public static ImportResult Import(IPersonalizeStore store, CustomerJson json, string file)
+    {
+        var bytes = SampleHost.ReadFile(file, "customers");
+        var customers = SampleHost.LoadCustomers(json, file, bytes);
+        var result = Wait(store.ImportCustomersAsync(customers));
+        if (!result.Succeeded)
+        {
+            var lines = new List<string> { $"{file}: {result.Errors.Count} customer{(result.Errors.Count == 1 ? string.Empty : "s")} refused, nothing imported" };
+            foreach (var e in result.Errors)
+            {
+                lines.Add("  " + JsonLocator.Describe(file, bytes, $"$.customers[{e.Index.ToString(C)}].{e.Field}", $"{e.Message} ({e.Code})"));
+            }
+
+            throw new SampleException(string.Join(Environment.NewLine, lines));
+        }
+
+        return result;
+    }
+
+    /// <summary>Makes sure the store holds the <paramref name="count"/> synthetic customers (imported in batches the first time).</summary>
+    public static void SeedSynthetic(IPersonalizeStore store, int count, TextWriter output)
+    {
+        var held = Wait(store.CountCustomersAsync());
+        if (held >= count && Wait(store.GetCustomerAsync(SyntheticCustomers.Id(count - 1))) is not null)
+        {
+            return;
+        }
+
+        var batch = new List<CustomerProfile>(5000);
+        var enumerator = SyntheticCustomers.GenerateAsync(count).GetAsyncEnumerator();
+        try
+        {
+            while (Wait(enumerator.MoveNextAsync()))
+            {
+                batch.Add(enumerator.Current);
+                if (batch.Count == batch.Capacity)
+                {
+                    Wait(store.ImportCustomersAsync(batch));
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                Wait(store.ImportCustomersAsync(batch));
+            }
+        }
+        finally
+        {
+            Wait(enumerator.DisposeAsync());
+        }
+
+        output.WriteLine($"Imported {count.ToString("N0", C)} synthetic customers (Bogus, seed {SyntheticCustomers.Seed}) into the store.");
+    }
+
+    public static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+
+    public static void Wait(ValueTask task)
+    {
+        if (!task.IsCompletedSuccessfully)
+        {
+            task.AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Serialization;
 using Personalize.Sqlite;

@@ -15,7 +15,7 @@ internal sealed class DueCommand : ICommand
     public int Run(CommandLine commandLine, TextWriter output, TextWriter error)
     {
         var outDir = StoreHost.ResolveOutbox(commandLine);
-        using var outbox = new FileOutboxSink(outDir);
+        using var outbox = new FileOutboxSink(outDir) { FlushEmailsInGroups = true }; // the run flushes before it marks messages delivered
         using var services = SampleHost.BuildServices(commandLine, outbox);
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);

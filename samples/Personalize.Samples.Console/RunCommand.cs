@@ -31,7 +31,7 @@ internal sealed class RunCommand : ICommand
         }
 
         var outDir = StoreHost.ResolveOutbox(commandLine);
-        using var outbox = new FileOutboxSink(outDir);
+        using var outbox = new FileOutboxSink(outDir) { FlushEmailsInGroups = true }; // the run flushes before it marks messages delivered
         IMessageSink sink = commandLine.DryRun ? NullSink.Instance : outbox;
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var synthetic = commandLine.SyntheticCustomers;

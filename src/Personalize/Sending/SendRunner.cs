@@ -117,6 +117,8 @@ public sealed partial class SendRunner
             throw;
         }
 
+        // A sink that buffers (a file outbox flushing emails in groups) makes the run's messages durable before it ends.
+        await FlushSinkAsync(run.DryRun ? 0 : 1, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
         progress?.Report(totals);
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = state.At, DryRun = run.DryRun };

@@ -240,6 +240,31 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Emails_flushed_in_groups_appear_when_their_group_is_flushed_and_a_dead_writers_pending_ones_are_removed()
+    {
+        var batch = Batch();
+        var grouped = new FileOutboxSink(_directory) { FlushEmailsInGroups = true };
+        await grouped.WriteAsync(batch[0]);
+
+        Assert.False(File.Exists(grouped.EmailPath(batch[0].IdempotencyKey)));
+        Assert.True(await grouped.ContainsAsync(batch[0].IdempotencyKey));
+        await grouped.FlushAsync();
+        Assert.True(File.Exists(grouped.EmailPath(batch[0].IdempotencyKey)));
+
+        // A writer that dies with an email still pending: its folder stays, nobody owns it.
+        var other = batch[0] with { IdempotencyKey = IdempotencyKey.Create("t", "c-7", "m-email", DateTimeOffset.UnixEpoch) };
+        await grouped.WriteAsync(other);
+        var pending = Directory.GetDirectories(grouped.EmailDirectory, ".pending-*").Single();
+        var owner = typeof(FileOutboxSink).GetField("_pendingOwner", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        ((FileStream)owner.GetValue(grouped)!).Dispose(); // as if the process were killed: the lock goes, the folder stays
+
+        using var next = new FileOutboxSink(_directory);
+        Assert.False(await next.ContainsAsync(other.IdempotencyKey));
+        Assert.False(Directory.Exists(pending));
+        Assert.True(await next.ContainsAsync(batch[0].IdempotencyKey));
+    }
+
+    [Fact]
     public async Task Flushing_makes_the_outbox_durable_and_is_what_a_run_with_a_store_calls()
     {
         using var sink = new FileOutboxSink(_directory, syncEvery: 1000);

@@ -39,6 +39,37 @@ internal static partial class DirectorySync
         }
     }
 
+    /// <summary>
+    /// Flushes everything written to the file system that holds <paramref name="path"/> (Linux <c>syncfs</c>): one call
+    /// makes a whole group of files durable. Returns <see langword="false"/> where that is not available, and the caller
+    /// flushes the files one by one.
+    /// </summary>
+    public static bool TryFlushFileSystem(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var fd = Open(path, ReadOnly | Directory);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return SyncFs(fd) == 0;
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

@@ -6,7 +6,7 @@ namespace Personalize.Delivery.Sinks;
 
 /// <summary>
 /// A file outbox: one <c>.eml</c> file per email in <c>email/</c>, named by idempotency key and written atomically
-/// (a temporary file flushed to disk, then a rename), and one JSON Lines file per other channel (<c>sms.jsonl</c>,
+/// (flushed to disk, then renamed into place), and one JSON Lines file per other channel (<c>sms.jsonl</c>,
 /// <c>push.jsonl</c>, <c>in_app.jsonl</c>, <c>direct_mail.jsonl</c>, <c>phone.jsonl</c>, host channels by name),
 /// appended one whole line per message. A key the outbox holds is never written again, whichever process or sink
 /// instance wrote it. Thread-safe. Dispose it to flush and close the JSON Lines files.
@@ -16,13 +16,15 @@ namespace Personalize.Delivery.Sinks;
 /// the lines other processes (or other sink instances) appended since its last look, and only then writes at the end of
 /// the file: two runs writing into one outbox at the same time never duplicate a key or interleave two lines.</para>
 /// <para><b>Crashes.</b> A crash mid-line leaves a torn last line: the next writer cuts it off (the message was never
-/// written; its key is not in the outbox, so it is written again whole). A crash mid-email leaves a <c>.tmp</c> file,
-/// which is deleted.</para>
+/// written; its key is not in the outbox, so it is written again whole). An email is renamed into place only after it
+/// is on disk, and a rename never replaces an email another writer put there first; unfinished emails of a writer that
+/// died are deleted by the next writer (they never counted as written).</para>
 /// <para><b>Durability.</b> Every line is handed to the operating system before <see cref="WriteAsync"/> returns (a
 /// crash of the process loses nothing reported written). <see cref="FlushAsync"/> flushes the files to disk and the
 /// directories whose entries changed (a new file, an email's rename), so they survive a power failure; a send run with
 /// a store calls it before it records messages as delivered. Without it, files are flushed every <see cref="SyncEvery"/>
-/// lines or emails and on <see cref="Dispose"/>. A reader must open a JSON Lines file with
+/// lines and on <see cref="Dispose"/>. Each email is flushed to disk before <see cref="WriteAsync"/> returns, unless
+/// <see cref="FlushEmailsInGroups"/> is set. A reader must open a JSON Lines file with
 /// <see cref="FileShare.ReadWrite"/> while the sink may write to it.</para>
 /// </remarks>
 public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
@@ -34,6 +36,8 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
     public const string LockFileName = ".outbox.lock";
 
     private const string TempSuffix = ".tmp";
+    private const string PendingPrefix = ".pending-";
+    private const string OwnerFileName = ".owner";
     private const int MaxPooledBuffer = 256 * 1024;
 
     // How long a write waits for another process's write to the same outbox: 30 s in 1 ms steps.
@@ -48,7 +52,10 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
     private DateTime _directoryStamp;
     private bool _emailDirectoryDirty;
     private bool _directoryDirty;
-    private int _emailsUnsynced;
+    private readonly List<string> _pendingEmails = [];
+    private int _emailsRenamed;
+    private string? _pendingDirectory;
+    private FileStream? _pendingOwner;
     private bool _disposed;
 
     /// <summary>Creates the sink; the directory is created on first write.</summary>
@@ -76,6 +83,17 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
 
     /// <summary>The outbox directory (full path).</summary>
     public string Directory { get; }
+
+    /// <summary>
+    /// Gets whether emails are flushed to disk in groups instead of one by one: an email waits in the writer's own
+    /// <c>email/.pending-…</c> folder and appears in <c>email/</c> when its group is flushed (every <see cref="SyncEvery"/>
+    /// emails, on <see cref="FlushAsync"/> and on <see cref="Dispose"/>) — one flush of the file system per group instead
+    /// of one per email (an fsync costs milliseconds). Use it when the caller flushes, as a send run with a store does
+    /// (it flushes before it marks messages delivered); a process that dies first loses the pending emails, which such a
+    /// run hands over again.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: each email is on disk and in place before <see cref="WriteAsync"/> returns.</value>
+    public bool FlushEmailsInGroups { get; init; }
 
     /// <summary>The directory of the <c>.eml</c> files.</summary>
     public string EmailDirectory => Path.Combine(Directory, "email");
@@ -119,7 +137,14 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
                 if (!File.Exists(EmailPath(message.IdempotencyKey)))
                 {
                     MimeEmailWriter.Write(message, buffer);
-                    WriteEml(message.IdempotencyKey, buffer.WrittenSpan);
+                    if (FlushEmailsInGroups)
+                    {
+                        WritePendingEmail(message.IdempotencyKey, buffer.WrittenSpan);
+                    }
+                    else
+                    {
+                        WriteEml(message.IdempotencyKey, buffer.WrittenSpan);
+                    }
                 }
             }
             else
@@ -197,6 +222,18 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
                 }
 
                 _files.Clear();
+                if (_pendingOwner is not null && _pendingDirectory is not null)
+                {
+                    _pendingOwner.Dispose();
+                    try
+                    {
+                        System.IO.Directory.Delete(_pendingDirectory, recursive: true);
+                    }
+                    catch (IOException)
+                    {
+                        // Left for the next writer, which deletes folders nobody owns.
+                    }
+                }
             }
         }
         finally
@@ -216,6 +253,7 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
             }
         }
 
+        CommitEmails();
         FlushDirectories();
     }
 
@@ -225,7 +263,6 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
         {
             DirectorySync.Flush(EmailDirectory);
             _emailDirectoryDirty = false;
-            _emailsUnsynced = 0;
         }
 
         if (_directoryDirty)
@@ -233,6 +270,45 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
             DirectorySync.Flush(Directory);
             _directoryDirty = false;
         }
+    }
+
+    /// <summary>
+    /// Flushes the pending emails to disk as a group (one <c>syncfs</c> on Linux, else one flush per file), then renames
+    /// each into <c>email/</c> (never over an email another writer put there first), then flushes the directory.
+    /// </summary>
+    private void CommitEmails()
+    {
+        if (_pendingEmails.Count == 0)
+        {
+            return;
+        }
+
+        var pending = _pendingDirectory!;
+        if (!DirectorySync.TryFlushFileSystem(pending))
+        {
+            foreach (var key in _pendingEmails)
+            {
+                using var stream = new FileStream(Path.Combine(pending, key + ".eml"), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0, FileOptions.None);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+
+        foreach (var key in _pendingEmails)
+        {
+            var from = Path.Combine(pending, key + ".eml");
+            try
+            {
+                File.Move(from, EmailPath(key), overwrite: false);
+            }
+            catch (IOException) when (File.Exists(EmailPath(key)))
+            {
+                // Another writer delivered this key first: keep its file, never duplicate.
+                File.Delete(from);
+            }
+        }
+
+        _pendingEmails.Clear();
+        _emailDirectoryDirty = true;
     }
 
     /// <summary>Takes the outbox's write lock (an exclusive lock on the lock file), waiting while another writer holds it.</summary>
@@ -279,10 +355,51 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, final, overwrite: false);
-        _emailDirectoryDirty = true;
-        if (++_emailsUnsynced >= SyncEvery)
+        try
         {
+            File.Move(temp, final, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(final))
+        {
+            File.Delete(temp); // another writer delivered this key first
+            return;
+        }
+
+        _emailDirectoryDirty = true;
+        if (++_emailsRenamed >= SyncEvery)
+        {
+            _emailsRenamed = 0;
+            FlushDirectories();
+        }
+    }
+
+    /// <summary>Writes an email into this writer's pending folder (made on first use, owned by a lock held for the sink's life).</summary>
+    private void WritePendingEmail(string key, ReadOnlySpan<byte> bytes)
+    {
+        if (_pendingDirectory is null)
+        {
+            if (!System.IO.Directory.Exists(EmailDirectory))
+            {
+                System.IO.Directory.CreateDirectory(EmailDirectory);
+                _directoryDirty = true;
+            }
+
+            var directory = Path.Combine(EmailDirectory, PendingPrefix + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(directory);
+            _pendingOwner = new FileStream(Path.Combine(directory, OwnerFileName), FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.None);
+            _pendingDirectory = directory;
+        }
+
+        // One synchronous write of the whole message (no buffer, no async hop); flushed to disk with its group.
+        using (var stream = new FileStream(Path.Combine(_pendingDirectory, key + ".eml"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None))
+        {
+            stream.Write(bytes);
+        }
+
+        _pendingEmails.Add(key);
+        if (_pendingEmails.Count >= SyncEvery)
+        {
+            CommitEmails();
             FlushDirectories();
         }
     }
@@ -348,13 +465,15 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
                 {
                     if (file.EndsWith(TempSuffix, StringComparison.Ordinal))
                     {
-                        File.Delete(file); // a write that never completed its rename
+                        File.Delete(file); // a write of an earlier release that never completed its rename
                     }
                     else if (file.EndsWith(".eml", StringComparison.Ordinal))
                     {
                         keys.Add(Path.GetFileNameWithoutExtension(file));
                     }
                 }
+
+                DeleteAbandonedPendingFolders();
             }
 
             _keys = keys;
@@ -376,6 +495,31 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
         }
 
         return keys;
+    }
+
+    /// <summary>Deletes the pending folders of writers that died (nobody holds their owner lock): their emails never counted as written.</summary>
+    private void DeleteAbandonedPendingFolders()
+    {
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(EmailDirectory, PendingPrefix + "*"))
+        {
+            if (string.Equals(folder, _pendingDirectory, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                using (new FileStream(Path.Combine(folder, OwnerFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.None))
+                {
+                }
+            }
+            catch (IOException)
+            {
+                continue; // a live writer's folder
+            }
+
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
     }
 
     private void ReadNewLines(string path, HashSet<string> keys)

@@ -67,7 +67,7 @@ public static class ConsoleApp
         output.WriteLine();
         output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--db FILE] [--trigger T] [--now INSTANT]");
         output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--db FILE]");
-        output.WriteLine("       personalize-console import --data FILE [--db FILE]");
+        output.WriteLine("       personalize-console import --data FILE [--db FILE]   (or --customers N: N synthetic customers)");
         output.WriteLine("       personalize-console history --customer ID [--db FILE]");
         output.WriteLine("       personalize-console erase --customer ID [--db FILE]");
         output.WriteLine("       personalize-console preview --customer ID --message ID --channel CHANNEL [--now INSTANT]");

@@ -54,6 +54,10 @@ internal sealed class RunCommand : ICommand
             && StoreHost.Wait(store.ReadRunsAsync(new RunQuery { Trigger = trigger.ToString(), Status = RunStatus.Running, Limit = 1 })) is [var unfinished])
         {
             at = unfinished.At;
+        }
+
+        if (!commandLine.DryRun && StoreHost.Wait(store.GetRunAsync(RunRecord.CreateId(trigger.ToString(), at))) is { Status: RunStatus.Running })
+        {
             output.WriteLine($"Resuming the unfinished run of {Time(at)} UTC: messages already recorded are not sent again.");
         }
 

@@ -110,7 +110,7 @@ internal static class SampleHost
             var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}, no customers loaded" };
             foreach (var e in errors)
             {
-                lines.Add("  " + JsonLocator.Describe(file, bytes, e.Path, e.Message));
+                lines.Add("  " + JsonLocator.Describe(file, e.Line is { } line ? new JsonPosition(line, e.Column ?? 1) : null, e.Path, e.Message));
             }
 
             throw new SampleException(string.Join(Environment.NewLine, lines));
@@ -126,10 +126,11 @@ internal static class SampleHost
         if (!CatalogJson.TryRead(bytes, options, out var catalog, out var errors))
         {
             var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the catalog" };
+            // A syntax error names its own line; the others are found by path, all in one pass over the file.
+            var positions = JsonPositions.Find(bytes, errors.Where(static e => !e.Message.Contains("(line ", StringComparison.Ordinal)).Select(static e => e.Path));
             foreach (var e in errors)
             {
-                var line = e.Message.Contains("(line ", StringComparison.Ordinal) ? null : JsonLocator.LineOf(bytes, e.Path);
-                lines.Add(line is { } l ? $"  {file} line {l}: {e}" : $"  {file}: {e}");
+                lines.Add(positions.TryGetValue(e.Path, out var at) && !e.Message.Contains("(line ", StringComparison.Ordinal) ? $"  {file} {at}: {e}" : $"  {file}: {e}");
             }
 
             throw new SampleException(string.Join(Environment.NewLine, lines));

@@ -64,10 +64,8 @@ internal static class StoreHost
         if (!result.Succeeded)
         {
             var lines = new List<string> { $"{file}: {result.Errors.Count} customer{(result.Errors.Count == 1 ? string.Empty : "s")} refused, nothing imported" };
-            foreach (var e in result.Errors)
-            {
-                lines.Add("  " + JsonLocator.Describe(file, bytes, $"$.customers[{e.Index.ToString(C)}].{e.Field}", $"{e.Message} ({e.Code})"));
-            }
+            var errors = result.Errors.Select(e => ($"$.customers[{e.Index.ToString(C)}].{e.Field}", $"{e.Message} ({e.Code})")).ToList();
+            lines.AddRange(JsonLocator.Describe(file, bytes, errors).Select(static l => "  " + l));
 
             throw new SampleException(string.Join(Environment.NewLine, lines));
         }

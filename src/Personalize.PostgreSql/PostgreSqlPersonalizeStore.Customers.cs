@@ -141,6 +141,11 @@ public sealed partial class PostgreSqlPersonalizeStore
                 errors.Add(new ImportError(i, customer.Id, "id", StoreCodes.DuplicateId, $"Customer id '{customer.Id}' appears more than once in the import."));
             }
 
+            if (StoreChecks.AttributeProblem(customer) is { } problem)
+            {
+                errors.Add(new ImportError(i, customer.Id, problem.Field, problem.Code, problem.Message));
+            }
+
             foreach (var (field, kind, value) in StoreChecks.SuppressibleContactPoints(customer.ContactPoints))
             {
                 points.Add((i, field, kind, ContactPointHash.Compute(_salt, kind, value)));
@@ -166,6 +171,11 @@ public sealed partial class PostgreSqlPersonalizeStore
             if (expectedVersion is { } expected && expected != (current ?? 0))
             {
                 return new WriteResult(WriteStatus.Conflict, current ?? 0);
+            }
+
+            if (StoreChecks.AttributeProblem(profile) is { } problem)
+            {
+                return new WriteResult(WriteStatus.Refused, current ?? 0, problem.Field + ": " + problem.Message + " (" + problem.Code + ")");
             }
 
             var suppressed = await FindSuppressionsAsync(connection, transaction, points.Select(p => p.Hash).ToArray(), token).ConfigureAwait(false);

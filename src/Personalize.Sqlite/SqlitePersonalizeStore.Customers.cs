@@ -148,6 +148,11 @@ public sealed partial class SqlitePersonalizeStore
                 return new WriteResult(WriteStatus.Conflict, current ?? 0);
             }
 
+            if (StoreChecks.AttributeProblem(profile) is { } problem)
+            {
+                return new WriteResult(WriteStatus.Refused, current ?? 0, problem.Field + ": " + problem.Message + " (" + problem.Code + ")");
+            }
+
             foreach (var (field, kind, value) in StoreChecks.SuppressibleContactPoints(profile.ContactPoints))
             {
                 if (FindSuppression(transaction, kind, value) is { } suppressed)
@@ -232,6 +237,11 @@ public sealed partial class SqlitePersonalizeStore
             if (!seen.Add(customer.Id))
             {
                 errors.Add(new ImportError(i, customer.Id, "id", StoreCodes.DuplicateId, $"Customer id '{customer.Id}' appears more than once in the import."));
+            }
+
+            if (StoreChecks.AttributeProblem(customer) is { } problem)
+            {
+                errors.Add(new ImportError(i, customer.Id, problem.Field, problem.Code, problem.Message));
             }
 
             if (checkSuppression)

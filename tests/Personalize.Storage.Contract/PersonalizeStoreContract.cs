@@ -96,6 +96,27 @@ public abstract class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task An_attribute_over_the_size_limit_is_refused_with_its_code_on_import_and_save()
+    {
+        await using var scope = await OpenAsync();
+        var blob = System.Text.Json.JsonSerializer.SerializeToElement(new string('x', Serialization.CustomerJson.DefaultMaxAttributeBytes));
+        var big = Customer("c-2") with { Attributes = new Dictionary<string, System.Text.Json.JsonElement> { ["blob"] = blob } };
+
+        var result = await scope.Store.ImportCustomersAsync([Customer("c-1"), big]);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((1, "c-2", "attributes.blob", Serialization.CustomerJsonCodes.AttributeTooLarge), (error.Index, error.CustomerId, error.Field, error.Code));
+        Assert.Equal(0, await scope.Store.CountCustomersAsync());
+
+        await scope.Store.ImportCustomersAsync([Customer("c-2")]);
+        var saved = await scope.Store.SaveProfileAsync(big);
+        Assert.Equal(WriteStatus.Refused, saved.Status);
+        Assert.Contains(Serialization.CustomerJsonCodes.AttributeTooLarge, saved.Reason, StringComparison.Ordinal);
+        Assert.False((await scope.Store.GetCustomerAsync("c-2"))!.Profile.Attributes.ContainsKey("blob"));
+    }
+
+    [StoreFact]
     public async Task Paging_reads_every_customer_exactly_once_one_page_at_a_time()
     {
         await using var scope = await OpenAsync();

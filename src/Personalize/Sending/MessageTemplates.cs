@@ -103,7 +103,7 @@ public static partial class MessageTemplates
                     }
 
                     var before = diagnostics.Count;
-                    CheckIncludes(reference, part.Name, file, hasScriban ? scriban : liquid, options, loader, diagnostics, checkedIncludes);
+                    CheckIncludes(reference, part.Name, file, hasScriban ? scriban : liquid, options, loader, diagnostics, checkedIncludes, [file]);
                     if (diagnostics.Count > before)
                     {
                         ok = false;
@@ -126,13 +126,23 @@ public static partial class MessageTemplates
     /// <summary>
     /// Checks the templates a part includes by a literal name (<c>include "partials/footer.sbn"</c>,
     /// <c>{% include 'footer' %}</c>): each must exist and parse, so a missing partial is a compile-time error rather
-    /// than a render error for every recipient. Names computed at render time are not checked.
+    /// than a render error for every recipient. An include cycle (a template that includes itself, directly or through
+    /// others) is an error too: every render would run into the recursion limit. Names computed at render time are not
+    /// checked.
     /// </summary>
-    private static void CheckIncludes(string reference, string part, string file, string source, TemplateOptions options, ITemplateLoader loader, List<MessageTemplateDiagnostic> diagnostics, Dictionary<string, bool> checkedIncludes)
+    private static void CheckIncludes(string reference, string part, string file, string source, TemplateOptions options, ITemplateLoader loader, List<MessageTemplateDiagnostic> diagnostics, Dictionary<string, bool> checkedIncludes, List<string> chain)
     {
         foreach (System.Text.RegularExpressions.Match match in IncludePattern().Matches(source))
         {
             var name = match.Groups["name"].Value;
+            var start = chain.IndexOf(name);
+            if (start >= 0)
+            {
+                var cycle = string.Join(" → ", chain.Skip(start).Append(name));
+                Report(match, $"Include cycle: {cycle}. A template cannot include itself, directly or through other templates (every render would hit TemplateLimits.MaxRecursionDepth); repeat with a loop or a function instead.");
+                continue;
+            }
+
             if (checkedIncludes.TryGetValue(name, out var fine))
             {
                 if (!fine)
@@ -167,7 +177,9 @@ public static partial class MessageTemplates
             }
 
             var before = diagnostics.Count;
-            CheckIncludes(reference, part, name, included, options with { SourceName = name }, loader, diagnostics, checkedIncludes);
+            chain.Add(name);
+            CheckIncludes(reference, part, name, included, options with { SourceName = name }, loader, diagnostics, checkedIncludes, chain);
+            chain.RemoveAt(chain.Count - 1);
             checkedIncludes[name] = diagnostics.Count == before;
         }
 

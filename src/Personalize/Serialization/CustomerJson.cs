@@ -8,13 +8,18 @@ namespace Personalize.Serialization;
 /// <summary>
 /// Loads and saves customer profiles (with preferences, consent ledger, history, flags and attributes) as JSON,
 /// using System.Text.Json source generation. Reading validates everything and collects every error with its
-/// JSON path; a file with any error yields no profiles, never a half-loaded one. Thread-safe.
+/// JSON path, line and column (found in one pass over the text, however many errors); a file with any error yields
+/// no profiles, never a half-loaded one. Attribute values are limited in size and number
+/// (<see cref="MaxAttributeBytes"/>, <see cref="MaxAttributes"/>). Thread-safe.
 /// </summary>
 /// <remarks>
 /// A file is <c>{ "customers": [ … ] }</c>; a single profile is the bare object. The format is in docs/customers.md.
 /// </remarks>
 public sealed class CustomerJson
 {
+    private readonly int _maxAttributeBytes = DefaultMaxAttributeBytes;
+    private readonly int _maxAttributes = DefaultMaxAttributes;
+
     /// <summary>Creates a reader/writer that knows only the built-in channels.</summary>
     public CustomerJson()
         : this(ChannelRegistry.Default)
@@ -29,8 +34,32 @@ public sealed class CustomerJson
         Channels = channels;
     }
 
+    /// <summary>The default of <see cref="MaxAttributeBytes"/>: 64 KiB.</summary>
+    public const int DefaultMaxAttributeBytes = 64 * 1024;
+
+    /// <summary>The default of <see cref="MaxAttributes"/>: 500.</summary>
+    public const int DefaultMaxAttributes = 500;
+
     /// <summary>The channels this instance accepts.</summary>
     public ChannelRegistry Channels { get; }
+
+    /// <summary>
+    /// The largest attribute value accepted, in bytes of its JSON text (default 64 KiB). A larger one is the error
+    /// <see cref="CustomerJsonCodes.AttributeTooLarge"/>: profiles are read for every decision and every render, so a
+    /// profile that carries documents makes every send slow; keep such data elsewhere and store a reference.
+    /// </summary>
+    public int MaxAttributeBytes
+    {
+        get => _maxAttributeBytes;
+        init => _maxAttributeBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttributeBytes), value, "The attribute size limit must be positive.");
+    }
+
+    /// <summary>The most attributes one customer may have (default 500); more is the error <see cref="CustomerJsonCodes.TooManyAttributes"/>.</summary>
+    public int MaxAttributes
+    {
+        get => _maxAttributes;
+        init => _maxAttributes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttributes), value, "The attribute count limit must be positive.");
+    }
 
     /// <summary>Reads a customers file (<c>{ "customers": [ … ] }</c>) without throwing on bad input.</summary>
     /// <param name="utf8Json">The file's UTF-8 bytes.</param>
@@ -39,9 +68,9 @@ public sealed class CustomerJson
     /// <returns><see langword="true"/> when the file has no errors.</returns>
     public bool TryReadCustomers(ReadOnlySpan<byte> utf8Json, out IReadOnlyList<CustomerProfile> customers, out IReadOnlyList<CustomerJsonError> errors)
     {
-        var reader = new CustomerJsonReader(Channels);
+        var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes);
         customers = reader.ReadFile(utf8Json);
-        errors = reader.Errors;
+        errors = reader.ErrorsAt(utf8Json);
         if (errors.Count > 0)
         {
             customers = [];
@@ -65,9 +94,9 @@ public sealed class CustomerJson
     /// <returns><see langword="true"/> when there are no errors.</returns>
     public bool TryReadCustomer(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? customer, out IReadOnlyList<CustomerJsonError> errors)
     {
-        var reader = new CustomerJsonReader(Channels);
+        var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes);
         customer = reader.ReadSingle(utf8Json);
-        errors = reader.Errors;
+        errors = reader.ErrorsAt(utf8Json);
         if (errors.Count > 0)
         {
             customer = null;

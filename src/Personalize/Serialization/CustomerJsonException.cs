@@ -20,7 +20,7 @@ public sealed class CustomerJsonException : Exception
         var lines = new string[errors.Count];
         for (var i = 0; i < lines.Length; i++)
         {
-            lines[i] = "  " + errors[i];
+            lines[i] = "  " + errors[i].Describe();
         }
 
         return $"The customer JSON has {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";

@@ -11,11 +11,37 @@ namespace Personalize.Serialization;
 internal sealed class CustomerJsonReader
 {
     private readonly ChannelRegistry _channels;
+    private readonly int _maxAttributeBytes;
+    private readonly int _maxAttributes;
     private readonly List<CustomerJsonError> _errors = [];
 
-    public CustomerJsonReader(ChannelRegistry channels) => _channels = channels;
+    public CustomerJsonReader(ChannelRegistry channels, int maxAttributeBytes = CustomerJson.DefaultMaxAttributeBytes, int maxAttributes = CustomerJson.DefaultMaxAttributes)
+    {
+        _channels = channels;
+        _maxAttributeBytes = maxAttributeBytes;
+        _maxAttributes = maxAttributes;
+    }
 
     public IReadOnlyList<CustomerJsonError> Errors => _errors;
+
+    /// <summary>The errors with the line and column of each path in <paramref name="utf8Json"/> (one pass over the text for all of them).</summary>
+    public IReadOnlyList<CustomerJsonError> ErrorsAt(ReadOnlySpan<byte> utf8Json)
+    {
+        if (_errors.Count == 0)
+        {
+            return _errors;
+        }
+
+        var positions = JsonPositions.Find(utf8Json, _errors.Where(static e => e.Line is null).Select(static e => e.Path));
+        var located = new CustomerJsonError[_errors.Count];
+        for (var i = 0; i < located.Length; i++)
+        {
+            var error = _errors[i];
+            located[i] = error.Line is null && positions.TryGetValue(error.Path, out var at) ? error with { Line = at.Line, Column = at.Column } : error;
+        }
+
+        return located;
+    }
 
     public IReadOnlyList<CustomerProfile> ReadFile(ReadOnlySpan<byte> utf8Json)
     {
@@ -26,7 +52,7 @@ internal sealed class CustomerJsonReader
         }
         catch (JsonException ex)
         {
-            AddJsonException(ex);
+            AddJsonException(ex, utf8Json);
             return [];
         }
 
@@ -83,7 +109,7 @@ internal sealed class CustomerJsonReader
         }
         catch (JsonException ex)
         {
-            AddJsonException(ex);
+            AddJsonException(ex, utf8Json);
             return null;
         }
 
@@ -129,13 +155,7 @@ internal sealed class CustomerJsonReader
         var flags = dto.ServiceFlags is null ? ServiceFlags.None : Flags(path + ".serviceFlags", dto.ServiceFlags);
         if (dto.Attributes is not null)
         {
-            foreach (var key in dto.Attributes.Keys)
-            {
-                if (string.IsNullOrWhiteSpace(key))
-                {
-                    Add(path + ".attributes", "has an empty attribute name");
-                }
-            }
+            Attributes(path + ".attributes", dto.Attributes);
         }
 
         if (_errors.Count > before || zone is null)
@@ -156,6 +176,39 @@ internal sealed class CustomerJsonReader
             ServiceFlags = flags,
             Attributes = dto.Attributes is { Count: > 0 } attributes ? attributes : CustomerProfile.EmptyAttributes,
         };
+    }
+
+    private void Attributes(string path, Dictionary<string, JsonElement> attributes)
+    {
+        if (attributes.Count > _maxAttributes)
+        {
+            _errors.Add(new CustomerJsonError(path, $"has {attributes.Count.ToString("N0", CultureInfo.InvariantCulture)} attributes; a customer may have at most {_maxAttributes.ToString("N0", CultureInfo.InvariantCulture)} (CustomerJson.MaxAttributes, {CustomerJsonCodes.TooManyAttributes})") { Code = CustomerJsonCodes.TooManyAttributes });
+        }
+
+        foreach (var (key, value) in attributes)
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                Add(path, "has an empty attribute name");
+                continue;
+            }
+
+            var size = RawSize(value);
+            if (size > _maxAttributeBytes)
+            {
+                _errors.Add(new CustomerJsonError(path + "." + key, $"is {size.ToString("N0", CultureInfo.InvariantCulture)} bytes of JSON; an attribute value may have at most {_maxAttributeBytes.ToString("N0", CultureInfo.InvariantCulture)} (CustomerJson.MaxAttributeBytes, {CustomerJsonCodes.AttributeTooLarge}). Keep large data (catalogs, documents) outside the profile and store a reference.") { Code = CustomerJsonCodes.AttributeTooLarge });
+            }
+        }
+    }
+
+    /// <summary>The size of an attribute value as JSON text, in UTF-8 bytes.</summary>
+    internal static long RawSize(JsonElement value)
+    {
+#if NET9_0_OR_GREATER
+        return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value).Length;
+#else
+        return System.Text.Encoding.UTF8.GetByteCount(value.GetRawText());
+#endif
     }
 
     private TimeZoneInfo? Zone(string path, string? id)
@@ -696,7 +749,7 @@ internal sealed class CustomerJsonReader
         }
     }
 
-    private void AddJsonException(JsonException ex)
+    private void AddJsonException(JsonException ex, ReadOnlySpan<byte> utf8Json)
     {
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
@@ -705,7 +758,7 @@ internal sealed class CustomerJsonReader
             message = message[..cut];
         }
 
-        var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : string.Empty;
+        var at = ex.LineNumber is { } line ? JsonPositions.FromBytePosition(utf8Json, line, ex.BytePositionInLine ?? 0) : (JsonPosition?)null;
         if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
             message = "has the wrong JSON type for this field";
@@ -719,7 +772,7 @@ internal sealed class CustomerJsonReader
             message = "is not valid JSON: " + message.TrimEnd('.');
         }
 
-        Add(ex.Path ?? "$", message + where);
+        _errors.Add(new CustomerJsonError(ex.Path ?? "$", message) { Line = at?.Line, Column = at?.Column });
     }
 
     private void Add(string path, string message) => _errors.Add(new CustomerJsonError(path, message));

@@ -147,6 +147,11 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
                     errors.Add(new ImportError(i, customer.Id, "id", StoreCodes.DuplicateId, $"Customer id '{customer.Id}' appears more than once in the import."));
                 }
 
+                if (StoreChecks.AttributeProblem(customer) is { } problem)
+                {
+                    errors.Add(new ImportError(i, customer.Id, problem.Field, problem.Code, problem.Message));
+                }
+
                 foreach (var (field, kind, value) in StoreChecks.SuppressibleContactPoints(customer.ContactPoints))
                 {
                     if (_suppressed.TryGetValue(ContactPointHash.Compute(_salt, kind, value), out var entry))
@@ -215,6 +220,11 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
             if (expectedVersion is { } expected && expected != current)
             {
                 return new(new WriteResult(WriteStatus.Conflict, current));
+            }
+
+            if (StoreChecks.AttributeProblem(profile) is { } problem)
+            {
+                return new(new WriteResult(WriteStatus.Refused, current, problem.Field + ": " + problem.Message + " (" + problem.Code + ")"));
             }
 
             foreach (var (field, kind, value) in StoreChecks.SuppressibleContactPoints(profile.ContactPoints))

@@ -50,6 +50,31 @@ internal static class StoreChecks
         return $"this {what} is on the suppression list ({why} on {entry.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}) and is not imported again.";
     }
 
+    /// <summary>
+    /// The attribute limits of <see cref="Serialization.CustomerJson"/> at their defaults (64 KiB per value, 500 per
+    /// customer), for profiles that come from code rather than JSON: a store refuses what the loader would.
+    /// </summary>
+    /// <returns>The field, code and message of the first attribute over a limit; <see langword="null"/> when none is.</returns>
+    public static (string Field, string Code, string Message)? AttributeProblem(CustomerProfile profile)
+    {
+        var attributes = profile.Attributes;
+        if (attributes.Count > Serialization.CustomerJson.DefaultMaxAttributes)
+        {
+            return ("attributes", Serialization.CustomerJsonCodes.TooManyAttributes, $"The customer has {attributes.Count.ToString("N0", CultureInfo.InvariantCulture)} attributes; a customer may have at most {Serialization.CustomerJson.DefaultMaxAttributes.ToString("N0", CultureInfo.InvariantCulture)}.");
+        }
+
+        foreach (var (name, value) in attributes)
+        {
+            var size = Serialization.CustomerJsonReader.RawSize(value);
+            if (size > Serialization.CustomerJson.DefaultMaxAttributeBytes)
+            {
+                return ("attributes." + name, Serialization.CustomerJsonCodes.AttributeTooLarge, $"The attribute is {size.ToString("N0", CultureInfo.InvariantCulture)} bytes of JSON; an attribute value may have at most {Serialization.CustomerJson.DefaultMaxAttributeBytes.ToString("N0", CultureInfo.InvariantCulture)}. Keep large data outside the profile and store a reference.");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The profile without its consent ledger and history (those live in their own tables).</summary>
     public static CustomerProfile FactsOf(CustomerProfile profile)
         => profile.Consents.Records.Count == 0 && profile.History.Count == 0

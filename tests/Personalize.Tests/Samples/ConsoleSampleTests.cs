@@ -53,8 +53,8 @@ public sealed class ConsoleSampleTests
             Assert.Equal(ConsoleApp.DataError, exit);
             Assert.Empty(output);
             Assert.Contains($"{file}: 2 errors, no customers loaded", error, StringComparison.Ordinal);
-            Assert.Contains($"{file} line 1: $.customers[0].timeZone: \"Mars/Base\" is not an IANA time zone", error, StringComparison.Ordinal);
-            Assert.Contains($"{file} line 1: $.customers[1].contactPoints.phone: \"12345\" is not in E.164 form", error, StringComparison.Ordinal);
+            Assert.Contains($"{file} line 1, column 54: $.customers[0].timeZone: \"Mars/Base\" is not an IANA time zone", error, StringComparison.Ordinal);
+            Assert.Contains($"{file} line 1, column 159: $.customers[1].contactPoints.phone: \"12345\" is not in E.164 form", error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         }
         finally

@@ -262,7 +262,7 @@ public sealed class RunCommandTests : IDisposable
         var (exit, _, error) = SampleConsole.Run("run", "--now", Now, "--out", _outbox, "--catalog", file);
 
         Assert.Equal(ConsoleApp.DataError, exit);
-        Assert.Contains($"{file} line 4: $.messages[0].channels.fax", error, StringComparison.Ordinal);
+        Assert.Contains($"{file} line 4, column 21: $.messages[0].channels.fax", error, StringComparison.Ordinal);
     }
 
     private static void CopyDirectory(string from, string to)

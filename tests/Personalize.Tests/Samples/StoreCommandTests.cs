@@ -78,8 +78,8 @@ public sealed class StoreCommandTests : IDisposable
         var (exit, _, error) = SampleConsole.Run("import", "--data", file, "--db", Database);
 
         Assert.Equal(ConsoleApp.DataError, exit);
-        Assert.Contains($"{file} line 3: $.customers[1].timeZone", error, StringComparison.Ordinal);
-        Assert.Contains($"{file} line 4: $.customers[2].stage", error, StringComparison.Ordinal);
+        Assert.Contains($"{file} line 3, column 18: $.customers[1].timeZone", error, StringComparison.Ordinal);
+        Assert.Contains($"{file} line 4, column 18: $.customers[2].stage", error, StringComparison.Ordinal);
         Assert.Contains("no customers loaded", error, StringComparison.Ordinal);
         Assert.Contains("no customer 'n-1'", SampleConsole.Run("history", "--customer", "n-1", "--db", Database).Error, StringComparison.Ordinal);
     }

@@ -79,4 +79,30 @@ public sealed class MessageTemplatesTests
         Assert.False(content.TryGet("tips/email", out _));
         Assert.True(content.TryGet("notice/email", out _));
     }
+
+    [Fact]
+    public void An_include_cycle_is_reported_when_compiling_not_per_recipient()
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/email.html.sbn"] = "<p>{{ include \"partials/a.sbn\" }}</p>";
+        templates["partials/a.sbn"] = "A\n{{ include \"partials/b.sbn\" }}";
+        templates["partials/b.sbn"] = "B {{ include \"partials/a.sbn\" }}";
+        templates["tips/sms.body.liquid"] = "Hi {% include 'tips/sms.body.liquid' %}";
+        templates["notice/email.text.sbn"] = "{{ include \"partials/ok.sbn\" }} {{ include \"partials/ok.sbn\" }}";
+        templates["partials/ok.sbn"] = "{{ include \"partials/leaf.sbn\" }}";
+        templates["partials/leaf.sbn"] = "{{ why }}";
+
+        var content = MessageTemplates.Compile(SendingKit.Catalog(DecisionKit.Engine()), new SendingKit.MemoryLoader(templates));
+
+        var cycle = Assert.Single(content.Diagnostics, d => d.File == "partials/b.sbn");
+        Assert.Equal(1, cycle.Line);
+        Assert.Contains("Include cycle: partials/a.sbn → partials/b.sbn → partials/a.sbn", cycle.Message, StringComparison.Ordinal);
+        var self = Assert.Single(content.Diagnostics, d => d.File == "tips/sms.body.liquid");
+        Assert.Contains("Include cycle: tips/sms.body.liquid → tips/sms.body.liquid", self.Message, StringComparison.Ordinal);
+        Assert.False(content.TryGet("tips/email", out _));
+        Assert.False(content.TryGet("tips/sms", out _));
+
+        // The same partial included twice, and a chain without a cycle, are fine.
+        Assert.True(content.TryGet("notice/email", out _));
+    }
 }

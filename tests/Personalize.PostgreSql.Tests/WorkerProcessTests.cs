@@ -109,6 +109,11 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
     private static int Count(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
 
+    /// <summary>
+    /// Starts a worker. Its lease is 5 s (renewed every third of it): long enough that a live worker on a machine
+    /// loaded far beyond its cores still renews in time (1.5 s left a live worker at risk of losing its share), short enough
+    /// that the killed worker's share is taken over within seconds.
+    /// </summary>
     private Worker Start(string name)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -120,7 +125,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         foreach (var argument in new[]
         {
             WorkerPath(), "--connection", PostgresServer.ConnectionString!, "--schema", _schema, "--sink", _folder, "--name", name,
-            "--now", Now.ToString("O", CultureInfo.InvariantCulture), "--lease-ms", "1500", "--share-size", "200", "--page-size", "25", "--write-delay-ms", "2",
+            "--now", Now.ToString("O", CultureInfo.InvariantCulture), "--lease-ms", "5000", "--share-size", "200", "--page-size", "25", "--write-delay-ms", "2",
         })
         {
             start.ArgumentList.Add(argument);

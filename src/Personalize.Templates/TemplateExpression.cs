@@ -109,6 +109,30 @@ public sealed class TemplateExpression
         }
     }
 
+    /// <summary>
+    /// Compiles the expression for a model type: <paramref name="binder"/> binds each <c>root.member</c> it reads once,
+    /// and literals, those reads, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>??</c>, parentheses and the comparisons
+    /// become typed closures that evaluate without name lookups or allocation. Other syntax (arithmetic, calls, pipes,
+    /// nested members) and paths the binder does not bind leave the expression interpreted
+    /// (<see cref="CompiledExpression{TModel}.IsCompiled"/>); either way results and errors are the interpreter's, with
+    /// the default <see cref="RenderOptions"/>.
+    /// </summary>
+    /// <typeparam name="TModel">The model type.</typeparam>
+    /// <param name="binder">Binds the expression's variables to the model type.</param>
+    /// <returns>The compiled expression.</returns>
+    public CompiledExpression<TModel> Compile<TModel>(ExpressionBinder<TModel> binder)
+    {
+        ArgumentNullException.ThrowIfNull(binder);
+        var strict = Options.StrictVariables;
+        if (HasErrors)
+        {
+            return new CompiledExpression<TModel>(this, binder, null, strict, "the expression has errors");
+        }
+
+        var compiled = Compilation.ExpressionCompiler.Compile(_expression!, binder, strict, out var reason);
+        return new CompiledExpression<TModel>(this, binder, compiled, strict, reason);
+    }
+
     /// <summary>Evaluates the expression as a condition with Scriban truthiness (only <see langword="null"/> and <see langword="false"/> are false).</summary>
     /// <param name="model">The data.</param>
     /// <param name="options">Culture, clock, cancellation, extra globals.</param>

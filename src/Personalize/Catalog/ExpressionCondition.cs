@@ -8,9 +8,22 @@ namespace Personalize.Catalog;
 /// column inside the expression, never a throw), evaluated against <see cref="ConditionContext.Model"/> with
 /// Scriban truthiness (only <c>null</c> and <c>false</c> are false). See <see cref="ConditionContext"/> for the variables.
 /// </summary>
+/// <remarks>
+/// The condition is compiled when it is parsed (<see cref="TemplateExpression.Compile{TModel}"/>): each
+/// <c>customer.X</c> and <c>trigger.X</c> it reads is bound to the profile once, and literals, those reads, <c>!</c>,
+/// <c>&amp;&amp;</c>, <c>||</c>, <c>??</c>, parentheses and comparisons evaluate as typed closures without allocating.
+/// Results and errors are exactly the interpreter's; a condition using other syntax (arithmetic, calls, pipes, nested
+/// members) is interpreted (<see cref="IsCompiled"/>, <see cref="InterpretedBecause"/>).
+/// </remarks>
 public sealed class ExpressionCondition : ICondition
 {
-    private ExpressionCondition(TemplateExpression expression) => Expression = expression;
+    private readonly CompiledExpression<ConditionContext> _compiled;
+
+    private ExpressionCondition(TemplateExpression expression)
+    {
+        Expression = expression;
+        _compiled = expression.Compile(ConditionBinder.Instance);
+    }
 
     /// <summary>The parsed expression.</summary>
     public TemplateExpression Expression { get; }
@@ -27,6 +40,12 @@ public sealed class ExpressionCondition : ICondition
     /// <summary>Whether the expression does not parse (it then never holds; catalog validation reports it).</summary>
     public bool HasErrors => Expression.HasErrors;
 
+    /// <summary>Gets whether the condition is compiled (otherwise it is interpreted; see <see cref="InterpretedBecause"/>).</summary>
+    public bool IsCompiled => _compiled.IsCompiled;
+
+    /// <summary>Gets why the condition is interpreted (the first construct the compiler does not handle), or null when it is compiled.</summary>
+    public string? InterpretedBecause => _compiled.InterpretedBecause;
+
     /// <summary>Parses a condition. Never throws on bad syntax: check <see cref="HasErrors"/> and <see cref="Diagnostics"/>.</summary>
     /// <param name="source">The expression, without <c>{{ }}</c>.</param>
     /// <param name="options">Template options (limits, strict variables); <see langword="null"/> for the defaults with source name <c>condition</c>.</param>
@@ -42,7 +61,7 @@ public sealed class ExpressionCondition : ICondition
     public bool IsSatisfiedBy(ConditionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return !HasErrors && Expression.EvaluateCondition(context.Model);
+        return !HasErrors && _compiled.EvaluateCondition(context);
     }
 
     /// <inheritdoc />

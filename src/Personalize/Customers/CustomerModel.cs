@@ -89,9 +89,18 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
             return true;
         }
 
+        return TryGetDerived(_customer, _at, key, out value);
+    }
+
+    /// <summary>Whether <paramref name="key"/> is one of the profile's own members (visible whatever the personal fields).</summary>
+    internal static bool IsProfileKey(string key) => Array.IndexOf(ProfileKeys, key) >= 0;
+
+    /// <summary>A personal member derived from the attributes — <c>name</c>, <c>days_since_X</c>, <c>days_until_X</c> — for a key no attribute has.</summary>
+    internal static bool TryGetDerived(CustomerProfile customer, DateTimeOffset at, string key, out object? value)
+    {
         if (key == "name")
         {
-            value = FullName();
+            value = FullName(customer);
             return value is not null;
         }
 
@@ -99,11 +108,11 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
         if (since || key.StartsWith("days_until_", StringComparison.Ordinal))
         {
             var stem = key.AsSpan(11);
-            foreach (var (attribute, date) in _customer.Attributes)
+            foreach (var (attribute, date) in customer.Attributes)
             {
                 if (StemOf(attribute) is { } attributeStem && stem.SequenceEqual(attributeStem) && TryGetDate(date, out var instant))
                 {
-                    var days = DaysBetween(instant, _at);
+                    var days = DaysBetween(instant, at);
                     value = since ? days : -days;
                     return true;
                 }
@@ -119,15 +128,12 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The personal name for letters (first and last name attributes), or null when personal fields are hidden.</summary>
-    internal string? FullName()
-    {
-        if (!_personal)
-        {
-            return null;
-        }
+    internal string? FullName() => _personal ? FullName(_customer) : null;
 
-        var first = Text("first_name");
-        var last = Text("last_name");
+    private static string? FullName(CustomerProfile customer)
+    {
+        var first = Text(customer, "first_name");
+        var last = Text(customer, "last_name");
         return first is null ? last : last is null ? first : first + " " + last;
     }
 
@@ -178,9 +184,11 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date) && text.Contains('T', StringComparison.Ordinal);
     }
 
-    private bool TryGetProfileValue(string key, out object? value)
+    private bool TryGetProfileValue(string key, out object? value) => TryGetProfileValue(_customer, _at, key, out value);
+
+    /// <summary>One of the profile's own members (see <see cref="IsProfileKey"/>) at the instant <paramref name="at"/>.</summary>
+    internal static bool TryGetProfileValue(CustomerProfile customer, DateTimeOffset at, string key, out object? value)
     {
-        var customer = _customer;
         switch (key)
         {
             case "id":
@@ -218,13 +226,13 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
                 value = customer.ServiceFlags.NeedsServiceFirst ? True : False;
                 return true;
             case "topics":
-                value = customer.Consents.GetSubscribedTopics(_at);
+                value = customer.Consents.GetSubscribedTopics(at);
                 return true;
             case "contacts_last_30_days":
-                value = customer.History.CountBetween(_at - TimeSpan.FromDays(30) + TimeSpan.FromTicks(1), _at + TimeSpan.FromTicks(1));
+                value = customer.History.CountBetween(at - TimeSpan.FromDays(30) + TimeSpan.FromTicks(1), at + TimeSpan.FromTicks(1));
                 return true;
             case "days_since_contact":
-                value = customer.History.Last() is { } last ? DaysBetween(last.SentAt, _at) : null;
+                value = customer.History.Last() is { } last ? DaysBetween(last.SentAt, at) : null;
                 return true;
             default:
                 value = null;
@@ -288,9 +296,9 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
         return element.ValueKind == JsonValueKind.String && TryParseDate(element.GetString(), out date);
     }
 
-    private string? Text(string snake)
+    private static string? Text(CustomerProfile customer, string snake)
     {
-        return TryGetAttribute(_customer.Attributes, snake, out var element) && element.ValueKind == JsonValueKind.String
+        return TryGetAttribute(customer.Attributes, snake, out var element) && element.ValueKind == JsonValueKind.String
             && element.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
             ? text
             : null;
@@ -299,7 +307,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
     /// <summary>The first attribute (in the dictionary's order) whose snake_case name is <paramref name="key"/>; a
     /// <see cref="Dictionary{TKey, TValue}"/> (what the JSON reader and most hosts build) is walked without boxing its enumerator,
     /// and names are compared as their snake_case is produced, without building it.</summary>
-    private static bool TryGetAttribute(IReadOnlyDictionary<string, JsonElement> attributes, string key, out JsonElement element)
+    internal static bool TryGetAttribute(IReadOnlyDictionary<string, JsonElement> attributes, string key, out JsonElement element)
         => attributes is Dictionary<string, JsonElement> dictionary
             ? TryFind(dictionary.GetEnumerator(), key, out element)
             : TryFind(attributes.GetEnumerator(), key, out element);

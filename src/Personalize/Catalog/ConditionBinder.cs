@@ -1,0 +1,67 @@
+using Personalize.Customers;
+using Personalize.Templates;
+
+namespace Personalize.Catalog;
+
+/// <summary>
+/// Binds a condition's <c>customer.X</c> and <c>trigger.X</c> to <see cref="ConditionContext"/> once, when the condition
+/// is compiled: the profile's own members become typed reads of the profile (no boxing), an attribute a walk of the
+/// attributes that hands a JSON value over without decoding it; each reads what <see cref="ConditionContext.Model"/>
+/// would give the interpreter (the differential tests hold the two together).
+/// </summary>
+internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
+{
+    public static readonly ConditionBinder Instance = new();
+
+    private ConditionBinder()
+    {
+    }
+
+    public override object? ToModel(ConditionContext model) => model.Model;
+
+    public override ExpressionReader<ConditionContext>? Bind(string root, string member) => root switch
+    {
+        "customer" => BindCustomer(member),
+        "trigger" => member switch
+        {
+            "kind" => static c => ExpressionValue.From(ConditionContext.TriggerKindName(c.Trigger.Kind)),
+            "name" => static c => ExpressionValue.From(c.Trigger.Name),
+            _ => static _ => ExpressionValue.Missing,
+        },
+        _ => null,
+    };
+
+    private static ExpressionReader<ConditionContext> BindCustomer(string key)
+    {
+        if (!CustomerModel.IsProfileKey(key))
+        {
+            // Personal: an attribute under its snake_case name, else a member derived from the attributes.
+            return c =>
+            {
+                var customer = c.Customer;
+                if (CustomerModel.TryGetAttribute(customer.Attributes, key, out var element))
+                {
+                    return ExpressionValue.FromJson(element);
+                }
+
+                return CustomerModel.TryGetDerived(customer, c.At, key, out var derived) ? ExpressionValue.FromObject(derived) : ExpressionValue.Missing;
+            };
+        }
+
+        return key switch
+        {
+            "id" => static c => ExpressionValue.From(c.Customer.Id),
+            "stage" => static c => ExpressionValue.From(CustomerModel.StageName(c.Customer.Stage)),
+            "language" => static c => ExpressionValue.From(c.Customer.Language),
+            "personalized" or "allows_personalization" => static c => ExpressionValue.From(c.Customer.AllowsPersonalization),
+            "open_complaint" => static c => ExpressionValue.From(c.Customer.ServiceFlags.OpenComplaint),
+            "failed_payment" => static c => ExpressionValue.From(c.Customer.ServiceFlags.FailedPayment),
+            "nps_score" => static c => ExpressionValue.From(c.Customer.ServiceFlags.NpsScore),
+            "is_detractor" => static c => ExpressionValue.From(c.Customer.ServiceFlags.IsDetractor),
+            "needs_service_first" => static c => ExpressionValue.From(c.Customer.ServiceFlags.NeedsServiceFirst),
+
+            // Any other member of the profile (lists, preferences, counts): read as the model reads it.
+            _ => c => CustomerModel.TryGetProfileValue(c.Customer, c.At, key, out var value) ? ExpressionValue.FromObject(value) : ExpressionValue.Missing,
+        };
+    }
+}

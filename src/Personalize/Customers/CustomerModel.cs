@@ -320,6 +320,14 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
             while (attributes.MoveNext())
             {
                 var (attribute, value) = attributes.Current;
+
+                // Quick rejects before the snake_case comparison: snake_case never shortens a name and keeps its first
+                // character (lowered when upper case).
+                if (attribute.Length > key.Length || (attribute.Length > 0 && key.Length > 0 && (char.IsUpper(attribute[0]) ? char.ToLowerInvariant(attribute[0]) : attribute[0]) != key[0]))
+                {
+                    continue;
+                }
+
                 if (MemberRenamers.SnakeCaseEquals(attribute, key))
                 {
                     element = value;

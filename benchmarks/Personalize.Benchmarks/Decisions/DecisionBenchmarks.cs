@@ -19,6 +19,8 @@ public class DecisionBenchmarks
     private CompiledCatalog _catalog = null!;
     private CustomerProfile[] _customers = null!;
     private CustomerProfile _one = null!;
+    private DecisionEngine _threeWinners = null!;
+    private CompiledCatalog _threeWinnersCatalog = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,6 +29,8 @@ public class DecisionBenchmarks
         _catalog = DecisionScenario.Catalog(_engine);
         _customers = DecisionScenario.Customers(BatchSize);
         _one = _customers[3];
+        _threeWinners = DecisionScenario.Engine(maxWinners: 3);
+        _threeWinnersCatalog = DecisionScenario.Catalog(_threeWinners);
     }
 
     [Benchmark(Description = "one customer, schedule tick")]
@@ -34,6 +38,10 @@ public class DecisionBenchmarks
 
     [Benchmark(Description = "one customer, event:order_shipped")]
     public Decision DecideOneEvent() => _engine.Decide(_catalog, _one, Trigger.Event("order_shipped"), DecisionScenario.Now);
+
+    /// <summary>Up to three winners: the caps count the decision's earlier winners (issue 20), so later candidates take the winner-aware path.</summary>
+    [Benchmark(Description = "one customer, schedule tick, MaxWinners 3")]
+    public Decision DecideOneTickThreeWinners() => _threeWinners.Decide(_threeWinnersCatalog, _one, Trigger.Tick, DecisionScenario.Now);
 
     [Benchmark(Description = "one customer, schedule tick, DecisionDetail.All")]
     public Decision DecideOneExplainAll() => _engine.Decide(_catalog, _one, Trigger.Tick, DecisionScenario.Now, DecisionDetail.All);

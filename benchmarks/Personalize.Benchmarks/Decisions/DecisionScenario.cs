@@ -23,10 +23,10 @@ internal static class DecisionScenario
     private static readonly string[] Zones = ["Europe/Berlin", "Pacific/Auckland", "America/New_York", "Asia/Tokyo", "Etc/UTC"];
     private static readonly ConsentSource Source = ConsentSource.Form("preference center");
 
-    public static DecisionEngine Engine()
+    public static DecisionEngine Engine(int maxWinners = 1)
     {
         var eligibility = new ContactEligibility(new PersonalizeOptions(), TimeProvider.System);
-        return new DecisionEngine(new DecisionOptions(), eligibility, TimeProvider.System);
+        return new DecisionEngine(new DecisionOptions { MaxWinners = maxWinners }, eligibility, TimeProvider.System);
     }
 
     public static CompiledCatalog Catalog(DecisionEngine engine)

@@ -78,6 +78,9 @@ public sealed class DecisionContext
     /// <summary>How many of <see cref="WinnerScratch"/> are this decision's winners so far (frequency caps count them).</summary>
     internal int WinnerCount { get; set; }
 
+    /// <summary>The counted send instants of one cap near a send instant, when the decision has winners (the frequency rule's buffer, grown as needed).</summary>
+    internal long[] CapEventScratch { get; set; } = new long[32];
+
     /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
     internal CandidateEntry[] OutcomeScratch { get; set; } = new CandidateEntry[64];
 

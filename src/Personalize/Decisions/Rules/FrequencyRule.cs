@@ -114,13 +114,21 @@ internal sealed class FrequencyRule : IChannelRule
             }
 
             var w = cap.Window.Ticks;
-            var events = new List<long>();
             var ticks = history.SentTicks;
-            for (var r = history.FirstAfter(new DateTimeOffset(s - w, TimeSpan.Zero)); r < ticks.Length && ticks[r] <= s; r++)
+            var first = history.FirstAfter(new DateTimeOffset(s - w, TimeSpan.Zero));
+            var buffer = context.CapEventScratch;
+            var most = Math.Max(0, ticks.Length - first) + winners.Length;
+            if (buffer.Length < most)
+            {
+                buffer = context.CapEventScratch = new long[Math.Max(most, buffer.Length * 2)];
+            }
+
+            var count = 0;
+            for (var r = first; r < ticks.Length && ticks[r] <= s; r++)
             {
                 if ((history.Purposes[r] == ContactPurpose.Service) == service && (cap.Channel is null || history.Channels[r] == channel))
                 {
-                    events.Add(ticks[r]);
+                    buffer[count++] = ticks[r];
                 }
             }
 
@@ -129,16 +137,17 @@ internal sealed class FrequencyRule : IChannelRule
                 var t = winner.SendAt.UtcTicks;
                 if (t > s - w && t < s + w && (winner.Message.Purpose == ContactPurpose.Service) == service && (cap.Channel is null || winner.Channel == channel))
                 {
-                    events.Add(t);
+                    buffer[count++] = t;
                 }
             }
 
+            var events = buffer.AsSpan(0, count);
             events.Sort();
             var code = cap.Channel is null ? DecisionCodes.OverallCap : DecisionCodes.ChannelCap;
 
             // The send's own window (s - w, s].
             var upTo = 0;
-            while (upTo < events.Count && events[upTo] <= s)
+            while (upTo < events.Length && events[upTo] <= s)
             {
                 upTo++;
             }
@@ -152,7 +161,7 @@ internal sealed class FrequencyRule : IChannelRule
 
             // Each later winner's window (e - w, e] holds the send too: it must still fit there; if not, nothing before e can go.
             var from = 0;
-            for (var e = upTo; e < events.Count; e++)
+            for (var e = upTo; e < events.Length; e++)
             {
                 while (events[from] <= events[e] - w)
                 {
@@ -160,7 +169,7 @@ internal sealed class FrequencyRule : IChannelRule
                 }
 
                 var last = e;
-                while (last + 1 < events.Count && events[last + 1] == events[e])
+                while (last + 1 < events.Length && events[last + 1] == events[e])
                 {
                     last++;
                 }

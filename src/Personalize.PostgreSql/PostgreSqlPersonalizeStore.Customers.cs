@@ -464,14 +464,14 @@ public sealed partial class PostgreSqlPersonalizeStore
     /// <summary>Reads the three results of a customers batch (facts, consent, history) and assembles the customers in the facts' order.</summary>
     private async Task<List<StoredCustomer>> ReadCustomerRowsAsync(NpgsqlBatch batch, int? capacity, CancellationToken cancellationToken)
     {
-        var rows = new List<(string Id, long Version, byte[] Facts)>(capacity ?? 16);
+        var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(capacity ?? 16);
         var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
         var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
         await using (var data = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await data.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add((data.GetString(0), data.GetInt64(1), data.GetFieldValue<byte[]>(2)));
+                rows.Add((data.GetString(0), data.GetInt64(1), data.GetFieldValue<byte[]>(2), data.IsDBNull(3) ? null : data.GetFieldValue<byte[]>(3)));
             }
 
             await data.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -506,7 +506,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         }
 
         var customers = new List<StoredCustomer>(rows.Count);
-        foreach (var (id, version, facts) in rows)
+        foreach (var (id, version, facts, eventFacts) in rows)
         {
             if (!_json.TryReadCustomer(facts, out var profile, out var problems))
             {
@@ -516,6 +516,7 @@ public sealed partial class PostgreSqlPersonalizeStore
             customers.Add(new StoredCustomer(
                 profile with
                 {
+                    Facts = eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
                     Consents = consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
                     History = history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
                 },

@@ -65,6 +65,18 @@ public sealed partial class PostgreSqlPersonalizeStore
             }
         }
 
+        // An entry with an event the store holds is a conflict (the caller reads again and leaves the event out).
+        if (await HeldEventsAsync(connection, transaction, entries, accepted, cancellationToken).ConfigureAwait(false) is { Count: > 0 } held)
+        {
+            foreach (var i in accepted.Where(i => entries[i].Events.Any(e => held.Contains(e.Id))).ToList())
+            {
+                results[i] = new CustomerSendsResult(entries[i].CustomerId, WriteStatus.Conflict, versions[entries[i].CustomerId], []);
+                accepted.Remove(i);
+            }
+        }
+
+        var eventWrites = await WriteEventsAsync(connection, transaction, entries, accepted, cancellationToken).ConfigureAwait(false);
+
         await using var command = new NpgsqlBatch(connection, transaction);
         var deliveries = AddDeliveries(command, entries, accepted);
         var scheduled = AddScheduled(command, entries, accepted);
@@ -164,7 +176,7 @@ public sealed partial class PostgreSqlPersonalizeStore
                 (already ??= []).Add(completion.IdempotencyKey);
             }
 
-            var version = versions[entry.CustomerId] + (historyAdded ? 1 : 0);
+            var version = versions[entry.CustomerId] + (historyAdded ? 1 : 0) + (eventWrites.Contains(i) ? 1 : 0);
             versions[entry.CustomerId] = version;
             results[i] = new CustomerSendsResult(entry.CustomerId, WriteStatus.Written, version, already ?? (IReadOnlyList<string>)[]);
         }

@@ -23,7 +23,7 @@ public sealed partial class PostgreSqlPersonalizeStore
                     : $" AND (h.idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM {s}.delivery_log d WHERE d.idempotency_key = h.idempotency_key AND d.run_id = @exclude_run))";
                 CustomerPage[i] =
                 [
-                    $"SELECT id, version, facts FROM {s}.customers {filter} ORDER BY id LIMIT @limit",
+                    $"SELECT id, version, facts, event_facts FROM {s}.customers {filter} ORDER BY id LIMIT @limit",
                     $"SELECT {ConsentColumns} FROM {s}.consent_records WHERE customer_id IN ({page}) ORDER BY customer_id, seq",
                     $"SELECT {HistoryColumns.Replace("customer_id", "h.customer_id", StringComparison.Ordinal)} FROM {s}.contact_history h WHERE h.customer_id IN ({page}){leaveOut} ORDER BY h.customer_id, h.sent_at",
                 ];
@@ -31,7 +31,7 @@ public sealed partial class PostgreSqlPersonalizeStore
 
             CustomersById =
             [
-                $"SELECT id, version, facts FROM {s}.customers WHERE id = ANY(@ids)",
+                $"SELECT id, version, facts, event_facts FROM {s}.customers WHERE id = ANY(@ids)",
                 $"SELECT {ConsentColumns} FROM {s}.consent_records WHERE customer_id = ANY(@ids) ORDER BY customer_id, seq",
                 $"SELECT {HistoryColumns} FROM {s}.contact_history WHERE customer_id = ANY(@ids) ORDER BY customer_id, sent_at",
             ];

@@ -146,6 +146,35 @@ internal static class PostgreSqlSchema
             PRIMARY KEY (run_id, share)
         );
         """,
+
+        // 3: events and the facts they keep, stage and tier changes.
+        """
+        ALTER TABLE {schema}.customers ADD COLUMN event_facts bytea NULL;
+
+        CREATE TABLE {schema}.events (
+            id text COLLATE "C" NOT NULL PRIMARY KEY,
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            type text NOT NULL,
+            occurred_at bigint NOT NULL,
+            data bytea NULL
+        );
+
+        CREATE INDEX events_by_customer ON {schema}.events (customer_id, occurred_at);
+
+        CREATE TABLE {schema}.customer_changes (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            kind text NOT NULL,
+            from_value text NULL,
+            to_value text NOT NULL,
+            at bigint NOT NULL,
+            cause text NOT NULL,
+            event_id text NULL
+        );
+
+        CREATE INDEX customer_changes_by_at ON {schema}.customer_changes (at, customer_id, seq);
+        CREATE INDEX customer_changes_by_customer ON {schema}.customer_changes (customer_id);
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

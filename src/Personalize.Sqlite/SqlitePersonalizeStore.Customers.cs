@@ -53,13 +53,13 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
         using var reader = OpenReader();
-        var rows = new List<(string Id, long Version, byte[] Facts)>(Math.Min(query.Limit, 4096) + 1);
+        var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(Math.Min(query.Limit, 4096) + 1);
         using (var command = reader.Command((query.ContinueAfter, query.UpTo) switch
         {
-            (null, null) => "SELECT id, version, facts FROM customers ORDER BY id LIMIT $limit",
-            (_, null) => "SELECT id, version, facts FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
-            (null, _) => "SELECT id, version, facts FROM customers WHERE id <= $upTo ORDER BY id LIMIT $limit",
-            _ => "SELECT id, version, facts FROM customers WHERE id > $after AND id <= $upTo ORDER BY id LIMIT $limit",
+            (null, null) => "SELECT id, version, facts, event_facts FROM customers ORDER BY id LIMIT $limit",
+            (_, null) => "SELECT id, version, facts, event_facts FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
+            (null, _) => "SELECT id, version, facts, event_facts FROM customers WHERE id <= $upTo ORDER BY id LIMIT $limit",
+            _ => "SELECT id, version, facts, event_facts FROM customers WHERE id > $after AND id <= $upTo ORDER BY id LIMIT $limit",
         }))
         {
             command.Parameters.AddWithValue("$limit", query.Limit + 1);
@@ -76,7 +76,7 @@ public sealed partial class SqlitePersonalizeStore
             using var data = command.ExecuteReader();
             while (data.Read())
             {
-                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2)));
+                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2), data.IsDBNull(3) ? null : (byte[])data.GetValue(3)));
             }
         }
 
@@ -99,7 +99,7 @@ public sealed partial class SqlitePersonalizeStore
         var items = new StoredCustomer[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            items[i] = Assemble(rows[i].Id, rows[i].Version, rows[i].Facts, consents, history);
+            items[i] = Assemble(rows[i].Id, rows[i].Version, rows[i].Facts, rows[i].EventFacts, consents, history);
         }
 
         return new(new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null));
@@ -390,14 +390,14 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         var names = string.Join(", ", ids.Select((_, i) => "$p" + i));
-        var rows = new List<(string Id, long Version, byte[] Facts)>(ids.Count);
-        using (var command = reader.Command($"SELECT id, version, facts FROM customers WHERE id IN ({names})"))
+        var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(ids.Count);
+        using (var command = reader.Command($"SELECT id, version, facts, event_facts FROM customers WHERE id IN ({names})"))
         {
             AddIds(command, ids);
             using var data = command.ExecuteReader();
             while (data.Read())
             {
-                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2)));
+                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2), data.IsDBNull(3) ? null : (byte[])data.GetValue(3)));
             }
         }
 
@@ -415,7 +415,7 @@ public sealed partial class SqlitePersonalizeStore
             ReadHistory(command, history);
         }
 
-        return rows.Select(r => Assemble(r.Id, r.Version, r.Facts, consents, history)).ToList();
+        return rows.Select(r => Assemble(r.Id, r.Version, r.Facts, r.EventFacts, consents, history)).ToList();
     }
 
     private static void AddIds(SqliteCommand command, IReadOnlyList<string> ids)
@@ -489,7 +489,7 @@ public sealed partial class SqlitePersonalizeStore
         }
     }
 
-    private StoredCustomer Assemble(string id, long version, byte[] facts, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+    private StoredCustomer Assemble(string id, long version, byte[] facts, byte[]? eventFacts, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
     {
         if (!_json.TryReadCustomer(facts, out var profile, out var errors))
         {
@@ -499,6 +499,7 @@ public sealed partial class SqlitePersonalizeStore
         return new StoredCustomer(
             profile with
             {
+                Facts = eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
                 Consents = consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
                 History = history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
             },

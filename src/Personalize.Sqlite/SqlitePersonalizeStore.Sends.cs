@@ -332,8 +332,13 @@ public sealed partial class SqlitePersonalizeStore
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, version, []);
         }
 
+        if (sends.Events.Count > 0 && AnyEventExists(transaction, sends.Events))
+        {
+            return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, version, []);
+        }
+
         List<string>? already = null;
-        var historyAdded = false;
+        var historyAdded = WriteEvents(transaction, sends);
         foreach (var delivery in sends.Deliveries)
         {
             var command = Writer(SqliteRows.InsertDelivery, transaction);

@@ -120,6 +120,35 @@ internal static class SqliteSchema
             at INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 3: events and the facts they keep, stage and tier changes.
+        """
+        ALTER TABLE customers ADD COLUMN event_facts BLOB NULL;
+
+        CREATE TABLE events (
+            id TEXT NOT NULL PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            data BLOB NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX events_by_customer ON events (customer_id, occurred_at);
+
+        CREATE TABLE customer_changes (
+            seq INTEGER PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            from_value TEXT NULL,
+            to_value TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            cause TEXT NOT NULL,
+            event_id TEXT NULL
+        );
+
+        CREATE INDEX customer_changes_by_at ON customer_changes (at, customer_id, seq);
+        CREATE INDEX customer_changes_by_customer ON customer_changes (customer_id);
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -217,5 +217,11 @@ public sealed class OneCustomerAtATimeTests : IAsyncLifetime
         public ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default) => inner.ReportWorkAsync(claim, report, cancellationToken);
 
         public ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadWorkAsync(runId, cancellationToken);
+
+        public ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default) => inner.FindEventsAsync(eventIds, cancellationToken);
+
+        public ValueTask<StorePage<Personalize.Events.CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(query, cancellationToken);
+
+        public ValueTask<StorePage<Personalize.Events.CustomerChange>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken = default) => inner.ReadChangesAsync(query, cancellationToken);
     }
 }

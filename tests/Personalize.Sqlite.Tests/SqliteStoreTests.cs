@@ -51,7 +51,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(2, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(3, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
@@ -71,9 +71,10 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("2", store.WriterPragma("user_version"));
+        Assert.Equal("3", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
+        Assert.Empty(customer.Profile.Facts);
         var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)] }] });
         Assert.Equal(WriteStatus.Written, recorded.Customers[0].Status);
     }

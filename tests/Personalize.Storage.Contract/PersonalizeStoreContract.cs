@@ -11,7 +11,7 @@ namespace Personalize.Storage.Contract;
 /// class from this one and creates a fresh, empty store in <see cref="CreateStoreAsync"/> (knowing the channels of
 /// <see cref="StoreKit.Channels"/>); every test gets its own store and disposes it when it is disposable.
 /// </summary>
-public abstract class PersonalizeStoreContract
+public abstract partial class PersonalizeStoreContract
 {
     /// <summary>Creates a fresh, empty store that knows <paramref name="channels"/>.</summary>
     /// <param name="channels">The channels (built-in and WhatsApp).</param>

@@ -11,7 +11,8 @@ namespace Personalize.Catalog;
 /// time zone, service flags, subscribed topics, contact counts, preferences, and every attribute under its snake_case name
 /// with <c>days_since_X</c>/<c>days_until_X</c> for date attributes; see <c>docs/decision-engine.md</c>), with the personal
 /// fields always visible, since a condition decides and never prints; <c>trigger.kind</c> (<c>"event"</c>,
-/// <c>"campaign"</c>, <c>"schedule"</c>), <c>trigger.name</c>; <c>now</c> (the decision instant).
+/// <c>"campaign"</c>, <c>"schedule"</c>, <c>"stage"</c>, <c>"tier"</c>, <c>"occasion"</c>), <c>trigger.name</c>; <c>now</c> (the decision instant);
+/// <c>event.*</c> for an event-triggered decision (<c>event.type</c>, <c>event.id</c>, <c>event.occurred_at</c>, <c>event.data.NAME</c>), null otherwise.
 /// </remarks>
 public sealed class ConditionContext
 {
@@ -38,6 +39,9 @@ public sealed class ConditionContext
     /// <summary>The decision instant.</summary>
     public DateTimeOffset At { get; }
 
+    /// <summary>The event of an event-triggered decision (<c>event.*</c>), or <see langword="null"/>.</summary>
+    public Events.CustomerEvent? Event { get; init; }
+
     /// <summary>
     /// The model expression conditions are evaluated against (see the remarks for its variables). Values are looked up
     /// only when a condition reads them, so a decision pays only for what its conditions use.
@@ -48,6 +52,9 @@ public sealed class ConditionContext
     {
         TriggerKind.Event => "event",
         TriggerKind.Campaign => "campaign",
+        TriggerKind.Stage => "stage",
+        TriggerKind.Tier => "tier",
+        TriggerKind.Occasion => "occasion",
         _ => "schedule",
     };
 }

@@ -10,11 +10,12 @@ namespace Personalize.Catalog;
 /// </summary>
 internal sealed class ConditionModel : IReadOnlyDictionary<string, object?>
 {
-    private static readonly string[] RootKeys = ["customer", "trigger", "now"];
+    private static readonly string[] RootKeys = ["customer", "trigger", "now", "event"];
     private readonly ConditionContext _context;
     private CustomerModel? _customer;
     private TriggerModel? _trigger;
     private object? _now;
+    private Events.EventModel? _event;
 
     public ConditionModel(ConditionContext context) => _context = context;
 
@@ -35,7 +36,7 @@ internal sealed class ConditionModel : IReadOnlyDictionary<string, object?>
 
     public object? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
-    public bool ContainsKey(string key) => key is "customer" or "trigger" or "now";
+    public bool ContainsKey(string key) => key is "customer" or "trigger" or "now" or "event";
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
     {
@@ -49,6 +50,9 @@ internal sealed class ConditionModel : IReadOnlyDictionary<string, object?>
                 return true;
             case "now":
                 value = _now ??= _context.At;
+                return true;
+            case "event":
+                value = _context.Event is { } e ? _event ??= new Events.EventModel(e) : null;
                 return true;
             default:
                 value = null;

@@ -3,8 +3,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace Personalize.Catalog;
 
 /// <summary>
-/// What started a decision: a schedule tick, an event (<c>event:order_shipped</c>) or a campaign
-/// (<c>campaign:spring_sale</c>). Names are normalized like topics: trimmed, lower case, letters, digits,
+/// What started a decision: a schedule tick, an event (<c>event:order_shipped</c>), a campaign
+/// (<c>campaign:spring_sale</c>), a lifecycle stage change (<c>stage:adoption</c>), a tier change
+/// (<c>tier:best_friends</c>) or a like-a-friend occasion (<c>occasion:anniversary</c>). Names are normalized like topics: trimmed, lower case, letters, digits,
 /// <c>_</c>, <c>-</c> and <c>.</c>.
 /// </summary>
 public readonly record struct Trigger
@@ -43,6 +44,23 @@ public readonly record struct Trigger
     /// <exception cref="ArgumentException">The name is not a valid trigger name.</exception>
     public static Trigger Campaign(string name) => Create(TriggerKind.Campaign, name);
 
+    /// <summary>A lifecycle stage change trigger.</summary>
+    /// <param name="stage">The stage reached.</param>
+    /// <returns>The trigger, for example <c>stage:adoption</c>.</returns>
+    public static Trigger Stage(LifecycleStage stage) => new(TriggerKind.Stage, Customers.CustomerModel.StageName(stage));
+
+    /// <summary>A relationship tier change trigger.</summary>
+    /// <param name="tier">The tier reached, for example <c>best_friends</c>.</param>
+    /// <returns>The trigger.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid trigger name.</exception>
+    public static Trigger Tier(string tier) => Create(TriggerKind.Tier, tier);
+
+    /// <summary>A like-a-friend occasion trigger.</summary>
+    /// <param name="name">The occasion, for example <c>anniversary</c>.</param>
+    /// <returns>The trigger.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid trigger name.</exception>
+    public static Trigger Occasion(string name) => Create(TriggerKind.Occasion, name);
+
     /// <summary>A named schedule tick, for example <c>daily</c>.</summary>
     /// <param name="name">The schedule name.</param>
     /// <returns>The trigger.</returns>
@@ -50,7 +68,7 @@ public readonly record struct Trigger
     public static Trigger Schedule(string name = DefaultScheduleName) => Create(TriggerKind.Schedule, name);
 
     /// <summary>
-    /// Parses <c>event:NAME</c>, <c>campaign:NAME</c>, <c>schedule</c> or <c>schedule:NAME</c> (kind case-insensitive).
+    /// Parses <c>event:NAME</c>, <c>campaign:NAME</c>, <c>stage:NAME</c>, <c>tier:NAME</c>, <c>occasion:NAME</c>, <c>schedule</c> or <c>schedule:NAME</c> (kind case-insensitive).
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="trigger">The trigger when the text is valid.</param>
@@ -78,6 +96,18 @@ public readonly record struct Trigger
         else if (kindText.Equals("schedule", StringComparison.OrdinalIgnoreCase))
         {
             kind = TriggerKind.Schedule;
+        }
+        else if (kindText.Equals("stage", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = TriggerKind.Stage;
+        }
+        else if (kindText.Equals("tier", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = TriggerKind.Tier;
+        }
+        else if (kindText.Equals("occasion", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = TriggerKind.Occasion;
         }
         else
         {
@@ -111,7 +141,7 @@ public readonly record struct Trigger
     public static Trigger Parse(string text)
         => TryParse(text, out var trigger)
             ? trigger
-            : throw new FormatException($"'{text}' is not a trigger: write event:NAME, campaign:NAME, schedule or schedule:NAME (NAME: letters, digits, '_', '-', '.').");
+            : throw new FormatException($"'{text}' is not a trigger: write event:NAME, campaign:NAME, stage:NAME, tier:NAME, occasion:NAME, schedule or schedule:NAME (NAME: letters, digits, '_', '-', '.').");
 
     /// <summary>Formats as <c>kind:name</c>, for example <c>event:order_shipped</c>.</summary>
     /// <returns>The text.</returns>
@@ -119,6 +149,9 @@ public readonly record struct Trigger
     {
         TriggerKind.Event => "event:" + Name,
         TriggerKind.Campaign => "campaign:" + Name,
+        TriggerKind.Stage => "stage:" + Name,
+        TriggerKind.Tier => "tier:" + Name,
+        TriggerKind.Occasion => "occasion:" + Name,
         _ => "schedule:" + Name,
     };
 

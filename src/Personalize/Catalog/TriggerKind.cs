@@ -11,4 +11,13 @@ public enum TriggerKind
 
     /// <summary>A campaign the host runs, for example <c>spring_sale</c>.</summary>
     Campaign = 2,
+
+    /// <summary>A lifecycle stage change, for example <c>stage:adoption</c> (see <c>docs/events.md</c>).</summary>
+    Stage = 3,
+
+    /// <summary>A relationship matrix tier change, for example <c>tier:best_friends</c>.</summary>
+    Tier = 4,
+
+    /// <summary>A like-a-friend occasion a tick found, for example <c>occasion:anniversary</c> or <c>occasion:we_miss_you</c>.</summary>
+    Occasion = 5,
 }

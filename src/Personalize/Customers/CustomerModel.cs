@@ -23,7 +23,8 @@ namespace Personalize.Customers;
 /// For an attribute whose name ends in <c>At</c>, <c>Date</c> or <c>On</c> (or <c>_at</c>, <c>_date</c>, <c>_on</c>) holding an ISO date or
 /// instant, <c>days_since_STEM</c> and <c>days_until_STEM</c> in whole days (floor) from the model's instant, STEM being the snake_case name
 /// without the suffix and a leading <c>last_</c> (<c>lastPurchaseAt</c> → <c>days_since_purchase</c>); <c>name</c>, the first and last
-/// name. An attribute of the same name wins over a derived value.</item>
+/// name. An attribute of the same name wins over a derived value. <c>facts</c>: the facts events keep (<c>customer.facts.order_count</c>; see
+/// <c>docs/events.md</c>); it wins over an attribute named <c>facts</c>.</item>
 /// </list>
 /// </remarks>
 internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
@@ -81,6 +82,12 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
         {
             value = null;
             return false;
+        }
+
+        if (key == "facts")
+        {
+            value = new Events.FactsModel(_customer.Facts);
+            return true;
         }
 
         if (TryGetAttribute(_customer.Attributes, key, out var element))
@@ -257,6 +264,8 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
             return all;
         }
 
+        all.Add(new("facts", new Events.FactsModel(_customer.Facts)));
+        seen.Add("facts");
         var derived = new List<KeyValuePair<string, object?>>();
         foreach (var (attribute, element) in _customer.Attributes)
         {

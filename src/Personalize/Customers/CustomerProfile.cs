@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Personalize.Channels;
 using Personalize.Consent;
+using Personalize.Events;
 
 namespace Personalize.Customers;
 
@@ -17,6 +18,10 @@ public sealed record CustomerProfile
     /// <summary>The lifecycle stage.</summary>
     /// <value>The default value is <see cref="LifecycleStage.Exposure"/>.</value>
     public LifecycleStage Stage { get; init; } = LifecycleStage.Exposure;
+
+    /// <summary>Whether the host set <see cref="Stage"/> and the lifecycle rules (<see cref="Events.LifecycleRules"/>) must leave it as it is.</summary>
+    /// <value>The default value is <see langword="false"/>: events move the stage forward as the rules say.</value>
+    public bool StagePinned { get; init; }
 
     /// <summary>The customer's language and locale as a BCP 47 tag, for example <c>en-NZ</c>.</summary>
     /// <value>The default value is <see langword="null"/> (the host's default).</value>
@@ -45,6 +50,10 @@ public sealed record CustomerProfile
     /// <summary>Open complaint, detractor score, failed payment.</summary>
     /// <value>The default value is <see cref="ServiceFlags.None"/>.</value>
     public ServiceFlags ServiceFlags { get; init; } = ServiceFlags.None;
+
+    /// <summary>The facts events keep up to date (order count, last purchase, NPS score…), each with the event that set it.</summary>
+    /// <value>The default value is <see cref="CustomerFacts.Empty"/>. Stores keep them beside the profile; <c>SaveProfileAsync</c> and imports leave them unchanged.</value>
+    public CustomerFacts Facts { get; init; } = CustomerFacts.Empty;
 
     /// <summary>Free attributes (JSON values) for templates and rules, for example <c>firstName</c>.</summary>
     /// <value>The default value is empty.</value>

@@ -24,6 +24,9 @@ public sealed class Decision
     /// <summary>The customer's id.</summary>
     public string CustomerId => Customer.Id;
 
+    /// <summary>The event the decision was made for (conditions saw it as <c>event.*</c>), or <see langword="null"/>.</summary>
+    public Events.CustomerEvent? Event { get; internal init; }
+
     /// <summary>The customer the decision is for.</summary>
     public CustomerProfile Customer { get; }
 

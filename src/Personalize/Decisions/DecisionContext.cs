@@ -48,6 +48,9 @@ public sealed class DecisionContext
     /// <summary>The decision instant.</summary>
     public DateTimeOffset At { get; private set; }
 
+    /// <summary>The event of an event-triggered decision, or <see langword="null"/>.</summary>
+    public Events.CustomerEvent? Event { get; internal set; }
+
     /// <summary>The eligibility service (consent, channels, timing settings).</summary>
     public ContactEligibility Eligibility { get; private set; }
 
@@ -143,6 +146,7 @@ public sealed class DecisionContext
     {
         Customer = null!;
         Eligibility = null!;
+        Event = null;
         _window = default;
         _hasWindow = false;
         _conditions = null;
@@ -166,7 +170,7 @@ public sealed class DecisionContext
     }
 
     /// <summary>What conditions see; built on first use.</summary>
-    public ConditionContext Conditions => _conditions ??= new ConditionContext(Customer, Trigger, At);
+    public ConditionContext Conditions => _conditions ??= new ConditionContext(Customer, Trigger, At) { Event = Event };
 
     /// <summary>Whether contact is allowed by timing at an instant; cached for the decision instant (0 unknown, 1 yes, 2 no).</summary>
     internal bool IsAllowedByTiming(DateTimeOffset instant, bool includePreferred)

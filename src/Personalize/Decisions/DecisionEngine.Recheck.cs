@@ -22,8 +22,9 @@ public sealed partial class DecisionEngine
     /// <param name="trigger">The trigger of the decision.</param>
     /// <param name="decidedAt">When the decision was made.</param>
     /// <param name="at">The due instant.</param>
+    /// <param name="event">The event of an event-triggered decision (conditions see it as <c>event.*</c> again), or <see langword="null"/>.</param>
     /// <returns>Allowed, deferred (with the new instant) or blocked (with the code).</returns>
-    public RecheckResult Recheck(CompiledCatalog catalog, CustomerProfile customer, string messageId, Channel channel, Trigger trigger, DateTimeOffset decidedAt, DateTimeOffset at)
+    public RecheckResult Recheck(CompiledCatalog catalog, CustomerProfile customer, string messageId, Channel channel, Trigger trigger, DateTimeOffset decidedAt, DateTimeOffset at, Events.CustomerEvent? @event = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(customer);
@@ -71,6 +72,7 @@ public sealed partial class DecisionEngine
         }
 
         var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
+        context.Event = @event;
         try
         {
             for (var r = 0; r < _messageRules.Length; r++)

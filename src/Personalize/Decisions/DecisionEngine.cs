@@ -110,6 +110,17 @@ public sealed partial class DecisionEngine
     /// <param name="detail">Which messages to report on.</param>
     /// <returns>The decision.</returns>
     public Decision Decide(CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail = DecisionDetail.Candidates)
+        => Decide(catalog, customer, trigger, at, null, detail);
+
+    /// <summary>Decides at an instant for an event: conditions see it as <c>event.*</c> (type, id, occurred_at, data).</summary>
+    /// <param name="catalog">The compiled catalog.</param>
+    /// <param name="customer">The customer.</param>
+    /// <param name="trigger">The trigger (usually <c>event:TYPE</c>, or a stage change the event caused).</param>
+    /// <param name="at">The decision instant.</param>
+    /// <param name="event">The event, or <see langword="null"/>.</param>
+    /// <param name="detail">Which messages to report on.</param>
+    /// <returns>The decision; <see cref="Decision.Event"/> is the event.</returns>
+    public Decision Decide(CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, Events.CustomerEvent? @event, DecisionDetail detail = DecisionDetail.Candidates)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(customer);
@@ -125,13 +136,14 @@ public sealed partial class DecisionEngine
         }
 
         var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);
-        var decision = new Decision(this, customer, trigger, at, detail);
+        var decision = new Decision(this, customer, trigger, at, detail) { Event = @event };
         if (considered.Length == 0)
         {
             return decision;
         }
 
         var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
+        context.Event = @event;
         try
         {
             Rank(decision, context, considered, detail);

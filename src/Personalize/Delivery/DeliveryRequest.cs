@@ -8,4 +8,9 @@ namespace Personalize.Delivery;
 /// <param name="Trigger">What caused the send: an event id, a campaign run or a journey step.</param>
 /// <param name="Purpose">The purpose; marketing and relationship messages carry unsubscribe headers and opt-out text.</param>
 /// <param name="SendAt">The planned send instant; it goes into the idempotency key and the email Date header.</param>
-public sealed record DeliveryRequest(CustomerProfile Customer, string MessageId, string Trigger, ContactPurpose Purpose, DateTimeOffset SendAt);
+public sealed record DeliveryRequest(CustomerProfile Customer, string MessageId, string Trigger, ContactPurpose Purpose, DateTimeOffset SendAt)
+{
+    /// <summary>Gets the event an event-triggered message answers (templates see it as <c>event.*</c>), or <see langword="null"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Events.CustomerEvent? Event { get; init; }
+}

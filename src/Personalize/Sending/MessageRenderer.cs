@@ -84,7 +84,7 @@ public sealed class MessageRenderer
     public OutgoingMessage Render(CompiledTemplates content, Decision decision, DecisionWinner winner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        return Render(content, decision.Customer, winner.Message, winner.Channel, winner.Template, decision.Trigger.ToString(), winner.SendAt, cancellationToken);
+        return Render(content, decision.Customer, winner.Message, winner.Channel, winner.Template, decision.Trigger.ToString(), winner.SendAt, decision.Event, cancellationToken);
     }
 
     /// <summary>Renders one message for one customer on one channel.</summary>
@@ -101,6 +101,23 @@ public sealed class MessageRenderer
     /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
     /// <exception cref="MessageContentException">The rendered content cannot go out.</exception>
     public OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, CancellationToken cancellationToken = default)
+        => Render(content, customer, message, channel, templateReference, trigger, sendAt, null, cancellationToken);
+
+    /// <summary>Renders one message of an event-triggered decision: templates see the event as <c>event.*</c>.</summary>
+    /// <param name="content">The compiled content of the catalog.</param>
+    /// <param name="customer">The recipient.</param>
+    /// <param name="message">The catalog message.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="templateReference">The template reference (for example <c>order-shipped/sms</c>).</param>
+    /// <param name="trigger">The trigger, as text (part of the idempotency key).</param>
+    /// <param name="sendAt">The send instant (part of the idempotency key).</param>
+    /// <param name="event">The event, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops a long render.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="MessageTemplateException">The reference was not compiled.</exception>
+    /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
+    /// <exception cref="MessageContentException">The rendered content cannot go out.</exception>
+    public OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(customer);
@@ -111,7 +128,7 @@ public sealed class MessageRenderer
             throw new MessageTemplateException($"No compiled content '{templateReference}' for message '{message.Id}' on {channel}; compile the catalog's content with MessageTemplates.Compile and fix its diagnostics.");
         }
 
-        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt);
+        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt) { Event = @event };
         var model = new TemplateModel(this, request, message, channel, _brand);
         var render = new RenderOptions
         {

@@ -300,6 +300,7 @@ public sealed partial class SendRunner
 
             var ids = page.Items.Where(static d => d.CustomerId is not null).Select(static d => d.CustomerId!).Distinct(StringComparer.Ordinal).ToList();
             var customers = (await store.GetCustomersAsync(ids, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.Id, StringComparer.Ordinal);
+            var events = await EventsOfAsync(store, page.Items.Select(static d => d.Trigger), cancellationToken).ConfigureAwait(false);
             var delivered = new List<string>();
             var failed = new List<DeliveryFailure>();
             foreach (var entry in page.Items)
@@ -323,7 +324,8 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                if (TryRender(content, customer.Profile, definition, entry.Channel, template, entry.Trigger, entry.SentAt, out var error, cancellationToken) is not { } message)
+                var answered = SplitTrigger(entry.Trigger).EventId is { } eventId && events.TryGetValue(eventId, out var found) ? found : null;
+                if (TryRender(content, customer.Profile, definition, entry.Channel, template, entry.Trigger, entry.SentAt, out var error, cancellationToken, answered) is not { } message)
                 {
                     state.Error(error!);
                     failed.Add(new DeliveryFailure(entry.IdempotencyKey, error!.Code + ": " + error.Message));
@@ -554,6 +556,7 @@ public sealed partial class SendRunner
         public async Task SendDueAsync(IReadOnlyList<ScheduledSend> sends, DueRun run, int attempt, CancellationToken token)
         {
             var byCustomer = sends.GroupBy(static s => s.CustomerId, StringComparer.Ordinal).ToList();
+            var events = await EventsOfAsync(store, sends.Select(static s => s.Trigger), token).ConfigureAwait(false);
             var customers = (await store.GetCustomersAsync(byCustomer.Select(static g => g.Key).ToList(), token).ConfigureAwait(false))
                 .ToDictionary(static c => c.Id, StringComparer.Ordinal);
             var writes = new List<CustomerSends>();
@@ -577,8 +580,9 @@ public sealed partial class SendRunner
                 var errors = new List<SendError>();
                 foreach (var send in group)
                 {
-                    var trigger = Trigger.TryParse(send.Trigger, out var parsed) ? parsed : Trigger.Tick;
-                    var check = runner._engine.Recheck(run.Catalog, profile, send.MessageId, send.Channel, trigger, send.DecidedAt, state.At);
+                    var (trigger, eventId) = SplitTrigger(send.Trigger);
+                    var answered = eventId is not null && events.TryGetValue(eventId, out var found) ? found : null;
+                    var check = runner._engine.Recheck(run.Catalog, profile, send.MessageId, send.Channel, trigger, send.DecidedAt, state.At, answered);
                     if (check.Status == RecheckStatus.Deferred)
                     {
                         completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Scheduled, DueAt = check.SendAt, At = state.At });
@@ -588,7 +592,7 @@ public sealed partial class SendRunner
                     var code = check.Code;
                     if (check.IsAllowed)
                     {
-                        if (runner.TryRender(run.Templates, profile, check.Message!, send.Channel, check.Template!, send.Trigger, state.At, out var error, token) is { } rendered)
+                        if (runner.TryRender(run.Templates, profile, check.Message!, send.Channel, check.Template!, send.Trigger, state.At, out var error, token, answered) is { } rendered)
                         {
                             var message = rendered with { IdempotencyKey = send.IdempotencyKey };
                             messages.Add(new PendingSend(message, ToDelivery(message, send.Kind, check.Template!, send.RunId)));
@@ -675,7 +679,21 @@ public sealed partial class SendRunner
             }
         }
 
-        private async Task HandOverAsync(PendingSend send, CancellationToken token)
+        /// <summary>The tally of this loop (event ingestion and ticks count into it).</summary>
+        public WorkerTally Tally => _tally;
+
+        /// <summary>Writes a page of customer writes with the delivered marks and failures of the previous page.</summary>
+        public async Task<SendBatchResult> WriteAsync(IReadOnlyList<CustomerSends> writes, CancellationToken token)
+        {
+            var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed }, token).ConfigureAwait(false);
+            _delivered = [];
+            _failed = [];
+            return result;
+        }
+
+        public void Merge() => state.Merge(_tally);
+
+        public async Task HandOverAsync(PendingSend send, CancellationToken token)
         {
             var outcome = await runner._writer.WriteOneAsync(send.Message, token).ConfigureAwait(false);
             if (outcome.Failure is { } failure)

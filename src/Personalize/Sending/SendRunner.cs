@@ -242,12 +242,12 @@ public sealed partial class SendRunner
     }
 
     /// <summary>Renders one message; a template, content or missing-template failure becomes a <see cref="SendError"/> instead of an exception.</summary>
-    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token)
+    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null)
     {
         error = null;
         try
         {
-            return _renderer.Render(content, customer, message, channel, template, trigger, sendAt, token);
+            return _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

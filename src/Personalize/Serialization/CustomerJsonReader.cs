@@ -167,6 +167,7 @@ internal sealed class CustomerJsonReader
         {
             Id = dto.Id!,
             Stage = stage,
+            StagePinned = dto.StagePinned ?? false,
             Language = dto.Language,
             TimeZone = zone,
             ContactPoints = contactPoints,

@@ -16,6 +16,7 @@ internal static class CustomerJsonWriter
         {
             Id = customer.Id,
             Stage = Name(customer.Stage),
+            StagePinned = customer.StagePinned ? true : null,
             Language = customer.Language,
             TimeZone = ZoneId(customer.TimeZone),
         };

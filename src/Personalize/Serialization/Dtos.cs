@@ -22,6 +22,8 @@ internal sealed class CustomerDto
 
     public string? Stage { get; set; }
 
+    public bool? StagePinned { get; set; }
+
     public string? Language { get; set; }
 
     public string? TimeZone { get; set; }

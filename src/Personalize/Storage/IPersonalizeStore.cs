@@ -1,6 +1,7 @@
 using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
+using Personalize.Events;
 
 namespace Personalize.Storage;
 
@@ -26,8 +27,11 @@ namespace Personalize.Storage;
 /// <para><b>Paging.</b> Reads that can return many rows take a query with a <c>Limit</c> and an opaque
 /// <c>ContinueAfter</c> token and answer one <see cref="StorePage{T}"/>: one round trip per page, never one per
 /// customer.</para>
+/// <para><b>Events and facts.</b> <see cref="RecordAsync"/> also stores applied events (unique by id), the customer's
+/// facts (<see cref="CustomerProfile.Facts"/>, read back with the profile) and stage and tier changes, in the same
+/// transaction as the sends they caused: an event is applied, and its messages recorded, exactly once.</para>
 /// <para><b>Erasure.</b> <see cref="EraseCustomerAsync"/> is the only deletion of evidence: it removes the profile,
-/// consent records, contact history and scheduled sends, keeps delivery log keys without the customer (so nothing is
+/// facts, events, changes, consent records, contact history and scheduled sends, keeps delivery log keys without the customer (so nothing is
 /// sent twice) and puts a salted hash of each contact point on the suppression list, so a later import of the same
 /// address or number is refused.</para>
 /// <para><b>Several workers.</b> Workers running the same send run split its customers through the store
@@ -193,4 +197,22 @@ public interface IPersonalizeStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The progress (<see cref="WorkProgress.Shares"/> is 0 when no worker claimed any share of the run).</returns>
     ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells which of the given event ids the store holds (events already applied: ingestion leaves them out).</summary>
+    /// <param name="eventIds">The ids.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The ids the store holds.</returns>
+    ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one page of stored (applied) events, ordered by the instant they happened, then id.</summary>
+    /// <param name="query">The customer, page size and where to continue.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    ValueTask<StorePage<CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one page of recorded stage and tier changes, ordered by instant, then customer.</summary>
+    /// <param name="query">Filters, page size and where to continue.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    ValueTask<StorePage<CustomerChange>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
+using Personalize.Events;
 
 namespace Personalize.Storage;
 
@@ -8,7 +9,7 @@ namespace Personalize.Storage;
 /// A store in memory, for tests and small hosts: everything is lost when the process ends. One lock serialises
 /// every call, which makes each call a transaction. It passes the same contract tests as the durable stores.
 /// </summary>
-public sealed class InMemoryPersonalizeStore : IPersonalizeStore
+public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _customers = new(StringComparer.Ordinal);
@@ -459,6 +460,7 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
             }
 
             _sortedIds = null;
+            ForgetEvents(customerId);
             var scheduled = 0;
             foreach (var key in _scheduled.Where(p => p.Value.CustomerId == customerId).Select(p => p.Key).ToList())
             {
@@ -571,8 +573,16 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, entry.Version, []);
         }
 
+        foreach (var @event in sends.Events)
+        {
+            if (_events.ContainsKey(@event.Id))
+            {
+                return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, entry.Version, []);
+            }
+        }
+
         List<string>? already = null;
-        var historyAdded = false;
+        var historyAdded = ApplyEventWrites(sends, entry);
         foreach (var delivery in sends.Deliveries)
         {
             if (!_deliveries.TryAdd(delivery.IdempotencyKey, delivery))
@@ -630,6 +640,8 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
 
         public long Version { get; set; }
 
+        public CustomerFacts EventFacts { get; set; } = CustomerFacts.Empty;
+
         public List<ConsentRecord> Consents { get; } = [];
 
         public List<HistoryRow> History { get; } = [];
@@ -637,6 +649,7 @@ public sealed class InMemoryPersonalizeStore : IPersonalizeStore
         public StoredCustomer ToStored(Func<string, bool>? leaveOut = null) => new(
             Facts with
             {
+                Facts = EventFacts,
                 Consents = Consents.Count == 0 ? ConsentLedger.Empty : new ConsentLedger(Consents),
                 History = History.Count == 0 ? ContactHistory.Empty : new ContactHistory(History.Where(h => leaveOut is null || h.Key is null || !leaveOut(h.Key)).Select(h => h.Record)),
             },

@@ -75,11 +75,36 @@ internal static class StoreChecks
         return null;
     }
 
-    /// <summary>The profile without its consent ledger and history (those live in their own tables).</summary>
+    /// <summary>The profile without its consent ledger, history and event facts (those live in their own tables).</summary>
     public static CustomerProfile FactsOf(CustomerProfile profile)
-        => profile.Consents.Records.Count == 0 && profile.History.Count == 0
+        => profile.Consents.Records.Count == 0 && profile.History.Count == 0 && profile.Facts.Count == 0
             ? profile
-            : profile with { Consents = ConsentLedger.Empty, History = ContactHistory.Empty };
+            : profile with { Consents = ConsentLedger.Empty, History = ContactHistory.Empty, Facts = Events.CustomerFacts.Empty };
+
+    /// <summary>Checks the event writes of a batch: events with an id, a type and the entry's customer; changes of the entry's customer.</summary>
+    public static void ThrowIfInvalidEvents(CustomerSends sends)
+    {
+        foreach (var @event in sends.Events)
+        {
+            if (@event is null || string.IsNullOrEmpty(@event.Id) || string.IsNullOrEmpty(@event.Type) || @event.CustomerId != sends.CustomerId)
+            {
+                throw new ArgumentException($"Customer {sends.CustomerId}: an event to store is null, has no id or type, or is about another customer.", nameof(sends));
+            }
+        }
+
+        foreach (var change in sends.Changes)
+        {
+            if (change is null || change.CustomerId != sends.CustomerId)
+            {
+                throw new ArgumentException($"Customer {sends.CustomerId}: a change to record is null or about another customer.", nameof(sends));
+            }
+        }
+
+        if (sends.Profile is { } profile && profile.Id != sends.CustomerId)
+        {
+            throw new ArgumentException($"Customer {sends.CustomerId}: the profile to write has id '{profile.Id}'.", nameof(sends));
+        }
+    }
 
     public static void ThrowIfInvalid(IReadOnlyList<ConsentRecord> records)
     {
@@ -120,6 +145,8 @@ internal static class StoreChecks
             {
                 throw new ArgumentException("A CustomerSends entry is null or has no customer id.", nameof(batch));
             }
+
+            ThrowIfInvalidEvents(sends);
 
             foreach (var delivery in sends.Deliveries)
             {

@@ -23,11 +23,12 @@ public sealed class ConditionModelTests
     }
 
     [Fact]
-    public void The_model_lists_its_three_roots()
+    public void The_model_lists_its_four_roots_and_event_is_null_without_an_event()
     {
         var model = new ConditionContext(Customer, Trigger.Campaign("spring"), Now).Model;
 
-        Assert.Equal(["customer", "trigger", "now"], model.Keys);
+        Assert.Equal(["customer", "trigger", "now", "event"], model.Keys);
+        Assert.Null(model["event"]);
         Assert.Equal(Now, model["now"]);
         var trigger = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(model["trigger"]);
         Assert.Equal("campaign", trigger["kind"]);

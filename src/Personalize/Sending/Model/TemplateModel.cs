@@ -13,6 +13,7 @@ internal sealed class TemplateModel
     private readonly MessageRenderer _renderer;
     private readonly Delivery.DeliveryRequest _request;
     private string? _why;
+    private Events.EventModel? _event;
 
     public TemplateModel(MessageRenderer renderer, Delivery.DeliveryRequest request, Catalog.MessageDefinition message, Channel channel, BrandInfo brand)
     {
@@ -37,6 +38,9 @@ internal sealed class TemplateModel
     public string Channel { get; }
 
     public DateTimeOffset SendAt => _request.SendAt;
+
+    /// <summary><c>event.*</c>: the event of an event-triggered message (id, type, occurred_at, data), or null.</summary>
+    public Events.EventModel? Event => _request.Event is { } e ? _event ??= new Events.EventModel(e) : null;
 
     /// <summary>The "why you get this" sentence from the customer's own consent record.</summary>
     public string Why => _why ??= _renderer.Reasons.Explain(_request.Customer, Message.ChannelValue, _request.Purpose, TopicName);

@@ -1,0 +1,285 @@
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Personalize.Events;
+using Personalize.Storage;
+using static Personalize.PostgreSql.PostgreSqlRows;
+
+namespace Personalize.PostgreSql;
+
+public sealed partial class PostgreSqlPersonalizeStore
+{
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        var ids = eventIds.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return new((IReadOnlyCollection<string>)Array.Empty<string>());
+        }
+
+        return ReadAsync<IReadOnlyCollection<string>>(async (connection, transaction, token) =>
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            await using var command = Command(connection, transaction, $"SELECT id FROM {_sql.S}.events WHERE id = ANY(@ids)");
+            Param(command.Parameters, "ids", ids);
+            await using var data = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await data.ReadAsync(token).ConfigureAwait(false))
+            {
+                known.Add(data.GetString(0));
+            }
+
+            return known;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StorePage<CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        var after = StoreCursor.Parse(query.ContinueAfter);
+        var ids = query.Ids?.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids is { Length: 0 })
+        {
+            return new(new StorePage<CustomerEvent>([], null));
+        }
+
+        var sql = new StringBuilder($"SELECT id, type, customer_id, occurred_at, data FROM {_sql.S}.events WHERE true");
+        if (ids is not null)
+        {
+            sql.Append(" AND id = ANY(@ids)");
+        }
+
+        if (query.CustomerId is not null)
+        {
+            sql.Append(" AND customer_id = @customer");
+        }
+
+        if (after is not null)
+        {
+            sql.Append(" AND (occurred_at, id) > (@after_ticks, @after_key)");
+        }
+
+        sql.Append(" ORDER BY occurred_at, id LIMIT @limit");
+        return ReadAsync(async (connection, transaction, token) =>
+        {
+            await using var command = Command(connection, transaction, sql.ToString());
+            if (ids is not null)
+            {
+                Param(command.Parameters, "ids", ids);
+            }
+
+            if (query.CustomerId is not null)
+            {
+                Param(command.Parameters, "customer", query.CustomerId);
+            }
+
+            if (after is { } cursor)
+            {
+                Param(command.Parameters, "after_ticks", cursor.Ticks);
+                Param(command.Parameters, "after_key", cursor.Key);
+            }
+
+            Param(command.Parameters, "limit", query.Limit + 1);
+            var rows = new List<CustomerEvent>();
+            await using var data = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await data.ReadAsync(token).ConfigureAwait(false))
+            {
+                rows.Add(new CustomerEvent
+                {
+                    Id = data.GetString(0),
+                    Type = data.GetString(1),
+                    CustomerId = data.GetString(2),
+                    OccurredAt = Instant(data.GetInt64(3)),
+                    Data = data.IsDBNull(4) ? default : ParseEventData(data.GetFieldValue<byte[]>(4)),
+                });
+            }
+
+            return StoreCursor.Page(rows, query.Limit, static e => StoreCursor.Format(e.OccurredAt, e.Id));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StorePage<CustomerChange>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        var after = StoreCursor.Parse(query.ContinueAfter);
+        (string Customer, long Seq)? afterKey = null;
+        if (after is { } parsed)
+        {
+            var separator = parsed.Key.LastIndexOf('\u001f');
+            if (separator <= 0 || !long.TryParse(parsed.Key.AsSpan(separator + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq))
+            {
+                throw new ArgumentException($"'{query.ContinueAfter}' is not a continuation token of the changes; pass the ContinueAfter of the previous page.", nameof(query));
+            }
+
+            afterKey = (parsed.Key[..separator], seq);
+        }
+
+        var sql = new StringBuilder($"SELECT seq, customer_id, kind, from_value, to_value, at, cause, event_id FROM {_sql.S}.customer_changes WHERE true");
+        if (query.CustomerId is not null)
+        {
+            sql.Append(" AND customer_id = @customer");
+        }
+
+        if (query.Kind is not null)
+        {
+            sql.Append(" AND kind = @kind");
+        }
+
+        if (query.Since is not null)
+        {
+            sql.Append(" AND at >= @since");
+        }
+
+        if (after is not null)
+        {
+            sql.Append(" AND (at, customer_id, seq) > (@after_ticks, @after_customer, @after_seq)");
+        }
+
+        sql.Append(" ORDER BY at, customer_id, seq LIMIT @limit");
+        return ReadAsync(async (connection, transaction, token) =>
+        {
+            await using var command = Command(connection, transaction, sql.ToString());
+            if (query.CustomerId is not null)
+            {
+                Param(command.Parameters, "customer", query.CustomerId);
+            }
+
+            if (query.Kind is not null)
+            {
+                Param(command.Parameters, "kind", query.Kind);
+            }
+
+            if (query.Since is { } since)
+            {
+                Param(command.Parameters, "since", since.UtcTicks);
+            }
+
+            if (after is { } cursor)
+            {
+                Param(command.Parameters, "after_ticks", cursor.Ticks);
+                Param(command.Parameters, "after_customer", afterKey!.Value.Customer);
+                Param(command.Parameters, "after_seq", afterKey.Value.Seq);
+            }
+
+            Param(command.Parameters, "limit", query.Limit + 1);
+            var rows = new List<(CustomerChange Change, long Seq)>();
+            await using var data = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await data.ReadAsync(token).ConfigureAwait(false))
+            {
+                rows.Add((new CustomerChange
+                {
+                    CustomerId = data.GetString(1),
+                    Kind = data.GetString(2),
+                    From = NullableString(data, 3),
+                    To = data.GetString(4),
+                    At = Instant(data.GetInt64(5)),
+                    Cause = data.GetString(6),
+                    EventId = NullableString(data, 7),
+                }, data.GetInt64(0)));
+            }
+
+            var page = StoreCursor.Page(rows, query.Limit, static c => StoreCursor.Format(c.Change.At, InMemoryPersonalizeStore.ChangeKey(c.Change.CustomerId, c.Seq)));
+            return new StorePage<CustomerChange>(page.Items.Select(static c => c.Change).ToList(), page.ContinueAfter);
+        }, cancellationToken);
+    }
+
+    private static JsonElement ParseEventData(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The ids among the accepted entries' events that the store holds already.</summary>
+    private async Task<HashSet<string>?> HeldEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<CustomerSends> entries, List<int> accepted, CancellationToken cancellationToken)
+    {
+        var ids = accepted.SelectMany(i => entries[i].Events).Select(static e => e.Id).ToArray();
+        if (ids.Length == 0)
+        {
+            return null;
+        }
+
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = Command(connection, transaction, $"SELECT id FROM {_sql.S}.events WHERE id = ANY(@ids)");
+        Param(command.Parameters, "ids", ids);
+        await using var data = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await data.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            held.Add(data.GetString(0));
+        }
+
+        return held;
+    }
+
+    /// <summary>Writes the accepted entries' profiles, facts, events and changes; returns the entries whose version grew for it.</summary>
+    private async Task<HashSet<int>> WriteEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<CustomerSends> entries, List<int> accepted, CancellationToken cancellationToken)
+    {
+        var bumped = new HashSet<int>();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var i in accepted)
+        {
+            var entry = entries[i];
+            if (entry.Profile is null && entry.Facts is null)
+            {
+                continue;
+            }
+
+            var update = new NpgsqlBatchCommand($"""
+                UPDATE {_sql.S}.customers SET version = version + 1,
+                    facts = CASE WHEN @set_profile THEN @profile ELSE facts END,
+                    event_facts = CASE WHEN @set_facts THEN @facts ELSE event_facts END
+                WHERE id = @id
+                """);
+            Param(update.Parameters, "id", entry.CustomerId);
+            Param(update.Parameters, "set_profile", entry.Profile is not null);
+            Param(update.Parameters, "profile", entry.Profile is { } profile ? _json.WriteCustomer(StoreChecks.FactsOf(profile)) : []);
+            Param(update.Parameters, "set_facts", entry.Facts is not null);
+            update.Parameters.Add(new NpgsqlParameter("facts", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = entry.Facts is { Count: > 0 } facts ? facts.ToJson() : DBNull.Value });
+            batch.BatchCommands.Add(update);
+            bumped.Add(i);
+        }
+
+        var events = accepted.SelectMany(i => entries[i].Events).ToList();
+        if (events.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand($"""
+                INSERT INTO {_sql.S}.events (id, customer_id, type, occurred_at, data)
+                SELECT * FROM unnest(@id::text[], @customer::text[], @type::text[], @at::bigint[], @data::bytea[])
+                """);
+            Param(insert.Parameters, "id", events.Select(static e => e.Id).ToArray());
+            Param(insert.Parameters, "customer", events.Select(static e => e.CustomerId).ToArray());
+            Param(insert.Parameters, "type", events.Select(static e => e.Type).ToArray());
+            Param(insert.Parameters, "at", events.Select(static e => e.OccurredAt.UtcTicks).ToArray());
+            Param(insert.Parameters, "data", events.Select(static e => e.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : Encoding.UTF8.GetBytes(e.Data.GetRawText())).ToArray());
+            batch.BatchCommands.Add(insert);
+        }
+
+        var changes = accepted.SelectMany(i => entries[i].Changes).ToList();
+        if (changes.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand($"""
+                INSERT INTO {_sql.S}.customer_changes (customer_id, kind, from_value, to_value, at, cause, event_id)
+                SELECT * FROM unnest(@customer::text[], @kind::text[], @from::text[], @to::text[], @at::bigint[], @cause::text[], @event::text[])
+                """);
+            Param(insert.Parameters, "customer", changes.Select(static c => c.CustomerId).ToArray());
+            Param(insert.Parameters, "kind", changes.Select(static c => c.Kind).ToArray());
+            Param(insert.Parameters, "from", changes.Select(static c => c.From).ToArray());
+            Param(insert.Parameters, "to", changes.Select(static c => c.To).ToArray());
+            Param(insert.Parameters, "at", changes.Select(static c => c.At.UtcTicks).ToArray());
+            Param(insert.Parameters, "cause", changes.Select(static c => c.Cause).ToArray());
+            Param(insert.Parameters, "event", changes.Select(static c => c.EventId).ToArray());
+            batch.BatchCommands.Add(insert);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return bumped;
+    }
+}

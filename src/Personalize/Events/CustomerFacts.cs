@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Personalize.Events;
+
+/// <summary>
+/// The facts events keep about one customer, by name (snake_case, for example <c>order_count</c>). Immutable: events
+/// produce a new set (<see cref="FactEditor"/>). The store keeps them with the profile; conditions see them as
+/// <c>customer.facts.NAME</c> and templates too when the customer consented to personalization.
+/// </summary>
+public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
+{
+    private readonly Dictionary<string, Fact> _facts;
+
+    private CustomerFacts(Dictionary<string, Fact> facts) => _facts = facts;
+
+    /// <summary>Gets the empty set.</summary>
+    public static CustomerFacts Empty { get; } = new(new Dictionary<string, Fact>(StringComparer.Ordinal));
+
+    /// <inheritdoc />
+    public int Count => _facts.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Keys => _facts.Keys;
+
+    /// <inheritdoc />
+    public IEnumerable<Fact> Values => _facts.Values;
+
+    /// <inheritdoc />
+    public Fact this[string key] => _facts[key];
+
+    /// <summary>Creates a set from facts by name.</summary>
+    /// <param name="facts">The facts.</param>
+    /// <returns>The set.</returns>
+    public static CustomerFacts Create(IEnumerable<KeyValuePair<string, Fact>> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var copy = new Dictionary<string, Fact>(StringComparer.Ordinal);
+        foreach (var (name, fact) in facts)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(name, nameof(facts));
+            ArgumentNullException.ThrowIfNull(fact, nameof(facts));
+            copy[name] = fact;
+        }
+
+        return copy.Count == 0 ? Empty : new CustomerFacts(copy);
+    }
+
+    /// <inheritdoc />
+    public bool ContainsKey(string key) => _facts.ContainsKey(key);
+
+    /// <inheritdoc />
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Fact value) => _facts.TryGetValue(key, out value);
+
+    /// <summary>Reads a fact's value, or <see langword="null"/>.</summary>
+    /// <param name="name">The fact's name.</param>
+    /// <returns>The value.</returns>
+    public object? ValueOf(string name) => _facts.TryGetValue(name, out var fact) ? fact.Value : null;
+
+    /// <summary>Reads a number fact, or 0.</summary>
+    /// <param name="name">The fact's name.</param>
+    /// <returns>The number.</returns>
+    public decimal NumberOf(string name) => _facts.TryGetValue(name, out var fact) ? fact.Number : 0m;
+
+    /// <summary>Reads an instant fact.</summary>
+    /// <param name="name">The fact's name.</param>
+    /// <returns>The instant, or <see langword="null"/> when the fact is missing or not an instant.</returns>
+    public DateTimeOffset? InstantOf(string name) => _facts.TryGetValue(name, out var fact) && fact.TryGetInstant(out var at) ? at : null;
+
+    /// <summary>Reads a true/false fact, or <see langword="false"/>.</summary>
+    /// <param name="name">The fact's name.</param>
+    /// <returns>The value.</returns>
+    public bool IsTrue(string name) => _facts.TryGetValue(name, out var fact) && fact.Value is true;
+
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<string, Fact>> GetEnumerator() => _facts.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    internal Dictionary<string, Fact> Copy() => new(_facts, StringComparer.Ordinal);
+
+    internal static CustomerFacts Wrap(Dictionary<string, Fact> facts) => facts.Count == 0 ? Empty : new CustomerFacts(facts);
+
+    /// <summary>Writes the set as the stores keep it: <c>{"name":{"v":value,"at":"…","e":"event id"}}</c>, decimals as <c>{"d":"12.50"}</c>.</summary>
+    internal byte[] ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + (48 * _facts.Count));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, fact) in _facts)
+            {
+                writer.WriteStartObject(name);
+                writer.WritePropertyName("v");
+                switch (fact.Value)
+                {
+                    case null:
+                        writer.WriteNullValue();
+                        break;
+                    case string s:
+                        writer.WriteStringValue(s);
+                        break;
+                    case long l:
+                        writer.WriteNumberValue(l);
+                        break;
+                    case bool b:
+                        writer.WriteBooleanValue(b);
+                        break;
+                    case decimal d:
+                        writer.WriteStartObject();
+                        writer.WriteString("d", d.ToString(CultureInfo.InvariantCulture));
+                        writer.WriteEndObject();
+                        break;
+                }
+
+                writer.WriteNumber("at", fact.At.UtcTicks);
+                writer.WriteString("e", fact.EventId);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
+    internal static CustomerFacts FromJson(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return Empty;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var facts = new Dictionary<string, Fact>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            var element = property.Value;
+            var v = element.GetProperty("v");
+            object? value = v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number => v.GetInt64(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Object => decimal.Parse(v.GetProperty("d").GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            facts[property.Name] = new Fact(value, new DateTimeOffset(element.GetProperty("at").GetInt64(), TimeSpan.Zero), element.GetProperty("e").GetString()!);
+        }
+
+        return Wrap(facts);
+    }
+}

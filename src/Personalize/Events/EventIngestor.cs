@@ -1,0 +1,308 @@
+using Personalize.Storage;
+
+namespace Personalize.Events;
+
+/// <summary>
+/// Ingests customer events into a store: checks each, leaves out the ones already applied (by id), updates the
+/// customers' facts through <see cref="EventOptions.Mappings"/>, moves lifecycle stages by
+/// <see cref="EventOptions.Lifecycle"/>, and writes each batch's events, facts and stage changes in one transaction
+/// per batch (one customer's part all or nothing). To also decide and send what the events trigger, use
+/// <see cref="Sending.SendRunner.IngestAsync"/>.
+/// </summary>
+/// <remarks>
+/// Exactly once: an event is stored with the facts it changed in one transaction, and an id the store holds is
+/// never applied again, also when the same file is ingested twice or after a crash. Out of order is safe: a fact is
+/// only replaced by an event that happened later than the one that set it (see <see cref="FactEditor"/>). Another
+/// writer to a customer meanwhile (a send, another ingester) makes the customer's part be read and applied again.
+/// </remarks>
+public sealed class EventIngestor
+{
+    private const int MaxConflictAttempts = 8;
+    private readonly EventOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _maxRecordedErrors;
+
+    /// <summary>Creates an ingestor.</summary>
+    /// <param name="options">Mappings, lifecycle rules and limits; the defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock (the ingestion instant when none is given); the system clock when <see langword="null"/>.</param>
+    public EventIngestor(EventOptions? options = null, TimeProvider? timeProvider = null)
+        : this(options, timeProvider, 1000)
+    {
+    }
+
+    internal EventIngestor(EventOptions? options, TimeProvider? timeProvider, int maxRecordedErrors)
+    {
+        _options = options ?? new EventOptions();
+        ArgumentNullException.ThrowIfNull(_options.Mappings, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.Lifecycle, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1, nameof(options));
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _maxRecordedErrors = maxRecordedErrors;
+    }
+
+    /// <summary>The options.</summary>
+    public EventOptions Options => _options;
+
+    /// <summary>Ingests events (facts and stages; no messages).</summary>
+    /// <param name="events">The events, in any order.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="at">The ingestion instant (events later than it plus <see cref="EventOptions.MaxClockSkew"/> are rejected); the clock when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops after the batch in hand (what was written stays; ingest again to go on: applied events are skipped).</param>
+    /// <returns>What was applied, left out and rejected.</returns>
+    public Task<EventIngestionSummary> IngestAsync(IAsyncEnumerable<CustomerEvent> events, IPersonalizeStore store, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
+        => IngestAsync(events, store, at ?? _timeProvider.GetUtcNow(), null, cancellationToken);
+
+    internal async Task<EventIngestionSummary> IngestAsync(IAsyncEnumerable<CustomerEvent> events, IPersonalizeStore store, DateTimeOffset at, IUpdateHandler? handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(store);
+        var tally = new Tally(_maxRecordedErrors);
+        var batch = new List<(long Index, CustomerEvent Event)>(_options.BatchSize);
+        long index = 0;
+        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var i = index++;
+            tally.Received++;
+            if (Check(e, at) is { } rejection)
+            {
+                tally.Reject(new EventRejection(i, e?.Id, rejection.Code, rejection.Message));
+                continue;
+            }
+
+            batch.Add((i, Normalize(e!)));
+            if (batch.Count >= _options.BatchSize)
+            {
+                await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
+        }
+
+        return tally.Summary(at);
+    }
+
+    /// <summary>Checks an event against the limits; null when it is fine.</summary>
+    internal (string Code, string Message)? Check(CustomerEvent? e, DateTimeOffset at)
+    {
+        if (e is null)
+        {
+            return (EventCodes.InvalidJson, "The event is null.");
+        }
+
+        if (string.IsNullOrWhiteSpace(e.Id) || e.Id.Length > _options.MaxIdLength)
+        {
+            return (EventCodes.InvalidId, $"The event needs an id of 1 to {_options.MaxIdLength} characters (the same id twice is applied once).");
+        }
+
+        if (string.IsNullOrEmpty(e.Type) || !Consent.ConsentScope.TryNormalizeTopic(e.Type, out _))
+        {
+            return (EventCodes.InvalidType, $"Event '{e.Id}': the type '{e.Type}' is not an event type; use 1 to 64 letters, digits, '_', '-' or '.' (for example order_shipped).");
+        }
+
+        if (string.IsNullOrWhiteSpace(e.CustomerId))
+        {
+            return (EventCodes.MissingCustomer, $"Event '{e.Id}' names no customer; set its customer id.");
+        }
+
+        if (e.OccurredAt > at + _options.MaxClockSkew)
+        {
+            return (EventCodes.InFuture, $"Event '{e.Id}' happened at {Fact.Format(e.OccurredAt)}, after the ingestion instant {Fact.Format(at)}; check its time and zone.");
+        }
+
+        if (e.Data.ValueKind is not (System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Object))
+        {
+            return (EventCodes.DataNotObject, $"Event '{e.Id}': data must be a JSON object, not {e.Data.ValueKind.ToString().ToLowerInvariant()}.");
+        }
+
+        if (e.Data.ValueKind == System.Text.Json.JsonValueKind.Object && e.Data.GetRawText().Length > _options.MaxDataBytes)
+        {
+            return (EventCodes.DataTooLarge, $"Event '{e.Id}': data is larger than {_options.MaxDataBytes} bytes (EventOptions.MaxDataBytes); send a reference instead of the content.");
+        }
+
+        return null;
+    }
+
+    private static CustomerEvent Normalize(CustomerEvent e)
+    {
+        Consent.ConsentScope.TryNormalizeTopic(e.Type, out var type);
+        return type == e.Type ? e : e with { Type = type };
+    }
+
+    private async Task ApplyBatchAsync(List<(long Index, CustomerEvent Event)> batch, IPersonalizeStore store, DateTimeOffset at, IUpdateHandler? handler, Tally tally, CancellationToken cancellationToken)
+    {
+        // The same id twice in the stream: the first one counts.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<(long Index, CustomerEvent Event)>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (seen.Add(item.Event.Id))
+            {
+                fresh.Add(item);
+            }
+            else
+            {
+                tally.Duplicates++;
+            }
+        }
+
+        var pending = fresh.GroupBy(static p => p.Event.CustomerId, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
+        for (var attempt = 1; pending.Count > 0; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var known = await store.FindEventsAsync(pending.Values.SelectMany(static l => l).Select(static p => p.Event.Id).ToList(), cancellationToken).ConfigureAwait(false);
+            var customers = (await store.GetCustomersAsync(pending.Keys.ToList(), cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.Id, StringComparer.Ordinal);
+            var updates = new List<CustomerUpdate>(pending.Count);
+            foreach (var (customerId, items) in pending)
+            {
+                if (known.Count > 0)
+                {
+                    tally.Duplicates += items.RemoveAll(p => known.Contains(p.Event.Id));
+                }
+
+                if (items.Count == 0)
+                {
+                    continue;
+                }
+
+                if (!customers.TryGetValue(customerId, out var stored))
+                {
+                    foreach (var (i, e) in items)
+                    {
+                        tally.Reject(new EventRejection(i, e.Id, EventCodes.UnknownCustomer, $"Event '{e.Id}': the store has no customer '{customerId}'; import the customer before its events."));
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    updates.Add(FactUpdater.Apply(stored, items, _options, at));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    foreach (var (i, e) in items)
+                    {
+                        tally.Reject(new EventRejection(i, e.Id, EventCodes.MappingFailed, $"Event '{e.Id}' of customer '{customerId}': applying the customer's events failed ({ex.GetType().Name}: {ex.Message}); nothing of them was written."));
+                    }
+                }
+            }
+
+            var sends = new List<CustomerSends>(updates.Count);
+            var plans = new object?[updates.Count];
+            for (var u = 0; u < updates.Count; u++)
+            {
+                var write = updates[u].ToSends();
+                if (handler is not null)
+                {
+                    (write, plans[u]) = handler.Plan(updates[u], write, cancellationToken);
+                }
+
+                sends.Add(write);
+            }
+
+            var result = sends.Count == 0
+                ? new SendBatchResult([])
+                : handler is not null
+                    ? await handler.WriteAsync(store, sends, cancellationToken).ConfigureAwait(false)
+                    : await store.RecordAsync(new SendBatch { Customers = sends }, cancellationToken).ConfigureAwait(false);
+            var retry = new Dictionary<string, List<(long Index, CustomerEvent Event)>>(StringComparer.Ordinal);
+            for (var u = 0; u < updates.Count; u++)
+            {
+                var update = updates[u];
+                var written = result.Customers[u];
+                if (written.Status == WriteStatus.Written)
+                {
+                    tally.Applied += update.Events.Count;
+                    tally.FactsChanged += update.FactChanges;
+                    tally.StageChanges += update.Changes.Count(static c => c.Kind == ChangeKinds.Stage);
+                    tally.TooOld += update.Events.Count(e => at - e.OccurredAt > _options.MaxTriggerAge);
+                    if (handler is not null)
+                    {
+                        tally.Triggered += update.Triggers.Count;
+                        await handler.WrittenAsync(update, written, plans[u], cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                else if (written.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
+                {
+                    retry[update.Stored.Id] = update.Events.Select((e, n) => (update.Indexes[n], e)).ToList();
+                }
+                else
+                {
+                    var why = written.Status == WriteStatus.Conflict
+                        ? $"the customer was written to by someone else {attempt} times while its events were applied; ingest again"
+                        : "the customer is gone (erased meanwhile)";
+                    for (var n = 0; n < update.Events.Count; n++)
+                    {
+                        tally.Reject(new EventRejection(update.Indexes[n], update.Events[n].Id, written.Status == WriteStatus.Conflict ? StoreConflictCode : EventCodes.UnknownCustomer, $"Event '{update.Events[n].Id}': {why}."));
+                    }
+                }
+            }
+
+            pending = retry;
+        }
+    }
+
+    private const string StoreConflictCode = "store.conflict";
+
+    /// <summary>Counts what happened.</summary>
+    private sealed class Tally(int maxRecorded)
+    {
+        private readonly List<EventRejection> _rejected = [];
+
+        public long Received { get; set; }
+
+        public long Applied { get; set; }
+
+        public long Duplicates { get; set; }
+
+        public long RejectedCount { get; private set; }
+
+        public long FactsChanged { get; set; }
+
+        public long StageChanges { get; set; }
+
+        public long Triggered { get; set; }
+
+        public long TooOld { get; set; }
+
+        public void Reject(EventRejection rejection)
+        {
+            RejectedCount++;
+            if (_rejected.Count < maxRecorded)
+            {
+                _rejected.Add(rejection);
+            }
+        }
+
+        public EventIngestionSummary Summary(DateTimeOffset at) => new()
+        {
+            Received = Received,
+            Applied = Applied,
+            Duplicates = Duplicates,
+            Rejected = _rejected.OrderBy(static r => r.Index).ToList(),
+            RejectedCount = RejectedCount,
+            FactsChanged = FactsChanged,
+            StageChanges = StageChanges,
+            Triggered = Triggered,
+            TooOldToTrigger = TooOld,
+            At = at,
+        };
+    }
+}
+
+/// <summary>What the send side adds to an ingestion or tick: decisions for an update's triggers, the write, and the hand-over after it.</summary>
+internal interface IUpdateHandler
+{
+    /// <summary>Decides the update's triggers and adds the sends to its write; returns the write and what to hand over once it is written.</summary>
+    (CustomerSends Write, object? Plan) Plan(CustomerUpdate update, CustomerSends write, CancellationToken cancellationToken);
+
+    /// <summary>Writes a page (with the delivered marks of the previous one).</summary>
+    Task<SendBatchResult> WriteAsync(IPersonalizeStore store, IReadOnlyList<CustomerSends> writes, CancellationToken cancellationToken);
+
+    /// <summary>Hands over what a written update's plan holds.</summary>
+    ValueTask WrittenAsync(CustomerUpdate update, CustomerSendsResult result, object? plan, CancellationToken cancellationToken);
+}

@@ -1,0 +1,36 @@
+namespace Personalize.Events;
+
+/// <summary>How events are checked, mapped to facts and turned into triggers.</summary>
+public sealed record EventOptions
+{
+    /// <summary>Gets which facts each event type updates.</summary>
+    /// <value>The default value is <see cref="FactMappings.CreateDefault"/>.</value>
+    public FactMappings Mappings { get; init; } = FactMappings.CreateDefault();
+
+    /// <summary>Gets how the lifecycle stage follows from facts.</summary>
+    /// <value>The default value is <see cref="LifecycleRules.Default"/>.</value>
+    public LifecycleRules Lifecycle { get; init; } = LifecycleRules.Default;
+
+    /// <summary>Gets how many events are read, applied and written per transaction.</summary>
+    /// <value>The default value is 2,000.</value>
+    public int BatchSize { get; init; } = 2_000;
+
+    /// <summary>Gets the largest event id, in characters (longer ids are rejected with <see cref="EventCodes.InvalidId"/>).</summary>
+    /// <value>The default value is 200.</value>
+    public int MaxIdLength { get; init; } = 200;
+
+    /// <summary>Gets the largest <see cref="CustomerEvent.Data"/>, in bytes of JSON (larger data is rejected with <see cref="EventCodes.DataTooLarge"/>).</summary>
+    /// <value>The default value is 16 KiB.</value>
+    public int MaxDataBytes { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Gets how old an event may be (from when it happened to the ingestion instant) and still trigger messages. An
+    /// older event updates facts (and the stage) but triggers nothing: "your order shipped" a month late is noise.
+    /// </summary>
+    /// <value>The default value is 3 days.</value>
+    public TimeSpan MaxTriggerAge { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>Gets how far in the future (from the ingestion instant) an event may say it happened.</summary>
+    /// <value>The default value is 5 minutes (clock skew); later ones are rejected with <see cref="EventCodes.InFuture"/>.</value>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using Personalize.Catalog;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Storage;
+
+namespace Personalize.Events;
+
+/// <summary>The names of the built-in like-a-friend occasions (triggers <c>occasion:NAME</c>).</summary>
+public static class OccasionNames
+{
+    /// <summary>A new customer (<c>signed_up</c>).</summary>
+    public const string Welcome = "welcome";
+
+    /// <summary>The first order, and every Nth.</summary>
+    public const string ThankYou = "thank_you";
+
+    /// <summary>Activity after an absence.</summary>
+    public const string WelcomeBack = "welcome_back";
+
+    /// <summary>No activity for a while (once per lapse).</summary>
+    public const string WeMissYou = "we_miss_you";
+
+    /// <summary>The anniversary of the first purchase.</summary>
+    public const string Anniversary = "anniversary";
+
+    /// <summary>The customer's birthday.</summary>
+    public const string Birthday = "birthday";
+}
+
+/// <summary>Finds a customer's due occasions from facts at a tick instant; each fired occasion is marked in the facts (<c>fired.NAME</c> = its key).</summary>
+internal static class Occasions
+{
+    /// <summary>What a tick does to one customer: occasions due (marked, triggered) and a tenure stage change.</summary>
+    public static CustomerUpdate? Tick(StoredCustomer stored, LikeAFriendOptions options, LifecycleRules lifecycle, DateTimeOffset at)
+    {
+        var profile = stored.Profile;
+        var facts = profile.Facts;
+        List<(string Name, string Key)>? due = null;
+        void Due(string name, string key)
+        {
+            if (!(facts.TryGetValue(FactNames.FiredPrefix + name, out var fired) && fired.Value is string last && last == key))
+            {
+                (due ??= []).Add((name, key));
+            }
+        }
+
+        if (options.WelcomeWithin is { } within && facts.InstantOf(FactNames.SignedUpAt) is { } signedUp && at >= signedUp && at - signedUp <= within)
+        {
+            Due(OccasionNames.Welcome, "1");
+        }
+
+        var orders = (long)facts.NumberOf(FactNames.OrderCount);
+        var lastOrder = facts.InstantOf(FactNames.LastPurchaseAt);
+        if (orders >= 1 && lastOrder is { } placed && at - placed <= options.GreetWithin)
+        {
+            if (options.ThankEveryNthOrder > 0 && orders % options.ThankEveryNthOrder == 0)
+            {
+                Due(OccasionNames.ThankYou, orders.ToString(CultureInfo.InvariantCulture));
+            }
+            else if (options.ThankFirstOrder && orders == 1)
+            {
+                Due(OccasionNames.ThankYou, "1");
+            }
+        }
+
+        var lastActivity = facts.InstantOf(FactNames.LastActivityAt);
+        if (options.WelcomeBackAfter is { } absence && lastActivity is { } back && facts.InstantOf(FactNames.PreviousActivityAt) is { } before
+            && back - before >= absence && at - back <= options.GreetWithin && at >= back)
+        {
+            Due(OccasionNames.WelcomeBack, Fact.Format(back));
+        }
+
+        if (options.MissAfter is { } miss && lastActivity is { } quiet && at - quiet >= miss)
+        {
+            Due(OccasionNames.WeMissYou, Fact.Format(quiet));
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, profile.TimeZone).DateTime);
+        if (options.Anniversary && facts.InstantOf(FactNames.FirstPurchaseAt) is { } first)
+        {
+            var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(first, profile.TimeZone).DateTime);
+            if (today.Year > firstDay.Year && IsSameDay(firstDay.Month, firstDay.Day, today))
+            {
+                Due(OccasionNames.Anniversary, today.Year.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (options.Birthday && BirthdayOf(profile) is { } birthday && IsSameDay(birthday.Month, birthday.Day, today)
+            && profile.Consents.GetState(ConsentScope.Personalization, at).IsGranted)
+        {
+            Due(OccasionNames.Birthday, today.Year.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // Tenure moves a stage without an event.
+        CustomerChange? change = null;
+        if (!profile.StagePinned && lifecycle.Enabled)
+        {
+            var (stage, cause) = lifecycle.Derive(facts, at);
+            if (stage > profile.Stage)
+            {
+                change = new CustomerChange { CustomerId = stored.Id, Kind = ChangeKinds.Stage, From = CustomerModel.StageName(profile.Stage), To = CustomerModel.StageName(stage), At = at, Cause = cause };
+                profile = profile with { Stage = stage };
+            }
+        }
+
+        if (due is null && change is null)
+        {
+            return null;
+        }
+
+        var update = new CustomerUpdate(stored);
+        var working = facts.Copy();
+        var editor = new FactEditor(working, new CustomerEvent { Id = TickId(at), Type = "tick", CustomerId = stored.Id, OccurredAt = at });
+        foreach (var (name, key) in due ?? [])
+        {
+            editor.Set(FactNames.FiredPrefix + name, key);
+            update.Triggers.Add((Trigger.Occasion(name), null));
+        }
+
+        if (change is not null)
+        {
+            editor.Set(FactNames.Stage, change.To);
+            update.Changes.Add(change);
+            update.ProfileFieldsChanged = true;
+            update.Triggers.Add((Trigger.Stage(profile.Stage), null));
+        }
+
+        update.FactsChanged = true;
+        update.FactChanges = editor.Changed.Count;
+        update.Profile = profile with { Facts = CustomerFacts.Wrap(working) };
+        return update;
+    }
+
+    /// <summary>The id facts written by a tick carry: <c>tick:</c> and the instant.</summary>
+    public static string TickId(DateTimeOffset at) => "tick:" + Fact.Format(at);
+
+    /// <summary>Whether a month/day falls on a date; 29 February falls on 28 February in years without it.</summary>
+    internal static bool IsSameDay(int month, int day, DateOnly date)
+        => (month == date.Month && day == date.Day)
+           || (month == 2 && day == 29 && date.Month == 2 && date.Day == 28 && !DateTime.IsLeapYear(date.Year));
+
+    /// <summary>The birthday the customer shared: fact <c>answer.birthday</c>, else attribute <c>birthday</c> (<c>yyyy-MM-dd</c> or <c>MM-dd</c>).</summary>
+    internal static (int Month, int Day)? BirthdayOf(CustomerProfile profile)
+    {
+        var text = profile.Facts.ValueOf(FactNames.AnswerPrefix + "birthday") as string;
+        if (text is null && profile.Attributes.TryGetValue("birthday", out var attribute) && attribute.ValueKind == JsonValueKind.String)
+        {
+            text = attribute.GetString();
+        }
+
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return (date.Month, date.Day);
+        }
+
+        return DateOnly.TryParseExact("2000-" + text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var leap) ? (leap.Month, leap.Day) : null;
+    }
+}

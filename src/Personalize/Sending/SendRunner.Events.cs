@@ -1,0 +1,204 @@
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Delivery;
+using Personalize.Events;
+using Personalize.Storage;
+
+namespace Personalize.Sending;
+
+public sealed partial class SendRunner
+{
+    /// <summary>
+    /// Ingests events and answers them: facts and stages are updated as <see cref="EventIngestor"/> does, and each
+    /// applied event's triggers — <c>event:TYPE</c>, and <c>stage:NAME</c> when it moved the stage — are decided for the
+    /// updated customer with the event visible as <c>event.*</c> to conditions and templates. Service messages (order
+    /// shipped, bill due) go through the same consent, caps, timing and explanations as any other. The events, facts,
+    /// stage changes and the messages they caused are written in one transaction per page, before the messages go to
+    /// the sink: an event is applied and answered exactly once, also across a crash (run the same ingestion again).
+    /// </summary>
+    /// <remarks>
+    /// Messages deferred by quiet hours or caps become scheduled sends that remember the event; the due pass renders them
+    /// with it. The idempotency key of an event's message is made from the trigger and the event id
+    /// (<c>event:order_shipped@EVENT-ID</c>). Events older than <see cref="EventOptions.MaxTriggerAge"/> update facts only.
+    /// </remarks>
+    /// <param name="run">The catalog, its templates, the instant and the event options.</param>
+    /// <param name="events">The events, in any order.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="cancellationToken">Stops after the page in hand.</param>
+    /// <returns>What was applied, rejected and sent.</returns>
+    public async Task<EventIngestionSummary> IngestAsync(EventRun run, IAsyncEnumerable<CustomerEvent> events, IPersonalizeStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(store);
+        var at = run.At ?? _timeProvider.GetUtcNow();
+        var state = new RunState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, _timeProvider, null, _options.ProgressEvery, _options.MaxRecordedErrors);
+        await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
+        var loop = new Loop(this, store, state, null, null);
+        var ingestor = new EventIngestor(run.Options, _timeProvider, _options.MaxRecordedErrors);
+        var summary = await ingestor.IngestAsync(events, store, at, new TriggerHandler(this, loop, state, run.Catalog, run.Templates), cancellationToken).ConfigureAwait(false);
+        await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
+        return summary with { Sends = state.Snapshot(), SendErrors = state.Errors.ToArray() };
+    }
+
+    /// <summary>The trigger text of a send: the trigger, and for an event's send <c>@</c> and the event id (so each event's message has its own key).</summary>
+    internal static string TriggerText(Trigger trigger, CustomerEvent? @event)
+        => @event is null ? trigger.ToString() : trigger.ToString() + "@" + @event.Id;
+
+    /// <summary>Splits a recorded trigger text into the trigger and the event id (null when the send answers no event).</summary>
+    internal static (Trigger Trigger, string? EventId) SplitTrigger(string text)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var triggerText = at < 0 ? text : text[..at];
+        var trigger = Trigger.TryParse(triggerText, out var parsed) ? parsed : Trigger.Tick;
+        return (trigger, at < 0 ? null : text[(at + 1)..]);
+    }
+
+    /// <summary>Reads the events that recorded sends answer (one query for a page).</summary>
+    private static async Task<Dictionary<string, CustomerEvent>> EventsOfAsync(IPersonalizeStore store, IEnumerable<string> triggers, CancellationToken cancellationToken)
+    {
+        var ids = triggers.Select(static t => SplitTrigger(t).EventId).Where(static id => id is not null).Select(static id => id!).Distinct(StringComparer.Ordinal).ToList();
+        var found = new Dictionary<string, CustomerEvent>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        var page = await store.ReadEventsAsync(new EventQuery { Ids = ids, Limit = ids.Count }, cancellationToken).ConfigureAwait(false);
+        foreach (var e in page.Items)
+        {
+            found[e.Id] = e;
+        }
+
+        return found;
+    }
+
+    /// <summary>Decides the triggers of applied events (or of a tick's occasions), records the sends with the update, hands them over.</summary>
+    private sealed class TriggerHandler(SendRunner runner, Loop loop, RunState state, CompiledCatalog catalog, CompiledTemplates templates) : IUpdateHandler
+    {
+        public (CustomerSends Write, object? Plan) Plan(CustomerUpdate update, CustomerSends write, CancellationToken cancellationToken)
+        {
+            if (update.Triggers.Count == 0)
+            {
+                return (write, null);
+            }
+
+            var plan = new TriggerPlan();
+            var profile = update.Profile;
+            var deliveries = new List<DeliveryRecord>();
+            var scheduled = new List<ScheduledSend>();
+            foreach (var (trigger, e) in update.Triggers)
+            {
+                plan.Decided++;
+                Decision decision;
+                try
+                {
+                    decision = runner._engine.Decide(catalog, profile, trigger, state.At, e);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    plan.Errors.Add(new SendError(profile.Id, null, null, SendErrorCodes.DecisionFailed, ex.Message));
+                    continue;
+                }
+
+                var winners = decision.Winners;
+                if (winners.Count == 0)
+                {
+                    plan.Suppressed.Add(SuppressionCode(decision));
+                    continue;
+                }
+
+                var triggerText = TriggerText(trigger, e);
+                for (var i = 0; i < winners.Count; i++)
+                {
+                    var winner = winners[i];
+                    if (winner.IsDeferred)
+                    {
+                        scheduled.Add(new ScheduledSend
+                        {
+                            IdempotencyKey = IdempotencyKey.Create(triggerText, profile.Id, winner.MessageId, winner.SendAt),
+                            CustomerId = profile.Id,
+                            MessageId = winner.MessageId,
+                            Channel = winner.Channel,
+                            Template = winner.Template,
+                            Trigger = triggerText,
+                            Purpose = winner.Message.Purpose,
+                            Kind = winner.Message.Kind,
+                            DueAt = winner.SendAt,
+                            DecidedAt = state.At,
+                        });
+                        plan.Deferred++;
+                        continue;
+                    }
+
+                    if (runner.TryRender(templates, profile, winner.Message, winner.Channel, winner.Template, triggerText, winner.SendAt, out var error, cancellationToken, e) is { } message)
+                    {
+                        var send = new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, null));
+                        plan.Sends.Add(send);
+                        deliveries.Add(send.Delivery);
+
+                        // The next trigger of this customer counts this send toward caps and give-before-ask.
+                        profile = profile with { History = profile.History.Append(send.Delivery.ToContactRecord()) };
+                    }
+                    else
+                    {
+                        plan.Errors.Add(error!);
+                    }
+                }
+            }
+
+            return (write with { Deliveries = deliveries, Scheduled = scheduled }, plan);
+        }
+
+        public Task<SendBatchResult> WriteAsync(IPersonalizeStore store, IReadOnlyList<CustomerSends> writes, CancellationToken cancellationToken)
+            => loop.WriteAsync(writes, cancellationToken);
+
+        public async ValueTask WrittenAsync(CustomerUpdate update, CustomerSendsResult result, object? plan, CancellationToken cancellationToken)
+        {
+            if (plan is not TriggerPlan p)
+            {
+                return;
+            }
+
+            var tally = loop.Tally;
+            tally.Processed += p.Decided;
+            tally.Deferred += p.Deferred;
+            foreach (var code in p.Suppressed)
+            {
+                tally.Suppress(code);
+            }
+
+            foreach (var error in p.Errors)
+            {
+                state.Error(error);
+            }
+
+            foreach (var send in p.Sends)
+            {
+                if (result.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
+                {
+                    tally.AlreadyWritten++;
+                }
+                else
+                {
+                    await loop.HandOverAsync(send, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            loop.Merge();
+        }
+    }
+
+    private sealed class TriggerPlan
+    {
+        public int Decided;
+        public int Deferred;
+
+        public List<PendingSend> Sends { get; } = [];
+
+        public List<string> Suppressed { get; } = [];
+
+        public List<SendError> Errors { get; } = [];
+    }
+}

@@ -1,0 +1,44 @@
+using Personalize.Catalog;
+using Personalize.Events;
+
+namespace Personalize.Sending;
+
+/// <summary>What a tick needs: the catalog and its compiled templates, the instant, the occasions and the lifecycle rules.</summary>
+/// <param name="Catalog">The compiled catalog (messages with <c>occasion:NAME</c> and <c>stage:NAME</c> triggers).</param>
+/// <param name="Templates">The catalog's compiled message templates.</param>
+public sealed record TickRun(CompiledCatalog Catalog, CompiledTemplates Templates)
+{
+    /// <summary>Gets the instant of the tick.</summary>
+    /// <value>The default value is <see langword="null"/>: the clock, read once when the tick starts.</value>
+    public DateTimeOffset? At { get; init; }
+
+    /// <summary>Gets which like-a-friend occasions to look for.</summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="LikeAFriendOptions"/> defaults.</value>
+    public LikeAFriendOptions? Occasions { get; init; }
+
+    /// <summary>Gets the lifecycle rules (a tick moves stages by tenure).</summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="LifecycleRules.Default"/>.</value>
+    public LifecycleRules? Lifecycle { get; init; }
+}
+
+/// <summary>What a tick did.</summary>
+public sealed record TickSummary
+{
+    /// <summary>Gets how many customers were looked at.</summary>
+    public long Customers { get; init; }
+
+    /// <summary>Gets the occasions fired, by name (each once per occasion).</summary>
+    public IReadOnlyDictionary<string, long> Fired { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Gets the stage changes the tick recorded (tenure).</summary>
+    public long StageChanges { get; init; }
+
+    /// <summary>Gets the sends of the occasions' decisions.</summary>
+    public required SendProgress Sends { get; init; }
+
+    /// <summary>Gets the send errors.</summary>
+    public IReadOnlyList<SendError> Errors { get; init; } = [];
+
+    /// <summary>Gets the tick's instant.</summary>
+    public DateTimeOffset At { get; init; }
+}

@@ -76,22 +76,9 @@ public sealed class Template
         ScriptBlock body;
         try
         {
-            if (options.Syntax == TemplateSyntax.Liquid)
-            {
-                if (LiquidParserHook is null)
-                {
-                    diagnostics.Error(0, 0, "Liquid syntax is not available in this build: parse with TemplateSyntax.Scriban.");
-                    body = new ScriptBlock(Array.Empty<ScriptStatement>());
-                }
-                else
-                {
-                    body = LiquidParserHook(text, diagnostics, options);
-                }
-            }
-            else
-            {
-                body = Parser.ParseTemplate(text, diagnostics, options);
-            }
+            body = options.Syntax == TemplateSyntax.Liquid
+                ? Liquid.LiquidParser.ParseTemplate(text, diagnostics, options)
+                : Parser.ParseTemplate(text, diagnostics, options);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -102,9 +89,6 @@ public sealed class Template
 
         return new Template(text, body, diagnostics.Items, options);
     }
-
-    /// <summary>The Liquid front end plugs in here (it builds the same node tree).</summary>
-    internal static Func<SourceText, DiagnosticBag, TemplateOptions, ScriptBlock>? LiquidParserHook { get; set; } = Liquid.LiquidParser.ParseTemplate;
 
     /// <summary>Parses a template and throws when it has errors; the exception shows each offending source line with a caret.</summary>
     /// <param name="source">The template text.</param>

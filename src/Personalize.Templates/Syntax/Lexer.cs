@@ -20,7 +20,7 @@ internal sealed class Lexer
     private readonly List<Token> _tokens = new();
     private readonly bool _scientific;
     private int _pos;
-    private int _end;
+    private readonly int _end;
     private char _pendingTrimNext;
 
     private Lexer(string text, DiagnosticBag diagnostics, bool scientific, int start, int end)

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 // JSON shapes of a catalog file, read by the source-generated context, then validated and mapped with JSON
 // paths by CatalogJson. Strings stand for enums, triggers, instants and durations so a bad value becomes a
 // precise error instead of a converter exception. Unknown properties land in Extra and are reported.
-#pragma warning disable SA1402 // one file for the internal DTOs
 namespace Personalize.Catalog;
 
 internal sealed class CatalogFileDto

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Personalize.Channels;
 
-#pragma warning disable SA1402 // one file for the internal DTOs of the decision JSON
 namespace Personalize.Decisions;
 
 /// <summary>Serializes decisions with a source-generated context.</summary>

@@ -5,7 +5,6 @@ using Personalize.Channels;
 // JSON shapes: plain property bags read by the source-generated context, then validated and mapped with
 // JSON paths by CustomerJsonReader. Strings stand for enums, times and channels so a bad value becomes a
 // precise error instead of a converter exception. Unknown properties land in Extra and are reported.
-#pragma warning disable SA1402 // one file for the internal DTOs keeps the public one-type-per-file rule readable
 namespace Personalize.Serialization;
 
 internal sealed class CustomerFileDto

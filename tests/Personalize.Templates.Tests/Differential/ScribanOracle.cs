@@ -18,7 +18,7 @@ internal static class ScribanOracle
         var lexerOptions = new S.Parsing.LexerOptions { Lang = liquid ? S.Parsing.ScriptLang.Liquid : scientific ? S.Parsing.ScriptLang.Scientific : S.Parsing.ScriptLang.Default };
         var parserOptions = new S.Parsing.ParserOptions { LiquidFunctionsToScriban = liquid };
         S.Template template;
-#pragma warning disable CA1031 // The oracle's failures of any kind count as "failed" (a crash of the parser included).
+        // The oracle's failures of any kind count as "failed" (a crash of the parser included).
         try
         {
             template = S.Template.Parse(source, "text", parserOptions, lexerOptions);
@@ -55,7 +55,6 @@ internal static class ScribanOracle
         {
             return RenderOutcome.Failed(ex.GetType().Name + ": " + ex.Message);
         }
-#pragma warning restore CA1031
     }
 
     private static void AddFunctions(SR.ScriptObject globals)

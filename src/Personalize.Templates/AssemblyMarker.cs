@@ -1,5 +1,0 @@
-namespace Personalize.Templates;
-
-internal static class AssemblyMarker
-{
-}

@@ -13,8 +13,9 @@ internal static class EvalCache
     private const int MaxEntries = 256;
     private static readonly ConcurrentDictionary<Key, ScriptNode> Cache = new();
 
-    public static ScriptExpression GetExpression(TemplateContext context, string source) =>
-        (ScriptExpression)Get(context, source, expression: true);
+    /// <summary>The text of <c>object.eval</c> parsed as code: statements without <c>{{ }}</c>.</summary>
+    public static ScriptBlock GetCode(TemplateContext context, string source) =>
+        (ScriptBlock)Get(context, source, expression: true);
 
     public static ScriptBlock GetTemplate(TemplateContext context, string source) =>
         (ScriptBlock)Get(context, source, expression: false);
@@ -45,13 +46,8 @@ internal static class EvalCache
         {
             var text = new SourceText(source, function);
             var bag = new DiagnosticBag(text);
-            var parsed = Parser.ParseStandaloneExpression(text, bag, options);
+            node = Parser.ParseCode(text, bag, options);
             diagnostics = bag.Items;
-            node = parsed!;
-            if (parsed is null && diagnostics.Count == 0)
-            {
-                throw context.Error($"`{function}` could not parse `{source}` as an expression.");
-            }
         }
         else
         {

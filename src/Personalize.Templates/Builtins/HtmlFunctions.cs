@@ -6,8 +6,69 @@ namespace Personalize.Templates.Builtins;
 /// <summary>The <c>html</c> builtin object: escaping, tag stripping and URL encoding. Null text gives <c>""</c>.</summary>
 internal static class HtmlFunctions
 {
-    /// <summary><c>html.escape</c>: replaces <c>&amp; &lt; &gt; " '</c> with HTML entities.</summary>
+    /// <summary>
+    /// <c>html.escape</c>: replaces <c>&amp; &lt; &gt; " '</c> with HTML entities, and, as Scriban does, writes the characters
+    /// U+00A0 to U+00FF and those beyond U+FFFF as decimal character references (<c>ß</c> is <c>&amp;#223;</c>); a lone
+    /// surrogate becomes U+FFFD.
+    /// </summary>
     public static string Escape(TemplateContext context, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var first = 0;
+        while (first < text.Length && !NeedsEscape(text[first]))
+        {
+            first++;
+        }
+
+        if (first == text.Length)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        builder.Append(text, 0, first);
+        for (var i = first; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '&': builder.Append("&amp;"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '"': builder.Append("&quot;"); break;
+                case '\'': builder.Append("&#39;"); break;
+                case >= '\u00A0' and <= '\u00FF':
+                    builder.Append("&#").Append((int)c).Append(';');
+                    break;
+                case >= '\uD800' and <= '\uDFFF':
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        builder.Append("&#").Append(char.ConvertToUtf32(c, text[i + 1])).Append(';');
+                        i++;
+                    }
+                    else
+                    {
+                        builder.Append('\uFFFD');
+                    }
+
+                    break;
+                default: builder.Append(c); break;
+            }
+        }
+
+        context.CheckStringLength(builder.Length);
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Replaces only <c>&amp; &lt; &gt; " '</c> with HTML entities (Liquid's <c>escape</c>: Shopify leaves every other character
+    /// as it is).
+    /// </summary>
+    public static string EscapeMarkup(TemplateContext context, string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -36,6 +97,8 @@ internal static class HtmlFunctions
         context.CheckStringLength(builder.Length);
         return builder.ToString();
     }
+
+    private static bool NeedsEscape(char c) => c is '&' or '<' or '>' or '"' or '\'' or (>= '\u00A0' and <= '\u00FF') or (>= '\uD800' and <= '\uDFFF');
 
     /// <summary><c>html.newline_to_br</c>: inserts <c>&lt;br /&gt;</c> before each line break (<c>\r\n</c>, <c>\n</c>, <c>\r</c>).</summary>
     public static string NewlineToBr(TemplateContext context, string? text)

@@ -44,7 +44,15 @@ internal static class MathFunctions
 
         if (BuiltinHelpers.IsInteger(divisor))
         {
-            return ScriptOperators.Arithmetic(context, 'f', value, divisor);
+            // An integer divisor floors the quotient (-7 / 2 is -4), as Scriban; dividing by zero is an error.
+            var quotient = ScriptOperators.Arithmetic(context, '/', value, divisor);
+            return quotient switch
+            {
+                double d when !double.IsFinite(d) => throw context.Error("Division by zero."),
+                double d => Math.Floor(d) is var f && Math.Abs(f) < 9e15 ? ScriptOperators.Narrow((long)f) : f,
+                decimal m => Math.Floor(m) is var fm && Math.Abs(fm) < 9e15m ? ScriptOperators.Narrow((long)fm) : fm,
+                _ => quotient,
+            };
         }
 
         return ScriptOperators.Arithmetic(context, '/', value, divisor);
@@ -91,7 +99,7 @@ internal static class MathFunctions
     /// <summary><c>math.plus</c>: <paramref name="value"/> plus <paramref name="with"/>.</summary>
     public static object? Plus(TemplateContext context, object? value, object? with) => ScriptOperators.Add(context, value, with);
 
-    /// <summary><c>math.round</c>: rounds to <paramref name="precision"/> decimals (0 to 15; half away from zero).</summary>
+    /// <summary><c>math.round</c>: rounds to <paramref name="precision"/> decimals (0 to 15; halves to even, as Scriban and .NET's Math.Round).</summary>
     public static object? Round(TemplateContext context, object? value, int precision = 0)
     {
         switch (value)
@@ -99,7 +107,7 @@ internal static class MathFunctions
             case null:
                 return null;
             case decimal m:
-                return Math.Round(m, Math.Clamp(precision, 0, 28), MidpointRounding.AwayFromZero);
+                return Math.Round(m, Math.Clamp(precision, 0, 28), MidpointRounding.ToEven);
         }
 
         if (BuiltinHelpers.IsInteger(value))
@@ -107,7 +115,7 @@ internal static class MathFunctions
             return value;
         }
 
-        return Math.Round(ToDouble(context, "math.round", value), Math.Clamp(precision, 0, 15), MidpointRounding.AwayFromZero);
+        return Math.Round(ToDouble(context, "math.round", value), Math.Clamp(precision, 0, 15), MidpointRounding.ToEven);
     }
 
     /// <summary><c>math.times</c>: <paramref name="value"/> multiplied by <paramref name="with"/>.</summary>

@@ -17,8 +17,9 @@ internal static class ObjectFunctions
     public static object? Default(object? value, object? @default) => value is null || value is string { Length: 0 } ? @default : value;
 
     /// <summary>
-    /// <c>object.eval</c>: evaluates a string as an expression in the current render (its variables are visible) and
-    /// returns the value; a function is called; any other value is returned as is.
+    /// <c>object.eval</c>: runs a string as code (statements without <c>{{ }}</c>) in the current render, whose variables it
+    /// sees and sets. A single expression gives its value; several statements give the text they print, as in Scriban
+    /// (<c>"x = 5; x * 2"</c> gives <c>10</c>). A function is called; any other value is returned as is.
     /// </summary>
     public static object? Eval(TemplateContext context, object? value)
     {
@@ -31,9 +32,15 @@ internal static class ObjectFunctions
         }
 
         var source = (string)value;
-        var expression = EvalCache.GetExpression(context, source);
+        var code = EvalCache.GetCode(context, source);
         context.ChargeCharacters(source.Length * 4L);
-        return expression.Evaluate(context);
+        if (code.Statements is [Syntax.ExpressionStatement single])
+        {
+            return single.Expression.Evaluate(context);
+        }
+
+        context.ChargeWork(code.Weight);
+        return context.Capture(code);
     }
 
     /// <summary>

@@ -377,7 +377,10 @@ internal static class StringFunctions
         context.Write(Ellipsis);
     }
 
-    /// <summary><c>string.truncatewords</c>: keeps the first <paramref name="count"/> words, then appends <paramref name="ellipsis"/> (<c>"..."</c>).</summary>
+    /// <summary>
+    /// <c>string.truncatewords</c>: the first <paramref name="count"/> words joined by single spaces, then <paramref name="ellipsis"/>
+    /// (<c>"..."</c>) — always, as Scriban does, even when the text has no more words.
+    /// </summary>
     public static string Truncatewords(string? text, int count, string? ellipsis = null)
     {
         if (string.IsNullOrEmpty(text))
@@ -386,14 +389,10 @@ internal static class StringFunctions
         }
 
         ellipsis ??= "...";
-        if (count <= 0)
-        {
-            return ellipsis;
-        }
-
+        var builder = new StringBuilder(Math.Min(text.Length, 1024) + ellipsis.Length);
         var words = 0;
         var i = 0;
-        while (i < text.Length)
+        while (i < text.Length && words < count)
         {
             while (i < text.Length && char.IsWhiteSpace(text[i]))
             {
@@ -405,25 +404,21 @@ internal static class StringFunctions
                 break;
             }
 
+            var start = i;
             while (i < text.Length && !char.IsWhiteSpace(text[i]))
             {
                 i++;
             }
 
-            words++;
-            if (words == count)
+            if (words++ > 0)
             {
-                var rest = i;
-                while (rest < text.Length && char.IsWhiteSpace(text[rest]))
-                {
-                    rest++;
-                }
-
-                return rest == text.Length ? text : string.Concat(text.AsSpan(0, i), ellipsis);
+                builder.Append(' ');
             }
+
+            builder.Append(text, start, i - start);
         }
 
-        return text;
+        return builder.Append(ellipsis).ToString();
     }
 
     /// <summary><c>string.upcase</c>: upper case in the render's culture.</summary>

@@ -45,7 +45,7 @@ internal static partial class LiquidFilters
         Add("capitalize", 0, 0, "capitalize", static (c, a) => Capitalize(c, Text(c, a, 0)));
         Add("downcase", 0, 0, "downcase", static (c, a) => StringFunctions.Downcase(c, Text(c, a, 0)));
         Add("upcase", 0, 0, "upcase", static (c, a) => StringFunctions.Upcase(c, Text(c, a, 0)));
-        Add("escape", 0, 0, "escape", static (c, a) => a[0] is null ? null : HtmlFunctions.Escape(c, Text(c, a, 0)));
+        Add("escape", 0, 0, "escape", static (c, a) => a[0] is null ? null : HtmlFunctions.EscapeMarkup(c, Text(c, a, 0)));
         Add("escape_once", 0, 0, "escape_once", static (c, a) => a[0] is null ? null : EscapeOnce(c, Text(c, a, 0)));
         Add("lstrip", 0, 0, "lstrip", static (c, a) => StringFunctions.Lstrip(Text(c, a, 0)));
         Add("rstrip", 0, 0, "rstrip", static (c, a) => StringFunctions.Rstrip(Text(c, a, 0)));

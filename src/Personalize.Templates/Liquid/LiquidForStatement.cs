@@ -84,6 +84,12 @@ internal sealed class LiquidForStatement : ForStatement
 
     protected override void Started(LoopState loop) => loop.Name = Name;
 
+    protected override void WriteEmptyTable(TemplateContext context)
+    {
+        WriteTableStart(context);
+        WriteTableEnd(context);
+    }
+
     protected override void WriteTableStart(TemplateContext context) => context.Write("<tr class=\"row1\">\n");
 
     protected override void WriteTableEnd(TemplateContext context) => context.Write("</tr>\n");

@@ -9,7 +9,11 @@ internal sealed class TextLiteral
     {
         Text = text;
         Utf8 = Encoding.UTF8.GetBytes(text);
+        EndsWithNewline = text.Length > 0 && text[^1] == '\n';
     }
+
+    /// <summary>Gets a value indicating whether the text ends with a newline.</summary>
+    public bool EndsWithNewline { get; }
 
     public string Text { get; }
 

@@ -215,19 +215,16 @@ internal static class ScriptOperators
                     case '*':
                         return Narrow((BigInteger)a * b);
                     case '/':
-                        if (b == 0)
-                        {
-                            throw context.Error("Division by zero.");
-                        }
-
-                        return a % b == 0 ? Narrow(a / b) : (double)a / b;
+                        // As Scriban: `/` divides as doubles (3 / 0 is Infinity, 0 / 0 NaN), whole quotients stay integers.
+                        return b != 0 && a % b == 0 && !(a == long.MinValue && b == -1) ? Narrow(a / b) : (double)a / b;
                     case 'f':
                         if (b == 0)
                         {
                             throw context.Error("Division by zero.");
                         }
 
-                        return Narrow((long)Math.Floor((double)a / b));
+                        // Integer division truncates toward zero (-3 // 7 is 0), as Scriban's.
+                        return a == long.MinValue && b == -1 ? Narrow(-(BigInteger)a) : Narrow(a / b);
                     case '%':
                         if (b == 0)
                         {
@@ -252,7 +249,8 @@ internal static class ScriptOperators
                     case '+': return Narrow(a + b);
                     case '-': return Narrow(a - b);
                     case '*': return Narrow(a * b);
-                    case '/' or 'f' or '%' when b.IsZero: throw context.Error("Division by zero.");
+                    case '/' when b.IsZero: return (double)a / 0.0;
+                    case 'f' or '%' when b.IsZero: throw context.Error("Division by zero.");
                     case '/': return BigInteger.Remainder(a, b).IsZero ? Narrow(a / b) : (double)a / (double)b;
                     case 'f': return Narrow(BigInteger.Divide(a, b));
                     case '%': return Narrow(BigInteger.Remainder(a, b));
@@ -273,9 +271,10 @@ internal static class ScriptOperators
                         case '+': return a + b;
                         case '-': return a - b;
                         case '*': return a * b;
-                        case '/' or 'f' or '%' when b == 0: throw context.Error("Division by zero.");
+                        case '/' when b == 0: return (double)a / 0.0;
+                        case 'f' or '%' when b == 0: throw context.Error("Division by zero.");
                         case '/': return a / b;
-                        case 'f': return Narrow((long)Math.Floor(a / b));
+                        case 'f': return FloorDivide(context, (double)a, (double)b);
                         case '%': return a % b;
                         case '^': return Math.Pow((double)a, (double)b);
                     }
@@ -298,7 +297,7 @@ internal static class ScriptOperators
                     case '-': return a - b;
                     case '*': return a * b;
                     case '/': return a / b;
-                    case 'f': return Math.Floor(a / b) is var q && Math.Abs(q) < 9e18 ? Narrow((long)q) : q;
+                    case 'f': return FloorDivide(context, a, b);
                     case '%': return a % b;
                     case '^': return Math.Pow(a, b);
                 }
@@ -308,6 +307,21 @@ internal static class ScriptOperators
         }
 
         throw context.Error($"Operator `{OperatorText(op)}` is not supported.");
+    }
+
+    /// <summary>
+    /// <c>//</c> with a fractional operand, as Scriban computes it: the quotient rounded to the nearest integer, halves to
+    /// even (7 // 2.0 is 4, -7.5 // 2 is -4); dividing by zero is an error.
+    /// </summary>
+    private static object FloorDivide(TemplateContext context, double a, double b)
+    {
+        if (b == 0)
+        {
+            throw context.Error("Division by zero.");
+        }
+
+        var q = Math.Round(a / b, MidpointRounding.ToEven);
+        return double.IsFinite(q) && Math.Abs(q) < 9e18 ? Narrow((long)q) : q;
     }
 
     /// <summary>The most bits an integer may have: 1,000 decimal digits, as for number literals (<see cref="Syntax.Lexer.MaxNumberLiteralDigits"/>).</summary>

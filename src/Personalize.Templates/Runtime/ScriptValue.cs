@@ -251,7 +251,7 @@ public static class ScriptValue
                     }
 
                     firstMember = false;
-                    sb.Append(p.Name).Append(": ");
+                    AppendKey(sb, p.Name);
                     AppendItem(sb, Normalize(p.Value), culture, depth, context);
                 }
 
@@ -319,7 +319,7 @@ public static class ScriptValue
             }
 
             first = false;
-            sb.Append(pair.Key).Append(": ");
+            AppendKey(sb, pair.Key);
             AppendItem(sb, Normalize(pair.Value), culture, depth, context);
         }
 
@@ -343,6 +343,39 @@ public static class ScriptValue
                 sb.Append(ToText(item, culture, context));
                 break;
         }
+    }
+
+    /// <summary>A member name and its colon: as it is when it reads as an identifier, else quoted like a string (as Scriban prints).</summary>
+    private static void AppendKey(StringBuilder sb, string key)
+    {
+        if (IsIdentifier(key))
+        {
+            sb.Append(key);
+        }
+        else
+        {
+            AppendQuoted(sb, key);
+        }
+
+        sb.Append(": ");
+    }
+
+    private static bool IsIdentifier(string key)
+    {
+        if (key.Length == 0 || !(char.IsAsciiLetter(key[0]) || key[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void AppendQuoted(StringBuilder sb, string s)

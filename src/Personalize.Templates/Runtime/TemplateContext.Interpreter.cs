@@ -355,8 +355,10 @@ public sealed partial class TemplateContext
     internal string Capture(ScriptBlock body)
     {
         var previous = Output;
+        var previousAtLineStart = _atLineStart;
         var builder = new StringBuilder();
         Output = new StringBuilderOutput(builder);
+        _atLineStart = false;
         try
         {
             body.Execute(this);
@@ -364,6 +366,7 @@ public sealed partial class TemplateContext
         finally
         {
             Output = previous;
+            _atLineStart = previousAtLineStart;
         }
 
         return builder.ToString();

@@ -14,6 +14,7 @@ public sealed partial class TemplateContext
     private long _work;
     private long _maxWork = TemplateLimits.Default.MaxWork;
     private long _outputLength;
+    private bool _atLineStart;
     private long _stringWork;
     private int _callDepth;
     private NumberFormatInfo _numberFormat = NumberFormatInfo.InvariantInfo;
@@ -313,6 +314,7 @@ public sealed partial class TemplateContext
 
         ChargeOutput(text.Length);
         Output.Write(text);
+        _atLineStart = text[^1] == '\n';
     }
 
     internal void Write(ReadOnlySpan<char> text)
@@ -324,12 +326,84 @@ public sealed partial class TemplateContext
 
         ChargeOutput(text.Length);
         Output.Write(text);
+        _atLineStart = text[^1] == '\n';
     }
 
     internal void WriteLiteral(TextLiteral literal)
     {
         ChargeOutput(literal.Text.Length);
         Output.WriteLiteral(literal);
+        if (literal.Text.Length > 0)
+        {
+            _atLineStart = literal.EndsWithNewline;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the auto-indentation in effect (Scriban): the white space before the <c>{{</c> of the code block whose
+    /// statement is running, when nothing else precedes it on its line; null when none. Text written while it is set is
+    /// indented by it (see <see cref="WriteIndented(string, string)"/>).
+    /// </summary>
+    internal string? Indent { get; set; }
+
+    /// <summary>Gets a value indicating whether the last character written to the current output is a newline.</summary>
+    internal bool AtLineStart => _atLineStart;
+
+    /// <summary>Writes text under the indentation in effect (<see cref="Indent"/>), or as it is when there is none.</summary>
+    internal void WriteText(string text)
+    {
+        if (Indent is { } indent)
+        {
+            WriteIndented(text, indent);
+        }
+        else
+        {
+            Write(text);
+        }
+    }
+
+    /// <summary>
+    /// Writes text indented as Scriban indents a block's text: the indent first when the output is at the start of a line,
+    /// then after every newline that more of the text follows.
+    /// </summary>
+    internal void WriteIndented(string text, string indent)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        if (_atLineStart)
+        {
+            Write(indent);
+        }
+
+        var start = 0;
+        int newline;
+        while ((newline = text.IndexOf('\n', start)) >= 0 && newline < text.Length - 1)
+        {
+            Write(text.AsSpan(start, newline + 1 - start));
+            Write(indent);
+            start = newline + 1;
+        }
+
+        Write(text.AsSpan(start));
+    }
+
+    /// <summary>Writes a text literal already indented at parse time by <paramref name="indent"/> (the indent in effect).</summary>
+    internal void WriteIndentedLiteral(TextLiteral indented, string indent)
+    {
+        if (indented.Text.Length == 0)
+        {
+            return;
+        }
+
+        if (_atLineStart)
+        {
+            Write(indent);
+        }
+
+        WriteLiteral(indented);
     }
 
     internal void WriteValue(object? value)
@@ -424,6 +498,7 @@ public sealed partial class TemplateContext
                         // Charged in UTF-16 units, like every other write.
                         ChargeOutput(length);
                         utf8.WriteUtf8(content);
+                        _atLineStart = content[^1] == (byte)'\n';
                         return;
                     }
                 }
@@ -447,6 +522,7 @@ public sealed partial class TemplateContext
         {
             ChargeOutput(written);
             Output.Write(buffer[..written]);
+            _atLineStart = false;
         }
         else
         {
@@ -461,6 +537,7 @@ public sealed partial class TemplateContext
         {
             ChargeOutput(written);
             Output.Write(buffer[..written]);
+            _atLineStart = false;
         }
         else
         {
@@ -476,6 +553,7 @@ public sealed partial class TemplateContext
         {
             ChargeOutput(written);
             Output.Write(buffer[..written]);
+            _atLineStart = false;
         }
         else
         {
@@ -528,6 +606,8 @@ public sealed partial class TemplateContext
         _loopIterations = 0;
         _work = 0;
         _outputLength = 0;
+        _atLineStart = false;
+        Indent = null;
         _stringWork = 0;
         _callDepth = 0;
         CurrentSpan = default;

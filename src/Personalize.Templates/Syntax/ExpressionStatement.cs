@@ -69,35 +69,15 @@ internal sealed class ExpressionStatement : ScriptStatement
         if (value is not null)
         {
             context.CurrentSpan = Span;
-            if (Indent is not null && value is not (int or long or decimal or double or bool))
+            // Auto-indentation: a multi-line value is indented after each of its newlines, and a value that starts a line
+            // (after a function's output ended with one) is indented first, as Scriban does.
+            if (Indent is not null && (context.AtLineStart || value is not (int or long or decimal or double or bool)))
             {
-                context.Write(Reindent(context.ToText(value), Indent));
+                context.WriteIndented(context.ToText(value), Indent);
                 return;
             }
 
             context.WriteValue(value);
         }
-    }
-
-    /// <summary>Puts <paramref name="indent"/> after every newline that is followed by more text.</summary>
-    private static string Reindent(string text, string indent)
-    {
-        var newline = text.IndexOf('\n');
-        if (newline < 0 || newline == text.Length - 1)
-        {
-            return text;
-        }
-
-        var builder = new System.Text.StringBuilder(text.Length + (indent.Length * 4));
-        var start = 0;
-        while (newline >= 0 && newline < text.Length - 1)
-        {
-            builder.Append(text, start, newline + 1 - start).Append(indent);
-            start = newline + 1;
-            newline = text.IndexOf('\n', start);
-        }
-
-        builder.Append(text, start, text.Length - start);
-        return builder.ToString();
     }
 }

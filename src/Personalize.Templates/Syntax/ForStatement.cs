@@ -37,8 +37,7 @@ internal class ForStatement : ScriptStatement
         {
             if (IsTableRow)
             {
-                WriteTableStart(context);
-                WriteTableEnd(context);
+                WriteEmptyTable(context);
             }
 
             Else?.Execute(context);
@@ -100,7 +99,7 @@ internal class ForStatement : ScriptStatement
         }
     }
 
-    /// <summary>The items the loop walks (Scriban: a sequence as it is; nil none; an object is an error).</summary>
+    /// <summary>The items the loop walks (Scriban: a sequence as it is, a string its characters; nil none; an object is an error).</summary>
     protected virtual IList<object?> Items(TemplateContext context) => Items(context, Iterable.Evaluate(context));
 
     /// <summary>The items of an evaluated collection: arrays as they are, JSON arrays normalized, other sequences copied.</summary>
@@ -111,6 +110,17 @@ internal class ForStatement : ScriptStatement
         {
             case null:
                 items = Array.Empty<object?>();
+                break;
+            case string text:
+                // Scriban walks a string character by character.
+                var characters = text.Length == 0 ? Array.Empty<object?>() : new object?[text.Length];
+                for (var i = 0; i < text.Length; i++)
+                {
+                    context.ChargeLoopIterations();
+                    characters[i] = text[i].ToString();
+                }
+
+                items = characters;
                 break;
             case object?[] array:
                 // Any array of a reference type (covariance): indexed directly below, no copy.
@@ -190,6 +200,9 @@ internal class ForStatement : ScriptStatement
     {
     }
 
+    /// <summary>Writes a table with no items (Scriban: one empty row).</summary>
+    protected virtual void WriteEmptyTable(TemplateContext context) => context.WriteText("<tr class=\"row1\"></tr>\n");
+
     /// <summary>Writes what opens a table (Scriban: nothing; rows open with their first cell).</summary>
     protected virtual void WriteTableStart(TemplateContext context)
     {
@@ -205,19 +218,19 @@ internal class ForStatement : ScriptStatement
     {
         if (loop.Column == 0)
         {
-            context.Write($"<tr class=\"row{loop.Row + 1}\">");
+            context.WriteText($"<tr class=\"row{loop.Row + 1}\">");
         }
 
-        context.Write($"<td class=\"col{loop.Column + 1}\">");
+        context.WriteText($"<td class=\"col{loop.Column + 1}\">");
     }
 
     /// <summary>Writes what comes after an item's body in a table row.</summary>
     protected virtual void WriteCellEnd(TemplateContext context, LoopState loop)
     {
-        context.Write("</td>");
+        context.WriteText("</td>");
         if (loop.Column == loop.Columns - 1 || loop.Index == loop.Length - 1)
         {
-            context.Write("</tr>\n");
+            context.WriteText("</tr>\n");
         }
     }
 

@@ -22,7 +22,9 @@ internal sealed class InterpolatedStringExpression : ScriptExpression
             }
             else
             {
-                builder.Append(context.ToText(((ScriptExpression)part).Evaluate(context)));
+                // A boolean reads True/False inside an interpolated string, as in Scriban (.NET's text for it).
+                var value = ((ScriptExpression)part).Evaluate(context);
+                builder.Append(value is bool b ? (b ? "True" : "False") : context.ToText(value));
             }
 
             context.EnsureStringLength(builder.Length);

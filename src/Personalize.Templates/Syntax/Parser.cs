@@ -21,6 +21,12 @@ internal sealed partial class Parser
     private bool _forHeader;
     private string? _indent;
 
+    /// <summary>The auto-indentation the block being parsed runs under: a string, null for none, or <see cref="UnknownIndent"/>.</summary>
+    private object? _blockIndent;
+
+    /// <summary>Function and wrap bodies run under their caller's indentation, not known at parse time.</summary>
+    private static readonly object UnknownIndent = new();
+
     private Parser(List<Token> tokens, SourceText source, DiagnosticBag diagnostics, TemplateOptions options)
     {
         _tokens = tokens;
@@ -68,6 +74,21 @@ internal sealed partial class Parser
         catch (ParseAbortException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Parses code without <c>{{ }}</c> (statements separated by <c>;</c> or newlines), as <c>object.eval</c> reads its text.</summary>
+    public static ScriptBlock ParseCode(SourceText source, DiagnosticBag diagnostics, TemplateOptions options)
+    {
+        var tokens = Lexer.LexCode(source.Text, 0, source.Text.Length, diagnostics, options.Scientific);
+        var parser = new Parser(tokens, source, diagnostics, options);
+        try
+        {
+            return parser.ParseBlock(null, out _);
+        }
+        catch (ParseAbortException)
+        {
+            return new ScriptBlock(Array.Empty<ScriptStatement>());
         }
     }
 
@@ -173,7 +194,7 @@ internal sealed partial class Parser
                     Next();
                     if (token.Text.Length > 0)
                     {
-                        statements.Add(new TextStatement(token.Text) { Span = SpanOf(token) });
+                        statements.Add(new TextStatement(token.Text, _blockIndent as string) { Span = SpanOf(token) });
                     }
 
                     continue;
@@ -195,10 +216,18 @@ internal sealed partial class Parser
             }
 
             var before = _index;
+
+            // Scriban's auto-indentation: a statement runs under its code block's indentation (a `case` under none); where
+            // that is not the one of the block around it, the statement sets it while it runs.
+            var statementIndent = IsKeyword(token, "case") ? null : _indent;
+            var outerIndent = _blockIndent;
+            _blockIndent = statementIndent;
             var statement = ParseStatement();
+            _blockIndent = outerIndent;
             if (statement is not null)
             {
-                statements.Add(statement);
+                var sameIndent = outerIndent is null ? statementIndent is null : outerIndent is string outer && string.Equals(outer, statementIndent, StringComparison.Ordinal);
+                statements.Add(sameIndent || statement is TextStatement ? statement : new IndentStatement(statement, statementIndent));
             }
 
             if (_index == before)
@@ -782,7 +811,9 @@ internal sealed partial class Parser
     private ScriptBlock ParseFunctionBody(out bool foundEnd)
     {
         var savedLoop = _loopDepth;
+        var savedIndent = _blockIndent;
         _loopDepth = 0;
+        _blockIndent = UnknownIndent;
         try
         {
             var body = ParseBlock(new[] { "end" }, out var terminator);
@@ -798,6 +829,7 @@ internal sealed partial class Parser
         finally
         {
             _loopDepth = savedLoop;
+            _blockIndent = savedIndent;
         }
     }
 
@@ -899,7 +931,10 @@ internal sealed partial class Parser
         }
 
         ExpectEndOfStatement();
+        var savedIndent = _blockIndent;
+        _blockIndent = UnknownIndent;
         var body = ParseBlock(new[] { "end" }, out _);
+        _blockIndent = savedIndent;
         ExpectEnd(start, "wrap", Syntax);
         return call is null ? null : new WrapStatement(call, body) { Span = SpanOf(start) };
     }

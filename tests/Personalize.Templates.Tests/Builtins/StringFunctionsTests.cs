@@ -101,7 +101,7 @@ public sealed class StringFunctionsTests
         Assert.Equal("The cat ca...", Text("string.truncate", "The cat came back the very next day", 13));
         Assert.Equal("This i and blabla...", Text("string.truncate", "This is a long test with several chars in it but going to be truncated", 20, " and blabla..."));
         Assert.Equal("The cat came back...", Text("string.truncatewords", "The cat came back the very next day", 4));
-        Assert.Equal("short text", Text("string.truncatewords", "short text", 2));
+        Assert.Equal("short text...", Text("string.truncatewords", "short text", 2)); // Scriban appends the ellipsis even when nothing is cut
         Assert.Equal(string.Empty, Text("string.truncatewords", string.Empty, 5));
     }
 

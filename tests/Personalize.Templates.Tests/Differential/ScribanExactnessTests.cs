@@ -1,0 +1,72 @@
+using Personalize.Templates.Tests.Differential;
+
+namespace Personalize.Templates.Tests.Differential;
+
+/// <summary>
+/// Behaviours where this engine used to differ from Scriban 7.6.1 (issue 16): each case states the text a user gets and checks
+/// that Scriban itself gives the same, so an expectation cannot drift from the real engine.
+/// </summary>
+public sealed class ScribanExactnessTests
+{
+    [Theory]
+    // Auto-indentation of blocks: the white space before a block's `{{` indents the block's text.
+    [InlineData("<ul>\n  {{ for p in [1,2] }}\n    <li>{{ p }}</li>\n  {{ end }}\n</ul>", "<ul>\n  \n      <li>1</li>\n    \n      <li>2</li>\n    \n</ul>")]
+    [InlineData("a\n  {{ if true }}\nx\ny\n{{ end }}\nb", "a\n  \n  x\n  y\n\nb")]
+    [InlineData("a\n  {{ for i in 1..2 }}\n{{ i }}\n{{ end }}b", "a\n  \n1\n  \n2\nb")]
+    [InlineData("a\n  {{ for i in 1..2 }}\n    {{ if true }}\nq\n    {{ end }}\n  {{ end }}b", "a\n  \n      \n    q\n        \n    \n      \n    q\n        \n    b")]
+    [InlineData("  {{ capture c }}\nx\ny\n{{ end }}[{{ c }}]", "  [\n  x\n  y\n]")]
+    [InlineData("  {{ for i in 1..2 }}\n  {{ \"p\\nq\" }}\n  {{ end }}", "  \n    p\n  q\n    \n    p\n  q\n    ")]
+    [InlineData("  {{ with {a:1} }}\nx\n{{ end }}", "  \n  x\n")]
+    [InlineData("\t{{ if true }}\nx\n{{ else }}\ny\n{{ end }}", "\t\n\tx\n")]
+    [InlineData("  {{ if false }}\nx\n{{ else }}\ny\nz\n{{ end }}", "  \n  y\n  z\n")]
+    [InlineData("  {{ x = 1; if true }}\ny\nz\n{{ end }}", "  \n  y\n  z\n")]
+    [InlineData("  {{ if true -}}\nx\ny\n{{ end }}", "  x\n  y\n")]
+    [InlineData("  {{- if true }}\nx\ny\n{{ end }}", "\nx\ny\n")]
+    [InlineData("  {{ if true }}{{ if true }}\nx\ny\n{{ end }}{{ end }}", "  \nx\ny\n")]
+    [InlineData("  {{ if true }}\nx{{ \"y\\nv\" }}w\n{{ end }}", "  \n  xy\nvw\n")]
+    [InlineData("  {{ case 1 }}\n  {{ when 1 }}\nx\ny\n  {{ when 2 }}\nq\n{{ end }}", "  \nx\ny\n  ")]
+    [InlineData("{{ func f }}\nx\ny\n{{ end }}\n    {{ f }}", "\n    \n    x\n    y\n")]
+    [InlineData("{{ func f }}\nx\n{{ ret 5 }}\n{{ end }}\n  {{ f }}", "\n  \n  x\n  5")]
+    [InlineData("{{ func f }}\na\nb\n{{ end }}\n  {{ if true }}\n  {{ x = f }}\n{{ x }}\n{{ end }}", "\n  \n    \n  a\n  b\n  \n  \n")]
+    [InlineData("  {{ func f }}\nx\ny\n{{ end }}\n{{ f }}", "  \n\nx\ny\n")]
+    [InlineData("  {{ i = 0; while i < 2 }}\nx\ny\n{{ i = i + 1; end }}", "  \n  x\n  y\n  \n  x\n  y\n")]
+    [InlineData("  {{ tablerow i in [1,2] cols:1 }}\nx\n{{ end }}", "  <tr class=\"row1\"><td class=\"col1\">\n  x\n  </td></tr>\n  <tr class=\"row2\"><td class=\"col1\">\n  x\n  </td></tr>\n")]
+    // Tables, loops over text.
+    [InlineData("{{ tablerow x in [] }}{{x}}{{ end }}", "<tr class=\"row1\"></tr>\n")]
+    [InlineData("{{ for c in \"héllo\" limit: 2 }}[{{c}}]{{ end }}{{ for c in \"ab\" }}{{ for.index }}{{ end }}{{ for c in \"\" }}x{{ else }}e{{ end }}", "[h][é]01e")]
+    [InlineData("{{ tablerow c in \"ab\" }}{{ c }}{{ end }}", "<tr class=\"row1\"><td class=\"col1\">a</td></tr>\n<tr class=\"row2\"><td class=\"col1\">b</td></tr>\n")]
+    // Arithmetic.
+    [InlineData("{{ -3 // 7 }} {{ 3 // -7 }} {{ -7 // 2 }} {{ 7 // 2 }} {{ -7.5 // 2 }} {{ 7 // 2.0 }} {{ -10 // 3 }}", "0 0 -3 3 -4 4 -3")]
+    [InlineData("{{ 7 / 2 }} {{ 6 / 2 }} {{ 3 / 0 }} {{ -3 / 0 }} {{ 0 / 0 }} {{ 1.5 / 0 }} {{ (3 / 0) + 1 }}", "3.5 3 Infinity -Infinity NaN Infinity Infinity")]
+    [InlineData("{{ math.round 2.5 }} {{ math.round 3.5 }} {{ math.round 0.5 }} {{ math.round 2.45 1 }} {{ math.round 2.55 1 }} {{ math.round (-2.5) }}", "2 4 0 2.4 2.6 -2")]
+    // Text.
+    [InlineData("{{ $\"{true}\" }} {{ $\"{false}\" }} {{ $\"{1.5}\" }} {{ \"a\" + true }}", "True False 1.5 atrue")]
+    [InlineData("{{ string.truncatewords \"x\" 20 }}|{{ string.truncatewords \"a b c\" 2 }}|{{ string.truncatewords \"a  b\" 5 }}|{{ string.truncatewords \"a b\" 0 }}|{{ string.truncatewords \"\" 2 }}", "x...|a b...|a b...|...|")]
+    [InlineData("{{ html.escape \"ß é € 😀 '\\\"<>&\" }}", "&#223; &#233; € &#128512; &#39;&quot;&lt;&gt;&amp;")]
+    [InlineData("{{ x = {\"a b\": 1, c: \"d\", \"e\": 2, \"a-b\": 3}; x }}", "{\"a b\": 1, c: \"d\", e: 2, \"a-b\": 3}")]
+    // object.eval runs code.
+    [InlineData("{{ object.eval \"x = 5; x * 2\" }}|{{ object.eval \"1 + 2\" }}|{{ object.eval \"y = 3\" }}|{{ y }}|{{ object.eval \"if true; 5; end\" }}", "10|3||3|5")]
+    public void Renders_as_Scriban_does(string source, string expected)
+    {
+        var scriban = ScribanOracle.Render(source, null);
+        Assert.True(scriban.Succeeded && scriban.Text == expected, $"The expectation is not Scriban's: {scriban}");
+
+        Assert.Equal(expected, Template.ParseOrThrow(source).Render());
+    }
+
+    [Fact]
+    public void An_indented_block_renders_the_same_into_every_output()
+    {
+        var template = Template.ParseOrThrow("<ul>\n  {{ for p in items }}\n    <li>{{ p }}</li>\n  {{ end }}\n</ul>");
+        var model = new { Items = new[] { "a", "ü" } };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        template.RenderUtf8(buffer, model);
+        using var writer = new StringWriter();
+        template.RenderTo(writer, model);
+
+        const string Expected = "<ul>\n  \n      <li>a</li>\n    \n      <li>ü</li>\n    \n</ul>";
+        Assert.Equal(Expected, template.Render(model));
+        Assert.Equal(Expected, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Equal(Expected, writer.ToString());
+    }
+}

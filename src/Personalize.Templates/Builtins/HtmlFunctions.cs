@@ -68,7 +68,7 @@ internal static class HtmlFunctions
     /// Replaces only <c>&amp; &lt; &gt; " '</c> with HTML entities (Liquid's <c>escape</c>: Shopify leaves every other character
     /// as it is).
     /// </summary>
-    public static string EscapeMarkup(TemplateContext context, string? text)
+    internal static string EscapeMarkup(TemplateContext context, string? text)
     {
         if (string.IsNullOrEmpty(text))
         {

@@ -14,6 +14,7 @@ internal sealed class TextStatement : ScriptStatement
     {
     }
 
+    /// <summary>Initializes a new instance of the <see cref="TextStatement"/> class.</summary>
     /// <param name="text">The text.</param>
     /// <param name="staticIndent">The auto-indentation of the block the text is in, when known at parse time: the text is
     /// indented for it once, here, and written as it is whenever that indentation is the one in effect.</param>

@@ -9,6 +9,7 @@ using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Storage;
+using Personalize.Storage.Contract;
 using Personalize.Templates;
 
 namespace Personalize.PostgreSql.Tests;
@@ -166,62 +167,18 @@ public sealed class OneCustomerAtATimeTests : IAsyncLifetime
     }
 
     /// <summary>A store object that lets another process act once, just before its first page of sends is recorded.</summary>
-    private sealed class BeforeFirstRecord(IPersonalizeStore inner, Func<Task> interfere) : IPersonalizeStore
+    private sealed class BeforeFirstRecord(IPersonalizeStore inner, Func<Task> interfere) : DelegatingStore(inner)
     {
         private int _done;
 
-        public async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        public override async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
         {
             if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _done, 1) == 0)
             {
                 await interfere();
             }
 
-            return await inner.RecordAsync(batch, cancellationToken);
+            return await Inner.RecordAsync(batch, cancellationToken);
         }
-
-        public ValueTask<StoredCustomer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default) => inner.GetCustomerAsync(customerId, cancellationToken);
-
-        public ValueTask<IReadOnlyList<StoredCustomer>> GetCustomersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default) => inner.GetCustomersAsync(customerIds, cancellationToken);
-
-        public ValueTask<StorePage<StoredCustomer>> ReadCustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default) => inner.ReadCustomersAsync(query, cancellationToken);
-
-        public ValueTask<long> CountCustomersAsync(CancellationToken cancellationToken = default) => inner.CountCustomersAsync(cancellationToken);
-
-        public ValueTask<ImportResult> ImportCustomersAsync(IReadOnlyList<CustomerProfile> customers, CancellationToken cancellationToken = default) => inner.ImportCustomersAsync(customers, cancellationToken);
-
-        public ValueTask<WriteResult> SaveProfileAsync(CustomerProfile profile, long? expectedVersion = null, CancellationToken cancellationToken = default) => inner.SaveProfileAsync(profile, expectedVersion, cancellationToken);
-
-        public ValueTask<WriteResult> AppendConsentAsync(string customerId, IReadOnlyList<ConsentRecord> records, long? expectedVersion = null, CancellationToken cancellationToken = default) => inner.AppendConsentAsync(customerId, records, expectedVersion, cancellationToken);
-
-        public ValueTask<DeliveryRecord?> FindDeliveryAsync(string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindDeliveryAsync(idempotencyKey, cancellationToken);
-
-        public ValueTask<StorePage<DeliveryRecord>> ReadDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken = default) => inner.ReadDeliveriesAsync(query, cancellationToken);
-
-        public ValueTask<StorePage<ScheduledSend>> ReadScheduledSendsAsync(ScheduledSendQuery query, CancellationToken cancellationToken = default) => inner.ReadScheduledSendsAsync(query, cancellationToken);
-
-        public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default) => inner.SaveRunAsync(run, cancellationToken);
-
-        public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RunRecord>> ReadRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => inner.ReadRunsAsync(query, cancellationToken);
-
-        public ValueTask<ErasureResult> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.EraseCustomerAsync(customerId, at, cancellationToken);
-
-        public ValueTask<int> SuppressAsync(IReadOnlyList<SuppressionRequest> requests, CancellationToken cancellationToken = default) => inner.SuppressAsync(requests, cancellationToken);
-
-        public ValueTask<SuppressionEntry?> FindSuppressionAsync(ContactPointKind kind, string value, CancellationToken cancellationToken = default) => inner.FindSuppressionAsync(kind, value, cancellationToken);
-
-        public ValueTask<WorkClaimResult> ClaimWorkAsync(WorkRequest request, CancellationToken cancellationToken = default) => inner.ClaimWorkAsync(request, cancellationToken);
-
-        public ValueTask<WorkClaim?> ReportWorkAsync(WorkClaim claim, WorkReport report, CancellationToken cancellationToken = default) => inner.ReportWorkAsync(claim, report, cancellationToken);
-
-        public ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadWorkAsync(runId, cancellationToken);
-
-        public ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default) => inner.FindEventsAsync(eventIds, cancellationToken);
-
-        public ValueTask<StorePage<Personalize.Events.CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(query, cancellationToken);
-
-        public ValueTask<StorePage<Personalize.Events.CustomerChange>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken = default) => inner.ReadChangesAsync(query, cancellationToken);
     }
 }

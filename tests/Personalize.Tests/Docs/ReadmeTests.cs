@@ -64,7 +64,8 @@ public sealed class ReadmeTests
         var snippets = DocSnippets.All().Select(s => DocSnippets.Extract(s.Source, s.Name)).ToHashSet(StringComparer.Ordinal);
         var documents = Directory.GetFiles(RepoPaths.Combine("docs"), "*.md", SearchOption.AllDirectories)
             .Select(d => Path.GetRelativePath(RepoPaths.Root, d).Replace('\\', '/'))
-            .Append("README.md");
+            .Append("README.md")
+            .Concat(PackageReadmes());
 
         var uncompiled = documents
             .SelectMany(d => DocSnippets.CSharpBlocks(d).Where(b => !snippets.Contains(b)).Select(b => d + ": " + b.Split('\n')[0]))
@@ -72,4 +73,42 @@ public sealed class ReadmeTests
 
         Assert.True(uncompiled.Count == 0, "C# blocks no test compiles (see docs/contributing.md, Snippets in the docs):\n" + string.Join("\n", uncompiled));
     }
+
+    [Fact]
+    public void Every_package_ships_a_readme_for_its_package_page()
+    {
+        var packages = Directory.GetDirectories(RepoPaths.Combine("src")).Where(d => Directory.GetFiles(d, "*.csproj").Length == 1).ToList();
+        var problems = new List<string>();
+        foreach (var package in packages)
+        {
+            var name = Path.GetFileName(package);
+            var readme = Path.Combine(package, "README.md");
+            if (!File.Exists(readme))
+            {
+                problems.Add(name + ": no README.md beside the project file (it is the package's readme; see docs/contributing.md, Packages)");
+                continue;
+            }
+
+            var text = File.ReadAllText(readme);
+            if (!text.StartsWith("# " + name + "\n", StringComparison.Ordinal) && !text.StartsWith("# " + name + "\r\n", StringComparison.Ordinal))
+            {
+                problems.Add(name + ": README.md does not start with the heading '# " + name + "'");
+            }
+
+            // A package page cannot resolve links into the repository.
+            foreach (System.Text.RegularExpressions.Match link in System.Text.RegularExpressions.Regex.Matches(text, @"\]\((?!https://)([^)]+)\)"))
+            {
+                problems.Add(name + ": README.md links to '" + link.Groups[1].Value + "', which does not resolve on a package page");
+            }
+        }
+
+        Assert.True(packages.Count >= 6, "expected the packages under src/");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static IEnumerable<string> PackageReadmes() =>
+        Directory.GetDirectories(RepoPaths.Combine("src"))
+            .Select(d => Path.Combine(d, "README.md"))
+            .Where(File.Exists)
+            .Select(f => Path.GetRelativePath(RepoPaths.Root, f).Replace('\\', '/'));
 }

@@ -12,7 +12,7 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     {
         Target = target;
         Name = name;
-        _utf8Name = MemberAccessor.Utf8Name(name);
+        _site = new MemberSite(name);
     }
 
     public ScriptExpression Target { get; }
@@ -31,10 +31,8 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     internal bool TryWriteOutput(TemplateContext context, SourceSpan span, out object? value)
     {
         var target = Target.Evaluate(context);
-        var cache = _cache;
-        if (target is not null && cache?.Decimal is { } getter && ReferenceEquals(cache.Type, target.GetType()) && ReferenceEquals(cache.Policy, context.Members))
+        if (target is not null && _site.TryReadDecimal(context, target, out var number))
         {
-            var number = getter(target);
             context.CurrentSpan = span;
             context.WriteDecimal(number);
             value = null;
@@ -44,15 +42,14 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         // A member of a JSON object: one property lookup, a string copied to the output as UTF-8 (see TryWriteJsonMember).
         if (target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element && !context.IsStrict)
         {
-            return context.TryWriteJsonMember(element, Name, _utf8Name, span, out value);
+            return context.TryWriteJsonMember(element, Name, _site.Utf8Name, span, out value);
         }
 
         value = FromTarget(context, target);
         return false;
     }
 
-    /// <summary>The member name in UTF-8 when it is ASCII (JSON lookups without transcoding the name), else null.</summary>
-    private readonly byte[]? _utf8Name;
+    private readonly MemberSite _site;
 
     private object? FromTarget(TemplateContext context, object? target)
     {
@@ -66,28 +63,9 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return ScriptValue.Normalize(member);
         }
 
-        // Inline cache: the last plain .NET type seen here and its compiled getter (immutable record, safe across threads).
-        var type = target.GetType();
-        var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Type, type) && ReferenceEquals(cache.Policy, context.Members))
+        if (_site.TryRead(context, target, out var plain, out _))
         {
-            return ScriptValue.Normalize(cache.Getter(target));
-        }
-
-        if (target is not ScriptObject && !ReferenceEquals(_notPlain, type))
-        {
-            var accessor = MemberAccessor.GetAccessor(type, context.Members);
-            if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
-            {
-                _cache = new MemberCache(type, context.Members, getter, accessor.DecimalGetter(Name));
-                return ScriptValue.Normalize(getter(target));
-            }
-
-            if (!accessor.IsPlainObject)
-            {
-                // A dictionary, JSON value or sequence: read by MemberAccessor; skip the accessor lookup next time.
-                _notPlain = type;
-            }
+            return ScriptValue.Normalize(plain);
         }
 
         if (TryGet(context, target, Name, out var found))
@@ -102,13 +80,6 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
         return null;
     }
-
-    private MemberCache? _cache;
-
-    /// <summary>The last type seen here that is not a plain .NET object (that depends on the type only, not the renamer).</summary>
-    private Type? _notPlain;
-
-    private sealed record MemberCache(Type Type, MemberPolicy Policy, Func<object, object?> Getter, Func<object, decimal>? Decimal);
 
     internal static object? Get(TemplateContext context, object? target, string name) => TryGet(context, target, name, out var value) ? value : null;
 

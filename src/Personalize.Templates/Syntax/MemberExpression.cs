@@ -11,7 +11,7 @@ internal sealed class MemberExpression : ScriptAssignable
         Target = target;
         Name = name;
         NullConditional = nullConditional;
-        _utf8Name = MemberAccessor.Utf8Name(name);
+        _site = new MemberSite(name);
         if (target is GlobalVariable global && Builtins.BuiltinObjects.Root.TryGetValue(global.Name, out var builtin) && builtin is ScriptObject builtinObject)
         {
             // `string.truncate`, `array.sort`…: the builtins are frozen, so the member can be looked up once, and used
@@ -62,10 +62,8 @@ internal sealed class MemberExpression : ScriptAssignable
         }
 
         var target = Target.Evaluate(context);
-        var cache = _cache;
-        if (target is not null && cache?.Decimal is { } getter && cache.Handle.Equals(Type.GetTypeHandle(target)) && ReferenceEquals(cache.Policy, context.Members))
+        if (target is not null && _site.TryReadDecimal(context, target, out var number))
         {
-            var number = getter(target);
             context.CurrentSpan = span;
             context.WriteDecimal(number);
             value = null;
@@ -75,7 +73,7 @@ internal sealed class MemberExpression : ScriptAssignable
         // A member of a JSON object: one property lookup, a string copied to the output as UTF-8 (see TryWriteJsonMember).
         if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element && !context.IsStrict)
         {
-            return context.TryWriteJsonMember(element, Name, _utf8Name, span, out value);
+            return context.TryWriteJsonMember(element, Name, _site.Utf8Name, span, out value);
         }
 
         value = FromTarget(context, target, out var mayBeFunction);
@@ -87,8 +85,7 @@ internal sealed class MemberExpression : ScriptAssignable
         return false;
     }
 
-    /// <summary>The member name in UTF-8 when it is ASCII (JSON lookups without transcoding the name), else null.</summary>
-    private readonly byte[]? _utf8Name;
+    private readonly MemberSite _site;
 
     private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)
     {
@@ -119,47 +116,9 @@ internal sealed class MemberExpression : ScriptAssignable
             return member;
         }
 
-        // Inline cache: the last plain .NET type seen here and its compiled getter (benign race: the cache is immutable).
-        var cache = _cache;
-        if (cache is not null && ReferenceEquals(cache.Policy, context.Members))
+        if (_site.TryRead(context, target, out var plain, out mayBeFunction))
         {
-            if (cache.Guarded is { } guarded)
-            {
-                var cached = guarded(target);
-                if (!ReferenceEquals(cached, MemberAccessor.Miss))
-                {
-                    mayBeFunction = cache.MayBeFunction;
-                    return cached;
-                }
-            }
-            else if (cache.Handle.Equals(Type.GetTypeHandle(target)))
-            {
-                mayBeFunction = cache.MayBeFunction;
-                return cache.Getter(target);
-            }
-        }
-
-        if (target is not ScriptObject)
-        {
-            // Dictionaries, JSON values and sequences are read by MemberAccessor; remembering the last such type seen here
-            // skips the accessor lookup (a hash of the type and the renamer) on every read of, say, a dictionary's member.
-            var type = target.GetType();
-            if (!ReferenceEquals(_notPlain, type))
-            {
-                var accessor = MemberAccessor.GetAccessor(type, context.Members);
-                if (accessor.IsPlainObject && accessor.TryGetGetter(Name, out var getter))
-                {
-                    var memberType = accessor.MemberType(Name);
-                    mayBeFunction = memberType is null || !(memberType.IsValueType || memberType == typeof(string) || (memberType.IsSealed && !typeof(IScriptFunction).IsAssignableFrom(memberType)));
-                    _cache = new MemberCache(type.TypeHandle, context.Members, getter, accessor.GuardedGetter(Name), accessor.DecimalGetter(Name), mayBeFunction);
-                    return getter(target);
-                }
-
-                if (!accessor.IsPlainObject)
-                {
-                    _notPlain = type;
-                }
-            }
+            return plain;
         }
 
         if (context.TryGetMember(target, Name, out var value))
@@ -174,13 +133,6 @@ internal sealed class MemberExpression : ScriptAssignable
 
         return null;
     }
-
-    private MemberCache? _cache;
-
-    /// <summary>The last type seen here that is not a plain .NET object (whatever the renamer: that depends on the type only).</summary>
-    private Type? _notPlain;
-
-    private sealed record MemberCache(RuntimeTypeHandle Handle, MemberPolicy Policy, Func<object, object?> Getter, Func<object, object?>? Guarded, Func<object, decimal>? Decimal, bool MayBeFunction);
 
     public override void Assign(TemplateContext context, object? value)
     {

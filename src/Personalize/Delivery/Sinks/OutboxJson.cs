@@ -19,6 +19,15 @@ internal static class OutboxJson
 
     public static void WriteLine(OutgoingMessage message, IBufferWriter<byte> output)
     {
+        Write(message, output);
+        var span = output.GetSpan(1);
+        span[0] = (byte)'\n';
+        output.Advance(1);
+    }
+
+    /// <summary>Writes one message as one JSON object (no line break after it).</summary>
+    public static void Write(OutgoingMessage message, IBufferWriter<byte> output)
+    {
         using (var json = new Utf8JsonWriter(output, Options))
         {
             json.WriteStartObject();
@@ -49,10 +58,6 @@ internal static class OutboxJson
             json.WriteEndObject();
             json.WriteEndObject();
         }
-
-        var span = output.GetSpan(1);
-        span[0] = (byte)'\n';
-        output.Advance(1);
     }
 
     /// <summary>Reads the idempotency key of a line; <see langword="null"/> for a torn or foreign line.</summary>

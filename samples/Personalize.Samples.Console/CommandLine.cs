@@ -50,12 +50,15 @@ public sealed class CommandLine
     /// <summary>Gets how many worker processes to start (<c>--count</c>): workers.</summary>
     public int? Count { get; private init; }
 
+    /// <summary>Gets the events file (<c>--file</c>, JSON Lines): events.</summary>
+    public string? EventsFile { get; private init; }
+
     /// <summary>The SQLite database (the customers' memory); default <c>personalize.db</c> beside the outbox.</summary>
     public string? Database { get; private init; }
 
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
-        string? command = null, data = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null, database = null;
+        string? command = null, data = null, eventsFile = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null, database = null;
         int? synthetic = null, count = null;
         string? postgres = null;
         var dryRun = false;
@@ -117,7 +120,7 @@ public sealed class CommandLine
                         break;
                     }
 
-                case "--customer" or "--trigger" or "--catalog":
+                case "--customer" or "--trigger" or "--catalog" or "--file":
                     if (i + 1 >= args.Count)
                     {
                         error = $"{arg} needs a value.";
@@ -132,6 +135,10 @@ public sealed class CommandLine
                     else if (arg == "--trigger")
                     {
                         trigger = text;
+                    }
+                    else if (arg == "--file")
+                    {
+                        eventsFile = text;
                     }
                     else
                     {
@@ -206,7 +213,7 @@ public sealed class CommandLine
         {
             Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json,
             SyntheticCustomers = synthetic, DryRun = dryRun, OutDirectory = outDir, TemplatesDirectory = templates, MessageId = message, ChannelName = channel,
-            Postgres = postgres, Count = count, Database = database,
+            Postgres = postgres, Count = count, Database = database, EventsFile = eventsFile,
         };
         error = null;
         return true;

@@ -23,6 +23,8 @@ public static class ConsoleApp
         ["due"] = new DueCommand(),
         ["history"] = new HistoryCommand(),
         ["erase"] = new EraseCommand(),
+        ["events"] = new EventsCommand(),
+        ["tick"] = new TickCommand(),
     };
 
     public const string DefaultCommand = "run";
@@ -68,6 +70,8 @@ public static class ConsoleApp
         output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--db FILE] [--trigger T] [--now INSTANT]");
         output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--db FILE]");
         output.WriteLine("       personalize-console import --data FILE [--db FILE]   (or --customers N: N synthetic customers)");
+        output.WriteLine("       personalize-console events [--file FILE] [--now INSTANT] [--out DIR] [--db FILE]");
+        output.WriteLine("       personalize-console tick [--now INSTANT] [--out DIR] [--db FILE]");
         output.WriteLine("       personalize-console history --customer ID [--db FILE]");
         output.WriteLine("       personalize-console erase --customer ID [--db FILE]");
         output.WriteLine("       personalize-console preview --customer ID --message ID --channel CHANNEL [--now INSTANT]");
@@ -81,6 +85,10 @@ public static class ConsoleApp
         output.WriteLine("             outbox and print a summary (default); the same --now again sends nothing, a later one what became due");
         output.WriteLine("  due        send the deferred messages that are due (each checked again: consent, contact point, caps, timing)");
         output.WriteLine("  import     import a customers file into the store (every error with its JSON path; nothing half-imported)");
+        output.WriteLine("  events     ingest a JSON Lines events file (each event once, by id): update facts and stages, and send what the");
+        output.WriteLine("             events trigger (event:TYPE, stage:NAME) through consent, caps and timing; bad lines listed by number");
+        output.WriteLine("  tick       fire the like-a-friend occasions due (welcome, thank-you, welcome back, we miss you, anniversary,");
+        output.WriteLine("             birthday) and tenure stage changes, each once per occasion, and send the catalog's answers");
         output.WriteLine("  history    one customer's consent evidence, sends and deferred sends in time order");
         output.WriteLine("  erase      forget a customer (their contact points stay on the suppression list as salted hashes)");
         output.WriteLine("  preview    render one catalog message for one customer on one channel, without deciding or writing");
@@ -94,9 +102,10 @@ public static class ConsoleApp
         output.WriteLine("                  created and seeded from the customers file on first use");
         output.WriteLine("  --customers N   run: import N synthetic customers (deterministic, Bogus) into the store and run over them");
         output.WriteLine("  --dry-run       run: decide and render, write no message");
-        output.WriteLine("  --out DIR       run, due: the outbox folder (default: ./outbox)");
+        output.WriteLine("  --out DIR       run, due, events, tick: the outbox folder (default: ./outbox)");
         output.WriteLine("  --templates DIR run, due, preview: the templates folder (default: data/templates next to the program)");
         output.WriteLine("  --data FILE     customers file: import's input, and the seed of a new database (default: data/customers.json)");
+        output.WriteLine("  --file FILE     events: the JSON Lines events file (default: data/events.jsonl next to the program)");
         output.WriteLine("  --catalog FILE  message catalog (default: data/catalog.json next to the program)");
         output.WriteLine("  --now INSTANT   evaluate at this instant, ISO 8601 with offset, e.g. 2026-03-15T09:00:00Z (default: the clock;");
         output.WriteLine("                  run without it resumes an unfinished run at that run's instant)");

@@ -27,6 +27,12 @@ public static class EventCodes
     /// <summary>A line of an events file is not a valid event (JSON Lines reader).</summary>
     public const string InvalidJson = "event.invalid_json";
 
+    /// <summary>A line of an events file is longer than <see cref="EventJsonLines.MaxLineBytes"/>.</summary>
+    public const string LineTooLong = "event.line_too_long";
+
+    /// <summary>A line of an events file is a JSON object, but a field is missing or of the wrong kind (<c>id</c>, <c>type</c>, <c>customerId</c>, <c>occurredAt</c>, <c>data</c>).</summary>
+    public const string InvalidFields = "event.invalid_fields";
+
     /// <summary>Applying the event failed (a host mapping threw); nothing of it was written.</summary>
     public const string MappingFailed = "event.mapping_failed";
 }

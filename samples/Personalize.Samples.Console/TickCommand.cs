@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Personalize.Decisions;
+using Personalize.Delivery.Sinks;
+using Personalize.Sending;
+
+namespace Personalize.Samples.ConsoleHost;
+
+/// <summary>
+/// <c>tick [--now INSTANT] [--db FILE] [--out DIR]</c>: looks at every stored customer for the like-a-friend occasions
+/// (welcome, thank-you, welcome back, we miss you, anniversary, birthday) and tenure stage changes, and sends what the
+/// catalog answers them with (<c>occasion:NAME</c>, <c>stage:NAME</c>). Each occasion fires once: the same tick again,
+/// or after a crash, fires nothing twice.
+/// </summary>
+internal sealed class TickCommand : ICommand
+{
+    public int Run(CommandLine commandLine, TextWriter output, TextWriter error)
+    {
+        var outDir = StoreHost.ResolveOutbox(commandLine);
+        using var outbox = new FileOutboxSink(outDir) { FlushEmailsInGroups = true };
+        using var services = SampleHost.BuildServices(commandLine, outbox);
+        var engine = services.GetRequiredService<DecisionEngine>();
+        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
+        var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
+        using var store = StoreHost.Open(commandLine, services, output);
+        var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
+        output.WriteLine($"Tick at {RunCommand.Time(at)} UTC over {store.Path}; outbox {outDir}");
+
+        var summary = services.GetRequiredService<SendRunner>().TickAsync(new TickRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
+        var sends = summary.Sends;
+        var rows = new List<(string Label, string Value)> { ("customers looked at", SummaryRows.N(summary.Customers)) };
+        foreach (var (occasion, count) in summary.Fired.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            rows.Add(($"occasion · {occasion}", SummaryRows.N(count)));
+        }
+
+        rows.Add(("occasions · total", SummaryRows.N(summary.Fired.Values.Sum())));
+        rows.Add(("stage changes", SummaryRows.N(summary.StageChanges)));
+        foreach (var (channel, count) in sends.Sent)
+        {
+            rows.Add(($"sent · {channel}", SummaryRows.N(count)));
+        }
+
+        rows.Add(("sent · total", SummaryRows.N(sends.TotalSent)));
+        rows.Add(("deferred (scheduled for later)", SummaryRows.N(sends.Deferred)));
+        foreach (var (reason, count) in sends.Suppressed)
+        {
+            rows.Add(($"no message · {reason}", SummaryRows.N(count)));
+        }
+
+        rows.Add(("errors", SummaryRows.N(sends.Errors)));
+        SummaryRows.WritePlain(output, rows);
+        foreach (var e in summary.Errors.Take(10))
+        {
+            error.WriteLine("error: " + e);
+        }
+
+        return sends.Errors > 0 ? ConsoleApp.PartialFailure : ConsoleApp.Ok;
+    }
+}

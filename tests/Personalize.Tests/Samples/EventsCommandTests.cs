@@ -1,0 +1,131 @@
+using Personalize.Samples.ConsoleHost;
+
+namespace Personalize.Tests.Samples;
+
+/// <summary>The console's <c>events</c> and <c>tick</c> commands on the bundled data, as a user runs them.</summary>
+public sealed class EventsCommandTests : IDisposable
+{
+    private const string AfterTheEvents = "2026-03-17T00:00:00Z";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "pz-events-console-" + Guid.NewGuid().ToString("N"));
+
+    private string Outbox => Path.Combine(_root, "outbox");
+
+    private string Database => Path.Combine(_root, "personalize.db");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_bundled_events_update_the_store_once_and_the_shipped_order_message_shows_its_number_and_tracking_link()
+    {
+        var (exit, output, error) = Events();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        Assert.Matches(@"lines read\s+327\n", output);
+        Assert.Matches(@"events applied\s+327\n", output);
+        Assert.Matches(@"stage changes\s+[1-9]", output);
+        Assert.Matches(@"too old to trigger \(facts only\)\s+[1-9]", output);
+        var sms = File.ReadAllLines(Path.Combine(Outbox, "sms.jsonl"));
+        Assert.Contains(sms, l => l.Contains("\"customerId\":\"c-042\"", StringComparison.Ordinal)
+            && l.Contains("your order GT-1105 has shipped", StringComparison.Ordinal)
+            && l.Contains("Track it: https://track.greenthumb.example/GT-1105", StringComparison.Ordinal)
+            && l.Contains("\"trigger\":\"event:order_shipped@evt-0310\"", StringComparison.Ordinal));
+
+        // The same file again: every id is known, nothing is applied or sent twice.
+        var again = Events();
+
+        Assert.Equal(0, again.Exit);
+        Assert.Matches(@"events applied\s+0\n", again.Output);
+        Assert.Matches(@"duplicates left out \(id already applied\)\s+327\n", again.Output);
+        Assert.Matches(@"sent · total\s+0\n", again.Output);
+        Assert.Equal(sms.Length, File.ReadAllLines(Path.Combine(Outbox, "sms.jsonl")).Length);
+        Assert.Contains("order_shipped", SampleConsole.Run("history", "--customer", "c-042", "--db", Database).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_bad_line_is_reported_with_its_line_number_and_the_good_lines_are_applied()
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "events.jsonl");
+        File.WriteAllLines(file,
+        [
+            """{"id":"x-1","type":"login","customerId":"c-001","occurredAt":"2026-03-16T10:00:00Z"}""",
+            "nonsense",
+            string.Empty,
+            """{"id":"x-2","type":"login","customerId":"nobody","occurredAt":"2026-03-16T10:00:00Z"}""",
+            """{"id":"x-3","type":"login","customerId":"c-002","occurredAt":"2026-03-16T10:00:00"}""",
+            """{"id":"x-4","type":"order_placed","customerId":"c-003","occurredAt":"2026-03-18T10:00:00Z","data":{"order_number":"GT-9"}}""",
+            """{"id":"x-5","type":"visit","customerId":"c-002","occurredAt":"2026-03-16T11:00:00Z"}""",
+        ]);
+
+        var (exit, output, error) = SampleConsole.Run("events", "--file", file, "--now", AfterTheEvents, "--out", Outbox, "--db", Database);
+
+        Assert.Equal(ConsoleApp.PartialFailure, exit);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith($"{file}:2: not valid JSON at column", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("(event.invalid_json)", lines[0].TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:4: Event 'x-2': the store has no customer 'nobody'", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:5: 'occurredAt' \"2026-03-16T10:00:00\" is not an ISO 8601 instant with an offset", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:6: Event 'x-4' happened at 2026-03-18", lines[3], StringComparison.Ordinal);
+        Assert.Matches(@"events applied\s+2\n", output);
+        Assert.Matches(@"bad lines \(left out\)\s+2\n", output);
+        Assert.Matches(@"events rejected\s+2\n", output);
+
+        // Fixing the file and ingesting it again applies the fixed lines and leaves the applied ones out.
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"customerId\":\"nobody\"", "\"customerId\":\"c-004\"", StringComparison.Ordinal).Replace("nonsense\n", string.Empty, StringComparison.Ordinal).Replace("10:00:00\"}", "10:00:00Z\"}", StringComparison.Ordinal).Replace("2026-03-18", "2026-03-16", StringComparison.Ordinal));
+        var fixedRun = SampleConsole.Run("events", "--file", file, "--now", AfterTheEvents, "--out", Outbox, "--db", Database);
+
+        Assert.Equal(0, fixedRun.Exit);
+        Assert.Matches(@"events applied\s+3\n", fixedRun.Output);
+        Assert.Matches(@"duplicates left out \(id already applied\)\s+2\n", fixedRun.Output);
+    }
+
+    [Fact]
+    public void A_missing_events_file_is_a_clear_error()
+    {
+        var (exit, _, error) = SampleConsole.Run("events", "--file", Path.Combine(_root, "none.jsonl"), "--db", Database);
+
+        Assert.Equal(ConsoleApp.DataError, exit);
+        Assert.Contains("none.jsonl: the events file does not exist (pass --file FILE", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tick_fires_each_occasion_once_and_a_second_tick_fires_nothing()
+    {
+        Events();
+
+        var (exit, output, _) = SampleConsole.Run("tick", "--now", "2026-03-17T01:00:00Z", "--out", Outbox, "--db", Database);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"customers looked at\s+50\n", output);
+        Assert.Matches(@"occasion · welcome\s+1\n", output);
+        Assert.Matches(@"occasion · we_miss_you\s+[1-9]", output);
+        Assert.Matches(@"occasion · welcome_back\s+[1-9]", output);
+
+        var second = SampleConsole.Run("tick", "--now", "2026-03-17T02:00:00Z", "--out", Outbox, "--db", Database);
+
+        Assert.Equal(0, second.Exit);
+        Assert.Matches(@"occasions · total\s+0\n", second.Output);
+        Assert.Matches(@"sent · total\s+0\n", second.Output);
+    }
+
+    [Fact]
+    public void Help_names_the_events_and_tick_commands()
+    {
+        var help = SampleConsole.Run("--help").Output;
+
+        Assert.Contains("personalize-console events [--file FILE]", help, StringComparison.Ordinal);
+        Assert.Contains("personalize-console tick [--now INSTANT]", help, StringComparison.Ordinal);
+        Assert.Contains("--file FILE     events: the JSON Lines events file", help, StringComparison.Ordinal);
+    }
+
+    private (int Exit, string Output, string Error) Events()
+        => SampleConsole.Run("events", "--now", AfterTheEvents, "--out", Outbox, "--db", Database);
+}

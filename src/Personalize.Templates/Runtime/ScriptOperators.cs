@@ -117,6 +117,12 @@ internal static class ScriptOperators
         {
             var text = left as string ?? right as string;
             var other = left is string ? right : left;
+            // A fractional count is truncated (`'ab' * 2.5` is `abab`), as in Scriban.
+            if (other is double or float or decimal && ScriptValue.TryToDouble(other, out var fractional) && double.IsFinite(fractional) && Math.Abs(fractional) < 9e18)
+            {
+                other = (long)Math.Truncate(fractional);
+            }
+
             if (other is string || KindOf(other) is NumberKind.None or NumberKind.Double or NumberKind.Decimal || !ScriptValue.TryToInt64(other, out var count))
             {
                 throw context.Error("Expecting an integer. The operator `*` is not supported for the expression. Only working on string x int or int x string");
@@ -383,7 +389,7 @@ internal static class ScriptOperators
 
     public static object? Negate(TemplateContext context, object? value) => value switch
     {
-        null => null,
+        null => throw context.Error("Unary `-` is not supported on `null` (as in Scriban): give the value a default first, e.g. `-(x ?? 0)`."),
         int i => i == int.MinValue ? -(long)i : (object)(-i),
         long l => Narrow(-(BigInteger)l),
         double d => -d,

@@ -344,6 +344,20 @@ public sealed partial class TemplateContext
 
     internal LoopState? CurrentLoop => _loopCount > 0 ? _loops[_loopCount - 1] : null;
 
+    /// <summary>The innermost running <c>while</c> loop (<paramref name="whileLoop"/>) or <c>for</c>/<c>tablerow</c> loop, or null.</summary>
+    internal LoopState? FindLoop(bool whileLoop)
+    {
+        for (var i = _loopCount - 1; i >= 0; i--)
+        {
+            if ((_loops[i].Kind == LoopKind.While) == whileLoop)
+            {
+                return _loops[i];
+            }
+        }
+
+        return null;
+    }
+
     internal void CheckStack()
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())

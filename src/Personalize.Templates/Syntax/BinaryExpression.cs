@@ -56,6 +56,11 @@ internal sealed class BinaryExpression : ScriptExpression
 
     private object? Apply(TemplateContext context, object? left, object? right)
     {
+        if (Operator is >= BinaryOperator.Add and <= BinaryOperator.Power or >= BinaryOperator.Equal and <= BinaryOperator.GreaterEqual)
+        {
+            Coerce(context, Operator, ref left, ref right);
+        }
+
         switch (Operator)
         {
             case BinaryOperator.Add:
@@ -124,6 +129,61 @@ internal sealed class BinaryExpression : ScriptExpression
 
         throw context.Error(OperatorSpan, $"Operator {Operator} is not supported.");
     }
+
+    /// <summary>
+    /// Scriban's mixed operands: <c>true</c>/<c>false</c> count as 1/0 beside a number (<c>true + 1</c> is 2, <c>true == 1</c>);
+    /// a comparison with text compares text (<c>5 == '5'</c>, <c>2.5 &gt;= '10'</c> as text, <c>null &lt; 'a'</c> with nil as
+    /// empty text).
+    /// </summary>
+    private void Coerce(TemplateContext context, BinaryOperator op, ref object? left, ref object? right)
+    {
+        if (op is >= BinaryOperator.Equal and <= BinaryOperator.GreaterEqual)
+        {
+            if (right is ScriptArray && (left is bool || IsNumber(left)))
+            {
+                throw context.Error(OperatorSpan, $"The operator `{OperatorText(op)}` is not supported between {ScriptValue.TypeName(left)} and array. Expecting an array for the left argument.");
+            }
+
+            if (op > BinaryOperator.NotEqual && left is bool && right is bool)
+            {
+                throw context.Error(OperatorSpan, $"The operator `{OperatorText(op)}` is not valid for bool<->bool.");
+            }
+        }
+
+
+        if (left is bool lb && IsNumber(right))
+        {
+            left = lb ? Boxes.Int32(1) : Boxes.Int32(0);
+        }
+        else if (right is bool rb && IsNumber(left))
+        {
+            right = rb ? Boxes.Int32(1) : Boxes.Int32(0);
+        }
+        else if (op is >= BinaryOperator.Equal and <= BinaryOperator.GreaterEqual && (left is string) != (right is string))
+        {
+            var relational = op is not (BinaryOperator.Equal or BinaryOperator.NotEqual);
+            if (left is string && (right is bool || IsNumber(right) || (relational && right is not string)))
+            {
+                right = right is null ? string.Empty : context.ToText(right);
+            }
+            else if (right is string && (left is bool || IsNumber(left) || (relational && left is not string)))
+            {
+                left = left is null ? string.Empty : context.ToText(left);
+            }
+        }
+    }
+
+    private static string OperatorText(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Equal => "==",
+        BinaryOperator.NotEqual => "!=",
+        BinaryOperator.Less => "<",
+        BinaryOperator.LessEqual => "<=",
+        BinaryOperator.Greater => ">",
+        _ => ">=",
+    };
+
+    private static bool IsNumber(object? value) => value is int or long or double or decimal or float or System.Numerics.BigInteger or uint or ulong or short or ushort or byte or sbyte;
 
     private static object? CallIfFunction(TemplateContext context, object? value)
     {

@@ -26,7 +26,13 @@ internal class CaseStatement : ScriptStatement
     protected virtual bool RunsEveryMatch => false;
 
     /// <summary>Whether <paramref name="value"/> matches a clause's <paramref name="candidate"/>.</summary>
-    protected virtual bool Matches(object? value, object? candidate) => ScriptOperators.Equals(value, candidate);
+    /// <remarks>Scriban's `==`: a boolean equals the number 1 or 0 (`case false` matches `when 0`).</remarks>
+    protected virtual bool Matches(object? value, object? candidate) => (value, candidate) switch
+    {
+        (bool b, int or long) => ScriptOperators.Equals(b ? 1 : 0, candidate),
+        (int or long, bool b) => ScriptOperators.Equals(value, b ? 1 : 0),
+        _ => ScriptOperators.Equals(value, candidate),
+    };
 
     public override void Execute(TemplateContext context)
     {

@@ -100,7 +100,38 @@ internal class ForStatement : ScriptStatement
     }
 
     /// <summary>The items the loop walks (Scriban: a sequence as it is, a string its characters; nil none; an object is an error).</summary>
-    protected virtual IList<object?> Items(TemplateContext context) => Items(context, Iterable.Evaluate(context));
+    protected virtual IList<object?> Items(TemplateContext context)
+    {
+        var source = Iterable.Evaluate(context);
+        if (source is bool or int or long or double or decimal or float or System.Numerics.BigInteger)
+        {
+            // Scriban cannot loop over a single number or boolean.
+            throw context.Error(Iterable.Span, $"Cannot loop over `{Iterable.Describe()}`: it is a {ScriptValue.TypeName(source)}, and a loop needs an array, a range, text or an object.");
+        }
+
+        if (MembersOf(source) is { } members)
+        {
+            // Scriban walks an object's members as {key, value} pairs.
+            var pairs = new List<object?>();
+            foreach (var pair in members)
+            {
+                context.ChargeLoopIterations();
+                pairs.Add(new ScriptObject(2) { ["key"] = pair.Key, ["value"] = ScriptValue.Normalize(pair.Value) });
+            }
+
+            return pairs;
+        }
+
+        return Items(context, source);
+    }
+
+    private static IEnumerable<KeyValuePair<string, object?>>? MembersOf(object? source) => source switch
+    {
+        ScriptObject o => o,
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json => json.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, p.Value)),
+        System.Text.Json.Nodes.JsonObject node => node.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)),
+        _ => null,
+    };
 
     /// <summary>The items of an evaluated collection: arrays as they are, JSON arrays normalized, other sequences copied.</summary>
     protected IList<object?> Items(TemplateContext context, object? source)
@@ -183,9 +214,10 @@ internal class ForStatement : ScriptStatement
         }
 
         var count = total - start;
-        if (Limit is not null && ScriptValue.TryToInt32(Limit.Evaluate(context), out var limit))
+        if (Limit is not null && ScriptValue.TryToInt32(Limit.Evaluate(context), out var limit) && limit > 0)
         {
-            count = Math.Clamp(limit, 0, count);
+            // Scriban applies a positive limit only (`limit: 0` walks every item).
+            count = Math.Min(limit, count);
         }
 
         return (start, count);

@@ -18,7 +18,8 @@ internal sealed class WithStatement : ScriptStatement
     public override void Execute(TemplateContext context)
     {
         var value = Target.Evaluate(context);
-        if (value is not ScriptObject scope)
+        var scope = value as ScriptObject ?? ScopeOf(context, value);
+        if (scope is null)
         {
             throw context.Error(Span, $"Invalid target property `{Target.Describe()}` used for [with] statement. Must be a ScriptObject instead of `{(value is null ? "null" : ScriptValue.TypeName(value))}`");
         }
@@ -31,6 +32,55 @@ internal sealed class WithStatement : ScriptStatement
         finally
         {
             context.PopScope();
+        }
+    }
+
+    /// <summary>
+    /// A JSON object or a dictionary of the model read as an object: its members in a new scope (the model itself is read-only,
+    /// so assignments in the body stay in that scope).
+    /// </summary>
+    private static ScriptObject? ScopeOf(TemplateContext context, object? value)
+    {
+        switch (value)
+        {
+            case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json:
+            {
+                var scope = new ScriptObject();
+                foreach (var property in json.EnumerateObject())
+                {
+                    context.ChargeLoopIterations();
+                    scope[property.Name] = ScriptValue.Normalize(property.Value);
+                }
+
+                return scope;
+            }
+
+            case System.Text.Json.Nodes.JsonObject node:
+            {
+                var scope = new ScriptObject();
+                foreach (var pair in node)
+                {
+                    context.ChargeLoopIterations();
+                    scope[pair.Key] = ScriptValue.Normalize(pair.Value);
+                }
+
+                return scope;
+            }
+
+            case IEnumerable<KeyValuePair<string, object?>> members:
+            {
+                var scope = new ScriptObject();
+                foreach (var pair in members)
+                {
+                    context.ChargeLoopIterations();
+                    scope[pair.Key] = pair.Value;
+                }
+
+                return scope;
+            }
+
+            default:
+                return null;
         }
     }
 }

@@ -46,12 +46,40 @@ public sealed class ScribanExactnessTests
     [InlineData("{{ x = {\"a b\": 1, c: \"d\", \"e\": 2, \"a-b\": 3}; x }}", "{\"a b\": 1, c: \"d\", e: 2, \"a-b\": 3}")]
     // object.eval runs code.
     [InlineData("{{ object.eval \"x = 5; x * 2\" }}|{{ object.eval \"1 + 2\" }}|{{ object.eval \"y = 3\" }}|{{ y }}|{{ object.eval \"if true; 5; end\" }}", "10|3||3|5")]
+    // Mixed operands, loops.
+    [InlineData("{{ 5 == '5' }} {{ 2.5 >= '10' }} {{ 3 < '42' }} {{ true + 1 }} {{ true == 1 }} {{ null < 'a' }} {{ 'a' < null }}", "true true true 2 true true false")]
+    [InlineData("{{ for x in [1,2] limit: 0 }}{{x}}{{ end }}|{{ for x in {a:1, b:'q'} }}{{ x.key }}={{ x.value }};{{ end }}", "12|a=1;b=q;")]
+    [InlineData("{{ tablerow x in [1,2,3] cols:2 }}{{ tablerow.col }}{{ end }}", "<tr class=\"row1\"><td class=\"col1\">0</td><td class=\"col2\">1</td></tr>\n<tr class=\"row2\"><td class=\"col1\">0</td></tr>\n")]
+    [InlineData("{{ 'ab' * 2.5 }}|{{ for x in [5] }}{{ i = 0; while i < 1; i = i + 1 }}{{ for.index }}{{ while.index }}{{ end }}{{ end }}", "abab|00")]
     public void Renders_as_Scriban_does(string source, string expected)
     {
         var scriban = ScribanOracle.Render(source, null);
         Assert.True(scriban.Succeeded && scriban.Text == expected, $"The expectation is not Scriban's: {scriban}");
 
         Assert.Equal(expected, Template.ParseOrThrow(source).Render());
+    }
+
+    [Theory]
+    [InlineData("{{ for x in 5 }}{{ x }}{{ end }}")]
+    [InlineData("{{ -nothing }}")]
+    [InlineData("{{ true < false }}")]
+    [InlineData("{{ 1 == [1] }}")]
+    public void Fails_where_Scriban_fails(string source)
+    {
+        Assert.False(ScribanOracle.Render(source, null).Succeeded);
+
+        Assert.Throws<TemplateRuntimeException>(() => Template.ParseOrThrow(source).Render());
+    }
+
+    [Fact]
+    public void With_reads_a_JSON_object_of_the_model()
+    {
+        const string Source = "{{ with user }}{{ name }} in {{ address.city }}{{ end }}";
+        const string Json = "{\"user\": {\"name\": \"José\", \"address\": {\"city\": \"東京\"}}}";
+        using var model = System.Text.Json.JsonDocument.Parse(Json);
+
+        Assert.Equal("José in 東京", ScribanOracle.Render(Source, System.Text.Json.Nodes.JsonNode.Parse(Json)).Text);
+        Assert.Equal("José in 東京", Template.ParseOrThrow(Source).Render(model.RootElement));
     }
 
     [Fact]

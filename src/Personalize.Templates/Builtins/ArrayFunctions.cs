@@ -407,7 +407,7 @@ internal static class ArrayFunctions
             }
         }
 
-        Array.Sort(order, new KeyComparer(context, keys));
+        BuiltinHelpers.Sort(order, new KeyComparer(context, keys));
 
         var sorted = new ScriptArray(result.Count);
         foreach (var i in order)
@@ -467,9 +467,19 @@ internal static class ArrayFunctions
     {
         public int Compare(int a, int b)
         {
-            var c = keys[a] is string left && keys[b] is string right
-                ? context.Culture.CompareInfo.Compare(left, right, System.Globalization.CompareOptions.None)
-                : ScriptOperators.Compare(context, keys[a], keys[b]);
+            int c;
+            if (keys[a] is string left && keys[b] is string right)
+            {
+                // Each comparison of text is charged by its length (and checks cancellation): sorting many long, equal
+                // strings stops at TemplateLimits.MaxWork instead of comparing gigabytes.
+                context.ChargeCharacters(Math.Min(left.Length, right.Length));
+                c = context.Culture.CompareInfo.Compare(left, right, System.Globalization.CompareOptions.None);
+            }
+            else
+            {
+                c = ScriptOperators.Compare(context, keys[a], keys[b]);
+            }
+
             return c != 0 ? c : a.CompareTo(b);
         }
     }

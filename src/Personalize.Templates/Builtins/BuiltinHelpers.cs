@@ -112,4 +112,21 @@ internal static class BuiltinHelpers
             yield return new KeyValuePair<string, object?>(property.Name, ScriptValue.Normalize(property.Value));
         }
     }
+
+    /// <summary>
+    /// Sorts with a comparer that charges the work budget: a limit error or a cancellation raised inside a comparison comes
+    /// out as itself, not wrapped in the <see cref="InvalidOperationException"/> that <see cref="Array.Sort{T}(T[], IComparer{T})"/> adds.
+    /// </summary>
+    internal static void Sort(int[] order, IComparer<int> comparer)
+    {
+        try
+        {
+            Array.Sort(order, comparer);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is TemplateRuntimeException or OperationCanceledException)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
+    }
 }

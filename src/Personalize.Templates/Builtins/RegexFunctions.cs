@@ -4,8 +4,10 @@ using Personalize.Templates.Runtime;
 namespace Personalize.Templates.Builtins;
 
 /// <summary>
-/// The <c>regex</c> builtin object. Every evaluation runs with <see cref="TemplateLimits.RegexTimeout"/>; a timeout stops
-/// the render with a <see cref="TemplateLimitExceededException"/>. Options are a string of <c>i</c> (ignore case),
+/// The <c>regex</c> builtin object. Every evaluation is charged to <see cref="TemplateLimits.MaxWork"/> by the text's length
+/// times the pattern's cost before it runs (deterministic: never by the time it took), and runs with
+/// <see cref="TemplateLimits.RegexTimeout"/> as the hard stop; either failure stops the render with a
+/// <see cref="TemplateLimitExceededException"/>. Options are a string of <c>i</c> (ignore case),
 /// <c>m</c> (multiline), <c>s</c> (single line) and <c>x</c> (ignore pattern white space).
 /// </summary>
 internal static class RegexFunctions
@@ -18,10 +20,8 @@ internal static class RegexFunctions
     {
         try
         {
-            var regex = Get(context, pattern, options);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var regex = Get(context, pattern, options, text);
             var match = regex.Match(text ?? string.Empty);
-            Charge(context, text, started);
             return match.Success ? Groups(context, match) : new ScriptArray();
         }
         catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
@@ -36,8 +36,7 @@ internal static class RegexFunctions
         try
         {
             var result = new ScriptArray();
-            var regex = Get(context, pattern, options);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var regex = Get(context, pattern, options, text);
             var match = regex.Match(text ?? string.Empty);
             while (match.Success)
             {
@@ -46,7 +45,6 @@ internal static class RegexFunctions
                 match = match.NextMatch();
             }
 
-            Charge(context, text, started);
             return result;
         }
         catch (Exception ex) when (ex is RegexMatchTimeoutException or ArgumentException)
@@ -63,8 +61,7 @@ internal static class RegexFunctions
             // The output is measured while it is built (each replacement checked), never after: a short replacement of
             // every character of a long text cannot allocate gigabytes first.
             var input = text ?? string.Empty;
-            var regex = Get(context, pattern, options);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var regex = Get(context, pattern, options, text);
             long grown = input.Length;
             var replacement = replace ?? string.Empty;
             var result = regex.Replace(input, match =>
@@ -74,7 +71,6 @@ internal static class RegexFunctions
                 context.EnsureStringLength(grown);
                 return part;
             });
-            Charge(context, text, started);
             context.CheckStringLength(result.Length);
             return result;
         }
@@ -89,10 +85,8 @@ internal static class RegexFunctions
     {
         try
         {
-            var regex = Get(context, pattern, options);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var regex = Get(context, pattern, options, text);
             var parts = regex.Split(text ?? string.Empty);
-            Charge(context, text, started);
             context.ChargeLoopIterations(parts.Length);
             var result = new ScriptArray(parts.Length);
             foreach (var part in parts)
@@ -126,38 +120,146 @@ internal static class RegexFunctions
         }
     }
 
-    /// <summary>
-    /// Charges a regular expression's work (<see cref="TemplateLimits.MaxWork"/>): one unit per character of the text, or one
-    /// per 200 ns the match ran when that is more, so that many evaluations each just under <see cref="TemplateLimits.RegexTimeout"/>
-    /// still add up to a limit within about a second. Building the regex is not timed (it is cached).
-    /// </summary>
-    private static void Charge(TemplateContext context, string? text, long started)
-    {
-        var ran = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks / 2;
-        context.ChargeWork(Math.Max(text?.Length ?? 0, ran));
-    }
-
     private const int MaxCachedRegexes = 512;
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pattern, RegexOptions Options, TimeSpan Timeout), Regex> Cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pattern, RegexOptions Options, TimeSpan Timeout), (Regex Regex, int Cost)> Cache = new();
 
-    /// <summary>The regex for a pattern, options and the render's timeout, built once (bounded cache).</summary>
-    private static Regex Get(TemplateContext context, string pattern, string? options)
+    /// <summary>
+    /// The regex for a pattern, options and the render's timeout, built once (bounded cache), after charging its run on
+    /// <paramref name="text"/> to <see cref="TemplateLimits.MaxWork"/>: the text's length times the pattern's cost
+    /// (<see cref="PatternCost"/>). The charge depends only on the pattern and the text, never on how long the match took,
+    /// so the same template and data always pass or fail the same way; <see cref="TemplateLimits.RegexTimeout"/> stays
+    /// the hard stop of a single evaluation.
+    /// </summary>
+    private static Regex Get(TemplateContext context, string pattern, string? options, string? text)
     {
         var key = (pattern, ParseOptions(context, options), context.Limits.RegexTimeout);
-        if (Cache.TryGetValue(key, out var regex))
+        if (!Cache.TryGetValue(key, out var entry))
         {
-            return regex;
+            entry = Build(key.pattern, key.Item2, key.RegexTimeout);
+            if (Cache.Count >= MaxCachedRegexes)
+            {
+                Cache.Clear();
+            }
+
+            Cache.TryAdd(key, entry);
         }
 
-        regex = new Regex(key.pattern, key.Item2, key.RegexTimeout);
-        if (Cache.Count >= MaxCachedRegexes)
+        var length = Math.Max(1, text?.Length ?? 0);
+        context.ChargeWork(length > long.MaxValue / entry.Cost ? long.MaxValue : length * entry.Cost);
+        return entry.Regex;
+    }
+
+    /// <summary>
+    /// Builds a regex and its cost per character of text. A pattern that can backtrack exponentially (a quantified group
+    /// holding a quantifier, such as <c>(a+)+</c>, or a back-reference) runs on .NET's non-backtracking engine when that
+    /// supports it, so its time stays linear in the text; otherwise its cost is multiplied by <see cref="BacktrackingPenalty"/>.
+    /// </summary>
+    private static (Regex Regex, int Cost) Build(string pattern, RegexOptions options, TimeSpan timeout)
+    {
+        var cost = PatternCost(pattern, out var risky);
+        if (risky)
         {
-            Cache.Clear();
+            try
+            {
+                return (new Regex(pattern, options | RegexOptions.NonBacktracking, timeout), cost);
+            }
+            catch (NotSupportedException)
+            {
+                // Back-references, look-arounds, atomic groups: only the backtracking engine runs them.
+                return (new Regex(pattern, options, timeout), cost * BacktrackingPenalty);
+            }
         }
 
-        Cache.TryAdd(key, regex);
-        return regex;
+        return (new Regex(pattern, options, timeout), cost);
+    }
+
+    /// <summary>The cost multiplier of a pattern that may backtrack exponentially and the non-backtracking engine cannot run.</summary>
+    internal const int BacktrackingPenalty = 64;
+
+    /// <summary>
+    /// The work one character of text costs under a pattern: 1, plus 1 per quantifier and per alternation, plus 1 per 16
+    /// characters of pattern (capped at 256). <paramref name="risky"/> tells whether it may backtrack exponentially: a
+    /// quantifier after a group that holds a quantifier or an alternation, or a back-reference.
+    /// </summary>
+    internal static int PatternCost(string pattern, out bool risky)
+    {
+        var cost = 1 + (pattern.Length >> 4);
+        risky = false;
+        var groupHasQuantifier = new Stack<bool>();
+        var lastGroupHadQuantifier = false;
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                var next = pattern[++i];
+                if (!inClass && (next is >= '1' and <= '9' || next == 'k'))
+                {
+                    risky = true;
+                }
+
+                lastGroupHadQuantifier = false;
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']';
+                continue;
+            }
+
+            switch (c)
+            {
+                case '[':
+                    inClass = true;
+                    lastGroupHadQuantifier = false;
+                    break;
+                case '(':
+                    groupHasQuantifier.Push(false);
+                    lastGroupHadQuantifier = false;
+                    break;
+                case ')':
+                    lastGroupHadQuantifier = groupHasQuantifier.Count > 0 && groupHasQuantifier.Pop();
+                    if (lastGroupHadQuantifier && groupHasQuantifier.Count > 0)
+                    {
+                        groupHasQuantifier.Pop();
+                        groupHasQuantifier.Push(true);
+                    }
+
+                    break;
+                case '*' or '+' or '?' or '{':
+                    cost++;
+                    if (lastGroupHadQuantifier && !(c == '?' && i > 0 && pattern[i - 1] is '*' or '+' or '?' or '}'))
+                    {
+                        risky = true;
+                    }
+
+                    if (groupHasQuantifier.Count > 0)
+                    {
+                        groupHasQuantifier.Pop();
+                        groupHasQuantifier.Push(true);
+                    }
+
+                    lastGroupHadQuantifier = false;
+                    break;
+                case '|':
+                    cost++;
+                    if (groupHasQuantifier.Count > 0)
+                    {
+                        groupHasQuantifier.Pop();
+                        groupHasQuantifier.Push(true);
+                    }
+
+                    break;
+                default:
+                    lastGroupHadQuantifier = false;
+                    break;
+            }
+        }
+
+        return Math.Min(cost, 256);
     }
 
     internal static RegexOptions ParseOptions(TemplateContext context, string? options)

@@ -425,28 +425,56 @@ internal static class StringFunctions
     public static string Upcase(TemplateContext context, string? text) => text?.ToUpper(context.Culture) ?? string.Empty;
 
     /// <summary><c>string.md5</c>: the MD5 hash of the UTF-8 text, lower-case hex.</summary>
-    public static string Md5(string? text) => Hex(MD5.HashData(Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string Md5(TemplateContext context, string? text) => Hash(context, HashAlgorithmName.MD5, text, null);
 
     /// <summary><c>string.sha1</c>: the SHA-1 hash of the UTF-8 text, lower-case hex.</summary>
-    public static string Sha1(string? text) => Hex(SHA1.HashData(Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string Sha1(TemplateContext context, string? text) => Hash(context, HashAlgorithmName.SHA1, text, null);
 
     /// <summary><c>string.sha256</c>: the SHA-256 hash of the UTF-8 text, lower-case hex.</summary>
-    public static string Sha256(string? text) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string Sha256(TemplateContext context, string? text) => Hash(context, HashAlgorithmName.SHA256, text, null);
 
     /// <summary><c>string.sha512</c>: the SHA-512 hash of the UTF-8 text, lower-case hex.</summary>
-    public static string Sha512(string? text) => Hex(SHA512.HashData(Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string Sha512(TemplateContext context, string? text) => Hash(context, HashAlgorithmName.SHA512, text, null);
 
     /// <summary><c>string.hmac_sha1</c>: the HMAC-SHA1 of the UTF-8 text with <paramref name="secretKey"/>, lower-case hex.</summary>
-    public static string HmacSha1(string? text, string? secretKey) =>
-        Hex(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secretKey ?? string.Empty), Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string HmacSha1(TemplateContext context, string? text, string? secretKey) => Hash(context, HashAlgorithmName.SHA1, text, secretKey ?? string.Empty);
 
     /// <summary><c>string.hmac_sha256</c>: the HMAC-SHA256 of the UTF-8 text with <paramref name="secretKey"/>, lower-case hex.</summary>
-    public static string HmacSha256(string? text, string? secretKey) =>
-        Hex(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secretKey ?? string.Empty), Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string HmacSha256(TemplateContext context, string? text, string? secretKey) => Hash(context, HashAlgorithmName.SHA256, text, secretKey ?? string.Empty);
 
     /// <summary><c>string.hmac_sha512</c>: the HMAC-SHA512 of the UTF-8 text with <paramref name="secretKey"/>, lower-case hex.</summary>
-    public static string HmacSha512(string? text, string? secretKey) =>
-        Hex(HMACSHA512.HashData(Encoding.UTF8.GetBytes(secretKey ?? string.Empty), Encoding.UTF8.GetBytes(text ?? string.Empty)));
+    public static string HmacSha512(TemplateContext context, string? text, string? secretKey) => Hash(context, HashAlgorithmName.SHA512, text, secretKey ?? string.Empty);
+
+    /// <summary>Characters hashed between two charges of the work budget (and checks of the cancellation token).</summary>
+    private const int HashChunk = 16 * 1024;
+
+    /// <summary>
+    /// Hashes (or, with a key, HMACs) the UTF-8 text chunk by chunk, charging each chunk to <see cref="TemplateLimits.MaxWork"/>
+    /// before hashing it, so a long text stops at the limit or on cancellation midway instead of after the whole hash.
+    /// </summary>
+    private static string Hash(TemplateContext context, HashAlgorithmName algorithm, string? text, string? key)
+    {
+        text ??= string.Empty;
+        using var hash = key is null ? IncrementalHash.CreateHash(algorithm) : IncrementalHash.CreateHMAC(algorithm, Encoding.UTF8.GetBytes(key));
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(HashChunk));
+        try
+        {
+            var encoder = Encoding.UTF8.GetEncoder();
+            for (var start = 0; start < text.Length; start += HashChunk)
+            {
+                var length = Math.Min(HashChunk, text.Length - start);
+                context.ChargeCharacters(length);
+                var bytes = encoder.GetBytes(text.AsSpan(start, length), buffer, flush: start + length == text.Length);
+                hash.AppendData(buffer, 0, bytes);
+            }
+
+            return Hex(hash.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary><c>string.pad_left</c>: pads with leading spaces to <paramref name="width"/> characters (bounded by <see cref="TemplateLimits.MaxStringLength"/>).</summary>
     public static string PadLeft(TemplateContext context, string? text, int width)

@@ -164,7 +164,7 @@ internal static partial class LiquidFilters
 
         // A sort compares about n·log2(n) pairs: charged up front so a huge list ends at the loop limit, not in the sort.
         c.ChargeLoopIterations(list.Count * (long)Math.Max(1, Math.Ceiling(Math.Log2(Math.Max(2, list.Count)))));
-        Array.Sort(order, new KeyComparer(c, keys, natural ? "sort_natural" : "sort"));
+        Builtins.BuiltinHelpers.Sort(order, new KeyComparer(c, keys, natural ? "sort_natural" : "sort"));
         var result = new ScriptArray(list.Count);
         foreach (var index in order)
         {
@@ -287,6 +287,12 @@ internal static partial class LiquidFilters
             if (left is null || right is null)
             {
                 return left is null ? (right is null ? x.CompareTo(y) : 1) : -1;
+            }
+
+            if (left is string ls && right is string rs)
+            {
+                // Charged by length (and checks cancellation), like every builtin sort.
+                _context.ChargeCharacters(Math.Min(ls.Length, rs.Length));
             }
 
             var result = LiquidValue.CompareForSort(left, right);

@@ -1,3 +1,26 @@
 using BenchmarkDotNet.Running;
 
+if (args.Length > 0 && args[0] == "scriban-diff")
+{
+    // Long mode of the Scriban differential test: `scriban-diff --seed 1 --count 1000000`.
+    var seed = 20_261_205;
+    var count = 100_000;
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        switch (args[i])
+        {
+            case "--seed": seed = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+            case "--count": count = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+            default: throw new ArgumentException($"Unknown option {args[i]}: use --seed N --count N.");
+        }
+    }
+
+    var report = Personalize.Templates.Tests.Differential.ScribanDifferential.Run(seed, count, done => Console.Error.WriteLine($"{done} templates"));
+    Console.WriteLine(report.Describe());
+    File.WriteAllText("scriban-diff-differences.txt", report.DescribeDifferences(50), new System.Text.UTF8Encoding(false));
+    Console.WriteLine("Differences (50 per class): scriban-diff-differences.txt");
+    return report.Unexplained.Count == 0 ? 0 : 1;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -11,7 +11,15 @@ internal static class HtmlFunctions
     /// U+00A0 to U+00FF and those beyond U+FFFF as decimal character references (<c>ß</c> is <c>&amp;#223;</c>); a lone
     /// surrogate becomes U+FFFD.
     /// </summary>
-    public static string Escape(TemplateContext context, string? text)
+    public static string Escape(TemplateContext context, string? text) => Escape(context, text, numeric: true);
+
+    /// <summary>
+    /// Replaces only <c>&amp; &lt; &gt; " '</c> with HTML entities (Liquid's <c>escape</c>: Shopify leaves every other character
+    /// as it is).
+    /// </summary>
+    internal static string EscapeMarkup(TemplateContext context, string? text) => Escape(context, text, numeric: false);
+
+    private static string Escape(TemplateContext context, string? text, bool numeric)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -19,7 +27,7 @@ internal static class HtmlFunctions
         }
 
         var first = 0;
-        while (first < text.Length && !NeedsEscape(text[first]))
+        while (first < text.Length && !NeedsEscape(text[first], numeric))
         {
             first++;
         }
@@ -41,10 +49,10 @@ internal static class HtmlFunctions
                 case '>': builder.Append("&gt;"); break;
                 case '"': builder.Append("&quot;"); break;
                 case '\'': builder.Append("&#39;"); break;
-                case >= '\u00A0' and <= '\u00FF':
+                case >= '\u00A0' and <= '\u00FF' when numeric:
                     builder.Append("&#").Append((int)c).Append(';');
                     break;
-                case >= '\uD800' and <= '\uDFFF':
+                case >= '\uD800' and <= '\uDFFF' when numeric:
                     if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                     {
                         builder.Append("&#").Append(char.ConvertToUtf32(c, text[i + 1])).Append(';');
@@ -64,41 +72,7 @@ internal static class HtmlFunctions
         return builder.ToString();
     }
 
-    /// <summary>
-    /// Replaces only <c>&amp; &lt; &gt; " '</c> with HTML entities (Liquid's <c>escape</c>: Shopify leaves every other character
-    /// as it is).
-    /// </summary>
-    internal static string EscapeMarkup(TemplateContext context, string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return string.Empty;
-        }
-
-        if (text.AsSpan().IndexOfAny("&<>\"'") < 0)
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '&': builder.Append("&amp;"); break;
-                case '<': builder.Append("&lt;"); break;
-                case '>': builder.Append("&gt;"); break;
-                case '"': builder.Append("&quot;"); break;
-                case '\'': builder.Append("&#39;"); break;
-                default: builder.Append(c); break;
-            }
-        }
-
-        context.CheckStringLength(builder.Length);
-        return builder.ToString();
-    }
-
-    private static bool NeedsEscape(char c) => c is '&' or '<' or '>' or '"' or '\'' or (>= '\u00A0' and <= '\u00FF') or (>= '\uD800' and <= '\uDFFF');
+    private static bool NeedsEscape(char c, bool numeric) => c is '&' or '<' or '>' or '"' or '\'' || (numeric && c is (>= '\u00A0' and <= '\u00FF') or (>= '\uD800' and <= '\uDFFF'));
 
     /// <summary><c>html.newline_to_br</c>: inserts <c>&lt;br /&gt;</c> before each line break (<c>\r\n</c>, <c>\n</c>, <c>\r</c>).</summary>
     public static string NewlineToBr(TemplateContext context, string? text)

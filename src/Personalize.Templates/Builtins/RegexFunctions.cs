@@ -182,10 +182,16 @@ internal static class RegexFunctions
     /// characters of pattern (capped at 256). <paramref name="risky"/> tells whether it may backtrack exponentially: a
     /// quantifier after a group that holds a quantifier or an alternation, or a back-reference.
     /// </summary>
-    internal static int PatternCost(string pattern, out bool risky)
+    internal static int PatternCost(string? pattern, out bool risky)
     {
-        var cost = 1 + (pattern.Length >> 4);
         risky = false;
+        if (pattern is null)
+        {
+            // The regex constructor reports the missing pattern.
+            return 1;
+        }
+
+        var cost = 1 + (pattern.Length >> 4);
         var groupHasQuantifier = new Stack<bool>();
         var lastGroupHadQuantifier = false;
         var inClass = false;

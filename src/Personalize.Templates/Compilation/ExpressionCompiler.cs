@@ -8,9 +8,9 @@ namespace Personalize.Templates.Compilation;
 /// Compiles an expression to a tree of typed closures over a model type: literals, <c>root.member</c> reads bound once
 /// by an <see cref="ExpressionBinder{TModel}"/>, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>??</c>, parentheses and
 /// the comparisons <c>== != &lt; &lt;= &gt; &gt;=</c>. Each closure handles the cases whose result it can give exactly
-/// as the interpreter does (numbers, strings, booleans, null) and answers <see cref="ExpressionValue.Bail"/> for any
-/// other (a decimal, an array, a date, a comparison the interpreter reports as an error, a missing member in strict
-/// mode); the caller then evaluates the whole expression with the interpreter, so results and errors are the
+/// as the interpreter does (numbers, strings, booleans, null, and a boolean beside a number as 1/0) and answers
+/// <see cref="ExpressionValue.Bail"/> for any other (a decimal, an array, a date, text beside another kind — compared
+/// as text —, a comparison the interpreter reports as an error, a missing member in strict mode); the caller then evaluates the whole expression with the interpreter, so results and errors are the
 /// interpreter's in every case. Any other syntax (arithmetic, calls, pipes, ranges, nested members) is not compiled.
 /// </summary>
 internal static class ExpressionCompiler
@@ -169,11 +169,9 @@ internal static class ExpressionCompiler
             return left.String.Length > MaxInlineStringLength ? null : right.Json.ValueEquals(left.String);
         }
 
-        if (lk == Kind.JsonString || rk == Kind.JsonString)
+        if (lk == Kind.JsonString && rk == Kind.JsonString)
         {
-            // Two JSON strings, or a JSON string and a number or boolean (not equal, but let the interpreter say so
-            // only for the first; the second is a type mismatch).
-            return lk == rk ? null : false;
+            return null;
         }
 
         if (lk == Kind.Bool && rk == Kind.Bool)
@@ -181,8 +179,20 @@ internal static class ExpressionCompiler
             return left.Boolean == right.Boolean;
         }
 
-        // Different kinds among number, string and boolean: `left.Equals(right)` is false.
-        return false;
+        // Scriban's mixed operands: true/false count as 1/0 beside a number.
+        if (lk == Kind.Bool && IsNumber(rk))
+        {
+            return CompareNumbers(ExpressionValue.From(left.Boolean ? 1 : 0), right) == 0;
+        }
+
+        if (IsNumber(lk) && rk == Kind.Bool)
+        {
+            return CompareNumbers(left, ExpressionValue.From(right.Boolean ? 1 : 0)) == 0;
+        }
+
+        // Text beside a number or boolean compares as text (the number formatted as the render formats it): the
+        // interpreter gives it.
+        return null;
     }
 
     /// <summary><c>&lt; &lt;= &gt; &gt;=</c> as <c>ScriptOperators.Relational</c> gives it, or null to ask the interpreter.</summary>
@@ -197,7 +207,8 @@ internal static class ExpressionCompiler
 
         if (lk == Kind.Null || rk == Kind.Null)
         {
-            return false;
+            // Nil beside text compares as empty text; beside anything else the comparison is false.
+            return lk is Kind.String or Kind.JsonString || rk is Kind.String or Kind.JsonString ? null : false;
         }
 
         int c;
@@ -209,13 +220,19 @@ internal static class ExpressionCompiler
         {
             c = string.CompareOrdinal(left.String, right.String);
         }
-        else if (lk == Kind.Bool && rk == Kind.Bool)
+        else if (lk == Kind.Bool && IsNumber(rk))
         {
-            c = left.Boolean.CompareTo(right.Boolean);
+            // Scriban's mixed operands: true/false count as 1/0 beside a number.
+            c = CompareNumbers(ExpressionValue.From(left.Boolean ? 1 : 0), right);
+        }
+        else if (IsNumber(lk) && rk == Kind.Bool)
+        {
+            c = CompareNumbers(left, ExpressionValue.From(right.Boolean ? 1 : 0));
         }
         else
         {
-            // Decimals, JSON strings, arrays, dates, and the mismatches the interpreter reports as errors.
+            // Two booleans (an error), text beside another kind (compared as text), decimals, JSON strings, arrays,
+            // dates: the interpreter gives these.
             return null;
         }
 

@@ -48,12 +48,12 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("customer.tier > 3")]
-    [InlineData("customer.tier < true")]
+    [InlineData("customer.vip < true")]
+    [InlineData("customer.vip >= false")]
     [InlineData("customer.missing.member == 1")]
     public void Errors_are_the_interpreters(string source)
     {
-        var customer = Customer("""{ "tier": "gold" }""");
+        var customer = Customer("""{ "tier": "gold", "vip": true, "orders": 3, "tags": ["a"] }""");
         var context = new ConditionContext(customer, Trigger.Tick, Now);
         var condition = ExpressionCondition.Parse(source);
         var interpreted = Assert.Throws<TemplateRuntimeException>(() => condition.Expression.EvaluateCondition(context.Model));
@@ -61,6 +61,26 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
         var compiled = Assert.Throws<TemplateRuntimeException>(() => condition.IsSatisfiedBy(context));
 
         Assert.Equal(interpreted.Message, compiled.Message);
+    }
+
+    /// <summary>Scriban's mixed operands (text beside a number compares as text, true/false count as 1/0 beside a number) decide as interpreted.</summary>
+    [Theory]
+    [InlineData("customer.tier > 3", true)]
+    [InlineData("customer.tier < true", true)]
+    [InlineData("customer.orders == '3'", true)]
+    [InlineData("customer.vip == 1", true)]
+    [InlineData("customer.vip > 0 && customer.orders >= true", true)]
+    [InlineData("customer.missing < 'a'", true)]
+    [InlineData("customer.missing < 1", false)]
+    public void Mixed_types_decide_as_the_interpreter(string source, bool expected)
+    {
+        var customer = Customer("""{ "tier": "gold", "vip": true, "orders": 3 }""");
+        var context = new ConditionContext(customer, Trigger.Tick, Now);
+        var condition = ExpressionCondition.Parse(source);
+
+        Assert.True(condition.IsCompiled, condition.InterpretedBecause);
+        Assert.Equal(expected, condition.Expression.EvaluateCondition(context.Model));
+        Assert.Equal(expected, condition.IsSatisfiedBy(context));
     }
 
     [Fact]

@@ -37,6 +37,8 @@ internal static class HtmlFunctions
             return text;
         }
 
+        // The escaped text is at least as long as the input: refuse an input already over the limit before building.
+        context.EnsureStringLength(text.Length);
         var builder = new StringBuilder(text.Length + 16);
         builder.Append(text, 0, first);
         for (var i = first; i < text.Length; i++)

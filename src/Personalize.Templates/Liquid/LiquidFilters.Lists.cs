@@ -139,10 +139,17 @@ internal static partial class LiquidFilters
             : value;
     }
 
-    private static ScriptArray Sort(TemplateContext c, object? input, object? property, bool natural)
+    private static ScriptArray? Sort(TemplateContext c, object? input, object? property, bool natural)
     {
         property = ScriptValue.Normalize(property);
         var list = LiquidValue.Flatten(c, input);
+        if (property is not null && list.Count > 0 && !list.TrueForAll(LiquidValue.IsIndexable))
+        {
+            // Shopify sorts by a property only when every item can be indexed (`ary.all? { |el| el.respond_to?(:[]) }`);
+            // otherwise (a float, nil, true/false among them) the filter gives nil.
+            return null;
+        }
+
         if (list.Count <= 1)
         {
             // Nothing to compare (Ruby's sort never reads a single item's property).
@@ -174,7 +181,7 @@ internal static partial class LiquidFilters
         return result;
     }
 
-    private static ScriptArray Uniq(TemplateContext c, object? input, object? property)
+    private static ScriptArray? Uniq(TemplateContext c, object? input, object? property)
     {
         property = ScriptValue.Normalize(property);
         var result = new ScriptArray();
@@ -189,6 +196,12 @@ internal static partial class LiquidFilters
 
         foreach (var item in items)
         {
+            if (property is not null && !LiquidValue.IsIndexable(item))
+            {
+                // Ruby's uniq reads each item's property in turn; one that cannot be indexed makes Shopify's filter give nil.
+                return null;
+            }
+
             var key = ItemKey(c, "uniq", item, property);
             var duplicate = false;
             foreach (var existing in seen)
@@ -215,12 +228,18 @@ internal static partial class LiquidFilters
     private static bool SameKey(object? left, object? right) =>
         (left is double || right is double) == (left is double && right is double) && LiquidValue.Equal(left, right);
 
-    private static ScriptArray Compact(TemplateContext c, object? input, object? property)
+    private static ScriptArray? Compact(TemplateContext c, object? input, object? property)
     {
         property = ScriptValue.Normalize(property);
         var result = new ScriptArray();
         foreach (var item in LiquidValue.Flatten(c, input))
         {
+            if (property is not null && !LiquidValue.IsIndexable(item))
+            {
+                // As Shopify: an item whose property cannot be read at all (a float, nil, true/false) makes the filter give nil.
+                return null;
+            }
+
             if (ItemKey(c, "compact", item, property) is not null)
             {
                 result.Add(item);

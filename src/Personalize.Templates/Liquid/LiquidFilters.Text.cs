@@ -111,6 +111,7 @@ internal static partial class LiquidFilters
             throw InvalidBase64(c, name);
         }
 
+        c.CheckStringLength(Encoding.UTF8.GetCharCount(buffer, 0, written));
         return Encoding.UTF8.GetString(buffer, 0, written);
     }
 

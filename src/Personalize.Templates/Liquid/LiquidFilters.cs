@@ -44,7 +44,7 @@ internal static partial class LiquidFilters
         Add("prepend", 1, 1, "prepend: \"Dear \"", static (c, a) => Concat(c, Text(c, a, 1), Text(c, a, 0)));
         Add("capitalize", 0, 0, "capitalize", static (c, a) => Capitalize(c, Text(c, a, 0)));
         Add("downcase", 0, 0, "downcase", static (c, a) => StringFunctions.Downcase(c, Text(c, a, 0)));
-        Add("upcase", 0, 0, "upcase", static (c, a) => StringFunctions.Upcase(c, Text(c, a, 0)));
+        Add("upcase", 0, 0, "upcase", static (c, a) => Upcase(c, Text(c, a, 0)));
         Add("escape", 0, 0, "escape", static (c, a) => a[0] is null ? null : HtmlFunctions.EscapeMarkup(c, Text(c, a, 0)));
         Add("escape_once", 0, 0, "escape_once", static (c, a) => a[0] is null ? null : EscapeOnce(c, Text(c, a, 0)));
         Add("lstrip", 0, 0, "lstrip", static (c, a) => StringFunctions.Lstrip(Text(c, a, 0)));
@@ -54,8 +54,9 @@ internal static partial class LiquidFilters
         Add("strip_newlines", 0, 0, "strip_newlines", static (c, a) => StringFunctions.StripNewlines(Text(c, a, 0)));
         Add("newline_to_br", 0, 0, "newline_to_br", static (c, a) => NewlineToBr(c, Text(c, a, 0)));
         AddTextFilters(Add);
-        Add("truncate", 0, 2, "truncate: 20, \"...\"", static (c, a) => Truncate(c, a));
-        Add("truncatewords", 0, 2, "truncatewords: 15, \"...\"", static (c, a) => TruncateWords(c, a));
+        // Nil stays nil (as Shopify's `return if input.nil?`), so `{% case x %}{% when nil %}` still matches after them.
+        Add("truncate", 0, 2, "truncate: 20, \"...\"", static (c, a) => ScriptValue.Normalize(a[0]) is null ? null : Truncate(c, a));
+        Add("truncatewords", 0, 2, "truncatewords: 15, \"...\"", static (c, a) => ScriptValue.Normalize(a[0]) is null ? null : TruncateWords(c, a));
         Add("split", 1, 1, "split: \",\"", static (c, a) => Split(c, Text(c, a, 0), Text(c, a, 1)));
         Add("url_encode", 0, 0, "url_encode", static (c, a) => a[0] is null ? null : UrlEncode(c, Text(c, a, 0)));
         Add("url_decode", 0, 0, "url_decode", static (c, a) => a[0] is null ? null : UrlDecode(Text(c, a, 0)));
@@ -226,11 +227,62 @@ internal static partial class LiquidFilters
             return text;
         }
 
-        return string.Concat(text[..1].ToUpper(c.Culture), text[1..].ToLower(c.Culture));
+        // The first character (a whole code point) in title case, as Ruby's String#capitalize: `ß` becomes `Ss`.
+        var first = char.IsHighSurrogate(text[0]) && text.Length > 1 && char.IsLowSurrogate(text[1]) ? 2 : 1;
+        var head = FullUpper(text[0], title: true) is { } special && first == 1 ? special : text[..first].ToUpper(c.Culture);
+        return string.Concat(head, text[first..].ToLower(c.Culture));
     }
+
+    /// <summary>
+    /// Upper case as Ruby's String#upcase (Shopify's <c>upcase</c>): .NET's simple case mapping, plus the characters whose
+    /// upper case is more than one character (<c>ß</c> → <c>SS</c>, <c>ﬁ</c> → <c>FI</c>), which .NET leaves as they are.
+    /// </summary>
+    private static string Upcase(TemplateContext c, string text)
+    {
+        var upper = StringFunctions.Upcase(c, text);
+        if (upper.AsSpan().IndexOfAny(MultiCharacterUpper) < 0)
+        {
+            return upper;
+        }
+
+        var builder = new StringBuilder(upper.Length + 8);
+        foreach (var ch in upper)
+        {
+            if (FullUpper(ch, title: false) is { } special)
+            {
+                builder.Append(special);
+            }
+            else
+            {
+                builder.Append(ch);
+            }
+        }
+
+        c.CheckStringLength(builder.Length);
+        return builder.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> MultiCharacterUpper = System.Buffers.SearchValues.Create("\u00DF\u0149\u0587\uFB00\uFB01\uFB02\uFB03\uFB04\uFB05\uFB06");
+
+    /// <summary>The unconditional multi-character upper (or title) case mappings of Unicode's SpecialCasing.txt for Latin and Armenian.</summary>
+    private static string? FullUpper(char ch, bool title) => ch switch
+    {
+        '\u00DF' => title ? "Ss" : "SS",
+        '\u0149' => "\u02BCN",
+        '\u0587' => title ? "\u0535\u0582" : "\u0535\u0552",
+        '\uFB00' => title ? "Ff" : "FF",
+        '\uFB01' => title ? "Fi" : "FI",
+        '\uFB02' => title ? "Fl" : "FL",
+        '\uFB03' => title ? "Ffi" : "FFI",
+        '\uFB04' => title ? "Ffl" : "FFL",
+        '\uFB05' or '\uFB06' => title ? "St" : "ST",
+        _ => null,
+    };
 
     private static string EscapeOnce(TemplateContext c, string text)
     {
+        // The result is at least as long as the input (as for every escaping filter): refuse one already over the limit first.
+        c.EnsureStringLength(text.Length);
         var builder = new StringBuilder(text.Length + 16);
         for (var i = 0; i < text.Length; i++)
         {
@@ -288,9 +340,36 @@ internal static partial class LiquidFilters
         var length = a.Count > 1 ? ToInteger(c, a[1], "truncate") : 50;
         var ellipsis = a.Count > 2 ? Text(c, a, 2) : "...";
 
-        // The rule shared with string.truncate and the output fast path that writes a truncated value straight out.
-        var keep = StringFunctions.TruncateKeep(text, length, ellipsis);
+        var keep = TruncateKeep(text, length, ellipsis);
         return keep < 0 ? text : string.Concat(text.AsSpan(0, keep), ellipsis);
+    }
+
+    /// <summary>
+    /// How many UTF-16 units of <paramref name="text"/> <c>truncate</c> keeps before <paramref name="ellipsis"/>, or -1 when
+    /// the text is kept whole. Lengths count characters (code points) as Ruby does: an emoji is one character. Shared with the
+    /// output fast path that writes a truncated value straight out.
+    /// </summary>
+    internal static int TruncateKeep(string text, int length, string ellipsis)
+    {
+        if (text.Length <= length)
+        {
+            return -1;
+        }
+
+        var characters = CountRunes(text);
+        if (characters <= length)
+        {
+            return -1;
+        }
+
+        var keep = Math.Max(0, length - CountRunes(ellipsis));
+        var offset = 0;
+        for (var i = 0; i < keep && offset < text.Length; i++)
+        {
+            offset += char.IsHighSurrogate(text[offset]) && offset + 1 < text.Length && char.IsLowSurrogate(text[offset + 1]) ? 2 : 1;
+        }
+
+        return offset;
     }
 
     private static string TruncateWords(TemplateContext c, ScriptArguments a)
@@ -354,6 +433,7 @@ internal static partial class LiquidFilters
 
     private static string UrlEncode(TemplateContext c, string text)
     {
+        c.EnsureStringLength(text.Length);
         var bytes = Encoding.UTF8.GetBytes(text);
         var builder = new StringBuilder(bytes.Length * 3 / 2);
         foreach (var b in bytes)
@@ -473,6 +553,7 @@ internal static partial class LiquidFilters
             return text;
         }
 
+        c.EnsureStringLength(text.Length);
         var builder = new StringBuilder(text.Length + 16);
         foreach (var ch in text)
         {

@@ -1,4 +1,3 @@
-using Personalize.Templates.Builtins;
 using Personalize.Templates.Runtime;
 using Personalize.Templates.Syntax;
 
@@ -46,7 +45,17 @@ internal sealed class LiquidOutputStatement : ScriptStatement
             if (left is string text)
             {
                 context.CurrentSpan = Span;
-                StringFunctions.WriteTruncated(context, text, _truncateLength);
+                var keep = LiquidFilters.TruncateKeep(text, _truncateLength, "...");
+                if (keep < 0)
+                {
+                    context.Write(text);
+                }
+                else
+                {
+                    context.Write(text.AsSpan(0, keep));
+                    context.Write("...");
+                }
+
                 return;
             }
 

@@ -146,6 +146,9 @@ internal static partial class LiquidValue
         }
     }
 
+    /// <summary>Whether Shopify's filters can read a property of the item at all (Ruby's <c>respond_to?(:[])</c>): not nil, true/false or a float.</summary>
+    public static bool IsIndexable(object? item) => ScriptValue.Normalize(item) is not (null or bool or double or float or decimal or LiquidKeyword);
+
     /// <summary>
     /// Reads <c>item[key]</c> as Shopify's filters do: a hash by key (text keys only; other keys find nothing), text by
     /// substring (the key when it occurs, else nil) or by character index, an array or an integer by a whole-number index (an

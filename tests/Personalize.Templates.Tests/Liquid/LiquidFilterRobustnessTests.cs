@@ -61,11 +61,19 @@ public sealed class LiquidFilterRobustnessTests
     [InlineData("{{ list | join }}", "3 1 2")]
     [InlineData("{{ list }}", "312")]
     [InlineData("{{ list | sort | first }}", "1")]
+    [InlineData("{{ 'Straße ﬁn' | upcase }}", "STRASSE FIN")]
+    [InlineData("{{ 'ßig' | capitalize }}", "Ssig")]
+    [InlineData("{{ '🙂 smile' | truncate: 5 }}|{{ '🙂 smile' | truncate: 7 }}", "🙂 ...|🙂 smile")]
+    [InlineData("{% assign x = nil | truncatewords: 3 %}{% case x %}{% when nil %}nil{% endcase %}", "nil")]
+    [InlineData("{% assign x = nil | truncate: 3 %}{% if x == nil %}nil{% endif %}", "nil")]
+    [InlineData("[{{ 2.5 | sort: 'title' }}][{{ 2.5 | sort_natural: 'title' }}][{{ 2 | sort: 'title' }}]", "[][][2]")]
+    [InlineData("[{{ 2.5 | compact: 'title' }}][{{ 2.5 | uniq: 'title' }}]", "[][2.5]")]
+    [InlineData("{% assign x = floats | uniq: 'title' %}{% if x == nil %}nil{% endif %}", "nil")]
     public void Filter_follows_Shopify_semantics(string source, string expected)
     {
         var template = Template.ParseOrThrow(source, new TemplateOptions { Syntax = TemplateSyntax.Liquid });
 
-        Assert.Equal(expected, template.Render(new { EmptyList = Array.Empty<int>(), List = new[] { 3, 1, 2 } }));
+        Assert.Equal(expected, template.Render(new { EmptyList = Array.Empty<int>(), List = new[] { 3, 1, 2 }, Floats = new[] { 1.5, 2.5 } }));
     }
 
     [Theory]
@@ -77,7 +85,7 @@ public sealed class LiquidFilterRobustnessTests
     [InlineData("Lorem ipsum dolor", 17, "...")]
     [InlineData("Lorem ipsum dolor", 16, " (more)")]
     [InlineData("", 0, "...")]
-    public void Truncate_filter_cuts_like_string_truncate(string text, int length, string ellipsis)
+    public void Truncate_filter_cuts_like_string_truncate_on_text_without_emoji(string text, int length, string ellipsis)
     {
         var liquid = Template.ParseOrThrow("{{ x | truncate: n, e }}|{{ x | truncate: n }}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
         var scriban = Template.ParseOrThrow("{{ x | string.truncate n e }}|{{ x | string.truncate n }}");

@@ -136,7 +136,7 @@ public sealed class PreferenceCenter
         return result.Code switch
         {
             EligibilityCodes.Allowed => (true, true, false),
-            EligibilityCodes.ContactPointMissing or EligibilityCodes.UnknownChannel => (false, false, false),
+            EligibilityCodes.ContactPointMissing or EligibilityCodes.ContactPointInvalid or EligibilityCodes.UnknownChannel => (false, false, false),
             EligibilityCodes.ConsentPendingDoubleOptIn => (false, true, true),
             _ => (false, true, false),
         };

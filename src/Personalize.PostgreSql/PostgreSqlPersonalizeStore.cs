@@ -33,7 +33,7 @@ public sealed partial class PostgreSqlPersonalizeStore : IPersonalizeStore, IDis
     private PostgreSqlPersonalizeStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, string server, byte[] salt)
     {
         _dataSource = dataSource;
-        _json = new CustomerJson(options.Channels) { MaxAttributeBytes = int.MaxValue, MaxAttributes = int.MaxValue }; // its own rows: the limits were checked on the way in
+        _json = CustomerJson.ForStore(options.Channels); // its own rows: judged on the way in, read without judging again
         _salt = salt;
         _maxRows = options.MaxRowsPerStatement;
         Schema = options.Schema;

@@ -36,7 +36,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
         Path = path;
         _connectionString = connectionString;
         _writer = writer;
-        _json = new CustomerJson(channels) { MaxAttributeBytes = int.MaxValue, MaxAttributes = int.MaxValue }; // its own rows: the limits were checked on the way in
+        _json = CustomerJson.ForStore(channels); // its own rows: judged on the way in, read without judging again
         _salt = salt;
     }
 

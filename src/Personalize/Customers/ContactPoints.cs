@@ -22,6 +22,12 @@ public sealed record ContactPoints
     // works it out twice. Derived from the phone, so equality ignores it.
     private byte _text;
 
+    // Whether the email address and the phone number pass ContactPointValidation, the same way (0 not known, 1 yes, 2 no).
+    // Stores read saved profiles without judging them again, so a contact point stored under an older, laxer rule
+    // reaches the decision, which gives it contact_point.invalid instead of sending to it.
+    private byte _emailValid;
+    private byte _phoneValid;
+
     /// <summary>The email address.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Email
@@ -31,6 +37,7 @@ public sealed record ContactPoints
         {
             _email = value;
             _present = Note(_present, EmailBit, value);
+            _emailValid = 0;
         }
     }
 
@@ -44,6 +51,7 @@ public sealed record ContactPoints
             _phone = value;
             _present = Note(_present, PhoneBit, value);
             _text = 0;
+            _phoneValid = 0;
         }
     }
 
@@ -55,17 +63,35 @@ public sealed record ContactPoints
     /// <value>The default value is empty.</value>
     public IReadOnlyList<string> DeviceTokens { get; init; } = [];
 
-    /// <summary>Whether the contact point a channel needs is present.</summary>
+    /// <summary>
+    /// Whether the contact point a channel needs is present and can be used: an email address that passes
+    /// <see cref="ContactPointValidation.IsValidEmail"/>, a phone number that passes
+    /// <see cref="ContactPointValidation.IsValidPhone"/>, a mobile number that can receive text messages.
+    /// </summary>
     /// <param name="kind">The kind of contact point.</param>
-    /// <returns><see langword="true"/> when present (always for <see cref="ContactPointKind.None"/>).</returns>
+    /// <returns><see langword="true"/> when present and usable (always for <see cref="ContactPointKind.None"/>).</returns>
+    /// <seealso cref="IsInvalid"/>
     public bool Has(ContactPointKind kind) => kind switch
     {
         ContactPointKind.None => true,
-        ContactPointKind.Email => (_present & EmailBit) != 0,
-        ContactPointKind.Phone => (_present & PhoneBit) != 0,
+        ContactPointKind.Email => (_present & EmailBit) != 0 && EmailValid(),
+        ContactPointKind.Phone => (_present & PhoneBit) != 0 && PhoneValid(),
         ContactPointKind.MobilePhone => (_present & PhoneBit) != 0 && CanReceiveText(),
         ContactPointKind.PostalAddress => PostalAddress is not null,
         ContactPointKind.DeviceToken => DeviceTokens.Count > 0,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether the contact point of a kind is present but not valid: an email address or phone number stored before a
+    /// stricter rule, or given without checks. Decisions give such a channel <c>contact_point.invalid</c>.
+    /// </summary>
+    /// <param name="kind">The kind of contact point.</param>
+    /// <returns><see langword="true"/> for an email address or (mobile) phone number that fails <see cref="ContactPointValidation"/>.</returns>
+    public bool IsInvalid(ContactPointKind kind) => kind switch
+    {
+        ContactPointKind.Email => (_present & EmailBit) != 0 && !EmailValid(),
+        ContactPointKind.Phone or ContactPointKind.MobilePhone => (_present & PhoneBit) != 0 && !PhoneValid(),
         _ => false,
     };
 
@@ -92,6 +118,30 @@ public sealed record ContactPoints
         {
             known = ContactPointValidation.CanReceiveText(_phone) ? (byte)1 : (byte)2;
             _text = known;
+        }
+
+        return known == 1;
+    }
+
+    private bool EmailValid()
+    {
+        var known = _emailValid;
+        if (known == 0)
+        {
+            known = ContactPointValidation.IsValidEmail(_email) ? (byte)1 : (byte)2;
+            _emailValid = known;
+        }
+
+        return known == 1;
+    }
+
+    private bool PhoneValid()
+    {
+        var known = _phoneValid;
+        if (known == 0)
+        {
+            known = ContactPointValidation.IsValidPhone(_phone) ? (byte)1 : (byte)2;
+            _phoneValid = known;
         }
 
         return known == 1;

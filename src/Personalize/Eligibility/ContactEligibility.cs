@@ -186,7 +186,7 @@ public sealed class ContactEligibility
         evidence = null;
         if (!customer.ContactPoints.Has(definition.ContactPoint))
         {
-            return EligibilityCodes.ContactPointMissing;
+            return customer.ContactPoints.IsInvalid(definition.ContactPoint) ? EligibilityCodes.ContactPointInvalid : EligibilityCodes.ContactPointMissing;
         }
 
         var ledger = customer.Consents;

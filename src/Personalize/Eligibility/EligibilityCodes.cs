@@ -12,6 +12,13 @@ public static class EligibilityCodes
     /// <summary>The customer has no contact point for the channel (no email address for email, no phone for SMS, …).</summary>
     public const string ContactPointMissing = "contact_point.missing";
 
+    /// <summary>
+    /// The customer's contact point for the channel is on file but not valid (an email address or phone number that
+    /// fails <see cref="Customers.ContactPointValidation"/>, for example one stored before a stricter rule): nothing is
+    /// sent to it; the next channel in the customer's order may be tried. Correct it by importing or saving the profile.
+    /// </summary>
+    public const string ContactPointInvalid = "contact_point.invalid";
+
     /// <summary>The purpose needs an opt-in and there is none for the channel.</summary>
     public const string ConsentMissing = "consent.missing";
 

@@ -94,6 +94,8 @@ public readonly struct EligibilityResult
                 return $"'{Channel}' is not a registered channel.";
             case EligibilityCodes.ContactPointMissing:
                 return $"No {ContactPointWord(_definition?.ContactPoint ?? ContactPointKind.None)} on file for {Display}.";
+            case EligibilityCodes.ContactPointInvalid:
+                return $"The {ContactPointWord(_definition?.ContactPoint ?? ContactPointKind.None)} on file for {Display} is not valid; correct it by importing or saving the profile.";
             case EligibilityCodes.ConsentMissing:
                 return $"No opt-in on record for {Display} {PurposeWord}.";
             case EligibilityCodes.ConsentPendingDoubleOptIn when Evidence is { } pending:

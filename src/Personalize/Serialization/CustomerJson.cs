@@ -19,6 +19,7 @@ public sealed class CustomerJson
 {
     private readonly int _maxAttributeBytes = DefaultMaxAttributeBytes;
     private readonly int _maxAttributes = DefaultMaxAttributes;
+    private bool _trusted;
 
     /// <summary>Creates a reader/writer that knows only the built-in channels.</summary>
     public CustomerJson()
@@ -39,6 +40,16 @@ public sealed class CustomerJson
 
     /// <summary>The default of <see cref="MaxAttributes"/>: 500.</summary>
     public const int DefaultMaxAttributes = 500;
+
+    /// <summary>
+    /// A reader/writer for a store's own rows: reading keeps only the checks without which no profile can be built
+    /// (required fields, channels, time zones, instants, enum values) and skips those that judge the data (email and
+    /// phone validity, language tags, attribute limits, unknown properties). The data was judged when it was imported or
+    /// saved; judging it again on every read would make customers stored under laxer rules unreadable after a release
+    /// tightens a rule. The decision then handles a contact point that is no longer valid (<c>contact_point.invalid</c>).
+    /// </summary>
+    internal static CustomerJson ForStore(ChannelRegistry channels)
+        => new(channels) { MaxAttributeBytes = int.MaxValue, MaxAttributes = int.MaxValue, _trusted = true };
 
     /// <summary>The channels this instance accepts.</summary>
     public ChannelRegistry Channels { get; }
@@ -68,7 +79,7 @@ public sealed class CustomerJson
     /// <returns><see langword="true"/> when the file has no errors.</returns>
     public bool TryReadCustomers(ReadOnlySpan<byte> utf8Json, out IReadOnlyList<CustomerProfile> customers, out IReadOnlyList<CustomerJsonError> errors)
     {
-        var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes);
+        var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes, _trusted);
         customers = reader.ReadFile(utf8Json);
         errors = reader.ErrorsAt(utf8Json);
         if (errors.Count > 0)
@@ -94,7 +105,7 @@ public sealed class CustomerJson
     /// <returns><see langword="true"/> when there are no errors.</returns>
     public bool TryReadCustomer(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? customer, out IReadOnlyList<CustomerJsonError> errors)
     {
-        var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes);
+        var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes, _trusted);
         customer = reader.ReadSingle(utf8Json);
         errors = reader.ErrorsAt(utf8Json);
         if (errors.Count > 0)

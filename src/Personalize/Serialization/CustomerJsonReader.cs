@@ -8,18 +8,27 @@ using Personalize.Timing;
 namespace Personalize.Serialization;
 
 /// <summary>Reads customer JSON into profiles, collecting every error with its JSON path. One instance per read.</summary>
+/// <remarks>
+/// A <em>trusted</em> reader (<see cref="CustomerJson.ForStore"/>) reads what a store wrote itself: it keeps the checks
+/// without which no profile can be built (required fields, channel names, time zones, instants, enum values) and skips
+/// the ones that judge the data (email and phone validity, language tags, postal address completeness, attribute
+/// limits, unknown properties, NPS range). Those were checked when the profile was imported or saved; checking them
+/// again on every read would make customers stored under older, laxer rules unreadable when a rule is tightened.
+/// </remarks>
 internal sealed class CustomerJsonReader
 {
     private readonly ChannelRegistry _channels;
     private readonly int _maxAttributeBytes;
     private readonly int _maxAttributes;
+    private readonly bool _trusted;
     private readonly List<CustomerJsonError> _errors = [];
 
-    public CustomerJsonReader(ChannelRegistry channels, int maxAttributeBytes = CustomerJson.DefaultMaxAttributeBytes, int maxAttributes = CustomerJson.DefaultMaxAttributes)
+    public CustomerJsonReader(ChannelRegistry channels, int maxAttributeBytes = CustomerJson.DefaultMaxAttributeBytes, int maxAttributes = CustomerJson.DefaultMaxAttributes, bool trusted = false)
     {
         _channels = channels;
         _maxAttributeBytes = maxAttributeBytes;
         _maxAttributes = maxAttributes;
+        _trusted = trusted;
     }
 
     public IReadOnlyList<CustomerJsonError> Errors => _errors;
@@ -142,7 +151,7 @@ internal sealed class CustomerJsonReader
             Add(path + ".stage", $"\"{dto.Stage}\" is not a lifecycle stage (expected exposure, adoption or retention)");
         }
 
-        if (dto.Language is not null && !IsLanguageTag(dto.Language))
+        if (!_trusted && dto.Language is not null && !IsLanguageTag(dto.Language))
         {
             Add(path + ".language", $"\"{dto.Language}\" is not a BCP 47 language tag (for example en-NZ)");
         }
@@ -153,7 +162,7 @@ internal sealed class CustomerJsonReader
         var consents = dto.Consents is null ? ConsentLedger.Empty : Consents(path + ".consents", dto.Consents);
         var history = dto.History is null ? ContactHistory.Empty : History(path + ".history", dto.History);
         var flags = dto.ServiceFlags is null ? ServiceFlags.None : Flags(path + ".serviceFlags", dto.ServiceFlags);
-        if (dto.Attributes is not null)
+        if (!_trusted && dto.Attributes is not null)
         {
             Attributes(path + ".attributes", dto.Attributes);
         }
@@ -245,18 +254,22 @@ internal sealed class CustomerJsonReader
     private ContactPoints ReadContactPoints(string path, ContactPointsDto dto)
     {
         Unknown(path, dto.Extra);
-        if (dto.Email is not null && !ContactPointValidation.TryValidateEmail(dto.Email, out var emailProblem))
+        if (!_trusted && dto.Email is not null && !ContactPointValidation.TryValidateEmail(dto.Email, out var emailProblem))
         {
             Add(path + ".email", $"\"{dto.Email}\" is not an email address a message can be sent to: it {emailProblem}");
         }
 
-        if (dto.Phone is not null && !ContactPointValidation.TryValidatePhone(dto.Phone, dto.PostalAddress?.Country, out var phoneProblem))
+        if (!_trusted && dto.Phone is not null && !ContactPointValidation.TryValidatePhone(dto.Phone, dto.PostalAddress?.Country, out var phoneProblem))
         {
             Add(path + ".phone", $"\"{dto.Phone}\" {phoneProblem}");
         }
 
         PostalAddress? address = null;
-        if (dto.PostalAddress is { } a)
+        if (_trusted && dto.PostalAddress is { } stored)
+        {
+            address = new PostalAddress { Lines = stored.Lines is null ? [] : [.. stored.Lines.OfType<string>()], PostalCode = stored.PostalCode, City = stored.City ?? string.Empty, Region = stored.Region, Country = stored.Country ?? string.Empty };
+        }
+        else if (dto.PostalAddress is { } a)
         {
             var p = path + ".postalAddress";
             Unknown(p, a.Extra);
@@ -302,13 +315,13 @@ internal sealed class CustomerJsonReader
         {
             for (var i = 0; i < dto.DeviceTokens.Count; i++)
             {
-                if (string.IsNullOrWhiteSpace(dto.DeviceTokens[i]))
+                if (string.IsNullOrWhiteSpace(dto.DeviceTokens[i]) && !_trusted)
                 {
                     Add($"{path}.deviceTokens[{i}]", "is empty");
                 }
-                else
+                else if (dto.DeviceTokens[i] is { } token)
                 {
-                    tokens.Add(dto.DeviceTokens[i]!);
+                    tokens.Add(token);
                 }
             }
         }
@@ -684,7 +697,7 @@ internal sealed class CustomerJsonReader
     private ServiceFlags Flags(string path, ServiceFlagsDto dto)
     {
         Unknown(path, dto.Extra);
-        if (dto.NpsScore is { } score && score is < 0 or > 10)
+        if (!_trusted && dto.NpsScore is { } score && score is < 0 or > 10)
         {
             Add(path + ".npsScore", $"{score} is not an NPS answer (expected 0 to 10)");
         }
@@ -739,7 +752,7 @@ internal sealed class CustomerJsonReader
 
     private void Unknown(string path, Dictionary<string, JsonElement>? extra)
     {
-        if (extra is null)
+        if (extra is null || _trusted)
         {
             return;
         }

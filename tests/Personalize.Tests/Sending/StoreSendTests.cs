@@ -118,6 +118,36 @@ public sealed class StoreSendTests
     }
 
     [Fact]
+    public async Task A_send_deferred_to_0800_and_a_later_run_at_0805_have_different_keys_and_the_message_cap_keeps_the_customer_to_one()
+    {
+        // 22:00 in Berlin, quiet until 08:00: the run defers the message to 08:00 (07:00 UTC).
+        var evening = new DateTimeOffset(2026, 3, 11, 21, 0, 0, TimeSpan.Zero);
+        var morning = new DateTimeOffset(2026, 3, 12, 7, 0, 0, TimeSpan.Zero);
+        var (store, sink, runner, run) = await SetUpAsync(1, quiet: true, configure: b => b.Add("tips", m => m.Marketing().Topics("gardening").OnSchedule().OncePer(TimeSpan.FromDays(7)).Channel(Channel.Email, "tips/email").Channel(Channel.Sms, "tips/sms")));
+        await runner.RunAsync(run with { At = evening }, store);
+        var scheduled = Assert.Single((await store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items);
+        Assert.Equal(morning, scheduled.DueAt);
+
+        // Another run of the same trigger at 08:05, before the due pass: a new send with its own key (the key names the
+        // send instant, so the run at 08:05 is not mistaken for the 08:00 send, nor the other way round).
+        var later = await runner.RunAsync(run with { At = morning.AddMinutes(5) }, store);
+
+        Assert.Equal(1, later.Totals.TotalSent);
+        var sent = Assert.Single(sink.Messages);
+        Assert.NotEqual(scheduled.IdempotencyKey, sent.IdempotencyKey);
+        Assert.Equal(morning.AddMinutes(5), sent.SendAt);
+
+        // The due pass re-checks the 08:00 send against the history, which now holds the 08:05 one: the message cap
+        // drops it, so the customer gets the message once.
+        var due = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = morning.AddMinutes(10) }, store);
+
+        Assert.Equal(0, due.Totals.TotalSent);
+        Assert.Single(sink.Messages);
+        var dropped = Assert.Single((await store.ReadScheduledSendsAsync(new ScheduledSendQuery { State = ScheduledSendState.Dropped })).Items);
+        Assert.Equal(DecisionCodes.MessageCap, dropped.Reason);
+    }
+
+    [Fact]
     public async Task A_due_send_still_in_quiet_hours_is_deferred_again_not_sent()
     {
         var evening = new DateTimeOffset(2026, 3, 11, 21, 0, 0, TimeSpan.Zero);

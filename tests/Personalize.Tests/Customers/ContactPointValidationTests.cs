@@ -152,7 +152,12 @@ public sealed class ContactPointValidationTests
         var points = new ContactPoints { Phone = phone };
         Assert.Equal(canReceive, points.Has(ContactPointKind.MobilePhone));
         Assert.Equal(canReceive, points.PhoneCanReceiveText);
-        Assert.True(points.Has(ContactPointKind.Phone));
+
+        // Calls take any valid number; a number outside the plan is on file but invalid (contact_point.invalid).
+        var valid = ContactPointValidation.IsValidPhone(phone);
+        Assert.Equal(valid, points.Has(ContactPointKind.Phone));
+        Assert.Equal(!valid, points.IsInvalid(ContactPointKind.Phone));
+        Assert.Equal(!valid, points.IsInvalid(ContactPointKind.MobilePhone));
     }
 
     [Fact]

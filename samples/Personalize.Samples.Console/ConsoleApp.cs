@@ -67,13 +67,13 @@ public static class ConsoleApp
     {
         output.WriteLine("Personalize console sample");
         output.WriteLine();
-        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--db FILE] [--trigger T] [--now INSTANT]");
-        output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--db FILE]");
-        output.WriteLine("       personalize-console import --data FILE [--db FILE]   (or --customers N: N synthetic customers)");
-        output.WriteLine("       personalize-console events [--file FILE] [--now INSTANT] [--out DIR] [--db FILE]");
-        output.WriteLine("       personalize-console tick [--now INSTANT] [--out DIR] [--db FILE]");
-        output.WriteLine("       personalize-console history --customer ID [--db FILE]");
-        output.WriteLine("       personalize-console erase --customer ID [--db FILE]");
+        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--db FILE | --postgres CS] [--trigger T] [--now INSTANT]");
+        output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--db FILE | --postgres CS]");
+        output.WriteLine("       personalize-console import --data FILE [--db FILE | --postgres CS]   (or --customers N: N synthetic customers)");
+        output.WriteLine("       personalize-console events [--file FILE] [--now INSTANT] [--out DIR] [--db FILE | --postgres CS]");
+        output.WriteLine("       personalize-console tick [--now INSTANT] [--out DIR] [--db FILE | --postgres CS]");
+        output.WriteLine("       personalize-console history --customer ID [--db FILE | --postgres CS]");
+        output.WriteLine("       personalize-console erase --customer ID [--db FILE | --postgres CS]");
         output.WriteLine("       personalize-console preview --customer ID --message ID --channel CHANNEL [--now INSTANT]");
         output.WriteLine("       personalize-console explain --customer ID [--trigger TRIGGER] [--json] [--now INSTANT]");
         output.WriteLine("       personalize-console channels [--now INSTANT]");
@@ -114,7 +114,8 @@ public static class ConsoleApp
         output.WriteLine("  --message ID    preview: the catalog message");
         output.WriteLine("  --channel C     preview: the channel (email, sms, push, in_app, direct_mail, phone, whatsapp)");
         output.WriteLine("  --json          explain: print the decision as JSON");
-        output.WriteLine("  --postgres CS   workers, worker: the PostgreSQL store (an Npgsql connection string)");
+        output.WriteLine("  --postgres CS   the PostgreSQL store instead of SQLite (an Npgsql connection string; schema 'personalize'):");
+        output.WriteLine("                  run, due, import, events, tick, history, erase; workers and worker need it");
         output.WriteLine("  --count N       workers: how many worker processes to start (default 3)");
         output.WriteLine("  --help          show this help");
         output.WriteLine();

@@ -20,9 +20,10 @@ internal sealed class DueCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
-        using var store = StoreHost.Open(commandLine, services, output);
+        using var hosted = StoreHost.Open(commandLine, services, output);
+        var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
-        output.WriteLine($"Due sends at {RunCommand.Time(at)} UTC from {store.Path} into {outDir}");
+        output.WriteLine($"Due sends at {RunCommand.Time(at)} UTC from {hosted.Path} into {outDir}");
         var due = services.GetRequiredService<SendRunner>().SendDueAsync(new DueRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
         var t = due.Totals;
         if (t.Processed == 0 && t.Recovered == 0)

@@ -18,15 +18,16 @@ internal sealed class EraseCommand : ICommand
         }
 
         using var services = SampleHost.BuildServices(commandLine);
-        using var store = StoreHost.Open(commandLine, services, output);
+        using var hosted = StoreHost.Open(commandLine, services, output);
+        var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
         var result = StoreHost.Wait(store.EraseCustomerAsync(id, at));
         if (!result.Found)
         {
-            throw new SampleException($"no customer '{id}' in {store.Path} (already erased, or never imported).");
+            throw new SampleException($"no customer '{id}' in {hosted.Path} (already erased, or never imported).");
         }
 
-        output.WriteLine($"Erased {id} from {store.Path}: profile and attributes, {result.ConsentRecords} consent records, {result.HistoryRecords} history records and {result.ScheduledSends} deferred sends deleted; {result.DeliveriesAnonymized} delivery log entries kept without the customer (so nothing is sent twice); {result.ContactPointsSuppressed} contact points on the suppression list as salted hashes (importing them again is refused).");
+        output.WriteLine($"Erased {id} from {hosted.Path}: profile and attributes, {result.ConsentRecords} consent records, {result.HistoryRecords} history records and {result.ScheduledSends} deferred sends deleted; {result.DeliveriesAnonymized} delivery log entries kept without the customer (so nothing is sent twice); {result.ContactPointsSuppressed} contact points on the suppression list as salted hashes (importing them again is refused).");
         return ConsoleApp.Ok;
     }
 }

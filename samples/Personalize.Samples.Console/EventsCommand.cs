@@ -31,9 +31,10 @@ internal sealed class EventsCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
-        using var store = StoreHost.Open(commandLine, services, output);
+        using var hosted = StoreHost.Open(commandLine, services, output);
+        var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
-        output.WriteLine($"Events from {file} at {RunCommand.Time(at)} UTC into {store.Path}; outbox {outDir}");
+        output.WriteLine($"Events from {file} at {RunCommand.Time(at)} UTC into {hosted.Path}; outbox {outDir}");
 
         var badLines = new List<EventLine>();
         var lineOf = new List<long>();

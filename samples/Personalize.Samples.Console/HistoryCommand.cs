@@ -22,9 +22,10 @@ internal sealed class HistoryCommand : ICommand
         }
 
         using var services = SampleHost.BuildServices(commandLine);
-        using var store = StoreHost.Open(commandLine, services, output);
+        using var hosted = StoreHost.Open(commandLine, services, output);
+        var store = hosted.Store;
         var customer = StoreHost.Wait(store.GetCustomerAsync(id))
-            ?? throw new SampleException($"no customer '{id}' in {store.Path} (erased, or never imported).");
+            ?? throw new SampleException($"no customer '{id}' in {hosted.Path} (erased, or never imported).");
         var deliveries = ReadAll(token => store.ReadDeliveriesAsync(new DeliveryQuery { CustomerId = id, ContinueAfter = token }));
         var scheduled = ReadAll(token => store.ReadScheduledSendsAsync(new ScheduledSendQuery { CustomerId = id, State = null, ContinueAfter = token }));
 
@@ -57,7 +58,7 @@ internal sealed class HistoryCommand : ICommand
             }
         }
 
-        output.WriteLine($"History of {id} ({customer.Profile.Stage.ToString().ToLowerInvariant()}, version {customer.Version.ToString(C)}) in {store.Path}:");
+        output.WriteLine($"History of {id} ({customer.Profile.Stage.ToString().ToLowerInvariant()}, version {customer.Version.ToString(C)}) in {hosted.Path}:");
         foreach (var (at, _, kind, text) in events.OrderBy(static e => e.At).ThenBy(static e => e.Order))
         {
             output.WriteLine($"  {RunCommand.Time(at)}  {kind,-8}  {text}");

@@ -20,7 +20,8 @@ internal sealed class ImportCommand : ICommand
         }
 
         using var services = SampleHost.BuildServices(commandLine);
-        using var store = StoreHost.Open(commandLine, services, output, seed: false);
+        using var hosted = StoreHost.Open(commandLine, services, output, seed: false);
+        var store = hosted.Store;
         if (commandLine.SyntheticCustomers is { } count)
         {
             StoreHost.SeedSynthetic(store, count, output);
@@ -28,7 +29,7 @@ internal sealed class ImportCommand : ICommand
         }
 
         var result = StoreHost.Import(store, services.GetRequiredService<CustomerJson>(), commandLine.DataFile!);
-        output.WriteLine($"Imported {commandLine.DataFile} into {store.Path}: {result.Created} new customers, {result.Updated} updated, {result.ConsentRecordsAdded} consent records and {result.HistoryRecordsAdded} history records added.");
+        output.WriteLine($"Imported {commandLine.DataFile} into {hosted.Path}: {result.Created} new customers, {result.Updated} updated, {result.ConsentRecordsAdded} consent records and {result.HistoryRecordsAdded} history records added.");
         return ConsoleApp.Ok;
     }
 }

@@ -10,8 +10,8 @@ using Spectre.Console;
 namespace Personalize.Samples.ConsoleHost;
 
 /// <summary>
-/// <c>run [--customers N] [--dry-run] [--out DIR] [--db FILE] [--trigger T] [--now INSTANT]</c>: with the SQLite store
-/// as memory (seeded from the bundled customers on first use), sends the scheduled sends that became due, then decides,
+/// <c>run [--customers N] [--dry-run] [--out DIR] [--db FILE | --postgres CS] [--trigger T] [--now INSTANT]</c>: with the
+/// SQLite store (or PostgreSQL with <c>--postgres</c>) as memory (seeded from the bundled customers on first use), sends the scheduled sends that became due, then decides,
 /// renders and records a campaign over the store's customers into the outbox, and prints a summary. Every message is
 /// recorded with the customer's history before it goes to the outbox, so a second run respects every cap of the first;
 /// a run at an instant that already completed sends nothing and says so; a run that did not finish (crash, Ctrl+C) is
@@ -42,7 +42,8 @@ internal sealed class RunCommand : ICommand
         var templates = SampleHost.ResolveTemplatesDirectory(commandLine);
         var content = SampleHost.LoadContent(catalog, templates);
 
-        using var store = StoreHost.Open(commandLine, services, output);
+        using var hosted = StoreHost.Open(commandLine, services, output);
+        var store = hosted.Store;
         if (synthetic is { } n)
         {
             StoreHost.SeedSynthetic(store, n, output);
@@ -62,9 +63,9 @@ internal sealed class RunCommand : ICommand
         }
 
         var source = synthetic is { } s ? $"{s.ToString("N0", C)} synthetic customers (Bogus, seed {SyntheticCustomers.Seed})" : $"{total.ToString("N0", C)} customers";
-        output.WriteLine($"{(commandLine.DryRun ? "Dry run" : "Run")}: {trigger} at {Time(at)} UTC, {source} in {Path.GetFileName(store.Path)}, {catalog.Count} messages, {content.Count} templates from {templates}");
+        output.WriteLine($"{(commandLine.DryRun ? "Dry run" : "Run")}: {trigger} at {Time(at)} UTC, {source} in {hosted.Name}, {catalog.Count} messages, {content.Count} templates from {templates}");
         output.WriteLine(commandLine.DryRun ? "Nothing is written (dry run)." : $"Outbox: {outDir}");
-        output.WriteLine($"Store: {store.Path}");
+        output.WriteLine($"Store: {hosted.Path}");
 
         var runner = services.GetRequiredService<SendRunner>();
         using var cancel = new CancellationTokenSource();

@@ -3,13 +3,14 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Personalize.Channels;
 using Personalize.Customers;
+using Personalize.PostgreSql;
 using Personalize.Serialization;
 using Personalize.Sqlite;
 using Personalize.Storage;
 
 namespace Personalize.Samples.ConsoleHost;
 
-/// <summary>The sample's store: the SQLite file beside the outbox (or <c>--db FILE</c>), seeded from the bundled customers on first use.</summary>
+/// <summary>The sample's store: the SQLite file beside the outbox (or <c>--db FILE</c>), or PostgreSQL (<c>--postgres CS</c>), seeded from the bundled customers on first use.</summary>
 internal static class StoreHost
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
@@ -19,40 +20,69 @@ internal static class StoreHost
     public static string ResolveDatabase(CommandLine commandLine)
         => Path.GetFullPath(commandLine.Database ?? Path.Combine(Path.GetDirectoryName(ResolveOutbox(commandLine))!, "personalize.db"));
 
-    /// <summary>Opens the database (creating and migrating it); an empty one is seeded from the customers file unless <paramref name="seed"/> is false.</summary>
-    public static SqlitePersonalizeStore Open(CommandLine commandLine, IServiceProvider services, TextWriter output, bool seed = true)
+    /// <summary>
+    /// Opens the store: PostgreSQL with <c>--postgres "CONNECTION STRING"</c>, else the SQLite database (<c>--db FILE</c>,
+    /// default <c>personalize.db</c> beside the outbox), creating and migrating it; an empty one is seeded from the
+    /// customers file unless <paramref name="seed"/> is false.
+    /// </summary>
+    public static HostedStore Open(CommandLine commandLine, IServiceProvider services, TextWriter output, bool seed = true)
     {
-        var path = ResolveDatabase(commandLine);
-        SqlitePersonalizeStore store;
-        try
+        var channels = services.GetRequiredService<ChannelRegistry>();
+        HostedStore hosted;
+        if (commandLine.Postgres is { } connection)
         {
-            store = SqlitePersonalizeStore.Open(path, services.GetRequiredService<ChannelRegistry>());
+            if (commandLine.Database is not null)
+            {
+                throw new SampleException("--db and --postgres name two stores; pass one of them (--db FILE for SQLite, --postgres \"CONNECTION STRING\" for PostgreSQL).");
+            }
+
+            try
+            {
+                var postgres = PostgreSqlPersonalizeStore.Open(connection, channels);
+                hosted = new HostedStore(postgres, "PostgreSQL " + postgres.Server, postgres.Server);
+            }
+            catch (PostgreSqlStoreException ex)
+            {
+                throw new SampleException(ex.Message);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new SampleException($"--postgres: not a connection string Npgsql understands ({ex.Message}); for example --postgres \"Host=localhost;Database=personalize;Username=me\".");
+            }
         }
-        catch (SqliteStoreException ex)
+        else
         {
-            throw new SampleException(ex.Message);
-        }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            throw new SampleException($"{path}: cannot open the database ({ex.Message}).");
+            var path = ResolveDatabase(commandLine);
+            try
+            {
+                hosted = new HostedStore(SqlitePersonalizeStore.Open(path, channels), path, Path.GetFileName(path));
+            }
+            catch (SqliteStoreException ex)
+            {
+                throw new SampleException(ex.Message);
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                throw new SampleException($"{path}: cannot open the database ({ex.Message}).");
+            }
         }
 
         try
         {
-            if (seed && commandLine.SyntheticCustomers is null && Wait(store.CountCustomersAsync()) == 0)
+            if (seed && commandLine.SyntheticCustomers is null && Wait(hosted.Store.CountCustomersAsync()) == 0)
             {
                 var file = SampleHost.ResolveDataFile(commandLine);
-                var imported = Import(store, services.GetRequiredService<CustomerJson>(), file);
-                output.WriteLine($"Seeded {path} with {imported.Created} customers from {Path.GetFileName(file)} (first use).");
+                var imported = Import(hosted.Store, services.GetRequiredService<CustomerJson>(), file);
+                output.WriteLine($"Seeded {hosted.Path} with {imported.Created} customers from {Path.GetFileName(file)} (first use).");
             }
         }
         catch
         {
-            store.Dispose();
+            hosted.Dispose();
             throw;
         }
 
-        return store;
+        return hosted;
     }
 
     /// <summary>Reads a customers file and imports it in one transaction; any error (with its JSON path and line) means nothing is imported.</summary>
@@ -118,4 +148,19 @@ internal static class StoreHost
             task.AsTask().GetAwaiter().GetResult();
         }
     }
+}
+
+/// <summary>A store the console opened, with where it is for messages (the SQLite file, or the PostgreSQL server without its password).</summary>
+/// <param name="store">The store.</param>
+/// <param name="path">The full location: the database file, or <c>PostgreSQL host:port/database</c>.</param>
+/// <param name="name">A short name: the file name, or <c>host:port/database</c>.</param>
+internal sealed class HostedStore(IPersonalizeStore store, string path, string name) : IDisposable
+{
+    public IPersonalizeStore Store { get; } = store;
+
+    public string Path { get; } = path;
+
+    public string Name { get; } = name;
+
+    public void Dispose() => (Store as IDisposable)?.Dispose();
 }

@@ -21,9 +21,10 @@ internal sealed class TickCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
-        using var store = StoreHost.Open(commandLine, services, output);
+        using var hosted = StoreHost.Open(commandLine, services, output);
+        var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
-        output.WriteLine($"Tick at {RunCommand.Time(at)} UTC over {store.Path}; outbox {outDir}");
+        output.WriteLine($"Tick at {RunCommand.Time(at)} UTC over {hosted.Path}; outbox {outDir}");
 
         var summary = services.GetRequiredService<SendRunner>().TickAsync(new TickRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
         var sends = summary.Sends;

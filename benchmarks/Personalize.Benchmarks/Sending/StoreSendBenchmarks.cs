@@ -50,7 +50,7 @@ public class StoreSendBenchmarks
         _work = Path.Combine(Folder, "work.db");
         if (!File.Exists(_pristine))
         {
-            Seed(_pristine + ".partial");
+            Seed(_scenario, Customers, _pristine + ".partial");
             File.Move(_pristine + ".partial", _pristine);
         }
 
@@ -110,11 +110,12 @@ public class StoreSendBenchmarks
         return summary.Messages;
     }
 
-    private void Seed(string path)
+    /// <summary>Writes a store of <paramref name="customers"/> customers of the scenario (the benchmarks' seeded database).</summary>
+    internal static void Seed(SendingScenario scenario, int customers, string path)
     {
         File.Delete(path);
         using var store = SqlitePersonalizeStore.Open(path);
-        foreach (var batch in _scenario.Stream(Customers).Chunk(10_000))
+        foreach (var batch in scenario.Stream(customers).Chunk(10_000))
         {
             var result = store.ImportCustomersAsync(batch).AsTask().GetAwaiter().GetResult();
             if (!result.Succeeded)

@@ -25,7 +25,7 @@ internal static class MathFunctions
     /// <summary><c>math.ceil</c>: the smallest integer greater than or equal to the value.</summary>
     public static object? Ceil(TemplateContext context, object? value) => value switch
     {
-        null => null,
+        null => Boxes.Int32(0), // as Scriban: nil counts as 0
         decimal m => Math.Ceiling(m),
         _ when BuiltinHelpers.IsInteger(value) => value,
         _ => Math.Ceiling(ToDouble(context, "math.ceil", value)),
@@ -37,10 +37,13 @@ internal static class MathFunctions
     /// </summary>
     public static object? DividedBy(TemplateContext context, object? value, object? divisor)
     {
-        if (value is null || divisor is null)
+        if (divisor is null)
         {
             return null;
         }
+
+        // As Scriban: nil divided by a number is 0.
+        value ??= Boxes.Int32(0);
 
         if (BuiltinHelpers.IsInteger(divisor))
         {
@@ -61,7 +64,7 @@ internal static class MathFunctions
     /// <summary><c>math.floor</c>: the largest integer less than or equal to the value.</summary>
     public static object? Floor(TemplateContext context, object? value) => value switch
     {
-        null => null,
+        null => Boxes.Int32(0), // as Scriban: nil counts as 0
         decimal m => Math.Floor(m),
         _ when BuiltinHelpers.IsInteger(value) => value,
         _ => Math.Floor(ToDouble(context, "math.floor", value)),
@@ -105,7 +108,7 @@ internal static class MathFunctions
         switch (value)
         {
             case null:
-                return null;
+                return Boxes.Int32(0); // as Scriban: nil counts as 0
             case decimal m:
                 return Math.Round(m, Math.Clamp(precision, 0, 28), MidpointRounding.ToEven);
         }

@@ -98,10 +98,17 @@ internal static class ObjectFunctions
     public static bool HasValue(TemplateContext context, object? value, string? key) =>
         HasKey(context, value, key) && context.TryGetMember(value, key!, out var member) && member is not null;
 
-    /// <summary><c>object.keys</c>: the member names of an object (empty for null and non-objects).</summary>
+    /// <summary><c>object.keys</c>: the member names of an object (<c>["size"]</c> for an array; empty for null and other values).</summary>
     public static ScriptArray Keys(TemplateContext context, object? value)
     {
         var result = new ScriptArray();
+        if (ArrayCount(value) is not null)
+        {
+            // An array's one member is its size, as in Scriban.
+            result.Add("size");
+            return result;
+        }
+
         foreach (var pair in Members(context, value))
         {
             context.ChargeLoopIterations();
@@ -111,10 +118,16 @@ internal static class ObjectFunctions
         return result;
     }
 
-    /// <summary><c>object.values</c>: the member values of an object (empty for null and non-objects).</summary>
+    /// <summary><c>object.values</c>: the member values of an object (<c>[size]</c> for an array; empty for null and other values).</summary>
     public static ScriptArray Values(TemplateContext context, object? value)
     {
         var result = new ScriptArray();
+        if (ArrayCount(value) is { } count)
+        {
+            result.Add(count);
+            return result;
+        }
+
         foreach (var pair in Members(context, value))
         {
             context.ChargeLoopIterations();
@@ -123,6 +136,14 @@ internal static class ObjectFunctions
 
         return result;
     }
+
+    private static int? ArrayCount(object? value) => value switch
+    {
+        ScriptArray array => array.Count,
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json => json.GetArrayLength(),
+        System.Collections.IList list => list.Count,
+        _ => null,
+    };
 
     /// <summary><c>object.size</c>: the length of a string, the item count of a list, the member count of an object, else 0.</summary>
     public static int Size(TemplateContext context, object? value)

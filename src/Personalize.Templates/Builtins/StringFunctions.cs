@@ -60,8 +60,9 @@ internal static class StringFunctions
                 atWordStart = true;
                 builder.Append(c);
             }
-            else if (atWordStart)
+            else if (atWordStart && char.IsLetter(c))
             {
+                // The first letter of each word, as Scriban: leading punctuation or digits are kept (`"vip"` is `"Vip"`).
                 atWordStart = false;
                 builder.Append(char.ToUpper(c, context.Culture));
             }
@@ -106,7 +107,8 @@ internal static class StringFunctions
         {
             if (char.IsLetterOrDigit(c))
             {
-                if (pendingDash && builder.Length > 0)
+                // As Scriban: a run of other characters becomes one dash, also at the start (`!!a` is `-a`); a trailing run is dropped.
+                if (pendingDash)
                 {
                     builder.Append('-');
                 }
@@ -126,6 +128,12 @@ internal static class StringFunctions
     /// <summary><c>string.literal</c>: the text as a double-quoted string literal with escapes (<c>"a\n\"b\""</c>).</summary>
     public static string Literal(TemplateContext context, string? text)
     {
+        if (text is null)
+        {
+            // Scriban writes nothing for nil (not `""`).
+            return string.Empty;
+        }
+
         var builder = new StringBuilder((text?.Length ?? 0) + 2);
         builder.Append('"');
         if (text is not null)

@@ -40,6 +40,8 @@ internal sealed class LiquidForStatement : ForStatement
         };
     }
 
+    protected override bool ReversesBeforeLimit => false;
+
     protected override (int Start, int Count) Window(TemplateContext context, int total)
     {
         var start = 0;

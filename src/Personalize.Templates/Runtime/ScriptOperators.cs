@@ -117,6 +117,12 @@ internal static class ScriptOperators
         {
             var text = left as string ?? right as string;
             var other = left is string ? right : left;
+            if (other is bool flag)
+            {
+                // `'ab' * true` is `ab`: a boolean counts as 1 or 0, as in Scriban.
+                other = Boxes.Int32(flag ? 1 : 0);
+            }
+
             // A fractional count is truncated (`'ab' * 2.5` is `abab`), as in Scriban.
             if (other is double or float or decimal && ScriptValue.TryToDouble(other, out var fractional) && double.IsFinite(fractional) && Math.Abs(fractional) < 9e18)
             {
@@ -180,6 +186,16 @@ internal static class ScriptOperators
         if (left is null || right is null)
         {
             return null;
+        }
+
+        // As Scriban (also through math.plus and the like): true/false count as 1/0 beside a number.
+        if (left is bool lb && KindOf(right) != NumberKind.None)
+        {
+            left = Boxes.Int32(lb ? 1 : 0);
+        }
+        else if (right is bool rb && KindOf(left) != NumberKind.None)
+        {
+            right = Boxes.Int32(rb ? 1 : 0);
         }
 
         var lk = KindOf(left);

@@ -44,6 +44,9 @@ internal class ForStatement : ScriptStatement
             return;
         }
 
+        // Reversed: Scriban reverses what is left after `offset:` and then takes `limit:` items (`[1,2,3,4] limit:2 reversed`
+        // is 4, 3); Liquid reverses the window (2, 1).
+        var last = ReversesBeforeLimit ? items.Count - 1 : start + count - 1;
         var saved = SaveVariable(context, out var hadValue);
         var loop = context.PushLoop(IsTableRow ? LoopKind.TableRow : LoopKind.For);
         loop.Length = count;
@@ -62,7 +65,8 @@ internal class ForStatement : ScriptStatement
             {
                 context.CurrentSpan = Span;
                 context.ChargeIteration(Body.Weight);
-                var item = items is object?[] direct ? direct[Reversed ? start + count - 1 - i : start + i] : items[Reversed ? start + count - 1 - i : start + i];
+                var at = Reversed ? last - i : start + i;
+                var item = items is object?[] direct ? direct[at] : items[at];
                 loop.Index = i;
                 loop.Previous = previous;
                 loop.Current = item;
@@ -222,6 +226,9 @@ internal class ForStatement : ScriptStatement
 
         return (start, count);
     }
+
+    /// <summary>Whether <c>reversed</c> applies before <c>limit:</c> (Scriban) or to the window <c>offset:</c>/<c>limit:</c> chose (Liquid).</summary>
+    protected virtual bool ReversesBeforeLimit => true;
 
     /// <summary>The cells per table row (Scriban: <c>cols:</c>, else one).</summary>
     protected virtual int ColumnCount(TemplateContext context, int count) =>

@@ -2,7 +2,7 @@ using Personalize.Templates.Runtime;
 
 namespace Personalize.Templates.Syntax;
 
-/// <summary><c>with object … end</c>: plain assignments in the body go to the object.</summary>
+/// <summary><c>with object … end</c>: plain assignments in the body go to the object; <c>$</c> locals are the body's own.</summary>
 internal sealed class WithStatement : ScriptStatement
 {
     public WithStatement(ScriptExpression target, ScriptBlock body)
@@ -24,13 +24,17 @@ internal sealed class WithStatement : ScriptStatement
             throw context.Error(Span, $"Invalid target property `{Target.Describe()}` used for [with] statement. Must be a ScriptObject instead of `{(value is null ? "null" : ScriptValue.TypeName(value))}`");
         }
 
+        // As in Scriban, the body also gets its own `$` locals: `$x` of the enclosing code is not seen there, and a `$y` set in
+        // the body is gone after `end`.
         context.PushScope(scope);
+        context.PushFrame(null);
         try
         {
             Body.Execute(context);
         }
         finally
         {
+            context.PopFrame();
             context.PopScope();
         }
     }

@@ -79,6 +79,9 @@ internal static class ScriptOperators
             return string.Concat(l, r);
         }
 
+        // A JSON array of the model joins like an array (`user.tags + [1]`).
+        left = left is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } lj && right is ScriptArray or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } ? ToArray(context, lj) : left;
+        right = right is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } rj && left is ScriptArray ? ToArray(context, rj) : right;
         if (left is ScriptArray la && right is ScriptArray ra)
         {
             CheckArraySize(context, (long)la.Count + ra.Count);
@@ -90,6 +93,18 @@ internal static class ScriptOperators
         }
 
         return Arithmetic(context, '+', left, right);
+    }
+
+    private static ScriptArray ToArray(TemplateContext context, System.Text.Json.JsonElement json)
+    {
+        var array = new ScriptArray(json.GetArrayLength());
+        foreach (var item in json.EnumerateArray())
+        {
+            context.ChargeLoopIterations();
+            array.Add(ScriptValue.Normalize(item));
+        }
+
+        return array;
     }
 
     /// <summary>
@@ -117,6 +132,12 @@ internal static class ScriptOperators
         {
             var text = left as string ?? right as string;
             var other = left is string ? right : left;
+            if (other is null)
+            {
+                // `'ab' * nil` is empty, as in Scriban.
+                return string.Empty;
+            }
+
             if (other is bool flag)
             {
                 // `'ab' * true` is `ab`: a boolean counts as 1 or 0, as in Scriban.

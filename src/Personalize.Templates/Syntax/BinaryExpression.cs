@@ -56,6 +56,19 @@ internal sealed class BinaryExpression : ScriptExpression
 
     private object? Apply(TemplateContext context, object? left, object? right)
     {
+        if (Operator is >= BinaryOperator.Less and <= BinaryOperator.GreaterEqual && ((left is null && right is string) || (left is string && right is null)))
+        {
+            // As Scriban's ordinal text order: nil sorts before any text, the empty text included (`nil < ''`, not `nil >= ''`).
+            var order = left is null ? -1 : 1;
+            return Boxes.Bool(Operator switch
+            {
+                BinaryOperator.Less => order < 0,
+                BinaryOperator.LessEqual => order <= 0,
+                BinaryOperator.Greater => order > 0,
+                _ => order >= 0,
+            });
+        }
+
         if (Operator is >= BinaryOperator.Add and <= BinaryOperator.Power or >= BinaryOperator.Equal and <= BinaryOperator.GreaterEqual)
         {
             Coerce(context, Operator, ref left, ref right);
@@ -132,8 +145,8 @@ internal sealed class BinaryExpression : ScriptExpression
 
     /// <summary>
     /// Scriban's mixed operands: <c>true</c>/<c>false</c> count as 1/0 beside a number (<c>true + 1</c> is 2, <c>true == 1</c>);
-    /// a comparison with text compares text (<c>5 == '5'</c>, <c>2.5 &gt;= '10'</c> as text, <c>null &lt; 'a'</c> with nil as
-    /// empty text).
+    /// a comparison with text compares text (<c>5 == '5'</c>, <c>2.5 &gt;= '10'</c> as text; nil sorts before any text, see
+    /// <see cref="Apply"/>).
     /// </summary>
     private void Coerce(TemplateContext context, BinaryOperator op, ref object? left, ref object? right)
     {

@@ -272,12 +272,16 @@ internal sealed partial class Parser
         return new CallExpression(expression, arguments.ToArray(), parenthesized: false) { Span = SpanFrom(start) };
     }
 
+    /// <summary>
+    /// One argument of a call without parentheses: a whole binary expression, as in Scriban (<c>x | string.slice 3 -1</c> is
+    /// <c>string.slice x 2</c>, <c>1 | math.plus 1 == 2</c> adds <c>false</c>); names inside it are values, not calls.
+    /// </summary>
     private ScriptExpression ParseArgumentValue()
     {
         _noCalls++;
         try
         {
-            return ParseUnary();
+            return ParseBinary(0);
         }
         finally
         {

@@ -32,7 +32,7 @@ public sealed class MathFunctionsTests
     }
 
     [Fact]
-    public void Null_operands_give_null()
+    public void Null_operands_give_null_except_where_Scriban_counts_nil_as_0()
     {
         Assert.Null(Call(Context(), "math.plus", null, 1));
         Assert.Null(Call(Context(), "math.plus", 1, null));
@@ -41,7 +41,10 @@ public sealed class MathFunctionsTests
         Assert.Null(Call(Context(), "math.divided_by", 1, null));
         Assert.Null(Call(Context(), "math.modulo", 1, null));
         Assert.Null(Call(Context(), "math.abs", [null]));
-        Assert.Null(Call(Context(), "math.round", [null]));
+        Assert.Equal(0, Call(Context(), "math.round", [null]));
+        Assert.Equal(0, Call(Context(), "math.floor", [null]));
+        Assert.Equal(0, Call(Context(), "math.ceil", [null]));
+        Assert.Equal(0, Call(Context(), "math.divided_by", null, 2));
     }
 
     [Fact]

@@ -350,8 +350,8 @@ public sealed partial class SqlitePersonalizeStore
 
     private void InsertHistory(SqliteTransaction transaction, string customerId, ContactRecord record, string? key)
     {
-        var command = Writer(SqliteRows.InsertHistory, transaction);
-        SqliteRows.AddHistoryParameters(command, customerId, record, key);
+        var command = Bound(SqliteRows.InsertHistory, SqliteRows.HistoryParameters, transaction);
+        SqliteRows.SetHistory(command, customerId, record.SentAt, record.MessageId, record.Channel, record.Purpose, record.Kind, key);
         command.ExecuteNonQuery();
     }
 

@@ -7,6 +7,12 @@ namespace Personalize.Sqlite;
 
 public sealed partial class SqlitePersonalizeStore
 {
+    private const int DeliveredChunk = 50;
+    private static readonly string[] KeyParameter = ["$key"];
+    private static readonly string[] BumpParameters = ["$id", "$expected"];
+    private static readonly string[] DeliveredChunkParameters = [.. Enumerable.Range(0, DeliveredChunk).Select(static i => "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly string MarkDeliveredChunk = "UPDATE delivery_log SET state = 1 WHERE state = 0 AND idempotency_key IN (" + string.Join(", ", DeliveredChunkParameters) + ")";
+
     /// <inheritdoc />
     public ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
     {
@@ -21,12 +27,7 @@ public sealed partial class SqlitePersonalizeStore
                 results[i] = Record(transaction, batch.Customers[i]);
             }
 
-            foreach (var key in batch.Delivered)
-            {
-                var command = Writer("UPDATE delivery_log SET state = 1 WHERE idempotency_key = $key AND state = 0", transaction);
-                command.Parameters.AddWithValue("$key", key);
-                command.ExecuteNonQuery();
-            }
+            MarkDelivered(transaction, batch.Delivered);
 
             foreach (var failure in batch.Failed)
             {
@@ -320,8 +321,105 @@ public sealed partial class SqlitePersonalizeStore
         command.Parameters.AddWithValue("$limit", limit + 1);
     }
 
-    private CustomerSendsResult Record(SqliteTransaction transaction, CustomerSends sends)
+    /// <summary>Marks keys delivered: <see cref="DeliveredChunk"/> keys per statement, the rest one by one (prepared statements both).</summary>
+    private void MarkDelivered(SqliteTransaction transaction, IReadOnlyList<string> keys)
     {
+        var i = 0;
+        if (keys.Count >= DeliveredChunk)
+        {
+            var chunk = Bound(MarkDeliveredChunk, DeliveredChunkParameters, transaction);
+            for (; i + DeliveredChunk <= keys.Count; i += DeliveredChunk)
+            {
+                for (var k = 0; k < DeliveredChunk; k++)
+                {
+                    chunk.Parameters[k].Value = keys[i + k];
+                }
+
+                chunk.ExecuteNonQuery();
+            }
+        }
+
+        if (i < keys.Count)
+        {
+            var one = Bound("UPDATE delivery_log SET state = 1 WHERE idempotency_key = $key AND state = 0", KeyParameter, transaction);
+            for (; i < keys.Count; i++)
+            {
+                one.Parameters[0].Value = keys[i];
+                one.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The common case of a send run, in as few statements as it can: a customer with messages to record, the version
+    /// its decision read, and no events. The version check and the version bump are one statement (which also takes
+    /// the row for the transaction); then each delivery log entry with its history record.
+    /// </summary>
+    private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
+    {
+        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Facts is not null || sends.Changes.Count > 0)
+        {
+            return null;
+        }
+
+        var bump = Bound("UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected", BumpParameters, transaction);
+        bump.Parameters[0].Value = sends.CustomerId;
+        bump.Parameters[1].Value = expected;
+        if (bump.ExecuteNonQuery() == 0)
+        {
+            return VersionOf(transaction, sends.CustomerId) is { } current
+                ? new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, current, [])
+                : new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);
+        }
+
+        List<string>? already = null;
+        var added = false;
+        var insert = Bound(SqliteRows.InsertDelivery, SqliteRows.DeliveryParameters, transaction);
+        var history = Bound(SqliteRows.InsertHistory, SqliteRows.HistoryParameters, transaction);
+        foreach (var delivery in sends.Deliveries)
+        {
+            SqliteRows.SetDelivery(insert, delivery);
+            if (insert.ExecuteNonQuery() == 0)
+            {
+                (already ??= []).Add(delivery.IdempotencyKey);
+                continue;
+            }
+
+            SqliteRows.SetHistory(history, sends.CustomerId, delivery.SentAt, delivery.MessageId, delivery.Channel, delivery.Purpose, delivery.Kind, delivery.IdempotencyKey);
+            history.ExecuteNonQuery();
+            added = true;
+        }
+
+        if (sends.Scheduled.Count > 0 || sends.Completions.Count > 0)
+        {
+            // The rest of a mixed write takes the general path below; its version bump is already done.
+            var rest = Record(transaction, sends with { Deliveries = [], ExpectedVersion = expected + 1 }, bumped: true);
+            if (rest.AlreadyRecorded.Count > 0)
+            {
+                (already ??= []).AddRange(rest.AlreadyRecorded);
+            }
+        }
+
+        if (!added)
+        {
+            // Nothing new reached the history (every key was recorded before): the version stays what it was.
+            bump = Bound("UPDATE customers SET version = $expected WHERE id = $id", BumpParameters, transaction);
+            bump.Parameters[0].Value = sends.CustomerId;
+            bump.Parameters[1].Value = expected;
+            bump.ExecuteNonQuery();
+            return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected, already ?? (IReadOnlyList<string>)[]);
+        }
+
+        return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected + 1, already ?? (IReadOnlyList<string>)[]);
+    }
+
+    private CustomerSendsResult Record(SqliteTransaction transaction, CustomerSends sends, bool bumped = false)
+    {
+        if (!bumped && RecordSends(transaction, sends) is { } fast)
+        {
+            return fast;
+        }
+
         if (VersionOf(transaction, sends.CustomerId) is not { } version)
         {
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);
@@ -341,8 +439,8 @@ public sealed partial class SqlitePersonalizeStore
         var historyAdded = WriteEvents(transaction, sends);
         foreach (var delivery in sends.Deliveries)
         {
-            var command = Writer(SqliteRows.InsertDelivery, transaction);
-            SqliteRows.AddDeliveryParameters(command, delivery);
+            var command = Bound(SqliteRows.InsertDelivery, SqliteRows.DeliveryParameters, transaction);
+            SqliteRows.SetDelivery(command, delivery);
             if (command.ExecuteNonQuery() == 0)
             {
                 (already ??= []).Add(delivery.IdempotencyKey);
@@ -399,7 +497,7 @@ public sealed partial class SqlitePersonalizeStore
             (already ??= []).Add(completion.IdempotencyKey);
         }
 
-        if (historyAdded)
+        if (historyAdded && !bumped)
         {
             version = BumpVersion(transaction, sends.CustomerId);
         }

@@ -240,6 +240,30 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
         return command;
     }
 
+    /// <summary>
+    /// A prepared command of the writer connection whose parameters (<paramref name="names"/>, in order) are created once
+    /// and only given new values by the caller (<c>command.Parameters[i].Value = …</c>): the hot statements of
+    /// <see cref="RecordAsync"/> run once per message, and new parameter objects for each would be most of what
+    /// recording allocates.
+    /// </summary>
+    private SqliteCommand Bound(string sql, string[] names, SqliteTransaction transaction)
+    {
+        if (!_writerCommands.TryGetValue(sql, out var command))
+        {
+            command = _writer.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in names)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _writerCommands.Add(sql, command);
+        }
+
+        command.Transaction = transaction;
+        return command;
+    }
+
     /// <summary>Opens a reader connection (pooled) with a read transaction: one consistent snapshot for the whole read.</summary>
     private Reader OpenReader()
     {

@@ -72,15 +72,40 @@ internal static class SqliteRows
 
     public const string InsertHistory = "INSERT INTO contact_history (customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key) VALUES ($customer, $sentAt, $message, $channel, $purpose, $kind, $key)";
 
-    public static void AddHistoryParameters(SqliteCommand command, string customerId, ContactRecord record, string? key)
+    /// <summary>The parameters of <see cref="InsertHistory"/>, in the order <see cref="SetHistory"/> sets them.</summary>
+    public static readonly string[] HistoryParameters = ["$customer", "$sentAt", "$message", "$channel", "$purpose", "$kind", "$key"];
+
+    /// <summary>The parameters of <see cref="InsertDelivery"/>, in the order <see cref="SetDelivery"/> sets them.</summary>
+    public static readonly string[] DeliveryParameters = ["$key", "$customer", "$message", "$channel", "$purpose", "$kind", "$sentAt", "$trigger", "$template", "$run", "$state"];
+
+    /// <summary>Sets the values of a command bound to <see cref="HistoryParameters"/>.</summary>
+    public static void SetHistory(SqliteCommand command, string customerId, DateTimeOffset sentAt, string messageId, Channel channel, ContactPurpose purpose, MessageKind kind, string? key)
     {
-        command.Parameters.AddWithValue("$customer", customerId);
-        command.Parameters.AddWithValue("$sentAt", record.SentAt.UtcTicks);
-        command.Parameters.AddWithValue("$message", record.MessageId);
-        command.Parameters.AddWithValue("$channel", record.Channel.Name);
-        command.Parameters.AddWithValue("$purpose", (int)record.Purpose);
-        command.Parameters.AddWithValue("$kind", (int)record.Kind);
-        command.Parameters.AddWithValue("$key", Db(key));
+        var p = command.Parameters;
+        p[0].Value = customerId;
+        p[1].Value = sentAt.UtcTicks;
+        p[2].Value = messageId;
+        p[3].Value = channel.Name;
+        p[4].Value = (int)purpose;
+        p[5].Value = (int)kind;
+        p[6].Value = Db(key);
+    }
+
+    /// <summary>Sets the values of a command bound to <see cref="DeliveryParameters"/>.</summary>
+    public static void SetDelivery(SqliteCommand command, DeliveryRecord delivery)
+    {
+        var p = command.Parameters;
+        p[0].Value = delivery.IdempotencyKey;
+        p[1].Value = Db(delivery.CustomerId);
+        p[2].Value = delivery.MessageId;
+        p[3].Value = delivery.Channel.Name;
+        p[4].Value = (int)delivery.Purpose;
+        p[5].Value = (int)delivery.Kind;
+        p[6].Value = delivery.SentAt.UtcTicks;
+        p[7].Value = delivery.Trigger;
+        p[8].Value = Db(delivery.Template);
+        p[9].Value = Db(delivery.RunId);
+        p[10].Value = (int)delivery.State;
     }
 
     /// <summary>Reads a history record from columns 1.. of <see cref="HistoryColumns"/>.</summary>
@@ -94,21 +119,6 @@ internal static class SqliteRows
     };
 
     public const string InsertDelivery = "INSERT OR IGNORE INTO delivery_log (" + DeliveryColumns + ") VALUES ($key, $customer, $message, $channel, $purpose, $kind, $sentAt, $trigger, $template, $run, $state)";
-
-    public static void AddDeliveryParameters(SqliteCommand command, DeliveryRecord delivery)
-    {
-        command.Parameters.AddWithValue("$key", delivery.IdempotencyKey);
-        command.Parameters.AddWithValue("$customer", Db(delivery.CustomerId));
-        command.Parameters.AddWithValue("$message", delivery.MessageId);
-        command.Parameters.AddWithValue("$channel", delivery.Channel.Name);
-        command.Parameters.AddWithValue("$purpose", (int)delivery.Purpose);
-        command.Parameters.AddWithValue("$kind", (int)delivery.Kind);
-        command.Parameters.AddWithValue("$sentAt", delivery.SentAt.UtcTicks);
-        command.Parameters.AddWithValue("$trigger", delivery.Trigger);
-        command.Parameters.AddWithValue("$template", Db(delivery.Template));
-        command.Parameters.AddWithValue("$run", Db(delivery.RunId));
-        command.Parameters.AddWithValue("$state", (int)delivery.State);
-    }
 
     public static DeliveryRecord ReadDelivery(SqliteDataReader reader) => new()
     {

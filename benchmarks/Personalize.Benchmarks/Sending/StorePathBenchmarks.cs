@@ -8,29 +8,36 @@ using Personalize.Storage;
 namespace Personalize.Benchmarks.Sending;
 
 /// <summary>
-/// The two halves of the store's part of the closed loop on SQLite, one whole pass over 100,000 customers each, so the
-/// closed loop's cost per message can be split: reading every customer a page at a time (facts, consent ledger,
-/// history: <see cref="IPersonalizeStore.ReadCustomersAsync"/>), and recording one message per customer a page at a
-/// time (delivery log entry + history record + version, in one transaction per page, then the delivered marks:
-/// <see cref="IPersonalizeStore.RecordAsync"/>). Per message = Mean / Customers, Allocated / Customers.
+/// The two halves of the store's part of the closed loop on SQLite (a file, WAL, synchronous=FULL), so the closed
+/// loop's cost per message can be split from decide + render: reading customers a page of 500 at a time (facts,
+/// consent ledger, history: <see cref="IPersonalizeStore.ReadCustomersAsync"/>), and recording one message per
+/// customer a page at a time (delivery log entry + history record + version in one transaction per page, the previous
+/// page's delivered marks with it: <see cref="IPersonalizeStore.RecordAsync"/>). One invocation is
+/// <see cref="Batch"/> customers (20 pages) of a store of <see cref="Customers"/>, moving on through the store, so per
+/// message = Mean / 10,000 and Allocated / 10,000; each recording uses new keys and the versions the store holds.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 7, invocationCount: 1)]
 public class StorePathBenchmarks
 {
+    /// <summary>Customers per invocation.</summary>
+    public const int Batch = 10_000;
     private const int PageSize = 500;
     private static readonly string Folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
     private SendingScenario _scenario = null!;
-    private string _pristine = null!;
-    private string _work = null!;
-    private SqlitePersonalizeStore _store = null!;
+    private SqlitePersonalizeStore _reading = null!;
+    private SqlitePersonalizeStore _recording = null!;
     private string[] _ids = [];
+    private long[] _versions = [];
+    private int _readAt;
+    private int _recordAt;
+    private int _invocation;
 
     /// <summary>Gets or sets how many customers the store holds.</summary>
     [ParamsSource(nameof(CustomerCounts))]
     public int Customers { get; set; }
 
-    /// <summary>Gets the store sizes (as <see cref="StoreSendBenchmarks.CustomerCounts"/>; 100,000 by default).</summary>
+    /// <summary>Gets the store sizes (<c>PERSONALIZE_BENCH_CUSTOMERS</c>, as <see cref="StoreSendBenchmarks"/>; 100,000 by default).</summary>
     public static IEnumerable<int> CustomerCounts
         => (Environment.GetEnvironmentVariable("PERSONALIZE_BENCH_CUSTOMERS") ?? "100000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture));
 
@@ -39,57 +46,56 @@ public class StorePathBenchmarks
     {
         _scenario = new SendingScenario();
         Directory.CreateDirectory(Folder);
-        _pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}.db");
-        _work = Path.Combine(Folder, "path-work.db");
-        if (!File.Exists(_pristine))
+        var pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}.db");
+        if (!File.Exists(pristine))
         {
-            StoreSendBenchmarks.Seed(_scenario, Customers, _pristine + ".partial");
-            File.Move(_pristine + ".partial", _pristine);
+            StoreSendBenchmarks.Seed(_scenario, Customers, pristine + ".partial");
+            File.Move(pristine + ".partial", pristine);
         }
 
+        _reading = SqlitePersonalizeStore.Open(Copy(pristine, "path-read.db"));
+        _recording = SqlitePersonalizeStore.Open(Copy(pristine, "path-record.db"));
         _ids = [.. _scenario.Stream(Customers).Select(static c => c.Id).Order(StringComparer.Ordinal)];
+        _versions = [.. _ids.Select(id => _recording.GetCustomerAsync(id).AsTask().GetAwaiter().GetResult()!.Version)];
     }
 
-    [IterationSetup]
-    public void IterationSetup()
+    [GlobalCleanup]
+    public void Cleanup()
     {
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_work + suffix);
-        }
-
-        File.Copy(_pristine, _work);
-        _store = SqlitePersonalizeStore.Open(_work);
+        _reading.Dispose();
+        _recording.Dispose();
     }
 
-    [IterationCleanup]
-    public void IterationCleanup() => _store.Dispose();
-
-    [Benchmark(Description = "read every customer, pages of 500 (facts + consent + history)")]
+    [Benchmark(Description = "read 10,000 customers, pages of 500 (facts + consent + history)")]
     public long Read()
     {
         long count = 0;
-        string? token = null;
-        do
+        string? token = _readAt == 0 ? null : _ids[_readAt - 1];
+        while (count < Batch)
         {
-            var page = _store.ReadCustomersAsync(new CustomerQuery { Limit = PageSize, ContinueAfter = token }).AsTask().GetAwaiter().GetResult();
+            var page = _reading.ReadCustomersAsync(new CustomerQuery { Limit = PageSize, ContinueAfter = token }).AsTask().GetAwaiter().GetResult();
             count += page.Items.Count;
             token = page.ContinueAfter;
+            if (token is null)
+            {
+                break;
+            }
         }
-        while (token is not null);
 
+        _readAt = (_readAt + Batch) % _ids.Length;
         return count;
     }
 
-    [Benchmark(Description = "record one message per customer, pages of 500 (log + history + version, then delivered)")]
+    [Benchmark(Description = "record 10,000 messages, pages of 500 (log + history + version, then delivered)")]
     public long Record()
     {
         var at = _scenario.At;
-        var trigger = _scenario.Trigger.ToString();
+        var trigger = "campaign:bench-" + (++_invocation).ToString(CultureInfo.InvariantCulture);
         IReadOnlyList<string> delivered = [];
         long written = 0;
-        for (var start = 0; start < _ids.Length; start += PageSize)
+        for (var done = 0; done < Batch; done += PageSize)
         {
+            var start = (_recordAt + done) % _ids.Length;
             var count = Math.Min(PageSize, _ids.Length - start);
             var writes = new CustomerSends[count];
             var keys = new string[count];
@@ -101,17 +107,40 @@ public class StorePathBenchmarks
                 writes[i] = new CustomerSends
                 {
                     CustomerId = id,
-                    ExpectedVersion = 1,
-                    Deliveries = [new DeliveryRecord { IdempotencyKey = key, CustomerId = id, MessageId = "spring-sale", Channel = Channels.Channel.Email, Purpose = ContactPurpose.Marketing, Kind = MessageKind.Give, SentAt = at, Trigger = trigger, Template = "spring-sale/email", RunId = "bench" }],
+                    ExpectedVersion = _versions[start + i],
+                    Deliveries = [new DeliveryRecord { IdempotencyKey = key, CustomerId = id, MessageId = "spring-sale", Channel = Channels.Channel.Email, Purpose = ContactPurpose.Marketing, Kind = MessageKind.Give, SentAt = at, Trigger = trigger, Template = "spring-sale/email", RunId = trigger }],
                 };
             }
 
-            var result = _store.RecordAsync(new SendBatch { Customers = writes, Delivered = delivered }).AsTask().GetAwaiter().GetResult();
-            written += result.Customers.Count;
+            var result = _recording.RecordAsync(new SendBatch { Customers = writes, Delivered = delivered }).AsTask().GetAwaiter().GetResult();
+            for (var i = 0; i < count; i++)
+            {
+                if (result.Customers[i].Status != WriteStatus.Written)
+                {
+                    throw new InvalidOperationException($"{writes[i].CustomerId}: {result.Customers[i].Status}");
+                }
+
+                _versions[start + i] = result.Customers[i].Version;
+            }
+
+            written += count;
             delivered = keys;
         }
 
-        _store.RecordAsync(new SendBatch { Delivered = delivered }).AsTask().GetAwaiter().GetResult();
+        _recording.RecordAsync(new SendBatch { Delivered = delivered }).AsTask().GetAwaiter().GetResult();
+        _recordAt = (_recordAt + Batch) % _ids.Length;
         return written;
+    }
+
+    private static string Copy(string pristine, string name)
+    {
+        var path = Path.Combine(Folder, name);
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+
+        File.Copy(pristine, path);
+        return path;
     }
 }

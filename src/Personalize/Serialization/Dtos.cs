@@ -37,6 +37,7 @@ internal sealed class CustomerDto
 
     public ServiceFlagsDto? ServiceFlags { get; set; }
 
+    [JsonConverter(typeof(AttributesConverter))]
     public Dictionary<string, JsonElement>? Attributes { get; set; }
 
     [JsonExtensionData]
@@ -190,4 +191,40 @@ internal sealed class ServiceFlagsDto
 [JsonSerializable(typeof(CustomerDto))]
 internal sealed partial class PersonalizeJsonContext : JsonSerializerContext
 {
+}
+
+/// <summary>
+/// Reads the attributes object as one JSON value whose members share it (one document per customer instead of one
+/// per attribute, as the default converter makes); writes the members as they are.
+/// </summary>
+internal sealed class AttributesConverter : JsonConverter<Dictionary<string, JsonElement>>
+{
+    public override Dictionary<string, JsonElement>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException();
+        }
+
+        var root = JsonElement.ParseValue(ref reader);
+        var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            attributes[property.Name] = property.Value; // a repeated name: the last one wins, as before
+        }
+
+        return attributes;
+    }
+
+    public override void Write(Utf8JsonWriter writer, Dictionary<string, JsonElement> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, element) in value)
+        {
+            writer.WritePropertyName(name);
+            element.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
 }

@@ -8,10 +8,10 @@ namespace Personalize.AspNetCore;
 /// <summary>The token scopes of this package besides the core's (<see cref="TokenScopes"/>): topic unsubscribes and double opt-in confirmations.</summary>
 internal static class TokenScopeNames
 {
-    public const string TopicUnsubscribePrefix = "unsubscribe-topic:";
+    public const string TopicUnsubscribePrefix = TokenScopes.TopicUnsubscribePrefix;
     public const string ConfirmPrefix = "confirm:";
 
-    public static string TopicUnsubscribe(string topic) => TopicUnsubscribePrefix + topic;
+    public static string TopicUnsubscribe(string topic) => TokenScopes.UnsubscribeTopic(topic);
 
     /// <summary><c>confirm:UNIXSECONDS:KEY</c>: the request instant (whole seconds) and the scope.</summary>
     public static string Confirm(ConsentScope scope, DateTimeOffset requestedAt)

@@ -6,6 +6,7 @@ using Personalize.Channels;
 using Personalize.Channels.Email;
 using Personalize.Consent;
 using Personalize.Delivery;
+using Personalize.Delivery.Security;
 
 namespace Personalize.AspNetCore.Tests;
 
@@ -88,6 +89,19 @@ public sealed class UnsubscribeTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(ConsentStatus.Withdrawn, consents.GetState(ConsentScope.ForTopic("gardening"), TestHost.Start).Status);
         Assert.Equal(ConsentStatus.Granted, consents.GetState(ConsentScope.ForChannel(Channel.Email, ContactPurpose.Marketing), TestHost.Start).Status);
+    }
+
+    [Fact]
+    public async Task The_topic_link_templates_get_from_the_core_unsubscribes_from_that_topic()
+    {
+        using var host = new TestHost();
+        var link = new Uri(host.Services.GetRequiredService<DeliveryLinks>().TopicUnsubscribe("c-ada", "gardening", TestHost.Start)); // links.unsubscribe_topic
+
+        var (status, _, _) = await Page.Post(host.Browser(), link.PathAndQuery, [new("List-Unsubscribe", "One-Click")]);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(host.Center.TopicUnsubscribeLink("c-ada", "gardening", TestHost.Start), link.AbsoluteUri);
+        Assert.Equal(ConsentStatus.Withdrawn, (await host.Customer("c-ada")).Profile.Consents.GetState(ConsentScope.ForTopic("gardening"), TestHost.Start).Status);
     }
 
     [Fact]

@@ -46,6 +46,19 @@ public sealed class DeliveryLinks
     public string Unsubscribe(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt)
         => _unsubscribe + Tokens.Create(customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt);
 
+    /// <summary>
+    /// The unsubscribe link for one topic (every channel): the same address as <see cref="Unsubscribe"/> with a token of
+    /// scope <c>unsubscribe-topic:TOPIC</c>, which the preference center (<c>Personalize.AspNetCore</c>) turns into a
+    /// withdrawal of the topic (one-click by POST, a confirmation page by GET).
+    /// </summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="topic">The topic.</param>
+    /// <param name="issuedAt">The instant the token lifetime counts from.</param>
+    /// <returns>For example <c>https://example.com/unsubscribe?token=…</c>.</returns>
+    /// <exception cref="ArgumentException">The text is not a topic name.</exception>
+    public string TopicUnsubscribe(string customerId, string topic, DateTimeOffset issuedAt)
+        => _unsubscribe + Tokens.Create(customerId, TokenScopes.UnsubscribeTopic(topic), issuedAt);
+
     /// <summary>The mailto unsubscribe address with the signed token in the subject.</summary>
     /// <param name="customerId">The customer id.</param>
     /// <param name="channel">The channel.</param>

@@ -41,6 +41,16 @@ public static class TokenScopes
         return scope;
     }
 
+    /// <summary>The prefix of a topic unsubscribe scope (<c>unsubscribe-topic:gardening</c>).</summary>
+    public const string TopicUnsubscribePrefix = "unsubscribe-topic:";
+
+    /// <summary>Unsubscribes from one topic on every channel, for example <c>unsubscribe-topic:gardening</c>.</summary>
+    /// <param name="topic">The topic (letters, digits, <c>_</c>, <c>-</c> or <c>.</c>; compared without case).</param>
+    /// <returns>The scope.</returns>
+    /// <exception cref="ArgumentException">The text is not a topic name.</exception>
+    public static string UnsubscribeTopic(string topic)
+        => TopicUnsubscribePrefix + Consent.ConsentScope.ForTopic(topic).Topic;
+
     /// <summary>Reads an unsubscribe scope back.</summary>
     /// <param name="scope">A scope such as <c>unsubscribe:email:marketing</c>.</param>
     /// <param name="channel">The channel.</param>

@@ -22,9 +22,9 @@ internal sealed class TemplateModel
         Customer = new CustomerModel(request.Customer, request.SendAt, personalFieldsVisible: request.Customer.AllowsPersonalization);
         Message = new MessageView(message, channel, request.Trigger, request.SendAt);
         Brand = brand;
-        Links = new LinksView(renderer, request, channel);
         Channel = channel.Name ?? string.Empty;
         TopicName = message.Topics.Count > 0 ? message.Topics[0] : null;
+        Links = new LinksView(renderer, request, channel, TopicName);
     }
 
     public CustomerModel Customer { get; }

@@ -5,6 +5,7 @@ using Personalize.Channels;
 using Personalize.Delivery;
 using Personalize.Delivery.Security;
 using Personalize.Delivery.Sinks;
+using Personalize.Diagnostics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -38,7 +39,8 @@ public static class PersonalizeDeliveryServiceCollectionExtensions
         services.TryAddSingleton(static sp => new SinkWriter(
             sp.GetRequiredService<IMessageSink>(),
             SinkRetryPolicy.FromOptions(Options(sp)),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PersonalizeTelemetry>()));
         return services;
     }
 

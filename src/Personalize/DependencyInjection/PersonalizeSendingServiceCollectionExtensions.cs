@@ -5,6 +5,7 @@ using Personalize.Channels;
 using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
+using Personalize.Diagnostics;
 using Personalize.Sending;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,8 @@ public static class PersonalizeSendingServiceCollectionExtensions
             sp.GetRequiredService<MessageRenderer>(),
             sp.GetRequiredService<SinkWriter>(),
             sp.GetRequiredService<IOptions<SendingOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PersonalizeTelemetry>()));
         return services;
     }
 }

@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Personalize;
 using Personalize.Channels;
 using Personalize.Decisions;
+using Personalize.Diagnostics;
 using Personalize.Eligibility;
 using Personalize.Serialization;
 
@@ -20,7 +23,8 @@ public static class PersonalizeServiceCollectionExtensions
     /// <summary>
     /// Registers Personalize: <see cref="PersonalizeOptions"/> (validated at start with one combined message),
     /// <see cref="ChannelRegistry"/>, <see cref="ContactEligibility"/>, <see cref="CustomerJson"/> and <see cref="DecisionEngine"/>
-    /// (with <see cref="DecisionOptions"/>, configured by <c>services.Configure&lt;DecisionOptions&gt;(…)</c> and validated at start) as singletons,
+    /// (with <see cref="DecisionOptions"/>, configured by <c>services.Configure&lt;DecisionOptions&gt;(…)</c> and validated at start) and
+    /// <see cref="PersonalizeTelemetry"/> (from the host's <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/> when registered) as singletons,
     /// and <see cref="TimeProvider.System"/> unless the host registered a <see cref="TimeProvider"/>.
     /// Uses <c>TryAdd</c>, so the host's own registrations win, and calling it twice is harmless.
     /// </summary>
@@ -35,6 +39,9 @@ public static class PersonalizeServiceCollectionExtensions
         services.AddOptions<PersonalizeOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersonalizeOptions>, PersonalizeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+
+        // Logs through the host's ILoggerFactory and meters through its IMeterFactory when it registered them.
+        services.TryAddSingleton(static sp => new PersonalizeTelemetry(sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp => sp.GetRequiredService<IOptions<PersonalizeOptions>>().Value.CreateChannelRegistry());
         services.TryAddSingleton(static sp => new ContactEligibility(
             sp.GetRequiredService<IOptions<PersonalizeOptions>>().Value,

@@ -33,13 +33,16 @@ public sealed partial class SendRunner
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(store);
         var at = run.At ?? _timeProvider.GetUtcNow();
-        var state = new RunState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, _timeProvider, null, _options.ProgressEvery, _options.MaxRecordedErrors);
+        using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, null, RunKinds.Events);
+        state.Begin(null);
         await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
         var ingestor = new EventIngestor(run.Options, _timeProvider, _options.MaxRecordedErrors);
         var summary = await ingestor.IngestAsync(events, store, at, new TriggerHandler(this, loop, state, run.Catalog, run.Templates), cancellationToken).ConfigureAwait(false);
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
-        return summary with { Sends = state.Snapshot(), SendErrors = state.Errors.ToArray() };
+        var totals = state.Snapshot();
+        state.Complete(totals);
+        return summary with { Sends = totals, SendErrors = state.Errors.ToArray() };
     }
 
     /// <summary>The trigger text of a send: the trigger, and for an event's send <c>@</c> and the event id (so each event's message has its own key).</summary>
@@ -94,7 +97,7 @@ public sealed partial class SendRunner
                 Decision decision;
                 try
                 {
-                    decision = runner._engine.Decide(catalog, profile, trigger, state.At, e);
+                    decision = runner.Decide(catalog, profile, trigger, state.At, e);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -5,6 +5,7 @@ using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
+using Personalize.Diagnostics;
 using Personalize.Storage;
 
 namespace Personalize.Sending;
@@ -39,17 +40,19 @@ public sealed partial class SendRunner
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(store);
         var at = run.At ?? _timeProvider.GetUtcNow();
-        var state = new RunState(run, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        using var state = NewState(run, at, progress, RunKinds.Campaign);
         var runId = RunRecord.CreateId(state.TriggerText, at);
         var existing = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
         if (existing is { Status: RunStatus.Completed })
         {
+            state.AlreadyCompleted(runId);
             return new SendRunSummary { Totals = state.Snapshot(), Errors = [], At = at, DryRun = run.DryRun, RunId = runId, AlreadyCompleted = true };
         }
 
         var now = _timeProvider.GetUtcNow();
         var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now };
         var loop = new Loop(this, store, state, runId, record);
+        state.Begin(runId);
         if (!run.DryRun)
         {
             await store.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
@@ -74,6 +77,7 @@ public sealed partial class SendRunner
             await loop.FinishAsync(record with { Status = totals.Errors == 0 ? RunStatus.Completed : RunStatus.Running }, cancellationToken).ConfigureAwait(false);
         }
 
+        state.Complete(totals);
         progress?.Report(totals);
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = run.DryRun, RunId = runId };
     }
@@ -96,7 +100,8 @@ public sealed partial class SendRunner
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(store);
         var at = run.At ?? _timeProvider.GetUtcNow();
-        var state = new RunState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, progress, RunKinds.Due);
+        state.Begin(null);
         await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
         string? token = null;
@@ -115,6 +120,7 @@ public sealed partial class SendRunner
 
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
+        state.Complete(totals);
         progress?.Report(totals);
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = false };
     }
@@ -207,7 +213,7 @@ public sealed partial class SendRunner
         Decision decision;
         try
         {
-            decision = _engine.Decide(state.Run.Catalog, customer, state.Run.Trigger, state.At);
+            decision = Decide(state.Run.Catalog, customer, state.Run.Trigger, state.At);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -303,6 +309,7 @@ public sealed partial class SendRunner
             var events = await EventsOfAsync(store, page.Items.Select(static d => d.Trigger), cancellationToken).ConfigureAwait(false);
             var delivered = new List<string>();
             var failed = new List<DeliveryFailure>();
+            using var batch = SinkBatch.Start(page.Items.Count, recovery: true);
             foreach (var entry in page.Items)
             {
                 if (entry.CustomerId is null || !customers.TryGetValue(entry.CustomerId, out var customer))
@@ -483,6 +490,7 @@ public sealed partial class SendRunner
             _delivered = [];
             _failed = [];
             List<string>? conflicts = null;
+            using var batch = SinkBatch.Start(owners.Sum(static o => o.Sends.Count));
             for (var i = 0; i < owners.Count; i++)
             {
                 var outcome = owners[i];
@@ -619,6 +627,7 @@ public sealed partial class SendRunner
             _delivered = [];
             _failed = [];
             List<ScheduledSend>? redo = null;
+            using var batch = SinkBatch.Start(groups.Sum(static g => g.Messages.Count));
             for (var i = 0; i < groups.Count; i++)
             {
                 var (customer, groupSends, messages, completions, errors) = groups[i];

@@ -26,7 +26,8 @@ public sealed partial class SendRunner
         var at = run.At ?? _timeProvider.GetUtcNow();
         var occasions = run.Occasions ?? new LikeAFriendOptions();
         var lifecycle = run.Lifecycle ?? LifecycleRules.Default;
-        var state = new RunState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, _timeProvider, null, _options.ProgressEvery, _options.MaxRecordedErrors);
+        using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, null, RunKinds.Tick);
+        state.Begin(null);
         await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
         var handler = new TriggerHandler(this, loop, state, run.Catalog, run.Templates);
@@ -99,6 +100,8 @@ public sealed partial class SendRunner
         while (token is not null);
 
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
-        return new TickSummary { Customers = customers, Fired = fired, StageChanges = stageChanges, Sends = state.Snapshot(), Errors = state.Errors.ToArray(), At = at };
+        var totals = state.Snapshot();
+        state.Complete(totals);
+        return new TickSummary { Customers = customers, Fired = fired, StageChanges = stageChanges, Sends = totals, Errors = state.Errors.ToArray(), At = at };
     }
 }

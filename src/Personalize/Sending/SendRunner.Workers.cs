@@ -45,11 +45,12 @@ public sealed partial class SendRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(worker.ShareSize, 1, nameof(worker));
 
         var at = run.At ?? _timeProvider.GetUtcNow();
-        var state = new RunState(run, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        using var state = NewState(run, at, progress, RunKinds.Worker);
         var runId = RunRecord.CreateId(state.TriggerText, at);
         var existing = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
         if (existing is { Status: RunStatus.Completed })
         {
+            state.AlreadyCompleted(runId);
             return new SendRunSummary { Totals = state.Snapshot(), Errors = [], At = at, DryRun = false, RunId = runId, AlreadyCompleted = true };
         }
 
@@ -59,6 +60,7 @@ public sealed partial class SendRunner
             await store.SaveRunAsync(new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = started, UpdatedAt = started }, cancellationToken).ConfigureAwait(false);
         }
 
+        state.Begin(runId);
         var request = new WorkRequest { RunId = runId, Worker = worker.Name, Lease = worker.Lease, ShareSize = worker.ShareSize };
         while (true)
         {
@@ -100,6 +102,7 @@ public sealed partial class SendRunner
             cancellationToken).ConfigureAwait(false);
 
         var totals = state.Snapshot();
+        state.Complete(totals);
         progress?.Report(totals);
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = false, RunId = runId };
     }

@@ -8,6 +8,7 @@ using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
+using Personalize.Diagnostics;
 using Personalize.Templates;
 using Channel = Personalize.Channels.Channel;
 
@@ -28,8 +29,9 @@ public sealed partial class SendRunner
     private readonly SinkWriter _writer;
     private readonly SendingOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly PersonalizeTelemetry _telemetry;
 
-    /// <summary>Creates the runner.</summary>
+    /// <summary>Creates the runner, reporting metrics and traces through <see cref="PersonalizeTelemetry.Default"/> (no logs).</summary>
     /// <param name="engine">Decides per customer.</param>
     /// <param name="renderer">Renders winners into messages.</param>
     /// <param name="writer">Writes messages to the sink, with retries; its sink answers which keys it holds.</param>
@@ -37,7 +39,21 @@ public sealed partial class SendRunner
     /// <param name="timeProvider">The clock (the run instant when <see cref="SendRun.At"/> is not given, and elapsed time).</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public SendRunner(DecisionEngine engine, MessageRenderer renderer, SinkWriter writer, SendingOptions options, TimeProvider timeProvider)
+        : this(engine, renderer, writer, options, timeProvider, PersonalizeTelemetry.Default)
     {
+    }
+
+    /// <summary>Creates the runner with its telemetry (logs, metrics, traces).</summary>
+    /// <param name="engine">Decides per customer.</param>
+    /// <param name="renderer">Renders winners into messages.</param>
+    /// <param name="writer">Writes messages to the sink, with retries; its sink answers which keys it holds.</param>
+    /// <param name="options">Parallelism, queue size, error and progress settings.</param>
+    /// <param name="timeProvider">The clock (the run instant when <see cref="SendRun.At"/> is not given, elapsed time and durations).</param>
+    /// <param name="telemetry">Where runs, failures, decisions and sends are logged and measured.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public SendRunner(DecisionEngine engine, MessageRenderer renderer, SinkWriter writer, SendingOptions options, TimeProvider timeProvider, PersonalizeTelemetry telemetry)
+    {
+        ArgumentNullException.ThrowIfNull(telemetry);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(renderer);
         ArgumentNullException.ThrowIfNull(writer);
@@ -54,6 +70,7 @@ public sealed partial class SendRunner
         _writer = writer;
         _options = options;
         _timeProvider = timeProvider;
+        _telemetry = telemetry;
     }
 
     /// <summary>Runs a send over a finite list of customers.</summary>
@@ -79,7 +96,8 @@ public sealed partial class SendRunner
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(customers);
-        var state = new RunState(run, run.At ?? _timeProvider.GetUtcNow(), _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors);
+        using var state = NewState(run, run.At ?? _timeProvider.GetUtcNow(), progress, RunKinds.Campaign);
+        state.Begin(null);
         var queue = System.Threading.Channels.Channel.CreateBounded<CustomerProfile>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleWriter = true,
@@ -120,6 +138,7 @@ public sealed partial class SendRunner
         // A sink that buffers (a file outbox flushing emails in groups) makes the run's messages durable before it ends.
         await FlushSinkAsync(run.DryRun ? 0 : 1, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
+        state.Complete(totals);
         progress?.Report(totals);
         return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = state.At, DryRun = run.DryRun };
     }
@@ -212,7 +231,7 @@ public sealed partial class SendRunner
         Decision decision;
         try
         {
-            decision = _engine.Decide(state.Run.Catalog, customer, state.Run.Trigger, state.At);
+            decision = Decide(state.Run.Catalog, customer, state.Run.Trigger, state.At);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -245,9 +264,17 @@ public sealed partial class SendRunner
     private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null)
     {
         error = null;
+        var timed = _telemetry.RenderDuration.Enabled;
+        var started = timed ? _timeProvider.GetTimestamp() : 0;
         try
         {
-            return _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, token);
+            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, token);
+            if (timed)
+            {
+                _telemetry.RenderDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel.Name));
+            }
+
+            return rendered;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -300,6 +327,50 @@ public sealed partial class SendRunner
         }
     }
 
+    /// <summary>Decides for one customer, counting the decision and timing it when someone listens (<c>personalize.decisions</c>, <c>personalize.decision.duration</c>).</summary>
+    private Decision Decide(Catalog.CompiledCatalog catalog, CustomerProfile customer, Catalog.Trigger trigger, DateTimeOffset at, Events.CustomerEvent? @event = null)
+    {
+        var telemetry = _telemetry;
+        var timed = telemetry.DecisionDuration.Enabled;
+        var started = timed ? _timeProvider.GetTimestamp() : 0;
+        Decision decision;
+        try
+        {
+            decision = _engine.Decide(catalog, customer, trigger, at, @event);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            telemetry.Decisions.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Outcome, "error"));
+            throw;
+        }
+
+        if (timed)
+        {
+            telemetry.DecisionDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds);
+        }
+
+        var winners = decision.Winners.Count;
+        telemetry.Decisions.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Outcome, winners > 0 ? "message" : "none"));
+        if (telemetry.SendLogger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            var candidates = decision.Candidates;
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                if (candidates[i].Status == CandidateStatus.Suppressed)
+                {
+                    Log.MessageSuppressed(telemetry.SendLogger, customer.Id, candidates[i].MessageId, candidates[i].Code);
+                }
+            }
+
+            if (winners == 0)
+            {
+                Log.NoMessage(telemetry.SendLogger, customer.Id, SuppressionCode(decision));
+            }
+        }
+
+        return decision;
+    }
+
     private static string SuppressionCode(Decision decision)
     {
         var candidates = decision.Candidates;
@@ -325,7 +396,30 @@ public sealed partial class SendRunner
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private sealed class RunState
+    /// <summary>Creates the state of one run (counters, errors, telemetry).</summary>
+    private RunState NewState(SendRun run, DateTimeOffset at, IProgress<SendProgress>? progress, string kind)
+        => new(run, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors, _telemetry, kind);
+
+    /// <summary>The kinds of run (<c>personalize.run.kind</c>), each with its span name.</summary>
+    private static class RunKinds
+    {
+        public const string Campaign = "campaign";
+        public const string Due = "due";
+        public const string Tick = "tick";
+        public const string Events = "events";
+        public const string Worker = "worker";
+
+        public static string SpanName(string kind) => kind switch
+        {
+            Campaign => "personalize.run campaign",
+            Due => "personalize.run due",
+            Tick => "personalize.run tick",
+            Events => "personalize.run events",
+            _ => "personalize.run worker",
+        };
+    }
+
+    private sealed class RunState : IDisposable
     {
         private readonly Dictionary<string, long> _sent = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> _suppressed = new(StringComparer.Ordinal);
@@ -335,13 +429,19 @@ public sealed partial class SendRunner
         private readonly IProgress<SendProgress>? _progress;
         private readonly int _every;
         private readonly int _maxErrors;
+        private readonly PersonalizeTelemetry _telemetry;
+        private readonly string _kind;
         private long _processed;
         private long _deferred;
         private long _alreadyWritten;
         private long _errors;
         private long _recovered;
+        private System.Diagnostics.Activity? _activity;
+        private string? _runId;
+        private bool _begun;
+        private bool _ended;
 
-        public RunState(SendRun run, DateTimeOffset at, TimeProvider time, IProgress<SendProgress>? progress, int every, int maxErrors)
+        public RunState(SendRun run, DateTimeOffset at, TimeProvider time, IProgress<SendProgress>? progress, int every, int maxErrors, PersonalizeTelemetry telemetry, string kind)
         {
             Run = run;
             At = at;
@@ -351,6 +451,8 @@ public sealed partial class SendRunner
             _progress = progress;
             _every = every;
             _maxErrors = maxErrors;
+            _telemetry = telemetry;
+            _kind = kind;
 
             // Workers count into their own tally and merge it here every FlushEvery customers: no shared counter is
             // touched per customer, and progress still comes at every ProgressEvery boundary (a little late, at most
@@ -372,9 +474,79 @@ public sealed partial class SendRunner
 
         public void Error(SendError error)
         {
+            _telemetry.Errors.Add(1, new KeyValuePair<string, object?>(TelemetryTags.ErrorCode, error.Code));
             if (Interlocked.Increment(ref _errors) <= _maxErrors)
             {
                 Errors.Enqueue(error);
+
+                // Logged as kept: a run with a million failures logs MaxRecordedErrors of them (all are counted).
+                var logger = _telemetry.SendLogger;
+                Log.CustomerFailed(logger, error.CustomerId, error.Code, error.MessageId, error.Channel);
+                Log.CustomerFailedDetail(logger, error.CustomerId, error.Code, error.Message);
+            }
+        }
+
+        /// <summary>Logs the start and opens the run's span (<paramref name="runId"/> null: made from the trigger and instant).</summary>
+        public void Begin(string? runId)
+        {
+            _runId = runId ?? Storage.RunRecord.CreateId(TriggerText, At);
+            _begun = true;
+            Log.RunStarted(_telemetry.SendLogger, _kind, _runId, TriggerText, At);
+            _activity = PersonalizeTelemetry.Source.StartActivity(RunKinds.SpanName(_kind));
+            if (_activity is { IsAllDataRequested: true } activity)
+            {
+                activity.SetTag(TelemetryTags.RunKind, _kind);
+                activity.SetTag(TelemetryTags.Trigger, TriggerText);
+                activity.SetTag(TelemetryTags.RunId, _runId);
+                activity.SetTag("personalize.dry_run", Run.DryRun);
+            }
+        }
+
+        /// <summary>A run the store holds as completed: logged, nothing else.</summary>
+        public void AlreadyCompleted(string runId)
+        {
+            _ended = true;
+            Log.RunAlreadyCompleted(_telemetry.SendLogger, _kind, runId);
+        }
+
+        /// <summary>Logs the end with the counts, records the run's duration and closes its span.</summary>
+        public void Complete(SendProgress totals)
+        {
+            if (_ended || !_begun)
+            {
+                return;
+            }
+
+            _ended = true;
+            var elapsed = _time.GetElapsedTime(_started);
+            Log.RunFinished(_telemetry.SendLogger, _kind, _runId!, elapsed.TotalMilliseconds, totals.Processed, totals.TotalSent, totals.Deferred, totals.TotalSuppressed, totals.AlreadyWritten, totals.Recovered, totals.Errors);
+            _telemetry.RunDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.RunKind, _kind));
+            if (_activity is { } activity)
+            {
+                activity.SetTag("personalize.processed", totals.Processed);
+                activity.SetTag("personalize.sent", totals.TotalSent);
+                activity.SetTag("personalize.deferred", totals.Deferred);
+                activity.SetTag("personalize.errors", totals.Errors);
+                activity.Stop();
+            }
+        }
+
+        /// <summary>A run that did not complete (cancelled or failed; the exception goes to the caller): logged and its span marked as an error.</summary>
+        public void Dispose()
+        {
+            if (_ended || !_begun)
+            {
+                _activity?.Dispose();
+                return;
+            }
+
+            _ended = true;
+            var processed = Interlocked.Read(ref _processed);
+            Log.RunStopped(_telemetry.SendLogger, _kind, _runId!, processed);
+            if (_activity is { } activity)
+            {
+                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "The run stopped before it finished.");
+                activity.Dispose();
             }
         }
 
@@ -399,6 +571,11 @@ public sealed partial class SendRunner
                 {
                     snapshot = SnapshotLocked();
                 }
+            }
+
+            if (!Run.DryRun)
+            {
+                Measure(tally);
             }
 
             tally.Reset();
@@ -427,6 +604,38 @@ public sealed partial class SendRunner
             Recovered = Interlocked.Read(ref _recovered),
             Elapsed = _time.GetElapsedTime(_started),
         };
+
+        /// <summary>Adds a worker's counts to the meters: once per merge, not per message (dry runs send nothing and are not counted).</summary>
+        private void Measure(WorkerTally tally)
+        {
+            var telemetry = _telemetry;
+            if (telemetry.Sends.Enabled)
+            {
+                foreach (var (channel, count) in tally.Sent)
+                {
+                    if (count != 0)
+                    {
+                        telemetry.Sends.Add(count, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel));
+                    }
+                }
+            }
+
+            if (telemetry.Suppressions.Enabled)
+            {
+                foreach (var (code, count) in tally.Suppressed)
+                {
+                    if (count != 0)
+                    {
+                        telemetry.Suppressions.Add(count, new KeyValuePair<string, object?>(TelemetryTags.Reason, code));
+                    }
+                }
+            }
+
+            if (tally.Deferred != 0)
+            {
+                telemetry.Deferrals.Add(tally.Deferred);
+            }
+        }
 
         private static void Add(Dictionary<string, long> into, Dictionary<string, long> from)
         {

@@ -1,3 +1,5 @@
+using Personalize.Diagnostics;
+
 namespace Personalize.Delivery.Sinks;
 
 /// <summary>
@@ -10,13 +12,26 @@ namespace Personalize.Delivery.Sinks;
 public sealed class SinkWriter
 {
     private readonly TimeProvider _timeProvider;
+    private readonly PersonalizeTelemetry _telemetry;
 
-    /// <summary>Creates the writer.</summary>
+    /// <summary>Creates the writer, reporting metrics and traces through <see cref="PersonalizeTelemetry.Default"/> (no logs).</summary>
     /// <param name="sink">The sink.</param>
     /// <param name="policy">The retry policy.</param>
     /// <param name="timeProvider">The clock for retry delays.</param>
     public SinkWriter(IMessageSink sink, SinkRetryPolicy policy, TimeProvider timeProvider)
+        : this(sink, policy, timeProvider, PersonalizeTelemetry.Default)
     {
+    }
+
+    /// <summary>Creates the writer with its telemetry: retries and failures are logged (<c>personalize.sink.*</c> event ids 1020-1022) and counted (<c>personalize.sink.retries</c>, <c>personalize.sink.failures</c>).</summary>
+    /// <param name="sink">The sink.</param>
+    /// <param name="policy">The retry policy.</param>
+    /// <param name="timeProvider">The clock for retry delays.</param>
+    /// <param name="telemetry">Where retries and failures are logged and counted.</param>
+    public SinkWriter(IMessageSink sink, SinkRetryPolicy policy, TimeProvider timeProvider, PersonalizeTelemetry telemetry)
+    {
+        ArgumentNullException.ThrowIfNull(telemetry);
+        _telemetry = telemetry;
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -43,6 +58,7 @@ public sealed class SinkWriter
         var skipped = 0;
         var retries = 0;
         List<SinkFailure>? failures = null;
+        using var batch = SinkBatch.Start(messages.TryGetNonEnumeratedCount(out var count) ? count : 1);
         foreach (var message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
@@ -87,9 +103,16 @@ public sealed class SinkWriter
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var kind = Policy.Classify(exception);
+                var logger = _telemetry.SinkLogger;
+                var channel = message.Channel.Name;
+                Log.SinkFailureDetail(logger, message.MessageId, message.CustomerId, attempt, exception);
                 if (kind == SinkFailureKind.Permanent || attempt >= Policy.MaxAttempts)
                 {
-                    return new SinkOutcome(false, attempt - 1, new SinkFailure(message, attempt, exception) { Kind = kind });
+                    var failure = new SinkFailure(message, attempt, exception) { Kind = kind };
+                    var kindText = kind == SinkFailureKind.Permanent ? "permanent" : "transient";
+                    _telemetry.SinkFailures.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel), new KeyValuePair<string, object?>(TelemetryTags.FailureKind, kindText));
+                    Log.SinkFailed(logger, message.MessageId, message.CustomerId, channel, kindText, attempt, exception.GetType().Name, failure.Code);
+                    return new SinkOutcome(false, attempt - 1, failure);
                 }
 
                 var delay = Policy.GetDelay(attempt);
@@ -97,6 +120,9 @@ public sealed class SinkWriter
                 {
                     delay = retryAfter < SinkRetryPolicy.MaxDelay ? retryAfter : SinkRetryPolicy.MaxDelay;
                 }
+
+                _telemetry.SinkRetries.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel));
+                Log.SinkRetrying(logger, message.MessageId, message.CustomerId, channel, attempt, Policy.MaxAttempts, exception.GetType().Name, delay.TotalMilliseconds);
 
                 if (delay > TimeSpan.Zero)
                 {

@@ -116,7 +116,7 @@ public sealed partial class SendRunner
             await loop.SendDueAsync(page.Items, run, 1, cancellationToken).ConfigureAwait(false);
             token = page.ContinueAfter;
         }
-        while (token is not null);
+        while (token is not null && !run.StopAfterPage.IsCancellationRequested);
 
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();

@@ -97,7 +97,7 @@ public sealed partial class SendRunner
 
             token = page.ContinueAfter;
         }
-        while (token is not null);
+        while (token is not null && !run.StopAfterPage.IsCancellationRequested);
 
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();

@@ -19,6 +19,15 @@ public sealed record TickRun(CompiledCatalog Catalog, CompiledTemplates Template
     /// <summary>Gets the lifecycle rules (a tick moves stages by tenure).</summary>
     /// <value>The default value is <see langword="null"/>: <see cref="LifecycleRules.Default"/>.</value>
     public LifecycleRules? Lifecycle { get; init; }
+
+    /// <summary>
+    /// Gets a token that asks the pass to stop after the page in hand: when it is cancelled, the page being worked is
+    /// finished (re-checked, recorded, handed over, marked delivered) and no further page is read; the pass then ends
+    /// normally with what it did. A hosted worker passes its stopping token here, so a shutdown leaves nothing half done.
+    /// The method's own cancellation token stops at once instead (what was recorded stays; run again to resume).
+    /// </summary>
+    /// <value>The default value is <see cref="CancellationToken.None"/>: every page.</value>
+    public CancellationToken StopAfterPage { get; init; }
 }
 
 /// <summary>What a tick did.</summary>

@@ -7,8 +7,9 @@ namespace Personalize.CrashTests;
 
 /// <summary>
 /// The durable-state standard, shown on the real thing: the console host is killed with SIGKILL in the middle of a
-/// 200,000-customer run into SQLite (at 10 %, 50 % and 90 % of the customers, each a little after a progress line, so
-/// the kill lands in different steps: reading, deciding, recording, writing the outbox), then the same command is run again.
+/// 200,000-customer run into SQLite, three times in a row on the same store (at 10 % of the first run, then at 50 % and
+/// 90 % of what each resumed run has processed, each a little after a progress line, so the kills land in different
+/// steps: reading, deciding, recording, writing the outbox, resuming), then the same command is run to the end.
 /// Every message is in the outbox exactly once — the same messages as a run nobody killed — no JSON line is torn, no
 /// email is half written, the database is intact and holds every send once, delivered.
 /// </summary>
@@ -46,31 +47,35 @@ public sealed class KillNineTests(ITestOutputHelper log) : IDisposable
         Assert.True(expected.Count > Customers / 4, clean.Output);
 
         log.WriteLine($"{Customers} customers (PERSONALIZE_CRASH_CUSTOMERS; .ci/run runs 200,000)");
+
+        // One store killed three times in a row: at 10 % of the first run, then at 50 % and 90 % of what each resumed run
+        // has processed (so the second and third kills also land while a run is resuming), then run to the end.
+        var case_ = Path.Combine(_root, "killed");
+        Directory.CreateDirectory(case_);
+        File.Copy(seed, Path.Combine(case_, "personalize.db"));
+        var kills = 0;
         foreach (var (percent, delay) in new[] { (10, 0), (50, 137), (90, 311) })
         {
-            var case_ = Path.Combine(_root, "killed-at-" + percent);
-            Directory.CreateDirectory(case_);
-            File.Copy(seed, Path.Combine(case_, "personalize.db"));
-            using (var first = ConsoleProcess.Start(case_, Args(case_)))
-            {
-                var threshold = Customers / 100 * percent;
-                var line = await first.WaitForLineAsync(l => Processed(l) >= threshold, TimeSpan.FromMinutes(20));
-                Assert.True(line is not null, $"the run ended before {percent} %: {first.Output}\n{first.Error}");
-                await Task.Delay(delay);
-                first.KillNow();
-                log.WriteLine($"killed {delay} ms after: {line}");
-            }
-
-            var again = ConsoleProcess.Run(case_, Args(case_));
-            Assert.True(again.Exit == 0, again.Output + again.Error);
-            Assert.Contains("Resuming", again.Output, StringComparison.Ordinal);
-
-            var outbox = Outbox(case_);
-            Assert.Equal(expected, outbox);
-            Assert.Equal(expectedDeferred, Scheduled(case_));
-            AssertStoreIsWhole(case_, expected.Count);
-            log.WriteLine($"killed at {percent} %: {outbox.Count} messages, each once; {Row(again.Output, "handed over again after an interruption")} handed over again, {Row(again.Output, "already recorded (not sent again)")} already recorded");
+            using var first = ConsoleProcess.Start(case_, Args(case_));
+            var threshold = Customers / 100 * percent;
+            var line = await first.WaitForLineAsync(l => Processed(l) >= threshold, TimeSpan.FromMinutes(20));
+            Assert.True(line is not null, $"the run ended before {percent} %: {first.Output}\n{first.Error}");
+            Assert.True(kills == 0 || first.Output.Contains("Resuming", StringComparison.Ordinal), "a run after a kill says it resumes: " + first.Output);
+            await Task.Delay(delay);
+            first.KillNow();
+            kills++;
+            log.WriteLine($"kill {kills}, {delay} ms after: {line}");
         }
+
+        var again = ConsoleProcess.Run(case_, Args(case_));
+        Assert.True(again.Exit == 0, again.Output + again.Error);
+        Assert.Contains("Resuming", again.Output, StringComparison.Ordinal);
+
+        var outbox = Outbox(case_);
+        Assert.Equal(expected, outbox);
+        Assert.Equal(expectedDeferred, Scheduled(case_));
+        AssertStoreIsWhole(case_, expected.Count);
+        log.WriteLine($"killed {kills} times: {outbox.Count} messages, each once; {Row(again.Output, "handed over again after an interruption")} handed over again, {Row(again.Output, "already recorded (not sent again)")} already recorded");
     }
 
     private static string[] Args(string directory) =>

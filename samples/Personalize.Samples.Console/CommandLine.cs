@@ -44,6 +44,9 @@ public sealed class CommandLine
     /// <summary>For <c>preview</c>: the channel name.</summary>
     public string? ChannelName { get; private init; }
 
+    /// <summary>Gets the SMTP server email goes to (<c>--smtp HOST:PORT</c>): run, due.</summary>
+    public string? Smtp { get; private init; }
+
     /// <summary>Gets the PostgreSQL connection string (<c>--postgres</c>): workers, worker.</summary>
     public string? Postgres { get; private init; }
 
@@ -58,7 +61,7 @@ public sealed class CommandLine
 
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
-        string? command = null, data = null, eventsFile = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null, database = null;
+        string? command = null, data = null, eventsFile = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null, database = null, smtp = null;
         int? synthetic = null, count = null;
         string? postgres = null;
         var dryRun = false;
@@ -80,7 +83,7 @@ public sealed class CommandLine
                 case "--dry-run":
                     dryRun = true;
                     break;
-                case "--out" or "--templates" or "--message" or "--channel" or "--customers" or "--db":
+                case "--out" or "--templates" or "--message" or "--channel" or "--customers" or "--db" or "--smtp":
                     {
                         if (i + 1 >= args.Count)
                         {
@@ -105,6 +108,9 @@ public sealed class CommandLine
                                 break;
                             case "--db":
                                 database = v;
+                                break;
+                            case "--smtp":
+                                smtp = v;
                                 break;
                             default:
                                 if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
@@ -213,7 +219,7 @@ public sealed class CommandLine
         {
             Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json,
             SyntheticCustomers = synthetic, DryRun = dryRun, OutDirectory = outDir, TemplatesDirectory = templates, MessageId = message, ChannelName = channel,
-            Postgres = postgres, Count = count, Database = database, EventsFile = eventsFile,
+            Postgres = postgres, Count = count, Database = database, EventsFile = eventsFile, Smtp = smtp,
         };
         error = null;
         return true;

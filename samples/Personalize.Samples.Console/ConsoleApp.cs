@@ -67,8 +67,8 @@ public static class ConsoleApp
     {
         output.WriteLine("Personalize console sample");
         output.WriteLine();
-        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--db FILE | --postgres CS] [--trigger T] [--now INSTANT]");
-        output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--db FILE | --postgres CS]");
+        output.WriteLine("usage: personalize-console [run] [--customers N] [--dry-run] [--out DIR] [--smtp HOST:PORT] [--db FILE | --postgres CS] [--trigger T] [--now INSTANT]");
+        output.WriteLine("       personalize-console due [--now INSTANT] [--out DIR] [--smtp HOST:PORT] [--db FILE | --postgres CS]");
         output.WriteLine("       personalize-console import --data FILE [--db FILE | --postgres CS]   (or --customers N: N synthetic customers)");
         output.WriteLine("       personalize-console events [--file FILE] [--now INSTANT] [--out DIR] [--db FILE | --postgres CS]");
         output.WriteLine("       personalize-console tick [--now INSTANT] [--out DIR] [--db FILE | --postgres CS]");
@@ -103,6 +103,9 @@ public static class ConsoleApp
         output.WriteLine("  --customers N   run: import N synthetic customers (deterministic, Bogus) into the store and run over them");
         output.WriteLine("  --dry-run       run: decide and render, write no message");
         output.WriteLine("  --out DIR       run, due, events, tick: the outbox folder (default: ./outbox)");
+        output.WriteLine("  --smtp H:P      run, due: send email through this SMTP server (plain on a loopback address, STARTTLS with the");
+        output.WriteLine("                  certificate validated otherwise; credentials from PERSONALIZE_SMTP_USER and PERSONALIZE_SMTP_PASSWORD);");
+        output.WriteLine("                  the other channels still go to the outbox");
         output.WriteLine("  --templates DIR run, due, preview: the templates folder (default: data/templates next to the program)");
         output.WriteLine("  --data FILE     customers file: import's input, and the seed of a new database (default: data/customers.json)");
         output.WriteLine("  --file FILE     events: the JSON Lines events file (default: data/events.jsonl next to the program)");

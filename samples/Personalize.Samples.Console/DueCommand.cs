@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
+using Personalize.MailKit;
 using Personalize.Sending;
 
 namespace Personalize.Samples.ConsoleHost;
@@ -16,14 +17,22 @@ internal sealed class DueCommand : ICommand
     {
         var outDir = StoreHost.ResolveOutbox(commandLine);
         using var outbox = new FileOutboxSink(outDir) { FlushEmailsInGroups = true }; // the run flushes before it marks messages delivered
-        using var services = SampleHost.BuildServices(commandLine, outbox);
+        SmtpSink? smtp = null;
+        if (commandLine.Smtp is { } server && !SmtpDelivery.TryCreate(server, out smtp, out var smtpProblem))
+        {
+            error.WriteLine($"error: --smtp '{server}': {smtpProblem}.");
+            return ConsoleApp.UsageError;
+        }
+
+        using var smtpOwner = smtp;
+        using var services = SampleHost.BuildServices(commandLine, smtp is null ? outbox : new EmailRouterSink(smtp, outbox));
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
         using var hosted = StoreHost.Open(commandLine, services, output);
         var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
-        output.WriteLine($"Due sends at {RunCommand.Time(at)} UTC from {hosted.Path} into {outDir}");
+        output.WriteLine($"Due sends at {RunCommand.Time(at)} UTC from {hosted.Path} into {(smtp is null ? outDir : SmtpDelivery.Describe(smtp, outDir))}");
         var due = services.GetRequiredService<SendRunner>().SendDueAsync(new DueRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
         var t = due.Totals;
         if (t.Processed == 0 && t.Recovered == 0)
@@ -49,6 +58,8 @@ internal sealed class DueCommand : ICommand
 
         rows.Add(("already recorded (not sent again)", SummaryRows.N(t.AlreadyWritten)));
         rows.Add(("handed over again after an interruption", SummaryRows.N(t.Recovered)));
+        rows.Add(("failed permanently (refused by the sink)", SummaryRows.N(t.FailedPermanently)));
+        rows.Add(("retried (sink retries)", SummaryRows.N(t.SinkRetries)));
         rows.Add(("errors", SummaryRows.N(t.Errors)));
         SummaryRows.WritePlain(output, rows);
         foreach (var e in due.Errors.Take(10))

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
 using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
+using Personalize.MailKit;
 using Personalize.Sending;
 using Personalize.Storage;
 using Spectre.Console;
@@ -32,7 +33,15 @@ internal sealed class RunCommand : ICommand
 
         var outDir = StoreHost.ResolveOutbox(commandLine);
         using var outbox = new FileOutboxSink(outDir) { FlushEmailsInGroups = true }; // the run flushes before it marks messages delivered
-        IMessageSink sink = commandLine.DryRun ? NullSink.Instance : outbox;
+        SmtpSink? smtp = null;
+        if (commandLine.Smtp is { } server && !commandLine.DryRun && !SmtpDelivery.TryCreate(server, out smtp, out var smtpProblem))
+        {
+            error.WriteLine($"error: --smtp '{server}': {smtpProblem}.");
+            return ConsoleApp.UsageError;
+        }
+
+        using var smtpOwner = smtp;
+        IMessageSink sink = commandLine.DryRun ? NullSink.Instance : smtp is null ? outbox : new EmailRouterSink(smtp, outbox);
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var synthetic = commandLine.SyntheticCustomers;
         using var services = SampleHost.BuildServices(commandLine, sink, o => o.ProgressEvery = Math.Max(100, (synthetic ?? 0) / (interactive ? 200 : 10)));
@@ -64,7 +73,7 @@ internal sealed class RunCommand : ICommand
 
         var source = synthetic is { } s ? $"{s.ToString("N0", C)} synthetic customers (Bogus, seed {SyntheticCustomers.Seed})" : $"{total.ToString("N0", C)} customers";
         output.WriteLine($"{(commandLine.DryRun ? "Dry run" : "Run")}: {trigger} at {Time(at)} UTC, {source} in {hosted.Name}, {catalog.Count} messages, {content.Count} templates from {templates}");
-        output.WriteLine(commandLine.DryRun ? "Nothing is written (dry run)." : $"Outbox: {outDir}");
+        output.WriteLine(commandLine.DryRun ? "Nothing is written (dry run)." : smtp is null ? $"Outbox: {outDir}" : SmtpDelivery.Describe(smtp, outDir));
         output.WriteLine($"Store: {hosted.Path}");
 
         var runner = services.GetRequiredService<SendRunner>();

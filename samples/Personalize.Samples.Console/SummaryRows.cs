@@ -42,6 +42,8 @@ internal static class SummaryRows
             rows.Add(($"no message · {reason}", N(count)));
         }
 
+        rows.Add(("failed permanently (refused by the sink)", N(totals.FailedPermanently + (due?.Totals.FailedPermanently ?? 0))));
+        rows.Add(("retried (sink retries)", N(totals.SinkRetries + (due?.Totals.SinkRetries ?? 0))));
         rows.Add(("errors", N(totals.Errors + (due?.Totals.Errors ?? 0))));
         var seconds = totals.Elapsed.TotalSeconds;
         rows.Add(("elapsed", seconds.ToString("0.00", C) + " s"));

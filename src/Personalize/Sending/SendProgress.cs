@@ -22,6 +22,14 @@ public sealed record SendProgress
     /// <value>The default value is 0.</value>
     public long Recovered { get; init; }
 
+    /// <summary>Gets the retries the sink writer made for transient sink failures (attempts after the first, over all messages).</summary>
+    /// <value>The default value is 0.</value>
+    public long SinkRetries { get; init; }
+
+    /// <summary>Gets the messages the sink refused permanently (an SMTP 5xx, an HTTP 4xx: never retried; each is also an error).</summary>
+    /// <value>The default value is 0.</value>
+    public long FailedPermanently { get; init; }
+
     /// <summary>Gets the number of errors (a customer or message that failed).</summary>
     public required long Errors { get; init; }
 

@@ -340,6 +340,7 @@ public sealed partial class SendRunner
                 }
 
                 var outcome = await _writer.WriteOneAsync(message with { IdempotencyKey = entry.IdempotencyKey }, cancellationToken).ConfigureAwait(false);
+                state.Sink(outcome);
                 if (outcome.Failure is { } sinkFailure)
                 {
                     state.Error(new SendError(entry.CustomerId, entry.MessageId, entry.Channel.Name, sinkFailure.SendErrorCode, sinkFailure.Describe()));
@@ -705,6 +706,7 @@ public sealed partial class SendRunner
         public async Task HandOverAsync(PendingSend send, CancellationToken token)
         {
             var outcome = await runner._writer.WriteOneAsync(send.Message, token).ConfigureAwait(false);
+            state.Sink(outcome);
             if (outcome.Failure is { } failure)
             {
                 state.Error(new SendError(send.Message.CustomerId, send.Message.MessageId, send.Message.Channel.Name, failure.SendErrorCode, failure.Describe()));

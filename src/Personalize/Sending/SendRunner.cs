@@ -312,6 +312,7 @@ public sealed partial class SendRunner
         foreach (var message in messages)
         {
             var outcome = await _writer.WriteOneAsync(message, token).ConfigureAwait(false);
+            state.Sink(outcome);
             if (outcome.Failure is { } failure)
             {
                 state.Error(new SendError(message.CustomerId, message.MessageId, message.Channel.Name, failure.SendErrorCode, failure.Describe()));
@@ -440,6 +441,8 @@ public sealed partial class SendRunner
         private string? _runId;
         private bool _begun;
         private bool _ended;
+        private long _sinkRetries;
+        private long _failedPermanently;
 
         public RunState(SendRun run, DateTimeOffset at, TimeProvider time, IProgress<SendProgress>? progress, int every, int maxErrors, PersonalizeTelemetry telemetry, string kind)
         {
@@ -471,6 +474,20 @@ public sealed partial class SendRunner
         public ConcurrentQueue<SendError> Errors { get; } = new();
 
         public void AddRecovered(long count) => Interlocked.Add(ref _recovered, count);
+
+        /// <summary>Counts what the sink writer did beyond one attempt: its retries, and a permanent refusal.</summary>
+        public void Sink(in SinkOutcome outcome)
+        {
+            if (outcome.Retries > 0)
+            {
+                Interlocked.Add(ref _sinkRetries, outcome.Retries);
+            }
+
+            if (outcome.Failure is { Kind: SinkFailureKind.Permanent })
+            {
+                Interlocked.Increment(ref _failedPermanently);
+            }
+        }
 
         public void Error(SendError error)
         {
@@ -602,6 +619,8 @@ public sealed partial class SendRunner
             Suppressed = Copy(_suppressed),
             Errors = Interlocked.Read(ref _errors),
             Recovered = Interlocked.Read(ref _recovered),
+            SinkRetries = Interlocked.Read(ref _sinkRetries),
+            FailedPermanently = Interlocked.Read(ref _failedPermanently),
             Elapsed = _time.GetElapsedTime(_started),
         };
 

@@ -175,6 +175,35 @@ public sealed class ContactEligibility
         return new EligibilityResult(EligibilityCodes.Allowed, channel, purpose, at, definition, window, evidence, topic);
     }
 
+    /// <summary>Whether a delivery event put the customer's current contact point of this kind on the suppression list (the facts <c>suppressed.KIND</c>).</summary>
+    private static bool IsSuppressed(CustomerProfile customer, ContactPointKind kind)
+    {
+        var points = customer.ContactPoints;
+        switch (kind)
+        {
+            case ContactPointKind.Email:
+                return Matches(customer, "suppressed.email", ContactPointKind.Email, points.Email);
+            case ContactPointKind.Phone or ContactPointKind.MobilePhone:
+                return Matches(customer, "suppressed.phone", ContactPointKind.Phone, points.Phone);
+            case ContactPointKind.DeviceToken:
+                foreach (var token in points.DeviceTokens)
+                {
+                    if (!Matches(customer, "suppressed.device_token", ContactPointKind.DeviceToken, token))
+                    {
+                        return false;
+                    }
+                }
+
+                return points.DeviceTokens.Count > 0;
+            default:
+                return false;
+        }
+
+        static bool Matches(CustomerProfile customer, string fact, ContactPointKind kind, string? value)
+            => value is not null && customer.Facts.TryGetValue(fact, out var suppressed) && suppressed.Value is string held
+               && !string.IsNullOrWhiteSpace(value) && string.Equals(held, Storage.ContactPointHash.Normalize(kind, value), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The channel part of <see cref="CheckConsent"/> (contact point, purpose and channel consent; no topic) for a
     /// registered channel, with its scopes made by the caller (the decision engine makes them once per catalog), at an
@@ -187,6 +216,11 @@ public sealed class ContactEligibility
         if (!customer.ContactPoints.Has(definition.ContactPoint))
         {
             return customer.ContactPoints.IsInvalid(definition.ContactPoint) ? EligibilityCodes.ContactPointInvalid : EligibilityCodes.ContactPointMissing;
+        }
+
+        if (customer.Facts.Count > 0 && IsSuppressed(customer, definition.ContactPoint))
+        {
+            return EligibilityCodes.ContactPointSuppressed;
         }
 
         var ledger = customer.Consents;

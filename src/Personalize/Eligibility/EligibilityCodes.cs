@@ -19,6 +19,9 @@ public static class EligibilityCodes
     /// </summary>
     public const string ContactPointInvalid = "contact_point.invalid";
 
+    /// <summary>The customer's contact point for the channel is on the suppression list (a hard bounce, or too many soft bounces in a row: see <see cref="Events.DeliveryEvents"/>).</summary>
+    public const string ContactPointSuppressed = "contact_point.suppressed";
+
     /// <summary>The purpose needs an opt-in and there is none for the channel.</summary>
     public const string ConsentMissing = "consent.missing";
 

@@ -96,6 +96,8 @@ public readonly struct EligibilityResult
                 return $"No {ContactPointWord(_definition?.ContactPoint ?? ContactPointKind.None)} on file for {Display}.";
             case EligibilityCodes.ContactPointInvalid:
                 return $"The {ContactPointWord(_definition?.ContactPoint ?? ContactPointKind.None)} on file for {Display} is not valid; correct it by importing or saving the profile.";
+            case EligibilityCodes.ContactPointSuppressed:
+                return $"The {ContactPointWord(_definition?.ContactPoint ?? ContactPointKind.None)} on file for {Display} is on the suppression list (it bounced); nothing goes to it until it changes.";
             case EligibilityCodes.ConsentMissing:
                 return $"No opt-in on record for {Display} {PurposeWord}.";
             case EligibilityCodes.ConsentPendingDoubleOptIn when Evidence is { } pending:

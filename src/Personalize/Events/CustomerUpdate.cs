@@ -14,6 +14,7 @@ internal sealed class CustomerUpdate
     {
         Stored = stored;
         Profile = stored.Profile;
+        ExpectedVersion = stored.Version;
     }
 
     public StoredCustomer Stored { get; }
@@ -33,6 +34,15 @@ internal sealed class CustomerUpdate
 
     public List<CustomerChange> Changes { get; } = [];
 
+    /// <summary>Contact points the events put on the suppression list (written before the update).</summary>
+    public List<SuppressionRequest> Suppressions { get; } = [];
+
+    /// <summary>Consent evidence the events add (appended before the update, each once).</summary>
+    public List<Consent.ConsentRecord> Consents { get; } = [];
+
+    /// <summary>The version the update's write expects: the version read, or the one after the consent evidence was appended.</summary>
+    public long ExpectedVersion { get; set; }
+
     /// <summary>The triggers to decide, each with the event it answers (or null), in order.</summary>
     public List<(Trigger Trigger, CustomerEvent? Event)> Triggers { get; } = [];
 
@@ -42,7 +52,7 @@ internal sealed class CustomerUpdate
     public CustomerSends ToSends() => new()
     {
         CustomerId = Stored.Id,
-        ExpectedVersion = Stored.Version,
+        ExpectedVersion = ExpectedVersion,
         Profile = ProfileFieldsChanged ? Profile : null,
         Facts = FactsChanged ? Profile.Facts : null,
         Events = Events,
@@ -73,6 +83,7 @@ internal static class FactUpdater
             }
 
             options.Mappings.Apply(editor);
+            profile = Effects(editor, update, profile);
             update.Events.Add(e);
             update.Indexes.Add(index);
             update.FactChanges += editor.Changed.Count;
@@ -124,6 +135,45 @@ internal static class FactUpdater
         update.Profile = profile with { Facts = CustomerFacts.Wrap(facts) };
         return update;
     }
+
+    /// <summary>What a mapping asked for beyond facts: suppressions (with their facts) and consent evidence (also in the profile decisions see).</summary>
+    private static CustomerProfile Effects(FactEditor editor, CustomerUpdate update, CustomerProfile profile)
+    {
+        foreach (var (kind, value, reason) in editor.Suppressions)
+        {
+            var target = value ?? kind switch
+            {
+                Channels.ContactPointKind.Email => profile.ContactPoints.Email,
+                Channels.ContactPointKind.Phone => profile.ContactPoints.Phone,
+                _ => profile.ContactPoints.DeviceTokens.Count > 0 ? profile.ContactPoints.DeviceTokens[0] : null,
+            };
+            if (string.IsNullOrWhiteSpace(target))
+            {
+                continue;
+            }
+
+            update.Suppressions.Add(new SuppressionRequest(kind, target, reason, editor.Event.OccurredAt));
+            var name = FactNames.SuppressedPrefix + SuppressedKind(kind);
+            editor.Set(name, ContactPointHash.Normalize(kind, target));
+            editor.Set(name + "_reason", reason);
+        }
+
+        foreach (var record in editor.Consents)
+        {
+            update.Consents.Add(record);
+            profile = profile with { Consents = profile.Consents.Append(record) };
+        }
+
+        return profile;
+    }
+
+    /// <summary>The fact suffix of a suppressible contact point kind: <c>email</c>, <c>phone</c>, <c>device_token</c>.</summary>
+    internal static string SuppressedKind(Channels.ContactPointKind kind) => kind switch
+    {
+        Channels.ContactPointKind.Email => "email",
+        Channels.ContactPointKind.DeviceToken => "device_token",
+        _ => "phone",
+    };
 
     /// <summary>The service flags with what the facts say (a fact the events never set leaves the host's flag as it is).</summary>
     public static ServiceFlags ServiceFlagsFrom(Dictionary<string, Fact> facts, ServiceFlags flags)

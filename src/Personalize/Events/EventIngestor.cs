@@ -191,6 +191,43 @@ public sealed class EventIngestor
                 }
             }
 
+            // Suppressions and consent evidence go first, each written so that doing it again changes nothing: a crash
+            // before the update is written leaves them in place, and ingesting again finds them there.
+            var retry = new Dictionary<string, List<(long Index, CustomerEvent Event)>>(StringComparer.Ordinal);
+            for (var u = updates.Count - 1; u >= 0; u--)
+            {
+                var update = updates[u];
+                if (update.Suppressions.Count > 0)
+                {
+                    await store.SuppressAsync(update.Suppressions, cancellationToken).ConfigureAwait(false);
+                }
+
+                var missing = update.Consents.Where(r => !Holds(update.Stored.Profile.Consents, r)).ToList();
+                if (missing.Count == 0)
+                {
+                    continue;
+                }
+
+                var appended = await store.AppendConsentAsync(update.Stored.Id, missing, update.Stored.Version, cancellationToken).ConfigureAwait(false);
+                if (appended.Status == WriteStatus.Written)
+                {
+                    update.ExpectedVersion = appended.Version;
+                    continue;
+                }
+
+                updates.RemoveAt(u);
+                if (appended.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
+                {
+                    retry[update.Stored.Id] = update.Events.Select((e, n) => (update.Indexes[n], e)).ToList();
+                    continue;
+                }
+
+                for (var n = 0; n < update.Events.Count; n++)
+                {
+                    tally.Reject(new EventRejection(update.Indexes[n], update.Events[n].Id, appended.Status == WriteStatus.Conflict ? StoreConflictCode : EventCodes.UnknownCustomer, $"Event '{update.Events[n].Id}': its consent evidence could not be appended ({appended.Status}); ingest again."));
+                }
+            }
+
             var sends = new List<CustomerSends>(updates.Count);
             var plans = new object?[updates.Count];
             for (var u = 0; u < updates.Count; u++)
@@ -209,7 +246,6 @@ public sealed class EventIngestor
                 : handler is not null
                     ? await handler.WriteAsync(store, sends, cancellationToken).ConfigureAwait(false)
                     : await store.RecordAsync(new SendBatch { Customers = sends }, cancellationToken).ConfigureAwait(false);
-            var retry = new Dictionary<string, List<(long Index, CustomerEvent Event)>>(StringComparer.Ordinal);
             for (var u = 0; u < updates.Count; u++)
             {
                 var update = updates[u];
@@ -247,6 +283,21 @@ public sealed class EventIngestor
     }
 
     private const string StoreConflictCode = "store.conflict";
+
+    /// <summary>Whether the ledger already holds the record (the same scope, action, source and instant to the millisecond, as every store keeps it).</summary>
+    private static bool Holds(Consent.ConsentLedger ledger, Consent.ConsentRecord record)
+    {
+        foreach (var held in ledger.Records)
+        {
+            if (held.Scope == record.Scope && held.Action == record.Action && Equals(held.Source, record.Source)
+                && (held.RecordedAt - record.RecordedAt).Duration() < TimeSpan.FromMilliseconds(1))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Counts what happened.</summary>
     private sealed class Tally(int maxRecorded)

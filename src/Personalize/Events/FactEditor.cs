@@ -1,3 +1,5 @@
+using Personalize.Channels;
+
 namespace Personalize.Events;
 
 /// <summary>
@@ -100,10 +102,46 @@ public sealed class FactEditor
         return true;
     }
 
+    /// <summary>
+    /// Puts a contact point on the store's suppression list because of this event (a hard bounce). The ingestor writes
+    /// the entry before the event (an entry already listed keeps its first one, so a crash in between does no harm)
+    /// and records the facts <c>suppressed.KIND</c> and <c>suppressed.KIND_reason</c>: while the customer's contact
+    /// point is that one, its channels are refused with <c>contact_point.suppressed</c>.
+    /// </summary>
+    /// <param name="kind">Email, phone or device token (other kinds are ignored: they cannot be suppressed).</param>
+    /// <param name="value">The address, number or token; <see langword="null"/> for the customer's current one.</param>
+    /// <param name="reason">Why (see <see cref="Storage.SuppressionReasons"/>).</param>
+    public void Suppress(ContactPointKind kind, string? value, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        if (Storage.ContactPointHash.IsSupported(kind))
+        {
+            Suppressions.Add((kind, string.IsNullOrWhiteSpace(value) ? null : value, reason));
+        }
+    }
+
+    /// <summary>
+    /// Appends consent evidence because of this event (a complaint or an unsubscribe withdraws marketing). The ingestor
+    /// appends it before the event is written; a record the ledger already holds (the same scope, action, instant and
+    /// source) is not appended again, so ingesting after a crash adds nothing twice.
+    /// </summary>
+    /// <param name="record">The record, usually stamped with the event's instant.</param>
+    public void AppendConsent(Consent.ConsentRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Consents.Add(record);
+    }
+
+    internal List<(ContactPointKind Kind, string? Value, string Reason)> Suppressions { get; } = [];
+
+    internal List<Consent.ConsentRecord> Consents { get; } = [];
+
     internal void Reset(CustomerEvent @event)
     {
         Event = @event;
         _changed.Clear();
+        Suppressions.Clear();
+        Consents.Clear();
     }
 
     private void Track(string name)

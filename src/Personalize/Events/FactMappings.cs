@@ -117,6 +117,7 @@ public sealed class FactMappings
                 f.Set(FactNames.PreferenceAnsweredAt, e.OccurredAt);
             }
         });
+        DeliveryEvents.Register(mappings);
         return mappings;
     }
 

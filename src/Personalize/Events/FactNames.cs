@@ -96,6 +96,17 @@ public static class FactNames
     /// <summary>The relationship matrix tier computed last (the cell's name).</summary>
     public const string Tier = "tier";
 
+    /// <summary>The prefix of delivery facts: <c>delivery.CHANNEL.NAME</c> (see <see cref="DeliveryEvents.FactName"/>).</summary>
+    public const string DeliveryPrefix = "delivery.";
+
+    /// <summary>
+    /// The prefix of a suppressed contact point: <c>suppressed.email</c>, <c>suppressed.phone</c> or
+    /// <c>suppressed.device_token</c> holds the normalized contact point a bounce put on the suppression list, and
+    /// <c>suppressed.email_reason</c> (and so on) why; while the customer's contact point is that one, its channels are
+    /// refused with <see cref="Eligibility.EligibilityCodes.ContactPointSuppressed"/>.
+    /// </summary>
+    public const string SuppressedPrefix = "suppressed.";
+
     /// <summary>The prefix of the marks of fired occasions: <c>fired.TRIGGER</c> holds the key of the last occasion fired (for example <c>fired.anniversary</c> = <c>2027</c>).</summary>
     public const string FiredPrefix = "fired.";
 }

@@ -43,6 +43,7 @@ internal static class StoreChecks
         {
             SuppressionReasons.Erased => "its customer was erased",
             SuppressionReasons.HardBounce => "it bounced for good",
+            SuppressionReasons.SoftBounceLimit => "it soft-bounced too many times in a row",
             SuppressionReasons.Complaint => "its owner complained",
             SuppressionReasons.Manual => "an operator blocked it",
             _ => "reason " + entry.Reason,

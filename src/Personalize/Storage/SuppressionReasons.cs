@@ -9,6 +9,9 @@ public static class SuppressionReasons
     /// <summary>A message to the address or number bounced for good.</summary>
     public const string HardBounce = "hard_bounce";
 
+    /// <summary>Messages to the address or number soft-bounced too many times in a row (<see cref="Events.DeliveryEvents.DefaultSoftBounceLimit"/>).</summary>
+    public const string SoftBounceLimit = "soft_bounce_limit";
+
     /// <summary>The recipient complained (marked a message as spam).</summary>
     public const string Complaint = "complaint";
 

@@ -7,7 +7,7 @@ using Personalize.Serialization;
 
 namespace Personalize.Samples.ConsoleHost;
 
-/// <summary>Per customer: the channels they may be contacted on now, for marketing and for service, and why not where not.</summary>
+/// <summary><c>channels [--customer ID]</c>: per customer (or for one), the channels they may be contacted on now, for marketing and for service, and why not where not.</summary>
 internal sealed class ChannelsCommand : ICommand
 {
     private static readonly ContactPurpose[] Purposes = [ContactPurpose.Marketing, ContactPurpose.Service];
@@ -18,7 +18,12 @@ internal sealed class ChannelsCommand : ICommand
         var eligibility = services.GetRequiredService<ContactEligibility>();
         var clock = services.GetRequiredService<TimeProvider>();
         var file = SampleHost.ResolveDataFile(commandLine);
-        var customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), file);
+        IReadOnlyList<CustomerProfile> customers = SampleHost.LoadCustomers(services.GetRequiredService<CustomerJson>(), file);
+        if (commandLine.CustomerId is { } id)
+        {
+            customers = [SampleHost.FindCustomer(customers, id)];
+        }
+
         var now = clock.GetUtcNow();
         var c = CultureInfo.InvariantCulture;
 

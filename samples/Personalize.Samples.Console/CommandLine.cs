@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Personalize.Samples.ConsoleHost;
 
-/// <summary>The parsed command line: <c>[command] [--data FILE] [--now INSTANT] [--help]</c>. Hand-parsed on purpose (no extra package).</summary>
+/// <summary>The parsed command line: <c>[command] [options]</c>, checked against <see cref="CommandSpecs"/>. Hand-parsed on purpose: System.CommandLine would add a package for what one table does here.</summary>
 public sealed class CommandLine
 {
     public string? Command { get; private init; }
@@ -59,167 +59,143 @@ public sealed class CommandLine
     /// <summary>The SQLite database (the customers' memory); default <c>personalize.db</c> beside the outbox.</summary>
     public string? Database { get; private init; }
 
+    /// <summary>Gets whether <c>--version</c> was given.</summary>
+    public bool Version { get; private init; }
+
+    /// <summary>Gets the options given, in order, each once (for the "does not apply" check and tests).</summary>
+    public IReadOnlyList<string> Given { get; private init; } = [];
+
+    /// <summary>
+    /// Parses <c>[command] [--option value | --option=value | --flag]…</c>. An unknown option, a missing or surplus value,
+    /// a value that does not parse and an option that does not apply to the command (see <see cref="CommandSpecs"/>) are
+    /// errors; a command the table does not know (yet) takes every known option.
+    /// </summary>
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
-        string? command = null, data = null, eventsFile = null, customer = null, trigger = null, catalog = null, outDir = null, templates = null, message = null, channel = null, database = null, smtp = null;
-        int? synthetic = null, count = null;
-        string? postgres = null;
-        var dryRun = false;
-        DateTimeOffset? now = null;
-        var help = false;
-        var json = false;
         commandLine = null;
+        string? command = null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var given = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
-            var arg = args[i];
-            switch (arg)
+            var arg = args[i] is "-h" or "-?" ? "--help" : args[i];
+            if (!arg.StartsWith('-') || arg == "-")
             {
-                case "-h" or "--help" or "-?":
-                    help = true;
-                    break;
-                case "--json":
-                    json = true;
-                    break;
-                case "--dry-run":
-                    dryRun = true;
-                    break;
-                case "--out" or "--templates" or "--message" or "--channel" or "--customers" or "--db" or "--smtp":
-                    {
-                        if (i + 1 >= args.Count)
-                        {
-                            error = $"{arg} needs a value.";
-                            return false;
-                        }
+                if (command is not null)
+                {
+                    error = $"unexpected argument '{arg}' (the command is '{command}'; a value with spaces needs quotes).";
+                    return false;
+                }
 
-                        var v = args[++i];
-                        switch (arg)
-                        {
-                            case "--out":
-                                outDir = v;
-                                break;
-                            case "--templates":
-                                templates = v;
-                                break;
-                            case "--message":
-                                message = v;
-                                break;
-                            case "--channel":
-                                channel = v;
-                                break;
-                            case "--db":
-                                database = v;
-                                break;
-                            case "--smtp":
-                                smtp = v;
-                                break;
-                            default:
-                                if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                                {
-                                    error = $"--customers '{v}' is not a positive whole number (for example --customers 100000).";
-                                    return false;
-                                }
-
-                                synthetic = n;
-                                break;
-                        }
-
-                        break;
-                    }
-
-                case "--customer" or "--trigger" or "--catalog" or "--file":
-                    if (i + 1 >= args.Count)
-                    {
-                        error = $"{arg} needs a value.";
-                        return false;
-                    }
-
-                    var text = args[++i];
-                    if (arg == "--customer")
-                    {
-                        customer = text;
-                    }
-                    else if (arg == "--trigger")
-                    {
-                        trigger = text;
-                    }
-                    else if (arg == "--file")
-                    {
-                        eventsFile = text;
-                    }
-                    else
-                    {
-                        catalog = text;
-                    }
-
-                    break;
-                case "--postgres" or "--count":
-                    if (i + 1 >= args.Count)
-                    {
-                        error = $"{arg} needs a value.";
-                        return false;
-                    }
-
-                    if (arg == "--postgres")
-                    {
-                        postgres = args[++i];
-                    }
-                    else if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 64)
-                    {
-                        error = $"--count '{args[i]}' is not a number of workers from 1 to 64 (for example --count 3).";
-                        return false;
-                    }
-                    else
-                    {
-                        count = n;
-                    }
-
-                    break;
-                case "--data" or "--now":
-                    if (i + 1 >= args.Count)
-                    {
-                        error = $"{arg} needs a value.";
-                        return false;
-                    }
-
-                    var value = args[++i];
-                    if (arg == "--data")
-                    {
-                        data = value;
-                    }
-                    else if (!TryParseInstant(value, out var instant))
-                    {
-                        error = $"--now '{value}' is not an ISO 8601 instant with offset (for example 2026-03-15T09:00:00Z).";
-                        return false;
-                    }
-                    else
-                    {
-                        now = instant;
-                    }
-
-                    break;
-                default:
-                    if (arg.StartsWith('-'))
-                    {
-                        error = $"unknown option '{arg}'.";
-                        return false;
-                    }
-
-                    if (command is not null)
-                    {
-                        error = $"unexpected argument '{arg}'.";
-                        return false;
-                    }
-
-                    command = arg;
-                    break;
+                command = arg;
+                continue;
             }
+
+            var name = arg;
+            string? inline = null;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 2)
+            {
+                name = arg[..equals];
+                inline = arg[(equals + 1)..];
+            }
+
+            if (!CommandSpecs.IsKnown(name))
+            {
+                error = $"unknown option '{name}'.";
+                return false;
+            }
+
+            if (CommandSpecs.TakesValue(name))
+            {
+                if (inline is null && i + 1 >= args.Count)
+                {
+                    error = $"{name} needs a value ({name} {CommandSpecs.Values[name]} or {name}={CommandSpecs.Values[name]}).";
+                    return false;
+                }
+
+                values[name] = inline ?? args[++i];
+            }
+            else if (inline is not null)
+            {
+                error = $"{name} takes no value; write {name} alone.";
+                return false;
+            }
+
+            if (!given.Contains(name))
+            {
+                given.Add(name);
+            }
+        }
+
+        var spec = CommandSpecs.Find(command ?? ConsoleApp.DefaultCommand);
+        foreach (var option in given)
+        {
+            if (spec is not null && !CommandSpecs.Common.Contains(option) && !spec.Options.Contains(option))
+            {
+                error = $"{option} does not apply to {spec.Name}; its options are {string.Join(", ", spec.Options)} (personalize-console {spec.Name} --help).";
+                return false;
+            }
+        }
+
+        int? synthetic = null, count = null;
+        DateTimeOffset? now = null;
+        if (values.TryGetValue("--customers", out var customers))
+        {
+            if (!int.TryParse(customers, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                error = $"--customers '{customers}' is not a positive whole number (for example --customers 100000).";
+                return false;
+            }
+
+            synthetic = n;
+        }
+
+        if (values.TryGetValue("--count", out var workers))
+        {
+            if (!int.TryParse(workers, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 64)
+            {
+                error = $"--count '{workers}' is not a number of workers from 1 to 64 (for example --count 3).";
+                return false;
+            }
+
+            count = n;
+        }
+
+        if (values.TryGetValue("--now", out var instantText))
+        {
+            if (!TryParseInstant(instantText, out var instant))
+            {
+                error = $"--now '{instantText}' is not an ISO 8601 instant with offset (for example 2026-03-15T09:00:00Z).";
+                return false;
+            }
+
+            now = instant;
         }
 
         commandLine = new CommandLine
         {
-            Command = command, DataFile = data, Now = now, Help = help, CustomerId = customer, Trigger = trigger, CatalogFile = catalog, Json = json,
-            SyntheticCustomers = synthetic, DryRun = dryRun, OutDirectory = outDir, TemplatesDirectory = templates, MessageId = message, ChannelName = channel,
-            Postgres = postgres, Count = count, Database = database, EventsFile = eventsFile, Smtp = smtp,
+            Command = command,
+            DataFile = values.GetValueOrDefault("--data"),
+            EventsFile = values.GetValueOrDefault("--file"),
+            Now = now,
+            Help = given.Contains("--help"),
+            Version = given.Contains("--version"),
+            CustomerId = values.GetValueOrDefault("--customer"),
+            Trigger = values.GetValueOrDefault("--trigger"),
+            CatalogFile = values.GetValueOrDefault("--catalog"),
+            Json = given.Contains("--json"),
+            SyntheticCustomers = synthetic,
+            DryRun = given.Contains("--dry-run"),
+            OutDirectory = values.GetValueOrDefault("--out"),
+            TemplatesDirectory = values.GetValueOrDefault("--templates"),
+            MessageId = values.GetValueOrDefault("--message"),
+            ChannelName = values.GetValueOrDefault("--channel"),
+            Postgres = values.GetValueOrDefault("--postgres"),
+            Count = count,
+            Database = values.GetValueOrDefault("--db"),
+            Smtp = values.GetValueOrDefault("--smtp"),
+            Given = given,
         };
         error = null;
         return true;

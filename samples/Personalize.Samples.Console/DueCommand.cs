@@ -62,6 +62,7 @@ internal sealed class DueCommand : ICommand
         rows.Add(("retried (sink retries)", SummaryRows.N(t.SinkRetries)));
         rows.Add(("errors", SummaryRows.N(t.Errors)));
         SummaryRows.WritePlain(output, rows);
+        ReasonLegend.Write(output, t.Suppressed.Keys);
         foreach (var e in due.Errors.Take(10))
         {
             error.WriteLine("error: " + e);

@@ -73,7 +73,7 @@ internal sealed class RunCommand : ICommand
 
         var source = synthetic is { } s ? $"{s.ToString("N0", C)} synthetic customers (Bogus, seed {SyntheticCustomers.Seed})" : $"{total.ToString("N0", C)} customers";
         output.WriteLine($"{(commandLine.DryRun ? "Dry run" : "Run")}: {trigger} at {Time(at)} UTC, {source} in {hosted.Name}, {catalog.Count} messages, {content.Count} templates from {templates}");
-        output.WriteLine(commandLine.DryRun ? "Nothing is written (dry run)." : smtp is null ? $"Outbox: {outDir}" : SmtpDelivery.Describe(smtp, outDir));
+        output.WriteLine(commandLine.DryRun ? "Dry run: decided and rendered only; nothing is recorded, scheduled or handed to a sink." : smtp is null ? $"Outbox: {outDir}" : SmtpDelivery.Describe(smtp, outDir));
         output.WriteLine($"Store: {hosted.Path}");
 
         var runner = services.GetRequiredService<SendRunner>();
@@ -96,7 +96,7 @@ internal sealed class RunCommand : ICommand
             var run = new SendRun(catalog, content, trigger) { At = at, DryRun = commandLine.DryRun };
             summary = interactive
                 ? RunWithProgressBar(runner, run, store, total, cancel.Token)
-                : runner.RunAsync(run, store, new PlainProgress(output, total), cancel.Token).GetAwaiter().GetResult();
+                : runner.RunAsync(run, store, new PlainProgress(output, total, run.DryRun), cancel.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
@@ -124,6 +124,8 @@ internal sealed class RunCommand : ICommand
             SummaryRows.WritePlain(output, rows);
         }
 
+        ReasonLegend.Write(output, (due?.Totals.Suppressed.Keys ?? []).Concat(summary.Totals.Suppressed.Keys));
+
         var errors = summary.Errors.Concat(due?.Errors ?? []).ToList();
         foreach (var e in errors.Take(10))
         {
@@ -147,23 +149,25 @@ internal sealed class RunCommand : ICommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("Sending", maxValue: Math.Max(1, total));
-                var summary = await runner.RunAsync(run, store, new BarProgress(task), token).ConfigureAwait(false);
+                var task = context.AddTask(run.DryRun ? "Dry run" : "Sending", maxValue: Math.Max(1, total));
+                var summary = await runner.RunAsync(run, store, new BarProgress(task, run.DryRun), token).ConfigureAwait(false);
                 task.Value = task.MaxValue;
                 return summary;
             })
             .GetAwaiter().GetResult();
 
-    private sealed class BarProgress(ProgressTask task) : IProgress<SendProgress>
+    private sealed class BarProgress(ProgressTask task, bool dryRun) : IProgress<SendProgress>
     {
         public void Report(SendProgress value)
         {
             task.Value = value.Processed;
-            task.Description = $"Sending · {value.TotalSent.ToString("N0", C)} sent · {value.Errors.ToString("N0", C)} errors";
+            task.Description = dryRun
+                ? $"Dry run · {value.TotalSent.ToString("N0", C)} would send · {value.Errors.ToString("N0", C)} errors"
+                : $"Sending · {value.TotalSent.ToString("N0", C)} sent · {value.Errors.ToString("N0", C)} errors";
         }
     }
 
-    private sealed class PlainProgress(TextWriter output, long total) : IProgress<SendProgress>
+    private sealed class PlainProgress(TextWriter output, long total, bool dryRun) : IProgress<SendProgress>
     {
         private readonly Lock _gate = new();
 
@@ -176,7 +180,9 @@ internal sealed class RunCommand : ICommand
 
             lock (_gate)
             {
-                output.WriteLine($"processed {SummaryRows.N(value.Processed)}/{SummaryRows.N(total)} · sent {SummaryRows.N(value.TotalSent)} · deferred {SummaryRows.N(value.Deferred)} · no message {SummaryRows.N(value.TotalSuppressed)} · errors {SummaryRows.N(value.Errors)}");
+                output.WriteLine(dryRun
+                    ? $"processed {SummaryRows.N(value.Processed)}/{SummaryRows.N(total)} · would send {SummaryRows.N(value.TotalSent)} · would defer {SummaryRows.N(value.Deferred)} · no message {SummaryRows.N(value.TotalSuppressed)} · errors {SummaryRows.N(value.Errors)}"
+                    : $"processed {SummaryRows.N(value.Processed)}/{SummaryRows.N(total)} · sent {SummaryRows.N(value.TotalSent)} · deferred {SummaryRows.N(value.Deferred)} · no message {SummaryRows.N(value.TotalSuppressed)} · errors {SummaryRows.N(value.Errors)}");
             }
         }
     }

@@ -89,7 +89,7 @@ internal static class SampleHost
     /// <summary>The customer with an id, or a <see cref="SampleException"/> that names a few ids of the file.</summary>
     public static CustomerProfile FindCustomer(IReadOnlyList<CustomerProfile> customers, string? id)
         => customers.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.Ordinal))
-           ?? throw new SampleException($"no customer '{id}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}).");
+           ?? throw new SampleException($"no customer '{id}' in the data file ({customers.Count} customers, for example {string.Join(", ", customers.Take(3).Select(static c => c.Id))}; 'list' shows them all).");
 
     /// <summary>What explain and preview start from: the engine, the catalog, the customer named by --customer and the clock's now.</summary>
     public static (DecisionEngine Engine, CompiledCatalog Catalog, CustomerProfile Customer, DateTimeOffset Now) LoadForOneCustomer(ServiceProvider services, CommandLine commandLine)

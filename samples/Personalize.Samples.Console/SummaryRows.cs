@@ -34,16 +34,28 @@ internal static class SummaryRows
         }
 
         rows.Add(($"{verb} · total", N(totals.TotalSent)));
-        rows.Add(("deferred (scheduled for later)", N(totals.Deferred)));
-        rows.Add(("already recorded (not sent again)", N(totals.AlreadyWritten + (due?.Totals.AlreadyWritten ?? 0))));
-        rows.Add(("handed over again after an interruption", N(totals.Recovered + (due?.Totals.Recovered ?? 0))));
+        if (summary.DryRun)
+        {
+            rows.Add(("would defer (nothing is scheduled in a dry run)", N(totals.Deferred)));
+        }
+        else
+        {
+            rows.Add(("deferred (scheduled for later)", N(totals.Deferred)));
+            rows.Add(("already recorded (not sent again)", N(totals.AlreadyWritten + (due?.Totals.AlreadyWritten ?? 0))));
+            rows.Add(("handed over again after an interruption", N(totals.Recovered + (due?.Totals.Recovered ?? 0))));
+        }
+
         foreach (var (reason, count) in totals.Suppressed)
         {
             rows.Add(($"no message · {reason}", N(count)));
         }
 
-        rows.Add(("failed permanently (refused by the sink)", N(totals.FailedPermanently + (due?.Totals.FailedPermanently ?? 0))));
-        rows.Add(("retried (sink retries)", N(totals.SinkRetries + (due?.Totals.SinkRetries ?? 0))));
+        if (!summary.DryRun)
+        {
+            rows.Add(("failed permanently (refused by the sink)", N(totals.FailedPermanently + (due?.Totals.FailedPermanently ?? 0))));
+            rows.Add(("retried (sink retries)", N(totals.SinkRetries + (due?.Totals.SinkRetries ?? 0))));
+        }
+
         rows.Add(("errors", N(totals.Errors + (due?.Totals.Errors ?? 0))));
         var seconds = totals.Elapsed.TotalSeconds;
         rows.Add(("elapsed", seconds.ToString("0.00", C) + " s"));

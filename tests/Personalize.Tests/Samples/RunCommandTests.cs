@@ -135,8 +135,10 @@ public sealed class RunCommandTests : IDisposable
         var (exit, output, _) = SampleConsole.Run("run", "--dry-run", "--now", Now, "--out", _outbox);
 
         Assert.Equal(0, exit);
-        Assert.Contains("Nothing is written (dry run).", output, StringComparison.Ordinal);
+        Assert.Contains("Dry run: decided and rendered only; nothing is recorded, scheduled or handed to a sink.", output, StringComparison.Ordinal);
         Assert.True(Row(output, "would send · total") > 0);
+        Assert.True(Row(output, "would defer (nothing is scheduled in a dry run)") > 0);
+        Assert.DoesNotMatch(@"\bsent\b|\bwritten\b|deferred \(", output);
         Assert.False(Directory.Exists(_outbox));
     }
 

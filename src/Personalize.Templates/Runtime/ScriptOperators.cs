@@ -95,6 +95,8 @@ internal static class ScriptOperators
         return Arithmetic(context, '+', left, right);
     }
 
+    private static bool IsArray(object? value) => value is ScriptArray or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array };
+
     private static ScriptArray ToArray(TemplateContext context, System.Text.Json.JsonElement json)
     {
         var array = new ScriptArray(json.GetArrayLength());
@@ -165,6 +167,25 @@ internal static class ScriptOperators
             return new System.Text.StringBuilder(text.Length * (int)count).Insert(0, text, (int)count).ToString();
         }
 
+        // An array times a count, either way round (`2 * [1, 2]`, `[1] * true`, `2.5 * [1]` repeats twice), as in Scriban.
+        var arrayFirst = IsArray(left);
+        if (arrayFirst || IsArray(right))
+        {
+            var count = arrayFirst ? right : left;
+            count = count switch
+            {
+                bool b => Boxes.Int32(b ? 1 : 0),
+                double or float or decimal when ScriptValue.TryToDouble(count, out var d) && double.IsFinite(d) && Math.Abs(d) < 9e18 => (long)Math.Truncate(d),
+                _ => count,
+            };
+            if (KindOf(count) is NumberKind.Int or NumberKind.Long)
+            {
+                var items = arrayFirst ? left : right;
+                left = items as ScriptArray ?? ToArray(context, (System.Text.Json.JsonElement)items!);
+                right = count;
+            }
+        }
+
         if (left is ScriptArray array && KindOf(right) is NumberKind.Int or NumberKind.Long)
         {
             var times = AsLong(right!);
@@ -223,6 +244,11 @@ internal static class ScriptOperators
         var rk = KindOf(right);
         if (lk == NumberKind.None || rk == NumberKind.None)
         {
+            if (left is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json && rk is NumberKind.Int or NumberKind.Long && op is '/' or '%')
+            {
+                left = ToArray(context, json);
+            }
+
             if (left is ScriptArray la && rk is NumberKind.Int or NumberKind.Long && op is '/' or '%')
             {
                 return ArrayDivide(la, AsLong(right), op);

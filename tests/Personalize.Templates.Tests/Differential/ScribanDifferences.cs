@@ -27,6 +27,8 @@ internal static partial class ScribanDifferences
             static (t, o, s) => !s.Succeeded && s.Text.Contains("Expecting an array for the", StringComparison.Ordinal) && t.Contains("when ", StringComparison.Ordinal) && (WhenArray().IsMatch(t) || CaseArray().IsMatch(t))),
         ("S7 `math.divided_by` by zero: Scriban prints a .NET conversion artefact (2147483647, -2147483648 or 0: infinity or NaN cast to an int); this engine reports the division by zero",
             static (t, o, s) => !o.Succeeded && o.Text.Contains("Division by zero", StringComparison.Ordinal) && s.Succeeded && t.Contains("divided_by", StringComparison.Ordinal)),
+        ("S8 array functions given a number or boolean: Scriban reads it as an empty list or fails with a .NET conversion error; this engine reports that the argument is not an array",
+            static (t, o, s) => !o.Succeeded && ArrayFunctionOnScalar().IsMatch(o.Text)),
     ];
 
     public static IEnumerable<string> Names => Classes.Select(c => c.Name);
@@ -58,8 +60,11 @@ internal static partial class ScribanDifferences
     [GeneratedRegex(@"case (\[|\{\})")]
     private static partial Regex CaseArray();
 
-    [GeneratedRegex(@"Expected an array for `list`, not `[^`]*` \(string\)")]
+    [GeneratedRegex(@"Expected an array for `list2?`, not `[^`]*` \(string\)")]
     private static partial Regex ArrayFunctionOnText();
+
+    [GeneratedRegex(@"Expected an array for `list2?`, not `[^`]*` \((int|long|double|decimal|bool)\)")]
+    private static partial Regex ArrayFunctionOnScalar();
 
     [GeneratedRegex(@"Value cannot be null|cannot be null for function|Unable to convert type|Object reference not set|Index was outside|Specified argument was out of the range|Input string was not in a correct format|cannot be an empty string")]
     private static partial Regex LeakedDotNet();

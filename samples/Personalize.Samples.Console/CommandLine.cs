@@ -53,6 +53,9 @@ public sealed class CommandLine
     /// <summary>Gets how many worker processes to start (<c>--count</c>): workers.</summary>
     public int? Count { get; private init; }
 
+    /// <summary>Gets the instant moves are listed from (<c>--since</c>): matrix.</summary>
+    public DateTimeOffset? Since { get; private init; }
+
     /// <summary>Gets the events file (<c>--file</c>, JSON Lines): events.</summary>
     public string? EventsFile { get; private init; }
 
@@ -173,12 +176,25 @@ public sealed class CommandLine
             now = instant;
         }
 
+        DateTimeOffset? since = null;
+        if (values.TryGetValue("--since", out var sinceText))
+        {
+            if (!TryParseInstant(sinceText, out var sinceInstant))
+            {
+                error = $"--since '{sinceText}' is not an ISO 8601 instant with offset (for example 2026-03-15T09:00:00Z).";
+                return false;
+            }
+
+            since = sinceInstant;
+        }
+
         commandLine = new CommandLine
         {
             Command = command,
             DataFile = values.GetValueOrDefault("--data"),
             EventsFile = values.GetValueOrDefault("--file"),
             Now = now,
+            Since = since,
             Help = given.Contains("--help"),
             Version = given.Contains("--version"),
             CustomerId = values.GetValueOrDefault("--customer"),

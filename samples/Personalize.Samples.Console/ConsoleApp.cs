@@ -26,6 +26,7 @@ public static class ConsoleApp
         ["list"] = new ListCommand(),
         ["events"] = new EventsCommand(),
         ["tick"] = new TickCommand(),
+        ["matrix"] = new MatrixCommand(),
     };
 
     public const string DefaultCommand = "run";

@@ -36,6 +36,7 @@ internal sealed class TickCommand : ICommand
 
         rows.Add(("occasions · total", SummaryRows.N(summary.Fired.Values.Sum())));
         rows.Add(("stage changes", SummaryRows.N(summary.StageChanges)));
+        rows.Add(("tier changes (relationship matrix)", SummaryRows.N(summary.TierChanges)));
         foreach (var (channel, count) in sends.Sent)
         {
             rows.Add(($"sent · {channel}", SummaryRows.N(count)));

@@ -39,7 +39,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
     [
         "id", "stage", "language", "time_zone", "personalized", "allows_personalization", "preferences",
         "open_complaint", "failed_payment", "nps_score", "is_detractor", "needs_service_first",
-        "topics", "contacts_last_30_days", "days_since_contact",
+        "topics", "contacts_last_30_days", "days_since_contact", "tier", "matrix",
     ];
 
     private readonly CustomerProfile _customer;
@@ -240,6 +240,12 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
                 return true;
             case "days_since_contact":
                 value = customer.History.Last() is { } last ? DaysBetween(last.SentAt, at) : null;
+                return true;
+            case "tier":
+                value = customer.Facts.ValueOf(Events.FactNames.Tier) as string;
+                return true;
+            case "matrix":
+                value = Events.MatrixModel.Of(customer.Facts);
                 return true;
             default:
                 value = null;

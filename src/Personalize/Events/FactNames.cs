@@ -107,6 +107,12 @@ public static class FactNames
     /// </summary>
     public const string SuppressedPrefix = "suppressed.";
 
+    /// <summary>The customer's longevity level in the relationship matrix (from 1), set by a tick.</summary>
+    public const string MatrixLongevity = "matrix.longevity";
+
+    /// <summary>The customer's strength level in the relationship matrix (from 1), set by a tick.</summary>
+    public const string MatrixStrength = "matrix.strength";
+
     /// <summary>The prefix of the marks of fired occasions: <c>fired.TRIGGER</c> holds the key of the last occasion fired (for example <c>fired.anniversary</c> = <c>2027</c>).</summary>
     public const string FiredPrefix = "fired.";
 }

@@ -40,4 +40,21 @@ public sealed record LikeAFriendOptions
     /// <summary>Gets how long after a return or a first order the tick may still greet it (a tick that did not run meanwhile does not greet a stale return).</summary>
     /// <value>The default value is 3 days.</value>
     public TimeSpan GreetWithin { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// Gets the good deals the top tiers of the relationship matrix (<see cref="RelationshipMatrix.TopTiers"/>) get first:
+    /// a tick in a deal's early-access window fires <c>occasion:first_access.DEAL</c> once per customer and deal.
+    /// </summary>
+    /// <value>The default value is none.</value>
+    public IReadOnlyList<GoodDeal> GoodDeals { get; init; } = [];
+}
+
+/// <summary>A good deal (a sale, a launch) that the top tiers get first access to.</summary>
+/// <param name="Name">The deal's name (a trigger name: <c>occasion:first_access.NAME</c>).</param>
+/// <param name="OpensAt">When it opens for everyone (the host's campaign).</param>
+public sealed record GoodDeal(string Name, DateTimeOffset OpensAt)
+{
+    /// <summary>Gets how long before <see cref="OpensAt"/> the top tiers get it.</summary>
+    /// <value>The default value is 48 hours.</value>
+    public TimeSpan EarlyAccess { get; init; } = TimeSpan.FromHours(48);
 }

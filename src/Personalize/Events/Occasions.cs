@@ -27,13 +27,16 @@ public static class OccasionNames
 
     /// <summary>The customer's birthday.</summary>
     public const string Birthday = "birthday";
+
+    /// <summary>First access to a good deal for the top tiers (<c>occasion:first_access.DEAL</c>, once per deal).</summary>
+    public const string FirstAccess = "first_access";
 }
 
 /// <summary>Finds a customer's due occasions from facts at a tick instant; each fired occasion is marked in the facts (<c>fired.NAME</c> = its key).</summary>
 internal static class Occasions
 {
     /// <summary>What a tick does to one customer: occasions due (marked, triggered) and a tenure stage change.</summary>
-    public static CustomerUpdate? Tick(StoredCustomer stored, LikeAFriendOptions options, LifecycleRules lifecycle, DateTimeOffset at)
+    public static CustomerUpdate? Tick(StoredCustomer stored, LikeAFriendOptions options, LifecycleRules lifecycle, RelationshipMatrix matrix, DateTimeOffset at)
     {
         var profile = stored.Profile;
         var facts = profile.Facts;
@@ -93,6 +96,31 @@ internal static class Occasions
             Due(OccasionNames.Birthday, today.Year.ToString(CultureInfo.InvariantCulture));
         }
 
+        // The relationship matrix: the cell the facts call for now; a move is recorded (and a tier trigger unless it is the first placement).
+        MatrixCell? moved = null;
+        var tier = facts.ValueOf(FactNames.Tier) as string;
+        if (matrix.Enabled)
+        {
+            var cell = matrix.Place(facts, at);
+            if (cell.Tier != tier || facts.NumberOf(FactNames.MatrixLongevity) != cell.Longevity || facts.NumberOf(FactNames.MatrixStrength) != cell.Strength)
+            {
+                moved = cell;
+            }
+
+            tier = cell.Tier;
+        }
+
+        if (options.GoodDeals.Count > 0 && matrix.IsTop(tier))
+        {
+            foreach (var deal in options.GoodDeals)
+            {
+                if (at >= deal.OpensAt - deal.EarlyAccess && at < deal.OpensAt)
+                {
+                    Due(OccasionNames.FirstAccess + "." + deal.Name, "1");
+                }
+            }
+        }
+
         // Tenure moves a stage without an event.
         CustomerChange? change = null;
         if (!profile.StagePinned && lifecycle.Enabled)
@@ -105,7 +133,7 @@ internal static class Occasions
             }
         }
 
-        if (due is null && change is null)
+        if (due is null && change is null && moved is null)
         {
             return null;
         }
@@ -125,6 +153,26 @@ internal static class Occasions
             update.Changes.Add(change);
             update.ProfileFieldsChanged = true;
             update.Triggers.Add((Trigger.Stage(profile.Stage), null));
+        }
+
+        if (moved is { } cellNow)
+        {
+            var previousTier = facts.ValueOf(FactNames.Tier) as string;
+            var set = editor.Set(FactNames.Tier, cellNow.Tier);
+            editor.Set(FactNames.MatrixLongevity, cellNow.Longevity);
+            editor.Set(FactNames.MatrixStrength, cellNow.Strength);
+            if (set && previousTier != cellNow.Tier)
+            {
+                update.Changes.Add(new CustomerChange
+                {
+                    CustomerId = stored.Id, Kind = ChangeKinds.Tier, From = previousTier, To = cellNow.Tier, At = at,
+                    Cause = string.Create(CultureInfo.InvariantCulture, $"matrix: longevity {cellNow.Longevity} ({(long)RelationshipMatrix.Tenure(facts, at).TotalDays} days), strength {cellNow.Strength} (score {matrix.Score(facts):0.##})"),
+                });
+                if (previousTier is not null)
+                {
+                    update.Triggers.Add((Trigger.Tier(cellNow.Tier), null));
+                }
+            }
         }
 
         update.FactsChanged = true;

@@ -26,13 +26,27 @@ public sealed partial class SendRunner
         var at = run.At ?? _timeProvider.GetUtcNow();
         var occasions = run.Occasions ?? new LikeAFriendOptions();
         var lifecycle = run.Lifecycle ?? LifecycleRules.Default;
+        var matrix = run.Matrix ?? RelationshipMatrix.Default;
+        if (matrix.Validate() is { } invalid)
+        {
+            throw new ArgumentException(invalid, nameof(run));
+        }
+
+        foreach (var deal in occasions.GoodDeals)
+        {
+            if (!Consent.ConsentScope.TryNormalizeTopic(deal.Name, out var dealName) || dealName != deal.Name)
+            {
+                throw new ArgumentException($"The good deal '{deal.Name}' needs a trigger name (lower-case letters, digits, '_', '-', '.').", nameof(run));
+            }
+        }
+
         using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, null, RunKinds.Tick);
         state.Begin(null);
         await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
         var handler = new TriggerHandler(this, loop, state, run.Catalog, run.Templates);
         var fired = new Dictionary<string, long>(StringComparer.Ordinal);
-        long customers = 0, stageChanges = 0;
+        long customers = 0, stageChanges = 0, tierChanges = 0;
         string? token = null;
         do
         {
@@ -44,7 +58,7 @@ public sealed partial class SendRunner
                 var updates = new List<CustomerUpdate>();
                 foreach (var customer in pending)
                 {
-                    if (Occasions.Tick(customer, occasions, lifecycle, at) is { } update)
+                    if (Occasions.Tick(customer, occasions, lifecycle, matrix, at) is { } update)
                     {
                         updates.Add(update);
                     }
@@ -78,7 +92,18 @@ public sealed partial class SendRunner
                             }
                         }
 
-                        stageChanges += updates[u].Changes.Count;
+                        foreach (var c in updates[u].Changes)
+                        {
+                            if (c.Kind == ChangeKinds.Tier)
+                            {
+                                tierChanges++;
+                            }
+                            else
+                            {
+                                stageChanges++;
+                            }
+                        }
+
                         await handler.WrittenAsync(updates[u], written, plans[u], cancellationToken).ConfigureAwait(false);
                     }
                     else if (written.Status == WriteStatus.Conflict && attempt < MaxTickConflictAttempts)
@@ -102,6 +127,6 @@ public sealed partial class SendRunner
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
         state.Complete(totals);
-        return new TickSummary { Customers = customers, Fired = fired, StageChanges = stageChanges, Sends = totals, Errors = state.Errors.ToArray(), At = at };
+        return new TickSummary { Customers = customers, Fired = fired, StageChanges = stageChanges, TierChanges = tierChanges, Sends = totals, Errors = state.Errors.ToArray(), At = at };
     }
 }

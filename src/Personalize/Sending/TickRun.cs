@@ -28,6 +28,10 @@ public sealed record TickRun(CompiledCatalog Catalog, CompiledTemplates Template
     /// </summary>
     /// <value>The default value is <see cref="CancellationToken.None"/>: every page.</value>
     public CancellationToken StopAfterPage { get; init; }
+
+    /// <summary>Gets the relationship matrix the tick places customers in.</summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="RelationshipMatrix.Default"/>.</value>
+    public RelationshipMatrix? Matrix { get; init; }
 }
 
 /// <summary>What a tick did.</summary>
@@ -41,6 +45,9 @@ public sealed record TickSummary
 
     /// <summary>Gets the stage changes the tick recorded (tenure).</summary>
     public long StageChanges { get; init; }
+
+    /// <summary>Gets the tier changes the tick recorded (relationship matrix moves, first placements included).</summary>
+    public long TierChanges { get; init; }
 
     /// <summary>Gets the sends of the occasions' decisions.</summary>
     public required SendProgress Sends { get; init; }

@@ -117,12 +117,58 @@ public sealed class EventsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Matrix_prints_the_grid_with_customers_per_tier_and_who_moved_since_an_instant()
+    {
+        var before = SampleConsole.Run("matrix", "--now", AfterTheEvents, "--db", Database);
+
+        Assert.Equal(0, before.Exit);
+        Assert.Contains("not placed yet: 50 (run tick to place them)", before.Output, StringComparison.Ordinal);
+
+        Events();
+        SampleConsole.Run("tick", "--now", "2026-03-17T01:00:00Z", "--out", Outbox, "--db", Database);
+        var (exit, output, _) = SampleConsole.Run("matrix", "--now", "2026-03-17T02:00:00Z", "--db", Database);
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n');
+        Assert.Contains("Relationship matrix of 50 customers", lines[0], StringComparison.Ordinal);
+        Assert.Matches(@"^strength \\ longevity\s+1: < 90 d\s+2: 90-365 d\s+3: >= 365 d$", lines[2]);
+        Assert.StartsWith("3: score >= 8", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("1: score < 3", lines[5], StringComparison.Ordinal);
+        var counts = System.Text.RegularExpressions.Regex.Matches(string.Join('\n', lines[3..6]), @"[a-z_]+ (\d+)(?=\s|$)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(9, counts.Count);
+        Assert.Equal(50, counts.Sum());
+        Assert.DoesNotContain("not placed yet", output, StringComparison.Ordinal);
+        Assert.Contains("Moved since 2026-03-10 02:00:00 UTC: 0", output, StringComparison.Ordinal);
+
+        // Four big orders later, c-001 moves up at the next tick, and matrix lists the move with its cause.
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "more.jsonl");
+        File.WriteAllLines(file, Enumerable.Range(1, 6).Select(i => $$$"""{"id":"more-{{{i}}}","type":"order_placed","customerId":"c-001","occurredAt":"2026-03-18T0{{{i}}}:00:00Z","data":{"order_number":"GT-20{{{i}}}","total":200}}"""));
+        SampleConsole.Run("events", "--file", file, "--now", "2026-03-18T10:00:00Z", "--out", Outbox, "--db", Database);
+        SampleConsole.Run("tick", "--now", "2026-03-18T11:00:00Z", "--out", Outbox, "--db", Database);
+        var moved = SampleConsole.Run("matrix", "--since", "2026-03-18T00:00:00Z", "--db", Database).Output;
+
+        Assert.Contains("Moved since 2026-03-18 00:00:00 UTC: 1", moved, StringComparison.Ordinal);
+        Assert.Matches(@"2026-03-18 11:00:00  c-001  [a-z_]+ -> [a-z_]+  \(matrix: longevity \d \(\d+ days\), strength 3", moved);
+    }
+
+    [Fact]
+    public void A_bad_since_instant_is_a_usage_error()
+    {
+        var (exit, _, error) = SampleConsole.Run("matrix", "--since", "yesterday", "--db", Database);
+
+        Assert.Equal(ConsoleApp.UsageError, exit);
+        Assert.Contains("--since 'yesterday' is not an ISO 8601 instant with offset", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_names_the_events_and_tick_commands()
     {
         var help = SampleConsole.Run("--help").Output;
 
         Assert.Contains("personalize-console events [--file FILE]", help, StringComparison.Ordinal);
         Assert.Contains("personalize-console tick [--now INSTANT]", help, StringComparison.Ordinal);
+        Assert.Contains("personalize-console matrix [--since INSTANT]", help, StringComparison.Ordinal);
         Assert.Contains("--file FILE     events: the JSON Lines events file", help, StringComparison.Ordinal);
     }
 

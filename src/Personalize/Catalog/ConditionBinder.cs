@@ -35,10 +35,16 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
     {
         if (!CustomerModel.IsProfileKey(key))
         {
-            // Personal: an attribute under its snake_case name, else a member derived from the attributes.
+            // The relationship matrix once the customer is placed; else personal: an attribute under its snake_case name, else a member derived from the attributes.
+            var matrix = key is "tier" or "matrix";
             return c =>
             {
                 var customer = c.Customer;
+                if (matrix && CustomerModel.TryGetMatrixValue(customer, key, out var placed))
+                {
+                    return ExpressionValue.FromObject(placed);
+                }
+
                 if (CustomerModel.TryGetAttribute(customer.Attributes, key, out var element))
                 {
                     return ExpressionValue.FromJson(element);

@@ -39,7 +39,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
     [
         "id", "stage", "language", "time_zone", "personalized", "allows_personalization", "preferences",
         "open_complaint", "failed_payment", "nps_score", "is_detractor", "needs_service_first",
-        "topics", "contacts_last_30_days", "days_since_contact", "tier", "matrix",
+        "topics", "contacts_last_30_days", "days_since_contact",
     ];
 
     private readonly CustomerProfile _customer;
@@ -73,7 +73,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
     /// <summary>Reads one member. Attributes come out as template values (a JSON string as a string, a number as a number, …).</summary>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
     {
-        if (TryGetProfileValue(key, out value))
+        if (TryGetProfileValue(key, out value) || TryGetMatrixValue(_customer, key, out value))
         {
             return true;
         }
@@ -193,6 +193,22 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
 
     private bool TryGetProfileValue(string key, out object? value) => TryGetProfileValue(_customer, _at, key, out value);
 
+    /// <summary>
+    /// <c>tier</c> and <c>matrix</c> once a tick placed the customer in the relationship matrix (the sender's own
+    /// classification, visible without personalization consent); before that, a host attribute of the same name is read
+    /// as any attribute.
+    /// </summary>
+    internal static bool TryGetMatrixValue(CustomerProfile customer, string key, out object? value)
+    {
+        value = key switch
+        {
+            "tier" => customer.Facts.ValueOf(Events.FactNames.Tier) as string,
+            "matrix" => Events.MatrixModel.Of(customer.Facts),
+            _ => null,
+        };
+        return value is not null;
+    }
+
     /// <summary>One of the profile's own members (see <see cref="IsProfileKey"/>) at the instant <paramref name="at"/>.</summary>
     internal static bool TryGetProfileValue(CustomerProfile customer, DateTimeOffset at, string key, out object? value)
     {
@@ -241,12 +257,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
             case "days_since_contact":
                 value = customer.History.Last() is { } last ? DaysBetween(last.SentAt, at) : null;
                 return true;
-            case "tier":
-                value = customer.Facts.ValueOf(Events.FactNames.Tier) as string;
-                return true;
-            case "matrix":
-                value = Events.MatrixModel.Of(customer.Facts);
-                return true;
+
             default:
                 value = null;
                 return false;

@@ -1,5 +1,7 @@
 using Personalize.Catalog;
 using Personalize.Decisions;
+using Personalize.Events;
+using Personalize.Storage;
 
 namespace Personalize.Samples.ConsoleHost;
 
@@ -25,10 +27,65 @@ internal sealed class ExplainCommand : ICommand
         }
 
         using var services = SampleHost.BuildServices(commandLine);
+        if (commandLine.Database is not null || commandLine.Postgres is not null)
+        {
+            return ExplainStored(commandLine, services, trigger, output);
+        }
+
         var (engine, catalog, customer, now) = SampleHost.LoadForOneCustomer(services, commandLine);
 
         var decision = engine.Decide(catalog, customer, trigger, now, DecisionDetail.All);
         output.Write(commandLine.Json ? decision.ToJson() + Environment.NewLine : decision.Explain());
+        return ConsoleApp.Ok;
+    }
+
+    /// <summary>
+    /// With <c>--db</c> or <c>--postgres</c>: decides for the customer as the store holds them (facts, recorded consent and
+    /// history) and lists the facts the conditions and the lifecycle stage read, each with the event that set it.
+    /// </summary>
+    private static int ExplainStored(CommandLine commandLine, Microsoft.Extensions.DependencyInjection.ServiceProvider services, Trigger trigger, TextWriter output)
+    {
+        var engine = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DecisionEngine>(services);
+        var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
+        var now = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<TimeProvider>(services).GetUtcNow();
+        using var hosted = StoreHost.Open(commandLine, services, TextWriter.Null);
+        var stored = StoreHost.Wait(hosted.Store.GetCustomerAsync(commandLine.CustomerId!))
+            ?? throw new SampleException($"no customer '{commandLine.CustomerId}' in {hosted.Path}.");
+        var customer = stored.Profile;
+        var decision = engine.Decide(catalog, customer, trigger, now, DecisionDetail.All);
+        if (commandLine.Json)
+        {
+            output.WriteLine(decision.ToJson());
+            return ConsoleApp.Ok;
+        }
+
+        output.Write(decision.Explain());
+        output.WriteLine();
+        var facts = customer.Facts;
+        if (facts.Count == 0)
+        {
+            output.WriteLine($"Facts: none in {hosted.Path} (ingest events with the events command).");
+            return ConsoleApp.Ok;
+        }
+
+        var ids = facts.Values.Select(static f => f.EventId).Where(static id => !id.StartsWith("tick:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        var events = ids.Count == 0
+            ? []
+            : StoreHost.Wait(hosted.Store.ReadEventsAsync(new EventQuery { Ids = ids, Limit = ids.Count })).Items.ToDictionary(static e => e.Id, StringComparer.Ordinal);
+        output.WriteLine($"Facts behind the decision (stage {customer.Stage.ToString().ToLowerInvariant()}; from {hosted.Path}):");
+        var width = facts.Keys.Max(static k => k.Length);
+        foreach (var (name, fact) in facts.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            var source = events.TryGetValue(fact.EventId, out var e) ? $"event {e.Id} {e.Type} at {Fact.Format(e.OccurredAt)}" : $"{fact.EventId}";
+            output.WriteLine($"  {name.PadRight(width)}  {Convert.ToString(fact.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "null"}  ({source})");
+        }
+
+        var changes = StoreHost.Wait(hosted.Store.ReadChangesAsync(new ChangeQuery { CustomerId = customer.Id, Limit = 20 })).Items;
+        foreach (var c in changes)
+        {
+            output.WriteLine($"  {c.Kind} {c.From ?? "(none)"} -> {c.To} at {Fact.Format(c.At)} ({c.Cause}{(c.EventId is null ? string.Empty : ", event " + c.EventId)})");
+        }
+
         return ConsoleApp.Ok;
     }
 }

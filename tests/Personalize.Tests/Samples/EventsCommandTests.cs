@@ -153,6 +153,22 @@ public sealed class EventsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Explain_on_the_store_shows_the_facts_and_events_behind_the_decision()
+    {
+        Events();
+        SampleConsole.Run("tick", "--now", "2026-03-17T01:00:00Z", "--out", Outbox, "--db", Database);
+
+        var (exit, output, _) = SampleConsole.Run("explain", "--customer", "c-011", "--trigger", "event:order_shipped", "--now", AfterTheEvents, "--db", Database);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Facts behind the decision (stage adoption;", output, StringComparison.Ordinal);
+        Assert.Matches(@"nps_detractor\s+True\s+\(event evt-0314 nps_answered at 2026-03-12T08:30:00Z\)", output);
+        Assert.Matches(@"last_shipped_order\s+GT-1102\s+\(event evt-0304 order_shipped at 2026-03-15T13:40:00Z\)", output);
+        Assert.Contains("tier (none) -> promising at 2026-03-17T01:00:00Z (matrix: longevity 1 (82 days), strength 2", output, StringComparison.Ordinal);
+        Assert.Contains("no customer 'nobody'", SampleConsole.Run("explain", "--customer", "nobody", "--db", Database).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_since_instant_is_a_usage_error()
     {
         var (exit, _, error) = SampleConsole.Run("matrix", "--since", "yesterday", "--db", Database);

@@ -76,6 +76,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         }
 
         var eventWrites = await WriteEventsAsync(connection, transaction, entries, accepted, cancellationToken).ConfigureAwait(false);
+        var (journeyWrites, journeysAlready) = await WriteJourneysAsync(connection, transaction, entries, accepted, cancellationToken).ConfigureAwait(false);
 
         await using var command = new NpgsqlBatch(connection, transaction);
         var deliveries = AddDeliveries(command, entries, accepted);
@@ -137,7 +138,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         foreach (var i in accepted)
         {
             var entry = entries[i];
-            List<string>? already = null;
+            List<string>? already = journeysAlready.TryGetValue(i, out var heldJourneys) ? heldJourneys : null;
             var historyAdded = false;
             foreach (var delivery in entry.Deliveries)
             {
@@ -176,7 +177,7 @@ public sealed partial class PostgreSqlPersonalizeStore
                 (already ??= []).Add(completion.IdempotencyKey);
             }
 
-            var version = versions[entry.CustomerId] + (historyAdded ? 1 : 0) + (eventWrites.Contains(i) ? 1 : 0);
+            var version = versions[entry.CustomerId] + (historyAdded ? 1 : 0) + (eventWrites.Contains(i) ? 1 : 0) + (journeyWrites.Contains(i) ? 1 : 0);
             versions[entry.CustomerId] = version;
             results[i] = new CustomerSendsResult(entry.CustomerId, WriteStatus.Written, version, already ?? (IReadOnlyList<string>)[]);
         }

@@ -175,6 +175,21 @@ internal static class PostgreSqlSchema
         CREATE INDEX customer_changes_by_at ON {schema}.customer_changes (at, customer_id, seq);
         CREATE INDEX customer_changes_by_customer ON {schema}.customer_changes (customer_id);
         """,
+
+        // 4: journey instances: the columns the due pass and status queries filter on, the rest as JSON.
+        """
+        CREATE TABLE {schema}.journey_instances (
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            journey_id text COLLATE "C" NOT NULL,
+            instance_id text COLLATE "C" NOT NULL,
+            status smallint NOT NULL,
+            wake_at bigint NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (customer_id, journey_id, instance_id)
+        );
+
+        CREATE INDEX journey_instances_due ON {schema}.journey_instances (wake_at) WHERE status = 0;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

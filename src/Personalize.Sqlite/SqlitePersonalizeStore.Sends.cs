@@ -437,6 +437,7 @@ public sealed partial class SqlitePersonalizeStore
 
         List<string>? already = null;
         var historyAdded = WriteEvents(transaction, sends);
+        historyAdded |= WriteJourneys(transaction, sends, ref already);
         foreach (var delivery in sends.Deliveries)
         {
             var command = Bound(SqliteRows.InsertDelivery, SqliteRows.DeliveryParameters, transaction);

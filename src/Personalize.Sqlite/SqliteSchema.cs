@@ -149,6 +149,21 @@ internal static class SqliteSchema
         CREATE INDEX customer_changes_by_at ON customer_changes (at, customer_id, seq);
         CREATE INDEX customer_changes_by_customer ON customer_changes (customer_id);
         """,
+
+        // 4: journey instances: the columns the due pass and status queries filter on, the rest as JSON.
+        """
+        CREATE TABLE journey_instances (
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            journey_id TEXT NOT NULL,
+            instance_id TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            wake_at INTEGER NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (customer_id, journey_id, instance_id)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX journey_instances_due ON journey_instances (wake_at) WHERE status = 0;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

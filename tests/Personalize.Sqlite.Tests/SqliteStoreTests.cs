@@ -51,17 +51,17 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(3, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(4, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
     public async Task A_database_of_the_previous_version_is_migrated_on_open_and_keeps_its_customers()
     {
-        // Version 1 (customers, consent, history), written as the previous release would have.
+        // Version 3 (customers, sends, events; no journeys), written as the previous release would have.
         using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
         {
             connection.Open();
-            SqliteSchema.Migrate(connection, 0, 1);
+            SqliteSchema.Migrate(connection, 0, 3);
             using var command = connection.CreateCommand();
             command.CommandText = "INSERT INTO customers (id, version, facts) VALUES ('c-1', 3, $facts); INSERT INTO store_meta (key, value) VALUES ('suppression_salt', $salt);";
             command.Parameters.AddWithValue("$facts", new Serialization.CustomerJson(StoreKit.Channels).WriteCustomer(Bare("c-1")));
@@ -71,12 +71,14 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("3", store.WriterPragma("user_version"));
+        Assert.Equal("4", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         Assert.Empty(customer.Profile.Facts);
-        var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)] }] });
+        var journey = new Journeys.JourneyInstance { CustomerId = "c-1", JourneyId = "renewal", InstanceId = "1", Version = 1, StepId = "call", WakeAt = Now };
+        var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)], Journeys = [journey] }] });
         Assert.Equal(WriteStatus.Written, recorded.Customers[0].Status);
+        Assert.Equal("call", Assert.Single((await store.ReadJourneysAsync(new Journeys.JourneyQuery { DueBy = Now })).Items).StepId);
     }
 
     [Fact]

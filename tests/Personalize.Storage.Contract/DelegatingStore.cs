@@ -79,4 +79,7 @@ public abstract class DelegatingStore(IPersonalizeStore inner) : IPersonalizeSto
 
     /// <inheritdoc />
     public virtual ValueTask<StorePage<Personalize.Events.CustomerChange>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken = default) => inner.ReadChangesAsync(query, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<StorePage<Personalize.Journeys.JourneyInstance>> ReadJourneysAsync(Personalize.Journeys.JourneyQuery query, CancellationToken cancellationToken = default) => inner.ReadJourneysAsync(query, cancellationToken);
 }

@@ -160,7 +160,7 @@ public static class CatalogJson
                 }
                 else
                 {
-                    errors.Add(new CatalogError($"{path}.triggers[{t}]", $"\"{dto.Triggers[t]}\" is not a trigger; write event:NAME, campaign:NAME, stage:NAME, tier:NAME, occasion:NAME, schedule or schedule:NAME"));
+                    errors.Add(new CatalogError($"{path}.triggers[{t}]", $"\"{dto.Triggers[t]}\" is not a trigger; write event:NAME, campaign:NAME, stage:NAME, tier:NAME, occasion:NAME, journey:NAME, schedule or schedule:NAME"));
                 }
             }
 

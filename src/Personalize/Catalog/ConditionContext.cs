@@ -55,6 +55,7 @@ public sealed class ConditionContext
         TriggerKind.Stage => "stage",
         TriggerKind.Tier => "tier",
         TriggerKind.Occasion => "occasion",
+        TriggerKind.Journey => "journey",
         _ => "schedule",
     };
 }

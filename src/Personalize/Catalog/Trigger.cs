@@ -61,6 +61,12 @@ public readonly record struct Trigger
     /// <exception cref="ArgumentException">The name is not a valid trigger name.</exception>
     public static Trigger Occasion(string name) => Create(TriggerKind.Occasion, name);
 
+    /// <summary>A journey's send step, for example <c>journey:renewal</c>: a catalog message that names it goes out only when that journey sends it.</summary>
+    /// <param name="journeyId">The journey's id.</param>
+    /// <returns>The trigger.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid trigger name.</exception>
+    public static Trigger Journey(string journeyId) => Create(TriggerKind.Journey, journeyId);
+
     /// <summary>A named schedule tick, for example <c>daily</c>.</summary>
     /// <param name="name">The schedule name.</param>
     /// <returns>The trigger.</returns>
@@ -68,7 +74,7 @@ public readonly record struct Trigger
     public static Trigger Schedule(string name = DefaultScheduleName) => Create(TriggerKind.Schedule, name);
 
     /// <summary>
-    /// Parses <c>event:NAME</c>, <c>campaign:NAME</c>, <c>stage:NAME</c>, <c>tier:NAME</c>, <c>occasion:NAME</c>, <c>schedule</c> or <c>schedule:NAME</c> (kind case-insensitive).
+    /// Parses <c>event:NAME</c>, <c>campaign:NAME</c>, <c>stage:NAME</c>, <c>tier:NAME</c>, <c>occasion:NAME</c>, <c>journey:NAME</c>, <c>schedule</c> or <c>schedule:NAME</c> (kind case-insensitive).
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="trigger">The trigger when the text is valid.</param>
@@ -109,6 +115,10 @@ public readonly record struct Trigger
         {
             kind = TriggerKind.Occasion;
         }
+        else if (kindText.Equals("journey", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = TriggerKind.Journey;
+        }
         else
         {
             return false;
@@ -141,7 +151,7 @@ public readonly record struct Trigger
     public static Trigger Parse(string text)
         => TryParse(text, out var trigger)
             ? trigger
-            : throw new FormatException($"'{text}' is not a trigger: write event:NAME, campaign:NAME, stage:NAME, tier:NAME, occasion:NAME, schedule or schedule:NAME (NAME: letters, digits, '_', '-', '.').");
+            : throw new FormatException($"'{text}' is not a trigger: write event:NAME, campaign:NAME, stage:NAME, tier:NAME, occasion:NAME, journey:NAME, schedule or schedule:NAME (NAME: letters, digits, '_', '-', '.').");
 
     /// <summary>Formats as <c>kind:name</c>, for example <c>event:order_shipped</c>.</summary>
     /// <returns>The text.</returns>
@@ -152,6 +162,7 @@ public readonly record struct Trigger
         TriggerKind.Stage => "stage:" + Name,
         TriggerKind.Tier => "tier:" + Name,
         TriggerKind.Occasion => "occasion:" + Name,
+        TriggerKind.Journey => "journey:" + Name,
         _ => "schedule:" + Name,
     };
 

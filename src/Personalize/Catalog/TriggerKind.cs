@@ -20,4 +20,7 @@ public enum TriggerKind
 
     /// <summary>A like-a-friend occasion a tick found, for example <c>occasion:anniversary</c> or <c>occasion:we_miss_you</c>.</summary>
     Occasion = 5,
+
+    /// <summary>A journey's send step (<c>journey:ID</c>): a message that names it goes out only when a journey sends it.</summary>
+    Journey = 6,
 }

@@ -38,6 +38,9 @@ public sealed record EventIngestionSummary
     /// <summary>Gets the send errors (templates, sink), or empty.</summary>
     public IReadOnlyList<SendError> SendErrors { get; init; } = [];
 
+    /// <summary>Gets what the journeys did (entries, exits, steps of the customers whose events were applied), or <see langword="null"/> without journeys (<see cref="EventRun.Journeys"/>).</summary>
+    public JourneySummary? Journeys { get; init; }
+
     /// <summary>Gets the ingestion instant.</summary>
     public DateTimeOffset At { get; init; }
 }

@@ -15,4 +15,8 @@ public sealed record EventRun(CompiledCatalog Catalog, CompiledTemplates Templat
     /// <summary>Gets the mappings, lifecycle rules and limits.</summary>
     /// <value>The default value is <see langword="null"/>: <see cref="EventOptions"/> defaults.</value>
     public EventOptions? Options { get; init; }
+
+    /// <summary>Gets the journeys whose entries the triggers start (<c>event:TYPE</c>, <c>stage:NAME</c>, <c>occasion:NAME</c>); the journeys of the customers touched are advanced at the end (exits, awaited events, first steps).</summary>
+    /// <value>The default value is <see langword="null"/>: no journeys.</value>
+    public Personalize.Journeys.JourneySet? Journeys { get; init; }
 }

@@ -3,6 +3,7 @@ using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Events;
+using Personalize.Journeys;
 using Personalize.Storage;
 
 namespace Personalize.Sending;
@@ -38,11 +39,13 @@ public sealed partial class SendRunner
         await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
         var ingestor = new EventIngestor(run.Options, _timeProvider, _options.MaxRecordedErrors);
-        var summary = await ingestor.IngestAsync(events, store, at, new TriggerHandler(this, loop, state, run.Catalog, run.Templates), cancellationToken).ConfigureAwait(false);
+        var handler = new TriggerHandler(this, loop, state, run.Catalog, run.Templates, run.Journeys);
+        var summary = await ingestor.IngestAsync(events, store, at, handler, cancellationToken).ConfigureAwait(false);
+        var journeys = await handler.AdvanceJourneysAsync(store, at, cancellationToken).ConfigureAwait(false);
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
         state.Complete(totals);
-        return summary with { Sends = totals, SendErrors = state.Errors.ToArray() };
+        return summary with { Sends = totals, SendErrors = state.Errors.ToArray(), Journeys = journeys };
     }
 
     /// <summary>The trigger text of a send: the trigger, and for an event's send <c>@</c> and the event id (so each event's message has its own key).</summary>
@@ -78,8 +81,29 @@ public sealed partial class SendRunner
     }
 
     /// <summary>Decides the triggers of applied events (or of a tick's occasions), records the sends with the update, hands them over.</summary>
-    private sealed class TriggerHandler(SendRunner runner, Loop loop, RunState state, CompiledCatalog catalog, CompiledTemplates templates) : IUpdateHandler
+    private sealed class TriggerHandler(SendRunner runner, Loop loop, RunState state, CompiledCatalog catalog, CompiledTemplates templates, JourneySet? journeys = null) : IUpdateHandler
     {
+        /// <summary>The customers whose journeys to advance after the updates: events applied, or a journey entered.</summary>
+        private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+        private long _entered;
+
+        /// <summary>Advances the journeys of the customers the updates touched (exits, awaited events, first steps), with this loop.</summary>
+        public async Task<JourneySummary?> AdvanceJourneysAsync(IPersonalizeStore store, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            if (journeys is null)
+            {
+                return null;
+            }
+
+            var pass = new JourneyPass(runner, loop, state, journeys, templates, at) { Entered = _entered };
+            if (_touched.Count > 0)
+            {
+                await pass.RunAsync(store, _touched.Order(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+
+            return pass.Summary(state);
+        }
+
         public (CustomerSends Write, object? Plan) Plan(CustomerUpdate update, CustomerSends write, CancellationToken cancellationToken)
         {
             if (update.Triggers.Count == 0)
@@ -88,6 +112,12 @@ public sealed partial class SendRunner
             }
 
             var plan = new TriggerPlan();
+            if (journeys is not null && Entries(journeys, update, state.At) is { } entries)
+            {
+                write = write with { Journeys = entries };
+                plan.Entries = entries;
+            }
+
             var profile = update.Profile;
             var deliveries = new List<DeliveryRecord>();
             var scheduled = new List<ScheduledSend>();
@@ -159,6 +189,16 @@ public sealed partial class SendRunner
 
         public async ValueTask WrittenAsync(CustomerUpdate update, CustomerSendsResult result, object? plan, CancellationToken cancellationToken)
         {
+            if (journeys is not null && (update.Events.Count > 0 || plan is TriggerPlan { Entries.Count: > 0 }))
+            {
+                _touched.Add(update.Stored.Id);
+            }
+
+            if (plan is TriggerPlan { Entries: { } entered })
+            {
+                _entered += entered.Count(e => !result.WasAlreadyRecorded(e.Key));
+            }
+
             if (plan is not TriggerPlan p)
             {
                 return;
@@ -197,6 +237,8 @@ public sealed partial class SendRunner
     {
         public int Decided;
         public int Deferred;
+
+        public List<JourneyInstance>? Entries { get; set; }
 
         public List<PendingSend> Sends { get; } = [];
 

@@ -409,6 +409,7 @@ public sealed partial class SendRunner
         public const string Tick = "tick";
         public const string Events = "events";
         public const string Worker = "worker";
+        public const string Journeys = "journeys";
 
         public static string SpanName(string kind) => kind switch
         {
@@ -416,6 +417,7 @@ public sealed partial class SendRunner
             Due => "personalize.run due",
             Tick => "personalize.run tick",
             Events => "personalize.run events",
+            Journeys => "personalize.run journeys",
             _ => "personalize.run worker",
         };
     }

@@ -1,5 +1,6 @@
 using Personalize.Customers;
 using Personalize.Events;
+using Personalize.Journeys;
 
 namespace Personalize.Storage;
 
@@ -48,4 +49,16 @@ public sealed record CustomerSends
     /// <summary>Gets the stage and tier changes to record.</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyList<CustomerChange> Changes { get; init; } = [];
+
+    /// <summary>
+    /// Gets the journey instances to write with the sends their steps caused (one transaction, so a step and its
+    /// message are recorded together or not at all). An instance with <see cref="JourneyInstance.Revision"/> 1 is
+    /// created only when the store holds none with its key (otherwise it is left as it is and its
+    /// <see cref="JourneyInstance.Key"/> is reported in <see cref="CustomerSendsResult.AlreadyRecorded"/>: a customer
+    /// enters a journey without re-entry once); a later revision replaces the stored instance. Writing an instance
+    /// makes the customer's version grow, so journey writes of one customer are serialized by
+    /// <see cref="ExpectedVersion"/>.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyList<JourneyInstance> Journeys { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Events;
+using Personalize.Journeys;
 
 namespace Personalize.Storage;
 
@@ -215,4 +216,10 @@ public interface IPersonalizeStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The page.</returns>
     ValueTask<StorePage<CustomerChange>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one page of journey instances, ordered by customer, journey and instance id.</summary>
+    /// <param name="query">Filters (customer, journey, due by, active only), page size and where to continue.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default);
 }

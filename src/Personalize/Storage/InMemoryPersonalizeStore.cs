@@ -461,6 +461,7 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
 
             _sortedIds = null;
             ForgetEvents(customerId);
+            ForgetJourneys(customerId);
             var scheduled = 0;
             foreach (var key in _scheduled.Where(p => p.Value.CustomerId == customerId).Select(p => p.Key).ToList())
             {
@@ -583,6 +584,7 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
 
         List<string>? already = null;
         var historyAdded = ApplyEventWrites(sends, entry);
+        historyAdded |= ApplyJourneyWrites(sends, ref already);
         foreach (var delivery in sends.Deliveries)
         {
             if (!_deliveries.TryAdd(delivery.IdempotencyKey, delivery))

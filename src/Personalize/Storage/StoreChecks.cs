@@ -148,6 +148,7 @@ internal static class StoreChecks
             }
 
             ThrowIfInvalidEvents(sends);
+            ThrowIfInvalidJourneys(sends);
 
             foreach (var delivery in sends.Deliveries)
             {
@@ -190,6 +191,25 @@ internal static class StoreChecks
         if (batch.Run is { Id.Length: 0 })
         {
             throw new ArgumentException("The run record has no id.", nameof(batch));
+        }
+    }
+
+    /// <summary>Checks an entry's journey instances: each names the entry's customer, has a journey and instance id, and appears once.</summary>
+    public static void ThrowIfInvalidJourneys(CustomerSends sends)
+    {
+        ArgumentNullException.ThrowIfNull(sends.Journeys, "batch");
+        HashSet<string>? keys = null;
+        foreach (var instance in sends.Journeys)
+        {
+            if (instance is null || instance.CustomerId != sends.CustomerId || string.IsNullOrEmpty(instance.JourneyId) || string.IsNullOrEmpty(instance.InstanceId) || instance.Revision < 1)
+            {
+                throw new ArgumentException($"A journey instance of customer {sends.CustomerId} is null, names another customer, has no journey or instance id, or a revision below 1.", "batch");
+            }
+
+            if (!(keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(instance.Key))
+            {
+                throw new ArgumentException($"Journey instance {instance.JourneyId}/{instance.InstanceId} of customer {sends.CustomerId} appears twice in one entry.", "batch");
+            }
         }
     }
 }

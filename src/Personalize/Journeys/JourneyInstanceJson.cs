@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Personalize.Journeys;
+
+/// <summary>The stored form of a journey instance (the SQL stores keep it as one JSON value beside the columns they query).</summary>
+internal static class JourneyInstanceJson
+{
+    /// <summary>Writes an instance as UTF-8 JSON.</summary>
+    public static byte[] Write(JourneyInstance instance)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("customerId", instance.CustomerId);
+            json.WriteString("journeyId", instance.JourneyId);
+            json.WriteString("instanceId", instance.InstanceId);
+            json.WriteNumber("version", instance.Version);
+            json.WriteNumber("revision", instance.Revision);
+            json.WriteNumber("status", (int)instance.Status);
+            WriteOptional(json, "stepId", instance.StepId);
+            json.WriteNumber("stepSince", instance.StepSince.UtcTicks);
+            json.WriteNumber("attempt", instance.Attempt);
+            if (instance.WakeAt is { } wake)
+            {
+                json.WriteNumber("wakeAt", wake.UtcTicks);
+            }
+
+            WriteOptional(json, "waitingFor", instance.WaitingFor);
+            json.WriteNumber("startedAt", instance.StartedAt.UtcTicks);
+            json.WriteNumber("updatedAt", instance.UpdatedAt.UtcTicks);
+            WriteOptional(json, "entryEventId", instance.EntryEventId);
+            WriteOptional(json, "exitReason", instance.ExitReason);
+            json.WriteNumber("historyDropped", instance.HistoryDropped);
+            json.WriteStartArray("history");
+            foreach (var record in instance.History)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("at", record.At.UtcTicks);
+                json.WriteString("step", record.StepId);
+                json.WriteString("outcome", record.Outcome);
+                WriteOptional(json, "detail", record.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads an instance written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">The value is not a stored journey instance.</exception>
+    public static JourneyInstance Read(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(utf8.ToArray());
+            var root = document.RootElement;
+            var history = new List<JourneyStepRecord>();
+            foreach (var record in root.GetProperty("history").EnumerateArray())
+            {
+                history.Add(new JourneyStepRecord(
+                    Instant(record.GetProperty("at").GetInt64()),
+                    record.GetProperty("step").GetString()!,
+                    record.GetProperty("outcome").GetString()!,
+                    Optional(record, "detail")));
+            }
+
+            return new JourneyInstance
+            {
+                CustomerId = root.GetProperty("customerId").GetString()!,
+                JourneyId = root.GetProperty("journeyId").GetString()!,
+                InstanceId = root.GetProperty("instanceId").GetString()!,
+                Version = root.GetProperty("version").GetInt32(),
+                Revision = root.GetProperty("revision").GetInt32(),
+                Status = (JourneyStatus)root.GetProperty("status").GetInt32(),
+                StepId = Optional(root, "stepId"),
+                StepSince = Instant(root.GetProperty("stepSince").GetInt64()),
+                Attempt = root.GetProperty("attempt").GetInt32(),
+                WakeAt = root.TryGetProperty("wakeAt", out var wake) ? Instant(wake.GetInt64()) : null,
+                WaitingFor = Optional(root, "waitingFor"),
+                StartedAt = Instant(root.GetProperty("startedAt").GetInt64()),
+                UpdatedAt = Instant(root.GetProperty("updatedAt").GetInt64()),
+                EntryEventId = Optional(root, "entryEventId"),
+                ExitReason = Optional(root, "exitReason"),
+                HistoryDropped = root.GetProperty("historyDropped").GetInt32(),
+                History = history,
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException("A stored journey instance is not readable: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>The cursor of an instance in the store's order (customer, journey, instance id).</summary>
+    public static string Cursor(JourneyInstance instance) => Storage.StoreCursor.Format(DateTimeOffset.UnixEpoch, instance.Key);
+
+    /// <summary>Splits a cursor into customer, journey and instance id.</summary>
+    /// <exception cref="ArgumentException">The token is not a journey cursor.</exception>
+    public static (string CustomerId, string JourneyId, string InstanceId)? ParseCursor(string? token)
+    {
+        if (Storage.StoreCursor.Parse(token) is not { } cursor)
+        {
+            return null;
+        }
+
+        var parts = cursor.Key.Split('\u001f');
+        if (parts.Length != 3)
+        {
+            throw new ArgumentException($"'{token}' is not a continuation token of journey instances; pass the ContinueAfter of the previous page.", "query");
+        }
+
+        return (parts[0], parts[1], parts[2]);
+    }
+
+    /// <summary>Whether an instance comes after a cursor in the store's order.</summary>
+    public static bool IsAfter(JourneyInstance instance, (string CustomerId, string JourneyId, string InstanceId)? cursor)
+    {
+        if (cursor is not { } c)
+        {
+            return true;
+        }
+
+        var order = string.CompareOrdinal(instance.CustomerId, c.CustomerId);
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(instance.JourneyId, c.JourneyId);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(instance.InstanceId, c.InstanceId);
+        }
+
+        return order > 0;
+    }
+
+    private static DateTimeOffset Instant(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private static string? Optional(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    /// <summary>Formats an instant for history details.</summary>
+    public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,639 @@
+using System.Runtime.InteropServices;
+using Personalize.Catalog;
+using Personalize.Channels;
+using Personalize.Customers;
+using Personalize.Decisions;
+using Personalize.Events;
+using Personalize.Journeys;
+using Personalize.Storage;
+
+namespace Personalize.Sending;
+
+public sealed partial class SendRunner
+{
+    /// <summary>The most steps one instance runs in one advance (a branch loop without a wait ends the instance with <c>journey.loop</c>).</summary>
+    private const int MaxStepsPerAdvance = JourneyDefinition.MaxSteps * 2;
+
+    /// <summary>The most stored events of one customer a journey looks at (the newest are read first).</summary>
+    private const int MaxJourneyEvents = 10_000;
+
+    /// <summary>
+    /// Advances journeys: reads the instances due at the instant (or every active instance of
+    /// <see cref="JourneyRun.CustomerIds"/>), and for each customer checks the exits, then runs steps until one waits or
+    /// the journey ends: sends through the decision rules (consent, contact point, caps, quiet hours, service first),
+    /// waits, awaited events and their timeouts, branches. Each customer's new instance state and the messages its
+    /// steps caused are written in one transaction (with the customer's version) before the messages go to the sink,
+    /// so a crash at any moment neither repeats nor skips a step: run the pass again.
+    /// </summary>
+    /// <param name="run">The journeys, templates, instant and customers.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="cancellationToken">Stops after the page in hand.</param>
+    /// <returns>What the pass did.</returns>
+    public async Task<JourneySummary> AdvanceJourneysAsync(JourneyRun run, IPersonalizeStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(store);
+        var at = run.At ?? _timeProvider.GetUtcNow();
+        using var state = NewState(new SendRun(run.Journeys.Catalog, run.Templates, Trigger.Tick) { At = at }, at, null, RunKinds.Journeys);
+        state.Begin(null);
+        await RecoverAsync(store, run.Journeys.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
+        var loop = new Loop(this, store, state, null, null);
+        var pass = new JourneyPass(this, loop, state, run.Journeys, run.Templates, at);
+        await pass.RunAsync(store, run.CustomerIds, cancellationToken).ConfigureAwait(false);
+        await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
+        var summary = pass.Summary(state);
+        state.Complete(summary.Sends);
+        return summary;
+    }
+
+    /// <summary>The instance of a customer entering a journey (written with the update that caused it; the first step runs at the next advance).</summary>
+    internal static JourneyInstance Enter(JourneyDefinition journey, string customerId, Trigger trigger, CustomerEvent? @event, DateTimeOffset at)
+    {
+        var started = @event is { } e && e.OccurredAt < at ? e.OccurredAt : at;
+        return new JourneyInstance
+        {
+            CustomerId = customerId,
+            JourneyId = journey.Id,
+            InstanceId = journey.AllowReentry ? @event?.Id ?? at.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) : "1",
+            Version = journey.Version,
+            Revision = 1,
+            Status = JourneyStatus.Active,
+            StepId = journey.Steps[0].Id,
+            StepSince = started,
+            WakeAt = at,
+            StartedAt = started,
+            UpdatedAt = at,
+            EntryEventId = @event?.Id,
+            History = [new JourneyStepRecord(at, "entry", JourneyOutcomes.Entered, @event is null ? trigger.ToString() : trigger + " " + @event.Id)],
+        };
+    }
+
+    /// <summary>The instances an update's triggers start (latest version of each journey the trigger enters, its condition met).</summary>
+    internal static List<JourneyInstance>? Entries(JourneySet journeys, CustomerUpdate update, DateTimeOffset at)
+    {
+        List<JourneyInstance>? entries = null;
+        foreach (var (trigger, e) in update.Triggers)
+        {
+            foreach (var journey in journeys.Latest)
+            {
+                if (journey.Entry.Trigger != trigger)
+                {
+                    continue;
+                }
+
+                if (journey.Entry.Condition is { } condition)
+                {
+                    try
+                    {
+                        if (!condition.IsSatisfiedBy(new ConditionContext(update.Profile, trigger, at) { Event = e }))
+                        {
+                            continue;
+                        }
+                    }
+                    catch (Templates.TemplateRuntimeException)
+                    {
+                        continue;
+                    }
+                }
+
+                var instance = Enter(journey, update.Stored.Id, trigger, e, at);
+                if (entries?.Exists(i => i.Key == instance.Key) != true)
+                {
+                    (entries ??= []).Add(instance);
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>One pass over journey instances: per customer, advance, write, hand over, redo conflicts.</summary>
+    private sealed class JourneyPass(SendRunner runner, Loop loop, RunState state, JourneySet journeys, CompiledTemplates templates, DateTimeOffset at)
+    {
+        private readonly Dictionary<string, long> _exited = new(StringComparer.Ordinal);
+        private long _instances;
+        private long _steps;
+        private long _completed;
+
+        public long Entered { get; set; }
+
+        public async Task RunAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, CancellationToken token)
+        {
+            if (customerIds is not null)
+            {
+                foreach (var chunk in customerIds.Distinct(StringComparer.Ordinal).Chunk(runner._options.PageSize))
+                {
+                    await AdvanceAsync(store, chunk, null, 1, token).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            string? after = null;
+            do
+            {
+                var page = await store.ReadJourneysAsync(new JourneyQuery { DueBy = at, Limit = runner._options.PageSize, ContinueAfter = after }, token).ConfigureAwait(false);
+                if (page.Items.Count == 0)
+                {
+                    break;
+                }
+
+                var byCustomer = page.Items.GroupBy(static i => i.CustomerId, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
+                await AdvanceAsync(store, byCustomer.Keys.ToArray(), byCustomer, 1, token).ConfigureAwait(false);
+                after = page.ContinueAfter;
+            }
+            while (after is not null);
+        }
+
+        public JourneySummary Summary(RunState final) => new()
+        {
+            Instances = _instances,
+            Entered = Entered,
+            Steps = _steps,
+            Completed = _completed,
+            Exited = new Dictionary<string, long>(_exited, StringComparer.Ordinal),
+            Sends = final.Snapshot(),
+            Errors = final.Errors.ToArray(),
+            At = at,
+        };
+
+        private async Task AdvanceAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, Dictionary<string, List<JourneyInstance>>? due, int attempt, CancellationToken token)
+        {
+            var customers = await store.GetCustomersAsync(customerIds.ToArray(), token).ConfigureAwait(false);
+            var writes = new List<CustomerSends>();
+            var plans = new List<CustomerPlan>();
+            foreach (var customer in customers)
+            {
+                // Every active instance of the customer: a due one may be a re-entry while an older one is active.
+                var instances = await ActiveAsync(store, customer.Id, token).ConfigureAwait(false);
+                if (due is not null && due.TryGetValue(customer.Id, out var dueOnes))
+                {
+                    var dueKeys = dueOnes.Select(static i => i.Key).ToHashSet(StringComparer.Ordinal);
+                    instances = instances.Where(i => dueKeys.Contains(i.Key) || instances.Any(d => dueKeys.Contains(d.Key) && d.JourneyId == i.JourneyId)).ToList();
+                }
+
+                if (instances.Count == 0)
+                {
+                    continue;
+                }
+
+                var events = NeedsEvents(instances) ? await EventsAsync(store, customer.Id, instances.Min(static i => i.StartedAt), token).ConfigureAwait(false) : [];
+                var plan = Plan(customer, instances, events, token);
+                if (plan.Instances.Count == 0 && plan.Sends.Count == 0)
+                {
+                    Count(plan);
+                    continue;
+                }
+
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray() });
+                plans.Add(plan);
+            }
+
+            if (writes.Count == 0)
+            {
+                return;
+            }
+
+            var result = await loop.WriteAsync(writes, token).ConfigureAwait(false);
+            List<string>? redo = null;
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var written = result.Customers[i];
+                var plan = plans[i];
+                if (written.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
+                {
+                    (redo ??= []).Add(plan.CustomerId);
+                    continue;
+                }
+
+                if (written.Status != WriteStatus.Written)
+                {
+                    state.Error(new SendError(plan.CustomerId, null, null, written.Status == WriteStatus.Conflict ? SendErrorCodes.StoreConflict : "customer.not_found", $"The customer's journeys could not be written ({written.Status}, {attempt} attempts); run the pass again."));
+                    continue;
+                }
+
+                Count(plan);
+                foreach (var send in plan.Sends)
+                {
+                    if (written.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
+                    {
+                        loop.Tally.AlreadyWritten++;
+                    }
+                    else
+                    {
+                        await loop.HandOverAsync(send, token).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            loop.Merge();
+            if (redo is not null)
+            {
+                // Someone wrote to these customers meanwhile: read them and their instances again and advance again.
+                await AdvanceAsync(store, redo, null, attempt + 1, token).ConfigureAwait(false);
+            }
+        }
+
+        private void Count(CustomerPlan plan)
+        {
+            _instances += plan.Looked;
+            _steps += plan.Steps;
+            _completed += plan.Completed;
+            foreach (var reason in plan.Exited)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_exited, reason, out _)++;
+            }
+
+            foreach (var code in plan.Suppressed)
+            {
+                loop.Tally.Suppress(code);
+            }
+
+            foreach (var error in plan.Errors)
+            {
+                state.Error(error);
+            }
+        }
+
+        private static async Task<List<JourneyInstance>> ActiveAsync(IPersonalizeStore store, string customerId, CancellationToken token)
+        {
+            var all = new List<JourneyInstance>();
+            string? after = null;
+            do
+            {
+                var page = await store.ReadJourneysAsync(new JourneyQuery { CustomerId = customerId, ActiveOnly = true, ContinueAfter = after }, token).ConfigureAwait(false);
+                all.AddRange(page.Items);
+                after = page.ContinueAfter;
+            }
+            while (after is not null);
+            return all;
+        }
+
+        private bool NeedsEvents(List<JourneyInstance> instances)
+        {
+            foreach (var instance in instances)
+            {
+                if (journeys.Find(instance.JourneyId, instance.Version) is { } journey
+                    && (journey.Exits.Any(static x => x.EventType is not null) || journey.Steps.Any(static s => s is WaitForEventStep)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static async Task<List<CustomerEvent>> EventsAsync(IPersonalizeStore store, string customerId, DateTimeOffset since, CancellationToken token)
+        {
+            var events = new List<CustomerEvent>();
+            string? after = null;
+            do
+            {
+                var page = await store.ReadEventsAsync(new EventQuery { CustomerId = customerId, ContinueAfter = after }, token).ConfigureAwait(false);
+                foreach (var e in page.Items)
+                {
+                    if (e.OccurredAt >= since)
+                    {
+                        events.Add(e);
+                    }
+                }
+
+                after = events.Count < MaxJourneyEvents ? page.ContinueAfter : null;
+            }
+            while (after is not null);
+            return events;
+        }
+
+        private CustomerPlan Plan(StoredCustomer customer, List<JourneyInstance> instances, List<CustomerEvent> events, CancellationToken token)
+        {
+            var plan = new CustomerPlan(customer.Id);
+            var profile = customer.Profile;
+
+            // One active instance per journey: a later entry (re-entry while in it) ends at once.
+            var ordered = instances.OrderBy(static i => i.JourneyId, StringComparer.Ordinal).ThenBy(static i => i.StartedAt).ThenBy(static i => i.InstanceId, StringComparer.Ordinal).ToList();
+            string? previousJourney = null;
+            foreach (var instance in ordered)
+            {
+                plan.Looked++;
+                if (string.Equals(previousJourney, instance.JourneyId, StringComparison.Ordinal))
+                {
+                    plan.Add(End(instance, JourneyStatus.Exited, JourneyCodesRuntime.AlreadyIn, "entry", at) with { Revision = instance.Revision + 1, UpdatedAt = at }, JourneyCodesRuntime.AlreadyIn);
+                    continue;
+                }
+
+                previousJourney = instance.JourneyId;
+                if (journeys.Find(instance.JourneyId, instance.Version) is not { } journey)
+                {
+                    plan.Errors.Add(new SendError(customer.Id, null, null, JourneyCodesRuntime.VersionMissing, $"Journey \"{instance.JourneyId}\" version {instance.Version} is not in the journey set; the customer started on it and finishes on it: load that version too. The instance waits."));
+                    continue;
+                }
+
+                var advanced = Advance(journey, instance, ref profile, events, plan, token);
+                if (!ReferenceEquals(advanced, instance))
+                {
+                    plan.Add(advanced with { Revision = instance.Revision + 1, UpdatedAt = at }, advanced.Status == JourneyStatus.Exited ? advanced.ExitReason : null);
+                    if (advanced.Status == JourneyStatus.Completed)
+                    {
+                        plan.Completed++;
+                    }
+                }
+            }
+
+            return plan;
+        }
+
+        /// <summary>Runs an instance's steps until one waits or the journey ends; returns the same instance when nothing changed.</summary>
+        private JourneyInstance Advance(JourneyDefinition journey, JourneyInstance instance, ref CustomerProfile profile, List<CustomerEvent> events, CustomerPlan plan, CancellationToken token)
+        {
+            var current = instance;
+            var trigger = Trigger.Journey(journey.Id);
+            for (var n = 0; current.Status == JourneyStatus.Active; n++)
+            {
+                if (Exit(journey, current, profile, events, trigger, plan) is { } reason)
+                {
+                    return End(current, JourneyStatus.Exited, reason, "exit", at);
+                }
+
+                var index = journey.IndexOf(current.StepId);
+                if (index < 0)
+                {
+                    return End(current, JourneyStatus.Exited, JourneyCodesRuntime.UnknownStep, current.StepId ?? "?", at);
+                }
+
+                if (n >= MaxStepsPerAdvance)
+                {
+                    return End(current, JourneyStatus.Exited, JourneyCodesRuntime.Loop, current.StepId!, at);
+                }
+
+                var step = journey.Steps[index];
+                switch (step)
+                {
+                    case SendStep send:
+                        if (current.WakeAt is { } wake && wake > at)
+                        {
+                            return current;
+                        }
+
+                        plan.Steps++;
+                        current = Send(journey, send, current, ref profile, trigger, plan, token);
+                        if (current.Status != JourneyStatus.Active || string.Equals(current.StepId, send.Id, StringComparison.Ordinal))
+                        {
+                            return current;
+                        }
+
+                        break;
+                    case WaitStep wait:
+                        if (!Waited(current, step.Id, current.StepSince + wait.Duration, ref current))
+                        {
+                            return current;
+                        }
+
+                        plan.Steps++;
+                        current = MoveTo(journey, current, index, null, JourneyOutcomes.Waited, null);
+                        break;
+                    case WaitUntilStep until:
+                        if (!Waited(current, step.Id, LocalTime.Next(current.StepSince, until.TimeOfDay, until.Days, profile.TimeZone), ref current))
+                        {
+                            return current;
+                        }
+
+                        plan.Steps++;
+                        current = MoveTo(journey, current, index, null, JourneyOutcomes.Waited, null);
+                        break;
+                    case WaitForEventStep waitFor:
+                        var arrived = events.Find(e => string.Equals(e.Type, waitFor.EventType, StringComparison.Ordinal) && e.OccurredAt >= current.StepSince && e.OccurredAt <= at);
+                        if (arrived is not null)
+                        {
+                            plan.Steps++;
+                            current = MoveTo(journey, current, index, waitFor.OnEvent, JourneyOutcomes.EventReceived, arrived.Id);
+                            break;
+                        }
+
+                        var timeout = current.StepSince + waitFor.Timeout;
+                        if (timeout <= at)
+                        {
+                            plan.Steps++;
+                            current = MoveTo(journey, current, index, waitFor.OnTimeout, JourneyOutcomes.TimedOut, null);
+                            break;
+                        }
+
+                        if (current.WakeAt != timeout || current.WaitingFor != waitFor.EventType)
+                        {
+                            current = current.Record(new JourneyStepRecord(at, step.Id, JourneyOutcomes.Waiting, $"{waitFor.EventType} until {JourneyInstanceJson.Format(timeout)}")) with { WakeAt = timeout, WaitingFor = waitFor.EventType };
+                        }
+
+                        return current;
+                    case BranchStep branch:
+                        plan.Steps++;
+                        bool holds;
+                        try
+                        {
+                            holds = branch.Condition.IsSatisfiedBy(new ConditionContext(profile, trigger, at));
+                        }
+                        catch (Templates.TemplateRuntimeException ex)
+                        {
+                            plan.Errors.Add(new SendError(profile.Id, null, null, JourneyCodesRuntime.ConditionError, $"Journey \"{journey.Id}\" step \"{branch.Id}\": {ex.Message} (the else way is taken)."));
+                            holds = false;
+                        }
+
+                        var target = holds ? branch.Then : branch.Else;
+                        current = MoveTo(journey, current, index, target, JourneyOutcomes.Branched, (holds ? "then" : "else") + " " + (target ?? "next"));
+                        break;
+                }
+            }
+
+            return current;
+        }
+
+        /// <summary>Whether a wait until <paramref name="until"/> is over; when not, sets the wake-up (recording the wait once).</summary>
+        private bool Waited(JourneyInstance instance, string stepId, DateTimeOffset until, ref JourneyInstance current)
+        {
+            if (until <= at)
+            {
+                return true;
+            }
+
+            if (instance.WakeAt != until)
+            {
+                current = instance.Record(new JourneyStepRecord(at, stepId, JourneyOutcomes.Waiting, "until " + JourneyInstanceJson.Format(until))) with { WakeAt = until, WaitingFor = null };
+            }
+
+            return false;
+        }
+
+        private string? Exit(JourneyDefinition journey, JourneyInstance instance, CustomerProfile profile, List<CustomerEvent> events, Trigger trigger, CustomerPlan plan)
+        {
+            foreach (var exit in journey.Exits)
+            {
+                if (exit.EventType is { } type && events.Exists(e => string.Equals(e.Type, type, StringComparison.Ordinal) && e.OccurredAt >= instance.StartedAt && e.OccurredAt <= at))
+                {
+                    return exit.Name;
+                }
+
+                if (exit.Condition is { } condition)
+                {
+                    try
+                    {
+                        if (condition.IsSatisfiedBy(new ConditionContext(profile, trigger, at)))
+                        {
+                            return exit.Name;
+                        }
+                    }
+                    catch (Templates.TemplateRuntimeException ex)
+                    {
+                        plan.Errors.Add(new SendError(profile.Id, null, null, JourneyCodesRuntime.ConditionError, $"Journey \"{journey.Id}\" exit \"{exit.Name}\": {ex.Message} (the exit is not taken)."));
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private JourneyInstance Send(JourneyDefinition journey, SendStep send, JourneyInstance current, ref CustomerProfile profile, Trigger trigger, CustomerPlan plan, CancellationToken token)
+        {
+            var index = journey.IndexOf(send.Id);
+            var check = Check(send, profile, trigger);
+            if (check.Status == RecheckStatus.Allowed)
+            {
+                var triggerText = $"{trigger}@{current.InstanceId}/{send.Id}/{current.Attempt}";
+                if (runner.TryRender(templates, profile, check.Result!.Message!, check.Channel, check.Result.Template!, triggerText, at, out var error, token) is { } message)
+                {
+                    var pending = new PendingSend(message, ToDelivery(message, check.Result.Message!.Kind, check.Result.Template!, null));
+                    plan.Sends.Add(pending);
+                    profile = profile with { History = profile.History.Append(pending.Delivery.ToContactRecord()) };
+                    return MoveTo(journey, current, index, null, JourneyOutcomes.Sent, $"{check.Channel} {message.IdempotencyKey}");
+                }
+
+                plan.Errors.Add(error!);
+                return Suppressed(journey, send, current, index, error!.Code, plan);
+            }
+
+            if (check.Status == RecheckStatus.Deferred)
+            {
+                var until = check.Result!.SendAt!.Value;
+                return current.WakeAt == until
+                    ? current
+                    : current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Deferred, $"{check.Code} until {JourneyInstanceJson.Format(until)}")) with { WakeAt = until };
+            }
+
+            return Suppressed(journey, send, current, index, check.Code, plan);
+        }
+
+        private JourneyInstance Suppressed(JourneyDefinition journey, SendStep send, JourneyInstance current, int index, string code, CustomerPlan plan)
+        {
+            plan.Suppressed.Add(code);
+            switch (send.WhenSuppressed)
+            {
+                case SuppressedStepPolicy.Exit:
+                    return End(current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Skipped, code)), JourneyStatus.Exited, code, send.Id, at);
+                case SuppressedStepPolicy.Retry when current.Attempt + 1 < send.MaxAttempts:
+                    return current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Retrying, $"{code} (attempt {current.Attempt + 1} of {send.MaxAttempts})")) with { Attempt = current.Attempt + 1, WakeAt = at + send.RetryAfter };
+                case SuppressedStepPolicy.Retry:
+                    return MoveTo(journey, current, index, null, JourneyOutcomes.Skipped, $"{code} (after {send.MaxAttempts} attempts)");
+                default:
+                    return MoveTo(journey, current, index, null, JourneyOutcomes.Skipped, code);
+            }
+        }
+
+        /// <summary>Checks the step's message on its channel, or on each of the message's channels in the customer's order (the first allowed wins, else the earliest deferral, else the first block).</summary>
+        private (RecheckStatus Status, string Code, Channel Channel, RecheckResult? Result) Check(SendStep send, CustomerProfile profile, Trigger trigger)
+        {
+            var catalog = journeys.Catalog;
+            IEnumerable<Channel> channels;
+            if (send.Channel is { } only)
+            {
+                channels = [only];
+            }
+            else
+            {
+                var definition = catalog.Find(send.MessageId);
+                var own = definition?.Channels.Select(static c => c.Channel).ToList() ?? [];
+                channels = profile.Preferences.ChannelRanking.Where(own.Contains).Distinct().Concat(own.Where(c => !profile.Preferences.ChannelRanking.Contains(c))).ToList();
+            }
+
+            (RecheckStatus, string, Channel, RecheckResult?)? deferred = null;
+            (RecheckStatus, string, Channel, RecheckResult?)? blocked = null;
+            var reasons = new List<string>();
+            foreach (var channel in channels)
+            {
+                var result = runner._engine.Recheck(catalog, profile, send.MessageId, channel, trigger, at, at);
+                switch (result.Status)
+                {
+                    case RecheckStatus.Allowed:
+                        return (RecheckStatus.Allowed, result.Code, channel, result);
+                    case RecheckStatus.Deferred when deferred is null || result.SendAt < deferred.Value.Item4!.SendAt:
+                        deferred = (RecheckStatus.Deferred, result.Code, channel, result);
+                        break;
+                    case RecheckStatus.Blocked:
+                        reasons.Add(channel + ": " + result.Code);
+                        blocked ??= (RecheckStatus.Blocked, result.Code, channel, result);
+                        break;
+                }
+            }
+
+            if (deferred is { } later)
+            {
+                return later;
+            }
+
+            if (blocked is { } first)
+            {
+                return reasons.Count == 1 ? first : (RecheckStatus.Blocked, first.Item2 + " (" + string.Join("; ", reasons) + ")", first.Item3, first.Item4);
+            }
+
+            return (RecheckStatus.Blocked, JourneyCodesRuntime.NoChannel, send.Channel ?? Channel.Email, null);
+        }
+
+        /// <summary>Moves past step <paramref name="index"/> to <paramref name="target"/> (the next step when null; <c>end</c> completes).</summary>
+        private JourneyInstance MoveTo(JourneyDefinition journey, JourneyInstance current, int index, string? target, string outcome, string? detail)
+        {
+            var stepId = journey.Steps[index].Id;
+            current = current.Record(new JourneyStepRecord(at, stepId, outcome, detail));
+            var next = target is null ? index + 1 : string.Equals(target, JourneyDefinition.End, StringComparison.Ordinal) ? journey.Steps.Count : journey.IndexOf(target);
+            if (next >= journey.Steps.Count)
+            {
+                return End(current, JourneyStatus.Completed, null, stepId, at);
+            }
+
+            return current with { StepId = journey.Steps[next].Id, StepSince = at, Attempt = 0, WakeAt = at, WaitingFor = null };
+        }
+
+        private static JourneyInstance End(JourneyInstance current, JourneyStatus status, string? reason, string stepId, DateTimeOffset at)
+            => current.Record(new JourneyStepRecord(at, stepId, status == JourneyStatus.Completed ? JourneyOutcomes.Completed : JourneyOutcomes.Exited, reason)) with
+            {
+                Status = status,
+                StepId = null,
+                WakeAt = null,
+                WaitingFor = null,
+                ExitReason = reason,
+            };
+    }
+
+    private sealed class CustomerPlan(string customerId)
+    {
+        public string CustomerId { get; } = customerId;
+
+        public List<JourneyInstance> Instances { get; } = [];
+
+        public List<PendingSend> Sends { get; } = [];
+
+        public List<string> Suppressed { get; } = [];
+
+        public List<string> Exited { get; } = [];
+
+        public List<SendError> Errors { get; } = [];
+
+        public long Looked;
+        public long Steps;
+        public long Completed;
+
+        public void Add(JourneyInstance instance, string? exitReason)
+        {
+            Instances.Add(instance);
+            if (exitReason is not null)
+            {
+                Exited.Add(exitReason);
+            }
+        }
+    }
+}

@@ -51,9 +51,6 @@ public sealed class JourneySnippetTests
         // Events enter customers and advance them at once (exits, awaited events, the first steps):
         await runner.IngestAsync(new EventRun(catalog, templates) { Journeys = journeys }, events, store);
 
-        // A tick does the same for stage:/occasion: entries:
-        await runner.TickAsync(new TickRun(catalog, templates) { Journeys = journeys }, store);
-
         // The due pass runs every step whose time has come (call it every few minutes, as the scheduled-sends pass):
         var pass = await runner.AdvanceJourneysAsync(new JourneyRun(journeys, templates), store);
         Console.WriteLine($"{pass.Instances} instances, {pass.Steps} steps, {pass.Sends.TotalSent} sent, {pass.Completed} completed");

@@ -352,12 +352,12 @@ public sealed partial class SqlitePersonalizeStore
 
     /// <summary>
     /// The common case of a send run, in as few statements as it can: a customer with messages to record, the version
-    /// its decision read, and no events. The version check and the version bump are one statement (which also takes
+    /// its decision read, and no events or journeys. The version check and the version bump are one statement (which also takes
     /// the row for the transaction); then each delivery log entry with its history record.
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
     {
-        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Facts is not null || sends.Changes.Count > 0)
+        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Facts is not null || sends.Changes.Count > 0 || sends.Journeys.Count > 0)
         {
             return null;
         }

@@ -356,8 +356,7 @@ internal static partial class LiquidFilters
             return -1;
         }
 
-        var characters = CountRunes(text);
-        if (characters <= length)
+        if (!HasMoreRunesThan(text, length))
         {
             return -1;
         }
@@ -522,6 +521,30 @@ internal static partial class LiquidFilters
             System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json => CountMembers(json),
             _ => c.TryGetMember(input, "size", out var size) && size is not null ? size : 0,
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> has more than <paramref name="limit"/> characters (code points; a lone surrogate counts
+    /// as one, as <see cref="string.EnumerateRunes"/> does), walking only as far as needed: <c>truncate</c> on a long
+    /// description costs its length argument, not the description's length.
+    /// </summary>
+    private static bool HasMoreRunesThan(string text, int limit)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+
+            if (++count > limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int CountRunes(string text)

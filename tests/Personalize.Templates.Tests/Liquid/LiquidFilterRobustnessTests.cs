@@ -94,6 +94,19 @@ public sealed class LiquidFilterRobustnessTests
         Assert.Equal(scriban.Render(model), liquid.Render(model));
     }
 
+    [Theory]
+    [InlineData("\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600", 5, "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600")]
+    [InlineData("\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600", 5, "\U0001F600\U0001F600...")]
+    [InlineData("ab\U0001F600cde", 6, "ab\U0001F600cde")]
+    [InlineData("ab\U0001F600cdef", 6, "ab\U0001F600...")]
+    public void Truncate_counts_characters_not_utf16_units(string text, int length, string expected)
+    {
+        // Shopify's Liquid counts characters (code points): five emoji are five, although they are ten UTF-16 units.
+        var template = Template.ParseOrThrow("{{ x | truncate: n }}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+
+        Assert.Equal(expected, template.Render(new { X = text, N = length }));
+    }
+
     [Fact]
     public void Division_by_zero_is_a_render_error_at_the_filter()
     {

@@ -44,17 +44,7 @@ internal sealed class DueCommand : ICommand
         {
             ("scheduled sends due", SummaryRows.N(t.Processed)),
         };
-        foreach (var (channel, count) in t.Sent)
-        {
-            rows.Add(($"sent · {channel}", SummaryRows.N(count)));
-        }
-
-        rows.Add(("sent · total", SummaryRows.N(t.TotalSent)));
-        rows.Add(("deferred again", SummaryRows.N(t.Deferred)));
-        foreach (var (reason, count) in t.Suppressed)
-        {
-            rows.Add(($"dropped · {reason}", SummaryRows.N(count)));
-        }
+        SummaryRows.AddSends(rows, t, "deferred again", "dropped");
 
         rows.Add(("already recorded (not sent again)", SummaryRows.N(t.AlreadyWritten)));
         rows.Add(("handed over again after an interruption", SummaryRows.N(t.Recovered)));

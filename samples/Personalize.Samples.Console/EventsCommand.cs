@@ -59,17 +59,7 @@ internal sealed class EventsCommand : ICommand
             ("too old to trigger (facts only)", SummaryRows.N(summary.TooOldToTrigger)),
             ("triggers decided", SummaryRows.N(summary.Triggered)),
         };
-        foreach (var (channel, count) in sends.Sent)
-        {
-            rows.Add(($"sent · {channel}", SummaryRows.N(count)));
-        }
-
-        rows.Add(("sent · total", SummaryRows.N(sends.TotalSent)));
-        rows.Add(("deferred (scheduled for later)", SummaryRows.N(sends.Deferred)));
-        foreach (var (reason, count) in sends.Suppressed)
-        {
-            rows.Add(($"no message · {reason}", SummaryRows.N(count)));
-        }
+        SummaryRows.AddSends(rows, sends, "deferred (scheduled for later)", "no message");
 
         rows.Add(("errors", SummaryRows.N(sends.Errors)));
         SummaryRows.WritePlain(output, rows);

@@ -63,6 +63,25 @@ internal static class SummaryRows
         return rows;
     }
 
+    /// <summary>
+    /// The rows every sending command shows: sent per channel and in total, deferred, and what was not sent per code
+    /// (<paramref name="suppressed"/> names it: "no message", "dropped").
+    /// </summary>
+    public static void AddSends(List<(string Label, string Value)> rows, SendProgress sends, string deferred, string suppressed)
+    {
+        foreach (var (channel, count) in sends.Sent)
+        {
+            rows.Add(($"sent · {channel}", N(count)));
+        }
+
+        rows.Add(("sent · total", N(sends.TotalSent)));
+        rows.Add((deferred, N(sends.Deferred)));
+        foreach (var (reason, count) in sends.Suppressed)
+        {
+            rows.Add(($"{suppressed} · {reason}", N(count)));
+        }
+    }
+
     public static void WritePlain(TextWriter output, List<(string Label, string Value)> rows)
     {
         var width = rows.Max(static r => r.Label.Length);

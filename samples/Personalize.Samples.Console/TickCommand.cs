@@ -37,17 +37,7 @@ internal sealed class TickCommand : ICommand
         rows.Add(("occasions · total", SummaryRows.N(summary.Fired.Values.Sum())));
         rows.Add(("stage changes", SummaryRows.N(summary.StageChanges)));
         rows.Add(("tier changes (relationship matrix)", SummaryRows.N(summary.TierChanges)));
-        foreach (var (channel, count) in sends.Sent)
-        {
-            rows.Add(($"sent · {channel}", SummaryRows.N(count)));
-        }
-
-        rows.Add(("sent · total", SummaryRows.N(sends.TotalSent)));
-        rows.Add(("deferred (scheduled for later)", SummaryRows.N(sends.Deferred)));
-        foreach (var (reason, count) in sends.Suppressed)
-        {
-            rows.Add(($"no message · {reason}", SummaryRows.N(count)));
-        }
+        SummaryRows.AddSends(rows, sends, "deferred (scheduled for later)", "no message");
 
         rows.Add(("errors", SummaryRows.N(sends.Errors)));
         SummaryRows.WritePlain(output, rows);

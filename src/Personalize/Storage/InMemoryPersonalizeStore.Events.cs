@@ -36,14 +36,13 @@ public sealed partial class InMemoryPersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var after = StoreCursor.Parse(query.ContinueAfter);
-            var matching = _events.Values
-                .Where(e => (query.CustomerId is null || e.CustomerId == query.CustomerId) && (query.Ids is null || query.Ids.Contains(e.Id)) && StoreCursor.IsAfter(e.OccurredAt, e.Id, after))
-                .OrderBy(e => e.OccurredAt.UtcTicks)
-                .ThenBy(e => e.Id, StringComparer.Ordinal)
-                .Take(query.Limit + 1)
-                .ToList();
-            return new(StoreCursor.Page(matching, query.Limit, e => StoreCursor.Format(e.OccurredAt, e.Id)));
+            return new(StoreCursor.PageByInstant(
+                _events.Values,
+                e => (query.CustomerId is null || e.CustomerId == query.CustomerId) && (query.Ids is null || query.Ids.Contains(e.Id)),
+                static e => e.OccurredAt,
+                static e => e.Id,
+                query.Limit,
+                query.ContinueAfter));
         }
     }
 

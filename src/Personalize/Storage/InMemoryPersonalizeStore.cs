@@ -368,17 +368,15 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var after = StoreCursor.Parse(query.ContinueAfter);
-            var matching = _deliveries.Values
-                .Where(d => (query.CustomerId is null || d.CustomerId == query.CustomerId)
+            return new(StoreCursor.PageByInstant(
+                _deliveries.Values,
+                d => (query.CustomerId is null || d.CustomerId == query.CustomerId)
                     && (query.State is null || d.State == query.State)
-                    && (query.RunId is null || d.RunId == query.RunId)
-                    && StoreCursor.IsAfter(d.SentAt, d.IdempotencyKey, after))
-                .OrderBy(d => d.SentAt.UtcTicks)
-                .ThenBy(d => d.IdempotencyKey, StringComparer.Ordinal)
-                .Take(query.Limit + 1)
-                .ToList();
-            return new(StoreCursor.Page(matching, query.Limit, d => StoreCursor.Format(d.SentAt, d.IdempotencyKey)));
+                    && (query.RunId is null || d.RunId == query.RunId),
+                static d => d.SentAt,
+                static d => d.IdempotencyKey,
+                query.Limit,
+                query.ContinueAfter));
         }
     }
 
@@ -390,17 +388,15 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var after = StoreCursor.Parse(query.ContinueAfter);
-            var matching = _scheduled.Values
-                .Where(s => (query.CustomerId is null || s.CustomerId == query.CustomerId)
+            return new(StoreCursor.PageByInstant(
+                _scheduled.Values,
+                s => (query.CustomerId is null || s.CustomerId == query.CustomerId)
                     && (query.State is null || s.State == query.State)
-                    && (query.DueBy is null || s.DueAt <= query.DueBy)
-                    && StoreCursor.IsAfter(s.DueAt, s.IdempotencyKey, after))
-                .OrderBy(s => s.DueAt.UtcTicks)
-                .ThenBy(s => s.IdempotencyKey, StringComparer.Ordinal)
-                .Take(query.Limit + 1)
-                .ToList();
-            return new(StoreCursor.Page(matching, query.Limit, s => StoreCursor.Format(s.DueAt, s.IdempotencyKey)));
+                    && (query.DueBy is null || s.DueAt <= query.DueBy),
+                static s => s.DueAt,
+                static s => s.IdempotencyKey,
+                query.Limit,
+                query.ContinueAfter));
         }
     }
 

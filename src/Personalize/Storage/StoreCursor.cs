@@ -38,4 +38,20 @@ internal static class StoreCursor
         rows.RemoveAt(rows.Count - 1);
         return new StorePage<T>(rows, token(rows[^1]));
     }
+
+    /// <summary>
+    /// One page of in-memory rows in (instant, key) order: the rows that match and come after <paramref name="continueAfter"/>,
+    /// at most <paramref name="limit"/>, and the cursor of the next page when there is one.
+    /// </summary>
+    public static StorePage<T> PageByInstant<T>(IEnumerable<T> rows, Func<T, bool> matches, Func<T, DateTimeOffset> at, Func<T, string> key, int limit, string? continueAfter)
+    {
+        var after = Parse(continueAfter);
+        var page = rows
+            .Where(r => matches(r) && IsAfter(at(r), key(r), after))
+            .OrderBy(r => at(r).UtcTicks)
+            .ThenBy(key, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        return Page(page, limit, r => Format(at(r), key(r)));
+    }
 }

@@ -29,6 +29,10 @@ public sealed class PersonalizeContent
     /// <summary>Gets the catalog's compiled templates.</summary>
     public CompiledTemplates Templates { get; }
 
+    /// <summary>Gets the journeys the worker advances in every pass (<see cref="DueRun.Journeys"/>) and enters on the tick's occasions (<see cref="TickRun.Journeys"/>), loaded with <see cref="Catalog"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: no journeys.</value>
+    public Journeys.JourneySet? Journeys { get; init; }
+
     /// <summary>Reads and compiles a catalog file and the templates it names from a folder.</summary>
     /// <param name="catalogFile">The catalog JSON file.</param>
     /// <param name="templatesDirectory">The folder of templates (<c>NAME/channel.part.sbn</c> or <c>.liquid</c>).</param>

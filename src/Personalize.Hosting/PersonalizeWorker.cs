@@ -11,7 +11,8 @@ namespace Personalize.Hosting;
 /// <summary>
 /// The hosted worker: every <see cref="PersonalizeWorkerOptions.Interval"/> (on the injected <see cref="TimeProvider"/>)
 /// it sends what became due (<see cref="SendRunner.SendDueAsync"/>) and, every <see cref="PersonalizeWorkerOptions.TickInterval"/>,
-/// ticks (<see cref="SendRunner.TickAsync"/>). A pass that fails as a whole (the store is down) is logged and counted in
+/// ticks (<see cref="SendRunner.TickAsync"/>); with <see cref="PersonalizeContent.Journeys"/> both advance the journeys due and
+/// the tick enters its occasions' journeys. A pass that fails as a whole (the store is down) is logged and counted in
 /// <see cref="PersonalizeWorkerStatus"/>, and the next pass tries again.
 /// </summary>
 /// <remarks>
@@ -116,14 +117,14 @@ public sealed partial class PersonalizeWorker : BackgroundService
             SendRunSummary? due = null;
             if (_options.SendDue)
             {
-                due = await _runner.SendDueAsync(new DueRun(content.Catalog, content.Templates) { StopAfterPage = stopAfterPage }, _store, null, abort).ConfigureAwait(false);
+                due = await _runner.SendDueAsync(new DueRun(content.Catalog, content.Templates) { StopAfterPage = stopAfterPage, Journeys = content.Journeys }, _store, null, abort).ConfigureAwait(false);
             }
 
             TickSummary? tick = null;
             var now = _time.GetUtcNow();
             if (_nextTick is { } next && now >= next && !stopAfterPage.IsCancellationRequested)
             {
-                tick = await _runner.TickAsync(new TickRun(content.Catalog, content.Templates) { Occasions = _occasions, StopAfterPage = stopAfterPage }, _store, abort).ConfigureAwait(false);
+                tick = await _runner.TickAsync(new TickRun(content.Catalog, content.Templates) { Occasions = _occasions, StopAfterPage = stopAfterPage, Journeys = content.Journeys }, _store, abort).ConfigureAwait(false);
                 _nextTick = now + _options.TickInterval;
             }
 

@@ -19,4 +19,12 @@ public sealed record DueRun(CompiledCatalog Catalog, CompiledTemplates Templates
     /// </summary>
     /// <value>The default value is <see cref="CancellationToken.None"/>: every page.</value>
     public CancellationToken StopAfterPage { get; init; }
+
+    /// <summary>
+    /// Gets the journeys the pass advances after the scheduled sends: every instance due at the pass's instant runs its
+    /// steps, as <see cref="SendRunner.AdvanceJourneysAsync"/> does (in the same pass, so one call every few minutes
+    /// keeps deferred sends and journeys moving). Load them with the same <see cref="Catalog"/>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no journeys.</value>
+    public Personalize.Journeys.JourneySet? Journeys { get; init; }
 }

@@ -23,6 +23,10 @@ public sealed record SendRunSummary
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AlreadyCompleted { get; init; }
 
+    /// <summary>Gets what the due pass's journeys did (<see cref="DueRun.Journeys"/>), or <see langword="null"/> without journeys.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public JourneySummary? Journeys { get; init; }
+
     /// <summary>Gets the messages written (sent now plus deferred); in a dry run, the messages that would have been.</summary>
     public long Messages => Totals.TotalSent + Totals.Deferred;
 }

@@ -33,6 +33,7 @@ public sealed partial class SendRunner
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(store);
+        ThrowIfOtherCatalog(run.Journeys, run.Catalog, nameof(EventRun));
         var at = run.At ?? _timeProvider.GetUtcNow();
         using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, null, RunKinds.Events);
         state.Begin(null);
@@ -102,6 +103,14 @@ public sealed partial class SendRunner
             }
 
             return pass.Summary(state);
+        }
+
+        /// <summary>Advances every instance due at the instant (the entries these updates made among them), with this loop; the summary is taken after the loop finishes.</summary>
+        public async Task<JourneyPass> AdvanceDueJourneysAsync(IPersonalizeStore store, DateTimeOffset at, CancellationToken stopAfterPage, CancellationToken cancellationToken)
+        {
+            var pass = new JourneyPass(runner, loop, state, journeys!, templates, at) { Entered = _entered };
+            await pass.RunAsync(store, null, cancellationToken, stopAfterPage).ConfigureAwait(false);
+            return pass;
         }
 
         public (CustomerSends Write, object? Plan) Plan(CustomerUpdate update, CustomerSends write, CancellationToken cancellationToken)

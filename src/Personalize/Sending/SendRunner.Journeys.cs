@@ -46,6 +46,15 @@ public sealed partial class SendRunner
         return summary;
     }
 
+    /// <summary>Throws when journeys were loaded with another catalog than the run's (their sends would be checked against it).</summary>
+    private static void ThrowIfOtherCatalog(JourneySet? journeys, CompiledCatalog catalog, string run)
+    {
+        if (journeys is not null && !ReferenceEquals(journeys.Catalog, catalog))
+        {
+            throw new ArgumentException($"{run}.Journeys was loaded with another catalog than {run}.Catalog; load the journeys (JourneyJson.Load, JourneySet.Create) with the same compiled catalog.", nameof(run));
+        }
+    }
+
     /// <summary>The instance of a customer entering a journey (written with the update that caused it; the first step runs at the next advance).</summary>
     internal static JourneyInstance Enter(JourneyDefinition journey, string customerId, Trigger trigger, CustomerEvent? @event, DateTimeOffset at)
     {
@@ -117,7 +126,7 @@ public sealed partial class SendRunner
 
         public long Entered { get; set; }
 
-        public async Task RunAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, CancellationToken token)
+        public async Task RunAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, CancellationToken token, CancellationToken stopAfterPage = default)
         {
             if (customerIds is not null)
             {
@@ -142,7 +151,7 @@ public sealed partial class SendRunner
                 await AdvanceAsync(store, byCustomer.Keys.ToArray(), byCustomer, 1, token).ConfigureAwait(false);
                 after = page.ContinueAfter;
             }
-            while (after is not null);
+            while (after is not null && !stopAfterPage.IsCancellationRequested);
         }
 
         public JourneySummary Summary(RunState final) => new()

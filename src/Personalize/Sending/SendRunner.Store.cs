@@ -99,6 +99,7 @@ public sealed partial class SendRunner
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(store);
+        ThrowIfOtherCatalog(run.Journeys, run.Catalog, nameof(DueRun));
         var at = run.At ?? _timeProvider.GetUtcNow();
         using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, progress, RunKinds.Due);
         state.Begin(null);
@@ -118,11 +119,18 @@ public sealed partial class SendRunner
         }
         while (token is not null && !run.StopAfterPage.IsCancellationRequested);
 
+        JourneyPass? journeys = null;
+        if (run.Journeys is { } set)
+        {
+            journeys = new JourneyPass(this, loop, state, set, run.Templates, at);
+            await journeys.RunAsync(store, null, cancellationToken, run.StopAfterPage).ConfigureAwait(false);
+        }
+
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
         state.Complete(totals);
         progress?.Report(totals);
-        return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = false };
+        return new SendRunSummary { Totals = totals, Errors = state.Errors.ToArray(), At = at, DryRun = false, Journeys = journeys?.Summary(state) };
     }
 
     private static async Task WhenAllOrFirstFailure(Task[] tasks, CancellationToken cancellationToken)

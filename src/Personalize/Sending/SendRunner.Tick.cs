@@ -40,11 +40,12 @@ public sealed partial class SendRunner
             }
         }
 
+        ThrowIfOtherCatalog(run.Journeys, run.Catalog, nameof(TickRun));
         using var state = NewState(new SendRun(run.Catalog, run.Templates, Trigger.Tick) { At = at }, at, null, RunKinds.Tick);
         state.Begin(null);
         await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         var loop = new Loop(this, store, state, null, null);
-        var handler = new TriggerHandler(this, loop, state, run.Catalog, run.Templates);
+        var handler = new TriggerHandler(this, loop, state, run.Catalog, run.Templates, run.Journeys);
         var fired = new Dictionary<string, long>(StringComparer.Ordinal);
         long customers = 0, stageChanges = 0, tierChanges = 0;
         string? token = null;
@@ -124,9 +125,11 @@ public sealed partial class SendRunner
         }
         while (token is not null && !run.StopAfterPage.IsCancellationRequested);
 
+        // The entries just written are due at the tick's instant: one pass over every due instance runs their first steps too.
+        var journeys = run.Journeys is null ? null : await handler.AdvanceDueJourneysAsync(store, at, run.StopAfterPage, cancellationToken).ConfigureAwait(false);
         await loop.FinishAsync(null, cancellationToken).ConfigureAwait(false);
         var totals = state.Snapshot();
         state.Complete(totals);
-        return new TickSummary { Customers = customers, Fired = fired, StageChanges = stageChanges, TierChanges = tierChanges, Sends = totals, Errors = state.Errors.ToArray(), At = at };
+        return new TickSummary { Customers = customers, Fired = fired, StageChanges = stageChanges, TierChanges = tierChanges, Sends = totals, Errors = state.Errors.ToArray(), Journeys = journeys?.Summary(state), At = at };
     }
 }

@@ -32,6 +32,15 @@ public sealed record TickRun(CompiledCatalog Catalog, CompiledTemplates Template
     /// <summary>Gets the relationship matrix the tick places customers in.</summary>
     /// <value>The default value is <see langword="null"/>: <see cref="RelationshipMatrix.Default"/>.</value>
     public RelationshipMatrix? Matrix { get; init; }
+
+    /// <summary>
+    /// Gets the journeys the tick enters and advances: the occasions and stage changes it fires enter the journeys whose
+    /// entry is that trigger (<c>occasion:NAME</c>, <c>stage:NAME</c>), written with the occasion's mark; then every
+    /// instance due at the tick's instant (the new entries with them) is advanced, as <see cref="SendRunner.AdvanceJourneysAsync"/> does.
+    /// Load them with the same <see cref="Catalog"/>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no journeys.</value>
+    public Personalize.Journeys.JourneySet? Journeys { get; init; }
 }
 
 /// <summary>What a tick did.</summary>
@@ -54,6 +63,9 @@ public sealed record TickSummary
 
     /// <summary>Gets the send errors.</summary>
     public IReadOnlyList<SendError> Errors { get; init; } = [];
+
+    /// <summary>Gets what the journeys did (entries the tick made, steps of the instances due), or <see langword="null"/> without <see cref="TickRun.Journeys"/>.</summary>
+    public JourneySummary? Journeys { get; init; }
 
     /// <summary>Gets the tick's instant.</summary>
     public DateTimeOffset At { get; init; }

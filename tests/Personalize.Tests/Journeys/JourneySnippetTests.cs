@@ -51,11 +51,20 @@ public sealed class JourneySnippetTests
         // Events enter customers and advance them at once (exits, awaited events, the first steps):
         await runner.IngestAsync(new EventRun(catalog, templates) { Journeys = journeys }, events, store);
 
-        // The due pass runs every step whose time has come (call it every few minutes, as the scheduled-sends pass):
-        var pass = await runner.AdvanceJourneysAsync(new JourneyRun(journeys, templates), store);
+        // The tick enters customers on the occasions it fires (occasion:NAME) and its stage changes, and runs the steps due:
+        var tick = await runner.TickAsync(new TickRun(catalog, templates) { Journeys = journeys }, store);
+
+        // The due pass sends the deferred messages that became due and runs every journey step whose time has come
+        // (call it every few minutes):
+        var due = await runner.SendDueAsync(new DueRun(catalog, templates) { Journeys = journeys }, store);
+        var pass = due.Journeys!;
         Console.WriteLine($"{pass.Instances} instances, {pass.Steps} steps, {pass.Sends.TotalSent} sent, {pass.Completed} completed");
+
+        // Or the journeys alone (JourneyRun.CustomerIds: only those customers, due or not):
+        await runner.AdvanceJourneysAsync(new JourneyRun(journeys, templates), store);
         // end-snippet
 
+        Assert.Equal(0, tick.Journeys!.Entered);
         // begin-snippet: journey-read
         var page = await store.ReadJourneysAsync(new JourneyQuery { CustomerId = "c-042" });
         foreach (var instance in page.Items)

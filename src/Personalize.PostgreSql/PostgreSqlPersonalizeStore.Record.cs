@@ -11,6 +11,22 @@ public sealed partial class PostgreSqlPersonalizeStore
     {
         var entries = batch.Customers;
         var results = new CustomerSendsResult[entries.Count];
+
+        // The suppression list as this transaction reads it: a contact point listed since the decision refuses its delivery.
+        IReadOnlyList<string>[]? suppressed = null;
+        if (SuppressionFilter.HasContactPoints(batch)
+            && await FindSuppressionsAsync(connection, transaction, [.. SuppressionFilter.HashesOf(batch, _salt)], cancellationToken).ConfigureAwait(false) is { Count: > 0 } listed)
+        {
+            suppressed = new IReadOnlyList<string>[entries.Count];
+            var filtered = new CustomerSends[entries.Count];
+            for (var i = 0; i < filtered.Length; i++)
+            {
+                filtered[i] = SuppressionFilter.Apply(entries[i], _salt, listed.ContainsKey, out suppressed[i]);
+            }
+
+            entries = filtered;
+        }
+
         var versions = await LockVersionsAsync(connection, transaction, entries.Select(static e => e.CustomerId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
 
         // Entries are written in rounds of distinct customers (almost always one round): a second entry for the same
@@ -31,6 +47,14 @@ public sealed partial class PostgreSqlPersonalizeStore
             await RecordRoundAsync(connection, transaction, entries, round, versions, results, last ? batch : null, cancellationToken).ConfigureAwait(false);
             finalWritten = last;
             remaining = next;
+        }
+
+        if (suppressed is not null)
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = SuppressionFilter.With(results[i], suppressed[i]);
+            }
         }
 
         return new SendBatchResult(results);

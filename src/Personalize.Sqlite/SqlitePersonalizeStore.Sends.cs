@@ -21,10 +21,19 @@ public sealed partial class SqlitePersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         return WriteAsync(transaction =>
         {
+            // The suppression list as it is now, in this transaction: a contact point listed since the decision refuses its delivery.
+            var listed = SuppressionFilter.HasContactPoints(batch) && HasSuppressions(transaction) ? ListedHashes(transaction, SuppressionFilter.HashesOf(batch, _salt)) : null;
             var results = new CustomerSendsResult[batch.Customers.Count];
             for (var i = 0; i < results.Length; i++)
             {
-                results[i] = Record(transaction, batch.Customers[i]);
+                var sends = batch.Customers[i];
+                IReadOnlyList<string> suppressed = [];
+                if (listed is { Count: > 0 })
+                {
+                    sends = SuppressionFilter.Apply(sends, _salt, listed.Contains, out suppressed);
+                }
+
+                results[i] = SuppressionFilter.With(Record(transaction, sends), suppressed);
             }
 
             MarkDelivered(transaction, batch.Delivered);
@@ -548,6 +557,24 @@ public sealed partial class SqlitePersonalizeStore
 
     private bool HasSuppressions(SqliteTransaction transaction)
         => Writer("SELECT EXISTS (SELECT 1 FROM suppression)", transaction).ExecuteScalar() is long and not 0;
+
+    private static readonly string[] HashParameter = ["$hash"];
+
+    private HashSet<string> ListedHashes(SqliteTransaction transaction, List<string> hashes)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var command = Bound("SELECT 1 FROM suppression WHERE hash = $hash", HashParameter, transaction);
+        foreach (var hash in hashes)
+        {
+            command.Parameters[0].Value = hash;
+            if (command.ExecuteScalar() is not null)
+            {
+                listed.Add(hash);
+            }
+        }
+
+        return listed;
+    }
 
     private SuppressionEntry? FindSuppression(SqliteTransaction transaction, ContactPointKind kind, string value)
     {

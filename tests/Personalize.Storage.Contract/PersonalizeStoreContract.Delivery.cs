@@ -42,6 +42,89 @@ public abstract partial class PersonalizeStoreContract
         Assert.Contains("spam complaint via acme (event x-1)", marketing.Reason, StringComparison.Ordinal);
     }
 
+    [StoreFact]
+    public async Task Recording_refuses_a_send_to_a_listed_contact_point_and_records_the_others_in_the_same_batch()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Customer("c-1", email: "ada@example.com"), Customer("c-2", email: "bob@example.com")]);
+        var c1 = (await scope.Store.GetCustomerAsync("c-1"))!;
+        var c2 = (await scope.Store.GetCustomerAsync("c-2"))!;
+        var due = Scheduled("c-1", "reminder", Now);
+        await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Scheduled = [due] }] });
+        c1 = (await scope.Store.GetCustomerAsync("c-1"))!;
+
+        // Another worker lists Ada's address (in another case and with spaces) after the decision below was made.
+        await scope.Store.SuppressAsync([new SuppressionRequest(ContactPointKind.Email, " ADA@Example.com ", SuppressionReasons.HardBounce, Now.AddMinutes(-1))]);
+        var tips = Send("c-1", "tips", Now);
+        var reminder = Send("c-1", "reminder", Now, channel: Channel.Sms) with { IdempotencyKey = due.IdempotencyKey };
+        var push = Send("c-1", "app", Now, channel: Channel.Push);
+        var bob = Send("c-2", "tips", Now);
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends
+                {
+                    CustomerId = "c-1",
+                    ExpectedVersion = c1.Version,
+                    Deliveries = [tips, reminder, push],
+                    ContactPoints =
+                    [
+                        new DeliveryContactPoint(tips.IdempotencyKey, ContactPointKind.Email, "ada@example.com"),
+                        new DeliveryContactPoint(reminder.IdempotencyKey, ContactPointKind.Email, "ada@example.com"),
+                        new DeliveryContactPoint(push.IdempotencyKey, ContactPointKind.DeviceToken, "apns-c-1"),
+                    ],
+                    Completions = [new ScheduledSendCompletion { IdempotencyKey = due.IdempotencyKey, State = ScheduledSendState.Sent, At = Now }],
+                },
+                new CustomerSends { CustomerId = "c-2", ExpectedVersion = c2.Version, Deliveries = [bob], ContactPoints = [new DeliveryContactPoint(bob.IdempotencyKey, ContactPointKind.Email, "bob@example.com")] },
+            ],
+        });
+
+        Assert.Equal([WriteStatus.Written, WriteStatus.Written], result.Customers.Select(static c => c.Status));
+        Assert.Equal([tips.IdempotencyKey, reminder.IdempotencyKey], result.Customers[0].Suppressed);
+        Assert.True(result.Customers[0].WasSuppressed(tips.IdempotencyKey));
+        Assert.Empty(result.Customers[1].Suppressed);
+        Assert.Null(await scope.Store.FindDeliveryAsync(tips.IdempotencyKey));
+        Assert.Null(await scope.Store.FindDeliveryAsync(reminder.IdempotencyKey));
+        Assert.NotNull(await scope.Store.FindDeliveryAsync(push.IdempotencyKey));
+        Assert.NotNull(await scope.Store.FindDeliveryAsync(bob.IdempotencyKey));
+        var history = (await scope.Store.GetCustomerAsync("c-1"))!.Profile.History.Records;
+        Assert.DoesNotContain(history, h => h.MessageId is "tips" or "reminder" && h.SentAt == Now);
+        Assert.Contains(history, h => h.MessageId == "app");
+        var dropped = Assert.Single((await scope.Store.ReadScheduledSendsAsync(new ScheduledSendQuery { CustomerId = "c-1", State = null, Limit = 10 })).Items);
+        Assert.Equal((ScheduledSendState.Dropped, EligibilityCodes.ContactPointSuppressed), (dropped.State, dropped.Reason));
+    }
+
+    [StoreFact]
+    public async Task A_push_is_refused_only_when_every_device_token_it_goes_to_is_listed()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Customer("c-1")]);
+        await scope.Store.SuppressAsync([new SuppressionRequest(ContactPointKind.DeviceToken, "old-token", SuppressionReasons.HardBounce, Now)]);
+        var one = Send("c-1", "app", Now, channel: Channel.Push);
+        var both = Send("c-1", "app", Now.AddMinutes(1), channel: Channel.Push);
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends
+                {
+                    CustomerId = "c-1",
+                    Deliveries = [one, both],
+                    ContactPoints =
+                    [
+                        new DeliveryContactPoint(one.IdempotencyKey, ContactPointKind.DeviceToken, "old-token"),
+                        new DeliveryContactPoint(both.IdempotencyKey, ContactPointKind.DeviceToken, "old-token"),
+                        new DeliveryContactPoint(both.IdempotencyKey, ContactPointKind.DeviceToken, "new-token"),
+                    ],
+                },
+            ],
+        });
+
+        Assert.Equal([one.IdempotencyKey], Assert.Single(result.Customers).Suppressed);
+        Assert.NotNull(await scope.Store.FindDeliveryAsync(both.IdempotencyKey));
+    }
+
     private static async IAsyncEnumerable<CustomerEvent> ToAsync(IEnumerable<CustomerEvent> events)
     {
         foreach (var e in events)

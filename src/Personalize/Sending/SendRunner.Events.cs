@@ -190,7 +190,7 @@ public sealed partial class SendRunner
                 }
             }
 
-            return (write with { Deliveries = deliveries, Scheduled = scheduled }, plan);
+            return (write with { Deliveries = deliveries, ContactPoints = ContactPointsOf(catalog.Channels, profile, plan.Sends), Scheduled = scheduled }, plan);
         }
 
         public Task<SendBatchResult> WriteAsync(IPersonalizeStore store, IReadOnlyList<CustomerSends> writes, CancellationToken cancellationToken)
@@ -228,14 +228,7 @@ public sealed partial class SendRunner
 
             foreach (var send in p.Sends)
             {
-                if (result.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
-                {
-                    tally.AlreadyWritten++;
-                }
-                else
-                {
-                    await loop.HandOverAsync(send, cancellationToken).ConfigureAwait(false);
-                }
+                await loop.HandOverAsync(send, result, cancellationToken).ConfigureAwait(false);
             }
 
             loop.Merge();

@@ -194,7 +194,7 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray() });
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends) });
                 plans.Add(plan);
             }
 
@@ -224,14 +224,7 @@ public sealed partial class SendRunner
                 Count(plan);
                 foreach (var send in plan.Sends)
                 {
-                    if (written.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
-                    {
-                        loop.Tally.AlreadyWritten++;
-                    }
-                    else
-                    {
-                        await loop.HandOverAsync(send, token).ConfigureAwait(false);
-                    }
+                    await loop.HandOverAsync(send, written, token).ConfigureAwait(false);
                 }
             }
 

@@ -6,6 +6,7 @@ using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Diagnostics;
+using Personalize.Eligibility;
 using Personalize.Storage;
 
 namespace Personalize.Sending;
@@ -467,6 +468,7 @@ public sealed partial class SendRunner
                         CustomerId = outcome.Customer.Id,
                         ExpectedVersion = outcome.Customer.Version,
                         Deliveries = outcome.Sends.Select(static s => s.Delivery).ToArray(),
+                        ContactPoints = ContactPointsOf(state.Run.Catalog.Channels, outcome.Customer.Profile, outcome.Sends),
                         Scheduled = outcome.Deferred,
                     });
                     owners.Add(outcome);
@@ -509,14 +511,7 @@ public sealed partial class SendRunner
                     case WriteStatus.Written:
                         foreach (var send in outcome.Sends)
                         {
-                            if (written.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
-                            {
-                                _tally.AlreadyWritten++;
-                            }
-                            else
-                            {
-                                await HandOverAsync(send, token).ConfigureAwait(false);
-                            }
+                            await HandOverAsync(send, written, token).ConfigureAwait(false);
                         }
 
                         foreach (var deferred in outcome.Deferred)
@@ -627,7 +622,7 @@ public sealed partial class SendRunner
                     completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Dropped, Reason = code, At = state.At });
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = messages.Select(static m => m.Delivery).ToArray(), Completions = completions });
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = messages.Select(static m => m.Delivery).ToArray(), ContactPoints = ContactPointsOf(run.Catalog.Channels, profile, messages), Completions = completions });
                 groups.Add((customer, group.ToList(), messages, completions, errors));
             }
 
@@ -666,18 +661,12 @@ public sealed partial class SendRunner
 
                 foreach (var send in messages)
                 {
-                    if (written.WasAlreadyRecorded(send.Delivery.IdempotencyKey))
-                    {
-                        _tally.AlreadyWritten++;
-                    }
-                    else
-                    {
-                        await HandOverAsync(send, token).ConfigureAwait(false);
-                    }
+                    await HandOverAsync(send, written, token).ConfigureAwait(false);
                 }
 
                 foreach (var completion in completions)
                 {
+                    // A send the store refused as suppressed was counted by HandOverAsync.
                     _tally.Processed++;
                     if (completion.State == ScheduledSendState.Scheduled)
                     {
@@ -710,6 +699,29 @@ public sealed partial class SendRunner
         }
 
         public void Merge() => state.Merge(_tally);
+
+        /// <summary>
+        /// Hands a recorded send to the sink, unless the store held its key already (counted as already written) or
+        /// refused it because its contact point is on the suppression list (counted under <c>contact_point.suppressed</c>).
+        /// </summary>
+        public Task HandOverAsync(PendingSend send, CustomerSendsResult written, CancellationToken token)
+        {
+            var key = send.Delivery.IdempotencyKey;
+            if (written.WasSuppressed(key))
+            {
+                _tally.Suppress(EligibilityCodes.ContactPointSuppressed);
+                Log.MessageSuppressed(runner._telemetry.SendLogger, send.Message.CustomerId, send.Message.MessageId, EligibilityCodes.ContactPointSuppressed);
+                return Task.CompletedTask;
+            }
+
+            if (written.WasAlreadyRecorded(key))
+            {
+                _tally.AlreadyWritten++;
+                return Task.CompletedTask;
+            }
+
+            return HandOverAsync(send, token);
+        }
 
         public async Task HandOverAsync(PendingSend send, CancellationToken token)
         {

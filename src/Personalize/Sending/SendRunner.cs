@@ -9,6 +9,8 @@ using Personalize.Decisions;
 using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Diagnostics;
+using Personalize.Eligibility;
+using Personalize.Storage;
 using Personalize.Templates;
 using Channel = Personalize.Channels.Channel;
 
@@ -374,16 +376,87 @@ public sealed partial class SendRunner
 
     private static string SuppressionCode(Decision decision)
     {
+        // A message stopped only because the customer's address is on the suppression list is what the operator must
+        // see: it wins over the other candidates' codes (a condition that was false anyway says less).
         var candidates = decision.Candidates;
+        string? first = null;
         for (var i = 0; i < candidates.Count; i++)
         {
-            if (candidates[i].Status == CandidateStatus.Suppressed)
+            if (candidates[i].Status != CandidateStatus.Suppressed)
             {
-                return candidates[i].Code;
+                continue;
+            }
+
+            if (candidates[i].Code == DecisionCodes.NoChannelAllowed && LostAChannelToSuppression(candidates[i]))
+            {
+                return EligibilityCodes.ContactPointSuppressed;
+            }
+
+            first ??= candidates[i].Code;
+        }
+
+        return first ?? (candidates.Count == 0 ? "no_candidate" : candidates[0].Code);
+    }
+
+    /// <summary>
+    /// Whether a message that had no usable channel lost one of them to the suppression list (its contact point bounced
+    /// or was blocked). Such a customer is counted under <c>contact_point.suppressed</c>, not <c>channel.none_allowed</c>:
+    /// without the suppression it might have gone (<c>explain</c> gives every channel's reason).
+    /// </summary>
+    private static bool LostAChannelToSuppression(CandidateOutcome candidate)
+    {
+        foreach (var channel in candidate.Channels)
+        {
+            if (channel.Code == EligibilityCodes.ContactPointSuppressed)
+            {
+                return true;
             }
         }
 
-        return candidates.Count == 0 ? "no_candidate" : candidates[0].Code;
+        return false;
+    }
+
+    /// <summary>
+    /// The contact points a customer's sends go to, given to the store with the sends: it refuses, in the recording
+    /// transaction, a send whose contact point is on its suppression list (listed by another worker or process since
+    /// the decision). Push goes to every device token, so it is refused only when all of them are listed.
+    /// </summary>
+    private static DeliveryContactPoint[] ContactPointsOf(ChannelRegistry channels, CustomerProfile customer, List<PendingSend> sends)
+    {
+        if (sends.Count == 0)
+        {
+            return [];
+        }
+
+        var points = new List<DeliveryContactPoint>(sends.Count);
+        var contact = customer.ContactPoints;
+        foreach (var send in sends)
+        {
+            if (!channels.TryGet(send.Message.Channel, out var definition))
+            {
+                continue;
+            }
+
+            var key = send.Delivery.IdempotencyKey;
+            switch (definition.ContactPoint)
+            {
+                case ContactPointKind.Email when contact.Email is { } email:
+                    points.Add(new DeliveryContactPoint(key, ContactPointKind.Email, email));
+                    break;
+                case ContactPointKind.Phone or ContactPointKind.MobilePhone when contact.Phone is { } phone:
+                    points.Add(new DeliveryContactPoint(key, ContactPointKind.Phone, phone));
+                    break;
+                case ContactPointKind.DeviceToken:
+                    foreach (var token in contact.DeviceTokens)
+                    {
+                        points.Add(new DeliveryContactPoint(key, ContactPointKind.DeviceToken, token));
+                    }
+
+                    break;
+            }
+        }
+
+        return [.. points];
     }
 
     private static async IAsyncEnumerable<CustomerProfile> ToAsync(IEnumerable<CustomerProfile> customers, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -20,6 +20,17 @@ public sealed record CustomerSends
     /// <value>The default value is empty.</value>
     public IReadOnlyList<DeliveryRecord> Deliveries { get; init; } = [];
 
+    /// <summary>
+    /// Gets the contact points the <see cref="Deliveries"/> go to. The store checks them against its suppression list in
+    /// the write's transaction: a delivery whose every contact point given here is listed (a hard bounce recorded by
+    /// another worker or process since the decision) is not recorded, nor its contact history, and its key is reported
+    /// in <see cref="CustomerSendsResult.Suppressed"/>; a completion of it as <see cref="ScheduledSendState.Sent"/> is
+    /// recorded as <see cref="ScheduledSendState.Dropped"/> with reason <c>contact_point.suppressed</c>. A delivery
+    /// without an entry here is not checked.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyList<DeliveryContactPoint> ContactPoints { get; init; } = [];
+
     /// <summary>Gets the deferred messages to hold as scheduled sends.</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyList<ScheduledSend> Scheduled { get; init; } = [];

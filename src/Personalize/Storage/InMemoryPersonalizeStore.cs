@@ -310,7 +310,8 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
             var results = new CustomerSendsResult[batch.Customers.Count];
             for (var i = 0; i < results.Length; i++)
             {
-                results[i] = Record(batch.Customers[i]);
+                var sends = SuppressionFilter.Apply(batch.Customers[i], _salt, _suppressed.ContainsKey, out var suppressed);
+                results[i] = SuppressionFilter.With(Record(sends), suppressed);
             }
 
             foreach (var key in batch.Delivered)

@@ -158,6 +158,11 @@ internal static class StoreChecks
                 }
             }
 
+            if (sends.ContactPoints is null || sends.ContactPoints.Any(static p => p is null || string.IsNullOrEmpty(p.IdempotencyKey) || p.Value is null))
+            {
+                throw new ArgumentException($"A contact point of customer {sends.CustomerId}'s deliveries is null or has no key or value.", nameof(batch));
+            }
+
             foreach (var scheduled in sends.Scheduled)
             {
                 if (scheduled is null || string.IsNullOrEmpty(scheduled.IdempotencyKey) || scheduled.CustomerId != sends.CustomerId)

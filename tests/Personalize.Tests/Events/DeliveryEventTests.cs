@@ -3,6 +3,7 @@ using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;
+using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Eligibility;
 using Personalize.Events;
@@ -32,7 +33,8 @@ public sealed class DeliveryEventTests
         Assert.Equal(SuppressionReasons.HardBounce, (await store.FindSuppressionAsync(ContactPointKind.Email, email.ToUpperInvariant()))!.Reason);
         Assert.DoesNotContain(sink.Messages, m => m.CustomerId == "c-0000");
         Assert.Contains(sink.Messages, m => m.CustomerId == "c-0001" && m.Channel == Channel.Email);
-        Assert.Equal(1, summary.Totals.Suppressed[DecisionCodes.NoChannelAllowed]);
+        Assert.Equal(1, summary.Totals.Suppressed[EligibilityCodes.ContactPointSuppressed]);
+        Assert.False(summary.Totals.Suppressed.ContainsKey(DecisionCodes.NoChannelAllowed));
         var bounced = (await store.GetCustomerAsync("c-0000"))!.Profile;
         var channel = Assert.Single(engine.Decide(run.Catalog, bounced, Trigger.Tick, Now, DecisionDetail.All).Candidates[0].Channels);
         Assert.Equal((EligibilityCodes.ContactPointSuppressed, ChannelStatus.Blocked), (channel.Code, channel.Status));
@@ -113,9 +115,66 @@ public sealed class DeliveryEventTests
         var engine = DecisionKit.Engine();
         var catalog = configure is null ? SendingKit.Catalog(engine) : DecisionKit.Compile(engine, configure);
         var store = new InMemoryPersonalizeStore();
-        Assert.True((await store.ImportCustomersAsync(SendingKit.Customers(2).ToList())).Succeeded);
+        // Each customer with an address of their own: the suppression list is per address, shared by every customer who has it.
+        var customers = SendingKit.Customers(2).Select(c => c with { ContactPoints = c.ContactPoints with { Email = c.Id + "@example.com" } }).ToList();
+        Assert.True((await store.ImportCustomersAsync(customers)).Succeeded);
         var sink = new InMemorySink();
         return (store, sink, SendingKit.Runner(sink, engine), new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now }, engine);
+    }
+
+    [Fact]
+    public async Task An_address_listed_by_another_worker_after_the_decision_is_refused_when_the_send_is_recorded()
+    {
+        var (store, sink, runner, run, _) = await SetUpAsync(EmailOnly);
+        var email = (await store.GetCustomerAsync("c-0000"))!.Profile.ContactPoints.Email!;
+
+        // Another process bounces the address between this run's decision and its write: no fact of the customer says so.
+        var racing = new SuppressBeforeFirstRecord(store, new SuppressionRequest(ContactPointKind.Email, email, SuppressionReasons.HardBounce, Now));
+        var summary = await runner.RunAsync(run, racing);
+
+        Assert.Equal(1, summary.Totals.Suppressed[EligibilityCodes.ContactPointSuppressed]);
+        Assert.Equal(1, summary.Totals.TotalSent);
+        Assert.DoesNotContain(sink.Messages, m => m.CustomerId == "c-0000");
+        Assert.Contains(sink.Messages, m => m.CustomerId == "c-0001");
+        Assert.Empty((await store.ReadDeliveriesAsync(new DeliveryQuery { CustomerId = "c-0000", Limit = 10 })).Items);
+        Assert.Empty((await store.GetCustomerAsync("c-0000"))!.Profile.History.Records);
+    }
+
+    [Fact]
+    public async Task A_deferred_send_to_an_address_listed_before_it_is_due_is_dropped_as_suppressed()
+    {
+        var (store, sink, runner, run, _) = await SetUpAsync(EmailOnly);
+        var email = (await store.GetCustomerAsync("c-0000"))!.Profile.ContactPoints.Email!;
+        var trigger = Trigger.Tick.ToString();
+        var key = IdempotencyKey.Create(trigger, "c-0000", "tips", Now);
+        Assert.True((await store.RecordAsync(new SendBatch
+        {
+            Customers = [new CustomerSends { CustomerId = "c-0000", Scheduled = [new ScheduledSend { IdempotencyKey = key, CustomerId = "c-0000", MessageId = "tips", Channel = Channel.Email, Template = "tips/email", Trigger = trigger, Purpose = ContactPurpose.Marketing, Kind = MessageKind.Give, DueAt = Now, DecidedAt = Now.AddHours(-1) }] }],
+        })).Customers[0].Status == WriteStatus.Written);
+        await store.SuppressAsync([new SuppressionRequest(ContactPointKind.Email, email.ToUpperInvariant(), SuppressionReasons.Manual, Now)]);
+
+        var summary = await runner.SendDueAsync(new DueRun(run.Catalog, run.Templates) { At = Now }, store);
+
+        Assert.Equal(1, summary.Totals.Suppressed[EligibilityCodes.ContactPointSuppressed]);
+        Assert.Empty(sink.Messages);
+        var dropped = Assert.Single((await store.ReadScheduledSendsAsync(new ScheduledSendQuery { CustomerId = "c-0000", State = null, Limit = 10 })).Items);
+        Assert.Equal((ScheduledSendState.Dropped, EligibilityCodes.ContactPointSuppressed), (dropped.State, dropped.Reason));
+    }
+
+    /// <summary>Another worker lists a contact point just before this process's first write of sends.</summary>
+    private sealed class SuppressBeforeFirstRecord(IPersonalizeStore store, SuppressionRequest request) : Personalize.Storage.Contract.DelegatingStore(store)
+    {
+        private int _records;
+
+        public override async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _records) == 1)
+            {
+                await SuppressAsync([request], cancellationToken);
+            }
+
+            return await base.RecordAsync(batch, cancellationToken);
+        }
     }
 
     /// <summary>The process dies at its first write of events (after the consent evidence was appended).</summary>

@@ -88,6 +88,24 @@ public sealed class EventsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Hard_bounces_take_the_addresses_out_of_the_next_run_and_its_summary_counts_them_as_suppressed()
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "bounces.jsonl");
+        var bounced = new[] { ("c-003", "teuila.tuilagi@example.com"), ("c-015", "amara.okafor@example.com"), ("c-036", "hugo.bernard@example.com"), ("c-039", "keala.akana@example.com") };
+        File.WriteAllLines(file, bounced.Select(b => $$$"""{"id":"bounce-{{{b.Item1}}}","type":"delivery.bounced","customerId":"{{{b.Item1}}}","occurredAt":"2026-03-15T20:00:00Z","data":{"channel":"email","bounce":"hard","recipient":"{{{b.Item2}}}"}}"""));
+
+        var events = SampleConsole.Run("events", "--file", file, "--now", "2026-03-15T21:00:00Z", "--out", Outbox, "--db", Database);
+        var (exit, output, _) = SampleConsole.Run("run", "--now", "2026-03-15T22:00:00Z", "--out", Outbox, "--db", Database);
+
+        Assert.Equal((0, 0), (events.Exit, exit));
+        Assert.Matches(@"no message · contact_point.suppressed\s+4\n", output);
+        Assert.Contains("contact_point.suppressed  the address or number is on the suppression list", output, StringComparison.Ordinal);
+        var mail = Directory.Exists(Path.Combine(Outbox, "email")) ? Directory.GetFiles(Path.Combine(Outbox, "email")).Select(File.ReadAllText).ToList() : [];
+        Assert.DoesNotContain(mail, m => bounced.Any(b => m.Contains(b.Item2, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
     public void A_missing_events_file_is_a_clear_error()
     {
         var (exit, _, error) = SampleConsole.Run("events", "--file", Path.Combine(_root, "none.jsonl"), "--db", Database);

@@ -1,0 +1,118 @@
+using Personalize.Channels;
+using Personalize.Eligibility;
+
+namespace Personalize.Storage;
+
+/// <summary>
+/// How every store applies its suppression list to <see cref="CustomerSends.ContactPoints"/> inside a
+/// <see cref="IPersonalizeStore.RecordAsync"/> transaction: the hashes a batch needs are looked up once, then each
+/// customer's write loses the deliveries whose every contact point is listed.
+/// </summary>
+internal static class SuppressionFilter
+{
+    /// <summary>Whether any write of the batch gives contact points to check.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <returns><see langword="true"/> when one does.</returns>
+    public static bool HasContactPoints(SendBatch batch)
+    {
+        foreach (var sends in batch.Customers)
+        {
+            if (sends.ContactPoints.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The distinct salted hashes of the batch's contact points (to look up in one query).</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="salt">The store's salt.</param>
+    /// <returns>The hashes.</returns>
+    public static List<string> HashesOf(SendBatch batch, byte[] salt)
+    {
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sends in batch.Customers)
+        {
+            foreach (var point in sends.ContactPoints)
+            {
+                if (HashOf(point, salt) is { } hash)
+                {
+                    hashes.Add(hash);
+                }
+            }
+        }
+
+        return [.. hashes];
+    }
+
+    /// <summary>
+    /// Removes the deliveries whose every given contact point is listed (with their contact points) and turns their
+    /// completions as sent into drops with reason <see cref="EligibilityCodes.ContactPointSuppressed"/>.
+    /// </summary>
+    /// <param name="sends">One customer's write.</param>
+    /// <param name="salt">The store's salt.</param>
+    /// <param name="isListed">Whether a hash is on the list (the SQL stores look the batch's <see cref="HashesOf"/> up once).</param>
+    /// <param name="suppressed">The keys removed (empty when none).</param>
+    /// <returns>The write to record.</returns>
+    public static CustomerSends Apply(CustomerSends sends, byte[] salt, Func<string, bool> isListed, out IReadOnlyList<string> suppressed)
+    {
+        suppressed = [];
+        if (sends.ContactPoints.Count == 0 || sends.Deliveries.Count == 0)
+        {
+            return sends;
+        }
+
+        // A key is refused when it has at least one checkable contact point and every one of them is listed.
+        var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var point in sends.ContactPoints)
+        {
+            if (HashOf(point, salt) is not { } hash)
+            {
+                continue;
+            }
+
+            var listed = isListed(hash);
+            verdicts[point.IdempotencyKey] = verdicts.TryGetValue(point.IdempotencyKey, out var sofar) ? sofar && listed : listed;
+        }
+
+        List<string>? refused = null;
+        foreach (var delivery in sends.Deliveries)
+        {
+            if (verdicts.TryGetValue(delivery.IdempotencyKey, out var isRefused) && isRefused)
+            {
+                (refused ??= []).Add(delivery.IdempotencyKey);
+            }
+        }
+
+        if (refused is null)
+        {
+            return sends;
+        }
+
+        suppressed = refused;
+        var keys = new HashSet<string>(refused, StringComparer.Ordinal);
+        return sends with
+        {
+            Deliveries = sends.Deliveries.Where(d => !keys.Contains(d.IdempotencyKey)).ToArray(),
+            ContactPoints = sends.ContactPoints.Where(p => !keys.Contains(p.IdempotencyKey)).ToArray(),
+            Completions = sends.Completions.Select(c => c.State == ScheduledSendState.Sent && keys.Contains(c.IdempotencyKey)
+                ? c with { State = ScheduledSendState.Dropped, Reason = EligibilityCodes.ContactPointSuppressed }
+                : c).ToArray(),
+        };
+    }
+
+    /// <summary>Adds the keys <see cref="Apply"/> removed to a customer's result.</summary>
+    /// <param name="result">The result of recording the rest.</param>
+    /// <param name="suppressed">The removed keys.</param>
+    /// <returns>The result.</returns>
+    public static CustomerSendsResult With(CustomerSendsResult result, IReadOnlyList<string> suppressed)
+        => suppressed.Count == 0 || result.Status != WriteStatus.Written ? result : result with { Suppressed = suppressed };
+
+    private static string? HashOf(DeliveryContactPoint point, byte[] salt)
+    {
+        var kind = point.Kind == ContactPointKind.MobilePhone ? ContactPointKind.Phone : point.Kind;
+        return ContactPointHash.IsSupported(kind) && !string.IsNullOrWhiteSpace(point.Value) ? ContactPointHash.Compute(salt, kind, point.Value) : null;
+    }
+}

@@ -40,6 +40,10 @@ public sealed record OutgoingMessage
     /// <summary>The rendered parts.</summary>
     public required MessageContent Content { get; init; }
 
+    /// <summary>The id of the progressive-profiling question the message carries (its template showed <c>question</c>), or <see langword="null"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? QuestionId { get; init; }
+
     /// <summary>Extra headers in order, for example <c>List-Unsubscribe</c> on marketing email.</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];

@@ -62,6 +62,7 @@ public sealed class MessageRenderer
         _channels = channels;
         _fromAddress = delivery.FromAddress ?? throw new ArgumentException("DeliveryOptions.FromAddress is required.", nameof(delivery));
         _brand = options.Brand ?? new BrandInfo();
+        Questions = options.Questions;
         _timeProvider = timeProvider;
     }
 
@@ -71,6 +72,9 @@ public sealed class MessageRenderer
     internal DeliveryLinks Links => _composer.Links;
 
     internal BrandInfo Brand => _brand;
+
+    /// <summary>The progressive-profiling questions, or <see langword="null"/>.</summary>
+    internal Profiling.QuestionBank? Questions { get; }
 
     /// <summary>Renders a decision's winner.</summary>
     /// <param name="content">The compiled content of the catalog.</param>
@@ -138,6 +142,12 @@ public sealed class MessageRenderer
             CancellationToken = cancellationToken,
             StrictVariables = message.StrictTemplates,
         };
+        var outgoing = Compose(template, model, render, request, channel);
+        return model.AskedQuestionId is { } asked ? outgoing with { QuestionId = asked } : outgoing;
+    }
+
+    private OutgoingMessage Compose(ChannelTemplate template, TemplateModel model, RenderOptions render, DeliveryRequest request, Channel channel)
+    {
         var parts = template.Parts;
         switch (template.Shape)
         {

@@ -181,7 +181,7 @@ public sealed partial class SendRunner
                         deliveries.Add(send.Delivery);
 
                         // The next trigger of this customer counts this send toward caps and give-before-ask.
-                        profile = profile with { History = profile.History.Append(send.Delivery.ToContactRecord()) };
+                        profile = Profiling.AskedQuestions.Remember(profile with { History = profile.History.Append(send.Delivery.ToContactRecord()) }, message);
                     }
                     else
                     {
@@ -190,7 +190,8 @@ public sealed partial class SendRunner
                 }
             }
 
-            return (write with { Deliveries = deliveries, ContactPoints = ContactPointsOf(catalog.Channels, profile, plan.Sends), Scheduled = scheduled }, plan);
+            var asked = Profiling.AskedQuestions.Apply(update.Profile.Facts, plan.Sends.Select(static s => s.Message));
+            return (write with { Deliveries = deliveries, ContactPoints = ContactPointsOf(catalog.Channels, profile, plan.Sends), Scheduled = scheduled, Facts = asked ?? write.Facts }, plan);
         }
 
         public Task<SendBatchResult> WriteAsync(IPersonalizeStore store, IReadOnlyList<CustomerSends> writes, CancellationToken cancellationToken)

@@ -194,7 +194,7 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends) });
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
                 plans.Add(plan);
             }
 
@@ -502,7 +502,7 @@ public sealed partial class SendRunner
                 {
                     var pending = new PendingSend(message, ToDelivery(message, check.Result.Message!.Kind, check.Result.Template!, null));
                     plan.Sends.Add(pending);
-                    profile = profile with { History = profile.History.Append(pending.Delivery.ToContactRecord()) };
+                    profile = Profiling.AskedQuestions.Remember(profile with { History = profile.History.Append(pending.Delivery.ToContactRecord()) }, message);
                     return MoveTo(journey, current, index, null, JourneyOutcomes.Sent, $"{check.Channel} {message.IdempotencyKey}");
                 }
 

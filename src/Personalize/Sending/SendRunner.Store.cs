@@ -262,6 +262,7 @@ public sealed partial class SendRunner
             if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
             {
                 outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId)));
+                customer = Profiling.AskedQuestions.Remember(customer, message);
             }
             else
             {
@@ -470,6 +471,7 @@ public sealed partial class SendRunner
                         Deliveries = outcome.Sends.Select(static s => s.Delivery).ToArray(),
                         ContactPoints = ContactPointsOf(state.Run.Catalog.Channels, outcome.Customer.Profile, outcome.Sends),
                         Scheduled = outcome.Deferred,
+                        Facts = Profiling.AskedQuestions.Apply(outcome.Customer.Profile.Facts, outcome.Sends.Select(static s => s.Message)),
                     });
                     owners.Add(outcome);
                 }
@@ -611,7 +613,7 @@ public sealed partial class SendRunner
                             completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Sent, At = state.At });
 
                             // The next due send of this customer counts this one toward its caps.
-                            profile = profile with { History = profile.History.Append(messages[^1].Delivery.ToContactRecord()) };
+                            profile = Profiling.AskedQuestions.Remember(profile with { History = profile.History.Append(messages[^1].Delivery.ToContactRecord()) }, message);
                             continue;
                         }
 
@@ -622,7 +624,7 @@ public sealed partial class SendRunner
                     completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Dropped, Reason = code, At = state.At });
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = messages.Select(static m => m.Delivery).ToArray(), ContactPoints = ContactPointsOf(run.Catalog.Channels, profile, messages), Completions = completions });
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = messages.Select(static m => m.Delivery).ToArray(), ContactPoints = ContactPointsOf(run.Catalog.Channels, profile, messages), Completions = completions, Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, messages.Select(static m => m.Message)) });
                 groups.Add((customer, group.ToList(), messages, completions, errors));
             }
 

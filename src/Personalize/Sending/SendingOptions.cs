@@ -7,6 +7,13 @@ public sealed class SendingOptions
     /// <value>The default value is a brand named "Our team".</value>
     public BrandInfo Brand { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets the progressive-profiling questions: a template that reads <c>question</c> gets the best one that fits
+    /// the message (at most one per message; none for an ask), and the send remembers the ask. <see langword="null"/> asks nothing.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Profiling.QuestionBank? Questions { get; set; }
+
     /// <summary>Gets or sets how many customers are decided and rendered at once; null means <see cref="Environment.ProcessorCount"/>.</summary>
     /// <value>The default value is <see langword="null"/> (the core count).</value>
     public int? MaxDegreeOfParallelism { get; set; }

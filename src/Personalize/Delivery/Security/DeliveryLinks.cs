@@ -11,6 +11,7 @@ public sealed class DeliveryLinks
     private readonly string _preferenceCenter;
     private readonly string _unsubscribe;
     private readonly string _mailbox;
+    private readonly string _answer;
 
     /// <summary>Creates the builder.</summary>
     /// <param name="options">The options; the addresses are read once, here.</param>
@@ -25,6 +26,7 @@ public sealed class DeliveryLinks
         _preferenceCenter = WithQuery(options.PreferenceCenterUrl!);
         _unsubscribe = WithQuery(options.UnsubscribeUrl!);
         _mailbox = options.UnsubscribeMailbox!;
+        _answer = WithQuery(AnswerAddress(options.PreferenceCenterUrl!));
     }
 
     /// <summary>The token service that signs the links.</summary>
@@ -58,6 +60,30 @@ public sealed class DeliveryLinks
     /// <exception cref="ArgumentException">The text is not a topic name.</exception>
     public string TopicUnsubscribe(string customerId, string topic, DateTimeOffset issuedAt)
         => _unsubscribe + Tokens.Create(customerId, TokenScopes.UnsubscribeTopic(topic), issuedAt);
+
+    /// <summary>
+    /// The one-tap answer link of a progressive-profiling question: the preference center's address with <c>/answer</c>
+    /// appended to its path (<c>https://example.com/preferences/answer?token=…</c>, served by <c>Personalize.AspNetCore</c>),
+    /// with a token of scope <c>answer:QUESTION:VALUE</c>.
+    /// </summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="questionId">The question's id.</param>
+    /// <param name="value">The answer's value, or <see langword="null"/> for a link to the page where the customer types the answer.</param>
+    /// <param name="issuedAt">The instant the token lifetime counts from.</param>
+    /// <returns>The link.</returns>
+    public string Answer(string customerId, string questionId, string? value, DateTimeOffset issuedAt)
+        => _answer + Tokens.Create(customerId, TokenScopes.Answer(questionId, value), issuedAt);
+
+    /// <summary>The address of the answer endpoint: the preference center's path plus <c>/answer</c>, its query kept.</summary>
+    /// <param name="preferenceCenter">The preference center's address.</param>
+    /// <returns>The answer endpoint's address.</returns>
+    public static Uri AnswerAddress(Uri preferenceCenter)
+    {
+        ArgumentNullException.ThrowIfNull(preferenceCenter);
+        var builder = new UriBuilder(preferenceCenter);
+        builder.Path = builder.Path.TrimEnd('/') + "/answer";
+        return builder.Uri;
+    }
 
     /// <summary>The mailto unsubscribe address with the signed token in the subject.</summary>
     /// <param name="customerId">The customer id.</param>

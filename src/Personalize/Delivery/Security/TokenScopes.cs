@@ -51,6 +51,47 @@ public static class TokenScopes
     public static string UnsubscribeTopic(string topic)
         => TopicUnsubscribePrefix + Consent.ConsentScope.ForTopic(topic).Topic;
 
+    /// <summary>The prefix of a progressive-profiling answer scope (<c>answer:QUESTION:VALUE</c>, or <c>answer:QUESTION</c> for an answer typed on the page).</summary>
+    public const string AnswerPrefix = "answer:";
+
+    /// <summary>Answers a progressive-profiling question, for example <c>answer:gardening:yes</c>.</summary>
+    /// <param name="questionId">The question's id.</param>
+    /// <param name="value">The answer's value, or <see langword="null"/> for an answer the customer types on the answer page.</param>
+    /// <returns>The scope.</returns>
+    public static string Answer(string questionId, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(questionId);
+        return value is null ? AnswerPrefix + questionId : string.Concat(AnswerPrefix, questionId, ":", value);
+    }
+
+    /// <summary>Reads an answer scope back.</summary>
+    /// <param name="scope">A scope such as <c>answer:gardening:yes</c>.</param>
+    /// <param name="questionId">The question's id.</param>
+    /// <param name="value">The answer's value, or <see langword="null"/> when the customer types it.</param>
+    /// <returns><see langword="true"/> when the scope is an answer scope.</returns>
+    public static bool TryParseAnswer(string? scope, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? questionId, out string? value)
+    {
+        questionId = null;
+        value = null;
+        if (scope is null || !scope.StartsWith(AnswerPrefix, StringComparison.Ordinal) || scope.Length == AnswerPrefix.Length)
+        {
+            return false;
+        }
+
+        var rest = scope[AnswerPrefix.Length..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        questionId = colon < 0 ? rest : rest[..colon];
+        value = colon < 0 ? null : rest[(colon + 1)..];
+        if (questionId.Length == 0 || value is { Length: 0 })
+        {
+            questionId = null;
+            value = null;
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Reads an unsubscribe scope back.</summary>
     /// <param name="scope">A scope such as <c>unsubscribe:email:marketing</c>.</param>
     /// <param name="channel">The channel.</param>

@@ -14,11 +14,15 @@ internal sealed class TemplateModel
     private readonly Delivery.DeliveryRequest _request;
     private string? _why;
     private Events.EventModel? _event;
+    private Profiling.QuestionView? _question;
+    private bool _questionChosen;
+    private readonly Catalog.MessageDefinition _message;
 
     public TemplateModel(MessageRenderer renderer, Delivery.DeliveryRequest request, Catalog.MessageDefinition message, Channel channel, BrandInfo brand)
     {
         _renderer = renderer;
         _request = request;
+        _message = message;
         Customer = new CustomerModel(request.Customer, request.SendAt, personalFieldsVisible: request.Customer.AllowsPersonalization);
         Message = new MessageView(message, channel, request.Trigger, request.SendAt);
         Brand = brand;
@@ -41,6 +45,31 @@ internal sealed class TemplateModel
 
     /// <summary><c>event.*</c>: the event of an event-triggered message (id, type, occurred_at, data), or null.</summary>
     public Events.EventModel? Event => _request.Event is { } e ? _event ??= new Events.EventModel(e) : null;
+
+    /// <summary>
+    /// <c>question.*</c>: the progressive-profiling question this message carries, chosen when a template first reads it
+    /// (so a message whose templates never show a question asks nothing), or null (no bank, an ask message, nothing fits).
+    /// </summary>
+    public Profiling.QuestionView? Question
+    {
+        get
+        {
+            if (!_questionChosen)
+            {
+                _questionChosen = true;
+                if (_renderer.Questions is { } bank
+                    && bank.Choose(_request.Customer, _message.Kind, Message.ChannelValue, _request.SendAt, () => Delivery.IdempotencyKey.Create(_request.Trigger, _request.Customer.Id, _request.MessageId, _request.SendAt)) is { } chosen)
+                {
+                    _question = new Profiling.QuestionView(_renderer, _request, chosen);
+                }
+            }
+
+            return _question;
+        }
+    }
+
+    /// <summary>The id of the question a template showed, or <see langword="null"/>.</summary>
+    internal string? AskedQuestionId => _question?.Id;
 
     /// <summary>The "why you get this" sentence from the customer's own consent record.</summary>
     public string Why => _why ??= _renderer.Reasons.Explain(_request.Customer, Message.ChannelValue, _request.Purpose, TopicName);

@@ -1,0 +1,86 @@
+using Personalize.Channels;
+
+namespace Personalize.Profiling;
+
+/// <summary>
+/// One progressive-profiling question: what it asks, what its answer fills in the profile, the channels and stages it
+/// fits, its priority and the consent wording version shown with it. A <see cref="QuestionBank"/> holds them.
+/// </summary>
+public sealed record Question
+{
+    /// <summary>Gets the id: letters, digits, <c>_</c>, <c>-</c> or <c>.</c> (the answer is kept as the fact <c>answer.ID</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the question as the customer reads it (templates see it as <c>question.text</c>).</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Gets what the answer fills: a topic interest, the preferred channel, frequency, quiet hours or an attribute.</summary>
+    public required QuestionFill Fills { get; init; }
+
+    /// <summary>Gets the channels the question fits: a one-tap link in email, push or in-app, a reply keyword in SMS, a talking point in a phone script.</summary>
+    /// <value>The default value is empty, which fits no channel (name at least one).</value>
+    public IReadOnlyList<Channel> Channels { get; init; } = [];
+
+    /// <summary>Gets the lifecycle stages the question is asked in.</summary>
+    /// <value>The default value is empty: every stage.</value>
+    public IReadOnlyList<LifecycleStage> Stages { get; init; } = [];
+
+    /// <summary>Gets the priority: of the questions that fit a message, the highest is asked (ties: the bank's order).</summary>
+    /// <value>The default value is 1.</value>
+    public double Priority { get; init; } = 1;
+
+    /// <summary>Gets the version of the wording shown with the question, recorded with the answer as consent evidence.</summary>
+    public required string WordingVersion { get; init; }
+
+    /// <summary>
+    /// Gets the answers to choose from, each a one-tap link (and an SMS keyword). A topic question without options gets
+    /// <c>yes</c> and <c>no</c>; an attribute question without options is answered in a text field of the answer page.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyList<QuestionOption> Options { get; init; } = [];
+
+    /// <summary>Whether the question fits a channel.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <returns><see langword="true"/> when the channel is one of <see cref="Channels"/>.</returns>
+    public bool Fits(Channel channel)
+    {
+        foreach (var c in Channels)
+        {
+            if (c == channel)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The option with a value (or, for SMS replies, a keyword), compared without case.</summary>
+    /// <param name="answer">The value or keyword.</param>
+    /// <returns>The option, or <see langword="null"/>.</returns>
+    public QuestionOption? OptionFor(string? answer)
+    {
+        var text = answer?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        foreach (var option in Options)
+        {
+            if (string.Equals(option.Value, text, StringComparison.OrdinalIgnoreCase)
+                || (option.Keyword is { } keyword && string.Equals(keyword, text, StringComparison.OrdinalIgnoreCase)))
+            {
+                return option;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One answer of a <see cref="Question"/>.</summary>
+/// <param name="Value">What the answer means: <c>yes</c>/<c>no</c> for a topic, a channel name, <c>weekly</c>, <c>21:00-08:00</c>, or an attribute's value.</param>
+/// <param name="Label">What the customer reads (the link's text).</param>
+/// <param name="Keyword">The SMS reply keyword (for example <c>GARDEN</c>), or <see langword="null"/> for the value itself.</param>
+public sealed record QuestionOption(string Value, string Label, string? Keyword = null);

@@ -1,0 +1,381 @@
+using System.Diagnostics.CodeAnalysis;
+using Personalize.Channels;
+using Personalize.Customers;
+using Personalize.Events;
+using Personalize.Timing;
+
+namespace Personalize.Profiling;
+
+/// <summary>
+/// The progressive-profiling questions, validated: each outgoing message may carry at most one of them — the
+/// highest-priority question that fits the message's channel and the customer's stage, not answered yet and not asked
+/// in the last <see cref="AskAgainAfter"/> — and a message that is itself an ask carries none (give before ask).
+/// Read one from JSON with <see cref="QuestionBankJson"/> or build it in C# with <see cref="Create"/>. Immutable and thread-safe.
+/// </summary>
+public sealed class QuestionBank
+{
+    /// <summary>The most questions in a bank.</summary>
+    public const int MaxQuestions = 200;
+
+    /// <summary>The most options of one question.</summary>
+    public const int MaxOptions = 12;
+
+    /// <summary>The longest question text (characters).</summary>
+    public const int MaxTextLength = 500;
+
+    /// <summary>The longest option value, label or keyword (characters).</summary>
+    public const int MaxOptionLength = 100;
+
+    /// <summary>The fact prefix that remembers asks: <c>asked.QUESTION</c> holds how often the question was asked, set at the last ask with that message's idempotency key.</summary>
+    public const string AskedPrefix = "asked.";
+
+    private static readonly QuestionOption[] YesNo = [new("yes", "Yes"), new("no", "No")];
+    private readonly Dictionary<string, Entry> _byId;
+    private readonly Dictionary<Channel, Entry[]> _byChannel;
+
+    private QuestionBank(IReadOnlyList<Question> questions, TimeSpan askAgainAfter)
+    {
+        Questions = questions;
+        AskAgainAfter = askAgainAfter;
+        _byId = new Dictionary<string, Entry>(questions.Count, StringComparer.Ordinal);
+        var entries = new List<Entry>(questions.Count);
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var entry = new Entry(questions[i], i);
+            _byId[entry.Question.Id] = entry;
+            entries.Add(entry);
+        }
+
+        // Best first: priority, then the bank's order; one array per channel so choosing reads only what fits.
+        var ordered = entries.OrderByDescending(static e => e.Question.Priority).ThenBy(static e => e.Order).ToArray();
+        _byChannel = ordered.SelectMany(static e => e.Question.Channels.Distinct().Select(c => (Channel: c, Entry: e)))
+            .GroupBy(static p => p.Channel)
+            .ToDictionary(static g => g.Key, static g => g.Select(static p => p.Entry).ToArray());
+    }
+
+    /// <summary>Gets the questions, in the bank's order.</summary>
+    public IReadOnlyList<Question> Questions { get; }
+
+    /// <summary>Gets how long after an unanswered ask the question may be asked again.</summary>
+    public TimeSpan AskAgainAfter { get; }
+
+    /// <summary>Builds a bank and validates it.</summary>
+    /// <param name="questions">The questions, in order (ties of priority keep it).</param>
+    /// <param name="askAgainAfter">How long after an unanswered ask the question may come again; <see langword="null"/> for 30 days.</param>
+    /// <returns>The bank.</returns>
+    /// <exception cref="QuestionBankException">The questions have problems; the exception lists every one.</exception>
+    public static QuestionBank Create(IEnumerable<Question> questions, TimeSpan? askAgainAfter = null)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        var list = questions.ToList();
+        var errors = Validate(list, askAgainAfter ?? DefaultAskAgainAfter, "$");
+        return errors.Count > 0 ? throw new QuestionBankException(errors) : Normalized(list, askAgainAfter ?? DefaultAskAgainAfter);
+    }
+
+    /// <summary>The default of <see cref="AskAgainAfter"/>: 30 days.</summary>
+    public static TimeSpan DefaultAskAgainAfter { get; } = TimeSpan.FromDays(30);
+
+    /// <summary>Finds a question by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="question">The question.</param>
+    /// <returns>Whether the bank has it.</returns>
+    public bool TryGet(string? id, [NotNullWhen(true)] out Question? question)
+    {
+        question = id is not null && _byId.TryGetValue(id, out var entry) ? entry.Question : null;
+        return question is not null;
+    }
+
+    /// <summary>Whether the customer answered the question (the fact <c>answer.ID</c> is there).</summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="questionId">The question's id.</param>
+    /// <returns><see langword="true"/> when answered.</returns>
+    public static bool IsAnswered(CustomerProfile customer, string questionId)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return customer.Facts.ContainsKey(FactNames.AnswerPrefix + questionId);
+    }
+
+    /// <summary>
+    /// The question a message carries: the best one that fits the channel and the customer's stage, not answered and not
+    /// asked within <see cref="AskAgainAfter"/> of <paramref name="at"/>; none for an ask message. A message rendered
+    /// again (the same idempotency key, after a crash) gets the question it carried the first time.
+    /// </summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="kind">The message's kind.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="at">The send instant.</param>
+    /// <param name="idempotencyKey">The message's idempotency key.</param>
+    /// <returns>The question, or <see langword="null"/>.</returns>
+    public Question? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return Choose(customer, kind, channel, at, () => idempotencyKey);
+    }
+
+    internal Question? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, Func<string> key)
+    {
+        if (kind == MessageKind.Ask || !_byChannel.TryGetValue(channel, out var entries))
+        {
+            return null;
+        }
+
+        var facts = customer.Facts;
+        var recent = (at - AskAgainAfter).UtcTicks;
+        string? ownKey = null;
+        Question? chosen = null;
+        foreach (var entry in entries)
+        {
+            if (entry.Stages != 0 && (entry.Stages & (1 << (int)customer.Stage)) == 0)
+            {
+                continue;
+            }
+
+            if (facts.Count > 0)
+            {
+                if (facts.ContainsKey(entry.AnswerFact))
+                {
+                    continue;
+                }
+
+                if (facts.TryGetValue(entry.AskedFact, out var asked) && asked.At.UtcTicks > recent)
+                {
+                    // Asked lately: by this very message (rendered again after a crash) it is the one; otherwise skip it.
+                    if (string.Equals(asked.EventId, ownKey ??= key(), StringComparison.Ordinal))
+                    {
+                        return entry.Question;
+                    }
+
+                    continue;
+                }
+            }
+
+            chosen ??= entry.Question;
+            if (facts.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The options a question offers: its own, or yes and no for a topic question without any.</summary>
+    /// <param name="question">The question.</param>
+    /// <returns>The options.</returns>
+    public static IReadOnlyList<QuestionOption> OptionsOf(Question question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return question.Options.Count == 0 && question.Fills.Kind == QuestionFillKind.Topic ? YesNo : question.Options;
+    }
+
+    /// <summary>Reads <c>HH:mm-HH:mm</c> (quiet hours).</summary>
+    internal static bool TryParseWindow(string? text, out TimeWindow window)
+    {
+        window = default;
+        var dash = text?.IndexOf('-', StringComparison.Ordinal) ?? -1;
+        if (dash <= 0
+            || !TimeWindow.TryParseTimeOfDay(text![..dash].Trim(), out var start)
+            || !TimeWindow.TryParseTimeOfDay(text[(dash + 1)..].Trim(), out var end, allowEndOfDay: true)
+            || start == end)
+        {
+            return false;
+        }
+
+        window = new TimeWindow(start, end);
+        return true;
+    }
+
+    /// <summary>Reads a frequency answer: <c>daily</c>, <c>weekly</c> or <c>monthly</c>.</summary>
+    internal static bool TryParseFrequency(string? text, out CapPeriod period)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "daily":
+                period = CapPeriod.Day;
+                return true;
+            case "weekly":
+                period = CapPeriod.Week;
+                return true;
+            case "monthly":
+                period = CapPeriod.Month;
+                return true;
+            default:
+                period = default;
+                return false;
+        }
+    }
+
+    internal static QuestionBank Normalized(List<Question> questions, TimeSpan askAgainAfter) => new(questions, askAgainAfter);
+
+    /// <summary>Every problem of a list of questions, with paths under <paramref name="root"/> (<c>$.questions[i]</c>).</summary>
+    internal static List<QuestionBankError> Validate(IReadOnlyList<Question> questions, TimeSpan askAgainAfter, string root)
+    {
+        var errors = new List<QuestionBankError>();
+        if (askAgainAfter < TimeSpan.FromDays(1) || askAgainAfter > TimeSpan.FromDays(731))
+        {
+            errors.Add(new(root + ".askAgainAfter", QuestionBankCodes.InvalidDuration, $"is {askAgainAfter}; use 1 day to 2 years (for example 30d)"));
+        }
+
+        if (questions.Count > MaxQuestions)
+        {
+            errors.Add(new(root + ".questions", QuestionBankCodes.TooMany, $"has {questions.Count} questions; at most {MaxQuestions} are allowed"));
+            return errors;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var path = $"{root}.questions[{i}]";
+            var q = questions[i];
+            if (q is null)
+            {
+                errors.Add(new(path, QuestionBankCodes.Missing, "is null; expected a question"));
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(q.Id) || !Consent.ConsentScope.TryNormalizeTopic(q.Id, out var id) || id != q.Id)
+            {
+                errors.Add(new(path + ".id", QuestionBankCodes.InvalidId, $"\"{q.Id}\" is not an id; use lower-case letters, digits, '_', '-' or '.' (it names the fact answer.ID)"));
+            }
+            else if (!ids.Add(q.Id))
+            {
+                errors.Add(new(path + ".id", QuestionBankCodes.Duplicate, $"question \"{q.Id}\" is defined twice; give each question its own id"));
+            }
+
+            if (string.IsNullOrWhiteSpace(q.Text))
+            {
+                errors.Add(new(path + ".text", QuestionBankCodes.Missing, "is required: the question as the customer reads it"));
+            }
+            else if (q.Text.Length > MaxTextLength)
+            {
+                errors.Add(new(path + ".text", QuestionBankCodes.TooLong, $"has {q.Text.Length} characters; at most {MaxTextLength} (one short question)"));
+            }
+
+            if (string.IsNullOrWhiteSpace(q.WordingVersion))
+            {
+                errors.Add(new(path + ".wordingVersion", QuestionBankCodes.Missing, "is required: the version of the wording shown, recorded with every answer as consent evidence"));
+            }
+
+            if (q.Fills is null)
+            {
+                errors.Add(new(path + ".fills", QuestionBankCodes.InvalidFill, "is required: topic:NAME, preferred_channel, frequency, quiet_hours or attribute:NAME"));
+            }
+
+            if (q.Channels is null || q.Channels.Count == 0 || q.Channels.Any(static c => c.IsDefault))
+            {
+                errors.Add(new(path + ".channels", QuestionBankCodes.InvalidChannel, "names no channel; list the channels the question fits, for example [\"email\", \"sms\"]"));
+            }
+
+            if (!double.IsFinite(q.Priority) || q.Priority <= 0)
+            {
+                errors.Add(new(path + ".priority", QuestionBankCodes.InvalidPriority, $"is {q.Priority}; use a positive number (higher is asked first)"));
+            }
+
+            if (q.Stages is null || q.Stages.Any(static s => !Enum.IsDefined(s)))
+            {
+                errors.Add(new(path + ".stages", QuestionBankCodes.InvalidStage, "has a stage that is not exposure, adoption or retention"));
+            }
+
+            if (q.Fills is not null && q.Options is not null)
+            {
+                ValidateOptions(q, path, errors);
+            }
+        }
+
+        return errors;
+    }
+
+    private static void ValidateOptions(Question q, string path, List<QuestionBankError> errors)
+    {
+        if (q.Options.Count > MaxOptions)
+        {
+            errors.Add(new(path + ".options", QuestionBankCodes.TooMany, $"has {q.Options.Count} options; at most {MaxOptions}"));
+            return;
+        }
+
+        var needsOptions = q.Fills.Kind is QuestionFillKind.PreferredChannel or QuestionFillKind.Frequency or QuestionFillKind.QuietHours
+            || (q.Fills.Kind == QuestionFillKind.Attribute && q.Channels is not null && q.Channels.Contains(Channel.Sms));
+        if (needsOptions && q.Options.Count == 0)
+        {
+            errors.Add(new(path + ".options", QuestionBankCodes.Missing, q.Fills.Kind == QuestionFillKind.Attribute
+                ? "are required for an SMS question: the customer answers with a reply keyword"
+                : $"are required: the answers to choose from for {q.Fills}"));
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var o = 0; o < q.Options.Count; o++)
+        {
+            var optionPath = $"{path}.options[{o}]";
+            var option = q.Options[o];
+            if (option is null || string.IsNullOrEmpty(option.Value))
+            {
+                errors.Add(new(optionPath + ".value", QuestionBankCodes.Missing, "is required"));
+                continue;
+            }
+
+            if (option.Value.Length > MaxOptionLength || option.Value.Any(static c => c is <= ' ' or > '~'))
+            {
+                errors.Add(new(optionPath + ".value", QuestionBankCodes.InvalidOption, $"\"{option.Value}\" must be 1 to {MaxOptionLength} printable ASCII characters without spaces (it travels in the signed link)"));
+            }
+            else if (!FitsFill(q.Fills, option.Value))
+            {
+                errors.Add(new(optionPath + ".value", QuestionBankCodes.InvalidOption, q.Fills.Kind switch
+                {
+                    QuestionFillKind.Topic => $"\"{option.Value}\" is not yes or no (a topic question records an interest)",
+                    QuestionFillKind.PreferredChannel => $"\"{option.Value}\" is not a channel name",
+                    QuestionFillKind.Frequency => $"\"{option.Value}\" is not daily, weekly or monthly",
+                    _ => $"\"{option.Value}\" is not quiet hours HH:mm-HH:mm (for example 21:00-08:00)",
+                }));
+            }
+
+            if (string.IsNullOrWhiteSpace(option.Label) || option.Label.Length > MaxOptionLength)
+            {
+                errors.Add(new(optionPath + ".label", option.Label is null || option.Label.Trim().Length == 0 ? QuestionBankCodes.Missing : QuestionBankCodes.TooLong, $"is required, 1 to {MaxOptionLength} characters: what the customer reads"));
+            }
+
+            if (option.Keyword is { } keyword && (keyword.Length is 0 or > 20 || !keyword.All(char.IsAsciiLetterOrDigit)))
+            {
+                errors.Add(new(optionPath + ".keyword", QuestionBankCodes.InvalidOption, $"\"{keyword}\" is not an SMS keyword; use 1 to 20 letters or digits"));
+            }
+
+            if (!seen.Add(option.Value) || (option.Keyword is { } k && !string.Equals(k, option.Value, StringComparison.OrdinalIgnoreCase) && !seen.Add(k)))
+            {
+                errors.Add(new(optionPath, QuestionBankCodes.Duplicate, "repeats the value or keyword of an earlier option"));
+            }
+        }
+    }
+
+    private static bool FitsFill(QuestionFill fill, string value) => fill.Kind switch
+    {
+        QuestionFillKind.Topic => value is "yes" or "no",
+        QuestionFillKind.PreferredChannel => Channel.TryParse(value, out _),
+        QuestionFillKind.Frequency => TryParseFrequency(value, out _),
+        QuestionFillKind.QuietHours => TryParseWindow(value, out _),
+        _ => true,
+    };
+
+    private sealed class Entry
+    {
+        public Entry(Question question, int order)
+        {
+            Question = question;
+            Order = order;
+            AnswerFact = FactNames.AnswerPrefix + question.Id;
+            AskedFact = AskedPrefix + question.Id;
+            foreach (var stage in question.Stages)
+            {
+                Stages |= 1 << (int)stage;
+            }
+        }
+
+        public Question Question { get; }
+
+        public int Order { get; }
+
+        public string AnswerFact { get; }
+
+        public string AskedFact { get; }
+
+        public int Stages { get; }
+    }
+}

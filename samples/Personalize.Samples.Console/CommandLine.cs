@@ -8,6 +8,18 @@ public sealed class CommandLine
 {
     public string? Command { get; private init; }
 
+    /// <summary>Gets the word after a command that has subcommands (<c>journeys simulate</c>), or <see langword="null"/>.</summary>
+    public string? Subcommand { get; private init; }
+
+    /// <summary>Gets the journeys file (<c>--journeys</c>): events, tick, due, journeys.</summary>
+    public string? JourneysFile { get; private init; }
+
+    /// <summary>Gets where the simulated clock starts (<c>--from</c>): journeys simulate.</summary>
+    public DateTimeOffset? From { get; private init; }
+
+    /// <summary>Gets how many days the simulated clock runs (<c>--days</c>): journeys simulate.</summary>
+    public int? Days { get; private init; }
+
     public string? DataFile { get; private init; }
 
     public DateTimeOffset? Now { get; private init; }
@@ -77,6 +89,7 @@ public sealed class CommandLine
     {
         commandLine = null;
         string? command = null;
+        string? subcommand = null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var given = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -84,6 +97,18 @@ public sealed class CommandLine
             var arg = args[i] is "-h" or "-?" ? "--help" : args[i];
             if (!arg.StartsWith('-') || arg == "-")
             {
+                if (command is not null && SubcommandsOf(command) is { } subcommands && subcommand is null)
+                {
+                    if (!subcommands.Contains(arg, StringComparer.Ordinal))
+                    {
+                        error = $"'{command} {arg}': {command} knows the subcommand{(subcommands.Length == 1 ? string.Empty : "s")} {string.Join(", ", subcommands)}.";
+                        return false;
+                    }
+
+                    subcommand = arg;
+                    continue;
+                }
+
                 if (command is not null)
                 {
                     error = $"unexpected argument '{arg}' (the command is '{command}'; a value with spaces needs quotes).";
@@ -176,6 +201,30 @@ public sealed class CommandLine
             now = instant;
         }
 
+        DateTimeOffset? from = null;
+        if (values.TryGetValue("--from", out var fromText))
+        {
+            if (!TryParseInstant(fromText, out var fromInstant))
+            {
+                error = $"--from '{fromText}' is not an ISO 8601 instant with offset (for example 2026-03-14T00:00:00Z).";
+                return false;
+            }
+
+            from = fromInstant;
+        }
+
+        int? days = null;
+        if (values.TryGetValue("--days", out var daysText))
+        {
+            if (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 366)
+            {
+                error = $"--days '{daysText}' is not a number of days from 1 to 366 (for example --days 30).";
+                return false;
+            }
+
+            days = n;
+        }
+
         DateTimeOffset? since = null;
         if (values.TryGetValue("--since", out var sinceText))
         {
@@ -191,6 +240,10 @@ public sealed class CommandLine
         commandLine = new CommandLine
         {
             Command = command,
+            Subcommand = subcommand,
+            JourneysFile = values.GetValueOrDefault("--journeys"),
+            From = from,
+            Days = days,
             DataFile = values.GetValueOrDefault("--data"),
             EventsFile = values.GetValueOrDefault("--file"),
             Now = now,
@@ -216,6 +269,9 @@ public sealed class CommandLine
         error = null;
         return true;
     }
+
+    /// <summary>The subcommands a command knows, or <see langword="null"/> when it has none.</summary>
+    private static string[]? SubcommandsOf(string command) => command == "journeys" ? ["simulate"] : null;
 
     private static bool TryParseInstant(string text, out DateTimeOffset instant)
     {

@@ -27,6 +27,7 @@ public static class ConsoleApp
         ["events"] = new EventsCommand(),
         ["tick"] = new TickCommand(),
         ["matrix"] = new MatrixCommand(),
+        ["journeys"] = new JourneysCommand(),
     };
 
     public const string DefaultCommand = "run";

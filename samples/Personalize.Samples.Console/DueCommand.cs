@@ -29,13 +29,14 @@ internal sealed class DueCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
+        var journeys = SampleHost.LoadJourneys(commandLine, catalog);
         using var hosted = StoreHost.Open(commandLine, services, output);
         var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
         output.WriteLine($"Due sends at {RunCommand.Time(at)} UTC from {hosted.Path} into {(smtp is null ? outDir : SmtpDelivery.Describe(smtp, outDir))}");
-        var due = services.GetRequiredService<SendRunner>().SendDueAsync(new DueRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
+        var due = services.GetRequiredService<SendRunner>().SendDueAsync(new DueRun(catalog, content) { At = at, Journeys = journeys }, store).GetAwaiter().GetResult();
         var t = due.Totals;
-        if (t.Processed == 0 && t.Recovered == 0)
+        if (t.Processed == 0 && t.Recovered == 0 && due.Journeys?.Instances is null or 0)
         {
             output.WriteLine("Nothing is due.");
         }
@@ -45,6 +46,7 @@ internal sealed class DueCommand : ICommand
             ("scheduled sends due", SummaryRows.N(t.Processed)),
         };
         SummaryRows.AddSends(rows, t, "deferred again", "dropped");
+        JourneyLines.AddRows(rows, due.Journeys);
 
         rows.Add(("already recorded (not sent again)", SummaryRows.N(t.AlreadyWritten)));
         rows.Add(("handed over again after an interruption", SummaryRows.N(t.Recovered)));

@@ -31,6 +31,7 @@ internal sealed class EventsCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
+        var journeys = SampleHost.LoadJourneys(commandLine, catalog);
         using var hosted = StoreHost.Open(commandLine, services, output);
         var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -42,7 +43,7 @@ internal sealed class EventsCommand : ICommand
         using (var stream = OpenRead(file))
         {
             summary = services.GetRequiredService<SendRunner>()
-                .IngestAsync(new EventRun(catalog, content) { At = at }, GoodEvents(stream, badLines, lineOf), store)
+                .IngestAsync(new EventRun(catalog, content) { At = at, Journeys = journeys, Options = SampleHost.EventOptions() }, GoodEvents(stream, badLines, lineOf), store)
                 .GetAwaiter().GetResult();
         }
 
@@ -60,6 +61,7 @@ internal sealed class EventsCommand : ICommand
             ("triggers decided", SummaryRows.N(summary.Triggered)),
         };
         SummaryRows.AddSends(rows, sends, "deferred (scheduled for later)", "no message");
+        JourneyLines.AddRows(rows, summary.Journeys);
 
         rows.Add(("errors", SummaryRows.N(sends.Errors)));
         SummaryRows.WritePlain(output, rows);

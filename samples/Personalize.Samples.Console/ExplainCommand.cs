@@ -36,7 +36,22 @@ internal sealed class ExplainCommand : ICommand
 
         var decision = engine.Decide(catalog, customer, trigger, now, DecisionDetail.All);
         output.Write(commandLine.Json ? decision.ToJson() + Environment.NewLine : decision.Explain());
+        if (!commandLine.Json && File.Exists(StoreHost.ResolveDatabase(commandLine)))
+        {
+            // The journeys live in the store: the default database shows them when it exists (events and tick fill it).
+            using var hosted = StoreHost.Open(commandLine, services, TextWriter.Null, seed: false);
+            WriteJourneys(output, hosted, customer.Id, customer.TimeZone);
+        }
+
         return ConsoleApp.Ok;
+    }
+
+    /// <summary>Where the customer is in each journey, what happened at each step and why (the same lines as <c>journeys --customer</c>).</summary>
+    private static void WriteJourneys(TextWriter output, HostedStore hosted, string customerId, TimeZoneInfo zone)
+    {
+        output.WriteLine();
+        output.WriteLine($"Journeys (from {hosted.Path}):");
+        JourneyLines.Write(output, JourneysCommand.ReadAll(hosted.Store, customerId), zone);
     }
 
     /// <summary>
@@ -60,6 +75,7 @@ internal sealed class ExplainCommand : ICommand
         }
 
         output.Write(decision.Explain());
+        WriteJourneys(output, hosted, customer.Id, customer.TimeZone);
         output.WriteLine();
         var facts = customer.Facts;
         if (facts.Count == 0)

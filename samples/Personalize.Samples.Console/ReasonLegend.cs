@@ -37,6 +37,7 @@ internal static class ReasonLegend
         ["contact_point.suppressed"] = "the address or number is on the suppression list (it bounced)",
         ["channel.unknown"] = "the channel is not registered",
         ["timing.quiet_hours"] = "the customer's quiet hours",
+        ["timing.deferred"] = "not now (quiet hours, preferred times, a cap): it waits for the next allowed time",
         ["timing.outside_preferred_time"] = "outside the customer's preferred days or hours",
         ["catalog.message_removed"] = "the message left the catalog",
         ["catalog.channel_removed"] = "the channel left the message",

@@ -2,9 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Personalize.Catalog;
 using Personalize.Channels;
+using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;
 using Personalize.Delivery.Sinks;
+using Personalize.Events;
+using Personalize.Journeys;
 using Personalize.Sending;
 using Personalize.Serialization;
 using Personalize.Templates;
@@ -161,6 +164,47 @@ internal static class SampleHost
 
         return content;
     }
+
+    public static string ResolveJourneysFile(CommandLine commandLine)
+        => commandLine.JourneysFile ?? Path.Combine(AppContext.BaseDirectory, "data", "journeys.json");
+
+    /// <summary>Reads the journeys file (every error with its line, column and code), checked against the catalog.</summary>
+    public static JourneySet LoadJourneys(CommandLine commandLine, CompiledCatalog catalog)
+    {
+        var file = ResolveJourneysFile(commandLine);
+        var bytes = Read(file, "journeys");
+        if (!JourneyJson.TryRead(bytes, catalog, out var journeys, out var errors))
+        {
+            var lines = new List<string> { $"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the journeys" };
+            lines.AddRange(errors.Select(e => $"  {file}{(e.Line is { } line ? $" line {line}, column {e.Column ?? 1}" : string.Empty)}: {e.Path}: {e.Message} ({e.Code})"));
+            throw new SampleException(string.Join(Environment.NewLine, lines));
+        }
+
+        try
+        {
+            return JourneySet.Create(journeys, catalog);
+        }
+        catch (JourneyException ex)
+        {
+            throw new SampleException($"{file}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The sample's event options: the default mappings, and <c>consent_withdrawn</c> (data: <c>channel</c>, <c>source</c>),
+    /// a host's own event that records the customer's withdrawal of a channel with its evidence (say a call to the
+    /// service desk), for every purpose.
+    /// </summary>
+    public static EventOptions EventOptions() => new()
+    {
+        Mappings = FactMappings.CreateDefault().Map("consent_withdrawn", static (e, f) =>
+        {
+            if (Channel.TryParse(e.Text("channel"), out var channel))
+            {
+                f.AppendConsent(ConsentRecord.Withdraw(ConsentScope.ForChannel(channel), e.OccurredAt, ConsentSource.FromChannel($"{e.Text("source") ?? "the customer"} (event {e.Id})")));
+            }
+        }),
+    };
 
     public static byte[] ReadFile(string file, string what) => Read(file, what);
 

@@ -21,12 +21,13 @@ internal sealed class TickCommand : ICommand
         var engine = services.GetRequiredService<DecisionEngine>();
         var catalog = SampleHost.LoadCatalog(SampleHost.ResolveCatalogFile(commandLine), engine.Eligibility.Channels);
         var content = SampleHost.LoadContent(catalog, SampleHost.ResolveTemplatesDirectory(commandLine));
+        var journeys = SampleHost.LoadJourneys(commandLine, catalog);
         using var hosted = StoreHost.Open(commandLine, services, output);
         var store = hosted.Store;
         var at = commandLine.Now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
         output.WriteLine($"Tick at {RunCommand.Time(at)} UTC over {hosted.Path}; outbox {outDir}");
 
-        var summary = services.GetRequiredService<SendRunner>().TickAsync(new TickRun(catalog, content) { At = at }, store).GetAwaiter().GetResult();
+        var summary = services.GetRequiredService<SendRunner>().TickAsync(new TickRun(catalog, content) { At = at, Journeys = journeys }, store).GetAwaiter().GetResult();
         var sends = summary.Sends;
         var rows = new List<(string Label, string Value)> { ("customers looked at", SummaryRows.N(summary.Customers)) };
         foreach (var (occasion, count) in summary.Fired.OrderBy(static p => p.Key, StringComparer.Ordinal))
@@ -38,6 +39,7 @@ internal sealed class TickCommand : ICommand
         rows.Add(("stage changes", SummaryRows.N(summary.StageChanges)));
         rows.Add(("tier changes (relationship matrix)", SummaryRows.N(summary.TierChanges)));
         SummaryRows.AddSends(rows, sends, "deferred (scheduled for later)", "no message");
+        JourneyLines.AddRows(rows, summary.Journeys);
 
         rows.Add(("errors", SummaryRows.N(sends.Errors)));
         SummaryRows.WritePlain(output, rows);

@@ -795,7 +795,10 @@ public sealed partial class SendRunner
 
         public Dictionary<string, long> Suppressed { get; } = new(StringComparer.Ordinal);
 
-        public bool IsEmpty => Processed == 0 && Deferred == 0 && AlreadyWritten == 0;
+        /// <summary>Whether a send or a suppression was counted since the last reset (a journey's steps count those without processing a customer).</summary>
+        private bool _counted;
+
+        public bool IsEmpty => Processed == 0 && Deferred == 0 && AlreadyWritten == 0 && !_counted;
 
         public void Count(OutgoingMessage message)
         {
@@ -806,15 +809,21 @@ public sealed partial class SendRunner
             }
 
             CollectionsMarshal.GetValueRefOrAddDefault(Sent, message.Channel.Name ?? string.Empty, out _)++;
+            _counted = true;
         }
 
-        public void Suppress(string code) => CollectionsMarshal.GetValueRefOrAddDefault(Suppressed, code, out _)++;
+        public void Suppress(string code)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(Suppressed, code, out _)++;
+            _counted = true;
+        }
 
         public void Reset()
         {
             Processed = 0;
             Deferred = 0;
             AlreadyWritten = 0;
+            _counted = false;
 
             // Zero the counts but keep the keys: the next interval counts the same channels and reasons without allocating.
             foreach (var key in Sent.Keys)

@@ -43,6 +43,7 @@ public sealed class JourneyTickTests
         var due = await kit.Runner.SendDueAsync(new DueRun(kit.Catalog, kit.Templates) { At = T0.AddHours(48), Journeys = set }, kit.Store);
 
         Assert.Equal((1L, 1L), (due.Journeys!.Instances, due.Journeys.Completed));
+        Assert.Equal(1, due.Totals.Sent["email"]); // a journey's send is counted though no scheduled send was due
         Assert.Equal(["c-1:call:phone", "c-1:reminder:email"], kit.Sent());
         Assert.Equal(["call:sent", "two_days:waiting", "two_days:waited", "letter:sent", "letter:completed"], Steps(await kit.InstanceAsync("c-1")));
     }

@@ -27,8 +27,8 @@ public sealed class EventsCommandTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, error);
-        Assert.Matches(@"lines read\s+327\n", output);
-        Assert.Matches(@"events applied\s+327\n", output);
+        Assert.Matches(@"lines read\s+334\n", output);
+        Assert.Matches(@"events applied\s+334\n", output);
         Assert.Matches(@"stage changes\s+[1-9]", output);
         Assert.Matches(@"too old to trigger \(facts only\)\s+[1-9]", output);
         var sms = File.ReadAllLines(Path.Combine(Outbox, "sms.jsonl"));
@@ -42,7 +42,7 @@ public sealed class EventsCommandTests : IDisposable
 
         Assert.Equal(0, again.Exit);
         Assert.Matches(@"events applied\s+0\n", again.Output);
-        Assert.Matches(@"duplicates left out \(id already applied\)\s+327\n", again.Output);
+        Assert.Matches(@"duplicates left out \(id already applied\)\s+334\n", again.Output);
         Assert.Matches(@"sent · total\s+0\n", again.Output);
         Assert.Equal(sms.Length, File.ReadAllLines(Path.Combine(Outbox, "sms.jsonl")).Length);
         Assert.Contains("order_shipped", SampleConsole.Run("history", "--customer", "c-042", "--db", Database).Output, StringComparison.Ordinal);
@@ -203,7 +203,7 @@ public sealed class EventsCommandTests : IDisposable
         Assert.Contains("personalize-console events [--file FILE]", help, StringComparison.Ordinal);
         Assert.Contains("personalize-console tick [--now INSTANT]", help, StringComparison.Ordinal);
         Assert.Contains("personalize-console matrix [--since INSTANT]", help, StringComparison.Ordinal);
-        Assert.Contains("--file FILE     events: the JSON Lines events file", help, StringComparison.Ordinal);
+        Assert.Contains("--file FILE     events, journeys: the JSON Lines events file", help, StringComparison.Ordinal);
     }
 
     private (int Exit, string Output, string Error) Events()

@@ -94,6 +94,9 @@ internal sealed class ConsoleProcess : IDisposable
         return done == seen.Task ? await seen.Task.ConfigureAwait(false) : null;
     }
 
+    /// <summary>Gets whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>SIGKILL: the process dies at once, in whatever it was doing.</summary>
     public void KillNow()
     {

@@ -89,7 +89,7 @@ public sealed class KillNineTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>Every key in the outbox, checking that no key is there twice and no record is torn.</summary>
-    private static SortedSet<string> Outbox(string directory)
+    internal static SortedSet<string> Outbox(string directory)
     {
         var outbox = Path.Combine(directory, "outbox");
         var keys = new SortedSet<string>(StringComparer.Ordinal);
@@ -146,14 +146,14 @@ public sealed class KillNineTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM runs WHERE status = 1"));
     }
 
-    private static SqliteConnection Open(string directory)
+    internal static SqliteConnection Open(string directory)
     {
         var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "personalize.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         return connection;
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    internal static object? Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -13,8 +13,14 @@ public static class SampleWeb
     /// <summary>The console sample's signing key (samples/Personalize.Samples.Console/SampleHost.cs): links in its emails open here. A real host reads its key from a secret store.</summary>
     public const string SampleSigningKey = "personalize-sample-signing-key-not-a-secret";
 
+    /// <summary>The id of the sample's webhook signing key (<c>k=</c> in the <c>Personalize-Signature</c> header).</summary>
+    public const string SampleWebhookKeyId = "sample";
+
+    /// <summary>The sample's webhook signing key (or <c>--webhook-key KEY</c>). A real host reads its keys from a secret store.</summary>
+    public const string SampleWebhookKey = "personalize-sample-webhook-key-not-a-secret";
+
     /// <summary>Builds the app.</summary>
-    /// <param name="args">The command line: <c>--db FILE</c> (default <c>personalize.db</c> in the working directory, where the console sample keeps it), and ASP.NET Core's own (<c>--urls</c>).</param>
+    /// <param name="args">The command line: <c>--db FILE</c> (default <c>personalize.db</c> in the working directory, where the console sample keeps it), <c>--webhook-key KEY</c>, and ASP.NET Core's own (<c>--urls</c>).</param>
     /// <param name="configure">Changes to the services after the sample's own (tests swap the store and the clock).</param>
     /// <returns>The app, endpoints mapped.</returns>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
@@ -46,9 +52,14 @@ public static class SampleWeb
             options.Topics.Add(Topic("travel", "Garden travel deals", "Gartenreisen-Angebote"));
         });
 
+        // Delivery events from the email/SMS provider (bounces, complaints…), signed with a key of the host's: the
+        // sample's key is not a secret; a real host reads its keys (several while rotating) from a secret store.
+        builder.Services.AddPersonalizeDeliveryWebhooks(options => options.SigningKeys[SampleWebhookKeyId] = builder.Configuration["webhook-key"] ?? SampleWebhookKey);
+
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPersonalize();
+        app.MapPersonalizeDeliveryWebhooks();
         app.MapGet("/", () => Results.Text("Personalize sample: open a preference link from the console's preview output with this host in place of https://greenthumb.example.", "text/plain"));
         return app;
     }

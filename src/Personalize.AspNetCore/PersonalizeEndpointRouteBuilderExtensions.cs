@@ -45,4 +45,26 @@ public static class PersonalizeEndpointRouteBuilderExtensions
         group.MapPost("/preferences/api", handlers.ApiPost);
         return group;
     }
+
+    /// <summary>
+    /// Maps <c>POST {pattern}</c>: the inbound webhook a delivery provider (or the host's adapter of its callbacks) posts
+    /// delivery events to — <c>{"events": [{"id": …, "type": "bounced", "customerId" or "messageKey": …, "occurredAt": …,
+    /// "channel": "email", "recipient": …, "bounce": "hard", …}]}</c>, signed with HMAC-SHA256
+    /// (<see cref="DeliveryWebhookSignature"/>; key rotation by key id, a timestamp tolerance). The events are ingested
+    /// as <see cref="Personalize.Events.DeliveryEvents"/>: a hard bounce puts the address on the suppression list, a
+    /// complaint withdraws marketing with evidence. An event id already applied is left out, so a replayed or retried
+    /// request changes nothing. Body size, events per request and requests per client are limited, each a named error
+    /// (<see cref="DeliveryWebhookCodes"/>). Needs <c>AddPersonalizeDeliveryWebhooks</c> and a store.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="pattern">The path, by default <c>/webhooks/delivery</c>.</param>
+    /// <returns>The endpoint, for conventions such as <c>RequireHost</c>.</returns>
+    public static IEndpointConventionBuilder MapPersonalizeDeliveryWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhooks/delivery")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        var handler = endpoints.ServiceProvider.GetService<DeliveryWebhookEndpoint>()
+            ?? throw new InvalidOperationException("MapPersonalizeDeliveryWebhooks needs services.AddPersonalizeDeliveryWebhooks(...) (and a store such as AddPersonalizeSqlite).");
+        return endpoints.MapPost(pattern, handler.Post).WithName("Personalize.DeliveryWebhook").DisableAntiforgery();
+    }
 }

@@ -33,9 +33,12 @@ internal sealed class TestHost : WebApplicationFactory<Program>
 
     private readonly Action<PreferenceCenterOptions>? _options;
 
-    public TestHost(Action<PreferenceCenterOptions>? options = null)
+    private readonly Action<DeliveryWebhookOptions>? _webhooks;
+
+    public TestHost(Action<PreferenceCenterOptions>? options = null, Action<DeliveryWebhookOptions>? webhooks = null)
     {
         _options = options;
+        _webhooks = webhooks;
         Store.ImportCustomersAsync([Ada(), Berta()]).AsTask().GetAwaiter().GetResult();
     }
 
@@ -89,6 +92,11 @@ internal sealed class TestHost : WebApplicationFactory<Program>
             {
                 o.RequestsPerMinute = 10_000;
                 _options?.Invoke(o);
+            });
+            services.Configure<DeliveryWebhookOptions>(o =>
+            {
+                o.RequestsPerMinute = 10_000;
+                _webhooks?.Invoke(o);
             });
         });
     }

@@ -41,9 +41,14 @@ public sealed class CompiledExpression<TModel>
     /// <exception cref="TemplateRuntimeException">Evaluation failed.</exception>
     public bool EvaluateCondition(TModel model)
     {
-        if (_compiled is { } compiled && ExpressionCompiler.Truthy(compiled(model), _strict) is { } result)
+        if (_compiled is { } compiled)
         {
-            return result;
+            var value = compiled(model);
+            var state = ExpressionCompiler.TruthState(in value, _strict);
+            if (state < 2)
+            {
+                return state == 1;
+            }
         }
 
         return Expression.EvaluateCondition(_binder.ToModel(model));

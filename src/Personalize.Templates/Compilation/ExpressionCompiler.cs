@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Personalize.Templates.Runtime;
 using Personalize.Templates.Syntax;
 using Kind = Personalize.Templates.ExpressionValue.ValueKind;
@@ -25,6 +26,12 @@ internal static class ExpressionCompiler
         reason = node is null ? compiler.Reason : null;
         return node is null ? null : node.Eval;
     }
+
+    /// <summary><see cref="Truthy"/> as 0 (false), 1 (true) or 2 (ask the interpreter), a boolean — what comparisons
+    /// and <c>!</c> give — without a call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TruthState(in ExpressionValue value, bool strict)
+        => value.Kind == Kind.Bool ? (int)value.Integer : Truthy(value, strict) is { } b ? (b ? 1 : 0) : 2;
 
     /// <summary>The truth value of a compiled result (Scriban truthiness), or null to ask the interpreter.</summary>
     public static bool? Truthy(ExpressionValue value, bool strict) => value.Kind switch
@@ -111,9 +118,12 @@ internal static class ExpressionCompiler
                 BinaryOperator.And => new And<TModel>(left, right, strict),
                 BinaryOperator.Or => new Or<TModel>(left, right, strict),
                 BinaryOperator.Coalesce => new Coalesce<TModel>(left, right),
+                BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant && left is Read<TModel> read
+                    => new ReadEqualsConstant<TModel>(read.Reader, constant.Value, binary.Operator == BinaryOperator.NotEqual, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant
                     => new EqualsConstant<TModel>(left, constant.Value, binary.Operator == BinaryOperator.NotEqual, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual => new Equal<TModel>(left, right, binary.Operator == BinaryOperator.NotEqual, strict),
+                _ when right is Constant<TModel> constant && left is Read<TModel> read => new ReadCompareConstant<TModel>(read.Reader, constant.Value, op, strict),
                 _ when right is Constant<TModel> constant => new CompareConstant<TModel>(left, constant.Value, op, strict),
                 _ => new Compare<TModel>(left, right, op, strict),
             };
@@ -269,6 +279,8 @@ internal static class ExpressionCompiler
 
     private sealed class Read<TModel>(ExpressionReader<TModel> reader, bool strict) : Node<TModel>
     {
+        public ExpressionReader<TModel> Reader => reader;
+
         public override ExpressionValue Eval(TModel model) => Resolve(reader(model), strict);
 
         public ExpressionValue EvalLenient(TModel model) => reader(model);
@@ -276,40 +288,49 @@ internal static class ExpressionCompiler
 
     private sealed class Not<TModel>(Node<TModel> operand, bool strict) : Node<TModel>
     {
-        public override ExpressionValue Eval(TModel model) => Truthy(operand.Eval(model), strict) is { } b ? ExpressionValue.From(!b) : ExpressionValue.Bail;
+        public override ExpressionValue Eval(TModel model)
+        {
+            var value = operand.Eval(model);
+            var state = TruthState(in value, strict);
+            return state < 2 ? ExpressionValue.From(state == 0) : ExpressionValue.Bail;
+        }
     }
 
     private sealed class And<TModel>(Node<TModel> left, Node<TModel> right, bool strict) : Node<TModel>
     {
         public override ExpressionValue Eval(TModel model)
         {
-            switch (Truthy(left.Eval(model), strict))
+            var value = left.Eval(model);
+            var state = TruthState(in value, strict);
+            if (state != 1)
             {
-                case null:
-                    return ExpressionValue.Bail;
-                case false:
-                    return ExpressionValue.From(false);
-                default:
-                    return Truthy(right.Eval(model), strict) is { } b ? ExpressionValue.From(b) : ExpressionValue.Bail;
+                return state == 2 ? ExpressionValue.Bail : ExpressionValue.From(false);
             }
+
+            value = right.Eval(model);
+            state = TruthState(in value, strict);
+            return state < 2 ? ExpressionValue.From(state == 1) : ExpressionValue.Bail;
         }
     }
+
 
     private sealed class Or<TModel>(Node<TModel> left, Node<TModel> right, bool strict) : Node<TModel>
     {
         public override ExpressionValue Eval(TModel model)
         {
-            switch (Truthy(left.Eval(model), strict))
+            var value = left.Eval(model);
+            var state = TruthState(in value, strict);
+            if (state != 0)
             {
-                case null:
-                    return ExpressionValue.Bail;
-                case true:
-                    return ExpressionValue.From(true);
-                default:
-                    return Truthy(right.Eval(model), strict) is { } b ? ExpressionValue.From(b) : ExpressionValue.Bail;
+                return state == 2 ? ExpressionValue.Bail : ExpressionValue.From(true);
             }
+
+            value = right.Eval(model);
+            state = TruthState(in value, strict);
+            return state < 2 ? ExpressionValue.From(state == 1) : ExpressionValue.Bail;
         }
     }
+
 
     /// <summary><c>a ?? b</c>: a missing member on the left is null here even in strict mode, as in the interpreter.</summary>
     private sealed class Coalesce<TModel>(Node<TModel> left, Node<TModel> right) : Node<TModel>
@@ -331,6 +352,47 @@ internal static class ExpressionCompiler
     {
         public override ExpressionValue Eval(TModel model)
             => Result(AreEqual(Resolve(left.Eval(model), strict), right) is { } b ? b != negate : null);
+    }
+
+    /// <summary><c>member == constant</c> (or <c>!=</c>), the most common comparison, in one node: the read, then the
+    /// integer, boolean or string case the constant makes likely, else <see cref="AreEqual"/>.</summary>
+    private sealed class ReadEqualsConstant<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, bool negate, bool strict) : Node<TModel>
+    {
+        public override ExpressionValue Eval(TModel model)
+        {
+            var left = reader(model);
+            var kind = left.Kind;
+            if (kind == right.Kind && kind is Kind.Int or Kind.Long or Kind.Bool)
+            {
+                return ExpressionValue.From((left.Integer == right.Integer) != negate);
+            }
+
+            return Result(AreEqual(Resolve(left, strict), right) is { } b ? b != negate : null);
+        }
+    }
+
+    /// <summary><c>member &lt; constant</c> (and the other relations) in one node: the read, then two integers compared
+    /// directly, else <see cref="Relational"/>.</summary>
+    private sealed class ReadCompareConstant<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, char op, bool strict) : Node<TModel>
+    {
+        public override ExpressionValue Eval(TModel model)
+        {
+            var left = reader(model);
+            if (left.Kind is Kind.Int or Kind.Long && right.Kind is Kind.Int or Kind.Long)
+            {
+                var l = left.Integer;
+                var r = right.Integer;
+                return ExpressionValue.From(op switch
+                {
+                    '<' => l < r,
+                    'l' => l <= r,
+                    '>' => l > r,
+                    _ => l >= r,
+                });
+            }
+
+            return Result(Relational(op, Resolve(left, strict), right));
+        }
     }
 
     private sealed class Compare<TModel>(Node<TModel> left, Node<TModel> right, char op, bool strict) : Node<TModel>

@@ -5,8 +5,9 @@ namespace Personalize.Catalog;
 
 /// <summary>
 /// Binds a condition's <c>customer.X</c> and <c>trigger.X</c> to <see cref="ConditionContext"/> once, when the condition
-/// is compiled: the profile's own members become typed reads of the profile (no boxing), an attribute a walk of the
-/// attributes that hands a JSON value over without decoding it; each reads what <see cref="ConditionContext.Model"/>
+/// is compiled: the profile's own members become typed reads of the profile (no boxing), an attribute a read of the
+/// thread's <see cref="AttributeCache"/> (the attributes are walked once per key and attribute set) that hands a JSON
+/// value over without decoding it; each reads what <see cref="ConditionContext.Model"/>
 /// would give the interpreter (the differential tests hold the two together).
 /// </summary>
 internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
@@ -37,6 +38,7 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
         {
             // The relationship matrix once the customer is placed; else personal: an attribute under its snake_case name, else a member derived from the attributes.
             var matrix = key is "tier" or "matrix";
+            var slot = AttributeCache.SlotOf(key);
             return c =>
             {
                 var customer = c.Customer;
@@ -45,9 +47,10 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
                     return ExpressionValue.FromObject(placed);
                 }
 
-                if (CustomerModel.TryGetAttribute(customer.Attributes, key, out var element))
+                var attribute = AttributeCache.Read(customer.Attributes, slot, key);
+                if (!attribute.IsMissing)
                 {
-                    return ExpressionValue.FromJson(element);
+                    return attribute;
                 }
 
                 return CustomerModel.TryGetDerived(customer, c.At, key, out var derived) ? ExpressionValue.FromObject(derived) : ExpressionValue.Missing;

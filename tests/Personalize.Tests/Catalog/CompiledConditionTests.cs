@@ -125,6 +125,41 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
         Assert.True(compiled * 3 > total, $"only {compiled} of {total} generated conditions compiled: the generator no longer exercises the compiler");
     }
 
+    /// <summary>
+    /// Attribute reads are resolved once per attribute set and thread (<c>AttributeCache</c>): conditions evaluated over
+    /// customers in turn, back and forth, over copies made with <c>with</c> (new attributes, or the same ones), still read
+    /// each customer's own attributes, the first of two names with the same snake_case form, as the interpreter does.
+    /// </summary>
+    [Fact]
+    public void Attribute_reads_follow_the_customer_when_conditions_alternate_between_customers()
+    {
+        var gold = Customer("""{ "tier": "gold", "orders": 5, "Tier": "bronze" }""");
+        var silver = Customer("""{ "Tier": "silver", "tier": "gold", "orders": 1 }""");
+        var moved = gold with { Attributes = silver.Attributes };
+        var renamed = silver with { Id = "c-2" };
+        var none = Customer("{}");
+        var conditions = new[] { "customer.tier == 'gold'", "customer.orders > 3", "customer.tier != 'silver' && customer.orders >= 1", "customer.tier ?? 'none'" }
+            .Select(source => ExpressionCondition.Parse(source)).ToArray();
+        Assert.All(conditions, c => Assert.True(c.IsCompiled, c.InterpretedBecause));
+
+        var expected = new Dictionary<CustomerProfile, string>(ReferenceEqualityComparer.Instance)
+        {
+            [gold] = "1111",
+            [silver] = "0001",
+            [moved] = "0001",
+            [renamed] = "0001",
+            [none] = "0001",
+        };
+        foreach (var customer in (CustomerProfile[])[gold, silver, gold, moved, gold, renamed, none, silver, none, gold])
+        {
+            var context = new ConditionContext(customer, Trigger.Tick, Now);
+            var interpreted = string.Concat(conditions.Select(c => c.Expression.EvaluateCondition(context.Model) ? '1' : '0'));
+            var compiled = string.Concat(conditions.Select(c => c.IsSatisfiedBy(context) ? '1' : '0'));
+            Assert.Equal(expected[customer], interpreted);
+            Assert.Equal(interpreted, compiled);
+        }
+    }
+
     [Fact]
     public void Every_condition_of_the_sample_and_golden_catalogs_decides_as_the_interpreter()
     {

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Personalize.Templates;
+
+namespace Personalize.Customers;
+
+/// <summary>
+/// The attribute reads of compiled conditions (<c>customer.X</c> for an attribute), resolved once per attribute set and
+/// thread instead of once per read. A customer's attribute <c>X</c> is "the first attribute, in the dictionary's order,
+/// whose snake_case name is <c>X</c>" (<see cref="CustomerModel.TryGetAttribute"/>): a walk of the attributes comparing
+/// names. Each key a condition binds gets a slot when the condition is compiled; each thread keeps the values it
+/// resolved for the attribute dictionary it read last, by slot, and starts over when a read names another dictionary
+/// (another customer). So the conditions of one decision (and of a batch over one customer) walk the attributes once
+/// per key, and a read after the first is an array access — with the same result, since the walk is the same.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Nothing is allocated per customer or per read: the per-thread arrays grow with the number of keys bound (at most
+/// <see cref="MaxSlots"/>; keys past it are walked on every read, as before). The cache is keyed by the dictionary's
+/// identity, not the profile's: profiles made with <c>with</c> share their attributes and so their values. A profile's
+/// attributes are immutable (<see cref="CustomerProfile"/>); a dictionary changed in place after the profile was built
+/// is not supported here any more than elsewhere — the change may not be seen until another customer is read on the thread.
+/// </para>
+/// <para>
+/// The thread keeps a reference to the last attribute dictionary it read (one per thread) until it reads another.
+/// </para>
+/// </remarks>
+internal static class AttributeCache
+{
+    /// <summary>The most keys with a slot (per thread, a value and a stamp each: 44 bytes).</summary>
+    internal const int MaxSlots = 1024;
+
+    private static readonly ConcurrentDictionary<string, int> Slots = new(StringComparer.Ordinal);
+    private static readonly object SlotGate = new();
+    private static int _slotCount;
+
+    [ThreadStatic]
+    private static Cache? t_cache;
+
+    /// <summary>The slot of an attribute key (once, when a condition binds it), or -1 when every slot is taken.</summary>
+    /// <param name="key">The snake_case key.</param>
+    /// <returns>The slot, or -1.</returns>
+    public static int SlotOf(string key)
+    {
+        if (Slots.TryGetValue(key, out var slot))
+        {
+            return slot;
+        }
+
+        lock (SlotGate)
+        {
+            if (Slots.TryGetValue(key, out slot))
+            {
+                return slot;
+            }
+
+            if (_slotCount >= MaxSlots)
+            {
+                return -1;
+            }
+
+            slot = _slotCount++;
+            Slots[key] = slot;
+            return slot;
+        }
+    }
+
+    /// <summary>The attribute <paramref name="key"/> (slot <paramref name="slot"/>) of <paramref name="attributes"/> as
+    /// an expression value, or <see cref="ExpressionValue.Missing"/> when no attribute has that snake_case name.</summary>
+    /// <param name="attributes">The customer's attributes.</param>
+    /// <param name="slot">The key's slot (<see cref="SlotOf"/>).</param>
+    /// <param name="key">The snake_case key.</param>
+    /// <returns>The value.</returns>
+    public static ExpressionValue Read(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
+        => slot < 0 ? Resolve(attributes, key) : (t_cache ??= new Cache()).Read(attributes, slot, key);
+
+    private static ExpressionValue Resolve(IReadOnlyDictionary<string, JsonElement> attributes, string key)
+        => CustomerModel.TryGetAttribute(attributes, key, out var element) ? ExpressionValue.FromJson(element) : ExpressionValue.Missing;
+
+    /// <summary>One thread's values for the attribute dictionary it read last: by slot, valid when the slot's stamp is the current generation.</summary>
+    private sealed class Cache
+    {
+        private IReadOnlyDictionary<string, JsonElement>? _attributes;
+        private ExpressionValue[] _values = new ExpressionValue[16];
+        private int[] _stamps = new int[16];
+        private int _generation = 1;
+
+        public ExpressionValue Read(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
+        {
+            if (!ReferenceEquals(attributes, _attributes))
+            {
+                _attributes = attributes;
+                if (++_generation == int.MaxValue)
+                {
+                    Array.Clear(_stamps);
+                    _generation = 1;
+                }
+            }
+
+            var stamps = _stamps;
+            if ((uint)slot < (uint)stamps.Length && stamps[slot] == _generation)
+            {
+                return _values[slot];
+            }
+
+            var value = Resolve(attributes, key);
+            if (slot >= stamps.Length)
+            {
+                var size = Math.Min(MaxSlots, Math.Max(slot + 1, stamps.Length * 2));
+                Array.Resize(ref _stamps, size);
+                Array.Resize(ref _values, size);
+            }
+
+            _values[slot] = value;
+            _stamps[slot] = _generation;
+            return value;
+        }
+    }
+}

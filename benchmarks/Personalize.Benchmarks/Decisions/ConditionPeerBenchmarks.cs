@@ -19,6 +19,8 @@ namespace Personalize.Benchmarks.Decisions;
 /// as the floor. Setup checks that all five give the same 30 truth values. Per operation: all 30 conditions.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ConditionPeerBenchmarks
 {
     /// <summary>The conditions, in Personalize's language and as C# over <see cref="Facts"/> (RulesEngine's text is derived from the first).</summary>
@@ -65,6 +67,8 @@ public class ConditionPeerBenchmarks
 
     private ExpressionCondition[] _conditions = null!;
     private ConditionContext _context = null!;
+    private ConditionContext[] _coldContexts = null!;
+    private int _cold;
     private Func<Facts, bool>[] _delegates = null!;
     private RulesEngine.RulesEngine _rulesEngine = null!;
     private RuleParameter _parameter = null!;
@@ -80,6 +84,10 @@ public class ConditionPeerBenchmarks
         }
 
         _context = new ConditionContext(Customer(), Trigger.Tick, new DateTimeOffset(2026, 3, 11, 10, 0, 0, TimeSpan.Zero));
+
+        // Two customers with the same facts in two attribute dictionaries: taking turns, each operation reads a customer
+        // whose attributes the thread has not cached, as a decision over a batch does.
+        _coldContexts = [.. Enumerable.Range(0, 2).Select(_ => new ConditionContext(Customer(), Trigger.Tick, _context.At))];
         _delegates = [.. Conditions.Select(c => c.Lambda.Compile())];
 
         var rules = Conditions.Select((c, i) => new Rule
@@ -109,6 +117,11 @@ public class ConditionPeerBenchmarks
         var expected = string.Concat(_delegates.Select(d => d(TheFacts) ? '1' : '0'));
         Check("Personalize, interpreted", expected, string.Concat(_conditions.Select(c => c.Expression.EvaluateCondition(_context.Model) ? '1' : '0')));
         Check("Personalize, compiled", expected, string.Concat(_conditions.Select(c => c.IsSatisfiedBy(_context) ? '1' : '0')));
+        foreach (var cold in _coldContexts)
+        {
+            Check("Personalize, compiled (cold)", expected, string.Concat(_conditions.Select(c => c.IsSatisfiedBy(cold) ? '1' : '0')));
+        }
+
         var results = _rulesEngine.ExecuteAllRulesAsync("conditions", _parameter).GetAwaiter().GetResult();
         Check("RulesEngine", expected, string.Concat(results.OrderBy(r => int.Parse(r.Rule.RuleName.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)).Select(r => r.IsSuccess ? '1' : '0')));
         Fired.Reset();
@@ -140,6 +153,23 @@ public class ConditionPeerBenchmarks
         foreach (var condition in _conditions)
         {
             count += condition.IsSatisfiedBy(_context) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The compiled conditions over a customer whose attributes this thread has not read yet (two customers in turn):
+    /// every attribute key is looked up in the attributes once per operation, as in a decision over a batch of customers.
+    /// </summary>
+    [Benchmark(Description = "Personalize, compiled, a customer not read before (cold attribute cache)")]
+    public int CompiledCold()
+    {
+        var context = _coldContexts[_cold ^= 1];
+        var count = 0;
+        foreach (var condition in _conditions)
+        {
+            count += condition.IsSatisfiedBy(context) ? 1 : 0;
         }
 
         return count;

@@ -11,6 +11,8 @@ namespace Personalize.Benchmarks.Decisions;
 /// Per-operation figures for the batches are per decision (<c>OperationsPerInvoke</c>).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DecisionBenchmarks
 {
     private const int BatchSize = 10_000;

@@ -22,7 +22,8 @@ namespace Personalize.Customers;
 /// is not supported here any more than elsewhere — the change may not be seen until another customer is read on the thread.
 /// </para>
 /// <para>
-/// The thread keeps a reference to the last attribute dictionary it read (one per thread) until it reads another.
+/// The thread keeps a reference to the last attribute dictionary it read, and the values it resolved (one per slot,
+/// possibly of earlier customers), until they are replaced (ADR 40).
 /// </para>
 /// </remarks>
 internal static class AttributeCache

@@ -56,6 +56,9 @@ public static class SampleWeb
         // sample's key is not a secret; a real host reads its keys (several while rotating) from a secret store.
         builder.Services.AddPersonalizeDeliveryWebhooks(options => options.SigningKeys[SampleWebhookKeyId] = builder.Configuration["webhook-key"] ?? SampleWebhookKey);
 
+        // The console sample's question bank: the answer links in its messages are answered here.
+        builder.Services.AddPersonalizeProfiling(Profiling.QuestionBankJson.Read(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "data", "questions.json"))));
+
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPersonalize();

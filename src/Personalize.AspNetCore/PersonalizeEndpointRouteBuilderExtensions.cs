@@ -17,7 +17,10 @@ public static class PersonalizeEndpointRouteBuilderExtensions
     /// <c>List-Unsubscribe=One-Click</c> withdraws the token's scope and answers 200 without login or cookies; <c>GET</c>
     /// only shows a page with a button (mail scanners prefetch links);</item>
     /// <item><c>GET/POST {prefix}/preferences/confirm?token=…</c> — double opt-in confirmation (<c>GET</c> asks, <c>POST</c> confirms);</item>
-    /// <item><c>GET/POST {prefix}/preferences/api</c> — the same operations as JSON (<c>Authorization: Bearer TOKEN</c>).</item>
+    /// <item><c>GET/POST {prefix}/preferences/api</c> — the same operations as JSON (<c>Authorization: Bearer TOKEN</c>);</item>
+    /// <item>with <c>AddPersonalizeProfiling</c>: <c>GET/POST {prefix}/preferences/answer?token=…</c> — the answer to a
+    /// progressive-profiling question from its one-tap link (<c>GET</c> shows the answer with a button, <c>POST</c>
+    /// records it), and <c>POST {prefix}/preferences/answer/api</c> — the same as JSON (<c>{"question":…,"answer":…}</c>).</item>
     /// </list>
     /// The addresses must match <c>DeliveryOptions.PreferenceCenterUrl</c> and <c>UnsubscribeUrl</c> (the links in
     /// emails). Needs <c>AddPersonalizePreferenceCenter</c>, <c>AddPersonalizeDelivery</c> and a store. Every endpoint is
@@ -33,7 +36,8 @@ public static class PersonalizeEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var center = services.GetService<PreferenceCenter>()
             ?? throw new InvalidOperationException("MapPersonalize needs services.AddPersonalizePreferenceCenter(...) (and AddPersonalizeDelivery and a store such as AddPersonalizeSqlite).");
-        var handlers = new PreferenceCenterEndpoints(center, services.GetRequiredService<IAntiforgery>());
+        var answers = services.GetService<Personalize.Profiling.ProfilingAnswers>();
+        var handlers = new PreferenceCenterEndpoints(center, services.GetRequiredService<IAntiforgery>(), answers);
         var group = endpoints.MapGroup(prefix);
         group.MapGet("/preferences", handlers.PageGet).WithName("Personalize.Preferences");
         group.MapPost("/preferences", handlers.PagePost);
@@ -43,6 +47,13 @@ public static class PersonalizeEndpointRouteBuilderExtensions
         group.MapPost("/preferences/confirm", handlers.ConfirmPost);
         group.MapGet("/preferences/api", handlers.ApiGet);
         group.MapPost("/preferences/api", handlers.ApiPost);
+        if (answers is not null)
+        {
+            group.MapGet("/preferences/answer", handlers.AnswerGet).WithName("Personalize.Answer");
+            group.MapPost("/preferences/answer", handlers.AnswerPost);
+            group.MapPost("/preferences/answer/api", handlers.AnswerApi);
+        }
+
         return group;
     }
 

@@ -10,7 +10,7 @@ using Personalize.Delivery.Security;
 namespace Personalize.AspNetCore;
 
 /// <summary>The request handlers behind <c>app.MapPersonalize()</c>.</summary>
-internal sealed class PreferenceCenterEndpoints : IDisposable
+internal sealed partial class PreferenceCenterEndpoints : IDisposable
 {
     private const string OneClickField = "List-Unsubscribe";
     private const string OneClickValue = "One-Click";
@@ -18,10 +18,12 @@ internal sealed class PreferenceCenterEndpoints : IDisposable
     private readonly IAntiforgery _antiforgery;
     private readonly PartitionedRateLimiter<HttpContext> _limiter;
     private readonly FormOptions _formOptions;
+    private readonly Profiling.ProfilingAnswers? _answers;
 
-    public PreferenceCenterEndpoints(PreferenceCenter center, IAntiforgery antiforgery)
+    public PreferenceCenterEndpoints(PreferenceCenter center, IAntiforgery antiforgery, Profiling.ProfilingAnswers? answers = null)
     {
         _center = center;
+        _answers = answers;
         _antiforgery = antiforgery;
         var options = center.Options;
         _limiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(

@@ -29,6 +29,10 @@ public sealed class PreferenceCenterOptions
     /// <value>The default value is <c>the unsubscribe link</c>.</value>
     public string UnsubscribeSourceDetail { get; set; } = "the unsubscribe link";
 
+    /// <summary>The source detail of answers to progressive-profiling questions given on the answer page or its JSON API.</summary>
+    /// <value>The default value is <c>the answer page</c>.</value>
+    public string AnswerSourceDetail { get; set; } = "the answer page";
+
     /// <summary>The channels the page offers opt-ins, frequency and order for, in the order shown.</summary>
     /// <value>The default value is email, SMS and push.</value>
     public IList<Channel> Channels { get; } = [Channel.Email, Channel.Sms, Channel.Push];

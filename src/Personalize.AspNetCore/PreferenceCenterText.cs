@@ -194,6 +194,24 @@ public sealed class PreferenceCenterText
     /// <summary>A confirmation link used again. English: <c>{0} was already confirmed.</c>.</summary>
     public string ConfirmAlready { get; set; } = "{0} was already confirmed.";
 
+    /// <summary>The heading of the answer page of a progressive-profiling question. English: <c>One quick question</c>.</summary>
+    public string AnswerTitle { get; set; } = "One quick question";
+
+    /// <summary>The answer chosen by the link; {0} the answer's label. English: <c>Your answer: {0}</c>.</summary>
+    public string AnswerChosen { get; set; } = "Your answer: {0}";
+
+    /// <summary>The label of the text field of a question answered in words. English: <c>Your answer</c>.</summary>
+    public string AnswerLabel { get; set; } = "Your answer";
+
+    /// <summary>The button that sends the answer. English: <c>Send my answer</c>.</summary>
+    public string AnswerButton { get; set; } = "Send my answer";
+
+    /// <summary>After answering. English: <c>Thank you: we noted your answer and will not ask again.</c>.</summary>
+    public string AnswerDone { get; set; } = "Thank you: we noted your answer and will not ask again.";
+
+    /// <summary>A question answered before. English: <c>You already answered this question. Thank you.</c>.</summary>
+    public string AnswerAlready { get; set; } = "You already answered this question. Thank you.";
+
     /// <summary>The heading of every error page. English: <c>This link cannot be used</c>.</summary>
     public string ErrorTitle { get; set; } = "This link cannot be used";
 
@@ -287,6 +305,12 @@ public sealed class PreferenceCenterText
         ConfirmButton = "Bestätigen",
         ConfirmDone = "Vielen Dank: {0} ist bestätigt.",
         ConfirmAlready = "{0} wurde bereits bestätigt.",
+        AnswerTitle = "Eine kurze Frage",
+        AnswerChosen = "Ihre Antwort: {0}",
+        AnswerLabel = "Ihre Antwort",
+        AnswerButton = "Antwort senden",
+        AnswerDone = "Vielen Dank: Wir haben Ihre Antwort notiert und fragen nicht noch einmal.",
+        AnswerAlready = "Sie haben diese Frage bereits beantwortet. Vielen Dank.",
         ErrorTitle = "Dieser Link kann nicht verwendet werden",
         ErrorLink = "Der Link ist ungültig oder abgelaufen. Bitte verwenden Sie den Link aus unserer neuesten Nachricht.",
         ErrorCsrf = "Das Formular ist abgelaufen. Bitte öffnen Sie die Seite erneut und wiederholen Sie Ihre Änderungen.",

@@ -235,6 +235,24 @@ internal static class PreferencePage
         return html.End();
     }
 
+    /// <summary>A question answered in words: a labelled text field and one button that posts back.</summary>
+    public static string AnswerForm(string language, string title, string question, string action, string field, string label, int maxLength, string button, IReadOnlyList<(string Name, string Value)> fields)
+    {
+        var html = new HtmlWriter().Begin(language, title);
+        html.Element("h1", title);
+        html.Element("p", question);
+        html.Raw("<form method=\"post\"").Attr("action", action).Raw(">");
+        foreach (var (name, value) in fields)
+        {
+            html.Raw("<input type=\"hidden\"").Attr("name", name).Attr("value", value).Raw(">");
+        }
+
+        html.Raw("<div class=\"row\"><label").Attr("for", field).Raw(">").Text(label).Raw("</label> <input type=\"text\" required")
+            .Attr("id", field).Attr("name", field).Attr("maxlength", maxLength.ToString(CultureInfo.InvariantCulture)).Raw("></div>");
+        html.Raw("<button type=\"submit\">").Text(button).Raw("</button></form>");
+        return html.End();
+    }
+
     public static string Evidence(PreferenceCenter center, PreferenceCenterText text, string language, ConsentRecord record, TimeZoneInfo zone)
     {
         var what = ScopeText(center, text, language, record.Scope);

@@ -28,6 +28,7 @@ public static class ConsoleApp
         ["tick"] = new TickCommand(),
         ["matrix"] = new MatrixCommand(),
         ["journeys"] = new JourneysCommand(),
+        ["profiling"] = new ProfilingCommand(),
     };
 
     public const string DefaultCommand = "run";

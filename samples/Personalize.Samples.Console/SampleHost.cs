@@ -52,8 +52,11 @@ internal static class SampleHost
             options.TopicDescriptions["recipes"] = "recipes from the garden";
             options.TopicDescriptions["travel"] = "garden travel deals";
         });
+        // The progressive-profiling questions: a template that shows `question` carries one (docs/profiling.md).
+        var questions = LoadQuestions(ResolveQuestionsFile());
         services.AddPersonalizeSending(options =>
         {
+            options.Questions = questions;
             options.Brand = new BrandInfo
             {
                 Name = "Green Thumb Garden Co.",
@@ -85,6 +88,19 @@ internal static class SampleHost
 
     public static string ResolveCatalogFile(CommandLine commandLine)
         => commandLine.CatalogFile ?? Path.Combine(AppContext.BaseDirectory, "data", "catalog.json");
+
+    public static string ResolveQuestionsFile() => Path.Combine(AppContext.BaseDirectory, "data", "questions.json");
+
+    /// <summary>The question bank, or a <see cref="SampleException"/> listing every error with its line and column.</summary>
+    public static Profiling.QuestionBank LoadQuestions(string file)
+    {
+        if (!Profiling.QuestionBankJson.TryRead(Read(file, "question bank"), out var bank, out var errors))
+        {
+            throw new SampleException($"{file}: {errors.Count} error{(errors.Count == 1 ? string.Empty : "s")} in the question bank{Environment.NewLine}" + string.Join(Environment.NewLine, errors.Select(e => $"  {file} {e}")));
+        }
+
+        return bank;
+    }
 
     public static string ResolveTemplatesDirectory(CommandLine commandLine)
         => commandLine.TemplatesDirectory ?? Path.Combine(AppContext.BaseDirectory, "data", "templates");

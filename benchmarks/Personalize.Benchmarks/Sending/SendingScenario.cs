@@ -58,7 +58,12 @@ internal sealed class SendingScenario
 
     private static readonly DateTimeOffset Now = new(2026, 3, 15, 22, 0, 0, TimeSpan.Zero);
 
-    public SendingScenario(int distinctCustomers = 1000)
+    /// <summary>Builds the scenario.</summary>
+    /// <param name="distinctCustomers">How many distinct customers the pool holds.</param>
+    /// <param name="questions">The question bank the renderer offers templates, or <see langword="null"/>.</param>
+    /// <param name="emailPart">Scriban appended to the email's text part (for example a <c>question</c> block), or <see langword="null"/>.</param>
+    /// <param name="smsPart">Liquid appended to the SMS, or <see langword="null"/>.</param>
+    public SendingScenario(int distinctCustomers = 1000, Profiling.QuestionBank? questions = null, string? emailPart = null, string? smsPart = null)
     {
         var delivery = new DeliveryOptions
         {
@@ -72,7 +77,7 @@ internal sealed class SendingScenario
         };
         var time = new FixedTime(Now);
         var composer = new MessageComposer(delivery, new DeliveryLinks(delivery, new SignedTokenService(delivery, time)));
-        var sending = new SendingOptions { Brand = new BrandInfo { Name = "Green Thumb Garden Co." } };
+        var sending = new SendingOptions { Brand = new BrandInfo { Name = "Green Thumb Garden Co." }, Questions = questions };
         Renderer = new MessageRenderer(composer, new ConsentReasons(delivery), ChannelRegistry.Default, delivery, sending, time);
         Engine = new DecisionEngine(new DecisionOptions(), new ContactEligibility(new PersonalizeOptions(), time), time);
         Catalog = MessageCatalog.CreateBuilder()
@@ -86,8 +91,8 @@ internal sealed class SendingScenario
             ["spring-sale/email.subject.sbn"] = "{{ customer.first_name ?? \"Gardener\" }}, the spring sale is here: up to 30% off",
             ["spring-sale/email.preheader.sbn"] = "Six favourites picked for you, this week only.",
             ["spring-sale/email.html.sbn"] = EmailHtml,
-            ["spring-sale/email.text.sbn"] = "Hi {{ customer.first_name ?? \"there\" }},\nthe spring sale is on until Sunday.\n{{ for p in customer.recommendations }}- {{ p.name }}: {{ p.price }}\n{{ end }}\n{{ why }}\nUnsubscribe: {{ links.unsubscribe }}",
-            ["spring-sale/sms.body.liquid"] = "Hi {{ customer.first_name | default: \"there\" }}! Green Thumb spring sale: up to 30% off until Sunday. greenthumb.example/sale",
+            ["spring-sale/email.text.sbn"] = "Hi {{ customer.first_name ?? \"there\" }},\nthe spring sale is on until Sunday.\n{{ for p in customer.recommendations }}- {{ p.name }}: {{ p.price }}\n{{ end }}\n{{ why }}\nUnsubscribe: {{ links.unsubscribe }}" + emailPart,
+            ["spring-sale/sms.body.liquid"] = "Hi {{ customer.first_name | default: \"there\" }}! Green Thumb spring sale: up to 30% off until Sunday. greenthumb.example/sale" + smsPart,
         };
         Content = MessageTemplates.CompileOrThrow(Catalog, new MemoryLoader(templates));
         Trigger = Trigger.Campaign("spring_sale");

@@ -96,8 +96,9 @@ public sealed class QuestionBank
     }
 
     /// <summary>
-    /// The question a message carries: the best one that fits the channel and the customer's stage, not answered and not
-    /// asked within <see cref="AskAgainAfter"/> of <paramref name="at"/>; none for an ask message. A message rendered
+    /// The question a message carries: the best one that fits the channel and the customer's stage, not answered (for a
+    /// topic question: the customer has not chosen the topic either way) and not asked within <see cref="AskAgainAfter"/>
+    /// of <paramref name="at"/>; none for an ask message. A message rendered
     /// again (the same idempotency key, after a crash) gets the question it carried the first time.
     /// </summary>
     /// <param name="customer">The customer.</param>
@@ -126,6 +127,12 @@ public sealed class QuestionBank
         foreach (var entry in entries)
         {
             if (entry.Stages != 0 && (entry.Stages & (1 << (int)customer.Stage)) == 0)
+            {
+                continue;
+            }
+
+            // A topic the customer already chose (subscribed or unsubscribed, anywhere) is answered.
+            if (entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None)
             {
                 continue;
             }
@@ -362,6 +369,7 @@ public sealed class QuestionBank
             Order = order;
             AnswerFact = FactNames.AnswerPrefix + question.Id;
             AskedFact = AskedPrefix + question.Id;
+            Topic = question.Fills.Kind == QuestionFillKind.Topic ? Consent.ConsentScope.ForTopic(question.Fills.Name!) : null;
             foreach (var stage in question.Stages)
             {
                 Stages |= 1 << (int)stage;
@@ -377,5 +385,7 @@ public sealed class QuestionBank
         public string AskedFact { get; }
 
         public int Stages { get; }
+
+        public Consent.ConsentScope? Topic { get; }
     }
 }

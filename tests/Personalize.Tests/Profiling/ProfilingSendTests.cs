@@ -180,6 +180,18 @@ public sealed class ProfilingSendTests
     }
 
     [Fact]
+    public void A_topic_question_is_not_asked_of_a_customer_who_already_chose_the_topic_either_way()
+    {
+        var bank = ProfilingKit.Bank();
+        var subscribed = ProfilingKit.Customer("e-1", Channel.Email) with { Consents = new ConsentLedger([DecisionKit.GrantTopic("gardening")]) };
+        var unsubscribed = ProfilingKit.Customer("e-2", Channel.Email) with { Consents = new ConsentLedger([ConsentRecord.Withdraw(ConsentScope.ForTopic("gardening"), DecisionKit.LongAgo, DecisionKit.PreferenceCenter)]) };
+
+        Assert.Equal("frequency", bank.Choose(subscribed, MessageKind.Give, Channel.Email, Now, "k")?.Id);
+        Assert.Equal("frequency", bank.Choose(unsubscribed, MessageKind.Give, Channel.Email, Now, "k")?.Id);
+        Assert.Equal("gardening", bank.Choose(ProfilingKit.Customer("e-3", Channel.Email), MessageKind.Give, Channel.Email, Now, "k")?.Id);
+    }
+
+    [Fact]
     public async Task Without_a_bank_templates_see_no_question_and_nothing_is_remembered()
     {
         var kit = await ProfilingKit.SetUpAsync(ProfilingKit.Customer("e-1", Channel.Email));

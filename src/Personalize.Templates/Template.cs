@@ -50,6 +50,22 @@ public sealed class Template
 
     internal ScriptBlock Body => _body;
 
+    /// <summary>
+    /// Lists the templates this one includes or renders (Scriban <c>include</c>, Liquid <c>include</c> and <c>render</c>, also inside
+    /// loops, functions and Liquid's <c>{% liquid %}</c> tag), in source order, read from the syntax tree: text inside <c>raw</c>
+    /// blocks and comments is not a reference. A name computed at render time is listed as <see cref="TemplateReference.IsDynamic"/>.
+    /// Nested includes are not followed (parse the listed templates to walk further).
+    /// </summary>
+    /// <returns>The references; empty for a template with errors.</returns>
+    /// <example>
+    /// <code>
+    /// var template = Template.Parse("{{ include 'header' }}{{ for p in products }}{{ include 'row-' + p.kind }}{{ end }}");
+    /// // header (a literal name), then 'row-' + p.kind (dynamic: IsDynamic is true, Name is null)
+    /// foreach (var reference in template.GetReferencedTemplates()) { Console.WriteLine(reference.Name ?? reference.Expression); }
+    /// </code>
+    /// </example>
+    public IReadOnlyList<TemplateReference> GetReferencedTemplates() => HasErrors ? [] : TemplateReferenceWalker.Collect(_body, _source.Text);
+
     /// <summary>Parses a template. Never throws on bad syntax: check <see cref="HasErrors"/> and <see cref="Diagnostics"/>.</summary>
     /// <param name="source">The template text.</param>
     /// <param name="options">Syntax, limits, naming and globals; <see cref="TemplateOptions.Default"/> when null.</param>

@@ -6,6 +6,8 @@ namespace Personalize.Templates.Liquid;
 /// <summary>Liquid <c>["name"]</c> / <c>[key]</c> at the start of a path: the variable whose name is the index value.</summary>
 internal sealed class DynamicVariableExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Name];
+
     public DynamicVariableExpression(ScriptExpression name) => Name = name;
 
     public ScriptExpression Name { get; }

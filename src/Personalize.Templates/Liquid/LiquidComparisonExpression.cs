@@ -11,6 +11,8 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidComparisonExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Left, Right];
+
     // Boxed once: conditions run per recipient and should not allocate.
     private static readonly object True = true;
     private static readonly object False = false;

@@ -6,6 +6,8 @@ namespace Personalize.Templates.Liquid;
 /// <summary><c>{% cycle 'a', 'b' %}</c> / <c>{% cycle 'group': 'a', 'b' %}</c>: writes the next value of the group, per render.</summary>
 internal sealed class LiquidCycleStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Group, .. Values];
+
     private readonly string _counterKey;
 
     public LiquidCycleStatement(string key, ScriptExpression? group, ScriptExpression[] values)

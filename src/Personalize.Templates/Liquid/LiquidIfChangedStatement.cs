@@ -9,6 +9,8 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidIfChangedStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Body];
+
     public LiquidIfChangedStatement(ScriptBlock body) => Body = body;
 
     public ScriptBlock Body { get; }

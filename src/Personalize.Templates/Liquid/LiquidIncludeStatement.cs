@@ -9,6 +9,8 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidIncludeStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Name, With, For, .. Arguments.Select(a => a.Value)];
+
     public ScriptExpression Name { get; init; } = null!;
 
     public bool Isolated { get; init; }

@@ -6,6 +6,8 @@ namespace Personalize.Templates.Liquid;
 /// <summary>Liquid <c>target[index]</c>: list item (negative counts from the end) or member by name; anything missing is nil.</summary>
 internal sealed class LiquidIndexExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, Index];
+
     public LiquidIndexExpression(ScriptExpression target, ScriptExpression index)
     {
         Target = target;

@@ -8,6 +8,8 @@ namespace Personalize.Templates.Liquid;
 /// <summary>The collection of a Liquid <c>for</c>/<c>tablerow</c>: an object iterates as <c>[key, value]</c> pairs; anything else is passed on.</summary>
 internal sealed class LiquidIterableExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Inner];
+
     public LiquidIterableExpression(ScriptExpression inner) => Inner = inner;
 
     public ScriptExpression Inner { get; }

@@ -8,6 +8,8 @@ namespace Personalize.Templates.Liquid;
 /// </summary>
 internal sealed class LiquidMemberExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target];
+
     public LiquidMemberExpression(ScriptExpression target, string name)
     {
         Target = target;

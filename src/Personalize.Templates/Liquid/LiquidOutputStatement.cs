@@ -6,6 +6,8 @@ namespace Personalize.Templates.Liquid;
 /// <summary><c>{{ value | filters }}</c> (and <c>echo</c>): writes the value the way Liquid prints it.</summary>
 internal sealed class LiquidOutputStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Expression];
+
     private readonly LiquidMemberExpression? _member;
     private readonly PipeExpression? _truncatePipe;
     private readonly int _truncateLength;

@@ -6,6 +6,8 @@ namespace Personalize.Templates.Liquid;
 /// <summary>Liquid <c>(from..to)</c>: the integers from <c>from</c> up to <c>to</c> (empty when <c>to</c> is smaller).</summary>
 internal sealed class LiquidRangeExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [From, To];
+
     public LiquidRangeExpression(ScriptExpression from, ScriptExpression to)
     {
         From = from;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>[a, b, c]</c>.</summary>
 internal sealed class ArrayInitializerExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => Items;
+
     public ArrayInitializerExpression(ScriptExpression[] items) => Items = items;
 
     public ScriptExpression[] Items { get; }

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>target = value</c> and compound forms (<c>+=</c>, <c>-=</c>, <c>*=</c>, <c>/=</c>, <c>//=</c>, <c>%=</c>).</summary>
 internal sealed class AssignStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, Value];
+
     public AssignStatement(ScriptAssignable target, BinaryOperator? compound, ScriptExpression value)
     {
         Target = target;

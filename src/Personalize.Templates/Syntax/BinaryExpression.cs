@@ -4,6 +4,8 @@ namespace Personalize.Templates.Syntax;
 
 internal sealed class BinaryExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Left, Right];
+
     public BinaryExpression(BinaryOperator op, ScriptExpression left, ScriptExpression right, SourceSpan operatorSpan)
     {
         Operator = op;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary>A function call: <c>f a b name: c</c> or <c>f(a, b)</c>.</summary>
 internal sealed class CallExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, .. Arguments.Select(a => a.Value)];
+
     public CallExpression(ScriptExpression target, CallArgument[] arguments, bool parenthesized)
     {
         Target = target;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>capture target … end</c>: renders the body into a string variable.</summary>
 internal sealed class CaptureStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, Body];
+
     public CaptureStatement(ScriptAssignable target, ScriptBlock body)
     {
         Target = target;

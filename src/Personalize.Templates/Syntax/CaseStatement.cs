@@ -9,6 +9,8 @@ namespace Personalize.Templates.Syntax;
 /// </summary>
 internal class CaseStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Value, .. Whens.SelectMany(w => w.Values.Append<ScriptNode>(w.Body)), Else];
+
     public CaseStatement(ScriptExpression value, WhenClause[] whens, ScriptBlock? otherwise)
     {
         Value = value;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>condition ? a : b</c>.</summary>
 internal sealed class ConditionalExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Condition, WhenTrue, WhenFalse];
+
     public ConditionalExpression(ScriptExpression condition, ScriptExpression whenTrue, ScriptExpression whenFalse)
     {
         Condition = condition;

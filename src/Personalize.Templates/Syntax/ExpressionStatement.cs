@@ -6,6 +6,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary>An expression whose value is written to the output (nothing for null).</summary>
 internal sealed class ExpressionStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Expression];
+
     /// <summary>The builtin <c>string.truncate</c> function, recognised as the last pipe stage.</summary>
     private static readonly object? TruncateFunction =
         BuiltinObjects.Root.TryGetValue("string", out var strings) && strings is ScriptObject o && o.TryGetValue("truncate", out var f) ? f : null;

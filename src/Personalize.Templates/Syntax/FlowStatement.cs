@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>break</c>, <c>continue</c> or <c>ret [value]</c>.</summary>
 internal sealed class FlowStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Value];
+
     public FlowStatement(ControlFlow flow, ScriptExpression? value)
     {
         Flow = flow;

@@ -11,6 +11,8 @@ namespace Personalize.Templates.Syntax;
 /// </summary>
 internal class ForStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Variable, Iterable, Offset, Limit, Columns, Body, Else];
+
     public ScriptAssignable Variable { get; init; } = null!;
 
     public ScriptExpression Iterable { get; init; } = null!;

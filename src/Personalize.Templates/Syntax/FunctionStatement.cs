@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>func name … end</c>: stores the function in a variable when executed.</summary>
 internal sealed class FunctionStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, .. Function.Nodes];
+
     public FunctionStatement(ScriptAssignable target, ScriptFunctionDefinition function)
     {
         Target = target;

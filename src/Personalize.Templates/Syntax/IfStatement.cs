@@ -4,6 +4,8 @@ namespace Personalize.Templates.Syntax;
 
 internal sealed class IfStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Condition, Then, Else];
+
     public IfStatement(ScriptExpression condition, ScriptBlock then, ScriptStatement? otherwise)
     {
         Condition = condition;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>import object</c>: copies its members into the current scope (read-only variables are kept).</summary>
 internal sealed class ImportStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Source];
+
     public ImportStatement(ScriptExpression source) => Source = source;
 
     public ScriptExpression Source { get; }

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>++x</c>, <c>x++</c>, <c>--x</c>, <c>x--</c>.</summary>
 internal sealed class IncrementExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target];
+
     public IncrementExpression(ScriptAssignable target, bool increment, bool prefix)
     {
         Target = target;

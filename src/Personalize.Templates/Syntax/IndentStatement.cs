@@ -10,6 +10,8 @@ namespace Personalize.Templates.Syntax;
 /// </summary>
 internal sealed class IndentStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Inner];
+
     public IndentStatement(ScriptStatement inner, string? indent)
     {
         Inner = inner;

@@ -7,6 +7,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>target[index]</c>: array item (negative counts from the end) or member by name.</summary>
 internal sealed class IndexerExpression : ScriptAssignable
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, Index];
+
     public IndexerExpression(ScriptExpression target, ScriptExpression index)
     {
         Target = target;

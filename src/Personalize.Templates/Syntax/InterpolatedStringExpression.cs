@@ -6,6 +6,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>$"text {expression} text"</c>.</summary>
 internal sealed class InterpolatedStringExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => Parts.OfType<ScriptExpression>();
+
     public InterpolatedStringExpression(object[] parts) => Parts = parts;
 
     /// <summary>Each part is a <see cref="string"/> or a <see cref="ScriptExpression"/>.</summary>

@@ -6,6 +6,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>target.name</c> or <c>target?.name</c>.</summary>
 internal sealed class MemberExpression : ScriptAssignable
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target];
+
     public MemberExpression(ScriptExpression target, string name, bool nullConditional)
     {
         Target = target;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>{ name: value, "other": value }</c>.</summary>
 internal sealed class ObjectInitializerExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => Members.Select(m => m.Value);
+
     public ObjectInitializerExpression(KeyValuePair<string, ScriptExpression>[] members) => Members = members;
 
     public KeyValuePair<string, ScriptExpression>[] Members { get; }

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>( expression )</c>.</summary>
 internal sealed class ParenthesizedExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Inner];
+
     public ParenthesizedExpression(ScriptExpression inner) => Inner = inner;
 
     public ScriptExpression Inner { get; }

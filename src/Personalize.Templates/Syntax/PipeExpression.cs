@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>value | function args…</c>: the left value becomes the first argument.</summary>
 internal sealed class PipeExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Left, Right];
+
     public PipeExpression(ScriptExpression left, ScriptExpression right)
     {
         Left = left;

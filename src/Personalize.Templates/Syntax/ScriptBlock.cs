@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary>A sequence of statements; stops early on <c>break</c>, <c>continue</c> and <c>ret</c>.</summary>
 internal sealed class ScriptBlock : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => Statements;
+
     public ScriptBlock(ScriptStatement[] statements)
     {
         Statements = statements;

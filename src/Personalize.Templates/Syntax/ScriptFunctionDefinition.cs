@@ -25,6 +25,9 @@ internal sealed class ScriptFunctionDefinition : IScriptFunction
 
     public SourceSpan Span { get; }
 
+    /// <summary>Gets the syntax nodes of the function: its parameters' default values, then its body.</summary>
+    public IEnumerable<ScriptNode?> Nodes => (Parameters ?? []).Select(p => (ScriptNode?)p.DefaultValue).Append(Body);
+
     public object? Invoke(TemplateContext context, ScriptArguments arguments)
     {
         context.CheckStack();

@@ -7,4 +7,7 @@ namespace Personalize.Templates.Syntax;
 internal abstract class ScriptNode
 {
     public SourceSpan Span { get; init; }
+
+    /// <summary>Gets the nodes directly below this one, in source order (null for an absent optional part); read by tree walkers such as <see cref="TemplateReferenceWalker"/>.</summary>
+    internal virtual IEnumerable<ScriptNode?> Children => [];
 }

@@ -4,6 +4,8 @@ namespace Personalize.Templates.Syntax;
 
 internal sealed class UnaryExpression : ScriptExpression
 {
+    internal override IEnumerable<ScriptNode?> Children => [Operand];
+
     public UnaryExpression(UnaryOperator op, ScriptExpression operand)
     {
         Operator = op;

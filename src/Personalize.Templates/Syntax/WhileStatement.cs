@@ -4,6 +4,8 @@ namespace Personalize.Templates.Syntax;
 
 internal sealed class WhileStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Condition, Body];
+
     public WhileStatement(ScriptExpression condition, ScriptBlock body)
     {
         Condition = condition;

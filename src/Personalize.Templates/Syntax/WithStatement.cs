@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>with object … end</c>: plain assignments in the body go to the object; <c>$</c> locals are the body's own.</summary>
 internal sealed class WithStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Target, Body];
+
     public WithStatement(ScriptExpression target, ScriptBlock body)
     {
         Target = target;

@@ -5,6 +5,8 @@ namespace Personalize.Templates.Syntax;
 /// <summary><c>wrap function args … end</c>: the function renders the body where it evaluates <c>$$</c>.</summary>
 internal sealed class WrapStatement : ScriptStatement
 {
+    internal override IEnumerable<ScriptNode?> Children => [Call, Body];
+
     public WrapStatement(ScriptExpression call, ScriptBlock body)
     {
         Call = call;

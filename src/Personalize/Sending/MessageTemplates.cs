@@ -14,7 +14,7 @@ namespace Personalize.Sending;
 /// (the button label); direct_mail <c>body</c>*; phone <c>greeting</c>*, <c>points</c>* (one talking point per line),
 /// <c>question</c>; host channels <c>body</c>*.
 /// </summary>
-public static partial class MessageTemplates
+public static class MessageTemplates
 {
     /// <summary>The file extension of templates in Scriban syntax.</summary>
     public const string ScribanExtension = ".sbn";
@@ -103,7 +103,7 @@ public static partial class MessageTemplates
                     }
 
                     var before = diagnostics.Count;
-                    CheckIncludes(reference, part.Name, file, hasScriban ? scriban : liquid, options, loader, diagnostics, checkedIncludes, [file]);
+                    CheckIncludes(reference, part.Name, file, template, loader, diagnostics, checkedIncludes, [file]);
                     if (diagnostics.Count > before)
                     {
                         ok = false;
@@ -125,21 +125,26 @@ public static partial class MessageTemplates
 
     /// <summary>
     /// Checks the templates a part includes by a literal name (<c>include "partials/footer.sbn"</c>,
-    /// <c>{% include 'footer' %}</c>): each must exist and parse, so a missing partial is a compile-time error rather
-    /// than a render error for every recipient. An include cycle (a template that includes itself, directly or through
-    /// others) is an error too: every render would run into the recursion limit. Names computed at render time are not
-    /// checked.
+    /// <c>{% include 'footer' %}</c>, <c>{% render 'footer' %}</c>, also inside <c>{% liquid %}</c>), as the engine lists them from
+    /// the syntax tree (<see cref="Template.GetReferencedTemplates"/>: nothing inside <c>raw</c> or comments): each must exist and
+    /// parse, so a missing partial is a compile-time error rather than a render error for every recipient. An include cycle (a
+    /// template that includes itself, directly or through others) is an error too: every render would run into the recursion
+    /// limit. Names computed at render time are not checked.
     /// </summary>
-    private static void CheckIncludes(string reference, string part, string file, string source, TemplateOptions options, ITemplateLoader loader, List<MessageTemplateDiagnostic> diagnostics, Dictionary<string, bool> checkedIncludes, List<string> chain)
+    private static void CheckIncludes(string reference, string part, string file, Template template, ITemplateLoader loader, List<MessageTemplateDiagnostic> diagnostics, Dictionary<string, bool> checkedIncludes, List<string> chain)
     {
-        foreach (System.Text.RegularExpressions.Match match in IncludePattern().Matches(source))
+        foreach (var include in template.GetReferencedTemplates())
         {
-            var name = match.Groups["name"].Value;
+            if (include.Name is not { } name)
+            {
+                continue;
+            }
+
             var start = chain.IndexOf(name);
             if (start >= 0)
             {
                 var cycle = string.Join(" → ", chain.Skip(start).Append(name));
-                Report(match, $"Include cycle: {cycle}. A template cannot include itself, directly or through other templates (every render would hit TemplateLimits.MaxRecursionDepth); repeat with a loop or a function instead.");
+                Report(include, $"Include cycle: {cycle}. A template cannot include itself, directly or through other templates (every render would hit TemplateLimits.MaxRecursionDepth); repeat with a loop or a function instead.");
                 continue;
             }
 
@@ -147,25 +152,25 @@ public static partial class MessageTemplates
             {
                 if (!fine)
                 {
-                    Report(match, $"The included template '{name}' is missing or has errors (see its own diagnostic).");
+                    Report(include, $"The included template '{name}' is missing or has errors (see its own diagnostic).");
                 }
 
                 continue;
             }
 
             checkedIncludes[name] = true;
-            if (!loader.TryLoad(name, out var included))
+            if (!loader.TryLoad(name, out var source))
             {
                 checkedIncludes[name] = false;
-                Report(match, $"The included template '{name}' does not exist; create it next to the other templates or fix the name.");
+                Report(include, $"The included template '{name}' does not exist; create it next to the other templates or fix the name.");
                 continue;
             }
 
-            var parsed = Template.Parse(included, options with { SourceName = name });
-            if (parsed.HasErrors)
+            var included = Template.Parse(source, template.Options with { SourceName = name });
+            if (included.HasErrors)
             {
                 checkedIncludes[name] = false;
-                foreach (var d in parsed.Diagnostics)
+                foreach (var d in included.Diagnostics)
                 {
                     if (d.Severity == TemplateDiagnosticSeverity.Error)
                     {
@@ -178,34 +183,14 @@ public static partial class MessageTemplates
 
             var before = diagnostics.Count;
             chain.Add(name);
-            CheckIncludes(reference, part, name, included, options with { SourceName = name }, loader, diagnostics, checkedIncludes, chain);
+            CheckIncludes(reference, part, name, included, loader, diagnostics, checkedIncludes, chain);
             chain.RemoveAt(chain.Count - 1);
             checkedIncludes[name] = diagnostics.Count == before;
         }
 
-        void Report(System.Text.RegularExpressions.Match match, string message)
-        {
-            var line = 1;
-            var column = 1;
-            for (var i = 0; i < match.Index; i++)
-            {
-                if (source[i] == '\n')
-                {
-                    line++;
-                    column = 1;
-                }
-                else
-                {
-                    column++;
-                }
-            }
-
-            diagnostics.Add(new MessageTemplateDiagnostic(reference, part, file, line, column, message));
-        }
+        void Report(TemplateReference include, string message) =>
+            diagnostics.Add(new MessageTemplateDiagnostic(reference, part, file, include.Span.Line, include.Span.Column, message));
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("""(?:\{\{[~-]?|\{%-?)\s*include\s+(?<q>["'])(?<name>[^"'\r\n]+)\k<q>""", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial System.Text.RegularExpressions.Regex IncludePattern();
 
     /// <summary>Compiles like <see cref="Compile"/> and throws when any template is missing or does not parse.</summary>
     /// <param name="catalog">The catalog.</param>

@@ -105,4 +105,27 @@ public sealed class MessageTemplatesTests
         // The same partial included twice, and a chain without a cycle, are fine.
         Assert.True(content.TryGet("notice/email", out _));
     }
+
+    [Fact]
+    public void Liquid_render_and_includes_inside_the_liquid_tag_are_checked_but_raw_text_and_comments_are_not()
+    {
+        var templates = SendingKit.Templates();
+        templates.Remove("tips/sms.body.sbn");
+        templates["tips/sms.body.liquid"] = "Hi {% render 'partials/missing-render' %}\n{% liquid\n  if true\n    include 'partials/missing-line'\n  endif %}";
+        templates.Remove("notice/email.text.sbn");
+        templates["notice/email.text.liquid"] = "{% raw %}{% include 'partials/not-a-reference' %}{% endraw %}{% comment %}{% render 'partials/nor-this' %}{% endcomment %}{% render 'partials/ok' %}";
+        templates["partials/ok"] = "fine";
+
+        var content = MessageTemplates.Compile(SendingKit.Catalog(DecisionKit.Engine()), new SendingKit.MemoryLoader(templates));
+
+        var missing = content.Diagnostics.Where(d => d.File == "tips/sms.body.liquid").OrderBy(d => d.Line).ToList();
+        Assert.Equal(2, missing.Count);
+        Assert.Contains("'partials/missing-render' does not exist", missing[0].Message, StringComparison.Ordinal);
+        Assert.Equal((1, 4), (missing[0].Line, missing[0].Column));
+        Assert.Contains("'partials/missing-line' does not exist", missing[1].Message, StringComparison.Ordinal);
+        Assert.Equal(4, missing[1].Line);
+        Assert.False(content.TryGet("tips/sms", out _));
+        Assert.DoesNotContain(content.Diagnostics, d => d.File == "notice/email.text.liquid");
+        Assert.True(content.TryGet("notice/email", out _));
+    }
 }

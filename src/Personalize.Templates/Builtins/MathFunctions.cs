@@ -109,6 +109,8 @@ internal static class MathFunctions
         {
             case null:
                 return Boxes.Int32(0); // as Scriban: nil counts as 0
+            case bool b:
+                return Boxes.Int32(b ? 1 : 0); // as Scriban's other math functions: true/false count as 1/0
             case decimal m:
                 return Math.Round(m, Math.Clamp(precision, 0, 28), MidpointRounding.ToEven);
         }

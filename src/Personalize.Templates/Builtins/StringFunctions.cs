@@ -75,8 +75,8 @@ internal static class StringFunctions
         return builder.ToString();
     }
 
-    /// <summary><c>string.contains</c>: whether <paramref name="value"/> occurs in <paramref name="text"/> (ordinal).</summary>
-    public static bool Contains(string? text, string? value) => text is not null && value is not null && text.Contains(value, StringComparison.Ordinal);
+    /// <summary><c>string.contains</c>: whether <paramref name="value"/> occurs in <paramref name="text"/> (ordinal; an empty <paramref name="value"/> never does, as in Scriban — also for <c>starts_with</c>/<c>ends_with</c>).</summary>
+    public static bool Contains(string? text, string? value) => text is not null && !string.IsNullOrEmpty(value) && text.Contains(value, StringComparison.Ordinal);
 
     /// <summary><c>string.empty</c>: whether the text is null or <c>""</c>.</summary>
     public static bool Empty(string? text) => string.IsNullOrEmpty(text);
@@ -88,7 +88,7 @@ internal static class StringFunctions
     public static string Downcase(TemplateContext context, string? text) => text?.ToLower(context.Culture) ?? string.Empty;
 
     /// <summary><c>string.ends_with</c>: whether <paramref name="text"/> ends with <paramref name="value"/> (ordinal).</summary>
-    public static bool EndsWith(string? text, string? value) => text is not null && value is not null && text.EndsWith(value, StringComparison.Ordinal);
+    public static bool EndsWith(string? text, string? value) => text is not null && !string.IsNullOrEmpty(value) && text.EndsWith(value, StringComparison.Ordinal);
 
     /// <summary><c>string.equals_ignore_case</c>: whether the two texts are equal ignoring case (ordinal).</summary>
     public static bool EqualsIgnoreCase(string? text, string? value) => string.Equals(text, value, StringComparison.OrdinalIgnoreCase);
@@ -270,7 +270,7 @@ internal static class StringFunctions
     }
 
     /// <summary><c>string.starts_with</c>: whether <paramref name="text"/> starts with <paramref name="value"/> (ordinal).</summary>
-    public static bool StartsWith(string? text, string? value) => text is not null && value is not null && text.StartsWith(value, StringComparison.Ordinal);
+    public static bool StartsWith(string? text, string? value) => text is not null && !string.IsNullOrEmpty(value) && text.StartsWith(value, StringComparison.Ordinal);
 
     /// <summary><c>string.strip</c>: removes leading and trailing white space.</summary>
     public static string Strip(string? text) => text?.Trim() ?? string.Empty;

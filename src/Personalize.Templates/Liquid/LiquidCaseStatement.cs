@@ -17,6 +17,10 @@ internal sealed class LiquidCaseStatement : CaseStatement
 
     protected override bool RunsEveryMatch => true;
 
+    protected override void CheckComparable(TemplateContext context, object? value, object? candidate, SourceSpan span)
+    {
+    }
+
     protected override bool Matches(object? value, object? candidate) =>
         LiquidComparisonExpression.AreEqual(ScriptValue.Normalize(value), ScriptValue.Normalize(candidate));
 }

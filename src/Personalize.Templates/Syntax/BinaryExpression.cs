@@ -154,10 +154,7 @@ internal sealed class BinaryExpression : ScriptExpression
     {
         if (op is >= BinaryOperator.Equal and <= BinaryOperator.GreaterEqual)
         {
-            if (right is ScriptArray && (left is bool || IsNumber(left)))
-            {
-                throw context.Error(OperatorSpan, $"The operator `{OperatorText(op)}` is not supported between {ScriptValue.TypeName(left)} and array. Expecting an array for the left argument.");
-            }
+            CheckArrayBesideScalar(context, OperatorSpan, OperatorText(op), left, right);
 
             if (op > BinaryOperator.NotEqual && left is bool && right is bool)
             {
@@ -165,6 +162,14 @@ internal sealed class BinaryExpression : ScriptExpression
             }
         }
 
+
+        if (op is BinaryOperator.Equal or BinaryOperator.NotEqual && IsObjectBesideBool(left, right))
+        {
+            // As Scriban: an object beside a boolean compares as a condition would read it (`user == true` when user is set).
+            left = left is bool ? left : Boxes.Bool(true);
+            right = right is bool ? right : Boxes.Bool(true);
+            return;
+        }
 
         if (left is bool lb && IsNumber(right))
         {
@@ -187,6 +192,29 @@ internal sealed class BinaryExpression : ScriptExpression
             }
         }
     }
+
+    /// <summary>
+    /// Scriban compares an array only with an array (or text, nil): an array beside a number or boolean, on either side, is an error
+    /// (<c>[] != 4</c>, <c>1 == [1]</c>, and a <c>case</c>/<c>when</c> that compares them).
+    /// </summary>
+    internal static void CheckArrayBesideScalar(TemplateContext context, SourceSpan span, string op, object? left, object? right)
+    {
+        if (right is ScriptArray && (left is bool || IsNumber(left)))
+        {
+            throw context.Error(span, $"The operator `{op}` is not supported between {ScriptValue.TypeName(left)} and array. Expecting an array for the left argument.");
+        }
+
+        if (left is ScriptArray && (right is bool || IsNumber(right)))
+        {
+            throw context.Error(span, $"The operator `{op}` is not supported between array and {ScriptValue.TypeName(right)}. Expecting an array for the right argument.");
+        }
+    }
+
+    /// <summary>Whether one side is a boolean and the other an object (not nil, text, a number or an array).</summary>
+    internal static bool IsObjectBesideBool(object? left, object? right) =>
+        (left is bool && IsObject(right)) || (right is bool && IsObject(left));
+
+    private static bool IsObject(object? value) => Builtins.ObjectFunctions.Typeof(value) == "object";
 
     private static string OperatorText(BinaryOperator op) => op switch
     {

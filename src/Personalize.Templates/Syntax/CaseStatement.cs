@@ -28,13 +28,19 @@ internal class CaseStatement : ScriptStatement
     protected virtual bool RunsEveryMatch => false;
 
     /// <summary>Whether <paramref name="value"/> matches a clause's <paramref name="candidate"/>.</summary>
-    /// <remarks>Scriban's `==`: a boolean equals the number 1 or 0 (`case false` matches `when 0`).</remarks>
+    /// <remarks>Scriban's `==`: a boolean equals the number 1 or 0 (`case false` matches `when 0`), and an object equals <c>true</c>.</remarks>
     protected virtual bool Matches(object? value, object? candidate) => (value, candidate) switch
     {
         (bool b, int or long) => ScriptOperators.Equals(b ? 1 : 0, candidate),
         (int or long, bool b) => ScriptOperators.Equals(value, b ? 1 : 0),
+        (bool b, _) when BinaryExpression.IsObjectBesideBool(value, candidate) => b,
+        (_, bool b) when BinaryExpression.IsObjectBesideBool(value, candidate) => b,
         _ => ScriptOperators.Equals(value, candidate),
     };
+
+    /// <summary>Fails where Scriban's <c>==</c> fails: an array beside a number or boolean (Liquid's <c>case</c> never fails).</summary>
+    protected virtual void CheckComparable(TemplateContext context, object? value, object? candidate, SourceSpan span) =>
+        BinaryExpression.CheckArrayBesideScalar(context, span, "==", value, candidate);
 
     public override void Execute(TemplateContext context)
     {
@@ -53,7 +59,9 @@ internal class CaseStatement : ScriptStatement
             {
                 foreach (var candidate in when.Values)
                 {
-                    if (!Matches(value, candidate.Evaluate(context)))
+                    var candidateValue = candidate.Evaluate(context);
+                    CheckComparable(context, value, candidateValue, candidate.Span);
+                    if (!Matches(value, candidateValue))
                     {
                         continue;
                     }

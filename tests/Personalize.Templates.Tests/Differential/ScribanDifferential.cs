@@ -99,7 +99,8 @@ internal sealed class ScribanDiffReport(int seed, int count)
     public string Describe()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"scriban-diff: seed {seed}, {count} templates, {Agreed} agree ({AgreementPercent:0.000} %), {_explained.Values.Sum(l => l.Count)} differ in documented classes, {Unexplained.Count} unexplained");
+        var excluded = _explained.Values.Sum(l => l.Count);
+        text.AppendLine(CultureInfo.InvariantCulture, $"scriban-diff: seed {seed}, {count} templates, {Agreed} agree ({AgreementPercent:0.000} %), {excluded} differ in documented classes, {Unexplained.Count} unexplained; outside the classes {100.0 * Agreed / Math.Max(1, count - excluded):0.000} % agree");
         foreach (var (name, list) in _explained.OrderByDescending(p => p.Value.Count))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {list.Count,6} {name}");

@@ -35,11 +35,10 @@ public sealed class ScribanDifferentialTests
         File.WriteAllText(Path.Combine(artifacts, "summary.txt"), text, new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(artifacts, "differences.txt"), report.DescribeDifferences(200), new UTF8Encoding(false));
 
-        // NOT the goal yet: the goal is 99.9 % agreement with no unexplained difference. Measured: 91.80 % identical on the
-        // default seed (2,000 templates, 0.15 % unexplained) and 91.91 % on seed 1 (8,000, 0.41 % unexplained); the rest is in the
-        // documented classes (listed in artifacts/scriban-diff/differences.txt and docs/templates.md). These floors stop a regression.
-        Assert.True(report.Unexplained.Count <= report.Count / 100, $"More than 1 % of generated templates differ from Scriban in no documented class:\n{text}\n{report.DescribeDifferences(15, unexplainedOnly: true)}");
-        Assert.True(report.AgreementPercent >= 91.0, $"Agreement with Scriban is {report.AgreementPercent:0.000} %, below the recorded 91 %.\n{text}");
+        // NOT the goal yet (99.9 % outside the named exclusions): measured 92.65 % raw and 99.62 % outside the exclusions on this
+        // seed (7 of 2,000 templates in no class), 98.9-99.1 % outside them on seeds 1-3 (docs/templates.md). These floors stop a regression.
+        Assert.True(report.Unexplained.Count <= report.Count / 200, $"More than 0.5 % of generated templates differ from Scriban in no documented class:\n{text}\n{report.DescribeDifferences(15, unexplainedOnly: true)}");
+        Assert.True(report.AgreementPercent >= 92.0, $"Raw agreement with Scriban is {report.AgreementPercent:0.000} %, below the recorded 92 %.\n{text}");
     }
 
     [Fact]
@@ -68,13 +67,28 @@ public sealed class ScribanDifferentialTests
     }
 
     [Fact]
-    public void Every_difference_class_is_documented_in_the_templates_guide()
+    public void Every_difference_class_is_documented_in_the_templates_guide_with_its_example()
     {
         var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "templates.md"));
-        foreach (var name in ScribanDifferences.Names)
+        foreach (var known in ScribanDifferences.Classes)
         {
-            var code = "`" + name.Split(' ')[0] + "`";
-            Assert.Contains(code, readme, StringComparison.Ordinal);
+            Assert.Contains("`" + known.Code + "`", readme, StringComparison.Ordinal);
+            Assert.Contains(known.Example, readme, StringComparison.Ordinal);
         }
+    }
+
+    public static TheoryData<string> ClassCodes() => new(ScribanDifferences.Classes.Select(c => c.Code));
+
+    [Theory]
+    [MemberData(nameof(ClassCodes))]
+    public void Each_documented_class_is_shown_by_its_example(string code)
+    {
+        var known = ScribanDifferences.Classes.Single(c => c.Code == code);
+        using var json = System.Text.Json.JsonDocument.Parse(ScribanTemplateGenerator.Model);
+        var ours = ScribanDifferential.RenderOurs(known.Example, json.RootElement);
+        var scriban = ScribanOracle.Render(known.Example, System.Text.Json.Nodes.JsonNode.Parse(ScribanTemplateGenerator.Model));
+
+        Assert.False(ours.AgreesWith(scriban), $"{code}'s example renders alike in both engines now ({ours}): the class may be gone; remove it here and in docs/templates.md.");
+        Assert.Equal(known.Name, ScribanDifferences.Classify(known.Example, ours, scriban));
     }
 }

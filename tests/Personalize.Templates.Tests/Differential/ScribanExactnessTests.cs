@@ -51,6 +51,10 @@ public sealed class ScribanExactnessTests
     [InlineData("{{ for x in [1,2] limit: 0 }}{{x}}{{ end }}|{{ for x in {a:1, b:'q'} }}{{ x.key }}={{ x.value }};{{ end }}", "12|a=1;b=q;")]
     [InlineData("{{ tablerow x in [1,2,3] cols:2 }}{{ tablerow.col }}{{ end }}", "<tr class=\"row1\"><td class=\"col1\">0</td><td class=\"col2\">1</td></tr>\n<tr class=\"row2\"><td class=\"col1\">0</td></tr>\n")]
     [InlineData("{{ 'ab' * 2.5 }}|{{ for x in [5] }}{{ i = 0; while i < 1; i = i + 1 }}{{ for.index }}{{ while.index }}{{ end }}{{ end }}", "abab|00")]
+    // Found by the differential test: booleans in math.round, empty search text, an object beside a boolean.
+    [InlineData("{{ math.round true }}|{{ math.round false }}", "1|0")]
+    [InlineData("{{ string.ends_with ' ' '' }}|{{ string.starts_with 'a' '' }}|{{ string.contains 'a' '' }}|{{ string.contains 'ab' 'b' }}", "false|false|false|true")]
+    [InlineData("{{ {a: 1} == true }}|{{ true == {} }}|{{ {} != true }}|{{ false == {} }}|{{ case {a: 1} }}{{ when true }}yes{{ end }}", "true|true|false|false|yes")]
     public void Renders_as_Scriban_does(string source, string expected)
     {
         var scriban = ScribanOracle.Render(source, null);
@@ -64,6 +68,9 @@ public sealed class ScribanExactnessTests
     [InlineData("{{ -nothing }}")]
     [InlineData("{{ true < false }}")]
     [InlineData("{{ 1 == [1] }}")]
+    [InlineData("{{ [] != 4 }}")]
+    [InlineData("{{ case 1 }}{{ when [1] }}x{{ end }}")]
+    [InlineData("{{ case [1] }}{{ when true }}x{{ end }}")]
     public void Fails_where_Scriban_fails(string source)
     {
         Assert.False(ScribanOracle.Render(source, null).Succeeded);

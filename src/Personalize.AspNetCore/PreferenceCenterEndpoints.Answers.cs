@@ -92,16 +92,9 @@ internal sealed partial class PreferenceCenterEndpoints
             return;
         }
 
-        if (!IsMediaType(context.Request.ContentType, "application/json"))
-        {
-            await JsonError(context, StatusCodes.Status415UnsupportedMediaType, PreferenceCenterCodes.UnsupportedMediaType, "Send the answer as application/json.").ConfigureAwait(false);
-            return;
-        }
-
-        var body = await ReadBody(context).ConfigureAwait(false);
+        var body = await JsonBody(context, "the answer").ConfigureAwait(false);
         if (body is null)
         {
-            await JsonError(context, StatusCodes.Status413PayloadTooLarge, PreferenceCenterCodes.RequestTooLarge, $"The body is larger than {Options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
             return;
         }
 

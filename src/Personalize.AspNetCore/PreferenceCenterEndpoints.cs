@@ -212,16 +212,9 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
             return;
         }
 
-        if (!IsMediaType(context.Request.ContentType, "application/json"))
-        {
-            await JsonError(context, StatusCodes.Status415UnsupportedMediaType, PreferenceCenterCodes.UnsupportedMediaType, "Send the changes as application/json.").ConfigureAwait(false);
-            return;
-        }
-
-        var body = await ReadBody(context).ConfigureAwait(false);
+        var body = await JsonBody(context, "the changes").ConfigureAwait(false);
         if (body is null)
         {
-            await JsonError(context, StatusCodes.Status413PayloadTooLarge, PreferenceCenterCodes.RequestTooLarge, $"The body is larger than {Options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
             return;
         }
 
@@ -410,6 +403,24 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
             await Error(context, text, StatusCodes.Status400BadRequest, PreferenceCenterCodes.FormTooLarge, text.ErrorTooLarge).ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>A JSON API's body, or null after answering 415 (not JSON) or 413 (over the limit).</summary>
+    private async Task<byte[]?> JsonBody(HttpContext context, string what)
+    {
+        if (!IsMediaType(context.Request.ContentType, "application/json"))
+        {
+            await JsonError(context, StatusCodes.Status415UnsupportedMediaType, PreferenceCenterCodes.UnsupportedMediaType, $"Send {what} as application/json.").ConfigureAwait(false);
+            return null;
+        }
+
+        var body = await ReadBody(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            await JsonError(context, StatusCodes.Status413PayloadTooLarge, PreferenceCenterCodes.RequestTooLarge, $"The body is larger than {Options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
+        }
+
+        return body;
     }
 
     private async Task<byte[]?> ReadBody(HttpContext context)

@@ -61,15 +61,10 @@ public static class JourneyJson
             return null;
         }
 
-        JsonDocument document;
-        try
+        var document = JsonPositions.TryParse(utf8Json, DocumentOptions, out var syntax, out var where);
+        if (document is null)
         {
-            document = JsonDocument.Parse(utf8Json.ToArray(), DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? JsonPositions.FromBytePosition(utf8Json, line, ex.BytePositionInLine ?? 0) : (JsonPosition?)null;
-            errors.Add(new JourneyError("$", JourneyCodes.InvalidJson, "is not valid JSON: " + ex.Message.Split(". ")[0], where?.Line, where?.Column));
+            errors.Add(new JourneyError("$", JourneyCodes.InvalidJson, syntax!, where?.Line, where?.Column));
             return null;
         }
 
@@ -400,21 +395,7 @@ public static class JourneyJson
 
     /// <summary>Adds line and column to each error and orders them by position.</summary>
     private static List<JourneyError> Positioned(ReadOnlySpan<byte> utf8Json, List<JourneyError> errors)
-    {
-        if (errors.Count == 0 || errors.All(static e => e.Line is not null))
-        {
-            return errors;
-        }
-
-        var positions = JsonPositions.Find(utf8Json, errors.Select(static e => e.Path));
-        return errors
-            .Select(e => e.Line is null && positions.TryGetValue(e.Path, out var at) ? e with { Line = at.Line, Column = at.Column } : e)
-            .Select((e, i) => (e, i))
-            .OrderBy(static p => p.e.Line ?? int.MaxValue)
-            .ThenBy(static p => p.i)
-            .Select(static p => p.e)
-            .ToList();
-    }
+        => JsonPositions.InFileOrder(utf8Json, errors, static e => e.Path, static e => e.Line, static (e, at) => e with { Line = at.Line, Column = at.Column });
 
     /// <summary>The place of a step that could not be read (the file then has errors and yields no journeys).</summary>
     internal sealed record UnreadStep : JourneyStep

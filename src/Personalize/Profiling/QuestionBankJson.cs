@@ -47,25 +47,9 @@ public static class QuestionBankJson
     public static QuestionBank Read(ReadOnlySpan<byte> utf8Json)
         => TryRead(utf8Json, out var bank, out var errors) ? bank : throw new QuestionBankException(errors);
 
+    // One problem once: a value that does not read (an unknown fills) is also one the validation misses.
     private static List<QuestionBankError> Positioned(ReadOnlySpan<byte> utf8Json, List<QuestionBankError> errors)
-    {
-        if (errors.Count == 0)
-        {
-            return errors;
-        }
-
-        var positions = JsonPositions.Find(utf8Json, errors.Where(static e => e.Line is null).Select(static e => e.Path));
-
-        // One problem once: a value that does not read (an unknown fills) is also one the validation misses.
-        return errors
-            .DistinctBy(static e => (e.Path, e.Code))
-            .Select(e => e.Line is null && positions.TryGetValue(e.Path, out var at) ? e with { Line = at.Line, Column = at.Column } : e)
-            .Select((e, i) => (e, i))
-            .OrderBy(static p => p.e.Line ?? int.MaxValue)
-            .ThenBy(static p => p.i)
-            .Select(static p => p.e)
-            .ToList();
-    }
+        => JsonPositions.InFileOrder(utf8Json, errors.DistinctBy(static e => (e.Path, e.Code)).ToList(), static e => e.Path, static e => e.Line, static (e, at) => e with { Line = at.Line, Column = at.Column });
 
     /// <summary>One read of one file: what it found and every problem on the way.</summary>
     private sealed class Reader
@@ -80,15 +64,10 @@ public static class QuestionBankJson
                 return null;
             }
 
-            JsonDocument document;
-            try
+            var document = JsonPositions.TryParse(utf8Json, DocumentOptions, out var syntax, out var where);
+            if (document is null)
             {
-                document = JsonDocument.Parse(utf8Json.ToArray(), DocumentOptions);
-            }
-            catch (JsonException ex)
-            {
-                var where = ex.LineNumber is { } line ? JsonPositions.FromBytePosition(utf8Json, line, ex.BytePositionInLine ?? 0) : (JsonPosition?)null;
-                Errors.Add(new("$", QuestionBankCodes.InvalidJson, "is not valid JSON: " + ex.Message.Split(". ")[0], where?.Line, where?.Column));
+                Errors.Add(new("$", QuestionBankCodes.InvalidJson, syntax!, where?.Line, where?.Column));
                 return null;
             }
 

@@ -60,6 +60,41 @@ public static class JsonPositions
         return result;
     }
 
+    /// <summary>Parses a loader's file; on a syntax error, its first sentence and where it is (line and column).</summary>
+    internal static JsonDocument? TryParse(ReadOnlySpan<byte> utf8Json, JsonDocumentOptions options, out string? error, out JsonPosition? where)
+    {
+        try
+        {
+            error = null;
+            where = null;
+            return JsonDocument.Parse(utf8Json.ToArray(), options);
+        }
+        catch (JsonException ex)
+        {
+            error = "is not valid JSON: " + ex.Message.Split(". ")[0];
+            where = ex.LineNumber is { } line ? FromBytePosition(utf8Json, line, ex.BytePositionInLine ?? 0) : null;
+            return null;
+        }
+    }
+
+    /// <summary>A loader's errors in file order: each without a line gets its path's position (one pass over the file); the ones placed nowhere come last.</summary>
+    internal static List<T> InFileOrder<T>(ReadOnlySpan<byte> utf8Json, List<T> errors, Func<T, string> pathOf, Func<T, int?> lineOf, Func<T, JsonPosition, T> place)
+    {
+        if (errors.Count == 0 || errors.All(e => lineOf(e) is not null))
+        {
+            return errors;
+        }
+
+        var positions = Find(utf8Json, errors.Where(e => lineOf(e) is null).Select(pathOf));
+        return errors
+            .Select(e => lineOf(e) is null && positions.TryGetValue(pathOf(e), out var at) ? place(e, at) : e)
+            .Select((e, i) => (e, i))
+            .OrderBy(p => lineOf(p.e) ?? int.MaxValue)
+            .ThenBy(static p => p.i)
+            .Select(static p => p.e)
+            .ToList();
+    }
+
     /// <summary>
     /// The line and column of a byte position as <see cref="JsonException"/> gives it (0-based line and byte in that
     /// line), counted in characters: in a minified file everything is on line 1, and the column is what finds the spot.

@@ -88,9 +88,25 @@ internal sealed class CallExpression : ScriptExpression
         return target switch
         {
             IScriptFunction f => f,
-            null => throw context.Error(targetExpression.Span, $"The function `{targetExpression.Describe()}` was not found"),
+            null => throw NotFound(context, targetExpression),
             _ => throw context.Error(targetExpression.Span, $"Invalid target function `{targetExpression.Describe()}` ({ScriptValue.TypeName(target)})"),
         };
+    }
+
+    /// <summary>
+    /// The error for a call of a name that holds nothing, as Scriban reports it: at the start of the whole path (<c>string.foo</c> at
+    /// <c>string</c>), so the column points where the author wrote the function's name.
+    /// </summary>
+    internal static TemplateRuntimeException NotFound(TemplateContext context, ScriptExpression targetExpression)
+    {
+        var start = targetExpression;
+        while (start is MemberExpression member)
+        {
+            start = member.Target;
+        }
+
+        var span = start.Span.Start < targetExpression.Span.Start ? start.Span : targetExpression.Span;
+        return context.Error(span, $"The function `{targetExpression.Describe()}` was not found");
     }
 
     public override string Describe() => Target.Describe();

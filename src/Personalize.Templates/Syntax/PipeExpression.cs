@@ -38,6 +38,11 @@ internal sealed class PipeExpression : ScriptExpression
         }
 
         var target = Right.EvaluateRaw(context);
+        if (target is null)
+        {
+            throw CallExpression.NotFound(context, Right);
+        }
+
         if (target is not IScriptFunction function)
         {
             throw context.Error(Right.Span, $"Pipe expression destination `{Right.Describe()}` is not a valid function ");

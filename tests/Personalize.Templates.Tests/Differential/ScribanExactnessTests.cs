@@ -78,6 +78,21 @@ public sealed class ScribanExactnessTests
         Assert.Throws<TemplateRuntimeException>(() => Template.ParseOrThrow(source).Render());
     }
 
+    [Theory]
+    [InlineData("{{ string.foo 'a' }}")]
+    [InlineData("{{ 'a' | string.foo }}")]
+    [InlineData("{{ 1 | foo }}")]
+    [InlineData("{{ x = 1 + nope(2) }}")]
+    [InlineData("{{ user.address.nope 1 }}")]
+    public void An_unknown_function_is_reported_where_and_as_Scriban_does(string source)
+    {
+        var scriban = ScribanOracle.Render(source, System.Text.Json.Nodes.JsonNode.Parse("{\"user\": {\"address\": {}}}"));
+        Assert.False(scriban.Succeeded);
+
+        var ex = Assert.Throws<TemplateRuntimeException>(() => Template.ParseOrThrow(source).Render(new { User = new { Address = new { } } }));
+        Assert.Equal(scriban.Text[(scriban.Text.IndexOf("text(", StringComparison.Ordinal) + "text".Length)..], ex.Message[ex.Message.IndexOf('(', StringComparison.Ordinal)..]);
+    }
+
     [Fact]
     public void With_reads_a_JSON_object_of_the_model()
     {

@@ -23,13 +23,7 @@ public class DotLiquidProductListBenchmarks : ProductListBenchmarkBase
         });
 
         // A peer is only a peer if it writes the same text: checked once, before any measurement.
-        var ours = new LiquidProductListBenchmarks().Render();
-        var theirs = Render();
-        if (!string.Equals(theirs, ours, StringComparison.Ordinal))
-        {
-            var at = ours.AsSpan().CommonPrefixLength(theirs);
-            throw new InvalidOperationException($"DotLiquid and Personalize render the product list differently from character {at} (Personalize `{ours.Substring(at, Math.Min(40, ours.Length - at))}`, DotLiquid `{theirs.Substring(at, Math.Min(40, theirs.Length - at))}`); the comparison would not be fair.");
-        }
+        EnsureSameText("DotLiquid", new LiquidProductListBenchmarks().Render(), Render());
     }
 
     [Benchmark]

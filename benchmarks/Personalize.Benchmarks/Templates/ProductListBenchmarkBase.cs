@@ -30,6 +30,16 @@ public abstract class ProductListBenchmarkBase
 
     protected Product[] Products { get; }
 
+    /// <summary>A peer is only a peer if it writes the same text: each peer checks it once, before any measurement.</summary>
+    protected static void EnsureSameText(string peer, string ours, string theirs)
+    {
+        if (!string.Equals(theirs, ours, StringComparison.Ordinal))
+        {
+            var at = ours.AsSpan().CommonPrefixLength(theirs);
+            throw new InvalidOperationException($"{peer} and Personalize render the product list differently from character {at} (Personalize `{ours.Substring(at, Math.Min(40, ours.Length - at))}`, {peer} `{theirs.Substring(at, Math.Min(40, theirs.Length - at))}`); the comparison would not be fair.");
+        }
+    }
+
     /// <summary>Parses (compiles) the template. Subclasses mark their override with [Benchmark].</summary>
     public abstract object Parse();
 

@@ -16,13 +16,7 @@ public class ScribanProductListBenchmarks : ProductListBenchmarkBase
         _template = Scriban.Template.Parse(PersonalizeProductListBenchmarks.Source);
 
         // A peer is only a peer if it writes the same text: checked once, before any measurement.
-        var ours = new PersonalizeProductListBenchmarks().Render();
-        var theirs = Render();
-        if (!string.Equals(theirs, ours, StringComparison.Ordinal))
-        {
-            var at = ours.AsSpan().CommonPrefixLength(theirs);
-            throw new InvalidOperationException($"Scriban and Personalize render the product list differently from character {at} (Personalize `{ours.Substring(at, Math.Min(40, ours.Length - at))}`, Scriban `{theirs.Substring(at, Math.Min(40, theirs.Length - at))}`); the comparison would not be fair.");
-        }
+        EnsureSameText("Scriban", new PersonalizeProductListBenchmarks().Render(), Render());
     }
 
     [Benchmark]

@@ -22,6 +22,7 @@ public sealed class PreferenceCenter
     private readonly TimeProvider _time;
     private readonly string _confirmBase;
     private readonly string _unsubscribeBase;
+    private readonly byte[] _evidenceKey;
 
     /// <summary>Creates the service.</summary>
     /// <param name="options">The preference-center options.</param>
@@ -57,6 +58,24 @@ public sealed class PreferenceCenter
         _time = timeProvider;
         _confirmBase = WithoutQuery(delivery.PreferenceCenterUrl).TrimEnd('/') + "/confirm?token=";
         _unsubscribeBase = WithoutQuery(delivery.UnsubscribeUrl) + "?token=";
+
+        // The method evidence's key: the host's own, or one derived from the token signing key (never the key itself).
+        _evidenceKey = options.MethodEvidenceKey is { } own
+            ? System.Text.Encoding.UTF8.GetBytes(own)
+            : System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(delivery.TokenSigningKey ?? throw new ArgumentException("DeliveryOptions.TokenSigningKey must be set (AddPersonalizeDelivery).", nameof(delivery))), "personalize/method-evidence/v1"u8);
+    }
+
+    /// <summary>
+    /// The method evidence of a request (<see cref="ConsentRecord.MethodEvidence"/>): the keyed hash of the client's IP
+    /// address and user agent that every consent record the preference center writes carries. A host that records
+    /// consent itself from a request (for example <see cref="RequestDoubleOptInAsync"/>) passes it along.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <returns>64 lower-case hex characters.</returns>
+    public string MethodEvidenceOf(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return MethodEvidence.Compute(_evidenceKey, context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString());
     }
 
     /// <summary>The options.</summary>
@@ -80,9 +99,10 @@ public sealed class PreferenceCenter
     /// <param name="scope">What the customer asked for, for example <c>ConsentScope.ForTopic("gardening")</c>.</param>
     /// <param name="wording">The exact wording the customer agreed to.</param>
     /// <param name="source">Where the request came from; by default the preference center.</param>
+    /// <param name="methodEvidence">The evidence of the request the customer made (<see cref="MethodEvidenceOf"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The confirmation link and when it expires; <see langword="null"/> when the store has no such customer.</returns>
-    public async ValueTask<DoubleOptInRequest?> RequestDoubleOptInAsync(string customerId, ConsentScope scope, string wording, ConsentSource? source = null, CancellationToken cancellationToken = default)
+    public async ValueTask<DoubleOptInRequest?> RequestDoubleOptInAsync(string customerId, ConsentScope scope, string wording, ConsentSource? source = null, string? methodEvidence = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrWhiteSpace(wording);
@@ -96,6 +116,7 @@ public sealed class PreferenceCenter
             Wording = wording,
             WordingVersion = Options.WordingVersion,
             OptIn = OptInMethod.Double,
+            MethodEvidence = methodEvidence,
         };
         var written = await _store.AppendConsentAsync(customerId, [record], cancellationToken: cancellationToken).ConfigureAwait(false);
         if (written.Status == WriteStatus.NotFound)
@@ -146,10 +167,11 @@ public sealed class PreferenceCenter
         => customer.Consents.GetState(scope, now, _eligibility.PendingOptInExpiry);
 
     /// <summary>
-    /// Applies choices as consent records and preferences, retrying on version conflicts (the choices are a desired
-    /// state, so they are compared with the customer as stored each time). Consent first, then the preferences.
+    /// Applies choices as consent records and preferences in one store transaction (a crash leaves both or neither),
+    /// retrying on version conflicts (the choices are a desired state, so they are compared with the customer as stored
+    /// each time). Every consent record carries the request's method evidence.
     /// </summary>
-    internal async ValueTask<ApplyResult> ApplyAsync(string customerId, PreferenceChoices choices, PreferenceCenterText text, CancellationToken cancellationToken)
+    internal async ValueTask<ApplyResult> ApplyAsync(string customerId, PreferenceChoices choices, PreferenceCenterText text, string? evidence, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Options.MaxSaveAttempts; attempt++)
         {
@@ -161,46 +183,43 @@ public sealed class PreferenceCenter
 
             var now = Now;
             var records = ConsentChanges(stored.Profile, choices, text, now);
-            var version = stored.Version;
-            if (records.Count > 0)
+            if (evidence is not null)
             {
-                var appended = await _store.AppendConsentAsync(customerId, records, version, cancellationToken).ConfigureAwait(false);
-                if (appended.Status == WriteStatus.Conflict)
+                for (var i = 0; i < records.Count; i++)
                 {
-                    continue;
+                    records[i] = records[i] with { MethodEvidence = evidence };
                 }
-
-                if (appended.Status == WriteStatus.NotFound)
-                {
-                    return new ApplyResult(ApplyStatus.NotFound, 0);
-                }
-
-                version = appended.Version;
             }
 
             var preferences = Merge(stored.Profile.Preferences, choices, now);
-            if (!SamePreferences(preferences, stored.Profile.Preferences))
+            var changed = !SamePreferences(preferences, stored.Profile.Preferences);
+            if (records.Count == 0 && !changed)
             {
-                var saved = await _store.SaveProfileAsync(stored.Profile with { Preferences = preferences }, version, cancellationToken).ConfigureAwait(false);
-                if (saved.Status == WriteStatus.Conflict)
-                {
-                    continue;
-                }
-
-                if (!saved.Succeeded)
-                {
-                    return new ApplyResult(saved.Status == WriteStatus.NotFound ? ApplyStatus.NotFound : ApplyStatus.Conflict, records.Count);
-                }
+                return new ApplyResult(ApplyStatus.Saved, 0);
             }
 
-            return new ApplyResult(ApplyStatus.Saved, records.Count);
+            var write = new CustomerSends
+            {
+                CustomerId = customerId,
+                ExpectedVersion = stored.Version,
+                Consents = records,
+                Profile = changed ? stored.Profile with { Preferences = preferences } : null,
+            };
+            var result = (await _store.RecordAsync(new SendBatch { Customers = [write] }, cancellationToken).ConfigureAwait(false)).Customers[0];
+            switch (result.Status)
+            {
+                case WriteStatus.Written:
+                    return new ApplyResult(ApplyStatus.Saved, records.Count);
+                case WriteStatus.NotFound:
+                    return new ApplyResult(ApplyStatus.NotFound, 0);
+            }
         }
 
         return new ApplyResult(ApplyStatus.Conflict, 0);
     }
 
     /// <summary>One-click unsubscribe: withdraws the scope unless it is already withdrawn (a repeated POST writes nothing).</summary>
-    internal async ValueTask<ApplyStatus> WithdrawAsync(string customerId, ConsentScope scope, string wording, CancellationToken cancellationToken)
+    internal async ValueTask<ApplyStatus> WithdrawAsync(string customerId, ConsentScope scope, string wording, string? evidence, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Options.MaxSaveAttempts; attempt++)
         {
@@ -224,6 +243,7 @@ public sealed class PreferenceCenter
                 Source = ConsentSource.FromChannel(Options.UnsubscribeSourceDetail),
                 Wording = wording,
                 WordingVersion = Options.WordingVersion,
+                MethodEvidence = evidence,
             };
             var written = await _store.AppendConsentAsync(customerId, [record], stored.Version, cancellationToken).ConfigureAwait(false);
             switch (written.Status)
@@ -239,7 +259,7 @@ public sealed class PreferenceCenter
     }
 
     /// <summary>Confirms a double opt-in: the pending request must exist, be within its expiry and not withdrawn since; used once.</summary>
-    internal async ValueTask<ConfirmStatus> ConfirmAsync(string customerId, ConsentScope scope, long requestedAtSeconds, bool write, CancellationToken cancellationToken)
+    internal async ValueTask<ConfirmStatus> ConfirmAsync(string customerId, ConsentScope scope, long requestedAtSeconds, bool write, string? evidence, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Options.MaxSaveAttempts; attempt++)
         {
@@ -297,7 +317,7 @@ public sealed class PreferenceCenter
                 return ConfirmStatus.Confirmable;
             }
 
-            var confirmation = request with { ConfirmedAt = now };
+            var confirmation = request with { ConfirmedAt = now, MethodEvidence = evidence ?? request.MethodEvidence };
             var written = await _store.AppendConsentAsync(customerId, [confirmation], stored.Version, cancellationToken).ConfigureAwait(false);
             switch (written.Status)
             {

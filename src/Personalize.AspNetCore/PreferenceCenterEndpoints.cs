@@ -77,7 +77,7 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
             return;
         }
 
-        var result = await _center.ApplyAsync(customer.Id, choices, text!, context.RequestAborted).ConfigureAwait(false);
+        var result = await _center.ApplyAsync(customer.Id, choices, text!, _center.MethodEvidenceOf(context), context.RequestAborted).ConfigureAwait(false);
         if (!await Applied(context, text!, result.Status).ConfigureAwait(false))
         {
             return;
@@ -124,7 +124,7 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
 
         var language = Options.LanguageOf(text!);
         var what = PreferencePage.ScopeText(_center, text!, language, scope);
-        var status = await _center.WithdrawAsync(customer.Id, scope, text!.Format(text.UnsubscribeQuestion, what), context.RequestAborted).ConfigureAwait(false);
+        var status = await _center.WithdrawAsync(customer.Id, scope, text!.Format(text.UnsubscribeQuestion, what), _center.MethodEvidenceOf(context), context.RequestAborted).ConfigureAwait(false);
         if (!await Applied(context, text, status).ConfigureAwait(false))
         {
             return;
@@ -165,7 +165,7 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
         }
 
         var what = PreferencePage.ScopeText(_center, text, language, scope);
-        var status = await _center.ConfirmAsync(stored.Id, scope, requestedAt, write, context.RequestAborted).ConfigureAwait(false);
+        var status = await _center.ConfirmAsync(stored.Id, scope, requestedAt, write, write ? _center.MethodEvidenceOf(context) : null, context.RequestAborted).ConfigureAwait(false);
         switch (status)
         {
             case ConfirmStatus.Confirmable:
@@ -226,7 +226,7 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
         }
 
         var text = Options.TextFor(customer.Language);
-        var result = await _center.ApplyAsync(customer.Id, choices!, text, context.RequestAborted).ConfigureAwait(false);
+        var result = await _center.ApplyAsync(customer.Id, choices!, text, _center.MethodEvidenceOf(context), context.RequestAborted).ConfigureAwait(false);
         switch (result.Status)
         {
             case ApplyStatus.Saved:

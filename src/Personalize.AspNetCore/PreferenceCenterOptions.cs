@@ -61,6 +61,15 @@ public sealed class PreferenceCenterOptions
     /// <value>The default value is <c>en</c>.</value>
     public string DefaultLanguage { get; set; } = "en";
 
+    /// <summary>
+    /// The key of the method evidence every consent record of the pages carries (<see cref="Consent.ConsentRecord.MethodEvidence"/>:
+    /// HMAC-SHA256 of the client's IP address and user agent), at least 32 characters, from a secret store. When
+    /// <see langword="null"/>, a key derived from <c>DeliveryOptions.TokenSigningKey</c> is used (rotating that key then
+    /// changes the hashes of later records).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? MethodEvidenceKey { get; set; }
+
     /// <summary>The most requests one client (by remote IP address) may make to these endpoints per minute; more get <see cref="PreferenceCenterCodes.RateLimited"/>.</summary>
     /// <value>The default value is 30.</value>
     public int RequestsPerMinute { get; set; } = 30;
@@ -115,6 +124,11 @@ public sealed class PreferenceCenterOptions
         if (!Texts.ContainsKey(DefaultLanguage))
         {
             errors.Add($"DefaultLanguage is '{DefaultLanguage}', which has no entry in Texts ({string.Join(", ", Texts.Keys)}).");
+        }
+
+        if (MethodEvidenceKey is { } key && System.Text.Encoding.UTF8.GetByteCount(key) < Consent.MethodEvidence.MinKeyBytes)
+        {
+            errors.Add($"MethodEvidenceKey is shorter than {Consent.MethodEvidence.MinKeyBytes} bytes; use a random secret.");
         }
 
         if (RequestsPerMinute is < 1 or > 100_000)

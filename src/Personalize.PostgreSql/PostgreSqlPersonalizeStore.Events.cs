@@ -223,9 +223,24 @@ public sealed partial class PostgreSqlPersonalizeStore
         foreach (var i in accepted)
         {
             var entry = entries[i];
-            if (entry.Profile is null && entry.Facts is null)
+            if (entry.Profile is null && entry.Facts is null && entry.Consents.Count == 0)
             {
                 continue;
+            }
+
+            if (entry.Consents.Count > 0)
+            {
+                // Consent evidence written with the rest of the entry (a preference-center save: both or neither).
+                var rows = new PostgreSqlRows.ConsentRows();
+                for (var n = 0; n < entry.Consents.Count; n++)
+                {
+                    rows.Add(entry.CustomerId, n + 1, entry.Consents[n]);
+                }
+
+                var append = new NpgsqlBatchCommand(_sql.AppendConsents);
+                rows.AddParameters(append.Parameters);
+                Param(append.Parameters, "id", entry.CustomerId);
+                batch.BatchCommands.Add(append);
             }
 
             var update = new NpgsqlBatchCommand($"""

@@ -58,16 +58,16 @@ public sealed partial class PostgreSqlPersonalizeStore
                 INSERT INTO {s}.consent_records ({ConsentColumns})
                 SELECT * FROM unnest(@customer::text[], @seq::integer[], @scope_kind::smallint[], @channel::text[], @purpose::smallint[], @topic::text[],
                     @action::smallint[], @recorded_at::bigint[], @source_kind::smallint[], @source_detail::text[], @wording::text[], @wording_version::text[],
-                    @opt_in::smallint[], @confirmed_at::bigint[])
+                    @opt_in::smallint[], @confirmed_at::bigint[], @method_evidence::text[])
                 """;
             AppendConsents = $"""
                 INSERT INTO {s}.consent_records ({ConsentColumns})
                 SELECT u.customer, (SELECT COALESCE(MAX(seq), 0) FROM {s}.consent_records WHERE customer_id = @id) + u.seq, u.scope_kind, u.channel, u.purpose, u.topic,
-                    u.action, u.recorded_at, u.source_kind, u.source_detail, u.wording, u.wording_version, u.opt_in, u.confirmed_at
+                    u.action, u.recorded_at, u.source_kind, u.source_detail, u.wording, u.wording_version, u.opt_in, u.confirmed_at, u.method_evidence
                 FROM unnest(@customer::text[], @seq::integer[], @scope_kind::smallint[], @channel::text[], @purpose::smallint[], @topic::text[],
                     @action::smallint[], @recorded_at::bigint[], @source_kind::smallint[], @source_detail::text[], @wording::text[], @wording_version::text[],
-                    @opt_in::smallint[], @confirmed_at::bigint[])
-                    AS u (customer, seq, scope_kind, channel, purpose, topic, action, recorded_at, source_kind, source_detail, wording, wording_version, opt_in, confirmed_at)
+                    @opt_in::smallint[], @confirmed_at::bigint[], @method_evidence::text[])
+                    AS u (customer, seq, scope_kind, channel, purpose, topic, action, recorded_at, source_kind, source_detail, wording, wording_version, opt_in, confirmed_at, method_evidence)
                 """;
             InsertHistory = $"""
                 INSERT INTO {s}.contact_history (customer_id, sent_at, message_id, channel, purpose, kind)

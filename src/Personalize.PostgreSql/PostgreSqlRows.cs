@@ -10,7 +10,7 @@ namespace Personalize.PostgreSql;
 /// <summary>Maps records to and from rows: times as UTC ticks, enums as small integers, channels by name.</summary>
 internal static class PostgreSqlRows
 {
-    public const string ConsentColumns = "customer_id, seq, scope_kind, channel, purpose, topic, action, recorded_at, source_kind, source_detail, wording, wording_version, opt_in, confirmed_at";
+    public const string ConsentColumns = "customer_id, seq, scope_kind, channel, purpose, topic, action, recorded_at, source_kind, source_detail, wording, wording_version, opt_in, confirmed_at, method_evidence";
     public const string HistoryColumns = "customer_id, sent_at, message_id, channel, purpose, kind";
     public const string DeliveryColumns = "idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at, trigger, template, run_id, state";
     public const string ScheduledColumns = "idempotency_key, customer_id, message_id, channel, template, trigger, purpose, kind, due_at, decided_at, run_id, state, reason, completed_at";
@@ -51,6 +51,7 @@ internal static class PostgreSqlRows
             WordingVersion = NullableString(reader, 11),
             OptIn = (OptInMethod)reader.GetInt16(12),
             ConfirmedAt = reader.IsDBNull(13) ? null : Instant(reader.GetInt64(13)),
+            MethodEvidence = NullableString(reader, 14),
         };
     }
 
@@ -129,6 +130,7 @@ internal static class PostgreSqlRows
         private readonly List<string?> _wordingVersion = [];
         private readonly List<short> _optIn = [];
         private readonly List<long?> _confirmedAt = [];
+        private readonly List<string?> _methodEvidence = [];
 
         public int Count => _customer.Count;
 
@@ -149,6 +151,7 @@ internal static class PostgreSqlRows
             _wordingVersion.Add(record.WordingVersion);
             _optIn.Add((short)record.OptIn);
             _confirmedAt.Add(record.ConfirmedAt?.UtcTicks);
+            _methodEvidence.Add(record.MethodEvidence);
         }
 
         public void AddParameters(NpgsqlParameterCollection parameters)
@@ -167,6 +170,7 @@ internal static class PostgreSqlRows
             Param(parameters, "wording_version", _wordingVersion.ToArray());
             Param(parameters, "opt_in", _optIn.ToArray());
             Param(parameters, "confirmed_at", _confirmedAt.ToArray());
+            Param(parameters, "method_evidence", _methodEvidence.ToArray());
         }
 
         public void Clear()
@@ -185,6 +189,7 @@ internal static class PostgreSqlRows
             _wordingVersion.Clear();
             _optIn.Clear();
             _confirmedAt.Clear();
+            _methodEvidence.Clear();
         }
     }
 

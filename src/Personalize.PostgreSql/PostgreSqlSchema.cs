@@ -190,6 +190,11 @@ internal static class PostgreSqlSchema
 
         CREATE INDEX journey_instances_due ON {schema}.journey_instances (wake_at) WHERE status = 0;
         """,
+
+        // 5: the method evidence of consent records (a keyed hash of IP address and user agent, never the raw values).
+        """
+        ALTER TABLE {schema}.consent_records ADD COLUMN method_evidence text NULL;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -219,6 +219,12 @@ public sealed partial class SqlitePersonalizeStore
             changed = true;
         }
 
+        if (sends.Consents.Count > 0)
+        {
+            AppendConsents(transaction, sends.CustomerId, NextConsentSeq(transaction, sends.CustomerId), sends.Consents);
+            changed = true;
+        }
+
         foreach (var e in sends.Events)
         {
             var command = Writer("INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES ($id, $customer, $type, $at, $data)", transaction);

@@ -9,7 +9,7 @@ namespace Personalize.Sqlite;
 /// <summary>Maps records to and from rows: times as UTC ticks, enums as integers, channels by name.</summary>
 internal static class SqliteRows
 {
-    public const string ConsentColumns = "customer_id, seq, scope_kind, channel, purpose, topic, action, recorded_at, source_kind, source_detail, wording, wording_version, opt_in, confirmed_at";
+    public const string ConsentColumns = "customer_id, seq, scope_kind, channel, purpose, topic, action, recorded_at, source_kind, source_detail, wording, wording_version, opt_in, confirmed_at, method_evidence";
     public const string HistoryColumns = "customer_id, sent_at, message_id, channel, purpose, kind";
     public const string DeliveryColumns = "idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at, trigger, template, run_id, state";
     public const string ScheduledColumns = "idempotency_key, customer_id, message_id, channel, template, trigger, purpose, kind, due_at, decided_at, run_id, state, reason, completed_at";
@@ -40,9 +40,10 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$wordingVersion", Db(record.WordingVersion));
         command.Parameters.AddWithValue("$optIn", (int)record.OptIn);
         command.Parameters.AddWithValue("$confirmedAt", Db(record.ConfirmedAt?.UtcTicks));
+        command.Parameters.AddWithValue("$methodEvidence", Db(record.MethodEvidence));
     }
 
-    public const string InsertConsent = "INSERT INTO consent_records (" + ConsentColumns + ") VALUES ($customer, $seq, $scopeKind, $channel, $purpose, $topic, $action, $recordedAt, $sourceKind, $sourceDetail, $wording, $wordingVersion, $optIn, $confirmedAt)";
+    public const string InsertConsent = "INSERT INTO consent_records (" + ConsentColumns + ") VALUES ($customer, $seq, $scopeKind, $channel, $purpose, $topic, $action, $recordedAt, $sourceKind, $sourceDetail, $wording, $wordingVersion, $optIn, $confirmedAt, $methodEvidence)";
 
     /// <summary>Reads a consent record from columns 2.. of <see cref="ConsentColumns"/> (0 is the customer, 1 the sequence).</summary>
     public static ConsentRecord ReadConsent(SqliteDataReader reader)
@@ -67,6 +68,7 @@ internal static class SqliteRows
             WordingVersion = NullableString(reader, 11),
             OptIn = (OptInMethod)reader.GetInt32(12),
             ConfirmedAt = reader.IsDBNull(13) ? null : Instant(reader.GetInt64(13)),
+            MethodEvidence = NullableString(reader, 14),
         };
     }
 

@@ -164,6 +164,11 @@ internal static class SqliteSchema
 
         CREATE INDEX journey_instances_due ON journey_instances (wake_at) WHERE status = 0;
         """,
+
+        // 5: the method evidence of consent records (a keyed hash of IP address and user agent, never the raw values).
+        """
+        ALTER TABLE consent_records ADD COLUMN method_evidence TEXT NULL;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

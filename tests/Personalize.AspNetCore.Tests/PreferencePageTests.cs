@@ -116,7 +116,9 @@ public sealed class PreferencePageTests
             .With("rank:email", "2")
             .With("pause", "2");
 
-        var (status, saved, _) = await Page.Post(client, url, form);
+        using var post = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        post.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0");
+        var (status, saved, _) = await Page.Send(client, post);
         var customer = (await host.Customer("c-ada")).Profile;
         var written = customer.Consents.Records.Skip(2).ToList();
 
@@ -131,6 +133,10 @@ public sealed class PreferencePageTests
             Assert.Equal(ConsentSourceKind.Form, r.Source.Kind);
             Assert.Equal("our preference center", r.Source.Detail);
             Assert.Equal("pc-2026-03", r.WordingVersion);
+
+            // The method evidence: the keyed hash of this request's address and user agent, not the values.
+            Assert.Equal(host.Center.MethodEvidenceOf(new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { Headers = { UserAgent = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0" } } }), r.MethodEvidence);
+            Assert.Matches("^[0-9a-f]{64}$", r.MethodEvidence!);
         });
         Assert.Equal("SMS: news and offers", written[0].Wording);
         Assert.Equal("Garden travel deals", written[2].Wording);

@@ -34,11 +34,13 @@ internal sealed class TestHost : WebApplicationFactory<Program>
     private readonly Action<PreferenceCenterOptions>? _options;
 
     private readonly Action<DeliveryWebhookOptions>? _webhooks;
+    private readonly Func<IPersonalizeStore, IPersonalizeStore>? _wrapStore;
 
-    public TestHost(Action<PreferenceCenterOptions>? options = null, Action<DeliveryWebhookOptions>? webhooks = null)
+    public TestHost(Action<PreferenceCenterOptions>? options = null, Action<DeliveryWebhookOptions>? webhooks = null, Func<IPersonalizeStore, IPersonalizeStore>? wrapStore = null)
     {
         _options = options;
         _webhooks = webhooks;
+        _wrapStore = wrapStore;
         Store.ImportCustomersAsync([Ada(), Berta()]).AsTask().GetAwaiter().GetResult();
     }
 
@@ -85,7 +87,7 @@ internal sealed class TestHost : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IPersonalizeStore>();
-            services.AddSingleton<IPersonalizeStore>(Store);
+            services.AddSingleton<IPersonalizeStore>(_wrapStore is null ? Store : _wrapStore(Store));
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.Configure<PreferenceCenterOptions>(o =>

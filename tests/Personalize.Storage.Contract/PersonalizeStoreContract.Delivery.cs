@@ -125,6 +125,51 @@ public abstract partial class PersonalizeStoreContract
         Assert.NotNull(await scope.Store.FindDeliveryAsync(both.IdempotencyKey));
     }
 
+    [StoreFact]
+    public async Task Consent_records_and_a_profile_change_are_written_together_with_their_method_evidence_or_not_at_all()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Customer("c-1")]);
+        var before = (await scope.Store.GetCustomerAsync("c-1"))!;
+        var evidence = Consent.MethodEvidence.Compute(new byte[32], "203.0.113.9", "Mozilla/5.0");
+        var grant = ConsentRecord.Grant(ConsentScope.ForTopic("travel"), Now, Form, "pc-v4") with { MethodEvidence = evidence };
+        var paused = before.Profile with { Preferences = before.Profile.Preferences with { PausedUntil = Now.AddDays(14) } };
+
+        // A write that fails inside the transaction (a completion of a scheduled send the customer does not have) keeps neither.
+        var bad = new CustomerSends
+        {
+            CustomerId = "c-1",
+            ExpectedVersion = before.Version,
+            Consents = [grant],
+            Profile = paused,
+            Completions = [new ScheduledSendCompletion { IdempotencyKey = "pz1_nosuchkeynosuchkeynosuchkeynosu", State = ScheduledSendState.Dropped, Reason = "x", At = Now }],
+        };
+        await Assert.ThrowsAsync<ArgumentException>(async () => await scope.Store.RecordAsync(new SendBatch { Customers = [bad] }));
+        var untouched = (await scope.Store.GetCustomerAsync("c-1"))!;
+
+        var written = await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = before.Version, Consents = [grant], Profile = paused }] });
+        var after = (await scope.Store.GetCustomerAsync("c-1"))!;
+
+        Assert.Equal((before.Version, before.Profile.Consents.Records.Count, (DateTimeOffset?)null), (untouched.Version, untouched.Profile.Consents.Records.Count, untouched.Profile.Preferences.PausedUntil));
+        Assert.Equal(WriteStatus.Written, Assert.Single(written.Customers).Status);
+        Assert.True(after.Version > before.Version);
+        Assert.Equal(Now.AddDays(14), after.Profile.Preferences.PausedUntil);
+        Assert.Equal(grant, after.Profile.Consents.Records[^1]);
+        Assert.Equal(evidence, after.Profile.Consents.Records[^1].MethodEvidence);
+    }
+
+    [StoreFact]
+    public async Task A_consent_record_carrying_a_raw_address_as_method_evidence_is_refused()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Customer("c-1")]);
+        var raw = ConsentRecord.Grant(ConsentScope.ForTopic("travel"), Now, Form, "pc-v4") with { MethodEvidence = "203.0.113.9 Mozilla/5.0" };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(async () => await scope.Store.AppendConsentAsync("c-1", [raw]));
+
+        Assert.Contains("never store the IP address or user agent", ex.Message, StringComparison.Ordinal);
+    }
+
     private static async IAsyncEnumerable<CustomerEvent> ToAsync(IEnumerable<CustomerEvent> events)
     {
         foreach (var e in events)

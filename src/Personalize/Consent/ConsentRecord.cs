@@ -38,6 +38,14 @@ public sealed record ConsentRecord
     /// <value>The default value is <see cref="OptInMethod.Single"/>.</value>
     public OptInMethod OptIn { get; init; }
 
+    /// <summary>
+    /// The evidence of how the customer acted, without personal data: for a choice made in a browser, a keyed hash
+    /// (HMAC-SHA256 under a key of the host's, lower-case hex) of the client's IP address and user agent, so the same
+    /// device can be recognised later by whoever holds the key while the record holds neither the address nor the agent.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (not recorded).</value>
+    public string? MethodEvidence { get; init; }
+
     /// <summary>When a double opt-in was confirmed, in UTC; <see langword="null"/> while pending.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public DateTimeOffset? ConfirmedAt

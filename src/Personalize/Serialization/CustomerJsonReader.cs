@@ -628,6 +628,11 @@ internal sealed class CustomerJsonReader
             Add(path + ".confirmedAt", $"\"{dto.ConfirmedAt}\" is before \"at\" ({dto.At}); a confirmation cannot precede the grant");
         }
 
+        if (dto.MethodEvidence is { } evidence && !Personalize.Consent.MethodEvidence.IsWellFormed(evidence))
+        {
+            Add(path + ".methodEvidence", "is not a keyed hash (64 lower-case hex characters); store the hash of IP address and user agent, never the values");
+        }
+
         if (_errors.Count > before || at is null || source is null)
         {
             return null;
@@ -643,6 +648,7 @@ internal sealed class CustomerJsonReader
             WordingVersion = dto.WordingVersion,
             OptIn = optIn,
             ConfirmedAt = confirmed,
+            MethodEvidence = dto.MethodEvidence,
         };
     }
 

@@ -135,6 +135,7 @@ internal static class CustomerJsonWriter
             WordingVersion = record.WordingVersion,
             OptIn = record.Action == ConsentAction.Grant ? (record.OptIn == OptInMethod.Double ? "double" : "single") : null,
             ConfirmedAt = record.ConfirmedAt is { } confirmed ? Instant(confirmed) : null,
+            MethodEvidence = record.MethodEvidence,
         };
         var scope = record.Scope;
         switch (scope.Kind)

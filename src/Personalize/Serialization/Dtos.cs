@@ -138,6 +138,8 @@ internal sealed class ConsentDto
 
     public string? ConfirmedAt { get; set; }
 
+    public string? MethodEvidence { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
 }

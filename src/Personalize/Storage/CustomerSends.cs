@@ -46,6 +46,14 @@ public sealed record CustomerSends
     /// <value>The default value is <see langword="null"/>.</value>
     public CustomerProfile? Profile { get; init; }
 
+    /// <summary>
+    /// Gets consent evidence to append to the customer's ledger in the same transaction as the rest of this entry (a
+    /// preference-center save writes its consent records and its preference changes together: a crash leaves both or
+    /// neither). Appending makes the customer's version grow.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyList<Consent.ConsentRecord> Consents { get; init; } = [];
+
     /// <summary>Gets the customer's facts to write (they replace the stored ones), or <see langword="null"/> to keep them.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public CustomerFacts? Facts { get; init; }

@@ -88,6 +88,12 @@ public sealed partial class InMemoryPersonalizeStore
             changed = true;
         }
 
+        if (sends.Consents.Count > 0)
+        {
+            entry.Consents.AddRange(sends.Consents);
+            changed = true;
+        }
+
         foreach (var @event in sends.Events)
         {
             _events.Add(@event.Id, @event);

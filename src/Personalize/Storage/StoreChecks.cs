@@ -115,6 +115,11 @@ internal static class StoreChecks
             {
                 throw new ArgumentException($"Consent record {i} is null.", nameof(records));
             }
+
+            if (records[i].MethodEvidence is { } evidence && !MethodEvidence.IsWellFormed(evidence))
+            {
+                throw new ArgumentException($"Consent record {i}: MethodEvidence is not a keyed hash (64 lower-case hex characters); make it with MethodEvidence.Compute, never store the IP address or user agent.", nameof(records));
+            }
         }
     }
 
@@ -149,6 +154,8 @@ internal static class StoreChecks
 
             ThrowIfInvalidEvents(sends);
             ThrowIfInvalidJourneys(sends);
+            ArgumentNullException.ThrowIfNull(sends.Consents, nameof(batch));
+            ThrowIfInvalid(sends.Consents);
 
             foreach (var delivery in sends.Deliveries)
             {

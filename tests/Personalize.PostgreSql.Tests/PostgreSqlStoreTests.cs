@@ -52,9 +52,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(4, PostgreSqlPersonalizeStore.SchemaVersion);
-        Assert.Equal(4L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
-        Assert.Equal(4L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(5, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]
@@ -73,7 +73,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var store = await OpenAsync();
 
-        Assert.Equal(4L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Empty(customer.Profile.Facts);
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
@@ -132,7 +132,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await store.DisposeAsync();
         }
 
-        Assert.Equal(4L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]

@@ -51,7 +51,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(4, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(5, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("4", store.WriterPragma("user_version"));
+        Assert.Equal("5", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         Assert.Empty(customer.Profile.Facts);

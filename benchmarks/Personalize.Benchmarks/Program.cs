@@ -22,5 +22,11 @@ if (args.Length > 0 && args[0] == "scriban-diff")
     return report.Unexplained.Count == 0 ? 0 : 1;
 }
 
+if (args.Length > 0 && args[0] == "store-loop")
+{
+    // The closed loop on SQLite once, with its peak working set: `store-loop --customers 1000000`.
+    return Personalize.Benchmarks.Sending.StoreLoopMeasure.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -3,6 +3,7 @@ using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Storage;
 using static Personalize.PostgreSql.PostgreSqlRows;
+using static Personalize.Storage.StoreRows;
 using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
@@ -457,9 +458,6 @@ public sealed partial class PostgreSqlPersonalizeStore
 
         return found;
     }
-
-    private static SuppressionEntry ReadSuppression(NpgsqlDataReader data)
-        => new((ContactPointKind)data.GetInt16(1), data.GetString(0), data.GetString(2), Instant(data.GetInt64(3)));
 
     /// <summary>Reads the three results of a customers batch (facts, consent, history) and assembles the customers in the facts' order.</summary>
     private async Task<List<StoredCustomer>> ReadCustomerRowsAsync(NpgsqlBatch batch, int? capacity, CancellationToken cancellationToken)

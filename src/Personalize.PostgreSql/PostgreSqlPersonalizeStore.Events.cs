@@ -4,6 +4,7 @@ using Npgsql;
 using Personalize.Events;
 using Personalize.Storage;
 using static Personalize.PostgreSql.PostgreSqlRows;
+using static Personalize.Storage.StoreRows;
 
 namespace Personalize.PostgreSql;
 

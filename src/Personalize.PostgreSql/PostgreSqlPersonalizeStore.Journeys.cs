@@ -3,6 +3,7 @@ using Npgsql;
 using Personalize.Journeys;
 using Personalize.Storage;
 using static Personalize.PostgreSql.PostgreSqlRows;
+using static Personalize.Storage.StoreRows;
 
 namespace Personalize.PostgreSql;
 

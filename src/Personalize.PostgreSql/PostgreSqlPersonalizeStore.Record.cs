@@ -1,6 +1,7 @@
 using Npgsql;
 using Personalize.Storage;
 using static Personalize.PostgreSql.PostgreSqlRows;
+using static Personalize.Storage.StoreRows;
 using Personalize.Channels;
 
 namespace Personalize.PostgreSql;

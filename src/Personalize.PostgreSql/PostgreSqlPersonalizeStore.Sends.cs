@@ -3,6 +3,7 @@ using System.Text;
 using Npgsql;
 using Personalize.Storage;
 using static Personalize.PostgreSql.PostgreSqlRows;
+using static Personalize.Storage.StoreRows;
 using Personalize.Channels;
 
 namespace Personalize.PostgreSql;

@@ -1,4 +1,5 @@
 using static Personalize.PostgreSql.PostgreSqlRows;
+using static Personalize.Storage.StoreRows;
 using Personalize.Channels;
 
 namespace Personalize.PostgreSql;
@@ -44,8 +45,8 @@ public sealed partial class PostgreSqlPersonalizeStore
             LockVersions = $"SELECT id, version FROM {s}.customers WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE";
             LockVersion = $"SELECT version FROM {s}.customers WHERE id = @id FOR NO KEY UPDATE";
             LockFacts = $"SELECT facts FROM {s}.customers WHERE id = @id FOR UPDATE";
-            Suppressed = $"SELECT hash, kind, reason, at FROM {s}.suppression WHERE hash = ANY(@hashes)";
-            FindSuppression = $"SELECT hash, kind, reason, at FROM {s}.suppression WHERE hash = @hash";
+            Suppressed = $"SELECT {SuppressionColumns} FROM {s}.suppression WHERE hash = ANY(@hashes)";
+            FindSuppression = $"SELECT {SuppressionColumns} FROM {s}.suppression WHERE hash = @hash";
             UpsertFacts = $"""
                 INSERT INTO {s}.customers (id, version, facts)
                 SELECT u.id, 1, u.facts FROM unnest(@ids::text[], @facts::bytea[]) AS u (id, facts)

@@ -358,24 +358,24 @@ public sealed partial class SqlitePersonalizeStore
     private (List<ConsentRecord> Consents, HashSet<ContactRecord> History) ReadEvidence(SqliteTransaction transaction, string customerId)
     {
         var consents = new List<ConsentRecord>();
-        var command = Writer("SELECT " + SqliteRows.ConsentColumns + " FROM consent_records WHERE customer_id = $id ORDER BY seq", transaction);
+        var command = Writer("SELECT " + StoreRows.ConsentColumns + " FROM consent_records WHERE customer_id = $id ORDER BY seq", transaction);
         command.Parameters.AddWithValue("$id", customerId);
         using (var data = command.ExecuteReader())
         {
             while (data.Read())
             {
-                consents.Add(SqliteRows.ReadConsent(data));
+                consents.Add(StoreRows.ReadConsent(data));
             }
         }
 
         var history = new HashSet<ContactRecord>();
-        command = Writer("SELECT " + SqliteRows.HistoryColumns + " FROM contact_history WHERE customer_id = $id", transaction);
+        command = Writer("SELECT " + StoreRows.HistoryColumns + " FROM contact_history WHERE customer_id = $id", transaction);
         command.Parameters.AddWithValue("$id", customerId);
         using (var data = command.ExecuteReader())
         {
             while (data.Read())
             {
-                history.Add(SqliteRows.ReadHistory(data));
+                history.Add(StoreRows.ReadHistory(data));
             }
         }
 
@@ -403,13 +403,13 @@ public sealed partial class SqlitePersonalizeStore
 
         var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
         var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
-        using (var command = reader.Command($"SELECT {SqliteRows.ConsentColumns} FROM consent_records WHERE customer_id IN ({names}) ORDER BY customer_id, seq"))
+        using (var command = reader.Command($"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id IN ({names}) ORDER BY customer_id, seq"))
         {
             AddIds(command, ids);
             ReadConsents(command, consents);
         }
 
-        using (var command = reader.Command($"SELECT {SqliteRows.HistoryColumns} FROM contact_history WHERE customer_id IN ({names}) ORDER BY customer_id, sent_at"))
+        using (var command = reader.Command($"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id IN ({names}) ORDER BY customer_id, sent_at"))
         {
             AddIds(command, ids);
             ReadHistory(command, history);
@@ -428,7 +428,7 @@ public sealed partial class SqlitePersonalizeStore
 
     private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
     {
-        using (var command = reader.Command($"SELECT {SqliteRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
+        using (var command = reader.Command($"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
         {
             command.Parameters.AddWithValue("$first", first);
             command.Parameters.AddWithValue("$last", last);
@@ -438,7 +438,7 @@ public sealed partial class SqlitePersonalizeStore
         var leaveOut = excludeRun is null
             ? string.Empty
             : " AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))";
-        using (var command = reader.Command($"SELECT {SqliteRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last{leaveOut} ORDER BY customer_id, sent_at"))
+        using (var command = reader.Command($"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last{leaveOut} ORDER BY customer_id, sent_at"))
         {
             command.Parameters.AddWithValue("$first", first);
             command.Parameters.AddWithValue("$last", last);
@@ -466,7 +466,7 @@ public sealed partial class SqlitePersonalizeStore
                 into[id] = current;
             }
 
-            current!.Add(SqliteRows.ReadConsent(data));
+            current!.Add(StoreRows.ReadConsent(data));
         }
     }
 
@@ -485,7 +485,7 @@ public sealed partial class SqlitePersonalizeStore
                 into[id] = current;
             }
 
-            current!.Add(SqliteRows.ReadHistory(data));
+            current!.Add(StoreRows.ReadHistory(data));
         }
     }
 

@@ -58,10 +58,10 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         cancellationToken.ThrowIfCancellationRequested();
         using var reader = OpenReader();
-        using var command = reader.Command($"SELECT {SqliteRows.DeliveryColumns} FROM delivery_log WHERE idempotency_key = $key");
+        using var command = reader.Command($"SELECT {StoreRows.DeliveryColumns} FROM delivery_log WHERE idempotency_key = $key");
         command.Parameters.AddWithValue("$key", idempotencyKey);
         using var data = command.ExecuteReader();
-        return new(data.Read() ? SqliteRows.ReadDelivery(data) : null);
+        return new(data.Read() ? StoreRows.ReadDelivery(data) : null);
     }
 
     /// <inheritdoc />
@@ -71,7 +71,7 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
         var after = StoreCursor.Parse(query.ContinueAfter);
-        var sql = new StringBuilder($"SELECT {SqliteRows.DeliveryColumns} FROM delivery_log WHERE 1 = 1");
+        var sql = new StringBuilder($"SELECT {StoreRows.DeliveryColumns} FROM delivery_log WHERE 1 = 1");
         if (query.CustomerId is not null)
         {
             sql.Append(" AND customer_id = $customer");
@@ -102,7 +102,7 @@ public sealed partial class SqlitePersonalizeStore
         {
             while (data.Read())
             {
-                rows.Add(SqliteRows.ReadDelivery(data));
+                rows.Add(StoreRows.ReadDelivery(data));
             }
         }
 
@@ -116,7 +116,7 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
         var after = StoreCursor.Parse(query.ContinueAfter);
-        var sql = new StringBuilder($"SELECT {SqliteRows.ScheduledColumns} FROM scheduled_sends WHERE 1 = 1");
+        var sql = new StringBuilder($"SELECT {StoreRows.ScheduledColumns} FROM scheduled_sends WHERE 1 = 1");
         if (query.State is { } state)
         {
             sql.Append(" AND state = ").Append((int)state);
@@ -151,7 +151,7 @@ public sealed partial class SqlitePersonalizeStore
         {
             while (data.Read())
             {
-                rows.Add(SqliteRows.ReadScheduled(data));
+                rows.Add(StoreRows.ReadScheduled(data));
             }
         }
 
@@ -173,7 +173,7 @@ public sealed partial class SqlitePersonalizeStore
 
     private void SaveRun(SqliteTransaction transaction, RunRecord run)
     {
-        var command = Writer($"INSERT OR REPLACE INTO runs ({SqliteRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors)", transaction);
+        var command = Writer($"INSERT OR REPLACE INTO runs ({StoreRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors)", transaction);
         command.Parameters.AddWithValue("$id", run.Id);
         command.Parameters.AddWithValue("$trigger", run.Trigger);
         command.Parameters.AddWithValue("$at", run.At.UtcTicks);
@@ -194,10 +194,10 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentNullException.ThrowIfNull(runId);
         cancellationToken.ThrowIfCancellationRequested();
         using var reader = OpenReader();
-        using var command = reader.Command($"SELECT {SqliteRows.RunColumns} FROM runs WHERE id = $id");
+        using var command = reader.Command($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $id");
         command.Parameters.AddWithValue("$id", runId);
         using var data = command.ExecuteReader();
-        return new(data.Read() ? SqliteRows.ReadRun(data) : null);
+        return new(data.Read() ? StoreRows.ReadRun(data) : null);
     }
 
     /// <inheritdoc />
@@ -206,7 +206,7 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
-        var sql = new StringBuilder($"SELECT {SqliteRows.RunColumns} FROM runs WHERE 1 = 1");
+        var sql = new StringBuilder($"SELECT {StoreRows.RunColumns} FROM runs WHERE 1 = 1");
         if (query.Trigger is not null)
         {
             sql.Append(" AND trigger = $trigger");
@@ -230,7 +230,7 @@ public sealed partial class SqlitePersonalizeStore
         using var data = command.ExecuteReader();
         while (data.Read())
         {
-            runs.Add(SqliteRows.ReadRun(data));
+            runs.Add(StoreRows.ReadRun(data));
         }
 
         return new(runs);
@@ -300,14 +300,11 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         using var reader = OpenReader();
-        using var command = reader.Command("SELECT hash, kind, reason, at FROM suppression WHERE hash = $hash");
+        using var command = reader.Command($"SELECT {StoreRows.SuppressionColumns} FROM suppression WHERE hash = $hash");
         command.Parameters.AddWithValue("$hash", ContactPointHash.Compute(_salt, kind, value));
         using var data = command.ExecuteReader();
-        return new(data.Read() ? ReadSuppression(data) : null);
+        return new(data.Read() ? StoreRows.ReadSuppression(data) : null);
     }
-
-    private static SuppressionEntry ReadSuppression(SqliteDataReader data)
-        => new((ContactPointKind)data.GetInt32(1), data.GetString(0), data.GetString(2), SqliteRows.Instant(data.GetInt64(3)));
 
     private static void AddFilters(SqliteCommand command, string? customerId, string? runId, (long Ticks, string Key)? after, int limit)
     {
@@ -526,7 +523,7 @@ public sealed partial class SqlitePersonalizeStore
             if (data.Read())
             {
                 found = true;
-                customerId = SqliteRows.NullableString(data, 0);
+                customerId = StoreRows.NullableString(data, 0);
             }
         }
 
@@ -535,11 +532,17 @@ public sealed partial class SqlitePersonalizeStore
             return;
         }
 
-        command = Writer("DELETE FROM contact_history WHERE idempotency_key = $key", transaction);
-        command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
-        if (command.ExecuteNonQuery() > 0 && customerId is not null)
+        // History has no index on the key (migration 5): its row is found through the customer's. An erased
+        // customer's history went with them.
+        if (customerId is not null)
         {
-            BumpVersion(transaction, customerId);
+            command = Writer("DELETE FROM contact_history WHERE customer_id = $customer AND idempotency_key = $key", transaction);
+            command.Parameters.AddWithValue("$customer", customerId);
+            command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
+            if (command.ExecuteNonQuery() > 0)
+            {
+                BumpVersion(transaction, customerId);
+            }
         }
 
         command = Writer("UPDATE scheduled_sends SET state = 2, reason = $reason WHERE idempotency_key = $key", transaction);
@@ -578,10 +581,10 @@ public sealed partial class SqlitePersonalizeStore
 
     private SuppressionEntry? FindSuppression(SqliteTransaction transaction, ContactPointKind kind, string value)
     {
-        var command = Writer("SELECT hash, kind, reason, at FROM suppression WHERE hash = $hash", transaction);
+        var command = Writer($"SELECT {StoreRows.SuppressionColumns} FROM suppression WHERE hash = $hash", transaction);
         command.Parameters.AddWithValue("$hash", ContactPointHash.Compute(_salt, kind, value));
         using var data = command.ExecuteReader();
-        return data.Read() ? ReadSuppression(data) : null;
+        return data.Read() ? StoreRows.ReadSuppression(data) : null;
     }
 
     private int AddSuppression(SqliteTransaction transaction, ContactPointKind kind, string value, string reason, DateTimeOffset at)

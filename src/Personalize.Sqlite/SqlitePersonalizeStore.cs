@@ -58,7 +58,13 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
     /// <param name="options">The file, channels and busy timeout.</param>
     /// <returns>The open store.</returns>
     /// <exception cref="SqliteStoreException">The file is from a newer release, or not a database.</exception>
-    public static SqlitePersonalizeStore Open(SqliteStoreOptions options)
+    public static SqlitePersonalizeStore Open(SqliteStoreOptions options) => Open(options, SqliteSchema.Version);
+
+    /// <summary>Opens a file migrated only up to <paramref name="schemaVersion"/> (tests: data written as an earlier release laid it out).</summary>
+    internal static SqlitePersonalizeStore OpenAt(string path, ChannelRegistry channels, int schemaVersion)
+        => Open(new SqliteStoreOptions { Path = path, Channels = channels }, schemaVersion);
+
+    private static SqlitePersonalizeStore Open(SqliteStoreOptions options, int schemaVersion)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
@@ -96,8 +102,11 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
                 throw Newer(path, version);
             }
 
-            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            SqliteSchema.Migrate(writer, version, SqliteSchema.Version);
+            // A checkpoint every ~40 MB of log instead of SQLite's 4 MB: a send run's pages rewrite the same index pages
+            // again and again, and each checkpoint copies a page to the database once however often the log holds it.
+            // Durability is the same (synchronous=FULL syncs the log at every commit).
+            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000;");
+            SqliteSchema.Migrate(writer, version, schemaVersion);
             var salt = LoadOrCreateSalt(writer);
             return new SqlitePersonalizeStore(path, connectionString, writer, options.Channels, salt, options.TimeProvider);
         }

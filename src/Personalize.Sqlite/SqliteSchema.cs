@@ -169,6 +169,38 @@ internal static class SqliteSchema
         """
         ALTER TABLE consent_records ADD COLUMN method_evidence TEXT NULL;
         """,
+
+        // 6: fewer random page writes per recorded message. The delivery log keeps its rows in the order they were
+        // written (a rowid table; the key is a unique index), so a page of messages lands on a few neighbouring pages
+        // and marking it delivered rewrites those same pages instead of one random page per key. Contact history loses
+        // its index on the key: a keyed history row is only written with a new delivery log row, whose key is unique,
+        // and the one lookup by key (a failed delivery) goes through the customer's index.
+        """
+        DROP INDEX contact_history_by_key;
+
+        CREATE TABLE delivery_log_v6 (
+            idempotency_key TEXT NOT NULL,
+            customer_id TEXT NULL REFERENCES customers (id) ON DELETE SET NULL,
+            message_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            purpose INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            sent_at INTEGER NOT NULL,
+            trigger TEXT NOT NULL,
+            template TEXT NULL,
+            run_id TEXT NULL,
+            state INTEGER NOT NULL
+        );
+
+        INSERT INTO delivery_log_v6 (idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at, trigger, template, run_id, state)
+            SELECT idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at, trigger, template, run_id, state FROM delivery_log ORDER BY sent_at, idempotency_key;
+        DROP TABLE delivery_log;
+        ALTER TABLE delivery_log_v6 RENAME TO delivery_log;
+
+        CREATE UNIQUE INDEX delivery_log_by_key ON delivery_log (idempotency_key);
+        CREATE INDEX delivery_log_by_customer ON delivery_log (customer_id) WHERE customer_id IS NOT NULL;
+        CREATE INDEX delivery_log_pending ON delivery_log (sent_at, idempotency_key) WHERE state = 0;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

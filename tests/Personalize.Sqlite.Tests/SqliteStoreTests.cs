@@ -51,7 +51,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(5, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(6, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("5", store.WriterPragma("user_version"));
+        Assert.Equal("6", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         Assert.Empty(customer.Profile.Facts);
@@ -79,6 +79,41 @@ public sealed class SqliteStoreTests : IDisposable
         var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)], Journeys = [journey] }] });
         Assert.Equal(WriteStatus.Written, recorded.Customers[0].Status);
         Assert.Equal("call", Assert.Single((await store.ReadJourneysAsync(new Journeys.JourneyQuery { DueBy = Now })).Items).StepId);
+    }
+
+    [Fact]
+    public async Task A_version_5_delivery_log_and_history_survive_migration_6_and_keep_every_key_to_one_send()
+    {
+        // Version 5 wrote the delivery log keyed by its idempotency key; migration 6 moves it to a table in write order.
+        var first = Send("c-1", "m", Now);
+        var second = Send("c-1", "n", Now.AddMinutes(1));
+        using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, 0, 5);
+        }
+
+        using (var old = SqlitePersonalizeStore.OpenAt(_db.File, StoreKit.Channels, schemaVersion: 5))
+        {
+            await old.ImportCustomersAsync([Customer("c-1")]);
+            await old.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [first, second] }] });
+            await old.RecordAsync(new SendBatch { Delivered = [first.IdempotencyKey] });
+        }
+
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+
+        Assert.Equal("6", store.WriterPragma("user_version"));
+        Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(first.IdempotencyKey))!.State);
+        Assert.Equal(DeliveryState.Pending, (await store.FindDeliveryAsync(second.IdempotencyKey))!.State);
+        var customer = (await store.GetCustomerAsync("c-1"))!;
+        var again = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = customer.Version, Deliveries = [first] }] });
+        Assert.Equal([first.IdempotencyKey], again.Customers[0].AlreadyRecorded);
+        Assert.Equal(customer.Profile.History.Count, (await store.GetCustomerAsync("c-1"))!.Profile.History.Count);
+
+        // A failed delivery still takes its history record with it (found through the customer, not the key).
+        await store.RecordAsync(new SendBatch { Failed = [new DeliveryFailure(second.IdempotencyKey, "sink.rejected")] });
+        Assert.Null(await store.FindDeliveryAsync(second.IdempotencyKey));
+        Assert.Equal(customer.Profile.History.Count - 1, (await store.GetCustomerAsync("c-1"))!.Profile.History.Count);
     }
 
     [Fact]

@@ -3,22 +3,9 @@ using Personalize.Samples.ConsoleHost;
 namespace Personalize.Tests.Samples;
 
 /// <summary>The console's <c>events</c> and <c>tick</c> commands on the bundled data, as a user runs them.</summary>
-public sealed class EventsCommandTests : IDisposable
+public sealed class EventsCommandTests() : ConsoleWorkspace("pz-events-console")
 {
     private const string AfterTheEvents = "2026-03-17T00:00:00Z";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pz-events-console-" + Guid.NewGuid().ToString("N"));
-
-    private string Outbox => Path.Combine(_root, "outbox");
-
-    private string Database => Path.Combine(_root, "personalize.db");
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public void The_bundled_events_update_the_store_once_and_the_shipped_order_message_shows_its_number_and_tracking_link()
@@ -51,8 +38,8 @@ public sealed class EventsCommandTests : IDisposable
     [Fact]
     public void Every_bad_line_is_reported_with_its_line_number_and_the_good_lines_are_applied()
     {
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "events.jsonl");
+        Directory.CreateDirectory(Root);
+        var file = Path.Combine(Root, "events.jsonl");
         File.WriteAllLines(file,
         [
             """{"id":"x-1","type":"login","customerId":"c-001","occurredAt":"2026-03-16T10:00:00Z"}""",
@@ -90,8 +77,8 @@ public sealed class EventsCommandTests : IDisposable
     [Fact]
     public void Hard_bounces_take_the_addresses_out_of_the_next_run_and_its_summary_counts_them_as_suppressed()
     {
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "bounces.jsonl");
+        Directory.CreateDirectory(Root);
+        var file = Path.Combine(Root, "bounces.jsonl");
         var bounced = new[] { ("c-003", "teuila.tuilagi@example.com"), ("c-015", "amara.okafor@example.com"), ("c-036", "hugo.bernard@example.com"), ("c-039", "keala.akana@example.com") };
         File.WriteAllLines(file, bounced.Select(b => $$$"""{"id":"bounce-{{{b.Item1}}}","type":"delivery.bounced","customerId":"{{{b.Item1}}}","occurredAt":"2026-03-15T20:00:00Z","data":{"channel":"email","bounce":"hard","recipient":"{{{b.Item2}}}"}}"""));
 
@@ -108,7 +95,7 @@ public sealed class EventsCommandTests : IDisposable
     [Fact]
     public void A_missing_events_file_is_a_clear_error()
     {
-        var (exit, _, error) = SampleConsole.Run("events", "--file", Path.Combine(_root, "none.jsonl"), "--db", Database);
+        var (exit, _, error) = SampleConsole.Run("events", "--file", Path.Combine(Root, "none.jsonl"), "--db", Database);
 
         Assert.Equal(ConsoleApp.DataError, exit);
         Assert.Contains("none.jsonl: the events file does not exist (pass --file FILE", error, StringComparison.Ordinal);
@@ -159,8 +146,8 @@ public sealed class EventsCommandTests : IDisposable
         Assert.Contains("Moved since 2026-03-10 02:00:00 UTC: 0", output, StringComparison.Ordinal);
 
         // Four big orders later, c-001 moves up at the next tick, and matrix lists the move with its cause.
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "more.jsonl");
+        Directory.CreateDirectory(Root);
+        var file = Path.Combine(Root, "more.jsonl");
         File.WriteAllLines(file, Enumerable.Range(1, 6).Select(i => $$$"""{"id":"more-{{{i}}}","type":"order_placed","customerId":"c-001","occurredAt":"2026-03-18T0{{{i}}}:00:00Z","data":{"order_number":"GT-20{{{i}}}","total":200}}"""));
         SampleConsole.Run("events", "--file", file, "--now", "2026-03-18T10:00:00Z", "--out", Outbox, "--db", Database);
         SampleConsole.Run("tick", "--now", "2026-03-18T11:00:00Z", "--out", Outbox, "--db", Database);

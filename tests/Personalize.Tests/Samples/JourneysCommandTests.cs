@@ -3,22 +3,9 @@ using Personalize.Samples.ConsoleHost;
 namespace Personalize.Tests.Samples;
 
 /// <summary>The console's journeys: <c>journeys --customer</c>, <c>journeys simulate</c>, journey lines in <c>explain</c> and the journey rows of events and due, on the bundled renewal journey and events.</summary>
-public sealed class JourneysCommandTests : IDisposable
+public sealed class JourneysCommandTests() : ConsoleWorkspace("pz-journeys-console")
 {
     private const string AfterTheEvents = "2026-03-17T00:00:00Z";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pz-journeys-console-" + Guid.NewGuid().ToString("N"));
-
-    private string Outbox => Path.Combine(_root, "outbox");
-
-    private string Database => Path.Combine(_root, "personalize.db");
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public void After_the_bundled_events_journeys_shows_where_each_customer_is_and_why_and_due_moves_them_on()
@@ -84,7 +71,7 @@ public sealed class JourneysCommandTests : IDisposable
             steps);
         Assert.Contains("renewal v1: completed 2026-03-23 09:00:00 UTC", output, StringComparison.Ordinal);
         Assert.Contains("Journey messages that would go out: 4 (renewal-thank-you-call on phone, renewal-personal-letter on direct_mail, renewal-follow-up on direct_mail, renewal-outbound-call on phone).", output, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_root), "simulate writes nothing");
+        Assert.False(Directory.Exists(Root), "simulate writes nothing");
     }
 
     [Fact]
@@ -139,8 +126,8 @@ public sealed class JourneysCommandTests : IDisposable
     [Fact]
     public void A_bad_journeys_file_is_reported_with_its_line_and_code()
     {
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "journeys.json");
+        Directory.CreateDirectory(Root);
+        var file = Path.Combine(Root, "journeys.json");
         File.WriteAllText(file, "{ \"journeys\": [ { \"id\": \"renewal\",\n  \"entry\": { \"trigger\": \"event:renewal_due\" },\n  \"steps\": [ { \"id\": \"w\", \"wait\": \"soon\" } ] } ] }");
 
         var (exit, _, error) = SampleConsole.Run("journeys", "simulate", "--customer", "c-044", "--from", "2026-03-14T00:00:00Z", "--journeys", file);

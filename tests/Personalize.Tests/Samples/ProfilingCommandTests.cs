@@ -3,22 +3,9 @@ using System.Text.RegularExpressions;
 namespace Personalize.Tests.Samples;
 
 /// <summary>The console's question bank in the bundled templates, and the <c>profiling</c> report, as a user runs them.</summary>
-public sealed class ProfilingCommandTests : IDisposable
+public sealed class ProfilingCommandTests() : ConsoleWorkspace("pz-profiling-console")
 {
     private const string Now = "2026-03-15T22:00:00Z";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pz-profiling-console-" + Guid.NewGuid().ToString("N"));
-
-    private string Outbox => Path.Combine(_root, "outbox");
-
-    private string Database => Path.Combine(_root, "personalize.db");
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public void The_spring_sale_emails_carry_one_question_each_and_profiling_counts_the_asks()

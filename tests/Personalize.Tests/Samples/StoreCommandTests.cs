@@ -5,22 +5,9 @@ using Personalize.Samples.ConsoleHost;
 namespace Personalize.Tests.Samples;
 
 /// <summary>The console's store commands: import, due, history and erase, as a user runs them.</summary>
-public sealed class StoreCommandTests : IDisposable
+public sealed class StoreCommandTests() : ConsoleWorkspace("pz-store-console")
 {
     private const string Evening = "2026-03-15T22:00:00Z";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pz-store-console-" + Guid.NewGuid().ToString("N"));
-
-    private string Outbox => Path.Combine(_root, "outbox");
-
-    private string Database => Path.Combine(_root, "personalize.db");
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public void A_withdrawal_imported_tonight_stops_tomorrows_deferred_send_and_history_shows_why()
@@ -66,7 +53,7 @@ public sealed class StoreCommandTests : IDisposable
     public void An_import_with_errors_lists_each_with_its_json_path_and_line_and_imports_nothing()
     {
         SampleConsole.Run("run", "--dry-run", "--now", Evening, "--out", Outbox); // seeds the 50 bundled customers
-        var file = Path.Combine(_root, "bad.json");
+        var file = Path.Combine(Root, "bad.json");
         File.WriteAllText(file, """
             { "customers": [
               { "id": "n-1", "timeZone": "Europe/Berlin" },
@@ -139,8 +126,8 @@ public sealed class StoreCommandTests : IDisposable
             picked.Add(copy);
         }
 
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "customers-" + Guid.NewGuid().ToString("N")[..6] + ".json");
+        Directory.CreateDirectory(Root);
+        var file = Path.Combine(Root, "customers-" + Guid.NewGuid().ToString("N")[..6] + ".json");
         File.WriteAllText(file, new JsonObject { ["customers"] = picked }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return file;
     }

@@ -51,7 +51,7 @@ internal sealed partial class PreferenceCenterEndpoints
 
         var answer = value ?? form[AnswerField].ToString();
         var result = await _answers!.AnswerAsync(
-            new ProfilingAnswer { CustomerId = customer.Id, QuestionId = question.Id, Answer = answer, Source = ConsentSource.Form(Options.AnswerSourceDetail), Channel = "web" },
+            new ProfilingAnswer { CustomerId = customer.Id, QuestionId = question.Id, Answer = answer, Source = ConsentSource.Form(Options.AnswerSourceDetail), Channel = "web", MethodEvidence = _center.MethodEvidenceOf(context) },
             context.RequestAborted).ConfigureAwait(false);
         var language = Options.LanguageOf(text);
         switch (result.Code)
@@ -114,7 +114,7 @@ internal sealed partial class PreferenceCenterEndpoints
         }
 
         var result = await _answers!.AnswerAsync(
-            new ProfilingAnswer { CustomerId = verification.CustomerId!, QuestionId = questionId ?? string.Empty, Answer = tokenValue ?? bodyAnswer ?? string.Empty, Source = new ConsentSource(ConsentSourceKind.Api, Options.AnswerSourceDetail), Channel = "app" },
+            new ProfilingAnswer { CustomerId = verification.CustomerId!, QuestionId = questionId ?? string.Empty, Answer = tokenValue ?? bodyAnswer ?? string.Empty, Source = new ConsentSource(ConsentSourceKind.Api, Options.AnswerSourceDetail), Channel = "app", MethodEvidence = _center.MethodEvidenceOf(context) },
             context.RequestAborted).ConfigureAwait(false);
         var status = result.Code switch
         {

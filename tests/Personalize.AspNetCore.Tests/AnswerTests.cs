@@ -30,7 +30,9 @@ public sealed class AnswerTests
         Assert.Contains("<button type=\"submit\">Send my answer</button>", html, StringComparison.Ordinal);
         Assert.False(before.Profile.Facts.ContainsKey(FactNames.AnswerPrefix + "recipes")); // a GET (a mail scanner) records nothing
 
-        var (posted, done, _) = await Page.Post(browser, link, [new("__RequestVerificationToken", Page.AntiforgeryToken(html))]);
+        using var post = new HttpRequestMessage(HttpMethod.Post, link) { Content = new FormUrlEncodedContent([new("__RequestVerificationToken", Page.AntiforgeryToken(html))]) };
+        post.Headers.UserAgent.ParseAdd(Agent);
+        var (posted, done, _) = await Page.Send(browser, post);
         var after = (await host.Customer("c-ada")).Profile;
 
         Assert.Equal(HttpStatusCode.OK, posted);
@@ -39,6 +41,7 @@ public sealed class AnswerTests
         var grant = Assert.Single(after.Consents.Records, r => r.Scope == ConsentScope.ForTopic("recipes"));
         Assert.Equal((ConsentAction.Grant, "q-recipes-2026-03", "Would you like a recipe from the garden every week?", ConsentSourceKind.Form, "the answer page"), (grant.Action, grant.WordingVersion, grant.Wording, grant.Source.Kind, grant.Source.Detail));
         Assert.True(after.Consents.GetState(ConsentScope.ForTopic("recipes"), TestHost.Start).IsGranted);
+        Assert.Equal(EvidenceOf(host, Agent), grant.MethodEvidence); // the keyed hash of the answering request's address and agent, as page saves record
 
         var (_, again, _) = await Page.Get(browser, Link(host, "c-ada", "recipes", "no"));
         Assert.Contains("You already answered this question. Thank you.", again, StringComparison.Ordinal);
@@ -121,6 +124,19 @@ public sealed class AnswerTests
     }
 
     [Fact]
+    public async Task An_answer_through_the_json_api_carries_the_requests_method_evidence()
+    {
+        using var host = new TestHost();
+
+        var answered = await Api(host.CreateClient(), host.Token("c-ada"), """{"question":"recipes","answer":"yes"}""", "GreenThumbApp/2.1 (Android 15)");
+
+        var grant = Assert.Single((await host.Customer("c-ada")).Profile.Consents.Records, r => r.Scope == ConsentScope.ForTopic("recipes"));
+        Assert.Equal((HttpStatusCode.OK, ProfilingCodes.Recorded), answered);
+        Assert.Equal((ConsentSourceKind.Api, EvidenceOf(host, "GreenThumbApp/2.1 (Android 15)")), (grant.Source.Kind, grant.MethodEvidence));
+        Assert.NotEqual(EvidenceOf(host, Agent), grant.MethodEvidence);
+    }
+
+    [Fact]
     public async Task The_answer_endpoints_are_rate_limited_like_the_others()
     {
         using var host = new TestHost(o => o.RequestsPerMinute = 2);
@@ -148,10 +164,21 @@ public sealed class AnswerTests
         Assert.Contains("Your answer: Yes, show me trips", html, StringComparison.Ordinal);
     }
 
-    private static async Task<(HttpStatusCode Status, string? Code)> Api(HttpClient client, string token, string json)
+    private const string Agent = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0";
+
+    /// <summary>The method evidence of a request from the test server's client (no remote address) with this user agent.</summary>
+    private static string EvidenceOf(TestHost host, string agent)
+        => host.Center.MethodEvidenceOf(new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { Headers = { UserAgent = agent } } });
+
+    private static async Task<(HttpStatusCode Status, string? Code)> Api(HttpClient client, string token, string json, string? agent = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/preferences/answer/api") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (agent is not null)
+        {
+            request.Headers.UserAgent.ParseAdd(agent);
+        }
+
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         using var document = System.Text.Json.JsonDocument.Parse(body);

@@ -98,6 +98,7 @@ public sealed class ProfilingAnswers
                     Source = answer.Source,
                     Wording = question.Text,
                     WordingVersion = question.WordingVersion,
+                    MethodEvidence = answer.MethodEvidence,
                 };
                 var appended = await _store.AppendConsentAsync(stored.Id, [record], version, cancellationToken).ConfigureAwait(false);
                 if (appended.Status == WriteStatus.Conflict)

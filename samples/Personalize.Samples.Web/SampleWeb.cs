@@ -1,8 +1,13 @@
 using Personalize.AspNetCore;
+using Personalize.Catalog;
 using Personalize.Channels;
+using Personalize.Decisions;
 using Personalize.Delivery.Security;
+using Personalize.Delivery.Sinks;
+using Personalize.Sending;
 using Personalize.Serialization;
 using Personalize.Storage;
+using Personalize.Templates;
 using Personalize.Timing;
 
 namespace Personalize.Samples.Web;
@@ -20,13 +25,14 @@ public static class SampleWeb
     public const string SampleWebhookKey = "personalize-sample-webhook-key-not-a-secret";
 
     /// <summary>Builds the app.</summary>
-    /// <param name="args">The command line: <c>--db FILE</c> (default <c>personalize.db</c> in the working directory, where the console sample keeps it), <c>--webhook-key KEY</c>, and ASP.NET Core's own (<c>--urls</c>).</param>
+    /// <param name="args">The command line: <c>--db FILE</c> (default <c>personalize.db</c> in the working directory, where the console sample keeps it), <c>--outbox DIR</c> (where the confirmation messages go; default <c>outbox/web</c>), <c>--webhook-key KEY</c>, and ASP.NET Core's own (<c>--urls</c>).</param>
     /// <param name="configure">Changes to the services after the sample's own (tests swap the store and the clock).</param>
     /// <returns>The app, endpoints mapped.</returns>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var database = Path.GetFullPath(builder.Configuration["db"] ?? "personalize.db");
+        var outbox = Path.GetFullPath(builder.Configuration["outbox"] ?? Path.Combine("outbox", "web"));
         builder.Services.AddPersonalize(options =>
         {
             options.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp");
@@ -50,6 +56,26 @@ public static class SampleWeb
             options.Topics.Add(Topic("gardening", "Weekly gardening tips", "Wöchentliche Gartentipps"));
             options.Topics.Add(Topic("recipes", "Recipes from the garden", "Rezepte aus dem Garten"));
             options.Topics.Add(Topic("travel", "Garden travel deals", "Gartenreisen-Angebote"));
+
+            // An email opt-in made on the page is a double opt-in: the catalog's confirm-subscription message carries the link.
+            options.DoubleOptInChannels.Add(Channel.Email);
+        });
+
+        // The confirmation messages: the console's catalog and templates (confirm-subscription answers
+        // event:double_opt_in_requested), rendered and recorded like every send, written to the outbox folder.
+        builder.Services.AddPersonalizeSending(options => options.Brand = new BrandInfo
+        {
+            Name = "Green Thumb Garden Co.",
+            Url = "https://greenthumb.example",
+            SupportEmail = "care@greenthumb.example",
+            PostalAddress = "12 Rose Lane, Ponsonby, Auckland 1011, New Zealand",
+        });
+        builder.Services.AddSingleton<IMessageSink>(_ => new FileOutboxSink(outbox));
+        builder.Services.AddPersonalizeConfirmationMessages(static sp =>
+        {
+            var data = Path.Combine(AppContext.BaseDirectory, "data");
+            var catalog = CatalogJson.Compile(File.ReadAllBytes(Path.Combine(data, "catalog.json")), new CatalogValidationOptions { Channels = sp.GetRequiredService<DecisionEngine>().Eligibility.Channels });
+            return new EventRun(catalog, MessageTemplates.CompileOrThrow(catalog, new FolderTemplateLoader(Path.Combine(data, "templates"))));
         });
 
         // Delivery events from the email/SMS provider (bounces, complaints…), signed with a key of the host's: the

@@ -4,6 +4,7 @@ using Personalize.AspNetCore;
 using Personalize.Delivery;
 using Personalize.Delivery.Security;
 using Personalize.Eligibility;
+using Personalize.Sending;
 using Personalize.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,25 @@ public static class PersonalizePreferenceCenterServiceCollectionExtensions
             sp.GetRequiredService<SignedTokenService>(),
             sp.GetRequiredService<IPersonalizeStore>(),
             sp.GetRequiredService<ContactEligibility>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ConfirmationMessages>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="ConfirmationMessages"/>: the preference center then sends every double opt-in's confirmation
+    /// link as the catalog's service message answering <c>event:double_opt_in_requested</c>
+    /// (<see cref="DoubleOptInEvents"/>), through the send runner and the host's <c>IMessageSink</c>. Needs
+    /// <c>AddPersonalizeSending</c> and an <c>IMessageSink</c>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="run">Builds the catalog and templates (once, at first use); the catalog must answer the event with service messages only.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPersonalizeConfirmationMessages(this IServiceCollection services, Func<IServiceProvider, EventRun> run)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(run);
+        services.TryAddSingleton(sp => new ConfirmationMessages(run(sp), sp.GetRequiredService<SendRunner>(), sp.GetRequiredService<IPersonalizeStore>()));
         return services;
     }
 

@@ -5,6 +5,7 @@ using Personalize.Customers;
 using Personalize.Delivery;
 using Personalize.Delivery.Security;
 using Personalize.Eligibility;
+using Personalize.Events;
 using Personalize.Storage;
 
 namespace Personalize.AspNetCore;
@@ -23,8 +24,9 @@ public sealed class PreferenceCenter
     private readonly string _confirmBase;
     private readonly string _unsubscribeBase;
     private readonly byte[] _evidenceKey;
+    private readonly ConfirmationMessages? _confirmations;
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>Creates the service without confirmation messages: the host sends the links <see cref="RequestDoubleOptInAsync"/> returns.</summary>
     /// <param name="options">The preference-center options.</param>
     /// <param name="delivery">The delivery options (link addresses).</param>
     /// <param name="tokens">The token service that signs the links.</param>
@@ -33,6 +35,20 @@ public sealed class PreferenceCenter
     /// <param name="timeProvider">The clock.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public PreferenceCenter(PreferenceCenterOptions options, DeliveryOptions delivery, SignedTokenService tokens, IPersonalizeStore store, ContactEligibility eligibility, TimeProvider timeProvider)
+        : this(options, delivery, tokens, store, eligibility, timeProvider, null)
+    {
+    }
+
+    /// <summary>Creates the service; every double opt-in request sends its confirmation as a catalog service message.</summary>
+    /// <param name="options">The preference-center options.</param>
+    /// <param name="delivery">The delivery options (link addresses).</param>
+    /// <param name="tokens">The token service that signs the links.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="eligibility">Consent rules (the same as the decision engine's).</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="confirmations">The confirmation messages (<c>AddPersonalizeConfirmationMessages</c>), or <see langword="null"/> when the host sends the links itself.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public PreferenceCenter(PreferenceCenterOptions options, DeliveryOptions delivery, SignedTokenService tokens, IPersonalizeStore store, ContactEligibility eligibility, TimeProvider timeProvider, ConfirmationMessages? confirmations)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(delivery);
@@ -56,6 +72,12 @@ public sealed class PreferenceCenter
         _store = store;
         _eligibility = eligibility;
         _time = timeProvider;
+        _confirmations = confirmations;
+        if (options.DoubleOptInChannels.Count > 0 && confirmations is null)
+        {
+            throw new ArgumentException("PreferenceCenterOptions.DoubleOptInChannels needs confirmation messages to send the links: register them with AddPersonalizeConfirmationMessages (docs/preference-center.md).", nameof(confirmations));
+        }
+
         _confirmBase = WithoutQuery(delivery.PreferenceCenterUrl).TrimEnd('/') + "/confirm?token=";
         _unsubscribeBase = WithoutQuery(delivery.UnsubscribeUrl) + "?token=";
 
@@ -91,9 +113,11 @@ public sealed class PreferenceCenter
     internal DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>
-    /// Records a double opt-in request (a pending grant, which is not consent) and returns the confirmation link to send
-    /// to the customer, for example in a service message. The link works once and only until the pending expiry
-    /// (<see cref="PersonalizeOptions.PendingOptInExpiry"/>); a withdrawal after the request wins over a later click.
+    /// Records a double opt-in request (a pending grant, which is not consent) and returns the confirmation link. With
+    /// <see cref="ConfirmationMessages"/> registered the link goes out at once as the catalog's confirmation message
+    /// (<see cref="SendConfirmationAsync"/>); without, send it to the customer yourself. The link works once and only
+    /// until the pending expiry (<see cref="PersonalizeOptions.PendingOptInExpiry"/>); a withdrawal after the request
+    /// wins over a later click.
     /// </summary>
     /// <param name="customerId">The customer.</param>
     /// <param name="scope">What the customer asked for, for example <c>ConsentScope.ForTopic("gardening")</c>.</param>
@@ -101,7 +125,7 @@ public sealed class PreferenceCenter
     /// <param name="source">Where the request came from; by default the preference center.</param>
     /// <param name="methodEvidence">The evidence of the request the customer made (<see cref="MethodEvidenceOf"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>The confirmation link and when it expires; <see langword="null"/> when the store has no such customer.</returns>
+    /// <returns>The confirmation link, when it expires and what became of its message; <see langword="null"/> when the store has no such customer.</returns>
     public async ValueTask<DoubleOptInRequest?> RequestDoubleOptInAsync(string customerId, ConsentScope scope, string wording, ConsentSource? source = null, string? methodEvidence = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
@@ -125,7 +149,68 @@ public sealed class PreferenceCenter
         }
 
         var expiresAt = ConfirmationExpiry(now);
-        return new DoubleOptInRequest(ConfirmationLink(customerId, scope, now), now, expiresAt);
+        var confirmation = await SendConfirmationAsync(customerId, scope, now, wording, cancellationToken).ConfigureAwait(false);
+        return new DoubleOptInRequest(ConfirmationLink(customerId, scope, now), now, expiresAt) { Confirmation = confirmation };
+    }
+
+    /// <summary>
+    /// Sends the confirmation message of a recorded double opt-in request: a <see cref="DoubleOptInEvents.Requested"/>
+    /// event for the customer, decided, recorded and sent through the catalog of <see cref="ConfirmationMessages"/>.
+    /// The event's id comes from the request (customer, scope, instant), so calling this again for the same request —
+    /// after a crash between the request and its message, or a second save of the same choice — sends nothing twice.
+    /// </summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="scope">The scope requested.</param>
+    /// <param name="requestedAt">When it was requested (the pending record's <see cref="ConsentRecord.RecordedAt"/>).</param>
+    /// <param name="wording">The wording the customer agreed to (the event's <c>wording</c>).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>What the ingestion decided and sent (<see cref="EventIngestionSummary.Sends"/>; a repeat counts a duplicate and sends nothing), or <see langword="null"/> without <see cref="ConfirmationMessages"/>.</returns>
+    public async ValueTask<EventIngestionSummary?> SendConfirmationAsync(string customerId, ConsentScope scope, DateTimeOffset requestedAt, string wording, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentNullException.ThrowIfNull(wording);
+        if (_confirmations is null)
+        {
+            return null;
+        }
+
+        requestedAt = TruncateToSeconds(requestedAt);
+        var requested = new CustomerEvent
+        {
+            Id = ConfirmationEventId(customerId, scope, requestedAt),
+            Type = DoubleOptInEvents.Requested,
+            CustomerId = customerId,
+            OccurredAt = requestedAt,
+            Data = ConfirmationData(customerId, scope, requestedAt, wording),
+        };
+        return await _confirmations.SendAsync(requested, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The confirmation event's data (<see cref="DoubleOptInEvents.Requested"/> lists it).</summary>
+    private System.Text.Json.JsonElement ConfirmationData(string customerId, ConsentScope scope, DateTimeOffset requestedAt, string wording)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("confirmation_url", ConfirmationLink(customerId, scope, requestedAt));
+            json.WriteString("expires_at", ConfirmationExpiry(requestedAt).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString("channel", (scope.Kind == ConsentScopeKind.Channel ? scope.Channel : Options.ConfirmationChannel).Name);
+            json.WriteString("scope", TokenScopeNames.Key(scope));
+            json.WriteString("topic", scope.Topic);
+            json.WriteString("wording", wording);
+            json.WriteEndObject();
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The id of a request's confirmation event: <c>doi-</c> and 32 hex digits of a hash of customer, scope and instant (bounded, whatever the customer id's length).</summary>
+    private static string ConfirmationEventId(string customerId, ConsentScope scope, DateTimeOffset requestedAt)
+    {
+        var key = System.Text.Encoding.UTF8.GetBytes(customerId + "\n" + TokenScopeNames.Key(scope) + "\n" + requestedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return "doi-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(key).AsSpan(0, 16)).ToLowerInvariant();
     }
 
     /// <summary>The confirmation link of a double opt-in requested at an instant.</summary>
@@ -195,7 +280,7 @@ public sealed class PreferenceCenter
             var changed = !SamePreferences(preferences, stored.Profile.Preferences);
             if (records.Count == 0 && !changed)
             {
-                return new ApplyResult(ApplyStatus.Saved, 0);
+                return new ApplyResult(ApplyStatus.Saved, 0, await SendPendingConfirmationsAsync(stored.Profile, choices, now, cancellationToken).ConfigureAwait(false));
             }
 
             var write = new CustomerSends
@@ -209,13 +294,42 @@ public sealed class PreferenceCenter
             switch (result.Status)
             {
                 case WriteStatus.Written:
-                    return new ApplyResult(ApplyStatus.Saved, records.Count);
+                    var saved = stored.Profile with { Consents = new ConsentLedger(stored.Profile.Consents.Records.Concat(records)) };
+                    return new ApplyResult(ApplyStatus.Saved, records.Count, await SendPendingConfirmationsAsync(saved, choices, now, cancellationToken).ConfigureAwait(false));
                 case WriteStatus.NotFound:
                     return new ApplyResult(ApplyStatus.NotFound, 0);
             }
         }
 
         return new ApplyResult(ApplyStatus.Conflict, 0);
+    }
+
+    /// <summary>
+    /// Sends the confirmation of every double opt-in the choices want that awaits confirmation: the one just requested,
+    /// and one requested before (its message goes out once: sending again for the same request is a duplicate event, so
+    /// a save after a crash between the request and its message completes it).
+    /// </summary>
+    /// <returns>The number of double opt-ins that await confirmation.</returns>
+    private async ValueTask<int> SendPendingConfirmationsAsync(CustomerProfile customer, PreferenceChoices choices, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (choices.Channels is not { } channels || Options.DoubleOptInChannels.Count == 0)
+        {
+            return 0;
+        }
+
+        var pending = 0;
+        foreach (var channel in Options.DoubleOptInChannels)
+        {
+            var scope = ConsentScope.ForChannel(channel, ContactPurpose.Marketing);
+            if (channels.TryGetValue(channel, out var wanted) && wanted
+                && StateOf(customer, scope, now) is { Status: ConsentStatus.Pending, Record: { } request })
+            {
+                pending++;
+                await SendConfirmationAsync(customer.Id, scope, request.RecordedAt, request.Wording ?? scope.ToString(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return pending;
     }
 
     /// <summary>One-click unsubscribe: withdraws the scope unless it is already withdrawn (a repeated POST writes nothing).</summary>
@@ -346,12 +460,14 @@ public sealed class PreferenceCenter
                 }
 
                 var state = ChannelState(customer, channel, now);
-                if (!state.Reachable || wanted == state.OptedIn)
+                var doubleOptIn = wanted && Options.DoubleOptInChannels.Contains(channel);
+                if (!state.Reachable || wanted == state.OptedIn || (doubleOptIn && state.Pending))
                 {
-                    continue;
+                    continue; // a double opt-in already requested is confirmed by its link, not requested again
                 }
 
-                records.Add(Record(ConsentScope.ForChannel(channel, ContactPurpose.Marketing), wanted, now, source, text.Format(text.ChannelOptIn, ChannelName(channel))));
+                var record = Record(ConsentScope.ForChannel(channel, ContactPurpose.Marketing), wanted, now, source, text.Format(text.ChannelOptIn, ChannelName(channel)));
+                records.Add(doubleOptIn ? record with { OptIn = OptInMethod.Double, RecordedAt = TruncateToSeconds(now) } : record);
             }
         }
 
@@ -465,7 +581,12 @@ public sealed class PreferenceCenter
 /// <param name="ConfirmationUrl">The link to send the customer; it confirms once.</param>
 /// <param name="RequestedAt">When the request was recorded (whole seconds, UTC).</param>
 /// <param name="ExpiresAt">When the link stops working and the request lapses.</param>
-public sealed record DoubleOptInRequest(string ConfirmationUrl, DateTimeOffset RequestedAt, DateTimeOffset ExpiresAt);
+public sealed record DoubleOptInRequest(string ConfirmationUrl, DateTimeOffset RequestedAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Gets what became of the confirmation message (<see cref="PreferenceCenter.SendConfirmationAsync"/>): sent, deferred or not sent and why, in <see cref="EventIngestionSummary.Sends"/>.</summary>
+    /// <value><see langword="null"/> without <see cref="ConfirmationMessages"/>: the host sends <see cref="ConfirmationUrl"/> itself.</value>
+    public EventIngestionSummary? Confirmation { get; init; }
+}
 
 internal enum ApplyStatus
 {
@@ -474,7 +595,7 @@ internal enum ApplyStatus
     Conflict,
 }
 
-internal readonly record struct ApplyResult(ApplyStatus Status, int RecordsWritten);
+internal readonly record struct ApplyResult(ApplyStatus Status, int RecordsWritten, int AwaitingConfirmation = 0);
 
 internal enum ConfirmStatus
 {

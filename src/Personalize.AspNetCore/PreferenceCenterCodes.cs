@@ -12,6 +12,9 @@ public static class PreferenceCenterCodes
     /// <summary>403: the link's token has expired.</summary>
     public const string TokenExpired = "token.expired";
 
+    /// <summary>403: a single-use link (a double opt-in confirmation) that was used already. Same page as an invalid token.</summary>
+    public const string TokenUsed = "token.used";
+
     /// <summary>403: the token is genuine but for another purpose (for example an unsubscribe token on the preference page).</summary>
     public const string TokenWrongScope = "token.wrong_scope";
 

@@ -84,7 +84,7 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
         }
 
         var stored = await _center.Store.GetCustomerAsync(customer.Id, context.RequestAborted).ConfigureAwait(false);
-        await WritePage(context, stored!.Profile, text!, text!.Saved).ConfigureAwait(false);
+        await WritePage(context, stored!.Profile, text!, result.AwaitingConfirmation > 0 ? text!.SavedAwaitingConfirmation : text!.Saved).ConfigureAwait(false);
     });
 
     // ---- one-click unsubscribe (RFC 8058) ----
@@ -176,7 +176,8 @@ internal sealed partial class PreferenceCenterEndpoints : IDisposable
                 await Html(context, StatusCodes.Status200OK, PreferencePage.Message(text, language, text.ConfirmTitle, text.Format(text.ConfirmDone, what), false)).ConfigureAwait(false);
                 break;
             case ConfirmStatus.AlreadyConfirmed:
-                await Html(context, StatusCodes.Status200OK, PreferencePage.Message(text, language, text.ConfirmTitle, text.Format(text.ConfirmAlready, what), false)).ConfigureAwait(false);
+                // Single use: a confirmation link used once is as dead as an expired one, and says no more.
+                await TokenError(context, PreferenceCenterCodes.TokenUsed).ConfigureAwait(false);
                 break;
             case ConfirmStatus.Expired:
                 await Error(context, text, StatusCodes.Status410Gone, PreferenceCenterCodes.ConfirmationExpired, text.ErrorConfirmationExpired).ConfigureAwait(false);

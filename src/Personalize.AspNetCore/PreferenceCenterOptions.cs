@@ -62,6 +62,19 @@ public sealed class PreferenceCenterOptions
     public string DefaultLanguage { get; set; } = "en";
 
     /// <summary>
+    /// The channels whose marketing opt-in, made on the page or through the JSON API, is a double opt-in: it is recorded
+    /// as a pending grant (not consent) and its confirmation goes to that channel's contact point as the catalog's
+    /// confirmation message (<c>AddPersonalizeConfirmationMessages</c>, required when this is not empty); the customer's
+    /// click on its link turns it into consent.
+    /// </summary>
+    /// <value>The default value is empty: opt-ins on the page are single opt-ins.</value>
+    public ISet<Channel> DoubleOptInChannels { get; } = new HashSet<Channel>();
+
+    /// <summary>The channel the confirmation of a topic's double opt-in (<see cref="PreferenceCenter.RequestDoubleOptInAsync"/>) goes to; a channel's goes to that channel.</summary>
+    /// <value>The default value is <see cref="Channel.Email"/>.</value>
+    public Channel ConfirmationChannel { get; set; } = Channel.Email;
+
+    /// <summary>
     /// The key of the method evidence every consent record of the pages carries (<see cref="Consent.ConsentRecord.MethodEvidence"/>:
     /// HMAC-SHA256 of the client's IP address and user agent), at least 32 characters, from a secret store. When
     /// <see langword="null"/>, a key derived from <c>DeliveryOptions.TokenSigningKey</c> is used (rotating that key then
@@ -104,6 +117,16 @@ public sealed class PreferenceCenterOptions
         if (Channels.Count == 0 || Channels.Any(c => c.IsDefault) || Channels.Distinct().Count() != Channels.Count)
         {
             errors.Add("Channels must list at least one named channel, each once.");
+        }
+
+        if (DoubleOptInChannels.FirstOrDefault(c => !Channels.Contains(c)) is { IsDefault: false } notShown)
+        {
+            errors.Add($"DoubleOptInChannels names '{notShown}', which is not in Channels: the page only offers the channels it lists.");
+        }
+
+        if (ConfirmationChannel.IsDefault)
+        {
+            errors.Add("ConfirmationChannel must name a channel (for example Channel.Email).");
         }
 
         if (Topics.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != Topics.Count)

@@ -122,6 +122,9 @@ public sealed class PreferenceCenterText
     /// <summary>The status after saving. English: <c>Your preferences are saved.</c>.</summary>
     public string Saved { get; set; } = "Your preferences are saved.";
 
+    /// <summary>The status after saving a double opt-in (<see cref="PreferenceCenterOptions.DoubleOptInChannels"/>). English: <c>Your preferences are saved. We sent you a message with a link to confirm your subscription.</c>.</summary>
+    public string SavedAwaitingConfirmation { get; set; } = "Your preferences are saved. We sent you a message with a link to confirm your subscription.";
+
     /// <summary>The heading of the evidence list. English: <c>What you chose, and when</c>.</summary>
     public string EvidenceHeading { get; set; } = "What you chose, and when";
 
@@ -190,9 +193,6 @@ public sealed class PreferenceCenterText
 
     /// <summary>After confirming; {0} what. English: <c>Thank you: {0} is confirmed.</c>.</summary>
     public string ConfirmDone { get; set; } = "Thank you: {0} is confirmed.";
-
-    /// <summary>A confirmation link used again. English: <c>{0} was already confirmed.</c>.</summary>
-    public string ConfirmAlready { get; set; } = "{0} was already confirmed.";
 
     /// <summary>The heading of the answer page of a progressive-profiling question. English: <c>One quick question</c>.</summary>
     public string AnswerTitle { get; set; } = "One quick question";
@@ -281,6 +281,7 @@ public sealed class PreferenceCenterText
         PersonalizationOptIn = "Meine Angaben (etwa Name und Interessen) nutzen, um meine Nachrichten zu personalisieren",
         Save = "Einstellungen speichern",
         Saved = "Ihre Einstellungen sind gespeichert.",
+        SavedAwaitingConfirmation = "Ihre Einstellungen sind gespeichert. Wir haben Ihnen eine Nachricht mit einem Link geschickt, mit dem Sie Ihr Abonnement bestätigen.",
         EvidenceHeading = "Was Sie wann gewählt haben",
         EvidenceGranted = "Sie haben {0} am {1} über {2} gewählt.",
         EvidenceConfirmed = "Sie haben {0} am {1} über {2} gewählt und am {3} bestätigt.",
@@ -304,7 +305,6 @@ public sealed class PreferenceCenterText
         ConfirmQuestion = "Bitte bestätigen Sie, dass Sie {0} wünschen.",
         ConfirmButton = "Bestätigen",
         ConfirmDone = "Vielen Dank: {0} ist bestätigt.",
-        ConfirmAlready = "{0} wurde bereits bestätigt.",
         AnswerTitle = "Eine kurze Frage",
         AnswerChosen = "Ihre Antwort: {0}",
         AnswerLabel = "Ihre Antwort",

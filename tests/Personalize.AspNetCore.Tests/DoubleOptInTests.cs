@@ -20,7 +20,7 @@ public sealed class DoubleOptInTests
         var afterGet = (await host.Customer("c-ada")).Profile.Consents.GetState(Recipes, TestHost.Start).Status;
         host.Clock.Now = TestHost.Start.AddHours(2);
         var (status, done, _) = await Page.Post(client, url, [new("__RequestVerificationToken", Page.AntiforgeryToken(ask))]);
-        var (againStatus, again, _) = await Page.Post(client, url, [new("__RequestVerificationToken", Page.AntiforgeryToken(ask))]);
+        var (againStatus, again, againError) = await Page.Post(client, url, [new("__RequestVerificationToken", Page.AntiforgeryToken(ask))]);
         var consents = (await host.Customer("c-ada")).Profile.Consents;
 
         Assert.Equal(ConsentStatus.Pending, pending);
@@ -30,8 +30,8 @@ public sealed class DoubleOptInTests
         Assert.Contains("is confirmed", done, StringComparison.Ordinal);
         Assert.Equal(ConsentStatus.Granted, consents.GetState(Recipes, host.Clock.Now).Status);
         Assert.Equal(TestHost.Start.AddHours(2), consents.GetState(Recipes, host.Clock.Now).Record!.ConfirmedAt);
-        Assert.Equal(HttpStatusCode.OK, againStatus);
-        Assert.Contains("was already confirmed", again, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Forbidden, PreferenceCenterCodes.TokenUsed), (againStatus, againError)); // single use: the plain 403 page
+        Assert.Contains("The link is not valid or has expired.", again, StringComparison.Ordinal);
         Assert.Equal(2, consents.Records.Count(r => r.Scope.Equals(Recipes))); // the request and one confirmation
     }
 

@@ -9,6 +9,7 @@ using Personalize.AspNetCore;
 using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
+using Personalize.Delivery.Sinks;
 using Personalize.Storage;
 
 namespace Personalize.AspNetCore.Tests;
@@ -45,6 +46,9 @@ internal sealed class TestHost : WebApplicationFactory<Program>
     }
 
     public InMemoryPersonalizeStore Store { get; } = new();
+
+    /// <summary>Where the sample's messages (the double opt-in confirmations) go instead of its outbox folder.</summary>
+    public InMemorySink Sink { get; } = new();
 
     public ManualClock Clock { get; } = new(Start);
 
@@ -88,6 +92,8 @@ internal sealed class TestHost : WebApplicationFactory<Program>
         {
             services.RemoveAll<IPersonalizeStore>();
             services.AddSingleton<IPersonalizeStore>(_wrapStore is null ? Store : _wrapStore(Store));
+            services.RemoveAll<IMessageSink>();
+            services.AddSingleton<IMessageSink>(Sink);
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.Configure<PreferenceCenterOptions>(o =>

@@ -25,7 +25,7 @@ public sealed class CatalogTests
             KnownTopics = ["gardening", "travel", "recipes"],
         });
 
-        Assert.Equal(19, compiled.Count);
+        Assert.Equal(21, compiled.Count);
         Assert.Contains(Trigger.Event("order_shipped"), compiled.Triggers);
         Assert.Equal("customer.failed_payment", compiled.Find("payment-failed-recovery")!.Condition!.Description);
         Assert.Equal(TimeSpan.FromHours(12), compiled.Find("order-shipped")!.MaxDelay);

@@ -38,7 +38,7 @@ public sealed class DecisionReadmeTests
         Assert.StartsWith("Decision for c-005 on schedule:tick at 2026-03-15 21:00 UTC (Sun 15 March 2026 22:00 Europe/Berlin)", output, StringComparison.Ordinal);
         Assert.Contains("Winner: complaint-follow-up on Phone (template complaint/call-script), deferred to Mon 16 March 2026 08:00 Europe/Berlin", output, StringComparison.Ordinal);
         Assert.Contains("service.open_complaint", output, StringComparison.Ordinal);
-        Assert.Contains("Candidates (19):", output, StringComparison.Ordinal);
+        Assert.Contains("Candidates (21):", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class CommandLineTests
         Assert.StartsWith("customers (50, customers.json): --customer ID", output, StringComparison.Ordinal);
         Assert.Contains(Environment.NewLine + "  c-001 ", output, StringComparison.Ordinal);
         Assert.Contains(Environment.NewLine + "  c-050 ", output, StringComparison.Ordinal);
-        Assert.Contains("messages (19, catalog.json): --message ID", output, StringComparison.Ordinal);
+        Assert.Contains("messages (21, catalog.json): --message ID", output, StringComparison.Ordinal);
         Assert.Contains(Environment.NewLine + "  spring-sale ", output, StringComparison.Ordinal);
     }
 

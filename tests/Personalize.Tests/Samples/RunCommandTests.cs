@@ -49,7 +49,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, error);
         Assert.StartsWith($"Seeded {Database} with 50 customers from customers.json (first use).", output, StringComparison.Ordinal);
-        Assert.Contains("Run: schedule:tick at 2026-03-15 22:00:00 UTC, 50 customers in personalize.db, 19 messages", output, StringComparison.Ordinal);
+        Assert.Contains("Run: schedule:tick at 2026-03-15 22:00:00 UTC, 50 customers in personalize.db, 21 messages", output, StringComparison.Ordinal);
         Assert.Contains($"Store: {Database}", output, StringComparison.Ordinal);
         Assert.Equal(50, Row(output, "customers processed"));
         Assert.Equal(0, Row(output, "errors"));

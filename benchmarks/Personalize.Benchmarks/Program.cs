@@ -28,5 +28,11 @@ if (args.Length > 0 && args[0] == "store-loop")
     return Personalize.Benchmarks.Sending.StoreLoopMeasure.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "events-loop")
+{
+    // One ingestion or one tick on SQLite, with CPU per item and peak working set: `events-loop tick --customers 1000000`.
+    return Personalize.Benchmarks.Events.EventLoopMeasure.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

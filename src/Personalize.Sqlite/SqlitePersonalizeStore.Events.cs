@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Personalize.Events;
 using Personalize.Storage;
 
 namespace Personalize.Sqlite;
 
-public sealed partial class SqlitePersonalizeStore
+public sealed partial class SqlitePersonalizeStore : ITickReader
 {
     /// <inheritdoc />
     public ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default)
@@ -174,6 +175,63 @@ public sealed partial class SqlitePersonalizeStore
 
         var page = StoreCursor.Page(rows, query.Limit, static c => StoreCursor.Format(c.Change.At, InMemoryPersonalizeStore.ChangeKey(c.Change.CustomerId, c.Seq)));
         return new(new StorePage<CustomerChange>(page.Items.Select(static c => c.Change).ToList(), page.ContinueAfter));
+    }
+
+    /// <inheritdoc />
+    ValueTask<StorePage<TickRow>> ITickReader.ReadTickPageAsync(CustomerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        const string Columns = "SELECT id, version, event_facts, facts FROM customers";
+        using var reader = OpenReader();
+
+        // The statement is stepped through SQLite's own API: each row's blobs are screened where SQLite holds them, so a
+        // page allocates only what it keeps (ids, facts), not a copy of every profile.
+        var db = reader.Connection.Handle!;
+        Check(db, raw.sqlite3_prepare_v2(db, query.ContinueAfter is null ? Columns + " ORDER BY id LIMIT ?1" : Columns + " WHERE id > ?2 ORDER BY id LIMIT ?1", out var statement));
+        using (statement)
+        {
+            Check(db, raw.sqlite3_bind_int64(statement, 1, query.Limit + 1L));
+            if (query.ContinueAfter is { } after)
+            {
+                Check(db, raw.sqlite3_bind_text(statement, 2, after));
+            }
+
+            var rows = new List<TickRow>(Math.Min(query.Limit, 4096) + 1);
+            var strings = new Utf8StringCache();
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
+                var facts = raw.sqlite3_column_type(statement, 2) == raw.SQLITE_NULL ? CustomerFacts.Empty : CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 2), strings);
+                var profile = TickScreen.Profile(id, facts, raw.sqlite3_column_blob(statement, 3));
+                rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, raw.sqlite3_column_int64(statement, 1))));
+            }
+
+            Check(db, step == raw.SQLITE_DONE ? raw.SQLITE_OK : step);
+            return new(Page(rows, query.Limit));
+        }
+    }
+
+    private static StorePage<TickRow> Page(List<TickRow> rows, int limit)
+    {
+        var more = rows.Count > limit;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return new StorePage<TickRow>(rows, more ? rows[^1].Id : null);
+    }
+
+    private static void Check(sqlite3 db, int code)
+    {
+        if (code != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(code, db);
+        }
     }
 
     private static JsonElement ParseData(byte[] json)

@@ -292,6 +292,9 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
 
     private sealed class Reader(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
+        /// <summary>Gets the connection (in its read transaction), for the hot reads that step statements themselves.</summary>
+        public SqliteConnection Connection => connection;
+
         public SqliteCommand Command(string sql)
         {
             var command = connection.CreateCommand();

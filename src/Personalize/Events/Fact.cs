@@ -50,8 +50,20 @@ public sealed record Fact
     public bool TryGetInstant(out DateTimeOffset at)
     {
         at = default;
-        return Value is string text && text.Length >= 10
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
+        if (Value is not string text || text.Length < 10)
+        {
+            return false;
+        }
+
+        // The instants facts hold are written by Format: read that shape directly, anything else the general way.
+        if (text.Length == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' && text[16] == ':' && text[19] == 'Z'
+            && DateTime.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc))
+        {
+            at = new DateTimeOffset(utc.Ticks, TimeSpan.Zero);
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
     }
 
     /// <summary>Reads the value as a number (a whole number or decimal).</summary>

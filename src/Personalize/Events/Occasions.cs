@@ -36,7 +36,16 @@ public static class OccasionNames
 internal static class Occasions
 {
     /// <summary>What a tick does to one customer: occasions due (marked, triggered) and a tenure stage change.</summary>
-    public static CustomerUpdate? Tick(StoredCustomer stored, LikeAFriendOptions options, LifecycleRules lifecycle, RelationshipMatrix matrix, DateTimeOffset at)
+    /// <param name="stored">The customer.</param>
+    /// <param name="options">The occasions.</param>
+    /// <param name="lifecycle">The lifecycle rules.</param>
+    /// <param name="matrix">The relationship matrix.</param>
+    /// <param name="at">The tick's instant.</param>
+    /// <param name="screen">
+    /// The customer is a screening row (<see cref="TickRow"/>: no consent evidence): a birthday counts as due whatever
+    /// the consent, so a non-null answer means "read the customer whole and look again", and null means nothing is due.
+    /// </param>
+    public static CustomerUpdate? Tick(StoredCustomer stored, LikeAFriendOptions options, LifecycleRules lifecycle, RelationshipMatrix matrix, DateTimeOffset at, bool screen = false)
     {
         var profile = stored.Profile;
         var facts = profile.Facts;
@@ -91,7 +100,7 @@ internal static class Occasions
         }
 
         if (options.Birthday && BirthdayOf(profile) is { } birthday && IsSameDay(birthday.Month, birthday.Day, today)
-            && profile.Consents.GetState(ConsentScope.Personalization, at).IsGranted)
+            && (screen || profile.Consents.GetState(ConsentScope.Personalization, at).IsGranted))
         {
             Due(OccasionNames.Birthday, today.Year.ToString(CultureInfo.InvariantCulture));
         }
@@ -136,6 +145,11 @@ internal static class Occasions
         if (due is null && change is null && moved is null)
         {
             return null;
+        }
+
+        if (screen)
+        {
+            return new CustomerUpdate(stored);
         }
 
         var update = new CustomerUpdate(stored);

@@ -51,9 +51,33 @@ public sealed partial class SendRunner
         string? token = null;
         do
         {
-            var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token }, cancellationToken).ConfigureAwait(false);
-            customers += page.Items.Count;
-            IReadOnlyList<StoredCustomer> pending = page.Items;
+            IReadOnlyList<StoredCustomer> pending;
+            var query = new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token };
+            if (store is ITickReader narrow)
+            {
+                // Screen the page on its facts and a few profile fields; read whole only the customers something is due for.
+                var rows = await narrow.ReadTickPageAsync(query, cancellationToken).ConfigureAwait(false);
+                customers += rows.Items.Count;
+                token = rows.ContinueAfter;
+                List<string>? whole = null;
+                foreach (var row in rows.Items)
+                {
+                    if (row.Screen is null || Occasions.Tick(row.Screen, occasions, lifecycle, matrix, at, screen: true) is not null)
+                    {
+                        (whole ??= []).Add(row.Id);
+                    }
+                }
+
+                pending = whole is null ? [] : await store.GetCustomersAsync(whole, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var page = await store.ReadCustomersAsync(query, cancellationToken).ConfigureAwait(false);
+                customers += page.Items.Count;
+                token = page.ContinueAfter;
+                pending = page.Items;
+            }
+
             for (var attempt = 1; pending.Count > 0; attempt++)
             {
                 var updates = new List<CustomerUpdate>();
@@ -120,8 +144,6 @@ public sealed partial class SendRunner
                 // Read the customers written to meanwhile and look again: an occasion another tick fired is marked now.
                 pending = conflicts.Count == 0 ? [] : await store.GetCustomersAsync(conflicts, cancellationToken).ConfigureAwait(false);
             }
-
-            token = page.ContinueAfter;
         }
         while (token is not null && !run.StopAfterPage.IsCancellationRequested);
 

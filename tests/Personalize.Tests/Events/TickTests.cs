@@ -40,11 +40,14 @@ public sealed class TickTests
         return b.Add("retained", m => m.Relationship().On(Trigger.Stage(LifecycleStage.Retention)).Channel(Channel.Email, "retained/email"));
     }
 
-    [Fact]
-    public async Task Every_occasion_fires_once_across_two_ticks()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task Every_occasion_fires_once_across_two_ticks(string storeKind)
     {
         var t0 = new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
-        var (store, sink, runner, run) = await SetUpAsync(["new", "buyer", "back", "gone"]);
+        using var scope = await SetUpAsync(storeKind, ["new", "buyer", "back", "gone"]);
+        var (store, sink, runner, run) = scope;
         var ingestor = new EventIngestor();
         await ingestor.IngestAsync(Stream([
             Event("s-1", "new", "signed_up", t0.AddDays(-1)),
@@ -65,11 +68,14 @@ public sealed class TickTests
         Assert.Equal("fired.we_miss_you", (await store.GetCustomerAsync("gone"))!.Profile.Facts.Keys.Single(k => k.StartsWith("fired.", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public async Task We_miss_you_fires_once_per_lapse_and_again_after_the_next_lapse()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task We_miss_you_fires_once_per_lapse_and_again_after_the_next_lapse(string storeKind)
     {
         var t0 = new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
-        var (store, sink, runner, run) = await SetUpAsync(["c-1"], occasions: new LikeAFriendOptions { WelcomeBackAfter = null });
+        using var scope = await SetUpAsync(storeKind, ["c-1"], occasions: new LikeAFriendOptions { WelcomeBackAfter = null });
+        var (store, sink, runner, run) = scope;
         var ingestor = new EventIngestor();
         await ingestor.IngestAsync(Stream([Event("l-1", "c-1", "login", t0)]), store, t0);
 
@@ -82,11 +88,14 @@ public sealed class TickTests
         Assert.Equal(2, sink.Messages.Count(m => m.MessageId == "we_miss_you"));
     }
 
-    [Fact]
-    public async Task A_tick_that_crashed_before_its_write_fires_the_occasion_once_when_run_again()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_tick_that_crashed_before_its_write_fires_the_occasion_once_when_run_again(string storeKind)
     {
         var t0 = new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
-        var (store, sink, runner, run) = await SetUpAsync(["c-1", "c-2"]);
+        using var scope = await SetUpAsync(storeKind, ["c-1", "c-2"]);
+        var (store, sink, runner, run) = scope;
         await new EventIngestor().IngestAsync(Stream([Event("o-1", "c-1", "order_placed", t0.AddHours(-1)), Event("o-2", "c-2", "order_placed", t0.AddHours(-1))]), store, t0);
         var crashing = new CrashingStore(store, failRecordCalls: 1);
 
@@ -101,16 +110,20 @@ public sealed class TickTests
     }
 
     [Theory]
-    [InlineData("2027-02-28T10:00:00Z", true)]  // 28 Feb 2027 23:00 in Auckland: the anniversary of 29 Feb in a year without it
-    [InlineData("2027-02-27T10:00:00Z", false)] // 27 Feb 23:00 in Auckland
-    [InlineData("2027-03-01T10:00:00Z", false)] // 1 Mar in Auckland: the 28th greeted it already
-    [InlineData("2028-02-28T10:00:00Z", false)] // 2028 has a 29 February
-    [InlineData("2028-02-29T10:00:00Z", true)]
-    public async Task An_anniversary_of_29_February_is_on_28_February_in_other_years_in_the_customers_zone(string tick, bool fires)
+    [InlineData("2027-02-28T10:00:00Z", true, "memory")]  // 28 Feb 2027 23:00 in Auckland: the anniversary of 29 Feb in a year without it
+    [InlineData("2027-02-27T10:00:00Z", false, "memory")] // 27 Feb 23:00 in Auckland
+    [InlineData("2027-03-01T10:00:00Z", false, "memory")] // 1 Mar in Auckland: the 28th greeted it already
+    [InlineData("2028-02-28T10:00:00Z", false, "memory")] // 2028 has a 29 February
+    [InlineData("2028-02-29T10:00:00Z", true, "memory")]
+    [InlineData("2027-02-28T10:00:00Z", true, "sqlite")]
+    [InlineData("2027-02-27T10:00:00Z", false, "sqlite")]
+    [InlineData("2028-02-29T10:00:00Z", true, "sqlite")]
+    public async Task An_anniversary_of_29_February_is_on_28_February_in_other_years_in_the_customers_zone(string tick, bool fires, string storeKind)
     {
         // First purchase: 29 Feb 2024 12:00 in Auckland.
         var first = new DateTimeOffset(2024, 2, 28, 23, 0, 0, TimeSpan.Zero);
-        var (store, sink, runner, run) = await SetUpAsync(["c-1"], zone: Auckland);
+        using var scope = await SetUpAsync(storeKind, ["c-1"], zone: Auckland);
+        var (store, sink, runner, run) = scope;
         await new EventIngestor().IngestAsync(Stream([Event("o-1", "c-1", "order_placed", first)]), store, first);
 
         var summary = await runner.TickAsync(run with { At = DateTimeOffset.Parse(tick, System.Globalization.CultureInfo.InvariantCulture) }, store);
@@ -118,11 +131,14 @@ public sealed class TickTests
         Assert.Equal(fires, summary.Fired.ContainsKey("anniversary"));
     }
 
-    [Fact]
-    public async Task An_anniversary_on_the_day_clocks_change_fires_once_for_ticks_before_and_after_the_change()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task An_anniversary_on_the_day_clocks_change_fires_once_for_ticks_before_and_after_the_change(string storeKind)
     {
         // Berlin: clocks go forward at 02:00 on 29 March 2026. First purchase 29 March 2025, 10:00 local.
-        var (store, sink, runner, run) = await SetUpAsync(["c-1"], zone: DecisionKit.Berlin, occasions: new LikeAFriendOptions { MissAfter = null });
+        using var scope = await SetUpAsync(storeKind, ["c-1"], zone: DecisionKit.Berlin, occasions: new LikeAFriendOptions { MissAfter = null });
+        var (store, sink, runner, run) = scope;
         var first = new DateTimeOffset(2025, 3, 29, 9, 0, 0, TimeSpan.Zero);
         await new EventIngestor().IngestAsync(Stream([Event("o-1", "c-1", "order_placed", first)]), store, first);
 
@@ -135,11 +151,14 @@ public sealed class TickTests
         Assert.Equal(1, sink.Messages.Count(m => m.MessageId == "anniversary"));
     }
 
-    [Fact]
-    public async Task A_birthday_fires_only_for_a_customer_who_shared_it_and_consents_to_personalization()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_birthday_fires_only_for_a_customer_who_shared_it_and_consents_to_personalization(string storeKind)
     {
         var day = new DateTimeOffset(2026, 6, 15, 10, 0, 0, TimeSpan.Zero);
-        var (store, sink, runner, run) = await SetUpAsync(["consented", "not-consented", "withdrawn", "unknown"]);
+        using var scope = await SetUpAsync(storeKind, ["consented", "not-consented", "withdrawn", "unknown"]);
+        var (store, sink, runner, run) = scope;
         await new EventIngestor().IngestAsync(Stream([
             Event("b-1", "consented", "preference_answered", day.AddDays(-30), """{"question":"birthday","answer":"1990-06-15"}"""),
             Event("b-2", "not-consented", "preference_answered", day.AddDays(-30), """{"question":"birthday","answer":"06-15"}"""),
@@ -155,11 +174,14 @@ public sealed class TickTests
         Assert.Equal(["consented:birthday"], sink.Messages.Select(m => m.CustomerId + ":" + m.MessageId));
     }
 
-    [Fact]
-    public async Task Tenure_moves_the_stage_at_a_tick_records_the_change_and_triggers_stage_retention_once()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task Tenure_moves_the_stage_at_a_tick_records_the_change_and_triggers_stage_retention_once(string storeKind)
     {
         var first = new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero);
-        var (store, sink, runner, run) = await SetUpAsync(["c-1"], occasions: new LikeAFriendOptions { Anniversary = false, ThankFirstOrder = false, MissAfter = null });
+        using var scope = await SetUpAsync(storeKind, ["c-1"], occasions: new LikeAFriendOptions { Anniversary = false, ThankFirstOrder = false, MissAfter = null });
+        var (store, sink, runner, run) = scope;
         await new EventIngestor().IngestAsync(Stream([Event("o-1", "c-1", "order_placed", first)]), store, first);
 
         var tick = await runner.TickAsync(run with { At = first.AddDays(366) }, store);
@@ -172,16 +194,92 @@ public sealed class TickTests
         Assert.Equal(["retained"], sink.Messages.Select(m => m.MessageId));
     }
 
-    private static async Task<(InMemoryPersonalizeStore Store, InMemorySink Sink, SendRunner Runner, TickRun Run)> SetUpAsync(string[] ids, TimeZoneInfo? zone = null, LikeAFriendOptions? occasions = null)
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_birthday_attribute_fires_with_consent_and_a_pinned_stage_is_not_moved_by_tenure(string storeKind)
+    {
+        // The SQLite tick screens each customer on its facts and a few profile fields before reading it whole: a
+        // birthday kept as a profile attribute and a host-pinned stage must come out as they do in memory.
+        var day = new DateTimeOffset(2026, 6, 15, 10, 0, 0, TimeSpan.Zero);
+        var birthday = System.Text.Json.JsonDocument.Parse("\"1990-06-15\"").RootElement.Clone();
+        using var scope = await SetUpAsync(storeKind, ["attr-consented", "attr-not-consented", "pinned", "moves"], zone: Auckland, occasions: new LikeAFriendOptions { MissAfter = null }, shape: c => c.Id switch
+        {
+            "attr-consented" or "attr-not-consented" => c with { Attributes = new Dictionary<string, System.Text.Json.JsonElement>(c.Attributes) { ["birthday"] = birthday } },
+            "pinned" => c with { StagePinned = true },
+            _ => c,
+        });
+        var (store, sink, runner, run) = scope;
+        await new EventIngestor().IngestAsync(Stream([
+            Event("o-1", "pinned", "order_placed", day.AddDays(-400)),
+            Event("o-2", "moves", "order_placed", day.AddDays(-400)),
+        ]), store, day.AddDays(-400));
+        await store.AppendConsentAsync("attr-consented", [ConsentRecord.Grant(ConsentScope.Personalization, DecisionKit.LongAgo, DecisionKit.PreferenceCenter, "v1")]);
+
+        // 15 June 22:00 in Auckland.
+        var summary = await runner.TickAsync(run with { At = day }, store);
+
+        Assert.Equal(1, summary.Fired["birthday"]);
+        Assert.Equal(1, summary.StageChanges);
+        Assert.Equal(4, summary.Customers);
+        Assert.Equal(["attr-consented:birthday", "moves:retained"], sink.Messages.Select(m => m.CustomerId + ":" + m.MessageId).Order(StringComparer.Ordinal));
+        Assert.Equal((LifecycleStage.Exposure, LifecycleStage.Retention), ((await store.GetCustomerAsync("pinned"))!.Profile.Stage, (await store.GetCustomerAsync("moves"))!.Profile.Stage));
+    }
+
+    private static async Task<TickScope> SetUpAsync(string storeKind, string[] ids, TimeZoneInfo? zone = null, LikeAFriendOptions? occasions = null, Func<CustomerProfile, CustomerProfile>? shape = null)
     {
         var engine = DecisionKit.Engine();
         var catalog = DecisionKit.Compile(engine, b => Catalog(b));
         var content = SendingKit.Content(catalog, Templates());
-        var store = new InMemoryPersonalizeStore();
-        var customers = ids.Select(id => DecisionKit.Customer(id: id, stage: LifecycleStage.Exposure, zone: zone, consents: [DecisionKit.Grant(Channel.Email)], preferences: new ContactPreferences { ChannelRanking = [Channel.Email] })).ToList();
-        Assert.True((await store.ImportCustomersAsync(customers)).Succeeded);
-        var sink = new InMemorySink();
-        return (store, sink, SendingKit.Runner(sink, engine), new TickRun(catalog, content) { Occasions = occasions });
+        var scope = new TickScope(storeKind);
+        var customers = ids.Select(id => DecisionKit.Customer(id: id, stage: LifecycleStage.Exposure, zone: zone, consents: [DecisionKit.Grant(Channel.Email)], preferences: new ContactPreferences { ChannelRanking = [Channel.Email] }))
+            .Select(c => shape is null ? c : shape(c)).ToList();
+        Assert.True((await scope.Store.ImportCustomersAsync(customers)).Succeeded);
+        scope.Runner = SendingKit.Runner(scope.Sink, engine);
+        scope.Run = new TickRun(catalog, content) { Occasions = occasions };
+        return scope;
+    }
+
+    /// <summary>The store a test ticks (in memory, or a SQLite file whose tick screens customers on their facts first), its sink, runner and run.</summary>
+    private sealed class TickScope : IDisposable
+    {
+        private readonly string? _file;
+
+        public TickScope(string storeKind)
+        {
+            if (storeKind == "sqlite")
+            {
+                _file = Path.Combine(Path.GetTempPath(), "personalize-tick-" + Guid.NewGuid().ToString("N") + ".db");
+                Store = Personalize.Sqlite.SqlitePersonalizeStore.Open(_file);
+            }
+            else
+            {
+                Store = new InMemoryPersonalizeStore();
+            }
+        }
+
+        public IPersonalizeStore Store { get; }
+
+        public InMemorySink Sink { get; } = new();
+
+        public SendRunner Runner { get; set; } = null!;
+
+        public TickRun Run { get; set; } = null!;
+
+        public void Deconstruct(out IPersonalizeStore store, out InMemorySink sink, out SendRunner runner, out TickRun run)
+            => (store, sink, runner, run) = (Store, Sink, Runner, Run);
+
+        public void Dispose()
+        {
+            (Store as IDisposable)?.Dispose();
+            if (_file is not null)
+            {
+                foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+                {
+                    File.Delete(_file + suffix);
+                }
+            }
+        }
     }
 
     /// <summary>A store whose first N page writes fail like a crash before the commit.</summary>

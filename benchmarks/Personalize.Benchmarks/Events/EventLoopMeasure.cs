@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using Personalize.Benchmarks.Sending;
+using Personalize.Delivery.Sinks;
+using Personalize.Events;
+using Personalize.Sending;
+
+namespace Personalize.Benchmarks.Events;
+
+/// <summary>
+/// <c>events-loop ingest --events N</c> and <c>events-loop tick --customers N</c>: one ingestion (the
+/// <see cref="EventIngestionBenchmarks"/> scenario) or one tick (the <see cref="TickBenchmarks"/> scenario, nothing due)
+/// over SQLite in this process, printing wall time, CPU time per event or customer, allocation and the process's peak
+/// working set. BenchmarkDotNet measures rates; this mode answers what it cannot: CPU per item on a shared machine, and
+/// whether a whole tick's memory stays flat from 100,000 to 1,000,000 customers (run once per size, each in its own
+/// process, and compare the peak working sets). <c>--repeat N</c> runs it N times.
+/// </summary>
+internal static class EventLoopMeasure
+{
+    public static int Run(string[] args)
+    {
+        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use events-loop ingest --events N, or events-loop tick --customers N.");
+        var count = mode == "tick" ? 100_000 : 50_000;
+        var repeat = 1;
+        for (var i = 2; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--events" or "--customers": count = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --events N or --customers N, [--repeat N].");
+            }
+        }
+
+        var scenario = new SendingScenario();
+        if (mode == "ingest")
+        {
+            var events = EventBench.Events(count, Math.Max(1, count / 10), "e-");
+            for (var r = 0; r < repeat; r++)
+            {
+                using var store = EventBench.SqliteCopy(scenario, Math.Max(1, count / 10), "ingest");
+                Measure("events", count, () =>
+                {
+                    var summary = new EventIngestor().IngestAsync(EventBench.Stream(events), store, EventBench.At).GetAwaiter().GetResult();
+                    if (summary.Applied != count)
+                    {
+                        throw new InvalidOperationException($"{summary.Applied} of {count} events applied: {summary.Rejected.FirstOrDefault()?.Message}");
+                    }
+                });
+            }
+
+            return 0;
+        }
+
+        var runner = scenario.Runner(NullSink.Instance);
+        var run = new TickRun(scenario.Catalog, scenario.Content) { At = EventBench.At };
+        for (var r = 0; r < repeat; r++)
+        {
+            using var store = EventBench.SqliteCopy(scenario, count, "tick", s =>
+            {
+                var seeding = Stopwatch.StartNew();
+                new EventIngestor().IngestAsync(EventBench.Stream(EventBench.Events(count * 5, count, "t-")), s, EventBench.At).GetAwaiter().GetResult();
+                runner.TickAsync(run, s).GetAwaiter().GetResult();
+                Console.WriteLine($"prepared {count:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s");
+            });
+            Measure("customers", count, () =>
+            {
+                var summary = runner.TickAsync(run, store).GetAwaiter().GetResult();
+                if (summary.Customers != count || summary.Fired.Count != 0 || summary.TierChanges != 0)
+                {
+                    throw new InvalidOperationException($"Scenario check failed: {summary.Customers} customers, {summary.Fired.Count} occasions, {summary.TierChanges} tier changes.");
+                }
+            });
+        }
+
+        return 0;
+    }
+
+    private static void Measure(string what, int count, Action work)
+    {
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        work();
+        clock.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} {count:N0}: wall {clock.Elapsed.TotalSeconds:F2} s ({count / clock.Elapsed.TotalSeconds:N0}/s), CPU {cpu.TotalSeconds:F2} s ({count / cpu.TotalSeconds:N0} per CPU-second), allocated {allocated / (double)count:N0} B each, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB"));
+    }
+}

@@ -12,16 +12,14 @@ namespace Personalize.Templates;
 /// <typeparam name="TModel">The model type.</typeparam>
 public sealed class CompiledExpression<TModel>
 {
-    private readonly Func<TModel, ExpressionValue>? _compiled;
+    private readonly ExpressionCompiler.Node<TModel>? _compiled;
     private readonly ExpressionBinder<TModel> _binder;
-    private readonly bool _strict;
 
-    internal CompiledExpression(TemplateExpression expression, ExpressionBinder<TModel> binder, Func<TModel, ExpressionValue>? compiled, bool strict, string? reason)
+    internal CompiledExpression(TemplateExpression expression, ExpressionBinder<TModel> binder, ExpressionCompiler.Node<TModel>? compiled, string? reason)
     {
         Expression = expression;
         _binder = binder;
         _compiled = compiled;
-        _strict = strict;
         InterpretedBecause = reason;
     }
 
@@ -43,11 +41,10 @@ public sealed class CompiledExpression<TModel>
     {
         if (_compiled is { } compiled)
         {
-            var value = compiled(model);
-            var state = ExpressionCompiler.TruthState(in value, _strict);
-            if (state < 2)
+            var state = compiled.Test(model);
+            if (state != ExpressionCompiler.Ask)
             {
-                return state == 1;
+                return state == ExpressionCompiler.True;
             }
         }
 
@@ -63,7 +60,7 @@ public sealed class CompiledExpression<TModel>
     {
         if (_compiled is { } compiled)
         {
-            var value = compiled(model);
+            var value = compiled.Eval(model);
             if (value.Kind is not (ExpressionValue.ValueKind.Bail or ExpressionValue.ValueKind.Missing))
             {
                 return value.ToObject();

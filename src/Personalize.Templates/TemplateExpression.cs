@@ -123,14 +123,13 @@ public sealed class TemplateExpression
     public CompiledExpression<TModel> Compile<TModel>(ExpressionBinder<TModel> binder)
     {
         ArgumentNullException.ThrowIfNull(binder);
-        var strict = Options.StrictVariables;
         if (HasErrors)
         {
-            return new CompiledExpression<TModel>(this, binder, null, strict, "the expression has errors");
+            return new CompiledExpression<TModel>(this, binder, null, "the expression has errors");
         }
 
-        var compiled = Compilation.ExpressionCompiler.Compile(_expression!, binder, strict, out var reason);
-        return new CompiledExpression<TModel>(this, binder, compiled, strict, reason);
+        var compiled = Compilation.ExpressionCompiler.Compile(_expression!, binder, Options.StrictVariables, out var reason);
+        return new CompiledExpression<TModel>(this, binder, compiled, reason);
     }
 
     /// <summary>Evaluates the expression as a condition with Scriban truthiness (only <see langword="null"/> and <see langword="false"/> are false).</summary>

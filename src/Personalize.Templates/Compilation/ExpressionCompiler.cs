@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Text.Unicode;
 using Personalize.Templates.Runtime;
 using Personalize.Templates.Syntax;
 using Kind = Personalize.Templates.ExpressionValue.ValueKind;
@@ -10,31 +12,47 @@ namespace Personalize.Templates.Compilation;
 /// by an <see cref="ExpressionBinder{TModel}"/>, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>??</c>, parentheses and
 /// the comparisons <c>== != &lt; &lt;= &gt; &gt;=</c>. Each closure handles the cases whose result it can give exactly
 /// as the interpreter does (numbers, strings, booleans, null, and a boolean beside a number as 1/0) and answers
-/// <see cref="ExpressionValue.Bail"/> for any other (a decimal, an array, a date, text beside another kind — compared
-/// as text —, a comparison the interpreter reports as an error, a missing member in strict mode); the caller then evaluates the whole expression with the interpreter, so results and errors are the
+/// <see cref="Ask"/> (or <see cref="ExpressionValue.Bail"/>) for any other (a decimal, an array, a date, text beside
+/// another kind — compared as text —, a comparison the interpreter reports as an error, a missing member in strict
+/// mode); the caller then evaluates the whole expression with the interpreter, so results and errors are the
 /// interpreter's in every case. Any other syntax (arithmetic, calls, pipes, ranges, nested members) is not compiled.
 /// </summary>
+/// <remarks>
+/// Every node answers two questions: its truth value (<see cref="Node{TModel}.Test"/>: <see cref="False"/>,
+/// <see cref="True"/> or <see cref="Ask"/>, a small integer) and its value (<see cref="Node{TModel}.Eval"/>). A condition
+/// asks the first from its root down through <c>!</c>, <c>&amp;&amp;</c>, <c>||</c> and the comparisons, so no value
+/// is built or copied for them; only reads and literals hand values over (ADR 41).
+/// </remarks>
 internal static class ExpressionCompiler
 {
+    /// <summary>The truth value false.</summary>
+    public const int False = 0;
+
+    /// <summary>The truth value true.</summary>
+    public const int True = 1;
+
+    /// <summary>The compiled form cannot tell: ask the interpreter.</summary>
+    public const int Ask = 2;
+
     /// <summary>Longest string compared without the interpreter (longer equal-length strings charge the work budget).</summary>
     private const int MaxInlineStringLength = 64;
 
-    public static Func<TModel, ExpressionValue>? Compile<TModel>(ScriptExpression expression, ExpressionBinder<TModel> binder, bool strict, out string? reason)
+    public static Node<TModel>? Compile<TModel>(ScriptExpression expression, ExpressionBinder<TModel> binder, bool strict, out string? reason)
     {
         var compiler = new Compiler<TModel>(binder, strict);
         var node = compiler.Node(expression);
         reason = node is null ? compiler.Reason : null;
-        return node is null ? null : node.Eval;
+        return node;
     }
 
-    /// <summary><see cref="Truthy"/> as 0 (false), 1 (true) or 2 (ask the interpreter), a boolean — what comparisons
-    /// and <c>!</c> give — without a call.</summary>
+    /// <summary><see cref="Truthy"/> as <see cref="False"/>, <see cref="True"/> or <see cref="Ask"/>, a boolean — what
+    /// comparisons and <c>!</c> give — without a call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int TruthState(in ExpressionValue value, bool strict)
-        => value.Kind == Kind.Bool ? (int)value.Integer : Truthy(value, strict) is { } b ? (b ? 1 : 0) : 2;
+        => value.Kind == Kind.Bool ? (int)value.Integer : Truthy(value, strict) is { } b ? (b ? True : False) : Ask;
 
     /// <summary>The truth value of a compiled result (Scriban truthiness), or null to ask the interpreter.</summary>
-    public static bool? Truthy(ExpressionValue value, bool strict) => value.Kind switch
+    public static bool? Truthy(in ExpressionValue value, bool strict) => value.Kind switch
     {
         Kind.Bail => null,
         Kind.Missing => strict ? null : false,
@@ -44,9 +62,25 @@ internal static class ExpressionCompiler
         _ => true,
     };
 
-    private abstract class Node<TModel>
+    /// <summary>A compiled node: its truth value (<see cref="Test"/>) and its value (<see cref="Eval"/>).</summary>
+    /// <typeparam name="TModel">The model type.</typeparam>
+    internal abstract class Node<TModel>
     {
+        /// <summary>The value, or <see cref="ExpressionValue.Bail"/> to ask the interpreter.</summary>
         public abstract ExpressionValue Eval(TModel model);
+
+        /// <summary>The truth value: <see cref="False"/>, <see cref="True"/> or <see cref="Ask"/>.</summary>
+        public abstract int Test(TModel model);
+    }
+
+    /// <summary>A node whose value is a boolean (or ask): its value is built from its truth value.</summary>
+    private abstract class TestNode<TModel> : Node<TModel>
+    {
+        public sealed override ExpressionValue Eval(TModel model)
+        {
+            var state = Test(model);
+            return state == Ask ? ExpressionValue.Bail : ExpressionValue.From(state == True);
+        }
     }
 
     private sealed class Compiler<TModel>(ExpressionBinder<TModel> binder, bool strict)
@@ -59,7 +93,7 @@ internal static class ExpressionCompiler
             {
                 case LiteralExpression literal:
                     var value = ExpressionValue.FromObject(literal.Value);
-                    return value.Kind == Kind.Bail ? Refuse("a literal that is a function") : new Constant<TModel>(value);
+                    return value.Kind == Kind.Bail ? Refuse("a literal that is a function") : new Constant<TModel>(value, strict);
                 case ParenthesizedExpression parenthesized:
                     return Node(parenthesized.Inner);
                 case MemberExpression { Target: GlobalVariable root } member:
@@ -72,7 +106,7 @@ internal static class ExpressionCompiler
                         ? new Read<TModel>(reader, strict)
                         : Refuse($"`{member.Describe()}` is not bound to the model type");
                 case UnaryExpression { Operator: UnaryOperator.Not } not:
-                    return Node(not.Operand) is { } operand ? new Not<TModel>(operand, strict) : null;
+                    return Node(not.Operand) is { } operand ? new Not<TModel>(operand) : null;
                 case BinaryExpression binary:
                     return Binary(binary);
                 default:
@@ -113,21 +147,30 @@ internal static class ExpressionCompiler
                 return null;
             }
 
+            var negate = binary.Operator == BinaryOperator.NotEqual;
             return binary.Operator switch
             {
-                BinaryOperator.And => new And<TModel>(left, right, strict),
-                BinaryOperator.Or => new Or<TModel>(left, right, strict),
-                BinaryOperator.Coalesce => new Coalesce<TModel>(left, right),
+                BinaryOperator.And => new And<TModel>(left, right),
+                BinaryOperator.Or => new Or<TModel>(left, right),
+                BinaryOperator.Coalesce => new Coalesce<TModel>(left, right, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant && left is Read<TModel> read
-                    => new ReadEqualsConstant<TModel>(read.Reader, constant.Value, binary.Operator == BinaryOperator.NotEqual, strict),
+                    => ReadEquals(read.Reader, constant.Value, negate),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant
-                    => new EqualsConstant<TModel>(left, constant.Value, binary.Operator == BinaryOperator.NotEqual, strict),
-                BinaryOperator.Equal or BinaryOperator.NotEqual => new Equal<TModel>(left, right, binary.Operator == BinaryOperator.NotEqual, strict),
+                    => new EqualsConstant<TModel>(left, constant.Value, negate, strict),
+                BinaryOperator.Equal or BinaryOperator.NotEqual => new Equal<TModel>(left, right, negate, strict),
                 _ when right is Constant<TModel> constant && left is Read<TModel> read => new ReadCompareConstant<TModel>(read.Reader, constant.Value, op, strict),
                 _ when right is Constant<TModel> constant => new CompareConstant<TModel>(left, constant.Value, op, strict),
                 _ => new Compare<TModel>(left, right, op, strict),
             };
         }
+
+        /// <summary><c>member == constant</c>: a node for the constant's kind (text, integer), else the general one.</summary>
+        private Node<TModel> ReadEquals(ExpressionReader<TModel> reader, ExpressionValue constant, bool negate) => constant.Kind switch
+        {
+            Kind.String => new ReadEqualsText<TModel>(reader, constant, negate, strict),
+            Kind.Int or Kind.Long => new ReadEqualsInteger<TModel>(reader, constant, negate, strict),
+            _ => new ReadEqualsConstant<TModel>(reader, constant, negate, strict),
+        };
 
         private Node<TModel>? Refuse(string reason)
         {
@@ -137,13 +180,17 @@ internal static class ExpressionCompiler
     }
 
     /// <summary>A missing member reads as null, or (strict mode) asks the interpreter, which reports it.</summary>
-    private static ExpressionValue Resolve(ExpressionValue value, bool strict)
+    private static ExpressionValue Resolve(in ExpressionValue value, bool strict)
         => value.Kind != Kind.Missing ? value : strict ? ExpressionValue.Bail : ExpressionValue.Null;
 
     private static bool IsNumber(Kind kind) => kind is Kind.Int or Kind.Long or Kind.Double;
 
+    private static int State(bool? value) => value is { } b ? (b ? True : False) : Ask;
+
+    private static int State(bool? value, bool negate) => value is { } b ? (b != negate ? True : False) : Ask;
+
     /// <summary><c>==</c> as <c>ScriptOperators.Equals</c> gives it, or null to ask the interpreter.</summary>
-    private static bool? AreEqual(ExpressionValue left, ExpressionValue right)
+    private static bool? AreEqual(in ExpressionValue left, in ExpressionValue right)
     {
         var lk = left.Kind;
         var rk = right.Kind;
@@ -206,7 +253,7 @@ internal static class ExpressionCompiler
     }
 
     /// <summary><c>&lt; &lt;= &gt; &gt;=</c> as <c>ScriptOperators.Relational</c> gives it, or null to ask the interpreter.</summary>
-    private static bool? Relational(char op, ExpressionValue left, ExpressionValue right)
+    private static bool? Relational(char op, in ExpressionValue left, in ExpressionValue right)
     {
         var lk = left.Kind;
         var rk = right.Kind;
@@ -246,17 +293,20 @@ internal static class ExpressionCompiler
             return null;
         }
 
-        return op switch
-        {
-            '<' => c < 0,
-            'l' => c <= 0,
-            '>' => c > 0,
-            _ => c >= 0,
-        };
+        return Holds(op, c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Holds(char op, int comparison) => op switch
+    {
+        '<' => comparison < 0,
+        'l' => comparison <= 0,
+        '>' => comparison > 0,
+        _ => comparison >= 0,
+    };
+
     /// <summary>As <c>ScriptOperators.CompareNumbers</c> for int, long and double: integers as longs, else as doubles.</summary>
-    private static int CompareNumbers(ExpressionValue left, ExpressionValue right)
+    private static int CompareNumbers(in ExpressionValue left, in ExpressionValue right)
     {
         if (left.Kind != Kind.Double && right.Kind != Kind.Double)
         {
@@ -268,13 +318,16 @@ internal static class ExpressionCompiler
         return l.CompareTo(r);
     }
 
-    private static ExpressionValue Result(bool? value) => value is { } b ? ExpressionValue.From(b) : ExpressionValue.Bail;
-
-    private sealed class Constant<TModel>(ExpressionValue value) : Node<TModel>
+    /// <summary>A literal; its truth value is known when compiled.</summary>
+    private sealed class Constant<TModel>(ExpressionValue value, bool strict) : Node<TModel>
     {
+        private readonly int _state = TruthState(value, strict);
+
         public ExpressionValue Value { get; } = value;
 
         public override ExpressionValue Eval(TModel model) => Value;
+
+        public override int Test(TModel model) => _state;
     }
 
     private sealed class Read<TModel>(ExpressionReader<TModel> reader, bool strict) : Node<TModel>
@@ -283,126 +336,177 @@ internal static class ExpressionCompiler
 
         public override ExpressionValue Eval(TModel model) => Resolve(reader(model), strict);
 
+        /// <summary>The value with a missing member as <see cref="ExpressionValue.Missing"/>, whatever the mode (for <c>??</c>).</summary>
         public ExpressionValue EvalLenient(TModel model) => reader(model);
-    }
 
-    private sealed class Not<TModel>(Node<TModel> operand, bool strict) : Node<TModel>
-    {
-        public override ExpressionValue Eval(TModel model)
+        public override int Test(TModel model)
         {
-            var value = operand.Eval(model);
-            var state = TruthState(in value, strict);
-            return state < 2 ? ExpressionValue.From(state == 0) : ExpressionValue.Bail;
+            var value = reader(model);
+            return TruthState(value, strict);
         }
     }
 
-    private sealed class And<TModel>(Node<TModel> left, Node<TModel> right, bool strict) : Node<TModel>
+    private sealed class Not<TModel>(Node<TModel> operand) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
+        public override int Test(TModel model)
         {
-            var value = left.Eval(model);
-            var state = TruthState(in value, strict);
-            if (state != 1)
-            {
-                return state == 2 ? ExpressionValue.Bail : ExpressionValue.From(false);
-            }
-
-            value = right.Eval(model);
-            state = TruthState(in value, strict);
-            return state < 2 ? ExpressionValue.From(state == 1) : ExpressionValue.Bail;
+            var state = operand.Test(model);
+            return state == Ask ? Ask : state ^ 1;
         }
     }
 
-
-    private sealed class Or<TModel>(Node<TModel> left, Node<TModel> right, bool strict) : Node<TModel>
+    /// <summary><c>a &amp;&amp; b</c>: false when <c>a</c> is, else the truth of <c>b</c> (a boolean either way).</summary>
+    private sealed class And<TModel>(Node<TModel> left, Node<TModel> right) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
+        public override int Test(TModel model)
         {
-            var value = left.Eval(model);
-            var state = TruthState(in value, strict);
-            if (state != 0)
-            {
-                return state == 2 ? ExpressionValue.Bail : ExpressionValue.From(true);
-            }
-
-            value = right.Eval(model);
-            state = TruthState(in value, strict);
-            return state < 2 ? ExpressionValue.From(state == 1) : ExpressionValue.Bail;
+            var state = left.Test(model);
+            return state != True ? state : right.Test(model);
         }
     }
 
+    /// <summary><c>a || b</c>: true when <c>a</c> is, else the truth of <c>b</c> (a boolean either way).</summary>
+    private sealed class Or<TModel>(Node<TModel> left, Node<TModel> right) : TestNode<TModel>
+    {
+        public override int Test(TModel model)
+        {
+            var state = left.Test(model);
+            return state != False ? state : right.Test(model);
+        }
+    }
 
     /// <summary><c>a ?? b</c>: a missing member on the left is null here even in strict mode, as in the interpreter.</summary>
-    private sealed class Coalesce<TModel>(Node<TModel> left, Node<TModel> right) : Node<TModel>
+    private sealed class Coalesce<TModel>(Node<TModel> left, Node<TModel> right, bool strict) : Node<TModel>
     {
         public override ExpressionValue Eval(TModel model)
         {
             var value = left is Read<TModel> read ? read.EvalLenient(model) : left.Eval(model);
             return value.Kind is Kind.Null or Kind.Missing ? right.Eval(model) : value;
         }
+
+        public override int Test(TModel model)
+        {
+            var value = Eval(model);
+            return TruthState(value, strict);
+        }
     }
 
-    private sealed class Equal<TModel>(Node<TModel> left, Node<TModel> right, bool negate, bool strict) : Node<TModel>
+    private sealed class Equal<TModel>(Node<TModel> left, Node<TModel> right, bool negate, bool strict) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
-            => Result(AreEqual(Resolve(left.Eval(model), strict), Resolve(right.Eval(model), strict)) is { } b ? b != negate : null);
+        public override int Test(TModel model)
+            => State(AreEqual(Resolve(left.Eval(model), strict), Resolve(right.Eval(model), strict)), negate);
     }
 
-    private sealed class EqualsConstant<TModel>(Node<TModel> left, ExpressionValue right, bool negate, bool strict) : Node<TModel>
+    private sealed class EqualsConstant<TModel>(Node<TModel> left, ExpressionValue right, bool negate, bool strict) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
-            => Result(AreEqual(Resolve(left.Eval(model), strict), right) is { } b ? b != negate : null);
+        public override int Test(TModel model) => State(AreEqual(Resolve(left.Eval(model), strict), right), negate);
     }
 
-    /// <summary><c>member == constant</c> (or <c>!=</c>), the most common comparison, in one node: the read, then the
-    /// integer, boolean or string case the constant makes likely, else <see cref="AreEqual"/>.</summary>
-    private sealed class ReadEqualsConstant<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, bool negate, bool strict) : Node<TModel>
+    /// <summary><c>member == constant</c> (or <c>!=</c>) in one node for any constant: the read, then <see cref="AreEqual"/>.</summary>
+    private sealed class ReadEqualsConstant<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, bool negate, bool strict) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
+        public override int Test(TModel model)
         {
             var left = reader(model);
-            var kind = left.Kind;
-            if (kind == right.Kind && kind is Kind.Int or Kind.Long or Kind.Bool)
+            if (left.Kind == Kind.Bool && right.Kind == Kind.Bool)
             {
-                return ExpressionValue.From((left.Integer == right.Integer) != negate);
+                return (left.Integer == right.Integer) != negate ? True : False;
             }
 
-            return Result(AreEqual(Resolve(left, strict), right) is { } b ? b != negate : null);
+            return State(AreEqual(Resolve(left, strict), right), negate);
+        }
+    }
+
+    /// <summary><c>member == 3</c> (or <c>!=</c>): two integers compared directly, else <see cref="AreEqual"/>.</summary>
+    private sealed class ReadEqualsInteger<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, bool negate, bool strict) : TestNode<TModel>
+    {
+        private readonly long _integer = right.Integer;
+
+        public override int Test(TModel model)
+        {
+            var left = reader(model);
+            if (left.Kind is Kind.Int or Kind.Long)
+            {
+                return (left.Integer == _integer) != negate ? True : False;
+            }
+
+            return State(AreEqual(Resolve(left, strict), right), negate);
+        }
+    }
+
+    /// <summary>
+    /// <c>member == 'text'</c> (or <c>!=</c>): a string compared ordinally, a JSON string compared in UTF-8 with the
+    /// constant's bytes, encoded once here (what <c>JsonElement.ValueEquals(string)</c> does per call), else
+    /// <see cref="AreEqual"/>.
+    /// </summary>
+    private sealed class ReadEqualsText<TModel> : TestNode<TModel>
+    {
+        private readonly ExpressionReader<TModel> _reader;
+        private readonly ExpressionValue _right;
+        private readonly string _text;
+        private readonly byte[]? _utf8;
+        private readonly bool _negate;
+        private readonly bool _strict;
+
+        public ReadEqualsText(ExpressionReader<TModel> reader, ExpressionValue right, bool negate, bool strict)
+        {
+            _reader = reader;
+            _right = right;
+            _text = right.String;
+            _negate = negate;
+            _strict = strict;
+
+            // Text that is not valid UTF-16 (a lone surrogate) is left to ValueEquals(string), which never matches it.
+            var bytes = new byte[_text.Length * 3];
+            if (Utf8.FromUtf16(_text, bytes, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+            {
+                _utf8 = bytes.AsSpan(0, written).ToArray();
+            }
+        }
+
+        public override int Test(TModel model)
+        {
+            var left = _reader(model);
+            if (left.Kind == Kind.JsonString && _utf8 is { } utf8 && _text.Length <= MaxInlineStringLength)
+            {
+                return left.Json.ValueEquals(utf8) != _negate ? True : False;
+            }
+
+            if (left.Kind == Kind.String && (_text.Length <= MaxInlineStringLength || left.String.Length != _text.Length))
+            {
+                return string.Equals(left.String, _text, StringComparison.Ordinal) != _negate ? True : False;
+            }
+
+            return State(AreEqual(Resolve(left, _strict), _right), _negate);
         }
     }
 
     /// <summary><c>member &lt; constant</c> (and the other relations) in one node: the read, then two integers compared
     /// directly, else <see cref="Relational"/>.</summary>
-    private sealed class ReadCompareConstant<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, char op, bool strict) : Node<TModel>
+    private sealed class ReadCompareConstant<TModel>(ExpressionReader<TModel> reader, ExpressionValue right, char op, bool strict) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
+        private readonly bool _integer = right.Kind is Kind.Int or Kind.Long;
+
+        public override int Test(TModel model)
         {
             var left = reader(model);
-            if (left.Kind is Kind.Int or Kind.Long && right.Kind is Kind.Int or Kind.Long)
+            if (_integer && left.Kind is Kind.Int or Kind.Long)
             {
-                var l = left.Integer;
-                var r = right.Integer;
-                return ExpressionValue.From(op switch
-                {
-                    '<' => l < r,
-                    'l' => l <= r,
-                    '>' => l > r,
-                    _ => l >= r,
-                });
+                return Holds(op, left.Integer.CompareTo(right.Integer)) ? True : False;
             }
 
-            return Result(Relational(op, Resolve(left, strict), right));
+            return State(Relational(op, Resolve(left, strict), right));
         }
     }
 
-    private sealed class Compare<TModel>(Node<TModel> left, Node<TModel> right, char op, bool strict) : Node<TModel>
+    private sealed class Compare<TModel>(Node<TModel> left, Node<TModel> right, char op, bool strict) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model)
-            => Result(Relational(op, Resolve(left.Eval(model), strict), Resolve(right.Eval(model), strict)));
+        public override int Test(TModel model)
+            => State(Relational(op, Resolve(left.Eval(model), strict), Resolve(right.Eval(model), strict)));
     }
 
-    private sealed class CompareConstant<TModel>(Node<TModel> left, ExpressionValue right, char op, bool strict) : Node<TModel>
+    private sealed class CompareConstant<TModel>(Node<TModel> left, ExpressionValue right, char op, bool strict) : TestNode<TModel>
     {
-        public override ExpressionValue Eval(TModel model) => Result(Relational(op, Resolve(left.Eval(model), strict), right));
+        public override int Test(TModel model) => State(Relational(op, Resolve(left.Eval(model), strict), right));
     }
 }

@@ -36,13 +36,14 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
     {
         if (!CustomerModel.IsProfileKey(key))
         {
-            // The relationship matrix once the customer is placed; else personal: an attribute under its snake_case name, else a member derived from the attributes.
+            // The relationship matrix once the customer is placed (a customer without facts is not: no lookup); else
+            // personal: an attribute under its snake_case name, else a member derived from the attributes.
             var matrix = key is "tier" or "matrix";
             var slot = AttributeCache.SlotOf(key);
             return c =>
             {
                 var customer = c.Customer;
-                if (matrix && CustomerModel.TryGetMatrixValue(customer, key, out var placed))
+                if (matrix && customer.Facts.Count > 0 && CustomerModel.TryGetMatrixValue(customer, key, out var placed))
                 {
                     return ExpressionValue.FromObject(placed);
                 }

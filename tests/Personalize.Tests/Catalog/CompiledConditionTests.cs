@@ -254,7 +254,7 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
     private static readonly string[] Literals =
     [
         "0", "3", "40", "-2", "5000000000", "2.5", "1e3", "\"gold\"", "'silver'", "\"\"", "\"" + LongText + "\"", "true", "false", "null", "empty",
-        "\"retention\"", "\"event\"", "\"2\"",
+        "\"retention\"", "\"event\"", "\"2\"", "'Müller'", "\"gold \"", "'bronze'",
     ];
 
     private static readonly string[] Operators = ["==", "!=", "<", "<=", ">", ">=", "&&", "||", "??", "+"];
@@ -273,6 +273,9 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
     [
         "\"gold\"", "\"silver\"", "\"\"", "\"" + LongText + "\"", "3", "40", "-2", "5000000000", "2.5", "1e300", "true", "false", "null",
         "[1, 2]", "{ \"level\": 3 }", "\"2026-01-20\"", "\"2026-02-01T10:00:00Z\"", "\"not a date\"", "\"2\"",
+
+        // Text compared in UTF-8 by the compiled form: escapes, non-ASCII, a prefix and an extension of a literal.
+        "\"gol\\u0064\"", "\"M\\u00fcller\"", "\"Müller\"", "\"gol\"", "\"golden\"", "\"\\ud83d\\ude00\"",
     ];
 
     private static readonly string[] AttributeNames =
@@ -285,8 +288,9 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
             Gen.Bool,
             Gen.Bool,
             Gen.Frequency((1, Gen.Const((int?)null)), (3, Gen.Int[0, 10].Select(i => (int?)i))),
-            Gen.OneOf(new string?[] { null, "en", "de" }))
-        .Select((attributes, stage, complaint, payment, nps, language) =>
+            Gen.OneOf(new string?[] { null, "en", "de" }),
+            Gen.OneOf(new string?[] { null, null, "gold", "bronze" }))
+        .Select((attributes, stage, complaint, payment, nps, language, placed) =>
         {
             var json = "{" + string.Join(", ", attributes.DistinctBy(a => a.Item1).Select(a => $"\"{a.Item1}\": {a.Item2}")) + "}";
             return Customer(json) with
@@ -294,6 +298,9 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
                 Stage = stage,
                 Language = language,
                 ServiceFlags = new ServiceFlags { OpenComplaint = complaint, FailedPayment = payment, NpsScore = nps },
+
+                // The relationship matrix's tier (a fact the tick places) comes before a tier attribute.
+                Facts = placed is null ? Personalize.Events.CustomerFacts.Empty : Personalize.Events.CustomerFacts.Create([new(Personalize.Events.FactNames.Tier, new Personalize.Events.Fact(placed, Now, "e-1"))]),
             };
         });
 
@@ -312,6 +319,6 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
     }
 
     private static string Describe(CustomerProfile customer)
-        => $"{customer.Stage}, nps {customer.ServiceFlags.NpsScore}, complaint {customer.ServiceFlags.OpenComplaint}, payment {customer.ServiceFlags.FailedPayment}, language {customer.Language}, "
+        => $"{customer.Stage}, placed {customer.Facts.ValueOf("tier") ?? "no"}, nps {customer.ServiceFlags.NpsScore}, complaint {customer.ServiceFlags.OpenComplaint}, payment {customer.ServiceFlags.FailedPayment}, language {customer.Language}, "
            + "{" + string.Join(", ", customer.Attributes.Select(a => $"\"{a.Key}\": {a.Value.GetRawText()}")) + "}";
 }

@@ -285,7 +285,10 @@ internal static class ArrayFunctions
         return result;
     }
 
-    /// <summary><c>array.map</c>: the value of <paramref name="member"/> of each item (null for items without it).</summary>
+    /// <summary>
+    /// <c>array.map</c>: the value of <paramref name="member"/> of each item that has it, as Scriban: an item without the member
+    /// (a number, a list, an object lacking it) is left out; a member whose value is null maps to null.
+    /// </summary>
     public static ScriptArray Map(TemplateContext context, object? list, string? member)
     {
         var result = new ScriptArray();
@@ -298,8 +301,10 @@ internal static class ArrayFunctions
         foreach (var item in items)
         {
             context.ChargeLoopIterations();
-            context.TryGetMember(item, member, out var value);
-            result.Add(value);
+            if (ScriptValue.AsEnumerable(item) is null && context.TryGetMember(item, member, out var value))
+            {
+                result.Add(value);
+            }
         }
 
         return result;
@@ -372,7 +377,7 @@ internal static class ArrayFunctions
     public static ScriptArray Sort(TemplateContext context, object? list, string? member = null)
     {
         ScriptArray result;
-        if (list is null || list is string || (ScriptValue.AsEnumerable(list) is null && list is not ScriptObject and not IDictionary<string, object?>))
+        if (list is null || (list is not string && ScriptValue.AsEnumerable(list) is null && list is not ScriptObject and not IDictionary<string, object?> and not IReadOnlyDictionary<string, object?> and not System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object }))
         {
             result = new ScriptArray();
             if (list is not null)
@@ -477,10 +482,26 @@ internal static class ArrayFunctions
             }
             else
             {
-                c = ScriptOperators.Compare(context, keys[a], keys[b]);
+                var x = ScriptValue.Normalize(keys[a]);
+                var y = ScriptValue.Normalize(keys[b]);
+                if (x is not null && y is not null && (KindOf(x) != KindOf(y) || KindOf(x) == 0))
+                {
+                    // As Scriban: a number beside text or a boolean, or a list or object beside anything, has no order.
+                    throw context.Error($"Failed to compare two elements in the array: {ScriptValue.TypeName(x)} and {ScriptValue.TypeName(y)} have no order. Sort numbers, texts or booleans, or sort objects by a member.");
+                }
+
+                c = ScriptOperators.Compare(context, x, y);
             }
 
             return c != 0 ? c : a.CompareTo(b);
         }
+
+        /// <summary>The kinds of sort keys that order among themselves: 1 numbers, 2 texts, 3 booleans; 0 anything else.</summary>
+        private static int KindOf(object value) => value switch
+        {
+            string => 2,
+            bool => 3,
+            _ => ScriptValue.IsNumber(value) ? 1 : 0,
+        };
     }
 }

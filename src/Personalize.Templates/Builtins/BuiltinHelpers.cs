@@ -10,7 +10,8 @@ internal static class BuiltinHelpers
 {
     /// <summary>
     /// Sees a value as a list: null stays null, arrays and sequences give their items, objects give their members
-    /// (items with <c>key</c> and <c>value</c>). Anything else is a render error.
+    /// (items with <c>key</c> and <c>value</c>), empty text is an empty list (as in Scriban, which reads text as its characters;
+    /// other text is not split here: see docs/templates.md, S3). Anything else is a render error.
     /// </summary>
     public static IEnumerable<object?>? AsList(TemplateContext context, object? value, string parameter = "list")
     {
@@ -20,6 +21,8 @@ internal static class BuiltinHelpers
                 return null;
             case ScriptArray array:
                 return array;
+            case string { Length: 0 }:
+                return Array.Empty<object?>();
             case ScriptObject obj:
                 return EnumerateMembers(obj);
             case IDictionary<string, object?> dictionary:
@@ -101,7 +104,7 @@ internal static class BuiltinHelpers
     {
         foreach (var pair in members)
         {
-            yield return new KeyValuePair<string, object?>(pair.Key, ScriptValue.Normalize(pair.Value));
+            yield return new ScriptObject(2) { ["key"] = pair.Key, ["value"] = ScriptValue.Normalize(pair.Value) };
         }
     }
 
@@ -109,7 +112,7 @@ internal static class BuiltinHelpers
     {
         foreach (var property in json.EnumerateObject())
         {
-            yield return new KeyValuePair<string, object?>(property.Name, ScriptValue.Normalize(property.Value));
+            yield return new ScriptObject(2) { ["key"] = property.Name, ["value"] = ScriptValue.Normalize(property.Value) };
         }
     }
 

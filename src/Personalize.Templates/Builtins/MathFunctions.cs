@@ -9,10 +9,11 @@ namespace Personalize.Templates.Builtins;
 /// </summary>
 internal static class MathFunctions
 {
-    /// <summary><c>math.abs</c>: the absolute value, keeping the number type.</summary>
+    /// <summary><c>math.abs</c>: the absolute value, keeping the number type (a boolean is returned as it is, as in Scriban).</summary>
     public static object? Abs(TemplateContext context, object? value) => value switch
     {
         null => null,
+        bool => value,
         int i => i == int.MinValue ? -(long)i : (object)Math.Abs(i),
         long l => l == long.MinValue ? BigInteger.Abs(l) : (object)Math.Abs(l),
         double d => Math.Abs(d),
@@ -26,6 +27,7 @@ internal static class MathFunctions
     public static object? Ceil(TemplateContext context, object? value) => value switch
     {
         null => Boxes.Int32(0), // as Scriban: nil counts as 0
+        bool b => Boxes.Int32(b ? 1 : 0), // and true/false as 1/0
         decimal m => Math.Ceiling(m),
         _ when BuiltinHelpers.IsInteger(value) => value,
         _ => Math.Ceiling(ToDouble(context, "math.ceil", value)),
@@ -65,6 +67,7 @@ internal static class MathFunctions
     public static object? Floor(TemplateContext context, object? value) => value switch
     {
         null => Boxes.Int32(0), // as Scriban: nil counts as 0
+        bool b => Boxes.Int32(b ? 1 : 0), // and true/false as 1/0
         decimal m => Math.Floor(m),
         _ when BuiltinHelpers.IsInteger(value) => value,
         _ => Math.Floor(ToDouble(context, "math.floor", value)),
@@ -105,6 +108,11 @@ internal static class MathFunctions
     /// <summary><c>math.round</c>: rounds to <paramref name="precision"/> decimals (0 to 15; halves to even, as Scriban and .NET's Math.Round).</summary>
     public static object? Round(TemplateContext context, object? value, int precision = 0)
     {
+        if (precision is < 0 or > 15)
+        {
+            throw context.Error($"`math.round` rounds to 0 to 15 decimals, not {precision}.");
+        }
+
         switch (value)
         {
             case null:
@@ -112,7 +120,7 @@ internal static class MathFunctions
             case bool b:
                 return Boxes.Int32(b ? 1 : 0); // as Scriban's other math functions: true/false count as 1/0
             case decimal m:
-                return Math.Round(m, Math.Clamp(precision, 0, 28), MidpointRounding.ToEven);
+                return Math.Round(m, precision, MidpointRounding.ToEven);
         }
 
         if (BuiltinHelpers.IsInteger(value))
@@ -120,7 +128,7 @@ internal static class MathFunctions
             return value;
         }
 
-        return Math.Round(ToDouble(context, "math.round", value), Math.Clamp(precision, 0, 15), MidpointRounding.ToEven);
+        return Math.Round(ToDouble(context, "math.round", value), precision, MidpointRounding.ToEven);
     }
 
     /// <summary><c>math.times</c>: <paramref name="value"/> multiplied by <paramref name="with"/>.</summary>

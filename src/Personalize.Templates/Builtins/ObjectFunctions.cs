@@ -98,7 +98,7 @@ internal static class ObjectFunctions
     public static bool HasValue(TemplateContext context, object? value, string? key) =>
         HasKey(context, value, key) && context.TryGetMember(value, key!, out var member) && member is not null;
 
-    /// <summary><c>object.keys</c>: the member names of an object (<c>["size"]</c> for an array; empty for null and other values).</summary>
+    /// <summary><c>object.keys</c>: the member names of an object (<c>["size"]</c> for an array or text; empty for null and other values).</summary>
     public static ScriptArray Keys(TemplateContext context, object? value)
     {
         var result = new ScriptArray();
@@ -118,7 +118,7 @@ internal static class ObjectFunctions
         return result;
     }
 
-    /// <summary><c>object.values</c>: the member values of an object (<c>[size]</c> for an array; empty for null and other values).</summary>
+    /// <summary><c>object.values</c>: the member values of an object (<c>[size]</c> for an array or text; empty for null and other values).</summary>
     public static ScriptArray Values(TemplateContext context, object? value)
     {
         var result = new ScriptArray();
@@ -139,6 +139,7 @@ internal static class ObjectFunctions
 
     private static int? ArrayCount(object? value) => value switch
     {
+        string text => text.Length, // text's one member is its size too (`name.size`), as in Scriban
         ScriptArray array => array.Count,
         System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json => json.GetArrayLength(),
         System.Collections.IList list => list.Count,

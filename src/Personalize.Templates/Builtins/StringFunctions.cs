@@ -220,14 +220,23 @@ internal static class StringFunctions
 
     /// <summary>
     /// <c>string.slice</c>: the substring from <paramref name="start"/> (negative counts from the end) of
-    /// <paramref name="length"/> characters (0 or less: the rest of the text).
+    /// <paramref name="length"/> characters (without a length: the rest of the text; 0: empty; a negative length is an error, as
+    /// in Scriban).
     /// </summary>
-    public static string Slice(string? text, int start, int length = 0) => SliceCore(text, start, length <= 0 ? text?.Length ?? 0 : length);
+    public static string Slice(TemplateContext context, string? text, int start, int? length = null) => length switch
+    {
+        null => SliceCore(text, start, text?.Length ?? 0),
+        < 0 => throw context.Error($"`string.slice` takes a length of 0 or more, not {length}."),
+        _ => SliceCore(text, start, length.Value),
+    };
 
     /// <summary><c>string.slice1</c>: like <c>string.slice</c> but <paramref name="length"/> defaults to 1 character.</summary>
     public static string Slice1(string? text, int start, int length = 1) => length <= 0 ? string.Empty : SliceCore(text, start, length);
 
-    /// <summary><c>string.split</c>: the parts of <paramref name="text"/> between occurrences of <paramref name="match"/>, without empty parts.</summary>
+    /// <summary>
+    /// <c>string.split</c>: the parts of <paramref name="text"/> between occurrences of <paramref name="match"/>, without empty
+    /// parts; with no or empty separator the whole text is the one part, as in Scriban.
+    /// </summary>
     public static ScriptArray Split(TemplateContext context, string? text, string? match)
     {
         var result = new ScriptArray();
@@ -238,12 +247,7 @@ internal static class StringFunctions
 
         if (string.IsNullOrEmpty(match))
         {
-            context.ChargeLoopIterations(text.Length);
-            foreach (var c in text)
-            {
-                result.Add(c.ToString());
-            }
-
+            result.Add(text);
             return result;
         }
 

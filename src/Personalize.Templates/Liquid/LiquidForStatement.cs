@@ -42,6 +42,8 @@ internal sealed class LiquidForStatement : ForStatement
 
     protected override bool ReversesBeforeLimit => false;
 
+    protected override bool NullRunsElse => true;
+
     protected override (int Start, int Count) Window(TemplateContext context, int total)
     {
         var start = 0;

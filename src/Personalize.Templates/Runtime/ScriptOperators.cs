@@ -130,6 +130,12 @@ internal static class ScriptOperators
 
     public static object? Multiply(TemplateContext context, object? left, object? right)
     {
+        // `'3' * 'ab'` repeats the right text as many times as the left text reads as an integer, as in Scriban.
+        if (left is string countText && right is string && int.TryParse(countText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            left = Boxes.Int32(parsed);
+        }
+
         if (left is string || right is string)
         {
             var text = left as string ?? right as string;
@@ -146,10 +152,10 @@ internal static class ScriptOperators
                 other = Boxes.Int32(flag ? 1 : 0);
             }
 
-            // A fractional count is truncated (`'ab' * 2.5` is `abab`), as in Scriban.
-            if (other is double or float or decimal && ScriptValue.TryToDouble(other, out var fractional) && double.IsFinite(fractional) && Math.Abs(fractional) < 9e18)
+            // A fractional count is rounded half to even (`'ab' * 2.5` is `abab`, `* 2.6` three times), as in Scriban.
+            if (TryFractionalCount(other, out var rounded))
             {
-                other = (long)Math.Truncate(fractional);
+                other = rounded;
             }
 
             if (other is string || KindOf(other) is NumberKind.None or NumberKind.Double or NumberKind.Decimal || !ScriptValue.TryToInt64(other, out var count))
@@ -175,7 +181,7 @@ internal static class ScriptOperators
             count = count switch
             {
                 bool b => Boxes.Int32(b ? 1 : 0),
-                double or float or decimal when ScriptValue.TryToDouble(count, out var d) && double.IsFinite(d) && Math.Abs(d) < 9e18 => (long)Math.Truncate(d),
+                _ when TryFractionalCount(count, out var rounded) => rounded,
                 _ => count,
             };
             if (KindOf(count) is NumberKind.Int or NumberKind.Long)
@@ -189,7 +195,12 @@ internal static class ScriptOperators
         if (left is ScriptArray array && KindOf(right) is NumberKind.Int or NumberKind.Long)
         {
             var times = AsLong(right!);
-            if (times <= 0 || array.Count == 0)
+            if (times < 0)
+            {
+                throw NegativeCount(context, '*', times);
+            }
+
+            if (times == 0 || array.Count == 0)
             {
                 return new ScriptArray();
             }
@@ -230,6 +241,33 @@ internal static class ScriptOperators
             return null;
         }
 
+        // An array divided by a count keeps its first count-th part (`/`, `//`); `%` keeps every count-th item, as in Scriban.
+        // A boolean counts as 1 or 0, a fraction is rounded half to even.
+        if (op is '/' or 'f' or '%' && IsArray(left))
+        {
+            var count = right switch
+            {
+                bool b => Boxes.Int32(b ? 1 : 0),
+                _ when TryFractionalCount(right, out var rounded) => rounded,
+                _ => right,
+            };
+            if (KindOf(count) is NumberKind.Int or NumberKind.Long)
+            {
+                var n = AsLong(count!);
+                if (n < 0)
+                {
+                    throw NegativeCount(context, op, n);
+                }
+
+                if (n == 0)
+                {
+                    throw context.Error("Division by zero.");
+                }
+
+                return ArrayDivide(left as ScriptArray ?? ToArray(context, (System.Text.Json.JsonElement)left!), n, op);
+            }
+        }
+
         // As Scriban (also through math.plus and the like): true/false count as 1/0 beside a number.
         if (left is bool lb && KindOf(right) != NumberKind.None)
         {
@@ -244,16 +282,6 @@ internal static class ScriptOperators
         var rk = KindOf(right);
         if (lk == NumberKind.None || rk == NumberKind.None)
         {
-            if (left is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json && rk is NumberKind.Int or NumberKind.Long && op is '/' or '%')
-            {
-                left = ToArray(context, json);
-            }
-
-            if (left is ScriptArray la && rk is NumberKind.Int or NumberKind.Long && op is '/' or '%')
-            {
-                return ArrayDivide(la, AsLong(right), op);
-            }
-
             if (Builtins.DateArithmetic.TryApply(context, op, left, right, out var dateResult))
             {
                 return dateResult;
@@ -416,15 +444,26 @@ internal static class ScriptOperators
         context.ChargeWork(1 + (bits >> 6));
     }
 
+    /// <summary>A fractional count (<c>2.5</c>, <c>2.6</c>) rounded half to even, as Scriban converts a count; false for anything else.</summary>
+    private static bool TryFractionalCount(object? value, out object? count)
+    {
+        if (value is double or float or decimal && ScriptValue.TryToDouble(value, out var d) && double.IsFinite(d) && Math.Abs(d) < 9e18)
+        {
+            count = (long)Math.Round(d, MidpointRounding.ToEven);
+            return true;
+        }
+
+        count = null;
+        return false;
+    }
+
+    private static TemplateRuntimeException NegativeCount(TemplateContext context, char op, long count) =>
+        context.Error($"Operator `{OperatorText(op)}` between an array and a count needs a count of 0 or more, not {count}.");
+
     private static ScriptArray ArrayDivide(ScriptArray array, long n, char op)
     {
         var result = new ScriptArray();
-        if (n <= 0)
-        {
-            return result;
-        }
-
-        if (op == '/')
+        if (op is '/' or 'f')
         {
             var take = array.Count / n;
             for (var i = 0; i < take; i++)

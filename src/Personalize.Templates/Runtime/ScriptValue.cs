@@ -551,6 +551,12 @@ public static class ScriptValue
         ScriptArray => "array",
         ScriptObject => "object",
         IScriptFunction => "function",
+        JsonElement { ValueKind: JsonValueKind.Array } or JsonArray => "array",
+        JsonElement { ValueKind: JsonValueKind.Object } or JsonObject or IDictionary or IDictionary<string, object?> or IReadOnlyDictionary<string, object?> => "object",
+        JsonElement { ValueKind: JsonValueKind.String } => "string",
+        JsonElement { ValueKind: JsonValueKind.Number } => "number",
+        JsonElement { ValueKind: JsonValueKind.True or JsonValueKind.False } => "bool",
+        JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => "null",
         _ => value.GetType().Name,
     };
 }

@@ -31,9 +31,18 @@ internal class ForStatement : ScriptStatement
 
     public ScriptBlock? Else { get; init; }
 
+    /// <summary>The items of a null collection: empty, and told apart from an empty collection by reference.</summary>
+    private static readonly object?[] NullSource = new object?[0];
+
     public override void Execute(TemplateContext context)
     {
         var items = Items(context);
+        if (ReferenceEquals(items, NullSource) && !NullRunsElse)
+        {
+            // Scriban: a loop over null (a missing or null value) does nothing at all — no `else`, no empty table.
+            return;
+        }
+
         var (start, count) = Window(context, items.Count);
         if (count == 0)
         {
@@ -105,6 +114,9 @@ internal class ForStatement : ScriptStatement
         }
     }
 
+    /// <summary>Whether a loop over null runs its <c>else</c> (Liquid) or does nothing (Scriban).</summary>
+    protected virtual bool NullRunsElse => false;
+
     /// <summary>The items the loop walks (Scriban: a sequence as it is, a string its characters; nil none; an object is an error).</summary>
     protected virtual IList<object?> Items(TemplateContext context)
     {
@@ -146,7 +158,7 @@ internal class ForStatement : ScriptStatement
         switch (source)
         {
             case null:
-                items = Array.Empty<object?>();
+                items = NullSource;
                 break;
             case string text:
                 // Scriban walks a string character by character.

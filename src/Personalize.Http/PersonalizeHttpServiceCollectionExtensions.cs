@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Personalize.Delivery.Sinks;
 using Personalize.Http;
 
@@ -10,7 +11,7 @@ public static class PersonalizeHttpServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="WebhookSink"/> as a singleton and as the <see cref="IMessageSink"/> the
     /// <see cref="SinkWriter"/> of <c>AddPersonalizeDelivery</c> writes to (a sink registered before wins). The options
-    /// are checked when the sink is first resolved, with every problem in one message.
+    /// are <c>IOptions&lt;WebhookSinkOptions&gt;</c>, checked at start with every problem in one message.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the provider, endpoint, headers, time-outs, retries, circuit breaker and rates.</param>
@@ -19,14 +20,22 @@ public static class PersonalizeHttpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp =>
+        if (services.Any(static d => d.ServiceType == typeof(WebhookSink)))
         {
-            var options = new WebhookSinkOptions();
-            configure(options);
-            return new WebhookSink(options, sp.GetRequiredService<TimeProvider>());
-        });
+            return services; // registered before: that registration wins
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<WebhookSinkOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookSinkOptions>, Validator>());
+        services.TryAddSingleton(static sp => new WebhookSink(sp.GetRequiredService<IOptions<WebhookSinkOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IMessageSink>(static sp => sp.GetRequiredService<WebhookSink>());
         return services;
+    }
+
+    private sealed class Validator : IValidateOptions<WebhookSinkOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, WebhookSinkOptions options)
+            => options.Validate() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(options.DescribeErrors(errors)) : ValidateOptionsResult.Success;
     }
 }

@@ -66,7 +66,7 @@ public sealed class WebhookSink : IMessageSink, IDisposable
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            throw new ArgumentException($"The webhook sink options{(string.IsNullOrWhiteSpace(options.Provider) ? string.Empty : " of " + options.Provider)} are invalid: " + string.Join(" ", errors), nameof(options));
+            throw new ArgumentException(options.DescribeErrors(errors), nameof(options));
         }
 
         _options = options;

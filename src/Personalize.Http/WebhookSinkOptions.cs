@@ -65,7 +65,11 @@ public sealed class WebhookSinkOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public WebhookRateLimit? DefaultRateLimit { get; set; }
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>The one message of every problem <see cref="Validate"/> found.</summary>
+    internal string DescribeErrors(IReadOnlyList<string> errors)
+        => $"The webhook sink options{(string.IsNullOrWhiteSpace(Provider) ? string.Empty : " of " + Provider)} are invalid: " + string.Join(" ", errors);
+
+    /// <summary>Checks the options (<c>AddPersonalizeWebhook</c> does at start).</summary>
     /// <returns>Every problem, each a sentence; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
     {

@@ -56,7 +56,7 @@ public sealed class SmtpSink : IMessageSink, IAsyncDisposable, IDisposable
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            throw new ArgumentException("The SMTP sink options are invalid: " + string.Join(" ", errors), nameof(options));
+            throw new ArgumentException(SmtpSinkOptions.DescribeErrors(errors), nameof(options));
         }
 
         _options = options;

@@ -75,7 +75,10 @@ public sealed class SmtpSinkOptions
         _ => 587,
     };
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>The one message of every problem <see cref="Validate"/> found.</summary>
+    internal static string DescribeErrors(IReadOnlyList<string> errors) => "The SMTP sink options are invalid: " + string.Join(" ", errors);
+
+    /// <summary>Checks the options (<c>AddPersonalizeSmtp</c> does at start).</summary>
     /// <returns>Every problem, each a sentence; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Personalize;
 using Personalize.PostgreSql;
 using Personalize.Storage;
@@ -27,17 +28,32 @@ public static class PersonalizePostgreSqlServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the connection string and schema; <see cref="PostgreSqlStoreOptions.Channels"/> defaults to the registered <see cref="ChannelRegistry"/>.</param>
     /// <returns>The same collection, for chaining.</returns>
+    /// <remarks>
+    /// The options are <c>IOptions&lt;PostgreSqlStoreOptions&gt;</c> (a host may also bind them from configuration),
+    /// checked at start with every problem in one message (<see cref="PostgreSqlStoreOptions.Validate"/>).
+    /// </remarks>
     public static IServiceCollection AddPersonalizePostgreSql(this IServiceCollection services, Action<PostgreSqlStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.TryAddSingleton(sp =>
+        if (services.Any(static d => d.ServiceType == typeof(PostgreSqlPersonalizeStore)))
         {
-            var options = new PostgreSqlStoreOptions { Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default };
-            configure(options);
-            return PostgreSqlPersonalizeStore.Open(options);
-        });
+            return services; // registered before: that registration wins
+        }
+
+        services.AddOptions<PostgreSqlStoreOptions>()
+            .Configure<IServiceProvider>(static (options, sp) => options.Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default)
+            .Configure(configure)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, Validator>());
+        services.TryAddSingleton(static sp => PostgreSqlPersonalizeStore.Open(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value));
         services.TryAddSingleton<IPersonalizeStore>(static sp => sp.GetRequiredService<PostgreSqlPersonalizeStore>());
         return services;
+    }
+
+    private sealed class Validator : IValidateOptions<PostgreSqlStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PostgreSqlStoreOptions options)
+            => options.Validate() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(PostgreSqlStoreOptions.DescribeErrors(errors)) : ValidateOptionsResult.Success;
     }
 }

@@ -73,12 +73,9 @@ public sealed partial class PostgreSqlPersonalizeStore : IPersonalizeStore, IDis
     public static async Task<PostgreSqlPersonalizeStore> OpenAsync(PostgreSqlStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
-        ArgumentNullException.ThrowIfNull(options.Channels, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRowsPerStatement, 1, nameof(options));
-        if (!PostgreSqlStoreOptions.IsValidSchema(options.Schema))
+        if (options.Validate() is { Count: > 0 } errors)
         {
-            throw new ArgumentException($"'{options.Schema}' is not a schema name the store accepts: use lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters (for example '{PostgreSqlStoreOptions.DefaultSchema}').", nameof(options));
+            throw new ArgumentException(PostgreSqlStoreOptions.DescribeErrors(errors), nameof(options));
         }
 
         NpgsqlConnectionStringBuilder builder;
@@ -91,7 +88,7 @@ public sealed partial class PostgreSqlPersonalizeStore : IPersonalizeStore, IDis
             throw new PostgreSqlStoreException($"The PostgreSQL connection string is not valid: {ex.Message} Write it as Host=HOST;Port=5432;Database=DB;Username=USER;Password=….", ex);
         }
 
-        if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (!options.ConnectionString!.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 64;
         }

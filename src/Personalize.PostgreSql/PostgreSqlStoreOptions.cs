@@ -39,6 +39,37 @@ public sealed partial class PostgreSqlStoreOptions
     /// <returns><see langword="true"/> when it is.</returns>
     public static bool IsValidSchema(string? schema) => schema is not null && SchemaName().IsMatch(schema);
 
+    /// <summary>Checks the options (<c>AddPersonalizePostgreSql</c> does at start).</summary>
+    /// <returns>Every problem, each a sentence that says how to fix it; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            errors.Add("ConnectionString is required (an Npgsql connection string, for example Host=localhost;Database=personalize;Username=app).");
+        }
+
+        if (!IsValidSchema(Schema))
+        {
+            errors.Add($"Schema '{Schema}' is not a schema name the store accepts: use lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters (for example '{DefaultSchema}').");
+        }
+
+        if (Channels is null)
+        {
+            errors.Add("Channels is required (the registered ChannelRegistry, or ChannelRegistry.Default).");
+        }
+
+        if (MaxRowsPerStatement < 1)
+        {
+            errors.Add($"MaxRowsPerStatement is {MaxRowsPerStatement}; use 1 or more.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The one message of every problem <see cref="Validate"/> found.</summary>
+    internal static string DescribeErrors(IReadOnlyList<string> errors) => "The PostgreSQL store options are invalid: " + string.Join(" ", errors);
+
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex SchemaName();
 }

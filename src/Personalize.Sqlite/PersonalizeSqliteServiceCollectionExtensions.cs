@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Personalize;
 using Personalize.Channels;
 using Personalize.Sqlite;
@@ -27,17 +28,32 @@ public static class PersonalizeSqliteServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the file and busy timeout; <see cref="SqliteStoreOptions.Channels"/> defaults to the registered <see cref="ChannelRegistry"/>.</param>
     /// <returns>The same collection, for chaining.</returns>
+    /// <remarks>
+    /// The options are <c>IOptions&lt;SqliteStoreOptions&gt;</c> (a host may also bind them from configuration), checked at
+    /// start with every problem in one message (<see cref="SqliteStoreOptions.Validate"/>).
+    /// </remarks>
     public static IServiceCollection AddPersonalizeSqlite(this IServiceCollection services, Action<SqliteStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.TryAddSingleton(sp =>
+        if (services.Any(static d => d.ServiceType == typeof(SqlitePersonalizeStore)))
         {
-            var options = new SqliteStoreOptions { Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default };
-            configure(options);
-            return SqlitePersonalizeStore.Open(options);
-        });
+            return services; // registered before: that registration wins
+        }
+
+        services.AddOptions<SqliteStoreOptions>()
+            .Configure<IServiceProvider>(static (options, sp) => options.Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default)
+            .Configure(configure)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, Validator>());
+        services.TryAddSingleton(static sp => SqlitePersonalizeStore.Open(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
         services.TryAddSingleton<IPersonalizeStore>(static sp => sp.GetRequiredService<SqlitePersonalizeStore>());
         return services;
+    }
+
+    private sealed class Validator : IValidateOptions<SqliteStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SqliteStoreOptions options)
+            => options.Validate() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(SqliteStoreOptions.DescribeErrors(errors)) : ValidateOptionsResult.Success;
     }
 }

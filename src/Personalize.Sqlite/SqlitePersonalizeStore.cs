@@ -67,10 +67,11 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
     private static SqlitePersonalizeStore Open(SqliteStoreOptions options, int schemaVersion)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
-        ArgumentNullException.ThrowIfNull(options.Channels, nameof(options));
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero, nameof(options));
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(SqliteStoreOptions.DescribeErrors(errors), nameof(options));
+        }
+
         var path = System.IO.Path.GetFullPath(options.Path);
         if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
         {

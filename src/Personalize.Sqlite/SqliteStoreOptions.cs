@@ -20,4 +20,35 @@ public sealed class SqliteStoreOptions
     /// <summary>Gets or sets the clock that measures work claim leases (<see cref="Storage.IPersonalizeStore.ClaimWorkAsync"/>).</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks the options (<c>AddPersonalizeSqlite</c> does at start).</summary>
+    /// <returns>Every problem, each a sentence that says how to fix it; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            errors.Add("Path is required (the database file, for example personalize.db).");
+        }
+
+        if (Channels is null)
+        {
+            errors.Add("Channels is required (the registered ChannelRegistry, or ChannelRegistry.Default).");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider is required (TimeProvider.System, or the host's).");
+        }
+
+        if (BusyTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"BusyTimeout is {BusyTimeout}; use zero or more.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The one message of every problem <see cref="Validate"/> found.</summary>
+    internal static string DescribeErrors(IReadOnlyList<string> errors) => "The SQLite store options are invalid: " + string.Join(" ", errors);
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Personalize.Channels;
 using Personalize.Channels.Email;
@@ -198,6 +200,19 @@ public sealed class WebhookSinkTests
         Assert.Contains("MaxRetries must be from 0 to 10; it is 11.", error.Message, StringComparison.Ordinal);
         Assert.Contains("BreakerFailureRatio must be more than 0 and at most 1; it is 0.", error.Message, StringComparison.Ordinal);
         Assert.Contains("RateLimits[sms].Permits must be at least 1; it is 0.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_registration_checks_the_options_at_start_with_the_same_named_problems_and_exposes_them_as_ioptions()
+    {
+        var services = new ServiceCollection()
+            .AddPersonalizeWebhook(o => (o.Provider, o.Endpoint, o.MaxRetries) = ("acme", new Uri("http://provider.example/"), 11));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.StartsWith("The webhook sink options of acme are invalid: Endpoint http://provider.example/ must be an absolute https URL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRetries must be from 0 to 10; it is 11.", error.Message, StringComparison.Ordinal);
     }
 
     private static WebhookSink Sink(FakeProvider provider, Action<WebhookSinkOptions>? change = null, TimeProvider? time = null)

@@ -45,6 +45,20 @@ public sealed class SmtpSnippetTests
     }
 
     [Fact]
+    public void The_registration_checks_the_options_at_start_and_a_sink_registered_before_wins()
+    {
+        var invalid = new ServiceCollection().AddPersonalizeSmtp(o => o.Port = 70_000);
+        using var provider = invalid.BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        var twice = new ServiceCollection().AddPersonalizeSmtp(o => o.Host = "first.example").AddPersonalizeSmtp(o => o.Host = "second.example");
+        using var registered = twice.BuildServiceProvider();
+
+        Assert.StartsWith("The SMTP sink options are invalid: Host is required", error.Message, StringComparison.Ordinal);
+        Assert.Equal("first.example", registered.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpSinkOptions>>().Value.Host);
+    }
+
+    [Fact]
     public void Delivery_guide_shows_the_smtp_setup_as_compiled()
         => DocSnippets.AssertShown("tests/Personalize.MailKit.Tests/SmtpSnippetTests.cs", "smtp", "docs/delivery.md");
 }

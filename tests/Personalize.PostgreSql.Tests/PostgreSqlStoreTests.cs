@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Personalize.Consent;
 using Personalize.Customers;
@@ -111,6 +113,20 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Contains("127.0.0.1:1/nowhere", error.Message, StringComparison.Ordinal);
         Assert.Contains("connection string", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_registration_refuses_invalid_options_at_start_with_every_problem_in_one_message()
+    {
+        var services = new ServiceCollection()
+            .AddPersonalizePostgreSql(o => (o.Schema, o.MaxRowsPerStatement) = ("Bad-Schema", 0));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.StartsWith("The PostgreSQL store options are invalid: ConnectionString is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Schema 'Bad-Schema' is not a schema name the store accepts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRowsPerStatement is 0; use 1 or more.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Personalize.Channels;
 using Personalize.Storage;
 using static Personalize.Storage.Contract.StoreKit;
@@ -26,5 +27,32 @@ public sealed class AddPersonalizeSqliteTests : IDisposable
 
         using var reopened = SqlitePersonalizeStore.Open(_db.File, Personalize.Storage.Contract.StoreKit.Channels);
         Assert.Contains(WhatsApp, (await reopened.GetCustomerAsync("c-1"))!.Profile.Preferences.ChannelRanking);
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_at_start_with_every_problem_in_one_message()
+    {
+        var services = new ServiceCollection().AddPersonalizeSqlite(o => (o.Path, o.BusyTimeout) = (" ", TimeSpan.FromSeconds(-1)));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("The SQLite store options are invalid: Path is required (the database file, for example personalize.db). BusyTimeout is -00:00:01; use zero or more.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_options_are_ioptions_a_host_can_change_and_the_first_registration_wins()
+    {
+        var services = new ServiceCollection()
+            .AddPersonalize(o => o.AddChannel("whatsapp", ContactPointKind.Phone, "WhatsApp"))
+            .AddPersonalizeSqlite(_db.File)
+            .AddPersonalizeSqlite("other.db")
+            .Configure<Sqlite.SqliteStoreOptions>(o => o.BusyTimeout = TimeSpan.FromSeconds(5));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<Sqlite.SqliteStoreOptions>>().Value;
+
+        Assert.Equal((_db.File, TimeSpan.FromSeconds(5)), (options.Path, options.BusyTimeout));
+        Assert.True(options.Channels.TryGet(WhatsApp, out _)); // the host's channels by default
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
 using Personalize.Channels;
 using Personalize.Consent;
@@ -10,7 +9,7 @@ using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Storage;
 using Personalize.Storage.Contract;
-using Personalize.Templates;
+using Personalize.PostgreSql.Testing;
 
 namespace Personalize.PostgreSql.Tests;
 
@@ -108,7 +107,13 @@ public sealed class OneCustomerAtATimeTests : IAsyncLifetime
         .Build()
         .Compile(new CatalogValidationOptions { Channels = ChannelRegistry.Default });
 
-    private static readonly CompiledTemplates Content = MessageTemplates.CompileOrThrow(Catalog, new TemplateSource());
+    private static readonly CompiledTemplates Content = MessageTemplates.CompileOrThrow(Catalog, new MemoryTemplates(new Dictionary<string, string>
+    {
+        ["stock/email.subject.sbn"] = "Roses are back, {{ customer.id }}",
+        ["stock/email.text.sbn"] = "The roses you asked about are back.\nUnsubscribe: {{ links.unsubscribe }}",
+        ["sale/email.subject.sbn"] = "Spring sale",
+        ["sale/email.text.sbn"] = "20% off seeds this week.\nUnsubscribe: {{ links.unsubscribe }}",
+    }));
 
     private static string Id(int i) => "c-" + i.ToString("D4", CultureInfo.InvariantCulture);
 
@@ -123,47 +128,7 @@ public sealed class OneCustomerAtATimeTests : IAsyncLifetime
     private static (SendRunner Runner, InMemorySink Sink) Runner(int pageSize)
     {
         var sink = new InMemorySink();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new StoppedClock(Now));
-        services.AddPersonalize();
-        services.AddPersonalizeDelivery(o =>
-        {
-            o.FromAddress = "hello@greenthumb.example";
-            o.FromName = "Green Thumb";
-            o.ListId = "news.greenthumb.example";
-            o.UnsubscribeMailbox = "unsubscribe@greenthumb.example";
-            o.UnsubscribeUrl = new Uri("https://greenthumb.example/unsubscribe");
-            o.PreferenceCenterUrl = new Uri("https://greenthumb.example/preferences");
-            o.TokenSigningKey = "serialisation-test-signing-key-not-a-secret";
-        });
-        services.AddPersonalizeSending(o =>
-        {
-            o.Brand = new BrandInfo { Name = "Green Thumb", PostalAddress = "12 Rose Lane, Auckland" };
-            o.PageSize = pageSize;
-        });
-        services.AddSingleton<IMessageSink>(sink);
-        return (services.BuildServiceProvider().GetRequiredService<SendRunner>(), sink);
-    }
-
-    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class TemplateSource : ITemplateLoader
-    {
-        public bool TryLoad(string name, out string source)
-        {
-            source = name switch
-            {
-                "stock/email.subject.sbn" => "Roses are back, {{ customer.id }}",
-                "stock/email.text.sbn" => "The roses you asked about are back.\nUnsubscribe: {{ links.unsubscribe }}",
-                "sale/email.subject.sbn" => "Spring sale",
-                "sale/email.text.sbn" => "20% off seeds this week.\nUnsubscribe: {{ links.unsubscribe }}",
-                _ => null!,
-            };
-            return source is not null;
-        }
+        return (SendHost.Create(Now, sink, pageSize).Runner, sink);
     }
 
     /// <summary>A store object that lets another process act once, just before its first page of sends is recorded.</summary>

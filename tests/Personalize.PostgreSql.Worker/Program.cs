@@ -7,7 +7,7 @@ using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.PostgreSql;
 using Personalize.Sending;
-using Personalize.Templates;
+using Personalize.PostgreSql.Testing;
 using Personalize.Channels;
 
 // A worker of a shared send run, for the PostgreSQL worker tests:
@@ -23,63 +23,27 @@ int Int(string name, int fallback) => options.TryGetValue(name, out var text) ? 
 var now = DateTimeOffset.Parse(options["now"], CultureInfo.InvariantCulture);
 var sink = new KeyedFolderSink(options["sink"], options["name"], TimeSpan.FromMilliseconds(Int("write-delay-ms", 0)));
 
-var services = new ServiceCollection();
-services.AddSingleton<TimeProvider>(new StoppedClock(now));
-services.AddPersonalize();
-services.AddPersonalizeDelivery(o =>
-{
-    o.FromAddress = "hello@greenthumb.example";
-    o.FromName = "Green Thumb";
-    o.ListId = "news.greenthumb.example";
-    o.ListName = "Green Thumb News";
-    o.UnsubscribeMailbox = "unsubscribe@greenthumb.example";
-    o.UnsubscribeUrl = new Uri("https://greenthumb.example/unsubscribe");
-    o.PreferenceCenterUrl = new Uri("https://greenthumb.example/preferences");
-    o.TokenSigningKey = "worker-test-signing-key-not-a-secret";
-});
-services.AddPersonalizeSending(o =>
-{
-    o.Brand = new BrandInfo { Name = "Green Thumb", PostalAddress = "12 Rose Lane, Auckland" };
-    o.PageSize = Int("page-size", 50);
-});
-services.AddSingleton<IMessageSink>(sink);
-await using var provider = services.BuildServiceProvider();
+var host = SendHost.Create(now, sink, Int("page-size", 50));
+await using var provider = host.Provider;
+var runner = host.Runner;
 
 var catalog = MessageCatalog.CreateBuilder()
     .Add("tips", m => m.Marketing().Topics("gardening").OnSchedule().Channel(Channel.Email, "tips/email"))
     .Build()
     .Compile(new CatalogValidationOptions { Channels = ChannelRegistry.Default });
-var content = MessageTemplates.CompileOrThrow(catalog, new Templates());
+var content = MessageTemplates.CompileOrThrow(catalog, new MemoryTemplates(new Dictionary<string, string>
+{
+    ["tips/email.subject.sbn"] = "Hello {{ customer.id }}, this week in the garden",
+    ["tips/email.text.sbn"] = "Plant roses now.\n{{ why }}\nUnsubscribe: {{ links.unsubscribe }}",
+}));
 
 await using var store = await PostgreSqlPersonalizeStore.OpenAsync(new PostgreSqlStoreOptions { ConnectionString = options["connection"], Schema = options["schema"] });
-var runner = provider.GetRequiredService<SendRunner>();
 var summary = await runner.RunWorkerAsync(
     new SendRun(catalog, content, Trigger.Tick) { At = now },
     store,
     new WorkerOptions { Name = options["name"], Lease = TimeSpan.FromMilliseconds(Int("lease-ms", 30_000)), ShareSize = Int("share-size", 10_000) });
 Console.WriteLine($"sent={summary.Totals.TotalSent} already={summary.Totals.AlreadyWritten} recovered={summary.Totals.Recovered} errors={summary.Totals.Errors}");
 return summary.Totals.Errors == 0 ? 0 : 3;
-
-/// <summary>The workers' clock, stopped at the run's instant.</summary>
-internal sealed class StoppedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
-}
-
-/// <summary>The run's one template.</summary>
-internal sealed class Templates : ITemplateLoader
-{
-    public bool TryLoad(string name, out string source)
-    {
-        source = name switch
-        {
-            "tips/email.subject.sbn" => "Hello {{ customer.id }}, this week in the garden",
-            "tips/email.text.sbn" => "Plant roses now.\n{{ why }}\nUnsubscribe: {{ links.unsubscribe }}",
-            _ => null!,
-        };
-        return source is not null;
-    }
-}
 
 /// <summary>
 /// A sink shared by every worker, as a provider that keeps one message per idempotency key: one file per key in one

@@ -7,7 +7,7 @@ using Personalize.Storage;
 
 namespace Personalize.Sqlite;
 
-public sealed partial class SqlitePersonalizeStore : ITickReader
+public sealed partial class SqlitePersonalizeStore : IScreenReader
 {
     /// <inheritdoc />
     public ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default)
@@ -21,19 +21,29 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
             return new(known);
         }
 
-        using var reader = OpenReader();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var names = string.Join(", ", chunk.Select((_, i) => "$p" + i));
-            using var command = reader.Command($"SELECT id FROM events WHERE id IN ({names})");
-            AddIds(command, chunk);
-            using var data = command.ExecuteReader();
-            while (data.Read())
+        // On the writer connection: its cache holds the events index pages the last batches wrote, where a pooled reader
+        // would start cold after every commit. One statement of 500 parameters, prepared once; a short chunk binds NULLs.
+        ReadOnWriter(
+            () =>
             {
-                known.Add(data.GetString(0));
-            }
-        }
+                var command = Bound(FindEventsSql, FindEventsParameters, null);
+                foreach (var chunk in ids.Chunk(FindEventsChunk))
+                {
+                    for (var i = 0; i < FindEventsChunk; i++)
+                    {
+                        command.Parameters[i].Value = i < chunk.Length ? chunk[i] : DBNull.Value;
+                    }
 
+                    using var data = command.ExecuteReader();
+                    while (data.Read())
+                    {
+                        known.Add(data.GetString(0));
+                    }
+                }
+
+                return 0;
+            },
+            cancellationToken);
         return new(known);
     }
 
@@ -178,29 +188,105 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
     }
 
     /// <inheritdoc />
-    ValueTask<StorePage<TickRow>> ITickReader.ReadTickPageAsync(CustomerQuery query, CancellationToken cancellationToken)
+    ValueTask<StorePage<TickRow>> IScreenReader.ReadTickPageAsync(CustomerQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
 
-        const string Columns = "SELECT id, version, event_facts, facts FROM customers";
         using var reader = OpenReader();
+        var rows = new List<TickRow>(Math.Min(query.Limit, 4096) + 1);
+        var strings = new Utf8StringCache();
+        ReadScreens(
+            reader.Connection.Handle!,
+            query.ContinueAfter is null ? ScreenColumns + " ORDER BY id LIMIT ?1" : ScreenColumns + " WHERE id > ?2 ORDER BY id LIMIT ?1",
+            statement =>
+            {
+                Check(statement, raw.sqlite3_bind_int64(statement, 1, query.Limit + 1L));
+                if (query.ContinueAfter is { } after)
+                {
+                    Check(statement, raw.sqlite3_bind_text(statement, 2, after));
+                }
+            },
+            rows,
+            strings);
+        return new(Page(rows, query.Limit));
+    }
 
-        // The statement is stepped through SQLite's own API: each row's blobs are screened where SQLite holds them, so a
-        // page allocates only what it keeps (ids, facts), not a copy of every profile.
-        var db = reader.Connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, query.ContinueAfter is null ? Columns + " ORDER BY id LIMIT ?1" : Columns + " WHERE id > ?2 ORDER BY id LIMIT ?1", out var statement));
+    /// <inheritdoc />
+    ValueTask<IReadOnlyList<TickRow>> IScreenReader.ReadScreensAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var ids = customerIds.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+        var rows = new List<TickRow>(ids.Count);
+        if (ids.Count == 0)
+        {
+            return new(rows);
+        }
+
+        // On the writer connection, as FindEventsAsync: the customers a stream of events touches are in its cache.
+        var strings = new Utf8StringCache();
+        return new(ReadOnWriter(
+            () =>
+            {
+                foreach (var chunk in ids.Chunk(500))
+                {
+                    ReadScreens(
+                        _writer.Handle!,
+                        ScreenColumns + " WHERE id IN (" + string.Join(", ", chunk.Select(static (_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")",
+                        statement =>
+                        {
+                            for (var i = 0; i < chunk.Length; i++)
+                            {
+                                Check(statement, raw.sqlite3_bind_text(statement, i + 1, chunk[i]));
+                            }
+                        },
+                        rows,
+                        strings);
+                }
+
+                return (IReadOnlyList<TickRow>)rows;
+            },
+            cancellationToken));
+    }
+
+    private const int FindEventsChunk = 500;
+    private static readonly string[] FindEventsParameters = [.. Enumerable.Range(0, FindEventsChunk).Select(static i => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly string FindEventsSql = "SELECT id FROM events WHERE id IN (" + string.Join(", ", FindEventsParameters) + ")";
+
+    /// <summary>Runs a read on the writer connection, between writes (outside any transaction: each statement sees the last commit).</summary>
+    private T ReadOnWriter<T>(Func<T> read, CancellationToken cancellationToken)
+    {
+        _writeGate.Wait(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return read();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private const string ScreenColumns = "SELECT id, version, event_facts, facts FROM customers";
+
+    /// <summary>
+    /// Steps a screening query (<see cref="ScreenColumns"/>) through SQLite's own API: each row's blobs are screened where
+    /// SQLite holds them, so a read allocates only what it keeps (ids, facts), not a copy of every profile.
+    /// </summary>
+    private static void ReadScreens(sqlite3 db, string sql, Action<sqlite3_stmt> bind, List<TickRow> rows, Utf8StringCache strings)
+    {
+        if (raw.sqlite3_prepare_v2(db, sql, out var statement) is var prepared && prepared != raw.SQLITE_OK)
+        {
+            statement.Dispose();
+            SqliteException.ThrowExceptionForRC(prepared, db);
+        }
+
         using (statement)
         {
-            Check(db, raw.sqlite3_bind_int64(statement, 1, query.Limit + 1L));
-            if (query.ContinueAfter is { } after)
-            {
-                Check(db, raw.sqlite3_bind_text(statement, 2, after));
-            }
-
-            var rows = new List<TickRow>(Math.Min(query.Limit, 4096) + 1);
-            var strings = new Utf8StringCache();
+            bind(statement);
             int step;
             while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
@@ -210,8 +296,10 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
                 rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, raw.sqlite3_column_int64(statement, 1))));
             }
 
-            Check(db, step == raw.SQLITE_DONE ? raw.SQLITE_OK : step);
-            return new(Page(rows, query.Limit));
+            if (step != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(step, db);
+            }
         }
     }
 
@@ -226,12 +314,28 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
         return new StorePage<TickRow>(rows, more ? rows[^1].Id : null);
     }
 
-    private static void Check(sqlite3 db, int code)
+    private static void Check(sqlite3_stmt statement, int code)
     {
         if (code != raw.SQLITE_OK)
         {
-            SqliteException.ThrowExceptionForRC(code, db);
+            SqliteException.ThrowExceptionForRC(code, raw.sqlite3_db_handle(statement));
         }
+    }
+
+    // The hot statements of event ingestion run once per event or change: their parameters are made once (see Bound).
+    private static readonly string[] EventIdParameter = ["$id"];
+    private static readonly string[] FactsParameters = ["$id", "$facts"];
+    private static readonly string[] EventParameters = ["$id", "$customer", "$type", "$at", "$data"];
+    private static readonly string[] ChangeParameters = ["$customer", "$kind", "$from", "$to", "$at", "$cause", "$event"];
+
+    /// <summary>An event's data as the UTF-8 JSON it was read from (one copy, no intermediate string where the runtime allows).</summary>
+    private static byte[] RawUtf8(JsonElement data)
+    {
+#if NET9_0_OR_GREATER
+        return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data).ToArray();
+#else
+        return Encoding.UTF8.GetBytes(data.GetRawText());
+#endif
     }
 
     private static JsonElement ParseData(byte[] json)
@@ -244,8 +348,8 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
     {
         foreach (var e in events)
         {
-            var command = Writer("SELECT 1 FROM events WHERE id = $id", transaction);
-            command.Parameters.AddWithValue("$id", e.Id);
+            var command = Bound("SELECT 1 FROM events WHERE id = $id", EventIdParameter, transaction);
+            command.Parameters[0].Value = e.Id;
             if (command.ExecuteScalar() is not null)
             {
                 return true;
@@ -255,10 +359,16 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
         return false;
     }
 
-    /// <summary>Writes an entry's profile, facts, events and changes. Returns whether the customer's version must grow.</summary>
-    private bool WriteEvents(SqliteTransaction transaction, CustomerSends sends)
+    /// <summary>
+    /// Writes an entry's profile, facts, events and changes. Returns whether the customer's version must grow;
+    /// <paramref name="version"/> is the new version when the facts' update already grew it (the customers row is
+    /// rewritten once, not once for the facts and again for the version: a row holds the profile and the facts, and
+    /// SQLite rewrites all of it, overflow pages included, on any update).
+    /// </summary>
+    private bool WriteEvents(SqliteTransaction transaction, CustomerSends sends, bool bumped, out long? version)
     {
         var changed = false;
+        version = null;
         if (sends.Profile is { } profile)
         {
             var command = Writer("UPDATE customers SET facts = $facts WHERE id = $id", transaction);
@@ -270,10 +380,11 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
 
         if (sends.Facts is { } facts)
         {
-            var command = Writer("UPDATE customers SET event_facts = $facts WHERE id = $id", transaction);
-            command.Parameters.AddWithValue("$id", sends.CustomerId);
-            command.Parameters.AddWithValue("$facts", facts.Count == 0 ? DBNull.Value : facts.ToJson());
-            command.ExecuteNonQuery();
+            var command = Bound(bumped ? "UPDATE customers SET event_facts = $facts WHERE id = $id RETURNING version" : "UPDATE customers SET event_facts = $facts, version = version + 1 WHERE id = $id RETURNING version", FactsParameters, transaction);
+            command.Parameters[0].Value = sends.CustomerId;
+            command.Parameters[1].Value = facts.Count == 0 ? DBNull.Value : facts.ToJson();
+            var written = (long)command.ExecuteScalar()!;
+            version = bumped ? null : written;
             changed = true;
         }
 
@@ -285,25 +396,27 @@ public sealed partial class SqlitePersonalizeStore : ITickReader
 
         foreach (var e in sends.Events)
         {
-            var command = Writer("INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES ($id, $customer, $type, $at, $data)", transaction);
-            command.Parameters.AddWithValue("$id", e.Id);
-            command.Parameters.AddWithValue("$customer", sends.CustomerId);
-            command.Parameters.AddWithValue("$type", e.Type);
-            command.Parameters.AddWithValue("$at", e.OccurredAt.UtcTicks);
-            command.Parameters.AddWithValue("$data", e.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DBNull.Value : Encoding.UTF8.GetBytes(e.Data.GetRawText()));
+            var command = Bound("INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES ($id, $customer, $type, $at, $data)", EventParameters, transaction);
+            var p = command.Parameters;
+            p[0].Value = e.Id;
+            p[1].Value = sends.CustomerId;
+            p[2].Value = e.Type;
+            p[3].Value = e.OccurredAt.UtcTicks;
+            p[4].Value = e.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DBNull.Value : RawUtf8(e.Data);
             command.ExecuteNonQuery();
         }
 
         foreach (var change in sends.Changes)
         {
-            var command = Writer("INSERT INTO customer_changes (customer_id, kind, from_value, to_value, at, cause, event_id) VALUES ($customer, $kind, $from, $to, $at, $cause, $event)", transaction);
-            command.Parameters.AddWithValue("$customer", sends.CustomerId);
-            command.Parameters.AddWithValue("$kind", change.Kind);
-            command.Parameters.AddWithValue("$from", SqliteRows.Db(change.From));
-            command.Parameters.AddWithValue("$to", change.To);
-            command.Parameters.AddWithValue("$at", change.At.UtcTicks);
-            command.Parameters.AddWithValue("$cause", change.Cause);
-            command.Parameters.AddWithValue("$event", SqliteRows.Db(change.EventId));
+            var command = Bound("INSERT INTO customer_changes (customer_id, kind, from_value, to_value, at, cause, event_id) VALUES ($customer, $kind, $from, $to, $at, $cause, $event)", ChangeParameters, transaction);
+            var p = command.Parameters;
+            p[0].Value = sends.CustomerId;
+            p[1].Value = change.Kind;
+            p[2].Value = SqliteRows.Db(change.From);
+            p[3].Value = change.To;
+            p[4].Value = change.At.UtcTicks;
+            p[5].Value = change.Cause;
+            p[6].Value = SqliteRows.Db(change.EventId);
             command.ExecuteNonQuery();
         }
 

@@ -442,7 +442,7 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         List<string>? already = null;
-        var historyAdded = WriteEvents(transaction, sends);
+        var historyAdded = WriteEvents(transaction, sends, bumped, out var factsVersion);
         historyAdded |= WriteJourneys(transaction, sends, ref already);
         foreach (var delivery in sends.Deliveries)
         {
@@ -504,7 +504,12 @@ public sealed partial class SqlitePersonalizeStore
             (already ??= []).Add(completion.IdempotencyKey);
         }
 
-        if (historyAdded && !bumped)
+        if (factsVersion is { } grown)
+        {
+            // The facts' update grew the version (one rewrite of the customer's row).
+            version = grown;
+        }
+        else if (historyAdded && !bumped)
         {
             version = BumpVersion(transaction, sends.CustomerId);
         }

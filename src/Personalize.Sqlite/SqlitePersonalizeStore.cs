@@ -106,7 +106,9 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
             // A checkpoint every ~40 MB of log instead of SQLite's 4 MB: a send run's pages rewrite the same index pages
             // again and again, and each checkpoint copies a page to the database once however often the log holds it.
             // Durability is the same (synchronous=FULL syncs the log at every commit).
-            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000;");
+            // The writer keeps up to 64 MB of pages (SQLite's default is 2 MB): a batch of events or sends updates
+            // customers, events and indexes spread over the file, and its own commits leave its cache valid.
+            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -65536;");
             SqliteSchema.Migrate(writer, version, schemaVersion);
             var salt = LoadOrCreateSalt(writer);
             return new SqlitePersonalizeStore(path, connectionString, writer, options.Channels, salt, options.TimeProvider);
@@ -256,7 +258,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
     /// <see cref="RecordAsync"/> run once per message, and new parameter objects for each would be most of what
     /// recording allocates.
     /// </summary>
-    private SqliteCommand Bound(string sql, string[] names, SqliteTransaction transaction)
+    private SqliteCommand Bound(string sql, string[] names, SqliteTransaction? transaction)
     {
         if (!_writerCommands.TryGetValue(sql, out var command))
         {

@@ -154,8 +154,9 @@ public sealed class EventIngestor
         {
             cancellationToken.ThrowIfCancellationRequested();
             var known = await store.FindEventsAsync(pending.Values.SelectMany(static l => l).Select(static p => p.Event.Id).ToList(), cancellationToken).ConfigureAwait(false);
-            var customers = (await store.GetCustomersAsync(pending.Keys.ToList(), cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.Id, StringComparer.Ordinal);
+            var (customers, screened) = await ReadAsync(store, handler, pending.Keys.ToList(), cancellationToken).ConfigureAwait(false);
             var updates = new List<CustomerUpdate>(pending.Count);
+            List<string>? whole = null;
             foreach (var (customerId, items) in pending)
             {
                 if (known.Count > 0)
@@ -163,30 +164,29 @@ public sealed class EventIngestor
                     tally.Duplicates += items.RemoveAll(p => known.Contains(p.Event.Id));
                 }
 
-                if (items.Count == 0)
+                if (items.Count > 0 && Apply(customerId, items, customers.GetValueOrDefault(customerId), at, tally) is { } update)
                 {
-                    continue;
-                }
-
-                if (!customers.TryGetValue(customerId, out var stored))
-                {
-                    foreach (var (i, e) in items)
+                    // A screened customer whose events change more than facts is read whole and applied again: the
+                    // profile, consent evidence and contact points are written or read from the whole customer.
+                    if (screened && (update.ProfileFieldsChanged || update.Suppressions.Count > 0 || update.Consents.Count > 0))
                     {
-                        tally.Reject(new EventRejection(i, e.Id, EventCodes.UnknownCustomer, $"Event '{e.Id}': the store has no customer '{customerId}'; import the customer before its events."));
+                        (whole ??= []).Add(customerId);
                     }
-
-                    continue;
-                }
-
-                try
-                {
-                    updates.Add(FactUpdater.Apply(stored, items, _options, at));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    foreach (var (i, e) in items)
+                    else
                     {
-                        tally.Reject(new EventRejection(i, e.Id, EventCodes.MappingFailed, $"Event '{e.Id}' of customer '{customerId}': applying the customer's events failed ({ex.GetType().Name}: {ex.Message}); nothing of them was written."));
+                        updates.Add(update);
+                    }
+                }
+            }
+
+            if (whole is not null)
+            {
+                var read = (await store.GetCustomersAsync(whole, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.Id, StringComparer.Ordinal);
+                foreach (var customerId in whole)
+                {
+                    if (Apply(customerId, pending[customerId], read.GetValueOrDefault(customerId), at, tally) is { } update)
+                    {
+                        updates.Add(update);
                     }
                 }
             }
@@ -279,6 +279,73 @@ public sealed class EventIngestor
             }
 
             pending = retry;
+        }
+    }
+
+    /// <summary>
+    /// The customers of a batch: screening rows (facts, stage, pinned, zone; <see cref="IScreenReader"/>) when the store
+    /// has them and nothing is decided (<paramref name="handler"/> is null), else whole customers. Returns whether they
+    /// are screening rows.
+    /// </summary>
+    private static async Task<(Dictionary<string, StoredCustomer> Customers, bool Screened)> ReadAsync(IPersonalizeStore store, IUpdateHandler? handler, List<string> ids, CancellationToken cancellationToken)
+    {
+        if (handler is null && store is IScreenReader screens)
+        {
+            var rows = await screens.ReadScreensAsync(ids, cancellationToken).ConfigureAwait(false);
+            var customers = new Dictionary<string, StoredCustomer>(rows.Count, StringComparer.Ordinal);
+            List<string>? unreadable = null;
+            foreach (var row in rows)
+            {
+                if (row.Screen is { } screen)
+                {
+                    customers[row.Id] = screen;
+                }
+                else
+                {
+                    (unreadable ??= []).Add(row.Id);
+                }
+            }
+
+            if (unreadable is not null)
+            {
+                // A profile the screen could not read is read whole (and reported as the store reports it).
+                foreach (var customer in await store.GetCustomersAsync(unreadable, cancellationToken).ConfigureAwait(false))
+                {
+                    customers[customer.Id] = customer;
+                }
+            }
+
+            return (customers, true);
+        }
+
+        return ((await store.GetCustomersAsync(ids, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.Id, StringComparer.Ordinal), false);
+    }
+
+    /// <summary>Applies a customer's events, or rejects them (no such customer, or a mapping failed); null when rejected.</summary>
+    private CustomerUpdate? Apply(string customerId, List<(long Index, CustomerEvent Event)> items, StoredCustomer? stored, DateTimeOffset at, Tally tally)
+    {
+        if (stored is null)
+        {
+            foreach (var (i, e) in items)
+            {
+                tally.Reject(new EventRejection(i, e.Id, EventCodes.UnknownCustomer, $"Event '{e.Id}': the store has no customer '{customerId}'; import the customer before its events."));
+            }
+
+            return null;
+        }
+
+        try
+        {
+            return FactUpdater.Apply(stored, items, _options, at);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var (i, e) in items)
+            {
+                tally.Reject(new EventRejection(i, e.Id, EventCodes.MappingFailed, $"Event '{e.Id}' of customer '{customerId}': applying the customer's events failed ({ex.GetType().Name}: {ex.Message}); nothing of them was written."));
+            }
+
+            return null;
         }
     }
 

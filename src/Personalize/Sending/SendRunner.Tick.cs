@@ -53,7 +53,7 @@ public sealed partial class SendRunner
         {
             IReadOnlyList<StoredCustomer> pending;
             var query = new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token };
-            if (store is ITickReader narrow)
+            if (store is IScreenReader narrow)
             {
                 // Screen the page on its facts and a few profile fields; read whole only the customers something is due for.
                 var rows = await narrow.ReadTickPageAsync(query, cancellationToken).ConfigureAwait(false);

@@ -4,20 +4,25 @@ using Personalize.Storage;
 namespace Personalize.Events;
 
 /// <summary>
-/// A store that can read, a page at a time, only what the tick screens every customer with: the facts and the profile
-/// fields <see cref="Occasions"/> reads (stage, whether it is pinned, time zone, the <c>birthday</c> attribute). The
-/// tick reads whole customers (<see cref="IPersonalizeStore.GetCustomersAsync"/>) only for those the screen finds
-/// something for, so a daily tick where little is due reads a fraction of the store.
+/// A store that can read only what event ingestion and the tick screen a customer with: the facts and the profile
+/// fields <see cref="Occasions"/> and <see cref="FactUpdater"/> read (stage, whether it is pinned, time zone, the
+/// <c>birthday</c> attribute). The tick reads whole customers (<see cref="IPersonalizeStore.GetCustomersAsync"/>) only
+/// for those the screen finds something due for, and ingestion only for those whose events change more than facts
+/// (a profile field, consent evidence, a suppression); so a daily tick where little is due, or a stream of events that
+/// update facts, reads a fraction of what whole customers weigh.
 /// </summary>
-internal interface ITickReader
+internal interface IScreenReader
 {
     /// <summary>Reads one page of screening rows in the store's id order (<see cref="CustomerQuery.Limit"/>, <see cref="CustomerQuery.ContinueAfter"/>).</summary>
     ValueTask<StorePage<TickRow>> ReadTickPageAsync(CustomerQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Reads the screening rows of some customers (ids not found are left out; order not kept).</summary>
+    ValueTask<IReadOnlyList<TickRow>> ReadScreensAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// One customer as the tick screens it: a profile with only the facts, stage, pinned flag, time zone and birthday
-/// attribute (no consents, history, contact points or other attributes), or <see langword="null"/> when the store could
+/// One customer as ingestion and the tick screen it: a profile with only the facts, stage, pinned flag, time zone,
+/// service flags and birthday attribute (no consents, history, contact points or other attributes), or <see langword="null"/> when the store could
 /// not read those fields cheaply (then the tick reads the customer whole).
 /// </summary>
 internal readonly record struct TickRow(string Id, StoredCustomer? Screen);
@@ -29,7 +34,7 @@ internal static class TickScreen
 
     /// <summary>
     /// The screening profile from the stored profile JSON (<paramref name="profileJson"/>, as the store's customer
-    /// writer wrote it): its <c>stage</c>, <c>stagePinned</c>, <c>timeZone</c> and <c>attributes.birthday</c>, with
+    /// writer wrote it): its <c>stage</c>, <c>stagePinned</c>, <c>timeZone</c>, <c>serviceFlags</c> and <c>attributes.birthday</c>, with
     /// <paramref name="facts"/>; every other property is skipped unread. <see langword="null"/> when a field is not what
     /// the profile reader would accept (the tick then reads the customer whole and reports it as it always did).
     /// </summary>
@@ -43,6 +48,7 @@ internal static class TickScreen
 
         // Most profiles have no birthday: one vectorised search spares walking their attributes.
         var birthday = profileJson.IndexOf("\"birthday\""u8) >= 0;
+        var flags = profileJson.IndexOf("\"serviceFlags\""u8) >= 0;
         try
         {
             var reader = new Utf8JsonReader(profileJson);
@@ -92,12 +98,21 @@ internal static class TickScreen
                     }
 
                     profile = profile with { TimeZone = zone };
-                    if (!birthday)
+                    if (!birthday && !flags)
                     {
                         // The store's writer puts stage and stagePinned before timeZone (CustomerDto's order): nothing
-                        // after it is screened unless the profile has a birthday.
+                        // after it is screened unless the profile has service flags or a birthday.
                         break;
                     }
+                }
+                else if (flags && reader.ValueTextEquals("serviceFlags"u8))
+                {
+                    if (ServiceFlags(ref reader) is not { } read)
+                    {
+                        return null;
+                    }
+
+                    profile = profile with { ServiceFlags = read };
                 }
                 else if (birthday && reader.ValueTextEquals("attributes"u8))
                 {
@@ -136,6 +151,44 @@ internal static class TickScreen
         }
 
         return profile;
+    }
+
+    private static Customers.ServiceFlags? ServiceFlags(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return Customers.ServiceFlags.None;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        bool complaint = false, payment = false;
+        int? nps = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueTextEquals("openComplaint"u8) ? 1 : reader.ValueTextEquals("failedPayment"u8) ? 2 : reader.ValueTextEquals("npsScore"u8) ? 3 : 0;
+            reader.Read();
+            switch (name)
+            {
+                case 1 or 2 when reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                    var set = reader.TokenType == JsonTokenType.True;
+                    (complaint, payment) = name == 1 ? (set, payment) : (complaint, set);
+                    break;
+                case 3 when reader.TokenType == JsonTokenType.Null:
+                    break;
+                case 3 when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var score):
+                    nps = score;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return new Customers.ServiceFlags { OpenComplaint = complaint, FailedPayment = payment, NpsScore = nps };
     }
 
     private static LifecycleStage? Stage(ref Utf8JsonReader reader)

@@ -126,6 +126,12 @@ internal readonly struct CandidateEntry
         _stoppedByRule = true;
     }
 
+    private CandidateEntry(in CandidateEntry entry, int offset)
+    {
+        this = entry;
+        _instantOrChannels = (long)(uint)(entry.ChannelStart + offset) << 32 | (entry._instantOrChannels & 0xFFFFFFFFL);
+    }
+
     /// <summary>A candidate that reached channel selection (or the ask limit): the channel entries it tried, and the chosen one.</summary>
     public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, string rule, double relevance, int channelStart, int channelCount, int chosen)
     {
@@ -138,6 +144,9 @@ internal readonly struct CandidateEntry
         // start (32 bits) | count (16 bits, at most ChannelRegistry.MaxChannels) | chosen - start + 1 (16 bits, 0 for none)
         _instantOrChannels = (long)(uint)channelStart << 32 | (long)(ushort)channelCount << 16 | (ushort)(chosen < 0 ? 0 : chosen - channelStart + 1);
     }
+
+    /// <summary>The same outcome with its channel entries <paramref name="offset"/> further on (moved into a batch's shared segment).</summary>
+    public CandidateEntry Shifted(int offset) => _stoppedByRule || offset == 0 ? this : new CandidateEntry(this, offset);
 
     public CompiledMessage? Message => _message;
 

@@ -11,6 +11,14 @@ namespace Personalize.Decisions;
 public sealed class Decision
 {
     private IReadOnlyList<CandidateOutcome>? _candidates;
+    private DecisionWinner[] _winnerStore = [];
+    private CandidateEntry[] _outcomes = [];
+    private int _winnerCount;
+    private int _outcomeCount;
+
+    // Where the slices start: 0 for a decision's own arrays, below DecisionArena.SegmentLength in a batch's segment.
+    private ushort _winnerStart;
+    private ushort _outcomeStart;
 
     internal Decision(DecisionEngine engine, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail)
     {
@@ -40,13 +48,16 @@ public sealed class Decision
     public DecisionDetail Detail { get; }
 
     /// <summary>The messages that go out, best first (at most <see cref="DecisionOptions.MaxWinners"/>); empty when none.</summary>
-    public IReadOnlyList<DecisionWinner> Winners { get; internal set; } = [];
+    /// <remarks>A decision of a batch (<see cref="DecisionEngine.DecideMany"/>) hands out a read-only view of its slice of the batch's storage, made on each read.</remarks>
+    public IReadOnlyList<DecisionWinner> Winners => _winnerCount == 0 ? []
+        : _winnerStart == 0 && _winnerCount == _winnerStore.Length ? _winnerStore
+        : new WinnerSlice(_winnerStore, _winnerStart, _winnerCount);
 
     /// <summary>Every candidate considered, in catalog order, with its outcome.</summary>
     public IReadOnlyList<CandidateOutcome> Candidates => _candidates ??= CandidateCount == 0 ? [] : new CandidateList(this);
 
     /// <summary>Whether any message goes out.</summary>
-    public bool HasWinner => Winners.Count > 0;
+    public bool HasWinner => _winnerCount > 0;
 
     internal DecisionEngine Engine { get; }
 
@@ -58,11 +69,31 @@ public sealed class Decision
 
     /// <summary>
     /// With <see cref="DecisionDetail.All"/>: every candidate's outcome, in catalog order. Otherwise the outcomes of the
-    /// candidates evaluated (best first); the others lost arbitration unevaluated.
+    /// candidates evaluated (best first); the others lost arbitration unevaluated. A slice of <see cref="_outcomes"/>
+    /// (in a batch, a segment shared with other decisions; see <see cref="DecisionArena"/>).
     /// </summary>
-    internal CandidateEntry[] Outcomes { get; set; } = [];
+    internal ReadOnlySpan<CandidateEntry> Outcomes => _outcomes.AsSpan(_outcomeStart, _outcomeCount);
+
+    /// <summary>With <see cref="DecisionDetail.All"/>, the array of every candidate's outcome, filled while deciding.</summary>
+    internal CandidateEntry[] AllOutcomes => _outcomes;
 
     internal int CandidateCount => Considered.Length;
+
+    /// <summary>Keeps the winners, best first: <paramref name="count"/> of <paramref name="store"/> from <paramref name="start"/>.</summary>
+    internal void SetWinners(DecisionWinner[] store, int start, int count)
+    {
+        _winnerStore = store;
+        _winnerStart = checked((ushort)start);
+        _winnerCount = count;
+    }
+
+    /// <summary>Keeps the outcomes (see <see cref="Outcomes"/>): <paramref name="count"/> of <paramref name="store"/> from <paramref name="start"/>.</summary>
+    internal void SetOutcomes(CandidateEntry[] store, int start, int count)
+    {
+        _outcomes = store;
+        _outcomeStart = checked((ushort)start);
+        _outcomeCount = count;
+    }
 
     /// <summary>The outcome of the candidate at an index (catalog order).</summary>
     internal CandidateOutcome CandidateAt(int index)
@@ -73,7 +104,7 @@ public sealed class Decision
         }
 
         var message = Considered[index]; // a message is considered once per decision
-        foreach (ref readonly var outcome in Outcomes.AsSpan())
+        foreach (ref readonly var outcome in Outcomes)
         {
             if (ReferenceEquals(outcome.Message, message))
             {
@@ -107,4 +138,30 @@ public sealed class Decision
     /// <summary>Same as <see cref="Explain"/>.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => Explain();
+
+    /// <summary>A batch decision's winners: its slice of the batch's segment, read-only (the segment is not handed out).</summary>
+    private sealed class WinnerSlice(DecisionWinner[] store, int start, int count) : IReadOnlyList<DecisionWinner>
+    {
+        public int Count => count;
+
+        public DecisionWinner this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+                return store[start + index];
+            }
+        }
+
+        public IEnumerator<DecisionWinner> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return store[start + i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

@@ -84,6 +84,9 @@ public sealed class DecisionContext
     /// <summary>The counted send instants of one cap near a send instant, when the decision has winners (the frequency rule's buffer, grown as needed).</summary>
     internal long[] CapEventScratch { get; set; } = new long[32];
 
+    /// <summary>Where a batch's decisions keep their entries (<see cref="DecisionEngine.DecideMany"/>), or null for a decision of its own.</summary>
+    internal DecisionArena? Arena { get; set; }
+
     /// <summary>The outcomes of the candidates evaluated so far (copied into the decision at its end).</summary>
     internal CandidateEntry[] OutcomeScratch { get; set; } = new CandidateEntry[64];
 
@@ -157,6 +160,7 @@ public sealed class DecisionContext
         _nextKnown = 0;
         _historyEnd = -1;
         WinnerCount = 0;
+        Arena = null;
         Topics = default;
         PromotionalCounts.Valid = false;
         ServiceCounts.Valid = false;

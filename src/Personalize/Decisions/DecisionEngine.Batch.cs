@@ -65,13 +65,17 @@ public sealed partial class DecisionEngine
         return results;
     }
 
-    /// <summary>Decides a range of a batch in order, prefetching the next customers' profiles (see <see cref="ProfilePrefetch"/>).</summary>
+    /// <summary>
+    /// Decides a range of a batch in order, prefetching the next customers' profiles (see <see cref="ProfilePrefetch"/>);
+    /// the range's decisions keep their entries in shared segments (see <see cref="DecisionArena"/>).
+    /// </summary>
     private void DecideRange(CompiledCatalog catalog, CustomerProfile[] customers, Trigger trigger, DateTimeOffset at, Decision[] results, int from, int to)
     {
+        var arena = new DecisionArena();
         for (var i = from; i < to; i++)
         {
             ProfilePrefetch.Ahead(customers, i, to);
-            results[i] = Decide(catalog, customers[i], trigger, at);
+            results[i] = Decide(catalog, customers[i], trigger, at, null, DecisionDetail.Candidates, arena);
         }
     }
 

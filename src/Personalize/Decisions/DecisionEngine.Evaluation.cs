@@ -51,7 +51,7 @@ public sealed partial class DecisionEngine
         var scores = ranking.Keys;
         var relevances = ranking.Relevances;
         var scratch = context.ChannelScratch;
-        var evaluated = new Evaluated(exhaustive ? decision.Outcomes : null, order.Length, context);
+        var evaluated = new Evaluated(exhaustive ? decision.AllOutcomes : null, order.Length, context);
         var count = 0;
         var most = Math.Min(_maxWinners, order.Length);
         var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
@@ -121,9 +121,36 @@ public sealed partial class DecisionEngine
                 }
             }
 
-            decision.ChannelEntries = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
-            decision.Winners = won == 0 ? [] : winners.AsSpan(0, won).ToArray();
-            evaluated.CopyTo(decision);
+            if (context.Arena is { } arena && !exhaustive)
+            {
+                // A batch: the decision's entries are slices of the range's shared segments.
+                var channelStart = 0;
+                if (count > 0)
+                {
+                    var channels = arena.Channels(count, out channelStart);
+                    scratch.AsSpan(0, count).CopyTo(channels.AsSpan(channelStart));
+                    decision.ChannelEntries = channels;
+                }
+
+                if (won > 0)
+                {
+                    var kept = arena.Winners(won, out var winnerStart);
+                    winners.AsSpan(0, won).CopyTo(kept.AsSpan(winnerStart));
+                    decision.SetWinners(kept, winnerStart, won);
+                }
+
+                evaluated.CopyTo(decision, arena, channelStart);
+            }
+            else
+            {
+                decision.ChannelEntries = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+                if (won > 0)
+                {
+                    decision.SetWinners(winners.AsSpan(0, won).ToArray(), 0, won);
+                }
+
+                evaluated.CopyTo(decision);
+            }
         }
         finally
         {
@@ -172,7 +199,22 @@ public sealed partial class DecisionEngine
         {
             if (_all is null && _count > 0)
             {
-                decision.Outcomes = _outcomes.AsSpan(0, _count).ToArray();
+                decision.SetOutcomes(_outcomes.AsSpan(0, _count).ToArray(), 0, _count);
+            }
+        }
+
+        /// <summary>Into a batch's segment, with the channel entries' positions moved to where they were copied.</summary>
+        public readonly void CopyTo(Decision decision, DecisionArena arena, int channelStart)
+        {
+            if (_count > 0)
+            {
+                var kept = arena.Outcomes(_count, out var start);
+                for (var i = 0; i < _count; i++)
+                {
+                    kept[start + i] = _outcomes[i].Shifted(channelStart);
+                }
+
+                decision.SetOutcomes(kept, start, _count);
             }
         }
 

@@ -37,7 +37,7 @@ public sealed partial class DecisionEngine
         var customer = context.Customer;
         var trigger = context.Trigger;
         var all = new CandidateEntry[considered.Length];
-        decision.Outcomes = all;
+        decision.SetOutcomes(all, 0, all.Length);
         var ordered = 0;
         for (var i = 0; i < considered.Length; i++)
         {

@@ -121,6 +121,10 @@ public sealed partial class DecisionEngine
     /// <param name="detail">Which messages to report on.</param>
     /// <returns>The decision; <see cref="Decision.Event"/> is the event.</returns>
     public Decision Decide(CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, Events.CustomerEvent? @event, DecisionDetail detail = DecisionDetail.Candidates)
+        => Decide(catalog, customer, trigger, at, @event, detail, null);
+
+    /// <summary>Decides, keeping the decision's entries in a batch's <paramref name="arena"/> when one is given.</summary>
+    private Decision Decide(CompiledCatalog catalog, CustomerProfile customer, Trigger trigger, DateTimeOffset at, Events.CustomerEvent? @event, DecisionDetail detail, DecisionArena? arena)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(customer);
@@ -144,6 +148,7 @@ public sealed partial class DecisionEngine
 
         var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
         context.Event = @event;
+        context.Arena = arena;
         try
         {
             Rank(decision, context, considered, detail);

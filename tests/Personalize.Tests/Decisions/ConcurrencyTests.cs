@@ -87,6 +87,36 @@ public sealed class ConcurrencyTests
         Assert.Equal(customers.Select(c => Summary(engine.Decide(catalog, c, Trigger.Tick, Now))), batch);
     }
 
+    /// <summary>
+    /// A batch's decisions keep their channels, outcomes and winners in segments shared across the batch (a range of
+    /// 3,000 decisions fills several): each decision still explains, serializes and lists its winners as
+    /// <c>Decide</c> does, with one winner or up to three.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_batch_decision_explains_and_serializes_as_Decide_does(int maxWinners)
+    {
+        var engine = Engine(o => o.MaxWinners = maxWinners);
+        var catalog = Catalog(engine);
+        var customers = Customers(3000);
+
+        var batch = engine.DecideMany(catalog, customers, Trigger.Tick, Now, maxDegreeOfParallelism: 1);
+
+        var several = 0;
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var single = engine.Decide(catalog, customers[i], Trigger.Tick, Now);
+            Assert.Equal(single.Explain(), batch[i].Explain());
+            Assert.Equal(single.ToJson(), batch[i].ToJson());
+            Assert.Equal(single.HasWinner, batch[i].HasWinner);
+            Assert.Equal(single.Winners.Select(w => w.ToString()), batch[i].Winners.Select(w => w.ToString()));
+            several += batch[i].Winners.Count > 1 ? 1 : 0;
+        }
+
+        Assert.Equal(maxWinners > 1, several > 0);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -32,7 +32,19 @@ public sealed partial class PostgreSqlPersonalizeStore
 
         // Entries are written in rounds of distinct customers (almost always one round): a second entry for the same
         // customer is checked against the version the first one left, as if they were written one after the other.
-        var remaining = Enumerable.Range(0, entries.Count).ToList();
+        var remaining = new List<int>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            // An entry that asked to be refused whole when the list refuses one of its deliveries writes nothing.
+            if (suppressed is not null && SuppressionFilter.RefusesAll(entries[i], suppressed[i]))
+            {
+                results[i] = SuppressionFilter.Refused(entries[i], suppressed[i]);
+                continue;
+            }
+
+            remaining.Add(i);
+        }
+
         var finalWritten = false;
         while (remaining.Count > 0 || !finalWritten)
         {

@@ -33,7 +33,7 @@ public sealed partial class SqlitePersonalizeStore
                     sends = SuppressionFilter.Apply(sends, _salt, listed.Contains, out suppressed);
                 }
 
-                results[i] = SuppressionFilter.With(Record(transaction, sends), suppressed);
+                results[i] = SuppressionFilter.RefusesAll(sends, suppressed) ? SuppressionFilter.Refused(sends, suppressed) : SuppressionFilter.With(Record(transaction, sends), suppressed);
             }
 
             MarkDelivered(transaction, batch.Delivered);

@@ -3,6 +3,7 @@ using Personalize.Catalog;
 using Personalize.Channels;
 using Personalize.Customers;
 using Personalize.Decisions;
+using Personalize.Eligibility;
 using Personalize.Events;
 using Personalize.Journeys;
 using Personalize.Storage;
@@ -120,6 +121,9 @@ public sealed partial class SendRunner
     private sealed class JourneyPass(SendRunner runner, Loop loop, RunState state, JourneySet journeys, CompiledTemplates templates, DateTimeOffset at)
     {
         private readonly Dictionary<string, long> _exited = new(StringComparer.Ordinal);
+
+        /// <summary>Customer and channel pairs whose step message the store's suppression list refused in this pass (planned again as suppressed).</summary>
+        private HashSet<(string CustomerId, Channel Channel)>? _refused;
         private long _instances;
         private long _steps;
         private long _completed;
@@ -194,7 +198,7 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
                 plans.Add(plan);
             }
 
@@ -211,6 +215,22 @@ public sealed partial class SendRunner
                 var plan = plans[i];
                 if (written.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
                 {
+                    (redo ??= []).Add(plan.CustomerId);
+                    continue;
+                }
+
+                if (written.Status == WriteStatus.Refused && written.Suppressed.Count > 0 && attempt < MaxConflictAttempts)
+                {
+                    // The suppression list refused a step's message as it was recorded (a bounce since the read): nothing
+                    // was written; plan the customer again with that channel suppressed, so the step follows its policy.
+                    foreach (var send in plan.Sends)
+                    {
+                        if (written.WasSuppressed(send.Delivery.IdempotencyKey))
+                        {
+                            (_refused ??= []).Add((plan.CustomerId, send.Message.Channel));
+                        }
+                    }
+
                     (redo ??= []).Add(plan.CustomerId);
                     continue;
                 }
@@ -558,6 +578,13 @@ public sealed partial class SendRunner
             var reasons = new List<string>();
             foreach (var channel in channels)
             {
+                if (_refused is not null && _refused.Contains((profile.Id, channel)))
+                {
+                    reasons.Add(channel + ": " + EligibilityCodes.ContactPointSuppressed);
+                    blocked ??= (RecheckStatus.Blocked, EligibilityCodes.ContactPointSuppressed, channel, null);
+                    continue;
+                }
+
                 var result = runner._engine.Recheck(catalog, profile, send.MessageId, channel, trigger, at, at);
                 switch (result.Status)
                 {

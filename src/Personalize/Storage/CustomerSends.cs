@@ -31,6 +31,16 @@ public sealed record CustomerSends
     /// <value>The default value is empty.</value>
     public IReadOnlyList<DeliveryContactPoint> ContactPoints { get; init; } = [];
 
+    /// <summary>
+    /// Gets a value indicating whether a delivery the suppression list refuses (see <see cref="ContactPoints"/>) refuses
+    /// this whole entry: nothing of it is written, the result's status is <see cref="WriteStatus.Refused"/> and its
+    /// <see cref="CustomerSendsResult.Suppressed"/> names the refused keys. The journey pass sets it: a step whose message
+    /// the list refuses must not be recorded as sent; the pass plans the customer again with that channel suppressed and
+    /// follows the step's policy (skip, retry, exit).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/> (only the refused deliveries are left out).</value>
+    public bool RefuseWhenSuppressed { get; init; }
+
     /// <summary>Gets the deferred messages to hold as scheduled sends.</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyList<ScheduledSend> Scheduled { get; init; } = [];

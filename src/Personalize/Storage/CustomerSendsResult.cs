@@ -2,7 +2,7 @@ namespace Personalize.Storage;
 
 /// <summary>The outcome of one <see cref="CustomerSends"/>.</summary>
 /// <param name="CustomerId">The customer's id.</param>
-/// <param name="Status"><see cref="WriteStatus.Written"/>, <see cref="WriteStatus.Conflict"/> or <see cref="WriteStatus.NotFound"/>.</param>
+/// <param name="Status"><see cref="WriteStatus.Written"/>, <see cref="WriteStatus.Conflict"/>, <see cref="WriteStatus.NotFound"/>, or <see cref="WriteStatus.Refused"/> (an entry with <see cref="CustomerSends.RefuseWhenSuppressed"/> whose delivery the suppression list refused).</param>
 /// <param name="Version">The customer's version after the write.</param>
 /// <param name="AlreadyRecorded">Keys of deliveries and scheduled sends the store already held (not written again, not to be handed to a sink).</param>
 public sealed record CustomerSendsResult(string CustomerId, WriteStatus Status, long Version, IReadOnlyList<string> AlreadyRecorded)

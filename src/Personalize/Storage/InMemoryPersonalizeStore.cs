@@ -311,7 +311,7 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
             for (var i = 0; i < results.Length; i++)
             {
                 var sends = SuppressionFilter.Apply(batch.Customers[i], _salt, _suppressed.ContainsKey, out var suppressed);
-                results[i] = SuppressionFilter.With(Record(sends), suppressed);
+                results[i] = SuppressionFilter.RefusesAll(sends, suppressed) ? SuppressionFilter.Refused(sends, suppressed) : SuppressionFilter.With(Record(sends), suppressed);
             }
 
             foreach (var key in batch.Delivered)

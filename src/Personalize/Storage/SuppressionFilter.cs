@@ -110,6 +110,22 @@ internal static class SuppressionFilter
     public static CustomerSendsResult With(CustomerSendsResult result, IReadOnlyList<string> suppressed)
         => suppressed.Count == 0 || result.Status != WriteStatus.Written ? result : result with { Suppressed = suppressed };
 
+    /// <summary>
+    /// Whether the whole entry is refused: it asked for that (<see cref="CustomerSends.RefuseWhenSuppressed"/>) and
+    /// <see cref="Apply"/> refused one of its deliveries. The store then writes nothing of it and reports <see cref="Refused"/>.
+    /// </summary>
+    /// <param name="sends">The entry as given.</param>
+    /// <param name="suppressed">The keys <see cref="Apply"/> refused.</param>
+    /// <returns><see langword="true"/> when nothing of the entry may be written.</returns>
+    public static bool RefusesAll(CustomerSends sends, IReadOnlyList<string> suppressed) => sends.RefuseWhenSuppressed && suppressed.Count > 0;
+
+    /// <summary>The result of an entry refused whole (<see cref="RefusesAll"/>): nothing written, the refused keys named.</summary>
+    /// <param name="sends">The entry.</param>
+    /// <param name="suppressed">The refused keys.</param>
+    /// <returns>The result.</returns>
+    public static CustomerSendsResult Refused(CustomerSends sends, IReadOnlyList<string> suppressed)
+        => new(sends.CustomerId, WriteStatus.Refused, sends.ExpectedVersion ?? 0, []) { Suppressed = suppressed };
+
     private static string? HashOf(DeliveryContactPoint point, byte[] salt)
     {
         var kind = point.Kind == ContactPointKind.MobilePhone ? ContactPointKind.Phone : point.Kind;

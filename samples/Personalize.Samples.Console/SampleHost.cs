@@ -209,10 +209,12 @@ internal static class SampleHost
     /// <summary>
     /// The sample's event options: the default mappings, and <c>consent_withdrawn</c> (data: <c>channel</c>, <c>source</c>),
     /// a host's own event that records the customer's withdrawal of a channel with its evidence (say a call to the
-    /// service desk), for every purpose.
+    /// service desk), for every purpose; and the sample's question bank, so a <c>preference_answered</c> event is
+    /// recorded as an answer (consent with the question's wording version, the preference, never asked again).
     /// </summary>
     public static EventOptions EventOptions() => new()
     {
+        Questions = LoadQuestions(ResolveQuestionsFile()),
         Mappings = FactMappings.CreateDefault().Map("consent_withdrawn", static (e, f) =>
         {
             if (Channel.TryParse(e.Text("channel"), out var channel))

@@ -33,6 +33,12 @@ public static class EventCodes
     /// <summary>A line of an events file is a JSON object, but a field is missing or of the wrong kind (<c>id</c>, <c>type</c>, <c>customerId</c>, <c>occurredAt</c>, <c>data</c>).</summary>
     public const string InvalidFields = "event.invalid_fields";
 
+    /// <summary>
+    /// A <c>preference_answered</c> event was ingested without <see cref="EventOptions.Questions"/>: set them, or record
+    /// the answer with <see cref="Profiling.ProfilingAnswers.AnswerEventAsync"/>.
+    /// </summary>
+    public const string AnswerWithoutQuestions = "event.answer_without_questions";
+
     /// <summary>Applying the event failed (a host mapping threw); nothing of it was written.</summary>
     public const string MappingFailed = "event.mapping_failed";
 }

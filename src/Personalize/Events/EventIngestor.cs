@@ -22,6 +22,9 @@ public sealed class EventIngestor
     private readonly TimeProvider _timeProvider;
     private readonly int _maxRecordedErrors;
 
+    /// <summary>Whether this ingestor writes the events of <see cref="Profiling.ProfilingAnswers"/> (which applied the answer already).</summary>
+    private readonly bool _recordsAnswers;
+
     /// <summary>Creates an ingestor.</summary>
     /// <param name="options">Mappings, lifecycle rules and limits; the defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock (the ingestion instant when none is given); the system clock when <see langword="null"/>.</param>
@@ -30,8 +33,9 @@ public sealed class EventIngestor
     {
     }
 
-    internal EventIngestor(EventOptions? options, TimeProvider? timeProvider, int maxRecordedErrors)
+    internal EventIngestor(EventOptions? options, TimeProvider? timeProvider, int maxRecordedErrors, bool recordsAnswers = false)
     {
+        _recordsAnswers = recordsAnswers;
         _options = options ?? new EventOptions();
         ArgumentNullException.ThrowIfNull(_options.Mappings, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.Lifecycle, nameof(options));
@@ -69,7 +73,21 @@ public sealed class EventIngestor
                 continue;
             }
 
-            batch.Add((i, Normalize(e!)));
+            var normalized = Normalize(e!);
+            if (!_recordsAnswers && string.Equals(normalized.Type, Profiling.ProfilingAnswers.AnswerEventType, StringComparison.Ordinal))
+            {
+                // An answer is more than a fact (consent evidence, a preference): it goes through the question bank, in stream order.
+                if (batch.Count > 0)
+                {
+                    await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                }
+
+                await AnswerAsync(i, normalized, store, tally, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            batch.Add((i, normalized));
             if (batch.Count >= _options.BatchSize)
             {
                 await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
@@ -83,6 +101,31 @@ public sealed class EventIngestor
         }
 
         return tally.Summary(at);
+    }
+
+    /// <summary>Records a <c>preference_answered</c> event as an answer (<see cref="EventOptions.Questions"/>), or rejects it without them.</summary>
+    private async Task AnswerAsync(long index, CustomerEvent e, IPersonalizeStore store, Tally tally, CancellationToken cancellationToken)
+    {
+        if (_options.Questions is not { } questions)
+        {
+            tally.Reject(new EventRejection(index, e.Id, EventCodes.AnswerWithoutQuestions, $"Event '{e.Id}' answers a profiling question, which grants consent and sets preferences, not only a fact: set EventOptions.Questions to the question bank, or record it with ProfilingAnswers.AnswerEventAsync."));
+            return;
+        }
+
+        var answers = new Profiling.ProfilingAnswers(questions, store, _timeProvider, _options with { Questions = null });
+        var result = await answers.AnswerEventAsync(e, cancellationToken).ConfigureAwait(false);
+        switch (result.Code)
+        {
+            case Profiling.ProfilingCodes.Recorded:
+                tally.Applied++;
+                break;
+            case Profiling.ProfilingCodes.AlreadyAnswered:
+                tally.Duplicates++;
+                break;
+            default:
+                tally.Reject(new EventRejection(index, e.Id, result.Code, $"Event '{e.Id}': {result.Message}"));
+                break;
+        }
     }
 
     /// <summary>Checks an event against the limits; null when it is fine.</summary>

@@ -30,6 +30,17 @@ public sealed record EventOptions
     /// <value>The default value is 3 days.</value>
     public TimeSpan MaxTriggerAge { get; init; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// Gets the progressive-profiling questions a <c>preference_answered</c> event answers. With them, ingesting such an
+    /// event records the answer as <see cref="Profiling.ProfilingAnswers.AnswerEventAsync"/> does: the topic granted with
+    /// the question's wording and wording version, the preference it sets, and the fact that marks it answered (never
+    /// asked again); an answer the question does not take is rejected with its <c>profiling.*</c> code. Without them,
+    /// such an event is rejected with <see cref="EventCodes.AnswerWithoutQuestions"/>, because a fact alone would leave
+    /// the consent and the preference unrecorded.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Profiling.QuestionBank? Questions { get; init; }
+
     /// <summary>Gets how far in the future (from the ingestion instant) an event may say it happened.</summary>
     /// <value>The default value is 5 minutes (clock skew); later ones are rejected with <see cref="EventCodes.InFuture"/>.</value>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);

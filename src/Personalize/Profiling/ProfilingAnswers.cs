@@ -43,7 +43,7 @@ public sealed class ProfilingAnswers
         Bank = bank;
         _store = store;
         _timeProvider = timeProvider;
-        _events = new EventIngestor(events, timeProvider);
+        _events = new EventIngestor(events, timeProvider, 1000, recordsAnswers: true);
     }
 
     /// <summary>Gets the questions.</summary>

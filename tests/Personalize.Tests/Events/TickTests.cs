@@ -159,11 +159,12 @@ public sealed class TickTests
         var day = new DateTimeOffset(2026, 6, 15, 10, 0, 0, TimeSpan.Zero);
         using var scope = await SetUpAsync(storeKind, ["consented", "not-consented", "withdrawn", "unknown"]);
         var (store, sink, runner, run) = scope;
-        await new EventIngestor().IngestAsync(Stream([
+        var answered = await new EventIngestor(new EventOptions { Questions = Profiling.ProfilingKit.Bank() }).IngestAsync(Stream([
             Event("b-1", "consented", "preference_answered", day.AddDays(-30), """{"question":"birthday","answer":"1990-06-15"}"""),
             Event("b-2", "not-consented", "preference_answered", day.AddDays(-30), """{"question":"birthday","answer":"06-15"}"""),
             Event("b-3", "withdrawn", "preference_answered", day.AddDays(-30), """{"question":"birthday","answer":"1985-06-15"}"""),
         ]), store, day);
+        Assert.Equal(3L, answered.Applied);
         await store.AppendConsentAsync("consented", [ConsentRecord.Grant(ConsentScope.Personalization, DecisionKit.LongAgo, DecisionKit.PreferenceCenter, "v1")]);
         await store.AppendConsentAsync("withdrawn", [ConsentRecord.Grant(ConsentScope.Personalization, DecisionKit.LongAgo, DecisionKit.PreferenceCenter, "v1"), ConsentRecord.Withdraw(ConsentScope.Personalization, day.AddDays(-1), DecisionKit.PreferenceCenter)]);
 

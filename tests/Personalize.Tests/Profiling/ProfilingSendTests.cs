@@ -153,6 +153,46 @@ public sealed class ProfilingSendTests
     }
 
     [Fact]
+    public async Task An_answer_event_ingested_with_the_question_bank_is_recorded_as_an_answer_consent_preference_and_never_asked_again()
+    {
+        var kit = await ProfilingKit.SetUpAsync(ProfilingKit.Customer("e-1", Channel.Email));
+        var ingestor = new EventIngestor(new EventOptions { Questions = kit.Answers.Bank });
+        var garden = Events.EventKit.Event("q-1", "e-1", "preference_answered", Now, """{"question":"gardening","answer":"yes","channel":"email"}""");
+        var monthly = Events.EventKit.Event("q-2", "e-1", "preference_answered", Now.AddMinutes(1), """{"question":"frequency","answer":"monthly"}""");
+        var bad = Events.EventKit.Event("q-3", "e-1", "preference_answered", Now.AddMinutes(2), """{"question":"shoe_size","answer":"42"}""");
+        var order = Events.EventKit.Event("o-1", "e-1", "order_placed", Now.AddMinutes(3), """{"total":10}""");
+
+        var summary = await ingestor.IngestAsync(Events.EventKit.Stream([garden, monthly, bad, order]), kit.Store, Now.AddMinutes(5));
+        var again = await ingestor.IngestAsync(Events.EventKit.Stream([garden]), kit.Store, Now.AddMinutes(6));
+
+        Assert.Equal((3L, 0L), (summary.Applied, summary.Duplicates));
+        Assert.Equal((ProfilingCodes.UnknownQuestion, "q-3"), (summary.Rejected.Single().Code, summary.Rejected.Single().EventId));
+        Assert.Equal((0L, 1L), (again.Applied, again.Duplicates));
+        var profile = (await kit.Store.GetCustomerAsync("e-1"))!.Profile;
+        var grant = profile.Consents.Records.Single(r => r.Scope == ConsentScope.ForTopic("gardening"));
+        Assert.Equal((ConsentAction.Grant, "q-garden-v1", "Would you like gardening tips?"), (grant.Action, grant.WordingVersion, grant.Wording));
+        Assert.Equal(Personalize.Customers.CapPeriod.Month, Assert.Single(profile.Preferences.FrequencyCaps).Period);
+        Assert.True(QuestionBank.IsAnswered(profile, "gardening") && QuestionBank.IsAnswered(profile, "frequency"));
+        Assert.Equal(1L, profile.Facts.ValueOf("order_count"));
+    }
+
+    [Fact]
+    public async Task An_answer_event_ingested_without_a_question_bank_is_rejected_with_a_code_naming_the_way_to_record_it()
+    {
+        var kit = await ProfilingKit.SetUpAsync(ProfilingKit.Customer("e-1", Channel.Email));
+
+        var summary = await new EventIngestor().IngestAsync(Events.EventKit.Stream([Events.EventKit.Event("q-1", "e-1", "preference_answered", Now, """{"question":"gardening","answer":"yes"}""")]), kit.Store, Now);
+
+        var rejected = Assert.Single(summary.Rejected);
+        Assert.Equal(EventCodes.AnswerWithoutQuestions, rejected.Code);
+        Assert.Contains("EventOptions.Questions", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("ProfilingAnswers.AnswerEventAsync", rejected.Message, StringComparison.Ordinal);
+        var profile = (await kit.Store.GetCustomerAsync("e-1"))!.Profile;
+        Assert.False(QuestionBank.IsAnswered(profile, "gardening"));
+        Assert.False(profile.Consents.GetState(ConsentScope.ForTopic("gardening"), Now).IsGranted);
+    }
+
+    [Fact]
     public async Task Bad_answers_get_a_named_error_and_change_nothing()
     {
         var kit = await ProfilingKit.SetUpAsync(ProfilingKit.Customer("e-1", Channel.Email));

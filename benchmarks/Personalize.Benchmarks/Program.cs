@@ -34,5 +34,11 @@ if (args.Length > 0 && args[0] == "events-loop")
     return Personalize.Benchmarks.Events.EventLoopMeasure.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "journey-pass")
+{
+    // The journeys due pass in this process, with CPU time and allocation per instance: `journey-pass --customers 100000 --store sqlite`.
+    return Personalize.Benchmarks.Journeys.JourneyPassMeasure.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

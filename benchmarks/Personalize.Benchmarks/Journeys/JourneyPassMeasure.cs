@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Personalize.Benchmarks.Journeys;
+
+/// <summary>
+/// <c>journey-pass --customers N --store sqlite|memory --passes K</c>: the <see cref="JourneyDueBenchmarks"/> scenario in
+/// this process, K due passes one week apart, printing per pass the wall time, the CPU time of the process and the bytes
+/// allocated per instance advanced. CPU time and allocation hold up when other work shares the machine (wall time does
+/// not); the mode also gives a profiler (<c>dotnet-trace collect -- …</c>) one process to look at.
+/// </summary>
+internal static class JourneyPassMeasure
+{
+    public static int Run(string[] args)
+    {
+        var customers = 100_000;
+        var store = "sqlite";
+        var passes = 3;
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--store": store = args[i + 1]; break;
+                case "--passes": passes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory --passes K.");
+            }
+        }
+
+        Environment.SetEnvironmentVariable("PERSONALIZE_BENCH_JOURNEY_STORES", store);
+        var bench = new JourneyDueBenchmarks { Customers = customers };
+        var setup = Stopwatch.StartNew();
+        bench.Setup();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set up {customers:N0} customers ({customers / 10:N0} in the journey) on {store} in {setup.Elapsed.TotalSeconds:F1} s"));
+        try
+        {
+            var process = Process.GetCurrentProcess();
+            for (var p = 0; p < passes; p++)
+            {
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var clock = Stopwatch.StartNew();
+                var instances = store == "memory" ? bench.InMemory() : bench.Sqlite();
+                clock.Stop();
+                var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                process.Refresh();
+                var cpu = process.TotalProcessorTime - cpuBefore;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {p + 1}: {instances:N0} instances; wall {clock.Elapsed.TotalSeconds:F2} s ({customers / clock.Elapsed.TotalSeconds:N0} stored customers/s); CPU {cpu.TotalSeconds:F2} s ({customers / cpu.TotalSeconds:N0} stored customers per CPU-second, {instances / cpu.TotalSeconds:N0} instances per CPU-second); allocated {allocated / (double)instances / 1024:F1} KB/instance"));
+            }
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+
+        return 0;
+    }
+}

@@ -240,6 +240,9 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
 
     private static readonly string LongText = new('x', 70);
 
+    /// <summary>Text at the longest a compiled read hands over as a string (64 UTF-8 bytes), and one byte longer.</summary>
+    private static readonly string[] EdgeTexts = [new('y', 64), new('y', 65), new string('y', 62) + "é"];
+
     /// <summary>Members read from the customer and trigger: attributes of every JSON kind, profile fields, derived day counts, missing and nested members.</summary>
     private static readonly string[] Members =
     [
@@ -255,6 +258,7 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
     [
         "0", "3", "40", "-2", "5000000000", "2.5", "1e3", "\"gold\"", "'silver'", "\"\"", "\"" + LongText + "\"", "true", "false", "null", "empty",
         "\"retention\"", "\"event\"", "\"2\"", "'Müller'", "\"gold \"", "'bronze'",
+        .. EdgeTexts.Select(t => "'" + t + "'"),
     ];
 
     private static readonly string[] Operators = ["==", "!=", "<", "<=", ">", ">=", "&&", "||", "??", "+"];
@@ -276,6 +280,7 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
 
         // Text compared in UTF-8 by the compiled form: escapes, non-ASCII, a prefix and an extension of a literal.
         "\"gol\\u0064\"", "\"M\\u00fcller\"", "\"Müller\"", "\"gol\"", "\"golden\"", "\"\\ud83d\\ude00\"",
+        .. EdgeTexts.Select(t => "\"" + t + "\""),
     ];
 
     private static readonly string[] AttributeNames =

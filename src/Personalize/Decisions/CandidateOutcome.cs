@@ -45,8 +45,8 @@ public readonly struct CandidateOutcome
     /// <summary>The relevance, 0 to 1: the share of the message's topics the customer subscribed to (neutral without topics).</summary>
     public double Relevance => _entry.Relevance;
 
-    /// <summary>The arbitration score, <c>priority^a × relevance^b × value^c</c>.</summary>
-    public double Score => _decision is null ? 0 : _decision.Engine.Score(_entry.Message!.Priority, _entry.Relevance, _entry.Message.Value);
+    /// <summary>The arbitration score, <c>priority^a × relevance^b × value^c</c>, times the customer's tier weight (<see cref="DecisionOptions.TierWeights"/>).</summary>
+    public double Score => _decision is null ? 0 : _decision.Engine.Score(_entry.Message!.Priority, _entry.Relevance, _entry.Message.Value) * _decision.Engine.TierWeight(_decision.Customer);
 
     /// <summary>The channel it goes (or would have gone) on, when channel selection found one.</summary>
     public Channel? Channel => _entry.Chosen >= 0 ? _entry.Message!.Contents[_decision!.ChannelEntries[_entry.Chosen].ContentIndex].Channel : null;

@@ -136,6 +136,13 @@ public sealed partial class DecisionEngine
         return (double)matched / scopes.Length;
     }
 
+    /// <summary>
+    /// The customer's tier weight (<see cref="DecisionOptions.TierWeights"/>; 1 when none applies). It multiplies every
+    /// candidate's score alike, so it never changes which of one customer's candidates wins: the ranking stays as it is.
+    /// </summary>
+    internal double TierWeight(Customers.CustomerProfile customer)
+        => _tierWeights is not null && customer.Facts.ValueOf(Events.FactNames.Tier) is string tier && _tierWeights.TryGetValue(tier, out var weight) ? weight : 1;
+
     internal double Score(double priority, double relevance, double value)
         => _unitWeights
             ? priority * relevance * value

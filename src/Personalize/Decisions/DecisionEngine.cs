@@ -41,6 +41,7 @@ public sealed partial class DecisionEngine
     private readonly double _relevanceWeight;
     private readonly double _valueWeight;
     private readonly bool _unitWeights;
+    private readonly Dictionary<string, double>? _tierWeights;
 
     /// <summary>Creates the engine.</summary>
     /// <param name="options">The options; read once, here.</param>
@@ -63,6 +64,7 @@ public sealed partial class DecisionEngine
         _relevanceWeight = options.RelevanceWeight;
         _valueWeight = options.ValueWeight;
         _unitWeights = _priorityWeight == 1 && _relevanceWeight == 1 && _valueWeight == 1;
+        _tierWeights = options.TierWeights.Count == 0 ? null : new Dictionary<string, double>(options.TierWeights, StringComparer.Ordinal);
 
         var disabled = options.DisabledRules;
         var messageRules = new List<IMessageRule>();

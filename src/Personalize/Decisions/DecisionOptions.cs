@@ -69,6 +69,15 @@ public sealed class DecisionOptions
     /// <value>The default value is 1.</value>
     public double ValueWeight { get; set; } = 1;
 
+    /// <summary>
+    /// A factor of the score per relationship-matrix tier (fact <c>tier</c>, see <see cref="Events.RelationshipMatrix"/>):
+    /// a customer in a tier listed here has every candidate's score multiplied by its weight, so the value of contacting
+    /// a "best friends" customer can count more than a "new" one's wherever scores are compared or reported (the
+    /// explanation shows the factor). Tiers not listed, and customers without a tier, weigh 1. A weight is greater than 0.
+    /// </summary>
+    /// <value>The default value is empty (every tier weighs 1).</value>
+    public IDictionary<string, double> TierWeights { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
     /// <summary>Names of built-in rules to turn off (for example <c>give_before_ask</c>); see <see cref="DecisionEngine.MessageRules"/> and <see cref="DecisionEngine.ChannelRules"/>.</summary>
     /// <value>The default value is empty.</value>
     public ISet<string> DisabledRules { get; } = new HashSet<string>(StringComparer.Ordinal);
@@ -112,6 +121,14 @@ public sealed class DecisionOptions
         CheckWeight(nameof(PriorityWeight), PriorityWeight, errors);
         CheckWeight(nameof(RelevanceWeight), RelevanceWeight, errors);
         CheckWeight(nameof(ValueWeight), ValueWeight, errors);
+        foreach (var (tier, weight) in TierWeights)
+        {
+            if (string.IsNullOrWhiteSpace(tier) || !(weight > 0) || double.IsInfinity(weight))
+            {
+                errors.Add($"TierWeights['{tier}'] is {weight.ToString(CultureInfo.InvariantCulture)}; a tier weight needs a tier name and a number greater than 0 (1 leaves the score as it is).");
+            }
+        }
+
         foreach (var name in DisabledRules)
         {
             if (Array.IndexOf(DecisionEngine.BuiltInRuleNames, name) < 0)

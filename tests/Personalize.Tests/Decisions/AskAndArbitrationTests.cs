@@ -195,6 +195,40 @@ public sealed class AskAndArbitrationTests
         Assert.DoesNotContain(engine.MessageRules, r => r.Name == "service_first");
     }
 
+    [Fact]
+    public void A_tier_weight_multiplies_the_scores_of_customers_in_that_tier_and_the_explanation_shows_it()
+    {
+        var engine = Engine(o => o.TierWeights["best_friends"] = 1.5);
+        var catalog = Compile(engine, b => b
+            .Add("news", m => m.Relationship().OnSchedule().Priority(2).Value(3).Channel(Channel.Email, "t"))
+            .Add("tips", m => m.Relationship().OnSchedule().Priority(1).Channel(Channel.Email, "t")));
+        CustomerProfile InTier(string id, string? tier) => Customer(id: id) with
+        {
+            Facts = tier is null ? Personalize.Events.CustomerFacts.Empty : Personalize.Events.CustomerFacts.Create([new("tier", new Personalize.Events.Fact(tier, Now, "tick:1"))]),
+        };
+
+        var friend = engine.Decide(catalog, InTier("friend", "best_friends"), Trigger.Tick, Now, DecisionDetail.All);
+        var newcomer = engine.Decide(catalog, InTier("newcomer", "new"), Trigger.Tick, Now, DecisionDetail.All);
+        var untiered = engine.Decide(catalog, InTier("untiered", null), Trigger.Tick, Now, DecisionDetail.All);
+
+        Assert.Equal(("news", "news"), (friend.Winners[0].MessageId, newcomer.Winners[0].MessageId));
+        Assert.Equal(newcomer.Winners[0].Score * 1.5, friend.Winners[0].Score, 9);
+        Assert.Equal(untiered.Winners[0].Score, newcomer.Winners[0].Score);
+        Assert.Equal(Outcome(newcomer, "tips").Score * 1.5, Outcome(friend, "tips").Score, 9);
+        Assert.Contains("Tier best_friends: every score × 1.5 (DecisionOptions.TierWeights).", friend.Explain(), StringComparison.Ordinal);
+        Assert.Contains("× value 3 × tier weight 1.5", friend.Explain(), StringComparison.Ordinal);
+        Assert.DoesNotContain("tier weight", newcomer.Explain(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tier_weight_of_zero_or_less_is_refused_by_name()
+    {
+        var options = new DecisionOptions();
+        options.TierWeights["best_friends"] = 0;
+
+        Assert.Contains("TierWeights['best_friends'] is 0; a tier weight needs a tier name and a number greater than 0 (1 leaves the score as it is).", options.Validate());
+    }
+
     private sealed class CreditHoldRule : IMessageRule
     {
         public string Name => "credit_hold";

@@ -44,8 +44,14 @@ internal static class MathFunctions
             return null;
         }
 
-        // As Scriban: nil divided by a number is 0.
-        value ??= Boxes.Int32(0);
+        // As Scriban: nil divided by a number is 0, and true/false count as 1/0 (`true | math.divided_by true` is 1).
+        value = value switch
+        {
+            null => Boxes.Int32(0),
+            bool b => Boxes.Int32(b ? 1 : 0),
+            _ => value,
+        };
+        divisor = divisor is bool flag ? (flag ? 1.0 : 0.0) : divisor; // a boolean divisor divides exactly (`2.5 | math.divided_by true` is 2.5)
 
         if (BuiltinHelpers.IsInteger(divisor))
         {

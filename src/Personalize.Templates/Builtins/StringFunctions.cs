@@ -13,11 +13,11 @@ namespace Personalize.Templates.Builtins;
 internal static class StringFunctions
 {
     /// <summary><c>string.escape</c>: escapes control characters, quotes and backslashes like a string literal (<c>\n</c>, <c>\"</c>…).</summary>
-    public static string Escape(TemplateContext context, string? text)
+    public static string? Escape(TemplateContext context, string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
-            return string.Empty;
+            return text; // null stays null, as in Scriban
         }
 
         var builder = new StringBuilder(text.Length + 8);
@@ -85,13 +85,13 @@ internal static class StringFunctions
     public static bool Whitespace(string? text) => string.IsNullOrWhiteSpace(text);
 
     /// <summary><c>string.downcase</c>: lower case in the render's culture.</summary>
-    public static string Downcase(TemplateContext context, string? text) => text?.ToLower(context.Culture) ?? string.Empty;
+    public static string? Downcase(TemplateContext context, string? text) => text?.ToLower(context.Culture);
 
     /// <summary><c>string.ends_with</c>: whether <paramref name="text"/> ends with <paramref name="value"/> (ordinal).</summary>
     public static bool EndsWith(string? text, string? value) => text is not null && !string.IsNullOrEmpty(value) && text.EndsWith(value, StringComparison.Ordinal);
 
     /// <summary><c>string.equals_ignore_case</c>: whether the two texts are equal ignoring case (ordinal).</summary>
-    public static bool EqualsIgnoreCase(string? text, string? value) => string.Equals(text, value, StringComparison.OrdinalIgnoreCase);
+    public static bool EqualsIgnoreCase(string? text, string? value) => text is not null && string.Equals(text, value, StringComparison.OrdinalIgnoreCase);
 
     /// <summary><c>string.handleize</c>: lower-case letters and digits joined by single dashes (<c>"100% M &amp; Ms!!!"</c> → <c>"100-m-ms"</c>).</summary>
     public static string Handleize(string? text)
@@ -126,12 +126,12 @@ internal static class StringFunctions
     }
 
     /// <summary><c>string.literal</c>: the text as a double-quoted string literal with escapes (<c>"a\n\"b\""</c>).</summary>
-    public static string Literal(TemplateContext context, string? text)
+    public static string? Literal(TemplateContext context, string? text)
     {
         if (text is null)
         {
-            // Scriban writes nothing for nil (not `""`).
-            return string.Empty;
+            // Scriban gives nil for nil (it writes nothing, not `""`).
+            return null;
         }
 
         var builder = new StringBuilder((text?.Length ?? 0) + 2);
@@ -146,7 +146,7 @@ internal static class StringFunctions
     }
 
     /// <summary><c>string.lstrip</c>: removes leading white space.</summary>
-    public static string Lstrip(string? text) => text?.TrimStart() ?? string.Empty;
+    public static string? Lstrip(string? text) => text?.TrimStart();
 
     /// <summary><c>string.pluralize</c>: <paramref name="singular"/> when <paramref name="number"/> is 1, else <paramref name="plural"/>.</summary>
     public static string? Pluralize(long number, string? singular, string? plural) => number == 1 ? singular : plural;
@@ -159,21 +159,21 @@ internal static class StringFunctions
     }
 
     /// <summary><c>string.remove</c>: removes every occurrence of <paramref name="remove"/>.</summary>
-    public static string Remove(string? text, string? remove)
+    public static string? Remove(string? text, string? remove)
     {
         if (string.IsNullOrEmpty(text) || string.IsNullOrEmpty(remove))
         {
-            return text ?? string.Empty;
+            return text; // null stays null, as in Scriban
         }
 
         return text.Replace(remove, string.Empty, StringComparison.Ordinal);
     }
 
     /// <summary><c>string.remove_first</c>: removes the first occurrence of <paramref name="remove"/>.</summary>
-    public static string RemoveFirst(TemplateContext context, string? text, string? remove) => ReplaceFirst(context, text, remove, string.Empty);
+    public static string? RemoveFirst(TemplateContext context, string? text, string? remove) => text is null ? null : ReplaceFirst(context, text, remove, string.Empty);
 
     /// <summary><c>string.remove_last</c>: removes the last occurrence of <paramref name="remove"/>.</summary>
-    public static string RemoveLast(TemplateContext context, string? text, string? remove) => ReplaceFirst(context, text, remove, string.Empty, fromEnd: true);
+    public static string? RemoveLast(TemplateContext context, string? text, string? remove) => text is null ? null : ReplaceFirst(context, text, remove, string.Empty, fromEnd: true);
 
     /// <summary><c>string.replace</c>: replaces every occurrence of <paramref name="match"/> (ordinal).</summary>
     public static string Replace(TemplateContext context, string? text, string? match, string? replace)
@@ -213,7 +213,7 @@ internal static class StringFunctions
     }
 
     /// <summary><c>string.rstrip</c>: removes trailing white space.</summary>
-    public static string Rstrip(string? text) => text?.TrimEnd() ?? string.Empty;
+    public static string? Rstrip(string? text) => text?.TrimEnd();
 
     /// <summary><c>string.size</c>: the number of characters (0 for null).</summary>
     public static int Size(string? text) => text?.Length ?? 0;
@@ -277,7 +277,7 @@ internal static class StringFunctions
     public static bool StartsWith(string? text, string? value) => text is not null && !string.IsNullOrEmpty(value) && text.StartsWith(value, StringComparison.Ordinal);
 
     /// <summary><c>string.strip</c>: removes leading and trailing white space.</summary>
-    public static string Strip(string? text) => text?.Trim() ?? string.Empty;
+    public static string? Strip(string? text) => text?.Trim();
 
     /// <summary><c>string.strip_newlines</c>: removes every <c>\r\n</c>, <c>\n</c> and <c>\r</c>.</summary>
     public static string StripNewlines(string? text)
@@ -339,7 +339,7 @@ internal static class StringFunctions
         ellipsis ??= "...";
         if (text is null)
         {
-            return null;
+            return string.Empty; // as Scriban: text, not nil
         }
 
         var keep = TruncateKeep(text, length, ellipsis);
@@ -434,7 +434,7 @@ internal static class StringFunctions
     }
 
     /// <summary><c>string.upcase</c>: upper case in the render's culture.</summary>
-    public static string Upcase(TemplateContext context, string? text) => text?.ToUpper(context.Culture) ?? string.Empty;
+    public static string? Upcase(TemplateContext context, string? text) => text?.ToUpper(context.Culture);
 
     /// <summary><c>string.md5</c>: the MD5 hash of the UTF-8 text, lower-case hex.</summary>
     public static string Md5(TemplateContext context, string? text) => Hash(context, HashAlgorithmName.MD5, text, null);

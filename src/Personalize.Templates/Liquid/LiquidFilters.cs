@@ -239,7 +239,7 @@ internal static partial class LiquidFilters
     /// </summary>
     private static string Upcase(TemplateContext c, string text)
     {
-        var upper = StringFunctions.Upcase(c, text);
+        var upper = StringFunctions.Upcase(c, text)!;
         if (upper.AsSpan().IndexOfAny(MultiCharacterUpper) < 0)
         {
             return upper;

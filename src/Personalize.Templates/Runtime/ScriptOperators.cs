@@ -79,6 +79,13 @@ internal static class ScriptOperators
             return string.Concat(l, r);
         }
 
+        // An array beside an object joins the object's members as {key, value} items (`[1] + {a: 1}`), as in Scriban.
+        if ((IsArray(left) && IsObject(right)) || (IsObject(left) && IsArray(right)))
+        {
+            left = Builtins.BuiltinHelpers.Copy(context, Builtins.BuiltinHelpers.AsList(context, left));
+            right = Builtins.BuiltinHelpers.Copy(context, Builtins.BuiltinHelpers.AsList(context, right));
+        }
+
         // A JSON array of the model joins like an array (`user.tags + [1]`).
         left = left is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } lj && right is ScriptArray or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } ? ToArray(context, lj) : left;
         right = right is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } rj && left is ScriptArray ? ToArray(context, rj) : right;
@@ -94,6 +101,9 @@ internal static class ScriptOperators
 
         return Arithmetic(context, '+', left, right);
     }
+
+    private static bool IsObject(object? value) =>
+        value is ScriptObject or IDictionary<string, object?> or IReadOnlyDictionary<string, object?> or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object };
 
     private static bool IsArray(object? value) => value is ScriptArray or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array };
 
@@ -313,7 +323,8 @@ internal static class ScriptOperators
                         return Narrow((BigInteger)a * b);
                     case '/':
                         // As Scriban: `/` divides as doubles (3 / 0 is Infinity, 0 / 0 NaN), whole quotients stay integers.
-                        return b != 0 && a % b == 0 && !(a == long.MinValue && b == -1) ? Narrow(a / b) : (double)a / b;
+                        // 0 divided by a negative number is -0, as a double (Scriban prints `-0`).
+                        return b != 0 && a % b == 0 && !(a == long.MinValue && b == -1) && !(a == 0 && b < 0) ? Narrow(a / b) : (double)a / b;
                     case 'f':
                         if (b == 0)
                         {
@@ -371,7 +382,7 @@ internal static class ScriptOperators
                         case '/' when b == 0: return (double)a / 0.0;
                         case 'f' or '%' when b == 0: throw context.Error("Division by zero.");
                         case '/': return a / b;
-                        case 'f': return FloorDivide(context, (double)a, (double)b);
+                        case 'f': return FloorDivide((double)a, (double)b);
                         case '%': return a % b;
                         case '^': return Math.Pow((double)a, (double)b);
                     }
@@ -394,7 +405,7 @@ internal static class ScriptOperators
                     case '-': return a - b;
                     case '*': return a * b;
                     case '/': return a / b;
-                    case 'f': return FloorDivide(context, a, b);
+                    case 'f': return FloorDivide(a, b);
                     case '%': return a % b;
                     case '^': return Math.Pow(a, b);
                 }
@@ -408,17 +419,12 @@ internal static class ScriptOperators
 
     /// <summary>
     /// <c>//</c> with a fractional operand, as Scriban computes it: the quotient rounded to the nearest integer, halves to
-    /// even (7 // 2.0 is 4, -7.5 // 2 is -4); dividing by zero is an error.
+    /// even (7 // 2.0 is 4, -7.5 // 2 is -4); dividing by zero gives infinity or NaN, as <c>/</c> does.
     /// </summary>
-    private static object FloorDivide(TemplateContext context, double a, double b)
+    private static object FloorDivide(double a, double b)
     {
-        if (b == 0)
-        {
-            throw context.Error("Division by zero.");
-        }
-
         var q = Math.Round(a / b, MidpointRounding.ToEven);
-        return double.IsFinite(q) && Math.Abs(q) < 9e18 ? Narrow((long)q) : q;
+        return double.IsFinite(q) && Math.Abs(q) < 9e18 && !(q == 0 && double.IsNegative(q)) ? Narrow((long)q) : q;
     }
 
     /// <summary>The most bits an integer may have: 1,000 decimal digits, as for number literals (<see cref="Syntax.Lexer.MaxNumberLiteralDigits"/>).</summary>

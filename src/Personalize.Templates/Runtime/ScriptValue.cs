@@ -186,7 +186,8 @@ public static class ScriptValue
 
     internal static string FormatDouble(double d, CultureInfo culture)
     {
-        if (double.IsFinite(d) && Math.Abs(d) < 1e16 && d == Math.Floor(d))
+        // Negative zero keeps its sign (`-0`), as in Scriban.
+        if (double.IsFinite(d) && Math.Abs(d) < 1e16 && d == Math.Floor(d) && !(d == 0 && double.IsNegative(d)))
         {
             return ((decimal)d).ToString(culture);
         }

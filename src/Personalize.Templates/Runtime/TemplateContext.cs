@@ -511,7 +511,7 @@ public sealed partial class TemplateContext
     private void WriteDouble(double value)
     {
         // Same text as ScriptValue.FormatDouble: whole numbers without exponent, otherwise the shortest round-trip form.
-        if (double.IsFinite(value) && Math.Abs(value) < 1e16 && value == Math.Floor(value))
+        if (double.IsFinite(value) && Math.Abs(value) < 1e16 && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value)))
         {
             WriteDecimal((decimal)value);
             return;

@@ -33,7 +33,7 @@ internal static partial class ScribanDifferences
             "{{ 'ab' | array.reverse }}",
             static (t, o, s) => (!o.Succeeded && ArrayFunctionOnText().IsMatch(o.Text))
                 || (TextAsArray().IsMatch(t) && s.Succeeded && CharList().IsMatch(s.Text))
-                || (t.Contains("object.typeof", StringComparison.Ordinal) && ForOverText().IsMatch(t) && o.Succeeded && s.Succeeded && s.Text.Contains("number", StringComparison.Ordinal))),
+                || (t.Contains("object.typeof", StringComparison.Ordinal) && ForOverText().IsMatch(t) && o.Succeeded && s.Succeeded && s.Text.Contains("number", StringComparison.OrdinalIgnoreCase))),
         new(
             "S5",
             "ternary with a negative literal: Scriban reads `c ? -1.5 : x` as a named argument and fails to parse a valid conditional; this engine parses the conditional.",
@@ -49,6 +49,11 @@ internal static partial class ScribanDifferences
             "array functions given a number or boolean: Scriban silently reads it as an empty list (`2 | array.map 'x'` prints `[]`, hiding the template's mistake) or fails with a .NET conversion error; this engine reports that the argument is not an array.",
             "{{ 2 | array.map 'x' }}",
             static (t, o, s) => !o.Succeeded && ArrayFunctionOnScalar().IsMatch(o.Text)),
+        new(
+            "S9",
+            "`??` evaluates its fallback even when it is not used: Scriban evaluates the right side of `a ?? b` when `a` is not null, so an error in an unused fallback fails the whole render; this engine evaluates the fallback only when it is needed, as `??` does in C# and JavaScript.",
+            "{{ 'x' ?? (1 / [1]) }}",
+            static (t, o, s) => o.Succeeded && !s.Succeeded && UnusedFallbackFailed(t, o, s)),
     ];
 
     public static IEnumerable<string> Names => Classes.Select(c => c.Name);
@@ -82,6 +87,65 @@ internal static partial class ScribanDifferences
     /// </summary>
     private static bool AgreesOnceTypeNamePrinted(string template, RenderOutcome scriban) =>
         ScribanDifferential.RenderOurs(template.Replace(InterpolatedList, "\"Scriban.Runtime.ScriptArray\"", StringComparison.Ordinal), Model.Value.RootElement).AgreesWith(scriban);
+
+    /// <summary>
+    /// Whether Scriban failed inside the parenthesized fallback of a <c>??</c> that this engine never evaluates: the innermost
+    /// <c>?? (…)</c> holding Scriban's error position, replaced by an expression that always fails, leaves this engine's output
+    /// unchanged (so the fallback was not used here, and S9 is the whole difference).
+    /// </summary>
+    private static bool UnusedFallbackFailed(string template, RenderOutcome ours, RenderOutcome scriban)
+    {
+        var at = ScribanPosition().Match(scriban.Text);
+        if (!at.Success)
+        {
+            return false;
+        }
+
+        // Scriban's (line, column) as an offset into the template, both 1-based.
+        var line = int.Parse(at.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var offset = 0;
+        for (var l = 1; l < line && offset >= 0; l++)
+        {
+            offset = template.IndexOf('\n', offset) is var n and >= 0 ? n + 1 : -1;
+        }
+
+        if (offset < 0)
+        {
+            return false;
+        }
+
+        offset += int.Parse(at.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - 1;
+        (int Open, int Close)? innermost = null;
+        for (var i = template.IndexOf("?? (", StringComparison.Ordinal); i >= 0; i = template.IndexOf("?? (", i + 1, StringComparison.Ordinal))
+        {
+            var open = i + 3;
+            var close = open;
+            for (var depth = 0; close < template.Length; close++)
+            {
+                depth += template[close] switch { '(' => 1, ')' => -1, _ => 0 };
+                if (depth == 0)
+                {
+                    break;
+                }
+            }
+
+            if (open < offset && offset < close && (innermost is null || open > innermost.Value.Open))
+            {
+                innermost = (open, close);
+            }
+        }
+
+        if (innermost is not { } fallback)
+        {
+            return false;
+        }
+
+        var probe = template[..(fallback.Open + 1)] + "1 / [1]" + template[fallback.Close..];
+        return ScribanDifferential.RenderOurs(probe, Model.Value.RootElement).AgreesWith(ours);
+    }
+
+    [GeneratedRegex(@"text\((\d+),(\d+)\)")]
+    private static partial Regex ScribanPosition();
 
     [GeneratedRegex(@"\?\s*-[\d(\w]")]
     private static partial Regex NegativeTernary();

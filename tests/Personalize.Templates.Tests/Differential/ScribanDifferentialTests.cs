@@ -35,10 +35,10 @@ public sealed class ScribanDifferentialTests
         File.WriteAllText(Path.Combine(artifacts, "summary.txt"), text, new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(artifacts, "differences.txt"), report.DescribeDifferences(200), new UTF8Encoding(false));
 
-        // NOT the goal yet (99.9 % outside the named exclusions): measured 92.65 % raw and 99.62 % outside the exclusions on this
-        // seed (7 of 2,000 templates in no class), 98.9-99.1 % outside them on seeds 1-3 (docs/templates.md). These floors stop a regression.
-        Assert.True(report.Unexplained.Count <= report.Count / 200, $"More than 0.5 % of generated templates differ from Scriban in no documented class:\n{text}\n{report.DescribeDifferences(15, unexplainedOnly: true)}");
-        Assert.True(report.AgreementPercent >= 92.0, $"Raw agreement with Scriban is {report.AgreementPercent:0.000} %, below the recorded 92 %.\n{text}");
+        // The goal: at least 99.9 % of generated templates agree outside the named exclusions (measured 99.9-100 % on this seed
+        // and on seeds 1-4 with 10,000-20,000 templates each, docs/templates.md); raw agreement measured 93.7 %.
+        Assert.True(report.Unexplained.Count <= report.Count / 1000, $"More than 0.1 % of generated templates differ from Scriban in no documented class:\n{text}\n{report.DescribeDifferences(15, unexplainedOnly: true)}");
+        Assert.True(report.AgreementPercent >= 93.0, $"Raw agreement with Scriban is {report.AgreementPercent:0.000} %, below the recorded 93 %.\n{text}");
     }
 
     [Fact]

@@ -62,6 +62,8 @@ public sealed class ScribanExactnessTests
     [InlineData("{{ true | math.abs }}|{{ true | math.ceil }}|{{ false | math.floor }}|{{ '3' * 'ab' }}|{{ 'ab' * 2.6 }}|{{ [1] * 2.6 }}", "true|1|0|ababab|ababab|[1, 1, 1]")]
     [InlineData("{{ [1, 2, 3, 4, 5] // 2 }}|{{ [1, 2, 3, 4] % 1.6 }}|{{ [1, 2, 3] / true }}|{{ [1, 2, 3] % true }}", "[1, 2]|[1, 3]|[1, 2, 3]|[1, 2, 3]")]
     [InlineData("{{ array.last '' }}|{{ '' | array.reverse }}|{{ array.add_range [1] '' }}|{{ {a: 1} | array.sort }}", "|[]|[1]|[{key: \"a\", value: 1}]")]
+    [InlineData("{{ 0 / -7 }}|{{ -(0 * 2.5) }}|{{ 1 // -20.0 }}|{{ 2.5 // 0 }}|{{ [1] + {a: 1} }}|{{ nil | string.equals_ignore_case nil }}", "-0|-0|-0|Infinity|[1, {key: \"a\", value: 1}]|false")]
+    [InlineData("{{ true | math.divided_by true }}|{{ 2.5 | math.divided_by true }}|{{ nil | string.upcase | object.typeof }}|{{ nil | string.remove 'a' | object.typeof }}|{{ nil | string.truncate 3 | object.typeof }}", "1|2.5|||string")]
     public void Renders_as_Scriban_does(string source, string expected)
     {
         var scriban = ScribanOracle.Render(source, null);

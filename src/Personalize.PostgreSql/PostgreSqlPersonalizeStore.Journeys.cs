@@ -12,13 +12,17 @@ public sealed partial class PostgreSqlPersonalizeStore
     /// <inheritdoc />
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        JourneyQuery.ThrowIfInvalid(query);
         var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
         var sql = new StringBuilder($"SELECT data FROM {_sql.S}.journey_instances WHERE true");
         if (query.CustomerId is not null)
         {
             sql.Append(" AND customer_id = @customer");
+        }
+
+        if (query.CustomerIds is not null)
+        {
+            sql.Append(" AND customer_id = ANY(@customers)");
         }
 
         if (query.JourneyId is not null)
@@ -48,6 +52,11 @@ public sealed partial class PostgreSqlPersonalizeStore
             if (query.CustomerId is not null)
             {
                 Param(command.Parameters, "customer", query.CustomerId);
+            }
+
+            if (query.CustomerIds is { } ids)
+            {
+                Param(command.Parameters, "customers", ids.ToArray());
             }
 
             if (query.JourneyId is not null)

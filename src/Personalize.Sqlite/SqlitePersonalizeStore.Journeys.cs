@@ -7,17 +7,25 @@ namespace Personalize.Sqlite;
 
 public sealed partial class SqlitePersonalizeStore
 {
+    private const string InsertJourney = "INSERT OR IGNORE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
+    private const string ReplaceJourney = "INSERT OR REPLACE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
+    private static readonly string[] JourneyParameters = ["$customer", "$journey", "$instance", "$status", "$wake", "$data"];
+
     /// <inheritdoc />
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        JourneyQuery.ThrowIfInvalid(query);
         cancellationToken.ThrowIfCancellationRequested();
         var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
         var sql = new StringBuilder("SELECT data FROM journey_instances WHERE 1 = 1");
         if (query.CustomerId is not null)
         {
             sql.Append(" AND customer_id = $customer");
+        }
+
+        if (query.CustomerIds is not null)
+        {
+            sql.Append(" AND customer_id IN (SELECT value FROM json_each($customers))");
         }
 
         if (query.JourneyId is not null)
@@ -46,6 +54,11 @@ public sealed partial class SqlitePersonalizeStore
         if (query.CustomerId is not null)
         {
             command.Parameters.AddWithValue("$customer", query.CustomerId);
+        }
+
+        if (query.CustomerIds is { } ids)
+        {
+            command.Parameters.AddWithValue("$customers", JsonArray(ids));
         }
 
         if (query.JourneyId is not null)
@@ -78,23 +91,39 @@ public sealed partial class SqlitePersonalizeStore
         return new(StoreCursor.Page(rows, query.Limit, JourneyInstanceJson.Cursor));
     }
 
+    /// <summary>Texts as a JSON array (bound as one parameter and read back with <c>json_each</c>).</summary>
+    private static string JsonArray(IReadOnlyCollection<string> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(values.Count * 16 + 2);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>Writes an entry's journey instances. Returns whether the customer's version must grow.</summary>
     private bool WriteJourneys(SqliteTransaction transaction, CustomerSends sends, ref List<string>? already)
     {
         var changed = false;
         foreach (var instance in sends.Journeys)
         {
-            var command = Writer(
-                instance.Revision == 1
-                    ? "INSERT OR IGNORE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)"
-                    : "INSERT OR REPLACE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)",
-                transaction);
-            command.Parameters.AddWithValue("$customer", instance.CustomerId);
-            command.Parameters.AddWithValue("$journey", instance.JourneyId);
-            command.Parameters.AddWithValue("$instance", instance.InstanceId);
-            command.Parameters.AddWithValue("$status", (int)instance.Status);
-            command.Parameters.AddWithValue("$wake", instance.WakeAt is { } wake ? wake.UtcTicks : DBNull.Value);
-            command.Parameters.AddWithValue("$data", JourneyInstanceJson.Write(instance));
+            // Statements prepared once, their parameters bound once and given new values per instance.
+            var command = Bound(instance.Revision == 1 ? InsertJourney : ReplaceJourney, JourneyParameters, transaction);
+            var parameters = command.Parameters;
+            parameters[0].Value = instance.CustomerId;
+            parameters[1].Value = instance.JourneyId;
+            parameters[2].Value = instance.InstanceId;
+            parameters[3].Value = (int)instance.Status;
+            parameters[4].Value = instance.WakeAt is { } wake ? wake.UtcTicks : DBNull.Value;
+            parameters[5].Value = JourneyInstanceJson.Write(instance);
             if (command.ExecuteNonQuery() == 0)
             {
                 (already ??= []).Add(instance.Key);

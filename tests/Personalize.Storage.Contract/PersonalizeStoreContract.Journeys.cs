@@ -111,6 +111,11 @@ public abstract partial class PersonalizeStoreContract
         Assert.Equal(3, (await scope.Store.ReadJourneysAsync(new JourneyQuery { ActiveOnly = true })).Items.Count);
         Assert.Equal(["c-1", "c-1", "c-2", "c-3"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { JourneyId = "renewal" })).Items.Select(static j => j.CustomerId));
         Assert.Equal(2, (await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerId = "c-2" })).Items.Count);
+        Assert.Equal(["c-1/renewal/1", "c-1/renewal/2", "c-3/renewal/1"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = ["c-3", "c-1", "c-9"] })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}/{j.InstanceId}"));
+        Assert.Equal(["c-1/renewal/2", "c-2/onboarding/1", "c-2/renewal/1"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = ["c-2", "c-1"], ActiveOnly = true })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}/{j.InstanceId}"));
+        var paged = await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = ["c-2", "c-1"], ActiveOnly = true, Limit = 2 });
+        Assert.Equal(["c-2/renewal/1"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = ["c-2", "c-1"], ActiveOnly = true, Limit = 2, ContinueAfter = paged.ContinueAfter })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}/{j.InstanceId}"));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = Enumerable.Range(0, JourneyQuery.MaxCustomerIds + 1).Select(static i => "c-" + i).ToArray() }));
     }
 
     [StoreFact]

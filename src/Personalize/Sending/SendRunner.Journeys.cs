@@ -18,6 +18,9 @@ public sealed partial class SendRunner
     /// <summary>The most stored events of one customer a journey looks at (the newest are read first).</summary>
     private const int MaxJourneyEvents = 10_000;
 
+    /// <summary>The most active instances one read of a page's customers returns (more are read in further pages).</summary>
+    private const int ActiveReadLimit = 2_000;
+
     /// <summary>
     /// Advances journeys: reads the instances due at the instant (or every active instance of
     /// <see cref="JourneyRun.CustomerIds"/>), and for each customer checks the exits, then runs steps until one waits or
@@ -173,12 +176,18 @@ public sealed partial class SendRunner
         private async Task AdvanceAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, Dictionary<string, List<JourneyInstance>>? due, int attempt, CancellationToken token)
         {
             var customers = await store.GetCustomersAsync(customerIds.ToArray(), token).ConfigureAwait(false);
+
+            // Every active instance of the page's customers, in one read: a due one may be a re-entry while an older one is active.
+            var active = await ActiveAsync(store, customerIds, token).ConfigureAwait(false);
             var writes = new List<CustomerSends>();
             var plans = new List<CustomerPlan>();
             foreach (var customer in customers)
             {
-                // Every active instance of the customer: a due one may be a re-entry while an older one is active.
-                var instances = await ActiveAsync(store, customer.Id, token).ConfigureAwait(false);
+                if (!active.TryGetValue(customer.Id, out var instances))
+                {
+                    continue;
+                }
+
                 if (due is not null && due.TryGetValue(customer.Id, out var dueOnes))
                 {
                     var dueKeys = dueOnes.Select(static i => i.Key).ToHashSet(StringComparer.Ordinal);
@@ -277,18 +286,37 @@ public sealed partial class SendRunner
             }
         }
 
-        private static async Task<List<JourneyInstance>> ActiveAsync(IPersonalizeStore store, string customerId, CancellationToken token)
+        /// <summary>The active instances of the customers, by customer: one read per <see cref="JourneyQuery.MaxCustomerIds"/> customers (and per page of instances).</summary>
+        private static async Task<Dictionary<string, List<JourneyInstance>>> ActiveAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, CancellationToken token)
         {
-            var all = new List<JourneyInstance>();
-            string? after = null;
-            do
+            var wanted = new HashSet<string>(customerIds, StringComparer.Ordinal);
+            var byCustomer = new Dictionary<string, List<JourneyInstance>>(wanted.Count, StringComparer.Ordinal);
+            foreach (var chunk in customerIds.Chunk(JourneyQuery.MaxCustomerIds))
             {
-                var page = await store.ReadJourneysAsync(new JourneyQuery { CustomerId = customerId, ActiveOnly = true, ContinueAfter = after }, token).ConfigureAwait(false);
-                all.AddRange(page.Items);
-                after = page.ContinueAfter;
+                string? after = null;
+                do
+                {
+                    var page = await store.ReadJourneysAsync(new JourneyQuery { CustomerIds = chunk, ActiveOnly = true, Limit = ActiveReadLimit, ContinueAfter = after }, token).ConfigureAwait(false);
+                    foreach (var instance in page.Items)
+                    {
+                        // A store that reads more than the customers asked for is filtered here.
+                        if (wanted.Contains(instance.CustomerId))
+                        {
+                            if (!byCustomer.TryGetValue(instance.CustomerId, out var own))
+                            {
+                                byCustomer[instance.CustomerId] = own = [];
+                            }
+
+                            own.Add(instance);
+                        }
+                    }
+
+                    after = page.ContinueAfter;
+                }
+                while (after is not null);
             }
-            while (after is not null);
-            return all;
+
+            return byCustomer;
         }
 
         private bool NeedsEvents(List<JourneyInstance> instances)

@@ -16,16 +16,16 @@ public sealed partial class InMemoryPersonalizeStore
     /// <inheritdoc />
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        JourneyQuery.ThrowIfInvalid(query);
         cancellationToken.ThrowIfCancellationRequested();
         var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
         lock (_gate)
         {
             var page = new List<JourneyInstance>(Math.Min(query.Limit + 1, 1024));
-            foreach (var instance in Candidates(query.CustomerId, after))
+            foreach (var instance in query.CustomerIds is { } ids ? OfCustomers(ids) : Candidates(query.CustomerId, after))
             {
                 if ((query.JourneyId is null || instance.JourneyId == query.JourneyId)
+                    && (query.CustomerId is null || instance.CustomerId == query.CustomerId)
                     && (!query.ActiveOnly || instance.Status == JourneyStatus.Active)
                     && (query.DueBy is not { } due || (instance.Status == JourneyStatus.Active && instance.WakeAt is { } wake && wake <= due))
                     && JourneyInstanceJson.IsAfter(instance, after))
@@ -40,6 +40,22 @@ public sealed partial class InMemoryPersonalizeStore
 
             return new(StoreCursor.Page(page, query.Limit, JourneyInstanceJson.Cursor));
         }
+    }
+
+    /// <summary>The instances of some customers, in key order (each customer's keys are kept apart, so this costs their own instances).</summary>
+    private List<JourneyInstance> OfCustomers(IReadOnlyCollection<string> customerIds)
+    {
+        var keys = new List<(string CustomerId, string JourneyId, string InstanceId)>();
+        foreach (var id in customerIds.Distinct(StringComparer.Ordinal))
+        {
+            if (_journeysByCustomer.TryGetValue(id, out var own))
+            {
+                keys.AddRange(own);
+            }
+        }
+
+        keys.Sort(InstanceOrder.Instance);
+        return keys.ConvertAll(k => _journeys[k]);
     }
 
     /// <summary>The instances a query looks at, in key order: one customer's, or every instance from the cursor on.</summary>

@@ -13,7 +13,7 @@ public static class PersonalizeSqliteServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="SqlitePersonalizeStore"/> as the <see cref="IPersonalizeStore"/> singleton, opened (created and
     /// migrated) on first use with the <see cref="ChannelRegistry"/> of <c>AddPersonalize</c> (or the built-in channels)
-    /// and disposed with the service provider. A store registered before wins.
+    /// and the registered <see cref="TimeProvider"/> (or <see cref="TimeProvider.System"/>), and disposed with the service provider. A store registered before wins.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="path">The database file.</param>
@@ -26,7 +26,7 @@ public static class PersonalizeSqliteServiceCollectionExtensions
 
     /// <summary>Registers <see cref="SqlitePersonalizeStore"/> as the <see cref="IPersonalizeStore"/> singleton (see the overload with a path).</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the file and busy timeout; <see cref="SqliteStoreOptions.Channels"/> defaults to the registered <see cref="ChannelRegistry"/>.</param>
+    /// <param name="configure">Sets the file and busy timeout; <see cref="SqliteStoreOptions.Channels"/> defaults to the registered <see cref="ChannelRegistry"/> and <see cref="SqliteStoreOptions.TimeProvider"/> to the registered <see cref="TimeProvider"/> (or <see cref="TimeProvider.System"/> when none is).</param>
     /// <returns>The same collection, for chaining.</returns>
     /// <remarks>
     /// The options are <c>IOptions&lt;SqliteStoreOptions&gt;</c> (a host may also bind them from configuration), checked at
@@ -42,7 +42,11 @@ public static class PersonalizeSqliteServiceCollectionExtensions
         }
 
         services.AddOptions<SqliteStoreOptions>()
-            .Configure<IServiceProvider>(static (options, sp) => options.Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default)
+            .Configure<IServiceProvider>(static (options, sp) =>
+            {
+                options.Channels = sp.GetService<ChannelRegistry>() ?? ChannelRegistry.Default;
+                options.TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            })
             .Configure(configure)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, Validator>());

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Personalize.Channels;
 using Personalize.Storage;
 using static Personalize.Storage.Contract.StoreKit;
@@ -54,5 +55,29 @@ public sealed class AddPersonalizeSqliteTests : IDisposable
 
         Assert.Equal((_db.File, TimeSpan.FromSeconds(5)), (options.Path, options.BusyTimeout));
         Assert.True(options.Channels.TryGet(WhatsApp, out _)); // the host's channels by default
+    }
+
+    [Fact]
+    public async Task The_store_keeps_time_on_the_registered_clock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddPersonalize()
+            .AddPersonalizeSqlite(_db.File);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IPersonalizeStore>();
+        await store.ImportCustomersAsync([Customer("c-1")]);
+        var lease = TimeSpan.FromSeconds(30);
+
+        var first = await store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "a", Lease = lease });
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var held = await store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "b", Lease = lease });
+        clock.Advance(TimeSpan.FromSeconds(21));
+        var expired = await store.ClaimWorkAsync(new WorkRequest { RunId = "run-1", Worker = "b", Lease = lease });
+
+        Assert.Equal(clock.Start + lease, first.Claim?.LeaseUntil);
+        Assert.Equal((null, TimeSpan.FromSeconds(20)), (held.Claim, held.RetryAfter)); // the lease runs on the fake clock, not the machine's
+        Assert.Equal("b", expired.Claim?.Worker);
     }
 }

@@ -43,7 +43,9 @@ public static class PersonalizePreferenceCenterServiceCollectionExtensions
     /// Registers <see cref="ConfirmationMessages"/>: the preference center then sends every double opt-in's confirmation
     /// link as the catalog's service message answering <c>event:double_opt_in_requested</c>
     /// (<see cref="DoubleOptInEvents"/>), through the send runner and the host's <c>IMessageSink</c>. Needs
-    /// <c>AddPersonalizeSending</c> and an <c>IMessageSink</c>.
+    /// <c>AddPersonalizeSending</c> and an <c>IMessageSink</c>. Also registers the sweep that sends the confirmations a
+    /// crash left unsent (<see cref="PreferenceCenter.SendMissingConfirmationsAsync"/>, an <see cref="IPersonalizeSweep"/>
+    /// the hosted worker runs).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="run">Builds the catalog and templates (once, at first use); the catalog must answer the event with service messages only.</param>
@@ -53,7 +55,17 @@ public static class PersonalizePreferenceCenterServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(run);
         services.TryAddSingleton(sp => new ConfirmationMessages(run(sp), sp.GetRequiredService<SendRunner>(), sp.GetRequiredService<IPersonalizeStore>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPersonalizeSweep, ConfirmationSweep>());
         return services;
+    }
+
+    /// <summary>The preference center's sweep for the hosted worker (nothing to do without a preference center).</summary>
+    private sealed class ConfirmationSweep(IServiceProvider services) : IPersonalizeSweep
+    {
+        public string Name => "double-opt-in-confirmations";
+
+        public async ValueTask<int> SweepAsync(CancellationToken cancellationToken = default)
+            => services.GetService<PreferenceCenter>() is { } center ? await center.SendMissingConfirmationsAsync(cancellationToken).ConfigureAwait(false) : 0;
     }
 
     private sealed class PreferenceCenterOptionsValidator : IValidateOptions<PreferenceCenterOptions>

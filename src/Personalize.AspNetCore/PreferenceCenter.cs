@@ -186,6 +186,67 @@ public sealed class PreferenceCenter
         return await _confirmations.SendAsync(requested, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends every confirmation a crash left unsent. A double opt-in request is two writes — the pending grant, then its
+    /// confirmation event — so a process killed between them leaves a request without its message. This sweep reads the
+    /// store's customers page by page and, for each request that still awaits confirmation (pending, not expired) and
+    /// whose confirmation event the store does not hold, sends it (<see cref="SendConfirmationAsync"/>). The event's id
+    /// comes from the request, so a sweep that races a request, or runs twice, sends nothing twice. The hosted worker
+    /// (<c>AddPersonalizeWorker</c>) runs it at start and every <c>PersonalizeWorkerOptions.SweepInterval</c>; a host
+    /// without the worker calls it after a restart.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the sweep after the confirmation in hand.</param>
+    /// <returns>How many missing confirmations it sent (each decided and recorded like any event); 0 without <see cref="ConfirmationMessages"/>.</returns>
+    /// <remarks>It reads every customer once (pages of <see cref="CustomerQuery.DefaultLimit"/>) and looks up the candidates' event ids page by page.</remarks>
+    public async ValueTask<int> SendMissingConfirmationsAsync(CancellationToken cancellationToken = default)
+    {
+        if (_confirmations is null)
+        {
+            return 0;
+        }
+
+        var now = Now;
+        var sent = 0;
+        var awaiting = new Dictionary<string, (string CustomerId, ConsentScope Scope, ConsentRecord Request)>(StringComparer.Ordinal);
+        string? after = null;
+        do
+        {
+            var page = await _store.ReadCustomersAsync(new CustomerQuery { ContinueAfter = after }, cancellationToken).ConfigureAwait(false);
+            awaiting.Clear();
+            foreach (var stored in page.Items)
+            {
+                var customer = stored.Profile;
+                foreach (var record in customer.Consents.Records)
+                {
+                    if (record.IsPending
+                        && StateOf(customer, record.Scope, now) is { Status: ConsentStatus.Pending, Record: { } request }
+                        && request.RecordedAt == record.RecordedAt)
+                    {
+                        awaiting.TryAdd(ConfirmationEventId(customer.Id, record.Scope, TruncateToSeconds(request.RecordedAt)), (customer.Id, record.Scope, request));
+                    }
+                }
+            }
+
+            if (awaiting.Count > 0)
+            {
+                var recorded = new HashSet<string>(await _store.FindEventsAsync(awaiting.Keys, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+                foreach (var (id, (customerId, scope, request)) in awaiting)
+                {
+                    if (!recorded.Contains(id))
+                    {
+                        await SendConfirmationAsync(customerId, scope, request.RecordedAt, request.Wording ?? scope.ToString(), cancellationToken).ConfigureAwait(false);
+                        sent++;
+                    }
+                }
+            }
+
+            after = page.ContinueAfter;
+        }
+        while (after is not null);
+
+        return sent;
+    }
+
     /// <summary>The confirmation event's data (<see cref="DoubleOptInEvents.Requested"/> lists it).</summary>
     private System.Text.Json.JsonElement ConfirmationData(string customerId, ConsentScope scope, DateTimeOffset requestedAt, string wording)
     {

@@ -12,7 +12,9 @@ namespace Personalize.Hosting;
 /// The hosted worker: every <see cref="PersonalizeWorkerOptions.Interval"/> (on the injected <see cref="TimeProvider"/>)
 /// it sends what became due (<see cref="SendRunner.SendDueAsync"/>) and, every <see cref="PersonalizeWorkerOptions.TickInterval"/>,
 /// ticks (<see cref="SendRunner.TickAsync"/>); with <see cref="PersonalizeContent.Journeys"/> both advance the journeys due and
-/// the tick enters its occasions' journeys. A pass that fails as a whole (the store is down) is logged and counted in
+/// the tick enters its occasions' journeys. The registered sweeps (<see cref="IPersonalizeSweep"/>, for example the
+/// preference center's unsent double opt-in confirmations) run in the first pass and every
+/// <see cref="PersonalizeWorkerOptions.SweepInterval"/>, so what a crash left half done completes after the restart. A pass that fails as a whole (the store is down) is logged and counted in
 /// <see cref="PersonalizeWorkerStatus"/>, and the next pass tries again.
 /// </summary>
 /// <remarks>
@@ -33,6 +35,8 @@ public sealed partial class PersonalizeWorker : BackgroundService
     private readonly CancellationTokenSource _abort = new();
     private PersonalizeContent? _content;
     private DateTimeOffset? _nextTick;
+    private IPersonalizeSweep[] _sweeps = [];
+    private DateTimeOffset _nextSweep;
     private CancellationToken _stopping;
     private int _waits;
 
@@ -80,6 +84,9 @@ public sealed partial class PersonalizeWorker : BackgroundService
             _nextTick = _time.GetUtcNow();
         }
 
+        _sweeps = [.. _services.GetServices<IPersonalizeSweep>()];
+        _nextSweep = _time.GetUtcNow();
+
         LogStarted(_logger, _options.Interval, _options.SendDue, _options.Tick, _options.TickInterval);
         return base.StartAsync(cancellationToken);
     }
@@ -107,7 +114,7 @@ public sealed partial class PersonalizeWorker : BackgroundService
     /// <summary>Gets how many times the worker started waiting for its next pass (its timer is set by then).</summary>
     internal int Waits => Volatile.Read(ref _waits);
 
-    /// <summary>One pass: the due sends, then the tick when it is time. <paramref name="stopAfterPage"/> ends it after the page in hand.</summary>
+    /// <summary>One pass: the due sends, then the sweeps and the tick when it is time. <paramref name="stopAfterPage"/> ends it after the page in hand.</summary>
     internal async Task RunPassAsync(CancellationToken stopAfterPage)
     {
         var content = _content ?? throw new InvalidOperationException("The worker has not started.");
@@ -120,8 +127,19 @@ public sealed partial class PersonalizeWorker : BackgroundService
                 due = await _runner.SendDueAsync(new DueRun(content.Catalog, content.Templates) { StopAfterPage = stopAfterPage, Journeys = content.Journeys }, _store, null, abort).ConfigureAwait(false);
             }
 
-            TickSummary? tick = null;
             var now = _time.GetUtcNow();
+            if (_sweeps.Length > 0 && now >= _nextSweep && !stopAfterPage.IsCancellationRequested)
+            {
+                foreach (var sweep in _sweeps)
+                {
+                    var completed = await sweep.SweepAsync(abort).ConfigureAwait(false);
+                    LogSwept(_logger, sweep.Name, completed);
+                }
+
+                _nextSweep = now + _options.SweepInterval;
+            }
+
+            TickSummary? tick = null;
             if (_nextTick is { } next && now >= next && !stopAfterPage.IsCancellationRequested)
             {
                 tick = await _runner.TickAsync(new TickRun(content.Catalog, content.Templates) { Occasions = _occasions, StopAfterPage = stopAfterPage, Journeys = content.Journeys }, _store, abort).ConfigureAwait(false);
@@ -178,6 +196,9 @@ public sealed partial class PersonalizeWorker : BackgroundService
 
         return PersonalizeContent.Load(options.CatalogFile, options.TemplatesDirectory, channels);
     }
+
+    [LoggerMessage(2006, LogLevel.Information, "Personalize sweep {Sweep} completed {Completed} items a crash had left half done")]
+    private static partial void LogSwept(ILogger logger, string sweep, int completed);
 
     [LoggerMessage(2000, LogLevel.Information, "Personalize worker started: a pass every {Interval} (due sends: {SendDue}; tick: {Tick}, every {TickInterval})")]
     private static partial void LogStarted(ILogger logger, TimeSpan interval, bool sendDue, bool tick, TimeSpan tickInterval);

@@ -22,6 +22,13 @@ public sealed class PersonalizeWorkerOptions
     /// <value>The default value is one hour. At least <see cref="Interval"/> in effect (a tick runs within a pass).</value>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Gets or sets how often a pass also runs the registered sweeps (<c>Personalize.Sending.IPersonalizeSweep</c>: for
+    /// example the double opt-in confirmations a crash left unsent); the first pass sweeps.
+    /// </summary>
+    /// <value>The default value is 15 minutes. A sweep may read every customer, so keep it well above <see cref="Interval"/> on a large store.</value>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Gets or sets the catalog JSON file, unless the host registers a <see cref="PersonalizeContent"/>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? CatalogFile { get; set; }
@@ -43,6 +50,11 @@ public sealed class PersonalizeWorkerOptions
         if (TickInterval <= TimeSpan.Zero)
         {
             problems.Add($"TickInterval is {TickInterval}; use a positive time (turn the tick off with Tick = false).");
+        }
+
+        if (SweepInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"SweepInterval is {SweepInterval}; use a positive time.");
         }
 
         if (!SendDue && !Tick)

@@ -156,7 +156,7 @@ public sealed partial class ConfirmationMessageTests
     }
 
     /// <summary>The confirmation link in a message's text, as a reader would copy it.</summary>
-    private static string LinkIn(string text) => ConfirmLink().Match(text).Value;
+    internal static string LinkIn(string text) => ConfirmLink().Match(text).Value;
 
     [GeneratedRegex(@"https://greenthumb\.example/preferences/confirm\?token=[A-Za-z0-9_\-.~%]+")]
     private static partial Regex ConfirmLink();

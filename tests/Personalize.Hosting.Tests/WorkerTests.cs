@@ -110,6 +110,30 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task The_registered_sweeps_run_in_the_first_pass_and_then_every_sweep_interval()
+    {
+        using var folder = new TempFolder();
+        var settings = Settings(folder.File("store.db"), ("Personalize:Worker:Interval", "00:01:00"), ("Personalize:Worker:SweepInterval", "00:05:00"), ("Personalize:Worker:Tick", "false"));
+        var clock = new FakeTimeProvider(CampaignAt);
+        var sweep = new CountingSweep();
+        using var host = Build(settings, new InMemorySink(), clock, s => s.AddSingleton<IPersonalizeSweep>(sweep));
+        var worker = host.Services.GetServices<IHostedService>().OfType<PersonalizeWorker>().Single();
+        await host.StartAsync();
+        await WaitUntilAsync(() => worker.Waits == 1, "the first pass finished");
+        Assert.Equal(1, sweep.Count); // at start: what a crash left half done completes after the restart
+
+        for (var minute = 1; minute <= 5; minute++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await WaitUntilAsync(() => worker.Waits == minute + 1, $"pass {minute + 1} finished");
+            Assert.Equal(minute < 5 ? 1 : 2, sweep.Count);
+        }
+
+        await host.StopAsync();
+        Assert.Equal(0, host.Status().ConsecutiveFailures);
+    }
+
+    [Fact]
     public async Task Health_checks_report_the_store_the_sink_and_a_failing_worker()
     {
         using var folder = new TempFolder();
@@ -188,5 +212,16 @@ public sealed class WorkerTests
 
         public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default)
             => Down ? throw new IOException("outbox folder is gone") : ValueTask.FromResult(false);
+    }
+
+    private sealed class CountingSweep : IPersonalizeSweep
+    {
+        private int _count;
+
+        public string Name => "counting";
+
+        public int Count => Volatile.Read(ref _count);
+
+        public ValueTask<int> SweepAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(Interlocked.Increment(ref _count));
     }
 }

@@ -7,11 +7,16 @@ using Personalize.Sqlite;
 namespace Personalize.Benchmarks.Sending;
 
 /// <summary>
-/// <c>store-loop --customers N</c>: the closed loop on SQLite (the <see cref="StoreSendBenchmarks"/> scenario) run once
+/// <c>store-loop --customers N</c>: the closed loop on SQLite (or PostgreSQL) (the <see cref="StoreSendBenchmarks"/> scenario) run once
 /// in this process over a fresh copy of a seeded store of N customers, printing wall time, messages per second,
 /// allocation per message and the process's peak working set. BenchmarkDotNet measures rates; this mode answers the
 /// question it cannot: does the memory of a whole run stay flat from 100,000 to 1,000,000 customers (run it once per
-/// size, each in its own process, and compare the peak working sets).
+/// size, each in its own process, and compare the peak working sets). <c>--repeat N</c> runs it N times in the same
+/// process: the first run pays the JIT's tiered compilation (~12 % of its CPU at 100,000 customers), the later ones show
+/// the steady state. <c>--postgres "CONNECTION STRING"</c> runs the same loop on PostgreSQL
+/// (<see cref="PostgreSqlSendBenchmarks"/>'s seeded database, a fresh copy per run, one unmeasured check run first);
+/// with <c>--pg-data DIR</c> (the cluster's data folder) it also reports the server's CPU time, which the messages per
+/// CPU-second then include.
 /// </summary>
 internal static class StoreLoopMeasure
 {
@@ -19,14 +24,23 @@ internal static class StoreLoopMeasure
     {
         var customers = 100_000;
         var repeat = 1;
+        string? postgres = null;
+        string? pgData = null;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N].");
+                case "--postgres": postgres = args[i + 1]; break;
+                case "--pg-data": pgData = args[i + 1]; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--postgres CONNECTION [--pg-data DIR]].");
             }
+        }
+
+        if (postgres is not null)
+        {
+            return RunPostgreSql(postgres, pgData, customers, repeat);
         }
 
         var scenario = new SendingScenario();
@@ -67,9 +81,96 @@ internal static class StoreLoopMeasure
                 throw new InvalidOperationException($"Scenario check failed: {summary.Messages} messages, {summary.Totals.Errors} errors for {customers} customers.");
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"customers {customers:N0}: wall {clock.Elapsed.TotalSeconds:F2} s, {customers / clock.Elapsed.TotalSeconds:N0} messages/s, CPU {cpu.TotalSeconds:F2} s ({customers / cpu.TotalSeconds:N0} messages per CPU-second), allocated {allocated / (double)customers / 1024:F1} KB/message, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB"));
+            Report("sqlite", customers, clock.Elapsed, cpu, TimeSpan.Zero, allocated, process);
         }
 
         return 0;
+    }
+
+    private static int RunPostgreSql(string connection, string? pgData, int customers, int repeat)
+    {
+        Environment.SetEnvironmentVariable("PERSONALIZE_BENCH_POSTGRES", connection);
+        var benchmark = new PostgreSqlSendBenchmarks { Customers = customers };
+        benchmark.Setup(); // seeds once, then one whole run as a check (and the JIT's warm-up)
+        var process = Process.GetCurrentProcess();
+        for (var r = 0; r < repeat; r++)
+        {
+            benchmark.IterationSetup();
+            var serverBefore = ServerCpu(pgData);
+            var cpuBefore = process.TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var clock = Stopwatch.StartNew();
+            var messages = benchmark.PostgreSql();
+            clock.Stop();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
+            var server = ServerCpu(pgData) - serverBefore;
+            benchmark.IterationCleanup();
+            if (messages != customers)
+            {
+                throw new InvalidOperationException($"Scenario check failed: {messages} messages for {customers} customers.");
+            }
+
+            Report("postgresql", customers, clock.Elapsed, cpu, server, allocated, process);
+        }
+
+        return 0;
+    }
+
+    private static void Report(string store, int customers, TimeSpan wall, TimeSpan cpu, TimeSpan server, long allocated, Process process)
+    {
+        var total = cpu + server;
+        var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store}, customers {customers:N0}: wall {wall.TotalSeconds:F2} s, {customers / wall.TotalSeconds:N0} messages/s, CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} messages per CPU-second), allocated {allocated / (double)customers / 1024:F1} KB/message, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB"));
+    }
+
+    /// <summary>
+    /// The CPU time the PostgreSQL cluster whose data folder is <paramref name="pgData"/> has used so far: the postmaster's
+    /// own and its reaped children's (from <c>/proc/PID/stat</c>), plus its live children's (backends, WAL writer,
+    /// checkpointer). Zero without a folder.
+    /// </summary>
+    private static TimeSpan ServerCpu(string? pgData)
+    {
+        if (pgData is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var postmaster = File.ReadLines(Path.Combine(pgData, "postmaster.pid")).First().Trim();
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var pid = Path.GetFileName(dir);
+            if (!pid.All(char.IsAsciiDigit))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the process ended meanwhile
+            }
+
+            // Fields after the command name (which may hold spaces) start after the last ')': state ppid … utime(14) stime(15) cutime(16) cstime(17).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
+            var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
+            if (pid == postmaster)
+            {
+                ticks += utime + stime + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+            }
+            else if (fields[1] == postmaster)
+            {
+                ticks += utime + stime;
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
     }
 }

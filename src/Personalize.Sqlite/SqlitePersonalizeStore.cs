@@ -107,7 +107,10 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
             // again and again, and each checkpoint copies a page to the database once however often the log holds it.
             // Durability is the same (synchronous=FULL syncs the log at every commit).
             // The writer keeps up to 64 MB of pages (SQLite's default is 2 MB): a batch of events or sends updates
-            // customers, events and indexes spread over the file, and its own commits leave its cache valid.
+            // customers, events and indexes spread over the file, and its own commits leave its cache valid; a send run
+            // no longer reads back the pages it keeps rewriting (the delivery log's key index, the customers' rows, the
+            // history) nor spills a page's transaction to the log before its commit. A bound, not a reservation: memory
+            // stays flat however many customers the file holds.
             Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -65536;");
             SqliteSchema.Migrate(writer, version, schemaVersion);
             var salt = LoadOrCreateSalt(writer);

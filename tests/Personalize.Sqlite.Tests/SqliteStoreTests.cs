@@ -50,6 +50,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("wal", store.WriterPragma("journal_mode"));
         Assert.Equal("2", store.WriterPragma("synchronous")); // FULL
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
+        Assert.Equal("-65536", store.WriterPragma("cache_size")); // a 64 MB bound on the writer's page cache
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         Assert.Equal(6, SqlitePersonalizeStore.SchemaVersion);
     }

@@ -30,8 +30,8 @@ internal sealed partial class PreferenceCenterEndpoints
         var tokens = _antiforgery.GetAndStoreTokens(context);
         var fields = new List<(string Name, string Value)> { (tokens.FormFieldName, tokens.RequestToken!) };
         var html = value is null
-            ? PreferencePage.AnswerForm(language, text.AnswerTitle, question.Text, SelfUrl(context), AnswerField, text.AnswerLabel, ProfilingAnswers.MaxAnswerLength, text.AnswerButton, fields)
-            : PreferencePage.Question(text, language, text.AnswerTitle, question.Text + " " + text.Format(text.AnswerChosen, LabelOf(question, value)), SelfUrl(context), text.AnswerButton, fields);
+            ? PreferencePage.AnswerForm(language, text.AnswerTitle, question.TextFor(customer.Language), SelfUrl(context), AnswerField, text.AnswerLabel, ProfilingAnswers.MaxAnswerLength, text.AnswerButton, fields)
+            : PreferencePage.Question(text, language, text.AnswerTitle, question.TextFor(customer.Language) + " " + text.Format(text.AnswerChosen, LabelOf(question, value, customer.Language)), SelfUrl(context), text.AnswerButton, fields);
         await Html(context, StatusCodes.Status200OK, html).ConfigureAwait(false);
     });
 
@@ -155,8 +155,8 @@ internal sealed partial class PreferenceCenterEndpoints
         return (stored.Profile, Options.TextFor(stored.Profile.Language), question, value);
     }
 
-    private static string LabelOf(Question question, string value)
-        => QuestionBank.OptionsOf(question).FirstOrDefault(o => string.Equals(o.Value, value, StringComparison.OrdinalIgnoreCase))?.Label ?? value;
+    private static string LabelOf(Question question, string value, string? language)
+        => QuestionBank.OptionsOf(question).FirstOrDefault(o => string.Equals(o.Value, value, StringComparison.OrdinalIgnoreCase)) is { } option ? question.LabelFor(option, language) : value;
 
     private static bool TryReadAnswer(byte[] body, out string? question, out string? answer)
     {

@@ -48,6 +48,29 @@ public sealed class AnswerTests
     }
 
     [Fact]
+    public async Task A_german_customer_reads_the_question_and_answer_in_german_and_the_grant_keeps_those_words()
+    {
+        using var host = new TestHost();
+        var browser = host.Browser();
+        var link = Link(host, "c-berta", "recipes", "yes");
+
+        var (status, html, _) = await Page.Get(browser, link);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<html lang=\"de\"", html, StringComparison.Ordinal);
+        Assert.Contains("Möchten Sie jede Woche ein Rezept aus dem Garten?", html, StringComparison.Ordinal);
+        Assert.Contains("Ja, Rezepte bitte", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Would you like a recipe", html, StringComparison.Ordinal);
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, link) { Content = new FormUrlEncodedContent([new("__RequestVerificationToken", Page.AntiforgeryToken(html))]) };
+        var (posted, _, _) = await Page.Send(browser, post);
+        var grant = Assert.Single((await host.Customer("c-berta")).Profile.Consents.Records, r => r.Scope == ConsentScope.ForTopic("recipes"));
+
+        Assert.Equal(HttpStatusCode.OK, posted);
+        Assert.Equal(("Möchten Sie jede Woche ein Rezept aus dem Garten?", "q-recipes-2026-03"), (grant.Wording, grant.WordingVersion));
+    }
+
+    [Fact]
     public async Task A_post_without_the_antiforgery_token_is_refused_and_records_nothing()
     {
         using var host = new TestHost();

@@ -96,7 +96,7 @@ public sealed class ProfilingAnswers
                     Action = ConsentAction.Grant,
                     RecordedAt = at,
                     Source = answer.Source,
-                    Wording = question.Text,
+                    Wording = question.TextFor(profile.Language),
                     WordingVersion = question.WordingVersion,
                     MethodEvidence = answer.MethodEvidence,
                 };
@@ -131,7 +131,7 @@ public sealed class ProfilingAnswers
             }
 
             // 3. The answer itself, as an event: its fact answer.ID marks the question answered; the event keeps the wording shown.
-            var summary = await _events.IngestAsync(One(Event(answer, question, value, at)), _store, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var summary = await _events.IngestAsync(One(Event(answer, question, value, at, profile.Language)), _store, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (summary.Applied > 0 || summary.Duplicates > 0)
             {
                 return new AnswerResult(ProfilingCodes.Recorded, $"\"{question.Id}\" answered \"{value}\" on {Fact.Format(at)}.", question, value);
@@ -281,14 +281,14 @@ public sealed class ProfilingAnswers
         }
     }
 
-    private static CustomerEvent Event(ProfilingAnswer answer, Question question, string value, DateTimeOffset at)
+    private static CustomerEvent Event(ProfilingAnswer answer, Question question, string value, DateTimeOffset at, string? language)
     {
         var data = new Dictionary<string, string?>
         {
             ["question"] = question.Id,
             ["answer"] = value,
             ["fills"] = question.Fills.ToString(),
-            ["wording"] = question.Text,
+            ["wording"] = question.TextFor(language),
             ["wording_version"] = question.WordingVersion,
             ["source"] = answer.Source.Detail ?? answer.Source.Kind.ToString().ToLowerInvariant(),
         };

@@ -39,6 +39,30 @@ public sealed record Question
     /// <value>The default value is empty.</value>
     public IReadOnlyList<QuestionOption> Options { get; init; } = [];
 
+    /// <summary>
+    /// Gets the question in other languages, by language code (<c>de</c>, <c>de-AT</c>): its text and the labels of its
+    /// options. A customer reads the translation of their <see cref="Customers.CustomerProfile.Language"/> (the exact
+    /// code, then its neutral language), else <see cref="Text"/> and the options' own labels. The wording version is
+    /// the same in every language: a translation says the same thing.
+    /// </summary>
+    /// <value>The default value is empty: one language.</value>
+    public IReadOnlyDictionary<string, QuestionTranslation> Translations { get; init; } = new Dictionary<string, QuestionTranslation>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The question's text in a language: the translation for the exact code, then for its neutral language, then <see cref="Text"/>.</summary>
+    /// <param name="language">The customer's language code, or <see langword="null"/>.</param>
+    /// <returns>The text the customer reads.</returns>
+    public string TextFor(string? language) => TranslationFor(language)?.Text ?? Text;
+
+    /// <summary>An option's label in a language: the translation's label for the option's value, else <see cref="QuestionOption.Label"/>.</summary>
+    /// <param name="option">The option (one of <see cref="QuestionBank.OptionsOf"/>).</param>
+    /// <param name="language">The customer's language code, or <see langword="null"/>.</param>
+    /// <returns>The label the customer reads.</returns>
+    public string LabelFor(QuestionOption option, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        return TranslationFor(language) is { } translation && translation.Labels.TryGetValue(option.Value, out var label) ? label : option.Label;
+    }
+
     /// <summary>Whether the question fits a channel.</summary>
     /// <param name="channel">The channel.</param>
     /// <returns><see langword="true"/> when the channel is one of <see cref="Channels"/>.</returns>
@@ -77,6 +101,52 @@ public sealed record Question
 
         return null;
     }
+
+    private QuestionTranslation? TranslationFor(string? language)
+    {
+        if (string.IsNullOrEmpty(language) || Translations.Count == 0)
+        {
+            return null;
+        }
+
+        if (Find(language) is { } exact)
+        {
+            return exact;
+        }
+
+        var dash = language.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 ? Find(language[..dash]) : null;
+    }
+
+    private QuestionTranslation? Find(string language)
+    {
+        if (Translations.TryGetValue(language, out var found))
+        {
+            return found;
+        }
+
+        // Language codes compare without case (de-AT, de-at), whatever comparer the host's dictionary has.
+        foreach (var (code, translation) in Translations)
+        {
+            if (string.Equals(code, language, StringComparison.OrdinalIgnoreCase))
+            {
+                return translation;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A <see cref="Question"/> in another language (<see cref="Question.Translations"/>).</summary>
+public sealed record QuestionTranslation
+{
+    /// <summary>Gets the question as the customer reads it in this language.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Gets the options' labels in this language, by option value (<c>yes</c>, <c>weekly</c>); an option not listed keeps its own label.</summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>One answer of a <see cref="Question"/>.</summary>

@@ -23,6 +23,9 @@ public sealed class QuestionBank
     /// <summary>The longest question text (characters).</summary>
     public const int MaxTextLength = 500;
 
+    /// <summary>The most languages one question is translated into.</summary>
+    public const int MaxTranslations = 50;
+
     /// <summary>The longest option value, label or keyword (characters).</summary>
     public const int MaxOptionLength = 100;
 
@@ -287,6 +290,11 @@ public sealed class QuestionBank
             {
                 ValidateOptions(q, path, errors);
             }
+
+            if (q.Fills is not null && q.Options is not null)
+            {
+                ValidateTranslations(q, path, errors);
+            }
         }
 
         return errors;
@@ -350,6 +358,71 @@ public sealed class QuestionBank
                 errors.Add(new(optionPath, QuestionBankCodes.Duplicate, "repeats the value or keyword of an earlier option"));
             }
         }
+    }
+
+    private static void ValidateTranslations(Question q, string path, List<QuestionBankError> errors)
+    {
+        if (q.Translations is null)
+        {
+            errors.Add(new(path + ".translations", QuestionBankCodes.Missing, "is null; leave it out or give an object of languages"));
+            return;
+        }
+
+        if (q.Translations.Count > MaxTranslations)
+        {
+            errors.Add(new(path + ".translations", QuestionBankCodes.TooMany, $"has {q.Translations.Count} languages; at most {MaxTranslations}"));
+            return;
+        }
+
+        var options = OptionsOf(q);
+        foreach (var (code, translation) in q.Translations)
+        {
+            var translationPath = $"{path}.translations.{code}";
+            if (!IsLanguageCode(code))
+            {
+                errors.Add(new(translationPath, QuestionBankCodes.InvalidLanguage, $"\"{code}\" is not a language code; use for example de or de-AT (customers' language is matched exactly, then by its neutral language)"));
+            }
+
+            if (translation is null)
+            {
+                errors.Add(new(translationPath, QuestionBankCodes.Missing, "is null; expected { \"text\": \"…\" }"));
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(translation.Text))
+            {
+                errors.Add(new(translationPath + ".text", QuestionBankCodes.Missing, "is required: the question as the customer reads it in this language"));
+            }
+            else if (translation.Text.Length > MaxTextLength)
+            {
+                errors.Add(new(translationPath + ".text", QuestionBankCodes.TooLong, $"has {translation.Text.Length} characters; at most {MaxTextLength} (one short question)"));
+            }
+
+            foreach (var (value, label) in translation.Labels ?? new Dictionary<string, string>())
+            {
+                var labelPath = $"{translationPath}.labels.{value}";
+                if (!options.Any(o => string.Equals(o.Value, value, StringComparison.OrdinalIgnoreCase)))
+                {
+                    errors.Add(new(labelPath, QuestionBankCodes.InvalidOption, $"\"{value}\" is not one of the question's answers ({string.Join(", ", options.Select(static o => o.Value))}); a label translates an answer's value"));
+                }
+                else if (string.IsNullOrWhiteSpace(label) || label.Length > MaxOptionLength)
+                {
+                    errors.Add(new(labelPath, string.IsNullOrWhiteSpace(label) ? QuestionBankCodes.Missing : QuestionBankCodes.TooLong, $"is required, 1 to {MaxOptionLength} characters: what the customer reads"));
+                }
+            }
+        }
+    }
+
+    // A BCP 47-like code: a 2-3 letter language, then subtags of 1-8 letters or digits (de, de-AT, zh-Hant-TW).
+    private static bool IsLanguageCode(string code)
+    {
+        var parts = code.Split('-');
+        if (parts[0].Length is < 2 or > 3 || !parts[0].All(char.IsAsciiLetter))
+        {
+            return false;
+        }
+
+        return parts.Skip(1).All(static p => p.Length is >= 1 and <= 8 && p.All(char.IsAsciiLetterOrDigit));
     }
 
     private static bool FitsFill(QuestionFill fill, string value) => fill.Kind switch

@@ -100,4 +100,7 @@ public static class QuestionBankCodes
 
     /// <summary><c>askAgainAfter</c> is not a duration of 1 day to 2 years.</summary>
     public const string InvalidDuration = "question.invalid_duration";
+
+    /// <summary>A translation's key is not a language code.</summary>
+    public const string InvalidLanguage = "question.invalid_language";
 }

@@ -18,7 +18,8 @@ public static class QuestionBankJson
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 16 };
     private static readonly string[] RootMembers = ["askAgainAfter", "questions"];
-    private static readonly string[] QuestionMembers = ["id", "text", "fills", "channels", "stages", "priority", "wordingVersion", "options"];
+    private static readonly string[] QuestionMembers = ["id", "text", "fills", "channels", "stages", "priority", "wordingVersion", "options", "translations"];
+    private static readonly string[] TranslationMembers = ["text", "labels"];
     private static readonly string[] OptionMembers = ["value", "label", "keyword"];
 
     /// <summary>Reads and validates a bank without throwing.</summary>
@@ -183,7 +184,58 @@ public static class QuestionBankJson
                 Priority = priority,
                 WordingVersion = Text(item, "wordingVersion", path) ?? string.Empty,
                 Options = options,
+                Translations = Translations(item, path),
             };
+        }
+
+        // "translations": { "de": { "text": "…", "labels": { "yes": "Ja, gern" } } }
+        private Dictionary<string, QuestionTranslation> Translations(JsonElement item, string path)
+        {
+            var translations = new Dictionary<string, QuestionTranslation>(StringComparer.OrdinalIgnoreCase);
+            if (!item.TryGetProperty("translations", out var all) || all.ValueKind == JsonValueKind.Null)
+            {
+                return translations;
+            }
+
+            if (all.ValueKind != JsonValueKind.Object)
+            {
+                Errors.Add(new(path + ".translations", QuestionBankCodes.InvalidJson, "expected an object of languages: { \"de\": { \"text\": \"…\" } }"));
+                return translations;
+            }
+
+            foreach (var language in all.EnumerateObject())
+            {
+                var languagePath = $"{path}.translations.{language.Name}";
+                if (language.Value.ValueKind != JsonValueKind.Object)
+                {
+                    Errors.Add(new(languagePath, QuestionBankCodes.InvalidJson, "expected { \"text\": \"…\", \"labels\": { \"yes\": \"…\" } }"));
+                    continue;
+                }
+
+                Members(language.Value, languagePath, TranslationMembers);
+                var labels = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                if (language.Value.TryGetProperty("labels", out var labelObject) && labelObject.ValueKind != JsonValueKind.Null)
+                {
+                    if (labelObject.ValueKind != JsonValueKind.Object)
+                    {
+                        Errors.Add(new(languagePath + ".labels", QuestionBankCodes.InvalidJson, "expected an object of labels by answer value: { \"yes\": \"Ja, gern\" }"));
+                    }
+                    else
+                    {
+                        foreach (var label in labelObject.EnumerateObject())
+                        {
+                            labels[label.Name] = Text(labelObject, label.Name, languagePath + ".labels") ?? string.Empty;
+                        }
+                    }
+                }
+
+                if (!translations.TryAdd(language.Name, new QuestionTranslation { Text = Text(language.Value, "text", languagePath) ?? string.Empty, Labels = labels }))
+                {
+                    Errors.Add(new(languagePath, QuestionBankCodes.Duplicate, "repeats a language given before (language codes compare without case)"));
+                }
+            }
+
+            return translations;
         }
 
         private IEnumerable<(JsonElement Item, string Path)> Items(JsonElement parent, string name, string path)

@@ -23,7 +23,8 @@ internal sealed class QuestionView
 
     public string Id => Source.Id;
 
-    public string Text => Source.Text;
+    /// <summary>The text in the customer's language (<see cref="Question.TextFor"/>).</summary>
+    public string Text => Source.TextFor(_request.Customer.Language);
 
     public string Fills => Source.Fills.ToString();
 
@@ -39,14 +40,14 @@ internal sealed class QuestionView
         var options = QuestionBank.OptionsOf(Source);
         if (options.Count == 0)
         {
-            return [new AnswerLinkView(this, null, Source.Text, null)];
+            return [new AnswerLinkView(this, null, Text, null)];
         }
 
         var links = new AnswerLinkView[options.Count];
         for (var i = 0; i < links.Length; i++)
         {
             var option = options[i];
-            links[i] = new AnswerLinkView(this, option.Value, option.Label, (option.Keyword ?? option.Value).ToUpperInvariant());
+            links[i] = new AnswerLinkView(this, option.Value, Source.LabelFor(option, _request.Customer.Language), (option.Keyword ?? option.Value).ToUpperInvariant());
         }
 
         return links;

@@ -244,7 +244,7 @@ public sealed class ProfilingSendTests
         Assert.Equal("Roses are in bloom.", Body(message));
     }
 
-    private static string Body(Personalize.Delivery.OutgoingMessage message) => message.Content switch
+    internal static string Body(Personalize.Delivery.OutgoingMessage message) => message.Content switch
     {
         Personalize.Channels.Email.EmailContent email => email.TextBody,
         Personalize.Channels.Sms.SmsContent sms => sms.Body,

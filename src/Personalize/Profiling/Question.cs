@@ -109,32 +109,48 @@ public sealed record Question
             return null;
         }
 
-        if (Find(language) is { } exact)
+        if (Translations.TryGetValue(language, out var exact))
         {
             return exact;
         }
 
+        // Shown with every message that asks the question: compare the neutral language (de of de-AT) as a span rather
+        // than allocating it, and walk a Dictionary with its own enumerator rather than a boxed one.
         var dash = language.IndexOf('-', StringComparison.Ordinal);
-        return dash > 0 ? Find(language[..dash]) : null;
+        var neutral = dash > 0 ? language.AsSpan(0, dash) : [];
+        return Translations is Dictionary<string, QuestionTranslation> dictionary
+            ? Scan(dictionary.GetEnumerator(), language, neutral)
+            : Scan(Translations.GetEnumerator(), language, neutral);
     }
 
-    private QuestionTranslation? Find(string language)
+    // Language codes compare without case (de-AT, de-at), whatever comparer the host's dictionary has; the exact code
+    // wins over the neutral language.
+    private static QuestionTranslation? Scan<TEnumerator>(TEnumerator entries, string language, ReadOnlySpan<char> neutral)
+        where TEnumerator : IEnumerator<KeyValuePair<string, QuestionTranslation>>
     {
-        if (Translations.TryGetValue(language, out var found))
+        try
         {
-            return found;
-        }
-
-        // Language codes compare without case (de-AT, de-at), whatever comparer the host's dictionary has.
-        foreach (var (code, translation) in Translations)
-        {
-            if (string.Equals(code, language, StringComparison.OrdinalIgnoreCase))
+            QuestionTranslation? inNeutral = null;
+            while (entries.MoveNext())
             {
-                return translation;
-            }
-        }
+                var (code, translation) = entries.Current;
+                if (string.Equals(code, language, StringComparison.OrdinalIgnoreCase))
+                {
+                    return translation;
+                }
 
-        return null;
+                if (!neutral.IsEmpty && inNeutral is null && code.AsSpan().Equals(neutral, StringComparison.OrdinalIgnoreCase))
+                {
+                    inNeutral = translation;
+                }
+            }
+
+            return inNeutral;
+        }
+        finally
+        {
+            entries.Dispose();
+        }
     }
 }
 

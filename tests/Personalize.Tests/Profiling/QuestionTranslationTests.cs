@@ -60,6 +60,47 @@ public sealed class QuestionTranslationTests
     }
 
     [Fact]
+    public void The_exact_code_wins_over_its_neutral_language_whatever_the_case_and_the_hosts_dictionary()
+    {
+        var german = new QuestionTranslation { Text = "Gartentipps?", Labels = new Dictionary<string, string> { ["yes"] = "Ja" } };
+        var austrian = new QuestionTranslation { Text = "Gartentipps, bitte?" };
+        var yes = new QuestionOption("yes", "Yes");
+
+        // A case-sensitive dictionary (the host's own) and a read-only wrapper (not a Dictionary) answer the same.
+        foreach (IReadOnlyDictionary<string, QuestionTranslation> translations in new IReadOnlyDictionary<string, QuestionTranslation>[]
+        {
+            new Dictionary<string, QuestionTranslation>(StringComparer.Ordinal) { ["DE"] = german, ["de-at"] = austrian },
+            new System.Collections.ObjectModel.ReadOnlyDictionary<string, QuestionTranslation>(new Dictionary<string, QuestionTranslation> { ["de-AT"] = austrian, ["de"] = german }),
+        })
+        {
+            var question = new Question { Id = "q", Text = "Tips?", Fills = QuestionFill.Topic("gardening"), Channels = [Channel.Email], WordingVersion = "v1", Translations = translations };
+
+            Assert.Equal("Gartentipps, bitte?", question.TextFor("DE-at"));
+            Assert.Equal("Gartentipps?", question.TextFor("de-DE"));
+            Assert.Equal("Gartentipps?", question.TextFor("de"));
+            Assert.Equal("Tips?", question.TextFor("d-DE"));
+            Assert.Equal("Tips?", question.TextFor("-de"));
+            Assert.Equal(("Yes", "Ja"), (question.LabelFor(yes, "de-AT"), question.LabelFor(yes, "de-CH")));
+        }
+    }
+
+    [Fact]
+    public void Falling_back_to_the_neutral_language_allocates_nothing()
+    {
+        var question = ProfilingKit.Bank().Questions[0];
+        var yes = QuestionBank.OptionsOf(question)[0];
+        _ = (question.TextFor("de-CH"), question.LabelFor(yes, "de-CH"));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            _ = (question.TextFor("de-CH"), question.LabelFor(yes, "de-CH"), question.TextFor("fr-CA"));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_topic_questions_built_in_yes_and_no_answers_take_translated_labels_too()
     {
         var bank = QuestionBank.Create(

@@ -22,6 +22,8 @@ public sealed class ConfigurationTests
                 ("Personalize:PendingOptInExpiry", "5.00:00:00"),
                 ("Personalize:Decisions:MaxWinners", "2"),
                 ("Personalize:Decisions:DisabledRules:0", "give_before_ask"),
+                ("Personalize:Decisions:TierWeights:best_friends:Purposes:Relationship", "2"),
+                ("Personalize:Decisions:TierWeights:best_friends:Kinds:Ask", "0.5"),
                 ("Personalize:Delivery:SinkMaxAttempts", "5"),
                 ("Personalize:Sending:PageSize", "77"),
                 ("Personalize:Sending:Brand:Url", "https://greenthumb.example"),
@@ -36,6 +38,8 @@ public sealed class ConfigurationTests
         var decisions = services.GetRequiredService<IOptions<DecisionOptions>>().Value;
         Assert.Equal(2, decisions.MaxWinners);
         Assert.Contains("give_before_ask", decisions.DisabledRules);
+        Assert.Equal(2, decisions.TierWeights["best_friends"].Purposes[ContactPurpose.Relationship]);
+        Assert.Equal(0.5, decisions.TierWeights["best_friends"].Kinds[MessageKind.Ask]);
         Assert.Equal(5, services.GetRequiredService<IOptions<DeliveryOptions>>().Value.SinkMaxAttempts);
         var sending = services.GetRequiredService<IOptions<SendingOptions>>().Value;
         Assert.Equal(77, sending.PageSize);
@@ -54,6 +58,7 @@ public sealed class ConfigurationTests
     [InlineData("Personalize:Sending:PageSize", "0", "Personalize:Sending: PageSize is 0; use 1 or more.")]
     [InlineData("Personalize:Delivery:TokenSigningKey", "short", "Personalize:Delivery: TokenSigningKey must have at least")]
     [InlineData("Personalize:Decisions:MaxWinners", "0", "Personalize:Decisions: ")]
+    [InlineData("Personalize:Decisions:TierWeights:new:Purposes:Marketing", "0", "Personalize:Decisions: TierWeights['new'].Purposes[Marketing] is 0;")]
     [InlineData("Personalize:Occasions:GreetWithin", "-1.00:00:00", "Personalize:Occasions: GreetWithin is -1.00:00:00; use a positive time.")]
     [InlineData("Personalize:Events:BatchSize", "0", "Personalize:Events: BatchSize is 0; use 1 or more.")]
     [InlineData("Personalize:Worker:Interval", "00:00:00.5", "Personalize:Worker: Interval is 00:00:00.5000000; use from 00:00:01")]

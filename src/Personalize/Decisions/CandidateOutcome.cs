@@ -45,8 +45,14 @@ public readonly struct CandidateOutcome
     /// <summary>The relevance, 0 to 1: the share of the message's topics the customer subscribed to (neutral without topics).</summary>
     public double Relevance => _entry.Relevance;
 
-    /// <summary>The arbitration score, <c>priority^a × relevance^b × value^c</c>, times the customer's tier weight (<see cref="DecisionOptions.TierWeights"/>).</summary>
-    public double Score => _decision is null ? 0 : _decision.Engine.Score(_entry.Message!.Priority, _entry.Relevance, _entry.Message.Value) * _decision.Engine.TierWeight(_decision.Customer);
+    /// <summary>
+    /// The factor on <see cref="Value"/> from the customer's tier (<see cref="DecisionOptions.TierWeights"/>, by the
+    /// message's purpose and kind); 1 when the tier has no weights.
+    /// </summary>
+    public double TierWeight => _decision?.Engine.TierOf(_decision.Customer) is { } tier ? tier.FactorOf(_entry.Message!) : 1;
+
+    /// <summary>The arbitration score, <c>priority^a × relevance^b × (value × tier weight)^c</c>.</summary>
+    public double Score => _decision is null ? 0 : _decision.Engine.Score(_entry.Message!.Priority, _entry.Relevance, DecisionEngine.ValueOf(_entry.Message, _decision.Engine.TierOf(_decision.Customer)));
 
     /// <summary>The channel it goes (or would have gone) on, when channel selection found one.</summary>
     public Channel? Channel => _entry.Chosen >= 0 ? _entry.Message!.Contents[_decision!.ChannelEntries[_entry.Chosen].ContentIndex].Channel : null;

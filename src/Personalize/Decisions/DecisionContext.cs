@@ -84,6 +84,9 @@ public sealed class DecisionContext
     /// <summary>The counted send instants of one cap near a send instant, when the decision has winners (the frequency rule's buffer, grown as needed).</summary>
     internal long[] CapEventScratch { get; set; } = new long[32];
 
+    /// <summary>The customer's tier value weights (<see cref="DecisionOptions.TierWeights"/>), or null.</summary>
+    internal TierWeightTable? Tier { get; set; }
+
     /// <summary>Where a batch's decisions keep their entries (<see cref="DecisionEngine.DecideMany"/>), or null for a decision of its own.</summary>
     internal DecisionArena? Arena { get; set; }
 
@@ -161,6 +164,7 @@ public sealed class DecisionContext
         _historyEnd = -1;
         WinnerCount = 0;
         Arena = null;
+        Tier = null;
         Topics = default;
         PromotionalCounts.Valid = false;
         ServiceCounts.Valid = false;

@@ -56,7 +56,6 @@ public sealed partial class DecisionEngine
         var most = Math.Min(_maxWinners, order.Length);
         var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
         var won = 0;
-        var tierWeight = TierWeight(decision.Customer);
         var asks = 0;
         try
         {
@@ -111,7 +110,7 @@ public sealed partial class DecisionEngine
                 else if (canWin)
                 {
                     ref readonly var channelOutcome = ref scratch[chosen];
-                    winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score * tierWeight);
+                    winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
                     evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", relevance, start, count - start, chosen));
                     asks += isAsk ? 1 : 0;
                 }

@@ -27,6 +27,11 @@ public sealed partial class DecisionEngine
         if (detail != DecisionDetail.All)
         {
             var bucket = context.RankingFor(this, considered);
+            if (context.Tier is { } tier)
+            {
+                bucket = bucket.ForTier(this, considered, tier);
+            }
+
             bucket.Order.CopyTo(order);
             bucket.Keys.CopyTo(keys);
             bucket.Relevances.CopyTo(relevances);
@@ -43,7 +48,7 @@ public sealed partial class DecisionEngine
         {
             var message = considered[i];
             var relevance = Relevance(context, message);
-            var score = Score(message.Priority, relevance, message.Value);
+            var score = Score(message.Priority, relevance, ValueOf(message, context.Tier));
             relevances[i] = relevance;
             keys[i] = score;
             if (!message.Answers(trigger))
@@ -73,11 +78,14 @@ public sealed partial class DecisionEngine
     /// A bucket of the catalog (the candidates of one trigger and stage) ranked before any customer is seen: each
     /// candidate's key is its score when it has no topics (its relevance is the neutral one) or its upper bound (its
     /// score at relevance 1) when it has; the order sorts them by <see cref="Before(int, int, ReadOnlySpan{double}, ReadOnlySpan{double}, CompiledMessage[])"/>.
-    /// Built once per engine and bucket; a decision copies it.
+    /// Built once per engine and bucket (and per tier of <see cref="DecisionOptions.TierWeights"/>, whose values differ); a
+    /// decision copies it.
     /// </summary>
     internal sealed class BucketRanking
     {
-        public BucketRanking(DecisionEngine engine, CompiledMessage[] considered)
+        private BucketRanking?[]? _tiers;
+
+        public BucketRanking(DecisionEngine engine, CompiledMessage[] considered, TierWeightTable? tier = null)
         {
             Keys = new double[considered.Length];
             Relevances = new double[considered.Length];
@@ -86,7 +94,7 @@ public sealed partial class DecisionEngine
                 var message = considered[i];
                 var withTopics = message.TopicScopes.Length > 0;
                 Relevances[i] = withTopics ? Unscored : engine._neutralRelevance;
-                Keys[i] = engine.Score(message.Priority, withTopics ? 1 : engine._neutralRelevance, message.Value);
+                Keys[i] = engine.Score(message.Priority, withTopics ? 1 : engine._neutralRelevance, ValueOf(message, tier));
             }
 
             Order = new int[considered.Length];
@@ -101,6 +109,26 @@ public sealed partial class DecisionEngine
         public int[] Order { get; }
 
         public double[] Keys { get; }
+
+        /// <summary>The ranking of the same bucket for customers of a weighted tier (built on first use, shared by all threads).</summary>
+        public BucketRanking ForTier(DecisionEngine engine, CompiledMessage[] considered, TierWeightTable tier)
+        {
+            var tiers = Volatile.Read(ref _tiers);
+            if (tiers is null)
+            {
+                Interlocked.CompareExchange(ref _tiers, new BucketRanking?[engine._tiers!.Count], null);
+                tiers = _tiers!;
+            }
+
+            var ranking = Volatile.Read(ref tiers[tier.Position]);
+            if (ranking is null)
+            {
+                ranking = new BucketRanking(engine, considered, tier);
+                ranking = Interlocked.CompareExchange(ref tiers[tier.Position], ranking, null) ?? ranking;
+            }
+
+            return ranking;
+        }
 
         public double[] Relevances { get; }
     }
@@ -136,12 +164,13 @@ public sealed partial class DecisionEngine
         return (double)matched / scopes.Length;
     }
 
-    /// <summary>
-    /// The customer's tier weight (<see cref="DecisionOptions.TierWeights"/>; 1 when none applies). It multiplies every
-    /// candidate's score alike, so it never changes which of one customer's candidates wins: the ranking stays as it is.
-    /// </summary>
-    internal double TierWeight(Customers.CustomerProfile customer)
-        => _tierWeights is not null && customer.Facts.ValueOf(Events.FactNames.Tier) is string tier && _tierWeights.TryGetValue(tier, out var weight) ? weight : 1;
+    /// <summary>The customer's tier weights (<see cref="DecisionOptions.TierWeights"/>), or null when their tier (if any) has none.</summary>
+    internal TierWeightTable? TierOf(CustomerProfile customer)
+        => _tiers is not null && customer.Facts.ValueOf(Events.FactNames.Tier) is string tier && _tiers.TryGetValue(tier, out var table) ? table : null;
+
+    /// <summary>A message's value as it counts in the score: times the tier's weight for its purpose and kind.</summary>
+    internal static double ValueOf(CompiledMessage message, TierWeightTable? tier)
+        => tier is null ? message.Value : message.Value * tier.FactorOf(message);
 
     internal double Score(double priority, double relevance, double value)
         => _unitWeights
@@ -179,7 +208,7 @@ public sealed partial class DecisionEngine
             var message = considered[index];
             var relevance = Relevance(context, message);
             relevances[index] = relevance;
-            keys[index] = Score(message.Priority, relevance, message.Value);
+            keys[index] = Score(message.Priority, relevance, ValueOf(message, context.Tier));
 
             // A score is at most its bound: the candidate can only move down.
             var j = position;

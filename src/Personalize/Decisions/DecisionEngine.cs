@@ -19,7 +19,9 @@ namespace Personalize.Decisions;
 /// <para><b>Relevance</b> is the share of the message's topics the customer subscribed to (topic consent). A message
 /// without topics, and a service message none of whose topics match, gets <see cref="DecisionOptions.NeutralRelevance"/>.</para>
 /// <para><b>Score</b> = <c>priority^PriorityWeight × relevance^RelevanceWeight × value^ValueWeight</c> (weights are
-/// exponents, 1 by default; 0 ignores a factor). Ties go to the higher priority, then to the earlier message in the catalog.</para>
+/// exponents, 1 by default; 0 ignores a factor), where a customer in a tier of <see cref="DecisionOptions.TierWeights"/>
+/// has each message's value multiplied by the tier's weight for its purpose and kind. Ties go to the higher priority,
+/// then to the earlier message in the catalog.</para>
 /// <para><b>Channel selection</b>: the customer's ranked channels first (in their order), then the message's other
 /// channels in catalog order. The first channel allowed now wins; when none is, the earliest deferred one (ties by
 /// that order); when none can go, the candidate is suppressed with <c>channel.none_allowed</c> and a reason per channel.</para>
@@ -41,7 +43,7 @@ public sealed partial class DecisionEngine
     private readonly double _relevanceWeight;
     private readonly double _valueWeight;
     private readonly bool _unitWeights;
-    private readonly Dictionary<string, double>? _tierWeights;
+    private readonly Dictionary<string, TierWeightTable>? _tiers;
 
     /// <summary>Creates the engine.</summary>
     /// <param name="options">The options; read once, here.</param>
@@ -64,7 +66,14 @@ public sealed partial class DecisionEngine
         _relevanceWeight = options.RelevanceWeight;
         _valueWeight = options.ValueWeight;
         _unitWeights = _priorityWeight == 1 && _relevanceWeight == 1 && _valueWeight == 1;
-        _tierWeights = options.TierWeights.Count == 0 ? null : new Dictionary<string, double>(options.TierWeights, StringComparer.Ordinal);
+        if (options.TierWeights.Count > 0)
+        {
+            _tiers = new Dictionary<string, TierWeightTable>(StringComparer.Ordinal);
+            foreach (var (tier, weights) in options.TierWeights)
+            {
+                _tiers[tier] = new TierWeightTable(tier, _tiers.Count, weights);
+            }
+        }
 
         var disabled = options.DisabledRules;
         var messageRules = new List<IMessageRule>();
@@ -151,6 +160,7 @@ public sealed partial class DecisionEngine
         var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
         context.Event = @event;
         context.Arena = arena;
+        context.Tier = _tiers is null ? null : TierOf(customer);
         try
         {
             Rank(decision, context, considered, detail);

@@ -41,6 +41,7 @@ internal static class DecisionJson
                 Priority = c.Priority,
                 Relevance = c.Relevance,
                 Value = c.Value,
+                TierWeight = c.TierWeight == 1 ? null : c.TierWeight,
                 Score = c.Score,
                 Channels = c.Channels.Count == 0 ? null : c.Channels.Select(static ch => new ChannelOutcomeDto
                 {
@@ -112,6 +113,8 @@ internal sealed class CandidateDto
     public double Relevance { get; init; }
 
     public double Value { get; init; }
+
+    public double? TierWeight { get; init; }
 
     public double Score { get; init; }
 

@@ -70,13 +70,14 @@ public sealed class DecisionOptions
     public double ValueWeight { get; set; } = 1;
 
     /// <summary>
-    /// A factor of the score per relationship-matrix tier (fact <c>tier</c>, see <see cref="Events.RelationshipMatrix"/>):
-    /// a customer in a tier listed here has every candidate's score multiplied by its weight, so the value of contacting
-    /// a "best friends" customer can count more than a "new" one's wherever scores are compared or reported (the
-    /// explanation shows the factor). Tiers not listed, and customers without a tier, weigh 1. A weight is greater than 0.
+    /// Weights on a message's value per relationship-matrix tier (fact <c>tier</c>, see <see cref="Events.RelationshipMatrix"/>):
+    /// for a customer in a tier listed here, each candidate's value counts <c>value × purpose weight × kind weight</c>
+    /// (<see cref="TierValueWeights"/>) before <see cref="ValueWeight"/> applies, so a tier can favour some messages over
+    /// others — for "best friends", relationship (thanks, loyalty) over marketing — and change which one wins. The
+    /// explanation shows the weight used. Tiers not listed, and customers without a tier, keep every value as it is.
     /// </summary>
-    /// <value>The default value is empty (every tier weighs 1).</value>
-    public IDictionary<string, double> TierWeights { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+    /// <value>The default value is empty (no tier weighs values).</value>
+    public IDictionary<string, TierValueWeights> TierWeights { get; } = new Dictionary<string, TierValueWeights>(StringComparer.Ordinal);
 
     /// <summary>Names of built-in rules to turn off (for example <c>give_before_ask</c>); see <see cref="DecisionEngine.MessageRules"/> and <see cref="DecisionEngine.ChannelRules"/>.</summary>
     /// <value>The default value is empty.</value>
@@ -121,12 +122,15 @@ public sealed class DecisionOptions
         CheckWeight(nameof(PriorityWeight), PriorityWeight, errors);
         CheckWeight(nameof(RelevanceWeight), RelevanceWeight, errors);
         CheckWeight(nameof(ValueWeight), ValueWeight, errors);
-        foreach (var (tier, weight) in TierWeights)
+        foreach (var (tier, weights) in TierWeights)
         {
-            if (string.IsNullOrWhiteSpace(tier) || !(weight > 0) || double.IsInfinity(weight))
+            if (string.IsNullOrWhiteSpace(tier) || weights is null)
             {
-                errors.Add($"TierWeights['{tier}'] is {weight.ToString(CultureInfo.InvariantCulture)}; a tier weight needs a tier name and a number greater than 0 (1 leaves the score as it is).");
+                errors.Add($"TierWeights['{tier}'] {(weights is null ? "is null" : "has no tier name")}; give each entry a tier name (the 'tier' fact's value) and its TierValueWeights.");
+                continue;
             }
+
+            weights.Validate(tier, errors);
         }
 
         foreach (var name in DisabledRules)

@@ -187,17 +187,15 @@ internal static class Explanations
                 .Append(C, $", score {Score(winner.Score)}").Append('\n');
         }
 
-        var tierWeight = decision.Engine.TierWeight(decision.Customer);
-        var weighted = tierWeight == 1 ? string.Empty : $" × tier weight {Number(tierWeight)}";
-        if (tierWeight != 1)
+        if (decision.Engine.TierOf(decision.Customer) is { } tier)
         {
-            text.Append(C, $"Tier {decision.Customer.Facts.ValueOf(Events.FactNames.Tier)}: every score × {Number(tierWeight)} (DecisionOptions.TierWeights).").Append('\n');
+            text.Append(C, $"Tier {tier.Name}: values weighted {tier.Description} (DecisionOptions.TierWeights).").Append('\n');
         }
 
         text.Append(C, $"Candidates ({decision.Candidates.Count.ToString(C)}):").Append('\n');
         foreach (var candidate in decision.Candidates)
         {
-            text.Append(C, $"  {candidate.MessageId,-24} {candidate.Code,-28} score {Score(candidate.Score)} = priority {Number(candidate.Priority)} × relevance {Number(candidate.Relevance)} × value {Number(candidate.Value)}{weighted}").Append('\n');
+            text.Append(C, $"  {candidate.MessageId,-24} {candidate.Code,-28} score {Score(candidate.Score)} = priority {Number(candidate.Priority)} × relevance {Number(candidate.Relevance)} × value {Number(candidate.Value)}{(candidate.TierWeight == 1 ? string.Empty : " × tier weight " + Number(candidate.TierWeight))}").Append('\n');
             text.Append("      ").Append(candidate.Reason).Append('\n');
             foreach (var channel in candidate.Channels)
             {

@@ -195,39 +195,75 @@ public sealed class AskAndArbitrationTests
         Assert.DoesNotContain(engine.MessageRules, r => r.Name == "service_first");
     }
 
-    [Fact]
-    public void A_tier_weight_multiplies_the_scores_of_customers_in_that_tier_and_the_explanation_shows_it()
+    [Theory]
+    [InlineData(DecisionDetail.Candidates)]
+    [InlineData(DecisionDetail.All)]
+    public void A_tier_weight_on_value_by_purpose_changes_the_winner_for_that_tier_only_and_the_explanation_shows_it(DecisionDetail detail)
     {
-        var engine = Engine(o => o.TierWeights["best_friends"] = 1.5);
-        var catalog = Compile(engine, b => b
-            .Add("news", m => m.Relationship().OnSchedule().Priority(2).Value(3).Channel(Channel.Email, "t"))
-            .Add("tips", m => m.Relationship().OnSchedule().Priority(1).Channel(Channel.Email, "t")));
-        CustomerProfile InTier(string id, string? tier) => Customer(id: id) with
+        var engine = Engine(o => o.TierWeights["best_friends"] = new TierValueWeights
         {
-            Facts = tier is null ? Personalize.Events.CustomerFacts.Empty : Personalize.Events.CustomerFacts.Create([new("tier", new Personalize.Events.Fact(tier, Now, "tick:1"))]),
-        };
+            Purposes = { [ContactPurpose.Relationship] = 2, [ContactPurpose.Marketing] = 0.5 },
+        });
+        var catalog = Compile(engine, b => b
+            .Add("promo", m => m.OnSchedule().Value(3).Channel(Channel.Email, "t"))
+            .Add("thanks", m => m.Relationship().OnSchedule().Value(2).Channel(Channel.Email, "t")));
 
-        var friend = engine.Decide(catalog, InTier("friend", "best_friends"), Trigger.Tick, Now, DecisionDetail.All);
-        var newcomer = engine.Decide(catalog, InTier("newcomer", "new"), Trigger.Tick, Now, DecisionDetail.All);
-        var untiered = engine.Decide(catalog, InTier("untiered", null), Trigger.Tick, Now, DecisionDetail.All);
+        var friend = engine.Decide(catalog, InTier("friend", "best_friends"), Trigger.Tick, Now, detail);
+        var newcomer = engine.Decide(catalog, InTier("newcomer", "new"), Trigger.Tick, Now, detail);
+        var untiered = engine.Decide(catalog, InTier("untiered", null), Trigger.Tick, Now, detail);
 
-        Assert.Equal(("news", "news"), (friend.Winners[0].MessageId, newcomer.Winners[0].MessageId));
-        Assert.Equal(newcomer.Winners[0].Score * 1.5, friend.Winners[0].Score, 9);
-        Assert.Equal(untiered.Winners[0].Score, newcomer.Winners[0].Score);
-        Assert.Equal(Outcome(newcomer, "tips").Score * 1.5, Outcome(friend, "tips").Score, 9);
-        Assert.Contains("Tier best_friends: every score × 1.5 (DecisionOptions.TierWeights).", friend.Explain(), StringComparison.Ordinal);
-        Assert.Contains("× value 3 × tier weight 1.5", friend.Explain(), StringComparison.Ordinal);
+        // promo: value 3 against thanks' 2 — unless the tier weighs relationship ×2 (4) and marketing ×0.5 (1.5).
+        Assert.Equal("thanks", Assert.Single(friend.Winners).MessageId);
+        Assert.Equal("promo", Assert.Single(newcomer.Winners).MessageId);
+        Assert.Equal("promo", Assert.Single(untiered.Winners).MessageId);
+        Assert.Equal(1 * 0.5 * 4, friend.Winners[0].Score, 9);
+        Assert.Equal((2.0, 0.5), (Outcome(friend, "thanks").TierWeight, Outcome(friend, "promo").TierWeight));
+        Assert.Equal(1 * 0.5 * 1.5, Outcome(friend, "promo").Score, 9);
+        Assert.Equal(CandidateStatus.Lost, Outcome(friend, "promo").Status);
+        Assert.Equal(1.0, Outcome(newcomer, "thanks").TierWeight);
+        var explained = friend.Explain();
+        Assert.Contains("Tier best_friends: values weighted marketing ×0.5, relationship ×2 (DecisionOptions.TierWeights).", explained, StringComparison.Ordinal);
+        Assert.Contains("× value 2 × tier weight 2", explained, StringComparison.Ordinal);
+        Assert.Contains("× value 3 × tier weight 0.5", explained, StringComparison.Ordinal);
+        Assert.Contains("\"tierWeight\": 2", friend.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Tier ", newcomer.Explain(), StringComparison.Ordinal);
         Assert.DoesNotContain("tier weight", newcomer.Explain(), StringComparison.Ordinal);
+        Assert.DoesNotContain("tierWeight", newcomer.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tier_weight_by_kind_can_hold_back_asks_for_one_tier()
+    {
+        var engine = Engine(o =>
+        {
+            o.MinGivesBeforeAsk = 0;
+            o.TierWeights["new"] = new TierValueWeights { Kinds = { [MessageKind.Ask] = 0.25 } };
+        });
+        var catalog = Compile(engine, b => b
+            .Add("survey", m => m.Relationship().Ask().OnSchedule().Priority(3).Channel(Channel.Email, "t"))
+            .Add("tips", m => m.Relationship().OnSchedule().Priority(1).Channel(Channel.Email, "t")));
+
+        Assert.Equal("tips", Assert.Single(engine.Decide(catalog, InTier("newcomer", "new"), Trigger.Tick, Now).Winners).MessageId);
+        Assert.Equal("survey", Assert.Single(engine.Decide(catalog, InTier("friend", "best_friends"), Trigger.Tick, Now).Winners).MessageId);
     }
 
     [Fact]
     public void A_tier_weight_of_zero_or_less_is_refused_by_name()
     {
         var options = new DecisionOptions();
-        options.TierWeights["best_friends"] = 0;
+        options.TierWeights["best_friends"] = new TierValueWeights { Purposes = { [ContactPurpose.Marketing] = 0 } };
+        options.TierWeights["new"] = null!;
 
-        Assert.Contains("TierWeights['best_friends'] is 0; a tier weight needs a tier name and a number greater than 0 (1 leaves the score as it is).", options.Validate());
+        var errors = options.Validate();
+
+        Assert.Contains("TierWeights['best_friends'].Purposes[Marketing] is 0; a value weight is a number greater than 0 (1 leaves the value as it is) for a purpose of Marketing, Service, Relationship.", errors);
+        Assert.Contains("TierWeights['new'] is null; give each entry a tier name (the 'tier' fact's value) and its TierValueWeights.", errors);
     }
+
+    private static CustomerProfile InTier(string id, string? tier) => Customer(id: id) with
+    {
+        Facts = tier is null ? Personalize.Events.CustomerFacts.Empty : Personalize.Events.CustomerFacts.Create([new("tier", new Personalize.Events.Fact(tier, Now, "tick:1"))]),
+    };
 
     private sealed class CreditHoldRule : IMessageRule
     {

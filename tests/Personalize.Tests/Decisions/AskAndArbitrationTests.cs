@@ -200,9 +200,14 @@ public sealed class AskAndArbitrationTests
     [InlineData(DecisionDetail.All)]
     public void A_tier_weight_on_value_by_purpose_changes_the_winner_for_that_tier_only_and_the_explanation_shows_it(DecisionDetail detail)
     {
-        var engine = Engine(o => o.TierWeights["best_friends"] = new TierValueWeights
+        var engine = Engine(o =>
         {
-            Purposes = { [ContactPurpose.Relationship] = 2, [ContactPurpose.Marketing] = 0.5 },
+            // begin-snippet: tier-weights
+            o.TierWeights["best_friends"] = new TierValueWeights
+            {
+                Purposes = { [ContactPurpose.Relationship] = 2, [ContactPurpose.Marketing] = 0.5 }, // loyalty before promotion
+            };
+            // end-snippet
         });
         var catalog = Compile(engine, b => b
             .Add("promo", m => m.OnSchedule().Value(3).Channel(Channel.Email, "t"))
@@ -229,6 +234,7 @@ public sealed class AskAndArbitrationTests
         Assert.DoesNotContain("Tier ", newcomer.Explain(), StringComparison.Ordinal);
         Assert.DoesNotContain("tier weight", newcomer.Explain(), StringComparison.Ordinal);
         Assert.DoesNotContain("tierWeight", newcomer.ToJson(), StringComparison.Ordinal);
+        DocSnippets.AssertShown("tests/Personalize.Tests/Decisions/AskAndArbitrationTests.cs", "tier-weights", "docs/events.md");
     }
 
     [Fact]

@@ -15,14 +15,15 @@ public sealed partial class PostgreSqlPersonalizeStore
 
         // The suppression list as this transaction reads it: a contact point listed since the decision refuses its delivery.
         IReadOnlyList<string>[]? suppressed = null;
-        if (SuppressionFilter.HasContactPoints(batch)
-            && await FindSuppressionsAsync(connection, transaction, [.. SuppressionFilter.HashesOf(batch, _salt)], cancellationToken).ConfigureAwait(false) is { Count: > 0 } listed)
+        var hashes = SuppressionFilter.HasContactPoints(batch) ? SuppressionFilter.HashesOf(batch, _salt) : null;
+        if (hashes is not null
+            && await FindSuppressionsAsync(connection, transaction, [.. hashes.Distinct], cancellationToken).ConfigureAwait(false) is { Count: > 0 } listed)
         {
             suppressed = new IReadOnlyList<string>[entries.Count];
             var filtered = new CustomerSends[entries.Count];
             for (var i = 0; i < filtered.Length; i++)
             {
-                filtered[i] = SuppressionFilter.Apply(entries[i], _salt, listed.ContainsKey, out suppressed[i]);
+                filtered[i] = SuppressionFilter.Apply(entries[i], hashes.Of(i), listed.ContainsKey, out suppressed[i]);
             }
 
             entries = filtered;

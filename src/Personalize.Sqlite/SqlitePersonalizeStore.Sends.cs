@@ -22,7 +22,8 @@ public sealed partial class SqlitePersonalizeStore
         return WriteAsync(transaction =>
         {
             // The suppression list as it is now, in this transaction: a contact point listed since the decision refuses its delivery.
-            var listed = SuppressionFilter.HasContactPoints(batch) && HasSuppressions(transaction) ? ListedHashes(transaction, SuppressionFilter.HashesOf(batch, _salt)) : null;
+            var hashes = SuppressionFilter.HasContactPoints(batch) && HasSuppressions(transaction) ? SuppressionFilter.HashesOf(batch, _salt) : null;
+            var listed = hashes is null ? null : ListedHashes(transaction, hashes.Distinct);
             var results = new CustomerSendsResult[batch.Customers.Count];
             for (var i = 0; i < results.Length; i++)
             {
@@ -30,7 +31,7 @@ public sealed partial class SqlitePersonalizeStore
                 IReadOnlyList<string> suppressed = [];
                 if (listed is { Count: > 0 })
                 {
-                    sends = SuppressionFilter.Apply(sends, _salt, listed.Contains, out suppressed);
+                    sends = SuppressionFilter.Apply(sends, hashes!.Of(i), listed.Contains, out suppressed);
                 }
 
                 results[i] = SuppressionFilter.RefusesAll(sends, suppressed) ? SuppressionFilter.Refused(sends, suppressed) : SuppressionFilter.With(Record(transaction, sends), suppressed);

@@ -308,9 +308,11 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
             }
 
             var results = new CustomerSendsResult[batch.Customers.Count];
+            var hashes = _suppressed.Count > 0 && SuppressionFilter.HasContactPoints(batch) ? SuppressionFilter.HashesOf(batch, _salt) : null;
             for (var i = 0; i < results.Length; i++)
             {
-                var sends = SuppressionFilter.Apply(batch.Customers[i], _salt, _suppressed.ContainsKey, out var suppressed);
+                IReadOnlyList<string> suppressed = [];
+                var sends = hashes is null ? batch.Customers[i] : SuppressionFilter.Apply(batch.Customers[i], hashes.Of(i), _suppressed.ContainsKey, out suppressed);
                 results[i] = SuppressionFilter.RefusesAll(sends, suppressed) ? SuppressionFilter.Refused(sends, suppressed) : SuppressionFilter.With(Record(sends), suppressed);
             }
 

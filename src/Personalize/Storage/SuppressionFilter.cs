@@ -26,25 +26,33 @@ internal static class SuppressionFilter
         return false;
     }
 
-    /// <summary>The distinct salted hashes of the batch's contact points (to look up in one query).</summary>
+    /// <summary>
+    /// The salted hash of every contact point of the batch, each computed once: per write (to filter it with
+    /// <see cref="Apply"/>) and the distinct ones (to look up in one query).
+    /// </summary>
     /// <param name="batch">The batch.</param>
     /// <param name="salt">The store's salt.</param>
     /// <returns>The hashes.</returns>
-    public static List<string> HashesOf(SendBatch batch, byte[] salt)
+    public static BatchHashes HashesOf(SendBatch batch, byte[] salt)
     {
-        var hashes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var sends in batch.Customers)
+        var perWrite = new string?[batch.Customers.Count][];
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < perWrite.Length; i++)
         {
-            foreach (var point in sends.ContactPoints)
+            var points = batch.Customers[i].ContactPoints;
+            var hashes = points.Count == 0 ? [] : new string?[points.Count];
+            for (var j = 0; j < hashes.Length; j++)
             {
-                if (HashOf(point, salt) is { } hash)
+                if ((hashes[j] = HashOf(points[j], salt)) is { } hash)
                 {
-                    hashes.Add(hash);
+                    distinct.Add(hash);
                 }
             }
+
+            perWrite[i] = hashes;
         }
 
-        return [.. hashes];
+        return new BatchHashes(perWrite, [.. distinct]);
     }
 
     /// <summary>
@@ -52,11 +60,11 @@ internal static class SuppressionFilter
     /// completions as sent into drops with reason <see cref="EligibilityCodes.ContactPointSuppressed"/>.
     /// </summary>
     /// <param name="sends">One customer's write.</param>
-    /// <param name="salt">The store's salt.</param>
-    /// <param name="isListed">Whether a hash is on the list (the SQL stores look the batch's <see cref="HashesOf"/> up once).</param>
+    /// <param name="hashes">The hashes of its contact points, in their order (<see cref="BatchHashes.Of"/>; <see langword="null"/> for one that cannot be checked).</param>
+    /// <param name="isListed">Whether a hash is on the list (the SQL stores look the batch's <see cref="BatchHashes.Distinct"/> up once).</param>
     /// <param name="suppressed">The keys removed (empty when none).</param>
     /// <returns>The write to record.</returns>
-    public static CustomerSends Apply(CustomerSends sends, byte[] salt, Func<string, bool> isListed, out IReadOnlyList<string> suppressed)
+    public static CustomerSends Apply(CustomerSends sends, IReadOnlyList<string?> hashes, Func<string, bool> isListed, out IReadOnlyList<string> suppressed)
     {
         suppressed = [];
         if (sends.ContactPoints.Count == 0 || sends.Deliveries.Count == 0)
@@ -66,15 +74,16 @@ internal static class SuppressionFilter
 
         // A key is refused when it has at least one checkable contact point and every one of them is listed.
         var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var point in sends.ContactPoints)
+        for (var j = 0; j < sends.ContactPoints.Count; j++)
         {
-            if (HashOf(point, salt) is not { } hash)
+            if (hashes[j] is not { } hash)
             {
                 continue;
             }
 
+            var key = sends.ContactPoints[j].IdempotencyKey;
             var listed = isListed(hash);
-            verdicts[point.IdempotencyKey] = verdicts.TryGetValue(point.IdempotencyKey, out var sofar) ? sofar && listed : listed;
+            verdicts[key] = verdicts.TryGetValue(key, out var sofar) ? sofar && listed : listed;
         }
 
         List<string>? refused = null;
@@ -130,5 +139,19 @@ internal static class SuppressionFilter
     {
         var kind = point.Kind == ContactPointKind.MobilePhone ? ContactPointKind.Phone : point.Kind;
         return ContactPointHash.IsSupported(kind) && !string.IsNullOrWhiteSpace(point.Value) ? ContactPointHash.Compute(salt, kind, point.Value) : null;
+    }
+
+    /// <summary>The salted hashes of a batch's contact points (<see cref="HashesOf"/>).</summary>
+    /// <param name="perWrite">Per write of the batch, the hash of each contact point in order (<see langword="null"/> for one that cannot be checked).</param>
+    /// <param name="distinct">The distinct hashes.</param>
+    public sealed class BatchHashes(string?[][] perWrite, List<string> distinct)
+    {
+        /// <summary>Gets the distinct hashes (to look up in one query).</summary>
+        public List<string> Distinct { get; } = distinct;
+
+        /// <summary>The hashes of one write's contact points.</summary>
+        /// <param name="index">The write's index in <see cref="SendBatch.Customers"/>.</param>
+        /// <returns>The hashes, in the order of its <see cref="CustomerSends.ContactPoints"/>.</returns>
+        public IReadOnlyList<string?> Of(int index) => perWrite[index];
     }
 }

@@ -9,7 +9,7 @@ using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Storage;
 using Personalize.Storage.Contract;
-using Personalize.PostgreSql.Testing;
+using Personalize.Testing;
 
 namespace Personalize.PostgreSql.Tests;
 

@@ -7,7 +7,7 @@ using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.PostgreSql;
 using Personalize.Sending;
-using Personalize.PostgreSql.Testing;
+using Personalize.Testing;
 using Personalize.Channels;
 
 // A worker of a shared send run, for the PostgreSQL worker tests:

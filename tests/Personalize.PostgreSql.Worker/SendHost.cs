@@ -3,17 +3,17 @@ using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Templates;
 
-namespace Personalize.PostgreSql.Testing;
+namespace Personalize.Testing;
 
 /// <summary>
-/// The send services of the PostgreSQL tests' processes — the worker program and the in-process runners of
-/// OneCustomerAtATimeTests (linked there): the Green Thumb delivery and brand settings, a clock stopped at the run's
-/// instant and the given sink.
+/// The send services of the tests that run a send runner outside a host: the PostgreSQL tests' worker program, the
+/// in-process runners of OneCustomerAtATimeTests and the store contract's journey tests (linked there): the Green Thumb
+/// delivery and brand settings, a clock stopped at the run's instant and the given sink.
 /// </summary>
 internal static class SendHost
 {
     /// <summary>A send runner whose clock stays at <paramref name="now"/>; dispose the provider after the run.</summary>
-    public static (ServiceProvider Provider, SendRunner Runner) Create(DateTimeOffset now, IMessageSink sink, int pageSize)
+    public static (ServiceProvider Provider, SendRunner Runner) Create(DateTimeOffset now, IMessageSink sink, int pageSize = 500)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(new StoppedClock(now));

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Personalize.Catalog;
 using Personalize.Channels;
 using Personalize.Consent;
@@ -8,6 +7,7 @@ using Personalize.Eligibility;
 using Personalize.Journeys;
 using Personalize.Sending;
 using Personalize.Templates;
+using Personalize.Testing;
 using Xunit;
 using static Personalize.Storage.Contract.StoreKit;
 
@@ -21,6 +21,13 @@ public abstract partial class PersonalizeStoreContract
         .Add("notice", m => m.Service().On(Trigger.Journey("renewal")).Channel(Channel.Email, "notice/email").Channel(Channel.Sms, "notice/sms"))
         .Build()
         .Compile(new CatalogValidationOptions { Channels = ChannelRegistry.Default });
+
+    private static readonly MemoryTemplates NoticeTemplates = new(new Dictionary<string, string>
+    {
+        ["notice/email.subject.sbn"] = "Your renewal",
+        ["notice/email.text.sbn"] = "Your policy renews soon.",
+        ["notice/sms.body.sbn"] = "Your policy renews soon.",
+    });
 
     [StoreFact]
     public Task A_journey_step_whose_address_is_suppressed_as_it_is_recorded_is_skipped_with_the_reason() => SuppressedAsItIsRecordedAsync(SuppressedStepPolicy.Skip);
@@ -51,9 +58,11 @@ public abstract partial class PersonalizeStoreContract
         await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Journeys = [entered] }] });
 
         // A hard bounce from another worker lands between the pass's read and its write.
-        var (runner, sink) = JourneyRunner();
+        var sink = new InMemorySink();
+        var (provider, runner) = SendHost.Create(Now, sink);
+        using var services = provider;
         var store = new SuppressingOnRecord(scope.Store, new SuppressionRequest(ContactPointKind.Email, "ada@example.com", SuppressionReasons.HardBounce, Now));
-        var summary = await runner.AdvanceJourneysAsync(new JourneyRun(journeys, MessageTemplates.CompileOrThrow(NoticeCatalog, new NoticeTemplates())) { At = Now }, store);
+        var summary = await runner.AdvanceJourneysAsync(new JourneyRun(journeys, MessageTemplates.CompileOrThrow(NoticeCatalog, NoticeTemplates)) { At = Now }, store);
 
         var instance = Assert.Single((await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerId = "c-1" })).Items);
         var mail = instance.History.First(static h => h.StepId == "mail");
@@ -78,47 +87,6 @@ public abstract partial class PersonalizeStoreContract
                 Assert.Equal((JourneyStatus.Exited, EligibilityCodes.ContactPointSuppressed), (instance.Status, instance.ExitReason));
                 Assert.Empty(sink.Messages);
                 break;
-        }
-    }
-
-    private static (SendRunner Runner, InMemorySink Sink) JourneyRunner()
-    {
-        var sink = new InMemorySink();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new FixedClock(Now));
-        services.AddPersonalize();
-        services.AddPersonalizeDelivery(o =>
-        {
-            o.FromAddress = "hello@greenthumb.example";
-            o.FromName = "Green Thumb";
-            o.ListId = "news.greenthumb.example";
-            o.UnsubscribeMailbox = "unsubscribe@greenthumb.example";
-            o.UnsubscribeUrl = new Uri("https://greenthumb.example/unsubscribe");
-            o.PreferenceCenterUrl = new Uri("https://greenthumb.example/preferences");
-            o.TokenSigningKey = "journey-contract-signing-key-not-a-secret";
-        });
-        services.AddPersonalizeSending(o => o.Brand = new BrandInfo { Name = "Green Thumb", PostalAddress = "12 Rose Lane, Auckland" });
-        services.AddSingleton<Personalize.Delivery.Sinks.IMessageSink>(sink);
-        return (services.BuildServiceProvider().GetRequiredService<SendRunner>(), sink);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class NoticeTemplates : ITemplateLoader
-    {
-        public bool TryLoad(string name, out string source)
-        {
-            source = name switch
-            {
-                "notice/email.subject.sbn" => "Your renewal",
-                "notice/email.text.sbn" => "Your policy renews soon.",
-                "notice/sms.body.sbn" => "Your policy renews soon.",
-                _ => null!,
-            };
-            return source is not null;
         }
     }
 

@@ -189,7 +189,7 @@ public sealed class PreferenceCenter
     /// <summary>
     /// Sends every confirmation a crash left unsent. A double opt-in request is two writes — the pending grant, then its
     /// confirmation event — so a process killed between them leaves a request without its message. This sweep reads the
-    /// store's customers page by page and, for each request that still awaits confirmation (pending, not expired) and
+    /// store's pending requests page by page and, for each request that still awaits confirmation (pending, not expired) and
     /// whose confirmation event the store does not hold, sends it (<see cref="SendConfirmationAsync"/>). The event's id
     /// comes from the request, so a sweep that races a request, or runs twice, sends nothing twice. The hosted worker
     /// (<c>AddPersonalizeWorker</c>) runs it at start and every <c>PersonalizeWorkerOptions.SweepInterval</c>; a host
@@ -197,7 +197,11 @@ public sealed class PreferenceCenter
     /// </summary>
     /// <param name="cancellationToken">Stops the sweep after the confirmation in hand.</param>
     /// <returns>How many missing confirmations it sent (each decided and recorded like any event); 0 without <see cref="ConfirmationMessages"/>.</returns>
-    /// <remarks>It reads every customer once (pages of <see cref="CustomerQuery.DefaultLimit"/>) and looks up the candidates' event ids page by page.</remarks>
+    /// <remarks>
+    /// It reads the requests of the confirmation window (<see cref="IPersonalizeStore.ReadPendingConsentsAsync"/>, from
+    /// the store's index of pending requests, not every customer), looks up their event ids page by page, and reads only
+    /// the customers whose event is missing.
+    /// </remarks>
     public async ValueTask<int> SendMissingConfirmationsAsync(CancellationToken cancellationToken = default)
     {
         if (_confirmations is null)
@@ -205,37 +209,41 @@ public sealed class PreferenceCenter
             return 0;
         }
 
+        // Only a request of the confirmation window can still await confirmation: the store reads those from its index
+        // of pending requests (not every customer), the candidates whose event is missing are the only customers read.
         var now = Now;
+        var expiry = _eligibility.PendingOptInExpiry;
+        var since = expiry == Timeout.InfiniteTimeSpan || expiry > now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - expiry;
         var sent = 0;
-        var awaiting = new Dictionary<string, (string CustomerId, ConsentScope Scope, ConsentRecord Request)>(StringComparer.Ordinal);
+        var awaiting = new Dictionary<string, PendingConsent>(StringComparer.Ordinal);
         string? after = null;
         do
         {
-            var page = await _store.ReadCustomersAsync(new CustomerQuery { ContinueAfter = after }, cancellationToken).ConfigureAwait(false);
+            var page = await _store.ReadPendingConsentsAsync(new PendingConsentQuery { Since = since, ContinueAfter = after }, cancellationToken).ConfigureAwait(false);
             awaiting.Clear();
-            foreach (var stored in page.Items)
+            foreach (var pending in page.Items)
             {
-                var customer = stored.Profile;
-                foreach (var record in customer.Consents.Records)
-                {
-                    if (record.IsPending
-                        && StateOf(customer, record.Scope, now) is { Status: ConsentStatus.Pending, Record: { } request }
-                        && request.RecordedAt == record.RecordedAt)
-                    {
-                        awaiting.TryAdd(ConfirmationEventId(customer.Id, record.Scope, TruncateToSeconds(request.RecordedAt)), (customer.Id, record.Scope, request));
-                    }
-                }
+                awaiting.TryAdd(ConfirmationEventId(pending.CustomerId, pending.Request.Scope, TruncateToSeconds(pending.Request.RecordedAt)), pending);
             }
 
             if (awaiting.Count > 0)
             {
                 var recorded = new HashSet<string>(await _store.FindEventsAsync(awaiting.Keys, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-                foreach (var (id, (customerId, scope, request)) in awaiting)
+                var missing = awaiting.Where(a => !recorded.Contains(a.Key)).Select(static a => a.Value).ToList();
+                if (missing.Count > 0)
                 {
-                    if (!recorded.Contains(id))
+                    // Still awaiting confirmation: not confirmed, withdrawn, asked again or expired since.
+                    var customers = (await _store.GetCustomersAsync(missing.Select(static m => m.CustomerId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false))
+                        .ToDictionary(static c => c.Profile.Id, StringComparer.Ordinal);
+                    foreach (var (customerId, record) in missing)
                     {
-                        await SendConfirmationAsync(customerId, scope, request.RecordedAt, request.Wording ?? scope.ToString(), cancellationToken).ConfigureAwait(false);
-                        sent++;
+                        if (customers.TryGetValue(customerId, out var customer)
+                            && StateOf(customer.Profile, record.Scope, now) is { Status: ConsentStatus.Pending, Record: { } request }
+                            && request.RecordedAt == record.RecordedAt)
+                        {
+                            await SendConfirmationAsync(customerId, record.Scope, request.RecordedAt, request.Wording ?? record.Scope.ToString(), cancellationToken).ConfigureAwait(false);
+                            sent++;
+                        }
                     }
                 }
             }

@@ -195,6 +195,12 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE {schema}.consent_records ADD COLUMN method_evidence text NULL;
         """,
+
+        // 6: double opt-in requests (grants of the double method without a confirmation) by the instant recorded, so the
+        // sweep of confirmations a crash left unsent reads the requests of the confirmation window, not every customer.
+        """
+        CREATE INDEX consent_records_pending ON {schema}.consent_records (recorded_at, customer_id, seq) WHERE action = 0 AND opt_in = 1 AND confirmed_at IS NULL;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

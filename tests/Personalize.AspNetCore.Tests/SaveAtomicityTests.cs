@@ -46,7 +46,8 @@ public sealed class SaveAtomicityTests
     public async Task A_crash_between_a_double_opt_in_and_its_confirmation_is_completed_by_the_sweep_once()
     {
         // Write 1 records the pending grant, write 2 (the confirmation event and its send) "kills the process".
-        using var host = new TestHost(wrapStore: store => CrashingStore.Wrap(store, crashAtWrite: 2));
+        CrashingStore? crashing = null;
+        using var host = new TestHost(wrapStore: store => (IPersonalizeStore)(crashing = (CrashingStore)(object)CrashingStore.Wrap(store, crashAtWrite: 2)));
         var client = host.Browser();
         var url = "/preferences?token=" + host.Token("c-berta");
         var (_, html, _) = await Page.Get(client, url);
@@ -59,11 +60,13 @@ public sealed class SaveAtomicityTests
         // After the restart the worker's sweep (the registered IPersonalizeSweep) sends it; a second sweep sends nothing.
         host.Clock.Now = TestHost.Start.AddMinutes(10);
         var sweep = Assert.Single(host.Services.GetServices<IPersonalizeSweep>());
+        var pagesBefore = crashing!.CustomerPagesRead;
         var first = await sweep.SweepAsync();
         var second = await sweep.SweepAsync();
         var again = await host.Center.SendMissingConfirmationsAsync();
 
         Assert.Equal((1, 0, 0), (first, second, again));
+        Assert.Equal(pagesBefore, crashing.CustomerPagesRead); // the store's pending requests, not a page of every customer
         var message = Assert.Single(host.Sink.Messages);
         Assert.Equal(("confirm-subscription", "berta@example.com"), (message.MessageId, message.Recipient));
         Assert.Equal(host.Center.ConfirmationLink("c-berta", EmailMarketing, pending.Record!.RecordedAt), ConfirmationMessageTests.LinkIn(((Personalize.Channels.Email.EmailContent)message.Content).TextBody));
@@ -108,6 +111,10 @@ public sealed class SaveAtomicityTests
         private IPersonalizeStore _inner = null!;
         private int _crashAt;
         private int _writes;
+        private int _customerPages;
+
+        /// <summary>Gets how many pages of customers were read (<see cref="IPersonalizeStore.ReadCustomersAsync"/>).</summary>
+        public int CustomerPagesRead => _customerPages;
 
         public static IPersonalizeStore Wrap(IPersonalizeStore inner, int crashAtWrite)
         {
@@ -123,6 +130,11 @@ public sealed class SaveAtomicityTests
             if (targetMethod is not null && Writes.Contains(targetMethod.Name) && Interlocked.Increment(ref _writes) == _crashAt)
             {
                 throw new IOException("killed at write " + _crashAt);
+            }
+
+            if (targetMethod?.Name == nameof(IPersonalizeStore.ReadCustomersAsync))
+            {
+                Interlocked.Increment(ref _customerPages);
             }
 
             try

@@ -54,9 +54,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(5, PostgreSqlPersonalizeStore.SchemaVersion);
-        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
-        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(6, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal(6L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(6L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]
@@ -75,7 +75,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var store = await OpenAsync();
 
-        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(6L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Empty(customer.Profile.Facts);
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
@@ -91,13 +91,13 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await store.ImportCustomersAsync([Bare("c-1")]);
         }
 
-        await PostgresServer.ScalarAsync($"INSERT INTO \"{_schema}\".schema_migrations (version) VALUES (7)");
+        await PostgresServer.ScalarAsync($"INSERT INTO \"{_schema}\".schema_migrations (version) VALUES (99)");
         var before = await DescribeAsync();
 
         var error = await Assert.ThrowsAsync<PostgreSqlStoreException>(OpenAsync);
 
         Assert.Contains(_schema, error.Message, StringComparison.Ordinal);
-        Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains("newer release", error.Message, StringComparison.Ordinal);
         Assert.Contains("not changed", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await DescribeAsync());
@@ -148,7 +148,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await store.DisposeAsync();
         }
 
-        Assert.Equal(5L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(6L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]

@@ -52,7 +52,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal("-65536", store.WriterPragma("cache_size")); // a 64 MB bound on the writer's page cache
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(6, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(7, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("6", store.WriterPragma("user_version"));
+        Assert.Equal("7", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         Assert.Empty(customer.Profile.Facts);
@@ -103,7 +103,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("6", store.WriterPragma("user_version"));
+        Assert.Equal("7", store.WriterPragma("user_version"));
         Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(first.IdempotencyKey))!.State);
         Assert.Equal(DeliveryState.Pending, (await store.FindDeliveryAsync(second.IdempotencyKey))!.State);
         var customer = (await store.GetCustomerAsync("c-1"))!;
@@ -128,7 +128,7 @@ public sealed class SqliteStoreTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 7; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.CommandText = "PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE);";
             command.ExecuteNonQuery();
         }
 
@@ -136,7 +136,7 @@ public sealed class SqliteStoreTests : IDisposable
         var error = Assert.Throws<SqliteStoreException>(() => SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels));
 
         Assert.Contains(_db.File, error.Message, StringComparison.Ordinal);
-        Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains("newer release", error.Message, StringComparison.Ordinal);
         Assert.Contains("not changed", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(_db.File)));

@@ -72,6 +72,9 @@ public abstract class DelegatingStore(IPersonalizeStore inner) : IPersonalizeSto
     public virtual ValueTask<WorkProgress> ReadWorkAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadWorkAsync(runId, cancellationToken);
 
     /// <inheritdoc />
+    public virtual ValueTask<StorePage<PendingConsent>> ReadPendingConsentsAsync(PendingConsentQuery query, CancellationToken cancellationToken = default) => inner.ReadPendingConsentsAsync(query, cancellationToken);
+
+    /// <inheritdoc />
     public virtual ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default) => inner.FindEventsAsync(eventIds, cancellationToken);
 
     /// <inheritdoc />

@@ -205,6 +205,17 @@ public interface IPersonalizeStore
     /// <returns>The ids the store holds.</returns>
     ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads one page of double opt-in requests recorded at or after <see cref="PendingConsentQuery.Since"/> (grants
+    /// with <see cref="OptInMethod.Double"/> and no confirmation), ordered by the instant recorded, then customer, from
+    /// an index of such requests rather than by reading every customer: the preference center's sweep of confirmations
+    /// a crash left unsent reads the requests of the confirmation window this way.
+    /// </summary>
+    /// <param name="query">The earliest instant, page size and where to continue.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page: each request with its customer (a later confirmation or withdrawal does not remove it).</returns>
+    ValueTask<StorePage<PendingConsent>> ReadPendingConsentsAsync(PendingConsentQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one page of stored (applied) events, ordered by the instant they happened, then id.</summary>
     /// <param name="query">The customer, page size and where to continue.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

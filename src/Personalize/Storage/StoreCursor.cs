@@ -24,6 +24,34 @@ internal static class StoreCursor
         return (ticks, token[(bar + 1)..]);
     }
 
+    /// <summary>The key of a row a customer keeps in sequence (a consent record, a change): the customer, then the sequence, so rows at one instant page in a fixed order.</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="seq">The row's sequence.</param>
+    /// <returns>The key.</returns>
+    public static string SequencedKey(string customerId, long seq) => customerId + "\u001f" + seq.ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a token of <see cref="SequencedKey"/>s into the instant's ticks, the customer and the sequence (the SQL stores compare all three).</summary>
+    /// <param name="token">The previous page's <see cref="StorePage{T}.ContinueAfter"/>, or <see langword="null"/>.</param>
+    /// <param name="what">What the pages hold, for the error (<c>the changes</c>).</param>
+    /// <param name="paramName">The query's parameter name, for the error.</param>
+    /// <returns>The cursor, or <see langword="null"/> for the first page.</returns>
+    /// <exception cref="ArgumentException">The token is not one of these pages'.</exception>
+    public static (long Ticks, string CustomerId, long Seq)? ParseSequenced(string? token, string what, string paramName)
+    {
+        if (Parse(token) is not { } cursor)
+        {
+            return null;
+        }
+
+        var separator = cursor.Key.LastIndexOf('\u001f');
+        if (separator <= 0 || !long.TryParse(cursor.Key.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+        {
+            throw new ArgumentException($"'{token}' is not a continuation token of {what}; pass the ContinueAfter of the previous page.", paramName);
+        }
+
+        return (cursor.Ticks, cursor.Key[..separator], seq);
+    }
+
     public static bool IsAfter(DateTimeOffset at, string key, (long Ticks, string Key)? cursor)
         => cursor is not { } c || at.UtcTicks > c.Ticks || (at.UtcTicks == c.Ticks && string.CompareOrdinal(key, c.Key) > 0);
 

@@ -57,7 +57,11 @@ internal static class Explanations
             case DecisionCodes.Expired:
                 return $"It expired on {Local(decision, result.Instant)}.";
             case DecisionCodes.Condition:
-                return $"Its condition does not hold for this customer: {(result.Subject as ICondition)?.Description ?? message.Condition?.Description}.";
+                {
+                    var description = (result.Subject as ICondition)?.Description ?? message.Condition?.Description;
+                    return $"Its condition does not hold for this customer: {description}.{NotPlaced(customer, description)}";
+                }
+
             case DecisionCodes.ConditionError:
                 return $"Its condition could not be evaluated, so it is treated as not met: {result.Subject}";
             case DecisionCodes.Paused:
@@ -119,6 +123,37 @@ internal static class Explanations
 
         var sentence = RuleSentence(decision, message, outcome.Channel, result);
         return outcome.Dropped ? sentence + " The message is dropped rather than deferred." : sentence;
+    }
+
+    /// <summary>
+    /// A note for a condition on <c>customer.tier</c> or <c>customer.matrix</c> when no tick has placed the customer in
+    /// the relationship matrix: <c>customer.tier</c> then reads a host attribute <c>tier</c> (said, with its value, so
+    /// it is never a silent stand-in), else it is null.
+    /// </summary>
+    private static string NotPlaced(CustomerProfile customer, string? description)
+    {
+        if (description is null || customer.Facts.ValueOf(Events.FactNames.Tier) is not null || !(Mentions(description, "customer.tier") || Mentions(description, "customer.matrix")))
+        {
+            return string.Empty;
+        }
+
+        return CustomerModel.TryGetAttribute(customer.Attributes, "tier", out var attribute)
+            ? $" The relationship matrix has not placed this customer (no tick yet), so customer.tier is the host attribute tier ({attribute.GetRawText()}) and customer.matrix is null."
+            : " The relationship matrix has not placed this customer (no tick yet), so customer.tier and customer.matrix are null.";
+    }
+
+    private static bool Mentions(string text, string name)
+    {
+        for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + name.Length;
+            if (end == text.Length || !(char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The sentence for a channel rule result.</summary>

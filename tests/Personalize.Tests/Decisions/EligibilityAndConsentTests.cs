@@ -45,7 +45,7 @@ public sealed class EligibilityAndConsentTests
         Assert.True(engine.Decide(catalog, lapsed, Trigger.Tick, Now).HasWinner); // 61 days
         var notYet = engine.Decide(catalog, recent, Trigger.Tick, Now); // 60 days and a bit less
         Assert.Equal(DecisionCodes.Condition, notYet.Candidates[0].Code);
-        Assert.Equal("Its condition does not hold for this customer: customer.days_since_purchase > 60 && customer.tier == \"gold\".", notYet.Candidates[0].Reason);
+        Assert.Equal("Its condition does not hold for this customer: customer.days_since_purchase > 60 && customer.tier == \"gold\". The relationship matrix has not placed this customer (no tick yet), so customer.tier is the host attribute tier (\"gold\") and customer.matrix is null.", notYet.Candidates[0].Reason);
         Assert.False(engine.Decide(catalog, silver, Trigger.Tick, Now).HasWinner);
     }
 

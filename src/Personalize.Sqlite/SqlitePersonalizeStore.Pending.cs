@@ -7,6 +7,13 @@ public sealed partial class SqlitePersonalizeStore
     // The terms of the partial index consent_records_pending (migration 7), written the same way so SQLite uses it.
     private const string PendingConsents = $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE action = 0 AND opt_in = 1 AND confirmed_at IS NULL AND recorded_at >= $since";
 
+    /// <summary>The first page's query and the next pages' (after the cursor's instant, customer and sequence).</summary>
+    internal static readonly string[] PendingConsentsSql =
+    [
+        PendingConsents + " ORDER BY recorded_at, customer_id, seq LIMIT $limit",
+        PendingConsents + " AND (recorded_at, customer_id, seq) > ($afterTicks, $afterCustomer, $afterSeq) ORDER BY recorded_at, customer_id, seq LIMIT $limit",
+    ];
+
     /// <inheritdoc />
     public ValueTask<StorePage<PendingConsent>> ReadPendingConsentsAsync(PendingConsentQuery query, CancellationToken cancellationToken = default)
     {
@@ -15,9 +22,7 @@ public sealed partial class SqlitePersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         var after = StoreCursor.ParseSequenced(query.ContinueAfter, "the pending consents", nameof(query));
         using var reader = OpenReader();
-        using var command = reader.Command(after is null
-            ? PendingConsents + " ORDER BY recorded_at, customer_id, seq LIMIT $limit"
-            : PendingConsents + " AND (recorded_at, customer_id, seq) > ($afterTicks, $afterCustomer, $afterSeq) ORDER BY recorded_at, customer_id, seq LIMIT $limit");
+        using var command = reader.Command(PendingConsentsSql[after is null ? 0 : 1]);
         command.Parameters.AddWithValue("$since", query.Since.UtcTicks);
         if (after is { } cursor)
         {

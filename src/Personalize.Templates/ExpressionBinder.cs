@@ -6,6 +6,12 @@ namespace Personalize.Templates;
 /// <returns>The member's value, or <see cref="ExpressionValue.Missing"/> when the model has no such member.</returns>
 public delegate ExpressionValue ExpressionReader<in TModel>(TModel model);
 
+/// <summary>Reads one bound member of a model when its value is a number, a boolean or null (see <see cref="ExpressionBinder{TModel}.BindScalar"/>).</summary>
+/// <typeparam name="TModel">The model type.</typeparam>
+/// <param name="model">The model.</param>
+/// <returns>The member's value, or <see cref="ExpressionScalar.Other"/> for any other value (the member's <see cref="ExpressionReader{TModel}"/> is then asked).</returns>
+public delegate ExpressionScalar ExpressionScalarReader<in TModel>(TModel model);
+
 /// <summary>
 /// Binds the variables of an expression to a model type once, when the expression is compiled
 /// (<see cref="TemplateExpression.Compile{TModel}"/>): each <c>root.member</c> the expression reads becomes a reader of
@@ -24,6 +30,18 @@ public abstract class ExpressionBinder<TModel>
     /// <param name="member">The member, for example <c>tier</c>.</param>
     /// <returns>The reader, or <see langword="null"/> when this binder does not bind the path.</returns>
     public abstract ExpressionReader<TModel>? Bind(string root, string member);
+
+    /// <summary>
+    /// Optionally binds <c>root.member</c> a second time, for the comparisons and truth tests of numbers and booleans
+    /// (<c>customer.orders &gt;= 3</c>, <c>customer.vip</c>): a reader that hands over only a number, a boolean or null,
+    /// in 16 bytes without object references, and <see cref="ExpressionScalar.Other"/> for anything else. Such a value
+    /// must be the one <see cref="Bind"/>'s reader gives for the same model (<see cref="ExpressionScalar.Of"/> of it);
+    /// the compiled expression asks that reader whenever this one says <see cref="ExpressionScalar.Other"/>.
+    /// </summary>
+    /// <param name="root">The variable, for example <c>customer</c>.</param>
+    /// <param name="member">The member, for example <c>orders</c>.</param>
+    /// <returns>The reader, or <see langword="null"/> (the default) to read the member only through <see cref="Bind"/>.</returns>
+    public virtual ExpressionScalarReader<TModel>? BindScalar(string root, string member) => null;
 
     /// <summary>The object the interpreter evaluates the expression against (whose members are the expression's variables).</summary>
     /// <param name="model">The model.</param>

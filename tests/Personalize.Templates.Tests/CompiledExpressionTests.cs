@@ -8,9 +8,9 @@ public sealed class CompiledExpressionTests
 {
     private static readonly Order[] Orders =
     [
-        new("DE", 3, 79.5m, 12.5, null),
-        new("US", 0, 0m, 0, "gift"),
-        new("GB", 12, 1000.25m, 99.9, ""),
+        new("DE", 3, 79.5m, 12.5, null, true),
+        new("US", 0, 0m, 0, "gift", false),
+        new("GB", 12, 1000.25m, 99.9, "", true),
     ];
 
     [Theory]
@@ -48,6 +48,38 @@ public sealed class CompiledExpressionTests
         }
     }
 
+    /// <summary>
+    /// A binder with scalar readers (<see cref="ExpressionBinder{TModel}.BindScalar"/>): numbers, booleans and null are
+    /// compared without building values, anything else (text, a decimal) through the ordinary reader — with the
+    /// interpreter's truth, value and error either way.
+    /// </summary>
+    [Theory]
+    [InlineData("order.items >= 3")]
+    [InlineData("order.items == 3 || order.items != 12")]
+    [InlineData("order.weight < 12.5 && order.weight > 0")]
+    [InlineData("order.weight == 99.9")]
+    [InlineData("order.items > 2.5")]
+    [InlineData("order.paid == 1 && order.paid >= 1")]   // a boolean beside a number counts as 1/0
+    [InlineData("order.paid != 0")]
+    [InlineData("order.paid && !order.items")]
+    [InlineData("order.note == 0")]                        // null, or text beside a number (the interpreter's)
+    [InlineData("order.note != 0")]
+    [InlineData("order.note > 1")]
+    [InlineData("order.note || order.weight")]
+    [InlineData("order.total >= 0")]                       // a decimal: the reader says Other
+    [InlineData("order.paid < true")]                      // not a number constant: the ordinary node
+    public void Scalar_reads_give_the_interpreters_results(string source)
+    {
+        var compiled = TemplateExpression.ParseOrThrow(source).Compile(OrderBinder.WithScalars);
+
+        Assert.True(compiled.IsCompiled);
+        foreach (var order in Orders)
+        {
+            Assert.Equal(Outcome(() => compiled.Expression.EvaluateCondition(OrderBinder.Model(order))), Outcome(() => compiled.EvaluateCondition(order)));
+            Assert.Equal(Outcome(() => compiled.Expression.Evaluate(OrderBinder.Model(order))), Outcome(() => compiled.Evaluate(order)));
+        }
+    }
+
     [Fact]
     public void Syntax_errors_are_not_compiled_and_throw_as_the_interpreter_does()
     {
@@ -82,12 +114,15 @@ public sealed class CompiledExpressionTests
         }
     }
 
-    private sealed record Order(string Country, int Items, decimal Total, double Weight, string? Note);
+    private sealed record Order(string Country, int Items, decimal Total, double Weight, string? Note, bool Paid);
 
-    /// <summary>Binds <c>order.country</c>, <c>order.items</c>, <c>order.total</c>, <c>order.weight</c>, <c>order.note</c>; any other member of <c>order</c> is missing.</summary>
-    private sealed class OrderBinder : ExpressionBinder<Order>
+    /// <summary>Binds <c>order.country</c>, <c>order.items</c>, <c>order.total</c>, <c>order.weight</c>, <c>order.note</c>,
+    /// <c>order.paid</c>; any other member of <c>order</c> is missing. <see cref="WithScalars"/> also binds scalar readers.</summary>
+    private sealed class OrderBinder(bool scalars) : ExpressionBinder<Order>
     {
-        public static readonly OrderBinder Instance = new();
+        public static readonly OrderBinder Instance = new(false);
+
+        public static readonly OrderBinder WithScalars = new(true);
 
         public static Dictionary<string, object?> Model(Order order) => new()
         {
@@ -98,6 +133,7 @@ public sealed class CompiledExpressionTests
                 ["total"] = order.Total,
                 ["weight"] = order.Weight,
                 ["note"] = order.Note,
+                ["paid"] = order.Paid,
             },
         };
 
@@ -110,7 +146,18 @@ public sealed class CompiledExpressionTests
             "total" => static o => ExpressionValue.FromObject(o.Total),
             "weight" => static o => ExpressionValue.From(o.Weight),
             "note" => static o => ExpressionValue.From(o.Note),
+            "paid" => static o => ExpressionValue.From(o.Paid),
             _ => static _ => ExpressionValue.Missing,
+        };
+
+        public override ExpressionScalarReader<Order>? BindScalar(string root, string member) => !scalars || root != "order" ? null : member switch
+        {
+            "items" => static o => ExpressionScalar.From(o.Items),
+            "weight" => static o => ExpressionScalar.From(o.Weight),
+            "paid" => static o => ExpressionScalar.From(o.Paid),
+            "note" => static o => o.Note is null ? ExpressionScalar.Null : ExpressionScalar.Other,
+            "total" => static _ => ExpressionScalar.Other,
+            _ => null,
         };
     }
 }

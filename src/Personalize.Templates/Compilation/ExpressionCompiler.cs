@@ -103,7 +103,7 @@ internal static class ExpressionCompiler
                     }
 
                     return binder.Bind(root.Name, member.Name) is { } reader
-                        ? new Read<TModel>(reader, strict)
+                        ? new Read<TModel>(reader, binder.BindScalar(root.Name, member.Name), strict)
                         : Refuse($"`{member.Describe()}` is not bound to the model type");
                 case UnaryExpression { Operator: UnaryOperator.Not } not:
                     return Node(not.Operand) is { } operand ? new Not<TModel>(operand) : null;
@@ -154,11 +154,12 @@ internal static class ExpressionCompiler
                 BinaryOperator.Or => new Or<TModel>(left, right),
                 BinaryOperator.Coalesce => new Coalesce<TModel>(left, right, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant && left is Read<TModel> read
-                    => ReadEquals(read.Reader, constant.Value, negate),
+                    => WithScalar(read, constant.Value, negate ? '!' : '=', ReadEquals(read.Reader, constant.Value, negate)),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant
                     => new EqualsConstant<TModel>(left, constant.Value, negate, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual => new Equal<TModel>(left, right, negate, strict),
-                _ when right is Constant<TModel> constant && left is Read<TModel> read => new ReadCompareConstant<TModel>(read.Reader, constant.Value, op, strict),
+                _ when right is Constant<TModel> constant && left is Read<TModel> read
+                    => WithScalar(read, constant.Value, op, new ReadCompareConstant<TModel>(read.Reader, constant.Value, op, strict)),
                 _ when right is Constant<TModel> constant => new CompareConstant<TModel>(left, constant.Value, op, strict),
                 _ => new Compare<TModel>(left, right, op, strict),
             };
@@ -171,6 +172,10 @@ internal static class ExpressionCompiler
             Kind.Int or Kind.Long => new ReadEqualsInteger<TModel>(reader, constant, negate, strict),
             _ => new ReadEqualsConstant<TModel>(reader, constant, negate, strict),
         };
+
+        /// <summary><c>member op number</c> through the member's scalar reader when it has one, else <paramref name="general"/>.</summary>
+        private static Node<TModel> WithScalar(Read<TModel> read, ExpressionValue constant, char op, Node<TModel> general)
+            => read.Scalar is { } scalar && IsNumber(constant.Kind) ? new ScalarCompareConstant<TModel>(scalar, constant, op, general) : general;
 
         private Node<TModel>? Refuse(string reason)
         {
@@ -307,14 +312,19 @@ internal static class ExpressionCompiler
 
     /// <summary>As <c>ScriptOperators.CompareNumbers</c> for int, long and double: integers as longs, else as doubles.</summary>
     private static int CompareNumbers(in ExpressionValue left, in ExpressionValue right)
+        => CompareNumbers(left.Kind, left.Integer, right.Kind, right.Integer);
+
+    /// <summary><see cref="CompareNumbers(in ExpressionValue, in ExpressionValue)"/> over kinds and 64-bit payloads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompareNumbers(Kind leftKind, long left, Kind rightKind, long right)
     {
-        if (left.Kind != Kind.Double && right.Kind != Kind.Double)
+        if (leftKind != Kind.Double && rightKind != Kind.Double)
         {
-            return left.Integer.CompareTo(right.Integer);
+            return left.CompareTo(right);
         }
 
-        var l = left.Kind == Kind.Double ? left.Double : left.Integer;
-        var r = right.Kind == Kind.Double ? right.Double : right.Integer;
+        var l = leftKind == Kind.Double ? BitConverter.Int64BitsToDouble(left) : left;
+        var r = rightKind == Kind.Double ? BitConverter.Int64BitsToDouble(right) : right;
         return l.CompareTo(r);
     }
 
@@ -330,9 +340,13 @@ internal static class ExpressionCompiler
         public override int Test(TModel model) => _state;
     }
 
-    private sealed class Read<TModel>(ExpressionReader<TModel> reader, bool strict) : Node<TModel>
+    /// <summary>A bound member; with a scalar reader (<see cref="ExpressionBinder{TModel}.BindScalar"/>) a number, a boolean
+    /// or null is tested without building an <see cref="ExpressionValue"/>.</summary>
+    private sealed class Read<TModel>(ExpressionReader<TModel> reader, ExpressionScalarReader<TModel>? scalar, bool strict) : Node<TModel>
     {
         public ExpressionReader<TModel> Reader => reader;
+
+        public ExpressionScalarReader<TModel>? Scalar => scalar;
 
         public override ExpressionValue Eval(TModel model) => Resolve(reader(model), strict);
 
@@ -341,8 +355,61 @@ internal static class ExpressionCompiler
 
         public override int Test(TModel model)
         {
+            if (scalar is not null)
+            {
+                // As TruthState: a boolean is its value, null is false, a number is true.
+                var s = scalar(model);
+                if (!s.IsOther)
+                {
+                    return s.Kind == Kind.Bool ? (int)s.Integer : s.Kind == Kind.Null ? False : True;
+                }
+            }
+
+            return TestValue(model);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private int TestValue(TModel model)
+        {
             var value = reader(model);
             return TruthState(value, strict);
+        }
+    }
+
+    /// <summary>
+    /// <c>member op number</c> (<c>== != &lt; &lt;= &gt; &gt;=</c>, <paramref name="op"/> <c>=</c> and <c>!</c> for the
+    /// first two) through the member's scalar reader: a number, or a boolean as 1/0, compared as <see cref="AreEqual"/>
+    /// and <see cref="Relational"/> compare them; null is unequal and unordered to a number; any other value goes to
+    /// <paramref name="general"/>, the node the comparison has without a scalar reader.
+    /// </summary>
+    private sealed class ScalarCompareConstant<TModel>(ExpressionScalarReader<TModel> scalar, ExpressionValue constant, char op, Node<TModel> general) : TestNode<TModel>
+    {
+        private readonly Kind _kind = constant.Kind;
+        private readonly long _bits = constant.Integer;
+
+        public override int Test(TModel model)
+        {
+            var s = scalar(model);
+            var kind = s.Kind;
+            if (kind is Kind.Int or Kind.Long or Kind.Double or Kind.Bool)
+            {
+                // A boolean's payload is 1 or 0: compared as an int.
+                var c = CompareNumbers(kind == Kind.Bool ? Kind.Int : kind, s.Integer, _kind, _bits);
+                var holds = op switch
+                {
+                    '=' => c == 0,
+                    '!' => c != 0,
+                    _ => Holds(op, c),
+                };
+                return holds ? True : False;
+            }
+
+            if (kind == Kind.Null)
+            {
+                return op == '!' ? True : False;
+            }
+
+            return general.Test(model);
         }
     }
 

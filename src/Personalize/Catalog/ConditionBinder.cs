@@ -32,6 +32,38 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
         _ => null,
     };
 
+    /// <summary>
+    /// The numbers and booleans of <see cref="Bind"/> without building an <see cref="ExpressionValue"/>: an attribute's
+    /// number or boolean from the thread's <see cref="AttributeCache"/>, the service flags' fields. Anything else —
+    /// text, a placed matrix value, a derived day count, a missing attribute — is <see cref="ExpressionScalar.Other"/>,
+    /// and the compiled condition asks the reader <see cref="Bind"/> gave.
+    /// </summary>
+    public override ExpressionScalarReader<ConditionContext>? BindScalar(string root, string member)
+    {
+        if (root != "customer")
+        {
+            return null;
+        }
+
+        if (!CustomerModel.IsProfileKey(member))
+        {
+            var matrix = member is "tier" or "matrix";
+            var slot = AttributeCache.SlotOf(member);
+            return c => matrix && c.Customer.Facts.Count > 0 ? ExpressionScalar.Other : AttributeCache.ReadScalar(c.Customer.Attributes, slot, member);
+        }
+
+        return member switch
+        {
+            "personalized" or "allows_personalization" => static c => ExpressionScalar.From(c.Customer.AllowsPersonalization),
+            "open_complaint" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.OpenComplaint),
+            "failed_payment" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.FailedPayment),
+            "nps_score" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.NpsScore),
+            "is_detractor" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.IsDetractor),
+            "needs_service_first" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.NeedsServiceFirst),
+            _ => null,
+        };
+    }
+
     private static ExpressionReader<ConditionContext> BindCustomer(string key)
     {
         if (!CustomerModel.IsProfileKey(key))

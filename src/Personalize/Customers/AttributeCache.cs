@@ -75,6 +75,15 @@ internal static class AttributeCache
     public static ExpressionValue Read(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
         => slot < 0 ? Resolve(attributes, key) : (t_cache ??= new Cache()).Read(attributes, slot, key);
 
+    /// <summary><see cref="Read"/> as a number, boolean or null (<see cref="ExpressionScalar.Of"/>), without copying the value;
+    /// <see cref="ExpressionScalar.Other"/> for any other value, a missing attribute or a key without a slot.</summary>
+    /// <param name="attributes">The customer's attributes.</param>
+    /// <param name="slot">The key's slot (<see cref="SlotOf"/>).</param>
+    /// <param name="key">The snake_case key.</param>
+    /// <returns>The scalar.</returns>
+    public static ExpressionScalar ReadScalar(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
+        => slot < 0 ? ExpressionScalar.Other : ExpressionScalar.Of(in (t_cache ??= new Cache()).Value(attributes, slot, key));
+
     private static ExpressionValue Resolve(IReadOnlyDictionary<string, JsonElement> attributes, string key)
         => CustomerModel.TryGetAttribute(attributes, key, out var element) ? ExpressionValue.FromJson(element) : ExpressionValue.Missing;
 
@@ -86,7 +95,10 @@ internal static class AttributeCache
         private int[] _stamps = new int[16];
         private int _generation = 1;
 
-        public ExpressionValue Read(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
+        public ExpressionValue Read(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key) => Value(attributes, slot, key);
+
+        /// <summary>The value of the slot, resolved now unless this thread resolved it for these attributes already.</summary>
+        public ref readonly ExpressionValue Value(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
         {
             if (!ReferenceEquals(attributes, _attributes))
             {
@@ -101,7 +113,7 @@ internal static class AttributeCache
             var stamps = _stamps;
             if ((uint)slot < (uint)stamps.Length && stamps[slot] == _generation)
             {
-                return _values[slot];
+                return ref _values[slot];
             }
 
             var value = Resolve(attributes, key);
@@ -114,7 +126,7 @@ internal static class AttributeCache
 
             _values[slot] = value;
             _stamps[slot] = _generation;
-            return value;
+            return ref _values[slot];
         }
     }
 }

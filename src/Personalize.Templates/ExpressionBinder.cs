@@ -43,6 +43,20 @@ public abstract class ExpressionBinder<TModel>
     /// <returns>The reader, or <see langword="null"/> (the default) to read the member only through <see cref="Bind"/>.</returns>
     public virtual ExpressionScalarReader<TModel>? BindScalar(string root, string member) => null;
 
+    /// <summary>
+    /// Optionally binds <c>root.member == 'text'</c> (and <c>!=</c>) for one literal: a reader that says whether the
+    /// member's value is text equal to <paramref name="text"/> (ordinal comparison) as a boolean
+    /// (<see cref="ExpressionScalar.From(bool)"/>), or <see cref="ExpressionScalar.Other"/> when the value is not text or
+    /// the binder cannot tell — the compiled expression then compares the value <see cref="Bind"/>'s reader gives. Lets
+    /// a binder compare a value once per model and literal instead of once per evaluation. Asked only for text of at most
+    /// 64 characters that is valid UTF-16.
+    /// </summary>
+    /// <param name="root">The variable, for example <c>customer</c>.</param>
+    /// <param name="member">The member, for example <c>tier</c>.</param>
+    /// <param name="text">The literal text.</param>
+    /// <returns>The reader, or <see langword="null"/> (the default) to compare the value <see cref="Bind"/>'s reader gives.</returns>
+    public virtual ExpressionScalarReader<TModel>? BindTextEquals(string root, string member, string text) => null;
+
     /// <summary>The object the interpreter evaluates the expression against (whose members are the expression's variables).</summary>
     /// <param name="model">The model.</param>
     /// <returns>The interpreter's model.</returns>

@@ -68,6 +68,9 @@ public sealed class CompiledExpressionTests
     [InlineData("order.note || order.weight")]
     [InlineData("order.total >= 0")]                       // a decimal: the reader says Other
     [InlineData("order.paid < true")]                      // not a number constant: the ordinary node
+    [InlineData("order.country == 'DE' || order.country != 'US'")]   // text compared by the binder
+    [InlineData("order.note == 'gift'")]                   // null: the binder cannot tell
+    [InlineData("order.note != ''")]
     public void Scalar_reads_give_the_interpreters_results(string source)
     {
         var compiled = TemplateExpression.ParseOrThrow(source).Compile(OrderBinder.WithScalars);
@@ -157,6 +160,13 @@ public sealed class CompiledExpressionTests
             "paid" => static o => ExpressionScalar.From(o.Paid),
             "note" => static o => o.Note is null ? ExpressionScalar.Null : ExpressionScalar.Other,
             "total" => static _ => ExpressionScalar.Other,
+            _ => null,
+        };
+
+        public override ExpressionScalarReader<Order>? BindTextEquals(string root, string member, string text) => !scalars || root != "order" ? null : member switch
+        {
+            "country" => o => ExpressionScalar.From(o.Country == text),
+            "note" => o => o.Note is { } note ? ExpressionScalar.From(note == text) : ExpressionScalar.Other,
             _ => null,
         };
     }

@@ -154,7 +154,7 @@ internal static class ExpressionCompiler
                 BinaryOperator.Or => new Or<TModel>(left, right),
                 BinaryOperator.Coalesce => new Coalesce<TModel>(left, right, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant && left is Read<TModel> read
-                    => WithScalar(read, constant.Value, negate ? '!' : '=', ReadEquals(read.Reader, constant.Value, negate)),
+                    => WithScalar(read, constant.Value, negate ? '!' : '=', ReadEquals(binary, read.Reader, constant.Value, negate)),
                 BinaryOperator.Equal or BinaryOperator.NotEqual when right is Constant<TModel> constant
                     => new EqualsConstant<TModel>(left, constant.Value, negate, strict),
                 BinaryOperator.Equal or BinaryOperator.NotEqual => new Equal<TModel>(left, right, negate, strict),
@@ -166,12 +166,23 @@ internal static class ExpressionCompiler
         }
 
         /// <summary><c>member == constant</c>: a node for the constant's kind (text, integer), else the general one.</summary>
-        private Node<TModel> ReadEquals(ExpressionReader<TModel> reader, ExpressionValue constant, bool negate) => constant.Kind switch
+        private Node<TModel> ReadEquals(BinaryExpression binary, ExpressionReader<TModel> reader, ExpressionValue constant, bool negate) => constant.Kind switch
         {
-            Kind.String => new ReadEqualsText<TModel>(reader, constant, negate, strict),
+            Kind.String => ReadEqualsText(binary, reader, constant, negate),
             Kind.Int or Kind.Long => new ReadEqualsInteger<TModel>(reader, constant, negate, strict),
             _ => new ReadEqualsConstant<TModel>(reader, constant, negate, strict),
         };
+
+        /// <summary><c>member == 'text'</c>: through the binder's text comparison when it has one for the literal (text it
+        /// compares exactly as <see cref="ReadEqualsText{TModel}"/> does), else that node.</summary>
+        private Node<TModel> ReadEqualsText(BinaryExpression binary, ExpressionReader<TModel> reader, ExpressionValue constant, bool negate)
+        {
+            var general = new ReadEqualsText<TModel>(reader, constant, negate, strict);
+            return general.ComparesUtf8 && binary.Left is MemberExpression { Target: GlobalVariable root } member
+                && binder.BindTextEquals(root.Name, member.Name, constant.String) is { } equals
+                ? new ScalarTextEquals<TModel>(equals, negate, general)
+                : general;
+        }
 
         /// <summary><c>member op number</c> through the member's scalar reader when it has one, else <paramref name="general"/>.</summary>
         private static Node<TModel> WithScalar(Read<TModel> read, ExpressionValue constant, char op, Node<TModel> general)
@@ -508,6 +519,9 @@ internal static class ExpressionCompiler
     /// </summary>
     private sealed class ReadEqualsText<TModel> : TestNode<TModel>
     {
+        /// <summary>Gets whether a JSON string is compared in UTF-8 (the literal is valid UTF-16 of at most <see cref="MaxInlineStringLength"/> characters).</summary>
+        public bool ComparesUtf8 => _utf8 is not null && _text.Length <= MaxInlineStringLength;
+
         private readonly ExpressionReader<TModel> _reader;
         private readonly ExpressionValue _right;
         private readonly string _text;
@@ -545,6 +559,17 @@ internal static class ExpressionCompiler
             }
 
             return State(AreEqual(Resolve(left, _strict), _right), _negate);
+        }
+    }
+
+    /// <summary><c>member == 'text'</c> (or <c>!=</c>) through the binder's comparison
+    /// (<see cref="ExpressionBinder{TModel}.BindTextEquals"/>); a value it cannot tell goes to <paramref name="general"/>.</summary>
+    private sealed class ScalarTextEquals<TModel>(ExpressionScalarReader<TModel> equals, bool negate, Node<TModel> general) : TestNode<TModel>
+    {
+        public override int Test(TModel model)
+        {
+            var s = equals(model);
+            return s.Kind == Kind.Bool ? (s.Integer != 0) != negate ? True : False : general.Test(model);
         }
     }
 

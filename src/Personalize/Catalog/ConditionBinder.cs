@@ -64,6 +64,37 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
         };
     }
 
+    /// <summary>
+    /// <c>customer.X == 'text'</c> compared once per customer, literal and thread for a JSON string attribute
+    /// (<see cref="AttributeCache.TextEquals"/>) and directly for the stage and the language; anything else — a placed
+    /// matrix value, a missing attribute, a value that is not text — is <see cref="ExpressionScalar.Other"/>, compared
+    /// by the compiled condition as before.
+    /// </summary>
+    public override ExpressionScalarReader<ConditionContext>? BindTextEquals(string root, string member, string text)
+    {
+        if (root != "customer")
+        {
+            return null;
+        }
+
+        if (!CustomerModel.IsProfileKey(member))
+        {
+            var matrix = member is "tier" or "matrix";
+            var slot = AttributeCache.SlotOf(member);
+            var literal = slot < 0 ? -1 : AttributeCache.LiteralOf(slot, text);
+            return literal < 0
+                ? null
+                : c => matrix && c.Customer.Facts.Count > 0 ? ExpressionScalar.Other : AttributeCache.TextEquals(c.Customer.Attributes, slot, member, literal);
+        }
+
+        return member switch
+        {
+            "stage" => c => ExpressionScalar.From(string.Equals(CustomerModel.StageName(c.Customer.Stage), text, StringComparison.Ordinal)),
+            "language" => c => c.Customer.Language is { } language ? ExpressionScalar.From(string.Equals(language, text, StringComparison.Ordinal)) : ExpressionScalar.Other,
+            _ => null,
+        };
+    }
+
     private static ExpressionReader<ConditionContext> BindCustomer(string key)
     {
         if (!CustomerModel.IsProfileKey(key))

@@ -28,10 +28,15 @@ namespace Personalize.Customers;
 /// </remarks>
 internal static class AttributeCache
 {
-    /// <summary>The most keys with a slot (per thread, a value and a stamp each: 44 bytes).</summary>
+    /// <summary>The most keys with a slot (per thread, a value, its JSON element, its text comparisons and a stamp each: 84 bytes).</summary>
     internal const int MaxSlots = 1024;
 
+    /// <summary>The most text literals compared with one key without <see cref="JsonElement.ValueEquals(ReadOnlySpan{byte})"/> per comparison.</summary>
+    internal const int MaxLiteralsPerSlot = 64;
+
     private static readonly ConcurrentDictionary<string, int> Slots = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(int Slot, string Text), int> Literals = new();
+    private static readonly byte[][]?[] LiteralBytes = new byte[MaxSlots][][];
     private static readonly object SlotGate = new();
     private static int _slotCount;
 
@@ -66,6 +71,55 @@ internal static class AttributeCache
         }
     }
 
+    /// <summary>
+    /// The index of a text literal compared with the key of <paramref name="slot"/> (once, when a condition binds
+    /// <c>customer.X == 'text'</c>), or -1 when the key has <see cref="MaxLiteralsPerSlot"/> already. The text must be valid
+    /// UTF-16 (its UTF-8 bytes are what <see cref="JsonElement.ValueEquals(ReadOnlySpan{byte})"/> compares).
+    /// </summary>
+    /// <param name="slot">The key's slot (<see cref="SlotOf"/>, not -1).</param>
+    /// <param name="text">The literal.</param>
+    /// <returns>The literal's index for the slot, or -1.</returns>
+    public static int LiteralOf(int slot, string text)
+    {
+        if (Literals.TryGetValue((slot, text), out var index))
+        {
+            return index;
+        }
+
+        lock (SlotGate)
+        {
+            if (Literals.TryGetValue((slot, text), out index))
+            {
+                return index;
+            }
+
+            var known = LiteralBytes[slot] ?? [];
+            if (known.Length >= MaxLiteralsPerSlot)
+            {
+                return -1;
+            }
+
+            // Published before the index: a reader that has the index finds its bytes.
+            Volatile.Write(ref LiteralBytes[slot], [.. known, System.Text.Encoding.UTF8.GetBytes(text)]);
+            Literals[(slot, text)] = known.Length;
+            return known.Length;
+        }
+    }
+
+    /// <summary>
+    /// Whether the attribute <paramref name="key"/> is a JSON string whose text is literal <paramref name="literal"/>
+    /// of its slot (<see cref="LiteralOf"/>), as <see cref="JsonElement.ValueEquals(ReadOnlySpan{byte})"/> over the
+    /// literal's UTF-8 bytes says — asked once per customer, literal and thread, then remembered with the value —, or
+    /// <see cref="ExpressionScalar.Other"/> when the attribute is missing or not a string.
+    /// </summary>
+    /// <param name="attributes">The customer's attributes.</param>
+    /// <param name="slot">The key's slot (<see cref="SlotOf"/>, not -1).</param>
+    /// <param name="key">The snake_case key.</param>
+    /// <param name="literal">The literal's index (<see cref="LiteralOf"/>).</param>
+    /// <returns>A boolean scalar, or <see cref="ExpressionScalar.Other"/>.</returns>
+    public static ExpressionScalar TextEquals(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key, int literal)
+        => (t_cache ??= new Cache()).TextEquals(attributes, slot, key, literal);
+
     /// <summary>The attribute <paramref name="key"/> (slot <paramref name="slot"/>) of <paramref name="attributes"/> as
     /// an expression value, or <see cref="ExpressionValue.Missing"/> when no attribute has that snake_case name.</summary>
     /// <param name="attributes">The customer's attributes.</param>
@@ -93,9 +147,33 @@ internal static class AttributeCache
         private IReadOnlyDictionary<string, JsonElement>? _attributes;
         private ExpressionValue[] _values = new ExpressionValue[16];
         private int[] _stamps = new int[16];
+        private JsonElement[] _elements = new JsonElement[16];
+        private TextMatches[] _texts = new TextMatches[16];
         private int _generation = 1;
 
         public ExpressionValue Read(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key) => Value(attributes, slot, key);
+
+        public ExpressionScalar TextEquals(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key, int literal)
+        {
+            _ = Value(attributes, slot, key);
+            ref var text = ref _texts[slot];
+            if (!text.IsText)
+            {
+                return ExpressionScalar.Other;
+            }
+
+            var bit = 1UL << literal;
+            if ((text.Known & bit) == 0)
+            {
+                text.Known |= bit;
+                if (_elements[slot].ValueEquals(Volatile.Read(ref LiteralBytes[slot])![literal]))
+                {
+                    text.Equal |= bit;
+                }
+            }
+
+            return ExpressionScalar.From((text.Equal & bit) != 0);
+        }
 
         /// <summary>The value of the slot, resolved now unless this thread resolved it for these attributes already.</summary>
         public ref readonly ExpressionValue Value(IReadOnlyDictionary<string, JsonElement> attributes, int slot, string key)
@@ -116,17 +194,29 @@ internal static class AttributeCache
                 return ref _values[slot];
             }
 
-            var value = Resolve(attributes, key);
+            var found = CustomerModel.TryGetAttribute(attributes, key, out var element);
             if (slot >= stamps.Length)
             {
                 var size = Math.Min(MaxSlots, Math.Max(slot + 1, stamps.Length * 2));
                 Array.Resize(ref _stamps, size);
                 Array.Resize(ref _values, size);
+                Array.Resize(ref _elements, size);
+                Array.Resize(ref _texts, size);
             }
 
-            _values[slot] = value;
+            _values[slot] = found ? ExpressionValue.FromJson(element) : ExpressionValue.Missing;
+            _elements[slot] = found ? element : default;
+            _texts[slot] = new TextMatches { IsText = found && element.ValueKind == JsonValueKind.String };
             _stamps[slot] = _generation;
             return ref _values[slot];
         }
+    }
+
+    /// <summary>Which text literals of a slot the thread compared with the slot's value (<see cref="Known"/>) and which were equal.</summary>
+    private struct TextMatches
+    {
+        public ulong Known;
+        public ulong Equal;
+        public bool IsText;
     }
 }

@@ -160,6 +160,34 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A text attribute compared with many literals: each comparison is remembered per customer and literal (up to 64
+    /// literals per attribute name; past that the attribute's text is compared on every evaluation) — the truth values
+    /// are the interpreter's for every literal, customer after customer, escaped JSON text and a number included.
+    /// </summary>
+    [Fact]
+    public void Text_attributes_compared_with_many_literals_decide_as_the_interpreter()
+    {
+        var literals = Enumerable.Range(0, 80).Select(i => "plan-" + i).Append("gold").Append("é").ToArray();
+        var conditions = literals.SelectMany(l => new[] { $"customer.plan_code == '{l}'", $"customer.plan_code != '{l}'" })
+            .Select(source => ExpressionCondition.Parse(source)).ToArray();
+        Assert.All(conditions, c => Assert.True(c.IsCompiled, c.InterpretedBecause));
+
+        var customers = new[]
+        {
+            Customer("{ \"plan_code\": \"plan-3\" }"), Customer("{ \"plan_code\": \"plan-75\" }"), Customer("{ \"plan_code\": \"\\u00e9\" }"),
+            Customer("{ \"plan_code\": \"gold\" }"), Customer("{ \"plan_code\": 3 }"), Customer("{}"), Customer("{ \"plan_code\": \"plan-3\" }"),
+        };
+        foreach (var customer in customers.Concat(customers.Reverse()))
+        {
+            var context = new ConditionContext(customer, Trigger.Tick, Now);
+            var interpreted = string.Concat(conditions.Select(c => c.Expression.EvaluateCondition(context.Model) ? '1' : '0'));
+            var compiled = string.Concat(conditions.Select(c => c.IsSatisfiedBy(context) ? '1' : '0'));
+            Assert.Equal(interpreted, compiled);
+            Assert.Equal(conditions.Length / 2, interpreted.Count(c => c == '1'));
+        }
+    }
+
     [Fact]
     public void Every_condition_of_the_sample_and_golden_catalogs_decides_as_the_interpreter()
     {

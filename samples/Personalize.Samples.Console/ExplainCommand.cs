@@ -56,7 +56,8 @@ internal sealed class ExplainCommand : ICommand
 
     /// <summary>
     /// With <c>--db</c> or <c>--postgres</c>: decides for the customer as the store holds them (facts, recorded consent and
-    /// history) and lists the facts the conditions and the lifecycle stage read, each with the event that set it.
+    /// history) and lists the facts the decision read (<see cref="Decision.FactsRead"/>: its conditions, the service flags,
+    /// tier weights and the stage), each with the event that set it, then the recorded stage and tier changes.
     /// </summary>
     private static int ExplainStored(CommandLine commandLine, Microsoft.Extensions.DependencyInjection.ServiceProvider services, Trigger trigger, TextWriter output)
     {
@@ -84,16 +85,30 @@ internal sealed class ExplainCommand : ICommand
             return ConsoleApp.Ok;
         }
 
-        var ids = facts.Values.Select(static f => f.EventId).Where(static id => !id.StartsWith("tick:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        // Only the facts the decision read (its conditions, service flags, tier weights, stage), each with its event.
+        var read = decision.FactsRead;
+        var ids = read.Select(name => facts[name].EventId).Where(static id => !id.StartsWith("tick:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         var events = ids.Count == 0
             ? []
             : StoreHost.Wait(hosted.Store.ReadEventsAsync(new EventQuery { Ids = ids, Limit = ids.Count })).Items.ToDictionary(static e => e.Id, StringComparer.Ordinal);
-        output.WriteLine($"Facts behind the decision (stage {customer.Stage.ToString().ToLowerInvariant()}; from {hosted.Path}):");
-        var width = facts.Keys.Max(static k => k.Length);
-        foreach (var (name, fact) in facts.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        output.WriteLine($"Facts behind the decision (read by its conditions and rules; stage {customer.Stage.ToString().ToLowerInvariant()}; from {hosted.Path}):");
+        var width = read.Count == 0 ? 0 : read.Max(static k => k.Length);
+        foreach (var name in read)
         {
+            var fact = facts[name];
             var source = events.TryGetValue(fact.EventId, out var e) ? $"event {e.Id} {e.Type} at {Fact.Format(e.OccurredAt)}" : $"{fact.EventId}";
             output.WriteLine($"  {name.PadRight(width)}  {Convert.ToString(fact.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "null"}  ({source})");
+        }
+
+        if (read.Count == 0)
+        {
+            output.WriteLine("  none: no condition or rule of this decision read a fact.");
+        }
+
+        var others = facts.Count - read.Count;
+        if (others > 0)
+        {
+            output.WriteLine($"  ({others} other fact{(others == 1 ? string.Empty : "s")} of the customer not read by this decision.)");
         }
 
         var changes = StoreHost.Wait(hosted.Store.ReadChangesAsync(new ChangeQuery { CustomerId = customer.Id, Limit = 20 })).Items;

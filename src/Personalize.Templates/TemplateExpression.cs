@@ -34,6 +34,14 @@ public sealed class TemplateExpression
     /// <summary>Gets the expression source.</summary>
     public string Source => _source.Text;
 
+    /// <summary>
+    /// Gets the variable paths the expression reads, in dotted form and in first-read order: each chain of members and
+    /// literal indexers from a global variable (<c>customer.facts.order_count</c>; <c>event.data["order"]</c> as
+    /// <c>event.data.order</c>); a computed index ends the chain before it. Empty when the expression has errors.
+    /// </summary>
+    /// <returns>The paths, each once.</returns>
+    public IReadOnlyList<string> GetReadPaths() => HasErrors || _expression is null ? [] : ReadPathWalker.Collect(_expression);
+
     /// <summary>Parses an expression (Scriban syntax, without <c>{{ }}</c>). Never throws on bad syntax.</summary>
     /// <param name="source">The expression text.</param>
     /// <param name="options">Limits, naming and globals.</param>

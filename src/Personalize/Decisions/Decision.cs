@@ -11,6 +11,7 @@ namespace Personalize.Decisions;
 public sealed class Decision
 {
     private IReadOnlyList<CandidateOutcome>? _candidates;
+    private IReadOnlyList<string>? _factsRead;
     private DecisionWinner[] _winnerStore = [];
     private CandidateEntry[] _outcomes = [];
     private int _winnerCount;
@@ -126,6 +127,17 @@ public sealed class Decision
         var relevance = Engine.Relevance(Customer, message, ref grants, At);
         return new CandidateOutcome(this, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", relevance, 0, 0, -1));
     }
+
+    /// <summary>
+    /// Gets the names of the customer's facts this decision read, in name order: the facts named by the conditions of
+    /// the selected candidates and of the candidates their condition stopped (<c>customer.facts.X</c>,
+    /// <c>customer.tier</c>, <c>customer.matrix</c>, the service flags such as <c>customer.open_complaint</c>), the service
+    /// flags when <c>service_first</c> stopped a candidate, <c>tier</c> when <see cref="DecisionOptions.TierWeights"/>
+    /// weighed the values, and <c>stage</c> (which candidates were considered). Only facts the customer has; a
+    /// <see cref="Catalog.PredicateCondition"/> cannot be read and adds none. Each fact names the event that set it
+    /// (<see cref="Events.Fact.EventId"/>), so these are the facts and events behind the decision.
+    /// </summary>
+    public IReadOnlyList<string> FactsRead => _factsRead ??= DecisionFacts.Read(this);
 
     /// <summary>The decision as readable text: the winner(s), then every candidate with its code, reason, scores and channels.</summary>
     /// <returns>The text.</returns>

@@ -8,7 +8,7 @@ using static Personalize.Storage.StoreRows;
 
 namespace Personalize.PostgreSql;
 
-public sealed partial class PostgreSqlPersonalizeStore
+public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
 {
     /// <inheritdoc />
     public ValueTask<IReadOnlyCollection<string>> FindEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default)
@@ -297,5 +297,71 @@ public sealed partial class PostgreSqlPersonalizeStore
         }
 
         return bumped;
+    }
+
+    /// <inheritdoc />
+    ValueTask<StorePage<TickRow>> IScreenReader.ReadTickPageAsync(CustomerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        var sql = query.ContinueAfter is null
+            ? $"SELECT id, version, event_facts, facts FROM {_sql.S}.customers ORDER BY id LIMIT @limit"
+            : $"SELECT id, version, event_facts, facts FROM {_sql.S}.customers WHERE id > @after ORDER BY id LIMIT @limit";
+        return ReadAsync(async (connection, transaction, token) =>
+        {
+            await using var command = Command(connection, transaction, sql);
+            Param(command.Parameters, "limit", query.Limit + 1L);
+            if (query.ContinueAfter is { } after)
+            {
+                Param(command.Parameters, "after", after);
+            }
+
+            var rows = new List<TickRow>(Math.Min(query.Limit, 4096) + 1);
+            await ReadScreensAsync(command, rows, token).ConfigureAwait(false);
+            var more = rows.Count > query.Limit;
+            if (more)
+            {
+                rows.RemoveAt(rows.Count - 1);
+            }
+
+            return new StorePage<TickRow>(rows, more ? rows[^1].Id : null);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    ValueTask<IReadOnlyList<TickRow>> IScreenReader.ReadScreensAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        var ids = customerIds.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return new((IReadOnlyList<TickRow>)Array.Empty<TickRow>());
+        }
+
+        return ReadAsync<IReadOnlyList<TickRow>>(async (connection, transaction, token) =>
+        {
+            await using var command = Command(connection, transaction, $"SELECT id, version, event_facts, facts FROM {_sql.S}.customers WHERE id = ANY(@ids)");
+            Param(command.Parameters, "ids", ids);
+            var rows = new List<TickRow>(ids.Length);
+            await ReadScreensAsync(command, rows, token).ConfigureAwait(false);
+            return rows;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads screening rows (id, version, facts, profile JSON) and screens each profile as the SQLite store does
+    /// (<see cref="TickScreen.Profile"/>: stage, pinned, zone, service flags, birthday); consent and history rows are not read.
+    /// </summary>
+    private static async Task ReadScreensAsync(NpgsqlCommand command, List<TickRow> rows, CancellationToken cancellationToken)
+    {
+        var strings = new Utf8StringCache();
+        await using var data = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await data.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = data.GetString(0);
+            var facts = data.IsDBNull(2) ? CustomerFacts.Empty : CustomerFacts.FromJson(data.GetFieldValue<byte[]>(2), strings);
+            var profile = TickScreen.Profile(id, facts, data.GetFieldValue<byte[]>(3));
+            rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, data.GetInt64(1))));
+        }
     }
 }

@@ -227,6 +227,10 @@ public sealed class TickTests
         Assert.Equal((LifecycleStage.Exposure, LifecycleStage.Retention), ((await store.GetCustomerAsync("pinned"))!.Profile.Stage, (await store.GetCustomerAsync("moves"))!.Profile.Stage));
     }
 
+    [PostgresFact]
+    public Task On_postgresql_the_screened_tick_and_ingestion_keep_a_birthday_attribute_and_a_pinned_stage()
+        => A_birthday_attribute_fires_with_consent_and_a_pinned_stage_is_not_moved_by_tenure("postgres");
+
     private static async Task<TickScope> SetUpAsync(string storeKind, string[] ids, TimeZoneInfo? zone = null, LikeAFriendOptions? occasions = null, Func<CustomerProfile, CustomerProfile>? shape = null)
     {
         var engine = DecisionKit.Engine();
@@ -241,14 +245,23 @@ public sealed class TickTests
         return scope;
     }
 
-    /// <summary>The store a test ticks (in memory, or a SQLite file whose tick screens customers on their facts first), its sink, runner and run.</summary>
+    /// <summary>
+    /// The store a test ticks (in memory, or a SQLite file or PostgreSQL schema whose tick and ingestion screen customers
+    /// on their facts first), its sink, runner and run.
+    /// </summary>
     private sealed class TickScope : IDisposable
     {
         private readonly string? _file;
+        private readonly string? _schema;
 
         public TickScope(string storeKind)
         {
-            if (storeKind == "sqlite")
+            if (storeKind == "postgres")
+            {
+                _schema = "tick_" + Guid.NewGuid().ToString("N")[..12];
+                Store = Personalize.PostgreSql.PostgreSqlPersonalizeStore.Open(new Personalize.PostgreSql.PostgreSqlStoreOptions { ConnectionString = PostgresFactAttribute.Server, Schema = _schema });
+            }
+            else if (storeKind == "sqlite")
             {
                 _file = Path.Combine(Path.GetTempPath(), "personalize-tick-" + Guid.NewGuid().ToString("N") + ".db");
                 Store = Personalize.Sqlite.SqlitePersonalizeStore.Open(_file);
@@ -273,6 +286,14 @@ public sealed class TickTests
         public void Dispose()
         {
             (Store as IDisposable)?.Dispose();
+            if (_schema is not null)
+            {
+                using var connection = new Npgsql.NpgsqlConnection(PostgresFactAttribute.Server);
+                connection.Open();
+                using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
+                drop.ExecuteNonQuery();
+            }
+
             if (_file is not null)
             {
                 foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })

@@ -10,7 +10,7 @@ namespace Personalize.Tests.Samples;
 public sealed class RunPostgresCommandTests : IDisposable
 {
     private const string Now = "2026-03-15T22:00:00Z";
-    private static readonly string? Server = Environment.GetEnvironmentVariable("PERSONALIZE_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
+    private static readonly string? Server = PostgresFactAttribute.Server;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "pz-console-pg-" + Guid.NewGuid().ToString("N"));
 
     public RunPostgresCommandTests() => DropSchema();
@@ -24,7 +24,7 @@ public sealed class RunPostgresCommandTests : IDisposable
         }
     }
 
-    [PostgresConsoleFact]
+    [PostgresFact]
     public void Run_with_postgres_seeds_the_database_sends_the_campaign_and_sends_nothing_the_second_time()
     {
         var outbox = Path.Combine(_root, "outbox");
@@ -79,19 +79,6 @@ public sealed class RunPostgresCommandTests : IDisposable
         if (Server is not null)
         {
             Scalar("DROP SCHEMA IF EXISTS personalize CASCADE");
-        }
-    }
-
-    /// <summary>Needs the PostgreSQL server: skipped, saying how to run it, when none is configured.</summary>
-    [AttributeUsage(AttributeTargets.Method)]
-    private sealed class PostgresConsoleFactAttribute : FactAttribute
-    {
-        public PostgresConsoleFactAttribute()
-        {
-            if (Server is null)
-            {
-                Skip = "No PostgreSQL server for the tests: run `bash .ci/run` (it installs PostgreSQL when missing, starts a throwaway cluster and runs every test), or set PERSONALIZE_TEST_POSTGRES to a connection string.";
-            }
         }
     }
 }

@@ -344,23 +344,42 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         return document.RootElement.Clone();
     }
 
-    private bool AnyEventExists(SqliteTransaction transaction, IReadOnlyList<CustomerEvent> events)
+    /// <summary>
+    /// Inserts an entry's events before anything else of the customer is written, one statement per event: an id the
+    /// store already holds (another ingester applied it meanwhile) inserts nothing, and then the events this call
+    /// inserted are deleted again and the entry is a conflict (it is read and applied again), so a customer's part stays
+    /// all or nothing without probing each id first.
+    /// </summary>
+    private bool InsertEvents(SqliteTransaction transaction, CustomerSends sends)
     {
-        foreach (var e in events)
+        var command = Bound("INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES ($id, $customer, $type, $at, $data) ON CONFLICT (id) DO NOTHING", EventParameters, transaction);
+        var p = command.Parameters;
+        for (var i = 0; i < sends.Events.Count; i++)
         {
-            var command = Bound("SELECT 1 FROM events WHERE id = $id", EventIdParameter, transaction);
-            command.Parameters[0].Value = e.Id;
-            if (command.ExecuteScalar() is not null)
+            var e = sends.Events[i];
+            p[0].Value = e.Id;
+            p[1].Value = sends.CustomerId;
+            p[2].Value = e.Type;
+            p[3].Value = e.OccurredAt.UtcTicks;
+            p[4].Value = e.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DBNull.Value : RawUtf8(e.Data);
+            if (command.ExecuteNonQuery() == 0)
             {
-                return true;
+                var undo = Bound("DELETE FROM events WHERE id = $id", EventIdParameter, transaction);
+                for (var j = 0; j < i; j++)
+                {
+                    undo.Parameters[0].Value = sends.Events[j].Id;
+                    undo.ExecuteNonQuery();
+                }
+
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 
     /// <summary>
-    /// Writes an entry's profile, facts, events and changes. Returns whether the customer's version must grow;
+    /// Writes an entry's profile, facts and changes (its events are in: <see cref="InsertEvents"/>). Returns whether the customer's version must grow;
     /// <paramref name="version"/> is the new version when the facts' update already grew it (the customers row is
     /// rewritten once, not once for the facts and again for the version: a row holds the profile and the facts, and
     /// SQLite rewrites all of it, overflow pages included, on any update).
@@ -392,18 +411,6 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         {
             AppendConsents(transaction, sends.CustomerId, NextConsentSeq(transaction, sends.CustomerId), sends.Consents);
             changed = true;
-        }
-
-        foreach (var e in sends.Events)
-        {
-            var command = Bound("INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES ($id, $customer, $type, $at, $data)", EventParameters, transaction);
-            var p = command.Parameters;
-            p[0].Value = e.Id;
-            p[1].Value = sends.CustomerId;
-            p[2].Value = e.Type;
-            p[3].Value = e.OccurredAt.UtcTicks;
-            p[4].Value = e.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DBNull.Value : RawUtf8(e.Data);
-            command.ExecuteNonQuery();
         }
 
         foreach (var change in sends.Changes)

@@ -437,7 +437,7 @@ public sealed partial class SqlitePersonalizeStore
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, version, []);
         }
 
-        if (sends.Events.Count > 0 && AnyEventExists(transaction, sends.Events))
+        if (sends.Events.Count > 0 && !InsertEvents(transaction, sends))
         {
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, version, []);
         }

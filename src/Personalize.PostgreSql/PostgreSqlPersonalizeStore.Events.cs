@@ -38,52 +38,16 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
     /// <inheritdoc />
     public ValueTask<StorePage<CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        var after = StoreCursor.Parse(query.ContinueAfter);
-        var ids = query.Ids?.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToArray();
-        if (ids is { Length: 0 })
+        EventQuery.ThrowIfInvalid(query);
+        if (EventQuery.Sql(query, $"SELECT id, type, customer_id, occurred_at, data FROM {_sql.S}.events", arrays: true, out var filter) is not { } sql)
         {
             return new(new StorePage<CustomerEvent>([], null));
         }
 
-        var sql = new StringBuilder($"SELECT id, type, customer_id, occurred_at, data FROM {_sql.S}.events WHERE true");
-        if (ids is not null)
-        {
-            sql.Append(" AND id = ANY(@ids)");
-        }
-
-        if (query.CustomerId is not null)
-        {
-            sql.Append(" AND customer_id = @customer");
-        }
-
-        if (after is not null)
-        {
-            sql.Append(" AND (occurred_at, id) > (@after_ticks, @after_key)");
-        }
-
-        sql.Append(" ORDER BY occurred_at, id LIMIT @limit");
         return ReadAsync(async (connection, transaction, token) =>
         {
-            await using var command = Command(connection, transaction, sql.ToString());
-            if (ids is not null)
-            {
-                Param(command.Parameters, "ids", ids);
-            }
-
-            if (query.CustomerId is not null)
-            {
-                Param(command.Parameters, "customer", query.CustomerId);
-            }
-
-            if (after is { } cursor)
-            {
-                Param(command.Parameters, "after_ticks", cursor.Ticks);
-                Param(command.Parameters, "after_key", cursor.Key);
-            }
-
-            Param(command.Parameters, "limit", query.Limit + 1);
+            await using var command = Command(connection, transaction, sql);
+            filter.BindTo(command);
             var rows = new List<CustomerEvent>();
             await using var data = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await data.ReadAsync(token).ConfigureAwait(false))

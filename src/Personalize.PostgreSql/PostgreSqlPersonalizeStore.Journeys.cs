@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 using Personalize.Journeys;
 using Personalize.Storage;
@@ -13,70 +12,11 @@ public sealed partial class PostgreSqlPersonalizeStore
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
     {
         JourneyQuery.ThrowIfInvalid(query);
-        var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
-        var sql = new StringBuilder($"SELECT data FROM {_sql.S}.journey_instances WHERE true");
-        if (query.CustomerId is not null)
-        {
-            sql.Append(" AND customer_id = @customer");
-        }
-
-        if (query.CustomerIds is not null)
-        {
-            sql.Append(" AND customer_id = ANY(@customers)");
-        }
-
-        if (query.JourneyId is not null)
-        {
-            sql.Append(" AND journey_id = @journey");
-        }
-
-        if (query.ActiveOnly || query.DueBy is not null)
-        {
-            sql.Append(" AND status = 0");
-        }
-
-        if (query.DueBy is not null)
-        {
-            sql.Append(" AND wake_at <= @due");
-        }
-
-        if (after is not null)
-        {
-            sql.Append(" AND (customer_id, journey_id, instance_id) > (@after_customer, @after_journey, @after_instance)");
-        }
-
-        sql.Append(" ORDER BY customer_id, journey_id, instance_id LIMIT @limit");
+        var sql = JourneyQuery.Sql(query, _sql.S + ".journey_instances", arrays: true, out var filter);
         return ReadAsync(async (connection, transaction, token) =>
         {
-            await using var command = Command(connection, transaction, sql.ToString());
-            if (query.CustomerId is not null)
-            {
-                Param(command.Parameters, "customer", query.CustomerId);
-            }
-
-            if (query.CustomerIds is { } ids)
-            {
-                Param(command.Parameters, "customers", ids.ToArray());
-            }
-
-            if (query.JourneyId is not null)
-            {
-                Param(command.Parameters, "journey", query.JourneyId);
-            }
-
-            if (query.DueBy is { } due)
-            {
-                Param(command.Parameters, "due", due.UtcTicks);
-            }
-
-            if (after is { } cursor)
-            {
-                Param(command.Parameters, "after_customer", cursor.CustomerId);
-                Param(command.Parameters, "after_journey", cursor.JourneyId);
-                Param(command.Parameters, "after_instance", cursor.InstanceId);
-            }
-
-            Param(command.Parameters, "limit", query.Limit + 1);
+            await using var command = Command(connection, transaction, sql);
+            filter.BindTo(command);
             var rows = new List<JourneyInstance>();
             await using (var data = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
             {

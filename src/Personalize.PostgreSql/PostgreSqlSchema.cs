@@ -201,6 +201,14 @@ internal static class PostgreSqlSchema
         """
         CREATE INDEX consent_records_pending ON {schema}.consent_records (recorded_at, customer_id, seq) WHERE action = 0 AND opt_in = 1 AND confirmed_at IS NULL;
         """,
+
+        // 7: the journeys' due pass reads the active instances in wake-up order, then key, a page after the last one: an
+        // index in that whole order, so a page seeks to where the last ended and reads due rows only (an index on the
+        // instant alone sorted every due row of the same instant again for each page).
+        """
+        CREATE INDEX journey_instances_due_order ON {schema}.journey_instances (wake_at, customer_id, journey_id, instance_id) WHERE status = 0;
+        DROP INDEX {schema}.journey_instances_due;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -50,41 +50,16 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     /// <inheritdoc />
     public ValueTask<StorePage<CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        EventQuery.ThrowIfInvalid(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var after = StoreCursor.Parse(query.ContinueAfter);
-        var sql = new StringBuilder("SELECT id, type, customer_id, occurred_at, data FROM events WHERE 1 = 1");
-        var ids = query.Ids?.Where(static id => id is not null).Distinct(StringComparer.Ordinal).ToList();
-        if (ids is not null)
+        if (EventQuery.Sql(query, "SELECT id, type, customer_id, occurred_at, data FROM events", arrays: false, out var filter) is not { } sql)
         {
-            if (ids.Count == 0)
-            {
-                return new(new StorePage<CustomerEvent>([], null));
-            }
-
-            sql.Append(" AND id IN (").Append(string.Join(", ", ids.Select((_, i) => "$p" + i))).Append(')');
+            return new(new StorePage<CustomerEvent>([], null));
         }
 
-        if (query.CustomerId is not null)
-        {
-            sql.Append(" AND customer_id = $customer");
-        }
-
-        if (after is not null)
-        {
-            sql.Append(" AND (occurred_at > $afterTicks OR (occurred_at = $afterTicks AND id > $afterKey))");
-        }
-
-        sql.Append(" ORDER BY occurred_at, id LIMIT $limit");
         using var reader = OpenReader();
-        using var command = reader.Command(sql.ToString());
-        AddFilters(command, query.CustomerId, null, after, query.Limit);
-        if (ids is not null)
-        {
-            AddIds(command, ids);
-        }
-
+        using var command = reader.Command(sql);
+        filter.BindTo(command);
         var rows = new List<CustomerEvent>();
         using (var data = command.ExecuteReader())
         {

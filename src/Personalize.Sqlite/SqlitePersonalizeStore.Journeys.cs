@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Personalize.Journeys;
 using Personalize.Storage;
@@ -16,69 +15,10 @@ public sealed partial class SqlitePersonalizeStore
     {
         JourneyQuery.ThrowIfInvalid(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
-        var sql = new StringBuilder("SELECT data FROM journey_instances WHERE 1 = 1");
-        if (query.CustomerId is not null)
-        {
-            sql.Append(" AND customer_id = $customer");
-        }
-
-        if (query.CustomerIds is not null)
-        {
-            sql.Append(" AND customer_id IN (SELECT value FROM json_each($customers))");
-        }
-
-        if (query.JourneyId is not null)
-        {
-            sql.Append(" AND journey_id = $journey");
-        }
-
-        if (query.ActiveOnly || query.DueBy is not null)
-        {
-            sql.Append(" AND status = 0");
-        }
-
-        if (query.DueBy is not null)
-        {
-            sql.Append(" AND wake_at <= $due");
-        }
-
-        if (after is not null)
-        {
-            sql.Append(" AND (customer_id, journey_id, instance_id) > ($afterCustomer, $afterJourney, $afterInstance)");
-        }
-
-        sql.Append(" ORDER BY customer_id, journey_id, instance_id LIMIT $limit");
+        var sql = JourneyQuery.Sql(query, "journey_instances", arrays: false, out var filter);
         using var reader = OpenReader();
-        using var command = reader.Command(sql.ToString());
-        if (query.CustomerId is not null)
-        {
-            command.Parameters.AddWithValue("$customer", query.CustomerId);
-        }
-
-        if (query.CustomerIds is { } ids)
-        {
-            command.Parameters.AddWithValue("$customers", JsonArray(ids));
-        }
-
-        if (query.JourneyId is not null)
-        {
-            command.Parameters.AddWithValue("$journey", query.JourneyId);
-        }
-
-        if (query.DueBy is { } due)
-        {
-            command.Parameters.AddWithValue("$due", due.UtcTicks);
-        }
-
-        if (after is { } cursor)
-        {
-            command.Parameters.AddWithValue("$afterCustomer", cursor.CustomerId);
-            command.Parameters.AddWithValue("$afterJourney", cursor.JourneyId);
-            command.Parameters.AddWithValue("$afterInstance", cursor.InstanceId);
-        }
-
-        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        using var command = reader.Command(sql);
+        filter.BindTo(command);
         var rows = new List<JourneyInstance>();
         using (var data = command.ExecuteReader())
         {
@@ -89,24 +29,6 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         return new(StoreCursor.Page(rows, query.Limit, JourneyInstanceJson.Cursor));
-    }
-
-    /// <summary>Texts as a JSON array (bound as one parameter and read back with <c>json_each</c>).</summary>
-    private static string JsonArray(IReadOnlyCollection<string> values)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(values.Count * 16 + 2);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Writes an entry's journey instances. Returns whether the customer's version must grow.</summary>

@@ -61,6 +61,38 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task Events_are_read_for_a_list_of_customers_since_an_instant_in_time_order_across_pages()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3")]);
+        await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", Events = [Event("e-1", "c-1", "login", Now.AddHours(-3)), Event("e-2", "c-1", "renewed", Now.AddHours(-1))] },
+                new CustomerSends { CustomerId = "c-2", Events = [Event("e-3", "c-2", "login", Now.AddHours(-2)), Event("e-4", "c-2", "login", Now)] },
+                new CustomerSends { CustomerId = "c-3", Events = [Event("e-5", "c-3", "login", Now.AddHours(-1))] },
+            ],
+        });
+
+        var read = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await scope.Store.ReadEventsAsync(new EventQuery { CustomerIds = ["c-2", "c-1", "c-9"], Since = Now.AddHours(-2), Limit = 2, ContinueAfter = token });
+            Assert.True(page.Items.Count <= 2);
+            read.AddRange(page.Items.Select(static e => e.Id));
+            token = page.ContinueAfter;
+        }
+        while (token is not null);
+
+        Assert.Equal(["e-3", "e-2", "e-4"], read);
+        Assert.Empty((await scope.Store.ReadEventsAsync(new EventQuery { CustomerIds = [] })).Items);
+        Assert.Equal(["e-2", "e-5", "e-4"], (await scope.Store.ReadEventsAsync(new EventQuery { Since = Now.AddHours(-1) })).Items.Select(static e => e.Id));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await scope.Store.ReadEventsAsync(new EventQuery { CustomerIds = Enumerable.Range(0, EventQuery.MaxCustomerIds + 1).Select(static i => "c-" + i).ToArray() }));
+    }
+
+    [StoreFact]
     public async Task An_event_id_the_store_holds_makes_the_customers_write_a_conflict_and_nothing_of_it_is_written()
     {
         await using var scope = await OpenAsync();

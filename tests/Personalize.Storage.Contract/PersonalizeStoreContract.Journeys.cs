@@ -81,7 +81,7 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
-    public async Task Journey_instances_are_read_by_customer_journey_due_instant_and_status_in_key_order_across_pages()
+    public async Task Journey_instances_are_read_by_customer_journey_due_instant_and_status_in_key_order_across_pages_and_due_ones_longest_overdue_first()
     {
         await using var scope = await OpenAsync();
         await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3")]);
@@ -107,7 +107,7 @@ public abstract partial class PersonalizeStoreContract
         while (token is not null);
 
         Assert.Equal(["c-1/renewal/1", "c-1/renewal/2", "c-2/onboarding/1", "c-2/renewal/1", "c-3/renewal/1"], all);
-        Assert.Equal(["c-1/renewal/2", "c-2/onboarding/1"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { DueBy = Now })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}/{j.InstanceId}"));
+        Assert.Equal(["c-2/onboarding/1", "c-1/renewal/2"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { DueBy = Now })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}/{j.InstanceId}"));
         Assert.Equal(3, (await scope.Store.ReadJourneysAsync(new JourneyQuery { ActiveOnly = true })).Items.Count);
         Assert.Equal(["c-1", "c-1", "c-2", "c-3"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { JourneyId = "renewal" })).Items.Select(static j => j.CustomerId));
         Assert.Equal(2, (await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerId = "c-2" })).Items.Count);
@@ -116,6 +116,44 @@ public abstract partial class PersonalizeStoreContract
         var paged = await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = ["c-2", "c-1"], ActiveOnly = true, Limit = 2 });
         Assert.Equal(["c-2/renewal/1"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = ["c-2", "c-1"], ActiveOnly = true, Limit = 2, ContinueAfter = paged.ContinueAfter })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}/{j.InstanceId}"));
         await Assert.ThrowsAsync<ArgumentException>(async () => await scope.Store.ReadJourneysAsync(new JourneyQuery { CustomerIds = Enumerable.Range(0, JourneyQuery.MaxCustomerIds + 1).Select(static i => "c-" + i).ToArray() }));
+    }
+
+    [StoreFact]
+    public async Task A_due_read_pages_through_due_instances_by_wake_up_instant_then_key_and_skips_waiting_and_ended_ones()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3"), Bare("c-4")]);
+        await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", Journeys = [Instance("c-1", "renewal", wakeAt: Now.AddHours(-2)), Instance("c-1", "onboarding", wakeAt: Now.AddMinutes(1))] },
+                new CustomerSends { CustomerId = "c-2", Journeys = [Instance("c-2", "renewal", wakeAt: Now.AddHours(-5)), Instance("c-2", "onboarding", wakeAt: Now.AddHours(-2))] },
+                new CustomerSends { CustomerId = "c-3", Journeys = [Instance("c-3", "renewal", wakeAt: Now.AddHours(-2)), Instance("c-3", "onboarding", status: JourneyStatus.Completed)] },
+                new CustomerSends { CustomerId = "c-4", Journeys = [Instance("c-4", "renewal", wakeAt: Now)] },
+            ],
+        });
+
+        var due = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await scope.Store.ReadJourneysAsync(new JourneyQuery { DueBy = Now, Limit = 2, ContinueAfter = token });
+            Assert.True(page.Items.Count <= 2);
+            due.AddRange(page.Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}"));
+            token = page.ContinueAfter;
+
+            // An instance advanced meanwhile (its next wake-up later) neither comes back nor moves the next page.
+            if (due.Count == 2)
+            {
+                await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-2", Journeys = [Instance("c-2", "renewal", revision: 2, wakeAt: Now.AddDays(7))] }] });
+            }
+        }
+        while (token is not null);
+
+        Assert.Equal(["c-2/renewal", "c-1/renewal", "c-2/onboarding", "c-3/renewal", "c-4/renewal"], due);
+        Assert.Equal(["c-1/renewal"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { DueBy = Now, CustomerId = "c-1" })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}"));
+        Assert.Equal(["c-1/renewal", "c-2/onboarding"], (await scope.Store.ReadJourneysAsync(new JourneyQuery { DueBy = Now.AddHours(-1), CustomerIds = ["c-2", "c-1"] })).Items.Select(static j => $"{j.CustomerId}/{j.JourneyId}"));
     }
 
     [StoreFact]

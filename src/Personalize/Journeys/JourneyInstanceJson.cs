@@ -96,12 +96,15 @@ internal static class JourneyInstanceJson
         }
     }
 
-    /// <summary>The cursor of an instance in the store's order (customer, journey, instance id).</summary>
-    public static string Cursor(JourneyInstance instance) => Storage.StoreCursor.Format(DateTimeOffset.UnixEpoch, instance.Key);
+    /// <summary>
+    /// The cursor of an instance: its wake-up instant (the order of due reads; the epoch when it has none) and its key
+    /// (customer, journey, instance id; the order of every other read).
+    /// </summary>
+    public static string Cursor(JourneyInstance instance) => Storage.StoreCursor.Format(instance.WakeAt ?? DateTimeOffset.UnixEpoch, instance.Key);
 
-    /// <summary>Splits a cursor into customer, journey and instance id.</summary>
+    /// <summary>Splits a cursor into the wake-up instant and the key.</summary>
     /// <exception cref="ArgumentException">The token is not a journey cursor.</exception>
-    public static (string CustomerId, string JourneyId, string InstanceId)? ParseCursor(string? token)
+    public static JourneyCursor? ParseCursor(string? token)
     {
         if (Storage.StoreCursor.Parse(token) is not { } cursor)
         {
@@ -114,18 +117,23 @@ internal static class JourneyInstanceJson
             throw new ArgumentException($"'{token}' is not a continuation token of journey instances; pass the ContinueAfter of the previous page.", "query");
         }
 
-        return (parts[0], parts[1], parts[2]);
+        return new JourneyCursor(cursor.Ticks, parts[0], parts[1], parts[2]);
     }
 
-    /// <summary>Whether an instance comes after a cursor in the store's order.</summary>
-    public static bool IsAfter(JourneyInstance instance, (string CustomerId, string JourneyId, string InstanceId)? cursor)
+    /// <summary>Whether an instance comes after a cursor: by wake-up instant, then key, when <paramref name="byWake"/> (due reads); else by key.</summary>
+    public static bool IsAfter(JourneyInstance instance, JourneyCursor? cursor, bool byWake)
     {
         if (cursor is not { } c)
         {
             return true;
         }
 
-        var order = string.CompareOrdinal(instance.CustomerId, c.CustomerId);
+        var order = byWake ? (instance.WakeAt ?? DateTimeOffset.UnixEpoch).UtcTicks.CompareTo(c.WakeTicks) : 0;
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(instance.CustomerId, c.CustomerId);
+        }
+
         if (order == 0)
         {
             order = string.CompareOrdinal(instance.JourneyId, c.JourneyId);

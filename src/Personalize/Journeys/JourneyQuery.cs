@@ -1,6 +1,12 @@
+using Personalize.Storage;
+
 namespace Personalize.Journeys;
 
-/// <summary>A page of journey instances to read, ordered by customer, journey and instance id.</summary>
+/// <summary>
+/// A page of journey instances to read, ordered by customer, journey and instance id; a due read (<see cref="DueBy"/>)
+/// is ordered by wake-up instant first (the longest overdue first), so a store reads it from an index of the active
+/// instances' wake-up instants and looks at due instances only, however many customers wait.
+/// </summary>
 public sealed record JourneyQuery
 {
     /// <summary>The most customer ids one query names (<see cref="CustomerIds"/>).</summary>
@@ -18,7 +24,10 @@ public sealed record JourneyQuery
     /// <summary>Gets only this journey's instances, or <see langword="null"/> for all.</summary>
     public string? JourneyId { get; init; }
 
-    /// <summary>Gets only active instances due at or before this instant (<see cref="JourneyInstance.WakeAt"/>), or <see langword="null"/> for any.</summary>
+    /// <summary>
+    /// Gets only active instances due at or before this instant (<see cref="JourneyInstance.WakeAt"/>), or
+    /// <see langword="null"/> for any. A due read is ordered by wake-up instant, then customer, journey and instance id.
+    /// </summary>
     public DateTimeOffset? DueBy { get; init; }
 
     /// <summary>Gets whether only active instances are read.</summary>
@@ -30,6 +39,53 @@ public sealed record JourneyQuery
 
     /// <summary>Gets the token of the previous page, or <see langword="null"/> for the first.</summary>
     public string? ContinueAfter { get; init; }
+
+    /// <summary>The statement of the query for a SQL store (<c>SELECT data FROM</c> <paramref name="table"/>), its conditions and order; bind <paramref name="filter"/>'s parameters.</summary>
+    internal static string Sql(JourneyQuery query, string table, bool arrays, out StoreFilter filter)
+    {
+        var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
+        filter = new StoreFilter("SELECT data FROM " + table, arrays);
+        if (query.CustomerId is not null)
+        {
+            filter.Where("customer_id = @customer", "customer", query.CustomerId);
+        }
+
+        if (query.CustomerIds is { } ids)
+        {
+            filter.WhereIn("customer_id", "customers", ids);
+        }
+
+        if (query.JourneyId is not null)
+        {
+            filter.Where("journey_id = @journey", "journey", query.JourneyId);
+        }
+
+        if (query.ActiveOnly || query.DueBy is not null)
+        {
+            filter.Where("status = 0");
+        }
+
+        if (query.DueBy is { } due)
+        {
+            // The order of the due index (wake_at, then the key): a page starts where the last one ended and reads due rows only.
+            filter.Where("wake_at <= @due", "due", due.UtcTicks);
+            if (after is { } cursor)
+            {
+                filter.Where("(wake_at, customer_id, journey_id, instance_id) > (@after_wake, @after_customer, @after_journey, @after_instance)", "after_wake", cursor.WakeTicks)
+                    .Bind("after_customer", cursor.CustomerId).Bind("after_journey", cursor.JourneyId).Bind("after_instance", cursor.InstanceId);
+            }
+
+            return filter.Sql("wake_at, customer_id, journey_id, instance_id", query.Limit);
+        }
+
+        if (after is { } key)
+        {
+            filter.Where("(customer_id, journey_id, instance_id) > (@after_customer, @after_journey, @after_instance)", "after_customer", key.CustomerId)
+                .Bind("after_journey", key.JourneyId).Bind("after_instance", key.InstanceId);
+        }
+
+        return filter.Sql("customer_id, journey_id, instance_id", query.Limit);
+    }
 
     /// <summary>Throws when the query cannot be read (a limit below 1, too many customer ids).</summary>
     internal static void ThrowIfInvalid(JourneyQuery query)

@@ -15,7 +15,7 @@ public sealed partial class SendRunner
     /// <summary>The most steps one instance runs in one advance (a branch loop without a wait ends the instance with <c>journey.loop</c>).</summary>
     private const int MaxStepsPerAdvance = JourneyDefinition.MaxSteps * 2;
 
-    /// <summary>The most stored events of one customer a journey looks at (the newest are read first).</summary>
+    /// <summary>The most stored events of one customer a journey looks at (the earliest since the customer's first instance started).</summary>
     private const int MaxJourneyEvents = 10_000;
 
     /// <summary>The most active instances one read of a page's customers returns (more are read in further pages).</summary>
@@ -181,6 +181,7 @@ public sealed partial class SendRunner
             var active = await ActiveAsync(store, customerIds, token).ConfigureAwait(false);
             var writes = new List<CustomerSends>();
             var plans = new List<CustomerPlan>();
+            var advancing = new List<(StoredCustomer Customer, List<JourneyInstance> Instances)>(customers.Count);
             foreach (var customer in customers)
             {
                 if (!active.TryGetValue(customer.Id, out var instances))
@@ -194,13 +195,17 @@ public sealed partial class SendRunner
                     instances = instances.Where(i => dueKeys.Contains(i.Key) || instances.Any(d => dueKeys.Contains(d.Key) && d.JourneyId == i.JourneyId)).ToList();
                 }
 
-                if (instances.Count == 0)
+                if (instances.Count > 0)
                 {
-                    continue;
+                    advancing.Add((customer, instances));
                 }
+            }
 
-                var events = NeedsEvents(instances) ? await EventsAsync(store, customer.Id, instances.Min(static i => i.StartedAt), token).ConfigureAwait(false) : [];
-                var plan = Plan(customer, instances, events, token);
+            // The stored events of every customer whose journeys look at events (exits, waits for an event), in one read.
+            var events = await EventsAsync(store, advancing.Where(a => NeedsEvents(a.Instances)).Select(static a => (a.Customer.Id, a.Instances.Min(static i => i.StartedAt))).ToList(), token).ConfigureAwait(false);
+            foreach (var (customer, instances) in advancing)
+            {
+                var plan = Plan(customer, instances, events.TryGetValue(customer.Id, out var own) ? own : [], token);
                 if (plan.Instances.Count == 0 && plan.Sends.Count == 0)
                 {
                     Count(plan);
@@ -333,25 +338,50 @@ public sealed partial class SendRunner
             return false;
         }
 
-        private static async Task<List<CustomerEvent>> EventsAsync(IPersonalizeStore store, string customerId, DateTimeOffset since, CancellationToken token)
+        /// <summary>
+        /// The stored events of the customers since each one's earliest instance started, by customer (at most
+        /// <see cref="MaxJourneyEvents"/> each): one read per <see cref="EventQuery.MaxCustomerIds"/> customers (and per page of events).
+        /// </summary>
+        private static async Task<Dictionary<string, List<CustomerEvent>>> EventsAsync(IPersonalizeStore store, List<(string CustomerId, DateTimeOffset Since)> customers, CancellationToken token)
         {
-            var events = new List<CustomerEvent>();
-            string? after = null;
-            do
+            var byCustomer = new Dictionary<string, List<CustomerEvent>>(customers.Count, StringComparer.Ordinal);
+            if (customers.Count == 0)
             {
-                var page = await store.ReadEventsAsync(new EventQuery { CustomerId = customerId, ContinueAfter = after }, token).ConfigureAwait(false);
-                foreach (var e in page.Items)
-                {
-                    if (e.OccurredAt >= since)
-                    {
-                        events.Add(e);
-                    }
-                }
-
-                after = events.Count < MaxJourneyEvents ? page.ContinueAfter : null;
+                return byCustomer;
             }
-            while (after is not null);
-            return events;
+
+            var since = customers.ToDictionary(static c => c.CustomerId, static c => c.Since, StringComparer.Ordinal);
+            foreach (var chunk in customers.Chunk(EventQuery.MaxCustomerIds))
+            {
+                var ids = chunk.Select(static c => c.CustomerId).ToArray();
+                var earliest = chunk.Min(static c => c.Since);
+                string? after = null;
+                do
+                {
+                    var page = await store.ReadEventsAsync(new EventQuery { CustomerIds = ids, Since = earliest, Limit = ActiveReadLimit, ContinueAfter = after }, token).ConfigureAwait(false);
+                    foreach (var e in page.Items)
+                    {
+                        // A store that reads more than the customers asked for is filtered here, and so is an event before the customer's own start.
+                        if (since.TryGetValue(e.CustomerId, out var from) && e.OccurredAt >= from)
+                        {
+                            if (!byCustomer.TryGetValue(e.CustomerId, out var own))
+                            {
+                                byCustomer[e.CustomerId] = own = [];
+                            }
+
+                            if (own.Count < MaxJourneyEvents)
+                            {
+                                own.Add(e);
+                            }
+                        }
+                    }
+
+                    after = page.ContinueAfter;
+                }
+                while (after is not null);
+            }
+
+            return byCustomer;
         }
 
         private CustomerPlan Plan(StoredCustomer customer, List<JourneyInstance> instances, List<CustomerEvent> events, CancellationToken token)

@@ -31,14 +31,17 @@ public sealed partial class InMemoryPersonalizeStore
     /// <inheritdoc />
     public ValueTask<StorePage<CustomerEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        EventQuery.ThrowIfInvalid(query);
         cancellationToken.ThrowIfCancellationRequested();
+        var customers = query.CustomerIds is { } ids ? new HashSet<string>(ids.Where(static id => id is not null), StringComparer.Ordinal) : null;
         lock (_gate)
         {
             return new(StoreCursor.PageByInstant(
                 _events.Values,
-                e => (query.CustomerId is null || e.CustomerId == query.CustomerId) && (query.Ids is null || query.Ids.Contains(e.Id)),
+                e => (query.CustomerId is null || e.CustomerId == query.CustomerId)
+                    && (customers is null || customers.Contains(e.CustomerId))
+                    && (query.Since is not { } since || e.OccurredAt >= since)
+                    && (query.Ids is null || query.Ids.Contains(e.Id)),
                 static e => e.OccurredAt,
                 static e => e.Id,
                 query.Limit,

@@ -10,6 +10,9 @@ public sealed partial class InMemoryPersonalizeStore
     /// <summary>The keys in the store's order: a page seeks to its cursor instead of sorting every instance.</summary>
     private readonly SortedSet<(string CustomerId, string JourneyId, string InstanceId)> _journeyOrder = new(InstanceOrder.Instance);
 
+    /// <summary>The active instances that have a wake-up instant, in the order of due reads (instant, then key): a due page seeks to its cursor and reads due instances only.</summary>
+    private readonly SortedSet<(long Wake, (string CustomerId, string JourneyId, string InstanceId) Key)> _dueOrder = new(DueOrder.Instance);
+
     /// <summary>Each customer's instance keys, for the reads of one customer (the due pass reads every active instance of each customer it advances).</summary>
     private readonly Dictionary<string, List<(string CustomerId, string JourneyId, string InstanceId)>> _journeysByCustomer = new(StringComparer.Ordinal);
 
@@ -22,13 +25,22 @@ public sealed partial class InMemoryPersonalizeStore
         lock (_gate)
         {
             var page = new List<JourneyInstance>(Math.Min(query.Limit + 1, 1024));
-            foreach (var instance in query.CustomerIds is { } ids ? OfCustomers(ids) : Candidates(query.CustomerId, after))
+            var byWake = query.DueBy is not null;
+            var candidates = query.CustomerIds is { } ids ? OfCustomers(ids)
+                : query.CustomerId is null && query.DueBy is { } dueBy ? Due(dueBy, after)
+                : Candidates(query.CustomerId, after);
+            if (byWake && (query.CustomerIds is not null || query.CustomerId is not null))
+            {
+                candidates = candidates.OrderBy(static i => (i.WakeAt ?? DateTimeOffset.UnixEpoch).UtcTicks).ToList();
+            }
+
+            foreach (var instance in candidates)
             {
                 if ((query.JourneyId is null || instance.JourneyId == query.JourneyId)
                     && (query.CustomerId is null || instance.CustomerId == query.CustomerId)
                     && (!query.ActiveOnly || instance.Status == JourneyStatus.Active)
                     && (query.DueBy is not { } due || (instance.Status == JourneyStatus.Active && instance.WakeAt is { } wake && wake <= due))
-                    && JourneyInstanceJson.IsAfter(instance, after))
+                    && JourneyInstanceJson.IsAfter(instance, after, byWake))
                 {
                     page.Add(instance);
                     if (page.Count > query.Limit)
@@ -58,8 +70,25 @@ public sealed partial class InMemoryPersonalizeStore
         return keys.ConvertAll(k => _journeys[k]);
     }
 
+    /// <summary>The active instances due by an instant, in the order of due reads, from the cursor on (the cursor's own key is skipped by the caller).</summary>
+    private IEnumerable<JourneyInstance> Due(DateTimeOffset dueBy, JourneyCursor? after)
+    {
+        if (_dueOrder.Count == 0)
+        {
+            return [];
+        }
+
+        var from = after is { } c ? (c.WakeTicks, (c.CustomerId, c.JourneyId, c.InstanceId)) : _dueOrder.Min;
+        if (DueOrder.Instance.Compare(from, _dueOrder.Max) > 0)
+        {
+            return [];
+        }
+
+        return _dueOrder.GetViewBetween(from, _dueOrder.Max).TakeWhile(d => d.Wake <= dueBy.UtcTicks).Select(d => _journeys[d.Key]);
+    }
+
     /// <summary>The instances a query looks at, in key order: one customer's, or every instance from the cursor on.</summary>
-    private IEnumerable<JourneyInstance> Candidates(string? customerId, (string CustomerId, string JourneyId, string InstanceId)? after)
+    private IEnumerable<JourneyInstance> Candidates(string? customerId, JourneyCursor? after)
     {
         if (customerId is not null)
         {
@@ -72,10 +101,12 @@ public sealed partial class InMemoryPersonalizeStore
             return keys.Select(k => _journeys[k]);
         }
 
-        if (after is not { } from || _journeyOrder.Count == 0)
+        if (after is not { } c || _journeyOrder.Count == 0)
         {
             return _journeyOrder.Select(k => _journeys[k]);
         }
+
+        var from = (c.CustomerId, c.JourneyId, c.InstanceId);
 
         // Seek to the cursor (the view is found in O(log n) and read lazily, in order); the cursor's own key is skipped by the caller.
         return _journeyOrder.GetViewBetween(from, InstanceOrder.Last).Select(k => _journeys[k]);
@@ -88,7 +119,17 @@ public sealed partial class InMemoryPersonalizeStore
         foreach (var instance in sends.Journeys)
         {
             var key = (instance.CustomerId, instance.JourneyId, instance.InstanceId);
-            if (!_journeys.ContainsKey(key))
+            if (_journeys.TryGetValue(key, out var stored))
+            {
+                if (instance.Revision == 1)
+                {
+                    (already ??= []).Add(instance.Key);
+                    continue;
+                }
+
+                ForgetDue(stored);
+            }
+            else
             {
                 if (!_journeysByCustomer.TryGetValue(instance.CustomerId, out var keys))
                 {
@@ -98,13 +139,13 @@ public sealed partial class InMemoryPersonalizeStore
                 keys.Add(key);
                 _journeyOrder.Add(key);
             }
-            else if (instance.Revision == 1)
-            {
-                (already ??= []).Add(instance.Key);
-                continue;
-            }
 
             _journeys[key] = instance;
+            if (instance.Status == JourneyStatus.Active && instance.WakeAt is { } wake)
+            {
+                _dueOrder.Add((wake.UtcTicks, key));
+            }
+
             changed = true;
         }
 
@@ -117,9 +158,21 @@ public sealed partial class InMemoryPersonalizeStore
         {
             foreach (var key in keys)
             {
-                _journeys.Remove(key);
+                if (_journeys.Remove(key, out var stored))
+                {
+                    ForgetDue(stored);
+                }
+
                 _journeyOrder.Remove(key);
             }
+        }
+    }
+
+    private void ForgetDue(JourneyInstance stored)
+    {
+        if (stored.Status == JourneyStatus.Active && stored.WakeAt is { } wake)
+        {
+            _dueOrder.Remove((wake.UtcTicks, (stored.CustomerId, stored.JourneyId, stored.InstanceId)));
         }
     }
 
@@ -145,6 +198,18 @@ public sealed partial class InMemoryPersonalizeStore
             }
 
             return order != 0 ? order : string.CompareOrdinal(x.InstanceId, y.InstanceId);
+        }
+    }
+
+    /// <summary>The order of due reads: wake-up instant, then the key in <see cref="InstanceOrder"/>.</summary>
+    private sealed class DueOrder : IComparer<(long Wake, (string CustomerId, string JourneyId, string InstanceId) Key)>
+    {
+        public static readonly DueOrder Instance = new();
+
+        public int Compare((long Wake, (string CustomerId, string JourneyId, string InstanceId) Key) x, (long Wake, (string CustomerId, string JourneyId, string InstanceId) Key) y)
+        {
+            var order = x.Wake.CompareTo(y.Wake);
+            return order != 0 ? order : InstanceOrder.Instance.Compare(x.Key, y.Key);
         }
     }
 }

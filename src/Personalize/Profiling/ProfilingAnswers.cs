@@ -194,7 +194,8 @@ public sealed class ProfilingAnswers
 
     /// <summary>
     /// Matches a reply (an SMS body such as <c>GARDEN</c>) with the questions asked on a channel and not answered, the
-    /// latest ask first: the first option whose keyword (or value) is the reply's first word.
+    /// latest ask first: the first option whose keyword (or value) is the reply's first word — the keyword of the
+    /// customer's language (<see cref="QuestionTranslation.Keywords"/>) or the option's own.
     /// </summary>
     /// <param name="customer">The customer.</param>
     /// <param name="channel">The channel the reply came on.</param>
@@ -221,7 +222,8 @@ public sealed class ProfilingAnswers
         {
             foreach (var o in QuestionBank.OptionsOf(candidate))
             {
-                if (string.Equals(o.Keyword ?? o.Value, word, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(o.Keyword ?? o.Value, word, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(candidate.KeywordFor(o, customer.Language), word, StringComparison.OrdinalIgnoreCase))
                 {
                     question = candidate;
                     option = o;

@@ -63,6 +63,19 @@ public sealed record Question
         return TranslationFor(language) is { } translation && translation.Labels.TryGetValue(option.Value, out var label) ? label : option.Label;
     }
 
+    /// <summary>
+    /// An option's SMS reply keyword in a language: the translation's keyword for the option's value, else
+    /// <see cref="QuestionOption.Keyword"/>, else the value.
+    /// </summary>
+    /// <param name="option">The option (one of <see cref="QuestionBank.OptionsOf"/>).</param>
+    /// <param name="language">The customer's language code, or <see langword="null"/>.</param>
+    /// <returns>The keyword the customer is asked to reply with.</returns>
+    public string KeywordFor(QuestionOption option, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        return TranslationFor(language) is { } translation && translation.Keywords.TryGetValue(option.Value, out var keyword) ? keyword : option.Keyword ?? option.Value;
+    }
+
     /// <summary>Whether the question fits a channel.</summary>
     /// <param name="channel">The channel.</param>
     /// <returns><see langword="true"/> when the channel is one of <see cref="Channels"/>.</returns>
@@ -163,6 +176,13 @@ public sealed record QuestionTranslation
     /// <summary>Gets the options' labels in this language, by option value (<c>yes</c>, <c>weekly</c>); an option not listed keeps its own label.</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets the options' SMS reply keywords in this language, by option value (<c>yes</c> → <c>JA</c>): an SMS asks for
+    /// them, and a reply with one answers (so does the option's own keyword). An option not listed keeps its own keyword.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyDictionary<string, string> Keywords { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>One answer of a <see cref="Question"/>.</summary>

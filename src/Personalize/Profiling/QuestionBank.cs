@@ -410,6 +410,50 @@ public sealed class QuestionBank
                     errors.Add(new(labelPath, string.IsNullOrWhiteSpace(label) ? QuestionBankCodes.Missing : QuestionBankCodes.TooLong, $"is required, 1 to {MaxOptionLength} characters: what the customer reads"));
                 }
             }
+
+            ValidateKeywords(translation, translationPath, options, errors);
+        }
+    }
+
+    // A translated keyword is a word of the language (letters of any script, digits) and answers one option only: it may
+    // not be another option's value or keyword, nor the keyword another option has in the same language.
+    private static void ValidateKeywords(QuestionTranslation translation, string translationPath, IReadOnlyList<QuestionOption> options, List<QuestionBankError> errors)
+    {
+        if (translation.Keywords is null)
+        {
+            errors.Add(new(translationPath + ".keywords", QuestionBankCodes.Missing, "is null; leave it out or give an object of keywords by answer value"));
+            return;
+        }
+
+        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var o in options)
+        {
+            taken.TryAdd(o.Value, o.Value);
+            if (o.Keyword is { } own)
+            {
+                taken.TryAdd(own, o.Value);
+            }
+        }
+
+        foreach (var (value, keyword) in translation.Keywords)
+        {
+            var keywordPath = $"{translationPath}.keywords.{value}";
+            if (!options.Any(o => string.Equals(o.Value, value, StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(new(keywordPath, QuestionBankCodes.InvalidOption, $"\"{value}\" is not one of the question's answers ({string.Join(", ", options.Select(static o => o.Value))}); a keyword translates an answer's SMS reply"));
+            }
+            else if (string.IsNullOrEmpty(keyword) || keyword.Length > 20 || !keyword.All(char.IsLetterOrDigit))
+            {
+                errors.Add(new(keywordPath, string.IsNullOrEmpty(keyword) ? QuestionBankCodes.Missing : QuestionBankCodes.InvalidOption, $"\"{keyword}\" is not an SMS keyword; use 1 to 20 letters or digits (of any script: JA, ДА)"));
+            }
+            else if (taken.TryGetValue(keyword, out var owner) && !string.Equals(owner, value, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(new(keywordPath, QuestionBankCodes.Duplicate, $"\"{keyword}\" already answers \"{owner}\"; a reply keyword answers one option only"));
+            }
+            else
+            {
+                taken[keyword] = value;
+            }
         }
     }
 

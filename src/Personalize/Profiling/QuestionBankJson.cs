@@ -19,7 +19,7 @@ public static class QuestionBankJson
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 16 };
     private static readonly string[] RootMembers = ["askAgainAfter", "questions"];
     private static readonly string[] QuestionMembers = ["id", "text", "fills", "channels", "stages", "priority", "wordingVersion", "options", "translations"];
-    private static readonly string[] TranslationMembers = ["text", "labels"];
+    private static readonly string[] TranslationMembers = ["text", "labels", "keywords"];
     private static readonly string[] OptionMembers = ["value", "label", "keyword"];
 
     /// <summary>Reads and validates a bank without throwing.</summary>
@@ -188,7 +188,7 @@ public static class QuestionBankJson
             };
         }
 
-        // "translations": { "de": { "text": "…", "labels": { "yes": "Ja, gern" } } }
+        // "translations": { "de": { "text": "…", "labels": { "yes": "Ja, gern" }, "keywords": { "yes": "JA" } } }
         private Dictionary<string, QuestionTranslation> Translations(JsonElement item, string path)
         {
             var translations = new Dictionary<string, QuestionTranslation>(StringComparer.OrdinalIgnoreCase);
@@ -213,29 +213,37 @@ public static class QuestionBankJson
                 }
 
                 Members(language.Value, languagePath, TranslationMembers);
-                var labels = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                if (language.Value.TryGetProperty("labels", out var labelObject) && labelObject.ValueKind != JsonValueKind.Null)
-                {
-                    if (labelObject.ValueKind != JsonValueKind.Object)
-                    {
-                        Errors.Add(new(languagePath + ".labels", QuestionBankCodes.InvalidJson, "expected an object of labels by answer value: { \"yes\": \"Ja, gern\" }"));
-                    }
-                    else
-                    {
-                        foreach (var label in labelObject.EnumerateObject())
-                        {
-                            labels[label.Name] = Text(labelObject, label.Name, languagePath + ".labels") ?? string.Empty;
-                        }
-                    }
-                }
-
-                if (!translations.TryAdd(language.Name, new QuestionTranslation { Text = Text(language.Value, "text", languagePath) ?? string.Empty, Labels = labels }))
+                var labels = ByAnswer(language.Value, "labels", languagePath, "labels", "Ja, gern");
+                var keywords = ByAnswer(language.Value, "keywords", languagePath, "SMS reply keywords", "JA");
+                if (!translations.TryAdd(language.Name, new QuestionTranslation { Text = Text(language.Value, "text", languagePath) ?? string.Empty, Labels = labels, Keywords = keywords }))
                 {
                     Errors.Add(new(languagePath, QuestionBankCodes.Duplicate, "repeats a language given before (language codes compare without case)"));
                 }
             }
 
             return translations;
+        }
+
+        // "labels": { "yes": "Ja, gern" }, "keywords": { "yes": "JA" }: texts by answer value.
+        private Dictionary<string, string> ByAnswer(JsonElement translation, string name, string languagePath, string what, string example)
+        {
+            var texts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (translation.TryGetProperty(name, out var member) && member.ValueKind != JsonValueKind.Null)
+            {
+                if (member.ValueKind != JsonValueKind.Object)
+                {
+                    Errors.Add(new(languagePath + "." + name, QuestionBankCodes.InvalidJson, $"expected an object of {what} by answer value: {{ \"yes\": \"{example}\" }}"));
+                }
+                else
+                {
+                    foreach (var entry in member.EnumerateObject())
+                    {
+                        texts[entry.Name] = Text(member, entry.Name, languagePath + "." + name) ?? string.Empty;
+                    }
+                }
+            }
+
+            return texts;
         }
 
         private IEnumerable<(JsonElement Item, string Path)> Items(JsonElement parent, string name, string path)

@@ -47,7 +47,7 @@ internal sealed class QuestionView
         for (var i = 0; i < links.Length; i++)
         {
             var option = options[i];
-            links[i] = new AnswerLinkView(this, option.Value, Source.LabelFor(option, _request.Customer.Language), (option.Keyword ?? option.Value).ToUpperInvariant());
+            links[i] = new AnswerLinkView(this, option.Value, Source.LabelFor(option, _request.Customer.Language), Source.KeywordFor(option, _request.Customer.Language).ToUpperInvariant());
         }
 
         return links;

@@ -25,7 +25,7 @@ internal static class ProfilingKit
           "askAgainAfter": "30d",
           "questions": [
             { "id": "gardening", "text": "Would you like gardening tips?", "fills": "topic:gardening", "channels": ["email", "sms"], "priority": 3, "wordingVersion": "q-garden-v1",
-              "options": [ { "value": "yes", "label": "Yes please", "keyword": "GARDEN" }, { "value": "no", "label": "No thanks", "keyword": "NOGARDEN" } ], "translations": { "de": { "text": "Möchten Sie Gartentipps?", "labels": { "yes": "Ja, gern" } } } },
+              "options": [ { "value": "yes", "label": "Yes please", "keyword": "GARDEN" }, { "value": "no", "label": "No thanks", "keyword": "NOGARDEN" } ], "translations": { "de": { "text": "Möchten Sie Gartentipps?", "labels": { "yes": "Ja, gern" }, "keywords": { "yes": "garten" } } } },
             { "id": "frequency", "text": "How often would you like to hear from us?", "fills": "frequency", "channels": ["email"], "priority": 2, "wordingVersion": "q-freq-v1",
               "options": [ { "value": "weekly", "label": "Weekly" }, { "value": "monthly", "label": "Monthly" } ] },
             { "id": "birthday", "text": "When is your birthday? We'd like to send a treat.", "fills": "birthday", "channels": ["email"], "stages": ["retention"], "priority": 1, "wordingVersion": "q-bday-v1" }

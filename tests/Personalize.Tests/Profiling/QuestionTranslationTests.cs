@@ -29,7 +29,80 @@ public sealed class QuestionTranslationTests
         var french = Body(Assert.Single(kit.SentTo("fr-1")));
         Assert.Contains("QUESTION gardening: Would you like gardening tips?", french, StringComparison.Ordinal);
         Assert.Contains("- Yes please: https://", french, StringComparison.Ordinal);
-        Assert.StartsWith("Roses in bloom. Möchten Sie Gartentipps? Reply GARDEN\n", Body(Assert.Single(kit.SentTo("sms-de"))), StringComparison.Ordinal);
+        Assert.StartsWith("Roses in bloom. Möchten Sie Gartentipps? Reply GARTEN\n", Body(Assert.Single(kit.SentTo("sms-de"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_sms_reply_with_the_keyword_of_the_customers_language_answers_and_so_does_the_questions_own()
+    {
+        var kit = await ProfilingKit.SetUpAsync(
+            Speaking(ProfilingKit.Customer("sms-de", Channel.Sms), "de-AT"),
+            Speaking(ProfilingKit.Customer("sms-de2", Channel.Sms), "de"),
+            ProfilingKit.Customer("sms-en", Channel.Sms));
+        await kit.Runner.RunAsync(kit.Run(Now), kit.Store);
+
+        var german = await kit.Answers.AnswerEventAsync(Reply("sms-in-1", "sms-de", "Garten bitte"));
+        var own = await kit.Answers.AnswerEventAsync(Reply("sms-in-2", "sms-de2", "GARDEN"));
+        var english = await kit.Answers.AnswerEventAsync(Reply("sms-in-3", "sms-en", "GARTEN"));
+
+        Assert.Equal((ProfilingCodes.Recorded, "gardening", "yes"), (german.Code, german.Question?.Id, german.Value));
+        Assert.True((await kit.Store.GetCustomerAsync("sms-de"))!.Profile.Consents.GetState(ConsentScope.ForTopic("gardening"), Now.AddMinutes(6)).IsGranted);
+        Assert.Equal((ProfilingCodes.Recorded, "yes"), (own.Code, own.Value));
+        Assert.Equal(ProfilingCodes.NoQuestionAsked, english.Code); // another language's keyword answers nothing
+
+        static Personalize.Events.CustomerEvent Reply(string id, string customer, string text) => new()
+        {
+            Id = id,
+            Type = "preference_answered",
+            CustomerId = customer,
+            OccurredAt = Now.AddMinutes(5),
+            Data = System.Text.Json.JsonDocument.Parse($$"""{ "text": "{{text}}", "channel": "sms" }""").RootElement.Clone(),
+        };
+    }
+
+    [Fact]
+    public void Translated_keywords_fall_back_like_labels_and_a_keyword_in_any_script_is_valid()
+    {
+        var question = ProfilingKit.Bank().Questions[0];
+        var (yes, no) = (QuestionBank.OptionsOf(question)[0], QuestionBank.OptionsOf(question)[1]);
+        var russian = QuestionBank.Create(
+        [
+            new Question
+            {
+                Id = "travel", Text = "Garden travel?", Fills = QuestionFill.Topic("travel"), Channels = [Channel.Sms], WordingVersion = "v1",
+                Translations = new Dictionary<string, QuestionTranslation> { ["ru"] = new() { Text = "Садовые поездки?", Keywords = new Dictionary<string, string> { ["yes"] = "ДА" } } },
+            },
+        ]).Questions[0];
+
+        Assert.Equal(("garten", "garten", "GARDEN", "NOGARDEN"), (question.KeywordFor(yes, "de-CH"), question.KeywordFor(yes, "DE"), question.KeywordFor(yes, "fr"), question.KeywordFor(no, "de")));
+        Assert.Equal(("ДА", "no"), (russian.KeywordFor(QuestionBank.OptionsOf(russian)[0], "ru"), russian.KeywordFor(QuestionBank.OptionsOf(russian)[1], "ru")));
+    }
+
+    [Fact]
+    public void Every_keyword_translation_problem_is_reported_with_its_path_and_line()
+    {
+        const string json = """
+            {
+              "questions": [
+                { "id": "garden", "text": "Tips?", "fills": "topic:gardening", "channels": ["sms"], "wordingVersion": "v1",
+                  "options": [ { "value": "yes", "label": "Yes", "keyword": "GARDEN" }, { "value": "no", "label": "No", "keyword": "STOPTIPS" } ],
+                  "translations": { "de": { "text": "Tipps?", "keywords": { "maybe": "VIELLEICHT", "yes": "JA BITTE", "no": "garden" } },
+                                    "nl": { "text": "Tips?", "keywords": { "yes": "JA", "no": "ja" } },
+                                    "fr": { "text": "Conseils ?", "keywords": ["OUI"] } } }
+              ]
+            }
+            """;
+
+        Assert.False(QuestionBankJson.TryRead(Encoding.UTF8.GetBytes(json), out _, out var errors));
+
+        var found = errors.Select(e => (e.Path, e.Code, e.Line)).ToList();
+        Assert.Contains(("$.questions[0].translations.de.keywords.maybe", QuestionBankCodes.InvalidOption, 5), found);
+        Assert.Contains(("$.questions[0].translations.de.keywords.yes", QuestionBankCodes.InvalidOption, 5), found);
+        Assert.Contains(("$.questions[0].translations.de.keywords.no", QuestionBankCodes.Duplicate, 5), found);
+        Assert.Contains(("$.questions[0].translations.nl.keywords.no", QuestionBankCodes.Duplicate, 6), found);
+        Assert.Contains(("$.questions[0].translations.fr.keywords", QuestionBankCodes.InvalidJson, 7), found);
+        Assert.Equal(5, errors.Count);
+        Assert.Contains(errors, e => e.Message.Contains("\"garden\" already answers \"yes\"", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -83,6 +83,31 @@ internal static class EventBench
         return SqlitePersonalizeStore.Open(work);
     }
 
+    /// <summary>
+    /// A PostgreSQL database <paramref name="database"/> on the server <c>PERSONALIZE_BENCH_POSTGRES</c> names, created
+    /// afresh with <paramref name="customers"/> customers, opened.
+    /// </summary>
+    public static Personalize.PostgreSql.PostgreSqlPersonalizeStore Postgres(SendingScenario scenario, int customers, string database, Action<IPersonalizeStore>? prepare = null)
+    {
+        var server = Environment.GetEnvironmentVariable("PERSONALIZE_BENCH_POSTGRES") is { Length: > 0 } text
+            ? new Npgsql.NpgsqlConnectionStringBuilder(text)
+            : throw new InvalidOperationException("Set PERSONALIZE_BENCH_POSTGRES to a PostgreSQL connection string (a user that may create databases), for example from `bash .ci/postgres.sh start --durable`.");
+        using (var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" }.ConnectionString))
+        {
+            connection.Open();
+            foreach (var statement in new[] { $"DROP DATABASE IF EXISTS {database} WITH (FORCE)", $"CREATE DATABASE {database}" })
+            {
+                using var command = new Npgsql.NpgsqlCommand(statement, connection);
+                command.ExecuteNonQuery();
+            }
+        }
+
+        var store = Personalize.PostgreSql.PostgreSqlPersonalizeStore.Open(new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString);
+        Import(store, scenario, customers);
+        prepare?.Invoke(store);
+        return store;
+    }
+
     public static InMemoryPersonalizeStore Memory(SendingScenario scenario, int customers, Action<IPersonalizeStore>? prepare = null)
     {
         var store = new InMemoryPersonalizeStore();

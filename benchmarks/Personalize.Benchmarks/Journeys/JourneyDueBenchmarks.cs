@@ -36,8 +36,10 @@ public class JourneyDueBenchmarks
     private JourneySet _journeys = null!;
     private IPersonalizeStore _sqlite = null!;
     private IPersonalizeStore _memory = null!;
+    private IPersonalizeStore? _postgres;
     private int _sqlitePasses;
     private int _memoryPasses;
+    private int _postgresPasses;
 
     /// <summary>Gets or sets how many customers the store holds (<c>PERSONALIZE_BENCH_JOURNEY_CUSTOMERS</c>, default 1,000,000); a tenth are in the journey.</summary>
     [ParamsSource(nameof(CustomerCounts))]
@@ -46,7 +48,11 @@ public class JourneyDueBenchmarks
     /// <summary>Gets the store sizes.</summary>
     public static IEnumerable<int> CustomerCounts => [EventBench.Count("PERSONALIZE_BENCH_JOURNEY_CUSTOMERS", 1_000_000)];
 
-    /// <summary>Gets or sets which stores run (<c>PERSONALIZE_BENCH_JOURNEY_STORES</c>: <c>memory</c>, <c>sqlite</c> or both, the default).</summary>
+    /// <summary>
+    /// Gets or sets which stores run (<c>PERSONALIZE_BENCH_JOURNEY_STORES</c>: <c>memory</c>, <c>sqlite</c> or both, the
+    /// default; <c>postgres</c> adds PostgreSQL, seeded afresh in the database <c>pz_bench_journeys</c> of the server
+    /// that <c>PERSONALIZE_BENCH_POSTGRES</c> names).
+    /// </summary>
     private static string Stores => Environment.GetEnvironmentVariable("PERSONALIZE_BENCH_JOURNEY_STORES") ?? "memory,sqlite";
 
     private int InJourney => Customers / 10;
@@ -102,10 +108,22 @@ public class JourneyDueBenchmarks
         {
             _memory = EventBench.Memory(_scenario, Customers, Enter);
         }
+
+        if (Stores.Contains("postgres", StringComparison.Ordinal))
+        {
+            _postgres = EventBench.Postgres(_scenario, Customers, "pz_bench_journeys", Enter);
+        }
     }
 
     [GlobalCleanup]
-    public void Cleanup() => (_sqlite as IDisposable)?.Dispose();
+    public void Cleanup()
+    {
+        (_sqlite as IDisposable)?.Dispose();
+        (_postgres as IDisposable)?.Dispose();
+    }
+
+    [Benchmark(Description = "journeys due pass over PostgreSQL: 10 % of the store in a journey, each: wait ends, email sent, next wait")]
+    public long PostgreSql() => _postgres is null ? 0 : Pass(_postgres, ++_postgresPasses);
 
     [Benchmark(Description = "journeys due pass over SQLite: 10 % of the store in a journey, each: wait ends, email sent, next wait")]
     public long Sqlite() => _sqlite is null ? 0 : Pass(_sqlite, ++_sqlitePasses);

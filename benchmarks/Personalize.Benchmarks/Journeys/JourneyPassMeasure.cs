@@ -4,10 +4,11 @@ using System.Globalization;
 namespace Personalize.Benchmarks.Journeys;
 
 /// <summary>
-/// <c>journey-pass --customers N --store sqlite|memory --passes K</c>: the <see cref="JourneyDueBenchmarks"/> scenario in
+/// <c>journey-pass --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]]</c>:
+/// the <see cref="JourneyDueBenchmarks"/> scenario in
 /// this process, K due passes one week apart, printing per pass the wall time, the CPU time of the process and the bytes
 /// allocated per instance advanced. CPU time and allocation hold up when other work shares the machine (wall time does
-/// not); the mode also gives a profiler (<c>dotnet-trace collect -- …</c>) one process to look at.
+/// not; on PostgreSQL the server's CPU is counted beside it when <c>--pg-data</c> names the cluster's folder); the mode also gives a profiler (<c>dotnet-trace collect -- …</c>) one process to look at.
 /// </summary>
 internal static class JourneyPassMeasure
 {
@@ -16,6 +17,7 @@ internal static class JourneyPassMeasure
         var customers = 100_000;
         var store = "sqlite";
         var passes = 3;
+        string? pgData = null;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -23,7 +25,9 @@ internal static class JourneyPassMeasure
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--store": store = args[i + 1]; break;
                 case "--passes": passes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory --passes K.");
+                case "--postgres": Environment.SetEnvironmentVariable("PERSONALIZE_BENCH_POSTGRES", args[i + 1]); store = "postgres"; break;
+                case "--pg-data": pgData = args[i + 1]; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]].");
             }
         }
 
@@ -39,14 +43,18 @@ internal static class JourneyPassMeasure
             {
                 process.Refresh();
                 var cpuBefore = process.TotalProcessorTime;
+                var serverBefore = Sending.StoreLoopMeasure.ServerCpu(pgData);
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
-                var instances = store == "memory" ? bench.InMemory() : bench.Sqlite();
+                var instances = store switch { "memory" => bench.InMemory(), "postgres" => bench.PostgreSql(), _ => bench.Sqlite() };
                 clock.Stop();
                 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 process.Refresh();
                 var cpu = process.TotalProcessorTime - cpuBefore;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {p + 1}: {instances:N0} instances; wall {clock.Elapsed.TotalSeconds:F2} s ({customers / clock.Elapsed.TotalSeconds:N0} stored customers/s); CPU {cpu.TotalSeconds:F2} s ({customers / cpu.TotalSeconds:N0} stored customers per CPU-second, {instances / cpu.TotalSeconds:N0} instances per CPU-second); allocated {allocated / (double)instances / 1024:F1} KB/instance"));
+                var server = Sending.StoreLoopMeasure.ServerCpu(pgData) - serverBefore;
+                var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
+                var total = cpu + server;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {p + 1}: {instances:N0} instances; wall {clock.Elapsed.TotalSeconds:F2} s ({customers / clock.Elapsed.TotalSeconds:N0} stored customers/s); CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} stored customers per CPU-second, {instances / total.TotalSeconds:N0} instances per CPU-second); allocated {allocated / (double)instances / 1024:F1} KB/instance"));
             }
         }
         finally

@@ -130,7 +130,7 @@ internal static class StoreLoopMeasure
     /// own and its reaped children's (from <c>/proc/PID/stat</c>), plus its live children's (backends, WAL writer,
     /// checkpointer). Zero without a folder.
     /// </summary>
-    private static TimeSpan ServerCpu(string? pgData)
+    internal static TimeSpan ServerCpu(string? pgData)
     {
         if (pgData is null)
         {

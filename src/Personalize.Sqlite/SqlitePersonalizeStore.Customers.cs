@@ -56,10 +56,10 @@ public sealed partial class SqlitePersonalizeStore
         var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(Math.Min(query.Limit, 4096) + 1);
         using (var command = reader.Command((query.ContinueAfter, query.UpTo) switch
         {
-            (null, null) => "SELECT id, version, facts, event_facts FROM customers ORDER BY id LIMIT $limit",
-            (_, null) => "SELECT id, version, facts, event_facts FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
-            (null, _) => "SELECT id, version, facts, event_facts FROM customers WHERE id <= $upTo ORDER BY id LIMIT $limit",
-            _ => "SELECT id, version, facts, event_facts FROM customers WHERE id > $after AND id <= $upTo ORDER BY id LIMIT $limit",
+            (null, null) => PageColumns + " ORDER BY c.id LIMIT $limit",
+            (_, null) => PageColumns + " WHERE c.id > $after ORDER BY c.id LIMIT $limit",
+            (null, _) => PageColumns + " WHERE c.id <= $upTo ORDER BY c.id LIMIT $limit",
+            _ => PageColumns + " WHERE c.id > $after AND c.id <= $upTo ORDER BY c.id LIMIT $limit",
         }))
         {
             command.Parameters.AddWithValue("$limit", query.Limit + 1);
@@ -161,7 +161,7 @@ public sealed partial class SqlitePersonalizeStore
                 }
             }
 
-            return new WriteResult(WriteStatus.Written, UpsertFacts(transaction, profile.Id, facts, current));
+            return new WriteResult(WriteStatus.Written, UpsertFacts(transaction, profile, facts, current));
         }, cancellationToken);
     }
 
@@ -271,7 +271,7 @@ public sealed partial class SqlitePersonalizeStore
 
             var customer = customers[i];
             var current = VersionOf(transaction, customer.Id);
-            UpsertFacts(transaction, customer.Id, facts[i], current);
+            UpsertFacts(transaction, customer, facts[i], current);
             var records = customer.Consents.Records;
             var contacts = customer.History.Records;
             if (current is null)
@@ -306,6 +306,56 @@ public sealed partial class SqlitePersonalizeStore
         return new ImportResult { Created = created, Updated = updated, ConsentRecordsAdded = consentsAdded, HistoryRecordsAdded = historyAdded };
     }
 
+    /// <summary>A customer's row and its profile JSON (the narrow row and <c>customer_profiles</c>, joined on the id).</summary>
+    private const string PageColumns = "SELECT c.id, c.version, p.profile, c.event_facts FROM customers c JOIN customer_profiles p ON p.id = c.id";
+
+    private static readonly string[] ProfileColumnParameters = ["$id", "$stage", "$pinned", "$zone", "$flags", "$nps", "$birthday"];
+    private static readonly string[] ProfileParameters = ["$id", "$profile"];
+
+    /// <summary>How <see cref="WriteProfile"/> treats the customers row.</summary>
+    private enum ProfileWrite
+    {
+        /// <summary>A new customer, at version 1.</summary>
+        Insert,
+
+        /// <summary>An existing customer whose version grows by one.</summary>
+        Bump,
+
+        /// <summary>An existing customer whose version the caller grows (or keeps).</summary>
+        KeepVersion,
+    }
+
+    /// <summary>
+    /// Writes a profile: its JSON to <c>customer_profiles</c> and the fields the screens read to the customers row's
+    /// columns (migration 7), from the same profile in the same transaction, so the two never disagree.
+    /// </summary>
+    private void WriteProfile(SqliteTransaction transaction, string customerId, CustomerProfile profile, byte[] json, ProfileWrite write)
+    {
+        var command = Bound(
+            write switch
+            {
+                ProfileWrite.Insert => "INSERT INTO customers (id, version, stage, stage_pinned, time_zone, service_flags, nps_score, birthday) VALUES ($id, 1, $stage, $pinned, $zone, $flags, $nps, $birthday)",
+                ProfileWrite.Bump => "UPDATE customers SET version = version + 1, stage = $stage, stage_pinned = $pinned, time_zone = $zone, service_flags = $flags, nps_score = $nps, birthday = $birthday WHERE id = $id",
+                _ => "UPDATE customers SET stage = $stage, stage_pinned = $pinned, time_zone = $zone, service_flags = $flags, nps_score = $nps, birthday = $birthday WHERE id = $id",
+            },
+            ProfileColumnParameters,
+            transaction);
+        var p = command.Parameters;
+        p[0].Value = customerId;
+        p[1].Value = (int)profile.Stage;
+        p[2].Value = profile.StagePinned ? 1 : 0;
+        p[3].Value = Serialization.CustomerJsonWriter.ZoneId(profile.TimeZone);
+        p[4].Value = Events.TickScreen.FlagBits(profile.ServiceFlags);
+        p[5].Value = SqliteRows.Db(profile.ServiceFlags.NpsScore);
+        p[6].Value = profile.Attributes.TryGetValue("birthday", out var birthday) && birthday.ValueKind != System.Text.Json.JsonValueKind.Undefined ? RawUtf8(birthday) : DBNull.Value;
+        command.ExecuteNonQuery();
+
+        command = Bound(write == ProfileWrite.Insert ? "INSERT INTO customer_profiles (id, profile) VALUES ($id, $profile)" : "UPDATE customer_profiles SET profile = $profile WHERE id = $id", ProfileParameters, transaction);
+        command.Parameters[0].Value = customerId;
+        command.Parameters[1].Value = json;
+        command.ExecuteNonQuery();
+    }
+
     private long? VersionOf(SqliteTransaction transaction, string customerId)
     {
         var command = Writer("SELECT version FROM customers WHERE id = $id", transaction);
@@ -313,14 +363,9 @@ public sealed partial class SqlitePersonalizeStore
         return command.ExecuteScalar() is long version ? version : null;
     }
 
-    private long UpsertFacts(SqliteTransaction transaction, string customerId, byte[] facts, long? current)
+    private long UpsertFacts(SqliteTransaction transaction, CustomerProfile profile, byte[] facts, long? current)
     {
-        var command = Writer(current is null
-            ? "INSERT INTO customers (id, version, facts) VALUES ($id, 1, $facts)"
-            : "UPDATE customers SET facts = $facts, version = version + 1 WHERE id = $id", transaction);
-        command.Parameters.AddWithValue("$id", customerId);
-        command.Parameters.AddWithValue("$facts", facts);
-        command.ExecuteNonQuery();
+        WriteProfile(transaction, profile.Id, profile, facts, current is null ? ProfileWrite.Insert : ProfileWrite.Bump);
         return (current ?? 0) + 1;
     }
 
@@ -391,7 +436,7 @@ public sealed partial class SqlitePersonalizeStore
 
         var names = string.Join(", ", ids.Select((_, i) => "$p" + i));
         var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(ids.Count);
-        using (var command = reader.Command($"SELECT id, version, facts, event_facts FROM customers WHERE id IN ({names})"))
+        using (var command = reader.Command($"{PageColumns} WHERE c.id IN ({names})"))
         {
             AddIds(command, ids);
             using var data = command.ExecuteReader();

@@ -245,11 +245,12 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         }
     }
 
-    private const string ScreenColumns = "SELECT id, version, event_facts, facts FROM customers";
+    private const string ScreenColumns = "SELECT id, version, event_facts, stage, stage_pinned, time_zone, service_flags, nps_score, birthday FROM customers";
 
     /// <summary>
-    /// Steps a screening query (<see cref="ScreenColumns"/>) through SQLite's own API: each row's blobs are screened where
-    /// SQLite holds them, so a read allocates only what it keeps (ids, facts), not a copy of every profile.
+    /// Steps a screening query (<see cref="ScreenColumns"/>) through SQLite's own API: the customers row holds only the
+    /// screened columns (the profile JSON is in <c>customer_profiles</c>), and each row's facts are read where SQLite
+    /// holds them, so a read allocates only what it keeps.
     /// </summary>
     private static void ReadScreens(sqlite3 db, string sql, Action<sqlite3_stmt> bind, List<TickRow> rows, Utf8StringCache strings)
     {
@@ -267,7 +268,15 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             {
                 var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
                 var facts = raw.sqlite3_column_type(statement, 2) == raw.SQLITE_NULL ? CustomerFacts.Empty : CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 2), strings);
-                var profile = TickScreen.Profile(id, facts, raw.sqlite3_column_blob(statement, 3));
+                var profile = TickScreen.Profile(
+                    id,
+                    facts,
+                    raw.sqlite3_column_int64(statement, 3),
+                    raw.sqlite3_column_int64(statement, 4) != 0,
+                    strings.Get(raw.sqlite3_column_blob(statement, 5)),
+                    raw.sqlite3_column_int64(statement, 6),
+                    raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, 7),
+                    raw.sqlite3_column_blob(statement, 8));
                 rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, raw.sqlite3_column_int64(statement, 1))));
             }
 
@@ -365,10 +374,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         version = null;
         if (sends.Profile is { } profile)
         {
-            var command = Writer("UPDATE customers SET facts = $facts WHERE id = $id", transaction);
-            command.Parameters.AddWithValue("$id", sends.CustomerId);
-            command.Parameters.AddWithValue("$facts", _json.WriteCustomer(StoreChecks.FactsOf(profile)));
-            command.ExecuteNonQuery();
+            WriteProfile(transaction, sends.CustomerId, profile, _json.WriteCustomer(StoreChecks.FactsOf(profile)), ProfileWrite.KeepVersion);
             changed = true;
         }
 

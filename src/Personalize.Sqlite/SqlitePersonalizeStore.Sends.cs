@@ -244,7 +244,7 @@ public sealed partial class SqlitePersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         return WriteAsync(transaction =>
         {
-            var command = Writer("SELECT facts FROM customers WHERE id = $id", transaction);
+            var command = Writer("SELECT profile FROM customer_profiles WHERE id = $id", transaction);
             command.Parameters.AddWithValue("$id", customerId);
             if (command.ExecuteScalar() is not byte[] facts)
             {

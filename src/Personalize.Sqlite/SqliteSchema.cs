@@ -207,6 +207,39 @@ internal static class SqliteSchema
         """
         CREATE INDEX consent_records_pending ON consent_records (recorded_at, customer_id, seq) WHERE action = 0 AND opt_in = 1 AND confirmed_at IS NULL;
         """,
+
+        // 8: narrow customer rows. The profile JSON (~1-2 KB, which spilled every customers row to overflow pages) moves to
+        // its own table; the customers row keeps the version, the event facts and the profile fields the tick and event
+        // screens read (stage, pinned, time zone, service flags, the birthday attribute as JSON), written from the same
+        // profile in the same transaction as the JSON. A send's version bump rewrites this small row, not the profile;
+        // a screen reads the columns, not the JSON. Dropping the column rewrites the table in place (no DROP TABLE: that
+        // would delete, and with foreign keys on cascade to, every customer's evidence and history).
+        """
+        CREATE TABLE customer_profiles (
+            id TEXT NOT NULL PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+            profile BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        INSERT INTO customer_profiles (id, profile) SELECT id, facts FROM customers ORDER BY id;
+
+        ALTER TABLE customers ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE customers ADD COLUMN stage_pinned INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE customers ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+        ALTER TABLE customers ADD COLUMN service_flags INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE customers ADD COLUMN nps_score INTEGER NULL;
+        ALTER TABLE customers ADD COLUMN birthday BLOB NULL;
+
+        UPDATE customers SET
+            stage = CASE lower(json_extract(CAST(facts AS TEXT), '$.stage')) WHEN 'adoption' THEN 1 WHEN 'retention' THEN 2 ELSE 0 END,
+            stage_pinned = CASE WHEN json_extract(CAST(facts AS TEXT), '$.stagePinned') = 1 THEN 1 ELSE 0 END,
+            time_zone = COALESCE(json_extract(CAST(facts AS TEXT), '$.timeZone'), ''),
+            service_flags = (CASE WHEN json_extract(CAST(facts AS TEXT), '$.serviceFlags.openComplaint') = 1 THEN 1 ELSE 0 END)
+                | (CASE WHEN json_extract(CAST(facts AS TEXT), '$.serviceFlags.failedPayment') = 1 THEN 2 ELSE 0 END),
+            nps_score = json_extract(CAST(facts AS TEXT), '$.serviceFlags.npsScore'),
+            birthday = CAST(CAST(facts AS TEXT) -> '$.attributes.birthday' AS BLOB);
+
+        ALTER TABLE customers DROP COLUMN facts;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

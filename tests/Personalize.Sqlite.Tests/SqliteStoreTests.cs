@@ -52,7 +52,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal("-65536", store.WriterPragma("cache_size")); // a 64 MB bound on the writer's page cache
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(7, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(8, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("7", store.WriterPragma("user_version"));
+        Assert.Equal("8", store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         Assert.Empty(customer.Profile.Facts);
@@ -94,16 +94,16 @@ public sealed class SqliteStoreTests : IDisposable
             SqliteSchema.Migrate(connection, 0, 5);
         }
 
+        InsertAsBefore8(_db.File, [Customer("c-1")]);
         using (var old = SqlitePersonalizeStore.OpenAt(_db.File, StoreKit.Channels, schemaVersion: 5))
         {
-            await old.ImportCustomersAsync([Customer("c-1")]);
             await old.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [first, second] }] });
             await old.RecordAsync(new SendBatch { Delivered = [first.IdempotencyKey] });
         }
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("7", store.WriterPragma("user_version"));
+        Assert.Equal("8", store.WriterPragma("user_version"));
         Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(first.IdempotencyKey))!.State);
         Assert.Equal(DeliveryState.Pending, (await store.FindDeliveryAsync(second.IdempotencyKey))!.State);
         var customer = (await store.GetCustomerAsync("c-1"))!;
@@ -115,6 +115,119 @@ public sealed class SqliteStoreTests : IDisposable
         await store.RecordAsync(new SendBatch { Failed = [new DeliveryFailure(second.IdempotencyKey, "sink.rejected")] });
         Assert.Null(await store.FindDeliveryAsync(second.IdempotencyKey));
         Assert.Equal(customer.Profile.History.Count - 1, (await store.GetCustomerAsync("c-1"))!.Profile.History.Count);
+    }
+
+    [Fact]
+    public async Task A_version_7_database_with_customers_is_migrated_to_narrow_rows_and_reads_back_identical_customers()
+    {
+        // Version 7 kept the profile JSON in the customers row; migration 8 moves it to customer_profiles and copies the
+        // screened fields (stage, pinned, time zone, service flags, birthday) into the row's own columns.
+        var profiles = MigrationCustomers();
+        using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, 0, 7);
+        }
+
+        InsertAsBefore8(_db.File, profiles);
+        using (var old = SqlitePersonalizeStore.OpenAt(_db.File, StoreKit.Channels, schemaVersion: 7))
+        {
+            foreach (var profile in profiles)
+            {
+                Assert.Equal(WriteStatus.Written, (await old.AppendConsentAsync(profile.Id, profile.Consents.Records)).Status);
+            }
+        }
+
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+
+        Assert.Equal("8", store.WriterPragma("user_version"));
+        var expected = profiles.Select(p => Describe(new StoredCustomer(p, p.Consents.Records.Count > 0 ? 2 : 1))).ToList();
+        Assert.Equal(expected, (await store.GetCustomersAsync([.. profiles.Select(static p => p.Id)])).Select(Describe));
+        Assert.Equal(expected, (await store.ReadCustomersAsync(new CustomerQuery { Limit = 10 })).Items.Select(Describe));
+
+        // The migrated columns are exactly what this release writes for the same profiles.
+        var fresh = Path.Combine(_db.Directory, "fresh.db");
+        using (var written = SqlitePersonalizeStore.Open(fresh, StoreKit.Channels))
+        {
+            await written.ImportCustomersAsync(profiles);
+        }
+
+        Assert.Equal(ScreenColumns(fresh), ScreenColumns(_db.File));
+        Assert.Contains("c-2|2|1|Europe/Berlin|1|3|\"1990-02-14\"", ScreenColumns(_db.File), StringComparison.Ordinal);
+
+        // And the customer still takes sends at its version.
+        var again = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-2", ExpectedVersion = 2, Deliveries = [Send("c-2", "n", Now)] }] });
+        Assert.Equal((WriteStatus.Written, 3L), (again.Customers[0].Status, again.Customers[0].Version));
+    }
+
+    /// <summary>Writes customers as releases before migration 8 laid them out: the profile JSON in the customers row, history rows beside it (consents: append them through the store).</summary>
+    private static void InsertAsBefore8(string file, IEnumerable<Customers.CustomerProfile> profiles)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        foreach (var profile in profiles)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO customers (id, version, facts) VALUES ($id, 1, $facts)";
+            command.Parameters.AddWithValue("$id", profile.Id);
+            command.Parameters.AddWithValue("$facts", new Serialization.CustomerJson(StoreKit.Channels).WriteCustomer(profile with { Consents = ConsentLedger.Empty, History = Customers.ContactHistory.Empty }));
+            command.ExecuteNonQuery();
+            foreach (var record in profile.History.Records)
+            {
+                using var history = connection.CreateCommand();
+                history.CommandText = "INSERT INTO contact_history (customer_id, sent_at, message_id, channel, purpose, kind) VALUES ($id, $at, $message, $channel, $purpose, $kind)";
+                history.Parameters.AddWithValue("$id", profile.Id);
+                history.Parameters.AddWithValue("$at", record.SentAt.UtcTicks);
+                history.Parameters.AddWithValue("$message", record.MessageId);
+                history.Parameters.AddWithValue("$channel", record.Channel.Name);
+                history.Parameters.AddWithValue("$purpose", (int)record.Purpose);
+                history.Parameters.AddWithValue("$kind", (int)record.Kind);
+                history.ExecuteNonQuery();
+            }
+        }
+    }
+
+    private static string Describe(StoredCustomer customer)
+        => customer.Version + " " + System.Text.Encoding.UTF8.GetString(new Serialization.CustomerJson(StoreKit.Channels).WriteCustomer(customer.Profile));
+
+    private static List<Customers.CustomerProfile> MigrationCustomers()
+    {
+        var birthday = System.Text.Json.JsonDocument.Parse("\"1990-02-14\"").RootElement.Clone();
+        var leapDay = System.Text.Json.JsonDocument.Parse("{\"month\":2,\"day\":29}").RootElement.Clone();
+        var plan = System.Text.Json.JsonDocument.Parse("\"gold\"").RootElement.Clone();
+        return
+        [
+            Customer("c-1"),
+            Customer("c-2") with
+            {
+                Stage = LifecycleStage.Retention,
+                StagePinned = true,
+                TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"),
+                ServiceFlags = new Customers.ServiceFlags { OpenComplaint = true, NpsScore = 3 },
+                Attributes = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal) { ["plan"] = plan, ["birthday"] = birthday },
+            },
+            Bare("c-3") with
+            {
+                ServiceFlags = new Customers.ServiceFlags { FailedPayment = true },
+                Attributes = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal) { ["birthday"] = leapDay },
+            },
+        ];
+    }
+
+    private static string ScreenColumns(string file)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, stage, stage_pinned, time_zone, service_flags, nps_score, CAST(birthday AS TEXT) FROM customers ORDER BY id";
+        using var data = command.ExecuteReader();
+        var rows = new List<string>();
+        while (data.Read())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, data.FieldCount).Select(i => data.IsDBNull(i) ? "null" : Convert.ToString(data.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return string.Join("\n", rows);
     }
 
     [Fact]

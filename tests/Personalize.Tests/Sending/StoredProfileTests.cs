@@ -101,7 +101,7 @@ public sealed class StoredProfileTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE customers SET facts = CAST(json_set(CAST(facts AS TEXT), $path, $value) AS BLOB) WHERE id = $id";
+        command.CommandText = "UPDATE customer_profiles SET profile = CAST(json_set(CAST(profile AS TEXT), $path, $value) AS BLOB) WHERE id = $id";
         command.Parameters.AddWithValue("$path", path);
         command.Parameters.AddWithValue("$value", value);
         command.Parameters.AddWithValue("$id", customerId);
@@ -113,7 +113,7 @@ public sealed class StoredProfileTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT facts FROM customers WHERE id = $id";
+        command.CommandText = "SELECT profile FROM customer_profiles WHERE id = $id";
         command.Parameters.AddWithValue("$id", customerId);
         return (byte[])command.ExecuteScalar()!;
     }

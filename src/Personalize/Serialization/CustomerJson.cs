@@ -20,6 +20,7 @@ public sealed class CustomerJson
     private readonly int _maxAttributeBytes = DefaultMaxAttributeBytes;
     private readonly int _maxAttributes = DefaultMaxAttributes;
     private bool _trusted;
+    private StoredCustomerReader? _stored;
 
     // A store's rows are read by machines only: written without indentation (smaller rows, faster reads).
     private static readonly PersonalizeJsonContext Compact = new(new JsonSerializerOptions
@@ -57,7 +58,7 @@ public sealed class CustomerJson
     /// tightens a rule. The decision then handles a contact point that is no longer valid (<c>contact_point.invalid</c>).
     /// </summary>
     internal static CustomerJson ForStore(ChannelRegistry channels)
-        => new(channels) { MaxAttributeBytes = int.MaxValue, MaxAttributes = int.MaxValue, _trusted = true };
+        => new(channels) { MaxAttributeBytes = int.MaxValue, MaxAttributes = int.MaxValue, _trusted = true, _stored = new StoredCustomerReader(channels) };
 
     /// <summary>The channels this instance accepts.</summary>
     public ChannelRegistry Channels { get; }
@@ -113,6 +114,14 @@ public sealed class CustomerJson
     /// <returns><see langword="true"/> when there are no errors.</returns>
     public bool TryReadCustomer(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? customer, out IReadOnlyList<CustomerJsonError> errors)
     {
+        // A store's own rows: straight into the model; a row that is anything but well formed is read again below, which
+        // reports its errors (or reads what the one-pass reader leaves to it).
+        if (_stored is not null && _stored.TryRead(utf8Json, out customer))
+        {
+            errors = [];
+            return true;
+        }
+
         var reader = new CustomerJsonReader(Channels, MaxAttributeBytes, MaxAttributes, _trusted);
         customer = reader.ReadSingle(utf8Json);
         errors = reader.ErrorsAt(utf8Json);

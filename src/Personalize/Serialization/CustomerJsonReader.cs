@@ -756,6 +756,12 @@ internal sealed class CustomerJsonReader
         return DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
     }
 
+    /// <summary>The instant of an ISO 8601 date and time with an offset, as <see cref="Instant"/> reads it; <see langword="null"/> where it reports an error.</summary>
+    internal static DateTimeOffset? ParseInstant(string text)
+        => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) && text.Length >= 16 && text[4] == '-' && text[10] == 'T' && parsed.Kind != DateTimeKind.Unspecified
+            ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime()
+            : null;
+
     private void Unknown(string path, Dictionary<string, JsonElement>? extra)
     {
         if (extra is null || _trusted)
@@ -799,7 +805,7 @@ internal sealed class CustomerJsonReader
 
     private static string Quote(string? text) => text is null ? "null" : "\"" + text + "\"";
 
-    private static bool TryEnum<T>(string text, out T value)
+    internal static bool TryEnum<T>(string text, out T value)
         where T : struct, Enum
     {
         // Accept snake_case and any letter case (direct_mail, DirectMail); reject numbers.

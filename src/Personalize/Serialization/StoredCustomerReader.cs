@@ -1,0 +1,958 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Personalize.Channels;
+using Personalize.Consent;
+using Personalize.Customers;
+using Personalize.Timing;
+
+namespace Personalize.Serialization;
+
+/// <summary>
+/// Reads a store's own profile rows straight from UTF-8 into the model with one <see cref="Utf8JsonReader"/> pass: no
+/// DTOs, no intermediate lists or strings for enums and channels (ADR 0042). It accepts exactly what the trusted
+/// <see cref="CustomerJsonReader"/> accepts and builds the same profile. On anything else (a missing or bad field, a
+/// token of another type, a repeated property, malformed JSON) it gives up, and the caller reads the row again through
+/// <see cref="CustomerJsonReader"/>, which reports every error with its JSON path, line and column (ADR 0018): the
+/// errors are that reader's, word for word.
+/// </summary>
+internal sealed class StoredCustomerReader
+{
+    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 };
+    private readonly ChannelRegistry _channels;
+    private readonly (byte[] Name, Channel Channel)[] _names;
+
+    public StoredCustomerReader(ChannelRegistry channels)
+    {
+        _channels = channels;
+        _names = [.. channels.All.Select(static d => (System.Text.Encoding.UTF8.GetBytes(d.Channel.ToString()), d.Channel))];
+    }
+
+    /// <summary>Reads one profile; <see langword="false"/> when the row needs <see cref="CustomerJsonReader"/> (to be read leniently or to report its errors).</summary>
+    public bool TryRead(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? profile)
+    {
+        var reader = new Utf8JsonReader(utf8Json, Options);
+        try
+        {
+            profile = Customer(ref reader);
+            if (profile is not null && reader.Read())
+            {
+                profile = null; // content after the object: the general reader says what
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            profile = null;
+        }
+
+        return profile is not null;
+    }
+
+    private CustomerProfile? Customer(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? id = null, language = null;
+        LifecycleStage? stage = null;
+        bool? pinned = null;
+        TimeZoneInfo? zone = null;
+        var points = ContactPoints.None;
+        var preferences = ContactPreferences.Default;
+        var consents = ConsentLedger.Empty;
+        var history = ContactHistory.Empty;
+        var flags = ServiceFlags.None;
+        var attributes = CustomerProfile.EmptyAttributes;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Field(ref reader, ref seen, "id"u8, "stage"u8, "stagePinned"u8, "language"u8, "timeZone"u8, "contactPoints"u8, "preferences"u8, "consents"u8, "history"u8, "serviceFlags"u8, "attributes"u8);
+            reader.Read();
+            var ok = field switch
+            {
+                0 => String(ref reader, out id) && !string.IsNullOrWhiteSpace(id),
+                1 => EnumValue(ref reader, out stage),
+                2 => Bool(ref reader, out pinned),
+                3 => String(ref reader, out language),
+                4 => Zone(ref reader, out zone),
+                5 => reader.TokenType == JsonTokenType.Null || ReadContactPoints(ref reader, out points),
+                6 => reader.TokenType == JsonTokenType.Null || Preferences(ref reader, out preferences),
+                7 => reader.TokenType == JsonTokenType.Null || Consents(ref reader, out consents),
+                8 => reader.TokenType == JsonTokenType.Null || History(ref reader, out history),
+                9 => reader.TokenType == JsonTokenType.Null || Flags(ref reader, out flags),
+                10 => reader.TokenType == JsonTokenType.Null || Attributes(ref reader, out attributes),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject || id is null || stage is null || zone is null)
+        {
+            return null;
+        }
+
+        return new CustomerProfile
+        {
+            Id = id,
+            Stage = stage.Value,
+            StagePinned = pinned ?? false,
+            Language = language,
+            TimeZone = zone,
+            ContactPoints = points,
+            Preferences = preferences,
+            Consents = consents,
+            History = history,
+            ServiceFlags = flags,
+            Attributes = attributes,
+        };
+    }
+
+    /// <summary>
+    /// The index of the current property name among the eleven names (-1 when unknown), or -2 when it was seen before in
+    /// this object (a repeated property: the general reader keeps the last, this one gives up).
+    /// </summary>
+    private static int Field(ref Utf8JsonReader reader, ref int seen, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d, ReadOnlySpan<byte> e, ReadOnlySpan<byte> f, ReadOnlySpan<byte> g, ReadOnlySpan<byte> h, ReadOnlySpan<byte> i, ReadOnlySpan<byte> j, ReadOnlySpan<byte> k)
+    {
+        var index = reader.ValueTextEquals(a) ? 0 : reader.ValueTextEquals(b) ? 1 : reader.ValueTextEquals(c) ? 2 : reader.ValueTextEquals(d) ? 3
+            : reader.ValueTextEquals(e) ? 4 : reader.ValueTextEquals(f) ? 5 : reader.ValueTextEquals(g) ? 6 : reader.ValueTextEquals(h) ? 7
+            : reader.ValueTextEquals(i) ? 8 : reader.ValueTextEquals(j) ? 9 : reader.ValueTextEquals(k) ? 10 : -1;
+        return Seen(index, ref seen);
+    }
+
+    private static int Seen(int index, ref int seen)
+    {
+        if (index < 0)
+        {
+            return index;
+        }
+
+        var bit = 1 << index;
+        if ((seen & bit) != 0)
+        {
+            return -2;
+        }
+
+        seen |= bit;
+        return index;
+    }
+
+    private static bool Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return true;
+    }
+
+    private static bool String(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        value = reader.GetString();
+        return true;
+    }
+
+    private static bool Bool(ref Utf8JsonReader reader, out bool? value)
+    {
+        value = reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => null,
+        };
+        return value is not null || reader.TokenType == JsonTokenType.Null;
+    }
+
+    private static bool Int(ref Utf8JsonReader reader, out int? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var number))
+        {
+            return false;
+        }
+
+        value = number;
+        return true;
+    }
+
+    /// <summary>A required enum value: the writer's own name matched without a string, any other spelling as the general reader takes it.</summary>
+    private static bool EnumValue<T>(ref Utf8JsonReader reader, [NotNullWhen(true)] out T? value)
+        where T : struct, Enum
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        foreach (var (name, known) in EnumNames<T>.Utf8)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                value = known;
+                return true;
+            }
+        }
+
+        if (CustomerJsonReader.TryEnum(reader.GetString()!, out T parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>An optional enum value (<see langword="null"/> stays null).</summary>
+    private static bool OptionalEnumValue<T>(ref Utf8JsonReader reader, out T? value)
+        where T : struct, Enum
+    {
+        value = null;
+        return reader.TokenType == JsonTokenType.Null || EnumValue(ref reader, out value);
+    }
+
+    private bool ChannelValue(ref Utf8JsonReader reader, [NotNullWhen(true)] out Channel? channel)
+    {
+        channel = null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        foreach (var (name, known) in _names)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                channel = known;
+                return true;
+            }
+        }
+
+        if (_channels.TryResolve(reader.GetString(), out var definition))
+        {
+            channel = definition.Channel;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool Zone(ref Utf8JsonReader reader, out TimeZoneInfo? zone)
+    {
+        zone = null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(reader.GetString()!);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+
+        return zone.HasIanaId;
+    }
+
+    /// <summary>An instant: the writer's own form (<c>yyyy-MM-ddTHH:mm:ss[.fffffff]Z</c>) read from the bytes, any other as the general reader takes it.</summary>
+    private static bool Instant(ref Utf8JsonReader reader, bool required, out DateTimeOffset? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return !required;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && Utc(reader.ValueSpan) is { } utc)
+        {
+            value = utc;
+            return true;
+        }
+
+        value = CustomerJsonReader.ParseInstant(reader.GetString()!);
+        return value is not null;
+    }
+
+    private static DateTimeOffset? Utc(ReadOnlySpan<byte> text)
+    {
+        if (text.Length is not (20 or 28) || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[^1] != 'Z'
+            || (text.Length == 28 && text[19] != '.'))
+        {
+            return null;
+        }
+
+        if (!Digits(text, 0, 4, out var year) || !Digits(text, 5, 2, out var month) || !Digits(text, 8, 2, out var day)
+            || !Digits(text, 11, 2, out var hour) || !Digits(text, 14, 2, out var minute) || !Digits(text, 17, 2, out var second))
+        {
+            return null;
+        }
+
+        var fraction = 0;
+        if (text.Length == 28 && !Digits(text, 20, 7, out fraction))
+        {
+            return null;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return null;
+        }
+
+        return new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction), TimeSpan.Zero);
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> text, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return true;
+    }
+
+    private static bool Time(ref Utf8JsonReader reader, bool allowEndOfDay, out TimeOnly time)
+    {
+        time = default;
+        return reader.TokenType == JsonTokenType.String && TimeWindow.TryParseTimeOfDay(reader.GetString(), out time, allowEndOfDay);
+    }
+
+    private static bool StringList(ref Utf8JsonReader reader, out List<string>? values)
+    {
+        values = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        values = [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!String(ref reader, out var value))
+            {
+                return false;
+            }
+
+            if (value is not null)
+            {
+                values.Add(value); // a stored null line or token is left out, as the general reader does for its own rows
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ReadContactPoints(ref Utf8JsonReader reader, out ContactPoints points)
+    {
+        points = ContactPoints.None;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        string? email = null, phone = null;
+        PostalAddress? address = null;
+        List<string>? tokens = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Seen(reader.ValueTextEquals("email"u8) ? 0 : reader.ValueTextEquals("phone"u8) ? 1 : reader.ValueTextEquals("postalAddress"u8) ? 2 : reader.ValueTextEquals("deviceTokens"u8) ? 3 : -1, ref seen);
+            reader.Read();
+            var ok = field switch
+            {
+                0 => String(ref reader, out email),
+                1 => String(ref reader, out phone),
+                2 => reader.TokenType == JsonTokenType.Null || Address(ref reader, out address),
+                3 => StringList(ref reader, out tokens),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        points = new ContactPoints { Email = email, Phone = phone, PostalAddress = address, DeviceTokens = tokens ?? [] };
+        return true;
+    }
+
+    private static bool Address(ref Utf8JsonReader reader, out PostalAddress? address)
+    {
+        address = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        List<string>? lines = null;
+        string? postalCode = null, city = null, region = null, country = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Seen(reader.ValueTextEquals("lines"u8) ? 0 : reader.ValueTextEquals("postalCode"u8) ? 1 : reader.ValueTextEquals("city"u8) ? 2 : reader.ValueTextEquals("region"u8) ? 3 : reader.ValueTextEquals("country"u8) ? 4 : -1, ref seen);
+            reader.Read();
+            var ok = field switch
+            {
+                0 => StringList(ref reader, out lines),
+                1 => String(ref reader, out postalCode),
+                2 => String(ref reader, out city),
+                3 => String(ref reader, out region),
+                4 => String(ref reader, out country),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        address = new PostalAddress { Lines = lines ?? [], PostalCode = postalCode, City = city ?? string.Empty, Region = region, Country = country ?? string.Empty };
+        return true;
+    }
+
+    private bool Preferences(ref Utf8JsonReader reader, out ContactPreferences preferences)
+    {
+        preferences = ContactPreferences.Default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        var ranking = new List<Channel>();
+        var caps = new List<FrequencyCap>();
+        var days = new List<DayOfWeek>();
+        var hours = new List<TimeWindow>();
+        TimeWindow? quiet = null;
+        DateTimeOffset? paused = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Seen(
+                reader.ValueTextEquals("channelRanking"u8) ? 0 : reader.ValueTextEquals("frequencyCaps"u8) ? 1 : reader.ValueTextEquals("preferredDays"u8) ? 2
+                : reader.ValueTextEquals("preferredHours"u8) ? 3 : reader.ValueTextEquals("quietHours"u8) ? 4 : reader.ValueTextEquals("pausedUntil"u8) ? 5 : -1,
+                ref seen);
+            reader.Read();
+            var ok = field switch
+            {
+                0 => Ranking(ref reader, ranking),
+                1 => Caps(ref reader, caps),
+                2 => Days(ref reader, days),
+                3 => Windows(ref reader, hours),
+                4 => reader.TokenType == JsonTokenType.Null || (Window(ref reader, mayCrossMidnight: true, out var window) && (quiet = window) is not null),
+                5 => Instant(ref reader, required: false, out paused),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        preferences = new ContactPreferences { ChannelRanking = ranking, FrequencyCaps = caps, PreferredDays = days, PreferredHours = hours, QuietHours = quiet, PausedUntil = paused };
+        return true;
+    }
+
+    private bool Ranking(ref Utf8JsonReader reader, List<Channel> ranking)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!ChannelValue(ref reader, out var channel) || ranking.Contains(channel.Value))
+            {
+                return false;
+            }
+
+            ranking.Add(channel.Value);
+        }
+
+        return true;
+    }
+
+    private bool Caps(ref Utf8JsonReader reader, List<FrequencyCap> caps)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            Channel? channel = null;
+            int? max = null;
+            CapPeriod? per = null;
+            var seen = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = Seen(reader.ValueTextEquals("channel"u8) ? 0 : reader.ValueTextEquals("max"u8) ? 1 : reader.ValueTextEquals("per"u8) ? 2 : -1, ref seen);
+                reader.Read();
+                var ok = field switch
+                {
+                    0 => reader.TokenType == JsonTokenType.Null || ChannelValue(ref reader, out channel),
+                    1 => Int(ref reader, out max),
+                    2 => EnumValue(ref reader, out per),
+                    -1 => Skip(ref reader),
+                    _ => false,
+                };
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            if (max is not >= 0 || per is null)
+            {
+                return false;
+            }
+
+            caps.Add(new FrequencyCap { Channel = channel, Max = max.Value, Period = per.Value });
+        }
+
+        return true;
+    }
+
+    private static bool Days(ref Utf8JsonReader reader, List<DayOfWeek> days)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!EnumValue(ref reader, out DayOfWeek? day) || days.Contains(day.Value))
+            {
+                return false;
+            }
+
+            days.Add(day.Value);
+        }
+
+        return true;
+    }
+
+    private static bool Windows(ref Utf8JsonReader reader, List<TimeWindow> windows)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!Window(ref reader, mayCrossMidnight: false, out var window))
+            {
+                return false;
+            }
+
+            windows.Add(window);
+        }
+
+        return true;
+    }
+
+    private static bool Window(ref Utf8JsonReader reader, bool mayCrossMidnight, out TimeWindow window)
+    {
+        window = default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        TimeOnly? start = null, end = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Seen(reader.ValueTextEquals("start"u8) ? 0 : reader.ValueTextEquals("end"u8) ? 1 : -1, ref seen);
+            reader.Read();
+            TimeOnly time = default;
+            var ok = field switch
+            {
+                0 => Time(ref reader, allowEndOfDay: false, out time),
+                1 => Time(ref reader, allowEndOfDay: true, out time),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+
+            (start, end) = field == 0 ? (time, end) : field == 1 ? (start, time) : (start, end);
+        }
+
+        if (start is null || end is null || start == end)
+        {
+            return false;
+        }
+
+        window = new TimeWindow(start.Value, end.Value);
+        return mayCrossMidnight || !window.CrossesMidnight;
+    }
+
+    private bool Consents(ref Utf8JsonReader reader, out ConsentLedger ledger)
+    {
+        ledger = ConsentLedger.Empty;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        List<ConsentRecord>? records = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (Consent(ref reader) is not { } record)
+            {
+                return false;
+            }
+
+            (records ??= []).Add(record);
+        }
+
+        ledger = records is null ? ConsentLedger.Empty : new ConsentLedger(records);
+        return true;
+    }
+
+    private ConsentRecord? Consent(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        Channel? channel = null;
+        ContactPurpose? purpose = null;
+        ConsentAction? action = null;
+        ConsentSource? source = null;
+        OptInMethod? optIn = null;
+        DateTimeOffset? at = null, confirmed = null;
+        string? topic = null, wording = null, wordingVersion = null, evidence = null;
+        bool? personalization = null;
+        var hasChannel = false;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Field(ref reader, ref seen, "channel"u8, "purpose"u8, "topic"u8, "personalization"u8, "action"u8, "at"u8, "source"u8, "wording"u8, "wordingVersion"u8, "optIn"u8, "confirmedAt"u8);
+            if (field == -1 && reader.ValueTextEquals("methodEvidence"u8))
+            {
+                field = Seen(11, ref seen);
+            }
+
+            reader.Read();
+            var ok = field switch
+            {
+                0 => reader.TokenType == JsonTokenType.Null || (hasChannel = ChannelValue(ref reader, out channel)),
+                1 => OptionalEnumValue(ref reader, out purpose),
+                2 => String(ref reader, out topic),
+                3 => Bool(ref reader, out personalization),
+                4 => OptionalEnumValue(ref reader, out action),
+                5 => Instant(ref reader, required: false, out at),
+                6 => reader.TokenType == JsonTokenType.Null || Source(ref reader, out source),
+                7 => String(ref reader, out wording),
+                8 => String(ref reader, out wordingVersion),
+                9 => OptionalEnumValue(ref reader, out optIn),
+                10 => Instant(ref reader, required: false, out confirmed),
+                11 => String(ref reader, out evidence),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        // The general reader's rules for a record, each failure handed back to it for its error.
+        if (personalization == false || action is null || at is null || source is null)
+        {
+            return null;
+        }
+
+        var isPersonalization = personalization == true;
+        var subjects = (hasChannel ? 1 : 0) + (topic is null ? 0 : 1) + (isPersonalization ? 1 : 0);
+        if (subjects > 1 || (subjects == 1 && !hasChannel && purpose is not null))
+        {
+            return null;
+        }
+
+        ConsentScope scope;
+        if (hasChannel)
+        {
+            scope = purpose is { } p ? ConsentScope.ForChannel(channel!.Value, p) : ConsentScope.ForChannel(channel!.Value);
+        }
+        else if (topic is not null)
+        {
+            if (!ConsentScope.TryNormalizeTopic(topic, out var normalized))
+            {
+                return null;
+            }
+
+            scope = ConsentScope.ForTopic(normalized);
+        }
+        else if (isPersonalization)
+        {
+            scope = ConsentScope.Personalization;
+        }
+        else if (purpose is { } p)
+        {
+            scope = ConsentScope.ForPurpose(p);
+        }
+        else
+        {
+            return null;
+        }
+
+        if (optIn is not null && action == ConsentAction.Withdraw)
+        {
+            return null;
+        }
+
+        var method = optIn ?? OptInMethod.Single;
+        if ((action == ConsentAction.Grant && wording is null && wordingVersion is null)
+            || (confirmed is not null && method != OptInMethod.Double)
+            || (confirmed is { } c && c < at.Value)
+            || (evidence is not null && !MethodEvidence.IsWellFormed(evidence)))
+        {
+            return null;
+        }
+
+        return new ConsentRecord
+        {
+            Scope = scope,
+            Action = action.Value,
+            RecordedAt = at.Value,
+            Source = source,
+            Wording = wording,
+            WordingVersion = wordingVersion,
+            OptIn = method,
+            ConfirmedAt = confirmed,
+            MethodEvidence = evidence,
+        };
+    }
+
+    private static bool Source(ref Utf8JsonReader reader, out ConsentSource? source)
+    {
+        source = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        ConsentSourceKind? kind = null;
+        string? detail = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Seen(reader.ValueTextEquals("kind"u8) ? 0 : reader.ValueTextEquals("detail"u8) ? 1 : -1, ref seen);
+            reader.Read();
+            var ok = field switch
+            {
+                0 => OptionalEnumValue(ref reader, out kind),
+                1 => String(ref reader, out detail),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (kind is null)
+        {
+            return false;
+        }
+
+        source = new ConsentSource(kind.Value, detail);
+        return true;
+    }
+
+    private bool History(ref Utf8JsonReader reader, out ContactHistory history)
+    {
+        history = ContactHistory.Empty;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        List<ContactRecord>? records = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            string? messageId = null;
+            Channel? channel = null;
+            ContactPurpose? purpose = null;
+            MessageKind? kind = null;
+            DateTimeOffset? sentAt = null;
+            var seen = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = Seen(
+                    reader.ValueTextEquals("messageId"u8) ? 0 : reader.ValueTextEquals("channel"u8) ? 1 : reader.ValueTextEquals("purpose"u8) ? 2
+                    : reader.ValueTextEquals("kind"u8) ? 3 : reader.ValueTextEquals("sentAt"u8) ? 4 : -1,
+                    ref seen);
+                reader.Read();
+                var ok = field switch
+                {
+                    0 => String(ref reader, out messageId),
+                    1 => ChannelValue(ref reader, out channel),
+                    2 => EnumValue(ref reader, out purpose),
+                    3 => EnumValue(ref reader, out kind),
+                    4 => Instant(ref reader, required: true, out sentAt),
+                    -1 => Skip(ref reader),
+                    _ => false,
+                };
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(messageId) || channel is null || purpose is null || kind is null || sentAt is null)
+            {
+                return false;
+            }
+
+            (records ??= []).Add(new ContactRecord { MessageId = messageId, Channel = channel.Value, Purpose = purpose.Value, Kind = kind.Value, SentAt = sentAt.Value });
+        }
+
+        history = records is null ? ContactHistory.Empty : new ContactHistory(records);
+        return true;
+    }
+
+    private static bool Flags(ref Utf8JsonReader reader, out ServiceFlags flags)
+    {
+        flags = ServiceFlags.None;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        bool? complaint = null, payment = null;
+        int? nps = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Seen(reader.ValueTextEquals("openComplaint"u8) ? 0 : reader.ValueTextEquals("failedPayment"u8) ? 1 : reader.ValueTextEquals("npsScore"u8) ? 2 : -1, ref seen);
+            reader.Read();
+            var ok = field switch
+            {
+                0 => Bool(ref reader, out complaint),
+                1 => Bool(ref reader, out payment),
+                2 => Int(ref reader, out nps),
+                -1 => Skip(ref reader),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        flags = new ServiceFlags { OpenComplaint = complaint == true, FailedPayment = payment == true, NpsScore = nps };
+        return true;
+    }
+
+    private static bool Attributes(ref Utf8JsonReader reader, out IReadOnlyDictionary<string, JsonElement> attributes)
+    {
+        attributes = CustomerProfile.EmptyAttributes;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        // One document for all the attributes, as the general reader's converter parses them (the model holds JsonElements).
+        var root = JsonElement.ParseValue(ref reader);
+        var read = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            read[property.Name] = property.Value;
+        }
+
+        if (read.Count > 0)
+        {
+            attributes = read;
+        }
+
+        return true;
+    }
+
+    /// <summary>The names the writer gives the values of <typeparamref name="T"/> (<see cref="CustomerJsonWriter.Name{T}"/>), as UTF-8.</summary>
+    private static class EnumNames<T>
+        where T : struct, Enum
+    {
+        public static readonly (byte[] Name, T Value)[] Utf8 = [.. System.Enum.GetValues<T>().Select(static v => (System.Text.Encoding.UTF8.GetBytes(CustomerJsonWriter.Name(v)), v))];
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text;
+using Personalize.Channels;
+using Personalize.Customers;
+using Personalize.Serialization;
+using Personalize.Storage.Contract;
+
+namespace Personalize.Tests.Serialization;
+
+/// <summary>
+/// A store's rows are read in one pass straight into the model (ADR 0042); every profile it reads must be the one the
+/// validating reader builds, and a row it cannot read must get the validating reader's located errors.
+/// </summary>
+public sealed class StoredCustomerReaderTests
+{
+    private static readonly ChannelRegistry Channels = new PersonalizeOptions().AddChannel("whatsapp", ContactPointKind.MobilePhone, "WhatsApp").CreateChannelRegistry();
+
+    public static TheoryData<string> SampleIds()
+    {
+        var ids = new TheoryData<string>();
+        foreach (var customer in SampleCustomers())
+        {
+            ids.Add(customer.Id);
+        }
+
+        return ids;
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleIds))]
+    public void Every_sample_customer_reads_back_as_the_validating_reader_reads_it(string id)
+        => AssertSameProfile(SampleCustomers().Single(c => c.Id == id));
+
+    [Fact]
+    public void The_contract_suites_customers_read_back_as_the_validating_reader_reads_them()
+    {
+        // As a store writes them: without the evidence and history, which have their own tables (the samples carry both).
+        AssertSameProfile(Personalize.Storage.StoreChecks.FactsOf(StoreKit.Customer("c-1")));
+        AssertSameProfile(Personalize.Storage.StoreChecks.FactsOf(StoreKit.Customer("c-2", email: "x@example.com", phone: "+64211234567")));
+        AssertSameProfile(StoreKit.Bare("c-3"));
+        AssertSameProfile(StoreKit.Bare("c-4") with { StagePinned = true, Stage = LifecycleStage.Retention, ServiceFlags = new ServiceFlags { OpenComplaint = true } });
+    }
+
+    [Fact]
+    public void Rows_in_other_spellings_read_as_the_validating_reader_reads_them()
+    {
+        // Indented, other letter case in enums, instants with offsets and without seconds' fractions, escapes, unknown
+        // properties, nulls where the writer leaves fields out, a repeated property (the last one counts).
+        const string Row = """
+            {
+              "id": "c-\u0039", "stage": "Adoption", "stagePinned": null, "language": null, "timeZone": "Europe/Berlin",
+              "contactPoints": { "email": "a@example.com", "postalAddress": { "lines": ["1 Road", null], "city": "Kiel", "country": "DE" }, "deviceTokens": [null, "t"] },
+              "preferences": { "channelRanking": ["SMS", "email"], "frequencyCaps": [{ "channel": null, "max": 2, "per": "WEEK" }], "preferredDays": ["Monday"],
+                               "preferredHours": [{ "start": "09:00", "end": "12:00" }], "quietHours": { "start": "22:00", "end": "07:00" }, "pausedUntil": "2026-04-01T10:00:00+02:00" },
+              "consents": [
+                { "channel": "email", "action": "grant", "at": "2026-03-01T09:00:00.5Z", "source": { "kind": "form" }, "wording": "Yes", "optIn": "double", "confirmedAt": "2026-03-02T09:00:00+13:00" },
+                { "topic": "Gardening", "action": "withdraw", "at": "2026-03-01T09:00:00Z", "source": { "kind": "channel", "detail": "STOP" } },
+                { "purpose": "service", "action": "grant", "at": "2026-03-01T09:00:00Z", "source": { "kind": "api" }, "wordingVersion": "v1", "note": "x" }
+              ],
+              "history": [{ "messageId": "m", "channel": "whatsapp", "purpose": "marketing", "kind": "ask", "sentAt": "2026-03-03T09:30:00.1234567Z" }],
+              "serviceFlags": { "npsScore": 11, "failedPayment": false },
+              "attributes": { "birthday": "1990-02-14", "n": 1.50, "birthday": "1991-03-15" },
+              "stage": "retention",
+              "extra": [1, 2, { "a": null }]
+            }
+            """;
+        var utf8 = Encoding.UTF8.GetBytes(Row);
+
+        var general = new CustomerJsonReader(Channels, trusted: true).ReadSingle(utf8);
+        Assert.True(CustomerJson.ForStore(Channels).TryReadCustomer(utf8, out var read, out var errors), string.Join("; ", errors));
+
+        Assert.NotNull(general);
+        Assert.Equal(LifecycleStage.Retention, read.Stage);
+        Assert.Equal("1991-03-15", read.Attributes["birthday"].GetString());
+        Assert.Equal(Json(general), Json(read));
+    }
+
+    [Fact]
+    public void The_one_pass_reader_reads_the_writers_rows_itself()
+    {
+        var row = CustomerJson.ForStore(Channels).WriteCustomer(SampleCustomers()[0]);
+
+        Assert.True(new StoredCustomerReader(Channels).TryRead(row, out var read));
+        Assert.Equal(Json(new CustomerJsonReader(Channels, trusted: true).ReadSingle(row)!), Json(read));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"c-1","stage":"sideways","timeZone":"UTC"}""", "$.stage", "\"sideways\" is not a lifecycle stage")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"Mars/Olympus"}""", "$.timeZone", "\"Mars/Olympus\" is not an IANA time zone")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","history":[{"messageId":"m","channel":"fax","purpose":"service","kind":"give","sentAt":"2026-03-03T09:30:00Z"}]}""", "$.history[0].channel", "\"fax\" is not a registered channel")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"grant","at":"2026-03-03T09:30:00","source":{"kind":"form"},"wording":"w"}]}""", "$.consents[0].at", "has no UTC offset")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","stagePinned":"yes"}""", "$.stagePinned", "has the wrong JSON type")]
+    public void A_row_it_cannot_read_gets_the_validating_readers_located_errors(string row, string path, string message)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(row);
+
+        Assert.False(new StoredCustomerReader(Channels).TryRead(utf8, out _));
+        Assert.False(CustomerJson.ForStore(Channels).TryReadCustomer(utf8, out _, out var errors));
+
+        var error = Assert.Single(errors);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Line);
+        Assert.NotNull(error.Column);
+    }
+
+    private static void AssertSameProfile(CustomerProfile customer)
+    {
+        var row = CustomerJson.ForStore(Channels).WriteCustomer(customer);
+        var validating = new CustomerJsonReader(Channels, trusted: true);
+        var general = validating.ReadSingle(row);
+        Assert.True(general is not null, customer.Id + ": " + string.Join("; ", validating.Errors));
+
+        Assert.True(new StoredCustomerReader(Channels).TryRead(row, out var read), customer.Id + ": the one-pass reader gave the row up");
+        Assert.Equal(Json(general), Json(read));
+        Assert.Equal(Json(customer), Json(read));
+        Assert.Equal((general.ServiceFlags, general.Stage, general.StagePinned, general.TimeZone, general.Attributes.Count), (read.ServiceFlags, read.Stage, read.StagePinned, read.TimeZone, read.Attributes.Count));
+    }
+
+    private static string Json(CustomerProfile profile) => Encoding.UTF8.GetString(new CustomerJson(Channels).WriteCustomer(profile));
+
+    private static IReadOnlyList<CustomerProfile> SampleCustomers()
+        => new CustomerJson(Channels).ReadCustomers(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestAssets", "customers.json")));
+}

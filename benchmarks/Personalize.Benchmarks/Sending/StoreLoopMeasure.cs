@@ -48,7 +48,7 @@ internal static class StoreLoopMeasure
         var run = new SendRun(scenario.Catalog, scenario.Content, scenario.Trigger) { At = scenario.At };
         var folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
         Directory.CreateDirectory(folder);
-        var pristine = Path.Combine(folder, $"seeded-{customers.ToString(CultureInfo.InvariantCulture)}.db");
+        var pristine = Path.Combine(folder, $"seeded-{customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
         if (!File.Exists(pristine))
         {
             var seeding = Stopwatch.StartNew();

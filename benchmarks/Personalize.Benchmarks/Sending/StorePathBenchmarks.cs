@@ -46,7 +46,7 @@ public class StorePathBenchmarks
     {
         _scenario = new SendingScenario();
         Directory.CreateDirectory(Folder);
-        var pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}.db");
+        var pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
         if (!File.Exists(pristine))
         {
             StoreSendBenchmarks.Seed(_scenario, Customers, pristine + ".partial");

@@ -46,7 +46,7 @@ public class StoreSendBenchmarks
         _runner = _scenario.Runner(NullSink.Instance);
         _run = new SendRun(_scenario.Catalog, _scenario.Content, _scenario.Trigger) { At = _scenario.At };
         Directory.CreateDirectory(Folder);
-        _pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}.db");
+        _pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
         _work = Path.Combine(Folder, "work.db");
         if (!File.Exists(_pristine))
         {

@@ -327,7 +327,7 @@ public sealed partial class SqlitePersonalizeStore
 
     /// <summary>
     /// Writes a profile: its JSON to <c>customer_profiles</c> and the fields the screens read to the customers row's
-    /// columns (migration 7), from the same profile in the same transaction, so the two never disagree.
+    /// columns (migration 8), from the same profile in the same transaction, so the two never disagree.
     /// </summary>
     private void WriteProfile(SqliteTransaction transaction, string customerId, CustomerProfile profile, byte[] json, ProfileWrite write)
     {

@@ -314,7 +314,7 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
 
     /// <summary>
     /// Reads screening rows (id, version, facts, profile JSON) and screens each profile as the SQLite store does
-    /// (<see cref="TickScreen.Profile"/>: stage, pinned, zone, service flags, birthday); consent and history rows are not read.
+    /// (<see cref="TickScreen.Profile(string, CustomerFacts, ReadOnlySpan{byte})"/>: stage, pinned, zone, service flags, birthday); consent and history rows are not read.
     /// </summary>
     private static async Task ReadScreensAsync(NpgsqlCommand command, List<TickRow> rows, CancellationToken cancellationToken)
     {

@@ -53,9 +53,9 @@ public sealed class PendingConsentIndexTests : IDisposable
         }
 
         var request = ConsentRecord.Grant(ConsentScope.ForTopic("gardening"), Now, Form, "v1", OptInMethod.Double);
+        SqliteStoreTests.InsertAsBefore8(_db.File, [Bare("c-1")]); // the customers row as version 6 laid it out
         using (var old = SqlitePersonalizeStore.OpenAt(_db.File, StoreKit.Channels, schemaVersion: 6))
         {
-            await old.ImportCustomersAsync([Bare("c-1")]);
             await old.AppendConsentAsync("c-1", [request]);
         }
 

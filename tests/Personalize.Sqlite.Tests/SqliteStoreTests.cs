@@ -161,7 +161,7 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     /// <summary>Writes customers as releases before migration 8 laid them out: the profile JSON in the customers row, history rows beside it (consents: append them through the store).</summary>
-    private static void InsertAsBefore8(string file, IEnumerable<Customers.CustomerProfile> profiles)
+    internal static void InsertAsBefore8(string file, IEnumerable<Customers.CustomerProfile> profiles)
     {
         using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         connection.Open();

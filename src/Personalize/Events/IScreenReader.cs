@@ -27,7 +27,7 @@ internal interface IScreenReader
 /// </summary>
 internal readonly record struct TickRow(string Id, StoredCustomer? Screen);
 
-/// <summary>Builds the screening profile of a <see cref="TickRow"/> from the profile fields a store keeps in their own columns.</summary>
+/// <summary>Builds the screening profile of a <see cref="TickRow"/> from the columns a store keeps for it (SQLite) or from the profile JSON (PostgreSQL).</summary>
 internal static class TickScreen
 {
     /// <summary>The bit of <see cref="Customers.ServiceFlags.OpenComplaint"/> in a stored service-flags column.</summary>
@@ -79,6 +79,181 @@ internal static class TickScreen
         }
 
         return profile;
+    }
+
+    /// <summary>
+    /// The screening profile from a profile JSON (<paramref name="profileJson"/>), for stores that keep no screened
+    /// columns (PostgreSQL): its <c>stage</c>, <c>stagePinned</c>, <c>timeZone</c>, <c>serviceFlags</c> and
+    /// <c>attributes.birthday</c>, with <paramref name="facts"/>, wherever they stand in the object (no assumption about
+    /// the order a writer puts them in); every other property is skipped unread. <see langword="null"/> when a field is not what
+    /// the profile reader would accept (the tick then reads the customer whole and reports it as it always did).
+    /// </summary>
+    public static Customers.CustomerProfile? Profile(string id, CustomerFacts facts, ReadOnlySpan<byte> profileJson)
+    {
+        var profile = new Customers.CustomerProfile { Id = id, Facts = facts };
+        if (profileJson.IsEmpty)
+        {
+            return profile;
+        }
+
+        // Most profiles have no birthday: one vectorised search spares walking their attributes.
+        var birthday = profileJson.IndexOf("\"birthday\""u8) >= 0;
+        var flags = profileJson.IndexOf("\"serviceFlags\""u8) >= 0;
+        try
+        {
+            var reader = new Utf8JsonReader(profileJson);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("stage"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+
+                    if (reader.TokenType != JsonTokenType.String || Stage(ref reader) is not { } stage)
+                    {
+                        return null;
+                    }
+
+                    profile = profile with { Stage = stage };
+                }
+                else if (reader.ValueTextEquals("stagePinned"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                    {
+                        return null;
+                    }
+
+                    profile = profile with { StagePinned = reader.TokenType == JsonTokenType.True };
+                }
+                else if (reader.ValueTextEquals("timeZone"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+
+                    if (reader.TokenType != JsonTokenType.String || Zone(reader.GetString()!) is not { } zone)
+                    {
+                        return null;
+                    }
+
+                    profile = profile with { TimeZone = zone };
+                }
+                else if (flags && reader.ValueTextEquals("serviceFlags"u8))
+                {
+                    if (ServiceFlags(ref reader) is not { } read)
+                    {
+                        return null;
+                    }
+
+                    profile = profile with { ServiceFlags = read };
+                }
+                else if (birthday && reader.ValueTextEquals("attributes"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isBirthday = reader.ValueTextEquals("birthday"u8);
+                        reader.Read();
+                        if (isBirthday)
+                        {
+                            using var document = JsonDocument.ParseValue(ref reader);
+                            profile = profile with { Attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["birthday"] = document.RootElement.Clone() } };
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return profile;
+    }
+
+    private static Customers.ServiceFlags? ServiceFlags(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return Customers.ServiceFlags.None;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        bool complaint = false, payment = false;
+        int? nps = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueTextEquals("openComplaint"u8) ? 1 : reader.ValueTextEquals("failedPayment"u8) ? 2 : reader.ValueTextEquals("npsScore"u8) ? 3 : 0;
+            reader.Read();
+            switch (name)
+            {
+                case 1 or 2 when reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                    var set = reader.TokenType == JsonTokenType.True;
+                    (complaint, payment) = name == 1 ? (set, payment) : (complaint, set);
+                    break;
+                case 3 when reader.TokenType == JsonTokenType.Null:
+                    break;
+                case 3 when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var score):
+                    nps = score;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return new Customers.ServiceFlags { OpenComplaint = complaint, FailedPayment = payment, NpsScore = nps };
+    }
+
+    private static LifecycleStage? Stage(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("exposure"u8))
+        {
+            return LifecycleStage.Exposure;
+        }
+
+        if (reader.ValueTextEquals("adoption"u8))
+        {
+            return LifecycleStage.Adoption;
+        }
+
+        if (reader.ValueTextEquals("retention"u8))
+        {
+            return LifecycleStage.Retention;
+        }
+
+        var text = reader.GetString();
+        return Enum.TryParse<LifecycleStage>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(text![0]) ? parsed : null;
     }
 
     // A store holds few distinct zones; the cache stops growing at 1,024 (then each lookup asks the system).

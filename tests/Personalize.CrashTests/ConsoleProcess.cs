@@ -97,9 +97,6 @@ internal sealed class ConsoleProcess : IDisposable
     /// <summary>Gets whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Gets the exit code of the ended process (137 after <see cref="KillNow"/>, 0 when it finished before the kill).</summary>
-    public int ExitCode => _process.ExitCode;
-
     /// <summary>SIGKILL: the process dies at once, in whatever it was doing.</summary>
     public void KillNow()
     {

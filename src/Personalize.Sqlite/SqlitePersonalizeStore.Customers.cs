@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Storage;
@@ -53,8 +54,9 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
         using var reader = OpenReader();
-        var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(Math.Min(query.Limit, 4096) + 1);
-        using (var command = reader.Command((query.ContinueAfter, query.UpTo) switch
+        var strings = new Events.Utf8StringCache();
+        List<PageRow> rows;
+        using (var statement = Prepare(reader.Connection.Handle!, (query.ContinueAfter, query.UpTo) switch
         {
             (null, null) => PageColumns + " ORDER BY c.id LIMIT $limit",
             (_, null) => PageColumns + " WHERE c.id > $after ORDER BY c.id LIMIT $limit",
@@ -62,22 +64,10 @@ public sealed partial class SqlitePersonalizeStore
             _ => PageColumns + " WHERE c.id > $after AND c.id <= $upTo ORDER BY c.id LIMIT $limit",
         }))
         {
-            command.Parameters.AddWithValue("$limit", query.Limit + 1);
-            if (query.ContinueAfter is { } after)
-            {
-                command.Parameters.AddWithValue("$after", after);
-            }
-
-            if (query.UpTo is { } upTo)
-            {
-                command.Parameters.AddWithValue("$upTo", upTo);
-            }
-
-            using var data = command.ExecuteReader();
-            while (data.Read())
-            {
-                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2), data.IsDBNull(3) ? null : (byte[])data.GetValue(3)));
-            }
+            Bind(statement, "$limit", query.Limit + 1L);
+            Bind(statement, "$after", query.ContinueAfter);
+            Bind(statement, "$upTo", query.UpTo);
+            rows = ReadPage(statement, Math.Min(query.Limit, 4096) + 1, strings);
         }
 
         var more = rows.Count > query.Limit;
@@ -95,11 +85,11 @@ public sealed partial class SqlitePersonalizeStore
         // one range query per table reads all their evidence and history.
         var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
         var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
-        ReadRange(reader, rows[0].Id, rows[^1].Id, query.ExcludeHistoryOfRun, consents, history);
+        ReadRange(reader, rows[0].Id, rows[^1].Id, query.ExcludeHistoryOfRun, consents, history, strings);
         var items = new StoredCustomer[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            items[i] = Assemble(rows[i].Id, rows[i].Version, rows[i].Facts, rows[i].EventFacts, consents, history);
+            items[i] = Assemble(rows[i], consents, history);
         }
 
         return new(new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null));
@@ -434,33 +424,31 @@ public sealed partial class SqlitePersonalizeStore
             return [];
         }
 
-        var names = string.Join(", ", ids.Select((_, i) => "$p" + i));
-        var rows = new List<(string Id, long Version, byte[] Facts, byte[]? EventFacts)>(ids.Count);
-        using (var command = reader.Command($"{PageColumns} WHERE c.id IN ({names})"))
+        var names = string.Join(", ", ids.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var strings = new Events.Utf8StringCache();
+        var db = reader.Connection.Handle!;
+        List<PageRow> rows;
+        using (var statement = Prepare(db, $"{PageColumns} WHERE c.id IN ({names})"))
         {
-            AddIds(command, ids);
-            using var data = command.ExecuteReader();
-            while (data.Read())
-            {
-                rows.Add((data.GetString(0), data.GetInt64(1), (byte[])data.GetValue(2), data.IsDBNull(3) ? null : (byte[])data.GetValue(3)));
-            }
+            BindIds(statement, ids);
+            rows = ReadPage(statement, ids.Count, strings);
         }
 
         var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
         var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
-        using (var command = reader.Command($"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id IN ({names}) ORDER BY customer_id, seq"))
+        using (var statement = Prepare(db, $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id IN ({names}) ORDER BY customer_id, seq"))
         {
-            AddIds(command, ids);
-            ReadConsents(command, consents);
+            BindIds(statement, ids);
+            ReadGrouped(statement, consents, strings, static row => StoreRows.ReadConsent(row));
         }
 
-        using (var command = reader.Command($"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id IN ({names}) ORDER BY customer_id, sent_at"))
+        using (var statement = Prepare(db, $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id IN ({names}) ORDER BY customer_id, sent_at"))
         {
-            AddIds(command, ids);
-            ReadHistory(command, history);
+            BindIds(statement, ids);
+            ReadGrouped(statement, history, strings, static row => StoreRows.ReadHistory(row));
         }
 
-        return rows.Select(r => Assemble(r.Id, r.Version, r.Facts, r.EventFacts, consents, history)).ToList();
+        return rows.Select(r => Assemble(r, consents, history)).ToList();
     }
 
     private static void AddIds(SqliteCommand command, IReadOnlyList<string> ids)
@@ -471,39 +459,46 @@ public sealed partial class SqlitePersonalizeStore
         }
     }
 
-    private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+    private static void BindIds(sqlite3_stmt statement, IReadOnlyList<string> ids)
     {
-        using (var command = reader.Command($"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
+        // The names $p0, $p1, … appear once each, in order: SQLite numbers them 1, 2, ….
+        for (var i = 0; i < ids.Count; i++)
         {
-            command.Parameters.AddWithValue("$first", first);
-            command.Parameters.AddWithValue("$last", last);
-            ReadConsents(command, consents);
+            Check(statement, raw.sqlite3_bind_text(statement, i + 1, ids[i]));
+        }
+    }
+
+    private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history, Events.Utf8StringCache strings)
+    {
+        var db = reader.Connection.Handle!;
+        using (var statement = Prepare(db, $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
+        {
+            Bind(statement, "$first", first);
+            Bind(statement, "$last", last);
+            ReadGrouped(statement, consents, strings, static row => StoreRows.ReadConsent(row));
         }
 
         var leaveOut = excludeRun is null
             ? string.Empty
             : " AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))";
-        using (var command = reader.Command($"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last{leaveOut} ORDER BY customer_id, sent_at"))
+        using (var statement = Prepare(db, $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last{leaveOut} ORDER BY customer_id, sent_at"))
         {
-            command.Parameters.AddWithValue("$first", first);
-            command.Parameters.AddWithValue("$last", last);
-            if (excludeRun is not null)
-            {
-                command.Parameters.AddWithValue("$run", excludeRun);
-            }
-
-            ReadHistory(command, history);
+            Bind(statement, "$first", first);
+            Bind(statement, "$last", last);
+            Bind(statement, "$run", excludeRun);
+            ReadGrouped(statement, history, strings, static row => StoreRows.ReadHistory(row));
         }
     }
 
-    private static void ReadConsents(SqliteCommand command, Dictionary<string, List<ConsentRecord>> into)
+    /// <summary>Reads rows ordered by customer (column 0) into one list per customer.</summary>
+    private static void ReadGrouped<T>(sqlite3_stmt statement, Dictionary<string, List<T>> into, Events.Utf8StringCache strings, Func<SqliteRow, T> read)
     {
-        using var data = command.ExecuteReader();
-        List<ConsentRecord>? current = null;
+        var row = new SqliteRow(statement, strings);
+        List<T>? current = null;
         string? currentId = null;
-        while (data.Read())
+        while (Next(statement))
         {
-            var id = data.GetString(0);
+            var id = row.String(0);
             if (!string.Equals(id, currentId, StringComparison.Ordinal))
             {
                 currentId = id;
@@ -511,43 +506,81 @@ public sealed partial class SqlitePersonalizeStore
                 into[id] = current;
             }
 
-            current!.Add(StoreRows.ReadConsent(data));
+            current!.Add(read(row));
         }
     }
 
-    private static void ReadHistory(SqliteCommand command, Dictionary<string, List<ContactRecord>> into)
+    /// <summary>Steps a <see cref="PageColumns"/> query: each profile is read from the bytes SQLite holds (no copy of the row).</summary>
+    private List<PageRow> ReadPage(sqlite3_stmt statement, int capacity, Events.Utf8StringCache strings)
     {
-        using var data = command.ExecuteReader();
-        List<ContactRecord>? current = null;
-        string? currentId = null;
-        while (data.Read())
+        var rows = new List<PageRow>(capacity);
+        while (Next(statement))
         {
-            var id = data.GetString(0);
-            if (!string.Equals(id, currentId, StringComparison.Ordinal))
+            var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
+            if (!_json.TryReadCustomer(raw.sqlite3_column_blob(statement, 2), out var profile, out var errors))
             {
-                currentId = id;
-                current = [];
-                into[id] = current;
+                throw new SqliteStoreException($"{Path}: customer '{id}' cannot be read: {string.Join("; ", errors)}. Open the store with the channels it was written with (SqliteStoreOptions.Channels).");
             }
 
-            current!.Add(StoreRows.ReadHistory(data));
+            var facts = raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 3), strings);
+            rows.Add(new PageRow(id, raw.sqlite3_column_int64(statement, 1), profile, facts));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Prepares a statement on a connection in SQLite's own API (the caller disposes it).</summary>
+    private static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    {
+        var code = raw.sqlite3_prepare_v2(db, sql, out var statement);
+        if (code != raw.SQLITE_OK)
+        {
+            statement.Dispose();
+            SqliteException.ThrowExceptionForRC(code, db);
+        }
+
+        return statement;
+    }
+
+    /// <summary>Steps a statement: <see langword="true"/> on a row, <see langword="false"/> when done; an error throws.</summary>
+    private static bool Next(sqlite3_stmt statement)
+    {
+        var code = raw.sqlite3_step(statement);
+        if (code == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (code != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(code, raw.sqlite3_db_handle(statement));
+        }
+
+        return false;
+    }
+
+    /// <summary>Binds a named text parameter when the statement has it (a <see langword="null"/> value leaves it unbound).</summary>
+    private static void Bind(sqlite3_stmt statement, string name, string? value)
+    {
+        if (value is not null && raw.sqlite3_bind_parameter_index(statement, name) is > 0 and var index)
+        {
+            Check(statement, raw.sqlite3_bind_text(statement, index, value));
         }
     }
 
-    private StoredCustomer Assemble(string id, long version, byte[] facts, byte[]? eventFacts, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
-    {
-        if (!_json.TryReadCustomer(facts, out var profile, out var errors))
-        {
-            throw new SqliteStoreException($"{Path}: customer '{id}' cannot be read: {string.Join("; ", errors)}. Open the store with the channels it was written with (SqliteStoreOptions.Channels).");
-        }
+    private static void Bind(sqlite3_stmt statement, string name, long value)
+        => Check(statement, raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, name), value));
 
-        return new StoredCustomer(
-            profile with
+    private static StoredCustomer Assemble(PageRow row, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+        => new(
+            row.Profile with
             {
-                Facts = eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
-                Consents = consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
-                History = history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
+                Facts = row.Facts,
+                Consents = consents.TryGetValue(row.Id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
+                History = history.TryGetValue(row.Id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
             },
-            version);
-    }
+            row.Version);
+
+    /// <summary>A customers row read with its profile (<see cref="PageColumns"/>).</summary>
+    private readonly record struct PageRow(string Id, long Version, CustomerProfile Profile, Events.CustomerFacts Facts);
 }

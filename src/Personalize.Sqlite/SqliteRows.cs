@@ -92,3 +92,19 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$run", Db(send.RunId));
     }
 }
+
+/// <summary>
+/// The current row of a statement stepped through SQLite's own API (<see cref="SQLitePCL.raw"/>): values read where SQLite
+/// holds them, text through a per-read <see cref="Events.Utf8StringCache"/>, so a page's repeated customer ids, channel
+/// names, sources and wordings are one string each instead of one per row.
+/// </summary>
+internal readonly struct SqliteRow(SQLitePCL.sqlite3_stmt statement, Events.Utf8StringCache strings) : IStoreRow
+{
+    public bool IsNull(int ordinal) => SQLitePCL.raw.sqlite3_column_type(statement, ordinal) == SQLitePCL.raw.SQLITE_NULL;
+
+    public int Int32(int ordinal) => SQLitePCL.raw.sqlite3_column_int(statement, ordinal);
+
+    public long Int64(int ordinal) => SQLitePCL.raw.sqlite3_column_int64(statement, ordinal);
+
+    public string String(int ordinal) => strings.Get(SQLitePCL.raw.sqlite3_column_blob(statement, ordinal));
+}

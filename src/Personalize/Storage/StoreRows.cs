@@ -24,41 +24,52 @@ internal static class StoreRows
     public static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>Reads a consent record from columns 2.. of <see cref="ConsentColumns"/> (0 is the customer, 1 the sequence).</summary>
-    public static ConsentRecord ReadConsent(DbDataReader reader)
+    public static ConsentRecord ReadConsent(DbDataReader reader) => ReadConsent(new DataRow(reader));
+
+    /// <summary>Reads a consent record from columns 2.. of <see cref="ConsentColumns"/> of any row (a store's own fast rows too).</summary>
+    public static ConsentRecord ReadConsent<TRow>(TRow row)
+        where TRow : IStoreRow
     {
-        var kind = (ConsentScopeKind)reader.GetInt32(2);
-        ContactPurpose? purpose = reader.IsDBNull(4) ? null : (ContactPurpose)reader.GetInt32(4);
+        var kind = (ConsentScopeKind)row.Int32(2);
+        ContactPurpose? purpose = row.IsNull(4) ? null : (ContactPurpose)row.Int32(4);
         var scope = kind switch
         {
-            ConsentScopeKind.Channel when purpose is { } p => ConsentScope.ForChannel(new Channel(reader.GetString(3)), p),
-            ConsentScopeKind.Channel => ConsentScope.ForChannel(new Channel(reader.GetString(3))),
+            ConsentScopeKind.Channel when purpose is { } p => ConsentScope.ForChannel(new Channel(row.String(3)), p),
+            ConsentScopeKind.Channel => ConsentScope.ForChannel(new Channel(row.String(3))),
             ConsentScopeKind.Purpose => ConsentScope.ForPurpose(purpose!.Value),
-            ConsentScopeKind.Topic => ConsentScope.ForTopic(reader.GetString(5)),
+            ConsentScopeKind.Topic => ConsentScope.ForTopic(row.String(5)),
             _ => ConsentScope.Personalization,
         };
         return new ConsentRecord
         {
             Scope = scope,
-            Action = (ConsentAction)reader.GetInt32(6),
-            RecordedAt = Instant(reader.GetInt64(7)),
-            Source = new ConsentSource((ConsentSourceKind)reader.GetInt32(8), NullableString(reader, 9)),
-            Wording = NullableString(reader, 10),
-            WordingVersion = NullableString(reader, 11),
-            OptIn = (OptInMethod)reader.GetInt32(12),
-            ConfirmedAt = reader.IsDBNull(13) ? null : Instant(reader.GetInt64(13)),
-            MethodEvidence = NullableString(reader, 14),
+            Action = (ConsentAction)row.Int32(6),
+            RecordedAt = Instant(row.Int64(7)),
+            Source = new ConsentSource((ConsentSourceKind)row.Int32(8), NullableString(row, 9)),
+            Wording = NullableString(row, 10),
+            WordingVersion = NullableString(row, 11),
+            OptIn = (OptInMethod)row.Int32(12),
+            ConfirmedAt = row.IsNull(13) ? null : Instant(row.Int64(13)),
+            MethodEvidence = NullableString(row, 14),
         };
     }
 
     /// <summary>Reads a history record from columns 1.. of <see cref="HistoryColumns"/> (0 is the customer).</summary>
-    public static ContactRecord ReadHistory(DbDataReader reader) => new()
+    public static ContactRecord ReadHistory(DbDataReader reader) => ReadHistory(new DataRow(reader));
+
+    /// <summary>Reads a history record from columns 1.. of <see cref="HistoryColumns"/> of any row.</summary>
+    public static ContactRecord ReadHistory<TRow>(TRow row)
+        where TRow : IStoreRow => new()
     {
-        SentAt = Instant(reader.GetInt64(1)),
-        MessageId = reader.GetString(2),
-        Channel = new Channel(reader.GetString(3)),
-        Purpose = (ContactPurpose)reader.GetInt32(4),
-        Kind = (MessageKind)reader.GetInt32(5),
+        SentAt = Instant(row.Int64(1)),
+        MessageId = row.String(2),
+        Channel = new Channel(row.String(3)),
+        Purpose = (ContactPurpose)row.Int32(4),
+        Kind = (MessageKind)row.Int32(5),
     };
+
+    private static string? NullableString<TRow>(TRow row, int ordinal)
+        where TRow : IStoreRow => row.IsNull(ordinal) ? null : row.String(ordinal);
 
     /// <summary>Reads a delivery log entry from the columns of <see cref="DeliveryColumns"/>.</summary>
     public static DeliveryRecord ReadDelivery(DbDataReader reader) => new()
@@ -114,4 +125,31 @@ internal static class StoreRows
     /// <summary>Reads a suppression entry from the columns of <see cref="SuppressionColumns"/>.</summary>
     public static SuppressionEntry ReadSuppression(DbDataReader reader)
         => new((ContactPointKind)reader.GetInt32(1), reader.GetString(0), reader.GetString(2), Instant(reader.GetInt64(3)));
+}
+
+/// <summary>
+/// The columns of one row as <see cref="StoreRows"/> reads them: a <see cref="DbDataReader"/>'s (<see cref="DataRow"/>) or
+/// a store's own faster access (a struct, so the readers are compiled for it and nothing is boxed).
+/// </summary>
+internal interface IStoreRow
+{
+    bool IsNull(int ordinal);
+
+    int Int32(int ordinal);
+
+    long Int64(int ordinal);
+
+    string String(int ordinal);
+}
+
+/// <summary>A <see cref="DbDataReader"/>'s current row.</summary>
+internal readonly struct DataRow(DbDataReader reader) : IStoreRow
+{
+    public bool IsNull(int ordinal) => reader.IsDBNull(ordinal);
+
+    public int Int32(int ordinal) => reader.GetInt32(ordinal);
+
+    public long Int64(int ordinal) => reader.GetInt64(ordinal);
+
+    public string String(int ordinal) => reader.GetString(ordinal);
 }

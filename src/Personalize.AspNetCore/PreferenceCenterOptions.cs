@@ -10,6 +10,12 @@ namespace Personalize.AspNetCore;
 /// </summary>
 public sealed class PreferenceCenterOptions
 {
+    private readonly Dictionary<string, PreferenceCenterText> _texts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["en"] = PreferenceCenterText.English(),
+        ["de"] = PreferenceCenterText.German(),
+    };
+
     /// <summary>The brand shown in the introduction, for example <c>Green Thumb Garden Co.</c>.</summary>
     /// <value>The default value is <c>us</c>.</value>
     public string BrandName { get; set; } = "us";
@@ -51,11 +57,7 @@ public sealed class PreferenceCenterOptions
 
     /// <summary>The texts by language code (<c>en</c>, <c>de</c>, <c>de-AT</c>). The customer's language picks one (exact, then neutral), else <see cref="DefaultLanguage"/>.</summary>
     /// <value>The default value holds English (<c>en</c>) and German (<c>de</c>).</value>
-    public IDictionary<string, PreferenceCenterText> Texts { get; } = new Dictionary<string, PreferenceCenterText>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["en"] = PreferenceCenterText.English(),
-        ["de"] = PreferenceCenterText.German(),
-    };
+    public IDictionary<string, PreferenceCenterText> Texts => _texts;
 
     /// <summary>The language used when the customer's has no texts.</summary>
     /// <value>The default value is <c>en</c>.</value>
@@ -179,23 +181,7 @@ public sealed class PreferenceCenterOptions
 
     /// <summary>The texts for a customer's language.</summary>
     internal PreferenceCenterText TextFor(string? language)
-    {
-        if (!string.IsNullOrEmpty(language))
-        {
-            if (Texts.TryGetValue(language, out var exact))
-            {
-                return exact;
-            }
-
-            var dash = language.IndexOf('-', StringComparison.Ordinal);
-            if (dash > 0 && Texts.TryGetValue(language[..dash], out var neutral))
-            {
-                return neutral;
-            }
-        }
-
-        return Texts[DefaultLanguage];
-    }
+        => LanguageFallback.TryFind(_texts, language, out var text) ? text : Texts[DefaultLanguage];
 
     /// <summary>The language code a text set is registered under (for the page's <c>lang</c> attribute).</summary>
     internal string LanguageOf(PreferenceCenterText text)

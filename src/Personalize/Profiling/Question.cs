@@ -1,4 +1,5 @@
 using Personalize.Channels;
+using Personalize.Customers;
 
 namespace Personalize.Profiling;
 
@@ -116,55 +117,7 @@ public sealed record Question
     }
 
     private QuestionTranslation? TranslationFor(string? language)
-    {
-        if (string.IsNullOrEmpty(language) || Translations.Count == 0)
-        {
-            return null;
-        }
-
-        if (Translations.TryGetValue(language, out var exact))
-        {
-            return exact;
-        }
-
-        // Shown with every message that asks the question: compare the neutral language (de of de-AT) as a span rather
-        // than allocating it, and walk a Dictionary with its own enumerator rather than a boxed one.
-        var dash = language.IndexOf('-', StringComparison.Ordinal);
-        var neutral = dash > 0 ? language.AsSpan(0, dash) : [];
-        return Translations is Dictionary<string, QuestionTranslation> dictionary
-            ? Scan(dictionary.GetEnumerator(), language, neutral)
-            : Scan(Translations.GetEnumerator(), language, neutral);
-    }
-
-    // Language codes compare without case (de-AT, de-at), whatever comparer the host's dictionary has; the exact code
-    // wins over the neutral language.
-    private static QuestionTranslation? Scan<TEnumerator>(TEnumerator entries, string language, ReadOnlySpan<char> neutral)
-        where TEnumerator : IEnumerator<KeyValuePair<string, QuestionTranslation>>
-    {
-        try
-        {
-            QuestionTranslation? inNeutral = null;
-            while (entries.MoveNext())
-            {
-                var (code, translation) = entries.Current;
-                if (string.Equals(code, language, StringComparison.OrdinalIgnoreCase))
-                {
-                    return translation;
-                }
-
-                if (!neutral.IsEmpty && inNeutral is null && code.AsSpan().Equals(neutral, StringComparison.OrdinalIgnoreCase))
-                {
-                    inNeutral = translation;
-                }
-            }
-
-            return inNeutral;
-        }
-        finally
-        {
-            entries.Dispose();
-        }
-    }
+        => LanguageFallback.TryFind(Translations, language, out var translation) ? translation : null;
 }
 
 /// <summary>A <see cref="Question"/> in another language (<see cref="Question.Translations"/>).</summary>

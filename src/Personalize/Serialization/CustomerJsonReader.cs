@@ -568,11 +568,16 @@ internal sealed class CustomerJsonReader
         }
 
         var action = ConsentAction.Grant;
+        ConsentAction? known = null;
         if (dto.Action is null)
         {
             Add(path + ".action", "is required (grant or withdraw)");
         }
-        else if (!TryEnum(dto.Action, out action))
+        else if (TryEnum(dto.Action, out action))
+        {
+            known = action;
+        }
+        else
         {
             Add(path + ".action", $"\"{dto.Action}\" is not an action (expected grant or withdraw)");
         }
@@ -601,34 +606,35 @@ internal sealed class CustomerJsonReader
         }
 
         var optIn = OptInMethod.Single;
-        if (dto.OptIn is not null)
+        if (dto.OptIn is not null && known != ConsentAction.Withdraw && !TryEnum(dto.OptIn, out optIn))
         {
-            if (action == ConsentAction.Withdraw && dto.Action is not null)
-            {
-                Add(path + ".optIn", "applies to grants only; remove it from the withdrawal");
-            }
-            else if (!TryEnum(dto.OptIn, out optIn))
-            {
-                Add(path + ".optIn", $"\"{dto.OptIn}\" is not an opt-in method (expected single or double)");
-            }
+            Add(path + ".optIn", $"\"{dto.OptIn}\" is not an opt-in method (expected single or double)");
         }
 
-        if (action == ConsentAction.Grant && dto.Action is not null && dto.Wording is null && dto.WordingVersion is null)
+        // The rules of a well-formed record are shared with the store's fast reader (ConsentRecordRules).
+        var confirmed = Instant(path + ".confirmedAt", dto.ConfirmedAt, required: false);
+        var problems = ConsentRecordRules.Check(known, dto.OptIn is not null, optIn, dto.Wording, dto.WordingVersion, at, confirmed, dto.MethodEvidence);
+        if (problems.HasFlag(ConsentRecordProblems.OptInOnWithdrawal))
+        {
+            Add(path + ".optIn", "applies to grants only; remove it from the withdrawal");
+        }
+
+        if (problems.HasFlag(ConsentRecordProblems.GrantWithoutWording))
         {
             Add(path, "a grant needs \"wording\" or \"wordingVersion\" (the evidence of what the customer agreed to)");
         }
 
-        var confirmed = Instant(path + ".confirmedAt", dto.ConfirmedAt, required: false);
-        if (dto.ConfirmedAt is not null && optIn != OptInMethod.Double)
+        if (problems.HasFlag(ConsentRecordProblems.ConfirmationNotDouble))
         {
             Add(path + ".confirmedAt", "applies to double opt-in grants only; set \"optIn\": \"double\" or remove it");
         }
-        else if (confirmed is { } c && at is { } a && c < a)
+
+        if (problems.HasFlag(ConsentRecordProblems.ConfirmationBeforeRecord))
         {
             Add(path + ".confirmedAt", $"\"{dto.ConfirmedAt}\" is before \"at\" ({dto.At}); a confirmation cannot precede the grant");
         }
 
-        if (dto.MethodEvidence is { } evidence && !Personalize.Consent.MethodEvidence.IsWellFormed(evidence))
+        if (problems.HasFlag(ConsentRecordProblems.MethodEvidenceMalformed))
         {
             Add(path + ".methodEvidence", "is not a keyed hash (64 lower-case hex characters); store the hash of IP address and user agent, never the values");
         }

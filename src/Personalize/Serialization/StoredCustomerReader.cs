@@ -770,16 +770,8 @@ internal sealed class StoredCustomerReader
             return null;
         }
 
-        if (optIn is not null && action == ConsentAction.Withdraw)
-        {
-            return null;
-        }
-
         var method = optIn ?? OptInMethod.Single;
-        if ((action == ConsentAction.Grant && wording is null && wordingVersion is null)
-            || (confirmed is not null && method != OptInMethod.Double)
-            || (confirmed is { } c && c < at.Value)
-            || (evidence is not null && !MethodEvidence.IsWellFormed(evidence)))
+        if (ConsentRecordRules.Check(action, optIn is not null, method, wording, wordingVersion, at, confirmed, evidence) != ConsentRecordProblems.None)
         {
             return null;
         }

@@ -89,6 +89,12 @@ public sealed class StoredCustomerReaderTests
     [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","history":[{"messageId":"m","channel":"fax","purpose":"service","kind":"give","sentAt":"2026-03-03T09:30:00Z"}]}""", "$.history[0].channel", "\"fax\" is not a registered channel")]
     [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"grant","at":"2026-03-03T09:30:00","source":{"kind":"form"},"wording":"w"}]}""", "$.consents[0].at", "has no UTC offset")]
     [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","stagePinned":"yes"}""", "$.stagePinned", "has the wrong JSON type")]
+    // The consent record rules both readers share (ConsentRecordRules): each broken one is refused by the one-pass reader too.
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"grant","at":"2026-03-03T09:30:00Z","source":{"kind":"form"}}]}""", "$.consents[0]", "a grant needs \"wording\" or \"wordingVersion\"")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"withdraw","at":"2026-03-03T09:30:00Z","source":{"kind":"form"},"optIn":"single"}]}""", "$.consents[0].optIn", "applies to grants only")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"grant","at":"2026-03-03T09:30:00Z","source":{"kind":"form"},"wording":"w","confirmedAt":"2026-03-04T09:30:00Z"}]}""", "$.consents[0].confirmedAt", "applies to double opt-in grants only")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"grant","at":"2026-03-03T09:30:00Z","source":{"kind":"form"},"wording":"w","optIn":"double","confirmedAt":"2026-03-02T09:30:00Z"}]}""", "$.consents[0].confirmedAt", "a confirmation cannot precede the grant")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","consents":[{"channel":"email","action":"grant","at":"2026-03-03T09:30:00Z","source":{"kind":"form"},"wording":"w","methodEvidence":"203.0.113.7 Firefox"}]}""", "$.consents[0].methodEvidence", "is not a keyed hash")]
     public void A_row_it_cannot_read_gets_the_validating_readers_located_errors(string row, string path, string message)
     {
         var utf8 = Encoding.UTF8.GetBytes(row);

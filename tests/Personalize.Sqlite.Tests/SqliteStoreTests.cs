@@ -52,7 +52,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal("-65536", store.WriterPragma("cache_size")); // a 64 MB bound on the writer's page cache
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(8, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(9, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("8", store.WriterPragma("user_version"));
+        Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         Assert.Empty(customer.Profile.Facts);
@@ -103,7 +103,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("8", store.WriterPragma("user_version"));
+        Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(first.IdempotencyKey))!.State);
         Assert.Equal(DeliveryState.Pending, (await store.FindDeliveryAsync(second.IdempotencyKey))!.State);
         var customer = (await store.GetCustomerAsync("c-1"))!;
@@ -140,7 +140,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("8", store.WriterPragma("user_version"));
+        Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         var expected = profiles.Select(p => Describe(new StoredCustomer(p, p.Consents.Records.Count > 0 ? 2 : 1))).ToList();
         Assert.Equal(expected, (await store.GetCustomersAsync([.. profiles.Select(static p => p.Id)])).Select(Describe));
         Assert.Equal(expected, (await store.ReadCustomersAsync(new CustomerQuery { Limit = 10 })).Items.Select(Describe));
@@ -158,6 +158,25 @@ public sealed class SqliteStoreTests : IDisposable
         // And the customer still takes sends at its version.
         var again = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-2", ExpectedVersion = 2, Deliveries = [Send("c-2", "n", Now)] }] });
         Assert.Equal((WriteStatus.Written, 3L), (again.Customers[0].Status, again.Customers[0].Version));
+
+        // Migration 9: the profiles are in a rowid table (a profile of 1-4 KB stays on its b-tree page), in id order.
+        Assert.Equal(string.Join("\n", profiles.Select(static p => p.Id).Order(StringComparer.Ordinal)), ProfileIdsByRowid(_db.File));
+    }
+
+    private static string ProfileIdsByRowid(string file)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM customer_profiles ORDER BY rowid";
+        using var data = command.ExecuteReader();
+        var ids = new List<string>();
+        while (data.Read())
+        {
+            ids.Add(data.GetString(0));
+        }
+
+        return string.Join("\n", ids);
     }
 
     /// <summary>Writes customers as releases before migration 8 laid them out: the profile JSON in the customers row, history rows beside it (consents: append them through the store).</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Personalize.Channels;
 using Personalize.Storage;
 
@@ -8,8 +9,6 @@ namespace Personalize.Sqlite;
 public sealed partial class SqlitePersonalizeStore
 {
     private const int DeliveredChunk = 50;
-    private static readonly string[] KeyParameter = ["$key"];
-    private static readonly string[] BumpParameters = ["$id", "$expected"];
     private static readonly string[] DeliveredChunkParameters = [.. Enumerable.Range(0, DeliveredChunk).Select(static i => "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     private static readonly string MarkDeliveredChunk = "UPDATE delivery_log SET state = 1 WHERE state = 0 AND idempotency_key IN (" + string.Join(", ", DeliveredChunkParameters) + ")";
 
@@ -37,7 +36,7 @@ public sealed partial class SqlitePersonalizeStore
                 results[i] = SuppressionFilter.RefusesAll(sends, suppressed) ? SuppressionFilter.Refused(sends, suppressed) : SuppressionFilter.With(Record(transaction, sends), suppressed);
             }
 
-            MarkDelivered(transaction, batch.Delivered);
+            MarkDelivered(batch.Delivered);
 
             foreach (var failure in batch.Failed)
             {
@@ -329,30 +328,30 @@ public sealed partial class SqlitePersonalizeStore
     }
 
     /// <summary>Marks keys delivered: <see cref="DeliveredChunk"/> keys per statement, the rest one by one (prepared statements both).</summary>
-    private void MarkDelivered(SqliteTransaction transaction, IReadOnlyList<string> keys)
+    private void MarkDelivered(IReadOnlyList<string> keys)
     {
         var i = 0;
         if (keys.Count >= DeliveredChunk)
         {
-            var chunk = Bound(MarkDeliveredChunk, DeliveredChunkParameters, transaction);
+            var chunk = Statement(MarkDeliveredChunk);
             for (; i + DeliveredChunk <= keys.Count; i += DeliveredChunk)
             {
                 for (var k = 0; k < DeliveredChunk; k++)
                 {
-                    chunk.Parameters[k].Value = keys[i + k];
+                    BindText(chunk, k + 1, keys[i + k]);
                 }
 
-                chunk.ExecuteNonQuery();
+                Step(chunk);
             }
         }
 
         if (i < keys.Count)
         {
-            var one = Bound("UPDATE delivery_log SET state = 1 WHERE idempotency_key = $key AND state = 0", KeyParameter, transaction);
+            var one = Statement("UPDATE delivery_log SET state = 1 WHERE idempotency_key = $key AND state = 0");
             for (; i < keys.Count; i++)
             {
-                one.Parameters[0].Value = keys[i];
-                one.ExecuteNonQuery();
+                BindText(one, 1, keys[i]);
+                Step(one);
             }
         }
     }
@@ -360,7 +359,8 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>
     /// The common case of a send run, in as few statements as it can: a customer with messages to record, the version
     /// its decision read, and no events or journeys. The version check and the version bump are one statement (which also takes
-    /// the row for the transaction); then each delivery log entry with its history record.
+    /// the row for the transaction); then each delivery log entry with its history record. All three are the writer's
+    /// own prepared statements (<see cref="Statement"/>), bound by position.
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
     {
@@ -369,10 +369,10 @@ public sealed partial class SqlitePersonalizeStore
             return null;
         }
 
-        var bump = Bound("UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected", BumpParameters, transaction);
-        bump.Parameters[0].Value = sends.CustomerId;
-        bump.Parameters[1].Value = expected;
-        if (bump.ExecuteNonQuery() == 0)
+        var bump = Statement("UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected");
+        BindText(bump, 1, sends.CustomerId);
+        BindInt64(bump, 2, expected);
+        if (Step(bump) == 0)
         {
             return VersionOf(transaction, sends.CustomerId) is { } current
                 ? new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, current, [])
@@ -381,19 +381,25 @@ public sealed partial class SqlitePersonalizeStore
 
         List<string>? already = null;
         var added = false;
-        var insert = Bound(SqliteRows.InsertDelivery, SqliteRows.DeliveryParameters, transaction);
-        var history = Bound(SqliteRows.InsertHistory, SqliteRows.HistoryParameters, transaction);
+        var insert = Statement(SqliteRows.InsertDelivery);
+        var history = Statement(SqliteRows.InsertHistory);
         foreach (var delivery in sends.Deliveries)
         {
-            SqliteRows.SetDelivery(insert, delivery);
-            if (insert.ExecuteNonQuery() == 0)
+            BindDelivery(insert, delivery);
+            if (Step(insert) == 0)
             {
                 (already ??= []).Add(delivery.IdempotencyKey);
                 continue;
             }
 
-            SqliteRows.SetHistory(history, sends.CustomerId, delivery.SentAt, delivery.MessageId, delivery.Channel, delivery.Purpose, delivery.Kind, delivery.IdempotencyKey);
-            history.ExecuteNonQuery();
+            BindText(history, 1, sends.CustomerId);
+            BindInt64(history, 2, delivery.SentAt.UtcTicks);
+            BindText(history, 3, delivery.MessageId);
+            BindText(history, 4, delivery.Channel.Name);
+            BindInt64(history, 5, (int)delivery.Purpose);
+            BindInt64(history, 6, (int)delivery.Kind);
+            BindText(history, 7, delivery.IdempotencyKey);
+            Step(history);
             added = true;
         }
 
@@ -410,14 +416,30 @@ public sealed partial class SqlitePersonalizeStore
         if (!added)
         {
             // Nothing new reached the history (every key was recorded before): the version stays what it was.
-            bump = Bound("UPDATE customers SET version = $expected WHERE id = $id", BumpParameters, transaction);
-            bump.Parameters[0].Value = sends.CustomerId;
-            bump.Parameters[1].Value = expected;
-            bump.ExecuteNonQuery();
+            var restore = Statement("UPDATE customers SET version = $expected WHERE id = $id");
+            BindInt64(restore, 1, expected);
+            BindText(restore, 2, sends.CustomerId);
+            Step(restore);
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected, already ?? (IReadOnlyList<string>)[]);
         }
 
         return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected + 1, already ?? (IReadOnlyList<string>)[]);
+    }
+
+    /// <summary>Binds a delivery log entry to <see cref="SqliteRows.InsertDelivery"/> (its parameters in <see cref="SqliteRows.DeliveryParameters"/>' order).</summary>
+    private static void BindDelivery(sqlite3_stmt statement, DeliveryRecord delivery)
+    {
+        BindText(statement, 1, delivery.IdempotencyKey);
+        BindText(statement, 2, delivery.CustomerId);
+        BindText(statement, 3, delivery.MessageId);
+        BindText(statement, 4, delivery.Channel.Name);
+        BindInt64(statement, 5, (int)delivery.Purpose);
+        BindInt64(statement, 6, (int)delivery.Kind);
+        BindInt64(statement, 7, delivery.SentAt.UtcTicks);
+        BindText(statement, 8, delivery.Trigger);
+        BindText(statement, 9, delivery.Template);
+        BindText(statement, 10, delivery.RunId);
+        BindInt64(statement, 11, (int)delivery.State);
     }
 
     private CustomerSendsResult Record(SqliteTransaction transaction, CustomerSends sends, bool bumped = false)

@@ -146,6 +146,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
             }
 
             _writerCommands.Clear();
+            FinalizeStatements();
             _writer.Dispose();
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }

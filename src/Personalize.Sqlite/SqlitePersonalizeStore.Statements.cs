@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Personalize.Sqlite;
+
+public sealed partial class SqlitePersonalizeStore
+{
+    /// <summary>The writer's hot statements in SQLite's own API, prepared once each (see <see cref="Statement"/>); only used under the write gate.</summary>
+    private readonly Dictionary<string, sqlite3_stmt> _statements = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A statement of the writer connection in SQLite's own API, prepared on first use and kept for the store's life.
+    /// The send run's recording runs three or four statements per message; through <see cref="SqliteCommand"/> each run
+    /// looks its parameters up by name, converts every text to a new UTF-8 array, boxes every number and makes a data
+    /// reader, which cost more than SQLite's own work for the row. Here values are bound by position straight from the
+    /// strings (UTF-16, converted by SQLite) and the statement is reset after each run (<see cref="Step"/>). It runs
+    /// inside the writer's current transaction like any command of the connection.
+    /// </summary>
+    private sqlite3_stmt Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = Prepare(_writer.Handle!, sql);
+            _statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
+    /// <summary>Runs a bound write statement to its end and resets it; returns the rows it changed.</summary>
+    private int Step(sqlite3_stmt statement)
+    {
+        try
+        {
+            var code = raw.sqlite3_step(statement);
+            if (code != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(code, _writer.Handle);
+            }
+
+            return raw.sqlite3_changes(_writer.Handle);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    /// <summary>Binds a text (or SQL NULL) to the 1-based parameter <paramref name="index"/>.</summary>
+    private static void BindText(sqlite3_stmt statement, int index, string? value)
+        => Check(statement, value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
+
+    /// <summary>Binds an integer to the 1-based parameter <paramref name="index"/>.</summary>
+    private static void BindInt64(sqlite3_stmt statement, int index, long value)
+        => Check(statement, raw.sqlite3_bind_int64(statement, index, value));
+
+    /// <summary>Finalizes the writer's statements (before its connection closes).</summary>
+    private void FinalizeStatements()
+    {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
+    }
+}

@@ -22,7 +22,9 @@ public sealed partial class PostgreSqlPersonalizeStore
             {
                 while (await data.ReadAsync(token).ConfigureAwait(false))
                 {
-                    rows.Add(JourneyInstanceJson.Read((byte[])data.GetValue(0)));
+                    rows.Add(query.KeysOnly
+                        ? JourneyInstanceJson.KeyOnly(data.GetString(0), data.GetString(1), data.GetString(2), data.IsDBNull(3) ? null : data.GetInt64(3))
+                        : JourneyInstanceJson.Read((byte[])data.GetValue(0)));
                 }
             }
 

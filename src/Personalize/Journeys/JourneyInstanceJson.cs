@@ -53,11 +53,12 @@ internal static class JourneyInstanceJson
 
     /// <summary>Reads an instance written by <see cref="Write"/>.</summary>
     /// <exception cref="InvalidDataException">The value is not a stored journey instance.</exception>
-    public static JourneyInstance Read(ReadOnlySpan<byte> utf8)
+    public static JourneyInstance Read(ReadOnlyMemory<byte> utf8)
     {
         try
         {
-            using var document = JsonDocument.Parse(utf8.ToArray());
+            // Parsed where the bytes are (no copy).
+            using var document = JsonDocument.Parse(utf8);
             var root = document.RootElement;
             var history = new List<JourneyStepRecord>();
             foreach (var record in root.GetProperty("history").EnumerateArray())
@@ -95,6 +96,16 @@ internal static class JourneyInstanceJson
             throw new InvalidDataException("A stored journey instance is not readable: " + ex.Message, ex);
         }
     }
+
+    /// <summary>An instance known only by its key and wake-up instant (a <see cref="JourneyQuery.KeysOnly"/> read): every other property is its default.</summary>
+    public static JourneyInstance KeyOnly(string customerId, string journeyId, string instanceId, long? wakeTicks) => new()
+    {
+        CustomerId = customerId,
+        JourneyId = journeyId,
+        InstanceId = instanceId,
+        Version = 0,
+        WakeAt = wakeTicks is { } ticks ? Instant(ticks) : null,
+    };
 
     /// <summary>
     /// The cursor of an instance: its wake-up instant (the order of due reads; the epoch when it has none) and its key

@@ -40,11 +40,18 @@ public sealed record JourneyQuery
     /// <summary>Gets the token of the previous page, or <see langword="null"/> for the first.</summary>
     public string? ContinueAfter { get; init; }
 
-    /// <summary>The statement of the query for a SQL store (<c>SELECT data FROM</c> <paramref name="table"/>), its conditions and order; bind <paramref name="filter"/>'s parameters.</summary>
+    /// <summary>
+    /// Gets whether a SQL store reads only each instance's key and wake-up instant (<see cref="JourneyInstanceJson.KeyOnly"/>),
+    /// from the due index alone: the due pass reads the instances' data again with their customers, so its due read needs
+    /// no table row and no JSON. A store may ignore it and read whole instances.
+    /// </summary>
+    internal bool KeysOnly { get; init; }
+
+    /// <summary>The statement of the query for a SQL store (<c>SELECT data FROM</c> <paramref name="table"/>, or the key columns and <c>wake_at</c> when <see cref="KeysOnly"/>), its conditions and order; bind <paramref name="filter"/>'s parameters.</summary>
     internal static string Sql(JourneyQuery query, string table, bool arrays, out StoreFilter filter)
     {
         var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
-        filter = new StoreFilter("SELECT data FROM " + table, arrays);
+        filter = new StoreFilter((query.KeysOnly ? "SELECT customer_id, journey_id, instance_id, wake_at FROM " : "SELECT data FROM ") + table, arrays);
         if (query.CustomerId is not null)
         {
             filter.Where("customer_id = @customer", "customer", query.CustomerId);

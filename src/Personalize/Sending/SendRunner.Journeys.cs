@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Personalize.Catalog;
 using Personalize.Channels;
@@ -125,40 +126,34 @@ public sealed partial class SendRunner
     {
         private readonly Dictionary<string, long> _exited = new(StringComparer.Ordinal);
 
-        /// <summary>Customer and channel pairs whose step message the store's suppression list refused in this pass (planned again as suppressed).</summary>
-        private HashSet<(string CustomerId, Channel Channel)>? _refused;
+        /// <summary>Customer and channel pairs whose step message the store's suppression list refused in this pass (planned again as suppressed); written by the recording stage, read by the planning stage.</summary>
+        private readonly ConcurrentDictionary<(string CustomerId, Channel Channel), bool> _refused = new();
         private long _instances;
         private long _steps;
         private long _completed;
 
         public long Entered { get; set; }
 
+        /// <summary>
+        /// Runs the pass as a pipeline of three stages, one task each, like the send run: reading a page (its due
+        /// instances, their customers, every active instance of those customers and the events their journeys look at),
+        /// planning it (exits, steps, decisions, renders) and recording it (one transaction, then the hand-over) overlap,
+        /// at most two pages ahead of the recording. A customer written to by another stage or process between its read and
+        /// its write is a conflict the store reports (the customer's version): it is read and planned again, so a step is
+        /// neither repeated nor skipped whatever the overlap.
+        /// </summary>
         public async Task RunAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, CancellationToken token, CancellationToken stopAfterPage = default)
         {
-            if (customerIds is not null)
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var read = System.Threading.Channels.Channel.CreateBounded<PageInput>(new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            var planned = System.Threading.Channels.Channel.CreateBounded<PagePlans>(new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            var tasks = new[]
             {
-                foreach (var chunk in customerIds.Distinct(StringComparer.Ordinal).Chunk(runner._options.PageSize))
-                {
-                    await AdvanceAsync(store, chunk, null, 1, token).ConfigureAwait(false);
-                }
-
-                return;
-            }
-
-            string? after = null;
-            do
-            {
-                var page = await store.ReadJourneysAsync(new JourneyQuery { DueBy = at, Limit = runner._options.PageSize, ContinueAfter = after }, token).ConfigureAwait(false);
-                if (page.Items.Count == 0)
-                {
-                    break;
-                }
-
-                var byCustomer = page.Items.GroupBy(static i => i.CustomerId, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
-                await AdvanceAsync(store, byCustomer.Keys.ToArray(), byCustomer, 1, token).ConfigureAwait(false);
-                after = page.ContinueAfter;
-            }
-            while (after is not null && !stopAfterPage.IsCancellationRequested);
+                Task.Run(() => ReadPagesAsync(store, customerIds, read.Writer, stop, stopAfterPage), CancellationToken.None),
+                Task.Run(() => PlanPagesAsync(read.Reader, planned.Writer, stop), CancellationToken.None),
+                Task.Run(() => RecordPagesAsync(store, planned.Reader, stop), CancellationToken.None),
+            };
+            await WhenAllOrFirstFailure(tasks, token).ConfigureAwait(false);
         }
 
         public JourneySummary Summary(RunState final) => new()
@@ -173,14 +168,106 @@ public sealed partial class SendRunner
             At = at,
         };
 
-        private async Task AdvanceAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, Dictionary<string, List<JourneyInstance>>? due, int attempt, CancellationToken token)
+        /// <summary>Stage one: the pages of due instances (or of the named customers), each read with what planning needs.</summary>
+        private async Task ReadPagesAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, System.Threading.Channels.ChannelWriter<PageInput> writer, CancellationTokenSource stop, CancellationToken stopAfterPage)
+        {
+            await Stage(writer, stop, async () =>
+            {
+                if (customerIds is not null)
+                {
+                    foreach (var chunk in customerIds.Distinct(StringComparer.Ordinal).Chunk(runner._options.PageSize))
+                    {
+                        await writer.WriteAsync(await ReadAsync(store, chunk, null, stop.Token).ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                string? after = null;
+                do
+                {
+                    // Only the keys: each customer's instances are read whole after the customer (ReadAsync).
+                    var page = await store.ReadJourneysAsync(new JourneyQuery { DueBy = at, Limit = runner._options.PageSize, ContinueAfter = after, KeysOnly = true }, stop.Token).ConfigureAwait(false);
+                    if (page.Items.Count == 0)
+                    {
+                        break;
+                    }
+
+                    var byCustomer = page.Items.GroupBy(static i => i.CustomerId, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
+                    await writer.WriteAsync(await ReadAsync(store, byCustomer.Keys.ToArray(), byCustomer, stop.Token).ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                    after = page.ContinueAfter;
+                }
+                while (after is not null && !stopAfterPage.IsCancellationRequested);
+            }).ConfigureAwait(false);
+        }
+
+        /// <summary>Stage two: each page's customers planned (exits, steps through the decision rules, renders).</summary>
+        private async Task PlanPagesAsync(System.Threading.Channels.ChannelReader<PageInput> reader, System.Threading.Channels.ChannelWriter<PagePlans> writer, CancellationTokenSource stop)
+        {
+            await Stage(writer, stop, async () =>
+            {
+                await foreach (var input in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    await writer.WriteAsync(PlanPage(input, stop.Token), stop.Token).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+
+        /// <summary>Stage three: each page recorded in one transaction, its messages handed over, its conflicts redone.</summary>
+        private async Task RecordPagesAsync(IPersonalizeStore store, System.Threading.Channels.ChannelReader<PagePlans> reader, CancellationTokenSource stop)
+        {
+            try
+            {
+                await foreach (var plans in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    await RecordAsync(store, plans, 1, stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                loop.Merge();
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Runs a stage's work; a failure cancels the other stages, and the stage's output completes either way.</summary>
+        private static async Task Stage<T>(System.Threading.Channels.ChannelWriter<T> writer, CancellationTokenSource stop, Func<Task> work)
+        {
+            Exception? failure = null;
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                writer.TryComplete(failure);
+            }
+        }
+
+        /// <summary>Reads, plans and records the customers' journeys in this task (a conflict's redo).</summary>
+        private async Task AdvanceAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, int attempt, CancellationToken token)
+        {
+            var input = await ReadAsync(store, customerIds, null, token).ConfigureAwait(false);
+            await RecordAsync(store, PlanPage(input, token), attempt, token).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Reads a page's customers, then every active instance of them (after the customers, so an instance written since
+        /// the customer's read makes the customer's write a conflict) and the events their journeys look at.
+        /// </summary>
+        private async Task<PageInput> ReadAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, Dictionary<string, List<JourneyInstance>>? due, CancellationToken token)
         {
             var customers = await store.GetCustomersAsync(customerIds.ToArray(), token).ConfigureAwait(false);
 
             // Every active instance of the page's customers, in one read: a due one may be a re-entry while an older one is active.
             var active = await ActiveAsync(store, customerIds, token).ConfigureAwait(false);
-            var writes = new List<CustomerSends>();
-            var plans = new List<CustomerPlan>();
             var advancing = new List<(StoredCustomer Customer, List<JourneyInstance> Instances)>(customers.Count);
             foreach (var customer in customers)
             {
@@ -203,30 +290,48 @@ public sealed partial class SendRunner
 
             // The stored events of every customer whose journeys look at events (exits, waits for an event), in one read.
             var events = await EventsAsync(store, advancing.Where(a => NeedsEvents(a.Instances)).Select(static a => (a.Customer.Id, a.Instances.Min(static i => i.StartedAt))).ToList(), token).ConfigureAwait(false);
-            foreach (var (customer, instances) in advancing)
+            return new PageInput(advancing, events);
+        }
+
+        /// <summary>Plans each customer of a page: what to write (instances, deliveries) and what to count.</summary>
+        private PagePlans PlanPage(PageInput input, CancellationToken token)
+        {
+            var result = new PagePlans();
+            foreach (var (customer, instances) in input.Advancing)
             {
-                var plan = Plan(customer, instances, events.TryGetValue(customer.Id, out var own) ? own : [], token);
+                var plan = Plan(customer, instances, input.Events.TryGetValue(customer.Id, out var own) ? own : [], token);
                 if (plan.Instances.Count == 0 && plan.Sends.Count == 0)
                 {
-                    Count(plan);
+                    result.Idle.Add(plan);
                     continue;
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
-                plans.Add(plan);
+                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
+                result.Plans.Add(plan);
             }
 
-            if (writes.Count == 0)
+            return result;
+        }
+
+        /// <summary>Records a planned page in one transaction, hands its messages over and redoes its conflicts (in this task).</summary>
+        private async Task RecordAsync(IPersonalizeStore store, PagePlans page, int attempt, CancellationToken token)
+        {
+            foreach (var idle in page.Idle)
+            {
+                Count(idle);
+            }
+
+            if (page.Writes.Count == 0)
             {
                 return;
             }
 
-            var result = await loop.WriteAsync(writes, token).ConfigureAwait(false);
+            var result = await loop.WriteAsync(page.Writes, token).ConfigureAwait(false);
             List<string>? redo = null;
-            for (var i = 0; i < plans.Count; i++)
+            for (var i = 0; i < page.Plans.Count; i++)
             {
                 var written = result.Customers[i];
-                var plan = plans[i];
+                var plan = page.Plans[i];
                 if (written.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
                 {
                     (redo ??= []).Add(plan.CustomerId);
@@ -241,7 +346,7 @@ public sealed partial class SendRunner
                     {
                         if (written.WasSuppressed(send.Delivery.IdempotencyKey))
                         {
-                            (_refused ??= []).Add((plan.CustomerId, send.Message.Channel));
+                            _refused[(plan.CustomerId, send.Message.Channel)] = true;
                         }
                     }
 
@@ -265,8 +370,9 @@ public sealed partial class SendRunner
             loop.Merge();
             if (redo is not null)
             {
-                // Someone wrote to these customers meanwhile: read them and their instances again and advance again.
-                await AdvanceAsync(store, redo, null, attempt + 1, token).ConfigureAwait(false);
+                // Someone wrote to these customers meanwhile (another stage of this pass, an ingestion, another process):
+                // read them and their instances again and advance again.
+                await AdvanceAsync(store, redo, attempt + 1, token).ConfigureAwait(false);
             }
         }
 
@@ -636,7 +742,7 @@ public sealed partial class SendRunner
             var reasons = new List<string>();
             foreach (var channel in channels)
             {
-                if (_refused is not null && _refused.Contains((profile.Id, channel)))
+                if (_refused.ContainsKey((profile.Id, channel)))
                 {
                     reasons.Add(channel + ": " + EligibilityCodes.ContactPointSuppressed);
                     blocked ??= (RecheckStatus.Blocked, EligibilityCodes.ContactPointSuppressed, channel, null);
@@ -694,6 +800,19 @@ public sealed partial class SendRunner
                 WaitingFor = null,
                 ExitReason = reason,
             };
+    }
+
+    /// <summary>A page as read for planning: the customers with the instances to advance, and the events their journeys look at.</summary>
+    private sealed record PageInput(List<(StoredCustomer Customer, List<JourneyInstance> Instances)> Advancing, Dictionary<string, List<CustomerEvent>> Events);
+
+    /// <summary>A planned page: the customers to write (each plan beside its write) and those with nothing to write (counted only).</summary>
+    private sealed class PagePlans
+    {
+        public List<CustomerSends> Writes { get; } = [];
+
+        public List<CustomerPlan> Plans { get; } = [];
+
+        public List<CustomerPlan> Idle { get; } = [];
     }
 
     private sealed class CustomerPlan(string customerId)

@@ -22,22 +22,37 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         }
 
         // On the writer connection: its cache holds the events index pages the last batches wrote, where a pooled reader
-        // would start cold after every commit. One statement of 500 parameters, prepared once; a short chunk binds NULLs.
+        // would start cold after every commit. One statement of 500 positional parameters, prepared once and stepped
+        // through SQLite's own API (a short chunk binds NULLs).
         ReadOnWriter(
             () =>
             {
-                var command = Bound(FindEventsSql, FindEventsParameters, null);
+                var db = _writer.Handle!;
+                var statement = Statement(FindEventsSql);
                 foreach (var chunk in ids.Chunk(FindEventsChunk))
                 {
-                    for (var i = 0; i < FindEventsChunk; i++)
+                    for (var i = 0; i < chunk.Length; i++)
                     {
-                        command.Parameters[i].Value = i < chunk.Length ? chunk[i] : DBNull.Value;
+                        BindText(statement, i + 1, chunk[i]);
                     }
 
-                    using var data = command.ExecuteReader();
-                    while (data.Read())
+                    try
                     {
-                        known.Add(data.GetString(0));
+                        int step;
+                        while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                        {
+                            known.Add(raw.sqlite3_column_text(statement, 0).utf8_to_string());
+                        }
+
+                        if (step != raw.SQLITE_DONE)
+                        {
+                            SqliteException.ThrowExceptionForRC(step, db);
+                        }
+                    }
+                    finally
+                    {
+                        raw.sqlite3_reset(statement);
+                        raw.sqlite3_clear_bindings(statement);
                     }
                 }
 
@@ -200,25 +215,29 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             return new(rows);
         }
 
-        // On the writer connection, as FindEventsAsync: the customers a stream of events touches are in its cache.
+        // On the writer connection, as FindEventsAsync: the customers a stream of events touches are in its cache. One
+        // statement of 500 positional parameters, prepared once (a short chunk binds NULLs).
         var strings = new Utf8StringCache();
         return new(ReadOnWriter(
             () =>
             {
-                foreach (var chunk in ids.Chunk(500))
+                var statement = Statement(ScreensByIdSql);
+                foreach (var chunk in ids.Chunk(FindEventsChunk))
                 {
-                    ReadScreens(
-                        _writer.Handle!,
-                        ScreenColumns + " WHERE id IN (" + string.Join(", ", chunk.Select(static (_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")",
-                        statement =>
-                        {
-                            for (var i = 0; i < chunk.Length; i++)
-                            {
-                                Check(statement, raw.sqlite3_bind_text(statement, i + 1, chunk[i]));
-                            }
-                        },
-                        rows,
-                        strings);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        BindText(statement, i + 1, chunk[i]);
+                    }
+
+                    try
+                    {
+                        StepScreens(statement, rows, strings);
+                    }
+                    finally
+                    {
+                        raw.sqlite3_reset(statement);
+                        raw.sqlite3_clear_bindings(statement);
+                    }
                 }
 
                 return (IReadOnlyList<TickRow>)rows;
@@ -227,8 +246,8 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     }
 
     private const int FindEventsChunk = 500;
-    private static readonly string[] FindEventsParameters = [.. Enumerable.Range(0, FindEventsChunk).Select(static i => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-    private static readonly string FindEventsSql = "SELECT id FROM events WHERE id IN (" + string.Join(", ", FindEventsParameters) + ")";
+    private static readonly string ScreensByIdSql = ScreenColumns + " WHERE id IN (" + string.Join(", ", Enumerable.Range(1, FindEventsChunk).Select(static i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+    private static readonly string FindEventsSql = "SELECT id FROM events WHERE id IN (" + string.Join(", ", Enumerable.Range(1, FindEventsChunk).Select(static i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
 
     /// <summary>Runs a read on the writer connection, between writes (outside any transaction: each statement sees the last commit).</summary>
     private T ReadOnWriter<T>(Func<T> read, CancellationToken cancellationToken)
@@ -263,27 +282,33 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         using (statement)
         {
             bind(statement);
-            int step;
-            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
-                var facts = raw.sqlite3_column_type(statement, 2) == raw.SQLITE_NULL ? CustomerFacts.Empty : CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 2), strings);
-                var profile = TickScreen.Profile(
-                    id,
-                    facts,
-                    raw.sqlite3_column_int64(statement, 3),
-                    raw.sqlite3_column_int64(statement, 4) != 0,
-                    strings.Get(raw.sqlite3_column_blob(statement, 5)),
-                    raw.sqlite3_column_int64(statement, 6),
-                    raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, 7),
-                    raw.sqlite3_column_blob(statement, 8));
-                rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, raw.sqlite3_column_int64(statement, 1))));
-            }
+            StepScreens(statement, rows, strings);
+        }
+    }
 
-            if (step != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(step, db);
-            }
+    /// <summary>Steps a bound screening statement to its end, adding a row per customer.</summary>
+    private static void StepScreens(sqlite3_stmt statement, List<TickRow> rows, Utf8StringCache strings)
+    {
+        int step;
+        while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
+            var facts = raw.sqlite3_column_type(statement, 2) == raw.SQLITE_NULL ? CustomerFacts.Empty : CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 2), strings);
+            var profile = TickScreen.Profile(
+                id,
+                facts,
+                raw.sqlite3_column_int64(statement, 3),
+                raw.sqlite3_column_int64(statement, 4) != 0,
+                strings.Get(raw.sqlite3_column_blob(statement, 5)),
+                raw.sqlite3_column_int64(statement, 6),
+                raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, 7),
+                raw.sqlite3_column_blob(statement, 8));
+            rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, raw.sqlite3_column_int64(statement, 1))));
+        }
+
+        if (step != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(step, raw.sqlite3_db_handle(statement));
         }
     }
 
@@ -326,6 +351,116 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
+    }
+
+    private const string InsertEventSql = "INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING";
+    private const string DeleteEventSql = "DELETE FROM events WHERE id = ?1";
+    private const string WriteFactsSql = "UPDATE customers SET event_facts = ?2, version = version + 1 WHERE id = ?1 AND version = ?3";
+
+    /// <summary>The facts JSON of the entry being written (one buffer and writer for the life of the store; used under the write gate).</summary>
+    private readonly System.Buffers.ArrayBufferWriter<byte> _factsBuffer = new(1024);
+    private Utf8JsonWriter? _factsWriter;
+
+    /// <summary>
+    /// The write of event ingestion, in two statements per customer and one per event, stepped through SQLite's own API
+    /// with nothing allocated per row: an entry with events and their facts (and changes) against the version its screen
+    /// read, and nothing else (a profile, consent evidence, sends or journeys take <see cref="Record(SqliteTransaction, CustomerSends, bool)"/>'s
+    /// general path; so does an entry without an expected version; null then). The events are inserted first
+    /// (<c>ON CONFLICT (id) DO NOTHING</c>; the foreign key finds a customer that is gone), then the facts replace the
+    /// stored ones only if the version is still the one read, growing it; an event id the store holds (another ingester
+    /// applied it meanwhile) or another version deletes the events this call inserted, and the entry is a conflict: the
+    /// customer's part stays all or nothing, and the ingestor reads and applies it again.
+    /// </summary>
+    private CustomerSendsResult? RecordEvents(SqliteTransaction transaction, CustomerSends sends)
+    {
+        if (sends.ExpectedVersion is not { } expected || sends.Events.Count == 0 || sends.Facts is not { } facts
+            || sends.Profile is not null || sends.Consents.Count > 0 || sends.Deliveries.Count > 0 || sends.Scheduled.Count > 0
+            || sends.Completions.Count > 0 || sends.Journeys.Count > 0)
+        {
+            return null;
+        }
+
+        var insert = Statement(InsertEventSql);
+        for (var i = 0; i < sends.Events.Count; i++)
+        {
+            var e = sends.Events[i];
+            BindText(insert, 1, e.Id);
+            BindText(insert, 2, sends.CustomerId);
+            BindText(insert, 3, e.Type);
+            BindInt64(insert, 4, e.OccurredAt.UtcTicks);
+            Check(insert, e.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? raw.sqlite3_bind_null(insert, 5) : raw.sqlite3_bind_blob(insert, 5, RawUtf8Span(e.Data)));
+            int inserted;
+            try
+            {
+                inserted = Step(insert);
+            }
+            catch (SqliteException ex) when (i == 0 && (ex.SqliteErrorCode & 0xFF) == raw.SQLITE_CONSTRAINT)
+            {
+                // The foreign key: the customer is gone (erased meanwhile); the general path says so.
+                return null;
+            }
+
+            if (inserted == 0)
+            {
+                return Undo(i);
+            }
+        }
+
+        var write = Statement(WriteFactsSql);
+        BindText(write, 1, sends.CustomerId);
+        if (facts.Count == 0)
+        {
+            Check(write, raw.sqlite3_bind_null(write, 2));
+        }
+        else
+        {
+            _factsBuffer.ResetWrittenCount();
+            if (_factsWriter is null)
+            {
+                _factsWriter = new Utf8JsonWriter(_factsBuffer);
+            }
+            else
+            {
+                _factsWriter.Reset(_factsBuffer);
+            }
+
+            facts.WriteJson(_factsWriter);
+            Check(write, raw.sqlite3_bind_blob(write, 2, _factsBuffer.WrittenSpan));
+        }
+
+        BindInt64(write, 3, expected);
+        if (Step(write) == 0)
+        {
+            return Undo(sends.Events.Count);
+        }
+
+        InsertChanges(transaction, sends);
+        return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected + 1, []);
+
+        // Deletes the first `inserted` events again; the entry is a conflict (or the customer is gone meanwhile).
+        CustomerSendsResult Undo(int inserted)
+        {
+            var delete = Statement(DeleteEventSql);
+            for (var j = 0; j < inserted; j++)
+            {
+                BindText(delete, 1, sends.Events[j].Id);
+                Step(delete);
+            }
+
+            return VersionOf(transaction, sends.CustomerId) is { } current
+                ? new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, current, [])
+                : new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);
+        }
+    }
+
+    /// <summary>An event's data as the UTF-8 JSON it was read from (no copy where the runtime allows).</summary>
+    private static ReadOnlySpan<byte> RawUtf8Span(JsonElement data)
+    {
+#if NET9_0_OR_GREATER
+        return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data);
+#else
+        return RawUtf8(data);
+#endif
     }
 
     /// <summary>
@@ -394,6 +529,13 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             changed = true;
         }
 
+        InsertChanges(transaction, sends);
+        return changed;
+    }
+
+    /// <summary>Records an entry's stage and tier changes.</summary>
+    private void InsertChanges(SqliteTransaction transaction, CustomerSends sends)
+    {
         foreach (var change in sends.Changes)
         {
             var command = Bound("INSERT INTO customer_changes (customer_id, kind, from_value, to_value, at, cause, event_id) VALUES ($customer, $kind, $from, $to, $at, $cause, $event)", ChangeParameters, transaction);
@@ -407,7 +549,5 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             p[6].Value = SqliteRows.Db(change.EventId);
             command.ExecuteNonQuery();
         }
-
-        return changed;
     }
 }

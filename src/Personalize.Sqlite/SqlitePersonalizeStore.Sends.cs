@@ -449,6 +449,11 @@ public sealed partial class SqlitePersonalizeStore
             return fast;
         }
 
+        if (!bumped && RecordEvents(transaction, sends) is { } ingested)
+        {
+            return ingested;
+        }
+
         if (VersionOf(transaction, sends.CustomerId) is not { } version)
         {
             return new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);

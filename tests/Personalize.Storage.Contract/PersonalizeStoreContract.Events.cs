@@ -122,6 +122,65 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task An_ingestion_write_of_events_and_facts_alone_is_all_or_nothing_per_customer_in_one_batch()
+    {
+        // The shape event ingestion writes (events, facts, changes and the version the screen read; no profile or sends):
+        // a held event id, a stale version or a customer that is gone leaves nothing of that customer, and the other
+        // customers of the batch are written.
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3"), Bare("c-4")]);
+        var v0 = (await scope.Store.GetCustomerAsync("c-1"))!.Version;
+        await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = v0, Events = [Event("held", "c-1", "login", Now)], Facts = OneFact("logins", 1L, "held") }] });
+        var versions = new Dictionary<string, long>();
+        foreach (var id in new[] { "c-1", "c-2", "c-3", "c-4" })
+        {
+            versions[id] = (await scope.Store.GetCustomerAsync(id))!.Version;
+        }
+
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = versions["c-1"], Events = [Event("new-1", "c-1", "login", Now), Event("held", "c-1", "login", Now)], Facts = OneFact("logins", 3L, "new-1") },
+                new CustomerSends { CustomerId = "c-2", ExpectedVersion = versions["c-2"] + 1, Events = [Event("stale-1", "c-2", "login", Now)], Facts = OneFact("logins", 1L, "stale-1") },
+                new CustomerSends { CustomerId = "c-9", ExpectedVersion = 1, Events = [Event("gone-1", "c-9", "login", Now)], Facts = OneFact("logins", 1L, "gone-1") },
+                new CustomerSends
+                {
+                    CustomerId = "c-3",
+                    ExpectedVersion = versions["c-3"],
+                    Events = [Event("ok-1", "c-3", "order_placed", Now.AddHours(-1), """{"order_number":"A-7","total":12.50}"""), Event("ok-2", "c-3", "login", Now)],
+                    Facts = CustomerFacts.Create([new("order_count", new Fact(1L, Now.AddHours(-1), "ok-1")), new("total_value", new Fact(12.50m, Now.AddHours(-1), "ok-1")), new("last_seen_at", new Fact(Fact.Format(Now), Now, "ok-2"))]),
+                    Changes = [new CustomerChange { CustomerId = "c-3", Kind = ChangeKinds.Tier, From = "tier1", To = "tier2", At = Now, Cause = "matrix", EventId = "ok-2" }],
+                },
+                new CustomerSends { CustomerId = "c-4", ExpectedVersion = versions["c-4"], Events = [Event("ok-3", "c-4", "visit", Now)], Facts = CustomerFacts.Empty },
+            ],
+        });
+
+        Assert.Equal([WriteStatus.Conflict, WriteStatus.Conflict, WriteStatus.NotFound, WriteStatus.Written, WriteStatus.Written], result.Customers.Select(static c => c.Status));
+        Assert.Equal(versions["c-1"], result.Customers[0].Version);
+        Assert.Equal(versions["c-2"], result.Customers[1].Version);
+        Assert.Equal(versions["c-3"] + 1, result.Customers[3].Version);
+        Assert.Equal(versions["c-4"] + 1, result.Customers[4].Version);
+
+        var c1 = (await scope.Store.GetCustomerAsync("c-1"))!;
+        Assert.Equal((versions["c-1"], 1L), (c1.Version, c1.Profile.Facts.ValueOf("logins")));
+        var c2 = (await scope.Store.GetCustomerAsync("c-2"))!;
+        Assert.Equal((versions["c-2"], 0), (c2.Version, c2.Profile.Facts.Count));
+        var c3 = (await scope.Store.GetCustomerAsync("c-3"))!;
+        Assert.Equal(versions["c-3"] + 1, c3.Version);
+        Assert.Equal((1L, 12.50m, "ok-1"), (c3.Profile.Facts.ValueOf("order_count"), c3.Profile.Facts.ValueOf("total_value"), c3.Profile.Facts["total_value"].EventId));
+        Assert.Equal((Fact.Format(Now), Now), (c3.Profile.Facts.ValueOf("last_seen_at"), c3.Profile.Facts["last_seen_at"].At));
+        Assert.Equal(0, (await scope.Store.GetCustomerAsync("c-4"))!.Profile.Facts.Count);
+
+        Assert.Equal(["held", "ok-1", "ok-2", "ok-3"], (await scope.Store.ReadEventsAsync(new EventQuery())).Items.Select(static e => e.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["held", "ok-1", "ok-3"], (await scope.Store.FindEventsAsync(["new-1", "stale-1", "gone-1", "held", "ok-1", "ok-3"])).Order(StringComparer.Ordinal));
+        var order = Assert.Single((await scope.Store.ReadEventsAsync(new EventQuery { CustomerId = "c-3", Since = Now.AddHours(-2), Limit = 1 })).Items);
+        Assert.Equal(("ok-1", "order_placed", "A-7", 12.50m), (order.Id, order.Type, order.Data.GetProperty("order_number").GetString(), order.Data.GetProperty("total").GetDecimal()));
+        var change = Assert.Single((await scope.Store.ReadChangesAsync(new ChangeQuery { CustomerId = "c-3" })).Items);
+        Assert.Equal(("tier2", "ok-2"), (change.To, change.EventId));
+    }
+
+    [StoreFact]
     public async Task Saving_or_importing_a_profile_keeps_the_facts_events_wrote()
     {
         await using var scope = await OpenAsync();

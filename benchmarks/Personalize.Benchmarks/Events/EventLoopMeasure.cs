@@ -22,13 +22,15 @@ internal static class EventLoopMeasure
         var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use events-loop ingest --events N, or events-loop tick --customers N.");
         var count = mode == "tick" ? 100_000 : 50_000;
         var repeat = 1;
+        var options = new EventOptions();
         for (var i = 2; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--events" or "--customers": count = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --events N or --customers N, [--repeat N].");
+                case "--batch": options = options with { BatchSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --events N or --customers N, [--repeat N] [--batch N (events per transaction)].");
             }
         }
 
@@ -41,7 +43,7 @@ internal static class EventLoopMeasure
                 using var store = EventBench.SqliteCopy(scenario, Math.Max(1, count / 10), "ingest");
                 Measure("events", count, () =>
                 {
-                    var summary = new EventIngestor().IngestAsync(EventBench.Stream(events), store, EventBench.At).GetAwaiter().GetResult();
+                    var summary = new EventIngestor(options).IngestAsync(EventBench.Stream(events), store, EventBench.At).GetAwaiter().GetResult();
                     if (summary.Applied != count)
                     {
                         throw new InvalidOperationException($"{summary.Applied} of {count} events applied: {summary.Rejected.FirstOrDefault()?.Message}");

@@ -90,41 +90,52 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
         var buffer = new ArrayBufferWriter<byte>(64 + (48 * _facts.Count));
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            foreach (var (name, fact) in _facts)
-            {
-                writer.WriteStartObject(name);
-                writer.WritePropertyName("v");
-                switch (fact.Value)
-                {
-                    case null:
-                        writer.WriteNullValue();
-                        break;
-                    case string s:
-                        writer.WriteStringValue(s);
-                        break;
-                    case long l:
-                        writer.WriteNumberValue(l);
-                        break;
-                    case bool b:
-                        writer.WriteBooleanValue(b);
-                        break;
-                    case decimal d:
-                        writer.WriteStartObject();
-                        writer.WriteString("d", d.ToString(CultureInfo.InvariantCulture));
-                        writer.WriteEndObject();
-                        break;
-                }
-
-                writer.WriteNumber("at", fact.At.UtcTicks);
-                writer.WriteString("e", fact.EventId);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
+            WriteJson(writer);
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes what <see cref="ToJson"/> returns to <paramref name="writer"/> and flushes it: a store that writes facts
+    /// for every customer of a batch keeps one writer and one buffer (<see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>).
+    /// </summary>
+    internal void WriteJson(Utf8JsonWriter writer)
+    {
+        Span<char> number = stackalloc char[32]; // a decimal's text: at most 29 digits, a sign and a point
+        writer.WriteStartObject();
+        foreach (var (name, fact) in _facts)
+        {
+            writer.WriteStartObject(name);
+            writer.WritePropertyName("v"u8);
+            switch (fact.Value)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case string s:
+                    writer.WriteStringValue(s);
+                    break;
+                case long l:
+                    writer.WriteNumberValue(l);
+                    break;
+                case bool b:
+                    writer.WriteBooleanValue(b);
+                    break;
+                case decimal d:
+                    writer.WriteStartObject();
+                    writer.WriteString("d"u8, d.TryFormat(number, out var length, provider: CultureInfo.InvariantCulture) ? number[..length] : d.ToString(CultureInfo.InvariantCulture));
+                    writer.WriteEndObject();
+                    break;
+            }
+
+            writer.WriteNumber("at"u8, fact.At.UtcTicks);
+            writer.WriteString("e"u8, fact.EventId);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Personalize.Customers;
 using Personalize.Templates;
 
@@ -13,6 +14,13 @@ namespace Personalize.Catalog;
 internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
 {
     public static readonly ConditionBinder Instance = new();
+
+    /// <summary>
+    /// The profile's number and boolean members (personalization and the service flags), one row per member with both
+    /// readers, so <see cref="Bind"/> and <see cref="BindScalar"/> cannot come to disagree on which members they know
+    /// or what they read.
+    /// </summary>
+    private static readonly FrozenDictionary<string, ScalarMember> ScalarMembers = ScalarMemberTable();
 
     private ConditionBinder()
     {
@@ -52,16 +60,7 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
             return c => matrix && c.Customer.Facts.Count > 0 ? ExpressionScalar.Other : AttributeCache.ReadScalar(c.Customer.Attributes, slot, member);
         }
 
-        return member switch
-        {
-            "personalized" or "allows_personalization" => static c => ExpressionScalar.From(c.Customer.AllowsPersonalization),
-            "open_complaint" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.OpenComplaint),
-            "failed_payment" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.FailedPayment),
-            "nps_score" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.NpsScore),
-            "is_detractor" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.IsDetractor),
-            "needs_service_first" => static c => ExpressionScalar.From(c.Customer.ServiceFlags.NeedsServiceFirst),
-            _ => null,
-        };
+        return ScalarMembers.TryGetValue(member, out var readers) ? readers.Scalar : null;
     }
 
     /// <summary>
@@ -121,20 +120,37 @@ internal sealed class ConditionBinder : ExpressionBinder<ConditionContext>
             };
         }
 
+        if (ScalarMembers.TryGetValue(key, out var readers))
+        {
+            return readers.Value;
+        }
+
         return key switch
         {
             "id" => static c => ExpressionValue.From(c.Customer.Id),
             "stage" => static c => ExpressionValue.From(CustomerModel.StageName(c.Customer.Stage)),
             "language" => static c => ExpressionValue.From(c.Customer.Language),
-            "personalized" or "allows_personalization" => static c => ExpressionValue.From(c.Customer.AllowsPersonalization),
-            "open_complaint" => static c => ExpressionValue.From(c.Customer.ServiceFlags.OpenComplaint),
-            "failed_payment" => static c => ExpressionValue.From(c.Customer.ServiceFlags.FailedPayment),
-            "nps_score" => static c => ExpressionValue.From(c.Customer.ServiceFlags.NpsScore),
-            "is_detractor" => static c => ExpressionValue.From(c.Customer.ServiceFlags.IsDetractor),
-            "needs_service_first" => static c => ExpressionValue.From(c.Customer.ServiceFlags.NeedsServiceFirst),
 
             // Any other member of the profile (lists, preferences, counts): read as the model reads it.
             _ => c => CustomerModel.TryGetProfileValue(c.Customer, c.At, key, out var value) ? ExpressionValue.FromObject(value) : ExpressionValue.Missing,
         };
     }
+
+    private static FrozenDictionary<string, ScalarMember> ScalarMemberTable()
+    {
+        var personalized = new ScalarMember(static c => ExpressionValue.From(c.Customer.AllowsPersonalization), static c => ExpressionScalar.From(c.Customer.AllowsPersonalization));
+        return new Dictionary<string, ScalarMember>(StringComparer.Ordinal)
+        {
+            ["personalized"] = personalized,
+            ["allows_personalization"] = personalized,
+            ["open_complaint"] = new(static c => ExpressionValue.From(c.Customer.ServiceFlags.OpenComplaint), static c => ExpressionScalar.From(c.Customer.ServiceFlags.OpenComplaint)),
+            ["failed_payment"] = new(static c => ExpressionValue.From(c.Customer.ServiceFlags.FailedPayment), static c => ExpressionScalar.From(c.Customer.ServiceFlags.FailedPayment)),
+            ["nps_score"] = new(static c => ExpressionValue.From(c.Customer.ServiceFlags.NpsScore), static c => ExpressionScalar.From(c.Customer.ServiceFlags.NpsScore)),
+            ["is_detractor"] = new(static c => ExpressionValue.From(c.Customer.ServiceFlags.IsDetractor), static c => ExpressionScalar.From(c.Customer.ServiceFlags.IsDetractor)),
+            ["needs_service_first"] = new(static c => ExpressionValue.From(c.Customer.ServiceFlags.NeedsServiceFirst), static c => ExpressionScalar.From(c.Customer.ServiceFlags.NeedsServiceFirst)),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>A profile member that is a number or a boolean: its value reader and its scalar reader, side by side.</summary>
+    private readonly record struct ScalarMember(ExpressionReader<ConditionContext> Value, ExpressionScalarReader<ConditionContext> Scalar);
 }

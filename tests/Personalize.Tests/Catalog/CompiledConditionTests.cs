@@ -277,7 +277,7 @@ public sealed class CompiledConditionTests(ITestOutputHelper output)
         "customer.tier", "customer.orders", "customer.vip", "customer.score", "customer.first_name", "customer.name",
         "customer.days_since_purchase", "customer.days_until_purchase", "customer.tags", "customer.loyalty", "customer.note",
         "customer.missing", "customer.stage", "customer.id", "customer.language", "customer.nps_score", "customer.open_complaint",
-        "customer.failed_payment", "customer.is_detractor", "customer.needs_service_first", "customer.personalized",
+        "customer.failed_payment", "customer.is_detractor", "customer.needs_service_first", "customer.personalized", "customer.allows_personalization",
         "customer.contacts_last_30_days", "customer.days_since_contact", "customer.time_zone", "customer.topics",
         "trigger.kind", "trigger.name", "trigger.other", "now", "customer.loyalty.level",
     ];

@@ -95,5 +95,13 @@ public sealed class CompiledCatalog
 
     /// <summary>The messages that answer a trigger and target a stage, in catalog order.</summary>
     internal CompiledMessage[] Candidates(Trigger trigger, LifecycleStage stage)
-        => _index.TryGetValue(trigger, out var perStage) && (uint)stage < 3 ? perStage[(int)stage] : None;
+        => Candidates(Buckets(trigger), stage);
+
+    /// <summary>The candidates of one trigger per lifecycle stage (null when no message answers it): a batch of one trigger looks the trigger up once.</summary>
+    internal CompiledMessage[][]? Buckets(Trigger trigger)
+        => _index.TryGetValue(trigger, out var perStage) ? perStage : null;
+
+    /// <summary>The messages of a trigger's <see cref="Buckets(Trigger)"/> that target a stage, in catalog order.</summary>
+    internal static CompiledMessage[] Candidates(CompiledMessage[][]? buckets, LifecycleStage stage)
+        => buckets is not null && (uint)stage < 3 ? buckets[(int)stage] : None;
 }

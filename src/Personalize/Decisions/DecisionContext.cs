@@ -150,8 +150,25 @@ public sealed class DecisionContext
     /// <summary>Forgets the decision (nothing of the customer stays reachable) and keeps the context for this thread's next decision.</summary>
     internal void Return()
     {
+        Clear();
         Customer = null!;
         Eligibility = null!;
+        t_free = this;
+    }
+
+    /// <summary>
+    /// Forgets the decision and sets the context to the next customer of a batch (same trigger, instant and
+    /// eligibility), without giving it back to the thread in between.
+    /// </summary>
+    internal void Reset(CustomerProfile customer)
+    {
+        Clear();
+        Customer = customer;
+    }
+
+    /// <summary>Forgets everything a decision cached or set (all but the customer, trigger, instant and eligibility).</summary>
+    private void Clear()
+    {
         Event = null;
         _window = default;
         _hasWindow = false;
@@ -174,7 +191,6 @@ public sealed class DecisionContext
         }
 
         _cacheCount = 0;
-        t_free = this;
     }
 
     /// <summary>What conditions see; built on first use.</summary>

@@ -67,15 +67,45 @@ public sealed partial class DecisionEngine
 
     /// <summary>
     /// Decides a range of a batch in order, prefetching the next customers' profiles (see <see cref="ProfilePrefetch"/>);
-    /// the range's decisions keep their entries in shared segments (see <see cref="DecisionArena"/>).
+    /// the range's decisions keep their entries in shared segments (see <see cref="DecisionArena"/>). What does not depend
+    /// on the customer is done once per range: the channel check, the trigger's candidates per stage (no lookup by
+    /// trigger per customer) and the thread's decision context (taken once, reset between customers).
     /// </summary>
     private void DecideRange(CompiledCatalog catalog, CustomerProfile[] customers, Trigger trigger, DateTimeOffset at, Decision[] results, int from, int to)
     {
+        ThrowIfOtherChannels(catalog);
+        var buckets = catalog.Buckets(trigger);
         var arena = new DecisionArena();
-        for (var i = from; i < to; i++)
+        DecisionContext? context = null;
+        try
         {
-            ProfilePrefetch.Ahead(customers, i, to);
-            results[i] = Decide(catalog, customers[i], trigger, at, null, DecisionDetail.Candidates, arena);
+            for (var i = from; i < to; i++)
+            {
+                ProfilePrefetch.Ahead(customers, i, to);
+                var customer = customers[i];
+                var decision = new Decision(this, customer, trigger, at, DecisionDetail.Candidates);
+                results[i] = decision;
+                var considered = CompiledCatalog.Candidates(buckets, customer.Stage);
+                if (considered.Length == 0)
+                {
+                    continue;
+                }
+
+                if (context is null)
+                {
+                    context = DecisionContext.Rent(customer, trigger, at, Eligibility);
+                }
+                else
+                {
+                    context.Reset(customer);
+                }
+
+                Decide(decision, context, considered, null, DecisionDetail.Candidates, arena);
+            }
+        }
+        finally
+        {
+            context?.Return();
         }
     }
 

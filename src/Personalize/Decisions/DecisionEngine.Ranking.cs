@@ -15,8 +15,10 @@ public sealed partial class DecisionEngine
     /// Ranks the candidates (scores do not depend on the rules) and evaluates them best first. With
     /// <see cref="DecisionDetail.All"/> every candidate is scored and sorted; otherwise the candidates start in the
     /// bucket's precomputed order (see <see cref="BucketRanking"/>) and a candidate with topics is scored only when it
-    /// comes first by its upper bound (see <see cref="NextBest"/>).
+    /// comes first by its upper bound (see <see cref="NextBest"/>). The three spans are written in full before they are
+    /// read (copied from the bucket, or filled per candidate), so they are not cleared first.
     /// </summary>
+    [SkipLocalsInit]
     private void Rank(Decision decision, DecisionContext context, CompiledMessage[] considered, DecisionDetail detail)
     {
         decision.Considered = considered;

@@ -139,6 +139,42 @@ public sealed partial class DecisionEngine
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(customer);
+        ThrowIfOtherChannels(catalog);
+        var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);
+        var decision = new Decision(this, customer, trigger, at, detail) { Event = @event };
+        if (considered.Length == 0)
+        {
+            return decision;
+        }
+
+        var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
+        try
+        {
+            Decide(decision, context, considered, @event, detail, arena);
+        }
+        finally
+        {
+            context.Return();
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Ranks and evaluates a decision's candidates with a context already set to its customer, trigger and instant; the
+    /// caller gives the context back (<see cref="DecisionContext.Return"/>) or resets it for the next customer.
+    /// </summary>
+    private void Decide(Decision decision, DecisionContext context, CompiledMessage[] considered, Events.CustomerEvent? @event, DecisionDetail detail, DecisionArena? arena)
+    {
+        context.Event = @event;
+        context.Arena = arena;
+        context.Tier = _tiers is null ? null : TierOf(decision.Customer);
+        Rank(decision, context, considered, detail);
+    }
+
+    /// <summary>Throws when the catalog was compiled against other channels than the engine's (an equal registry is compared once, then remembered).</summary>
+    private void ThrowIfOtherChannels(CompiledCatalog catalog)
+    {
         var channels = catalog.Channels;
         if (!ReferenceEquals(channels, Eligibility.Channels) && !ReferenceEquals(channels, _verifiedChannels))
         {
@@ -149,28 +185,6 @@ public sealed partial class DecisionEngine
 
             _verifiedChannels = channels; // an equal registry (for example the DI singleton): compare once, not per decision
         }
-
-        var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);
-        var decision = new Decision(this, customer, trigger, at, detail) { Event = @event };
-        if (considered.Length == 0)
-        {
-            return decision;
-        }
-
-        var context = DecisionContext.Rent(customer, trigger, at, Eligibility);
-        context.Event = @event;
-        context.Arena = arena;
-        context.Tier = _tiers is null ? null : TierOf(customer);
-        try
-        {
-            Rank(decision, context, considered, detail);
-        }
-        finally
-        {
-            context.Return();
-        }
-
-        return decision;
     }
 
     private static bool SameChannels(ChannelRegistry a, ChannelRegistry b)

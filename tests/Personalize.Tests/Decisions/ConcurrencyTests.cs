@@ -88,6 +88,66 @@ public sealed class ConcurrencyTests
     }
 
     /// <summary>
+    /// A batch on one thread sets one decision context to each customer in turn: a host channel rule that reads the
+    /// context and decides another engine's decision from inside it (a nested decision on the same thread) sees the
+    /// batch's customer, and the batch gives what <c>Decide</c> gives for each customer.
+    /// </summary>
+    [Fact]
+    public void DecideMany_with_a_host_rule_that_decides_inside_a_decision_gives_what_Decide_gives()
+    {
+        var inner = Engine();
+        var innerCatalog = Catalog(inner);
+        var rule = new NestedDecisionRule(inner, innerCatalog);
+        var engine = Engine(o => o.ChannelRules.Add(rule));
+        var catalog = Catalog(engine);
+        var customers = Customers(600);
+
+        var batch = engine.DecideMany(catalog, customers, Trigger.Tick, Now, maxDegreeOfParallelism: 1).Select(Summary).ToArray();
+
+        Assert.Equal(customers.Select(c => Summary(engine.Decide(catalog, c, Trigger.Tick, Now))), batch);
+        Assert.Contains(batch, s => s.Contains("host.nested_winner", StringComparison.Ordinal));
+        Assert.Empty(rule.Mismatches);
+    }
+
+    [Fact]
+    public void DecideMany_for_a_trigger_no_message_answers_gives_a_decision_without_candidates_per_customer()
+    {
+        var engine = Engine();
+        var catalog = Catalog(engine);
+        var customers = Customers(50);
+
+        var batch = engine.DecideMany(catalog, customers, Trigger.Event("never_sent"), Now, maxDegreeOfParallelism: 1);
+
+        Assert.Equal(customers.Select(c => c.Id), batch.Select(d => d.CustomerId));
+        Assert.All(batch, d => Assert.Empty(d.Candidates));
+        Assert.All(batch, d => Assert.False(d.HasWinner));
+    }
+
+    /// <summary>Blocks a message's channel when the nested decision (another engine, same thread) sends that message on it; records a context that does not show the customer being decided.</summary>
+    private sealed class NestedDecisionRule(DecisionEngine inner, CompiledCatalog innerCatalog) : IChannelRule
+    {
+        public List<string> Mismatches { get; } = [];
+
+        public string Name => "nested";
+
+        public string Description => "Decides the customer with another engine from inside the decision.";
+
+        public RuleResult Evaluate(DecisionContext context, MessageDefinition message, ChannelDefinition channel, DateTimeOffset sendAt)
+        {
+            var customer = context.Customer;
+            var nested = inner.Decide(innerCatalog, customer, context.Trigger, context.At);
+            if (!ReferenceEquals(context.Customer, customer) || !ReferenceEquals(context.Conditions.Customer, customer))
+            {
+                Mismatches.Add(customer.Id);
+            }
+
+            return nested.Winners.Any(w => w.Channel == channel.Channel && w.MessageId == message.Id)
+                ? RuleResult.Block("host.nested_winner", "The nested decision sends this message on this channel already.")
+                : RuleResult.Pass;
+        }
+    }
+
+    /// <summary>
     /// A batch's decisions keep their channels, outcomes and winners in segments shared across the batch (a range of
     /// 3,000 decisions fills several): each decision still explains, serializes and lists its winners as
     /// <c>Decide</c> does, with one winner or up to three.

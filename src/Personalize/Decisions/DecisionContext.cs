@@ -22,6 +22,9 @@ public sealed class DecisionContext
     private DateTimeOffset? _nextStrict;
     private DateTimeOffset? _nextLoose;
     private byte _nextKnown;
+    private RuleResult _timingNowStrict;
+    private RuleResult _timingNowLoose;
+    private byte _timingNow;
     private CacheEntry[]? _cache;
     private int _cacheCount;
     private int _historyEnd;
@@ -121,11 +124,26 @@ public sealed class DecisionContext
         return ranking;
     }
 
-    /// <summary>The frequency caps counted for promotional messages at one instant of this decision.</summary>
+    /// <summary>The frequency caps counted for promotional messages at the decision instant.</summary>
     internal CapCounts PromotionalCounts { get; } = new();
 
-    /// <summary>The frequency caps counted for service messages at one instant of this decision.</summary>
+    /// <summary>The frequency caps counted for service messages at the decision instant.</summary>
     internal CapCounts ServiceCounts { get; } = new();
+
+    /// <summary>
+    /// The frequency caps counted for promotional messages at the latest later instant (a deferral's): a deferred
+    /// decision asks for the decision instant and the deferral's by turns, once per channel, so each keeps its own.
+    /// </summary>
+    internal CapCounts PromotionalCountsLater { get; } = new();
+
+    /// <summary>The frequency caps counted for service messages at the latest later instant (see <see cref="PromotionalCountsLater"/>).</summary>
+    internal CapCounts ServiceCountsLater { get; } = new();
+
+    /// <summary>The caps counted for a purpose group at an instant: the decision instant's or the later instants' memo.</summary>
+    internal CapCounts CountsFor(bool service, long ticks)
+        => ticks == At.UtcTicks
+            ? service ? ServiceCounts : PromotionalCounts
+            : service ? ServiceCountsLater : PromotionalCountsLater;
 
     /// <summary>
     /// A context for one decision: this thread's spare one, reset (so a decision allocates none), or a new one when it
@@ -185,6 +203,9 @@ public sealed class DecisionContext
         Topics = default;
         PromotionalCounts.Valid = false;
         ServiceCounts.Valid = false;
+        PromotionalCountsLater.Valid = false;
+        ServiceCountsLater.Valid = false;
+        _timingNow = 0;
         if (_cache is { } cache)
         {
             cache.AsSpan(0, _cacheCount).Clear();
@@ -220,6 +241,32 @@ public sealed class DecisionContext
         }
 
         return cached == 1;
+    }
+
+    /// <summary>
+    /// The timing rule's result at the decision instant when timing blocks it, kept for the decision: every channel
+    /// that respects timing gets the same one (bit 1 strict, bit 2 loose, as in <see cref="NextAllowedByTiming"/>).
+    /// </summary>
+    internal bool TryGetTimingNow(bool includePreferred, out RuleResult result)
+    {
+        var bit = includePreferred ? 1 : 2;
+        result = includePreferred ? _timingNowStrict : _timingNowLoose;
+        return (_timingNow & bit) != 0;
+    }
+
+    /// <summary>Keeps the timing rule's result at the decision instant (see <see cref="TryGetTimingNow"/>).</summary>
+    internal void KeepTimingNow(bool includePreferred, RuleResult result)
+    {
+        if (includePreferred)
+        {
+            _timingNowStrict = result;
+            _timingNow |= 1;
+        }
+        else
+        {
+            _timingNowLoose = result;
+            _timingNow |= 2;
+        }
     }
 
     /// <summary>The next instant allowed by timing from the decision instant (cached), or from another instant.</summary>

@@ -210,11 +210,11 @@ internal sealed class FrequencyRule : IChannelRule
         return RuleResult.Pass;
     }
 
-    /// <summary>The counts of <paramref name="caps"/> then <paramref name="own"/> at <paramref name="sendAt"/>, memoized per thread for the decision.</summary>
+    /// <summary>The counts of <paramref name="caps"/> then <paramref name="own"/> at <paramref name="sendAt"/>, memoized for the decision (one memo for the decision instant, one for the latest later instant).</summary>
     private static int[] CountAll(DecisionContext context, FrequencyCap[] caps, IReadOnlyList<FrequencyCap> own, DateTimeOffset sendAt, bool service, ContactHistory history)
     {
-        var memo = service ? context.ServiceCounts : context.PromotionalCounts;
         var at = sendAt.UtcTicks;
+        var memo = context.CountsFor(service, at);
         var counts = memo.Counts;
         if (memo.Valid && memo.Ticks == at)
         {

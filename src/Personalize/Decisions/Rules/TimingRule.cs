@@ -48,11 +48,24 @@ internal sealed class TimingRule : IChannelRule
             return RuleResult.Pass;
         }
 
+        // Blocked now: the same answer for every channel of the decision that respects timing.
+        var now = sendAt == context.At;
+        if (now && context.TryGetTimingNow(includePreferred, out var kept))
+        {
+            return kept;
+        }
+
         var window = context.Window;
         var code = window.IsQuiet(sendAt) ? DecisionCodes.QuietHours : DecisionCodes.OutsidePreferredTime;
         var next = context.NextAllowedByTiming(sendAt, includePreferred);
-        return next is null
+        var result = next is null
             ? new RuleResult(DecisionCodes.NoAllowedTime, null, null, instant: sendAt)
             : new RuleResult(code, null, next, instant: sendAt);
+        if (now)
+        {
+            context.KeepTimingNow(includePreferred, result);
+        }
+
+        return result;
     }
 }

@@ -160,23 +160,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal((WriteStatus.Written, 3L), (again.Customers[0].Status, again.Customers[0].Version));
 
         // Migration 9: the profiles are in a rowid table (a profile of 1-4 KB stays on its b-tree page), in id order.
-        Assert.Equal(string.Join("\n", profiles.Select(static p => p.Id).Order(StringComparer.Ordinal)), ProfileIdsByRowid(_db.File));
-    }
-
-    private static string ProfileIdsByRowid(string file)
-    {
-        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM customer_profiles ORDER BY rowid";
-        using var data = command.ExecuteReader();
-        var ids = new List<string>();
-        while (data.Read())
-        {
-            ids.Add(data.GetString(0));
-        }
-
-        return string.Join("\n", ids);
+        Assert.Equal(string.Join("\n", profiles.Select(static p => p.Id).Order(StringComparer.Ordinal)), Rows(_db.File, "SELECT id FROM customer_profiles ORDER BY rowid"));
     }
 
     /// <summary>Writes customers as releases before migration 8 laid them out: the profile JSON in the customers row, history rows beside it (consents: append them through the store).</summary>
@@ -234,11 +218,15 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     private static string ScreenColumns(string file)
+        => Rows(file, "SELECT id, stage, stage_pinned, time_zone, service_flags, nps_score, CAST(birthday AS TEXT) FROM customers ORDER BY id");
+
+    /// <summary>The rows of a query on the file, one line each, columns joined by '|' (null as "null").</summary>
+    private static string Rows(string file, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, stage, stage_pinned, time_zone, service_flags, nps_score, CAST(birthday AS TEXT) FROM customers ORDER BY id";
+        command.CommandText = sql;
         using var data = command.ExecuteReader();
         var rows = new List<string>();
         while (data.Read())

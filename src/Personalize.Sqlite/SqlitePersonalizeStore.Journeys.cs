@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Personalize.Journeys;
 using Personalize.Storage;
+using SQLitePCL;
 
 namespace Personalize.Sqlite;
 
@@ -8,7 +9,6 @@ public sealed partial class SqlitePersonalizeStore
 {
     private const string InsertJourney = "INSERT OR IGNORE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
     private const string ReplaceJourney = "INSERT OR REPLACE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
-    private static readonly string[] JourneyParameters = ["$customer", "$journey", "$instance", "$status", "$wake", "$data"];
 
     /// <inheritdoc />
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
@@ -33,22 +33,32 @@ public sealed partial class SqlitePersonalizeStore
         return new(StoreCursor.Page(rows, query.Limit, JourneyInstanceJson.Cursor));
     }
 
-    /// <summary>Writes an entry's journey instances. Returns whether the customer's version must grow.</summary>
-    private bool WriteJourneys(SqliteTransaction transaction, CustomerSends sends, ref List<string>? already)
+    /// <summary>
+    /// Writes an entry's journey instances through the writer's own statements (prepared once, bound by position, in
+    /// the writer's current transaction), on the general path and on the fast path of a step's send alike. Returns
+    /// whether the customer's version must grow; a created instance the store held already is added to <paramref name="already"/>.
+    /// </summary>
+    private bool WriteJourneys(CustomerSends sends, ref List<string>? already)
     {
         var changed = false;
         foreach (var instance in sends.Journeys)
         {
-            // Statements prepared once, their parameters bound once and given new values per instance.
-            var command = Bound(instance.Revision == 1 ? InsertJourney : ReplaceJourney, JourneyParameters, transaction);
-            var parameters = command.Parameters;
-            parameters[0].Value = instance.CustomerId;
-            parameters[1].Value = instance.JourneyId;
-            parameters[2].Value = instance.InstanceId;
-            parameters[3].Value = (int)instance.Status;
-            parameters[4].Value = instance.WakeAt is { } wake ? wake.UtcTicks : DBNull.Value;
-            parameters[5].Value = JourneyInstanceJson.Write(instance);
-            if (command.ExecuteNonQuery() == 0)
+            var statement = Statement(instance.Revision == 1 ? InsertJourney : ReplaceJourney);
+            BindText(statement, 1, instance.CustomerId);
+            BindText(statement, 2, instance.JourneyId);
+            BindText(statement, 3, instance.InstanceId);
+            BindInt64(statement, 4, (int)instance.Status);
+            if (instance.WakeAt is { } wake)
+            {
+                BindInt64(statement, 5, wake.UtcTicks);
+            }
+            else
+            {
+                BindText(statement, 5, null);
+            }
+
+            Check(statement, raw.sqlite3_bind_blob(statement, 6, JourneyInstanceJson.Write(instance)));
+            if (Step(statement) == 0)
             {
                 (already ??= []).Add(instance.Key);
                 continue;

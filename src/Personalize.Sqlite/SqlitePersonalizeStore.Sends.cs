@@ -364,7 +364,7 @@ public sealed partial class SqlitePersonalizeStore
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
     {
-        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || sends.Facts is not null || sends.Changes.Count > 0 || sends.Journeys.Count > 0)
+        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || sends.Facts is not null || sends.Changes.Count > 0)
         {
             return null;
         }
@@ -403,10 +403,12 @@ public sealed partial class SqlitePersonalizeStore
             added = true;
         }
 
+        // A journey step's send comes with the instance's new state (the same statements as the general path).
+        added |= WriteJourneys(sends, ref already);
         if (sends.Scheduled.Count > 0 || sends.Completions.Count > 0)
         {
             // The rest of a mixed write takes the general path below; its version bump is already done.
-            var rest = Record(transaction, sends with { Deliveries = [], ExpectedVersion = expected + 1 }, bumped: true);
+            var rest = Record(transaction, sends with { Deliveries = [], Journeys = [], ExpectedVersion = expected + 1 }, bumped: true);
             if (rest.AlreadyRecorded.Count > 0)
             {
                 (already ??= []).AddRange(rest.AlreadyRecorded);
@@ -471,7 +473,7 @@ public sealed partial class SqlitePersonalizeStore
 
         List<string>? already = null;
         var historyAdded = WriteEvents(transaction, sends, bumped, out var factsVersion);
-        historyAdded |= WriteJourneys(transaction, sends, ref already);
+        historyAdded |= WriteJourneys(sends, ref already);
         foreach (var delivery in sends.Deliveries)
         {
             var command = Bound(SqliteRows.InsertDelivery, SqliteRows.DeliveryParameters, transaction);

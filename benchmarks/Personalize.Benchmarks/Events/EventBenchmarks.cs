@@ -56,7 +56,8 @@ internal static class EventBench
     }
 
     /// <summary>A SQLite file with <paramref name="customers"/> customers (seeded once, then copied), opened.</summary>
-    public static SqlitePersonalizeStore SqliteCopy(SendingScenario scenario, int customers, string name, Action<IPersonalizeStore>? prepare = null)
+    /// <param name="schema">The schema version to open at (an earlier layout, for comparisons); the current one when null.</param>
+    public static SqlitePersonalizeStore SqliteCopy(SendingScenario scenario, int customers, string name, Action<IPersonalizeStore>? prepare = null, int? schema = null)
     {
         Directory.CreateDirectory(Folder);
         var pristine = Path.Combine(Folder, $"{name}-{customers.ToString(CultureInfo.InvariantCulture)}.db");
@@ -64,7 +65,7 @@ internal static class EventBench
         {
             var partial = pristine + ".partial";
             File.Delete(partial);
-            using (var store = SqlitePersonalizeStore.Open(partial))
+            using (var store = Open(partial, schema))
             {
                 Import(store, scenario, customers);
                 prepare?.Invoke(store);
@@ -80,8 +81,11 @@ internal static class EventBench
         }
 
         File.Copy(pristine, work);
-        return SqlitePersonalizeStore.Open(work);
+        return Open(work, schema);
     }
+
+    private static SqlitePersonalizeStore Open(string path, int? schema)
+        => schema is { } version ? SqlitePersonalizeStore.OpenAt(path, Personalize.Channels.ChannelRegistry.Default, version) : SqlitePersonalizeStore.Open(path);
 
     /// <summary>
     /// A PostgreSQL database <paramref name="database"/> on the server <c>PERSONALIZE_BENCH_POSTGRES</c> names, created

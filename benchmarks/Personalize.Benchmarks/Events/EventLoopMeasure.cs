@@ -23,6 +23,8 @@ internal static class EventLoopMeasure
         var count = mode == "tick" ? 100_000 : 50_000;
         var repeat = 1;
         var options = new EventOptions();
+        int? schema = null;
+        var randomIds = false;
         for (var i = 2; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -30,7 +32,9 @@ internal static class EventLoopMeasure
                 case "--events" or "--customers": count = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--batch": options = options with { BatchSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --events N or --customers N, [--repeat N] [--batch N (events per transaction)].");
+                case "--schema": schema = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--ids": randomIds = args[i + 1] == "random" ? true : args[i + 1] == "sequential" ? false : throw new ArgumentException("Use --ids sequential or --ids random."); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --events N or --customers N, [--repeat N] [--batch N (events per transaction)] [--ids sequential|random] [--schema N (SQLite schema version, to compare with an earlier layout)].");
             }
         }
 
@@ -38,9 +42,15 @@ internal static class EventLoopMeasure
         if (mode == "ingest")
         {
             var events = EventBench.Events(count, Math.Max(1, count / 10), "e-");
+            if (randomIds)
+            {
+                // Ids as streams carry them (UUIDs): in no order, unlike e-0, e-1, ... which sort into a few neighbouring pages.
+                events = [.. events.Select(static e => e with { Id = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(e.Id))).ToString() })];
+            }
+
             for (var r = 0; r < repeat; r++)
             {
-                using var store = EventBench.SqliteCopy(scenario, Math.Max(1, count / 10), "ingest");
+                using var store = EventBench.SqliteCopy(scenario, Math.Max(1, count / 10), schema is { } version ? $"ingest-v{version}" : "ingest", schema: schema);
                 Measure("events", count, () =>
                 {
                     var summary = new EventIngestor(options).IngestAsync(EventBench.Stream(events), store, EventBench.At).GetAwaiter().GetResult();

@@ -24,6 +24,10 @@ public sealed class ConsentLedger
     public static readonly TimeSpan DefaultPendingOptInExpiry = TimeSpan.FromDays(7);
 
     private const int FlatLimit = 16;
+
+    /// <summary>The most records a ledger groups by scope in stack memory (<see cref="Build"/>).</summary>
+    private const int StackGroupingLimit = 64;
+
     private readonly ConsentRecord[] _records;
     private ReadOnlyCollection<ConsentRecord>? _view;
 
@@ -333,33 +337,72 @@ public sealed class ConsentLedger
             return ([], [], 0, long.MinValue);
         }
 
-        // Group by scope, in order of first appearance, keeping the recorded order within a scope.
-        var groups = new Dictionary<ConsentScope, List<ConsentRecord>>();
-        var order = new List<ConsentScope>();
+        // Group by scope, in order of first appearance, keeping the recorded order within a scope: each record's group
+        // found among the groups so far (a dictionary only for long ledgers), then the records placed by group — no list
+        // or dictionary per ledger for the few records a customer has (the store reads a ledger per customer).
+        var count = records.Length;
+        var small = count <= StackGroupingLimit;
+        Span<int> groupOf = small ? stackalloc int[count] : new int[count];
+        Span<int> firstOf = small ? stackalloc int[count] : new int[count];
+        Span<int> sizes = small ? stackalloc int[count] : new int[count];
+        var lookup = count > FlatLimit ? new Dictionary<ConsentScope, int>() : null;
+        var groups = 0;
         var settled = long.MinValue;
-        foreach (var record in records)
+        for (var r = 0; r < count; r++)
         {
+            var record = records[r];
             Validate(record, nameof(records));
-            if (!groups.TryGetValue(record.Scope, out var group))
+            var group = -1;
+            if (lookup is null)
             {
-                groups[record.Scope] = group = [];
-                order.Add(record.Scope);
+                for (var g = 0; g < groups; g++)
+                {
+                    if (records[firstOf[g]].Scope == record.Scope)
+                    {
+                        group = g;
+                        break;
+                    }
+                }
+            }
+            else if (lookup.TryGetValue(record.Scope, out var known))
+            {
+                group = known;
             }
 
-            group.Add(record);
+            if (group < 0)
+            {
+                group = groups++;
+                firstOf[group] = r;
+                sizes[group] = 0;
+                lookup?.Add(record.Scope, group);
+            }
+
+            groupOf[r] = group;
+            sizes[group]++;
             settled = Math.Max(settled, Math.Max(record.RecordedAt.UtcTicks, record.ConfirmedAt?.UtcTicks ?? long.MinValue));
         }
 
-        var entries = new Entry[order.Count];
-        var byScope = new ConsentRecord[records.Length];
+        // firstOf becomes each group's next free place in byScope (its start, then past each record placed).
+        var place = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            firstOf[g] = place;
+            place += sizes[g];
+        }
+
+        var byScope = new ConsentRecord[count];
+        for (var r = 0; r < count; r++)
+        {
+            byScope[firstOf[groupOf[r]]++] = records[r];
+        }
+
+        var entries = new Entry[groups];
         var kinds = 0;
         var next = 0;
-        for (var i = 0; i < order.Count; i++)
+        for (var i = 0; i < groups; i++)
         {
-            var scope = order[i];
-            var group = groups[scope];
-            group.CopyTo(byScope, next);
-            var span = byScope.AsSpan(next, group.Count);
+            var span = byScope.AsSpan(next, sizes[i]);
+            var scope = span[0].Scope;
 
             // From the scope's last date on, a scope without double opt-ins keeps its latest state; one with double
             // opt-ins depends on the instant (their expiry) and is always evaluated.
@@ -375,9 +418,9 @@ public sealed class ConsentLedger
                 }
             }
 
-            entries[i] = new Entry(scope, Evaluate(span, long.MaxValue, long.MaxValue), scopeSettled, next, group.Count);
+            entries[i] = new Entry(scope, Evaluate(span, long.MaxValue, long.MaxValue), scopeSettled, next, span.Length);
             kinds |= KindBit(scope);
-            next += group.Count;
+            next += span.Length;
         }
 
         return (entries, byScope, kinds, settled);

@@ -18,6 +18,13 @@ namespace Personalize.Serialization;
 internal sealed class StoredCustomerReader
 {
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 };
+
+    /// <summary>How many attribute positions keep the name this thread read last there (<see cref="Attributes"/>).</summary>
+    private const int MaxSharedAttributeNames = 64;
+
+    [ThreadStatic]
+    private static string?[]? t_attributeNames;
+
     private readonly ChannelRegistry _channels;
     private readonly (byte[] Name, Channel Channel)[] _names;
 
@@ -457,10 +464,11 @@ internal sealed class StoredCustomerReader
             return false;
         }
 
-        var ranking = new List<Channel>();
-        var caps = new List<FrequencyCap>();
-        var days = new List<DayOfWeek>();
-        var hours = new List<TimeWindow>();
+        // A list only for what the row has (most profiles rank channels and nothing else): an empty one is the shared empty array.
+        List<Channel>? ranking = null;
+        List<FrequencyCap>? caps = null;
+        List<DayOfWeek>? days = null;
+        List<TimeWindow>? hours = null;
         TimeWindow? quiet = null;
         DateTimeOffset? paused = null;
         var seen = 0;
@@ -473,10 +481,10 @@ internal sealed class StoredCustomerReader
             reader.Read();
             var ok = field switch
             {
-                0 => Ranking(ref reader, ranking),
-                1 => Caps(ref reader, caps),
-                2 => Days(ref reader, days),
-                3 => Windows(ref reader, hours),
+                0 => Ranking(ref reader, ref ranking),
+                1 => Caps(ref reader, ref caps),
+                2 => Days(ref reader, ref days),
+                3 => Windows(ref reader, ref hours),
                 4 => reader.TokenType == JsonTokenType.Null || (Window(ref reader, mayCrossMidnight: true, out var window) && (quiet = window) is not null),
                 5 => Instant(ref reader, required: false, out paused),
                 -1 => Skip(ref reader),
@@ -488,11 +496,19 @@ internal sealed class StoredCustomerReader
             }
         }
 
-        preferences = new ContactPreferences { ChannelRanking = ranking, FrequencyCaps = caps, PreferredDays = days, PreferredHours = hours, QuietHours = quiet, PausedUntil = paused };
+        preferences = new ContactPreferences
+        {
+            ChannelRanking = (IReadOnlyList<Channel>?)ranking ?? [],
+            FrequencyCaps = (IReadOnlyList<FrequencyCap>?)caps ?? [],
+            PreferredDays = (IReadOnlyList<DayOfWeek>?)days ?? [],
+            PreferredHours = (IReadOnlyList<TimeWindow>?)hours ?? [],
+            QuietHours = quiet,
+            PausedUntil = paused,
+        };
         return true;
     }
 
-    private bool Ranking(ref Utf8JsonReader reader, List<Channel> ranking)
+    private bool Ranking(ref Utf8JsonReader reader, ref List<Channel>? ranking)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -506,18 +522,18 @@ internal sealed class StoredCustomerReader
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (!ChannelValue(ref reader, out var channel) || ranking.Contains(channel.Value))
+            if (!ChannelValue(ref reader, out var channel) || (ranking?.Contains(channel.Value) ?? false))
             {
                 return false;
             }
 
-            ranking.Add(channel.Value);
+            (ranking ??= []).Add(channel.Value);
         }
 
         return true;
     }
 
-    private bool Caps(ref Utf8JsonReader reader, List<FrequencyCap> caps)
+    private bool Caps(ref Utf8JsonReader reader, ref List<FrequencyCap>? caps)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -563,13 +579,13 @@ internal sealed class StoredCustomerReader
                 return false;
             }
 
-            caps.Add(new FrequencyCap { Channel = channel, Max = max.Value, Period = per.Value });
+            (caps ??= []).Add(new FrequencyCap { Channel = channel, Max = max.Value, Period = per.Value });
         }
 
         return true;
     }
 
-    private static bool Days(ref Utf8JsonReader reader, List<DayOfWeek> days)
+    private static bool Days(ref Utf8JsonReader reader, ref List<DayOfWeek>? days)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -583,18 +599,18 @@ internal sealed class StoredCustomerReader
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (!EnumValue(ref reader, out DayOfWeek? day) || days.Contains(day.Value))
+            if (!EnumValue(ref reader, out DayOfWeek? day) || (days?.Contains(day.Value) ?? false))
             {
                 return false;
             }
 
-            days.Add(day.Value);
+            (days ??= []).Add(day.Value);
         }
 
         return true;
     }
 
-    private static bool Windows(ref Utf8JsonReader reader, List<TimeWindow> windows)
+    private static bool Windows(ref Utf8JsonReader reader, ref List<TimeWindow>? windows)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -613,7 +629,7 @@ internal sealed class StoredCustomerReader
                 return false;
             }
 
-            windows.Add(window);
+            (windows ??= []).Add(window);
         }
 
         return true;
@@ -925,19 +941,50 @@ internal sealed class StoredCustomerReader
             return false;
         }
 
-        // One document for all the attributes, as the general reader's converter parses them (the model holds JsonElements).
+        // One document for all the attributes, as the general reader's converter parses them (the model holds JsonElements),
+        // and a dictionary of exactly their number (growing one from empty allocated its arrays three times over).
         var root = JsonElement.ParseValue(ref reader);
-        var read = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+#if NET9_0_OR_GREATER
+        var count = root.GetPropertyCount();
+#else
+        var count = 0;
+        for (var each = root.EnumerateObject(); each.MoveNext();)
+        {
+            count++;
+        }
+#endif
+
+        if (count == 0)
+        {
+            return true;
+        }
+
+        // The names of one store's profiles are mostly the same, in the same order: a name equal to the one this thread
+        // read last at its position is that string again, not a new one (same keys, same order, same values).
+        var names = t_attributeNames ??= new string?[MaxSharedAttributeNames];
+        var read = new Dictionary<string, JsonElement>(count, StringComparer.Ordinal);
+        var position = 0;
         foreach (var property in root.EnumerateObject())
         {
-            read[property.Name] = property.Value;
+            string name;
+            if (position >= names.Length)
+            {
+                name = property.Name;
+            }
+            else if (names[position] is { } last && property.NameEquals(last))
+            {
+                name = last;
+            }
+            else
+            {
+                name = names[position] = property.Name;
+            }
+
+            read[name] = property.Value;
+            position++;
         }
 
-        if (read.Count > 0)
-        {
-            attributes = read;
-        }
-
+        attributes = read;
         return true;
     }
 

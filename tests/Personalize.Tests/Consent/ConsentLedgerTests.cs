@@ -226,6 +226,42 @@ public sealed class ConsentLedgerTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)] // more records than a short ledger groups by search
+    [InlineData(40)]
+    [InlineData(100)] // more records than are grouped in stack memory
+    public void Records_of_one_scope_apart_in_the_ledger_are_judged_together_in_recorded_order(int topics)
+    {
+        // Three rounds over every topic: granted, every third withdrawn, every sixth granted again.
+        var records = new List<ConsentRecord>();
+        for (var i = 0; i < topics; i++)
+        {
+            records.Add(ConsentRecord.Grant(ConsentScope.ForTopic("topic-" + i), Day(1, 1), Form, "v1"));
+        }
+
+        for (var i = 0; i < topics; i += 3)
+        {
+            records.Add(ConsentRecord.Withdraw(ConsentScope.ForTopic("topic-" + i), Day(2, 1), Form));
+        }
+
+        for (var i = 0; i < topics; i += 6)
+        {
+            records.Add(ConsentRecord.Grant(ConsentScope.ForTopic("topic-" + i), Day(3, 1), Form, "v1"));
+        }
+
+        var ledger = new ConsentLedger(records);
+
+        Assert.Equal(records, ledger.Records);
+        Assert.Equal(topics, ledger.States.Count);
+        for (var i = 0; i < topics; i++)
+        {
+            var expected = i % 3 == 0 && i % 6 != 0 ? ConsentStatus.Withdrawn : ConsentStatus.Granted;
+            Assert.Equal(expected, ledger.GetState(ConsentScope.ForTopic("topic-" + i)).Status);
+            Assert.Equal(i % 3 == 0 ? ConsentStatus.Withdrawn : ConsentStatus.Granted, ledger.GetState(ConsentScope.ForTopic("topic-" + i), Day(2, 15)).Status);
+        }
+    }
+
     [Fact]
     public void Scopes_are_independent()
     {

@@ -75,6 +75,29 @@ public sealed class StoredCustomerReaderTests
     }
 
     [Fact]
+    public void Customers_read_one_after_another_keep_their_own_attribute_names_values_and_order()
+    {
+        // The reader reuses the name it read last at a position; rows with other names, more or fewer, must not mix.
+        var json = CustomerJson.ForStore(Channels);
+        string[] rows =
+        [
+            """{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"firstName":"Ana","tier":"gold"}}""",
+            """{"id":"c-2","stage":"adoption","timeZone":"UTC","attributes":{"tier":"silver","firstName":"Ben","city":"Nelson"}}""",
+            """{"id":"c-3","stage":"adoption","timeZone":"UTC","attributes":{"firstName":"Cy"}}""",
+            """{"id":"c-4","stage":"adoption","timeZone":"UTC","attributes":{"firstName":"Di","tier":"gold"}}""",
+        ];
+
+        var read = rows.Select(row => Assert.IsType<CustomerProfile>(json.TryReadCustomer(Encoding.UTF8.GetBytes(row), out var customer, out _) ? customer : null)).ToList();
+
+        Assert.Equal(["firstName=Ana", "tier=gold"], read[0].Attributes.Select(a => a.Key + "=" + a.Value.GetString()));
+        Assert.Equal(["tier=silver", "firstName=Ben", "city=Nelson"], read[1].Attributes.Select(a => a.Key + "=" + a.Value.GetString()));
+        Assert.Equal(["firstName=Cy"], read[2].Attributes.Select(a => a.Key + "=" + a.Value.GetString()));
+        Assert.Equal(["firstName=Di", "tier=gold"], read[3].Attributes.Select(a => a.Key + "=" + a.Value.GetString()));
+        Assert.Equal("Ben", read[1].Attributes["firstName"].GetString());
+        Assert.False(read[2].Attributes.ContainsKey("tier"));
+    }
+
+    [Fact]
     public void The_one_pass_reader_reads_the_writers_rows_itself()
     {
         var row = CustomerJson.ForStore(Channels).WriteCustomer(SampleCustomers()[0]);

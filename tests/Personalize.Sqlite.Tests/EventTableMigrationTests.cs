@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Personalize.Events;
 using Personalize.Storage;
@@ -24,8 +23,8 @@ public sealed class EventTableMigrationTests : IDisposable
             {
                 Customers =
                 [
-                    new CustomerSends { CustomerId = "c-1", ExpectedVersion = 1, Events = [Event("e-2", "c-1", "order_placed", Now.AddHours(-2), """{"order_number":"A-1"}"""), Event("e-1", "c-1", "login", Now)], Facts = Facts("logins", 1L, "e-1") },
-                    new CustomerSends { CustomerId = "c-2", ExpectedVersion = 1, Events = [Event("e-3", "c-2", "visit", Now.AddHours(-1))], Facts = Facts("visits", 1L, "e-3") },
+                    new CustomerSends { CustomerId = "c-1", ExpectedVersion = 1, Events = [Event("e-2", "c-1", "order_placed", Now.AddHours(-2), """{"order_number":"A-1"}"""), Event("e-1", "c-1", "login", Now)], Facts = OneFact("logins", 1L, "e-1") },
+                    new CustomerSends { CustomerId = "c-2", ExpectedVersion = 1, Events = [Event("e-3", "c-2", "visit", Now.AddHours(-1))], Facts = OneFact("visits", 1L, "e-3") },
                 ],
             });
             Assert.All(written.Customers, static c => Assert.Equal(WriteStatus.Written, c.Status));
@@ -44,8 +43,8 @@ public sealed class EventTableMigrationTests : IDisposable
         {
             Customers =
             [
-                new CustomerSends { CustomerId = "c-1", ExpectedVersion = 2, Events = [Event("e-4", "c-1", "login", Now), Event("e-1", "c-1", "login", Now)], Facts = Facts("logins", 2L, "e-4") },
-                new CustomerSends { CustomerId = "c-2", ExpectedVersion = 2, Events = [Event("e-3", "c-2", "visit", Now)], Facts = Facts("visits", 2L, "e-3"), Deliveries = [Send("c-2", "n", Now)] },
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = 2, Events = [Event("e-4", "c-1", "login", Now), Event("e-1", "c-1", "login", Now)], Facts = OneFact("logins", 2L, "e-4") },
+                new CustomerSends { CustomerId = "c-2", ExpectedVersion = 2, Events = [Event("e-3", "c-2", "visit", Now)], Facts = OneFact("visits", 2L, "e-3"), Deliveries = [Send("c-2", "n", Now)] },
             ],
         });
         Assert.Equal([WriteStatus.Conflict, WriteStatus.Conflict], again.Customers.Select(static c => c.Status));
@@ -62,15 +61,4 @@ public sealed class EventTableMigrationTests : IDisposable
         Assert.True(data.Read());
         Assert.StartsWith("CREATE UNIQUE INDEX events_by_id", data.GetString(0), StringComparison.Ordinal);
     }
-
-    private static CustomerEvent Event(string id, string customer, string type, DateTimeOffset at, string? data = null) => new()
-    {
-        Id = id,
-        CustomerId = customer,
-        Type = type,
-        OccurredAt = at,
-        Data = data is null ? default : JsonDocument.Parse(data).RootElement.Clone(),
-    };
-
-    private static CustomerFacts Facts(string name, long value, string eventId) => CustomerFacts.Create([new(name, new Fact(value, Now, eventId))]);
 }

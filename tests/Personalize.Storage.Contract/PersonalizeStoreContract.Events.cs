@@ -254,15 +254,4 @@ public abstract partial class PersonalizeStoreContract
         Assert.Empty((await scope.Store.ReadChangesAsync(new ChangeQuery())).Items);
         Assert.Empty(await scope.Store.FindEventsAsync(["e-1"]));
     }
-
-    private static CustomerEvent Event(string id, string customer, string type, DateTimeOffset at, string? data = null) => new()
-    {
-        Id = id,
-        CustomerId = customer,
-        Type = type,
-        OccurredAt = at,
-        Data = data is null ? default : JsonDocument.Parse(data).RootElement.Clone(),
-    };
-
-    private static CustomerFacts OneFact(string name, object value, string eventId) => CustomerFacts.Create([new(name, new Fact(value, Now, eventId))]);
 }

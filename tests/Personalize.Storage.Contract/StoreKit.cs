@@ -17,6 +17,19 @@ public static class StoreKit
     /// <summary>The channels the contract's stores are created with: the built-in ones and <see cref="WhatsApp"/>.</summary>
     public static readonly ChannelRegistry Channels = ChannelRegistry.Create([new ChannelDefinition(WhatsApp, "WhatsApp", ContactPointKind.Phone, respectsTiming: true)]);
 
+    /// <summary>An event of <paramref name="type"/> for a customer, with its data JSON when given.</summary>
+    public static Events.CustomerEvent Event(string id, string customer, string type, DateTimeOffset at, string? data = null) => new()
+    {
+        Id = id,
+        CustomerId = customer,
+        Type = type,
+        OccurredAt = at,
+        Data = data is null ? default : JsonDocument.Parse(data).RootElement.Clone(),
+    };
+
+    /// <summary>Facts of one fact, set by <paramref name="eventId"/> at <see cref="Now"/>.</summary>
+    public static Events.CustomerFacts OneFact(string name, object value, string eventId) => Events.CustomerFacts.Create([new(name, new Events.Fact(value, Now, eventId))]);
+
     /// <summary>Sunday 15 March 2026, 09:00 UTC.</summary>
     public static readonly DateTimeOffset Now = new(2026, 3, 15, 9, 0, 0, TimeSpan.Zero);
 

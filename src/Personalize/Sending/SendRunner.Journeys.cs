@@ -231,26 +231,6 @@ public sealed partial class SendRunner
             }
         }
 
-        /// <summary>Runs a stage's work; a failure cancels the other stages, and the stage's output completes either way.</summary>
-        private static async Task Stage<T>(System.Threading.Channels.ChannelWriter<T> writer, CancellationTokenSource stop, Func<Task> work)
-        {
-            Exception? failure = null;
-            try
-            {
-                await work().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-                await stop.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-            finally
-            {
-                writer.TryComplete(failure);
-            }
-        }
-
         /// <summary>Reads, plans and records the customers' journeys in this task (a conflict's redo).</summary>
         private async Task AdvanceAsync(IPersonalizeStore store, IReadOnlyList<string> customerIds, int attempt, CancellationToken token)
         {

@@ -158,10 +158,28 @@ public sealed partial class SendRunner
         }
     }
 
-    private async Task ReadPagesAsync(IPersonalizeStore store, string runId, ChannelWriter<IReadOnlyList<StoredCustomer>> writer, CancellationTokenSource stop, string? after = null, string? upTo = null)
+    /// <summary>Runs a pipeline stage's work; a failure cancels the other stages, and the stage's output completes either way.</summary>
+    private static async Task Stage<T>(ChannelWriter<T> writer, CancellationTokenSource stop, Func<Task> work)
     {
         Exception? failure = null;
         try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    private Task ReadPagesAsync(IPersonalizeStore store, string runId, ChannelWriter<IReadOnlyList<StoredCustomer>> writer, CancellationTokenSource stop, string? after = null, string? upTo = null)
+        => Stage(writer, stop, async () =>
         {
             var token = after;
             do
@@ -176,23 +194,10 @@ public sealed partial class SendRunner
                 token = page.ContinueAfter;
             }
             while (token is not null);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            writer.TryComplete(failure);
-        }
-    }
+        });
 
-    private async Task DecidePagesAsync(ChannelReader<IReadOnlyList<StoredCustomer>> reader, ChannelWriter<CustomerOutcome[]> writer, RunState state, string runId, CancellationTokenSource stop)
-    {
-        Exception? failure = null;
-        try
+    private Task DecidePagesAsync(ChannelReader<IReadOnlyList<StoredCustomer>> reader, ChannelWriter<CustomerOutcome[]> writer, RunState state, string runId, CancellationTokenSource stop)
+        => Stage(writer, stop, async () =>
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop.Token };
             await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
@@ -201,18 +206,7 @@ public sealed partial class SendRunner
                 Parallel.For(0, page.Count, parallel, i => outcomes[i] = Decide(page[i], state, runId, stop.Token));
                 await writer.WriteAsync(outcomes, stop.Token).ConfigureAwait(false);
             }
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            writer.TryComplete(failure);
-        }
-    }
+        });
 
     /// <summary>Decides for one stored customer and renders the messages that go now; deferred ones become scheduled sends.</summary>
     private CustomerOutcome Decide(StoredCustomer stored, RunState state, string runId, CancellationToken token)

@@ -265,6 +265,29 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sink_disposed_without_writing_removes_a_dead_writers_pending_folder_and_leaves_a_live_ones()
+    {
+        // A process killed after its last flush (its run recorded complete) leaves its pending folder; the next run finds
+        // nothing to send and never writes — disposing its sink still clears the dead folder.
+        var batch = Batch();
+        var dead = new FileOutboxSink(_directory) { FlushEmailsInGroups = true };
+        await dead.WriteAsync(batch[0]);
+        await dead.FlushAsync();
+        var deadFolder = Directory.GetDirectories(dead.EmailDirectory, ".pending-*").Single();
+        using var live = new FileOutboxSink(_directory) { FlushEmailsInGroups = true };
+        await live.WriteAsync(batch[0] with { IdempotencyKey = IdempotencyKey.Create("t", "c-8", "m-email", DateTimeOffset.UnixEpoch) });
+        var liveFolder = Directory.GetDirectories(live.EmailDirectory, ".pending-*").Single(f => f != deadFolder);
+        var owner = typeof(FileOutboxSink).GetField("_pendingOwner", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        ((FileStream)owner.GetValue(dead)!).Dispose(); // as if the process were killed: the lock goes, the folder stays
+
+        new FileOutboxSink(_directory) { FlushEmailsInGroups = true }.Dispose();
+
+        Assert.False(Directory.Exists(deadFolder));
+        Assert.True(Directory.Exists(liveFolder));
+        Assert.True(File.Exists(dead.EmailPath(batch[0].IdempotencyKey)));
+    }
+
+    [Fact]
     public async Task Flushing_makes_the_outbox_durable_and_is_what_a_run_with_a_store_calls()
     {
         using var sink = new FileOutboxSink(_directory, syncEvery: 1000);

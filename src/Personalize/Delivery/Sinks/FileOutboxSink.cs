@@ -222,6 +222,11 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
                 }
 
                 _files.Clear();
+                if (_keys is null)
+                {
+                    SweepWithoutWaiting();
+                }
+
                 if (_pendingOwner is not null && _pendingDirectory is not null)
                 {
                     _pendingOwner.Dispose();
@@ -495,6 +500,31 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
         }
 
         return keys;
+    }
+
+    /// <summary>
+    /// For a sink disposed without ever writing or looking (a run that found nothing to send): deletes dead writers'
+    /// pending folders if the outbox's lock is free at once, so a process killed after its last flush leaves no folder
+    /// behind for long. Never waits: a busy outbox is swept by its next writer.
+    /// </summary>
+    private void SweepWithoutWaiting()
+    {
+        if (!System.IO.Directory.Exists(EmailDirectory))
+        {
+            return;
+        }
+
+        try
+        {
+            using (new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.None))
+            {
+                DeleteAbandonedPendingFolders();
+            }
+        }
+        catch (IOException)
+        {
+            // Locked by another writer, or a folder that could not go: left for the next writer, which sweeps again.
+        }
     }
 
     /// <summary>Deletes the pending folders of writers that died (nobody holds their owner lock): their emails never counted as written.</summary>

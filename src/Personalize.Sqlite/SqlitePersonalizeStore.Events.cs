@@ -246,8 +246,11 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     }
 
     private const int FindEventsChunk = 500;
-    private static readonly string ScreensByIdSql = ScreenColumns + " WHERE id IN (" + string.Join(", ", Enumerable.Range(1, FindEventsChunk).Select(static i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
-    private static readonly string FindEventsSql = "SELECT id FROM events WHERE id IN (" + string.Join(", ", Enumerable.Range(1, FindEventsChunk).Select(static i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+
+    // Positional parameters ?1..?500: bound by position, SQLite does not search parameter names per bind.
+    private static readonly string InChunk = "(" + string.Join(", ", Enumerable.Range(1, FindEventsChunk).Select(static i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+    private static readonly string ScreensByIdSql = ScreenColumns + " WHERE id IN " + InChunk;
+    private static readonly string FindEventsSql = "SELECT id FROM events WHERE id IN " + InChunk;
 
     /// <summary>Runs a read on the writer connection, between writes (outside any transaction: each statement sees the last commit).</summary>
     private T ReadOnWriter<T>(Func<T> read, CancellationToken cancellationToken)

@@ -337,6 +337,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     // The hot statements of event ingestion run once per event or change: their parameters are made once (see Bound).
     private static readonly string[] EventIdParameter = ["$id"];
     private static readonly string[] FactsParameters = ["$id", "$facts"];
+    private static readonly string[] StageParameters = ["$id", "$stage"];
     private static readonly string[] EventParameters = ["$id", "$customer", "$type", "$at", "$data"];
     private static readonly string[] ChangeParameters = ["$customer", "$kind", "$from", "$to", "$at", "$cause", "$event"];
 
@@ -359,6 +360,16 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     private const string InsertEventSql = "INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING";
     private const string DeleteEventSql = "DELETE FROM events WHERE id = ?1";
     private const string WriteFactsSql = "UPDATE customers SET event_facts = ?2, version = version + 1 WHERE id = ?1 AND version = ?3";
+    private const string WriteFactsAndStageSql = "UPDATE customers SET event_facts = ?2, stage = ?4, version = version + 1 WHERE id = ?1 AND version = ?3";
+
+    // The profile JSON keeps the stage too (migration 8: the column and the JSON are written from the same profile): a
+    // stage written alone is set in the JSON where it lies, by SQLite, without reading the profile into .NET. The JSON is
+    // UTF-8 text in a BLOB column (a BLOB would be taken for SQLite's binary JSON), so it is read as text and stored back
+    // as a BLOB.
+    private const string WriteProfileStageSql = "UPDATE customer_profiles SET profile = CAST(json_set(CAST(profile AS TEXT), '$.stage', ?2) AS BLOB) WHERE id = ?1";
+
+    /// <inheritdoc />
+    bool IScreenReader.WritesStage => true;
 
     /// <summary>The facts JSON of the entry being written (one buffer and writer for the life of the store; used under the write gate).</summary>
     private readonly System.Buffers.ArrayBufferWriter<byte> _factsBuffer = new(1024);
@@ -409,7 +420,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             }
         }
 
-        var write = Statement(WriteFactsSql);
+        var write = Statement(sends.Stage is null ? WriteFactsSql : WriteFactsAndStageSql);
         BindText(write, 1, sends.CustomerId);
         if (facts.Count == 0)
         {
@@ -432,9 +443,19 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         }
 
         BindInt64(write, 3, expected);
+        if (sends.Stage is { } stage)
+        {
+            BindInt64(write, 4, (long)stage);
+        }
+
         if (Step(write) == 0)
         {
             return Undo(sends.Events.Count);
+        }
+
+        if (sends.Stage is { } written)
+        {
+            WriteStageJson(sends.CustomerId, written);
         }
 
         InsertChanges(transaction, sends);
@@ -516,6 +537,17 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             changed = true;
         }
 
+        if (sends.Stage is { } stage)
+        {
+            // A stage alone (the ingestor's screened customer) on the general path: the column and the profile JSON.
+            var command = Bound("UPDATE customers SET stage = $stage WHERE id = $id", StageParameters, transaction);
+            command.Parameters[0].Value = sends.CustomerId;
+            command.Parameters[1].Value = (int)stage;
+            command.ExecuteNonQuery();
+            WriteStageJson(sends.CustomerId, stage);
+            changed = true;
+        }
+
         if (sends.Facts is { } facts)
         {
             var command = Bound(bumped ? "UPDATE customers SET event_facts = $facts WHERE id = $id RETURNING version" : "UPDATE customers SET event_facts = $facts, version = version + 1 WHERE id = $id RETURNING version", FactsParameters, transaction);
@@ -534,6 +566,15 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
 
         InsertChanges(transaction, sends);
         return changed;
+    }
+
+    /// <summary>Sets the stage in a customer's profile JSON (<see cref="WriteProfileStageSql"/>).</summary>
+    private void WriteStageJson(string customerId, LifecycleStage stage)
+    {
+        var statement = Statement(WriteProfileStageSql);
+        BindText(statement, 1, customerId);
+        BindText(statement, 2, Customers.CustomerModel.StageName(stage));
+        Step(statement);
     }
 
     /// <summary>Records an entry's stage and tier changes.</summary>

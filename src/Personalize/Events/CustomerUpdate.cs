@@ -24,6 +24,18 @@ internal sealed class CustomerUpdate
 
     public bool ProfileFieldsChanged { get; set; }
 
+    /// <summary>Whether the only profile field the events changed is the lifecycle stage (no service flag, no consent evidence, no suppression).</summary>
+    public bool OnlyStageChanged => ProfileFieldsChanged && !ServiceFlagsChanged && Consents.Count == 0 && Suppressions.Count == 0;
+
+    /// <summary>Whether the events changed a service flag (an open complaint, a failed payment, the NPS score).</summary>
+    public bool ServiceFlagsChanged { get; set; }
+
+    /// <summary>
+    /// Whether the write carries the new stage alone (<see cref="CustomerSends.Stage"/>) instead of the whole profile: the
+    /// customer was read as a screen (not whole), and the store writes a stage without it (<see cref="IScreenReader.WritesStage"/>).
+    /// </summary>
+    public bool WritesStageOnly { get; set; }
+
     public bool FactsChanged { get; set; }
 
     public long FactChanges { get; set; }
@@ -53,7 +65,8 @@ internal sealed class CustomerUpdate
     {
         CustomerId = Stored.Id,
         ExpectedVersion = ExpectedVersion,
-        Profile = ProfileFieldsChanged ? Profile : null,
+        Profile = ProfileFieldsChanged && !WritesStageOnly ? Profile : null,
+        Stage = WritesStageOnly ? Profile.Stage : null,
         Facts = FactsChanged ? Profile.Facts : null,
         Events = Events,
         Changes = Changes,
@@ -130,6 +143,7 @@ internal static class FactUpdater
         {
             profile = profile with { ServiceFlags = flags };
             update.ProfileFieldsChanged = true;
+            update.ServiceFlagsChanged = true;
         }
 
         update.Profile = profile with { Facts = CustomerFacts.Wrap(facts) };

@@ -211,7 +211,13 @@ public sealed class EventIngestor
                 {
                     // A screened customer whose events change more than facts is read whole and applied again: the
                     // profile, consent evidence and contact points are written or read from the whole customer.
-                    if (screened && (update.ProfileFieldsChanged || update.Suppressions.Count > 0 || update.Consents.Count > 0))
+                    if (screened && update.OnlyStageChanged && store is IScreenReader { WritesStage: true })
+                    {
+                        // A new stage alone: the store writes it beside the facts, without the whole profile.
+                        update.WritesStageOnly = true;
+                        updates.Add(update);
+                    }
+                    else if (screened && (update.ProfileFieldsChanged || update.Suppressions.Count > 0 || update.Consents.Count > 0))
                     {
                         (whole ??= []).Add(customerId);
                     }

@@ -18,6 +18,13 @@ internal interface IScreenReader
 
     /// <summary>Reads the screening rows of some customers (ids not found are left out; order not kept).</summary>
     ValueTask<IReadOnlyList<TickRow>> ReadScreensAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gets a value indicating whether the store's ingestion write takes a new lifecycle stage alone
+    /// (<see cref="CustomerSends.Stage"/>, with the facts and events of a screened customer) and writes it wherever the
+    /// profile keeps it; when <see langword="false"/>, a stage change reads the customer whole and writes the whole profile.
+    /// </summary>
+    bool WritesStage => false;
 }
 
 /// <summary>

@@ -57,6 +57,13 @@ public sealed record CustomerSends
     public CustomerProfile? Profile { get; init; }
 
     /// <summary>
+    /// Gets the lifecycle stage events moved the customer to, written without the rest of the profile (event ingestion of a
+    /// customer read as a screen: only its facts and screened fields are at hand), or <see langword="null"/> to keep it.
+    /// Only a store whose <see cref="IScreenReader.WritesStage"/> is <see langword="true"/> is handed one; never set together with <see cref="Profile"/>.
+    /// </summary>
+    internal LifecycleStage? Stage { get; init; }
+
+    /// <summary>
     /// Gets consent evidence to append to the customer's ledger in the same transaction as the rest of this entry (a
     /// preference-center save writes its consent records and its preference changes together: a crash leaves both or
     /// neither). Appending makes the customer's version grow.

@@ -209,6 +209,36 @@ internal static class PostgreSqlSchema
         CREATE INDEX journey_instances_due_order ON {schema}.journey_instances (wake_at, customer_id, journey_id, instance_id) WHERE status = 0;
         DROP INDEX {schema}.journey_instances_due;
         """,
+
+        // 8: journey history appended as rows. Migration 4 kept each instance's history inside its JSON, so every step
+        // rewrote the whole row (a new tuple of 1-2 KB after a few months, TOASTed past ~2 KB) with all the records
+        // before it. Each record is now a row keyed by the instance and its number (the dropped oldest keep their
+        // numbers, so a record's number never changes); the instance row keeps its state and the number of records ever
+        // written. Existing histories move over in order; the JSON loses its "history" and gains "historyCount".
+        """
+        CREATE TABLE {schema}.journey_history (
+            customer_id text COLLATE "C" NOT NULL REFERENCES {schema}.customers (id) ON DELETE CASCADE,
+            journey_id text COLLATE "C" NOT NULL,
+            instance_id text COLLATE "C" NOT NULL,
+            seq integer NOT NULL,
+            at bigint NOT NULL,
+            step text NOT NULL,
+            outcome text NOT NULL,
+            detail text NULL,
+            PRIMARY KEY (customer_id, journey_id, instance_id, seq)
+        );
+
+        INSERT INTO {schema}.journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail)
+            SELECT i.customer_id, i.journey_id, i.instance_id,
+                (convert_from(i.data, 'UTF8')::jsonb ->> 'historyDropped')::integer + (h.n - 1)::integer,
+                (h.record ->> 'at')::bigint, h.record ->> 'step', h.record ->> 'outcome', h.record ->> 'detail'
+            FROM {schema}.journey_instances i,
+                jsonb_array_elements(convert_from(i.data, 'UTF8')::jsonb -> 'history') WITH ORDINALITY AS h (record, n);
+
+        UPDATE {schema}.journey_instances SET data = convert_to((
+            (convert_from(data, 'UTF8')::jsonb - 'history')
+            || jsonb_build_object('historyCount', (convert_from(data, 'UTF8')::jsonb ->> 'historyDropped')::integer + jsonb_array_length(convert_from(data, 'UTF8')::jsonb -> 'history')))::text, 'UTF8');
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -10,12 +10,19 @@ public sealed partial class SqlitePersonalizeStore
     private const string InsertJourney = "INSERT OR IGNORE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
     private const string ReplaceJourney = "INSERT OR REPLACE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
 
+    // A record the store holds already (the instance was read with its history and written whole) takes the written one's place.
+    private const string InsertJourneyHistory = "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4";
+
+    // An instance's history records as one JSON array of [at, step, outcome, detail], read in the same statement as its state.
+    private const string JourneyHistoryColumn = "(SELECT json_group_array(json_array(h.at, h.step, h.outcome, h.detail) ORDER BY h.seq) FROM journey_history h WHERE h.customer_id = i.customer_id AND h.journey_id = i.journey_id AND h.instance_id = i.instance_id)";
+
     /// <inheritdoc />
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
     {
         JourneyQuery.ThrowIfInvalid(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var sql = JourneyQuery.Sql(query, "journey_instances", arrays: false, out var filter);
+        var sql = JourneyQuery.Sql(query, "journey_instances", JourneyHistoryColumn, arrays: false, out var filter);
         using var reader = OpenReader();
         using var command = reader.Command(sql);
         filter.BindTo(command);
@@ -26,7 +33,7 @@ public sealed partial class SqlitePersonalizeStore
             {
                 rows.Add(query.KeysOnly
                     ? JourneyInstanceJson.KeyOnly(data.GetString(0), data.GetString(1), data.GetString(2), data.IsDBNull(3) ? null : data.GetInt64(3))
-                    : JourneyInstanceJson.Read((byte[])data.GetValue(0)));
+                    : JourneyInstanceJson.Read((byte[])data.GetValue(0), query.WithoutHistory ? null : data.GetString(1)));
             }
         }
 
@@ -65,8 +72,38 @@ public sealed partial class SqlitePersonalizeStore
             }
 
             changed = true;
+            WriteJourneyHistory(instance);
         }
 
         return changed;
+    }
+
+    /// <summary>Appends an instance's history records the store does not hold yet and drops those beyond <see cref="JourneyInstance.MaxHistory"/>.</summary>
+    private void WriteJourneyHistory(JourneyInstance instance)
+    {
+        var insert = Statement(InsertJourneyHistory);
+        var seq = instance.HistoryDropped + instance.HistoryOmitted;
+        foreach (var record in instance.History)
+        {
+            BindText(insert, 1, instance.CustomerId);
+            BindText(insert, 2, instance.JourneyId);
+            BindText(insert, 3, instance.InstanceId);
+            BindInt64(insert, 4, seq++);
+            BindInt64(insert, 5, record.At.UtcTicks);
+            BindText(insert, 6, record.StepId);
+            BindText(insert, 7, record.Outcome);
+            BindText(insert, 8, record.Detail);
+            Step(insert);
+        }
+
+        if (instance.HistoryDropped > 0)
+        {
+            var drop = Statement(DropJourneyHistory);
+            BindText(drop, 1, instance.CustomerId);
+            BindText(drop, 2, instance.JourneyId);
+            BindText(drop, 3, instance.InstanceId);
+            BindInt64(drop, 4, instance.HistoryDropped);
+            Step(drop);
+        }
     }
 }

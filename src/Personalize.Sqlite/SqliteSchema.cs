@@ -281,6 +281,37 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX events_by_id ON events (id);
         CREATE INDEX events_by_customer ON events (customer_id, occurred_at);
         """,
+
+        // 11: journey history appended as rows. Migration 4 kept each instance's history inside its JSON, so every step
+        // rewrote the whole row with all the records before it (1-2 KB after a few months, past the ~1 KB a WITHOUT
+        // ROWID row keeps on its page: an overflow page per instance). Each record is now a row keyed by the instance and
+        // its number (the dropped oldest keep their numbers, so a record's number never changes); the instance row keeps
+        // its state and the number of records ever written. The records of an instance are neighbours, so a step adds to
+        // one page. Existing histories move over in order; the JSON loses its "history" and gains "historyCount".
+        """
+        CREATE TABLE journey_history (
+            customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            journey_id TEXT NOT NULL,
+            instance_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            step TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            detail TEXT NULL,
+            PRIMARY KEY (customer_id, journey_id, instance_id, seq)
+        ) WITHOUT ROWID;
+
+        INSERT INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail)
+            SELECT i.customer_id, i.journey_id, i.instance_id,
+                json_extract(CAST(i.data AS TEXT), '$.historyDropped') + h.key,
+                json_extract(h.value, '$.at'), json_extract(h.value, '$.step'), json_extract(h.value, '$.outcome'), json_extract(h.value, '$.detail')
+            FROM journey_instances i, json_each(CAST(i.data AS TEXT), '$.history') h
+            ORDER BY i.customer_id, i.journey_id, i.instance_id, h.key;
+
+        UPDATE journey_instances SET data = CAST(json_set(
+            json_remove(CAST(data AS TEXT), '$.history'),
+            '$.historyCount', json_extract(CAST(data AS TEXT), '$.historyDropped') + json_array_length(CAST(data AS TEXT), '$.history')) AS BLOB);
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -68,4 +68,46 @@ public abstract partial class PersonalizeStoreContract
         Assert.Equal((0L, 0L), (again.Instances, again.Steps));
         Assert.Equal(7, sink.Messages.Count);
     }
+
+    /// <summary>
+    /// The pass reads instances without their history and appends its records after the stored ones; an instance at
+    /// <see cref="JourneyInstance.MaxHistory"/> drops its oldest, counts them, and keeps every later record in order.
+    /// </summary>
+    [StoreFact]
+    public async Task A_due_pass_appends_its_records_after_the_stored_history_and_drops_the_oldest_beyond_the_maximum()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2")]);
+        var journeys = JourneySet.Create([new JourneyBuilder("welcome").EnteredOn("event:signed_up").Wait("pause", TimeSpan.FromDays(1)).Build(NoticeCatalog)], NoticeCatalog);
+        var old = Enumerable.Range(0, JourneyInstance.MaxHistory - 1).Select(static i => new JourneyStepRecord(Now.AddDays(-300 + i), "pause", JourneyOutcomes.Waiting, "old " + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        JourneyInstance Paused(string id, IReadOnlyList<JourneyStepRecord> history, int dropped) => new()
+        {
+            CustomerId = id, JourneyId = "welcome", InstanceId = "1", Version = 1, StepId = "pause", StepSince = Now.AddDays(-2), WakeAt = Now.AddDays(-1),
+            StartedAt = Now.AddDays(-300), UpdatedAt = Now.AddDays(-2), History = history, HistoryDropped = dropped,
+        };
+
+        // c-1 holds one record short of the maximum (5 dropped before); c-2 two records.
+        await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", Journeys = [Paused("c-1", old, 5)] },
+                new CustomerSends { CustomerId = "c-2", Journeys = [Paused("c-2", old[..2], 0)] },
+            ],
+        });
+
+        var (provider, runner) = SendHost.Create(Now, new InMemorySink());
+        using var services = provider;
+        var summary = await runner.AdvanceJourneysAsync(new JourneyRun(journeys, MessageTemplates.CompileOrThrow(NoticeCatalog, NoticeTemplates)) { At = Now }, scope.Store);
+
+        Assert.Empty(summary.Errors);
+        var instances = (await scope.Store.ReadJourneysAsync(new JourneyQuery())).Items;
+        var full = instances.Single(static i => i.CustomerId == "c-1");
+        Assert.Equal((JourneyStatus.Completed, JourneyInstance.MaxHistory, 6), (full.Status, full.History.Count, full.HistoryDropped));
+        Assert.Equal(old[1..], full.History.Take(JourneyInstance.MaxHistory - 2));
+        Assert.Equal(["pause:waited", "pause:completed"], full.History.TakeLast(2).Select(static h => h.StepId + ":" + h.Outcome));
+        var small = instances.Single(static i => i.CustomerId == "c-2");
+        Assert.Equal(["old 0", "old 1", "pause:waited", "pause:completed"], small.History.Select(static h => h.Outcome == JourneyOutcomes.Waiting ? h.Detail : h.StepId + ":" + h.Outcome));
+        Assert.Equal(0, small.HistoryDropped);
+    }
 }

@@ -67,6 +67,16 @@ public sealed record JourneyInstance
     /// <summary>Gets how many of the oldest history records were dropped to keep <see cref="MaxHistory"/>.</summary>
     public int HistoryDropped { get; init; }
 
+    /// <summary>
+    /// Gets how many of the kept history records the store holds but left out of <see cref="History"/> (a read that
+    /// takes the state alone, <see cref="JourneyQuery.WithoutHistory"/>): <see cref="History"/>'s first record is then
+    /// number <see cref="HistoryDropped"/> + this of the instance's records, and a write adds the records after them.
+    /// </summary>
+    internal int HistoryOmitted { get; init; }
+
+    /// <summary>Gets how many history records the instance ever had (dropped, left out of the read, and in <see cref="History"/>): the number the next record gets.</summary>
+    internal int HistoryCount => HistoryDropped + HistoryOmitted + History.Count;
+
     /// <summary>Gets whether the instance ended (completed or exited).</summary>
     public bool HasEnded => Status != JourneyStatus.Active;
 
@@ -79,11 +89,20 @@ public sealed record JourneyInstance
     public JourneyInstance Record(JourneyStepRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (History.Count < MaxHistory)
+        var kept = HistoryOmitted + History.Count;
+        if (kept < MaxHistory)
         {
             return this with { History = [.. History, record] };
         }
 
-        return this with { History = [.. History.Skip(History.Count - MaxHistory + 1), record], HistoryDropped = HistoryDropped + History.Count - MaxHistory + 1 };
+        // The oldest go first: those left out of the read, then those in it.
+        var drop = kept - MaxHistory + 1;
+        var omitted = Math.Min(drop, HistoryOmitted);
+        return this with
+        {
+            History = [.. History.Skip(drop - omitted), record],
+            HistoryOmitted = HistoryOmitted - omitted,
+            HistoryDropped = HistoryDropped + drop,
+        };
     }
 }

@@ -3,13 +3,16 @@ using System.Text.Json;
 
 namespace Personalize.Journeys;
 
-/// <summary>The stored form of a journey instance (the SQL stores keep it as one JSON value beside the columns they query).</summary>
+/// <summary>
+/// The stored form of a journey instance: the SQL stores keep its state as one JSON value beside the columns they query,
+/// and its history as rows of their own (appended, one per record, never rewritten), read back as one JSON array.
+/// </summary>
 internal static class JourneyInstanceJson
 {
-    /// <summary>Writes an instance as UTF-8 JSON.</summary>
+    /// <summary>Writes an instance's state (everything but its history records; their count instead) as UTF-8 JSON.</summary>
     public static byte[] Write(JourneyInstance instance)
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -33,43 +36,28 @@ internal static class JourneyInstanceJson
             WriteOptional(json, "entryEventId", instance.EntryEventId);
             WriteOptional(json, "exitReason", instance.ExitReason);
             json.WriteNumber("historyDropped", instance.HistoryDropped);
-            json.WriteStartArray("history");
-            foreach (var record in instance.History)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("at", record.At.UtcTicks);
-                json.WriteString("step", record.StepId);
-                json.WriteString("outcome", record.Outcome);
-                WriteOptional(json, "detail", record.Detail);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            json.WriteNumber("historyCount", instance.HistoryCount);
             json.WriteEndObject();
         }
 
         return buffer.ToArray();
     }
 
-    /// <summary>Reads an instance written by <see cref="Write"/>.</summary>
+    /// <summary>
+    /// Reads an instance's state written by <see cref="Write"/> with its history: <paramref name="history"/> is the
+    /// store's rows of it as a JSON array of <c>[at, step, outcome, detail]</c> in order, or <see langword="null"/> when
+    /// the read left the history out (the instance then counts its kept records as <see cref="JourneyInstance.HistoryOmitted"/>).
+    /// </summary>
     /// <exception cref="InvalidDataException">The value is not a stored journey instance.</exception>
-    public static JourneyInstance Read(ReadOnlyMemory<byte> utf8)
+    public static JourneyInstance Read(ReadOnlyMemory<byte> utf8, string? history)
     {
         try
         {
             // Parsed where the bytes are (no copy).
             using var document = JsonDocument.Parse(utf8);
             var root = document.RootElement;
-            var history = new List<JourneyStepRecord>();
-            foreach (var record in root.GetProperty("history").EnumerateArray())
-            {
-                history.Add(new JourneyStepRecord(
-                    Instant(record.GetProperty("at").GetInt64()),
-                    record.GetProperty("step").GetString()!,
-                    record.GetProperty("outcome").GetString()!,
-                    Optional(record, "detail")));
-            }
-
+            var dropped = root.GetProperty("historyDropped").GetInt32();
+            var records = history is null ? [] : History(history);
             return new JourneyInstance
             {
                 CustomerId = root.GetProperty("customerId").GetString()!,
@@ -87,14 +75,31 @@ internal static class JourneyInstanceJson
                 UpdatedAt = Instant(root.GetProperty("updatedAt").GetInt64()),
                 EntryEventId = Optional(root, "entryEventId"),
                 ExitReason = Optional(root, "exitReason"),
-                HistoryDropped = root.GetProperty("historyDropped").GetInt32(),
-                History = history,
+                HistoryDropped = dropped,
+                HistoryOmitted = history is null ? root.GetProperty("historyCount").GetInt32() - dropped : 0,
+                History = records,
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException("A stored journey instance is not readable: " + ex.Message, ex);
         }
+    }
+
+    private static List<JourneyStepRecord> History(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var records = new List<JourneyStepRecord>(document.RootElement.GetArrayLength());
+        foreach (var record in document.RootElement.EnumerateArray())
+        {
+            records.Add(new JourneyStepRecord(
+                Instant(record[0].GetInt64()),
+                record[1].GetString()!,
+                record[2].GetString()!,
+                record[3].ValueKind == JsonValueKind.String ? record[3].GetString() : null));
+        }
+
+        return records;
     }
 
     /// <summary>An instance known only by its key and wake-up instant (a <see cref="JourneyQuery.KeysOnly"/> read): every other property is its default.</summary>

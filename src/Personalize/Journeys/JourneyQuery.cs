@@ -47,11 +47,24 @@ public sealed record JourneyQuery
     /// </summary>
     internal bool KeysOnly { get; init; }
 
-    /// <summary>The statement of the query for a SQL store (<c>SELECT data FROM</c> <paramref name="table"/>, or the key columns and <c>wake_at</c> when <see cref="KeysOnly"/>), its conditions and order; bind <paramref name="filter"/>'s parameters.</summary>
-    internal static string Sql(JourneyQuery query, string table, bool arrays, out StoreFilter filter)
+    /// <summary>
+    /// Gets whether a SQL store reads the instances' state without their history records (the instances count them
+    /// in <see cref="JourneyInstance.HistoryOmitted"/>): the due pass appends records and never looks at the old ones.
+    /// A store may ignore it and read whole instances.
+    /// </summary>
+    internal bool WithoutHistory { get; init; }
+
+    /// <summary>
+    /// The statement of the query for a SQL store, its conditions and order; bind <paramref name="filter"/>'s parameters.
+    /// It selects from <paramref name="table"/> (aliased <c>i</c>) <c>data</c> and <paramref name="history"/> (the
+    /// instance's history records as one JSON array), <c>data</c> alone when <see cref="WithoutHistory"/>, or the key
+    /// columns and <c>wake_at</c> when <see cref="KeysOnly"/>.
+    /// </summary>
+    internal static string Sql(JourneyQuery query, string table, string history, bool arrays, out StoreFilter filter)
     {
         var after = JourneyInstanceJson.ParseCursor(query.ContinueAfter);
-        filter = new StoreFilter((query.KeysOnly ? "SELECT customer_id, journey_id, instance_id, wake_at FROM " : "SELECT data FROM ") + table, arrays);
+        var columns = query.KeysOnly ? "customer_id, journey_id, instance_id, wake_at" : query.WithoutHistory ? "data" : "data, " + history;
+        filter = new StoreFilter("SELECT " + columns + " FROM " + table + " i", arrays);
         if (query.CustomerId is not null)
         {
             filter.Where("customer_id = @customer", "customer", query.CustomerId);

@@ -387,7 +387,7 @@ public sealed partial class SendRunner
                 string? after = null;
                 do
                 {
-                    var page = await store.ReadJourneysAsync(new JourneyQuery { CustomerIds = chunk, ActiveOnly = true, Limit = ActiveReadLimit, ContinueAfter = after }, token).ConfigureAwait(false);
+                    var page = await store.ReadJourneysAsync(new JourneyQuery { CustomerIds = chunk, ActiveOnly = true, Limit = ActiveReadLimit, ContinueAfter = after, WithoutHistory = true }, token).ConfigureAwait(false);
                     foreach (var instance in page.Items)
                     {
                         // A store that reads more than the customers asked for is filtered here.

@@ -10,6 +10,10 @@ public sealed partial class SqlitePersonalizeStore
     private const string InsertJourney = "INSERT OR IGNORE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
     private const string ReplaceJourney = "INSERT OR REPLACE INTO journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ($customer, $journey, $instance, $status, $wake, $data)";
 
+    // A later revision changes the row in place (a REPLACE deletes it and inserts it again, index entries and all); a
+    // revision of an instance the store does not hold is inserted by ReplaceJourney.
+    private const string UpdateJourney = "UPDATE journey_instances SET status = ?4, wake_at = ?5, data = ?6 WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3";
+
     // A record the store holds already (the instance was read with its history and written whole) takes the written one's place.
     private const string InsertJourneyHistory = "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4";
@@ -50,25 +54,17 @@ public sealed partial class SqlitePersonalizeStore
         var changed = false;
         foreach (var instance in sends.Journeys)
         {
-            var statement = Statement(instance.Revision == 1 ? InsertJourney : ReplaceJourney);
-            BindText(statement, 1, instance.CustomerId);
-            BindText(statement, 2, instance.JourneyId);
-            BindText(statement, 3, instance.InstanceId);
-            BindInt64(statement, 4, (int)instance.Status);
-            if (instance.WakeAt is { } wake)
-            {
-                BindInt64(statement, 5, wake.UtcTicks);
-            }
-            else
-            {
-                BindText(statement, 5, null);
-            }
-
-            Check(statement, raw.sqlite3_bind_blob(statement, 6, JourneyInstanceJson.Write(instance)));
+            var data = JourneyInstanceJson.Write(instance);
+            var statement = BindJourney(Statement(instance.Revision == 1 ? InsertJourney : UpdateJourney), instance, data);
             if (Step(statement) == 0)
             {
-                (already ??= []).Add(instance.Key);
-                continue;
+                if (instance.Revision == 1)
+                {
+                    (already ??= []).Add(instance.Key);
+                    continue;
+                }
+
+                Step(BindJourney(Statement(ReplaceJourney), instance, data));
             }
 
             changed = true;
@@ -76,6 +72,26 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         return changed;
+    }
+
+    /// <summary>Binds an instance's key, status, wake-up instant and state (<paramref name="data"/>) to parameters 1 to 6.</summary>
+    private static sqlite3_stmt BindJourney(sqlite3_stmt statement, JourneyInstance instance, byte[] data)
+    {
+        BindText(statement, 1, instance.CustomerId);
+        BindText(statement, 2, instance.JourneyId);
+        BindText(statement, 3, instance.InstanceId);
+        BindInt64(statement, 4, (int)instance.Status);
+        if (instance.WakeAt is { } wake)
+        {
+            BindInt64(statement, 5, wake.UtcTicks);
+        }
+        else
+        {
+            BindText(statement, 5, null);
+        }
+
+        Check(statement, raw.sqlite3_bind_blob(statement, 6, data));
+        return statement;
     }
 
     /// <summary>Appends an instance's history records the store does not hold yet and drops those beyond <see cref="JourneyInstance.MaxHistory"/>.</summary>

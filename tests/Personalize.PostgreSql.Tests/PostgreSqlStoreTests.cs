@@ -54,9 +54,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(7, PostgreSqlPersonalizeStore.SchemaVersion);
-        Assert.Equal(7L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
-        Assert.Equal(7L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(8, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]
@@ -75,12 +75,59 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var store = await OpenAsync();
 
-        Assert.Equal(7L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Empty(customer.Profile.Facts);
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)] }] });
         Assert.Equal((WriteStatus.Written, 4L), (recorded.Customers[0].Status, recorded.Customers[0].Version));
+    }
+
+    [PostgresFact]
+    public async Task A_version_7_schema_keeps_each_journey_instances_history_in_order_and_appends_after_it()
+    {
+        // Version 7 kept an instance's history inside its JSON (as the previous release wrote it): 2 dropped, 3 kept.
+        const string instance = """
+            {"customerId":"c-1","journeyId":"renewal","instanceId":"1","version":2,"revision":4,"status":0,"stepId":"letter",
+             "stepSince":638000000000000000,"attempt":1,"wakeAt":638000864000000000,"startedAt":637990000000000000,
+             "updatedAt":638000000000000000,"historyDropped":2,"history":[
+             {"at":637990000000000000,"step":"entry","outcome":"entered","detail":"event:renewal_due e-7"},
+             {"at":637995000000000000,"step":"thank","outcome":"sent","detail":"phone k-1"},
+             {"at":638000000000000000,"step":"letter","outcome":"deferred"}]}
+            """;
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, 7, default);
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO "{_schema}".customers (id, version, facts) VALUES ('c-1', 3, @facts);
+                INSERT INTO "{_schema}".store_meta (key, value) VALUES ('suppression_salt', @salt);
+                INSERT INTO "{_schema}".journey_instances (customer_id, journey_id, instance_id, status, wake_at, data) VALUES ('c-1', 'renewal', '1', 0, 638000864000000000, convert_to(@data, 'UTF8'));
+                """, connection);
+            command.Parameters.AddWithValue("facts", new Serialization.CustomerJson(StoreKit.Channels).WriteCustomer(Bare("c-1")));
+            command.Parameters.AddWithValue("salt", new byte[32]);
+            command.Parameters.AddWithValue("data", instance);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await OpenAsync();
+
+        var read = Assert.Single((await store.ReadJourneysAsync(new Journeys.JourneyQuery())).Items);
+        Assert.Equal((4, "letter", 2), (read.Revision, read.StepId, read.HistoryDropped));
+        Assert.Equal(
+            [
+                new Journeys.JourneyStepRecord(new DateTimeOffset(637990000000000000, TimeSpan.Zero), "entry", "entered", "event:renewal_due e-7"),
+                new Journeys.JourneyStepRecord(new DateTimeOffset(637995000000000000, TimeSpan.Zero), "thank", "sent", "phone k-1"),
+                new Journeys.JourneyStepRecord(new DateTimeOffset(638000000000000000, TimeSpan.Zero), "letter", "deferred"),
+            ],
+            read.History);
+
+        var next = read.Record(new Journeys.JourneyStepRecord(Now, "letter", Journeys.JourneyOutcomes.Sent, "mail k-2")) with { Revision = 5, StepId = "call" };
+        var written = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Journeys = [next] }] });
+        Assert.Equal(WriteStatus.Written, written.Customers[0].Status);
+        var again = Assert.Single((await store.ReadJourneysAsync(new Journeys.JourneyQuery { CustomerId = "c-1" })).Items);
+        Assert.Equal(["entry", "thank", "letter", "letter"], again.History.Select(static h => h.StepId));
+        Assert.Equal("2,3,4,5", await PostgresServer.ScalarAsync($"SELECT string_agg(seq::text, ',' ORDER BY seq) FROM \"{_schema}\".journey_history"));
     }
 
     [PostgresFact]
@@ -148,7 +195,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await store.DisposeAsync();
         }
 
-        Assert.Equal(7L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]

@@ -64,7 +64,14 @@ public sealed partial class DecisionEngine
         return bestDeferred;
     }
 
-    /// <summary>Runs the channel rules, deferring while allowed; records the outcome and returns its index when the channel can be used, else -1.</summary>
+    /// <summary>
+    /// Runs the channel rules, deferring while allowed; records the outcome and returns its index when the channel can be
+    /// used, else -1. At a deferral's instant each channel is judged again, but two built-in answers are known from the
+    /// try so far and are not asked again (the same results the rules would return): timing at the instant the timing
+    /// rule itself deferred to (it is allowed there by construction, see <see cref="Timing.ContactWindow.NextAllowed"/>), and
+    /// consent that held at the decision instant when the ledger has no record dated after it (see
+    /// <see cref="ConsentRule.HoldsLater"/>).
+    /// </summary>
     private int TryChannel(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelEntry[] outcomes)
     {
         var definition = message.ChannelDefinitions[contentIndex];
@@ -74,14 +81,22 @@ public sealed partial class DecisionEngine
         var defer = message.Definition.WhenBlocked == BlockedSendPolicy.Defer;
         RuleResult firstDeferral = default;
         var index = count++;
+        var timingAllows = -1L; // the instant (UTC ticks) the timing rule deferred to in this try
+        var consentHolds = false;
         for (var step = 0; step < MaxDeferralSteps; step++)
         {
             var restarted = false;
             for (var r = 0; r < _channelRules.Length; r++)
             {
+                if (step > 0 && ((r == _timingRule && sendAt.UtcTicks == timingAllows) || (r == _consentRule && consentHolds)))
+                {
+                    continue;
+                }
+
                 var result = EvaluateChannelRule(_channelRules[r], context, message, contentIndex, definition, sendAt);
                 if (result.Passed)
                 {
+                    consentHolds |= r == _consentRule && ConsentRule.HoldsLater(context);
                     continue;
                 }
 
@@ -108,6 +123,7 @@ public sealed partial class DecisionEngine
                     firstDeferral = result;
                 }
 
+                timingAllows = r == _timingRule ? retry.UtcTicks : timingAllows;
                 sendAt = retry;
                 restarted = true;
                 break;

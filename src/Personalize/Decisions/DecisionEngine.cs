@@ -34,6 +34,8 @@ public sealed partial class DecisionEngine
 
     private readonly IMessageRule[] _messageRules;
     private readonly IChannelRule[] _channelRules;
+    private readonly int _consentRule;
+    private readonly int _timingRule;
     private readonly TimeProvider _timeProvider;
     private ChannelRegistry? _verifiedChannels;
     private readonly int _maxWinners;
@@ -92,6 +94,8 @@ public sealed partial class DecisionEngine
         AddIf(channelRules, new TimingRule(), disabled);
         channelRules.AddRange(options.ChannelRules);
         _channelRules = channelRules.ToArray();
+        _consentRule = Array.FindIndex(_channelRules, static r => r is ConsentRule);
+        _timingRule = Array.FindIndex(_channelRules, static r => r is TimingRule);
     }
 
     /// <summary>Consent, channels and timing settings.</summary>

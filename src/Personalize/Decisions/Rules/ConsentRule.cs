@@ -65,6 +65,12 @@ internal sealed class ConsentRule : IChannelRule
             : Throughout(context, channel, message.Purpose, scopes, message.TopicScopes, sendAt);
     }
 
+    /// <summary>
+    /// Whether the ledger has no record dated after the decision: then the rule's answer at any later send instant is
+    /// its answer at the decision instant (a channel that passed then passes at every deferral).
+    /// </summary>
+    internal static bool HoldsLater(DecisionContext context) => context.Customer.Consents.SettledAt <= context.At.UtcTicks;
+
     /// <summary>Whether <paramref name="sendAt"/> is later than the decision instant and the ledger has records dated after the decision.</summary>
     private static bool LaterRecords(DecisionContext context, DateTimeOffset sendAt)
         => sendAt > context.At && context.Customer.Consents.SettledAt > context.At.UtcTicks;

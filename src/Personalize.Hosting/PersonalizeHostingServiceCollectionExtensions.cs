@@ -140,6 +140,11 @@ public static class PersonalizeHostingServiceCollectionExtensions
     {
         var problems = new List<string>();
         Positive(problems, nameof(EventOptions.BatchSize), options.BatchSize);
+        if (options.MaxBatchWait < TimeSpan.Zero && options.MaxBatchWait != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"{nameof(EventOptions.MaxBatchWait)} is {options.MaxBatchWait}; use zero or more, or Timeout.InfiniteTimeSpan.");
+        }
+
         Positive(problems, nameof(EventOptions.MaxIdLength), options.MaxIdLength);
         Positive(problems, nameof(EventOptions.MaxDataBytes), options.MaxDataBytes);
         Positive(problems, nameof(EventOptions.MaxTriggerAge), options.MaxTriggerAge);

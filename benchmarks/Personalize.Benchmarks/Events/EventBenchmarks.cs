@@ -135,7 +135,7 @@ internal static class EventBench
 
 /// <summary>
 /// Event ingestion (<see cref="EventIngestor.IngestAsync(IAsyncEnumerable{CustomerEvent}, IPersonalizeStore, DateTimeOffset?, CancellationToken)"/>):
-/// dedupe by id, facts through the default mappings, lifecycle stages, one transaction per batch of 2,000 — into SQLite
+/// dedupe by id, facts through the default mappings, lifecycle stages, one transaction per batch (<see cref="EventOptions.BatchSize"/>, 10,000) — into SQLite
 /// (a file, WAL, synchronous=FULL) and the in-memory store. A benchmark is one whole ingestion of
 /// <see cref="Events"/> events over a tenth as many customers into a fresh copy of the seeded store, so events per second
 /// = Events / Mean. Goal (issue 22): 50,000 events/s into SQLite.

@@ -40,6 +40,10 @@ public sealed class EventIngestor
         ArgumentNullException.ThrowIfNull(_options.Mappings, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.Lifecycle, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1, nameof(options));
+        if (_options.MaxBatchWait < TimeSpan.Zero && _options.MaxBatchWait != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.MaxBatchWait, "EventOptions.MaxBatchWait must be zero or more, or Timeout.InfiniteTimeSpan.");
+        }
         _timeProvider = timeProvider ?? TimeProvider.System;
         _maxRecordedErrors = maxRecordedErrors;
     }
@@ -61,37 +65,84 @@ public sealed class EventIngestor
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(store);
         var tally = new Tally(_maxRecordedErrors);
-        var batch = new List<(long Index, CustomerEvent Event)>(_options.BatchSize);
+        var batch = new List<(long Index, CustomerEvent Event)>(Math.Min(_options.BatchSize, 16_384));
         long index = 0;
-        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        long batchStarted = 0;
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        Task<bool>? pending = null;
+        try
         {
-            var i = index++;
-            tally.Received++;
-            if (Check(e, at) is { } rejection)
+            while (true)
             {
-                tally.Reject(new EventRejection(i, e?.Id, rejection.Code, rejection.Message));
-                continue;
-            }
+                var next = enumerator.MoveNextAsync();
+                bool more;
+                if (batch.Count > 0 && !next.IsCompleted)
+                {
+                    // The stream has nothing ready: a live stream may wait long for its next event, so the batch in hand
+                    // is written once it has waited MaxBatchWait (a file or a fast stream fills its batches first).
+                    var moved = pending = next.AsTask();
+                    if (!await ArrivesInTimeAsync(moved, batchStarted).ConfigureAwait(false))
+                    {
+                        await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
 
-            var normalized = Normalize(e!);
-            if (!_recordsAnswers && string.Equals(normalized.Type, Profiling.ProfilingAnswers.AnswerEventType, StringComparison.Ordinal))
-            {
-                // An answer is more than a fact (consent evidence, a preference): it goes through the question bank, in stream order.
-                if (batch.Count > 0)
+                    more = await moved.ConfigureAwait(false);
+                    pending = null;
+                }
+                else
+                {
+                    more = await next.ConfigureAwait(false);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                var e = enumerator.Current;
+                var i = index++;
+                tally.Received++;
+                if (Check(e, at) is { } rejection)
+                {
+                    tally.Reject(new EventRejection(i, e?.Id, rejection.Code, rejection.Message));
+                    continue;
+                }
+
+                var normalized = Normalize(e!);
+                if (!_recordsAnswers && string.Equals(normalized.Type, Profiling.ProfilingAnswers.AnswerEventType, StringComparison.Ordinal))
+                {
+                    // An answer is more than a fact (consent evidence, a preference): it goes through the question bank, in stream order.
+                    if (batch.Count > 0)
+                    {
+                        await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
+
+                    await AnswerAsync(i, normalized, store, tally, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (batch.Count == 0)
+                {
+                    batchStarted = _timeProvider.GetTimestamp();
+                }
+
+                batch.Add((i, normalized));
+                if (batch.Count >= _options.BatchSize)
                 {
                     await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
                     batch.Clear();
                 }
-
-                await AnswerAsync(i, normalized, store, tally, cancellationToken).ConfigureAwait(false);
-                continue;
             }
-
-            batch.Add((i, normalized));
-            if (batch.Count >= _options.BatchSize)
+        }
+        finally
+        {
+            // A batch write that failed while the stream was producing its next event leaves the enumerator to its owner:
+            // disposing it in the middle of a step is not allowed.
+            if (pending is null || pending.IsCompleted)
             {
-                await ApplyBatchAsync(batch, store, at, handler, tally, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
+                await enumerator.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -101,6 +152,26 @@ public sealed class EventIngestor
         }
 
         return tally.Summary(at);
+    }
+
+    /// <summary>Whether the stream's next event arrives before the batch in hand has waited <see cref="EventOptions.MaxBatchWait"/> (counted from its first event).</summary>
+    private async Task<bool> ArrivesInTimeAsync(Task<bool> moved, long batchStarted)
+    {
+        if (_options.MaxBatchWait == Timeout.InfiniteTimeSpan)
+        {
+            return true;
+        }
+
+        var left = _options.MaxBatchWait - _timeProvider.GetElapsedTime(batchStarted);
+        if (left <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var stop = new CancellationTokenSource();
+        var first = await Task.WhenAny(moved, Task.Delay(left, _timeProvider, stop.Token)).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        return first == moved;
     }
 
     /// <summary>Records a <c>preference_answered</c> event as an answer (<see cref="EventOptions.Questions"/>), or rejects it without them.</summary>
@@ -196,7 +267,12 @@ public sealed class EventIngestor
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var known = await store.FindEventsAsync(pending.Values.SelectMany(static l => l).Select(static p => p.Event.Id).ToList(), cancellationToken).ConfigureAwait(false);
+            // Ids the store holds are looked up before applying, except while this ingestion (facts only) has met none: the
+            // store's write refuses a held id anyway (the customer's entry is a conflict, applied again after this lookup),
+            // so a stream of new events skips a b-tree search per event, and a stream ingested again pays one batch twice.
+            IReadOnlyCollection<string> known = handler is null && attempt == 1 && !tally.MetConflict
+                ? []
+                : await store.FindEventsAsync(pending.Values.SelectMany(static l => l).Select(static p => p.Event.Id).ToList(), cancellationToken).ConfigureAwait(false);
             var (customers, screened) = await ReadAsync(store, handler, pending.Keys.ToList(), cancellationToken).ConfigureAwait(false);
             var updates = new List<CustomerUpdate>(pending.Count);
             List<string>? whole = null;
@@ -267,6 +343,7 @@ public sealed class EventIngestor
                 updates.RemoveAt(u);
                 if (appended.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
                 {
+                    tally.MetConflict = true;
                     retry[update.Stored.Id] = update.Events.Select((e, n) => (update.Indexes[n], e)).ToList();
                     continue;
                 }
@@ -313,6 +390,7 @@ public sealed class EventIngestor
                 }
                 else if (written.Status == WriteStatus.Conflict && attempt < MaxConflictAttempts)
                 {
+                    tally.MetConflict = true;
                     retry[update.Stored.Id] = update.Events.Select((e, n) => (update.Indexes[n], e)).ToList();
                 }
                 else
@@ -435,6 +513,9 @@ public sealed class EventIngestor
         public long Triggered { get; set; }
 
         public long TooOld { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether a write of this ingestion was a conflict (a held event id or another writer): the ids are then looked up before applying.</summary>
+        public bool MetConflict { get; set; }
 
         public void Reject(EventRejection rejection)
         {

@@ -11,9 +11,18 @@ public sealed record EventOptions
     /// <value>The default value is <see cref="LifecycleRules.Default"/>.</value>
     public LifecycleRules Lifecycle { get; init; } = LifecycleRules.Default;
 
-    /// <summary>Gets how many events are read, applied and written per transaction.</summary>
-    /// <value>The default value is 2,000.</value>
-    public int BatchSize { get; init; } = 2_000;
+    /// <summary>Gets how many events are read, applied and written per transaction (at most: see <see cref="MaxBatchWait"/>).</summary>
+    /// <value>The default value is 10,000.</value>
+    public int BatchSize { get; init; } = 10_000;
+
+    /// <summary>
+    /// Gets how long a batch that is not full waits for the stream's next event: when the stream has no event ready and
+    /// the batch in hand has waited this long since its first event, it is written (a live stream's events are applied,
+    /// and their messages decided, within this time; a file or a busy stream fills whole batches).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> writes only full batches and the last one.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets the largest event id, in characters (longer ids are rejected with <see cref="EventCodes.InvalidId"/>).</summary>
     /// <value>The default value is 200.</value>

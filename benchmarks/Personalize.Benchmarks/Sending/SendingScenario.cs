@@ -149,8 +149,8 @@ internal sealed class SendingScenario
 
     public CustomerProfile[] Pool { get; }
 
-    public SendRunner Runner(IMessageSink sink, int? workers = null)
-        => new(Engine, Renderer, new SinkWriter(sink, new SinkRetryPolicy(1, TimeSpan.Zero), TimeProvider.System), new SendingOptions { Brand = new BrandInfo { Name = "Green Thumb Garden Co." }, MaxDegreeOfParallelism = workers }, TimeProvider.System);
+    public SendRunner Runner(IMessageSink sink, int? workers = null, int pageSize = 500)
+        => new(Engine, Renderer, new SinkWriter(sink, new SinkRetryPolicy(1, TimeSpan.Zero), TimeProvider.System), new SendingOptions { Brand = new BrandInfo { Name = "Green Thumb Garden Co." }, MaxDegreeOfParallelism = workers, PageSize = pageSize }, TimeProvider.System);
 
     /// <summary>A stream of <paramref name="count"/> distinct customers built lazily from the pool (memory stays flat).</summary>
     public IEnumerable<CustomerProfile> Stream(int count)

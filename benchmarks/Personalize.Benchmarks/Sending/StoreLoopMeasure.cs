@@ -16,7 +16,8 @@ namespace Personalize.Benchmarks.Sending;
 /// the steady state. <c>--postgres "CONNECTION STRING"</c> runs the same loop on PostgreSQL
 /// (<see cref="PostgreSqlSendBenchmarks"/>'s seeded database, a fresh copy per run, one unmeasured check run first);
 /// with <c>--pg-data DIR</c> (the cluster's data folder) it also reports the server's CPU time, which the messages per
-/// CPU-second then include.
+/// CPU-second then include. <c>--allocations</c> (SQLite) also prints which types took the most of the allocated bytes
+/// (the runtime's allocation samples; the sampling costs a little CPU, so measure rates without it).
 /// </summary>
 internal static class StoreLoopMeasure
 {
@@ -26,15 +27,30 @@ internal static class StoreLoopMeasure
         var repeat = 1;
         string? postgres = null;
         string? pgData = null;
-        for (var i = 1; i + 1 < args.Length; i += 2)
+        var allocations = false;
+        var pageSize = 500;
+        for (var i = 1; i < args.Length; i += 2)
         {
+            if (args[i] == "--allocations")
+            {
+                allocations = true;
+                i--;
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Option {args[i]} needs a value.");
+            }
+
             switch (args[i])
             {
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--page-size": pageSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--pg-data": pgData = args[i + 1]; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--postgres CONNECTION [--pg-data DIR]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--page-size N] [--postgres CONNECTION [--pg-data DIR]].");
             }
         }
 
@@ -44,7 +60,7 @@ internal static class StoreLoopMeasure
         }
 
         var scenario = new SendingScenario();
-        var runner = scenario.Runner(NullSink.Instance);
+        var runner = scenario.Runner(NullSink.Instance, pageSize: pageSize);
         var run = new SendRun(scenario.Catalog, scenario.Content, scenario.Trigger) { At = scenario.At };
         var folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
         Directory.CreateDirectory(folder);
@@ -58,6 +74,7 @@ internal static class StoreLoopMeasure
         }
 
         var work = Path.Combine(folder, "loop-work.db");
+        using var sampler = allocations ? new AllocationSampler() : null;
         for (var r = 0; r < repeat; r++)
         {
             foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
@@ -69,7 +86,9 @@ internal static class StoreLoopMeasure
             using var store = SqlitePersonalizeStore.Open(work);
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var gcBefore = GcCounts.Take();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            sampler?.Start();
             var clock = Stopwatch.StartNew();
             var summary = runner.RunAsync(run, store).GetAwaiter().GetResult();
             clock.Stop();
@@ -81,7 +100,8 @@ internal static class StoreLoopMeasure
                 throw new InvalidOperationException($"Scenario check failed: {summary.Messages} messages, {summary.Totals.Errors} errors for {customers} customers.");
             }
 
-            Report("sqlite", customers, clock.Elapsed, cpu, TimeSpan.Zero, allocated, process);
+            Report("sqlite", customers, clock.Elapsed, cpu, TimeSpan.Zero, allocated, process, GcCounts.Take() - gcBefore);
+            sampler?.StopAndPrint(customers);
         }
 
         return 0;
@@ -97,6 +117,7 @@ internal static class StoreLoopMeasure
         {
             benchmark.IterationSetup();
             var serverBefore = ServerCpu(pgData);
+            var gcBefore = GcCounts.Take();
             var cpuBefore = process.TotalProcessorTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
@@ -112,17 +133,26 @@ internal static class StoreLoopMeasure
                 throw new InvalidOperationException($"Scenario check failed: {messages} messages for {customers} customers.");
             }
 
-            Report("postgresql", customers, clock.Elapsed, cpu, server, allocated, process);
+            Report("postgresql", customers, clock.Elapsed, cpu, server, allocated, process, GcCounts.Take() - gcBefore);
         }
 
         return 0;
     }
 
-    private static void Report(string store, int customers, TimeSpan wall, TimeSpan cpu, TimeSpan server, long allocated, Process process)
+    private static void Report(string store, int customers, TimeSpan wall, TimeSpan cpu, TimeSpan server, long allocated, Process process, GcCounts gc)
     {
         var total = cpu + server;
         var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store}, customers {customers:N0}: wall {wall.TotalSeconds:F2} s, {customers / wall.TotalSeconds:N0} messages/s, CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} messages per CPU-second), allocated {allocated / (double)customers / 1024:F1} KB/message, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store}, customers {customers:N0}: wall {wall.TotalSeconds:F2} s, {customers / wall.TotalSeconds:N0} messages/s, CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} messages per CPU-second), allocated {allocated / (double)customers / 1024:F1} KB/message, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB, collections gen0/1/2 {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, GC pauses {gc.Paused.TotalSeconds:F2} s"));
+    }
+
+    /// <summary>The process's garbage collections so far (gen1 counts include gen2's, gen0 both) and the time its threads were paused for them.</summary>
+    private readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    {
+        public static GcCounts Take() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public static GcCounts operator -(GcCounts after, GcCounts before)
+            => new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused);
     }
 
     /// <summary>

@@ -220,7 +220,7 @@ public sealed partial class SendRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            outcome.Errors.Add(new SendError(customer.Id, null, null, SendErrorCodes.DecisionFailed, ex.Message));
+            outcome.Fail(new SendError(customer.Id, null, null, SendErrorCodes.DecisionFailed, ex.Message));
             return outcome;
         }
 
@@ -236,7 +236,7 @@ public sealed partial class SendRunner
             var winner = winners[i];
             if (winner.IsDeferred)
             {
-                outcome.Deferred.Add(new ScheduledSend
+                outcome.Defer(new ScheduledSend
                 {
                     IdempotencyKey = IdempotencyKey.Create(state.TriggerText, customer.Id, winner.MessageId, winner.SendAt),
                     CustomerId = customer.Id,
@@ -260,7 +260,7 @@ public sealed partial class SendRunner
             }
             else
             {
-                outcome.Errors.Add(error!);
+                outcome.Fail(error!);
             }
         }
 
@@ -366,20 +366,37 @@ public sealed partial class SendRunner
     /// <summary>A rendered message and its delivery log entry.</summary>
     private sealed record PendingSend(OutgoingMessage Message, DeliveryRecord Delivery);
 
-    /// <summary>What deciding one customer produced, before it is recorded.</summary>
+    /// <summary>
+    /// What deciding one customer produced, before it is recorded. The deferred sends and errors, which most customers
+    /// do not have, get a list only when the first one is added (a page holds hundreds of outcomes until it is recorded).
+    /// </summary>
     private sealed class CustomerOutcome(StoredCustomer customer)
     {
+        private List<ScheduledSend>? _deferred;
+        private List<SendError>? _errors;
+
         public StoredCustomer Customer { get; } = customer;
 
         public List<PendingSend> Sends { get; } = [];
 
-        public List<ScheduledSend> Deferred { get; } = [];
+        public IReadOnlyList<ScheduledSend> Deferred => (IReadOnlyList<ScheduledSend>?)_deferred ?? [];
 
-        public List<SendError> Errors { get; } = [];
+        public IReadOnlyList<SendError> Errors => (IReadOnlyList<SendError>?)_errors ?? [];
 
         public string? Suppressed { get; set; }
 
-        public bool HasWrites => Sends.Count > 0 || Deferred.Count > 0;
+        public bool HasWrites => Sends.Count > 0 || _deferred is { Count: > 0 };
+
+        public void Defer(ScheduledSend send) => (_deferred ??= []).Add(send);
+
+        public void Fail(SendError error) => (_errors ??= []).Add(error);
+
+        /// <summary>Forgets what was to be written (the store refused the customer's writes).</summary>
+        public void DropWrites()
+        {
+            Sends.Clear();
+            _deferred = null;
+        }
     }
 
     /// <summary>
@@ -462,10 +479,10 @@ public sealed partial class SendRunner
                     {
                         CustomerId = outcome.Customer.Id,
                         ExpectedVersion = outcome.Customer.Version,
-                        Deliveries = outcome.Sends.Select(static s => s.Delivery).ToArray(),
+                        Deliveries = DeliveriesOf(outcome.Sends),
                         ContactPoints = ContactPointsOf(state.Run.Catalog.Channels, outcome.Customer.Profile, outcome.Sends),
                         Scheduled = outcome.Deferred,
-                        Facts = Profiling.AskedQuestions.Apply(outcome.Customer.Profile.Facts, outcome.Sends.Select(static s => s.Message)),
+                        Facts = AskedFacts(outcome.Customer.Profile.Facts, outcome.Sends),
                     });
                     owners.Add(outcome);
                 }
@@ -510,9 +527,10 @@ public sealed partial class SendRunner
                             await HandOverAsync(send, written, token).ConfigureAwait(false);
                         }
 
-                        foreach (var deferred in outcome.Deferred)
+                        var deferrals = outcome.Deferred;
+                        for (var d = 0; d < deferrals.Count; d++)
                         {
-                            if (written.WasAlreadyRecorded(deferred.IdempotencyKey))
+                            if (written.WasAlreadyRecorded(deferrals[d].IdempotencyKey))
                             {
                                 _tally.AlreadyWritten++;
                             }
@@ -528,14 +546,12 @@ public sealed partial class SendRunner
                         (conflicts ??= []).Add(outcome.Customer.Id);
                         break;
                     case WriteStatus.Conflict:
-                        outcome.Errors.Add(new SendError(outcome.Customer.Id, null, null, SendErrorCodes.StoreConflict, $"The customer was written to by someone else {attempt} times while being decided; run again to retry."));
-                        outcome.Sends.Clear();
-                        outcome.Deferred.Clear();
+                        outcome.Fail(new SendError(outcome.Customer.Id, null, null, SendErrorCodes.StoreConflict, $"The customer was written to by someone else {attempt} times while being decided; run again to retry."));
+                        outcome.DropWrites();
                         Finish(outcome);
                         break;
                     default:
-                        outcome.Sends.Clear();
-                        outcome.Deferred.Clear();
+                        outcome.DropWrites();
                         outcome.Suppressed = "customer.not_found";
                         Finish(outcome);
                         break;
@@ -618,7 +634,7 @@ public sealed partial class SendRunner
                     completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Dropped, Reason = code, At = state.At });
                 }
 
-                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = messages.Select(static m => m.Delivery).ToArray(), ContactPoints = ContactPointsOf(run.Catalog.Channels, profile, messages), Completions = completions, Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, messages.Select(static m => m.Message)) });
+                writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, Deliveries = DeliveriesOf(messages), ContactPoints = ContactPointsOf(run.Catalog.Channels, profile, messages), Completions = completions, Facts = AskedFacts(customer.Profile.Facts, messages) });
                 groups.Add((customer, group.ToList(), messages, completions, errors));
             }
 
@@ -744,9 +760,10 @@ public sealed partial class SendRunner
         private void Finish(CustomerOutcome outcome)
         {
             _tally.Processed++;
-            foreach (var error in outcome.Errors)
+            var errors = outcome.Errors;
+            for (var i = 0; i < errors.Count; i++)
             {
-                state.Error(error);
+                state.Error(errors[i]);
             }
 
             if (outcome.Suppressed is { } code)

@@ -10,6 +10,7 @@ using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Diagnostics;
 using Personalize.Eligibility;
+using Personalize.Events;
 using Personalize.Storage;
 using Personalize.Templates;
 using Channel = Personalize.Channels.Channel;
@@ -423,40 +424,97 @@ public sealed partial class SendRunner
     /// </summary>
     private static DeliveryContactPoint[] ContactPointsOf(ChannelRegistry channels, CustomerProfile customer, List<PendingSend> sends)
     {
+        // Counted first, then written into an array of that size (no list to copy from): a page records hundreds.
+        var count = 0;
+        foreach (var send in sends)
+        {
+            count += PointsOf(channels, customer.ContactPoints, send, default);
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var points = new DeliveryContactPoint[count];
+        var written = 0;
+        foreach (var send in sends)
+        {
+            written += PointsOf(channels, customer.ContactPoints, send, points.AsSpan(written));
+        }
+
+        return points;
+    }
+
+    /// <summary>How many contact points one send goes to, written into <paramref name="into"/> unless it is empty (counting only).</summary>
+    private static int PointsOf(ChannelRegistry channels, ContactPoints contact, PendingSend send, Span<DeliveryContactPoint> into)
+    {
+        if (!channels.TryGet(send.Message.Channel, out var definition))
+        {
+            return 0;
+        }
+
+        var key = send.Delivery.IdempotencyKey;
+        switch (definition.ContactPoint)
+        {
+            case ContactPointKind.Email when contact.Email is { } email:
+                if (!into.IsEmpty)
+                {
+                    into[0] = new DeliveryContactPoint(key, ContactPointKind.Email, email);
+                }
+
+                return 1;
+            case ContactPointKind.Phone or ContactPointKind.MobilePhone when contact.Phone is { } phone:
+                if (!into.IsEmpty)
+                {
+                    into[0] = new DeliveryContactPoint(key, ContactPointKind.Phone, phone);
+                }
+
+                return 1;
+            case ContactPointKind.DeviceToken:
+                if (!into.IsEmpty)
+                {
+                    for (var i = 0; i < contact.DeviceTokens.Count; i++)
+                    {
+                        into[i] = new DeliveryContactPoint(key, ContactPointKind.DeviceToken, contact.DeviceTokens[i]);
+                    }
+                }
+
+                return contact.DeviceTokens.Count;
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>The delivery log entries of a customer's sends, in their order.</summary>
+    private static DeliveryRecord[] DeliveriesOf(List<PendingSend> sends)
+    {
         if (sends.Count == 0)
         {
             return [];
         }
 
-        var points = new List<DeliveryContactPoint>(sends.Count);
-        var contact = customer.ContactPoints;
+        var deliveries = new DeliveryRecord[sends.Count];
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            deliveries[i] = sends[i].Delivery;
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>The facts to write with a customer's sends (<see cref="Profiling.AskedQuestions.Apply"/>); nothing is allocated when no send carries a question, as most do not.</summary>
+    private static CustomerFacts? AskedFacts(CustomerFacts current, List<PendingSend> sends)
+    {
         foreach (var send in sends)
         {
-            if (!channels.TryGet(send.Message.Channel, out var definition))
+            if (send.Message.QuestionId is not null)
             {
-                continue;
-            }
-
-            var key = send.Delivery.IdempotencyKey;
-            switch (definition.ContactPoint)
-            {
-                case ContactPointKind.Email when contact.Email is { } email:
-                    points.Add(new DeliveryContactPoint(key, ContactPointKind.Email, email));
-                    break;
-                case ContactPointKind.Phone or ContactPointKind.MobilePhone when contact.Phone is { } phone:
-                    points.Add(new DeliveryContactPoint(key, ContactPointKind.Phone, phone));
-                    break;
-                case ContactPointKind.DeviceToken:
-                    foreach (var token in contact.DeviceTokens)
-                    {
-                        points.Add(new DeliveryContactPoint(key, ContactPointKind.DeviceToken, token));
-                    }
-
-                    break;
+                return Profiling.AskedQuestions.Apply(current, sends.Select(static s => s.Message));
             }
         }
 
-        return [.. points];
+        return null;
     }
 
     private static async IAsyncEnumerable<CustomerProfile> ToAsync(IEnumerable<CustomerProfile> customers, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -356,21 +356,30 @@ internal sealed class StoredCustomerReader
         return reader.TokenType == JsonTokenType.String && TimeWindow.TryParseTimeOfDay(reader.GetString(), out time, allowEndOfDay);
     }
 
+    /// <summary>
+    /// The start every optional array shares: <see langword="false"/> when the value is neither null nor an array (the row
+    /// goes to the general reader); otherwise <paramref name="elements"/> says whether elements follow (null has none).
+    /// </summary>
+    private static bool ArrayOrNull(ref Utf8JsonReader reader, out bool elements)
+    {
+        elements = reader.TokenType == JsonTokenType.StartArray;
+        return elements || reader.TokenType == JsonTokenType.Null;
+    }
+
+    /// <summary>Moves to the next element of what <see cref="ArrayOrNull"/> opened: <see langword="false"/> at the array's end, and at once for null.</summary>
+    private static bool NextElement(ref Utf8JsonReader reader, bool elements)
+        => elements && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
+
     private static bool StringList(ref Utf8JsonReader reader, out List<string>? values)
     {
         values = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!ArrayOrNull(ref reader, out var elements))
         {
             return false;
         }
 
-        values = [];
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        List<string>? read = null;
+        while (NextElement(ref reader, elements))
         {
             if (!String(ref reader, out var value))
             {
@@ -379,10 +388,11 @@ internal sealed class StoredCustomerReader
 
             if (value is not null)
             {
-                values.Add(value); // a stored null line or token is left out, as the general reader does for its own rows
+                (read ??= []).Add(value); // a stored null line or token is left out, as the general reader does for its own rows
             }
         }
 
+        values = elements ? read ?? [] : null;
         return true;
     }
 
@@ -510,17 +520,12 @@ internal sealed class StoredCustomerReader
 
     private bool Ranking(ref Utf8JsonReader reader, ref List<Channel>? ranking)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!ArrayOrNull(ref reader, out var elements))
         {
             return false;
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (NextElement(ref reader, elements))
         {
             if (!ChannelValue(ref reader, out var channel) || (ranking?.Contains(channel.Value) ?? false))
             {
@@ -535,17 +540,12 @@ internal sealed class StoredCustomerReader
 
     private bool Caps(ref Utf8JsonReader reader, ref List<FrequencyCap>? caps)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!ArrayOrNull(ref reader, out var elements))
         {
             return false;
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (NextElement(ref reader, elements))
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -587,17 +587,12 @@ internal sealed class StoredCustomerReader
 
     private static bool Days(ref Utf8JsonReader reader, ref List<DayOfWeek>? days)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!ArrayOrNull(ref reader, out var elements))
         {
             return false;
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (NextElement(ref reader, elements))
         {
             if (!EnumValue(ref reader, out DayOfWeek? day) || (days?.Contains(day.Value) ?? false))
             {
@@ -612,17 +607,12 @@ internal sealed class StoredCustomerReader
 
     private static bool Windows(ref Utf8JsonReader reader, ref List<TimeWindow>? windows)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!ArrayOrNull(ref reader, out var elements))
         {
             return false;
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (NextElement(ref reader, elements))
         {
             if (!Window(ref reader, mayCrossMidnight: false, out var window))
             {

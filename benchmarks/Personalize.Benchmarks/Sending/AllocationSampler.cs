@@ -1,0 +1,69 @@
+using System.Diagnostics.Tracing;
+using System.Globalization;
+
+namespace Personalize.Benchmarks.Sending;
+
+/// <summary>
+/// Counts the runtime's allocation samples (<c>GCAllocationTick</c>: one event per ~100 KB allocated, naming the type of
+/// the object that crossed the mark) by type while it is enabled, and prints the types that took the most: a cheap,
+/// in-process answer to "what allocates" for <c>store-loop --allocations</c>, without a profiler.
+/// </summary>
+internal sealed class AllocationSampler : EventListener
+{
+    private const int AllocationTickEventId = 10;
+    private readonly Dictionary<string, long> _bytesByType = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private bool _counting;
+
+    public void Start()
+    {
+        lock (_gate)
+        {
+            _bytesByType.Clear();
+            _counting = true;
+        }
+    }
+
+    public void StopAndPrint(int messages, int top = 25)
+    {
+        List<KeyValuePair<string, long>> rows;
+        lock (_gate)
+        {
+            _counting = false;
+            rows = [.. _bytesByType.OrderByDescending(static r => r.Value).Take(top)];
+        }
+
+        var total = rows.Count == 0 ? 1 : _bytesByType.Values.Sum();
+        Console.WriteLine("  allocation samples by type (bytes per message, share of sampled bytes):");
+        foreach (var (type, bytes) in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bytes / (double)messages,9:F0} B {100.0 * bytes / total,5:F1} %  {type}"));
+        }
+    }
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)0x1); // GC keyword
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventId != AllocationTickEventId || eventData.Payload is null || eventData.PayloadNames is null)
+        {
+            return;
+        }
+
+        var type = eventData.PayloadNames.IndexOf("TypeName") is var t and >= 0 ? eventData.Payload[t] as string ?? "?" : "?";
+        var amount = eventData.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(eventData.Payload[a], CultureInfo.InvariantCulture) : 0;
+        lock (_gate)
+        {
+            if (_counting)
+            {
+                _bytesByType[type] = _bytesByType.GetValueOrDefault(type) + amount;
+            }
+        }
+    }
+}

@@ -48,6 +48,33 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task An_instance_written_by_two_entries_of_one_batch_ends_as_the_later_revision_with_both_revisions_records()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1")]);
+        var created = Instance("c-1", "renewal");
+        await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Journeys = [created] }] });
+        var second = created.Record(new JourneyStepRecord(Now.AddHours(1), "call", JourneyOutcomes.Sent, "phone k-2")) with { Revision = 2, StepId = "letter" };
+        var third = second.Record(new JourneyStepRecord(Now.AddHours(2), "letter", JourneyOutcomes.Sent, "mail k-3")) with { Revision = 3, StepId = "mailing" };
+
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", Journeys = [second] },
+                new CustomerSends { CustomerId = "c-1", Journeys = [third] },
+                new CustomerSends { CustomerId = "c-1", Journeys = [Instance("c-1", "renewal", step: "again")] },
+            ],
+        });
+
+        Assert.All(result.Customers, static c => Assert.Equal(WriteStatus.Written, c.Status));
+        Assert.True(result.Customers[2].WasAlreadyRecorded(created.Key));
+        var read = Assert.Single((await scope.Store.ReadJourneysAsync(new JourneyQuery())).Items);
+        Assert.Equal(("mailing", 3), (read.StepId, read.Revision));
+        Assert.Equal(third.History, read.History);
+    }
+
+    [StoreFact]
     public async Task A_journey_write_with_a_stale_version_is_a_conflict_and_writes_nothing()
     {
         await using var scope = await OpenAsync();

@@ -334,9 +334,24 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
     /// <see cref="Dictionary{TKey, TValue}"/> (what the JSON reader and most hosts build) is walked without boxing its enumerator,
     /// and names are compared as their snake_case is produced, without building it.</summary>
     internal static bool TryGetAttribute(IReadOnlyDictionary<string, JsonElement> attributes, string key, out JsonElement element)
-        => attributes is Dictionary<string, JsonElement> dictionary
+        => attributes is StoredAttributes stored
+            ? stored.TryGetSnakeCase(key, out element)
+            : attributes is Dictionary<string, JsonElement> dictionary
             ? TryFind(dictionary.GetEnumerator(), key, out element)
             : TryFind(attributes.GetEnumerator(), key, out element);
+
+    /// <summary>Whether <paramref name="attribute"/>'s snake_case is <paramref name="key"/>.</summary>
+    internal static bool IsSnakeCaseOf(string attribute, string key)
+    {
+        // Quick rejects before the snake_case comparison: snake_case never shortens a name and keeps its first
+        // character (lowered when upper case).
+        if (attribute.Length > key.Length || (attribute.Length > 0 && key.Length > 0 && (char.IsUpper(attribute[0]) ? char.ToLowerInvariant(attribute[0]) : attribute[0]) != key[0]))
+        {
+            return false;
+        }
+
+        return MemberRenamers.SnakeCaseEquals(attribute, key);
+    }
 
     private static bool TryFind<TEnumerator>(TEnumerator attributes, string key, out JsonElement element)
         where TEnumerator : IEnumerator<KeyValuePair<string, JsonElement>>
@@ -346,15 +361,7 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
             while (attributes.MoveNext())
             {
                 var (attribute, value) = attributes.Current;
-
-                // Quick rejects before the snake_case comparison: snake_case never shortens a name and keeps its first
-                // character (lowered when upper case).
-                if (attribute.Length > key.Length || (attribute.Length > 0 && key.Length > 0 && (char.IsUpper(attribute[0]) ? char.ToLowerInvariant(attribute[0]) : attribute[0]) != key[0]))
-                {
-                    continue;
-                }
-
-                if (MemberRenamers.SnakeCaseEquals(attribute, key))
+                if (IsSnakeCaseOf(attribute, key))
                 {
                     element = value;
                     return true;

@@ -19,11 +19,11 @@ internal sealed class StoredCustomerReader
 {
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 };
 
-    /// <summary>How many attribute positions keep the name this thread read last there (<see cref="Attributes"/>).</summary>
-    private const int MaxSharedAttributeNames = 64;
+    [ThreadStatic]
+    private static AttributeScratch? t_attributeScratch;
 
     [ThreadStatic]
-    private static string?[]? t_attributeNames;
+    private static AttributeValues? t_attributeValues;
 
     private readonly ChannelRegistry _channels;
     private readonly (byte[] Name, Channel Channel)[] _names;
@@ -40,7 +40,7 @@ internal sealed class StoredCustomerReader
         var reader = new Utf8JsonReader(utf8Json, Options);
         try
         {
-            profile = Customer(ref reader);
+            profile = Customer(ref reader, utf8Json);
             if (profile is not null && reader.Read())
             {
                 profile = null; // content after the object: the general reader says what
@@ -54,7 +54,7 @@ internal sealed class StoredCustomerReader
         return profile is not null;
     }
 
-    private CustomerProfile? Customer(ref Utf8JsonReader reader)
+    private CustomerProfile? Customer(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -88,7 +88,7 @@ internal sealed class StoredCustomerReader
                 7 => reader.TokenType == JsonTokenType.Null || Consents(ref reader, out consents),
                 8 => reader.TokenType == JsonTokenType.Null || History(ref reader, out history),
                 9 => reader.TokenType == JsonTokenType.Null || Flags(ref reader, out flags),
-                10 => reader.TokenType == JsonTokenType.Null || Attributes(ref reader, out attributes),
+                10 => reader.TokenType == JsonTokenType.Null || Attributes(ref reader, utf8Json, out attributes),
                 -1 => Skip(ref reader),
                 _ => false,
             };
@@ -923,7 +923,12 @@ internal sealed class StoredCustomerReader
         return true;
     }
 
-    private static bool Attributes(ref Utf8JsonReader reader, out IReadOnlyDictionary<string, JsonElement> attributes)
+    /// <summary>
+    /// The attributes object (the reader on its start) as <see cref="StoredAttributes"/> (ADR 0056): the names in a shape
+    /// shared with the other profiles of the same names and order, and the values, each from this thread's
+    /// <see cref="AttributeValues"/> when it holds the same JSON, the others parsed together in one document.
+    /// </summary>
+    private static bool Attributes(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json, out IReadOnlyDictionary<string, JsonElement> attributes)
     {
         attributes = CustomerProfile.EmptyAttributes;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -931,51 +936,118 @@ internal sealed class StoredCustomerReader
             return false;
         }
 
-        // One document for all the attributes, as the general reader's converter parses them (the model holds JsonElements),
-        // and a dictionary of exactly their number (growing one from empty allocated its arrays three times over).
-        var root = JsonElement.ParseValue(ref reader);
-#if NET9_0_OR_GREATER
-        var count = root.GetPropertyCount();
-#else
+        var objectStart = (int)reader.TokenStartIndex;
+        var scratch = t_attributeScratch ??= new AttributeScratch();
         var count = 0;
-        for (var each = root.EnumerateObject(); each.MoveNext();)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            scratch.Ensure(count + 1);
+
+            // The names of one store's profiles are mostly the same, in the same order: a name equal to the one this thread
+            // read last at its position is that string again, not a new one (same keys, same order, same values).
+            var names = scratch.Names;
+            if (names[count] is not { } last || !reader.ValueTextEquals(last))
+            {
+                names[count] = reader.GetString()!;
+            }
+
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            scratch.Values[count] = (start, (int)reader.BytesConsumed - start);
             count++;
         }
-#endif
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            return false;
+        }
 
         if (count == 0)
         {
             return true;
         }
 
-        // The names of one store's profiles are mostly the same, in the same order: a name equal to the one this thread
-        // read last at its position is that string again, not a new one (same keys, same order, same values).
-        var names = t_attributeNames ??= new string?[MaxSharedAttributeNames];
-        var read = new Dictionary<string, JsonElement>(count, StringComparer.Ordinal);
-        var position = 0;
-        foreach (var property in root.EnumerateObject())
+        if (scratch.ShapeOf(count) is not { } shape)
         {
-            string name;
-            if (position >= names.Length)
-            {
-                name = property.Name;
-            }
-            else if (names[position] is { } last && property.NameEquals(last))
-            {
-                name = last;
-            }
-            else
-            {
-                name = names[position] = property.Name;
-            }
-
-            read[name] = property.Value;
-            position++;
+            // A name repeats: a dictionary of the last value of each name, as the general reader builds.
+            attributes = Dictionary(utf8Json[objectStart..(int)reader.BytesConsumed]);
+            return true;
         }
 
-        attributes = read;
+        attributes = new StoredAttributes(shape, (t_attributeValues ??= new AttributeValues()).Values(utf8Json, scratch.Values.AsSpan(0, count)));
         return true;
+    }
+
+    /// <summary>The attributes object in <paramref name="utf8Json"/> as a dictionary over one document (a later value of a repeated name wins).</summary>
+    private static Dictionary<string, JsonElement> Dictionary(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, Options);
+        reader.Read();
+        var root = JsonElement.ParseValue(ref reader);
+        var read = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            read[property.Name] = property.Value;
+        }
+
+        return read;
+    }
+
+    /// <summary>This thread's working arrays for reading attributes: names by position (kept between profiles), value ranges, recent shapes.</summary>
+    private sealed class AttributeScratch
+    {
+        private readonly AttributeShape?[] _shapes = new AttributeShape?[4];
+        private int _nextShape;
+
+        public string?[] Names { get; private set; } = new string?[16];
+
+        public (int Start, int Length)[] Values { get; private set; } = new (int, int)[16];
+
+        public void Ensure(int count)
+        {
+            if (count > Names.Length)
+            {
+                var names = Names;
+                var values = Values;
+                Array.Resize(ref names, names.Length * 2);
+                Array.Resize(ref values, values.Length * 2);
+                Names = names;
+                Values = values;
+            }
+        }
+
+        /// <summary>The shape of the first <paramref name="count"/> names: one this thread used recently, or a new one; <see langword="null"/> when a name repeats.</summary>
+        public AttributeShape? ShapeOf(int count)
+        {
+            var names = Names.AsSpan(0, count);
+            foreach (var known in _shapes)
+            {
+                if (known is not null && known.Is(names))
+                {
+                    return known;
+                }
+            }
+
+            var copy = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                copy[i] = names[i]!;
+            }
+
+            if (AttributeShape.TryCreate(copy) is not { } shape)
+            {
+                return null;
+            }
+
+            _shapes[_nextShape] = shape;
+            _nextShape = (_nextShape + 1) % _shapes.Length;
+            return shape;
+        }
     }
 
     /// <summary>The names the writer gives the values of <typeparamref name="T"/> (<see cref="CustomerJsonWriter.Name{T}"/>), as UTF-8.</summary>

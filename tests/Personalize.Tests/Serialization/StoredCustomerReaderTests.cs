@@ -98,6 +98,55 @@ public sealed class StoredCustomerReaderTests
     }
 
     [Fact]
+    public void Customers_with_repeated_and_distinct_attribute_values_each_read_their_own()
+    {
+        // The reader keeps recent values by their JSON text and gives a later customer with the same text that value again
+        // (ADR 0056). Thousands of customers with one shape: some values shared by all, some by a few, some by none, one
+        // value too long to be kept, and nested values, must each read back as written, in order.
+        var json = CustomerJson.ForStore(Channels);
+        var longText = new string('x', 2000);
+        for (var i = 0; i < 3000; i++)
+        {
+            var list = $$"""[{"sku":"a{{i % 5}}","price":"9.90"},{"n":{{i % 2}}}]""";
+            var attributes = $$"""{"firstName":"N{{i % 7}}","tier":"{{(i % 3 == 0 ? "gold" : "silver")}}","points":{{i}},"list":{{list}},"flag":{{(i % 2 == 0 ? "true" : "null")}},"note":"{{longText}}{{i % 4}}" """;
+            var row = $$"""{"id":"c-{{i}}","stage":"adoption","timeZone":"UTC","attributes":{{attributes}}""" + "}}";
+            Assert.True(json.TryReadCustomer(Encoding.UTF8.GetBytes(row), out var customer, out var errors), string.Join("; ", errors));
+
+            Assert.Equal(["firstName", "tier", "points", "list", "flag", "note"], customer.Attributes.Keys);
+            Assert.Equal("N" + (i % 7), customer.Attributes["firstName"].GetString());
+            Assert.Equal(i % 3 == 0 ? "gold" : "silver", customer.Attributes["tier"].GetString());
+            Assert.Equal(i, customer.Attributes["points"].GetInt32());
+            Assert.Equal(list, customer.Attributes["list"].GetRawText());
+            Assert.Equal(i % 2 == 0 ? System.Text.Json.JsonValueKind.True : System.Text.Json.JsonValueKind.Null, customer.Attributes["flag"].ValueKind);
+            Assert.Equal(longText + (i % 4), customer.Attributes["note"].GetString());
+            Assert.Equal(
+                ["firstName", "tier", "points", "list", "flag", "note"],
+                customer.Attributes.Select(a => a.Key));
+        }
+    }
+
+    [Fact]
+    public void Templates_and_conditions_find_stored_attributes_by_snake_case_as_they_find_a_dictionarys()
+    {
+        // Two names with one snake_case: the first in order is the attribute, whichever the form of the attributes.
+        const string Row = """{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"favouritePlant":"roses","favourite_plant":"tulips","lastPurchaseAt":"2026-03-01T00:00:00Z"}}""";
+        Assert.True(CustomerJson.ForStore(Channels).TryReadCustomer(Encoding.UTF8.GetBytes(Row), out var stored, out _));
+        var general = new CustomerJsonReader(Channels, trusted: true).ReadSingle(Encoding.UTF8.GetBytes(Row))!;
+        var at = new DateTimeOffset(2026, 3, 11, 0, 0, 0, TimeSpan.Zero);
+
+        foreach (var key in new[] { "favourite_plant", "last_purchase_at", "favouriteplant", "days_since_purchase", "missing" })
+        {
+            var fromStore = new CustomerModel(stored, at, personalFieldsVisible: true).TryGetValue(key, out var storedValue);
+            var fromDictionary = new CustomerModel(general, at, personalFieldsVisible: true).TryGetValue(key, out var dictionaryValue);
+            Assert.Equal((fromDictionary, dictionaryValue?.ToString()), (fromStore, storedValue?.ToString()));
+        }
+
+        Assert.True(CustomerModel.TryGetAttribute(stored.Attributes, "favourite_plant", out var plant));
+        Assert.Equal("roses", plant.GetString());
+        Assert.Equal("tulips", stored.Attributes["favourite_plant"].GetString());
+    }
+
+    [Fact]
     public void The_one_pass_reader_reads_the_writers_rows_itself()
     {
         var row = CustomerJson.ForStore(Channels).WriteCustomer(SampleCustomers()[0]);

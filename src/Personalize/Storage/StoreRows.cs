@@ -19,6 +19,12 @@ internal static class StoreRows
     public const string SuppressionColumns = "hash, kind, reason, at";
     public const string RunColumns = "id, trigger, at, status, started_at, updated_at, processed, sent, scheduled, already_sent, errors";
 
+    /// <summary>How many consent sources a thread keeps (<see cref="SourceOf"/>).</summary>
+    private const int RecentSources = 16;
+
+    [ThreadStatic]
+    private static (ConsentSourceKind Kind, string? Detail, ConsentSource Source)[]? t_sources;
+
     public static DateTimeOffset Instant(long ticks) => new(ticks, TimeSpan.Zero);
 
     public static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
@@ -45,13 +51,32 @@ internal static class StoreRows
             Scope = scope,
             Action = (ConsentAction)row.Int32(6),
             RecordedAt = Instant(row.Int64(7)),
-            Source = new ConsentSource((ConsentSourceKind)row.Int32(8), NullableString(row, 9)),
+            Source = SourceOf((ConsentSourceKind)row.Int32(8), NullableString(row, 9)),
             Wording = NullableString(row, 10),
             WordingVersion = NullableString(row, 11),
             OptIn = (OptInMethod)row.Int32(12),
             ConfirmedAt = row.IsNull(13) ? null : Instant(row.Int64(13)),
             MethodEvidence = NullableString(row, 14),
         };
+    }
+
+    /// <summary>
+    /// The source of a record read: one this thread read recently with the same kind and detail (sources repeat — a
+    /// form, an import, a channel reply — and a <see cref="ConsentSource"/> is immutable), else a new one.
+    /// </summary>
+    internal static ConsentSource SourceOf(ConsentSourceKind kind, string? detail)
+    {
+        var recent = t_sources ??= new (ConsentSourceKind, string?, ConsentSource)[RecentSources];
+        var slot = ((int)kind + (detail is null ? 0 : detail.Length)) & (RecentSources - 1);
+        ref var held = ref recent[slot];
+        if (held.Source is not null && held.Kind == kind && string.Equals(held.Detail, detail, StringComparison.Ordinal))
+        {
+            return held.Source;
+        }
+
+        var source = new ConsentSource(kind, detail);
+        held = (kind, detail, source);
+        return source;
     }
 
     /// <summary>Reads a history record from columns 1.. of <see cref="HistoryColumns"/> (0 is the customer).</summary>

@@ -57,7 +57,8 @@ internal static class EventBench
 
     /// <summary>A SQLite file with <paramref name="customers"/> customers (seeded once, then copied), opened.</summary>
     /// <param name="schema">The schema version to open at (an earlier layout, for comparisons); the current one when null.</param>
-    public static SqlitePersonalizeStore SqliteCopy(SendingScenario scenario, int customers, string name, Action<IPersonalizeStore>? prepare = null, int? schema = null)
+    /// <param name="reuse">Open the working copy an earlier call left, when there is one, instead of copying the seed again.</param>
+    public static SqlitePersonalizeStore SqliteCopy(SendingScenario scenario, int customers, string name, Action<IPersonalizeStore>? prepare = null, int? schema = null, bool reuse = false)
     {
         Directory.CreateDirectory(Folder);
         var pristine = Path.Combine(Folder, $"{name}-{customers.ToString(CultureInfo.InvariantCulture)}.db");
@@ -75,12 +76,20 @@ internal static class EventBench
         }
 
         var work = Path.Combine(Folder, name + "-work.db");
+        var copied = work + ".from";
+        if (reuse && File.Exists(work) && File.Exists(copied) && File.ReadAllText(copied) == pristine)
+        {
+            return Open(work, schema);
+        }
+
+        File.Delete(copied);
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
         {
             File.Delete(work + suffix);
         }
 
         File.Copy(pristine, work);
+        File.WriteAllText(copied, pristine);
         return Open(work, schema);
     }
 

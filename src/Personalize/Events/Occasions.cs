@@ -35,6 +35,13 @@ public static class OccasionNames
 /// <summary>Finds a customer's due occasions from facts at a tick instant; each fired occasion is marked in the facts (<c>fired.NAME</c> = its key).</summary>
 internal static class Occasions
 {
+    private const string FiredWelcome = FactNames.FiredPrefix + OccasionNames.Welcome;
+    private const string FiredThankYou = FactNames.FiredPrefix + OccasionNames.ThankYou;
+    private const string FiredWelcomeBack = FactNames.FiredPrefix + OccasionNames.WelcomeBack;
+    private const string FiredWeMissYou = FactNames.FiredPrefix + OccasionNames.WeMissYou;
+    private const string FiredAnniversary = FactNames.FiredPrefix + OccasionNames.Anniversary;
+    private const string FiredBirthday = FactNames.FiredPrefix + OccasionNames.Birthday;
+
     /// <summary>What a tick does to one customer: occasions due (marked, triggered) and a tenure stage change.</summary>
     /// <param name="stored">The customer.</param>
     /// <param name="options">The occasions.</param>
@@ -50,17 +57,27 @@ internal static class Occasions
         var profile = stored.Profile;
         var facts = profile.Facts;
         List<(string Name, string Key)>? due = null;
-        void Due(string name, string key)
+        void Due(string name, string firedFact, string key)
         {
-            if (!(facts.TryGetValue(FactNames.FiredPrefix + name, out var fired) && fired.Value is string last && last == key))
+            if (!(facts.TryGetValue(firedFact, out var fired) && fired.Value is string last && last == key))
             {
                 (due ??= []).Add((name, key));
             }
         }
 
+        // An occasion keyed by an instant (once per lapse, once per return): most customers of a daily tick have one
+        // marked already, so the mark is compared with the instant it names before the key is written out.
+        void DueAt(string name, string firedFact, DateTimeOffset instant)
+        {
+            if (!(facts.TryGetValue(firedFact, out var fired) && fired.Value is string last && Fact.IsFormatOf(last, instant)))
+            {
+                (due ??= []).Add((name, Fact.Format(instant)));
+            }
+        }
+
         if (options.WelcomeWithin is { } within && facts.InstantOf(FactNames.SignedUpAt) is { } signedUp && at >= signedUp && at - signedUp <= within)
         {
-            Due(OccasionNames.Welcome, "1");
+            Due(OccasionNames.Welcome, FiredWelcome, "1");
         }
 
         var orders = (long)facts.NumberOf(FactNames.OrderCount);
@@ -69,11 +86,11 @@ internal static class Occasions
         {
             if (options.ThankEveryNthOrder > 0 && orders % options.ThankEveryNthOrder == 0)
             {
-                Due(OccasionNames.ThankYou, orders.ToString(CultureInfo.InvariantCulture));
+                Due(OccasionNames.ThankYou, FiredThankYou, orders.ToString(CultureInfo.InvariantCulture));
             }
             else if (options.ThankFirstOrder && orders == 1)
             {
-                Due(OccasionNames.ThankYou, "1");
+                Due(OccasionNames.ThankYou, FiredThankYou, "1");
             }
         }
 
@@ -81,12 +98,12 @@ internal static class Occasions
         if (options.WelcomeBackAfter is { } absence && lastActivity is { } back && facts.InstantOf(FactNames.PreviousActivityAt) is { } before
             && back - before >= absence && at - back <= options.GreetWithin && at >= back)
         {
-            Due(OccasionNames.WelcomeBack, Fact.Format(back));
+            DueAt(OccasionNames.WelcomeBack, FiredWelcomeBack, back);
         }
 
         if (options.MissAfter is { } miss && lastActivity is { } quiet && at - quiet >= miss)
         {
-            Due(OccasionNames.WeMissYou, Fact.Format(quiet));
+            DueAt(OccasionNames.WeMissYou, FiredWeMissYou, quiet);
         }
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, profile.TimeZone).DateTime);
@@ -95,14 +112,14 @@ internal static class Occasions
             var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(first, profile.TimeZone).DateTime);
             if (today.Year > firstDay.Year && IsSameDay(firstDay.Month, firstDay.Day, today))
             {
-                Due(OccasionNames.Anniversary, today.Year.ToString(CultureInfo.InvariantCulture));
+                Due(OccasionNames.Anniversary, FiredAnniversary, today.Year.ToString(CultureInfo.InvariantCulture));
             }
         }
 
         if (options.Birthday && BirthdayOf(profile) is { } birthday && IsSameDay(birthday.Month, birthday.Day, today)
             && (screen || profile.Consents.GetState(ConsentScope.Personalization, at).IsGranted))
         {
-            Due(OccasionNames.Birthday, today.Year.ToString(CultureInfo.InvariantCulture));
+            Due(OccasionNames.Birthday, FiredBirthday, today.Year.ToString(CultureInfo.InvariantCulture));
         }
 
         // The relationship matrix: the cell the facts call for now; a move is recorded (and a tier trigger unless it is the first placement).
@@ -125,7 +142,8 @@ internal static class Occasions
             {
                 if (at >= deal.OpensAt - deal.EarlyAccess && at < deal.OpensAt)
                 {
-                    Due(OccasionNames.FirstAccess + "." + deal.Name, "1");
+                    var name = OccasionNames.FirstAccess + "." + deal.Name;
+                    Due(name, FactNames.FiredPrefix + name, "1");
                 }
             }
         }

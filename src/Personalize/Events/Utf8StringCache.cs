@@ -5,13 +5,14 @@ namespace Personalize.Events;
 /// <summary>
 /// A small cache of strings by their UTF-8 bytes, for one reader at a time (not thread-safe): the facts of every
 /// customer repeat the same names, event ids and instants, so a page of customers allocates each such string once.
-/// A slot holds the last string whose bytes hashed to it; a miss replaces it.
+/// A slot holds the last string whose bytes hashed to it; a miss replaces it. A slot is compared as ASCII (the names,
+/// ids and instants it is for): a string with other characters is never found, so it is made afresh each time — still
+/// right, only not shared.
 /// </summary>
 internal sealed class Utf8StringCache
 {
     private const int Slots = 512;
     private const int MaxLength = 64;
-    private readonly byte[]?[] _bytes = new byte[Slots][];
     private readonly string?[] _strings = new string[Slots];
 
     /// <summary>The string of <paramref name="utf8"/> (unescaped UTF-8), from the cache when it holds it.</summary>
@@ -29,13 +30,12 @@ internal sealed class Utf8StringCache
         }
 
         var slot = (int)(hash % Slots);
-        if (_bytes[slot] is { } held && utf8.SequenceEqual(held))
+        if (_strings[slot] is { } held && held.Length == utf8.Length && Ascii.Equals(utf8, held))
         {
-            return _strings[slot]!;
+            return held;
         }
 
         var text = Encoding.UTF8.GetString(utf8);
-        _bytes[slot] = utf8.ToArray();
         _strings[slot] = text;
         return text;
     }

@@ -230,6 +230,53 @@ public sealed class FactMappingTests
         DocSnippets.AssertShown("tests/Personalize.Tests/Events/FactMappingTests.cs", "events-ingest", "docs/events.md");
     }
 
+    [Theory]
+    [InlineData("2024-02-29T23:59:59Z", "2024-02-29T23:59:59+00:00")]
+    [InlineData("0001-01-01T00:00:00Z", "0001-01-01T00:00:00+00:00")]
+    [InlineData("9999-12-31T23:59:59Z", "9999-12-31T23:59:59+00:00")]
+    [InlineData("2026-03-01T10:00:00+01:00", "2026-03-01T09:00:00+00:00")]
+    [InlineData("2026-03-01", "2026-03-01T00:00:00+00:00")]
+    public void An_instant_fact_reads_as_the_instant_it_names(string text, string expected)
+    {
+        var fact = new Fact(text, T0, "e-1");
+
+        Assert.True(fact.TryGetInstant(out var at));
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), at);
+        Assert.Equal(TimeSpan.Zero, at.Offset);
+    }
+
+    [Theory]
+    [InlineData("2025-02-29T00:00:00Z")]
+    [InlineData("2026-13-01T00:00:00Z")]
+    [InlineData("2026-04-31T00:00:00Z")]
+    [InlineData("2026-03-01T24:00:00Z")]
+    [InlineData("2026-03-01T10:60:00Z")]
+    [InlineData("2026-03-01T10:00:60Z")]
+    [InlineData("0000-03-01T10:00:00Z")]
+    [InlineData("2026-0a-01T10:00:00Z")]
+    [InlineData("order A-2026-03-1")]
+    public void Text_that_names_no_possible_instant_is_not_an_instant(string text)
+    {
+        var fact = new Fact(text, T0, "e-1");
+
+        Assert.False(fact.TryGetInstant(out _));
+        Assert.Null(CustomerFacts.Create([new("f", fact)]).InstantOf("f"));
+    }
+
+    [Fact]
+    public void An_instant_written_as_facts_keep_it_reads_back_to_the_second()
+    {
+        var random = new Random(22);
+        for (var i = 0; i < 1000; i++)
+        {
+            var at = new DateTimeOffset(random.NextInt64(DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
+            var seconds = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+            Assert.True(new Fact(at, T0, "e-1").TryGetInstant(out var read));
+            Assert.Equal(seconds, read);
+        }
+    }
+
     private static async Task<CustomerFacts> FactsAfterAsync(params CustomerEvent[] events)
     {
         var (store, ingestor) = await SetUpAsync(new EventOptions { BatchSize = 3, Questions = Profiling.ProfilingKit.Bank() });

@@ -52,9 +52,11 @@ public sealed partial class SqlitePersonalizeStore
     private bool WriteJourneys(CustomerSends sends, ref List<string>? already)
     {
         var changed = false;
-        foreach (var instance in sends.Journeys)
+        var journeys = sends.Journeys;
+        for (var i = 0; i < journeys.Count; i++)
         {
-            var data = JourneyInstanceJson.Write(instance);
+            var instance = journeys[i];
+            var data = SerializedJourneys.DataOf(journeys, i);
             var statement = BindJourney(Statement(instance.Revision == 1 ? InsertJourney : UpdateJourney), instance, data);
             if (Step(statement) == 0)
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -9,38 +10,71 @@ namespace Personalize.Journeys;
 /// </summary>
 internal static class JourneyInstanceJson
 {
+    private static readonly JsonEncodedText CustomerIdName = JsonEncodedText.Encode("customerId");
+    private static readonly JsonEncodedText JourneyIdName = JsonEncodedText.Encode("journeyId");
+    private static readonly JsonEncodedText InstanceIdName = JsonEncodedText.Encode("instanceId");
+    private static readonly JsonEncodedText VersionName = JsonEncodedText.Encode("version");
+    private static readonly JsonEncodedText RevisionName = JsonEncodedText.Encode("revision");
+    private static readonly JsonEncodedText StatusName = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText StepIdName = JsonEncodedText.Encode("stepId");
+    private static readonly JsonEncodedText StepSinceName = JsonEncodedText.Encode("stepSince");
+    private static readonly JsonEncodedText AttemptName = JsonEncodedText.Encode("attempt");
+    private static readonly JsonEncodedText WakeAtName = JsonEncodedText.Encode("wakeAt");
+    private static readonly JsonEncodedText WaitingForName = JsonEncodedText.Encode("waitingFor");
+    private static readonly JsonEncodedText StartedAtName = JsonEncodedText.Encode("startedAt");
+    private static readonly JsonEncodedText UpdatedAtName = JsonEncodedText.Encode("updatedAt");
+    private static readonly JsonEncodedText EntryEventIdName = JsonEncodedText.Encode("entryEventId");
+    private static readonly JsonEncodedText ExitReasonName = JsonEncodedText.Encode("exitReason");
+    private static readonly JsonEncodedText HistoryDroppedName = JsonEncodedText.Encode("historyDropped");
+    private static readonly JsonEncodedText HistoryCountName = JsonEncodedText.Encode("historyCount");
+
+    /// <summary>This thread's buffer and writer for <see cref="Write"/> (reused: only the returned array is allocated).</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     /// <summary>Writes an instance's state (everything but its history records; their count instead) as UTF-8 JSON.</summary>
     public static byte[] Write(JourneyInstance instance)
     {
-        using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        var json = t_json;
+        if (json is null)
         {
-            json.WriteStartObject();
-            json.WriteString("customerId", instance.CustomerId);
-            json.WriteString("journeyId", instance.JourneyId);
-            json.WriteString("instanceId", instance.InstanceId);
-            json.WriteNumber("version", instance.Version);
-            json.WriteNumber("revision", instance.Revision);
-            json.WriteNumber("status", (int)instance.Status);
-            WriteOptional(json, "stepId", instance.StepId);
-            json.WriteNumber("stepSince", instance.StepSince.UtcTicks);
-            json.WriteNumber("attempt", instance.Attempt);
-            if (instance.WakeAt is { } wake)
-            {
-                json.WriteNumber("wakeAt", wake.UtcTicks);
-            }
-
-            WriteOptional(json, "waitingFor", instance.WaitingFor);
-            json.WriteNumber("startedAt", instance.StartedAt.UtcTicks);
-            json.WriteNumber("updatedAt", instance.UpdatedAt.UtcTicks);
-            WriteOptional(json, "entryEventId", instance.EntryEventId);
-            WriteOptional(json, "exitReason", instance.ExitReason);
-            json.WriteNumber("historyDropped", instance.HistoryDropped);
-            json.WriteNumber("historyCount", instance.HistoryCount);
-            json.WriteEndObject();
+            t_json = json = new Utf8JsonWriter(buffer);
+        }
+        else
+        {
+            json.Reset(buffer);
         }
 
-        return buffer.ToArray();
+        json.WriteStartObject();
+        json.WriteString(CustomerIdName, instance.CustomerId);
+        json.WriteString(JourneyIdName, instance.JourneyId);
+        json.WriteString(InstanceIdName, instance.InstanceId);
+        json.WriteNumber(VersionName, instance.Version);
+        json.WriteNumber(RevisionName, instance.Revision);
+        json.WriteNumber(StatusName, (int)instance.Status);
+        WriteOptional(json, StepIdName, instance.StepId);
+        json.WriteNumber(StepSinceName, instance.StepSince.UtcTicks);
+        json.WriteNumber(AttemptName, instance.Attempt);
+        if (instance.WakeAt is { } wake)
+        {
+            json.WriteNumber(WakeAtName, wake.UtcTicks);
+        }
+
+        WriteOptional(json, WaitingForName, instance.WaitingFor);
+        json.WriteNumber(StartedAtName, instance.StartedAt.UtcTicks);
+        json.WriteNumber(UpdatedAtName, instance.UpdatedAt.UtcTicks);
+        WriteOptional(json, EntryEventIdName, instance.EntryEventId);
+        WriteOptional(json, ExitReasonName, instance.ExitReason);
+        json.WriteNumber(HistoryDroppedName, instance.HistoryDropped);
+        json.WriteNumber(HistoryCountName, instance.HistoryCount);
+        json.WriteEndObject();
+        json.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -168,7 +202,7 @@ internal static class JourneyInstanceJson
     private static string? Optional(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
+    private static void WriteOptional(Utf8JsonWriter json, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {

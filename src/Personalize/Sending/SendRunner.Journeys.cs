@@ -286,7 +286,7 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = plan.Instances, Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
+                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = new SerializedJourneys(plan.Instances), Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
                 result.Plans.Add(plan);
             }
 

@@ -15,7 +15,12 @@ public sealed partial class SqlitePersonalizeStore
     private const string UpdateJourney = "UPDATE journey_instances SET status = ?4, wake_at = ?5, data = ?6 WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3";
 
     // A record the store holds already (the instance was read with its history and written whole) takes the written one's place.
-    private const string InsertJourneyHistory = "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    // Up to four of an instance's new records in one statement (a step adds one to three): the instance's key is bound
+    // once (?1-?3), each row's own values after it (row r: ?(4+5r) to ?(8+5r)).
+    private const int HistoryRowsPerStatement = 4;
+    private static readonly string[] InsertJourneyHistory = [.. Enumerable.Range(1, HistoryRowsPerStatement).Select(static rows =>
+        "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(static r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"(?1, ?2, ?3, ?{4 + (5 * r)}, ?{5 + (5 * r)}, ?{6 + (5 * r)}, ?{7 + (5 * r)}, ?{8 + (5 * r)})"))))];
     private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4";
 
     // An instance's history records as one JSON array of [at, step, outcome, detail], read in the same statement as its state.
@@ -99,18 +104,26 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>Appends an instance's history records the store does not hold yet and drops those beyond <see cref="JourneyInstance.MaxHistory"/>.</summary>
     private void WriteJourneyHistory(JourneyInstance instance)
     {
-        var insert = Statement(InsertJourneyHistory);
         var seq = instance.HistoryDropped + instance.HistoryOmitted;
-        foreach (var record in instance.History)
+        var history = instance.History;
+        for (var first = 0; first < history.Count; first += HistoryRowsPerStatement)
         {
+            var rows = Math.Min(HistoryRowsPerStatement, history.Count - first);
+            var insert = Statement(InsertJourneyHistory[rows - 1]);
             BindText(insert, 1, instance.CustomerId);
             BindText(insert, 2, instance.JourneyId);
             BindText(insert, 3, instance.InstanceId);
-            BindInt64(insert, 4, seq++);
-            BindInt64(insert, 5, record.At.UtcTicks);
-            BindText(insert, 6, record.StepId);
-            BindText(insert, 7, record.Outcome);
-            BindText(insert, 8, record.Detail);
+            for (var r = 0; r < rows; r++)
+            {
+                var record = history[first + r];
+                var at = 4 + (5 * r);
+                BindInt64(insert, at, seq++);
+                BindInt64(insert, at + 1, record.At.UtcTicks);
+                BindText(insert, at + 2, record.StepId);
+                BindText(insert, at + 3, record.Outcome);
+                BindText(insert, at + 4, record.Detail);
+            }
+
             Step(insert);
         }
 

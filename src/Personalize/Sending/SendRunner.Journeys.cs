@@ -256,8 +256,9 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                if (due is not null && due.TryGetValue(customer.Id, out var dueOnes))
+                if (due is not null && due.TryGetValue(customer.Id, out var dueOnes) && !(instances.Count == 1 && dueOnes.Count == 1 && SameInstance(instances[0], dueOnes[0])))
                 {
+                    // (A customer's one active instance, the one due, is the common case: kept without the sets below.)
                     var dueKeys = dueOnes.Select(static i => i.Key).ToHashSet(StringComparer.Ordinal);
                     instances = instances.Where(i => dueKeys.Contains(i.Key) || instances.Any(d => dueKeys.Contains(d.Key) && d.JourneyId == i.JourneyId)).ToList();
                 }
@@ -410,6 +411,9 @@ public sealed partial class SendRunner
             return byCustomer;
         }
 
+        private static bool SameInstance(JourneyInstance a, JourneyInstance b)
+            => string.Equals(a.InstanceId, b.InstanceId, StringComparison.Ordinal) && string.Equals(a.JourneyId, b.JourneyId, StringComparison.Ordinal) && string.Equals(a.CustomerId, b.CustomerId, StringComparison.Ordinal);
+
         private bool NeedsEvents(List<JourneyInstance> instances)
         {
             foreach (var instance in instances)
@@ -476,7 +480,7 @@ public sealed partial class SendRunner
             var profile = customer.Profile;
 
             // One active instance per journey: a later entry (re-entry while in it) ends at once.
-            var ordered = instances.OrderBy(static i => i.JourneyId, StringComparer.Ordinal).ThenBy(static i => i.StartedAt).ThenBy(static i => i.InstanceId, StringComparer.Ordinal).ToList();
+            var ordered = instances.Count == 1 ? instances : instances.OrderBy(static i => i.JourneyId, StringComparer.Ordinal).ThenBy(static i => i.StartedAt).ThenBy(static i => i.InstanceId, StringComparer.Ordinal).ToList();
             string? previousJourney = null;
             foreach (var instance in ordered)
             {
@@ -719,12 +723,12 @@ public sealed partial class SendRunner
 
             (RecheckStatus, string, Channel, RecheckResult?)? deferred = null;
             (RecheckStatus, string, Channel, RecheckResult?)? blocked = null;
-            var reasons = new List<string>();
+            List<string>? reasons = null;
             foreach (var channel in channels)
             {
                 if (_refused.ContainsKey((profile.Id, channel)))
                 {
-                    reasons.Add(channel + ": " + EligibilityCodes.ContactPointSuppressed);
+                    (reasons ??= []).Add(channel + ": " + EligibilityCodes.ContactPointSuppressed);
                     blocked ??= (RecheckStatus.Blocked, EligibilityCodes.ContactPointSuppressed, channel, null);
                     continue;
                 }
@@ -738,7 +742,7 @@ public sealed partial class SendRunner
                         deferred = (RecheckStatus.Deferred, result.Code, channel, result);
                         break;
                     case RecheckStatus.Blocked:
-                        reasons.Add(channel + ": " + result.Code);
+                        (reasons ??= []).Add(channel + ": " + result.Code);
                         blocked ??= (RecheckStatus.Blocked, result.Code, channel, result);
                         break;
                 }
@@ -751,7 +755,7 @@ public sealed partial class SendRunner
 
             if (blocked is { } first)
             {
-                return reasons.Count == 1 ? first : (RecheckStatus.Blocked, first.Item2 + " (" + string.Join("; ", reasons) + ")", first.Item3, first.Item4);
+                return reasons is not { Count: > 1 } ? first : (RecheckStatus.Blocked, first.Item2 + " (" + string.Join("; ", reasons!) + ")", first.Item3, first.Item4);
             }
 
             return (RecheckStatus.Blocked, JourneyCodesRuntime.NoChannel, send.Channel ?? Channel.Email, null);

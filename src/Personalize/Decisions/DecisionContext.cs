@@ -25,9 +25,8 @@ public sealed class DecisionContext
     private RuleResult _timingNowStrict;
     private RuleResult _timingNowLoose;
     private byte _timingNow;
-    private RuleCache _consentCache;
-    private RuleCache _frequencyCache;
-    private RuleCache _timingCache;
+    private CacheEntry[]? _cache;
+    private int _cacheCount;
     private int _historyEnd;
     private ContactWindow _window;
     private bool _hasWindow;
@@ -207,9 +206,12 @@ public sealed class DecisionContext
         PromotionalCountsLater.Valid = false;
         ServiceCountsLater.Valid = false;
         _timingNow = 0;
-        _consentCache.Clear();
-        _frequencyCache.Clear();
-        _timingCache.Clear();
+        if (_cache is { } cache)
+        {
+            cache.AsSpan(0, _cacheCount).Clear();
+        }
+
+        _cacheCount = 0;
     }
 
     /// <summary>What conditions see; built on first use.</summary>
@@ -339,74 +341,37 @@ public sealed class DecisionContext
         }
     }
 
-    /// <summary>
-    /// A built-in channel rule's result cached for this decision (kind: which rule, 1 consent, 2 frequency, 3 timing;
-    /// key: purpose or purpose group). Each rule has its own list, so a lookup scans only that rule's entries (a
-    /// deferred decision asks each rule once per channel and instant).
-    /// </summary>
+    /// <summary>A built-in channel rule's result cached for this decision (kind: which rule, 1 consent, 2 frequency, 3 timing; key: purpose or purpose group).</summary>
     internal bool TryGetCached(int kind, ChannelDefinition? channel, int key, long ticks, out RuleResult result)
-        => CacheOf(kind).TryGet(channel, key, ticks, out result);
+    {
+        var cache = _cache;
+        for (var i = 0; i < _cacheCount; i++)
+        {
+            ref var entry = ref cache![i];
+            if (entry.Kind == kind && entry.Key == key && entry.Ticks == ticks && ReferenceEquals(entry.Channel, channel))
+            {
+                result = entry.Result;
+                return true;
+            }
+        }
+
+        result = default;
+        return false;
+    }
 
     internal void Cache(int kind, ChannelDefinition? channel, int key, long ticks, RuleResult result)
-        => CacheOf(kind).Add(channel, key, ticks, result);
-
-    private ref RuleCache CacheOf(int kind)
     {
-        if (kind == TimingKind)
+        _cache ??= new CacheEntry[4];
+        if (_cacheCount == _cache.Length && _cache.Length < MaxCacheSize)
         {
-            return ref _timingCache;
+            Array.Resize(ref _cache, _cache.Length * 2);
         }
 
-        return ref kind == 1 ? ref _consentCache : ref _frequencyCache;
-    }
-
-    /// <summary>One rule's cached results of the decision in progress (up to <see cref="MaxCacheSize"/>; later ones are not kept).</summary>
-    private struct RuleCache
-    {
-        private CacheEntry[]? _entries;
-        private int _count;
-
-        public readonly bool TryGet(ChannelDefinition? channel, int key, long ticks, out RuleResult result)
+        if (_cacheCount < _cache.Length)
         {
-            var entries = _entries;
-            for (var i = 0; i < _count; i++)
-            {
-                ref var entry = ref entries![i];
-                if (entry.Ticks == ticks && entry.Key == key && ReferenceEquals(entry.Channel, channel))
-                {
-                    result = entry.Result;
-                    return true;
-                }
-            }
-
-            result = default;
-            return false;
-        }
-
-        public void Add(ChannelDefinition? channel, int key, long ticks, RuleResult result)
-        {
-            _entries ??= new CacheEntry[4];
-            if (_count == _entries.Length && _entries.Length < MaxCacheSize)
-            {
-                Array.Resize(ref _entries, _entries.Length * 2);
-            }
-
-            if (_count < _entries.Length)
-            {
-                _entries[_count++] = new CacheEntry(channel, key, ticks, result);
-            }
-        }
-
-        public void Clear()
-        {
-            if (_entries is { } entries)
-            {
-                entries.AsSpan(0, _count).Clear();
-            }
-
-            _count = 0;
+            _cache[_cacheCount++] = new CacheEntry(kind, channel, key, ticks, result);
         }
     }
 
-    private readonly record struct CacheEntry(ChannelDefinition? Channel, int Key, long Ticks, RuleResult Result);
+    private readonly record struct CacheEntry(int Kind, ChannelDefinition? Channel, int Key, long Ticks, RuleResult Result);
 }

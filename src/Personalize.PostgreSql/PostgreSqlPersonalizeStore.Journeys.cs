@@ -45,19 +45,22 @@ public sealed partial class PostgreSqlPersonalizeStore
     {
         var bumped = new HashSet<int>();
         var already = new Dictionary<int, List<string>>();
-        var rounds = new List<List<(int Entry, JourneyInstance Instance)>>();
+        var rounds = new List<List<(int Entry, JourneyInstance Instance, byte[] Data)>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var i in accepted)
         {
-            foreach (var instance in entries[i].Journeys)
+            var journeys = entries[i].Journeys;
+            for (var j = 0; j < journeys.Count; j++)
             {
+                // The stored form the due pass's planning stage made (SerializedJourneys), or written now.
+                var instance = journeys[j];
                 var round = seen[instance.Key] = seen.TryGetValue(instance.Key, out var earlier) ? earlier + 1 : 0;
                 if (round == rounds.Count)
                 {
                     rounds.Add([]);
                 }
 
-                rounds[round].Add((i, instance));
+                rounds[round].Add((i, instance, SerializedJourneys.DataOf(journeys, j)));
             }
         }
 
@@ -65,7 +68,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         {
             var written = await WriteInstancesAsync(connection, transaction, round, cancellationToken).ConfigureAwait(false);
             var records = new JourneyHistoryRows();
-            foreach (var (entry, instance) in round)
+            foreach (var (entry, instance, _) in round)
             {
                 if (written.Contains(instance.Key))
                 {
@@ -122,13 +125,13 @@ public sealed partial class PostgreSqlPersonalizeStore
     }
 
     /// <summary>Writes instance rows (no key twice): created ones only where the store holds none, later revisions over the stored row; returns the keys written.</summary>
-    private async Task<HashSet<string>> WriteInstancesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(int Entry, JourneyInstance Instance)> round, CancellationToken cancellationToken)
+    private async Task<HashSet<string>> WriteInstancesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(int Entry, JourneyInstance Instance, byte[] Data)> round, CancellationToken cancellationToken)
     {
         var written = new HashSet<string>(StringComparer.Ordinal);
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var created in new[] { true, false })
         {
-            var rows = round.Where(r => r.Instance.Revision == 1 == created).Select(static r => r.Instance).ToList();
+            var rows = round.Where(r => r.Instance.Revision == 1 == created).ToList();
             if (rows.Count == 0)
             {
                 continue;
@@ -140,12 +143,12 @@ public sealed partial class PostgreSqlPersonalizeStore
                 ON CONFLICT (customer_id, journey_id, instance_id) {(created ? "DO NOTHING" : "DO UPDATE SET status = EXCLUDED.status, wake_at = EXCLUDED.wake_at, data = EXCLUDED.data")}
                 RETURNING customer_id, journey_id, instance_id
                 """);
-            Param(command.Parameters, "customer", rows.Select(static i => i.CustomerId).ToArray());
-            Param(command.Parameters, "journey", rows.Select(static i => i.JourneyId).ToArray());
-            Param(command.Parameters, "instance", rows.Select(static i => i.InstanceId).ToArray());
-            Param(command.Parameters, "status", rows.Select(static i => (short)i.Status).ToArray());
-            Param(command.Parameters, "wake", rows.Select(static i => i.WakeAt?.UtcTicks).ToArray());
-            Param(command.Parameters, "data", rows.Select(JourneyInstanceJson.Write).ToArray());
+            Param(command.Parameters, "customer", rows.Select(static r => r.Instance.CustomerId).ToArray());
+            Param(command.Parameters, "journey", rows.Select(static r => r.Instance.JourneyId).ToArray());
+            Param(command.Parameters, "instance", rows.Select(static r => r.Instance.InstanceId).ToArray());
+            Param(command.Parameters, "status", rows.Select(static r => (short)r.Instance.Status).ToArray());
+            Param(command.Parameters, "wake", rows.Select(static r => r.Instance.WakeAt?.UtcTicks).ToArray());
+            Param(command.Parameters, "data", rows.Select(static r => r.Data).ToArray());
             batch.BatchCommands.Add(command);
         }
 

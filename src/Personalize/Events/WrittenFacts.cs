@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace Personalize.Events;
+
+/// <summary>
+/// Reads stored facts in exactly the shape <see cref="CustomerFacts.WriteJson"/> writes —
+/// <c>{"name":{"v":value,"at":ticks,"e":"event id"},…}</c> with no whitespace, texts of printable ASCII without escapes,
+/// whole numbers of at most 18 digits, decimals as <c>{"d":"12.50"}</c> — byte by byte, without the JSON reader: the tick
+/// reads the facts of every stored customer, and the general reader's tokenizing was most of its work. Anything else
+/// (an escaped or non-ASCII text, whitespace, another order, a longer number, JSON that is not facts) answers
+/// <see langword="null"/>, and <see cref="CustomerFacts.ReadGeneral"/> reads it — or reports what is wrong with it — as
+/// before, so both read every input alike.
+/// </summary>
+internal static class WrittenFacts
+{
+    private const int MaxDecimalLength = 64;
+    private const int MaxNumberDigits = 18;
+
+    // Bytes that end a plain text ('"'), or make it one the general reader must read: an escape, a control character, any byte beyond ASCII.
+    private static readonly SearchValues<byte> TextStops = SearchValues.Create(Stops());
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    /// <summary>The facts, or <see langword="null"/> when <paramref name="json"/> is not in the written shape.</summary>
+    public static Dictionary<string, Fact>? TryRead(ReadOnlySpan<byte> json, Utf8StringCache? strings)
+    {
+        var i = 0;
+        if (!Skip(json, ref i, "{"u8))
+        {
+            return null;
+        }
+
+        // A fact takes at least ~30 bytes and usually 50–110: size the table once for the common case.
+        var facts = new Dictionary<string, Fact>(Math.Min(json.Length / 48, 64), StringComparer.Ordinal);
+        if (Skip(json, ref i, "}"u8))
+        {
+            return i == json.Length ? facts : null;
+        }
+
+        while (true)
+        {
+            if (!Text(json, ref i, out var name) || !Skip(json, ref i, ":{\"v\":"u8) || i >= json.Length)
+            {
+                return null;
+            }
+
+            object? value;
+            switch (json[i])
+            {
+                case (byte)'"':
+                    if (!Text(json, ref i, out var text))
+                    {
+                        return null;
+                    }
+
+                    value = String(json.Slice(text.Start, text.Length), strings);
+                    break;
+                case (byte)'t':
+                    if (!Skip(json, ref i, "true"u8))
+                    {
+                        return null;
+                    }
+
+                    value = True;
+                    break;
+                case (byte)'f':
+                    if (!Skip(json, ref i, "false"u8))
+                    {
+                        return null;
+                    }
+
+                    value = False;
+                    break;
+                case (byte)'n':
+                    if (!Skip(json, ref i, "null"u8))
+                    {
+                        return null;
+                    }
+
+                    value = null;
+                    break;
+                case (byte)'{':
+                    if (!Skip(json, ref i, "{\"d\":"u8) || !Text(json, ref i, out var digits) || !Skip(json, ref i, "}"u8)
+                        || !TryDecimal(json.Slice(digits.Start, digits.Length), out var d))
+                    {
+                        return null;
+                    }
+
+                    value = d;
+                    break;
+                default:
+                    if (!Number(json, ref i, out var whole))
+                    {
+                        return null;
+                    }
+
+                    value = whole;
+                    break;
+            }
+
+            if (!Skip(json, ref i, ",\"at\":"u8) || !Number(json, ref i, out var at) || at < 0 || at > DateTimeOffset.MaxValue.UtcTicks
+                || !Skip(json, ref i, ",\"e\":"u8) || !Text(json, ref i, out var eventId) || !Skip(json, ref i, "}"u8))
+            {
+                return null;
+            }
+
+            facts[String(json.Slice(name.Start, name.Length), strings)] = new Fact(value, new DateTimeOffset(at, TimeSpan.Zero), String(json.Slice(eventId.Start, eventId.Length), strings));
+            if (Skip(json, ref i, ","u8))
+            {
+                continue;
+            }
+
+            return Skip(json, ref i, "}"u8) && i == json.Length ? facts : null;
+        }
+    }
+
+    private static string String(ReadOnlySpan<byte> ascii, Utf8StringCache? strings)
+        => strings is null ? Encoding.ASCII.GetString(ascii) : strings.Get(ascii);
+
+    /// <summary>Steps over <paramref name="expected"/> when the JSON continues with it.</summary>
+    private static bool Skip(ReadOnlySpan<byte> json, ref int i, ReadOnlySpan<byte> expected)
+    {
+        if (!json[i..].StartsWith(expected))
+        {
+            return false;
+        }
+
+        i += expected.Length;
+        return true;
+    }
+
+    /// <summary>A quoted text of printable ASCII without escapes: where its bytes start and how many.</summary>
+    private static bool Text(ReadOnlySpan<byte> json, ref int i, out (int Start, int Length) text)
+    {
+        text = default;
+        if (i >= json.Length || json[i] != (byte)'"')
+        {
+            return false;
+        }
+
+        var start = i + 1;
+        var length = json[start..].IndexOfAny(TextStops);
+        if (length < 0 || json[start + length] != (byte)'"')
+        {
+            return false;
+        }
+
+        text = (start, length);
+        i = start + length + 1;
+        return true;
+    }
+
+    /// <summary>A whole number as JSON writes it (no leading zeros, no fraction or exponent), at most 18 digits.</summary>
+    private static bool Number(ReadOnlySpan<byte> json, ref int i, out long value)
+    {
+        value = 0;
+        var negative = i < json.Length && json[i] == (byte)'-';
+        var start = negative ? i + 1 : i;
+        var end = start;
+        while (end < json.Length && (uint)(json[end] - '0') <= 9)
+        {
+            value = (value * 10) + (json[end] - '0');
+            end++;
+        }
+
+        var count = end - start;
+        if (count == 0 || count > MaxNumberDigits || (count > 1 && json[start] == (byte)'0')
+            || (end < json.Length && json[end] is (byte)'.' or (byte)'e' or (byte)'E'))
+        {
+            return false;
+        }
+
+        value = negative ? -value : value;
+        i = end;
+        return true;
+    }
+
+    private static bool TryDecimal(ReadOnlySpan<byte> ascii, out decimal value)
+    {
+        value = 0m;
+        if (ascii.Length > MaxDecimalLength)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[ascii.Length];
+        for (var c = 0; c < ascii.Length; c++)
+        {
+            chars[c] = (char)ascii[c];
+        }
+
+        return decimal.TryParse(chars, NumberStyles.Number, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static byte[] Stops()
+    {
+        var stops = new List<byte> { (byte)'"', (byte)'\\' };
+        for (var b = 0; b < 0x20; b++)
+        {
+            stops.Add((byte)b);
+        }
+
+        for (var b = 0x7F; b <= 0xFF; b++)
+        {
+            stops.Add((byte)b);
+        }
+
+        return [.. stops];
+    }
+}

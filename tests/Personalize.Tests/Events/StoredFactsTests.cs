@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using Personalize.Events;
+
+namespace Personalize.Tests.Events;
+
+/// <summary>
+/// Facts as the stores keep them (<c>{"name":{"v":…,"at":…,"e":"…"}}</c>): what is written reads back exactly, and the
+/// byte-by-byte reader of the written shape and the general JSON reader read every input alike (the same facts, or the
+/// same error).
+/// </summary>
+public sealed class StoredFactsTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Random_fact_sets_read_back_exactly_with_and_without_the_string_cache()
+    {
+        var random = new Random(2209);
+        var cache = new Utf8StringCache();
+        for (var round = 0; round < 2000; round++)
+        {
+            var facts = RandomFacts(random);
+            var json = facts.ToJson();
+
+            AssertSame(facts, CustomerFacts.FromJson(json));
+            AssertSame(facts, CustomerFacts.FromJson(json, cache));
+            AssertSame(facts, CustomerFacts.ReadGeneral(json, null));
+        }
+    }
+
+    [Fact]
+    public void Facts_of_plain_ascii_text_are_read_by_the_written_shape_reader_and_escaped_text_by_the_json_reader()
+    {
+        var plain = CustomerFacts.Create(
+        [
+            new("order_count", new Fact(3L, T0, "o-3")),
+            new("total_value", new Fact(30.50m, T0, "o-3")),
+            new("last_purchase_at", new Fact(T0, T0, "o-3")),
+            new("tier", new Fact("best friends", T0, "tick:2026-03-01T09:00:00Z")),
+            new("detractor", new Fact(false, T0, "n-1")),
+            new("answer.size", new Fact(null, T0, "q-1")),
+        ]);
+        var escaped = CustomerFacts.Create([new("city", new Fact("Zoë's \"place\"", T0, "a-1"))]);
+
+        Assert.NotNull(WrittenFacts.TryRead(plain.ToJson(), null));
+        Assert.Null(WrittenFacts.TryRead(escaped.ToJson(), null));
+        AssertSame(escaped, CustomerFacts.FromJson(escaped.ToJson()));
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x"}}""")]
+    [InlineData("""{ "a":{"v":1,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"at":0,"v":1,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x","extra":[1,2]}}""")]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x"},"a":{"v":2,"at":5,"e":"y"}}""")]
+    [InlineData("""{"a":{"v":12345678901234567,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1234567890123456789,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":-9223372036854775808,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":-0,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":{"d":"-12.50"},"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":{"d":"1e3"},"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":"caf\u00e9","at":0,"e":"x"}}""")]
+    [InlineData("{\"a\":{\"v\":\"tab\tin text\",\"at\":0,\"e\":\"x\"}}")]
+    [InlineData("""{"a":{"v":true,"at":3155378975999999999,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1,"at":3155378976000000000,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1,"at":-1,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1.5,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":01,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1,"at":0}}""")]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x"}""")]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x"}} """)]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x"}}}""")]
+    [InlineData("""{"a":{"v":1,"at":0,"e":"x"},}""")]
+    [InlineData("""{"a":{"v":tru,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":"unterminated,"at":0,"e":"x"}}""")]
+    [InlineData("""[1]""")]
+    public void Any_input_reads_as_the_json_reader_reads_it(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+
+        var general = Read(() => CustomerFacts.ReadGeneral(bytes, null));
+        var fast = Read(() => CustomerFacts.FromJson(bytes, new Utf8StringCache()));
+
+        Assert.Equal(general.Error, fast.Error);
+        if (general.Facts is { } expected)
+        {
+            AssertSame(expected, fast.Facts!);
+        }
+    }
+
+    [Fact]
+    public void Input_cut_short_anywhere_reads_as_the_json_reader_reads_it()
+    {
+        var json = CustomerFacts.Create(
+        [
+            new("order_count", new Fact(12L, T0, "o-12")),
+            new("total_value", new Fact(-0.5m, T0, "o-12")),
+            new("vip", new Fact(true, T0, "v-1")),
+            new("last_login_at", new Fact(T0, T0.AddDays(1), "l-1")),
+        ]).ToJson();
+        for (var length = 0; length < json.Length; length++)
+        {
+            var cut = json[..length];
+            var general = Read(() => length == 0 ? CustomerFacts.Empty : CustomerFacts.ReadGeneral(cut, null));
+            var fast = Read(() => CustomerFacts.FromJson(cut));
+
+            Assert.Equal(general.Error, fast.Error);
+            Assert.Equal(general.Facts?.Count, fast.Facts?.Count);
+        }
+    }
+
+    private static (CustomerFacts? Facts, Type? Error) Read(Func<CustomerFacts> read)
+    {
+        try
+        {
+            return (read(), null);
+        }
+        catch (Exception e)
+        {
+            return (null, e.GetType());
+        }
+    }
+
+    private static void AssertSame(CustomerFacts expected, CustomerFacts actual)
+    {
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (name, fact) in expected)
+        {
+            var read = actual[name];
+            Assert.Equal(fact.At, read.At);
+            Assert.Equal(fact.EventId, read.EventId);
+            Assert.Equal(fact.Value?.GetType(), read.Value?.GetType());
+            Assert.Equal(
+                Convert.ToString(fact.Value, CultureInfo.InvariantCulture),
+                Convert.ToString(read.Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static CustomerFacts RandomFacts(Random random)
+    {
+        var count = random.Next(0, 14);
+        var facts = new List<KeyValuePair<string, Fact>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            object? value = random.Next(9) switch
+            {
+                0 => null,
+                1 => random.Next(2) == 0,
+                2 => random.NextInt64(long.MinValue, long.MaxValue),
+                3 => (long)random.Next(-1000, 1000),
+                4 => new decimal(random.Next(), random.Next(), random.Next(), random.Next(2) == 0, (byte)random.Next(29)),
+                5 => Fact.Format(new DateTimeOffset(random.NextInt64(0, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero)),
+                6 => Text(random, escaped: true),
+                _ => Text(random, escaped: false),
+            };
+            var at = new DateTimeOffset(random.Next(4) == 0 ? random.Next(3) switch { 0 => 0, 1 => DateTimeOffset.MaxValue.UtcTicks, _ => 1 } : random.NextInt64(0, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
+            facts.Add(new(Text(random, escaped: random.Next(10) == 0) + i.ToString(CultureInfo.InvariantCulture), new Fact(value, at, Text(random, escaped: random.Next(10) == 0))));
+        }
+
+        return CustomerFacts.Create(facts);
+    }
+
+    private static string Text(Random random, bool escaped)
+    {
+        const string plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.:/?=#~!$%()*,;@[]^`{|}";
+        const string other = "\"\\<>&'+\u00e9\u6771\t\n\u007f\u0001";
+        var length = random.Next(escaped ? 1 : 0, random.Next(3) == 0 ? 120 : 24);
+        var builder = new StringBuilder(length);
+        for (var c = 0; c < length; c++)
+        {
+            builder.Append(escaped && random.Next(4) == 0 ? other[random.Next(other.Length)] : plain[random.Next(plain.Length)]);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Personalize.Events;
@@ -23,13 +24,7 @@ internal sealed class Utf8StringCache
             return Encoding.UTF8.GetString(utf8);
         }
 
-        var hash = 2_166_136_261u;
-        foreach (var b in utf8)
-        {
-            hash = (hash ^ b) * 16_777_619u;
-        }
-
-        var slot = (int)(hash % Slots);
+        var slot = (int)(Hash(utf8) % Slots);
         if (_strings[slot] is { } held && held.Length == utf8.Length && Ascii.Equals(utf8, held))
         {
             return held;
@@ -38,5 +33,43 @@ internal sealed class Utf8StringCache
         var text = Encoding.UTF8.GetString(utf8);
         _strings[slot] = text;
         return text;
+    }
+
+    /// <summary>Mixes the bytes eight at a time (the last eight overlap the block before when the length is not a multiple of eight).</summary>
+    private static uint Hash(ReadOnlySpan<byte> utf8)
+    {
+        const ulong Multiplier = 0x9E3779B97F4A7C15UL;
+        var hash = (ulong)utf8.Length * Multiplier;
+        if (utf8.Length < 8)
+        {
+            ulong word = 0;
+            foreach (var b in utf8)
+            {
+                word = (word << 8) | b;
+            }
+
+            return Finish((hash ^ word) * Multiplier);
+        }
+
+        var i = 0;
+        for (; i + 8 <= utf8.Length; i += 8)
+        {
+            hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(utf8[i..])) * Multiplier;
+            hash ^= hash >> 29;
+        }
+
+        if (i < utf8.Length)
+        {
+            hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..])) * Multiplier;
+        }
+
+        return Finish(hash);
+
+        // A product's low bits see only the input's low bits: fold the high half down and multiply again, so every byte reaches the slot.
+        static uint Finish(ulong hash)
+        {
+            hash = (hash ^ (hash >> 33)) * 0xFF51AFD7ED558CCDUL;
+            return (uint)((hash ^ (hash >> 33)) >> 32);
+        }
     }
 }

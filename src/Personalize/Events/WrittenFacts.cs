@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
@@ -160,6 +161,14 @@ internal static class WrittenFacts
         var negative = i < json.Length && json[i] == (byte)'-';
         var start = negative ? i + 1 : i;
         var end = start;
+
+        // Eight digits at a time (an instant's ticks has 18): at most two blocks, so the value cannot overflow here.
+        while (end - start <= 8 && end + 8 <= json.Length && EightDigits(json.Slice(end, 8), out var block))
+        {
+            value = (value * 100_000_000) + block;
+            end += 8;
+        }
+
         while (end < json.Length && (uint)(json[end] - '0') <= 9)
         {
             value = (value * 10) + (json[end] - '0');
@@ -175,6 +184,25 @@ internal static class WrittenFacts
 
         value = negative ? -value : value;
         i = end;
+        return true;
+    }
+
+    /// <summary>Eight ASCII digits (the first the most significant) as their value, read as one 64-bit word.</summary>
+    private static bool EightDigits(ReadOnlySpan<byte> eight, out long value)
+    {
+        var word = BinaryPrimitives.ReadUInt64LittleEndian(eight);
+
+        // Every byte 0x30..0x39: its high half is 3, and adding 6 does not carry out of its low half.
+        if ((word & 0xF0F0F0F0F0F0F0F0UL) != 0x3030303030303030UL || ((word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) != 0x3030303030303030UL)
+        {
+            value = 0;
+            return false;
+        }
+
+        word -= 0x3030303030303030UL;
+        word = ((word * 10) + (word >> 8)) & 0x00FF00FF00FF00FFUL; // pairs of digits, 0..99
+        word = ((word * 100) + (word >> 16)) & 0x0000FFFF0000FFFFUL; // fours, 0..9999
+        value = (long)(((word * 10_000) + (word >> 32)) & 0xFFFFFFFFUL);
         return true;
     }
 

@@ -49,6 +49,29 @@ public sealed class StoredFactsTests
     }
 
     [Theory]
+    [InlineData(0L)]
+    [InlineData(7L)]
+    [InlineData(-1L)]
+    [InlineData(12345678L)]
+    [InlineData(99999999L)]
+    [InlineData(100000000L)]
+    [InlineData(-908070605040302010L)]
+    [InlineData(123456789012345678L)]
+    [InlineData(999999999999999999L)]
+    [InlineData(1000000000000000000L)]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue)]
+    public void Whole_numbers_of_every_length_read_back_exactly(long number)
+    {
+        var facts = CustomerFacts.Create([new("n", new Fact(number, new DateTimeOffset(Math.Abs(number % DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero), "e-1"))]);
+
+        var read = CustomerFacts.FromJson(facts.ToJson(), new Utf8StringCache());
+
+        Assert.Equal(number, read["n"].Value);
+        Assert.Equal(facts["n"].At, read["n"].At);
+    }
+
+    [Theory]
     [InlineData("""{}""")]
     [InlineData("""{"a":{"v":1,"at":0,"e":"x"}}""")]
     [InlineData("""{ "a":{"v":1,"at":0,"e":"x"}}""")]
@@ -68,6 +91,9 @@ public sealed class StoredFactsTests
     [InlineData("""{"a":{"v":1,"at":-1,"e":"x"}}""")]
     [InlineData("""{"a":{"v":1.5,"at":0,"e":"x"}}""")]
     [InlineData("""{"a":{"v":01,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1234567a,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":12345678:,"at":0,"e":"x"}}""")]
+    [InlineData("""{"a":{"v":1,"at":6391/0925920000000,"e":"x"}}""")]
     [InlineData("""{"a":{"v":1,"at":0}}""")]
     [InlineData("""{"a":{"v":1,"at":0,"e":"x"}""")]
     [InlineData("""{"a":{"v":1,"at":0,"e":"x"}} """)]

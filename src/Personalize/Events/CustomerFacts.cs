@@ -13,24 +13,33 @@ namespace Personalize.Events;
 /// </summary>
 public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
 {
-    private readonly Dictionary<string, Fact> _facts;
+    /// <summary>The most facts a set read from a store keeps in a plain array, looked up by a linear search.</summary>
+    internal const int MaxListed = 16;
+
+    // A set is either a table (built by events and hosts) or, read from a store with at most MaxListed facts, an array
+    // in the stored order: the tick reads the facts of every stored customer, and a short array costs a third of a
+    // table's memory and is searched as fast as a table is hashed.
+    private readonly Dictionary<string, Fact>? _facts;
+    private readonly KeyValuePair<string, Fact>[]? _listed;
 
     private CustomerFacts(Dictionary<string, Fact> facts) => _facts = facts;
+
+    private CustomerFacts(KeyValuePair<string, Fact>[] listed) => _listed = listed;
 
     /// <summary>Gets the empty set.</summary>
     public static CustomerFacts Empty { get; } = new(new Dictionary<string, Fact>(StringComparer.Ordinal));
 
     /// <inheritdoc />
-    public int Count => _facts.Count;
+    public int Count => _listed?.Length ?? _facts!.Count;
 
     /// <inheritdoc />
-    public IEnumerable<string> Keys => _facts.Keys;
+    public IEnumerable<string> Keys => _listed is { } listed ? listed.Select(static f => f.Key) : _facts!.Keys;
 
     /// <inheritdoc />
-    public IEnumerable<Fact> Values => _facts.Values;
+    public IEnumerable<Fact> Values => _listed is { } listed ? listed.Select(static f => f.Value) : _facts!.Values;
 
     /// <inheritdoc />
-    public Fact this[string key] => _facts[key];
+    public Fact this[string key] => TryGetValue(key, out var fact) ? fact : throw new KeyNotFoundException($"The given key '{key}' was not present in the dictionary.");
 
     /// <summary>Creates a set from facts by name.</summary>
     /// <param name="facts">The facts.</param>
@@ -50,44 +59,85 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
     }
 
     /// <inheritdoc />
-    public bool ContainsKey(string key) => _facts.ContainsKey(key);
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     /// <inheritdoc />
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Fact value) => _facts.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Fact value)
+    {
+        if (_listed is not { } listed)
+        {
+            return _facts!.TryGetValue(key, out value);
+        }
+
+        ArgumentNullException.ThrowIfNull(key);
+        foreach (var (name, fact) in listed)
+        {
+            if (name.Length == key.Length && string.Equals(name, key, StringComparison.Ordinal))
+            {
+                value = fact;
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
 
     /// <summary>Reads a fact's value, or <see langword="null"/>.</summary>
     /// <param name="name">The fact's name.</param>
     /// <returns>The value.</returns>
-    public object? ValueOf(string name) => _facts.TryGetValue(name, out var fact) ? fact.Value : null;
+    public object? ValueOf(string name) => TryGetValue(name, out var fact) ? fact.Value : null;
 
     /// <summary>Reads a number fact, or 0.</summary>
     /// <param name="name">The fact's name.</param>
     /// <returns>The number.</returns>
-    public decimal NumberOf(string name) => _facts.TryGetValue(name, out var fact) ? fact.Number : 0m;
+    public decimal NumberOf(string name) => TryGetValue(name, out var fact) ? fact.Number : 0m;
 
     /// <summary>Reads an instant fact.</summary>
     /// <param name="name">The fact's name.</param>
     /// <returns>The instant, or <see langword="null"/> when the fact is missing or not an instant.</returns>
-    public DateTimeOffset? InstantOf(string name) => _facts.TryGetValue(name, out var fact) && fact.TryGetInstant(out var at) ? at : null;
+    public DateTimeOffset? InstantOf(string name) => TryGetValue(name, out var fact) && fact.TryGetInstant(out var at) ? at : null;
 
     /// <summary>Reads a true/false fact, or <see langword="false"/>.</summary>
     /// <param name="name">The fact's name.</param>
     /// <returns>The value.</returns>
-    public bool IsTrue(string name) => _facts.TryGetValue(name, out var fact) && fact.Value is true;
+    public bool IsTrue(string name) => TryGetValue(name, out var fact) && fact.Value is true;
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, Fact>> GetEnumerator() => _facts.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, Fact>> GetEnumerator() => _listed is { } listed ? ((IEnumerable<KeyValuePair<string, Fact>>)listed).GetEnumerator() : _facts!.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal Dictionary<string, Fact> Copy() => new(_facts, StringComparer.Ordinal);
+    internal Dictionary<string, Fact> Copy() => _listed is { } listed ? new(listed, StringComparer.Ordinal) : new(_facts!, StringComparer.Ordinal);
+
+    /// <summary>A set read from a store: <paramref name="facts"/> (distinct names, the stored order) listed when they are few, else in a table.</summary>
+    internal static CustomerFacts Read(ReadOnlySpan<KeyValuePair<string, Fact>> facts)
+    {
+        if (facts.IsEmpty)
+        {
+            return Empty;
+        }
+
+        if (facts.Length <= MaxListed)
+        {
+            return new CustomerFacts(facts.ToArray());
+        }
+
+        var table = new Dictionary<string, Fact>(facts.Length, StringComparer.Ordinal);
+        foreach (var (name, fact) in facts)
+        {
+            table.Add(name, fact);
+        }
+
+        return new CustomerFacts(table);
+    }
 
     internal static CustomerFacts Wrap(Dictionary<string, Fact> facts) => facts.Count == 0 ? Empty : new CustomerFacts(facts);
 
     /// <summary>Writes the set as the stores keep it: <c>{"name":{"v":value,"at":"…","e":"event id"}}</c>, decimals as <c>{"d":"12.50"}</c>.</summary>
     internal byte[] ToJson()
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + (48 * _facts.Count));
+        var buffer = new ArrayBufferWriter<byte>(64 + (48 * Count));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             WriteJson(writer);
@@ -102,40 +152,55 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
     /// </summary>
     internal void WriteJson(Utf8JsonWriter writer)
     {
-        Span<char> number = stackalloc char[32]; // a decimal's text: at most 29 digits, a sign and a point
         writer.WriteStartObject();
-        foreach (var (name, fact) in _facts)
+        if (_listed is { } listed)
         {
-            writer.WriteStartObject(name);
-            writer.WritePropertyName("v"u8);
-            switch (fact.Value)
+            foreach (var (name, fact) in listed)
             {
-                case null:
-                    writer.WriteNullValue();
-                    break;
-                case string s:
-                    writer.WriteStringValue(s);
-                    break;
-                case long l:
-                    writer.WriteNumberValue(l);
-                    break;
-                case bool b:
-                    writer.WriteBooleanValue(b);
-                    break;
-                case decimal d:
-                    writer.WriteStartObject();
-                    writer.WriteString("d"u8, d.TryFormat(number, out var length, provider: CultureInfo.InvariantCulture) ? number[..length] : d.ToString(CultureInfo.InvariantCulture));
-                    writer.WriteEndObject();
-                    break;
+                WriteFact(writer, name, fact);
             }
-
-            writer.WriteNumber("at"u8, fact.At.UtcTicks);
-            writer.WriteString("e"u8, fact.EventId);
-            writer.WriteEndObject();
+        }
+        else
+        {
+            foreach (var (name, fact) in _facts!)
+            {
+                WriteFact(writer, name, fact);
+            }
         }
 
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    private static void WriteFact(Utf8JsonWriter writer, string name, Fact fact)
+    {
+        Span<char> number = stackalloc char[32]; // a decimal's text: at most 29 digits, a sign and a point
+        writer.WriteStartObject(name);
+        writer.WritePropertyName("v"u8);
+        switch (fact.Value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case decimal d:
+                writer.WriteStartObject();
+                writer.WriteString("d"u8, d.TryFormat(number, out var length, provider: CultureInfo.InvariantCulture) ? number[..length] : d.ToString(CultureInfo.InvariantCulture));
+                writer.WriteEndObject();
+                break;
+        }
+
+        writer.WriteNumber("at"u8, fact.At.UtcTicks);
+        writer.WriteString("e"u8, fact.EventId);
+        writer.WriteEndObject();
     }
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
@@ -150,7 +215,7 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
         // is most of its work); anything else — escaped text, whitespace, another order — the JSON reader reads.
         if (WrittenFacts.TryRead(json, strings) is { } written)
         {
-            return Wrap(written);
+            return written;
         }
 
         return ReadGeneral(json, strings);

@@ -10,7 +10,8 @@ namespace Personalize.Events;
 /// <c>{"name":{"v":value,"at":ticks,"e":"event id"},…}</c> with no whitespace, texts of printable ASCII without escapes,
 /// whole numbers of at most 18 digits, decimals as <c>{"d":"12.50"}</c> — byte by byte, without the JSON reader: the tick
 /// reads the facts of every stored customer, and the general reader's tokenizing was most of its work. Anything else
-/// (an escaped or non-ASCII text, whitespace, another order, a longer number, JSON that is not facts) answers
+/// (an escaped or non-ASCII text, whitespace, another order, a longer number, a name twice, more than
+/// <see cref="MaxFacts"/> facts, JSON that is not facts) answers
 /// <see langword="null"/>, and <see cref="CustomerFacts.ReadGeneral"/> reads it — or reports what is wrong with it — as
 /// before, so both read every input alike.
 /// </summary>
@@ -25,8 +26,15 @@ internal static class WrittenFacts
     private static readonly object True = true;
     private static readonly object False = false;
 
+    /// <summary>The most facts this reader takes; a set with more (or with a name twice) is the JSON reader's.</summary>
+    internal const int MaxFacts = 64;
+
+    // The facts of one read, before they are copied into the set: one buffer per thread, not one per customer.
+    [ThreadStatic]
+    private static KeyValuePair<string, Fact>[]? t_read;
+
     /// <summary>The facts, or <see langword="null"/> when <paramref name="json"/> is not in the written shape.</summary>
-    public static Dictionary<string, Fact>? TryRead(ReadOnlySpan<byte> json, Utf8StringCache? strings)
+    public static CustomerFacts? TryRead(ReadOnlySpan<byte> json, Utf8StringCache? strings)
     {
         var i = 0;
         if (!Skip(json, ref i, "{"u8))
@@ -34,18 +42,30 @@ internal static class WrittenFacts
             return null;
         }
 
-        // A fact takes at least ~30 bytes and usually 50–110: size the table once for the common case.
-        var facts = new Dictionary<string, Fact>(Math.Min(json.Length / 48, 64), StringComparer.Ordinal);
         if (Skip(json, ref i, "}"u8))
         {
-            return i == json.Length ? facts : null;
+            return i == json.Length ? CustomerFacts.Empty : null;
         }
 
+        var facts = t_read ??= new KeyValuePair<string, Fact>[MaxFacts];
+        var count = 0;
+        try
+        {
+            return Read(json, ref i, strings, facts, ref count) ? CustomerFacts.Read(facts.AsSpan(0, count)) : null;
+        }
+        finally
+        {
+            facts.AsSpan(0, count).Clear(); // hold no customer's facts past the read
+        }
+    }
+
+    private static bool Read(ReadOnlySpan<byte> json, ref int i, Utf8StringCache? strings, KeyValuePair<string, Fact>[] facts, ref int count)
+    {
         while (true)
         {
             if (!Text(json, ref i, out var name) || !Skip(json, ref i, ":{\"v\":"u8) || i >= json.Length)
             {
-                return null;
+                return false;
             }
 
             object? value;
@@ -54,7 +74,7 @@ internal static class WrittenFacts
                 case (byte)'"':
                     if (!Text(json, ref i, out var text))
                     {
-                        return null;
+                        return false;
                     }
 
                     value = String(json.Slice(text.Start, text.Length), strings);
@@ -62,7 +82,7 @@ internal static class WrittenFacts
                 case (byte)'t':
                     if (!Skip(json, ref i, "true"u8))
                     {
-                        return null;
+                        return false;
                     }
 
                     value = True;
@@ -70,7 +90,7 @@ internal static class WrittenFacts
                 case (byte)'f':
                     if (!Skip(json, ref i, "false"u8))
                     {
-                        return null;
+                        return false;
                     }
 
                     value = False;
@@ -78,7 +98,7 @@ internal static class WrittenFacts
                 case (byte)'n':
                     if (!Skip(json, ref i, "null"u8))
                     {
-                        return null;
+                        return false;
                     }
 
                     value = null;
@@ -87,7 +107,7 @@ internal static class WrittenFacts
                     if (!Skip(json, ref i, "{\"d\":"u8) || !Text(json, ref i, out var digits) || !Skip(json, ref i, "}"u8)
                         || !TryDecimal(json.Slice(digits.Start, digits.Length), out var d))
                     {
-                        return null;
+                        return false;
                     }
 
                     value = d;
@@ -95,7 +115,7 @@ internal static class WrittenFacts
                 default:
                     if (!Number(json, ref i, out var whole))
                     {
-                        return null;
+                        return false;
                     }
 
                     value = whole;
@@ -105,17 +125,36 @@ internal static class WrittenFacts
             if (!Skip(json, ref i, ",\"at\":"u8) || !Number(json, ref i, out var at) || at < 0 || at > DateTimeOffset.MaxValue.UtcTicks
                 || !Skip(json, ref i, ",\"e\":"u8) || !Text(json, ref i, out var eventId) || !Skip(json, ref i, "}"u8))
             {
-                return null;
+                return false;
             }
 
-            facts[String(json.Slice(name.Start, name.Length), strings)] = new Fact(value, new DateTimeOffset(at, TimeSpan.Zero), String(json.Slice(eventId.Start, eventId.Length), strings));
+            var nameText = String(json.Slice(name.Start, name.Length), strings);
+            if (count == MaxFacts || Listed(facts.AsSpan(0, count), nameText))
+            {
+                return false;
+            }
+
+            facts[count++] = new(nameText, new Fact(value, new DateTimeOffset(at, TimeSpan.Zero), String(json.Slice(eventId.Start, eventId.Length), strings)));
             if (Skip(json, ref i, ","u8))
             {
                 continue;
             }
 
-            return Skip(json, ref i, "}"u8) && i == json.Length ? facts : null;
+            return Skip(json, ref i, "}"u8) && i == json.Length;
         }
+    }
+
+    private static bool Listed(ReadOnlySpan<KeyValuePair<string, Fact>> facts, string name)
+    {
+        foreach (var (listed, _) in facts)
+        {
+            if (listed.Length == name.Length && string.Equals(listed, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string String(ReadOnlySpan<byte> ascii, Utf8StringCache? strings)

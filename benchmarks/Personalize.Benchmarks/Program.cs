@@ -34,6 +34,12 @@ if (args.Length > 0 && args[0] == "events-loop")
     return Personalize.Benchmarks.Events.EventLoopMeasure.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "decide-loop")
+{
+    // Decisions in a plain loop, with CPU time and allocation per decision (and a process to profile): `decide-loop many --seconds 5`.
+    return Personalize.Benchmarks.Decisions.DecideLoopMeasure.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "journey-pass")
 {
     // The journeys due pass in this process, with CPU time and allocation per instance: `journey-pass --customers 100000 --store sqlite`.

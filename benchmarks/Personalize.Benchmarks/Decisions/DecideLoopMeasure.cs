@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using Personalize.Catalog;
+using Personalize.Customers;
+using Personalize.Decisions;
+
+namespace Personalize.Benchmarks.Decisions;
+
+/// <summary>
+/// <c>decide-loop one|many|small [--seconds N] [--rounds N]</c>: the <see cref="DecisionBenchmarks"/> scenario in a plain
+/// loop in this process, printing per decision the thread's CPU time, the wall time and the bytes allocated, once per
+/// round. <c>one</c> decides the cache-hot customer (<c>DecideOneTick</c>), <c>many</c> the 10,000-customer batch through
+/// <see cref="DecisionEngine.DecideMany"/> on one thread (<c>DecideBatchOneThread</c>), <c>small</c> the first 1,000
+/// customers one by one. For profilers (run under <c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) and for CPU
+/// time per decision on a shared machine, where BenchmarkDotNet's wall-clock figures follow the other processes' load.
+/// </summary>
+internal static class DecideLoopMeasure
+{
+    public static int Run(string[] args)
+    {
+        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small [--seconds N] [--rounds N].");
+        var seconds = 5.0;
+        var rounds = 3;
+        for (var i = 2; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N.");
+            }
+        }
+
+        var engine = DecisionScenario.Engine();
+        var catalog = DecisionScenario.Catalog(engine);
+        var customers = DecisionScenario.Customers(10_000);
+        var one = customers[3];
+        if (mode == "shape")
+        {
+            Shape(engine, catalog, customers);
+            return 0;
+        }
+
+        Func<int> step = mode switch
+        {
+            "one" => () => engine.Decide(catalog, one, Trigger.Tick, DecisionScenario.Now).Winners.Count >= 0 ? 1 : 0,
+            "many" => () => engine.DecideMany(catalog, customers, Trigger.Tick, DecisionScenario.Now, maxDegreeOfParallelism: 1).Length,
+            "small" => () =>
+            {
+                for (var i = 0; i < 1_000; i++)
+                {
+                    engine.Decide(catalog, customers[i], Trigger.Tick, DecisionScenario.Now);
+                }
+
+                return 1_000;
+            },
+            _ => throw new ArgumentException($"Unknown mode {mode}: use one, many or small."),
+        };
+
+        // Warm up (tiered compilation settles within a second or two of hot loops).
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < Math.Min(3, seconds))
+        {
+            step();
+        }
+
+        for (var r = 0; r < rounds; r++)
+        {
+            var cpu0 = ThreadCpu();
+            var bytes0 = GC.GetAllocatedBytesForCurrentThread();
+            var wall = Stopwatch.StartNew();
+            long decisions = 0;
+            while (wall.Elapsed.TotalSeconds < seconds)
+            {
+                decisions += step();
+            }
+
+            wall.Stop();
+            var cpu = ThreadCpu() - cpu0;
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} round {r + 1}: {decisions:N0} decisions, CPU {cpu.TotalNanoseconds / decisions:F1} ns/decision ({decisions / cpu.TotalSeconds / 1e6:F3} M/s per core), wall {wall.Elapsed.TotalNanoseconds / decisions:F1} ns/decision, {(double)bytes / decisions:F1} B/decision"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>What the batch's decisions do on average: candidates evaluated, channels tried, and by which outcome and rule.</summary>
+    private static void Shape(DecisionEngine engine, CompiledCatalog catalog, CustomerProfile[] customers)
+    {
+        var decisions = customers.Select(c => engine.Decide(catalog, c, Trigger.Tick, DecisionScenario.Now)).ToArray();
+        long considered = 0, evaluated = 0, channels = 0, winners = 0;
+        var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var channelOutcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var decision in decisions)
+        {
+            considered += decision.CandidateCount;
+            evaluated += decision.Outcomes.Length;
+            channels += decision.ChannelEntries.Length;
+            winners += decision.Winners.Count;
+            foreach (var outcome in decision.Outcomes)
+            {
+                var key = outcome.Code ?? "?";
+                outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
+            }
+
+            foreach (var entry in decision.ChannelEntries)
+            {
+                var key = entry.Kind + " " + (entry.Result.Code ?? "-");
+                channelOutcomes[key] = channelOutcomes.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        var n = (double)decisions.Length;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"per decision: {considered / n:F2} considered, {evaluated / n:F2} evaluated, {channels / n:F2} channels tried, {winners / n:F2} winners"));
+        foreach (var (code, count) in outcomes)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  candidate {code}: {count / n:F3}"));
+        }
+
+        foreach (var (code, count) in channelOutcomes)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  channel {code}: {count / n:F3}"));
+        }
+    }
+
+    /// <summary>This thread's CPU time (user + system): <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c> on Linux, the process's elsewhere (the loop is single-threaded).</summary>
+    private static TimeSpan ThreadCpu()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuClock, out var spec) == 0)
+        {
+            return TimeSpan.FromTicks((spec.Seconds * TimeSpan.TicksPerSecond) + (spec.Nanoseconds / 100));
+        }
+
+        return Process.GetCurrentProcess().TotalProcessorTime;
+    }
+
+    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec spec);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}

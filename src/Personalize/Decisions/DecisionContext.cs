@@ -28,6 +28,8 @@ public sealed class DecisionContext
     private CacheEntry[]? _cache;
     private int _cacheCount;
     private int _historyEnd;
+    private FrequencyCap[] _ownCaps = [];
+    private int _ownCapsCount = -1;
     private ContactWindow _window;
     private bool _hasWindow;
     [ThreadStatic]
@@ -86,6 +88,30 @@ public sealed class DecisionContext
 
     /// <summary>The counted send instants of one cap near a send instant, when the decision has winners (the frequency rule's buffer, grown as needed).</summary>
     internal long[] CapEventScratch { get; set; } = new long[32];
+
+    /// <summary>
+    /// The customer's own frequency caps as a span, when they are neither an array nor a list: copied once per decision
+    /// into a buffer the context keeps (cleared with the decision, so no customer's caps stay reachable).
+    /// </summary>
+    internal ReadOnlySpan<FrequencyCap> OwnCaps(IReadOnlyList<FrequencyCap> caps)
+    {
+        if (_ownCapsCount < 0)
+        {
+            if (_ownCaps.Length < caps.Count)
+            {
+                _ownCaps = new FrequencyCap[caps.Count];
+            }
+
+            for (var i = 0; i < caps.Count; i++)
+            {
+                _ownCaps[i] = caps[i];
+            }
+
+            _ownCapsCount = caps.Count;
+        }
+
+        return _ownCaps.AsSpan(0, _ownCapsCount);
+    }
 
     /// <summary>The customer's tier value weights (<see cref="DecisionOptions.TierWeights"/>), or null.</summary>
     internal TierWeightTable? Tier { get; set; }
@@ -212,6 +238,12 @@ public sealed class DecisionContext
         }
 
         _cacheCount = 0;
+        if (_ownCapsCount > 0)
+        {
+            _ownCaps.AsSpan(0, _ownCapsCount).Clear();
+        }
+
+        _ownCapsCount = -1;
     }
 
     /// <summary>What conditions see; built on first use.</summary>

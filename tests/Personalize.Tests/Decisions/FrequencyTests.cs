@@ -76,6 +76,51 @@ public sealed class FrequencyTests
     }
 
     [Fact]
+    public void The_customers_own_cap_on_one_channel_moves_the_message_to_another_channel_whatever_list_holds_the_caps()
+    {
+        // The engine's caps count every channel, so their answer is the same for every channel of a decision; the
+        // customer's cap on email is not: email is capped, SMS is not. The caps as an array, a list and another read-only list.
+        var engine = Engine();
+        var catalog = Compile(engine, b => b.Add("promo", m => m.OnSchedule().Channel(Channel.Email, "e").Channel(Channel.Sms, "s")));
+        var history = new[] { Sent("a", Now - TimeSpan.FromDays(3)) };
+        var cap = new FrequencyCap { Channel = Channel.Email, Max = 1, Period = CapPeriod.Week };
+        IReadOnlyList<FrequencyCap>[] holders = [new[] { cap }, new List<FrequencyCap> { cap }, new System.Collections.ObjectModel.ReadOnlyCollection<FrequencyCap>([cap])];
+
+        foreach (var caps in holders)
+        {
+            var customer = Customer(history: history, preferences: new ContactPreferences { ChannelRanking = [Channel.Email, Channel.Sms], FrequencyCaps = caps });
+            var decision = engine.Decide(catalog, customer, Trigger.Tick, Now);
+            var again = engine.Decide(catalog, customer, Trigger.Tick, Now);
+
+            Assert.Equal(Channel.Sms, decision.Winners[0].Channel);
+            Assert.False(decision.Winners[0].IsDeferred);
+            Assert.Equal(DecisionCodes.ChannelCap, decision.Candidates[0].Channels[0].Result.Code);
+            Assert.Equal(decision.Explain(), again.Explain());
+        }
+
+        // Without the customer's cap the same history lets email go now.
+        var free = engine.Decide(catalog, Customer(history: history, preferences: new ContactPreferences { ChannelRanking = [Channel.Email, Channel.Sms] }), Trigger.Tick, Now);
+        Assert.Equal(Channel.Email, free.Winners[0].Channel);
+        Assert.False(free.Winners[0].IsDeferred);
+    }
+
+    [Fact]
+    public void An_overall_cap_reached_defers_every_channel_to_the_same_instant()
+    {
+        var engine = Engine();
+        var catalog = Compile(engine, b => b.Add("promo", m => m.OnSchedule().Channel(Channel.Email, "e").Channel(Channel.Sms, "s")));
+        var sent = Now - TimeSpan.FromHours(2);
+        var customer = Customer(history: [Sent("a", sent, channel: Channel.Sms)], preferences: new ContactPreferences { ChannelRanking = [Channel.Email, Channel.Sms] });
+
+        var outcome = engine.Decide(catalog, customer, Trigger.Tick, Now).Candidates[0];
+
+        Assert.Equal(2, outcome.Channels.Count);
+        Assert.All(outcome.Channels, c => Assert.Equal(DecisionCodes.Deferred, c.Code));
+        Assert.All(outcome.Channels, c => Assert.Equal(sent + Day, c.SendAt));
+        Assert.All(outcome.Channels, c => Assert.Equal(DecisionCodes.OverallCap, c.Result.Code));
+    }
+
+    [Fact]
     public void A_reached_channel_cap_moves_the_message_to_the_next_channel_and_later_sends_do_not_count()
     {
         var engine = Engine(o =>

@@ -22,6 +22,8 @@ internal sealed class FrequencyRule : IChannelRule
     private readonly bool _customerCaps;
     private readonly bool _zeroPromotional;
     private readonly bool _zeroService;
+    private readonly bool _channelPromotional;
+    private readonly bool _channelService;
     private const int CacheKind = 2;
 
     internal FrequencyRule(DecisionOptions options)
@@ -31,6 +33,8 @@ internal sealed class FrequencyRule : IChannelRule
         _customerCaps = options.ApplyCustomerCaps;
         _zeroPromotional = Array.Exists(_promotional, c => c.Max <= 0);
         _zeroService = Array.Exists(_service, c => c.Max <= 0);
+        _channelPromotional = Array.Exists(_promotional, c => c.Channel is not null);
+        _channelService = Array.Exists(_service, c => c.Channel is not null);
     }
 
     /// <inheritdoc />
@@ -56,36 +60,62 @@ internal sealed class FrequencyRule : IChannelRule
     {
         var history = context.Customer.History;
         var placed = context.WinnerCount;
-        if (history.Count == 0 && placed == 0 && !(service ? _zeroService : _zeroPromotional) && !AnyZero(service, context))
+        var own = Own(context, service);
+        if (history.Count == 0 && placed == 0 && !(service ? _zeroService : _zeroPromotional) && !AnyZero(own))
         {
             return RuleResult.Pass; // nothing counted yet and every cap allows one
         }
 
-        // The answer depends only on the channel, the purpose group, the instant and the winners so far: evaluate once per decision and winner count.
+        // The answer depends only on the channel, the purpose group, the instant and the winners so far: evaluate once
+        // per decision and winner count. Without a cap on one channel (the engine's and the customer's caps all count
+        // every channel) it does not depend on the channel either: every channel of the decision shares it.
         var key = (service ? 1 : 0) | (placed << 1);
-        if (context.TryGetCached(CacheKind, channel, key, sendAt.UtcTicks, out var cached))
+        var shared = (service ? _channelService : _channelPromotional) || AnyOnChannel(own) ? channel : null;
+        if (context.TryGetCached(CacheKind, shared, key, sendAt.UtcTicks, out var cached))
         {
             return cached;
         }
 
         var result = placed == 0
-            ? Evaluate(context, channel, sendAt, service, history)
-            : EvaluateWithWinners(context, channel.Channel, sendAt, service, history);
-        context.Cache(CacheKind, channel, key, sendAt.UtcTicks, result);
+            ? Evaluate(context, channel, sendAt, service, history, own)
+            : EvaluateWithWinners(context, channel.Channel, sendAt, service, history, own);
+        context.Cache(CacheKind, shared, key, sendAt.UtcTicks, result);
         return result;
     }
 
-    private bool AnyZero(bool service, DecisionContext context)
+    /// <summary>
+    /// The customer's own caps that apply (none for service, nor when <see cref="DecisionOptions.ApplyCustomerCaps"/> is
+    /// off), as a span: arrays and lists as they are (no interface call per cap); any other list (a collection expression
+    /// typed as a read-only list, for example) is copied into the decision's buffer once per decision.
+    /// </summary>
+    private ReadOnlySpan<FrequencyCap> Own(DecisionContext context, bool service)
+        => service || !_customerCaps
+            ? default
+            : context.Customer.Preferences.FrequencyCaps switch
+            {
+                FrequencyCap[] array => array,
+                List<FrequencyCap> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+                var other => context.OwnCaps(other),
+            };
+
+    private static bool AnyZero(ReadOnlySpan<FrequencyCap> own)
     {
-        if (service || !_customerCaps)
+        foreach (var cap in own)
         {
-            return false;
+            if (cap.Max <= 0)
+            {
+                return true;
+            }
         }
 
-        var own = context.Customer.Preferences.FrequencyCaps;
-        for (var i = 0; i < own.Count; i++)
+        return false;
+    }
+
+    private static bool AnyOnChannel(ReadOnlySpan<FrequencyCap> own)
+    {
+        foreach (var cap in own)
         {
-            if (own[i].Max <= 0)
+            if (cap.Channel is not null)
             {
                 return true;
             }
@@ -99,13 +129,12 @@ internal sealed class FrequencyRule : IChannelRule
     /// and winners) near the send instant, sorted; the send must fit in its own window and in the window ending at each
     /// later winner it would fall into.
     /// </summary>
-    private RuleResult EvaluateWithWinners(DecisionContext context, Channel channel, DateTimeOffset sendAt, bool service, ContactHistory history)
+    private RuleResult EvaluateWithWinners(DecisionContext context, Channel channel, DateTimeOffset sendAt, bool service, ContactHistory history, ReadOnlySpan<FrequencyCap> own)
     {
         var caps = service ? _service : _promotional;
-        var own = service || !_customerCaps ? [] : context.Customer.Preferences.FrequencyCaps;
         var winners = context.WinnerScratch.AsSpan(0, context.WinnerCount);
         var s = sendAt.UtcTicks;
-        for (var i = 0; i < caps.Length + own.Count; i++)
+        for (var i = 0; i < caps.Length + own.Length; i++)
         {
             var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
             if (cap.Channel is { } capChannel && capChannel != channel)
@@ -186,11 +215,10 @@ internal sealed class FrequencyRule : IChannelRule
         return RuleResult.Pass;
     }
 
-    private RuleResult Evaluate(DecisionContext context, ChannelDefinition channel, DateTimeOffset sendAt, bool service, ContactHistory history)
+    private RuleResult Evaluate(DecisionContext context, ChannelDefinition channel, DateTimeOffset sendAt, bool service, ContactHistory history, ReadOnlySpan<FrequencyCap> own)
     {
         var caps = service ? _service : _promotional;
-        var own = service || !_customerCaps ? [] : context.Customer.Preferences.FrequencyCaps;
-        if (caps.Length + own.Count > CapCounts.Capacity)
+        if (caps.Length + own.Length > CapCounts.Capacity)
         {
             return EvaluateEach(caps, own, channel.Channel, sendAt, service, history);
         }
@@ -198,7 +226,7 @@ internal sealed class FrequencyRule : IChannelRule
         // Count every cap once per decision, instant and purpose group (one backwards pass over the window), then
         // check them in order for this channel; only a reached cap counts again, for the instant one more fits.
         var counts = CountAll(context, caps, own, sendAt, service, history);
-        for (var i = 0; i < caps.Length + own.Count; i++)
+        for (var i = 0; i < caps.Length + own.Length; i++)
         {
             var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
             if (counts[i] >= cap.Max && (cap.Channel is not { } capChannel || capChannel == channel.Channel))
@@ -211,7 +239,7 @@ internal sealed class FrequencyRule : IChannelRule
     }
 
     /// <summary>The counts of <paramref name="caps"/> then <paramref name="own"/> at <paramref name="sendAt"/>, memoized for the decision (one memo for the decision instant, one for the latest later instant).</summary>
-    private static int[] CountAll(DecisionContext context, FrequencyCap[] caps, IReadOnlyList<FrequencyCap> own, DateTimeOffset sendAt, bool service, ContactHistory history)
+    private static int[] CountAll(DecisionContext context, FrequencyCap[] caps, ReadOnlySpan<FrequencyCap> own, DateTimeOffset sendAt, bool service, ContactHistory history)
     {
         var at = sendAt.UtcTicks;
         var memo = context.CountsFor(service, at);
@@ -223,7 +251,7 @@ internal sealed class FrequencyRule : IChannelRule
 
         // Each cap's window start and channel (a cap without a channel counts every channel), read once here
         // rather than through the cap objects for every record.
-        var total = caps.Length + own.Count;
+        var total = caps.Length + own.Length;
         Span<long> starts = stackalloc long[CapCounts.Capacity];
         var capChannels = default(CapChannels);
         var channelCaps = 0;
@@ -271,7 +299,7 @@ internal sealed class FrequencyRule : IChannelRule
         return counts;
     }
 
-    private static RuleResult EvaluateEach(FrequencyCap[] caps, IReadOnlyList<FrequencyCap> own, Channel channel, DateTimeOffset sendAt, bool service, ContactHistory history)
+    private static RuleResult EvaluateEach(FrequencyCap[] caps, ReadOnlySpan<FrequencyCap> own, Channel channel, DateTimeOffset sendAt, bool service, ContactHistory history)
     {
         for (var i = 0; i < caps.Length; i++)
         {
@@ -282,7 +310,7 @@ internal sealed class FrequencyRule : IChannelRule
             }
         }
 
-        for (var i = 0; i < own.Count; i++)
+        for (var i = 0; i < own.Length; i++)
         {
             var result = Check(own[i], history, channel, sendAt, service);
             if (!result.Passed)

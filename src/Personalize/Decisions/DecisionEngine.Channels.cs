@@ -77,8 +77,6 @@ public sealed partial class DecisionEngine
         var definition = message.ChannelDefinitions[contentIndex];
         var at = context.At;
         var sendAt = at;
-        var expiry = message.ExpiryFor(at);
-        var defer = message.Definition.WhenBlocked == BlockedSendPolicy.Defer;
         RuleResult firstDeferral = default;
         var index = count++;
         var timingAllows = -1L; // the instant (UTC ticks) the timing rule deferred to in this try
@@ -106,13 +104,14 @@ public sealed partial class DecisionEngine
                     return -1;
                 }
 
-                if (!defer)
+                if (message.Definition.WhenBlocked != BlockedSendPolicy.Defer)
                 {
                     outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Dropped, result, retry);
                     return -1;
                 }
 
-                if (retry > expiry)
+                // Only a deferral needs the policy and the expiry (most tries pass or block): read here, not per try.
+                if (retry > message.ExpiryFor(at))
                 {
                     outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry);
                     return -1;

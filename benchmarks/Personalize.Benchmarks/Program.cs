@@ -46,5 +46,11 @@ if (args.Length > 0 && args[0] == "journey-pass")
     return Personalize.Benchmarks.Journeys.JourneyPassMeasure.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "question-loop")
+{
+    // The question benchmark's send run in this process, with CPU and allocation per message: `question-loop --questions chosen --runs 20`.
+    return Personalize.Benchmarks.Sending.QuestionLoopMeasure.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

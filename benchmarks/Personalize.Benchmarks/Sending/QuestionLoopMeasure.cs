@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Personalize.Benchmarks.Sending;
+
+/// <summary>
+/// <c>question-loop --questions none|chosen|links|pair|pair-links --runs N [--warmup N]</c>: the
+/// <see cref="ProfilingBenchmarks"/> scenario in this process, N send runs of its 10,000 customers after the warm-up
+/// runs, printing the process's CPU time and the bytes allocated per message. CPU and allocation per message hold up
+/// better than wall time when other work shares the machine, so a change can be judged against the base build in the
+/// same minutes. <c>pair</c> (<c>pair-links</c>) sets up <c>none</c> and <c>chosen</c> (<c>chosen + links</c>) in one
+/// process and alternates their runs, so both see the same load and the same code layout; it prints each case's median
+/// CPU per message and the median of the per-pair ratios. The mode also gives a profiler (<c>perf record</c> with
+/// <c>DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0</c>) one steady process.
+/// </summary>
+internal static class QuestionLoopMeasure
+{
+    public static int Run(string[] args)
+    {
+        var questions = "none";
+        var runs = 20;
+        var warmup = 5;
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--questions": questions = args[i + 1] == "links" ? "chosen + links" : args[i + 1]; break;
+                case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links --runs N [--warmup N].");
+            }
+        }
+
+        return questions.StartsWith("pair", StringComparison.Ordinal) ? Pair(questions == "pair" ? "chosen" : "chosen + links", runs, warmup) : Single(questions, runs, warmup);
+    }
+
+    private static int Single(string questions, int runs, int warmup)
+    {
+        var bench = Prepare(questions, warmup);
+        Console.Error.WriteLine("warm");
+        var cpuBefore = CpuTime();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        long messages = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            messages += bench.SendRun10k();
+        }
+
+        clock.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var cpu = CpuTime() - cpuBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{questions}: {messages:N0} messages; wall {clock.Elapsed.TotalMicroseconds / messages:F2} µs/message; CPU {cpu.TotalMicroseconds / messages:F2} µs/message; allocated {allocated / (double)messages:F0} B/message; gen0 {GC.CollectionCount(0)}, gen2 {GC.CollectionCount(2)}"));
+        return 0;
+    }
+
+    private static int Pair(string other, int runs, int warmup)
+    {
+        var none = Prepare("none", warmup);
+        var with = Prepare(other, warmup);
+        Console.Error.WriteLine("warm");
+        var cpuNone = new double[runs];
+        var cpuWith = new double[runs];
+        var ratios = new double[runs];
+        long allocatedNone = 0, allocatedWith = 0, messages = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            // Alternate which case goes first so a drift of the load within a pair does not favour one.
+            var (first, second) = r % 2 == 0 ? (none, with) : (with, none);
+            var (cpuFirst, allocatedFirst, sent) = Measure(first);
+            var (cpuSecond, allocatedSecond, _) = Measure(second);
+            (cpuNone[r], cpuWith[r]) = r % 2 == 0 ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);
+            allocatedNone += r % 2 == 0 ? allocatedFirst : allocatedSecond;
+            allocatedWith += r % 2 == 0 ? allocatedSecond : allocatedFirst;
+            ratios[r] = cpuWith[r] / cpuNone[r];
+            messages += sent;
+        }
+
+        var medianNone = Median(cpuNone);
+        var medianWith = Median(cpuWith);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"none vs {other}, {runs} alternated runs of 10,000: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message"));
+        return 0;
+    }
+
+    private static (double CpuMicroseconds, long Allocated, long Messages) Measure(ProfilingBenchmarks bench)
+    {
+        var cpuBefore = CpuTime();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var messages = bench.SendRun10k();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return ((CpuTime() - cpuBefore).TotalMicroseconds / messages, allocated, messages);
+    }
+
+    private static ProfilingBenchmarks Prepare(string questions, int warmup)
+    {
+        var bench = new ProfilingBenchmarks { Questions = questions };
+        bench.Setup();
+        for (var w = 0; w < warmup; w++)
+        {
+            bench.SendRun10k();
+        }
+
+        return bench;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The process's CPU time to the nanosecond on Linux (<c>clock_gettime(CLOCK_PROCESS_CPUTIME_ID)</c>; <see cref="Process.TotalProcessorTime"/> counts 10 ms ticks there), else the process's total.</summary>
+    private static TimeSpan CpuTime()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(2, out var spec) == 0)
+        {
+            return TimeSpan.FromTicks((spec.Seconds * TimeSpan.TicksPerSecond) + (spec.Nanoseconds / 100));
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec spec);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}

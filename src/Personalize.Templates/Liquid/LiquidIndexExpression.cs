@@ -47,6 +47,17 @@ internal sealed class LiquidIndexExpression : ScriptExpression
             return position >= 0 && position < array.Count ? array[position] : null;
         }
 
+        if (target is IReadOnlyList<object?> items)
+        {
+            // A host's list (an array or list of objects): read the one item instead of copying the list.
+            if (position < 0)
+            {
+                position += items.Count;
+            }
+
+            return position >= 0 && position < items.Count ? ScriptValue.Normalize(items[position]) : null;
+        }
+
         var list = LiquidValue.ToList(context, target);
         if (position < 0)
         {

@@ -9,6 +9,11 @@ namespace Personalize.Delivery;
 /// </summary>
 public sealed record OutgoingMessage
 {
+    private string? _questionId;
+
+    /// <summary>Records the question the renderer's templates showed, on the message it just composed (no copy of the message).</summary>
+    internal void SetQuestion(string questionId) => _questionId = questionId;
+
     /// <summary>The channel.</summary>
     public required Channel Channel { get; init; }
 
@@ -42,7 +47,7 @@ public sealed record OutgoingMessage
 
     /// <summary>The id of the progressive-profiling question the message carries (its template showed <c>question</c>), or <see langword="null"/>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public string? QuestionId { get; init; }
+    public string? QuestionId { get => _questionId; init => _questionId = value; }
 
     /// <summary>Extra headers in order, for example <c>List-Unsubscribe</c> on marketing email.</summary>
     /// <value>The default value is empty.</value>

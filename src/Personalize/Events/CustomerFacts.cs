@@ -108,6 +108,12 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Gets the facts when they are listed (a short set read from a store), else <see langword="null"/> (see <see cref="Table"/>); for a walk without an enumerator.</summary>
+    internal KeyValuePair<string, Fact>[]? Listed => _listed;
+
+    /// <summary>Gets the facts' table when they are not listed, else <see langword="null"/>; read only.</summary>
+    internal Dictionary<string, Fact>? Table => _facts;
+
     internal Dictionary<string, Fact> Copy() => _listed is { } listed ? new(listed, StringComparer.Ordinal) : new(_facts!, StringComparer.Ordinal);
 
     /// <summary>A set read from a store: <paramref name="facts"/> (distinct names, the stored order) listed when they are few, else in a table.</summary>

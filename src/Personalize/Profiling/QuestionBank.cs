@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Personalize.Channels;
 using Personalize.Customers;
+using Personalize.Delivery;
 using Personalize.Events;
 using Personalize.Timing;
 
@@ -34,6 +35,7 @@ public sealed class QuestionBank
 
     private static readonly QuestionOption[] YesNo = [new("yes", "Yes"), new("no", "No")];
     private readonly Dictionary<string, Entry> _byId;
+    private readonly Dictionary<string, Entry> _byAskedFact;
     private readonly Dictionary<Channel, Entry[]> _byChannel;
 
     private QuestionBank(IReadOnlyList<Question> questions, TimeSpan askAgainAfter)
@@ -41,16 +43,23 @@ public sealed class QuestionBank
         Questions = questions;
         AskAgainAfter = askAgainAfter;
         _byId = new Dictionary<string, Entry>(questions.Count, StringComparer.Ordinal);
+        _byAskedFact = new Dictionary<string, Entry>(questions.Count, StringComparer.Ordinal);
         var entries = new List<Entry>(questions.Count);
         for (var i = 0; i < questions.Count; i++)
         {
             var entry = new Entry(questions[i], i);
             _byId[entry.Question.Id] = entry;
+            _byAskedFact[entry.AskedFact] = entry;
             entries.Add(entry);
         }
 
         // Best first: priority, then the bank's order; one array per channel so choosing reads only what fits.
         var ordered = entries.OrderByDescending(static e => e.Question.Priority).ThenBy(static e => e.Order).ToArray();
+        for (var rank = 0; rank < ordered.Length; rank++)
+        {
+            ordered[rank].Rank = rank;
+        }
+
         _byChannel = ordered.SelectMany(static e => e.Question.Channels.Distinct().Select(c => (Channel: c, Entry: e)))
             .GroupBy(static p => p.Channel)
             .ToDictionary(static g => g.Key, static g => g.Select(static p => p.Entry).ToArray());
@@ -113,10 +122,17 @@ public sealed class QuestionBank
     public Question? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string idempotencyKey)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        return Choose(customer, kind, channel, at, () => idempotencyKey);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        return Choose(customer, kind, channel, at, idempotencyKey, null, null)?.Question;
     }
 
-    internal Question? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, Func<string> key)
+    /// <summary>
+    /// <see cref="Choose(CustomerProfile, MessageKind, Channel, DateTimeOffset, string)"/> for the renderer: the message's
+    /// idempotency key is <paramref name="idempotencyKey"/>, or (when <see langword="null"/>) the key of
+    /// <paramref name="trigger"/>, the customer, <paramref name="messageId"/> and <paramref name="at"/>, made only when
+    /// an ask of the customer's was made at that very instant (a key made at another instant cannot be the same).
+    /// </summary>
+    internal Entry? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string? idempotencyKey, string? trigger, string? messageId)
     {
         if (kind == MessageKind.Ask || !_byChannel.TryGetValue(channel, out var entries))
         {
@@ -125,48 +141,93 @@ public sealed class QuestionBank
 
         var facts = customer.Facts;
         var recent = (at - AskAgainAfter).UtcTicks;
-        string? ownKey = null;
-        Question? chosen = null;
+        if (facts.Count > 0 && OwnAsk(customer, channel, at, recent, idempotencyKey, trigger, messageId) is { } own)
+        {
+            // This very message asked it (rendered again after a crash): it carries the same question again.
+            return own;
+        }
+
         foreach (var entry in entries)
         {
-            if (entry.Stages != 0 && (entry.Stages & (1 << (int)customer.Stage)) == 0)
+            if (!IsOpen(entry, customer, at))
             {
                 continue;
             }
 
-            // A topic the customer already chose (subscribed or unsubscribed, anywhere) is answered.
-            if (entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None)
+            if (facts.Count > 0 && facts.TryGetValue(entry.AskedFact, out var asked) && asked.At.UtcTicks > recent)
             {
                 continue;
             }
 
-            if (facts.Count > 0)
+            return entry;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The question the message being rendered asked already, when its ask is among the customer's facts and the question
+    /// is still open for this channel and stage: of several (only a hand-made history has more than one), the best.
+    /// One walk over the facts instead of a look-up per question; the key is made (a hash) only for an ask made at
+    /// the message's own instant — a key is the hash of its instant among others, and an ask is stored with the
+    /// message's instant to the tick.
+    /// </summary>
+    private Entry? OwnAsk(CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, string? key, string? trigger, string? messageId)
+    {
+        Entry? best = null;
+        if (customer.Facts.Listed is { } listed)
+        {
+            foreach (var (name, fact) in listed)
             {
-                if (facts.ContainsKey(entry.AnswerFact))
-                {
-                    continue;
-                }
-
-                if (facts.TryGetValue(entry.AskedFact, out var asked) && asked.At.UtcTicks > recent)
-                {
-                    // Asked lately: by this very message (rendered again after a crash) it is the one; otherwise skip it.
-                    if (string.Equals(asked.EventId, ownKey ??= key(), StringComparison.Ordinal))
-                    {
-                        return entry.Question;
-                    }
-
-                    continue;
-                }
+                Consider(name, fact, customer, channel, at, recent, ref key, trigger, messageId, ref best);
             }
-
-            chosen ??= entry.Question;
-            if (facts.Count == 0)
+        }
+        else
+        {
+            foreach (var (name, fact) in customer.Facts.Table!)
             {
-                break;
+                Consider(name, fact, customer, channel, at, recent, ref key, trigger, messageId, ref best);
             }
         }
 
-        return chosen;
+        return best;
+    }
+
+    private void Consider(string name, Fact fact, CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, ref string? key, string? trigger, string? messageId, ref Entry? best)
+    {
+        var ticks = fact.At.UtcTicks;
+        if (ticks <= recent
+            || fact.EventId is not { } eventId
+            || (key is null && Math.Abs(ticks - at.UtcTicks) >= TimeSpan.TicksPerSecond)
+            || !name.StartsWith(AskedPrefix, StringComparison.Ordinal)
+            || !_byAskedFact.TryGetValue(name, out var entry)
+            || (best is not null && best.Rank < entry.Rank))
+        {
+            return;
+        }
+
+        key ??= IdempotencyKey.Create(trigger!, customer.Id, messageId!, at);
+        if (string.Equals(eventId, key, StringComparison.Ordinal) && entry.Question.Fits(channel) && IsOpen(entry, customer, at))
+        {
+            best = entry;
+        }
+    }
+
+    /// <summary>Whether a question may still be asked of the customer: their stage fits, and they have not answered it (a topic question: nor chosen the topic either way).</summary>
+    private static bool IsOpen(Entry entry, CustomerProfile customer, DateTimeOffset at)
+    {
+        if (entry.Stages != 0 && (entry.Stages & (1 << (int)customer.Stage)) == 0)
+        {
+            return false;
+        }
+
+        // A topic the customer already chose (subscribed or unsubscribed, anywhere) is answered.
+        if (entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None)
+        {
+            return false;
+        }
+
+        return customer.Facts.Count == 0 || !customer.Facts.ContainsKey(entry.AnswerFact);
     }
 
     /// <summary>The options a question offers: its own, or yes and no for a topic question without any.</summary>
@@ -478,8 +539,11 @@ public sealed class QuestionBank
         _ => true,
     };
 
-    private sealed class Entry
+    /// <summary>A question as choosing and rendering read it: its fact names, stages and topic, its rank, and its answers' texts in each language, made once per bank.</summary>
+    internal sealed class Entry
     {
+        private readonly Dictionary<QuestionTranslation, AnswerText[]>? _translated;
+
         public Entry(Question question, int order)
         {
             Question = question;
@@ -491,11 +555,24 @@ public sealed class QuestionBank
             {
                 Stages |= 1 << (int)stage;
             }
+
+            Answers = AnswersIn(null);
+            if (question.Translations.Count > 0)
+            {
+                _translated = new Dictionary<QuestionTranslation, AnswerText[]>(ReferenceEqualityComparer.Instance);
+                foreach (var translation in question.Translations.Values)
+                {
+                    _translated.TryAdd(translation, AnswersIn(translation));
+                }
+            }
         }
 
         public Question Question { get; }
 
         public int Order { get; }
+
+        /// <summary>Gets the place in the bank's best-first order (priority, then the bank's order).</summary>
+        public int Rank { get; set; }
 
         public string AnswerFact { get; }
 
@@ -504,5 +581,39 @@ public sealed class QuestionBank
         public int Stages { get; }
 
         public Consent.ConsentScope? Topic { get; }
+
+        /// <summary>Gets the answers in the question's own language.</summary>
+        public AnswerText[] Answers { get; }
+
+        /// <summary>The question's text in a language (<see cref="Question.TextFor"/>).</summary>
+        public string TextFor(string? language)
+            => _translated is not null && LanguageFallback.TryFind(Question.Translations, language, out var translation) ? translation.Text : Question.Text;
+
+        /// <summary>The answers in a language: value, label (<see cref="Question.LabelFor"/>) and upper-case keyword (<see cref="Question.KeywordFor"/>); a question answered in a text field has one, without a value.</summary>
+        public AnswerText[] AnswersFor(string? language)
+            => _translated is not null && LanguageFallback.TryFind(Question.Translations, language, out var translation) && _translated.TryGetValue(translation, out var answers) ? answers : Answers;
+
+        private AnswerText[] AnswersIn(QuestionTranslation? translation)
+        {
+            var options = OptionsOf(Question);
+            if (options.Count == 0)
+            {
+                return [new AnswerText(null, translation?.Text ?? Question.Text, null)];
+            }
+
+            var answers = new AnswerText[options.Count];
+            for (var i = 0; i < answers.Length; i++)
+            {
+                var option = options[i];
+                var label = translation is not null && translation.Labels.TryGetValue(option.Value, out var translated) ? translated : option.Label;
+                var keyword = translation is not null && translation.Keywords.TryGetValue(option.Value, out var word) ? word : option.Keyword ?? option.Value;
+                answers[i] = new AnswerText(option.Value, label, keyword.ToUpperInvariant());
+            }
+
+            return answers;
+        }
     }
+
+    /// <summary>One answer as a template shows it: the value, the label and the SMS reply keyword (upper case).</summary>
+    internal sealed record AnswerText(string? Value, string Label, string? Keyword);
 }

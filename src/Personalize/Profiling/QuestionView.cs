@@ -6,25 +6,28 @@ namespace Personalize.Profiling;
 /// <summary>
 /// <c>question.*</c> in templates: <c>id</c>, <c>text</c>, <c>fills</c>, <c>wording_version</c> and
 /// <c>answer_links</c> (one per answer: <c>value</c>, <c>label</c>, <c>keyword</c> for SMS replies and <c>url</c>, a
-/// one-tap link with a signed token, signed only when read).
+/// one-tap link with a signed token, signed only when read). The texts come from the bank, made once per question
+/// and language; only what a template reads is built for the message.
 /// </summary>
 internal sealed class QuestionView
 {
     private readonly MessageRenderer _renderer;
     private readonly DeliveryRequest _request;
+    private readonly QuestionBank.Entry _entry;
+    private string? _text;
     private IReadOnlyList<AnswerLinkView>? _links;
 
-    public QuestionView(MessageRenderer renderer, DeliveryRequest request, Question question)
+    public QuestionView(MessageRenderer renderer, DeliveryRequest request, QuestionBank.Entry entry)
     {
         _renderer = renderer;
         _request = request;
-        Source = question;
+        _entry = entry;
     }
 
     public string Id => Source.Id;
 
     /// <summary>The text in the customer's language (<see cref="Question.TextFor"/>).</summary>
-    public string Text => Source.TextFor(_request.Customer.Language);
+    public string Text => _text ??= _entry.TextFor(_request.Customer.Language);
 
     public string Fills => Source.Fills.ToString();
 
@@ -33,21 +36,15 @@ internal sealed class QuestionView
     /// <summary>The answers as links; a question answered in a text field has one link to the answer page.</summary>
     public IReadOnlyList<AnswerLinkView> AnswerLinks => _links ??= Links();
 
-    internal Question Source { get; }
+    internal Question Source => _entry.Question;
 
     private AnswerLinkView[] Links()
     {
-        var options = QuestionBank.OptionsOf(Source);
-        if (options.Count == 0)
-        {
-            return [new AnswerLinkView(this, null, Text, null)];
-        }
-
-        var links = new AnswerLinkView[options.Count];
+        var answers = _entry.AnswersFor(_request.Customer.Language);
+        var links = new AnswerLinkView[answers.Length];
         for (var i = 0; i < links.Length; i++)
         {
-            var option = options[i];
-            links[i] = new AnswerLinkView(this, option.Value, Source.LabelFor(option, _request.Customer.Language), Source.KeywordFor(option, _request.Customer.Language).ToUpperInvariant());
+            links[i] = new AnswerLinkView(this, answers[i]);
         }
 
         return links;
@@ -56,16 +53,16 @@ internal sealed class QuestionView
     internal string Url(string? value) => _renderer.Links.Answer(_request.Customer.Id, Source.Id, value, _request.SendAt);
 
     /// <summary>One answer: <c>value</c>, <c>label</c>, <c>keyword</c> (what an SMS reply says) and <c>url</c>.</summary>
-    internal sealed class AnswerLinkView(QuestionView question, string? value, string label, string? keyword)
+    internal sealed class AnswerLinkView(QuestionView question, QuestionBank.AnswerText answer)
     {
         private string? _url;
 
-        public string? Value => value;
+        public string? Value => answer.Value;
 
-        public string Label => label;
+        public string Label => answer.Label;
 
-        public string? Keyword => keyword;
+        public string? Keyword => answer.Keyword;
 
-        public string Url => _url ??= question.Url(value);
+        public string Url => _url ??= question.Url(answer.Value);
     }
 }

@@ -143,7 +143,12 @@ public sealed class MessageRenderer
             StrictVariables = message.StrictTemplates,
         };
         var outgoing = Compose(template, model, render, request, channel);
-        return model.AskedQuestionId is { } asked ? outgoing with { QuestionId = asked } : outgoing;
+        if (model.AskedQuestionId is { } asked)
+        {
+            outgoing.SetQuestion(asked);
+        }
+
+        return outgoing;
     }
 
     private OutgoingMessage Compose(ChannelTemplate template, TemplateModel model, RenderOptions render, DeliveryRequest request, Channel channel)

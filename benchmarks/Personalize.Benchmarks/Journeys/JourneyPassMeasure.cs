@@ -18,6 +18,7 @@ internal static class JourneyPassMeasure
         var store = "sqlite";
         var passes = 3;
         string? pgData = null;
+        var allocationTypes = 0;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -27,7 +28,8 @@ internal static class JourneyPassMeasure
                 case "--passes": passes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--postgres": Environment.SetEnvironmentVariable("PERSONALIZE_BENCH_POSTGRES", args[i + 1]); store = "postgres"; break;
                 case "--pg-data": pgData = args[i + 1]; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]].");
+                case "--alloc-types": allocationTypes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]] [--alloc-types N].");
             }
         }
 
@@ -36,6 +38,7 @@ internal static class JourneyPassMeasure
         var setup = Stopwatch.StartNew();
         bench.Setup();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set up {customers:N0} customers ({customers / 10:N0} in the journey) on {store} in {setup.Elapsed.TotalSeconds:F1} s"));
+        using var sampler = allocationTypes > 0 ? new Sending.AllocationSampler() : null;
         try
         {
             var process = Process.GetCurrentProcess();
@@ -45,6 +48,7 @@ internal static class JourneyPassMeasure
                 var cpuBefore = process.TotalProcessorTime;
                 var serverBefore = Sending.StoreLoopMeasure.ServerCpu(pgData);
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                sampler?.Start();
                 var clock = Stopwatch.StartNew();
                 var instances = store switch { "memory" => bench.InMemory(), "postgres" => bench.PostgreSql(), _ => bench.Sqlite() };
                 clock.Stop();
@@ -54,6 +58,7 @@ internal static class JourneyPassMeasure
                 var server = Sending.StoreLoopMeasure.ServerCpu(pgData) - serverBefore;
                 var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
                 var total = cpu + server;
+                sampler?.StopAndPrint((int)Math.Max(instances, 1), allocationTypes);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {p + 1}: {instances:N0} instances; wall {clock.Elapsed.TotalSeconds:F2} s ({customers / clock.Elapsed.TotalSeconds:N0} stored customers/s); CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} stored customers per CPU-second, {instances / total.TotalSeconds:N0} instances per CPU-second); allocated {allocated / (double)instances / 1024:F1} KB/instance"));
             }
         }

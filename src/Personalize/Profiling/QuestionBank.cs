@@ -122,7 +122,6 @@ public sealed class QuestionBank
     public Question? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string idempotencyKey)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        ArgumentNullException.ThrowIfNull(idempotencyKey);
         return Choose(customer, kind, channel, at, idempotencyKey, null, null)?.Question;
     }
 
@@ -130,7 +129,8 @@ public sealed class QuestionBank
     /// <see cref="Choose(CustomerProfile, MessageKind, Channel, DateTimeOffset, string)"/> for the renderer: the message's
     /// idempotency key is <paramref name="idempotencyKey"/>, or (when <see langword="null"/>) the key of
     /// <paramref name="trigger"/>, the customer, <paramref name="messageId"/> and <paramref name="at"/>, made only when
-    /// an ask of the customer's was made at that very instant (a key made at another instant cannot be the same).
+    /// an ask of the customer's was made at that very instant (a key made at another instant cannot be the same); with
+    /// neither, no ask is this message's own.
     /// </summary>
     internal Entry? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string? idempotencyKey, string? trigger, string? messageId)
     {
@@ -141,7 +141,7 @@ public sealed class QuestionBank
 
         var facts = customer.Facts;
         var recent = (at - AskAgainAfter).UtcTicks;
-        if (facts.Count > 0 && OwnAsk(customer, channel, at, recent, idempotencyKey, trigger, messageId) is { } own)
+        if (facts.Count > 0 && (idempotencyKey ?? trigger) is not null && OwnAsk(customer, channel, at, recent, idempotencyKey, trigger, messageId) is { } own)
         {
             // This very message asked it (rendered again after a crash): it carries the same question again.
             return own;

@@ -108,11 +108,8 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Gets the facts when they are listed (a short set read from a store), else <see langword="null"/> (see <see cref="Table"/>); for a walk without an enumerator.</summary>
-    internal KeyValuePair<string, Fact>[]? Listed => _listed;
-
-    /// <summary>Gets the facts' table when they are not listed, else <see langword="null"/>; read only.</summary>
-    internal Dictionary<string, Fact>? Table => _facts;
+    /// <summary>The facts in order, listed or in a table alike, without an enumerator object (for hot paths: <c>foreach (var (name, fact) in facts.Walk())</c>).</summary>
+    internal Walker Walk() => new(_listed, _facts);
 
     internal Dictionary<string, Fact> Copy() => _listed is { } listed ? new(listed, StringComparer.Ordinal) : new(_facts!, StringComparer.Ordinal);
 
@@ -158,55 +155,53 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
     /// </summary>
     internal void WriteJson(Utf8JsonWriter writer)
     {
+        Span<char> number = stackalloc char[32]; // a decimal's text: at most 29 digits, a sign and a point
         writer.WriteStartObject();
-        if (_listed is { } listed)
+        foreach (var (name, fact) in Walk())
         {
-            foreach (var (name, fact) in listed)
+            writer.WriteStartObject(name);
+            writer.WritePropertyName("v"u8);
+            switch (fact.Value)
             {
-                WriteFact(writer, name, fact);
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case string s:
+                    writer.WriteStringValue(s);
+                    break;
+                case long l:
+                    writer.WriteNumberValue(l);
+                    break;
+                case bool b:
+                    writer.WriteBooleanValue(b);
+                    break;
+                case decimal d:
+                    writer.WriteStartObject();
+                    writer.WriteString("d"u8, d.TryFormat(number, out var length, provider: CultureInfo.InvariantCulture) ? number[..length] : d.ToString(CultureInfo.InvariantCulture));
+                    writer.WriteEndObject();
+                    break;
             }
-        }
-        else
-        {
-            foreach (var (name, fact) in _facts!)
-            {
-                WriteFact(writer, name, fact);
-            }
+
+            writer.WriteNumber("at"u8, fact.At.UtcTicks);
+            writer.WriteString("e"u8, fact.EventId);
+            writer.WriteEndObject();
         }
 
         writer.WriteEndObject();
         writer.Flush();
     }
 
-    private static void WriteFact(Utf8JsonWriter writer, string name, Fact fact)
+    /// <summary>Walks a set's facts in order: the listed array, or the table's own struct enumerator.</summary>
+    internal struct Walker(KeyValuePair<string, Fact>[]? listed, Dictionary<string, Fact>? table)
     {
-        Span<char> number = stackalloc char[32]; // a decimal's text: at most 29 digits, a sign and a point
-        writer.WriteStartObject(name);
-        writer.WritePropertyName("v"u8);
-        switch (fact.Value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case decimal d:
-                writer.WriteStartObject();
-                writer.WriteString("d"u8, d.TryFormat(number, out var length, provider: CultureInfo.InvariantCulture) ? number[..length] : d.ToString(CultureInfo.InvariantCulture));
-                writer.WriteEndObject();
-                break;
-        }
+        private Dictionary<string, Fact>.Enumerator _table = table?.GetEnumerator() ?? default;
+        private int _index = -1;
 
-        writer.WriteNumber("at"u8, fact.At.UtcTicks);
-        writer.WriteString("e"u8, fact.EventId);
-        writer.WriteEndObject();
+        public KeyValuePair<string, Fact> Current => listed is not null ? listed[_index] : _table.Current;
+
+        public readonly Walker GetEnumerator() => this;
+
+        public bool MoveNext() => listed is not null ? ++_index < listed.Length : table is not null && _table.MoveNext();
     }
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>

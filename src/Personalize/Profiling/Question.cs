@@ -61,7 +61,7 @@ public sealed record Question
     public string LabelFor(QuestionOption option, string? language)
     {
         ArgumentNullException.ThrowIfNull(option);
-        return TranslationFor(language) is { } translation && translation.Labels.TryGetValue(option.Value, out var label) ? label : option.Label;
+        return LabelIn(option, TranslationFor(language));
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ public sealed record Question
     public string KeywordFor(QuestionOption option, string? language)
     {
         ArgumentNullException.ThrowIfNull(option);
-        return TranslationFor(language) is { } translation && translation.Keywords.TryGetValue(option.Value, out var keyword) ? keyword : option.Keyword ?? option.Value;
+        return KeywordIn(option, TranslationFor(language));
     }
 
     /// <summary>Whether the question fits a channel.</summary>
@@ -116,8 +116,17 @@ public sealed record Question
         return null;
     }
 
-    private QuestionTranslation? TranslationFor(string? language)
+    /// <summary>The translation a customer of <paramref name="language"/> reads, or <see langword="null"/> (the question's own language).</summary>
+    internal QuestionTranslation? TranslationFor(string? language)
         => LanguageFallback.TryFind(Translations, language, out var translation) ? translation : null;
+
+    /// <summary>An option's label in a translation (<see cref="LabelFor"/>), or in the question's own language when <paramref name="translation"/> is <see langword="null"/>.</summary>
+    internal static string LabelIn(QuestionOption option, QuestionTranslation? translation)
+        => translation is not null && translation.Labels.TryGetValue(option.Value, out var label) ? label : option.Label;
+
+    /// <summary>An option's reply keyword in a translation (<see cref="KeywordFor"/>), or in the question's own language when <paramref name="translation"/> is <see langword="null"/>.</summary>
+    internal static string KeywordIn(QuestionOption option, QuestionTranslation? translation)
+        => translation is not null && translation.Keywords.TryGetValue(option.Value, out var keyword) ? keyword : option.Keyword ?? option.Value;
 }
 
 /// <summary>A <see cref="Question"/> in another language (<see cref="Question.Translations"/>).</summary>

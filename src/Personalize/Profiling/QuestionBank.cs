@@ -175,19 +175,9 @@ public sealed class QuestionBank
     private Entry? OwnAsk(CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, string? key, string? trigger, string? messageId)
     {
         Entry? best = null;
-        if (customer.Facts.Listed is { } listed)
+        foreach (var (name, fact) in customer.Facts.Walk())
         {
-            foreach (var (name, fact) in listed)
-            {
-                Consider(name, fact, customer, channel, at, recent, ref key, trigger, messageId, ref best);
-            }
-        }
-        else
-        {
-            foreach (var (name, fact) in customer.Facts.Table!)
-            {
-                Consider(name, fact, customer, channel, at, recent, ref key, trigger, messageId, ref best);
-            }
+            Consider(name, fact, customer, channel, at, recent, ref key, trigger, messageId, ref best);
         }
 
         return best;
@@ -586,12 +576,11 @@ public sealed class QuestionBank
         public AnswerText[] Answers { get; }
 
         /// <summary>The question's text in a language (<see cref="Question.TextFor"/>).</summary>
-        public string TextFor(string? language)
-            => _translated is not null && LanguageFallback.TryFind(Question.Translations, language, out var translation) ? translation.Text : Question.Text;
+        public string TextFor(string? language) => _translated is null ? Question.Text : Question.TextFor(language);
 
         /// <summary>The answers in a language: value, label (<see cref="Question.LabelFor"/>) and upper-case keyword (<see cref="Question.KeywordFor"/>); a question answered in a text field has one, without a value.</summary>
         public AnswerText[] AnswersFor(string? language)
-            => _translated is not null && LanguageFallback.TryFind(Question.Translations, language, out var translation) && _translated.TryGetValue(translation, out var answers) ? answers : Answers;
+            => _translated is not null && Question.TranslationFor(language) is { } translation && _translated.TryGetValue(translation, out var answers) ? answers : Answers;
 
         private AnswerText[] AnswersIn(QuestionTranslation? translation)
         {
@@ -605,9 +594,7 @@ public sealed class QuestionBank
             for (var i = 0; i < answers.Length; i++)
             {
                 var option = options[i];
-                var label = translation is not null && translation.Labels.TryGetValue(option.Value, out var translated) ? translated : option.Label;
-                var keyword = translation is not null && translation.Keywords.TryGetValue(option.Value, out var word) ? word : option.Keyword ?? option.Value;
-                answers[i] = new AnswerText(option.Value, label, keyword.ToUpperInvariant());
+                answers[i] = new AnswerText(option.Value, Question.LabelIn(option, translation), Question.KeywordIn(option, translation).ToUpperInvariant());
             }
 
             return answers;

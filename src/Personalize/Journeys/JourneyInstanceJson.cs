@@ -35,6 +35,10 @@ internal static class JourneyInstanceJson
     [ThreadStatic]
     private static Utf8JsonWriter? t_json;
 
+    /// <summary>This thread's cache of the strings <see cref="Read"/> meets again and again (journey, step and instance ids, event types).</summary>
+    [ThreadStatic]
+    private static Events.Utf8StringCache? t_strings;
+
     /// <summary>Writes an instance's state (everything but its history records; their count instead) as UTF-8 JSON.</summary>
     public static byte[] Write(JourneyInstance instance)
     {
@@ -87,31 +91,76 @@ internal static class JourneyInstanceJson
     {
         try
         {
-            // Parsed where the bytes are (no copy).
-            using var document = JsonDocument.Parse(utf8);
-            var root = document.RootElement;
-            var dropped = root.GetProperty("historyDropped").GetInt32();
-            var records = history is null ? [] : History(history);
+            // One forward read where the bytes are (no document, no copy); the names, steps and instance ids repeat from
+            // instance to instance, so this thread's cache makes each of them once.
+            var strings = t_strings ??= new Events.Utf8StringCache();
+            var json = new Utf8JsonReader(utf8.Span);
+            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("The value is not a JSON object.");
+            }
+
+            string? customerId = null, journeyId = null, instanceId = null, stepId = null, waitingFor = null, entryEventId = null, exitReason = null;
+            int? version = null, revision = null, status = null, attempt = null, dropped = null, count = null;
+            long? stepSince = null, wakeAt = null, startedAt = null, updatedAt = null;
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            {
+                // (A name the writer never escapes is compared unescaped: rare, so not fast.)
+                var name = json.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(json.GetString()!) : json.ValueSpan;
+                if (!json.Read())
+                {
+                    throw new JsonException("The value ends inside a property.");
+                }
+
+                switch (name.Length)
+                {
+                    case 6 when name.SequenceEqual("stepId"u8): stepId = Text(ref json, strings); break;
+                    case 6 when name.SequenceEqual("status"u8): status = json.GetInt32(); break;
+                    case 6 when name.SequenceEqual("wakeAt"u8): wakeAt = json.TokenType == JsonTokenType.Null ? null : json.GetInt64(); break;
+                    case 7 when name.SequenceEqual("version"u8): version = json.GetInt32(); break;
+                    case 7 when name.SequenceEqual("attempt"u8): attempt = json.GetInt32(); break;
+                    case 8 when name.SequenceEqual("revision"u8): revision = json.GetInt32(); break;
+                    case 9 when name.SequenceEqual("journeyId"u8): journeyId = Text(ref json, strings); break;
+                    case 9 when name.SequenceEqual("stepSince"u8): stepSince = json.GetInt64(); break;
+                    case 9 when name.SequenceEqual("startedAt"u8): startedAt = json.GetInt64(); break;
+                    case 9 when name.SequenceEqual("updatedAt"u8): updatedAt = json.GetInt64(); break;
+                    case 10 when name.SequenceEqual("customerId"u8): customerId = Text(ref json, null); break;
+                    case 10 when name.SequenceEqual("instanceId"u8): instanceId = Text(ref json, strings); break;
+                    case 10 when name.SequenceEqual("waitingFor"u8): waitingFor = Text(ref json, strings); break;
+                    case 10 when name.SequenceEqual("exitReason"u8): exitReason = Text(ref json, strings); break;
+                    case 12 when name.SequenceEqual("entryEventId"u8): entryEventId = Text(ref json, null); break;
+                    case 12 when name.SequenceEqual("historyCount"u8): count = json.GetInt32(); break;
+                    case 14 when name.SequenceEqual("historyDropped"u8): dropped = json.GetInt32(); break;
+                    default: json.Skip(); break;
+                }
+            }
+
+            if (json.TokenType != JsonTokenType.EndObject)
+            {
+                throw new JsonException("The value is not one JSON object of properties.");
+            }
+
+            var historyDropped = Required(dropped, "historyDropped");
             return new JourneyInstance
             {
-                CustomerId = root.GetProperty("customerId").GetString()!,
-                JourneyId = root.GetProperty("journeyId").GetString()!,
-                InstanceId = root.GetProperty("instanceId").GetString()!,
-                Version = root.GetProperty("version").GetInt32(),
-                Revision = root.GetProperty("revision").GetInt32(),
-                Status = (JourneyStatus)root.GetProperty("status").GetInt32(),
-                StepId = Optional(root, "stepId"),
-                StepSince = Instant(root.GetProperty("stepSince").GetInt64()),
-                Attempt = root.GetProperty("attempt").GetInt32(),
-                WakeAt = root.TryGetProperty("wakeAt", out var wake) ? Instant(wake.GetInt64()) : null,
-                WaitingFor = Optional(root, "waitingFor"),
-                StartedAt = Instant(root.GetProperty("startedAt").GetInt64()),
-                UpdatedAt = Instant(root.GetProperty("updatedAt").GetInt64()),
-                EntryEventId = Optional(root, "entryEventId"),
-                ExitReason = Optional(root, "exitReason"),
-                HistoryDropped = dropped,
-                HistoryOmitted = history is null ? root.GetProperty("historyCount").GetInt32() - dropped : 0,
-                History = records,
+                CustomerId = Required(customerId, "customerId"),
+                JourneyId = Required(journeyId, "journeyId"),
+                InstanceId = Required(instanceId, "instanceId"),
+                Version = Required(version, "version"),
+                Revision = Required(revision, "revision"),
+                Status = (JourneyStatus)Required(status, "status"),
+                StepId = stepId,
+                StepSince = Instant(Required(stepSince, "stepSince")),
+                Attempt = Required(attempt, "attempt"),
+                WakeAt = wakeAt is { } wake ? Instant(wake) : null,
+                WaitingFor = waitingFor,
+                StartedAt = Instant(Required(startedAt, "startedAt")),
+                UpdatedAt = Instant(Required(updatedAt, "updatedAt")),
+                EntryEventId = entryEventId,
+                ExitReason = exitReason,
+                HistoryDropped = historyDropped,
+                HistoryOmitted = history is null ? Required(count, "historyCount") - historyDropped : 0,
+                History = history is null ? [] : History(history),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -119,6 +168,29 @@ internal static class JourneyInstanceJson
             throw new InvalidDataException("A stored journey instance is not readable: " + ex.Message, ex);
         }
     }
+
+    /// <summary>A string property's value (from <paramref name="strings"/> when given and the value is unescaped), or <see langword="null"/> for any other kind.</summary>
+    private static string? Text(ref Utf8JsonReader json, Events.Utf8StringCache? strings)
+    {
+        if (json.TokenType != JsonTokenType.String)
+        {
+            if (json.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                json.Skip();
+            }
+
+            return null;
+        }
+
+        return json.ValueIsEscaped || strings is null ? json.GetString() : strings.Get(json.ValueSpan);
+    }
+
+    private static T Required<T>(T? value, string name)
+        where T : struct
+        => value ?? throw new KeyNotFoundException($"The property \"{name}\" is missing.");
+
+    private static string Required(string? value, string name)
+        => value ?? throw new KeyNotFoundException($"The property \"{name}\" is missing.");
 
     private static List<JourneyStepRecord> History(string json)
     {
@@ -198,9 +270,6 @@ internal static class JourneyInstanceJson
     }
 
     private static DateTimeOffset Instant(long ticks) => new(ticks, TimeSpan.Zero);
-
-    private static string? Optional(JsonElement element, string name)
-        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static void WriteOptional(Utf8JsonWriter json, JsonEncodedText name, string? value)
     {

@@ -19,6 +19,9 @@ public sealed partial class SendRunner
     /// <summary>The most stored events of one customer a journey looks at (the earliest since the customer's first instance started).</summary>
     private const int MaxJourneyEvents = 10_000;
 
+    /// <summary>The events of a customer none of whose journeys looks at events (read only, never added to).</summary>
+    private static readonly List<CustomerEvent> NoEvents = [];
+
     /// <summary>The most active instances one read of a page's customers returns (more are read in further pages).</summary>
     private const int ActiveReadLimit = 2_000;
 
@@ -278,9 +281,12 @@ public sealed partial class SendRunner
         private PagePlans PlanPage(PageInput input, CancellationToken token)
         {
             var result = new PagePlans();
+
+            // One working state for every instance of the page, each advanced in it and made durable once (only when it changed).
+            var work = new JourneyWork();
             foreach (var (customer, instances) in input.Advancing)
             {
-                var plan = Plan(customer, instances, input.Events.TryGetValue(customer.Id, out var own) ? own : [], token);
+                var plan = Plan(customer, instances, input.Events.TryGetValue(customer.Id, out var own) ? own : NoEvents, work, token);
                 if (plan.Instances.Count == 0 && plan.Sends.Count == 0)
                 {
                     result.Idle.Add(plan);
@@ -474,7 +480,7 @@ public sealed partial class SendRunner
             return byCustomer;
         }
 
-        private CustomerPlan Plan(StoredCustomer customer, List<JourneyInstance> instances, List<CustomerEvent> events, CancellationToken token)
+        private CustomerPlan Plan(StoredCustomer customer, List<JourneyInstance> instances, List<CustomerEvent> events, JourneyWork work, CancellationToken token)
         {
             var plan = new CustomerPlan(customer.Id);
             var profile = customer.Profile;
@@ -487,7 +493,8 @@ public sealed partial class SendRunner
                 plan.Looked++;
                 if (string.Equals(previousJourney, instance.JourneyId, StringComparison.Ordinal))
                 {
-                    plan.Add(End(instance, JourneyStatus.Exited, JourneyCodesRuntime.AlreadyIn, "entry", at) with { Revision = instance.Revision + 1, UpdatedAt = at }, JourneyCodesRuntime.AlreadyIn);
+                    End(work.Load(instance), JourneyStatus.Exited, JourneyCodesRuntime.AlreadyIn, "entry", at);
+                    plan.Add(work.Build(instance.Revision + 1, at), JourneyCodesRuntime.AlreadyIn);
                     continue;
                 }
 
@@ -498,10 +505,11 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                var advanced = Advance(journey, instance, ref profile, events, plan, token);
-                if (!ReferenceEquals(advanced, instance))
+                Advance(journey, work.Load(instance), ref profile, events, plan, token);
+                if (work.Changed)
                 {
-                    plan.Add(advanced with { Revision = instance.Revision + 1, UpdatedAt = at }, advanced.Status == JourneyStatus.Exited ? advanced.ExitReason : null);
+                    var advanced = work.Build(instance.Revision + 1, at);
+                    plan.Add(advanced, advanced.Status == JourneyStatus.Exited ? advanced.ExitReason : null);
                     if (advanced.Status == JourneyStatus.Completed)
                     {
                         plan.Completed++;
@@ -512,27 +520,29 @@ public sealed partial class SendRunner
             return plan;
         }
 
-        /// <summary>Runs an instance's steps until one waits or the journey ends; returns the same instance when nothing changed.</summary>
-        private JourneyInstance Advance(JourneyDefinition journey, JourneyInstance instance, ref CustomerProfile profile, List<CustomerEvent> events, CustomerPlan plan, CancellationToken token)
+        /// <summary>Runs an instance's steps until one waits or the journey ends (<see cref="JourneyWork.Changed"/> tells whether anything changed).</summary>
+        private void Advance(JourneyDefinition journey, JourneyWork current, ref CustomerProfile profile, List<CustomerEvent> events, CustomerPlan plan, CancellationToken token)
         {
-            var current = instance;
             var trigger = Trigger.Journey(journey.Id);
             for (var n = 0; current.Status == JourneyStatus.Active; n++)
             {
                 if (Exit(journey, current, profile, events, trigger, plan) is { } reason)
                 {
-                    return End(current, JourneyStatus.Exited, reason, "exit", at);
+                    End(current, JourneyStatus.Exited, reason, "exit", at);
+                    return;
                 }
 
                 var index = journey.IndexOf(current.StepId);
                 if (index < 0)
                 {
-                    return End(current, JourneyStatus.Exited, JourneyCodesRuntime.UnknownStep, current.StepId ?? "?", at);
+                    End(current, JourneyStatus.Exited, JourneyCodesRuntime.UnknownStep, current.StepId ?? "?", at);
+                    return;
                 }
 
                 if (n >= MaxStepsPerAdvance)
                 {
-                    return End(current, JourneyStatus.Exited, JourneyCodesRuntime.Loop, current.StepId!, at);
+                    End(current, JourneyStatus.Exited, JourneyCodesRuntime.Loop, current.StepId!, at);
+                    return;
                 }
 
                 var step = journey.Steps[index];
@@ -541,41 +551,41 @@ public sealed partial class SendRunner
                     case SendStep send:
                         if (current.WakeAt is { } wake && wake > at)
                         {
-                            return current;
+                            return;
                         }
 
                         plan.Steps++;
-                        current = Send(journey, send, current, ref profile, trigger, plan, token);
+                        Send(journey, send, current, ref profile, trigger, plan, token);
                         if (current.Status != JourneyStatus.Active || string.Equals(current.StepId, send.Id, StringComparison.Ordinal))
                         {
-                            return current;
+                            return;
                         }
 
                         break;
                     case WaitStep wait:
-                        if (!Waited(current, step.Id, current.StepSince + wait.Duration, ref current))
+                        if (!Waited(current, step.Id, current.StepSince + wait.Duration))
                         {
-                            return current;
+                            return;
                         }
 
                         plan.Steps++;
-                        current = MoveTo(journey, current, index, null, JourneyOutcomes.Waited, null);
+                        MoveTo(journey, current, index, null, JourneyOutcomes.Waited, null);
                         break;
                     case WaitUntilStep until:
-                        if (!Waited(current, step.Id, LocalTime.Next(current.StepSince, until.TimeOfDay, until.Days, profile.TimeZone), ref current))
+                        if (!Waited(current, step.Id, LocalTime.Next(current.StepSince, until.TimeOfDay, until.Days, profile.TimeZone)))
                         {
-                            return current;
+                            return;
                         }
 
                         plan.Steps++;
-                        current = MoveTo(journey, current, index, null, JourneyOutcomes.Waited, null);
+                        MoveTo(journey, current, index, null, JourneyOutcomes.Waited, null);
                         break;
                     case WaitForEventStep waitFor:
-                        var arrived = events.Find(e => string.Equals(e.Type, waitFor.EventType, StringComparison.Ordinal) && e.OccurredAt >= current.StepSince && e.OccurredAt <= at);
+                        var arrived = Arrived(events, waitFor.EventType, current.StepSince);
                         if (arrived is not null)
                         {
                             plan.Steps++;
-                            current = MoveTo(journey, current, index, waitFor.OnEvent, JourneyOutcomes.EventReceived, arrived.Id);
+                            MoveTo(journey, current, index, waitFor.OnEvent, JourneyOutcomes.EventReceived, arrived.Id);
                             break;
                         }
 
@@ -583,16 +593,18 @@ public sealed partial class SendRunner
                         if (timeout <= at)
                         {
                             plan.Steps++;
-                            current = MoveTo(journey, current, index, waitFor.OnTimeout, JourneyOutcomes.TimedOut, null);
+                            MoveTo(journey, current, index, waitFor.OnTimeout, JourneyOutcomes.TimedOut, null);
                             break;
                         }
 
                         if (current.WakeAt != timeout || current.WaitingFor != waitFor.EventType)
                         {
-                            current = current.Record(new JourneyStepRecord(at, step.Id, JourneyOutcomes.Waiting, $"{waitFor.EventType} until {JourneyInstanceJson.Format(timeout)}")) with { WakeAt = timeout, WaitingFor = waitFor.EventType };
+                            current.Record(new JourneyStepRecord(at, step.Id, JourneyOutcomes.Waiting, $"{waitFor.EventType} until {JourneyInstanceJson.Format(timeout)}"));
+                            current.WakeAt = timeout;
+                            current.WaitingFor = waitFor.EventType;
                         }
 
-                        return current;
+                        return;
                     case BranchStep branch:
                         plan.Steps++;
                         bool holds;
@@ -607,35 +619,49 @@ public sealed partial class SendRunner
                         }
 
                         var target = holds ? branch.Then : branch.Else;
-                        current = MoveTo(journey, current, index, target, JourneyOutcomes.Branched, (holds ? "then" : "else") + " " + (target ?? "next"));
+                        MoveTo(journey, current, index, target, JourneyOutcomes.Branched, (holds ? "then" : "else") + " " + (target ?? "next"));
                         break;
                 }
             }
+        }
 
-            return current;
+        /// <summary>The first stored event of the type that happened from <paramref name="since"/> to the pass's instant, or <see langword="null"/>.</summary>
+        private CustomerEvent? Arrived(List<CustomerEvent> events, string type, DateTimeOffset since)
+        {
+            foreach (var e in events)
+            {
+                if (string.Equals(e.Type, type, StringComparison.Ordinal) && e.OccurredAt >= since && e.OccurredAt <= at)
+                {
+                    return e;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Whether a wait until <paramref name="until"/> is over; when not, sets the wake-up (recording the wait once).</summary>
-        private bool Waited(JourneyInstance instance, string stepId, DateTimeOffset until, ref JourneyInstance current)
+        private bool Waited(JourneyWork current, string stepId, DateTimeOffset until)
         {
             if (until <= at)
             {
                 return true;
             }
 
-            if (instance.WakeAt != until)
+            if (current.WakeAt != until)
             {
-                current = instance.Record(new JourneyStepRecord(at, stepId, JourneyOutcomes.Waiting, "until " + JourneyInstanceJson.Format(until))) with { WakeAt = until, WaitingFor = null };
+                current.Record(new JourneyStepRecord(at, stepId, JourneyOutcomes.Waiting, "until " + JourneyInstanceJson.Format(until)));
+                current.WakeAt = until;
+                current.WaitingFor = null;
             }
 
             return false;
         }
 
-        private string? Exit(JourneyDefinition journey, JourneyInstance instance, CustomerProfile profile, List<CustomerEvent> events, Trigger trigger, CustomerPlan plan)
+        private string? Exit(JourneyDefinition journey, JourneyWork instance, CustomerProfile profile, List<CustomerEvent> events, Trigger trigger, CustomerPlan plan)
         {
             foreach (var exit in journey.Exits)
             {
-                if (exit.EventType is { } type && events.Exists(e => string.Equals(e.Type, type, StringComparison.Ordinal) && e.OccurredAt >= instance.StartedAt && e.OccurredAt <= at))
+                if (exit.EventType is { } type && Arrived(events, type, instance.StartedAt) is not null)
                 {
                     return exit.Name;
                 }
@@ -659,7 +685,7 @@ public sealed partial class SendRunner
             return null;
         }
 
-        private JourneyInstance Send(JourneyDefinition journey, SendStep send, JourneyInstance current, ref CustomerProfile profile, Trigger trigger, CustomerPlan plan, CancellationToken token)
+        private void Send(JourneyDefinition journey, SendStep send, JourneyWork current, ref CustomerProfile profile, Trigger trigger, CustomerPlan plan, CancellationToken token)
         {
             var index = journey.IndexOf(send.Id);
             var check = Check(send, profile, trigger);
@@ -671,37 +697,50 @@ public sealed partial class SendRunner
                     var pending = new PendingSend(message, ToDelivery(message, check.Result.Message!.Kind, check.Result.Template!, null));
                     plan.Sends.Add(pending);
                     profile = Profiling.AskedQuestions.Remember(profile with { History = profile.History.Append(pending.Delivery.ToContactRecord()) }, message);
-                    return MoveTo(journey, current, index, null, JourneyOutcomes.Sent, $"{check.Channel} {message.IdempotencyKey}");
+                    MoveTo(journey, current, index, null, JourneyOutcomes.Sent, $"{check.Channel} {message.IdempotencyKey}");
+                    return;
                 }
 
                 plan.Errors.Add(error!);
-                return Suppressed(journey, send, current, index, error!.Code, plan);
+                Suppressed(journey, send, current, index, error!.Code, plan);
+                return;
             }
 
             if (check.Status == RecheckStatus.Deferred)
             {
                 var until = check.Result!.SendAt!.Value;
-                return current.WakeAt == until
-                    ? current
-                    : current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Deferred, $"{check.Code} until {JourneyInstanceJson.Format(until)}")) with { WakeAt = until };
+                if (current.WakeAt != until)
+                {
+                    current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Deferred, $"{check.Code} until {JourneyInstanceJson.Format(until)}"));
+                    current.WakeAt = until;
+                }
+
+                return;
             }
 
-            return Suppressed(journey, send, current, index, check.Code, plan);
+            Suppressed(journey, send, current, index, check.Code, plan);
         }
 
-        private JourneyInstance Suppressed(JourneyDefinition journey, SendStep send, JourneyInstance current, int index, string code, CustomerPlan plan)
+        private void Suppressed(JourneyDefinition journey, SendStep send, JourneyWork current, int index, string code, CustomerPlan plan)
         {
             plan.Suppressed.Add(code);
             switch (send.WhenSuppressed)
             {
                 case SuppressedStepPolicy.Exit:
-                    return End(current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Skipped, code)), JourneyStatus.Exited, code, send.Id, at);
+                    current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Skipped, code));
+                    End(current, JourneyStatus.Exited, code, send.Id, at);
+                    break;
                 case SuppressedStepPolicy.Retry when current.Attempt + 1 < send.MaxAttempts:
-                    return current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Retrying, $"{code} (attempt {current.Attempt + 1} of {send.MaxAttempts})")) with { Attempt = current.Attempt + 1, WakeAt = at + send.RetryAfter };
+                    current.Record(new JourneyStepRecord(at, send.Id, JourneyOutcomes.Retrying, $"{code} (attempt {current.Attempt + 1} of {send.MaxAttempts})"));
+                    current.Attempt++;
+                    current.WakeAt = at + send.RetryAfter;
+                    break;
                 case SuppressedStepPolicy.Retry:
-                    return MoveTo(journey, current, index, null, JourneyOutcomes.Skipped, $"{code} (after {send.MaxAttempts} attempts)");
+                    MoveTo(journey, current, index, null, JourneyOutcomes.Skipped, $"{code} (after {send.MaxAttempts} attempts)");
+                    break;
                 default:
-                    return MoveTo(journey, current, index, null, JourneyOutcomes.Skipped, code);
+                    MoveTo(journey, current, index, null, JourneyOutcomes.Skipped, code);
+                    break;
             }
         }
 
@@ -762,28 +801,33 @@ public sealed partial class SendRunner
         }
 
         /// <summary>Moves past step <paramref name="index"/> to <paramref name="target"/> (the next step when null; <c>end</c> completes).</summary>
-        private JourneyInstance MoveTo(JourneyDefinition journey, JourneyInstance current, int index, string? target, string outcome, string? detail)
+        private void MoveTo(JourneyDefinition journey, JourneyWork current, int index, string? target, string outcome, string? detail)
         {
             var stepId = journey.Steps[index].Id;
-            current = current.Record(new JourneyStepRecord(at, stepId, outcome, detail));
+            current.Record(new JourneyStepRecord(at, stepId, outcome, detail));
             var next = target is null ? index + 1 : string.Equals(target, JourneyDefinition.End, StringComparison.Ordinal) ? journey.Steps.Count : journey.IndexOf(target);
             if (next >= journey.Steps.Count)
             {
-                return End(current, JourneyStatus.Completed, null, stepId, at);
+                End(current, JourneyStatus.Completed, null, stepId, at);
+                return;
             }
 
-            return current with { StepId = journey.Steps[next].Id, StepSince = at, Attempt = 0, WakeAt = at, WaitingFor = null };
+            current.StepId = journey.Steps[next].Id;
+            current.StepSince = at;
+            current.Attempt = 0;
+            current.WakeAt = at;
+            current.WaitingFor = null;
         }
 
-        private static JourneyInstance End(JourneyInstance current, JourneyStatus status, string? reason, string stepId, DateTimeOffset at)
-            => current.Record(new JourneyStepRecord(at, stepId, status == JourneyStatus.Completed ? JourneyOutcomes.Completed : JourneyOutcomes.Exited, reason)) with
-            {
-                Status = status,
-                StepId = null,
-                WakeAt = null,
-                WaitingFor = null,
-                ExitReason = reason,
-            };
+        private static void End(JourneyWork current, JourneyStatus status, string? reason, string stepId, DateTimeOffset at)
+        {
+            current.Record(new JourneyStepRecord(at, stepId, status == JourneyStatus.Completed ? JourneyOutcomes.Completed : JourneyOutcomes.Exited, reason));
+            current.Status = status;
+            current.StepId = null;
+            current.WakeAt = null;
+            current.WaitingFor = null;
+            current.ExitReason = reason;
+        }
     }
 
     /// <summary>A page as read for planning: the customers with the instances to advance, and the events their journeys look at.</summary>

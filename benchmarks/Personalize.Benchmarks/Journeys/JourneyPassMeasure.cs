@@ -48,18 +48,22 @@ internal static class JourneyPassMeasure
                 var cpuBefore = process.TotalProcessorTime;
                 var serverBefore = Sending.StoreLoopMeasure.ServerCpu(pgData);
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var pauseBefore = GC.GetTotalPauseDuration();
+                var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 sampler?.Start();
                 var clock = Stopwatch.StartNew();
                 var instances = store switch { "memory" => bench.InMemory(), "postgres" => bench.PostgreSql(), _ => bench.Sqlite() };
                 clock.Stop();
                 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                var pause = GC.GetTotalPauseDuration() - pauseBefore;
+                var collections = string.Create(CultureInfo.InvariantCulture, $"GC pauses {pause.TotalSeconds:F2} s ({GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2; heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MB, last gen2 kept {GC.GetGCMemoryInfo(GCKind.Background).PromotedBytes / 1048576.0:F0} MB)");
                 process.Refresh();
                 var cpu = process.TotalProcessorTime - cpuBefore;
                 var server = Sending.StoreLoopMeasure.ServerCpu(pgData) - serverBefore;
                 var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
                 var total = cpu + server;
                 sampler?.StopAndPrint((int)Math.Max(instances, 1), allocationTypes);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {p + 1}: {instances:N0} instances; wall {clock.Elapsed.TotalSeconds:F2} s ({customers / clock.Elapsed.TotalSeconds:N0} stored customers/s); CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} stored customers per CPU-second, {instances / total.TotalSeconds:N0} instances per CPU-second); allocated {allocated / (double)instances / 1024:F1} KB/instance"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {p + 1}: {instances:N0} instances; wall {clock.Elapsed.TotalSeconds:F2} s ({customers / clock.Elapsed.TotalSeconds:N0} stored customers/s); CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} stored customers per CPU-second, {instances / total.TotalSeconds:N0} instances per CPU-second); allocated {allocated / (double)instances / 1024:F1} KB/instance; {collections}"));
             }
         }
         finally

@@ -57,6 +57,12 @@ internal sealed class AllocationSampler : EventListener
         }
 
         var type = eventData.PayloadNames.IndexOf("TypeName") is var t and >= 0 ? eventData.Payload[t] as string ?? "?" : "?";
+        if (eventData.PayloadNames.IndexOf("AllocationKind") is var k and >= 0 && Convert.ToInt32(eventData.Payload[k], CultureInfo.InvariantCulture) == 1)
+        {
+            // The large-object heap: its budget, not gen0's, sets off gen2 collections.
+            type += " (LOH)";
+        }
+
         var amount = eventData.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(eventData.Payload[a], CultureInfo.InvariantCulture) : 0;
         lock (_gate)
         {

@@ -339,7 +339,6 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     private static readonly string[] FactsParameters = ["$id", "$facts"];
     private static readonly string[] StageParameters = ["$id", "$stage"];
     private static readonly string[] EventParameters = ["$id", "$customer", "$type", "$at", "$data"];
-    private static readonly string[] ChangeParameters = ["$customer", "$kind", "$from", "$to", "$at", "$cause", "$event"];
 
     /// <summary>An event's data as the UTF-8 JSON it was read from (one copy, no intermediate string where the runtime allows).</summary>
     private static byte[] RawUtf8(JsonElement data)
@@ -359,6 +358,8 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
 
     private const string InsertEventSql = "INSERT INTO events (id, customer_id, type, occurred_at, data) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING";
     private const string DeleteEventSql = "DELETE FROM events WHERE id = ?1";
+    private const string VersionSql = "SELECT version FROM customers WHERE id = ?1";
+    private const string InsertChangeSql = "INSERT INTO customer_changes (customer_id, kind, from_value, to_value, at, cause, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     private const string WriteFactsSql = "UPDATE customers SET event_facts = ?2, version = version + 1 WHERE id = ?1 AND version = ?3";
     private const string WriteFactsAndStageSql = "UPDATE customers SET event_facts = ?2, stage = ?4, version = version + 1 WHERE id = ?1 AND version = ?3";
 
@@ -387,11 +388,45 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     /// </summary>
     private CustomerSendsResult? RecordEvents(SqliteTransaction transaction, CustomerSends sends)
     {
-        if (sends.ExpectedVersion is not { } expected || sends.Events.Count == 0 || sends.Facts is not { } facts
+        if (sends.ExpectedVersion is not { } expected || sends.Events.Count == 0
             || sends.Profile is not null || sends.Consents.Count > 0 || sends.Deliveries.Count > 0 || sends.Scheduled.Count > 0
-            || sends.Completions.Count > 0 || sends.Journeys.Count > 0)
+            || sends.Completions.Count > 0 || sends.Journeys.Count > 0
+            || (sends.Facts is null && (sends.Stage is not null || sends.Changes.Count > 0)))
         {
             return null;
+        }
+
+        var facts = sends.Facts;
+        if (facts is null)
+        {
+            // Events that change no fact (each older than the facts it would set): stored, the customer left as it is (the
+            // version stays, as on the general path). The version is checked before anything is inserted.
+            var read = Statement(VersionSql);
+            BindText(read, 1, sends.CustomerId);
+            long? current = null;
+            try
+            {
+                var step = raw.sqlite3_step(read);
+                if (step == raw.SQLITE_ROW)
+                {
+                    current = raw.sqlite3_column_int64(read, 0);
+                }
+                else if (step != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(step, _writer.Handle);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(read);
+            }
+
+            if (current != expected)
+            {
+                return current is { } other
+                    ? new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, other, [])
+                    : new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);
+            }
         }
 
         var insert = Statement(InsertEventSql);
@@ -418,6 +453,11 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             {
                 return Undo(i);
             }
+        }
+
+        if (facts is null)
+        {
+            return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected, []);
         }
 
         var write = Statement(sends.Stage is null ? WriteFactsSql : WriteFactsAndStageSql);
@@ -458,7 +498,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             WriteStageJson(sends.CustomerId, written);
         }
 
-        InsertChanges(transaction, sends);
+        InsertChanges(sends);
         return new CustomerSendsResult(sends.CustomerId, WriteStatus.Written, expected + 1, []);
 
         // Deletes the first `inserted` events again; the entry is a conflict (or the customer is gone meanwhile).
@@ -564,7 +604,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
             changed = true;
         }
 
-        InsertChanges(transaction, sends);
+        InsertChanges(sends);
         return changed;
     }
 
@@ -577,21 +617,25 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         Step(statement);
     }
 
-    /// <summary>Records an entry's stage and tier changes.</summary>
-    private void InsertChanges(SqliteTransaction transaction, CustomerSends sends)
+    /// <summary>Records an entry's stage and tier changes (a prepared statement of the writer, bound by position).</summary>
+    private void InsertChanges(CustomerSends sends)
     {
+        if (sends.Changes.Count == 0)
+        {
+            return;
+        }
+
+        var insert = Statement(InsertChangeSql);
         foreach (var change in sends.Changes)
         {
-            var command = Bound("INSERT INTO customer_changes (customer_id, kind, from_value, to_value, at, cause, event_id) VALUES ($customer, $kind, $from, $to, $at, $cause, $event)", ChangeParameters, transaction);
-            var p = command.Parameters;
-            p[0].Value = sends.CustomerId;
-            p[1].Value = change.Kind;
-            p[2].Value = SqliteRows.Db(change.From);
-            p[3].Value = change.To;
-            p[4].Value = change.At.UtcTicks;
-            p[5].Value = change.Cause;
-            p[6].Value = SqliteRows.Db(change.EventId);
-            command.ExecuteNonQuery();
+            BindText(insert, 1, sends.CustomerId);
+            BindText(insert, 2, change.Kind);
+            BindText(insert, 3, change.From);
+            BindText(insert, 4, change.To);
+            BindInt64(insert, 5, change.At.UtcTicks);
+            BindText(insert, 6, change.Cause);
+            BindText(insert, 7, change.EventId);
+            Step(insert);
         }
     }
 }

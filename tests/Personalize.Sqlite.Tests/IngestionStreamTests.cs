@@ -64,6 +64,33 @@ public sealed class IngestionStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task Older_events_that_change_no_fact_are_stored_once_and_a_held_one_among_them_is_left_out()
+    {
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Bare("c-1"), Bare("c-2")]);
+        var options = new EventOptions { BatchSize = 3 };
+        await new EventIngestor(options).IngestAsync(ToAsync([Event("new-1", "c-1", "login", Now.AddHours(-1)), Event("new-2", "c-2", "order_shipped", Now.AddHours(-1), """{"order_number":"A-1"}""")]), store, Now);
+        var before = await Task.WhenAll(new[] { "c-1", "c-2" }.Select(async id => (await store.GetCustomerAsync(id))!));
+
+        // Each older than the fact it would set: stored, no fact changes; new-1 is held, so c-1's first write is a conflict
+        // and its events are read and applied again without it.
+        CustomerEvent[] older = [Event("old-1", "c-1", "login", Now.AddDays(-2)), Event("new-1", "c-1", "login", Now.AddHours(-1)), Event("old-2", "c-2", "order_shipped", Now.AddDays(-3)), Event("old-3", "c-1", "visit", Now.AddDays(-1))];
+        var one = await new EventIngestor(options).IngestAsync(ToAsync(older), store, Now);
+        var two = await new EventIngestor(options).IngestAsync(ToAsync(older), store, Now);
+
+        Assert.Equal((4L, 3L, 1L, 0L, 0L), (one.Received, one.Applied, one.Duplicates, one.RejectedCount, one.FactsChanged));
+        Assert.Equal((4L, 0L, 4L, 0L), (two.Received, two.Applied, two.Duplicates, two.RejectedCount));
+        var after = await Task.WhenAll(new[] { "c-1", "c-2" }.Select(async id => (await store.GetCustomerAsync(id))!));
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(before[i].Version, after[i].Version);
+            Assert.Equal(before[i].Profile.Facts.Select(static f => (f.Key, f.Value.EventId)), after[i].Profile.Facts.Select(static f => (f.Key, f.Value.EventId)));
+        }
+
+        Assert.Equal(["new-1", "new-2", "old-1", "old-2", "old-3"], (await store.ReadEventsAsync(new EventQuery())).Items.Select(static e => e.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_negative_batch_wait_is_refused_by_name()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new EventIngestor(new EventOptions { MaxBatchWait = TimeSpan.FromSeconds(-1) }));

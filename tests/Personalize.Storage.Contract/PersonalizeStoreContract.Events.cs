@@ -181,6 +181,58 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task An_ingestion_write_of_events_that_change_no_fact_stores_them_and_leaves_the_customer_all_or_nothing()
+    {
+        // Events older than the facts they would set change no fact: the write carries the events and the version the
+        // screen read, and no facts. They are stored and the customer stays as it is (its version too); a held id, a
+        // stale version or a customer that is gone leaves nothing of that customer.
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3")]);
+        var v0 = (await scope.Store.GetCustomerAsync("c-1"))!.Version;
+        await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = v0, Events = [Event("held", "c-1", "login", Now)], Facts = OneFact("logins", 1L, "held") }] });
+        var versions = new Dictionary<string, long>();
+        foreach (var id in new[] { "c-1", "c-2", "c-3" })
+        {
+            versions[id] = (await scope.Store.GetCustomerAsync(id))!.Version;
+        }
+
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = versions["c-1"], Events = [Event("old-1", "c-1", "login", Now.AddDays(-3)), Event("held", "c-1", "login", Now.AddDays(-2))] },
+                new CustomerSends { CustomerId = "c-2", ExpectedVersion = versions["c-2"] + 1, Events = [Event("stale-1", "c-2", "login", Now.AddDays(-3))] },
+                new CustomerSends { CustomerId = "c-9", ExpectedVersion = 1, Events = [Event("gone-1", "c-9", "login", Now.AddDays(-3))] },
+                new CustomerSends { CustomerId = "c-3", ExpectedVersion = versions["c-3"], Events = [Event("ok-1", "c-3", "order_shipped", Now.AddDays(-3), """{"order_number":"A-7"}"""), Event("ok-2", "c-3", "visit", Now.AddDays(-2))] },
+            ],
+        });
+
+        Assert.Equal([WriteStatus.Conflict, WriteStatus.Conflict, WriteStatus.NotFound, WriteStatus.Written], result.Customers.Select(static c => c.Status));
+        Assert.Equal([versions["c-1"], versions["c-2"], versions["c-3"]], new[] { result.Customers[0].Version, result.Customers[1].Version, result.Customers[3].Version });
+        var c1 = (await scope.Store.GetCustomerAsync("c-1"))!;
+        Assert.Equal((versions["c-1"], 1L), (c1.Version, c1.Profile.Facts.ValueOf("logins")));
+        var c3 = (await scope.Store.GetCustomerAsync("c-3"))!;
+        Assert.Equal((versions["c-3"], 0), (c3.Version, c3.Profile.Facts.Count));
+        Assert.Equal(["held", "ok-1", "ok-2"], (await scope.Store.ReadEventsAsync(new EventQuery())).Items.Select(static e => e.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["held", "ok-1", "ok-2"], (await scope.Store.FindEventsAsync(["old-1", "stale-1", "gone-1", "held", "ok-1", "ok-2"])).Order(StringComparer.Ordinal));
+        Assert.Equal("A-7", (await scope.Store.ReadEventsAsync(new EventQuery { CustomerId = "c-3", Since = Now.AddDays(-4), Limit = 1 })).Items[0].Data.GetProperty("order_number").GetString());
+
+        // The same events again (the conflicted customers' events read and applied again): the held id is the only one
+        // the store refuses; a write of the new ones alone is stored once.
+        var again = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = versions["c-1"], Events = [Event("old-1", "c-1", "login", Now.AddDays(-3))] },
+                new CustomerSends { CustomerId = "c-3", ExpectedVersion = versions["c-3"], Events = [Event("ok-1", "c-3", "order_shipped", Now.AddDays(-3))] },
+            ],
+        });
+        Assert.Equal([WriteStatus.Written, WriteStatus.Conflict], again.Customers.Select(static c => c.Status));
+        Assert.Equal(["held", "ok-1", "ok-2", "old-1"], (await scope.Store.ReadEventsAsync(new EventQuery())).Items.Select(static e => e.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(versions["c-1"], (await scope.Store.GetCustomerAsync("c-1"))!.Version);
+    }
+
+    [StoreFact]
     public async Task Saving_or_importing_a_profile_keeps_the_facts_events_wrote()
     {
         await using var scope = await OpenAsync();

@@ -69,12 +69,12 @@ public sealed class IngestionStreamTests : IDisposable
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
         await store.ImportCustomersAsync([Bare("c-1"), Bare("c-2")]);
         var options = new EventOptions { BatchSize = 3 };
-        await new EventIngestor(options).IngestAsync(ToAsync([Event("new-1", "c-1", "login", Now.AddHours(-1)), Event("new-2", "c-2", "order_shipped", Now.AddHours(-1), """{"order_number":"A-1"}""")]), store, Now);
+        await new EventIngestor(options).IngestAsync(ToAsync([Event("new-1", "c-1", "order_shipped", Now.AddHours(-1), """{"order_number":"A-1"}"""), Event("new-2", "c-2", "order_shipped", Now.AddHours(-1), """{"order_number":"A-2"}""")]), store, Now);
         var before = await Task.WhenAll(new[] { "c-1", "c-2" }.Select(async id => (await store.GetCustomerAsync(id))!));
 
-        // Each older than the fact it would set: stored, no fact changes; new-1 is held, so c-1's first write is a conflict
+        // Each older than the facts it would set (shipping facts keep the latest shipment): stored, no fact changes; new-1 is held, so c-1's first write is a conflict
         // and its events are read and applied again without it.
-        CustomerEvent[] older = [Event("old-1", "c-1", "login", Now.AddDays(-2)), Event("new-1", "c-1", "login", Now.AddHours(-1)), Event("old-2", "c-2", "order_shipped", Now.AddDays(-3)), Event("old-3", "c-1", "visit", Now.AddDays(-1))];
+        CustomerEvent[] older = [Event("old-1", "c-1", "order_shipped", Now.AddDays(-2), """{"order_number":"A-0"}"""), Event("new-1", "c-1", "order_shipped", Now.AddHours(-1), """{"order_number":"A-1"}"""), Event("old-2", "c-2", "order_shipped", Now.AddDays(-3)), Event("old-3", "c-1", "order_shipped", Now.AddDays(-1))];
         var one = await new EventIngestor(options).IngestAsync(ToAsync(older), store, Now);
         var two = await new EventIngestor(options).IngestAsync(ToAsync(older), store, Now);
 

@@ -232,12 +232,22 @@ public sealed class EventIngestor
             return (EventCodes.DataNotObject, $"Event '{e.Id}': data must be a JSON object, not {e.Data.ValueKind.ToString().ToLowerInvariant()}.");
         }
 
-        if (e.Data.ValueKind == System.Text.Json.JsonValueKind.Object && e.Data.GetRawText().Length > _options.MaxDataBytes)
+        if (e.Data.ValueKind == System.Text.Json.JsonValueKind.Object && DataBytes(e.Data) > _options.MaxDataBytes)
         {
             return (EventCodes.DataTooLarge, $"Event '{e.Id}': data is larger than {_options.MaxDataBytes} bytes (EventOptions.MaxDataBytes); send a reference instead of the content.");
         }
 
         return null;
+    }
+
+    /// <summary>The size of an event's data in bytes of UTF-8 JSON, as it was read (without copying it where the runtime allows).</summary>
+    private static int DataBytes(System.Text.Json.JsonElement data)
+    {
+#if NET9_0_OR_GREATER
+        return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data).Length;
+#else
+        return System.Text.Encoding.UTF8.GetByteCount(data.GetRawText());
+#endif
     }
 
     private static CustomerEvent Normalize(CustomerEvent e)
@@ -248,22 +258,25 @@ public sealed class EventIngestor
 
     private async Task ApplyBatchAsync(List<(long Index, CustomerEvent Event)> batch, IPersonalizeStore store, DateTimeOffset at, IUpdateHandler? handler, Tally tally, CancellationToken cancellationToken)
     {
-        // The same id twice in the stream: the first one counts.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var fresh = new List<(long Index, CustomerEvent Event)>(batch.Count);
+        // The same id twice in the stream: the first one counts. Each customer's events in stream order.
+        var seen = new HashSet<string>(batch.Count, StringComparer.Ordinal);
+        var pending = new Dictionary<string, List<(long Index, CustomerEvent Event)>>(StringComparer.Ordinal);
         foreach (var item in batch)
         {
-            if (seen.Add(item.Event.Id))
-            {
-                fresh.Add(item);
-            }
-            else
+            if (!seen.Add(item.Event.Id))
             {
                 tally.Duplicates++;
+                continue;
             }
+
+            if (!pending.TryGetValue(item.Event.CustomerId, out var items))
+            {
+                pending.Add(item.Event.CustomerId, items = new List<(long Index, CustomerEvent Event)>(2));
+            }
+
+            items.Add(item);
         }
 
-        var pending = fresh.GroupBy(static p => p.Event.CustomerId, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();

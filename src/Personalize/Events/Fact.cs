@@ -42,7 +42,35 @@ public sealed record Fact
     /// <summary>Formats an instant as facts hold it: ISO 8601 in UTC to the second, for example <c>2026-03-01T09:30:00Z</c>.</summary>
     /// <param name="at">The instant.</param>
     /// <returns>The text.</returns>
-    public static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset at)
+    {
+        // By hand: events set one or two instants each, and a custom format string is parsed on every call.
+        // Same text as the format "yyyy-MM-dd'T'HH:mm:ss'Z'" in the invariant culture (years 1 to 9999 in four digits).
+        return string.Create(20, at.UtcDateTime, static (chars, t) =>
+        {
+            Digits(chars[..4], t.Year);
+            chars[4] = '-';
+            Digits(chars.Slice(5, 2), t.Month);
+            chars[7] = '-';
+            Digits(chars.Slice(8, 2), t.Day);
+            chars[10] = 'T';
+            Digits(chars.Slice(11, 2), t.Hour);
+            chars[13] = ':';
+            Digits(chars.Slice(14, 2), t.Minute);
+            chars[16] = ':';
+            Digits(chars.Slice(17, 2), t.Second);
+            chars[19] = 'Z';
+        });
+
+        static void Digits(Span<char> into, int value)
+        {
+            for (var i = into.Length - 1; i >= 0; i--)
+            {
+                into[i] = (char)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+    }
 
     /// <summary>Reads the value as an instant (a fact written by <see cref="Format"/> or any ISO 8601 text with an offset).</summary>
     /// <param name="at">The instant.</param>

@@ -49,7 +49,30 @@ public sealed partial class SqlitePersonalizeStore
             }
 
             return new SendBatchResult(results);
-        }, cancellationToken);
+        }, cancellationToken, customersChecked: IngestionOnly(batch));
+    }
+
+    /// <summary>
+    /// Whether a batch writes only what event ingestion writes (events, facts, a stage, changes, a profile): each such
+    /// entry reads or updates its customer's row (the version check) before it inserts anything that refers to it, and
+    /// an entry whose customer is gone is undone and reported not found, so the write needs no foreign key check per event.
+    /// </summary>
+    private static bool IngestionOnly(SendBatch batch)
+    {
+        if (batch.Delivered.Count > 0 || batch.Failed.Count > 0 || batch.Run is not null)
+        {
+            return false;
+        }
+
+        foreach (var sends in batch.Customers)
+        {
+            if (sends.Deliveries.Count > 0 || sends.Scheduled.Count > 0 || sends.Completions.Count > 0 || sends.Journeys.Count > 0 || sends.Consents.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Personalize.Channels;
 using Personalize.Serialization;
 using Personalize.Storage;
@@ -223,22 +224,55 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE) on the writer connection.</summary>
-    private async ValueTask<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
+    private async ValueTask<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken, bool customersChecked = false)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             cancellationToken.ThrowIfCancellationRequested();
-            using var transaction = _writer.BeginTransaction();
-            var result = work(transaction);
-            transaction.Commit();
-            return result;
+            EnforceForeignKeys(!customersChecked);
+            try
+            {
+                using var transaction = _writer.BeginTransaction();
+                var result = work(transaction);
+                transaction.Commit();
+                return result;
+            }
+            finally
+            {
+                EnforceForeignKeys(true);
+            }
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>Whether the writer connection enforces foreign keys now (the connection string turns them on).</summary>
+    private bool _foreignKeys = true;
+
+    /// <summary>
+    /// Turns the writer's foreign key checks on or off, between transactions (SQLite ignores the pragma inside one). Off
+    /// only for a write whose every statement checks its customer's row first in the same transaction
+    /// (<see cref="IngestionOnly"/>): SQLite's own check would search the customers' key once more for every event
+    /// inserted. Every write starts by setting what it needs, so a failed restore cannot outlive the next write.
+    /// </summary>
+    private void EnforceForeignKeys(bool on)
+    {
+        if (_foreignKeys == on)
+        {
+            return;
+        }
+
+        var code = raw.sqlite3_exec(_writer.Handle, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+        if (code != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(code, _writer.Handle);
+        }
+
+        _foreignKeys = on;
     }
 
     /// <summary>A prepared command of the writer connection, kept for the life of the store.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Personalize.Channels;
 using Personalize.Consent;
+using Personalize.Events;
 using Personalize.Storage;
 using Personalize.Storage.Contract;
 using static Personalize.Storage.Contract.StoreKit;
@@ -40,6 +41,34 @@ public sealed class SqliteStoreTests : IDisposable
 
         // The suppression salt is kept in the file: the erased address still matches after reopening.
         Assert.NotNull(await reopened.FindSuppressionAsync(ContactPointKind.Email, "c-2@example.com"));
+    }
+
+    [Fact]
+    public async Task An_ingestion_write_leaves_no_event_of_a_gone_customer_and_foreign_keys_are_enforced_again_after_it()
+    {
+        // An ingestion write checks each customer's row itself (SQLite's per-event key check is off for it): the events of a
+        // customer that is gone are not left behind, and the next writes and erasures have the foreign keys as before.
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Bare("c-1")]);
+        var v1 = (await store.GetCustomerAsync("c-1"))!.Version;
+        var written = await store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "gone", ExpectedVersion = 1, Events = [Event("g-1", "gone", "login", Now)], Facts = OneFact("logins", 1L, "g-1") },
+                new CustomerSends { CustomerId = "gone-too", ExpectedVersion = 1, Events = [Event("g-2", "gone-too", "login", Now.AddDays(-1))] },
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = v1, Events = [Event("e-1", "c-1", "login", Now)], Facts = OneFact("logins", 1L, "e-1") },
+            ],
+        });
+
+        Assert.Equal([WriteStatus.NotFound, WriteStatus.NotFound, WriteStatus.Written], written.Customers.Select(static c => c.Status));
+        Assert.Equal(["e-1"], (await store.ReadEventsAsync(new EventQuery())).Items.Select(static e => e.Id));
+        Assert.Equal("1", store.WriterPragma("foreign_keys"));
+        var send = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "gone", Deliveries = [Send("gone", "welcome", Now)] }] });
+        Assert.Equal(WriteStatus.NotFound, send.Customers[0].Status);
+
+        await store.EraseCustomerAsync("c-1", Now);
+        Assert.Empty((await store.ReadEventsAsync(new EventQuery())).Items);
     }
 
     [Fact]

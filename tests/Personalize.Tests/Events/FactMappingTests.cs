@@ -145,6 +145,23 @@ public sealed class FactMappingTests
     }
 
     [Fact]
+    public async Task Data_larger_than_the_limit_in_utf8_bytes_is_rejected_also_when_it_has_fewer_characters()
+    {
+        // 20 characters of ASCII are 20 bytes; nine accented letters are 16 characters but 25 bytes.
+        var (store, ingestor) = await SetUpAsync(new EventOptions { MaxDataBytes = 20 });
+        var summary = await ingestor.IngestAsync(Stream([
+            Event("ascii-20", "c-1", "login", T0, "{\"n\":\"abcdefghijkl\"}"),
+            Event("ascii-21", "c-1", "login", T0, "{\"n\":\"abcdefghijklm\"}"),
+            Event("accents", "c-1", "login", T0, "{\"n\":\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\"}"),
+        ]), store, Later);
+
+        Assert.Equal(
+            [(1L, EventCodes.DataTooLarge), (2L, EventCodes.DataTooLarge)],
+            summary.Rejected.Select(r => (r.Index, r.Code)));
+        Assert.Equal(["ascii-20"], (await store.ReadEventsAsync(new EventQuery())).Items.Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task A_host_mapping_adds_its_own_facts_and_a_failing_one_rejects_only_that_customers_events()
     {
         var mappings = FactMappings.CreateDefault()

@@ -45,6 +45,10 @@ internal static class EventBench
         return events;
     }
 
+    /// <summary>The events with ids as streams carry them (UUIDs, derived from the ids so every run has the same): in no order, unlike e-0, e-1, … which sort into a few neighbouring pages.</summary>
+    public static CustomerEvent[] RandomIds(CustomerEvent[] events)
+        => [.. events.Select(static e => e with { Id = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(e.Id))).ToString() })];
+
     public static async IAsyncEnumerable<CustomerEvent> Stream(CustomerEvent[] events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var e in events)
@@ -164,6 +168,10 @@ public class EventIngestionBenchmarks
     /// <summary>Gets the event counts.</summary>
     public static IEnumerable<int> EventCounts => [EventBench.Count("PERSONALIZE_BENCH_EVENTS", 50_000)];
 
+    /// <summary>Gets or sets whether the event ids are random (UUIDs, as streams carry them) instead of time-ordered (<c>e-0</c>, <c>e-1</c>, …).</summary>
+    [Params(false, true)]
+    public bool RandomIds { get; set; }
+
     private int Customers => Math.Max(1, Events / 10);
 
     [GlobalSetup]
@@ -171,6 +179,10 @@ public class EventIngestionBenchmarks
     {
         _scenario = new SendingScenario();
         _events = EventBench.Events(Events, Customers, "e-");
+        if (RandomIds)
+        {
+            _events = EventBench.RandomIds(_events);
+        }
     }
 
     [IterationSetup(Target = nameof(Sqlite))]

@@ -47,8 +47,7 @@ internal static class EventLoopMeasure
             var events = EventBench.Events(count, Math.Max(1, count / 10), "e-");
             if (randomIds)
             {
-                // Ids as streams carry them (UUIDs): in no order, unlike e-0, e-1, ... which sort into a few neighbouring pages.
-                events = [.. events.Select(static e => e with { Id = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(e.Id))).ToString() })];
+                events = EventBench.RandomIds(events);
             }
 
             for (var r = 0; r < repeat; r++)

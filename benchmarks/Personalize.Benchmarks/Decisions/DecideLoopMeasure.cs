@@ -7,7 +7,7 @@ using Personalize.Decisions;
 namespace Personalize.Benchmarks.Decisions;
 
 /// <summary>
-/// <c>decide-loop one|many|small [--seconds N] [--rounds N]</c>: the <see cref="DecisionBenchmarks"/> scenario in a plain
+/// <c>decide-loop one|many|small [--seconds N] [--rounds N] [--customers N]</c>: the <see cref="DecisionBenchmarks"/> scenario in a plain
 /// loop in this process, printing per decision the thread's CPU time, the wall time and the bytes allocated, once per
 /// round. <c>one</c> decides the cache-hot customer (<c>DecideOneTick</c>), <c>many</c> the 10,000-customer batch through
 /// <see cref="DecisionEngine.DecideMany"/> on one thread (<c>DecideBatchOneThread</c>), <c>small</c> the first 1,000
@@ -18,16 +18,18 @@ internal static class DecideLoopMeasure
 {
     public static int Run(string[] args)
     {
-        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small [--seconds N] [--rounds N].");
+        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small [--seconds N] [--rounds N] [--customers N].");
         var seconds = 5.0;
         var rounds = 3;
+        var size = 10_000;
         for (var i = 2; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N.");
+                case "--customers": size = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many: the batch's first N customers).");
             }
         }
 
@@ -35,6 +37,7 @@ internal static class DecideLoopMeasure
         var catalog = DecisionScenario.Catalog(engine);
         var customers = DecisionScenario.Customers(10_000);
         var one = customers[3];
+        var batch = size == customers.Length ? customers : customers[..Math.Min(size, customers.Length)];
         if (mode == "shape")
         {
             Shape(engine, catalog, customers);
@@ -44,7 +47,7 @@ internal static class DecideLoopMeasure
         Func<int> step = mode switch
         {
             "one" => () => engine.Decide(catalog, one, Trigger.Tick, DecisionScenario.Now).Winners.Count >= 0 ? 1 : 0,
-            "many" => () => engine.DecideMany(catalog, customers, Trigger.Tick, DecisionScenario.Now, maxDegreeOfParallelism: 1).Length,
+            "many" => () => engine.DecideMany(catalog, batch, Trigger.Tick, DecisionScenario.Now, maxDegreeOfParallelism: 1).Length,
             "small" => () =>
             {
                 for (var i = 0; i < 1_000; i++)

@@ -237,4 +237,66 @@ public sealed class EligibilityAndConsentTests
 
         Assert.True(engine.Decide(catalog, Customer(flags: new ServiceFlags { NpsScore = 7 }), Trigger.Tick, Now).HasWinner);
     }
+
+    [Fact]
+    public void A_channel_without_a_usable_contact_point_is_blocked_with_the_consent_rules_own_answer_in_single_and_batch_decisions()
+    {
+        var engine = Engine(o => o.ChannelRules.Add(new EveryChannelDeferredRule()));
+        var catalog = Compile(engine, b => b
+            .Add("tips", m => m.OnSchedule().Channel(Channel.Sms, "t").Channel(Channel.Push, "t").Channel(Channel.Email, "t"))
+            .Add("receipt", m => m.Service().OnSchedule().Priority(9).Channel(Channel.Sms, "t").Channel(Channel.Email, "t")));
+        var customer = Customer(preferences: new ContactPreferences { ChannelRanking = [Channel.Sms, Channel.Push, Channel.Email] }) with
+        {
+            ContactPoints = new ContactPoints { Email = "a@example.com", DeviceTokens = [] },
+        };
+
+        var single = engine.Decide(catalog, customer, Trigger.Tick, Now, DecisionDetail.All);
+        var batch = engine.DecideMany(catalog, [customer, customer], Trigger.Tick, Now, maxDegreeOfParallelism: 1)[1];
+
+        // What the consent rule says by itself about SMS (no phone) for this customer, at the decision instant.
+        var context = DecisionContext.Rent(customer, Trigger.Tick, Now, engine.Eligibility);
+        RuleResult expected;
+        try
+        {
+            expected = engine.ChannelRules[0].Evaluate(context, catalog.Find("receipt")!, ChannelDefinition.Sms, Now);
+        }
+        finally
+        {
+            context.Return();
+        }
+
+        Assert.Equal(EligibilityCodes.ContactPointMissing, expected.Code);
+        foreach (var decision in new[] { single, batch })
+        {
+            var receipt = Outcome(decision, "receipt");
+            var sms = receipt.Channels.Single(c => c.Channel == Channel.Sms);
+            Assert.Equal(ChannelStatus.Blocked, sms.Status);
+            Assert.Equal(expected.Code, sms.Code);
+            Assert.Equal(expected.Instant, sms.Result.Instant);
+            Assert.Null(sms.SendAt);
+
+            // The host rule after consent defers the email: the phone-less SMS never reached it.
+            Assert.Equal(ChannelStatus.Deferred, receipt.Channels.Single(c => c.Channel == Channel.Email).Status);
+        }
+
+        Assert.Equal(single.Explain(), engine.Decide(catalog, customer, Trigger.Tick, Now, DecisionDetail.All).Explain());
+        Assert.Equal(Outcome(single, "receipt").Channels.Select(c => c.ToString()), Outcome(batch, "receipt").Channels.Select(c => c.ToString()));
+        Assert.Equal(EligibilityCodes.ContactPointMissing, Outcome(single, "tips").Channels.Single(c => c.Channel == Channel.Push).Code);
+
+        // Without the consent rule nothing checks the contact point: the SMS goes to the next rule.
+        var unchecked_ = Engine(o => o.DisabledRules.Add("consent"));
+        var catalogUnchecked = Compile(unchecked_, b => b.Add("receipt", m => m.Service().OnSchedule().Channel(Channel.Sms, "t")));
+        Assert.Equal(DecisionCodes.Allowed, Outcome(unchecked_.Decide(catalogUnchecked, customer, Trigger.Tick, Now), "receipt").Channels.Single().Code);
+    }
+
+    /// <summary>Defers every channel by a day (a host rule after the built-in ones).</summary>
+    private sealed class EveryChannelDeferredRule : IChannelRule
+    {
+        public string Name => "every_channel_deferred";
+
+        public string Description => "Defers every channel by a day.";
+
+        public RuleResult Evaluate(DecisionContext context, MessageDefinition message, ChannelDefinition channel, DateTimeOffset sendAt)
+            => sendAt < Now.AddDays(1) ? RuleResult.Defer("host.later", "Later.", Now.AddDays(1)) : RuleResult.Pass;
+    }
 }

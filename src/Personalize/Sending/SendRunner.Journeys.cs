@@ -131,6 +131,10 @@ public sealed partial class SendRunner
 
         /// <summary>Customer and channel pairs whose step message the store's suppression list refused in this pass (planned again as suppressed); written by the recording stage, read by the planning stage.</summary>
         private readonly ConcurrentDictionary<(string CustomerId, Channel Channel), bool> _refused = new();
+
+        /// <summary>Whether <see cref="_refused"/> holds anything (set by the recording stage before it plans the refused customers again).</summary>
+        private volatile bool _anyRefused;
+
         private long _instances;
         private long _steps;
         private long _completed;
@@ -196,7 +200,13 @@ public sealed partial class SendRunner
                         break;
                     }
 
-                    var byCustomer = page.Items.GroupBy(static i => i.CustomerId, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
+                    var byCustomer = new Dictionary<string, List<JourneyInstance>>(page.Items.Count, StringComparer.Ordinal);
+                    foreach (var key in page.Items)
+                    {
+                        ref var own = ref CollectionsMarshal.GetValueRefOrAddDefault(byCustomer, key.CustomerId, out _);
+                        (own ??= new List<JourneyInstance>(1)).Add(key);
+                    }
+
                     await writer.WriteAsync(await ReadAsync(store, byCustomer.Keys.ToArray(), byCustomer, stop.Token).ConfigureAwait(false), stop.Token).ConfigureAwait(false);
                     after = page.ContinueAfter;
                 }
@@ -293,11 +303,27 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = new SerializedJourneys(plan.Instances), Deliveries = plan.Sends.Select(static s => s.Delivery).ToArray(), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
+                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = new SerializedJourneys(plan.Instances), Deliveries = DeliveriesOf(plan.Sends), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = plan.Sends.Count == 0 ? null : Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
                 result.Plans.Add(plan);
             }
 
             return result;
+        }
+
+        private static DeliveryRecord[] DeliveriesOf(List<PendingSend> sends)
+        {
+            if (sends.Count == 0)
+            {
+                return [];
+            }
+
+            var deliveries = new DeliveryRecord[sends.Count];
+            for (var i = 0; i < deliveries.Length; i++)
+            {
+                deliveries[i] = sends[i].Delivery;
+            }
+
+            return deliveries;
         }
 
         /// <summary>Records a planned page in one transaction, hands its messages over and redoes its conflicts (in this task).</summary>
@@ -334,6 +360,7 @@ public sealed partial class SendRunner
                         if (written.WasSuppressed(send.Delivery.IdempotencyKey))
                         {
                             _refused[(plan.CustomerId, send.Message.Channel)] = true;
+                            _anyRefused = true;
                         }
                     }
 
@@ -748,10 +775,17 @@ public sealed partial class SendRunner
         private (RecheckStatus Status, string Code, Channel Channel, RecheckResult? Result) Check(SendStep send, CustomerProfile profile, Trigger trigger)
         {
             var catalog = journeys.Catalog;
-            IEnumerable<Channel> channels;
-            if (send.Channel is { } only)
+            if (send.Channel is { } only && !_anyRefused)
             {
-                channels = [only];
+                // The common case: one channel, nothing refused in this pass — checked without building the channel list.
+                var one = runner._engine.Recheck(catalog, profile, send.MessageId, only, trigger, at, at);
+                return (one.Status, one.Code, only, one);
+            }
+
+            List<Channel> channels;
+            if (send.Channel is { } single)
+            {
+                channels = [single];
             }
             else
             {
@@ -765,7 +799,7 @@ public sealed partial class SendRunner
             List<string>? reasons = null;
             foreach (var channel in channels)
             {
-                if (_refused.ContainsKey((profile.Id, channel)))
+                if (_anyRefused && _refused.ContainsKey((profile.Id, channel)))
                 {
                     (reasons ??= []).Add(channel + ": " + EligibilityCodes.ContactPointSuppressed);
                     blocked ??= (RecheckStatus.Blocked, EligibilityCodes.ContactPointSuppressed, channel, null);

@@ -310,22 +310,6 @@ public sealed partial class SendRunner
             return result;
         }
 
-        private static DeliveryRecord[] DeliveriesOf(List<PendingSend> sends)
-        {
-            if (sends.Count == 0)
-            {
-                return [];
-            }
-
-            var deliveries = new DeliveryRecord[sends.Count];
-            for (var i = 0; i < deliveries.Length; i++)
-            {
-                deliveries[i] = sends[i].Delivery;
-            }
-
-            return deliveries;
-        }
-
         /// <summary>Records a planned page in one transaction, hands its messages over and redoes its conflicts (in this task).</summary>
         private async Task RecordAsync(IPersonalizeStore store, PagePlans page, int attempt, CancellationToken token)
         {

@@ -381,7 +381,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     /// with nothing allocated per row: an entry with events and their facts (and changes) against the version its screen
     /// read, and nothing else (a profile, consent evidence, sends or journeys take <see cref="Record(SqliteTransaction, CustomerSends, bool)"/>'s
     /// general path; so does an entry without an expected version; null then). The events are inserted first
-    /// (<c>ON CONFLICT (id) DO NOTHING</c>; the foreign key finds a customer that is gone), then the facts replace the
+    /// (<c>ON CONFLICT (id) DO NOTHING</c>; a customer that is gone is found by the version read or the facts update below — an ingestion-only write runs without SQLite's foreign key check, ADR 59 — or, on any other write, by the foreign key), then the facts replace the
     /// stored ones only if the version is still the one read, growing it; an event id the store holds (another ingester
     /// applied it meanwhile) or another version deletes the events this call inserted, and the entry is a conflict: the
     /// customer's part stays all or nothing, and the ingestor reads and applies it again.

@@ -66,19 +66,16 @@ public sealed partial class DecisionEngine
 
     /// <summary>
     /// A channel the customer has no usable contact point for, when the consent rule comes first: blocked with the
-    /// consent rule's own result (<c>contact_point.missing</c> or <c>contact_point.invalid</c>), recorded without running
+    /// consent rule's own result (<see cref="ContactEligibility.MissingContactPoint"/>, its first check), recorded without running
     /// the rules (the most common try of a batch: about one per decision ends here).
     /// </summary>
     private bool WithoutContactPoint(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelEntry[] outcomes)
     {
-        var points = context.Customer.ContactPoints;
-        var kind = message.ChannelDefinitions[contentIndex].ContactPoint;
-        if (_consentRule != 0 || points.Has(kind))
+        if (_consentRule != 0 || ContactEligibility.MissingContactPoint(context.Customer.ContactPoints, message.ChannelDefinitions[contentIndex].ContactPoint) is not { } code)
         {
             return false;
         }
 
-        var code = points.IsInvalid(kind) ? EligibilityCodes.ContactPointInvalid : EligibilityCodes.ContactPointMissing;
         outcomes[count++] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, new RuleResult(code, null, null, null, instant: context.At), null);
         return true;
     }

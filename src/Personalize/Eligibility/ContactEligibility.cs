@@ -205,6 +205,14 @@ public sealed class ContactEligibility
     }
 
     /// <summary>
+    /// The first check of <see cref="ConsentCode"/>: <see cref="EligibilityCodes.ContactPointInvalid"/> or
+    /// <see cref="EligibilityCodes.ContactPointMissing"/> when the customer has no usable contact point of
+    /// <paramref name="kind"/>, else <see langword="null"/>.
+    /// </summary>
+    internal static string? MissingContactPoint(Customers.ContactPoints points, ContactPointKind kind)
+        => points.Has(kind) ? null : points.IsInvalid(kind) ? EligibilityCodes.ContactPointInvalid : EligibilityCodes.ContactPointMissing;
+
+    /// <summary>
     /// The channel part of <see cref="CheckConsent"/> (contact point, purpose and channel consent; no topic) for a
     /// registered channel, with its scopes made by the caller (the decision engine makes them once per catalog), at an
     /// instant in UTC ticks.
@@ -213,9 +221,9 @@ public sealed class ContactEligibility
     internal string ConsentCode(CustomerProfile customer, ChannelDefinition definition, ContactPurpose purpose, ConsentScope channelForPurpose, ConsentScope channelScope, long atTicks, out ConsentRecord? evidence)
     {
         evidence = null;
-        if (!customer.ContactPoints.Has(definition.ContactPoint))
+        if (MissingContactPoint(customer.ContactPoints, definition.ContactPoint) is { } missing)
         {
-            return customer.ContactPoints.IsInvalid(definition.ContactPoint) ? EligibilityCodes.ContactPointInvalid : EligibilityCodes.ContactPointMissing;
+            return missing;
         }
 
         if (customer.Facts.Count > 0 && IsSuppressed(customer, definition.ContactPoint))

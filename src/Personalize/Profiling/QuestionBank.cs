@@ -36,7 +36,11 @@ public sealed class QuestionBank
     private static readonly QuestionOption[] YesNo = [new("yes", "Yes"), new("no", "No")];
     private readonly Dictionary<string, Entry> _byId;
     private readonly Dictionary<string, Entry> _byAskedFact;
-    private readonly Dictionary<Channel, Entry[]> _byChannel;
+    private readonly Dictionary<string, Entry> _byAnswerFact;
+
+    // The questions that fit each channel, best first: a few channels, scanned (a record struct's hash of the name costs
+    // more than comparing it with each of them).
+    private readonly (Channel Channel, Entry[] Entries)[] _byChannel;
 
     private QuestionBank(IReadOnlyList<Question> questions, TimeSpan askAgainAfter)
     {
@@ -44,12 +48,14 @@ public sealed class QuestionBank
         AskAgainAfter = askAgainAfter;
         _byId = new Dictionary<string, Entry>(questions.Count, StringComparer.Ordinal);
         _byAskedFact = new Dictionary<string, Entry>(questions.Count, StringComparer.Ordinal);
+        _byAnswerFact = new Dictionary<string, Entry>(questions.Count, StringComparer.Ordinal);
         var entries = new List<Entry>(questions.Count);
         for (var i = 0; i < questions.Count; i++)
         {
             var entry = new Entry(questions[i], i);
             _byId[entry.Question.Id] = entry;
             _byAskedFact[entry.AskedFact] = entry;
+            _byAnswerFact[entry.AnswerFact] = entry;
             entries.Add(entry);
         }
 
@@ -62,7 +68,8 @@ public sealed class QuestionBank
 
         _byChannel = ordered.SelectMany(static e => e.Question.Channels.Distinct().Select(c => (Channel: c, Entry: e)))
             .GroupBy(static p => p.Channel)
-            .ToDictionary(static g => g.Key, static g => g.Select(static p => p.Entry).ToArray());
+            .Select(static g => (g.Key, g.Select(static p => p.Entry).ToArray()))
+            .ToArray();
     }
 
     /// <summary>Gets the questions, in the bank's order.</summary>
@@ -134,27 +141,38 @@ public sealed class QuestionBank
     /// </summary>
     internal Entry? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string? idempotencyKey, string? trigger, string? messageId)
     {
-        if (kind == MessageKind.Ask || !_byChannel.TryGetValue(channel, out var entries))
+        if (kind == MessageKind.Ask || EntriesFor(channel) is not { } entries)
         {
             return null;
         }
 
+        // One walk over the customer's facts finds what was answered and what was asked lately (a bit per question of the
+        // best 64; the others are looked up), and the ask this very message made when it is rendered again.
         var facts = customer.Facts;
         var recent = (at - AskAgainAfter).UtcTicks;
-        if (facts.Count > 0 && (idempotencyKey ?? trigger) is not null && OwnAsk(customer, channel, at, recent, idempotencyKey, trigger, messageId) is { } own)
+        var seen = default(FactMarks);
+        if (facts.Count > 0)
         {
-            // This very message asked it (rendered again after a crash): it carries the same question again.
-            return own;
+            seen = Mark(customer, channel, at, recent, idempotencyKey, trigger, messageId, out var own);
+            if (own is not null)
+            {
+                // This very message asked it (rendered again after a crash): it carries the same question again.
+                return own;
+            }
         }
 
+        var stage = 1 << (int)customer.Stage;
         foreach (var entry in entries)
         {
-            if (!IsOpen(entry, customer, at))
+            // The cheap checks first; a question is chosen only when every check lets it through, so their order does not matter.
+            if ((entry.Stages != 0 && (entry.Stages & stage) == 0)
+                || (facts.Count > 0 && (seen.Answered(entry, facts) || seen.AskedSince(entry, facts, recent))))
             {
                 continue;
             }
 
-            if (facts.Count > 0 && facts.TryGetValue(entry.AskedFact, out var asked) && asked.At.UtcTicks > recent)
+            // A topic the customer already chose (subscribed or unsubscribed, anywhere) is answered.
+            if (entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None)
             {
                 continue;
             }
@@ -165,32 +183,62 @@ public sealed class QuestionBank
         return null;
     }
 
-    /// <summary>
-    /// The question the message being rendered asked already, when its ask is among the customer's facts and the question
-    /// is still open for this channel and stage: of several (only a hand-made history has more than one), the best.
-    /// One walk over the facts instead of a look-up per question; the key is made (a hash) only for an ask made at
-    /// the message's own instant — a key is the hash of its instant among others, and an ask is stored with the
-    /// message's instant to the tick.
-    /// </summary>
-    private Entry? OwnAsk(CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, string? key, string? trigger, string? messageId)
+    private Entry[]? EntriesFor(Channel channel)
     {
-        Entry? best = null;
-        foreach (var (name, fact) in customer.Facts.Walk())
+        foreach (var (fits, entries) in _byChannel)
         {
-            Consider(name, fact, customer, channel, at, recent, ref key, trigger, messageId, ref best);
+            if (fits == channel)
+            {
+                return entries;
+            }
         }
 
-        return best;
+        return null;
     }
 
-    private void Consider(string name, Fact fact, CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, ref string? key, string? trigger, string? messageId, ref Entry? best)
+    /// <summary>
+    /// Walks the facts once: which of the best 64 questions were answered (<c>answer.ID</c>) and asked since
+    /// <paramref name="recent"/> (<c>asked.ID</c>), and (<paramref name="own"/>) the question the message being rendered
+    /// asked already, when its ask is among the facts and the question is still open for this channel and stage: of
+    /// several (only a hand-made history has more than one), the best. The message's key is made (a hash) only for an
+    /// ask made at the message's own instant — a key is the hash of its instant among others, and an ask is stored with
+    /// the message's instant to the tick; with neither a key nor a trigger, no ask is this message's own.
+    /// </summary>
+    private FactMarks Mark(CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, string? key, string? trigger, string? messageId, out Entry? own)
     {
-        var ticks = fact.At.UtcTicks;
-        if (ticks <= recent
-            || fact.EventId is not { } eventId
-            || (key is null && Math.Abs(ticks - at.UtcTicks) >= TimeSpan.TicksPerSecond)
-            || !name.StartsWith(AskedPrefix, StringComparison.Ordinal)
-            || !_byAskedFact.TryGetValue(name, out var entry)
+        own = null;
+        var mayOwn = (key ?? trigger) is not null;
+        ulong answered = 0, asked = 0;
+        foreach (var (name, fact) in customer.Facts.Walk())
+        {
+            if (name.StartsWith(FactNames.AnswerPrefix, StringComparison.Ordinal))
+            {
+                if (_byAnswerFact.TryGetValue(name, out var answeredEntry) && answeredEntry.Rank < 64)
+                {
+                    answered |= 1UL << answeredEntry.Rank;
+                }
+            }
+            else if (name.StartsWith(AskedPrefix, StringComparison.Ordinal) && _byAskedFact.TryGetValue(name, out var entry) && fact.At.UtcTicks > recent)
+            {
+                if (entry.Rank < 64)
+                {
+                    asked |= 1UL << entry.Rank;
+                }
+
+                if (mayOwn)
+                {
+                    ConsiderOwn(entry, fact, customer, channel, at, ref key, trigger, messageId, ref own);
+                }
+            }
+        }
+
+        return new FactMarks(answered, asked);
+    }
+
+    private static void ConsiderOwn(Entry entry, Fact fact, CustomerProfile customer, Channel channel, DateTimeOffset at, ref string? key, string? trigger, string? messageId, ref Entry? best)
+    {
+        if (fact.EventId is not { } eventId
+            || (key is null && Math.Abs(fact.At.UtcTicks - at.UtcTicks) >= TimeSpan.TicksPerSecond)
             || (best is not null && best.Rank < entry.Rank))
         {
             return;
@@ -528,6 +576,16 @@ public sealed class QuestionBank
         QuestionFillKind.QuietHours => TryParseWindow(value, out _),
         _ => true,
     };
+
+    /// <summary>What one walk over a customer's facts found: a bit per question rank below 64; the questions ranked lower are looked up.</summary>
+    private readonly struct FactMarks(ulong answered, ulong askedLately)
+    {
+        public bool Answered(Entry entry, CustomerFacts facts)
+            => entry.Rank < 64 ? (answered & (1UL << entry.Rank)) != 0 : facts.ContainsKey(entry.AnswerFact);
+
+        public bool AskedSince(Entry entry, CustomerFacts facts, long recent)
+            => entry.Rank < 64 ? (askedLately & (1UL << entry.Rank)) != 0 : facts.TryGetValue(entry.AskedFact, out var asked) && asked.At.UtcTicks > recent;
+    }
 
     /// <summary>A question as choosing and rendering read it: its fact names, stages and topic, its rank, and its answers' texts in each language, made once per bank.</summary>
     internal sealed class Entry

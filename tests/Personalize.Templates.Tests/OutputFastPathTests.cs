@@ -49,6 +49,40 @@ public sealed class OutputFastPathTests
         Assert.Equal("[1.50][-2][3.25][on request][4.5][1234567.891]", RenderBoth(template, new { Items = items }));
     }
 
+    [Fact]
+    public void A_liquid_literal_index_reads_the_same_item_whatever_list_the_site_saw_before()
+    {
+        // One site each of `items[0]`, `items[-1]` and `items[3]` (literal positions: an array of objects is indexed
+        // directly once seen), fed arrays of objects, arrays of values, lists, JSON arrays, text and nil, twice in turn:
+        // each render prints what the same template with the positions in variables prints (the general path).
+        var liquid = new TemplateOptions { Syntax = TemplateSyntax.Liquid };
+        var literal = Template.ParseOrThrow("[{{ items[0].price }}|{{ items[-1].price }}|{{ items[-1] }}|{{ items[3] }}|{{ items[0] }}|{{ items[0] | size }}]", liquid);
+        var variable = Template.ParseOrThrow("[{{ items[zero].price }}|{{ items[last].price }}|{{ items[last] }}|{{ items[three] }}|{{ items[zero] }}|{{ items[zero] | size }}]", liquid);
+        var cases = new object?[]
+        {
+            new[] { new TextPriced { Price = "a" }, new TextPriced { Price = "b" } },
+            new[] { "x", "y", "z", "w" },
+            new[] { 1, 2 },
+            new object?[] { null, 7m, new TextPriced { Price = "c" } },
+            new List<string> { "p", "q" },
+            new[] { new TextPriced { Price = "d" } },
+            Array.Empty<string>(),
+            System.Text.Json.JsonDocument.Parse("[{\"price\": 3}, 4]").RootElement,
+            "text",
+            null,
+        };
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var items in cases)
+            {
+                var model = new Dictionary<string, object?> { ["items"] = items, ["zero"] = 0, ["last"] = -1, ["three"] = 3 };
+                Assert.Equal(RenderBoth(variable, model), RenderBoth(literal, model));
+            }
+        }
+
+        Assert.StartsWith("[a|b|", RenderBoth(literal, new Dictionary<string, object?> { ["items"] = cases[0] }), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("s")]
     [InlineData("e")]

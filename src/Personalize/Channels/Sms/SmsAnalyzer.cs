@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Personalize.Channels.Sms;
 
 /// <summary>
@@ -30,14 +32,25 @@ public static class SmsAnalyzer
     // Septets per character for U+0000..U+03FF (Latin and Greek); '€' (U+20AC) is the only GSM character above.
     private static readonly byte[] Widths = BuildWidths();
 
+    // The ASCII characters of one septet, for the vectorized scan of a body's plain prefix.
+    private static readonly SearchValues<char> OneSeptetAscii = SearchValues.Create(Enumerable.Range(0, 0x80).Where(static c => Widths[c] == 1).Select(static c => (char)c).ToArray());
+
     /// <summary>Analyzes a body.</summary>
     /// <param name="body">The SMS body.</param>
     /// <returns>The encoding, length and segments.</returns>
     public static SmsAnalysis Analyze(ReadOnlySpan<char> body)
     {
+        // Most bodies are plain ASCII text of one septet a character: that prefix is found in one vectorized pass, and
+        // only what follows it (accents, extension characters, anything not in GSM-7) is weighed a character at a time.
+        var plain = body.IndexOfAnyExcept(OneSeptetAscii);
+        if (plain < 0)
+        {
+            plain = body.Length;
+        }
+
         var firstNonGsm = -1;
-        var septets = 0;
-        for (var i = 0; i < body.Length; i++)
+        var septets = plain;
+        for (var i = plain; i < body.Length; i++)
         {
             var width = GsmWidth(body[i]);
             if (width == 0)
@@ -56,7 +69,9 @@ public static class SmsAnalyzer
                 return new SmsAnalysis(SmsEncoding.Gsm7, septets, septets == 0 ? 0 : 1, Gsm7Single, -1);
             }
 
-            return new SmsAnalysis(SmsEncoding.Gsm7, septets, Pack(body, Gsm7Multi, gsm: true), Gsm7Multi, -1);
+            // Of one septet a character throughout, the segments are full but the last.
+            var segments = plain == body.Length ? (septets + Gsm7Multi - 1) / Gsm7Multi : Pack(body, Gsm7Multi, gsm: true);
+            return new SmsAnalysis(SmsEncoding.Gsm7, septets, segments, Gsm7Multi, -1);
         }
 
         if (body.Length <= Ucs2Single)

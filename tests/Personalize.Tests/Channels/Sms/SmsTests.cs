@@ -41,6 +41,87 @@ public sealed class SmsTests
     }
 
     [Fact]
+    public void Random_bodies_count_as_the_segment_rules_say()
+    {
+        // Plain ASCII prefixes of every length (the analyzer scans them in one vectorized pass) followed by accents,
+        // extension characters, text outside GSM-7 and emoji: each body's encoding, units and segments as a plain
+        // restatement of the rules counts them.
+        const string basicOthers = "@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà\n\r";
+        const string extension = "^{}\\[~]|€\f";
+        var random = new Random(15);
+        for (var round = 0; round < 4000; round++)
+        {
+            var body = new System.Text.StringBuilder();
+            var plain = random.Next(0, 480);
+            for (var i = 0; i < plain; i++)
+            {
+                body.Append((char)random.Next(' ', '~' + 1));
+            }
+
+            var tail = random.Next(0, 4) == 0 ? 0 : random.Next(1, 200);
+            for (var i = 0; i < tail; i++)
+            {
+                switch (random.Next(20))
+                {
+                    case 0: body.Append(basicOthers[random.Next(basicOthers.Length)]); break;
+                    case 1: body.Append(extension[random.Next(extension.Length)]); break;
+                    case 2 when round % 3 == 0: body.Append('ж'); break;
+                    case 3 when round % 5 == 0: body.Append("🌱"); break;
+                    case 4: body.Append('`'); break;
+                    default: body.Append((char)random.Next('a', 'z' + 1)); break;
+                }
+            }
+
+            var text = body.ToString();
+            var (encoding, units, segments) = Restated(text);
+            var analysis = SmsAnalyzer.Analyze(text);
+            Assert.True((encoding, units, segments) == (analysis.Encoding, analysis.Units, analysis.Segments), $"\"{text}\": expected {encoding} {units} units in {segments} segments, got {analysis.Encoding} {analysis.Units} in {analysis.Segments}");
+        }
+    }
+
+    // The segment rules restated character by character: GSM-7 when every character is in the basic or extension table
+    // (extension characters take two septets, an escape pair never split), else UCS-2 (a surrogate pair never split).
+    private static (SmsEncoding Encoding, int Units, int Segments) Restated(string text)
+    {
+        const string basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+        const string extension = "\f^{}\\[~]|€";
+        var widths = text.Select(c => basic.Contains(c) ? 1 : extension.Contains(c) ? 2 : 0).ToList();
+        List<int> units;
+        SmsEncoding encoding;
+        int single, multi;
+        if (widths.All(w => w > 0))
+        {
+            (encoding, units, single, multi) = (SmsEncoding.Gsm7, widths, 160, 153);
+        }
+        else
+        {
+            units = [];
+            for (var i = 0; i < text.Length; i++)
+            {
+                var pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+                units.Add(pair ? 2 : 1);
+                i += pair ? 1 : 0;
+            }
+
+            (encoding, single, multi) = (SmsEncoding.Ucs2, 70, 67);
+        }
+
+        var total = units.Sum();
+        if (total == 0 || total <= single)
+        {
+            return (encoding, total, total == 0 ? 0 : 1);
+        }
+
+        var (segments, used) = (1, 0);
+        foreach (var unit in units)
+        {
+            (segments, used) = used + unit > multi ? (segments + 1, unit) : (segments, used + unit);
+        }
+
+        return (encoding, total, segments);
+    }
+
+    [Fact]
     public void A_surrogate_pair_is_never_split_across_segments()
     {
         // 66 units, then an emoji that would straddle the 67-unit boundary: it moves whole to segment 2.

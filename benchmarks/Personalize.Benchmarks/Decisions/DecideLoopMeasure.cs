@@ -18,10 +18,11 @@ internal static class DecideLoopMeasure
 {
     public static int Run(string[] args)
     {
-        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small [--seconds N] [--rounds N] [--customers N].");
+        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small|cost|shape [--seconds N] [--rounds N] [--customers N] [--index N].");
         var seconds = 5.0;
         var rounds = 3;
         var size = 10_000;
+        var index = 3;
         for (var i = 2; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -29,18 +30,25 @@ internal static class DecideLoopMeasure
                 case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--customers": size = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many: the batch's first N customers).");
+                case "--index": index = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many and cost: the batch's first N customers), --index N (one: which customer, 3 by default).");
             }
         }
 
         var engine = DecisionScenario.Engine();
         var catalog = DecisionScenario.Catalog(engine);
         var customers = DecisionScenario.Customers(10_000);
-        var one = customers[3];
+        var one = customers[index];
         var batch = size == customers.Length ? customers : customers[..Math.Min(size, customers.Length)];
         if (mode == "shape")
         {
             Shape(engine, catalog, customers);
+            return 0;
+        }
+
+        if (mode == "cost")
+        {
+            Cost(engine, catalog, batch);
             return 0;
         }
 
@@ -123,6 +131,61 @@ internal static class DecideLoopMeasure
         foreach (var (code, count) in channelOutcomes)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  channel {code}: {count / n:F3}"));
+        }
+    }
+
+    /// <summary>
+    /// Where a batch's time goes by kind of decision: each customer decided alone in a loop (cache-hot, so a lower
+    /// bound of its batch cost), grouped by the winner's channel outcome and the number of channels tried.
+    /// </summary>
+    private static void Cost(DecisionEngine engine, CompiledCatalog catalog, CustomerProfile[] customers)
+    {
+        const int Repeats = 50;
+        var groups = new SortedDictionary<string, (int Count, double Nanoseconds)>(StringComparer.Ordinal);
+        var firsts = new Dictionary<string, int>(StringComparer.Ordinal);
+        double total = 0;
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 3)
+        {
+            foreach (var customer in customers)
+            {
+                engine.Decide(catalog, customer, Trigger.Tick, DecisionScenario.Now);
+            }
+        }
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            groups.Clear();
+            total = 0;
+            foreach (var customer in customers)
+            {
+                var decision = engine.Decide(catalog, customer, Trigger.Tick, DecisionScenario.Now);
+                var cpu0 = ThreadCpu();
+                for (var i = 0; i < Repeats; i++)
+                {
+                    engine.Decide(catalog, customer, Trigger.Tick, DecisionScenario.Now);
+                }
+
+                var ns = (ThreadCpu() - cpu0).TotalNanoseconds / Repeats;
+                total += ns;
+                var winner = decision.Winners.Count == 0 ? "none" : decision.Winners[0].IsDeferred ? "deferred" : "allowed";
+                var deferrals = 0;
+                foreach (var entry in decision.ChannelEntries)
+                {
+                    deferrals += entry.Kind is ChannelEntry.Outcome.Deferred or ChannelEntry.Outcome.Dropped or ChannelEntry.Outcome.PastExpiry or ChannelEntry.Outcome.NoAllowedTime ? 1 : 0;
+                }
+
+                var key = $"{winner,-8} evaluated {decision.Outcomes.Length} tries {decision.ChannelEntries.Length} deferrals {deferrals}";
+                firsts.TryAdd(key, Array.IndexOf(customers, customer));
+                var (count, sum) = groups.GetValueOrDefault(key);
+                groups[key] = (count + 1, sum + ns);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean {total / customers.Length:F0} ns per decision (each customer alone, {Repeats} times)"));
+        foreach (var (key, (count, sum)) in groups.OrderByDescending(g => g.Value.Nanoseconds))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {key}: {count / (double)customers.Length:P1} of decisions, {sum / count:F0} ns each, {sum / total:P1} of the time (first: --index {firsts[key]})"));
         }
     }
 

@@ -99,19 +99,33 @@ internal sealed class ConsentRule : IChannelRule
         }
     }
 
-    /// <summary>The channel's consent at an instant, cached per channel, purpose and instant for the decision.</summary>
+    /// <summary>
+    /// The channel's consent at an instant: at the decision instant judged each time (a decision seldom asks one
+    /// channel and purpose twice, so remembering the answer costs more than it saves); at a later instant (a
+    /// deferral's, which channels share) cached per channel, purpose and instant for the decision.
+    /// </summary>
     private static RuleResult Channel(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, DateTimeOffset at)
     {
-        var key = at == context.At ? 0 : at.UtcTicks;
+        if (at == context.At)
+        {
+            return Judge(context, channel, purpose, scopes, at);
+        }
+
+        var key = at.UtcTicks;
         if (context.TryGetCached(CacheKind, channel, (int)purpose, key, out var cached))
         {
             return cached;
         }
 
-        var code = context.Eligibility.ConsentCode(context.Customer, channel, purpose, scopes.ChannelForPurpose, scopes.Channel, at.UtcTicks, out var evidence);
-        var outcome = code == EligibilityCodes.Allowed ? RuleResult.Pass : new RuleResult(code, null, null, evidence, instant: at);
+        var outcome = Judge(context, channel, purpose, scopes, at);
         context.Cache(CacheKind, channel, (int)purpose, key, outcome);
         return outcome;
+    }
+
+    private static RuleResult Judge(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, DateTimeOffset at)
+    {
+        var code = context.Eligibility.ConsentCode(context.Customer, channel, purpose, scopes.ChannelForPurpose, scopes.Channel, at.UtcTicks, out var evidence);
+        return code == EligibilityCodes.Allowed ? RuleResult.Pass : new RuleResult(code, null, null, evidence, instant: at);
     }
 
     /// <summary>After the decision instant, with records dated after it: a topic withdrawn by then blocks.</summary>

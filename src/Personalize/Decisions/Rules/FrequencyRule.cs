@@ -66,6 +66,15 @@ internal sealed class FrequencyRule : IChannelRule
             return RuleResult.Pass; // nothing counted yet and every cap allows one
         }
 
+        // At the decision instant with no winner yet, the counts are memoized for the decision (CountAll): a channel
+        // under every cap passes from them alone, without the decision's result cache; a reached cap is judged below.
+        var caps = service ? _service : _promotional;
+        if (placed == 0 && sendAt.UtcTicks == context.At.UtcTicks && caps.Length + own.Length <= CapCounts.Capacity
+            && !AnyReached(CountAll(context, caps, own, sendAt, service, history), caps, own, channel.Channel))
+        {
+            return RuleResult.Pass;
+        }
+
         // The answer depends only on the channel, the purpose group, the instant and the winners so far: evaluate once
         // per decision and winner count. Without a cap on one channel (the engine's and the customer's caps all count
         // every channel) it does not depend on the channel either: every channel of the decision shares it.
@@ -97,6 +106,21 @@ internal sealed class FrequencyRule : IChannelRule
                 List<FrequencyCap> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
                 var other => context.OwnCaps(other),
             };
+
+    /// <summary>Whether a cap that applies to <paramref name="channel"/> has reached its maximum by <paramref name="counts"/> (the caps, then the customer's own).</summary>
+    private static bool AnyReached(int[] counts, FrequencyCap[] caps, ReadOnlySpan<FrequencyCap> own, Channel channel)
+    {
+        for (var i = 0; i < caps.Length + own.Length; i++)
+        {
+            var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
+            if (counts[i] >= cap.Max && (cap.Channel is not { } capChannel || capChannel == channel))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool AnyZero(ReadOnlySpan<FrequencyCap> own)
     {

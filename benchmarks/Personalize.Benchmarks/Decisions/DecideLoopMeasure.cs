@@ -46,6 +46,12 @@ internal static class DecideLoopMeasure
             return 0;
         }
 
+        if (mode == "digest")
+        {
+            Digest(engine, catalog, batch);
+            return 0;
+        }
+
         if (mode == "cost")
         {
             Cost(engine, catalog, batch);
@@ -132,6 +138,43 @@ internal static class DecideLoopMeasure
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  channel {code}: {count / n:F3}"));
         }
+    }
+
+    /// <summary>
+    /// A digest of the batch's decisions (JSON and explanation of every candidate, <see cref="DecisionDetail.All"/>, one
+    /// and two winners, at 24 instants a day apart by an hour each, and through <see cref="DecisionEngine.DecideMany"/>):
+    /// two builds that print the same digest decided the same.
+    /// </summary>
+    private static void Digest(DecisionEngine engine, CompiledCatalog catalog, CustomerProfile[] customers)
+    {
+        var two = DecisionScenario.Engine(maxWinners: 2);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var count = 0;
+        for (var hour = 0; hour < 24; hour++)
+        {
+            var at = DecisionScenario.Now.AddHours(hour).AddDays(hour % 3).AddMinutes(hour * 7);
+            foreach (var batch in new[] { engine.DecideMany(catalog, customers, Trigger.Tick, at, 1), two.DecideMany(catalog, customers, Trigger.Tick, at, 1) })
+            {
+                foreach (var decision in batch)
+                {
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(decision.ToJson()));
+                    count++;
+                }
+            }
+
+            foreach (var customer in customers)
+            {
+                foreach (var e in new[] { engine, two })
+                {
+                    var decision = e.Decide(catalog, customer, Trigger.Tick, at, DecisionDetail.All);
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(decision.ToJson()));
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(decision.Explain()));
+                    count++;
+                }
+            }
+        }
+
+        Console.WriteLine($"{count} decisions, digest {Convert.ToHexString(hash.GetHashAndReset())}");
     }
 
     /// <summary>

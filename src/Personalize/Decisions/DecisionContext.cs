@@ -14,11 +14,13 @@ namespace Personalize.Decisions;
 public sealed class DecisionContext
 {
     private const int MaxCacheSize = 64;
-    private const int TimingKind = 3;
-    private static readonly RuleResult Blocked = new(DecisionCodes.QuietHours, null, null);
     private ConditionContext? _conditions;
     private byte _allowedNowStrict;
     private byte _allowedNowLoose;
+    private byte _laterStrict;
+    private byte _laterLoose;
+    private long _laterStrictTicks;
+    private long _laterLooseTicks;
     private DateTimeOffset? _nextStrict;
     private DateTimeOffset? _nextLoose;
     private byte _nextKnown;
@@ -219,6 +221,8 @@ public sealed class DecisionContext
         _conditions = null;
         _allowedNowStrict = 0;
         _allowedNowLoose = 0;
+        _laterStrict = 0;
+        _laterLoose = 0;
         _nextStrict = null;
         _nextLoose = null;
         _nextKnown = 0;
@@ -254,15 +258,18 @@ public sealed class DecisionContext
     {
         if (instant != At)
         {
-            // Deferred instants repeat across channels (an overall cap defers them all to the same instant): memoize.
-            var key = includePreferred ? 1 : 0;
-            if (TryGetCached(TimingKind, null, key, instant.UtcTicks, out var memo))
+            // Deferred instants repeat across channels (an overall cap defers them all to the same instant): the
+            // latest later instant's answer is kept (bit 1 known, bit 2 allowed), per strictness.
+            ref var ticks = ref includePreferred ? ref _laterStrictTicks : ref _laterLooseTicks;
+            ref var known = ref includePreferred ? ref _laterStrict : ref _laterLoose;
+            if (known != 0 && ticks == instant.UtcTicks)
             {
-                return memo.Passed;
+                return known == 3;
             }
 
             var allowed = Window.IsAllowed(instant, includePreferred);
-            Cache(TimingKind, null, key, instant.UtcTicks, allowed ? RuleResult.Pass : Blocked);
+            ticks = instant.UtcTicks;
+            known = allowed ? (byte)3 : (byte)1;
             return allowed;
         }
 
@@ -373,7 +380,7 @@ public sealed class DecisionContext
         }
     }
 
-    /// <summary>A built-in channel rule's result cached for this decision (kind: which rule, 1 consent, 2 frequency, 3 timing; key: purpose or purpose group).</summary>
+    /// <summary>A built-in channel rule's result cached for this decision (kind: which rule, 1 consent at a later instant, 2 frequency; key: purpose or purpose group).</summary>
     internal bool TryGetCached(int kind, ChannelDefinition? channel, int key, long ticks, out RuleResult result)
     {
         var cache = _cache;

@@ -66,10 +66,11 @@ internal sealed class FrequencyRule : IChannelRule
             return RuleResult.Pass; // nothing counted yet and every cap allows one
         }
 
-        // At the decision instant with no winner yet, the counts are memoized for the decision (CountAll): a channel
-        // under every cap passes from them alone, without the decision's result cache; a reached cap is judged below.
+        // With no winner yet, at the decision instant or at the later instant whose counts are memoized (CountAll), a
+        // channel under every cap passes from the counts alone, without the decision's result cache; a reached cap is
+        // judged below.
         var caps = service ? _service : _promotional;
-        if (placed == 0 && sendAt.UtcTicks == context.At.UtcTicks && caps.Length + own.Length <= CapCounts.Capacity
+        if (placed == 0 && caps.Length + own.Length <= CapCounts.Capacity && (sendAt.UtcTicks == context.At.UtcTicks || context.CountsFor(service, sendAt.UtcTicks) is { Valid: true } memo && memo.Ticks == sendAt.UtcTicks)
             && !AnyReached(CountAll(context, caps, own, sendAt, service, history), caps, own, channel.Channel))
         {
             return RuleResult.Pass;

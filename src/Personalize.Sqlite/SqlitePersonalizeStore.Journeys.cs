@@ -14,17 +14,24 @@ public sealed partial class SqlitePersonalizeStore
     // revision of an instance the store does not hold is inserted by ReplaceJourney.
     private const string UpdateJourney = "UPDATE journey_instances SET status = ?4, wake_at = ?5, data = ?6 WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3";
 
-    // A record the store holds already (the instance was read with its history and written whole) takes the written one's place.
-    // Up to four of an instance's new records in one statement (a step adds one to three): the instance's key is bound
-    // once (?1-?3), each row's own values after it (row r: ?(4+5r) to ?(8+5r)).
-    private const int HistoryRowsPerStatement = 4;
-    private static readonly string[] InsertJourneyHistory = [.. Enumerable.Range(1, HistoryRowsPerStatement).Select(static rows =>
-        "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail) VALUES "
-        + string.Join(", ", Enumerable.Range(0, rows).Select(static r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"(?1, ?2, ?3, ?{4 + (5 * r)}, ?{5 + (5 * r)}, ?{6 + (5 * r)}, ?{7 + (5 * r)}, ?{8 + (5 * r)})"))))];
-    private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4";
+    // History rows (migration 12): a row holds the records an advance added, numbered from its seq on: the first in its
+    // own columns, the rest (records - 1 of them) in "more" as a JSON array of [at, step, outcome, detail] (ADR 0060).
+    private const string InsertJourneyHistory = "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail, records, more) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
-    // An instance's history records as one JSON array of [at, step, outcome, detail], read in the same statement as its state.
-    private const string JourneyHistoryColumn = "(SELECT json_group_array(json_array(h.at, h.step, h.outcome, h.detail) ORDER BY h.seq) FROM journey_history h WHERE h.customer_id = i.customer_id AND h.journey_id = i.journey_id AND h.instance_id = i.instance_id)";
+    // The most records one history row holds (an instance written whole with a long history takes several rows).
+    private const int RecordsPerHistoryRow = 16;
+
+    // Before an instance read with its history is written whole: every row holding a record from ?4 on (a row that starts
+    // before ?4 and reaches past it holds only dropped records before ?4).
+    private const string ReplaceJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq + records > ?4";
+
+    // The rows whose every record is dropped (the row holding record ?4 and those after it stay; reads skip its dropped records).
+    private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4 AND seq + records <= ?4";
+
+    // An instance's history records as one JSON array of [at, step, outcome, detail], read in the same statement as its
+    // state: each row's first record, then the rest of its records ("more" without its brackets), rows in order. A row
+    // may start with records dropped since (JourneyInstanceJson.Read keeps the instance's last kept ones).
+    private const string JourneyHistoryColumn = "(SELECT coalesce('[' || group_concat(json_array(h.at, h.step, h.outcome, h.detail) || CASE WHEN h.more IS NULL THEN '' ELSE ',' || substr(h.more, 2, length(h.more) - 2) END, ',' ORDER BY h.seq) || ']', '[]') FROM journey_history h WHERE h.customer_id = i.customer_id AND h.journey_id = i.journey_id AND h.instance_id = i.instance_id)";
 
     /// <inheritdoc />
     public ValueTask<StorePage<JourneyInstance>> ReadJourneysAsync(JourneyQuery query, CancellationToken cancellationToken = default)
@@ -101,27 +108,46 @@ public sealed partial class SqlitePersonalizeStore
         return statement;
     }
 
-    /// <summary>Appends an instance's history records the store does not hold yet and drops those beyond <see cref="JourneyInstance.MaxHistory"/>.</summary>
+    /// <summary>
+    /// Appends an instance's history records the store does not hold yet, as one row (up to <see cref="RecordsPerHistoryRow"/>
+    /// records each), and drops the rows whose records are all beyond <see cref="JourneyInstance.MaxHistory"/>. An instance
+    /// read with its history (none left out) and written whole first loses the rows it rewrites.
+    /// </summary>
     private void WriteJourneyHistory(JourneyInstance instance)
     {
         var seq = instance.HistoryDropped + instance.HistoryOmitted;
         var history = instance.History;
-        for (var first = 0; first < history.Count; first += HistoryRowsPerStatement)
+        if (instance.HistoryOmitted == 0 && instance.Revision > 1 && history.Count > 0)
         {
-            var rows = Math.Min(HistoryRowsPerStatement, history.Count - first);
-            var insert = Statement(InsertJourneyHistory[rows - 1]);
+            var replace = Statement(ReplaceJourneyHistory);
+            BindText(replace, 1, instance.CustomerId);
+            BindText(replace, 2, instance.JourneyId);
+            BindText(replace, 3, instance.InstanceId);
+            BindInt64(replace, 4, seq);
+            Step(replace);
+        }
+
+        for (var first = 0; first < history.Count; first += RecordsPerHistoryRow)
+        {
+            var rows = Math.Min(RecordsPerHistoryRow, history.Count - first);
+            var insert = Statement(InsertJourneyHistory);
+            var record = history[first];
             BindText(insert, 1, instance.CustomerId);
             BindText(insert, 2, instance.JourneyId);
             BindText(insert, 3, instance.InstanceId);
-            for (var r = 0; r < rows; r++)
+            BindInt64(insert, 4, seq + first);
+            BindInt64(insert, 5, record.At.UtcTicks);
+            BindText(insert, 6, record.StepId);
+            BindText(insert, 7, record.Outcome);
+            BindText(insert, 8, record.Detail);
+            BindInt64(insert, 9, rows);
+            if (rows == 1)
             {
-                var record = history[first + r];
-                var at = 4 + (5 * r);
-                BindInt64(insert, at, seq++);
-                BindInt64(insert, at + 1, record.At.UtcTicks);
-                BindText(insert, at + 2, record.StepId);
-                BindText(insert, at + 3, record.Outcome);
-                BindText(insert, at + 4, record.Detail);
+                BindText(insert, 10, null);
+            }
+            else
+            {
+                Check(insert, raw.sqlite3_bind_text(insert, 10, MoreRecords(history, first + 1, rows - 1)));
             }
 
             Step(insert);
@@ -136,5 +162,40 @@ public sealed partial class SqlitePersonalizeStore
             BindInt64(drop, 4, instance.HistoryDropped);
             Step(drop);
         }
+    }
+
+    /// <summary>The writer's buffer for a history row's "more" records (used under the write gate only).</summary>
+    private readonly System.Buffers.ArrayBufferWriter<byte> _moreRecords = new(512);
+    private System.Text.Json.Utf8JsonWriter? _moreWriter;
+
+    /// <summary><paramref name="count"/> records from <paramref name="start"/> as a JSON array of [at, step, outcome, detail] (UTF-8, valid until the next call).</summary>
+    private ReadOnlySpan<byte> MoreRecords(IReadOnlyList<JourneyStepRecord> history, int start, int count)
+    {
+        _moreRecords.ResetWrittenCount();
+        var json = _moreWriter ??= new System.Text.Json.Utf8JsonWriter(_moreRecords);
+        json.Reset(_moreRecords);
+        json.WriteStartArray();
+        for (var r = start; r < start + count; r++)
+        {
+            var record = history[r];
+            json.WriteStartArray();
+            json.WriteNumberValue(record.At.UtcTicks);
+            json.WriteStringValue(record.StepId);
+            json.WriteStringValue(record.Outcome);
+            if (record.Detail is null)
+            {
+                json.WriteNullValue();
+            }
+            else
+            {
+                json.WriteStringValue(record.Detail);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+        json.Flush();
+        return _moreRecords.WrittenSpan;
     }
 }

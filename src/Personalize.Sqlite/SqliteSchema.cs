@@ -312,6 +312,17 @@ internal static class SqliteSchema
             json_remove(CAST(data AS TEXT), '$.history'),
             '$.historyCount', json_extract(CAST(data AS TEXT), '$.historyDropped') + json_array_length(CAST(data AS TEXT), '$.history')) AS BLOB);
         """,
+
+        // 12: the records of one advance in one history row (ADR 0060). A due pass's step adds three records (the wait
+        // ended, the message sent, the next wait), and each was a row of its own: three inserts, three index entries and
+        // three foreign key checks per customer advanced, on the one writer the pass waits for. A row now holds the
+        // records from its seq on: the first in the columns it had, the others (records - 1) in "more" as a JSON array
+        // of [at, step, outcome, detail]. The rows before keep one record each (records 1, more NULL): nothing is copied,
+        // so a database of any size takes this migration at once.
+        """
+        ALTER TABLE journey_history ADD COLUMN records INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE journey_history ADD COLUMN more TEXT NULL;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -21,16 +21,35 @@ public sealed partial class SqlitePersonalizeStore
     // The most records one history row holds (an instance written whole with a long history takes several rows).
     private const int RecordsPerHistoryRow = 16;
 
-    // Before an instance read with its history is written whole: every row holding a record from ?4 on (a row that starts
-    // before ?4 and reaches past it holds only dropped records before ?4).
-    private const string ReplaceJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq + records > ?4";
+    // Before an instance read with its history is written whole: the rows holding records from ?4 on become one row per
+    // record, so each written record takes the place of the stored one of its number and later stored ones stay (ADR 0055).
+    private const string SplitJourneyHistory = """
+        INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail, records, more)
+            SELECT h.customer_id, h.journey_id, h.instance_id, h.seq + 1 + m.key, m.value ->> 0, m.value ->> 1, m.value ->> 2, m.value ->> 3, 1, NULL
+            FROM journey_history h, json_each(h.more) m
+            WHERE h.customer_id = ?1 AND h.journey_id = ?2 AND h.instance_id = ?3 AND h.more IS NOT NULL AND h.seq + h.records > ?4;
+        """;
 
-    // The rows whose every record is dropped (the row holding record ?4 and those after it stay; reads skip its dropped records).
-    private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4 AND seq + records <= ?4";
+    private const string SplitJourneyHistoryHeads = "UPDATE journey_history SET records = 1, more = NULL WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND more IS NOT NULL AND seq + records > ?4";
+
+    // Records dropped beyond MaxHistory: the row holding record ?4 and older ones starts at ?4 (its older records go),
+    // then the rows whose every record is older go. No row keeps a dropped record, so a read returns the kept ones.
+    private const string TrimJourneyHistory = """
+        UPDATE journey_history SET
+            seq = ?4,
+            at = json_extract(more, printf('$[%d][0]', ?4 - seq - 1)),
+            step = json_extract(more, printf('$[%d][1]', ?4 - seq - 1)),
+            outcome = json_extract(more, printf('$[%d][2]', ?4 - seq - 1)),
+            detail = json_extract(more, printf('$[%d][3]', ?4 - seq - 1)),
+            records = seq + records - ?4,
+            more = CASE WHEN seq + records - ?4 = 1 THEN NULL ELSE (SELECT json_group_array(json(m.value) ORDER BY m.key) FROM json_each(more) m WHERE m.key > ?4 - seq - 1) END
+        WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4 AND seq + records > ?4
+        """;
+
+    private const string DropJourneyHistory = "DELETE FROM journey_history WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3 AND seq < ?4";
 
     // An instance's history records as one JSON array of [at, step, outcome, detail], read in the same statement as its
-    // state: each row's first record, then the rest of its records ("more" without its brackets), rows in order. A row
-    // may start with records dropped since (JourneyInstanceJson.Read keeps the instance's last kept ones).
+    // state: each row's first record, then the rest of its records ("more" without its brackets), rows in order.
     private const string JourneyHistoryColumn = "(SELECT coalesce('[' || group_concat(json_array(h.at, h.step, h.outcome, h.detail) || CASE WHEN h.more IS NULL THEN '' ELSE ',' || substr(h.more, 2, length(h.more) - 2) END, ',' ORDER BY h.seq) || ']', '[]') FROM journey_history h WHERE h.customer_id = i.customer_id AND h.journey_id = i.journey_id AND h.instance_id = i.instance_id)";
 
     /// <inheritdoc />
@@ -111,25 +130,31 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>
     /// Appends an instance's history records the store does not hold yet, as one row (up to <see cref="RecordsPerHistoryRow"/>
     /// records each), and drops the rows whose records are all beyond <see cref="JourneyInstance.MaxHistory"/>. An instance
-    /// read with its history (none left out) and written whole first loses the rows it rewrites.
+    /// read with its history (none left out) and written whole is written a row per record over the stored ones.
     /// </summary>
     private void WriteJourneyHistory(JourneyInstance instance)
     {
         var seq = instance.HistoryDropped + instance.HistoryOmitted;
         var history = instance.History;
-        if (instance.HistoryOmitted == 0 && instance.Revision > 1 && history.Count > 0)
+        // An instance read with its history and written whole (none left out): record by record over the stored ones.
+        var whole = instance.HistoryOmitted == 0 && instance.Revision > 1 && history.Count > 0;
+        if (whole)
         {
-            var replace = Statement(ReplaceJourneyHistory);
-            BindText(replace, 1, instance.CustomerId);
-            BindText(replace, 2, instance.JourneyId);
-            BindText(replace, 3, instance.InstanceId);
-            BindInt64(replace, 4, seq);
-            Step(replace);
+            foreach (var split in (ReadOnlySpan<string>)[SplitJourneyHistory, SplitJourneyHistoryHeads])
+            {
+                var statement = Statement(split);
+                BindText(statement, 1, instance.CustomerId);
+                BindText(statement, 2, instance.JourneyId);
+                BindText(statement, 3, instance.InstanceId);
+                BindInt64(statement, 4, seq);
+                Step(statement);
+            }
         }
 
-        for (var first = 0; first < history.Count; first += RecordsPerHistoryRow)
+        var perRow = whole ? 1 : RecordsPerHistoryRow;
+        for (var first = 0; first < history.Count; first += perRow)
         {
-            var rows = Math.Min(RecordsPerHistoryRow, history.Count - first);
+            var rows = Math.Min(perRow, history.Count - first);
             var insert = Statement(InsertJourneyHistory);
             var record = history[first];
             BindText(insert, 1, instance.CustomerId);
@@ -155,12 +180,15 @@ public sealed partial class SqlitePersonalizeStore
 
         if (instance.HistoryDropped > 0)
         {
-            var drop = Statement(DropJourneyHistory);
-            BindText(drop, 1, instance.CustomerId);
-            BindText(drop, 2, instance.JourneyId);
-            BindText(drop, 3, instance.InstanceId);
-            BindInt64(drop, 4, instance.HistoryDropped);
-            Step(drop);
+            foreach (var sql in (ReadOnlySpan<string>)[TrimJourneyHistory, DropJourneyHistory])
+            {
+                var drop = Statement(sql);
+                BindText(drop, 1, instance.CustomerId);
+                BindText(drop, 2, instance.JourneyId);
+                BindText(drop, 3, instance.InstanceId);
+                BindInt64(drop, 4, instance.HistoryDropped);
+                Step(drop);
+            }
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class JourneyHistoryRowsTests : IDisposable
     }
 
     [Fact]
-    public async Task An_instance_written_whole_over_packed_rows_replaces_them_without_repeating_a_record()
+    public async Task An_instance_written_whole_over_packed_rows_replaces_its_records_by_number_and_keeps_later_ones()
     {
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
         await store.ImportCustomersAsync([Bare("c-1")]);
@@ -70,18 +70,21 @@ public sealed class JourneyHistoryRowsTests : IDisposable
         await Write(store, state.Record(Record(1, "note", JourneyOutcomes.Sent, "c")).Record(Record(1, "pause", JourneyOutcomes.Waiting, "d")) with { Revision = 2 });
         Assert.Equal("0:3:2,3:2:1", Rows());
 
-        // Read whole, one record added, written whole: the stored records from the first kept one on are rewritten.
+        // Read whole, one record added, written whole: every record lands at its number, none twice.
         var whole = Assert.Single((await store.ReadJourneysAsync(new JourneyQuery())).Items);
-        var next = whole.Record(Record(2, "pause", JourneyOutcomes.Waited, "e")) with { Revision = 3 };
-        await Write(store, next);
-
+        await Write(store, whole.Record(Record(2, "pause", JourneyOutcomes.Waited, "e")) with { Revision = 3 });
         var read = Assert.Single((await store.ReadJourneysAsync(new JourneyQuery())).Items);
         Assert.Equal(["entry", "a", "b", "c", "d", "e"], read.History.Select(static h => h.Detail ?? h.StepId));
-        Assert.Equal("0:6:5", Rows());
+        Assert.Equal("0:1:,1:1:,2:1:,3:1:,4:1:,5:1:", Rows());
+
+        // A whole write of a shorter history replaces the records it carries and leaves the later ones (ADR 0055).
+        await Write(store, read with { Revision = 4, History = [read.History[0], Record(3, "pause", JourneyOutcomes.Waiting, "B")] });
+        read = Assert.Single((await store.ReadJourneysAsync(new JourneyQuery())).Items);
+        Assert.Equal(["entry", "B", "b", "c", "d", "e"], read.History.Select(static h => h.Detail ?? h.StepId));
     }
 
     [Fact]
-    public async Task Dropping_the_oldest_records_keeps_the_row_that_holds_the_first_kept_one_and_reads_from_it()
+    public async Task Dropping_the_oldest_records_starts_the_row_holding_the_first_kept_one_at_it_and_deletes_older_rows()
     {
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
         await store.ImportCustomersAsync([Bare("c-1")]);
@@ -99,7 +102,7 @@ public sealed class JourneyHistoryRowsTests : IDisposable
         Assert.Equal(2, read.HistoryDropped);
         Assert.Equal("old 2", read.History[0].Detail);
         Assert.Equal(["new 0", "new 1", "new 2"], read.History.TakeLast(3).Select(static h => h.Detail));
-        Assert.StartsWith("0:16:15,", Rows(), StringComparison.Ordinal);
+        Assert.StartsWith("2:14:13,16:16:15,", Rows(), StringComparison.Ordinal);
 
         // Once a later drop passes the first row's last record, the row goes.
         for (var n = 2; n <= 6; n++)
@@ -111,7 +114,7 @@ public sealed class JourneyHistoryRowsTests : IDisposable
         read = Assert.Single((await store.ReadJourneysAsync(new JourneyQuery())).Items);
         Assert.Equal((JourneyInstance.MaxHistory, 17), (read.History.Count, read.HistoryDropped));
         Assert.Equal("old 17", read.History[0].Detail);
-        Assert.StartsWith("16:16:15,", Rows(), StringComparison.Ordinal);
+        Assert.StartsWith("17:15:14,32:16:15,", Rows(), StringComparison.Ordinal);
     }
 
     private static JourneyStepRecord Record(int day, string step, string outcome, string? detail) => new(Now.AddDays(day), step, outcome, detail);

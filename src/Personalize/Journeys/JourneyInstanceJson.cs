@@ -160,7 +160,7 @@ internal static class JourneyInstanceJson
                 ExitReason = exitReason,
                 HistoryDropped = historyDropped,
                 HistoryOmitted = history is null ? Required(count, "historyCount") - historyDropped : 0,
-                History = history is null ? [] : History(history, count is { } total ? total - historyDropped : null),
+                History = history is null ? [] : History(history),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -192,25 +192,12 @@ internal static class JourneyInstanceJson
     private static string Required(string? value, string name)
         => value ?? throw new KeyNotFoundException($"The property \"{name}\" is missing.");
 
-    /// <summary>
-    /// The records of <paramref name="json"/>, the last <paramref name="kept"/> of them when given: a store that keeps
-    /// several records in one row (SQLite, ADR 0060) may read the dropped records at the start of the row holding the
-    /// oldest kept one.
-    /// </summary>
-    private static List<JourneyStepRecord> History(string json, int? kept)
+    private static List<JourneyStepRecord> History(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var length = document.RootElement.GetArrayLength();
-        var skip = kept is { } k && k >= 0 && length > k ? length - k : 0;
-        var records = new List<JourneyStepRecord>(length - skip);
+        var records = new List<JourneyStepRecord>(document.RootElement.GetArrayLength());
         foreach (var record in document.RootElement.EnumerateArray())
         {
-            if (skip > 0)
-            {
-                skip--;
-                continue;
-            }
-
             records.Add(new JourneyStepRecord(
                 Instant(record[0].GetInt64()),
                 record[1].GetString()!,

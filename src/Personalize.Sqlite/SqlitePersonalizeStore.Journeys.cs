@@ -15,7 +15,7 @@ public sealed partial class SqlitePersonalizeStore
     private const string UpdateJourney = "UPDATE journey_instances SET status = ?4, wake_at = ?5, data = ?6 WHERE customer_id = ?1 AND journey_id = ?2 AND instance_id = ?3";
 
     // History rows (migration 12): a row holds the records an advance added, numbered from its seq on: the first in its
-    // own columns, the rest (records - 1 of them) in "more" as a JSON array of [at, step, outcome, detail] (ADR 0060).
+    // own columns, the rest (records - 1 of them) in "more" as a JSON array of [at, step, outcome, detail] (ADR 0061).
     private const string InsertJourneyHistory = "INSERT OR REPLACE INTO journey_history (customer_id, journey_id, instance_id, seq, at, step, outcome, detail, records, more) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
     // The most records one history row holds (an instance written whole with a long history takes several rows).

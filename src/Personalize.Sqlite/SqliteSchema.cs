@@ -313,7 +313,7 @@ internal static class SqliteSchema
             '$.historyCount', json_extract(CAST(data AS TEXT), '$.historyDropped') + json_array_length(CAST(data AS TEXT), '$.history')) AS BLOB);
         """,
 
-        // 12: the records of one advance in one history row (ADR 0060). A due pass's step adds three records (the wait
+        // 12: the records of one advance in one history row (ADR 0061). A due pass's step adds three records (the wait
         // ended, the message sent, the next wait), and each was a row of its own: three inserts, three index entries and
         // three foreign key checks per customer advanced, on the one writer the pass waits for. A row now holds the
         // records from its seq on: the first in the columns it had, the others (records - 1) in "more" as a JSON array

@@ -6,7 +6,7 @@ using static Personalize.Storage.Contract.StoreKit;
 
 namespace Personalize.Sqlite.Tests;
 
-/// <summary>Migration 12 (ADR 0060): the records one write adds share one history row; rows written before keep one record each.</summary>
+/// <summary>Migration 12 (ADR 0061): the records one write adds share one history row; rows written before keep one record each.</summary>
 public sealed class JourneyHistoryRowsTests : IDisposable
 {
     private readonly TempDatabase _db = new();

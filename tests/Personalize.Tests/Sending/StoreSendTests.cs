@@ -241,6 +241,27 @@ public sealed class StoreSendTests
         Assert.Null(await store.GetRunAsync(summary.RunId!));
     }
 
+    [Fact]
+    public async Task Pages_decided_while_a_slow_commit_waits_are_recorded_together_in_one_transaction_and_each_message_goes_once()
+    {
+        // Pages of 2: the first commit takes half a second, so the pages decided meanwhile wait for the recorder, which then
+        // writes them in one transaction (at most 4 pages) instead of one each; nothing is lost or sent twice.
+        var (inner, sink, runner, run) = await SetUpAsync(20);
+        var store = new SlowFirstWriteStore(inner, TimeSpan.FromMilliseconds(500));
+
+        var summary = await runner.RunAsync(run, store);
+
+        Assert.Equal(20, summary.Totals.TotalSent);
+        Assert.Equal(20, sink.Messages.Select(static m => m.IdempotencyKey).Distinct().Count());
+        Assert.Equal(20, sink.Count);
+        Assert.Equal(20, (await inner.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items.Count(static d => d.State == DeliveryState.Delivered));
+        var pageWrites = store.CustomersPerWrite.Where(static n => n > 0).ToList();
+        Assert.Equal(20, pageWrites.Sum());
+        Assert.True(pageWrites.Count < 10, $"Expected fewer transactions than the 10 pages, got {pageWrites.Count}: {string.Join(", ", pageWrites)}.");
+        Assert.Contains(pageWrites, static n => n > 2);
+        Assert.All(pageWrites, static n => Assert.InRange(n, 1, 8));
+    }
+
     private static async Task<(InMemoryPersonalizeStore Store, InMemorySink Sink, SendRunner Runner, SendRun Run)> SetUpAsync(int customers, Action<CatalogBuilder>? configure = null, bool quiet = false)
     {
         var engine = DecisionKit.Engine();
@@ -265,6 +286,25 @@ public sealed class StoreSendTests
             => message.CustomerId == Failing ? throw new IOException("mailbox unavailable") : Inner.WriteAsync(message, cancellationToken);
 
         public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => Inner.ContainsAsync(idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>A store whose first write with customers is slow (a commit waiting on a slow disk) and that counts the customers of each write.</summary>
+    private sealed class SlowFirstWriteStore(IPersonalizeStore inner, TimeSpan delay) : DelegatingStore(inner)
+    {
+        private int _slowed;
+
+        public System.Collections.Concurrent.ConcurrentQueue<int> CustomersPerWrite { get; } = new();
+
+        public override async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        {
+            CustomersPerWrite.Enqueue(batch.Customers.Count);
+            if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _slowed, 1) == 0)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
+            return await Inner.RecordAsync(batch, cancellationToken);
+        }
     }
 
     /// <summary>A store where another writer acts just before the first batch is recorded.</summary>

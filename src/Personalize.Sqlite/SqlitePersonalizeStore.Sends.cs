@@ -49,7 +49,29 @@ public sealed partial class SqlitePersonalizeStore
             }
 
             return new SendBatchResult(results);
-        }, cancellationToken, customersChecked: IngestionOnly(batch));
+        }, cancellationToken, customersChecked: IngestionOnly(batch) || SendsOnly(batch));
+    }
+
+    /// <summary>
+    /// Whether a batch writes only what a send run or due pass writes (delivery log entries, history, scheduled sends
+    /// and their completions, delivered marks, failures, the run): each customer's entry updates or reads its
+    /// customer's row (the version check of <see cref="RecordSends"/> or <see cref="Record"/>) before it inserts
+    /// anything that refers to it and inserts nothing when the customer is gone, and the marks and failures only update
+    /// or delete rows that refer to a customer, so the write needs no foreign key check per row (two searches of the
+    /// customers' key per message: the delivery log entry's and the history record's). Batches with events, profiles,
+    /// consent records, facts, changes or journey instances keep the checks (<see cref="IngestionOnly"/> covers events).
+    /// </summary>
+    private static bool SendsOnly(SendBatch batch)
+    {
+        foreach (var sends in batch.Customers)
+        {
+            if (sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || sends.Facts is not null || sends.Changes.Count > 0 || sends.Journeys.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -72,6 +72,40 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_write_records_nothing_for_a_gone_customer_and_erasure_still_takes_the_history_with_the_customer()
+    {
+        // A write of only sends, deferrals, delivered marks and failures checks each customer's row itself (SQLite's per-row
+        // key check is off for it): a customer gone since the decision gets no delivery log entry, history or scheduled send,
+        // in a batch with and without a version to check, and the foreign keys are on again for the erasure after it.
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Bare("c-1")]);
+        var v1 = (await store.GetCustomerAsync("c-1"))!.Version;
+        var kept = Send("c-1", "welcome", Now);
+        var written = await store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "gone", ExpectedVersion = 1, Deliveries = [Send("gone", "welcome", Now)], Scheduled = [Scheduled("gone", "tips", Now.AddHours(2))] },
+                new CustomerSends { CustomerId = "gone-too", Deliveries = [Send("gone-too", "welcome", Now)] },
+                new CustomerSends { CustomerId = "gone-three", ExpectedVersion = 1, Scheduled = [Scheduled("gone-three", "tips", Now.AddHours(2))] },
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = v1, Deliveries = [kept], Scheduled = [Scheduled("c-1", "tips", Now.AddHours(2))] },
+            ],
+        });
+
+        Assert.Equal([WriteStatus.NotFound, WriteStatus.NotFound, WriteStatus.NotFound, WriteStatus.Written], written.Customers.Select(static c => c.Status));
+        Assert.Equal([kept.IdempotencyKey], (await store.ReadDeliveriesAsync(new DeliveryQuery())).Items.Select(static d => d.IdempotencyKey));
+        Assert.Equal(["c-1"], (await store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items.Select(static s => s.CustomerId));
+        Assert.Equal("1", store.WriterPragma("foreign_keys"));
+        var history = (await store.GetCustomerAsync("c-1"))!.Profile.History.Count;
+
+        var erased = await store.EraseCustomerAsync("c-1", Now);
+        Assert.Equal(history, erased.HistoryRecords);
+        Assert.Equal(1, erased.ScheduledSends);
+        Assert.Empty((await store.ReadScheduledSendsAsync(new ScheduledSendQuery())).Items);
+        Assert.Null((await store.ReadDeliveriesAsync(new DeliveryQuery())).Items.Single().CustomerId);
+    }
+
+    [Fact]
     public void A_new_database_has_the_current_schema_wal_and_foreign_keys_and_writes_with_synchronous_full()
     {
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Sqlite;
+using Personalize.Storage;
 
 namespace Personalize.Benchmarks.Sending;
 
@@ -28,12 +29,20 @@ internal static class StoreLoopMeasure
         string? postgres = null;
         string? pgData = null;
         var allocations = false;
+        var transactions = false;
         var pageSize = 500;
         for (var i = 1; i < args.Length; i += 2)
         {
             if (args[i] == "--allocations")
             {
                 allocations = true;
+                i--;
+                continue;
+            }
+
+            if (args[i] == "--transactions")
+            {
+                transactions = true;
                 i--;
                 continue;
             }
@@ -50,7 +59,7 @@ internal static class StoreLoopMeasure
                 case "--page-size": pageSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--pg-data": pgData = args[i + 1]; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--page-size N] [--postgres CONNECTION [--pg-data DIR]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--page-size N] [--postgres CONNECTION [--pg-data DIR]].");
             }
         }
 
@@ -90,7 +99,8 @@ internal static class StoreLoopMeasure
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             sampler?.Start();
             var clock = Stopwatch.StartNew();
-            var summary = runner.RunAsync(run, store).GetAwaiter().GetResult();
+            var counted = transactions ? WriteCounter.Wrap(store) : null;
+            var summary = runner.RunAsync(run, counted ?? store).GetAwaiter().GetResult();
             clock.Stop();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             process.Refresh();
@@ -102,6 +112,10 @@ internal static class StoreLoopMeasure
 
             Report("sqlite", customers, clock.Elapsed, cpu, TimeSpan.Zero, allocated, process, GcCounts.Take() - gcBefore);
             sampler?.StopAndPrint(customers);
+            if (counted is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  write transactions (RecordAsync calls): {((WriteCounter)(object)counted).Records:N0}"));
+            }
         }
 
         return 0;
@@ -144,6 +158,44 @@ internal static class StoreLoopMeasure
         var total = cpu + server;
         var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store}, customers {customers:N0}: wall {wall.TotalSeconds:F2} s, {customers / wall.TotalSeconds:N0} messages/s, CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} messages per CPU-second), allocated {allocated / (double)customers / 1024:F1} KB/message, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB, collections gen0/1/2 {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, GC pauses {gc.Paused.TotalSeconds:F2} s"));
+    }
+
+    /// <summary>
+    /// A store that counts its <see cref="IPersonalizeStore.RecordAsync"/> calls (each one transaction, one commit) and
+    /// forwards every call to the real one: <c>--transactions</c> shows how many commits a run took.
+    /// </summary>
+    internal class WriteCounter : System.Reflection.DispatchProxy
+    {
+        private IPersonalizeStore _inner = null!;
+
+        public int Records => _records;
+
+        private int _records;
+
+        public static IPersonalizeStore Wrap(IPersonalizeStore inner)
+        {
+            var proxy = Create<IPersonalizeStore, WriteCounter>();
+            ((WriteCounter)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IPersonalizeStore.RecordAsync))
+            {
+                Interlocked.Increment(ref _records);
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+        }
     }
 
     /// <summary>The process's garbage collections so far (gen1 counts include gen2's, gen0 both) and the time its threads were paused for them.</summary>

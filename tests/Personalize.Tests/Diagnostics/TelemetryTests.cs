@@ -174,7 +174,8 @@ public sealed class TelemetryTests
         var catalog = DecisionKit.Compile(engine, b => b.Add("tips", m => m.Marketing().Topics("gardening").On(Trigger.Parse(trigger)).Channel(Personalize.Channels.Channel.Email, "tips/email").Channel(Personalize.Channels.Channel.Sms, "tips/sms")));
         var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Parse(trigger)) { At = Now };
 
-        // Pages of 2 customers: 3 pages, each handed to the sink as one batch.
+        // Pages of 2 customers: 3 pages, each recorded and handed to the sink as one batch — or together with the pages
+        // decided while the recorder was busy (a group commit), so 1 to 3 batches, never one per customer.
         var summary = await SendingKit.Runner(new InMemorySink(), engine, o => o.PageSize = 2).RunAsync(run, store);
 
         Assert.Equal(6, summary.Totals.TotalSent);
@@ -189,9 +190,10 @@ public sealed class TelemetryTests
         }
 
         var batches = ours.Where(a => a.OperationName == "personalize.sink batch").ToList();
-        Assert.Equal(3, batches.Count);
-        Assert.All(batches, b => Assert.Equal(2, b.GetTagItem("personalize.messages")));
-        Assert.Equal(4, ours.Count);
+        Assert.InRange(batches.Count, 1, 3);
+        Assert.All(batches, b => Assert.Contains((int)b.GetTagItem("personalize.messages")!, new[] { 2, 4, 6 }));
+        Assert.Equal(6, batches.Sum(static b => (int)b.GetTagItem("personalize.messages")!));
+        Assert.Equal(batches.Count + 1, ours.Count);
     }
 
     [Fact]

@@ -371,15 +371,12 @@ public sealed partial class SendRunner
     private sealed record PendingSend(OutgoingMessage Message, DeliveryRecord Delivery);
 
     /// <summary>
-    /// What deciding one customer produced, before it is recorded. The deferred sends and errors, which most customers
-    /// do not have, get a list only when the first one is added (a page holds hundreds of outcomes until it is recorded).
-    /// </summary>
-    /// <summary>
-    /// What deciding one customer came to: the messages to record and hand over, the deferred sends, errors or a
-    /// suppression. It keeps the customer's id and version, not the profile: the profile (attributes, consent ledger,
-    /// history) is dropped when the page is decided, so only the rendered messages wait for the recorder (fewer objects
-    /// outlive a collection while pages are in flight), and the store's write for the customer is built here, by the
-    /// deciding threads (<see cref="PrepareWrites"/>), not by the single recording one.
+    /// What deciding one customer came to, before it is recorded: the messages to record and hand over, the deferred
+    /// sends, errors or a suppression. It keeps the customer's id and version, not the profile: the profile (attributes,
+    /// consent ledger, history) is dropped when the page is decided, so only the rendered messages wait for the recorder
+    /// (fewer objects outlive a collection while pages are in flight), and the store's write for the customer is built
+    /// here, by the deciding threads (<see cref="PrepareWrites"/>), not by the single recording one. The deferred sends
+    /// and errors, which most customers do not have, get a list only when the first one is added.
     /// </summary>
     private sealed class CustomerOutcome(string customerId, long version)
     {

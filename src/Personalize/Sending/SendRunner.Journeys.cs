@@ -226,13 +226,22 @@ public sealed partial class SendRunner
             }).ConfigureAwait(false);
         }
 
-        /// <summary>Stage three: each page recorded in one transaction, its messages handed over, its conflicts redone.</summary>
+        /// <summary>
+        /// Stage three: the planned pages recorded in one transaction each — a page and those planned while the
+        /// previous write waited, up to <see cref="MaxPagesPerWrite"/> (a group commit, as the send run's recorder:
+        /// ADR 62) — their messages handed over, their conflicts redone.
+        /// </summary>
         private async Task RecordPagesAsync(IPersonalizeStore store, System.Threading.Channels.ChannelReader<PagePlans> reader, CancellationTokenSource stop)
         {
             try
             {
                 await foreach (var plans in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
+                    for (var taken = 1; taken < MaxPagesPerWrite && reader.TryRead(out var next); taken++)
+                    {
+                        plans.Add(next);
+                    }
+
                     await RecordAsync(store, plans, 1, stop.Token).ConfigureAwait(false);
                 }
             }
@@ -859,6 +868,14 @@ public sealed partial class SendRunner
         public List<CustomerPlan> Plans { get; } = [];
 
         public List<CustomerPlan> Idle { get; } = [];
+
+        /// <summary>Takes <paramref name="other"/>'s customers into this page (recorded together, in one transaction).</summary>
+        public void Add(PagePlans other)
+        {
+            Writes.AddRange(other.Writes);
+            Plans.AddRange(other.Plans);
+            Idle.AddRange(other.Idle);
+        }
     }
 
     private sealed class CustomerPlan(string customerId)

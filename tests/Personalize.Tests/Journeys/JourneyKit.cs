@@ -57,7 +57,10 @@ internal sealed class JourneyKit
         .Add("promo", m => m.Marketing().On(Trigger.Journey("renewal")).Channel(Channel.Email, "promo/email"))
         .Add("welcome_back", m => m.Relationship().On(Trigger.Journey("renewal")).Channel(Channel.Email, "welcome_back/email"));
 
-    public static async Task<JourneyKit> CreateAsync(params CustomerProfile[] customers)
+    public static Task<JourneyKit> CreateAsync(params CustomerProfile[] customers) => CreateAsync(null, customers);
+
+    /// <summary>The kit with the runner's options changed (e.g. its page size).</summary>
+    public static async Task<JourneyKit> CreateAsync(Action<SendingOptions>? options, params CustomerProfile[] customers)
     {
         var engine = DecisionKit.Engine();
         var catalog = DecisionKit.Compile(engine, Messages);
@@ -65,7 +68,7 @@ internal sealed class JourneyKit
         var store = new InMemoryPersonalizeStore();
         Assert.True((await store.ImportCustomersAsync(customers)).Succeeded);
         var sink = new InMemorySink();
-        return new JourneyKit(store, sink, SendingKit.Runner(sink, engine), catalog, templates);
+        return new JourneyKit(store, sink, SendingKit.Runner(sink, engine, options), catalog, templates);
     }
 
     /// <summary>A customer with email, SMS and phone consent (Berlin), ranking email first.</summary>

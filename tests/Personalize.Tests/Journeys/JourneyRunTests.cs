@@ -216,6 +216,34 @@ public sealed class JourneyRunTests
     }
 
     [Fact]
+    public async Task Pages_planned_while_a_slow_commit_waits_are_recorded_together_and_each_step_runs_once()
+    {
+        // Pages of 2 customers: the pass's first write takes half a second, so the pages planned meanwhile wait for the
+        // recorder, which writes them in one transaction (at most 4 pages) instead of one each; every customer's step
+        // is written and its message handed over exactly once.
+        var ids = Enumerable.Range(1, 20).Select(static i => $"c-{i:00}").ToArray();
+        var kit = await CreateAsync(o => o.PageSize = 2, ids.Select(static id => Customer(id)).ToArray());
+        var set = kit.Set(Renewal().Send("call", "call", Channel.Phone).Wait("two_days", TimeSpan.FromDays(2)).Send("letter", "reminder").Build(kit.Catalog));
+        await kit.IngestAsync(set, T0, ids.Select((id, i) => Event($"e-{i}", id, "renewal_due", T0)).ToArray());
+        Assert.Equal(20, kit.Sent().Length);
+        var slow = new SlowFirstWriteStore(kit.Store, TimeSpan.FromMilliseconds(500));
+
+        var summary = await kit.AdvanceAsync(set, T0.AddDays(2), slow);
+
+        Assert.Equal(20, summary.Instances);
+        Assert.Equal(ids.Select(static id => id + ":reminder:email").Order(StringComparer.Ordinal), kit.Sent().Skip(20).Order(StringComparer.Ordinal));
+        foreach (var id in ids)
+        {
+            Assert.Equal(["call:sent", "two_days:waiting", "two_days:waited", "letter:sent", "letter:completed"], Steps(await kit.InstanceAsync(id)));
+        }
+
+        var writes = slow.CustomersPerWrite.Where(static n => n > 0).ToList();
+        Assert.Equal(20, writes.Sum());
+        Assert.True(writes.Count < 10, $"Expected fewer transactions than the 10 pages, got {writes.Count}: {string.Join(", ", writes)}.");
+        Assert.All(writes, static n => Assert.InRange(n, 1, 8));
+    }
+
+    [Fact]
     public async Task A_crash_after_the_steps_write_hands_the_message_over_once_and_does_not_run_the_step_again()
     {
         var kit = await CreateAsync(Customer("c-1"));
@@ -321,6 +349,25 @@ public sealed class JourneyRunTests
     }
 
     /// <summary>A store whose first page writes with journeys fail like a crash: before the commit, or after it (before the messages are handed over).</summary>
+    /// <summary>A store whose first write with customers is slow (a commit waiting on a slow disk) and that counts the customers of each write.</summary>
+    private sealed class SlowFirstWriteStore(IPersonalizeStore inner, TimeSpan delay) : DelegatingStore(inner)
+    {
+        private int _slowed;
+
+        public System.Collections.Concurrent.ConcurrentQueue<int> CustomersPerWrite { get; } = new();
+
+        public override async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        {
+            CustomersPerWrite.Enqueue(batch.Customers.Count);
+            if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _slowed, 1) == 0)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
+            return await Inner.RecordAsync(batch, cancellationToken);
+        }
+    }
+
     private sealed class CrashingStore(IPersonalizeStore inner, int failBefore, int failAfter) : DelegatingStore(inner)
     {
         private int _before = failBefore;

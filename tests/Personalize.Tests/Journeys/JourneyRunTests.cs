@@ -349,25 +349,6 @@ public sealed class JourneyRunTests
     }
 
     /// <summary>A store whose first page writes with journeys fail like a crash: before the commit, or after it (before the messages are handed over).</summary>
-    /// <summary>A store whose first write with customers is slow (a commit waiting on a slow disk) and that counts the customers of each write.</summary>
-    private sealed class SlowFirstWriteStore(IPersonalizeStore inner, TimeSpan delay) : DelegatingStore(inner)
-    {
-        private int _slowed;
-
-        public System.Collections.Concurrent.ConcurrentQueue<int> CustomersPerWrite { get; } = new();
-
-        public override async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
-        {
-            CustomersPerWrite.Enqueue(batch.Customers.Count);
-            if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _slowed, 1) == 0)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-
-            return await Inner.RecordAsync(batch, cancellationToken);
-        }
-    }
-
     private sealed class CrashingStore(IPersonalizeStore inner, int failBefore, int failAfter) : DelegatingStore(inner)
     {
         private int _before = failBefore;

@@ -288,25 +288,6 @@ public sealed class StoreSendTests
         public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => Inner.ContainsAsync(idempotencyKey, cancellationToken);
     }
 
-    /// <summary>A store whose first write with customers is slow (a commit waiting on a slow disk) and that counts the customers of each write.</summary>
-    private sealed class SlowFirstWriteStore(IPersonalizeStore inner, TimeSpan delay) : DelegatingStore(inner)
-    {
-        private int _slowed;
-
-        public System.Collections.Concurrent.ConcurrentQueue<int> CustomersPerWrite { get; } = new();
-
-        public override async ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
-        {
-            CustomersPerWrite.Enqueue(batch.Customers.Count);
-            if (batch.Customers.Count > 0 && Interlocked.Exchange(ref _slowed, 1) == 0)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-
-            return await Inner.RecordAsync(batch, cancellationToken);
-        }
-    }
-
     /// <summary>A store where another writer acts just before the first batch is recorded.</summary>
     private sealed class InterferingStore(IPersonalizeStore inner, Func<IPersonalizeStore, Task> interfere) : DelegatingStore(inner)
     {

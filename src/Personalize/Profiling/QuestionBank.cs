@@ -165,14 +165,10 @@ public sealed class QuestionBank
         foreach (var entry in entries)
         {
             // The cheap checks first; a question is chosen only when every check lets it through, so their order does not matter.
-            if ((entry.Stages != 0 && (entry.Stages & stage) == 0)
-                || (facts.Count > 0 && (seen.Answered(entry, facts) || seen.AskedSince(entry, facts, recent))))
-            {
-                continue;
-            }
-
-            // A topic the customer already chose (subscribed or unsubscribed, anywhere) is answered.
-            if (entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None)
+            // (IsOpen's checks, with the answered one read from the walk's marks.)
+            if (!FitsStage(entry, stage)
+                || (facts.Count > 0 && (seen.Answered(entry, facts) || seen.AskedSince(entry, facts, recent)))
+                || TopicChosen(entry, customer, at))
             {
                 continue;
             }
@@ -253,20 +249,16 @@ public sealed class QuestionBank
 
     /// <summary>Whether a question may still be asked of the customer: their stage fits, and they have not answered it (a topic question: nor chosen the topic either way).</summary>
     private static bool IsOpen(Entry entry, CustomerProfile customer, DateTimeOffset at)
-    {
-        if (entry.Stages != 0 && (entry.Stages & (1 << (int)customer.Stage)) == 0)
-        {
-            return false;
-        }
+        => FitsStage(entry, 1 << (int)customer.Stage)
+            && !TopicChosen(entry, customer, at)
+            && (customer.Facts.Count == 0 || !customer.Facts.ContainsKey(entry.AnswerFact));
 
-        // A topic the customer already chose (subscribed or unsubscribed, anywhere) is answered.
-        if (entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None)
-        {
-            return false;
-        }
+    /// <summary>Whether the question is asked at the customer's stage (<paramref name="stage"/>: the stage's bit).</summary>
+    private static bool FitsStage(Entry entry, int stage) => entry.Stages == 0 || (entry.Stages & stage) != 0;
 
-        return customer.Facts.Count == 0 || !customer.Facts.ContainsKey(entry.AnswerFact);
-    }
+    /// <summary>Whether the customer already chose the question's topic (subscribed or unsubscribed, anywhere): the topic question is answered.</summary>
+    private static bool TopicChosen(Entry entry, CustomerProfile customer, DateTimeOffset at)
+        => entry.Topic is { } topic && customer.Consents.GetState(topic, at).Status != Consent.ConsentStatus.None;
 
     /// <summary>The options a question offers: its own, or yes and no for a topic question without any.</summary>
     /// <param name="question">The question.</param>

@@ -10,6 +10,7 @@ namespace Personalize.Decisions;
 /// </summary>
 public sealed class Decision
 {
+    private readonly DecisionHeader _header;
     private IReadOnlyList<CandidateOutcome>? _candidates;
     private IReadOnlyList<string>? _factsRead;
     private DecisionWinner[] _winnerStore = [];
@@ -21,32 +22,29 @@ public sealed class Decision
     private ushort _winnerStart;
     private ushort _outcomeStart;
 
-    internal Decision(DecisionEngine engine, CustomerProfile customer, Trigger trigger, DateTimeOffset at, DecisionDetail detail)
+    internal Decision(DecisionHeader header, CustomerProfile customer)
     {
-        Engine = engine;
+        _header = header;
         Customer = customer;
-        Trigger = trigger;
-        At = at;
-        Detail = detail;
     }
 
     /// <summary>The customer's id.</summary>
     public string CustomerId => Customer.Id;
 
     /// <summary>The event the decision was made for (conditions saw it as <c>event.*</c>), or <see langword="null"/>.</summary>
-    public Events.CustomerEvent? Event { get; internal init; }
+    public Events.CustomerEvent? Event => _header.Event;
 
     /// <summary>The customer the decision is for.</summary>
     public CustomerProfile Customer { get; }
 
     /// <summary>The trigger.</summary>
-    public Trigger Trigger { get; }
+    public Trigger Trigger => _header.Trigger;
 
     /// <summary>The decision instant.</summary>
-    public DateTimeOffset At { get; }
+    public DateTimeOffset At => _header.At;
 
     /// <summary>Which messages the decision reports on.</summary>
-    public DecisionDetail Detail { get; }
+    public DecisionDetail Detail => _header.Detail;
 
     /// <summary>The messages that go out, best first (at most <see cref="DecisionOptions.MaxWinners"/>); empty when none.</summary>
     /// <remarks>A decision of a batch (<see cref="DecisionEngine.DecideMany"/>) hands out a read-only view of its slice of the batch's storage, made on each read.</remarks>
@@ -60,7 +58,7 @@ public sealed class Decision
     /// <summary>Whether any message goes out.</summary>
     public bool HasWinner => _winnerCount > 0;
 
-    internal DecisionEngine Engine { get; }
+    internal DecisionEngine Engine => _header.Engine;
 
     /// <summary>The channels tried, per candidate a contiguous range (see <see cref="CandidateEntry"/>).</summary>
     internal ChannelEntry[] ChannelEntries { get; set; } = [];

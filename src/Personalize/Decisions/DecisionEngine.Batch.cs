@@ -76,6 +76,7 @@ public sealed partial class DecisionEngine
         ThrowIfOtherChannels(catalog);
         var buckets = catalog.Buckets(trigger);
         var arena = new DecisionArena();
+        var header = DecisionHeader.Create(this, trigger, at, DecisionDetail.Candidates, null);
         DecisionContext? context = null;
         try
         {
@@ -83,7 +84,7 @@ public sealed partial class DecisionEngine
             {
                 ProfilePrefetch.Ahead(customers, i, to);
                 var customer = customers[i];
-                var decision = new Decision(this, customer, trigger, at, DecisionDetail.Candidates);
+                var decision = new Decision(header, customer);
                 results[i] = decision;
                 var considered = CompiledCatalog.Candidates(buckets, customer.Stage);
                 if (considered.Length == 0)

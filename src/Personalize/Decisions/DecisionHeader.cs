@@ -38,18 +38,23 @@ internal sealed class DecisionHeader
         => new(engine, trigger, at, detail, @event);
 
     /// <summary>
-    /// The thread's last header when it has exactly these values (the same engine and event objects, the same trigger,
-    /// the same instant with the same offset, the same detail), else a new one that becomes the thread's last.
+    /// Without an event: the thread's last header when it has exactly these values (the same engine, the same trigger,
+    /// the same instant with the same offset, the same detail), else a new one that becomes the thread's last. With an
+    /// event: a new header, not kept (an event is one customer's, and the thread would otherwise hold on to it).
     /// </summary>
     public static DecisionHeader For(DecisionEngine engine, Trigger trigger, DateTimeOffset at, DecisionDetail detail, Events.CustomerEvent? @event)
     {
+        if (@event is not null)
+        {
+            return new DecisionHeader(engine, trigger, at, detail, @event);
+        }
+
         var last = t_last;
-        if (last is not null && ReferenceEquals(last.Engine, engine) && ReferenceEquals(last.Event, @event) && last.Detail == detail
-            && last.At.EqualsExact(at) && last.Trigger == trigger)
+        if (last is not null && ReferenceEquals(last.Engine, engine) && last.Detail == detail && last.At.EqualsExact(at) && last.Trigger == trigger)
         {
             return last;
         }
 
-        return t_last = new DecisionHeader(engine, trigger, at, detail, @event);
+        return t_last = new DecisionHeader(engine, trigger, at, detail, null);
     }
 }

@@ -55,6 +55,39 @@ public sealed class DecisionReuseTests
     }
 
     [Fact]
+    public void Consecutive_decisions_on_one_thread_each_report_their_own_instant_offset_trigger_detail_and_event()
+    {
+        // Decisions made with the same arguments share what they have in common: each must still report its own.
+        var engine = Engine();
+        var catalog = Compile(engine, b => b
+            .Add("weekly", m => m.OnSchedule().OnEvent("order_shipped").Priority(1).Channel(Channel.Email, "t")));
+        var customer = Customer("c-1", consents: [Grant(Channel.Email)]);
+        var shipped = new Personalize.Events.CustomerEvent { Id = "e-1", Type = "order_shipped", CustomerId = "c-1", OccurredAt = Now };
+        var inBerlin = Now.ToOffset(TimeSpan.FromHours(1)); // the same instant, another offset
+
+        var first = engine.Decide(catalog, customer, Trigger.Tick, Now);
+        var same = engine.Decide(catalog, customer, Trigger.Tick, Now);
+        var offset = engine.Decide(catalog, customer, Trigger.Tick, inBerlin);
+        var all = engine.Decide(catalog, customer, Trigger.Tick, inBerlin, DecisionDetail.All);
+        var withEvent = engine.Decide(catalog, customer, Trigger.Event("order_shipped"), Now, shipped);
+        var later = engine.Decide(catalog, customer, Trigger.Tick, Now.AddHours(1));
+        var batch = engine.DecideMany(catalog, [customer, customer], Trigger.Event("order_shipped"), inBerlin, maxDegreeOfParallelism: 1);
+
+        Assert.Equal((Trigger.Tick, Now, TimeSpan.Zero, DecisionDetail.Candidates), (first.Trigger, first.At, first.At.Offset, first.Detail));
+        Assert.Equal(first.ToJson(), same.ToJson());
+        Assert.Equal((TimeSpan.FromHours(1), DecisionDetail.Candidates), (offset.At.Offset, offset.Detail));
+        Assert.Equal((TimeSpan.FromHours(1), DecisionDetail.All), (all.At.Offset, all.Detail));
+        Assert.Null(first.Event);
+        Assert.Null(all.Event);
+        Assert.Same(shipped, withEvent.Event);
+        Assert.Equal(Trigger.Event("order_shipped"), withEvent.Trigger);
+        Assert.Equal(Now.AddHours(1), later.At);
+        Assert.Null(later.Event);
+        Assert.All(batch, d => Assert.Equal((Trigger.Event("order_shipped"), TimeSpan.FromHours(1), DecisionDetail.Candidates), (d.Trigger, d.At.Offset, d.Detail)));
+        Assert.Equal(Now, first.At); // the first decision is unchanged by the ones after it
+    }
+
+    [Fact]
     public void A_decision_nested_in_a_host_rule_gets_its_own_context_and_the_outer_one_is_intact()
     {
         var nested = new NestedDecisionRule();

@@ -239,6 +239,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         var triggers = new string[count];
         var templates = new string?[count];
         var runs = new string?[count];
+        var states = new short[count];
         var n = 0;
         foreach (var i in accepted)
         {
@@ -254,6 +255,7 @@ public sealed partial class PostgreSqlPersonalizeStore
                 triggers[n] = delivery.Trigger;
                 templates[n] = delivery.Template;
                 runs[n] = delivery.RunId;
+                states[n] = (short)delivery.State;
                 n++;
             }
         }
@@ -269,6 +271,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         Param(command.Parameters, "tr", triggers);
         Param(command.Parameters, "tp", templates);
         Param(command.Parameters, "r", runs);
+        Param(command.Parameters, "st", states);
         batch.BatchCommands.Add(command);
         return true;
     }

@@ -80,9 +80,9 @@ public sealed partial class PostgreSqlPersonalizeStore
             InsertDeliveries = $"""
                 WITH ins AS (
                     INSERT INTO {s}.delivery_log ({DeliveryColumns})
-                    SELECT u.k, u.c, u.m, u.ch, u.p, u.kd, u.at, u.tr, u.tp, u.r, 0
-                    FROM unnest(@k::text[], @c::text[], @m::text[], @ch::text[], @p::smallint[], @kd::smallint[], @at::bigint[], @tr::text[], @tp::text[], @r::text[])
-                        AS u (k, c, m, ch, p, kd, at, tr, tp, r)
+                    SELECT u.k, u.c, u.m, u.ch, u.p, u.kd, u.at, u.tr, u.tp, u.r, u.st
+                    FROM unnest(@k::text[], @c::text[], @m::text[], @ch::text[], @p::smallint[], @kd::smallint[], @at::bigint[], @tr::text[], @tp::text[], @r::text[], @st::smallint[])
+                        AS u (k, c, m, ch, p, kd, at, tr, tp, r, st)
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at
                 ), hist AS (

@@ -323,6 +323,22 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task A_delivery_recorded_as_delivered_is_never_pending_and_has_its_history_record()
+    {
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1")]);
+        var handed = Send("c-1", "a", Now) with { State = DeliveryState.Delivered };
+        var pending = Send("c-1", "b", Now.AddSeconds(1));
+
+        await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [handed, pending] }] });
+
+        Assert.Equal(DeliveryState.Delivered, (await scope.Store.FindDeliveryAsync(handed.IdempotencyKey))!.State);
+        Assert.Equal([pending.IdempotencyKey], (await scope.Store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending })).Items.Select(d => d.IdempotencyKey));
+        Assert.Equal([handed.IdempotencyKey], (await scope.Store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Delivered })).Items.Select(d => d.IdempotencyKey));
+        Assert.Equal(["a", "b"], (await scope.Store.GetCustomerAsync("c-1"))!.Profile.History.Records.Select(r => r.MessageId));
+    }
+
+    [StoreFact]
     public async Task Delivered_keys_leave_the_pending_list_and_failed_ones_leave_the_log_and_the_history()
     {
         await using var scope = await OpenAsync();

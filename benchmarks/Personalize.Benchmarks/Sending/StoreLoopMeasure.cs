@@ -31,6 +31,7 @@ internal static class StoreLoopMeasure
         var allocations = false;
         var transactions = false;
         var pageSize = 500;
+        var sinkName = "null";
         for (var i = 1; i < args.Length; i += 2)
         {
             if (args[i] == "--allocations")
@@ -59,7 +60,8 @@ internal static class StoreLoopMeasure
                 case "--page-size": pageSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--pg-data": pgData = args[i + 1]; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--page-size N] [--postgres CONNECTION [--pg-data DIR]].");
+                case "--sink": sinkName = args[i + 1]; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--page-size N] [--sink null|counting] [--postgres CONNECTION [--pg-data DIR]].");
             }
         }
 
@@ -69,7 +71,13 @@ internal static class StoreLoopMeasure
         }
 
         var scenario = new SendingScenario();
-        var runner = scenario.Runner(NullSink.Instance, pageSize: pageSize);
+        IMessageSink sink = sinkName switch
+        {
+            "null" => NullSink.Instance,
+            "counting" => new CountingSink(),
+            _ => throw new ArgumentException($"Unknown sink '{sinkName}': use null (recorded as delivered) or counting (a sink that keeps nothing but is handed each message after the commit and marked, as a real sink is)."),
+        };
+        var runner = scenario.Runner(sink, pageSize: pageSize);
         var run = new SendRun(scenario.Catalog, scenario.Content, scenario.Trigger) { At = scenario.At };
         var folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
         Directory.CreateDirectory(folder);
@@ -158,6 +166,26 @@ internal static class StoreLoopMeasure
         var total = cpu + server;
         var serverText = server > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" + server {server.TotalSeconds:F2} s") : string.Empty;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store}, customers {customers:N0}: wall {wall.TotalSeconds:F2} s, {customers / wall.TotalSeconds:N0} messages/s, CPU {cpu.TotalSeconds:F2} s{serverText} ({customers / total.TotalSeconds:N0} messages per CPU-second), allocated {allocated / (double)customers / 1024:F1} KB/message, peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MB, GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB, collections gen0/1/2 {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, GC pauses {gc.Paused.TotalSeconds:F2} s"));
+    }
+
+    /// <summary>
+    /// A sink that counts what it is handed and keeps nothing, but is not the <see cref="NullSink"/>: the run records its
+    /// messages pending, hands them over after the commit and marks them delivered with the next write, as with a real
+    /// sink (<c>--sink counting</c>).
+    /// </summary>
+    private sealed class CountingSink : IMessageSink
+    {
+        private long _count;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public ValueTask WriteAsync(Personalize.Delivery.OutgoingMessage message, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => new(false);
     }
 
     /// <summary>

@@ -176,7 +176,7 @@ public sealed partial class SendRunner
 
                     if (runner.TryRender(templates, profile, winner.Message, winner.Channel, winner.Template, triggerText, winner.SendAt, out var error, cancellationToken, e) is { } message)
                     {
-                        var send = new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, null));
+                        var send = new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, null, runner.RecordedState));
                         plan.Sends.Add(send);
                         deliveries.Add(send.Delivery);
 

@@ -258,7 +258,7 @@ public sealed partial class SendRunner
 
             if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
             {
-                outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId)));
+                outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId, RecordedState)));
                 customer = Profiling.AskedQuestions.Remember(customer, message);
             }
             else
@@ -275,7 +275,15 @@ public sealed partial class SendRunner
     private ValueTask FlushSinkAsync(int delivered, CancellationToken cancellationToken)
         => delivered > 0 && _writer.Sink is IFlushableMessageSink flushable ? flushable.FlushAsync(cancellationToken) : ValueTask.CompletedTask;
 
-    private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId) => new()
+    /// <summary>
+    /// The state a message's delivery log entry is recorded in: <see cref="DeliveryState.Pending"/> (handed to the sink
+    /// after the commit, then marked delivered with a later write), or <see cref="DeliveryState.Delivered"/> when the sink
+    /// is the <see cref="NullSink"/>, which keeps nothing: handing it over can neither fail nor be lost, so there is no
+    /// hand-over to guard with a pending entry and no mark to write afterwards (ADR 0063).
+    /// </summary>
+    private DeliveryState RecordedState => _writer.Sink is NullSink ? DeliveryState.Delivered : DeliveryState.Pending;
+
+    private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId, DeliveryState state = DeliveryState.Pending) => new()
     {
         IdempotencyKey = message.IdempotencyKey,
         CustomerId = message.CustomerId,
@@ -287,6 +295,7 @@ public sealed partial class SendRunner
         Trigger = message.Trigger,
         Template = template,
         RunId = runId,
+        State = state,
     };
 
     /// <summary>
@@ -666,7 +675,7 @@ public sealed partial class SendRunner
                         if (runner.TryRender(run.Templates, profile, check.Message!, send.Channel, check.Template!, send.Trigger, state.At, out var error, token, answered) is { } rendered)
                         {
                             var message = rendered with { IdempotencyKey = send.IdempotencyKey };
-                            messages.Add(new PendingSend(message, ToDelivery(message, send.Kind, check.Template!, send.RunId)));
+                            messages.Add(new PendingSend(message, ToDelivery(message, send.Kind, check.Template!, send.RunId, runner.RecordedState)));
                             completions.Add(new ScheduledSendCompletion { IdempotencyKey = send.IdempotencyKey, State = ScheduledSendState.Sent, At = state.At });
 
                             // The next due send of this customer counts this one toward its caps.
@@ -793,7 +802,12 @@ public sealed partial class SendRunner
                 return;
             }
 
-            _delivered.Add(send.Delivery.IdempotencyKey);
+            if (send.Delivery.State == DeliveryState.Pending)
+            {
+                // Marked delivered with the next write (an entry recorded as delivered needs no mark).
+                _delivered.Add(send.Delivery.IdempotencyKey);
+            }
+
             if (outcome.Skipped)
             {
                 _tally.AlreadyWritten++;

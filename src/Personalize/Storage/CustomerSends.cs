@@ -16,7 +16,7 @@ public sealed record CustomerSends
     /// </summary>
     public long? ExpectedVersion { get; init; }
 
-    /// <summary>Gets the messages to record in the delivery log (as <see cref="DeliveryState.Pending"/>), each with its contact history record.</summary>
+    /// <summary>Gets the messages to record in the delivery log, each with its contact history record, in the state each record carries: <see cref="DeliveryState.Pending"/> (the default: to be handed to the sink after the commit, then marked) or <see cref="DeliveryState.Delivered"/> (nothing left to hand over).</summary>
     /// <value>The default value is empty.</value>
     public IReadOnlyList<DeliveryRecord> Deliveries { get; init; } = [];
 

@@ -38,6 +38,38 @@ public sealed class StoreSendTests
     }
 
     [Fact]
+    public async Task With_the_null_sink_each_message_is_recorded_as_delivered_and_no_delivered_marks_follow()
+    {
+        var (inner, _, _, run) = await SetUpAsync(7);
+        var store = new MarkCountingStore(inner);
+        var runner = SendingKit.Runner(NullSink.Instance, DecisionKit.Engine(), o => o.PageSize = 2);
+
+        var summary = await runner.RunAsync(run, store);
+
+        Assert.Equal(7, summary.Totals.TotalSent);
+        var log = (await inner.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+        Assert.Equal(7, log.Count);
+        Assert.All(log, d => Assert.Equal(DeliveryState.Delivered, d.State));
+        Assert.Equal(7, store.RecordedDelivered);
+        Assert.Equal(0, store.Marks);
+        Assert.Equal("tips", Assert.Single((await inner.GetCustomerAsync("c-0003"))!.Profile.History.Records).MessageId);
+    }
+
+    [Fact]
+    public async Task With_a_sink_that_keeps_messages_each_message_is_recorded_pending_and_marked_delivered_after_the_hand_over()
+    {
+        var (inner, sink, runner, run) = await SetUpAsync(7);
+        var store = new MarkCountingStore(inner);
+
+        await runner.RunAsync(run, store);
+
+        Assert.Equal(7, sink.Count);
+        Assert.Equal(0, store.RecordedDelivered);
+        Assert.Equal(7, store.Marks);
+        Assert.All((await inner.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items, d => Assert.Equal(DeliveryState.Delivered, d.State));
+    }
+
+    [Fact]
     public async Task Running_again_at_the_same_instant_sends_nothing_and_says_the_run_already_completed()
     {
         var (store, sink, runner, run) = await SetUpAsync(6);
@@ -273,6 +305,21 @@ public sealed class StoreSendTests
         var sink = new InMemorySink();
         var runner = SendingKit.Runner(sink, engine, o => o.PageSize = 2);
         return (store, sink, runner, new SendRun(catalog, content, Trigger.Tick) { At = Now });
+    }
+
+    /// <summary>A store that counts the delivery log entries written as delivered and the delivered marks it is given.</summary>
+    private sealed class MarkCountingStore(IPersonalizeStore inner) : DelegatingStore(inner)
+    {
+        public int RecordedDelivered { get; private set; }
+
+        public int Marks { get; private set; }
+
+        public override ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+        {
+            RecordedDelivered += batch.Customers.Sum(c => c.Deliveries.Count(d => d.State == DeliveryState.Delivered));
+            Marks += batch.Delivered.Count;
+            return Inner.RecordAsync(batch, cancellationToken);
+        }
     }
 
     /// <summary>A sink that refuses one customer's messages.</summary>

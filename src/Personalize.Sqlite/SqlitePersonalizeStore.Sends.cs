@@ -372,9 +372,37 @@ public sealed partial class SqlitePersonalizeStore
         command.Parameters.AddWithValue("$limit", limit + 1);
     }
 
-    /// <summary>Marks keys delivered: <see cref="DeliveredChunk"/> keys per statement, the rest one by one (prepared statements both).</summary>
+    /// <summary>At most how many recorded-pending entries <see cref="_pendingRows"/> remembers (the rest are marked by key).</summary>
+    private const int MaxPendingRows = 65_536;
+
+    /// <summary>
+    /// The row ids of the delivery log entries this store's writer recorded as pending and has not seen marked or failed
+    /// yet (a send run marks them with its next write): a mark then finds its row by row id, not by a search of the key's
+    /// index. Only used under the write gate. A row id from a write that was rolled back, or of a row deleted since, can
+    /// be stale: the mark checks the key on the row and falls back to the key when no row matched.
+    /// </summary>
+    private readonly Dictionary<string, long> _pendingRows = new(StringComparer.Ordinal);
+
+    /// <summary>Remembers the row id of a delivery log entry just inserted as pending (<see cref="_pendingRows"/>).</summary>
+    private void RememberPendingRow(DeliveryRecord delivery)
+    {
+        if (delivery.State == DeliveryState.Pending && _pendingRows.Count < MaxPendingRows)
+        {
+            _pendingRows[delivery.IdempotencyKey] = raw.sqlite3_last_insert_rowid(_writer.Handle);
+        }
+    }
+
+    /// <summary>
+    /// Marks keys delivered: a key whose row id this writer remembers (<see cref="_pendingRows"/>) by row id; the others
+    /// <see cref="DeliveredChunk"/> keys per statement, the rest one by one (prepared statements all).
+    /// </summary>
     private void MarkDelivered(IReadOnlyList<string> keys)
     {
+        if (_pendingRows.Count > 0)
+        {
+            keys = MarkDeliveredByRow(keys);
+        }
+
         var i = 0;
         if (keys.Count >= DeliveredChunk)
         {
@@ -399,6 +427,30 @@ public sealed partial class SqlitePersonalizeStore
                 Step(one);
             }
         }
+    }
+
+    /// <summary>Marks by row id the keys whose rows this writer remembers; returns the keys left to mark by key.</summary>
+    private IReadOnlyList<string> MarkDeliveredByRow(IReadOnlyList<string> keys)
+    {
+        List<string>? rest = null;
+        var byRow = Statement("UPDATE delivery_log SET state = 1 WHERE rowid = $row AND idempotency_key = $key AND state = 0");
+        foreach (var key in keys)
+        {
+            if (_pendingRows.Remove(key, out var row))
+            {
+                BindInt64(byRow, 1, row);
+                BindText(byRow, 2, key);
+                if (Step(byRow) > 0)
+                {
+                    continue;
+                }
+            }
+
+            // Not remembered, or the row id is stale (the row was not there or was already delivered): by key.
+            (rest ??= new List<string>(keys.Count)).Add(key);
+        }
+
+        return (IReadOnlyList<string>?)rest ?? [];
     }
 
     /// <summary>
@@ -436,6 +488,8 @@ public sealed partial class SqlitePersonalizeStore
                 (already ??= []).Add(delivery.IdempotencyKey);
                 continue;
             }
+
+            RememberPendingRow(delivery);
 
             BindText(history, 1, sends.CustomerId);
             BindInt64(history, 2, delivery.SentAt.UtcTicks);
@@ -594,6 +648,7 @@ public sealed partial class SqlitePersonalizeStore
 
     private void Fail(SqliteTransaction transaction, DeliveryFailure failure)
     {
+        _pendingRows.Remove(failure.IdempotencyKey);
         var command = Writer("DELETE FROM delivery_log WHERE idempotency_key = $key RETURNING customer_id", transaction);
         command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
         var found = false;

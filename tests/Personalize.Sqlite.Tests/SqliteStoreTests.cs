@@ -146,6 +146,52 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mark_for_an_entry_of_a_rolled_back_write_leaves_the_entry_that_took_its_place_pending()
+    {
+        // The writer remembers the row of each entry it records pending and marks it by that row; a write rolled back
+        // after the insert leaves a remembered row that another entry takes next.
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Customer("c-1")]);
+        var version = (await store.GetCustomerAsync("c-1"))!.Version;
+        var lost = Send("c-1", "m", Now);
+        var bogus = new ScheduledSendCompletion { IdempotencyKey = "pz1_nosuchscheduledsendnosuchsendxx", State = ScheduledSendState.Sent, At = Now };
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = version, Deliveries = [lost], Completions = [bogus] }] }));
+        Assert.Null(await store.FindDeliveryAsync(lost.IdempotencyKey));
+        var next = Send("c-1", "n", Now.AddMinutes(1));
+        await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [next] }] });
+
+        await store.RecordAsync(new SendBatch { Delivered = [lost.IdempotencyKey] });
+
+        Assert.Null(await store.FindDeliveryAsync(lost.IdempotencyKey));
+        Assert.Equal(DeliveryState.Pending, (await store.FindDeliveryAsync(next.IdempotencyKey))!.State);
+        await store.RecordAsync(new SendBatch { Delivered = [next.IdempotencyKey] });
+        Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(next.IdempotencyKey))!.State);
+    }
+
+    [Fact]
+    public async Task Entries_recorded_pending_are_marked_delivered_by_the_next_write_whether_their_row_is_remembered_or_not()
+    {
+        var keys = Enumerable.Range(0, 120).Select(i => Send("c-1", "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Now.AddSeconds(i))).ToList();
+        using (var first = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels))
+        {
+            await first.ImportCustomersAsync([Customer("c-1")]);
+            var version = (await first.GetCustomerAsync("c-1"))!.Version;
+            await first.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = version, Deliveries = keys.GetRange(0, 60) }] });
+        }
+
+        // A new store remembers no rows: the first 60 are marked by key, the next 60 (recorded by this store) by row.
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        var now = (await store.GetCustomerAsync("c-1"))!.Version;
+        await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = now, Deliveries = keys.GetRange(60, 60) }] });
+
+        await store.RecordAsync(new SendBatch { Delivered = [.. keys.Where((_, i) => i % 3 != 0).Select(k => k.IdempotencyKey)] });
+
+        var pending = (await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending, Limit = 500 })).Items.Select(d => d.IdempotencyKey).Order(StringComparer.Ordinal);
+        Assert.Equal(keys.Where((_, i) => i % 3 == 0).Select(k => k.IdempotencyKey).Order(StringComparer.Ordinal), pending);
+        Assert.Equal(80, (await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Delivered, Limit = 500 })).Items.Count);
+    }
+
+    [Fact]
     public async Task A_version_5_delivery_log_and_history_survive_migration_6_and_keep_every_key_to_one_send()
     {
         // Version 5 wrote the delivery log keyed by its idempotency key; migration 6 moves it to a table in write order.

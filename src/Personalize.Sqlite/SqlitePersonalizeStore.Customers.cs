@@ -17,6 +17,9 @@ public sealed partial class SqlitePersonalizeStore
         return new(ReadByIds(reader, [customerId]).FirstOrDefault());
     }
 
+    /// <summary>The most customers one statement per table reads (their ids bound as one JSON array).</summary>
+    private const int ReadChunk = 2_000;
+
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredCustomer>> GetCustomersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default)
     {
@@ -26,7 +29,7 @@ public sealed partial class SqlitePersonalizeStore
         var found = new Dictionary<string, StoredCustomer>(StringComparer.Ordinal);
         using (var reader = OpenReader())
         {
-            foreach (var chunk in ids.Chunk(500))
+            foreach (var chunk in ids.Chunk(ReadChunk))
             {
                 foreach (var customer in ReadByIds(reader, chunk))
                 {
@@ -417,6 +420,9 @@ public sealed partial class SqlitePersonalizeStore
         return (consents, history);
     }
 
+    /// <summary>The customers whose ids a JSON array bound to parameter 1 names (one statement per table, whatever the count).</summary>
+    private const string IdsParameter = "(SELECT value FROM json_each(?1))";
+
     private List<StoredCustomer> ReadByIds(Reader reader, IReadOnlyList<string> ids)
     {
         if (ids.Count == 0)
@@ -424,49 +430,83 @@ public sealed partial class SqlitePersonalizeStore
             return [];
         }
 
-        var names = string.Join(", ", ids.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var strings = new Events.Utf8StringCache();
         var db = reader.Connection.Handle!;
+        var idList = IdArray(ids);
         List<PageRow> rows;
-        using (var statement = Prepare(db, $"{PageColumns} WHERE c.id IN ({names})"))
+        using (var statement = Prepare(db, PageColumns + " WHERE c.id IN " + IdsParameter))
         {
-            BindIds(statement, ids);
+            Check(statement, raw.sqlite3_bind_text(statement, 1, idList.WrittenSpan));
             rows = ReadPage(statement, ids.Count, strings);
         }
 
-        var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
-        var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
-        using (var statement = Prepare(db, $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id IN ({names}) ORDER BY customer_id, seq"))
+        var consents = new Dictionary<string, List<ConsentRecord>>(rows.Count, StringComparer.Ordinal);
+        var history = new Dictionary<string, List<ContactRecord>>(rows.Count, StringComparer.Ordinal);
+        using (var statement = Prepare(db, "SELECT " + StoreRows.ConsentColumns + " FROM consent_records WHERE customer_id IN " + IdsParameter + " ORDER BY customer_id, seq"))
         {
-            BindIds(statement, ids);
+            Check(statement, raw.sqlite3_bind_text(statement, 1, idList.WrittenSpan));
             ReadGrouped(statement, consents, strings, static row => StoreRows.ReadConsent(row));
         }
 
-        using (var statement = Prepare(db, $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id IN ({names}) ORDER BY customer_id, sent_at"))
+        using (var statement = Prepare(db, "SELECT " + StoreRows.HistoryColumns + " FROM contact_history WHERE customer_id IN " + IdsParameter + " ORDER BY customer_id, sent_at"))
         {
-            BindIds(statement, ids);
+            Check(statement, raw.sqlite3_bind_text(statement, 1, idList.WrittenSpan));
             ReadGrouped(statement, history, strings, static row => StoreRows.ReadHistory(row));
         }
 
-        return rows.Select(r => Assemble(r, consents, history)).ToList();
+        var result = new List<StoredCustomer>(rows.Count);
+        foreach (var row in rows)
+        {
+            result.Add(Assemble(row, consents, history));
+        }
+
+        return result;
     }
 
-    private static void AddIds(SqliteCommand command, IReadOnlyList<string> ids)
+    /// <summary>The ids as a JSON array of strings (UTF-8, in a buffer of this thread's, valid until its next call).</summary>
+    private static System.Buffers.ArrayBufferWriter<byte> IdArray(IReadOnlyList<string> ids)
     {
-        for (var i = 0; i < ids.Count; i++)
+        var buffer = t_idArray ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        var json = t_idWriter ??= new System.Text.Json.Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartArray();
+        foreach (var id in ids)
         {
-            command.Parameters.AddWithValue("$p" + i, ids[i]);
+            // An id that is not valid UTF-16 (a lone surrogate) names no stored customer: a stored id is valid text.
+            if (System.Text.Ascii.IsValid(id) || IsValidUtf16(id))
+            {
+                json.WriteStringValue(id);
+            }
         }
+
+        json.WriteEndArray();
+        json.Flush();
+        return buffer;
     }
 
-    private static void BindIds(sqlite3_stmt statement, IReadOnlyList<string> ids)
+    private static bool IsValidUtf16(string text)
     {
-        // The names $p0, $p1, … appear once each, in order: SQLite numbers them 1, 2, ….
-        for (var i = 0; i < ids.Count; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            Check(statement, raw.sqlite3_bind_text(statement, i + 1, ids[i]));
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
         }
+
+        return true;
     }
+
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_idArray;
+
+    [ThreadStatic]
+    private static System.Text.Json.Utf8JsonWriter? t_idWriter;
 
     private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history, Events.Utf8StringCache strings)
     {
@@ -577,7 +617,7 @@ public sealed partial class SqlitePersonalizeStore
             {
                 Facts = row.Facts,
                 Consents = consents.TryGetValue(row.Id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
-                History = history.TryGetValue(row.Id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
+                History = history.TryGetValue(row.Id, out var contacts) ? ContactHistory.FromSorted(contacts) : ContactHistory.Empty,
             },
             row.Version);
 

@@ -17,6 +17,20 @@ public sealed class SqliteStoreTests : IDisposable
     public void Dispose() => _db.Dispose();
 
     [Fact]
+    public async Task An_id_that_is_not_valid_text_finds_no_customer_and_the_others_of_its_read_are_found()
+    {
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Customer("c-1"), Customer("c-\uFFFD")]);
+
+        // A lone surrogate is no stored id (SQLite keeps text as valid UTF-8): not found, and not mistaken for its replacement character.
+        var found = await store.GetCustomersAsync(["c-\uD800", "c-1"]);
+
+        Assert.Equal(["c-1"], found.Select(c => c.Id));
+        Assert.Null(await store.GetCustomerAsync("c-\uD800"));
+        Assert.Equal("c-\uFFFD", (await store.GetCustomerAsync("c-\uFFFD"))?.Id);
+    }
+
+    [Fact]
     public async Task Everything_written_is_there_after_the_file_is_closed_and_opened_again()
     {
         var delivery = Send("c-1", "m", Now);

@@ -162,6 +162,31 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task Many_customers_read_in_one_call_with_ids_of_any_text_come_whole_once_each_in_the_order_asked()
+    {
+        await using var scope = await OpenAsync();
+        string[] odd = ["q\"uote", "back\\slash", "é-ünï", "emoji-😀", "<tag>&amp;'", "comma\"], [\"x", "tab\tnew\nline"];
+        var plain = Enumerable.Range(0, 2_500).Select(i => "n-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var whole = new HashSet<string>(odd.Concat([plain[0], plain[1_999], plain[2_000], plain[2_499]]), StringComparer.Ordinal);
+        var import = await scope.Store.ImportCustomersAsync([.. odd.Concat(plain).Select(id => whole.Contains(id) ? Customer(id, email: "someone@example.com") : Bare(id))]);
+        Assert.Empty(import.Errors);
+
+        // Asked in another order than the store's, with repeats and an unknown id.
+        var asked = plain.Reverse().Concat(odd).Concat(["unknown", plain[7], odd[0]]).ToArray();
+        var found = await scope.Store.GetCustomersAsync(asked);
+
+        Assert.Equal(plain.Reverse().Concat(odd), found.Select(c => c.Id));
+        foreach (var customer in found.Where(c => whole.Contains(c.Id)))
+        {
+            Assert.Equal(5, customer.Profile.Consents.Records.Count);
+            Assert.Equal(["welcome", "nps"], customer.Profile.History.Records.Select(r => r.MessageId));
+            Assert.Equal("Ā" + customer.Id, customer.Profile.Attributes["firstName"].GetString());
+        }
+
+        Assert.Equal("emoji-😀", (await scope.Store.GetCustomerAsync("emoji-😀"))?.Id);
+    }
+
+    [StoreFact]
     public async Task Saving_a_profile_replaces_its_facts_and_keeps_its_consent_and_history()
     {
         await using var scope = await OpenAsync();

@@ -162,7 +162,7 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
-    public async Task Many_customers_read_in_one_call_with_ids_of_any_text_come_whole_once_each_in_the_order_asked()
+    public async Task Many_customers_read_in_one_call_with_ids_of_any_text_come_whole_in_the_order_asked()
     {
         await using var scope = await OpenAsync();
         string[] odd = ["q\"uote", "back\\slash", "é-ünï", "emoji-😀", "<tag>&amp;'", "comma\"], [\"x", "tab\tnew\nline"];
@@ -171,8 +171,8 @@ public abstract partial class PersonalizeStoreContract
         var import = await scope.Store.ImportCustomersAsync([.. odd.Concat(plain).Select(id => whole.Contains(id) ? Customer(id, email: "someone@example.com") : Bare(id))]);
         Assert.Empty(import.Errors);
 
-        // Asked in another order than the store's, with repeats and an unknown id.
-        var asked = plain.Reverse().Concat(odd).Concat(["unknown", plain[7], odd[0]]).ToArray();
+        // Asked in another order than the store's, with an unknown id.
+        var asked = plain.Reverse().Concat(odd).Append("unknown").ToArray();
         var found = await scope.Store.GetCustomersAsync(asked);
 
         Assert.Equal(plain.Reverse().Concat(odd), found.Select(c => c.Id));

@@ -29,7 +29,8 @@ public class ProfilingBenchmarks
 {
     private const int Customers = 10_000;
 
-    private const string Bank = """
+    /// <summary>The 6-question bank (also <see cref="Templates.QuestionRenderBenchmarks"/>'s).</summary>
+    internal const string BankJson = """
         { "questions": [
           { "id": "recipes", "text": "Would you like a recipe from the garden every week?", "fills": "topic:recipes", "channels": ["email", "sms"], "priority": 3, "wordingVersion": "v1",
             "options": [ { "value": "yes", "label": "Yes please", "keyword": "RECIPES" }, { "value": "no", "label": "No thanks", "keyword": "NORECIPES" } ] },
@@ -43,6 +44,15 @@ public class ProfilingBenchmarks
         ] }
         """;
 
+    /// <summary>The email's text part's question block (<c>none</c>, <c>chosen</c>).</summary>
+    internal const string EmailPart = "{{ if question }}\nOne question ({{ question.id }}): {{ question.text }}{{ end }}";
+
+    /// <summary>The email's text part's question block with the signed one-tap answer links (<c>chosen + links</c>).</summary>
+    internal const string EmailPartWithLinks = "{{ if question }}\nOne question: {{ question.text }}\n{{ for a in question.answer_links }}- {{ a.label }}: {{ a.url }}\n{{ end }}{{ end }}";
+
+    /// <summary>The SMS's question block: an SMS answers by keyword (a link would not fit the segment budget).</summary>
+    internal const string SmsPart = "{% if question %} {{ question.text }} Reply {{ question.answer_links[0].keyword }}{% endif %}";
+
     private SendRunner _runner = null!;
     private SendRun _run = null!;
     private SendingScenario _scenario = null!;
@@ -55,25 +65,11 @@ public class ProfilingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var bank = Questions == "none" ? null : QuestionBankJson.Read(Encoding.UTF8.GetBytes(Bank));
+        var bank = Questions == "none" ? null : QuestionBankJson.Read(Encoding.UTF8.GetBytes(BankJson));
         var links = Questions == "chosen + links";
-        var email = links
-            ? "{{ if question }}\nOne question: {{ question.text }}\n{{ for a in question.answer_links }}- {{ a.label }}: {{ a.url }}\n{{ end }}{{ end }}"
-            : "{{ if question }}\nOne question ({{ question.id }}): {{ question.text }}{{ end }}";
-        // An SMS answers by keyword (a link would not fit the segment budget); only the email carries the signed links.
-        var sms = "{% if question %} {{ question.text }} Reply {{ question.answer_links[0].keyword }}{% endif %}";
-        _scenario = new SendingScenario(questions: bank, emailPart: email, smsPart: sms);
+        _scenario = new SendingScenario(questions: bank, emailPart: links ? EmailPartWithLinks : EmailPart, smsPart: SmsPart);
         var at = _scenario.At;
-        for (var i = 0; i < _scenario.Pool.Length; i++)
-        {
-            _scenario.Pool[i] = (i % 3) switch
-            {
-                0 => _scenario.Pool[i] with { Facts = CustomerFacts.Create([new(FactNames.AnswerPrefix + "recipes", new Fact("yes", at.AddDays(-40), "answer-" + i))]) },
-                1 => _scenario.Pool[i] with { Facts = CustomerFacts.Create([new(QuestionBank.AskedPrefix + "recipes", new Fact(1L, at.AddDays(-3), "sent-" + i))]) },
-                _ => _scenario.Pool[i],
-            };
-        }
-
+        MarkAnswersAndAsks(_scenario);
         _customers = _scenario.Stream(Customers).ToArray();
         _runner = _scenario.Runner(NullSink.Instance, 1);
         _run = new SendRun(_scenario.Catalog, _scenario.Content, _scenario.Trigger) { At = at };
@@ -89,6 +85,21 @@ public class ProfilingBenchmarks
         if ((bank is null) != (probe.QuestionId is null) || (bank is not null && probe.QuestionId != "travel"))
         {
             throw new InvalidOperationException($"Scenario check failed: the email carries question '{probe.QuestionId}'; expected {(bank is null ? "none" : "travel (recipes is answered)")}.");
+        }
+    }
+
+    /// <summary>A third of the pool answered the best question (<c>recipes</c>) and a third were asked it three days ago.</summary>
+    internal static void MarkAnswersAndAsks(SendingScenario scenario)
+    {
+        var at = scenario.At;
+        for (var i = 0; i < scenario.Pool.Length; i++)
+        {
+            scenario.Pool[i] = (i % 3) switch
+            {
+                0 => scenario.Pool[i] with { Facts = CustomerFacts.Create([new(FactNames.AnswerPrefix + "recipes", new Fact("yes", at.AddDays(-40), "answer-" + i))]) },
+                1 => scenario.Pool[i] with { Facts = CustomerFacts.Create([new(QuestionBank.AskedPrefix + "recipes", new Fact(1L, at.AddDays(-3), "sent-" + i))]) },
+                _ => scenario.Pool[i],
+            };
         }
     }
 

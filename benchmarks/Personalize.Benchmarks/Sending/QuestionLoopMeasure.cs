@@ -19,6 +19,7 @@ internal static class QuestionLoopMeasure
     public static int Run(string[] args)
     {
         var questions = "none";
+        string? render = null;
         var runs = 20;
         var warmup = 5;
         for (var i = 1; i + 1 < args.Length; i += 2)
@@ -28,8 +29,14 @@ internal static class QuestionLoopMeasure
                 case "--questions": questions = args[i + 1] == "links" ? "chosen + links" : args[i + 1]; break;
                 case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links --runs N [--warmup N].");
+                case "--render": render = args[i + 1] is "email" or "sms" ? args[i + 1] : throw new ArgumentException("Use --render email|sms."); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links [--render email|sms] --runs N [--warmup N].");
             }
+        }
+
+        if (render is not null)
+        {
+            return RenderPair(render, runs, warmup);
         }
 
         return questions.StartsWith("pair", StringComparison.Ordinal) ? Pair(questions == "pair" ? "chosen" : "chosen + links", runs, warmup) : Single(questions, runs, warmup);
@@ -83,11 +90,62 @@ internal static class QuestionLoopMeasure
         return 0;
     }
 
-    private static (double CpuMicroseconds, long Allocated, long Messages) Measure(ProfilingBenchmarks bench)
+    /// <summary>
+    /// <c>--render email|sms</c>: <see cref="Templates.QuestionRenderBenchmarks"/>'s render of one channel's message,
+    /// <c>none</c> and <c>chosen</c> alternated in one process, 3,000 messages a run; CPU and bytes per message.
+    /// </summary>
+    private static int RenderPair(string channel, int runs, int warmup)
+    {
+        var none = new Templates.QuestionRenderBenchmarks { Questions = "none" };
+        var with = new Templates.QuestionRenderBenchmarks { Questions = "chosen" };
+        none.Setup();
+        with.Setup();
+        Func<long> Run(Templates.QuestionRenderBenchmarks bench) => () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                _ = channel == "email" ? bench.Email() : bench.Sms();
+            }
+
+            return 100 * Templates.QuestionRenderBenchmarks.Customers;
+        };
+
+        var (runNone, runWith) = (Run(none), Run(with));
+        for (var w = 0; w < warmup; w++)
+        {
+            runNone();
+            runWith();
+        }
+
+        var cpuNone = new double[runs];
+        var cpuWith = new double[runs];
+        var ratios = new double[runs];
+        long allocatedNone = 0, allocatedWith = 0, messages = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            var (first, second) = r % 2 == 0 ? (runNone, runWith) : (runWith, runNone);
+            var (cpuFirst, allocatedFirst, sent) = Measure(first);
+            var (cpuSecond, allocatedSecond, _) = Measure(second);
+            (cpuNone[r], cpuWith[r]) = r % 2 == 0 ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);
+            allocatedNone += r % 2 == 0 ? allocatedFirst : allocatedSecond;
+            allocatedWith += r % 2 == 0 ? allocatedSecond : allocatedFirst;
+            ratios[r] = cpuWith[r] / cpuNone[r];
+            messages += sent;
+        }
+
+        var medianNone = Median(cpuNone) * 1000;
+        var medianWith = Median(cpuWith) * 1000;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"render {channel}, none vs chosen, {runs} alternated runs of 3,000: CPU median {medianNone:F0} vs {medianWith:F0} ns/message (+{medianWith - medianNone:F0} ns, {(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message"));
+        return 0;
+    }
+
+    private static (double CpuMicroseconds, long Allocated, long Messages) Measure(ProfilingBenchmarks bench) => Measure(bench.SendRun10k);
+
+    private static (double CpuMicroseconds, long Allocated, long Messages) Measure(Func<long> run)
     {
         var cpuBefore = CpuTime();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var messages = bench.SendRun10k();
+        var messages = run();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         return ((CpuTime() - cpuBefore).TotalMicroseconds / messages, allocated, messages);
     }

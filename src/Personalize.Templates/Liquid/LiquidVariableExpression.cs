@@ -41,7 +41,7 @@ internal sealed class LiquidVariableExpression : ScriptExpression
             }
         }
 
-        if (!context.TryGetLiquidVariable(Name, _mask, out var value))
+        if (!context.TryGetLiquidVariable(Name, _mask, ref _root, out var value))
         {
             if (context.IsStrict)
             {
@@ -66,6 +66,8 @@ internal sealed class LiquidVariableExpression : ScriptExpression
     }
 
     private int _index = -1;
+
+    private RootGetter? _root;
 
     public override string Describe() => Name;
 }

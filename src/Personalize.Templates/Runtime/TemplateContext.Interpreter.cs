@@ -221,6 +221,54 @@ public sealed partial class TemplateContext
     }
 
     /// <summary>
+    /// <see cref="TryGetGlobal(string, ulong, out object?)"/> for a variable site with its <see cref="RootGetter"/>: a plain
+    /// .NET model scope is read through the getter the site found last time for that scope's accessor (same type, same
+    /// member policy) instead of looking the name up in the accessor's table; every scope above is searched as always.
+    /// </summary>
+    internal bool TryGetGlobal(string name, ulong mask, ref RootGetter? site, out object? value)
+    {
+        for (var i = _scopeCount - 1; i >= 0; i--)
+        {
+            if (TryGetInScope(_scopes[i], i, name, mask, ref site, out value))
+            {
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary><see cref="TryGetInScope(object, int, string, ulong, out object?)"/> with a site's <see cref="RootGetter"/> for a plain .NET scope.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetInScope(object scope, int index, string name, ulong mask, ref RootGetter? site, out object? value)
+    {
+        if (_scopeAccessors[index] is { } accessor)
+        {
+            if ((accessor.KeyMask & mask) != 0)
+            {
+                if (site is { } cached && ReferenceEquals(cached.Accessor, accessor))
+                {
+                    value = cached.Getter(scope);
+                    return true;
+                }
+
+                if (accessor.TryGetGetter(name, out var getter))
+                {
+                    site = new RootGetter(accessor, getter);
+                    value = getter(scope);
+                    return true;
+                }
+            }
+
+            value = null;
+            return false;
+        }
+
+        return TryGetInScope(scope, index, name, mask, out value);
+    }
+
+    /// <summary>
     /// Looks <paramref name="name"/> up in one scope (<paramref name="scope"/> = <c>_scopes[index]</c>): a script object or a
     /// typed accessor when its Bloom mask may hold the name, else <see cref="MemberAccessor"/> for any other host object. Shared by the
     /// Scriban global lookup and the Liquid variable lookup.
@@ -287,6 +335,22 @@ public sealed partial class TemplateContext
     internal object? GetGlobal(string name, ulong mask, SourceSpan span)
     {
         if (TryGetGlobal(name, mask, out var value))
+        {
+            return value;
+        }
+
+        if (IsStrict)
+        {
+            throw Error(span, $"The variable `{name}` was not found. Define it in the model or assign it before use (strict variables mode).");
+        }
+
+        return null;
+    }
+
+    /// <summary><see cref="GetGlobal(string, ulong, SourceSpan)"/> for a variable site with its <see cref="RootGetter"/> (see <see cref="TryGetGlobal(string, ulong, ref RootGetter?, out object?)"/>).</summary>
+    internal object? GetGlobal(string name, ulong mask, ref RootGetter? site, SourceSpan span)
+    {
+        if (TryGetGlobal(name, mask, ref site, out var value))
         {
             return value;
         }

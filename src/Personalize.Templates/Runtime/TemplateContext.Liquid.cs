@@ -167,6 +167,35 @@ public sealed partial class TemplateContext
         return false;
     }
 
+    /// <summary><see cref="TryGetLiquidVariable(string, ulong, out object?)"/> for a variable site with its <see cref="RootGetter"/> (a plain .NET model read through the getter the site found last time).</summary>
+    internal bool TryGetLiquidVariable(string name, ulong mask, ref RootGetter? site, out object? value)
+    {
+        var builtins = Builtins.BuiltinObjects.Root;
+        for (var i = _scopeCount - 1; i >= 0; i--)
+        {
+            if (i == _rootScopeCount - 1 && _liquidCounters is { Count: > 0 } counters && counters.TryGetValue(name, out var counter))
+            {
+                // `increment`/`decrement` counters read as variables after the template's own variables, before the model.
+                value = counter;
+                return true;
+            }
+
+            var scope = _scopes[i];
+            if (ReferenceEquals(scope, builtins))
+            {
+                continue;
+            }
+
+            if (TryGetInScope(scope, i, name, mask, ref site, out value))
+            {
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
     /// <summary>Records the text of an <c>ifchanged</c> block; true when it differs from the last one (so it is written).</summary>
     internal bool ExchangeIfChanged(string text)
     {

@@ -49,10 +49,12 @@ internal sealed class GlobalVariable : ScriptAssignable
             }
         }
 
-        return context.GetGlobal(Name, _mask, Span);
+        return context.GetGlobal(Name, _mask, ref _root, Span);
     }
 
     private int _index = -1;
+
+    private RootGetter? _root;
 
     public override void Assign(TemplateContext context, object? value)
     {

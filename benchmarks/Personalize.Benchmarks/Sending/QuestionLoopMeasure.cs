@@ -36,7 +36,7 @@ internal static class QuestionLoopMeasure
 
         if (render is not null)
         {
-            return RenderPair(render, runs, warmup);
+            return questions is "none" or "chosen" ? RenderSingle(render, questions, runs, warmup) : RenderPair(render, runs, warmup);
         }
 
         return questions.StartsWith("pair", StringComparison.Ordinal) ? Pair(questions == "pair" ? "chosen" : "chosen + links", runs, warmup) : Single(questions, runs, warmup);
@@ -136,6 +136,38 @@ internal static class QuestionLoopMeasure
         var medianNone = Median(cpuNone) * 1000;
         var medianWith = Median(cpuWith) * 1000;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"render {channel}, none vs chosen, {runs} alternated runs of 3,000: CPU median {medianNone:F0} vs {medianWith:F0} ns/message (+{medianWith - medianNone:F0} ns, {(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message"));
+        return 0;
+    }
+
+    /// <summary><c>--render email|sms --questions none|chosen</c>: one case only (a steady process for a profiler).</summary>
+    private static int RenderSingle(string channel, string questions, int runs, int warmup)
+    {
+        var bench = new Templates.QuestionRenderBenchmarks { Questions = questions };
+        bench.Setup();
+        long Run()
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                _ = channel == "email" ? bench.Email() : bench.Sms();
+            }
+
+            return 100 * Templates.QuestionRenderBenchmarks.Customers;
+        }
+
+        for (var w = 0; w < warmup; w++)
+        {
+            Run();
+        }
+
+        var cpu = new double[runs];
+        long allocated = 0, messages = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            var (c, a, m) = Measure(Run);
+            (cpu[r], allocated, messages) = (c, allocated + a, messages + m);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"render {channel}, {questions}, {runs} runs of 3,000: CPU median {Median(cpu) * 1000:F0} ns/message; allocated {allocated / (double)messages:F0} B/message"));
         return 0;
     }
 

@@ -67,22 +67,7 @@ internal static class QuestionLoopMeasure
         var none = Prepare("none", warmup);
         var with = Prepare(other, warmup);
         Console.Error.WriteLine("warm");
-        var cpuNone = new double[runs];
-        var cpuWith = new double[runs];
-        var ratios = new double[runs];
-        long allocatedNone = 0, allocatedWith = 0, messages = 0;
-        for (var r = 0; r < runs; r++)
-        {
-            // Alternate which case goes first so a drift of the load within a pair does not favour one.
-            var (first, second) = r % 2 == 0 ? (none, with) : (with, none);
-            var (cpuFirst, allocatedFirst, sent) = Measure(first);
-            var (cpuSecond, allocatedSecond, _) = Measure(second);
-            (cpuNone[r], cpuWith[r]) = r % 2 == 0 ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);
-            allocatedNone += r % 2 == 0 ? allocatedFirst : allocatedSecond;
-            allocatedWith += r % 2 == 0 ? allocatedSecond : allocatedFirst;
-            ratios[r] = cpuWith[r] / cpuNone[r];
-            messages += sent;
-        }
+        var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(none.SendRun10k, with.SendRun10k, runs);
 
         var medianNone = Median(cpuNone);
         var medianWith = Median(cpuWith);
@@ -117,21 +102,7 @@ internal static class QuestionLoopMeasure
             runWith();
         }
 
-        var cpuNone = new double[runs];
-        var cpuWith = new double[runs];
-        var ratios = new double[runs];
-        long allocatedNone = 0, allocatedWith = 0, messages = 0;
-        for (var r = 0; r < runs; r++)
-        {
-            var (first, second) = r % 2 == 0 ? (runNone, runWith) : (runWith, runNone);
-            var (cpuFirst, allocatedFirst, sent) = Measure(first);
-            var (cpuSecond, allocatedSecond, _) = Measure(second);
-            (cpuNone[r], cpuWith[r]) = r % 2 == 0 ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);
-            allocatedNone += r % 2 == 0 ? allocatedFirst : allocatedSecond;
-            allocatedWith += r % 2 == 0 ? allocatedSecond : allocatedFirst;
-            ratios[r] = cpuWith[r] / cpuNone[r];
-            messages += sent;
-        }
+        var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(runNone, runWith, runs);
 
         var medianNone = Median(cpuNone) * 1000;
         var medianWith = Median(cpuWith) * 1000;
@@ -171,7 +142,31 @@ internal static class QuestionLoopMeasure
         return 0;
     }
 
-    private static (double CpuMicroseconds, long Allocated, long Messages) Measure(ProfilingBenchmarks bench) => Measure(bench.SendRun10k);
+    /// <summary>
+    /// Runs the two cases <paramref name="runs"/> times each, alternating which goes first so a drift of the load within a
+    /// pair does not favour one: CPU µs per run of each, their per-pair ratios (with / none), bytes allocated by each, and
+    /// the messages of one case's runs (both cases send the same).
+    /// </summary>
+    private static (double[] CpuNone, double[] CpuWith, double[] Ratios, long AllocatedNone, long AllocatedWith, long Messages) Alternate(Func<long> none, Func<long> with, int runs)
+    {
+        var cpuNone = new double[runs];
+        var cpuWith = new double[runs];
+        var ratios = new double[runs];
+        long allocatedNone = 0, allocatedWith = 0, messages = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            var noneFirst = r % 2 == 0;
+            var (cpuFirst, allocatedFirst, sent) = Measure(noneFirst ? none : with);
+            var (cpuSecond, allocatedSecond, _) = Measure(noneFirst ? with : none);
+            (cpuNone[r], cpuWith[r]) = noneFirst ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);
+            allocatedNone += noneFirst ? allocatedFirst : allocatedSecond;
+            allocatedWith += noneFirst ? allocatedSecond : allocatedFirst;
+            ratios[r] = cpuWith[r] / cpuNone[r];
+            messages += sent;
+        }
+
+        return (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages);
+    }
 
     private static (double CpuMicroseconds, long Allocated, long Messages) Measure(Func<long> run)
     {

@@ -206,24 +206,13 @@ public sealed partial class TemplateContext
     internal bool TryGetGlobal(string name, out object? value) => TryGetGlobal(name, ScriptObject.MaskOf(name), out value);
 
     internal bool TryGetGlobal(string name, ulong mask, out object? value)
-    {
-        for (var i = _scopeCount - 1; i >= 0; i--)
-        {
-            var scope = _scopes[i];
-            if (TryGetInScope(scope, i, name, mask, out value))
-            {
-                return true;
-            }
-        }
-
-        value = null;
-        return false;
-    }
+        => TryGetGlobal(name, mask, ref Unsafe.NullRef<RootGetter?>(), out value);
 
     /// <summary>
     /// <see cref="TryGetGlobal(string, ulong, out object?)"/> for a variable site with its <see cref="RootGetter"/>: a plain
     /// .NET model scope is read through the getter the site found last time for that scope's accessor (same type, same
     /// member policy) instead of looking the name up in the accessor's table; every scope above is searched as always.
+    /// A null reference for <paramref name="site"/> (<see cref="Unsafe.NullRef{T}"/>) looks up without a site.
     /// </summary>
     internal bool TryGetGlobal(string name, ulong mask, ref RootGetter? site, out object? value)
     {
@@ -243,7 +232,7 @@ public sealed partial class TemplateContext
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetInScope(object scope, int index, string name, ulong mask, ref RootGetter? site, out object? value)
     {
-        if (_scopeAccessors[index] is { } accessor)
+        if (!Unsafe.IsNullRef(ref site) && _scopeAccessors[index] is { } accessor)
         {
             if ((accessor.KeyMask & mask) != 0)
             {
@@ -333,19 +322,7 @@ public sealed partial class TemplateContext
     internal object? GetGlobal(string name, SourceSpan span) => GetGlobal(name, ScriptObject.MaskOf(name), span);
 
     internal object? GetGlobal(string name, ulong mask, SourceSpan span)
-    {
-        if (TryGetGlobal(name, mask, out var value))
-        {
-            return value;
-        }
-
-        if (IsStrict)
-        {
-            throw Error(span, $"The variable `{name}` was not found. Define it in the model or assign it before use (strict variables mode).");
-        }
-
-        return null;
-    }
+        => GetGlobal(name, mask, ref Unsafe.NullRef<RootGetter?>(), span);
 
     /// <summary><see cref="GetGlobal(string, ulong, SourceSpan)"/> for a variable site with its <see cref="RootGetter"/> (see <see cref="TryGetGlobal(string, ulong, ref RootGetter?, out object?)"/>).</summary>
     internal object? GetGlobal(string name, ulong mask, ref RootGetter? site, SourceSpan span)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Personalize.Templates.Syntax;
 
 namespace Personalize.Templates.Runtime;
@@ -140,34 +141,9 @@ public sealed partial class TemplateContext
     /// (<c>date</c>, <c>string</c>, <c>include</c>, … are ordinary, undefined names in Liquid).
     /// </summary>
     internal bool TryGetLiquidVariable(string name, ulong mask, out object? value)
-    {
-        var builtins = Builtins.BuiltinObjects.Root;
-        for (var i = _scopeCount - 1; i >= 0; i--)
-        {
-            if (i == _rootScopeCount - 1 && _liquidCounters is { Count: > 0 } counters && counters.TryGetValue(name, out var counter))
-            {
-                // `increment`/`decrement` counters read as variables after the template's own variables, before the model.
-                value = counter;
-                return true;
-            }
+        => TryGetLiquidVariable(name, mask, ref Unsafe.NullRef<RootGetter?>(), out value);
 
-            var scope = _scopes[i];
-            if (ReferenceEquals(scope, builtins))
-            {
-                continue;
-            }
-
-            if (TryGetInScope(scope, i, name, mask, out value))
-            {
-                return true;
-            }
-        }
-
-        value = null;
-        return false;
-    }
-
-    /// <summary><see cref="TryGetLiquidVariable(string, ulong, out object?)"/> for a variable site with its <see cref="RootGetter"/> (a plain .NET model read through the getter the site found last time).</summary>
+    /// <summary><see cref="TryGetLiquidVariable(string, ulong, out object?)"/> for a variable site with its <see cref="RootGetter"/> (a plain .NET model read through the getter the site found last time; a null reference for <paramref name="site"/> looks up without a site).</summary>
     internal bool TryGetLiquidVariable(string name, ulong mask, ref RootGetter? site, out object? value)
     {
         var builtins = Builtins.BuiltinObjects.Root;

@@ -714,7 +714,7 @@ public sealed partial class SendRunner
                 var triggerText = $"{trigger}@{current.InstanceId}/{send.Id}/{current.Attempt}";
                 if (runner.TryRender(templates, profile, check.Result!.Message!, check.Channel, check.Result.Template!, triggerText, at, out var error, token) is { } message)
                 {
-                    var pending = new PendingSend(message, ToDelivery(message, check.Result.Message!.Kind, check.Result.Template!, null));
+                    var pending = new PendingSend(message, ToDelivery(message, check.Result.Message!.Kind, check.Result.Template!, null, runner.RecordedState));
                     plan.Sends.Add(pending);
                     profile = Profiling.AskedQuestions.Remember(profile with { History = profile.History.Append(pending.Delivery.ToContactRecord()) }, message);
                     MoveTo(journey, current, index, null, JourneyOutcomes.Sent, $"{check.Channel} {message.IdempotencyKey}");

@@ -283,7 +283,7 @@ public sealed partial class SendRunner
     /// </summary>
     private DeliveryState RecordedState => _writer.Sink is NullSink ? DeliveryState.Delivered : DeliveryState.Pending;
 
-    private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId, DeliveryState state = DeliveryState.Pending) => new()
+    private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId, DeliveryState state) => new()
     {
         IdempotencyKey = message.IdempotencyKey,
         CustomerId = message.CustomerId,

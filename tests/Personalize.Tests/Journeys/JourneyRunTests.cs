@@ -2,10 +2,13 @@ using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
 using Personalize.Decisions;
+using Personalize.Delivery.Sinks;
 using Personalize.Journeys;
+using Personalize.Sending;
 using Personalize.Storage;
 using Personalize.Storage.Contract;
 using Personalize.Tests.Decisions;
+using Personalize.Tests.Sending;
 using static Personalize.Tests.Events.EventKit;
 using static Personalize.Tests.Journeys.JourneyKit;
 
@@ -241,6 +244,26 @@ public sealed class JourneyRunTests
         Assert.Equal(20, writes.Sum());
         Assert.True(writes.Count < 10, $"Expected fewer transactions than the 10 pages, got {writes.Count}: {string.Join(", ", writes)}.");
         Assert.All(writes, static n => Assert.InRange(n, 1, 8));
+    }
+
+    [Fact]
+    public async Task With_the_null_sink_a_steps_message_is_recorded_as_delivered_and_no_delivered_mark_follows()
+    {
+        // As in the send run (ADR 0063): the null sink keeps nothing, so the pass records its messages delivered in the
+        // write that records them instead of pending and marked by the next write.
+        var kit = await CreateAsync(Customer("c-1"), Customer("c-2"));
+        var set = kit.Set(Renewal().Wait("two_days", TimeSpan.FromDays(2)).Send("letter", "reminder").Build(kit.Catalog));
+        await kit.IngestAsync(set, T0, Event("e-1", "c-1", "renewal_due", T0), Event("e-2", "c-2", "renewal_due", T0));
+        var store = new StoreSendTests.MarkCountingStore(kit.Store);
+        var runner = SendingKit.Runner(NullSink.Instance, DecisionKit.Engine());
+
+        var summary = await runner.AdvanceJourneysAsync(new JourneyRun(set, kit.Templates) { At = T0.AddDays(2) }, store);
+
+        Assert.Equal(2, summary.Instances);
+        Assert.Equal(2, store.RecordedDelivered);
+        Assert.Equal(0, store.Marks);
+        Assert.All((await kit.Store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items, static d => Assert.Equal(DeliveryState.Delivered, d.State));
+        Assert.Equal(["two_days:waiting", "two_days:waited", "letter:sent", "letter:completed"], Steps(await kit.InstanceAsync("c-1")));
     }
 
     [Fact]

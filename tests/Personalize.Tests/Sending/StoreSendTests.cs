@@ -308,7 +308,7 @@ public sealed class StoreSendTests
     }
 
     /// <summary>A store that counts the delivery log entries written as delivered and the delivered marks it is given.</summary>
-    private sealed class MarkCountingStore(IPersonalizeStore inner) : DelegatingStore(inner)
+    internal sealed class MarkCountingStore(IPersonalizeStore inner) : DelegatingStore(inner)
     {
         public int RecordedDelivered { get; private set; }
 

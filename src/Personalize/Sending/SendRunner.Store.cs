@@ -278,10 +278,10 @@ public sealed partial class SendRunner
     /// <summary>
     /// The state a message's delivery log entry is recorded in: <see cref="DeliveryState.Pending"/> (handed to the sink
     /// after the commit, then marked delivered with a later write), or <see cref="DeliveryState.Delivered"/> when the sink
-    /// is the <see cref="NullSink"/>, which keeps nothing: handing it over can neither fail nor be lost, so there is no
-    /// hand-over to guard with a pending entry and no mark to write afterwards (ADR 0063).
+    /// declares <see cref="IMessageSink.RecordAsDelivered"/> (the <see cref="NullSink"/> keeps nothing: there is no
+    /// hand-over to guard with a pending entry and no mark to write afterwards; ADR 0063, 0064). Read once per runner.
     /// </summary>
-    private DeliveryState RecordedState => _writer.Sink is NullSink ? DeliveryState.Delivered : DeliveryState.Pending;
+    private DeliveryState RecordedState => _recordedState;
 
     private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId, DeliveryState state) => new()
     {

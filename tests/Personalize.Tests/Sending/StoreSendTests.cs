@@ -56,6 +56,42 @@ public sealed class StoreSendTests
     }
 
     [Fact]
+    public async Task A_hosts_own_sink_that_declares_RecordAsDelivered_is_handed_every_message_recorded_as_delivered_with_no_marks()
+    {
+        var (inner, _, _, run) = await SetUpAsync(7);
+        var store = new MarkCountingStore(inner);
+        var sink = new FireAndForgetSink();
+        var runner = SendingKit.Runner(sink, DecisionKit.Engine(), o => o.PageSize = 2);
+
+        var summary = await runner.RunAsync(run, store);
+
+        Assert.Equal(7, summary.Totals.TotalSent);
+        Assert.Equal(7, sink.Inner.Count);
+        Assert.Equal(7, store.RecordedDelivered);
+        Assert.Equal(0, store.Marks);
+        var log = (await inner.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+        Assert.Equal(sink.Inner.Messages.Select(m => m.IdempotencyKey).Order(), log.Select(d => d.IdempotencyKey).Order());
+        Assert.All(log, d => Assert.Equal(DeliveryState.Delivered, d.State));
+    }
+
+    [Fact]
+    public async Task A_message_a_RecordAsDelivered_sink_refuses_is_taken_out_of_the_delivery_log_and_history_and_reported()
+    {
+        var (inner, _, _, run) = await SetUpAsync(5);
+        var sink = new FireAndForgetSink { Failing = "c-0003" };
+        var runner = SendingKit.Runner(sink, DecisionKit.Engine(), o => o.PageSize = 2);
+
+        var summary = await runner.RunAsync(run, inner);
+
+        Assert.Equal(4, summary.Totals.TotalSent);
+        Assert.Contains(summary.Errors, e => e.CustomerId == "c-0003");
+        var log = (await inner.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+        Assert.Equal(4, log.Count);
+        Assert.DoesNotContain(log, d => d.CustomerId == "c-0003");
+        Assert.Empty((await inner.GetCustomerAsync("c-0003"))!.Profile.History.Records);
+    }
+
+    [Fact]
     public async Task With_a_sink_that_keeps_messages_each_message_is_recorded_pending_and_marked_delivered_after_the_hand_over()
     {
         var (inner, sink, runner, run) = await SetUpAsync(7);
@@ -320,6 +356,21 @@ public sealed class StoreSendTests
             Marks += batch.Delivered.Count;
             return Inner.RecordAsync(batch, cancellationToken);
         }
+    }
+
+    /// <summary>A host's own sink that hands messages on without waiting (here: to memory) and declares <see cref="IMessageSink.RecordAsDelivered"/>; it refuses one customer's messages permanently when asked.</summary>
+    private sealed class FireAndForgetSink : IMessageSink
+    {
+        public string? Failing { get; init; }
+
+        public InMemorySink Inner { get; } = new();
+
+        public bool RecordAsDelivered => true;
+
+        public ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+            => message.CustomerId == Failing ? throw new NotSupportedException("the queue refused the message") : Inner.WriteAsync(message, cancellationToken);
+
+        public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => new(false);
     }
 
     /// <summary>A sink that refuses one customer's messages.</summary>

@@ -17,6 +17,9 @@ public sealed class NullSink : IMessageSink
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Gets <see langword="true"/>: the null sink keeps nothing, so a send run records its messages delivered at once (no pending entry, no mark).</summary>
+    public bool RecordAsDelivered => true;
+
     /// <inheritdoc />
     public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => new(false);
 }

@@ -13,7 +13,7 @@ public sealed partial class SqlitePersonalizeStore
     /// The send run's recording runs three or four statements per message; through <see cref="SqliteCommand"/> each run
     /// looks its parameters up by name, converts every text to a new UTF-8 array, boxes every number and makes a data
     /// reader, which cost more than SQLite's own work for the row. Here values are bound by position straight from the
-    /// strings (UTF-16, converted by SQLite) and the statement is reset after each run (<see cref="Step"/>). It runs
+    /// strings (short ones as UTF-8 converted on the stack, see <see cref="BindText"/>) and the statement is reset after each run (<see cref="Step"/>). It runs
     /// inside the writer's current transaction like any command of the connection.
     /// </summary>
     private sqlite3_stmt Statement(string sql)
@@ -47,8 +47,35 @@ public sealed partial class SqlitePersonalizeStore
     }
 
     /// <summary>Binds a text (or SQL NULL) to the 1-based parameter <paramref name="index"/>.</summary>
+    /// <remarks>
+    /// A short text valid as UTF-16 (every key, id and name the writer binds) is converted to UTF-8 on the stack and bound
+    /// in the database's own encoding: SQLite copies the bytes (<c>SQLITE_TRANSIENT</c>) instead of allocating and
+    /// translating a UTF-16 value per column when it builds the row. Anything else (longer, or a lone surrogate) is bound
+    /// as UTF-16 and converted by SQLite as before, so what is stored never depends on the path.
+    /// </remarks>
     private static void BindText(sqlite3_stmt statement, int index, string? value)
-        => Check(statement, value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
+    {
+        if (value is null)
+        {
+            Check(statement, raw.sqlite3_bind_null(statement, index));
+            return;
+        }
+
+        if (value.Length <= MaxStackText)
+        {
+            Span<byte> utf8 = stackalloc byte[MaxStackText * 3];
+            if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+            {
+                Check(statement, raw.sqlite3_bind_text(statement, index, (ReadOnlySpan<byte>)utf8[..written]));
+                return;
+            }
+        }
+
+        Check(statement, raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
+    }
+
+    /// <summary>The longest text (in UTF-16 units) <see cref="BindText"/> converts on the stack (at most 3 bytes of UTF-8 each).</summary>
+    private const int MaxStackText = 128;
 
     /// <summary>Binds an integer to the 1-based parameter <paramref name="index"/>.</summary>
     private static void BindInt64(sqlite3_stmt statement, int index, long value)

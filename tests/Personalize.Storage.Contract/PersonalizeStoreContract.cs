@@ -278,6 +278,25 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task Sends_with_texts_of_any_script_and_length_come_back_from_the_delivery_log_and_history_as_written()
+    {
+        await using var scope = await OpenAsync();
+        var longId = "kunde-" + new string('ß', 140) + "-😀";
+        string[] ids = ["é-ünï", "emoji-😀", longId];
+        await scope.Store.ImportCustomersAsync([.. ids.Select(id => Bare(id))]);
+        var deliveries = ids.Select(id => Send(id, "frühling-" + id.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Now, trigger: "event:Bestellung-versandt", runId: "lauf-" + new string('ü', 200))).ToList();
+
+        var result = await scope.Store.RecordAsync(new SendBatch { Customers = [.. deliveries.Select(d => new CustomerSends { CustomerId = d.CustomerId!, Deliveries = [d] })] });
+
+        Assert.All(result.Customers, c => Assert.Equal(WriteStatus.Written, c.Status));
+        foreach (var delivery in deliveries)
+        {
+            Assert.Equal(delivery with { State = DeliveryState.Pending }, await scope.Store.FindDeliveryAsync(delivery.IdempotencyKey));
+            Assert.Equal([delivery.ToContactRecord()], (await scope.Store.GetCustomerAsync(delivery.CustomerId!))!.Profile.History.Records);
+        }
+    }
+
+    [StoreFact]
     public async Task Recording_a_key_again_writes_nothing_and_says_it_was_already_recorded()
     {
         await using var scope = await OpenAsync();

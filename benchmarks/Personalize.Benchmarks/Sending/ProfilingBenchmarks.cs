@@ -62,12 +62,15 @@ public class ProfilingBenchmarks
     [Params("none", "chosen", "chosen + links")]
     public string Questions { get; set; } = "none";
 
+    /// <summary>Gets or sets how many distinct customers the 10,000 are copies of (1,000; <c>question-loop --pool N</c> makes it smaller to see what cold customer data costs).</summary>
+    public int DistinctCustomers { get; set; } = 1000;
+
     [GlobalSetup]
     public void Setup()
     {
         var bank = Questions == "none" ? null : QuestionBankJson.Read(Encoding.UTF8.GetBytes(BankJson));
         var links = Questions == "chosen + links";
-        _scenario = new SendingScenario(questions: bank, emailPart: links ? EmailPartWithLinks : EmailPart, smsPart: SmsPart);
+        _scenario = new SendingScenario(DistinctCustomers, questions: bank, emailPart: links ? EmailPartWithLinks : EmailPart, smsPart: SmsPart);
         var at = _scenario.At;
         MarkAnswersAndAsks(_scenario);
         _customers = _scenario.Stream(Customers).ToArray();

@@ -5,13 +5,15 @@ using System.Runtime.InteropServices;
 namespace Personalize.Benchmarks.Sending;
 
 /// <summary>
-/// <c>question-loop --questions none|chosen|links|pair|pair-links --runs N [--warmup N]</c>: the
+/// <c>question-loop --questions none|chosen|links|pair|pair-links|pair-none --runs N [--warmup N] [--pool N]</c>: the
 /// <see cref="ProfilingBenchmarks"/> scenario in this process, N send runs of its 10,000 customers after the warm-up
 /// runs, printing the process's CPU time and the bytes allocated per message. CPU and allocation per message hold up
 /// better than wall time when other work shares the machine, so a change can be judged against the base build in the
 /// same minutes. <c>pair</c> (<c>pair-links</c>) sets up <c>none</c> and <c>chosen</c> (<c>chosen + links</c>) in one
 /// process and alternates their runs, so both see the same load and the same code layout; it prints each case's median
-/// CPU per message and the median of the per-pair ratios. The mode also gives a profiler (<c>perf record</c> with
+/// CPU per message (<c>pair-none</c>: two instances of <c>none</c>, an A/A check of the harness's own bias), the median of the per-pair ratios and each case's GC pause per message; the two cases warm up
+/// alternated and the process settles before the measured runs. <c>--pool N</c> sends copies of N distinct customers
+/// (1,000) — a small pool keeps every customer's data in cache, to see what cold customer data costs. The mode also gives a profiler (<c>perf record</c> with
 /// <c>DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0</c>) one steady process.
 /// </summary>
 internal static class QuestionLoopMeasure
@@ -22,6 +24,7 @@ internal static class QuestionLoopMeasure
         string? render = null;
         var runs = 20;
         var warmup = 5;
+        var pool = 1000;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -29,8 +32,9 @@ internal static class QuestionLoopMeasure
                 case "--questions": questions = args[i + 1] == "links" ? "chosen + links" : args[i + 1]; break;
                 case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--render": render = args[i + 1] is "email" or "sms" ? args[i + 1] : throw new ArgumentException("Use --render email|sms."); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links [--render email|sms] --runs N [--warmup N].");
+                case "--pool": pool = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--render": render = args[i + 1] is "email" or "sms" or "mixed" ? args[i + 1] : throw new ArgumentException("Use --render email|sms|mixed."); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N].");
             }
         }
 
@@ -39,12 +43,12 @@ internal static class QuestionLoopMeasure
             return questions is "none" or "chosen" ? RenderSingle(render, questions, runs, warmup) : RenderPair(render, runs, warmup);
         }
 
-        return questions.StartsWith("pair", StringComparison.Ordinal) ? Pair(questions == "pair" ? "chosen" : "chosen + links", runs, warmup) : Single(questions, runs, warmup);
+        return questions.StartsWith("pair", StringComparison.Ordinal) ? Pair(questions switch { "pair" => "chosen", "pair-none" => "none", _ => "chosen + links" }, runs, warmup, pool) : Single(questions, runs, warmup, pool);
     }
 
-    private static int Single(string questions, int runs, int warmup)
+    private static int Single(string questions, int runs, int warmup, int pool)
     {
-        var bench = Prepare(questions, warmup);
+        var bench = Prepare(questions, warmup, pool);
         Console.Error.WriteLine("warm");
         var cpuBefore = CpuTime();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -62,21 +66,31 @@ internal static class QuestionLoopMeasure
         return 0;
     }
 
-    private static int Pair(string other, int runs, int warmup)
+    private static int Pair(string other, int runs, int warmup, int pool)
     {
-        var none = Prepare("none", warmup);
-        var with = Prepare(other, warmup);
+        // Both cases warm up alternated, then the process settles (see Settle): each case's code reaches its steady tier
+        // with the same history, so the pairs compare steady states (session 13: warming one case after the other left
+        // the second's own methods in instrumented code for part of the measured runs).
+        var none = Prepare("none", 0, pool);
+        var with = Prepare(other, 0, pool);
+        for (var w = 0; w < warmup; w++)
+        {
+            none.SendRun10k();
+            with.SendRun10k();
+        }
+
+        Settle(() => { none.SendRun10k(); with.SendRun10k(); });
         Console.Error.WriteLine("warm");
         var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(none.SendRun10k, with.SendRun10k, runs);
 
         var medianNone = Median(cpuNone);
         var medianWith = Median(cpuWith);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"none vs {other}, {runs} alternated runs of 10,000: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"none vs {other}, {runs} alternated runs of 10,000: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message; GC pause median {Median(PauseNone):F2} vs {Median(PauseWith):F2} µs/message"));
         return 0;
     }
 
     /// <summary>
-    /// <c>--render email|sms</c>: <see cref="Templates.QuestionRenderBenchmarks"/>'s render of one channel's message,
+    /// <c>--render email|sms|mixed</c>: <see cref="Templates.QuestionRenderBenchmarks"/>'s render of one channel's message (mixed: email and SMS customer by customer),
     /// <c>none</c> and <c>chosen</c> alternated in one process, 3,000 messages a run; CPU and bytes per message.
     /// </summary>
     private static int RenderPair(string channel, int runs, int warmup)
@@ -89,7 +103,7 @@ internal static class QuestionLoopMeasure
         {
             for (var i = 0; i < 100; i++)
             {
-                _ = channel == "email" ? bench.Email() : bench.Sms();
+                _ = channel switch { "email" => bench.Email(), "sms" => bench.Sms(), _ => bench.Mixed() };
             }
 
             return 100 * Templates.QuestionRenderBenchmarks.Customers;
@@ -101,6 +115,8 @@ internal static class QuestionLoopMeasure
             runNone();
             runWith();
         }
+
+        Settle(() => { runNone(); runWith(); });
 
         var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(runNone, runWith, runs);
 
@@ -119,7 +135,7 @@ internal static class QuestionLoopMeasure
         {
             for (var i = 0; i < 100; i++)
             {
-                _ = channel == "email" ? bench.Email() : bench.Sms();
+                _ = channel switch { "email" => bench.Email(), "sms" => bench.Sms(), _ => bench.Mixed() };
             }
 
             return 100 * Templates.QuestionRenderBenchmarks.Customers;
@@ -152,12 +168,15 @@ internal static class QuestionLoopMeasure
         var cpuNone = new double[runs];
         var cpuWith = new double[runs];
         var ratios = new double[runs];
+        (PauseNone, PauseWith) = (new double[runs], new double[runs]);
         long allocatedNone = 0, allocatedWith = 0, messages = 0;
         for (var r = 0; r < runs; r++)
         {
             var noneFirst = r % 2 == 0;
             var (cpuFirst, allocatedFirst, sent) = Measure(noneFirst ? none : with);
+            var pauseFirst = LastPause;
             var (cpuSecond, allocatedSecond, _) = Measure(noneFirst ? with : none);
+            (PauseNone[r], PauseWith[r]) = noneFirst ? (pauseFirst, LastPause) : (LastPause, pauseFirst);
             (cpuNone[r], cpuWith[r]) = noneFirst ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);
             allocatedNone += noneFirst ? allocatedFirst : allocatedSecond;
             allocatedWith += noneFirst ? allocatedSecond : allocatedFirst;
@@ -172,14 +191,36 @@ internal static class QuestionLoopMeasure
     {
         var cpuBefore = CpuTime();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var pauseBefore = GC.GetTotalPauseDuration();
         var messages = run();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        LastPause = (GC.GetTotalPauseDuration() - pauseBefore).TotalMicroseconds / messages;
         return ((CpuTime() - cpuBefore).TotalMicroseconds / messages, allocated, messages);
     }
 
-    private static ProfilingBenchmarks Prepare(string questions, int warmup)
+    /// <summary>The GC pause time per message of the last <see cref="Measure"/> (µs; the process's collections while it ran).</summary>
+    private static double LastPause { get; set; }
+
+    /// <summary>The GC pause per message of each case's runs in the last <see cref="Alternate"/>.</summary>
+    private static double[] PauseNone { get; set; } = [];
+
+    private static double[] PauseWith { get; set; } = [];
+
+    /// <summary>
+    /// Lets the runtime's background tier-up finish before measuring: the JIT promotes hot methods to optimized code
+    /// after a quiet delay (100 ms by default), on its own thread, which a loaded machine runs late; a pause, then one
+    /// more round of both cases, then another pause.
+    /// </summary>
+    private static void Settle(Action round)
     {
-        var bench = new ProfilingBenchmarks { Questions = questions };
+        Thread.Sleep(300);
+        round();
+        Thread.Sleep(300);
+    }
+
+    private static ProfilingBenchmarks Prepare(string questions, int warmup, int pool)
+    {
+        var bench = new ProfilingBenchmarks { Questions = questions, DistinctCustomers = pool };
         bench.Setup();
         for (var w = 0; w < warmup; w++)
         {

@@ -31,7 +31,7 @@ public readonly struct CandidateOutcome
     public string Code => _entry.Code ?? string.Empty;
 
     /// <summary>The name of the rule that decided (<c>eligibility</c>, <c>consent</c>, … <c>channel_selection</c>, <c>arbitration</c>).</summary>
-    public string Rule => _entry.Rule ?? string.Empty;
+    public string Rule => _decision?.Engine.RuleName(_entry.Rule) ?? string.Empty;
 
     /// <summary>A sentence a marketer understands; worded on demand.</summary>
     public string Reason => _decision is null ? string.Empty : Explanations.CandidateReason(_decision, _entry.Message!, this);
@@ -99,27 +99,46 @@ public readonly struct CandidateOutcome
 }
 
 /// <summary>
-/// What a decision keeps of one candidate it evaluated (56 bytes). The score is not kept: it is a function of the
+/// What a decision keeps of one candidate it evaluated (48 bytes). The score is not kept: it is a function of the
 /// message and the relevance (<see cref="DecisionEngine.Score"/>). A candidate a message rule stopped keeps that
 /// rule's result and has no channels; any other keeps the channels it tried, so one field holds either the result's
-/// instant or the range of its channel entries.
+/// instant or the range of its channel entries. The rule that decided is kept as its position in the engine's rule
+/// names (<see cref="DecisionEngine.RuleName"/>), not as a string.
 /// </summary>
 internal readonly struct CandidateEntry
 {
+    /// <summary>No rule (a default entry).</summary>
+    public const ushort NoRule = 0;
+
+    /// <summary><c>eligibility</c> as the ranking applies it (the trigger or the stage; a rule's result).</summary>
+    public const ushort EligibilityRule = 1;
+
+    /// <summary><c>give_before_ask</c> (the ask limit).</summary>
+    public const ushort GiveBeforeAskRule = 2;
+
+    /// <summary><c>channel_selection</c>.</summary>
+    public const ushort ChannelSelectionRule = 3;
+
+    /// <summary><c>arbitration</c>.</summary>
+    public const ushort ArbitrationRule = 4;
+
+    /// <summary>The engine's message rule <c>r</c> is <c>FirstMessageRule + r</c>.</summary>
+    public const ushort FirstMessageRule = 5;
+
     private readonly CompiledMessage _message;
     private readonly string _code;
-    private readonly string _rule;
     private readonly object? _detail;
     private readonly double _relevance;
     private readonly long _instantOrChannels;
     private readonly int _number;
     private readonly byte _status;
     private readonly bool _hostReason;
-    private readonly bool _stoppedByRule;
+    private readonly ushort _rule;
 
-    /// <summary>A candidate a rule stopped (the trigger or stage included), without channels; its code is the rule's.</summary>
-    public CandidateEntry(CompiledMessage message, string rule, RuleResult result, double relevance)
+    /// <summary>A candidate a rule stopped (<see cref="EligibilityRule"/> or a message rule), without channels; its code is the rule's.</summary>
+    public CandidateEntry(CompiledMessage message, ushort rule, RuleResult result, double relevance)
     {
+        System.Diagnostics.Debug.Assert(rule == EligibilityRule || rule >= FirstMessageRule, "a rule's result");
         _message = message;
         _status = (byte)CandidateStatus.Suppressed;
         _code = result.Code!;
@@ -129,7 +148,6 @@ internal readonly struct CandidateEntry
         _number = result.Number;
         _instantOrChannels = result.InstantTicks;
         _relevance = relevance;
-        _stoppedByRule = true;
     }
 
     private CandidateEntry(in CandidateEntry entry, int offset)
@@ -139,8 +157,9 @@ internal readonly struct CandidateEntry
     }
 
     /// <summary>A candidate that reached channel selection (or the ask limit): the channel entries it tried, and the chosen one.</summary>
-    public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, string rule, double relevance, int channelStart, int channelCount, int chosen)
+    public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, ushort rule, double relevance, int channelStart, int channelCount, int chosen)
     {
+        System.Diagnostics.Debug.Assert(rule is GiveBeforeAskRule or ChannelSelectionRule or ArbitrationRule, "not a rule's result");
         _message = message;
         _status = (byte)status;
         _code = code;
@@ -152,7 +171,7 @@ internal readonly struct CandidateEntry
     }
 
     /// <summary>The same outcome with its channel entries <paramref name="offset"/> further on (moved into a batch's shared segment).</summary>
-    public CandidateEntry Shifted(int offset) => _stoppedByRule || offset == 0 ? this : new CandidateEntry(this, offset);
+    public CandidateEntry Shifted(int offset) => StoppedByRule || offset == 0 ? this : new CandidateEntry(this, offset);
 
     public CompiledMessage? Message => _message;
 
@@ -160,24 +179,28 @@ internal readonly struct CandidateEntry
 
     public string? Code => _code;
 
-    public string? Rule => _rule;
+    /// <summary>The rule that decided, as a position in the engine's rule names (see <see cref="DecisionEngine.RuleName"/>).</summary>
+    public ushort Rule => _rule;
+
+    /// <summary>Whether a rule's result stopped it (then it has no channels and keeps the result).</summary>
+    private bool StoppedByRule => _rule == EligibilityRule || _rule >= FirstMessageRule;
 
     public double Relevance => _relevance;
 
-    public int ChannelStart => _stoppedByRule ? 0 : (int)(_instantOrChannels >>> 32);
+    public int ChannelStart => StoppedByRule ? 0 : (int)(_instantOrChannels >>> 32);
 
-    public int ChannelCount => _stoppedByRule ? 0 : (int)((_instantOrChannels >> 16) & 0xFFFF);
+    public int ChannelCount => StoppedByRule ? 0 : (int)((_instantOrChannels >> 16) & 0xFFFF);
 
     /// <summary>The chosen channel entry's index in the decision, or -1.</summary>
     public int Chosen
     {
         get
         {
-            var offset = _stoppedByRule ? 0 : (int)(_instantOrChannels & 0xFFFF);
+            var offset = StoppedByRule ? 0 : (int)(_instantOrChannels & 0xFFFF);
             return offset == 0 ? -1 : ChannelStart + offset - 1;
         }
     }
 
     /// <summary>The result of the rule that stopped it (its code is the candidate's; a retry instant is not kept, as a stopped candidate is not deferred).</summary>
-    public RuleResult Result => _stoppedByRule ? new(_code, _detail, _hostReason, 0, _number, _instantOrChannels) : default;
+    public RuleResult Result => StoppedByRule ? new(_code, _detail, _hostReason, 0, _number, _instantOrChannels) : default;
 }

@@ -151,7 +151,7 @@ public sealed class Decision
         var message = Considered[index];
         var grants = default(TopicGrants);
         var relevance = Engine.Relevance(Customer, message, ref grants, At);
-        return new CandidateOutcome(this, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", relevance, 0, 0, -1));
+        return new CandidateOutcome(this, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, CandidateEntry.ArbitrationRule, relevance, 0, 0, -1));
     }
 
     /// <summary>

@@ -76,7 +76,7 @@ public sealed partial class DecisionEngine
                     var result = EvaluateMessageRule(_messageRules[r], context, message);
                     if (!result.Passed)
                     {
-                        evaluated.Add(index, new CandidateEntry(message, _messageRules[r].Name, result, relevance));
+                        evaluated.Add(index, new CandidateEntry(message, (ushort)(CandidateEntry.FirstMessageRule + r), result, relevance));
                         blocked = true;
                         break;
                     }
@@ -92,7 +92,7 @@ public sealed partial class DecisionEngine
                 var canWin = won < most && !askLimited;
                 if (!canWin && !exhaustive)
                 {
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, "give_before_ask", relevance, 0, 0, -1));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.OneAskPerContact, CandidateEntry.GiveBeforeAskRule, relevance, 0, 0, -1));
                     continue;
                 }
 
@@ -105,19 +105,19 @@ public sealed partial class DecisionEngine
                 var chosen = SelectChannel(context, message, scratch, ref count);
                 if (chosen < 0)
                 {
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, "channel_selection", relevance, start, count - start, -1));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, CandidateEntry.ChannelSelectionRule, relevance, start, count - start, -1));
                 }
                 else if (canWin)
                 {
                     ref readonly var channelOutcome = ref scratch[chosen];
                     winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, "arbitration", relevance, start, count - start, chosen));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen));
                     asks += isAsk ? 1 : 0;
                 }
                 else
                 {
                     var limited = askLimited && won < most;
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? "give_before_ask" : "arbitration", relevance, start, count - start, chosen));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? CandidateEntry.GiveBeforeAskRule : CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen));
                 }
             }
 

@@ -55,17 +55,17 @@ public sealed partial class DecisionEngine
             keys[i] = score;
             if (!message.Answers(trigger))
             {
-                all[i] = new CandidateEntry(message, "eligibility", new RuleResult(DecisionCodes.Trigger, null, null), relevance);
+                all[i] = new CandidateEntry(message, CandidateEntry.EligibilityRule, new RuleResult(DecisionCodes.Trigger, null, null), relevance);
                 continue;
             }
 
             if (!message.Targets(customer.Stage))
             {
-                all[i] = new CandidateEntry(message, "eligibility", new RuleResult(DecisionCodes.Stage, null, null), relevance);
+                all[i] = new CandidateEntry(message, CandidateEntry.EligibilityRule, new RuleResult(DecisionCodes.Stage, null, null), relevance);
                 continue;
             }
 
-            all[i] = new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", relevance, 0, 0, -1);
+            all[i] = new CandidateEntry(message, CandidateStatus.Lost, DecisionCodes.LostArbitration, CandidateEntry.ArbitrationRule, relevance, 0, 0, -1);
             order[ordered++] = i;
         }
 

@@ -33,6 +33,7 @@ public sealed partial class DecisionEngine
 
 
     private readonly IMessageRule[] _messageRules;
+    private readonly string?[] _ruleNames;
     private readonly IChannelRule[] _channelRules;
     private readonly int _consentRule;
     private readonly int _timingRule;
@@ -87,6 +88,17 @@ public sealed partial class DecisionEngine
         AddIf(messageRules, new MessageCapRule(), disabled);
         messageRules.AddRange(options.MessageRules);
         _messageRules = messageRules.ToArray();
+        // A decision keeps the rule that decided a candidate as a position in these names (see CandidateEntry), each
+        // rule's name read once, here.
+        _ruleNames = new string?[CandidateEntry.FirstMessageRule + _messageRules.Length];
+        _ruleNames[CandidateEntry.EligibilityRule] = "eligibility";
+        _ruleNames[CandidateEntry.GiveBeforeAskRule] = "give_before_ask";
+        _ruleNames[CandidateEntry.ChannelSelectionRule] = "channel_selection";
+        _ruleNames[CandidateEntry.ArbitrationRule] = "arbitration";
+        for (var r = 0; r < _messageRules.Length; r++)
+        {
+            _ruleNames[CandidateEntry.FirstMessageRule + r] = _messageRules[r].Name;
+        }
 
         var channelRules = new List<IChannelRule>();
         AddIf(channelRules, new ConsentRule(), disabled);
@@ -108,6 +120,9 @@ public sealed partial class DecisionEngine
     public IReadOnlyList<IChannelRule> ChannelRules => _channelRules;
 
     internal int MinGivesBeforeAsk { get; }
+
+    /// <summary>The name of the rule at a position a decision kept (see <see cref="CandidateEntry.Rule"/>), or <see langword="null"/> for none.</summary>
+    internal string? RuleName(ushort rule) => rule < _ruleNames.Length ? _ruleNames[rule] : null;
 
     /// <summary>Decides now, by the injected <see cref="TimeProvider"/>.</summary>
     /// <param name="catalog">The compiled catalog.</param>

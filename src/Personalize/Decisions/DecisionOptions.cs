@@ -91,6 +91,9 @@ public sealed class DecisionOptions
     /// <value>The default value is empty.</value>
     public IList<IChannelRule> ChannelRules { get; } = new List<IChannelRule>();
 
+    /// <summary>The most host message rules (<see cref="MessageRules"/>) an engine takes: a decision keeps the rule that stopped a candidate as a 16-bit position.</summary>
+    internal const int MaxHostMessageRules = 60_000;
+
     /// <summary>Checks the options.</summary>
     /// <returns>Every problem, each a sentence; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -147,6 +150,11 @@ public sealed class DecisionOptions
             {
                 errors.Add($"MessageRules[{i.ToString(c)}] is null.");
             }
+        }
+
+        if (MessageRules.Count > MaxHostMessageRules)
+        {
+            errors.Add($"MessageRules has {MessageRules.Count.ToString("N0", c)} rules; at most {MaxHostMessageRules.ToString("N0", c)} are allowed. Combine rules that belong together into one.");
         }
 
         for (var i = 0; i < ChannelRules.Count; i++)

@@ -42,6 +42,32 @@ public sealed class DecisionOptionsTests
     }
 
     [Fact]
+    public void More_than_60000_host_message_rules_is_a_named_error()
+    {
+        var options = new DecisionOptions();
+        var rule = new NamedRule();
+        for (var i = 0; i < 60_000; i++)
+        {
+            options.MessageRules.Add(rule);
+        }
+
+        Assert.Empty(options.Validate());
+        options.MessageRules.Add(rule);
+
+        var ex = Assert.Throws<ArgumentException>(() => new DecisionEngine(options, new ContactEligibility(new PersonalizeOptions(), TimeProvider.System), TimeProvider.System));
+        Assert.Contains("MessageRules has 60,001 rules; at most 60,000 are allowed.", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class NamedRule : IMessageRule
+    {
+        public string Name => "named";
+
+        public string Description => "Passes.";
+
+        public RuleResult Evaluate(DecisionContext context, Personalize.Catalog.MessageDefinition message) => RuleResult.Pass;
+    }
+
+    [Fact]
     public void AddPersonalize_registers_the_engine_and_validates_its_options_at_start()
     {
         var services = new ServiceCollection();

@@ -28,7 +28,7 @@ public sealed class DecisionSliceTests
         for (var i = 0; i < winners.Length; i++)
         {
             winners[i] = new DecisionWinner(message, null!, Now.UtcTicks + i, isDeferred: false, score: i);
-            outcomes[i] = new CandidateEntry(null!, CandidateStatus.Lost, DecisionCodes.LostArbitration, "arbitration", relevance: i, 0, 0, -1);
+            outcomes[i] = new CandidateEntry(null!, CandidateStatus.Lost, DecisionCodes.LostArbitration, CandidateEntry.ArbitrationRule, relevance: i, 0, 0, -1);
         }
 
         decision.SetWinners(winners, start, count);

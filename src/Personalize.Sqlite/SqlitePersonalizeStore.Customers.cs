@@ -86,8 +86,8 @@ public sealed partial class SqlitePersonalizeStore
 
         // The page's customers are exactly the ids between its first and last (the page is a contiguous id range), so
         // one range query per table reads all their evidence and history.
-        var consents = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
-        var history = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
+        var consents = new Dictionary<string, ConsentRecord[]>(StringComparer.Ordinal);
+        var history = new Dictionary<string, ContactRecord[]>(StringComparer.Ordinal);
         ReadRange(reader, rows[0].Id, rows[^1].Id, query.ExcludeHistoryOfRun, consents, history, strings);
         var items = new StoredCustomer[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -440,8 +440,8 @@ public sealed partial class SqlitePersonalizeStore
             rows = ReadPage(statement, ids.Count, strings);
         }
 
-        var consents = new Dictionary<string, List<ConsentRecord>>(rows.Count, StringComparer.Ordinal);
-        var history = new Dictionary<string, List<ContactRecord>>(rows.Count, StringComparer.Ordinal);
+        var consents = new Dictionary<string, ConsentRecord[]>(rows.Count, StringComparer.Ordinal);
+        var history = new Dictionary<string, ContactRecord[]>(rows.Count, StringComparer.Ordinal);
         using (var statement = Prepare(db, "SELECT " + StoreRows.ConsentColumns + " FROM consent_records WHERE customer_id IN " + IdsParameter + " ORDER BY customer_id, seq"))
         {
             Check(statement, raw.sqlite3_bind_text(statement, 1, idList.WrittenSpan));
@@ -508,7 +508,7 @@ public sealed partial class SqlitePersonalizeStore
     [ThreadStatic]
     private static System.Text.Json.Utf8JsonWriter? t_idWriter;
 
-    private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history, Events.Utf8StringCache strings)
+    private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, ConsentRecord[]> consents, Dictionary<string, ContactRecord[]> history, Events.Utf8StringCache strings)
     {
         var db = reader.Connection.Handle!;
         using (var statement = Prepare(db, $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
@@ -530,23 +530,35 @@ public sealed partial class SqlitePersonalizeStore
         }
     }
 
-    /// <summary>Reads rows ordered by customer (column 0) into one list per customer.</summary>
-    private static void ReadGrouped<T>(sqlite3_stmt statement, Dictionary<string, List<T>> into, Events.Utf8StringCache strings, Func<SqliteRow, T> read)
+    /// <summary>
+    /// Reads rows ordered by customer (column 0) into one array per customer, of exactly its rows: each customer's rows
+    /// are gathered in one reused list and copied once (no list, and no growing array, per customer).
+    /// </summary>
+    private static void ReadGrouped<T>(sqlite3_stmt statement, Dictionary<string, T[]> into, Events.Utf8StringCache strings, Func<SqliteRow, T> read)
     {
         var row = new SqliteRow(statement, strings);
-        List<T>? current = null;
+        var current = new List<T>();
         string? currentId = null;
         while (Next(statement))
         {
             var id = row.String(0);
             if (!string.Equals(id, currentId, StringComparison.Ordinal))
             {
+                if (currentId is not null)
+                {
+                    into[currentId] = [.. current];
+                    current.Clear();
+                }
+
                 currentId = id;
-                current = [];
-                into[id] = current;
             }
 
-            current!.Add(read(row));
+            current.Add(read(row));
+        }
+
+        if (currentId is not null)
+        {
+            into[currentId] = [.. current];
         }
     }
 
@@ -611,12 +623,12 @@ public sealed partial class SqlitePersonalizeStore
     private static void Bind(sqlite3_stmt statement, string name, long value)
         => Check(statement, raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, name), value));
 
-    private static StoredCustomer Assemble(PageRow row, Dictionary<string, List<ConsentRecord>> consents, Dictionary<string, List<ContactRecord>> history)
+    private static StoredCustomer Assemble(PageRow row, Dictionary<string, ConsentRecord[]> consents, Dictionary<string, ContactRecord[]> history)
         => new(
             row.Profile with
             {
                 Facts = row.Facts,
-                Consents = consents.TryGetValue(row.Id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
+                Consents = consents.TryGetValue(row.Id, out var records) ? ConsentLedger.FromStore(records) : ConsentLedger.Empty,
                 History = history.TryGetValue(row.Id, out var contacts) ? ContactHistory.FromSorted(contacts) : ContactHistory.Empty,
             },
             row.Version);

@@ -59,6 +59,9 @@ public sealed class ConsentLedger
         _index = _entries.Length <= FlatLimit ? null : IndexOf(_entries);
     }
 
+    /// <summary>A ledger of the records a store read, in their appended order (none null; the array becomes the ledger's own and must not be changed).</summary>
+    internal static ConsentLedger FromStore(ConsentRecord[] records) => new(records);
+
     /// <summary>A ledger with no records.</summary>
     public static ConsentLedger Empty { get; } = new(Array.Empty<ConsentRecord>());
 

@@ -41,8 +41,8 @@ public sealed class ContactHistory
         (_ticks, _channels, _purposes, _messageHashes, _asks) = Index(sorted);
     }
 
-    /// <summary>A history of records a store read in <see cref="ContactRecord.SentAt"/> order (not checked again; the list is copied).</summary>
-    internal static ContactHistory FromSorted(List<ContactRecord> sorted) => new([.. sorted], trusted: true);
+    /// <summary>A history of records a store read in <see cref="ContactRecord.SentAt"/> order (not checked again; the array becomes the history's own and must not be changed).</summary>
+    internal static ContactHistory FromSorted(ContactRecord[] sorted) => new(sorted, trusted: true);
 
     /// <summary>An empty history.</summary>
     public static ContactHistory Empty { get; } = new([], trusted: true);

@@ -57,11 +57,14 @@ public class JourneyDueBenchmarks
 
     private int InJourney => Customers / 10;
 
+    /// <summary>Gets or sets the runner's page size (<see cref="SendingOptions.PageSize"/>; the harness's <c>--page-size</c>).</summary>
+    public int PageSize { get; set; } = new SendingOptions().PageSize;
+
     [GlobalSetup]
     public void Setup()
     {
         _scenario = new SendingScenario();
-        _runner = _scenario.Runner(NullSink.Instance);
+        _runner = _scenario.Runner(NullSink.Instance, pageSize: PageSize);
         _catalog = MessageCatalog.CreateBuilder()
             .Add("renewal-note", m => m.Service().On(Trigger.Journey("renewal")).Channel(Channel.Email, "renewal-note/email"))
             .Build()

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Personalize.Benchmarks.Journeys;
 
 /// <summary>
-/// <c>journey-pass --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]]</c>:
+/// <c>journey-pass --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]] [--page-size N]</c>:
 /// the <see cref="JourneyDueBenchmarks"/> scenario in
 /// this process, K due passes one week apart, printing per pass the wall time, the CPU time of the process and the bytes
 /// allocated per instance advanced. CPU time and allocation hold up when other work shares the machine (wall time does
@@ -19,6 +19,7 @@ internal static class JourneyPassMeasure
         var passes = 3;
         string? pgData = null;
         var allocationTypes = 0;
+        int? pageSize = null;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -29,12 +30,18 @@ internal static class JourneyPassMeasure
                 case "--postgres": Environment.SetEnvironmentVariable("PERSONALIZE_BENCH_POSTGRES", args[i + 1]); store = "postgres"; break;
                 case "--pg-data": pgData = args[i + 1]; break;
                 case "--alloc-types": allocationTypes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]] [--alloc-types N].");
+                case "--page-size": pageSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N --store sqlite|memory|postgres --passes K [--postgres CONNECTION [--pg-data DIR]] [--alloc-types N] [--page-size N].");
             }
         }
 
         Environment.SetEnvironmentVariable("PERSONALIZE_BENCH_JOURNEY_STORES", store);
         var bench = new JourneyDueBenchmarks { Customers = customers };
+        if (pageSize is { } size)
+        {
+            bench.PageSize = size;
+        }
+
         var setup = Stopwatch.StartNew();
         bench.Setup();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set up {customers:N0} customers ({customers / 10:N0} in the journey) on {store} in {setup.Elapsed.TotalSeconds:F1} s"));

@@ -14,12 +14,17 @@ internal sealed class AllocationSampler : EventListener
     private readonly Dictionary<string, long> _bytesByType = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private bool _counting;
+    private readonly Dictionary<string, long> _gcReasons = new(StringComparer.Ordinal);
+    private long _promoted0;
+    private long _promoted1;
 
     public void Start()
     {
         lock (_gate)
         {
             _bytesByType.Clear();
+            _gcReasons.Clear();
+            _promoted0 = _promoted1 = 0;
             _counting = true;
         }
     }
@@ -34,6 +39,7 @@ internal sealed class AllocationSampler : EventListener
         }
 
         var total = rows.Count == 0 ? 1 : _bytesByType.Values.Sum();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  collections by depth and reason: {string.Join(", ", _gcReasons.OrderBy(static r => r.Key).Select(static r => r.Key + " x" + r.Value))}; promoted out of gen0 {_promoted0 / 1048576.0:F0} MB, out of gen1 {_promoted1 / 1048576.0:F0} MB"));
         Console.WriteLine("  allocation samples by type (bytes per message, share of sampled bytes):");
         foreach (var (type, bytes) in rows)
         {
@@ -51,7 +57,41 @@ internal sealed class AllocationSampler : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
-        if (eventData.EventId != AllocationTickEventId || eventData.Payload is null || eventData.PayloadNames is null)
+        if (eventData.Payload is null || eventData.PayloadNames is null)
+        {
+            return;
+        }
+
+        if (eventData.EventId == 1 && eventData.PayloadNames.IndexOf("Depth") is var d and >= 0)
+        {
+            // GCStart: which generation and why (0 small allocation, 4 large, 6 out of space on the LOH, ...).
+            var key = "gen" + eventData.Payload[d] + "/reason " + eventData.Payload[eventData.PayloadNames.IndexOf("Reason")] + "/type " + eventData.Payload[eventData.PayloadNames.IndexOf("Type")];
+            lock (_gate)
+            {
+                if (_counting)
+                {
+                    _gcReasons[key] = _gcReasons.GetValueOrDefault(key) + 1;
+                }
+            }
+
+            return;
+        }
+
+        if (eventData.EventId == 4 && eventData.PayloadNames.IndexOf("TotalPromotedSize0") is var p0 and >= 0)
+        {
+            lock (_gate)
+            {
+                if (_counting)
+                {
+                    _promoted0 += Convert.ToInt64(eventData.Payload[p0], CultureInfo.InvariantCulture);
+                    _promoted1 += Convert.ToInt64(eventData.Payload[eventData.PayloadNames.IndexOf("TotalPromotedSize1")], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return;
+        }
+
+        if (eventData.EventId != AllocationTickEventId)
         {
             return;
         }

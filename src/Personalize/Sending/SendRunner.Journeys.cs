@@ -142,22 +142,22 @@ public sealed partial class SendRunner
         public long Entered { get; set; }
 
         /// <summary>
-        /// Runs the pass as a pipeline of three stages, one task each, like the send run: reading a page (its due
-        /// instances, their customers, every active instance of those customers and the events their journeys look at),
-        /// planning it (exits, steps, decisions, renders) and recording it (one transaction, then the hand-over) overlap,
-        /// at most two pages ahead of the recording. A customer written to by another stage or process between its read and
-        /// its write is a conflict the store reports (the customer's version): it is read and planned again, so a step is
-        /// neither repeated nor skipped whatever the overlap.
+        /// Runs the pass as a pipeline of two stages, one task each: reading a page (its due instances, their customers,
+        /// every active instance of those customers and the events their journeys look at) and planning it at once
+        /// (exits, steps, decisions, renders), then recording it (one transaction, then the hand-over), at most two
+        /// planned pages ahead of the recording. A page read is planned before the next is read, so only its plans wait
+        /// for the writer, not the customers they came from (whose data then dies young instead of being promoted by
+        /// the garbage collector while queued). A customer written to by another stage or process between its read and
+        /// its write is a conflict the store reports (the customer's version): it is read and planned again, so a step
+        /// is neither repeated nor skipped whatever the overlap.
         /// </summary>
         public async Task RunAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, CancellationToken token, CancellationToken stopAfterPage = default)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var read = System.Threading.Channels.Channel.CreateBounded<PageInput>(new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var planned = System.Threading.Channels.Channel.CreateBounded<PagePlans>(new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var tasks = new[]
             {
-                Task.Run(() => ReadPagesAsync(store, customerIds, read.Writer, stop, stopAfterPage), CancellationToken.None),
-                Task.Run(() => PlanPagesAsync(read.Reader, planned.Writer, stop), CancellationToken.None),
+                Task.Run(() => ReadPagesAsync(store, customerIds, planned.Writer, stop, stopAfterPage), CancellationToken.None),
                 Task.Run(() => RecordPagesAsync(store, planned.Reader, stop), CancellationToken.None),
             };
             await WhenAllOrFirstFailure(tasks, token).ConfigureAwait(false);
@@ -175,8 +175,8 @@ public sealed partial class SendRunner
             At = at,
         };
 
-        /// <summary>Stage one: the pages of due instances (or of the named customers), each read with what planning needs.</summary>
-        private async Task ReadPagesAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, System.Threading.Channels.ChannelWriter<PageInput> writer, CancellationTokenSource stop, CancellationToken stopAfterPage)
+        /// <summary>Stage one: the pages of due instances (or of the named customers), each read with what planning needs and planned (exits, steps through the decision rules, renders).</summary>
+        private async Task ReadPagesAsync(IPersonalizeStore store, IReadOnlyCollection<string>? customerIds, System.Threading.Channels.ChannelWriter<PagePlans> writer, CancellationTokenSource stop, CancellationToken stopAfterPage)
         {
             await Stage(writer, stop, async () =>
             {
@@ -184,7 +184,7 @@ public sealed partial class SendRunner
                 {
                     foreach (var chunk in customerIds.Distinct(StringComparer.Ordinal).Chunk(runner._options.PageSize))
                     {
-                        await writer.WriteAsync(await ReadAsync(store, chunk, null, stop.Token).ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                        await writer.WriteAsync(PlanPage(await ReadAsync(store, chunk, null, stop.Token).ConfigureAwait(false), stop.Token), stop.Token).ConfigureAwait(false);
                     }
 
                     return;
@@ -207,27 +207,15 @@ public sealed partial class SendRunner
                         (own ??= new List<JourneyInstance>(1)).Add(key);
                     }
 
-                    await writer.WriteAsync(await ReadAsync(store, byCustomer.Keys.ToArray(), byCustomer, stop.Token).ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                    await writer.WriteAsync(PlanPage(await ReadAsync(store, byCustomer.Keys.ToArray(), byCustomer, stop.Token).ConfigureAwait(false), stop.Token), stop.Token).ConfigureAwait(false);
                     after = page.ContinueAfter;
                 }
                 while (after is not null && !stopAfterPage.IsCancellationRequested);
             }).ConfigureAwait(false);
         }
 
-        /// <summary>Stage two: each page's customers planned (exits, steps through the decision rules, renders).</summary>
-        private async Task PlanPagesAsync(System.Threading.Channels.ChannelReader<PageInput> reader, System.Threading.Channels.ChannelWriter<PagePlans> writer, CancellationTokenSource stop)
-        {
-            await Stage(writer, stop, async () =>
-            {
-                await foreach (var input in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
-                {
-                    await writer.WriteAsync(PlanPage(input, stop.Token), stop.Token).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
-        }
-
         /// <summary>
-        /// Stage three: the planned pages recorded in one transaction each — a page and those planned while the
+        /// Stage two: the planned pages recorded in one transaction each — a page and those planned while the
         /// previous write waited, up to <see cref="MaxPagesPerWrite"/> (a group commit, as the send run's recorder:
         /// ADR 62) — their messages handed over, their conflicts redone.
         /// </summary>

@@ -122,7 +122,7 @@ internal static class DecideLoopMeasure
 
             foreach (var entry in decision.ChannelEntries)
             {
-                var key = entry.Kind + " " + (entry.Result.Code ?? "-");
+                var key = entry.Kind + " " + (entry.ResultCode ?? "-");
                 channelOutcomes[key] = channelOutcomes.GetValueOrDefault(key) + 1;
             }
         }

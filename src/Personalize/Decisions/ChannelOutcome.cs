@@ -42,7 +42,7 @@ public readonly struct ChannelOutcome
     public string Reason => _decision is null ? string.Empty : Explanations.ChannelReason(_decision, _message!, this);
 
     /// <summary>The rule result behind the outcome (for deferred, the first rule that deferred it).</summary>
-    internal RuleResult Result => _entry.Result;
+    internal RuleResult Result => _entry.Result(_decision is null ? 0 : _decision.At.UtcTicks);
 
     /// <summary>The code and the reason.</summary>
     /// <returns>The text.</returns>
@@ -50,32 +50,74 @@ public readonly struct ChannelOutcome
 }
 
 /// <summary>
-/// What a decision keeps of one channel tried (48 bytes): the outcome and the rule result behind it. The channel is
+/// What a decision keeps of one channel tried (40 bytes): the outcome and the rule result behind it. The channel is
 /// the message's content at <see cref="ContentIndex"/>; <see cref="ChannelOutcome"/> binds the decision and message on read.
 /// </summary>
+/// <remarks>
+/// A try has up to three instants — its send instant, and its result's retry instant and the instant the result was
+/// judged at — but two slots: the result's instant is nearly always none or the decision instant (a flag then), or the
+/// try has no send instant of its own (blocked) or its send instant is the retry instant (dropped, past expiry, one
+/// deferral), which frees the first slot for it. Only a result judged at another instant on a try deferred to a later
+/// instant than the result's retry (several deferrals with the decision's earlier winners, or a host rule's own
+/// instant) keeps its instant in a small object with the detail.
+/// </remarks>
 internal readonly struct ChannelEntry
 {
+    private const int HostReason = 1;
+    private const int InstantShift = 1;   // 2 bits: how the result's instant is kept
+    private const int InstantZero = 0;    // none (0 ticks)
+    private const int InstantAtDecision = 1;
+    private const int InstantInFirst = 2; // in _first (the send instant is none or the retry instant)
+    private const int InstantKept = 3;    // in a DetailAndInstant with the detail
+    private const int SendShift = 3;      // 2 bits: where the send instant is
+    private const int SendInFirst = 0;    // _first (-1 for none)
+    private const int SendIsRetry = 1;
+    private const int SendNone = 2;
+
     private readonly string? _resultCode;
     private readonly object? _detail;
+    private readonly long _first;
     private readonly long _retryTicks;
-    private readonly long _instantTicks;
-    private readonly long _sendAtTicks;
     private readonly int _number;
     private readonly ushort _contentIndex;
     private readonly Outcome _kind;
-    private readonly bool _hostReason;
+    private readonly byte _flags;
 
-    public ChannelEntry(int contentIndex, Outcome kind, RuleResult result, DateTimeOffset? sendAt)
+    /// <summary>An entry; <paramref name="atTicks"/> is the decision instant (UTC ticks), which most results are judged at.</summary>
+    public ChannelEntry(int contentIndex, Outcome kind, RuleResult result, DateTimeOffset? sendAt, long atTicks)
     {
         _contentIndex = checked((ushort)contentIndex); // a message has at most ChannelRegistry.MaxChannels channels
         _kind = kind;
         _resultCode = result.Code;
-        _detail = result.Detail;
-        _hostReason = result.IsHostReason;
-        _retryTicks = result.RetryTicks;
-        _instantTicks = result.InstantTicks;
         _number = result.Number;
-        _sendAtTicks = sendAt is { } instant ? instant.UtcTicks : -1;
+        _retryTicks = result.RetryTicks;
+        var detail = result.Detail;
+        var send = sendAt is { } instant ? instant.UtcTicks : -1;
+        var judged = result.InstantTicks;
+        int instantMode;
+        int sendMode;
+        if (judged == 0 || judged == atTicks)
+        {
+            instantMode = judged == 0 ? InstantZero : InstantAtDecision;
+            sendMode = SendInFirst;
+            _first = send;
+        }
+        else if (send < 0 || send == _retryTicks)
+        {
+            instantMode = InstantInFirst;
+            sendMode = send < 0 ? SendNone : SendIsRetry;
+            _first = judged;
+        }
+        else
+        {
+            instantMode = InstantKept;
+            sendMode = SendInFirst;
+            _first = send;
+            detail = new DetailAndInstant(detail, judged);
+        }
+
+        _detail = detail;
+        _flags = (byte)((result.IsHostReason ? HostReason : 0) | (instantMode << InstantShift) | (sendMode << SendShift));
     }
 
     /// <summary>How a channel try ended; the code of each is fixed but for <see cref="Blocked"/> and <see cref="Dropped"/> (the rule's).</summary>
@@ -109,9 +151,45 @@ internal readonly struct ChannelEntry
         _ => _resultCode!,
     };
 
-    public DateTimeOffset? SendAt => _sendAtTicks < 0 ? null : new DateTimeOffset(_sendAtTicks, TimeSpan.Zero);
+    public DateTimeOffset? SendAt
+    {
+        get
+        {
+            var ticks = SendAtTicks;
+            return ticks < 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
 
-    public long SendAtTicks => _sendAtTicks;
+    public long SendAtTicks => ((_flags >> SendShift) & 3) switch
+    {
+        SendIsRetry => _retryTicks,
+        SendNone => -1,
+        _ => _first,
+    };
 
-    public RuleResult Result => new(_resultCode, _detail, _hostReason, _retryTicks, _number, _instantTicks);
+    /// <summary>The code of the rule result behind the outcome (none when allowed).</summary>
+    public string? ResultCode => _resultCode;
+
+    /// <summary>The rule result behind the outcome; <paramref name="atTicks"/> is the decision instant the entry was made with.</summary>
+    public RuleResult Result(long atTicks)
+    {
+        var mode = (_flags >> InstantShift) & 3;
+        var detail = mode == InstantKept ? ((DetailAndInstant)_detail!).Detail : _detail;
+        var judged = mode switch
+        {
+            InstantZero => 0,
+            InstantAtDecision => atTicks,
+            InstantInFirst => _first,
+            _ => ((DetailAndInstant)_detail!).InstantTicks,
+        };
+        return new(_resultCode, detail, (_flags & HostReason) != 0, _retryTicks, _number, judged);
+    }
+
+    /// <summary>A result's detail with the instant it was judged at, when the entry has no slot for that instant.</summary>
+    private sealed class DetailAndInstant(object? detail, long instantTicks)
+    {
+        public object? Detail { get; } = detail;
+
+        public long InstantTicks { get; } = instantTicks;
+    }
 }

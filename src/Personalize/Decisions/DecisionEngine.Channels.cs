@@ -76,7 +76,7 @@ public sealed partial class DecisionEngine
             return false;
         }
 
-        outcomes[count++] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, new RuleResult(code, null, null, null, instant: context.At), null);
+        outcomes[count++] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, new RuleResult(code, null, null, null, instant: context.At), null, context.At.UtcTicks);
         return true;
     }
 
@@ -116,20 +116,20 @@ public sealed partial class DecisionEngine
 
                 if (result.RetryAt is not { } retry || retry <= sendAt)
                 {
-                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, result, null);
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, result, null, at.UtcTicks);
                     return -1;
                 }
 
                 if (message.Definition.WhenBlocked != BlockedSendPolicy.Defer)
                 {
-                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Dropped, result, retry);
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Dropped, result, retry, at.UtcTicks);
                     return -1;
                 }
 
                 // Only a deferral needs the policy and the expiry (most tries pass or block): read here, not per try.
                 if (retry > message.ExpiryFor(at))
                 {
-                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry);
+                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry, at.UtcTicks);
                     return -1;
                 }
 
@@ -147,13 +147,13 @@ public sealed partial class DecisionEngine
             if (!restarted)
             {
                 outcomes[index] = sendAt == at
-                    ? new ChannelEntry(contentIndex, ChannelEntry.Outcome.Allowed, default, sendAt)
-                    : new ChannelEntry(contentIndex, ChannelEntry.Outcome.Deferred, firstDeferral, sendAt);
+                    ? new ChannelEntry(contentIndex, ChannelEntry.Outcome.Allowed, default, sendAt, at.UtcTicks)
+                    : new ChannelEntry(contentIndex, ChannelEntry.Outcome.Deferred, firstDeferral, sendAt, at.UtcTicks);
                 return index;
             }
         }
 
-        outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.NoAllowedTime, firstDeferral, sendAt);
+        outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.NoAllowedTime, firstDeferral, sendAt, at.UtcTicks);
         return -1;
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using Personalize.Channels;
 using Personalize.Channels.DirectMail;
 using Personalize.Channels.Email;
@@ -123,6 +125,35 @@ public sealed class MessageComposer
 
         var trimmed = body.TrimEnd();
         return trimmed.EndsWith(_optOut, StringComparison.OrdinalIgnoreCase) ? trimmed : trimmed + "\n" + _optOut;
+    }
+
+    /// <summary>
+    /// <see cref="FinalSmsBody(string, ContactPurpose)"/> of a rendered body given as trimmed UTF-8, made as one string
+    /// (not the body and then the body with the opt-out line). An empty body stays empty so composing reports it.
+    /// </summary>
+    internal string FinalSmsBody(ReadOnlySpan<byte> trimmedUtf8, ContactPurpose purpose)
+    {
+        if (trimmedUtf8.IsEmpty || !NeedsOptOut(purpose))
+        {
+            return Encoding.UTF8.GetString(trimmedUtf8);
+        }
+
+        const int StackChars = 256;
+        var count = Encoding.UTF8.GetCharCount(trimmedUtf8);
+        char[]? rented = null;
+        var chars = count <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(count));
+        try
+        {
+            var body = chars[..Encoding.UTF8.GetChars(trimmedUtf8, chars)];
+            return body.EndsWith(_optOut, StringComparison.OrdinalIgnoreCase) ? new string(body) : string.Concat(body, "\n", _optOut);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Composes a push notification to the customer's device tokens.</summary>

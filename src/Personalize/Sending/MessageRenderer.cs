@@ -180,7 +180,8 @@ public sealed class MessageRenderer
                 }
 
             case ContentShape.Sms:
-                return _composer.Sms(request, Required(parts[SmsParts.Body]!, model, render));
+                // The body with the opt-out line made once from the rendered bytes (the composer finds it final).
+                return _composer.Sms(request, SmsBody(parts[SmsParts.Body]!, model, render, request.Purpose));
             case ContentShape.Push:
                 {
                     var data = parts[PushParts.Data] is { } d ? Pairs(Render(d, model, render, trim: false, ToText)) : null;
@@ -223,6 +224,25 @@ public sealed class MessageRenderer
                 });
             default:
                 return _composer.Text(request, channel, _channels.TryGet(channel, out var definition) ? definition.ContactPoint : ContactPointKind.None, Required(parts[TextParts.Body]!, model, render));
+        }
+    }
+
+    private string SmsBody(Template template, TemplateModel model, RenderOptions options, ContactPurpose purpose)
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        t_buffer = null;
+        try
+        {
+            template.RenderUtf8(buffer, model, options);
+            return _composer.FinalSmsBody(TrimWhiteSpace(buffer.WrittenSpan), purpose);
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxPooledBuffer)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
         }
     }
 

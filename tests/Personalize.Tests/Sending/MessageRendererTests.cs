@@ -91,6 +91,33 @@ public sealed class MessageRendererTests
         Assert.StartsWith("none/anon/retention/false", without.Body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("  Roses 20% off.  ", "Roses 20% off.\nReply STOP to opt out")]
+    [InlineData("Roses 20% off. reply stop TO OPT OUT\n", "Roses 20% off. reply stop TO OPT OUT")]
+    public void The_sms_body_ends_with_the_opt_out_line_once(string template, string expected)
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/sms.body.liquid"] = template;
+        var (catalog, content) = Setup(templates);
+
+        var sms = (SmsContent)Render(catalog, content, personalization: true, Channel.Sms).Content;
+
+        Assert.Equal(expected, sms.Body);
+    }
+
+    [Fact]
+    public void A_long_non_ascii_sms_body_gets_the_opt_out_line_like_a_short_one()
+    {
+        var text = string.Concat(Enumerable.Repeat("Rosen für Sie. ", 20)).TrimEnd();
+        var templates = SendingKit.Templates();
+        templates["tips/sms.body.liquid"] = text;
+        var (catalog, content) = Setup(templates);
+
+        var sms = (SmsContent)Render(catalog, content, personalization: true, Channel.Sms).Content;
+
+        Assert.Equal(text + "\nReply STOP to opt out", sms.Body);
+    }
+
     [Fact]
     public void Service_messages_have_no_unsubscribe_link()
     {

@@ -229,8 +229,7 @@ public sealed class MessageRenderer
 
     private string SmsBody(Template template, TemplateModel model, RenderOptions options, ContactPurpose purpose)
     {
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
-        t_buffer = null;
+        var buffer = TakeBuffer();
         try
         {
             template.RenderUtf8(buffer, model, options);
@@ -238,11 +237,25 @@ public sealed class MessageRenderer
         }
         finally
         {
-            if (buffer.Capacity <= MaxPooledBuffer)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
+            GiveBack(buffer);
+        }
+    }
+
+    /// <summary>The thread's render buffer (taken, so a nested render gets its own), or a new one.</summary>
+    private static ArrayBufferWriter<byte> TakeBuffer()
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        t_buffer = null;
+        return buffer;
+    }
+
+    /// <summary>Keeps a render buffer for the thread's next render, unless it grew past <see cref="MaxPooledBuffer"/>.</summary>
+    private static void GiveBack(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity <= MaxPooledBuffer)
+        {
+            buffer.ResetWrittenCount();
+            t_buffer = buffer;
         }
     }
 
@@ -282,8 +295,7 @@ public sealed class MessageRenderer
     /// </summary>
     private static T Render<T>(Template template, TemplateModel model, RenderOptions options, bool trim, FromUtf8<T> convert)
     {
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
-        t_buffer = null;
+        var buffer = TakeBuffer();
         try
         {
             template.RenderUtf8(buffer, model, options);
@@ -292,11 +304,7 @@ public sealed class MessageRenderer
         }
         finally
         {
-            if (buffer.Capacity <= MaxPooledBuffer)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
+            GiveBack(buffer);
         }
     }
 

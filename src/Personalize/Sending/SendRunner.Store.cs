@@ -281,7 +281,7 @@ public sealed partial class SendRunner
     /// declares <see cref="IMessageSink.RecordAsDelivered"/> (the <see cref="NullSink"/> keeps nothing: there is no
     /// hand-over to guard with a pending entry and no mark to write afterwards; ADR 0063, 0064). Read once per runner.
     /// </summary>
-    private DeliveryState RecordedState => _recordedState;
+    private DeliveryState RecordedState { get; }
 
     private static DeliveryRecord ToDelivery(OutgoingMessage message, MessageKind kind, string template, string? runId, DeliveryState state) => new()
     {

@@ -33,7 +33,6 @@ public sealed partial class SendRunner
     private readonly SendingOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly PersonalizeTelemetry _telemetry;
-    private readonly Storage.DeliveryState _recordedState;
 
     /// <summary>Creates the runner, reporting metrics and traces through <see cref="PersonalizeTelemetry.Default"/> (no logs).</summary>
     /// <param name="engine">Decides per customer.</param>
@@ -75,7 +74,7 @@ public sealed partial class SendRunner
         _options = options;
         _timeProvider = timeProvider;
         _telemetry = telemetry;
-        _recordedState = writer.Sink.RecordAsDelivered ? Storage.DeliveryState.Delivered : Storage.DeliveryState.Pending;
+        RecordedState = writer.Sink.RecordAsDelivered ? Storage.DeliveryState.Delivered : Storage.DeliveryState.Pending;
     }
 
     /// <summary>Runs a send over a finite list of customers.</summary>

@@ -124,8 +124,14 @@ public sealed class MessageComposer
         }
 
         var trimmed = body.TrimEnd();
-        return trimmed.EndsWith(_optOut, StringComparison.OrdinalIgnoreCase) ? trimmed : trimmed + "\n" + _optOut;
+        return EndsWithOptOut(trimmed) ? trimmed : WithOptOut(trimmed);
     }
+
+    /// <summary>Whether a trimmed body already ends with the opt-out instruction (in any case).</summary>
+    private bool EndsWithOptOut(ReadOnlySpan<char> trimmed) => trimmed.EndsWith(_optOut, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A trimmed body with the opt-out instruction on a line of its own after it.</summary>
+    private string WithOptOut(ReadOnlySpan<char> trimmed) => string.Concat(trimmed, "\n", _optOut);
 
     /// <summary>
     /// <see cref="FinalSmsBody(string, ContactPurpose)"/> of a rendered body given as trimmed UTF-8, made as one string
@@ -145,7 +151,7 @@ public sealed class MessageComposer
         try
         {
             var body = chars[..Encoding.UTF8.GetChars(trimmedUtf8, chars)];
-            return body.EndsWith(_optOut, StringComparison.OrdinalIgnoreCase) ? new string(body) : string.Concat(body, "\n", _optOut);
+            return EndsWithOptOut(body) ? new string(body) : WithOptOut(body);
         }
         finally
         {

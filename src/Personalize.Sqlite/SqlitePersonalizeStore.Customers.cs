@@ -566,16 +566,17 @@ public sealed partial class SqlitePersonalizeStore
     private List<PageRow> ReadPage(sqlite3_stmt statement, int capacity, Events.Utf8StringCache strings)
     {
         var rows = new List<PageRow>(capacity);
+        var row = new SqliteRow(statement, strings);
         while (Next(statement))
         {
-            var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
-            if (!_json.TryReadCustomer(raw.sqlite3_column_blob(statement, 2), out var profile, out var errors))
+            var id = System.Text.Encoding.UTF8.GetString(row.Blob(0));
+            if (!_json.TryReadCustomer(row.Blob(2), out var profile, out var errors))
             {
                 throw new SqliteStoreException($"{Path}: customer '{id}' cannot be read: {string.Join("; ", errors)}. Open the store with the channels it was written with (SqliteStoreOptions.Channels).");
             }
 
-            var facts = raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 3), strings);
-            rows.Add(new PageRow(id, raw.sqlite3_column_int64(statement, 1), profile, facts));
+            var facts = row.IsNull(3) ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(row.Blob(3), strings);
+            rows.Add(new PageRow(id, row.Int64(1), profile, facts));
         }
 
         return rows;
@@ -597,7 +598,8 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>Steps a statement: <see langword="true"/> on a row, <see langword="false"/> when done; an error throws.</summary>
     private static bool Next(sqlite3_stmt statement)
     {
-        var code = raw.sqlite3_step(statement);
+        var handle = SqliteNative.Handle(statement);
+        var code = handle != 0 ? SqliteNative.Step(handle) : raw.sqlite3_step(statement);
         if (code == raw.SQLITE_ROW)
         {
             return true;

@@ -30,9 +30,10 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>Runs a bound write statement to its end and resets it; returns the rows it changed.</summary>
     private int Step(sqlite3_stmt statement)
     {
+        var handle = SqliteNative.Handle(statement);
         try
         {
-            var code = raw.sqlite3_step(statement);
+            var code = handle != 0 ? SqliteNative.Step(handle) : raw.sqlite3_step(statement);
             if (code != raw.SQLITE_DONE)
             {
                 SqliteException.ThrowExceptionForRC(code, _writer.Handle);
@@ -42,7 +43,7 @@ public sealed partial class SqlitePersonalizeStore
         }
         finally
         {
-            raw.sqlite3_reset(statement);
+            _ = handle != 0 ? SqliteNative.Reset(handle) : raw.sqlite3_reset(statement);
         }
     }
 
@@ -55,9 +56,10 @@ public sealed partial class SqlitePersonalizeStore
     /// </remarks>
     private static void BindText(sqlite3_stmt statement, int index, string? value)
     {
+        var handle = SqliteNative.Handle(statement);
         if (value is null)
         {
-            Check(statement, raw.sqlite3_bind_null(statement, index));
+            Check(statement, handle != 0 ? SqliteNative.BindNull(handle, index) : raw.sqlite3_bind_null(statement, index));
             return;
         }
 
@@ -66,7 +68,8 @@ public sealed partial class SqlitePersonalizeStore
             Span<byte> utf8 = stackalloc byte[MaxStackText * 3];
             if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
             {
-                Check(statement, raw.sqlite3_bind_text(statement, index, (ReadOnlySpan<byte>)utf8[..written]));
+                var text = (ReadOnlySpan<byte>)utf8[..written];
+                Check(statement, handle != 0 ? SqliteNative.BindText(handle, index, text) : raw.sqlite3_bind_text(statement, index, text));
                 return;
             }
         }
@@ -79,7 +82,10 @@ public sealed partial class SqlitePersonalizeStore
 
     /// <summary>Binds an integer to the 1-based parameter <paramref name="index"/>.</summary>
     private static void BindInt64(sqlite3_stmt statement, int index, long value)
-        => Check(statement, raw.sqlite3_bind_int64(statement, index, value));
+    {
+        var handle = SqliteNative.Handle(statement);
+        Check(statement, handle != 0 ? SqliteNative.BindInt64(handle, index, value) : raw.sqlite3_bind_int64(statement, index, value));
+    }
 
     /// <summary>Finalizes the writer's statements (before its connection closes).</summary>
     private void FinalizeStatements()

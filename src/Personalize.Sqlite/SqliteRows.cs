@@ -94,17 +94,23 @@ internal static class SqliteRows
 }
 
 /// <summary>
-/// The current row of a statement stepped through SQLite's own API (<see cref="SQLitePCL.raw"/>): values read where SQLite
-/// holds them, text through a per-read <see cref="Events.Utf8StringCache"/>, so a page's repeated customer ids, channel
-/// names, sources and wordings are one string each instead of one per row.
+/// The current row of a statement stepped through SQLite's own API: values read where SQLite holds them, text through a
+/// per-read <see cref="Events.Utf8StringCache"/>, so a page's repeated customer ids, channel names, sources and wordings
+/// are one string each instead of one per row. Columns are read by direct calls on the statement's pointer when
+/// <see cref="SqliteNative.Available"/> (no safe handle marshalled per column), else through <see cref="SQLitePCL.raw"/>.
 /// </summary>
 internal readonly struct SqliteRow(SQLitePCL.sqlite3_stmt statement, Events.Utf8StringCache strings) : IStoreRow
 {
-    public bool IsNull(int ordinal) => SQLitePCL.raw.sqlite3_column_type(statement, ordinal) == SQLitePCL.raw.SQLITE_NULL;
+    private readonly nint _handle = SqliteNative.Handle(statement);
 
-    public int Int32(int ordinal) => SQLitePCL.raw.sqlite3_column_int(statement, ordinal);
+    public bool IsNull(int ordinal) => (_handle != 0 ? SqliteNative.ColumnType(_handle, ordinal) : SQLitePCL.raw.sqlite3_column_type(statement, ordinal)) == SQLitePCL.raw.SQLITE_NULL;
 
-    public long Int64(int ordinal) => SQLitePCL.raw.sqlite3_column_int64(statement, ordinal);
+    public int Int32(int ordinal) => _handle != 0 ? SqliteNative.ColumnInt(_handle, ordinal) : SQLitePCL.raw.sqlite3_column_int(statement, ordinal);
 
-    public string String(int ordinal) => strings.Get(SQLitePCL.raw.sqlite3_column_blob(statement, ordinal));
+    public long Int64(int ordinal) => _handle != 0 ? SqliteNative.ColumnInt64(_handle, ordinal) : SQLitePCL.raw.sqlite3_column_int64(statement, ordinal);
+
+    public string String(int ordinal) => strings.Get(Blob(ordinal));
+
+    /// <summary>The column's bytes as SQLite holds them (valid until the statement steps).</summary>
+    public ReadOnlySpan<byte> Blob(int ordinal) => _handle != 0 ? SqliteNative.Blob(_handle, ordinal) : SQLitePCL.raw.sqlite3_column_blob(statement, ordinal);
 }

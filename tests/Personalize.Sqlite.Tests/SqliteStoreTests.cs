@@ -31,6 +31,27 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_send_run_reads_and_writes_through_the_bundled_SQLite_directly_and_keeps_empty_texts_apart_from_null()
+    {
+        // The package's own SQLite (Microsoft.Data.Sqlite's bundle) is the library the direct column reads and binds reach.
+        Assert.True(SqliteNative.Available);
+
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Customer("c-1"), Customer("c-ü")]);
+        var empty = Send("c-1", "m", Now) with { Template = string.Empty };
+        var none = Send("c-ü", "m", Now) with { Template = null };
+        var written = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 1, Deliveries = [empty] }, new CustomerSends { CustomerId = "c-ü", ExpectedVersion = 1, Deliveries = [none] }] });
+
+        Assert.All(written.Customers, c => Assert.Equal(WriteStatus.Written, c.Status));
+        Assert.Equal(string.Empty, (await store.FindDeliveryAsync(empty.IdempotencyKey))?.Template);
+        Assert.Null((await store.FindDeliveryAsync(none.IdempotencyKey))?.Template);
+        var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = 10 });
+        Assert.Equal(["c-1", "c-ü"], page.Items.Select(c => c.Id));
+        Assert.All(page.Items, c => Assert.Equal("m", Assert.Single(c.Profile.History.Records, r => r.SentAt == Now).MessageId));
+        Assert.Equal(Customer("c-1").Consents.Records, page.Items[0].Profile.Consents.Records);
+    }
+
+    [Fact]
     public async Task Everything_written_is_there_after_the_file_is_closed_and_opened_again()
     {
         var delivery = Send("c-1", "m", Now);

@@ -40,8 +40,8 @@ internal sealed class StoredCustomerReader
         var reader = new Utf8JsonReader(utf8Json, Options);
         try
         {
-            profile = Customer(ref reader, utf8Json);
-            if (profile is not null && reader.Read())
+            profile = Customer(ref reader, utf8Json, out var whole);
+            if (profile is not null && !whole && reader.Read())
             {
                 profile = null; // content after the object: the general reader says what
             }
@@ -54,8 +54,10 @@ internal sealed class StoredCustomerReader
         return profile is not null;
     }
 
-    private CustomerProfile? Customer(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json)
+    /// <summary>Reads the profile object; <paramref name="whole"/> when the attributes were read to the document's end (<see cref="AttributesLast"/>).</summary>
+    private CustomerProfile? Customer(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json, out bool whole)
     {
+        whole = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
@@ -76,6 +78,12 @@ internal sealed class StoredCustomerReader
         {
             var field = Field(ref reader, ref seen, "id"u8, "stage"u8, "stagePinned"u8, "language"u8, "timeZone"u8, "contactPoints"u8, "preferences"u8, "consents"u8, "history"u8, "serviceFlags"u8, "attributes"u8);
             reader.Read();
+            if (field == 10 && reader.TokenType == JsonTokenType.StartObject && AttributesLast(utf8Json, (int)reader.TokenStartIndex, out attributes))
+            {
+                whole = true;
+                break;
+            }
+
             var ok = field switch
             {
                 0 => String(ref reader, out id) && !string.IsNullOrWhiteSpace(id),
@@ -98,7 +106,7 @@ internal sealed class StoredCustomerReader
             }
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject || id is null || stage is null || zone is null)
+        if ((!whole && reader.TokenType != JsonTokenType.EndObject) || id is null || stage is null || zone is null)
         {
             return null;
         }
@@ -949,6 +957,7 @@ internal sealed class StoredCustomerReader
             if (names[count] is not { } last || !reader.ValueTextEquals(last))
             {
                 names[count] = reader.GetString()!;
+                scratch.NameBytes[count] = null;
             }
 
             reader.Read();
@@ -983,6 +992,223 @@ internal sealed class StoredCustomerReader
         return true;
     }
 
+    /// <summary>The bytes that end a scan inside a container value: strings, brackets, and a comment's start (which gives up).</summary>
+    private static readonly System.Buffers.SearchValues<byte> ContainerStops = System.Buffers.SearchValues.Create("\"[]{}/"u8);
+
+    /// <summary>The bytes that end a scan inside a string: its closing quote or an escape.</summary>
+    private static readonly System.Buffers.SearchValues<byte> StringStops = System.Buffers.SearchValues.Create("\"\\"u8);
+
+    /// <summary>The bytes that end a number or literal.</summary>
+    private static readonly System.Buffers.SearchValues<byte> ScalarStops = System.Buffers.SearchValues.Create(",}] \t\r\n/"u8);
+
+    /// <summary>How deep a value's containers may nest for <see cref="AttributesLast"/> (deeper ones take the reader's path, which applies the depth limit).</summary>
+    private const int MaxScannedDepth = 32;
+
+    /// <summary>
+    /// The attributes object starting at <paramref name="objectStart"/> when it is the profile's last property (as the
+    /// store's writer puts it) in plain form, read without tokenizing its values: each value's extent is found by a
+    /// scan for quotes and brackets, and its JSON text is then found in this thread's <see cref="AttributeValues"/> (the
+    /// same bytes as a value parsed before, so valid) or parsed there (which validates it: a scan that split malformed
+    /// JSON makes that parse throw, and the row goes to the general reader). <see langword="false"/> — nothing read,
+    /// the reader's path follows — for anything else: a property after the attributes, an escape in a name, a comment,
+    /// a trailing comma, deep nesting, or anything but JSON whitespace between the tokens.
+    /// </summary>
+    private static bool AttributesLast(ReadOnlySpan<byte> utf8Json, int objectStart, out IReadOnlyDictionary<string, JsonElement> attributes)
+    {
+        attributes = CustomerProfile.EmptyAttributes;
+        var scratch = t_attributeScratch ??= new AttributeScratch();
+        var count = 0;
+        var at = SkipSpace(utf8Json, objectStart + 1);
+        if (at < utf8Json.Length && utf8Json[at] == (byte)'}')
+        {
+            at++;
+        }
+        else
+        {
+            while (true)
+            {
+                // A name: plain text (no escape, no control character), valid UTF-8.
+                if (at >= utf8Json.Length || utf8Json[at] != (byte)'"')
+                {
+                    return false;
+                }
+
+                var nameLength = utf8Json[(at + 1)..].IndexOfAny(StringStops);
+                if (nameLength < 0 || utf8Json[at + 1 + nameLength] != (byte)'"')
+                {
+                    return false;
+                }
+
+                var name = utf8Json.Slice(at + 1, nameLength);
+                scratch.Ensure(count + 1);
+                if (scratch.Names[count] is null || scratch.NameBytes[count] is not { } known || !name.SequenceEqual(known))
+                {
+                    if (name.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || !System.Text.Unicode.Utf8.IsValid(name))
+                    {
+                        return false;
+                    }
+
+                    scratch.Names[count] = System.Text.Encoding.UTF8.GetString(name);
+                    scratch.NameBytes[count] = name.ToArray();
+                }
+
+                at = SkipSpace(utf8Json, at + nameLength + 2);
+                if (at >= utf8Json.Length || utf8Json[at] != (byte)':')
+                {
+                    return false;
+                }
+
+                var start = SkipSpace(utf8Json, at + 1);
+                var end = ValueEnd(utf8Json, start);
+                if (end < 0)
+                {
+                    return false;
+                }
+
+                scratch.Values[count] = (start, end - start);
+                count++;
+                at = SkipSpace(utf8Json, end);
+                if (at >= utf8Json.Length)
+                {
+                    return false;
+                }
+
+                if (utf8Json[at] == (byte)'}')
+                {
+                    at++;
+                    break;
+                }
+
+                if (utf8Json[at] != (byte)',')
+                {
+                    return false;
+                }
+
+                at = SkipSpace(utf8Json, at + 1);
+            }
+        }
+
+        // The profile's object ends right after the attributes, and the document with it.
+        at = SkipSpace(utf8Json, at);
+        if (at >= utf8Json.Length || utf8Json[at] != (byte)'}' || SkipSpace(utf8Json, at + 1) != utf8Json.Length)
+        {
+            return false;
+        }
+
+        if (count == 0)
+        {
+            return true;
+        }
+
+        if (scratch.ShapeOf(count) is not { } shape)
+        {
+            // A name repeats: the reader's path builds the dictionary the general reader builds.
+            return false;
+        }
+
+        attributes = new StoredAttributes(shape, (t_attributeValues ??= new AttributeValues()).Values(utf8Json, scratch.Values.AsSpan(0, count)));
+        return true;
+    }
+
+    /// <summary>The index of the first byte at or after <paramref name="at"/> that is not JSON whitespace.</summary>
+    private static int SkipSpace(ReadOnlySpan<byte> utf8Json, int at)
+    {
+        while (at < utf8Json.Length && utf8Json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            at++;
+        }
+
+        return at;
+    }
+
+    /// <summary>The index just past the JSON value starting at <paramref name="start"/> as far as quotes and brackets tell, or -1 to give up.</summary>
+    private static int ValueEnd(ReadOnlySpan<byte> utf8Json, int start)
+    {
+        if (start >= utf8Json.Length)
+        {
+            return -1;
+        }
+
+        var first = utf8Json[start];
+        if (first == (byte)'"')
+        {
+            return StringEnd(utf8Json, start + 1);
+        }
+
+        if (first is not ((byte)'{' or (byte)'['))
+        {
+            var length = utf8Json[start..].IndexOfAny(ScalarStops);
+            return length <= 0 ? -1 : start + length;
+        }
+
+        var depth = 0;
+        var at = start;
+        while (true)
+        {
+            var next = utf8Json[at..].IndexOfAny(ContainerStops);
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            at += next;
+            switch (utf8Json[at])
+            {
+                case (byte)'"':
+                    at = StringEnd(utf8Json, at + 1);
+                    if (at < 0)
+                    {
+                        return -1;
+                    }
+
+                    continue;
+                case (byte)'{' or (byte)'[':
+                    if (++depth > MaxScannedDepth)
+                    {
+                        return -1;
+                    }
+
+                    break;
+                case (byte)'}' or (byte)']':
+                    if (--depth == 0)
+                    {
+                        return at + 1;
+                    }
+
+                    break;
+                default:
+                    return -1; // a comment
+            }
+
+            at++;
+        }
+    }
+
+    /// <summary>The index just past the closing quote of the string whose text starts at <paramref name="at"/>, or -1.</summary>
+    private static int StringEnd(ReadOnlySpan<byte> utf8Json, int at)
+    {
+        while (true)
+        {
+            var next = utf8Json[at..].IndexOfAny(StringStops);
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            at += next;
+            if (utf8Json[at] == (byte)'"')
+            {
+                return at + 1;
+            }
+
+            at += 2; // an escape and the byte it escapes
+            if (at > utf8Json.Length)
+            {
+                return -1;
+            }
+        }
+    }
+
     /// <summary>The attributes object in <paramref name="utf8Json"/> as a dictionary over one document (a later value of a repeated name wins).</summary>
     private static Dictionary<string, JsonElement> Dictionary(ReadOnlySpan<byte> utf8Json)
     {
@@ -1006,6 +1232,9 @@ internal sealed class StoredCustomerReader
 
         public string?[] Names { get; private set; } = new string?[16];
 
+        /// <summary>The UTF-8 of <see cref="Names"/>' entries where the scan of <see cref="AttributesLast"/> read them (null where the reader did).</summary>
+        public byte[]?[] NameBytes { get; private set; } = new byte[]?[16];
+
         public (int Start, int Length)[] Values { get; private set; } = new (int, int)[16];
 
         public void Ensure(int count)
@@ -1013,10 +1242,13 @@ internal sealed class StoredCustomerReader
             if (count > Names.Length)
             {
                 var names = Names;
+                var bytes = NameBytes;
                 var values = Values;
                 Array.Resize(ref names, names.Length * 2);
+                Array.Resize(ref bytes, bytes.Length * 2);
                 Array.Resize(ref values, values.Length * 2);
                 Names = names;
+                NameBytes = bytes;
                 Values = values;
             }
         }

@@ -181,6 +181,57 @@ public sealed class StoredCustomerReaderTests
         Assert.NotNull(error.Column);
     }
 
+    [Theory]
+    // Attributes last, as the writer puts them, in forms the scan reads itself: spacing, strings holding brackets, quotes,
+    // escapes and slashes, nested containers, non-ASCII names and values, an empty object.
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{ "a" : "x]}\"{[" , "b":[{"c":"}"},[[]],{}],"ñame":"\u00e9\\/","n":-1.5e3,"t":true,"z":null } }  """)]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":"1/2","b":{"x":"// not a comment"}}}""")]
+    // Forms the scan leaves to the reader's path (the same profile either way): an escaped name, a repeated name, a
+    // comment, a trailing comma, a property after the attributes, deep nesting.
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"\u0061":1,"b":2}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":1,"a":2}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":[1 /* ] */, 2]}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":1,},}""")]
+    [InlineData("""{"id":"c-1","attributes":{"a":[1,2]},"stage":"adoption","timeZone":"UTC"}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}""")]
+    public void Attributes_read_by_their_scan_or_by_the_reader_are_what_the_validating_reader_reads(string row)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(row);
+        var general = new CustomerJsonReader(Channels, trusted: true).ReadSingle(utf8);
+
+        // Twice: the second read finds the values (and names) the first one kept.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(CustomerJson.ForStore(Channels).TryReadCustomer(utf8, out var read, out var errors), string.Join("; ", errors));
+            Assert.NotNull(general);
+            Assert.Equal(Json(general), Json(read));
+            Assert.Equal(general.Attributes.Select(a => a.Key + "=" + a.Value.GetRawText()), read.Attributes.Select(a => a.Key + "=" + a.Value.GetRawText()));
+        }
+    }
+
+    [Theory]
+    // Malformed attributes a scan by quotes and brackets could split into values: each gets the validating reader's errors.
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":[1,}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":tru}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":"x"y}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":[1 2]}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":{"b" 1}}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":1}}}""")]
+    [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":1}""")]
+    public void Malformed_attributes_last_get_the_validating_readers_errors(string row)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(row);
+        var validating = new CustomerJsonReader(Channels, trusted: true);
+        validating.ReadSingle(utf8);
+        var expected = validating.ErrorsAt(utf8);
+
+        Assert.NotEmpty(expected);
+        Assert.False(new StoredCustomerReader(Channels).TryRead(utf8, out _));
+        Assert.False(CustomerJson.ForStore(Channels).TryReadCustomer(utf8, out _, out var errors));
+        Assert.Equal(expected.Select(e => e.Path + " " + e.Message), errors.Select(e => e.Path + " " + e.Message));
+    }
+
     private static void AssertSameProfile(CustomerProfile customer)
     {
         var row = CustomerJson.ForStore(Channels).WriteCustomer(customer);

@@ -17,7 +17,15 @@ internal sealed class LiquidIndexExpression : ScriptExpression
             _literalPosition = position;
             _hasLiteralPosition = true;
         }
+
+        _chain = LiquidMemberChain.Of(this, target);
     }
+
+    // `question.answer_links[0]`: two or more steps on a variable, bound once per site and model type.
+    private readonly LiquidMemberChain? _chain;
+
+    /// <summary>Gets the position when the index is a literal integer (<c>items[0]</c>), else null.</summary>
+    internal int? LiteralPosition => _hasLiteralPosition ? _literalPosition : null;
 
     // `items[0]` with a literal position on a host's array of objects (e.g. a model's answer links): the last such array
     // type read here, so the next read of that type indexes the array without the list tests (a benign race: a handle is
@@ -32,7 +40,17 @@ internal sealed class LiquidIndexExpression : ScriptExpression
 
     public override object? Evaluate(TemplateContext context)
     {
-        var target = Target.Evaluate(context);
+        if (_chain is { } chain)
+        {
+            return chain.TryEvaluate(context, out var value, out var target) ? value : FromTarget(context, target);
+        }
+
+        return FromTarget(context, Target.Evaluate(context));
+    }
+
+    /// <summary>The item of an evaluated target (what <see cref="Evaluate(TemplateContext)"/> does after evaluating the target).</summary>
+    internal object? FromTarget(TemplateContext context, object? target)
+    {
         if (_hasLiteralPosition && target is not null && Type.GetTypeHandle(target).Equals(_objectArrayType))
         {
             return Item(System.Runtime.CompilerServices.Unsafe.As<object?[]>(target), _literalPosition);

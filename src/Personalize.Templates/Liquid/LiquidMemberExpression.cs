@@ -15,13 +15,25 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         Target = target;
         Name = name;
         _site = new MemberSite(name);
+        _chain = LiquidMemberChain.Of(this, target);
     }
+
+    // `question.answer_links[0].keyword`: two or more steps on a variable, bound once per site and model type.
+    private readonly LiquidMemberChain? _chain;
 
     public ScriptExpression Target { get; }
 
     public string Name { get; }
 
-    public override object? Evaluate(TemplateContext context) => FromTarget(context, Target.Evaluate(context));
+    public override object? Evaluate(TemplateContext context)
+    {
+        if (_chain is { } chain)
+        {
+            return chain.TryEvaluate(context, out var value, out var target) ? value : FromTarget(context, target);
+        }
+
+        return FromTarget(context, Target.Evaluate(context));
+    }
 
     /// <summary>
     /// Evaluates for an output statement, evaluating the target exactly once, and writes the value itself when it can
@@ -32,7 +44,20 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     /// </summary>
     internal bool TryWriteOutput(TemplateContext context, SourceSpan span, out object? value)
     {
-        var target = Target.Evaluate(context);
+        object? target;
+        if (_chain is { } chain)
+        {
+            // A bound chain's last step reads a reference (never a decimal) from a plain object (never JSON): written as is.
+            if (chain.TryEvaluate(context, out value, out target))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            target = Target.Evaluate(context);
+        }
+
         if (target is not null && _site.TryReadDecimal(context, target, out var number))
         {
             context.CurrentSpan = span;
@@ -53,7 +78,8 @@ internal sealed class LiquidMemberExpression : ScriptExpression
 
     private readonly MemberSite _site;
 
-    private object? FromTarget(TemplateContext context, object? target)
+    /// <summary>This member of an evaluated target (what <see cref="Evaluate(TemplateContext)"/> does after evaluating the target).</summary>
+    internal object? FromTarget(TemplateContext context, object? target)
     {
         if (target is null)
         {

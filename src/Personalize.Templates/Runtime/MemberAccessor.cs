@@ -156,6 +156,7 @@ internal static class MemberAccessor
         private readonly Dictionary<string, Type> _types = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Func<object, object?>> _guardedGetters = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Func<object, decimal>> _decimalGetters = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, PropertyInfo> _properties = new(StringComparer.Ordinal);
 
         /// <summary>Gets an unboxed getter for a <see cref="decimal"/> property (the caller checks the exact type), or null.</summary>
         public Func<object, decimal>? DecimalGetter(string name) => _decimalGetters.TryGetValue(name, out var getter) ? getter : null;
@@ -165,6 +166,12 @@ internal static class MemberAccessor
 
         /// <summary>Gets the declared type of a member, or null when unknown.</summary>
         public Type? MemberType(string name) => _types.TryGetValue(name, out var type) ? type : null;
+
+        /// <summary>
+        /// Gets the property a member reads when its getter was compiled (dynamic code available), so a member chain can
+        /// compile its steps into one getter (<see cref="Liquid.LiquidMemberChain"/>); null for fields and otherwise.
+        /// </summary>
+        public PropertyInfo? CompiledProperty(string name) => _properties.TryGetValue(name, out var property) ? property : null;
 
         [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Model types are the host's own types, kept by the host's use of them; members a trimmer removed are simply not visible to templates.")]
         public TypeAccessor(Type type, MemberPolicy policy)
@@ -197,6 +204,7 @@ internal static class MemberAccessor
                 if (guarded is not null)
                 {
                     _guardedGetters[name] = guarded;
+                    _properties[name] = property;
                     if (property.PropertyType == typeof(decimal) && CreateDecimalGetter(type, property) is { } decimalGetter)
                     {
                         _decimalGetters[name] = decimalGetter;

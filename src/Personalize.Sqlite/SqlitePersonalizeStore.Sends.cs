@@ -372,8 +372,9 @@ public sealed partial class SqlitePersonalizeStore
         command.Parameters.AddWithValue("$limit", limit + 1);
     }
 
-    /// <summary>At most how many recorded-pending entries <see cref="_pendingRows"/> remembers (the rest are marked by key).</summary>
-    private const int MaxPendingRows = 65_536;
+    /// <summary>At most how many recorded-pending entries <see cref="_pendingRows"/> holds before it starts again empty.</summary>
+    /// <remarks>Settable by the tests only (a small limit shows the restart without recording tens of thousands of entries).</remarks>
+    internal int MaxPendingRows { get; set; } = 65_536;
 
     /// <summary>
     /// The row ids of the delivery log entries this store's writer recorded as pending and has not seen marked or failed
@@ -386,10 +387,21 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>Remembers the row id of a delivery log entry just inserted as pending (<see cref="_pendingRows"/>).</summary>
     private void RememberPendingRow(DeliveryRecord delivery)
     {
-        if (delivery.State == DeliveryState.Pending && _pendingRows.Count < MaxPendingRows)
+        if (delivery.State != DeliveryState.Pending)
         {
-            _pendingRows[delivery.IdempotencyKey] = raw.sqlite3_last_insert_rowid(_writer.Handle);
+            return;
         }
+
+        // Full: start again empty. Entries that are never marked (a host that records pending and marks elsewhere,
+        // or never) would otherwise fill it for good, and every later mark would search the key's index. An entry
+        // dropped here, stale or live, is marked by its key like any entry this writer did not record: correct, only
+        // slower for the live ones, and the next 65,536 entries are remembered again.
+        if (_pendingRows.Count >= MaxPendingRows)
+        {
+            _pendingRows.Clear();
+        }
+
+        _pendingRows[delivery.IdempotencyKey] = raw.sqlite3_last_insert_rowid(_writer.Handle);
     }
 
     /// <summary>
@@ -429,11 +441,28 @@ public sealed partial class SqlitePersonalizeStore
         }
     }
 
+    /// <summary>How many recorded-pending entries this writer remembers by row id (tests: the remembering keeps working however many entries are never marked).</summary>
+    internal int RememberedPendingRows
+    {
+        get
+        {
+            _writeGate.Wait();
+            try
+            {
+                return _pendingRows.Count;
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+    }
+
     /// <summary>Marks by row id the keys whose rows this writer remembers; returns the keys left to mark by key.</summary>
     private IReadOnlyList<string> MarkDeliveredByRow(IReadOnlyList<string> keys)
     {
         List<string>? rest = null;
-        var byRow = Statement("UPDATE delivery_log SET state = 1 WHERE rowid = $row AND idempotency_key = $key AND state = 0");
+        var byRow = Statement(ref _markByRow, "UPDATE delivery_log SET state = 1 WHERE rowid = $row AND idempotency_key = $key AND state = 0");
         foreach (var key in keys)
         {
             if (_pendingRows.Remove(key, out var row))
@@ -457,7 +486,7 @@ public sealed partial class SqlitePersonalizeStore
     /// The common case of a send run, in as few statements as it can: a customer with messages to record, the version
     /// its decision read, and no events or journeys. The version check and the version bump are one statement (which also takes
     /// the row for the transaction); then each delivery log entry with its history record. All three are the writer's
-    /// own prepared statements (<see cref="Statement"/>), bound by position.
+    /// own prepared statements (<see cref="Statement(ref sqlite3_stmt?, string)"/>), bound by position.
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
     {
@@ -466,7 +495,7 @@ public sealed partial class SqlitePersonalizeStore
             return null;
         }
 
-        var bump = Statement("UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected");
+        var bump = Statement(ref _bumpVersion, "UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected");
         BindText(bump, 1, sends.CustomerId);
         BindInt64(bump, 2, expected);
         if (Step(bump) == 0)
@@ -478,8 +507,8 @@ public sealed partial class SqlitePersonalizeStore
 
         List<string>? already = null;
         var added = false;
-        var insert = Statement(SqliteRows.InsertDelivery);
-        var history = Statement(SqliteRows.InsertHistory);
+        var insert = Statement(ref _insertDelivery, SqliteRows.InsertDelivery);
+        var history = Statement(ref _insertHistory, SqliteRows.InsertHistory);
         foreach (var delivery in sends.Deliveries)
         {
             BindDelivery(insert, delivery);

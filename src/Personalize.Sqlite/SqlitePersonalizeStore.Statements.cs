@@ -5,8 +5,22 @@ namespace Personalize.Sqlite;
 
 public sealed partial class SqlitePersonalizeStore
 {
-    /// <summary>The writer's hot statements in SQLite's own API, prepared once each (see <see cref="Statement"/>); only used under the write gate.</summary>
+    /// <summary>The writer's hot statements in SQLite's own API, prepared once each (see <see cref="Statement(string)"/>); only used under the write gate.</summary>
     private readonly Dictionary<string, sqlite3_stmt> _statements = new(StringComparer.Ordinal);
+
+    // The send run's per-message statements (see Statement(ref sqlite3_stmt?, string)).
+
+    /// <summary>The version check and bump.</summary>
+    private sqlite3_stmt? _bumpVersion;
+
+    /// <summary>The delivery log's insert.</summary>
+    private sqlite3_stmt? _insertDelivery;
+
+    /// <summary>The history's insert.</summary>
+    private sqlite3_stmt? _insertHistory;
+
+    /// <summary>The mark delivered by row id.</summary>
+    private sqlite3_stmt? _markByRow;
 
     /// <summary>
     /// A statement of the writer connection in SQLite's own API, prepared on first use and kept for the store's life.
@@ -26,6 +40,13 @@ public sealed partial class SqlitePersonalizeStore
 
         return statement;
     }
+
+    /// <summary>
+    /// <see cref="Statement(string)"/> for the statements a send run runs per message, kept in a field of their own
+    /// (<paramref name="field"/>) so that a call neither hashes nor compares the SQL text. The statement is also in
+    /// <see cref="_statements"/>, so <see cref="FinalizeStatements"/> finalizes it with the others (and clears the field).
+    /// </summary>
+    private sqlite3_stmt Statement(ref sqlite3_stmt? field, string sql) => field ??= Statement(sql);
 
     /// <summary>Runs a bound write statement to its end and resets it; returns the rows it changed.</summary>
     private int Step(sqlite3_stmt statement)
@@ -96,5 +117,6 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         _statements.Clear();
+        _bumpVersion = _insertDelivery = _insertHistory = _markByRow = null;
     }
 }

@@ -227,6 +227,37 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Entries_never_marked_do_not_stop_the_writer_remembering_new_ones_and_every_entry_is_still_marked()
+    {
+        // A host that records pending and never marks (here: the first 10) fills what the writer remembers; when full it
+        // starts again empty, so later entries are marked by row again, and the dropped ones are still marked by key.
+        var keys = Enumerable.Range(0, 16).Select(i => Send("c-1", "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Now.AddSeconds(i))).ToList();
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        store.MaxPendingRows = 8;
+        await store.ImportCustomersAsync([Customer("c-1")]);
+        foreach (var send in keys.GetRange(0, 10))
+        {
+            var version = (await store.GetCustomerAsync("c-1"))!.Version;
+            await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = version, Deliveries = [send] }] });
+        }
+
+        Assert.Equal(2, store.RememberedPendingRows); // full at 8, started again with the 9th
+        var now = (await store.GetCustomerAsync("c-1"))!.Version;
+        await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = now, Deliveries = keys.GetRange(10, 6) }] });
+        Assert.Equal(8, store.RememberedPendingRows);
+
+        await store.RecordAsync(new SendBatch { Delivered = [.. keys.GetRange(10, 6).Select(k => k.IdempotencyKey)] });
+        Assert.Equal(2, store.RememberedPendingRows); // the new ones were found by row; the 9th and 10th are still held
+        Assert.Equal(10, (await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending, Limit = 500 })).Items.Count);
+
+        // The entries dropped when it started again (the first 8) and the held ones are all marked.
+        await store.RecordAsync(new SendBatch { Delivered = [.. keys.GetRange(0, 10).Select(k => k.IdempotencyKey)] });
+        Assert.Equal(0, store.RememberedPendingRows);
+        Assert.Empty((await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Pending, Limit = 500 })).Items);
+        Assert.Equal(16, (await store.ReadDeliveriesAsync(new DeliveryQuery { State = DeliveryState.Delivered, Limit = 500 })).Items.Count);
+    }
+
+    [Fact]
     public async Task A_version_5_delivery_log_and_history_survive_migration_6_and_keep_every_key_to_one_send()
     {
         // Version 5 wrote the delivery log keyed by its idempotency key; migration 6 moves it to a table in write order.

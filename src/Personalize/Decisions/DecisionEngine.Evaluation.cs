@@ -47,29 +47,25 @@ public sealed partial class DecisionEngine
     {
         var exhaustive = detail == DecisionDetail.All;
         var considered = decision.Considered;
-        var order = ranking.Order;
-        var scores = ranking.Keys;
-        var relevances = ranking.Relevances;
+        var candidates = ranking.Order.Length;
         var scratch = context.ChannelScratch;
-        var evaluated = new Evaluated(exhaustive ? decision.AllOutcomes : null, order.Length, context);
+        var evaluated = new Evaluated(exhaustive ? decision.AllOutcomes : null, candidates, context);
         var count = 0;
-        var most = Math.Min(_maxWinners, order.Length);
+        var most = Math.Min(_maxWinners, candidates);
         var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
         var won = 0;
         var asks = 0;
         try
         {
-            for (var position = 0; position < order.Length; position++)
+            for (var position = 0; position < candidates; position++)
             {
                 if (won == most && !exhaustive)
                 {
                     break;
                 }
 
-                var index = NextBest(ranking, position, context);
+                var (index, score, relevance) = NextBest(ref ranking, context);
                 var message = considered[index];
-                var relevance = relevances[index];
-                var score = scores[index];
                 var blocked = false;
                 for (var r = 0; r < _messageRules.Length; r++)
                 {

@@ -13,19 +13,16 @@ public sealed partial class DecisionEngine
 {
     /// <summary>
     /// Ranks the candidates (scores do not depend on the rules) and evaluates them best first. With
-    /// <see cref="DecisionDetail.All"/> every candidate is scored and sorted; otherwise the candidates start in the
-    /// bucket's precomputed order (see <see cref="BucketRanking"/>) and a candidate with topics is scored only when it
-    /// comes first by its upper bound (see <see cref="NextBest"/>). The three spans are written in full before they are
-    /// read (copied from the bucket, or filled per candidate), so they are not cleared first.
+    /// <see cref="DecisionDetail.All"/> every candidate is scored and sorted; otherwise the decision reads the bucket's
+    /// precomputed order (see <see cref="BucketRanking"/>) in place, without copying it, and a candidate with topics is
+    /// scored only when it comes first by its upper bound (see <see cref="NextBest"/>). The spans filled here are
+    /// written in full before they are read, so they are not cleared first.
     /// </summary>
     [SkipLocalsInit]
     private void Rank(Decision decision, DecisionContext context, CompiledMessage[] considered, DecisionDetail detail)
     {
         decision.Considered = considered;
         var small = considered.Length <= 256;
-        Span<int> order = small ? stackalloc int[considered.Length] : new int[considered.Length];
-        Span<double> keys = small ? stackalloc double[considered.Length] : new double[considered.Length];
-        Span<double> relevances = small ? stackalloc double[considered.Length] : new double[considered.Length];
         if (detail != DecisionDetail.All)
         {
             var bucket = context.RankingFor(this, considered);
@@ -34,13 +31,14 @@ public sealed partial class DecisionEngine
                 bucket = bucket.ForTier(this, considered, tier);
             }
 
-            bucket.Order.CopyTo(order);
-            bucket.Keys.CopyTo(keys);
-            bucket.Relevances.CopyTo(relevances);
-            Evaluate(decision, context, new Ranking(order, keys, relevances, considered), detail);
+            Span<Scored> pending = small ? stackalloc Scored[bucket.Scorable] : new Scored[bucket.Scorable];
+            Evaluate(decision, context, new Ranking(bucket.Order, bucket.Keys, bucket.Relevances, considered, pending), detail);
             return;
         }
 
+        Span<int> order = small ? stackalloc int[considered.Length] : new int[considered.Length];
+        Span<double> keys = small ? stackalloc double[considered.Length] : new double[considered.Length];
+        Span<double> relevances = small ? stackalloc double[considered.Length] : new double[considered.Length];
         var customer = context.Customer;
         var trigger = context.Trigger;
         var all = new CandidateEntry[considered.Length];
@@ -72,7 +70,7 @@ public sealed partial class DecisionEngine
         if (ordered > 0)
         {
             Sort(order[..ordered], keys, relevances, considered);
-            Evaluate(decision, context, new Ranking(order[..ordered], keys, relevances, considered), detail);
+            Evaluate(decision, context, new Ranking(order[..ordered], keys, relevances, considered, default), detail);
         }
     }
 
@@ -99,6 +97,7 @@ public sealed partial class DecisionEngine
                 Keys[i] = engine.Score(message.Priority, withTopics ? 1 : engine._neutralRelevance, ValueOf(message, tier));
             }
 
+            Scorable = considered.Count(static m => m.TopicScopes.Length > 0);
             Order = new int[considered.Length];
             for (var i = 0; i < Order.Length; i++)
             {
@@ -111,6 +110,9 @@ public sealed partial class DecisionEngine
         public int[] Order { get; }
 
         public double[] Keys { get; }
+
+        /// <summary>How many candidates have topics (scored per customer, when they come first by their bound).</summary>
+        public int Scorable { get; }
 
         /// <summary>The ranking of the same bucket for customers of a weighted tier (built on first use, shared by all threads).</summary>
         public BucketRanking ForTier(DecisionEngine engine, CompiledMessage[] considered, TierWeightTable tier)
@@ -187,40 +189,57 @@ public sealed partial class DecisionEngine
     };
 
     /// <summary>
-    /// The best candidate from <paramref name="position"/> on: score desc, priority desc, catalog order asc. Deterministic.
-    /// <c>order[position..]</c> is kept sorted; a candidate not scored yet sorts by its upper bound (and before a scored
-    /// one with an equal key), so when one comes first it is scored and moved down to its place, until the first is
-    /// scored: no unscored candidate can then beat or tie it. A decision usually evaluates one or two candidates, so
-    /// most candidates with topics are never scored.
+    /// The best candidate not evaluated yet: score desc, priority desc, catalog order asc. Deterministic. The remaining
+    /// candidates are the bucket's order from <see cref="Ranking.Next"/> on (sorted, read in place: a candidate not
+    /// scored yet sorts by its upper bound, and before a scored one with an equal key) and the candidates already scored
+    /// but not evaluated (<see cref="Ranking.Pending"/>, kept sorted). When the first of the order is not scored yet and
+    /// comes before every pending one, it is scored and joins them (a score is at most its bound); otherwise the first of
+    /// the two is the best: no unscored candidate can beat or tie it. A decision usually evaluates one or two candidates,
+    /// so most candidates with topics are never scored, and the bucket is never copied.
     /// </summary>
-    private int NextBest(Ranking ranking, int position, DecisionContext context)
+    private Scored NextBest(ref Ranking ranking, DecisionContext context)
     {
         var order = ranking.Order;
         var keys = ranking.Keys;
         var relevances = ranking.Relevances;
         var considered = ranking.Considered;
+        var pending = ranking.Pending;
         while (true)
         {
-            var index = order[position];
-            if (!double.IsNaN(relevances[index]))
+            if (ranking.Next < order.Length)
             {
-                return index;
+                var index = order[ranking.Next];
+                var relevance = relevances[index];
+                var unscored = double.IsNaN(relevance);
+                if (ranking.PendingCount == 0 || Before(keys[index], unscored, index, pending[0].Key, false, pending[0].Index, considered))
+                {
+                    ranking.Next++;
+                    if (!unscored)
+                    {
+                        return new Scored(index, keys[index], relevance);
+                    }
+
+                    var message = considered[index];
+                    relevance = Relevance(context, message);
+                    var scored = new Scored(index, Score(message.Priority, relevance, ValueOf(message, context.Tier)), relevance);
+
+                    // Into the pending candidates at its place (few: insertion from the end).
+                    var j = ranking.PendingCount++;
+                    while (j > 0 && Before(scored.Key, false, scored.Index, pending[j - 1].Key, false, pending[j - 1].Index, considered))
+                    {
+                        pending[j] = pending[j - 1];
+                        j--;
+                    }
+
+                    pending[j] = scored;
+                    continue;
+                }
             }
 
-            var message = considered[index];
-            var relevance = Relevance(context, message);
-            relevances[index] = relevance;
-            keys[index] = Score(message.Priority, relevance, ValueOf(message, context.Tier));
-
-            // A score is at most its bound: the candidate can only move down.
-            var j = position;
-            while (j + 1 < order.Length && Before(order[j + 1], index, keys, relevances, considered))
-            {
-                order[j] = order[j + 1];
-                j++;
-            }
-
-            order[j] = index;
+            var best = pending[0];
+            ranking.PendingCount--;
+            pending[1..(ranking.PendingCount + 1)].CopyTo(pending);
+            return best;
         }
     }
 
@@ -243,16 +262,16 @@ public sealed partial class DecisionEngine
 
     /// <summary>Whether <paramref name="a"/> ranks before <paramref name="b"/>; at equal keys an unscored candidate first.</summary>
     private static bool Before(int a, int b, ReadOnlySpan<double> keys, ReadOnlySpan<double> relevances, CompiledMessage[] considered)
+        => Before(keys[a], double.IsNaN(relevances[a]), a, keys[b], double.IsNaN(relevances[b]), b, considered);
+
+    /// <summary>Whether candidate <paramref name="a"/> (its key, and whether it is unscored) ranks before <paramref name="b"/>.</summary>
+    private static bool Before(double keyA, bool unscoredA, int a, double keyB, bool unscoredB, int b, CompiledMessage[] considered)
     {
-        var keyA = keys[a];
-        var keyB = keys[b];
         if (keyA != keyB)
         {
             return keyA > keyB;
         }
 
-        var unscoredA = double.IsNaN(relevances[a]);
-        var unscoredB = double.IsNaN(relevances[b]);
         if (unscoredA != unscoredB)
         {
             return unscoredA;
@@ -264,17 +283,29 @@ public sealed partial class DecisionEngine
     }
 
     /// <summary>
-    /// The candidates of one decision being ranked: their indices (reordered as they are picked), and per candidate
-    /// its score (or, unscored, its upper bound) and relevance (<see cref="Unscored"/> until scored).
+    /// The candidates of one decision being ranked: their order (the bucket's, or the decision's own with
+    /// <see cref="DecisionDetail.All"/>), read from <see cref="Next"/> on; per candidate its score (or, unscored, its upper
+    /// bound) and relevance (<see cref="Unscored"/> until scored); and the candidates scored but not evaluated yet.
     /// </summary>
-    private readonly ref struct Ranking(Span<int> order, Span<double> keys, Span<double> relevances, CompiledMessage[] considered)
+    private ref struct Ranking(ReadOnlySpan<int> order, ReadOnlySpan<double> keys, ReadOnlySpan<double> relevances, CompiledMessage[] considered, Span<Scored> pending)
     {
-        public Span<int> Order { get; } = order;
+        public readonly ReadOnlySpan<int> Order = order;
 
-        public Span<double> Keys { get; } = keys;
+        public readonly ReadOnlySpan<double> Keys = keys;
 
-        public Span<double> Relevances { get; } = relevances;
+        public readonly ReadOnlySpan<double> Relevances = relevances;
 
-        public CompiledMessage[] Considered { get; } = considered;
+        public readonly CompiledMessage[] Considered = considered;
+
+        /// <summary>The candidates scored but not evaluated, best first (<see cref="PendingCount"/> of them).</summary>
+        public readonly Span<Scored> Pending = pending;
+
+        /// <summary>The position in <see cref="Order"/> of the first candidate neither evaluated nor pending.</summary>
+        public int Next;
+
+        public int PendingCount;
     }
+
+    /// <summary>A candidate with its score and relevance.</summary>
+    private readonly record struct Scored(int Index, double Key, double Relevance);
 }

@@ -116,21 +116,18 @@ public sealed partial class DecisionEngine
 
                 if (result.RetryAt is not { } retry || retry <= sendAt)
                 {
-                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, result, null, at.UtcTicks);
-                    return -1;
+                    return Ended(outcomes, index, contentIndex, ChannelEntry.Outcome.Blocked, result, null, at.UtcTicks);
                 }
 
                 if (message.Definition.WhenBlocked != BlockedSendPolicy.Defer)
                 {
-                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Dropped, result, retry, at.UtcTicks);
-                    return -1;
+                    return Ended(outcomes, index, contentIndex, ChannelEntry.Outcome.Dropped, result, retry, at.UtcTicks);
                 }
 
                 // Only a deferral needs the policy and the expiry (most tries pass or block): read here, not per try.
                 if (retry > message.ExpiryFor(at))
                 {
-                    outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry, at.UtcTicks);
-                    return -1;
+                    return Ended(outcomes, index, contentIndex, ChannelEntry.Outcome.PastExpiry, result, retry, at.UtcTicks);
                 }
 
                 if (firstDeferral.Passed)
@@ -154,6 +151,14 @@ public sealed partial class DecisionEngine
         }
 
         outcomes[index] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.NoAllowedTime, firstDeferral, sendAt, at.UtcTicks);
+        return -1;
+    }
+
+    /// <summary>Records a try that ended without a send (out of line: the try's loop stays small) and returns -1.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Ended(ChannelEntry[] outcomes, int index, int contentIndex, ChannelEntry.Outcome kind, in RuleResult result, DateTimeOffset? sendAt, long atTicks)
+    {
+        outcomes[index] = new ChannelEntry(contentIndex, kind, result, sendAt, atTicks);
         return -1;
     }
 

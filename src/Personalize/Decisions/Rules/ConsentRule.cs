@@ -54,7 +54,11 @@ internal sealed class ConsentRule : IChannelRule
         return Throughout(context, channel, message.Purpose, scopes, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(topics), sendAt);
     }
 
-    /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
+    /// <summary>
+    /// The engine's fast path: the compiled message and the index of the channel in its contents. Not inlined: the
+    /// ledger lookups' locals would otherwise make the engine's channel try a frame to zero on every try.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
     {
         var channel = message.ChannelDefinitions[contentIndex];

@@ -31,7 +31,11 @@ internal sealed class TimingRule : IChannelRule
         return Evaluate(context, message.Purpose, channel, sendAt);
     }
 
-    /// <summary>The engine's fast path: the compiled message and the index of the channel in its contents.</summary>
+    /// <summary>
+    /// The engine's fast path: the compiled message and the index of the channel in its contents. Not inlined (see
+    /// <see cref="ConsentRule.EvaluateCompiled"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
         => Evaluate(context, message.Purpose, message.ChannelDefinitions[contentIndex], sendAt);
 

@@ -119,6 +119,23 @@ public static class ContactPointValidation
         return Phones.GetNumberType(number) is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE;
     }
 
+    /// <summary>
+    /// <see cref="IsValidPhone"/> and <see cref="CanReceiveText"/> of one number from one parse (the same answers as the
+    /// two calls): a contact point judges both at once.
+    /// </summary>
+    internal static void JudgePhone(string? phone, out bool valid, out bool canReceiveText)
+    {
+        valid = false;
+        canReceiveText = false;
+        if (phone is null || phone.Length is < 8 or > 16 || phone[0] != '+' || !AllDigitsAfterPlus(phone) || !TryParse(phone, null, out var number))
+        {
+            return;
+        }
+
+        valid = Phones.IsValidNumber(number);
+        canReceiveText = Phones.GetNumberType(number) is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE;
+    }
+
     /// <summary>The region (ISO 3166-1 alpha-2) a valid phone number belongs to, for example <c>NZ</c> for <c>+64211234567</c>.</summary>
     /// <param name="phone">The number.</param>
     /// <returns>The region, or <see langword="null"/> when the number is not valid.</returns>

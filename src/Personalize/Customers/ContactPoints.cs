@@ -113,14 +113,12 @@ public sealed record ContactPoints
 
     private bool CanReceiveText()
     {
-        var known = _text;
-        if (known == 0)
+        if (_text == 0)
         {
-            known = ContactPointValidation.CanReceiveText(_phone) ? (byte)1 : (byte)2;
-            _text = known;
+            JudgePhone();
         }
 
-        return known == 1;
+        return _text == 1;
     }
 
     private bool EmailValid()
@@ -137,14 +135,21 @@ public sealed record ContactPoints
 
     private bool PhoneValid()
     {
-        var known = _phoneValid;
-        if (known == 0)
+        if (_phoneValid == 0)
         {
-            known = ContactPointValidation.IsValidPhone(_phone) ? (byte)1 : (byte)2;
-            _phoneValid = known;
+            JudgePhone();
         }
 
-        return known == 1;
+        return _phoneValid == 1;
+    }
+
+    // Both verdicts on the phone from one parse against the numbering plan (a decision that considers SMS and calls
+    // asks for both; each parse costs microseconds). Set the validity last: a race only judges twice, the same way.
+    private void JudgePhone()
+    {
+        ContactPointValidation.JudgePhone(_phone, out var valid, out var canText);
+        _text = canText ? (byte)1 : (byte)2;
+        _phoneValid = valid ? (byte)1 : (byte)2;
     }
 
     private static byte Note(byte present, byte bit, string? text)

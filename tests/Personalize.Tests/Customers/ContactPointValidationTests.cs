@@ -146,6 +146,10 @@ public sealed class ContactPointValidationTests
     [InlineData("+18005550199", false)] // US toll-free
     [InlineData("+6867301007919", false)] // not a number
     [InlineData("0211234567", false)]
+    [InlineData("+1234", false)] // too short for E.164
+    [InlineData("+99912345678", false)] // no country calling code
+    [InlineData("+4477001063352", false)] // outside the GB plan
+    [InlineData("+4915112345678", true)] // DE mobile
     public void Only_numbers_that_can_receive_a_text_can_receive_sms(string phone, bool canReceive)
     {
         Assert.Equal(canReceive, ContactPointValidation.CanReceiveText(phone));

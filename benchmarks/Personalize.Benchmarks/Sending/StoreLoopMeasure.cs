@@ -186,6 +186,9 @@ internal static class StoreLoopMeasure
         }
 
         public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => new(false);
+
+        /// <summary>Gets <see langword="true"/>: it keeps nothing of a message, so the run reuses the arrays of its email bodies (as for a sink that serializes or sends within its write).</summary>
+        public bool ReleasesMessageAfterWrite => true;
     }
 
     /// <summary>

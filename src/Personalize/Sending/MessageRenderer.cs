@@ -33,7 +33,6 @@ public sealed class MessageRenderer
     private static ArrayBufferWriter<byte>? t_buffer;
 
     private static readonly FromUtf8<string> ToText = static utf8 => Encoding.UTF8.GetString(utf8);
-    private static readonly FromUtf8<byte[]> ToBytes = static utf8 => utf8.ToArray();
 
     private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.OrdinalIgnoreCase);
     private readonly MessageComposer _composer;
@@ -122,6 +121,14 @@ public sealed class MessageRenderer
     /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
     /// <exception cref="MessageContentException">The rendered content cannot go out.</exception>
     public OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, CancellationToken cancellationToken)
+        => Render(content, customer, message, channel, templateReference, trigger, sendAt, @event, null, cancellationToken);
+
+    /// <summary>
+    /// Renders one message, its email bodies into arrays of <paramref name="bodies"/> when given (a send run whose sink
+    /// declares <see cref="Delivery.Sinks.IMessageSink.ReleasesMessageAfterWrite"/> gives them back after the hand-over
+    /// with <see cref="EmailContent.ReleaseBodies"/>), else into arrays of the message's own.
+    /// </summary>
+    internal OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, BodyBufferPool? bodies, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(customer);
@@ -142,7 +149,7 @@ public sealed class MessageRenderer
             CancellationToken = cancellationToken,
             StrictVariables = message.StrictTemplates,
         };
-        var outgoing = Compose(template, model, render, request, channel);
+        var outgoing = Compose(template, model, render, request, channel, bodies);
         if (model.AskedQuestionId is { } asked)
         {
             outgoing.SetQuestion(asked);
@@ -151,7 +158,7 @@ public sealed class MessageRenderer
         return outgoing;
     }
 
-    private OutgoingMessage Compose(ChannelTemplate template, TemplateModel model, RenderOptions render, DeliveryRequest request, Channel channel)
+    private OutgoingMessage Compose(ChannelTemplate template, TemplateModel model, RenderOptions render, DeliveryRequest request, Channel channel, BodyBufferPool? bodies)
     {
         var parts = template.Parts;
         switch (template.Shape)
@@ -162,7 +169,7 @@ public sealed class MessageRenderer
                     var replyTo = Optional(parts[EmailParts.ReplyTo], model, render);
                     var subject = Required(parts[EmailParts.Subject]!, model, render);
                     var preheader = Optional(parts[EmailParts.Preheader], model, render);
-                    var htmlBody = parts[EmailParts.Html] is { } html ? Render(html, model, render, trim: false, ToBytes) : null;
+                    ReadOnlyMemory<byte>? htmlBody = parts[EmailParts.Html] is { } html ? Body(html, model, render, trim: false, bodies) : null;
 
                     // The text part stays UTF-8 like the HTML part (half the memory of a string, no decode unless read).
                     var email = new EmailContent
@@ -173,7 +180,8 @@ public sealed class MessageRenderer
                         Preheader = preheader,
                         HtmlBodyUtf8 = htmlBody,
                         TextBody = string.Empty,
-                        TextBodyUtf8 = Render(parts[EmailParts.Text]!, model, render, trim: true, ToBytes),
+                        TextBodyUtf8 = Body(parts[EmailParts.Text]!, model, render, trim: true, bodies),
+                        BodyPool = bodies,
                     };
                     var headers = parts[EmailParts.Headers] is { } h ? Pairs(Render(h, model, render, trim: false, ToText)) : null;
                     return _composer.Email(request, email, headers);
@@ -256,6 +264,29 @@ public sealed class MessageRenderer
         {
             buffer.ResetWrittenCount();
             t_buffer = buffer;
+        }
+    }
+
+    /// <summary>Renders an email body as UTF-8: into an array of its own, or into one of the run's <paramref name="pool"/> (given back after the hand-over).</summary>
+    private static ReadOnlyMemory<byte> Body(Template template, TemplateModel model, RenderOptions options, bool trim, BodyBufferPool? pool)
+    {
+        var buffer = TakeBuffer();
+        try
+        {
+            template.RenderUtf8(buffer, model, options);
+            var written = trim ? TrimWhiteSpace(buffer.WrittenSpan) : buffer.WrittenSpan;
+            if (pool is null || written.IsEmpty)
+            {
+                return written.ToArray();
+            }
+
+            var array = pool.Rent(written.Length);
+            written.CopyTo(array);
+            return new ReadOnlyMemory<byte>(array, 0, written.Length);
+        }
+        finally
+        {
+            GiveBack(buffer);
         }
     }
 

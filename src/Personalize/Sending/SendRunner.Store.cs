@@ -16,6 +16,12 @@ public sealed partial class SendRunner
     /// <summary>At most how many decided pages the recorder writes in one transaction (<see cref="Loop.TakeDecided"/>).</summary>
     private const int MaxPagesPerWrite = 4;
 
+    /// <summary>
+    /// About how many messages a run over the store holds between render and hand-over, per message of a customer: the
+    /// pages queued for the deciders and the recorder (two each), the page being decided and the pages of one write.
+    /// </summary>
+    private int InFlightMessages => _options.PageSize * (2 + 2 + 1 + MaxPagesPerWrite);
+
     /// <summary>How often a page's writes for one customer are tried again after a conflict (another write to the customer came in between).</summary>
     private const int MaxConflictAttempts = 8;
 
@@ -56,6 +62,7 @@ public sealed partial class SendRunner
         var now = _timeProvider.GetUtcNow();
         var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now };
         var loop = new Loop(this, store, state, runId, record);
+        state.Bodies = BodyPool(run, InFlightMessages);
         state.Begin(runId);
         if (!run.DryRun)
         {
@@ -256,7 +263,7 @@ public sealed partial class SendRunner
                 continue;
             }
 
-            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies) is { } message)
             {
                 outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId, RecordedState)));
                 customer = Profiling.AskedQuestions.Remember(customer, message);
@@ -816,6 +823,8 @@ public sealed partial class SendRunner
             {
                 _tally.Count(send.Message);
             }
+
+            ReleaseBodies(send.Message);
         }
 
         private void Finish(CustomerOutcome outcome)

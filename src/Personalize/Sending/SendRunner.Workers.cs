@@ -60,6 +60,7 @@ public sealed partial class SendRunner
             await store.SaveRunAsync(new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = started, UpdatedAt = started }, cancellationToken).ConfigureAwait(false);
         }
 
+        state.Bodies = BodyPool(run, InFlightMessages);
         state.Begin(runId);
         var request = new WorkRequest { RunId = runId, Worker = worker.Name, Lease = worker.Lease, ShareSize = worker.ShareSize };
         while (true)

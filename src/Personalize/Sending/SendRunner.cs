@@ -75,7 +75,21 @@ public sealed partial class SendRunner
         _timeProvider = timeProvider;
         _telemetry = telemetry;
         RecordedState = writer.Sink.RecordAsDelivered ? Storage.DeliveryState.Delivered : Storage.DeliveryState.Pending;
+        ReusesBodies = writer.Sink.ReleasesMessageAfterWrite;
     }
+
+    /// <summary>
+    /// Whether the sink declares <see cref="IMessageSink.ReleasesMessageAfterWrite"/>: runs then render email bodies into a
+    /// per-run <see cref="BodyBufferPool"/> and give the arrays back after each successful hand-over. Read once per runner.
+    /// </summary>
+    private bool ReusesBodies { get; }
+
+    /// <summary>
+    /// The body pool of a run that hands its messages to a sink declaring <see cref="IMessageSink.ReleasesMessageAfterWrite"/>
+    /// (<see langword="null"/> otherwise, and for a dry run, which hands nothing over), keeping up to
+    /// <paramref name="inFlight"/> arrays per size: about as many messages as the run holds between render and hand-over.
+    /// </summary>
+    private BodyBufferPool? BodyPool(SendRun run, int inFlight) => ReusesBodies && !run.DryRun ? new BodyBufferPool(inFlight) : null;
 
     /// <summary>Runs a send over a finite list of customers.</summary>
     /// <param name="run">The catalog, content, trigger, instant and dry-run flag.</param>
@@ -101,6 +115,7 @@ public sealed partial class SendRunner
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(customers);
         using var state = NewState(run, run.At ?? _timeProvider.GetUtcNow(), progress, RunKinds.Campaign);
+        state.Bodies = BodyPool(run, 4 * _options.Parallelism);
         state.Begin(null);
         var queue = System.Threading.Channels.Channel.CreateBounded<CustomerProfile>(new BoundedChannelOptions(_options.QueueCapacity)
         {
@@ -253,7 +268,7 @@ public sealed partial class SendRunner
         for (var i = 0; i < winners.Count; i++)
         {
             var winner = winners[i];
-            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies) is { } message)
             {
                 messages.Add(message);
             }
@@ -265,14 +280,14 @@ public sealed partial class SendRunner
     }
 
     /// <summary>Renders one message; a template, content or missing-template failure becomes a <see cref="SendError"/> instead of an exception.</summary>
-    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null)
+    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null, BodyBufferPool? bodies = null)
     {
         error = null;
         var timed = _telemetry.RenderDuration.Enabled;
         var started = timed ? _timeProvider.GetTimestamp() : 0;
         try
         {
-            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, token);
+            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, bodies, token);
             if (timed)
             {
                 _telemetry.RenderDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel.Name));
@@ -320,8 +335,10 @@ public sealed partial class SendRunner
             if (outcome.Failure is { } failure)
             {
                 state.Error(new SendError(message.CustomerId, message.MessageId, message.Channel.Name, failure.SendErrorCode, failure.Describe()));
+                continue;
             }
-            else if (outcome.Skipped)
+
+            if (outcome.Skipped)
             {
                 tally.AlreadyWritten++;
             }
@@ -329,8 +346,17 @@ public sealed partial class SendRunner
             {
                 tally.Count(message);
             }
+
+            ReleaseBodies(message);
         }
     }
+
+    /// <summary>
+    /// Gives a handed-over message's pooled email bodies back to its run's pool (nothing for bodies of their own): called
+    /// only after the sink's write completed without failure (a failed write's message is left to the collector, in case
+    /// the failure holds on to it).
+    /// </summary>
+    private static void ReleaseBodies(OutgoingMessage message) => (message.Content as Channels.Email.EmailContent)?.ReleaseBodies();
 
     /// <summary>Decides for one customer, counting the decision and timing it when someone listens (<c>personalize.decisions</c>, <c>personalize.decision.duration</c>).</summary>
     private Decision Decide(Catalog.CompiledCatalog catalog, CustomerProfile customer, Catalog.Trigger trigger, DateTimeOffset at, Events.CustomerEvent? @event = null)
@@ -604,6 +630,9 @@ public sealed partial class SendRunner
         public string TriggerText { get; }
 
         public int FlushEvery { get; }
+
+        /// <summary>The pool the run renders email bodies into, or <see langword="null"/> (<see cref="BodyPool"/>).</summary>
+        public BodyBufferPool? Bodies { get; set; }
 
         public ConcurrentQueue<SendError> Errors { get; } = new();
 

@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Personalize.Delivery;
+using Personalize.Sending;
 
 namespace Personalize.Channels.Email;
 
@@ -10,9 +12,11 @@ namespace Personalize.Channels.Email;
 public sealed record EmailContent : MessageContent
 {
     private string? _html;
-    private byte[]? _htmlUtf8;
+    private ReadOnlyMemory<byte>? _htmlUtf8;
     private string? _text;
-    private byte[]? _textUtf8;
+    private ReadOnlyMemory<byte>? _textUtf8;
+    private BodyBufferPool? _pool;
+    private bool _released;
 
     /// <summary>The sender; <see cref="MessageComposer.Email"/> fills it from <see cref="DeliveryOptions.FromAddress"/> when null.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -35,9 +39,9 @@ public sealed record EmailContent : MessageContent
     {
         get
         {
-            if (_text is null && _textUtf8 is not null)
+            if (_text is null && TextBodyUtf8 is { } utf8)
             {
-                _text = Encoding.UTF8.GetString(_textUtf8);
+                _text = Encoding.UTF8.GetString(utf8.Span);
             }
 
             return _text!;
@@ -52,11 +56,17 @@ public sealed record EmailContent : MessageContent
 
     /// <summary>
     /// The text body as UTF-8, set by the renderer after <see cref="TextBody"/> (which <c>required</c> asks for) in the same
-    /// initializer; the array is owned by this content and never changed.
+    /// initializer; the bytes are owned by this content and never changed (an array of the run's <see cref="BodyPool"/>
+    /// until <see cref="ReleaseBodies"/>).
     /// </summary>
-    internal byte[]? TextBodyUtf8
+    internal ReadOnlyMemory<byte>? TextBodyUtf8
     {
-        get => _textUtf8;
+        get
+        {
+            ThrowIfReleased();
+            return _textUtf8;
+        }
+
         init
         {
             _textUtf8 = value;
@@ -75,9 +85,9 @@ public sealed record EmailContent : MessageContent
     {
         get
         {
-            if (_html is null && _htmlUtf8 is not null)
+            if (_html is null && HtmlBodyUtf8 is { } utf8)
             {
-                _html = Encoding.UTF8.GetString(_htmlUtf8);
+                _html = Encoding.UTF8.GetString(utf8.Span);
             }
 
             return _html;
@@ -90,14 +100,69 @@ public sealed record EmailContent : MessageContent
         }
     }
 
-    /// <summary>The HTML body as UTF-8, set by the renderer instead of <see cref="HtmlBody"/> (the array is owned by this content and never changed).</summary>
-    internal byte[]? HtmlBodyUtf8
+    /// <summary>
+    /// The HTML body as UTF-8, set by the renderer instead of <see cref="HtmlBody"/> (the bytes are owned by this content
+    /// and never changed; an array of the run's <see cref="BodyPool"/> until <see cref="ReleaseBodies"/>).
+    /// </summary>
+    internal ReadOnlyMemory<byte>? HtmlBodyUtf8
     {
-        get => _htmlUtf8;
+        get
+        {
+            ThrowIfReleased();
+            return _htmlUtf8;
+        }
+
         init
         {
             _htmlUtf8 = value;
             _html = null;
+        }
+    }
+
+    /// <summary>
+    /// The send run's pool the UTF-8 bodies were rendered into, or <see langword="null"/> (arrays of their own): set by
+    /// the renderer only for a run whose sink declares <see cref="Delivery.Sinks.IMessageSink.ReleasesMessageAfterWrite"/>.
+    /// </summary>
+    internal BodyBufferPool? BodyPool
+    {
+        get => _pool;
+        init => _pool = value;
+    }
+
+    /// <summary>
+    /// Gives the pooled body arrays back to <see cref="BodyPool"/> (the runner calls it once the sink's write completed);
+    /// the bodies cannot be read afterwards (<see cref="InvalidOperationException"/>: a sink that declared it keeps
+    /// nothing kept the message). Does nothing for bodies that are not pooled or were given back already.
+    /// </summary>
+    internal void ReleaseBodies()
+    {
+        if (_pool is not { } pool || _released)
+        {
+            return;
+        }
+
+        _released = true;
+        Give(pool, _htmlUtf8);
+        Give(pool, _textUtf8);
+        _htmlUtf8 = null;
+        _textUtf8 = null;
+
+        static void Give(BodyBufferPool pool, ReadOnlyMemory<byte>? bytes)
+        {
+            if (bytes is { } memory && MemoryMarshal.TryGetArray(memory, out var segment) && segment.Array is { } array)
+            {
+                pool.Return(array);
+            }
+        }
+    }
+
+    private void ThrowIfReleased()
+    {
+        if (_released)
+        {
+            throw new InvalidOperationException(
+                "The email's bodies were rendered into a send run's reusable buffers and given back after the sink's WriteAsync completed, so they cannot be read now. "
+                + "A sink that keeps or queues messages after WriteAsync completes must not declare IMessageSink.ReleasesMessageAfterWrite.");
         }
     }
 

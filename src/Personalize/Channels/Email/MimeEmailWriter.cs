@@ -55,7 +55,7 @@ public static class MimeEmailWriter
         }
 
         var text = email.TextBodyUtf8 is { } textUtf8
-            ? BodyEncoder.RentCrlf(textUtf8, ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, out var textLength)
+            ? BodyEncoder.RentCrlf(textUtf8.Span, ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, out var textLength)
             : BodyEncoder.RentCrlfUtf8(email.TextBody, out textLength);
         try
         {
@@ -82,7 +82,7 @@ public static class MimeEmailWriter
 
             WriteDelimiter(output, boundary, last: false);
             var html = htmlUtf8 is not null
-                ? RentHtml(htmlUtf8, email.Preheader, out var htmlLength)
+                ? RentHtml(htmlUtf8.Value.Span, email.Preheader, out var htmlLength)
                 : BodyEncoder.RentCrlfUtf8(WithPreheader(htmlText!, email.Preheader), out htmlLength);
             try
             {
@@ -193,7 +193,7 @@ public static class MimeEmailWriter
     }
 
     /// <summary>The rendered UTF-8 HTML with the preheader block after <c>&lt;body…&gt;</c>, CRLF line breaks, without a string in between.</summary>
-    private static byte[] RentHtml(byte[] html, string? preheader, out int length)
+    private static byte[] RentHtml(ReadOnlySpan<byte> html, string? preheader, out int length)
     {
         if (string.IsNullOrEmpty(preheader))
         {
@@ -205,13 +205,13 @@ public static class MimeEmailWriter
         var body = IndexOfBodyTag(html);
         if (body >= 0)
         {
-            var close = html.AsSpan(body).IndexOf((byte)'>');
+            var close = html[body..].IndexOf((byte)'>');
             split = close < 0 ? 0 : body + close + 1;
         }
 
         return split == 0
             ? BodyEncoder.RentCrlf(block, html, ReadOnlySpan<byte>.Empty, out length)
-            : BodyEncoder.RentCrlf(html.AsSpan(0, split), block, html.AsSpan(split), out length);
+            : BodyEncoder.RentCrlf(html[..split], block, html[split..], out length);
     }
 
     private static int IndexOfBodyTag(ReadOnlySpan<byte> html)

@@ -34,4 +34,23 @@ public interface IMessageSink
     /// forwards the value of the sink it wraps.
     /// </value>
     bool RecordAsDelivered => false;
+
+    /// <summary>
+    /// Whether the sink is done with a message once the task its <see cref="WriteAsync"/> returned has completed: it keeps
+    /// no reference to the message, its content or its bodies afterwards (it wrote them out, or copied what it keeps), so
+    /// a send run may render later messages' email bodies into the same memory.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="false"/>: every message a run hands over owns its bodies, and the sink may keep
+    /// it, queue it or read it later for as long as it likes. Return <see langword="true"/> from a sink that writes or
+    /// copies what it needs before its write completes (the <see cref="NullSink"/>, a counting sink, a sink that serializes
+    /// the message or sends it within the call): a send run over a store then renders email bodies into arrays it reuses
+    /// once the write completed, instead of new arrays per message. Reading an email's bodies
+    /// (<see cref="Channels.Email.EmailContent.HtmlBody"/>, <see cref="Channels.Email.EmailContent.TextBody"/>, or writing
+    /// the message as MIME or JSON) after the write completed then throws <see cref="InvalidOperationException"/> rather
+    /// than show another message's bytes; text read during the write (and kept as a string) stays readable. The value is
+    /// read when a runner is created and must not change; a decorating sink forwards the value of the sink it wraps only
+    /// when it, too, keeps nothing after the inner write completes.
+    /// </value>
+    bool ReleasesMessageAfterWrite => false;
 }

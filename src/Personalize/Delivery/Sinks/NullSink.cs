@@ -20,6 +20,9 @@ public sealed class NullSink : IMessageSink
     /// <summary>Gets <see langword="true"/>: the null sink keeps nothing, so a send run records its messages delivered at once (no pending entry, no mark).</summary>
     public bool RecordAsDelivered => true;
 
+    /// <summary>Gets <see langword="true"/>: the null sink keeps nothing of a message, so a send run reuses the arrays of the email bodies it renders for it.</summary>
+    public bool ReleasesMessageAfterWrite => true;
+
     /// <inheritdoc />
     public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default) => new(false);
 }

@@ -124,7 +124,7 @@ internal static class OutboxJson
                 // Rendered bodies are UTF-8 already: written as they are (same JSON), not decoded into strings first.
                 if (email.TextBodyUtf8 is { } textUtf8)
                 {
-                    json.WriteString("textBody", textUtf8);
+                    json.WriteString("textBody", textUtf8.Span);
                 }
                 else
                 {
@@ -133,7 +133,7 @@ internal static class OutboxJson
 
                 if (email.HtmlBodyUtf8 is { } htmlUtf8)
                 {
-                    json.WriteString("htmlBody", htmlUtf8);
+                    json.WriteString("htmlBody", htmlUtf8.Span);
                 }
                 else
                 {

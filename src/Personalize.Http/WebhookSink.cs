@@ -79,6 +79,13 @@ public sealed class WebhookSink : IMessageSink, IDisposable
     /// <summary>The options.</summary>
     public WebhookSinkOptions Options => _options;
 
+    /// <summary>
+    /// Gets whether a send run may reuse the arrays of the email bodies it renders for this sink: <see langword="true"/>
+    /// when the sink makes the request body itself (JSON bytes made and sent before the write completes);
+    /// <see langword="false"/> with <see cref="WebhookSinkOptions.CreateRequest"/>, whose request is the host's to build.
+    /// </summary>
+    public bool ReleasesMessageAfterWrite => _options.CreateRequest is null;
+
     /// <inheritdoc/>
     public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {

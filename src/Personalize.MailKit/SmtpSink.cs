@@ -75,6 +75,9 @@ public sealed class SmtpSink : IMessageSink, IAsyncDisposable, IDisposable
     /// <summary>The options.</summary>
     public SmtpSinkOptions Options => _options;
 
+    /// <summary>Gets <see langword="true"/>: a write sends the message (as MIME bytes made at its start) before it completes and keeps only the key, so a send run reuses the arrays of the email bodies it renders for this sink.</summary>
+    public bool ReleasesMessageAfterWrite => true;
+
     /// <inheritdoc/>
     public ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {

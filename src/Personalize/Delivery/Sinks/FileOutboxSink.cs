@@ -161,6 +161,9 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
         }
     }
 
+    /// <summary>Gets <see langword="true"/>: a write puts the message's bytes in the outbox files before it completes and keeps only the key, so a send run reuses the arrays of the email bodies it renders for this sink.</summary>
+    public bool ReleasesMessageAfterWrite => true;
+
     /// <inheritdoc />
     public async ValueTask<bool> ContainsAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {

@@ -64,4 +64,7 @@ internal sealed class EmailRouterSink(IMessageSink email, FileOutboxSink others)
         => await email.ContainsAsync(idempotencyKey, cancellationToken).ConfigureAwait(false) || await others.ContainsAsync(idempotencyKey, cancellationToken).ConfigureAwait(false);
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => others.FlushAsync(cancellationToken);
+
+    /// <summary>Done with a message when its write completes only when both sinks it routes to are.</summary>
+    public bool ReleasesMessageAfterWrite => email.ReleasesMessageAfterWrite && others.ReleasesMessageAfterWrite;
 }

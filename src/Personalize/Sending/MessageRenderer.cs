@@ -32,7 +32,23 @@ public sealed class MessageRenderer
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
-    private static readonly FromUtf8<string> ToText = static utf8 => Encoding.UTF8.GetString(utf8);
+    private static readonly FromUtf8<object?, string> ToText = static (utf8, _) => Encoding.UTF8.GetString(utf8);
+
+    // An email body: an array of its own, or one of the run's pool (given back after the hand-over).
+    private static readonly FromUtf8<BodyBufferPool?, ReadOnlyMemory<byte>> ToBody = static (utf8, pool) =>
+    {
+        if (pool is null || utf8.IsEmpty)
+        {
+            return utf8.ToArray();
+        }
+
+        var array = pool.Rent(utf8.Length);
+        utf8.CopyTo(array);
+        return new ReadOnlyMemory<byte>(array, 0, utf8.Length);
+    };
+
+    // An SMS body with its opt-out line, made once from the trimmed UTF-8.
+    private static readonly FromUtf8<(MessageComposer Composer, ContactPurpose Purpose), string> ToSms = static (utf8, sms) => sms.Composer.FinalSmsBody(utf8, sms.Purpose);
 
     private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.OrdinalIgnoreCase);
     private readonly MessageComposer _composer;
@@ -236,18 +252,7 @@ public sealed class MessageRenderer
     }
 
     private string SmsBody(Template template, TemplateModel model, RenderOptions options, ContactPurpose purpose)
-    {
-        var buffer = TakeBuffer();
-        try
-        {
-            template.RenderUtf8(buffer, model, options);
-            return _composer.FinalSmsBody(TrimWhiteSpace(buffer.WrittenSpan), purpose);
-        }
-        finally
-        {
-            GiveBack(buffer);
-        }
-    }
+        => Render(template, model, options, trim: true, (_composer, purpose), ToSms);
 
     /// <summary>The thread's render buffer (taken, so a nested render gets its own), or a new one.</summary>
     private static ArrayBufferWriter<byte> TakeBuffer()
@@ -269,26 +274,7 @@ public sealed class MessageRenderer
 
     /// <summary>Renders an email body as UTF-8: into an array of its own, or into one of the run's <paramref name="pool"/> (given back after the hand-over).</summary>
     private static ReadOnlyMemory<byte> Body(Template template, TemplateModel model, RenderOptions options, bool trim, BodyBufferPool? pool)
-    {
-        var buffer = TakeBuffer();
-        try
-        {
-            template.RenderUtf8(buffer, model, options);
-            var written = trim ? TrimWhiteSpace(buffer.WrittenSpan) : buffer.WrittenSpan;
-            if (pool is null || written.IsEmpty)
-            {
-                return written.ToArray();
-            }
-
-            var array = pool.Rent(written.Length);
-            written.CopyTo(array);
-            return new ReadOnlyMemory<byte>(array, 0, written.Length);
-        }
-        finally
-        {
-            GiveBack(buffer);
-        }
-    }
+        => Render(template, model, options, trim, pool, ToBody);
 
     private static string Required(Template template, TemplateModel model, RenderOptions options) => Render(template, model, options, trim: true, ToText);
 
@@ -324,14 +310,18 @@ public sealed class MessageRenderer
     /// <see cref="string.Trim()"/> trims text (the engine writes valid UTF-8: text through <see cref="Encoding.UTF8"/>,
     /// which replaces lone surrogates, and JSON strings only after checking them).
     /// </summary>
-    private static T Render<T>(Template template, TemplateModel model, RenderOptions options, bool trim, FromUtf8<T> convert)
+    private static T Render<T>(Template template, TemplateModel model, RenderOptions options, bool trim, FromUtf8<object?, T> convert)
+        => Render(template, model, options, trim, null, convert);
+
+    /// <summary>As <see cref="Render{T}"/>, the conversion given <paramref name="state"/> (a static delegate: nothing allocated per call).</summary>
+    private static T Render<TState, T>(Template template, TemplateModel model, RenderOptions options, bool trim, TState state, FromUtf8<TState, T> convert)
     {
         var buffer = TakeBuffer();
         try
         {
             template.RenderUtf8(buffer, model, options);
             var written = buffer.WrittenSpan;
-            return convert(trim ? TrimWhiteSpace(written) : written);
+            return convert(trim ? TrimWhiteSpace(written) : written, state);
         }
         finally
         {
@@ -402,5 +392,5 @@ public sealed class MessageRenderer
     }
 
     /// <summary>Turns rendered UTF-8 (valid for the call only) into a part's value.</summary>
-    private delegate T FromUtf8<T>(ReadOnlySpan<byte> utf8);
+    private delegate T FromUtf8<in TState, out T>(ReadOnlySpan<byte> utf8, TState state);
 }

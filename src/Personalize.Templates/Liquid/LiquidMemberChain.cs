@@ -73,26 +73,31 @@ internal sealed class LiquidMemberChain
     /// </summary>
     internal bool TryEvaluate(TemplateContext context, out object? value, out object? lastTarget)
     {
-        var root = _root.Evaluate(context);
+        var raw = _root.Lookup(context);
         var binding = _binding;
-        if (root is not null && binding is not null && binding.Handle.Equals(Type.GetTypeHandle(root)) && ReferenceEquals(binding.Policy, context.Members))
+        object? root;
+        if (raw is not null && binding?.Getter is { } getter && binding.Handle.Equals(Type.GetTypeHandle(raw)) && ReferenceEquals(binding.Policy, context.Members))
         {
-            if (binding.Getter is { } getter)
+            // A type the chain compiled a getter for is a plain object or an array of references: never a function to
+            // call or a value to normalize, so the raw value is the variable's value.
+            var read = getter(raw);
+            if (!ReferenceEquals(read, MemberAccessor.Miss))
             {
-                var read = getter(root);
-                if (!ReferenceEquals(read, MemberAccessor.Miss))
-                {
-                    value = ScriptValue.Normalize(read);
-                    lastTarget = null;
-                    return true;
-                }
+                value = ScriptValue.Normalize(read);
+                lastTarget = null;
+                return true;
             }
 
-            binding = null;
+            root = raw;
         }
-        else if (root is not null && _attempts < MaxBinds && RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled)
+        else
         {
-            return Bind(context, root, out value, out lastTarget);
+            root = _root.Finish(context, raw);
+            if (root is not null && !(binding is not null && binding.Handle.Equals(Type.GetTypeHandle(root)) && ReferenceEquals(binding.Policy, context.Members))
+                && _attempts < MaxBinds && RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled)
+            {
+                return Bind(context, root, out value, out lastTarget);
+            }
         }
 
         lastTarget = Walk(context, root, _steps.Length - 1);

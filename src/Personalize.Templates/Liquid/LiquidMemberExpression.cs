@@ -16,10 +16,19 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         Name = name;
         _site = new MemberSite(name);
         _chain = LiquidMemberChain.Of(this, target);
+        if (_chain is null && target is LiquidVariableExpression variable)
+        {
+            _variable = variable;
+            _fused = new VariableMemberSite(name);
+        }
     }
 
     // `question.answer_links[0].keyword`: two or more steps on a variable, bound once per site and model type.
     private readonly LiquidMemberChain? _chain;
+
+    // `question.text`: one step on a variable, read straight from the variable's value when it is the plain type bound here.
+    private readonly LiquidVariableExpression? _variable;
+    private readonly VariableMemberSite? _fused;
 
     public ScriptExpression Target { get; }
 
@@ -32,7 +41,34 @@ internal sealed class LiquidMemberExpression : ScriptExpression
             return chain.TryEvaluate(context, out var value, out var target) ? value : FromTarget(context, target);
         }
 
+        if (_variable is { } variable)
+        {
+            return TryReadThroughVariable(context, variable, out var value, out var target) ? value : FromTarget(context, target);
+        }
+
         return FromTarget(context, Target.Evaluate(context));
+    }
+
+    /// <summary>
+    /// Evaluates the variable: true with <paramref name="value"/> (this member, normalized) when its value is the type
+    /// the site is bound to; otherwise false with <paramref name="target"/>, the variable's value as its node gives it,
+    /// for this node to read as always (the site learns its type for the next render).
+    /// </summary>
+    private bool TryReadThroughVariable(TemplateContext context, LiquidVariableExpression variable, out object? value, out object? target)
+    {
+        var raw = variable.Lookup(context);
+        var site = _fused!;
+        if (raw is not null && site.TryRead(context, raw, out var member, out _))
+        {
+            value = ScriptValue.Normalize(member);
+            target = null;
+            return true;
+        }
+
+        target = variable.Finish(context, raw);
+        site.Learn(context, raw, target);
+        value = null;
+        return false;
     }
 
     /// <summary>
@@ -49,6 +85,14 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         {
             // A bound chain's last step reads a reference (never a decimal) from a plain object (never JSON): written as is.
             if (chain.TryEvaluate(context, out value, out target))
+            {
+                return false;
+            }
+        }
+        else if (_variable is { } variable)
+        {
+            // A bound member has a reference type (never a decimal) of a plain object (never JSON): written as is.
+            if (TryReadThroughVariable(context, variable, out value, out target))
             {
                 return false;
             }

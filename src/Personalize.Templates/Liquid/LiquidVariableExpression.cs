@@ -19,7 +19,13 @@ internal sealed class LiquidVariableExpression : ScriptExpression
 
     public string Name { get; }
 
-    public override object? Evaluate(TemplateContext context)
+    public override object? Evaluate(TemplateContext context) => Finish(context, Lookup(context));
+
+    /// <summary>
+    /// The variable's value as its lookup finds it, before <see cref="Finish"/> (a host function is not called yet, a value
+    /// not normalized yet); nil when undefined (an error in strict mode).
+    /// </summary>
+    internal object? Lookup(TemplateContext context)
     {
         // Inline cache for the template's own variables (loop variables, assigns): the entry index where the name was
         // last found, read without hashing. The entry's key is checked by identity, so the index serves any scope and is
@@ -28,7 +34,7 @@ internal sealed class LiquidVariableExpression : ScriptExpression
         var cachedIndex = _index;
         if (cachedIndex >= 0 && top.TryGetAt(cachedIndex, Name, out var cached))
         {
-            return Finish(context, cached);
+            return cached;
         }
 
         if ((top.KeyMask & _mask) != 0)
@@ -37,7 +43,7 @@ internal sealed class LiquidVariableExpression : ScriptExpression
             if (index >= 0 && top.TryGetAt(index, Name, out var local))
             {
                 _index = index;
-                return Finish(context, local);
+                return local;
             }
         }
 
@@ -51,10 +57,11 @@ internal sealed class LiquidVariableExpression : ScriptExpression
             return null;
         }
 
-        return Finish(context, value);
+        return value;
     }
 
-    private object? Finish(TemplateContext context, object? value)
+    /// <summary>What the variable gives for its raw value: a host function called without arguments, any other value normalized.</summary>
+    internal object? Finish(TemplateContext context, object? value)
     {
         if (value is IScriptFunction function)
         {

@@ -18,7 +18,10 @@ internal sealed class GlobalVariable : ScriptAssignable
     /// <summary>Gets the Bloom mask of the name (see <see cref="ScriptObject.KeyMask"/>).</summary>
     public ulong Mask => _mask;
 
-    public override object? Evaluate(TemplateContext context) => CallIfFunction(context, EvaluateRaw(context), Span);
+    public override object? Evaluate(TemplateContext context) => Finish(context, EvaluateRaw(context));
+
+    /// <summary>What the variable gives for its raw value (<see cref="EvaluateRaw"/>): a function is called, anything else is itself.</summary>
+    internal object? Finish(TemplateContext context, object? raw) => CallIfFunction(context, raw, Span);
 
     public override object? EvaluateRaw(TemplateContext context)
     {

@@ -21,7 +21,16 @@ internal sealed class MemberExpression : ScriptAssignable
             _builtinTarget = global;
             _builtinMember = builtinObject.TryGetValue(name, out var member) ? member : null;
         }
+        else if (target is GlobalVariable variable)
+        {
+            _variable = variable;
+            _fused = new VariableMemberSite(name);
+        }
     }
+
+    // `question.text`: a member of a variable, read straight from the variable's value when it is the plain type bound here.
+    private readonly GlobalVariable? _variable;
+    private readonly VariableMemberSite? _fused;
 
     private readonly GlobalVariable? _builtinTarget;
     private readonly object? _builtinMember;
@@ -63,7 +72,29 @@ internal sealed class MemberExpression : ScriptAssignable
             return false;
         }
 
-        var target = Target.Evaluate(context);
+        object? target;
+        if (_variable is { } variable)
+        {
+            // A bound member has a reference type (never a decimal) of a plain object (never JSON).
+            var raw = variable.EvaluateRaw(context);
+            if (raw is not null && _fused!.TryRead(context, raw, out value, out var memberMayBeFunction))
+            {
+                if (memberMayBeFunction)
+                {
+                    value = CallIfFunction(context, value, Span);
+                }
+
+                return false;
+            }
+
+            target = variable.Finish(context, raw);
+            _fused!.Learn(context, raw, target);
+        }
+        else
+        {
+            target = Target.Evaluate(context);
+        }
+
         if (target is not null && _site.TryReadDecimal(context, target, out var number))
         {
             context.CurrentSpan = span;
@@ -95,6 +126,19 @@ internal sealed class MemberExpression : ScriptAssignable
         {
             mayBeFunction = true;
             return _builtinMember;
+        }
+
+        if (_variable is { } variable)
+        {
+            var raw = variable.EvaluateRaw(context);
+            if (raw is not null && _fused!.TryRead(context, raw, out var value, out mayBeFunction))
+            {
+                return value;
+            }
+
+            var target = variable.Finish(context, raw);
+            _fused!.Learn(context, raw, target);
+            return FromTarget(context, target, out mayBeFunction);
         }
 
         return FromTarget(context, Target.Evaluate(context), out mayBeFunction);

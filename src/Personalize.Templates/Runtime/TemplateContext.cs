@@ -434,6 +434,80 @@ public sealed partial class TemplateContext
     }
 
     /// <summary>
+    /// The output of <c>{{ target.name }}</c> when the target writes the member's text as UTF-8 itself
+    /// (<see cref="IUtf8TemplateMembers"/>) and the render is UTF-8: returns <see langword="true"/> when it was written
+    /// (charged like any other write); <see langword="false"/> when the caller reads the member as usual.
+    /// </summary>
+    internal bool TryWriteUtf8Member(IUtf8TemplateMembers target, string name, SourceSpan span)
+    {
+        if (Output is not Utf8BufferOutput utf8)
+        {
+            return false;
+        }
+
+        Span<byte> stack = stackalloc byte[512];
+        var length = target.WriteUtf8Member(name, stack);
+        if (length <= 0)
+        {
+            // -1: not written this way; 0: an empty or null value, which writes nothing.
+            return length == 0;
+        }
+
+        CurrentSpan = span;
+        byte[]? rented = null;
+        try
+        {
+            scoped ReadOnlySpan<byte> bytes;
+            if (length <= stack.Length)
+            {
+                bytes = stack[..length];
+            }
+            else
+            {
+                rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                var again = target.WriteUtf8Member(name, rented);
+                if (again < 0 || again > rented.Length)
+                {
+                    throw Error($"The member '{name}' of {target.GetType().Name} reported {length} UTF-8 bytes, then {again}; IUtf8TemplateMembers.WriteUtf8Member must write the same text each time.");
+                }
+
+                bytes = rented.AsSpan(0, again);
+            }
+
+            int chars;
+            if (System.Text.Ascii.IsValid(bytes))
+            {
+                chars = bytes.Length;
+            }
+            else if (System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                chars = System.Text.Encoding.UTF8.GetCharCount(bytes);
+            }
+            else
+            {
+                throw Error($"The member '{name}' of {target.GetType().Name} wrote invalid UTF-8; IUtf8TemplateMembers.WriteUtf8Member must write valid UTF-8.");
+            }
+
+            if (chars > 0)
+            {
+                // Charged in UTF-16 units, like every other write.
+                ChargeOutput(chars);
+                utf8.WriteUtf8(bytes);
+                _atLineStart = bytes[^1] == (byte)'\n';
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
     /// The output of <c>{{ target.name }}</c> when the target is a JSON object, with one property lookup: a string is
     /// written as UTF-8 (returns <see langword="true"/>); any other value is normalized into <paramref name="value"/>
     /// for the caller to print, and a missing member gets <see cref="MemberAccessor.TryGet"/>'s answer (<c>empty?</c>, else null).

@@ -103,6 +103,13 @@ internal sealed class MemberExpression : ScriptAssignable
             return true;
         }
 
+        // A member the target writes as UTF-8 itself (IUtf8TemplateMembers), where nothing re-indents the text.
+        if (jsonText && target is IUtf8TemplateMembers members && context.TryWriteUtf8Member(members, Name, span))
+        {
+            value = null;
+            return true;
+        }
+
         // A member of a JSON object: one property lookup, a string copied to the output as UTF-8 (see TryWriteJsonMember).
         if (jsonText && target is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } element && !context.IsStrict)
         {

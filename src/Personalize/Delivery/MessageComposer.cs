@@ -68,20 +68,10 @@ public sealed class MessageComposer
         ArgumentNullException.ThrowIfNull(content);
         var address = Require(request, Channel.Email, request.Customer.ContactPoints.Email, "email address");
         content = content with { From = content.From ?? _from, ReplyTo = content.ReplyTo ?? _replyTo };
-        var all = new List<KeyValuePair<string, string>>(4 + (headers?.Count ?? 0));
-        if (NeedsOptOut(request.Purpose))
-        {
-            var id = request.Customer.Id;
-            all.Add(new("List-Unsubscribe", Links.ListUnsubscribeHeader(id, Channel.Email, request.Purpose, request.SendAt)));
-            all.Add(new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
-            all.Add(new("List-Id", _listId));
-        }
-
-        if (headers is not null)
-        {
-            all.AddRange(headers);
-        }
-
+        // Marketing and relationship email: List-Unsubscribe (built when a sink reads it), List-Unsubscribe-Post, List-Id.
+        IReadOnlyList<KeyValuePair<string, string>> all = NeedsOptOut(request.Purpose)
+            ? new UnsubscribeHeaders(Links, request.Customer.Id, request.Purpose, request.SendAt, _listId, headers)
+            : headers is null ? [] : [.. headers];
         var message = Create(request, Channel.Email, address, content, all);
         MimeEmailWriter.Validate(message, content);
         return message;

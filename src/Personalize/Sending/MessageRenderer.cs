@@ -50,6 +50,10 @@ public sealed class MessageRenderer
     // An SMS body with its opt-out line, made once from the trimmed UTF-8.
     private static readonly FromUtf8<(MessageComposer Composer, ContactPurpose Purpose), string> ToSms = static (utf8, sms) => sms.Composer.FinalSmsBody(utf8, sms.Purpose);
 
+    // A short part (subject, preheader, sender name, push title): the thread's last text of the same part when the bytes
+    // are the same (a constant preheader renders the same text for every recipient), else a new string.
+    private static readonly FromUtf8<Template, string> ToRepeatedText = static (utf8, template) => RepeatedTexts.Get(template, utf8);
+
     private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.OrdinalIgnoreCase);
     private readonly MessageComposer _composer;
     private readonly ChannelRegistry _channels;
@@ -276,7 +280,7 @@ public sealed class MessageRenderer
     private static ReadOnlyMemory<byte> Body(Template template, TemplateModel model, RenderOptions options, bool trim, BodyBufferPool? pool)
         => Render(template, model, options, trim, pool, ToBody);
 
-    private static string Required(Template template, TemplateModel model, RenderOptions options) => Render(template, model, options, trim: true, ToText);
+    private static string Required(Template template, TemplateModel model, RenderOptions options) => Render(template, model, options, trim: true, template, ToRepeatedText);
 
     private static string? Optional(Template? template, TemplateModel model, RenderOptions options)
     {
@@ -285,7 +289,7 @@ public sealed class MessageRenderer
             return null;
         }
 
-        var text = Render(template, model, options, trim: true, ToText);
+        var text = Render(template, model, options, trim: true, template, ToRepeatedText);
         return text.Length == 0 ? null : text;
     }
 

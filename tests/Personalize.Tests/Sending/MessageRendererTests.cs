@@ -177,4 +177,25 @@ public sealed class MessageRendererTests
 
         Assert.Equal("🌱", System.Text.Encoding.UTF8.GetString(MessageRenderer.TrimWhiteSpace(" 🌱\u3000"u8)));
     }
+
+    [Fact]
+    public void A_part_that_renders_the_same_text_again_gives_the_same_string_and_a_changed_one_its_own()
+    {
+        var templates = SendingKit.Templates();
+        templates["tips/email.preheader.sbn"] = "Three things to plant now 🌱";
+        var (catalog, content) = Setup(templates);
+        var message = catalog.Find("tips")!;
+        var renderer = SendingKit.Renderer();
+        EmailContent Email(int i) => (EmailContent)renderer.Render(content, SendingKit.Customer(i), message, Channel.Email, "tips/email", "schedule", SendingKit.Now).Content;
+
+        var first = Email(1);
+        var second = Email(2);
+        var third = Email(1);
+
+        Assert.Equal("Three things to plant now 🌱", first.Preheader);
+        Assert.Same(first.Preheader, second.Preheader);
+        Assert.Equal("Ada1, this week in the garden", first.Subject);
+        Assert.Equal("Ada2, this week in the garden", second.Subject);
+        Assert.Equal("Ada1, this week in the garden", third.Subject);
+    }
 }

@@ -142,8 +142,12 @@ public static class MimeEmailWriter
 
         HeaderGuard.CheckAddress("To", new EmailAddress(message.Recipient));
         HeaderGuard.CheckValue("Subject", email.Subject);
-        foreach (var header in message.Headers)
+        // The composer's List-Unsubscribe (the configured addresses and a base64url token) is one line by construction:
+        // checking it would build it for sinks that never read it.
+        var headers = message.Headers;
+        for (var i = headers is Delivery.UnsubscribeHeaders ? 1 : 0; i < headers.Count; i++)
         {
+            var header = headers[i];
             HeaderGuard.CheckExtra(header.Key, header.Value);
         }
     }

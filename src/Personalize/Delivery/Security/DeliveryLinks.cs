@@ -12,6 +12,8 @@ public sealed class DeliveryLinks
     private readonly string _unsubscribe;
     private readonly string _mailbox;
     private readonly string _answer;
+    private readonly byte[] _preferenceCenterUtf8;
+    private readonly byte[] _unsubscribeUtf8;
 
     /// <summary>Creates the builder.</summary>
     /// <param name="options">The options; the addresses are read once, here.</param>
@@ -27,6 +29,8 @@ public sealed class DeliveryLinks
         _unsubscribe = WithQuery(options.UnsubscribeUrl!);
         _mailbox = options.UnsubscribeMailbox!;
         _answer = WithQuery(AnswerAddress(options.PreferenceCenterUrl!));
+        _preferenceCenterUtf8 = System.Text.Encoding.UTF8.GetBytes(_preferenceCenter);
+        _unsubscribeUtf8 = System.Text.Encoding.UTF8.GetBytes(_unsubscribe);
     }
 
     /// <summary>The token service that signs the links.</summary>
@@ -74,6 +78,41 @@ public sealed class DeliveryLinks
     public string Answer(string customerId, string questionId, string? value, DateTimeOffset issuedAt)
         => _answer + Tokens.Create(customerId, TokenScopes.Answer(questionId, value), issuedAt);
 
+    /// <summary><see cref="PreferenceCenter"/>'s link written as UTF-8 (see <see cref="WriteLink"/>).</summary>
+    internal int WritePreferenceCenter(string customerId, DateTimeOffset issuedAt, Span<byte> destination)
+        => WriteLink(_preferenceCenterUtf8, customerId, TokenScopes.Preferences, issuedAt, destination);
+
+    /// <summary><see cref="Unsubscribe"/>'s link written as UTF-8 (see <see cref="WriteLink"/>).</summary>
+    internal int WriteUnsubscribe(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt, Span<byte> destination)
+        => WriteLink(_unsubscribeUtf8, customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt, destination);
+
+    /// <summary><see cref="TopicUnsubscribe"/>'s link written as UTF-8 (see <see cref="WriteLink"/>).</summary>
+    internal int WriteTopicUnsubscribe(string customerId, string topic, DateTimeOffset issuedAt, Span<byte> destination)
+        => WriteLink(_unsubscribeUtf8, customerId, TokenScopes.UnsubscribeTopic(topic), issuedAt, destination);
+
+    /// <summary>
+    /// Writes an address and its signed token (the characters of the string the link methods return) as UTF-8, signed
+    /// on the stack. Returns the length in bytes (written only when it fits), or -1 when the token cannot be made
+    /// (the string method throws the error).
+    /// </summary>
+    private int WriteLink(byte[] address, string customerId, string scope, DateTimeOffset issuedAt, Span<byte> destination)
+    {
+        var token = address.Length <= destination.Length
+            ? Tokens.WriteUtf8(customerId, scope, issuedAt, destination[address.Length..])
+            : Tokens.WriteUtf8(customerId, scope, issuedAt, []);
+        if (token < 0)
+        {
+            return -1;
+        }
+
+        if (address.Length + token <= destination.Length)
+        {
+            address.CopyTo(destination);
+        }
+
+        return address.Length + token;
+    }
+
     /// <summary>The address of the answer endpoint: the preference center's path plus <c>/answer</c>, its query kept.</summary>
     /// <param name="preferenceCenter">The preference center's address.</param>
     /// <returns>The answer endpoint's address.</returns>
@@ -100,8 +139,38 @@ public sealed class DeliveryLinks
     /// </summary>
     internal string ListUnsubscribeHeader(string customerId, Channel channel, ContactPurpose purpose, DateTimeOffset issuedAt)
     {
-        var token = Tokens.Create(customerId, TokenScopes.Unsubscribe(channel, purpose), issuedAt);
-        return string.Concat(["<", _unsubscribe, token, ">, <mailto:", _mailbox, "?subject=unsubscribe%20", token, ">"]);
+        // The token signed on the stack (or taken from the thread's last ones: the render wrote it into the email's
+        // bodies), the value made as one string.
+        var scope = TokenScopes.Unsubscribe(channel, purpose);
+        Span<byte> token = stackalloc byte[512];
+        var length = Tokens.WriteUtf8(customerId, scope, issuedAt, token);
+        const string Between = ">, <mailto:";
+        const string Subject = "?subject=unsubscribe%20";
+        var total = 1 + _unsubscribe.Length + length + Between.Length + _mailbox.Length + Subject.Length + length + 1;
+        if (length < 0 || length > token.Length || total > 2048)
+        {
+            // A long customer id (or an invalid one: Create throws the error).
+            var text = Tokens.Create(customerId, scope, issuedAt);
+            return string.Concat(["<", _unsubscribe, text, Between, _mailbox, Subject, text, ">"]);
+        }
+
+        Span<char> chars = stackalloc char[total];
+        var at = 0;
+        chars[at++] = '<';
+        Append(chars, ref at, _unsubscribe);
+        at += System.Text.Encoding.ASCII.GetChars(token[..length], chars[at..]);
+        Append(chars, ref at, Between);
+        Append(chars, ref at, _mailbox);
+        Append(chars, ref at, Subject);
+        at += System.Text.Encoding.ASCII.GetChars(token[..length], chars[at..]);
+        chars[at++] = '>';
+        return new string(chars[..at]);
+    }
+
+    private static void Append(Span<char> chars, ref int at, string text)
+    {
+        text.CopyTo(chars[at..]);
+        at += text.Length;
     }
 
     private static string WithQuery(Uri uri)

@@ -104,15 +104,68 @@ public sealed class SignedTokenService
             return cached;
         }
 
-        // Payload: version byte, 4-byte key id, 8-byte big-endian expiry (Unix seconds), scope length byte, scope,
-        // customer id (UTF-8).
         var idLength = Encoding.UTF8.GetByteCount(customerId);
         if (idLength > MaxCustomerIdBytes)
         {
             throw new ArgumentException($"The customer id has {idLength} UTF-8 bytes; tokens carry at most {MaxCustomerIdBytes}.", nameof(customerId));
         }
 
-        // At most 14 + 255 + 1024 bytes: small enough for the stack, so signing allocates only the token string.
+        // At most 14 + 255 + 1024 bytes of payload: small enough for the stack, so signing allocates only the token string.
+        Span<byte> utf8 = stackalloc byte[TokenLength(scope.Length, idLength)];
+        var token = Encoding.ASCII.GetString(utf8[..WriteToken(customerId, idLength, scope, seconds, utf8)]);
+        TokenCache.Add(this, customerId, scope, seconds, token);
+        return token;
+    }
+
+    /// <summary>
+    /// Writes the token <see cref="Create(string, string, DateTimeOffset)"/> returns (the same characters, ASCII) into
+    /// <paramref name="destination"/> without a string: for links written straight into a UTF-8 render.
+    /// </summary>
+    /// <returns>
+    /// The token's length in bytes (written only when it fits <paramref name="destination"/>); -1 when the customer id or
+    /// the scope is not one <see cref="Create(string, string, DateTimeOffset)"/> accepts (it throws the error).
+    /// </returns>
+    internal int WriteUtf8(string customerId, string scope, DateTimeOffset issuedAt, Span<byte> destination)
+    {
+        if (string.IsNullOrEmpty(customerId) || string.IsNullOrEmpty(scope) || scope.Length > 255)
+        {
+            return -1;
+        }
+
+        foreach (var c in scope)
+        {
+            if (c is <= ' ' or > '~')
+            {
+                return -1;
+            }
+        }
+
+        var idLength = Encoding.UTF8.GetByteCount(customerId);
+        if (idLength > MaxCustomerIdBytes)
+        {
+            return -1;
+        }
+
+        var length = TokenLength(scope.Length, idLength);
+        if (length > destination.Length)
+        {
+            return length;
+        }
+
+        var seconds = (issuedAt + Lifetime).ToUnixTimeSeconds();
+        return TokenCache.TryGetUtf8(this, customerId, scope, seconds, destination, out var written)
+            ? written
+            : TokenCache.AddUtf8(this, customerId, scope, seconds, destination[..WriteToken(customerId, idLength, scope, seconds, destination)]);
+    }
+
+    /// <summary>The length of a token: the payload (14 bytes, the scope, the id) and the 32-byte MAC in base64url, a dot between.</summary>
+    private static int TokenLength(int scopeLength, int idLength) => Base64UrlLength(Header + scopeLength + idLength) + 1 + Base64UrlLength(32);
+
+    /// <summary>Signs and writes a token (validated arguments, <paramref name="destination"/> at least <see cref="TokenLength"/> long); returns its length.</summary>
+    private int WriteToken(string customerId, int idLength, string scope, long seconds, Span<byte> destination)
+    {
+        // Payload: version byte, 4-byte key id, 8-byte big-endian expiry (Unix seconds), scope length byte, scope,
+        // customer id (UTF-8).
         var payloadLength = Header + scope.Length + idLength;
         Span<byte> payload = stackalloc byte[payloadLength];
         payload[0] = Version;
@@ -125,13 +178,10 @@ public sealed class SignedTokenService
         Span<byte> mac = stackalloc byte[32];
         TokenSigner.Sign(_key, payload, mac);
 
-        Span<char> chars = stackalloc char[Base64UrlLength(payloadLength) + 1 + Base64UrlLength(32) + 4];
-        var position = WriteBase64Url(payload, chars);
-        chars[position++] = '.';
-        position += WriteBase64Url(mac, chars[position..]);
-        var token = new string(chars[..position]);
-        TokenCache.Add(this, customerId, scope, seconds, token);
-        return token;
+        var position = WriteBase64Url(payload, destination);
+        destination[position++] = (byte)'.';
+        position += WriteBase64Url(mac, destination[position..]);
+        return position;
     }
 
     /// <summary>Verifies a token for a scope at the current instant.</summary>
@@ -256,17 +306,19 @@ public sealed class SignedTokenService
     private static int Base64UrlLength(int bytes) => ((bytes * 4) + 2) / 3;
 
     /// <summary>Writes base64url without padding; <paramref name="destination"/> has room for the padded form.</summary>
-    private static int WriteBase64Url(ReadOnlySpan<byte> bytes, Span<char> destination)
+    private static int WriteBase64Url(ReadOnlySpan<byte> bytes, Span<byte> destination)
     {
-        Convert.TryToBase64Chars(bytes, destination, out var written);
-        while (written > 0 && destination[written - 1] == '=')
+        // Base64 needs room for its padding; the url form drops it ('=') and uses '-' and '_' for '+' and '/'.
+        Span<byte> encoded = stackalloc byte[((bytes.Length + 2) / 3) * 4];
+        Base64.EncodeToUtf8(bytes, encoded, out _, out var written);
+        while (written > 0 && encoded[written - 1] == (byte)'=')
         {
             written--;
         }
 
         for (var i = 0; i < written; i++)
         {
-            destination[i] = destination[i] switch { '+' => '-', '/' => '_', var c => c };
+            destination[i] = encoded[i] switch { (byte)'+' => (byte)'-', (byte)'/' => (byte)'_', var c => c };
         }
 
         return written;

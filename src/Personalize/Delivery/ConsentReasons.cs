@@ -19,6 +19,7 @@ public sealed class ConsentReasons
     private readonly string _neutral;
     private readonly string _service;
     private readonly ChannelRegistry _channels;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _lowered = new(StringComparer.Ordinal);
 
     /// <summary>Creates the writer.</summary>
     /// <param name="options">The options (topic descriptions and neutral sentences); read once, here.</param>
@@ -49,7 +50,7 @@ public sealed class ConsentReasons
             if (state.IsGranted)
             {
                 var described = _topics.TryGetValue(normalized, out var text) ? text : normalized;
-                return $"You get this because you chose {described} on {Date(state.Record!, zone)} via {state.Record!.Source}.";
+                return string.Create(CultureInfo.InvariantCulture, $"You get this because you chose {described} on {Local(state.Record!, zone):d MMMM yyyy} via {state.Record!.Source}.");
             }
         }
 
@@ -58,13 +59,13 @@ public sealed class ConsentReasons
             var specific = ledger.GetState(ConsentScope.ForChannel(channel, purpose));
             if (specific.IsGranted)
             {
-                return $"You get this because you opted in to {PurposeWord(purpose)} messages by {ChannelWord(channel)} on {Date(specific.Record!, zone)} via {specific.Record!.Source}.";
+                return string.Create(CultureInfo.InvariantCulture, $"You get this because you opted in to {PurposeWord(purpose)} messages by {ChannelWord(channel)} on {Local(specific.Record!, zone):d MMMM yyyy} via {specific.Record!.Source}.");
             }
 
             var wide = ledger.GetState(ConsentScope.ForChannel(channel));
             if (wide.IsGranted)
             {
-                return $"You get this because you opted in to messages by {ChannelWord(channel)} on {Date(wide.Record!, zone)} via {wide.Record!.Source}.";
+                return string.Create(CultureInfo.InvariantCulture, $"You get this because you opted in to messages by {ChannelWord(channel)} on {Local(wide.Record!, zone):d MMMM yyyy} via {wide.Record!.Source}.");
             }
         }
 
@@ -78,7 +79,17 @@ public sealed class ConsentReasons
         {
             if (char.IsLower(c))
             {
-                return name.ToLowerInvariant();
+                // Display names repeat for every message: each lower-cased once (the table stops growing at 256 names).
+                if (!_lowered.TryGetValue(name, out var lowered))
+                {
+                    lowered = name.ToLowerInvariant();
+                    if (_lowered.Count < 256)
+                    {
+                        _lowered.TryAdd(name, lowered);
+                    }
+                }
+
+                return lowered;
             }
         }
 
@@ -92,6 +103,6 @@ public sealed class ConsentReasons
         _ => "relationship",
     };
 
-    private static string Date(ConsentRecord record, TimeZoneInfo zone)
-        => TimeZoneInfo.ConvertTime(record.EffectiveAt, zone).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+    // Formatted into the sentence ("d MMMM yyyy", invariant: 1 September 2025) with no string of its own.
+    private static DateTimeOffset Local(ConsentRecord record, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(record.EffectiveAt, zone);
 }

@@ -23,6 +23,12 @@ namespace Personalize.Delivery;
 public sealed class MessageComposer
 {
     private readonly EmailAddress _from;
+
+    /// <summary>The sender an email without one gets (the renderer fills it in, so composing copies no content).</summary>
+    internal EmailAddress DefaultFrom => _from;
+
+    /// <summary>The reply-to address an email without one gets, or <see langword="null"/>.</summary>
+    internal EmailAddress? DefaultReplyTo => _replyTo;
     private readonly EmailAddress? _replyTo;
     private readonly string _listId;
     private readonly string _optOut;
@@ -67,7 +73,10 @@ public sealed class MessageComposer
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(content);
         var address = Require(request, Channel.Email, request.Customer.ContactPoints.Email, "email address");
-        content = content with { From = content.From ?? _from, ReplyTo = content.ReplyTo ?? _replyTo };
+        if (content.From is null || (content.ReplyTo is null && _replyTo is not null))
+        {
+            content = content with { From = content.From ?? _from, ReplyTo = content.ReplyTo ?? _replyTo };
+        }
         // Marketing and relationship email: List-Unsubscribe (built when a sink reads it), List-Unsubscribe-Post, List-Id.
         IReadOnlyList<KeyValuePair<string, string>> all = NeedsOptOut(request.Purpose)
             ? new UnsubscribeHeaders(Links, request.Customer.Id, request.Purpose, request.SendAt, _listId, headers)

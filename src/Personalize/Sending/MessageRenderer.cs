@@ -194,8 +194,8 @@ public sealed class MessageRenderer
                     // The text part stays UTF-8 like the HTML part (half the memory of a string, no decode unless read).
                     var email = new EmailContent
                     {
-                        From = fromName is null ? null : new EmailAddress(_fromAddress, fromName),
-                        ReplyTo = replyTo is null ? null : new EmailAddress(replyTo),
+                        From = fromName is null ? _composer.DefaultFrom : new EmailAddress(_fromAddress, fromName),
+                        ReplyTo = replyTo is null ? _composer.DefaultReplyTo : new EmailAddress(replyTo),
                         Subject = subject,
                         Preheader = preheader,
                         HtmlBodyUtf8 = htmlBody,

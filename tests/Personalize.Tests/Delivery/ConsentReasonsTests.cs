@@ -19,6 +19,22 @@ public sealed class ConsentReasonsTests
     }
 
     [Fact]
+    public void The_sentence_is_english_whatever_the_thread_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            Assert.Equal("You get this because you chose weekly gardening tips on 3 March 2026 via our website.", Reasons().Explain(DeliveryFixture.Customer(), Channel.Email, ContactPurpose.Marketing, "gardening"));
+            Assert.Equal("You get this because you opted in to marketing messages by email on 3 March 2026 via our website.", Reasons().Explain(DeliveryFixture.Customer(), Channel.Email, ContactPurpose.Marketing));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void Topics_without_a_description_use_their_name()
     {
         var customer = DeliveryFixture.Customer() with

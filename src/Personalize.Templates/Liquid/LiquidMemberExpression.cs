@@ -55,8 +55,10 @@ internal sealed class LiquidMemberExpression : ScriptExpression
     /// for this node to read as always (the site learns its type for the next render).
     /// </summary>
     private bool TryReadThroughVariable(TemplateContext context, LiquidVariableExpression variable, out object? value, out object? target)
+        => TryReadThroughVariable(context, variable, variable.Lookup(context), out value, out target);
+
+    private bool TryReadThroughVariable(TemplateContext context, LiquidVariableExpression variable, object? raw, out object? value, out object? target)
     {
-        var raw = variable.Lookup(context);
         var site = _fused!;
         if (raw is not null && site.TryRead(context, raw, out var member, out _))
         {
@@ -91,8 +93,15 @@ internal sealed class LiquidMemberExpression : ScriptExpression
         }
         else if (_variable is { } variable)
         {
+            var raw = variable.Lookup(context);
+            if (raw is IUtf8TemplateMembers written and not IScriptFunction && context.TryWriteUtf8Member(written, Name, span))
+            {
+                value = null;
+                return true;
+            }
+
             // A bound member has a reference type (never a decimal) of a plain object (never JSON): written as is.
-            if (TryReadThroughVariable(context, variable, out value, out target))
+            if (TryReadThroughVariable(context, variable, raw, out value, out target))
             {
                 return false;
             }

@@ -77,6 +77,12 @@ internal sealed class MemberExpression : ScriptAssignable
         {
             // A bound member has a reference type (never a decimal) of a plain object (never JSON).
             var raw = variable.EvaluateRaw(context);
+            if (jsonText && raw is IUtf8TemplateMembers written and not IScriptFunction && context.TryWriteUtf8Member(written, Name, span))
+            {
+                value = null;
+                return true;
+            }
+
             if (raw is not null && _fused!.TryRead(context, raw, out value, out var memberMayBeFunction))
             {
                 if (memberMayBeFunction)

@@ -21,23 +21,38 @@ internal static class CapMath
             }
         }
 
-        nextAllowed = null;
-        if (count >= cap.Max && cap.Max > 0)
+        nextAllowed = NextAllowed(history, cap, start, service, count);
+        return count;
+    }
+
+    /// <summary>
+    /// For a cap that counts <paramref name="count"/> messages in <c>(at - window, at]</c> (counted already, for example by
+    /// the frequency rule's counts of the decision), the instant one more fits: <see langword="null"/> when the cap is not
+    /// reached or is 0 (it never frees).
+    /// </summary>
+    public static DateTimeOffset? NextAllowed(ContactHistory history, FrequencyCap cap, DateTimeOffset at, bool service, int count)
+        => count >= cap.Max && cap.Max > 0 ? NextAllowed(history, cap, history.FirstAfter(at - cap.Window), service, count) : null;
+
+    private static DateTimeOffset? NextAllowed(ContactHistory history, FrequencyCap cap, int start, bool service, int count)
+    {
+        if (count < cap.Max || cap.Max <= 0)
         {
-            // When the (count - Max)-th counted message (0-based, oldest first) leaves the window, Max - 1 remain.
-            var target = count - cap.Max;
-            var seen = 0;
-            for (var i = start; i < ticks.Length; i++)
+            return null;
+        }
+
+        // When the (count - Max)-th counted message (0-based, oldest first) leaves the window, Max - 1 remain.
+        var ticks = history.SentTicks;
+        var target = count - cap.Max;
+        var seen = 0;
+        for (var i = start; i < ticks.Length; i++)
+        {
+            if (Matches(history, i, cap, service) && seen++ == target)
             {
-                if (Matches(history, i, cap, service) && seen++ == target)
-                {
-                    nextAllowed = history.SentAtOf(i) + window;
-                    break;
-                }
+                return history.SentAtOf(i) + cap.Window;
             }
         }
 
-        return count;
+        return null;
     }
 
     private static bool Matches(ContactHistory history, int i, FrequencyCap cap, bool service)

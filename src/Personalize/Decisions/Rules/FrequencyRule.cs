@@ -253,14 +253,16 @@ internal sealed class FrequencyRule : IChannelRule
         }
 
         // Count every cap once per decision, instant and purpose group (one backwards pass over the window), then
-        // check them in order for this channel; only a reached cap counts again, for the instant one more fits.
+        // check them in order for this channel; a reached cap finds the instant one more fits from its count (a forward
+        // pass over its window up to the message that frees it).
         var counts = CountAll(context, caps, own, sendAt, service, history);
         for (var i = 0; i < caps.Length + own.Length; i++)
         {
             var cap = i < caps.Length ? caps[i] : own[i - caps.Length];
             if (counts[i] >= cap.Max && (cap.Channel is not { } capChannel || capChannel == channel.Channel))
             {
-                return Check(cap, history, channel.Channel, sendAt, service);
+                var next = CapMath.NextAllowed(history, cap, sendAt, service, counts[i]);
+                return new RuleResult(cap.Channel is null ? DecisionCodes.OverallCap : DecisionCodes.ChannelCap, null, next, cap, counts[i], sendAt);
             }
         }
 

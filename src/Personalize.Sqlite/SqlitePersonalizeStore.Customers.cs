@@ -58,7 +58,8 @@ public sealed partial class SqlitePersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         using var reader = OpenReader();
         var strings = new Events.Utf8StringCache();
-        List<PageRow> rows;
+        var profiles = TakeProfileBuffer();
+        List<PageEntry> rows;
         using (var statement = Prepare(reader.Connection.Handle!, (query.ContinueAfter, query.UpTo) switch
         {
             (null, null) => PageColumns + " ORDER BY c.id LIMIT $limit",
@@ -70,7 +71,7 @@ public sealed partial class SqlitePersonalizeStore
             Bind(statement, "$limit", query.Limit + 1L);
             Bind(statement, "$after", query.ContinueAfter);
             Bind(statement, "$upTo", query.UpTo);
-            rows = ReadPage(statement, Math.Min(query.Limit, 4096) + 1, strings);
+            rows = ReadPageEntries(statement, Math.Min(query.Limit, 4096) + 1, strings, profiles);
         }
 
         var more = rows.Count > query.Limit;
@@ -81,21 +82,38 @@ public sealed partial class SqlitePersonalizeStore
 
         if (rows.Count == 0)
         {
+            ReturnProfileBuffer(profiles);
             return new(new StorePage<StoredCustomer>([], null));
         }
 
         // The page's customers are exactly the ids between its first and last (the page is a contiguous id range), so
-        // one range query per table reads all their evidence and history.
-        var consents = new Dictionary<string, ConsentRecord[]>(StringComparer.Ordinal);
-        var history = new Dictionary<string, ContactRecord[]>(StringComparer.Ordinal);
-        ReadRange(reader, rows[0].Id, rows[^1].Id, query.ExcludeHistoryOfRun, consents, history, strings);
-        var items = new StoredCustomer[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        // one range query per table reads all their evidence and history, in the page's order: each customer's rows
+        // are placed by walking the page alongside (no dictionary by id). Then each profile is read once, with them.
+        var consents = System.Buffers.ArrayPool<ConsentRecord[]?>.Shared.Rent(rows.Count);
+        var history = System.Buffers.ArrayPool<ContactRecord[]?>.Shared.Rent(rows.Count);
+        try
         {
-            items[i] = Assemble(rows[i], consents, history);
-        }
+            ReadRange(reader, rows, query.ExcludeHistoryOfRun, consents, history, strings);
+            var items = new StoredCustomer[rows.Count];
+            var bytes = profiles.WrittenSpan;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                var parts = new Serialization.StoredParts(
+                    row.Facts,
+                    consents[i] is { } records ? ConsentLedger.FromStore(records) : ConsentLedger.Empty,
+                    history[i] is { } contacts ? ContactHistory.FromSorted(contacts) : ContactHistory.Empty);
+                items[i] = new StoredCustomer(ReadProfile(row.Id, bytes.Slice(row.Start, row.Length), parts), row.Version);
+            }
 
-        return new(new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null));
+            ReturnProfileBuffer(profiles);
+            return new(new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ConsentRecord[]?>.Shared.Return(consents, clearArray: true);
+            System.Buffers.ArrayPool<ContactRecord[]?>.Shared.Return(history, clearArray: true);
+        }
     }
 
     /// <inheritdoc />
@@ -508,14 +526,16 @@ public sealed partial class SqlitePersonalizeStore
     [ThreadStatic]
     private static System.Text.Json.Utf8JsonWriter? t_idWriter;
 
-    private static void ReadRange(Reader reader, string first, string last, string? excludeRun, Dictionary<string, ConsentRecord[]> consents, Dictionary<string, ContactRecord[]> history, Events.Utf8StringCache strings)
+    private static void ReadRange(Reader reader, List<PageEntry> page, string? excludeRun, ConsentRecord[]?[] consents, ContactRecord[]?[] history, Events.Utf8StringCache strings)
     {
         var db = reader.Connection.Handle!;
+        var first = page[0].Id;
+        var last = page[^1].Id;
         using (var statement = Prepare(db, $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
         {
             Bind(statement, "$first", first);
             Bind(statement, "$last", last);
-            ReadGrouped(statement, consents, strings, static row => StoreRows.ReadConsent(row));
+            ReadAlongPage(statement, page, consents, strings, static row => StoreRows.ReadConsent(row));
         }
 
         var leaveOut = excludeRun is null
@@ -526,7 +546,57 @@ public sealed partial class SqlitePersonalizeStore
             Bind(statement, "$first", first);
             Bind(statement, "$last", last);
             Bind(statement, "$run", excludeRun);
-            ReadGrouped(statement, history, strings, static row => StoreRows.ReadHistory(row));
+            ReadAlongPage(statement, page, history, strings, static row => StoreRows.ReadHistory(row));
+        }
+    }
+
+    /// <summary>
+    /// Reads rows ordered by customer (column 0, in the page's order: both sorted by the id's bytes) into one array per
+    /// customer of the page, at the customer's place (<paramref name="into"/>[i] for the page's i-th customer; left
+    /// <see langword="null"/> when it has no rows). The page is walked alongside the rows, so each customer is found by
+    /// comparing the ids from where the last one was found; rows of an id not on the page (none, in one snapshot of a
+    /// contiguous range) are skipped.
+    /// </summary>
+    private static void ReadAlongPage<T>(sqlite3_stmt statement, List<PageEntry> page, T[]?[] into, Events.Utf8StringCache strings, Func<SqliteRow, T> read)
+    {
+        var row = new SqliteRow(statement, strings);
+        var current = new List<T>();
+        string? currentId = null;
+        var at = -1;
+        var next = 0;
+        while (Next(statement))
+        {
+            var id = row.String(0);
+            if (!string.Equals(id, currentId, StringComparison.Ordinal))
+            {
+                if (at >= 0)
+                {
+                    into[at] = [.. current];
+                }
+
+                current.Clear();
+                currentId = id;
+                at = -1;
+                for (var i = next; i < page.Count; i++)
+                {
+                    if (string.Equals(page[i].Id, id, StringComparison.Ordinal))
+                    {
+                        at = i;
+                        next = i + 1;
+                        break;
+                    }
+                }
+            }
+
+            if (at >= 0)
+            {
+                current.Add(read(row));
+            }
+        }
+
+        if (at >= 0)
+        {
+            into[at] = [.. current];
         }
     }
 
@@ -582,6 +652,56 @@ public sealed partial class SqlitePersonalizeStore
         return rows;
     }
 
+    /// <summary>
+    /// Steps a <see cref="PageColumns"/> query, copying each profile's bytes into <paramref name="profiles"/> (read once
+    /// the page's evidence and history are read, so each profile is built once, with them).
+    /// </summary>
+    private static List<PageEntry> ReadPageEntries(sqlite3_stmt statement, int capacity, Events.Utf8StringCache strings, System.Buffers.ArrayBufferWriter<byte> profiles)
+    {
+        var rows = new List<PageEntry>(capacity);
+        var row = new SqliteRow(statement, strings);
+        while (Next(statement))
+        {
+            var id = System.Text.Encoding.UTF8.GetString(row.Blob(0));
+            var profile = row.Blob(2);
+            var start = profiles.WrittenCount;
+            profile.CopyTo(profiles.GetSpan(profile.Length));
+            profiles.Advance(profile.Length);
+            var facts = row.IsNull(3) ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(row.Blob(3), strings);
+            rows.Add(new PageEntry(id, row.Int64(1), start, profile.Length, facts));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads one profile of a page with the parts kept beside its JSON.</summary>
+    private CustomerProfile ReadProfile(string id, ReadOnlySpan<byte> json, Serialization.StoredParts parts)
+        => _json.TryReadStoredCustomer(json, parts, out var profile, out var errors)
+            ? profile
+            : throw new SqliteStoreException($"{Path}: customer '{id}' cannot be read: {string.Join("; ", errors)}. Open the store with the channels it was written with (SqliteStoreOptions.Channels).");
+
+    /// <summary>The most bytes of profiles a thread keeps for its next page (a larger page's buffer is let go).</summary>
+    private const int KeptProfileBytes = 4 * 1024 * 1024;
+
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_profiles;
+
+    private static System.Buffers.ArrayBufferWriter<byte> TakeProfileBuffer()
+    {
+        var buffer = t_profiles ?? new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
+        t_profiles = null;
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    private static void ReturnProfileBuffer(System.Buffers.ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity <= KeptProfileBytes)
+        {
+            t_profiles = buffer;
+        }
+    }
+
     /// <summary>Prepares a statement on a connection in SQLite's own API (the caller disposes it).</summary>
     private static sqlite3_stmt Prepare(sqlite3 db, string sql)
     {
@@ -634,6 +754,9 @@ public sealed partial class SqlitePersonalizeStore
                 History = history.TryGetValue(row.Id, out var contacts) ? ContactHistory.FromSorted(contacts) : ContactHistory.Empty,
             },
             row.Version);
+
+    /// <summary>A customers row of a page, its profile's bytes at <c>Start</c> in the page's profile buffer.</summary>
+    private readonly record struct PageEntry(string Id, long Version, int Start, int Length, Events.CustomerFacts Facts);
 
     /// <summary>A customers row read with its profile (<see cref="PageColumns"/>).</summary>
     private readonly record struct PageRow(string Id, long Version, CustomerProfile Profile, Events.CustomerFacts Facts);

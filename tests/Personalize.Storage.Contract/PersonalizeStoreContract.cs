@@ -142,6 +142,46 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task A_page_gives_each_customer_its_own_evidence_and_history_with_customers_without_any_between()
+    {
+        await using var scope = await OpenAsync();
+
+        // Ids of any text (in UTF-8 the emoji sorts after U+FF21, in UTF-16 before it), customers with evidence and
+        // history beside bare ones, at a page's first and last places too.
+        string[] ids = ["a-1", "a-2", "é-3", "emoji-😀", "z-5", "zz-6", "\uFF21-7", "b-8"];
+        var full = new HashSet<string>(["a-1", "é-3", "emoji-😀", "\uFF21-7"], StringComparer.Ordinal);
+        var import = await scope.Store.ImportCustomersAsync([.. ids.Select(id => full.Contains(id) ? Customer(id) : Bare(id))]);
+        Assert.Empty(import.Errors);
+
+        foreach (var limit in new[] { 3, 8 })
+        {
+            var seen = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await scope.Store.ReadCustomersAsync(new CustomerQuery { Limit = limit, ContinueAfter = token });
+                foreach (var customer in page.Items)
+                {
+                    seen.Add(customer.Id);
+                    var alone = (await scope.Store.GetCustomerAsync(customer.Id))!;
+                    Assert.Equal(alone.Profile.Consents.Records, customer.Profile.Consents.Records);
+                    Assert.Equal(alone.Profile.History.Records, customer.Profile.History.Records);
+                    Assert.Equal(full.Contains(customer.Id) ? 5 : 0, customer.Profile.Consents.Records.Count);
+                    Assert.Equal(full.Contains(customer.Id) ? 2 : 0, customer.Profile.History.Records.Count);
+                    Assert.Equal(alone.Version, customer.Version);
+                    Assert.Equal(alone.Profile.Attributes.Count, customer.Profile.Attributes.Count);
+                    Assert.Equal(alone.Profile.ContactPoints.Email, customer.Profile.ContactPoints.Email);
+                }
+
+                token = page.ContinueAfter;
+            }
+            while (token is not null);
+
+            Assert.Equal(ids.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [StoreFact]
     public async Task Paging_an_empty_store_gives_one_empty_last_page()
     {
         await using var scope = await OpenAsync();

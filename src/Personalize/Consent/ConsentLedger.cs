@@ -111,15 +111,16 @@ public sealed class ConsentLedger
         var next = long.MaxValue;
         foreach (var record in _records)
         {
-            var recorded = record.RecordedAt.UtcTicks;
+            var recorded = record.RecordedTicks;
             if (recorded > afterTicks && recorded < next)
             {
                 next = recorded;
             }
 
-            if (record.ConfirmedAt is { } confirmed && confirmed.UtcTicks > afterTicks && confirmed.UtcTicks < next)
+            var confirmed = record.ConfirmedTicksOrMin;
+            if (confirmed > afterTicks && confirmed < next)
             {
-                next = confirmed.UtcTicks;
+                next = confirmed;
             }
         }
 
@@ -237,10 +238,9 @@ public sealed class ConsentLedger
     /// </summary>
     internal static bool Wins(ConsentRecord candidate, ConsentRecord current)
     {
-        var c = candidate.RecordedAt.CompareTo(current.RecordedAt);
-        if (c != 0)
+        if (candidate.RecordedTicks != current.RecordedTicks)
         {
-            return c > 0;
+            return candidate.RecordedTicks > current.RecordedTicks;
         }
 
         return candidate.Action == ConsentAction.Withdraw || current.Action != ConsentAction.Withdraw;
@@ -253,7 +253,7 @@ public sealed class ConsentLedger
         ConsentRecord? pending = null;
         foreach (var record in records)
         {
-            var recorded = record.RecordedAt.UtcTicks;
+            var recorded = record.RecordedTicks;
             if (recorded > at)
             {
                 continue; // not given yet at the instant asked
@@ -262,11 +262,11 @@ public sealed class ConsentLedger
             if (record.Action == ConsentAction.Grant && record.OptIn == OptInMethod.Double)
             {
                 var lapse = expiry == long.MaxValue || recorded > long.MaxValue - expiry ? long.MaxValue : recorded + expiry;
-                var confirmed = record.ConfirmedAt?.UtcTicks;
-                if (!(confirmed <= at && confirmed <= lapse))
+                var confirmed = record.ConfirmedTicksOrMin;
+                if (!(confirmed != long.MinValue && confirmed <= at && confirmed <= lapse))
                 {
                     // Not (validly) confirmed by the instant: pending until it expires.
-                    if ((expiry == long.MaxValue || at < lapse) && (pending is null || recorded >= pending.RecordedAt.UtcTicks))
+                    if ((expiry == long.MaxValue || at < lapse) && (pending is null || recorded >= pending.RecordedTicks))
                     {
                         pending = record;
                     }
@@ -382,7 +382,7 @@ public sealed class ConsentLedger
 
             groupOf[r] = group;
             sizes[group]++;
-            settled = Math.Max(settled, Math.Max(record.RecordedAt.UtcTicks, record.ConfirmedAt?.UtcTicks ?? long.MinValue));
+            settled = Math.Max(settled, Math.Max(record.RecordedTicks, record.ConfirmedTicksOrMin));
         }
 
         // firstOf becomes each group's next free place in byScope (its start, then past each record placed).
@@ -393,8 +393,16 @@ public sealed class ConsentLedger
             place += sizes[g];
         }
 
-        var byScope = new ConsentRecord[count];
-        for (var r = 0; r < count; r++)
+        // Records already grouped by scope (each scope's records together: one record per scope, the usual case for a
+        // store's ledger) are their own grouping; the two arrays are never changed, so the ledger keeps one.
+        var grouped = true;
+        for (var r = 1; r < count && grouped; r++)
+        {
+            grouped = groupOf[r] >= groupOf[r - 1];
+        }
+
+        var byScope = grouped ? records : new ConsentRecord[count];
+        for (var r = 0; r < count && !grouped; r++)
         {
             byScope[firstOf[groupOf[r]]++] = records[r];
         }
@@ -414,7 +422,7 @@ public sealed class ConsentLedger
             {
                 scopeSettled = record.Action == ConsentAction.Grant && record.OptIn == OptInMethod.Double
                     ? long.MaxValue
-                    : Math.Max(scopeSettled, record.RecordedAt.UtcTicks);
+                    : Math.Max(scopeSettled, record.RecordedTicks);
                 if (scopeSettled == long.MaxValue)
                 {
                     break;

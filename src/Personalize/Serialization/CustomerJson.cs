@@ -113,10 +113,17 @@ public sealed class CustomerJson
     /// <param name="errors">Every error found; empty on success.</param>
     /// <returns><see langword="true"/> when there are no errors.</returns>
     public bool TryReadCustomer(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? customer, out IReadOnlyList<CustomerJsonError> errors)
+        => TryReadStoredCustomer(utf8Json, null, out customer, out errors);
+
+    /// <summary>
+    /// Reads a store's profile row with the parts the store keeps beside the JSON (<paramref name="parts"/>: facts,
+    /// consent ledger, history), which replace the JSON's own; the profile is built once with them.
+    /// </summary>
+    internal bool TryReadStoredCustomer(ReadOnlySpan<byte> utf8Json, StoredParts? parts, [NotNullWhen(true)] out CustomerProfile? customer, out IReadOnlyList<CustomerJsonError> errors)
     {
         // A store's own rows: straight into the model; a row that is anything but well formed is read again below, which
         // reports its errors (or reads what the one-pass reader leaves to it).
-        if (_stored is not null && _stored.TryRead(utf8Json, out customer))
+        if (_stored is not null && _stored.TryRead(utf8Json, parts, out customer))
         {
             errors = [];
             return true;
@@ -129,6 +136,11 @@ public sealed class CustomerJson
         {
             customer = null;
             return false;
+        }
+
+        if (customer is not null && parts is { } stored)
+        {
+            customer = customer with { Facts = stored.Facts, Consents = stored.Consents, History = stored.History };
         }
 
         return customer is not null;

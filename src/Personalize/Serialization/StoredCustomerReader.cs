@@ -36,11 +36,18 @@ internal sealed class StoredCustomerReader
 
     /// <summary>Reads one profile; <see langword="false"/> when the row needs <see cref="CustomerJsonReader"/> (to be read leniently or to report its errors).</summary>
     public bool TryRead(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out CustomerProfile? profile)
+        => TryRead(utf8Json, null, out profile);
+
+    /// <summary>
+    /// Reads one profile with the parts a store keeps beside its JSON (facts, consent ledger, history) in place of the
+    /// JSON's own: the profile is built once, not read and then copied with them.
+    /// </summary>
+    public bool TryRead(ReadOnlySpan<byte> utf8Json, StoredParts? parts, [NotNullWhen(true)] out CustomerProfile? profile)
     {
         var reader = new Utf8JsonReader(utf8Json, Options);
         try
         {
-            profile = Customer(ref reader, utf8Json, out var whole);
+            profile = Customer(ref reader, utf8Json, parts, out var whole);
             if (profile is not null && !whole && reader.Read())
             {
                 profile = null; // content after the object: the general reader says what
@@ -55,7 +62,7 @@ internal sealed class StoredCustomerReader
     }
 
     /// <summary>Reads the profile object; <paramref name="whole"/> when the attributes were read to the document's end (<see cref="AttributesLast"/>).</summary>
-    private CustomerProfile? Customer(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json, out bool whole)
+    private CustomerProfile? Customer(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json, StoredParts? parts, out bool whole)
     {
         whole = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -120,9 +127,10 @@ internal sealed class StoredCustomerReader
             TimeZone = zone,
             ContactPoints = points,
             Preferences = preferences,
-            Consents = consents,
-            History = history,
+            Consents = parts?.Consents ?? consents,
+            History = parts?.History ?? history,
             ServiceFlags = flags,
+            Facts = parts?.Facts ?? Events.CustomerFacts.Empty,
             Attributes = attributes,
         };
     }
@@ -1289,3 +1297,9 @@ internal sealed class StoredCustomerReader
         public static readonly (byte[] Name, T Value)[] Utf8 = [.. System.Enum.GetValues<T>().Select(static v => (System.Text.Encoding.UTF8.GetBytes(CustomerJsonWriter.Name(v)), v))];
     }
 }
+
+/// <summary>What a store keeps of a customer beside the profile JSON, set on the profile read (<see cref="StoredCustomerReader.TryRead(ReadOnlySpan{byte}, StoredParts?, out CustomerProfile?)"/>).</summary>
+/// <param name="Facts">The event facts.</param>
+/// <param name="Consents">The consent ledger read from the store's rows.</param>
+/// <param name="History">The contact history read from the store's rows.</param>
+internal readonly record struct StoredParts(Events.CustomerFacts Facts, ConsentLedger Consents, ContactHistory History);

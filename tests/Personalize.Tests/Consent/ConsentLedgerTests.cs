@@ -294,4 +294,30 @@ public sealed class ConsentLedgerTests
         Assert.Equal(TimeSpan.Zero, record.RecordedAt.Offset);
         Assert.Equal(new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.Zero), record.RecordedAt);
     }
+
+    [Fact]
+    public void A_confirmation_is_stored_in_utc_and_records_of_the_same_instants_are_equal_whatever_the_offset_given()
+    {
+        var auckland = TimeSpan.FromHours(13);
+        var record = ConsentRecord.Grant(Email, new DateTimeOffset(2026, 3, 3, 22, 0, 0, auckland), Form, "v1", OptInMethod.Double, confirmedAt: new DateTimeOffset(2026, 3, 3, 23, 30, 0, auckland));
+        var same = ConsentRecord.Grant(Email, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.Zero), Form, "v1", OptInMethod.Double, confirmedAt: new DateTimeOffset(2026, 3, 3, 10, 30, 0, TimeSpan.Zero));
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 10, 30, 0, TimeSpan.Zero), record.ConfirmedAt);
+        Assert.Equal(TimeSpan.Zero, record.ConfirmedAt!.Value.Offset);
+        Assert.False(record.IsPending);
+        Assert.Equal(record.ConfirmedAt, record.EffectiveAt);
+        Assert.Equal(same, record);
+        Assert.Equal(same.GetHashCode(), record.GetHashCode());
+
+        var pending = record with { ConfirmedAt = null };
+        Assert.Null(pending.ConfirmedAt);
+        Assert.True(pending.IsPending);
+        Assert.NotEqual(record, pending);
+        Assert.Equal(record.RecordedAt, pending.EffectiveAt);
+
+        // The earliest instant there is stays apart from "not confirmed".
+        var earliest = ConsentRecord.Grant(Email, DateTimeOffset.MinValue, Form, optIn: OptInMethod.Double, confirmedAt: DateTimeOffset.MinValue);
+        Assert.Equal(DateTimeOffset.MinValue, earliest.ConfirmedAt);
+        Assert.False(earliest.IsPending);
+    }
 }

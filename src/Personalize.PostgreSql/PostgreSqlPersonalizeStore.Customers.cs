@@ -506,19 +506,17 @@ public sealed partial class PostgreSqlPersonalizeStore
         var customers = new List<StoredCustomer>(rows.Count);
         foreach (var (id, version, facts, eventFacts) in rows)
         {
-            if (!_json.TryReadCustomer(facts, out var profile, out var problems))
+            // The profile is built once, with the parts kept beside its JSON.
+            var parts = new Serialization.StoredParts(
+                eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
+                consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
+                history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty);
+            if (!_json.TryReadStoredCustomer(facts, parts, out var profile, out var problems))
             {
                 throw new PostgreSqlStoreException($"{Server}, schema '{Schema}': customer '{id}' cannot be read: {string.Join("; ", problems)}. Open the store with the channels it was written with (PostgreSqlStoreOptions.Channels).");
             }
 
-            customers.Add(new StoredCustomer(
-                profile with
-                {
-                    Facts = eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
-                    Consents = consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
-                    History = history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
-                },
-                version));
+            customers.Add(new StoredCustomer(profile, version));
         }
 
         return customers;

@@ -93,6 +93,9 @@ public sealed partial class SqlitePersonalizeStore
         var history = System.Buffers.ArrayPool<ContactRecord[]?>.Shared.Rent(rows.Count);
         try
         {
+            // The shared pool does not promise a cleared array: a slot left null means "no rows" for its customer.
+            consents.AsSpan(0, rows.Count).Clear();
+            history.AsSpan(0, rows.Count).Clear();
             ReadRange(reader, rows, query.ExcludeHistoryOfRun, consents, history, strings);
             var items = new StoredCustomer[rows.Count];
             var bytes = profiles.WrittenSpan;

@@ -474,26 +474,9 @@ public sealed partial class TemplateContext
                 bytes = rented.AsSpan(0, again);
             }
 
-            int chars;
-            if (System.Text.Ascii.IsValid(bytes))
-            {
-                chars = bytes.Length;
-            }
-            else if (System.Text.Unicode.Utf8.IsValid(bytes))
-            {
-                chars = System.Text.Encoding.UTF8.GetCharCount(bytes);
-            }
-            else
+            if (!TryWriteValidUtf8(utf8, bytes))
             {
                 throw Error($"The member '{name}' of {target.GetType().Name} wrote invalid UTF-8; IUtf8TemplateMembers.WriteUtf8Member must write valid UTF-8.");
-            }
-
-            if (chars > 0)
-            {
-                // Charged in UTF-16 units, like every other write.
-                ChargeOutput(chars);
-                utf8.WriteUtf8(bytes);
-                _atLineStart = bytes[^1] == (byte)'\n';
             }
 
             return true;
@@ -533,6 +516,36 @@ public sealed partial class TemplateContext
     }
 
     /// <summary>
+    /// Copies UTF-8 text to a UTF-8 output, charged in UTF-16 units like every other write; <see langword="false"/>
+    /// (nothing written) when the bytes are not valid UTF-8.
+    /// </summary>
+    private bool TryWriteValidUtf8(Utf8BufferOutput utf8, ReadOnlySpan<byte> bytes)
+    {
+        int chars;
+        if (System.Text.Ascii.IsValid(bytes))
+        {
+            chars = bytes.Length;
+        }
+        else if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            chars = System.Text.Encoding.UTF8.GetCharCount(bytes);
+        }
+        else
+        {
+            return false;
+        }
+
+        if (chars > 0)
+        {
+            ChargeOutput(chars);
+            utf8.WriteUtf8(bytes);
+            _atLineStart = bytes[^1] == (byte)'\n';
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Writes a JSON string element as <see cref="WriteValue"/> writes the string it holds. Into a UTF-8 output, a value
     /// without escapes is copied as the UTF-8 it already is (no string is built and encoded again); anything else (escapes,
     /// invalid UTF-8, other outputs) goes through <see cref="System.Text.Json.JsonElement.GetString"/>.
@@ -546,35 +559,9 @@ public sealed partial class TemplateContext
             if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"')
             {
                 var content = raw[1..^1];
-                if (content.IndexOf((byte)'\\') < 0)
+                if (content.IndexOf((byte)'\\') < 0 && TryWriteValidUtf8(utf8, content))
                 {
-                    int length;
-                    if (System.Text.Ascii.IsValid(content))
-                    {
-                        length = content.Length;
-                    }
-                    else if (System.Text.Unicode.Utf8.IsValid(content))
-                    {
-                        length = System.Text.Encoding.UTF8.GetCharCount(content);
-                    }
-                    else
-                    {
-                        length = -1;
-                    }
-
-                    if (length == 0)
-                    {
-                        return;
-                    }
-
-                    if (length > 0)
-                    {
-                        // Charged in UTF-16 units, like every other write.
-                        ChargeOutput(length);
-                        utf8.WriteUtf8(content);
-                        _atLineStart = content[^1] == (byte)'\n';
-                        return;
-                    }
+                    return;
                 }
             }
         }

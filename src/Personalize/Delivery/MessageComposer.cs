@@ -23,12 +23,6 @@ namespace Personalize.Delivery;
 public sealed class MessageComposer
 {
     private readonly EmailAddress _from;
-
-    /// <summary>The sender an email without one gets (the renderer fills it in, so composing copies no content).</summary>
-    internal EmailAddress DefaultFrom => _from;
-
-    /// <summary>The reply-to address an email without one gets, or <see langword="null"/>.</summary>
-    internal EmailAddress? DefaultReplyTo => _replyTo;
     private readonly EmailAddress? _replyTo;
     private readonly string _listId;
     private readonly string _optOut;
@@ -56,6 +50,12 @@ public sealed class MessageComposer
 
     /// <summary>The most segments an SMS may take.</summary>
     public int SmsMaxSegments => _maxSegments;
+
+    /// <summary>The sender an email without one gets (the renderer fills it in, so composing copies no content).</summary>
+    internal EmailAddress DefaultFrom => _from;
+
+    /// <summary>The reply-to address an email without one gets, or <see langword="null"/>.</summary>
+    internal EmailAddress? DefaultReplyTo => _replyTo;
 
     /// <summary>Whether messages of a purpose carry unsubscribe headers and opt-out text: all but service messages.</summary>
     /// <param name="purpose">The purpose.</param>

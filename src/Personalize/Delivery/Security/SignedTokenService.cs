@@ -85,17 +85,9 @@ public sealed class SignedTokenService
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(scope);
-        foreach (var c in scope)
+        if (ScopeProblem(scope) is { } problem)
         {
-            if (c is <= ' ' or > '~')
-            {
-                throw new ArgumentException($"The scope '{scope}' must be printable ASCII without spaces.", nameof(scope));
-            }
-        }
-
-        if (scope.Length > 255)
-        {
-            throw new ArgumentException("The scope has at most 255 characters.", nameof(scope));
+            throw new ArgumentException(problem, nameof(scope));
         }
 
         var seconds = expiresAt.ToUnixTimeSeconds();
@@ -127,17 +119,9 @@ public sealed class SignedTokenService
     /// </returns>
     internal int WriteUtf8(string customerId, string scope, DateTimeOffset issuedAt, Span<byte> destination)
     {
-        if (string.IsNullOrEmpty(customerId) || string.IsNullOrEmpty(scope) || scope.Length > 255)
+        if (string.IsNullOrEmpty(customerId) || string.IsNullOrEmpty(scope) || ScopeProblem(scope) is not null)
         {
             return -1;
-        }
-
-        foreach (var c in scope)
-        {
-            if (c is <= ' ' or > '~')
-            {
-                return -1;
-            }
         }
 
         var idLength = Encoding.UTF8.GetByteCount(customerId);
@@ -156,6 +140,20 @@ public sealed class SignedTokenService
         return TokenCache.TryGetUtf8(this, customerId, scope, seconds, destination, out var written)
             ? written
             : TokenCache.AddUtf8(this, customerId, scope, seconds, destination[..WriteToken(customerId, idLength, scope, seconds, destination)]);
+    }
+
+    /// <summary>Why a scope cannot be signed (printable ASCII without spaces, at most 255 characters); <see langword="null"/> when it can.</summary>
+    private static string? ScopeProblem(string scope)
+    {
+        foreach (var c in scope)
+        {
+            if (c is <= ' ' or > '~')
+            {
+                return $"The scope '{scope}' must be printable ASCII without spaces.";
+            }
+        }
+
+        return scope.Length > 255 ? "The scope has at most 255 characters." : null;
     }
 
     /// <summary>The length of a token: the payload (14 bytes, the scope, the id) and the 32-byte MAC in base64url, a dot between.</summary>

@@ -118,6 +118,30 @@ public sealed class SignedTokenTests
         Assert.Throws<ArgumentException>(() => service.Create(longest + "x", TokenScopes.Preferences));
     }
 
+    [Theory]
+    [InlineData("two words", "printable ASCII without spaces")]
+    [InlineData("caf\u00e9", "printable ASCII without spaces")]
+    public void A_malformed_scope_is_refused_with_what_a_scope_may_hold(string scope, string expected)
+    {
+        var (service, _) = Create();
+
+        var error = Assert.Throws<ArgumentException>(() => service.Create("c-7", scope));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal("scope", error.ParamName);
+    }
+
+    [Fact]
+    public void A_scope_longer_than_255_characters_is_refused()
+    {
+        var (service, _) = Create();
+
+        var error = Assert.Throws<ArgumentException>(() => service.Create("c-7", new string('s', 256)));
+
+        Assert.Contains("at most 255 characters", error.Message, StringComparison.Ordinal);
+        Assert.True(service.TryVerify(service.Create("c-7", new string('s', 255)), new string('s', 255), out _));
+    }
+
     [Fact]
     public void Non_ascii_customer_ids_round_trip()
     {

@@ -29,8 +29,17 @@ public sealed class IngestionStreamTests : IDisposable
         await Task.Delay(200);
         Assert.Empty(await store.FindEventsAsync(["e-1", "e-2"])); // a batch of 10,000 is not full, and no time has passed
 
+        // The batch wait passes. Under load the ingestor may start its wait only after this advance, so the clock moves
+        // on by one wait at each look until the batch is written (a wait that never fires fails after 20 s).
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(["e-1", "e-2"], (await Eventually(() => store.FindEventsAsync(["e-1", "e-2"]).AsTask(), static ids => ids.Count == 2)).Order(StringComparer.Ordinal));
+        Assert.Equal(["e-1", "e-2"], (await Eventually(
+            () =>
+            {
+                var found = store.FindEventsAsync(["e-1", "e-2"]).AsTask();
+                clock.Advance(TimeSpan.FromSeconds(1));
+                return found;
+            },
+            static ids => ids.Count == 2)).Order(StringComparer.Ordinal));
         Assert.Equal(1L, (await store.GetCustomerAsync("c-1"))!.Profile.Facts.ValueOf(FactNames.OrderCount));
         Assert.False(ingestion.IsCompleted);
 

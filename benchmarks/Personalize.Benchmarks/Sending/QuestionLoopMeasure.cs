@@ -25,6 +25,8 @@ internal static class QuestionLoopMeasure
         var runs = 20;
         var warmup = 5;
         var pool = 1000;
+        string? store = null;
+        var customers = 100_000;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -33,9 +35,16 @@ internal static class QuestionLoopMeasure
                 case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--pool": pool = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--store": store = args[i + 1] == "sqlite" ? args[i + 1] : throw new ArgumentException("Use --store sqlite."); break;
+                case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--render": render = args[i + 1] is "email" or "sms" or "mixed" ? args[i + 1] : throw new ArgumentException("Use --render email|sms|mixed."); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite [--customers N]].");
             }
+        }
+
+        if (store is not null)
+        {
+            return StorePair(customers, runs, warmup);
         }
 
         if (render is not null)
@@ -86,6 +95,7 @@ internal static class QuestionLoopMeasure
         var medianNone = Median(cpuNone);
         var medianWith = Median(cpuWith);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"none vs {other}, {runs} alternated runs of 10,000: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message; GC pause median {Median(PauseNone):F2} vs {Median(PauseWith):F2} µs/message"));
+        Console.WriteLine(Spread(ratios));
         return 0;
     }
 
@@ -123,7 +133,94 @@ internal static class QuestionLoopMeasure
         var medianNone = Median(cpuNone) * 1000;
         var medianWith = Median(cpuWith) * 1000;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"render {channel}, none vs chosen, {runs} alternated runs of 3,000: CPU median {medianNone:F0} vs {medianWith:F0} ns/message (+{medianWith - medianNone:F0} ns, {(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message"));
+        Console.WriteLine(Spread(ratios));
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--store sqlite [--customers N]</c>: the closed loop on SQLite (<see cref="StoreLoopMeasure"/>'s run over a fresh copy
+    /// of the seeded store of N customers, null sink) with the question benchmark's templates, <c>none</c> (no bank) and
+    /// <c>chosen</c> (the bank) alternated run by run in one process: the question's share of a send run that records
+    /// (each ask is written as the fact <c>asked.ID</c> with the message). CPU per message of the process (SQLite runs in
+    /// it), the run's copy of the database not measured.
+    /// </summary>
+    private static int StorePair(int customers, int runs, int warmup)
+    {
+        var bank = Personalize.Profiling.QuestionBankJson.Read(System.Text.Encoding.UTF8.GetBytes(ProfilingBenchmarks.BankJson));
+        var none = new SendingScenario(questions: null, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
+        var with = new SendingScenario(questions: bank, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
+        var folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
+        Directory.CreateDirectory(folder);
+        var pristine = Path.Combine(folder, $"seeded-{customers.ToString(CultureInfo.InvariantCulture)}-v{Personalize.Sqlite.SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
+        if (!File.Exists(pristine))
+        {
+            StoreSendBenchmarks.Seed(none, customers, pristine + ".partial");
+            File.Move(pristine + ".partial", pristine);
+        }
+
+        var work = Path.Combine(folder, "question-loop-work.db");
+        Personalize.Sqlite.SqlitePersonalizeStore? store = null;
+        void Fresh()
+        {
+            store?.Dispose();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(work + suffix);
+            }
+
+            File.Copy(pristine, work);
+            store = Personalize.Sqlite.SqlitePersonalizeStore.Open(work);
+        }
+
+        Func<long> Run(SendingScenario scenario)
+        {
+            var runner = scenario.Runner(Personalize.Delivery.Sinks.NullSink.Instance);
+            var run = new Personalize.Sending.SendRun(scenario.Catalog, scenario.Content, scenario.Trigger) { At = scenario.At };
+            return () =>
+            {
+                var summary = runner.RunAsync(run, store!).GetAwaiter().GetResult();
+                if (summary.Messages != customers || summary.Totals.Errors != 0)
+                {
+                    throw new InvalidOperationException($"Scenario check failed: {summary.Messages} messages, {summary.Totals.Errors} errors for {customers} customers.");
+                }
+
+                return summary.Messages;
+            };
+        }
+
+        var (runNone, runWith) = (Run(none), Run(with));
+        for (var w = 0; w < warmup; w++)
+        {
+            Fresh();
+            runNone();
+            Fresh();
+            runWith();
+        }
+
+        Thread.Sleep(300);
+        Console.Error.WriteLine("warm");
+        var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(runNone, runWith, runs, Fresh);
+        store?.Dispose();
+        var medianNone = Median(cpuNone);
+        var medianWith = Median(cpuWith);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sqlite, {customers:N0} customers, none vs chosen, {runs} alternated runs: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message; GC pause median {Median(PauseNone):F2} vs {Median(PauseWith):F2} µs/message"));
+        Console.WriteLine(Spread(ratios));
+        return 0;
+    }
+
+    /// <summary>
+    /// The spread of the per-pair ratios: their quartiles and a distribution-free 95 % confidence interval of their median
+    /// (the order statistics n/2 ± 0.98·√n), so two builds' figures are compared with their uncertainty, not as points.
+    /// </summary>
+    private static string Spread(double[] ratios)
+    {
+        var sorted = ratios.Order().Select(static r => (r - 1) * 100).ToArray();
+        var n = sorted.Length;
+        double At(double q) => sorted[Math.Clamp((int)Math.Round(q * (n - 1)), 0, n - 1)];
+        var half = 0.98 * Math.Sqrt(n);
+        var low = sorted[Math.Clamp((int)Math.Floor((n / 2.0) - half), 0, n - 1)];
+        var high = sorted[Math.Clamp((int)Math.Ceiling((n / 2.0) + half) - 1, 0, n - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"per-pair ratios ({n}): quartiles {At(0.25):+0.0;-0.0} / {At(0.5):+0.0;-0.0} / {At(0.75):+0.0;-0.0} %, 95 % CI of the median {low:+0.0;-0.0} … {high:+0.0;-0.0} %, min {sorted[0]:+0.0;-0.0}, max {sorted[^1]:+0.0;-0.0} %");
     }
 
     /// <summary><c>--render email|sms --questions none|chosen</c>: one case only (a steady process for a profiler).</summary>
@@ -161,9 +258,9 @@ internal static class QuestionLoopMeasure
     /// <summary>
     /// Runs the two cases <paramref name="runs"/> times each, alternating which goes first so a drift of the load within a
     /// pair does not favour one: CPU µs per run of each, their per-pair ratios (with / none), bytes allocated by each, and
-    /// the messages of one case's runs (both cases send the same).
+    /// the messages of one case's runs (both cases send the same). <paramref name="prepare"/> runs before each measured run, unmeasured.
     /// </summary>
-    private static (double[] CpuNone, double[] CpuWith, double[] Ratios, long AllocatedNone, long AllocatedWith, long Messages) Alternate(Func<long> none, Func<long> with, int runs)
+    private static (double[] CpuNone, double[] CpuWith, double[] Ratios, long AllocatedNone, long AllocatedWith, long Messages) Alternate(Func<long> none, Func<long> with, int runs, Action? prepare = null)
     {
         var cpuNone = new double[runs];
         var cpuWith = new double[runs];
@@ -173,8 +270,10 @@ internal static class QuestionLoopMeasure
         for (var r = 0; r < runs; r++)
         {
             var noneFirst = r % 2 == 0;
+            prepare?.Invoke();
             var (cpuFirst, allocatedFirst, sent) = Measure(noneFirst ? none : with);
             var pauseFirst = LastPause;
+            prepare?.Invoke();
             var (cpuSecond, allocatedSecond, _) = Measure(noneFirst ? with : none);
             (PauseNone[r], PauseWith[r]) = noneFirst ? (pauseFirst, LastPause) : (LastPause, pauseFirst);
             (cpuNone[r], cpuWith[r]) = noneFirst ? (cpuFirst, cpuSecond) : (cpuSecond, cpuFirst);

@@ -376,6 +376,29 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     private readonly System.Buffers.ArrayBufferWriter<byte> _factsBuffer = new(1024);
     private Utf8JsonWriter? _factsWriter;
 
+    /// <summary>Binds facts as the blob the general path writes (<see cref="CustomerFacts.ToJson"/>'s bytes, written into the writer's buffer), or null for none.</summary>
+    private void BindFacts(sqlite3_stmt statement, int index, CustomerFacts facts)
+    {
+        if (facts.Count == 0)
+        {
+            Check(statement, raw.sqlite3_bind_null(statement, index));
+            return;
+        }
+
+        _factsBuffer.ResetWrittenCount();
+        if (_factsWriter is null)
+        {
+            _factsWriter = new Utf8JsonWriter(_factsBuffer);
+        }
+        else
+        {
+            _factsWriter.Reset(_factsBuffer);
+        }
+
+        facts.WriteJson(_factsWriter);
+        Check(statement, raw.sqlite3_bind_blob(statement, index, _factsBuffer.WrittenSpan));
+    }
+
     /// <summary>
     /// The write of event ingestion, in two statements per customer and one per event, stepped through SQLite's own API
     /// with nothing allocated per row: an entry with events and their facts (and changes) against the version its screen
@@ -462,26 +485,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
 
         var write = Statement(sends.Stage is null ? WriteFactsSql : WriteFactsAndStageSql);
         BindText(write, 1, sends.CustomerId);
-        if (facts.Count == 0)
-        {
-            Check(write, raw.sqlite3_bind_null(write, 2));
-        }
-        else
-        {
-            _factsBuffer.ResetWrittenCount();
-            if (_factsWriter is null)
-            {
-                _factsWriter = new Utf8JsonWriter(_factsBuffer);
-            }
-            else
-            {
-                _factsWriter.Reset(_factsBuffer);
-            }
-
-            facts.WriteJson(_factsWriter);
-            Check(write, raw.sqlite3_bind_blob(write, 2, _factsBuffer.WrittenSpan));
-        }
-
+        BindFacts(write, 2, facts);
         BindInt64(write, 3, expected);
         if (sends.Stage is { } stage)
         {

@@ -58,14 +58,15 @@ public sealed partial class SqlitePersonalizeStore
     /// customer's row (the version check of <see cref="RecordSends"/> or <see cref="Record"/>) before it inserts
     /// anything that refers to it and inserts nothing when the customer is gone, and the marks and failures only update
     /// or delete rows that refer to a customer, so the write needs no foreign key check per row (two searches of the
-    /// customers' key per message: the delivery log entry's and the history record's). Batches with events, profiles,
-    /// consent records, facts, changes or journey instances keep the checks (<see cref="IngestionOnly"/> covers events).
+    /// customers' key per message: the delivery log entry's and the history record's). Facts (the asks of the messages'
+    /// questions) are a column of the customer's row, written by the same update. Batches with events, profiles,
+    /// consent records, changes or journey instances keep the checks (<see cref="IngestionOnly"/> covers events).
     /// </summary>
     private static bool SendsOnly(SendBatch batch)
     {
         foreach (var sends in batch.Customers)
         {
-            if (sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || sends.Facts is not null || sends.Changes.Count > 0 || sends.Journeys.Count > 0)
+            if (sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || sends.Changes.Count > 0 || sends.Journeys.Count > 0)
             {
                 return false;
             }
@@ -490,14 +491,28 @@ public sealed partial class SqlitePersonalizeStore
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
     {
-        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || sends.Facts is not null || sends.Changes.Count > 0)
+        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || (sends.Facts is not null && sends.Stage is not null) || sends.Changes.Count > 0)
         {
             return null;
         }
 
-        var bump = Statement(ref _bumpVersion, "UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected");
-        BindText(bump, 1, sends.CustomerId);
-        BindInt64(bump, 2, expected);
+        // The facts a send writes (the asks of its messages' questions) go with the version bump: one rewrite of the row.
+        var facts = sends.Facts;
+        sqlite3_stmt bump;
+        if (facts is null)
+        {
+            bump = Statement(ref _bumpVersion, "UPDATE customers SET version = version + 1 WHERE id = $id AND version = $expected");
+            BindText(bump, 1, sends.CustomerId);
+            BindInt64(bump, 2, expected);
+        }
+        else
+        {
+            bump = Statement(ref _bumpWithFacts, WriteFactsSql);
+            BindText(bump, 1, sends.CustomerId);
+            BindFacts(bump, 2, facts);
+            BindInt64(bump, 3, expected);
+        }
+
         if (Step(bump) == 0)
         {
             return VersionOf(transaction, sends.CustomerId) is { } current
@@ -536,16 +551,17 @@ public sealed partial class SqlitePersonalizeStore
         if (sends.Scheduled.Count > 0 || sends.Completions.Count > 0)
         {
             // The rest of a mixed write takes the general path below; its version bump is already done.
-            var rest = Record(transaction, sends with { Deliveries = [], Journeys = [], ExpectedVersion = expected + 1 }, bumped: true);
+            var rest = Record(transaction, sends with { Deliveries = [], Journeys = [], Facts = null, ExpectedVersion = expected + 1 }, bumped: true);
             if (rest.AlreadyRecorded.Count > 0)
             {
                 (already ??= []).AddRange(rest.AlreadyRecorded);
             }
         }
 
-        if (!added)
+        if (!added && facts is null)
         {
-            // Nothing new reached the history (every key was recorded before): the version stays what it was.
+            // Nothing new reached the history (every key was recorded before): the version stays what it was (written
+            // facts grow it, as on the general path).
             var restore = Statement("UPDATE customers SET version = $expected WHERE id = $id");
             BindInt64(restore, 1, expected);
             BindText(restore, 2, sends.CustomerId);

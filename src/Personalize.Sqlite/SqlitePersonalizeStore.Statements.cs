@@ -13,6 +13,9 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>The version check and bump.</summary>
     private sqlite3_stmt? _bumpVersion;
 
+    /// <summary>The version check and bump with the facts a send writes.</summary>
+    private sqlite3_stmt? _bumpWithFacts;
+
     /// <summary>The delivery log's insert.</summary>
     private sqlite3_stmt? _insertDelivery;
 

@@ -11,6 +11,53 @@ public abstract partial class PersonalizeStoreContract
     // ---------------------------------------------------------------- events, facts and changes
 
     [StoreFact]
+    public async Task A_send_with_its_question_ask_writes_the_fact_with_the_delivery_and_checks_the_version()
+    {
+        // The send run's shape: deliveries and the facts with the ask of the message's question, against the version read.
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2")]);
+        var v1 = (await scope.Store.GetCustomerAsync("c-1"))!.Version;
+        var v2 = (await scope.Store.GetCustomerAsync("c-2"))!.Version;
+        var send = Send("c-1", "spring-sale", Now);
+        var asked = CustomerFacts.Create([new("asked.recipes", new Fact(1L, Now, send.IdempotencyKey))]);
+        var staleSend = Send("c-2", "spring-sale", Now);
+
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = v1, Deliveries = [send], Facts = asked },
+                new CustomerSends { CustomerId = "c-2", ExpectedVersion = v2 + 1, Deliveries = [staleSend], Facts = CustomerFacts.Create([new("asked.recipes", new Fact(1L, Now, staleSend.IdempotencyKey))]) },
+                new CustomerSends { CustomerId = "c-9", ExpectedVersion = 1, Deliveries = [Send("c-9", "spring-sale", Now)], Facts = asked },
+            ],
+        });
+
+        Assert.Equal([WriteStatus.Written, WriteStatus.Conflict, WriteStatus.NotFound], result.Customers.Select(static c => c.Status));
+        var after = (await scope.Store.GetCustomerAsync("c-1"))!;
+        Assert.Equal(after.Version, result.Customers[0].Version);
+        Assert.True(after.Version > v1);
+        Assert.Equal(1L, after.Profile.Facts.ValueOf("asked.recipes"));
+        Assert.Equal((send.IdempotencyKey, Now), (after.Profile.Facts["asked.recipes"].EventId, after.Profile.Facts["asked.recipes"].At));
+        Assert.Single(after.Profile.History.Records);
+        Assert.NotNull(await scope.Store.FindDeliveryAsync(send.IdempotencyKey));
+
+        var stale = (await scope.Store.GetCustomerAsync("c-2"))!;
+        Assert.Equal(v2, stale.Version);
+        Assert.Equal(0, stale.Profile.Facts.Count);
+        Assert.Empty(stale.Profile.History.Records);
+        Assert.Null(await scope.Store.FindDeliveryAsync(staleSend.IdempotencyKey));
+
+        // The same message recorded again (a run after a crash): the key is reported, the history not doubled, the facts kept.
+        var again = await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = after.Version, Deliveries = [send], Facts = asked }] });
+        Assert.Equal(WriteStatus.Written, again.Customers[0].Status);
+        Assert.True(again.Customers[0].WasAlreadyRecorded(send.IdempotencyKey));
+        var replayed = (await scope.Store.GetCustomerAsync("c-1"))!;
+        Assert.Equal(replayed.Version, again.Customers[0].Version);
+        Assert.Single(replayed.Profile.History.Records);
+        Assert.Equal(1L, replayed.Profile.Facts.ValueOf("asked.recipes"));
+    }
+
+    [StoreFact]
     public async Task Events_facts_and_changes_are_written_with_the_sends_and_read_back()
     {
         await using var scope = await OpenAsync();

@@ -113,6 +113,46 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
 
     internal Dictionary<string, Fact> Copy() => _listed is { } listed ? new(listed, StringComparer.Ordinal) : new(_facts!, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The set with <paramref name="name"/> set to <paramref name="fact"/>: replaced where it is, or added at the end — the
+    /// order <see cref="Copy"/> and an indexer set give — listed when the result has at most <see cref="MaxListed"/> facts
+    /// (one array, not a table: a send that records its question's ask makes one per message).
+    /// </summary>
+    internal CustomerFacts With(string name, Fact fact)
+    {
+        var count = Count;
+        var index = -1;
+        var at = 0;
+        foreach (var (key, _) in Walk())
+        {
+            if (string.Equals(key, name, StringComparison.Ordinal))
+            {
+                index = at;
+                break;
+            }
+
+            at++;
+        }
+
+        var size = index < 0 ? count + 1 : count;
+        if (size > MaxListed)
+        {
+            var table = Copy();
+            table[name] = fact;
+            return new CustomerFacts(table);
+        }
+
+        var result = new KeyValuePair<string, Fact>[size];
+        at = 0;
+        foreach (var pair in Walk())
+        {
+            result[at++] = pair;
+        }
+
+        result[index < 0 ? count : index] = new(name, fact);
+        return new CustomerFacts(result);
+    }
+
     /// <summary>A set read from a store: <paramref name="facts"/> (distinct names, the stored order) listed when they are few, else in a table.</summary>
     internal static CustomerFacts Read(ReadOnlySpan<KeyValuePair<string, Fact>> facts)
     {

@@ -18,7 +18,7 @@ internal static class AskedQuestions
     /// <summary>The facts to write with <paramref name="messages"/>: <paramref name="current"/> with their asks, or <see langword="null"/> when none carries a question.</summary>
     public static CustomerFacts? Apply(CustomerFacts current, IEnumerable<OutgoingMessage> messages)
     {
-        Dictionary<string, Fact>? facts = null;
+        CustomerFacts? facts = null;
         foreach (var message in messages)
         {
             if (message.QuestionId is not { } question)
@@ -26,15 +26,18 @@ internal static class AskedQuestions
                 continue;
             }
 
-            facts ??= current.Copy();
             var name = QuestionBank.AskedPrefix + question;
-            facts.TryGetValue(name, out var asked);
+            (facts ?? current).TryGetValue(name, out var asked);
             if (asked is null || !string.Equals(asked.EventId, message.IdempotencyKey, StringComparison.Ordinal))
             {
-                facts[name] = new Fact((long)(asked?.Number ?? 0) + 1, message.SendAt, message.IdempotencyKey);
+                facts = (facts ?? current).With(name, new Fact((long)(asked?.Number ?? 0) + 1, message.SendAt, message.IdempotencyKey));
+            }
+            else
+            {
+                facts ??= current;
             }
         }
 
-        return facts is null ? null : CustomerFacts.Wrap(facts);
+        return facts;
     }
 }

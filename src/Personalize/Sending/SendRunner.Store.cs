@@ -266,7 +266,11 @@ public sealed partial class SendRunner
             if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies) is { } message)
             {
                 outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId, RecordedState)));
-                customer = Profiling.AskedQuestions.Remember(customer, message);
+                if (i + 1 < winners.Count)
+                {
+                    // The next message of this pass must see the ask (the store's write takes the asks from the sends).
+                    customer = Profiling.AskedQuestions.Remember(customer, message);
+                }
             }
             else
             {

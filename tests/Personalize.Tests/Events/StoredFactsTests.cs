@@ -30,6 +30,31 @@ public sealed class StoredFactsTests
     }
 
     [Fact]
+    public void A_fact_set_on_a_listed_or_table_set_gives_the_facts_order_and_stored_bytes_of_a_copied_table()
+    {
+        // CustomerFacts.With (a send recording its question's ask) against the table copy and indexer set it replaces.
+        for (var size = 0; size <= CustomerFacts.MaxListed + 1; size++)
+        {
+            var pairs = Enumerable.Range(0, size).Select(i => new KeyValuePair<string, Fact>("f" + i.ToString(CultureInfo.InvariantCulture), new Fact((long)i, T0.AddMinutes(i), "e-" + i.ToString(CultureInfo.InvariantCulture)))).ToArray();
+            foreach (var current in new[] { CustomerFacts.Create(pairs), CustomerFacts.Read(pairs) })
+            {
+                foreach (var name in new[] { "asked.recipes", "f0", "f" + (size / 2).ToString(CultureInfo.InvariantCulture), "f" + (size - 1).ToString(CultureInfo.InvariantCulture) })
+                {
+                    var fact = new Fact(7L, T0.AddDays(1), "msg-key");
+                    var expected = current.Copy();
+                    expected[name] = fact;
+                    var with = current.With(name, fact);
+
+                    Assert.Equal(expected.ToArray(), with.ToArray());
+                    Assert.Equal(CustomerFacts.Create(expected).ToJson(), with.ToJson());
+                    Assert.Same(fact, with[name]);
+                    Assert.Equal(size, current.Count);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Facts_of_plain_ascii_text_are_read_by_the_written_shape_reader_and_escaped_text_by_the_json_reader()
     {
         var plain = CustomerFacts.Create(

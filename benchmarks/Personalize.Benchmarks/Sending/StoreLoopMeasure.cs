@@ -18,7 +18,9 @@ namespace Personalize.Benchmarks.Sending;
 /// (<see cref="PostgreSqlSendBenchmarks"/>'s seeded database, a fresh copy per run, one unmeasured check run first);
 /// with <c>--pg-data DIR</c> (the cluster's data folder) it also reports the server's CPU time, which the messages per
 /// CPU-second then include. <c>--allocations</c> (SQLite) also prints which types took the most of the allocated bytes
-/// (the runtime's allocation samples; the sampling costs a little CPU, so measure rates without it).
+/// (the runtime's allocation samples; the sampling costs a little CPU, so measure rates without it). <c>--stages</c>
+/// prints where the run's wall time went per pipeline stage (<see cref="SendStageTimes"/>: the page read, the
+/// deciders and the recorder, each stage's work and its waits for the stage before and after it).
 /// </summary>
 internal static class StoreLoopMeasure
 {
@@ -30,6 +32,7 @@ internal static class StoreLoopMeasure
         string? pgData = null;
         var allocations = false;
         var transactions = false;
+        var stages = false;
         var pageSize = 500;
         var sinkName = "null";
         for (var i = 1; i < args.Length; i += 2)
@@ -37,6 +40,13 @@ internal static class StoreLoopMeasure
             if (args[i] == "--allocations")
             {
                 allocations = true;
+                i--;
+                continue;
+            }
+
+            if (args[i] == "--stages")
+            {
+                stages = true;
                 i--;
                 continue;
             }
@@ -61,7 +71,7 @@ internal static class StoreLoopMeasure
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--pg-data": pgData = args[i + 1]; break;
                 case "--sink": sinkName = args[i + 1]; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--page-size N] [--sink null|counting] [--postgres CONNECTION [--pg-data DIR]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--stages] [--page-size N] [--sink null|counting] [--postgres CONNECTION [--pg-data DIR]].");
             }
         }
 
@@ -108,6 +118,7 @@ internal static class StoreLoopMeasure
             sampler?.Start();
             var clock = Stopwatch.StartNew();
             var counted = transactions ? WriteCounter.Wrap(store) : null;
+            runner.StageTimes = stages ? new SendStageTimes() : null;
             var summary = runner.RunAsync(run, counted ?? store).GetAwaiter().GetResult();
             clock.Stop();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
@@ -120,6 +131,10 @@ internal static class StoreLoopMeasure
 
             Report("sqlite", customers, clock.Elapsed, cpu, TimeSpan.Zero, allocated, process, GcCounts.Take() - gcBefore);
             sampler?.StopAndPrint(customers);
+            if (runner.StageTimes is { } times)
+            {
+                Console.WriteLine("  stages: " + times);
+            }
             if (counted is not null)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  write transactions (RecordAsync calls): {((WriteCounter)(object)counted).Records:N0}"));

@@ -18,9 +18,13 @@ public sealed partial class SendRunner
 
     /// <summary>
     /// About how many messages a run over the store holds between render and hand-over, per message of a customer: the
-    /// pages queued for the deciders and the recorder (two each), the page being decided and the pages of one write.
+    /// pages queued for the deciders (two), the page being decided, the decided pages queued for the recorder (as many
+    /// as one write takes: ADR 0072) and the pages of the write in hand.
     /// </summary>
-    private int InFlightMessages => _options.PageSize * (2 + 2 + 1 + MaxPagesPerWrite);
+    private int InFlightMessages => _options.PageSize * (2 + 1 + MaxPagesPerWrite + MaxPagesPerWrite);
+
+    /// <summary>Gets or sets where runs over the store add up their stages' work and waits (null, the default: not measured; the <c>store-loop --stages</c> benchmark sets it).</summary>
+    internal SendStageTimes? StageTimes { get; set; }
 
     /// <summary>How often a page's writes for one customer are tried again after a conflict (another write to the customer came in between).</summary>
     private const int MaxConflictAttempts = 8;
@@ -72,7 +76,8 @@ public sealed partial class SendRunner
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pages = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<StoredCustomer>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(MaxPagesPerWrite) { SingleReader = true, SingleWriter = true });
+        var started = SendStageTimes.Now;
         var tasks = new[]
         {
             Task.Run(() => ReadPagesAsync(store, runId, pages.Writer, stop), CancellationToken.None),
@@ -80,6 +85,7 @@ public sealed partial class SendRunner
             Task.Run(() => loop.RecordPagesAsync(decided.Reader, stop), CancellationToken.None),
         };
         await WhenAllOrFirstFailure(tasks, cancellationToken).ConfigureAwait(false);
+        StageTimes?.Wall(started);
 
         var totals = state.Snapshot();
         if (!run.DryRun)
@@ -192,13 +198,18 @@ public sealed partial class SendRunner
         => Stage(writer, stop, async () =>
         {
             var token = after;
+            var times = StageTimes;
             do
             {
                 // Without this run's own sends in the history, a resumed run decides as its first attempt did.
+                var since = SendStageTimes.Now;
                 var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token, UpTo = upTo, ExcludeHistoryOfRun = runId }, stop.Token).ConfigureAwait(false);
+                times?.ReadWork(since);
                 if (page.Items.Count > 0)
                 {
+                    since = SendStageTimes.Now;
                     await writer.WriteAsync(page.Items, stop.Token).ConfigureAwait(false);
+                    times?.ReadBlocked(since);
                 }
 
                 token = page.ContinueAfter;
@@ -210,11 +221,19 @@ public sealed partial class SendRunner
         => Stage(writer, stop, async () =>
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop.Token };
+            var times = StageTimes;
+            var since = SendStageTimes.Now;
             await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                times?.DecideStarved(since);
+                since = SendStageTimes.Now;
                 var outcomes = new CustomerOutcome[page.Count];
                 Parallel.For(0, page.Count, parallel, i => outcomes[i] = Decide(page[i], state, runId, stop.Token));
+                times?.DecideWork(since);
+                since = SendStageTimes.Now;
                 await writer.WriteAsync(outcomes, stop.Token).ConfigureAwait(false);
+                times?.DecideBlocked(since);
+                since = SendStageTimes.Now;
             }
         });
 
@@ -466,10 +485,14 @@ public sealed partial class SendRunner
         {
             try
             {
+                var times = runner.StageTimes;
+                var since = SendStageTimes.Now;
                 await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
+                    times?.RecordStarved(since);
                     var outcomes = TakeDecided(page, reader);
                     await RecordAsync(outcomes, 1, stop.Token).ConfigureAwait(false);
+                    since = SendStageTimes.Now;
                     if (AfterPage is not null && outcomes.Count > 0)
                     {
                         await AfterPage(outcomes[^1].CustomerId, stop.Token).ConfigureAwait(false);
@@ -489,7 +512,9 @@ public sealed partial class SendRunner
         /// <see cref="MaxPagesPerWrite"/> (a group commit). A commit waits for the log to reach the disk
         /// (<c>synchronous = FULL</c>) — on a virtual disk several milliseconds, during which this stage can do
         /// nothing else — so when the deciders are ahead, one commit for the waiting pages instead of one each takes
-        /// that wait off the run's critical path; when the recorder is ahead, it records each page as it comes.
+        /// that wait off the run's critical path; when the recorder is ahead, it records each page as it comes. The
+        /// decided pages' queue holds <see cref="MaxPagesPerWrite"/> pages, so a full group can wait while a commit is
+        /// in hand and the deciders go on deciding meanwhile (ADR 0072).
         /// </summary>
         private static IReadOnlyList<CustomerOutcome> TakeDecided(CustomerOutcome[] first, ChannelReader<CustomerOutcome[]> reader)
         {
@@ -577,7 +602,11 @@ public sealed partial class SendRunner
             }
 
             await runner.FlushSinkAsync(_delivered.Count, token).ConfigureAwait(false);
+            var times = runner.StageTimes;
+            var since = SendStageTimes.Now;
             var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed, Run = Snapshot(record) }, token).ConfigureAwait(false);
+            times?.RecordStore(since);
+            since = SendStageTimes.Now;
             _delivered = [];
             _failed = [];
             List<string>? conflicts = null;
@@ -625,6 +654,7 @@ public sealed partial class SendRunner
                 }
             }
 
+            times?.RecordHandOver(since);
             state.Merge(_tally);
             if (conflicts is not null)
             {

@@ -28,6 +28,12 @@ if (args.Length > 0 && args[0] == "store-loop")
     return Personalize.Benchmarks.Sending.StoreLoopMeasure.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "store-path")
+{
+    // The store's two halves of the closed loop alone, with CPU per message: `store-path --rounds 5` (page reads, then recordings).
+    return Personalize.Benchmarks.Sending.StorePathMeasure.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "events-loop")
 {
     // One ingestion or one tick on SQLite, with CPU per item and peak working set: `events-loop tick --customers 1000000`.

@@ -56,22 +56,47 @@ public sealed partial class SqlitePersonalizeStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         cancellationToken.ThrowIfCancellationRequested();
-        using var reader = OpenReader();
-        var strings = new Events.Utf8StringCache();
+        var reader = TakePageReader();
         var profiles = TakeProfileBuffer();
-        List<PageEntry> rows;
-        using (var statement = Prepare(reader.Connection.Handle!, (query.ContinueAfter, query.UpTo) switch
+        StorePage<StoredCustomer> page;
+        try
+        {
+            page = ReadPage(reader, query, profiles);
+        }
+        catch
+        {
+            // A failed read leaves its statements and transaction as they were: the connection is closed, not kept.
+            reader.Dispose();
+            throw;
+        }
+
+        ReturnProfileBuffer(profiles);
+        ReturnPageReader(reader);
+        return new(page);
+    }
+
+    /// <summary>One page of <see cref="ReadCustomersAsync"/> in <paramref name="reader"/>'s read transaction.</summary>
+    private StorePage<StoredCustomer> ReadPage(PageReader reader, CustomerQuery query, System.Buffers.ArrayBufferWriter<byte> profiles)
+    {
+        var strings = new Events.Utf8StringCache();
+        var statement = reader.Statement((query.ContinueAfter, query.UpTo) switch
         {
             (null, null) => PageColumns + " ORDER BY c.id LIMIT $limit",
             (_, null) => PageColumns + " WHERE c.id > $after ORDER BY c.id LIMIT $limit",
             (null, _) => PageColumns + " WHERE c.id <= $upTo ORDER BY c.id LIMIT $limit",
             _ => PageColumns + " WHERE c.id > $after AND c.id <= $upTo ORDER BY c.id LIMIT $limit",
-        }))
+        });
+        List<PageEntry> rows;
+        try
         {
             Bind(statement, "$limit", query.Limit + 1L);
             Bind(statement, "$after", query.ContinueAfter);
             Bind(statement, "$upTo", query.UpTo);
             rows = ReadPageEntries(statement, Math.Min(query.Limit, 4096) + 1, strings, profiles);
+        }
+        finally
+        {
+            PageReader.Done(statement);
         }
 
         var more = rows.Count > query.Limit;
@@ -82,8 +107,7 @@ public sealed partial class SqlitePersonalizeStore
 
         if (rows.Count == 0)
         {
-            ReturnProfileBuffer(profiles);
-            return new(new StorePage<StoredCustomer>([], null));
+            return new StorePage<StoredCustomer>([], null);
         }
 
         // The page's customers are exactly the ids between its first and last (the page is a contiguous id range), so
@@ -109,8 +133,7 @@ public sealed partial class SqlitePersonalizeStore
                 items[i] = new StoredCustomer(ReadProfile(row.Id, bytes.Slice(row.Start, row.Length), parts), row.Version);
             }
 
-            ReturnProfileBuffer(profiles);
-            return new(new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null));
+            return new StorePage<StoredCustomer>(items, more ? rows[^1].Id : null);
         }
         finally
         {
@@ -529,27 +552,39 @@ public sealed partial class SqlitePersonalizeStore
     [ThreadStatic]
     private static System.Text.Json.Utf8JsonWriter? t_idWriter;
 
-    private static void ReadRange(Reader reader, List<PageEntry> page, string? excludeRun, ConsentRecord[]?[] consents, ContactRecord[]?[] history, Events.Utf8StringCache strings)
+    private const string ConsentRange = $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq";
+    private const string HistoryRange = $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, sent_at";
+    private const string HistoryRangeWithoutRun = $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last"
+        + " AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))"
+        + " ORDER BY customer_id, sent_at";
+
+    private static void ReadRange(PageReader reader, List<PageEntry> page, string? excludeRun, ConsentRecord[]?[] consents, ContactRecord[]?[] history, Events.Utf8StringCache strings)
     {
-        var db = reader.Connection.Handle!;
         var first = page[0].Id;
         var last = page[^1].Id;
-        using (var statement = Prepare(db, $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq"))
+        var statement = reader.Statement(ConsentRange);
+        try
         {
             Bind(statement, "$first", first);
             Bind(statement, "$last", last);
             ReadAlongPage(statement, page, consents, strings, static row => StoreRows.ReadConsent(row));
         }
+        finally
+        {
+            PageReader.Done(statement);
+        }
 
-        var leaveOut = excludeRun is null
-            ? string.Empty
-            : " AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))";
-        using (var statement = Prepare(db, $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last{leaveOut} ORDER BY customer_id, sent_at"))
+        statement = reader.Statement(excludeRun is null ? HistoryRange : HistoryRangeWithoutRun);
+        try
         {
             Bind(statement, "$first", first);
             Bind(statement, "$last", last);
             Bind(statement, "$run", excludeRun);
             ReadAlongPage(statement, page, history, strings, static row => StoreRows.ReadHistory(row));
+        }
+        finally
+        {
+            PageReader.Done(statement);
         }
     }
 

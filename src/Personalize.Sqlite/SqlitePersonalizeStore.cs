@@ -29,6 +29,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
     private readonly byte[] _salt;
     private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
     private readonly InProcessWork _work;
+    private readonly int _busyTimeoutMilliseconds;
     private bool _disposed;
 
     private SqlitePersonalizeStore(string path, string connectionString, SqliteConnection writer, ChannelRegistry channels, byte[] salt, TimeProvider timeProvider)
@@ -36,6 +37,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
         _work = new InProcessWork(timeProvider);
         Path = path;
         _connectionString = connectionString;
+        _busyTimeoutMilliseconds = (int)Math.Min(int.MaxValue, new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000L);
         _writer = writer;
         _json = CustomerJson.ForStore(channels); // its own rows: judged on the way in, read without judging again
         _salt = salt;
@@ -149,6 +151,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
             _writerCommands.Clear();
             FinalizeStatements();
             _writer.Dispose();
+            ClosePageReaders();
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }
         finally

@@ -480,4 +480,95 @@ public sealed class SqliteStoreTests : IDisposable
         var customer = (await reader.GetCustomerAsync("c-1"))!;
         Assert.Equal(ConsentStatus.Withdrawn, customer.Profile.Consents.GetState(ConsentScope.ForChannel(Channel.Email)).Status);
     }
+
+    [Fact]
+    public async Task A_page_read_after_writes_by_this_store_and_another_sees_them_all_on_the_kept_read_connection()
+    {
+        // The page read keeps its connections (and their statements) from page to page: each page must still be a new
+        // snapshot, never the one the connection read before.
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        using var other = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Customer("c-1"), Customer("c-2"), Customer("c-3")]);
+        var before = await store.ReadCustomersAsync(new CustomerQuery { Limit = 2 });
+        Assert.Equal(["c-1", "c-2"], before.Items.Select(c => c.Id));
+
+        await other.AppendConsentAsync("c-1", [ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Email), Now, Form)]);
+        var version = (await store.GetCustomerAsync("c-2"))!.Version;
+        await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-2", ExpectedVersion = version, Deliveries = [Send("c-2", "m", Now)] }] });
+        await other.ImportCustomersAsync([Customer("c-0")]);
+
+        var after = await store.ReadCustomersAsync(new CustomerQuery { Limit = 3 });
+        Assert.Equal(["c-0", "c-1", "c-2"], after.Items.Select(c => c.Id));
+        Assert.Equal(ConsentStatus.Withdrawn, after.Items[1].Profile.Consents.GetState(ConsentScope.ForChannel(Channel.Email)).Status);
+        Assert.Equal(Customer("c-2").History.Records.Count + 1, after.Items[2].Profile.History.Records.Count);
+        Assert.Contains(after.Items[2].Profile.History.Records, r => r.MessageId == "m");
+        Assert.Equal(version + 1, after.Items[2].Version);
+        var rest = await store.ReadCustomersAsync(new CustomerQuery { Limit = 3, ContinueAfter = after.ContinueAfter });
+        Assert.Equal(["c-3"], rest.Items.Select(c => c.Id));
+        Assert.Null(rest.ContinueAfter);
+    }
+
+    [Fact]
+    public async Task A_page_read_that_fails_on_a_row_leaves_no_read_open_and_the_next_reads_and_writes_work()
+    {
+        using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        await store.ImportCustomersAsync([Customer("c-1"), Customer("c-2")]);
+        using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE customer_profiles SET profile = CAST('{\"id\":\"c-2\",\"stage\":\"exposure\",\"timeZone\":\"Nowhere/Atlantis\"}' AS BLOB) WHERE id = 'c-2'";
+            command.ExecuteNonQuery();
+        }
+
+        var failure = await Assert.ThrowsAsync<SqliteStoreException>(async () => await store.ReadCustomersAsync(new CustomerQuery { Limit = 10 }));
+        Assert.Contains("customer 'c-2' cannot be read", failure.Message, StringComparison.Ordinal);
+
+        // The failed read's connection was closed, not kept with its transaction open: a write and a checkpoint that
+        // must wait for no reader go through, and the next page reads what the write wrote.
+        await store.ImportCustomersAsync([Customer("c-2")]);
+        using (var connection = new SqliteConnection($"Data Source={_db.File};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var data = command.ExecuteReader();
+            Assert.True(data.Read());
+            Assert.Equal(0L, data.GetInt64(0)); // not busy: no reader holds an old snapshot
+        }
+
+        var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = 10 });
+        Assert.Equal(["c-1", "c-2"], page.Items.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task Pages_read_on_many_threads_at_once_each_give_their_own_customers_and_a_closed_store_refuses_reads()
+    {
+        var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
+        var ids = Enumerable.Range(0, 200).Select(i => $"c-{i:D3}").ToArray();
+        await store.ImportCustomersAsync([.. ids.Select(id => Customer(id))]);
+
+        var reads = Enumerable.Range(0, 16).Select(t => Task.Run(async () =>
+        {
+            var seen = new List<string>();
+            string? after = null;
+            do
+            {
+                var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = 7 + t, ContinueAfter = after });
+                seen.AddRange(page.Items.Select(c => c.Id));
+                Assert.All(page.Items, c => Assert.Equal(Customer(c.Id).Consents.Records, c.Profile.Consents.Records));
+                after = page.ContinueAfter;
+            }
+            while (after is not null);
+            return seen;
+        })).ToArray();
+
+        foreach (var seen in await Task.WhenAll(reads))
+        {
+            Assert.Equal(ids, seen);
+        }
+
+        store.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.ReadCustomersAsync(new CustomerQuery { Limit = 5 }));
+    }
 }

@@ -18,7 +18,7 @@ internal static class DecideLoopMeasure
 {
     public static int Run(string[] args)
     {
-        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small|cost|shape [--seconds N] [--rounds N] [--customers N] [--index N].");
+        var mode = args.Length > 1 ? args[1] : throw new ArgumentException("Use decide-loop one|many|small|cost|shape|explain|digest [--seconds N] [--rounds N] [--customers N] [--index N].");
         var seconds = 5.0;
         var rounds = 3;
         var size = 10_000;
@@ -49,6 +49,15 @@ internal static class DecideLoopMeasure
         if (mode == "digest")
         {
             Digest(engine, catalog, batch);
+            return 0;
+        }
+
+        if (mode == "explain")
+        {
+            // One customer's decision in words and as JSON (what a `one --index N` loop decides).
+            var decision = engine.Decide(catalog, one, Trigger.Tick, DecisionScenario.Now);
+            Console.WriteLine(decision.Explain());
+            Console.WriteLine(decision.ToJson());
             return 0;
         }
 

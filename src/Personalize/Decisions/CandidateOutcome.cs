@@ -136,7 +136,7 @@ internal readonly struct CandidateEntry
     private readonly ushort _rule;
 
     /// <summary>A candidate a rule stopped (<see cref="EligibilityRule"/> or a message rule), without channels; its code is the rule's.</summary>
-    public CandidateEntry(CompiledMessage message, ushort rule, RuleResult result, double relevance)
+    public CandidateEntry(CompiledMessage message, ushort rule, in RuleResult result, double relevance)
     {
         System.Diagnostics.Debug.Assert(rule == EligibilityRule || rule >= FirstMessageRule, "a rule's result");
         _message = message;

@@ -84,7 +84,7 @@ internal readonly struct ChannelEntry
     private readonly byte _flags;
 
     /// <summary>An entry; <paramref name="atTicks"/> is the decision instant (UTC ticks), which most results are judged at.</summary>
-    public ChannelEntry(int contentIndex, Outcome kind, RuleResult result, DateTimeOffset? sendAt, long atTicks)
+    public ChannelEntry(int contentIndex, Outcome kind, in RuleResult result, DateTimeOffset? sendAt, long atTicks)
     {
         _contentIndex = checked((ushort)contentIndex); // a message has at most ChannelRegistry.MaxChannels channels
         _kind = kind;

@@ -294,7 +294,7 @@ public sealed class DecisionContext
     }
 
     /// <summary>Keeps the timing rule's result at the decision instant (see <see cref="TryGetTimingNow"/>).</summary>
-    internal void KeepTimingNow(bool includePreferred, RuleResult result)
+    internal void KeepTimingNow(bool includePreferred, in RuleResult result)
     {
         if (includePreferred)
         {
@@ -381,7 +381,8 @@ public sealed class DecisionContext
     }
 
     /// <summary>A built-in channel rule's result cached for this decision (kind: which rule, 1 consent at a later instant, 2 frequency; key: purpose or purpose group).</summary>
-    internal bool TryGetCached(int kind, ChannelDefinition? channel, int key, long ticks, out RuleResult result)
+    /// <remarks>Read in place: a null reference (<see cref="System.Runtime.CompilerServices.Unsafe.IsNullRef{T}(ref readonly T)"/>) when none is kept; valid until the next <see cref="Cache"/>.</remarks>
+    internal ref readonly RuleResult Cached(int kind, ChannelDefinition? channel, int key, long ticks)
     {
         var cache = _cache;
         for (var i = 0; i < _cacheCount; i++)
@@ -389,16 +390,14 @@ public sealed class DecisionContext
             ref var entry = ref cache![i];
             if (entry.Kind == kind && entry.Key == key && entry.Ticks == ticks && ReferenceEquals(entry.Channel, channel))
             {
-                result = entry.Result;
-                return true;
+                return ref entry.Result;
             }
         }
 
-        result = default;
-        return false;
+        return ref System.Runtime.CompilerServices.Unsafe.NullRef<RuleResult>();
     }
 
-    internal void Cache(int kind, ChannelDefinition? channel, int key, long ticks, RuleResult result)
+    internal void Cache(int kind, ChannelDefinition? channel, int key, long ticks, in RuleResult result)
     {
         _cache ??= new CacheEntry[4];
         if (_cacheCount == _cache.Length && _cache.Length < MaxCacheSize)
@@ -412,5 +411,12 @@ public sealed class DecisionContext
         }
     }
 
-    private readonly record struct CacheEntry(int Kind, ChannelDefinition? Channel, int Key, long Ticks, RuleResult Result);
+    private readonly struct CacheEntry(int kind, ChannelDefinition? channel, int key, long ticks, in RuleResult result)
+    {
+        public readonly int Kind = kind;
+        public readonly ChannelDefinition? Channel = channel;
+        public readonly int Key = key;
+        public readonly long Ticks = ticks;
+        public readonly RuleResult Result = result;
+    }
 }

@@ -94,6 +94,7 @@ public sealed partial class DecisionEngine
         var at = context.At;
         var sendAt = at;
         RuleResult firstDeferral = default;
+        var result = RuleResult.Pass; // written by a rule only when it blocks
         var index = count++;
         var timingAllows = -1L; // the instant (UTC ticks) the timing rule deferred to in this try
         var consentHolds = false;
@@ -107,8 +108,7 @@ public sealed partial class DecisionEngine
                     continue;
                 }
 
-                var result = EvaluateChannelRule(_channelRules[r], context, message, contentIndex, definition, sendAt);
-                if (result.Passed)
+                if (PassesChannelRule(_channelRules[r], context, message, contentIndex, definition, sendAt, ref result))
                 {
                     consentHolds |= r == _consentRule && ConsentRule.HoldsLater(context);
                     continue;

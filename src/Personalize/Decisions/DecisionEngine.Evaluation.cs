@@ -15,27 +15,83 @@ public sealed partial class DecisionEngine
     /// A channel rule: the built-in ones by their fast path, called directly (the rule at a position is always the same
     /// type, so the type tests predict well and no interface dispatch is needed); a host rule through its interface.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static RuleResult EvaluateChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt) => rule switch
+    internal static RuleResult EvaluateChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt)
     {
-        ConsentRule consent => consent.EvaluateCompiled(context, message, contentIndex, sendAt),
-        FrequencyRule frequency => frequency.EvaluateCompiled(context, message, contentIndex, sendAt),
-        TimingRule timing => timing.EvaluateCompiled(context, message, contentIndex, sendAt),
-        _ => rule.Evaluate(context, message.Definition, definition, sendAt),
-    };
+        var blocked = RuleResult.Pass;
+        PassesChannelRule(rule, context, message, contentIndex, definition, sendAt, ref blocked);
+        return blocked;
+    }
+
+    /// <summary>
+    /// A channel rule as the engine's try asks it: whether it passes, with the blocking result written to
+    /// <paramref name="blocked"/> only when it does not, so a pass (most answers) copies no result through the layers.
+    /// The built-in rules by their fast path, called directly (see <see cref="EvaluateChannelRule"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool PassesChannelRule(IChannelRule rule, DecisionContext context, CompiledMessage message, int contentIndex, ChannelDefinition definition, DateTimeOffset sendAt, ref RuleResult blocked)
+    {
+        switch (rule)
+        {
+            case ConsentRule consent:
+                return consent.Passes(context, message, contentIndex, sendAt, ref blocked);
+            case FrequencyRule frequency:
+                return frequency.Passes(context, message, contentIndex, sendAt, ref blocked);
+            case TimingRule timing:
+                return timing.Passes(context, message, contentIndex, sendAt, ref blocked);
+            default:
+                return PassesHostRule(rule, context, message, definition, sendAt, ref blocked);
+        }
+    }
+
+    /// <summary>A host's channel rule through its interface (out of line: the engine's try stays small).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool PassesHostRule(IChannelRule rule, DecisionContext context, CompiledMessage message, ChannelDefinition definition, DateTimeOffset sendAt, ref RuleResult blocked)
+        => RuleResult.PassesOrKeep(rule.Evaluate(context, message.Definition, definition, sendAt), ref blocked);
 
     /// <summary>A message rule: the built-in ones by their fast path, called directly; a host rule through its interface.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message) => rule switch
+    internal static RuleResult EvaluateMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message)
     {
-        EligibilityRule eligibility => eligibility.EvaluateCompiled(context, message),
-        PauseRule pause => pause.EvaluateCompiled(context, message),
-        ServiceFirstRule serviceFirst => serviceFirst.EvaluateCompiled(context, message),
-        TopicRule topic => topic.EvaluateCompiled(context, message),
-        GiveBeforeAskRule giveBeforeAsk => giveBeforeAsk.EvaluateCompiled(context, message),
-        MessageCapRule messageCap => messageCap.EvaluateCompiled(context, message),
-        _ => rule.Evaluate(context, message.Definition),
+        var blocked = RuleResult.Pass;
+        PassesMessageRule(rule, context, message, ref blocked);
+        return blocked;
+    }
+
+    /// <summary>A message rule as the engine asks it: whether it passes, with the blocking result in <paramref name="blocked"/> only when it does not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool PassesMessageRule(IMessageRule rule, DecisionContext context, CompiledMessage message, ref RuleResult blocked) => rule switch
+    {
+        EligibilityRule => EligibilityRule.Passes(context, message, ref blocked),
+        PauseRule => PauseRule.Passes(context, message, ref blocked),
+        ServiceFirstRule serviceFirst => serviceFirst.Passes(context, message, ref blocked),
+        TopicRule topic => topic.Passes(context, message, ref blocked),
+        GiveBeforeAskRule giveBeforeAsk => giveBeforeAsk.Passes(context, message, ref blocked),
+        MessageCapRule => MessageCapRule.Passes(context, message, ref blocked),
+        _ => PassesHostRule(rule, context, message, ref blocked),
     };
+
+    /// <summary>A host's message rule through its interface (out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool PassesHostRule(IMessageRule rule, DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => RuleResult.PassesOrKeep(rule.Evaluate(context, message.Definition), ref blocked);
+
+    /// <summary>
+    /// The message rules in order over a candidate: the position of the first that stops it (its result in
+    /// <paramref name="stopped"/>), or -1 when all pass. Out of line: the rules' locals stay out of <see cref="Evaluate"/>'s frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int FirstStoppingRule(DecisionContext context, CompiledMessage message, ref RuleResult stopped)
+    {
+        var rules = _messageRules;
+        for (var r = 0; r < rules.Length; r++)
+        {
+            if (!PassesMessageRule(rules[r], context, message, ref stopped))
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>
     /// Evaluates candidates best score first (ties: higher priority, then catalog order): message rules, then the ask
@@ -55,6 +111,7 @@ public sealed partial class DecisionEngine
         var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
         var won = 0;
         var asks = 0;
+        var stopped = RuleResult.Pass; // written by a message rule only when it stops a candidate
         try
         {
             for (var position = 0; position < candidates; position++)
@@ -66,20 +123,10 @@ public sealed partial class DecisionEngine
 
                 var (index, score, relevance) = NextBest(ref ranking, context);
                 var message = considered[index];
-                var blocked = false;
-                for (var r = 0; r < _messageRules.Length; r++)
+                var stoppedBy = FirstStoppingRule(context, message, ref stopped);
+                if (stoppedBy >= 0)
                 {
-                    var result = EvaluateMessageRule(_messageRules[r], context, message);
-                    if (!result.Passed)
-                    {
-                        evaluated.Add(index, new CandidateEntry(message, (ushort)(CandidateEntry.FirstMessageRule + r), result, relevance));
-                        blocked = true;
-                        break;
-                    }
-                }
-
-                if (blocked)
-                {
+                    evaluated.Add(index, new CandidateEntry(message, (ushort)(CandidateEntry.FirstMessageRule + stoppedBy), stopped, relevance));
                     continue;
                 }
 

@@ -32,6 +32,21 @@ public readonly struct RuleResult
     /// <summary>The rule passes.</summary>
     public static RuleResult Pass => default;
 
+    /// <summary>
+    /// Whether <paramref name="result"/> passes; when it blocks it is copied to <paramref name="blocked"/>. The engine's
+    /// fast paths answer "passes?" and write a result only when a rule blocks, so the common pass copies none.
+    /// </summary>
+    internal static bool PassesOrKeep(in RuleResult result, ref RuleResult blocked)
+    {
+        if (result.Code is null)
+        {
+            return true;
+        }
+
+        blocked = result;
+        return false;
+    }
+
     /// <summary>Whether the rule passes.</summary>
     public bool Passed => Code is null;
 

@@ -36,10 +36,10 @@ internal sealed class ConsentRule : IChannelRule
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
         var scopes = new CompiledMessage.ChannelScopes(ConsentScope.ForChannel(channel.Channel, message.Purpose), ConsentScope.ForChannel(channel.Channel));
-        var outcome = Channel(context, channel, message.Purpose, scopes, context.At);
-        if (!outcome.Passed || !LaterRecords(context, sendAt))
+        var blocked = RuleResult.Pass;
+        if (!Channel(context, channel, message.Purpose, scopes, context.At, ref blocked) || !LaterRecords(context, sendAt))
         {
-            return outcome;
+            return blocked;
         }
 
         var topics = new List<ConsentScope>(message.Topics.Count);
@@ -51,22 +51,23 @@ internal sealed class ConsentRule : IChannelRule
             }
         }
 
-        return Throughout(context, channel, message.Purpose, scopes, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(topics), sendAt);
+        Throughout(context, channel, message.Purpose, scopes, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(topics), sendAt, ref blocked);
+        return blocked;
     }
 
     /// <summary>
-    /// The engine's fast path: the compiled message and the index of the channel in its contents. Not inlined: the
-    /// ledger lookups' locals would otherwise make the engine's channel try a frame to zero on every try.
+    /// The engine's fast path: the compiled message and the index of the channel in its contents; whether consent
+    /// holds, with the blocking result written to <paramref name="blocked"/> only when it does not (a pass, the
+    /// common answer, copies no result). Not inlined: the ledger lookups' locals would otherwise make the engine's
+    /// channel try a frame to zero on every try.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
+    internal bool Passes(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt, ref RuleResult blocked)
     {
         var channel = message.ChannelDefinitions[contentIndex];
-        var scopes = message.ConsentScopes[contentIndex];
-        var outcome = Channel(context, channel, message.Purpose, scopes, context.At);
-        return !outcome.Passed || !LaterRecords(context, sendAt)
-            ? outcome
-            : Throughout(context, channel, message.Purpose, scopes, message.TopicScopes, sendAt);
+        ref readonly var scopes = ref message.ConsentScopes[contentIndex];
+        return Channel(context, channel, message.Purpose, scopes, context.At, ref blocked)
+            && (!LaterRecords(context, sendAt) || Throughout(context, channel, message.Purpose, scopes, message.TopicScopes, sendAt, ref blocked));
     }
 
     /// <summary>
@@ -83,22 +84,21 @@ internal sealed class ConsentRule : IChannelRule
     /// Consent holds at every instant from the decision to the send: checked at each instant a record takes effect in
     /// between and at the send instant (a withdrawal in between stops the send even if consent is given again before it).
     /// </summary>
-    private static RuleResult Throughout(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, ReadOnlySpan<ConsentScope> topics, DateTimeOffset sendAt)
+    private static bool Throughout(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, in CompiledMessage.ChannelScopes scopes, ReadOnlySpan<ConsentScope> topics, DateTimeOffset sendAt, ref RuleResult blocked)
     {
         var ledger = context.Customer.Consents;
         var until = sendAt.UtcTicks;
         for (var t = ledger.NextRecordInstant(context.At.UtcTicks); ; t = ledger.NextRecordInstant(t))
         {
             var instant = new DateTimeOffset(Math.Min(t, until), TimeSpan.Zero);
-            var outcome = Channel(context, channel, purpose, scopes, instant);
-            if (outcome.Passed)
+            if (!Channel(context, channel, purpose, scopes, instant, ref blocked) || !TopicsAt(context, topics, instant, ref blocked))
             {
-                outcome = TopicsAt(context, topics, instant);
+                return false;
             }
 
-            if (!outcome.Passed || t >= until)
+            if (t >= until)
             {
-                return outcome;
+                return true;
             }
         }
     }
@@ -108,32 +108,40 @@ internal sealed class ConsentRule : IChannelRule
     /// channel and purpose twice, so remembering the answer costs more than it saves); at a later instant (a
     /// deferral's, which channels share) cached per channel, purpose and instant for the decision.
     /// </summary>
-    private static RuleResult Channel(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, DateTimeOffset at)
+    private static bool Channel(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, in CompiledMessage.ChannelScopes scopes, DateTimeOffset at, ref RuleResult blocked)
     {
         if (at == context.At)
         {
-            return Judge(context, channel, purpose, scopes, at);
+            return Judge(context, channel, purpose, scopes, at, ref blocked);
         }
 
         var key = at.UtcTicks;
-        if (context.TryGetCached(CacheKind, channel, (int)purpose, key, out var cached))
+        ref readonly var cached = ref context.Cached(CacheKind, channel, (int)purpose, key);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(in cached))
         {
-            return cached;
+            return RuleResult.PassesOrKeep(cached, ref blocked);
         }
 
-        var outcome = Judge(context, channel, purpose, scopes, at);
+        var outcome = RuleResult.Pass;
+        var passed = Judge(context, channel, purpose, scopes, at, ref outcome);
         context.Cache(CacheKind, channel, (int)purpose, key, outcome);
-        return outcome;
+        return passed || RuleResult.PassesOrKeep(outcome, ref blocked);
     }
 
-    private static RuleResult Judge(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, CompiledMessage.ChannelScopes scopes, DateTimeOffset at)
+    private static bool Judge(DecisionContext context, ChannelDefinition channel, ContactPurpose purpose, in CompiledMessage.ChannelScopes scopes, DateTimeOffset at, ref RuleResult blocked)
     {
         var code = context.Eligibility.ConsentCode(context.Customer, channel, purpose, scopes.ChannelForPurpose, scopes.Channel, at.UtcTicks, out var evidence);
-        return code == EligibilityCodes.Allowed ? RuleResult.Pass : new RuleResult(code, null, null, evidence, instant: at);
+        if (code == EligibilityCodes.Allowed)
+        {
+            return true;
+        }
+
+        blocked = new RuleResult(code, null, null, evidence, instant: at);
+        return false;
     }
 
     /// <summary>After the decision instant, with records dated after it: a topic withdrawn by then blocks.</summary>
-    private static RuleResult TopicsAt(DecisionContext context, ReadOnlySpan<ConsentScope> scopes, DateTimeOffset sendAt)
+    private static bool TopicsAt(DecisionContext context, ReadOnlySpan<ConsentScope> scopes, DateTimeOffset sendAt, ref RuleResult blocked)
     {
         var ledger = context.Customer.Consents;
         var expiry = context.Eligibility.PendingExpiryTicks;
@@ -142,10 +150,11 @@ internal sealed class ConsentRule : IChannelRule
             var state = ledger.StateAt(scope, sendAt.UtcTicks, expiry);
             if (state.Status == ConsentStatus.Withdrawn)
             {
-                return new RuleResult(EligibilityCodes.TopicWithdrawn, null, null, state.Record, instant: sendAt);
+                blocked = new RuleResult(EligibilityCodes.TopicWithdrawn, null, null, state.Record, instant: sendAt);
+                return false;
             }
         }
 
-        return RuleResult.Pass;
+        return true;
     }
 }

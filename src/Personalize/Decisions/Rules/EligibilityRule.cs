@@ -38,9 +38,15 @@ internal sealed class EligibilityRule : IMessageRule
         return Evaluate(context, new CompiledMessage(message, -1, context.Eligibility.Channels));
     }
 
-    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message);
+    /// <summary>
+    /// The engine's fast path: the compiled message (normalized topics, hashed id); whether the message is eligible,
+    /// with the blocking result in <paramref name="blocked"/> when not (a message with neither an expiry nor a
+    /// condition passes without a call).
+    /// </summary>
+    internal static bool Passes(DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => (message.Definition.ExpiresAt is null && message.Condition is null) || RuleResult.PassesOrKeep(Evaluate(context, message), ref blocked);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal static RuleResult Evaluate(DecisionContext context, CompiledMessage message)
     {
         if (message.Definition.ExpiresAt is { } expires && context.At >= expires)

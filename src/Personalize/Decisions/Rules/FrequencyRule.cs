@@ -53,21 +53,29 @@ internal sealed class FrequencyRule : IChannelRule
     }
 
     /// <summary>
-    /// The engine's fast path: the compiled message and the index of the channel in its contents. Not inlined (see
-    /// <see cref="ConsentRule.EvaluateCompiled"/>).
+    /// The engine's fast path: the compiled message and the index of the channel in its contents; whether every cap
+    /// allows the send, with the blocking result written to <paramref name="blocked"/> only when one does not. Not
+    /// inlined (see <see cref="ConsentRule.Passes"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
-        => Evaluate(context, message.Purpose == ContactPurpose.Service, message.ChannelDefinitions[contentIndex], sendAt);
+    internal bool Passes(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt, ref RuleResult blocked)
+        => Passes(context, message.Purpose == ContactPurpose.Service, message.ChannelDefinitions[contentIndex], sendAt, ref blocked);
 
     private RuleResult Evaluate(DecisionContext context, bool service, ChannelDefinition channel, DateTimeOffset sendAt)
+    {
+        var blocked = RuleResult.Pass;
+        Passes(context, service, channel, sendAt, ref blocked);
+        return blocked;
+    }
+
+    private bool Passes(DecisionContext context, bool service, ChannelDefinition channel, DateTimeOffset sendAt, ref RuleResult blocked)
     {
         var history = context.Customer.History;
         var placed = context.WinnerCount;
         var own = Own(context, service);
         if (history.Count == 0 && placed == 0 && !(service ? _zeroService : _zeroPromotional) && !AnyZero(own))
         {
-            return RuleResult.Pass; // nothing counted yet and every cap allows one
+            return true; // nothing counted yet and every cap allows one
         }
 
         // With no winner yet, at the decision instant or at the later instant whose counts are memoized (CountAll), a
@@ -77,7 +85,7 @@ internal sealed class FrequencyRule : IChannelRule
         if (placed == 0 && caps.Length + own.Length <= CapCounts.Capacity && (sendAt.UtcTicks == context.At.UtcTicks || context.CountsFor(service, sendAt.UtcTicks) is { Valid: true } memo && memo.Ticks == sendAt.UtcTicks)
             && !AnyReached(CountAll(context, caps, own, sendAt, service, history), caps, own, channel.Channel))
         {
-            return RuleResult.Pass;
+            return true;
         }
 
         // The answer depends only on the channel, the purpose group, the instant and the winners so far: evaluate once
@@ -85,16 +93,17 @@ internal sealed class FrequencyRule : IChannelRule
         // every channel) it does not depend on the channel either: every channel of the decision shares it.
         var key = (service ? 1 : 0) | (placed << 1);
         var shared = (service ? _channelService : _channelPromotional) || AnyOnChannel(own) ? channel : null;
-        if (context.TryGetCached(CacheKind, shared, key, sendAt.UtcTicks, out var cached))
+        ref readonly var cached = ref context.Cached(CacheKind, shared, key, sendAt.UtcTicks);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(in cached))
         {
-            return cached;
+            return RuleResult.PassesOrKeep(cached, ref blocked);
         }
 
         var result = placed == 0
             ? Evaluate(context, channel, sendAt, service, history, own)
             : EvaluateWithWinners(context, channel.Channel, sendAt, service, history, own);
         context.Cache(CacheKind, shared, key, sendAt.UtcTicks, result);
-        return result;
+        return RuleResult.PassesOrKeep(result, ref blocked);
     }
 
     /// <summary>

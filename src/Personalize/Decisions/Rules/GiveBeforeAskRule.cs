@@ -30,8 +30,9 @@ internal sealed class GiveBeforeAskRule : IMessageRule
         return Evaluate(context, message.Kind);
     }
 
-    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Kind);
+    /// <summary>The engine's fast path: whether the message may go, with the blocking result in <paramref name="blocked"/> when not.</summary>
+    internal bool Passes(DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => message.Kind != MessageKind.Ask || MinGives == 0 || RuleResult.PassesOrKeep(Evaluate(context, message.Kind), ref blocked);
 
     /// <summary>Counts gives sent at or before <paramref name="at"/> since the last ask.</summary>
     internal static int GivesSinceLastAsk(ContactHistory history, DateTimeOffset at, out DateTimeOffset? lastAsk)
@@ -54,6 +55,7 @@ internal sealed class GiveBeforeAskRule : IMessageRule
         return gives;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private RuleResult Evaluate(DecisionContext context, MessageKind kind)
     {
         if (kind != MessageKind.Ask || MinGives == 0)

@@ -28,10 +28,11 @@ internal sealed class MessageCapRule : IMessageRule
         return Evaluate(context, message.Id, ContactHistory.MessageHash(message.Id), message.Caps);
     }
 
-    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message)
-        => message.Caps.Length == 0 ? RuleResult.Pass : Evaluate(context, message.Id, message.IdHash, message.Caps);
+    /// <summary>The engine's fast path: the compiled message (hashed id); whether the message may go, with the blocking result in <paramref name="blocked"/> when not.</summary>
+    internal static bool Passes(DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => message.Caps.Length == 0 || RuleResult.PassesOrKeep(Evaluate(context, message.Id, message.IdHash, message.Caps), ref blocked);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static RuleResult Evaluate(DecisionContext context, string id, int idHash, IReadOnlyList<MessageCap> caps)
     {
         if (caps.Count == 0)

@@ -27,8 +27,9 @@ internal sealed class PauseRule : IMessageRule
         return Evaluate(context, message.Purpose);
     }
 
-    /// <summary>The engine's fast path.</summary>
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Purpose);
+    /// <summary>The engine's fast path: whether the message may go, with the blocking result in <paramref name="blocked"/> when not.</summary>
+    internal static bool Passes(DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => message.Purpose != ContactPurpose.Marketing || context.Customer.Preferences.PausedUntil is null || RuleResult.PassesOrKeep(Evaluate(context, message.Purpose), ref blocked);
 
     private static RuleResult Evaluate(DecisionContext context, ContactPurpose purpose)
         => purpose == ContactPurpose.Marketing && context.Customer.Preferences.PausedUntil is { } until && context.At < until

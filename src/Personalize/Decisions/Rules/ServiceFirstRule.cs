@@ -37,8 +37,9 @@ internal sealed class ServiceFirstRule : IMessageRule
         return Evaluate(context, message.Purpose);
     }
 
-    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message.Purpose);
+    /// <summary>The engine's fast path: whether the message may go, with the blocking result in <paramref name="blocked"/> when not.</summary>
+    internal bool Passes(DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => (uint)message.Purpose >= 3 || !_suppressed[(int)message.Purpose] || RuleResult.PassesOrKeep(Evaluate(context, message.Purpose), ref blocked);
 
     private RuleResult Evaluate(DecisionContext context, ContactPurpose purpose)
     {

@@ -32,44 +32,54 @@ internal sealed class TimingRule : IChannelRule
     }
 
     /// <summary>
-    /// The engine's fast path: the compiled message and the index of the channel in its contents. Not inlined (see
-    /// <see cref="ConsentRule.EvaluateCompiled"/>).
+    /// The engine's fast path: the compiled message and the index of the channel in its contents; whether timing
+    /// allows the send, with the blocking result written to <paramref name="blocked"/> only when it does not. Not
+    /// inlined (see <see cref="ConsentRule.Passes"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt)
-        => Evaluate(context, message.Purpose, message.ChannelDefinitions[contentIndex], sendAt);
+    internal bool Passes(DecisionContext context, CompiledMessage message, int contentIndex, DateTimeOffset sendAt, ref RuleResult blocked)
+        => Passes(context, message.Purpose, message.ChannelDefinitions[contentIndex], sendAt, ref blocked);
 
     private static RuleResult Evaluate(DecisionContext context, ContactPurpose purpose, ChannelDefinition channel, DateTimeOffset sendAt)
     {
+        var blocked = RuleResult.Pass;
+        Passes(context, purpose, channel, sendAt, ref blocked);
+        return blocked;
+    }
+
+    private static bool Passes(DecisionContext context, ContactPurpose purpose, ChannelDefinition channel, DateTimeOffset sendAt, ref RuleResult blocked)
+    {
         if (!channel.RespectsTiming)
         {
-            return RuleResult.Pass;
+            return true;
         }
 
         var includePreferred = context.Eligibility.PreferredTimesApplyTo(purpose);
-        if (context.IsAllowedByTiming(sendAt, includePreferred))
-        {
-            return RuleResult.Pass;
-        }
+        return context.IsAllowedByTiming(sendAt, includePreferred) || Blocked(context, includePreferred, sendAt, ref blocked);
+    }
 
+    /// <summary>The result when timing blocks the send (out of line: most sends are allowed).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool Blocked(DecisionContext context, bool includePreferred, DateTimeOffset sendAt, ref RuleResult blocked)
+    {
         // Blocked now: the same answer for every channel of the decision that respects timing.
         var now = sendAt == context.At;
-        if (now && context.TryGetTimingNow(includePreferred, out var kept))
+        if (now && context.TryGetTimingNow(includePreferred, out blocked))
         {
-            return kept;
+            return false;
         }
 
         var window = context.Window;
         var code = window.IsQuiet(sendAt) ? DecisionCodes.QuietHours : DecisionCodes.OutsidePreferredTime;
         var next = context.NextAllowedByTiming(sendAt, includePreferred);
-        var result = next is null
+        blocked = next is null
             ? new RuleResult(DecisionCodes.NoAllowedTime, null, null, instant: sendAt)
             : new RuleResult(code, null, next, instant: sendAt);
         if (now)
         {
-            context.KeepTimingNow(includePreferred, result);
+            context.KeepTimingNow(includePreferred, blocked);
         }
 
-        return result;
+        return false;
     }
 }

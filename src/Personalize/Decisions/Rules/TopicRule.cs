@@ -32,9 +32,11 @@ internal sealed class TopicRule : IMessageRule
         return Evaluate(context, new CompiledMessage(message, -1, context.Eligibility.Channels));
     }
 
-    /// <summary>The engine's fast path: the compiled message (normalized topics, hashed id).</summary>
-    internal RuleResult EvaluateCompiled(DecisionContext context, CompiledMessage message) => Evaluate(context, message);
+    /// <summary>The engine's fast path: the compiled message (normalized topics); whether the message may go, with the blocking result in <paramref name="blocked"/> when not.</summary>
+    internal bool Passes(DecisionContext context, CompiledMessage message, ref RuleResult blocked)
+        => message.TopicScopes.Length == 0 || RuleResult.PassesOrKeep(Evaluate(context, message), ref blocked);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private RuleResult Evaluate(DecisionContext context, CompiledMessage message)
     {
         if (message.TopicScopes.Length == 0)

@@ -118,7 +118,7 @@ internal static class StoreLoopMeasure
             sampler?.Start();
             var clock = Stopwatch.StartNew();
             var counted = transactions ? WriteCounter.Wrap(store) : null;
-            runner.StageTimes = stages ? new SendStageTimes() : null;
+            runner.StageTimes = stages ? new SendStageTimes(TimeProvider.System) : null;
             var summary = runner.RunAsync(run, counted ?? store).GetAwaiter().GetResult();
             clock.Stop();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;

@@ -77,7 +77,7 @@ public sealed partial class SendRunner
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pages = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<StoredCustomer>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(MaxPagesPerWrite) { SingleReader = true, SingleWriter = true });
-        var started = SendStageTimes.Now;
+        var started = StageTimes?.Now ?? 0;
         var tasks = new[]
         {
             Task.Run(() => ReadPagesAsync(store, runId, pages.Writer, stop), CancellationToken.None),
@@ -202,12 +202,12 @@ public sealed partial class SendRunner
             do
             {
                 // Without this run's own sends in the history, a resumed run decides as its first attempt did.
-                var since = SendStageTimes.Now;
+                var since = times?.Now ?? 0;
                 var page = await store.ReadCustomersAsync(new CustomerQuery { Limit = _options.PageSize, ContinueAfter = token, UpTo = upTo, ExcludeHistoryOfRun = runId }, stop.Token).ConfigureAwait(false);
                 times?.ReadWork(since);
                 if (page.Items.Count > 0)
                 {
-                    since = SendStageTimes.Now;
+                    since = times?.Now ?? 0;
                     await writer.WriteAsync(page.Items, stop.Token).ConfigureAwait(false);
                     times?.ReadBlocked(since);
                 }
@@ -222,18 +222,18 @@ public sealed partial class SendRunner
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop.Token };
             var times = StageTimes;
-            var since = SendStageTimes.Now;
+            var since = times?.Now ?? 0;
             await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
                 times?.DecideStarved(since);
-                since = SendStageTimes.Now;
+                since = times?.Now ?? 0;
                 var outcomes = new CustomerOutcome[page.Count];
                 Parallel.For(0, page.Count, parallel, i => outcomes[i] = Decide(page[i], state, runId, stop.Token));
                 times?.DecideWork(since);
-                since = SendStageTimes.Now;
+                since = times?.Now ?? 0;
                 await writer.WriteAsync(outcomes, stop.Token).ConfigureAwait(false);
                 times?.DecideBlocked(since);
-                since = SendStageTimes.Now;
+                since = times?.Now ?? 0;
             }
         });
 
@@ -486,13 +486,13 @@ public sealed partial class SendRunner
             try
             {
                 var times = runner.StageTimes;
-                var since = SendStageTimes.Now;
+                var since = times?.Now ?? 0;
                 await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
                     times?.RecordStarved(since);
                     var outcomes = TakeDecided(page, reader);
                     await RecordAsync(outcomes, 1, stop.Token).ConfigureAwait(false);
-                    since = SendStageTimes.Now;
+                    since = times?.Now ?? 0;
                     if (AfterPage is not null && outcomes.Count > 0)
                     {
                         await AfterPage(outcomes[^1].CustomerId, stop.Token).ConfigureAwait(false);
@@ -603,10 +603,10 @@ public sealed partial class SendRunner
 
             await runner.FlushSinkAsync(_delivered.Count, token).ConfigureAwait(false);
             var times = runner.StageTimes;
-            var since = SendStageTimes.Now;
+            var since = times?.Now ?? 0;
             var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed, Run = Snapshot(record) }, token).ConfigureAwait(false);
             times?.RecordStore(since);
-            since = SendStageTimes.Now;
+            since = times?.Now ?? 0;
             _delivered = [];
             _failed = [];
             List<string>? conflicts = null;

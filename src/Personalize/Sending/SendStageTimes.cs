@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Personalize.Sending;
@@ -7,9 +6,10 @@ namespace Personalize.Sending;
 /// Where a run over the store spends its wall time, stage by stage (the page read, the deciders, the recorder): how long
 /// each worked and how long it waited for the stage before it (starved) or after it (blocked). Off unless a caller sets
 /// <see cref="SendRunner.StageTimes"/> (the <c>store-loop --stages</c> benchmark does); the clock is read a few times per
-/// page, never per customer. Every figure is the sum over the run in <see cref="Stopwatch"/> ticks.
+/// page, never per customer, through the <see cref="TimeProvider"/> it is given. Every figure is the sum over the run in its
+/// timestamp ticks.
 /// </summary>
-internal sealed class SendStageTimes
+internal sealed class SendStageTimes(TimeProvider time)
 {
     private long _readWork;
     private long _readBlocked;
@@ -23,8 +23,8 @@ internal sealed class SendStageTimes
     private int _pages;
     private int _writes;
 
-    /// <summary>Gets the ticks now.</summary>
-    public static long Now => Stopwatch.GetTimestamp();
+    /// <summary>Gets the timestamp now.</summary>
+    public long Now => time.GetTimestamp();
 
     public void ReadWork(long since) => Add(ref _readWork, since);
 
@@ -60,7 +60,7 @@ internal sealed class SendStageTimes
         CultureInfo.InvariantCulture,
         $"wall {S(_wall)} s; read: work {S(_readWork)}, blocked {S(_readBlocked)}; decide: starved {S(_decideStarved)}, work {S(_decideWork)}, blocked {S(_decideBlocked)}; record: starved {S(_recordStarved)}, store write {S(_recordStore)} ({RecorderBusy:P0} of the wall), hand-over {S(_recordHandOver)}; {_pages} pages in {_writes} write transactions");
 
-    private static string S(long ticks) => (ticks / (double)Stopwatch.Frequency).ToString("F2", CultureInfo.InvariantCulture);
+    private string S(long ticks) => (ticks / (double)time.TimestampFrequency).ToString("F2", CultureInfo.InvariantCulture);
 
-    private static void Add(ref long slot, long since) => Interlocked.Add(ref slot, Stopwatch.GetTimestamp() - since);
+    private void Add(ref long slot, long since) => Interlocked.Add(ref slot, time.GetTimestamp() - since);
 }

@@ -149,27 +149,12 @@ internal static class QuestionLoopMeasure
         var bank = Personalize.Profiling.QuestionBankJson.Read(System.Text.Encoding.UTF8.GetBytes(ProfilingBenchmarks.BankJson));
         var none = new SendingScenario(questions: null, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
         var with = new SendingScenario(questions: bank, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
-        var folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
-        Directory.CreateDirectory(folder);
-        var pristine = Path.Combine(folder, $"seeded-{customers.ToString(CultureInfo.InvariantCulture)}-v{Personalize.Sqlite.SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
-        if (!File.Exists(pristine))
-        {
-            StoreSendBenchmarks.Seed(none, customers, pristine + ".partial");
-            File.Move(pristine + ".partial", pristine);
-        }
-
-        var work = Path.Combine(folder, "question-loop-work.db");
+        var pristine = StoreSendBenchmarks.SeededStore(none, customers);
         Personalize.Sqlite.SqlitePersonalizeStore? store = null;
         void Fresh()
         {
             store?.Dispose();
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                File.Delete(work + suffix);
-            }
-
-            File.Copy(pristine, work);
-            store = Personalize.Sqlite.SqlitePersonalizeStore.Open(work);
+            store = Personalize.Sqlite.SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "question-loop-work.db"));
         }
 
         Func<long> Run(SendingScenario scenario)

@@ -89,28 +89,11 @@ internal static class StoreLoopMeasure
         };
         var runner = scenario.Runner(sink, pageSize: pageSize);
         var run = new SendRun(scenario.Catalog, scenario.Content, scenario.Trigger) { At = scenario.At };
-        var folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
-        Directory.CreateDirectory(folder);
-        var pristine = Path.Combine(folder, $"seeded-{customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
-        if (!File.Exists(pristine))
-        {
-            var seeding = Stopwatch.StartNew();
-            StoreSendBenchmarks.Seed(scenario, customers, pristine + ".partial");
-            File.Move(pristine + ".partial", pristine);
-            Console.WriteLine($"seeded {customers:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s");
-        }
-
-        var work = Path.Combine(folder, "loop-work.db");
+        var pristine = StoreSendBenchmarks.SeededStore(scenario, customers);
         using var sampler = allocations ? new AllocationSampler() : null;
         for (var r = 0; r < repeat; r++)
         {
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                File.Delete(work + suffix);
-            }
-
-            File.Copy(pristine, work);
-            using var store = SqlitePersonalizeStore.Open(work);
+            using var store = SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "loop-work.db"));
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var gcBefore = GcCounts.Take();

@@ -23,7 +23,6 @@ public class StorePathBenchmarks
     /// <summary>Customers per invocation.</summary>
     public const int Batch = 10_000;
     private const int PageSize = 500;
-    private static readonly string Folder = Path.Combine(Path.GetTempPath(), "personalize-bench-store");
     private SendingScenario _scenario = null!;
     private SqlitePersonalizeStore _reading = null!;
     private SqlitePersonalizeStore _recording = null!;
@@ -45,16 +44,9 @@ public class StorePathBenchmarks
     public void Setup()
     {
         _scenario = new SendingScenario();
-        Directory.CreateDirectory(Folder);
-        var pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
-        if (!File.Exists(pristine))
-        {
-            StoreSendBenchmarks.Seed(_scenario, Customers, pristine + ".partial");
-            File.Move(pristine + ".partial", pristine);
-        }
-
-        _reading = SqlitePersonalizeStore.Open(Copy(pristine, "path-read.db"));
-        _recording = SqlitePersonalizeStore.Open(Copy(pristine, "path-record.db"));
+        var pristine = StoreSendBenchmarks.SeededStore(_scenario, Customers);
+        _reading = SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "path-read.db"));
+        _recording = SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "path-record.db"));
         _ids = [.. _scenario.Stream(Customers).Select(static c => c.Id).Order(StringComparer.Ordinal)];
         // The versions a page read gives (one read per page, not one per customer: 100,000 single reads took half a minute).
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -144,17 +136,5 @@ public class StorePathBenchmarks
         _recording.RecordAsync(new SendBatch { Delivered = delivered }).AsTask().GetAwaiter().GetResult();
         _recordAt = (_recordAt + Batch) % _ids.Length;
         return written;
-    }
-
-    private static string Copy(string pristine, string name)
-    {
-        var path = Path.Combine(Folder, name);
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(path + suffix);
-        }
-
-        File.Copy(pristine, path);
-        return path;
     }
 }

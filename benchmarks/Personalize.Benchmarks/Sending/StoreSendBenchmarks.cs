@@ -28,7 +28,6 @@ public class StoreSendBenchmarks
     private SendRunner _runner = null!;
     private SendRun _run = null!;
     private string _pristine = null!;
-    private string _work = null!;
     private IPersonalizeStore _store = null!;
 
     /// <summary>Gets or sets how many customers the store holds.</summary>
@@ -45,14 +44,7 @@ public class StoreSendBenchmarks
         _scenario = new SendingScenario();
         _runner = _scenario.Runner(NullSink.Instance);
         _run = new SendRun(_scenario.Catalog, _scenario.Content, _scenario.Trigger) { At = _scenario.At };
-        Directory.CreateDirectory(Folder);
-        _pristine = Path.Combine(Folder, $"seeded-{Customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
-        _work = Path.Combine(Folder, "work.db");
-        if (!File.Exists(_pristine))
-        {
-            Seed(_scenario, Customers, _pristine + ".partial");
-            File.Move(_pristine + ".partial", _pristine);
-        }
+        _pristine = SeededStore(_scenario, Customers);
 
         // The figure is per message only if every customer gets exactly one.
         IterationSetupSqlite();
@@ -67,13 +59,7 @@ public class StoreSendBenchmarks
     [IterationSetup(Target = nameof(Sqlite))]
     public void IterationSetupSqlite()
     {
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_work + suffix);
-        }
-
-        File.Copy(_pristine, _work);
-        _store = SqlitePersonalizeStore.Open(_work);
+        _store = SqlitePersonalizeStore.Open(FreshCopy(_pristine, "work.db"));
     }
 
     [IterationSetup(Target = nameof(InMemory))]
@@ -108,6 +94,39 @@ public class StoreSendBenchmarks
     {
         var summary = _runner.RunAsync(_run, _store).GetAwaiter().GetResult();
         return summary.Messages;
+    }
+
+    /// <summary>
+    /// The seeded database of <paramref name="customers"/> customers of the scenario for this schema version, in the
+    /// benchmarks' folder under the temporary directory: written once (through a <c>.partial</c> file, so an interrupted
+    /// seeding is never taken for a whole one) and shared by every benchmark and harness mode that runs over the store.
+    /// </summary>
+    internal static string SeededStore(SendingScenario scenario, int customers)
+    {
+        Directory.CreateDirectory(Folder);
+        var pristine = Path.Combine(Folder, $"seeded-{customers.ToString(CultureInfo.InvariantCulture)}-v{SqlitePersonalizeStore.SchemaVersion.ToString(CultureInfo.InvariantCulture)}.db");
+        if (!File.Exists(pristine))
+        {
+            var seeding = System.Diagnostics.Stopwatch.StartNew();
+            Seed(scenario, customers, pristine + ".partial");
+            File.Move(pristine + ".partial", pristine);
+            Console.WriteLine($"seeded {customers:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s");
+        }
+
+        return pristine;
+    }
+
+    /// <summary>A fresh copy of <paramref name="pristine"/> named <paramref name="name"/> in the benchmarks' folder (the copy's old log files removed); its path.</summary>
+    internal static string FreshCopy(string pristine, string name)
+    {
+        var path = Path.Combine(Folder, name);
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+
+        File.Copy(pristine, path);
+        return path;
     }
 
     /// <summary>Writes a store of <paramref name="customers"/> customers of the scenario (the benchmarks' seeded database).</summary>

@@ -180,15 +180,15 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
         return held;
     }
 
-    /// <summary>Writes the accepted entries' profiles, facts, events and changes; returns the entries whose version grew for it.</summary>
-    private async Task<HashSet<int>> WriteEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<CustomerSends> entries, List<int> accepted, CancellationToken cancellationToken)
+    /// <summary>Writes the accepted entries' profiles, facts (but those of <paramref name="askFacts"/>, which the deliveries' statement writes), events and changes; returns the entries whose version grew for it.</summary>
+    private async Task<HashSet<int>> WriteEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<CustomerSends> entries, List<int> accepted, HashSet<int>? askFacts, CancellationToken cancellationToken)
     {
         var bumped = new HashSet<int>();
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var i in accepted)
         {
             var entry = entries[i];
-            if (entry.Profile is null && entry.Facts is null && entry.Consents.Count == 0)
+            if ((entry.Profile is null && entry.Facts is null && entry.Consents.Count == 0) || (askFacts?.Contains(i) ?? false))
             {
                 continue;
             }

@@ -113,11 +113,14 @@ public sealed partial class PostgreSqlPersonalizeStore
             }
         }
 
-        var eventWrites = await WriteEventsAsync(connection, transaction, entries, accepted, cancellationToken).ConfigureAwait(false);
+        // The asks of the messages' questions (facts, and nothing else but deliveries) are written by the deliveries'
+        // statement: one update of the customer's row, no statement of their own and no round trip before the batch.
+        var askFacts = AsksWithDeliveries(entries, accepted);
+        var eventWrites = await WriteEventsAsync(connection, transaction, entries, accepted, askFacts, cancellationToken).ConfigureAwait(false);
         var (journeyWrites, journeysAlready) = await WriteJourneysAsync(connection, transaction, entries, accepted, cancellationToken).ConfigureAwait(false);
 
         await using var command = new NpgsqlBatch(connection, transaction);
-        var deliveries = AddDeliveries(command, entries, accepted);
+        var deliveries = AddDeliveries(command, entries, accepted, askFacts);
         var scheduled = AddScheduled(command, entries, accepted);
         var rescheduled = AddCompletions(command, entries, accepted, reschedule: true);
         var completed = AddCompletions(command, entries, accepted, reschedule: false);
@@ -215,13 +218,35 @@ public sealed partial class PostgreSqlPersonalizeStore
                 (already ??= []).Add(completion.IdempotencyKey);
             }
 
-            var version = versions[entry.CustomerId] + (historyAdded ? 1 : 0) + (eventWrites.Contains(i) ? 1 : 0) + (journeyWrites.Contains(i) ? 1 : 0);
+            var version = versions[entry.CustomerId] + (historyAdded ? 1 : 0) + (eventWrites.Contains(i) || (askFacts?.Contains(i) ?? false) ? 1 : 0) + (journeyWrites.Contains(i) ? 1 : 0);
             versions[entry.CustomerId] = version;
             results[i] = new CustomerSendsResult(entry.CustomerId, WriteStatus.Written, version, already ?? (IReadOnlyList<string>)[]);
         }
     }
 
-    private bool AddDeliveries(NpgsqlBatch batch, IReadOnlyList<CustomerSends> entries, List<int> accepted)
+    /// <summary>
+    /// The accepted entries whose facts go with the deliveries' statement (<see cref="Sql.InsertDeliveriesWithFacts"/>):
+    /// facts without a profile, consent records, events or changes (the send run's asks), in a round with deliveries to
+    /// write; <see langword="null"/> when there are none.
+    /// </summary>
+    private static HashSet<int>? AsksWithDeliveries(IReadOnlyList<CustomerSends> entries, List<int> accepted)
+    {
+        HashSet<int>? asks = null;
+        var withDeliveries = false;
+        foreach (var i in accepted)
+        {
+            var entry = entries[i];
+            withDeliveries |= entry.Deliveries.Count > 0;
+            if (entry.Facts is not null && entry.Profile is null && entry.Consents.Count == 0 && entry.Events.Count == 0 && entry.Changes.Count == 0)
+            {
+                (asks ??= []).Add(i);
+            }
+        }
+
+        return withDeliveries ? asks : null;
+    }
+
+    private bool AddDeliveries(NpgsqlBatch batch, IReadOnlyList<CustomerSends> entries, List<int> accepted, HashSet<int>? askFacts)
     {
         var count = accepted.Sum(i => entries[i].Deliveries.Count);
         if (count == 0)
@@ -260,7 +285,25 @@ public sealed partial class PostgreSqlPersonalizeStore
             }
         }
 
-        var command = new NpgsqlBatchCommand(_sql.InsertDeliveries);
+        var command = new NpgsqlBatchCommand(askFacts is null ? _sql.InsertDeliveries : _sql.InsertDeliveriesWithFacts);
+        if (askFacts is not null)
+        {
+            var ids = new string[askFacts.Count];
+            var facts = new byte[]?[askFacts.Count];
+            var f = 0;
+            foreach (var i in accepted)
+            {
+                if (askFacts.Contains(i))
+                {
+                    ids[f] = entries[i].CustomerId;
+                    facts[f++] = entries[i].Facts is { Count: > 0 } set ? set.ToJson() : null;
+                }
+            }
+
+            Param(command.Parameters, "fid", ids);
+            Param(command.Parameters, "ff", facts);
+        }
+
         Param(command.Parameters, "k", keys);
         Param(command.Parameters, "c", customers);
         Param(command.Parameters, "m", messages);

@@ -93,6 +93,36 @@ public sealed partial class PostgreSqlPersonalizeStore
                 )
                 SELECT idempotency_key FROM ins
                 """;
+
+            // The send run's shape with its questions' asks: the deliveries and the facts written by one update of each
+            // customer's row (the version grown by one for new history and one for the facts, as when the facts are
+            // written on their own before it).
+            InsertDeliveriesWithFacts = $"""
+                WITH ins AS (
+                    INSERT INTO {s}.delivery_log ({DeliveryColumns})
+                    SELECT u.k, u.c, u.m, u.ch, u.p, u.kd, u.at, u.tr, u.tp, u.r, u.st
+                    FROM unnest(@k::text[], @c::text[], @m::text[], @ch::text[], @p::smallint[], @kd::smallint[], @at::bigint[], @tr::text[], @tp::text[], @r::text[], @st::smallint[])
+                        AS u (k, c, m, ch, p, kd, at, tr, tp, r, st)
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at
+                ), hist AS (
+                    INSERT INTO {s}.contact_history (customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key)
+                    SELECT customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key FROM ins
+                ), f AS (
+                    SELECT u.id, u.facts FROM unnest(@fid::text[], @ff::bytea[]) AS u (id, facts)
+                ), t AS (
+                    SELECT x.id, bool_or(x.added) AS added
+                    FROM (SELECT customer_id AS id, true AS added FROM ins UNION ALL SELECT id, false FROM f) AS x
+                    GROUP BY x.id
+                ), bump AS (
+                    UPDATE {s}.customers c
+                    SET version = c.version + (CASE WHEN t.added THEN 1 ELSE 0 END) + (CASE WHEN f.id IS NULL THEN 0 ELSE 1 END),
+                        event_facts = CASE WHEN f.id IS NULL THEN c.event_facts ELSE f.facts END
+                    FROM t LEFT JOIN f ON f.id = t.id
+                    WHERE c.id = t.id
+                )
+                SELECT idempotency_key FROM ins
+                """;
             InsertScheduled = $"""
                 INSERT INTO {s}.scheduled_sends ({ScheduledColumns})
                 SELECT u.k, u.c, u.m, u.ch, u.tp, u.tr, u.p, u.kd, u.due, u.dec, u.r, 0, NULL, NULL
@@ -191,6 +221,8 @@ public sealed partial class PostgreSqlPersonalizeStore
         public string InsertHistory { get; }
 
         public string InsertDeliveries { get; }
+
+        public string InsertDeliveriesWithFacts { get; }
 
         public string InsertScheduled { get; }
 

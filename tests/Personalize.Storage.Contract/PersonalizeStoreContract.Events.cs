@@ -58,6 +58,48 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task Asks_written_beside_other_customers_deliveries_grow_each_version_as_the_result_says()
+    {
+        // One batch, three shapes: a send with its ask, a send without one, and an ask whose delivery was left out (its
+        // contact point suppressed): each customer's stored facts, history and version are what the result reports.
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2"), Bare("c-3")]);
+        var versions = new List<long>();
+        foreach (var id in new[] { "c-1", "c-2", "c-3" })
+        {
+            versions.Add((await scope.Store.GetCustomerAsync(id))!.Version);
+        }
+
+        var first = Send("c-1", "spring-sale", Now);
+        var second = Send("c-2", "spring-sale", Now);
+        var third = Send("c-3", "spring-sale", Now);
+        CustomerFacts Asked(DeliveryRecord send) => CustomerFacts.Create([new("asked.recipes", new Fact(1L, Now, send.IdempotencyKey))]);
+
+        var result = await scope.Store.RecordAsync(new SendBatch
+        {
+            Customers =
+            [
+                new CustomerSends { CustomerId = "c-1", ExpectedVersion = versions[0], Deliveries = [first], Facts = Asked(first) },
+                new CustomerSends { CustomerId = "c-2", ExpectedVersion = versions[1], Deliveries = [second] },
+                new CustomerSends { CustomerId = "c-3", ExpectedVersion = versions[2], Deliveries = [], Facts = Asked(third) },
+            ],
+        });
+
+        Assert.All(result.Customers, static c => Assert.Equal(WriteStatus.Written, c.Status));
+        var expected = new[] { (Facts: 1, History: 1), (Facts: 0, History: 1), (Facts: 1, History: 0) };
+        for (var i = 0; i < 3; i++)
+        {
+            var stored = (await scope.Store.GetCustomerAsync(result.Customers[i].CustomerId))!;
+            Assert.Equal(stored.Version, result.Customers[i].Version);
+            Assert.True(stored.Version > versions[i]);
+            Assert.Equal(expected[i], (stored.Profile.Facts.Count, stored.Profile.History.Records.Count));
+        }
+
+        var asked = (await scope.Store.GetCustomerAsync("c-3"))!.Profile.Facts["asked.recipes"];
+        Assert.Equal((third.IdempotencyKey, Now, 1m), (asked.EventId, asked.At, asked.Number));
+    }
+
+    [StoreFact]
     public async Task Events_facts_and_changes_are_written_with_the_sends_and_read_back()
     {
         await using var scope = await OpenAsync();

@@ -57,11 +57,7 @@ public class PostgreSqlSendBenchmarks
         _scenario = new SendingScenario();
         _runner = _scenario.Runner(NullSink.Instance);
         _run = new SendRun(_scenario.Catalog, _scenario.Content, _scenario.Trigger) { At = _scenario.At };
-        _seedDatabase = "pz_bench_seed_" + Customers.ToString(CultureInfo.InvariantCulture);
-        if (!SeedIsComplete())
-        {
-            Seed();
-        }
+        _seedDatabase = SeededDatabase(_server, _scenario, Customers);
 
         // The figure is per message only if every customer gets exactly one.
         IterationSetup();
@@ -76,10 +72,7 @@ public class PostgreSqlSendBenchmarks
     [IterationSetup(Target = nameof(PostgreSql))]
     public void IterationSetup()
     {
-        NpgsqlConnection.ClearAllPools();
-        Execute("postgres", $"DROP DATABASE IF EXISTS {WorkDatabase} WITH (FORCE)");
-        Execute("postgres", $"CREATE DATABASE {WorkDatabase} TEMPLATE {_seedDatabase}");
-        _store = PostgreSqlPersonalizeStore.Open(Database(WorkDatabase));
+        _store = PostgreSqlPersonalizeStore.Open(FreshCopy(_server, _seedDatabase, WorkDatabase));
     }
 
     [IterationCleanup(Target = nameof(PostgreSql))]
@@ -95,18 +88,42 @@ public class PostgreSqlSendBenchmarks
     [Benchmark(Baseline = true, Description = "send run without a store: streamed customers, NullSink (whole run)")]
     public long NoStore() => _runner.RunAsync(_run, _scenario.Stream(Customers)).GetAwaiter().GetResult().Messages;
 
-    private bool SeedIsComplete()
+    /// <summary>
+    /// The database <c>pz_bench_seed_N</c> holding the scenario's <paramref name="customers"/> customers, imported once
+    /// (and kept for later launches); its name. Shared with <c>question-loop --store postgres</c>.
+    /// </summary>
+    internal static string SeededDatabase(NpgsqlConnectionStringBuilder server, SendingScenario scenario, int customers)
     {
-        using var connection = new NpgsqlConnection(Database("postgres"));
+        var seed = "pz_bench_seed_" + customers.ToString(CultureInfo.InvariantCulture);
+        if (!SeedIsComplete(server, seed))
+        {
+            Seed(server, scenario, customers, seed);
+        }
+
+        return seed;
+    }
+
+    /// <summary>A fresh copy of the database <paramref name="seed"/> named <paramref name="work"/> (<c>CREATE DATABASE … TEMPLATE</c>); its connection string.</summary>
+    internal static string FreshCopy(NpgsqlConnectionStringBuilder server, string seed, string work)
+    {
+        NpgsqlConnection.ClearAllPools();
+        Execute(server, "postgres", $"DROP DATABASE IF EXISTS {work} WITH (FORCE)");
+        Execute(server, "postgres", $"CREATE DATABASE {work} TEMPLATE {seed}");
+        return Database(server, work);
+    }
+
+    private static bool SeedIsComplete(NpgsqlConnectionStringBuilder server, string seedDatabase)
+    {
+        using var connection = new NpgsqlConnection(Database(server, "postgres"));
         connection.Open();
         using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", _seedDatabase);
+        exists.Parameters.AddWithValue("name", seedDatabase);
         if ((long)exists.ExecuteScalar()! == 0)
         {
             return false;
         }
 
-        using var seed = new NpgsqlConnection(Database(_seedDatabase));
+        using var seed = new NpgsqlConnection(Database(server, seedDatabase));
         seed.Open();
         using var count = new NpgsqlCommand("SELECT value FROM personalize.store_meta WHERE key = 'bench_seeded'", seed);
         try
@@ -119,13 +136,13 @@ public class PostgreSqlSendBenchmarks
         }
     }
 
-    private void Seed()
+    private static void Seed(NpgsqlConnectionStringBuilder server, SendingScenario scenario, int customers, string seedDatabase)
     {
-        Execute("postgres", $"DROP DATABASE IF EXISTS {_seedDatabase} WITH (FORCE)");
-        Execute("postgres", $"CREATE DATABASE {_seedDatabase}");
-        using (var store = PostgreSqlPersonalizeStore.Open(Database(_seedDatabase)))
+        Execute(server, "postgres", $"DROP DATABASE IF EXISTS {seedDatabase} WITH (FORCE)");
+        Execute(server, "postgres", $"CREATE DATABASE {seedDatabase}");
+        using (var store = PostgreSqlPersonalizeStore.Open(Database(server, seedDatabase)))
         {
-            foreach (var batch in _scenario.Stream(Customers).Chunk(10_000))
+            foreach (var batch in scenario.Stream(customers).Chunk(10_000))
             {
                 var result = store.ImportCustomersAsync(batch).AsTask().GetAwaiter().GetResult();
                 if (!result.Succeeded)
@@ -135,15 +152,15 @@ public class PostgreSqlSendBenchmarks
             }
         }
 
-        Execute(_seedDatabase, "INSERT INTO personalize.store_meta (key, value) VALUES ('bench_seeded', '\\x01'::bytea); VACUUM ANALYZE");
+        Execute(server, seedDatabase, "INSERT INTO personalize.store_meta (key, value) VALUES ('bench_seeded', '\\x01'::bytea); VACUUM ANALYZE");
         NpgsqlConnection.ClearAllPools();
     }
 
-    private string Database(string name) => new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = name }.ConnectionString;
+    private static string Database(NpgsqlConnectionStringBuilder server, string name) => new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
 
-    private void Execute(string database, string sql)
+    private static void Execute(NpgsqlConnectionStringBuilder server, string database, string sql)
     {
-        using var connection = new NpgsqlConnection(Database(database));
+        using var connection = new NpgsqlConnection(Database(server, database));
         connection.Open();
         foreach (var statement in sql.Split("; ", StringSplitOptions.RemoveEmptyEntries))
         {

@@ -35,16 +35,16 @@ internal static class QuestionLoopMeasure
                 case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--pool": pool = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--store": store = args[i + 1] == "sqlite" ? args[i + 1] : throw new ArgumentException("Use --store sqlite."); break;
+                case "--store": store = args[i + 1] is "sqlite" or "postgres" ? args[i + 1] : throw new ArgumentException("Use --store sqlite|postgres."); break;
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--render": render = args[i + 1] is "email" or "sms" or "mixed" ? args[i + 1] : throw new ArgumentException("Use --render email|sms|mixed."); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite [--customers N]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite|postgres [--customers N]].");
             }
         }
 
         if (store is not null)
         {
-            return StorePair(customers, runs, warmup);
+            return StorePair(store, customers, runs, warmup);
         }
 
         if (render is not null)
@@ -138,23 +138,40 @@ internal static class QuestionLoopMeasure
     }
 
     /// <summary>
-    /// <c>--store sqlite [--customers N]</c>: the closed loop on SQLite (<see cref="StoreLoopMeasure"/>'s run over a fresh copy
-    /// of the seeded store of N customers, null sink) with the question benchmark's templates, <c>none</c> (no bank) and
-    /// <c>chosen</c> (the bank) alternated run by run in one process: the question's share of a send run that records
-    /// (each ask is written as the fact <c>asked.ID</c> with the message). CPU per message of the process (SQLite runs in
-    /// it), the run's copy of the database not measured.
+    /// <c>--store sqlite|postgres [--customers N]</c>: the closed loop on SQLite (<see cref="StoreLoopMeasure"/>'s run over a
+    /// fresh copy of the seeded store of N customers, null sink) or on PostgreSQL (a fresh copy of the seeded database of
+    /// <see cref="PostgreSqlSendBenchmarks"/>; <c>PERSONALIZE_BENCH_POSTGRES</c> names the server) with the question
+    /// benchmark's templates, <c>none</c> (no bank) and <c>chosen</c> (the bank) alternated run by run in one process: the
+    /// question's share of a send run that records (each ask is written as the fact <c>asked.ID</c> with the message).
+    /// CPU per message of the process (SQLite runs in it; PostgreSQL's server does not: its own work is not counted, only
+    /// the client's), the run's copy of the database not measured.
     /// </summary>
-    private static int StorePair(int customers, int runs, int warmup)
+    private static int StorePair(string kind, int customers, int runs, int warmup)
     {
         var bank = Personalize.Profiling.QuestionBankJson.Read(System.Text.Encoding.UTF8.GetBytes(ProfilingBenchmarks.BankJson));
         var none = new SendingScenario(questions: null, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
         var with = new SendingScenario(questions: bank, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
-        var pristine = StoreSendBenchmarks.SeededStore(none, customers);
-        Personalize.Sqlite.SqlitePersonalizeStore? store = null;
+        Personalize.Storage.IPersonalizeStore? store = null;
+        Func<Personalize.Storage.IPersonalizeStore> open;
+        if (kind == "postgres")
+        {
+            var connection = Environment.GetEnvironmentVariable("PERSONALIZE_BENCH_POSTGRES") is { Length: > 0 } value
+                ? value
+                : throw new InvalidOperationException("Set PERSONALIZE_BENCH_POSTGRES to a PostgreSQL connection string (a user that may create databases), for example from `bash .ci/postgres.sh start --durable`.");
+            var server = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Pooling = true };
+            var seed = PostgreSqlSendBenchmarks.SeededDatabase(server, none, customers);
+            open = () => Personalize.PostgreSql.PostgreSqlPersonalizeStore.Open(PostgreSqlSendBenchmarks.FreshCopy(server, seed, "pz_question_loop_work"));
+        }
+        else
+        {
+            var pristine = StoreSendBenchmarks.SeededStore(none, customers);
+            open = () => Personalize.Sqlite.SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "question-loop-work.db"));
+        }
+
         void Fresh()
         {
-            store?.Dispose();
-            store = Personalize.Sqlite.SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "question-loop-work.db"));
+            (store as IDisposable)?.Dispose();
+            store = open();
         }
 
         Func<long> Run(SendingScenario scenario)
@@ -185,10 +202,10 @@ internal static class QuestionLoopMeasure
         Thread.Sleep(300);
         Console.Error.WriteLine("warm");
         var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(runNone, runWith, runs, Fresh);
-        store?.Dispose();
+        (store as IDisposable)?.Dispose();
         var medianNone = Median(cpuNone);
         var medianWith = Median(cpuWith);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sqlite, {customers:N0} customers, none vs chosen, {runs} alternated runs: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message; GC pause median {Median(PauseNone):F2} vs {Median(PauseWith):F2} µs/message"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind}, {customers:N0} customers, none vs chosen, {runs} alternated runs: CPU median {medianNone:F2} vs {medianWith:F2} µs/message ({(medianWith / medianNone - 1) * 100:+0.0;-0.0} %); median of per-pair ratios {(Median(ratios) - 1) * 100:+0.0;-0.0} %; allocated {allocatedNone / (double)messages:F0} vs {allocatedWith / (double)messages:F0} B/message; GC pause median {Median(PauseNone):F2} vs {Median(PauseWith):F2} µs/message"));
         Console.WriteLine(Spread(ratios));
         return 0;
     }

@@ -332,6 +332,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         Param(parameters, "scheduled", run.Scheduled);
         Param(parameters, "already", run.AlreadySent);
         Param(parameters, "errors", run.Errors);
+        Param(parameters, "key_format", (short)run.KeyFormat);
     }
 
     /// <summary>One insert of suppression entries (the first of equal hashes wins), or <see langword="null"/> when there are none.</summary>

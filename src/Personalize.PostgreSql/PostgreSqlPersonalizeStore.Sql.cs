@@ -161,7 +161,7 @@ public sealed partial class PostgreSqlPersonalizeStore
                 """;
             FindDelivery = $"SELECT {DeliveryColumns} FROM {s}.delivery_log WHERE idempotency_key = @key";
             SaveRun = $"""
-                INSERT INTO {s}.runs ({RunColumns}) VALUES (@id, @trigger, @at, @status, @started, @updated, @processed, @sent, @scheduled, @already, @errors)
+                INSERT INTO {s}.runs ({RunColumns}) VALUES (@id, @trigger, @at, @status, @started, @updated, @processed, @sent, @scheduled, @already, @errors, @key_format)
                 ON CONFLICT (id) DO UPDATE SET trigger = excluded.trigger, at = excluded.at, status = excluded.status, started_at = excluded.started_at,
                     updated_at = excluded.updated_at, processed = excluded.processed, sent = excluded.sent, scheduled = excluded.scheduled,
                     already_sent = excluded.already_sent, errors = excluded.errors

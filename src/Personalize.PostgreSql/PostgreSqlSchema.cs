@@ -239,6 +239,14 @@ internal static class PostgreSqlSchema
             (convert_from(data, 'UTF8')::jsonb - 'history')
             || jsonb_build_object('historyCount', (convert_from(data, 'UTF8')::jsonb ->> 'historyDropped')::integer + jsonb_array_length(convert_from(data, 'UTF8')::jsonb -> 'history')))::text, 'UTF8');
         """,
+
+        // 9: the key format of each run (ADR 0075). Runs recorded before made their idempotency keys in format 1 (pz1_,
+        // a hash in no useful order) and keep it when resumed, so their keys match what they recorded; new runs record
+        // the format they make (2: pz2_, sorted by the send instant). A release before this one that saves a run does
+        // not name the column, so it gets 1, the format that release makes. The upsert of a run never changes it.
+        """
+        ALTER TABLE {schema}.runs ADD COLUMN key_format smallint NOT NULL DEFAULT 1;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

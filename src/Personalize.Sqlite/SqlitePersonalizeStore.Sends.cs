@@ -219,7 +219,12 @@ public sealed partial class SqlitePersonalizeStore
 
     private void SaveRun(SqliteTransaction transaction, RunRecord run)
     {
-        var command = Writer($"INSERT OR REPLACE INTO runs ({StoreRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors)", transaction);
+        // A run's key format is the one of its first record (never updated): a resumed run's keys match what it recorded.
+        var command = Writer(
+            $"INSERT INTO runs ({StoreRows.RunColumns}) VALUES ($id, $trigger, $at, $status, $started, $updated, $processed, $sent, $scheduled, $already, $errors, $keyFormat)"
+            + " ON CONFLICT (id) DO UPDATE SET trigger = excluded.trigger, at = excluded.at, status = excluded.status, started_at = excluded.started_at, updated_at = excluded.updated_at,"
+            + " processed = excluded.processed, sent = excluded.sent, scheduled = excluded.scheduled, already_sent = excluded.already_sent, errors = excluded.errors",
+            transaction);
         command.Parameters.AddWithValue("$id", run.Id);
         command.Parameters.AddWithValue("$trigger", run.Trigger);
         command.Parameters.AddWithValue("$at", run.At.UtcTicks);
@@ -231,6 +236,7 @@ public sealed partial class SqlitePersonalizeStore
         command.Parameters.AddWithValue("$scheduled", run.Scheduled);
         command.Parameters.AddWithValue("$already", run.AlreadySent);
         command.Parameters.AddWithValue("$errors", run.Errors);
+        command.Parameters.AddWithValue("$keyFormat", (int)run.KeyFormat);
         command.ExecuteNonQuery();
     }
 

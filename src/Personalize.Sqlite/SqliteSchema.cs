@@ -323,6 +323,14 @@ internal static class SqliteSchema
         ALTER TABLE journey_history ADD COLUMN records INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE journey_history ADD COLUMN more TEXT NULL;
         """,
+
+        // 13: the key format of each run (ADR 0075). Runs recorded before made their idempotency keys in format 1 (pz1_,
+        // a hash in no useful order) and keep it when resumed, so their keys match what they recorded; new runs record
+        // the format they make (2: pz2_, sorted by the send instant). A release before this one that saves a run does
+        // not name the column, so it gets 1, the format that release makes.
+        """
+        ALTER TABLE runs ADD COLUMN key_format INTEGER NOT NULL DEFAULT 1;
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

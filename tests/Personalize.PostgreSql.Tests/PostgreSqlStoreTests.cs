@@ -54,9 +54,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(8, PostgreSqlPersonalizeStore.SchemaVersion);
-        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
-        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(9, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]
@@ -75,12 +75,36 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var store = await OpenAsync();
 
-        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Empty(customer.Profile.Facts);
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
         var recorded = await store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = 3, Deliveries = [Send("c-1", "m", Now)] }] });
         Assert.Equal((WriteStatus.Written, 4L), (recorded.Customers[0].Status, recorded.Customers[0].Version));
+    }
+
+    [PostgresFact]
+    public async Task A_run_of_a_version_8_schema_reads_as_hashed_keys_and_keeps_that_format_when_saved_again()
+    {
+        // Migration 9 (ADR 0075): the run as the previous release saved it (its columns only), stopped half-way.
+        var id = RunRecord.CreateId("campaign:spring", Now);
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, 8, default);
+            await using var command = new NpgsqlCommand($"INSERT INTO \"{_schema}\".runs (id, trigger, at, status, started_at, updated_at, processed, sent, scheduled, already_sent, errors) VALUES (@id, 'campaign:spring', @at, 0, @at, @at, 500, 480, 20, 0, 0)", connection);
+            command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("at", Now.UtcTicks);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await OpenAsync();
+
+        var run = (await store.GetRunAsync(id))!;
+        Assert.Equal((RunStatus.Running, 500L, Delivery.IdempotencyKeyFormat.Hashed), (run.Status, run.Processed, run.KeyFormat));
+        await store.SaveRunAsync(run with { Status = RunStatus.Completed, Processed = 1000, KeyFormat = Delivery.IdempotencyKeyFormat.TimeOrdered });
+        var saved = (await store.GetRunAsync(id))!;
+        Assert.Equal((RunStatus.Completed, 1000L, Delivery.IdempotencyKeyFormat.Hashed), (saved.Status, saved.Processed, saved.KeyFormat));
     }
 
     [PostgresFact]
@@ -195,7 +219,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await store.DisposeAsync();
         }
 
-        Assert.Equal(8L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]

@@ -41,7 +41,7 @@ public sealed class JourneyHistoryRowsTests : IDisposable
 
         Assert.Equal("0:1:,1:1:", Rows());
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
-        Assert.Equal("12", store.WriterPragma("user_version"));
+        Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         var read = Assert.Single((await store.ReadJourneysAsync(new JourneyQuery())).Items);
         Assert.Equal(entered.History, read.History);
 

@@ -1,6 +1,7 @@
 using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Customers;
+using Personalize.Delivery;
 using Xunit;
 using static Personalize.Storage.Contract.StoreKit;
 
@@ -708,6 +709,24 @@ public abstract partial class PersonalizeStoreContract
         Assert.Equal([first.Id], (await scope.Store.ReadRunsAsync(new RunQuery { Trigger = "schedule" })).Select(r => r.Id));
         Assert.Equal([second.Id], (await scope.Store.ReadRunsAsync(new RunQuery { Status = RunStatus.Running })).Select(r => r.Id));
         Assert.Single(await scope.Store.ReadRunsAsync(new RunQuery { Limit = 1 }));
+    }
+
+    [StoreFact]
+    public async Task A_runs_key_format_is_the_one_it_was_first_saved_with_and_a_record_that_names_none_is_hashed()
+    {
+        await using var scope = await OpenAsync();
+        var ordered = new RunRecord { Id = RunRecord.CreateId("schedule", Now), Trigger = "schedule", At = Now, StartedAt = Now, UpdatedAt = Now, KeyFormat = IdempotencyKeyFormat.TimeOrdered };
+        var unnamed = new RunRecord { Id = RunRecord.CreateId("schedule", Now.AddDays(1)), Trigger = "schedule", At = Now.AddDays(1), StartedAt = Now, UpdatedAt = Now };
+        await scope.Store.SaveRunAsync(ordered);
+        await scope.Store.SaveRunAsync(unnamed);
+
+        // Saved again by a process that would make the other format (and through a batch's run): the first format stays.
+        await scope.Store.SaveRunAsync(ordered with { KeyFormat = IdempotencyKeyFormat.Hashed, Processed = 5 });
+        await scope.Store.RecordAsync(new SendBatch { Run = unnamed with { KeyFormat = IdempotencyKeyFormat.TimeOrdered, Status = RunStatus.Completed } });
+
+        Assert.Equal(IdempotencyKeyFormat.Hashed, unnamed.KeyFormat);
+        Assert.Equal(ordered with { Processed = 5 }, await scope.Store.GetRunAsync(ordered.Id));
+        Assert.Equal(unnamed with { Status = RunStatus.Completed }, await scope.Store.GetRunAsync(unnamed.Id));
     }
 
     // ---------------------------------------------------------------- erasure and suppression

@@ -13,4 +13,8 @@ public sealed record DeliveryRequest(CustomerProfile Customer, string MessageId,
     /// <summary>Gets the event an event-triggered message answers (templates see it as <c>event.*</c>), or <see langword="null"/>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Events.CustomerEvent? Event { get; init; }
+
+    /// <summary>Gets the format of the message's idempotency key (a resumed run keeps the format it started with).</summary>
+    /// <value>The default value is <see cref="IdempotencyKey.DefaultFormat"/>.</value>
+    public IdempotencyKeyFormat KeyFormat { get; init; } = IdempotencyKey.DefaultFormat;
 }

@@ -8,50 +8,95 @@ namespace Personalize.Delivery;
 
 /// <summary>
 /// The idempotency key of an outgoing message: the same (trigger, customer, message, send instant) always gives the
-/// same key, in every process and on every machine, so a resumed or repeated run can skip what a sink already holds.
+/// same key in a given <see cref="IdempotencyKeyFormat"/>, in every process and on every machine, so a resumed or
+/// repeated run can skip what a sink already holds.
 /// </summary>
 /// <remarks>
-/// The key is <c>pz1_</c> followed by 32 lower-case base32 characters (the first 160 bits of a SHA-256 hash). The hash
-/// covers a canonical UTF-8 encoding: the prefix <c>personalize.idempotency.v1</c>, then each of trigger, customer id
-/// and message id as a 4-byte big-endian length and its UTF-8 bytes, then the send instant in UTC as
-/// <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (so the same instant in any offset gives the same key). The key is safe in
-/// file names and URLs.
+/// <para>
+/// Both formats hash a canonical UTF-8 encoding with SHA-256: a domain text (<c>personalize.idempotency.v1</c> or
+/// <c>personalize.idempotency.v2</c>), then each of trigger, customer id and message id as a 4-byte big-endian length
+/// and its UTF-8 bytes, then the send instant in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (so the same instant in any
+/// offset gives the same key). Every key is 36 characters, lower-case letters and the digits 2-7: safe in file names
+/// and URLs.
+/// </para>
+/// <para>
+/// <see cref="IdempotencyKeyFormat.Hashed"/> (<c>pz1_</c>, every key before this format existed): the prefix and 32
+/// base32 characters (alphabet <c>a-z2-7</c>) of the first 160 bits of the hash.
+/// <see cref="IdempotencyKeyFormat.TimeOrdered"/> (<c>pz2_</c>, the default): the prefix, 7 characters of the send
+/// instant's whole seconds since 1970-01-01T00:00:00Z (clamped to 0 … 2^35 - 1, that is up to the year 3058), then 25
+/// characters of the first 125 bits of the hash, all in the alphabet <c>234567abcdefghijklmnopqrstuvwxyz</c>, which is
+/// in ordinal (ASCII) order: keys sort by their send instant's second, so a store's index on the key takes each run's
+/// keys at its end instead of at random places among every earlier key (ADR 0075).
+/// </para>
 /// </remarks>
 public static class IdempotencyKey
 {
-    /// <summary>The prefix every key starts with; it names the version of the encoding.</summary>
+    /// <summary>The prefix of the keys of <see cref="IdempotencyKeyFormat.Hashed"/> (the format of every key made before <see cref="IdempotencyKeyFormat.TimeOrdered"/> existed).</summary>
     public const string Prefix = "pz1_";
+
+    /// <summary>The prefix of the keys of <see cref="IdempotencyKeyFormat.TimeOrdered"/>.</summary>
+    public const string TimeOrderedPrefix = "pz2_";
+
+    /// <summary>The format <see cref="Create(string, string, string, DateTimeOffset)"/> makes: <see cref="IdempotencyKeyFormat.TimeOrdered"/>.</summary>
+    public const IdempotencyKeyFormat DefaultFormat = IdempotencyKeyFormat.TimeOrdered;
 
     /// <summary>The length of every key.</summary>
     public const int Length = 36;
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
+    /// <summary>The same 32 characters in ordinal order (format 2): a text in it sorts as the numbers it encodes.</summary>
+    private const string SortableAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>How many characters of format 2 encode the send instant's second.</summary>
+    private const int SecondsLength = 7;
+
+    /// <summary>The last second format 2 can encode (35 bits); later instants share it.</summary>
+    private const long MaxSeconds = (1L << (5 * SecondsLength)) - 1;
+
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
     private static readonly byte[] Domain = "personalize.idempotency.v1"u8.ToArray();
+    private static readonly byte[] DomainV2 = "personalize.idempotency.v2"u8.ToArray();
 
-    /// <summary>Creates the key of a send.</summary>
+    /// <summary>Creates the key of a send in the <see cref="DefaultFormat"/> (<see cref="IdempotencyKeyFormat.TimeOrdered"/>).</summary>
     /// <param name="trigger">What caused the send: an event id, a campaign run or a journey step.</param>
     /// <param name="customerId">The customer's id.</param>
     /// <param name="messageId">The catalog message's id.</param>
     /// <param name="sendAt">The planned send instant.</param>
-    /// <returns>The key, for example <c>pz1_3kq…</c>.</returns>
+    /// <returns>The key, for example <c>pz2_ax3f5kq…</c>.</returns>
     /// <exception cref="ArgumentException">An id is null or empty.</exception>
     public static string Create(string trigger, string customerId, string messageId, DateTimeOffset sendAt)
+        => Create(trigger, customerId, messageId, sendAt, DefaultFormat);
+
+    /// <summary>Creates the key of a send in a format.</summary>
+    /// <param name="trigger">What caused the send: an event id, a campaign run or a journey step.</param>
+    /// <param name="customerId">The customer's id.</param>
+    /// <param name="messageId">The catalog message's id.</param>
+    /// <param name="sendAt">The planned send instant.</param>
+    /// <param name="format">The format: <see cref="IdempotencyKeyFormat.Hashed"/> gives the keys of earlier versions for the same send.</param>
+    /// <returns>The key, for example <c>pz1_3kq…</c> or <c>pz2_ax3f5kq…</c>.</returns>
+    /// <exception cref="ArgumentException">An id is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The format is not one of <see cref="IdempotencyKeyFormat"/>'s.</exception>
+    public static string Create(string trigger, string customerId, string messageId, DateTimeOffset sendAt, IdempotencyKeyFormat format)
     {
         ArgumentException.ThrowIfNullOrEmpty(trigger);
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
+        if (format is not (IdempotencyKeyFormat.Hashed or IdempotencyKeyFormat.TimeOrdered))
+        {
+            throw new ArgumentOutOfRangeException(nameof(format), format, "The idempotency key format is 1 (Hashed, pz1_) or 2 (TimeOrdered, pz2_).");
+        }
 
-        var length = Domain.Length + 12 + Encoding.UTF8.GetByteCount(trigger) + Encoding.UTF8.GetByteCount(customerId)
+        var domain = format == IdempotencyKeyFormat.Hashed ? Domain : DomainV2;
+        var length = domain.Length + 12 + Encoding.UTF8.GetByteCount(trigger) + Encoding.UTF8.GetByteCount(customerId)
             + Encoding.UTF8.GetByteCount(messageId) + InstantLength;
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var buffer = rented.AsSpan(0, length);
-            Domain.CopyTo(buffer);
-            var position = Domain.Length;
+            domain.CopyTo(buffer);
+            var position = domain.Length;
             position += Field(trigger, buffer[position..]);
             position += Field(customerId, buffer[position..]);
             position += Field(messageId, buffer[position..]);
@@ -67,8 +112,27 @@ public static class IdempotencyKey
             sha.AppendData(buffer[..position]);
             sha.GetHashAndReset(hash);
             Span<char> key = stackalloc char[Length];
-            Prefix.AsSpan().CopyTo(key);
-            Base32(hash[..20], key[Prefix.Length..]);
+            if (format == IdempotencyKeyFormat.Hashed)
+            {
+                Prefix.AsSpan().CopyTo(key);
+                Base32(hash[..20], key[Prefix.Length..], Alphabet);
+            }
+            else
+            {
+                TimeOrderedPrefix.AsSpan().CopyTo(key);
+                var seconds = Math.Clamp(sendAt.ToUnixTimeSeconds(), 0, MaxSeconds);
+                for (var i = SecondsLength - 1; i >= 0; i--)
+                {
+                    key[TimeOrderedPrefix.Length + i] = SortableAlphabet[(int)(seconds & 31)];
+                    seconds >>= 5;
+                }
+
+                // 16 bytes give 25 characters and 3 bits to spare: the first 125 bits of the hash.
+                Span<char> rest = stackalloc char[26];
+                Base32(hash[..16], rest, SortableAlphabet);
+                rest[..25].CopyTo(key[(TimeOrderedPrefix.Length + SecondsLength)..]);
+            }
+
             return new string(key);
         }
         finally
@@ -77,26 +141,59 @@ public static class IdempotencyKey
         }
     }
 
-    /// <summary>Whether a text has the form of a key made by <see cref="Create"/>.</summary>
+    /// <summary>Whether a text has the form of a key made by <see cref="Create(string, string, string, DateTimeOffset, IdempotencyKeyFormat)"/> in either format.</summary>
     /// <param name="key">The text.</param>
     /// <returns><see langword="true"/> when it has the form.</returns>
-    public static bool IsWellFormed(string? key)
+    public static bool IsWellFormed(string? key) => FormatOf(key) is not null;
+
+    /// <summary>The format of a key, or <see langword="null"/> when the text is not a well-formed key.</summary>
+    /// <param name="key">The text.</param>
+    /// <returns><see cref="IdempotencyKeyFormat.Hashed"/> for <c>pz1_…</c>, <see cref="IdempotencyKeyFormat.TimeOrdered"/> for <c>pz2_…</c>, else <see langword="null"/>.</returns>
+    public static IdempotencyKeyFormat? FormatOf(string? key)
     {
-        if (key is null || key.Length != Length || !key.StartsWith(Prefix, StringComparison.Ordinal))
+        if (key is null || key.Length != Length)
         {
-            return false;
+            return null;
+        }
+
+        IdempotencyKeyFormat format;
+        if (key.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            format = IdempotencyKeyFormat.Hashed;
+        }
+        else if (key.StartsWith(TimeOrderedPrefix, StringComparison.Ordinal))
+        {
+            format = IdempotencyKeyFormat.TimeOrdered;
+        }
+        else
+        {
+            return null;
         }
 
         for (var i = Prefix.Length; i < key.Length; i++)
         {
+            // Both alphabets hold the same 32 characters (in another order).
             if (!Alphabet.Contains(key[i], StringComparison.Ordinal))
             {
-                return false;
+                return null;
             }
         }
 
-        return true;
+        return format;
     }
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is the key of the send in its own format: what a message recorded by an earlier
+    /// version (or by a run that keeps the format it started with) is recognised by.
+    /// </summary>
+    /// <param name="key">The key to check.</param>
+    /// <param name="trigger">What caused the send.</param>
+    /// <param name="customerId">The customer's id.</param>
+    /// <param name="messageId">The catalog message's id.</param>
+    /// <param name="sendAt">The planned send instant.</param>
+    /// <returns><see langword="true"/> when <paramref name="key"/> is well formed and made from these fields.</returns>
+    public static bool IsKeyOf(string? key, string trigger, string customerId, string messageId, DateTimeOffset sendAt)
+        => FormatOf(key) is { } format && string.Equals(key, Create(trigger, customerId, messageId, sendAt, format), StringComparison.Ordinal);
 
     /// <summary>The length of a UTC instant in the round-trip ("O") format: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
     private const int InstantLength = 28;
@@ -111,9 +208,9 @@ public static class IdempotencyKey
         return count + 4;
     }
 
-    private static void Base32(ReadOnlySpan<byte> bytes, Span<char> chars)
+    private static void Base32(ReadOnlySpan<byte> bytes, Span<char> chars, string alphabet)
     {
-        // 20 bytes = 160 bits = 32 characters of 5 bits.
+        // 20 bytes = 160 bits = 32 characters of 5 bits; 16 bytes = 128 bits = 25 characters and 3 bits (the last character takes them, padded).
         var buffer = 0;
         var bits = 0;
         var index = 0;
@@ -123,9 +220,14 @@ public static class IdempotencyKey
             bits += 8;
             while (bits >= 5)
             {
-                chars[index++] = Alphabet[(buffer >> (bits - 5)) & 31];
+                chars[index++] = alphabet[(buffer >> (bits - 5)) & 31];
                 bits -= 5;
             }
+        }
+
+        if (bits > 0)
+        {
+            chars[index] = alphabet[(buffer << (5 - bits)) & 31];
         }
     }
 }

@@ -240,7 +240,18 @@ public sealed class QuestionBank
             return;
         }
 
-        key ??= IdempotencyKey.Create(trigger!, customer.Id, messageId!, at);
+        // The asked fact holds the key of the message that asked, in the format that message was made in (a run resumed
+        // across an upgrade keeps format 1, ADR 0075): made here, the key is made in that format.
+        if (key is null || (!string.Equals(eventId, key, StringComparison.Ordinal) && IdempotencyKey.FormatOf(eventId) is { } other && IdempotencyKey.FormatOf(key) != other))
+        {
+            if (trigger is null || messageId is null || IdempotencyKey.FormatOf(eventId) is not { } format)
+            {
+                return;
+            }
+
+            key = IdempotencyKey.Create(trigger, customer.Id, messageId, at, format);
+        }
+
         if (string.Equals(eventId, key, StringComparison.Ordinal) && entry.Question.Fits(channel) && IsOpen(entry, customer, at))
         {
             best = entry;

@@ -141,14 +141,14 @@ public sealed class MessageRenderer
     /// <exception cref="TemplateRuntimeException">A template failed; the exception carries the file, line and column.</exception>
     /// <exception cref="MessageContentException">The rendered content cannot go out.</exception>
     public OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, CancellationToken cancellationToken)
-        => Render(content, customer, message, channel, templateReference, trigger, sendAt, @event, null, cancellationToken);
+        => Render(content, customer, message, channel, templateReference, trigger, sendAt, @event, null, IdempotencyKey.DefaultFormat, cancellationToken);
 
     /// <summary>
     /// Renders one message, its email bodies into arrays of <paramref name="bodies"/> when given (a send run whose sink
     /// declares <see cref="Delivery.Sinks.IMessageSink.ReleasesMessageAfterWrite"/> gives them back after the hand-over
     /// with <see cref="EmailContent.ReleaseBodies"/>), else into arrays of the message's own.
     /// </summary>
-    internal OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, BodyBufferPool? bodies, CancellationToken cancellationToken)
+    internal OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, BodyBufferPool? bodies, IdempotencyKeyFormat keyFormat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(customer);
@@ -159,7 +159,7 @@ public sealed class MessageRenderer
             throw new MessageTemplateException($"No compiled content '{templateReference}' for message '{message.Id}' on {channel}; compile the catalog's content with MessageTemplates.Compile and fix its diagnostics.");
         }
 
-        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt) { Event = @event };
+        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt) { Event = @event, KeyFormat = keyFormat };
         var model = new TemplateModel(this, request, message, channel, _brand);
         var render = new RenderOptions
         {

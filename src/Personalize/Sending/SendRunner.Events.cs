@@ -159,7 +159,7 @@ public sealed partial class SendRunner
                     {
                         scheduled.Add(new ScheduledSend
                         {
-                            IdempotencyKey = IdempotencyKey.Create(triggerText, profile.Id, winner.MessageId, winner.SendAt),
+                            IdempotencyKey = IdempotencyKey.Create(triggerText, profile.Id, winner.MessageId, winner.SendAt, state.KeyFormat),
                             CustomerId = profile.Id,
                             MessageId = winner.MessageId,
                             Channel = winner.Channel,

@@ -63,14 +63,25 @@ public sealed partial class SendRunner
             return new SendRunSummary { Totals = state.Snapshot(), Errors = [], At = at, DryRun = run.DryRun, RunId = runId, AlreadyCompleted = true };
         }
 
+        // A resumed run keeps the key format it started with (one started before an upgrade too), so its keys match
+        // what it recorded then and nothing is sent twice (ADR 0075).
+        state.KeyFormat = existing?.KeyFormat ?? _options.IdempotencyKeyFormat;
         var now = _timeProvider.GetUtcNow();
-        var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now };
+        var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now, KeyFormat = state.KeyFormat };
         var loop = new Loop(this, store, state, runId, record);
         state.Bodies = BodyPool(run, InFlightMessages);
         state.Begin(runId);
         if (!run.DryRun)
         {
             await store.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
+            if (existing is null && await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } saved && saved.KeyFormat != state.KeyFormat)
+            {
+                // Another process started the same run at the same moment with another format: the store kept its
+                // record's format (a run's format is never changed once saved), so this process uses it too.
+                state.KeyFormat = saved.KeyFormat;
+                record = record with { KeyFormat = saved.KeyFormat };
+            }
+
             await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
         }
 
@@ -267,7 +278,7 @@ public sealed partial class SendRunner
             {
                 outcome.Defer(new ScheduledSend
                 {
-                    IdempotencyKey = IdempotencyKey.Create(state.TriggerText, customer.Id, winner.MessageId, winner.SendAt),
+                    IdempotencyKey = IdempotencyKey.Create(state.TriggerText, customer.Id, winner.MessageId, winner.SendAt, state.KeyFormat),
                     CustomerId = customer.Id,
                     MessageId = winner.MessageId,
                     Channel = winner.Channel,
@@ -282,7 +293,7 @@ public sealed partial class SendRunner
                 continue;
             }
 
-            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies, keyFormat: state.KeyFormat) is { } message)
             {
                 outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId, RecordedState)));
                 if (i + 1 < winners.Count)

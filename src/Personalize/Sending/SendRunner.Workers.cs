@@ -57,8 +57,14 @@ public sealed partial class SendRunner
         var started = existing?.StartedAt ?? _timeProvider.GetUtcNow();
         if (existing is null)
         {
-            await store.SaveRunAsync(new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = started, UpdatedAt = started }, cancellationToken).ConfigureAwait(false);
+            await store.SaveRunAsync(new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = started, UpdatedAt = started, KeyFormat = _options.IdempotencyKeyFormat }, cancellationToken).ConfigureAwait(false);
+
+            // Workers starting at once each save the record; the store keeps the first one's key format (a run's format
+            // is never changed once saved), and every worker reads it back and uses it.
+            existing = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
         }
+
+        state.KeyFormat = existing?.KeyFormat ?? _options.IdempotencyKeyFormat;
 
         state.Bodies = BodyPool(run, InFlightMessages);
         state.Begin(runId);
@@ -99,6 +105,7 @@ public sealed partial class SendRunner
                 Scheduled = work.Scheduled,
                 AlreadySent = work.AlreadySent,
                 Errors = work.Errors,
+                KeyFormat = state.KeyFormat,
             },
             cancellationToken).ConfigureAwait(false);
 

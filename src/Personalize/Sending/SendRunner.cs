@@ -268,7 +268,7 @@ public sealed partial class SendRunner
         for (var i = 0; i < winners.Count; i++)
         {
             var winner = winners[i];
-            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies, keyFormat: state.KeyFormat) is { } message)
             {
                 messages.Add(message);
             }
@@ -280,14 +280,14 @@ public sealed partial class SendRunner
     }
 
     /// <summary>Renders one message; a template, content or missing-template failure becomes a <see cref="SendError"/> instead of an exception.</summary>
-    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null, BodyBufferPool? bodies = null)
+    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null, BodyBufferPool? bodies = null, IdempotencyKeyFormat? keyFormat = null)
     {
         error = null;
         var timed = _telemetry.RenderDuration.Enabled;
         var started = timed ? _timeProvider.GetTimestamp() : 0;
         try
         {
-            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, bodies, token);
+            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, bodies, keyFormat ?? _options.IdempotencyKeyFormat, token);
             if (timed)
             {
                 _telemetry.RenderDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel.Name));
@@ -557,7 +557,7 @@ public sealed partial class SendRunner
 
     /// <summary>Creates the state of one run (counters, errors, telemetry).</summary>
     private RunState NewState(SendRun run, DateTimeOffset at, IProgress<SendProgress>? progress, string kind)
-        => new(run, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors, _telemetry, kind);
+        => new(run, at, _timeProvider, progress, _options.ProgressEvery, _options.MaxRecordedErrors, _telemetry, kind) { KeyFormat = _options.IdempotencyKeyFormat };
 
     /// <summary>The kinds of run (<c>personalize.run.kind</c>), each with its span name.</summary>
     private static class RunKinds
@@ -603,6 +603,9 @@ public sealed partial class SendRunner
         private bool _ended;
         private long _sinkRetries;
         private long _failedPermanently;
+
+        /// <summary>Gets or sets the format of the keys this run makes: the options' for a new run, the recorded one for a resumed run.</summary>
+        public IdempotencyKeyFormat KeyFormat { get; set; }
 
         public RunState(SendRun run, DateTimeOffset at, TimeProvider time, IProgress<SendProgress>? progress, int every, int maxErrors, PersonalizeTelemetry telemetry, string kind)
         {

@@ -1,3 +1,4 @@
+using Personalize.Delivery;
 namespace Personalize.Sending;
 
 /// <summary>Options of rendering and send runs (<c>services.AddPersonalizeSending(o =&gt; …)</c>).</summary>
@@ -34,6 +35,15 @@ public sealed class SendingOptions
     /// <value>The default value is 500.</value>
     public int PageSize { get; set; } = 500;
 
+    /// <summary>
+    /// Gets or sets the format of the idempotency keys of new runs, events, ticks and journey steps. A campaign run
+    /// recorded in a store keeps the format it started with when it is resumed (<see cref="Storage.RunRecord.KeyFormat"/>).
+    /// <see cref="IdempotencyKeyFormat.Hashed"/> gives the keys of earlier versions: for a host whose only guard against a
+    /// repeated send is a sink that skips keys it holds (a run without a store), across the upgrade.
+    /// </summary>
+    /// <value>The default value is <see cref="IdempotencyKeyFormat.TimeOrdered"/>.</value>
+    public IdempotencyKeyFormat IdempotencyKeyFormat { get; set; } = IdempotencyKeyFormat.TimeOrdered;
+
     /// <summary>Checks the options.</summary>
     /// <returns>Every problem, empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -62,6 +72,11 @@ public sealed class SendingOptions
         if (PageSize < 1)
         {
             problems.Add($"PageSize is {PageSize}; use 1 or more.");
+        }
+
+        if (IdempotencyKeyFormat is not (IdempotencyKeyFormat.Hashed or IdempotencyKeyFormat.TimeOrdered))
+        {
+            problems.Add($"IdempotencyKeyFormat is {(int)IdempotencyKeyFormat}; use Hashed (1) or TimeOrdered (2).");
         }
 
         if (ProgressEvery < 1)

@@ -345,7 +345,7 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
 
             if (batch.Run is { } run)
             {
-                _runs[run.Id] = run;
+                KeepRun(run);
             }
 
             return new(new SendBatchResult(results));
@@ -403,6 +403,10 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
         }
     }
 
+    /// <summary>Keeps a run record (under the gate); a run's key format is the one of its first record, never changed, so a resumed run's keys match.</summary>
+    private void KeepRun(RunRecord run)
+        => _runs[run.Id] = _runs.TryGetValue(run.Id, out var first) && first.KeyFormat != run.KeyFormat ? run with { KeyFormat = first.KeyFormat } : run;
+
     /// <inheritdoc />
     public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
@@ -411,7 +415,7 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            _runs[run.Id] = run;
+            KeepRun(run);
         }
 
         return ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Personalize.Delivery;
 
 namespace Personalize.Storage;
 
@@ -43,6 +44,13 @@ public sealed record RunRecord
 
     /// <summary>Gets how many per-customer errors there were.</summary>
     public long Errors { get; init; }
+
+    /// <summary>
+    /// Gets the format of the run's idempotency keys. A resumed run makes its keys in this format, so they match what
+    /// it recorded before (also across an upgrade); stores keep the format of a run's first saved record.
+    /// </summary>
+    /// <value>The default value is <see cref="IdempotencyKeyFormat.Hashed"/>: a record that does not say was made before <see cref="IdempotencyKeyFormat.TimeOrdered"/> existed (the send runner always says).</value>
+    public IdempotencyKeyFormat KeyFormat { get; init; } = IdempotencyKeyFormat.Hashed;
 
     /// <summary>The id of the run of a trigger at an instant: <c>TRIGGER@INSTANT</c>, the instant in UTC round-trip form.</summary>
     /// <param name="trigger">The trigger text.</param>

@@ -17,7 +17,7 @@ internal static class StoreRows
     public const string DeliveryColumns = "idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at, trigger, template, run_id, state";
     public const string ScheduledColumns = "idempotency_key, customer_id, message_id, channel, template, trigger, purpose, kind, due_at, decided_at, run_id, state, reason, completed_at";
     public const string SuppressionColumns = "hash, kind, reason, at";
-    public const string RunColumns = "id, trigger, at, status, started_at, updated_at, processed, sent, scheduled, already_sent, errors";
+    public const string RunColumns = "id, trigger, at, status, started_at, updated_at, processed, sent, scheduled, already_sent, errors, key_format";
 
     /// <summary>How many consent sources a thread keeps (<see cref="SourceOf"/>).</summary>
     private const int RecentSources = 16;
@@ -145,6 +145,7 @@ internal static class StoreRows
         Scheduled = reader.GetInt64(8),
         AlreadySent = reader.GetInt64(9),
         Errors = reader.GetInt64(10),
+        KeyFormat = (Delivery.IdempotencyKeyFormat)reader.GetInt32(11),
     };
 
     /// <summary>Reads a suppression entry from the columns of <see cref="SuppressionColumns"/>.</summary>

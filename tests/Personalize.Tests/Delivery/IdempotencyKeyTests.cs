@@ -17,7 +17,8 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(key, IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At.ToOffset(TimeSpan.FromHours(13))));
         Assert.True(IdempotencyKey.IsWellFormed(key));
         Assert.Equal(IdempotencyKey.Length, key.Length);
-        Assert.StartsWith(IdempotencyKey.Prefix, key, StringComparison.Ordinal);
+        Assert.StartsWith(IdempotencyKey.TimeOrderedPrefix, key, StringComparison.Ordinal);
+        Assert.Equal(IdempotencyKeyFormat.TimeOrdered, IdempotencyKey.FormatOf(key));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class IdempotencyKeyTests
         var bits = string.Concat(hash.Take(20).Select(b => Convert.ToString(b, 2).PadLeft(8, '0')));
         var expected = "pz1_" + string.Concat(Enumerable.Range(0, 32).Select(i => "abcdefghijklmnopqrstuvwxyz234567"[Convert.ToInt32(bits.Substring(i * 5, 5), 2)]));
 
-        Assert.Equal(expected, IdempotencyKey.Create("campaign:spring", "kunde-ü", "spring-sale", At));
+        Assert.Equal(expected, IdempotencyKey.Create("campaign:spring", "kunde-ü", "spring-sale", At, IdempotencyKeyFormat.Hashed));
     }
 
     [Theory]
@@ -78,7 +79,7 @@ public sealed class IdempotencyKeyTests
         var bits = string.Concat(hash.Take(20).Select(b => Convert.ToString(b, 2).PadLeft(8, '0')));
         var expected = "pz1_" + string.Concat(Enumerable.Range(0, 32).Select(i => "abcdefghijklmnopqrstuvwxyz234567"[Convert.ToInt32(bits.Substring(i * 5, 5), 2)]));
 
-        Assert.Equal(expected, IdempotencyKey.Create("t", "c", "m", at));
+        Assert.Equal(expected, IdempotencyKey.Create("t", "c", "m", at, IdempotencyKeyFormat.Hashed));
     }
 
     [Fact]
@@ -97,15 +98,107 @@ public sealed class IdempotencyKeyTests
     [Fact]
     public void The_key_is_pinned_across_versions()
     {
-        // Changing the encoding would make resumed runs resend everything: bump the prefix instead.
-        Assert.Equal("pz1_oxndb6uq6n23t6ranmkvuccvaquk6mam", IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At));
+        // Changing an encoding would make resumed runs resend everything: add a format (a new prefix) instead.
+        Assert.Equal("pz1_oxndb6uq6n23t6ranmkvuccvaquk6mam", IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At, IdempotencyKeyFormat.Hashed));
+        Assert.Equal(PinnedTimeOrdered, IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At, IdempotencyKeyFormat.TimeOrdered));
+        Assert.Equal(PinnedTimeOrdered, IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At));
+    }
+
+    private const string PinnedTimeOrdered = "pz2_3ovgz2syrm4poja4gjczs2iqcirlb2kv";
+
+    [Fact]
+    public void The_time_ordered_key_follows_the_documented_encoding()
+    {
+        // Recomputed from the remarks: 7 characters of the whole seconds since 1970 and the first 125 bits of the hash of
+        // the v2 domain's encoding, in an alphabet in ordinal order.
+        const string sortable = "234567abcdefghijklmnopqrstuvwxyz";
+        var at = new DateTimeOffset(2026, 3, 15, 9, 30, 0, 999, TimeSpan.Zero).AddTicks(1234);
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes("personalize.idempotency.v2"));
+        foreach (var field in new[] { "campaign:spring", "kunde-ü", "spring-sale" })
+        {
+            var utf8 = Encoding.UTF8.GetBytes(field);
+            bytes.AddRange([(byte)(utf8.Length >> 24), (byte)(utf8.Length >> 16), (byte)(utf8.Length >> 8), (byte)utf8.Length]);
+            bytes.AddRange(utf8);
+        }
+
+        bytes.AddRange(Encoding.UTF8.GetBytes(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        var hash = SHA256.HashData([.. bytes]);
+        var bits = string.Concat(hash.Take(16).Select(b => Convert.ToString(b, 2).PadLeft(8, '0')));
+        var seconds = Convert.ToString(at.ToUnixTimeSeconds(), 2).PadLeft(35, '0');
+        var expected = "pz2_"
+            + string.Concat(Enumerable.Range(0, 7).Select(i => sortable[Convert.ToInt32(seconds.Substring(i * 5, 5), 2)]))
+            + string.Concat(Enumerable.Range(0, 25).Select(i => sortable[Convert.ToInt32(bits.Substring(i * 5, 5), 2)]));
+
+        Assert.Equal(expected, IdempotencyKey.Create("campaign:spring", "kunde-ü", "spring-sale", at, IdempotencyKeyFormat.TimeOrdered));
+    }
+
+    [Fact]
+    public void Time_ordered_keys_sort_by_their_send_instant_whatever_the_rest()
+    {
+        var instants = new[]
+        {
+            new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 3, 15, 9, 30, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 3, 15, 9, 30, 1, TimeSpan.Zero),
+            new DateTimeOffset(2026, 3, 15, 9, 31, 0, TimeSpan.Zero),
+            new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(3000, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+        var keys = instants.SelectMany((at, i) => Enumerable.Range(0, 50).Select(c => (Order: i, Key: IdempotencyKey.Create("campaign:" + c, "c-" + (c * 7919), "m" + (c % 3), at)))).ToArray();
+
+        var sorted = keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Order).ToArray();
+
+        Assert.Equal(keys.Select(k => k.Order).Order().ToArray(), sorted);
+        Assert.All(keys, k => Assert.True(IdempotencyKey.IsWellFormed(k.Key)));
+        Assert.Equal(keys.Length, keys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+00:00", "pz2_2222222")]
+    [InlineData("1969-12-31T23:59:59+00:00", "pz2_2222222")]
+    [InlineData("9999-12-31T23:59:59.9999999+00:00", "pz2_zzzzzzz")]
+    public void Instants_outside_the_seconds_range_share_its_first_or_last_second_and_stay_distinct(string instant, string start)
+    {
+        var at = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture);
+
+        var key = IdempotencyKey.Create("t", "c", "m", at);
+
+        Assert.StartsWith(start, key, StringComparison.Ordinal);
+        Assert.True(IdempotencyKey.IsWellFormed(key));
+        Assert.NotEqual(key, IdempotencyKey.Create("t", "c", "m", at.AddTicks(at.Year == 1 ? 1 : -1)));
+    }
+
+    [Fact]
+    public void A_key_is_recognised_as_the_key_of_its_send_in_its_own_format()
+    {
+        var v1 = IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At, IdempotencyKeyFormat.Hashed);
+        var v2 = IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At, IdempotencyKeyFormat.TimeOrdered);
+
+        Assert.NotEqual(v1, v2);
+        Assert.Equal(IdempotencyKeyFormat.Hashed, IdempotencyKey.FormatOf(v1));
+        Assert.Equal(IdempotencyKeyFormat.TimeOrdered, IdempotencyKey.FormatOf(v2));
+        Assert.True(IdempotencyKey.IsKeyOf(v1, "campaign:spring", "c-42", "spring-sale", At));
+        Assert.True(IdempotencyKey.IsKeyOf(v2, "campaign:spring", "c-42", "spring-sale", At.ToOffset(TimeSpan.FromHours(-5))));
+        Assert.False(IdempotencyKey.IsKeyOf(v2, "campaign:spring", "c-43", "spring-sale", At));
+        Assert.False(IdempotencyKey.IsKeyOf("pz3_" + v2[4..], "campaign:spring", "c-42", "spring-sale", At));
+        Assert.Null(IdempotencyKey.FormatOf("pz3_" + v2[4..]));
+    }
+
+    [Fact]
+    public void An_unknown_format_is_refused_with_the_formats_there_are()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => IdempotencyKey.Create("t", "c", "m", At, (IdempotencyKeyFormat)3));
+
+        Assert.Contains("Hashed, pz1_", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("pz1_short")]
-    [InlineData("pz2_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("pz3_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("pz2_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")]
+    [InlineData("pz2_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     [InlineData("pz1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("pz1_../../etc/passwdaaaaaaaaaaaaaaaa")]
     public void Malformed_keys_are_recognised(string? key) => Assert.False(IdempotencyKey.IsWellFormed(key));
@@ -116,5 +209,15 @@ public sealed class IdempotencyKeyTests
         var message = DeliveryFixture.Composer().Sms(DeliveryFixture.Request(ContactPurpose.Service), "Shipped.");
 
         Assert.Equal(IdempotencyKey.Create("campaign:spring-2026", "c-42", "spring-sale", DeliveryFixture.SendAt), message.IdempotencyKey);
+        Assert.StartsWith(IdempotencyKey.TimeOrderedPrefix, message.IdempotencyKey, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_request_in_the_hashed_format_gives_the_key_of_earlier_versions()
+    {
+        var message = DeliveryFixture.Composer().Sms(DeliveryFixture.Request(ContactPurpose.Service) with { KeyFormat = IdempotencyKeyFormat.Hashed }, "Shipped.");
+
+        Assert.Equal(IdempotencyKey.Create("campaign:spring-2026", "c-42", "spring-sale", DeliveryFixture.SendAt, IdempotencyKeyFormat.Hashed), message.IdempotencyKey);
+        Assert.StartsWith(IdempotencyKey.Prefix, message.IdempotencyKey, StringComparison.Ordinal);
     }
 }

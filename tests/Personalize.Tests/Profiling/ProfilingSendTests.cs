@@ -2,6 +2,7 @@ using Personalize.Catalog;
 using Personalize.Channels;
 using Personalize.Consent;
 using Personalize.Decisions;
+using Personalize.Delivery;
 using Personalize.Events;
 using Personalize.Profiling;
 using Personalize.Tests.Decisions;
@@ -217,6 +218,25 @@ public sealed class ProfilingSendTests
         Assert.Equal("gardening", bank.Choose(customer, MessageKind.Give, Channel.Email, Now, "key-2")?.Id);
         Assert.Null(bank.Choose(customer, MessageKind.Ask, Channel.Email, Now, "key-2"));
         Assert.Null(bank.Choose(customer, MessageKind.Give, Channel.Push, Now, "key-2"));
+    }
+
+    [Theory]
+    [InlineData(IdempotencyKeyFormat.Hashed)]
+    [InlineData(IdempotencyKeyFormat.TimeOrdered)]
+    public void A_message_rendered_again_knows_the_question_it_asked_by_its_key_in_the_format_it_was_made_in(IdempotencyKeyFormat format)
+    {
+        // A run started before the upgrade (pz1_ keys) and resumed after renders its pending messages again: the ask they
+        // made is recognised by their key in that format, not by a key in today's default.
+        var bank = ProfilingKit.Bank();
+        var key = IdempotencyKey.Create("campaign:spring", "e-1", "tips", Now, format);
+        var customer = ProfilingKit.Customer("e-1", Channel.Email) with
+        {
+            Facts = CustomerFacts.Create([new(QuestionBank.AskedPrefix + "frequency", new Fact(1L, Now, key))]),
+        };
+
+        Assert.Equal("frequency", bank.Choose(customer, MessageKind.Give, Channel.Email, Now, null, "campaign:spring", "tips")?.Question.Id);
+        Assert.Equal("gardening", bank.Choose(customer, MessageKind.Give, Channel.Email, Now, null, "campaign:spring", "other")?.Question.Id);
+        Assert.Equal("frequency", bank.Choose(customer, MessageKind.Give, Channel.Email, Now, key)?.Id);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class JourneysCommandTests() : ConsoleWorkspace("pz-journeys-conso
         Assert.Matches(@"journeys · steps run\s+1\n", due.Output);
         Assert.Matches(@"sent · phone\s+1\n", due.Output);
         var morning = Journeys("c-044").Output;
-        Assert.Matches(@"\(Tue 08:00 local\)\s+thank_you_call\s+sent\s+phone pz1_", morning);
+        Assert.Matches(@"\(Tue 08:00 local\)\s+thank_you_call\s+sent\s+phone pz2_", morning);
         Assert.Contains("renewal v1: active at within_48_hours, next 2026-03-19 07:00:00 UTC", morning, StringComparison.Ordinal);
     }
 

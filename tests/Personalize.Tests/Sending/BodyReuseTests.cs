@@ -120,7 +120,7 @@ public sealed class BodyReuseTests
         var message = catalog.Find("tips")!;
 
         var own = renderer.Render(content, customer, message, Channel.Email, "tips/email", "tick", SendingKit.Now);
-        var pooled = renderer.Render(content, customer, message, Channel.Email, "tips/email", "tick", SendingKit.Now, null, pool, CancellationToken.None);
+        var pooled = renderer.Render(content, customer, message, Channel.Email, "tips/email", "tick", SendingKit.Now, null, pool, IdempotencyKey.DefaultFormat, CancellationToken.None);
 
         Assert.Same(pool, ((EmailContent)pooled.Content).BodyPool);
         Assert.Equal(MimeEmailWriter.ToBytes(own), MimeEmailWriter.ToBytes(pooled));

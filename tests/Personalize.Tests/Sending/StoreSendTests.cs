@@ -258,6 +258,59 @@ public sealed class StoreSendTests
         Assert.Equal(DeliveryState.Delivered, (await store.FindDeliveryAsync(key))!.State);
     }
 
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_run_started_with_hashed_keys_and_resumed_by_a_version_that_makes_time_ordered_keys_keeps_its_format_and_sends_nothing_twice(string kind)
+    {
+        var engine = DecisionKit.Engine();
+        var catalog = SendingKit.Catalog(engine);
+        var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now };
+        var file = Path.Combine(Path.GetTempPath(), "personalize-keys-" + Guid.NewGuid().ToString("N") + ".db");
+        IPersonalizeStore store = kind == "memory" ? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        try
+        {
+            Assert.True((await store.ImportCustomersAsync(SendingKit.Customers(10).ToList())).Succeeded);
+            var sink = new InMemorySink();
+
+            // The earlier version (pz1_ keys, a run record that names no format) dies after its first write of pages of two.
+            var before = SendingKit.Runner(sink, engine, o => (o.PageSize, o.IdempotencyKeyFormat) = (2, IdempotencyKeyFormat.Hashed));
+            await Assert.ThrowsAsync<IOException>(() => before.RunAsync(run, new CrashingStore(store, recordsBeforeCrash: 1)));
+            var first = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+            Assert.InRange(first.Count, 2, 8);
+            Assert.All(first, d => Assert.StartsWith(IdempotencyKey.Prefix, d.IdempotencyKey, StringComparison.Ordinal));
+            var id = RunRecord.CreateId(run.Trigger.ToString(), Now);
+            Assert.Equal((RunStatus.Running, IdempotencyKeyFormat.Hashed), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+
+            // This version makes pz2_ keys for new runs, but resumes this one in its own format.
+            var after = SendingKit.Runner(sink, engine, o => o.PageSize = 2);
+            var summary = await after.RunAsync(run, store);
+
+            Assert.Equal(10, summary.Totals.Processed);
+            Assert.Equal(first.Count, summary.Totals.AlreadyWritten);
+            var log = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+            Assert.Equal(10, log.Count);
+            Assert.All(log, d => Assert.StartsWith(IdempotencyKey.Prefix, d.IdempotencyKey, StringComparison.Ordinal));
+            Assert.Equal(10, sink.Messages.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Count());
+            Assert.Equal(sink.Messages.Count, sink.Messages.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Count());
+            Assert.All(SendingKit.Customers(10), c => Assert.Single((store.GetCustomerAsync(c.Id).AsTask().Result)!.Profile.History.Records));
+            Assert.Equal((RunStatus.Completed, IdempotencyKeyFormat.Hashed), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+
+            // A new run (another instant) of this version makes time-ordered keys.
+            var later = await after.RunAsync(run with { At = Now.AddDays(9) }, store);
+            Assert.Equal(IdempotencyKeyFormat.TimeOrdered, (await store.GetRunAsync(later.RunId!))!.KeyFormat);
+            Assert.Contains((await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items, d => d.IdempotencyKey.StartsWith(IdempotencyKey.TimeOrderedPrefix, StringComparison.Ordinal));
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
+    }
+
     [Fact]
     public async Task A_customer_written_to_while_being_decided_is_decided_again_with_the_new_consent()
     {
@@ -341,6 +394,15 @@ public sealed class StoreSendTests
         var sink = new InMemorySink();
         var runner = SendingKit.Runner(sink, engine, o => o.PageSize = 2);
         return (store, sink, runner, new SendRun(catalog, content, Trigger.Tick) { At = Now });
+    }
+
+    /// <summary>A store whose writes of customers' sends fail (as a process killed there would stop) after a number of them.</summary>
+    private sealed class CrashingStore(IPersonalizeStore inner, int recordsBeforeCrash) : DelegatingStore(inner)
+    {
+        private int _left = recordsBeforeCrash;
+
+        public override ValueTask<SendBatchResult> RecordAsync(SendBatch batch, CancellationToken cancellationToken = default)
+            => batch.Customers.Count > 0 && Interlocked.Decrement(ref _left) < 0 ? throw new IOException("killed before the commit") : Inner.RecordAsync(batch, cancellationToken);
     }
 
     /// <summary>A store that counts the delivery log entries written as delivered and the delivered marks it is given.</summary>

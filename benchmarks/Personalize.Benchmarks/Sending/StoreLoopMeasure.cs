@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Personalize.Delivery;
 using Personalize.Delivery.Sinks;
 using Personalize.Sending;
 using Personalize.Sqlite;
@@ -20,7 +21,10 @@ namespace Personalize.Benchmarks.Sending;
 /// CPU-second then include. <c>--allocations</c> (SQLite) also prints which types took the most of the allocated bytes
 /// (the runtime's allocation samples; the sampling costs a little CPU, so measure rates without it). <c>--stages</c>
 /// prints where the run's wall time went per pipeline stage (<see cref="SendStageTimes"/>: the page read, the
-/// deciders and the recorder, each stage's work and its waits for the stage before and after it).
+/// deciders and the recorder, each stage's work and its waits for the stage before and after it). <c>--prior N</c> (SQLite)
+/// runs over a store whose delivery log already holds N messages of earlier daily runs (a store that has been sending for
+/// a while: its key index is N entries deep). Each SQLite run also prints the bytes the process wrote meanwhile (the
+/// write-ahead log's frames and the checkpoints' pages; Linux only).
 /// </summary>
 internal static class StoreLoopMeasure
 {
@@ -34,6 +38,7 @@ internal static class StoreLoopMeasure
         var transactions = false;
         var stages = false;
         var pageSize = 500;
+        var prior = 0;
         var sinkName = "null";
         for (var i = 1; i < args.Length; i += 2)
         {
@@ -68,10 +73,11 @@ internal static class StoreLoopMeasure
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--page-size": pageSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--prior": prior = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--pg-data": pgData = args[i + 1]; break;
                 case "--sink": sinkName = args[i + 1]; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--stages] [--page-size N] [--sink null|counting] [--postgres CONNECTION [--pg-data DIR]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --customers N [--repeat N] [--allocations] [--transactions] [--stages] [--page-size N] [--prior N] [--sink null|counting] [--postgres CONNECTION [--pg-data DIR]].");
             }
         }
 
@@ -90,10 +96,16 @@ internal static class StoreLoopMeasure
         var runner = scenario.Runner(sink, pageSize: pageSize);
         var run = new SendRun(scenario.Catalog, scenario.Content, scenario.Trigger) { At = scenario.At };
         var pristine = StoreSendBenchmarks.SeededStore(scenario, customers);
+        if (prior > 0)
+        {
+            pristine = WithPriorDeliveries(pristine, scenario, customers, prior);
+        }
+
         using var sampler = allocations ? new AllocationSampler() : null;
         for (var r = 0; r < repeat; r++)
         {
             using var store = SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "loop-work.db"));
+            var writtenBefore = WrittenBytes();
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var gcBefore = GcCounts.Take();
@@ -113,6 +125,10 @@ internal static class StoreLoopMeasure
             }
 
             Report("sqlite", customers, clock.Elapsed, cpu, TimeSpan.Zero, allocated, process, GcCounts.Take() - gcBefore);
+            if (WrittenBytes() - writtenBefore is var written and >= 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written by the process during the run: {written / 1048576.0:F0} MB (the log's frames and the checkpoints' pages)"));
+            }
             sampler?.StopAndPrint(customers);
             if (runner.StageTimes is { } times)
             {
@@ -157,6 +173,80 @@ internal static class StoreLoopMeasure
         }
 
         return 0;
+    }
+
+    /// <summary>The bytes the process has written so far (Linux's <c>/proc/self/io</c> <c>wchar</c>: every write call), or -1 elsewhere.</summary>
+    private static long WrittenBytes()
+    {
+        const string file = "/proc/self/io";
+        if (!File.Exists(file))
+        {
+            return -1;
+        }
+
+        foreach (var line in File.ReadLines(file))
+        {
+            if (line.StartsWith("wchar:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// A copy of the seeded store whose delivery log already holds <paramref name="prior"/> messages of earlier daily
+    /// runs (one a day per customer, their keys made by this build's <see cref="IdempotencyKey.Create(string, string, string, DateTimeOffset)"/>),
+    /// as a store that has been sending for a while holds: written once per count and key format, beside the seeded file.
+    /// </summary>
+    private static string WithPriorDeliveries(string pristine, SendingScenario scenario, int customers, int prior)
+    {
+        var format = IdempotencyKey.Create("campaign:earlier", "c-0", "earlier", scenario.At)[..3];
+        var path = Path.ChangeExtension(pristine, null) + string.Create(CultureInfo.InvariantCulture, $"-prior{prior}-{format}.db");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var seeding = Stopwatch.StartNew();
+        var partial = path + ".partial";
+        File.Copy(pristine, partial, overwrite: true);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={partial};Pooling=False"))
+        {
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA cache_size = -262144";
+                pragma.ExecuteNonQuery();
+            }
+
+            using (var transaction = connection.BeginTransaction())
+            {
+                using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO delivery_log (idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at, trigger, template, run_id, state) VALUES ($key, NULL, 'earlier', 'email', 0, 0, $at, 'campaign:earlier', NULL, NULL, 1)";
+                var key = insert.Parameters.Add("$key", Microsoft.Data.Sqlite.SqliteType.Text);
+                var at = insert.Parameters.Add("$at", Microsoft.Data.Sqlite.SqliteType.Integer);
+                for (var i = 0; i < prior; i++)
+                {
+                    var day = scenario.At.AddDays(-(prior / customers) + (i / customers) - 1);
+                    key.Value = IdempotencyKey.Create("campaign:earlier", "c-" + (i % customers).ToString(CultureInfo.InvariantCulture), "earlier", day);
+                    at.Value = day.UtcTicks;
+                    insert.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            checkpoint.ExecuteNonQuery();
+        }
+
+        File.Move(partial, path);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {prior:N0} earlier deliveries ({format}_ keys) in {seeding.Elapsed.TotalSeconds:F1} s"));
+        return path;
     }
 
     private static void Report(string store, int customers, TimeSpan wall, TimeSpan cpu, TimeSpan server, long allocated, Process process, GcCounts gc)

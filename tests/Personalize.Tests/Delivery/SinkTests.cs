@@ -116,6 +116,32 @@ public sealed class SinkTests : IDisposable
         Assert.Single(Directory.GetFiles(resumed.EmailDirectory));
     }
 
+    [Fact]
+    public async Task An_outbox_written_with_keys_of_the_earlier_format_is_resumed_with_them_beside_new_ones()
+    {
+        // A run started before the upgrade (pz1_ keys) wrote the outbox; the resumed run keeps its keys, and later runs
+        // write pz2_ keys into the same outbox.
+        var batch = Batch();
+        var old = batch.Select(m => m with { IdempotencyKey = IdempotencyKey.Create(m.Trigger, m.CustomerId, m.MessageId, m.SendAt, IdempotencyKeyFormat.Hashed) }).ToList();
+        using (var first = new FileOutboxSink(_directory))
+        {
+            await Writer(first).WriteAsync(old.Take(4));
+        }
+
+        using var resumed = new FileOutboxSink(_directory);
+        var again = await Writer(resumed).WriteAsync(old);
+        var later = await Writer(resumed).WriteAsync(batch);
+
+        Assert.Equal((4, 3), (again.Skipped, again.Written));
+        Assert.Equal((0, 7), (later.Skipped, later.Written));
+        Assert.True(await resumed.ContainsAsync(old[0].IdempotencyKey));
+        Assert.True(await resumed.ContainsAsync(batch[0].IdempotencyKey));
+        Assert.Equal(4, Lines(resumed.JsonLinesPath(Channel.Sms)).Length);
+        Assert.Equal(
+            [IdempotencyKey.Prefix, IdempotencyKey.TimeOrderedPrefix],
+            Directory.GetFiles(resumed.EmailDirectory).Select(f => Path.GetFileName(f)[..4]).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(FileOutboxSink.DefaultSyncEvery)]

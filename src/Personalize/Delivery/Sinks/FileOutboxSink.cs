@@ -105,7 +105,7 @@ public sealed class FileOutboxSink : IFlushableMessageSink, IDisposable
 
     /// <summary>The path of an email's <c>.eml</c> file.</summary>
     /// <param name="idempotencyKey">The message's key.</param>
-    /// <returns>For example <c>…/email/pz1_….eml</c>.</returns>
+    /// <returns>For example <c>…/email/pz2_….eml</c> (or <c>pz1_….eml</c> for a key of the earlier format).</returns>
     public string EmailPath(string idempotencyKey) => Path.Combine(EmailDirectory, idempotencyKey + ".eml");
 
     private string LockPath => Path.Combine(Directory, LockFileName);

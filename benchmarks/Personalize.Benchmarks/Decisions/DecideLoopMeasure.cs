@@ -24,6 +24,7 @@ internal static class DecideLoopMeasure
         var size = 10_000;
         var index = 3;
         var checkEvery = 1;
+        var packed = false;
         for (var i = 2; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -33,13 +34,14 @@ internal static class DecideLoopMeasure
                 case "--customers": size = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--index": index = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--check-every": checkEvery = Math.Max(1, int.Parse(args[i + 1], CultureInfo.InvariantCulture)); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many and cost: the batch's first N customers), --index N (one: which customer, 3 by default), --check-every N (read the clock every N steps, 1 by default).");
+                case "--layout": packed = args[i + 1] switch { "packed" => true, "scattered" => false, var other => throw new ArgumentException($"Unknown layout {other}: use scattered (default) or packed.") }; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many and cost: the batch's first N customers), --index N (one: which customer, 3 by default), --check-every N (read the clock every N steps, 1 by default), --layout scattered|packed (packed: each customer's objects a decision reads allocated together, after everyone's records; same customers).");
             }
         }
 
         var engine = DecisionScenario.Engine();
         var catalog = DecisionScenario.Catalog(engine);
-        var customers = DecisionScenario.Customers(10_000);
+        var customers = DecisionScenario.Customers(10_000, packed);
         var one = customers[index];
         var batch = size == customers.Length ? customers : customers[..Math.Min(size, customers.Length)];
         if (mode == "shape")

@@ -103,80 +103,139 @@ internal static class DecisionScenario
         return builder.Build().Compile(new CatalogValidationOptions { Channels = engine.Eligibility.Channels });
     }
 
-    public static CustomerProfile[] Customers(int count)
+    /// <summary>
+    /// The customers. <paramref name="packed"/> makes the same customers (same draws, same values) but allocates each
+    /// customer's objects a decision reads (profile, preferences, ranking, contact points, ledger, history indexes,
+    /// attributes) one after the other, after everyone's records (consent and contact records, which a decision does
+    /// not read): a stand-in for a compact per-customer layout, to measure what locality alone is worth.
+    /// </summary>
+    public static CustomerProfile[] Customers(int count, bool packed = false)
     {
         var random = new Random(7);
         var customers = new CustomerProfile[count];
         var zones = Zones.Select(TimeZoneInfo.FindSystemTimeZoneById).ToArray();
+        var draws = packed ? new Draw[count] : null;
         for (var i = 0; i < count; i++)
         {
-            var consents = new List<ConsentRecord>();
-            foreach (var channel in Channels)
+            var draw = Next(random, zones, i);
+            if (draws is null)
             {
-                if (random.NextDouble() < 0.7)
-                {
-                    consents.Add(ConsentRecord.Grant(ConsentScope.ForChannel(channel), Now.AddDays(-400 + random.Next(300)), Source, "v1"));
-                }
+                customers[i] = Build(i, draw);
             }
-
-            if (random.NextDouble() < 0.1)
+            else
             {
-                consents.Add(ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Sms), Now.AddDays(-random.Next(60)), Source));
+                draws[i] = draw;
             }
+        }
 
-            foreach (var topic in Topics)
+        if (draws is not null)
+        {
+            for (var i = 0; i < count; i++)
             {
-                if (random.NextDouble() < 0.35)
-                {
-                    consents.Add(ConsentRecord.Grant(ConsentScope.ForTopic(topic), Now.AddDays(-300), Source, "v1"));
-                }
+                customers[i] = Build(i, draws[i] with { Ranking = [.. draws[i].Ranking] });
+                draws[i] = default!;
             }
-
-            var history = new ContactRecord[random.Next(41)];
-            for (var h = 0; h < history.Length; h++)
-            {
-                var message = random.Next(50);
-                history[h] = new ContactRecord
-                {
-                    MessageId = $"m-{message:00}",
-                    Channel = Channels[random.Next(Channels.Length)],
-                    Purpose = (ContactPurpose)(message % 3),
-                    Kind = message % 7 == 3 ? MessageKind.Ask : MessageKind.Give,
-                    SentAt = Now.AddMinutes(-random.Next(90 * 24 * 60)),
-                };
-            }
-
-            var ranking = Channels.OrderBy(_ => random.Next()).Take(1 + random.Next(4)).ToArray();
-            var attributes = new Dictionary<string, JsonElement>
-            {
-                ["loyaltyPoints"] = JsonSerializer.SerializeToElement(random.Next(500)),
-                ["tier"] = JsonSerializer.SerializeToElement(random.Next(3) switch { 0 => "bronze", 1 => "silver", _ => "gold" }),
-            };
-            customers[i] = new CustomerProfile
-            {
-                Id = "c-" + i,
-                Stage = (LifecycleStage)random.Next(3),
-                TimeZone = zones[random.Next(zones.Length)],
-                ContactPoints = new ContactPoints
-                {
-                    Email = "c" + i + "@example.com",
-                    Phone = random.NextDouble() < 0.8 ? "+4915112345678" : null,
-                    DeviceTokens = random.NextDouble() < 0.6 ? ["tok"] : [],
-                    PostalAddress = random.NextDouble() < 0.3 ? new PostalAddress { Lines = ["1 Main St"], City = "Berlin", Country = "DE" } : null,
-                },
-                Consents = new ConsentLedger(consents),
-                History = new ContactHistory(history),
-                Preferences = new ContactPreferences
-                {
-                    ChannelRanking = ranking,
-                    QuietHours = random.NextDouble() < 0.6 ? new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0)) : null,
-                    FrequencyCaps = random.NextDouble() < 0.3 ? [new FrequencyCap { Max = 2, Period = CapPeriod.Week }] : [],
-                },
-                ServiceFlags = random.NextDouble() < 0.05 ? new ServiceFlags { OpenComplaint = true } : ServiceFlags.None,
-                Attributes = attributes,
-            };
         }
 
         return customers;
+    }
+
+    private sealed record Draw(
+        List<ConsentRecord> Consents,
+        ContactRecord[] History,
+        Channel[] Ranking,
+        int LoyaltyPoints,
+        string Tier,
+        LifecycleStage Stage,
+        TimeZoneInfo Zone,
+        bool Phone,
+        bool Tokens,
+        bool Postal,
+        bool Quiet,
+        bool Caps,
+        bool Complaint);
+
+    private static Draw Next(Random random, TimeZoneInfo[] zones, int i)
+    {
+        var consents = new List<ConsentRecord>();
+        foreach (var channel in Channels)
+        {
+            if (random.NextDouble() < 0.7)
+            {
+                consents.Add(ConsentRecord.Grant(ConsentScope.ForChannel(channel), Now.AddDays(-400 + random.Next(300)), Source, "v1"));
+            }
+        }
+
+        if (random.NextDouble() < 0.1)
+        {
+            consents.Add(ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Sms), Now.AddDays(-random.Next(60)), Source));
+        }
+
+        foreach (var topic in Topics)
+        {
+            if (random.NextDouble() < 0.35)
+            {
+                consents.Add(ConsentRecord.Grant(ConsentScope.ForTopic(topic), Now.AddDays(-300), Source, "v1"));
+            }
+        }
+
+        var history = new ContactRecord[random.Next(41)];
+        for (var h = 0; h < history.Length; h++)
+        {
+            var message = random.Next(50);
+            history[h] = new ContactRecord
+            {
+                MessageId = $"m-{message:00}",
+                Channel = Channels[random.Next(Channels.Length)],
+                Purpose = (ContactPurpose)(message % 3),
+                Kind = message % 7 == 3 ? MessageKind.Ask : MessageKind.Give,
+                SentAt = Now.AddMinutes(-random.Next(90 * 24 * 60)),
+            };
+        }
+
+        var ranking = Channels.OrderBy(_ => random.Next()).Take(1 + random.Next(4)).ToArray();
+        var loyaltyPoints = random.Next(500);
+        var tier = random.Next(3) switch { 0 => "bronze", 1 => "silver", _ => "gold" };
+        var stage = (LifecycleStage)random.Next(3);
+        var zone = zones[random.Next(zones.Length)];
+        var phone = random.NextDouble() < 0.8;
+        var tokens = random.NextDouble() < 0.6;
+        var postal = random.NextDouble() < 0.3;
+        var quiet = random.NextDouble() < 0.6;
+        var caps = random.NextDouble() < 0.3;
+        var complaint = random.NextDouble() < 0.05;
+        return new Draw(consents, history, ranking, loyaltyPoints, tier, stage, zone, phone, tokens, postal, quiet, caps, complaint);
+    }
+
+    private static CustomerProfile Build(int i, Draw d)
+    {
+        var attributes = new Dictionary<string, JsonElement>
+        {
+            ["loyaltyPoints"] = JsonSerializer.SerializeToElement(d.LoyaltyPoints),
+            ["tier"] = JsonSerializer.SerializeToElement(d.Tier),
+        };
+        return new CustomerProfile
+        {
+            Id = "c-" + i,
+            Stage = d.Stage,
+            TimeZone = d.Zone,
+            ContactPoints = new ContactPoints
+            {
+                Email = "c" + i + "@example.com",
+                Phone = d.Phone ? "+4915112345678" : null,
+                DeviceTokens = d.Tokens ? ["tok"] : [],
+                PostalAddress = d.Postal ? new PostalAddress { Lines = ["1 Main St"], City = "Berlin", Country = "DE" } : null,
+            },
+            Consents = new ConsentLedger(d.Consents),
+            History = new ContactHistory(d.History),
+            Preferences = new ContactPreferences
+            {
+                ChannelRanking = d.Ranking,
+                QuietHours = d.Quiet ? new TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0)) : null,
+                FrequencyCaps = d.Caps ? [new FrequencyCap { Max = 2, Period = CapPeriod.Week }] : [],
+            },
+            ServiceFlags = d.Complaint ? new ServiceFlags { OpenComplaint = true } : ServiceFlags.None,
+            Attributes = attributes,
+        };
     }
 }

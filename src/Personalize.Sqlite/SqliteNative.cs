@@ -111,6 +111,37 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Library, EntryPoint = "sqlite3_step")]
     public static partial int Step(nint statement);
 
+    /// <summary>
+    /// Sets a connection's write-ahead log hook: SQLite calls <paramref name="callback"/> (with <paramref name="argument"/>,
+    /// the connection, the database's name and the frames now in the log) after each commit, on the committing thread,
+    /// in place of its automatic checkpoint. A null callback removes the hook.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "sqlite3_wal_hook")]
+    public static partial nint WalHook(nint db, delegate* unmanaged[Cdecl]<nint, nint, byte*, int, int> callback, nint argument);
+
+    /// <summary>Checkpoints the main database's write-ahead log (<c>sqlite3_wal_checkpoint_v2</c>; reads and writes both files).</summary>
+    public static int CheckpointPassive(nint db, out int logFrames, out int checkpointedFrames)
+    {
+        int log, checkpointed;
+        var code = WalCheckpoint(db, MainDatabase, 0 /* SQLITE_CHECKPOINT_PASSIVE */, &log, &checkpointed);
+        logFrames = log;
+        checkpointedFrames = checkpointed;
+        return code;
+    }
+
+    /// <summary>"main", NUL-terminated, for the process's life.</summary>
+    private static readonly byte* MainDatabase = Terminated("main"u8);
+
+    private static byte* Terminated(ReadOnlySpan<byte> text)
+    {
+        var copy = (byte*)NativeMemory.AllocZeroed((nuint)text.Length + 1);
+        text.CopyTo(new Span<byte>(copy, text.Length));
+        return copy;
+    }
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_wal_checkpoint_v2")]
+    private static partial int WalCheckpoint(nint db, byte* name, int mode, int* logFrames, int* checkpointedFrames);
+
     /// <summary>Resets a statement (may end its read transaction: called with the GC transition).</summary>
     [LibraryImport(Library, EntryPoint = "sqlite3_reset")]
     public static partial int Reset(nint statement);

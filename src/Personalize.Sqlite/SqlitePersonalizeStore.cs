@@ -41,6 +41,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
         _writer = writer;
         _json = CustomerJson.ForStore(channels); // its own rows: judged on the way in, read without judging again
         _salt = salt;
+        StartCheckpoints(path);
     }
 
     /// <summary>The schema version this release writes (the number of its migrations).</summary>
@@ -106,15 +107,15 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
                 throw Newer(path, version);
             }
 
-            // A checkpoint every ~40 MB of log instead of SQLite's 4 MB: a send run's pages rewrite the same index pages
-            // again and again, and each checkpoint copies a page to the database once however often the log holds it.
-            // Durability is the same (synchronous=FULL syncs the log at every commit).
+            // A checkpoint every ~40 MB of log instead of SQLite's 4 MB (CheckpointFrames), run off the writer's thread
+            // where the direct calls reach SQLite (StartCheckpoints). Durability is the same (synchronous=FULL syncs the
+            // log at every commit).
             // The writer keeps up to 64 MB of pages (SQLite's default is 2 MB): a batch of events or sends updates
             // customers, events and indexes spread over the file, and its own commits leave its cache valid; a send run
             // no longer reads back the pages it keeps rewriting (the delivery log's key index, the customers' rows, the
             // history) nor spills a page's transaction to the log before its commit. A bound, not a reservation: memory
             // stays flat however many customers the file holds.
-            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -65536;");
+            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = " + CheckpointFrames.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; PRAGMA cache_size = -65536;");
             SqliteSchema.Migrate(writer, version, schemaVersion);
             var salt = LoadOrCreateSalt(writer);
             return new SqlitePersonalizeStore(path, connectionString, writer, options.Channels, salt, options.TimeProvider);
@@ -149,6 +150,7 @@ public sealed partial class SqlitePersonalizeStore : IPersonalizeStore, IDisposa
             }
 
             _writerCommands.Clear();
+            StopCheckpoints();
             FinalizeStatements();
             _writer.Dispose();
             ClosePageReaders();

@@ -76,8 +76,8 @@ public sealed partial class PostgreSqlPersonalizeStore
                 """;
 
             // A page of sends: new delivery log entries with their history (and the customer's version raised) in one
-            // statement; keys already held are skipped and not returned.
-            InsertDeliveries = $"""
+            // statement; keys already held are skipped and not returned. Both shapes below start with these two steps.
+            var deliveriesAndHistory = $"""
                 WITH ins AS (
                     INSERT INTO {s}.delivery_log ({DeliveryColumns})
                     SELECT u.k, u.c, u.m, u.ch, u.p, u.kd, u.at, u.tr, u.tp, u.r, u.st
@@ -88,6 +88,9 @@ public sealed partial class PostgreSqlPersonalizeStore
                 ), hist AS (
                     INSERT INTO {s}.contact_history (customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key)
                     SELECT customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key FROM ins
+                """;
+            InsertDeliveries = deliveriesAndHistory + $"""
+
                 ), bump AS (
                     UPDATE {s}.customers c SET version = c.version + 1 WHERE c.id IN (SELECT customer_id FROM ins)
                 )
@@ -97,17 +100,8 @@ public sealed partial class PostgreSqlPersonalizeStore
             // The send run's shape with its questions' asks: the deliveries and the facts written by one update of each
             // customer's row (the version grown by one for new history and one for the facts, as when the facts are
             // written on their own before it).
-            InsertDeliveriesWithFacts = $"""
-                WITH ins AS (
-                    INSERT INTO {s}.delivery_log ({DeliveryColumns})
-                    SELECT u.k, u.c, u.m, u.ch, u.p, u.kd, u.at, u.tr, u.tp, u.r, u.st
-                    FROM unnest(@k::text[], @c::text[], @m::text[], @ch::text[], @p::smallint[], @kd::smallint[], @at::bigint[], @tr::text[], @tp::text[], @r::text[], @st::smallint[])
-                        AS u (k, c, m, ch, p, kd, at, tr, tp, r, st)
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    RETURNING idempotency_key, customer_id, message_id, channel, purpose, kind, sent_at
-                ), hist AS (
-                    INSERT INTO {s}.contact_history (customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key)
-                    SELECT customer_id, sent_at, message_id, channel, purpose, kind, idempotency_key FROM ins
+            InsertDeliveriesWithFacts = deliveriesAndHistory + $"""
+
                 ), f AS (
                     SELECT u.id, u.facts FROM unnest(@fid::text[], @ff::bytea[]) AS u (id, facts)
                 ), t AS (

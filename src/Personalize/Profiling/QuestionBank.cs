@@ -241,8 +241,9 @@ public sealed class QuestionBank
         }
 
         // The asked fact holds the key of the message that asked, in the format that message was made in (a run resumed
-        // across an upgrade keeps format 1, ADR 0075): made here, the key is made in that format.
-        if (key is null || (!string.Equals(eventId, key, StringComparison.Ordinal) && IdempotencyKey.FormatOf(eventId) is { } other && IdempotencyKey.FormatOf(key) != other))
+        // across an upgrade keeps format 1, ADR 0075): a key not given, or given in the other format (another prefix), is
+        // made here in the fact's format.
+        if (key is null || !key.AsSpan(0, Math.Min(key.Length, IdempotencyKey.Prefix.Length)).SequenceEqual(eventId.AsSpan(0, Math.Min(eventId.Length, IdempotencyKey.Prefix.Length))))
         {
             if (trigger is null || messageId is null || IdempotencyKey.FormatOf(eventId) is not { } format)
             {

@@ -27,6 +27,8 @@ internal static class QuestionLoopMeasure
         var pool = 1000;
         string? store = null;
         var customers = 100_000;
+        string? only = null;
+        var allocations = false;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -37,14 +39,16 @@ internal static class QuestionLoopMeasure
                 case "--pool": pool = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--store": store = args[i + 1] is "sqlite" or "postgres" ? args[i + 1] : throw new ArgumentException("Use --store sqlite|postgres."); break;
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--only": only = args[i + 1] is "none" or "chosen" ? args[i + 1] : throw new ArgumentException("Use --only none|chosen."); break;
+                case "--allocations": allocations = args[i + 1] is "on" ? true : throw new ArgumentException("Use --allocations on."); break;
                 case "--render": render = args[i + 1] is "email" or "sms" or "mixed" ? args[i + 1] : throw new ArgumentException("Use --render email|sms|mixed."); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite|postgres [--customers N]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite|postgres [--customers N] [--only none|chosen] [--allocations on]].");
             }
         }
 
         if (store is not null)
         {
-            return StorePair(store, customers, runs, warmup);
+            return StorePair(store, customers, runs, warmup, only, allocations);
         }
 
         if (render is not null)
@@ -144,9 +148,10 @@ internal static class QuestionLoopMeasure
     /// benchmark's templates, <c>none</c> (no bank) and <c>chosen</c> (the bank) alternated run by run in one process: the
     /// question's share of a send run that records (each ask is written as the fact <c>asked.ID</c> with the message).
     /// CPU per message of the process (SQLite runs in it; PostgreSQL's server does not: its own work is not counted, only
-    /// the client's), the run's copy of the database not measured.
+    /// the client's), the run's copy of the database not measured. <c>--only none|chosen</c> runs one case (a steady process
+    /// for a profiler); <c>--allocations on</c> then samples each case's allocations by type over one more run of each.
     /// </summary>
-    private static int StorePair(string kind, int customers, int runs, int warmup)
+    private static int StorePair(string kind, int customers, int runs, int warmup, string? only = null, bool allocations = false)
     {
         var bank = Personalize.Profiling.QuestionBankJson.Read(System.Text.Encoding.UTF8.GetBytes(ProfilingBenchmarks.BankJson));
         var none = new SendingScenario(questions: null, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
@@ -201,6 +206,36 @@ internal static class QuestionLoopMeasure
 
         Thread.Sleep(300);
         Console.Error.WriteLine("warm");
+        if (only is not null)
+        {
+            var one = only == "none" ? runNone : runWith;
+            var cpu = new double[runs];
+            long allocatedOne = 0, sentOne = 0;
+            for (var r = 0; r < runs; r++)
+            {
+                Fresh();
+                var (c, a, m) = Measure(one);
+                (cpu[r], allocatedOne, sentOne) = (c, allocatedOne + a, sentOne + m);
+            }
+
+            (store as IDisposable)?.Dispose();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind}, {customers:N0} customers, {only} only, {runs} runs: CPU median {Median(cpu):F2} µs/message; allocated {allocatedOne / (double)sentOne:F0} B/message"));
+            return 0;
+        }
+
+        if (allocations)
+        {
+            using var sampler = new AllocationSampler();
+            foreach (var (name, one) in new[] { ("none", runNone), ("chosen", runWith) })
+            {
+                Fresh();
+                sampler.Start();
+                var (_, allocatedOne, sentOne) = Measure(one);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: allocated {allocatedOne / (double)sentOne:F0} B/message"));
+                sampler.StopAndPrint((int)sentOne, top: 40);
+            }
+        }
+
         var (cpuNone, cpuWith, ratios, allocatedNone, allocatedWith, messages) = Alternate(runNone, runWith, runs, Fresh);
         (store as IDisposable)?.Dispose();
         var medianNone = Median(cpuNone);

@@ -10,9 +10,18 @@ namespace Personalize.Delivery;
 public sealed record OutgoingMessage
 {
     private string? _questionId;
+    private string? _askedFact;
 
-    /// <summary>Records the question the renderer's templates showed, on the message it just composed (no copy of the message).</summary>
-    internal void SetQuestion(string questionId) => _questionId = questionId;
+    /// <summary>
+    /// Records the question the renderer's templates showed, on the message it just composed (no copy of the message),
+    /// with the name of the fact that remembers its ask (<c>asked.ID</c>, made once per bank: the send's write does not
+    /// make it again per message).
+    /// </summary>
+    internal void SetQuestion(string questionId, string askedFact) => (_questionId, _askedFact) = (questionId, askedFact);
+
+    /// <summary>The <c>asked.ID</c> fact's name when the renderer set the question (<see cref="SetQuestion"/>), else <see langword="null"/>.</summary>
+    /// <remarks>Setting <see cref="QuestionId"/> (a host's message, or <c>with { QuestionId = … }</c>) clears it: the name is then made from the id.</remarks>
+    internal string? AskedFact => _askedFact;
 
     /// <summary>The channel.</summary>
     public required Channel Channel { get; init; }
@@ -47,7 +56,7 @@ public sealed record OutgoingMessage
 
     /// <summary>The id of the progressive-profiling question the message carries (its template showed <c>question</c>), or <see langword="null"/>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public string? QuestionId { get => _questionId; init => _questionId = value; }
+    public string? QuestionId { get => _questionId; init => (_questionId, _askedFact) = (value, null); }
 
     /// <summary>Extra headers in order, for example <c>List-Unsubscribe</c> on marketing email.</summary>
     /// <value>The default value is empty.</value>

@@ -11,9 +11,13 @@ namespace Personalize.Profiling;
 /// </summary>
 internal static class AskedQuestions
 {
+    // The counts most asks write, boxed once: a fact's value is an object, and a send that records its question's ask
+    // makes one fact per message (the first ask of a question is 1).
+    private static readonly object[] SmallCounts = [.. Enumerable.Range(0, 16).Select(static n => (object)(long)n)];
+
     /// <summary>The customer as the next message of the same pass must see them: with the ask this message made.</summary>
     public static CustomerProfile Remember(CustomerProfile profile, OutgoingMessage message)
-        => message.QuestionId is null ? profile : profile with { Facts = Apply(profile.Facts, [message]) ?? profile.Facts };
+        => message.QuestionId is null ? profile : profile with { Facts = Add(profile.Facts, null, message) ?? profile.Facts };
 
     /// <summary>The facts to write with <paramref name="messages"/>: <paramref name="current"/> with their asks, or <see langword="null"/> when none carries a question.</summary>
     public static CustomerFacts? Apply(CustomerFacts current, IEnumerable<OutgoingMessage> messages)
@@ -21,23 +25,33 @@ internal static class AskedQuestions
         CustomerFacts? facts = null;
         foreach (var message in messages)
         {
-            if (message.QuestionId is not { } question)
-            {
-                continue;
-            }
-
-            var name = QuestionBank.AskedPrefix + question;
-            (facts ?? current).TryGetValue(name, out var asked);
-            if (asked is null || !string.Equals(asked.EventId, message.IdempotencyKey, StringComparison.Ordinal))
-            {
-                facts = (facts ?? current).With(name, new Fact((long)(asked?.Number ?? 0) + 1, message.SendAt, message.IdempotencyKey));
-            }
-            else
-            {
-                facts ??= current;
-            }
+            facts = Add(current, facts, message);
         }
 
         return facts;
+    }
+
+    /// <summary>
+    /// <paramref name="facts"/> (<paramref name="current"/> when still <see langword="null"/>) with <paramref name="message"/>'s ask;
+    /// <paramref name="facts"/> itself when the message carries no question (so a caller folds a customer's messages without
+    /// an enumerator: <see langword="null"/> at the end means none carried one).
+    /// </summary>
+    public static CustomerFacts? Add(CustomerFacts current, CustomerFacts? facts, OutgoingMessage message)
+    {
+        if (message.QuestionId is not { } question)
+        {
+            return facts;
+        }
+
+        var set = facts ?? current;
+        var name = message.AskedFact ?? QuestionBank.AskedPrefix + question;
+        set.TryGetValue(name, out var asked);
+        if (asked is not null && string.Equals(asked.EventId, message.IdempotencyKey, StringComparison.Ordinal))
+        {
+            return set;
+        }
+
+        var count = (long)(asked?.Number ?? 0) + 1;
+        return set.With(name, new Fact(count < SmallCounts.Length ? SmallCounts[count] : count, message.SendAt, message.IdempotencyKey));
     }
 }

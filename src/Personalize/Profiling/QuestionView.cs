@@ -26,6 +26,9 @@ internal sealed class QuestionView
 
     public string Id => Source.Id;
 
+    /// <summary>The name of the fact that remembers this question's asks (<c>asked.ID</c>, made once per bank).</summary>
+    internal string AskedFact => _entry.AskedFact;
+
     /// <summary>The text in the customer's language (<see cref="Question.TextFor"/>).</summary>
     public string Text => _text ??= _entry.TextFor(_request.Customer.Language);
 

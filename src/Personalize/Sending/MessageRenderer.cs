@@ -170,9 +170,9 @@ public sealed class MessageRenderer
             StrictVariables = message.StrictTemplates,
         };
         var outgoing = Compose(template, model, render, request, channel, bodies);
-        if (model.AskedQuestionId is { } asked)
+        if (model.AskedQuestion is { } asked)
         {
-            outgoing.SetQuestion(asked);
+            outgoing.SetQuestion(asked.Id, asked.AskedFact);
         }
 
         return outgoing;

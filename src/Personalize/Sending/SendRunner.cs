@@ -530,18 +530,16 @@ public sealed partial class SendRunner
         return deliveries;
     }
 
-    /// <summary>The facts to write with a customer's sends (<see cref="Profiling.AskedQuestions.Apply"/>); nothing is allocated when no send carries a question, as most do not.</summary>
+    /// <summary>The facts to write with a customer's sends (<see cref="Profiling.AskedQuestions.Apply"/>, folded without an enumerator); nothing is allocated when no send carries a question, as most do not.</summary>
     private static CustomerFacts? AskedFacts(CustomerFacts current, List<PendingSend> sends)
     {
+        CustomerFacts? facts = null;
         foreach (var send in sends)
         {
-            if (send.Message.QuestionId is not null)
-            {
-                return Profiling.AskedQuestions.Apply(current, sends.Select(static s => s.Message));
-            }
+            facts = Profiling.AskedQuestions.Add(current, facts, send.Message);
         }
 
-        return null;
+        return facts;
     }
 
     private static async IAsyncEnumerable<CustomerProfile> ToAsync(IEnumerable<CustomerProfile> customers, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -68,8 +68,8 @@ internal sealed class TemplateModel
         }
     }
 
-    /// <summary>The id of the question a template showed, or <see langword="null"/>.</summary>
-    internal string? AskedQuestionId => _question?.Id;
+    /// <summary>The question a template showed (its id and its <c>asked.ID</c> fact's name), or <see langword="null"/>.</summary>
+    internal Profiling.QuestionView? AskedQuestion => _question;
 
     /// <summary>The "why you get this" sentence from the customer's own consent record.</summary>
     public string Why => _why ??= _renderer.Reasons.Explain(_request.Customer, Message.ChannelValue, _request.Purpose, TopicName);

@@ -29,6 +29,7 @@ internal static class QuestionLoopMeasure
         var customers = 100_000;
         string? only = null;
         var allocations = false;
+        var priorAsks = false;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -40,15 +41,16 @@ internal static class QuestionLoopMeasure
                 case "--store": store = args[i + 1] is "sqlite" or "postgres" ? args[i + 1] : throw new ArgumentException("Use --store sqlite|postgres."); break;
                 case "--customers": customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--only": only = args[i + 1] is "none" or "chosen" ? args[i + 1] : throw new ArgumentException("Use --only none|chosen."); break;
+                case "--prior-asks": priorAsks = args[i + 1] is "on" ? true : throw new ArgumentException("Use --prior-asks on."); break;
                 case "--allocations": allocations = args[i + 1] is "on" ? true : throw new ArgumentException("Use --allocations on."); break;
                 case "--render": render = args[i + 1] is "email" or "sms" or "mixed" ? args[i + 1] : throw new ArgumentException("Use --render email|sms|mixed."); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite|postgres [--customers N] [--only none|chosen] [--allocations on]].");
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --questions none|chosen|links|pair|pair-links|pair-none [--render email|sms|mixed] --runs N [--warmup N] [--pool N] [--store sqlite|postgres [--customers N] [--only none|chosen] [--allocations on] [--prior-asks on]].");
             }
         }
 
         if (store is not null)
         {
-            return StorePair(store, customers, runs, warmup, only, allocations);
+            return StorePair(store, customers, runs, warmup, only, allocations, priorAsks);
         }
 
         if (render is not null)
@@ -150,8 +152,12 @@ internal static class QuestionLoopMeasure
     /// CPU per message of the process (SQLite runs in it; PostgreSQL's server does not: its own work is not counted, only
     /// the client's), the run's copy of the database not measured. <c>--only none|chosen</c> runs one case (a steady process
     /// for a profiler); <c>--allocations on</c> then samples each case's allocations by type over one more run of each.
+    /// <c>--prior-asks on</c> (SQLite) starts every run from a store where each customer was already asked, by a run one
+    /// ask-again period and a day earlier: the measured ask rewrites that fact in place (the same size) instead of adding
+    /// the customer's first, which grows the customers' rows — the steady state of a bank whose questions were asked
+    /// before, against the benchmark's default of everyone's first ask.
     /// </summary>
-    private static int StorePair(string kind, int customers, int runs, int warmup, string? only = null, bool allocations = false)
+    private static int StorePair(string kind, int customers, int runs, int warmup, string? only = null, bool allocations = false, bool priorAsks = false)
     {
         var bank = Personalize.Profiling.QuestionBankJson.Read(System.Text.Encoding.UTF8.GetBytes(ProfilingBenchmarks.BankJson));
         var none = new SendingScenario(questions: null, emailPart: ProfilingBenchmarks.EmailPart, smsPart: ProfilingBenchmarks.SmsPart);
@@ -170,6 +176,19 @@ internal static class QuestionLoopMeasure
         else
         {
             var pristine = StoreSendBenchmarks.SeededStore(none, customers);
+            if (priorAsks)
+            {
+                var primed = StoreSendBenchmarks.FreshCopy(pristine, "question-loop-primed.db");
+                using (var priming = Personalize.Sqlite.SqlitePersonalizeStore.Open(primed))
+                {
+                    var earlier = new Personalize.Sending.SendRun(with.Catalog, with.Content, with.Trigger) { At = with.At - bank.AskAgainAfter - TimeSpan.FromDays(1) };
+                    var primedSummary = with.Runner(Personalize.Delivery.Sinks.NullSink.Instance).RunAsync(earlier, priming).GetAwaiter().GetResult();
+                    Console.Error.WriteLine($"primed: {primedSummary.Messages:N0} messages asked a day more than {bank.AskAgainAfter.TotalDays:F0} days before the runs");
+                }
+
+                pristine = primed;
+            }
+
             open = () => Personalize.Sqlite.SqlitePersonalizeStore.Open(StoreSendBenchmarks.FreshCopy(pristine, "question-loop-work.db"));
         }
 

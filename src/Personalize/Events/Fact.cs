@@ -9,7 +9,9 @@ namespace Personalize.Events;
 /// <remarks>Values are text, whole numbers (<see cref="long"/>), decimals (<see cref="decimal"/>), true/false or null; instants are stored as ISO 8601 text in UTC.</remarks>
 public sealed record Fact
 {
-    private readonly DateTimeOffset _at;
+    // The instant as UTC ticks (the fact keeps UTC only): 8 bytes, not a DateTimeOffset's 16. Stores read a fact per
+    // stored fact of every customer they page through, and a send that records its question's ask makes one per message.
+    private readonly long _utcTicks;
 
     /// <summary>Creates a fact.</summary>
     /// <param name="value">The value: a <see cref="string"/>, <see cref="long"/>, <see cref="decimal"/>, <see cref="bool"/> or <see langword="null"/>.</param>
@@ -26,7 +28,7 @@ public sealed record Fact
             DateTimeOffset d => Format(d),
             _ => throw new ArgumentException($"A fact holds text, a whole number, a decimal, true/false or null, not {value.GetType().Name}.", nameof(value)),
         };
-        _at = at.ToUniversalTime();
+        _utcTicks = at.UtcTicks;
         EventId = eventId;
     }
 
@@ -34,7 +36,7 @@ public sealed record Fact
     public object? Value { get; }
 
     /// <summary>Gets when the event that set the fact happened (UTC).</summary>
-    public DateTimeOffset At => _at;
+    public DateTimeOffset At => new(_utcTicks, TimeSpan.Zero);
 
     /// <summary>Gets the id of the event that set the fact.</summary>
     public string EventId { get; }

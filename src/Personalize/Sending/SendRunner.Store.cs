@@ -13,15 +13,31 @@ namespace Personalize.Sending;
 
 public sealed partial class SendRunner
 {
-    /// <summary>At most how many decided pages the recorder writes in one transaction (<see cref="Loop.TakeDecided"/>).</summary>
+    /// <summary>At most how many planned pages a journey pass's write takes; the fewest a send run's write may take at most (<see cref="PagesPerWrite"/>).</summary>
     private const int MaxPagesPerWrite = 4;
+
+    /// <summary>How many waiting pages a send run's write takes at most, when its pages are small enough (<see cref="PagesPerWrite"/>).</summary>
+    private const int MaxSmallPagesPerWrite = 8;
+
+    /// <summary>About how many customers a send run's write takes at most when its pages are small (<see cref="PagesPerWrite"/>).</summary>
+    private const int MaxCustomersPerWrite = 4_000;
+
+    /// <summary>
+    /// At most how many decided pages a send run's recorder writes in one transaction (<see cref="Loop.TakeDecided"/>),
+    /// and how many its queue of decided pages holds: as many pages as make up to <see cref="MaxCustomersPerWrite"/>
+    /// customers, at least <see cref="MaxPagesPerWrite"/> and at most <see cref="MaxSmallPagesPerWrite"/> (8 pages of the
+    /// default 500). A write takes only pages already decided, never waits for more: groups grow only while the
+    /// recorder lags (ADR 0077). A commit's cost grows more slowly than its size (the delivery log's key index: a
+    /// commit dirties at most every leaf of the run's region once), so a larger group writes fewer pages per message.
+    /// </summary>
+    private int PagesPerWrite => Math.Clamp(MaxCustomersPerWrite / _options.PageSize, MaxPagesPerWrite, MaxSmallPagesPerWrite);
 
     /// <summary>
     /// About how many messages a run over the store holds between render and hand-over, per message of a customer: the
     /// pages queued for the deciders (two), the page being decided, the decided pages queued for the recorder (as many
-    /// as one write takes: ADR 0072) and the pages of the write in hand.
+    /// as one write takes: ADRs 0072, 0077) and the pages of the write in hand.
     /// </summary>
-    private int InFlightMessages => _options.PageSize * (2 + 1 + MaxPagesPerWrite + MaxPagesPerWrite);
+    private int InFlightMessages(int pagesPerWrite) => _options.PageSize * (2 + 1 + pagesPerWrite + pagesPerWrite);
 
     /// <summary>Gets or sets where runs over the store add up their stages' work and waits (null, the default: not measured; the <c>store-loop --stages</c> benchmark sets it).</summary>
     internal SendStageTimes? StageTimes { get; set; }
@@ -69,7 +85,7 @@ public sealed partial class SendRunner
         var now = _timeProvider.GetUtcNow();
         var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now, KeyFormat = state.KeyFormat };
         var loop = new Loop(this, store, state, runId, record);
-        state.Bodies = BodyPool(run, InFlightMessages);
+        state.Bodies = BodyPool(run, InFlightMessages(PagesPerWrite));
         state.Begin(runId);
         if (!run.DryRun)
         {
@@ -87,7 +103,7 @@ public sealed partial class SendRunner
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pages = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<StoredCustomer>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(MaxPagesPerWrite) { SingleReader = true, SingleWriter = true });
+        var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(PagesPerWrite) { SingleReader = true, SingleWriter = true });
         var started = StageTimes?.Now ?? 0;
         var tasks = new[]
         {
@@ -501,7 +517,7 @@ public sealed partial class SendRunner
                 await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
                     times?.RecordStarved(since);
-                    var outcomes = TakeDecided(page, reader);
+                    var outcomes = TakeDecided(page, reader, runner.PagesPerWrite);
                     await RecordAsync(outcomes, 1, stop.Token).ConfigureAwait(false);
                     since = times?.Now ?? 0;
                     if (AfterPage is not null && outcomes.Count > 0)
@@ -520,21 +536,21 @@ public sealed partial class SendRunner
 
         /// <summary>
         /// The pages to record in one transaction: <paramref name="first"/> and those decided meanwhile, up to
-        /// <see cref="MaxPagesPerWrite"/> (a group commit). A commit waits for the log to reach the disk
-        /// (<c>synchronous = FULL</c>) — on a virtual disk several milliseconds, during which this stage can do
-        /// nothing else — so when the deciders are ahead, one commit for the waiting pages instead of one each takes
-        /// that wait off the run's critical path; when the recorder is ahead, it records each page as it comes. The
-        /// decided pages' queue holds <see cref="MaxPagesPerWrite"/> pages, so a full group can wait while a commit is
-        /// in hand and the deciders go on deciding meanwhile (ADR 0072).
+        /// <paramref name="pagesPerWrite"/> (a group commit, <see cref="PagesPerWrite"/>). A commit waits for the log to
+        /// reach the disk (<c>synchronous = FULL</c>) — on a virtual disk several milliseconds, during which this stage
+        /// can do nothing else — so when the deciders are ahead, one commit for the waiting pages instead of one each
+        /// takes that wait off the run's critical path; when the recorder is ahead, it records each page as it comes.
+        /// The decided pages' queue holds as many pages as a write takes, so a full group can wait while a commit is
+        /// in hand and the deciders go on deciding meanwhile (ADRs 0072, 0077).
         /// </summary>
-        private static IReadOnlyList<CustomerOutcome> TakeDecided(CustomerOutcome[] first, ChannelReader<CustomerOutcome[]> reader)
+        private static IReadOnlyList<CustomerOutcome> TakeDecided(CustomerOutcome[] first, ChannelReader<CustomerOutcome[]> reader, int pagesPerWrite)
         {
             List<CustomerOutcome>? group = null;
-            for (var taken = 1; taken < MaxPagesPerWrite && reader.TryRead(out var next); taken++)
+            for (var taken = 1; taken < pagesPerWrite && reader.TryRead(out var next); taken++)
             {
                 if (group is null)
                 {
-                    group = new List<CustomerOutcome>(first.Length * MaxPagesPerWrite);
+                    group = new List<CustomerOutcome>(first.Length * pagesPerWrite);
                     group.AddRange(first);
                 }
 

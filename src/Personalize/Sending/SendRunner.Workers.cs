@@ -66,7 +66,7 @@ public sealed partial class SendRunner
 
         state.KeyFormat = existing?.KeyFormat ?? _options.IdempotencyKeyFormat;
 
-        state.Bodies = BodyPool(run, InFlightMessages);
+        state.Bodies = BodyPool(run, InFlightMessages(MaxPagesPerWrite));
         state.Begin(runId);
         var request = new WorkRequest { RunId = runId, Worker = worker.Name, Lease = worker.Lease, ShareSize = worker.ShareSize };
         while (true)

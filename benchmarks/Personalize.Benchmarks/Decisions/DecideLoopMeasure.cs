@@ -25,6 +25,7 @@ internal static class DecideLoopMeasure
         var index = 3;
         var checkEvery = 1;
         var packed = false;
+        var snapshot = false;
         for (var i = 2; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -34,8 +35,8 @@ internal static class DecideLoopMeasure
                 case "--customers": size = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--index": index = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--check-every": checkEvery = Math.Max(1, int.Parse(args[i + 1], CultureInfo.InvariantCulture)); break;
-                case "--layout": packed = args[i + 1] switch { "packed" => true, "scattered" => false, var other => throw new ArgumentException($"Unknown layout {other}: use scattered (default) or packed.") }; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many and cost: the batch's first N customers), --index N (one: which customer, 3 by default), --check-every N (read the clock every N steps, 1 by default), --layout scattered|packed (packed: each customer's objects a decision reads allocated together, after everyone's records; same customers).");
+                case "--layout": (packed, snapshot) = args[i + 1] switch { "packed" => (true, false), "scattered" => (false, false), "snapshot" => (false, true), var other => throw new ArgumentException($"Unknown layout {other}: use scattered (default), packed or snapshot.") }; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}: use --seconds N (per round), --rounds N, --customers N (many and cost: the batch's first N customers), --index N (one: which customer, 3 by default), --check-every N (read the clock every N steps, 1 by default), --layout scattered|packed|snapshot (packed: each customer's objects a decision reads allocated together, after everyone's records; snapshot: the batch as a CustomerSnapshot; same customers).");
             }
         }
 
@@ -44,6 +45,7 @@ internal static class DecideLoopMeasure
         var customers = DecisionScenario.Customers(10_000, packed);
         var one = customers[index];
         var batch = size == customers.Length ? customers : customers[..Math.Min(size, customers.Length)];
+        IReadOnlyList<CustomerProfile> input = snapshot ? CustomerSnapshot.Create(batch) : batch;
         if (mode == "shape")
         {
             Shape(engine, catalog, customers);
@@ -52,7 +54,7 @@ internal static class DecideLoopMeasure
 
         if (mode == "digest")
         {
-            Digest(engine, catalog, batch);
+            Digest(engine, catalog, snapshot ? [.. input] : batch);
             return 0;
         }
 
@@ -74,7 +76,7 @@ internal static class DecideLoopMeasure
         Func<int> step = mode switch
         {
             "one" => () => engine.Decide(catalog, one, Trigger.Tick, DecisionScenario.Now).Winners.Count >= 0 ? 1 : 0,
-            "many" => () => engine.DecideMany(catalog, batch, Trigger.Tick, DecisionScenario.Now, maxDegreeOfParallelism: 1).Length,
+            "many" => () => engine.DecideMany(catalog, input, Trigger.Tick, DecisionScenario.Now, maxDegreeOfParallelism: 1).Length,
             "small" => () =>
             {
                 for (var i = 0; i < 1_000; i++)

@@ -101,6 +101,7 @@ internal sealed class AttributeShape
 
     private readonly Dictionary<string, int> _index;
     private readonly ConcurrentDictionary<string, int> _snakeCase = new(StringComparer.Ordinal);
+    private readonly KnownKey?[] _recent = new KnownKey?[4];
 
     private AttributeShape(string[] names, Dictionary<string, int> index)
     {
@@ -152,8 +153,26 @@ internal sealed class AttributeShape
     /// <summary>The position of the first name whose snake_case is <paramref name="key"/>, or -1.</summary>
     public int SnakeCaseIndexOf(string key)
     {
+        // The keys conditions read are the same string instances at every read (bound once): the first few keys found
+        // are kept by reference, so most reads compare a reference or two instead of hashing the key.
+        var recent = _recent;
+        for (var i = 0; i < recent.Length; i++)
+        {
+            var known = Volatile.Read(ref recent[i]);
+            if (known is null)
+            {
+                break;
+            }
+
+            if (ReferenceEquals(known.Key, key))
+            {
+                return known.Index;
+            }
+        }
+
         if (_snakeCase.TryGetValue(key, out var index))
         {
+            Remember(key, index);
             return index;
         }
 
@@ -172,6 +191,28 @@ internal sealed class AttributeShape
             _snakeCase.TryAdd(key, index);
         }
 
+        Remember(key, index);
         return index;
+    }
+
+    /// <summary>Keeps a key in the first free place of <see cref="_recent"/>, if any (two threads racing for one place: either key is right there).</summary>
+    private void Remember(string key, int index)
+    {
+        var recent = _recent;
+        for (var i = 0; i < recent.Length; i++)
+        {
+            if (Volatile.Read(ref recent[i]) is null)
+            {
+                Volatile.Write(ref recent[i], new KnownKey(key, index));
+                return;
+            }
+        }
+    }
+
+    /// <summary>A snake_case key and its position, kept by reference.</summary>
+    private sealed class KnownKey(string key, int index)
+    {
+        public readonly string Key = key;
+        public readonly int Index = index;
     }
 }

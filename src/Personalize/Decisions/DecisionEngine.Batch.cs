@@ -37,7 +37,13 @@ public sealed partial class DecisionEngine
 
         // The batch loop reads the customers as an array (see ProfilePrefetch); other lists are copied once, which also
         // keeps a list the caller changes meanwhile from changing the batch.
-        var batch = customers as CustomerProfile[] ?? [.. customers];
+        // A snapshot's own array is read as it is (its Update replaces one element at a time, each a whole profile).
+        var batch = customers switch
+        {
+            CustomerProfile[] array => array,
+            CustomerSnapshot snapshot => snapshot.Array,
+            _ => [.. customers],
+        };
         var results = new Decision[batch.Length];
         if (results.Length == 0)
         {

@@ -144,11 +144,14 @@ public static class PropertyAssert
         var built = first.Build();
         var profiles = customers.Select((s, i) => s.Customer("c-" + i)).ToArray();
         var batch = built.Engine.DecideMany(built.Catalog, profiles, built.Trigger, first.At, maxDegreeOfParallelism: 2);
+        var snapshot = built.Engine.DecideMany(built.Catalog, global::Personalize.Customers.CustomerSnapshot.Create(profiles), built.Trigger, first.At, maxDegreeOfParallelism: 1);
         for (var i = 0; i < customers.Length; i++)
         {
             var single = built.Engine.Decide(built.Catalog, profiles[i], built.Trigger, first.At);
             Interlocked.Increment(ref s_decisions);
             Equal(single.ToJson(), batch[i].ToJson(), $"DecideMany[{i}] = Decide");
+            Equal(single.ToJson(), snapshot[i].ToJson(), $"DecideMany over a CustomerSnapshot [{i}] = Decide");
+            Equal(single.Explain(), snapshot[i].Explain(), $"DecideMany over a CustomerSnapshot [{i}] explains as Decide");
             Matches(single, new ReferenceModel(customers[i]).Decide(DecisionDetail.Candidates), DecisionDetail.Candidates);
         }
     }

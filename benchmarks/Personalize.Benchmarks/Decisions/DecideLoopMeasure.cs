@@ -45,7 +45,13 @@ internal static class DecideLoopMeasure
         var customers = DecisionScenario.Customers(10_000, packed);
         var one = customers[index];
         var batch = size == customers.Length ? customers : customers[..Math.Min(size, customers.Length)];
-        IReadOnlyList<CustomerProfile> input = snapshot ? CustomerSnapshot.Create(batch) : batch;
+        IReadOnlyList<CustomerProfile> input = batch;
+        if (snapshot)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            input = CustomerSnapshot.Create(batch);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"snapshot of {batch.Length:N0} customers: {(GC.GetAllocatedBytesForCurrentThread() - before) / (double)batch.Length:F0} B allocated per customer"));
+        }
         if (mode == "shape")
         {
             Shape(engine, catalog, customers);

@@ -83,6 +83,28 @@ public sealed class Utf8MemberTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Urls))]
+    public void The_left_side_of_coalesce_prints_what_its_string_prints(string url)
+    {
+        // A non-empty text is written by the model; an empty one is not null either (?? keeps it); a member the model
+        // does not write gives the right side (no error in strict mode on the left of ??), which is read only when needed.
+        var template = Template.ParseOrThrow("[{{ link.url ?? \"none\" }}|{{ link.other ?? \"none\" }}|{{ link.url ?? missing }}]");
+        foreach (var strict in new[] { false, true })
+        {
+            var link = new Link(url);
+            var options = new RenderOptions { StrictVariables = strict };
+            for (var i = 1; i <= 2; i++)
+            {
+                var utf8 = Utf8(template, new { Link = link }, options);
+
+                Assert.Equal(template.Render(new { Link = link }, options), utf8);
+                Assert.Equal("[" + url + "|none|" + url + "]", utf8);
+                Assert.True(link.Writes >= i, $"render {i} asked the model to write the member");
+            }
+        }
+    }
+
     [Fact]
     public void A_string_render_and_a_filtered_output_read_the_member_as_a_string()
     {

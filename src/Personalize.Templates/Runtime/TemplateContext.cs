@@ -438,7 +438,7 @@ public sealed partial class TemplateContext
     /// (<see cref="IUtf8TemplateMembers"/>) and the render is UTF-8: returns <see langword="true"/> when it was written
     /// (charged like any other write); <see langword="false"/> when the caller reads the member as usual.
     /// </summary>
-    internal bool TryWriteUtf8Member(IUtf8TemplateMembers target, string name, SourceSpan span)
+    internal bool TryWriteUtf8Member(IUtf8TemplateMembers target, string name, SourceSpan span, bool nonEmptyOnly = false)
     {
         if (Output is not Utf8BufferOutput utf8)
         {
@@ -449,8 +449,9 @@ public sealed partial class TemplateContext
         var length = target.WriteUtf8Member(name, stack);
         if (length <= 0)
         {
-            // -1: not written this way; 0: an empty or null value, which writes nothing.
-            return length == 0;
+            // -1: not written this way; 0: an empty or null value, which writes nothing (unless the caller must tell
+            // null from text, as the left side of `??` must: then nothing is written and the caller reads the member).
+            return length == 0 && !nonEmptyOnly;
         }
 
         CurrentSpan = span;

@@ -13,6 +13,7 @@ internal sealed class ExpressionStatement : ScriptStatement
         BuiltinObjects.Root.TryGetValue("string", out var strings) && strings is ScriptObject o && o.TryGetValue("truncate", out var f) ? f : null;
 
     private readonly MemberExpression? _member;
+    private readonly MemberExpression? _coalesceLeft;
     private readonly PipeExpression? _truncatePipe;
     private readonly CallExpression? _truncateCall;
     private readonly MemberExpression? _truncateTarget;
@@ -22,6 +23,9 @@ internal sealed class ExpressionStatement : ScriptStatement
     {
         Expression = expression;
         _member = expression as MemberExpression;
+
+        // `{{ customer.city ?? "your area" }}`: a non-empty text on the left is written as UTF-8 by its object, when it can.
+        _coalesceLeft = expression is BinaryExpression { Operator: BinaryOperator.Coalesce, Left: MemberExpression left } ? left : null;
         if (TruncateFunction is not null
             && expression is PipeExpression { ExpandsLeft: false, Right: CallExpression { Target: MemberExpression target, Arguments: [{ Name: null, Expand: false, Value: LiteralExpression { Value: int length } }] } call } pipe
             && target.ResolvesToBuiltinAtParse(TruncateFunction))
@@ -39,6 +43,20 @@ internal sealed class ExpressionStatement : ScriptStatement
 
     /// <summary>Gets the auto-indentation of the code block (white space before <c>{{</c> on its line), or null.</summary>
     public string? Indent { get; init; }
+
+    /// <summary>The left side of <c>??</c> written when it is a non-empty text its object writes as UTF-8 (read as <see cref="BinaryExpression.Guarded"/> reads it: a missing value is no error in strict mode).</summary>
+    private bool WroteCoalesceLeft(TemplateContext context)
+    {
+        context.StrictGuard++;
+        try
+        {
+            return _coalesceLeft!.TryWriteNonEmptyUtf8(context, Span);
+        }
+        finally
+        {
+            context.StrictGuard--;
+        }
+    }
 
     public override void Execute(TemplateContext context)
     {
@@ -62,6 +80,10 @@ internal sealed class ExpressionStatement : ScriptStatement
             }
 
             value = _truncateCall!.Invoke(context, hasPiped: true, piped: left);
+        }
+        else if (_coalesceLeft is not null && Indent is null && WroteCoalesceLeft(context))
+        {
+            return;
         }
         else
         {

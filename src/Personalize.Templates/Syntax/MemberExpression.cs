@@ -131,6 +131,18 @@ internal sealed class MemberExpression : ScriptAssignable
         return false;
     }
 
+    /// <summary>
+    /// For the left side of <c>??</c> in an output statement: writes the member when its object writes it as UTF-8
+    /// (<see cref="IUtf8TemplateMembers"/>) and its text is not empty — so not null, and the operator's value is that
+    /// text —, and returns <see langword="true"/>; otherwise writes nothing and returns <see langword="false"/> (the
+    /// caller evaluates the operator as usual).
+    /// </summary>
+    internal bool TryWriteNonEmptyUtf8(TemplateContext context, SourceSpan span)
+        => _builtinTarget is null
+            && _variable is { } variable
+            && variable.EvaluateRaw(context) is IUtf8TemplateMembers written and not IScriptFunction
+            && context.TryWriteUtf8Member(written, Name, span, nonEmptyOnly: true);
+
     private readonly MemberSite _site;
 
     private object? EvaluateRaw(TemplateContext context, out bool mayBeFunction)

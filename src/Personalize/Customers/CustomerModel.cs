@@ -27,7 +27,7 @@ namespace Personalize.Customers;
 /// <c>docs/events.md</c>); it wins over an attribute named <c>facts</c>.</item>
 /// </list>
 /// </remarks>
-internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
+internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>, Personalize.Templates.IUtf8TemplateMembers
 {
     private const int MaxCachedStems = 4096;
     private static readonly ConcurrentDictionary<string, string?> Stems = new(StringComparer.Ordinal);
@@ -97,6 +97,48 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>
         }
 
         return TryGetDerived(_customer, _at, key, out value);
+    }
+
+    /// <summary>
+    /// Writes a personal attribute holding a JSON string straight from the profile's JSON bytes into a UTF-8 render
+    /// (<c>{{ customer.last_name }}</c>, and the left side of <c>{{ customer.city ?? "…" }}</c> when it is a non-empty
+    /// string), instead of building a string per read; the same text <see cref="TryGetValue"/> gives. Everything else —
+    /// the profile's own members, <c>tier</c> and <c>matrix</c> from the facts, <c>facts</c>, hidden personal fields,
+    /// numbers, objects, arrays, a string with escapes, derived day counts — is read as usual (-1).
+    /// </summary>
+    public int WriteUtf8Member(string name, Span<byte> destination)
+    {
+#if NET9_0_OR_GREATER
+        if (!_personal || IsProfileKey(name) || name == "facts" || TryGetMatrixValue(_customer, name, out _)
+            || !TryGetAttribute(_customer.Attributes, name, out var element) || element.ValueKind != JsonValueKind.String)
+        {
+            return -1;
+        }
+
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        if (raw.Length < 2 || raw[0] != (byte)'"' || raw[^1] != (byte)'"')
+        {
+            return -1;
+        }
+
+        var text = raw[1..^1];
+        if (text.IndexOf((byte)'\\') >= 0 || !System.Text.Unicode.Utf8.IsValid(text))
+        {
+            // An escape, or bytes GetString would refuse: the usual read (and its error).
+            return -1;
+        }
+
+        if (text.Length <= destination.Length)
+        {
+            text.CopyTo(destination);
+        }
+
+        return text.Length;
+#else
+        _ = name;
+        _ = destination;
+        return -1;
+#endif
     }
 
     /// <summary>Whether <paramref name="key"/> is one of the profile's own members (visible whatever the personal fields).</summary>

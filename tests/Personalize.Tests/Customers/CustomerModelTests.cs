@@ -84,4 +84,46 @@ public sealed class CustomerModelTests
         Assert.Contains(new KeyValuePair<string, object?>("days_since_purchase", 10), model);
         Assert.Contains(new KeyValuePair<string, object?>("name", "Ada Lovelace"), model);
     }
+
+    [Fact]
+    public void A_utf8_render_prints_each_attribute_as_the_string_render_does()
+    {
+        // Attribute strings are written from the profile's JSON bytes in a UTF-8 render (plain output and the left side
+        // of ??); escapes, empty and null values, numbers, profile fields, the facts' tier and hidden fields read as usual.
+        var source = """
+            [{{ customer.first_name }}|{{ customer.first_name ?? "x" }}|{{ customer.quoted ?? "x" }}|{{ customer.accent }}|{{ customer.empty ?? "x" }}|{{ customer.nothing ?? "x" }}|{{ customer.missing ?? "x" }}|{{ customer.points ?? 0 }}|{{ customer.language ?? "en" }}|{{ customer.tier ?? "none" }}|{{ customer.stage ?? "x" }}]
+            """;
+        var attributes = DecisionKit.Attributes("""{ "firstName": "Ada", "quoted": "say \"hi\"", "accent": "Zoë 🌱", "empty": "", "nothing": null, "points": 12, "tier": "attribute-gold", "stage": "spoofed" }""");
+        var plain = DecisionKit.Customer(consents: [ConsentRecord.Grant(ConsentScope.Personalization, DecisionKit.LongAgo, DecisionKit.PreferenceCenter, "v1")], attributes: attributes);
+        var ranked = plain with { Facts = Personalize.Events.CustomerFacts.Create([new(Personalize.Events.FactNames.Tier, new Personalize.Events.Fact("gold", At, "e-1"))]) };
+        foreach (var (template, strict) in new[] { (Template.ParseOrThrow(source), false), (Template.ParseOrThrow(source), true) })
+        {
+            foreach (var (customer, personal, expected) in new[]
+            {
+                (plain, true, "[Ada|Ada|say \"hi\"|Zoë 🌱||x|x|12|en|attribute-gold|retention]"),
+                (ranked, true, "[Ada|Ada|say \"hi\"|Zoë 🌱||x|x|12|en|gold|retention]"),
+                (plain, false, "[|x|x||x|x|x|0|en|none|retention]"),
+            })
+            {
+                if (strict && !personal)
+                {
+                    continue; // a hidden field is a missing member, which strict mode reports outside ??
+                }
+
+                var model = new Dictionary<string, object?> { ["customer"] = new CustomerModel(customer, At, personal) };
+                var options = new RenderOptions { StrictVariables = strict };
+
+                // Twice: the first render binds the member sites, the second reads through them.
+                for (var i = 0; i < 2; i++)
+                {
+                    var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                    template.RenderUtf8(buffer, model, options);
+                    var utf8 = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+
+                    Assert.Equal(template.Render(model, options), utf8);
+                    Assert.Equal(expected, utf8);
+                }
+            }
+        }
+    }
 }

@@ -136,6 +136,53 @@ public sealed class CustomerSnapshotTests
     }
 
     [Fact]
+    public void Preferences_that_differ_in_any_one_value_are_never_shared()
+    {
+        // The snapshot shares equal preferences by comparing every value; a property it does not compare would make two
+        // customers' different preferences one. This list is the one it compares: a new property must be added to the
+        // snapshot's comparison (CustomerSnapshot.PreferencesKey) and here.
+        string[] compared = ["ChannelRanking", "FrequencyCaps", "PreferredDays", "PreferredHours", "QuietHours", "PausedUntil"];
+        var properties = typeof(ContactPreferences).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(static p => p.Name != "EqualityContract").Select(static p => p.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(compared.Order(StringComparer.Ordinal), properties);
+
+        var basis = new ContactPreferences
+        {
+            ChannelRanking = [global::Personalize.Channels.Channel.Email, global::Personalize.Channels.Channel.Sms],
+            FrequencyCaps = [new FrequencyCap { Max = 2, Period = CapPeriod.Week }],
+            PreferredDays = [DayOfWeek.Monday],
+            PreferredHours = [new global::Personalize.Timing.TimeWindow(new TimeOnly(9, 0), new TimeOnly(12, 0))],
+            QuietHours = new global::Personalize.Timing.TimeWindow(new TimeOnly(21, 0), new TimeOnly(8, 0)),
+            PausedUntil = DateTimeOffset.Parse("2026-12-24T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        ContactPreferences[] variants =
+        [
+            basis,
+            basis with { ChannelRanking = [global::Personalize.Channels.Channel.Sms, global::Personalize.Channels.Channel.Email] },
+            basis with { FrequencyCaps = [new FrequencyCap { Max = 3, Period = CapPeriod.Week }] },
+            basis with { PreferredDays = [DayOfWeek.Tuesday] },
+            basis with { PreferredHours = [new global::Personalize.Timing.TimeWindow(new TimeOnly(10, 0), new TimeOnly(12, 0))] },
+            basis with { QuietHours = new global::Personalize.Timing.TimeWindow(new TimeOnly(22, 0), new TimeOnly(8, 0)) },
+            basis with { PausedUntil = null },
+            basis with { },
+        ];
+        var snapshot = CustomerSnapshot.Create(variants.Select(static (p, i) => new CustomerProfile { Id = "c-" + i, Preferences = p }));
+        for (var i = 0; i < variants.Length; i++)
+        {
+            Assert.Equal(variants[i].PausedUntil, snapshot[i].Preferences.PausedUntil);
+            Assert.Equal(variants[i].QuietHours, snapshot[i].Preferences.QuietHours);
+            Assert.Equal(variants[i].ChannelRanking, snapshot[i].Preferences.ChannelRanking);
+            Assert.Equal(variants[i].FrequencyCaps, snapshot[i].Preferences.FrequencyCaps);
+            Assert.Equal(variants[i].PreferredDays, snapshot[i].Preferences.PreferredDays);
+            Assert.Equal(variants[i].PreferredHours, snapshot[i].Preferences.PreferredHours);
+        }
+
+        // Seven different values, seven instances; the last (an equal copy of the first) shares the first's.
+        Assert.Equal(7, snapshot.Select(static c => c.Preferences).Distinct(ReferenceEqualityComparer.Instance).Count());
+        Assert.Same(snapshot[0].Preferences, snapshot[7].Preferences);
+    }
+
+    [Fact]
     public void Attributes_with_another_key_comparer_keep_their_lookups()
     {
         var attributes = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase) { ["Tier"] = JsonSerializer.SerializeToElement("gold") };

@@ -19,18 +19,6 @@ internal static class AskedQuestions
     public static CustomerProfile Remember(CustomerProfile profile, OutgoingMessage message)
         => message.QuestionId is null ? profile : profile with { Facts = Add(profile.Facts, null, message) ?? profile.Facts };
 
-    /// <summary>The facts to write with <paramref name="messages"/>: <paramref name="current"/> with their asks, or <see langword="null"/> when none carries a question.</summary>
-    public static CustomerFacts? Apply(CustomerFacts current, IEnumerable<OutgoingMessage> messages)
-    {
-        CustomerFacts? facts = null;
-        foreach (var message in messages)
-        {
-            facts = Add(current, facts, message);
-        }
-
-        return facts;
-    }
-
     /// <summary>
     /// <paramref name="facts"/> (<paramref name="current"/> when still <see langword="null"/>) with <paramref name="message"/>'s ask;
     /// <paramref name="facts"/> itself when the message carries no question (so a caller folds a customer's messages without

@@ -190,7 +190,7 @@ public sealed partial class SendRunner
                 }
             }
 
-            var asked = Profiling.AskedQuestions.Apply(update.Profile.Facts, plan.Sends.Select(static s => s.Message));
+            var asked = AskedFacts(update.Profile.Facts, plan.Sends);
             return (write with { Deliveries = deliveries, ContactPoints = ContactPointsOf(catalog.Channels, profile, plan.Sends), Scheduled = scheduled, Facts = asked ?? write.Facts }, plan);
         }
 

@@ -300,7 +300,7 @@ public sealed partial class SendRunner
                     continue;
                 }
 
-                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = new SerializedJourneys(plan.Instances), Deliveries = DeliveriesOf(plan.Sends), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = plan.Sends.Count == 0 ? null : Profiling.AskedQuestions.Apply(customer.Profile.Facts, plan.Sends.Select(static s => s.Message)) });
+                result.Writes.Add(new CustomerSends { CustomerId = customer.Id, ExpectedVersion = customer.Version, RefuseWhenSuppressed = true, Journeys = new SerializedJourneys(plan.Instances), Deliveries = DeliveriesOf(plan.Sends), ContactPoints = ContactPointsOf(journeys.Catalog.Channels, customer.Profile, plan.Sends), Facts = AskedFacts(customer.Profile.Facts, plan.Sends) });
                 result.Plans.Add(plan);
             }
 

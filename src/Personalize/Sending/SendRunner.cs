@@ -530,7 +530,7 @@ public sealed partial class SendRunner
         return deliveries;
     }
 
-    /// <summary>The facts to write with a customer's sends (<see cref="Profiling.AskedQuestions.Apply"/>, folded without an enumerator); nothing is allocated when no send carries a question, as most do not.</summary>
+    /// <summary>The facts to write with a customer's sends, or <see langword="null"/> when none carries a question (<see cref="Profiling.AskedQuestions.Add"/> folded over them: nothing is allocated then, as for most customers); every run kind (campaign, event, journey) writes its asks through here.</summary>
     private static CustomerFacts? AskedFacts(CustomerFacts current, List<PendingSend> sends)
     {
         CustomerFacts? facts = null;

@@ -73,7 +73,7 @@ public sealed class QuestionChoiceTests
         Assert.Equal("gardening", first.QuestionId);
 
         // The ask is stored with the message (a crash before the sink took it): rendering it again asks the same.
-        var asked = customer with { Facts = AskedQuestions.Apply(customer.Facts, [first])! };
+        var asked = customer with { Facts = AskedQuestions.Add(customer.Facts, null, first)! };
         var again = renderer.Render(content, asked, news, Channel.Email, "news/email", "schedule", Now);
         Assert.Equal((first.IdempotencyKey, "gardening"), (again.IdempotencyKey, again.QuestionId));
 

@@ -510,7 +510,8 @@ public sealed partial class PostgreSqlPersonalizeStore
             var parts = new Serialization.StoredParts(
                 eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
                 consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
-                history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty);
+                history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
+                id);
             if (!_json.TryReadStoredCustomer(facts, parts, out var profile, out var problems))
             {
                 throw new PostgreSqlStoreException($"{Server}, schema '{Schema}': customer '{id}' cannot be read: {string.Join("; ", problems)}. Open the store with the channels it was written with (PostgreSqlStoreOptions.Channels).");

@@ -129,7 +129,8 @@ public sealed partial class SqlitePersonalizeStore
                 var parts = new Serialization.StoredParts(
                     row.Facts,
                     consents[i] is { } records ? ConsentLedger.FromStore(records) : ConsentLedger.Empty,
-                    history[i] is { } contacts ? ContactHistory.FromSorted(contacts) : ContactHistory.Empty);
+                    history[i] is { } contacts ? ContactHistory.FromSorted(contacts) : ContactHistory.Empty,
+                    row.Id);
                 items[i] = new StoredCustomer(ReadProfile(row.Id, bytes.Slice(row.Start, row.Length), parts), row.Version);
             }
 

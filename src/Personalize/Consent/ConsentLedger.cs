@@ -29,16 +29,20 @@ public sealed class ConsentLedger
     private const int StackGroupingLimit = 64;
 
     private readonly ConsentRecord[] _records;
-    private ReadOnlyCollection<ConsentRecord>? _view;
 
-    // The records again, grouped by scope (in recorded order within a scope); each entry names its range.
+    // The records again, grouped by scope (in recorded order within a scope); each entry names its range. The records
+    // array itself when they are grouped already.
     private readonly ConsentRecord[] _byScope;
 
     // One entry per scope. Small ledgers (the usual case) are scanned by the scope's precomputed hash: a lookup reads the
     // ledger and one short array instead of a dictionary object, its buckets and its entries. Larger ledgers add an index.
-    private readonly Entry[] _entries;
+    // Null for a flat ledger: one record per scope and no double opt-in (what a store reads for most customers), where
+    // each record is its scope's entry — its state is its action from its date on — and lookups scan the records.
+    private readonly Entry[]? _entries;
     private readonly Dictionary<ConsentScope, int>? _index;
-    private Dictionary<ConsentScope, ConsentState>? _states;
+
+    // What few callers ask for (the read-only view of the records, the states dictionary), made on first use.
+    private Views? _views;
 
     // Which kinds of scope have records (bits of KindBit): most ledgers have no purpose or channel-for-purpose
     // records, and a lookup for a kind that is not there needs no hashing.
@@ -56,7 +60,7 @@ public sealed class ConsentLedger
     {
         _records = records;
         (_entries, _byScope, _kinds, SettledAt) = Build(records);
-        _index = _entries.Length <= FlatLimit ? null : IndexOf(_entries);
+        _index = (_entries?.Length ?? records.Length) <= FlatLimit ? null : IndexOf(_entries, records);
     }
 
     /// <summary>A ledger of the records a store read, in their appended order (none null; the array becomes the ledger's own and must not be changed).</summary>
@@ -66,7 +70,7 @@ public sealed class ConsentLedger
     public static ConsentLedger Empty { get; } = new(Array.Empty<ConsentRecord>());
 
     /// <summary>All records, in the order they were appended. A read-only view: the evidence cannot be changed through it.</summary>
-    public IReadOnlyList<ConsentRecord> Records => _view ??= new ReadOnlyCollection<ConsentRecord>(_records);
+    public IReadOnlyList<ConsentRecord> Records => ViewsOf().Records;
 
     /// <summary>
     /// The state of every scope that has records once every record is in effect and no double opt-in request has
@@ -77,26 +81,28 @@ public sealed class ConsentLedger
     {
         get
         {
-            if (_states is { } states)
+            var views = ViewsOf();
+            if (views.States is { } states)
             {
                 return states;
             }
 
-            var built = new Dictionary<ConsentScope, ConsentState>(_entries.Length);
-            foreach (var entry in _entries)
+            var count = _entries?.Length ?? _records.Length;
+            var built = new Dictionary<ConsentScope, ConsentState>(count);
+            for (var i = 0; i < count; i++)
             {
-                built[entry.Scope] = entry.Latest;
+                built[ScopeOf(i)] = LatestOf(i);
             }
 
-            return Interlocked.CompareExchange(ref _states, built, null) ?? built;
+            return Interlocked.CompareExchange(ref views.States, built, null) ?? built;
         }
     }
 
-    /// <summary>The size in bytes of one scope entry (for cache prefetching).</summary>
-    internal static int FlatEntrySize => System.Runtime.CompilerServices.Unsafe.SizeOf<Entry>();
+    /// <summary>The size in bytes of one element of <see cref="LookupStorage"/> (for cache prefetching).</summary>
+    internal int LookupElementSize => _entries is null ? IntPtr.Size : System.Runtime.CompilerServices.Unsafe.SizeOf<Entry>();
 
-    /// <summary>What a lookup reads first: the entry array (for cache prefetching).</summary>
-    internal object LookupStorage => _entries;
+    /// <summary>What a lookup reads first: the entry array, or the records of a flat ledger (for cache prefetching).</summary>
+    internal object LookupStorage => (object?)_entries ?? _records;
 
     /// <summary>
     /// The latest instant any record of this ledger is dated (recorded or confirmed), in UTC ticks: from then on every
@@ -136,7 +142,7 @@ public sealed class ConsentLedger
     public ConsentState GetState(ConsentScope scope)
     {
         var i = Find(scope);
-        return i < 0 ? default : _entries[i].Latest;
+        return i < 0 ? default : LatestOf(i);
     }
 
     /// <summary>The state of a scope at an instant, with double opt-in requests expiring after <see cref="DefaultPendingOptInExpiry"/>.</summary>
@@ -171,7 +177,14 @@ public sealed class ConsentLedger
             return default;
         }
 
-        ref readonly var entry = ref _entries[i];
+        if (_entries is not { } entries)
+        {
+            // A flat ledger's record: no double opt-in, so its action counts from its date on, and nothing before.
+            var record = _records[i];
+            return atTicks >= record.RecordedTicks ? StateOf(record) : default;
+        }
+
+        ref readonly var entry = ref entries[i];
         return atTicks >= entry.SettledTicks
             ? entry.Latest
             : Evaluate(_byScope.AsSpan(entry.Start, entry.Count), atTicks, expiryTicks);
@@ -301,16 +314,51 @@ public sealed class ConsentLedger
             return index.TryGetValue(scope, out var i) ? i : -1;
         }
 
-        var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
+        if (_entries is { } entries)
         {
-            if (entries[i].Scope.Equals(scope))
+            for (var i = 0; i < entries.Length; i++)
+            {
+                if (entries[i].Scope.Equals(scope))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        var records = _records;
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (records[i].Scope.Equals(scope))
             {
                 return i;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>The scope of entry <paramref name="i"/> (a record of a flat ledger).</summary>
+    private ConsentScope ScopeOf(int i) => _entries is { } entries ? entries[i].Scope : _records[i].Scope;
+
+    /// <summary>The state of entry <paramref name="i"/> with every record in effect.</summary>
+    private ConsentState LatestOf(int i) => _entries is { } entries ? entries[i].Latest : StateOf(_records[i]);
+
+    /// <summary>The state a record that is not a double opt-in gives once it is in effect.</summary>
+    private static ConsentState StateOf(ConsentRecord record)
+        => new(record.Action == ConsentAction.Grant ? ConsentStatus.Granted : ConsentStatus.Withdrawn, record);
+
+    private Views ViewsOf()
+    {
+        var views = _views;
+        if (views is null)
+        {
+            views = new Views(new ReadOnlyCollection<ConsentRecord>(_records));
+            views = Interlocked.CompareExchange(ref _views, views, null) ?? views;
+        }
+
+        return views;
     }
 
     private static int KindBit(ConsentScope scope)
@@ -322,22 +370,23 @@ public sealed class ConsentLedger
         return records.ToArray();
     }
 
-    private static Dictionary<ConsentScope, int> IndexOf(Entry[] entries)
+    private static Dictionary<ConsentScope, int> IndexOf(Entry[]? entries, ConsentRecord[] records)
     {
-        var index = new Dictionary<ConsentScope, int>(entries.Length);
-        for (var i = 0; i < entries.Length; i++)
+        var count = entries?.Length ?? records.Length;
+        var index = new Dictionary<ConsentScope, int>(count);
+        for (var i = 0; i < count; i++)
         {
-            index[entries[i].Scope] = i;
+            index[entries is null ? records[i].Scope : entries[i].Scope] = i;
         }
 
         return index;
     }
 
-    private static (Entry[] Entries, ConsentRecord[] ByScope, int Kinds, long SettledAt) Build(ConsentRecord[] records)
+    private static (Entry[]? Entries, ConsentRecord[] ByScope, int Kinds, long SettledAt) Build(ConsentRecord[] records)
     {
         if (records.Length == 0)
         {
-            return ([], [], 0, long.MinValue);
+            return (null, records, 0, long.MinValue);
         }
 
         // Group by scope, in order of first appearance, keeping the recorded order within a scope: each record's group
@@ -351,10 +400,13 @@ public sealed class ConsentLedger
         var lookup = count > FlatLimit ? new Dictionary<ConsentScope, int>() : null;
         var groups = 0;
         var settled = long.MinValue;
+        var kinds = 0;
+        var doubleOptIn = false;
         for (var r = 0; r < count; r++)
         {
             var record = records[r];
             Validate(record, nameof(records));
+            doubleOptIn |= record.Action == ConsentAction.Grant && record.OptIn == OptInMethod.Double;
             var group = -1;
             if (lookup is null)
             {
@@ -383,6 +435,13 @@ public sealed class ConsentLedger
             groupOf[r] = group;
             sizes[group]++;
             settled = Math.Max(settled, Math.Max(record.RecordedTicks, record.ConfirmedTicksOrMin));
+            kinds |= KindBit(record.Scope);
+        }
+
+        if (groups == count && !doubleOptIn)
+        {
+            // Flat: one record per scope, none a double opt-in — each record is its scope's entry (no entry array).
+            return (null, records, kinds, settled);
         }
 
         // firstOf becomes each group's next free place in byScope (its start, then past each record placed).
@@ -408,7 +467,6 @@ public sealed class ConsentLedger
         }
 
         var entries = new Entry[groups];
-        var kinds = 0;
         var next = 0;
         for (var i = 0; i < groups; i++)
         {
@@ -430,7 +488,6 @@ public sealed class ConsentLedger
             }
 
             entries[i] = new Entry(scope, Evaluate(span, long.MaxValue, long.MaxValue), scopeSettled, next, span.Length);
-            kinds |= KindBit(scope);
             next += span.Length;
         }
 
@@ -453,6 +510,13 @@ public sealed class ConsentLedger
         {
             throw new ArgumentException($"A consent record for {record.Scope} was confirmed ({confirmed:O}) before it was recorded ({record.RecordedAt:O}).", parameter);
         }
+    }
+
+    /// <summary>The read-only view of the records and the states dictionary, made when first asked for.</summary>
+    private sealed class Views(ReadOnlyCollection<ConsentRecord> records)
+    {
+        public readonly ReadOnlyCollection<ConsentRecord> Records = records;
+        public Dictionary<ConsentScope, ConsentState>? States;
     }
 
     /// <summary>One scope: its state with every record in effect, the instant from which that holds, and its records' range.</summary>

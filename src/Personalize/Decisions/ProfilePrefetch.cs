@@ -74,7 +74,10 @@ internal static unsafe class ProfilePrefetch
                 Lines(caps[0], 1);
             }
 
-            Rest(first.Consents?.LookupStorage as Array, ConsentLedger.FlatEntrySize, 2);
+            if (first.Consents is { } consents)
+            {
+                Rest(consents.LookupStorage as Array, consents.LookupElementSize, 2);
+            }
             if (first.History is { } history)
             {
                 var (ticks, channels, _, _) = history.IndexStorage;

@@ -25,6 +25,9 @@ internal sealed class StoredCustomerReader
     [ThreadStatic]
     private static AttributeValues? t_attributeValues;
 
+    [ThreadStatic]
+    private static RepeatedFields? t_repeated;
+
     private readonly ChannelRegistry _channels;
     private readonly (byte[] Name, Channel Channel)[] _names;
 
@@ -93,13 +96,13 @@ internal sealed class StoredCustomerReader
 
             var ok = field switch
             {
-                0 => String(ref reader, out id) && !string.IsNullOrWhiteSpace(id),
+                0 => Id(ref reader, parts?.Id, out id) && !string.IsNullOrWhiteSpace(id),
                 1 => EnumValue(ref reader, out stage),
                 2 => Bool(ref reader, out pinned),
-                3 => String(ref reader, out language),
+                3 => Repeated(ref reader, out language),
                 4 => Zone(ref reader, out zone),
                 5 => reader.TokenType == JsonTokenType.Null || ReadContactPoints(ref reader, out points),
-                6 => reader.TokenType == JsonTokenType.Null || Preferences(ref reader, out preferences),
+                6 => reader.TokenType == JsonTokenType.Null || RepeatedPreferences(ref reader, utf8Json, out preferences),
                 7 => reader.TokenType == JsonTokenType.Null || Consents(ref reader, out consents),
                 8 => reader.TokenType == JsonTokenType.Null || History(ref reader, out history),
                 9 => reader.TokenType == JsonTokenType.Null || Flags(ref reader, out flags),
@@ -185,6 +188,86 @@ internal sealed class StoredCustomerReader
 
         value = reader.GetString();
         return true;
+    }
+
+    /// <summary>The profile's id: the store's own string for it when the JSON holds the same text (read once per row, not twice).</summary>
+    private static bool Id(ref Utf8JsonReader reader, string? known, out string? value)
+    {
+        if (known is not null && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(known))
+        {
+            value = known;
+            return true;
+        }
+
+        return String(ref reader, out value);
+    }
+
+    /// <summary>A string field whose values repeat from profile to profile (the language): the string this thread read last when the text is the same.</summary>
+    private static bool Repeated(ref Utf8JsonReader reader, out string? value)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var repeated = t_repeated ??= new RepeatedFields();
+            if (repeated.Language is { } last && reader.ValueSpan.SequenceEqual(repeated.LanguageBytes))
+            {
+                value = last;
+                return true;
+            }
+
+            value = reader.GetString();
+            repeated.Language = value;
+            repeated.LanguageBytes = reader.ValueSpan.ToArray();
+            return true;
+        }
+
+        return String(ref reader, out value);
+    }
+
+    /// <summary>
+    /// The preferences object: the <see cref="ContactPreferences"/> this thread read before from the same JSON text by this
+    /// reader (preferences repeat from customer to customer: most rank the same channels, or have none), else read
+    /// (<see cref="Preferences"/>) and kept for the next profiles. A record is immutable, so profiles can share one.
+    /// </summary>
+    private bool RepeatedPreferences(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8Json, out ContactPreferences preferences)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject || reader.HasValueSequence)
+        {
+            return Preferences(ref reader, out preferences);
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        var ahead = reader;
+        ahead.Skip();
+        var text = utf8Json[start..(int)ahead.BytesConsumed];
+        if (text.Length > RepeatedFields.MaxPreferencesBytes)
+        {
+            return Preferences(ref reader, out preferences);
+        }
+
+        var repeated = t_repeated ??= new RepeatedFields();
+        var hash = HashOf(text);
+        ref var slot = ref repeated.Preferences[hash & (RepeatedFields.PreferenceSlots - 1)];
+        if (slot.Value is not null && slot.Hash == hash && ReferenceEquals(slot.Reader, this) && text.SequenceEqual(slot.Text))
+        {
+            reader = ahead;
+            preferences = slot.Value;
+            return true;
+        }
+
+        if (!Preferences(ref reader, out preferences))
+        {
+            return false;
+        }
+
+        slot = new RepeatedFields.PreferencesSlot(hash, text.ToArray(), this, preferences);
+        return true;
+    }
+
+    private static int HashOf(ReadOnlySpan<byte> text)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(text);
+        return hash.ToHashCode();
     }
 
     private static bool Bool(ref Utf8JsonReader reader, out bool? value)
@@ -285,9 +368,30 @@ internal sealed class StoredCustomerReader
             return false;
         }
 
+        // The zones repeat from profile to profile: the last few this thread found, by their ids' bytes, are found again
+        // without a string for the id (the runtime gives the same instance for an id).
+        var repeated = t_repeated ??= new RepeatedFields();
+        var plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
+        if (plain)
+        {
+            foreach (var (id, known) in repeated.Zones)
+            {
+                if (known is not null && reader.ValueSpan.SequenceEqual(id))
+                {
+                    zone = known;
+                    return true;
+                }
+            }
+        }
+
         try
         {
             zone = TimeZoneInfo.FindSystemTimeZoneById(reader.GetString()!);
+            if (plain && zone.HasIanaId)
+            {
+                repeated.Zones[repeated.NextZone] = (reader.ValueSpan.ToArray(), zone);
+                repeated.NextZone = (repeated.NextZone + 1) % repeated.Zones.Length;
+            }
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
@@ -1290,6 +1394,29 @@ internal sealed class StoredCustomerReader
         }
     }
 
+    /// <summary>This thread's recent values of the profile fields that repeat from customer to customer: the language, the time zones, the preferences.</summary>
+    private sealed class RepeatedFields
+    {
+        /// <summary>How many preference objects a thread keeps (a direct-mapped table by the JSON text's hash).</summary>
+        public const int PreferenceSlots = 64;
+
+        /// <summary>The longest preferences JSON kept (longer ones are read every time).</summary>
+        public const int MaxPreferencesBytes = 512;
+
+        public string? Language;
+
+        public byte[] LanguageBytes = [];
+
+        public readonly (byte[] Id, TimeZoneInfo? Zone)[] Zones = new (byte[], TimeZoneInfo?)[8];
+
+        public int NextZone;
+
+        public readonly PreferencesSlot[] Preferences = new PreferencesSlot[PreferenceSlots];
+
+        /// <summary>A preferences object read from <see cref="Text"/> by <see cref="Reader"/>.</summary>
+        public readonly record struct PreferencesSlot(int Hash, byte[] Text, StoredCustomerReader Reader, ContactPreferences Value);
+    }
+
     /// <summary>The names the writer gives the values of <typeparamref name="T"/> (<see cref="CustomerJsonWriter.Name{T}"/>), as UTF-8.</summary>
     private static class EnumNames<T>
         where T : struct, Enum
@@ -1302,4 +1429,5 @@ internal sealed class StoredCustomerReader
 /// <param name="Facts">The event facts.</param>
 /// <param name="Consents">The consent ledger read from the store's rows.</param>
 /// <param name="History">The contact history read from the store's rows.</param>
-internal readonly record struct StoredParts(Events.CustomerFacts Facts, ConsentLedger Consents, ContactHistory History);
+/// <param name="Id">The customer's id as the store read it from its own column (the profile then holds that string when its JSON has the same id).</param>
+internal readonly record struct StoredParts(Events.CustomerFacts Facts, ConsentLedger Consents, ContactHistory History, string? Id = null);

@@ -320,4 +320,58 @@ public sealed class ConsentLedgerTests
         Assert.Equal(DateTimeOffset.MinValue, earliest.ConfirmedAt);
         Assert.False(earliest.IsPending);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(13)] // 16 scopes: the largest ledger scanned
+    [InlineData(14)] // 17 scopes: the smallest indexed one
+    [InlineData(40)]
+    public void A_ledger_of_one_record_per_scope_judges_each_from_its_date_on(int topics)
+    {
+        // One record per scope and no double opt-in, as a store reads most customers: each scope is its one record's
+        // action from the record's date on and nothing before, whatever kind of scope it is and however many there are.
+        var records = new List<ConsentRecord>
+        {
+            ConsentRecord.Grant(Email, Day(1, 1), Form, "v1"),
+            ConsentRecord.Withdraw(ConsentScope.ForChannel(Channel.Sms), Day(1, 5), Form),
+            ConsentRecord.Grant(ConsentScope.ForChannel(Channel.Push, ContactPurpose.Marketing), Day(2, 1), Form),
+        };
+        for (var i = 0; i < topics; i++)
+        {
+            records.Add(i % 2 == 0
+                ? ConsentRecord.Grant(ConsentScope.ForTopic("topic-" + i), Day(3, 1 + (i % 28)), Form, "v1")
+                : ConsentRecord.Withdraw(ConsentScope.ForTopic("topic-" + i), Day(3, 1 + (i % 28)), Form));
+        }
+
+        records.Add(ConsentRecord.Withdraw(ConsentScope.ForPurpose(ContactPurpose.Marketing), Day(4, 1), Form));
+        var ledger = new ConsentLedger(records);
+
+        Assert.Equal(records.Count, ledger.States.Count);
+        Assert.Equal(records, ledger.Records);
+        foreach (var record in records)
+        {
+            var expected = record.Action == ConsentAction.Grant ? ConsentStatus.Granted : ConsentStatus.Withdrawn;
+            Assert.Equal(ConsentStatus.None, ledger.GetState(record.Scope, record.RecordedAt.AddTicks(-1)).Status);
+            var atDate = ledger.GetState(record.Scope, record.RecordedAt);
+            Assert.Equal(expected, atDate.Status);
+            Assert.Same(record, atDate.Record);
+            Assert.Equal(expected, ledger.GetState(record.Scope).Status);
+            Assert.Same(record, ledger.States[record.Scope].Record);
+        }
+
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.ForChannel(Channel.Email, ContactPurpose.Marketing)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.ForChannel(Channel.Push)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.Personalization, Day(12, 1)).Status);
+        Assert.Equal(ConsentStatus.None, ledger.GetState(ConsentScope.ForTopic("topic-" + topics)).Status);
+        Assert.Equal(Enumerable.Range(0, topics).Where(i => i % 2 == 0).Select(i => "topic-" + i), ledger.GetSubscribedTopics(Day(12, 1)));
+
+        // Appending a second record of a scope (or a double opt-in) judges the scope's records together from then on.
+        var withdrawn = ledger.Append(ConsentRecord.Withdraw(Email, Day(6, 1), Form));
+        Assert.Equal(ConsentStatus.Granted, withdrawn.GetState(Email, Day(5, 31)).Status);
+        Assert.Equal(ConsentStatus.Withdrawn, withdrawn.GetState(Email, Day(6, 1)).Status);
+        var pending = ledger.Append(ConsentRecord.Grant(ConsentScope.Personalization, Day(6, 1), Form, optIn: OptInMethod.Double));
+        Assert.Equal(ConsentStatus.Pending, pending.GetState(ConsentScope.Personalization, Day(6, 2)).Status);
+        Assert.Equal(ConsentStatus.None, pending.GetState(ConsentScope.Personalization, Day(6, 9)).Status);
+        Assert.True(pending.GetState(Email, Day(6, 2)).IsGranted);
+    }
 }

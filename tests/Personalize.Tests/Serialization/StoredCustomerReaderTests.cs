@@ -126,6 +126,45 @@ public sealed class StoredCustomerReaderTests
     }
 
     [Fact]
+    public void Customers_read_one_after_another_keep_their_own_language_time_zone_and_preferences()
+    {
+        // The reader gives a profile the language, time zone and preferences of a profile read before on the thread when
+        // their JSON text is the same; rows that differ in any of them (by a byte, or in their order) must read as written.
+        var json = CustomerJson.ForStore(Channels);
+        string[] preferences =
+        [
+            """{"channelRanking":["email","sms"]}""",
+            """{"channelRanking":["sms","email"]}""",
+            """{"channelRanking":["email","sms"],"frequencyCaps":[{"channel":"email","max":2,"per":"week"}]}""",
+            """{"channelRanking":["email","sms"],"pausedUntil":"2026-04-01T10:00:00Z"}""",
+            """{"channelRanking":["email","whatsapp"]}""",
+            """{}""",
+        ];
+        string[] zones = ["Pacific/Auckland", "Europe/Berlin", "UTC", "America/New_York"];
+        string?[] languages = ["en-NZ", "de", null, "en-NZ", "mi"];
+        for (var i = 0; i < 200; i++)
+        {
+            var language = languages[i % languages.Length] is { } code ? $"\"{code}\"" : "null";
+            var row = $$"""{"id":"c-{{i}}","stage":"adoption","language":{{language}},"timeZone":"{{zones[i % zones.Length]}}","preferences":{{preferences[i % preferences.Length]}}}""";
+            var utf8 = Encoding.UTF8.GetBytes(row);
+            Assert.True(json.TryReadCustomer(utf8, out var read, out var errors), string.Join("; ", errors));
+            var general = new CustomerJsonReader(Channels, trusted: true).ReadSingle(utf8);
+
+            Assert.NotNull(general);
+            Assert.Equal("c-" + i, read.Id);
+            Assert.Equal(languages[i % languages.Length], read.Language);
+            Assert.Equal(zones[i % zones.Length], read.TimeZone.Id);
+            Assert.Equal(Json(general), Json(read));
+        }
+
+        // A reader of other channels reads the same preferences text by its own registry, never as the first reader did.
+        var row2 = """{"id":"c-x","stage":"adoption","timeZone":"UTC","preferences":{"channelRanking":["email","whatsapp"]}}"""u8.ToArray();
+        Assert.True(json.TryReadCustomer(row2, out var withWhatsApp, out _));
+        Assert.Equal(["email", "whatsapp"], withWhatsApp.Preferences.ChannelRanking.Select(c => c.ToString()));
+        Assert.False(CustomerJson.ForStore(new PersonalizeOptions().CreateChannelRegistry()).TryReadCustomer(row2, out _, out _));
+    }
+
+    [Fact]
     public void Templates_and_conditions_find_stored_attributes_by_snake_case_as_they_find_a_dictionarys()
     {
         // Two names with one snake_case: the first in order is the attribute, whichever the form of the attributes.

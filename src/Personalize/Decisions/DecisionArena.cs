@@ -7,8 +7,9 @@ namespace Personalize.Decisions;
 /// collector would copy and trace those arrays per decision; a segment holds the slices of hundreds of decisions.
 /// </summary>
 /// <remarks>
-/// Segments stay under the large-object threshold (at most 56 KB) and are never reused: a decision's slice is
-/// written once, while it is decided, and only read afterwards. A single <see cref="DecisionEngine.Decide(Catalog.CompiledCatalog, Customers.CustomerProfile, Catalog.Trigger, DateTimeOffset, DecisionDetail)"/>
+/// Segments stay under the large-object threshold (at most 56 KB) and are never reused: a decision writes its
+/// entries in place, in the room past the slices kept so far (no scratch buffer copied at its end), keeps the slice it
+/// used, and it is only read afterwards (room a decision wrote but did not keep is the next decision's). A single <see cref="DecisionEngine.Decide(Catalog.CompiledCatalog, Customers.CustomerProfile, Catalog.Trigger, DateTimeOffset, DecisionDetail)"/>
 /// allocates its own arrays (a segment would keep a kept decision's neighbours' room alive). Not thread-safe: one
 /// arena per range, decided on one thread.
 /// </remarks>
@@ -24,14 +25,50 @@ internal sealed class DecisionArena
     private DecisionWinner[] _winners = [];
     private int _winnersUsed;
 
-    /// <summary>Room for <paramref name="count"/> channel entries: the segment, and where the room starts in it.</summary>
-    public ChannelEntry[] Channels(int count, out int start) => Take(ref _channels, ref _channelsUsed, count, out start);
+    /// <summary>
+    /// Room for at least <paramref name="least"/> channel entries, written in place by the decision in progress: the
+    /// segment (a new one when the current one has less room left; an array of its own for more than a segment) and
+    /// where the room starts. The room stays free until <see cref="KeepChannels"/>.
+    /// </summary>
+    public ChannelEntry[] ChannelRoom(int least, out int start) => Room(ref _channels, ref _channelsUsed, least, out start);
 
-    /// <summary>Room for <paramref name="count"/> candidate outcomes.</summary>
-    public CandidateEntry[] Outcomes(int count, out int start) => Take(ref _outcomes, ref _outcomesUsed, count, out start);
+    /// <summary>Keeps a decision's channel entries: the segment's room up to <paramref name="end"/> is taken.</summary>
+    public void KeepChannels(ChannelEntry[] segment, int end) => Keep(_channels, ref _channelsUsed, segment, end);
+
+    /// <summary>Room for at least <paramref name="least"/> candidate outcomes (see <see cref="ChannelRoom"/>).</summary>
+    public CandidateEntry[] OutcomeRoom(int least, out int start) => Room(ref _outcomes, ref _outcomesUsed, least, out start);
+
+    /// <summary>Keeps a decision's candidate outcomes up to <paramref name="end"/> (see <see cref="KeepChannels"/>).</summary>
+    public void KeepOutcomes(CandidateEntry[] segment, int end) => Keep(_outcomes, ref _outcomesUsed, segment, end);
 
     /// <summary>Room for <paramref name="count"/> winners.</summary>
     public DecisionWinner[] Winners(int count, out int start) => Take(ref _winners, ref _winnersUsed, count, out start);
+
+    private static T[] Room<T>(ref T[] segment, ref int used, int least, out int start)
+    {
+        if (least > SegmentLength)
+        {
+            start = 0;
+            return new T[least];
+        }
+
+        if (segment.Length - used < least)
+        {
+            segment = new T[SegmentLength];
+            used = 0;
+        }
+
+        start = used;
+        return segment;
+    }
+
+    private static void Keep<T>(T[] current, ref int used, T[] segment, int end)
+    {
+        if (ReferenceEquals(segment, current))
+        {
+            used = end;
+        }
+    }
 
     private static T[] Take<T>(ref T[] segment, ref int used, int count, out int start)
     {

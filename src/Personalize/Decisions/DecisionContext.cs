@@ -152,6 +152,18 @@ public sealed class DecisionContext
         return ranking;
     }
 
+    /// <summary>The promotional purpose group's bit in <see cref="FrequencyPassesNow"/>.</summary>
+    internal const byte PromotionalGroup = 1;
+
+    /// <summary>The service purpose group's bit in <see cref="FrequencyPassesNow"/>.</summary>
+    internal const byte ServiceGroup = 2;
+
+    /// <summary>
+    /// The purpose groups whose frequency caps all pass at the decision instant on every channel while the decision has
+    /// no winner (no cap reached, none on one channel): the frequency rule's answer kept for the decision's other tries.
+    /// </summary>
+    internal byte FrequencyPassesNow;
+
     /// <summary>The frequency caps counted for promotional messages at the decision instant.</summary>
     internal CapCounts PromotionalCounts { get; } = new();
 
@@ -231,6 +243,7 @@ public sealed class DecisionContext
         Arena = null;
         Tier = null;
         Topics = default;
+        FrequencyPassesNow = 0;
         PromotionalCounts.Valid = false;
         ServiceCounts.Valid = false;
         PromotionalCountsLater.Valid = false;

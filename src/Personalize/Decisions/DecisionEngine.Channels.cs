@@ -14,7 +14,7 @@ public sealed partial class DecisionEngine
     private const int MaxDeferralSteps = 16;
 
     /// <summary>Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1.</summary>
-    private int SelectChannel(DecisionContext context, CompiledMessage message, ChannelEntry[] outcomes, ref int count)
+    private int SelectChannel(DecisionContext context, CompiledMessage message, Span<ChannelEntry> outcomes, ref int count)
     {
         var ranking = AsSpan(context.Customer.Preferences.ChannelRanking);
         var contents = message.Contents;
@@ -69,7 +69,7 @@ public sealed partial class DecisionEngine
     /// consent rule's own result (<see cref="ContactEligibility.MissingContactPoint"/>, its first check), recorded without running
     /// the rules (the most common try of a batch: about one per decision ends here).
     /// </summary>
-    private bool WithoutContactPoint(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelEntry[] outcomes)
+    private bool WithoutContactPoint(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, Span<ChannelEntry> outcomes)
     {
         if (_consentRule != 0 || ContactEligibility.MissingContactPoint(context.Customer.ContactPoints, message.ChannelDefinitions[contentIndex].ContactPoint) is not { } code)
         {
@@ -88,7 +88,7 @@ public sealed partial class DecisionEngine
     /// consent that held at the decision instant when the ledger has no record dated after it (see
     /// <see cref="ConsentRule.HoldsLater"/>).
     /// </summary>
-    private int TryChannel(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, ChannelEntry[] outcomes)
+    private int TryChannel(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, Span<ChannelEntry> outcomes)
     {
         var definition = message.ChannelDefinitions[contentIndex];
         var at = context.At;
@@ -156,7 +156,7 @@ public sealed partial class DecisionEngine
 
     /// <summary>Records a try that ended without a send (out of line: the try's loop stays small) and returns -1.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Ended(ChannelEntry[] outcomes, int index, int contentIndex, ChannelEntry.Outcome kind, in RuleResult result, DateTimeOffset? sendAt, long atTicks)
+    private static int Ended(Span<ChannelEntry> outcomes, int index, int contentIndex, ChannelEntry.Outcome kind, in RuleResult result, DateTimeOffset? sendAt, long atTicks)
     {
         outcomes[index] = new ChannelEntry(contentIndex, kind, result, sendAt, atTicks);
         return -1;

@@ -104,8 +104,16 @@ public sealed partial class DecisionEngine
         var exhaustive = detail == DecisionDetail.All;
         var considered = decision.Considered;
         var candidates = ranking.Order.Length;
-        var scratch = context.ChannelScratch;
-        var evaluated = new Evaluated(exhaustive ? decision.AllOutcomes : null, candidates, context);
+
+        // A batch's decision writes its channel entries and outcomes straight into the range's shared segments (see
+        // DecisionArena): no copy from a scratch buffer at its end, nothing to clear. A decision of its own writes
+        // into the context's buffers and copies them into arrays of its own.
+        var arena = exhaustive ? null : context.Arena;
+        var channelBase = 0;
+        var store = arena is null ? context.ChannelScratch : arena.ChannelRoom(1, out channelBase);
+
+        var scratch = store.AsSpan(channelBase);
+        var evaluated = new Evaluated(exhaustive ? decision.AllOutcomes : null, candidates, context, arena, channelBase);
         var count = 0;
         var most = Math.Min(_maxWinners, candidates);
         var winners = context.WinnerScratch.Length >= most ? context.WinnerScratch : context.WinnerScratch = new DecisionWinner[most];
@@ -139,7 +147,11 @@ public sealed partial class DecisionEngine
                     continue;
                 }
 
-                EnsureRoom(ref scratch, count + message.Contents.Length);
+                if (count + message.Contents.Length > scratch.Length)
+                {
+                    Grow(context, arena, ref store, ref channelBase, ref scratch, count, count + message.Contents.Length, ref evaluated);
+                }
+
                 var start = count;
 
                 // Caps count the winners so far for a candidate that can still win; one that cannot (evaluated for
@@ -164,15 +176,13 @@ public sealed partial class DecisionEngine
                 }
             }
 
-            if (context.Arena is { } arena && !exhaustive)
+            if (arena is not null)
             {
-                // A batch: the decision's entries are slices of the range's shared segments.
-                var channelStart = 0;
+                // A batch: the decision's entries are slices of the range's shared segments, written in place.
                 if (count > 0)
                 {
-                    var channels = arena.Channels(count, out channelStart);
-                    scratch.AsSpan(0, count).CopyTo(channels.AsSpan(channelStart));
-                    decision.ChannelEntries = channels;
+                    arena.KeepChannels(store, channelBase + count);
+                    decision.ChannelEntries = store;
                 }
 
                 if (won > 0)
@@ -182,11 +192,11 @@ public sealed partial class DecisionEngine
                     decision.SetWinners(kept, winnerStart, won);
                 }
 
-                evaluated.CopyTo(decision, arena, channelStart);
+                evaluated.Keep(decision, arena);
             }
             else
             {
-                decision.ChannelEntries = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+                decision.ChannelEntries = count == 0 ? [] : scratch[..count].ToArray();
                 if (won > 0)
                 {
                     decision.SetWinners(winners.AsSpan(0, won).ToArray(), 0, won);
@@ -197,31 +207,78 @@ public sealed partial class DecisionEngine
         }
         finally
         {
-            scratch.AsSpan(0, count).Clear();
+            if (arena is null)
+            {
+                scratch[..count].Clear();
+                context.ChannelScratch = store;
+            }
+
             winners.AsSpan(0, won).Clear();
-            context.ChannelScratch = scratch;
             evaluated.Return(context);
         }
     }
 
-    /// <summary>The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>, else into the context's buffer, copied once at the end.</summary>
+    /// <summary>
+    /// Room for more channel entries than the decision's buffer has left: a batch's decision moves the entries it wrote
+    /// so far to a segment with room (its outcomes' channel positions follow), a decision of its own gets a larger
+    /// buffer. Out of line: rare.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Grow(DecisionContext context, DecisionArena? arena, ref ChannelEntry[] store, ref int channelBase, ref Span<ChannelEntry> scratch, int count, int needed, ref Evaluated evaluated)
+    {
+        if (arena is null)
+        {
+            var bigger = new ChannelEntry[Math.Max(needed, store.Length * 2)];
+            scratch[..count].CopyTo(bigger);
+            scratch[..count].Clear();
+            store = bigger;
+            channelBase = 0;
+            scratch = bigger;
+            context.ChannelScratch = bigger;
+            return;
+        }
+
+        var room = arena.ChannelRoom(needed, out var start);
+        scratch[..count].CopyTo(room.AsSpan(start));
+        evaluated.ChannelsMoved(start - channelBase);
+        store = room;
+        channelBase = start;
+        scratch = room.AsSpan(start);
+    }
+
+    /// <summary>
+    /// The outcomes of evaluated candidates: straight into the full array with <see cref="DecisionDetail.All"/>; in a
+    /// batch straight into the range's outcome segment, their channel positions shifted to where the decision's channel
+    /// entries are; else into the context's buffer, copied once at the end.
+    /// </summary>
     private struct Evaluated
     {
         private readonly CandidateEntry[]? _all;
         private readonly CandidateEntry[] _outcomes;
+        private readonly int _start;
+        private readonly bool _inArena;
+        private int _channelBase;
         private int _count;
 
-        public Evaluated(CandidateEntry[]? all, int capacity, DecisionContext context)
+        public Evaluated(CandidateEntry[]? all, int capacity, DecisionContext context, DecisionArena? arena, int channelBase)
         {
             _all = all;
-            if (all is null)
+            _start = 0;
+            _inArena = false;
+            _channelBase = channelBase;
+            if (all is not null)
             {
-                var buffer = context.OutcomeScratch;
-                _outcomes = buffer.Length >= capacity ? buffer : new CandidateEntry[capacity];
+                _outcomes = [];
+            }
+            else if (arena is not null)
+            {
+                _outcomes = arena.OutcomeRoom(capacity, out _start);
+                _inArena = true;
             }
             else
             {
-                _outcomes = [];
+                var buffer = context.OutcomeScratch;
+                _outcomes = buffer.Length >= capacity ? buffer : new CandidateEntry[capacity];
             }
 
             _count = 0;
@@ -235,7 +292,22 @@ public sealed partial class DecisionEngine
                 return;
             }
 
-            _outcomes[_count++] = outcome;
+            _outcomes[_start + _count++] = outcome.Shifted(_channelBase);
+        }
+
+        /// <summary>The decision's channel entries moved by <paramref name="offset"/>: the outcomes kept so far follow.</summary>
+        public void ChannelsMoved(int offset)
+        {
+            if (_all is not null)
+            {
+                return;
+            }
+
+            _channelBase += offset;
+            for (var i = 0; i < _count; i++)
+            {
+                _outcomes[_start + i] = _outcomes[_start + i].Shifted(offset);
+            }
         }
 
         public readonly void CopyTo(Decision decision)
@@ -246,39 +318,23 @@ public sealed partial class DecisionEngine
             }
         }
 
-        /// <summary>Into a batch's segment, with the channel entries' positions moved to where they were copied.</summary>
-        public readonly void CopyTo(Decision decision, DecisionArena arena, int channelStart)
+        /// <summary>A batch's decision: its slice of the outcome segment, written in place.</summary>
+        public readonly void Keep(Decision decision, DecisionArena arena)
         {
             if (_count > 0)
             {
-                var kept = arena.Outcomes(_count, out var start);
-                for (var i = 0; i < _count; i++)
-                {
-                    kept[start + i] = _outcomes[i].Shifted(channelStart);
-                }
-
-                decision.SetOutcomes(kept, start, _count);
+                arena.KeepOutcomes(_outcomes, _start + _count);
+                decision.SetOutcomes(_outcomes, _start, _count);
             }
         }
 
         public readonly void Return(DecisionContext context)
         {
-            if (_all is null)
+            if (_all is null && !_inArena)
             {
                 _outcomes.AsSpan(0, _count).Clear();
                 context.OutcomeScratch = _outcomes;
             }
-        }
-    }
-
-    private static void EnsureRoom(ref ChannelEntry[] scratch, int needed)
-    {
-        if (needed > scratch.Length)
-        {
-            var bigger = new ChannelEntry[Math.Max(needed, scratch.Length * 2)];
-            scratch.AsSpan().CopyTo(bigger);
-            scratch.AsSpan().Clear();
-            scratch = bigger;
         }
     }
 }

@@ -70,11 +70,20 @@ internal sealed class FrequencyRule : IChannelRule
 
     private bool Passes(DecisionContext context, bool service, ChannelDefinition channel, DateTimeOffset sendAt, ref RuleResult blocked)
     {
-        var history = context.Customer.History;
+        // Without winners, the answer at the decision instant is the purpose group's for every channel once it was
+        // found to pass without a cap on one channel (kept for the decision: see DecisionContext.FrequencyPassesNow).
         var placed = context.WinnerCount;
+        var group = service ? DecisionContext.ServiceGroup : DecisionContext.PromotionalGroup;
+        if (placed == 0 && (context.FrequencyPassesNow & group) != 0 && sendAt.UtcTicks == context.At.UtcTicks)
+        {
+            return true;
+        }
+
+        var history = context.Customer.History;
         var own = Own(context, service);
         if (history.Count == 0 && placed == 0 && !(service ? _zeroService : _zeroPromotional) && !AnyZero(own))
         {
+            context.FrequencyPassesNow |= group;
             return true; // nothing counted yet and every cap allows one
         }
 
@@ -82,9 +91,15 @@ internal sealed class FrequencyRule : IChannelRule
         // channel under every cap passes from the counts alone, without the decision's result cache; a reached cap is
         // judged below.
         var caps = service ? _service : _promotional;
-        if (placed == 0 && caps.Length + own.Length <= CapCounts.Capacity && (sendAt.UtcTicks == context.At.UtcTicks || context.CountsFor(service, sendAt.UtcTicks) is { Valid: true } memo && memo.Ticks == sendAt.UtcTicks)
+        var now = sendAt.UtcTicks == context.At.UtcTicks;
+        if (placed == 0 && caps.Length + own.Length <= CapCounts.Capacity && (now || context.CountsFor(service, sendAt.UtcTicks) is { Valid: true } memo && memo.Ticks == sendAt.UtcTicks)
             && !AnyReached(CountAll(context, caps, own, sendAt, service, history), caps, own, channel.Channel))
         {
+            if (now && !(service ? _channelService : _channelPromotional) && !AnyOnChannel(own))
+            {
+                context.FrequencyPassesNow |= group; // no cap is on one channel: every channel passes now
+            }
+
             return true;
         }
 

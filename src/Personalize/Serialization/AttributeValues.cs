@@ -11,7 +11,9 @@ namespace Personalize.Serialization;
 /// then held for the next profiles.
 /// </summary>
 /// <remarks>
-/// A direct-mapped table of <see cref="Slots"/> values: a value replaces the one in its slot. What it keeps alive is
+/// A two-way set-associative table of <see cref="Slots"/> values: a value has two places (by its hash), and replaces the
+/// one of them used less recently — so two values used in turn whose hashes meet both stay (in a direct-mapped table they
+/// put each other out, and each was parsed again every time). What it keeps alive is
 /// bounded: at most <see cref="Slots"/> documents, each of at most <see cref="MaxHeldBatchBytes"/> of JSON (the held
 /// values a profile parsed together; a larger value, or the values past that budget, are parsed in a document of their
 /// own that is never held).
@@ -31,6 +33,9 @@ internal sealed class AttributeValues
 
     private readonly JsonElement[] _elements = new JsonElement[Slots];
     private readonly int[] _hashes = new int[Slots];
+
+    // Per set of two places: which one was used last (0 or 1); the other is replaced next.
+    private readonly byte[] _lastUsed = new byte[Slots / 2];
 #if !NET9_0_OR_GREATER
     private readonly byte[]?[] _texts = new byte[Slots][];
 #endif
@@ -128,11 +133,16 @@ internal sealed class AttributeValues
 
     private bool TryFind(ReadOnlySpan<byte> text, int hash, out JsonElement element)
     {
-        var slot = hash & (Slots - 1);
-        if (_hashes[slot] == hash && _elements[slot].ValueKind != JsonValueKind.Undefined && text.SequenceEqual(TextOf(slot)))
+        var set = hash & ((Slots / 2) - 1);
+        for (var way = 0; way < 2; way++)
         {
-            element = _elements[slot];
-            return true;
+            var slot = (set * 2) + way;
+            if (_hashes[slot] == hash && _elements[slot].ValueKind != JsonValueKind.Undefined && text.SequenceEqual(TextOf(slot)))
+            {
+                _lastUsed[set] = (byte)way;
+                element = _elements[slot];
+                return true;
+            }
         }
 
         element = default;
@@ -141,7 +151,10 @@ internal sealed class AttributeValues
 
     private void Hold(ReadOnlySpan<byte> text, int hash, JsonElement element)
     {
-        var slot = hash & (Slots - 1);
+        var set = hash & ((Slots / 2) - 1);
+        var way = 1 - _lastUsed[set];
+        var slot = (set * 2) + way;
+        _lastUsed[set] = (byte)way;
         _hashes[slot] = hash;
         _elements[slot] = element;
 #if !NET9_0_OR_GREATER

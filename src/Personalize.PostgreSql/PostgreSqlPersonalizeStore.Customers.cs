@@ -508,7 +508,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         {
             // The profile is built once, with the parts kept beside its JSON.
             var parts = new Serialization.StoredParts(
-                eventFacts is null ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(eventFacts),
+                eventFacts is null ? Events.CustomerFacts.Empty : Events.StoredFacts.Read(eventFacts),
                 consents.TryGetValue(id, out var records) ? new ConsentLedger(records) : ConsentLedger.Empty,
                 history.TryGetValue(id, out var contacts) ? new ContactHistory(contacts) : ContactHistory.Empty,
                 id);

@@ -218,7 +218,7 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
             Param(update.Parameters, "set_profile", entry.Profile is not null);
             Param(update.Parameters, "profile", entry.Profile is { } profile ? _json.WriteCustomer(StoreChecks.FactsOf(profile)) : []);
             Param(update.Parameters, "set_facts", entry.Facts is not null);
-            update.Parameters.Add(new NpgsqlParameter("facts", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = entry.Facts is { Count: > 0 } facts ? facts.ToJson() : DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter("facts", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = entry.Facts is { Count: > 0 } facts ? StoredFacts.ToBytes(facts) : DBNull.Value });
             batch.BatchCommands.Add(update);
             bumped.Add(i);
         }
@@ -323,7 +323,7 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
         while (await data.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = data.GetString(0);
-            var facts = data.IsDBNull(2) ? CustomerFacts.Empty : CustomerFacts.FromJson(data.GetFieldValue<byte[]>(2), strings);
+            var facts = data.IsDBNull(2) ? CustomerFacts.Empty : StoredFacts.Read(data.GetFieldValue<byte[]>(2), strings);
             var profile = TickScreen.Profile(id, facts, data.GetFieldValue<byte[]>(3));
             rows.Add(new TickRow(id, profile is null ? null : new StoredCustomer(profile, data.GetInt64(1))));
         }

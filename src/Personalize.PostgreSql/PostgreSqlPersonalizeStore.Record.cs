@@ -296,7 +296,7 @@ public sealed partial class PostgreSqlPersonalizeStore
                 if (askFacts.Contains(i))
                 {
                     ids[f] = entries[i].CustomerId;
-                    facts[f++] = entries[i].Facts is { Count: > 0 } set ? set.ToJson() : null;
+                    facts[f++] = entries[i].Facts is { Count: > 0 } set ? Events.StoredFacts.ToBytes(set) : null;
                 }
             }
 

@@ -247,6 +247,14 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE {schema}.runs ADD COLUMN key_format smallint NOT NULL DEFAULT 1;
         """,
+
+        // 10: asks in a compact binary form inside event_facts (ADR 0079): a customer's facts with a recorded question's
+        // ask are written as 0x01, the asks in binary (39 bytes an ask instead of its JSON's 92), then the other facts'
+        // JSON. Rows written before keep their JSON, read as before, and take the new form at their next write; the
+        // number makes an earlier release, which reads facts as JSON only, refuse the schema.
+        """
+        COMMENT ON COLUMN {schema}.customers.event_facts IS 'Facts: JSON, or 0x01, the asks in binary, then the other facts as JSON (ADR 0079).';
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -684,7 +684,7 @@ public sealed partial class SqlitePersonalizeStore
                 throw new SqliteStoreException($"{Path}: customer '{id}' cannot be read: {string.Join("; ", errors)}. Open the store with the channels it was written with (SqliteStoreOptions.Channels).");
             }
 
-            var facts = row.IsNull(3) ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(row.Blob(3), strings);
+            var facts = row.IsNull(3) ? Events.CustomerFacts.Empty : Events.StoredFacts.Read(row.Blob(3), strings);
             rows.Add(new PageRow(id, row.Int64(1), profile, facts));
         }
 
@@ -706,7 +706,7 @@ public sealed partial class SqlitePersonalizeStore
             var start = profiles.WrittenCount;
             profile.CopyTo(profiles.GetSpan(profile.Length));
             profiles.Advance(profile.Length);
-            var facts = row.IsNull(3) ? Events.CustomerFacts.Empty : Events.CustomerFacts.FromJson(row.Blob(3), strings);
+            var facts = row.IsNull(3) ? Events.CustomerFacts.Empty : Events.StoredFacts.Read(row.Blob(3), strings);
             rows.Add(new PageEntry(id, row.Int64(1), start, profile.Length, facts));
         }
 

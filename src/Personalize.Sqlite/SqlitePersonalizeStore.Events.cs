@@ -296,7 +296,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
         {
             var id = raw.sqlite3_column_text(statement, 0).utf8_to_string();
-            var facts = raw.sqlite3_column_type(statement, 2) == raw.SQLITE_NULL ? CustomerFacts.Empty : CustomerFacts.FromJson(raw.sqlite3_column_blob(statement, 2), strings);
+            var facts = raw.sqlite3_column_type(statement, 2) == raw.SQLITE_NULL ? CustomerFacts.Empty : StoredFacts.Read(raw.sqlite3_column_blob(statement, 2), strings);
             var profile = TickScreen.Profile(
                 id,
                 facts,
@@ -372,11 +372,11 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
     /// <inheritdoc />
     bool IScreenReader.WritesStage => true;
 
-    /// <summary>The facts JSON of the entry being written (one buffer and writer for the life of the store; used under the write gate).</summary>
+    /// <summary>The facts of the entry being written (one buffer and JSON writer for the life of the store; used under the write gate).</summary>
     private readonly System.Buffers.ArrayBufferWriter<byte> _factsBuffer = new(1024);
     private Utf8JsonWriter? _factsWriter;
 
-    /// <summary>Binds facts as the blob the general path writes (<see cref="CustomerFacts.ToJson"/>'s bytes, written into the writer's buffer), or null for none.</summary>
+    /// <summary>Binds facts as the blob the general path writes (<see cref="StoredFacts"/>' bytes, written into the writer's buffer), or null for none.</summary>
     private void BindFacts(sqlite3_stmt statement, int index, CustomerFacts facts)
     {
         if (facts.Count == 0)
@@ -386,16 +386,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         }
 
         _factsBuffer.ResetWrittenCount();
-        if (_factsWriter is null)
-        {
-            _factsWriter = new Utf8JsonWriter(_factsBuffer);
-        }
-        else
-        {
-            _factsWriter.Reset(_factsBuffer);
-        }
-
-        facts.WriteJson(_factsWriter);
+        StoredFacts.Write(facts, _factsBuffer, ref _factsWriter);
         Check(statement, raw.sqlite3_bind_blob(statement, index, _factsBuffer.WrittenSpan));
     }
 
@@ -596,7 +587,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         {
             var command = Bound(bumped ? "UPDATE customers SET event_facts = $facts WHERE id = $id RETURNING version" : "UPDATE customers SET event_facts = $facts, version = version + 1 WHERE id = $id RETURNING version", FactsParameters, transaction);
             command.Parameters[0].Value = sends.CustomerId;
-            command.Parameters[1].Value = facts.Count == 0 ? DBNull.Value : facts.ToJson();
+            command.Parameters[1].Value = facts.Count == 0 ? DBNull.Value : StoredFacts.ToBytes(facts);
             var written = (long)command.ExecuteScalar()!;
             version = bumped ? null : written;
             changed = true;

@@ -54,9 +54,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(9, PostgreSqlPersonalizeStore.SchemaVersion);
-        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
-        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal(10, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]
@@ -75,7 +75,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var store = await OpenAsync();
 
-        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         var customer = (await store.GetCustomerAsync("c-1"))!;
         Assert.Empty(customer.Profile.Facts);
         Assert.Equal((3L, "c-1@example.com"), (customer.Version, customer.Profile.ContactPoints.Email));
@@ -105,6 +105,44 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await store.SaveRunAsync(run with { Status = RunStatus.Completed, Processed = 1000, KeyFormat = Delivery.IdempotencyKeyFormat.TimeOrdered });
         var saved = (await store.GetRunAsync(id))!;
         Assert.Equal((RunStatus.Completed, 1000L, Delivery.IdempotencyKeyFormat.Hashed), (saved.Status, saved.Processed, saved.KeyFormat));
+    }
+
+    [PostgresFact]
+    public async Task Facts_of_a_version_9_schema_read_as_they_were_and_the_next_send_stores_them_compactly_with_the_new_ask()
+    {
+        // Migration 10 (ADR 0079): the facts as the previous release wrote them (JSON, an ask among them), in a schema at 9.
+        var first = Delivery.IdempotencyKey.Create("campaign:spring", "c-1", "welcome", Now.AddDays(-40));
+        var json = "{\"order_count\":{\"v\":2,\"at\":" + Now.AddDays(-50).UtcTicks + ",\"e\":\"e-1\"},\"asked.recipes\":{\"v\":1,\"at\":" + Now.AddDays(-40).UtcTicks + ",\"e\":\"" + first + "\"}}";
+        await using (var store = await OpenAsync())
+        {
+            await store.ImportCustomersAsync([Bare("c-1")]);
+        }
+
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"UPDATE \"{_schema}\".customers SET event_facts = @facts WHERE id = 'c-1'; DELETE FROM \"{_schema}\".schema_migrations WHERE version = 10", connection);
+            command.Parameters.AddWithValue("facts", System.Text.Encoding.UTF8.GetBytes(json));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var upgraded = await OpenAsync();
+
+        Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        var before = (await upgraded.GetCustomerAsync("c-1"))!;
+        Assert.Equal(["order_count", "asked.recipes"], before.Profile.Facts.Keys);
+        Assert.Equal((1m, first), (before.Profile.Facts["asked.recipes"].Number, before.Profile.Facts["asked.recipes"].EventId));
+
+        var send = Send("c-1", "spring-sale", Now);
+        var facts = Events.CustomerFacts.Create(before.Profile.Facts.Select(f => f.Key == "asked.recipes" ? new KeyValuePair<string, Events.Fact>(f.Key, new Events.Fact(2L, Now, send.IdempotencyKey)) : f));
+        var result = await upgraded.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = before.Version, Deliveries = [send], Facts = facts }] });
+
+        Assert.Equal(WriteStatus.Written, result.Customers[0].Status);
+        var after = (await upgraded.GetCustomerAsync("c-1"))!.Profile.Facts;
+        Assert.Equal(facts.Keys, after.Keys);
+        Assert.Equal(facts.Values, after.Values);
+        var length = Convert.ToInt32(await PostgresServer.ScalarAsync($"SELECT length(event_facts) FROM \"{_schema}\".customers WHERE id = 'c-1'"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(length < json.Length - 40, $"The stored facts take {length} bytes against the JSON's {json.Length}.");
     }
 
     [PostgresFact]
@@ -219,7 +257,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await store.DisposeAsync();
         }
 
-        Assert.Equal(9L, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
 
     [PostgresFact]

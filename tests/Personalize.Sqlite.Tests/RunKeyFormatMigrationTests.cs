@@ -35,7 +35,7 @@ public sealed class RunKeyFormatMigrationTests : IDisposable
 
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
-        Assert.Equal("13", store.WriterPragma("user_version"));
+        Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         var run = (await store.GetRunAsync(id))!;
         Assert.Equal((RunStatus.Running, 500L, IdempotencyKeyFormat.Hashed), (run.Status, run.Processed, run.KeyFormat));
 

@@ -100,6 +100,49 @@ public abstract partial class PersonalizeStoreContract
     }
 
     [StoreFact]
+    public async Task Asks_among_other_facts_read_back_exactly_and_in_order_by_id_and_by_page()
+    {
+        // Facts a store may keep in two forms (ADR 0079: asks in binary, the rest as JSON): asks before, between and after
+        // other facts, a count past the small ones, an instant with a fraction of a second, keys of both formats and one
+        // of the host's own, and facts named like asks that are not (a text value, a negative count, the bare prefix).
+        await using var scope = await OpenAsync();
+        await scope.Store.ImportCustomersAsync([Bare("c-1"), Bare("c-2")]);
+        var version = (await scope.Store.GetCustomerAsync("c-1"))!.Version;
+        var send = Send("c-1", "spring-sale", Now);
+        var facts = CustomerFacts.Create([
+            new("asked.recipes", new Fact(3L, Now, send.IdempotencyKey)),
+            new("order_count", new Fact(2L, Now.AddDays(-3), "e-1")),
+            new("asked.birthday", new Fact(40L, Now.AddTicks(-1234567), Delivery.IdempotencyKey.Create("campaign", "c-1", "m", Now, Delivery.IdempotencyKeyFormat.Hashed))),
+            new("asked.note", new Fact("text", Now, "e-2")),
+            new("asked.negative", new Fact(-1L, Now, "e-3")),
+            new("asked.", new Fact(1L, Now, "e-4")),
+            new("asked.channel", new Fact(0L, Now.AddDays(-40), "host-key-é")),
+            new("total", new Fact(49.90m, Now, "e-1")),
+        ]);
+
+        var result = await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = version, Deliveries = [send], Facts = facts }] });
+
+        Assert.Equal(WriteStatus.Written, result.Customers[0].Status);
+        var byId = (await scope.Store.GetCustomerAsync("c-1"))!.Profile.Facts;
+        var page = (await scope.Store.ReadCustomersAsync(new CustomerQuery { Limit = 10 })).Items[0].Profile.Facts;
+        foreach (var read in new[] { byId, page })
+        {
+            Assert.Equal(facts.Keys, read.Keys);
+            Assert.Equal(facts.Values, read.Values);
+        }
+
+        // The ask recorded again by a later send replaces its fact; the others stay as they were.
+        var later = Send("c-1", "summer-sale", Now.AddDays(31));
+        var again = (await scope.Store.GetCustomerAsync("c-1"))!;
+        var asked = CustomerFacts.Create(again.Profile.Facts.Select(f => f.Key == "asked.recipes" ? new KeyValuePair<string, Fact>(f.Key, new Fact(4L, later.SentAt, later.IdempotencyKey)) : f));
+        Assert.Equal(WriteStatus.Written, (await scope.Store.RecordAsync(new SendBatch { Customers = [new CustomerSends { CustomerId = "c-1", ExpectedVersion = again.Version, Deliveries = [later], Facts = asked }] })).Customers[0].Status);
+        var final = (await scope.Store.GetCustomerAsync("c-1"))!.Profile.Facts;
+        Assert.Equal(asked.Keys, final.Keys);
+        Assert.Equal(asked.Values, final.Values);
+        Assert.Equal((4m, later.IdempotencyKey), (final["asked.recipes"].Number, final["asked.recipes"].EventId));
+    }
+
+    [StoreFact]
     public async Task Events_facts_and_changes_are_written_with_the_sends_and_read_back()
     {
         await using var scope = await OpenAsync();

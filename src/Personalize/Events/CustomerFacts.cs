@@ -177,6 +177,10 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
 
     internal static CustomerFacts Wrap(Dictionary<string, Fact> facts) => facts.Count == 0 ? Empty : new CustomerFacts(facts);
 
+    /// <summary>A set read from a store that owns <paramref name="facts"/> (distinct names, the stored order): listed when they are few, else in a table.</summary>
+    internal static CustomerFacts Own(KeyValuePair<string, Fact>[] facts)
+        => facts.Length == 0 ? Empty : facts.Length <= MaxListed ? new CustomerFacts(facts) : Read(facts);
+
     /// <summary>Writes the set as the stores keep it: <c>{"name":{"v":value,"at":"…","e":"event id"}}</c>, decimals as <c>{"d":"12.50"}</c>.</summary>
     internal byte[] ToJson()
     {
@@ -193,12 +197,19 @@ public sealed class CustomerFacts : IReadOnlyDictionary<string, Fact>
     /// Writes what <see cref="ToJson"/> returns to <paramref name="writer"/> and flushes it: a store that writes facts
     /// for every customer of a batch keeps one writer and one buffer (<see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>).
     /// </summary>
-    internal void WriteJson(Utf8JsonWriter writer)
+    /// <param name="writer">The writer.</param>
+    /// <param name="skipAsks">Whether to leave out the asks <see cref="StoredFacts"/> writes in its binary form.</param>
+    internal void WriteJson(Utf8JsonWriter writer, bool skipAsks = false)
     {
         Span<char> number = stackalloc char[32]; // a decimal's text: at most 29 digits, a sign and a point
         writer.WriteStartObject();
         foreach (var (name, fact) in Walk())
         {
+            if (skipAsks && StoredFacts.IsAsk(name, fact))
+            {
+                continue;
+            }
+
             writer.WriteStartObject(name);
             writer.WritePropertyName("v"u8);
             switch (fact.Value)

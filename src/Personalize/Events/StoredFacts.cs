@@ -122,7 +122,8 @@ internal static class StoredFacts
         var i = 1;
         var asks = ReadCount(stored, ref i);
         var expectedOthers = ReadCount(stored, ref i);
-        var read = new (int Position, string Name, Fact Fact)[asks];
+        // Both counts are known up front: each ask goes straight to its place in the set's one array.
+        var all = new KeyValuePair<string, Fact>[asks + expectedOthers];
         Span<byte> name = stackalloc byte[Profiling.QuestionBank.AskedPrefix.Length + 128];
         "asked."u8.CopyTo(name);
         for (var a = 0; a < asks; a++)
@@ -164,24 +165,18 @@ internal static class StoredFacts
             var key = (flags & PackedKey) != 0
                 ? UnpackKey(Slice(stored, ref i, PackedKeyBytes), (flags & SecondFormat) != 0)
                 : Encoding.UTF8.GetString(Slice(stored, ref i, ReadCount(stored, ref i)));
-            read[a] = (position, fullName, new Fact(count < SmallCounts.Length ? SmallCounts[count] : count, new DateTimeOffset(ticks, TimeSpan.Zero), key));
+            if (position >= all.Length || all[position].Key is not null)
+            {
+                throw Corrupt("an ask at a position out of range or taken twice");
+            }
+
+            all[position] = new(fullName, new Fact(count < SmallCounts.Length ? SmallCounts[count] : count, new DateTimeOffset(ticks, TimeSpan.Zero), key));
         }
 
         var others = i < stored.Length ? CustomerFacts.FromJson(stored[i..], strings) : CustomerFacts.Empty;
         if (others.Count != expectedOthers)
         {
             throw Corrupt($"{others.Count} other facts where {expectedOthers} were written");
-        }
-
-        var all = new KeyValuePair<string, Fact>[asks + others.Count];
-        foreach (var (position, fullName, fact) in read)
-        {
-            if (position >= all.Length || all[position].Key is not null)
-            {
-                throw Corrupt("an ask at a position out of range or taken twice");
-            }
-
-            all[position] = new(fullName, fact);
         }
 
         var at = 0;

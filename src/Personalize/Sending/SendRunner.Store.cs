@@ -26,10 +26,9 @@ public sealed partial class SendRunner
     /// At most how many decided pages a send run's recorder writes in one transaction (<see cref="Loop.TakeDecided"/>),
     /// and how many its queue of decided pages holds: as many pages as make up to <see cref="MaxCustomersPerWrite"/>
     /// customers, at least <see cref="MaxPagesPerWrite"/> and at most <see cref="MaxSmallPagesPerWrite"/> (8 pages of the
-    /// default 500). A send run's recorder waits until it holds that many pages or the deciders are done (ADR 0078);
-    /// a worker's share takes only pages already decided (ADR 0077). A commit's cost grows more slowly than its size
-    /// (the delivery log's key index: a commit dirties at most every leaf of the run's region once), so a larger group
-    /// writes fewer pages per message.
+    /// default 500). A write takes only pages already decided, never waits for more: groups grow only while the
+    /// recorder lags (ADR 0077). A commit's cost grows more slowly than its size (the delivery log's key index: a
+    /// commit dirties at most every leaf of the run's region once), so a larger group writes fewer pages per message.
     /// </summary>
     private int PagesPerWrite => Math.Clamp(MaxCustomersPerWrite / _options.PageSize, MaxPagesPerWrite, MaxSmallPagesPerWrite);
 
@@ -85,7 +84,7 @@ public sealed partial class SendRunner
         state.KeyFormat = existing?.KeyFormat ?? _options.IdempotencyKeyFormat;
         var now = _timeProvider.GetUtcNow();
         var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now, KeyFormat = state.KeyFormat };
-        var loop = new Loop(this, store, state, runId, record) { FullGroups = true };
+        var loop = new Loop(this, store, state, runId, record);
         state.Bodies = BodyPool(run, InFlightMessages(PagesPerWrite));
         state.Begin(runId);
         if (!run.DryRun)
@@ -517,10 +516,8 @@ public sealed partial class SendRunner
                 var since = times?.Now ?? 0;
                 await foreach (var page in reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    var outcomes = FullGroups
-                        ? await TakeFullGroupAsync(page, reader, runner.PagesPerWrite, stop.Token).ConfigureAwait(false)
-                        : TakeDecided(page, reader, runner.PagesPerWrite);
                     times?.RecordStarved(since);
+                    var outcomes = TakeDecided(page, reader, runner.PagesPerWrite);
                     await RecordAsync(outcomes, 1, stop.Token).ConfigureAwait(false);
                     since = times?.Now ?? 0;
                     if (AfterPage is not null && outcomes.Count > 0)
@@ -542,8 +539,7 @@ public sealed partial class SendRunner
         /// <paramref name="pagesPerWrite"/> (a group commit, <see cref="PagesPerWrite"/>). A commit waits for the log to
         /// reach the disk (<c>synchronous = FULL</c>) — on a virtual disk several milliseconds, during which this stage
         /// can do nothing else — so when the deciders are ahead, one commit for the waiting pages instead of one each
-        /// takes that wait off the run's critical path; when the recorder is ahead, it records each page as it comes
-        /// (a worker's share; a send run over the store waits for full groups instead, <see cref="TakeFullGroupAsync"/>).
+        /// takes that wait off the run's critical path; when the recorder is ahead, it records each page as it comes.
         /// The decided pages' queue holds as many pages as a write takes, so a full group can wait while a commit is
         /// in hand and the deciders go on deciding meanwhile (ADRs 0072, 0077).
         /// </summary>
@@ -559,50 +555,6 @@ public sealed partial class SendRunner
                 }
 
                 group.AddRange(next);
-            }
-
-            return (IReadOnlyList<CustomerOutcome>?)group ?? first;
-        }
-
-        /// <summary>
-        /// Gets a value indicating whether a write waits until its group is full (<see cref="TakeFullGroupAsync"/>; a send
-        /// run over the store) instead of taking only the pages already waiting (<see cref="TakeDecided"/>).
-        /// </summary>
-        public bool FullGroups { get; init; }
-
-        /// <summary>
-        /// The pages to record in one transaction, waiting for the deciders until <paramref name="pagesPerWrite"/> pages
-        /// are in hand or the deciders are done (ADR 0078). Each commit of a send run rewrites every leaf of the delivery
-        /// log key index's region of the run (the run's keys share their instant and are random after it), so the bytes,
-        /// checksums, log frames and syncs of a run grow with its number of commits, not with its messages: full groups
-        /// make fewer commits than the groups of the pages that happened to be waiting, which stayed at one or two
-        /// pages whenever the recorder kept up. The queue of decided pages holds a full group, so the deciders go on
-        /// deciding while a group is written; only the run's last group waits for the deciders' last pages.
-        /// </summary>
-        private static async ValueTask<IReadOnlyList<CustomerOutcome>> TakeFullGroupAsync(CustomerOutcome[] first, ChannelReader<CustomerOutcome[]> reader, int pagesPerWrite, CancellationToken token)
-        {
-            List<CustomerOutcome>? group = null;
-            var taken = 1;
-            while (taken < pagesPerWrite)
-            {
-                if (!reader.TryRead(out var next))
-                {
-                    if (!await reader.WaitToReadAsync(token).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (group is null)
-                {
-                    group = new List<CustomerOutcome>(first.Length * pagesPerWrite);
-                    group.AddRange(first);
-                }
-
-                group.AddRange(next);
-                taken++;
             }
 
             return (IReadOnlyList<CustomerOutcome>?)group ?? first;

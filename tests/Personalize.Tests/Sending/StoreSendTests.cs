@@ -387,23 +387,6 @@ public sealed class StoreSendTests
         Assert.All(pageWrites, static n => Assert.InRange(n, 1, 16));
     }
 
-    [Fact]
-    public async Task A_recorder_that_keeps_up_still_writes_full_groups_and_each_message_goes_once()
-    {
-        // Pages of 2 and commits that take no time: the recorder is always ahead of the deciders, yet each write waits
-        // for a full group (8 pages of 2, ADR 0078) instead of committing each page as it comes; the last write takes
-        // what is left once the deciders are done.
-        var (inner, sink, runner, run) = await SetUpAsync(20);
-        var store = new SlowFirstWriteStore(inner, TimeSpan.Zero);
-
-        var summary = await runner.RunAsync(run, store);
-
-        Assert.Equal(20, summary.Totals.TotalSent);
-        Assert.Equal(20, sink.Messages.Select(static m => m.IdempotencyKey).Distinct().Count());
-        Assert.Equal(20, (await inner.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items.Count(static d => d.State == DeliveryState.Delivered));
-        Assert.Equal([16, 4], store.CustomersPerWrite.Where(static n => n > 0));
-    }
-
     private static async Task<(InMemoryPersonalizeStore Store, InMemorySink Sink, SendRunner Runner, SendRun Run)> SetUpAsync(int customers, Action<CatalogBuilder>? configure = null, bool quiet = false)
     {
         var engine = DecisionKit.Engine();

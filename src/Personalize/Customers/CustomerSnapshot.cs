@@ -100,7 +100,7 @@ public sealed class CustomerSnapshot : IReadOnlyList<CustomerProfile>
             _ = points.Has(ContactPointKind.MobilePhone);
         }
 
-        var consents = customer.Consents.Records.Count == 0 ? ConsentLedger.Empty : ConsentLedger.FromStore(customer.Consents.Records.ToArray());
+        var consents = customer.Consents.Records.Count == 0 ? ConsentLedger.Empty : ConsentLedger.Indexed(customer.Consents.Records.ToArray());
         var history = customer.History.Count == 0 ? ContactHistory.Empty : ContactHistory.FromSorted(customer.History.Span.ToArray());
         return customer with
         {

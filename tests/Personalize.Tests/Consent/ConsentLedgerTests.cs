@@ -322,11 +322,15 @@ public sealed class ConsentLedgerTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(12)] // 16 scopes: the largest ledger scanned
-    [InlineData(13)] // 17 scopes: the smallest indexed one
-    [InlineData(40)]
-    public void A_ledger_of_one_record_per_scope_judges_each_from_its_date_on(int topics)
+    [InlineData(0, true)]
+    [InlineData(12, true)] // 16 scopes: the largest ledger scanned
+    [InlineData(13, true)] // 17 scopes: the smallest indexed one
+    [InlineData(40, true)]
+    [InlineData(0, false)]
+    [InlineData(12, false)]
+    [InlineData(13, false)]
+    [InlineData(40, false)]
+    public void A_ledger_of_one_record_per_scope_judges_each_from_its_date_on(int topics, bool asAStoreReadsIt)
     {
         // One record per scope and no double opt-in, as a store reads most customers: each scope is its one record's
         // action from the record's date on and nothing before, whatever kind of scope it is and however many there are.
@@ -344,7 +348,10 @@ public sealed class ConsentLedgerTests
         }
 
         records.Add(ConsentRecord.Withdraw(ConsentScope.ForPurpose(ContactPurpose.Marketing), Day(4, 1), Form));
-        var ledger = new ConsentLedger(records);
+        // A store's page read keeps such a ledger without scope entries (each record is its scope's entry); the public
+        // constructor keeps the entries. Both must judge alike.
+        var ledger = asAStoreReadsIt ? ConsentLedger.FromStore([.. records]) : new ConsentLedger(records);
+        Assert.Equal(asAStoreReadsIt, ledger.LookupStorage is ConsentRecord[]);
 
         Assert.Equal(records.Count, ledger.States.Count);
         Assert.Equal(records, ledger.Records);

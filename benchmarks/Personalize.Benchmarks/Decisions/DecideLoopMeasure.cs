@@ -106,6 +106,8 @@ internal static class DecideLoopMeasure
         {
             var cpu0 = ThreadCpu();
             var bytes0 = GC.GetAllocatedBytesForCurrentThread();
+            var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var pause0 = GC.GetTotalPauseDuration();
             var wall = Stopwatch.StartNew();
             long decisions = 0;
             while (wall.Elapsed.TotalSeconds < seconds)
@@ -121,7 +123,9 @@ internal static class DecideLoopMeasure
             wall.Stop();
             var cpu = ThreadCpu() - cpu0;
             var bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} round {r + 1}: {decisions:N0} decisions, CPU {cpu.TotalNanoseconds / decisions:F1} ns/decision ({decisions / cpu.TotalSeconds / 1e6:F3} M/s per core), wall {wall.Elapsed.TotalNanoseconds / decisions:F1} ns/decision, {(double)bytes / decisions:F1} B/decision"));
+            var pause = GC.GetTotalPauseDuration() - pause0;
+            var collections = $"{GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3}";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} round {r + 1}: {decisions:N0} decisions, CPU {cpu.TotalNanoseconds / decisions:F1} ns/decision ({decisions / cpu.TotalSeconds / 1e6:F3} M/s per core), wall {wall.Elapsed.TotalNanoseconds / decisions:F1} ns/decision, {(double)bytes / decisions:F1} B/decision, GC gen0/1/2 {collections}, GC pauses {pause.TotalNanoseconds / decisions:F1} ns/decision"));
         }
 
         return 0;
@@ -138,7 +142,7 @@ internal static class DecideLoopMeasure
         {
             considered += decision.CandidateCount;
             evaluated += decision.Outcomes.Length;
-            channels += decision.ChannelEntries.Length;
+            channels += decision.ChannelTries().Count;
             winners += decision.Winners.Count;
             foreach (var outcome in decision.Outcomes)
             {
@@ -146,7 +150,7 @@ internal static class DecideLoopMeasure
                 outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
             }
 
-            foreach (var entry in decision.ChannelEntries)
+            foreach (var entry in decision.ChannelTries())
             {
                 var key = entry.Kind + " " + (entry.ResultCode ?? "-");
                 channelOutcomes[key] = channelOutcomes.GetValueOrDefault(key) + 1;
@@ -239,12 +243,13 @@ internal static class DecideLoopMeasure
                 total += ns;
                 var winner = decision.Winners.Count == 0 ? "none" : decision.Winners[0].IsDeferred ? "deferred" : "allowed";
                 var deferrals = 0;
-                foreach (var entry in decision.ChannelEntries)
+                var tries = decision.ChannelTries();
+                foreach (var entry in tries)
                 {
                     deferrals += entry.Kind is ChannelEntry.Outcome.Deferred or ChannelEntry.Outcome.Dropped or ChannelEntry.Outcome.PastExpiry or ChannelEntry.Outcome.NoAllowedTime ? 1 : 0;
                 }
 
-                var key = $"{winner,-8} evaluated {decision.Outcomes.Length} tries {decision.ChannelEntries.Length} deferrals {deferrals}";
+                var key = $"{winner,-8} evaluated {decision.Outcomes.Length} tries {tries.Count} deferrals {deferrals}";
                 firsts.TryAdd(key, Array.IndexOf(customers, customer));
                 var (count, sum) = groups.GetValueOrDefault(key);
                 groups[key] = (count + 1, sum + ns);

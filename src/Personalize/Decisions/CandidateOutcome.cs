@@ -68,7 +68,9 @@ public readonly struct CandidateOutcome
     {
         get
         {
-            var count = _entry.ChannelCount;
+            // The tries kept as entries and those kept in the outcome (no contact point), merged in try order.
+            var contactless = _entry.Contactless;
+            var count = _entry.ChannelCount + ContactlessTries.Count(contactless);
             if (count == 0)
             {
                 return Array.Empty<ChannelOutcome>();
@@ -76,9 +78,12 @@ public readonly struct CandidateOutcome
 
             var channels = new ChannelOutcome[count];
             var entries = _decision!.ChannelEntries;
+            var next = _entry.ChannelStart;
             for (var i = 0; i < channels.Length; i++)
             {
-                channels[i] = new ChannelOutcome(_decision, _entry.Message!, entries[_entry.ChannelStart + i]);
+                channels[i] = ContactlessTries.At(contactless, i, out var contentIndex, out var code)
+                    ? new ChannelOutcome(_decision, _entry.Message!, ContactlessTries.Entry(contentIndex, code, _decision.At))
+                    : new ChannelOutcome(_decision, _entry.Message!, entries[next++]);
             }
 
             return channels;
@@ -157,7 +162,7 @@ internal readonly struct CandidateEntry
     }
 
     /// <summary>A candidate that reached channel selection (or the ask limit): the channel entries it tried, and the chosen one.</summary>
-    public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, ushort rule, double relevance, int channelStart, int channelCount, int chosen)
+    public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, ushort rule, double relevance, int channelStart, int channelCount, int chosen, uint contactless = 0)
     {
         System.Diagnostics.Debug.Assert(rule is GiveBeforeAskRule or ChannelSelectionRule or ArbitrationRule, "not a rule's result");
         _message = message;
@@ -168,6 +173,9 @@ internal readonly struct CandidateEntry
 
         // start (32 bits) | count (16 bits, at most ChannelRegistry.MaxChannels) | chosen - start + 1 (16 bits, 0 for none)
         _instantOrChannels = (long)(uint)channelStart << 32 | (long)(ushort)channelCount << 16 | (ushort)(chosen < 0 ? 0 : chosen - channelStart + 1);
+
+        // A rule's number is kept only for a candidate a rule stopped; here the field holds the tries without a contact point.
+        _number = (int)contactless;
     }
 
     /// <summary>The same outcome with its channel entries <paramref name="offset"/> further on (moved into a batch's shared segment).</summary>
@@ -190,6 +198,9 @@ internal readonly struct CandidateEntry
     public int ChannelStart => StoppedByRule ? 0 : (int)(_instantOrChannels >>> 32);
 
     public int ChannelCount => StoppedByRule ? 0 : (int)((_instantOrChannels >> 16) & 0xFFFF);
+
+    /// <summary>The channel tries without a contact point kept in the outcome rather than as entries (see <see cref="ContactlessTries"/>).</summary>
+    public uint Contactless => StoppedByRule ? 0 : (uint)_number;
 
     /// <summary>The chosen channel entry's index in the decision, or -1.</summary>
     public int Chosen

@@ -122,6 +122,28 @@ public sealed class Decision
         return store;
     }
 
+    /// <summary>
+    /// Every channel try of the candidates evaluated, in order: the entries merged with the tries kept in the outcomes
+    /// (see <see cref="ContactlessTries"/>). For diagnostics (the benchmarks' shape of a batch); readers of one candidate use
+    /// <see cref="CandidateOutcome.Channels"/>.
+    /// </summary>
+    internal List<ChannelEntry> ChannelTries()
+    {
+        var tries = new List<ChannelEntry>();
+        foreach (ref readonly var outcome in Outcomes)
+        {
+            var contactless = outcome.Contactless;
+            var total = outcome.ChannelCount + ContactlessTries.Count(contactless);
+            var next = outcome.ChannelStart;
+            for (var i = 0; i < total; i++)
+            {
+                tries.Add(ContactlessTries.At(contactless, i, out var contentIndex, out var code) ? ContactlessTries.Entry(contentIndex, code, At) : ChannelEntries[next++]);
+            }
+        }
+
+        return tries;
+    }
+
     /// <summary>The outcome of the candidate at an index (catalog order).</summary>
     internal CandidateOutcome CandidateAt(int index)
     {

@@ -13,12 +13,17 @@ public sealed partial class DecisionEngine
 {
     private const int MaxDeferralSteps = 16;
 
-    /// <summary>Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1.</summary>
-    private int SelectChannel(DecisionContext context, CompiledMessage message, Span<ChannelEntry> outcomes, ref int count)
+    /// <summary>
+    /// Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1. The
+    /// tries that found no contact point are kept in <paramref name="contactless"/> when they fit there (see
+    /// <see cref="ContactlessTries"/>), the others as entries from <paramref name="count"/> on.
+    /// </summary>
+    private int SelectChannel(DecisionContext context, CompiledMessage message, Span<ChannelEntry> outcomes, ref int count, out uint contactless)
     {
         var ranking = AsSpan(context.Customer.Preferences.ChannelRanking);
         var contents = message.Contents;
         var bestDeferred = -1;
+        var tries = new ContactlessTries(count);
 
         // Ranked channels first, in the customer's order.
         for (var r = 0; r < ranking.Length; r++)
@@ -29,9 +34,10 @@ public sealed partial class DecisionEngine
                 continue;
             }
 
-            var outcome = WithoutContactPoint(context, message, index, ref count, outcomes) ? -1 : TryChannel(context, message, index, ref count, outcomes);
+            var outcome = WithoutContactPoint(context, message, index, ref count, outcomes, ref tries) ? -1 : TryChannel(context, message, index, ref count, outcomes);
             if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
             {
+                contactless = tries.Kept;
                 return outcome;
             }
 
@@ -49,9 +55,10 @@ public sealed partial class DecisionEngine
                 continue;
             }
 
-            var outcome = WithoutContactPoint(context, message, c, ref count, outcomes) ? -1 : TryChannel(context, message, c, ref count, outcomes);
+            var outcome = WithoutContactPoint(context, message, c, ref count, outcomes, ref tries) ? -1 : TryChannel(context, message, c, ref count, outcomes);
             if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
             {
+                contactless = tries.Kept;
                 return outcome;
             }
 
@@ -61,22 +68,28 @@ public sealed partial class DecisionEngine
             }
         }
 
+        contactless = tries.Kept;
         return bestDeferred;
     }
 
     /// <summary>
     /// A channel the customer has no usable contact point for, when the consent rule comes first: blocked with the
     /// consent rule's own result (<see cref="ContactEligibility.MissingContactPoint"/>, its first check), recorded without running
-    /// the rules (the most common try of a batch: about one per decision ends here).
+    /// the rules (the most common try of a batch: about one per decision ends here) — in the candidate's outcome when it
+    /// fits there (<see cref="ContactlessTries"/>: no entry written or kept), else as an entry.
     /// </summary>
-    private bool WithoutContactPoint(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, Span<ChannelEntry> outcomes)
+    private bool WithoutContactPoint(DecisionContext context, CompiledMessage message, int contentIndex, ref int count, Span<ChannelEntry> outcomes, ref ContactlessTries tries)
     {
         if (_consentRule != 0 || ContactEligibility.MissingContactPoint(context.Customer.ContactPoints, message.ChannelDefinitions[contentIndex].ContactPoint) is not { } code)
         {
             return false;
         }
 
-        outcomes[count++] = new ChannelEntry(contentIndex, ChannelEntry.Outcome.Blocked, new RuleResult(code, null, null, null, instant: context.At), null, context.At.UtcTicks);
+        if (!tries.TryAdd(count, contentIndex, code))
+        {
+            outcomes[count++] = ContactlessTries.Entry(contentIndex, code, context.At);
+        }
+
         return true;
     }
 

@@ -157,22 +157,22 @@ public sealed partial class DecisionEngine
                 // Caps count the winners so far for a candidate that can still win; one that cannot (evaluated for
                 // explaining) is judged on its own merits.
                 context.WinnerCount = canWin ? won : 0;
-                var chosen = SelectChannel(context, message, scratch, ref count);
+                var chosen = SelectChannel(context, message, scratch, ref count, out var contactless);
                 if (chosen < 0)
                 {
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, CandidateEntry.ChannelSelectionRule, relevance, start, count - start, -1));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Suppressed, DecisionCodes.NoChannelAllowed, CandidateEntry.ChannelSelectionRule, relevance, start, count - start, -1, contactless));
                 }
                 else if (canWin)
                 {
                     ref readonly var channelOutcome = ref scratch[chosen];
                     winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen, contactless));
                     asks += isAsk ? 1 : 0;
                 }
                 else
                 {
                     var limited = askLimited && won < most;
-                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? CandidateEntry.GiveBeforeAskRule : CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen));
+                    evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Lost, limited ? DecisionCodes.OneAskPerContact : DecisionCodes.LostArbitration, limited ? CandidateEntry.GiveBeforeAskRule : CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen, contactless));
                 }
             }
 
@@ -253,10 +253,18 @@ public sealed partial class DecisionEngine
     /// </summary>
     private struct Evaluated
     {
+        /// <summary>
+        /// The outcome room a batch's decision reserves first: a decision evaluates one or two candidates, and reserving
+        /// one slot per candidate considered (≈ 27) would end each segment that many slots early.
+        /// </summary>
+        private const int FirstRoom = 4;
+
         private readonly CandidateEntry[]? _all;
-        private readonly CandidateEntry[] _outcomes;
-        private readonly int _start;
-        private readonly bool _inArena;
+        private readonly DecisionArena? _arena;
+        private readonly int _most;
+        private CandidateEntry[] _outcomes;
+        private int _start;
+        private int _room;
         private int _channelBase;
         private int _count;
 
@@ -264,7 +272,9 @@ public sealed partial class DecisionEngine
         {
             _all = all;
             _start = 0;
-            _inArena = false;
+            _arena = null;
+            _most = capacity;
+            _room = capacity;
             _channelBase = channelBase;
             if (all is not null)
             {
@@ -272,8 +282,9 @@ public sealed partial class DecisionEngine
             }
             else if (arena is not null)
             {
-                _outcomes = arena.OutcomeRoom(capacity, out _start);
-                _inArena = true;
+                _room = Math.Min(capacity, FirstRoom);
+                _outcomes = arena.OutcomeRoom(_room, out _start);
+                _arena = arena;
             }
             else
             {
@@ -292,7 +303,31 @@ public sealed partial class DecisionEngine
                 return;
             }
 
+            if (_count == _room)
+            {
+                MoreRoom();
+            }
+
             _outcomes[_start + _count++] = outcome.Shifted(_channelBase);
+        }
+
+        /// <summary>
+        /// A batch's decision evaluating more candidates than its room holds: room for up to every candidate considered,
+        /// where the outcomes kept so far move when it starts elsewhere (out of line: rare).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void MoreRoom()
+        {
+            var room = Math.Min(_most, _room * 4);
+            var segment = _arena!.OutcomeRoom(room, out var start);
+            if (!ReferenceEquals(segment, _outcomes) || start != _start)
+            {
+                _outcomes.AsSpan(_start, _count).CopyTo(segment.AsSpan(start));
+            }
+
+            _outcomes = segment;
+            _start = start;
+            _room = room;
         }
 
         /// <summary>The decision's channel entries moved by <paramref name="offset"/>: the outcomes kept so far follow.</summary>
@@ -330,7 +365,7 @@ public sealed partial class DecisionEngine
 
         public readonly void Return(DecisionContext context)
         {
-            if (_all is null && !_inArena)
+            if (_all is null && _arena is null)
             {
                 _outcomes.AsSpan(0, _count).Clear();
                 context.OutcomeScratch = _outcomes;

@@ -96,4 +96,47 @@ public class ChannelRankingOrderTests
 
         Assert.Equal(new[] { "sms", "push", "email", "whatsapp", "email" }, decisions.Select(d => Assert.Single(d.Winners).Channel.ToString()).ToArray());
     }
+
+    [Fact]
+    public void Every_channel_without_a_usable_contact_point_is_listed_in_try_order_with_its_code_alone_and_in_a_batch()
+    {
+        // Eighteen host channels (every third needs an email address, which the customer has but invalid; the others a
+        // postal address, which they lack) and push third (a device token, but no consent): more tries without a contact
+        // point, at later positions and on later channels, than a candidate keeps beside its stored tries.
+        var engine = Engine(personalize: o =>
+        {
+            for (var i = 0; i < 18; i++)
+            {
+                o.AddChannel("h" + i, i % 3 == 0 ? ContactPointKind.Email : ContactPointKind.PostalAddress, "Host " + i, respectsTiming: false);
+            }
+        });
+        var catalog = Compile(engine, b => b.Add("m", m =>
+        {
+            m.Relationship().OnSchedule().Channel(new Channel("h0"), "m/h0").Channel(new Channel("h1"), "m/h1").Channel(Channel.Push, "m/push");
+            for (var i = 2; i < 18; i++)
+            {
+                m.Channel(new Channel("h" + i), "m/h" + i);
+            }
+        }));
+        var customer = Customer(consents: [], preferences: new ContactPreferences()) with
+        {
+            ContactPoints = new ContactPoints { Email = "not an address", DeviceTokens = ["tok"] },
+        };
+
+        var expected = new[] { "h0", "h1", "push" }.Concat(Enumerable.Range(2, 16).Select(i => "h" + i))
+            .Select(c => (c, c == "push" ? "consent.missing" : int.Parse(c[1..]) % 3 == 0 ? "contact_point.invalid" : "contact_point.missing"))
+            .ToArray();
+        var alone = engine.Decide(catalog, customer, Tick, Now);
+        var batch = engine.DecideMany(catalog, [customer, customer, customer], Tick, Now, maxDegreeOfParallelism: 1);
+
+        Assert.Equal(expected, Outcome(alone, "m").Channels.Select(c => (c.Channel.ToString(), c.Code)).ToArray());
+        Assert.All(Outcome(alone, "m").Channels, c => Assert.Equal(Personalize.Decisions.ChannelStatus.Blocked, c.Status));
+        Assert.Contains("Host 0 — contact_point.invalid; Host 1 — contact_point.missing; Push — consent.missing; Host 2 — contact_point.missing", alone.Explain(), StringComparison.Ordinal);
+        foreach (var decision in batch)
+        {
+            Assert.Equal(expected, Outcome(decision, "m").Channels.Select(c => (c.Channel.ToString(), c.Code)).ToArray());
+            Assert.Equal(alone.Explain(), decision.Explain());
+            Assert.Equal(alone.ToJson(), decision.ToJson());
+        }
+    }
 }

@@ -255,6 +255,14 @@ internal static class PostgreSqlSchema
         """
         COMMENT ON COLUMN {schema}.customers.event_facts IS 'Facts: JSON, or 0x01, the asks in binary, then the other facts as JSON (ADR 0079).';
         """,
+
+        // 11: the asks' key without its instant (ADR 0086): an ask whose time-ordered key (pz2_, pz3_) was made at its own
+        // instant stores the key's 25 characters after the instant's 7 (35 bytes an ask instead of 39). Rows of migration
+        // 10 read as they were; the number makes a release of migration 10, which would misread the shorter key, refuse
+        // the schema.
+        """
+        COMMENT ON COLUMN {schema}.customers.event_facts IS 'Facts: JSON, or 0x01, the asks in binary (keys without their instant, ADR 0086), then the other facts as JSON (ADR 0079).';
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

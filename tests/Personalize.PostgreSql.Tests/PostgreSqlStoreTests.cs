@@ -54,7 +54,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(10, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal(11, PostgreSqlPersonalizeStore.SchemaVersion);
         Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }

@@ -11,15 +11,18 @@ namespace Personalize.Events;
 /// <c>{</c>), then its asks in a compact binary form, then the JSON of its other facts (nothing when there are none):
 /// <code>
 /// 0x01, varint asks, varint other facts, per ask: varint position in the set, varint length + UTF-8 question id (the name after "asked."),
-///   varint count, flags (1: whole seconds since 1970, 2: packed key, 4: key of format 2), the instant (varint seconds since
-///   1970-01-01, or 8 bytes little-endian UTC ticks), the key (20 bytes: its 32 base32 characters, 5 bits each; or
-///   varint length + UTF-8)
+///   varint count, flags (1: whole seconds since 1970, 2: packed key, 4 and 8: the packed key's prefix pz1_ 0, pz2_ 4,
+///   pz3_ 8; 16: the key's first 7 characters are the instant's seconds, not stored), the instant (varint seconds since
+///   1970-01-01, or 8 bytes little-endian UTC ticks), the key (packed: its 32 base32 characters, 5 bits each, in 20
+///   bytes, or with flag 16 its last 25 in 16; else varint length + UTF-8)
 /// then the other facts' JSON.
 /// </code>
 /// An ask is the fact <c>asked.QUESTION</c> a send records: a whole number ≥ 0 (the count), the send instant and the
 /// message's idempotency key. Its JSON is 92 bytes (<c>{"asked.recipes":{"v":1,"at":…,"e":"pz2_…"}}</c>), its binary
-/// form 39: a customer's first ask grows the customers row by that much, written with every later send of the customer.
-/// Everything round-trips exactly, the set's order included; a fact of any other shape stays JSON.
+/// form 35 (39 before flag 16, ADR 0086: a time-ordered key begins with its send instant's second, which the ask holds
+/// already): a customer's first ask grows the customers row by that much, written with every later send of the customer.
+/// Everything round-trips exactly, the set's order included; a fact of any other shape stays JSON. Flags 8 and 16 are
+/// SQLite migration 15's and PostgreSQL migration 11's; rows of migration 14 (flags 1, 2 and 4 only) read as they were.
 /// </summary>
 internal static class StoredFacts
 {
@@ -28,10 +31,23 @@ internal static class StoredFacts
 
     private const byte WholeSeconds = 1;
     private const byte PackedKey = 2;
-    private const byte SecondFormat = 4;
+
+    // The packed key's prefix pzN_: (N - 1) in these two bits (pz1_ 0, pz2_ 4 as migration 14 wrote it, pz3_ 8).
+    private const byte FormatBits = 4 | 8;
+    private const int FormatShift = 2;
+
+    // The key's first 7 characters are the ask's instant's seconds (a time-ordered key of its own send): not stored.
+    private const byte InstantInKey = 16;
+    private const byte KnownFlags = WholeSeconds | PackedKey | FormatBits | InstantInKey;
     private const int KeyChars = 32;
     private const int PackedKeyBytes = 20;
+    private const int SecondsChars = 7;
+    private const int ElidedKeyBytes = 16;
     private const string KeyAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    // The alphabet of a time-ordered key's seconds (ordinal order: IdempotencyKey's second format).
+    private const string SortableAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
+    private const long MaxKeySeconds = (1L << (5 * SecondsChars)) - 1;
 
     // The value of each base32 character (-1 for any other byte).
     private static readonly sbyte[] KeyValues = KeyValueTable();
@@ -145,6 +161,11 @@ internal static class StoredFacts
 
             var count = (long)ReadVarint(stored, ref i);
             var flags = Slice(stored, ref i, 1)[0];
+            if (!ValidFlags(flags))
+            {
+                throw Corrupt($"an ask with flags {flags} that this version does not write");
+            }
+
             long ticks;
             if ((flags & WholeSeconds) != 0)
             {
@@ -162,9 +183,11 @@ internal static class StoredFacts
                 }
             }
 
-            var key = (flags & PackedKey) != 0
-                ? UnpackKey(Slice(stored, ref i, PackedKeyBytes), (flags & SecondFormat) != 0)
-                : Encoding.UTF8.GetString(Slice(stored, ref i, ReadCount(stored, ref i)));
+            var key = (flags & PackedKey) == 0
+                ? Encoding.UTF8.GetString(Slice(stored, ref i, ReadCount(stored, ref i)))
+                : (flags & InstantInKey) != 0
+                    ? UnpackKey(Slice(stored, ref i, ElidedKeyBytes), flags, (ticks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond)
+                    : UnpackKey(Slice(stored, ref i, PackedKeyBytes), flags, -1);
             if (position >= all.Length || all[position].Key is not null)
             {
                 throw Corrupt("an ask at a position out of range or taken twice");
@@ -196,23 +219,36 @@ internal static class StoredFacts
     // The counts most asks hold, boxed once (a fact's value is an object).
     private static readonly object[] SmallCounts = [.. Enumerable.Range(0, 16).Select(static n => (object)(long)n)];
 
+    /// <summary>
+    /// Whether an ask's flags are ones <see cref="WriteAsk"/> writes: no unknown bit, a key prefix only for a packed key
+    /// (pz1_ to pz3_), and the instant left out of the key only for a packed time-ordered key with an instant in seconds.
+    /// </summary>
+    private static bool ValidFlags(byte flags)
+    {
+        var format = (flags & FormatBits) >> FormatShift;
+        return (flags & ~KnownFlags) == 0
+            && format < 3
+            && ((flags & PackedKey) != 0 || format == 0)
+            && ((flags & InstantInKey) == 0 || ((flags & WholeSeconds) != 0 && (flags & PackedKey) != 0 && format > 0));
+    }
+
     private static void WriteAsk(ArrayBufferWriter<byte> buffer, int position, string name, Fact fact)
     {
         var id = name.AsSpan(Profiling.QuestionBank.AskedPrefix.Length);
         var idBytes = Encoding.UTF8.GetByteCount(id);
         var key = fact.EventId;
-        var packed = IsPackable(key);
-        var span = buffer.GetSpan(5 + 5 + idBytes + 10 + 1 + 10 + 5 + (packed ? PackedKeyBytes : Encoding.UTF8.GetByteCount(key)));
+        var span = buffer.GetSpan(5 + 5 + idBytes + 10 + 1 + 10 + 5 + Math.Max(PackedKeyBytes, Encoding.UTF8.GetMaxByteCount(key.Length)));
         var n = WriteVarint(span, (ulong)position);
         n += WriteVarint(span[n..], (ulong)idBytes);
         n += Encoding.UTF8.GetBytes(id, span[n..]);
         n += WriteVarint(span[n..], (ulong)(long)fact.Value!);
         var ticks = fact.At.UtcTicks;
         var whole = ticks % TimeSpan.TicksPerSecond == 0 && ticks >= DateTimeOffset.UnixEpoch.UtcTicks;
-        span[n++] = (byte)((whole ? WholeSeconds : 0) | (packed ? PackedKey : 0) | (packed && key[2] == '2' ? SecondFormat : 0));
+        var seconds = whole ? (ticks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond : -1;
+        var flagsAt = n++;
         if (whole)
         {
-            n += WriteVarint(span[n..], (ulong)((ticks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond));
+            n += WriteVarint(span[n..], (ulong)seconds);
         }
         else
         {
@@ -220,9 +256,19 @@ internal static class StoredFacts
             n += 8;
         }
 
-        if (packed)
+        // The key packed when it is pzN_ (N 1 to 3) and 32 base32 characters (every key the library makes); of a
+        // time-ordered key whose first 7 characters are the instant's seconds, only the other 25.
+        var format = PackableFormat(key);
+        byte flags = whole ? WholeSeconds : (byte)0;
+        if (format > 1 && whole && SecondsMatch(key.AsSpan(4, SecondsChars), seconds)
+            && Pack(key.AsSpan(4 + SecondsChars), span.Slice(n, ElidedKeyBytes)))
         {
-            PackKey(key.AsSpan(4), span.Slice(n, PackedKeyBytes));
+            flags |= (byte)(PackedKey | InstantInKey | ((format - 1) << FormatShift));
+            n += ElidedKeyBytes;
+        }
+        else if (format > 0 && Pack(key.AsSpan(4), span.Slice(n, PackedKeyBytes)))
+        {
+            flags |= (byte)(PackedKey | ((format - 1) << FormatShift));
             n += PackedKeyBytes;
         }
         else
@@ -232,64 +278,114 @@ internal static class StoredFacts
             n += Encoding.UTF8.GetBytes(key, span[n..]);
         }
 
+        span[flagsAt] = flags;
         buffer.Advance(n);
     }
 
-    /// <summary>Whether a key is <c>pz1_</c> or <c>pz2_</c> and 32 characters of <c>a-z2-7</c> (every key the library makes).</summary>
-    private static bool IsPackable(string key)
+    /// <summary>N of a key <c>pzN_</c> (1 to 3) of 36 characters, else 0 (the characters after the prefix are checked as they are packed).</summary>
+    private static int PackableFormat(string key)
+        => key.Length == 4 + KeyChars && key[0] == 'p' && key[1] == 'z' && key[2] is >= '1' and <= '3' && key[3] == '_' ? key[2] - '0' : 0;
+
+    /// <summary>Whether <paramref name="chars"/> are the 7 characters a time-ordered key makes of <paramref name="seconds"/> (IdempotencyKey's second format).</summary>
+    private static bool SecondsMatch(ReadOnlySpan<char> chars, long seconds)
     {
-        if (key.Length != 4 + KeyChars || !(key.StartsWith(Delivery.IdempotencyKey.Prefix, StringComparison.Ordinal) || key.StartsWith(Delivery.IdempotencyKey.TimeOrderedPrefix, StringComparison.Ordinal)))
+        if (seconds > MaxKeySeconds)
         {
             return false;
         }
 
-        foreach (var c in key.AsSpan(4))
+        for (var i = SecondsChars - 1; i >= 0; i--)
         {
-            if (c >= 128 || KeyValues[c] < 0)
+            if (chars[i] != SortableAlphabet[(int)(seconds & 31)])
             {
                 return false;
             }
+
+            seconds >>= 5;
         }
 
         return true;
     }
 
-    private static void PackKey(ReadOnlySpan<char> chars, Span<byte> into)
+    /// <summary>
+    /// Packs base32 characters (5 bits each, first character in the highest bits) into <paramref name="into"/>, the
+    /// last byte's unused low bits zero; <see langword="false"/> (nothing usable written) when a character is not base32.
+    /// 32 characters fill 20 bytes exactly, 25 fill 16 but 3 bits.
+    /// </summary>
+    private static bool Pack(ReadOnlySpan<char> chars, Span<byte> into)
     {
-        // 32 characters of 5 bits: four groups of 8 characters in 5 bytes (40 bits).
-        for (var g = 0; g < 4; g++)
+        ulong bits = 0;
+        var held = 0;
+        var at = 0;
+        foreach (var c in chars)
         {
-            ulong bits = 0;
-            for (var c = 0; c < 8; c++)
+            if (c >= 128 || KeyValues[c] is var value && value < 0)
             {
-                bits = (bits << 5) | (byte)KeyValues[chars[(g * 8) + c]];
+                return false;
             }
 
-            for (var b = 4; b >= 0; b--)
+            bits = (bits << 5) | (byte)value;
+            held += 5;
+            if (held >= 8)
             {
-                into[(g * 5) + b] = (byte)bits;
-                bits >>= 8;
+                held -= 8;
+                into[at++] = (byte)(bits >> held);
             }
         }
+
+        if (held > 0)
+        {
+            into[at] = (byte)(bits << (8 - held));
+        }
+
+        return true;
     }
 
-    private static string UnpackKey(ReadOnlySpan<byte> packed, bool secondFormat)
+    /// <summary>
+    /// The key <see cref="Pack"/> packed: prefix <c>pzN_</c> from <paramref name="flags"/>, then (when
+    /// <paramref name="seconds"/> ≥ 0) the 7 characters of those seconds, then the packed characters.
+    /// </summary>
+    private static string UnpackKey(ReadOnlySpan<byte> packed, byte flags, long seconds)
     {
         Span<char> key = stackalloc char[4 + KeyChars];
-        (secondFormat ? Delivery.IdempotencyKey.TimeOrderedPrefix : Delivery.IdempotencyKey.Prefix).AsSpan().CopyTo(key);
-        for (var g = 0; g < 4; g++)
+        "pz".AsSpan().CopyTo(key);
+        key[2] = (char)('1' + ((flags & FormatBits) >> FormatShift));
+        key[3] = '_';
+        var at = 4;
+        if (seconds >= 0)
         {
-            ulong bits = 0;
-            for (var b = 0; b < 5; b++)
+            if (seconds > MaxKeySeconds)
             {
-                bits = (bits << 8) | packed[(g * 5) + b];
+                throw Corrupt("an instant beyond what a key holds");
             }
 
-            for (var c = 7; c >= 0; c--)
+            for (var i = SecondsChars - 1; i >= 0; i--)
             {
-                key[4 + (g * 8) + c] = KeyAlphabet[(int)(bits & 31)];
-                bits >>= 5;
+                key[4 + i] = SortableAlphabet[(int)(seconds & 31)];
+                seconds >>= 5;
             }
+
+            at += SecondsChars;
+        }
+
+        ulong bits = 0;
+        var held = 0;
+        var b = 0;
+        for (; at < key.Length; at++)
+        {
+            if (held < 5)
+            {
+                bits = (bits << 8) | packed[b++];
+                held += 8;
+            }
+
+            held -= 5;
+            key[at] = KeyAlphabet[(int)((bits >> held) & 31)];
+        }
+
+        if ((bits & ((1UL << held) - 1)) != 0)
+        {
+            throw Corrupt("a key with bits past its end");
         }
 
         return new string(key);

@@ -25,28 +25,74 @@ public readonly struct ContactWindow
         ArgumentNullException.ThrowIfNull(zone);
         _offsets = ZoneOffsets.For(zone);
         _quietHours = quietHours;
+        // A window is made per decision that reaches timing: arrays and lists (the snapshot's shared preferences, the
+        // JSON reader's) are read as spans, without an interface call per element; other lists through the interface.
         var mask = 0;
-        if (preferredDays is not null)
+        if (AsSpan(preferredDays, out var days))
         {
-            for (var i = 0; i < preferredDays.Count; i++)
+            foreach (var day in days)
+            {
+                mask |= 1 << (int)day;
+            }
+        }
+        else
+        {
+            for (var i = 0; i < preferredDays!.Count; i++)
             {
                 mask |= 1 << (int)preferredDays[i];
             }
         }
 
         _preferredDaysMask = mask;
-        if (preferredHours is not null)
+        int hourCount;
+        if (AsSpan(preferredHours, out var hours))
         {
-            for (var i = 0; i < preferredHours.Count; i++)
+            foreach (var window in hours)
             {
-                if (preferredHours[i].CrossesMidnight)
-                {
-                    throw new ArgumentException($"The preferred window {preferredHours[i]} crosses midnight; split it into two windows.", nameof(preferredHours));
-                }
+                ThrowIfCrossesMidnight(window, nameof(preferredHours));
             }
+
+            hourCount = hours.Length;
+        }
+        else
+        {
+            for (var i = 0; i < preferredHours!.Count; i++)
+            {
+                ThrowIfCrossesMidnight(preferredHours[i], nameof(preferredHours));
+            }
+
+            hourCount = preferredHours.Count;
         }
 
-        _preferredHours = preferredHours is { Count: > 0 } ? preferredHours : null;
+        _preferredHours = hourCount > 0 ? preferredHours : null;
+    }
+
+    /// <summary>An array or a list as a span (true; a null list as an empty one); false for any other list.</summary>
+    private static bool AsSpan<T>(IReadOnlyList<T>? list, out ReadOnlySpan<T> span)
+    {
+        switch (list)
+        {
+            case null:
+                span = default;
+                return true;
+            case T[] array:
+                span = array;
+                return true;
+            case List<T> items:
+                span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items);
+                return true;
+            default:
+                span = default;
+                return false;
+        }
+    }
+
+    private static void ThrowIfCrossesMidnight(TimeWindow window, string parameter)
+    {
+        if (window.CrossesMidnight)
+        {
+            throw new ArgumentException($"The preferred window {window} crosses midnight; split it into two windows.", parameter);
+        }
     }
 
     /// <summary>The customer's time zone.</summary>

@@ -134,6 +134,35 @@ public sealed class ContactWindowTests
         Assert.Throws<ArgumentException>(() => new ContactWindow(Berlin, null, null, [Window(22, 0, 2, 0)]));
     }
 
+    public static TheoryData<string> ListKinds => new() { "array", "list", "read-only collection" };
+
+    private static IReadOnlyList<T> ListOf<T>(string kind, params T[] items) => kind switch
+    {
+        "array" => items,
+        "list" => new List<T>(items),
+        _ => new System.Collections.ObjectModel.ReadOnlyCollection<T>(items),
+    };
+
+    [Theory]
+    [MemberData(nameof(ListKinds))]
+    public void Preferred_days_and_hours_mean_the_same_in_any_list(string kind)
+    {
+        var window = new ContactWindow(Berlin, Window(22, 0, 7, 0), ListOf(kind, DayOfWeek.Tuesday, DayOfWeek.Thursday), ListOf(kind, Window(9, 0, 11, 0), Window(17, 0, 18, 30)));
+
+        // 2026-03-17 is a Tuesday; Berlin is UTC+1 in March.
+        Assert.True(window.HasPreferredTimes);
+        Assert.True(window.IsAllowed(Utc(2026, 3, 17, 9)));        // Tuesday 10:00
+        Assert.False(window.IsAllowed(Utc(2026, 3, 17, 11)));      // Tuesday 12:00: between the windows
+        Assert.True(window.IsAllowed(Utc(2026, 3, 17, 11), includePreferredTimes: false));
+        Assert.True(window.IsAllowed(Utc(2026, 3, 19, 16, 30)));   // Thursday 17:30
+        Assert.False(window.IsAllowed(Utc(2026, 3, 18, 9)));       // Wednesday 10:00: not a preferred day
+        Assert.Equal(Utc(2026, 3, 19, 8), window.NextAllowed(Utc(2026, 3, 17, 17, 45))); // Tuesday 18:45 → Thursday 09:00
+
+        var crossing = Assert.Throws<ArgumentException>(() => new ContactWindow(Berlin, null, null, ListOf(kind, Window(8, 0, 9, 0), Window(22, 0, 2, 0))));
+        Assert.Equal("preferredHours", crossing.ParamName);
+        Assert.False(new ContactWindow(Berlin, null, ListOf<DayOfWeek>(kind), ListOf<TimeWindow>(kind)).HasPreferredTimes);
+    }
+
     [Fact]
     public void Empty_window_is_rejected()
     {

@@ -132,8 +132,12 @@ public static class ContactPointValidation
             return;
         }
 
-        valid = Phones.IsValidNumber(number);
-        canReceiveText = Phones.GetNumberType(number) is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE;
+        // One walk of the numbering plan's patterns where there were two: a number the plan gives a type is valid (the
+        // validity check is "the plan gives it a type" for the same region and metadata); only a number of no known type
+        // asks IsValidNumber, which then has the last word (a plan without number patterns judges by length alone).
+        var type = Phones.GetNumberType(number);
+        valid = type != PhoneNumberType.UNKNOWN || Phones.IsValidNumber(number);
+        canReceiveText = type is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE;
     }
 
     /// <summary>The region (ISO 3166-1 alpha-2) a valid phone number belongs to, for example <c>NZ</c> for <c>+64211234567</c>.</summary>

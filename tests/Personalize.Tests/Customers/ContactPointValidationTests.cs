@@ -165,6 +165,54 @@ public sealed class ContactPointValidationTests
     }
 
     [Fact]
+    public void A_contact_points_verdict_on_its_phone_is_the_numbering_plans_for_every_region_and_type()
+    {
+        // The contact point judges validity and SMS from one walk of the plan; the plan's own answers (libphonenumber's
+        // IsValidNumber and GetNumberType, each walking it in full) must agree for every region's example number of every
+        // type and for near misses of them (a digit short, a digit over, the first national digit changed).
+        var plan = PhoneNumbers.PhoneNumberUtil.GetInstance();
+        var numbers = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var region in plan.GetSupportedRegions())
+        {
+            foreach (var type in Enum.GetValues<PhoneNumbers.PhoneNumberType>())
+            {
+                if (plan.GetExampleNumberForType(region, type) is not { } example)
+                {
+                    continue;
+                }
+
+                var e164 = plan.Format(example, PhoneNumbers.PhoneNumberFormat.E164);
+                var national = e164[(1 + example.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)..];
+                numbers.Add(e164);
+                numbers.Add(e164[..^1]);
+                numbers.Add(e164 + "7");
+                numbers.Add(e164[..^national.Length] + (national[0] == '9' ? '1' : (char)(national[0] + 1)) + national[1..]);
+            }
+        }
+
+        Assert.True(numbers.Count > 2_000, $"only {numbers.Count} numbers");
+        int valid = 0, texts = 0;
+        foreach (var phone in numbers)
+        {
+            var parsed = plan.Parse(phone, null);
+            var expectValid = phone.Length is >= 8 and <= 16 && plan.IsValidNumber(parsed);
+            var expectText = phone.Length is >= 8 and <= 16 && plan.GetNumberType(parsed) is PhoneNumbers.PhoneNumberType.MOBILE or PhoneNumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE;
+            var points = new ContactPoints { Phone = phone };
+            Assert.True(expectValid == points.Has(ContactPointKind.Phone), $"{phone}: valid should be {expectValid}");
+            Assert.Equal(!expectValid, points.IsInvalid(ContactPointKind.Phone));
+            Assert.True(expectText == new ContactPoints { Phone = phone }.Has(ContactPointKind.MobilePhone), $"{phone}: SMS should be {expectText}");
+            Assert.Equal(expectValid, ContactPointValidation.IsValidPhone(phone));
+            Assert.Equal(expectText, ContactPointValidation.CanReceiveText(phone));
+            valid += expectValid ? 1 : 0;
+            texts += expectText ? 1 : 0;
+        }
+
+        // Both answers occur often (the near misses are mostly invalid, the examples valid).
+        Assert.InRange(valid, numbers.Count / 5, numbers.Count * 4 / 5);
+        Assert.InRange(texts, numbers.Count / 10, numbers.Count * 4 / 5);
+    }
+
+    [Fact]
     public void The_text_capability_follows_the_phone_through_with_expressions_and_does_not_change_equality()
     {
         var mobile = new ContactPoints { Phone = "+64211234567" };

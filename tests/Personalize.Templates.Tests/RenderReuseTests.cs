@@ -54,6 +54,51 @@ public sealed class RenderReuseTests
     }
 
     [Fact]
+    public void A_json_array_looped_again_shows_its_own_items_in_every_render_and_syntax()
+    {
+        // The same boxed array looped twice in a render and again in the next render, then another array, then the
+        // first again: every loop shows the items of the value it walks (a loop may reuse the items it normalized for
+        // the very same boxed value, never another's).
+        var scriban = Template.ParseOrThrow("{{ for p in a }}{{ p.name }}{{ p.n }};{{ end }}|{{ for p in a reversed }}{{ p.name }};{{ end }}|{{ for p in b }}{{ p.name }};{{ end }}");
+        var liquid = Template.ParseOrThrow("{% for p in a %}{{ p.name }}{{ p.n }};{% endfor %}|{% for p in a reversed %}{{ p.name }};{% endfor %}|{% for p in b %}{{ p.name }};{% endfor %}", new TemplateOptions { Syntax = TemplateSyntax.Liquid });
+        object first = Json(Items);
+        object second = Json("""[{ "name": "x" }, { "name": "y", "n": 7 }]""");
+        foreach (var template in new[] { scriban, liquid })
+        {
+            var expectFirst = RenderBoth(template, new Dictionary<string, object?> { ["a"] = Json(Items), ["b"] = Json(Items) });
+            var expectSecond = RenderBoth(template, new Dictionary<string, object?> { ["a"] = Json("""[{ "name": "x" }, { "name": "y", "n": 7 }]"""), ["b"] = Json(Items) });
+            Assert.StartsWith("plain1;café \"quoted\"\n2.5;", expectFirst, StringComparison.Ordinal);
+            Assert.StartsWith("x;y7;|y;x;|plain;", expectSecond, StringComparison.Ordinal);
+
+            Assert.Equal(expectFirst, RenderBoth(template, new Dictionary<string, object?> { ["a"] = first, ["b"] = first }));
+            Assert.Equal(expectSecond, RenderBoth(template, new Dictionary<string, object?> { ["a"] = second, ["b"] = first }));
+            Assert.Equal(expectFirst, RenderBoth(template, new Dictionary<string, object?> { ["a"] = first, ["b"] = first }));
+            Assert.Equal(expectSecond, RenderBoth(template, new Dictionary<string, object?> { ["a"] = second, ["b"] = first }));
+        }
+    }
+
+    [Fact]
+    public void A_json_array_looped_again_is_charged_every_item_against_the_loop_limit()
+    {
+        // Each loop over the four items charges 4 for its items and 4 for its iterations: three loops need 24. The same
+        // boxed value looped three times is charged as three different values are.
+        const string Source = "{{ for p in a }}.{{ end }}{{ for p in b }}.{{ end }}{{ for p in c }}.{{ end }}";
+        var enough = Template.ParseOrThrow(Source, new TemplateOptions { Limits = new TemplateLimits { MaxLoopIterations = 24 } });
+        var short1 = Template.ParseOrThrow(Source, new TemplateOptions { Limits = new TemplateLimits { MaxLoopIterations = 23 } });
+        var same = (object)Json(Items);
+        foreach (var model in new[]
+        {
+            new Dictionary<string, object?> { ["a"] = same, ["b"] = same, ["c"] = same },
+            new Dictionary<string, object?> { ["a"] = Json(Items), ["b"] = Json(Items), ["c"] = Json(Items) },
+        })
+        {
+            Assert.Equal("............", enough.Render(model));
+            var ex = Assert.Throws<TemplateLimitExceededException>(() => short1.Render(model));
+            Assert.Equal(nameof(TemplateLimits.MaxLoopIterations), ex.LimitName);
+        }
+    }
+
+    [Fact]
     public void Json_string_members_in_an_indented_block_are_reindented_like_any_text()
     {
         var template = Template.ParseOrThrow("<ul>\n    {{ item.text }}\n</ul>");

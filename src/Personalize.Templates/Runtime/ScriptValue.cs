@@ -81,7 +81,8 @@ public static class ScriptValue
         switch (value)
         {
             case JsonElement e:
-                return FromJson(e);
+                // An array or object is itself: the same box, not a copy (a loop can tell the value it walked before).
+                return e.ValueKind is JsonValueKind.Array or JsonValueKind.Object ? value : FromJson(e);
             case JsonValue v:
                 if (v.TryGetValue<JsonElement>(out var element))
                 {

@@ -24,7 +24,26 @@ public sealed partial class TemplateContext
     private readonly List<LoopState> _loops = new();
     private int _loopCount;
 
+    // The last JSON array a loop walked on this thread (the boxed element, by reference) and its normalized items; kept
+    // across renders so the parts of one message that loop over the same value normalize its items once.
+    private object? _jsonItemsSource;
+    private object?[]? _jsonItems;
+
     internal ControlFlow Flow { get; set; }
+
+    /// <summary>The items a loop normalized from <paramref name="source"/> (a boxed JSON array) when it was the last one kept on this thread.</summary>
+    internal bool TryGetJsonItems(object source, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object?[]? items)
+    {
+        items = ReferenceEquals(source, _jsonItemsSource) ? _jsonItems : null;
+        return items is not null;
+    }
+
+    /// <summary>Keeps the items a loop normalized from the boxed JSON array <paramref name="source"/> (replacing the last ones).</summary>
+    internal void KeepJsonItems(object source, object?[] items)
+    {
+        _jsonItemsSource = source;
+        _jsonItems = items;
+    }
 
     internal object? ReturnValue { get; set; }
 

@@ -183,7 +183,21 @@ internal class ForStatement : ScriptStatement
                 break;
             case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } json:
                 // A JSON array (customer data): its items, normalized, into an array of the exact length (no list that
-                // grows, no enumerator object); one loop iteration charged per item, as for any other sequence.
+                // grows, no enumerator object); one loop iteration charged per item, as for any other sequence. The
+                // same boxed array looped again on this thread (the text part of an email after its HTML part, given
+                // the same value by the model) reuses the items: a boxed JSON element never changes, and nothing but
+                // this loop sees the array.
+                if (context.TryGetJsonItems(source, out var kept))
+                {
+                    for (var i = 0; i < kept.Length; i++)
+                    {
+                        context.ChargeLoopIterations();
+                    }
+
+                    items = kept;
+                    break;
+                }
+
                 var length = json.GetArrayLength();
                 var jsonItems = length == 0 ? Array.Empty<object?>() : new object?[length];
                 var at = 0;
@@ -194,6 +208,7 @@ internal class ForStatement : ScriptStatement
                 }
 
                 items = jsonItems;
+                context.KeepJsonItems(source, jsonItems);
                 break;
             default:
                 var enumerable = ScriptValue.AsEnumerable(source);

@@ -47,6 +47,12 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>, Pers
     private readonly bool _personal;
     private List<KeyValuePair<string, object?>>? _all;
 
+#if NET9_0_OR_GREATER
+    // The last array or object attribute read (its name and its boxed JSON value): see Collection.
+    private string? _lastCollectionKey;
+    private object? _lastCollection;
+#endif
+
     /// <summary>Creates the model.</summary>
     /// <param name="customer">The customer.</param>
     /// <param name="at">The instant day counts are taken at (the decision or send instant).</param>
@@ -92,11 +98,41 @@ internal sealed class CustomerModel : IReadOnlyDictionary<string, object?>, Pers
 
         if (TryGetAttribute(_customer.Attributes, key, out var element))
         {
-            value = ScriptValue.Normalize(element);
+            value = element.ValueKind is JsonValueKind.Array or JsonValueKind.Object ? Collection(key, element) : ScriptValue.Normalize(element);
             return true;
         }
 
         return TryGetDerived(_customer, _at, key, out value);
+    }
+
+    /// <summary>
+    /// An array or object attribute as a template value: the same object as the last read of the same attribute through
+    /// this model when its JSON is still the very same value (the same bytes of the same document), so the parts of one
+    /// message that loop over <c>customer.recommendations</c> see one value, and a loop over it can reuse the items it
+    /// normalized (see <c>ForStatement</c>); else a new one.
+    /// </summary>
+    private object? Collection(string key, JsonElement element)
+    {
+#if NET9_0_OR_GREATER
+        if (_lastCollection is JsonElement last && string.Equals(_lastCollectionKey, key, StringComparison.Ordinal))
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+            var lastRaw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(last);
+            if (raw.Length == lastRaw.Length
+                && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(lastRaw)))
+            {
+                return _lastCollection;
+            }
+        }
+
+        var value = ScriptValue.Normalize(element);
+        _lastCollectionKey = key;
+        _lastCollection = value;
+        return value;
+#else
+        _ = key;
+        return ScriptValue.Normalize(element);
+#endif
     }
 
     /// <summary>

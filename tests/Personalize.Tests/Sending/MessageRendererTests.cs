@@ -46,6 +46,42 @@ public sealed class MessageRendererTests
     }
 
     [Fact]
+    public void Both_email_parts_loop_over_each_customers_own_recommendations_one_customer_after_another()
+    {
+        // The HTML and text parts loop over the same attribute (one value per message, its items normalized once); the
+        // next customer on the same thread, a changed list, or the same list as a new value, shows its own items.
+        var templates = SendingKit.Templates();
+        templates["tips/email.html.sbn"] = "<ul>{{ for p in customer.recommendations }}<li>{{ p.name }} {{ p.price }}</li>{{ end }}</ul>{{ for p in customer.recommendations }}{{ p.name | string.upcase }};{{ end }}";
+        templates["tips/email.text.sbn"] = "{{ for p in customer.recommendations }}- {{ p.name }}: {{ p.price }}\n{{ end }}{{ customer.recommendations | array.size }} picks";
+        var (catalog, content) = Setup(templates);
+        var message = catalog.Find("tips")!;
+        var renderer = SendingKit.Renderer();
+        EmailContent Email(global::Personalize.Customers.CustomerProfile customer)
+            => (EmailContent)renderer.Render(content, customer, message, Channel.Email, message.ChannelFor(Channel.Email)!.Template, "schedule", SendingKit.Now).Content;
+        global::Personalize.Customers.CustomerProfile With(global::Personalize.Customers.CustomerProfile customer, string recommendations)
+            => customer with { Attributes = DecisionKit.Attributes($$"""{ "firstName": "Ada", "recommendations": {{recommendations}} }""") };
+
+        var ada = With(SendingKit.Customer(1), """[{ "name": "Rose", "price": 9.5 }, { "name": "Tulip", "price": 3 }]""");
+        var bo = With(SendingKit.Customer(2), """[{ "name": "Fern", "price": 12 }]""");
+        var adaAgain = With(SendingKit.Customer(1), """[{ "name": "Rose", "price": 9.5 }, { "name": "Tulip", "price": 3 }]""");
+        var adaChanged = ada with { Attributes = DecisionKit.Attributes("""{ "recommendations": [{ "name": "Lily", "price": 4 }, { "name": "Rose", "price": 9.5 }, { "name": "Iris" }] }""") };
+
+        foreach (var (customer, html, text) in new[]
+        {
+            (ada, "<ul><li>Rose 9.5</li><li>Tulip 3</li></ul>ROSE;TULIP;", "- Rose: 9.5\n- Tulip: 3\n2 picks"),
+            (bo, "<ul><li>Fern 12</li></ul>FERN;", "- Fern: 12\n1 picks"),
+            (ada, "<ul><li>Rose 9.5</li><li>Tulip 3</li></ul>ROSE;TULIP;", "- Rose: 9.5\n- Tulip: 3\n2 picks"),
+            (adaChanged, "<ul><li>Lily 4</li><li>Rose 9.5</li><li>Iris </li></ul>LILY;ROSE;IRIS;", "- Lily: 4\n- Rose: 9.5\n- Iris: \n3 picks"),
+            (adaAgain, "<ul><li>Rose 9.5</li><li>Tulip 3</li></ul>ROSE;TULIP;", "- Rose: 9.5\n- Tulip: 3\n2 picks"),
+        })
+        {
+            var email = Email(customer);
+            Assert.Equal(html, email.HtmlBody);
+            Assert.Equal(text, email.TextBody);
+        }
+    }
+
+    [Fact]
     public void Unsubscribe_link_carries_a_token_that_verifies_for_this_customer_and_channel()
     {
         var (catalog, content) = Setup();

@@ -152,6 +152,75 @@ public sealed record ContactPoints
         _phoneValid = valid ? (byte)1 : (byte)2;
     }
 
+    /// <summary>
+    /// The phone's verdict as a store keeps it beside the number (ADR 0081): <c>V</c> or <c>I</c> (valid or not), <c>T</c>
+    /// or <c>N</c> (can receive text or not), the number's 32-bit FNV-1a hash in hex, and the rules the verdict was
+    /// reached under (<see cref="PhoneRules"/>), for example <c>VT:1a2b3c4d:r1/9.0.43.0</c>; judged now when not known
+    /// yet. <see langword="null"/> without a phone.
+    /// </summary>
+    internal string? StoredPhoneVerdict()
+    {
+        if ((_present & PhoneBit) == 0)
+        {
+            return null;
+        }
+
+        var valid = PhoneValid();
+        var text = CanReceiveText();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(valid ? 'V' : 'I')}{(text ? 'T' : 'N')}:{PhoneHash(_phone!):x8}:{PhoneRules}");
+    }
+
+    /// <summary>
+    /// Takes the phone's verdict a store kept (<see cref="StoredPhoneVerdict"/>) instead of judging the number again, when
+    /// it is for this very number (its hash) under the rules of this build (<see cref="PhoneRules"/>) and not yet judged;
+    /// anything else (another number, another rules version, a damaged or impossible verdict) is ignored and the number
+    /// is judged when first asked, as without one. Only for a profile being built by a store's reader.
+    /// </summary>
+    internal void TakeStoredPhoneVerdict(ReadOnlySpan<byte> verdict)
+    {
+        if ((_present & PhoneBit) == 0 || _phoneValid != 0 || verdict.Length != 12 + PhoneRulesUtf8.Length
+            || verdict[2] != (byte)':' || verdict[11] != (byte)':' || !verdict[12..].SequenceEqual(PhoneRulesUtf8)
+            || !System.Buffers.Text.Utf8Parser.TryParse(verdict[3..11], out uint hash, out var consumed, 'x') || consumed != 8
+            || hash != PhoneHash(_phone!))
+        {
+            return;
+        }
+
+        var (valid, text) = (verdict[0], verdict[1]) switch
+        {
+            ((byte)'V', (byte)'T') => (true, true),
+            ((byte)'V', (byte)'N') => (true, false),
+            ((byte)'I', (byte)'N') => (false, false),
+            _ => (false, true), // impossible: a number that takes texts has a type, so it is valid
+        };
+        if (!valid && text)
+        {
+            return;
+        }
+
+        _text = text ? (byte)1 : (byte)2;
+        _phoneValid = valid ? (byte)1 : (byte)2;
+    }
+
+    /// <summary>
+    /// The rules a phone verdict is reached under: this library's way of judging (<c>r1</c>) and the numbering plan's
+    /// version (libphonenumber's). A stored verdict under other rules is judged again.
+    /// </summary>
+    internal static readonly string PhoneRules = "r1/" + (typeof(PhoneNumbers.PhoneNumberUtil).Assembly.GetName().Version?.ToString() ?? "0");
+
+    private static readonly byte[] PhoneRulesUtf8 = System.Text.Encoding.UTF8.GetBytes(PhoneRules);
+
+    private static uint PhoneHash(string phone)
+    {
+        var hash = 2166136261u;
+        foreach (var c in phone)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
     private static byte Note(byte present, byte bit, string? text)
         => string.IsNullOrEmpty(text) ? (byte)(present & ~bit) : (byte)(present | bit);
 

@@ -183,6 +183,6 @@ public sealed class CustomerJson
     public byte[] WriteCustomer(CustomerProfile customer)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        return JsonSerializer.SerializeToUtf8Bytes(CustomerJsonWriter.ToDto(customer), _trusted ? Compact.CustomerDto : PersonalizeJsonContext.Default.CustomerDto);
+        return JsonSerializer.SerializeToUtf8Bytes(CustomerJsonWriter.ToDto(customer, forStore: _trusted), _trusted ? Compact.CustomerDto : PersonalizeJsonContext.Default.CustomerDto);
     }
 }

@@ -254,6 +254,11 @@ internal sealed class CustomerJsonReader
     private ContactPoints ReadContactPoints(string path, ContactPointsDto dto)
     {
         Unknown(path, dto.Extra);
+        if (!_trusted && dto.PhoneVerdict is not null)
+        {
+            // Only a store's rows carry it (ADR 0081): in anyone else's JSON it is a property the format does not have.
+            Add(path + ".phoneVerdict", "is not a known property (check the spelling; names are camelCase)");
+        }
         if (!_trusted && dto.Email is not null && !ContactPointValidation.TryValidateEmail(dto.Email, out var emailProblem))
         {
             Add(path + ".email", $"\"{dto.Email}\" is not an email address a message can be sent to: it {emailProblem}");
@@ -326,7 +331,13 @@ internal sealed class CustomerJsonReader
             }
         }
 
-        return new ContactPoints { Email = dto.Email, Phone = dto.Phone, PostalAddress = address, DeviceTokens = tokens };
+        var points = new ContactPoints { Email = dto.Email, Phone = dto.Phone, PostalAddress = address, DeviceTokens = tokens };
+        if (_trusted && dto.PhoneVerdict is { } verdict)
+        {
+            points.TakeStoredPhoneVerdict(System.Text.Encoding.UTF8.GetBytes(verdict));
+        }
+
+        return points;
     }
 
     private ContactPreferences Preferences(string path, PreferencesDto dto)

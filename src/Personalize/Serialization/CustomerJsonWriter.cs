@@ -9,7 +9,8 @@ namespace Personalize.Serialization;
 /// <summary>Maps profiles to their JSON shapes.</summary>
 internal static class CustomerJsonWriter
 {
-    public static CustomerDto ToDto(CustomerProfile customer)
+    /// <summary>The profile's JSON shape; <paramref name="forStore"/>: a store's row, with the phone's verdict beside the number (ADR 0081).</summary>
+    public static CustomerDto ToDto(CustomerProfile customer, bool forStore = false)
     {
         ArgumentNullException.ThrowIfNull(customer);
         var dto = new CustomerDto
@@ -28,6 +29,7 @@ internal static class CustomerJsonWriter
             {
                 Email = points.Email,
                 Phone = points.Phone,
+                PhoneVerdict = forStore ? points.StoredPhoneVerdict() : null,
                 DeviceTokens = points.DeviceTokens.Count > 0 ? [.. points.DeviceTokens] : null,
                 PostalAddress = points.PostalAddress is { } a
                     ? new PostalAddressDto { Lines = [.. a.Lines], PostalCode = a.PostalCode, City = a.City, Region = a.Region, Country = a.Country }

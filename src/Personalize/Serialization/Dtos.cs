@@ -50,6 +50,9 @@ internal sealed class ContactPointsDto
 
     public string? Phone { get; set; }
 
+    /// <summary>The phone's verdict a store keeps beside it (ADR 0081); written only into a store's rows, an unknown property elsewhere.</summary>
+    public string? PhoneVerdict { get; set; }
+
     public PostalAddressDto? PostalAddress { get; set; }
 
     public List<string?>? DeviceTokens { get; set; }

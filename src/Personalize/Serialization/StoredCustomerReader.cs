@@ -527,10 +527,11 @@ internal sealed class StoredCustomerReader
         string? email = null, phone = null;
         PostalAddress? address = null;
         List<string>? tokens = null;
+        ReadOnlySpan<byte> verdict = default;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = Seen(reader.ValueTextEquals("email"u8) ? 0 : reader.ValueTextEquals("phone"u8) ? 1 : reader.ValueTextEquals("postalAddress"u8) ? 2 : reader.ValueTextEquals("deviceTokens"u8) ? 3 : -1, ref seen);
+            var field = Seen(reader.ValueTextEquals("email"u8) ? 0 : reader.ValueTextEquals("phone"u8) ? 1 : reader.ValueTextEquals("postalAddress"u8) ? 2 : reader.ValueTextEquals("deviceTokens"u8) ? 3 : reader.ValueTextEquals("phoneVerdict"u8) ? 4 : -1, ref seen);
             reader.Read();
             var ok = field switch
             {
@@ -538,6 +539,7 @@ internal sealed class StoredCustomerReader
                 1 => String(ref reader, out phone),
                 2 => reader.TokenType == JsonTokenType.Null || Address(ref reader, out address),
                 3 => StringList(ref reader, out tokens),
+                4 => Verdict(ref reader, ref verdict),
                 -1 => Skip(ref reader),
                 _ => false,
             };
@@ -548,6 +550,29 @@ internal sealed class StoredCustomerReader
         }
 
         points = new ContactPoints { Email = email, Phone = phone, PostalAddress = address, DeviceTokens = tokens ?? [] };
+        if (!verdict.IsEmpty)
+        {
+            // The phone's verdict the store kept beside it (ADR 0081): the number is not parsed again when it is this number's.
+            points.TakeStoredPhoneVerdict(verdict);
+        }
+
+        return true;
+    }
+
+    /// <summary>The phone's stored verdict as the row's bytes (no string); an escaped or null one is left out (the number is judged).</summary>
+    private static bool Verdict(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> verdict)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        verdict = reader.ValueIsEscaped || reader.HasValueSequence ? default : reader.ValueSpan;
         return true;
     }
 

@@ -271,6 +271,113 @@ public sealed class StoredCustomerReaderTests
         Assert.Equal(expected.Select(e => e.Path + " " + e.Message), errors.Select(e => e.Path + " " + e.Message));
     }
 
+    [Fact]
+    public void A_store_keeps_the_phones_verdict_beside_the_number_and_a_read_takes_it_instead_of_judging_again()
+    {
+        // ADR 0081: the store's row carries the verdict on the phone (valid, takes texts, for which number, under which
+        // rules); reading the row takes it. A forged "invalid" verdict for this very number shows it is taken, not judged.
+        var store = CustomerJson.ForStore(Channels);
+        var customer = StoreKit.Bare("c-1") with { ContactPoints = new ContactPoints { Email = "a@example.com", Phone = "+64211234567" } };
+        var row = Encoding.UTF8.GetString(store.WriteCustomer(customer));
+        Assert.Contains("\"phoneVerdict\":\"VT:", row, StringComparison.Ordinal);
+        Assert.Contains(":" + ContactPoints.PhoneRules + "\"", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("phoneVerdict", Json(customer), StringComparison.Ordinal);
+
+        Assert.True(ReadStored(row).ContactPoints.Has(ContactPointKind.MobilePhone));
+        var forged = row.Replace("\"VT:", "\"IN:", StringComparison.Ordinal);
+        foreach (var points in new[] { ReadStored(forged).ContactPoints, ReadGeneral(forged).ContactPoints })
+        {
+            Assert.False(points.Has(ContactPointKind.Phone));
+            Assert.False(points.Has(ContactPointKind.MobilePhone));
+            Assert.True(points.IsInvalid(ContactPointKind.Phone));
+        }
+    }
+
+    [Fact]
+    public void A_stored_verdict_for_another_number_other_rules_or_in_another_shape_is_judged_again()
+    {
+        var store = CustomerJson.ForStore(Channels);
+        var row = Encoding.UTF8.GetString(store.WriteCustomer(StoreKit.Bare("c-1") with { ContactPoints = new ContactPoints { Phone = "+64211234567" } }));
+        var forged = row.Replace("\"VT:", "\"IN:", StringComparison.Ordinal);
+        var rules = ContactPoints.PhoneRules;
+
+        // The number changed beside the verdict (a landline now; the writer escapes the +): judged as a landline, not taken
+        // as the mobile's verdict.
+        var landline = ReadStored(row.Replace("64211234567", "6495550100", StringComparison.Ordinal)).ContactPoints;
+        Assert.True(landline.Has(ContactPointKind.Phone));
+        Assert.False(landline.Has(ContactPointKind.MobilePhone));
+
+        // A forged verdict under other rules, damaged, escaped, of another shape, or impossible: the number is judged (valid mobile).
+        foreach (var other in new[]
+        {
+            forged.Replace(rules, "r0/" + rules[3..], StringComparison.Ordinal),
+            forged.Replace(rules, rules + "1", StringComparison.Ordinal),
+            forged.Replace("\"IN:", "\"IN;", StringComparison.Ordinal),
+            forged.Replace("\"IN:", "\"\\u0049N:", StringComparison.Ordinal),
+            forged.Replace("\"IN:", "\"IT:", StringComparison.Ordinal),
+            forged.Replace("\"IN:", "\"XN:", StringComparison.Ordinal),
+            forged.Replace("\"IN:", "\"IN:g", StringComparison.Ordinal),
+        })
+        {
+            var points = ReadStored(other).ContactPoints;
+            Assert.True(points.Has(ContactPointKind.MobilePhone), other);
+            Assert.True(points.Has(ContactPointKind.Phone), other);
+        }
+
+        // A profile whose number changes gets a verdict for the new number when it is stored again.
+        var changed = ReadStored(row) with { ContactPoints = new ContactPoints { Phone = "+6495550100" } };
+        var again = Encoding.UTF8.GetString(store.WriteCustomer(changed));
+        Assert.Contains("\"phoneVerdict\":\"VN:", again, StringComparison.Ordinal);
+        Assert.False(ReadStored(again).ContactPoints.Has(ContactPointKind.MobilePhone));
+    }
+
+    [Fact]
+    public void An_invalid_stored_number_keeps_its_verdict_and_is_still_refused_with_its_reason()
+    {
+        // A number outside the plan, stored under laxer rules: its stored verdict says invalid, and the decision's
+        // consent check still refuses SMS and calls with contact_point.invalid.
+        var store = CustomerJson.ForStore(Channels);
+        var at = DateTimeOffset.Parse("2026-03-01T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var customer = StoreKit.Bare("c-1") with
+        {
+            ContactPoints = new ContactPoints { Phone = "+6867301007919" },
+            Consents = new Personalize.Consent.ConsentLedger(
+            [
+                Personalize.Consent.ConsentRecord.Grant(Personalize.Consent.ConsentScope.ForChannel(Channel.Sms, ContactPurpose.Service), at, Personalize.Consent.ConsentSource.Form("signup"), wordingVersion: "v1"),
+            ]),
+        };
+        var row = Encoding.UTF8.GetString(store.WriteCustomer(customer));
+        Assert.Contains("\"phoneVerdict\":\"IN:", row, StringComparison.Ordinal);
+
+        var read = ReadStored(row) with { Consents = customer.Consents };
+        Assert.True(read.ContactPoints.IsInvalid(ContactPointKind.MobilePhone));
+        var check = new Personalize.Eligibility.ContactEligibility(new PersonalizeOptions(), TimeProvider.System).CheckConsent(read, Channel.Sms, ContactPurpose.Service, at.AddDays(1));
+        Assert.Equal(Personalize.Eligibility.EligibilityCodes.ContactPointInvalid, check.Code);
+        Assert.Equal("The mobile phone number on file for SMS is not valid; correct it by importing or saving the profile.", check.Reason);
+    }
+
+    [Fact]
+    public void A_customers_file_with_a_phone_verdict_is_refused_as_an_unknown_property()
+    {
+        // Only a store's own rows carry the verdict; in a file a user gives, it is a property the format does not have.
+        const string File = """{ "customers": [{ "id": "c-1", "stage": "adoption", "timeZone": "UTC", "contactPoints": { "phone": "+64211234567", "phoneVerdict": "IN:00000000:r1/x" } }] }""";
+
+        Assert.False(new CustomerJson(Channels).TryReadCustomers(Encoding.UTF8.GetBytes(File), out _, out var errors));
+        Assert.Equal("$.customers[0].contactPoints.phoneVerdict: is not a known property (check the spelling; names are camelCase)", Assert.Single(errors).ToString());
+    }
+
+    private static CustomerProfile ReadStored(string row)
+    {
+        Assert.True(CustomerJson.ForStore(Channels).TryReadCustomer(Encoding.UTF8.GetBytes(row), out var read, out var errors), string.Join("; ", errors));
+        return read;
+    }
+
+    private static CustomerProfile ReadGeneral(string row)
+    {
+        var reader = new CustomerJsonReader(Channels, trusted: true);
+        return reader.ReadSingle(Encoding.UTF8.GetBytes(row)) ?? throw new InvalidOperationException(string.Join("; ", reader.Errors));
+    }
+
     private static void AssertSameProfile(CustomerProfile customer)
     {
         var row = CustomerJson.ForStore(Channels).WriteCustomer(customer);

@@ -29,6 +29,7 @@ public sealed partial class PostgreSqlPersonalizeStore
             entries = filtered;
         }
 
+        var refused = batch.RunPages.Count > 0 ? await RecordRunPagesAsync(connection, transaction, batch.RunPages, cancellationToken).ConfigureAwait(false) : null;
         var versions = await LockVersionsAsync(connection, transaction, entries.Select(static e => e.CustomerId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
 
         // Entries are written in rounds of distinct customers (almost always one round): a second entry for the same
@@ -36,6 +37,15 @@ public sealed partial class PostgreSqlPersonalizeStore
         var remaining = new List<int>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
+            // A customer of a run page another process recorded first: decided with another tag, written by nobody here.
+            if (StoreChecks.InRefusedPage(refused, entries[i].CustomerId))
+            {
+                results[i] = versions.TryGetValue(entries[i].CustomerId, out var current)
+                    ? new CustomerSendsResult(entries[i].CustomerId, WriteStatus.Conflict, current, [])
+                    : new CustomerSendsResult(entries[i].CustomerId, WriteStatus.NotFound, 0, []);
+                continue;
+            }
+
             // An entry that asked to be refused whole when the list refuses one of its deliveries writes nothing.
             if (suppressed is not null && SuppressionFilter.RefusesAll(entries[i], suppressed[i]))
             {
@@ -72,6 +82,59 @@ public sealed partial class PostgreSqlPersonalizeStore
         }
 
         return new SendBatchResult(results);
+    }
+
+    /// <summary>
+    /// Records a batch's run pages first in its transaction; returns the ones refused because they overlap a page the run
+    /// holds. The run's advisory lock, held to the commit, makes the check and the insert of two writers of one run
+    /// (two processes, or workers continuing a page-tagged run) one after the other; only batches with pages take it.
+    /// </summary>
+    private async Task<List<RunPage>?> RecordRunPagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<RunPage> pages, CancellationToken cancellationToken)
+    {
+        foreach (var runId in pages.Select(static p => p.RunId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await using var wait = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@lock, 0))");
+            Param(wait.Parameters, "lock", "personalize.run_pages." + Schema + "." + runId);
+            await wait.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        List<RunPage>? refused = null;
+        foreach (var page in pages)
+        {
+            // A run's pages never overlap, so the last one starting at or before this page's last customer is the only
+            // one that can overlap it.
+            RunPage? held = null;
+            await using (var find = Command(connection, transaction, $"SELECT first_customer, last_customer, tag FROM {_sql.S}.run_pages WHERE run_id = @run AND first_customer <= @last ORDER BY first_customer DESC LIMIT 1"))
+            {
+                Param(find.Parameters, "run", page.RunId);
+                Param(find.Parameters, "last", page.LastCustomerId);
+                await using var data = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await data.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    held = new RunPage { RunId = page.RunId, FirstCustomerId = data.GetString(0), LastCustomerId = data.GetString(1), Tag = data.GetString(2) };
+                }
+            }
+
+            if (held == page)
+            {
+                continue;
+            }
+
+            if (held is not null && held.Overlaps(page))
+            {
+                (refused ??= []).Add(page);
+                continue;
+            }
+
+            await using var insert = Command(connection, transaction, $"INSERT INTO {_sql.S}.run_pages (run_id, first_customer, last_customer, tag) VALUES (@run, @first, @last, @tag)");
+            Param(insert.Parameters, "run", page.RunId);
+            Param(insert.Parameters, "first", page.FirstCustomerId);
+            Param(insert.Parameters, "last", page.LastCustomerId);
+            Param(insert.Parameters, "tag", page.Tag);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return refused;
     }
 
     /// <summary>One round: every accepted entry's deliveries, scheduled sends and completions in one batch of statements (and, in the last round, the batch's delivered marks and failures).</summary>

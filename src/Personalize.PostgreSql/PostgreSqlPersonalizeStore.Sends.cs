@@ -165,6 +165,25 @@ public sealed partial class PostgreSqlPersonalizeStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RunPage>> ReadRunPagesAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        return ReadAsync<IReadOnlyList<RunPage>>(async (connection, transaction, token) =>
+        {
+            await using var command = Command(connection, transaction, $"SELECT first_customer, last_customer, tag FROM {_sql.S}.run_pages WHERE run_id = @run ORDER BY first_customer");
+            Param(command.Parameters, "run", runId);
+            var pages = new List<RunPage>();
+            await using var data = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await data.ReadAsync(token).ConfigureAwait(false))
+            {
+                pages.Add(new RunPage { RunId = runId, FirstCustomerId = data.GetString(0), LastCustomerId = data.GetString(1), Tag = data.GetString(2) });
+            }
+
+            return pages;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<RunRecord>> ReadRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -246,6 +265,25 @@ public sealed partial class PostgreSqlPersonalizeStore
                     }
                 }
                 while (await data.NextResultAsync(token).ConfigureAwait(false));
+            }
+
+            // No run page keeps the erased id as a bound: it moves to the nearest remaining customer of the page (the page
+            // still covers every customer whose keys it tagged), and a page left without customers goes.
+            await using (var pages = new NpgsqlBatch(connection, transaction))
+            {
+                foreach (var sql in new[]
+                {
+                    $"DELETE FROM {_sql.S}.run_pages p WHERE (p.first_customer = @id OR p.last_customer = @id) AND NOT EXISTS (SELECT 1 FROM {_sql.S}.customers c WHERE c.id >= p.first_customer AND c.id <= p.last_customer)",
+                    $"UPDATE {_sql.S}.run_pages p SET first_customer = (SELECT min(c.id) FROM {_sql.S}.customers c WHERE c.id > p.first_customer AND c.id <= p.last_customer) WHERE p.first_customer = @id",
+                    $"UPDATE {_sql.S}.run_pages p SET last_customer = (SELECT max(c.id) FROM {_sql.S}.customers c WHERE c.id < p.last_customer AND c.id >= p.first_customer) WHERE p.last_customer = @id",
+                })
+                {
+                    var command = new NpgsqlBatchCommand(sql);
+                    Param(command.Parameters, "id", customerId);
+                    pages.BatchCommands.Add(command);
+                }
+
+                await pages.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }
 
             return new ErasureResult

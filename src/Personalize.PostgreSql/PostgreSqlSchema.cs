@@ -263,6 +263,25 @@ internal static class PostgreSqlSchema
         """
         COMMENT ON COLUMN {schema}.customers.event_facts IS 'Facts: JSON, or 0x01, the asks in binary (keys without their instant, ADR 0086), then the other facts as JSON (ADR 0079).';
         """,
+
+        // 12: the pages of a send run (ADR 0077). A run over the store tags the idempotency keys of each page it decides
+        // (pz3_: instant, the page's tag, hash), so a page's keys sit next to each other in the delivery log's key index,
+        // and records the page's customer range with its tag in the transaction that records its messages: a resumed run
+        // gives each customer its recorded page's tag and makes the same keys. A run's pages never overlap (a write that
+        // records pages holds the run's advisory lock while it checks); the indexes by bound serve erasure, which moves a
+        // bound naming the erased customer. Runs recorded before keep their format.
+        """
+        CREATE TABLE {schema}.run_pages (
+            run_id text NOT NULL,
+            first_customer text COLLATE "C" NOT NULL,
+            last_customer text COLLATE "C" NOT NULL,
+            tag text NOT NULL,
+            PRIMARY KEY (run_id, first_customer)
+        );
+
+        CREATE INDEX run_pages_by_first ON {schema}.run_pages (first_customer);
+        CREATE INDEX run_pages_by_last ON {schema}.run_pages (last_customer);
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -24,9 +24,18 @@ public sealed partial class SqlitePersonalizeStore
             var hashes = SuppressionFilter.HasContactPoints(batch) && HasSuppressions(transaction) ? SuppressionFilter.HashesOf(batch, _salt) : null;
             var listed = hashes is null ? null : ListedHashes(transaction, hashes.Distinct);
             var results = new CustomerSendsResult[batch.Customers.Count];
+            var refused = batch.RunPages.Count > 0 ? RecordRunPages(transaction, batch.RunPages) : null;
             for (var i = 0; i < results.Length; i++)
             {
                 var sends = batch.Customers[i];
+                if (StoreChecks.InRefusedPage(refused, sends.CustomerId))
+                {
+                    results[i] = VersionOf(transaction, sends.CustomerId) is { } current
+                        ? new CustomerSendsResult(sends.CustomerId, WriteStatus.Conflict, current, [])
+                        : new CustomerSendsResult(sends.CustomerId, WriteStatus.NotFound, 0, []);
+                    continue;
+                }
+
                 IReadOnlyList<string> suppressed = [];
                 if (listed is { Count: > 0 })
                 {
@@ -240,6 +249,66 @@ public sealed partial class SqlitePersonalizeStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Records a batch's run pages (in the write's transaction, before its customers); returns the ones refused because they overlap a page the run holds.</summary>
+    private List<RunPage>? RecordRunPages(SqliteTransaction transaction, IReadOnlyList<RunPage> pages)
+    {
+        List<RunPage>? refused = null;
+        foreach (var page in pages)
+        {
+            // A run's pages never overlap, so the last one starting at or before this page's last customer is the only
+            // one that can overlap it.
+            var command = Writer("SELECT first_customer, last_customer, tag FROM run_pages WHERE run_id = $run AND first_customer <= $last ORDER BY first_customer DESC LIMIT 1", transaction);
+            command.Parameters.AddWithValue("$run", page.RunId);
+            command.Parameters.AddWithValue("$last", page.LastCustomerId);
+            RunPage? held = null;
+            using (var data = command.ExecuteReader())
+            {
+                if (data.Read())
+                {
+                    held = new RunPage { RunId = page.RunId, FirstCustomerId = data.GetString(0), LastCustomerId = data.GetString(1), Tag = data.GetString(2) };
+                }
+            }
+
+            if (held == page)
+            {
+                continue;
+            }
+
+            if (held is not null && held.Overlaps(page))
+            {
+                (refused ??= []).Add(page);
+                continue;
+            }
+
+            command = Writer("INSERT INTO run_pages (run_id, first_customer, last_customer, tag) VALUES ($run, $first, $last, $tag)", transaction);
+            command.Parameters.AddWithValue("$run", page.RunId);
+            command.Parameters.AddWithValue("$first", page.FirstCustomerId);
+            command.Parameters.AddWithValue("$last", page.LastCustomerId);
+            command.Parameters.AddWithValue("$tag", page.Tag);
+            command.ExecuteNonQuery();
+        }
+
+        return refused;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RunPage>> ReadRunPagesAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenReader();
+        using var command = reader.Command("SELECT first_customer, last_customer, tag FROM run_pages WHERE run_id = $run ORDER BY first_customer");
+        command.Parameters.AddWithValue("$run", runId);
+        var pages = new List<RunPage>();
+        using var data = command.ExecuteReader();
+        while (data.Read())
+        {
+            pages.Add(new RunPage { RunId = runId, FirstCustomerId = data.GetString(0), LastCustomerId = data.GetString(1), Tag = data.GetString(2) });
+        }
+
+        return new(pages);
+    }
+
     /// <inheritdoc />
     public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
@@ -312,6 +381,16 @@ public sealed partial class SqlitePersonalizeStore
 
             // Consent records, history and scheduled sends go with the customer (ON DELETE CASCADE).
             command = Writer("DELETE FROM customers WHERE id = $id", transaction);
+            command.Parameters.AddWithValue("$id", customerId);
+            command.ExecuteNonQuery();
+
+            // No run page keeps the erased id as a bound: it moves to the nearest remaining customer of the page (the
+            // page still covers every customer whose keys it tagged), and a page left without customers goes.
+            command = Writer(
+                "DELETE FROM run_pages WHERE (first_customer = $id OR last_customer = $id) AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id >= run_pages.first_customer AND c.id <= run_pages.last_customer);"
+                + " UPDATE run_pages SET first_customer = (SELECT min(c.id) FROM customers c WHERE c.id > run_pages.first_customer AND c.id <= run_pages.last_customer) WHERE first_customer = $id;"
+                + " UPDATE run_pages SET last_customer = (SELECT max(c.id) FROM customers c WHERE c.id < run_pages.last_customer AND c.id >= run_pages.first_customer) WHERE last_customer = $id;",
+                transaction);
             command.Parameters.AddWithValue("$id", customerId);
             command.ExecuteNonQuery();
             var suppressed = 0;

@@ -352,6 +352,24 @@ internal static class SqliteSchema
         """
         -- no table changes: the asks' keys without their instant (ADR 0086)
         """,
+
+        // 16: the pages of a send run (ADR 0077). A run over the store tags the idempotency keys of each page it decides
+        // (pz3_: instant, the page's tag, hash), so a page's keys sit next to each other in the delivery log's key index,
+        // and records the page's customer range with its tag in the transaction that records its messages: a resumed run
+        // gives each customer its recorded page's tag and makes the same keys. A run's pages never overlap; the indexes by
+        // bound serve erasure, which moves a bound naming the erased customer. Runs recorded before keep their format.
+        """
+        CREATE TABLE run_pages (
+            run_id TEXT NOT NULL,
+            first_customer TEXT NOT NULL,
+            last_customer TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (run_id, first_customer)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX run_pages_by_first ON run_pages (first_customer);
+        CREATE INDEX run_pages_by_last ON run_pages (last_customer);
+        """,
     ];
 
     /// <summary>The schema version this release writes: the number of migrations.</summary>

@@ -78,6 +78,31 @@ public sealed class OneCustomerAtATimeTests : IAsyncLifetime
         await AssertOneSendPerCustomerAsync(campaignProcess, count);
     }
 
+    [PostgresFact]
+    public async Task Two_processes_running_one_campaign_run_at_once_send_each_customer_one_message_under_its_pages_tag()
+    {
+        // No caps: only the keys (their page tags, ADR 0077) keep the second process from sending again.
+        const int count = 600;
+        await using var one = await PostgreSqlPersonalizeStore.OpenAsync(PostgresServer.Options(_schema));
+        await using var two = await PostgreSqlPersonalizeStore.OpenAsync(PostgresServer.Options(_schema));
+        Assert.True((await one.ImportCustomersAsync(Enumerable.Range(0, count).Select(i => Customer(i) with { Preferences = new ContactPreferences() }).ToList())).Succeeded);
+        var (first, firstSink) = Runner(pageSize: 7);
+        var (second, secondSink) = Runner(pageSize: 11);
+
+        var runs = await Task.WhenAll(
+            Task.Run(() => first.RunAsync(Run(Trigger.Campaign("spring_sale")), one)),
+            Task.Run(() => second.RunAsync(Run(Trigger.Campaign("spring_sale")), two)));
+
+        Assert.All(runs, r => Assert.Equal(0, r.Totals.Errors));
+        Assert.Equal(count, runs.Sum(r => r.Totals.TotalSent));
+        Assert.Equal(count, firstSink.Count + secondSink.Count);
+        Assert.Equal(count, firstSink.Messages.Concat(secondSink.Messages).Select(m => m.CustomerId).Distinct().Count());
+        await AssertOneSendPerCustomerAsync(one, count);
+        var pages = await one.ReadRunPagesAsync(runs[0].RunId!);
+        Assert.All(pages.Zip(pages.Skip(1)), pair => Assert.False(pair.First.Overlaps(pair.Second)));
+        Assert.All(firstSink.Messages.Concat(secondSink.Messages), m => Assert.Equal(Assert.Single(pages, p => p.Contains(m.CustomerId)).Tag, IdempotencyKey.TagOf(m.IdempotencyKey)));
+    }
+
     /// <summary>Every customer has exactly one message in the delivery log and one in the contact history.</summary>
     private static async Task AssertOneSendPerCustomerAsync(IPersonalizeStore store, int count)
     {

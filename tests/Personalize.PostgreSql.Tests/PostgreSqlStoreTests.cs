@@ -146,6 +146,46 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task A_version_10_schema_with_a_half_done_time_ordered_run_migrates_with_no_pages_and_records_pages_after()
+    {
+        // Migration 11 (ADR 0077): the run and its first message as the previous release left them.
+        var id = RunRecord.CreateId("campaign:spring", Now);
+        var send = Send("c-1", "m", Now, trigger: "campaign:spring", runId: id);
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, 10, default);
+        }
+
+        await using (var old = await OpenAsync())
+        {
+            await old.ImportCustomersAsync([Bare("c-1"), Bare("c-2")]);
+            await old.RecordAsync(new SendBatch
+            {
+                Customers = [new CustomerSends { CustomerId = "c-1", Deliveries = [send] }],
+                Run = new RunRecord { Id = id, Trigger = "campaign:spring", At = Now, Status = RunStatus.Running, StartedAt = Now, UpdatedAt = Now, KeyFormat = Delivery.IdempotencyKeyFormat.TimeOrdered },
+            });
+        }
+
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP TABLE \"{_schema}\".run_pages; DELETE FROM \"{_schema}\".schema_migrations WHERE version = 11", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await OpenAsync();
+
+        Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
+        Assert.Equal((RunStatus.Running, Delivery.IdempotencyKeyFormat.TimeOrdered), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+        Assert.NotNull(await store.FindDeliveryAsync(send.IdempotencyKey));
+        Assert.Empty(await store.ReadRunPagesAsync(id));
+        var page = new RunPage { RunId = "campaign:spring@later", FirstCustomerId = "c-1", LastCustomerId = "c-2", Tag = "abcde" };
+        await store.RecordAsync(new SendBatch { RunPages = [page] });
+        Assert.Equal([page], await store.ReadRunPagesAsync(page.RunId));
+    }
+
+    [PostgresFact]
     public async Task A_version_7_schema_keeps_each_journey_instances_history_in_order_and_appends_after_it()
     {
         // Version 7 kept an instance's history inside its JSON (as the previous release wrote it): 2 dropped, 3 kept.

@@ -51,6 +51,8 @@ public abstract class DelegatingStore(IPersonalizeStore inner) : IPersonalizeSto
     public virtual ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
 
     /// <inheritdoc />
+    public virtual ValueTask<IReadOnlyList<RunPage>> ReadRunPagesAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadRunPagesAsync(runId, cancellationToken);
+
     public virtual ValueTask<IReadOnlyList<RunRecord>> ReadRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => inner.ReadRunsAsync(query, cancellationToken);
 
     /// <inheritdoc />

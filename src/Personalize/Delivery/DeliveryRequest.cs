@@ -17,4 +17,11 @@ public sealed record DeliveryRequest(CustomerProfile Customer, string MessageId,
     /// <summary>Gets the format of the message's idempotency key (a resumed run keeps the format it started with).</summary>
     /// <value>The default value is <see cref="IdempotencyKey.DefaultFormat"/>.</value>
     public IdempotencyKeyFormat KeyFormat { get; init; } = IdempotencyKey.DefaultFormat;
+
+    /// <summary>
+    /// Gets the page tag of a <see cref="IdempotencyKeyFormat.PageTagged"/> key: the tag of the run's page the customer
+    /// belongs to (a resumed run takes it from the page it recorded, so it makes the same key). Required by that format.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? KeyTag { get; init; }
 }

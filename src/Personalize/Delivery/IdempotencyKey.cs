@@ -27,6 +27,10 @@ namespace Personalize.Delivery;
 /// characters of the first 125 bits of the hash, all in the alphabet <c>234567abcdefghijklmnopqrstuvwxyz</c>, which is
 /// in ordinal (ASCII) order: keys sort by their send instant's second, so a store's index on the key takes each run's
 /// keys at its end instead of at random places among every earlier key (ADR 0075).
+/// <see cref="IdempotencyKeyFormat.PageTagged"/> (<c>pz3_</c>, the keys of a send run over a store): the prefix, the same 7
+/// characters of the instant, a 5-character tag (<see cref="CreateTag"/>, drawn for each page of the run and recorded
+/// with it), then 20 characters of the first 100 bits of the same hash as format 2 (the tag is not hashed): a page's keys
+/// sort next to each other, so a store's key index takes them in a few leaves instead of all over the run's (ADR 0077).
 /// </para>
 /// </remarks>
 public static class IdempotencyKey
@@ -36,6 +40,12 @@ public static class IdempotencyKey
 
     /// <summary>The prefix of the keys of <see cref="IdempotencyKeyFormat.TimeOrdered"/>.</summary>
     public const string TimeOrderedPrefix = "pz2_";
+
+    /// <summary>The prefix of the keys of <see cref="IdempotencyKeyFormat.PageTagged"/>.</summary>
+    public const string PageTaggedPrefix = "pz3_";
+
+    /// <summary>The length of a page tag of <see cref="IdempotencyKeyFormat.PageTagged"/> keys (25 bits).</summary>
+    public const int TagLength = 5;
 
     /// <summary>The format <see cref="Create(string, string, string, DateTimeOffset)"/> makes: <see cref="IdempotencyKeyFormat.TimeOrdered"/>.</summary>
     public const IdempotencyKeyFormat DefaultFormat = IdempotencyKeyFormat.TimeOrdered;
@@ -79,13 +89,31 @@ public static class IdempotencyKey
     /// <exception cref="ArgumentException">An id is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The format is not one of <see cref="IdempotencyKeyFormat"/>'s.</exception>
     public static string Create(string trigger, string customerId, string messageId, DateTimeOffset sendAt, IdempotencyKeyFormat format)
+        => Create(trigger, customerId, messageId, sendAt, format, null);
+
+    /// <summary>Creates the key of a send in a format, with the page tag a <see cref="IdempotencyKeyFormat.PageTagged"/> key carries.</summary>
+    /// <param name="trigger">What caused the send: an event id, a campaign run or a journey step.</param>
+    /// <param name="customerId">The customer's id.</param>
+    /// <param name="messageId">The catalog message's id.</param>
+    /// <param name="sendAt">The planned send instant.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="tag">The page's tag (<see cref="TagLength"/> characters of <c>a-z2-7</c>, <see cref="CreateTag"/>): required by <see cref="IdempotencyKeyFormat.PageTagged"/>, ignored by the other formats.</param>
+    /// <returns>The key, for example <c>pz3_ax3f5kqb7m2d…</c>.</returns>
+    /// <exception cref="ArgumentException">An id is null or empty, or the format is <see cref="IdempotencyKeyFormat.PageTagged"/> and the tag is missing or not a tag.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The format is not one of <see cref="IdempotencyKeyFormat"/>'s.</exception>
+    public static string Create(string trigger, string customerId, string messageId, DateTimeOffset sendAt, IdempotencyKeyFormat format, string? tag)
     {
         ArgumentException.ThrowIfNullOrEmpty(trigger);
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
-        if (format is not (IdempotencyKeyFormat.Hashed or IdempotencyKeyFormat.TimeOrdered))
+        if (format is not (IdempotencyKeyFormat.Hashed or IdempotencyKeyFormat.TimeOrdered or IdempotencyKeyFormat.PageTagged))
         {
-            throw new ArgumentOutOfRangeException(nameof(format), format, "The idempotency key format is 1 (Hashed, pz1_) or 2 (TimeOrdered, pz2_).");
+            throw new ArgumentOutOfRangeException(nameof(format), format, "The idempotency key format is 1 (Hashed, pz1_), 2 (TimeOrdered, pz2_) or 3 (PageTagged, pz3_).");
+        }
+
+        if (format == IdempotencyKeyFormat.PageTagged && !IsTag(tag))
+        {
+            throw new ArgumentException($"A PageTagged (pz3_) key needs its page's tag: {TagLength} characters of a-z and 2-7 (IdempotencyKey.CreateTag), not '{tag}'.", nameof(tag));
         }
 
         var domain = format == IdempotencyKeyFormat.Hashed ? Domain : DomainV2;
@@ -119,7 +147,7 @@ public static class IdempotencyKey
             }
             else
             {
-                TimeOrderedPrefix.AsSpan().CopyTo(key);
+                (format == IdempotencyKeyFormat.TimeOrdered ? TimeOrderedPrefix : PageTaggedPrefix).AsSpan().CopyTo(key);
                 var seconds = Math.Clamp(sendAt.ToUnixTimeSeconds(), 0, MaxSeconds);
                 for (var i = SecondsLength - 1; i >= 0; i--)
                 {
@@ -127,10 +155,20 @@ public static class IdempotencyKey
                     seconds >>= 5;
                 }
 
-                // 16 bytes give 25 characters and 3 bits to spare: the first 125 bits of the hash.
+                // 16 bytes give 25 characters and 3 bits to spare: the first 125 bits of the hash (format 3: the tag,
+                // then the first 100 bits).
                 Span<char> rest = stackalloc char[26];
                 Base32(hash[..16], rest, SortableAlphabet);
-                rest[..25].CopyTo(key[(TimeOrderedPrefix.Length + SecondsLength)..]);
+                var after = TimeOrderedPrefix.Length + SecondsLength;
+                if (format == IdempotencyKeyFormat.TimeOrdered)
+                {
+                    rest[..25].CopyTo(key[after..]);
+                }
+                else
+                {
+                    tag.AsSpan().CopyTo(key[after..]);
+                    rest[..(Length - after - TagLength)].CopyTo(key[(after + TagLength)..]);
+                }
             }
 
             return new string(key);
@@ -148,7 +186,7 @@ public static class IdempotencyKey
 
     /// <summary>The format of a key, or <see langword="null"/> when the text is not a well-formed key.</summary>
     /// <param name="key">The text.</param>
-    /// <returns><see cref="IdempotencyKeyFormat.Hashed"/> for <c>pz1_…</c>, <see cref="IdempotencyKeyFormat.TimeOrdered"/> for <c>pz2_…</c>, else <see langword="null"/>.</returns>
+    /// <returns><see cref="IdempotencyKeyFormat.Hashed"/> for <c>pz1_…</c>, <see cref="IdempotencyKeyFormat.TimeOrdered"/> for <c>pz2_…</c>, <see cref="IdempotencyKeyFormat.PageTagged"/> for <c>pz3_…</c>, else <see langword="null"/>.</returns>
     public static IdempotencyKeyFormat? FormatOf(string? key)
     {
         if (key is null || key.Length != Length)
@@ -164,6 +202,10 @@ public static class IdempotencyKey
         else if (key.StartsWith(TimeOrderedPrefix, StringComparison.Ordinal))
         {
             format = IdempotencyKeyFormat.TimeOrdered;
+        }
+        else if (key.StartsWith(PageTaggedPrefix, StringComparison.Ordinal))
+        {
+            format = IdempotencyKeyFormat.PageTagged;
         }
         else
         {
@@ -192,8 +234,51 @@ public static class IdempotencyKey
     /// <param name="messageId">The catalog message's id.</param>
     /// <param name="sendAt">The planned send instant.</param>
     /// <returns><see langword="true"/> when <paramref name="key"/> is well formed and made from these fields.</returns>
+    /// <remarks>A <see cref="IdempotencyKeyFormat.PageTagged"/> key is checked with its own tag: the tag says which page of a run made it, not which send.</remarks>
     public static bool IsKeyOf(string? key, string trigger, string customerId, string messageId, DateTimeOffset sendAt)
-        => FormatOf(key) is { } format && string.Equals(key, Create(trigger, customerId, messageId, sendAt, format), StringComparison.Ordinal);
+        => FormatOf(key) is { } format && string.Equals(key, Create(trigger, customerId, messageId, sendAt, format, TagOf(key)), StringComparison.Ordinal);
+
+    /// <summary>The page tag of a <see cref="IdempotencyKeyFormat.PageTagged"/> key, or <see langword="null"/> for any other text.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The tag, for example <c>b7m2d</c>.</returns>
+    public static string? TagOf(string? key)
+        => FormatOf(key) == IdempotencyKeyFormat.PageTagged ? key!.Substring(PageTaggedPrefix.Length + SecondsLength, TagLength) : null;
+
+    /// <summary>Draws a random page tag for <see cref="IdempotencyKeyFormat.PageTagged"/> keys: <see cref="TagLength"/> characters of <c>a-z2-7</c> (25 bits).</summary>
+    /// <returns>The tag.</returns>
+    public static string CreateTag()
+    {
+        var bits = System.Security.Cryptography.RandomNumberGenerator.GetInt32(1 << (5 * TagLength));
+        return string.Create(TagLength, bits, static (chars, value) =>
+        {
+            for (var i = chars.Length - 1; i >= 0; i--)
+            {
+                chars[i] = SortableAlphabet[value & 31];
+                value >>= 5;
+            }
+        });
+    }
+
+    /// <summary>Whether a text is a page tag: <see cref="TagLength"/> characters of <c>a-z2-7</c>.</summary>
+    /// <param name="tag">The text.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    public static bool IsTag(string? tag)
+    {
+        if (tag is null || tag.Length != TagLength)
+        {
+            return false;
+        }
+
+        foreach (var c in tag)
+        {
+            if (!Alphabet.Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The length of a UTC instant in the round-trip ("O") format: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
     private const int InstantLength = 28;

@@ -332,7 +332,7 @@ public sealed class MessageComposer
             CustomerId = request.Customer.Id,
             Trigger = request.Trigger,
             SendAt = request.SendAt,
-            IdempotencyKey = IdempotencyKey.Create(request.Trigger, request.Customer.Id, request.MessageId, request.SendAt, request.KeyFormat),
+            IdempotencyKey = IdempotencyKey.Create(request.Trigger, request.Customer.Id, request.MessageId, request.SendAt, request.KeyFormat, request.KeyTag),
             Content = content,
             Headers = headers,
         };

@@ -129,7 +129,7 @@ public sealed class QuestionBank
     public Question? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string idempotencyKey)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        return Choose(customer, kind, channel, at, idempotencyKey, null, null)?.Question;
+        return Choose(customer, kind, channel, at, idempotencyKey, null, null, null)?.Question;
     }
 
     /// <summary>
@@ -137,9 +137,10 @@ public sealed class QuestionBank
     /// idempotency key is <paramref name="idempotencyKey"/>, or (when <see langword="null"/>) the key of
     /// <paramref name="trigger"/>, the customer, <paramref name="messageId"/> and <paramref name="at"/>, made only when
     /// an ask of the customer's was made at that very instant (a key made at another instant cannot be the same); with
-    /// neither, no ask is this message's own.
+    /// neither, no ask is this message's own. <paramref name="keyTag"/> is the message's page tag (a run's
+    /// <see cref="Delivery.IdempotencyKeyFormat.PageTagged"/> key), from its request.
     /// </summary>
-    internal Entry? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string? idempotencyKey, string? trigger, string? messageId)
+    internal Entry? Choose(CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string? idempotencyKey, string? trigger, string? messageId, string? keyTag = null)
     {
         if (kind == MessageKind.Ask || EntriesFor(channel) is not { } entries)
         {
@@ -153,7 +154,7 @@ public sealed class QuestionBank
         var seen = default(FactMarks);
         if (facts.Count > 0)
         {
-            seen = Mark(customer, channel, at, recent, idempotencyKey, trigger, messageId, out var own);
+            seen = Mark(customer, channel, at, recent, idempotencyKey, trigger, messageId, keyTag, out var own);
             if (own is not null)
             {
                 // This very message asked it (rendered again after a crash): it carries the same question again.
@@ -200,7 +201,7 @@ public sealed class QuestionBank
     /// ask made at the message's own instant — a key is the hash of its instant among others, and an ask is stored with
     /// the message's instant to the tick; with neither a key nor a trigger, no ask is this message's own.
     /// </summary>
-    private FactMarks Mark(CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, string? key, string? trigger, string? messageId, out Entry? own)
+    private FactMarks Mark(CustomerProfile customer, Channel channel, DateTimeOffset at, long recent, string? key, string? trigger, string? messageId, string? keyTag, out Entry? own)
     {
         own = null;
         var mayOwn = (key ?? trigger) is not null;
@@ -223,7 +224,7 @@ public sealed class QuestionBank
 
                 if (mayOwn)
                 {
-                    ConsiderOwn(entry, fact, customer, channel, at, ref key, trigger, messageId, ref own);
+                    ConsiderOwn(entry, fact, customer, channel, at, ref key, trigger, messageId, keyTag, ref own);
                 }
             }
         }
@@ -231,7 +232,7 @@ public sealed class QuestionBank
         return new FactMarks(answered, asked);
     }
 
-    private static void ConsiderOwn(Entry entry, Fact fact, CustomerProfile customer, Channel channel, DateTimeOffset at, ref string? key, string? trigger, string? messageId, ref Entry? best)
+    private static void ConsiderOwn(Entry entry, Fact fact, CustomerProfile customer, Channel channel, DateTimeOffset at, ref string? key, string? trigger, string? messageId, string? keyTag, ref Entry? best)
     {
         if (fact.EventId is not { } eventId
             || (key is null && Math.Abs(fact.At.UtcTicks - at.UtcTicks) >= TimeSpan.TicksPerSecond)
@@ -242,7 +243,8 @@ public sealed class QuestionBank
 
         // The asked fact holds the key of the message that asked, in the format that message was made in (a run resumed
         // across an upgrade keeps format 1, ADR 0075): a key not given, or given in the other format (another prefix), is
-        // made here in the fact's format.
+        // made here in the fact's format. A page-tagged key (ADR 0077) takes the tag from the message's request (a resumed
+        // run's page recorded it); a render without one (a pending message handed over again) checks the fact's own tag.
         if (key is null || !key.AsSpan(0, Math.Min(key.Length, IdempotencyKey.Prefix.Length)).SequenceEqual(eventId.AsSpan(0, Math.Min(eventId.Length, IdempotencyKey.Prefix.Length))))
         {
             if (trigger is null || messageId is null || IdempotencyKey.FormatOf(eventId) is not { } format)
@@ -250,7 +252,7 @@ public sealed class QuestionBank
                 return;
             }
 
-            key = IdempotencyKey.Create(trigger, customer.Id, messageId, at, format);
+            key = IdempotencyKey.Create(trigger, customer.Id, messageId, at, format, keyTag ?? IdempotencyKey.TagOf(eventId));
         }
 
         if (string.Equals(eventId, key, StringComparison.Ordinal) && entry.Question.Fits(channel) && IsOpen(entry, customer, at))

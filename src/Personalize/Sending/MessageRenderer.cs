@@ -148,7 +148,7 @@ public sealed class MessageRenderer
     /// declares <see cref="Delivery.Sinks.IMessageSink.ReleasesMessageAfterWrite"/> gives them back after the hand-over
     /// with <see cref="EmailContent.ReleaseBodies"/>), else into arrays of the message's own.
     /// </summary>
-    internal OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, BodyBufferPool? bodies, IdempotencyKeyFormat keyFormat, CancellationToken cancellationToken)
+    internal OutgoingMessage Render(CompiledTemplates content, CustomerProfile customer, MessageDefinition message, Channel channel, string templateReference, string trigger, DateTimeOffset sendAt, Events.CustomerEvent? @event, BodyBufferPool? bodies, IdempotencyKeyFormat keyFormat, CancellationToken cancellationToken, string? keyTag = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(customer);
@@ -159,7 +159,7 @@ public sealed class MessageRenderer
             throw new MessageTemplateException($"No compiled content '{templateReference}' for message '{message.Id}' on {channel}; compile the catalog's content with MessageTemplates.Compile and fix its diagnostics.");
         }
 
-        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt) { Event = @event, KeyFormat = keyFormat };
+        var request = new DeliveryRequest(customer, message.Id, trigger, message.Purpose, sendAt) { Event = @event, KeyFormat = keyFormat, KeyTag = keyTag };
         var model = new TemplateModel(this, request, message, channel, _brand);
         var render = new RenderOptions
         {

@@ -33,6 +33,14 @@ public sealed partial class SendRunner
     private int PagesPerWrite => Math.Clamp(MaxCustomersPerWrite / _options.PageSize, MaxPagesPerWrite, MaxSmallPagesPerWrite);
 
     /// <summary>
+    /// The key format a new run over the store records and makes: <see cref="IdempotencyKeyFormat.PageTagged"/> when the
+    /// options ask for <see cref="IdempotencyKeyFormat.TimeOrdered"/> keys (the default: a run's keys sort by its instant,
+    /// then by its page, ADR 0077), else the options' format.
+    /// </summary>
+    private IdempotencyKeyFormat NewRunKeyFormat
+        => _options.IdempotencyKeyFormat == IdempotencyKeyFormat.TimeOrdered ? IdempotencyKeyFormat.PageTagged : _options.IdempotencyKeyFormat;
+
+    /// <summary>
     /// About how many messages a run over the store holds between render and hand-over, per message of a customer: the
     /// pages queued for the deciders (two), the page being decided, the decided pages queued for the recorder (as many
     /// as one write takes: ADRs 0072, 0077) and the pages of the write in hand.
@@ -80,8 +88,8 @@ public sealed partial class SendRunner
         }
 
         // A resumed run keeps the key format it started with (one started before an upgrade too), so its keys match
-        // what it recorded then and nothing is sent twice (ADR 0075).
-        state.KeyFormat = existing?.KeyFormat ?? _options.IdempotencyKeyFormat;
+        // what it recorded then and nothing is sent twice (ADR 0075); a new one tags its keys per page (ADR 0077).
+        state.KeyFormat = existing?.KeyFormat ?? NewRunKeyFormat;
         var now = _timeProvider.GetUtcNow();
         var record = new RunRecord { Id = runId, Trigger = state.TriggerText, At = at, Status = RunStatus.Running, StartedAt = existing?.StartedAt ?? now, UpdatedAt = now, KeyFormat = state.KeyFormat };
         var loop = new Loop(this, store, state, runId, record);
@@ -99,6 +107,12 @@ public sealed partial class SendRunner
             }
 
             await RecoverAsync(store, run.Catalog, run.Templates, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (state.KeyFormat == IdempotencyKeyFormat.PageTagged)
+        {
+            // The pages an earlier attempt recorded: their customers get the tags their keys were made with.
+            state.Tags = await RunPageTags.LoadAsync(store, runId, cancellationToken).ConfigureAwait(false);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -255,7 +269,15 @@ public sealed partial class SendRunner
                 times?.DecideStarved(since);
                 since = times?.Now ?? 0;
                 var outcomes = new CustomerOutcome[page.Count];
-                Parallel.For(0, page.Count, parallel, i => outcomes[i] = Decide(page[i], state, runId, stop.Token));
+                List<RunPage>? fresh = null;
+                var tags = state.Tags?.Assign(page.Count, i => page[i].Id, out fresh);
+                Parallel.For(0, page.Count, parallel, i => outcomes[i] = Decide(page[i], state, runId, tags?[i], stop.Token));
+                if (outcomes.Length > 0)
+                {
+                    // The page's new ranges go to the store in the transaction that records its messages.
+                    outcomes[0].RunPages = fresh;
+                }
+
                 times?.DecideWork(since);
                 since = times?.Now ?? 0;
                 await writer.WriteAsync(outcomes, stop.Token).ConfigureAwait(false);
@@ -264,8 +286,8 @@ public sealed partial class SendRunner
             }
         });
 
-    /// <summary>Decides for one stored customer and renders the messages that go now; deferred ones become scheduled sends.</summary>
-    private CustomerOutcome Decide(StoredCustomer stored, RunState state, string runId, CancellationToken token)
+    /// <summary>Decides for one stored customer and renders the messages that go now; deferred ones become scheduled sends. <paramref name="tag"/>: the customer's page tag (a page-tagged run's).</summary>
+    private CustomerOutcome Decide(StoredCustomer stored, RunState state, string runId, string? tag, CancellationToken token)
     {
         var outcome = new CustomerOutcome(stored.Id, stored.Version);
         var customer = stored.Profile;
@@ -292,9 +314,11 @@ public sealed partial class SendRunner
             var winner = winners[i];
             if (winner.IsDeferred)
             {
+                // A deferred send's key stays a function of the send (time-ordered, no page tag): another run deferring
+                // the same message to the same instant makes the same key, and the store keeps one scheduled send.
                 outcome.Defer(new ScheduledSend
                 {
-                    IdempotencyKey = IdempotencyKey.Create(state.TriggerText, customer.Id, winner.MessageId, winner.SendAt, state.KeyFormat),
+                    IdempotencyKey = IdempotencyKey.Create(state.TriggerText, customer.Id, winner.MessageId, winner.SendAt, state.KeyFormat == IdempotencyKeyFormat.PageTagged ? IdempotencyKeyFormat.TimeOrdered : state.KeyFormat),
                     CustomerId = customer.Id,
                     MessageId = winner.MessageId,
                     Channel = winner.Channel,
@@ -309,7 +333,7 @@ public sealed partial class SendRunner
                 continue;
             }
 
-            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies, keyFormat: state.KeyFormat) is { } message)
+            if (TryRender(state.Run.Templates, customer, winner.Message, winner.Channel, winner.Template, state.TriggerText, winner.SendAt, out var error, token, bodies: state.Bodies, keyFormat: state.KeyFormat, keyTag: tag) is { } message)
             {
                 outcome.Sends.Add(new PendingSend(message, ToDelivery(message, winner.Message.Kind, winner.Template, runId, RecordedState)));
                 if (i + 1 < winners.Count)
@@ -464,6 +488,9 @@ public sealed partial class SendRunner
 
         public string? Suppressed { get; set; }
 
+        /// <summary>Gets or sets the new run pages to record with this outcome's write (set on a page's first outcome; ADR 0077).</summary>
+        public List<RunPage>? RunPages { get; set; }
+
         public bool HasWrites => Sends.Count > 0 || _deferred is { Count: > 0 };
 
         public void Defer(ScheduledSend send) => (_deferred ??= []).Add(send);
@@ -598,8 +625,14 @@ public sealed partial class SendRunner
         {
             var writes = new List<CustomerSends>();
             var owners = new List<CustomerOutcome>();
+            List<RunPage>? runPages = null;
             foreach (var outcome in outcomes)
             {
+                if (outcome.RunPages is { } pages)
+                {
+                    (runPages ??= []).AddRange(pages);
+                }
+
                 if (outcome.Writes is { } write)
                 {
                     writes.Add(write);
@@ -631,7 +664,7 @@ public sealed partial class SendRunner
             await runner.FlushSinkAsync(_delivered.Count, token).ConfigureAwait(false);
             var times = runner.StageTimes;
             var since = times?.Now ?? 0;
-            var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed, Run = Snapshot(record) }, token).ConfigureAwait(false);
+            var result = await store.RecordAsync(new SendBatch { Customers = writes, Delivered = _delivered, Failed = _failed, Run = Snapshot(record), RunPages = (IReadOnlyList<RunPage>?)runPages ?? [] }, token).ConfigureAwait(false);
             times?.RecordStore(since);
             since = times?.Now ?? 0;
             _delivered = [];
@@ -685,9 +718,24 @@ public sealed partial class SendRunner
             state.Merge(_tally);
             if (conflicts is not null)
             {
-                // Read the customers again (with the write that came in between) and decide again.
-                var fresh = await store.GetCustomersAsync(conflicts, token).ConfigureAwait(false);
-                var redo = fresh.Select(c => runner.Decide(c, state, runId!, token)).ToList();
+                // Read the customers again (with the write that came in between) and decide again. A page-tagged run
+                // reads its pages again too: the conflict may be a page another process recorded meanwhile, whose tags
+                // these customers' keys must carry.
+                var fresh = (await store.GetCustomersAsync(conflicts, token).ConfigureAwait(false)).OrderBy(static c => c.Id, StringComparer.Ordinal).ToList();
+                List<RunPage>? redoPages = null;
+                string[]? tags = null;
+                if (state.Tags is { } known)
+                {
+                    await known.RefreshAsync(store, token).ConfigureAwait(false);
+                    tags = known.Assign(fresh.Count, i => fresh[i].Id, out redoPages);
+                }
+
+                var redo = fresh.Select((c, i) => runner.Decide(c, state, runId!, tags?[i], token)).ToList();
+                if (redo.Count > 0)
+                {
+                    redo[0].RunPages = redoPages;
+                }
+
                 if (fresh.Count < conflicts.Count)
                 {
                     foreach (var id in conflicts.Except(fresh.Select(static c => c.Id), StringComparer.Ordinal))

@@ -193,6 +193,13 @@ public sealed partial class SendRunner
         {
             // What an earlier holder of this share recorded but may not have handed over goes first.
             await RecoverAsync(store, run.Catalog, run.Templates, state, stop.Token, claim).ConfigureAwait(false);
+            if (state.KeyFormat == Delivery.IdempotencyKeyFormat.PageTagged)
+            {
+                // A run started page-tagged (by RunAsync) and continued by workers: the share's customers take the tags
+                // their pages were recorded with. Workers start their own runs time-ordered (ADR 0077).
+                state.Tags = await RunPageTags.LoadAsync(store, claim.RunId, stop.Token).ConfigureAwait(false);
+            }
+
             var pages = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<StoredCustomer>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var decided = System.Threading.Channels.Channel.CreateBounded<CustomerOutcome[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var tasks = new[]

@@ -280,14 +280,14 @@ public sealed partial class SendRunner
     }
 
     /// <summary>Renders one message; a template, content or missing-template failure becomes a <see cref="SendError"/> instead of an exception.</summary>
-    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null, BodyBufferPool? bodies = null, IdempotencyKeyFormat? keyFormat = null)
+    private OutgoingMessage? TryRender(CompiledTemplates content, CustomerProfile customer, Catalog.MessageDefinition message, Channel channel, string template, string trigger, DateTimeOffset sendAt, out SendError? error, CancellationToken token, Events.CustomerEvent? @event = null, BodyBufferPool? bodies = null, IdempotencyKeyFormat? keyFormat = null, string? keyTag = null)
     {
         error = null;
         var timed = _telemetry.RenderDuration.Enabled;
         var started = timed ? _timeProvider.GetTimestamp() : 0;
         try
         {
-            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, bodies, keyFormat ?? _options.IdempotencyKeyFormat, token);
+            var rendered = _renderer.Render(content, customer, message, channel, template, trigger, sendAt, @event, bodies, keyFormat ?? _options.IdempotencyKeyFormat, token, keyTag);
             if (timed)
             {
                 _telemetry.RenderDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Channel, channel.Name));
@@ -604,6 +604,9 @@ public sealed partial class SendRunner
 
         /// <summary>Gets or sets the format of the keys this run makes: the options' for a new run, the recorded one for a resumed run.</summary>
         public IdempotencyKeyFormat KeyFormat { get; set; }
+
+        /// <summary>Gets or sets the page tags of a run over the store whose keys are <see cref="IdempotencyKeyFormat.PageTagged"/> (ADR 0077), else <see langword="null"/>.</summary>
+        public RunPageTags? Tags { get; set; }
 
         public RunState(SendRun run, DateTimeOffset at, TimeProvider time, IProgress<SendProgress>? progress, int every, int maxErrors, PersonalizeTelemetry telemetry, string kind)
         {

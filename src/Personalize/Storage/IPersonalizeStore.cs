@@ -140,6 +140,12 @@ public interface IPersonalizeStore
     /// <returns>The record, or <see langword="null"/>.</returns>
     ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the pages a send run recorded (<see cref="SendBatch.RunPages"/>), ordered by first customer id: a few per thousand customers of the run.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The pages; empty for a run that recorded none.</returns>
+    ValueTask<IReadOnlyList<RunPage>> ReadRunPagesAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>Reads run records, the most recently started first.</summary>
     /// <param name="query">Filters and how many.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

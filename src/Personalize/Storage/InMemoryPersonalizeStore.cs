@@ -309,8 +309,18 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
 
             var results = new CustomerSendsResult[batch.Customers.Count];
             var hashes = _suppressed.Count > 0 && SuppressionFilter.HasContactPoints(batch) ? SuppressionFilter.HashesOf(batch, _salt) : null;
+            var refused = batch.RunPages.Count > 0 ? RecordRunPages(batch.RunPages) : null;
             for (var i = 0; i < results.Length; i++)
             {
+                if (StoreChecks.InRefusedPage(refused, batch.Customers[i].CustomerId))
+                {
+                    var id = batch.Customers[i].CustomerId;
+                    results[i] = _customers.TryGetValue(id, out var held)
+                        ? new CustomerSendsResult(id, WriteStatus.Conflict, held.Version, [])
+                        : new CustomerSendsResult(id, WriteStatus.NotFound, 0, []);
+                    continue;
+                }
+
                 IReadOnlyList<string> suppressed = [];
                 var sends = hashes is null ? batch.Customers[i] : SuppressionFilter.Apply(batch.Customers[i], hashes.Of(i), _suppressed.ContainsKey, out suppressed);
                 results[i] = SuppressionFilter.RefusesAll(sends, suppressed) ? SuppressionFilter.Refused(sends, suppressed) : SuppressionFilter.With(Record(sends), suppressed);
@@ -463,6 +473,7 @@ public sealed partial class InMemoryPersonalizeStore : IPersonalizeStore
             }
 
             _sortedIds = null;
+            ForgetRunPageBounds(customerId);
             ForgetEvents(customerId);
             ForgetJourneys(customerId);
             var scheduled = 0;

@@ -140,11 +140,51 @@ internal static class StoreChecks
         }
     }
 
+    /// <summary>Whether a customer lies in one of a batch's run pages the store refused (<see cref="SendBatch.RunPages"/>): its entry is a conflict.</summary>
+    public static bool InRefusedPage(List<RunPage>? refused, string customerId)
+    {
+        if (refused is null)
+        {
+            return false;
+        }
+
+        foreach (var page in refused)
+        {
+            if (page.Contains(customerId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static void ThrowIfInvalid(SendBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch.Customers, nameof(batch));
         ArgumentNullException.ThrowIfNull(batch.Delivered, nameof(batch));
         ArgumentNullException.ThrowIfNull(batch.Failed, nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch.RunPages, nameof(batch));
+        foreach (var page in batch.RunPages)
+        {
+            if (page is null || string.IsNullOrEmpty(page.RunId) || string.IsNullOrEmpty(page.FirstCustomerId) || string.IsNullOrEmpty(page.LastCustomerId)
+                || string.CompareOrdinal(page.FirstCustomerId, page.LastCustomerId) > 0 || !Delivery.IdempotencyKey.IsTag(page.Tag))
+            {
+                throw new ArgumentException($"A run page is null, has no run id, a first customer after its last ('{page?.FirstCustomerId}' > '{page?.LastCustomerId}') or a tag that is not {Delivery.IdempotencyKey.TagLength} characters of a-z2-7 ('{page?.Tag}').", nameof(batch));
+            }
+        }
+
+        for (var i = 0; i < batch.RunPages.Count; i++)
+        {
+            for (var j = i + 1; j < batch.RunPages.Count; j++)
+            {
+                if (batch.RunPages[i].RunId == batch.RunPages[j].RunId && batch.RunPages[i].Overlaps(batch.RunPages[j]))
+                {
+                    throw new ArgumentException($"Two run pages of the batch overlap ('{batch.RunPages[i].FirstCustomerId}'…'{batch.RunPages[i].LastCustomerId}' and '{batch.RunPages[j].FirstCustomerId}'…'{batch.RunPages[j].LastCustomerId}').", nameof(batch));
+                }
+            }
+        }
+
         foreach (var sends in batch.Customers)
         {
             if (sends is null || string.IsNullOrEmpty(sends.CustomerId))

@@ -180,14 +180,61 @@ public sealed class IdempotencyKeyTests
         Assert.True(IdempotencyKey.IsKeyOf(v1, "campaign:spring", "c-42", "spring-sale", At));
         Assert.True(IdempotencyKey.IsKeyOf(v2, "campaign:spring", "c-42", "spring-sale", At.ToOffset(TimeSpan.FromHours(-5))));
         Assert.False(IdempotencyKey.IsKeyOf(v2, "campaign:spring", "c-43", "spring-sale", At));
-        Assert.False(IdempotencyKey.IsKeyOf("pz3_" + v2[4..], "campaign:spring", "c-42", "spring-sale", At));
-        Assert.Null(IdempotencyKey.FormatOf("pz3_" + v2[4..]));
+        Assert.False(IdempotencyKey.IsKeyOf("pz4_" + v2[4..], "campaign:spring", "c-42", "spring-sale", At));
+        Assert.Null(IdempotencyKey.FormatOf("pz4_" + v2[4..]));
+    }
+
+    [Fact]
+    public void A_page_tagged_key_is_the_instant_the_page_tag_and_the_send_hash_and_sorts_by_instant_then_page()
+    {
+        var v2 = IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At, IdempotencyKeyFormat.TimeOrdered);
+        var v3 = IdempotencyKey.Create("campaign:spring", "c-42", "spring-sale", At, IdempotencyKeyFormat.PageTagged, "b7m2d");
+
+        Assert.Equal(IdempotencyKey.Length, v3.Length);
+        Assert.Equal("pz3_" + v2[4..11] + "b7m2d" + v2[11..31], v3);
+        Assert.Equal(IdempotencyKeyFormat.PageTagged, IdempotencyKey.FormatOf(v3));
+        Assert.Equal("b7m2d", IdempotencyKey.TagOf(v3));
+        Assert.Null(IdempotencyKey.TagOf(v2));
+        Assert.True(IdempotencyKey.IsWellFormed(v3));
+        Assert.True(IdempotencyKey.IsKeyOf(v3, "campaign:spring", "c-42", "spring-sale", At));
+        Assert.False(IdempotencyKey.IsKeyOf(v3, "campaign:spring", "c-43", "spring-sale", At));
+
+        // A page's keys sit together: by instant, then by page tag, whatever the customers.
+        var early = IdempotencyKey.Create("t", "c-9", "m", At, IdempotencyKeyFormat.PageTagged, "zzzzz");
+        var pageA = IdempotencyKey.Create("t", "c-1", "m", At.AddSeconds(1), IdempotencyKeyFormat.PageTagged, "aaaaa");
+        var pageA2 = IdempotencyKey.Create("t", "c-2", "m", At.AddSeconds(1), IdempotencyKeyFormat.PageTagged, "aaaaa");
+        var pageB = IdempotencyKey.Create("t", "c-0", "m", At.AddSeconds(1), IdempotencyKeyFormat.PageTagged, "aaaab");
+        Assert.True(string.CompareOrdinal(early, pageA) < 0);
+        Assert.True(string.CompareOrdinal(pageA, pageB) < 0 && string.CompareOrdinal(pageA2, pageB) < 0);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("abcd")]
+    [InlineData("abcdef")]
+    [InlineData("ABCDE")]
+    [InlineData("abc1e")]
+    public void A_page_tagged_key_needs_its_page_tag(string? tag)
+    {
+        var error = Assert.Throws<ArgumentException>(() => IdempotencyKey.Create("t", "c", "m", At, IdempotencyKeyFormat.PageTagged, tag));
+
+        Assert.Contains("IdempotencyKey.CreateTag", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Drawn_tags_are_tags_and_differ()
+    {
+        var tags = Enumerable.Range(0, 64).Select(_ => IdempotencyKey.CreateTag()).ToList();
+
+        Assert.All(tags, t => Assert.True(IdempotencyKey.IsTag(t)));
+        Assert.True(tags.Distinct(StringComparer.Ordinal).Count() > 60);
     }
 
     [Fact]
     public void An_unknown_format_is_refused_with_the_formats_there_are()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => IdempotencyKey.Create("t", "c", "m", At, (IdempotencyKeyFormat)3));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => IdempotencyKey.Create("t", "c", "m", At, (IdempotencyKeyFormat)4));
 
         Assert.Contains("Hashed, pz1_", error.Message, StringComparison.Ordinal);
     }
@@ -196,7 +243,8 @@ public sealed class IdempotencyKeyTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("pz1_short")]
-    [InlineData("pz3_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("pz4_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("pz3_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     [InlineData("pz2_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")]
     [InlineData("pz2_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     [InlineData("pz1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]

@@ -235,10 +235,14 @@ public sealed class StoreSendTests
     {
         var (store, sink, runner, run) = await SetUpAsync(3);
 
-        // What a run that died between recording and the sink leaves behind: a pending entry with its history.
-        var key = IdempotencyKey.Create(run.Trigger.ToString(), "c-0001", "tips", Now);
+        // What a run that died between recording and the sink leaves behind: its record, a pending entry with its
+        // history, and the page that holds the customer with the tag of its key.
+        var runId = RunRecord.CreateId(run.Trigger.ToString(), Now);
+        await store.SaveRunAsync(new RunRecord { Id = runId, Trigger = run.Trigger.ToString(), At = Now, Status = RunStatus.Running, KeyFormat = IdempotencyKeyFormat.PageTagged });
+        var key = IdempotencyKey.Create(run.Trigger.ToString(), "c-0001", "tips", Now, IdempotencyKeyFormat.PageTagged, "pagea");
         await store.RecordAsync(new SendBatch
         {
+            RunPages = [new RunPage { RunId = runId, FirstCustomerId = "c-0001", LastCustomerId = "c-0001", Tag = "pagea" }],
             Customers =
             [
                 new CustomerSends
@@ -259,9 +263,11 @@ public sealed class StoreSendTests
     }
 
     [Theory]
-    [InlineData("memory")]
-    [InlineData("sqlite")]
-    public async Task A_run_started_with_hashed_keys_and_resumed_by_a_version_that_makes_time_ordered_keys_keeps_its_format_and_sends_nothing_twice(string kind)
+    [InlineData("memory", IdempotencyKeyFormat.Hashed)]
+    [InlineData("sqlite", IdempotencyKeyFormat.Hashed)]
+    [InlineData("memory", IdempotencyKeyFormat.TimeOrdered)]
+    [InlineData("sqlite", IdempotencyKeyFormat.TimeOrdered)]
+    public async Task A_run_started_by_an_earlier_version_and_resumed_by_this_one_keeps_its_format_and_sends_nothing_twice(string kind, IdempotencyKeyFormat earlier)
     {
         var engine = DecisionKit.Engine();
         var catalog = SendingKit.Catalog(engine);
@@ -276,16 +282,24 @@ public sealed class StoreSendTests
             Assert.True((await store.ImportCustomersAsync(SendingKit.Customers(Customers).ToList())).Succeeded);
             var sink = new InMemorySink();
 
-            // The earlier version (pz1_ keys, a run record that names no format) dies after its first write of pages of two.
+            // The earlier version dies after its first write of pages of two: pz1_ keys (a run record that names no
+            // format), or pz2_ keys (the record, saved first, names format 2).
+            var prefix = earlier == IdempotencyKeyFormat.Hashed ? IdempotencyKey.Prefix : IdempotencyKey.TimeOrderedPrefix;
+            var id = RunRecord.CreateId(run.Trigger.ToString(), Now);
+            if (earlier == IdempotencyKeyFormat.TimeOrdered)
+            {
+                await store.SaveRunAsync(new RunRecord { Id = id, Trigger = run.Trigger.ToString(), At = Now, Status = RunStatus.Running, StartedAt = Now, UpdatedAt = Now, KeyFormat = IdempotencyKeyFormat.TimeOrdered });
+            }
+
             var before = SendingKit.Runner(sink, engine, o => (o.PageSize, o.IdempotencyKeyFormat) = (2, IdempotencyKeyFormat.Hashed));
             await Assert.ThrowsAsync<IOException>(() => before.RunAsync(run, new CrashingStore(store, recordsBeforeCrash: 1)));
             var first = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
             Assert.InRange(first.Count, 2, 16);
-            Assert.All(first, d => Assert.StartsWith(IdempotencyKey.Prefix, d.IdempotencyKey, StringComparison.Ordinal));
-            var id = RunRecord.CreateId(run.Trigger.ToString(), Now);
-            Assert.Equal((RunStatus.Running, IdempotencyKeyFormat.Hashed), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+            Assert.All(first, d => Assert.StartsWith(prefix, d.IdempotencyKey, StringComparison.Ordinal));
+            Assert.Equal((RunStatus.Running, earlier), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+            Assert.Empty(await store.ReadRunPagesAsync(id));
 
-            // This version makes pz2_ keys for new runs, but resumes this one in its own format.
+            // This version makes pz3_ keys for new runs, but resumes this one in its own format.
             var after = SendingKit.Runner(sink, engine, o => o.PageSize = 2);
             var summary = await after.RunAsync(run, store);
 
@@ -293,20 +307,126 @@ public sealed class StoreSendTests
             Assert.Equal(first.Count, summary.Totals.AlreadyWritten);
             var log = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
             Assert.Equal(Customers, log.Count);
-            Assert.All(log, d => Assert.StartsWith(IdempotencyKey.Prefix, d.IdempotencyKey, StringComparison.Ordinal));
+            Assert.All(log, d => Assert.StartsWith(prefix, d.IdempotencyKey, StringComparison.Ordinal));
             Assert.Equal(Customers, sink.Messages.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Count());
             Assert.Equal(sink.Messages.Count, sink.Messages.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Count());
             Assert.All(SendingKit.Customers(Customers), c => Assert.Single((store.GetCustomerAsync(c.Id).AsTask().Result)!.Profile.History.Records));
-            Assert.Equal((RunStatus.Completed, IdempotencyKeyFormat.Hashed), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+            Assert.Equal((RunStatus.Completed, earlier), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
+            Assert.Empty(await store.ReadRunPagesAsync(id));
 
-            // A new run (another instant) of this version makes time-ordered keys.
+            // A new run (another instant) of this version makes page-tagged keys and records its pages.
             var later = await after.RunAsync(run with { At = Now.AddDays(9) }, store);
-            Assert.Equal(IdempotencyKeyFormat.TimeOrdered, (await store.GetRunAsync(later.RunId!))!.KeyFormat);
-            Assert.Contains((await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items, d => d.IdempotencyKey.StartsWith(IdempotencyKey.TimeOrderedPrefix, StringComparison.Ordinal));
+            Assert.Equal(IdempotencyKeyFormat.PageTagged, (await store.GetRunAsync(later.RunId!))!.KeyFormat);
+            Assert.Contains((await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items, d => d.IdempotencyKey.StartsWith(IdempotencyKey.PageTaggedPrefix, StringComparison.Ordinal));
+            Assert.Equal(Customers / 2, (await store.ReadRunPagesAsync(later.RunId!)).Count);
         }
         finally
         {
             (store as IDisposable)?.Dispose();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_page_tagged_run_killed_after_a_write_resumes_with_the_keys_it_recorded_and_sends_nothing_twice(string kind)
+    {
+        var engine = DecisionKit.Engine();
+        var catalog = SendingKit.Catalog(engine);
+        var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now };
+        const int Customers = 20;
+        var file = Path.Combine(Path.GetTempPath(), "personalize-pages-" + Guid.NewGuid().ToString("N") + ".db");
+        IPersonalizeStore store = kind == "memory" ? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        try
+        {
+            Assert.True((await store.ImportCustomersAsync(SendingKit.Customers(Customers).ToList())).Succeeded);
+            var sink = new InMemorySink();
+            var runner = SendingKit.Runner(sink, engine, o => o.PageSize = 2);
+            await Assert.ThrowsAsync<IOException>(() => runner.RunAsync(run, new CrashingStore(store, recordsBeforeCrash: 1)));
+            var id = RunRecord.CreateId(run.Trigger.ToString(), Now);
+            var first = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+            var pages = await store.ReadRunPagesAsync(id);
+            Assert.InRange(first.Count, 2, 16);
+            Assert.Equal(first.Count / 2, pages.Count);
+            Assert.Equal(IdempotencyKeyFormat.PageTagged, (await store.GetRunAsync(id))!.KeyFormat);
+
+            // Each recorded message carries the tag of the recorded page that holds its customer; pages differ.
+            Assert.All(first, d => Assert.Equal(Assert.Single(pages, p => p.Contains(d.CustomerId!)).Tag, IdempotencyKey.TagOf(d.IdempotencyKey)));
+            Assert.Equal(pages.Count, pages.Select(p => p.Tag).Distinct(StringComparer.Ordinal).Count());
+
+            // Meanwhile a new customer is imported inside the first recorded page: it takes that page's tag, and the
+            // recorded customers keep theirs. (Erasure moving a page's bounds: the store contract tests.)
+            Assert.True((await store.ImportCustomersAsync([SendingKit.Customer(Customers + 1) with { Id = "c-0000a" }])).Succeeded);
+
+            var summary = await runner.RunAsync(run, store);
+
+            Assert.Equal(first.Count, summary.Totals.AlreadyWritten);
+            var log = (await store.ReadDeliveriesAsync(new DeliveryQuery { Limit = 100 })).Items;
+            Assert.Equal(Customers + 1, log.Count);
+            Assert.All(log, d => Assert.StartsWith(IdempotencyKey.PageTaggedPrefix, d.IdempotencyKey, StringComparison.Ordinal));
+            Assert.All(first, d => Assert.Contains(log, l => l.IdempotencyKey == d.IdempotencyKey));
+            Assert.Equal(sink.Messages.Count, sink.Messages.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Count());
+            Assert.Equal(Customers + 1, sink.Messages.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Count());
+            Assert.Equal(Customers + 1, sink.Count);
+
+            // The recorded pages cover every customer once; none overlap.
+            var final = await store.ReadRunPagesAsync(id);
+            Assert.All(final.Zip(final.Skip(1)), pair => Assert.False(pair.First.Overlaps(pair.Second)));
+            Assert.All(log, d => Assert.True(d.CustomerId is null || final.Count(p => p.Contains(d.CustomerId)) == 1));
+            Assert.Equal(RunStatus.Completed, (await store.GetRunAsync(id))!.Status);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task Two_processes_running_one_page_tagged_run_at_once_send_every_message_once(string kind)
+    {
+        var engine = DecisionKit.Engine();
+        var catalog = SendingKit.Catalog(engine);
+        var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now };
+        const int Customers = 60;
+        var file = Path.Combine(Path.GetTempPath(), "personalize-two-" + Guid.NewGuid().ToString("N") + ".db");
+        var memory = new InMemoryPersonalizeStore();
+        IPersonalizeStore one = kind == "memory" ? memory : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        IPersonalizeStore two = kind == "memory" ? memory : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        try
+        {
+            Assert.True((await one.ImportCustomersAsync(SendingKit.Customers(Customers).ToList())).Succeeded);
+            var sinks = new[] { new InMemorySink(), new InMemorySink() };
+
+            // Two runners (as two processes: their own page tags, their own store objects) start the same run together;
+            // pages of 2 and 3, so their pages overlap without matching.
+            var runs = await Task.WhenAll(
+                Task.Run(() => SendingKit.Runner(sinks[0], engine, o => o.PageSize = 2).RunAsync(run, one)),
+                Task.Run(() => SendingKit.Runner(sinks[1], engine, o => o.PageSize = 3).RunAsync(run, two)));
+
+            var sent = sinks.SelectMany(s => s.Messages).ToList();
+            Assert.Equal(Customers, sent.Count);
+            Assert.Equal(Customers, sent.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Count());
+            var log = (await one.ReadDeliveriesAsync(new DeliveryQuery { Limit = 1000 })).Items;
+            Assert.Equal(Customers, log.Count);
+            Assert.All(SendingKit.Customers(Customers), c => Assert.Single((one.GetCustomerAsync(c.Id).AsTask().Result)!.Profile.History.Records));
+            var pages = await one.ReadRunPagesAsync(runs[0].RunId!);
+            Assert.All(pages.Zip(pages.Skip(1)), pair => Assert.False(pair.First.Overlaps(pair.Second)));
+            Assert.All(log, d => Assert.Equal(Assert.Single(pages, p => p.Contains(d.CustomerId!)).Tag, IdempotencyKey.TagOf(d.IdempotencyKey)));
+        }
+        finally
+        {
+            (one as IDisposable)?.Dispose();
+            (two as IDisposable)?.Dispose();
             foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
             {
                 File.Delete(file + suffix);

@@ -58,7 +58,7 @@ internal sealed class TemplateModel
             {
                 _questionChosen = true;
                 if (_renderer.Questions is { } bank
-                    && bank.Choose(_request.Customer, _message.Kind, Message.ChannelValue, _request.SendAt, null, _request.Trigger, _request.MessageId) is { } chosen)
+                    && bank.Choose(_request.Customer, _message.Kind, Message.ChannelValue, _request.SendAt, null, _request.Trigger, _request.MessageId, _request.KeyTag) is { } chosen)
                 {
                     _question = new Profiling.QuestionView(_renderer, _request, chosen);
                 }

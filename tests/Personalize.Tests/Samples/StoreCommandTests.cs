@@ -44,7 +44,7 @@ public sealed class StoreCommandTests() : ConsoleWorkspace("pz-store-console")
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("History of c-010", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("consent   granted email via preference center", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("sent      payment-failed-recovery on sms (service give; delivered, schedule:tick, key pz2_", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("sent      payment-failed-recovery on sms (service give; delivered, schedule:tick, key pz3_", StringComparison.Ordinal));
         var times = lines.Skip(1).Select(l => l.Trim()[..19]).ToList();
         Assert.Equal(times.Order(StringComparer.Ordinal), times);
     }

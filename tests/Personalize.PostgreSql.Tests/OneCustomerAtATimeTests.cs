@@ -93,10 +93,12 @@ public sealed class OneCustomerAtATimeTests : IAsyncLifetime
             Task.Run(() => first.RunAsync(Run(Trigger.Campaign("spring_sale")), one)),
             Task.Run(() => second.RunAsync(Run(Trigger.Campaign("spring_sale")), two)));
 
+        // One key per customer across both sinks (a message the other process had recorded but not yet marked delivered
+        // can be handed over again by this one's recovery, under the same key, which sinks keep once).
         Assert.All(runs, r => Assert.Equal(0, r.Totals.Errors));
-        Assert.Equal(count, runs.Sum(r => r.Totals.TotalSent));
-        Assert.Equal(count, firstSink.Count + secondSink.Count);
-        Assert.Equal(count, firstSink.Messages.Concat(secondSink.Messages).Select(m => m.CustomerId).Distinct().Count());
+        var sent = firstSink.Messages.Concat(secondSink.Messages).DistinctBy(m => m.IdempotencyKey).ToList();
+        Assert.Equal(count, sent.Count);
+        Assert.Equal(count, sent.Select(m => m.CustomerId).Distinct().Count());
         await AssertOneSendPerCustomerAsync(one, count);
         var pages = await one.ReadRunPagesAsync(runs[0].RunId!);
         Assert.All(pages.Zip(pages.Skip(1)), pair => Assert.False(pair.First.Overlaps(pair.Second)));

@@ -54,7 +54,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await using var again = await OpenAsync();
 
-        Assert.Equal(11, PostgreSqlPersonalizeStore.SchemaVersion);
+        Assert.Equal(12, PostgreSqlPersonalizeStore.SchemaVersion);
         Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT max(version)::bigint FROM \"{_schema}\".schema_migrations"));
         Assert.Equal((long)PostgreSqlPersonalizeStore.SchemaVersion, await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_migrations"));
     }
@@ -146,15 +146,15 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     }
 
     [PostgresFact]
-    public async Task A_version_10_schema_with_a_half_done_time_ordered_run_migrates_with_no_pages_and_records_pages_after()
+    public async Task A_version_11_schema_with_a_half_done_time_ordered_run_migrates_with_no_pages_and_records_pages_after()
     {
-        // Migration 11 (ADR 0077): the run and its first message as the previous release left them.
+        // Migration 12 (ADR 0077): the run and its first message as the previous release left them.
         var id = RunRecord.CreateId("campaign:spring", Now);
         var send = Send("c-1", "m", Now, trigger: "campaign:spring", runId: id);
         await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
         {
             await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, 10, default);
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, 11, default);
         }
 
         await using (var old = await OpenAsync())
@@ -170,7 +170,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP TABLE \"{_schema}\".run_pages; DELETE FROM \"{_schema}\".schema_migrations WHERE version = 11", connection);
+            await using var command = new NpgsqlCommand($"DROP TABLE \"{_schema}\".run_pages; DELETE FROM \"{_schema}\".schema_migrations WHERE version = 12", connection);
             await command.ExecuteNonQueryAsync();
         }
 

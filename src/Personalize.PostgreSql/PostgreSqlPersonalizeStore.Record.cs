@@ -115,14 +115,8 @@ public sealed partial class PostgreSqlPersonalizeStore
                 }
             }
 
-            if (held == page)
+            if (!StoreChecks.InsertsRunPage(page, held, ref refused))
             {
-                continue;
-            }
-
-            if (held is not null && held.Overlaps(page))
-            {
-                (refused ??= []).Add(page);
                 continue;
             }
 

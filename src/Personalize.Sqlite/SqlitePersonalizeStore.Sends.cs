@@ -269,14 +269,8 @@ public sealed partial class SqlitePersonalizeStore
                 }
             }
 
-            if (held == page)
+            if (!StoreChecks.InsertsRunPage(page, held, ref refused))
             {
-                continue;
-            }
-
-            if (held is not null && held.Overlaps(page))
-            {
-                (refused ??= []).Add(page);
                 continue;
             }
 

@@ -140,6 +140,27 @@ internal static class StoreChecks
         }
     }
 
+    /// <summary>
+    /// Whether a SQL store's write inserts a run page, given the run's recorded page that starts last at or before the
+    /// page's last customer (the only one that can overlap it: a run's pages never overlap). The same page recorded
+    /// already is not written again; one that overlaps it is added to <paramref name="refused"/> (its customers are conflicts).
+    /// </summary>
+    public static bool InsertsRunPage(RunPage page, RunPage? held, ref List<RunPage>? refused)
+    {
+        if (held == page)
+        {
+            return false;
+        }
+
+        if (held is not null && held.Overlaps(page))
+        {
+            (refused ??= []).Add(page);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Whether a customer lies in one of a batch's run pages the store refused (<see cref="SendBatch.RunPages"/>): its entry is a conflict.</summary>
     public static bool InRefusedPage(List<RunPage>? refused, string customerId)
     {

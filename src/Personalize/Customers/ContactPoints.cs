@@ -186,17 +186,19 @@ public sealed record ContactPoints
             return;
         }
 
-        var (valid, text) = (verdict[0], verdict[1]) switch
+        (bool Valid, bool Text)? judged = (verdict[0], verdict[1]) switch
         {
             ((byte)'V', (byte)'T') => (true, true),
             ((byte)'V', (byte)'N') => (true, false),
             ((byte)'I', (byte)'N') => (false, false),
-            _ => (false, true), // impossible: a number that takes texts has a type, so it is valid
+            _ => null, // damaged, or impossible (IT: a number that takes texts has a type, so it is valid)
         };
-        if (!valid && text)
+        if (judged is not { } found)
         {
             return;
         }
+
+        var (valid, text) = found;
 
         _text = text ? (byte)1 : (byte)2;
         _phoneValid = valid ? (byte)1 : (byte)2;

@@ -275,7 +275,7 @@ public sealed class StoreSendTests
         // Pages of two, twenty customers: ten pages, and a write takes at most eight (ADR 0077), so the run always has a
         // second write for the crash to stop.
         const int Customers = 20;
-        var file = Path.Combine(Path.GetTempPath(), "personalize-keys-" + Guid.NewGuid().ToString("N") + ".db");
+        var file = TempDatabaseFile("keys");
         IPersonalizeStore store = kind == "memory" ? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
         try
         {
@@ -323,10 +323,7 @@ public sealed class StoreSendTests
         finally
         {
             (store as IDisposable)?.Dispose();
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                File.Delete(file + suffix);
-            }
+            DeleteDatabase(file);
         }
     }
 
@@ -339,7 +336,7 @@ public sealed class StoreSendTests
         var catalog = SendingKit.Catalog(engine);
         var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now };
         const int Customers = 20;
-        var file = Path.Combine(Path.GetTempPath(), "personalize-pages-" + Guid.NewGuid().ToString("N") + ".db");
+        var file = TempDatabaseFile("pages");
         IPersonalizeStore store = kind == "memory" ? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
         try
         {
@@ -382,10 +379,7 @@ public sealed class StoreSendTests
         finally
         {
             (store as IDisposable)?.Dispose();
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                File.Delete(file + suffix);
-            }
+            DeleteDatabase(file);
         }
     }
 
@@ -398,7 +392,7 @@ public sealed class StoreSendTests
         var catalog = SendingKit.Catalog(engine);
         var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now };
         const int Customers = 60;
-        var file = Path.Combine(Path.GetTempPath(), "personalize-two-" + Guid.NewGuid().ToString("N") + ".db");
+        var file = TempDatabaseFile("two");
         var memory = new InMemoryPersonalizeStore();
         IPersonalizeStore one = kind == "memory" ? memory : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
         IPersonalizeStore two = kind == "memory" ? memory : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
@@ -429,10 +423,7 @@ public sealed class StoreSendTests
         {
             (one as IDisposable)?.Dispose();
             (two as IDisposable)?.Dispose();
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                File.Delete(file + suffix);
-            }
+            DeleteDatabase(file);
         }
     }
 
@@ -507,6 +498,19 @@ public sealed class StoreSendTests
         Assert.True(pageWrites.Count < 10, $"Expected fewer transactions than the 10 pages, got {pageWrites.Count}: {string.Join(", ", pageWrites)}.");
         Assert.Contains(pageWrites, static n => n > 2);
         Assert.All(pageWrites, static n => Assert.InRange(n, 1, 16));
+    }
+
+    /// <summary>A path for one test's SQLite file in the temp folder (<see cref="DeleteDatabase"/> removes it).</summary>
+    private static string TempDatabaseFile(string name)
+        => Path.Combine(Path.GetTempPath(), "personalize-" + name + "-" + Guid.NewGuid().ToString("N") + ".db");
+
+    /// <summary>Deletes a test's SQLite file with its write-ahead log and shared-memory files.</summary>
+    private static void DeleteDatabase(string file)
+    {
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(file + suffix);
+        }
     }
 
     private static async Task<(InMemoryPersonalizeStore Store, InMemorySink Sink, SendRunner Runner, SendRun Run)> SetUpAsync(int customers, Action<CatalogBuilder>? configure = null, bool quiet = false)

@@ -192,12 +192,8 @@ public sealed partial class DecisionEngine
     /// The ranking as a span: arrays (collection expressions) and lists (the JSON reader) as they are; any other list
     /// is copied, once per candidate evaluated (a host that builds rankings some other way pays that small copy).
     /// </summary>
-    private static ReadOnlySpan<Channel> AsSpan(IReadOnlyList<Channel> ranking) => ranking switch
-    {
-        Channel[] array => array,
-        List<Channel> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
-        _ => ranking.ToArray(),
-    };
+    private static ReadOnlySpan<Channel> AsSpan(IReadOnlyList<Channel> ranking)
+        => ReadOnlyLists.TryAsSpan(ranking, out var span) ? span : ranking.ToArray();
 
     private static bool Contains(ReadOnlySpan<Channel> ranking, Channel channel)
     {

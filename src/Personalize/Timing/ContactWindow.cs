@@ -28,7 +28,7 @@ public readonly struct ContactWindow
         // A window is made per decision that reaches timing: arrays and lists (the snapshot's shared preferences, the
         // JSON reader's) are read as spans, without an interface call per element; other lists through the interface.
         var mask = 0;
-        if (AsSpan(preferredDays, out var days))
+        if (ReadOnlyLists.TryAsSpan(preferredDays, out var days))
         {
             foreach (var day in days)
             {
@@ -45,7 +45,7 @@ public readonly struct ContactWindow
 
         _preferredDaysMask = mask;
         int hourCount;
-        if (AsSpan(preferredHours, out var hours))
+        if (ReadOnlyLists.TryAsSpan(preferredHours, out var hours))
         {
             foreach (var window in hours)
             {
@@ -65,26 +65,6 @@ public readonly struct ContactWindow
         }
 
         _preferredHours = hourCount > 0 ? preferredHours : null;
-    }
-
-    /// <summary>An array or a list as a span (true; a null list as an empty one); false for any other list.</summary>
-    private static bool AsSpan<T>(IReadOnlyList<T>? list, out ReadOnlySpan<T> span)
-    {
-        switch (list)
-        {
-            case null:
-                span = default;
-                return true;
-            case T[] array:
-                span = array;
-                return true;
-            case List<T> items:
-                span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items);
-                return true;
-            default:
-                span = default;
-                return false;
-        }
     }
 
     private static void ThrowIfCrossesMidnight(TimeWindow window, string parameter)

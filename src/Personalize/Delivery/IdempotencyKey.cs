@@ -53,16 +53,17 @@ public static class IdempotencyKey
     /// <summary>The length of every key.</summary>
     public const int Length = 36;
 
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    /// <summary>The 32 characters of format 1's hash and of a packed key (RFC 4648 base32, lower case).</summary>
+    internal const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
     /// <summary>The same 32 characters in ordinal order (format 2): a text in it sorts as the numbers it encodes.</summary>
     private const string SortableAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
 
     /// <summary>How many characters of format 2 encode the send instant's second.</summary>
-    private const int SecondsLength = 7;
+    internal const int SecondsLength = 7;
 
     /// <summary>The last second format 2 can encode (35 bits); later instants share it.</summary>
-    private const long MaxSeconds = (1L << (5 * SecondsLength)) - 1;
+    internal const long MaxSeconds = (1L << (5 * SecondsLength)) - 1;
 
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
@@ -148,12 +149,7 @@ public static class IdempotencyKey
             else
             {
                 (format == IdempotencyKeyFormat.TimeOrdered ? TimeOrderedPrefix : PageTaggedPrefix).AsSpan().CopyTo(key);
-                var seconds = Math.Clamp(sendAt.ToUnixTimeSeconds(), 0, MaxSeconds);
-                for (var i = SecondsLength - 1; i >= 0; i--)
-                {
-                    key[TimeOrderedPrefix.Length + i] = SortableAlphabet[(int)(seconds & 31)];
-                    seconds >>= 5;
-                }
+                WriteSeconds(Math.Clamp(sendAt.ToUnixTimeSeconds(), 0, MaxSeconds), key.Slice(TimeOrderedPrefix.Length, SecondsLength));
 
                 // 16 bytes give 25 characters and 3 bits to spare: the first 125 bits of the hash (format 3: the tag,
                 // then the first 100 bits).
@@ -183,6 +179,16 @@ public static class IdempotencyKey
     /// <param name="key">The text.</param>
     /// <returns><see langword="true"/> when it has the form.</returns>
     public static bool IsWellFormed(string? key) => FormatOf(key) is not null;
+
+    /// <summary>Writes the <see cref="SecondsLength"/> characters formats 2 and 3 make of whole seconds since 1970 (0 to <see cref="MaxSeconds"/>).</summary>
+    internal static void WriteSeconds(long seconds, Span<char> chars)
+    {
+        for (var i = SecondsLength - 1; i >= 0; i--)
+        {
+            chars[i] = SortableAlphabet[(int)(seconds & 31)];
+            seconds >>= 5;
+        }
+    }
 
     /// <summary>The format of a key, or <see langword="null"/> when the text is not a well-formed key.</summary>
     /// <param name="key">The text.</param>

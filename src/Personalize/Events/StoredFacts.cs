@@ -41,13 +41,9 @@ internal static class StoredFacts
     private const byte KnownFlags = WholeSeconds | PackedKey | FormatBits | InstantInKey;
     private const int KeyChars = 32;
     private const int PackedKeyBytes = 20;
-    private const int SecondsChars = 7;
+    private const int SecondsChars = Delivery.IdempotencyKey.SecondsLength;
     private const int ElidedKeyBytes = 16;
-    private const string KeyAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
-
-    // The alphabet of a time-ordered key's seconds (ordinal order: IdempotencyKey's second format).
-    private const string SortableAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
-    private const long MaxKeySeconds = (1L << (5 * SecondsChars)) - 1;
+    private const string KeyAlphabet = Delivery.IdempotencyKey.Alphabet;
 
     // The value of each base32 character (-1 for any other byte).
     private static readonly sbyte[] KeyValues = KeyValueTable();
@@ -289,22 +285,14 @@ internal static class StoredFacts
     /// <summary>Whether <paramref name="chars"/> are the 7 characters a time-ordered key makes of <paramref name="seconds"/> (IdempotencyKey's second format).</summary>
     private static bool SecondsMatch(ReadOnlySpan<char> chars, long seconds)
     {
-        if (seconds > MaxKeySeconds)
+        if (seconds > Delivery.IdempotencyKey.MaxSeconds)
         {
             return false;
         }
 
-        for (var i = SecondsChars - 1; i >= 0; i--)
-        {
-            if (chars[i] != SortableAlphabet[(int)(seconds & 31)])
-            {
-                return false;
-            }
-
-            seconds >>= 5;
-        }
-
-        return true;
+        Span<char> made = stackalloc char[SecondsChars];
+        Delivery.IdempotencyKey.WriteSeconds(seconds, made);
+        return chars.SequenceEqual(made);
     }
 
     /// <summary>
@@ -354,16 +342,12 @@ internal static class StoredFacts
         var at = 4;
         if (seconds >= 0)
         {
-            if (seconds > MaxKeySeconds)
+            if (seconds > Delivery.IdempotencyKey.MaxSeconds)
             {
                 throw Corrupt("an instant beyond what a key holds");
             }
 
-            for (var i = SecondsChars - 1; i >= 0; i--)
-            {
-                key[4 + i] = SortableAlphabet[(int)(seconds & 31)];
-                seconds >>= 5;
-            }
+            Delivery.IdempotencyKey.WriteSeconds(seconds, key.Slice(4, SecondsChars));
 
             at += SecondsChars;
         }

@@ -11,14 +11,17 @@ namespace Personalize.Decisions;
 public sealed class Decision
 {
     private readonly DecisionHeader _header;
-    private Views? _views; // the lists made on first read (most decisions of a batch are never asked for them)
-    private DecisionWinner[] _winnerStore = [];
+
+    // A single decision's own winners (DecisionWinner[]), or the lists made on first read (Views, which then keeps
+    // those winners); null when neither. A batch's decision keeps no winners: they are its selected outcomes (see
+    // DerivedWinners). One field for both keeps a decision at 64 bytes (a batch of 10,000 allocates 10,000 decisions
+    // and reads few of them in full).
+    private object? _more;
     private CandidateEntry[] _outcomes = [];
 
-    // Where the slices start (0 for a decision's own arrays, below DecisionArena.SegmentLength in a batch's segment)
-    // and how long they are; a slice of WholeStore or more entries is a whole array of its own (see Slice), so four
-    // 16-bit fields do and the decision stays at 80 bytes.
-    private ushort _winnerStart;
+    // Where the outcomes' slice starts (0 for a decision's own array, below DecisionArena.SegmentLength in a batch's
+    // segment) and how long it is; a slice of WholeStore or more entries is a whole array of its own (see Slice), so
+    // 16-bit fields do. The winners are counted (WholeStore: a single decision's own array, whatever its length).
     private ushort _outcomeStart;
     private ushort _winnerCount;
     private ushort _outcomeCount;
@@ -49,13 +52,11 @@ public sealed class Decision
     public DecisionDetail Detail => _header.Detail;
 
     /// <summary>The messages that go out, best first (at most <see cref="DecisionOptions.MaxWinners"/>); empty when none.</summary>
-    /// <remarks>A decision of a batch (<see cref="DecisionEngine.DecideMany"/>) hands out a read-only view of its slice of the batch's storage, made on each read.</remarks>
-    public IReadOnlyList<DecisionWinner> Winners => _winnerCount == 0 ? []
-        : _winnerStart == 0 && WinnerCount == _winnerStore.Length ? _winnerStore
-        : new WinnerSlice(_winnerStore, _winnerStart, WinnerCount);
+    /// <remarks>A decision of a batch (<see cref="DecisionEngine.DecideMany"/>) makes its list on first read, from its selected candidates, and keeps it.</remarks>
+    public IReadOnlyList<DecisionWinner> Winners => _winnerCount == 0 ? [] : _more as DecisionWinner[] ?? KeptWinners();
 
     /// <summary>Every candidate considered, in catalog order, with its outcome.</summary>
-    public IReadOnlyList<CandidateOutcome> Candidates => (_views ??= new Views()).Candidates ??= CandidateCount == 0 ? [] : new CandidateList(this);
+    public IReadOnlyList<CandidateOutcome> Candidates => ViewsOf().Candidates ??= CandidateCount == 0 ? [] : new CandidateList(this);
 
     /// <summary>Whether any message goes out.</summary>
     public bool HasWinner => _winnerCount > 0;
@@ -65,8 +66,12 @@ public sealed class Decision
     /// <summary>The channels tried, per candidate a contiguous range (see <see cref="CandidateEntry"/>).</summary>
     internal ChannelEntry[] ChannelEntries { get; set; } = [];
 
-    /// <summary>The messages considered, in catalog order (the compiled catalog's shared array).</summary>
-    internal CompiledMessage[] Considered { get; set; } = [];
+    /// <summary>
+    /// The messages considered, in catalog order (the compiled catalog's shared array): read again from the catalog (the
+    /// trigger's candidates for the customer's stage, or every message with <see cref="DecisionDetail.All"/>) rather
+    /// than kept, as the engine chose them; the same array instance.
+    /// </summary>
+    internal CompiledMessage[] Considered => _header.Considered(Customer);
 
     /// <summary>
     /// With <see cref="DecisionDetail.All"/>: every candidate's outcome, in catalog order. Otherwise the outcomes of the
@@ -75,18 +80,32 @@ public sealed class Decision
     /// </summary>
     internal ReadOnlySpan<CandidateEntry> Outcomes => _outcomes.AsSpan(_outcomeStart, _outcomeCount == WholeStore ? _outcomes.Length : _outcomeCount);
 
-    private int WinnerCount => _winnerCount == WholeStore ? _winnerStore.Length : _winnerCount;
-
     /// <summary>With <see cref="DecisionDetail.All"/>, the array of every candidate's outcome, filled while deciding.</summary>
     internal CandidateEntry[] AllOutcomes => _outcomes;
 
     internal int CandidateCount => Considered.Length;
 
-    /// <summary>Keeps the winners, best first: <paramref name="count"/> of <paramref name="store"/> from <paramref name="start"/>.</summary>
-    internal void SetWinners(DecisionWinner[] store, int start, int count)
+    /// <summary>Keeps a single decision's winners, best first: an array of its own.</summary>
+    internal void SetWinners(DecisionWinner[] own)
     {
-        _winnerStore = Slice(store, ref start, count, out _winnerCount);
-        _winnerStart = checked((ushort)start);
+        _more = own;
+        _winnerCount = WholeStore;
+    }
+
+    /// <summary>
+    /// A batch's decision: how many winners it had (its selected outcomes, see <see cref="DerivedWinners"/>); nothing
+    /// else is kept of them.
+    /// </summary>
+    internal void SetWinnerCount(ReadOnlySpan<DecisionWinner> winners)
+    {
+        if (winners.Length < WholeStore)
+        {
+            _winnerCount = (ushort)winners.Length;
+        }
+        else
+        {
+            SetWinners(winners.ToArray()); // more winners than 16 bits count: an array of its own
+        }
     }
 
     /// <summary>Keeps the outcomes (see <see cref="Outcomes"/>): <paramref name="count"/> of <paramref name="store"/> from <paramref name="start"/>.</summary>
@@ -185,7 +204,7 @@ public sealed class Decision
     /// <see cref="Catalog.PredicateCondition"/> cannot be read and adds none. Each fact names the event that set it
     /// (<see cref="Events.Fact.EventId"/>), so these are the facts and events behind the decision.
     /// </summary>
-    public IReadOnlyList<string> FactsRead => (_views ??= new Views()).FactsRead ??= DecisionFacts.Read(this);
+    public IReadOnlyList<string> FactsRead => ViewsOf().FactsRead ??= DecisionFacts.Read(this);
 
     /// <summary>The decision as readable text: the winner(s), then every candidate with its code, reason, scores and channels.</summary>
     /// <returns>The text.</returns>
@@ -199,40 +218,69 @@ public sealed class Decision
     /// <returns>The text.</returns>
     public override string ToString() => Explain();
 
+    /// <summary>The lists made on first read; a single decision's own winners move into it.</summary>
+    private Views ViewsOf()
+    {
+        switch (_more)
+        {
+            case Views views:
+                return views;
+            case DecisionWinner[] own:
+                var moved = new Views { Winners = own };
+                _more = moved;
+                return moved;
+            default:
+                var made = new Views();
+                _more = made;
+                return made;
+        }
+    }
+
+    /// <summary>The winners kept in the views, or (a batch's decision) made from its selected outcomes on first read and kept there.</summary>
+    private DecisionWinner[] KeptWinners()
+    {
+        var views = ViewsOf();
+        return views.Winners ??= DerivedWinners();
+    }
+
     /// <summary>
-    /// The candidate list and the facts read, made on first read and kept: one field instead of two keeps a decision at
-    /// 80 bytes (a batch of 10,000 allocates 10,000 decisions and reads few of them in full).
+    /// A batch's decision's winners, from its outcomes: with <see cref="DecisionDetail.Candidates"/> (a batch's detail)
+    /// the outcomes are in evaluation order and a candidate is selected exactly when it won, so the selected ones are
+    /// the winners, best first. Each is what the engine would have kept: the message, the chosen channel's content,
+    /// send instant and deferral, and the score by the same function of the same inputs (priority, relevance, value
+    /// with the customer's tier weight) that ranked it.
     /// </summary>
+    private DecisionWinner[] DerivedWinners()
+    {
+        var winners = new DecisionWinner[_winnerCount];
+        var engine = Engine;
+        var tier = engine.TierOf(Customer);
+        var entries = ChannelEntries;
+        var n = 0;
+        foreach (ref readonly var outcome in Outcomes)
+        {
+            if (outcome.Status != CandidateStatus.Selected)
+            {
+                continue;
+            }
+
+            var message = outcome.Message!;
+            ref readonly var chosen = ref entries[outcome.Chosen];
+            var score = engine.Score(message.Priority, outcome.Relevance, DecisionEngine.ValueOf(message, tier));
+            winners[n++] = new DecisionWinner(message.Definition, message.Contents[chosen.ContentIndex], chosen.SendAtTicks, chosen.Kind == ChannelEntry.Outcome.Deferred, score);
+        }
+
+        System.Diagnostics.Debug.Assert(n == winners.Length, "one selected outcome per winner");
+        return winners;
+    }
+
+    /// <summary>The candidate list, the facts read and the winners, made on first read and kept (see <see cref="_more"/>).</summary>
     private sealed class Views
     {
         public IReadOnlyList<CandidateOutcome>? Candidates;
 
         public IReadOnlyList<string>? FactsRead;
-    }
 
-    /// <summary>A batch decision's winners: its slice of the batch's segment, read-only (the segment is not handed out).</summary>
-    private sealed class WinnerSlice(DecisionWinner[] store, int start, int count) : IReadOnlyList<DecisionWinner>
-    {
-        public int Count => count;
-
-        public DecisionWinner this[int index]
-        {
-            get
-            {
-                ArgumentOutOfRangeException.ThrowIfNegative(index);
-                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
-                return store[start + index];
-            }
-        }
-
-        public IEnumerator<DecisionWinner> GetEnumerator()
-        {
-            for (var i = 0; i < count; i++)
-            {
-                yield return store[start + i];
-            }
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public DecisionWinner[]? Winners;
     }
 }

@@ -2,8 +2,8 @@ namespace Personalize.Decisions;
 
 /// <summary>
 /// Where the decisions of one batch range keep what they found (<see cref="DecisionEngine.DecideMany"/>): each
-/// decision's channel entries, candidate outcomes and winners are a slice of a segment shared with the range's other
-/// decisions, instead of three small arrays of its own. A batch keeps all its decisions alive until it returns, so the
+/// decision's channel entries and candidate outcomes are a slice of a segment shared with the range's other
+/// decisions, instead of small arrays of its own (its winners are its selected outcomes: see <see cref="Decision.Winners"/>). A batch keeps all its decisions alive until it returns, so the
 /// collector would copy and trace those arrays per decision; a segment holds the slices of hundreds of decisions.
 /// </summary>
 /// <remarks>
@@ -22,8 +22,6 @@ internal sealed class DecisionArena
     private int _channelsUsed;
     private CandidateEntry[] _outcomes = [];
     private int _outcomesUsed;
-    private DecisionWinner[] _winners = [];
-    private int _winnersUsed;
 
     /// <summary>
     /// Room for at least <paramref name="least"/> channel entries, written in place by the decision in progress: the
@@ -40,9 +38,6 @@ internal sealed class DecisionArena
 
     /// <summary>Keeps a decision's candidate outcomes up to <paramref name="end"/> (see <see cref="KeepChannels"/>).</summary>
     public void KeepOutcomes(CandidateEntry[] segment, int end) => Keep(_outcomes, ref _outcomesUsed, segment, end);
-
-    /// <summary>Room for <paramref name="count"/> winners.</summary>
-    public DecisionWinner[] Winners(int count, out int start) => Take(ref _winners, ref _winnersUsed, count, out start);
 
     private static T[] Room<T>(ref T[] segment, ref int used, int least, out int start)
     {
@@ -68,24 +63,5 @@ internal sealed class DecisionArena
         {
             used = end;
         }
-    }
-
-    private static T[] Take<T>(ref T[] segment, ref int used, int count, out int start)
-    {
-        if (count > SegmentLength)
-        {
-            start = 0;
-            return new T[count];
-        }
-
-        if (segment.Length - used < count)
-        {
-            segment = new T[SegmentLength];
-            used = 0;
-        }
-
-        start = used;
-        used += count;
-        return segment;
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class DecisionEngine
         ThrowIfOtherChannels(catalog);
         var buckets = catalog.Buckets(trigger);
         var arena = new DecisionArena();
-        var header = DecisionHeader.Create(this, trigger, at, DecisionDetail.Candidates, null);
+        var header = DecisionHeader.Create(this, catalog, trigger, at, DecisionDetail.Candidates, null);
         DecisionContext? context = null;
         try
         {

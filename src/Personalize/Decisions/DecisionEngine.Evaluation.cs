@@ -102,7 +102,7 @@ public sealed partial class DecisionEngine
     private void Evaluate(Decision decision, DecisionContext context, Ranking ranking, DecisionDetail detail)
     {
         var exhaustive = detail == DecisionDetail.All;
-        var considered = decision.Considered;
+        var considered = ranking.Considered;
         var candidates = ranking.Order.Length;
 
         // A batch's decision writes its channel entries and outcomes straight into the range's shared segments (see
@@ -187,9 +187,8 @@ public sealed partial class DecisionEngine
 
                 if (won > 0)
                 {
-                    var kept = arena.Winners(won, out var winnerStart);
-                    winners.AsSpan(0, won).CopyTo(kept.AsSpan(winnerStart));
-                    decision.SetWinners(kept, winnerStart, won);
+                    // The winners are the decision's selected outcomes: counted, not kept (see Decision.Winners).
+                    decision.SetWinnerCount(winners.AsSpan(0, won));
                 }
 
                 evaluated.Keep(decision, arena);
@@ -199,7 +198,7 @@ public sealed partial class DecisionEngine
                 decision.ChannelEntries = count == 0 ? [] : scratch[..count].ToArray();
                 if (won > 0)
                 {
-                    decision.SetWinners(winners.AsSpan(0, won).ToArray(), 0, won);
+                    decision.SetWinners(winners.AsSpan(0, won).ToArray());
                 }
 
                 evaluated.CopyTo(decision);

@@ -21,7 +21,6 @@ public sealed partial class DecisionEngine
     [SkipLocalsInit]
     private void Rank(Decision decision, DecisionContext context, CompiledMessage[] considered, DecisionDetail detail)
     {
-        decision.Considered = considered;
         var small = considered.Length <= 256;
         if (detail != DecisionDetail.All)
         {

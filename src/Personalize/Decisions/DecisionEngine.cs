@@ -160,7 +160,7 @@ public sealed partial class DecisionEngine
         ArgumentNullException.ThrowIfNull(customer);
         ThrowIfOtherChannels(catalog);
         var considered = detail == DecisionDetail.All ? catalog.All : catalog.Candidates(trigger, customer.Stage);
-        var decision = new Decision(DecisionHeader.For(this, trigger, at, detail, @event), customer);
+        var decision = new Decision(DecisionHeader.For(this, catalog, trigger, at, detail, @event), customer);
         if (considered.Length == 0)
         {
             return decision;

@@ -55,13 +55,13 @@ public readonly struct CandidateOutcome
     public double Score => _decision is null ? 0 : _decision.Engine.Score(_entry.Message!.Priority, _entry.Relevance, DecisionEngine.ValueOf(_entry.Message, _decision.Engine.TierOf(_decision.Customer)));
 
     /// <summary>The channel it goes (or would have gone) on, when channel selection found one.</summary>
-    public Channel? Channel => _entry.Chosen >= 0 ? _entry.Message!.Contents[_decision!.ChannelEntries[_entry.Chosen].ContentIndex].Channel : null;
+    public Channel? Channel => TryChosen(out var chosen) ? _entry.Message!.Contents[chosen.ContentIndex].Channel : null;
 
     /// <summary>When it goes (or would have gone), when channel selection found a channel.</summary>
-    public DateTimeOffset? SendAt => _entry.Chosen >= 0 ? _decision!.ChannelEntries[_entry.Chosen].SendAt : null;
+    public DateTimeOffset? SendAt => TryChosen(out var chosen) ? chosen.SendAt : null;
 
     /// <summary>Whether the send is (or would have been) deferred.</summary>
-    public bool IsDeferred => _entry.Chosen >= 0 && _decision!.ChannelEntries[_entry.Chosen].Status == ChannelStatus.Deferred;
+    public bool IsDeferred => TryChosen(out var chosen) && chosen.Status == ChannelStatus.Deferred;
 
     /// <summary>The channels tried, in the order tried (the customer's ranking first), each with its outcome.</summary>
     public IReadOnlyList<ChannelOutcome> Channels
@@ -81,8 +81,8 @@ public readonly struct CandidateOutcome
             var next = _entry.ChannelStart;
             for (var i = 0; i < channels.Length; i++)
             {
-                channels[i] = ContactlessTries.At(contactless, i, out var contentIndex, out var code)
-                    ? new ChannelOutcome(_decision, _entry.Message!, ContactlessTries.Entry(contentIndex, code, _decision.At))
+                channels[i] = ContactlessTries.At(contactless, i, _decision.At.UtcTicks, out var kept)
+                    ? new ChannelOutcome(_decision, _entry.Message!, kept)
                     : new ChannelOutcome(_decision, _entry.Message!, entries[next++]);
             }
 
@@ -95,8 +95,17 @@ public readonly struct CandidateOutcome
 
     internal CompiledMessage? Compiled => _entry.Message;
 
-    /// <summary>The index of the chosen channel in the decision's <see cref="Decision.ChannelEntries"/>, or -1.</summary>
-    internal int ChosenIndex => _entry.Chosen;
+    /// <summary>Whether a channel was chosen (or would have been), and its entry.</summary>
+    internal bool TryChosen(out ChannelEntry chosen)
+    {
+        if (_decision is null)
+        {
+            chosen = default;
+            return false;
+        }
+
+        return _entry.TryChosen(_decision.ChannelEntries, _decision.At.UtcTicks, out chosen);
+    }
 
     /// <summary>The id, code and reason.</summary>
     /// <returns>The text.</returns>
@@ -161,6 +170,8 @@ internal readonly struct CandidateEntry
         _instantOrChannels = (long)(uint)(entry.ChannelStart + offset) << 32 | (entry._instantOrChannels & 0xFFFFFFFFL);
     }
 
+    private const int InlineChosen = 0xFFFF;
+
     /// <summary>A candidate that reached channel selection (or the ask limit): the channel entries it tried, and the chosen one.</summary>
     public CandidateEntry(CompiledMessage message, CandidateStatus status, string code, ushort rule, double relevance, int channelStart, int channelCount, int chosen, uint contactless = 0)
     {
@@ -172,7 +183,9 @@ internal readonly struct CandidateEntry
         _relevance = relevance;
 
         // start (32 bits) | count (16 bits, at most ChannelRegistry.MaxChannels) | chosen - start + 1 (16 bits, 0 for none)
-        _instantOrChannels = (long)(uint)channelStart << 32 | (long)(ushort)channelCount << 16 | (ushort)(chosen < 0 ? 0 : chosen - channelStart + 1);
+        // (0xFFFF: the chosen try is the one allowed now kept in the outcome, see ContactlessTries)
+        var chosenField = chosen < 0 ? 0 : chosen == DecisionEngine.ChosenInline ? InlineChosen : chosen - channelStart + 1;
+        _instantOrChannels = (long)(uint)channelStart << 32 | (long)(ushort)channelCount << 16 | (ushort)chosenField;
 
         // A rule's number is kept only for a candidate a rule stopped; here the field holds the tries without a contact point.
         _number = (int)contactless;
@@ -202,14 +215,43 @@ internal readonly struct CandidateEntry
     /// <summary>The channel tries without a contact point kept in the outcome rather than as entries (see <see cref="ContactlessTries"/>).</summary>
     public uint Contactless => StoppedByRule ? 0 : (uint)_number;
 
-    /// <summary>The chosen channel entry's index in the decision, or -1.</summary>
+    /// <summary>The chosen channel entry's index in the decision, or -1 (none, or the chosen try is kept in the outcome: see <see cref="TryChosen"/>).</summary>
     public int Chosen
     {
         get
         {
             var offset = StoppedByRule ? 0 : (int)(_instantOrChannels & 0xFFFF);
-            return offset == 0 ? -1 : ChannelStart + offset - 1;
+            return offset is 0 or InlineChosen ? -1 : ChannelStart + offset - 1;
         }
+    }
+
+    /// <summary>Whether a channel was chosen, and its entry: one of <paramref name="entries"/>, or the try allowed now kept in the outcome (at <paramref name="atTicks"/>, the decision instant).</summary>
+    public bool TryChosen(ChannelEntry[] entries, long atTicks, out ChannelEntry entry)
+    {
+        var offset = StoppedByRule ? 0 : (int)(_instantOrChannels & 0xFFFF);
+        if (offset == 0)
+        {
+            entry = default;
+            return false;
+        }
+
+        if (offset == InlineChosen)
+        {
+            var kept = Contactless;
+            var total = ContactlessTries.Count(kept) + ChannelCount;
+            for (var i = 0; i < total; i++)
+            {
+                if (ContactlessTries.At(kept, i, atTicks, out entry) && entry.Kind == ChannelEntry.Outcome.Allowed)
+                {
+                    return true;
+                }
+            }
+
+            throw new InvalidOperationException("The chosen try is not kept in the outcome.");
+        }
+
+        entry = entries[ChannelStart + offset - 1];
+        return true;
     }
 
     /// <summary>The result of the rule that stopped it (its code is the candidate's; a retry instant is not kept, as a stopped candidate is not deferred).</summary>

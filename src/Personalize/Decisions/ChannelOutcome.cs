@@ -185,6 +185,12 @@ internal readonly struct ChannelEntry
         return new(_resultCode, detail, (_flags & HostReason) != 0, _retryTicks, _number, judged);
     }
 
+    /// <summary>Whether <paramref name="other"/> holds exactly the same fields (the same references, instants and flags).</summary>
+    public bool SameAs(in ChannelEntry other)
+        => ReferenceEquals(_resultCode, other._resultCode) && ReferenceEquals(_detail, other._detail) && _first == other._first
+        && _retryTicks == other._retryTicks && _number == other._number && _contentIndex == other._contentIndex && _kind == other._kind
+        && _flags == other._flags;
+
     /// <summary>A result's detail with the instant it was judged at, when the entry has no slot for that instant.</summary>
     private sealed class DetailAndInstant(object? detail, long instantTicks)
     {

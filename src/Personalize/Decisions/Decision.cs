@@ -156,7 +156,7 @@ public sealed class Decision
             var next = outcome.ChannelStart;
             for (var i = 0; i < total; i++)
             {
-                tries.Add(ContactlessTries.At(contactless, i, out var contentIndex, out var code) ? ContactlessTries.Entry(contentIndex, code, At) : ChannelEntries[next++]);
+                tries.Add(ContactlessTries.At(contactless, i, At.UtcTicks, out var kept) ? kept : ChannelEntries[next++]);
             }
         }
 
@@ -265,7 +265,7 @@ public sealed class Decision
             }
 
             var message = outcome.Message!;
-            ref readonly var chosen = ref entries[outcome.Chosen];
+            outcome.TryChosen(entries, At.UtcTicks, out var chosen);
             var score = engine.Score(message.Priority, outcome.Relevance, DecisionEngine.ValueOf(message, tier));
             winners[n++] = new DecisionWinner(message.Definition, message.Contents[chosen.ContentIndex], chosen.SendAtTicks, chosen.Kind == ChannelEntry.Outcome.Deferred, score);
         }

@@ -13,10 +13,14 @@ public sealed partial class DecisionEngine
 {
     private const int MaxDeferralSteps = 16;
 
+    /// <summary>The chosen channel is the try allowed now kept in the outcome (see <see cref="ContactlessTries"/>), not an entry.</summary>
+    internal const int ChosenInline = int.MaxValue;
+
     /// <summary>
-    /// Tries the message's channels in the customer's order; returns the index of the chosen channel outcome or -1. The
-    /// tries that found no contact point are kept in <paramref name="contactless"/> when they fit there (see
-    /// <see cref="ContactlessTries"/>), the others as entries from <paramref name="count"/> on.
+    /// Tries the message's channels in the customer's order; returns the index of the chosen channel outcome,
+    /// <see cref="ChosenInline"/> or -1. The tries whose entry follows from the channel and the instant (no contact
+    /// point, a plain <c>consent.missing</c>, allowed now) are kept in <paramref name="contactless"/> when they fit there
+    /// (see <see cref="ContactlessTries"/>), the others as entries from <paramref name="count"/> on.
     /// </summary>
     private int SelectChannel(DecisionContext context, CompiledMessage message, Span<ChannelEntry> outcomes, ref int count, out uint contactless)
     {
@@ -34,8 +38,8 @@ public sealed partial class DecisionEngine
                 continue;
             }
 
-            var outcome = WithoutContactPoint(context, message, index, ref count, outcomes, ref tries) ? -1 : TryChannel(context, message, index, ref count, outcomes);
-            if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
+            var outcome = WithoutContactPoint(context, message, index, ref count, outcomes, ref tries) ? -1 : Kept(TryChannel(context, message, index, ref count, outcomes), outcomes, ref count, ref tries, context.At.UtcTicks);
+            if (outcome == ChosenInline || (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed))
             {
                 contactless = tries.Kept;
                 return outcome;
@@ -55,8 +59,8 @@ public sealed partial class DecisionEngine
                 continue;
             }
 
-            var outcome = WithoutContactPoint(context, message, c, ref count, outcomes, ref tries) ? -1 : TryChannel(context, message, c, ref count, outcomes);
-            if (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed)
+            var outcome = WithoutContactPoint(context, message, c, ref count, outcomes, ref tries) ? -1 : Kept(TryChannel(context, message, c, ref count, outcomes), outcomes, ref count, ref tries, context.At.UtcTicks);
+            if (outcome == ChosenInline || (outcome >= 0 && outcomes[outcome].Status == ChannelStatus.Allowed))
             {
                 contactless = tries.Kept;
                 return outcome;
@@ -70,6 +74,24 @@ public sealed partial class DecisionEngine
 
         contactless = tries.Kept;
         return bestDeferred;
+    }
+
+    /// <summary>
+    /// The try <see cref="TryChannel"/> just ended (its entry the last written): kept in the outcome instead when it is
+    /// allowed now or blocked by a plain <c>consent.missing</c> and fits there (the entry is dropped: an allowed one
+    /// returns <see cref="ChosenInline"/>); else its result as it was.
+    /// </summary>
+    private static int Kept(int outcome, Span<ChannelEntry> outcomes, ref int count, ref ContactlessTries tries, long atTicks)
+    {
+        var last = count - 1;
+        if ((outcome < 0 || outcome == last) && tries.TryKeep(last, outcomes[last], atTicks))
+        {
+            outcomes[last] = default;
+            count = last;
+            return outcome < 0 ? -1 : ChosenInline;
+        }
+
+        return outcome;
     }
 
     /// <summary>

@@ -164,8 +164,16 @@ public sealed partial class DecisionEngine
                 }
                 else if (canWin)
                 {
-                    ref readonly var channelOutcome = ref scratch[chosen];
-                    winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
+                    if (chosen == ChosenInline)
+                    {
+                        // Allowed now, kept in the outcome (see ContactlessTries): sent at the decision instant.
+                        winners[won++] = new DecisionWinner(message.Definition, message.Contents[ContactlessTries.AllowedContent(contactless)], context.At.UtcTicks, false, score);
+                    }
+                    else
+                    {
+                        ref readonly var channelOutcome = ref scratch[chosen];
+                        winners[won++] = new DecisionWinner(message.Definition, message.Contents[channelOutcome.ContentIndex], channelOutcome.SendAtTicks, channelOutcome.Kind == ChannelEntry.Outcome.Deferred, score);
+                    }
                     evaluated.Add(index, new CandidateEntry(message, CandidateStatus.Selected, DecisionCodes.Selected, CandidateEntry.ArbitrationRule, relevance, start, count - start, chosen, contactless));
                     asks += isAsk ? 1 : 0;
                 }

@@ -26,7 +26,8 @@ internal static class Explanations
         {
             case DecisionCodes.Selected:
                 {
-                    var channel = new ChannelOutcome(decision, message, decision.ChannelEntries[outcome.ChosenIndex]);
+                    outcome.TryChosen(out var chosen);
+                    var channel = new ChannelOutcome(decision, message, chosen);
                     var name = Display(decision, channel.Channel);
                     return channel.IsDeferred
                         ? $"Selected on {name}, {Lower(ChannelReason(decision, message, channel))}"

@@ -42,7 +42,14 @@ internal sealed class AttributeValues
     private byte[] _buffer = new byte[4096];
 
     /// <summary>The values at <paramref name="ranges"/> of <paramref name="utf8Json"/> (each a complete JSON value), in order.</summary>
-    public JsonElement[] Values(ReadOnlySpan<byte> utf8Json, ReadOnlySpan<(int Start, int Length)> ranges)
+    public JsonElement[] Values(ReadOnlySpan<byte> utf8Json, ReadOnlySpan<(int Start, int Length)> ranges) => Values(utf8Json, ranges, default);
+
+    /// <summary>
+    /// The values at <paramref name="ranges"/> of <paramref name="utf8Json"/> (each a complete JSON value), in order; where
+    /// <paramref name="known"/> has an element (not <see langword="default"/>), the caller knows it holds that very JSON
+    /// text, and it is taken as it is.
+    /// </summary>
+    public JsonElement[] Values(ReadOnlySpan<byte> utf8Json, ReadOnlySpan<(int Start, int Length)> ranges, ReadOnlySpan<JsonElement> known)
     {
         var values = new JsonElement[ranges.Length];
 
@@ -52,6 +59,13 @@ internal sealed class AttributeValues
         int held = 0, heldBytes = 0, other = 0, otherBytes = 0;
         for (var i = 0; i < ranges.Length; i++)
         {
+            if (i < known.Length && known[i].ValueKind != JsonValueKind.Undefined)
+            {
+                values[i] = known[i];
+                kinds[i] = 0;
+                continue;
+            }
+
             var text = utf8Json.Slice(ranges[i].Start, ranges[i].Length);
             if (text.Length <= MaxHeldBytes)
             {

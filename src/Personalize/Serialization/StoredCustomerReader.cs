@@ -1196,10 +1196,14 @@ internal sealed class StoredCustomerReader
                 }
 
                 var start = SkipSpace(utf8Json, at + 1);
-                var end = ValueEnd(utf8Json, start);
+                var end = scratch.SameAsLast(utf8Json, start, count, out scratch.Found[count]);
                 if (end < 0)
                 {
-                    return false;
+                    end = ValueEnd(utf8Json, start);
+                    if (end < 0)
+                    {
+                        return false;
+                    }
                 }
 
                 scratch.Values[count] = (start, end - start);
@@ -1243,7 +1247,9 @@ internal sealed class StoredCustomerReader
             return false;
         }
 
-        attributes = new StoredAttributes(shape, (t_attributeValues ??= new AttributeValues()).Values(utf8Json, scratch.Values.AsSpan(0, count)));
+        var values = (t_attributeValues ??= new AttributeValues()).Values(utf8Json, scratch.Values.AsSpan(0, count), scratch.Found.AsSpan(0, count));
+        scratch.Remember(values);
+        attributes = new StoredAttributes(shape, values);
         return true;
     }
 
@@ -1374,6 +1380,20 @@ internal sealed class StoredCustomerReader
 
         public (int Start, int Length)[] Values { get; private set; } = new (int, int)[16];
 
+        /// <summary>
+        /// Per position, the value <see cref="AttributesLast"/> found there in this thread's last profile it read (at most
+        /// <see cref="AttributeValues.MaxHeldBytes"/> of JSON; <see langword="default"/> for none).
+        /// </summary>
+        public JsonElement[] Last { get; private set; } = new JsonElement[16];
+
+#if NET9_0_OR_GREATER
+        // How many places of Last the last profile filled.
+        private int _remembered;
+#endif
+
+        /// <summary>Per position of the profile being read, the value of <see cref="Last"/> it holds again (<see langword="default"/> for none).</summary>
+        public JsonElement[] Found { get; private set; } = new JsonElement[16];
+
         public void Ensure(int count)
         {
             if (count > Names.Length)
@@ -1381,13 +1401,71 @@ internal sealed class StoredCustomerReader
                 var names = Names;
                 var bytes = NameBytes;
                 var values = Values;
+                var last = Last;
+                var found = Found;
                 Array.Resize(ref names, names.Length * 2);
                 Array.Resize(ref bytes, bytes.Length * 2);
                 Array.Resize(ref values, values.Length * 2);
+                Array.Resize(ref last, last.Length * 2);
+                Array.Resize(ref found, found.Length * 2);
                 Names = names;
                 NameBytes = bytes;
                 Values = values;
+                Last = last;
+                Found = found;
             }
+        }
+
+        /// <summary>
+        /// When the JSON at <paramref name="start"/> is byte for byte the text of the value read at <paramref name="position"/>
+        /// in the last profile (a text <see cref="ValueEnd"/> took whole and a parse accepted, so the same value), the index
+        /// just past it — where <see cref="ValueEnd"/> would end it: a string or container ends with its own bytes, a number or
+        /// literal must be followed by a byte that ends it — with that <paramref name="value"/>; otherwise -1. Profiles
+        /// repeat values (ADR 0056), so a repeated list is compared once instead of scanned quote by quote and then hashed
+        /// and compared again.
+        /// </summary>
+        public int SameAsLast(ReadOnlySpan<byte> utf8Json, int start, int position, out JsonElement value)
+        {
+#if NET9_0_OR_GREATER
+            var last = Last[position];
+            if (last.ValueKind != JsonValueKind.Undefined)
+            {
+                var text = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(last);
+                var end = start + text.Length;
+                if (end < utf8Json.Length
+                    && utf8Json.Slice(start).StartsWith(text)
+                    && (text[0] is (byte)'"' or (byte)'{' or (byte)'[' || ScalarStops.Contains(utf8Json[end])))
+                {
+                    value = last;
+                    return end;
+                }
+            }
+#else
+            _ = utf8Json;
+            _ = start;
+            _ = position;
+#endif
+            value = default;
+            return -1;
+        }
+
+        /// <summary>
+        /// Keeps the profile's <paramref name="values"/> (those of at most <see cref="AttributeValues.MaxHeldBytes"/>) for
+        /// <see cref="SameAsLast"/>: what this keeps alive is one profile's values per thread, until its next profile.
+        /// </summary>
+        public void Remember(JsonElement[] values)
+        {
+#if NET9_0_OR_GREATER
+            for (var i = 0; i < values.Length; i++)
+            {
+                Last[i] = Values[i].Length <= AttributeValues.MaxHeldBytes ? values[i] : default;
+            }
+
+            Array.Clear(Last, values.Length, Math.Max(0, _remembered - values.Length));
+            _remembered = values.Length;
+#else
+            _ = values;
+#endif
         }
 
         /// <summary>The shape of the first <paramref name="count"/> names: one this thread used recently, or a new one; <see langword="null"/> when a name repeats.</summary>

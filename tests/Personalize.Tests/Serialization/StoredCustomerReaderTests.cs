@@ -249,6 +249,46 @@ public sealed class StoredCustomerReaderTests
         }
     }
 
+    [Fact]
+    public void A_value_that_starts_with_the_last_profiles_value_at_its_place_reads_as_itself()
+    {
+        // The scan takes a value byte for byte equal to the one the thread read at the same place in its last profile as
+        // that value again; values that begin with its bytes and go on (a longer number, a literal that goes on, more
+        // after a list), another value, or malformed JSON after it, must each read as the validating reader reads them.
+        string[] attributes =
+        [
+            """{"n":12,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+            """{"n":12,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+            """{"n":123,"s":"ab\"c","l":[1,{"x":"]"}] ,"t":true ,"o":{"a":[]} }""",
+            """{"n":12.5,"s":"abc","l":[1,{"x":"]"},2],"t":trueish,"o":{"a":[]}}""",
+            """{"n":12,"s":"ab","l":[1,{"x":"]"}]],"t":true,"o":{"a":[]}}""",
+            """{"n":12,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+            """{"n":12/,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+            """{"n":12e1,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+            """{"s":12,"n":"ab","o":[1,{"x":"]"}],"l":true,"t":{"a":[]}}""",
+            """{"n":12,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+            """{"n":12}""",
+            """{"n":12,"s":"ab","l":[1,{"x":"]"}],"t":true,"o":{"a":[]}}""",
+        ];
+
+        var json = CustomerJson.ForStore(Channels);
+        foreach (var attribute in attributes)
+        {
+            var utf8 = Encoding.UTF8.GetBytes("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":""" + attribute + "}");
+            var validating = new CustomerJsonReader(Channels, trusted: true);
+            var general = validating.ReadSingle(utf8);
+            var expected = validating.ErrorsAt(utf8);
+            var read = json.TryReadCustomer(utf8, out var customer, out var errors);
+            Assert.Equal(expected.Select(e => e.Path + " " + e.Message), errors.Select(e => e.Path + " " + e.Message));
+            Assert.Equal(expected.Count == 0, read);
+            if (read)
+            {
+                Assert.NotNull(general);
+                Assert.Equal(general.Attributes.Select(a => a.Key + "=" + a.Value.GetRawText()), customer!.Attributes.Select(a => a.Key + "=" + a.Value.GetRawText()));
+            }
+        }
+    }
+
     [Theory]
     // Malformed attributes a scan by quotes and brackets could split into values: each gets the validating reader's errors.
     [InlineData("""{"id":"c-1","stage":"adoption","timeZone":"UTC","attributes":{"a":[1,}}""")]

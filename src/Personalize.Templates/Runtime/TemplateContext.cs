@@ -433,6 +433,9 @@ public sealed partial class TemplateContext
         }
     }
 
+    // Where TryWriteUtf8Member has a member write its text (made once per context).
+    private byte[]? _utf8Member;
+
     /// <summary>
     /// The output of <c>{{ target.name }}</c> when the target writes the member's text as UTF-8 itself
     /// (<see cref="IUtf8TemplateMembers"/>) and the render is UTF-8: returns <see langword="true"/> when it was written
@@ -445,7 +448,8 @@ public sealed partial class TemplateContext
             return false;
         }
 
-        Span<byte> stack = stackalloc byte[512];
+        // A buffer of the context's own rather than a stackalloc, which would clear its 512 bytes on every output.
+        Span<byte> stack = _utf8Member ??= new byte[512];
         var length = target.WriteUtf8Member(name, stack);
         if (length <= 0)
         {

@@ -77,6 +77,24 @@ internal sealed class MemberExpression : ScriptAssignable
         {
             // A bound member has a reference type (never a decimal) of a plain object (never JSON).
             var raw = variable.EvaluateRaw(context);
+            if (raw is System.Text.Json.JsonElement json)
+            {
+                // A JSON value (a loop's item): never a function, never UTF-8 members of its own, never bound here or read
+                // as a plain object's decimal; what the general path below does with it, without its checks for those.
+                if (jsonText && json.ValueKind == System.Text.Json.JsonValueKind.Object && !context.IsStrict)
+                {
+                    return context.TryWriteJsonMember(json, Name, _site.Utf8Name, span, out value);
+                }
+
+                value = FromTarget(context, raw, out var jsonMayBeFunction);
+                if (jsonMayBeFunction)
+                {
+                    value = CallIfFunction(context, value, Span);
+                }
+
+                return false;
+            }
+
             if (jsonText && raw is IUtf8TemplateMembers written and not IScriptFunction && context.TryWriteUtf8Member(written, Name, span))
             {
                 value = null;

@@ -5,8 +5,8 @@ namespace Personalize.Sending.Model;
 
 /// <summary>
 /// The root a content template sees: <c>customer</c>, <c>message</c>, <c>brand</c>, <c>links</c>, <c>why</c>,
-/// <c>channel</c>, <c>send_at</c>. Built once per rendered message; links and the why-sentence are computed only
-/// when a template reads them.
+/// <c>channel</c>, <c>send_at</c>. Built once per rendered message; <c>message</c>, <c>links</c> (and each link) and
+/// the why-sentence are made only when a template reads them.
 /// </summary>
 internal sealed class TemplateModel
 {
@@ -17,29 +17,32 @@ internal sealed class TemplateModel
     private Profiling.QuestionView? _question;
     private bool _questionChosen;
     private readonly Catalog.MessageDefinition _message;
+    private readonly Channel _channel;
+    private MessageView? _messageView;
+    private LinksView? _links;
 
     public TemplateModel(MessageRenderer renderer, Delivery.DeliveryRequest request, Catalog.MessageDefinition message, Channel channel, BrandInfo brand)
     {
         _renderer = renderer;
         _request = request;
         _message = message;
+        _channel = channel;
         Customer = new CustomerModel(request.Customer, request.SendAt, personalFieldsVisible: request.Customer.AllowsPersonalization);
-        Message = new MessageView(message, channel, request.Trigger, request.SendAt);
         Brand = brand;
-        Channel = channel.Name ?? string.Empty;
         TopicName = message.Topics.Count > 0 ? message.Topics[0] : null;
-        Links = new LinksView(renderer, request, channel, TopicName);
     }
 
     public CustomerModel Customer { get; }
 
-    public MessageView Message { get; }
+    /// <summary><c>message.*</c>, made when a template first reads it (one object per model).</summary>
+    public MessageView Message => _messageView ??= new MessageView(_message, _channel, _request.Trigger, _request.SendAt);
 
     public BrandInfo Brand { get; }
 
-    public LinksView Links { get; }
+    /// <summary><c>links.*</c>, made when a template first reads it (one object per model; each link made when read).</summary>
+    public LinksView Links => _links ??= new LinksView(_renderer, _request, _channel, TopicName);
 
-    public string Channel { get; }
+    public string Channel => _channel.Name ?? string.Empty;
 
     public DateTimeOffset SendAt => _request.SendAt;
 
@@ -58,7 +61,7 @@ internal sealed class TemplateModel
             {
                 _questionChosen = true;
                 if (_renderer.Questions is { } bank
-                    && bank.Choose(_request.Customer, _message.Kind, Message.ChannelValue, _request.SendAt, null, _request.Trigger, _request.MessageId, _request.KeyTag) is { } chosen)
+                    && bank.Choose(_request.Customer, _message.Kind, _channel, _request.SendAt, null, _request.Trigger, _request.MessageId, _request.KeyTag) is { } chosen)
                 {
                     _question = new Profiling.QuestionView(_renderer, _request, chosen);
                 }
@@ -72,7 +75,7 @@ internal sealed class TemplateModel
     internal Profiling.QuestionView? AskedQuestion => _question;
 
     /// <summary>The "why you get this" sentence from the customer's own consent record.</summary>
-    public string Why => _why ??= _renderer.Reasons.Explain(_request.Customer, Message.ChannelValue, _request.Purpose, TopicName);
+    public string Why => _why ??= _renderer.Reasons.Explain(_request.Customer, _channel, _request.Purpose, TopicName);
 
     private string? TopicName { get; }
 }

@@ -39,7 +39,43 @@ internal static class AskedQuestions
             return set;
         }
 
-        var count = (long)(asked?.Number ?? 0) + 1;
-        return set.With(name, new Fact(count < SmallCounts.Length ? SmallCounts[count] : count, message.SendAt, message.IdempotencyKey));
+        return set.With(name, Asked(message, (long)(asked?.Number ?? 0)));
+    }
+
+    /// <summary>
+    /// Whether the facts <paramref name="message"/>'s ask writes over <paramref name="current"/> are that ask alone — the
+    /// customer has no facts, or only an earlier message's ask of the same question — so that the write can make them
+    /// from the count before (<paramref name="before"/>, see <see cref="Alone"/>) instead of a set held until it is written.
+    /// </summary>
+    public static bool IsAlone(CustomerFacts current, OutgoingMessage message, out long before)
+    {
+        before = 0;
+        if (message.QuestionId is not { } question || current.Count > 1)
+        {
+            return false;
+        }
+
+        if (current.Count == 0)
+        {
+            return true;
+        }
+
+        if (!current.TryGetValue(message.AskedFact ?? QuestionBank.AskedPrefix + question, out var asked) || string.Equals(asked.EventId, message.IdempotencyKey, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        before = (long)asked.Number;
+        return true;
+    }
+
+    /// <summary>The facts <see cref="Add"/> makes for a customer <see cref="IsAlone"/> answered for: <paramref name="message"/>'s ask, counted after <paramref name="before"/>.</summary>
+    public static CustomerFacts Alone(OutgoingMessage message, long before)
+        => CustomerFacts.Empty.With(message.AskedFact ?? QuestionBank.AskedPrefix + message.QuestionId, Asked(message, before));
+
+    private static Fact Asked(OutgoingMessage message, long before)
+    {
+        var count = before + 1;
+        return new Fact((ulong)count < (ulong)SmallCounts.Length ? SmallCounts[count] : count, message.SendAt, message.IdempotencyKey);
     }
 }

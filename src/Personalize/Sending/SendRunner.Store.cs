@@ -468,10 +468,14 @@ public sealed partial class SendRunner
     /// here, by the deciding threads (<see cref="PrepareWrites"/>), not by the single recording one. The deferred sends
     /// and errors, which most customers do not have, get a list only when the first one is added.
     /// </summary>
-    private sealed class CustomerOutcome(string customerId, long version)
+    private sealed class CustomerOutcome(string customerId, long version) : IFactsAtWrite
     {
         private List<ScheduledSend>? _deferred;
         private List<SendError>? _errors;
+
+        // The count of the asked question before this customer's one message with a question, when the facts its write
+        // replaces are that ask alone (ADR 0088): the facts are then made when the store reads them (Make), not here.
+        private long _askedBefore;
 
         public string CustomerId { get; } = customerId;
 
@@ -502,6 +506,8 @@ public sealed partial class SendRunner
         {
             if (HasWrites)
             {
+                var facts = stored.Profile.Facts;
+                var alone = Asking() is { } asking && Profiling.AskedQuestions.IsAlone(facts, asking, out _askedBefore);
                 Writes = new CustomerSends
                 {
                     CustomerId = CustomerId,
@@ -509,9 +515,33 @@ public sealed partial class SendRunner
                     Deliveries = DeliveriesOf(Sends),
                     ContactPoints = ContactPointsOf(channels, stored.Profile, Sends),
                     Scheduled = Deferred,
-                    Facts = AskedFacts(stored.Profile.Facts, Sends),
+                    Facts = alone ? null : AskedFacts(facts, Sends),
+                    FactsAtWrite = alone ? this : null,
                 };
             }
+        }
+
+        /// <summary>The facts of a write <see cref="PrepareWrites"/> left to the store's read: the one ask, made anew each call.</summary>
+        public Events.CustomerFacts Make() => Profiling.AskedQuestions.Alone(Asking()!, _askedBefore);
+
+        /// <summary>The message with a question when exactly one of the sends carries one, else <see langword="null"/>.</summary>
+        private OutgoingMessage? Asking()
+        {
+            OutgoingMessage? asking = null;
+            foreach (var send in Sends)
+            {
+                if (send.Message.QuestionId is not null)
+                {
+                    if (asking is not null)
+                    {
+                        return null;
+                    }
+
+                    asking = send.Message;
+                }
+            }
+
+            return asking;
         }
 
         /// <summary>Forgets what was to be written (the store refused the customer's writes).</summary>

@@ -71,9 +71,19 @@ public sealed record CustomerSends
     /// <value>The default value is empty.</value>
     public IReadOnlyList<Consent.ConsentRecord> Consents { get; init; } = [];
 
+    private readonly CustomerFacts? _facts;
+    private readonly IFactsAtWrite? _factsAtWrite;
+
     /// <summary>Gets the customer's facts to write (they replace the stored ones), or <see langword="null"/> to keep them.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public CustomerFacts? Facts { get; init; }
+    public CustomerFacts? Facts { get => _facts ?? _factsAtWrite?.Make(); init => (_facts, _factsAtWrite) = (value, null); }
+
+    /// <summary>
+    /// Sets what makes <see cref="Facts"/> each time a store reads them, when <see cref="Facts"/> is not set (a send run's
+    /// ask: ADR 0088), instead of a set made with the decision and held, with the message, until the recorder writes the
+    /// customer. Setting <see cref="Facts"/> (<c>with { Facts = … }</c>) clears it.
+    /// </summary>
+    internal IFactsAtWrite? FactsAtWrite { get => _factsAtWrite; init => _factsAtWrite = value; }
 
     /// <summary>
     /// Gets the events to store as applied. Their ids are unique in the store: when one is already held, nothing of this

@@ -82,6 +82,38 @@ public sealed class QuestionChoiceTests
         Assert.Equal("frequency", later.QuestionId);
     }
 
+    [Fact]
+    public void An_ask_made_when_the_store_writes_it_is_the_ask_added_to_the_facts_read_when_they_hold_nothing_else()
+    {
+        // ADR 0088: a send run makes the facts of a customer without facts, or with only an earlier ask of the same
+        // question, when the store writes them (from the count before); every other set is made as before, with the decision.
+        var bank = ProfilingKit.Bank();
+        var time = new ManualTimeProvider(Now);
+        var catalog = ProfilingKit.Catalog(DecisionKit.Engine());
+        var content = global::Personalize.Sending.MessageTemplates.CompileOrThrow(catalog, new Personalize.Tests.Sending.SendingKit.MemoryLoader(ProfilingKit.Templates()));
+        var message = ProfilingKit.Renderer(bank, time).Render(content, ProfilingKit.Customer("e-1", Channel.Email), catalog.Find("news")!, Channel.Email, "news/email", "schedule", Now);
+        Assert.NotNull(message.QuestionId);
+        var asked = QuestionBank.AskedPrefix + message.QuestionId;
+        CustomerFacts Set(params (string Name, Fact Fact)[] facts) => CustomerFacts.Create(facts.Select(f => new KeyValuePair<string, Fact>(f.Name, f.Fact)));
+        var before = new Fact(3L, Now.AddDays(-90), "old");
+
+        foreach (var (facts, count) in new[] { (CustomerFacts.Empty, 0L), (Set((asked, before)), 3L), (Set((asked, new Fact(15L, Now.AddDays(-90), "old"))), 15L) })
+        {
+            Assert.True(AskedQuestions.IsAlone(facts, message, out var counted));
+            Assert.Equal(count, counted);
+            var alone = AskedQuestions.Alone(message, counted);
+            Assert.Equal(AskedQuestions.Add(facts, null, message)!.ToList(), alone.ToList());
+            Assert.Equal((count + 1, message.SendAt, message.IdempotencyKey), ((long)alone[asked].Number, alone[asked].At, alone[asked].EventId));
+        }
+
+        // Its own ask (the message recorded again), another question's, another fact beside it, no question: made as before.
+        Assert.False(AskedQuestions.IsAlone(Set((asked, new Fact(1L, message.SendAt, message.IdempotencyKey))), message, out _));
+        Assert.False(AskedQuestions.IsAlone(Set((QuestionBank.AskedPrefix + "other", before)), message, out _));
+        Assert.False(AskedQuestions.IsAlone(Set((asked, before), ("order_count", new Fact(2L, Now, "e"))), message, out _));
+        Assert.False(AskedQuestions.IsAlone(Set(("order_count", new Fact(2L, Now, "e"))), message, out _));
+        Assert.False(AskedQuestions.IsAlone(CustomerFacts.Empty, message with { QuestionId = null }, out _));
+    }
+
     /// <summary>The rules as the issue states them, question by question in priority order (the bank's order breaks ties).</summary>
     private static Question? Reference(QuestionBank bank, CustomerProfile customer, MessageKind kind, Channel channel, DateTimeOffset at, string key)
     {

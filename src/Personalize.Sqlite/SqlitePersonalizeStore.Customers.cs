@@ -452,7 +452,7 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         var history = new HashSet<ContactRecord>();
-        command = Writer("SELECT " + StoreRows.HistoryColumns + " FROM contact_history WHERE customer_id = $id", transaction);
+        command = Writer(HistoryOf("customer_id = $id"), transaction);
         command.Parameters.AddWithValue("$id", customerId);
         using (var data = command.ExecuteReader())
         {
@@ -493,7 +493,7 @@ public sealed partial class SqlitePersonalizeStore
             ReadGrouped(statement, consents, strings, static row => StoreRows.ReadConsent(row));
         }
 
-        using (var statement = Prepare(db, "SELECT " + StoreRows.HistoryColumns + " FROM contact_history WHERE customer_id IN " + IdsParameter + " ORDER BY customer_id, sent_at"))
+        using (var statement = Prepare(db, HistoryOf("customer_id IN " + IdsParameter)))
         {
             Check(statement, raw.sqlite3_bind_text(statement, 1, idList.WrittenSpan));
             ReadGrouped(statement, history, strings, static row => StoreRows.ReadHistory(row));
@@ -554,10 +554,23 @@ public sealed partial class SqlitePersonalizeStore
     private static System.Text.Json.Utf8JsonWriter? t_idWriter;
 
     private const string ConsentRange = $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq";
-    private const string HistoryRange = $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, sent_at";
-    private const string HistoryRangeWithoutRun = $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE customer_id BETWEEN $first AND $last"
-        + " AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))"
-        + " ORDER BY customer_id, sent_at";
+    private static readonly string HistoryRange = HistoryOf("customer_id BETWEEN $first AND $last");
+
+    // A resumed run decides without its own sends: its delivery log entries, and (before migration 17) the history rows of its keys.
+    private static readonly string HistoryRangeWithoutRun = HistoryOf(
+        "customer_id BETWEEN $first AND $last AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))",
+        "customer_id BETWEEN $first AND $last AND run_id IS NOT $run");
+
+    /// <summary>
+    /// The contact history of the customers a condition on <c>customer_id</c> selects, in <see cref="StoreRows.HistoryColumns"/>
+    /// ordered by customer and instant (ADR 0083): the rows of <c>contact_history</c> (imported records) merged with every
+    /// delivery log entry that names the customer (a logged message's history record is its entry). Both are read along an
+    /// index on (customer, instant) and merged without a sort; at one instant the history rows come first, then the entries in the order written.
+    /// </summary>
+    private static string HistoryOf(string condition, string? deliveryCondition = null)
+        => $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE {condition}"
+            + $" UNION ALL SELECT {StoreRows.HistoryColumns} FROM delivery_log WHERE {deliveryCondition ?? condition}"
+            + " ORDER BY customer_id, sent_at";
 
     private static void ReadRange(PageReader reader, List<PageEntry> page, string? excludeRun, ConsentRecord[]?[] consents, ContactRecord[]?[] history, Events.Utf8StringCache strings)
     {

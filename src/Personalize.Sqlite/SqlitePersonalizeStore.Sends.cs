@@ -373,6 +373,9 @@ public sealed partial class SqlitePersonalizeStore
             command.Parameters.AddWithValue("$id", customerId);
             var anonymized = command.ExecuteNonQuery();
 
+            // Each entry that named the customer was one of their history records (ADR 0083).
+            history += anonymized;
+
             // Consent records, history and scheduled sends go with the customer (ON DELETE CASCADE).
             command = Writer("DELETE FROM customers WHERE id = $id", transaction);
             command.Parameters.AddWithValue("$id", customerId);
@@ -565,7 +568,7 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>
     /// The common case of a send run, in as few statements as it can: a customer with messages to record, the version
     /// its decision read, and no events or journeys. The version check and the version bump are one statement (which also takes
-    /// the row for the transaction); then each delivery log entry with its history record. All three are the writer's
+    /// the row for the transaction); then each delivery log entry, which is also its contact history record (ADR 0083). Both are the writer's
     /// own prepared statements (<see cref="Statement(ref sqlite3_stmt?, string)"/>), bound by position.
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
@@ -602,7 +605,6 @@ public sealed partial class SqlitePersonalizeStore
         List<string>? already = null;
         var added = false;
         var insert = Statement(ref _insertDelivery, SqliteRows.InsertDelivery);
-        var history = Statement(ref _insertHistory, SqliteRows.InsertHistory);
         foreach (var delivery in sends.Deliveries)
         {
             BindDelivery(insert, delivery);
@@ -612,16 +614,8 @@ public sealed partial class SqlitePersonalizeStore
                 continue;
             }
 
+            // The entry is also the customer's contact history record (ADR 0083): no second row.
             RememberPendingRow(delivery);
-
-            BindText(history, 1, sends.CustomerId);
-            BindInt64(history, 2, delivery.SentAt.UtcTicks);
-            BindText(history, 3, delivery.MessageId);
-            BindText(history, 4, delivery.Channel.Name);
-            BindInt64(history, 5, (int)delivery.Purpose);
-            BindInt64(history, 6, (int)delivery.Kind);
-            BindText(history, 7, delivery.IdempotencyKey);
-            Step(history);
             added = true;
         }
 
@@ -707,7 +701,7 @@ public sealed partial class SqlitePersonalizeStore
                 continue;
             }
 
-            InsertHistory(transaction, sends.CustomerId, delivery.ToContactRecord(), delivery.IdempotencyKey);
+            // The entry is also the customer's contact history record (ADR 0083).
             historyAdded = true;
         }
 
@@ -791,17 +785,16 @@ public sealed partial class SqlitePersonalizeStore
             return;
         }
 
-        // History has no index on the key (migration 5): its row is found through the customer's. An erased
-        // customer's history went with them.
+        // The entry was the customer's history record (ADR 0083), so the history changed: the version grows. A history
+        // row of the key written before migration 17 went with it in that migration (found through the customer's index:
+        // history has no index on the key). An erased customer's entry names no customer.
         if (customerId is not null)
         {
             command = Writer("DELETE FROM contact_history WHERE customer_id = $customer AND idempotency_key = $key", transaction);
             command.Parameters.AddWithValue("$customer", customerId);
             command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
-            if (command.ExecuteNonQuery() > 0)
-            {
-                BumpVersion(transaction, customerId);
-            }
+            command.ExecuteNonQuery();
+            BumpVersion(transaction, customerId);
         }
 
         command = Writer("UPDATE scheduled_sends SET state = 2, reason = $reason WHERE idempotency_key = $key", transaction);

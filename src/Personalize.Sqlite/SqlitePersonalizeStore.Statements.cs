@@ -19,15 +19,12 @@ public sealed partial class SqlitePersonalizeStore
     /// <summary>The delivery log's insert.</summary>
     private sqlite3_stmt? _insertDelivery;
 
-    /// <summary>The history's insert.</summary>
-    private sqlite3_stmt? _insertHistory;
-
     /// <summary>The mark delivered by row id.</summary>
     private sqlite3_stmt? _markByRow;
 
     /// <summary>
     /// A statement of the writer connection in SQLite's own API, prepared on first use and kept for the store's life.
-    /// The send run's recording runs three or four statements per message; through <see cref="SqliteCommand"/> each run
+    /// The send run's recording runs two or three statements per message; through <see cref="SqliteCommand"/> each run
     /// looks its parameters up by name, converts every text to a new UTF-8 array, boxes every number and makes a data
     /// reader, which cost more than SQLite's own work for the row. Here values are bound by position straight from the
     /// strings (short ones as UTF-8 converted on the stack, see <see cref="BindText"/>) and the statement is reset after each run (<see cref="Step"/>). It runs
@@ -120,6 +117,6 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         _statements.Clear();
-        _bumpVersion = _insertDelivery = _insertHistory = _markByRow = null;
+        _bumpVersion = _insertDelivery = _markByRow = null;
     }
 }

@@ -31,7 +31,7 @@ public sealed class RunPagesMigrationTests : IDisposable
         using var store = SqlitePersonalizeStore.Open(_db.File, StoreKit.Channels);
 
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(16, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(17, SqlitePersonalizeStore.SchemaVersion);
         Assert.Equal((RunStatus.Running, IdempotencyKeyFormat.TimeOrdered), ((await store.GetRunAsync(id))!.Status, (await store.GetRunAsync(id))!.KeyFormat));
         Assert.Equal(key, (await store.FindDeliveryAsync(key))!.IdempotencyKey);
         Assert.Empty(await store.ReadRunPagesAsync(id));

@@ -150,7 +150,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("1", store.WriterPragma("foreign_keys"));
         Assert.Equal("-65536", store.WriterPragma("cache_size")); // a 64 MB bound on the writer's page cache
         Assert.Equal(SqlitePersonalizeStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
-        Assert.Equal(16, SqlitePersonalizeStore.SchemaVersion);
+        Assert.Equal(17, SqlitePersonalizeStore.SchemaVersion);
     }
 
     [Fact]

@@ -565,7 +565,8 @@ public sealed partial class SqlitePersonalizeStore
     /// The contact history of the customers a condition on <c>customer_id</c> selects, in <see cref="StoreRows.HistoryColumns"/>
     /// ordered by customer and instant (ADR 0083): the rows of <c>contact_history</c> (imported records) merged with every
     /// delivery log entry that names the customer (a logged message's history record is its entry). Both are read along an
-    /// index on (customer, instant) and merged without a sort; at one instant the history rows come first, then the entries in the order written.
+    /// index on (customer, instant) and merged without a sort (the entries from their index alone: it holds the history's
+    /// columns); at one instant the history rows come first, then the entries in the order written.
     /// </summary>
     private static string HistoryOf(string condition, string? deliveryCondition = null)
         => $"SELECT {StoreRows.HistoryColumns} FROM contact_history WHERE {condition}"

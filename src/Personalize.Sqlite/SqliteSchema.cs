@@ -375,11 +375,12 @@ internal static class SqliteSchema
         // two. A customer's history is the rows of contact_history (imported records) and every delivery log entry that
         // names the customer (every such entry had its history row since migration 2: both were written in one
         // transaction, a failure deletes both, erasure clears the entry's customer and cascades the row). The delivery
-        // log's customer index takes the instant, so a customer's entries are read in history order. The history rows of
-        // logged messages go: their entries now serve them.
+        // log's customer index takes the instant and the history's other columns, so a customer's entries are read in
+        // history order from the index alone (no visit of the wider rows). The history rows of logged messages go: their
+        // entries now serve them.
         """
         DROP INDEX delivery_log_by_customer;
-        CREATE INDEX delivery_log_by_customer ON delivery_log (customer_id, sent_at) WHERE customer_id IS NOT NULL;
+        CREATE INDEX delivery_log_by_customer ON delivery_log (customer_id, sent_at, message_id, channel, purpose, kind) WHERE customer_id IS NOT NULL;
         DELETE FROM contact_history WHERE idempotency_key IS NOT NULL
             AND EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.customer_id = contact_history.customer_id);
         """,

@@ -185,6 +185,19 @@ internal readonly struct ChannelEntry
         return new(_resultCode, detail, (_flags & HostReason) != 0, _retryTicks, _number, judged);
     }
 
+    /// <summary>
+    /// Whether the entry is one a <see cref="ContactlessTries"/> slot rebuilds exactly (see <see cref="SameAs"/>):
+    /// allowed now without a result, or blocked by a result judged at the decision instant without detail, retry,
+    /// number or host reason. Read from the fields, not by building the other entry (every allowed and
+    /// <c>consent.missing</c> try asks).
+    /// </summary>
+    public bool IsPlain(long atTicks) => _detail is null && _retryTicks == 0 && _number == 0 && _kind switch
+    {
+        Outcome.Allowed => _resultCode is null && _first == atTicks && _flags == 0,
+        Outcome.Blocked => _first == -1 && _flags == (InstantAtDecision << InstantShift),
+        _ => false,
+    };
+
     /// <summary>Whether <paramref name="other"/> holds exactly the same fields (the same references, instants and flags).</summary>
     public bool SameAs(in ChannelEntry other)
         => ReferenceEquals(_resultCode, other._resultCode) && ReferenceEquals(_detail, other._detail) && _first == other._first

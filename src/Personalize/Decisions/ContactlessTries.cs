@@ -58,7 +58,13 @@ internal struct ContactlessTries(int first)
             return false;
         }
 
-        return entry.SameAs(Entry(entry.ContentIndex, kind, atTicks)) && TryAdd(index, entry.ContentIndex, kind);
+        if (!entry.IsPlain(atTicks))
+        {
+            return false;
+        }
+
+        System.Diagnostics.Debug.Assert(entry.SameAs(Entry(entry.ContentIndex, kind, atTicks)), "a plain entry is the one its slot rebuilds");
+        return TryAdd(index, entry.ContentIndex, kind);
     }
 
     private bool TryAdd(int count, int contentIndex, uint kind)

@@ -556,9 +556,10 @@ public sealed partial class SqlitePersonalizeStore
     private const string ConsentRange = $"SELECT {StoreRows.ConsentColumns} FROM consent_records WHERE customer_id BETWEEN $first AND $last ORDER BY customer_id, seq";
     private static readonly string HistoryRange = HistoryOf("customer_id BETWEEN $first AND $last");
 
-    // A resumed run decides without its own sends: its delivery log entries, and (before migration 17) the history rows of its keys.
+    // A resumed run decides without its own sends: its delivery log entries (since migration 17 no history row repeats a
+    // logged message, so the history rows are read whole).
     private static readonly string HistoryRangeWithoutRun = HistoryOf(
-        "customer_id BETWEEN $first AND $last AND (idempotency_key IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_log d WHERE d.idempotency_key = contact_history.idempotency_key AND d.run_id = $run))",
+        "customer_id BETWEEN $first AND $last",
         "customer_id BETWEEN $first AND $last AND run_id IS NOT $run");
 
     /// <summary>

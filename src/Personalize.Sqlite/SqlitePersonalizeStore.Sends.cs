@@ -785,15 +785,11 @@ public sealed partial class SqlitePersonalizeStore
             return;
         }
 
-        // The entry was the customer's history record (ADR 0083), so the history changed: the version grows. A history
-        // row of the key written before migration 17 went with it in that migration (found through the customer's index:
-        // history has no index on the key). An erased customer's entry names no customer.
+        // The entry was the customer's history record (ADR 0083; migration 17 removed the history rows that repeated
+        // logged messages, and none is written since), so the history changed: the version grows. An erased customer's
+        // entry names no customer.
         if (customerId is not null)
         {
-            command = Writer("DELETE FROM contact_history WHERE customer_id = $customer AND idempotency_key = $key", transaction);
-            command.Parameters.AddWithValue("$customer", customerId);
-            command.Parameters.AddWithValue("$key", failure.IdempotencyKey);
-            command.ExecuteNonQuery();
             BumpVersion(transaction, customerId);
         }
 

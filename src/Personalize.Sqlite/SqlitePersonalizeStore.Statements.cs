@@ -117,6 +117,6 @@ public sealed partial class SqlitePersonalizeStore
         }
 
         _statements.Clear();
-        _bumpVersion = _insertDelivery = _markByRow = null;
+        _bumpVersion = _bumpWithFacts = _insertDelivery = _markByRow = null;
     }
 }

@@ -937,9 +937,29 @@ public sealed partial class SendRunner
             return HandOverAsync(send, token);
         }
 
-        public async Task HandOverAsync(PendingSend send, CancellationToken token)
+        /// <summary>
+        /// Hands a recorded send to the sink. A sink that completes synchronously (the common case: a file, the console,
+        /// the null sink, a buffering sink) is handled without an async method per message: the recorder hands over
+        /// every message of a page on its own thread, and the state machine was a measurable part of its managed work.
+        /// </summary>
+        public Task HandOverAsync(PendingSend send, CancellationToken token)
         {
-            var outcome = await runner._writer.WriteOneAsync(send.Message, token).ConfigureAwait(false);
+            var writing = runner._writer.WriteOneAsync(send.Message, token);
+            if (writing.IsCompletedSuccessfully)
+            {
+                HandedOver(send, writing.Result);
+                return Task.CompletedTask;
+            }
+
+            return HandOverLaterAsync(send, writing);
+        }
+
+        private async Task HandOverLaterAsync(PendingSend send, ValueTask<SinkOutcome> writing)
+            => HandedOver(send, await writing.ConfigureAwait(false));
+
+        /// <summary>Counts a send the sink took (or remembers its failure for the next write).</summary>
+        private void HandedOver(PendingSend send, SinkOutcome outcome)
+        {
             state.Sink(outcome);
             if (outcome.Failure is { } failure)
             {

@@ -940,7 +940,7 @@ public sealed partial class SendRunner
         /// <summary>
         /// Hands a recorded send to the sink. A sink that completes synchronously (the common case: a file, the console,
         /// the null sink, a buffering sink) is handled without an async method per message: the recorder hands over
-        /// every message of a page on its own thread, and the state machine was a measurable part of its managed work.
+        /// every message of a page on its own thread, and the state machine was part of its managed work per message.
         /// </summary>
         public Task HandOverAsync(PendingSend send, CancellationToken token)
         {

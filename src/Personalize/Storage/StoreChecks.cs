@@ -85,16 +85,18 @@ internal static class StoreChecks
     /// <summary>Checks the event writes of a batch: events with an id, a type and the entry's customer; changes of the entry's customer.</summary>
     public static void ThrowIfInvalidEvents(CustomerSends sends)
     {
-        foreach (var @event in sends.Events)
+        for (var i = 0; i < sends.Events.Count; i++)
         {
+            var @event = sends.Events[i];
             if (@event is null || string.IsNullOrEmpty(@event.Id) || string.IsNullOrEmpty(@event.Type) || @event.CustomerId != sends.CustomerId)
             {
                 throw new ArgumentException($"Customer {sends.CustomerId}: an event to store is null, has no id or type, or is about another customer.", nameof(sends));
             }
         }
 
-        foreach (var change in sends.Changes)
+        for (var i = 0; i < sends.Changes.Count; i++)
         {
+            var change = sends.Changes[i];
             if (change is null || change.CustomerId != sends.CustomerId)
             {
                 throw new ArgumentException($"Customer {sends.CustomerId}: a change to record is null or about another customer.", nameof(sends));
@@ -186,8 +188,9 @@ internal static class StoreChecks
         ArgumentNullException.ThrowIfNull(batch.Delivered, nameof(batch));
         ArgumentNullException.ThrowIfNull(batch.Failed, nameof(batch));
         ArgumentNullException.ThrowIfNull(batch.RunPages, nameof(batch));
-        foreach (var page in batch.RunPages)
+        for (var i = 0; i < batch.RunPages.Count; i++)
         {
+            var page = batch.RunPages[i];
             if (page is null || string.IsNullOrEmpty(page.RunId) || string.IsNullOrEmpty(page.FirstCustomerId) || string.IsNullOrEmpty(page.LastCustomerId)
                 || string.CompareOrdinal(page.FirstCustomerId, page.LastCustomerId) > 0 || !Delivery.IdempotencyKey.IsTag(page.Tag))
             {
@@ -206,8 +209,9 @@ internal static class StoreChecks
             }
         }
 
-        foreach (var sends in batch.Customers)
+        for (var i = 0; i < batch.Customers.Count; i++)
         {
+            var sends = batch.Customers[i];
             if (sends is null || string.IsNullOrEmpty(sends.CustomerId))
             {
                 throw new ArgumentException("A CustomerSends entry is null or has no customer id.", nameof(batch));
@@ -218,29 +222,32 @@ internal static class StoreChecks
             ArgumentNullException.ThrowIfNull(sends.Consents, nameof(batch));
             ThrowIfInvalid(sends.Consents);
 
-            foreach (var delivery in sends.Deliveries)
+            for (var j = 0; j < sends.Deliveries.Count; j++)
             {
+                var delivery = sends.Deliveries[j];
                 if (delivery is null || string.IsNullOrEmpty(delivery.IdempotencyKey) || delivery.CustomerId != sends.CustomerId)
                 {
                     throw new ArgumentException($"A delivery of customer {sends.CustomerId} is null, has no key or names another customer.", nameof(batch));
                 }
             }
 
-            if (sends.ContactPoints is null || sends.ContactPoints.Any(static p => p is null || string.IsNullOrEmpty(p.IdempotencyKey) || p.Value is null))
+            if (sends.ContactPoints is not { } points || !AllUsable(points))
             {
                 throw new ArgumentException($"A contact point of customer {sends.CustomerId}'s deliveries is null or has no key or value.", nameof(batch));
             }
 
-            foreach (var scheduled in sends.Scheduled)
+            for (var j = 0; j < sends.Scheduled.Count; j++)
             {
+                var scheduled = sends.Scheduled[j];
                 if (scheduled is null || string.IsNullOrEmpty(scheduled.IdempotencyKey) || scheduled.CustomerId != sends.CustomerId)
                 {
                     throw new ArgumentException($"A scheduled send of customer {sends.CustomerId} is null, has no key or names another customer.", nameof(batch));
                 }
             }
 
-            foreach (var completion in sends.Completions)
+            for (var j = 0; j < sends.Completions.Count; j++)
             {
+                var completion = sends.Completions[j];
                 if (completion is null || string.IsNullOrEmpty(completion.IdempotencyKey))
                 {
                     throw new ArgumentException($"A completion of customer {sends.CustomerId} is null or has no key.", nameof(batch));
@@ -253,8 +260,9 @@ internal static class StoreChecks
             }
         }
 
-        foreach (var failure in batch.Failed)
+        for (var i = 0; i < batch.Failed.Count; i++)
         {
+            var failure = batch.Failed[i];
             if (failure is null || string.IsNullOrEmpty(failure.IdempotencyKey))
             {
                 throw new ArgumentException("A delivery failure is null or has no key.", nameof(batch));
@@ -267,13 +275,28 @@ internal static class StoreChecks
         }
     }
 
+    /// <summary>Whether every contact point is there, with a key and a value.</summary>
+    private static bool AllUsable(IReadOnlyList<DeliveryContactPoint> points)
+    {
+        for (var i = 0; i < points.Count; i++)
+        {
+            if (points[i] is not { IdempotencyKey.Length: > 0, Value: not null })
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Checks an entry's journey instances: each names the entry's customer, has a journey and instance id, and appears once.</summary>
     public static void ThrowIfInvalidJourneys(CustomerSends sends)
     {
         ArgumentNullException.ThrowIfNull(sends.Journeys, "batch");
         HashSet<string>? keys = null;
-        foreach (var instance in sends.Journeys)
+        for (var i = 0; i < sends.Journeys.Count; i++)
         {
+            var instance = sends.Journeys[i];
             if (instance is null || instance.CustomerId != sends.CustomerId || string.IsNullOrEmpty(instance.JourneyId) || string.IsNullOrEmpty(instance.InstanceId) || instance.Revision < 1)
             {
                 throw new ArgumentException($"A journey instance of customer {sends.CustomerId} is null, names another customer, has no journey or instance id, or a revision below 1.", "batch");

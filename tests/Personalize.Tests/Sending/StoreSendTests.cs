@@ -276,7 +276,7 @@ public sealed class StoreSendTests
         // second write for the crash to stop.
         const int Customers = 20;
         var file = TempDatabaseFile("keys");
-        IPersonalizeStore store = kind == "memory" ? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        IPersonalizeStore store = OpenStore(kind, file);
         try
         {
             Assert.True((await store.ImportCustomersAsync(SendingKit.Customers(Customers).ToList())).Succeeded);
@@ -337,7 +337,7 @@ public sealed class StoreSendTests
         var run = new SendRun(catalog, SendingKit.Content(catalog), Trigger.Tick) { At = Now };
         const int Customers = 20;
         var file = TempDatabaseFile("pages");
-        IPersonalizeStore store = kind == "memory" ? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        IPersonalizeStore store = OpenStore(kind, file);
         try
         {
             Assert.True((await store.ImportCustomersAsync(SendingKit.Customers(Customers).ToList())).Succeeded);
@@ -394,8 +394,8 @@ public sealed class StoreSendTests
         const int Customers = 60;
         var file = TempDatabaseFile("two");
         var memory = new InMemoryPersonalizeStore();
-        IPersonalizeStore one = kind == "memory" ? memory : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
-        IPersonalizeStore two = kind == "memory" ? memory : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
+        IPersonalizeStore one = OpenStore(kind, file, memory);
+        IPersonalizeStore two = OpenStore(kind, file, memory);
         try
         {
             Assert.True((await one.ImportCustomersAsync(SendingKit.Customers(Customers).ToList())).Succeeded);
@@ -503,6 +503,10 @@ public sealed class StoreSendTests
     /// <summary>A path for one test's SQLite file in the temp folder (<see cref="DeleteDatabase"/> removes it).</summary>
     private static string TempDatabaseFile(string name)
         => Path.Combine(Path.GetTempPath(), "personalize-" + name + "-" + Guid.NewGuid().ToString("N") + ".db");
+
+    /// <summary>The store a theory's <paramref name="kind"/> names: in memory (<paramref name="memory"/> when shared, else a new one) or SQLite at <paramref name="file"/>.</summary>
+    private static IPersonalizeStore OpenStore(string kind, string file, InMemoryPersonalizeStore? memory = null)
+        => kind == "memory" ? memory ?? new InMemoryPersonalizeStore() : Personalize.Sqlite.SqlitePersonalizeStore.Open(file);
 
     /// <summary>Deletes a test's SQLite file with its write-ahead log and shared-memory files.</summary>
     private static void DeleteDatabase(string file)

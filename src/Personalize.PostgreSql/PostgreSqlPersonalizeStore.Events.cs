@@ -188,7 +188,7 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
         foreach (var i in accepted)
         {
             var entry = entries[i];
-            if ((entry.Profile is null && entry.Facts is null && entry.Consents.Count == 0) || (askFacts?.Contains(i) ?? false))
+            if ((entry.Profile is null && !entry.HasFacts && entry.Consents.Count == 0) || (askFacts?.Contains(i) ?? false))
             {
                 continue;
             }
@@ -217,8 +217,9 @@ public sealed partial class PostgreSqlPersonalizeStore : IScreenReader
             Param(update.Parameters, "id", entry.CustomerId);
             Param(update.Parameters, "set_profile", entry.Profile is not null);
             Param(update.Parameters, "profile", entry.Profile is { } profile ? _json.WriteCustomer(StoreChecks.FactsOf(profile)) : []);
-            Param(update.Parameters, "set_facts", entry.Facts is not null);
-            update.Parameters.Add(new NpgsqlParameter("facts", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = entry.Facts is { Count: > 0 } facts ? StoredFacts.ToBytes(facts) : DBNull.Value });
+            var entryFacts = entry.Facts; // made once (a send run's ask is made when read: CustomerSends.FactsAtWrite)
+            Param(update.Parameters, "set_facts", entryFacts is not null);
+            update.Parameters.Add(new NpgsqlParameter("facts", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = entryFacts is { Count: > 0 } facts ? StoredFacts.ToBytes(facts) : DBNull.Value });
             batch.BatchCommands.Add(update);
             bumped.Add(i);
         }

@@ -294,7 +294,7 @@ public sealed partial class PostgreSqlPersonalizeStore
         {
             var entry = entries[i];
             withDeliveries |= entry.Deliveries.Count > 0;
-            if (entry.Facts is not null && entry.Profile is null && entry.Consents.Count == 0 && entry.Events.Count == 0 && entry.Changes.Count == 0)
+            if (entry.HasFacts && entry.Profile is null && entry.Consents.Count == 0 && entry.Events.Count == 0 && entry.Changes.Count == 0)
             {
                 (asks ??= []).Add(i);
             }

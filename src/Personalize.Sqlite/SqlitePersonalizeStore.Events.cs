@@ -405,7 +405,7 @@ public sealed partial class SqlitePersonalizeStore : IScreenReader
         if (sends.ExpectedVersion is not { } expected || sends.Events.Count == 0
             || sends.Profile is not null || sends.Consents.Count > 0 || sends.Deliveries.Count > 0 || sends.Scheduled.Count > 0
             || sends.Completions.Count > 0 || sends.Journeys.Count > 0
-            || (sends.Facts is null && (sends.Stage is not null || sends.Changes.Count > 0)))
+            || (!sends.HasFacts && (sends.Stage is not null || sends.Changes.Count > 0)))
         {
             return null;
         }

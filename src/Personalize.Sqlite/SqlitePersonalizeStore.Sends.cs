@@ -573,7 +573,7 @@ public sealed partial class SqlitePersonalizeStore
     /// </summary>
     private CustomerSendsResult? RecordSends(SqliteTransaction transaction, CustomerSends sends)
     {
-        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || (sends.Stage is not null && sends.Facts is not null) || sends.Changes.Count > 0)
+        if (sends.ExpectedVersion is not { } expected || sends.Deliveries.Count == 0 || sends.Events.Count > 0 || sends.Profile is not null || sends.Consents.Count > 0 || (sends.Stage is not null && sends.HasFacts) || sends.Changes.Count > 0)
         {
             return null;
         }

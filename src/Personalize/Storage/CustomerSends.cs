@@ -85,6 +85,9 @@ public sealed record CustomerSends
     /// </summary>
     internal IFactsAtWrite? FactsAtWrite { get => _factsAtWrite; init => _factsAtWrite = value; }
 
+    /// <summary>Whether <see cref="Facts"/> is set (without making the facts a <see cref="FactsAtWrite"/> would make).</summary>
+    internal bool HasFacts => _facts is not null || _factsAtWrite is not null;
+
     /// <summary>
     /// Gets the events to store as applied. Their ids are unique in the store: when one is already held, nothing of this
     /// entry is written and the result is <see cref="WriteStatus.Conflict"/> (read again and leave that event out).
